@@ -1,0 +1,8 @@
+"""Red Vest entry point: ``python run.py --help``."""
+
+import sys
+
+from sim.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

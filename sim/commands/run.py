@@ -1,0 +1,65 @@
+"""``run.py run SCENARIO``: replications of one scenario -> KPI table and results folder."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from sim.cli import DEFAULT_SCENARIO, REPO
+from sim.experiment import default_jobs, run_replications
+from sim.report import HEADLINE, kpi_table, town_table, write_results
+from sim.validate import load_scenario
+from sim.world import build_world
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("run", help="simulate a scenario and report its KPIs (default command)",
+                       description="Simulate a scenario's replications, print KPIs against the "
+                                   "targets and write results/<name>/ (kpis.json, kpis.csv, "
+                                   "orders.csv.gz, response_times.png/svg).")
+    p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO),
+                   help="scenario YAML (default: scenarios/pingyang.yaml)")
+    p.add_argument("--days", type=float, help="measured days (overrides run.days)")
+    p.add_argument("--reps", type=int, help="replications (overrides run.reps)")
+    p.add_argument("--seed", type=int, help="root seed (overrides run.seed)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="worker processes (default: all cores); results do not depend on it")
+    p.add_argument("--out", help="output folder (default: results/<scenario name>)")
+    p.add_argument("--all-kpis", action="store_true", help="print every KPI, not the headline")
+
+
+def resolve_run(scenario, args):
+    """Apply command-line overrides of run settings; return (scenario, seed)."""
+    run = scenario.run
+    changes = {}
+    if args.days is not None:
+        changes["days"] = args.days
+    if args.reps is not None:
+        changes["reps"] = args.reps
+    if args.seed is not None:
+        changes["seed"] = args.seed
+    if changes:
+        from sim.errors import UserError
+        if changes.get("days", 1) <= 0 or changes.get("reps", 1) < 1 or changes.get("seed", 0) < 0:
+            raise UserError("--days must be > 0, --reps >= 1 and --seed >= 0")
+        scenario = dataclasses.replace(scenario, run=dataclasses.replace(run, **changes))
+    return scenario, scenario.run.seed
+
+
+def main(args) -> int:
+    scenario = load_scenario(args.scenario)
+    scenario, seed = resolve_run(scenario, args)
+    world = build_world(scenario)
+    jobs = args.jobs if args.jobs else default_jobs()
+    results = run_replications(scenario, scenario.run.reps, seed, jobs=jobs, world=world)
+    out = Path(args.out) if args.out else REPO / "results" / scenario.name
+    summary = write_results(out, scenario, world, results, seed)
+    print(f"Red Vest: {scenario.name}, {scenario.run.reps} replications x "
+          f"{scenario.run.days:g} days (after {scenario.run.warmup_days:g} warm-up), seed {seed}")
+    print(kpi_table(summary, None if args.all_kpis else HEADLINE + ["professional_same_day",
+                                                                     "utilisation"]))
+    print()
+    print(town_table(summary, world, min(scenario.targets.urban_share,
+                                         scenario.targets.rural_share)))
+    print(f"\nResults: {out}")
+    return 0

@@ -1,0 +1,40 @@
+"""User-facing errors: one line each, naming the file, the line, the path inside it and what is expected.
+
+A planner who mistypes ``teams.village.members_villag`` must see::
+
+    scenarios/x.yaml:12: teams.village.members_villag: unknown key; did you mean 'members_village'?
+
+and nothing else (exit status 2, no traceback unless ``--debug``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a user's input file."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class UserError(Exception):
+    """An error caused by the user's input, reported as one or more single lines (exit 2)."""
+
+    def __init__(self, problems: list[Problem] | str):
+        if isinstance(problems, str):
+            problems = [Problem(file="", line=None, path="", message=problems)]
+        self.problems = list(problems)
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """The problems as printable lines, one per problem."""
+        return [str(p).lstrip(": ") for p in self.problems]

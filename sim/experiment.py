@@ -1,0 +1,133 @@
+"""Replications of a scenario and their summary: mean, standard deviation, 95% t interval.
+
+Replication ``i`` of an experiment with root seed ``s`` always uses child ``i`` of
+``SeedSequence(s)`` (:func:`sim.rng.replication_seeds`), whichever process runs it, so results are
+byte-identical for any number of workers. Workers build the world once each and return the
+replication's KPIs and (optionally) its logs; the parent orders results by replication index.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from sim.kpis import backlog_series, compute_kpis
+from sim.logs import RunLog
+from sim.model import simulate
+from sim.rng import replication_seeds
+from sim.scenario import Scenario
+from sim.world import World, build_world
+
+
+@dataclass
+class RepResult:
+    """What one replication returns to the experiment."""
+
+    index: int
+    kpis: dict[str, float]
+    backlog: np.ndarray
+    log: RunLog | None
+
+
+def run_one(world: World, seed_root: int, index: int, keep_log: bool = True) -> RepResult:
+    """Simulate replication ``index`` of an experiment with root seed ``seed_root``."""
+    seed = replication_seeds(seed_root, 1, first=index)[0]
+    log = simulate(world, seed)
+    return RepResult(index, compute_kpis(log, world), backlog_series(log),
+                     log if keep_log else None)
+
+
+_WORKER_WORLD: World | None = None
+
+
+def _init_worker(scenario: Scenario) -> None:
+    global _WORKER_WORLD
+    _WORKER_WORLD = build_world(scenario)
+
+
+def _run_in_worker(args: tuple[int, int, bool]) -> RepResult:
+    seed_root, index, keep_log = args
+    assert _WORKER_WORLD is not None
+    return run_one(_WORKER_WORLD, seed_root, index, keep_log)
+
+
+class Progress:
+    """Progress on stderr: a bar when interactive, a quiet line per step otherwise (CI)."""
+
+    def __init__(self, total: int, label: str, enabled: bool = True):
+        self.total, self.label, self.done = total, label, 0
+        self.enabled = enabled
+        self.bar = enabled and sys.stderr.isatty() and os.environ.get("CI", "") == ""
+
+    def step(self) -> None:
+        """Record one finished unit of work."""
+        self.done += 1
+        if not self.enabled:
+            return
+        if self.bar:
+            filled = int(30 * self.done / self.total)
+            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] "
+                             f"{self.done}/{self.total}")
+            if self.done == self.total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+        elif self.done == self.total or self.done % max(1, self.total // 10) == 0:
+            print(f"{self.label}: {self.done}/{self.total}", file=sys.stderr, flush=True)
+
+
+def default_jobs() -> int:
+    """Worker processes to use by default: all cores."""
+    return max(1, os.cpu_count() or 1)
+
+
+def run_replications(scenario: Scenario, reps: int, seed: int, jobs: int = 1,
+                     keep_logs: bool = True, first: int = 0, world: World | None = None,
+                     progress: bool = True) -> list[RepResult]:
+    """Replications ``first .. first+reps-1`` of a scenario, in index order."""
+    indices = list(range(first, first + reps))
+    bar = Progress(len(indices), scenario.name, progress)
+    if jobs <= 1 or len(indices) <= 1:
+        world = world or build_world(scenario)
+        out = []
+        for i in indices:
+            out.append(run_one(world, seed, i, keep_logs))
+            bar.step()
+        return out
+    results: dict[int, RepResult] = {}
+    with ProcessPoolExecutor(max_workers=min(jobs, len(indices)), initializer=_init_worker,
+                             initargs=(scenario,)) as pool:
+        for result in pool.map(_run_in_worker, [(seed, i, keep_logs) for i in indices]):
+            results[result.index] = result
+            bar.step()
+    return [results[i] for i in indices]
+
+
+def summarise(values: list[float] | np.ndarray, level: float = 0.95) -> dict[str, float]:
+    """Mean, standard deviation and Student-t confidence interval of replication values.
+
+    NaN values (a KPI undefined in a replication, e.g. no urban orders) are left out; ``n``
+    says how many were used. With one value the interval is undefined (NaN half-width).
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n == 0:
+        return {"mean": math.nan, "sd": math.nan, "half_width": math.nan, "low": math.nan,
+                "high": math.nan, "n": 0}
+    mean = float(x.mean())
+    sd = float(x.std(ddof=1)) if n > 1 else math.nan
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * sd / math.sqrt(n)) if n > 1 else math.nan
+    return {"mean": mean, "sd": sd, "half_width": half, "low": mean - half, "high": mean + half,
+            "n": n}
+
+
+def summarise_kpis(results: list[RepResult]) -> dict[str, dict[str, float]]:
+    """Every KPI summarised across replications, in the KPIs' own order."""
+    names = list(results[0].kpis)
+    return {name: summarise([r.kpis[name] for r in results]) for name in names}

@@ -1,0 +1,64 @@
+"""Writing result files whole: a temporary file in the same folder, then an atomic rename.
+
+An interrupted run therefore never leaves a half-written ``kpis.json``: either the old file or
+the new one is there.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temp file + fsync + rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write UTF-8 text atomically."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def jsonable(value: Any) -> Any:
+    """Replace NaN and infinities by None (JSON null) recursively; numpy scalars to Python."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def write_json(path: str | Path, data: Any) -> None:
+    """Write JSON atomically (NaN as null, stable formatting: same data, same bytes)."""
+    write_text(path, json.dumps(jsonable(data), indent=2, ensure_ascii=False) + "\n")
+
+
+def write_gzip_text(path: str | Path, text: str) -> None:
+    """Write gzip-compressed UTF-8 text atomically, with a fixed header (reproducible bytes)."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as gz:
+        gz.write(text.encode("utf-8"))
+    write_bytes(path, buffer.getvalue())

@@ -1,0 +1,341 @@
+"""Places, towns, zones, positions, populations and travel times (minutes).
+
+A place is one village practice point (村居实践站): a village or an urban community, under one of
+the 16 towns. Its zone is ``urban`` (10-minute promise) or ``rural`` (same-day promise). No
+village positions or populations are public, so by default each town's population is shared
+among its units (communities weigh more) and units are laid out on a sunflower spiral around the
+town seat, within a radius set by the town's terrain; ``coordinates_csv`` replaces both.
+
+Travel minutes = set-off time + straight-line km x circuity / speed (the slower end's terrain).
+A trip between the mainland and an island (Nanji) goes to the port, waits for the next ferry
+departure and crosses; a user's ``matrix_csv`` replaces the whole model.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.errors import Problem, UserError
+from sim.scenario import Geography, Scenario
+from sim.tables import number, read_csv
+
+TERRAINS = ("urban", "plain", "hills", "mountain", "island")
+KM_PER_DEG_LAT = 110.57
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def terrain_class(text: str) -> str:
+    """Map a free-text terrain description ("urban core, coastal plain") to a terrain class."""
+    text = text.lower()
+    for word, cls in (("island", "island"), ("urban", "urban"), ("mountain", "mountain"),
+                      ("hill", "hills")):
+        if word in text:
+            return cls
+    return "plain"
+
+
+def parse_clock(text: str) -> float:
+    """'HH:MM' -> minutes after midnight ('24:00' allowed); ValueError if malformed."""
+    hours, minutes = text.strip().split(":")
+    value = int(hours) * 60 + int(minutes)
+    if not (0 <= int(minutes) < 60 and 0 <= value <= 1440):
+        raise ValueError(text)
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Towns:
+    """The towns: names and seats."""
+
+    code: list[str]
+    name: list[str]
+    pinyin: list[str]
+    terrain: list[str]
+    population: np.ndarray
+    seat_lat: np.ndarray
+    seat_lon: np.ndarray
+    seat_place: np.ndarray  # index of the place at each town's seat
+
+    def index(self, pinyin: str) -> int:
+        """Index of the town called ``pinyin`` (case-insensitive) or of that Chinese name."""
+        for i, (p, n) in enumerate(zip(self.pinyin, self.name)):
+            if pinyin.lower() in (p.lower(), n.lower()) or pinyin == n:
+                return i
+        raise KeyError(pinyin)
+
+
+@dataclass(frozen=True)
+class Places:
+    """The village units (columnar)."""
+
+    code: list[str]
+    name: list[str]
+    kind: list[str]
+    town: np.ndarray  # town index
+    zone: np.ndarray  # 0 urban, 1 rural
+    population: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    x_km: np.ndarray
+    y_km: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.code)
+
+    def index(self, code_or_name: str) -> int:
+        """Index of a place by its code or its (unique) name."""
+        lookup = self._lookup()
+        if code_or_name not in lookup:
+            raise KeyError(code_or_name)
+        return lookup[code_or_name]
+
+    def _lookup(self) -> dict[str, int]:
+        cache = self.__dict__.get("_cache")
+        if cache is None:
+            cache = {c: i for i, c in enumerate(self.code)}
+            names: dict[str, list[int]] = {}
+            for i, n in enumerate(self.name):
+                names.setdefault(n, []).append(i)
+            cache.update({n: ix[0] for n, ix in names.items() if len(ix) == 1})
+            object.__setattr__(self, "_cache", cache)
+        return cache
+
+
+def read_towns(geo: Geography) -> tuple[list[dict[str, str]], list[Problem]]:
+    """Rows of the towns CSV plus any problems in them."""
+    rows = read_csv(geo.towns_csv, ["code", "name", "pinyin", "seat_lat", "seat_lon", "terrain",
+                                    "population"], "towns CSV")
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for row in rows:
+        for column in ("seat_lat", "seat_lon"):
+            number(row, column, geo.towns_csv, problems, minimum=None)
+        number(row, "population", geo.towns_csv, problems)
+        if row["code"] in seen:
+            problems.append(Problem(geo.towns_csv, int(row["_line"]), "code",
+                                    f"duplicate town code {row['code']}; expected unique codes"))
+        seen.add(row["code"])
+    return rows, problems
+
+
+def build_places(scenario: Scenario) -> tuple[Towns, Places]:
+    """Towns and places of a scenario, with zones, populations and positions (deterministic)."""
+    geo = scenario.geography
+    town_rows, problems = read_towns(geo)
+    place_rows = read_csv(geo.places_csv, ["code", "town_code", "name", "kind"], "places CSV")
+    town_of_code = {row["code"]: i for i, row in enumerate(town_rows)}
+    seen: set[str] = set()
+    for row in place_rows:
+        if row["town_code"] not in town_of_code:
+            problems.append(Problem(geo.places_csv, int(row["_line"]), "town_code",
+                                    f"unknown town code {row['town_code']!r}; expected a code "
+                                    "from the towns CSV"))
+        if row["code"] in seen:
+            problems.append(Problem(geo.places_csv, int(row["_line"]), "code",
+                                    f"duplicate place code {row['code']}; expected unique codes"))
+        seen.add(row["code"])
+    if problems:
+        raise UserError(problems)
+
+    pinyin = [r["pinyin"] for r in town_rows]
+    terrain = [terrain_class(r["terrain"]) for r in town_rows]
+    for town, cls in geo.terrain.items():
+        if town in pinyin:
+            terrain[pinyin.index(town)] = cls
+    town_pop = np.array([float(r["population"]) for r in town_rows])
+    seat_lat = np.array([float(r["seat_lat"]) for r in town_rows])
+    seat_lon = np.array([float(r["seat_lon"]) for r in town_rows])
+
+    n = len(place_rows)
+    town = np.array([town_of_code[r["town_code"]] for r in place_rows], dtype=np.int32)
+    kind = [r["kind"] for r in place_rows]
+    urban_towns = {t.lower() for t in geo.urban_towns}
+    zone = np.array([0 if pinyin[town[i]].lower() in urban_towns and kind[i] in geo.urban_kinds
+                     else 1 for i in range(n)], dtype=np.int8)
+    weight = np.array([geo.community_weight if k == "community" else 1.0 for k in kind])
+    population = np.zeros(n)
+    lat, lon = np.zeros(n), np.zeros(n)
+    seat_place = np.zeros(len(town_rows), dtype=np.int32)
+    lat0 = float(np.mean(seat_lat))
+    km_per_deg_lon = KM_PER_DEG_LAT * math.cos(math.radians(lat0))
+    for t in range(len(town_rows)):
+        members = [i for i in range(n) if town[i] == t]
+        members.sort(key=lambda i: (kind[i] != "community", place_rows[i]["code"]))
+        if not members:
+            continue
+        seat_place[t] = members[0]
+        population[members] = town_pop[t] * weight[members] / weight[members].sum()
+        radius = geo.radius_km.get(terrain[t], 5.0)
+        for k, i in enumerate(members):
+            r = radius * math.sqrt(k / len(members))
+            angle = k * GOLDEN_ANGLE
+            lat[i] = seat_lat[t] + r * math.sin(angle) / KM_PER_DEG_LAT
+            lon[i] = seat_lon[t] + r * math.cos(angle) / km_per_deg_lon
+    if geo.coordinates_csv:
+        _apply_coordinates(geo.coordinates_csv, [r["code"] for r in place_rows], lat, lon,
+                           population)
+    lon0 = float(np.mean(seat_lon))
+    towns = Towns([r["code"] for r in town_rows], [r["name"] for r in town_rows], pinyin,
+                  terrain, town_pop, seat_lat, seat_lon, seat_place)
+    places = Places([r["code"] for r in place_rows], [r["name"] for r in place_rows], kind,
+                    town, zone, population, lat, lon, (lon - lon0) * km_per_deg_lon,
+                    (lat - lat0) * KM_PER_DEG_LAT)
+    return towns, places
+
+
+def _apply_coordinates(path: str, codes: list[str], lat: np.ndarray, lon: np.ndarray,
+                       population: np.ndarray) -> None:
+    rows = read_csv(path, ["code", "lat", "lon"], "coordinates CSV")
+    index = {c: i for i, c in enumerate(codes)}
+    problems: list[Problem] = []
+    for row in rows:
+        if row["code"] not in index:
+            problems.append(Problem(path, int(row["_line"]), "code", f"unknown place code "
+                                    f"{row['code']!r}; expected a code from the places CSV"))
+            continue
+        i = index[row["code"]]
+        lat[i] = number(row, "lat", path, problems, minimum=None)
+        lon[i] = number(row, "lon", path, problems, minimum=None)
+        if "population" in row and row["population"] not in (None, ""):
+            population[i] = number(row, "population", path, problems)
+    if problems:
+        raise UserError(problems)
+
+
+class TravelModel:
+    """Travel minutes between places; time-dependent only through the ferry timetable."""
+
+    def __init__(self, scenario: Scenario, towns: Towns, places: Places):
+        travel = scenario.geography.travel
+        self.setup = travel.setup_min
+        self.x = places.x_km.tolist()
+        self.y = places.y_km.tolist()
+        self._x, self._y = places.x_km, places.y_km
+        speeds = np.array([travel.speed_kmh.get(towns.terrain[t], 25.0) for t in places.town])
+        self.min_per_km = (travel.circuity * 60.0 / speeds).tolist()
+        self._min_per_km = np.asarray(self.min_per_km)
+        n = len(places)
+        self.island = [False] * n
+        self.ferry_departures: list[float] = []
+        self.crossing = 0.0
+        self.mean_ferry_wait = 0.0
+        if travel.ferry is not None:
+            ferry = travel.ferry
+            islands = {towns.index(t) for t in ferry.island_towns}
+            self.island = [int(t) in islands for t in places.town]
+            self.port = int(towns.seat_place[towns.index(ferry.port_town)])
+            piers = {t: int(towns.seat_place[t]) for t in islands}
+            self.pier = [piers.get(int(t), -1) for t in places.town]
+            self.ferry_departures = sorted(parse_clock(d) for d in ferry.departures)
+            self.crossing = ferry.crossing_min
+            gaps = np.diff(self.ferry_departures + [self.ferry_departures[0] + 1440.0])
+            self.mean_ferry_wait = float((gaps ** 2).sum() / 2 / 1440.0)
+        self._island = np.asarray(self.island)
+        self.matrix = None
+        if travel.matrix_csv:
+            self.matrix = read_matrix(travel.matrix_csv, places.code)
+
+    def _land(self, a: int, b: int) -> float:
+        if a == b:
+            return self.setup
+        km = math.hypot(self.x[a] - self.x[b], self.y[a] - self.y[b])
+        return self.setup + km * max(self.min_per_km[a], self.min_per_km[b])
+
+    def nominal(self, a: int, b: int) -> float:
+        """Typical minutes from a to b (ferry wait averaged over the day), used for ranking."""
+        if self.matrix is not None:
+            return float(self.matrix[a, b])
+        if self.island[a] == self.island[b]:
+            return self._land(a, b)
+        return self._crossing_legs(a, b) + self.mean_ferry_wait + self.crossing
+
+    def nominal_from(self, a: int, targets: np.ndarray) -> np.ndarray:
+        """Typical minutes from place a to each place in ``targets`` (vectorised)."""
+        if self.matrix is not None:
+            return self.matrix[a, targets]
+        km = np.hypot(self._x[targets] - self.x[a], self._y[targets] - self.y[a])
+        out = self.setup + km * np.maximum(self._min_per_km[targets], self.min_per_km[a])
+        crossing = self._island[targets] != self.island[a]
+        if crossing.any():
+            out[crossing] = [self.nominal(a, int(b)) for b in targets[crossing]]
+        return out
+
+    def _crossing_legs(self, a: int, b: int) -> float:
+        start_pier = self.pier[a] if self.island[a] else self.port
+        end_pier = self.port if self.island[a] else self.pier[b]
+        return self._land(a, start_pier) + self._land(end_pier, b)
+
+    def trip(self, a: int, b: int, now: float) -> float:
+        """Minutes to travel from a to b when leaving at time ``now`` (minutes)."""
+        if self.matrix is not None:
+            return float(self.matrix[a, b])
+        if self.island[a] == self.island[b]:
+            return self._land(a, b)
+        start_pier = self.pier[a] if self.island[a] else self.port
+        to_pier = self._land(a, start_pier)
+        at_pier = now + to_pier
+        day, clock = divmod(at_pier, 1440.0)
+        wait = None
+        for dep in self.ferry_departures:
+            if dep >= clock:
+                wait = dep - clock
+                break
+        if wait is None:
+            wait = self.ferry_departures[0] + 1440.0 - clock
+        end_pier = self.port if self.island[a] else self.pier[b]
+        return to_pier + wait + self.crossing + self._land(end_pier, b)
+
+
+def read_matrix(path: str, codes: list[str]) -> np.ndarray:
+    """A square CSV of travel minutes (header and first column: place codes) as an array."""
+    import csv
+
+    problems: list[Problem] = []
+    index = {c: i for i, c in enumerate(codes)}
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+    except FileNotFoundError:
+        raise UserError([Problem(path, None, "", "travel matrix not found; expected a CSV file")]) \
+            from None
+    except UnicodeDecodeError:
+        raise UserError([Problem(path, None, "", "travel matrix is not UTF-8 text")]) from None
+    if not rows:
+        raise UserError([Problem(path, None, "", "travel matrix is empty")])
+    header = rows[0][1:]
+    unknown = [c for c in header if c not in index]
+    if unknown:
+        problems.append(Problem(path, 1, "", f"unknown place code(s) {', '.join(unknown[:3])}; "
+                                "expected codes from the places CSV"))
+    missing = [c for c in codes if c not in set(header)]
+    if missing:
+        problems.append(Problem(path, 1, "", f"{len(missing)} place(s) missing, e.g. {missing[0]}; "
+                                "expected every place as a column"))
+    if len(rows) - 1 != len(header):
+        problems.append(Problem(path, None, "", f"{len(rows) - 1} rows for {len(header)} columns; "
+                                "expected a square matrix"))
+    if problems:
+        raise UserError(problems)
+    matrix = np.zeros((len(codes), len(codes)))
+    cols = [index[c] for c in header]
+    for line, row in enumerate(rows[1:], start=2):
+        if not row or row[0] not in index or len(row) != len(header) + 1:
+            problems.append(Problem(path, line, "", "row must start with a known place code and "
+                                    f"have {len(header)} values"))
+            continue
+        for j, cell in zip(cols, row[1:]):
+            try:
+                value = float(cell)
+                if not value >= 0 or value == float("inf"):
+                    raise ValueError
+            except ValueError:
+                problems.append(Problem(path, line, row[0], f"{cell!r} is not a travel time; "
+                                        "expected minutes >= 0"))
+                break
+            matrix[index[row[0]], j] = value
+    if problems:
+        raise UserError(problems[:20])
+    return matrix

@@ -1,0 +1,349 @@
+"""The SimPy model of one replication: ``simulate(world, seed) -> RunLog``.
+
+Processes are plain SimPy events with callbacks, driven by a central dispatcher
+(:mod:`sim.dispatch`) rather than one generator per order, so the cost of an event does not grow
+with the county's size. The life of a catalogue order::
+
+    placed --(tier-1 queue: its village + paired units)--> [timeout] --> town --> [timeout]
+        --> county --> assigned --(acceptance delay)--> accepted (the response)
+        --(travel)--> arrived --(service)--> closed --(travel home)--> volunteer free again
+
+A professional order first waits for the county administrator (office hours, review time), then
+joins the county queue for teams with its skill. A citizen cancels an order still waiting after
+their patience. Hourly on-duty changes, planned group activities and ferry departures shape
+when volunteers can respond. The model writes no files; everything observable is in the logs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import numpy as np
+import simpy
+
+from sim import distributions
+from sim.demand import Arrivals, generate_arrivals
+from sim.dispatch import ASSIGNED, AT_ADMIN, CANCELLED, COUNTY_TIER, WAITING, Dispatcher
+from sim.logs import CANCELLED as OUT_CANCELLED
+from sim.logs import CLOSED, OPEN, ActivityLog, OrderLog, RunLog
+from sim.rng import Streams
+from sim.scenario import TEAM_LEVELS, ZONES
+from sim.workforce import on_duty_by_hour
+from sim.world import World
+
+NAN = float("nan")
+
+
+def horizon_minutes(world: World) -> tuple[float, float, float]:
+    """(window start, window end, horizon) in minutes for the scenario's run settings."""
+    run = world.scenario.run
+    start = run.warmup_days * 1440.0
+    end = start + run.days * 1440.0
+    return start, end, end + run.drain_days * 1440.0
+
+
+class Replication:
+    """State and event handlers of one run; use :func:`simulate`."""
+
+    def __init__(self, world: World, seed: np.random.SeedSequence):
+        self.world = world
+        self.scenario = world.scenario
+        self.streams = Streams(seed)
+        self.window_start, self.window_end, self.horizon = horizon_minutes(world)
+        self.env = simpy.Environment()
+        self.arrivals: Arrivals = generate_arrivals(world, self.streams, self.horizon)
+        n = len(self.arrivals)
+        self.dispatcher = Dispatcher(world, n)
+        self._init_orders()
+        self.hours = int(math.ceil(self.horizon / 60.0))
+        self.on_duty = on_duty_by_hour(world.teams, self.hours, self.scenario.run.start_weekday,
+                                       self.scenario.teams.show_up, self.streams)
+        self.admin_queue: deque[int] = deque()
+        self.reviewers_free = self.scenario.admin.reviewers
+        self.review_rng = self.streams.stream("admin_review")
+        self.activity_rows: list[tuple[int, float, float, int, int]] = []
+
+    # ------------------------------------------------------------------ set-up
+    def _init_orders(self) -> None:
+        w, a, d = self.world, self.arrivals, None
+        d = self.dispatcher
+        n = len(a)
+        places = a.place
+        d.order_place = places.tolist()
+        d.order_town = w.places.town[places].tolist()
+        d.order_skill = w.item_skill[a.item].tolist()
+        d.order_need = w.item_volunteers[a.item].tolist()
+        self.zone = w.places.zone[places].tolist()
+        self.professional = w.item_professional[a.item].tolist()
+        self.t_placed = a.time.tolist()
+        self.service = np.zeros(n)
+        for k, item in enumerate(w.items):
+            mask = a.item == k
+            if mask.any():
+                self.service[mask] = distributions.quantile(item.service, a.u_service[mask])
+        self.service = self.service.tolist()
+        patience = np.zeros(n)
+        for z, zone in enumerate(ZONES):
+            mask = w.places.zone[places] == z
+            if mask.any():
+                patience[mask] = distributions.quantile(self.scenario.demand.patience[zone],
+                                                        a.u_patience[mask])
+        self.patience = patience.tolist()
+        self.accept_delay = distributions.quantile(self.scenario.demand.acceptance_delay,
+                                                   a.u_accept).tolist()
+        day = np.floor(a.time / 1440.0)
+        late = (a.time - day * 1440.0) >= w.cutoff_min
+        self.t_deadline = ((day + late) * 1440.0 + w.day_end_min).tolist()
+        urban_promise = self.scenario.targets.urban_response_min
+        d.deadline = [t + urban_promise if z == 0 and not pro else dl for t, z, pro, dl in
+                      zip(self.t_placed, self.zone, self.professional, self.t_deadline)]
+        self.tier_max = [1] * n
+        self.t_review_start = [NAN] * n
+        self.t_review_end = [NAN] * n
+        self.t_assigned = [NAN] * n
+        self.t_accepted = [NAN] * n
+        self.t_arrived = [NAN] * n
+        self.t_closed = [NAN] * n
+        self.t_released = [NAN] * n
+        self.t_cancelled = [NAN] * n
+        self.team = [-1] * n
+
+    def _at(self, when: float, handler, arg=None) -> None:
+        """Call ``handler(arg)`` at simulated time ``when`` (minutes)."""
+        event = self.env.timeout(max(0.0, when - self.env.now))
+        event.callbacks.append(lambda _event, h=handler, x=arg: h(x))
+
+    # ------------------------------------------------------------------ volunteers
+    def _duty_tick(self, hour: int) -> None:
+        """Apply the on-duty counts of simulated hour ``hour`` and schedule the next tick."""
+        column = self.on_duty[:, hour]
+        if hour == 0:
+            changed = np.flatnonzero(column)
+        else:
+            changed = np.flatnonzero(column != self.on_duty[:, hour - 1])
+        d = self.dispatcher
+        gained = []
+        for team, value in zip(changed.tolist(), column[changed].tolist()):
+            more = value > d.on_duty[team]
+            d.on_duty[team] = value
+            d.refresh(team)
+            if more:
+                gained.append(team)
+        for team in gained:
+            self._serve_waiting(team)
+        if hour + 1 < self.hours:
+            self._at((hour + 1) * 60.0, self._duty_tick, hour + 1)
+
+    def _serve_waiting(self, team: int) -> None:
+        """Give a team with free volunteers the waiting orders it should take, one by one."""
+        d = self.dispatcher
+        while True:
+            order = d.find_order(team)
+            if order is None:
+                return
+            self._assign(order, team)
+
+    def _assign(self, order: int, team: int) -> None:
+        d, now = self.dispatcher, self.env.now
+        d.state[order] = ASSIGNED
+        need = d.order_need[order]
+        d.busy[team] += need
+        d.refresh(team)
+        home, place = d.home[team], d.order_place[order]
+        travel = self.world.travel
+        accepted = now + self.accept_delay[order]
+        arrived = accepted + travel.trip(home, place, accepted)
+        closed = arrived + self.service[order]
+        released = closed + travel.trip(place, home, closed)
+        self.team[order] = team
+        self.t_assigned[order] = now
+        self.t_accepted[order] = accepted
+        self.t_arrived[order] = arrived
+        self.t_closed[order] = closed
+        self.t_released[order] = released
+        if released < self.horizon:
+            self._at(released, self._release, (team, need))
+
+    def _release(self, arg: tuple[int, int]) -> None:
+        team, need = arg
+        d = self.dispatcher
+        d.busy[team] -= need
+        d.refresh(team)
+        self._serve_waiting(team)
+
+    # ------------------------------------------------------------------ orders
+    def _next_arrival(self, index: int) -> None:
+        self._place(index)
+        if index + 1 < len(self.arrivals):
+            self._at(self.t_placed[index + 1], self._next_arrival, index + 1)
+
+    def _place(self, order: int) -> None:
+        d = self.dispatcher
+        if self.patience[order] < math.inf:
+            self._at(self.t_placed[order] + self.patience[order], self._cancel, order)
+        if self.professional[order]:
+            d.state[order] = AT_ADMIN
+            self.tier_max[order] = COUNTY_TIER
+            self.admin_queue.append(order)
+            self._admin_try()
+            return
+        self._enter_tier(order, 1)
+
+    def _enter_tier(self, order: int, tier: int) -> None:
+        """Put a waiting order at ``tier`` (escalating at once past scopes without its skill)."""
+        d = self.dispatcher
+        while tier < COUNTY_TIER and not d.scope_offers(order, tier):
+            tier += 1
+        d.tier[order] = tier
+        self.tier_max[order] = max(self.tier_max[order], tier)
+        team = d.find_team(order)
+        if team is not None:
+            self._assign(order, team)
+            return
+        d.enqueue(order)
+        if tier < COUNTY_TIER and not self.professional[order]:
+            timeout = self.world.timeouts[self.zone[order], tier - 1]
+            self._at(self.env.now + timeout, self._escalate, (order, tier))
+
+    def _escalate(self, arg: tuple[int, int]) -> None:
+        order, tier = arg
+        d = self.dispatcher
+        if d.state[order] == WAITING and d.tier[order] == tier:
+            self._enter_tier(order, tier + 1)
+
+    def _cancel(self, order: int) -> None:
+        d = self.dispatcher
+        if d.state[order] in (WAITING, AT_ADMIN):
+            d.state[order] = CANCELLED
+            self.t_cancelled[order] = self.env.now
+
+    # ------------------------------------------------------------------ administrator
+    def _office_open(self, now: float) -> bool:
+        day, clock = divmod(now, 1440.0)
+        weekday = (int(day) + self.scenario.run.start_weekday) % 7
+        return weekday < 5 and any(a <= clock < b for a, b in self.world.office_hours)
+
+    def _admin_try(self, _arg=None) -> None:
+        d = self.dispatcher
+        while self.reviewers_free > 0 and self.admin_queue and self._office_open(self.env.now):
+            order = self.admin_queue.popleft()
+            if d.state[order] != AT_ADMIN:
+                continue
+            self.reviewers_free -= 1
+            self.t_review_start[order] = self.env.now
+            review = float(distributions.quantile(self.scenario.admin.review,
+                                                  self.review_rng.random()))
+            self._at(self.env.now + review, self._review_done, order)
+
+    def _review_done(self, order: int) -> None:
+        d = self.dispatcher
+        self.reviewers_free += 1
+        self.t_review_end[order] = self.env.now
+        if d.state[order] == AT_ADMIN:
+            d.state[order] = WAITING
+            self._enter_tier(order, COUNTY_TIER)
+        self._admin_try()
+
+    def _schedule_office_openings(self) -> None:
+        days = int(math.ceil(self.horizon / 1440.0))
+        for day in range(days):
+            if (day + self.scenario.run.start_weekday) % 7 < 5:
+                for start, _ in self.world.office_hours:
+                    self._at(day * 1440.0 + start, self._admin_try)
+
+    # ------------------------------------------------------------------ activities
+    def _schedule_activities(self) -> None:
+        spec = self.scenario.activities
+        teams = self.world.teams
+        levels = [TEAM_LEVELS.index(lv) for lv in spec.levels]
+        eligible = np.flatnonzero(np.isin(teams.level, levels) & (teams.members > 0))
+        if spec.per_month <= 0 or len(eligible) == 0:
+            return
+        rng = self.streams.stream("activities")
+        weights = teams.members[eligible] / teams.members[eligible].sum()
+        mean_weight = (5 + 2 * spec.weekend_weight) / 7
+        days = int(math.ceil(self.horizon / 1440.0))
+        for day in range(days):
+            weekend = (day + self.scenario.run.start_weekday) % 7 >= 5
+            rate = spec.per_month / 30.44 * (spec.weekend_weight if weekend else 1.0) / mean_weight
+            n = int(rng.poisson(rate))
+            if n == 0:
+                continue
+            team = eligible[rng.choice(len(eligible), size=n, p=weights)]
+            hour = rng.choice(spec.start_hours, size=n)
+            start = day * 1440.0 + hour * 60.0 + rng.random(n) * 60.0
+            participants = np.maximum(1, np.rint(distributions.quantile(spec.participants,
+                                                                        rng.random(n))))
+            duration = distributions.quantile(spec.duration, rng.random(n))
+            for k in range(n):
+                if start[k] < self.horizon:
+                    self._at(float(start[k]), self._activity_start,
+                             (int(team[k]), float(duration[k]), int(participants[k])))
+
+    def _activity_start(self, arg: tuple[int, float, int]) -> None:
+        team, duration, participants = arg
+        d = self.dispatcher
+        members = max(1, int(self.world.teams.members[team]))
+        pulled = min(d.free(team), math.ceil(participants * d.on_duty[team] / members))
+        now = self.env.now
+        self.activity_rows.append((team, now, now + duration, participants, pulled))
+        if pulled:
+            d.busy[team] += pulled
+            d.refresh(team)
+            self._at(now + duration, self._release, (team, pulled))
+
+    # ------------------------------------------------------------------ run
+    def run(self) -> RunLog:
+        """Simulate to the horizon and return the logs."""
+        self._duty_tick(0)
+        self._schedule_office_openings()
+        self._schedule_activities()
+        if len(self.arrivals):
+            self._at(self.t_placed[0], self._next_arrival, 0)
+        self.env.run(until=self.horizon)
+        return self._logs()
+
+    def _logs(self) -> RunLog:
+        w, d, h = self.world, self.dispatcher, self.horizon
+        n = len(self.arrivals)
+
+        def seen(values: list[float]) -> np.ndarray:
+            arr = np.asarray(values, dtype=float)
+            arr[arr > h] = np.nan
+            return arr
+
+        closed = seen(self.t_closed)
+        cancelled = np.asarray(self.t_cancelled, dtype=float)
+        outcome = np.full(n, OPEN, dtype=np.int8)
+        outcome[~np.isnan(closed)] = CLOSED
+        outcome[~np.isnan(cancelled)] = OUT_CANCELLED
+        team = np.asarray(self.team, dtype=np.int32)
+        level = np.where(team >= 0, w.teams.level[np.maximum(team, 0)], -1).astype(np.int8)
+        places = self.arrivals.place
+        orders = OrderLog(
+            id=np.arange(n, dtype=np.int32), place=places, town=w.places.town[places],
+            zone=w.places.zone[places], item=self.arrivals.item,
+            professional=w.item_professional[self.arrivals.item],
+            volunteers=w.item_volunteers[self.arrivals.item],
+            tier_max=np.asarray(self.tier_max, dtype=np.int8),
+            t_placed=np.asarray(self.t_placed), t_review_start=seen(self.t_review_start),
+            t_review_end=seen(self.t_review_end), t_assigned=seen(self.t_assigned),
+            t_accepted=seen(self.t_accepted), t_arrived=seen(self.t_arrived), t_closed=closed,
+            t_released=seen(self.t_released), t_cancelled=cancelled,
+            t_deadline=np.asarray(self.t_deadline), team=team, team_level=level,
+            outcome=outcome)
+        rows = self.activity_rows
+        activities = ActivityLog(*(np.asarray([r[k] for r in rows]) for k in range(5)))
+        levels = np.zeros((len(TEAM_LEVELS), self.hours), dtype=np.int64)
+        np.add.at(levels, w.teams.level, self.on_duty)
+        towns = np.zeros((len(w.towns.code), self.hours), dtype=np.int64)
+        np.add.at(towns, w.teams.town, self.on_duty)
+        return RunLog(orders, activities, levels, towns, h, (self.window_start, self.window_end))
+
+
+def simulate(world: World, seed: np.random.SeedSequence | int) -> RunLog:
+    """Run one replication of ``world`` with ``seed``; return its logs (writes no files)."""
+    if not isinstance(seed, np.random.SeedSequence):
+        seed = np.random.SeedSequence(seed)
+    return Replication(world, seed).run()

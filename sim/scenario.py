@@ -1,0 +1,310 @@
+"""The scenario: everything a planner can set, as frozen dataclasses with every default filled.
+
+The dataclasses below are the single source of truth for the scenario language: the loader
+(:mod:`sim.loader`) converts YAML into them field by field, the validator checks each field's
+bounds from its metadata, and ``docs/scenarios.md`` is generated from the same metadata.
+
+Times are minutes unless a name says otherwise (``*_hours``, ``*_days``, ``*_kmh``); clock
+times of day are ``"HH:MM"`` strings. A tiny scenario::
+
+    name: two-villages
+    run: {days: 2, reps: 2}
+    demand: {orders_per_1000_per_day: 1.5}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ZONES = ("urban", "rural")
+TEAM_LEVELS = ("village", "paired", "town", "county", "subcenter", "professional")
+
+
+def spec(default: Any = None, doc: str = "", unit: str = "", *, ge: float | None = None,
+         gt: float | None = None, le: float | None = None, length: int | None = None,
+         factory: Any = None) -> Any:
+    """A dataclass field with documentation, unit and bounds (used by loader, validator, docs)."""
+    meta = {"doc": doc, "unit": unit, "ge": ge, "gt": gt, "le": le, "length": length}
+    if factory is not None:
+        return field(default_factory=factory, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Dist:
+    """A named probability distribution (see :mod:`sim.distributions`)."""
+
+    kind: Literal["fixed", "exponential", "lognormal", "gamma", "uniform"] = spec(
+        "fixed", "distribution family")
+    mean: float = spec(0.0, "mean (fixed: the value)", "same unit as the quantity", ge=0)
+    cv: float = spec(0.0, "coefficient of variation (lognormal, gamma)", "ratio", ge=0)
+    low: float = spec(0.0, "lower bound (uniform)", "same unit as the quantity", ge=0)
+    high: float = spec(0.0, "upper bound (uniform)", "same unit as the quantity", ge=0)
+
+
+@dataclass(frozen=True)
+class Ferry:
+    """Scheduled boat between the mainland port town and island towns."""
+
+    island_towns: list[str] = spec(factory=lambda: ["Nanji"], doc="towns reached only by ferry")
+    port_town: str = spec("Aojiang", "mainland town the ferry leaves from")
+    departures: list[str] = spec(factory=lambda: ["07:30", "13:30"],
+                                 doc="daily departures, each way, as HH:MM")
+    crossing_min: float = spec(120.0, "duration of the crossing", "minutes", gt=0)
+
+
+@dataclass(frozen=True)
+class Travel:
+    """How travel times between places are made."""
+
+    matrix_csv: str | None = spec(None, "optional CSV of minutes between place codes "
+                                  "(first column and header row: place codes); overrides the "
+                                  "coordinate model")
+    circuity: float = spec(1.4, "road distance / straight-line distance", "ratio", ge=1)
+    speed_kmh: dict[str, float] = spec(
+        factory=lambda: {"urban": 22.0, "plain": 32.0, "hills": 28.0, "mountain": 22.0,
+                         "island": 15.0},
+        doc="average travel speed by the terrain of the destination's town", unit="km/h", gt=0)
+    setup_min: float = spec(3.0, "time to set off (added to every trip)", "minutes", ge=0)
+    ferry: Ferry | None = spec(factory=Ferry, doc="ferry to island towns; null for none")
+
+
+@dataclass(frozen=True)
+class Geography:
+    """Places (village units), towns, zones and positions."""
+
+    towns_csv: str = spec("data/pingyang_towns.csv", "towns CSV (code, name, pinyin, seat_lat, "
+                          "seat_lon, terrain, population), relative to the scenario file")
+    places_csv: str = spec("data/pingyang_villages.csv", "village units CSV (code, name, "
+                           "town_code, kind), relative to the scenario file")
+    coordinates_csv: str | None = spec(None, "optional CSV code,lat,lon[,population] replacing "
+                                       "the derived positions and populations")
+    urban_towns: list[str] = spec(factory=lambda: ["Kunyang", "Aojiang"],
+                                  doc="towns (pinyin) whose units of an urban kind are urban")
+    urban_kinds: list[str] = spec(factory=lambda: ["community"],
+                                  doc="unit kinds that are urban inside urban towns")
+    county_seat_town: str = spec("Kunyang", "town of the county center")
+    community_weight: float = spec(2.0, "population weight of a community vs a village "
+                                   "when a town's population is shared among its units",
+                                   "ratio", gt=0)
+    radius_km: dict[str, float] = spec(
+        factory=lambda: {"urban": 4.0, "plain": 6.0, "hills": 7.0, "mountain": 11.0,
+                         "island": 3.0},
+        doc="radius around the town seat within which units are placed, by terrain",
+        unit="km", gt=0)
+    terrain: dict[str, str] = spec(factory=dict, doc="override the terrain class of a town "
+                                   "(pinyin -> urban|plain|hills|mountain|island)")
+    travel: Travel = spec(factory=Travel, doc="travel-time model")
+
+
+@dataclass(frozen=True)
+class Item:
+    """A catalogue service item."""
+
+    id: str = spec("", "short identifier")
+    name: str = spec("", "English name")
+    name_zh: str = spec("", "Chinese name")
+    column: str = spec("", "catalogue column (sub-column of the platform)")
+    skill: str = spec("", "skill a volunteer needs")
+    share: float = spec(0.0, "share of all orders", "fraction", ge=0, le=1)
+    volunteers: int = spec(1, "volunteers needed", "people", ge=1)
+    professional: bool = spec(False, "routed through the county administrator")
+    service: Dist = spec(factory=lambda: Dist("lognormal", 45.0, 0.5),
+                         doc="time on site", unit="minutes")
+
+
+@dataclass(frozen=True)
+class Demand:
+    """Citizens' orders."""
+
+    orders_per_1000_per_day: float = spec(0.35, "mean order rate", "orders per 1,000 residents "
+                                          "per day", ge=0)
+    hour_of_day: list[float] = spec(
+        factory=lambda: [0.15, 0.1, 0.1, 0.1, 0.15, 0.3, 0.7, 1.2, 1.7, 1.9, 1.9, 1.6,
+                         1.2, 1.3, 1.6, 1.7, 1.6, 1.4, 1.3, 1.2, 1.0, 0.7, 0.4, 0.25],
+        doc="relative rate by hour of day (normalised)", unit="ratio", ge=0, length=24)
+    day_of_week: list[float] = spec(factory=lambda: [1.0, 1.0, 1.0, 1.0, 1.0, 1.1, 1.1],
+                                    doc="relative rate Monday..Sunday (normalised)",
+                                    unit="ratio", ge=0, length=7)
+    patience: dict[str, Dist] = spec(
+        factory=lambda: {"urban": Dist("exponential", 180.0), "rural": Dist("exponential", 600.0)},
+        doc="time a citizen waits for a response before cancelling, by zone", unit="minutes")
+    acceptance_delay: Dist = spec(factory=lambda: Dist("lognormal", 3.0, 0.8),
+                                  doc="time for an assigned volunteer to see and accept",
+                                  unit="minutes")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Share of a team's members on duty by hour of day."""
+
+    weekday: list[float] = spec(factory=lambda: [0.0] * 24, doc="Monday..Friday, per hour",
+                                unit="fraction of members", ge=0, le=1, length=24)
+    weekend: list[float] = spec(factory=lambda: [0.0] * 24, doc="Saturday, Sunday, per hour",
+                                unit="fraction of members", ge=0, le=1, length=24)
+
+
+def _day(level_day: float, evening: float, night: float) -> list[float]:
+    """24 hourly shares: night 0-7, day 7-19, evening 19-22, night 22-24."""
+    return [night] * 7 + [level_day] * 12 + [evening] * 3 + [night] * 2
+
+
+def _default_schedules() -> dict[str, Schedule]:
+    return {
+        "community": Schedule(_day(0.10, 0.07, 0.02), _day(0.12, 0.07, 0.02)),
+        "village": Schedule(_day(0.07, 0.04, 0.0), _day(0.09, 0.04, 0.0)),
+        "station": Schedule(_day(0.06, 0.03, 0.01), _day(0.05, 0.03, 0.01)),
+        "center": Schedule(_day(0.10, 0.05, 0.03), _day(0.08, 0.05, 0.03)),
+        "office": Schedule([0.0] * 8 + [0.15] * 10 + [0.0] * 6, [0.0] * 9 + [0.05] * 8 + [0.0] * 7),
+        "paired": Schedule([0.0] * 8 + [0.08] * 10 + [0.02] * 4 + [0.0] * 2,
+                           [0.0] * 8 + [0.1] * 10 + [0.02] * 4 + [0.0] * 2),
+    }
+
+
+@dataclass(frozen=True)
+class TeamKind:
+    """A kind of team generated for every place/town/kind, or a named team."""
+
+    name: str = spec("", "team name (named teams only)")
+    members: int = spec(0, "registered active members", "people", ge=0)
+    skills: list[str] = spec(factory=list, doc="skills the members offer")
+    schedule: str = spec("village", "name of a schedule in `schedules`")
+    home_town: str = spec("", "town (pinyin) of the team's home, its seat place; "
+                          "empty = county seat")
+    count: int = spec(1, "number of identical teams", "teams", ge=0)
+
+
+BASIC = ["errand", "visit", "household", "tech_help", "care"]
+
+
+@dataclass(frozen=True)
+class Teams:
+    """The volunteer force."""
+
+    village_members_community: int = spec(38, "members of a community practice point's team",
+                                          "people", ge=0)
+    village_members_village: int = spec(26, "members of a village practice point's team",
+                                        "people", ge=0)
+    village_skills: list[str] = spec(factory=lambda: list(BASIC),
+                                     doc="skills of village practice point teams")
+    community_schedule: str = spec("community", "schedule of community teams")
+    village_schedule: str = spec("village", "schedule of village teams")
+    town: TeamKind = spec(factory=lambda: TeamKind(members=140, skills=BASIC + ["repair"],
+                                                   schedule="station"),
+                          doc="one town-station team per town, at the town seat")
+    county: TeamKind = spec(factory=lambda: TeamKind(name="county-center", members=60,
+                                                     skills=BASIC + ["repair"],
+                                                     schedule="center", count=10),
+                            doc="county-center teams at the county seat")
+    subcenters: list[TeamKind] = spec(factory=list, doc="department sub-center teams")
+    professional: list[TeamKind] = spec(factory=list, doc="professional teams")
+    show_up: float = spec(0.85, "probability that a scheduled member is actually available in "
+                          "a shift block", "probability", ge=0, le=1)
+
+
+@dataclass(frozen=True)
+class PairedKind:
+    """One of the five kinds of paired unit (六百结对)."""
+
+    members: int = spec(12, "members of one paired unit", "people", ge=0)
+    skills: list[str] = spec(factory=lambda: ["errand", "visit", "household"],
+                             doc="skills a paired unit offers")
+    schedule: str = spec("paired", "name of a schedule in `schedules`")
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """The six-hundreds pairing of villages with supporting units."""
+
+    strategy: Literal["none", "listed"] = spec("listed", "how villages and units are paired")
+    file: str | None = spec("data/pairing.csv", "CSV village_code,unit_kind,unit_name,home_code "
+                            "(strategy listed)")
+    kinds: dict[str, PairedKind] = spec(factory=dict, doc="paired unit kinds and their make-up")
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """The escalation ladder."""
+
+    timeouts_min: dict[str, list[float]] = spec(
+        factory=lambda: {"urban": [4.0, 10.0], "rural": [60.0, 180.0]},
+        doc="by zone: minutes at tier 1 (village) before escalating to tier 2 (town), then at "
+            "tier 2 before tier 3 (county)", unit="minutes", ge=0, length=2)
+    keep_lower_scope: bool = spec(True, "an escalated order can still be taken by the teams of "
+                                  "lower tiers (the scope widens rather than moves)")
+
+
+@dataclass(frozen=True)
+class Admin:
+    """The county center's administrator for professional orders."""
+
+    reviewers: int = spec(1, "administrators reviewing professional orders", "people", ge=0)
+    office_hours: list[list[str]] = spec(factory=lambda: [["08:30", "12:00"], ["14:00", "17:30"]],
+                                         doc="weekday office hours as [HH:MM, HH:MM] pairs")
+    review: Dist = spec(factory=lambda: Dist("lognormal", 20.0, 0.5),
+                        doc="review and assignment time per order", unit="minutes")
+
+
+@dataclass(frozen=True)
+class Activities:
+    """Planned group activities (the source counts 709 a month)."""
+
+    per_month: float = spec(709.0, "activities per 30.44 days", "activities", ge=0)
+    participants: Dist = spec(factory=lambda: Dist("lognormal", 14.0, 0.5),
+                              doc="volunteers taking part", unit="people")
+    duration: Dist = spec(factory=lambda: Dist("lognormal", 180.0, 0.3),
+                          doc="length of an activity", unit="minutes")
+    start_hours: list[int] = spec(factory=lambda: [8, 9, 9, 10, 14, 14, 15, 19],
+                                  doc="possible start hours (equally likely)", unit="hour of day")
+    weekend_weight: float = spec(2.0, "relative activity rate on Saturday/Sunday", "ratio", ge=0)
+    levels: list[str] = spec(factory=lambda: ["village", "town", "paired", "subcenter"],
+                             doc="team levels that hold activities")
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The service promises measured by the KPIs."""
+
+    urban_response_min: float = spec(10.0, "urban response promise", "minutes", gt=0)
+    urban_share: float = spec(0.90, "required share of urban orders responded within the "
+                              "promise", "fraction", ge=0, le=1)
+    rural_share: float = spec(0.95, "required share of rural orders responded and closed the "
+                              "same day", "fraction", ge=0, le=1)
+    same_day_cutoff: str = spec("17:00", "orders placed at or after this time are due by the end "
+                                "of the next day")
+    day_end: str = spec("24:00", "end of the service day (deadline of same-day orders)")
+
+
+@dataclass(frozen=True)
+class Run:
+    """Run length, replications and seed."""
+
+    days: float = spec(14.0, "measured days", "days", gt=0)
+    warmup_days: float = spec(1.0, "days simulated before measuring", "days", ge=0)
+    drain_days: float = spec(1.0, "days simulated after the last measured order is placed, "
+                             "so that it can close", "days", ge=0)
+    reps: int = spec(3, "replications", "replications", ge=1)
+    seed: int = spec(20220601, "root seed", "", ge=0)
+    start_weekday: int = spec(0, "weekday of day 0 (0 = Monday)", "", ge=0, le=6)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A complete scenario (all defaults filled)."""
+
+    name: str = spec("scenario", "short name (used for the results folder)")
+    description: str = spec("", "what the scenario is and what question it answers")
+    geography: Geography = spec(factory=Geography, doc="places, towns, zones, travel")
+    catalog: list[Item] = spec(factory=list, doc="service items")
+    demand: Demand = spec(factory=Demand, doc="order arrivals")
+    schedules: dict[str, Schedule] = spec(factory=_default_schedules, doc="duty schedules")
+    teams: Teams = spec(factory=Teams, doc="volunteer teams")
+    pairing: Pairing = spec(factory=Pairing, doc="six-hundreds pairing")
+    dispatch: Dispatch = spec(factory=Dispatch, doc="escalation ladder")
+    admin: Admin = spec(factory=Admin, doc="professional-order administrator")
+    activities: Activities = spec(factory=Activities, doc="planned group activities")
+    targets: Targets = spec(factory=Targets, doc="service promises")
+    run: Run = spec(factory=Run, doc="run length and seeds")
+    base_dir: str = field(default=".", metadata={"internal": True})
+    source: str = field(default="", metadata={"internal": True})

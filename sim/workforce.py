@@ -1,0 +1,123 @@
+"""Teams, their skills, members, homes and on-duty schedules (volunteers by hour of week).
+
+A team is a group of volunteers sharing a home place (where they set off from), a level
+(village, paired, town, county, subcenter, professional) and a set of skills. Its schedule gives
+the share of members on duty in each hour of the week; in each shift block every scheduled
+member shows up with probability ``teams.show_up`` (stream ``availability/<team>``). The model
+tracks counts, not individuals: a team has ``on_duty`` and ``busy`` volunteers, and
+``max(0, on_duty - busy)`` free ones; when a shift ends while volunteers are busy, they finish
+the task in hand and only then go off duty (their count simply drops out of ``busy``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.geography import Places, Towns
+from sim.pairing import Pair
+from sim.rng import Streams
+from sim.scenario import TEAM_LEVELS, Scenario, TeamKind
+
+HOURS_PER_WEEK = 168
+
+
+@dataclass(frozen=True)
+class Teams:
+    """All teams (columnar; index = team id)."""
+
+    name: list[str]
+    level: np.ndarray  # index into TEAM_LEVELS
+    home: np.ndarray  # place index
+    town: np.ndarray  # town index of the home place
+    members: np.ndarray
+    skills: list[frozenset[int]]  # skill indices
+    scheduled: np.ndarray  # (teams, 168) members scheduled on duty by hour of week
+
+    def __len__(self) -> int:
+        return len(self.name)
+
+
+def scheduled_counts(scenario: Scenario, schedule: str, members: int) -> np.ndarray:
+    """Members on duty in each of the 168 hours of the week (Monday 00:00 first)."""
+    spec = scenario.schedules[schedule]
+    week = [spec.weekday] * 5 + [spec.weekend] * 2
+    shares = np.array([share for day in week for share in day])
+    return np.rint(shares * members).astype(np.int32)
+
+
+def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pair],
+                skill_index: dict[str, int]) -> Teams:
+    """Every team of the scenario: village points, town stations, county, sub-centers,
+    professional teams and paired units, in that (stable) order."""
+    rows: list[tuple[str, str, int, int, list[str], str]] = []
+    t = scenario.teams
+    for i in range(len(places)):
+        community = places.kind[i] == "community"
+        rows.append((f"village:{places.code[i]}", "village", i,
+                     t.village_members_community if community else t.village_members_village,
+                     t.village_skills, t.community_schedule if community else t.village_schedule))
+    for town in range(len(towns.code)):
+        rows.append((f"town:{towns.pinyin[town]}", "town", int(towns.seat_place[town]),
+                     t.town.members, t.town.skills, t.town.schedule))
+    seat = int(towns.seat_place[towns.index(scenario.geography.county_seat_town)])
+
+    def named(kind: TeamKind, level: str) -> None:
+        home = seat if not kind.home_town else int(towns.seat_place[towns.index(kind.home_town)])
+        for k in range(kind.count):
+            suffix = f"#{k + 1}" if kind.count > 1 else ""
+            rows.append((f"{level}:{kind.name}{suffix}", level, home, kind.members, kind.skills,
+                         kind.schedule))
+
+    named(t.county, "county")
+    for kind in t.subcenters:
+        named(kind, "subcenter")
+    for kind in t.professional:
+        named(kind, "professional")
+    for pair in pairs:
+        spec = scenario.pairing.kinds[pair.kind]
+        rows.append((f"paired:{pair.unit_name}", "paired", pair.home, spec.members, spec.skills,
+                     spec.schedule))
+
+    home = np.array([r[2] for r in rows], dtype=np.int32)
+    members = np.array([r[3] for r in rows], dtype=np.int32)
+    return Teams(
+        name=[r[0] for r in rows],
+        level=np.array([TEAM_LEVELS.index(r[1]) for r in rows], dtype=np.int8),
+        home=home,
+        town=places.town[home].astype(np.int32),
+        members=members,
+        skills=[frozenset(skill_index[s] for s in r[4]) for r in rows],
+        scheduled=np.array([scheduled_counts(scenario, r[5], r[3]) for r in rows],
+                           dtype=np.int32).reshape(len(rows), HOURS_PER_WEEK),
+    )
+
+
+def on_duty_by_hour(teams: Teams, hours: int, start_weekday: int, show_up: float,
+                    streams: Streams) -> np.ndarray:
+    """Volunteers on duty per team and simulated hour, shape (teams, hours).
+
+    Each team's scheduled count is constant within a shift block; at the start of each block
+    (and of each day) the number who show up is Binomial(scheduled, show_up), drawn from the
+    team's own stream so that adding a team leaves the others unchanged.
+    """
+    hour_of_week = (np.arange(hours) + start_weekday * 24) % HOURS_PER_WEEK
+    sched = teams.scheduled[:, hour_of_week]
+    out = np.empty_like(sched)
+    new_block = np.ones(hours, dtype=bool)
+    for i in range(len(teams)):
+        row = sched[i]
+        if show_up >= 1.0 or not row.any():
+            out[i] = row
+            continue
+        starts = new_block.copy()
+        starts[1:] = (row[1:] != row[:-1]) | (np.arange(1, hours) % 24 == 0)
+        block_of_hour = np.maximum.accumulate(np.where(starts, np.arange(hours), 0))
+        block_hours = np.flatnonzero(starts)
+        draws = streams.stream(f"availability/{teams.name[i]}").binomial(row[block_hours],
+                                                                           show_up)
+        full = np.zeros(hours, dtype=np.int32)
+        full[block_hours] = draws
+        out[i] = full[block_of_hour]
+    return out

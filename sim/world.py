@@ -1,0 +1,129 @@
+"""Scenario -> World: the deterministic, indexed structures the model runs on.
+
+The world holds what does not change during a run: places and towns, the travel model, the
+catalogue as arrays, every team, the pairing, each tier's scope, and the demand rates. Building
+it draws no random numbers, so a world can be built once and simulated with many seeds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim import distributions
+from sim.geography import Places, Towns, TravelModel, build_places, parse_clock
+from sim.pairing import Pair, make_pairs
+from sim.scenario import ZONES, Item, Scenario
+from sim.workforce import HOURS_PER_WEEK, Teams, build_teams
+
+
+@dataclass(frozen=True)
+class World:
+    """Everything the model needs, indexed by integers (places, towns, items, skills, teams)."""
+
+    scenario: Scenario
+    towns: Towns
+    places: Places
+    travel: TravelModel
+    items: list[Item]
+    skills: list[str]
+    item_skill: np.ndarray
+    item_volunteers: np.ndarray
+    item_professional: np.ndarray
+    item_mix: np.ndarray  # probabilities summing to 1
+    teams: Teams
+    pairs: list[Pair]
+    tier1_teams: list[list[int]]  # per place: its own teams and the units paired with it
+    town_teams: list[list[int]]  # per town: every team whose home is in the town
+    towns_by_distance: list[list[int]]  # per town: all towns, nearest seat first
+    place_skills: list[frozenset[int]]  # skills offered in tier-1 scope
+    town_skills: list[frozenset[int]]  # skills offered by the town's teams
+    county_skills: frozenset[int]
+    rate_per_min: np.ndarray  # per place: mean orders per minute (before the weekly profile)
+    week_profile: np.ndarray  # 168 multipliers with mean 1
+    timeouts: np.ndarray  # (zones, 2) minutes at tier 1 and tier 2 before escalating
+    office_hours: list[tuple[float, float]]  # weekday office intervals, minutes of day
+    cutoff_min: float
+    day_end_min: float
+
+    @property
+    def n_places(self) -> int:
+        return len(self.places)
+
+
+def build_world(scenario: Scenario) -> World:
+    """Build the world of a (validated) scenario; deterministic, draws no random numbers."""
+    towns, places = build_places(scenario)
+    travel = TravelModel(scenario, towns, places)
+    items = list(scenario.catalog)
+    skill_names: list[str] = []
+    for name in [i.skill for i in items] + _team_skills(scenario):
+        if name not in skill_names:
+            skill_names.append(name)
+    skill_index = {s: k for k, s in enumerate(skill_names)}
+    pairs = make_pairs(scenario, places)
+    teams = build_teams(scenario, towns, places, pairs, skill_index)
+
+    n_places, n_towns = len(places), len(towns.code)
+    tier1: list[list[int]] = [[] for _ in range(n_places)]
+    town_teams: list[list[int]] = [[] for _ in range(n_towns)]
+    for team in range(len(teams)):
+        town_teams[int(teams.town[team])].append(team)
+        if teams.name[team].startswith("village:"):
+            tier1[int(teams.home[team])].append(team)
+    n_fixed = len(teams) - len(pairs)
+    for k, pair in enumerate(pairs):
+        tier1[pair.village].append(n_fixed + k)
+
+    def offered(team_ids: list[int]) -> frozenset[int]:
+        out: set[int] = set()
+        for team in team_ids:
+            if teams.members[team] > 0 and teams.scheduled[team].any():
+                out |= teams.skills[team]
+        return frozenset(out)
+
+    seat_x = places.x_km[towns.seat_place]
+    seat_y = places.y_km[towns.seat_place]
+    by_distance = [list(np.argsort(np.hypot(seat_x - seat_x[t], seat_y - seat_y[t]),
+                                   kind="stable")) for t in range(n_towns)]
+
+    shares = np.array([i.share for i in items], dtype=float)
+    demand = scenario.demand
+    hour = np.asarray(demand.hour_of_day, dtype=float)
+    day = np.asarray(demand.day_of_week, dtype=float)
+    week = (day[:, None] * hour[None, :]).ravel()
+    week = week / week.mean() if week.sum() > 0 else np.ones(HOURS_PER_WEEK)
+    timeouts = np.array([scenario.dispatch.timeouts_min[z] for z in ZONES], dtype=float)
+    return World(
+        scenario=scenario, towns=towns, places=places, travel=travel, items=items,
+        skills=skill_names,
+        item_skill=np.array([skill_index[i.skill] for i in items], dtype=np.int32),
+        item_volunteers=np.array([i.volunteers for i in items], dtype=np.int32),
+        item_professional=np.array([i.professional for i in items], dtype=bool),
+        item_mix=shares / shares.sum() if shares.sum() > 0 else shares,
+        teams=teams, pairs=pairs, tier1_teams=tier1, town_teams=town_teams,
+        towns_by_distance=[[int(t) for t in row] for row in by_distance],
+        place_skills=[offered(t) for t in tier1],
+        town_skills=[offered(t) for t in town_teams],
+        county_skills=offered(list(range(len(teams)))),
+        rate_per_min=places.population / 1000.0 * demand.orders_per_1000_per_day / 1440.0,
+        week_profile=week, timeouts=timeouts,
+        office_hours=[(parse_clock(a), parse_clock(b)) for a, b in scenario.admin.office_hours],
+        cutoff_min=parse_clock(scenario.targets.same_day_cutoff),
+        day_end_min=parse_clock(scenario.targets.day_end),
+    )
+
+
+def _team_skills(scenario: Scenario) -> list[str]:
+    t = scenario.teams
+    names = list(t.village_skills) + t.town.skills + t.county.skills
+    for kind in [*t.subcenters, *t.professional, *scenario.pairing.kinds.values()]:
+        names += kind.skills
+    return names
+
+
+def mean_service_min(world: World) -> float:
+    """Order-weighted mean time on site (minutes), for reports and sanity checks."""
+    return float(sum(p * distributions.mean(i.service) for p, i in zip(world.item_mix,
+                                                                      world.items)))
