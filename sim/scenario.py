@@ -173,6 +173,8 @@ class TeamKind:
     home_town: str = spec("", "town (pinyin) of the team's home, its seat place; "
                           "empty = county seat")
     count: int = spec(1, "number of identical teams", "teams", ge=0)
+    members_per_1000: float = spec(0.0, "extra members per 1,000 residents of the town (town "
+                                   "stations only)", "people per 1,000 residents", ge=0)
 
 
 BASIC = ["errand", "visit", "household", "tech_help", "care"]
@@ -186,6 +188,9 @@ class Teams:
                                           "people", ge=0)
     village_members_village: int = spec(26, "members of a village practice point's team",
                                         "people", ge=0)
+    village_members_per_1000: float = spec(0.0, "extra members of a village/community team per "
+                                           "1,000 residents of its place",
+                                           "people per 1,000 residents", ge=0)
     village_skills: list[str] = spec(factory=lambda: list(BASIC),
                                      doc="skills of village practice point teams")
     community_schedule: str = spec("community", "schedule of community teams")

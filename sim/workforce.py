@@ -55,12 +55,15 @@ def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pa
     t = scenario.teams
     for i in range(len(places)):
         community = places.kind[i] == "community"
-        rows.append((f"village:{places.code[i]}", "village", i,
-                     t.village_members_community if community else t.village_members_village,
-                     t.village_skills, t.community_schedule if community else t.village_schedule))
+        base = t.village_members_community if community else t.village_members_village
+        members = int(round(base + t.village_members_per_1000 * places.population[i] / 1000))
+        rows.append((f"village:{places.code[i]}", "village", i, members, t.village_skills,
+                     t.community_schedule if community else t.village_schedule))
     for town in range(len(towns.code)):
+        members = int(round(t.town.members + t.town.members_per_1000 * towns.population[town]
+                            / 1000))
         rows.append((f"town:{towns.pinyin[town]}", "town", int(towns.seat_place[town]),
-                     t.town.members, t.town.skills, t.town.schedule))
+                     members, t.town.skills, t.town.schedule))
     seat = int(towns.seat_place[towns.index(scenario.geography.county_seat_town)])
 
     def named(kind: TeamKind, level: str) -> None:
