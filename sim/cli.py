@@ -38,8 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not [a for a in argv if not a.startswith("-")] and not {"-h", "--help"} & set(argv):
-        argv = argv + ["run"]
+    if not set(COMMANDS) & set(argv) and not {"-h", "--help"} & set(argv):
+        debug = [a for a in argv if a == "--debug"]
+        argv = debug + ["run"] + [a for a in argv if a != "--debug"]
     args = parser.parse_args(argv)
     module = importlib.import_module(f"sim.commands.{args.command}")
     try:

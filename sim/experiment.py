@@ -8,20 +8,19 @@ replication's KPIs and (optionally) its logs; the parent orders results by repli
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from sim.kpis import backlog_series, compute_kpis
 from sim.logs import RunLog
 from sim.model import simulate
 from sim.rng import replication_seeds
 from sim.scenario import Scenario
+from sim.stats import summarise
 from sim.world import World, build_world
 
 
@@ -106,25 +105,6 @@ def run_replications(scenario: Scenario, reps: int, seed: int, jobs: int = 1,
             results[result.index] = result
             bar.step()
     return [results[i] for i in indices]
-
-
-def summarise(values: list[float] | np.ndarray, level: float = 0.95) -> dict[str, float]:
-    """Mean, standard deviation and Student-t confidence interval of replication values.
-
-    NaN values (a KPI undefined in a replication, e.g. no urban orders) are left out; ``n``
-    says how many were used. With one value the interval is undefined (NaN half-width).
-    """
-    x = np.asarray(values, dtype=float)
-    x = x[~np.isnan(x)]
-    n = len(x)
-    if n == 0:
-        return {"mean": math.nan, "sd": math.nan, "half_width": math.nan, "low": math.nan,
-                "high": math.nan, "n": 0}
-    mean = float(x.mean())
-    sd = float(x.std(ddof=1)) if n > 1 else math.nan
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * sd / math.sqrt(n)) if n > 1 else math.nan
-    return {"mean": mean, "sd": sd, "half_width": half, "low": mean - half, "high": mean + half,
-            "n": n}
 
 
 def summarise_kpis(results: list[RepResult]) -> dict[str, dict[str, float]]:

@@ -305,7 +305,7 @@ class Replication:
         return self._logs()
 
     def _logs(self) -> RunLog:
-        w, d, h = self.world, self.dispatcher, self.horizon
+        w, h = self.world, self.horizon
         n = len(self.arrivals)
 
         def seen(values: list[float]) -> np.ndarray:

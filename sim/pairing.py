@@ -12,7 +12,7 @@ Strategies are small functions chosen by name in the scenario (``pairing.strateg
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from sim.errors import Problem, UserError
 from sim.geography import Places
