@@ -295,6 +295,40 @@ class Run:
 
 
 @dataclass(frozen=True)
+class Expect:
+    """What the regression gate (``run.py check``) requires of this scenario, and its run.
+
+    Each threshold is text ``"OP VALUE"`` (OP one of ``>=``, ``<=``, ``>``, ``<``; quote it in
+    YAML, where a bare ``>`` starts folded text); the check fails when the one-sided confidence
+    bound of the KPI lies on the wrong side. See docs/ci.md::
+
+        expect:
+          confidence: 0.95
+          days: 7
+          reps: 10
+          kpis: {urban_10min: ">= 0.90", open_overnight_per_week: "<= 15"}
+    """
+
+    kpis: dict[str, str] = spec(factory=dict, doc="thresholds by KPI name (a name of "
+                                "sim.kpis.KPI_INFO or town.<pinyin>.compliance), as \"OP VALUE\" "
+                                "text, e.g. urban_10min: \">= 0.90\"")
+    confidence: float = spec(0.95, "one-sided confidence with which each threshold must be shown "
+                             "met", "probability", gt=0.5, le=0.999)
+    days: float = spec(7.0, "measured days of each replication in the check (replaces run.days)",
+                       "days", gt=0)
+    reps: int = spec(10, "replications in the check (replaces run.reps)", "replications", ge=2)
+    seed: int | None = spec(None, "root seed of the check; null = run.seed", "", ge=0)
+    significance: float = spec(0.01, "one-sided significance level of the paired comparison "
+                               "with the committed baseline", "probability", gt=0, le=0.5)
+    min_effect: dict[str, float] = spec(
+        factory=dict, doc="smallest worsening against the baseline that fails the check, by KPI "
+        "name; default 0.02 for shares, else 10% of the baseline mean and at least 1",
+        unit="the KPI's unit", ge=0)
+    watch: list[str] | None = spec(None, "KPIs compared with the baseline besides those with a "
+                                   "threshold; null = the headline KPIs")
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A complete scenario (all defaults filled)."""
 
@@ -311,5 +345,7 @@ class Scenario:
     activities: Activities = spec(factory=Activities, doc="planned group activities")
     targets: Targets = spec(factory=Targets, doc="service promises")
     run: Run = spec(factory=Run, doc="run length and seeds")
+    expect: Expect = spec(factory=Expect, doc="regression gate: KPI thresholds and the check's "
+                          "run (see docs/ci.md)")
     base_dir: str = field(default=".", metadata={"internal": True})
     source: str = field(default="", metadata={"internal": True})

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sim import distributions
 from sim.errors import Problem, UserError
+from sim.gate import expect_problems
 from sim.geography import parse_clock, read_towns
 from sim.loader import convert, resolve_extends
 from sim.scenario import TEAM_LEVELS, ZONES, Dist, Scenario
@@ -106,6 +107,7 @@ def check(scenario: Scenario) -> list[Problem]:
         if item.skill not in offered:
             bad(f"catalog[{k}].skill", f"no team offers skill {item.skill!r}; expected a skill "
                 "some team has (the item could never be served)")
+    out += expect_problems(scenario)
     if scenario.pairing.strategy == "listed" and not scenario.pairing.file:
         bad("pairing.file", "strategy 'listed' needs a CSV file; expected a path")
     # towns named in the scenario must exist

@@ -1,0 +1,261 @@
+"""The regression gate (`run.py check`): thresholds, baselines, exit codes, JUnit and Markdown.
+
+Scenarios are variants of tests/check/tiny.yaml, a four-place county that meets its promises
+comfortably (urban_10min >= 0.80 and rural_same_day >= 0.90 in its expect: block); each check
+runs 6 replications of 3 days, a tenth of a second.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from scipy import stats
+
+from sim.cli import REPO, main
+from sim.gate import Baseline, evaluate, expect_problems, read_baseline
+from sim.scenario import Expect, Run, Scenario
+from sim.validate import load_scenario
+
+TINY = Path(__file__).parent / "check" / "tiny.yaml"
+FEWER_VOLUNTEERS = {"teams": {"village_members_community": 3, "village_members_village": 3,
+                              "town": {"members": 3}, "county": {"members": 3}}}
+
+
+def variant(tmp_path: Path, overrides: dict, file: str = "variant.yaml") -> Path:
+    """A scenario file extending the tiny test county with ``overrides``."""
+    path = tmp_path / file
+    path.write_text(yaml.safe_dump({"extends": str(TINY), **overrides}, allow_unicode=True),
+                    encoding="utf-8")
+    return path
+
+
+def check(capsys, *args) -> tuple[int, str, str]:
+    """Run ``run.py check ARGS`` in-process (one worker); return (exit status, stdout, stderr)."""
+    status = main(["check", *map(str, args), "--jobs", "1"])
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+@pytest.fixture
+def baselines(tmp_path, capsys) -> Path:
+    """A baselines folder holding the accepted baseline of the unchanged tiny county."""
+    folder = tmp_path / "baselines"
+    status, _, _ = check(capsys, TINY, "--baselines", folder, "--update-baselines")
+    assert status == 0
+    return folder
+
+
+def test_update_writes_a_baseline_of_per_replication_values(baselines):
+    data = json.loads((baselines / "check_tiny.json").read_text(encoding="utf-8"))
+    assert (data["scenario"], data["seed"], data["days"], data["reps"]) == ("check_tiny", 11, 3, 6)
+    assert data["engine_version"]
+    assert len(data["kpis"]["urban_10min"]) == 6
+    assert len(set(data["kpis"]["urban_10min"])) > 1  # one value per replication
+
+
+def test_config_equal_to_its_baseline_passes_with_zero_paired_difference(tmp_path, capsys,
+                                                                          baselines):
+    status, out, _ = check(capsys, TINY, "--baselines", baselines, "--junit",
+                           tmp_path / "j.xml")
+    assert status == 0
+    assert "PASSED: 6 of 6" in out
+    cases = ET.parse(tmp_path / "j.xml").getroot().iter("testcase")
+    assert [c.get("name") for c in cases] == ["urban_10min", "rural_same_day",
+                                              "open_overnight_per_week", "response_p90_urban",
+                                              "escalation_rate", "cancellation_rate"]
+    rows = [line for line in out.splitlines() if line.startswith("check_tiny  ")]
+    assert len(rows) == 6
+    assert all(re.search(r"\+0\.0+( pp)? \(paired\)", r) for r in rows), rows
+
+
+def test_weakened_config_fails_naming_kpi_threshold_and_estimate(tmp_path, capsys, baselines):
+    weak = variant(tmp_path, FEWER_VOLUNTEERS)
+    status, out, _ = check(capsys, weak, "--baselines", baselines)
+    assert status == 1
+    match = re.search(r"check_tiny: urban_10min = ([\d.]+)% \(95% lower bound ([\d.]+)%, 6 "
+                      r"replications\) does not meet the threshold >= 80\.0%", out)
+    assert match, out
+    estimate, bound = float(match[1]), float(match[2])
+    assert bound <= estimate < 80.0
+    assert "FAILED" in out
+
+
+def test_significant_worsening_against_the_baseline_fails_though_thresholds_hold(
+        tmp_path, capsys, baselines):
+    # without village volunteers the town station still answers most urban orders in time
+    weak = variant(tmp_path, {"teams": {"village_members_community": 0,
+                                        "village_members_village": 0}})
+    status, out, _ = check(capsys, weak, "--baselines", baselines)
+    assert status == 1
+    assert "does not meet the threshold" not in out
+    assert re.search(r"check_tiny: urban_10min = [\d.]+% is worse than the baseline [\d.]+%: "
+                     r"paired difference -[\d.]+ pp \(99% bound -[\d.]+ pp\), minimum effect "
+                     r"2\.0 pp", out), out
+
+
+def test_reseeded_config_is_compared_unpaired_and_passes(tmp_path, capsys, baselines):
+    reseeded = variant(tmp_path, {"expect": {"seed": 12345}})
+    status, out, _ = check(capsys, reseeded, "--baselines", baselines)
+    assert status == 0, out
+    assert "baseline made with seed 11" in out and "unpaired (Welch)" in out
+    assert "(welch)" in out and "(paired)" not in out
+
+
+def _scenario(**expect) -> Scenario:
+    return Scenario(name="s", run=Run(days=3, warmup_days=0, seed=1),
+                    expect=Expect(watch=[], **expect))
+
+
+def _baseline(values: list[float], seed: int = 1) -> Baseline:
+    return Baseline("s", seed, 3.0, 0.0, len(values), "test", {"urban_10min": values})
+
+
+def test_a_worsening_fails_only_when_confidently_beyond_the_minimum_effect():
+    base = [0.95, 0.96, 0.97, 0.955, 0.965, 0.975]
+    scenario = _scenario(kpis={"urban_10min": ">= 0.5"})
+
+    def judged(shift: float, seed: int = 1):
+        new = {"urban_10min": list(np.array(base) + shift)}
+        return evaluate(scenario, seed, new, _baseline(base))[0]
+
+    small = judged(-0.01)  # significant (no noise in the paired differences) but < 0.02
+    assert small.comparison == "paired" and not small.failed
+    assert judged(-0.03).baseline_failed
+    assert not judged(+0.05).failed  # better is never a failure
+    welch = judged(-0.03, seed=2)  # another seed: no pairing; the noise hides 3 points
+    assert welch.comparison == "welch" and not welch.failed
+    assert judged(-0.2, seed=2).baseline_failed
+
+
+def test_threshold_needs_the_one_sided_bound_on_the_right_side():
+    scenario = _scenario(kpis={"open_overnight_per_week": "<= 5"}, confidence=0.95)
+    values = [2.0, 4.0, 6.0, 3.0, 5.0, 4.0]  # mean 4 <= 5, but the upper bound is above 5
+    s = np.array(values)
+    upper = s.mean() + stats.t.ppf(0.95, 5) * s.std(ddof=1) / np.sqrt(6)
+    out = evaluate(scenario, 1, {"open_overnight_per_week": values}, None)[0]
+    assert out.threshold_failed and out.bound == pytest.approx(upper)
+    assert "upper bound" in out.messages[0] and "<= 5.00" in out.messages[0]
+    loose = evaluate(_scenario(kpis={"open_overnight_per_week": "<= 6"}), 1,
+                     {"open_overnight_per_week": values}, None)[0]
+    assert not loose.failed and loose.comparison == "no baseline"
+
+
+def test_invalid_expect_block_is_reported_line_by_line(tmp_path, capsys):
+    bad = variant(tmp_path, {"expect": {
+        "kpis": {"urban_10mni": ">= 0.9", "rural_same_day": "at least 0.9",
+                 "cancellation_rate": "<= 5", "town.Alpah.compliance": ">= 0.9",
+                 "town.Beta.compliance": ">= 0.5"},
+        "min_effect": {"escalation": 0.1}, "watch": ["orders_per_day"], "reps": 1}})
+    status, _, err = check(capsys, bad)
+    assert status == 2
+    lines = err.strip().splitlines()
+    expected = [
+        "expect.kpis.urban_10mni: unknown KPI; did you mean 'urban_10min'?",
+        "expect.kpis.rural_same_day: 'at least 0.9' is not a threshold; expected text like",
+        "expect.kpis.cancellation_rate: 5 is not a share; expected a number from 0 to 1",
+        "expect.kpis.town.Alpah.compliance: unknown town 'Alpah'; did you mean "
+        "'town.Alpha.compliance'?",
+        "expect.min_effect.escalation: unknown KPI; did you mean 'escalation_rate'?",
+        "expect.watch[0]: orders_per_day has no better direction",
+        "expect.reps: 1 is out of range; expected a number >= 2",
+    ]
+    for text in expected:
+        assert sum(text in line for line in lines) == 1, (text, lines)
+    assert all(line.startswith(str(bad)) for line in lines)
+    assert not any("Beta" in line for line in lines)
+    assert main(["validate", str(bad)]) == 2  # `validate` sees the same problems
+
+
+def test_bundled_expect_blocks_are_valid():
+    for path in sorted((REPO / "scenarios").rglob("*.yaml")):
+        assert expect_problems(load_scenario(path)) == []
+
+
+def test_junit_and_summary_count_every_scenario_and_kpi(tmp_path, capsys, baselines):
+    weak = variant(tmp_path, {"name": "weak", **FEWER_VOLUNTEERS}, "weak.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: broken\nteams: {members_villag: 3}\n", encoding="utf-8")
+    junit, summary = tmp_path / "out" / "check.xml", tmp_path / "out" / "summary.md"
+    status, out, err = check(capsys, TINY, weak, broken, "--baselines", baselines,
+                             "--junit", junit, "--summary", summary)
+    assert status == 2
+    assert "members_villag: unknown key" in err
+    root = ET.parse(junit).getroot()
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == ["check_tiny", "weak", str(broken)]
+    failures = root.findall(".//failure")
+    table_fails = [line for line in out.splitlines() if "FAIL (" in line]
+    assert len(failures) == len(table_fails) >= 1
+    assert all(line.startswith("weak ") for line in table_fails)
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == \
+        ("13", str(len(failures)), "1")
+    for suite, tests, errors in zip(suites, ("6", "6", "1"), ("0", "0", "1")):
+        assert (suite.get("tests"), suite.get("errors")) == (tests, errors)
+        assert suite.get("failures") == str(len(suite.findall(".//failure")))
+    assert any("urban_10min" in f.get("message") and ">= 80.0%" in f.get("message")
+               for f in failures)
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("## ⚠️ Red Vest regression gate: INVALID INPUT")
+    assert text.count("\n| check_tiny |") == 6 and text.count("\n| weak |") == 6
+    assert "### Invalid input" in text and "members_villag" in text
+
+
+def test_update_rewrites_only_valid_scenarios_and_replaces_an_unreadable_baseline(
+        tmp_path, capsys):
+    folder = tmp_path / "baselines"
+    folder.mkdir()
+    (folder / "check_tiny.json").write_text("{not json", encoding="utf-8")
+    status, _, err = check(capsys, TINY, "--baselines", folder)
+    assert status == 2 and "check_tiny.json: not valid JSON" in err
+    broken = variant(tmp_path, {"name": "broken", "expect": {"kpis": {"urban": ">= 1"}}})
+    status, _, _ = check(capsys, TINY, broken, "--baselines", folder, "--update-baselines")
+    assert status == 2
+    assert sorted(p.name for p in folder.iterdir()) == ["check_tiny.json"]
+    assert read_baseline(folder / "check_tiny.json").reps == 6
+
+
+def test_folder_is_expanded_and_names_must_be_unique(tmp_path, capsys):
+    folder = tmp_path / "policies"
+    variant(folder.mkdir() or folder, {"name": "a"}, "a.yaml")
+    variant(folder, {"name": "b"}, "nested.yaml")
+    status, out, _ = check(capsys, folder, "--baselines", tmp_path / "none")
+    assert status == 0 and "in 2 scenario(s)" in out
+    variant(folder, {"name": "a"}, "again.yaml")
+    status, _, err = check(capsys, folder, "--baselines", tmp_path / "none")
+    assert status == 2 and "expected unique names" in err
+    assert check(capsys, tmp_path / "missing.yaml")[0] == 2
+
+
+def test_bundled_scenarios_have_committed_baselines_of_their_check_run():
+    """`python run.py check scenarios --update-baselines` was run after the last change."""
+    for path in sorted((REPO / "scenarios").rglob("*.yaml")):
+        scenario = load_scenario(path)
+        baseline = read_baseline(REPO / "results" / "baselines" / f"{scenario.name}.json")
+        assert baseline is not None, f"no baseline for {path}"
+        seed = scenario.expect.seed if scenario.expect.seed is not None else scenario.run.seed
+        assert baseline.pairs_with(seed, scenario.expect.days, scenario.run.warmup_days), path
+        assert baseline.reps == scenario.expect.reps, path
+
+
+@pytest.mark.slow
+def test_reseeding_an_unchanged_config_rarely_fails_the_gate(tmp_path, capsys, baselines):
+    """False alarms over 20 seeds: the baseline (seed 11) and each reseeded run differ only by
+    noise. Each watched KPI may fail by chance with probability at most the significance level
+    (1%), so with 6 KPIs at most 6% of runs; the count must lie within the binomial 99% range."""
+    runs, alarms = 20, []
+    for seed in range(1, runs + 1):
+        reseeded = variant(tmp_path, {"expect": {"seed": 1000 + seed}})
+        status, out, _ = check(capsys, reseeded, "--baselines", baselines)
+        assert status in (0, 1)
+        assert "unpaired (Welch)" in out
+        if status:
+            alarms.append(out)
+    allowed = stats.binom.ppf(0.99, runs, 6 * 0.01)
+    print(f"false alarms: {len(alarms)} of {runs} reseeded runs (allowed {allowed:g})")
+    assert len(alarms) <= allowed, alarms
