@@ -19,6 +19,7 @@ from scipy import stats
 
 from sim.cli import REPO, main
 from sim.gate import Baseline, evaluate, expect_problems, read_baseline
+from sim.kpis import KPI_INFO
 from sim.scenario import Expect, Run, Scenario
 from sim.validate import load_scenario
 
@@ -259,3 +260,13 @@ def test_reseeding_an_unchanged_config_rarely_fails_the_gate(tmp_path, capsys, b
     allowed = stats.binom.ppf(0.99, runs, 6 * 0.01)
     print(f"false alarms: {len(alarms)} of {runs} reseeded runs (allowed {allowed:g})")
     assert len(alarms) <= allowed, alarms
+
+
+def test_docs_example_expect_block_is_valid_and_every_kpi_is_listed(tmp_path):
+    text = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n# example: expect\n(.*?)```", text, re.S)[1]
+    path = variant(tmp_path, yaml.safe_load(example))
+    expect = load_scenario(path).expect
+    assert expect.kpis["town.Beta.compliance"] == ">= 0.90" and expect.min_effect
+    for name in KPI_INFO:
+        assert f"| `{name}` |" in text, name
