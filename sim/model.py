@@ -46,13 +46,15 @@ def horizon_minutes(world: World) -> tuple[float, float, float]:
 class Replication:
     """State and event handlers of one run; use :func:`simulate`."""
 
-    def __init__(self, world: World, seed: np.random.SeedSequence):
+    def __init__(self, world: World, seed: np.random.SeedSequence,
+                 arrivals: Arrivals | None = None):
         self.world = world
         self.scenario = world.scenario
         self.streams = Streams(seed)
         self.window_start, self.window_end, self.horizon = horizon_minutes(world)
         self.env = simpy.Environment()
-        self.arrivals: Arrivals = generate_arrivals(world, self.streams, self.horizon)
+        self.arrivals: Arrivals = arrivals if arrivals is not None else \
+            generate_arrivals(world, self.streams, self.horizon)
         n = len(self.arrivals)
         self.dispatcher = Dispatcher(world, n)
         self._init_orders()
@@ -342,8 +344,13 @@ class Replication:
         return RunLog(orders, activities, levels, towns, h, (self.window_start, self.window_end))
 
 
-def simulate(world: World, seed: np.random.SeedSequence | int) -> RunLog:
-    """Run one replication of ``world`` with ``seed``; return its logs (writes no files)."""
+def simulate(world: World, seed: np.random.SeedSequence | int,
+             arrivals: Arrivals | None = None) -> RunLog:
+    """Run one replication of ``world`` with ``seed``; return its logs (writes no files).
+
+    ``arrivals`` replays a given order stream (sorted by time) instead of generating one from
+    the demand model: exact timelines in tests, or a recorded day replayed under a new policy.
+    """
     if not isinstance(seed, np.random.SeedSequence):
         seed = np.random.SeedSequence(seed)
-    return Replication(world, seed).run()
+    return Replication(world, seed, arrivals).run()
