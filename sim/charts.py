@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import math
+import re
 from pathlib import Path
 
 import matplotlib
@@ -81,6 +82,11 @@ def cjk_font() -> str | None:
     return found
 
 
+def bold(lang: str) -> str:
+    """Title weight: bold, except in Chinese (the CJK fonts found ship one regular weight)."""
+    return "normal" if lang == "zh" else "bold"
+
+
 def style(lang: str = "en") -> dict:
     """The rcParams every chart is drawn with (Chinese: the CJK font first, DejaVu as fallback)."""
     fonts = ["DejaVu Sans"]
@@ -88,7 +94,7 @@ def style(lang: str = "en") -> dict:
         font = cjk_font()
         fonts = [font, "DejaVu Sans"] if font else fonts
     return {"font.family": "sans-serif", "font.sans-serif": fonts, "font.size": 8.5,
-            "axes.titlesize": 10, "axes.titleweight": "bold", "axes.labelsize": 8.5,
+            "axes.titlesize": 10, "axes.titleweight": bold(lang), "axes.labelsize": 8.5,
             "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "legend.fontsize": 7.5,
             "legend.frameon": False, "axes.spines.top": False, "axes.spines.right": False,
             "axes.grid": True, "grid.alpha": 0.3, "grid.linewidth": 0.6,
@@ -117,11 +123,34 @@ def save(fig: plt.Figure, stem: str | Path, lang: str = "en") -> list[Path]:
             buffer = io.BytesIO()
             metadata = {"Software": None} if ext == "png" else {"Date": None}
             fig.savefig(buffer, format=ext, dpi=DPI, metadata=metadata)
+            data = buffer.getvalue()
             path = Path(f"{stem}.{ext}")
-            write_bytes(path, buffer.getvalue())
+            write_bytes(path, stable_svg_ids(data) if ext == "svg" else data)
             paths.append(path)
     plt.close(fig)
     return paths
+
+
+def stable_svg_ids(svg: bytes) -> bytes:
+    """Renumber matplotlib's clip-path ids (hashes of clip rectangles, whose last float digits
+    can vary between draws) in order of appearance, so that the same chart gives the same
+    bytes."""
+    ids: dict[bytes, bytes] = {}
+
+    def number(match: re.Match) -> bytes:
+        key = match.group(2)
+        ids.setdefault(key, b"clip%d" % len(ids))
+        return match.group(1) + ids[key]
+
+    return re.sub(rb'(id="|url\(#)(p[0-9a-f]{10})\b', number, svg)
+
+
+def png_pixels(path: str | Path) -> tuple[int, int]:
+    """(width, height) of a PNG file in pixels, read from its header."""
+    head = Path(path).read_bytes()[:24]
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"{path} is not a PNG file")
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
 def pixel_size(name: str) -> tuple[int, int]:
@@ -211,7 +240,7 @@ def response_time_chart(grid_min: list[float], curves: dict[str, list[list[float
                         rotation=90, va="bottom")
                 note = tr("resp.rural_note", lang, **values)
                 ax.set_xscale("log")
-                ticks = [1, 5, 15, 60, 240, 720, 1440, 2880]
+                ticks = [1, 5, 15, 60, 240, 720, 2880]
                 ax.set_xticks(ticks, [_duration(t, lang) for t in ticks])
                 ax.minorticks_off()
                 ax.set_xlabel(tr("resp.x_log", lang))
@@ -225,7 +254,7 @@ def response_time_chart(grid_min: list[float], curves: dict[str, list[list[float
             ax.set_ylim(0, 101)
             ax.set_title(tr(f"resp.{zone}_title", lang), fontsize=9)
         axes[0].set_ylabel(tr("resp.y", lang))
-        fig.suptitle(tr("resp.title", lang), fontweight="bold", fontsize=10.5)
+        fig.suptitle(tr("resp.title", lang), fontweight=bold(lang), fontsize=10.5)
     return save(fig, stem, lang)
 
 
@@ -306,7 +335,7 @@ def map_chart(places: dict, towns: list[dict], center: tuple[float, float],
         for t in towns:
             if not t.get("island"):
                 ax.text(t["x_km"], t["y_km"] + 1.2, t["label"], fontsize=7, ha="center",
-                        va="bottom", fontweight="bold", color=COLORS["ink"], path_effects=halo)
+                        va="bottom", fontweight=bold(lang), color=COLORS["ink"], path_effects=halo)
         ax.scatter([center[0]], [center[1]], marker="*", s=170, color="black",
                    edgecolors="white", linewidths=0.8, zorder=5)
         ax.set_aspect("equal")
@@ -326,7 +355,7 @@ def map_chart(places: dict, towns: list[dict], center: tuple[float, float],
                 inset.spines[side].set_visible(True)
             for t in towns:
                 if t.get("island"):
-                    inset.set_title(t["label"], fontsize=7, fontweight="bold", pad=2)
+                    inset.set_title(t["label"], fontsize=7, fontweight=bold(lang), pad=2)
             if port is not None:
                 ax.annotate("", xy=(0.79, 0.19), xycoords="axes fraction", xytext=port,
                             textcoords="data", arrowprops={"arrowstyle": "->", "linestyle": "--",
@@ -448,6 +477,15 @@ def _direction_of(name: str, directions: dict[str, int] | None) -> int:
     return KPI_INFO.get(name, (name, "value", 0))[2]
 
 
+def difference_verdict(mean: float, low: float, high: float, direction: int) -> str:
+    """'better' or 'worse' when the CI of a difference (variant - baseline) excludes 0 and the
+    KPI has a direction (+1 higher is better, -1 lower is better), else 'same'."""
+    significant = not (math.isnan(low) or math.isnan(high)) and (low > 0 or high < 0)
+    if not significant or direction == 0:
+        return "same"
+    return "better" if (mean > 0) == (direction > 0) else "worse"
+
+
 def forest_plot(diffs: dict[str, dict[str, float]], labels: dict[str, str], stem: str | Path,
                 footnote: str, units: dict[str, str] | None = None,
                 directions: dict[str, int] | None = None, title: str | None = None,
@@ -471,11 +509,8 @@ def forest_plot(diffs: dict[str, dict[str, float]], labels: dict[str, str], stem
                 d = diffs[name]
                 mean, low, high = (np.nan if d.get(k) is None else float(d[k]) * scale
                                    for k in ("mean", "low", "high"))
-                sign = _direction_of(name, directions)
-                significant = not (math.isnan(low) or math.isnan(high)) and (low > 0 or high < 0)
-                verdict = "same" if not significant or sign == 0 else \
-                    ("better" if (mean > 0) == (sign > 0) else "worse")
-                color = COLORS[verdict]
+                color = COLORS[difference_verdict(mean, low, high,
+                                                  _direction_of(name, directions))]
                 if not (math.isnan(low) or math.isnan(high)):
                     ax.plot([low, high], [i, i], color=color, linewidth=1.8)
                 ax.plot([mean], [i], marker="o", color=color, markersize=5)
@@ -492,7 +527,7 @@ def forest_plot(diffs: dict[str, dict[str, float]], labels: dict[str, str], stem
                    for v in ("better", "worse", "same")]
         axes[0, 0].legend(handles, [tr(f"forest.{v}", lang) for v in ("better", "worse", "same")],
                           loc="lower right", bbox_to_anchor=(1, 1.0), ncols=3, fontsize=7)
-        fig.suptitle(title or tr("forest.title", lang), fontweight="bold", fontsize=10.5)
+        fig.suptitle(title or tr("forest.title", lang), fontweight=bold(lang), fontsize=10.5)
     return save(fig, stem, lang)
 
 
@@ -533,5 +568,5 @@ def sweep_chart(x: list[float], series: dict[str, dict[str, list[float]]],
             ax.set_title(labels.get(name, name), fontsize=8, fontweight="normal")
             ax.set_ylabel(unit_label(unit, lang))
             ax.set_xlabel(x_label)
-        fig.suptitle(title or tr("sweep.title", lang), fontweight="bold", fontsize=10.5)
+        fig.suptitle(title or tr("sweep.title", lang), fontweight=bold(lang), fontsize=10.5)
     return save(fig, stem, lang)
