@@ -27,7 +27,7 @@ from pathlib import Path
 from sim import charts
 from sim.errors import UserError
 from sim.files import write_text
-from sim.i18n import kpi_label, tr
+from sim.i18n import kpi_label, tr, unit_label
 from sim.report import CHART_DATA, format_number, verdict
 
 REPO = Path(__file__).resolve().parent.parent
@@ -115,13 +115,21 @@ def headline_rows(summary: dict, data: dict) -> list[dict]:
     return rows
 
 
-def estimate_text(row: dict) -> str:
-    """'97.0% (96.5%-97.5%)': the mean and 95% CI as kpis.json holds them."""
-    text = format_number(row["mean"], row["unit"])
+def shown(value: float, unit: str) -> str:
+    """A KPI value as the briefing prints it: format_number of kpis.json's value, with shares
+    kept within 0-100% (a t interval of a share near 100% can pass it)."""
+    if unit == "share" and not math.isnan(value):
+        value = min(1.0, max(0.0, value))
+    return format_number(value, unit)
+
+
+def estimate_text(row: dict, lang: str = "en") -> str:
+    """'97.0% (96.5%-97.5%)' or '6.0 (3.7-8.3) orders/week': mean and 95% CI of kpis.json."""
+    unit = row["unit"]
+    text = shown(row["mean"], unit)
     if not (math.isnan(row["low"]) or math.isnan(row["high"])):
-        text += f" ({format_number(row['low'], row['unit'])}-" \
-                f"{format_number(row['high'], row['unit'])})"
-    return text
+        text += f" ({shown(row['low'], unit)}-{shown(row['high'], unit)})"
+    return text if unit == "share" else f"{text} {unit_label(unit, lang)}"
 
 
 def target_text(row: dict, data: dict, lang: str) -> str:
@@ -216,6 +224,14 @@ def scenario_text(summary: dict, data: dict, lang: str) -> str:
               reps=summary["reps"], days=summary["days"], seed=summary["seed"])
 
 
+def _shown_folder(folder: Path) -> str:
+    """The results folder as a user would type it: relative to the repository when inside it."""
+    try:
+        return folder.resolve().relative_to(REPO).as_posix()
+    except ValueError:
+        return folder.name
+
+
 def _assumptions_link(folder: Path) -> str:
     return os.path.relpath(ASSUMPTIONS, folder.resolve()).replace(os.sep, "/")
 
@@ -230,7 +246,7 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
              f"{tr('brief.col_target', lang)} | {tr('brief.col_verdict', lang)} |",
              "|---|---|---|---|"]
     for row in headline_rows(summary, data):
-        lines.append(f"| {kpi_label(row['name'], row['label'], lang)} | {estimate_text(row)} | "
+        lines.append(f"| {kpi_label(row['name'], row['label'], lang)} | {estimate_text(row, lang)} | "
                      f"{target_text(row, data, lang)} | **{tr('verdict.' + row['verdict'], lang)}"
                      "** |")
     lines += ["", f"## {tr('brief.worst', lang)}", ""]
@@ -240,7 +256,7 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
         lines += [f"![{name}]({path.relative_to(folder).as_posix()})", ""]
     link = _assumptions_link(folder)
     lines += [tr("brief.assumptions", lang, link=f"[docs/assumptions.md]({link})"), "",
-              tr("brief.generated", lang, folder=folder.name if folder.name else folder), ""]
+              tr("brief.generated", lang, folder=_shown_folder(folder)), ""]
     return "\n".join(lines)
 
 
@@ -248,8 +264,8 @@ def worst_town_lines(summary: dict, data: dict, lang: str) -> list[str]:
     """One sentence for each of the towns with the lowest compliance, worst first."""
     rows = sorted(town_rows(summary, data, lang), key=lambda r: (r["mean"] - r["target"],
                                                                  r["label"]))
-    return [tr("brief.worst_line", lang, town=r["label"], value=format_number(r["mean"], "share"),
-               low=format_number(r["low"], "share"), high=format_number(r["high"], "share"),
+    return [tr("brief.worst_line", lang, town=r["label"], value=shown(r["mean"], "share"),
+               low=shown(r["low"], "share"), high=shown(r["high"], "share"),
                target=f"{r['target']:.1%}", verdict=tr(f"verdict.{r['verdict']}", lang))
             for r in rows[:WORST_TOWNS]]
 
@@ -285,7 +301,7 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 
     rows = "".join(
         f"<tr><td>{esc(kpi_label(r['name'], r['label'], lang))}</td>"
-        f"<td>{esc(estimate_text(r))}</td><td>{esc(target_text(r, data, lang))}</td>"
+        f"<td>{esc(estimate_text(r, lang))}</td><td>{esc(target_text(r, data, lang))}</td>"
         f'<td class="v-{r["verdict"].replace("/", "")}">{esc(tr("verdict." + r["verdict"], lang))}'
         "</td></tr>" for r in headline_rows(summary, data))
     worst = "".join(f"<li>{esc(line)}</li>" for line in worst_town_lines(summary, data, lang))
@@ -311,7 +327,7 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 {img('map', 'p2')}
 {img('demand_capacity', 'p2')}
 <p class="small">{tr('brief.assumptions', lang, link=f'<a href="{esc(link)}">docs/assumptions.md</a>')}
-{esc(tr('brief.generated', lang, folder=folder.name))}</p>
+{esc(tr('brief.generated', lang, folder=_shown_folder(folder)))}</p>
 </div>
 </body></html>
 """
