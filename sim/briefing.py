@@ -28,7 +28,7 @@ from sim import charts
 from sim.errors import UserError
 from sim.files import write_text
 from sim.i18n import kpi_label, tr, unit_label
-from sim.report import CHART_DATA, format_number, verdict
+from sim.report import CHART_DATA, CHART_DATA_FORMAT, format_number, verdict
 
 REPO = Path(__file__).resolve().parent.parent
 ASSUMPTIONS = REPO / "docs" / "assumptions.md"
@@ -54,6 +54,10 @@ def load_results(folder: str | Path) -> tuple[dict, dict]:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise UserError(f"{path}: not valid JSON ({exc}); rerun `python run.py run`") \
                 from None
+    if out[1].get("format") != CHART_DATA_FORMAT:
+        raise UserError(f"{folder / CHART_DATA}: written by another version of Red Vest "
+                        f"(format {out[1].get('format')}, expected {CHART_DATA_FORMAT}); rerun "
+                        "`python run.py run` for this scenario")
     return out[0], out[1]
 
 
@@ -249,7 +253,7 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
         lines.append(f"| {kpi_label(row['name'], row['label'], lang)} | {estimate_text(row, lang)} | "
                      f"{target_text(row, data, lang)} | **{tr('verdict.' + row['verdict'], lang)}"
                      "** |")
-    lines += ["", f"## {tr('brief.worst', lang)}", ""]
+    lines += ["", tr("brief.verdict_note", lang), "", f"## {tr('brief.worst', lang)}", ""]
     lines += [f"- {line}" for line in worst_town_lines(summary, data, lang)]
     lines += ["", f"## {tr('brief.charts', lang)}", ""]
     for name, path in images.items():
@@ -275,7 +279,8 @@ CSS = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
        "Helvetica Neue", Arial, sans-serif; font-size: 9.5pt; color: #222; max-width: 186mm;
        margin: 0 auto; line-height: 1.35; }
-h1 { font-size: 15pt; margin: 0 0 1mm; } h2 { font-size: 11pt; margin: 3mm 0 1.5mm; }
+h1 { font-size: 15pt; margin: 0 0 1mm; } h2 { font-size: 11pt; margin: 2.5mm 0 1mm; }
+p { margin: 1mm 0; }
 .sub { color: #777; margin: 0 0 2mm; }
 table { border-collapse: collapse; width: 100%; font-size: 9pt; }
 th, td { border-bottom: 1px solid #ccc; padding: 1mm 1.5mm; text-align: left; }
@@ -283,7 +288,7 @@ td.v-met { color: #1a7f37; font-weight: bold; } td.v-missed { color: #c0392b; fo
 td.v-uncertain { color: #b36b00; font-weight: bold; }
 ul { margin: 1mm 0; padding-left: 5mm; }
 img { display: block; margin: 1.5mm auto; }
-img.full { width: 186mm; } img.p2 { width: 150mm; }
+img.full { width: 178mm; } img.half { width: 150mm; } img.p2 { width: 146mm; }
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }
 @media screen { body { padding: 8mm; } }
@@ -318,10 +323,11 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 <table><tr><th>{esc(tr('brief.col_kpi', lang))}</th><th>{esc(tr('brief.col_value', lang))}</th>
 <th>{esc(tr('brief.col_target', lang))}</th><th>{esc(tr('brief.col_verdict', lang))}</th></tr>
 {rows}</table>
+<p class="small">{esc(tr('brief.verdict_note', lang))}</p>
 <h2>{esc(tr('brief.worst', lang))}</h2>
 <ul>{worst}</ul>
 {img('response_times', 'full')}
-{img('outcomes', 'full')}
+{img('outcomes', 'half')}
 <div class="page2">
 {img('town_compliance', 'p2')}
 {img('map', 'p2')}

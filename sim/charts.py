@@ -45,8 +45,8 @@ LEVEL_COLORS = {"village": "#1b9e77", "paired": "#66a61e", "town": "#7570b3",
                 "county": "#e7298a", "subcenter": "#a6761d", "professional": "#e6ab02",
                 "cancelled": "#b0b0b0", "open": "#404040"}
 # figure sizes in inches (width, height); PNG pixels = inches x DPI
-SIZES = {"response_times": (7.5, 3.6), "town_compliance": (7.5, 5.0), "map": (7.5, 4.6),
-         "demand_capacity": (7.5, 4.4), "outcomes": (7.5, 2.9)}
+SIZES = {"response_times": (7.5, 3.6), "town_compliance": (7.5, 4.7), "map": (7.5, 4.5),
+         "demand_capacity": (7.5, 4.3), "outcomes": (7.5, 2.9)}
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
                 "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC",
                 "Heiti SC", "SimHei", "Droid Sans Fallback", "Noto Serif CJK SC")
@@ -448,7 +448,7 @@ def outcome_chart(shares: dict[str, list[float]], categories: list[str], stem: s
             ax.barh(y, width, left=left, color=LEVEL_COLORS[cat], height=0.6,
                     label=tr(f"outcome.{cat}", lang), edgecolor="white", linewidth=0.5)
             for i, w in enumerate(width):
-                if w >= 4:
+                if w >= 2.5:
                     dark = cat in ("open", "town", "county")
                     ax.text(left[i] + w / 2, i, f"{w:.0f}%", ha="center", va="center",
                             fontsize=7, color="white" if dark else "black")

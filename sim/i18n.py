@@ -19,8 +19,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "zone.all": ("All orders", "全部订单"),
     "verdict.met": ("met", "达标"),
     "verdict.missed": ("missed", "未达标"),
-    "verdict.uncertain": ("uncertain (the interval straddles the target)",
-                          "不确定(置信区间跨越目标)"),
+    "verdict.uncertain": ("uncertain", "不确定"),
     "verdict.n/a": ("no data", "无数据"),
     "verdict.none": ("no target", "无目标"),
     "outcome.village": ("Village point", "村居实践站"),
@@ -117,18 +116,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.subtitle": ("Red Vest briefing", "红马甲仿真简报"),
     "brief.scenario": ("The scenario", "情景"),
     "brief.scenario_text": (
-        "{description}Scenario \u201c{name}\u201d: {places} village units under {towns} towns; "
-        "{urban} urban communities promise a response within {minutes:g} minutes, the other "
-        "{rural} units same-day response and handling. Citizens place about {orders:,.0f} "
-        "orders a day. The simulation follows every order from the platform to a village "
-        "point, and up to the town station and the county center when the village cannot "
-        "respond in time. It ran {reps} independent replications of {days:g} days (seed "
-        "{seed}); every number below is the mean with its 95% confidence interval.",
+        "{description}Modelled: {places} village units under {towns} towns; {urban} urban "
+        "communities promise a response within {minutes:g} minutes, the other {rural} units "
+        "same-day handling; about {orders:,.0f} orders a day, escalated from village to town "
+        "station to county center when not answered in time. {reps} replications of {days:g} "
+        "days (seed {seed}); numbers are means with 95% confidence intervals.",
         "情景\u201c{name}\u201d:{towns} 个乡镇共 {places} 个村居实践站;其中 {urban} 个城区社区承诺 "
-        "{minutes:g} 分钟内响应,其余 {rural} 个村居承诺当天响应、当天办理。群众每天约下单 "
-        "{orders:,.0f} 笔。仿真跟踪每一笔订单:先派给村居实践站,村里无法及时响应时逐级上报到"
-        "乡镇实践所和县实践中心。共进行 {reps} 次独立重复,每次 {days:g} 天(随机种子 {seed});"
-        "以下每个数字均为平均值及其 95% 置信区间。"),
+        "{minutes:g} 分钟内响应,其余 {rural} 个村居承诺当天响应、当天办理;群众每天约下单 "
+        "{orders:,.0f} 笔,村里未能及时响应的订单逐级上报到乡镇实践所和县实践中心。共进行 "
+        "{reps} 次独立重复,每次 {days:g} 天(随机种子 {seed});数字均为平均值及其 95% 置信区间。"),
+    "brief.verdict_note": ("Met: the whole 95% CI is on the right side of the target; missed: "
+                           "all of it on the wrong side; uncertain: more replications needed.",
+                           "达标:整个 95% 置信区间都满足目标;未达标:整个区间都不满足;"
+                           "不确定:需要更多重复。"),
     "brief.headline": ("Headline numbers", "主要指标"),
     "brief.col_kpi": ("Measure", "指标"),
     "brief.col_value": ("Estimate (95% CI)", "估计值(95% 置信区间)"),

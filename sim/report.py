@@ -23,6 +23,7 @@ from sim.scenario import TEAM_LEVELS, ZONES, Scenario
 from sim.world import World
 
 CHART_DATA = "chart_data.json"
+CHART_DATA_FORMAT = 1  # bump when chart_data.json changes shape; `report` then asks for a rerun
 
 
 def targets(scenario: Scenario) -> dict[str, tuple[str, float]]:
@@ -244,6 +245,7 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
     with np.errstate(invalid="ignore", divide="ignore"):
         town_target = target_sum / town_orders
     return {
+        "format": CHART_DATA_FORMAT,
         "scenario": scenario.name,
         "targets": {"urban_response_min": tg.urban_response_min, "urban": tg.urban_share,
                     "rural": tg.rural_share},

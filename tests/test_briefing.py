@@ -180,3 +180,16 @@ def test_chinese_without_a_cjk_font_falls_back_to_english_in_one_line(results, m
     assert "Headline numbers" in written["briefing.md"].read_text(encoding="utf-8")
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "CJK" in err[0]
+
+
+def test_report_asks_for_a_rerun_when_chart_data_is_from_another_version(results, tmp_path,
+                                                                         capsys):
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "kpis.json").write_bytes((results / "kpis.json").read_bytes())
+    data = json.loads((results / "chart_data.json").read_text(encoding="utf-8"))
+    data["format"] = 0
+    (old / "chart_data.json").write_text(json.dumps(data), encoding="utf-8")
+    assert main(["report", str(old)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "rerun" in err[0]
