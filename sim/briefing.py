@@ -133,7 +133,8 @@ def estimate_text(row: dict, lang: str = "en") -> str:
     text = shown(row["mean"], unit)
     if not (math.isnan(row["low"]) or math.isnan(row["high"])):
         text += f" ({shown(row['low'], unit)}-{shown(row['high'], unit)})"
-    return text if unit == "share" else f"{text} {unit_label(unit, lang)}"
+    return text if unit == "share" or math.isnan(row["mean"]) else \
+        f"{text} {unit_label(unit, lang)}"
 
 
 def target_text(row: dict, data: dict, lang: str) -> str:
@@ -268,7 +269,8 @@ def worst_town_lines(summary: dict, data: dict, lang: str) -> list[str]:
     """One sentence for each of the towns with the lowest compliance, worst first."""
     rows = sorted(town_rows(summary, data, lang), key=lambda r: (r["mean"] - r["target"],
                                                                  r["label"]))
-    return [tr("brief.worst_line", lang, town=r["label"], value=shown(r["mean"], "share"),
+    return [tr("brief.worst_line" if not math.isnan(r["low"]) else "brief.worst_line_one", lang,
+               town=r["label"], value=shown(r["mean"], "share"),
                low=shown(r["low"], "share"), high=shown(r["high"], "share"),
                target=f"{r['target']:.1%}", verdict=tr(f"verdict.{r['verdict']}", lang))
             for r in rows[:WORST_TOWNS]]

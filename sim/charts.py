@@ -210,7 +210,7 @@ def response_time_chart(grid_min: list[float], curves: dict[str, list[list[float
             lower, upper = (0.0, 60.0) if zone == "urban" else (1.0, 2880.0)
             x = grid
             keep = (x <= upper) & (x >= lower)
-            if curves.get(zone):
+            if curves.get(zone) and np.isfinite(np.asarray(curves[zone], float)).any():
                 mean, low, high = mean_band(np.asarray(curves[zone]))
                 ax.fill_between(x[keep], 100 * np.clip(low[keep], 0, 1),
                                 100 * np.clip(high[keep], 0, 1), step="post", color=color,
@@ -438,7 +438,8 @@ def outcome_chart(shares: dict[str, list[float]], categories: list[str], stem: s
                   footnote: str, lang: str = "en") -> list[Path]:
     """Where orders end, one 100% bar per group (``shares[group]``, groups urban, rural, all):
     served by each team level, cancelled, or left open; ``categories`` name the columns."""
-    groups = [g for g in ("urban", "rural", "all") if g in shares]
+    groups = [g for g in ("urban", "rural", "all")
+              if g in shares and np.isfinite(np.asarray(shares[g], float)).all()]
     fig, ax = new_figure(SIZES["outcomes"], footnote, lang, nrows=1, ncols=1)
     with plt.rc_context(style(lang)):
         y = np.arange(len(groups))

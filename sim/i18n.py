@@ -139,6 +139,10 @@ TEXT: dict[str, tuple[str, str]] = {
                          "target {target}): {verdict}.",
                          "{town}:{value} 的订单按承诺完成(95% 置信区间 {low}-{high};"
                          "目标 {target}):{verdict}。"),
+    "brief.worst_line_one": ("{town}: {value} of orders met their promise (one replication, "
+                             "no CI; target {target}): {verdict}.",
+                             "{town}:{value} 的订单按承诺完成(仅一次重复,无置信区间;目标 {target}):"
+                             "{verdict}。"),
     "brief.charts": ("Charts", "图表"),
     "brief.assumptions": ("Assumptions and sources: see {link}.", "假设与数据来源见 {link}。"),
     "brief.overnight_target": ("none (in principle)", "原则上为零"),
