@@ -76,3 +76,16 @@ def test_a_cjk_font_when_found_has_chinese_glyphs():
     path = font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
     font = FT2Font(path)
     assert all(font.get_char_index(ord(c)) for c in "昆阳镇鳌江南麂")
+
+
+def test_the_snippet_in_docs_charts_runs(tmp_path, monkeypatch):
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "charts.md").read_text(encoding="utf-8")
+    (snippet,) = re.findall(r"```python\n(.*?)```", doc, re.S)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(snippet, "docs/charts.md", "exec"), {})
+    for stem in ("results/compare/forest", "results/sweep/urban"):
+        assert charts.png_pixels(tmp_path / f"{stem}.png")[0] == round(7.5 * charts.DPI)
+        assert (tmp_path / f"{stem}.svg").stat().st_size > 0
