@@ -49,8 +49,10 @@ def test_report_redraws_without_simulating_and_byte_identically(results, monkeyp
     def forbidden(*args, **kwargs):
         raise AssertionError("report must not simulate")
 
+    import sim.cli
     import sim.experiment
     import sim.model
+    sim.cli.build_parser()  # import every command first, so none binds the forbidden functions
     monkeypatch.setattr(sim.model, "simulate", forbidden)
     monkeypatch.setattr(sim.experiment, "simulate", forbidden)
     monkeypatch.setattr(sim.experiment, "run_replications", forbidden)

@@ -25,7 +25,8 @@ def run_cli(tmp_path, name, *extra):
 
 def test_run_writes_every_result_file(tmp_path, capsys):
     out = run_cli(tmp_path, "a")
-    for name in ("kpis.json", "kpis.csv", "orders.csv.gz", "response_times.png"):
+    for name in ("kpis.json", "kpis.csv", "orders.csv.gz", "charts/response_times.png",
+                 "briefing.html", "briefing.md"):
         assert (out / name).stat().st_size > 0, name
     printed = capsys.readouterr().out
     assert "urban_10min" in printed and "Compliance by town" in printed

@@ -16,7 +16,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser("run", help="simulate a scenario and report its KPIs (default command)",
                        description="Simulate a scenario's replications, print KPIs against the "
                                    "targets and write results/<name>/ (kpis.json, kpis.csv, "
-                                   "orders.csv.gz, response_times.png/svg).")
+                                   "orders.csv.gz, chart_data.json, charts/*.png|svg, briefing.html|md).")
     p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO),
                    help="scenario YAML (default: scenarios/pingyang.yaml)")
     p.add_argument("--days", type=float, help="measured days (overrides run.days)")
