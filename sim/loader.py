@@ -61,7 +61,7 @@ def _new_dict(file: str, line: int | None) -> LineDict:
 class _Loader(yaml.SafeLoader):
     """SafeLoader that records lines and refuses duplicate keys."""
 
-    duplicate_problems: list[Problem]
+    key_problems: list[Problem]
     file_name: str
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
@@ -70,33 +70,26 @@ class _Loader(yaml.SafeLoader):
         try:
             return super().construct_object(node, deep)
         except (ValueError, OverflowError) as exc:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"invalid value {_show(node.value, 30)} ({_show(str(exc), 60)})",
-                node.start_mark) from None
+            text = str(getattr(node, "value", ""))
+            if node.tag.endswith(":int") or "digits" in str(exc):
+                why = f"invalid value: a whole number of {len(text):,} digits"
+            else:
+                why = f"invalid value {_show(text, 30)} ({_show(str(exc), 50)})"
+            raise yaml.constructor.ConstructorError(None, None, why, node.start_mark) from None
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
-    loader.flatten_mapping(node)
-    merged_count = len(node.value) - explicit  # entries brought in by `<<: *anchor`
+    loader.flatten_mapping(node)  # `<<: *anchor` entries first, so explicit keys win
     result = _new_dict(loader.file_name, node.start_mark.line + 1)
-    explicit_keys: set[str] = set()
-    for n, (key_node, value_node) in enumerate(node.value):
+    for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         if not isinstance(key, (str, int, float, bool)) or key is None:
-            loader.duplicate_problems.append(Problem(loader.file_name, line, "",
+            loader.key_problems.append(Problem(loader.file_name, line, "",
                                                      f"unsupported key {_show(key)}; expected a "
                                                      "plain name"))
             continue
         key = str(key) if not isinstance(key, str) else key
-        if key in explicit_keys:
-            loader.duplicate_problems.append(Problem(
-                loader.file_name, line, key_text(key),
-                f"duplicate key (first at line {result.key_lines[key]}); expected each key once"))
-            continue
-        if n >= merged_count:
-            explicit_keys.add(key)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
         result.key_files[key] = loader.file_name
@@ -128,6 +121,36 @@ def _size(node: yaml.Node) -> tuple[int, int]:
         elif isinstance(current, yaml.SequenceNode):
             stack.extend((v, depth + 1) for v in current.value)
     return deepest, count
+
+
+def _duplicates(root: yaml.Node, file: str) -> list[Problem]:
+    """Keys written twice in one mapping (PyYAML would silently keep the last), with paths.
+    Keys merged in with ``<<: *anchor`` may be overridden; explicit keys may not repeat."""
+    problems: list[Problem] = []
+    stack: list[tuple[yaml.Node, str]] = [(root, "")]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, f"{path}[{i}]") for i, child in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                sub = f"{path}.{key_text(key)}" if path else key_text(key)
+                line = key_node.start_mark.line + 1
+                if isinstance(key, str) and key in first:
+                    problems.append(Problem(file, line, sub, f"duplicate key (first at line "
+                                            f"{first[key]}); expected each key once"))
+                elif isinstance(key, str):
+                    first[key] = line
+                stack.append((value_node, sub))
+    return sorted(problems, key=lambda p: p.line or 0)
 
 
 def key_text(key: Any) -> str:
@@ -172,9 +195,10 @@ def read_yaml(path: str | os.PathLike) -> LineDict:
         raise fail(line, "bytes that are not UTF-8; expected a UTF-8 text file") from None
     if not text.strip():
         raise fail(1, "file is empty; expected a YAML mapping of scenario keys")
-    loader = _Loader(text)
-    loader.file_name, loader.duplicate_problems = name, []
+    loader = None
     try:
+        loader = _Loader(text)
+        loader.file_name, loader.key_problems = name, []
         node = loader.get_single_node()
         if node is None:
             raise fail(1, "file holds only comments; expected a YAML mapping of scenario keys")
@@ -185,6 +209,9 @@ def read_yaml(path: str | os.PathLike) -> LineDict:
         if count > MAX_VALUES:
             raise fail(node.start_mark.line + 1, f"more than {MAX_VALUES:,} values (counting "
                        "each use of an alias); expected a scenario of a reasonable size")
+        duplicates = _duplicates(node, name)
+        if duplicates:
+            raise UserError(duplicates)
         data = loader.construct_document(node)
     except RecursionError:
         raise fail(None, f"nested deeper than {MAX_DEPTH} levels; expected a scenario") from None
@@ -193,11 +220,12 @@ def read_yaml(path: str | os.PathLike) -> LineDict:
         line = mark.line + 1 if mark else None
         what = " ".join((exc.problem or str(exc)).split())
         if "could not determine a constructor" in what:
-            tag = what.split("tag", 1)[-1].strip(" '")
+            tag = what.split("tag", 1)[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
             what = (f"YAML tag {tag!r} is not allowed (tags that construct objects are refused);"
                     " expected plain values")
         elif what.startswith("invalid value"):
-            what = f"{what}; expected a plain number, text, true/false or null"
+            what = f"{what}; expected a plain number, text, true/false or null (quote text " \
+                "that looks like a date or number)"
         else:
             what = f"invalid YAML ({what}); expected a YAML mapping"
         raise fail(line, what) from None
@@ -208,9 +236,10 @@ def read_yaml(path: str | os.PathLike) -> LineDict:
     except yaml.YAMLError as exc:
         raise fail(None, f"invalid YAML ({' '.join(str(exc).split())})") from None
     finally:
-        loader.dispose()
-    if loader.duplicate_problems:
-        raise UserError(loader.duplicate_problems)
+        if loader is not None:
+            loader.dispose()
+    if loader.key_problems:
+        raise UserError(loader.key_problems)
     if not isinstance(data, dict):
         raise fail(1, f"top level is {_kind(data)}; expected a mapping of scenario keys")
     return data
@@ -258,6 +287,8 @@ def _stray_deletes(value: Any, path: str, problems: list[Problem]) -> None:
                                         "from; expected it only in a file with extends"))
             else:
                 _stray_deletes(v, sub, problems)
+        for key in [k for k, v in value.items() if isinstance(v, str) and v == DELETE]:
+            del value[key]
     elif isinstance(value, list):
         for i, v in enumerate(value):
             sub = f"{path}[{i}]"
@@ -304,7 +335,7 @@ def read_scenario(path: str | os.PathLike, _chain: tuple[str, ...] = ()
     if not isinstance(parent_ref, str) or not parent_ref.strip():
         raise fail(f"expected a path to the parent scenario relative to this file, got "
                    f"{_kind(parent_ref)}")
-    parent_path = path.parent / parent_ref
+    parent_path = Path(os.path.normpath(path.parent / parent_ref))
     chain = (*_chain, str(path.resolve()))
     if not parent_path.is_file():
         raise fail(f"parent {parent_ref!r} not found; expected a path relative to this file")
@@ -418,7 +449,8 @@ class _Converter:
                 return []
             length = meta.get("length")
             if length is not None and len(value) != length and args[0] in (int, float):
-                self.problem(value, parent, key, path, f"has {len(value)} entries; expected "
+                entries = "entry" if len(value) == 1 else "entries"
+                self.problem(value, parent, key, path, f"has {len(value)} {entries}; expected "
                              f"exactly {length}")
             return [self.convert(args[0], item, f"{path}[{i}]", value, i, meta)
                     for i, item in enumerate(value)]
@@ -459,7 +491,10 @@ class _Converter:
         if ok and tp is int and isinstance(value, float) and not value.is_integer():
             ok = False
         if not ok:
-            self.problem(value, parent, key, path, f"expected {wanted}, got {_kind(value)}")
+            what = f"expected {wanted}, got {_kind(value)}"
+            if isinstance(value, float) and not isinstance(value, bool) and value - value != 0:
+                what = f"{value} is not a finite number; expected {wanted}"
+            self.problem(value, parent, key, path, what)
             return tp(0)
         if abs(value) > MAX_NUMBER:
             self.problem(value, parent, key, path, f"{_show(value, 24)} is absurdly large; "
@@ -488,7 +523,7 @@ class _Converter:
             sub = f"{path}.{key_text(name)}" if path else key_text(name)
             if name not in fields:
                 close = difflib.get_close_matches(str(name), list(fields), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else \
+                hint = f"expected a known key, did you mean {close[0]!r}?" if close else \
                     f"expected one of {', '.join(sorted(fields))}"
                 self.problem(raw, value, name, sub, f"unknown key; {hint}")
                 continue

@@ -145,7 +145,7 @@ def _check_clocks(bad, scenario: Scenario) -> None:
         _clock(bad, path, text)
     for k, pair in enumerate(scenario.admin.office_hours):
         if len(pair) != 2:
-            bad(f"admin.office_hours[{k}]", f"has {len(pair)} entries; expected [start, end] "
+            bad(f"admin.office_hours[{k}]", f"has {len(pair)} time(s); expected [start, end] "
                 "as two HH:MM times")
             continue
         a, b = (_clock(bad, f"admin.office_hours[{k}][{j}]", t) for j, t in enumerate(pair))
@@ -228,11 +228,14 @@ def _check_files(bad, scenario: Scenario) -> set[str]:
         if node is None or (keys[-1] == "file" and scenario.pairing.strategy != "listed"):
             continue
         path = ".".join(keys)
+        shown = os.path.relpath(node) if os.path.isabs(node) else node
         if not node.strip() or not Path(node).is_file():
             missing.add(keys[-1])
-            shown = os.path.relpath(node) if os.path.isabs(node) else node
             bad(path, f"file {shown!r} not found; expected a CSV file (a path relative to the "
                 "scenario that names it)")
+        elif Path(node).suffix.lower() != ".csv":
+            missing.add(keys[-1])
+            bad(path, f"file {shown!r} is not a CSV file; expected a path ending in .csv")
     return missing
 
 
@@ -258,7 +261,8 @@ def _check_town_names(bad, scenario: Scenario) -> list[Problem]:
     for path, town in named:
         if town.lower() not in known and town not in known:
             close = [r["pinyin"] for r in rows if r["pinyin"].lower()[:3] == town.lower()[:3]]
-            hint = f"did you mean {close[0]!r}?" if close else "expected a town of the towns CSV"
+            hint = "expected a town of the towns CSV" + (f", did you mean {close[0]!r}?"
+                                                         if close else "")
             bad(path, f"unknown town {town!r}; {hint}")
     return problems
 
@@ -322,7 +326,7 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
 def _dist(bad, path: str, dist: Dist) -> None:
     why = distributions.check(dist)
     if why:
-        bad(path, why)
+        bad(f"{path}.{'high' if dist.kind == 'uniform' else 'mean'}", why)
 
 
 def _clock(bad, path: str, text: str) -> float | None:

@@ -31,6 +31,8 @@ def main(args) -> int:
             build_world(load_scenario(path, warnings))
             print(f"{path}: ok")
         except UserError as exc:
+            if getattr(args, "debug", False):
+                raise
             status = 2
             for line in exc.lines():
                 print(line, file=sys.stderr)
