@@ -202,14 +202,22 @@ def _apply_coordinates(path: str, codes: list[str], lat: np.ndarray, lon: np.nda
     rows = read_csv(path, ["code", "lat", "lon"], "coordinates CSV")
     index = {c: i for i, c in enumerate(codes)}
     problems: list[Problem] = []
+    seen: set[str] = set()
     for row in rows:
-        if row["code"] not in index:
-            problems.append(Problem(path, int(row["_line"]), "code", f"unknown place code "
-                                    f"{row['code']!r}; expected a code from the places CSV"))
+        if row["code"] not in index or row["code"] in seen:
+            problems.append(Problem(path, int(row["_line"]), "code", f"unknown or repeated place "
+                                    f"code {row['code']!r}; expected each code of the places CSV "
+                                    "at most once"))
             continue
+        seen.add(row["code"])
         i = index[row["code"]]
-        lat[i] = number(row, "lat", path, problems, minimum=None)
-        lon[i] = number(row, "lon", path, problems, minimum=None)
+        lat[i] = number(row, "lat", path, problems, minimum=-90.0)
+        lon[i] = number(row, "lon", path, problems, minimum=-180.0)
+        if lat[i] > 90 or lon[i] > 180:
+            column = "lat" if lat[i] > 90 else "lon"
+            problems.append(Problem(path, int(row["_line"]), column, f"({lat[i]:g}, {lon[i]:g}) is "
+                                    "not a position; expected latitude -90..90, longitude "
+                                    "-180..180"))
         if "population" in row and row["population"] not in (None, ""):
             population[i] = number(row, "population", path, problems)
     if problems:

@@ -130,7 +130,8 @@ def number(row: dict[str, str], column: str, path: str, problems: list[Problem],
                                 "expected a finite number"))
         return 0.0
     if minimum is not None and value < minimum:
-        problems.append(Problem(path, int(row["_line"]), column, f"{value:g} is negative; "
+        what = "negative" if minimum == 0 else "too small"
+        problems.append(Problem(path, int(row["_line"]), column, f"{value:g} is {what}; "
                                 f"expected a number >= {minimum:g}"))
         return 0.0
     return value
