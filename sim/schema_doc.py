@@ -248,15 +248,18 @@ its row. Checked before any simulation:
 - types and ranges of every key, as in the tables below (numbers finite and at most 1e12 in
   size; lists of fixed length where stated);
 - whole-scenario rules: catalogue shares sum to 1 (within 0.001), item ids unique, every
-  item's skill offered by some team (a warning when only teams never on duty offer it),
-  schedules named by teams exist, towns named anywhere exist in the towns CSV, zones are
-  `urban` and `rural`, clock times are valid, distributions are usable (uniform `low <= high`,
-  positive means), the demand profiles are not all zero, terrain tables cover every terrain;
+  item's skill offered by some team (a warning when only teams never on duty offer it, or
+  when no administrator can review professional items), schedules named by teams exist, towns
+  named anywhere exist in the towns CSV (the ferry port not an island), zones are `urban` and
+  `rural`, clock times are valid, distributions are usable (uniform `low <= high`, positive
+  means), the demand profiles are not all zero, terrain tables cover every terrain, the name
+  can name a results folder; a value already reported as wrong is not reported again by these
+  rules;
 - data files (towns, places, coordinates, travel matrix, pairing CSVs): present, `.csv`,
   UTF-8, the required columns, every row as long as the header, no empty required cells,
   numbers where numbers are due (non-negative where it matters, latitudes/longitudes in
-  range), unique codes, known place and town codes, every town with at least one place, a
-  square travel matrix covering every place.
+  range), unique codes, known place and town codes, every town with at least one place, every
+  `urban_kinds` entry the kind of some place, a square travel matrix covering every place.
 
 ## Keys
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -38,16 +39,24 @@ def load_scenario(path: str | Path, warnings: list[Problem] | None = None) -> Sc
     problems += found
     scenario = dataclasses.replace(scenario, base_dir=str(path.parent.resolve()),
                                    source=str(path))
-    problems += [_place(p, data, scenario.source) for p in check(scenario)]
+    wrong = [p.path for p in problems]  # whole-scenario checks skip what is already reported
+    problems += [_place(p, data, scenario.source) for p in check(scenario)
+                 if not any(_related(p.path, w) for w in wrong)]
     if not problems:  # the data files are read only with a sound scenario naming them
         problems += [_place(p, data, scenario.source) for p in check_data(scenario)]
     if warnings is not None:
         warnings += [_display(_place(p, data, scenario.source))
                      for p in scenario_warnings(scenario)]
     if problems:
+        own = _display(Problem(str(path), None, "", "")).file
         raise UserError(sorted((_display(p) for p in problems),
-                               key=lambda p: (p.file != str(path), p.file, p.line or 0)))
+                               key=lambda p: (p.file != own, p.file, p.line or 0)))
     return scenario
+
+
+def _related(a: str, b: str) -> bool:
+    """Whether one key path is the other or contains it (``catalog`` and ``catalog[0].share``)."""
+    return a == b or a.startswith((b + ".", b + "[")) or b.startswith((a + ".", a + "["))
 
 
 def _place(problem: Problem, data: dict, source: str) -> Problem:
@@ -76,6 +85,9 @@ def check(scenario: Scenario) -> list[Problem]:
     def bad(path: str, message: str) -> None:
         out.append(Problem(src, None, path, message))
 
+    if not re.fullmatch(r"[\w][\w.-]{0,79}", scenario.name) or ".." in scenario.name:
+        bad("name", f"{scenario.name[:40]!r} cannot name a results folder; expected letters, "
+            "digits, '_', '-' or '.' (no '/', no '..', at most 80)")
     _check_catalog(bad, scenario)
     _check_demand(bad, scenario)
     _check_clocks(bad, scenario)
@@ -258,6 +270,9 @@ def _check_town_names(bad, scenario: Scenario) -> list[Problem]:
         named += [(f"geography.travel.ferry.island_towns[{k}]", x)
                   for k, x in enumerate(ferry.island_towns)]
         named.append(("geography.travel.ferry.port_town", ferry.port_town))
+        if ferry.port_town.lower() in {t.lower() for t in ferry.island_towns}:
+            bad("geography.travel.ferry.port_town", f"{ferry.port_town!r} is also an island "
+                "town; expected a mainland town")
     for path, town in named:
         if town.lower() not in known and town not in known:
             close = [r["pinyin"] for r in rows if r["pinyin"].lower()[:3] == town.lower()[:3]]
@@ -280,6 +295,12 @@ def check_data(scenario: Scenario) -> list[Problem]:
             read_matrix(scenario.geography.travel.matrix_csv, places.code)
         except UserError as exc:
             out += exc.problems
+    kinds = sorted(set(places.kind))
+    for k, kind in enumerate(scenario.geography.urban_kinds):
+        if kind not in kinds:
+            out.append(Problem(scenario.source, None, f"geography.urban_kinds[{k}]",
+                               f"no place of kind {kind!r} in the places CSV; expected one of "
+                               f"{', '.join(kinds)}"))
     try:
         pairs = make_pairs(scenario, places)
     except UserError as exc:
@@ -315,6 +336,11 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
         members = kind.members + getattr(kind, "members_per_1000", 0.0)
         if members > 0 and getattr(kind, "count", 1) > 0 and on_duty(kind.schedule):
             serving |= set(kind.skills)
+    if any(i.professional for i in scenario.catalog) and (
+            scenario.admin.reviewers == 0 or not scenario.admin.office_hours):
+        out.append(Problem(scenario.source, None, "admin", "warning: no administrator reviews "
+                           "professional orders (reviewers 0 or no office hours); professional "
+                           "items can never be served"))
     for k, item in enumerate(scenario.catalog):
         if item.skill in listed and item.skill not in serving:
             out.append(Problem(scenario.source, None, f"catalog[{k}].skill",

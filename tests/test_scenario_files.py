@@ -154,3 +154,11 @@ def test_an_item_only_never_on_duty_teams_offer_is_a_warning(tmp_path, capsys):
     assert out == f"{path}: ok\n"
     assert err == f"{os.path.relpath(BASE)}:12: catalog[2].skill: warning: no team that is ever " \
                   "on duty offers skill 'legal'; the item can never be served\n"
+
+
+def test_professional_items_without_reviewers_are_a_warning(tmp_path, capsys):
+    path = variant(tmp_path, "v.yaml", "admin: {reviewers: 0}\n")
+    assert main(["validate", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert err == f"{path}:2: admin: warning: no administrator reviews professional orders " \
+                  "(reviewers 0 or no office hours); professional items can never be served\n"
