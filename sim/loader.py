@@ -167,6 +167,16 @@ def _show(value: Any, limit: int = 40) -> str:
 
 def read_yaml(path: str | os.PathLike) -> LineDict:
     """Read one YAML mapping safely, with line numbers; raise UserError on any problem."""
+    data, problems = _read_yaml(path)
+    if problems:
+        raise UserError(problems)
+    return data
+
+
+def _read_yaml(path: str | os.PathLike) -> tuple[LineDict, list[Problem]]:
+    """One YAML mapping and the problems that do not stop reading it (duplicate keys: the
+    last one is kept so that the rest of the file can still be checked); raise UserError when
+    the file cannot be read at all."""
     path = Path(path)
     name = str(path)
 
@@ -210,8 +220,6 @@ def read_yaml(path: str | os.PathLike) -> LineDict:
             raise fail(node.start_mark.line + 1, f"more than {MAX_VALUES:,} values (counting "
                        "each use of an alias); expected a scenario of a reasonable size")
         duplicates = _duplicates(node, name)
-        if duplicates:
-            raise UserError(duplicates)
         data = loader.construct_document(node)
     except RecursionError:
         raise fail(None, f"nested deeper than {MAX_DEPTH} levels; expected a scenario") from None
@@ -238,11 +246,10 @@ def read_yaml(path: str | os.PathLike) -> LineDict:
     finally:
         if loader is not None:
             loader.dispose()
-    if loader.key_problems:
-        raise UserError(loader.key_problems)
+    problems = sorted(duplicates + loader.key_problems, key=lambda p: p.line or 0)
     if not isinstance(data, dict):
         raise fail(1, f"top level is {_kind(data)}; expected a mapping of scenario keys")
-    return data
+    return data, problems
 
 
 # ---------------------------------------------------------------- extends
@@ -319,8 +326,7 @@ def read_scenario(path: str | os.PathLike, _chain: tuple[str, ...] = ()
     so a variant in another folder still finds its parent's data.
     """
     path = Path(path)
-    data = read_yaml(path)
-    problems: list[Problem] = []
+    data, problems = _read_yaml(path)
     if "extends" not in data:
         _stray_deletes(data, "", problems)
         _absolutise_paths(data, path.parent)
@@ -343,7 +349,8 @@ def read_scenario(path: str | os.PathLike, _chain: tuple[str, ...] = ()
         names = [Path(c).name for c in chain[chain.index(str(parent_path.resolve())):]]
         raise fail(f"cycle ({' -> '.join([*names, parent_path.name])}); expected a chain that "
                    "ends in a scenario without extends")
-    parent, problems = read_scenario(parent_path, chain)
+    parent, inherited = read_scenario(parent_path, chain)
+    problems = inherited + problems
     _child_deletes(data, "", problems)
     _absolutise_paths(data, path.parent)
     return deep_merge(parent, data, problems), problems
