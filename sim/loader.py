@@ -277,7 +277,12 @@ def deep_merge(parent: Any, child: Any, problems: list[Problem] | None = None,
             merged.key_lines.pop(key, None)
             merged.key_files.pop(key, None)
             continue
-        merged[key] = deep_merge(parent[key], value, problems, sub) if key in parent else value
+        if key in parent:
+            merged[key] = deep_merge(parent[key], value, problems, sub)
+        elif isinstance(value, dict):  # a new mapping: nothing below it to delete either
+            merged[key] = deep_merge(_new_dict(child.file, None), value, problems, sub)
+        else:
+            merged[key] = value
         merged.key_lines[key] = child.key_lines.get(key)
         merged.key_files[key] = child.key_files.get(key, child.file)
     return merged
