@@ -202,7 +202,13 @@ to the scenario file that names them.
 
 `python run.py validate FILE...` checks scenarios (with the scenarios they extend and the data
 files they name) without simulating: exit status 0 when all are valid, 2 otherwise.
-`python run.py run FILE` checks the same before any simulation starts.
+`python run.py run FILE` checks the same before any simulation starts. `python run.py schema`
+prints this reference (`--write` regenerates this file, `--check` exits 1 when it is stale).
+
+`scenarios/policies/` holds variants of the default `scenarios/pingyang.yaml`, each opening
+with the question it answers: `evening_kunyang.yaml` (more evening volunteers in Kunyang, via
+`teams.town_overrides`), `no_pairing.yaml` (no six-hundreds pairing) and
+`short_village_timeout.yaml` (escalate unanswered village orders sooner).
 
 ## A worked example
 

@@ -25,7 +25,7 @@ from sim.errors import Problem, UserError
 from sim.geography import TERRAINS, build_places, parse_clock, read_matrix, read_towns
 from sim.loader import PATH_KEYS, convert, locate, read_scenario
 from sim.pairing import make_pairs
-from sim.scenario import TEAM_LEVELS, ZONES, Dist, Scenario, TeamKind
+from sim.scenario import TEAM_LEVELS, ZONES, Dist, PairedKind, Scenario, TeamKind
 
 SHARE_TOLERANCE = 1e-3
 
@@ -188,10 +188,12 @@ def _check_geography_keys(bad, scenario: Scenario) -> None:
                 f"{', '.join(TERRAINS)}")
 
 
-def _team_kinds(scenario: Scenario) -> list[tuple[str, TeamKind | object]]:
-    """(path, kind) of every kind of team with its own skills and schedule."""
+def _team_kinds(scenario: Scenario) -> list[tuple[str, TeamKind | PairedKind]]:
+    """(path, kind) of every kind of team with its own skills and schedule (paired kinds only
+    when villages are paired)."""
     t = scenario.teams
-    kinds: list[tuple[str, object]] = [("teams.town", t.town), ("teams.county", t.county)]
+    kinds: list[tuple[str, TeamKind | PairedKind]] = [("teams.town", t.town),
+                                                       ("teams.county", t.county)]
     kinds += [(f"teams.subcenters[{k}]", s) for k, s in enumerate(t.subcenters)]
     kinds += [(f"teams.professional[{k}]", s) for k, s in enumerate(t.professional)]
     if scenario.pairing.strategy != "none":
