@@ -33,6 +33,7 @@ from matplotlib.ft2font import FT2Font  # noqa: E402
 from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 from scipy import stats  # noqa: E402
 
+from sim.stats import difference_verdict  # noqa: E402
 from sim.files import write_bytes  # noqa: E402
 from sim.i18n import tr, unit_label  # noqa: E402
 
@@ -478,15 +479,6 @@ def _direction_of(name: str, directions: dict[str, int] | None) -> int:
     return KPI_INFO.get(name, (name, "value", 0))[2]
 
 
-def difference_verdict(mean: float, low: float, high: float, direction: int) -> str:
-    """'better' or 'worse' when the CI of a difference (variant - baseline) excludes 0 and the
-    KPI has a direction (+1 higher is better, -1 lower is better), else 'same'."""
-    significant = not (math.isnan(low) or math.isnan(high)) and (low > 0 or high < 0)
-    if not significant or direction == 0:
-        return "same"
-    return "better" if (mean > 0) == (direction > 0) else "worse"
-
-
 def forest_plot(diffs: dict[str, dict[str, float]], labels: dict[str, str], stem: str | Path,
                 footnote: str, units: dict[str, str] | None = None,
                 directions: dict[str, int] | None = None, title: str | None = None,
@@ -510,8 +502,9 @@ def forest_plot(diffs: dict[str, dict[str, float]], labels: dict[str, str], stem
                 d = diffs[name]
                 mean, low, high = (np.nan if d.get(k) is None else float(d[k]) * scale
                                    for k in ("mean", "low", "high"))
-                color = COLORS[difference_verdict(mean, low, high,
-                                                  _direction_of(name, directions))]
+                color = COLORS.get(difference_verdict(mean, low, high,
+                                                      _direction_of(name, directions)),
+                                   COLORS["same"])
                 if not (math.isnan(low) or math.isnan(high)):
                     ax.plot([low, high], [i, i], color=color, linewidth=1.8)
                 ax.plot([mean], [i], marker="o", color=color, markersize=5)

@@ -11,6 +11,8 @@ import math
 import numpy as np
 import pytest
 
+from sim.stats import difference_verdict
+
 from sim import charts
 from sim.stats import summarise
 
@@ -40,9 +42,9 @@ def test_forest_plot_of_synthetic_paired_differences(tmp_path):
 @pytest.mark.parametrize("mean,low,high,direction,expected", [
     (0.02, 0.01, 0.03, +1, "better"), (0.02, 0.01, 0.03, -1, "worse"),
     (-0.02, -0.03, -0.01, -1, "better"), (0.02, -0.01, 0.05, +1, "same"),
-    (0.02, 0.01, 0.03, 0, "same"), (0.02, math.nan, math.nan, +1, "same")])
+    (0.02, 0.01, 0.03, 0, "higher"), (0.02, math.nan, math.nan, +1, "same")])
 def test_difference_verdict(mean, low, high, direction, expected):
-    assert charts.difference_verdict(mean, low, high, direction) == expected
+    assert difference_verdict(mean, low, high, direction) == expected
 
 
 def test_sweep_chart_of_synthetic_curves(tmp_path):
