@@ -309,6 +309,25 @@ class Run:
 
 
 @dataclass(frozen=True)
+class Expect:
+    """What `run.py check` requires of the scenario (the regression gate, docs/ci.md)."""
+
+    kpis: dict[str, str] = spec(factory=dict, doc="thresholds per KPI, e.g. urban_10min: "
+                                "\">= 0.90\" or open_overnight_per_week: \"<= 5\" (ops >=, <=)")
+    confidence: float = spec(0.95, "confidence of the threshold and baseline tests",
+                             "probability", gt=0.5, le=0.9999)
+    min_effect: dict[str, float] = spec(factory=dict, doc="smallest change vs the baseline that "
+                                        "may fail a build, per KPI (defaults by unit: shares "
+                                        "0.02, minutes 2, orders/week 3)", unit="KPI's unit",
+                                        ge=0)
+    days: float | None = spec(None, "measured days of a check run (default run.days)", "days",
+                              gt=0, le=3660)
+    reps: int | None = spec(None, "replications of a check run (default run.reps)",
+                            "replications", ge=2, le=10000)
+    seed: int | None = spec(None, "root seed of a check run (default run.seed)", "", ge=0)
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A complete scenario (all defaults filled)."""
 
@@ -325,5 +344,6 @@ class Scenario:
     activities: Activities = spec(factory=Activities, doc="planned group activities")
     targets: Targets = spec(factory=Targets, doc="service promises")
     run: Run = spec(factory=Run, doc="run length and seeds")
+    expect: Expect = spec(factory=Expect, doc="requirements checked by `run.py check`")
     base_dir: str = field(default=".", metadata={"internal": True})
     source: str = field(default="", metadata={"internal": True})

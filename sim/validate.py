@@ -21,6 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 from sim import distributions
+from sim.expect import check_expect
 from sim.errors import Problem, UserError
 from sim.geography import TERRAINS, build_places, parse_clock, read_matrix, read_towns
 from sim.loader import PATH_KEYS, convert, locate, read_scenario
@@ -85,6 +86,7 @@ def check(scenario: Scenario) -> list[Problem]:
     def bad(path: str, message: str) -> None:
         out.append(Problem(src, None, path, message))
 
+    out += check_expect(scenario)
     if not re.fullmatch(r"[\w][\w.-]{0,79}", scenario.name) or ".." in scenario.name:
         bad("name", f"{scenario.name[:40]!r} cannot name a results folder; expected letters, "
             "digits, '_', '-' or '.' (no '/', no '..', at most 80)")
