@@ -1,12 +1,12 @@
-"""Scenario YAML -> :class:`sim.scenario.Scenario`: safe parsing, ``extends:``, typed conversion.
+"""Scenario YAML -> :class:`sim.scenario.Scenario`: ``extends:`` and typed conversion.
 
-Parsing uses PyYAML's *safe* loader (no object construction), remembers the file and line of
-every key and list entry, and rejects duplicate keys, which PyYAML would otherwise accept
-silently. ``extends: base.yaml`` makes a variant: mappings merge deeply, lists replace, and
-``key: __delete__`` removes a key inherited from the parent (so the schema default applies).
-Every problem is collected (not just the first) and raised together as a
-:class:`sim.errors.UserError`, each naming ``FILE:LINE: path.to.key``. For example a variant
-``x.yaml`` holding ``extends: pingyang.yaml`` and ``run: {reps: 0}`` gives::
+Each file is read by :mod:`sim.yaml_read` (PyYAML's *safe* loader, the file and line of every
+key and list entry remembered, duplicate keys rejected). ``extends: base.yaml`` makes a
+variant: mappings merge deeply, lists replace, and ``key: __delete__`` removes a key inherited
+from the parent (so the schema default applies). Every problem is collected (not just the
+first) and raised together as a :class:`sim.errors.UserError`, each naming
+``FILE:LINE: path.to.key``. For example a variant ``x.yaml`` holding ``extends: pingyang.yaml``
+and ``run: {reps: 0}`` gives::
 
     x.yaml:2: run.reps: 0 is out of range; expected a number >= 1 (replications)
 """
@@ -22,235 +22,11 @@ import typing
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sim.errors import Problem, UserError
 from sim.scenario import Scenario
-
-DELETE = "__delete__"
-MAX_BYTES = 5_000_000
-MAX_DEPTH = 40
-MAX_VALUES = 200_000
-MAX_NUMBER = 1e12
-SUFFIXES = (".yaml", ".yml")
-
-
-class LineDict(dict):
-    """A dict that remembers its source file and line, and the file and line of each key."""
-
-    file: str = ""
-    line: int | None = None
-    key_lines: dict
-    key_files: dict
-
-
-class LineList(list):
-    """A list that remembers its source file and line, and the line of each entry."""
-
-    file: str = ""
-    line: int | None = None
-    item_lines: list
-
-
-def _new_dict(file: str, line: int | None) -> LineDict:
-    out = LineDict()
-    out.file, out.line, out.key_lines, out.key_files = file, line, {}, {}
-    return out
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that records lines and refuses duplicate keys."""
-
-    key_problems: list[Problem]
-    file_name: str
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        """Construct as SafeLoader does, but name the line of a value Python cannot convert
-        (a date like 2022-13-45, an integer of 5,000 digits)."""
-        try:
-            return super().construct_object(node, deep)
-        except (ValueError, OverflowError) as exc:
-            text = str(getattr(node, "value", ""))
-            if node.tag.endswith(":int") or "digits" in str(exc):
-                why = f"invalid value: a whole number of {len(text):,} digits"
-            else:
-                why = f"invalid value {_show(text, 30)} ({_show(str(exc), 50)})"
-            raise yaml.constructor.ConstructorError(None, None, why, node.start_mark) from None
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)  # `<<: *anchor` entries first, so explicit keys win
-    result = _new_dict(loader.file_name, node.start_mark.line + 1)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if not isinstance(key, (str, int, float, bool)) or key is None:
-            loader.key_problems.append(Problem(loader.file_name, line, "",
-                                                     f"unsupported key {_show(key)}; expected a "
-                                                     "plain name"))
-            continue
-        key = str(key) if not isinstance(key, str) else key
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = line
-        result.key_files[key] = loader.file_name
-    return result
-
-
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    result.file, result.line = loader.file_name, node.start_mark.line + 1
-    result.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return result
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-
-
-def _size(node: yaml.Node) -> tuple[int, int]:
-    """(nesting depth, number of values) of a composed YAML node, counting aliases as often as
-    they are used; iterative, and stops early past MAX_DEPTH or MAX_VALUES."""
-    stack, deepest, count = [(node, 1)], 0, 0
-    while stack:
-        current, depth = stack.pop()
-        deepest, count = max(deepest, depth), count + 1
-        if deepest > MAX_DEPTH or count > MAX_VALUES:
-            break
-        if isinstance(current, yaml.MappingNode):
-            stack.extend((v, depth + 1) for _, v in current.value)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend((v, depth + 1) for v in current.value)
-    return deepest, count
-
-
-def _duplicates(root: yaml.Node, file: str) -> list[Problem]:
-    """Keys written twice in one mapping (PyYAML would silently keep the last), with paths.
-    Keys merged in with ``<<: *anchor`` may be overridden; explicit keys may not repeat."""
-    problems: list[Problem] = []
-    stack: list[tuple[yaml.Node, str]] = [(root, "")]
-    seen: set[int] = set()
-    while stack:
-        node, path = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend((child, f"{path}[{i}]") for i, child in enumerate(node.value))
-        elif isinstance(node, yaml.MappingNode):
-            first: dict[str, int] = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    continue
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-                sub = f"{path}.{key_text(key)}" if path else key_text(key)
-                line = key_node.start_mark.line + 1
-                if isinstance(key, str) and key in first:
-                    problems.append(Problem(file, line, sub, f"duplicate key (first at line "
-                                            f"{first[key]}); expected each key once"))
-                elif isinstance(key, str):
-                    first[key] = line
-                stack.append((value_node, sub))
-    return sorted(problems, key=lambda p: p.line or 0)
-
-
-def key_text(key: Any) -> str:
-    """A key as shown in a path: itself when it is a plain name, else quoted."""
-    text = str(key)
-    return text if re.fullmatch(r"[\w\-]{1,60}", text) else _show(text)
-
-
-def _show(value: Any, limit: int = 40) -> str:
-    """A short one-line rendering of a user's value for messages."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def read_yaml(path: str | os.PathLike) -> LineDict:
-    """Read one YAML mapping safely, with line numbers; raise UserError on any problem."""
-    data, problems = _read_yaml(path)
-    if problems:
-        raise UserError(problems)
-    return data
-
-
-def _read_yaml(path: str | os.PathLike) -> tuple[LineDict, list[Problem]]:
-    """One YAML mapping and the problems that do not stop reading it (duplicate keys: the
-    last one is kept so that the rest of the file can still be checked); raise UserError when
-    the file cannot be read at all."""
-    path = Path(path)
-    name = str(path)
-
-    def fail(line: int | None, message: str) -> UserError:
-        return UserError([Problem(name, line, "", message)])
-
-    if not path.exists():
-        raise fail(None, "file not found; expected a scenario YAML file")
-    if path.is_dir():
-        raise fail(None, "is a folder; expected a scenario YAML file")
-    if path.suffix.lower() not in SUFFIXES:
-        raise fail(None, f"is not a YAML file ({path.suffix or 'no extension'}); expected a "
-                   "scenario ending in .yaml or .yml")
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise fail(None, f"cannot be read ({exc.strerror}); expected a readable file") from None
-    if len(raw) > MAX_BYTES:
-        raise fail(None, f"file is larger than {MAX_BYTES:,} bytes; expected a scenario of a "
-                   "reasonable size")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise fail(line, "bytes that are not UTF-8; expected a UTF-8 text file") from None
-    if not text.strip():
-        raise fail(1, "file is empty; expected a YAML mapping of scenario keys")
-    loader = None
-    try:
-        loader = _Loader(text)
-        loader.file_name, loader.key_problems = name, []
-        node = loader.get_single_node()
-        if node is None:
-            raise fail(1, "file holds only comments; expected a YAML mapping of scenario keys")
-        depth, count = _size(node)
-        if depth > MAX_DEPTH:
-            raise fail(node.start_mark.line + 1, f"nested deeper than {MAX_DEPTH} levels; "
-                       "expected a scenario")
-        if count > MAX_VALUES:
-            raise fail(node.start_mark.line + 1, f"more than {MAX_VALUES:,} values (counting "
-                       "each use of an alias); expected a scenario of a reasonable size")
-        duplicates = _duplicates(node, name)
-        data = loader.construct_document(node)
-    except RecursionError:
-        raise fail(None, f"nested deeper than {MAX_DEPTH} levels; expected a scenario") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = " ".join((exc.problem or str(exc)).split())
-        if "could not determine a constructor" in what:
-            tag = what.split("tag", 1)[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
-            what = (f"YAML tag {tag!r} is not allowed (tags that construct objects are refused);"
-                    " expected plain values")
-        elif what.startswith("invalid value"):
-            what = f"{what}; expected a plain number, text, true/false or null (quote text " \
-                "that looks like a date or number)"
-        else:
-            what = f"invalid YAML ({what}); expected a YAML mapping"
-        raise fail(line, what) from None
-    except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
-        raise fail(line, f"character #x{exc.character:04x} is not allowed in YAML; expected "
-                   "printable text") from None
-    except yaml.YAMLError as exc:
-        raise fail(None, f"invalid YAML ({' '.join(str(exc).split())})") from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    problems = sorted(duplicates + loader.key_problems, key=lambda p: p.line or 0)
-    if not isinstance(data, dict):
-        raise fail(1, f"top level is {_kind(data)}; expected a mapping of scenario keys")
-    return data, problems
-
+from sim.yaml_read import (  # noqa: F401  (read_yaml and LineDict are part of this API)
+    DELETE, MAX_BYTES, MAX_NUMBER, LineDict, LineList, key_text, kind_of, new_line_dict, read_yaml,
+    read_yaml_collecting, show_value)
 
 # ---------------------------------------------------------------- extends
 
@@ -262,7 +38,7 @@ def deep_merge(parent: Any, child: Any, problems: list[Problem] | None = None,
     does not set) are appended to ``problems``."""
     if not (isinstance(parent, dict) and isinstance(child, dict)):
         return child
-    merged = _new_dict(getattr(child, "file", ""), getattr(child, "line", None))
+    merged = new_line_dict(getattr(child, "file", ""), getattr(child, "line", None))
     merged.update(parent)
     merged.key_lines = dict(getattr(parent, "key_lines", {}))
     merged.key_files = dict(getattr(parent, "key_files", {}))
@@ -280,7 +56,7 @@ def deep_merge(parent: Any, child: Any, problems: list[Problem] | None = None,
         if key in parent:
             merged[key] = deep_merge(parent[key], value, problems, sub)
         elif isinstance(value, dict):  # a new mapping: nothing below it to delete either
-            merged[key] = deep_merge(_new_dict(child.file, None), value, problems, sub)
+            merged[key] = deep_merge(new_line_dict(child.file, None), value, problems, sub)
         else:
             merged[key] = value
         merged.key_lines[key] = child.key_lines.get(key)
@@ -331,7 +107,7 @@ def read_scenario(path: str | os.PathLike, _chain: tuple[str, ...] = ()
     so a variant in another folder still finds its parent's data.
     """
     path = Path(path)
-    data, problems = _read_yaml(path)
+    data, problems = read_yaml_collecting(path)
     if "extends" not in data:
         _stray_deletes(data, "", problems)
         _absolutise_paths(data, path.parent)
@@ -345,7 +121,7 @@ def read_scenario(path: str | os.PathLike, _chain: tuple[str, ...] = ()
 
     if not isinstance(parent_ref, str) or not parent_ref.strip():
         raise fail(f"expected a path to the parent scenario relative to this file, got "
-                   f"{_kind(parent_ref)}")
+                   f"{kind_of(parent_ref)}")
     parent_path = Path(os.path.normpath(path.parent / parent_ref))
     chain = (*_chain, str(path.resolve()))
     if not parent_path.is_file():
@@ -449,7 +225,7 @@ class _Converter:
         if origin is typing.Literal:
             if not isinstance(value, str) or value not in args:
                 options = ", ".join(repr(a) for a in args)
-                shown = _show(value) if isinstance(value, str) else _kind(value)
+                shown = show_value(value) if isinstance(value, str) else kind_of(value)
                 self.problem(value, parent, key, path, f"{shown} is not allowed; expected one "
                              f"of {options}")
                 return args[0]
@@ -457,7 +233,7 @@ class _Converter:
         if origin is list:
             if not isinstance(value, list):
                 self.problem(value, parent, key, path, f"expected a list, got "
-                             f"{_kind(value)}")
+                             f"{kind_of(value)}")
                 return []
             length = meta.get("length")
             if length is not None and len(value) != length and args[0] in (int, float):
@@ -469,7 +245,7 @@ class _Converter:
         if origin is dict:
             if not isinstance(value, dict):
                 self.problem(value, parent, key, path, f"expected a mapping, got "
-                             f"{_kind(value)}")
+                             f"{kind_of(value)}")
                 return {}
             return {str(k): self.convert(args[1], v, f"{path}.{key_text(k)}", value, k, meta)
                     for k, v in value.items()}
@@ -479,14 +255,14 @@ class _Converter:
         if tp is bool:
             if not isinstance(value, bool):
                 self.problem(value, parent, key, path, f"expected true or false, got "
-                             f"{_kind(value)}")
+                             f"{kind_of(value)}")
                 return False
             return value
         if tp in (int, float):
             return self.number(tp, value, path, parent, key, meta)
         if tp is str:
             if not isinstance(value, str):
-                self.problem(value, parent, key, path, f"expected text, got {_kind(value)}")
+                self.problem(value, parent, key, path, f"expected text, got {kind_of(value)}")
                 return ""
             if "\0" in value:
                 self.problem(value, parent, key, path, "text contains a NUL character; "
@@ -503,13 +279,13 @@ class _Converter:
         if ok and tp is int and isinstance(value, float) and not value.is_integer():
             ok = False
         if not ok:
-            what = f"expected {wanted}, got {_kind(value)}"
+            what = f"expected {wanted}, got {kind_of(value)}"
             if isinstance(value, float) and not isinstance(value, bool) and value - value != 0:
                 what = f"{value} is not a finite number; expected {wanted}"
             self.problem(value, parent, key, path, what)
             return tp(0)
         if abs(value) > MAX_NUMBER:
-            self.problem(value, parent, key, path, f"{_show(value, 24)} is absurdly large; "
+            self.problem(value, parent, key, path, f"{show_value(value, 24)} is absurdly large; "
                          f"expected {wanted} of at most {MAX_NUMBER:g} in size")
             return tp(0)
         value = tp(value)
@@ -526,7 +302,7 @@ class _Converter:
     def dataclass(self, cls: type, value: Any, path: str, parent: Any, key: Any) -> Any:
         if not isinstance(value, dict):
             self.problem(value, parent, key, path or "(top level)",
-                         f"expected a mapping, got {_kind(value)}")
+                         f"expected a mapping, got {kind_of(value)}")
             return cls()
         fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
         hints = typing.get_type_hints(cls)
@@ -542,23 +318,6 @@ class _Converter:
             kwargs[name] = self.convert(hints[name], raw, sub, value, name,
                                         dict(fields[name].metadata))
         return cls(**kwargs)
-
-
-def _kind(value: Any) -> str:
-    """What a user's value is, in words, for 'expected X, got Y' messages."""
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"a boolean ({value})"
-    if isinstance(value, (int, float)):
-        return f"a number ({_show(value, 24)})"
-    if isinstance(value, str):
-        return f"text ({value!r})" if len(value) < 40 else "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"a {type(value).__name__} ({_show(value, 30)})"
 
 
 def convert(data: dict, file: str, cls: type = Scenario) -> tuple[Any, list[Problem]]:
