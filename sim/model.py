@@ -101,6 +101,8 @@ class Replication:
         d.deadline = [t + urban_promise if z == 0 and not pro else dl for t, z, pro, dl in
                       zip(self.t_placed, self.zone, self.professional, self.t_deadline)]
         self.tier_max = [1] * n
+        self.t_tier2 = [NAN] * n  # when the order reached tier 2 (town) / tier 3 (county)
+        self.t_tier3 = [NAN] * n
         self.t_review_start = [NAN] * n
         self.t_review_end = [NAN] * n
         self.t_assigned = [NAN] * n
@@ -199,6 +201,10 @@ class Replication:
             tier += 1
         d.tier[order] = tier
         self.tier_max[order] = max(self.tier_max[order], tier)
+        if tier >= 2 and self.t_tier2[order] != self.t_tier2[order]:  # NaN: first time
+            self.t_tier2[order] = self.env.now
+        if tier >= COUNTY_TIER and self.t_tier3[order] != self.t_tier3[order]:
+            self.t_tier3[order] = self.env.now
         team = d.find_team(order)
         if team is not None:
             self._assign(order, team)
@@ -330,7 +336,8 @@ class Replication:
             volunteers=w.item_volunteers[self.arrivals.item],
             tier_max=np.asarray(self.tier_max, dtype=np.int8),
             t_placed=np.asarray(self.t_placed), t_review_start=seen(self.t_review_start),
-            t_review_end=seen(self.t_review_end), t_assigned=seen(self.t_assigned),
+            t_review_end=seen(self.t_review_end), t_tier2=seen(self.t_tier2),
+            t_tier3=seen(self.t_tier3), t_assigned=seen(self.t_assigned),
             t_accepted=seen(self.t_accepted), t_arrived=seen(self.t_arrived), t_closed=closed,
             t_released=seen(self.t_released), t_cancelled=cancelled,
             t_deadline=np.asarray(self.t_deadline), team=team, team_level=level,

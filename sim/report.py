@@ -110,9 +110,10 @@ def orders_csv(results: list[RepResult], world: World) -> str:
     """All order logs as CSV text (one row per order and replication; times in minutes)."""
     buffer = io.StringIO()
     header = ["rep", "id", "place_code", "town", "zone", "item", "tier_max", "t_placed",
-              "t_review_start", "t_review_end", "t_assigned", "t_accepted", "t_arrived",
-              "t_closed", "t_released", "t_cancelled", "t_deadline", "team", "team_level",
-              "outcome"]
+              "t_review_start", "t_review_end", "t_tier2", "t_tier3", "t_assigned",
+              "t_accepted", "t_arrived", "t_closed", "t_released", "t_cancelled", "t_deadline",
+              "team", "team_level", "outcome"]
+    time_columns = [c for c in header if c.startswith("t_")]
     buffer.write(",".join(header) + "\n")
     codes, towns = world.places.code, world.towns.pinyin
     items = [i.id for i in world.items]
@@ -124,7 +125,7 @@ def orders_csv(results: list[RepResult], world: World) -> str:
             row = [str(r.index), str(int(o.id[j])), codes[o.place[j]], towns[o.town[j]],
                    ZONES[o.zone[j]], items[o.item[j]], str(int(o.tier_max[j]))]
             row += ["" if math.isnan(times[c][j]) else repr(float(times[c][j]))
-                    for c in header[7:17]]
+                    for c in time_columns]
             row += [world.teams.name[team] if team >= 0 else "",
                     TEAM_LEVELS[o.team_level[j]] if team >= 0 else "",
                     OUTCOMES[o.outcome[j]]]
