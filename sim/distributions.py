@@ -48,5 +48,5 @@ def check(dist: Dist) -> str | None:
     if dist.kind == "uniform" and dist.high < dist.low:
         return f"high ({dist.high:g}) is below low ({dist.low:g}); expected low <= high"
     if dist.kind in ("exponential", "lognormal", "gamma") and dist.mean <= 0:
-        return f"{dist.kind} needs mean > 0"
+        return f"{dist.kind} mean is {dist.mean:g}; expected a mean > 0"
     return None

@@ -8,6 +8,7 @@ replication's KPIs and (optionally) its logs; the parent orders results by repli
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.kpis import backlog_series, compute_kpis
+from sim.kpis import HEADLINE, KPI_INFO, backlog_series, compute_kpis
 from sim.logs import RunLog
 from sim.model import simulate
 from sim.rng import replication_seeds
@@ -87,10 +88,17 @@ def default_jobs() -> int:
 
 def run_replications(scenario: Scenario, reps: int, seed: int, jobs: int = 1,
                      keep_logs: bool = True, first: int = 0, world: World | None = None,
-                     progress: bool = True) -> list[RepResult]:
-    """Replications ``first .. first+reps-1`` of a scenario, in index order."""
+                     progress: bool = True, scheduler: str | None = None) -> list[RepResult]:
+    """Replications ``first .. first+reps-1`` of a scenario, in index order.
+
+    Locally in ``jobs`` worker processes, or on the Dask scheduler at ``scheduler``; the
+    results are identical either way (each replication depends only on its own seed).
+    """
     indices = list(range(first, first + reps))
     bar = Progress(len(indices), scenario.name, progress)
+    if scheduler:
+        from sim.cluster import run_on_cluster
+        return run_on_cluster(scenario, indices, seed, keep_logs, scheduler, bar.step)
     if jobs <= 1 or len(indices) <= 1:
         world = world or build_world(scenario)
         out = []
@@ -105,6 +113,54 @@ def run_replications(scenario: Scenario, reps: int, seed: int, jobs: int = 1,
             results[result.index] = result
             bar.step()
     return [results[i] for i in indices]
+
+
+# An absolute floor for the precision rule, by KPI unit: a share's half-width of half a
+# percentage point, or half an order a week, is precise enough even when 5% of a tiny mean
+# would ask for more.
+PRECISION_FLOOR = {"share": 0.005, "orders/week": 0.5}
+
+
+def imprecise(results: list[RepResult], names: list[str], relative: float) -> dict[str, float]:
+    """KPIs whose 95% half-width exceeds ``relative`` x |mean| (or the unit's floor), with the
+    factor by which the half-width is too wide."""
+    out = {}
+    for name in names:
+        s = summarise([r.kpis.get(name, float("nan")) for r in results])
+        if s["n"] < 2 or math.isnan(s["half_width"]):
+            if s["n"] > 0:
+                out[name] = 2.0
+            continue
+        unit = KPI_INFO.get(name, ("", "share", 0))[1]
+        allowed = max(relative * abs(s["mean"]), PRECISION_FLOOR.get(unit, 0.0))
+        if s["half_width"] > allowed:
+            out[name] = s["half_width"] / allowed if allowed > 0 else 2.0
+    return out
+
+
+def run_to_precision(scenario: Scenario, seed: int, relative: float, max_reps: int,
+                     jobs: int = 1, names: list[str] | None = None, scheduler: str | None = None,
+                     world: World | None = None, progress: bool = True) -> list[RepResult]:
+    """Add replications until every KPI in ``names`` (default: the headline KPIs) has a 95%
+    half-width within ``relative`` of its mean, or ``max_reps`` is reached.
+
+    Starts with ``run.reps`` (at least 3); each round asks for the replications the worst KPI
+    needs (half-width shrinks as 1/sqrt(n)), so the result depends only on the seed.
+    """
+    names = names or HEADLINE
+    n = min(max(3, scenario.run.reps), max_reps)
+    results = run_replications(scenario, n, seed, jobs, keep_logs=True, world=world,
+                               progress=progress, scheduler=scheduler)
+    while len(results) < max_reps:
+        wide = imprecise(results, names, relative)
+        if not wide:
+            break
+        needed = math.ceil(len(results) * max(wide.values()) ** 2)
+        more = min(max_reps, max(needed, len(results) + 1)) - len(results)
+        results += run_replications(scenario, more, seed, jobs, keep_logs=True,
+                                    first=len(results), world=world, progress=progress,
+                                    scheduler=scheduler)
+    return results
 
 
 def summarise_kpis(results: list[RepResult]) -> dict[str, dict[str, float]]:

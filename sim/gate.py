@@ -6,7 +6,9 @@ days and replications, then judges every KPI it watches twice:
 
 * **threshold**: the one-sided confidence bound at ``expect.confidence`` must lie on the right
   side: for ``>= 0.90`` at 95%, the t lower bound of the mean must be at least 0.90. A policy
-  therefore passes only when it is *shown* to meet its promise, not merely estimated to.
+  therefore passes only when it is *shown* to meet its promise, not merely estimated to. With
+  ``expect.uncertain: pass`` an interval that straddles the threshold passes too, and only a
+  promise shown missed (the upper bound below 0.90) fails.
 * **baseline**: the committed baseline (``results/baselines/<name>.json``) holds each
   replication's KPI values for the same seeds. The new values are compared replication by
   replication (common random numbers; unchanged config -> differences exactly 0). The check
@@ -236,7 +238,9 @@ class Outcome:
     unit: str
     estimate: float
     threshold: Threshold | None = None
-    bound: float = math.nan  # one-sided confidence bound facing the threshold
+    bound: float = math.nan  # one-sided confidence bound facing the threshold (far one if missed)
+    bound_side: str = ""  # lower or upper
+    verdict: str = ""  # against the threshold: met, uncertain, missed or undefined
     threshold_failed: bool = False
     comparison: str = ""  # "paired", "welch", or why there is none
     difference: dict[str, float] = field(default_factory=dict)  # new - baseline
@@ -260,26 +264,41 @@ def fmt(value: float, unit: str, difference: bool = False, signed: bool = False)
     return f"{value:{sign},.2f}"
 
 
-def judge_threshold(out: Outcome, values: np.ndarray, threshold: Threshold,
-                    confidence: float) -> None:
-    """Fail ``out`` unless the one-sided bound at ``confidence`` meets ``threshold``."""
+def judge_threshold(out: Outcome, values: np.ndarray, threshold: Threshold, expect: Expect) -> None:
+    """Judge ``out`` against ``threshold`` with one-sided bounds at ``expect.confidence``.
+
+    *met*: the bound facing the threshold is on the right side; *missed*: even the far bound is
+    on the wrong side (the KPI is significantly worse than the threshold); *uncertain*: the
+    interval straddles the threshold, which fails unless ``expect.uncertain`` is ``pass``.
+    """
+    confidence = expect.confidence
     s = summarise(values, 2 * confidence - 1)
-    bound = s["low"] if threshold.higher_is_better else s["high"]
-    if s["n"] >= 1 and math.isnan(bound):
-        bound = s["mean"]
-    out.threshold, out.bound = threshold, bound
-    side = "lower" if threshold.higher_is_better else "upper"
-    if math.isnan(bound):
-        out.threshold_failed = True
+    near, far = (s["low"], s["high"]) if threshold.higher_is_better else (s["high"], s["low"])
+    if s["n"] >= 1 and math.isnan(near):
+        near = far = s["mean"]
+    out.threshold, out.bound = threshold, near
+    out.bound_side = "lower" if threshold.higher_is_better else "upper"
+    wanted = f"{threshold.op} {fmt(threshold.value, out.unit)}"
+    if math.isnan(near):
+        out.verdict, out.threshold_failed = "undefined", True
         out.messages.append(f"{out.scenario}: {out.kpi}: undefined in every replication (no "
-                            f"orders of its kind); threshold {threshold.op} "
-                            f"{fmt(threshold.value, out.unit)} cannot be shown met")
-    elif not threshold.met_by(bound):
-        out.threshold_failed = True
+                            f"orders of its kind); threshold {wanted} cannot be shown met")
+        return
+    if threshold.met_by(near):
+        out.verdict = "met"
+        return
+    missed = not threshold.met_by(far)
+    out.verdict = "missed" if missed else "uncertain"
+    out.threshold_failed = missed or expect.uncertain == "fail"
+    if missed:  # report the far bound: even it is on the wrong side
+        out.bound = far
+        out.bound_side = "upper" if threshold.higher_is_better else "lower"
+    if out.threshold_failed:
+        what = "misses the threshold" if missed else "is not shown to meet the threshold"
         out.messages.append(
             f"{out.scenario}: {out.kpi} = {fmt(out.estimate, out.unit)} ({confidence:.0%} "
-            f"{side} bound {fmt(bound, out.unit)}, {s['n']} replications) does not meet the "
-            f"threshold {threshold.op} {fmt(threshold.value, out.unit)}")
+            f"{out.bound_side} bound {fmt(out.bound, out.unit)}, {s['n']} replications) {what} "
+            f"{wanted}")
 
 
 def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool,
@@ -333,7 +352,7 @@ def evaluate(scenario: Scenario, seed: int, values: dict[str, list[float]],
         mean = float(np.nanmean(new)) if np.any(~np.isnan(new)) else math.nan
         out = Outcome(scenario.name, kpi, unit, mean)
         if kpi in limits:
-            judge_threshold(out, new, limits[kpi], expect.confidence)
+            judge_threshold(out, new, limits[kpi], expect)
         if baseline is None:
             out.comparison = "no baseline"
         elif kpi not in baseline.kpis:

@@ -26,15 +26,15 @@ def result_word(o: Outcome) -> str:
                              ("baseline", o.baseline_failed and not o.accepted)) if f]
     if failed:
         return f"FAIL ({', '.join(failed)})"
-    return "accepted" if o.accepted else "pass"
+    word = "accepted" if o.accepted else "pass"
+    return f"{word} (uncertain)" if o.verdict == "uncertain" else word
 
 
 def row(o: Outcome) -> tuple[str, ...]:
     """The cells of one scenario x KPI row."""
     bound = ""
     if o.threshold is not None and not math.isnan(o.bound):
-        side = "lower" if o.threshold.higher_is_better else "upper"
-        bound = f"{side} {fmt(o.bound, o.unit)}"
+        bound = f"{o.bound_side} {fmt(o.bound, o.unit)}"
     threshold = f"{o.threshold.op} {fmt(o.threshold.value, o.unit)}" if o.threshold else ""
     if o.difference:
         versus = f"{fmt(o.difference['mean'], o.unit, True, True)} ({o.comparison})"

@@ -20,7 +20,7 @@ import numpy as np
 
 from sim.errors import Problem, UserError
 from sim.scenario import Geography, Scenario
-from sim.tables import number, read_csv
+from sim.tables import number, raise_problems, read_csv, read_rows
 
 TERRAINS = ("urban", "plain", "hills", "mountain", "island")
 KM_PER_DEG_LAT = 110.57
@@ -109,15 +109,22 @@ def read_towns(geo: Geography) -> tuple[list[dict[str, str]], list[Problem]]:
     rows = read_csv(geo.towns_csv, ["code", "name", "pinyin", "seat_lat", "seat_lon", "terrain",
                                     "population"], "towns CSV")
     problems: list[Problem] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for row in rows:
-        for column in ("seat_lat", "seat_lon"):
-            number(row, column, geo.towns_csv, problems, minimum=None)
+        for column, limit in (("seat_lat", 90.0), ("seat_lon", 180.0)):
+            value = number(row, column, geo.towns_csv, problems, minimum=None)
+            if abs(value) > limit:
+                problems.append(Problem(geo.towns_csv, int(row["_line"]), column,
+                                        f"{value:g} is out of range; expected degrees between "
+                                        f"{-limit:g} and {limit:g}"))
         number(row, "population", geo.towns_csv, problems)
-        if row["code"] in seen:
-            problems.append(Problem(geo.towns_csv, int(row["_line"]), "code",
-                                    f"duplicate town code {row['code']}; expected unique codes"))
-        seen.add(row["code"])
+        for column in ("code", "pinyin"):
+            key = (column, row[column].lower())
+            if key in seen:
+                problems.append(Problem(geo.towns_csv, int(row["_line"]), column,
+                                        f"duplicate town {column} {row[column]!r}; expected "
+                                        "unique values"))
+            seen.add(key)
     return rows, problems
 
 
@@ -137,6 +144,10 @@ def build_places(scenario: Scenario) -> tuple[Towns, Places]:
             problems.append(Problem(geo.places_csv, int(row["_line"]), "code",
                                     f"duplicate place code {row['code']}; expected unique codes"))
         seen.add(row["code"])
+    used = {row["town_code"] for row in place_rows}
+    problems += [Problem(geo.towns_csv, int(row["_line"]), "code", f"town {row['pinyin']!r} "
+                         "has no place in the places CSV; expected at least one")
+                 for row in town_rows if row["code"] not in used]
     if problems:
         raise UserError(problems)
 
@@ -191,14 +202,22 @@ def _apply_coordinates(path: str, codes: list[str], lat: np.ndarray, lon: np.nda
     rows = read_csv(path, ["code", "lat", "lon"], "coordinates CSV")
     index = {c: i for i, c in enumerate(codes)}
     problems: list[Problem] = []
+    seen: set[str] = set()
     for row in rows:
-        if row["code"] not in index:
-            problems.append(Problem(path, int(row["_line"]), "code", f"unknown place code "
-                                    f"{row['code']!r}; expected a code from the places CSV"))
+        if row["code"] not in index or row["code"] in seen:
+            problems.append(Problem(path, int(row["_line"]), "code", f"unknown or repeated place "
+                                    f"code {row['code']!r}; expected each code of the places CSV "
+                                    "at most once"))
             continue
+        seen.add(row["code"])
         i = index[row["code"]]
-        lat[i] = number(row, "lat", path, problems, minimum=None)
-        lon[i] = number(row, "lon", path, problems, minimum=None)
+        lat[i] = number(row, "lat", path, problems, minimum=-90.0)
+        lon[i] = number(row, "lon", path, problems, minimum=-180.0)
+        if lat[i] > 90 or lon[i] > 180:
+            column = "lat" if lat[i] > 90 else "lon"
+            problems.append(Problem(path, int(row["_line"]), column, f"({lat[i]:g}, {lon[i]:g}) is "
+                                    "not a position; expected latitude -90..90, longitude "
+                                    "-180..180"))
         if "population" in row and row["population"] not in (None, ""):
             population[i] = number(row, "population", path, problems)
     if problems:
@@ -291,51 +310,46 @@ class TravelModel:
 
 def read_matrix(path: str, codes: list[str]) -> np.ndarray:
     """A square CSV of travel minutes (header and first column: place codes) as an array."""
-    import csv
-
     problems: list[Problem] = []
     index = {c: i for i, c in enumerate(codes)}
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.reader(fh))
-    except FileNotFoundError:
-        raise UserError([Problem(path, None, "", "travel matrix not found; expected a CSV file")]) \
-            from None
-    except UnicodeDecodeError:
-        raise UserError([Problem(path, None, "", "travel matrix is not UTF-8 text")]) from None
-    if not rows:
-        raise UserError([Problem(path, None, "", "travel matrix is empty")])
-    header = rows[0][1:]
+    rows = read_rows(path, "travel matrix")
+    header_line, header = rows[0][0], [c.strip() for c in rows[0][1][1:]]
     unknown = [c for c in header if c not in index]
     if unknown:
-        problems.append(Problem(path, 1, "", f"unknown place code(s) {', '.join(unknown[:3])}; "
-                                "expected codes from the places CSV"))
+        problems.append(Problem(path, header_line, "", f"unknown place code(s) "
+                                f"{', '.join(unknown[:3])}; expected codes from the places CSV"))
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        problems.append(Problem(path, header_line, "", f"place code(s) {', '.join(repeated[:3])} "
+                                "repeated in the header; expected each place once"))
     missing = [c for c in codes if c not in set(header)]
     if missing:
-        problems.append(Problem(path, 1, "", f"{len(missing)} place(s) missing, e.g. {missing[0]}; "
-                                "expected every place as a column"))
+        problems.append(Problem(path, header_line, "", f"{len(missing)} place(s) missing, e.g. "
+                                f"{missing[0]}; expected every place as a column"))
     if len(rows) - 1 != len(header):
-        problems.append(Problem(path, None, "", f"{len(rows) - 1} rows for {len(header)} columns; "
-                                "expected a square matrix"))
-    if problems:
-        raise UserError(problems)
+        problems.append(Problem(path, header_line, "", f"{len(rows) - 1} rows for {len(header)} "
+                                "columns; expected a square matrix"))
+    raise_problems(problems)
     matrix = np.zeros((len(codes), len(codes)))
     cols = [index[c] for c in header]
-    for line, row in enumerate(rows[1:], start=2):
-        if not row or row[0] not in index or len(row) != len(header) + 1:
-            problems.append(Problem(path, line, "", "row must start with a known place code and "
-                                    f"have {len(header)} values"))
+    seen: set[str] = set()
+    for line, row in rows[1:]:
+        code = row[0].strip()
+        if code not in index or len(row) != len(header) + 1 or code in seen:
+            problems.append(Problem(path, line, "", f"row {code[:20]!r} is unknown, repeated or "
+                                    f"not {len(header)} values long; expected each place code "
+                                    f"once, followed by {len(header)} minutes"))
             continue
+        seen.add(code)
         for j, cell in zip(cols, row[1:]):
             try:
                 value = float(cell)
                 if not value >= 0 or value == float("inf"):
                     raise ValueError
             except ValueError:
-                problems.append(Problem(path, line, row[0], f"{cell!r} is not a travel time; "
+                problems.append(Problem(path, line, code, f"{cell[:20]!r} is not a travel time; "
                                         "expected minutes >= 0"))
                 break
-            matrix[index[row[0]], j] = value
-    if problems:
-        raise UserError(problems[:20])
+            matrix[index[code], j] = value
+    raise_problems(problems)
     return matrix

@@ -29,6 +29,8 @@ class OrderLog:
     t_placed: np.ndarray
     t_review_start: np.ndarray  # professional orders: administrator starts the review
     t_review_end: np.ndarray
+    t_tier2: np.ndarray  # reached tier 2 (its town's teams); professional orders: NaN
+    t_tier3: np.ndarray  # reached tier 3 (the county), or left the administrator's review
     t_assigned: np.ndarray  # a volunteer is reserved
     t_accepted: np.ndarray  # the volunteer accepts: the response
     t_arrived: np.ndarray

@@ -46,13 +46,15 @@ def horizon_minutes(world: World) -> tuple[float, float, float]:
 class Replication:
     """State and event handlers of one run; use :func:`simulate`."""
 
-    def __init__(self, world: World, seed: np.random.SeedSequence):
+    def __init__(self, world: World, seed: np.random.SeedSequence,
+                 arrivals: Arrivals | None = None):
         self.world = world
         self.scenario = world.scenario
         self.streams = Streams(seed)
         self.window_start, self.window_end, self.horizon = horizon_minutes(world)
         self.env = simpy.Environment()
-        self.arrivals: Arrivals = generate_arrivals(world, self.streams, self.horizon)
+        self.arrivals: Arrivals = arrivals if arrivals is not None else \
+            generate_arrivals(world, self.streams, self.horizon)
         n = len(self.arrivals)
         self.dispatcher = Dispatcher(world, n)
         self._init_orders()
@@ -99,6 +101,8 @@ class Replication:
         d.deadline = [t + urban_promise if z == 0 and not pro else dl for t, z, pro, dl in
                       zip(self.t_placed, self.zone, self.professional, self.t_deadline)]
         self.tier_max = [1] * n
+        self.t_tier2 = [NAN] * n  # when the order reached tier 2 (town) / tier 3 (county)
+        self.t_tier3 = [NAN] * n
         self.t_review_start = [NAN] * n
         self.t_review_end = [NAN] * n
         self.t_assigned = [NAN] * n
@@ -197,6 +201,10 @@ class Replication:
             tier += 1
         d.tier[order] = tier
         self.tier_max[order] = max(self.tier_max[order], tier)
+        if tier >= 2 and self.t_tier2[order] != self.t_tier2[order]:  # NaN: first time
+            self.t_tier2[order] = self.env.now
+        if tier >= COUNTY_TIER and self.t_tier3[order] != self.t_tier3[order]:
+            self.t_tier3[order] = self.env.now
         team = d.find_team(order)
         if team is not None:
             self._assign(order, team)
@@ -328,7 +336,8 @@ class Replication:
             volunteers=w.item_volunteers[self.arrivals.item],
             tier_max=np.asarray(self.tier_max, dtype=np.int8),
             t_placed=np.asarray(self.t_placed), t_review_start=seen(self.t_review_start),
-            t_review_end=seen(self.t_review_end), t_assigned=seen(self.t_assigned),
+            t_review_end=seen(self.t_review_end), t_tier2=seen(self.t_tier2),
+            t_tier3=seen(self.t_tier3), t_assigned=seen(self.t_assigned),
             t_accepted=seen(self.t_accepted), t_arrived=seen(self.t_arrived), t_closed=closed,
             t_released=seen(self.t_released), t_cancelled=cancelled,
             t_deadline=np.asarray(self.t_deadline), team=team, team_level=level,
@@ -342,8 +351,13 @@ class Replication:
         return RunLog(orders, activities, levels, towns, h, (self.window_start, self.window_end))
 
 
-def simulate(world: World, seed: np.random.SeedSequence | int) -> RunLog:
-    """Run one replication of ``world`` with ``seed``; return its logs (writes no files)."""
+def simulate(world: World, seed: np.random.SeedSequence | int,
+             arrivals: Arrivals | None = None) -> RunLog:
+    """Run one replication of ``world`` with ``seed``; return its logs (writes no files).
+
+    ``arrivals`` replays a given order stream (sorted by time) instead of generating one from
+    the demand model: exact timelines in tests, or a recorded day replayed under a new policy.
+    """
     if not isinstance(seed, np.random.SeedSequence):
         seed = np.random.SeedSequence(seed)
-    return Replication(world, seed).run()
+    return Replication(world, seed, arrivals).run()

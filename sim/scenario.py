@@ -108,7 +108,7 @@ class Item:
     column: str = spec("", "catalogue column (sub-column of the platform)")
     skill: str = spec("", "skill a volunteer needs")
     share: float = spec(0.0, "share of all orders", "fraction", ge=0, le=1)
-    volunteers: int = spec(1, "volunteers needed", "people", ge=1)
+    volunteers: int = spec(1, "volunteers needed", "people", ge=1, le=1000)
     professional: bool = spec(False, "routed through the county administrator")
     service: Dist = spec(factory=lambda: Dist("lognormal", 45.0, 0.5),
                          doc="time on site", unit="minutes")
@@ -119,7 +119,7 @@ class Demand:
     """Citizens' orders."""
 
     orders_per_1000_per_day: float = spec(0.35, "mean order rate", "orders per 1,000 residents "
-                                          "per day", ge=0)
+                                          "per day", ge=0, le=1000)
     hour_of_day: list[float] = spec(
         factory=lambda: [0.15, 0.1, 0.1, 0.1, 0.15, 0.3, 0.7, 1.2, 1.7, 1.9, 1.9, 1.6,
                          1.2, 1.3, 1.6, 1.7, 1.6, 1.4, 1.3, 1.2, 1.0, 0.7, 0.4, 0.25],
@@ -167,17 +167,28 @@ class TeamKind:
     """A kind of team generated for every place/town/kind, or a named team."""
 
     name: str = spec("", "team name (named teams only)")
-    members: int = spec(0, "registered active members", "people", ge=0)
+    members: int = spec(0, "registered active members", "people", ge=0, le=100_000)
     skills: list[str] = spec(factory=list, doc="skills the members offer")
     schedule: str = spec("village", "name of a schedule in `schedules`")
     home_town: str = spec("", "town (pinyin) of the team's home, its seat place; "
                           "empty = county seat")
-    count: int = spec(1, "number of identical teams", "teams", ge=0)
+    count: int = spec(1, "number of identical teams", "teams", ge=0, le=10_000)
     members_per_1000: float = spec(0.0, "extra members per 1,000 residents of the town (town "
-                                   "stations only)", "people per 1,000 residents", ge=0)
+                                   "stations only)", "people per 1,000 residents", ge=0, le=1000)
 
 
 BASIC = ["errand", "visit", "household", "tech_help", "care"]
+
+
+@dataclass(frozen=True)
+class TownTeams:
+    """Village-level teams of one town that differ from the county-wide settings (null = same)."""
+
+    community_schedule: str | None = spec(None, "schedule of the town's community teams")
+    village_schedule: str | None = spec(None, "schedule of the town's village teams")
+    village_members_per_1000: float | None = spec(
+        None, "extra members of the town's village/community teams per 1,000 residents",
+        "people per 1,000 residents", ge=0, le=1000)
 
 
 @dataclass(frozen=True)
@@ -185,12 +196,12 @@ class Teams:
     """The volunteer force."""
 
     village_members_community: int = spec(38, "members of a community practice point's team",
-                                          "people", ge=0)
+                                          "people", ge=0, le=100_000)
     village_members_village: int = spec(26, "members of a village practice point's team",
-                                        "people", ge=0)
+                                        "people", ge=0, le=100_000)
     village_members_per_1000: float = spec(0.0, "extra members of a village/community team per "
                                            "1,000 residents of its place",
-                                           "people per 1,000 residents", ge=0)
+                                           "people per 1,000 residents", ge=0, le=1000)
     village_skills: list[str] = spec(factory=lambda: list(BASIC),
                                      doc="skills of village practice point teams")
     community_schedule: str = spec("community", "schedule of community teams")
@@ -204,6 +215,9 @@ class Teams:
                             doc="county-center teams at the county seat")
     subcenters: list[TeamKind] = spec(factory=list, doc="department sub-center teams")
     professional: list[TeamKind] = spec(factory=list, doc="professional teams")
+    town_overrides: dict[str, TownTeams] = spec(
+        factory=dict, doc="per town (pinyin): village-level team settings that differ from the "
+        "county-wide ones above")
     show_up: float = spec(0.85, "probability that a scheduled member is actually available in "
                           "a shift block", "probability", ge=0, le=1)
 
@@ -212,7 +226,7 @@ class Teams:
 class PairedKind:
     """One of the five kinds of paired unit (六百结对)."""
 
-    members: int = spec(12, "members of one paired unit", "people", ge=0)
+    members: int = spec(12, "members of one paired unit", "people", ge=0, le=100_000)
     skills: list[str] = spec(factory=lambda: ["errand", "visit", "household"],
                              doc="skills a paired unit offers")
     schedule: str = spec("paired", "name of a schedule in `schedules`")
@@ -285,11 +299,11 @@ class Targets:
 class Run:
     """Run length, replications and seed."""
 
-    days: float = spec(14.0, "measured days", "days", gt=0)
-    warmup_days: float = spec(1.0, "days simulated before measuring", "days", ge=0)
+    days: float = spec(14.0, "measured days", "days", gt=0, le=3660)
+    warmup_days: float = spec(1.0, "days simulated before measuring", "days", ge=0, le=3660)
     drain_days: float = spec(1.0, "days simulated after the last measured order is placed, "
-                             "so that it can close", "days", ge=0)
-    reps: int = spec(3, "replications", "replications", ge=1)
+                             "so that it can close", "days", ge=0, le=3660)
+    reps: int = spec(3, "replications", "replications", ge=1, le=100_000)
     seed: int = spec(20220601, "root seed", "", ge=0)
     start_weekday: int = spec(0, "weekday of day 0 (0 = Monday)", "", ge=0, le=6)
 
@@ -315,9 +329,13 @@ class Expect:
     confidence: float = spec(0.95, "one-sided confidence with which each threshold must be shown "
                              "met", "probability", gt=0.5, le=0.999)
     days: float = spec(7.0, "measured days of each replication in the check (replaces run.days)",
-                       "days", gt=0)
-    reps: int = spec(10, "replications in the check (replaces run.reps)", "replications", ge=2)
+                       "days", gt=0, le=3660)
+    reps: int = spec(10, "replications in the check (replaces run.reps)", "replications", ge=2,
+                     le=10_000)
     seed: int | None = spec(None, "root seed of the check; null = run.seed", "", ge=0)
+    uncertain: Literal["fail", "pass"] = spec(
+        "fail", "verdict when a KPI's confidence interval straddles its threshold: fail (the "
+        "promise must be shown met) or pass (fail only when it is shown missed)")
     significance: float = spec(0.01, "one-sided significance level of the paired comparison "
                                "with the committed baseline", "probability", gt=0, le=0.5)
     min_effect: dict[str, float] = spec(

@@ -59,3 +59,15 @@ def unpaired_difference(a: list[float] | np.ndarray, b: list[float] | np.ndarray
     half = float(stats.t.ppf(0.5 + level / 2, dof) * se)
     return {"mean": diff, "sd": math.nan, "half_width": half, "low": diff - half,
             "high": diff + half, "n": min(len(a), len(b))}
+
+
+def difference_verdict(mean: float, low: float, high: float, direction: int) -> str:
+    """'better' or 'worse' when the CI of a difference (variant - baseline) excludes 0 and the
+    KPI has a direction (+1 higher is better, -1 lower is better); 'higher'/'lower' for a
+    significant difference of a neutral KPI; else 'same' (no significant difference)."""
+    significant = not (math.isnan(low) or math.isnan(high)) and (low > 0 or high < 0)
+    if not significant:
+        return "same"
+    if direction == 0:
+        return "higher" if mean > 0 else "lower"
+    return "better" if (mean > 0) == (direction > 0) else "worse"

@@ -1,36 +1,81 @@
-"""Checks that need the whole scenario: cross-references, sums, distributions, clock times.
+"""Checks that need the whole scenario: cross-references, sums, distributions, clock times, and
+the data files (towns, places, coordinates, travel matrix, pairing) a scenario names.
 
 :func:`load_scenario` is the one entry point from a file to a valid :class:`Scenario`: read
-(safely, with ``extends:``), convert with types and ranges, then these checks; every problem in
-the file is reported together, before any simulation starts.
+(safely, with ``extends:``), convert with types and ranges, then these checks; every problem is
+reported together, each as ``FILE:LINE: path: what is wrong; what is expected``, before any
+simulation starts. A problem found by a whole-scenario check is placed on the line where the
+offending value is written, in whichever file of an ``extends`` chain wrote it; e.g. an item
+whose skill no team offers::
+
+    scenarios/x.yaml:14: catalog[2].skill: no team offers skill 'dance'; expected a skill some
+    team has (the item could never be served)
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
+from collections import Counter
 from pathlib import Path
 
 from sim import distributions
 from sim.errors import Problem, UserError
 from sim.gate import expect_problems
-from sim.geography import parse_clock, read_towns
-from sim.loader import convert, resolve_extends
-from sim.scenario import TEAM_LEVELS, ZONES, Dist, Scenario
+from sim.geography import TERRAINS, build_places, parse_clock, read_matrix, read_towns
+from sim.loader import PATH_KEYS, convert, locate, read_scenario
+from sim.pairing import make_pairs
+from sim.scenario import TEAM_LEVELS, ZONES, Dist, PairedKind, Scenario, TeamKind
+
+SHARE_TOLERANCE = 1e-3
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read, convert and check a scenario file; raise UserError listing every problem."""
+def load_scenario(path: str | Path, warnings: list[Problem] | None = None) -> Scenario:
+    """Read, convert and check a scenario file and its data files; raise UserError listing
+    every problem. Warnings (valid but suspicious settings) are appended to ``warnings``."""
     path = Path(path)
-    data = resolve_extends(path)
-    scenario, problems = convert(data, str(path))
+    data, problems = read_scenario(path)
+    scenario, found = convert(data, str(path))
+    problems += found
     scenario = dataclasses.replace(scenario, base_dir=str(path.parent.resolve()),
                                    source=str(path))
-    line_of = getattr(data, "key_lines", {})
-    problems += [dataclasses.replace(p, line=p.line or line_of.get(p.path.split(".")[0]))
-                 for p in check(scenario)]
+    wrong = [p.path for p in problems]  # whole-scenario checks skip what is already reported
+    problems += [_place(p, data, scenario.source) for p in check(scenario)
+                 if not any(_related(p.path, w) for w in wrong)]
+    if not problems:  # the data files are read only with a sound scenario naming them
+        problems += [_place(p, data, scenario.source) for p in check_data(scenario)]
+    if warnings is not None:
+        warnings += [_display(_place(p, data, scenario.source))
+                     for p in scenario_warnings(scenario)]
     if problems:
-        raise UserError(problems)
+        own = _display(Problem(str(path), None, "", "")).file
+        raise UserError(sorted((_display(p) for p in problems),
+                               key=lambda p: (p.file != own, p.file, p.line or 0)))
     return scenario
+
+
+def _related(a: str, b: str) -> bool:
+    """Whether one key path is the other or contains it (``catalog`` and ``catalog[0].share``)."""
+    return a == b or a.startswith((b + ".", b + "[")) or b.startswith((a + ".", a + "["))
+
+
+def _place(problem: Problem, data: dict, source: str) -> Problem:
+    """Put a whole-scenario problem on the file and line where its value is written."""
+    if problem.file != source or problem.line is not None:
+        return problem
+    file, line = locate(data, problem.path)
+    return dataclasses.replace(problem, file=file or source, line=line)
+
+
+def _display(problem: Problem) -> Problem:
+    """Show absolute paths under the working folder relative to it (shorter, and stable)."""
+    file = problem.file
+    if os.path.isabs(file):
+        rel = os.path.relpath(file)
+        if not rel.startswith(".."):
+            return dataclasses.replace(problem, file=rel)
+    return problem
 
 
 def check(scenario: Scenario) -> list[Problem]:
@@ -41,106 +86,277 @@ def check(scenario: Scenario) -> list[Problem]:
     def bad(path: str, message: str) -> None:
         out.append(Problem(src, None, path, message))
 
+    out += expect_problems(scenario)
+    if not re.fullmatch(r"[\w][\w.-]{0,79}", scenario.name) or ".." in scenario.name:
+        bad("name", f"{scenario.name[:40]!r} cannot name a results folder; expected letters, "
+            "digits, '_', '-' or '.' (no '/', no '..', at most 80)")
+    _check_catalog(bad, scenario)
+    _check_demand(bad, scenario)
+    _check_clocks(bad, scenario)
+    _check_geography_keys(bad, scenario)
+    _check_teams(bad, scenario)
+    missing = _check_files(bad, scenario)
+    if scenario.pairing.strategy == "listed" and not scenario.pairing.file:
+        bad("pairing.file", "strategy 'listed' needs a CSV file; expected a path")
+    if "towns_csv" not in missing:
+        out += _check_town_names(bad, scenario)
+    return out
+
+
+def _check_catalog(bad, scenario: Scenario) -> None:
     items = scenario.catalog
     if not items:
         bad("catalog", "is empty; expected at least one service item")
     share = sum(i.share for i in items)
-    if items and abs(share - 1.0) > 1e-3:
-        bad("catalog", f"shares sum to {share:.4f}; expected 1 (within 0.001)")
-    ids = [i.id for i in items]
+    if items and abs(share - 1.0) > SHARE_TOLERANCE:
+        bad("catalog", f"shares sum to {share:.4f}; expected 1 (within {SHARE_TOLERANCE:g})")
+    ids = Counter(i.id for i in items)
     for k, item in enumerate(items):
-        if not item.id or ids.count(item.id) > 1:
-            bad(f"catalog[{k}].id", f"{item.id!r} is empty or repeated; expected a unique id")
+        if not item.id.strip():
+            bad(f"catalog[{k}].id", "is empty; expected a unique id")
+        elif ids[item.id] > 1:
+            bad(f"catalog[{k}].id", f"{item.id!r} is repeated; expected a unique id")
+        if not item.skill.strip():
+            bad(f"catalog[{k}].skill", "is empty; expected the skill a volunteer needs")
         _dist(bad, f"catalog[{k}].service", item.service)
+
+
+def _check_demand(bad, scenario: Scenario) -> None:
+    demand = scenario.demand
     for zone in ZONES:
-        if zone not in scenario.demand.patience:
+        if zone not in demand.patience:
             bad("demand.patience", f"missing zone {zone!r}; expected urban and rural")
         else:
-            _dist(bad, f"demand.patience.{zone}", scenario.demand.patience[zone])
+            _dist(bad, f"demand.patience.{zone}", demand.patience[zone])
         if zone not in scenario.dispatch.timeouts_min:
             bad("dispatch.timeouts_min", f"missing zone {zone!r}; expected urban and rural")
-    for key in scenario.demand.patience:
+    for key in demand.patience:
         if key not in ZONES:
             bad(f"demand.patience.{key}", "unknown zone; expected urban or rural")
     for key in scenario.dispatch.timeouts_min:
         if key not in ZONES:
             bad(f"dispatch.timeouts_min.{key}", "unknown zone; expected urban or rural")
-    _dist(bad, "demand.acceptance_delay", scenario.demand.acceptance_delay)
+    for name in ("hour_of_day", "day_of_week"):
+        if not any(getattr(demand, name)):
+            bad(f"demand.{name}", "all zero (no order would ever arrive); expected at least one "
+                "positive value")
+    _dist(bad, "demand.acceptance_delay", demand.acceptance_delay)
     _dist(bad, "admin.review", scenario.admin.review)
     _dist(bad, "activities.participants", scenario.activities.participants)
     _dist(bad, "activities.duration", scenario.activities.duration)
+    for k, hour in enumerate(scenario.activities.start_hours):
+        if not 0 <= hour <= 23:
+            bad(f"activities.start_hours[{k}]", f"{hour} is not an hour; expected 0..23")
+    for k, level in enumerate(scenario.activities.levels):
+        if level not in TEAM_LEVELS:
+            bad(f"activities.levels[{k}]", f"unknown level {level!r}; expected one of "
+                f"{', '.join(TEAM_LEVELS)}")
+
+
+def _check_clocks(bad, scenario: Scenario) -> None:
     for path, text in [("targets.same_day_cutoff", scenario.targets.same_day_cutoff),
                        ("targets.day_end", scenario.targets.day_end)]:
         _clock(bad, path, text)
     for k, pair in enumerate(scenario.admin.office_hours):
         if len(pair) != 2:
-            bad(f"admin.office_hours[{k}]", "expected [start, end] as two HH:MM times")
+            bad(f"admin.office_hours[{k}]", f"has {len(pair)} time(s); expected [start, end] "
+                "as two HH:MM times")
             continue
-        a, b = (_clock(bad, f"admin.office_hours[{k}]", t) for t in pair)
+        a, b = (_clock(bad, f"admin.office_hours[{k}][{j}]", t) for j, t in enumerate(pair))
         if a is not None and b is not None and a >= b:
             bad(f"admin.office_hours[{k}]", "start is not before end; expected [start, end]")
-    for hour in scenario.activities.start_hours:
-        if not 0 <= hour <= 23:
-            bad("activities.start_hours", f"{hour} is not an hour; expected 0..23")
-    for level in scenario.activities.levels:
-        if level not in TEAM_LEVELS:
-            bad("activities.levels", f"unknown level {level!r}; expected one of "
-                f"{', '.join(TEAM_LEVELS)}")
-    # schedules and skills
+    ferry = scenario.geography.travel.ferry
+    if ferry is not None:
+        if not ferry.departures:
+            bad("geography.travel.ferry.departures", "is empty; expected at least one HH:MM")
+        for k, d in enumerate(ferry.departures):
+            _clock(bad, f"geography.travel.ferry.departures[{k}]", d)
+
+
+def _check_geography_keys(bad, scenario: Scenario) -> None:
+    geo = scenario.geography
+    for town, cls in geo.terrain.items():
+        if cls not in TERRAINS:
+            bad(f"geography.terrain.{town}", f"unknown terrain {cls!r}; expected one of "
+                f"{', '.join(TERRAINS)}")
+    for name, table in (("geography.radius_km", geo.radius_km),
+                        ("geography.travel.speed_kmh", geo.travel.speed_kmh)):
+        for key in table:
+            if key not in TERRAINS:
+                bad(f"{name}.{key}", f"unknown terrain; expected one of {', '.join(TERRAINS)}")
+        absent = [t for t in TERRAINS if t not in table]
+        if absent:
+            bad(name, f"missing terrain(s) {', '.join(absent)}; expected a value for each of "
+                f"{', '.join(TERRAINS)}")
+
+
+def _team_kinds(scenario: Scenario) -> list[tuple[str, TeamKind | PairedKind]]:
+    """(path, kind) of every kind of team with its own skills and schedule (paired kinds only
+    when villages are paired)."""
+    t = scenario.teams
+    kinds: list[tuple[str, TeamKind | PairedKind]] = [("teams.town", t.town),
+                                                       ("teams.county", t.county)]
+    kinds += [(f"teams.subcenters[{k}]", s) for k, s in enumerate(t.subcenters)]
+    kinds += [(f"teams.professional[{k}]", s) for k, s in enumerate(t.professional)]
+    if scenario.pairing.strategy != "none":
+        kinds += [(f"pairing.kinds.{name}", s) for name, s in scenario.pairing.kinds.items()]
+    return kinds
+
+
+def _check_teams(bad, scenario: Scenario) -> None:
     t = scenario.teams
     used = [("teams.community_schedule", t.community_schedule),
-            ("teams.village_schedule", t.village_schedule), ("teams.town.schedule", t.town.schedule),
-            ("teams.county.schedule", t.county.schedule)]
-    used += [(f"teams.subcenters[{k}].schedule", s.schedule) for k, s in enumerate(t.subcenters)]
-    used += [(f"teams.professional[{k}].schedule", s.schedule)
-             for k, s in enumerate(t.professional)]
-    used += [(f"pairing.kinds.{name}.schedule", s.schedule)
-             for name, s in scenario.pairing.kinds.items()]
+            ("teams.village_schedule", t.village_schedule)]
+    used += [(f"{path}.schedule", kind.schedule) for path, kind in _team_kinds(scenario)]
+    for town, over in t.town_overrides.items():
+        for name in ("community_schedule", "village_schedule"):
+            if getattr(over, name) is not None:
+                used.append((f"teams.town_overrides.{town}.{name}", getattr(over, name)))
     for path, name in used:
         if name not in scenario.schedules:
             bad(path, f"unknown schedule {name!r}; expected one of "
                 f"{', '.join(sorted(scenario.schedules)) or '(none defined)'}")
-    offered = set(t.village_skills) | set(t.town.skills) | set(t.county.skills)
-    for kind in [*t.subcenters, *t.professional, *scenario.pairing.kinds.values()]:
+    for group in ("subcenters", "professional"):
+        kinds = getattr(t, group)
+        names = Counter(kind.name for kind in kinds)
+        for k, kind in enumerate(kinds):
+            if not kind.name.strip():
+                bad(f"teams.{group}[{k}].name", "is empty; expected a team name")
+            elif names[kind.name] > 1:
+                bad(f"teams.{group}[{k}].name", f"{kind.name!r} is repeated; expected a unique "
+                    "name")
+    offered = set(t.village_skills)
+    for _, kind in _team_kinds(scenario):
         offered |= set(kind.skills)
-    for k, item in enumerate(items):
-        if item.skill not in offered:
+    for k, item in enumerate(scenario.catalog):
+        if item.skill.strip() and item.skill not in offered:
             bad(f"catalog[{k}].skill", f"no team offers skill {item.skill!r}; expected a skill "
                 "some team has (the item could never be served)")
-    out += expect_problems(scenario)
-    if scenario.pairing.strategy == "listed" and not scenario.pairing.file:
-        bad("pairing.file", "strategy 'listed' needs a CSV file; expected a path")
-    # towns named in the scenario must exist
+
+
+def _check_files(bad, scenario: Scenario) -> set[str]:
+    """Every data file the scenario names must exist; returns the keys of missing ones."""
+    missing = set()
+    for keys in sorted(PATH_KEYS):
+        node = scenario
+        for k in keys:
+            node = getattr(node, k, None)
+        if node is None or (keys[-1] == "file" and scenario.pairing.strategy != "listed"):
+            continue
+        path = ".".join(keys)
+        shown = os.path.relpath(node) if os.path.isabs(node) else node
+        if not node.strip() or not Path(node).is_file():
+            missing.add(keys[-1])
+            bad(path, f"file {shown!r} not found; expected a CSV file (a path relative to the "
+                "scenario that names it)")
+        elif Path(node).suffix.lower() != ".csv":
+            missing.add(keys[-1])
+            bad(path, f"file {shown!r} is not a CSV file; expected a path ending in .csv")
+    return missing
+
+
+def _check_town_names(bad, scenario: Scenario) -> list[Problem]:
+    """Towns named in the scenario must be towns of the towns CSV (pinyin or Chinese name)."""
     try:
-        rows, _ = read_towns(scenario.geography)
+        rows, problems = read_towns(scenario.geography)
     except UserError as exc:
-        return out + exc.problems
+        return exc.problems
     known = {r["pinyin"].lower() for r in rows} | {r["name"] for r in rows}
-    named = [("geography.urban_towns", x) for x in scenario.geography.urban_towns]
-    named.append(("geography.county_seat_town", scenario.geography.county_seat_town))
-    named += [(f"teams.subcenters[{k}].home_town", s.home_town)
-              for k, s in enumerate(t.subcenters) if s.home_town]
-    named += [(f"teams.professional[{k}].home_town", s.home_town)
-              for k, s in enumerate(t.professional) if s.home_town]
-    named += [("geography.terrain", x) for x in scenario.geography.terrain]
-    ferry = scenario.geography.travel.ferry
+    geo, t = scenario.geography, scenario.teams
+    named = [(f"geography.urban_towns[{k}]", x) for k, x in enumerate(geo.urban_towns)]
+    named.append(("geography.county_seat_town", geo.county_seat_town))
+    named += [(f"{path}.home_town", kind.home_town) for path, kind in _team_kinds(scenario)
+              if getattr(kind, "home_town", "")]
+    named += [(f"geography.terrain.{x}", x) for x in geo.terrain]
+    named += [(f"teams.town_overrides.{x}", x) for x in t.town_overrides]
+    ferry = geo.travel.ferry
     if ferry is not None:
-        named += [("geography.travel.ferry.island_towns", x) for x in ferry.island_towns]
+        named += [(f"geography.travel.ferry.island_towns[{k}]", x)
+                  for k, x in enumerate(ferry.island_towns)]
         named.append(("geography.travel.ferry.port_town", ferry.port_town))
-        if not ferry.departures:
-            bad("geography.travel.ferry.departures", "is empty; expected at least one HH:MM")
-        for d in ferry.departures:
-            _clock(bad, "geography.travel.ferry.departures", d)
+        if ferry.port_town.lower() in {t.lower() for t in ferry.island_towns}:
+            bad("geography.travel.ferry.port_town", f"{ferry.port_town!r} is also an island "
+                "town; expected a mainland town")
     for path, town in named:
         if town.lower() not in known and town not in known:
-            bad(path, f"unknown town {town!r}; expected a town of the towns CSV")
+            close = [r["pinyin"] for r in rows if r["pinyin"].lower()[:3] == town.lower()[:3]]
+            hint = "expected a town of the towns CSV" + (f", did you mean {close[0]!r}?"
+                                                         if close else "")
+            bad(path, f"unknown town {town!r}; {hint}")
+    return problems
+
+
+def check_data(scenario: Scenario) -> list[Problem]:
+    """Problems in the data files a (sound) scenario names: towns, places, coordinates, travel
+    matrix and pairing CSVs. Each file's problems name that file and its line."""
+    try:
+        towns, places = build_places(scenario)
+    except UserError as exc:
+        return exc.problems
+    out: list[Problem] = []
+    if scenario.geography.travel.matrix_csv:
+        try:
+            read_matrix(scenario.geography.travel.matrix_csv, places.code)
+        except UserError as exc:
+            out += exc.problems
+    kinds = sorted(set(places.kind))
+    for k, kind in enumerate(scenario.geography.urban_kinds):
+        if kind not in kinds:
+            out.append(Problem(scenario.source, None, f"geography.urban_kinds[{k}]",
+                               f"no place of kind {kind!r} in the places CSV; expected one of "
+                               f"{', '.join(kinds)}"))
+    try:
+        pairs = make_pairs(scenario, places)
+    except UserError as exc:
+        return out + exc.problems
+    repeated = [name for name, n in Counter(p.unit_name for p in pairs).items() if n > 1]
+    if repeated:
+        out.append(Problem(scenario.source, None, "pairing.file", f"unit name {repeated[0]!r} "
+                           f"is listed {Counter(p.unit_name for p in pairs)[repeated[0]]} times "
+                           "in the pairing CSV; expected each unit once"))
+    return out
+
+
+def scenario_warnings(scenario: Scenario) -> list[Problem]:
+    """Valid but suspicious settings: items only teams that are never on duty could serve."""
+    out: list[Problem] = []
+    t = scenario.teams
+
+    def on_duty(schedule: str) -> bool:
+        spec = scenario.schedules.get(schedule)
+        return spec is not None and any(spec.weekday + spec.weekend)
+
+    serving: set[str] = set()
+    village_members = max(t.village_members_community, t.village_members_village) > 0 \
+        or t.village_members_per_1000 > 0
+    village_schedules = [t.community_schedule, t.village_schedule]
+    village_schedules += [s for o in t.town_overrides.values()
+                          for s in (o.community_schedule, o.village_schedule) if s]
+    if village_members and any(on_duty(s) for s in village_schedules):
+        serving |= set(t.village_skills)
+    listed = set(t.village_skills)
+    for _, kind in _team_kinds(scenario):
+        listed |= set(kind.skills)
+        members = kind.members + getattr(kind, "members_per_1000", 0.0)
+        if members > 0 and getattr(kind, "count", 1) > 0 and on_duty(kind.schedule):
+            serving |= set(kind.skills)
+    if any(i.professional for i in scenario.catalog) and (
+            scenario.admin.reviewers == 0 or not scenario.admin.office_hours):
+        out.append(Problem(scenario.source, None, "admin", "warning: no administrator reviews "
+                           "professional orders (reviewers 0 or no office hours); professional "
+                           "items can never be served"))
+    for k, item in enumerate(scenario.catalog):
+        if item.skill in listed and item.skill not in serving:
+            out.append(Problem(scenario.source, None, f"catalog[{k}].skill",
+                               f"warning: no team that is ever on duty offers skill "
+                               f"{item.skill!r}; the item can never be served"))
     return out
 
 
 def _dist(bad, path: str, dist: Dist) -> None:
     why = distributions.check(dist)
     if why:
-        bad(path, why)
+        bad(f"{path}.{'high' if dist.kind == 'uniform' else 'mean'}", why)
 
 
 def _clock(bad, path: str, text: str) -> float | None:

@@ -53,12 +53,21 @@ def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pa
     professional teams and paired units, in that (stable) order."""
     rows: list[tuple[str, str, int, int, list[str], str]] = []
     t = scenario.teams
+    overrides = {towns.index(name): o for name, o in t.town_overrides.items()}
     for i in range(len(places)):
         community = places.kind[i] == "community"
         base = t.village_members_community if community else t.village_members_village
-        members = int(round(base + t.village_members_per_1000 * places.population[i] / 1000))
+        over = overrides.get(int(places.town[i]))
+        per_1000 = t.village_members_per_1000
+        schedule = t.community_schedule if community else t.village_schedule
+        if over is not None:
+            per_1000 = per_1000 if over.village_members_per_1000 is None \
+                else over.village_members_per_1000
+            schedule = (over.community_schedule if community else over.village_schedule) \
+                or schedule
+        members = int(round(base + per_1000 * places.population[i] / 1000))
         rows.append((f"village:{places.code[i]}", "village", i, members, t.village_skills,
-                     t.community_schedule if community else t.village_schedule))
+                     schedule))
     for town in range(len(towns.code)):
         members = int(round(t.town.members + t.town.members_per_1000 * towns.population[town]
                             / 1000))

@@ -79,11 +79,11 @@ def test_weakened_config_fails_naming_kpi_threshold_and_estimate(tmp_path, capsy
     weak = variant(tmp_path, FEWER_VOLUNTEERS)
     status, out, _ = check(capsys, weak, "--baselines", baselines)
     assert status == 1
-    match = re.search(r"check_tiny: urban_10min = ([\d.]+)% \(95% lower bound ([\d.]+)%, 6 "
-                      r"replications\) does not meet the threshold >= 80\.0%", out)
+    match = re.search(r"check_tiny: urban_10min = ([\d.]+)% \(95% upper bound ([\d.]+)%, 6 "
+                      r"replications\) misses the threshold >= 80\.0%", out)
     assert match, out
     estimate, bound = float(match[1]), float(match[2])
-    assert bound <= estimate < 80.0
+    assert estimate <= bound < 80.0
     assert "FAILED" in out
 
 
@@ -135,16 +135,25 @@ def test_a_worsening_fails_only_when_confidently_beyond_the_minimum_effect():
 
 
 def test_threshold_needs_the_one_sided_bound_on_the_right_side():
-    scenario = _scenario(kpis={"open_overnight_per_week": "<= 5"}, confidence=0.95)
     values = [2.0, 4.0, 6.0, 3.0, 5.0, 4.0]  # mean 4 <= 5, but the upper bound is above 5
     s = np.array(values)
     upper = s.mean() + stats.t.ppf(0.95, 5) * s.std(ddof=1) / np.sqrt(6)
-    out = evaluate(scenario, 1, {"open_overnight_per_week": values}, None)[0]
-    assert out.threshold_failed and out.bound == pytest.approx(upper)
-    assert "upper bound" in out.messages[0] and "<= 5.00" in out.messages[0]
-    loose = evaluate(_scenario(kpis={"open_overnight_per_week": "<= 6"}), 1,
-                     {"open_overnight_per_week": values}, None)[0]
-    assert not loose.failed and loose.comparison == "no baseline"
+
+    def judged(threshold: str, **expect):
+        scenario = _scenario(kpis={"open_overnight_per_week": threshold}, **expect)
+        return evaluate(scenario, 1, {"open_overnight_per_week": values}, None)[0]
+
+    straddles = judged("<= 5")
+    assert straddles.verdict == "uncertain" and straddles.failed
+    assert straddles.bound == pytest.approx(upper)
+    assert "(95% upper bound" in straddles.messages[0]
+    assert "is not shown to meet the threshold <= 5.00" in straddles.messages[0]
+    assert not judged("<= 5", uncertain="pass").failed  # fails only when shown missed
+    missed = judged("<= 2", uncertain="pass")  # even the lower bound is above 2
+    assert missed.verdict == "missed" and missed.failed
+    assert "(95% lower bound" in missed.messages[0] and "misses the threshold" in missed.messages[0]
+    met = judged("<= 6")
+    assert met.verdict == "met" and not met.failed and met.comparison == "no baseline"
 
 
 def test_invalid_expect_block_is_reported_line_by_line(tmp_path, capsys):

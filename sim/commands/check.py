@@ -84,7 +84,7 @@ def check_one(path: Path, folder: Path, jobs: int, update: bool,
         scenario.run, days=expect.days, reps=expect.reps, seed=seed))
     file = baseline_path(folder, scenario.name)
     try:
-        baseline = read_baseline(file)
+        baseline = read_baseline(_shown(file))
     except UserError:
         if not update:
             raise

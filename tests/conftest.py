@@ -1,0 +1,44 @@
+"""Shared test helpers: a five-place test county (tests/data/tiny.yaml) and hand-made orders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from sim.demand import Arrivals
+from sim.scenario import Scenario
+from sim.validate import load_scenario
+from sim.world import World, build_world
+
+DATA = Path(__file__).parent / "data"
+TINY = DATA / "tiny.yaml"
+DAY = 1440.0
+
+
+def variant(tmp_path: Path, overrides: dict, name: str = "variant") -> Scenario:
+    """The tiny scenario with ``overrides`` merged in (through ``extends:``)."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump({"extends": str(TINY), "name": name, **overrides},
+                                   allow_unicode=True), encoding="utf-8")
+    return load_scenario(path)
+
+
+def orders(world: World, rows: list[tuple[float, str, str]]) -> Arrivals:
+    """Arrivals from (time in minutes, place code, item id) rows; uniforms fixed at 0.5."""
+    rows = sorted(rows, key=lambda r: r[0])
+    items = [i.id for i in world.items]
+    n = len(rows)
+    half = np.full(n, 0.5)
+    return Arrivals(np.array([r[0] for r in rows], dtype=float),
+                    np.array([world.places.index(r[1]) for r in rows], dtype=np.int32),
+                    np.array([items.index(r[2]) for r in rows], dtype=np.int32),
+                    half, half.copy(), half.copy())
+
+
+@pytest.fixture
+def tiny() -> World:
+    """The tiny test county's world."""
+    return build_world(load_scenario(TINY))

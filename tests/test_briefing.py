@@ -1,0 +1,197 @@
+"""`run` writes charts and a briefing; `report` redraws them from saved results without
+simulating; the briefing's numbers are those of kpis.json; Chinese renders without missing glyphs.
+
+One small run of the default scenario (2 replications of 2 days) serves every test here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import re
+import warnings
+
+import pytest
+
+from sim import briefing, charts
+from sim.cli import REPO, main
+from sim.experiment import run_replications
+from sim.report import format_number, write_results
+from sim.validate import load_scenario
+from sim.world import build_world
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """A small run of the default scenario (2 replications of 2 days) written to a folder."""
+    scenario = load_scenario(REPO / "scenarios" / "pingyang.yaml")
+    run = dataclasses.replace(scenario.run, days=2.0, warmup_days=0.5, drain_days=0.5, reps=2)
+    scenario = dataclasses.replace(scenario, run=run)
+    world = build_world(scenario)
+    reps = run_replications(scenario, 2, 11, jobs=1, world=world, progress=False)
+    out = tmp_path_factory.mktemp("results") / "pingyang"
+    write_results(out, scenario, world, reps, 11)
+    return out
+
+
+def test_run_writes_every_chart_at_its_size_and_a_briefing(results):
+    for name in briefing.CHART_NAMES:
+        png, svg = results / "charts" / f"{name}.png", results / "charts" / f"{name}.svg"
+        assert png.stat().st_size > 20_000 and svg.stat().st_size > 10_000, name
+        assert charts.png_pixels(png) == charts.pixel_size(name), name
+        assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    for name in ("briefing.html", "briefing.md", "chart_data.json"):
+        assert (results / name).stat().st_size > 0
+
+
+def test_report_redraws_without_simulating_and_byte_identically(results, monkeypatch, capsys):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("report must not simulate")
+
+    import sim.cli
+    import sim.experiment
+    import sim.model
+    sim.cli.build_parser()  # import every command first, so none binds the forbidden functions
+    monkeypatch.setattr(sim.model, "simulate", forbidden)
+    monkeypatch.setattr(sim.experiment, "simulate", forbidden)
+    monkeypatch.setattr(sim.experiment, "run_replications", forbidden)
+    before = {p.name: p.read_bytes() for p in (results / "charts").iterdir()}
+    before["briefing.html"] = (results / "briefing.html").read_bytes()
+    for path in (results / "charts").iterdir():
+        path.unlink()
+    (results / "briefing.html").unlink()
+    assert main(["report", str(results)]) == 0
+    assert "briefing.html" in capsys.readouterr().out
+    after = {p.name: p.read_bytes() for p in (results / "charts").iterdir()}
+    after["briefing.html"] = (results / "briefing.html").read_bytes()
+    assert after == before
+
+
+def test_report_on_a_folder_without_results_is_a_one_line_user_error(tmp_path, capsys):
+    assert main(["report", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "kpis.json" in err[0] and "not found" in err[0]
+
+
+def test_chart_data_agrees_with_the_kpis(results):
+    summary = json.loads((results / "kpis.json").read_text(encoding="utf-8"))
+    data = json.loads((results / "chart_data.json").read_text(encoding="utf-8"))
+    # the urban response curve at the promise is each replication's urban_10min KPI
+    grid = data["response"]["grid_min"]
+    at_promise = grid.index(data["targets"]["urban_response_min"])
+    for rep, kpis in enumerate(summary["replications"]):
+        assert data["response"]["curves"]["urban"][rep][at_promise] == \
+            pytest.approx(kpis["urban_10min"], abs=1e-5)
+    # the "all orders" outcome bar is the served_* KPIs and sums to one
+    shares = data["outcomes"]["shares"]["all"]
+    for category, share in zip(data["outcomes"]["categories"], shares):
+        assert share == pytest.approx(summary["kpis"][f"served_{category}"]["mean"], abs=1e-5)
+    assert sum(shares) == pytest.approx(1.0, abs=1e-4)
+    # each town's target is a mix of the two zone targets
+    t = data["targets"]
+    for target in data["towns"]["target"]:
+        assert min(t["urban"], t["rural"]) - 1e-9 <= target <= max(t["urban"], t["rural"]) + 1e-9
+    # per place: met orders never exceed orders, and Nanji's places are on the map
+    assert all(m <= o for m, o in zip(data["places"]["met"], data["places"]["orders"]))
+    nanji = data["towns"]["pinyin"].index("Nanji")
+    assert nanji in data["ferry"]["island_towns"] and nanji in data["places"]["town"]
+    assert len(data["week"]["orders_per_hour"]) == 168
+
+
+def expected_estimate(k: dict) -> str:
+    """What the briefing must print for a KPI of kpis.json: mean (low-high), shares in 0-100%."""
+    def fmt(v):
+        v = math.nan if v is None else v
+        return format_number(min(1.0, max(0.0, v)) if k["unit"] == "share" else v, k["unit"])
+    return f"{fmt(k['mean'])} ({fmt(k['low'])}-{fmt(k['high'])})"
+
+
+def table_rows(markdown: str) -> dict[str, list[str]]:
+    """Markdown table rows keyed by their first cell."""
+    rows = {}
+    for line in markdown.splitlines():
+        if line.startswith("| ") and not line.startswith("|---"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_briefing_numbers_are_those_of_kpis_json(results):
+    summary = json.loads((results / "kpis.json").read_text(encoding="utf-8"))
+    md = (results / "briefing.md").read_text(encoding="utf-8")
+    page = (results / "briefing.html").read_text(encoding="utf-8")
+    rows = table_rows(md)
+    headline = ["urban_10min", "rural_same_day", "open_overnight_per_week", "response_p90_urban"]
+    for name in headline:
+        k = summary["kpis"][name]
+        estimate = rows[k["label"]][0]
+        assert estimate.startswith(expected_estimate(k)), (name, estimate)
+        assert f"<td>{estimate}</td>" in page
+    for name in ("urban_10min", "rural_same_day"):
+        k = summary["kpis"][name]
+        assert rows[k["label"]][2].startswith(f"**{k['verdict']}")
+        assert rows[k["label"]][1] == f"≥ {k['target']:.0%}"
+    # the worst towns are the lowest compliance relative to each town's target
+    data = json.loads((results / "chart_data.json").read_text(encoding="utf-8"))
+    gaps = []
+    for t, pinyin in enumerate(data["towns"]["pinyin"]):
+        k = summary["kpis"][f"town.{pinyin}.compliance"]
+        if k["mean"] is not None:
+            gaps.append((k["mean"] - data["towns"]["target"][t], pinyin, k))
+    worst = sorted(gaps, key=lambda g: (g[0], g[1]))[:3]
+    bullets = [line for line in md.splitlines() if line.startswith("- ")]
+    assert [b.split(":")[0][2:] for b in bullets] == [w[1] for w in worst]
+    for bullet, (_, _, k) in zip(bullets, worst):
+        assert format_number(k["mean"], "share") in bullet
+
+
+def test_html_briefing_is_self_contained_and_set_for_a4(results):
+    page = (results / "briefing.html").read_text(encoding="utf-8")
+    sources = re.findall(r'src="([^"]*)"', page)
+    assert len(sources) == len(briefing.CHART_NAMES)
+    assert all(s.startswith("data:image/png;base64,") for s in sources)
+    assert "@page" in page and "A4" in page and "<link" not in page and "<script" not in page
+    assert "docs/assumptions.md" in page
+
+
+def test_chinese_briefing_has_chinese_text_and_no_missing_glyphs(results):
+    if charts.cjk_font() is None:
+        pytest.skip("no CJK font installed (pip install -e '.[zh]')")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        written = briefing.write_report(results, "zh")
+    missing = [str(w.message) for w in caught if "missing from" in str(w.message)
+               or "Glyph" in str(w.message)]
+    assert missing == []
+    md = written["briefing.md"].read_text(encoding="utf-8")
+    assert written["briefing.md"].name == "briefing.zh.md"
+    assert "昆阳镇" in md or "怀溪镇" in md or "南麂镇" in md or "鳌江镇" in md
+    assert len(re.findall(r"[\u4e00-\u9fff]", md)) > 200
+    assert "Headline" not in md and "met their promise" not in md
+    for name in briefing.CHART_NAMES:
+        png = results / "charts" / f"{name}.zh.png"
+        assert charts.png_pixels(png) == charts.pixel_size(name)
+
+
+def test_chinese_without_a_cjk_font_falls_back_to_english_in_one_line(results, monkeypatch,
+                                                                       capsys):
+    monkeypatch.setattr(charts, "cjk_font", lambda: None)
+    written = briefing.write_report(results, "zh")
+    assert written["briefing.md"].name == "briefing.md"
+    assert "Headline numbers" in written["briefing.md"].read_text(encoding="utf-8")
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "CJK" in err[0]
+
+
+def test_report_asks_for_a_rerun_when_chart_data_is_from_another_version(results, tmp_path,
+                                                                         capsys):
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "kpis.json").write_bytes((results / "kpis.json").read_bytes())
+    data = json.loads((results / "chart_data.json").read_text(encoding="utf-8"))
+    data["format"] = 0
+    (old / "chart_data.json").write_text(json.dumps(data), encoding="utf-8")
+    assert main(["report", str(old)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "rerun" in err[0]

@@ -1,0 +1,93 @@
+"""Chart functions on plain synthetic data: files, pixel sizes, bands and forest verdicts.
+
+The comparison charts (forest plot, sweep curves) take plain dicts and arrays so that `compare`
+and `sweep` can call them; these tests feed them synthetic numbers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from sim.stats import difference_verdict
+
+from sim import charts
+from sim.stats import summarise
+
+
+def check_files(paths, width_in: float):
+    png, svg = paths
+    assert png.suffix == ".png" and svg.suffix == ".svg"
+    assert png.stat().st_size > 10_000 and svg.stat().st_size > 5_000
+    width, height = charts.png_pixels(png)
+    assert width == round(width_in * charts.DPI) and height > 300
+    return width, height
+
+
+def test_forest_plot_of_synthetic_paired_differences(tmp_path):
+    diffs = {"urban_10min": {"mean": 0.021, "low": 0.012, "high": 0.030},
+             "rural_same_day": {"mean": -0.004, "low": -0.011, "high": 0.003},
+             "cancellation_rate": {"mean": 0.01, "low": 0.002, "high": 0.018},
+             "response_p90_urban": {"mean": -1.2, "low": -2.0, "high": -0.4},
+             "open_overnight_per_week": {"mean": 3.0, "low": None, "high": None}}
+    labels = {k: k.replace("_", " ") for k in diffs}
+    few = check_files(charts.forest_plot(dict(list(diffs.items())[:2]), labels,
+                                         tmp_path / "two", "synthetic"), 7.5)
+    many = check_files(charts.forest_plot(diffs, labels, tmp_path / "five", "synthetic"), 7.5)
+    assert many[1] > few[1]  # the figure grows with the number of KPIs
+
+
+@pytest.mark.parametrize("mean,low,high,direction,expected", [
+    (0.02, 0.01, 0.03, +1, "better"), (0.02, 0.01, 0.03, -1, "worse"),
+    (-0.02, -0.03, -0.01, -1, "better"), (0.02, -0.01, 0.05, +1, "same"),
+    (0.02, 0.01, 0.03, 0, "higher"), (0.02, math.nan, math.nan, +1, "same")])
+def test_difference_verdict(mean, low, high, direction, expected):
+    assert difference_verdict(mean, low, high, direction) == expected
+
+
+def test_sweep_chart_of_synthetic_curves(tmp_path):
+    x = [10, 20, 30, 40]
+    share = np.array([0.80, 0.88, 0.93, 0.95])
+    series = {"urban_10min": {"mean": share, "low": share - 0.02, "high": share + 0.02},
+              "response_p90_urban": {"mean": [14, 11, 9, 8], "low": [12, 10, 8, 7],
+                                     "high": [16, 12, 10, None]}}
+    check_files(charts.sweep_chart(x, series, {"urban_10min": "Urban within 10 min"},
+                                   "Village team members (people)", tmp_path / "sweep",
+                                   "synthetic", targets={"urban_10min": 0.9}), 7.5)
+
+
+def test_replication_band_is_the_t_interval_of_the_curves():
+    rng = np.random.default_rng(3)
+    curves = np.sort(rng.uniform(size=(5, 40)), axis=1)
+    mean, low, high = charts.mean_band(curves)
+    s = summarise(curves[:, 17])
+    assert (mean[17], low[17], high[17]) == pytest.approx((s["mean"], s["low"], s["high"]))
+    one = charts.mean_band(curves[:1])
+    assert np.array_equal(one[1], one[0]) and np.array_equal(one[2], one[0])
+
+
+def test_a_cjk_font_when_found_has_chinese_glyphs():
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    name = charts.cjk_font()
+    if name is None:
+        pytest.skip("no CJK font installed (pip install -e '.[zh]')")
+    path = font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
+    font = FT2Font(path)
+    assert all(font.get_char_index(ord(c)) for c in "昆阳镇鳌江南麂")
+
+
+def test_the_snippet_in_docs_charts_runs(tmp_path, monkeypatch):
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "charts.md").read_text(encoding="utf-8")
+    (snippet,) = re.findall(r"```python\n(.*?)```", doc, re.S)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(snippet, "docs/charts.md", "exec"), {})
+    for stem in ("results/compare/forest", "results/sweep/urban"):
+        assert charts.png_pixels(tmp_path / f"{stem}.png")[0] == round(7.5 * charts.DPI)
+        assert (tmp_path / f"{stem}.svg").stat().st_size > 0

@@ -1,0 +1,216 @@
+"""Each mechanism of the model, proven on the five-place test county with exact timelines.
+
+Tiny county (tests/data/tiny.yaml): travel is 1 minute per km with no set-off time; acceptance
+takes 2 minutes; an errand takes 30 minutes on site; every team works 08:00-18:00 with 2 members
+on duty; day 0 is a Monday. A2 is a rural village 5 km from A1 (Alpha's seat, an urban community).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from conftest import DAY, orders, variant
+from sim.kpis import compute_kpis
+from sim.logs import CANCELLED, CLOSED, OPEN
+from sim.model import simulate
+from sim.world import build_world
+
+# Only Alpha has volunteers: village teams get 1 member per 1,000 residents (A1, A2: 10 -> 2 on
+# duty; B1, B2: 2 and I1: 1 -> nobody on duty) and town stations 0.5 per 1,000 (Alpha: 10).
+ONLY_ALPHA = {"teams": {"village_members_community": 0, "village_members_village": 0,
+                        "village_members_per_1000": 1.0,
+                        "town": {"members": 0, "members_per_1000": 0.5}}}
+
+
+def run(world, rows, seed=1):
+    return simulate(world, seed, orders(world, rows)).orders
+
+
+def test_village_order_timeline(tiny):
+    o = run(tiny, [(540.0, "A2", "errand")])
+    assert tiny.teams.name[o.team[0]] == "village:A2"
+    assert (o.t_assigned[0], o.t_accepted[0], o.t_arrived[0], o.t_closed[0]) == (540, 542, 542, 572)
+    assert o.tier_max[0] == 1 and o.outcome[0] == CLOSED
+
+
+def test_skill_absent_from_village_escalates_at_once(tiny):
+    o = run(tiny, [(540.0, "A2", "repair")])
+    assert o.tier_max[0] == 2
+    assert tiny.teams.name[o.team[0]] == "town:Alpha"
+    assert o.t_assigned[0] == 540 and o.t_arrived[0] == pytest.approx(542 + 5, abs=0.05)
+
+
+def test_village_with_nobody_on_duty_escalates_after_timeout(tmp_path):
+    night = [1.0] * 8 + [0.0] * 16  # village teams work only at night
+    scenario = variant(tmp_path, {"schedules": {"night": {"weekday": night, "weekend": night}},
+                                  "teams": {"village_schedule": "night"}})
+    world = build_world(scenario)
+    o = run(world, [(540.0, "B1", "errand")])  # rural: 30 minutes at tier 1
+    assert o.tier_max[0] == 2 and o.t_assigned[0] == 570
+    assert world.teams.name[o.team[0]] == "town:Beta"
+
+
+def test_every_village_order_escalates_after_timeout_under_random_demand(tmp_path):
+    night = [1.0] * 8 + [0.0] * 16
+    scenario = variant(tmp_path, {"schedules": {"night": {"weekday": night, "weekend": night}},
+                                  "teams": {"village_schedule": "night",
+                                            "community_schedule": "night"},
+                                  "demand": {"orders_per_1000_per_day": 3.0,
+                                             "hour_of_day": [0] * 9 + [1] * 8 + [0] * 7}})
+    world = build_world(scenario)
+    o = simulate(world, 3).orders
+    errand = [i.id for i in world.items].index("errand")  # a skill villages have
+    catalogue = (o.item == errand) & ~np.isnan(o.t_assigned)
+    assert catalogue.sum() > 50
+    timeout = world.timeouts[o.zone[catalogue], 0]
+    assert np.all(o.t_assigned[catalogue] - o.t_placed[catalogue] >= timeout - 1e-9)
+    assert np.all(o.tier_max[catalogue] >= 2)
+
+
+def test_nearest_suitable_volunteer_first(tmp_path):
+    world = build_world(variant(tmp_path, ONLY_ALPHA))
+    # B2 has nobody, nor has Beta: straight to the county; A2 (15 km) beats A1 (20 km)
+    o = run(world, [(540.0, "B2", "errand")])
+    assert o.tier_max[0] == 3
+    assert world.teams.name[o.team[0]] == "village:A2"
+    assert o.t_arrived[0] == pytest.approx(542 + 15, abs=0.05)
+
+
+def test_ferry_timetable(tmp_path):
+    world = build_world(variant(tmp_path, ONLY_ALPHA))
+    # I1 on the island has nobody on duty; A1 (the port) takes it, boards the 08:00 ferry the next
+    # day and crosses in 60 minutes
+    o = run(world, [(540.0, "I1", "errand")])
+    assert world.teams.name[o.team[0]] == "village:A1"
+    assert o.t_arrived[0] == pytest.approx(DAY + 480 + 60)
+
+
+def test_shift_end_finishes_task_in_hand_then_no_one_until_morning(tiny):
+    o = run(tiny, [(1070.0, "A2", "errand"), (1090.0, "A2", "errand")])
+    assert o.t_closed[0] == 1102 and o.outcome[0] == CLOSED  # past 18:00
+    assert o.t_assigned[1] == DAY + 480  # nobody on duty from 18:00 to 08:00
+
+
+def test_night_order_waits_for_morning_and_counts_open_overnight(tmp_path):
+    scenario = variant(tmp_path, {"targets": {"same_day_cutoff": "23:00"}})
+    world = build_world(scenario)
+    log = simulate(world, 1, orders(world, [(1200.0, "A2", "errand")]))
+    o = log.orders
+    assert o.t_assigned[0] == DAY + 480
+    assert o.t_deadline[0] == DAY  # placed before the cut-off: due by midnight
+    k = compute_kpis(log, world)
+    assert k["open_overnight_per_week"] == pytest.approx(1 / 2 * 7)  # one order in two days
+    assert k["rural_same_day"] == 0.0
+
+
+def test_late_order_is_due_the_next_day(tiny):
+    log = simulate(tiny, 1, orders(tiny, [(1200.0, "A2", "errand")]))  # 20:00, after 17:00
+    assert log.orders.t_deadline[0] == 2 * DAY
+    assert compute_kpis(log, tiny)["rural_same_day"] == 1.0
+
+
+def test_professional_order_on_saturday_waits_for_monday_office(tmp_path):
+    scenario = variant(tmp_path, {"run": {"days": 8}})
+    world = build_world(scenario)
+    saturday_10am = 5 * DAY + 600
+    o = run(world, [(saturday_10am, "A1", "legal")])
+    monday_0830 = 7 * DAY + 510
+    assert o.t_review_start[0] == monday_0830
+    assert o.t_assigned[0] == monday_0830 + 20
+    assert world.teams.name[o.team[0]] == "professional:legal"
+
+
+def test_citizen_cancels_after_patience(tmp_path):
+    scenario = variant(tmp_path, {"demand": {"patience": {"rural": {"kind": "fixed",
+                                                                     "mean": 60}}}})
+    world = build_world(scenario)
+    o = run(world, [(1200.0, "B1", "errand")])
+    assert o.outcome[0] == CANCELLED and o.t_cancelled[0] == 1260
+    assert np.isnan(o.t_assigned[0])
+
+
+def test_paired_unit_serves_its_village_at_tier_one(tmp_path):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("village_code,unit_kind,unit_name,home_code\nB2,firm,firm-1,A1\n",
+                     encoding="utf-8")
+    scenario = variant(tmp_path, {**ONLY_ALPHA, "pairing": {
+        "strategy": "listed", "file": str(pairs),
+        "kinds": {"firm": {"members": 10, "skills": ["errand"], "schedule": "day"}}}})
+    world = build_world(scenario)
+    o = run(world, [(540.0, "B2", "errand")])
+    assert o.tier_max[0] == 1
+    assert world.teams.name[o.team[0]] == "paired:firm-1"
+
+
+def test_volunteer_is_busy_until_back_home(tmp_path):
+    # A2's two volunteers take two orders at A1 (5 km away); a third order waits for one of them
+    # to come back (released at 540 + 2 + 5 + 30 + 5 = 582), unless it escalates first.
+    scenario = variant(tmp_path, {"dispatch": {"timeouts_min": {"rural": [1000, 1000]}}})
+    world = build_world(scenario)
+    o = run(world, [(540.0, "A2", "errand"), (540.0, "A2", "errand"), (541.0, "A2", "errand")])
+    assert o.t_assigned[2] == 572  # the first is back at 540 + 2 + 0 + 30 = 572 (same place)
+    assert o.t_released[0] == 572
+
+
+def test_activities_take_volunteers_out_of_the_order_pool(tmp_path):
+    base = {"demand": {"orders_per_1000_per_day": 2.0}, "run": {"days": 4}}
+    busy = {**base, "activities": {"per_month": 30 * 40, "levels": ["village"],
+                                   "participants": {"kind": "fixed", "mean": 10},
+                                   "duration": {"kind": "fixed", "mean": 240},
+                                   "start_hours": [8, 10, 12, 14]}}
+    without = build_world(variant(tmp_path, base, "without"))
+    with_act = build_world(variant(tmp_path, busy, "with"))
+    k0 = compute_kpis(simulate(without, 5), without)
+    log = simulate(with_act, 5)
+    k1 = compute_kpis(log, with_act)
+    assert log.activities.pulled.sum() > 0
+    assert k1["served_village"] < k0["served_village"]  # same orders (common random numbers)
+
+
+def test_timestamps_ordered_and_one_outcome_per_order(tmp_path):
+    scenario = variant(tmp_path, {"demand": {"orders_per_1000_per_day": 4.0, "patience": {
+        "urban": {"kind": "exponential", "mean": 30}, "rural": {"kind": "exponential",
+                                                                "mean": 120}}},
+        "run": {"days": 3}})
+    world = build_world(scenario)
+    o = simulate(world, 11).orders
+    assert len(o) > 100
+    times = [o.t_placed, o.t_assigned, o.t_accepted, o.t_arrived, o.t_closed, o.t_released]
+    for early, late in zip(times, times[1:]):
+        both = ~np.isnan(early) & ~np.isnan(late)
+        assert np.all(early[both] <= late[both])
+    assert set(np.unique(o.outcome)) <= {CLOSED, CANCELLED, OPEN}
+    assert np.all(np.isnan(o.t_cancelled[o.outcome != CANCELLED]))
+    assert np.all(np.isnan(o.t_assigned[o.outcome == CANCELLED]))
+    assert (o.outcome == CANCELLED).sum() > 0 and (o.outcome == CLOSED).sum() > 0
+
+
+def test_arrivals_follow_the_hourly_profile(tmp_path):
+    profile = [0.0] * 6 + [1.0] * 12 + [0.0] * 6  # orders only 06:00-18:00
+    scenario = variant(tmp_path, {"demand": {"hour_of_day": profile,
+                                             "orders_per_1000_per_day": 2.0},
+                                  "run": {"days": 20}})
+    world = build_world(scenario)
+    o = simulate(world, 2).orders
+    hour = (o.t_placed % DAY) // 60
+    assert np.all((hour >= 6) & (hour < 18))
+    expected = world.places.population.sum() / 1000 * 2.0 * 21  # 20 days + 1 drain day
+    low, high = stats.poisson.interval(0.999, expected)
+    assert low <= len(o) <= high
+
+
+def test_show_up_probability_thins_the_schedule(tmp_path):
+    from sim.rng import Streams
+    from sim.workforce import on_duty_by_hour
+
+    world = build_world(variant(tmp_path, {"teams": {"show_up": 0.5,
+                                                     "village_members_village": 40}}))
+    on = on_duty_by_hour(world.teams, 24 * 200, 0, 0.5, Streams(np.random.SeedSequence(1)))
+    team = world.teams.name.index("village:A2")  # 40 members x 0.2 = 8 scheduled 08-18
+    at_nine = on[team, 9::24]
+    n = len(at_nine)
+    low, high = stats.norm.interval(0.999, 8 * 0.5, np.sqrt(8 * 0.25 / n))
+    assert low <= at_nine.mean() <= high
+    assert at_nine.std() > 0

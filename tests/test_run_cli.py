@@ -1,0 +1,79 @@
+"""The `run` command end to end, determinism, and the default Pingyang scenario's make-up."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import numpy as np
+import pytest
+
+from conftest import TINY, orders
+from sim.cli import DEFAULT_SCENARIO, main
+from sim.kpis import compute_kpis
+from sim.model import simulate
+from sim.scenario import TEAM_LEVELS
+from sim.validate import load_scenario
+from sim.world import build_world
+
+
+def run_cli(tmp_path, name, *extra):
+    out = tmp_path / name
+    assert main(["run", str(TINY), "--out", str(out), "--jobs", "1", *extra]) == 0
+    return out
+
+
+def test_run_writes_every_result_file(tmp_path, capsys):
+    out = run_cli(tmp_path, "a")
+    for name in ("kpis.json", "kpis.csv", "orders.csv.gz", "charts/response_times.png",
+                 "briefing.html", "briefing.md"):
+        assert (out / name).stat().st_size > 0, name
+    printed = capsys.readouterr().out
+    assert "urban_10min" in printed and "Compliance by town" in printed
+    summary = json.loads((out / "kpis.json").read_text())
+    assert summary["reps"] == 2 and len(summary["replications"]) == 2
+    with gzip.open(out / "orders.csv.gz", "rt", encoding="utf-8") as fh:
+        rows = fh.read().splitlines()
+    assert rows[0].startswith("rep,id,place_code") and len(rows) > 10
+
+
+def test_same_seed_same_bytes_other_seed_other_results(tmp_path):
+    a = (run_cli(tmp_path, "a", "--seed", "5") / "kpis.json").read_bytes()
+    b = (run_cli(tmp_path, "b", "--seed", "5") / "kpis.json").read_bytes()
+    c = (run_cli(tmp_path, "c", "--seed", "6") / "kpis.json").read_bytes()
+    assert a == b
+    assert json.loads(a)["kpis"] != json.loads(c)["kpis"]
+
+
+def test_help_and_user_errors(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    assert "run" in capsys.readouterr().out
+    assert main(["run", str(tmp_path / "missing.yaml")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "missing.yaml" in err[0] and "not found" in err[0]
+
+
+def test_urban_promise_kpi_on_a_known_timeline(tiny):
+    # A1 is urban: at 09:00 a volunteer accepts in 2 minutes; at 20:00 nobody is on duty
+    log = simulate(tiny, 1, orders(tiny, [(540.0, "A1", "errand"), (1200.0, "A1", "errand")]))
+    k = compute_kpis(log, tiny)
+    assert k["urban_10min"] == 0.5
+    assert k["response_p50_urban"] == pytest.approx(np.median(
+        log.orders.t_accepted - log.orders.t_placed))
+
+
+def test_default_pingyang_scenario_matches_the_source():
+    world = build_world(load_scenario(DEFAULT_SCENARIO))
+    teams = world.teams
+    assert len(world.places) == 453 and len(world.towns.code) == 16
+    assert len(teams) == 1010
+    assert 22_000 <= teams.members.sum() <= 26_000  # 163,300 hours / 6.82 = 23,944
+    pro = teams.level == TEAM_LEVELS.index("professional")
+    assert pro.sum() == 7 and teams.members[pro].sum() == 850
+    assert len({p.village for p in world.pairs}) == 100 and len(world.pairs) == 500
+    assert (world.places.zone == 0).sum() == 46  # the communities of Kunyang and Aojiang
+    catalogue = [i for i in world.items if not i.professional]
+    assert len(catalogue) == 20 and len({i.column for i in catalogue}) == 2
+    assert world.places.population.sum() == pytest.approx(world.towns.population.sum())
