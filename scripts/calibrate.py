@@ -76,28 +76,32 @@ ROWS = [
 ]
 
 
-def measure(reps: int, jobs: int, seed: int | None) -> tuple[dict, dict, dict]:
-    """Per-replication simulated figures, the structure, and the order/activity split."""
+def measure(reps: int, jobs: int, seed: int | None = None, days: float = DAYS,
+            progress: bool = True) -> tuple[dict, dict]:
+    """Simulated figures (summaries across replications, totals scaled to 158 days when
+    ``days`` differs) and the scenario's structure counts."""
     scenario = load_scenario(ROOT / "scenarios" / "pingyang.yaml")
-    run = dataclasses.replace(scenario.run, days=float(DAYS))
+    run = dataclasses.replace(scenario.run, days=float(days))
+    scale = DAYS / days
     scenario = dataclasses.replace(scenario, run=run)
     world = build_world(scenario)
     shape = structure(world)
     results = run_replications(scenario, reps, seed if seed is not None else run.seed,
-                               jobs=jobs)
+                               jobs=jobs, progress=progress)
     per_rep: dict[str, list[float]] = {k: [] for k in
                                        ("activities", "credited_hours", "hours_per_volunteer",
                                         "order_hours", "activity_hours", "orders_per_day")}
     for r in results:
         n_act, act_h = activity_hours(r.log)
-        ord_h = order_hours(r.log)
+        ord_h = order_hours(r.log) * scale
+        n_act, act_h = n_act * scale, act_h * scale
         per_rep["activities"].append(n_act)
         per_rep["activity_hours"].append(act_h)
         per_rep["order_hours"].append(ord_h)
         per_rep["credited_hours"].append(act_h + ord_h)
         per_rep["hours_per_volunteer"].append((act_h + ord_h) / shape["members"])
         per_rep["orders_per_day"].append(r.kpis["orders_per_day"])
-    return {k: summarise(v) for k, v in per_rep.items()}, shape, {"kpis": results}
+    return {k: summarise(v) for k, v in per_rep.items()}, shape
 
 
 DOC = """# Calibration: the default scenario against the source's figures
@@ -158,7 +162,7 @@ and put each simulated figure, with its 95% interval across replications, beside
 
 
 def _fmt(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}"
+    return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.2f}"
 
 
 def table(sim: dict, shape: dict) -> tuple[str, bool]:
@@ -189,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--out", default=str(ROOT / "docs" / "calibration.md"))
     args = parser.parse_args(argv)
-    sim, shape, _ = measure(args.reps, args.jobs, args.seed)
+    sim, shape = measure(args.reps, args.jobs, args.seed)
     body, ok = table(sim, shape)
     split = (f"Credited hours split: orders {_fmt(sim['order_hours']['mean'])} ± "
              f"{_fmt(sim['order_hours']['half_width'])} h, activities "

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.slow
 
 def _assert_inside(check: checks.Check) -> None:
     assert check.passed, (f"{check.group}: {check.name}: analytic {check.analytic:.5g} outside "
-                          f"the simulated {checks.GATE_LEVEL:.1%} CI [{check.gate_low:.5g}, {check.gate_high:.5g}]")
+                          f"the simulated {checks.GATE_LEVEL:.1%} CI "
+                          f"[{check.gate_low:.5g}, {check.gate_high:.5g}]")
 
 
 @pytest.fixture(scope="module", params=checks.MMC_SETTINGS, ids=lambda s: s.label)
