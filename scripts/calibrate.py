@@ -1,0 +1,214 @@
+"""Regenerate docs/calibration.md: the default scenario against the source article's figures.
+
+Simulates January to early June (158 days, the period the article's totals cover) and sets each
+simulated figure, with its 95% interval across replications, beside the article's; structural
+figures (teams, points, pairing) are counted from the built world. About 10 s per replication
+per core.
+
+Run: python scripts/calibrate.py [--reps 4] [--jobs 2] [--out docs/calibration.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sim.experiment import run_replications  # noqa: E402
+from sim.files import write_text  # noqa: E402
+from sim.logs import RunLog  # noqa: E402
+from sim.scenario import TEAM_LEVELS  # noqa: E402
+from sim.stats import summarise  # noqa: E402
+from sim.validate import load_scenario  # noqa: E402
+from sim.world import World, build_world  # noqa: E402
+
+DAYS = 158  # 1 January to 7 June 2022
+TOLERANCE = 0.10
+
+
+def activity_hours(log: RunLog) -> tuple[int, float]:
+    """(activities started in the window, credited person-hours of those activities)."""
+    a = log.activities
+    start, end = log.window_min
+    if not len(a.t_start):
+        return 0, 0.0
+    inside = (a.t_start >= start) & (a.t_start < end)
+    return int(inside.sum()), float(((a.t_end - a.t_start) * a.participants)[inside].sum() / 60)
+
+
+def order_hours(log: RunLog) -> float:
+    """Credited volunteer-hours of orders placed in the window (accepted -> released)."""
+    o = log.orders
+    start, end = log.window_min
+    done = (o.t_placed >= start) & (o.t_placed < end) & ~np.isnan(o.t_released)
+    return float(((o.t_released - o.t_accepted) * o.volunteers)[done].sum() / 60)
+
+
+def structure(world: World) -> dict[str, float]:
+    """Counts fixed by the scenario: teams, professional teams, points, pairing."""
+    teams = world.teams
+    pro = teams.level == TEAM_LEVELS.index("professional")
+    return {"teams": len(teams), "professional_teams": int(pro.sum()),
+            "professional_volunteers": int(teams.members[pro].sum()),
+            "village_points": len(world.places), "paired_villages": len({p.village for p in
+                                                                         world.pairs}),
+            "paired_units": len(world.pairs), "members": int(teams.members.sum())}
+
+
+# (key, label, source figure, how the simulation models it)
+ROWS = [
+    ("activities", "Activities, Jan-early June", 3547, "simulated"),
+    ("credited_hours", "Credited service hours", 163300, "simulated"),
+    ("hours_per_volunteer", "Credited hours per active volunteer", 6.82, "simulated"),
+    ("teams", "Volunteer teams", 1010, "structure"),
+    ("professional_teams", "Professional teams", 7, "structure"),
+    ("professional_volunteers", "Professional volunteers", 850, "structure"),
+    ("village_points", "Village practice points", 453, "structure"),
+    ("paired_villages", "Paired village points", 100, "structure"),
+    ("paired_units", "Paired units (5 kinds x 100)", 500, "structure"),
+    ("members", "Active volunteers (163,300 / 6.82)", 163300 / 6.82, "structure"),
+]
+
+
+def measure(reps: int, jobs: int, seed: int | None = None, days: float = DAYS,
+            progress: bool = True) -> tuple[dict, dict]:
+    """Simulated figures (summaries across replications, totals scaled to 158 days when
+    ``days`` differs) and the scenario's structure counts."""
+    scenario = load_scenario(ROOT / "scenarios" / "pingyang.yaml")
+    run = dataclasses.replace(scenario.run, days=float(days))
+    scale = DAYS / days
+    scenario = dataclasses.replace(scenario, run=run)
+    world = build_world(scenario)
+    shape = structure(world)
+    results = run_replications(scenario, reps, seed if seed is not None else run.seed,
+                               jobs=jobs, progress=progress)
+    per_rep: dict[str, list[float]] = {k: [] for k in
+                                       ("activities", "credited_hours", "hours_per_volunteer",
+                                        "order_hours", "activity_hours", "orders_per_day")}
+    for r in results:
+        n_act, act_h = activity_hours(r.log)
+        ord_h = order_hours(r.log) * scale
+        n_act, act_h = n_act * scale, act_h * scale
+        per_rep["activities"].append(n_act)
+        per_rep["activity_hours"].append(act_h)
+        per_rep["order_hours"].append(ord_h)
+        per_rep["credited_hours"].append(act_h + ord_h)
+        per_rep["hours_per_volunteer"].append((act_h + ord_h) / shape["members"])
+        per_rep["orders_per_day"].append(r.kpis["orders_per_day"])
+    return {k: summarise(v) for k, v in per_rep.items()}, shape
+
+
+DOC = """# Calibration: the default scenario against the source's figures
+
+Regenerate with `python scripts/calibrate.py` (4 replications of 158 days, about 30 s on 2 cores;
+it exits 1 if a figure the model simulates misses its source figure by more than 10%).
+
+The source (a June 2022 report, see `DOMAIN.md`) gives totals for January to early June 2022:
+we simulate that period as **158 days** (1 January to 7 June) after the usual 1-day warm-up, with
+the default scenario `scenarios/pingyang.yaml` ({{REPS}} replications, root seed `run.seed`),
+and put each simulated figure, with its 95% interval across replications, beside the source's.
+
+{{TABLE}}
+
+{{SPLIT}}
+
+## How each figure is modelled
+
+* **Activities** are planned group activities (`activities` in the scenario): a Poisson number
+  per day (weekend days weigh `weekend_weight`), held by village, town, paired and sub-center
+  teams in proportion to their members. The source's 3,547 over January to early June is "709 a
+  month" on 5 months; over our 158 days that is 3,547 / 158 x 30.44 = **683.4 per 30.44-day
+  month**, the value of `activities.per_month` (tuned: the default 709 gave 3,693 in 158 days).
+* **Credited hours** = orders' hours (accepted -> back home, x volunteers needed; about 58,000
+  hours from ~300 orders a day) + activities' hours (participants x duration). The orders' part
+  follows from the demand and catalogue, which are not tuned here (no source figure pins the
+  order rate). The activities must then provide ~105,000 hours, about 30 person-hours each:
+  **`activities.participants` lognormal mean 12 (cv 0.5) and `activities.duration` lognormal
+  mean 150 min (cv 0.3)** (tuned: the defaults 14 x 180 min gave 213,000 hours, +31%). A dozen
+  volunteers for two and a half hours is a plausible village activity (a lecture, a clean-up, an
+  art-troupe performance); the split between size and length is not identifiable from the
+  source, only their product.
+* **Hours per active volunteer** = credited hours / the scenario's 23,750 members. The source's
+  163,300 / 6.82 implies ~23,944 active volunteers (of 235,000 registered); the scenario's
+  1,010 teams hold 23,750 (453 village points: 12,919; 500 paired units: 6,000; 16 town
+  stations: 1,941; 10 county-center teams: 600; 24 sub-center teams: 1,440; 7 professional
+  teams: 850), 0.8% fewer, so hours per volunteer land 0.8% above the hours' own deviation.
+* **Teams, professional teams and volunteers, village points, pairing** are structure: the
+  scenario lists them (453 points from `data/pingyang_villages.csv`, 16 town stations, 10
+  county-center teams, 24 sub-center teams, 7 professional teams with 850 members, 100 villages
+  paired with 500 units from `data/pairing.csv`), so they match by construction.
+
+## What is not calibrated, and why
+
+* **Orders per day** (~300): the source gives no order count for the period. Its cumulative
+  counts (15,600 people served by professional teams, 120,000+ by red proxy points) have no
+  period and count people rather than orders, so `demand.orders_per_1000_per_day` (0.35) stays
+  the lead's assumption; the compliance targets were tuned with it.
+* **Response compliance**: the source states targets, not achieved rates. The baseline keeps
+  the character the lead tuned (`python run.py`, 14 days x 4 replications, after this
+  calibration): urban 10-minute compliance 97.0% ± 0.5%, rural same-day 96.8% ± 0.3%, with the
+  remote mountain towns (Huaixi 90.6%, Qingjie 92.4%, Nanyan 93.4%) and Nanji island (91.6%)
+  below the 95% target. The activities' calibration barely moves these (before: 97.0% and
+  96.7%), because activities pull only the on-duty share of their participants.
+* The **teams** section is unchanged: its member counts already match the implied active
+  force within 1%.
+"""
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.2f}"
+
+
+def table(sim: dict, shape: dict) -> tuple[str, bool]:
+    """Markdown table of source vs simulated figures, and whether all are within 10%."""
+    lines = ["| figure | source | simulated (95% CI) | deviation | within 10% |",
+             "|---|---|---|---|---|"]
+    ok = True
+    for key, label, source, kind in ROWS:
+        if kind == "simulated":
+            s = sim[key]
+            value, shown = s["mean"], f"{_fmt(s['mean'])} ± {_fmt(s['half_width'])}"
+        else:
+            value = shape[key]
+            shown = f"{_fmt(value)} (fixed)"
+        dev = value / source - 1
+        good = abs(dev) <= TOLERANCE
+        ok &= good
+        lines.append(f"| {label} | {_fmt(source)} | {shown} | {dev:+.1%} | "
+                     f"{'yes' if good else 'NO'} |")
+    return "\n".join(lines), ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Simulate, print the table and write docs/calibration.md; exit 1 if a figure misses."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=4)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--out", default=str(ROOT / "docs" / "calibration.md"))
+    args = parser.parse_args(argv)
+    sim, shape = measure(args.reps, args.jobs, args.seed)
+    body, ok = table(sim, shape)
+    split = (f"Credited hours split: orders {_fmt(sim['order_hours']['mean'])} ± "
+             f"{_fmt(sim['order_hours']['half_width'])} h, activities "
+             f"{_fmt(sim['activity_hours']['mean'])} ± {_fmt(sim['activity_hours']['half_width'])}"
+             f" h; orders placed {_fmt(sim['orders_per_day']['mean'])} ± "
+             f"{_fmt(sim['orders_per_day']['half_width'])} a day.")
+    print(body)
+    print()
+    print(split)
+    text = (DOC.replace("{{TABLE}}", body).replace("{{SPLIT}}", split)
+            .replace("{{REPS}}", str(args.reps)))
+    write_text(args.out, text)
+    print(f"wrote {args.out}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
