@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
-from conftest import DATA, TINY, variant
+from tests.conftest import DATA, TINY, variant
 from sim import experiment
 from sim.cli import main
 from sim.compare import Arm, compare_arms

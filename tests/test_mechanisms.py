@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from conftest import DAY, orders, variant
+from tests.conftest import DAY, orders, variant
 from sim.kpis import compute_kpis
 from sim.logs import CANCELLED, CLOSED, OPEN
 from sim.model import simulate

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from conftest import TINY, orders
+from tests.conftest import TINY, orders
 from sim.cli import DEFAULT_SCENARIO, main
 from sim.kpis import compute_kpis
 from sim.model import simulate
