@@ -236,9 +236,22 @@ class PairedKind:
 class Pairing:
     """The six-hundreds pairing of villages with supporting units."""
 
-    strategy: Literal["none", "listed"] = spec("listed", "how villages and units are paired")
+    strategy: Literal["none", "listed", "nearest", "need", "optimal"] = spec(
+        "listed", "how villages and units are paired: none; listed (as in the CSV); nearest "
+        "(the CSV's villages, each unit to the nearest with room); need (the villages with the "
+        "most unmet demand in a pilot run); optimal (villages and units chosen together to "
+        "maximise unmet demand within reach; see docs/policies.md)")
     file: str | None = spec("data/pairing.csv", "CSV village_code,unit_kind,unit_name,home_code "
-                            "(strategy listed)")
+                            "(strategy listed: the pairs; other strategies: the units to place "
+                            "and, for nearest, the villages)")
+    villages: int = spec(100, "villages to pair (strategies nearest, need, optimal); each gets "
+                         "at most ceil(units / villages) units", "villages", ge=1, le=100_000)
+    reach_min: float = spec(60.0, "travel time from a unit's home at which its coverage of a "
+                            "village falls to zero (objective of need and optimal)", "minutes",
+                            gt=0)
+    pilot_days: float = spec(7.0, "measured days of the pilot run (pairing none, the "
+                             "scenario's seed) that estimates each village's unmet demand "
+                             "(strategies need, optimal)", "days", gt=0, le=366)
     kinds: dict[str, PairedKind] = spec(factory=dict, doc="paired unit kinds and their make-up")
 
 

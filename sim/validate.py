@@ -24,7 +24,7 @@ from sim import distributions
 from sim.errors import Problem, UserError
 from sim.geography import TERRAINS, build_places, parse_clock, read_matrix, read_towns
 from sim.loader import PATH_KEYS, convert, locate, read_scenario
-from sim.pairing import make_pairs
+from sim.pairing import make_pairs, units
 from sim.scenario import TEAM_LEVELS, ZONES, Dist, PairedKind, Scenario, TeamKind
 
 SHARE_TOLERANCE = 1e-3
@@ -94,8 +94,9 @@ def check(scenario: Scenario) -> list[Problem]:
     _check_geography_keys(bad, scenario)
     _check_teams(bad, scenario)
     missing = _check_files(bad, scenario)
-    if scenario.pairing.strategy == "listed" and not scenario.pairing.file:
-        bad("pairing.file", "strategy 'listed' needs a CSV file; expected a path")
+    if scenario.pairing.strategy != "none" and not scenario.pairing.file:
+        bad("pairing.file", f"strategy {scenario.pairing.strategy!r} needs a CSV file; "
+            "expected a path")
     if "towns_csv" not in missing:
         out += _check_town_names(bad, scenario)
     return out
@@ -239,7 +240,7 @@ def _check_files(bad, scenario: Scenario) -> set[str]:
         node = scenario
         for k in keys:
             node = getattr(node, k, None)
-        if node is None or (keys[-1] == "file" and scenario.pairing.strategy != "listed"):
+        if node is None or (keys[-1] == "file" and scenario.pairing.strategy == "none"):
             continue
         path = ".".join(keys)
         shown = os.path.relpath(node) if os.path.isabs(node) else node
@@ -303,8 +304,9 @@ def check_data(scenario: Scenario) -> list[Problem]:
             out.append(Problem(scenario.source, None, f"geography.urban_kinds[{k}]",
                                f"no place of kind {kind!r} in the places CSV; expected one of "
                                f"{', '.join(kinds)}"))
-    try:
-        pairs = make_pairs(scenario, places)
+    try:  # strategies needing a pilot run are checked on their units only (fast)
+        pairs = units(scenario, places) if scenario.pairing.strategy in ("need", "optimal") \
+            else make_pairs(scenario, places)
     except UserError as exc:
         return out + exc.problems
     repeated = [name for name, n in Counter(p.unit_name for p in pairs).items() if n > 1]
