@@ -265,6 +265,11 @@ class Dispatch:
             "tier 2 before tier 3 (county)", unit="minutes", ge=0, length=2)
     keep_lower_scope: bool = spec(True, "an escalated order can still be taken by the teams of "
                                   "lower tiers (the scope widens rather than moves)")
+    rule: Literal["nearest", "edf", "least_loaded"] = spec(
+        "nearest", "dispatch rule: nearest (an order goes to the nearest able team, a freed team "
+        "takes the earliest deadline), edf (a freed team takes the earliest latest-start: "
+        "deadline minus its travel), least_loaded (an order goes to the team with the smallest "
+        "busy share)")
 
 
 @dataclass(frozen=True)
