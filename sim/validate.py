@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from sim import distributions
+from sim import distributions, surges
 from sim.errors import Problem, UserError
 from sim.geography import TERRAINS, build_places, parse_clock, read_matrix, read_towns
 from sim.loader import PATH_KEYS, convert, locate, read_scenario
@@ -268,6 +268,9 @@ def _check_town_names(bad, scenario: Scenario) -> list[Problem]:
               if getattr(kind, "home_town", "")]
     named += [(f"geography.terrain.{x}", x) for x in geo.terrain]
     named += [(f"teams.town_overrides.{x}", x) for x in t.town_overrides]
+    named += [(f"teams.additions[{k}].town", a.town) for k, a in enumerate(t.additions)]
+    named += [(f"events[{k}].callups[{j}].town", a.town) for k, e in enumerate(scenario.events)
+              for j, a in enumerate(e.callups)]
     ferry = geo.travel.ferry
     if ferry is not None:
         named += [(f"geography.travel.ferry.island_towns[{k}]", x)
@@ -298,6 +301,7 @@ def check_data(scenario: Scenario) -> list[Problem]:
             read_matrix(scenario.geography.travel.matrix_csv, places.code)
         except UserError as exc:
             out += exc.problems
+    out += surges.problems(scenario, towns, places)
     kinds = sorted(set(places.kind))
     for k, kind in enumerate(scenario.geography.urban_kinds):
         if kind not in kinds:
