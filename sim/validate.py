@@ -19,22 +19,34 @@ import os
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from sim import distributions, surges
 from sim.errors import Problem, UserError
 from sim.geography import TERRAINS, build_places, parse_clock, read_matrix, read_towns
 from sim.loader import PATH_KEYS, convert, locate, read_scenario
+from sim.overrides import set_path
 from sim.pairing import make_pairs, units
 from sim.scenario import TEAM_LEVELS, ZONES, Dist, PairedKind, Scenario, TeamKind
 
 SHARE_TOLERANCE = 1e-3
 
 
-def load_scenario(path: str | Path, warnings: list[Problem] | None = None) -> Scenario:
+def load_scenario(path: str | Path, warnings: list[Problem] | None = None,
+                  overrides: dict[str, Any] | None = None,
+                  origin: tuple[str, int | None] = ("", None)) -> Scenario:
     """Read, convert and check a scenario file and its data files; raise UserError listing
-    every problem. Warnings (valid but suspicious settings) are appended to ``warnings``."""
+    every problem. Warnings (valid but suspicious settings) are appended to ``warnings``.
+    ``overrides`` ({dotted path: value}, see :mod:`sim.overrides`) are set on the merged
+    mapping before conversion; a path that cannot be set is reported at ``origin`` (file,
+    line)."""
     path = Path(path)
     data, problems = read_scenario(path)
+    for key, value in (overrides or {}).items():
+        try:
+            set_path(data, key, value)
+        except ValueError as exc:
+            problems.append(Problem(origin[0] or str(path), origin[1], "", str(exc)))
     scenario, found = convert(data, str(path))
     problems += found
     scenario = dataclasses.replace(scenario, base_dir=str(path.parent.resolve()),
