@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sim.errors import UserError
 
-COMMANDS = ["run", "validate", "schema", "report", "sweep"]
+COMMANDS = ["run", "validate", "schema", "report", "sweep", "optimize"]
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = REPO / "scenarios" / "pingyang.yaml"
 
