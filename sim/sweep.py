@@ -32,7 +32,7 @@ from sim.files import write_json, write_text
 from sim.kpis import KPI_INFO
 from sim.loader import read_yaml
 from sim.scenario import Scenario
-from sim.stats import summarise
+from sim.stats import paired_difference, summarise
 from sim.validate import load_scenario
 
 DEFAULT_KPIS = ["urban_10min", "rural_same_day", "open_overnight_per_week",
@@ -159,16 +159,22 @@ def run_sweep(sweep: Sweep, out: Path, jobs: int = 1, progress: bool = True,
             except BaseException:
                 pool.shutdown(cancel_futures=True)
                 raise
-    return [table_row(sweep, p, json.loads(path.read_text(encoding="utf-8")))
-            for p, path in zip(grid, paths)]
+    saved = [json.loads(path.read_text(encoding="utf-8")) for path in paths]
+    return [table_row(sweep, p, data, saved[0]) for p, data in zip(grid, saved)]
 
 
-def table_row(sweep: Sweep, overrides: dict[str, Any], saved: dict) -> dict[str, Any]:
-    """One point's row: its parameter values, then mean, low, high of each KPI."""
+def table_row(sweep: Sweep, overrides: dict[str, Any], saved: dict,
+              first: dict) -> dict[str, Any]:
+    """One point's row: its parameter values, then mean, low, high of each KPI, then the
+    paired difference from the first point (same seeds: common random numbers) with its CI."""
     row: dict[str, Any] = dict(overrides)
     for name in sweep.kpis:
         s = summarise(saved["kpis"][name])
         row.update({f"{name}.mean": s["mean"], f"{name}.low": s["low"], f"{name}.high": s["high"]})
+    for name in sweep.kpis:
+        d = paired_difference(first["kpis"][name], saved["kpis"][name])
+        row.update({f"{name}.diff": d["mean"], f"{name}.diff_low": d["low"],
+                    f"{name}.diff_high": d["high"]})
     return row
 
 
@@ -192,19 +198,24 @@ def table_csv(rows: list[dict[str, Any]]) -> str:
 
 def table_text(sweep: Sweep, rows: list[dict[str, Any]]) -> str:
     """The sweep table for the terminal: parameters, then each KPI's mean [95% CI]."""
-    def fmt(name: str, value: float) -> str:
+    def fmt(name: str, value: float, digits: int = 1) -> str:
         if value is None or math.isnan(value):
             return "n/a"
-        return f"{value:.1%}" if KPI_INFO[name][1] == "share" else f"{value:.1f}"
+        return f"{value:.{digits}%}" if KPI_INFO[name][1] == "share" else f"{value:.{digits}f}"
 
-    head = list(sweep.grid) + sweep.kpis
-    body = [[_cell(r[k]) for k in sweep.grid] + [
-        f"{fmt(k, r[k + '.mean'])} [{fmt(k, r[k + '.low'])}, {fmt(k, r[k + '.high'])}]"
-        for k in sweep.kpis] for r in rows]
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip()
-             for line in [head, ["-" * w for w in widths], *body]]
-    return "\n".join(lines)
+    def block(suffixes: tuple[str, str, str], sign: str, d: int) -> str:
+        head = list(sweep.grid) + sweep.kpis
+        body = [[_cell(r[k]) for k in sweep.grid] + [
+            f"{sign if r[k + suffixes[0]] > 0 else ''}{fmt(k, r[k + suffixes[0]], d)} "
+            f"[{fmt(k, r[k + suffixes[1]], d)}, {fmt(k, r[k + suffixes[2]], d)}]"
+            for k in sweep.kpis] for r in rows]
+        widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
+        return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip()
+                         for line in [head, ["-" * w for w in widths], *body])
+
+    return (block((".mean", ".low", ".high"), "", 1) + "\n\nPaired difference from the first "
+            "point (same seeds), mean [95% CI]:\n" + block((".diff", ".diff_low", ".diff_high"),
+                                                           "+", 2))
 
 
 def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario,
