@@ -4,8 +4,8 @@ The search is a greedy marginal allocation under common random numbers:
 
 1. Simulate the scenario (plus the plan so far, as ``teams.additions``) with the root seed.
    If the lower end of the 95% interval of every target KPI clears its target, stop.
-2. Otherwise find where the targets are missed: count the missed orders of the targets' zones
-   by (town, band of the day), band = day 07-19, evening 19-22, night 22-07; the
+2. Otherwise find where the targets are missed: count the missed orders of the zones of the
+   targets not met yet by (town, band of the day), band = day 07-19, evening 19-22, night 22-07; the
    ``candidates`` cells with the most misses are the candidate moves, each "+``step``
    volunteers on duty at the town's seat in that band, every day".
 3. Simulate each move with the same seed (so the comparison is paired) and take the one with
@@ -113,9 +113,11 @@ def meets(summary: dict[str, dict[str, float]], targets: dict[str, float]) -> bo
 
 def misses_by_cell(evaluation: Evaluation, scenario: Scenario,
                    targets: dict[str, float]) -> dict[tuple[str, str], float]:
-    """Missed catalogue orders of the targets' zones per replication, by (town, band)."""
+    """Missed catalogue orders per replication by (town, band), in the zones of the targets
+    not met yet (all targets' zones when every one is met)."""
     world = build_world(with_plan(scenario, evaluation.plan))
-    zones = sorted({z for k in targets for z in TARGET_ZONES[k]})
+    open_targets = [k for k in targets if not meets(evaluation.summary, {k: targets[k]})]
+    zones = sorted({z for k in open_targets or targets for z in TARGET_ZONES[k]})
     counts: dict[tuple[str, str], float] = {}
     bands = list(BANDS)
     for result in evaluation.results:
