@@ -24,11 +24,12 @@ import math
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from sim.errors import Problem, UserError
 from sim.experiment import Progress, run_replications
-from sim.files import write_json, write_text
+from sim.files import write_json
 from sim.kpis import KPI_INFO
 from sim.loader import read_yaml
 from sim.scenario import Scenario

@@ -121,7 +121,8 @@ def build_world(scenario: Scenario) -> World:
 def _team_skills(scenario: Scenario) -> list[str]:
     t = scenario.teams
     names = list(t.village_skills) + t.town.skills + t.county.skills
-    for kind in [*t.subcenters, *t.professional, *scenario.pairing.kinds.values()]:
+    for kind in [*t.subcenters, *t.professional, *scenario.pairing.kinds.values(), *t.additions,
+                 *(a for e in scenario.events for a in e.callups)]:
         names += kind.skills
     return names
 

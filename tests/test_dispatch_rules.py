@@ -10,10 +10,7 @@ from conftest import orders, variant
 from sim.dispatch import Dispatcher
 from sim.model import simulate
 from sim.world import build_world
-
-ONLY_ALPHA = {"teams": {"village_members_community": 0, "village_members_village": 0,
-                        "village_members_per_1000": 1.0,
-                        "town": {"members": 0, "members_per_1000": 0.5}}}
+from test_mechanisms import ONLY_ALPHA
 
 
 def two_waiting_orders(world, places, tiers=None):

@@ -6,15 +6,12 @@ import numpy as np
 import pytest
 
 from conftest import variant
-from sim.pairing import capacity, coverage, make_pairs, pilot_unmet
+from sim.pairing import capacity, coverage, pilot_unmet
 from sim.world import build_world
+from test_mechanisms import ONLY_ALPHA as ALPHA_STAFF
 
 KINDS = {"firm": {"members": 10, "skills": ["errand"], "schedule": "day"}}
-# Only Alpha has volunteers (see test_mechanisms): Beta's and Isle's orders go unmet at first.
-ONLY_ALPHA = {"teams": {"village_members_community": 0, "village_members_village": 0,
-                        "village_members_per_1000": 1.0,
-                        "town": {"members": 0, "members_per_1000": 0.5}},
-              "run": {"days": 3}}
+ONLY_ALPHA = {**ALPHA_STAFF, "run": {"days": 3}}  # only Alpha has volunteers
 
 
 def scenario_with(tmp_path, rows, strategy, villages, name="p", reach=60.0):
