@@ -239,6 +239,8 @@ def _check_teams(bad, scenario: Scenario) -> None:
     offered = set(t.village_skills)
     for _, kind in _team_kinds(scenario):
         offered |= set(kind.skills)
+    for extra in [*t.additions, *(a for e in scenario.events for a in e.callups)]:
+        offered |= set(extra.skills)
     for k, item in enumerate(scenario.catalog):
         if item.skill.strip() and item.skill not in offered:
             bad(f"catalog[{k}].skill", f"no team offers skill {item.skill!r}; expected a skill "
