@@ -222,7 +222,8 @@ def table_text(sweep: Sweep, rows: list[dict[str, Any]]) -> str:
 def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario,
                  out: Path) -> list[Path]:
     """One chart per swept key and combination of the other keys' values: each KPI's mean
-    and 95% CI band against the key (non-numeric values are placed at their positions)."""
+    and 95% CI band against the key (non-numeric values are placed at their positions, which
+    the footnote names)."""
     from sim import charts
 
     keys = list(sweep.grid)
@@ -244,12 +245,12 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario,
             series = {k: {s: [r[f"{k}.{s}"] for r in group] for s in ("mean", "low", "high")}
                       for k in sweep.kpis}
             fixed = ", ".join(f"{k}={_cell(v)}" for k, v in zip(others, json.loads(label)))
-            x_label = key if numeric else f"{key} (" + "; ".join(
-                f"{i}: {_cell(v)}" for i, v in enumerate(values)) + ")"
+            legend = "" if numeric else "; " + key + ": " + ", ".join(
+                f"{i} = {_cell(v)}" for i, v in enumerate(values))
             stem = out / "charts" / (key.replace("[", "_").replace("]", "") +
                                      (f"__{n + 1}" if others else ""))
             foot = f"sweep {sweep.name} of {scenario.name}, seed {scenario.run.seed}, " \
                    f"{scenario.run.reps} replications each" + (f"; {fixed}" if fixed else "")
-            written += charts.sweep_chart(x, series, labels, x_label, stem, foot, units=units,
+            written += charts.sweep_chart(x, series, labels, key, stem, foot + legend, units=units,
                                           targets=targets)
     return written
