@@ -71,7 +71,8 @@ def variant_yaml(scenario, path: Path, out: Path, plan, hours: int, targets) -> 
     question = ("# Question: which extra on-duty volunteers (town, hours) meet "
                 + " and ".join(f"{k} >= {t:g}" for k, t in targets.items())
                 + " with 95% confidence at the least volunteer-hours?\n")
-    return question + yaml.safe_dump(body, allow_unicode=True, sort_keys=False)
+    return question + yaml.safe_dump(body, allow_unicode=True, sort_keys=False,
+                                     default_flow_style=None)
 
 
 def main(args) -> int:
