@@ -115,9 +115,8 @@ def point_scenario(sweep: Sweep, overrides: dict[str, Any]) -> Scenario:
     """The scenario of one point, loaded and checked like any scenario file."""
     run = {f"run.{k}": v for k in ("reps", "days", "seed")
            if (v := getattr(sweep, k)) is not None}
-    first = next(iter(overrides), "")
     return load_scenario(sweep.scenario, overrides={**overrides, **run},
-                         origin=(sweep.source, sweep.lines.get(first)))
+                         origins={k: (sweep.source, sweep.lines.get(k)) for k in overrides})
 
 
 def _run_point(task: tuple[Scenario, Path, dict[str, Any]]) -> Path:

@@ -34,19 +34,20 @@ SHARE_TOLERANCE = 1e-3
 
 def load_scenario(path: str | Path, warnings: list[Problem] | None = None,
                   overrides: dict[str, Any] | None = None,
-                  origin: tuple[str, int | None] = ("", None)) -> Scenario:
+                  origins: dict[str, tuple[str, int | None]] | None = None) -> Scenario:
     """Read, convert and check a scenario file and its data files; raise UserError listing
     every problem. Warnings (valid but suspicious settings) are appended to ``warnings``.
     ``overrides`` ({dotted path: value}, see :mod:`sim.overrides`) are set on the merged
-    mapping before conversion; a path that cannot be set is reported at ``origin`` (file,
-    line)."""
+    mapping before conversion; a problem with one is reported at its ``origins[path]`` (file,
+    line) when given, e.g. the line of a sweep file naming it."""
     path = Path(path)
     data, problems = read_scenario(path)
     for key, value in (overrides or {}).items():
         try:
             set_path(data, key, value)
         except ValueError as exc:
-            problems.append(Problem(origin[0] or str(path), origin[1], "", str(exc)))
+            file, line = (origins or {}).get(key, (str(path), None))
+            problems.append(Problem(file, line, "", str(exc)))
     scenario, found = convert(data, str(path))
     problems += found
     scenario = dataclasses.replace(scenario, base_dir=str(path.parent.resolve()),
@@ -59,6 +60,9 @@ def load_scenario(path: str | Path, warnings: list[Problem] | None = None,
     if warnings is not None:
         warnings += [_display(_place(p, data, scenario.source))
                      for p in scenario_warnings(scenario)]
+    for key, (file, line) in (origins or {}).items():  # an overridden value's problems
+        problems = [dataclasses.replace(p, file=file, line=line) if _related(p.path, key) else p
+                    for p in problems]
     if problems:
         own = _display(Problem(str(path), None, "", "")).file
         raise UserError(sorted((_display(p) for p in problems),

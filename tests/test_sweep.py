@@ -61,7 +61,7 @@ def test_points_share_random_numbers_and_parameters_take_effect(tmp_path):
 
 def test_bad_grid_values_are_reported_like_scenario_errors(tmp_path):
     sweep = sweep_file(tmp_path, grid="  teams.show_up: [2]\n")
-    with pytest.raises(UserError, match=r"teams.show_up: 2 is out of range"):
+    with pytest.raises(UserError, match=r"sweep.yaml:7: teams.show_up: 2 is out of range"):
         run_sweep(sweep, tmp_path / "out", progress=False)
     sweep = sweep_file(tmp_path, grid="  dispatch.timeouts_min.rural[7]: [1]\n")
     with pytest.raises(UserError, match=r"sweep.yaml:7: dispatch.timeouts_min.rural\[7\]: no list"):
