@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sim.errors import UserError
 
-COMMANDS = ["run", "compare", "check", "validate", "schema", "report"]
+COMMANDS = ["run", "compare", "sweep", "optimize", "check", "validate", "schema", "report"]
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = REPO / "scenarios" / "pingyang.yaml"
 

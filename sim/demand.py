@@ -5,7 +5,9 @@ profile[h]`` orders per minute; within an hour it is constant, so the number of 
 simulated hour is Poisson and their times are uniform inside the hour (exact for a piecewise-
 constant rate). Each place draws from its own stream ``arrivals/<place code>``, and every order
 also carries the uniforms that later fix its service time, patience and acceptance delay, so the
-same order behaves the same way in two scenarios run with the same seed.
+same order behaves the same way in two scenarios run with the same seed. Surges (scenario
+``events``) multiply a place's hourly rate and change its item mix inside their window, still on
+the place's own stream, so the other places' orders are unchanged.
 """
 
 from __future__ import annotations
@@ -35,17 +37,36 @@ class Arrivals:
 
 
 def hourly_rates(world: World, place: int, hours: int) -> np.ndarray:
-    """Mean orders in each simulated hour for one place."""
+    """Mean orders in each simulated hour for one place, times the multiplier of every surge
+    (scenario ``events``) covering the place at the hour's midpoint."""
     start = world.scenario.run.start_weekday * 24
     profile = world.week_profile[(np.arange(hours) + start) % HOURS_PER_WEEK]
-    return world.rate_per_min[place] * 60.0 * profile
+    rates = world.rate_per_min[place] * 60.0 * profile
+    middle = (np.arange(hours) + 0.5) * 60.0
+    for surge in world.surges:
+        if place in surge.places:
+            rates = np.where((middle >= surge.start_min) & (middle < surge.end_min),
+                             rates * surge.multiplier, rates)
+    return rates
+
+
+def draw_items(world: World, place: int, times: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Item of each order from its uniform ``u`` by inverse CDF: the catalogue's shares, or the
+    item mix of the last surge covering the place at the order's time."""
+    cdf = world.item_mix.cumsum()
+    cdf /= cdf[-1]  # as numpy's Generator.choice(p=...), so the draws match it exactly
+    items = cdf.searchsorted(u, side="right")
+    for surge in world.surges:
+        if surge.item_cdf is not None and place in surge.places:
+            inside = (times >= surge.start_min) & (times < surge.end_min)
+            items = np.where(inside, surge.item_cdf.searchsorted(u, side="right"), items)
+    return np.minimum(items, len(world.items) - 1)
 
 
 def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arrivals:
     """Every order placed before ``horizon_min`` (minutes), sorted by time."""
     hours = int(np.ceil(horizon_min / 60.0))
     parts = []
-    n_items = len(world.items)
     for p in range(world.n_places):
         rates = hourly_rates(world, p, hours)
         rng = streams.stream(f"arrivals/{world.places.code[p]}")
@@ -55,7 +76,7 @@ def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arr
             continue
         hour = np.repeat(np.arange(hours), counts)
         times = (hour + rng.random(total)) * 60.0
-        items = rng.choice(n_items, size=total, p=world.item_mix)
+        items = draw_items(world, p, times, rng.random(total))
         u = rng.random((3, total))
         parts.append((times, np.full(total, p, dtype=np.int32), items, u))
     if not parts:

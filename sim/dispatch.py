@@ -24,11 +24,53 @@ from __future__ import annotations
 
 import heapq
 from itertools import count
+from typing import Protocol
 
 from sim.world import World
 
 WAITING, ASSIGNED, CANCELLED, AT_ADMIN = 0, 1, 2, 3
 COUNTY_TIER = 3
+
+
+class Rule(Protocol):
+    """A dispatch rule (``dispatch.rule``): how candidates are ranked, lowest key first."""
+
+    def team_key(self, d: Dispatcher, team: int, place: int) -> tuple:
+        """Rank of a team able to take a new or escalated order at ``place``."""
+
+    def order_key(self, d: Dispatcher, team: int, entry: tuple) -> tuple:
+        """Rank of a waiting order (queue entry: deadline, seq, order, tier) for a freed team."""
+
+
+class NearestFirst:
+    """Default: an order goes to the nearest able team; a freed team takes the waiting order with
+    the earliest deadline (ties: first placed)."""
+
+    def team_key(self, d, team, place):
+        return (d.nominal(d.home[team], place), team)
+
+    def order_key(self, d, team, entry):
+        return entry[:2]
+
+
+class EarliestDeadline(NearestFirst):
+    """Like nearest first, but a freed team takes the order whose latest start is earliest:
+    deadline minus the team's travel to it (an urgent order far away before a near one)."""
+
+    def order_key(self, d, team, entry):
+        return (entry[0] - d.nominal(d.home[team], d.order_place[entry[2]]), entry[1])
+
+
+class LeastLoaded(NearestFirst):
+    """An order goes to the able team with the smallest busy share of its on-duty volunteers
+    (ties: nearest), spreading work; freed teams as nearest first."""
+
+    def team_key(self, d, team, place):
+        return (d.busy[team] / max(1, d.on_duty[team]), d.nominal(d.home[team], place), team)
+
+
+RULES: dict[str, type] = {"nearest": NearestFirst, "edf": EarliestDeadline,
+                          "least_loaded": LeastLoaded}
 
 
 class Dispatcher:
@@ -62,6 +104,7 @@ class Dispatcher:
             for team in team_ids:
                 self.team_villages[team].append(place)
         self.nominal = world.travel.nominal
+        self.rule: Rule = RULES[world.scenario.dispatch.rule]()
 
     # -------------------------------------------------------------- volunteers
     def free(self, team: int) -> int:
@@ -84,12 +127,12 @@ class Dispatcher:
 
     # -------------------------------------------------------------- orders -> team
     def _nearest(self, candidates, place: int, skill: int, need: int,
-                 best: tuple[float, int] | None) -> tuple[float, int] | None:
+                 best: tuple | None) -> tuple | None:
         # ties broken by team id, so the result does not depend on set iteration order
         for team in candidates:
             if self.on_duty[team] - self.busy[team] >= need and skill in self.world.teams.skills[
                     team]:
-                key = (self.nominal(self.home[team], place), team)
+                key = self.rule.team_key(self, team, place)
                 if best is None or key < best:
                     best = key
         return best
@@ -115,7 +158,7 @@ class Dispatcher:
                     seen_towns += 1
                     if seen_towns >= 2:
                         break
-        return None if best is None else best[1]
+        return None if best is None else best[-1]
 
     def scope_offers(self, order: int, tier: int) -> bool:
         """Whether any team in the order's scope at ``tier`` has the order's skill at all."""
@@ -154,14 +197,16 @@ class Dispatcher:
         free = self.on_duty[team] - self.busy[team]
         if free <= 0:
             return None
-        best = None
+        best, best_key = None, None
         town = self.team_town[team]
         for skill in self.team_skills[team]:
             keys = [(1, village, skill) for village in self.team_villages[team]]
             keys += [(2, town, skill), (3, 0, skill)]
             for key in keys:
                 entry = self._head(key)
-                if entry is not None and self.order_need[entry[2]] <= free and (
-                        best is None or entry < best):
-                    best = entry
+                if entry is None or self.order_need[entry[2]] > free:
+                    continue
+                rank = self.rule.order_key(self, team, entry)
+                if best_key is None or rank < best_key:
+                    best, best_key = entry, rank
         return None if best is None else best[2]

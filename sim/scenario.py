@@ -192,6 +192,18 @@ class TownTeams:
 
 
 @dataclass(frozen=True)
+class Addition:
+    """Extra on-duty volunteers at a town's seat, every day in a band of hours (a team of its own)."""
+
+    town: str = spec("", "town (pinyin or Chinese name) whose seat the volunteers set off from")
+    hours: list[int] = spec(factory=lambda: [19, 22], doc="[start, end) hours of day on duty, "
+                            "e.g. [19, 22] = 19:00-22:00; [22, 7] wraps past midnight",
+                            unit="hour of day", ge=0, le=24, length=2)
+    volunteers: int = spec(1, "volunteers on duty in those hours", "people", ge=0, le=100_000)
+    skills: list[str] = spec(factory=list, doc="their skills; empty = the town station's")
+
+
+@dataclass(frozen=True)
 class Teams:
     """The volunteer force."""
 
@@ -218,6 +230,8 @@ class Teams:
     town_overrides: dict[str, TownTeams] = spec(
         factory=dict, doc="per town (pinyin): village-level team settings that differ from the "
         "county-wide ones above")
+    additions: list[Addition] = spec(factory=list, doc="extra on-duty volunteers by town and "
+                                     "hours (what `optimize` proposes)")
     show_up: float = spec(0.85, "probability that a scheduled member is actually available in "
                           "a shift block", "probability", ge=0, le=1)
 
@@ -236,10 +250,43 @@ class PairedKind:
 class Pairing:
     """The six-hundreds pairing of villages with supporting units."""
 
-    strategy: Literal["none", "listed"] = spec("listed", "how villages and units are paired")
+    strategy: Literal["none", "listed", "nearest", "need", "optimal"] = spec(
+        "listed", "how villages and units are paired: none; listed (as in the CSV); nearest "
+        "(the CSV's villages, each unit to the nearest with room); need (the villages with the "
+        "most unmet demand in a pilot run); optimal (villages and units chosen together to "
+        "maximise unmet demand within reach; see docs/policies.md)")
     file: str | None = spec("data/pairing.csv", "CSV village_code,unit_kind,unit_name,home_code "
-                            "(strategy listed)")
+                            "(strategy listed: the pairs; other strategies: the units to place "
+                            "and, for nearest, the villages)")
+    villages: int = spec(100, "villages to pair (strategies nearest, need, optimal); each gets "
+                         "at most ceil(units / villages) units", "villages", ge=1, le=100_000)
+    reach_min: float = spec(60.0, "travel time from a unit's home at which its coverage of a "
+                            "village falls to zero (objective of need and optimal)", "minutes",
+                            gt=0)
+    pilot_days: float = spec(7.0, "measured days of the pilot run (pairing none, the "
+                             "scenario's seed) that estimates each village's unmet demand "
+                             "(strategies need, optimal)", "days", gt=0, le=366)
     kinds: dict[str, PairedKind] = spec(factory=dict, doc="paired unit kinds and their make-up")
+
+
+@dataclass(frozen=True)
+class Event:
+    """A surge: more orders from named places for some days, with its own item mix (e.g. a
+    lockdown: residents order groceries, medicine and supplies in bulk), and volunteer call-ups."""
+
+    name: str = spec("", "short name")
+    places: list[str] = spec(factory=list, doc="place codes or names, or towns (pinyin or "
+                             "Chinese name: all of the town's places)")
+    start_day: float = spec(0.0, "start, in days from the start of the run (day 0 = t 0)",
+                            "days", ge=0)
+    days: float = spec(1.0, "duration", "days", gt=0)
+    multiplier: float = spec(1.0, "order rate of the places during the event / usual rate",
+                             "ratio", ge=0, le=1000)
+    item_mix: dict[str, float] = spec(factory=dict, doc="item id -> relative share of the "
+                                      "places' orders during the event (normalised); empty = "
+                                      "the catalogue's shares", unit="ratio", ge=0)
+    callups: list[Addition] = spec(factory=list, doc="extra on-duty volunteers during the "
+                                   "event's days only")
 
 
 @dataclass(frozen=True)
@@ -252,6 +299,11 @@ class Dispatch:
             "tier 2 before tier 3 (county)", unit="minutes", ge=0, length=2)
     keep_lower_scope: bool = spec(True, "an escalated order can still be taken by the teams of "
                                   "lower tiers (the scope widens rather than moves)")
+    rule: Literal["nearest", "edf", "least_loaded"] = spec(
+        "nearest", "dispatch rule: nearest (an order goes to the nearest able team, a freed team "
+        "takes the earliest deadline), edf (a freed team takes the earliest latest-start: "
+        "deadline minus its travel), least_loaded (an order goes to the team with the smallest "
+        "busy share)")
 
 
 @dataclass(frozen=True)
@@ -359,6 +411,7 @@ class Scenario:
     teams: Teams = spec(factory=Teams, doc="volunteer teams")
     pairing: Pairing = spec(factory=Pairing, doc="six-hundreds pairing")
     dispatch: Dispatch = spec(factory=Dispatch, doc="escalation ladder")
+    events: list[Event] = spec(factory=list, doc="demand surges (lockdowns) with call-ups")
     admin: Admin = spec(factory=Admin, doc="professional-order administrator")
     activities: Activities = spec(factory=Activities, doc="planned group activities")
     targets: Targets = spec(factory=Targets, doc="service promises")

@@ -19,23 +19,36 @@ import os
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
-from sim import distributions
+from sim import distributions, surges
 from sim.errors import Problem, UserError
 from sim.gate import expect_problems
 from sim.geography import TERRAINS, build_places, parse_clock, read_matrix, read_towns
 from sim.loader import PATH_KEYS, convert, locate, read_scenario
-from sim.pairing import make_pairs
+from sim.overrides import set_path
+from sim.pairing import make_pairs, units
 from sim.scenario import TEAM_LEVELS, ZONES, Dist, PairedKind, Scenario, TeamKind
 
 SHARE_TOLERANCE = 1e-3
 
 
-def load_scenario(path: str | Path, warnings: list[Problem] | None = None) -> Scenario:
+def load_scenario(path: str | Path, warnings: list[Problem] | None = None,
+                  overrides: dict[str, Any] | None = None,
+                  origins: dict[str, tuple[str, int | None]] | None = None) -> Scenario:
     """Read, convert and check a scenario file and its data files; raise UserError listing
-    every problem. Warnings (valid but suspicious settings) are appended to ``warnings``."""
+    every problem. Warnings (valid but suspicious settings) are appended to ``warnings``.
+    ``overrides`` ({dotted path: value}, see :mod:`sim.overrides`) are set on the merged
+    mapping before conversion; a problem with one is reported at its ``origins[path]`` (file,
+    line) when given, e.g. the line of a sweep file naming it."""
     path = Path(path)
     data, problems = read_scenario(path)
+    for key, value in (overrides or {}).items():
+        try:
+            set_path(data, key, value)
+        except ValueError as exc:
+            file, line = (origins or {}).get(key, (str(path), None))
+            problems.append(Problem(file, line, "", str(exc)))
     scenario, found = convert(data, str(path))
     problems += found
     scenario = dataclasses.replace(scenario, base_dir=str(path.parent.resolve()),
@@ -48,6 +61,9 @@ def load_scenario(path: str | Path, warnings: list[Problem] | None = None) -> Sc
     if warnings is not None:
         warnings += [_display(_place(p, data, scenario.source))
                      for p in scenario_warnings(scenario)]
+    for key, (file, line) in (origins or {}).items():  # an overridden value's problems
+        problems = [dataclasses.replace(p, file=file, line=line) if _related(p.path, key) else p
+                    for p in problems]
     if problems:
         own = _display(Problem(str(path), None, "", "")).file
         raise UserError(sorted((_display(p) for p in problems),
@@ -96,8 +112,9 @@ def check(scenario: Scenario) -> list[Problem]:
     _check_geography_keys(bad, scenario)
     _check_teams(bad, scenario)
     missing = _check_files(bad, scenario)
-    if scenario.pairing.strategy == "listed" and not scenario.pairing.file:
-        bad("pairing.file", "strategy 'listed' needs a CSV file; expected a path")
+    if scenario.pairing.strategy != "none" and not scenario.pairing.file:
+        bad("pairing.file", f"strategy {scenario.pairing.strategy!r} needs a CSV file; "
+            "expected a path")
     if "towns_csv" not in missing:
         out += _check_town_names(bad, scenario)
     return out
@@ -228,6 +245,8 @@ def _check_teams(bad, scenario: Scenario) -> None:
     offered = set(t.village_skills)
     for _, kind in _team_kinds(scenario):
         offered |= set(kind.skills)
+    for extra in [*t.additions, *(a for e in scenario.events for a in e.callups)]:
+        offered |= set(extra.skills)
     for k, item in enumerate(scenario.catalog):
         if item.skill.strip() and item.skill not in offered:
             bad(f"catalog[{k}].skill", f"no team offers skill {item.skill!r}; expected a skill "
@@ -241,7 +260,7 @@ def _check_files(bad, scenario: Scenario) -> set[str]:
         node = scenario
         for k in keys:
             node = getattr(node, k, None)
-        if node is None or (keys[-1] == "file" and scenario.pairing.strategy != "listed"):
+        if node is None or (keys[-1] == "file" and scenario.pairing.strategy == "none"):
             continue
         path = ".".join(keys)
         shown = os.path.relpath(node) if os.path.isabs(node) else node
@@ -269,6 +288,9 @@ def _check_town_names(bad, scenario: Scenario) -> list[Problem]:
               if getattr(kind, "home_town", "")]
     named += [(f"geography.terrain.{x}", x) for x in geo.terrain]
     named += [(f"teams.town_overrides.{x}", x) for x in t.town_overrides]
+    named += [(f"teams.additions[{k}].town", a.town) for k, a in enumerate(t.additions)]
+    named += [(f"events[{k}].callups[{j}].town", a.town) for k, e in enumerate(scenario.events)
+              for j, a in enumerate(e.callups)]
     ferry = geo.travel.ferry
     if ferry is not None:
         named += [(f"geography.travel.ferry.island_towns[{k}]", x)
@@ -299,14 +321,16 @@ def check_data(scenario: Scenario) -> list[Problem]:
             read_matrix(scenario.geography.travel.matrix_csv, places.code)
         except UserError as exc:
             out += exc.problems
+    out += surges.problems(scenario, towns, places)
     kinds = sorted(set(places.kind))
     for k, kind in enumerate(scenario.geography.urban_kinds):
         if kind not in kinds:
             out.append(Problem(scenario.source, None, f"geography.urban_kinds[{k}]",
                                f"no place of kind {kind!r} in the places CSV; expected one of "
                                f"{', '.join(kinds)}"))
-    try:
-        pairs = make_pairs(scenario, places)
+    try:  # strategies needing a pilot run are checked on their units only (fast)
+        pairs = units(scenario, places) if scenario.pairing.strategy in ("need", "optimal") \
+            else make_pairs(scenario, places)
     except UserError as exc:
         return out + exc.problems
     repeated = [name for name, n in Counter(p.unit_name for p in pairs).items() if n > 1]

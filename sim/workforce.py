@@ -7,6 +7,12 @@ member shows up with probability ``teams.show_up`` (stream ``availability/<team>
 tracks counts, not individuals: a team has ``on_duty`` and ``busy`` volunteers, and
 ``max(0, on_duty - busy)`` free ones; when a shift ends while volunteers are busy, they finish
 the task in hand and only then go off duty (their count simply drops out of ``busy``).
+
+Extra on-duty volunteers (``teams.additions``, and the call-ups of ``events``) become teams of
+their own at the town seat, level ``town``, named ``extra:<town>:<start>-<end>`` (call-ups:
+``callup:<event>:<town>:<start>-<end>``), with ``volunteers`` on duty in their band of hours every
+day (call-ups: only inside the event's window). E.g. ``{town: Kunyang, hours: [19, 22],
+volunteers: 2}`` adds 2 x 3 = 6 volunteer-hours a day, 42 a week.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import numpy as np
 from sim.geography import Places, Towns
 from sim.pairing import Pair
 from sim.rng import Streams
-from sim.scenario import TEAM_LEVELS, Scenario, TeamKind
+from sim.scenario import TEAM_LEVELS, Addition, Scenario, TeamKind
 
 HOURS_PER_WEEK = 168
 
@@ -34,6 +40,7 @@ class Teams:
     members: np.ndarray
     skills: list[frozenset[int]]  # skill indices
     scheduled: np.ndarray  # (teams, 168) members scheduled on duty by hour of week
+    active_hours: np.ndarray  # (teams, 2) simulated hours [start, end) the team exists
 
     def __len__(self) -> int:
         return len(self.name)
@@ -45,6 +52,19 @@ def scheduled_counts(scenario: Scenario, schedule: str, members: int) -> np.ndar
     week = [spec.weekday] * 5 + [spec.weekend] * 2
     shares = np.array([share for day in week for share in day])
     return np.rint(shares * members).astype(np.int32)
+
+
+def band_counts(addition: Addition) -> np.ndarray:
+    """On-duty volunteers of an addition in each of the 168 hours of the week."""
+    start, end = addition.hours
+    hours = np.arange(24)
+    inside = (hours >= start) & (hours < end) if start <= end else (hours >= start) | (hours < end)
+    return np.tile(np.where(inside, addition.volunteers, 0), 7).astype(np.int32)
+
+
+def addition_hours_per_week(addition: Addition) -> int:
+    """Volunteer-hours a week of an addition (volunteers x hours in its daily band x 7)."""
+    return int(band_counts(addition).sum())
 
 
 def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pair],
@@ -87,10 +107,25 @@ def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pa
         named(kind, "subcenter")
     for kind in t.professional:
         named(kind, "professional")
+    active = [(0.0, np.inf)] * len(rows)
+    extras = [("extra", a, (0.0, np.inf)) for a in t.additions]
+    extras += [(f"callup:{e.name or k}", a, (e.start_day * 24, (e.start_day + e.days) * 24))
+               for k, e in enumerate(scenario.events) for a in e.callups]
+    seen: set[str] = set()
+    for prefix, a, window in extras:
+        town = towns.index(a.town)
+        name = f"{prefix}:{towns.pinyin[town]}:{a.hours[0]}-{a.hours[1]}"
+        name = name if name not in seen else f"{name}#{len(seen)}"
+        seen.add(name)
+        rows.append((name, "town",
+                     int(towns.seat_place[town]), a.volunteers, a.skills or t.town.skills,
+                     band_counts(a)))
+        active.append(window)
     for pair in pairs:
         spec = scenario.pairing.kinds[pair.kind]
         rows.append((f"paired:{pair.unit_name}", "paired", pair.home, spec.members, spec.skills,
                      spec.schedule))
+    active += [(0.0, np.inf)] * len(pairs)  # paired units last: world.py relies on it
 
     home = np.array([r[2] for r in rows], dtype=np.int32)
     members = np.array([r[3] for r in rows], dtype=np.int32)
@@ -101,8 +136,10 @@ def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pa
         town=places.town[home].astype(np.int32),
         members=members,
         skills=[frozenset(skill_index[s] for s in r[4]) for r in rows],
-        scheduled=np.array([scheduled_counts(scenario, r[5], r[3]) for r in rows],
+        scheduled=np.array([r[5] if isinstance(r[5], np.ndarray) else
+                            scheduled_counts(scenario, r[5], r[3]) for r in rows],
                            dtype=np.int32).reshape(len(rows), HOURS_PER_WEEK),
+        active_hours=np.array(active, dtype=float).reshape(len(rows), 2),
     )
 
 
@@ -116,6 +153,9 @@ def on_duty_by_hour(teams: Teams, hours: int, start_weekday: int, show_up: float
     """
     hour_of_week = (np.arange(hours) + start_weekday * 24) % HOURS_PER_WEEK
     sched = teams.scheduled[:, hour_of_week]
+    sim_hour = np.arange(hours)
+    sched = np.where((sim_hour[None, :] >= teams.active_hours[:, :1])
+                     & (sim_hour[None, :] < teams.active_hours[:, 1:]), sched, 0)
     out = np.empty_like(sched)
     new_block = np.ones(hours, dtype=bool)
     for i in range(len(teams)):

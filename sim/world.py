@@ -7,7 +7,7 @@ it draws no random numbers, so a world can be built once and simulated with many
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -15,6 +15,7 @@ from sim import distributions
 from sim.geography import Places, Towns, TravelModel, build_places, parse_clock
 from sim.pairing import Pair, make_pairs
 from sim.scenario import ZONES, Item, Scenario
+from sim.surges import Surge, resolve
 from sim.workforce import HOURS_PER_WEEK, Teams, build_teams
 
 
@@ -46,6 +47,7 @@ class World:
     office_hours: list[tuple[float, float]]  # weekday office intervals, minutes of day
     cutoff_min: float
     day_end_min: float
+    surges: list[Surge] = field(default_factory=list)  # demand surges (scenario events)
 
     @property
     def n_places(self) -> int:
@@ -112,13 +114,15 @@ def build_world(scenario: Scenario) -> World:
         office_hours=[(parse_clock(a), parse_clock(b)) for a, b in scenario.admin.office_hours],
         cutoff_min=parse_clock(scenario.targets.same_day_cutoff),
         day_end_min=parse_clock(scenario.targets.day_end),
+        surges=resolve(scenario, towns, places),
     )
 
 
 def _team_skills(scenario: Scenario) -> list[str]:
     t = scenario.teams
     names = list(t.village_skills) + t.town.skills + t.county.skills
-    for kind in [*t.subcenters, *t.professional, *scenario.pairing.kinds.values()]:
+    for kind in [*t.subcenters, *t.professional, *scenario.pairing.kinds.values(), *t.additions,
+                 *(a for e in scenario.events for a in e.callups)]:
         names += kind.skills
     return names
 

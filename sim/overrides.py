@@ -1,0 +1,56 @@
+"""Dotted-path overrides of a scenario mapping, applied before conversion (sweeps, optimise).
+
+A path names keys and list positions, e.g. ``teams.village_members_per_1000`` or
+``dispatch.timeouts_min.rural[0]`` (the tier-1 rural timeout); setting it on the merged YAML
+mapping of a scenario gives the variant that the loader and the validator then check exactly as
+if the value had been written in the file. Missing mappings on the way are created; a path
+through a value that is not a mapping (or a list, for ``[i]``) is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_path(path: str) -> list[str | int]:
+    """Keys (str) and list indices (int) of a dotted path; ValueError when malformed."""
+    tokens: list[str | int] = []
+    pos = 0
+    while pos < len(path):
+        if path[pos] == "." and tokens and pos + 1 < len(path):
+            pos += 1
+        match = _TOKEN.match(path, pos)
+        if not match:
+            raise ValueError(f"malformed path {path!r}; expected keys joined by '.' with "
+                             "optional [index], e.g. dispatch.timeouts_min.rural[0]")
+        tokens.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
+        pos = match.end()
+    if not tokens:
+        raise ValueError("empty path; expected e.g. teams.village_members_per_1000")
+    return tokens
+
+
+def set_path(data: dict, path: str, value: Any) -> None:
+    """Set ``path`` in a nested mapping to ``value`` (ValueError: cannot be set)."""
+    tokens = parse_path(path)
+    node: Any = data
+    for k, token in enumerate(tokens):
+        last = k == len(tokens) - 1
+        where = path if last else "".join(
+            f"[{t}]" if isinstance(t, int) else (("." if i else "") + t)
+            for i, t in enumerate(tokens[:k + 1]))
+        if isinstance(token, int):
+            if not isinstance(node, list) or token >= len(node):
+                raise ValueError(f"{where}: no list entry {token} to set; expected an index "
+                                 "into an existing list")
+        elif not isinstance(node, dict):
+            raise ValueError(f"{where}: the value above it is not a mapping; expected a path "
+                             "of keys")
+        if last:
+            node[token] = value
+        elif isinstance(token, str) and not isinstance(node.get(token), (dict, list)):
+            node[token] = {}
+        node = node[token]

@@ -1,0 +1,72 @@
+"""Dispatch rules (dispatch.rule) and keep_lower_scope on the five-place test county.
+
+Tiny county: travel 1 minute per km, no set-off time; A2 is 5 km from A1, B2 15 km from A2."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import orders, variant
+from sim.dispatch import Dispatcher
+from sim.model import simulate
+from sim.world import build_world
+from tests.test_mechanisms import ONLY_ALPHA
+
+
+def two_waiting_orders(world, places, tiers=None):
+    """A dispatcher with waiting errand orders at ``places`` (same deadline, in order), at
+    ``tiers`` (default: all in the county queue)."""
+    d = Dispatcher(world, len(places))
+    skill = world.skills.index("errand")
+    d.order_place = [world.places.index(p) for p in places]
+    d.order_town = [int(world.places.town[p]) for p in d.order_place]
+    d.order_skill = [skill] * len(places)
+    d.order_need = [1] * len(places)
+    d.deadline = [1440.0] * len(places)
+    d.tier = list(tiers or [3] * len(places))
+    for order in range(len(places)):
+        d.enqueue(order)
+    return d
+
+
+@pytest.mark.parametrize("rule, first", [("nearest", "A2"), ("edf", "B2"),
+                                         ("least_loaded", "A2")])
+def test_freed_team_takes_earliest_deadline_or_earliest_latest_start(tmp_path, rule, first):
+    # both orders due at 24:00, A2's in its village queue, B2's in the county queue; A2's
+    # volunteer frees: nearest first takes the first placed (A2, 0 min away), edf the one that
+    # must start first (B2: 15 min away)
+    world = build_world(variant(tmp_path, {**ONLY_ALPHA, "dispatch": {"rule": rule}}))
+    d = two_waiting_orders(world, ["A2", "B2"], tiers=[1, 3])
+    team = world.teams.name.index("village:A2")
+    d.on_duty[team] = 1
+    d.refresh(team)
+    assert world.places.code[d.order_place[d.find_order(team)]] == first
+
+
+@pytest.mark.parametrize("rule, team", [("nearest", "village:A2"), ("edf", "village:A2"),
+                                        ("least_loaded", "village:A1")])
+def test_order_goes_to_nearest_or_least_loaded_team(tmp_path, rule, team):
+    # A2's team is busy with one of its two on-duty volunteers; a B2 order (nobody in Beta)
+    # goes county-wide: A2 is nearest (15 km), A1's team (20 km) has nobody busy
+    world = build_world(variant(tmp_path, {**ONLY_ALPHA, "dispatch": {"rule": rule}}))
+    o = simulate(world, 1, orders(world, [(540.0, "A2", "errand"),
+                                          (541.0, "B2", "errand")])).orders
+    assert world.teams.name[o.team[1]] == team
+
+
+@pytest.mark.parametrize("keep, taken", [(True, True), (False, False)])
+def test_escalated_order_taken_by_its_paired_unit_only_if_scope_widens(tmp_path, keep, taken):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("village_code,unit_kind,unit_name,home_code\nB2,firm,firm-1,A1\n",
+                     encoding="utf-8")
+    world = build_world(variant(tmp_path, {**ONLY_ALPHA, "pairing": {
+        "strategy": "listed", "file": str(pairs),
+        "kinds": {"firm": {"members": 10, "skills": ["errand"], "schedule": "day"}}},
+        "dispatch": {"keep_lower_scope": keep}}))
+    d = two_waiting_orders(world, ["B2"])
+    d.tier = [2]  # escalated to Beta's town scope, where no team is on duty
+    firm = world.teams.name.index("paired:firm-1")
+    d.on_duty[firm] = 1
+    d.refresh(firm)
+    assert (d.find_team(0) == firm) is taken
+    assert (d.find_order(firm) == 0) is taken

@@ -1,0 +1,83 @@
+"""Pairing strategies on the five-place test county: nearest, need (pilot), optimal (milp)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.conftest import variant
+from sim.pairing import capacity, coverage, pilot_unmet
+from sim.world import build_world
+from tests.test_mechanisms import ONLY_ALPHA as ALPHA_STAFF
+
+KINDS = {"firm": {"members": 10, "skills": ["errand"], "schedule": "day"}}
+ONLY_ALPHA = {**ALPHA_STAFF, "run": {"days": 3}}  # only Alpha has volunteers
+
+
+def scenario_with(tmp_path, rows, strategy, villages, name="p", reach=60.0):
+    csv = tmp_path / f"{name}.csv"
+    csv.write_text("village_code,unit_kind,unit_name,home_code\n" + "".join(
+        f"{v},firm,u{k},{h}\n" for k, (v, h) in enumerate(rows)), encoding="utf-8")
+    return variant(tmp_path, {**ONLY_ALPHA, "pairing": {
+        "strategy": strategy, "file": str(csv), "kinds": KINDS, "villages": villages,
+        "reach_min": reach}}, name=name)
+
+
+def test_nearest_sends_each_unit_to_the_nearest_listed_village_with_room(tmp_path):
+    # villages B1 and A2 listed; two units at A1: A2 (5 km) takes one, then it is full
+    s = scenario_with(tmp_path, [("B1", "A1"), ("A2", "A1")], "nearest", 2)
+    pairs = build_world(s).pairs
+    names = build_world(s).places.code
+    assert sorted(names[p.village] for p in pairs) == ["A2", "B1"]
+    assert capacity(s, len(pairs)) == 1
+
+
+def test_need_pairs_the_villages_with_most_unmet_demand_in_the_pilot(tmp_path):
+    s = scenario_with(tmp_path, [("A1", "A1"), ("A1", "A2")], "need", 2)
+    world = build_world(s)
+    unmet = pilot_unmet(s)
+    assert unmet.max() > 0  # the pilot (no pairing) misses some orders
+    chosen = {p.village for p in world.pairs}
+    assert min(unmet[list(chosen)]) >= max(np.delete(unmet, list(chosen)))
+    assert min(unmet[list(chosen)]) > 0
+
+
+def test_pilot_is_deterministic_and_leaves_no_files(tmp_path):
+    s = scenario_with(tmp_path, [("A1", "A1")], "need", 1)
+    before = sorted(tmp_path.iterdir())
+    assert np.array_equal(pilot_unmet(s), pilot_unmet(s))
+    assert sorted(tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_optimal_is_never_worse_than_nearest_or_need_on_its_objective(tmp_path, seed):
+    rng = np.random.default_rng(seed)
+    codes = ["A1", "A2", "B1", "B2", "I1"]
+    n_units = int(rng.integers(2, 7))
+    rows = [(codes[rng.integers(5)], codes[rng.integers(5)]) for _ in range(n_units)]
+    villages = int(rng.integers(1, 4))
+    reach = float(rng.choice([10.0, 30.0, 120.0]))
+    values = {}
+    for strategy in ("nearest", "need", "optimal"):
+        s = scenario_with(tmp_path, rows, strategy, villages, name=strategy, reach=reach)
+        world = build_world(s)
+        assert len(world.pairs) == n_units or strategy == "nearest"
+        assert max(np.bincount([p.village for p in world.pairs])) <= capacity(s, n_units)
+        assert len({p.village for p in world.pairs}) <= villages
+        values[strategy] = coverage(s, world.places, world.pairs)
+    assert values["optimal"] >= values["nearest"] - 1e-9
+    assert values["optimal"] >= values["need"] - 1e-9
+
+
+def test_paired_unit_placed_by_a_strategy_serves_at_tier_one(tmp_path):
+    s = scenario_with(tmp_path, [("B2", "A1")], "optimal", 1, reach=1000.0)
+    world = build_world(s)
+    assert len(world.pairs) == 1
+    unit = len(world.teams) - 1
+    assert unit in world.tier1_teams[world.pairs[0].village]
+
+
+def test_strategies_validate_their_pairing_file(tmp_path):
+    from sim.errors import UserError
+    with pytest.raises(UserError, match="pairing.file"):
+        variant(tmp_path, {"pairing": {"strategy": "optimal", "file": None, "kinds": KINDS}})

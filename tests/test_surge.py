@@ -1,0 +1,87 @@
+"""Surges (scenario events): more orders from named places in a window, their item mix,
+volunteer call-ups; other places keep their random numbers (common random numbers)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from tests.conftest import DAY, variant
+from sim.demand import generate_arrivals, hourly_rates
+from sim.errors import UserError
+from sim.model import horizon_minutes
+from sim.rng import Streams, replication_seeds
+from sim.workforce import on_duty_by_hour
+from sim.world import build_world
+
+EVENT = {"name": "lockdown", "places": ["B1", "Alpha"], "start_day": 1, "days": 1,
+         "multiplier": 8, "item_mix": {"repair": 1},
+         "callups": [{"town": "Beta", "hours": [8, 20], "volunteers": 3}]}
+
+
+def arrivals(world, seed=5):
+    horizon = horizon_minutes(world)[2]
+    return generate_arrivals(world, Streams(replication_seeds(seed, 1)[0]), horizon)
+
+
+@pytest.fixture
+def pair(tmp_path):
+    base = build_world(variant(tmp_path, {"demand": {"orders_per_1000_per_day": 3.0}},
+                               name="base"))
+    surge = build_world(variant(tmp_path, {"demand": {"orders_per_1000_per_day": 3.0},
+                                           "events": [EVENT]}, name="surge"))
+    return base, surge
+
+
+def test_only_named_places_change_and_others_keep_their_orders(pair):
+    base, surge = pair
+    a, b = arrivals(base), arrivals(surge)
+    named = [base.places.index(c) for c in ("A1", "A2", "B1")]  # Alpha = A1, A2
+    for p in range(base.n_places):
+        mine_a, mine_b = a.time[a.place == p], b.time[b.place == p]
+        if p not in named:
+            assert np.array_equal(mine_a, mine_b)
+            assert np.array_equal(a.item[a.place == p], b.item[b.place == p])
+
+
+def test_rate_is_multiplied_inside_the_window_only(pair):
+    base, surge = pair
+    p = base.places.index("B1")
+    hours = 72
+    ratio = hourly_rates(surge, p, hours) / hourly_rates(base, p, hours)
+    assert np.allclose(ratio[24:48], 8) and np.allclose(ratio[:24], 1) and np.allclose(ratio[48:], 1)
+    # the realised count in the window fits Poisson(8 x usual mean) (99.9% interval)
+    b = arrivals(surge)
+    inside = (b.time >= DAY) & (b.time < 2 * DAY) & (b.place == p)
+    mean = hourly_rates(surge, p, hours)[24:48].sum()
+    low, high = stats.poisson.interval(0.999, mean)
+    assert low <= inside.sum() <= high
+
+
+def test_item_mix_applies_inside_the_window(pair):
+    _, surge = pair
+    b = arrivals(surge)
+    repair = [i.id for i in surge.items].index("repair")
+    named = np.isin(b.place, [surge.places.index(c) for c in ("A1", "A2", "B1")])
+    inside = (b.time >= DAY) & (b.time < 2 * DAY)
+    assert (b.item[inside & named] == repair).all() and (inside & named).sum() > 20
+    assert (b.item[~inside & named] != repair).any()
+
+
+def test_callups_are_on_duty_only_during_the_event(pair):
+    _, surge = pair
+    team = [n.startswith("callup:lockdown:Beta") for n in surge.teams.name].index(True)
+    on = on_duty_by_hour(surge.teams, 72, 0, 1.0, Streams(replication_seeds(1, 1)[0]))[team]
+    expected = np.zeros(72, dtype=int)
+    expected[24 + 8:24 + 20] = 3
+    assert np.array_equal(on, expected)
+
+
+def test_unknown_places_and_items_are_reported(tmp_path):
+    bad = {**EVENT, "places": ["Nowhere"], "item_mix": {"caviar": 1}}
+    with pytest.raises(UserError) as err:
+        variant(tmp_path, {"events": [bad]})
+    text = str(err.value)
+    assert "events[0].places[0]: unknown place or town 'Nowhere'" in text
+    assert "events[0].item_mix.caviar: unknown item" in text
