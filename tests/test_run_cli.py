@@ -77,3 +77,12 @@ def test_default_pingyang_scenario_matches_the_source():
     catalogue = [i for i in world.items if not i.professional]
     assert len(catalogue) == 20 and len({i.column for i in catalogue}) == 2
     assert world.places.population.sum() == pytest.approx(world.towns.population.sum())
+
+
+def test_town_targets_weight_the_zone_promises_by_population():
+    from sim.report import town_targets
+
+    world = build_world(load_scenario(DEFAULT_SCENARIO))
+    targets = dict(zip(world.towns.pinyin, town_targets(world)))
+    assert targets["Nanji"] == pytest.approx(0.95)  # no urban places
+    assert 0.90 < targets["Kunyang"] < 0.95 and 0.90 < targets["Aojiang"] < 0.95

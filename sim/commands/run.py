@@ -86,7 +86,6 @@ def main(args) -> int:
     print(kpi_table(summary, None if args.all_kpis else HEADLINE + ["professional_same_day",
                                                                      "utilisation"]))
     print()
-    print(town_table(summary, world, min(scenario.targets.urban_share,
-                                         scenario.targets.rural_share)))
+    print(town_table(summary, world))
     print(f"\nResults: {out}")
     return 0
