@@ -21,6 +21,7 @@ from collections import deque
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL
 
 from sim import distributions
 from sim.demand import Arrivals, generate_arrivals
@@ -33,6 +34,27 @@ from sim.workforce import on_duty_by_hour
 from sim.world import World
 
 NAN = float("nan")
+
+
+def _fire(call: "_Call") -> None:
+    call.handler(call.arg)
+
+
+_FIRE = (_fire,)
+
+
+class _Call:
+    """A bare scheduled callback ``handler(arg)``: what a SimPy Timeout with a lambda callback
+    does, without allocating the timeout, its callback list and the closure (the engine's
+    ``step`` only needs ``callbacks`` and ``_ok``); ordered like any event by (time, eid)."""
+
+    __slots__ = ("handler", "arg", "callbacks")
+    _ok = True
+
+    def __init__(self, handler, arg):
+        self.handler = handler
+        self.arg = arg
+        self.callbacks = _FIRE
 
 
 def horizon_minutes(world: World) -> tuple[float, float, float]:
@@ -113,8 +135,8 @@ class Replication:
 
     def _at(self, when: float, handler, arg=None) -> None:
         """Call ``handler(arg)`` at simulated time ``when`` (minutes)."""
-        event = self.env.timeout(max(0.0, when - self.env.now))
-        event.callbacks.append(lambda _event, h=handler, x=arg: h(x))
+        env = self.env
+        env.schedule(_Call(handler, arg), NORMAL, max(0.0, when - env.now))
 
     # ------------------------------------------------------------------ volunteers
     def _duty_tick(self, hour: int) -> None:
@@ -182,18 +204,26 @@ class Replication:
 
     def _place(self, order: int) -> None:
         d = self.dispatcher
-        if self.patience[order] < math.inf:
-            self._at(self.t_placed[order] + self.patience[order], self._cancel, order)
         if self.professional[order]:
+            self._schedule_cancel(order)
             d.state[order] = AT_ADMIN
             self.tier_max[order] = COUNTY_TIER
             self.admin_queue.append(order)
             self._admin_try()
             return
-        self._enter_tier(order, 1)
+        self._enter_tier(order, 1, placed=True)
 
-    def _enter_tier(self, order: int, tier: int) -> None:
-        """Put a waiting order at ``tier`` (escalating at once past scopes without its skill)."""
+    def _schedule_cancel(self, order: int) -> None:
+        """The citizen's patience timer (none when patience is infinite)."""
+        if self.patience[order] < math.inf:
+            self._at(self.t_placed[order] + self.patience[order], self._cancel, order)
+
+    def _enter_tier(self, order: int, tier: int, placed: bool = False) -> None:
+        """Put a waiting order at ``tier`` (escalating at once past scopes without its skill).
+
+        ``placed``: the order is new; its patience timer is started only if it has to wait (an
+        order assigned at once can no longer be cancelled), before its escalation timer, so
+        timers falling at the same minute fire in the same order as ever."""
         d = self.dispatcher
         while tier < COUNTY_TIER and not d.scope_offers(order, tier):
             tier += 1
@@ -204,6 +234,8 @@ class Replication:
             self._assign(order, team)
             return
         d.enqueue(order)
+        if placed:
+            self._schedule_cancel(order)
         if tier < COUNTY_TIER and not self.professional[order]:
             timeout = self.world.timeouts[self.zone[order], tier - 1]
             self._at(self.env.now + timeout, self._escalate, (order, tier))
