@@ -46,6 +46,10 @@ class Dispatcher:
         self.keep_lower = world.scenario.dispatch.keep_lower_scope
         self.in_free = [False] * n_teams
         self.free_teams: dict[tuple[int, int], set[int]] = {}
+        # each team's free-team buckets, one per skill, made once (refresh is called per event)
+        self.team_buckets = [[self.free_teams.setdefault((town, skill), set())
+                              for skill in skills]
+                             for town, skills in zip(self.team_town, self.team_skills)]
         self.queues: dict[tuple, list] = {}
         self.seq = count()
         # order state, filled by the model
@@ -74,12 +78,11 @@ class Dispatcher:
         if is_free == self.in_free[team]:
             return
         self.in_free[team] = is_free
-        town = self.team_town[team]
-        for skill in self.team_skills[team]:
-            bucket = self.free_teams.setdefault((town, skill), set())
-            if is_free:
+        if is_free:
+            for bucket in self.team_buckets[team]:
                 bucket.add(team)
-            else:
+        else:
+            for bucket in self.team_buckets[team]:
                 bucket.discard(team)
 
     # -------------------------------------------------------------- orders -> team
@@ -100,7 +103,12 @@ class Dispatcher:
         tier = self.tier[order]
         best = None
         if tier == 1 or self.keep_lower:
-            best = self._nearest(self.world.tier1_teams[place], place, skill, need, best)
+            able = [team for team in self.world.tier1_teams[place]
+                    if self.on_duty[team] - self.busy[team] >= need
+                    and skill in self.world.teams.skills[team]]
+            if tier == 1 and len(able) == 1:
+                return able[0]  # the only candidate: no need to rank by distance
+            best = self._nearest(able, place, skill, need, best)
         if tier == 2:
             best = self._nearest(self.free_teams.get((self.order_town[order], skill), ()),
                                  place, skill, need, best)
@@ -140,15 +148,6 @@ class Dispatcher:
                        (self.deadline[order], next(self.seq), order, tier))
 
     # -------------------------------------------------------------- team -> order
-    def _head(self, key: tuple) -> tuple | None:
-        queue = self.queues.get(key)
-        while queue:
-            _, _, order, tier = entry = queue[0]
-            if self.state[order] == WAITING and (self.keep_lower or self.tier[order] == tier):
-                return entry
-            heapq.heappop(queue)
-        return None
-
     def find_order(self, team: int) -> int | None:
         """The earliest-deadline waiting order this team can see and serve now, or None."""
         free = self.on_duty[team] - self.busy[team]
@@ -156,12 +155,20 @@ class Dispatcher:
             return None
         best = None
         town = self.team_town[team]
+        queues, state, tiers, need = self.queues, self.state, self.tier, self.order_need
+        keep_lower = self.keep_lower
         for skill in self.team_skills[team]:
             keys = [(1, village, skill) for village in self.team_villages[team]]
             keys += [(2, town, skill), (3, 0, skill)]
             for key in keys:
-                entry = self._head(key)
-                if entry is not None and self.order_need[entry[2]] <= free and (
-                        best is None or entry < best):
-                    best = entry
+                queue = queues.get(key)
+                # the head of the queue, dropping stale entries (lazy removal)
+                while queue:
+                    entry = queue[0]
+                    order = entry[2]
+                    if state[order] == WAITING and (keep_lower or tiers[order] == entry[3]):
+                        if need[order] <= free and (best is None or entry < best):
+                            best = entry
+                        break
+                    heapq.heappop(queue)
         return None if best is None else best[2]
