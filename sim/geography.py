@@ -172,8 +172,11 @@ def build_places(scenario: Scenario) -> tuple[Towns, Places]:
     seat_place = np.zeros(len(town_rows), dtype=np.int32)
     lat0 = float(np.mean(seat_lat))
     km_per_deg_lon = KM_PER_DEG_LAT * math.cos(math.radians(lat0))
+    by_town: list[list[int]] = [[] for _ in town_rows]
+    for i in range(n):
+        by_town[town[i]].append(i)
     for t in range(len(town_rows)):
-        members = [i for i in range(n) if town[i] == t]
+        members = by_town[t]
         members.sort(key=lambda i: (kind[i] != "community", place_rows[i]["code"]))
         if not members:
             continue
