@@ -5,7 +5,7 @@ times (copy k > 0 gets codes and names suffixed ``~k``; copies sit at the same p
 each place's demand, teams and travel are those of the original) and a scenario that
 ``extends:`` scenarios/pingyang.yaml with them; the county center's teams and the
 administrator's reviewers are multiplied by ``n`` too (the other county-level teams are not). Run as a script, it measures one replication in
-this fresh process and prints JSON: orders, seconds, and resident memory (maxrss) after the
+this fresh process and prints JSON: orders, seconds, and resident memory (peak RSS) after the
 imports, after building the world and at the peak.
 
     python benchmarks/scale.py 10            # copies 10x into a temp folder and measures
@@ -82,6 +82,14 @@ def make_copies(n: int, folder: Path) -> Path:
 
 
 def _rss_bytes() -> int:
+    """Peak resident memory of this process so far (bytes). VmHWM, not ru_maxrss: a child
+    started by fork + exec inherits its parent's ru_maxrss, but not its VmHWM."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
 
 
