@@ -66,6 +66,8 @@ class Dispatcher:
             for team in team_ids:
                 self.team_villages[team].append(place)
         self.nominal = world.travel.nominal
+        self.tier1_teams = world.tier1_teams
+        self.skills = teams.skills
 
     # -------------------------------------------------------------- volunteers
     def free(self, team: int) -> int:
@@ -103,9 +105,9 @@ class Dispatcher:
         tier = self.tier[order]
         best = None
         if tier == 1 or self.keep_lower:
-            able = [team for team in self.world.tier1_teams[place]
-                    if self.on_duty[team] - self.busy[team] >= need
-                    and skill in self.world.teams.skills[team]]
+            on_duty, busy, skills = self.on_duty, self.busy, self.skills
+            able = [team for team in self.tier1_teams[place]
+                    if on_duty[team] - busy[team] >= need and skill in skills[team]]
             if tier == 1 and len(able) == 1:
                 return able[0]  # the only candidate: no need to rank by distance
             best = self._nearest(able, place, skill, need, best)

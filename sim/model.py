@@ -17,6 +17,7 @@ when volunteers can respond. The model writes no files; everything observable is
 from __future__ import annotations
 
 import math
+from heapq import heappush
 from collections import deque
 
 import numpy as np
@@ -77,8 +78,10 @@ class Replication:
         self.env = simpy.Environment()
         self.arrivals: Arrivals = arrivals if arrivals is not None else \
             generate_arrivals(world, self.streams, self.horizon)
-        n = len(self.arrivals)
+        n = self.n_orders = len(self.arrivals)
         self.dispatcher = Dispatcher(world, n)
+        self.trip = world.travel.trip
+        self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes, Python floats
         self._init_orders()
         self.hours = int(math.ceil(self.horizon / 60.0))
         self.on_duty = on_duty_by_hour(world.teams, self.hours, self.scenario.run.start_weekday,
@@ -135,8 +138,13 @@ class Replication:
 
     def _at(self, when: float, handler, arg=None) -> None:
         """Call ``handler(arg)`` at simulated time ``when`` (minutes)."""
+        # env.schedule(event, NORMAL, delay) inlined: two calls per event saved
         env = self.env
-        env.schedule(_Call(handler, arg), NORMAL, max(0.0, when - env.now))
+        now = env._now
+        delay = when - now
+        if not delay > 0.0:
+            delay = 0.0
+        heappush(env._queue, (now + delay, NORMAL, next(env._eid), _Call(handler, arg)))
 
     # ------------------------------------------------------------------ volunteers
     def _duty_tick(self, hour: int) -> None:
@@ -169,17 +177,17 @@ class Replication:
             self._assign(order, team)
 
     def _assign(self, order: int, team: int) -> None:
-        d, now = self.dispatcher, self.env.now
+        d, now = self.dispatcher, self.env._now
         d.state[order] = ASSIGNED
         need = d.order_need[order]
         d.busy[team] += need
         d.refresh(team)
         home, place = d.home[team], d.order_place[order]
-        travel = self.world.travel
+        trip = self.trip
         accepted = now + self.accept_delay[order]
-        arrived = accepted + travel.trip(home, place, accepted)
+        arrived = accepted + trip(home, place, accepted)
         closed = arrived + self.service[order]
-        released = closed + travel.trip(place, home, closed)
+        released = closed + trip(place, home, closed)
         self.team[order] = team
         self.t_assigned[order] = now
         self.t_accepted[order] = accepted
@@ -199,7 +207,7 @@ class Replication:
     # ------------------------------------------------------------------ orders
     def _next_arrival(self, index: int) -> None:
         self._place(index)
-        if index + 1 < len(self.arrivals):
+        if index + 1 < self.n_orders:
             self._at(self.t_placed[index + 1], self._next_arrival, index + 1)
 
     def _place(self, order: int) -> None:
@@ -237,7 +245,7 @@ class Replication:
         if placed:
             self._schedule_cancel(order)
         if tier < COUNTY_TIER and not self.professional[order]:
-            timeout = self.world.timeouts[self.zone[order], tier - 1]
+            timeout = self.timeouts[self.zone[order]][tier - 1]
             self._at(self.env.now + timeout, self._escalate, (order, tier))
 
     def _escalate(self, arg: tuple[int, int]) -> None:
