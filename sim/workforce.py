@@ -115,11 +115,13 @@ def on_duty_by_hour(teams: Teams, hours: int, start_weekday: int, show_up: float
     team's own stream so that adding a team leaves the others unchanged.
     """
     hour_of_week = (np.arange(hours) + start_weekday * 24) % HOURS_PER_WEEK
-    sched = teams.scheduled[:, hour_of_week]
-    out = np.empty_like(sched)
+    # the smallest integer type holding every count: (teams x hours) is the largest array of a
+    # run, and each row is built from the team's weekly schedule, never the whole matrix twice
+    dtype = np.min_scalar_type(max(1, int(teams.scheduled.max(initial=0))))
+    out = np.empty((len(teams), hours), dtype=np.promote_types(dtype, np.int8))
     new_block = np.ones(hours, dtype=bool)
     for i in range(len(teams)):
-        row = sched[i]
+        row = teams.scheduled[i][hour_of_week]
         if show_up >= 1.0 or not row.any():
             out[i] = row
             continue
