@@ -4,9 +4,10 @@
 times (copy k > 0 gets codes and names suffixed ``~k``; copies sit at the same positions, so
 each place's demand, teams and travel are those of the original) and a scenario that
 ``extends:`` scenarios/pingyang.yaml with them; the county center's teams and the
-administrator's reviewers are multiplied by ``n`` too (the other county-level teams are not). Run as a script, it measures one replication in
-this fresh process and prints JSON: orders, seconds, and resident memory (peak RSS) after the
-imports, after building the world and at the peak.
+administrator's reviewers are multiplied by ``n`` too (the other county-level teams are not).
+Run as a script, it measures one replication in this fresh process and prints JSON: orders,
+CPU seconds, and peak resident memory after the imports, after building the world and at the
+end.
 
     python benchmarks/scale.py 10            # copies 10x into a temp folder and measures
 """

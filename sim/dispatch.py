@@ -23,6 +23,7 @@ town-station volunteer to come on duty at 07:00 takes it.
 from __future__ import annotations
 
 import heapq
+from array import array
 from itertools import count
 
 from sim.world import World
@@ -53,9 +54,9 @@ class Dispatcher:
         self.queues: dict[tuple, list] = {}
         self.seq = count()
         # order state, filled by the model
-        self.state = [WAITING] * n_orders
-        self.tier = [1] * n_orders
-        self.deadline = [0.0] * n_orders
+        self.state = array("b", [WAITING]) * n_orders
+        self.tier = array("b", [1]) * n_orders
+        self.deadline = array("d", [0.0]) * n_orders
         self.order_place: list[int] = []
         self.order_town: list[int] = []
         self.order_skill: list[int] = []

@@ -17,6 +17,7 @@ when volunteers can respond. The model writes no files; everything observable is
 from __future__ import annotations
 
 import math
+from array import array
 from heapq import heappush
 from collections import deque
 
@@ -37,7 +38,17 @@ from sim.world import World
 NAN = float("nan")
 
 
-def _fire(call: "_Call") -> None:
+def _floats(values: np.ndarray) -> array:
+    """A float64 numpy array as a compact ``array('d')`` (same values, list-like indexing)."""
+    return array("d", np.ascontiguousarray(values, dtype=np.float64).tobytes())
+
+
+def _ints(values: np.ndarray) -> array:
+    """An integer numpy array as a compact ``array('i')``."""
+    return array("i", np.ascontiguousarray(values, dtype=np.intc).tobytes())
+
+
+def _fire(call: _Call) -> None:
     call.handler(call.arg)
 
 
@@ -97,44 +108,46 @@ class Replication:
         d = self.dispatcher
         n = len(a)
         places = a.place
-        d.order_place = places.tolist()
-        d.order_town = w.places.town[places].tolist()
-        d.order_skill = w.item_skill[a.item].tolist()
-        d.order_need = w.item_volunteers[a.item].tolist()
-        self.zone = w.places.zone[places].tolist()
-        self.professional = w.item_professional[a.item].tolist()
-        self.t_placed = a.time.tolist()
+        # per-order state lives in compact typed arrays (8 bytes a time, 1-4 an index, and no
+        # Python object per value), indexed like lists; the logs are views of them
+        d.order_place = _ints(places)
+        d.order_town = _ints(w.places.town[places])
+        d.order_skill = _ints(w.item_skill[a.item])
+        d.order_need = _ints(w.item_volunteers[a.item])
+        self.zone = array("b", w.places.zone[places].astype(np.int8).tobytes())
+        self.professional = array("b", w.item_professional[a.item].astype(np.int8).tobytes())
+        self.t_placed = _floats(a.time)
         self.service = np.zeros(n)
         for k, item in enumerate(w.items):
             mask = a.item == k
             if mask.any():
                 self.service[mask] = distributions.quantile(item.service, a.u_service[mask])
-        self.service = self.service.tolist()
+        self.service = _floats(self.service)
         patience = np.zeros(n)
         for z, zone in enumerate(ZONES):
             mask = w.places.zone[places] == z
             if mask.any():
                 patience[mask] = distributions.quantile(self.scenario.demand.patience[zone],
                                                         a.u_patience[mask])
-        self.patience = patience.tolist()
-        self.accept_delay = distributions.quantile(self.scenario.demand.acceptance_delay,
-                                                   a.u_accept).tolist()
+        self.patience = _floats(patience)
+        self.accept_delay = _floats(distributions.quantile(self.scenario.demand.acceptance_delay,
+                                                           a.u_accept))
         day = np.floor(a.time / 1440.0)
         late = (a.time - day * 1440.0) >= w.cutoff_min
-        self.t_deadline = ((day + late) * 1440.0 + w.day_end_min).tolist()
+        self.t_deadline = (day + late) * 1440.0 + w.day_end_min
         urban_promise = self.scenario.targets.urban_response_min
-        d.deadline = [t + urban_promise if z == 0 and not pro else dl for t, z, pro, dl in
-                      zip(self.t_placed, self.zone, self.professional, self.t_deadline)]
-        self.tier_max = [1] * n
-        self.t_review_start = [NAN] * n
-        self.t_review_end = [NAN] * n
-        self.t_assigned = [NAN] * n
-        self.t_accepted = [NAN] * n
-        self.t_arrived = [NAN] * n
-        self.t_closed = [NAN] * n
-        self.t_released = [NAN] * n
-        self.t_cancelled = [NAN] * n
-        self.team = [-1] * n
+        promised = (w.places.zone[places] == 0) & ~w.item_professional[a.item]
+        d.deadline = _floats(np.where(promised, a.time + urban_promise, self.t_deadline))
+        self.tier_max = array("b", [1]) * n
+        self.t_review_start = array("d", [NAN]) * n
+        self.t_review_end = array("d", [NAN]) * n
+        self.t_assigned = array("d", [NAN]) * n
+        self.t_accepted = array("d", [NAN]) * n
+        self.t_arrived = array("d", [NAN]) * n
+        self.t_closed = array("d", [NAN]) * n
+        self.t_released = array("d", [NAN]) * n
+        self.t_cancelled = array("d", [NAN]) * n
+        self.team = array("i", [-1]) * n
 
     def _at(self, when: float, handler, arg=None) -> None:
         """Call ``handler(arg)`` at simulated time ``when`` (minutes)."""
@@ -350,17 +363,17 @@ class Replication:
         w, h = self.world, self.horizon
         n = len(self.arrivals)
 
-        def seen(values: list[float]) -> np.ndarray:
-            arr = np.asarray(values, dtype=float)
+        def seen(values: array) -> np.ndarray:
+            arr = np.frombuffer(values, dtype=float)  # a view: the run is over
             arr[arr > h] = np.nan
             return arr
 
         closed = seen(self.t_closed)
-        cancelled = np.asarray(self.t_cancelled, dtype=float)
+        cancelled = np.frombuffer(self.t_cancelled, dtype=float)
         outcome = np.full(n, OPEN, dtype=np.int8)
         outcome[~np.isnan(closed)] = CLOSED
         outcome[~np.isnan(cancelled)] = OUT_CANCELLED
-        team = np.asarray(self.team, dtype=np.int32)
+        team = np.frombuffer(self.team, dtype=np.intc).astype(np.int32, copy=False)
         level = np.where(team >= 0, w.teams.level[np.maximum(team, 0)], -1).astype(np.int8)
         places = self.arrivals.place
         orders = OrderLog(
@@ -368,12 +381,12 @@ class Replication:
             zone=w.places.zone[places], item=self.arrivals.item,
             professional=w.item_professional[self.arrivals.item],
             volunteers=w.item_volunteers[self.arrivals.item],
-            tier_max=np.asarray(self.tier_max, dtype=np.int8),
-            t_placed=np.asarray(self.t_placed), t_review_start=seen(self.t_review_start),
+            tier_max=np.frombuffer(self.tier_max, dtype=np.int8),
+            t_placed=self.arrivals.time, t_review_start=seen(self.t_review_start),
             t_review_end=seen(self.t_review_end), t_assigned=seen(self.t_assigned),
             t_accepted=seen(self.t_accepted), t_arrived=seen(self.t_arrived), t_closed=closed,
             t_released=seen(self.t_released), t_cancelled=cancelled,
-            t_deadline=np.asarray(self.t_deadline), team=team, team_level=level,
+            t_deadline=self.t_deadline, team=team, team_level=level,
             outcome=outcome)
         rows = self.activity_rows
         activities = ActivityLog(*(np.asarray([r[k] for r in rows]) for k in range(5)))
