@@ -292,6 +292,8 @@ class TravelModel:
 
     def trip(self, a: int, b: int, now: float) -> float:
         """Minutes to travel from a to b when leaving at time ``now`` (minutes)."""
+        if a == b and self.matrix is None:
+            return self.setup  # what _land gives for a place to itself (the common case)
         if self.matrix is not None:
             return float(self.matrix[a, b])
         if self.island[a] == self.island[b]:
