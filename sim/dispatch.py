@@ -52,6 +52,7 @@ class Dispatcher:
                               for skill in skills]
                              for town, skills in zip(self.team_town, self.team_skills)]
         self.queues: dict[tuple, list] = {}
+        self.queued: dict[int, int] = {}  # entries in all queues, by skill (find_order skips 0)
         self.seq = count()
         # order state, filled by the model
         self.state = array("b", [WAITING]) * n_orders
@@ -147,6 +148,7 @@ class Dispatcher:
             key = (2, self.order_town[order], skill)
         else:
             key = (3, 0, skill)
+        self.queued[skill] = self.queued.get(skill, 0) + 1
         heapq.heappush(self.queues.setdefault(key, []),
                        (self.deadline[order], next(self.seq), order, tier))
 
@@ -160,7 +162,10 @@ class Dispatcher:
         town = self.team_town[team]
         queues, state, tiers, need = self.queues, self.state, self.tier, self.order_need
         keep_lower = self.keep_lower
+        queued = self.queued
         for skill in self.team_skills[team]:
+            if not queued.get(skill):
+                continue  # no entry for this skill in any queue
             keys = [(1, village, skill) for village in self.team_villages[team]]
             keys += [(2, town, skill), (3, 0, skill)]
             for key in keys:
@@ -174,4 +179,5 @@ class Dispatcher:
                             best = entry
                         break
                     heapq.heappop(queue)
+                    queued[skill] -= 1
         return None if best is None else best[2]

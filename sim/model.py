@@ -43,6 +43,19 @@ def _floats(values: np.ndarray) -> array:
     return array("d", np.ascontiguousarray(values, dtype=np.float64).tobytes())
 
 
+def _sum_rows(matrix: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    """Int64 sums of the rows of ``matrix`` by ``group`` (what ``np.add.at`` gives, but by one
+    sort and ``np.add.reduceat``: add.at is slow enough to cost a third of a run)."""
+    out = np.zeros((groups, matrix.shape[1]), dtype=np.int64)
+    if len(group) == 0:
+        return out
+    order = np.argsort(group, kind="stable")
+    sorted_group = group[order]
+    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
+    out[sorted_group[starts]] = np.add.reduceat(matrix[order], starts, axis=0, dtype=np.int64)
+    return out
+
+
 def _ints(values: np.ndarray) -> array:
     """An integer numpy array as a compact ``array('i')``."""
     return array("i", np.ascontiguousarray(values, dtype=np.intc).tobytes())
@@ -390,10 +403,8 @@ class Replication:
             outcome=outcome)
         rows = self.activity_rows
         activities = ActivityLog(*(np.asarray([r[k] for r in rows]) for k in range(5)))
-        levels = np.zeros((len(TEAM_LEVELS), self.hours), dtype=np.int64)
-        np.add.at(levels, w.teams.level, self.on_duty)
-        towns = np.zeros((len(w.towns.code), self.hours), dtype=np.int64)
-        np.add.at(towns, w.teams.town, self.on_duty)
+        levels = _sum_rows(self.on_duty, w.teams.level, len(TEAM_LEVELS))
+        towns = _sum_rows(self.on_duty, w.teams.town, len(w.towns.code))
         return RunLog(orders, activities, levels, towns, h, (self.window_start, self.window_end))
 
 
