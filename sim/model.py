@@ -52,7 +52,10 @@ def _sum_rows(matrix: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
     order = np.argsort(group, kind="stable")
     sorted_group = group[order]
     starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
-    out[sorted_group[starts]] = np.add.reduceat(matrix[order], starts, axis=0, dtype=np.int64)
+    rows = sorted_group[starts]
+    for c in range(0, matrix.shape[1], 16):  # a few hours at a time: no int64 copy of it all
+        out[rows, c:c + 16] = np.add.reduceat(matrix[order, c:c + 16], starts, axis=0,
+                                              dtype=np.int64)
     return out
 
 
