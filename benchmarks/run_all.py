@@ -14,6 +14,7 @@ import json
 import math
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -116,15 +117,27 @@ def parallel_section(reps: int) -> list[str]:
     """Replications per second (wall clock) of the default scenario with 1 and 2 workers."""
     scenario = load_scenario(PINGYANG)
     lines = [f"Parallel: {reps} replications of the default scenario (wall clock, KPIs only)",
-             f"{'workers':<8} {'seconds':>8} {'reps/s':>7} {'speed-up':>9}"]
+             f"{'workers':<8} {'seconds':>8} {'reps/s':>7} {'speed-up':>9} {'CPU s':>7}"
+             f" {'CPU s/rep':>10} {'load avg':>9}"]
     first = None
     for jobs in (1, 2):
+        cpu0 = _cpu_with_children()
         t0 = time.perf_counter()
         run_replications(scenario, reps, seed=1, jobs=jobs, keep_logs=False, progress=False)
         sec = time.perf_counter() - t0
+        cpu = _cpu_with_children() - cpu0
         first = first or sec
-        lines.append(f"{jobs:<8} {sec:>8.2f} {reps / sec:>7.2f} {first / sec:>9.2f}")
+        lines.append(f"{jobs:<8} {sec:>8.2f} {reps / sec:>7.2f} {first / sec:>9.2f} {cpu:>7.2f}"
+                     f" {cpu / reps:>10.3f} {os.getloadavg()[0]:>9.1f}")
+    lines.append("CPU s: this process and its finished workers (user + system); a load average "
+                 "above the core count means other work shared the cores")
     return lines
+
+
+def _cpu_with_children() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
