@@ -173,6 +173,8 @@ class Replication:
         delay = when - now
         if not delay > 0.0:
             delay = 0.0
+        if now + delay >= self.horizon:
+            return  # never fires: run(until=horizon) stops first (e.g. a patience of 10^9 min)
         heappush(env._queue, (now + delay, NORMAL, next(env._eid), _Call(handler, arg)))
 
     # ------------------------------------------------------------------ volunteers
