@@ -1,8 +1,9 @@
 """The Pingyang scenario copied N times (more towns and places, the same demand per place).
 
 ``make_copies(n, folder)`` writes towns, places and pairing CSVs with every town repeated ``n``
-times (copy k > 0 gets codes and names suffixed ``~k``; copies sit at the same positions, so
-each place's demand, teams and travel are those of the original) and a scenario that
+times (copy k > 0 gets codes and names suffixed ``~k`` and is moved as a whole to cell k of a
+square grid with 0.6-degree steps, about 60 km, side by side like the counties of a province;
+each place keeps its demand, teams and nearly its travel times) and a scenario that
 ``extends:`` scenarios/pingyang.yaml with them; the county center's teams and the
 administrator's reviewers are multiplied by ``n`` too (the other county-level teams are not).
 Run as a script, it measures one replication in this fresh process and prints JSON: orders,
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import resource
 import sys
 import tempfile
@@ -28,6 +30,7 @@ sys.path.insert(0, str(REPO))
 from sim.loader import read_yaml  # noqa: E402
 
 BASE = REPO / "scenarios" / "pingyang.yaml"
+STEP_DEG = 0.6  # grid step between copies (Pingyang spans about 0.5 degrees)
 
 
 def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -56,9 +59,13 @@ def make_copies(n: int, folder: Path) -> Path:
         return text if k == 0 else f"{text}~{k}"
 
     out_t, out_p, out_a = [], [], []
+    side = math.ceil(math.sqrt(n))
     for k in range(n):
+        dlat, dlon = STEP_DEG * (k // side), STEP_DEG * (k % side)
         out_t += [{**r, "code": tag(r["code"], k), "name": tag(r["name"], k),
-                   "pinyin": tag(r["pinyin"], k)} for r in towns]
+                   "pinyin": tag(r["pinyin"], k),
+                   "seat_lat": f"{float(r['seat_lat']) + dlat:.5f}",
+                   "seat_lon": f"{float(r['seat_lon']) + dlon:.5f}"} for r in towns]
         out_p += [{**r, "code": tag(r["code"], k), "name": tag(r["name"], k),
                    "town_code": tag(r["town_code"], k)} for r in places]
         out_a += [{**r, "village_code": tag(r["village_code"], k),
