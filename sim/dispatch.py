@@ -52,7 +52,9 @@ class Dispatcher:
                               for skill in skills]
                              for town, skills in zip(self.team_town, self.team_skills)]
         self.queues: dict[tuple, list] = {}
-        self.queued: dict[int, int] = {}  # entries in all queues, by skill (find_order skips 0)
+        # queue entries (stale ones included) by (town, skill), town -1 for the county's queues:
+        # find_order skips a skill when none of the queues a team sees can hold an entry
+        self.queued: dict[tuple[int, int], int] = {}
         self.seq = count()
         # order state, filled by the model
         self.state = array("b", [WAITING]) * n_orders
@@ -68,6 +70,10 @@ class Dispatcher:
             for team in team_ids:
                 self.team_villages[team].append(place)
         self.nominal = world.travel.nominal
+        self.place_town = world.places.town.tolist()
+        # towns other than its own whose villages a team sees at tier 1 (paired units)
+        self.team_other_towns = [tuple({self.place_town[v] for v in villages} - {town}) or ()
+                                 for villages, town in zip(self.team_villages, self.team_town)]
         self.tier1_teams = world.tier1_teams
         self.skills = teams.skills
 
@@ -148,7 +154,8 @@ class Dispatcher:
             key = (2, self.order_town[order], skill)
         else:
             key = (3, 0, skill)
-        self.queued[skill] = self.queued.get(skill, 0) + 1
+        where = (self.order_town[order] if tier <= 2 else -1, skill)
+        self.queued[where] = self.queued.get(where, 0) + 1
         heapq.heappush(self.queues.setdefault(key, []),
                        (self.deadline[order], next(self.seq), order, tier))
 
@@ -163,9 +170,11 @@ class Dispatcher:
         queues, state, tiers, need = self.queues, self.state, self.tier, self.order_need
         keep_lower = self.keep_lower
         queued = self.queued
+        other_towns = self.team_other_towns[team]
         for skill in self.team_skills[team]:
-            if not queued.get(skill):
-                continue  # no entry for this skill in any queue
+            if not (queued.get((town, skill)) or queued.get((-1, skill)) or (
+                    other_towns and any(queued.get((t, skill)) for t in other_towns))):
+                continue  # no entry for this skill in any queue the team sees
             keys = [(1, village, skill) for village in self.team_villages[team]]
             keys += [(2, town, skill), (3, 0, skill)]
             for key in keys:
@@ -179,5 +188,6 @@ class Dispatcher:
                             best = entry
                         break
                     heapq.heappop(queue)
-                    queued[skill] -= 1
+                    queued[(town if key[0] == 2 else -1 if key[0] == 3 else
+                            self.place_town[key[1]], skill)] -= 1
         return None if best is None else best[2]
