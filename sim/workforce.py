@@ -94,6 +94,8 @@ def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pa
 
     home = np.array([r[2] for r in rows], dtype=np.int32)
     members = np.array([r[3] for r in rows], dtype=np.int32)
+    # one weekly profile per (schedule, members) pair, not per team (100,000 teams at scale)
+    weekly = {key: scheduled_counts(scenario, *key) for key in {(r[5], r[3]) for r in rows}}
     return Teams(
         name=[r[0] for r in rows],
         level=np.array([TEAM_LEVELS.index(r[1]) for r in rows], dtype=np.int8),
@@ -101,7 +103,7 @@ def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pa
         town=places.town[home].astype(np.int32),
         members=members,
         skills=[frozenset(skill_index[s] for s in r[4]) for r in rows],
-        scheduled=np.array([scheduled_counts(scenario, r[5], r[3]) for r in rows],
+        scheduled=np.array([weekly[(r[5], r[3])] for r in rows],
                            dtype=np.int32).reshape(len(rows), HOURS_PER_WEEK),
     )
 
