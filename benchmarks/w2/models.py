@@ -48,8 +48,9 @@ class W2:
     days: float = 300.0
 
     def layout(self) -> tuple[list[int], list[int], list[int], list[int]]:
-        """Team ids in Red Vest's order: (team of each village, town of each team, capacity of
-        each team, the teams of each town as a flat list per town via :meth:`town_teams`)."""
+        """Team ids in Red Vest's order (village teams town by town, stations, county):
+        (team of each village, town of each village, town of each team, capacity of each
+        team)."""
         village_team = [0] * self.villages
         team_town: list[int] = []
         capacity: list[int] = []
