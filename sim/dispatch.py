@@ -23,6 +23,7 @@ town-station volunteer to come on duty at 07:00 takes it.
 from __future__ import annotations
 
 import heapq
+from array import array
 from itertools import count
 from typing import Protocol
 
@@ -88,12 +89,19 @@ class Dispatcher:
         self.keep_lower = world.scenario.dispatch.keep_lower_scope
         self.in_free = [False] * n_teams
         self.free_teams: dict[tuple[int, int], set[int]] = {}
+        # each team's free-team buckets, one per skill, made once (refresh is called per event)
+        self.team_buckets = [[self.free_teams.setdefault((town, skill), set())
+                              for skill in skills]
+                             for town, skills in zip(self.team_town, self.team_skills)]
         self.queues: dict[tuple, list] = {}
+        # queue entries (stale ones included) by (town, skill), town -1 for the county's queues:
+        # find_order skips a skill when none of the queues a team sees can hold an entry
+        self.queued: dict[tuple[int, int], int] = {}
         self.seq = count()
         # order state, filled by the model
-        self.state = [WAITING] * n_orders
-        self.tier = [1] * n_orders
-        self.deadline = [0.0] * n_orders
+        self.state = array("b", [WAITING]) * n_orders
+        self.tier = array("b", [1]) * n_orders
+        self.deadline = array("d", [0.0]) * n_orders
         self.order_place: list[int] = []
         self.order_town: list[int] = []
         self.order_skill: list[int] = []
@@ -104,7 +112,15 @@ class Dispatcher:
             for team in team_ids:
                 self.team_villages[team].append(place)
         self.nominal = world.travel.nominal
+        self.place_town = world.places.town.tolist()
+        # towns other than its own whose villages a team sees at tier 1 (paired units)
+        self.team_other_towns = [tuple({self.place_town[v] for v in villages} - {town}) or ()
+                                 for villages, town in zip(self.team_villages, self.team_town)]
+        self.tier1_teams = world.tier1_teams
+        self.skills = teams.skills
         self.rule: Rule = RULES[world.scenario.dispatch.rule]()
+        # the default rule ranks waiting orders by their queue entry: compare entries directly
+        self.rank_by_entry = type(self.rule).order_key is NearestFirst.order_key
 
     # -------------------------------------------------------------- volunteers
     def free(self, team: int) -> int:
@@ -117,21 +133,19 @@ class Dispatcher:
         if is_free == self.in_free[team]:
             return
         self.in_free[team] = is_free
-        town = self.team_town[team]
-        for skill in self.team_skills[team]:
-            bucket = self.free_teams.setdefault((town, skill), set())
-            if is_free:
+        if is_free:
+            for bucket in self.team_buckets[team]:
                 bucket.add(team)
-            else:
+        else:
+            for bucket in self.team_buckets[team]:
                 bucket.discard(team)
 
     # -------------------------------------------------------------- orders -> team
     def _nearest(self, candidates, place: int, skill: int, need: int,
                  best: tuple | None) -> tuple | None:
-        # ties broken by team id, so the result does not depend on set iteration order
+        # keys end with the team id, so the result does not depend on set iteration order
         for team in candidates:
-            if self.on_duty[team] - self.busy[team] >= need and skill in self.world.teams.skills[
-                    team]:
+            if self.on_duty[team] - self.busy[team] >= need and skill in self.skills[team]:
                 key = self.rule.team_key(self, team, place)
                 if best is None or key < best:
                     best = key
@@ -143,7 +157,12 @@ class Dispatcher:
         tier = self.tier[order]
         best = None
         if tier == 1 or self.keep_lower:
-            best = self._nearest(self.world.tier1_teams[place], place, skill, need, best)
+            on_duty, busy, skills = self.on_duty, self.busy, self.skills
+            able = [team for team in self.tier1_teams[place]
+                    if on_duty[team] - busy[team] >= need and skill in skills[team]]
+            if tier == 1 and len(able) == 1:
+                return able[0]  # the only candidate: no need to rank by distance
+            best = self._nearest(able, place, skill, need, best)
         if tier == 2:
             best = self._nearest(self.free_teams.get((self.order_town[order], skill), ()),
                                  place, skill, need, best)
@@ -179,34 +198,43 @@ class Dispatcher:
             key = (2, self.order_town[order], skill)
         else:
             key = (3, 0, skill)
+        where = (self.order_town[order] if tier <= 2 else -1, skill)
+        self.queued[where] = self.queued.get(where, 0) + 1
         heapq.heappush(self.queues.setdefault(key, []),
                        (self.deadline[order], next(self.seq), order, tier))
 
     # -------------------------------------------------------------- team -> order
-    def _head(self, key: tuple) -> tuple | None:
-        queue = self.queues.get(key)
-        while queue:
-            _, _, order, tier = entry = queue[0]
-            if self.state[order] == WAITING and (self.keep_lower or self.tier[order] == tier):
-                return entry
-            heapq.heappop(queue)
-        return None
-
     def find_order(self, team: int) -> int | None:
         """The earliest-deadline waiting order this team can see and serve now, or None."""
         free = self.on_duty[team] - self.busy[team]
         if free <= 0:
             return None
-        best, best_key = None, None
+        best, best_rank = None, None
+        by_entry, rule = self.rank_by_entry, self.rule
         town = self.team_town[team]
+        queues, state, tiers, need = self.queues, self.state, self.tier, self.order_need
+        keep_lower = self.keep_lower
+        queued = self.queued
+        other_towns = self.team_other_towns[team]
         for skill in self.team_skills[team]:
+            if not (queued.get((town, skill)) or queued.get((-1, skill)) or (
+                    other_towns and any(queued.get((t, skill)) for t in other_towns))):
+                continue  # no entry for this skill in any queue the team sees
             keys = [(1, village, skill) for village in self.team_villages[team]]
             keys += [(2, town, skill), (3, 0, skill)]
             for key in keys:
-                entry = self._head(key)
-                if entry is None or self.order_need[entry[2]] > free:
-                    continue
-                rank = self.rule.order_key(self, team, entry)
-                if best_key is None or rank < best_key:
-                    best, best_key = entry, rank
+                queue = queues.get(key)
+                # the head of the queue, dropping stale entries (lazy removal)
+                while queue:
+                    entry = queue[0]
+                    order = entry[2]
+                    if state[order] == WAITING and (keep_lower or tiers[order] == entry[3]):
+                        if need[order] <= free:
+                            rank = entry if by_entry else rule.order_key(self, team, entry)
+                            if best is None or rank < best_rank:
+                                best, best_rank = entry, rank
+                        break
+                    heapq.heappop(queue)
+                    queued[(town if key[0] == 2 else -1 if key[0] == 3 else
+                            self.place_town[key[1]], skill)] -= 1
         return None if best is None else best[2]

@@ -172,8 +172,11 @@ def build_places(scenario: Scenario) -> tuple[Towns, Places]:
     seat_place = np.zeros(len(town_rows), dtype=np.int32)
     lat0 = float(np.mean(seat_lat))
     km_per_deg_lon = KM_PER_DEG_LAT * math.cos(math.radians(lat0))
+    by_town: list[list[int]] = [[] for _ in town_rows]
+    for i in range(n):
+        by_town[town[i]].append(i)
     for t in range(len(town_rows)):
-        members = [i for i in range(n) if town[i] == t]
+        members = by_town[t]
         members.sort(key=lambda i: (kind[i] != "community", place_rows[i]["code"]))
         if not members:
             continue
@@ -289,6 +292,8 @@ class TravelModel:
 
     def trip(self, a: int, b: int, now: float) -> float:
         """Minutes to travel from a to b when leaving at time ``now`` (minutes)."""
+        if a == b and self.matrix is None:
+            return self.setup  # what _land gives for a place to itself (the common case)
         if self.matrix is not None:
             return float(self.matrix[a, b])
         if self.island[a] == self.island[b]:

@@ -129,6 +129,9 @@ def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pa
 
     home = np.array([r[2] for r in rows], dtype=np.int32)
     members = np.array([r[3] for r in rows], dtype=np.int32)
+    # one weekly profile per (schedule, members) pair, not per team (100,000 teams at scale)
+    weekly = {key: scheduled_counts(scenario, *key)
+              for key in {(r[5], r[3]) for r in rows if isinstance(r[5], str)}}
     return Teams(
         name=[r[0] for r in rows],
         level=np.array([TEAM_LEVELS.index(r[1]) for r in rows], dtype=np.int8),
@@ -136,8 +139,8 @@ def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pa
         town=places.town[home].astype(np.int32),
         members=members,
         skills=[frozenset(skill_index[s] for s in r[4]) for r in rows],
-        scheduled=np.array([r[5] if isinstance(r[5], np.ndarray) else
-                            scheduled_counts(scenario, r[5], r[3]) for r in rows],
+        scheduled=np.array([r[5] if isinstance(r[5], np.ndarray) else weekly[(r[5], r[3])]
+                            for r in rows],
                            dtype=np.int32).reshape(len(rows), HOURS_PER_WEEK),
         active_hours=np.array(active, dtype=float).reshape(len(rows), 2),
     )
@@ -152,14 +155,17 @@ def on_duty_by_hour(teams: Teams, hours: int, start_weekday: int, show_up: float
     team's own stream so that adding a team leaves the others unchanged.
     """
     hour_of_week = (np.arange(hours) + start_weekday * 24) % HOURS_PER_WEEK
-    sched = teams.scheduled[:, hour_of_week]
+    # the smallest integer type holding every count: (teams x hours) is the largest array of a
+    # run, and each row is built from the team's weekly schedule, never the whole matrix twice
+    dtype = np.min_scalar_type(max(1, int(teams.scheduled.max(initial=0))))
+    out = np.empty((len(teams), hours), dtype=np.promote_types(dtype, np.int8))
     sim_hour = np.arange(hours)
-    sched = np.where((sim_hour[None, :] >= teams.active_hours[:, :1])
-                     & (sim_hour[None, :] < teams.active_hours[:, 1:]), sched, 0)
-    out = np.empty_like(sched)
     new_block = np.ones(hours, dtype=bool)
     for i in range(len(teams)):
-        row = sched[i]
+        row = teams.scheduled[i][hour_of_week]
+        start, end = teams.active_hours[i]
+        if start > 0 or end < hours:  # on duty only inside its window (event call-ups)
+            row = np.where((sim_hour >= start) & (sim_hour < end), row, 0)
         if show_up >= 1.0 or not row.any():
             out[i] = row
             continue

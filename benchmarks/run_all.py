@@ -1,0 +1,161 @@
+"""Every Red Vest benchmark in one command; prints one table (see benchmarks/README.md).
+
+    python benchmarks/run_all.py            # a few minutes on 2 cores
+    python benchmarks/run_all.py --quick    # shorter runs (W2 60 days, scaling to 10x only)
+
+Times are CPU seconds of this process (``time.process_time``), so other work on the machine
+disturbs them less than wall-clock time; the parallel section uses wall-clock time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE / "w2"))
+
+import models  # noqa: E402  (benchmarks/w2/models.py)
+
+from sim.experiment import run_replications  # noqa: E402
+from sim.validate import load_scenario  # noqa: E402
+
+PINGYANG = REPO / "scenarios" / "pingyang.yaml"
+
+
+def machine() -> str:
+    """One line: cores, CPU model, Python and SimPy versions."""
+    import simpy
+
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
+            f"SimPy {simpy.__version__}")
+
+
+def timed(fn):
+    """(result, CPU seconds) of ``fn()``."""
+    t0 = time.process_time()
+    out = fn()
+    return out, time.process_time() - t0
+
+
+def w2_section(days: float, seed: int) -> list[str]:
+    """W2 three ways in this process: time, orders/s, ratio to heapq, and the statistics."""
+    w = models.W2(days=days)
+    _, _, world = models.run_redvest(seed, days)  # build (and warm up) once, outside the timing
+    runs = {}
+    for name, fn in (("heapq loop", lambda: models.run_heapq(w, seed)),
+                     ("SimPy idiomatic", lambda: models.run_simpy(w, seed)),
+                     ("Red Vest engine", lambda: models.run_redvest(seed, world=world)[0])):
+        runs[name] = timed(fn)
+    base = runs["heapq loop"][1]
+    stats = {name: models.summary(*r, days) for name, (r, _) in runs.items()}
+    lines = [f"W2 three tiers, {days:g} simulated days (one replication each, same process)",
+             f"{'implementation':<17} {'orders':>7} {'CPU s':>7} {'orders/s':>9} {'x heapq':>8}"
+             f" {'to town %':>13} {'to county %':>13} {'mean wait min':>14}"]
+    for name, (r, sec) in runs.items():
+        s = stats[name]
+        lines.append(
+            f"{name:<17} {len(r[0]):>7} {sec:>7.2f} {len(r[0]) / sec:>9.0f} {sec / base:>8.2f}"
+            f" {100 * s['to_town'][0]:>6.2f}±{100 * s['to_town'][1]:<5.2f}"
+            f" {100 * s['to_county'][0]:>6.3f}±{100 * s['to_county'][1]:<5.3f}"
+            f" {s['wait_min'][0]:>7.3f}±{s['wait_min'][1]:<5.3f}")
+    lines.append("agreement (difference within the combined 95% half-widths, batch means): " +
+                 ", ".join(f"{name}: {'yes' if agree(stats['heapq loop'], stats[name]) else 'NO'}"
+                           for name in runs if name != "heapq loop"))
+    return lines
+
+
+def agree(a: dict, b: dict) -> bool:
+    """Whether two W2 summaries agree: every difference within the combined half-widths."""
+    return all(abs(a[k][0] - b[k][0]) <= math.hypot(a[k][1], b[k][1]) + 1e-12 for k in a)
+
+
+def scale_section(sizes: list[int]) -> list[str]:
+    """Pingyang at several sizes, each measured in a fresh subprocess (memory = maxrss)."""
+    rows = []
+    for n in sizes:
+        out = subprocess.run([sys.executable, str(HERE / "scale.py"), str(n)], check=True,
+                             capture_output=True, text=True)
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    base = rows[0]["orders"] / rows[0]["sim_s"]
+    lines = ["Pingyang (default scenario, 16 simulated days per replication) and copies",
+             f"{'size':<6} {'places':>7} {'teams':>7} {'orders':>8} {'build s':>8} {'sim s':>7}"
+             f" {'orders/s':>9} {'vs 1x':>6} {'s/sim year':>11} {'peak MB':>8}"
+             f" {'B/order*':>9}"]
+    for r in rows:
+        rate = r["orders"] / r["sim_s"]
+        horizon_days = 16.0
+        per_order = (r["rss_peak"] - r["rss_world"]) / r["orders"]
+        lines.append(f"{r['copies']:>3}x   {r['places']:>7} {r['teams']:>7} {r['orders']:>8}"
+                     f" {r['build_s']:>8.2f} {r['sim_s']:>7.2f} {rate:>9.0f} {rate / base:>6.2f}"
+                     f" {r['sim_s'] * 365 / horizon_days:>11.2f} {r['rss_peak'] / 2**20:>8.1f}"
+                     f" {per_order:>9.0f}")
+    lines.append("* peak resident memory beyond the process after imports and world building, "
+                 "per logged order")
+    return lines
+
+
+def parallel_section(reps: int) -> list[str]:
+    """Replications per second (wall clock) of the default scenario with 1 and 2 workers."""
+    scenario = load_scenario(PINGYANG)
+    lines = [f"Parallel: {reps} replications of the default scenario (wall clock, KPIs only)",
+             f"{'workers':<8} {'seconds':>8} {'reps/s':>7} {'speed-up':>9} {'CPU s':>7}"
+             f" {'CPU s/rep':>10} {'load avg':>9}"]
+    first = None
+    for jobs in (1, 2):
+        cpu0 = _cpu_with_children()
+        t0 = time.perf_counter()
+        run_replications(scenario, reps, seed=1, jobs=jobs, keep_logs=False, progress=False)
+        sec = time.perf_counter() - t0
+        cpu = _cpu_with_children() - cpu0
+        first = first or sec
+        lines.append(f"{jobs:<8} {sec:>8.2f} {reps / sec:>7.2f} {first / sec:>9.2f} {cpu:>7.2f}"
+                     f" {cpu / reps:>10.3f} {os.getloadavg()[0]:>9.1f}")
+    lines.append("CPU s: this process and its finished workers (user + system); a load average "
+                 "above the core count means other work shared the cores")
+    return lines
+
+
+def _cpu_with_children() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every benchmark and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="shorter runs (a smoke test)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    sections = [
+        lambda: [f"Machine: {machine()}"],
+        lambda: w2_section(60.0 if args.quick else 300.0, args.seed),
+        lambda: scale_section([1, 10] if args.quick else [1, 10, 100]),
+        lambda: parallel_section(4 if args.quick else 16),
+    ]
+    for section in sections:
+        print("\n".join(section()), end="\n\n", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""The Pingyang scenario copied N times (more towns and places, the same demand per place).
+
+``make_copies(n, folder)`` writes towns, places and pairing CSVs with every town repeated ``n``
+times (copy k > 0 gets codes and names suffixed ``~k`` and is moved as a whole to cell k of a
+square grid with 0.6-degree steps, about 60 km, side by side like the counties of a province;
+each place keeps its demand, teams and nearly its travel times) and a scenario that
+``extends:`` scenarios/pingyang.yaml with them; the county center's teams and the
+administrator's reviewers are multiplied by ``n`` too (the other county-level teams are not).
+Run as a script, it measures one replication in this fresh process and prints JSON: orders,
+CPU seconds, and peak resident memory after the imports, after building the world and at the
+end.
+
+    python benchmarks/scale.py 10            # copies 10x into a temp folder and measures
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from sim.loader import read_yaml  # noqa: E402
+
+BASE = REPO / "scenarios" / "pingyang.yaml"
+STEP_DEG = 0.6  # grid step between copies (Pingyang spans about 0.5 degrees)
+
+
+def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def make_copies(n: int, folder: Path) -> Path:
+    """Write the n-times Pingyang scenario into ``folder``; return the scenario's path."""
+    base = read_yaml(BASE)
+    geo = base["geography"]
+    data = BASE.parent
+    t_head, towns = _rows(data / geo["towns_csv"])
+    p_head, places = _rows(data / geo["places_csv"])
+    a_head, pairs = _rows(data / base["pairing"]["file"])
+
+    def tag(text: str, k: int) -> str:
+        return text if k == 0 else f"{text}~{k}"
+
+    out_t, out_p, out_a = [], [], []
+    side = math.ceil(math.sqrt(n))
+    for k in range(n):
+        dlat, dlon = STEP_DEG * (k // side), STEP_DEG * (k % side)
+        out_t += [{**r, "code": tag(r["code"], k), "name": tag(r["name"], k),
+                   "pinyin": tag(r["pinyin"], k),
+                   "seat_lat": f"{float(r['seat_lat']) + dlat:.5f}",
+                   "seat_lon": f"{float(r['seat_lon']) + dlon:.5f}"} for r in towns]
+        out_p += [{**r, "code": tag(r["code"], k), "name": tag(r["name"], k),
+                   "town_code": tag(r["town_code"], k)} for r in places]
+        out_a += [{**r, "village_code": tag(r["village_code"], k),
+                   "unit_name": tag(r["unit_name"], k), "home_code": tag(r["home_code"], k)}
+                  for r in pairs]
+    folder.mkdir(parents=True, exist_ok=True)
+    _write(folder / "towns.csv", t_head, out_t)
+    _write(folder / "places.csv", p_head, out_p)
+    _write(folder / "pairing.csv", a_head, out_a)
+    copies = [tag(t, k) for k in range(n) for t in geo["urban_towns"]]
+    islands = [tag(t, k) for k in range(n) for t in geo["travel"]["ferry"]["island_towns"]]
+    text = (f"extends: {json.dumps(str(BASE))}\nname: pingyang_x{n}\n"
+            f"geography:\n  towns_csv: towns.csv\n  places_csv: places.csv\n"
+            f"  urban_towns: {json.dumps(copies)}\n"
+            f"  travel: {{ferry: {{island_towns: {json.dumps(islands)}}}}}\n"
+            f"pairing: {{file: pairing.csv}}\n"
+            f"teams: {{county: {{count: {n * base['teams']['county']['count']}}}}}\n"
+            f"admin: {{reviewers: {n}}}\n")
+    path = folder / f"pingyang_x{n}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _rss_bytes() -> int:
+    """Peak resident memory of this process so far (bytes). VmHWM, not ru_maxrss: a child
+    started by fork + exec inherits its parent's ru_maxrss, but not its VmHWM."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+
+
+def measure(path: Path, seed: int = 1) -> dict[str, float]:
+    """One replication of the scenario at ``path``: times (CPU seconds) and memory (bytes)."""
+    from sim.model import simulate
+    from sim.validate import load_scenario
+    from sim.world import build_world
+
+    rss_imports = _rss_bytes()
+    t0 = time.process_time()
+    world = build_world(load_scenario(path))
+    t1 = time.process_time()
+    rss_world = _rss_bytes()
+    log = simulate(world, seed)
+    t2 = time.process_time()
+    return {"places": world.n_places, "teams": len(world.teams), "orders": len(log.orders),
+            "build_s": t1 - t0, "sim_s": t2 - t1, "rss_imports": rss_imports,
+            "rss_world": rss_world, "rss_peak": _rss_bytes()}
+
+
+def main(argv: list[str]) -> int:
+    """``scale.py N``: build the N-times scenario in a temp folder, print its measures as JSON."""
+    n = int(argv[0])
+    with tempfile.TemporaryDirectory() as folder:
+        path = make_copies(n, Path(folder)) if n > 1 else BASE
+        print(json.dumps({"copies": n, **measure(path)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

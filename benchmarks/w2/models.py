@@ -1,0 +1,254 @@
+"""Reference workload W2 three ways: Red Vest's engine, a bare heapq event loop, idiomatic SimPy.
+
+W2 (three tiers): 50 villages with 2 volunteers each and Poisson orders at 0.5 per hour each;
+exponential service with mean 60 minutes; an order not accepted within 30 minutes escalates to
+its town (16 towns, a station of 3 volunteers, villages assigned round-robin), and after 120 more
+minutes to the county (a team of 5 at the county seat, town 0); no travel, no cancellation,
+everyone always on duty.
+
+The scopes are Red Vest's escalation ladder (docs/model.md): tier 1 = the order's village team;
+tier 2 = every team of its town (the station and the town's village teams, the order's own
+village still included); tier 3 = every team in the county. A freed volunteer takes the waiting
+order it can see with the earliest (deadline day, time it joined that queue); a new or escalated
+order takes the free team with the lowest id in its scope (all trips take 0 minutes, so Red
+Vest's nearest-team rule ties and falls back to the team id). Team ids follow Red Vest's order:
+village teams town by town, then the 16 stations, then the county team.
+
+Each function returns ``(t_placed, wait_min, tier_max)`` arrays, one entry per order that was
+assigned; :func:`summary` turns them into escalation shares and mean waits with batch-means
+confidence intervals.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+SCENARIO = Path(__file__).resolve().parent / "w2.yaml"
+
+
+@dataclass(frozen=True)
+class W2:
+    """Parameters of the workload (minutes, orders per minute)."""
+
+    villages: int = 50
+    towns: int = 16
+    village_size: int = 2
+    town_size: int = 3
+    county_size: int = 5
+    rate_per_min: float = 0.5 / 60.0
+    service_mean: float = 60.0
+    to_town_min: float = 30.0
+    to_county_min: float = 120.0
+    days: float = 300.0
+
+    def layout(self) -> tuple[list[int], list[int], list[int], list[int]]:
+        """Team ids in Red Vest's order (village teams town by town, stations, county):
+        (team of each village, town of each village, town of each team, capacity of each
+        team)."""
+        village_team = [0] * self.villages
+        team_town: list[int] = []
+        capacity: list[int] = []
+        for town in range(self.towns):
+            for v in range(town, self.villages, self.towns):
+                village_team[v] = len(team_town)
+                team_town.append(town)
+                capacity.append(self.village_size)
+        for town in range(self.towns):
+            team_town.append(town)
+            capacity.append(self.town_size)
+        team_town.append(0)  # the county team lives at the county seat, town 0
+        capacity.append(self.county_size)
+        village_town = [v % self.towns for v in range(self.villages)]
+        return village_team, village_town, team_town, capacity
+
+
+def arrivals(w: W2, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Poisson orders of every village over the horizon: sorted (time, village, service)."""
+    horizon = w.days * 1440.0
+    counts = rng.poisson(w.rate_per_min * horizon, size=w.villages)
+    times = rng.random(counts.sum()) * horizon
+    village = np.repeat(np.arange(w.villages), counts)
+    order = np.argsort(times, kind="stable")
+    service = rng.exponential(w.service_mean, size=len(times))
+    return times[order], village[order], service
+
+
+def run_heapq(w: W2, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """W2 as a minimal hand-written event loop (heapq of (time, seq, kind, arg))."""
+    times, village, service = arrivals(w, np.random.default_rng(seed))
+    times_l, village_l, service_l = times.tolist(), village.tolist(), service.tolist()
+    village_team, village_town, team_town, capacity = w.layout()
+    n_teams, horizon = len(capacity), w.days * 1440.0
+    town_teams = [[k for k in range(n_teams) if team_town[k] == t] for t in range(w.towns)]
+    team_village = {village_team[v]: v for v in range(w.villages)}
+    free = capacity[:]
+    n = len(times_l)
+    waiting = [True] * n
+    tier = [1] * n
+    assigned = [math.nan] * n
+    vq: list[list] = [[] for _ in range(w.villages)]
+    tq: list[list] = [[] for _ in range(w.towns)]
+    cq: list = []
+    events: list = []
+    seq = 0
+    ARRIVE, ESCALATE, FREE = 0, 1, 2
+
+    def assign(o: int, team: int, now: float) -> None:
+        nonlocal seq
+        waiting[o] = False
+        assigned[o] = now
+        free[team] -= 1
+        seq += 1
+        heapq.heappush(events, (now + service_l[o], seq, FREE, team))
+
+    def enqueue(queue: list, o: int, now: float) -> None:
+        nonlocal seq
+        seq += 1
+        heapq.heappush(queue, (times_l[o] // 1440.0, seq, o))
+
+    def head(queue: list):
+        while queue and not waiting[queue[0][2]]:
+            heapq.heappop(queue)
+        return queue[0] if queue else None
+
+    if n:
+        events.append((times_l[0], 0, ARRIVE, 0))
+    while events:
+        now, _, kind, arg = heapq.heappop(events)
+        if now >= horizon:
+            break
+        if kind == ARRIVE:
+            o = arg
+            if o + 1 < n:
+                seq += 1
+                heapq.heappush(events, (times_l[o + 1], seq, ARRIVE, o + 1))
+            team = village_team[village_l[o]]
+            if free[team] > 0:
+                assign(o, team, now)
+            else:
+                enqueue(vq[village_l[o]], o, now)
+                seq += 1
+                heapq.heappush(events, (now + w.to_town_min, seq, ESCALATE, o))
+        elif kind == ESCALATE:
+            o = arg
+            if not waiting[o]:
+                continue
+            tier[o] += 1
+            scope = town_teams[village_town[village_l[o]]] if tier[o] == 2 else range(n_teams)
+            team = next((k for k in scope if free[k] > 0), None)
+            if team is not None:
+                assign(o, team, now)
+            elif tier[o] == 2:
+                enqueue(tq[village_town[village_l[o]]], o, now)
+                seq += 1
+                heapq.heappush(events, (now + w.to_county_min, seq, ESCALATE, o))
+            else:
+                enqueue(cq, o, now)
+        else:
+            team = arg
+            free[team] += 1
+            v = team_village.get(team)
+            queues = ([vq[v]] if v is not None else []) + [tq[team_town[team]], cq]
+            while free[team] > 0:
+                best = None
+                for queue in queues:
+                    entry = head(queue)
+                    if entry is not None and (best is None or entry < best[0]):
+                        best = (entry, queue)
+                if best is None:
+                    break
+                heapq.heappop(best[1])
+                assign(best[0][2], team, now)
+    done = ~np.isnan(np.asarray(assigned))
+    return times[done], (np.asarray(assigned) - times)[done], np.asarray(tier)[done]
+
+
+def run_simpy(w: W2, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """W2 as an idiomatic SimPy model: one process per order, ``request | timeout`` escalation."""
+    import simpy
+
+    times, village, service = arrivals(w, np.random.default_rng(seed))
+    village_team, village_town, team_town, capacity = w.layout()
+    env = simpy.Environment()
+    teams = [simpy.PriorityResource(env, capacity=c) for c in capacity]
+    town_teams = [[k for k in range(len(teams)) if team_town[k] == t] for t in range(w.towns)]
+    placed: list[float] = []
+    waits: list[float] = []
+    tiers: list[int] = []
+
+    def order(t_placed: float, v: int, service_min: float):
+        day = int(t_placed // 1440.0)
+        requests = {village_team[v]: teams[village_team[v]].request(priority=day)}
+        tier = 1
+        for tier_next, patience, scope in ((2, w.to_town_min, town_teams[village_town[v]]),
+                                           (3, w.to_county_min, range(len(teams)))):
+            yield simpy.AnyOf(env, requests.values()) | env.timeout(patience)
+            if any(r.triggered for r in requests.values()):
+                break
+            tier = tier_next
+            for k in scope:
+                if k not in requests:
+                    requests[k] = teams[k].request(priority=day)
+        else:
+            yield simpy.AnyOf(env, requests.values())
+        chosen = min(k for k, r in requests.items() if r.triggered)
+        for k, r in requests.items():
+            if k != chosen:
+                if r.triggered:
+                    teams[k].release(r)
+                else:
+                    r.cancel()
+        placed.append(t_placed)
+        waits.append(env.now - t_placed)
+        tiers.append(tier)
+        yield env.timeout(service_min)
+        teams[chosen].release(requests[chosen])
+
+    def source():
+        for t, v, s in zip(times.tolist(), village.tolist(), service.tolist()):
+            yield env.timeout(t - env.now)
+            env.process(order(t, v, s))
+
+    env.process(source())
+    env.run(until=w.days * 1440.0)
+    return np.asarray(placed), np.asarray(waits), np.asarray(tiers)
+
+
+def run_redvest(seed: int, days: float | None = None, world=None):
+    """W2 run by Red Vest's real engine from benchmarks/w2/w2.yaml; also returns the world."""
+    from sim.model import simulate
+    from sim.validate import load_scenario
+    from sim.world import build_world
+
+    if world is None:
+        scenario = load_scenario(SCENARIO)
+        if days is not None:
+            import dataclasses
+            scenario = dataclasses.replace(
+                scenario, run=dataclasses.replace(scenario.run, days=days))
+        world = build_world(scenario)
+    orders = simulate(world, seed).orders
+    done = ~np.isnan(orders.t_assigned)
+    return (orders.t_placed[done], (orders.t_assigned - orders.t_placed)[done],
+            orders.tier_max[done].astype(int)), len(orders), world
+
+
+def summary(t_placed: np.ndarray, wait: np.ndarray, tier: np.ndarray, days: float,
+            batches: int = 20) -> dict[str, tuple[float, float]]:
+    """(mean, 95% half-width) of the shares escalated to town and county and of the mean wait
+    (minutes), over orders placed before the last day, by batch means over equal day blocks."""
+    keep = t_placed < (days - 1) * 1440.0
+    t_placed, wait, tier = t_placed[keep], wait[keep], tier[keep]
+    batch = np.minimum((t_placed / ((days - 1) * 1440.0) * batches).astype(int), batches - 1)
+    out = {}
+    for name, values in (("to_town", tier >= 2), ("to_county", tier >= 3), ("wait_min", wait)):
+        means = np.array([values[batch == b].mean() for b in range(batches)])
+        half = stats.t.ppf(0.975, batches - 1) * means.std(ddof=1) / math.sqrt(batches)
+        out[name] = (float(values.mean()), float(half))
+    return out

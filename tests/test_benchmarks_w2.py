@@ -1,0 +1,56 @@
+"""The three W2 implementations (Red Vest's engine, the heapq loop, idiomatic SimPy) agree.
+
+Benchmarks compare their speed; this only checks that they simulate the same system, so the
+comparison is fair: on a short run the shares escalated and the mean wait of each pair differ
+by less than their combined 95% batch-means half-widths, widened by a factor for the several
+comparisons made (no timings are asserted).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks" / "w2"))
+
+import models  # noqa: E402
+
+DAYS = 40.0
+WIDEN = 1.5  # 6 comparisons at 95% each: widen the intervals so a fixed-seed run is not marginal
+
+
+@pytest.fixture(scope="module")
+def summaries() -> dict[str, dict[str, tuple[float, float]]]:
+    w = models.W2(days=DAYS)
+    runs = {"heapq": models.run_heapq(w, 11), "simpy": models.run_simpy(w, 12),
+            "redvest": models.run_redvest(13, DAYS)[0]}
+    return {name: models.summary(*r, DAYS) for name, r in runs.items()}
+
+
+@pytest.mark.parametrize("other", ["simpy", "redvest"])
+def test_implementations_agree_with_the_heapq_loop(summaries, other):
+    a, b = summaries["heapq"], summaries[other]
+    for key in ("to_town", "wait_min"):
+        tolerance = WIDEN * math.hypot(a[key][1], b[key][1])
+        assert abs(a[key][0] - b[key][0]) <= tolerance, (key, a[key], b[key])
+
+
+def test_the_workload_escalates(summaries):
+    # W2's town tier is exercised (a few percent of orders wait more than 30 minutes); a model
+    # that never escalated would agree trivially on the escalation shares
+    for s in summaries.values():
+        assert 0.01 < s["to_town"][0] < 0.2
+        assert s["wait_min"][0] > 0
+
+
+def test_the_red_vest_scenario_has_w2_structure():
+    _, n_orders, world = models.run_redvest(1, 2.0)
+    teams = world.teams
+    assert sorted(teams.members[teams.members > 0].tolist()) == [2] * 50 + [3] * 16 + [5]
+    assert len(world.towns.code) == 16
+    assert world.travel.trip(1, 2, 0.0) == 0.0
+    # 0.5 orders per hour in each of 50 villages for 2 days: 1,200 expected
+    assert abs(n_orders - 1200) < 4 * math.sqrt(1200)
