@@ -100,7 +100,8 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
     on_duty = float(log.on_duty_by_level[:, int(start // 60):int(np.ceil(end / 60))].sum() * 60)
     k["utilisation"] = busy / on_duty if on_duty else float("nan")
     members = float(world.teams.members.sum())
-    k["credited_hours_per_volunteer_month"] = credited / 60.0 / members / days * 30.44
+    k["credited_hours_per_volunteer_month"] = (credited / 60.0 / members / days * 30.44
+                                               if members else float("nan"))
     a = log.activities
     k["activities_per_month"] = float(((a.t_start >= start) & (a.t_start < end)).sum()
                                       / days * 30.44) if len(a.t_start) else 0.0

@@ -86,3 +86,16 @@ def test_town_targets_weight_the_zone_promises_by_population():
     targets = dict(zip(world.towns.pinyin, town_targets(world)))
     assert targets["Nanji"] == pytest.approx(0.95)  # no urban places
     assert 0.90 < targets["Kunyang"] < 0.95 and 0.90 < targets["Aojiang"] < 0.95
+
+
+def test_kpis_of_a_county_without_volunteers_are_defined_or_nan(tmp_path):
+    from tests.conftest import variant
+
+    nobody = {"teams": {"village_members_community": 0, "village_members_village": 0,
+                        "town": {"members": 0}, "county": {"members": 0},
+                        "professional": [{"name": "legal", "members": 0, "skills": ["legal"],
+                                          "schedule": "office"}]}}
+    world = build_world(variant(tmp_path, nobody))
+    k = compute_kpis(simulate(world, 1), world)
+    assert np.isnan(k["credited_hours_per_volunteer_month"])
+    assert k["urban_10min"] == 0.0 and k["served_open"] + k["cancellation_rate"] == 1.0
