@@ -137,14 +137,6 @@ def read_scenario(path: str | os.PathLike, _chain: tuple[str, ...] = ()
     return deep_merge(parent, data, problems), problems
 
 
-def resolve_extends(path: str | os.PathLike) -> LineDict:
-    """The merged mapping of a scenario and its parents; raise UserError on any problem."""
-    data, problems = read_scenario(path)
-    if problems:
-        raise UserError(problems)
-    return data
-
-
 PATH_KEYS = {("geography", "towns_csv"), ("geography", "places_csv"),
              ("geography", "coordinates_csv"), ("geography", "travel", "matrix_csv"),
              ("pairing", "file")}

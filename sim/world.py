@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim import distributions
 from sim.geography import Places, Towns, TravelModel, build_places, parse_clock
 from sim.pairing import Pair, make_pairs
 from sim.scenario import ZONES, Item, Scenario
@@ -125,9 +124,3 @@ def _team_skills(scenario: Scenario) -> list[str]:
                  *(a for e in scenario.events for a in e.callups)]:
         names += kind.skills
     return names
-
-
-def mean_service_min(world: World) -> float:
-    """Order-weighted mean time on site (minutes), for reports and sanity checks."""
-    return float(sum(p * distributions.mean(i.service) for p, i in zip(world.item_mix,
-                                                                      world.items)))
