@@ -15,6 +15,12 @@ skill at tier 2 and of the nearest towns' at tier 3, never a scan of the county'
 entries are removed lazily: an entry whose order is no longer waiting (assigned, cancelled) or
 has left the entry's tier (when scopes do not widen) is skipped when it reaches a queue's head.
 
+Who serves tiers 2 and 3 is ``dispatch.scope``: ``widen`` (default) lets every team of the town,
+then of the county, take the order; ``handover`` passes it to the town's town-level teams (the
+station), then to the county-level teams (county center, subcenters, professional teams), as a
+relay. ``dispatch.keep_lower_scope`` decides, in both, whether lower tiers' teams still may take
+it.
+
 Example: a village with no volunteer on duty at 02:00 keeps an urban order in its tier-1 queue;
 after ``timeouts_min.urban[0]`` minutes the order also joins its town's queue, and the first
 town-station volunteer to come on duty at 07:00 takes it.
@@ -88,11 +94,22 @@ class Dispatcher:
         self.team_skills = [sorted(s) for s in teams.skills]
         self.keep_lower = world.scenario.dispatch.keep_lower_scope
         self.in_free = [False] * n_teams
+        # free teams by (town, skill): those serving tier 2 (the order's town) and tier 3 (scanned
+        # town by town, nearest first); one dict when every team serves both (scope: widen)
+        self.handover = world.scenario.dispatch.scope == "handover"
         self.free_teams: dict[tuple[int, int], set[int]] = {}
-        # each team's free-team buckets, one per skill, made once (refresh is called per event)
-        self.team_buckets = [[self.free_teams.setdefault((town, skill), set())
-                              for skill in skills]
-                             for town, skills in zip(self.team_town, self.team_skills)]
+        self.free_tier3 = self.free_teams if not self.handover else {}
+        self.sees_tier2 = world.tier2_team.tolist()
+        self.sees_tier3 = world.tier3_team.tolist()
+        # each team's free-team buckets, one per skill and scope, made once (refresh runs per event)
+        self.team_buckets: list[list[set[int]]] = []
+        for town, skills, t2, t3 in zip(self.team_town, self.team_skills, self.sees_tier2,
+                                        self.sees_tier3):
+            buckets = [self.free_teams.setdefault((town, skill), set())
+                       for skill in skills] if t2 else []
+            if t3 and self.handover:
+                buckets += [self.free_tier3.setdefault((town, skill), set()) for skill in skills]
+            self.team_buckets.append(buckets)
         self.queues: dict[tuple, list] = {}
         # queue entries (stale ones included) by (town, skill), town -1 for the county's queues:
         # find_order skips a skill when none of the queues a team sees can hold an entry
@@ -163,13 +180,14 @@ class Dispatcher:
             if tier == 1 and len(able) == 1:
                 return able[0]  # the only candidate: no need to rank by distance
             best = self._nearest(able, place, skill, need, best)
-        if tier == 2:
+        if tier == 2 or (tier >= COUNTY_TIER and self.handover and self.keep_lower):
             best = self._nearest(self.free_teams.get((self.order_town[order], skill), ()),
                                  place, skill, need, best)
-        elif tier >= COUNTY_TIER:
+        if tier >= COUNTY_TIER:
             seen_towns = 0
+            free_tier3 = self.free_tier3
             for town in self.world.towns_by_distance[self.order_town[order]]:
-                bucket = self.free_teams.get((town, skill))
+                bucket = free_tier3.get((town, skill))
                 if not bucket:
                     continue
                 best = self._nearest(bucket, place, skill, need, best)
@@ -221,7 +239,10 @@ class Dispatcher:
                     other_towns and any(queued.get((t, skill)) for t in other_towns))):
                 continue  # no entry for this skill in any queue the team sees
             keys = [(1, village, skill) for village in self.team_villages[team]]
-            keys += [(2, town, skill), (3, 0, skill)]
+            if self.sees_tier2[team]:
+                keys.append((2, town, skill))
+            if self.sees_tier3[team]:
+                keys.append((3, 0, skill))
             for key in keys:
                 queue = queues.get(key)
                 # the head of the queue, dropping stale entries (lazy removal)

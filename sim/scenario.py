@@ -297,6 +297,11 @@ class Dispatch:
         factory=lambda: {"urban": [4.0, 10.0], "rural": [60.0, 180.0]},
         doc="by zone: minutes at tier 1 (village) before escalating to tier 2 (town), then at "
             "tier 2 before tier 3 (county)", unit="minutes", ge=0, length=2)
+    scope: Literal["widen", "handover"] = spec(
+        "widen", "who serves tiers 2 and 3: widen (tier 2 = every team of the order's town, "
+        "tier 3 = every team of the county) or handover (tier 2 = the town's town-level teams, "
+        "i.e. its station and extra volunteers; tier 3 = county-level teams: the county center, "
+        "subcenters and professional teams)")
     keep_lower_scope: bool = spec(True, "an escalated order can still be taken by the teams of "
                                   "lower tiers (the scope widens rather than moves)")
     rule: Literal["nearest", "edf", "least_loaded"] = spec(

@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.geography import Places, Towns, TravelModel, build_places, parse_clock
 from sim.pairing import Pair, make_pairs
-from sim.scenario import ZONES, Item, Scenario
+from sim.scenario import TEAM_LEVELS, ZONES, Item, Scenario
 from sim.surges import Surge, resolve
 from sim.workforce import HOURS_PER_WEEK, Teams, build_teams
 
@@ -38,8 +38,10 @@ class World:
     town_teams: list[list[int]]  # per town: every team whose home is in the town
     towns_by_distance: list[list[int]]  # per town: all towns, nearest seat first
     place_skills: list[frozenset[int]]  # skills offered in tier-1 scope
-    town_skills: list[frozenset[int]]  # skills offered by the town's teams
-    county_skills: frozenset[int]
+    town_skills: list[frozenset[int]]  # skills offered by the town's tier-2 teams
+    county_skills: frozenset[int]  # skills offered by the tier-3 teams
+    tier2_team: np.ndarray  # per team: serves its town's tier 2 (dispatch.scope)
+    tier3_team: np.ndarray  # per team: serves the county's tier 3 (dispatch.scope)
     rate_per_min: np.ndarray  # per place: mean orders per minute (before the weekly profile)
     week_profile: np.ndarray  # 168 multipliers with mean 1
     timeouts: np.ndarray  # (zones, 2) minutes at tier 1 and tier 2 before escalating
@@ -77,6 +79,8 @@ def build_world(scenario: Scenario) -> World:
     for k, pair in enumerate(pairs):
         tier1[pair.village].append(n_fixed + k)
 
+    tier2_team, tier3_team = scope_teams(scenario.dispatch.scope, teams)
+
     def offered(team_ids: list[int]) -> frozenset[int]:
         out: set[int] = set()
         for team in team_ids:
@@ -106,8 +110,9 @@ def build_world(scenario: Scenario) -> World:
         teams=teams, pairs=pairs, tier1_teams=tier1, town_teams=town_teams,
         towns_by_distance=[[int(t) for t in row] for row in by_distance],
         place_skills=[offered(t) for t in tier1],
-        town_skills=[offered(t) for t in town_teams],
-        county_skills=offered(list(range(len(teams)))),
+        town_skills=[offered([t for t in ts if tier2_team[t]]) for ts in town_teams],
+        county_skills=offered(np.flatnonzero(tier3_team).tolist()),
+        tier2_team=tier2_team, tier3_team=tier3_team,
         rate_per_min=places.population / 1000.0 * demand.orders_per_1000_per_day / 1440.0,
         week_profile=week, timeouts=timeouts,
         office_hours=[(parse_clock(a), parse_clock(b)) for a, b in scenario.admin.office_hours],
@@ -115,6 +120,24 @@ def build_world(scenario: Scenario) -> World:
         day_end_min=parse_clock(scenario.targets.day_end),
         surges=resolve(scenario, towns, places),
     )
+
+
+TIER2_LEVELS = ("town",)
+TIER3_LEVELS = ("county", "subcenter", "professional")
+
+
+def scope_teams(scope: str, teams: Teams) -> tuple[np.ndarray, np.ndarray]:
+    """Which teams serve tier 2 (their town's) and tier 3 (the county's), as two boolean masks.
+
+    ``widen``: every team serves both (escalation widens the scope to the town, then the county).
+    ``handover``: tier 2 is served by town-level teams only (the station, extra and call-up
+    volunteers), tier 3 by county-level teams only (county center, subcenters, professional)."""
+    if scope == "widen":
+        every = np.ones(len(teams), dtype=bool)
+        return every, every
+    level = teams.level
+    return (np.isin(level, [TEAM_LEVELS.index(x) for x in TIER2_LEVELS]),
+            np.isin(level, [TEAM_LEVELS.index(x) for x in TIER3_LEVELS]))
 
 
 def _team_skills(scenario: Scenario) -> list[str]:

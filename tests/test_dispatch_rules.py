@@ -1,4 +1,4 @@
-"""Dispatch rules (dispatch.rule) and keep_lower_scope on the five-place test county.
+"""Dispatch rules (dispatch.rule), keep_lower_scope and scope (widen/handover) on the five-place test county.
 
 Tiny county: travel 1 minute per km, no set-off time; A2 is 5 km from A1, B2 15 km from A2."""
 
@@ -70,3 +70,74 @@ def test_escalated_order_taken_by_its_paired_unit_only_if_scope_widens(tmp_path,
     d.refresh(firm)
     assert (d.find_team(0) == firm) is taken
     assert (d.find_order(firm) == 0) is taken
+
+
+# ---------------------------------------------------------------- dispatch.scope: handover
+
+@pytest.mark.parametrize("scope, team", [("widen", "village:A1"), ("handover", "town:Alpha")])
+def test_escalated_urban_order_goes_to_town_team_or_to_the_station(tmp_path, scope, team):
+    # A2's two on-duty volunteers are busy; the third order (A2 is a rural village) escalates to
+    # Alpha after 30 minutes.
+    # Widening: every Alpha team may take it, and village:A1 (at the seat, lower id) ties the
+    # station on distance. Handover: only the town-level station may.
+    world = build_world(variant(tmp_path, {"dispatch": {"scope": scope,
+                                                        "keep_lower_scope": False}}))
+    o = simulate(world, 1, orders(world, [(540.0, "A2", "errand"), (540.1, "A2", "errand"),
+                                          (540.2, "A2", "errand")])).orders
+    assert o.tier_max[2] == 2
+    assert o.t_assigned[2] == pytest.approx(570.2)
+    assert world.teams.name[o.team[2]] == team
+
+
+@pytest.mark.parametrize("scope, team, tier", [("widen", "village:A2", 3),
+                                               ("handover", "county:center", 3)])
+def test_county_tier_is_everyone_or_the_county_level_teams(tmp_path, scope, team, tier):
+    # B2 and Beta have nobody on duty: straight to tier 3, where widening picks the nearest
+    # team of the county (A2, 15 km) and handover the county center
+    world = build_world(variant(tmp_path, {**ONLY_ALPHA, "dispatch": {"scope": scope}}))
+    o = simulate(world, 1, orders(world, [(540.0, "B2", "errand")])).orders
+    assert o.tier_max[0] == tier
+    assert world.teams.name[o.team[0]] == team
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_handover_masks_and_what_a_freed_team_sees(tmp_path, keep):
+    world = build_world(variant(tmp_path, {"dispatch": {"scope": "handover",
+                                                        "keep_lower_scope": keep}}))
+    names = world.teams.name
+    assert [names[t] for t in world.tier2_team.nonzero()[0]] == ["town:Alpha", "town:Beta",
+                                                                  "town:Isle"]
+    assert [names[t] for t in world.tier3_team.nonzero()[0]] == ["county:center",
+                                                                  "professional:legal"]
+    # an A2 order waiting in Alpha's town queue: the station sees it; A2's own village team only
+    # while the scope keeps lower tiers; A1's village team never (not its village, not a station)
+    for who, sees in (("town:Alpha", True), ("village:A2", keep), ("village:A1", False),
+                      ("county:center", False)):
+        d = two_waiting_orders(world, ["A2"], tiers=[1])
+        d.tier = [2]
+        d.enqueue(0)
+        team = names.index(who)
+        d.on_duty[team] = 1
+        d.refresh(team)
+        assert (d.find_order(team) == 0) is sees, who
+        assert (d.find_team(0) == team) is sees, who
+
+
+def test_handover_skips_a_town_whose_station_lacks_the_skill(tmp_path):
+    # village teams repair, stations do not. B1's two on-duty volunteers are busy with errands;
+    # its repair escalates after 30 minutes. Widening: B2's village team (Beta) takes it at
+    # tier 2. Handover: Beta's station cannot repair, so the order passes tier 2 at once and
+    # the county center takes it.
+    teams = {"village_skills": ["errand", "repair"],
+             "town": {"members": 10, "skills": ["errand"], "schedule": "day"}}
+    rows = [(540.0, "B1", "errand"), (540.0, "B1", "errand"), (541.0, "B1", "repair")]
+    beta = 1
+    for scope, tier, team in (("widen", 2, "village:B2"), ("handover", 3, "county:center")):
+        world = build_world(variant(tmp_path, {"teams": teams, "dispatch": {
+            "scope": scope, "keep_lower_scope": False}}))
+        repair = world.skills.index("repair")
+        assert (repair in world.town_skills[beta]) is (scope == "widen")
+        o = simulate(world, 1, orders(world, rows)).orders
+        assert o.tier_max[2] == tier
+        assert o.t_tier2[2] == pytest.approx(571.0)
+        assert world.teams.name[o.team[2]] == team
