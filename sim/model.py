@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from heapq import heappush
+from heapq import heappop, heappush
 from collections import deque
 
 import numpy as np
@@ -64,13 +64,6 @@ def _ints(values: np.ndarray) -> array:
     return array("i", np.ascontiguousarray(values, dtype=np.intc).tobytes())
 
 
-def _fire(call: _Call) -> None:
-    call.handler(call.arg)
-
-
-_FIRE = (_fire,)
-
-
 class _Call:
     """A bare scheduled callback ``handler(arg)``: what a SimPy Timeout with a lambda callback
     does, without allocating the timeout, its callback list and the closure (the engine's
@@ -79,10 +72,10 @@ class _Call:
     __slots__ = ("handler", "arg", "callbacks")
     _ok = True
 
-    def __init__(self, handler, arg):
+    def __init__(self, handler, arg, callbacks):
         self.handler = handler
         self.arg = arg
-        self.callbacks = _FIRE
+        self.callbacks = callbacks
 
 
 def horizon_minutes(world: World) -> tuple[float, float, float]:
@@ -103,6 +96,8 @@ class Replication:
         self.streams = Streams(seed)
         self.window_start, self.window_end, self.horizon = horizon_minutes(world)
         self.env = simpy.Environment()
+        self._callbacks = (self._fire,)
+        self._arrival: tuple[float, int, int] | None = None  # (time, event id, order) set aside
         self.arrivals: Arrivals = arrivals if arrivals is not None else \
             generate_arrivals(world, self.streams, self.horizon)
         n = self.n_orders = len(self.arrivals)
@@ -167,6 +162,62 @@ class Replication:
         self.t_cancelled = array("d", [NAN]) * n
         self.team = array("i", [-1]) * n
 
+    def _fire(self, call: _Call) -> None:
+        """SimPy's ``step`` calls this for one of the model's own events; it runs it, then every
+        further own event while one is next in SimPy's own order (time, priority, event id),
+        exactly as ``step`` would, but without a ``step`` call per event. Any other event at the
+        head (the ``run(until=...)`` stop, a SimPy process's timeout) hands control back to
+        SimPy, so ordinary SimPy processes still interleave correctly with the model.
+
+        The next order's arrival is not pushed onto the queue: it is kept aside with the event
+        id it would have had (:meth:`_book_arrival`) and merged in here by the same key."""
+        call.handler(call.arg)
+        env = self.env
+        queue = env._queue
+        while True:
+            arrival = self._arrival
+            if arrival is not None:
+                if not queue:
+                    head = None
+                else:
+                    head = queue[0]
+                    when = arrival[0]
+                    if when > head[0] or (when == head[0] and (NORMAL, arrival[1]) > head[1:3]):
+                        arrival = None  # the queue's head comes first
+                if arrival is not None:
+                    self._arrival = None
+                    env._now = arrival[0]
+                    self._next_arrival(arrival[2])
+                    continue
+            elif not queue:
+                return
+            head = queue[0]
+            event = head[3]
+            if event.__class__ is not _Call:
+                self._unbook_arrival()
+                return
+            heappop(queue)
+            env._now = head[0]
+            event.handler(event.arg)
+
+    def _book_arrival(self, index: int) -> None:
+        """Set aside order ``index``'s arrival, taking its event id now, where ``_at`` would
+        have scheduled it (nothing at or after the horizon)."""
+        if index < self.n_orders:
+            when = self.t_placed[index]
+            if when < self.horizon:
+                self._arrival = (when, next(self.env._eid), index)
+
+    def _unbook_arrival(self) -> None:
+        """Hand the set-aside arrival to SimPy's queue under its booked key (control is going
+        back to ``Environment.step``)."""
+        arrival = self._arrival
+        if arrival is not None:
+            self._arrival = None
+            when, eid, index = arrival
+            heappush(self.env._queue, (when, NORMAL, eid,
+                                       _Call(self._next_arrival, index, self._callbacks)))
+
     def _at(self, when: float, handler, arg=None) -> None:
         """Call ``handler(arg)`` at simulated time ``when`` (minutes)."""
         # env.schedule(event, NORMAL, delay) inlined: two calls per event saved
@@ -177,7 +228,8 @@ class Replication:
             delay = 0.0
         if now + delay >= self.horizon:
             return  # never fires: run(until=horizon) stops first (e.g. a patience of 10^9 min)
-        heappush(env._queue, (now + delay, NORMAL, next(env._eid), _Call(handler, arg)))
+        heappush(env._queue, (now + delay, NORMAL, next(env._eid),
+                               _Call(handler, arg, self._callbacks)))
 
     # ------------------------------------------------------------------ volunteers
     def _duty_tick(self, hour: int) -> None:
@@ -240,8 +292,7 @@ class Replication:
     # ------------------------------------------------------------------ orders
     def _next_arrival(self, index: int) -> None:
         self._place(index)
-        if index + 1 < self.n_orders:
-            self._at(self.t_placed[index + 1], self._next_arrival, index + 1)
+        self._book_arrival(index + 1)
 
     def _place(self, order: int) -> None:
         d = self.dispatcher
@@ -378,8 +429,8 @@ class Replication:
         self._duty_tick(0)
         self._schedule_office_openings()
         self._schedule_activities()
-        if len(self.arrivals):
-            self._at(self.t_placed[0], self._next_arrival, 0)
+        self._book_arrival(0)
+        self._unbook_arrival()
         self.env.run(until=self.horizon)
         return self._logs()
 

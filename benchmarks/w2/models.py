@@ -6,13 +6,12 @@ its town (16 towns, a station of 3 volunteers, villages assigned round-robin), a
 minutes to the county (a team of 5 at the county seat, town 0); no travel, no cancellation,
 everyone always on duty.
 
-The scopes are Red Vest's escalation ladder (docs/model.md): tier 1 = the order's village team;
-tier 2 = every team of its town (the station and the town's village teams, the order's own
-village still included); tier 3 = every team in the county. A freed volunteer takes the waiting
-order it can see with the earliest (deadline day, time it joined that queue); a new or escalated
-order takes the free team with the lowest id in its scope (all trips take 0 minutes, so Red
-Vest's nearest-team rule ties and falls back to the team id). Team ids follow Red Vest's order:
-village teams town by town, then the 16 stations, then the county team.
+The ladder is a handover (Red Vest's ``dispatch.scope: handover`` with ``keep_lower_scope:
+false``): tier 1 = the order's village team; tier 2 = its town's station alone; tier 3 = the
+county team alone. Each team serves the one queue of its tier; an order that escalates leaves
+the lower queue. A freed volunteer takes the order at the head of its queue, earliest (deadline
+day, time it joined the queue) first; all trips take 0 minutes. Team ids follow Red Vest's
+order: village teams town by town, then the 16 stations, then the county team.
 
 Each function returns ``(t_placed, wait_min, tier_max)`` arrays, one entry per order that was
 assigned; :func:`summary` turns them into escalation shares and mean waits with batch-means
@@ -85,37 +84,38 @@ def run_heapq(w: W2, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     times_l, village_l, service_l = times.tolist(), village.tolist(), service.tolist()
     village_team, village_town, team_town, capacity = w.layout()
     n_teams, horizon = len(capacity), w.days * 1440.0
-    town_teams = [[k for k in range(n_teams) if team_town[k] == t] for t in range(w.towns)]
-    team_village = {village_team[v]: v for v in range(w.villages)}
+    station = [n_teams - 1 - w.towns + t for t in range(w.towns)]
+    county = n_teams - 1
     free = capacity[:]
     n = len(times_l)
     waiting = [True] * n
     tier = [1] * n
     assigned = [math.nan] * n
-    vq: list[list] = [[] for _ in range(w.villages)]
-    tq: list[list] = [[] for _ in range(w.towns)]
-    cq: list = []
+    # each team's one queue and the tier it serves
+    queue: list[list] = [[] for _ in range(n_teams)]
+    queue_tier = [1] * n_teams
+    for team in station:
+        queue_tier[team] = 2
+    queue_tier[county] = 3
     events: list = []
     seq = 0
     ARRIVE, ESCALATE, FREE = 0, 1, 2
 
-    def assign(o: int, team: int, now: float) -> None:
-        nonlocal seq
-        waiting[o] = False
-        assigned[o] = now
-        free[team] -= 1
-        seq += 1
-        heapq.heappush(events, (now + service_l[o], seq, FREE, team))
-
-    def enqueue(queue: list, o: int, now: float) -> None:
+    def offer(o: int, team: int, now: float) -> None:
+        """Assign order o to team if it has a free volunteer, else queue it there."""
         nonlocal seq
         seq += 1
-        heapq.heappush(queue, (times_l[o] // 1440.0, seq, o))
-
-    def head(queue: list):
-        while queue and not waiting[queue[0][2]]:
-            heapq.heappop(queue)
-        return queue[0] if queue else None
+        if free[team] > 0:
+            waiting[o] = False
+            assigned[o] = now
+            free[team] -= 1
+            heapq.heappush(events, (now + service_l[o], seq, FREE, team))
+        else:
+            heapq.heappush(queue[team], (times_l[o] // 1440.0, seq, o))
+            if tier[o] < 3:
+                seq += 1
+                delay = w.to_town_min if tier[o] == 1 else w.to_county_min
+                heapq.heappush(events, (now + delay, seq, ESCALATE, o))
 
     if n:
         events.append((times_l[0], 0, ARRIVE, 0))
@@ -128,43 +128,25 @@ def run_heapq(w: W2, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             if o + 1 < n:
                 seq += 1
                 heapq.heappush(events, (times_l[o + 1], seq, ARRIVE, o + 1))
-            team = village_team[village_l[o]]
-            if free[team] > 0:
-                assign(o, team, now)
-            else:
-                enqueue(vq[village_l[o]], o, now)
-                seq += 1
-                heapq.heappush(events, (now + w.to_town_min, seq, ESCALATE, o))
+            offer(o, village_team[village_l[o]], now)
         elif kind == ESCALATE:
             o = arg
-            if not waiting[o]:
-                continue
-            tier[o] += 1
-            scope = town_teams[village_town[village_l[o]]] if tier[o] == 2 else range(n_teams)
-            team = next((k for k in scope if free[k] > 0), None)
-            if team is not None:
-                assign(o, team, now)
-            elif tier[o] == 2:
-                enqueue(tq[village_town[village_l[o]]], o, now)
-                seq += 1
-                heapq.heappush(events, (now + w.to_county_min, seq, ESCALATE, o))
-            else:
-                enqueue(cq, o, now)
+            if waiting[o]:
+                tier[o] += 1
+                offer(o, station[village_town[village_l[o]]] if tier[o] == 2 else county, now)
         else:
             team = arg
             free[team] += 1
-            v = team_village.get(team)
-            queues = ([vq[v]] if v is not None else []) + [tq[team_town[team]], cq]
-            while free[team] > 0:
-                best = None
-                for queue in queues:
-                    entry = head(queue)
-                    if entry is not None and (best is None or entry < best[0]):
-                        best = (entry, queue)
-                if best is None:
+            q, t = queue[team], queue_tier[team]
+            while q:
+                o = heapq.heappop(q)[2]
+                if waiting[o] and tier[o] == t:  # skip orders taken or escalated away
+                    waiting[o] = False
+                    assigned[o] = now
+                    free[team] -= 1
+                    seq += 1
+                    heapq.heappush(events, (now + service_l[o], seq, FREE, team))
                     break
-                heapq.heappop(best[1])
-                assign(best[0][2], team, now)
     done = ~np.isnan(np.asarray(assigned))
     return times[done], (np.asarray(assigned) - times)[done], np.asarray(tier)[done]
 
@@ -177,38 +159,31 @@ def run_simpy(w: W2, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     village_team, village_town, team_town, capacity = w.layout()
     env = simpy.Environment()
     teams = [simpy.PriorityResource(env, capacity=c) for c in capacity]
-    town_teams = [[k for k in range(len(teams)) if team_town[k] == t] for t in range(w.towns)]
+    station = [teams[len(teams) - 1 - w.towns + t] for t in range(w.towns)]
+    county = teams[-1]
     placed: list[float] = []
     waits: list[float] = []
     tiers: list[int] = []
 
     def order(t_placed: float, v: int, service_min: float):
         day = int(t_placed // 1440.0)
-        requests = {village_team[v]: teams[village_team[v]].request(priority=day)}
-        tier = 1
-        for tier_next, patience, scope in ((2, w.to_town_min, town_teams[village_town[v]]),
-                                           (3, w.to_county_min, range(len(teams)))):
-            yield simpy.AnyOf(env, requests.values()) | env.timeout(patience)
-            if any(r.triggered for r in requests.values()):
+        tier, team = 1, teams[village_team[v]]
+        request = team.request(priority=day)
+        for tier_next, patience, team_next in ((2, w.to_town_min, station[village_town[v]]),
+                                               (3, w.to_county_min, county)):
+            yield request | env.timeout(patience)
+            if request.triggered:
                 break
-            tier = tier_next
-            for k in scope:
-                if k not in requests:
-                    requests[k] = teams[k].request(priority=day)
+            request.cancel()  # hand the order over to the next tier
+            tier, team = tier_next, team_next
+            request = team.request(priority=day)
         else:
-            yield simpy.AnyOf(env, requests.values())
-        chosen = min(k for k, r in requests.items() if r.triggered)
-        for k, r in requests.items():
-            if k != chosen:
-                if r.triggered:
-                    teams[k].release(r)
-                else:
-                    r.cancel()
+            yield request
         placed.append(t_placed)
         waits.append(env.now - t_placed)
         tiers.append(tier)
         yield env.timeout(service_min)
-        teams[chosen].release(requests[chosen])
+        team.release(request)
 
     def source():
         for t, v, s in zip(times.tolist(), village.tolist(), service.tolist()):
