@@ -29,6 +29,7 @@ town-station volunteer to come on duty at 07:00 takes it.
 from __future__ import annotations
 
 import heapq
+from heapq import heappop
 from array import array
 from itertools import count
 from typing import Protocol
@@ -130,11 +131,9 @@ class Dispatcher:
                 self.team_villages[team].append(place)
         self.nominal = world.travel.nominal
         self.place_town = world.places.town.tolist()
-        # towns other than its own whose villages a team sees at tier 1 (paired units)
-        self.team_other_towns = [tuple({self.place_town[v] for v in villages} - {town}) or ()
-                                 for villages, town in zip(self.team_villages, self.team_town)]
         self.tier1_teams = world.tier1_teams
         self.skills = teams.skills
+        self.team_scan = [self._scan_plan(team) for team in range(n_teams)]
         self.rule: Rule = RULES[world.scenario.dispatch.rule]()
         # the default rule ranks waiting orders by their queue entry: compare entries directly
         self.rank_by_entry = type(self.rule).order_key is NearestFirst.order_key
@@ -166,6 +165,18 @@ class Dispatcher:
                 key = self.rule.team_key(self, team, place)
                 if best is None or key < best:
                     best = key
+        return best
+
+    def rank_teams(self, able: list[int], place: int) -> int:
+        """The best of several able teams for an order at ``place`` by the dispatch rule."""
+        return self._nearest_able(able, place)[-1]
+
+    def _nearest_able(self, able, place: int):
+        team_key, best = self.rule.team_key, None
+        for team in able:
+            key = team_key(self, team, place)
+            if best is None or key < best:
+                best = key
         return best
 
     def find_team(self, order: int) -> int | None:
@@ -229,21 +240,16 @@ class Dispatcher:
             return None
         best, best_rank = None, None
         by_entry, rule = self.rank_by_entry, self.rule
-        town = self.team_town[team]
         queues, state, tiers, need = self.queues, self.state, self.tier, self.order_need
         keep_lower = self.keep_lower
         queued = self.queued
-        other_towns = self.team_other_towns[team]
-        for skill in self.team_skills[team]:
-            if not (queued.get((town, skill)) or queued.get((-1, skill)) or (
-                    other_towns and any(queued.get((t, skill)) for t in other_towns))):
+        for watch, keys in self.team_scan[team]:
+            for where in watch:
+                if queued.get(where):
+                    break
+            else:
                 continue  # no entry for this skill in any queue the team sees
-            keys = [(1, village, skill) for village in self.team_villages[team]]
-            if self.sees_tier2[team]:
-                keys.append((2, town, skill))
-            if self.sees_tier3[team]:
-                keys.append((3, 0, skill))
-            for key in keys:
+            for key, where in keys:
                 queue = queues.get(key)
                 # the head of the queue, dropping stale entries (lazy removal)
                 while queue:
@@ -255,7 +261,19 @@ class Dispatcher:
                             if best is None or rank < best_rank:
                                 best, best_rank = entry, rank
                         break
-                    heapq.heappop(queue)
-                    queued[(town if key[0] == 2 else -1 if key[0] == 3 else
-                            self.place_town[key[1]], skill)] -= 1
+                    heappop(queue)
+                    queued[where] -= 1
         return None if best is None else best[2]
+
+    def _scan_plan(self, team: int) -> list[tuple[tuple, list[tuple[tuple, tuple]]]]:
+        """What :meth:`find_order` scans for a team, per skill: the ``queued`` counters to check
+        first, and each queue it sees with the counter its entries are counted in."""
+        town, plan = self.team_town[team], []
+        for skill in self.team_skills[team]:
+            keys = [((1, v, skill), (self.place_town[v], skill)) for v in self.team_villages[team]]
+            if self.sees_tier2[team]:
+                keys.append(((2, town, skill), (town, skill)))
+            if self.sees_tier3[team]:
+                keys.append(((3, 0, skill), (-1, skill)))
+            plan.append((tuple(dict.fromkeys(where for _, where in keys)), keys))
+        return plan

@@ -103,6 +103,8 @@ class Replication:
         n = self.n_orders = len(self.arrivals)
         self.dispatcher = Dispatcher(world, n)
         self.trip = world.travel.trip
+        # minutes of a trip within one place (no travel matrix), for the common trip-free case
+        self.same_place_trip = world.travel.setup if world.travel.matrix is None else None
         self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes, Python floats
         self._init_orders()
         self.hours = int(math.ceil(self.horizon / 60.0))
@@ -125,6 +127,11 @@ class Replication:
         d.order_town = _ints(w.places.town[places])
         d.order_skill = _ints(w.item_skill[a.item])
         d.order_need = _ints(w.item_volunteers[a.item])
+        offered = np.zeros((len(w.place_skills), max(1, len(w.skills))), dtype=bool)
+        for place, place_skills in enumerate(w.place_skills):
+            offered[place, list(place_skills)] = True
+        self.tier1_offers = array("b", offered[places, w.item_skill[a.item]].astype(np.int8)
+                                  .tobytes())  # the village scope offers the order's skill
         self.zone = array("b", w.places.zone[places].astype(np.int8).tobytes())
         self.professional = array("b", w.item_professional[a.item].astype(np.int8).tobytes())
         self.t_placed = _floats(a.time)
@@ -262,27 +269,57 @@ class Replication:
             self._assign(order, team)
 
     def _assign(self, order: int, team: int) -> None:
-        d, now = self.dispatcher, self.env._now
+        """Give a waiting order to a team now: its volunteers accept, travel, serve and return;
+        their release is scheduled at the end of the trip home (minutes)."""
+        d = self.dispatcher
+        now = self.env._now
         d.state[order] = ASSIGNED
-        need = d.order_need[order]
-        d.busy[team] += need
-        d.refresh(team)
+        busy = d.busy[team] + d.order_need[order]
+        d.busy[team] = busy
+        if d.in_free[team] and d.on_duty[team] <= busy:
+            d.refresh(team)  # no free volunteer left
         home, place = d.home[team], d.order_place[order]
-        trip = self.trip
         accepted = now + self.accept_delay[order]
-        arrived = accepted + trip(home, place, accepted)
-        closed = arrived + self.service[order]
-        released = closed + trip(place, home, closed)
+        if home == place and self.same_place_trip is not None:
+            arrived = accepted + self.same_place_trip
+            closed = arrived + self.service[order]
+            released = closed + self.same_place_trip
+        else:
+            trip = self.trip
+            arrived = accepted + trip(home, place, accepted)
+            closed = arrived + self.service[order]
+            released = closed + trip(place, home, closed)
         self.team[order] = team
         self.t_assigned[order] = now
         self.t_accepted[order] = accepted
         self.t_arrived[order] = arrived
         self.t_closed[order] = closed
         self.t_released[order] = released
-        if released < self.horizon:
-            self._at(released, self._release, (team, need))
+        if released < self.horizon:  # _at inlined: the hottest schedule of all
+            delay = released - now
+            at = now + delay if delay > 0.0 else now
+            if at < self.horizon:
+                env = self.env
+                heappush(env._queue, (at, NORMAL, next(env._eid),
+                                      _Call(self._release_order, order, self._callbacks)))
+
+    def _release_order(self, order: int) -> None:
+        """An order's volunteers are back home and free: they take waiting work if any."""
+        d = self.dispatcher
+        team = self.team[order]
+        busy = d.busy[team] - d.order_need[order]
+        d.busy[team] = busy
+        if not d.in_free[team] and d.on_duty[team] > busy:
+            d.refresh(team)
+        find_order = d.find_order
+        while True:
+            waiting = find_order(team)
+            if waiting is None:
+                return
+            self._assign(waiting, team)
 
     def _release(self, arg: tuple[int, int]) -> None:
+        """``need`` volunteers of ``team`` are free again (an activity ended)."""
         team, need = arg
         d = self.dispatcher
         d.busy[team] -= need
@@ -290,9 +327,29 @@ class Replication:
         self._serve_waiting(team)
 
     # ------------------------------------------------------------------ orders
-    def _next_arrival(self, index: int) -> None:
-        self._place(index)
-        self._book_arrival(index + 1)
+    def _next_arrival(self, order: int) -> None:
+        """Place order ``order`` now (its arrival time), then book the next arrival.
+
+        The common case, an ordinary order whose village scope offers its skill, is handled
+        here as :meth:`_enter_tier` would at tier 1, without its general machinery."""
+        d = self.dispatcher
+        if self.professional[order] or not self.tier1_offers[order]:
+            self._place(order)
+        else:
+            place, skill, need = d.order_place[order], d.order_skill[order], d.order_need[order]
+            on_duty, busy, skills = d.on_duty, d.busy, d.skills
+            able = [team for team in d.tier1_teams[place]
+                    if on_duty[team] - busy[team] >= need and skill in skills[team]]
+            if len(able) == 1:
+                self._assign(order, able[0])
+            elif able:
+                self._assign(order, d.rank_teams(able, place))
+            else:
+                d.enqueue(order)
+                self._schedule_cancel(order)
+                self._at(self.env._now + self.timeouts[self.zone[order]][0], self._escalate,
+                         (order, 1))
+        self._book_arrival(order + 1)
 
     def _place(self, order: int) -> None:
         d = self.dispatcher
