@@ -131,9 +131,11 @@ class Dispatcher:
                 self.team_villages[team].append(place)
         self.nominal = world.travel.nominal
         self.place_town = world.places.town.tolist()
+        # towns other than its own whose villages a team sees at tier 1 (paired units)
+        self.team_other_towns = [tuple({self.place_town[v] for v in villages} - {town}) or ()
+                                 for villages, town in zip(self.team_villages, self.team_town)]
         self.tier1_teams = world.tier1_teams
         self.skills = teams.skills
-        self.team_scan = [self._scan_plan(team) for team in range(n_teams)]
         self.rule: Rule = RULES[world.scenario.dispatch.rule]()
         # the default rule ranks waiting orders by their queue entry: compare entries directly
         self.rank_by_entry = type(self.rule).order_key is NearestFirst.order_key
@@ -240,16 +242,22 @@ class Dispatcher:
             return None
         best, best_rank = None, None
         by_entry, rule = self.rank_by_entry, self.rule
+        town = self.team_town[team]
         queues, state, tiers, need = self.queues, self.state, self.tier, self.order_need
         keep_lower = self.keep_lower
         queued = self.queued
-        for watch, keys in self.team_scan[team]:
-            for where in watch:
-                if queued.get(where):
-                    break
-            else:
+        other_towns = self.team_other_towns[team]
+        sees_tier2, sees_tier3 = self.sees_tier2[team], self.sees_tier3[team]
+        for skill in self.team_skills[team]:
+            if not (queued.get((town, skill)) or (sees_tier3 and queued.get((-1, skill))) or (
+                    other_towns and any(queued.get((t, skill)) for t in other_towns))):
                 continue  # no entry for this skill in any queue the team sees
-            for key, where in keys:
+            keys = [(1, village, skill) for village in self.team_villages[team]]
+            if sees_tier2:
+                keys.append((2, town, skill))
+            if sees_tier3:
+                keys.append((3, 0, skill))
+            for key in keys:
                 queue = queues.get(key)
                 # the head of the queue, dropping stale entries (lazy removal)
                 while queue:
@@ -262,18 +270,6 @@ class Dispatcher:
                                 best, best_rank = entry, rank
                         break
                     heappop(queue)
-                    queued[where] -= 1
+                    queued[(town if key[0] == 2 else -1 if key[0] == 3 else
+                            self.place_town[key[1]], skill)] -= 1
         return None if best is None else best[2]
-
-    def _scan_plan(self, team: int) -> list[tuple[tuple, list[tuple[tuple, tuple]]]]:
-        """What :meth:`find_order` scans for a team, per skill: the ``queued`` counters to check
-        first, and each queue it sees with the counter its entries are counted in."""
-        town, plan = self.team_town[team], []
-        for skill in self.team_skills[team]:
-            keys = [((1, v, skill), (self.place_town[v], skill)) for v in self.team_villages[team]]
-            if self.sees_tier2[team]:
-                keys.append(((2, town, skill), (town, skill)))
-            if self.sees_tier3[team]:
-                keys.append(((3, 0, skill), (-1, skill)))
-            plan.append((tuple(dict.fromkeys(where for _, where in keys)), keys))
-        return plan
