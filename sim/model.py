@@ -32,7 +32,7 @@ from sim.logs import CANCELLED as OUT_CANCELLED
 from sim.logs import CLOSED, OPEN, ActivityLog, OrderLog, RunLog
 from sim.rng import Streams
 from sim.scenario import TEAM_LEVELS, ZONES
-from sim.workforce import on_duty_by_hour
+from sim.workforce import duty_changes
 from sim.world import World
 
 NAN = float("nan")
@@ -41,22 +41,6 @@ NAN = float("nan")
 def _floats(values: np.ndarray) -> array:
     """A float64 numpy array as a compact ``array('d')`` (same values, list-like indexing)."""
     return array("d", np.ascontiguousarray(values, dtype=np.float64).tobytes())
-
-
-def _sum_rows(matrix: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
-    """Int64 sums of the rows of ``matrix`` by ``group`` (what ``np.add.at`` gives, but by one
-    sort and ``np.add.reduceat``: add.at is slow enough to cost a third of a run)."""
-    out = np.zeros((groups, matrix.shape[1]), dtype=np.int64)
-    if len(group) == 0:
-        return out
-    order = np.argsort(group, kind="stable")
-    sorted_group = group[order]
-    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
-    rows = sorted_group[starts]
-    for c in range(0, matrix.shape[1], 16):  # a few hours at a time: no int64 copy of it all
-        out[rows, c:c + 16] = np.add.reduceat(matrix[order, c:c + 16], starts, axis=0,
-                                              dtype=np.int64)
-    return out
 
 
 def _ints(values: np.ndarray) -> array:
@@ -108,7 +92,7 @@ class Replication:
         self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes, Python floats
         self._init_orders()
         self.hours = int(math.ceil(self.horizon / 60.0))
-        self.on_duty = on_duty_by_hour(world.teams, self.hours, self.scenario.run.start_weekday,
+        self.on_duty = duty_changes(world.teams, self.hours, self.scenario.run.start_weekday,
                                        self.scenario.teams.show_up, self.streams)
         self.admin_queue: deque[int] = deque()
         self.reviewers_free = self.scenario.admin.reviewers
@@ -241,14 +225,9 @@ class Replication:
     # ------------------------------------------------------------------ volunteers
     def _duty_tick(self, hour: int) -> None:
         """Apply the on-duty counts of simulated hour ``hour`` and schedule the next tick."""
-        column = self.on_duty[:, hour]
-        if hour == 0:
-            changed = np.flatnonzero(column)
-        else:
-            changed = np.flatnonzero(column != self.on_duty[:, hour - 1])
         d = self.dispatcher
         gained = []
-        for team, value in zip(changed.tolist(), column[changed].tolist()):
+        for team, value in zip(*self.on_duty.at(hour)):
             more = value > d.on_duty[team]
             d.on_duty[team] = value
             d.refresh(team)
@@ -523,8 +502,8 @@ class Replication:
             outcome=outcome)
         rows = self.activity_rows
         activities = ActivityLog(*(np.asarray([r[k] for r in rows]) for k in range(5)))
-        levels = _sum_rows(self.on_duty, w.teams.level, len(TEAM_LEVELS))
-        towns = _sum_rows(self.on_duty, w.teams.town, len(w.towns.code))
+        levels = self.on_duty.sums(w.teams.level, len(TEAM_LEVELS))
+        towns = self.on_duty.sums(w.teams.town, len(w.towns.code))
         return RunLog(orders, activities, levels, towns, h, (self.window_start, self.window_end))
 
 

@@ -146,19 +146,14 @@ def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pa
     )
 
 
-def on_duty_by_hour(teams: Teams, hours: int, start_weekday: int, show_up: float,
-                    streams: Streams) -> np.ndarray:
-    """Volunteers on duty per team and simulated hour, shape (teams, hours).
+def _on_duty_rows(teams: Teams, hours: int, start_weekday: int, show_up: float,
+                  streams: Streams):
+    """Yield ``(team, row)``: the team's volunteers on duty in each simulated hour (int array).
 
     Each team's scheduled count is constant within a shift block; at the start of each block
     (and of each day) the number who show up is Binomial(scheduled, show_up), drawn from the
-    team's own stream so that adding a team leaves the others unchanged.
-    """
+    team's own stream so that adding a team leaves the others unchanged."""
     hour_of_week = (np.arange(hours) + start_weekday * 24) % HOURS_PER_WEEK
-    # the smallest integer type holding every count: (teams x hours) is the largest array of a
-    # run, and each row is built from the team's weekly schedule, never the whole matrix twice
-    dtype = np.min_scalar_type(max(1, int(teams.scheduled.max(initial=0))))
-    out = np.empty((len(teams), hours), dtype=np.promote_types(dtype, np.int8))
     sim_hour = np.arange(hours)
     new_block = np.ones(hours, dtype=bool)
     for i in range(len(teams)):
@@ -167,7 +162,7 @@ def on_duty_by_hour(teams: Teams, hours: int, start_weekday: int, show_up: float
         if start > 0 or end < hours:  # on duty only inside its window (event call-ups)
             row = np.where((sim_hour >= start) & (sim_hour < end), row, 0)
         if show_up >= 1.0 or not row.any():
-            out[i] = row
+            yield i, row
             continue
         starts = new_block.copy()
         starts[1:] = (row[1:] != row[:-1]) | (np.arange(1, hours) % 24 == 0)
@@ -177,5 +172,75 @@ def on_duty_by_hour(teams: Teams, hours: int, start_weekday: int, show_up: float
                                                                            show_up)
         full = np.zeros(hours, dtype=np.int32)
         full[block_hours] = draws
-        out[i] = full[block_of_hour]
+        yield i, full[block_of_hour]
+
+
+def _count_dtype(teams: Teams) -> np.dtype:
+    """The smallest signed integer type holding every scheduled count (and its negative)."""
+    return np.min_scalar_type(-max(1, int(teams.scheduled.max(initial=0))))
+
+
+def on_duty_by_hour(teams: Teams, hours: int, start_weekday: int, show_up: float,
+                    streams: Streams) -> np.ndarray:
+    """Volunteers on duty per team and simulated hour, shape (teams, hours); see
+    :func:`duty_changes` for the compact form the model runs on."""
+    out = np.empty((len(teams), hours), dtype=_count_dtype(teams))
+    for i, row in _on_duty_rows(teams, hours, start_weekday, show_up, streams):
+        out[i] = row
     return out
+
+
+@dataclass(frozen=True)
+class DutyChanges:
+    """On-duty counts as changes, hour by hour (the same numbers as :func:`on_duty_by_hour`,
+    in a few percent of its memory: counts change at shift boundaries only).
+
+    The changes of simulated hour ``h`` are ``team[first[h]:first[h + 1]]`` (ascending team
+    ids), whose on-duty count becomes ``value[...]``, a change of ``delta[...]``; at hour 0,
+    every team with anyone on duty."""
+
+    first: np.ndarray  # (hours + 1,) int64 offsets
+    team: np.ndarray  # int32
+    value: np.ndarray  # new on-duty count
+    delta: np.ndarray  # new count minus the previous hour's
+
+    def at(self, hour: int) -> tuple[list[int], list[int]]:
+        """(teams, new counts) changing at the start of simulated hour ``hour``."""
+        a, b = self.first[hour], self.first[hour + 1]
+        return self.team[a:b].tolist(), self.value[a:b].tolist()
+
+    def sums(self, group: np.ndarray, groups: int) -> np.ndarray:
+        """Int64 volunteers on duty by group (e.g. each team's level) and hour, (groups, hours)."""
+        hours = len(self.first) - 1
+        hour = np.repeat(np.arange(hours), np.diff(self.first))
+        flat = np.bincount(group[self.team].astype(np.int64) * hours + hour,
+                           weights=self.delta, minlength=groups * hours)
+        return np.cumsum(np.rint(flat).astype(np.int64).reshape(groups, hours), axis=1)
+
+
+def duty_changes(teams: Teams, hours: int, start_weekday: int, show_up: float,
+                 streams: Streams) -> DutyChanges:
+    """The on-duty counts of every team over ``hours`` simulated hours, as changes (same draws
+    from the same streams as :func:`on_duty_by_hour`)."""
+    dtype = _count_dtype(teams)
+    team_parts, hour_parts, value_parts, delta_parts = [], [], [], []
+    for i, row in _on_duty_rows(teams, hours, start_weekday, show_up, streams):
+        previous = np.empty_like(row)
+        previous[0] = 0
+        previous[1:] = row[:-1]
+        at = np.flatnonzero(row != previous)
+        if len(at):
+            team_parts.append(np.full(len(at), i, dtype=np.int32))
+            hour_parts.append(at.astype(np.int32))
+            value_parts.append(row[at].astype(dtype))
+            delta_parts.append((row[at] - previous[at]).astype(dtype))
+    if not team_parts:
+        empty = np.zeros(0, dtype=np.int32)
+        return DutyChanges(np.zeros(hours + 1, dtype=np.int64), empty, empty.astype(dtype),
+                           empty.astype(dtype))
+    hour = np.concatenate(hour_parts)
+    order = np.argsort(hour, kind="stable")  # by hour, teams ascending within an hour
+    first = np.zeros(hours + 1, dtype=np.int64)
+    first[1:] = np.cumsum(np.bincount(hour, minlength=hours))
+    return DutyChanges(first, np.concatenate(team_parts)[order],
+                       np.concatenate(value_parts)[order], np.concatenate(delta_parts)[order])

@@ -214,3 +214,29 @@ def test_show_up_probability_thins_the_schedule(tmp_path):
     low, high = stats.norm.interval(0.999, 8 * 0.5, np.sqrt(8 * 0.25 / n))
     assert low <= at_nine.mean() <= high
     assert at_nine.std() > 0
+
+
+def test_duty_changes_are_the_on_duty_matrix_as_changes(tmp_path):
+    # the model runs on changes; they must give back the very matrix, hour by hour, and its sums
+    # by level and town (the state log) must be the matrix's
+    from sim.rng import Streams
+    from sim.workforce import duty_changes, on_duty_by_hour
+
+    world = build_world(variant(tmp_path, {"teams": {"show_up": 0.7,
+                                                     "village_members_village": 40}}))
+    hours = 24 * 9
+    matrix = on_duty_by_hour(world.teams, hours, 2, 0.7, Streams(np.random.SeedSequence(3)))
+    changes = duty_changes(world.teams, hours, 2, 0.7, Streams(np.random.SeedSequence(3)))
+    rebuilt = np.zeros(len(world.teams), dtype=np.int64)
+    for hour in range(hours):
+        teams, values = changes.at(hour)
+        assert teams == sorted(teams)
+        previous = rebuilt.copy()
+        rebuilt[teams] = values
+        assert np.array_equal(rebuilt, matrix[:, hour])
+        assert sorted(teams) == np.flatnonzero(matrix[:, hour] != previous).tolist()
+    for group in (world.teams.level, world.teams.town):
+        groups = int(group.max()) + 1
+        expected = np.zeros((groups, hours), dtype=np.int64)
+        np.add.at(expected, group, matrix.astype(np.int64))
+        assert np.array_equal(changes.sums(group, groups), expected)
