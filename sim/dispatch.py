@@ -134,6 +134,7 @@ class Dispatcher:
         # towns other than its own whose villages a team sees at tier 1 (paired units)
         self.team_other_towns = [tuple({self.place_town[v] for v in villages} - {town}) or ()
                                  for villages, town in zip(self.team_villages, self.team_town)]
+        self.n_towns = len(world.towns_by_distance)
         self.tier1_teams = world.tier1_teams
         self.skills = teams.skills
         self.rule: Rule = RULES[world.scenario.dispatch.rule]()
@@ -199,7 +200,7 @@ class Dispatcher:
         if tier >= COUNTY_TIER:
             seen_towns = 0
             free_tier3 = self.free_tier3
-            for town in self.world.towns_by_distance[self.order_town[order]]:
+            for town in self._towns_to_search(self.order_town[order], skill):
                 bucket = free_tier3.get((town, skill))
                 if not bucket:
                     continue
@@ -209,6 +210,15 @@ class Dispatcher:
                     if seen_towns >= 2:
                         break
         return None if best is None else best[-1]
+
+    def _towns_to_search(self, origin: int, skill: int):
+        """Towns whose tier-3 teams may take an order from ``origin`` with ``skill``, nearest
+        seat first. When few towns have such teams (a professional skill, a county center), only
+        they are ranked, instead of walking every town of a province-sized world."""
+        towns = self.world.tier3_towns[skill]
+        if len(towns) * 8 < self.n_towns:
+            return sorted(towns, key=self.world.town_rank[origin].__getitem__)
+        return self.world.towns_by_distance[origin]
 
     def scope_offers(self, order: int, tier: int) -> bool:
         """Whether any team in the order's scope at ``tier`` has the order's skill at all."""

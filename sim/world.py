@@ -7,6 +7,7 @@ it draws no random numbers, so a world can be built once and simulated with many
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,7 +37,9 @@ class World:
     pairs: list[Pair]
     tier1_teams: list[list[int]]  # per place: its own teams and the units paired with it
     town_teams: list[list[int]]  # per town: every team whose home is in the town
-    towns_by_distance: list[list[int]]  # per town: all towns, nearest seat first
+    towns_by_distance: list[array]  # per town: all towns, nearest seat first (array('i'))
+    town_rank: list[array]  # per town: each town's position in its towns_by_distance row
+    tier3_towns: list[list[int]]  # per skill: the towns with a tier-3 team offering it
     place_skills: list[frozenset[int]]  # skills offered in tier-1 scope
     town_skills: list[frozenset[int]]  # skills offered by the town's tier-2 teams
     county_skills: frozenset[int]  # skills offered by the tier-3 teams
@@ -90,8 +93,18 @@ def build_world(scenario: Scenario) -> World:
 
     seat_x = places.x_km[towns.seat_place]
     seat_y = places.y_km[towns.seat_place]
-    by_distance = [list(np.argsort(np.hypot(seat_x - seat_x[t], seat_y - seat_y[t]),
-                                   kind="stable")) for t in range(n_towns)]
+    # compact rows (4 bytes a town, not a Python int): 1,600 x 1,600 at a province's size
+    by_distance, rank = [], []
+    for t in range(n_towns):
+        row = np.argsort(np.hypot(seat_x - seat_x[t], seat_y - seat_y[t]), kind="stable")
+        position = np.empty(n_towns, dtype=np.intc)
+        position[row] = np.arange(n_towns, dtype=np.intc)
+        by_distance.append(array("i", row.astype(np.intc).tobytes()))
+        rank.append(array("i", position.tobytes()))
+    tier3_towns: list[set[int]] = [set() for _ in skill_names]
+    for team in np.flatnonzero(tier3_team & (teams.members > 0)).tolist():
+        for skill in teams.skills[team]:
+            tier3_towns[skill].add(int(teams.town[team]))
 
     shares = np.array([i.share for i in items], dtype=float)
     demand = scenario.demand
@@ -108,7 +121,8 @@ def build_world(scenario: Scenario) -> World:
         item_professional=np.array([i.professional for i in items], dtype=bool),
         item_mix=shares / shares.sum() if shares.sum() > 0 else shares,
         teams=teams, pairs=pairs, tier1_teams=tier1, town_teams=town_teams,
-        towns_by_distance=[[int(t) for t in row] for row in by_distance],
+        towns_by_distance=by_distance, town_rank=rank,
+        tier3_towns=[sorted(towns) for towns in tier3_towns],
         place_skills=[offered(t) for t in tier1],
         town_skills=[offered([t for t in ts if tier2_team[t]]) for ts in town_teams],
         county_skills=offered(np.flatnonzero(tier3_team).tolist()),

@@ -141,3 +141,29 @@ def test_handover_skips_a_town_whose_station_lacks_the_skill(tmp_path):
         assert o.tier_max[2] == tier
         assert o.t_tier2[2] == pytest.approx(571.0)
         assert world.teams.name[o.team[2]] == team
+
+
+@pytest.mark.parametrize("scope", ["widen", "handover"])
+def test_tier3_search_visits_the_towns_that_can_serve_in_distance_order(scope, tmp_path):
+    # the county tier searches towns nearest seat first; when few towns have teams with the
+    # skill (professional skills: the county seat only) it ranks just those. Either way the
+    # towns that can serve must come in the full distance order.
+    from pathlib import Path
+
+    from sim.validate import load_scenario
+
+    base = Path(__file__).resolve().parent.parent / "scenarios" / "pingyang.yaml"
+    path = tmp_path / "p.yaml"
+    path.write_text(f"extends: {base}\nname: p\ndispatch: {{scope: {scope}}}\n",
+                    encoding="utf-8")
+    world = build_world(load_scenario(path))
+    d = Dispatcher(world, 0)
+    shortcuts = 0
+    for skill, towns in enumerate(world.tier3_towns):
+        for origin in range(len(world.towns.code)):
+            searched = list(d._towns_to_search(origin, skill))
+            full = list(world.towns_by_distance[origin])
+            shortcuts += searched != full
+            assert [t for t in searched if t in towns] == [t for t in full if t in towns]
+            assert [world.town_rank[origin][t] for t in full] == list(range(len(full)))
+    assert shortcuts > 0  # the short path was exercised
