@@ -115,6 +115,8 @@ class Dispatcher:
         # queue entries (stale ones included) by (town, skill), town -1 for the county's queues:
         # find_order skips a skill when none of the queues a team sees can hold an entry
         self.queued: dict[tuple[int, int], int] = {}
+        # the same, summed over skills: per town, and the county's queues last (index -1)
+        self.queued_in_town = [0] * (len(world.towns_by_distance) + 1)
         self.seq = count()
         # order state, filled by the model
         self.state = array("b", [WAITING]) * n_orders
@@ -241,6 +243,7 @@ class Dispatcher:
             key = (3, 0, skill)
         where = (self.order_town[order] if tier <= 2 else -1, skill)
         self.queued[where] = self.queued.get(where, 0) + 1
+        self.queued_in_town[where[0]] += 1
         heapq.heappush(self.queues.setdefault(key, []),
                        (self.deadline[order], next(self.seq), order, tier))
 
@@ -255,9 +258,13 @@ class Dispatcher:
         town = self.team_town[team]
         queues, state, tiers, need = self.queues, self.state, self.tier, self.order_need
         keep_lower = self.keep_lower
-        queued = self.queued
         other_towns = self.team_other_towns[team]
         sees_tier2, sees_tier3 = self.sees_tier2[team], self.sees_tier3[team]
+        in_town = self.queued_in_town
+        if not (in_town[town] or (sees_tier3 and in_town[-1]) or (
+                other_towns and any(in_town[t] for t in other_towns))):
+            return None  # no entry at all in any queue the team sees
+        queued = self.queued
         for skill in self.team_skills[team]:
             if not (queued.get((town, skill)) or (sees_tier3 and queued.get((-1, skill))) or (
                     other_towns and any(queued.get((t, skill)) for t in other_towns))):
@@ -280,6 +287,7 @@ class Dispatcher:
                                 best, best_rank = entry, rank
                         break
                     heappop(queue)
-                    queued[(town if key[0] == 2 else -1 if key[0] == 3 else
-                            self.place_town[key[1]], skill)] -= 1
+                    where = town if key[0] == 2 else -1 if key[0] == 3 else self.place_town[key[1]]
+                    queued[(where, skill)] -= 1
+                    in_town[where] -= 1
         return None if best is None else best[2]
