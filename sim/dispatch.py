@@ -253,17 +253,17 @@ class Dispatcher:
         free = self.on_duty[team] - self.busy[team]
         if free <= 0:
             return None
-        best, best_rank = None, None
-        by_entry, rule = self.rank_by_entry, self.rule
         town = self.team_town[team]
-        queues, state, tiers, need = self.queues, self.state, self.tier, self.order_need
-        keep_lower = self.keep_lower
         other_towns = self.team_other_towns[team]
-        sees_tier2, sees_tier3 = self.sees_tier2[team], self.sees_tier3[team]
+        sees_tier3 = self.sees_tier3[team]
         in_town = self.queued_in_town
         if not (in_town[town] or (sees_tier3 and in_town[-1]) or (
                 other_towns and any(in_town[t] for t in other_towns))):
             return None  # no entry at all in any queue the team sees
+        best, best_rank = None, None
+        by_entry, rule = self.rank_by_entry, self.rule
+        queues, state, tiers, need = self.queues, self.state, self.tier, self.order_need
+        keep_lower, sees_tier2 = self.keep_lower, self.sees_tier2[team]
         queued = self.queued
         for skill in self.team_skills[team]:
             if not (queued.get((town, skill)) or (sees_tier3 and queued.get((-1, skill))) or (

@@ -81,7 +81,8 @@ class Replication:
         self.window_start, self.window_end, self.horizon = horizon_minutes(world)
         self.env = simpy.Environment()
         self._callbacks = (self._fire,)
-        self._arrival: tuple[float, int, int] | None = None  # (time, event id, order) set aside
+        # the next arrival, set aside: (time, priority, event id, order)
+        self._arrival: tuple[float, int, int, int] | None = None
         self.arrivals: Arrivals = arrivals if arrivals is not None else \
             generate_arrivals(world, self.streams, self.horizon)
         n = self.n_orders = len(self.arrivals)
@@ -146,9 +147,7 @@ class Replication:
         self.t_review_start = array("d", [NAN]) * n
         self.t_review_end = array("d", [NAN]) * n
         self.t_assigned = array("d", [NAN]) * n
-        self.t_accepted = array("d", [NAN]) * n
         self.t_arrived = array("d", [NAN]) * n
-        self.t_closed = array("d", [NAN]) * n
         self.t_released = array("d", [NAN]) * n
         self.t_cancelled = array("d", [NAN]) * n
         self.team = array("i", [-1]) * n
@@ -165,26 +164,21 @@ class Replication:
         call.handler(call.arg)
         env = self.env
         queue = env._queue
+        own = _Call
         while True:
+            # the booked arrival's key (time, priority, event id, order) compares with a queue
+            # entry (time, priority, event id, event) on its first three: event ids are unique
             arrival = self._arrival
-            if arrival is not None:
-                if not queue:
-                    head = None
-                else:
-                    head = queue[0]
-                    when = arrival[0]
-                    if when > head[0] or (when == head[0] and (NORMAL, arrival[1]) > head[1:3]):
-                        arrival = None  # the queue's head comes first
-                if arrival is not None:
-                    self._arrival = None
-                    env._now = arrival[0]
-                    self._next_arrival(arrival[2])
-                    continue
-            elif not queue:
+            if arrival is not None and (not queue or arrival < queue[0]):
+                self._arrival = None
+                env._now = arrival[0]
+                self._next_arrival(arrival[3])
+                continue
+            if not queue:
                 return
             head = queue[0]
             event = head[3]
-            if event.__class__ is not _Call:
+            if event.__class__ is not own:
                 self._unbook_arrival()
                 return
             heappop(queue)
@@ -197,7 +191,7 @@ class Replication:
         if index < self.n_orders:
             when = self.t_placed[index]
             if when < self.horizon:
-                self._arrival = (when, next(self.env._eid), index)
+                self._arrival = (when, NORMAL, next(self.env._eid), index)
 
     def _unbook_arrival(self) -> None:
         """Hand the set-aside arrival to SimPy's queue under its booked key (control is going
@@ -205,8 +199,8 @@ class Replication:
         arrival = self._arrival
         if arrival is not None:
             self._arrival = None
-            when, eid, index = arrival
-            heappush(self.env._queue, (when, NORMAL, eid,
+            when, priority, eid, index = arrival
+            heappush(self.env._queue, (when, priority, eid,
                                        _Call(self._next_arrival, index, self._callbacks)))
 
     def _at(self, when: float, handler, arg=None) -> None:
@@ -270,9 +264,7 @@ class Replication:
             released = closed + trip(place, home, closed)
         self.team[order] = team
         self.t_assigned[order] = now
-        self.t_accepted[order] = accepted
         self.t_arrived[order] = arrived
-        self.t_closed[order] = closed
         self.t_released[order] = released
         if released < self.horizon:  # _at inlined: the hottest schedule of all
             delay = released - now
@@ -317,8 +309,10 @@ class Replication:
         else:
             place, skill, need = d.order_place[order], d.order_skill[order], d.order_need[order]
             on_duty, busy, skills = d.on_duty, d.busy, d.skills
-            able = [team for team in d.tier1_teams[place]
-                    if on_duty[team] - busy[team] >= need and skill in skills[team]]
+            able = []
+            for team in d.tier1_teams[place]:
+                if on_duty[team] - busy[team] >= need and skill in skills[team]:
+                    able.append(team)
             if len(able) == 1:
                 self._assign(order, able[0])
             elif able:
@@ -328,7 +322,11 @@ class Replication:
                 self._schedule_cancel(order)
                 self._at(self.env._now + self.timeouts[self.zone[order]][0], self._escalate,
                          (order, 1))
-        self._book_arrival(order + 1)
+        order += 1  # book the next arrival (as _book_arrival, inlined)
+        if order < self.n_orders:
+            when = self.t_placed[order]
+            if when < self.horizon:
+                self._arrival = (when, NORMAL, next(self.env._eid), order)
 
     def _place(self, order: int) -> None:
         d = self.dispatcher
@@ -474,12 +472,18 @@ class Replication:
         w, h = self.world, self.horizon
         n = len(self.arrivals)
 
-        def seen(values: array) -> np.ndarray:
-            arr = np.frombuffer(values, dtype=float)  # a view: the run is over
+        def view(values: array) -> np.ndarray:
+            return np.frombuffer(values, dtype=float)  # a view: the run is over
+
+        def seen(arr: np.ndarray) -> np.ndarray:
             arr[arr > h] = np.nan
             return arr
 
-        closed = seen(self.t_closed)
+        # acceptance and closing times are not stored during the run: they are the assignment
+        # plus the acceptance delay and the arrival plus the service, the same float sums
+        # _assign made (NaN for orders never assigned)
+        accepted = view(self.t_assigned) + view(self.accept_delay)
+        closed = seen(view(self.t_arrived) + view(self.service))
         cancelled = np.frombuffer(self.t_cancelled, dtype=float)
         outcome = np.full(n, OPEN, dtype=np.int8)
         outcome[~np.isnan(closed)] = CLOSED
@@ -493,11 +497,11 @@ class Replication:
             professional=w.item_professional[self.arrivals.item],
             volunteers=w.item_volunteers[self.arrivals.item],
             tier_max=np.frombuffer(self.tier_max, dtype=np.int8),
-            t_placed=self.arrivals.time, t_review_start=seen(self.t_review_start),
-            t_review_end=seen(self.t_review_end), t_tier2=seen(self.t_tier2),
-            t_tier3=seen(self.t_tier3), t_assigned=seen(self.t_assigned),
-            t_accepted=seen(self.t_accepted), t_arrived=seen(self.t_arrived), t_closed=closed,
-            t_released=seen(self.t_released), t_cancelled=cancelled,
+            t_placed=self.arrivals.time, t_review_start=seen(view(self.t_review_start)),
+            t_review_end=seen(view(self.t_review_end)), t_tier2=seen(view(self.t_tier2)),
+            t_tier3=seen(view(self.t_tier3)), t_assigned=seen(view(self.t_assigned)),
+            t_accepted=seen(accepted), t_arrived=seen(view(self.t_arrived)), t_closed=closed,
+            t_released=seen(view(self.t_released)), t_cancelled=cancelled,
             t_deadline=self.t_deadline, team=team, team_level=level,
             outcome=outcome)
         rows = self.activity_rows
