@@ -249,7 +249,8 @@ class Dispatcher:
 
     # -------------------------------------------------------------- team -> order
     def find_order(self, team: int) -> int | None:
-        """The earliest-deadline waiting order this team can see and serve now, or None."""
+        """The earliest-deadline waiting order this team can see and serve now, or None; the
+        caller must assign it (its queue entry is removed)."""
         free = self.on_duty[team] - self.busy[team]
         if free <= 0:
             return None
@@ -284,10 +285,20 @@ class Dispatcher:
                         if need[order] <= free:
                             rank = entry if by_entry else rule.order_key(self, team, entry)
                             if best is None or rank < best_rank:
-                                best, best_rank = entry, rank
+                                best, best_rank, best_key = entry, rank, key
                         break
                     heappop(queue)
                     where = town if key[0] == 2 else -1 if key[0] == 3 else self.place_town[key[1]]
                     queued[(where, skill)] -= 1
                     in_town[where] -= 1
-        return None if best is None else best[2]
+        if best is None:
+            return None
+        # the caller assigns the order: its entry would be stale from now on, so drop it at once
+        # (the counters then say sooner that nothing waits); other entries of the same order, in
+        # lower tiers' queues, go lazily as before
+        heappop(queues[best_key])
+        kind, scope, skill = best_key
+        where = town if kind == 2 else -1 if kind == 3 else self.place_town[scope]
+        queued[(where, skill)] -= 1
+        in_town[where] -= 1
+        return best[2]
