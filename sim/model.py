@@ -48,10 +48,14 @@ def _ints(values: np.ndarray) -> array:
     return array("i", np.ascontiguousarray(values, dtype=np.intc).tobytes())
 
 
+def _fire_callback(call: _Call) -> None:
+    call.handler(call)
+
+
 class _Call:
-    """A bare scheduled callback ``handler(arg)``: what a SimPy Timeout with a lambda callback
-    does, without allocating the timeout, its callback list and the closure (the engine's
-    ``step`` only needs ``callbacks`` and ``_ok``); ordered like any event by (time, eid)."""
+    """A bare scheduled callback ``handler(self)`` in SimPy's queue (the model's wake-up
+    event): what a SimPy Timeout with a callback does, without allocating the timeout and its
+    callback list (``step`` only needs ``callbacks`` and ``_ok``)."""
 
     __slots__ = ("handler", "arg", "callbacks")
     _ok = True
@@ -80,7 +84,10 @@ class Replication:
         self.streams = Streams(seed)
         self.window_start, self.window_end, self.horizon = horizon_minutes(world)
         self.env = simpy.Environment()
-        self._callbacks = (self._fire,)
+        self._callbacks = (_fire_callback,)
+        self._calendar: list[tuple] = []  # (time, priority, event id, handler, arg)
+        self._wake_keys: set[tuple] = set()  # keys of the wake-up events in SimPy's queue
+        self._draining = False
         # the next arrival, set aside: (time, priority, event id, order)
         self._arrival: tuple[float, int, int, int] | None = None
         self.arrivals: Arrivals = arrivals if arrivals is not None else \
@@ -152,38 +159,77 @@ class Replication:
         self.t_cancelled = array("d", [NAN]) * n
         self.team = array("i", [-1]) * n
 
-    def _fire(self, call: _Call) -> None:
-        """SimPy's ``step`` calls this for one of the model's own events; it runs it, then every
-        further own event while one is next in SimPy's own order (time, priority, event id),
-        exactly as ``step`` would, but without a ``step`` call per event. Any other event at the
-        head (the ``run(until=...)`` stop, a SimPy process's timeout) hands control back to
-        SimPy, so ordinary SimPy processes still interleave correctly with the model.
+    # ------------------------------------------------------------------ the event calendar
+    # The model's events live in its own heap, ``_calendar``, as light tuples
+    # (time, priority, event id, handler, arg), with event ids from SimPy's own counter, so that
+    # they are ordered against SimPy's queue exactly as if they were in it. The next arrival is
+    # kept aside with its key (time, priority, event id, order). SimPy's queue holds, besides any
+    # foreign event (the run's stop, a SimPy process's timeout), one wake-up event keyed just
+    # before the model's earliest pending one; SimPy's ``step`` fires it, and :meth:`_drain` then runs the
+    # model's events in key order for as long as none of SimPy's comes first.
 
-        The next order's arrival is not pushed onto the queue: it is kept aside with the event
-        id it would have had (:meth:`_book_arrival`) and merged in here by the same key."""
-        call.handler(call.arg)
+    def _fire(self, call: _Call) -> None:
+        """SimPy callback of a wake-up event: run the model's events that are due."""
+        self._wake_keys.discard(call.arg)
+        self._drain()
+
+    def _drain(self) -> None:
+        """Run the model's events (calendar and booked arrival) in (time, priority, event id)
+        order while each comes before the head of SimPy's queue; then leave a wake-up event."""
         env = self.env
-        queue = env._queue
-        own = _Call
+        foreign = env._queue
+        calendar = self._calendar
+        self._draining = True
         while True:
-            # the booked arrival's key (time, priority, event id, order) compares with a queue
-            # entry (time, priority, event id, event) on its first three: event ids are unique
+            # keys compare on their first three items: event ids are unique
             arrival = self._arrival
-            if arrival is not None and (not queue or arrival < queue[0]):
+            if calendar and (arrival is None or calendar[0] < arrival):
+                entry = calendar[0]
+                if foreign and foreign[0] < entry:
+                    if self._drop_wake_up(foreign):
+                        continue
+                    break
+                heappop(calendar)
+                env._now = entry[0]
+                entry[3](entry[4])
+            elif arrival is not None:
+                if foreign and foreign[0] < arrival:
+                    if self._drop_wake_up(foreign):
+                        continue
+                    break
                 self._arrival = None
                 env._now = arrival[0]
                 self._next_arrival(arrival[3])
-                continue
-            if not queue:
-                return
-            head = queue[0]
-            event = head[3]
-            if event.__class__ is not own:
-                self._unbook_arrival()
-                return
-            heappop(queue)
-            env._now = head[0]
-            event.handler(event.arg)
+            else:
+                break
+        self._draining = False
+        self._wake()
+
+    def _drop_wake_up(self, foreign: list) -> bool:
+        """Pop SimPy's head if it is one of the model's wake-up events (redundant while the
+        model's events are running); whether it was."""
+        event = foreign[0][3]
+        if event.__class__ is not _Call:
+            return False
+        heappop(foreign)
+        self._wake_keys.discard(event.arg)
+        return True
+
+    def _wake(self) -> None:
+        """Make sure SimPy's queue holds a wake-up event no later than the model's earliest
+        pending event (wake-ups are few: one, plus those left by scheduling from outside)."""
+        arrival, calendar = self._arrival, self._calendar
+        if calendar and (arrival is None or calendar[0] < arrival):
+            when, priority, eid = calendar[0][:3]
+        elif arrival is not None:
+            when, priority, eid = arrival[:3]
+        else:
+            return
+        # half an id before the event it wakes for: never equal to any other key
+        key = (when, priority, eid - 0.5)
+        if not any(k <= key for k in self._wake_keys):  # none due as early yet
+            self._wake_keys.add(key)
+            heappush(self.env._queue, (*key, _Call(self._fire, key, self._callbacks)))
 
     def _book_arrival(self, index: int) -> None:
         """Set aside order ``index``'s arrival, taking its event id now, where ``_at`` would
@@ -193,19 +239,9 @@ class Replication:
             if when < self.horizon:
                 self._arrival = (when, NORMAL, next(self.env._eid), index)
 
-    def _unbook_arrival(self) -> None:
-        """Hand the set-aside arrival to SimPy's queue under its booked key (control is going
-        back to ``Environment.step``)."""
-        arrival = self._arrival
-        if arrival is not None:
-            self._arrival = None
-            when, priority, eid, index = arrival
-            heappush(self.env._queue, (when, priority, eid,
-                                       _Call(self._next_arrival, index, self._callbacks)))
-
     def _at(self, when: float, handler, arg=None) -> None:
         """Call ``handler(arg)`` at simulated time ``when`` (minutes)."""
-        # env.schedule(event, NORMAL, delay) inlined: two calls per event saved
+        # what env.schedule(event, NORMAL, delay) does, on the model's calendar
         env = self.env
         now = env._now
         delay = when - now
@@ -213,8 +249,9 @@ class Replication:
             delay = 0.0
         if now + delay >= self.horizon:
             return  # never fires: run(until=horizon) stops first (e.g. a patience of 10^9 min)
-        heappush(env._queue, (now + delay, NORMAL, next(env._eid),
-                               _Call(handler, arg, self._callbacks)))
+        heappush(self._calendar, (now + delay, NORMAL, next(env._eid), handler, arg))
+        if not self._draining:
+            self._wake()
 
     # ------------------------------------------------------------------ volunteers
     def _duty_tick(self, hour: int) -> None:
@@ -269,10 +306,9 @@ class Replication:
         if released < self.horizon:  # _at inlined: the hottest schedule of all
             delay = released - now
             at = now + delay if delay > 0.0 else now
-            if at < self.horizon:
-                env = self.env
-                heappush(env._queue, (at, NORMAL, next(env._eid),
-                                      _Call(self._release_order, order, self._callbacks)))
+            if at < self.horizon:  # (handlers run inside _drain: no wake-up needed)
+                heappush(self._calendar, (at, NORMAL, next(self.env._eid), self._release_order,
+                                          order))
 
     def _release_order(self, order: int) -> None:
         """An order's volunteers are back home and free: they take waiting work if any."""
@@ -464,7 +500,7 @@ class Replication:
         self._schedule_office_openings()
         self._schedule_activities()
         self._book_arrival(0)
-        self._unbook_arrival()
+        self._wake()
         self.env.run(until=self.horizon)
         return self._logs()
 
