@@ -88,6 +88,8 @@ class Replication:
         self._calendar: list[tuple] = []  # (time, priority, event id, handler, arg)
         self._wake_keys: set[tuple] = set()  # keys of the wake-up events in SimPy's queue
         self._draining = False
+        self._eid = self.env._eid  # SimPy's event id counter, shared by the model's events
+        self._on_release = self._release_order  # the bound method, made once
         # the next arrival, set aside: (time, priority, event id, order)
         self._arrival: tuple[float, int, int, int] | None = None
         self.arrivals: Arrivals = arrivals if arrivals is not None else \
@@ -307,8 +309,7 @@ class Replication:
             delay = released - now
             at = now + delay if delay > 0.0 else now
             if at < self.horizon:  # (handlers run inside _drain: no wake-up needed)
-                heappush(self._calendar, (at, NORMAL, next(self.env._eid), self._release_order,
-                                          order))
+                heappush(self._calendar, (at, NORMAL, next(self._eid), self._on_release, order))
 
     def _release_order(self, order: int) -> None:
         """An order's volunteers are back home and free: they take waiting work if any."""
@@ -318,6 +319,9 @@ class Replication:
         d.busy[team] = busy
         if not d.in_free[team] and d.on_duty[team] > busy:
             d.refresh(team)
+        if not d.queued_in_town[d.team_town[team]] and not d.team_other_towns[team] and not (
+                d.sees_tier3[team] and d.queued_in_town[-1]):
+            return  # find_order's first test, inlined: no queue this team sees holds anything
         find_order = d.find_order
         while True:
             waiting = find_order(team)
@@ -362,7 +366,7 @@ class Replication:
         if order < self.n_orders:
             when = self.t_placed[order]
             if when < self.horizon:
-                self._arrival = (when, NORMAL, next(self.env._eid), order)
+                self._arrival = (when, NORMAL, next(self._eid), order)
 
     def _place(self, order: int) -> None:
         d = self.dispatcher

@@ -207,6 +207,8 @@ class DutyChanges:
     def at(self, hour: int) -> tuple[list[int], list[int]]:
         """(teams, new counts) changing at the start of simulated hour ``hour``."""
         a, b = self.first[hour], self.first[hour + 1]
+        if a == b:
+            return [], []
         return self.team[a:b].tolist(), self.value[a:b].tolist()
 
     def sums(self, group: np.ndarray, groups: int) -> np.ndarray:
