@@ -124,8 +124,9 @@ class Replication:
         offered = np.zeros((len(w.place_skills), max(1, len(w.skills))), dtype=bool)
         for place, place_skills in enumerate(w.place_skills):
             offered[place, list(place_skills)] = True
-        self.tier1_offers = array("b", offered[places, w.item_skill[a.item]].astype(np.int8)
-                                  .tobytes())  # the village scope offers the order's skill
+        # an ordinary order: not professional, and its village scope offers its skill
+        self.ordinary = array("b", (offered[places, w.item_skill[a.item]]
+                                    & ~w.item_professional[a.item]).astype(np.int8).tobytes())
         self.zone = array("b", w.places.zone[places].astype(np.int8).tobytes())
         self.professional = array("b", w.item_professional[a.item].astype(np.int8).tobytes())
         self.t_placed = _floats(a.time)
@@ -344,15 +345,13 @@ class Replication:
         The common case, an ordinary order whose village scope offers its skill, is handled
         here as :meth:`_enter_tier` would at tier 1, without its general machinery."""
         d = self.dispatcher
-        if self.professional[order] or not self.tier1_offers[order]:
+        if not self.ordinary[order]:
             self._place(order)
         else:
             place, skill, need = d.order_place[order], d.order_skill[order], d.order_need[order]
             on_duty, busy, skills = d.on_duty, d.busy, d.skills
-            able = []
-            for team in d.tier1_teams[place]:
-                if on_duty[team] - busy[team] >= need and skill in skills[team]:
-                    able.append(team)
+            able = [team for team in d.tier1_teams[place]
+                    if on_duty[team] - busy[team] >= need and skill in skills[team]]
             if len(able) == 1:
                 self._assign(order, able[0])
             elif able:
