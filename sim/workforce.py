@@ -17,6 +17,7 @@ volunteers: 2}`` adds 2 x 3 = 6 volunteer-hours a day, 42 a week.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -193,16 +194,15 @@ def on_duty_by_hour(teams: Teams, hours: int, start_weekday: int, show_up: float
 @dataclass(frozen=True)
 class DutyChanges:
     """On-duty counts as changes, hour by hour (the same numbers as :func:`on_duty_by_hour`,
-    in a few percent of its memory: counts change at shift boundaries only).
+    in a small part of its memory: counts change at shift boundaries only).
 
     The changes of simulated hour ``h`` are ``team[first[h]:first[h + 1]]`` (ascending team
-    ids), whose on-duty count becomes ``value[...]``, a change of ``delta[...]``; at hour 0,
-    every team with anyone on duty."""
+    ids), whose on-duty count becomes ``value[...]``; at hour 0, every team with anyone on
+    duty. Five bytes a change (one with small counts)."""
 
     first: np.ndarray  # (hours + 1,) int64 offsets
     team: np.ndarray  # int32
-    value: np.ndarray  # new on-duty count
-    delta: np.ndarray  # new count minus the previous hour's
+    value: np.ndarray  # new on-duty count (the smallest type holding the counts)
 
     def at(self, hour: int) -> tuple[list[int], list[int]]:
         """(teams, new counts) changing at the start of simulated hour ``hour``."""
@@ -215,8 +215,16 @@ class DutyChanges:
         """Int64 volunteers on duty by group (e.g. each team's level) and hour, (groups, hours)."""
         hours = len(self.first) - 1
         hour = np.repeat(np.arange(hours), np.diff(self.first))
-        flat = np.bincount(group[self.team].astype(np.int64) * hours + hour,
-                           weights=self.delta, minlength=groups * hours)
+        # each change's step: its value minus the team's previous value (0 before its first)
+        by_team = np.argsort(self.team, kind="stable")  # a team's changes in hour order
+        value = self.value[by_team].astype(np.int64)
+        team = self.team[by_team]
+        step = np.empty_like(value)
+        if len(value):
+            step[0] = value[0]
+            step[1:] = np.where(team[1:] == team[:-1], value[1:] - value[:-1], value[1:])
+        flat = np.bincount(group[team].astype(np.int64) * hours + hour[by_team],
+                           weights=step, minlength=groups * hours)
         return np.cumsum(np.rint(flat).astype(np.int64).reshape(groups, hours), axis=1)
 
 
@@ -225,24 +233,19 @@ def duty_changes(teams: Teams, hours: int, start_weekday: int, show_up: float,
     """The on-duty counts of every team over ``hours`` simulated hours, as changes (same draws
     from the same streams as :func:`on_duty_by_hour`)."""
     dtype = _count_dtype(teams)
-    team_parts, hour_parts, value_parts, delta_parts = [], [], [], []
+    # grown in place, team by team: no Python object per team survives the loop
+    team_out, hour_out, value_out = array("i"), array("i"), array(dtype.char)
+    previous = np.zeros(hours, dtype=np.int64)
     for i, row in _on_duty_rows(teams, hours, start_weekday, show_up, streams):
-        previous = np.empty_like(row)
-        previous[0] = 0
         previous[1:] = row[:-1]
         at = np.flatnonzero(row != previous)
         if len(at):
-            team_parts.append(np.full(len(at), i, dtype=np.int32))
-            hour_parts.append(at.astype(np.int32))
-            value_parts.append(row[at].astype(dtype))
-            delta_parts.append((row[at] - previous[at]).astype(dtype))
-    if not team_parts:
-        empty = np.zeros(0, dtype=np.int32)
-        return DutyChanges(np.zeros(hours + 1, dtype=np.int64), empty, empty.astype(dtype),
-                           empty.astype(dtype))
-    hour = np.concatenate(hour_parts)
+            team_out.frombytes(np.full(len(at), i, dtype=np.intc).tobytes())
+            hour_out.frombytes(at.astype(np.intc).tobytes())
+            value_out.frombytes(row[at].astype(dtype).tobytes())
+    hour = np.frombuffer(hour_out, dtype=np.intc)
     order = np.argsort(hour, kind="stable")  # by hour, teams ascending within an hour
     first = np.zeros(hours + 1, dtype=np.int64)
     first[1:] = np.cumsum(np.bincount(hour, minlength=hours))
-    return DutyChanges(first, np.concatenate(team_parts)[order],
-                       np.concatenate(value_parts)[order], np.concatenate(delta_parts)[order])
+    return DutyChanges(first, np.frombuffer(team_out, dtype=np.intc)[order].astype(np.int32),
+                       np.frombuffer(value_out, dtype=dtype)[order])
