@@ -92,15 +92,16 @@ class Replication:
         self._on_release = self._release_order  # the bound method, made once
         # the next arrival, set aside: (time, priority, event id, order)
         self._arrival: tuple[float, int, int, int] | None = None
-        self.arrivals: Arrivals = arrivals if arrivals is not None else \
-            generate_arrivals(world, self.streams, self.horizon)
-        n = self.n_orders = len(self.arrivals)
+        if arrivals is None:
+            arrivals = generate_arrivals(world, self.streams, self.horizon)
+        n = self.n_orders = len(arrivals)
         self.dispatcher = Dispatcher(world, n)
         self.trip = world.travel.trip
         # minutes of a trip within one place (no travel matrix), for the common trip-free case
         self.same_place_trip = world.travel.setup if world.travel.matrix is None else None
         self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes, Python floats
-        self._init_orders()
+        self._init_orders(arrivals)
+        del arrivals  # the replication keeps its own compact copies (and no uniforms)
         self.hours = int(math.ceil(self.horizon / 60.0))
         self.on_duty = duty_changes(world.teams, self.hours, self.scenario.run.start_weekday,
                                        self.scenario.teams.show_up, self.streams)
@@ -110,15 +111,16 @@ class Replication:
         self.activity_rows: list[tuple[int, float, float, int, int]] = []
 
     # ------------------------------------------------------------------ set-up
-    def _init_orders(self) -> None:
-        w, a, d = self.world, self.arrivals, None
-        d = self.dispatcher
+    def _init_orders(self, a: Arrivals) -> None:
+        """Per-order state from the arrivals: compact typed arrays, durations in minutes."""
+        w, d = self.world, self.dispatcher
         n = len(a)
         places = a.place
         # per-order state lives in compact typed arrays (8 bytes a time, 1-4 an index, and no
         # Python object per value), indexed like lists; the logs are views of them
         d.order_place = _ints(places)
         d.order_town = _ints(w.places.town[places])
+        self.item = _ints(a.item)
         d.order_skill = _ints(w.item_skill[a.item])
         d.order_need = _ints(w.item_volunteers[a.item])
         offered = np.zeros((len(w.place_skills), max(1, len(w.skills))), dtype=bool)
@@ -509,7 +511,7 @@ class Replication:
 
     def _logs(self) -> RunLog:
         w, h = self.world, self.horizon
-        n = len(self.arrivals)
+        n = self.n_orders
 
         def view(values: array) -> np.ndarray:
             return np.frombuffer(values, dtype=float)  # a view: the run is over
@@ -523,20 +525,25 @@ class Replication:
         # _assign made (NaN for orders never assigned)
         accepted = view(self.t_assigned) + view(self.accept_delay)
         closed = seen(view(self.t_arrived) + view(self.service))
+        # the run is over: free the working state the log does not show before building it
+        d = self.dispatcher
+        self.service = self.patience = self.accept_delay = self.ordinary = None
+        d.state = d.tier = d.deadline = d.order_skill = None
         cancelled = np.frombuffer(self.t_cancelled, dtype=float)
         outcome = np.full(n, OPEN, dtype=np.int8)
         outcome[~np.isnan(closed)] = CLOSED
         outcome[~np.isnan(cancelled)] = OUT_CANCELLED
         team = np.frombuffer(self.team, dtype=np.intc).astype(np.int32, copy=False)
         level = np.where(team >= 0, w.teams.level[np.maximum(team, 0)], -1).astype(np.int8)
-        places = self.arrivals.place
         orders = OrderLog(
-            id=np.arange(n, dtype=np.int32), place=places, town=w.places.town[places],
-            zone=w.places.zone[places], item=self.arrivals.item,
-            professional=w.item_professional[self.arrivals.item],
-            volunteers=w.item_volunteers[self.arrivals.item],
+            id=np.arange(n, dtype=np.int32), place=np.frombuffer(d.order_place, dtype=np.int32),
+            town=np.frombuffer(d.order_town, dtype=np.int32),
+            zone=np.frombuffer(self.zone, dtype=np.int8),
+            item=np.frombuffer(self.item, dtype=np.int32),
+            professional=np.frombuffer(self.professional, dtype=bool),
+            volunteers=np.frombuffer(d.order_need, dtype=np.int32),
             tier_max=np.frombuffer(self.tier_max, dtype=np.int8),
-            t_placed=self.arrivals.time, t_review_start=seen(view(self.t_review_start)),
+            t_placed=view(self.t_placed), t_review_start=seen(view(self.t_review_start)),
             t_review_end=seen(view(self.t_review_end)), t_tier2=seen(view(self.t_tier2)),
             t_tier3=seen(view(self.t_tier3)), t_assigned=seen(view(self.t_assigned)),
             t_accepted=seen(accepted), t_arrived=seen(view(self.t_arrived)), t_closed=closed,

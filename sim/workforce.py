@@ -212,20 +212,23 @@ class DutyChanges:
         return self.team[a:b].tolist(), self.value[a:b].tolist()
 
     def sums(self, group: np.ndarray, groups: int) -> np.ndarray:
-        """Int64 volunteers on duty by group (e.g. each team's level) and hour, (groups, hours)."""
+        """Int64 volunteers on duty by group (e.g. each team's level) and hour, (groups, hours);
+        hour by hour, so that nothing larger than one hour's changes is allocated."""
         hours = len(self.first) - 1
-        hour = np.repeat(np.arange(hours), np.diff(self.first))
-        # each change's step: its value minus the team's previous value (0 before its first)
-        by_team = np.argsort(self.team, kind="stable")  # a team's changes in hour order
-        value = self.value[by_team].astype(np.int64)
-        team = self.team[by_team]
-        step = np.empty_like(value)
-        if len(value):
-            step[0] = value[0]
-            step[1:] = np.where(team[1:] == team[:-1], value[1:] - value[:-1], value[1:])
-        flat = np.bincount(group[team].astype(np.int64) * hours + hour[by_team],
-                           weights=step, minlength=groups * hours)
-        return np.cumsum(np.rint(flat).astype(np.int64).reshape(groups, hours), axis=1)
+        out = np.empty((groups, hours), dtype=np.int64)
+        current = np.zeros(len(group), dtype=np.int64)  # each team's count so far
+        total = np.zeros(groups, dtype=np.int64)
+        first = self.first.tolist()
+        for hour in range(hours):
+            a, b = first[hour], first[hour + 1]
+            if a != b:
+                teams = self.team[a:b]
+                values = self.value[a:b].astype(np.int64)
+                total += np.bincount(group[teams], weights=values - current[teams],
+                                     minlength=groups).astype(np.int64)
+                current[teams] = values
+            out[:, hour] = total
+        return out
 
 
 def duty_changes(teams: Teams, hours: int, start_weekday: int, show_up: float,
