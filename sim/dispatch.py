@@ -86,31 +86,26 @@ class Dispatcher:
 
     def __init__(self, world: World, n_orders: int):
         self.world = world
-        teams = world.teams
-        n_teams = len(teams)
+        index = world.team_index
+        n_teams = len(index.home)
+        # the changing state of teams
         self.on_duty = [0] * n_teams
         self.busy = [0] * n_teams
-        self.home = teams.home.tolist()
-        self.team_town = teams.town.tolist()
-        self.team_skills = [sorted(s) for s in teams.skills]
-        self.keep_lower = world.scenario.dispatch.keep_lower_scope
         self.in_free = [False] * n_teams
-        # free teams by (town, skill): those serving tier 2 (the order's town) and tier 3 (scanned
-        # town by town, nearest first); one dict when every team serves both (scope: widen)
+        # the static index, shared with every replication of the world
+        self.home, self.team_town, self.team_skills = index.home, index.town, index.skills
+        self.sees_tier2, self.sees_tier3 = index.sees_tier2, index.sees_tier3
+        self.team_villages, self.team_other_towns = index.villages, index.other_towns
+        self.team_buckets = index.team_buckets
+        self.keep_lower = world.scenario.dispatch.keep_lower_scope
         self.handover = world.scenario.dispatch.scope == "handover"
+        # free teams by (town, skill): those serving tier 2 (the order's town) and tier 3 (scanned
+        # town by town, nearest first); one set serves both when scopes widen
+        self.buckets: list[set[int]] = [set() for _ in index.buckets]
         self.free_teams: dict[tuple[int, int], set[int]] = {}
         self.free_tier3 = self.free_teams if not self.handover else {}
-        self.sees_tier2 = world.tier2_team.tolist()
-        self.sees_tier3 = world.tier3_team.tolist()
-        # each team's free-team buckets, one per skill and scope, made once (refresh runs per event)
-        self.team_buckets: list[list[set[int]]] = []
-        for town, skills, t2, t3 in zip(self.team_town, self.team_skills, self.sees_tier2,
-                                        self.sees_tier3):
-            buckets = [self.free_teams.setdefault((town, skill), set())
-                       for skill in skills] if t2 else []
-            if t3 and self.handover:
-                buckets += [self.free_tier3.setdefault((town, skill), set()) for skill in skills]
-            self.team_buckets.append(buckets)
+        for (tier, town, skill), bucket in zip(index.buckets, self.buckets):
+            (self.free_teams if tier == 2 else self.free_tier3)[(town, skill)] = bucket
         self.queues: dict[tuple, list] = {}
         # queue entries (stale ones included) by (town, skill), town -1 for the county's queues:
         # find_order skips a skill when none of the queues a team sees can hold an entry
@@ -126,19 +121,11 @@ class Dispatcher:
         self.order_town: list[int] = []
         self.order_skill: list[int] = []
         self.order_need: list[int] = []
-        # which tier-1 queues each team sees: its own village and the villages it is paired with
-        self.team_villages: list[list[int]] = [[] for _ in range(n_teams)]
-        for place, team_ids in enumerate(world.tier1_teams):
-            for team in team_ids:
-                self.team_villages[team].append(place)
         self.nominal = world.travel.nominal
-        self.place_town = world.places.town.tolist()
-        # towns other than its own whose villages a team sees at tier 1 (paired units)
-        self.team_other_towns = [tuple({self.place_town[v] for v in villages} - {town}) or ()
-                                 for villages, town in zip(self.team_villages, self.team_town)]
+        self.place_town = world.place_town
         self.n_towns = len(world.towns_by_distance)
         self.tier1_teams = world.tier1_teams
-        self.skills = teams.skills
+        self.skills = world.teams.skills
         self.rule: Rule = RULES[world.scenario.dispatch.rule]()
         # the default rule ranks waiting orders by their queue entry: compare entries directly
         self.rank_by_entry = type(self.rule).order_key is NearestFirst.order_key
@@ -154,12 +141,13 @@ class Dispatcher:
         if is_free == self.in_free[team]:
             return
         self.in_free[team] = is_free
+        buckets = self.buckets
         if is_free:
-            for bucket in self.team_buckets[team]:
-                bucket.add(team)
+            for b in self.team_buckets[team]:
+                buckets[b].add(team)
         else:
-            for bucket in self.team_buckets[team]:
-                bucket.discard(team)
+            for b in self.team_buckets[team]:
+                buckets[b].discard(team)
 
     # -------------------------------------------------------------- orders -> team
     def _nearest(self, candidates, place: int, skill: int, need: int,

@@ -20,6 +20,48 @@ from sim.workforce import HOURS_PER_WEEK, Teams, build_teams
 
 
 @dataclass(frozen=True)
+class TeamIndex:
+    """Per team, what the dispatcher looks up on every event and that never changes during a
+    run (Python lists, for fast scalar indexing). Built once per world and shared by its
+    replications, so that a replication allocates only its changing state."""
+
+    home: list[int]  # home place
+    town: list[int]  # town of the home place
+    skills: list[tuple[int, ...]]  # skill indices, ascending
+    sees_tier2: list[bool]  # serves its town's tier 2
+    sees_tier3: list[bool]  # serves the county's tier 3
+    villages: list[tuple[int, ...]]  # the places whose tier-1 queues it sees
+    other_towns: list[tuple[int, ...]]  # towns of those places other than its own (pairing)
+    buckets: list[tuple[int, int, int]]  # free-team buckets: (tier 2 or 3, town, skill)
+    team_buckets: list[tuple[int, ...]]  # per team: the buckets it belongs to
+
+
+def team_index(teams: Teams, tier1: list[list[int]], place_town: list[int],
+               tier2_team: np.ndarray, tier3_team: np.ndarray, handover: bool) -> TeamIndex:
+    """The dispatcher's static index of teams (see :class:`TeamIndex`). With widening scopes
+    one bucket per (town, skill) serves both tiers; with handover, tiers 2 and 3 have their own."""
+    n = len(teams)
+    home, town = teams.home.tolist(), teams.town.tolist()
+    skills = [tuple(sorted(s)) for s in teams.skills]
+    villages: list[list[int]] = [[] for _ in range(n)]
+    for place, team_ids in enumerate(tier1):
+        for team in team_ids:
+            villages[team].append(place)
+    other_towns = [tuple({place_town[v] for v in vs} - {t}) for vs, t in zip(villages, town)]
+    bucket_id: dict[tuple[int, int, int], int] = {}
+    team_buckets = []
+    for team in range(n):
+        ids = []
+        for tier, serves in ((2, tier2_team[team]), (3, tier3_team[team] and handover)):
+            if serves:
+                ids += [bucket_id.setdefault((tier, town[team], k), len(bucket_id))
+                        for k in skills[team]]
+        team_buckets.append(tuple(ids))
+    return TeamIndex(home, town, skills, tier2_team.tolist(), tier3_team.tolist(),
+                     [tuple(v) for v in villages], other_towns, list(bucket_id), team_buckets)
+
+
+@dataclass(frozen=True)
 class World:
     """Everything the model needs, indexed by integers (places, towns, items, skills, teams)."""
 
@@ -45,6 +87,8 @@ class World:
     county_skills: frozenset[int]  # skills offered by the tier-3 teams
     tier2_team: np.ndarray  # per team: serves its town's tier 2 (dispatch.scope)
     tier3_team: np.ndarray  # per team: serves the county's tier 3 (dispatch.scope)
+    team_index: TeamIndex
+    place_town: list[int]  # town of each place, as a list
     rate_per_min: np.ndarray  # per place: mean orders per minute (before the weekly profile)
     week_profile: np.ndarray  # 168 multipliers with mean 1
     timeouts: np.ndarray  # (zones, 2) minutes at tier 1 and tier 2 before escalating
@@ -127,6 +171,9 @@ def build_world(scenario: Scenario) -> World:
         town_skills=[offered([t for t in ts if tier2_team[t]]) for ts in town_teams],
         county_skills=offered(np.flatnonzero(tier3_team).tolist()),
         tier2_team=tier2_team, tier3_team=tier3_team,
+        team_index=team_index(teams, tier1, places.town.tolist(), tier2_team, tier3_team,
+                              scenario.dispatch.scope == "handover"),
+        place_town=places.town.tolist(),
         rate_per_min=places.population / 1000.0 * demand.orders_per_1000_per_day / 1440.0,
         week_profile=week, timeouts=timeouts,
         office_hours=[(parse_clock(a), parse_clock(b)) for a, b in scenario.admin.office_hours],
