@@ -43,6 +43,12 @@ def _floats(values: np.ndarray) -> array:
     return array("d", np.ascontiguousarray(values, dtype=np.float64).tobytes())
 
 
+def _float_array(n: int) -> tuple[array, np.ndarray]:
+    """A zero-filled ``array('d')`` of n floats and a writable numpy view of it."""
+    values = array("d", bytes(8 * n))
+    return values, np.frombuffer(values, dtype=np.float64)
+
+
 def _ints(values: np.ndarray) -> array:
     """An integer numpy array as a compact ``array('i')``."""
     return array("i", np.ascontiguousarray(values, dtype=np.intc).tobytes())
@@ -92,6 +98,11 @@ class Replication:
         self._on_release = self._release_order  # the bound method, made once
         # the next arrival, set aside: (time, priority, event id, order)
         self._arrival: tuple[float, int, int, int] | None = None
+        # on-duty counts first: their set-up's scratch memory is freed before the orders' state
+        # exists (each source has its own named stream, so the order of set-up changes nothing)
+        self.hours = int(math.ceil(self.horizon / 60.0))
+        self.on_duty = duty_changes(world.teams, self.hours, self.scenario.run.start_weekday,
+                                    self.scenario.teams.show_up, self.streams)
         if arrivals is None:
             arrivals = generate_arrivals(world, self.streams, self.horizon)
         n = self.n_orders = len(arrivals)
@@ -102,9 +113,6 @@ class Replication:
         self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes, Python floats
         self._init_orders(arrivals)
         del arrivals  # the replication keeps its own compact copies (and no uniforms)
-        self.hours = int(math.ceil(self.horizon / 60.0))
-        self.on_duty = duty_changes(world.teams, self.hours, self.scenario.run.start_weekday,
-                                       self.scenario.teams.show_up, self.streams)
         self.admin_queue: deque[int] = deque()
         self.reviewers_free = self.scenario.admin.reviewers
         self.review_rng = self.streams.stream("admin_review")
@@ -132,27 +140,24 @@ class Replication:
         self.zone = array("b", w.places.zone[places].astype(np.int8).tobytes())
         self.professional = array("b", w.item_professional[a.item].astype(np.int8).tobytes())
         self.t_placed = _floats(a.time)
-        self.service = np.zeros(n)
+        # durations filled in place through numpy views of the arrays (no second copy)
+        self.service, service = _float_array(n)
         for k, item in enumerate(w.items):
             mask = a.item == k
             if mask.any():
-                self.service[mask] = distributions.quantile(item.service, a.u_service[mask])
-        self.service = _floats(self.service)
-        patience = np.zeros(n)
+                service[mask] = distributions.quantile(item.service, a.u_service[mask])
+        self.patience, patience = _float_array(n)
         for z, zone in enumerate(ZONES):
             mask = w.places.zone[places] == z
             if mask.any():
                 patience[mask] = distributions.quantile(self.scenario.demand.patience[zone],
                                                         a.u_patience[mask])
-        self.patience = _floats(patience)
-        self.accept_delay = _floats(distributions.quantile(self.scenario.demand.acceptance_delay,
-                                                           a.u_accept))
-        day = np.floor(a.time / 1440.0)
-        late = (a.time - day * 1440.0) >= w.cutoff_min
-        self.t_deadline = (day + late) * 1440.0 + w.day_end_min
+        self.accept_delay, accept = _float_array(n)
+        accept[:] = distributions.quantile(self.scenario.demand.acceptance_delay, a.u_accept)
         urban_promise = self.scenario.targets.urban_response_min
         promised = (w.places.zone[places] == 0) & ~w.item_professional[a.item]
-        d.deadline = _floats(np.where(promised, a.time + urban_promise, self.t_deadline))
+        d.deadline, deadline = _float_array(n)
+        deadline[:] = np.where(promised, a.time + urban_promise, self._same_day_deadline(a.time))
         self.tier_max = array("b", [1]) * n
         self.t_tier2 = array("d", [NAN]) * n  # when the order reached tier 2 (town) / 3 (county)
         self.t_tier3 = array("d", [NAN]) * n
@@ -163,6 +168,14 @@ class Replication:
         self.t_released = array("d", [NAN]) * n
         self.t_cancelled = array("d", [NAN]) * n
         self.team = array("i", [-1]) * n
+
+    def _same_day_deadline(self, placed: np.ndarray) -> np.ndarray:
+        """The same-day deadline of orders placed at ``placed`` (minutes): the end of their day,
+        or of the next day when placed after the cut-off."""
+        w = self.world
+        day = np.floor(placed / 1440.0)
+        late = (placed - day * 1440.0) >= w.cutoff_min
+        return (day + late) * 1440.0 + w.day_end_min
 
     # ------------------------------------------------------------------ the event calendar
     # The model's events live in its own heap, ``_calendar``, as light tuples
@@ -548,7 +561,7 @@ class Replication:
             t_tier3=seen(view(self.t_tier3)), t_assigned=seen(view(self.t_assigned)),
             t_accepted=seen(accepted), t_arrived=seen(view(self.t_arrived)), t_closed=closed,
             t_released=seen(view(self.t_released)), t_cancelled=cancelled,
-            t_deadline=self.t_deadline, team=team, team_level=level,
+            t_deadline=self._same_day_deadline(view(self.t_placed)), team=team, team_level=level,
             outcome=outcome)
         rows = self.activity_rows
         activities = ActivityLog(*(np.asarray([r[k] for r in rows]) for k in range(5)))
