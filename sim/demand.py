@@ -12,6 +12,7 @@ the place's own stream, so the other places' orders are unchanged.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,9 +65,13 @@ def draw_items(world: World, place: int, times: np.ndarray, u: np.ndarray) -> np
 
 
 def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arrivals:
-    """Every order placed before ``horizon_min`` (minutes), sorted by time."""
+    """Every order placed before ``horizon_min`` (minutes), sorted by time (ties: by place).
+
+    Each place draws from its own stream; the columns grow in place, place by place (no
+    per-place arrays survive the loop: at a province's size those would outweigh the data)."""
     hours = int(np.ceil(horizon_min / 60.0))
-    parts = []
+    columns = {"time": array("d"), "place": array("i"), "item": array("i"),
+               "u_service": array("d"), "u_patience": array("d"), "u_accept": array("d")}
     for p in range(world.n_places):
         rates = hourly_rates(world, p, hours)
         rng = streams.stream(f"arrivals/{world.places.code[p]}")
@@ -78,16 +83,21 @@ def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arr
         times = (hour + rng.random(total)) * 60.0
         items = draw_items(world, p, times, rng.random(total))
         u = rng.random((3, total))
-        parts.append((times, np.full(total, p, dtype=np.int32), items, u))
-    if not parts:
-        empty = np.zeros(0)
-        return Arrivals(empty, empty.astype(np.int32), empty.astype(np.int32), empty, empty, empty)
-    time = np.concatenate([x[0] for x in parts])
-    keep = time < horizon_min
-    order = np.lexsort((np.concatenate([x[1] for x in parts])[keep], time[keep]))
+        for name, values in (("time", times), ("place", np.full(total, p, dtype=np.intc)),
+                             ("item", items.astype(np.intc)), ("u_service", u[0]),
+                             ("u_patience", u[1]), ("u_accept", u[2])):
+            columns[name].frombytes(np.ascontiguousarray(values).tobytes())
+    # sorted by (time, place), stable; those at or after the horizon are a tail of that order
+    time = np.frombuffer(columns["time"], dtype=np.float64)
+    place = np.frombuffer(columns["place"], dtype=np.intc)
+    order = np.lexsort((place, time))
+    order = order[:int(np.count_nonzero(time < horizon_min))]
 
-    def cat(k: int) -> np.ndarray:
-        return np.concatenate([x[k] for x in parts])[keep][order]
+    def gather(name: str, dtype) -> np.ndarray:
+        out = np.frombuffer(columns.pop(name), dtype=dtype)[order]
+        return out.astype(np.int32, copy=False) if dtype is np.intc else out
 
-    u = np.concatenate([x[3] for x in parts], axis=1)[:, keep][:, order]
-    return Arrivals(time[keep][order], cat(1), cat(2).astype(np.int32), u[0], u[1], u[2])
+    del time, place
+    return Arrivals(gather("time", np.float64), gather("place", np.intc),
+                    gather("item", np.intc), gather("u_service", np.float64),
+                    gather("u_patience", np.float64), gather("u_accept", np.float64))

@@ -234,21 +234,29 @@ class DutyChanges:
 def duty_changes(teams: Teams, hours: int, start_weekday: int, show_up: float,
                  streams: Streams) -> DutyChanges:
     """The on-duty counts of every team over ``hours`` simulated hours, as changes (same draws
-    from the same streams as :func:`on_duty_by_hour`)."""
+    from the same streams as :func:`on_duty_by_hour`).
+
+    Each change is packed into one int64, (hour, team, count) from the high bits to the low,
+    so that one in-place sort puts them in hour order, teams ascending, without an index
+    array: the largest scratch memory of a replication's set-up."""
     dtype = _count_dtype(teams)
-    # grown in place, team by team: no Python object per team survives the loop
-    team_out, hour_out, value_out = array("i"), array("i"), array(dtype.char)
+    count_bits = 8 * dtype.itemsize
+    team_bits = max(1, len(teams).bit_length())
+    if max(1, hours).bit_length() + team_bits + count_bits > 63:
+        raise ValueError(f"{hours} hours x {len(teams)} teams cannot be packed into 64 bits")
+    packed = array("q")  # grown in place, team by team: no Python object per team survives
     previous = np.zeros(hours, dtype=np.int64)
     for i, row in _on_duty_rows(teams, hours, start_weekday, show_up, streams):
         previous[1:] = row[:-1]
         at = np.flatnonzero(row != previous)
         if len(at):
-            team_out.frombytes(np.full(len(at), i, dtype=np.intc).tobytes())
-            hour_out.frombytes(at.astype(np.intc).tobytes())
-            value_out.frombytes(row[at].astype(dtype).tobytes())
-    hour = np.frombuffer(hour_out, dtype=np.intc)
-    order = np.argsort(hour, kind="stable")  # by hour, teams ascending within an hour
+            key = ((at.astype(np.int64) << team_bits) | i) << count_bits | row[at]
+            packed.frombytes(key.tobytes())
+    keys = np.frombuffer(packed, dtype=np.int64)  # a view: sorted and shifted in place
+    keys.sort()  # unique keys: (hour, team) order
+    value = (keys & ((1 << count_bits) - 1)).astype(dtype)
+    keys >>= count_bits
     first = np.zeros(hours + 1, dtype=np.int64)
-    first[1:] = np.cumsum(np.bincount(hour, minlength=hours))
-    return DutyChanges(first, np.frombuffer(team_out, dtype=np.intc)[order].astype(np.int32),
-                       np.frombuffer(value_out, dtype=dtype)[order])
+    first[1:] = np.cumsum(np.bincount(keys >> team_bits, minlength=hours))
+    keys &= (1 << team_bits) - 1
+    return DutyChanges(first, keys.astype(np.int32), value)
