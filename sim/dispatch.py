@@ -99,13 +99,14 @@ class Dispatcher:
         self.team_buckets = index.team_buckets
         self.keep_lower = world.scenario.dispatch.keep_lower_scope
         self.handover = world.scenario.dispatch.scope == "handover"
-        # free teams by (town, skill): those serving tier 2 (the order's town) and tier 3 (scanned
-        # town by town, nearest first); one set serves both when scopes widen
+        # teams with a free volunteer, by town: those serving tier 2 (the order's town) and tier 3
+        # (scanned town by town, nearest first); one set serves both when scopes widen. Searches
+        # check each team's skills (a set per town and skill would cost ~200 bytes a team).
         self.buckets: list[set[int]] = [set() for _ in index.buckets]
-        self.free_teams: dict[tuple[int, int], set[int]] = {}
+        self.free_teams: dict[int, set[int]] = {}
         self.free_tier3 = self.free_teams if not self.handover else {}
-        for (tier, town, skill), bucket in zip(index.buckets, self.buckets):
-            (self.free_teams if tier == 2 else self.free_tier3)[(town, skill)] = bucket
+        for (tier, town), bucket in zip(index.buckets, self.buckets):
+            (self.free_teams if tier == 2 else self.free_tier3)[town] = bucket
         self.queues: dict[tuple, list] = {}
         # queue entries (stale ones included) by (town, skill), town -1 for the county's queues:
         # find_order skips a skill when none of the queues a team sees can hold an entry
@@ -185,15 +186,20 @@ class Dispatcher:
                 return able[0]  # the only candidate: no need to rank by distance
             best = self._nearest(able, place, skill, need, best)
         if tier == 2 or (tier >= COUNTY_TIER and self.handover and self.keep_lower):
-            best = self._nearest(self.free_teams.get((self.order_town[order], skill), ()),
+            best = self._nearest(self.free_teams.get(self.order_town[order], ()),
                                  place, skill, need, best)
         if tier >= COUNTY_TIER:
             seen_towns = 0
-            free_tier3 = self.free_tier3
+            free_tier3, skills = self.free_tier3, self.skills
             for town in self._towns_to_search(self.order_town[order], skill):
-                bucket = free_tier3.get((town, skill))
+                bucket = free_tier3.get(town)
                 if not bucket:
                     continue
+                for team in bucket:
+                    if skill in skills[team]:
+                        break
+                else:
+                    continue  # no free team of this town has the skill
                 best = self._nearest(bucket, place, skill, need, best)
                 if best is not None:
                     seen_towns += 1
@@ -279,12 +285,17 @@ class Dispatcher:
                     where = town if key[0] == 2 else -1 if key[0] == 3 else self.place_town[key[1]]
                     queued[(where, skill)] -= 1
                     in_town[where] -= 1
+                    if not queue:
+                        del queues[key]  # most (place, skill) queues are empty most of the time
         if best is None:
             return None
         # the caller assigns the order: its entry would be stale from now on, so drop it at once
         # (the counters then say sooner that nothing waits); other entries of the same order, in
         # lower tiers' queues, go lazily as before
-        heappop(queues[best_key])
+        queue = queues[best_key]
+        heappop(queue)
+        if not queue:
+            del queues[best_key]
         kind, scope, skill = best_key
         where = town if kind == 2 else -1 if kind == 3 else self.place_town[scope]
         queued[(where, skill)] -= 1

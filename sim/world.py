@@ -32,14 +32,14 @@ class TeamIndex:
     sees_tier3: list[bool]  # serves the county's tier 3
     villages: list[tuple[int, ...]]  # the places whose tier-1 queues it sees
     other_towns: list[tuple[int, ...]]  # towns of those places other than its own (pairing)
-    buckets: list[tuple[int, int, int]]  # free-team buckets: (tier 2 or 3, town, skill)
+    buckets: list[tuple[int, int]]  # free-team buckets: (tier 2 or 3, town)
     team_buckets: list[tuple[int, ...]]  # per team: the buckets it belongs to
 
 
 def team_index(teams: Teams, tier1: list[list[int]], place_town: list[int],
                tier2_team: np.ndarray, tier3_team: np.ndarray, handover: bool) -> TeamIndex:
     """The dispatcher's static index of teams (see :class:`TeamIndex`). With widening scopes
-    one bucket per (town, skill) serves both tiers; with handover, tiers 2 and 3 have their own."""
+    one bucket per town serves both tiers; with handover, tiers 2 and 3 have their own."""
     n = len(teams)
     home, town = teams.home.tolist(), teams.town.tolist()
     skills = [tuple(sorted(s)) for s in teams.skills]
@@ -48,15 +48,13 @@ def team_index(teams: Teams, tier1: list[list[int]], place_town: list[int],
         for team in team_ids:
             villages[team].append(place)
     other_towns = [tuple({place_town[v] for v in vs} - {t}) for vs, t in zip(villages, town)]
-    bucket_id: dict[tuple[int, int, int], int] = {}
+    bucket_id: dict[tuple[int, int], int] = {}
     team_buckets = []
     for team in range(n):
-        ids = []
-        for tier, serves in ((2, tier2_team[team]), (3, tier3_team[team] and handover)):
-            if serves:
-                ids += [bucket_id.setdefault((tier, town[team], k), len(bucket_id))
-                        for k in skills[team]]
-        team_buckets.append(tuple(ids))
+        team_buckets.append(tuple(
+            bucket_id.setdefault((tier, town[team]), len(bucket_id))
+            for tier, serves in ((2, tier2_team[team]), (3, tier3_team[team] and handover))
+            if serves))
     return TeamIndex(home, town, skills, tier2_team.tolist(), tier3_team.tolist(),
                      [tuple(v) for v in villages], other_towns, list(bucket_id), team_buckets)
 
