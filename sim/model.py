@@ -157,25 +157,30 @@ class Replication:
         urban_promise = self.scenario.targets.urban_response_min
         promised = (w.places.zone[places] == 0) & ~w.item_professional[a.item]
         d.deadline, deadline = _float_array(n)
-        deadline[:] = np.where(promised, a.time + urban_promise, self._same_day_deadline(a.time))
+        self._same_day_deadline(a.time, out=deadline)
+        np.add(a.time, urban_promise, out=deadline, where=promised)
         self.tier_max = array("b", [1]) * n
         self.t_tier2 = array("d", [NAN]) * n  # when the order reached tier 2 (town) / 3 (county)
-        self.t_tier3 = array("d", [NAN]) * n
-        self.t_review_start = array("d", [NAN]) * n
-        self.t_review_end = array("d", [NAN]) * n
+        # times few orders have (the county tier, professional review, cancellation): by order
+        self.t_tier3: dict[int, float] = {}
+        self.t_review_start: dict[int, float] = {}
+        self.t_review_end: dict[int, float] = {}
+        self.t_cancelled: dict[int, float] = {}
         self.t_assigned = array("d", [NAN]) * n
         self.t_arrived = array("d", [NAN]) * n
         self.t_released = array("d", [NAN]) * n
-        self.t_cancelled = array("d", [NAN]) * n
         self.team = array("i", [-1]) * n
 
-    def _same_day_deadline(self, placed: np.ndarray) -> np.ndarray:
+    def _same_day_deadline(self, placed: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """The same-day deadline of orders placed at ``placed`` (minutes): the end of their day,
-        or of the next day when placed after the cut-off."""
+        or of the next day when placed after the cut-off (into ``out`` if given)."""
         w = self.world
-        day = np.floor(placed / 1440.0)
+        day = np.floor(placed / 1440.0, out=out)
         late = (placed - day * 1440.0) >= w.cutoff_min
-        return (day + late) * 1440.0 + w.day_end_min
+        day += late  # in place, the same sums as (day + late) * 1440 + day_end
+        day *= 1440.0
+        day += w.day_end_min
+        return day
 
     # ------------------------------------------------------------------ the event calendar
     # The model's events live in its own heap, ``_calendar``, as light tuples
@@ -411,7 +416,7 @@ class Replication:
         self.tier_max[order] = max(self.tier_max[order], tier)
         if tier >= 2 and self.t_tier2[order] != self.t_tier2[order]:  # NaN: first time
             self.t_tier2[order] = self.env.now
-        if tier >= COUNTY_TIER and self.t_tier3[order] != self.t_tier3[order]:
+        if tier >= COUNTY_TIER and order not in self.t_tier3:
             self.t_tier3[order] = self.env.now
         team = d.find_team(order)
         if team is not None:
@@ -542,7 +547,14 @@ class Replication:
         d = self.dispatcher
         self.service = self.patience = self.accept_delay = self.ordinary = None
         d.state = d.tier = d.deadline = d.order_skill = None
-        cancelled = np.frombuffer(self.t_cancelled, dtype=float)
+        def column(times: dict[int, float]) -> np.ndarray:
+            arr = np.full(n, np.nan)
+            if times:
+                arr[np.fromiter(times.keys(), dtype=np.int64, count=len(times))] = \
+                    np.fromiter(times.values(), dtype=np.float64, count=len(times))
+            return arr
+
+        cancelled = column(self.t_cancelled)
         outcome = np.full(n, OPEN, dtype=np.int8)
         outcome[~np.isnan(closed)] = CLOSED
         outcome[~np.isnan(cancelled)] = OUT_CANCELLED
@@ -556,9 +568,9 @@ class Replication:
             professional=np.frombuffer(self.professional, dtype=bool),
             volunteers=np.frombuffer(d.order_need, dtype=np.int32),
             tier_max=np.frombuffer(self.tier_max, dtype=np.int8),
-            t_placed=view(self.t_placed), t_review_start=seen(view(self.t_review_start)),
-            t_review_end=seen(view(self.t_review_end)), t_tier2=seen(view(self.t_tier2)),
-            t_tier3=seen(view(self.t_tier3)), t_assigned=seen(view(self.t_assigned)),
+            t_placed=view(self.t_placed), t_review_start=seen(column(self.t_review_start)),
+            t_review_end=seen(column(self.t_review_end)), t_tier2=seen(view(self.t_tier2)),
+            t_tier3=seen(column(self.t_tier3)), t_assigned=seen(view(self.t_assigned)),
             t_accepted=seen(accepted), t_arrived=seen(view(self.t_arrived)), t_closed=closed,
             t_released=seen(view(self.t_released)), t_cancelled=cancelled,
             t_deadline=self._same_day_deadline(view(self.t_placed)), team=team, team_level=level,

@@ -255,8 +255,7 @@ def duty_changes(teams: Teams, hours: int, start_weekday: int, show_up: float,
     keys = np.frombuffer(packed, dtype=np.int64)  # a view: sorted and shifted in place
     keys.sort()  # unique keys: (hour, team) order
     value = (keys & ((1 << count_bits) - 1)).astype(dtype)
-    keys >>= count_bits
-    first = np.zeros(hours + 1, dtype=np.int64)
-    first[1:] = np.cumsum(np.bincount(keys >> team_bits, minlength=hours))
-    keys &= (1 << team_bits) - 1
-    return DutyChanges(first, keys.astype(np.int32), value)
+    keys >>= count_bits  # now (hour, team)
+    first = np.searchsorted(keys, np.arange(hours + 1, dtype=np.int64) << team_bits)
+    keys &= (1 << team_bits) - 1  # now the team
+    return DutyChanges(first.astype(np.int64), keys.astype(np.int32), value)
