@@ -22,9 +22,10 @@ from sim.workforce import HOURS_PER_WEEK
 from sim.world import World
 
 
-@dataclass(frozen=True)
+@dataclass
 class Arrivals:
-    """Orders to be placed, sorted by time (columnar)."""
+    """Orders to be placed, sorted by time (columnar). Mutable only so that a replication can
+    drop the columns of arrivals it generated itself as soon as it has used them."""
 
     time: np.ndarray  # minutes
     place: np.ndarray

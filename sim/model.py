@@ -103,7 +103,8 @@ class Replication:
         self.hours = int(math.ceil(self.horizon / 60.0))
         self.on_duty = duty_changes(world.teams, self.hours, self.scenario.run.start_weekday,
                                     self.scenario.teams.show_up, self.streams)
-        if arrivals is None:
+        owned = arrivals is None
+        if owned:
             arrivals = generate_arrivals(world, self.streams, self.horizon)
         n = self.n_orders = len(arrivals)
         self.dispatcher = Dispatcher(world, n)
@@ -111,7 +112,7 @@ class Replication:
         # minutes of a trip within one place (no travel matrix), for the common trip-free case
         self.same_place_trip = world.travel.setup if world.travel.matrix is None else None
         self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes, Python floats
-        self._init_orders(arrivals)
+        self._init_orders(arrivals, owned)
         del arrivals  # the replication keeps its own compact copies (and no uniforms)
         self.admin_queue: deque[int] = deque()
         self.reviewers_free = self.scenario.admin.reviewers
@@ -119,11 +120,29 @@ class Replication:
         self.activity_rows: list[tuple[int, float, float, int, int]] = []
 
     # ------------------------------------------------------------------ set-up
-    def _init_orders(self, a: Arrivals) -> None:
-        """Per-order state from the arrivals: compact typed arrays, durations in minutes."""
+    def _init_orders(self, a: Arrivals, owned: bool) -> None:
+        """Per-order state from the arrivals: compact typed arrays, durations in minutes.
+        ``owned``: the arrivals were generated for this replication, so each uniform column is
+        dropped once turned into durations (less memory at the set-up's peak)."""
         w, d = self.world, self.dispatcher
         n = len(a)
         places = a.place
+        # durations first, filled in place through numpy views of the arrays (no second copy)
+        self.service, service = _float_array(n)
+        for k, item in enumerate(w.items):
+            mask = a.item == k
+            if mask.any():
+                service[mask] = distributions.quantile(item.service, a.u_service[mask])
+        self.patience, patience = _float_array(n)
+        for z, zone in enumerate(ZONES):
+            mask = w.places.zone[places] == z
+            if mask.any():
+                patience[mask] = distributions.quantile(self.scenario.demand.patience[zone],
+                                                        a.u_patience[mask])
+        self.accept_delay, accept = _float_array(n)
+        accept[:] = distributions.quantile(self.scenario.demand.acceptance_delay, a.u_accept)
+        if owned:
+            a.u_service = a.u_patience = a.u_accept = None
         # per-order state lives in compact typed arrays (8 bytes a time, 1-4 an index, and no
         # Python object per value), indexed like lists; the logs are views of them
         d.order_place = _ints(places)
@@ -140,20 +159,6 @@ class Replication:
         self.zone = array("b", w.places.zone[places].astype(np.int8).tobytes())
         self.professional = array("b", w.item_professional[a.item].astype(np.int8).tobytes())
         self.t_placed = _floats(a.time)
-        # durations filled in place through numpy views of the arrays (no second copy)
-        self.service, service = _float_array(n)
-        for k, item in enumerate(w.items):
-            mask = a.item == k
-            if mask.any():
-                service[mask] = distributions.quantile(item.service, a.u_service[mask])
-        self.patience, patience = _float_array(n)
-        for z, zone in enumerate(ZONES):
-            mask = w.places.zone[places] == z
-            if mask.any():
-                patience[mask] = distributions.quantile(self.scenario.demand.patience[zone],
-                                                        a.u_patience[mask])
-        self.accept_delay, accept = _float_array(n)
-        accept[:] = distributions.quantile(self.scenario.demand.acceptance_delay, a.u_accept)
         urban_promise = self.scenario.targets.urban_response_min
         promised = (w.places.zone[places] == 0) & ~w.item_professional[a.item]
         d.deadline, deadline = _float_array(n)
