@@ -117,9 +117,7 @@ class Dispatcher:
         # order state, filled by the model
         self.state = array("b", [WAITING]) * n_orders
         self.tier = array("b", [1]) * n_orders
-        self.deadline = array("d", [0.0]) * n_orders
         self.order_place: list[int] = []
-        self.order_town: list[int] = []
         self.order_skill: list[int] = []
         self.order_need: list[int] = []
         self.nominal = world.travel.nominal
@@ -186,12 +184,12 @@ class Dispatcher:
                 return able[0]  # the only candidate: no need to rank by distance
             best = self._nearest(able, place, skill, need, best)
         if tier == 2 or (tier >= COUNTY_TIER and self.handover and self.keep_lower):
-            best = self._nearest(self.free_teams.get(self.order_town[order], ()),
+            best = self._nearest(self.free_teams.get(self.place_town[place], ()),
                                  place, skill, need, best)
         if tier >= COUNTY_TIER:
             seen_towns = 0
             free_tier3, skills = self.free_tier3, self.skills
-            for town in self._towns_to_search(self.order_town[order], skill):
+            for town in self._towns_to_search(self.place_town[place], skill):
                 bucket = free_tier3.get(town)
                 if not bucket:
                     continue
@@ -222,24 +220,26 @@ class Dispatcher:
         if tier == 1:
             return skill in self.world.place_skills[self.order_place[order]]
         if tier == 2:
-            return skill in self.world.town_skills[self.order_town[order]] or (
+            return skill in self.world.town_skills[self.place_town[self.order_place[order]]] or (
                 self.keep_lower and skill in self.world.place_skills[self.order_place[order]])
         return skill in self.world.county_skills
 
-    def enqueue(self, order: int) -> None:
-        """Add a waiting order to the queue of its current tier's scope."""
-        tier, skill = self.tier[order], self.order_skill[order]
+    def enqueue(self, order: int, deadline: float) -> None:
+        """Add a waiting order to the queue of its current tier's scope, ranked by ``deadline``
+        (minutes; the model's promise for it)."""
+        tier, skill, place = self.tier[order], self.order_skill[order], self.order_place[order]
+        town = self.place_town[place]
         if tier == 1:
-            key = (1, self.order_place[order], skill)
+            key = (1, place, skill)
         elif tier == 2:
-            key = (2, self.order_town[order], skill)
+            key = (2, town, skill)
         else:
             key = (3, 0, skill)
-        where = (self.order_town[order] if tier <= 2 else -1, skill)
+        where = (town if tier <= 2 else -1, skill)
         self.queued[where] = self.queued.get(where, 0) + 1
         self.queued_in_town[where[0]] += 1
         heapq.heappush(self.queues.setdefault(key, []),
-                       (self.deadline[order], next(self.seq), order, tier))
+                       (deadline, next(self.seq), order, tier))
 
     # -------------------------------------------------------------- team -> order
     def find_order(self, team: int) -> int | None:

@@ -145,8 +145,10 @@ class Replication:
             a.u_service = a.u_patience = a.u_accept = None
         # per-order state lives in compact typed arrays (8 bytes a time, 1-4 an index, and no
         # Python object per value), indexed like lists; the logs are views of them
+        self.t_placed = _floats(a.time)
+        if owned:
+            a.time = None
         d.order_place = _ints(places)
-        d.order_town = _ints(w.places.town[places])
         self.item = _ints(a.item)
         d.order_skill = _ints(w.item_skill[a.item])
         d.order_need = _ints(w.item_volunteers[a.item])
@@ -158,12 +160,9 @@ class Replication:
                                     & ~w.item_professional[a.item]).astype(np.int8).tobytes())
         self.zone = array("b", w.places.zone[places].astype(np.int8).tobytes())
         self.professional = array("b", w.item_professional[a.item].astype(np.int8).tobytes())
-        self.t_placed = _floats(a.time)
-        urban_promise = self.scenario.targets.urban_response_min
-        promised = (w.places.zone[places] == 0) & ~w.item_professional[a.item]
-        d.deadline, deadline = _float_array(n)
-        self._same_day_deadline(a.time, out=deadline)
-        np.add(a.time, urban_promise, out=deadline, where=promised)
+        if owned:
+            a.place = a.item = places = None
+        self.urban_promise = self.scenario.targets.urban_response_min
         self.tier_max = array("b", [1]) * n
         self.t_tier2 = array("d", [NAN]) * n  # when the order reached tier 2 (town) / 3 (county)
         # times few orders have (the county tier, professional review, cancellation): by order
@@ -175,6 +174,17 @@ class Replication:
         self.t_arrived = array("d", [NAN]) * n
         self.t_released = array("d", [NAN]) * n
         self.team = array("i", [-1]) * n
+
+    def _deadline(self, order: int) -> float:
+        """The promise a waiting order is ranked by (minutes): placement plus the urban response
+        time for an urban catalogue order, else its same-day deadline (as
+        :meth:`_same_day_deadline`, for one order: the same float operations)."""
+        placed = self.t_placed[order]
+        if self.zone[order] == 0 and not self.professional[order]:
+            return placed + self.urban_promise
+        w = self.world
+        day = float(math.floor(placed / 1440.0))
+        return (day + ((placed - day * 1440.0) >= w.cutoff_min)) * 1440.0 + w.day_end_min
 
     def _same_day_deadline(self, placed: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """The same-day deadline of orders placed at ``placed`` (minutes): the end of their day,
@@ -382,7 +392,7 @@ class Replication:
             elif able:
                 self._assign(order, d.rank_teams(able, place))
             else:
-                d.enqueue(order)
+                d.enqueue(order, self._deadline(order))
                 self._schedule_cancel(order)
                 self._at(self.env._now + self.timeouts[self.zone[order]][0], self._escalate,
                          (order, 1))
@@ -427,7 +437,7 @@ class Replication:
         if team is not None:
             self._assign(order, team)
             return
-        d.enqueue(order)
+        d.enqueue(order, self._deadline(order))
         if placed:
             self._schedule_cancel(order)
         if tier < COUNTY_TIER and not self.professional[order]:
@@ -551,7 +561,7 @@ class Replication:
         # the run is over: free the working state the log does not show before building it
         d = self.dispatcher
         self.service = self.patience = self.accept_delay = self.ordinary = None
-        d.state = d.tier = d.deadline = d.order_skill = None
+        d.state = d.tier = d.order_skill = None
         def column(times: dict[int, float]) -> np.ndarray:
             arr = np.full(n, np.nan)
             if times:
@@ -567,7 +577,7 @@ class Replication:
         level = np.where(team >= 0, w.teams.level[np.maximum(team, 0)], -1).astype(np.int8)
         orders = OrderLog(
             id=np.arange(n, dtype=np.int32), place=np.frombuffer(d.order_place, dtype=np.int32),
-            town=np.frombuffer(d.order_town, dtype=np.int32),
+            town=w.places.town[np.frombuffer(d.order_place, dtype=np.int32)].astype(np.int32),
             zone=np.frombuffer(self.zone, dtype=np.int8),
             item=np.frombuffer(self.item, dtype=np.int32),
             professional=np.frombuffer(self.professional, dtype=bool),

@@ -19,13 +19,11 @@ def two_waiting_orders(world, places, tiers=None):
     d = Dispatcher(world, len(places))
     skill = world.skills.index("errand")
     d.order_place = [world.places.index(p) for p in places]
-    d.order_town = [int(world.places.town[p]) for p in d.order_place]
     d.order_skill = [skill] * len(places)
     d.order_need = [1] * len(places)
-    d.deadline = [1440.0] * len(places)
     d.tier = list(tiers or [3] * len(places))
     for order in range(len(places)):
-        d.enqueue(order)
+        d.enqueue(order, 1440.0)
     return d
 
 
@@ -115,7 +113,7 @@ def test_handover_masks_and_what_a_freed_team_sees(tmp_path, keep):
                       ("county:center", False)):
         d = two_waiting_orders(world, ["A2"], tiers=[1])
         d.tier = [2]
-        d.enqueue(0)
+        d.enqueue(0, 1440.0)
         team = names.index(who)
         d.on_duty[team] = 1
         d.refresh(team)
