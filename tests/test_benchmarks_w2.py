@@ -46,10 +46,26 @@ def test_the_workload_escalates(summaries):
         assert s["wait_min"][0] > 0
 
 
+def test_heapq_and_simpy_draw_the_same_numbers_and_agree_exactly():
+    # same seed, same generator, same rules: the two hand-written models are the same system
+    w = models.W2(days=10.0)
+    a, b = models.run_heapq(w, 3), models.run_simpy(w, 3)
+    assert len(a[0]) == len(b[0]) > 0
+    rows_a = sorted(zip(*(x.tolist() for x in a)))
+    rows_b = sorted(zip(*(x.tolist() for x in b)))
+    assert rows_a == pytest.approx(rows_b)  # (placed, wait, tier) of every order
+    assert any(tier >= 2 for _, _, tier in rows_a)  # the town tier is exercised
+
+
 def test_the_red_vest_scenario_has_w2_structure():
     _, n_orders, world = models.run_redvest(1, 2.0)
     teams = world.teams
     assert sorted(teams.members[teams.members > 0].tolist()) == [2] * 50 + [3] * 16 + [5]
+    # the literal ladder: tier 2 is the town's station of 3 alone, tier 3 the county's 5 alone
+    assert world.scenario.dispatch.scope == "handover"
+    assert not world.scenario.dispatch.keep_lower_scope
+    assert sorted(teams.members[world.tier2_team].tolist()) == [3] * 16
+    assert teams.members[world.tier3_team].tolist() == [5]
     assert len(world.towns.code) == 16
     assert world.travel.trip(1, 2, 0.0) == 0.0
     # 0.5 orders per hour in each of 50 villages for 2 days: 1,200 expected
