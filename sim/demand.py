@@ -88,17 +88,17 @@ def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arr
                              ("item", items.astype(np.intc)), ("u_service", u[0]),
                              ("u_patience", u[1]), ("u_accept", u[2])):
             columns[name].frombytes(np.ascontiguousarray(values).tobytes())
-    # sorted by (time, place), stable; those at or after the horizon are a tail of that order
+    # sorted by (time, place): a stable sort by time, as the columns were filled place by
+    # place; those at or after the horizon are a tail of that order
     time = np.frombuffer(columns["time"], dtype=np.float64)
-    place = np.frombuffer(columns["place"], dtype=np.intc)
-    order = np.lexsort((place, time))
+    order = np.argsort(time, kind="stable")
     order = order[:int(np.count_nonzero(time < horizon_min))]
 
     def gather(name: str, dtype) -> np.ndarray:
         out = np.frombuffer(columns.pop(name), dtype=dtype)[order]
         return out.astype(np.int32, copy=False) if dtype is np.intc else out
 
-    del time, place
+    del time
     return Arrivals(gather("time", np.float64), gather("place", np.intc),
                     gather("item", np.intc), gather("u_service", np.float64),
                     gather("u_patience", np.float64), gather("u_accept", np.float64))

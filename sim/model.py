@@ -385,12 +385,19 @@ class Replication:
         else:
             place, skill, need = d.order_place[order], d.order_skill[order], d.order_need[order]
             on_duty, busy, skills = d.on_duty, d.busy, d.skills
-            able = [team for team in d.tier1_teams[place]
-                    if on_duty[team] - busy[team] >= need and skill in skills[team]]
-            if len(able) == 1:
-                self._assign(order, able[0])
-            elif able:
+            first, able = -1, None  # the first able team; the list only when there are more
+            for team in d.tier1_teams[place]:
+                if on_duty[team] - busy[team] >= need and skill in skills[team]:
+                    if first < 0:
+                        first = team
+                    elif able is None:
+                        able = [first, team]
+                    else:
+                        able.append(team)
+            if able is not None:
                 self._assign(order, d.rank_teams(able, place))
+            elif first >= 0:
+                self._assign(order, first)
             else:
                 d.enqueue(order, self._deadline(order))
                 self._schedule_cancel(order)
