@@ -87,7 +87,7 @@ def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arr
         for name, values in (("time", times), ("place", np.full(total, p, dtype=np.intc)),
                              ("item", items.astype(np.intc)), ("u_service", u[0]),
                              ("u_patience", u[1]), ("u_accept", u[2])):
-            columns[name].frombytes(np.ascontiguousarray(values).tobytes())
+            columns[name].frombytes(np.ascontiguousarray(values).view(np.uint8))
     # sorted by (time, place): a stable sort by time, as the columns were filled place by
     # place; those at or after the horizon are a tail of that order
     time = np.frombuffer(columns["time"], dtype=np.float64)

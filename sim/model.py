@@ -38,20 +38,28 @@ from sim.world import World
 NAN = float("nan")
 
 
+def _typed(code: str, values: np.ndarray, dtype) -> array:
+    """A numpy array as a compact ``array(code)`` (same values, list-like indexing), copied
+    straight from its buffer (no intermediate bytes object)."""
+    out = array(code)
+    out.frombytes(np.ascontiguousarray(values, dtype=dtype).view(np.uint8))
+    return out
+
+
 def _floats(values: np.ndarray) -> array:
-    """A float64 numpy array as a compact ``array('d')`` (same values, list-like indexing)."""
-    return array("d", np.ascontiguousarray(values, dtype=np.float64).tobytes())
+    """A float64 numpy array as a compact ``array('d')``."""
+    return _typed("d", values, np.float64)
 
 
 def _float_array(n: int) -> tuple[array, np.ndarray]:
     """A zero-filled ``array('d')`` of n floats and a writable numpy view of it."""
-    values = array("d", bytes(8 * n))
+    values = array("d", [0.0]) * n
     return values, np.frombuffer(values, dtype=np.float64)
 
 
 def _ints(values: np.ndarray) -> array:
     """An integer numpy array as a compact ``array('i')``."""
-    return array("i", np.ascontiguousarray(values, dtype=np.intc).tobytes())
+    return _typed("i", values, np.intc)
 
 
 def _fire_callback(call: _Call) -> None:
@@ -156,10 +164,10 @@ class Replication:
         for place, place_skills in enumerate(w.place_skills):
             offered[place, list(place_skills)] = True
         # an ordinary order: not professional, and its village scope offers its skill
-        self.ordinary = array("b", (offered[places, w.item_skill[a.item]]
-                                    & ~w.item_professional[a.item]).astype(np.int8).tobytes())
-        self.zone = array("b", w.places.zone[places].astype(np.int8).tobytes())
-        self.professional = array("b", w.item_professional[a.item].astype(np.int8).tobytes())
+        self.ordinary = _typed("b", offered[places, w.item_skill[a.item]]
+                               & ~w.item_professional[a.item], np.int8)
+        self.zone = _typed("b", w.places.zone[places], np.int8)
+        self.professional = _typed("b", w.item_professional[a.item], np.int8)
         if owned:
             a.place = a.item = places = None
         self.urban_promise = self.scenario.targets.urban_response_min

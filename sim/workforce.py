@@ -251,7 +251,7 @@ def duty_changes(teams: Teams, hours: int, start_weekday: int, show_up: float,
         at = np.flatnonzero(row != previous)
         if len(at):
             key = ((at.astype(np.int64) << team_bits) | i) << count_bits | row[at]
-            packed.frombytes(key.tobytes())
+            packed.frombytes(key.view(np.uint8))
     keys = np.frombuffer(packed, dtype=np.int64)  # a view: sorted and shifted in place
     keys.sort()  # unique keys: (hour, team) order
     value = (keys & ((1 << count_bits) - 1)).astype(dtype)
