@@ -120,22 +120,27 @@ def scale_section(sizes: dict[int, int]) -> list[str]:
     return lines
 
 
-def parallel_section(reps: int) -> list[str]:
-    """Replications per second (wall clock) of the default scenario with 1 and 2 workers."""
+def parallel_section(reps: int, rounds: int) -> list[str]:
+    """Replications per second (wall clock) of the default scenario with 1 and 2 workers;
+    ``rounds`` interleaved rounds (1, 2, 1, 2, ...), the fastest of each reported."""
     scenario = load_scenario(PINGYANG)
-    lines = [f"Parallel: {reps} replications of the default scenario (wall clock, KPIs only)",
+    lines = [f"Parallel: {reps} replications of the default scenario (wall clock, KPIs only; "
+             f"fastest of {rounds} interleaved rounds)",
              f"{'workers':<8} {'seconds':>8} {'reps/s':>7} {'speed-up':>9} {'CPU s':>7}"
              f" {'CPU s/rep':>10} {'load avg':>9}"]
-    first = None
-    for jobs in (1, 2):
-        cpu0 = _cpu_with_children()
-        t0 = time.perf_counter()
-        run_replications(scenario, reps, seed=1, jobs=jobs, keep_logs=False, progress=False)
-        sec = time.perf_counter() - t0
-        cpu = _cpu_with_children() - cpu0
-        first = first or sec
-        lines.append(f"{jobs:<8} {sec:>8.2f} {reps / sec:>7.2f} {first / sec:>9.2f} {cpu:>7.2f}"
-                     f" {cpu / reps:>10.3f} {os.getloadavg()[0]:>9.1f}")
+    best: dict[int, tuple[float, float, float]] = {}
+    for _ in range(rounds):
+        for jobs in (1, 2):
+            cpu0 = _cpu_with_children()
+            t0 = time.perf_counter()
+            run_replications(scenario, reps, seed=1, jobs=jobs, keep_logs=False, progress=False)
+            sec = time.perf_counter() - t0
+            cpu = _cpu_with_children() - cpu0
+            if jobs not in best or sec < best[jobs][0]:
+                best[jobs] = (sec, cpu, os.getloadavg()[0])
+    for jobs, (sec, cpu, load) in best.items():
+        lines.append(f"{jobs:<8} {sec:>8.2f} {reps / sec:>7.2f} {best[1][0] / sec:>9.2f}"
+                     f" {cpu:>7.2f} {cpu / reps:>10.3f} {load:>9.1f}")
     lines.append("CPU s: this process and its finished workers (user + system); a load average "
                  "above the core count means other work shared the cores")
     return lines
@@ -157,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         lambda: [f"Machine: {machine()}"],
         lambda: w2_section(60.0 if args.quick else 300.0, args.seed, 2 if args.quick else 5),
         lambda: scale_section({1: 3, 10: 2} if args.quick else {1: 5, 10: 3, 100: 2}),
-        lambda: parallel_section(4 if args.quick else 16),
+        lambda: parallel_section(4 if args.quick else 16, 1 if args.quick else 3),
     ]
     for section in sections:
         print("\n".join(section()), end="\n\n", flush=True)
