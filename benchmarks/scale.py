@@ -12,6 +12,9 @@ building the world and after the first replication.
 
     python benchmarks/scale.py 10            # copies 10x into a temp folder and measures
     python benchmarks/scale.py 10 3          # the same, fastest of 3 runs
+
+Above 1x, the 1x scenario is also run in the same process, interleaved with the big runs, so
+that the ratio of their speeds is not at the mercy of other work on a shared machine.
 """
 
 from __future__ import annotations
@@ -102,11 +105,17 @@ def _rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
 
 
-def measure(path: Path, seed: int = 1, repeat: int = 1) -> dict[str, float]:
+def measure(path: Path, seed: int = 1, repeat: int = 1,
+            reference: Path | None = None) -> dict[str, float]:
     """The scenario at ``path``: world build time, then ``repeat`` runs of the same replication
     (CPU seconds, the fastest reported: the others were slowed by other work on the machine)
     and memory (bytes): peak resident after the imports, after building the world and after
-    the first replication."""
+    the first replication.
+
+    With ``reference`` (the 1x scenario), that scenario's speed is measured in the same process
+    too, after the first run's memory is read: batches of its replications, each batch about a
+    fifth of one big run's work, interleaved with the big runs (big, batch, big, batch, ...), so
+    that both sizes see the same state of a shared machine; the fastest batch is reported."""
     from sim.model import simulate
     from sim.validate import load_scenario
     from sim.world import build_world
@@ -117,15 +126,28 @@ def measure(path: Path, seed: int = 1, repeat: int = 1) -> dict[str, float]:
     t1 = time.process_time()
     rss_world = _rss_bytes()
     times, rss_peak, orders = [], 0, 0
+    ref_world, ref_rates = None, []
     for k in range(repeat):
         start = time.process_time()
         orders = len(simulate(world, seed).orders)
         times.append(time.process_time() - start)
         if k == 0:
             rss_peak = _rss_bytes()
-    return {"places": world.n_places, "teams": len(world.teams), "orders": orders,
-            "build_s": t1 - t0, "sim_s": min(times), "sim_s_all": times,
-            "rss_imports": rss_imports, "rss_world": rss_world, "rss_peak": rss_peak}
+            if reference is not None:
+                ref_world = build_world(load_scenario(reference))
+        if ref_world is not None:
+            ref_orders = len(simulate(ref_world, seed).orders)  # also sizes the batch
+            batch = max(1, round(orders / ref_orders / 5))
+            start = time.process_time()
+            for _ in range(batch):
+                simulate(ref_world, seed)
+            ref_rates.append(batch * ref_orders / (time.process_time() - start))
+    out = {"places": world.n_places, "teams": len(world.teams), "orders": orders,
+           "build_s": t1 - t0, "sim_s": min(times), "sim_s_all": times,
+           "rss_imports": rss_imports, "rss_world": rss_world, "rss_peak": rss_peak}
+    if ref_rates:
+        out["reference_orders_per_s"] = max(ref_rates)
+    return out
 
 
 def main(argv: list[str]) -> int:
@@ -135,7 +157,8 @@ def main(argv: list[str]) -> int:
     repeat = int(argv[1]) if len(argv) > 1 else 1
     with tempfile.TemporaryDirectory() as folder:
         path = make_copies(n, Path(folder)) if n > 1 else BASE
-        print(json.dumps({"copies": n, **measure(path, repeat=repeat)}))
+        reference = BASE if n > 1 else None
+        print(json.dumps({"copies": n, **measure(path, repeat=repeat, reference=reference)}))
     return 0
 
 
