@@ -99,14 +99,12 @@ class Dispatcher:
         self.team_buckets = index.team_buckets
         self.keep_lower = world.scenario.dispatch.keep_lower_scope
         self.handover = world.scenario.dispatch.scope == "handover"
-        # teams with a free volunteer, by town: those serving tier 2 (the order's town) and tier 3
-        # (scanned town by town, nearest first); one set serves both when scopes widen. Searches
-        # check each team's skills (a set per town and skill would cost ~200 bytes a team).
+        # teams serving tier 2 with a free volunteer, by town (searches check each team's skills:
+        # a set per town and skill would cost ~200 bytes a team); the county tier instead looks
+        # up the world's static (town, skill) lists of tier-3 teams and checks which are free
         self.buckets: list[set[int]] = [set() for _ in index.buckets]
-        self.free_teams: dict[int, set[int]] = {}
-        self.free_tier3 = self.free_teams if not self.handover else {}
-        for (tier, town), bucket in zip(index.buckets, self.buckets):
-            (self.free_teams if tier == 2 else self.free_tier3)[town] = bucket
+        self.free_teams: dict[int, set[int]] = {
+            town: bucket for (_, town), bucket in zip(index.buckets, self.buckets)}
         self.queues: dict[tuple, list] = {}
         # queue entries (stale ones included) by (town, skill), town -1 for the county's queues:
         # find_order skips a skill when none of the queues a team sees can hold an entry
@@ -188,17 +186,15 @@ class Dispatcher:
                                  place, skill, need, best)
         if tier >= COUNTY_TIER:
             seen_towns = 0
-            free_tier3, skills = self.free_tier3, self.skills
+            teams_at, in_free = self.world.tier3_teams_at, self.in_free
             for town in self._towns_to_search(self.place_town[place], skill):
-                bucket = free_tier3.get(town)
-                if not bucket:
+                teams = teams_at.get((town, skill))
+                if not teams:
                     continue
-                for team in bucket:
-                    if skill in skills[team]:
-                        break
-                else:
+                free = [team for team in teams if in_free[team]]
+                if not free:
                     continue  # no free team of this town has the skill
-                best = self._nearest(bucket, place, skill, need, best)
+                best = self._nearest(free, place, skill, need, best)
                 if best is not None:
                     seen_towns += 1
                     if seen_towns >= 2:

@@ -32,14 +32,14 @@ class TeamIndex:
     sees_tier3: list[bool]  # serves the county's tier 3
     villages: list[tuple[int, ...]]  # the places whose tier-1 queues it sees
     other_towns: list[tuple[int, ...]]  # towns of those places other than its own (pairing)
-    buckets: list[tuple[int, int]]  # free-team buckets: (tier 2 or 3, town)
+    buckets: list[tuple[int, int]]  # free-team buckets: (tier 2, town)
     team_buckets: list[tuple[int, ...]]  # per team: the buckets it belongs to
 
 
 def team_index(teams: Teams, tier1: list[list[int]], place_town: list[int],
-               tier2_team: np.ndarray, tier3_team: np.ndarray, handover: bool) -> TeamIndex:
-    """The dispatcher's static index of teams (see :class:`TeamIndex`). With widening scopes
-    one bucket per town serves both tiers; with handover, tiers 2 and 3 have their own."""
+               tier2_team: np.ndarray, tier3_team: np.ndarray) -> TeamIndex:
+    """The dispatcher's static index of teams (see :class:`TeamIndex`): one free-team bucket
+    per town, of the teams serving its tier 2 (the county tier searches ``tier3_teams_at``)."""
     n = len(teams)
     home, town = teams.home.tolist(), teams.town.tolist()
     skills = [tuple(sorted(s)) for s in teams.skills]
@@ -49,12 +49,8 @@ def team_index(teams: Teams, tier1: list[list[int]], place_town: list[int],
             villages[team].append(place)
     other_towns = [tuple({place_town[v] for v in vs} - {t}) for vs, t in zip(villages, town)]
     bucket_id: dict[tuple[int, int], int] = {}
-    team_buckets = []
-    for team in range(n):
-        team_buckets.append(tuple(
-            bucket_id.setdefault((tier, town[team]), len(bucket_id))
-            for tier, serves in ((2, tier2_team[team]), (3, tier3_team[team] and handover))
-            if serves))
+    team_buckets = [(bucket_id.setdefault((2, town[team]), len(bucket_id)),)
+                    if tier2_team[team] else () for team in range(n)]
     return TeamIndex(home, town, skills, tier2_team.tolist(), tier3_team.tolist(),
                      [tuple(v) for v in villages], other_towns, list(bucket_id), team_buckets)
 
@@ -80,6 +76,7 @@ class World:
     towns_by_distance: list[array]  # per town: all towns, nearest seat first (array('i'))
     town_rank: list[array]  # per town: each town's position in its towns_by_distance row
     tier3_towns: list[list[int]]  # per skill: the towns with a tier-3 team offering it
+    tier3_teams_at: dict[tuple[int, int], tuple[int, ...]]  # (town, skill): its tier-3 teams
     place_skills: list[frozenset[int]]  # skills offered in tier-1 scope
     town_skills: list[frozenset[int]]  # skills offered by the town's tier-2 teams
     county_skills: frozenset[int]  # skills offered by the tier-3 teams
@@ -144,9 +141,11 @@ def build_world(scenario: Scenario) -> World:
         by_distance.append(array("i", row.astype(np.intc).tobytes()))
         rank.append(array("i", position.tobytes()))
     tier3_towns: list[set[int]] = [set() for _ in skill_names]
+    tier3_teams_at: dict[tuple[int, int], list[int]] = {}
     for team in np.flatnonzero(tier3_team & (teams.members > 0)).tolist():
-        for skill in teams.skills[team]:
+        for skill in sorted(teams.skills[team]):
             tier3_towns[skill].add(int(teams.town[team]))
+            tier3_teams_at.setdefault((int(teams.town[team]), skill), []).append(team)
 
     shares = np.array([i.share for i in items], dtype=float)
     demand = scenario.demand
@@ -165,12 +164,12 @@ def build_world(scenario: Scenario) -> World:
         teams=teams, pairs=pairs, tier1_teams=tier1, town_teams=town_teams,
         towns_by_distance=by_distance, town_rank=rank,
         tier3_towns=[sorted(towns) for towns in tier3_towns],
+        tier3_teams_at={key: tuple(ids) for key, ids in tier3_teams_at.items()},
         place_skills=[offered(t) for t in tier1],
         town_skills=[offered([t for t in ts if tier2_team[t]]) for ts in town_teams],
         county_skills=offered(np.flatnonzero(tier3_team).tolist()),
         tier2_team=tier2_team, tier3_team=tier3_team,
-        team_index=team_index(teams, tier1, places.town.tolist(), tier2_team, tier3_team,
-                              scenario.dispatch.scope == "handover"),
+        team_index=team_index(teams, tier1, places.town.tolist(), tier2_team, tier3_team),
         place_town=places.town.tolist(),
         rate_per_min=places.population / 1000.0 * demand.orders_per_1000_per_day / 1440.0,
         week_profile=week, timeouts=timeouts,
