@@ -226,21 +226,26 @@ class Replication:
         foreign = env._queue
         calendar = self._calendar
         self._draining = True
+        # SimPy's head: nothing but SimPy's own step changes its queue while the model's handlers
+        # run (they schedule on the calendar), so it is read once, and again after a drop
+        limit = foreign[0] if foreign else None
         while True:
             # keys compare on their first three items: event ids are unique
             arrival = self._arrival
             if calendar and (arrival is None or calendar[0] < arrival):
                 entry = calendar[0]
-                if foreign and foreign[0] < entry:
+                if limit is not None and limit < entry:
                     if self._drop_wake_up(foreign):
+                        limit = foreign[0] if foreign else None
                         continue
                     break
                 heappop(calendar)
                 env._now = entry[0]
                 entry[3](entry[4])
             elif arrival is not None:
-                if foreign and foreign[0] < arrival:
+                if limit is not None and limit < arrival:
                     if self._drop_wake_up(foreign):
+                        limit = foreign[0] if foreign else None
                         continue
                     break
                 self._arrival = None
