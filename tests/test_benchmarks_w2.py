@@ -12,6 +12,7 @@ import math
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks" / "w2"))
@@ -51,10 +52,12 @@ def test_heapq_and_simpy_draw_the_same_numbers_and_agree_exactly():
     w = models.W2(days=10.0)
     a, b = models.run_heapq(w, 3), models.run_simpy(w, 3)
     assert len(a[0]) == len(b[0]) > 0
-    rows_a = sorted(zip(*(x.tolist() for x in a)))
-    rows_b = sorted(zip(*(x.tolist() for x in b)))
-    assert rows_a == pytest.approx(rows_b)  # (placed, wait, tier) of every order
-    assert any(tier >= 2 for _, _, tier in rows_a)  # the town tier is exercised
+    # (placed, wait, tier) of every order, in placement order
+    rows_a = np.array(sorted(zip(*(x.tolist() for x in a))))
+    rows_b = np.array(sorted(zip(*(x.tolist() for x in b))))
+    assert rows_a.shape == rows_b.shape
+    assert np.allclose(rows_a, rows_b, rtol=1e-12, atol=1e-9)
+    assert (rows_a[:, 2] >= 2).any()  # the town tier is exercised
 
 
 def test_the_red_vest_scenario_has_w2_structure():
