@@ -159,15 +159,7 @@ class Dispatcher:
 
     def rank_teams(self, able: list[int], place: int) -> int:
         """The best of several able teams for an order at ``place`` by the dispatch rule."""
-        return self._nearest_able(able, place)[-1]
-
-    def _nearest_able(self, able, place: int):
-        team_key, best = self.rule.team_key, None
-        for team in able:
-            key = team_key(self, team, place)
-            if best is None or key < best:
-                best = key
-        return best
+        return min(self.rule.team_key(self, team, place) for team in able)[-1]
 
     def find_team(self, order: int) -> int | None:
         """The nearest team in the order's current scope able to take it now, or None."""

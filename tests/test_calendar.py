@@ -1,4 +1,4 @@
-"""The model's own event calendar stays in SimPy's order (sim/model.py, _drain and _wake).
+"""The model's own event calendar stays in SimPy's order (sim/calendar.py: _drain and _wake).
 
 The model runs its events from its own heap and wakes through one event in SimPy's queue; a
 SimPy process running beside it must still see every model event that is due before it, and
