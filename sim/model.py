@@ -1,8 +1,9 @@
 """The SimPy model of one replication: ``simulate(world, seed) -> RunLog``.
 
-Processes are plain SimPy events with callbacks, driven by a central dispatcher
-(:mod:`sim.dispatch`) rather than one generator per order, so the cost of an event does not grow
-with the county's size. The life of a catalogue order::
+Events are scheduled callbacks on the model's calendar (:mod:`sim.calendar`, merged with SimPy's
+queue and driven by ``Environment.run``), matched by a central dispatcher (:mod:`sim.dispatch`)
+rather than one generator per order, so the cost of an event does not grow with the county's
+size. The life of a catalogue order::
 
     placed --(tier-1 queue: its village + paired units)--> [timeout] --> town --> [timeout]
         --> county --> assigned --(acceptance delay)--> accepted (the response)
