@@ -28,8 +28,7 @@ town-station volunteer to come on duty at 07:00 takes it.
 
 from __future__ import annotations
 
-import heapq
-from heapq import heappop
+from heapq import heappop, heappush
 from array import array
 from itertools import count
 from typing import Protocol
@@ -226,8 +225,8 @@ class Dispatcher:
         where = (town if tier <= 2 else -1, skill)
         self.queued[where] = self.queued.get(where, 0) + 1
         self.queued_in_town[where[0]] += 1
-        heapq.heappush(self.queues.setdefault(key, []),
-                       (deadline, next(self.seq), order, tier))
+        heappush(self.queues.setdefault(key, []),
+                 (deadline, next(self.seq), order, tier))
 
     # -------------------------------------------------------------- team -> order
     def find_order(self, team: int) -> int | None:

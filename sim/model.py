@@ -249,12 +249,7 @@ class Replication(EventCalendar):
         if not d.queued_in_town[d.team_town[team]] and not d.team_other_towns[team] and not (
                 d.sees_tier3[team] and d.queued_in_town[-1]):
             return  # find_order's first test, inlined: no queue this team sees holds anything
-        find_order = d.find_order
-        while True:
-            waiting = find_order(team)
-            if waiting is None:
-                return
-            self._assign(waiting, team)
+        self._serve_waiting(team)
 
     def _release(self, arg: tuple[int, int]) -> None:
         """``need`` volunteers of ``team`` are free again (an activity ended)."""
