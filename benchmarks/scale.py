@@ -4,8 +4,11 @@
 times (copy k > 0 gets codes and names suffixed ``~k`` and is moved as a whole to cell k of a
 square grid with 0.6-degree steps, about 60 km, side by side like the counties of a province;
 each place keeps its demand, teams and nearly its travel times) and a scenario that
-``extends:`` scenarios/pingyang.yaml with them; the county center's teams and the
-administrator's reviewers are multiplied by ``n`` too (the other county-level teams are not).
+``extends:`` scenarios/pingyang.yaml with them. Each copy is a whole county: copy k > 0 gets
+its own county center (``teams.centers``), sub-centers and professional teams at its own seat,
+and the county-wide rate of planned activities and the administrator's reviewers are multiplied
+by ``n`` (the county tier stays one tier: a freed center may still take a waiting order of
+another copy, and an order goes to the nearest able center).
 Run as a script, it measures a replication in this fresh process and prints JSON: orders,
 CPU seconds (the fastest of REPEAT runs), and peak resident memory after the imports, after
 building the world and after the first replication.
@@ -79,14 +82,30 @@ def make_copies(n: int, folder: Path) -> Path:
     _write(folder / "towns.csv", t_head, out_t)
     _write(folder / "places.csv", p_head, out_p)
     _write(folder / "pairing.csv", a_head, out_a)
+    seat = geo["county_seat_town"]
+    county = base["teams"]["county"]
+    centers = [{**county, "name": tag(county["name"], k), "home_town": tag(seat, k)}
+               for k in range(1, n)]
+
+    def per_copy(kinds: list[dict]) -> list[dict]:
+        return [{**kind, "name": tag(kind["name"], k),
+                 "home_town": tag(kind.get("home_town") or seat, k)} if k else kind
+                for k in range(n) for kind in kinds]
+
+    subcenters = per_copy(base["teams"].get("subcenters", []))
+    professional = per_copy(base["teams"].get("professional", []))
+    per_month = n * float(base.get("activities", {}).get("per_month", 0.0))
     copies = [tag(t, k) for k in range(n) for t in geo["urban_towns"]]
     islands = [tag(t, k) for k in range(n) for t in geo["travel"]["ferry"]["island_towns"]]
+    teams = json.dumps({"centers": centers, "subcenters": subcenters,
+                        "professional": professional})
     text = (f"extends: {json.dumps(str(BASE))}\nname: pingyang_x{n}\n"
             f"geography:\n  towns_csv: towns.csv\n  places_csv: places.csv\n"
             f"  urban_towns: {json.dumps(copies)}\n"
             f"  travel: {{ferry: {{island_towns: {json.dumps(islands)}}}}}\n"
             f"pairing: {{file: pairing.csv}}\n"
-            f"teams: {{county: {{count: {n * base['teams']['county']['count']}}}}}\n"
+            f"teams: {teams}\n"
+            f"activities: {{per_month: {per_month}}}\n"
             f"admin: {{reviewers: {n}}}\n")
     path = folder / f"pingyang_x{n}.yaml"
     path.write_text(text, encoding="utf-8")

@@ -28,15 +28,16 @@ town-station volunteer to come on duty at 07:00 takes it.
 
 from __future__ import annotations
 
-from heapq import heappop, heappush
+from heapq import heappop, heappush, nsmallest
 from array import array
-from itertools import count
+from itertools import chain, count
 from typing import Protocol
 
 from sim.world import World
 
 WAITING, ASSIGNED, CANCELLED, AT_ADMIN = 0, 1, 2, 3
 COUNTY_TIER = 3
+NEAR_TOWNS = 4  # tier-3 towns ranked ahead for each origin (the search stops after two)
 
 
 class Rule(Protocol):
@@ -104,10 +105,16 @@ class Dispatcher:
         self.buckets: list[set[int]] = [set() for _ in index.buckets]
         self.free_teams: dict[int, set[int]] = {
             town: bucket for (_, town), bucket in zip(index.buckets, self.buckets)}
-        self.queues: dict[tuple, list] = {}
-        # queue entries (stale ones included) by (town, skill), town -1 for the county's queues:
-        # find_order skips a skill when none of the queues a team sees can hold an entry
-        self.queued: dict[tuple[int, int], int] = {}
+        # queues by integer id, ``scope * n_skills + skill`` with scopes numbered places first,
+        # then towns (tier 2), then the county (tier 3): no key tuple to build and hash
+        n_skills = self.n_skills = max(1, len(world.skills))
+        self.tier2_base = world.n_places * n_skills
+        self.tier3_base = (world.n_places + len(world.towns_by_distance)) * n_skills
+        self.queues: dict[int, list] = {}
+        # queue entries (stale ones included) by ``town * n_skills + skill``, the county's
+        # queues in the last block (town -1): find_order skips a skill when none of the queues
+        # a team sees can hold an entry
+        self.queued = [0] * ((len(world.towns_by_distance) + 1) * n_skills)
         # the same, summed over skills: per town, and the county's queues last (index -1)
         self.queued_in_town = [0] * (len(world.towns_by_distance) + 1)
         self.seq = count()
@@ -196,10 +203,19 @@ class Dispatcher:
         """Towns whose tier-3 teams may take an order from ``origin`` with ``skill``, nearest
         seat first. When few towns have such teams (a professional skill, a county center), only
         they are ranked, instead of walking every town of a province-sized world."""
-        towns = self.world.tier3_towns[skill]
-        if len(towns) * 8 < self.n_towns:
-            return sorted(towns, key=self.world.town_rank[origin].__getitem__)
-        return self.world.towns_by_distance[origin]
+        w = self.world
+        towns = w.tier3_towns[skill]
+        if len(towns) * 8 >= self.n_towns:
+            return w.towns_by_distance[origin]
+        # the nearest few, ranked once per world (a province has a center in every county);
+        # the rest only if the search gets past them
+        near = w.tier3_near.get((origin, skill))
+        if near is None:
+            near = w.tier3_near[(origin, skill)] = tuple(
+                nsmallest(NEAR_TOWNS, towns, key=w.town_rank[origin].__getitem__))
+        if len(near) == len(towns):
+            return near
+        return chain(near, sorted(towns, key=w.town_rank[origin].__getitem__)[len(near):])
 
     def scope_offers(self, order: int, tier: int) -> bool:
         """Whether any team in the order's scope at ``tier`` has the order's skill at all."""
@@ -215,18 +231,29 @@ class Dispatcher:
         """Add a waiting order to the queue of its current tier's scope, ranked by ``deadline``
         (minutes; the model's promise for it)."""
         tier, skill, place = self.tier[order], self.order_skill[order], self.order_place[order]
-        town = self.place_town[place]
         if tier == 1:
-            key = (1, place, skill)
+            key = place * self.n_skills + skill
         elif tier == 2:
-            key = (2, town, skill)
+            key = self.tier2_base + self.place_town[place] * self.n_skills + skill
         else:
-            key = (3, 0, skill)
-        where = (town if tier <= 2 else -1, skill)
-        self.queued[where] = self.queued.get(where, 0) + 1
-        self.queued_in_town[where[0]] += 1
+            key = self.tier3_base + skill
+        where = self.place_town[place] if tier <= 2 else -1
+        self.queued[where * self.n_skills + skill] += 1
+        self.queued_in_town[where] += 1
         heappush(self.queues.setdefault(key, []),
                  (deadline, next(self.seq), order, tier))
+
+    def _dequeued(self, key: int) -> None:
+        """Count one entry fewer in queue ``key`` (its head was just popped)."""
+        skill = key % self.n_skills
+        if key < self.tier2_base:
+            where = self.place_town[key // self.n_skills]
+        elif key < self.tier3_base:
+            where = (key - self.tier2_base) // self.n_skills
+        else:
+            where = -1
+        self.queued[where * self.n_skills + skill] -= 1
+        self.queued_in_town[where] -= 1
 
     # -------------------------------------------------------------- team -> order
     def find_order(self, team: int) -> int | None:
@@ -246,16 +273,17 @@ class Dispatcher:
         by_entry, rule = self.rank_by_entry, self.rule
         queues, state, tiers, need = self.queues, self.state, self.tier, self.order_need
         keep_lower, sees_tier2 = self.keep_lower, self.sees_tier2[team]
-        queued = self.queued
+        queued, n_skills = self.queued, self.n_skills
+        in_own, villages = town * n_skills, self.team_villages[team]
         for skill in self.team_skills[team]:
-            if not (queued.get((town, skill)) or (sees_tier3 and queued.get((-1, skill))) or (
-                    other_towns and any(queued.get((t, skill)) for t in other_towns))):
+            if not (queued[in_own + skill] or (sees_tier3 and queued[skill - n_skills]) or (
+                    other_towns and any(queued[t * n_skills + skill] for t in other_towns))):
                 continue  # no entry for this skill in any queue the team sees
-            keys = [(1, village, skill) for village in self.team_villages[team]]
+            keys = [village * n_skills + skill for village in villages]
             if sees_tier2:
-                keys.append((2, town, skill))
+                keys.append(self.tier2_base + in_own + skill)
             if sees_tier3:
-                keys.append((3, 0, skill))
+                keys.append(self.tier3_base + skill)
             for key in keys:
                 queue = queues.get(key)
                 # the head of the queue, dropping stale entries (lazy removal)
@@ -269,9 +297,7 @@ class Dispatcher:
                                 best, best_rank, best_key = entry, rank, key
                         break
                     heappop(queue)
-                    where = town if key[0] == 2 else -1 if key[0] == 3 else self.place_town[key[1]]
-                    queued[(where, skill)] -= 1
-                    in_town[where] -= 1
+                    self._dequeued(key)
                     if not queue:
                         del queues[key]  # most (place, skill) queues are empty most of the time
         if best is None:
@@ -283,8 +309,5 @@ class Dispatcher:
         heappop(queue)
         if not queue:
             del queues[best_key]
-        kind, scope, skill = best_key
-        where = town if kind == 2 else -1 if kind == 3 else self.place_town[scope]
-        queued[(where, skill)] -= 1
-        in_town[where] -= 1
+        self._dequeued(best_key)
         return best[2]

@@ -225,6 +225,10 @@ class Teams:
                                                      skills=BASIC + ["repair"],
                                                      schedule="center", count=10),
                             doc="county-center teams at the county seat")
+    centers: list[TeamKind] = spec(factory=list, doc="more county-level center teams, each kind "
+                                   "at its `home_town`'s seat (e.g. one center per county of a "
+                                   "multi-county region); they serve the county tier like "
+                                   "`county`")
     subcenters: list[TeamKind] = spec(factory=list, doc="department sub-center teams")
     professional: list[TeamKind] = spec(factory=list, doc="professional teams")
     town_overrides: dict[str, TownTeams] = spec(

@@ -213,6 +213,7 @@ def _team_kinds(scenario: Scenario) -> list[tuple[str, TeamKind | PairedKind]]:
     t = scenario.teams
     kinds: list[tuple[str, TeamKind | PairedKind]] = [("teams.town", t.town),
                                                        ("teams.county", t.county)]
+    kinds += [(f"teams.centers[{k}]", s) for k, s in enumerate(t.centers)]
     kinds += [(f"teams.subcenters[{k}]", s) for k, s in enumerate(t.subcenters)]
     kinds += [(f"teams.professional[{k}]", s) for k, s in enumerate(t.professional)]
     if scenario.pairing.strategy != "none":
@@ -233,7 +234,7 @@ def _check_teams(bad, scenario: Scenario) -> None:
         if name not in scenario.schedules:
             bad(path, f"unknown schedule {name!r}; expected one of "
                 f"{', '.join(sorted(scenario.schedules)) or '(none defined)'}")
-    for group in ("subcenters", "professional"):
+    for group in ("centers", "subcenters", "professional"):
         kinds = getattr(t, group)
         names = Counter(kind.name for kind in kinds)
         for k, kind in enumerate(kinds):
@@ -242,6 +243,10 @@ def _check_teams(bad, scenario: Scenario) -> None:
             elif names[kind.name] > 1:
                 bad(f"teams.{group}[{k}].name", f"{kind.name!r} is repeated; expected a unique "
                     "name")
+    for k, kind in enumerate(t.centers):
+        if kind.name == t.county.name:
+            bad(f"teams.centers[{k}].name", f"{kind.name!r} is the name of teams.county; expected "
+                "another name")
     offered = set(t.village_skills)
     for _, kind in _team_kinds(scenario):
         offered |= set(kind.skills)

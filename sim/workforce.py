@@ -104,6 +104,8 @@ def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pa
                          kind.schedule))
 
     named(t.county, "county")
+    for kind in t.centers:
+        named(kind, "county")
     for kind in t.subcenters:
         named(kind, "subcenter")
     for kind in t.professional:
@@ -133,13 +135,17 @@ def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pa
     # one weekly profile per (schedule, members) pair, not per team (100,000 teams at scale)
     weekly = {key: scheduled_counts(scenario, *key)
               for key in {(r[5], r[3]) for r in rows if isinstance(r[5], str)}}
+    # one shared set per distinct combination of skills (a few dozen), not one per team: the
+    # dispatcher tests membership on every event, and shared sets stay in the CPU's cache
+    skill_sets: dict[frozenset[int], frozenset[int]] = {}
     return Teams(
         name=[r[0] for r in rows],
         level=np.array([TEAM_LEVELS.index(r[1]) for r in rows], dtype=np.int8),
         home=home,
         town=places.town[home].astype(np.int32),
         members=members,
-        skills=[frozenset(skill_index[s] for s in r[4]) for r in rows],
+        skills=[skill_sets.setdefault(skills, skills)
+                for skills in (frozenset(skill_index[s] for s in r[4]) for r in rows)],
         scheduled=np.array([r[5] if isinstance(r[5], np.ndarray) else weekly[(r[5], r[3])]
                             for r in rows],
                            dtype=np.int32).reshape(len(rows), HOURS_PER_WEEK),

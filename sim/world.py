@@ -42,7 +42,8 @@ def team_index(teams: Teams, tier1: list[list[int]], place_town: list[int],
     per town, of the teams serving its tier 2 (the county tier searches ``tier3_teams_at``)."""
     n = len(teams)
     home, town = teams.home.tolist(), teams.town.tolist()
-    skills = [tuple(sorted(s)) for s in teams.skills]
+    ordered: dict[frozenset[int], tuple[int, ...]] = {}  # shared, like teams.skills
+    skills = [ordered.setdefault(s, tuple(sorted(s))) for s in teams.skills]
     villages: list[list[int]] = [[] for _ in range(n)]
     for place, team_ids in enumerate(tier1):
         for team in team_ids:
@@ -91,6 +92,10 @@ class World:
     cutoff_min: float
     day_end_min: float
     surges: list[Surge] = field(default_factory=list)  # demand surges (scenario events)
+    # (origin town, skill) -> the nearest few of tier3_towns[skill]: filled by the dispatcher
+    # as it needs them, shared by the world's replications (a cache of the static data above)
+    tier3_near: dict[tuple[int, int], tuple[int, ...]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @property
     def n_places(self) -> int:
@@ -123,12 +128,15 @@ def build_world(scenario: Scenario) -> World:
 
     tier2_team, tier3_team = scope_teams(scenario.dispatch.scope, teams)
 
+    shared: dict[frozenset[int], frozenset[int]] = {}  # one set per distinct combination
+
     def offered(team_ids: list[int]) -> frozenset[int]:
         out: set[int] = set()
         for team in team_ids:
             if teams.members[team] > 0 and teams.scheduled[team].any():
                 out |= teams.skills[team]
-        return frozenset(out)
+        skills = frozenset(out)
+        return shared.setdefault(skills, skills)
 
     seat_x = places.x_km[towns.seat_place]
     seat_y = places.y_km[towns.seat_place]
@@ -201,7 +209,7 @@ def scope_teams(scope: str, teams: Teams) -> tuple[np.ndarray, np.ndarray]:
 def _team_skills(scenario: Scenario) -> list[str]:
     t = scenario.teams
     names = list(t.village_skills) + t.town.skills + t.county.skills
-    for kind in [*t.subcenters, *t.professional, *scenario.pairing.kinds.values(), *t.additions,
+    for kind in [*t.centers, *t.subcenters, *t.professional, *scenario.pairing.kinds.values(), *t.additions,
                  *(a for e in scenario.events for a in e.callups)]:
         names += kind.skills
     return names

@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import orders, variant
 from sim.dispatch import Dispatcher
 from sim.model import simulate
+from sim.scenario import TEAM_LEVELS
 from sim.world import build_world
 from tests.test_mechanisms import ONLY_ALPHA
 
@@ -165,3 +166,49 @@ def test_tier3_search_visits_the_towns_that_can_serve_in_distance_order(scope, t
             assert [t for t in searched if t in towns] == [t for t in full if t in towns]
             assert [world.town_rank[origin][t] for t in full] == list(range(len(full)))
     assert shortcuts > 0  # the short path was exercised
+
+
+def test_a_center_in_another_town_takes_the_county_tier_orders_nearest_it(tmp_path):
+    # teams.centers puts a county-level center at Beta's seat: a repair order at B2 (no village
+    # or station offers repair) reaches the county tier and goes to that center, nearer than the
+    # county seat's
+    nobody = {"village_members_community": 0, "village_members_village": 0,
+              "town": {"members": 0, "skills": ["errand", "repair"], "schedule": "day"},
+              "centers": [{"name": "north", "members": 10, "skills": ["errand", "repair"],
+                           "schedule": "day", "home_town": "Beta"}]}
+    world = build_world(variant(tmp_path, {"teams": nobody, "dispatch": {"scope": "handover"}}))
+    north = world.teams.name.index("county:north")
+    assert world.teams.town[north] == world.towns.index("Beta")
+    assert world.teams.level[north] == TEAM_LEVELS.index("county") and world.tier3_team[north]
+    o = simulate(world, 1, orders(world, [(540.0, "B2", "repair")])).orders
+    assert o.tier_max[0] == 3 and world.teams.name[o.team[0]] == "county:north"
+
+
+def test_province_tier3_search_ranks_the_nearest_centers_then_the_rest(tmp_path, monkeypatch):
+    # six copies of Pingyang, each with its own county center (benchmarks/scale.py): 96 towns,
+    # six with tier-3 teams for a basic skill. The search ranks the nearest few once per world
+    # and the rest only when it gets past them; either way, in the full distance order.
+    import sys
+    from pathlib import Path
+
+    import sim.dispatch
+    from sim.validate import load_scenario
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import scale
+
+    monkeypatch.setattr(sim.dispatch, "NEAR_TOWNS", 2)
+    path = scale.make_copies(6, tmp_path)
+    text = path.read_text(encoding="utf-8") + "dispatch: {scope: handover}\n"
+    path.write_text(text, encoding="utf-8")
+    world = build_world(load_scenario(path))
+    d = Dispatcher(world, 0)
+    chained = 0
+    for skill, towns in enumerate(world.tier3_towns):
+        for origin in range(len(world.towns.code)):
+            full = [t for t in world.towns_by_distance[origin] if t in towns]
+            for _ in range(2):  # ranked, then from the world's cache
+                searched = [t for t in d._towns_to_search(origin, skill) if t in towns]
+                assert searched == full
+            chained += len(towns) > 2 and len(towns) * 8 < len(world.towns.code)
+    assert chained > 0 and world.tier3_near  # the near-towns path and its cache were used
