@@ -395,6 +395,7 @@ class Replication(EventCalendar):
         weights = teams.members[eligible] / teams.members[eligible].sum()
         mean_weight = (5 + 2 * spec.weekend_weight) / 7
         days = int(math.ceil(self.horizon / 1440.0))
+        columns: list[list[np.ndarray]] = [[], [], [], []]  # start, team, duration, participants
         for day in range(days):
             weekend = (day + self.scenario.run.start_weekday) % 7 >= 5
             rate = spec.per_month / 30.44 * (spec.weekend_weight if weekend else 1.0) / mean_weight
@@ -407,10 +408,27 @@ class Replication(EventCalendar):
             participants = np.maximum(1, np.rint(distributions.quantile(spec.participants,
                                                                         rng.random(n))))
             duration = distributions.quantile(spec.duration, rng.random(n))
-            for k in range(n):
-                if start[k] < self.horizon:
-                    self._at(float(start[k]), self._activity_start,
-                             (int(team[k]), float(duration[k]), int(participants[k])))
+            for column, values in zip(columns, (start, team, duration, participants)):
+                column.append(values)
+        if not columns[0]:
+            return
+        start, team, duration, participants = (np.concatenate(c) for c in columns)
+        keep = np.flatnonzero(start < self.horizon)
+        keep = keep[np.argsort(start[keep], kind="stable")]
+        # one activity on the calendar at a time, each booking the next when it starts (a
+        # province's month of activities would otherwise fill the event heap from the start)
+        self._activities = (start[keep].tolist(), team[keep].tolist(), duration[keep].tolist(),
+                            np.asarray(participants[keep], dtype=np.int64).tolist())
+        if keep.size:
+            self._at(self._activities[0][0], self._activity_due, 0)
+
+    def _activity_due(self, k: int) -> None:
+        """Activity ``k`` (in time order) starts now; book activity k + 1 at its start."""
+        start, team, duration, participants = self._activities
+        if k + 1 < len(start):  # at its exact start time (_at would add and subtract ``now``)
+            heappush(self._calendar, (start[k + 1], NORMAL, next(self._eid),
+                                      self._activity_due, k + 1))
+        self._activity_start((team[k], duration[k], participants[k]))
 
     def _activity_start(self, arg: tuple[int, float, int]) -> None:
         team, duration, participants = arg
