@@ -417,8 +417,8 @@ class Replication(EventCalendar):
         keep = keep[np.argsort(start[keep], kind="stable")]
         # one activity on the calendar at a time, each booking the next when it starts (a
         # province's month of activities would otherwise fill the event heap from the start)
-        self._activities = (start[keep].tolist(), team[keep].tolist(), duration[keep].tolist(),
-                            np.asarray(participants[keep], dtype=np.int64).tolist())
+        self._activities = (_floats(start[keep]), _ints(team[keep]), _floats(duration[keep]),
+                            _ints(participants[keep]))
         if keep.size:
             self._at(self._activities[0][0], self._activity_due, 0)
 
@@ -456,6 +456,10 @@ class Replication(EventCalendar):
     def _logs(self) -> RunLog:
         w, h = self.world, self.horizon
         n = self.n_orders
+        # the state log first, so that the on-duty changes are freed before the order log exists
+        levels = self.on_duty.sums(w.teams.level, len(TEAM_LEVELS))
+        towns = self.on_duty.sums(w.teams.town, len(w.towns.code))
+        self.on_duty = None
 
         def view(values: array) -> np.ndarray:
             return np.frombuffer(values, dtype=float)  # a view: the run is over
@@ -466,13 +470,23 @@ class Replication(EventCalendar):
 
         # acceptance and closing times are not stored during the run: they are the assignment
         # plus the acceptance delay and the arrival plus the service, the same float sums
-        # _assign made (NaN for orders never assigned)
-        accepted = view(self.t_assigned) + view(self.accept_delay)
-        closed = seen(view(self.t_arrived) + view(self.service))
+        # _assign made (NaN for orders never assigned), made in place of the durations (which
+        # the log does not show: no new column), as is the deadline in place of the patience
+        accepted = view(self.accept_delay)
+        accepted += view(self.t_assigned)
+        closed = view(self.service)
+        closed += view(self.t_arrived)
+        seen(closed)
+        deadline = self._same_day_deadline(view(self.t_placed), out=view(self.patience))
         # the run is over: free the working state the log does not show before building it
         d = self.dispatcher
-        self.service = self.patience = self.accept_delay = self.ordinary = None
-        d.state = d.tier = d.order_skill = None
+        self.ordinary = self._activities = None
+        self._calendar = []
+        d.state = d.tier = d.order_skill = d.queues = d.buckets = d.free_teams = None
+        rows, self.activity_rows = self.activity_rows, None
+        activities = ActivityLog(*(np.asarray([r[k] for r in rows]) for k in range(5)))
+        del rows
+
         def column(times: dict[int, float]) -> np.ndarray:
             arr = np.full(n, np.nan)
             if times:
@@ -499,12 +513,8 @@ class Replication(EventCalendar):
             t_tier3=seen(column(self.t_tier3)), t_assigned=seen(view(self.t_assigned)),
             t_accepted=seen(accepted), t_arrived=seen(view(self.t_arrived)), t_closed=closed,
             t_released=seen(view(self.t_released)), t_cancelled=cancelled,
-            t_deadline=self._same_day_deadline(view(self.t_placed)), team=team, team_level=level,
+            t_deadline=deadline, team=team, team_level=level,
             outcome=outcome)
-        rows = self.activity_rows
-        activities = ActivityLog(*(np.asarray([r[k] for r in rows]) for k in range(5)))
-        levels = self.on_duty.sums(w.teams.level, len(TEAM_LEVELS))
-        towns = self.on_duty.sums(w.teams.town, len(w.towns.code))
         return RunLog(orders, activities, levels, towns, h, (self.window_start, self.window_end))
 
 
