@@ -37,17 +37,19 @@ class TeamIndex:
 
 
 def team_index(teams: Teams, tier1: list[list[int]], place_town: list[int],
-               tier2_team: np.ndarray, tier3_team: np.ndarray) -> TeamIndex:
+               tier2_team: np.ndarray, tier3_team: np.ndarray, ids: list[int]) -> TeamIndex:
     """The dispatcher's static index of teams (see :class:`TeamIndex`): one free-team bucket
-    per town, of the teams serving its tier 2 (the county tier searches ``tier3_teams_at``)."""
+    per town, of the teams serving its tier 2 (the county tier searches ``tier3_teams_at``).
+    ``ids``: the world's shared int objects, ``ids[k] == k``."""
     n = len(teams)
-    home, town = teams.home.tolist(), teams.town.tolist()
+    home = [ids[h] for h in teams.home.tolist()]
+    town = [ids[t] for t in teams.town.tolist()]
     ordered: dict[frozenset[int], tuple[int, ...]] = {}  # shared, like teams.skills
     skills = [ordered.setdefault(s, tuple(sorted(s))) for s in teams.skills]
     villages: list[list[int]] = [[] for _ in range(n)]
     for place, team_ids in enumerate(tier1):
         for team in team_ids:
-            villages[team].append(place)
+            villages[team].append(ids[place])
     other_towns = [tuple({place_town[v] for v in vs} - {t}) for vs, t in zip(villages, town)]
     bucket_id: dict[tuple[int, int], int] = {}
     team_buckets = [(bucket_id.setdefault((2, town[team]), len(bucket_id)),)
@@ -116,15 +118,18 @@ def build_world(scenario: Scenario) -> World:
     teams = build_teams(scenario, towns, places, pairs, skill_index)
 
     n_places, n_towns = len(places), len(towns.code)
+    # one int object per id, shared by every list of the world that holds it (a province has
+    # 100,000 teams and 45,000 places: fewer objects, and the dispatcher's lookups stay close)
+    ids = list(range(max(n_places, n_towns, len(teams))))
     tier1: list[list[int]] = [[] for _ in range(n_places)]
     town_teams: list[list[int]] = [[] for _ in range(n_towns)]
     for team in range(len(teams)):
-        town_teams[int(teams.town[team])].append(team)
+        town_teams[int(teams.town[team])].append(ids[team])
         if teams.name[team].startswith("village:"):
-            tier1[int(teams.home[team])].append(team)
+            tier1[int(teams.home[team])].append(ids[team])
     n_fixed = len(teams) - len(pairs)
     for k, pair in enumerate(pairs):
-        tier1[pair.village].append(n_fixed + k)
+        tier1[pair.village].append(ids[n_fixed + k])
 
     tier2_team, tier3_team = scope_teams(scenario.dispatch.scope, teams)
 
@@ -152,9 +157,10 @@ def build_world(scenario: Scenario) -> World:
     tier3_teams_at: dict[tuple[int, int], list[int]] = {}
     for team in np.flatnonzero(tier3_team & (teams.members > 0)).tolist():
         for skill in sorted(teams.skills[team]):
-            tier3_towns[skill].add(int(teams.town[team]))
-            tier3_teams_at.setdefault((int(teams.town[team]), skill), []).append(team)
+            tier3_towns[skill].add(ids[int(teams.town[team])])
+            tier3_teams_at.setdefault((int(teams.town[team]), skill), []).append(ids[team])
 
+    place_town = [ids[t] for t in places.town.tolist()]
     shares = np.array([i.share for i in items], dtype=float)
     demand = scenario.demand
     hour = np.asarray(demand.hour_of_day, dtype=float)
@@ -177,8 +183,8 @@ def build_world(scenario: Scenario) -> World:
         town_skills=[offered([t for t in ts if tier2_team[t]]) for ts in town_teams],
         county_skills=offered(np.flatnonzero(tier3_team).tolist()),
         tier2_team=tier2_team, tier3_team=tier3_team,
-        team_index=team_index(teams, tier1, places.town.tolist(), tier2_team, tier3_team),
-        place_town=places.town.tolist(),
+        team_index=team_index(teams, tier1, place_town, tier2_team, tier3_team, ids),
+        place_town=place_town,
         rate_per_min=places.population / 1000.0 * demand.orders_per_1000_per_day / 1440.0,
         week_profile=week, timeouts=timeouts,
         office_hours=[(parse_clock(a), parse_clock(b)) for a, b in scenario.admin.office_hours],
