@@ -102,6 +102,8 @@ class Replication(EventCalendar):
         self.admin_queue: deque[int] = deque()
         self.reviewers_free = self.scenario.admin.reviewers
         self.review_rng = self.streams.stream("admin_review")
+        # patience timers booked later than placement, with their keys (see _schedule_cancel)
+        self._deferred_cancels: dict[int, tuple] = {}
         self.activity_rows: list[tuple[int, float, float, int, int]] = []
 
     # ------------------------------------------------------------------ set-up
@@ -286,9 +288,9 @@ class Replication(EventCalendar):
                 self._assign(order, first)
             else:
                 d.enqueue(order, self._deadline(order))
-                self._schedule_cancel(order)
-                self._at(self.env._now + self.timeouts[self.zone[order]][0], self._escalate,
-                         (order, 1))
+                escalation = self.env._now + self.timeouts[self.zone[order]][0]
+                self._schedule_cancel(order, escalation)
+                self._at(escalation, self._escalate, (order, 1))
         order += 1  # book the next arrival (as _book_arrival, inlined)
         if order < self.n_orders:
             when = self.t_placed[order]
@@ -306,10 +308,31 @@ class Replication(EventCalendar):
             return
         self._enter_tier(order, 1, placed=True)
 
-    def _schedule_cancel(self, order: int) -> None:
-        """The citizen's patience timer (none when patience is infinite)."""
-        if self.patience[order] < math.inf:
-            self._at(self.t_placed[order] + self.patience[order], self._cancel, order)
+    def _schedule_cancel(self, order: int, escalation: float | None = None) -> None:
+        """The citizen's patience timer (none when patience is infinite), for an order that
+        has to wait now (its placement time).
+
+        With ``escalation`` (when the order's first escalation timer, scheduled right after,
+        will fire; minutes): a timer due after it is only booked then, by :meth:`_escalate`,
+        and only if the order still waits (most are taken before, and their timers would sit
+        dead in the event heap). It keeps the key (time, priority, event id) taken now, so
+        events at the same minute fire in the same order either way."""
+        if not self.patience[order] < math.inf:
+            return
+        now = self.env._now  # _at's arithmetic: the same float time
+        delay = self.t_placed[order] + self.patience[order] - now
+        at = now + delay if delay > 0.0 else now
+        if at >= self.horizon:
+            return
+        key = (at, NORMAL, next(self._eid), self._cancel, order)
+        if escalation is not None:
+            delay = escalation - now
+            if at > (now + delay if delay > 0.0 else now) and escalation < self.horizon:
+                self._deferred_cancels[order] = key
+                return
+        heappush(self._calendar, key)
+        if not self._draining:
+            self._wake()
 
     def _enter_tier(self, order: int, tier: int, placed: bool = False) -> None:
         """Put a waiting order at ``tier`` (escalating at once past scopes without its skill).
@@ -331,17 +354,22 @@ class Replication(EventCalendar):
             self._assign(order, team)
             return
         d.enqueue(order, self._deadline(order))
-        if placed:
-            self._schedule_cancel(order)
+        escalation = None  # when the order escalates from this tier, if it does
         if tier < COUNTY_TIER and not self.professional[order]:
-            timeout = self.timeouts[self.zone[order]][tier - 1]
-            self._at(self.env.now + timeout, self._escalate, (order, tier))
+            escalation = self.env.now + self.timeouts[self.zone[order]][tier - 1]
+        if placed:
+            self._schedule_cancel(order, escalation)
+        if escalation is not None:
+            self._at(escalation, self._escalate, (order, tier))
 
     def _escalate(self, arg: tuple[int, int]) -> None:
         order, tier = arg
         d = self.dispatcher
         if d.state[order] == WAITING and d.tier[order] == tier:
             self._enter_tier(order, tier + 1)
+        cancel = self._deferred_cancels.pop(order, None)  # see _schedule_cancel
+        if cancel is not None and d.state[order] == WAITING:
+            heappush(self._calendar, cancel)
 
     def _cancel(self, order: int) -> None:
         d = self.dispatcher

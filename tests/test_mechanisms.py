@@ -240,3 +240,44 @@ def test_duty_changes_are_the_on_duty_matrix_as_changes(tmp_path):
         expected = np.zeros((groups, hours), dtype=np.int64)
         np.add.at(expected, group, matrix.astype(np.int64))
         assert np.array_equal(changes.sums(group, groups), expected)
+
+
+@pytest.mark.parametrize("patience", [30, 45, 60, 90, 150])
+def test_patience_timers_booked_at_escalation_fire_as_if_booked_at_placement(
+        tmp_path, monkeypatch, patience):
+    # a patience timer due after the order's first escalation is booked only when that
+    # escalation fires (if the order still waits), with the key it would have had at placement.
+    # Orders on whole minutes with fixed durations put cancellations, escalations, releases and
+    # shift changes on the same minutes: the logs must equal those with every timer booked at
+    # placement, ties included
+    import dataclasses
+
+    from sim.model import Replication
+
+    world = build_world(variant(tmp_path, {"demand": {"patience": {
+        "urban": {"kind": "fixed", "mean": patience},
+        "rural": {"kind": "fixed", "mean": patience}}}}))
+    places = ["A1", "A2", "B1", "B2", "I1"]
+    rows = [(float(480 + 7 * k), places[k % 5], "errand" if k % 4 else "repair")
+            for k in range(150)]
+
+    fired = []
+    cancel = Replication._cancel
+    monkeypatch.setattr(Replication, "_cancel",
+                        lambda self, order: fired.append(order) or cancel(self, order))
+
+    def columns():
+        fired.clear()
+        o = simulate(world, 1, orders(world, rows)).orders
+        return {f.name: getattr(o, f.name) for f in dataclasses.fields(o)}, len(fired)
+
+    deferred, timers_deferred = columns()
+    booked = Replication._schedule_cancel
+    monkeypatch.setattr(Replication, "_schedule_cancel",
+                        lambda self, order, escalation=None: booked(self, order))
+    at_placement, timers_at_placement = columns()
+    for name, values in at_placement.items():
+        np.testing.assert_array_equal(deferred[name], values, err_msg=name)
+    assert (deferred["outcome"] == CANCELLED).any()
+    if patience > 30:  # due after the first escalation (rural 30 min): dead timers never booked
+        assert timers_deferred < timers_at_placement
