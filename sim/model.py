@@ -530,7 +530,7 @@ class Replication(EventCalendar):
         level = np.where(team >= 0, w.teams.level[np.maximum(team, 0)], -1).astype(np.int8)
         orders = OrderLog(
             id=np.arange(n, dtype=np.int32), place=np.frombuffer(d.order_place, dtype=np.int32),
-            town=w.places.town[np.frombuffer(d.order_place, dtype=np.int32)].astype(np.int32),
+            town=w.places.town.astype(np.int32)[np.frombuffer(d.order_place, dtype=np.int32)],
             zone=np.frombuffer(self.zone, dtype=np.int8),
             item=np.frombuffer(self.item, dtype=np.int32),
             professional=np.frombuffer(self.professional, dtype=bool),

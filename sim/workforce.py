@@ -204,10 +204,10 @@ class DutyChanges:
 
     The changes of simulated hour ``h`` are ``team[first[h]:first[h + 1]]`` (ascending team
     ids), whose on-duty count becomes ``value[...]``; at hour 0, every team with anyone on
-    duty. Five bytes a change (one with small counts)."""
+    duty. Three to five bytes a change (a 2- or 4-byte team id, a 1-byte count)."""
 
     first: np.ndarray  # (hours + 1,) int64 offsets
-    team: np.ndarray  # int32
+    team: np.ndarray  # int16 (up to 32,767 teams) or int32
     value: np.ndarray  # new on-duty count (the smallest type holding the counts)
 
     def at(self, hour: int) -> tuple[list[int], list[int]]:
@@ -264,4 +264,5 @@ def duty_changes(teams: Teams, hours: int, start_weekday: int, show_up: float,
     keys >>= count_bits  # now (hour, team)
     first = np.searchsorted(keys, np.arange(hours + 1, dtype=np.int64) << team_bits)
     keys &= (1 << team_bits) - 1  # now the team
-    return DutyChanges(first.astype(np.int64), keys.astype(np.int32), value)
+    team_type = np.int16 if len(teams) <= np.iinfo(np.int16).max else np.int32
+    return DutyChanges(first.astype(np.int64), keys.astype(team_type), value)
