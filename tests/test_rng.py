@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
+import pytest
 
 from sim.rng import Streams, replication_seeds
 
@@ -27,3 +30,26 @@ def test_streams_are_keyed_by_name_not_by_order_of_use():
     a2 = second.stream("arrivals/A").random(5)
     assert np.array_equal(a1, a2) and np.array_equal(b1, b2)
     assert not np.array_equal(a1, b1)
+
+
+@pytest.mark.parametrize("seed", [replication_seeds(7, 3)[2], np.random.SeedSequence(0),
+                                  np.random.SeedSequence(2**70 + 5, spawn_key=(2**40, 0, 3)),
+                                  np.random.SeedSequence(12345678901234567890)])
+def test_streams_equal_numpys_seed_sequence_bit_for_bit(seed):
+    # Streams hashes the name into the seed in plain integer arithmetic instead of building a
+    # SeedSequence per stream; the generators' states must be NumPy's exactly
+    streams = Streams(seed)
+    names = ["", "a", "availability/town:Kunyang", "arrivals/330326100013", "activities",
+             *(f"availability/village:{k}" for k in range(200))]
+    for name in names:
+        fast, reference = streams.stream(name), streams.reference_stream(name)
+        assert fast.bit_generator.state == reference.bit_generator.state, name
+    assert streams.stream("x").random(5).tolist() == streams.reference_stream("x").random(5).tolist()
+
+
+def test_streams_of_an_unusual_pool_size_use_numpys_seed_sequence():
+    seed = np.random.SeedSequence(3, pool_size=8)
+    streams = Streams(seed)
+    child = np.random.SeedSequence(3, spawn_key=(zlib.crc32(b"x"),), pool_size=8)
+    assert streams.stream("x").bit_generator.state == \
+        np.random.Generator(np.random.PCG64(child)).bit_generator.state
