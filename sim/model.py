@@ -27,6 +27,8 @@ import simpy
 from simpy.events import NORMAL
 
 from sim import distributions
+from sim.activities import plan_activities
+from sim.compact import float_array, floats, ints, typed
 from sim.demand import Arrivals, generate_arrivals
 from sim.calendar import EventCalendar
 from sim.dispatch import ASSIGNED, AT_ADMIN, CANCELLED, COUNTY_TIER, WAITING, Dispatcher
@@ -38,30 +40,6 @@ from sim.workforce import duty_changes
 from sim.world import World
 
 NAN = float("nan")
-
-
-def _typed(code: str, values: np.ndarray, dtype) -> array:
-    """A numpy array as a compact ``array(code)`` (same values, list-like indexing), copied
-    straight from its buffer (no intermediate bytes object)."""
-    out = array(code)
-    out.frombytes(np.ascontiguousarray(values, dtype=dtype).view(np.uint8))
-    return out
-
-
-def _floats(values: np.ndarray) -> array:
-    """A float64 numpy array as a compact ``array('d')``."""
-    return _typed("d", values, np.float64)
-
-
-def _float_array(n: int) -> tuple[array, np.ndarray]:
-    """A zero-filled ``array('d')`` of n floats and a writable numpy view of it."""
-    values = array("d", [0.0]) * n
-    return values, np.frombuffer(values, dtype=np.float64)
-
-
-def _ints(values: np.ndarray) -> array:
-    """An integer numpy array as a compact ``array('i')``."""
-    return _typed("i", values, np.intc)
 
 
 def horizon_minutes(world: World) -> tuple[float, float, float]:
@@ -115,38 +93,38 @@ class Replication(EventCalendar):
         n = len(a)
         places = a.place
         # durations first, filled in place through numpy views of the arrays (no second copy)
-        self.service, service = _float_array(n)
+        self.service, service = float_array(n)
         for k, item in enumerate(w.items):
             mask = a.item == k
             if mask.any():
                 service[mask] = distributions.quantile(item.service, a.u_service[mask])
-        self.patience, patience = _float_array(n)
+        self.patience, patience = float_array(n)
         for z, zone in enumerate(ZONES):
             mask = w.places.zone[places] == z
             if mask.any():
                 patience[mask] = distributions.quantile(self.scenario.demand.patience[zone],
                                                         a.u_patience[mask])
-        self.accept_delay, accept = _float_array(n)
+        self.accept_delay, accept = float_array(n)
         accept[:] = distributions.quantile(self.scenario.demand.acceptance_delay, a.u_accept)
         if owned:
             a.u_service = a.u_patience = a.u_accept = None
         # per-order state lives in compact typed arrays (8 bytes a time, 1-4 an index, and no
         # Python object per value), indexed like lists; the logs are views of them
-        self.t_placed = _floats(a.time)
+        self.t_placed = floats(a.time)
         if owned:
             a.time = None
-        d.order_place = _ints(places)
-        self.item = _ints(a.item)
-        d.order_skill = _ints(w.item_skill[a.item])
-        d.order_need = _ints(w.item_volunteers[a.item])
+        d.order_place = ints(places)
+        self.item = ints(a.item)
+        d.order_skill = ints(w.item_skill[a.item])
+        d.order_need = ints(w.item_volunteers[a.item])
         offered = np.zeros((len(w.place_skills), max(1, len(w.skills))), dtype=bool)
         for place, place_skills in enumerate(w.place_skills):
             offered[place, list(place_skills)] = True
         # an ordinary order: not professional, and its village scope offers its skill
-        self.ordinary = _typed("b", offered[places, w.item_skill[a.item]]
+        self.ordinary = typed("b", offered[places, w.item_skill[a.item]]
                                & ~w.item_professional[a.item], np.int8)
-        self.zone = _typed("b", w.places.zone[places], np.int8)
-        self.professional = _typed("b", w.item_professional[a.item], np.int8)
+        self.zone = typed("b", w.places.zone[places], np.int8)
+        self.professional = typed("b", w.item_professional[a.item], np.int8)
         if owned:
             a.place = a.item = places = None
         self.urban_promise = self.scenario.targets.urban_response_min
@@ -413,50 +391,20 @@ class Replication(EventCalendar):
 
     # ------------------------------------------------------------------ activities
     def _schedule_activities(self) -> None:
-        spec = self.scenario.activities
-        teams = self.world.teams
-        levels = [TEAM_LEVELS.index(lv) for lv in spec.levels]
-        eligible = np.flatnonzero(np.isin(teams.level, levels) & (teams.members > 0))
-        if spec.per_month <= 0 or len(eligible) == 0:
-            return
-        rng = self.streams.stream("activities")
-        weights = teams.members[eligible] / teams.members[eligible].sum()
-        mean_weight = (5 + 2 * spec.weekend_weight) / 7
-        days = int(math.ceil(self.horizon / 1440.0))
-        columns: list[list[np.ndarray]] = [[], [], [], []]  # start, team, duration, participants
-        for day in range(days):
-            weekend = (day + self.scenario.run.start_weekday) % 7 >= 5
-            rate = spec.per_month / 30.44 * (spec.weekend_weight if weekend else 1.0) / mean_weight
-            n = int(rng.poisson(rate))
-            if n == 0:
-                continue
-            team = eligible[rng.choice(len(eligible), size=n, p=weights)]
-            hour = rng.choice(spec.start_hours, size=n)
-            start = day * 1440.0 + hour * 60.0 + rng.random(n) * 60.0
-            participants = np.maximum(1, np.rint(distributions.quantile(spec.participants,
-                                                                        rng.random(n))))
-            duration = distributions.quantile(spec.duration, rng.random(n))
-            for column, values in zip(columns, (start, team, duration, participants)):
-                column.append(values)
-        if not columns[0]:
-            return
-        start, team, duration, participants = (np.concatenate(c) for c in columns)
-        keep = np.flatnonzero(start < self.horizon)
-        keep = keep[np.argsort(start[keep], kind="stable")]
-        # one activity on the calendar at a time, each booking the next when it starts (a
-        # province's month of activities would otherwise fill the event heap from the start)
-        self._activities = (_floats(start[keep]), _ints(team[keep]), _floats(duration[keep]),
-                            _ints(participants[keep]))
-        if keep.size:
-            self._at(self._activities[0][0], self._activity_due, 0)
+        """Book the first planned activity (:mod:`sim.activities`); each books the next when it
+        starts (a province's month of activities would otherwise fill the event heap)."""
+        self._activities = plan_activities(self.world, self.streams, self.horizon)
+        if len(self._activities):
+            self._at(self._activities.start[0], self._activity_due, 0)
 
     def _activity_due(self, k: int) -> None:
         """Activity ``k`` (in time order) starts now; book activity k + 1 at its start."""
-        start, team, duration, participants = self._activities
+        a = self._activities
+        start = a.start
         if k + 1 < len(start):  # at its exact start time (_at would add and subtract ``now``)
             heappush(self._calendar, (start[k + 1], NORMAL, next(self._eid),
                                       self._activity_due, k + 1))
-        self._activity_start((team[k], duration[k], participants[k]))
+        self._activity_start((a.team[k], a.duration[k], a.participants[k]))
 
     def _activity_start(self, arg: tuple[int, float, int]) -> None:
         team, duration, participants = arg
