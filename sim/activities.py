@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import distributions
-from sim.compact import floats, ints
+from sim.compact import floats, ints, typed
 from sim.rng import Streams
 from sim.scenario import TEAM_LEVELS
 from sim.world import World
@@ -61,9 +61,9 @@ def plan_activities(world: World, streams: Streams, horizon: float) -> PlannedAc
             for column, values in zip(columns, (start, team, duration, participants)):
                 column.append(values)
     if not columns[0]:
-        return PlannedActivities(array("d"), array("i"), array("d"), array("i"))
+        return PlannedActivities(array("d"), array("i"), array("d"), array("q"))
     start, team, duration, participants = (np.concatenate(c) for c in columns)
     keep = np.flatnonzero(start < horizon)
     keep = keep[np.argsort(start[keep], kind="stable")]
     return PlannedActivities(floats(start[keep]), ints(team[keep]), floats(duration[keep]),
-                             ints(participants[keep]))
+                             typed("q", participants[keep], np.int64))

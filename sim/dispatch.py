@@ -215,7 +215,12 @@ class Dispatcher:
                 nsmallest(NEAR_TOWNS, towns, key=w.town_rank[origin].__getitem__))
         if len(near) == len(towns):
             return near
-        return chain(near, sorted(towns, key=w.town_rank[origin].__getitem__)[len(near):])
+        return chain(near, self._farther_towns(origin, towns, len(near)))
+
+    def _farther_towns(self, origin: int, towns: list[int], skip: int):
+        """``towns`` nearest seat first from ``origin``, less the first ``skip``: ranked only
+        when the search gets past the nearest ones (a generator)."""
+        yield from sorted(towns, key=self.world.town_rank[origin].__getitem__)[skip:]
 
     def scope_offers(self, order: int, tier: int) -> bool:
         """Whether any team in the order's scope at ``tier`` has the order's skill at all."""

@@ -34,10 +34,13 @@ _POOL = 4
 
 
 def _words(value) -> list[int]:
-    """An int (or a sequence of ints) as little-endian 32-bit words, as SeedSequence reads
-    entropy and spawn keys (0 is one word)."""
+    """A non-negative int (or a list or tuple of them) as little-endian 32-bit words, as
+    SeedSequence reads entropy and spawn keys (0 is one word). Other forms SeedSequence accepts
+    (arrays, ranges, strings) raise TypeError: :class:`Streams` then leaves them to NumPy."""
     if isinstance(value, (list, tuple)):
         return [word for item in value for word in _words(item)]
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise TypeError(f"not a plain non-negative integer: {value!r}")
     value, out = int(value), []
     while True:
         out.append(value & _MASK32)
@@ -99,7 +102,9 @@ class _Mixed:
         for into, (before, after) in zip(pool + pool, self.out):
             value = ((into ^ before) * after) & _MASK32
             words.append(value ^ (value >> 16))
-        return np.array(words, dtype="<u4").view("<u8")
+        # pairs of little-endian words, as NumPy views its uint32 state as uint64
+        return np.array([low | high << 32 for low, high in zip(words[::2], words[1::2])],
+                        dtype=np.uint64)
 
 
 class _State(ISeedSequence):
@@ -122,9 +127,12 @@ class Streams:
     def __init__(self, seed: np.random.SeedSequence):
         self.seed = seed
         # the same numbers as SeedSequence(entropy, spawn_key + (crc,)) without building one per
-        # stream (a province's replication makes 150,000 streams: a tenth of a county's run)
-        self._mixed = _Mixed(seed.entropy, tuple(seed.spawn_key)) \
-            if seed.pool_size == _POOL else None
+        # stream (a province's replication makes 150,000 streams: a tenth of a county's run);
+        # entropy in another form than integers goes through NumPy's SeedSequence
+        try:
+            self._mixed: _Mixed | None = _Mixed(seed.entropy, tuple(seed.spawn_key))
+        except TypeError:
+            self._mixed = None
 
     def stream(self, name: str) -> np.random.Generator:
         """A generator for the stochastic source ``name`` (same name, same numbers)."""
@@ -136,6 +144,6 @@ class Streams:
     def reference_stream(self, name: str) -> np.random.Generator:
         """:meth:`stream` through NumPy's own SeedSequence (what the fast path reproduces)."""
         key = zlib.crc32(name.encode("utf-8"))
-        child = np.random.SeedSequence(self.seed.entropy, spawn_key=(*self.seed.spawn_key, key),
-                                       pool_size=self.seed.pool_size)
+        # (the stream's own SeedSequence has the default pool of 4, whatever the seed's)
+        child = np.random.SeedSequence(self.seed.entropy, spawn_key=(*self.seed.spawn_key, key))
         return np.random.Generator(np.random.PCG64(child))

@@ -47,9 +47,14 @@ def test_streams_equal_numpys_seed_sequence_bit_for_bit(seed):
     assert streams.stream("x").random(5).tolist() == streams.reference_stream("x").random(5).tolist()
 
 
-def test_streams_of_an_unusual_pool_size_use_numpys_seed_sequence():
-    seed = np.random.SeedSequence(3, pool_size=8)
-    streams = Streams(seed)
-    child = np.random.SeedSequence(3, spawn_key=(zlib.crc32(b"x"),), pool_size=8)
-    assert streams.stream("x").bit_generator.state == \
+@pytest.mark.parametrize("seed", [np.random.SeedSequence(3, pool_size=8),
+                                  np.random.SeedSequence(np.array([1, 2, 3], dtype=np.uint32)),
+                                  np.random.SeedSequence(range(3)),
+                                  np.random.SeedSequence(["0x10", 5])])
+def test_streams_of_any_seed_numpy_accepts_are_numpys(seed):
+    # a stream is PCG64(SeedSequence(entropy, spawn_key + (crc32(name),))) with the default
+    # pool size whatever the seed's; entropy given as arrays, ranges or strings goes through
+    # NumPy's own SeedSequence
+    child = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, zlib.crc32(b"x")))
+    assert Streams(seed).stream("x").bit_generator.state == \
         np.random.Generator(np.random.PCG64(child)).bit_generator.state
