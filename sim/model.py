@@ -455,7 +455,12 @@ class Replication(EventCalendar):
         seen(closed)
         deadline = self._same_day_deadline(view(self.t_placed), out=view(self.patience))
         # the run is over: free the working state the log does not show before building it
+        # (the order state, tier and skill columns lend their buffers to outcome, team level
+        # and town)
         d = self.dispatcher
+        outcome = np.frombuffer(d.state, dtype=np.int8)
+        level = np.frombuffer(d.tier, dtype=np.int8)
+        town = np.frombuffer(d.order_skill, dtype=np.int32)
         self.ordinary = self._activities = None
         self._calendar = []
         d.state = d.tier = d.order_skill = d.queues = d.buckets = d.free_teams = None
@@ -471,14 +476,17 @@ class Replication(EventCalendar):
             return arr
 
         cancelled = column(self.t_cancelled)
-        outcome = np.full(n, OPEN, dtype=np.int8)
+        outcome[:] = OPEN
         outcome[~np.isnan(closed)] = CLOSED
         outcome[~np.isnan(cancelled)] = OUT_CANCELLED
         team = np.frombuffer(self.team, dtype=np.intc).astype(np.int32, copy=False)
-        level = np.where(team >= 0, w.teams.level[np.maximum(team, 0)], -1).astype(np.int8)
+        if len(w.teams.level):  # (wrap: -1, never assigned, is overwritten next)
+            np.take(w.teams.level.astype(np.int8), team, out=level, mode="wrap")
+        level[team < 0] = -1
+        place = np.frombuffer(d.order_place, dtype=np.int32)
+        np.take(w.places.town.astype(np.int32), place, out=town)
         orders = OrderLog(
-            id=np.arange(n, dtype=np.int32), place=np.frombuffer(d.order_place, dtype=np.int32),
-            town=w.places.town.astype(np.int32)[np.frombuffer(d.order_place, dtype=np.int32)],
+            id=np.arange(n, dtype=np.int32), place=place, town=town,
             zone=np.frombuffer(self.zone, dtype=np.int8),
             item=np.frombuffer(self.item, dtype=np.int32),
             professional=np.frombuffer(self.professional, dtype=bool),
