@@ -243,10 +243,7 @@ def _check_teams(bad, scenario: Scenario) -> None:
             elif names[kind.name] > 1:
                 bad(f"teams.{group}[{k}].name", f"{kind.name!r} is repeated; expected a unique "
                     "name")
-    for k, kind in enumerate(t.centers):
-        if kind.name == t.county.name:
-            bad(f"teams.centers[{k}].name", f"{kind.name!r} is the name of teams.county; expected "
-                "another name")
+    _check_team_names(bad, t)
     offered = set(t.village_skills)
     for _, kind in _team_kinds(scenario):
         offered |= set(kind.skills)
@@ -256,6 +253,27 @@ def _check_teams(bad, scenario: Scenario) -> None:
         if item.skill.strip() and item.skill not in offered:
             bad(f"catalog[{k}].skill", f"no team offers skill {item.skill!r}; expected a skill "
                 "some team has (the item could never be served)")
+
+
+def _check_team_names(bad, t) -> None:
+    """Named kinds make teams called ``level:name`` (``#1``, ``#2``... when count > 1); two
+    kinds must not make the same team name (the teams would share their random streams)."""
+    kinds = [("teams.county", "county", t.county)]
+    kinds += [(f"teams.centers[{k}]", "county", c) for k, c in enumerate(t.centers)]
+    kinds += [(f"teams.subcenters[{k}]", "subcenter", c) for k, c in enumerate(t.subcenters)]
+    kinds += [(f"teams.professional[{k}]", "professional", c) for k, c in enumerate(t.professional)]
+    group_names = Counter((path.split("[")[0], kind.name) for path, _, kind in kinds)
+    made: dict[str, str] = {}
+    for path, level, kind in kinds:
+        names = [f"{level}:{kind.name}" + (f"#{i + 1}" if kind.count > 1 else "")
+                 for i in range(kind.count)]
+        clash = next((name for name in names if name in made), None)
+        if clash is not None and group_names[(path.split("[")[0], kind.name)] == 1:
+            # (a name repeated within its group is reported as such above)
+            bad(f"{path}.name", f"{kind.name!r} makes the team {clash!r}, which "
+                f"{made[clash]} makes too; expected a name that gives distinct teams")
+        for name in names:
+            made.setdefault(name, path)
 
 
 def _check_files(bad, scenario: Scenario) -> set[str]:

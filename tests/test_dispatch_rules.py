@@ -202,6 +202,14 @@ def test_province_tier3_search_ranks_the_nearest_centers_then_the_rest(tmp_path,
     text = path.read_text(encoding="utf-8") + "dispatch: {scope: handover}\n"
     path.write_text(text, encoding="utf-8")
     world = build_world(load_scenario(path))
+    # each copy is a whole county: its own center, sub-centers and professional teams at its seat
+    base = build_world(load_scenario(scale.BASE))
+    for level in ("county", "subcenter", "professional"):
+        at = world.teams.town[world.teams.level == TEAM_LEVELS.index(level)]
+        seats = {world.towns.pinyin[t] for t in at}
+        assert len(at) == 6 * int((base.teams.level == TEAM_LEVELS.index(level)).sum())
+        assert seats == {"Kunyang"} | {f"Kunyang~{k}" for k in range(1, 6)}
+    assert world.scenario.activities.per_month == 6 * base.scenario.activities.per_month
     d = Dispatcher(world, 0)
     chained = 0
     for skill, towns in enumerate(world.tier3_towns):
