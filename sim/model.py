@@ -32,10 +32,10 @@ from sim.compact import float_array, floats, ints, typed
 from sim.demand import Arrivals, generate_arrivals
 from sim.calendar import EventCalendar
 from sim.dispatch import ASSIGNED, AT_ADMIN, CANCELLED, COUNTY_TIER, WAITING, Dispatcher
-from sim.logs import CANCELLED as OUT_CANCELLED
-from sim.logs import CLOSED, OPEN, ActivityLog, OrderLog, RunLog
+from sim.logs import RunLog
 from sim.rng import Streams
-from sim.scenario import TEAM_LEVELS, ZONES
+from sim.run_log import run_log
+from sim.scenario import ZONES
 from sim.workforce import duty_changes
 from sim.world import World
 
@@ -143,7 +143,7 @@ class Replication(EventCalendar):
     def _deadline(self, order: int) -> float:
         """The promise a waiting order is ranked by (minutes): placement plus the urban response
         time for an urban catalogue order, else its same-day deadline (as
-        :meth:`_same_day_deadline`, for one order: the same float operations)."""
+        :meth:`same_day_deadline`, for one order: the same float operations)."""
         placed = self.t_placed[order]
         if self.zone[order] == 0 and not self.professional[order]:
             return placed + self.urban_promise
@@ -151,7 +151,7 @@ class Replication(EventCalendar):
         day = float(math.floor(placed / 1440.0))
         return (day + ((placed - day * 1440.0) >= w.cutoff_min)) * 1440.0 + w.day_end_min
 
-    def _same_day_deadline(self, placed: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    def same_day_deadline(self, placed: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """The same-day deadline of orders placed at ``placed`` (minutes): the end of their day,
         or of the next day when placed after the cut-off (into ``out`` if given)."""
         w = self.world
@@ -304,8 +304,8 @@ class Replication(EventCalendar):
             return
         key = (at, NORMAL, next(self._eid), self._cancel, order)
         if escalation is not None:
-            delay = escalation - now
-            if at > (now + delay if delay > 0.0 else now) and escalation < self.horizon:
+            delay = escalation - now  # when _at will book the escalation (before the horizon,
+            if at > (now + delay if delay > 0.0 else now):  # as it comes before this timer)
                 self._deferred_cancels[order] = key
                 return
         heappush(self._calendar, key)
@@ -419,6 +419,14 @@ class Replication(EventCalendar):
             self._at(now + duration, self._release, (team, pulled))
 
     # ------------------------------------------------------------------ run
+    def drop_working_state(self) -> None:
+        """Free what only the run needed (the run is over; :func:`sim.run_log.run_log` calls
+        this before making the log's columns, so that they reuse the memory)."""
+        d = self.dispatcher
+        self.ordinary = self._activities = None
+        self._calendar = []
+        d.state = d.tier = d.order_skill = d.queues = d.buckets = d.free_teams = None
+
     def run(self) -> RunLog:
         """Simulate to the horizon and return the logs."""
         self._duty_tick(0)
@@ -427,79 +435,7 @@ class Replication(EventCalendar):
         self._book_arrival(0)
         self._wake()
         self.env.run(until=self.horizon)
-        return self._logs()
-
-    def _logs(self) -> RunLog:
-        w, h = self.world, self.horizon
-        n = self.n_orders
-        # the state log first, so that the on-duty changes are freed before the order log exists
-        levels = self.on_duty.sums(w.teams.level, len(TEAM_LEVELS))
-        towns = self.on_duty.sums(w.teams.town, len(w.towns.code))
-        self.on_duty = None
-
-        def view(values: array) -> np.ndarray:
-            return np.frombuffer(values, dtype=float)  # a view: the run is over
-
-        def seen(arr: np.ndarray) -> np.ndarray:
-            arr[arr > h] = np.nan
-            return arr
-
-        # acceptance and closing times are not stored during the run: they are the assignment
-        # plus the acceptance delay and the arrival plus the service, the same float sums
-        # _assign made (NaN for orders never assigned), made in place of the durations (which
-        # the log does not show: no new column), as is the deadline in place of the patience
-        accepted = view(self.accept_delay)
-        accepted += view(self.t_assigned)
-        closed = view(self.service)
-        closed += view(self.t_arrived)
-        seen(closed)
-        deadline = self._same_day_deadline(view(self.t_placed), out=view(self.patience))
-        # the run is over: free the working state the log does not show before building it
-        # (the order state, tier and skill columns lend their buffers to outcome, team level
-        # and town)
-        d = self.dispatcher
-        outcome = np.frombuffer(d.state, dtype=np.int8)
-        level = np.frombuffer(d.tier, dtype=np.int8)
-        town = np.frombuffer(d.order_skill, dtype=np.int32)
-        self.ordinary = self._activities = None
-        self._calendar = []
-        d.state = d.tier = d.order_skill = d.queues = d.buckets = d.free_teams = None
-        rows, self.activity_rows = self.activity_rows, None
-        activities = ActivityLog(*(np.asarray([r[k] for r in rows]) for k in range(5)))
-        del rows
-
-        def column(times: dict[int, float]) -> np.ndarray:
-            arr = np.full(n, np.nan)
-            if times:
-                arr[np.fromiter(times.keys(), dtype=np.int64, count=len(times))] = \
-                    np.fromiter(times.values(), dtype=np.float64, count=len(times))
-            return arr
-
-        cancelled = column(self.t_cancelled)
-        outcome[:] = OPEN
-        outcome[~np.isnan(closed)] = CLOSED
-        outcome[~np.isnan(cancelled)] = OUT_CANCELLED
-        team = np.frombuffer(self.team, dtype=np.intc).astype(np.int32, copy=False)
-        if len(w.teams.level):  # (wrap: -1, never assigned, is overwritten next)
-            np.take(w.teams.level.astype(np.int8), team, out=level, mode="wrap")
-        level[team < 0] = -1
-        place = np.frombuffer(d.order_place, dtype=np.int32)
-        np.take(w.places.town.astype(np.int32), place, out=town)
-        orders = OrderLog(
-            id=np.arange(n, dtype=np.int32), place=place, town=town,
-            zone=np.frombuffer(self.zone, dtype=np.int8),
-            item=np.frombuffer(self.item, dtype=np.int32),
-            professional=np.frombuffer(self.professional, dtype=bool),
-            volunteers=np.frombuffer(d.order_need, dtype=np.int32),
-            tier_max=np.frombuffer(self.tier_max, dtype=np.int8),
-            t_placed=view(self.t_placed), t_review_start=seen(column(self.t_review_start)),
-            t_review_end=seen(column(self.t_review_end)), t_tier2=seen(view(self.t_tier2)),
-            t_tier3=seen(column(self.t_tier3)), t_assigned=seen(view(self.t_assigned)),
-            t_accepted=seen(accepted), t_arrived=seen(view(self.t_arrived)), t_closed=closed,
-            t_released=seen(view(self.t_released)), t_cancelled=cancelled,
-            t_deadline=deadline, team=team, team_level=level,
-            outcome=outcome)
-        return RunLog(orders, activities, levels, towns, h, (self.window_start, self.window_end))
+        return run_log(self)
 
 
 def simulate(world: World, seed: np.random.SeedSequence | int,

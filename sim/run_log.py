@@ -1,0 +1,96 @@
+"""The logs of a finished replication: its per-order state turned into the order log, its
+activity rows into the activity log, its on-duty changes into the state log's sums.
+
+The model (:mod:`sim.model`) keeps per-order state in compact typed arrays during the run; the
+log's columns are NumPy views of them where the values are the same, and new columns (those
+derived after the run, and the times few orders have) are made where possible in the buffers of
+state the log does not show.
+"""
+
+from __future__ import annotations
+
+from array import array
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.logs import CANCELLED as OUT_CANCELLED
+from sim.logs import CLOSED, OPEN, ActivityLog, OrderLog, RunLog
+from sim.scenario import TEAM_LEVELS
+
+if TYPE_CHECKING:
+    from sim.model import Replication
+
+
+def run_log(rep: Replication) -> RunLog:
+    """The logs of a finished replication, built from its state (which this dismantles: the
+    working state the logs do not show is freed first, and several columns are made in the
+    buffers of state they replace, so that the peak memory stays near the log's own size)."""
+    w, h = rep.world, rep.horizon
+    n = rep.n_orders
+    # the state log first, so that the on-duty changes are freed before the order log exists
+    levels = rep.on_duty.sums(w.teams.level, len(TEAM_LEVELS))
+    towns = rep.on_duty.sums(w.teams.town, len(w.towns.code))
+    rep.on_duty = None
+
+    def view(values: array) -> np.ndarray:
+        return np.frombuffer(values, dtype=float)  # a view: the run is over
+
+    def seen(arr: np.ndarray) -> np.ndarray:
+        arr[arr > h] = np.nan
+        return arr
+
+    # acceptance and closing times are not stored during the run: they are the assignment
+    # plus the acceptance delay and the arrival plus the service, the same float sums
+    # _assign made (NaN for orders never assigned), made in place of the durations (which
+    # the log does not show: no new column), as is the deadline in place of the patience
+    accepted = view(rep.accept_delay)
+    accepted += view(rep.t_assigned)
+    closed = view(rep.service)
+    closed += view(rep.t_arrived)
+    seen(closed)
+    deadline = rep.same_day_deadline(view(rep.t_placed), out=view(rep.patience))
+    # the run is over: free the working state the log does not show before building it
+    # (the order state, tier and skill columns lend their buffers to outcome, team level
+    # and town)
+    d = rep.dispatcher
+    outcome = np.frombuffer(d.state, dtype=np.int8)
+    level = np.frombuffer(d.tier, dtype=np.int8)
+    town = np.frombuffer(d.order_skill, dtype=np.int32)
+    rep.drop_working_state()
+    rows, rep.activity_rows = rep.activity_rows, None
+    activities = ActivityLog(*(np.asarray([r[k] for r in rows]) for k in range(5)))
+    del rows
+
+    def column(times: dict[int, float]) -> np.ndarray:
+        arr = np.full(n, np.nan)
+        if times:
+            arr[np.fromiter(times.keys(), dtype=np.int64, count=len(times))] = \
+                np.fromiter(times.values(), dtype=np.float64, count=len(times))
+        return arr
+
+    cancelled = column(rep.t_cancelled)
+    outcome[:] = OPEN
+    outcome[~np.isnan(closed)] = CLOSED
+    outcome[~np.isnan(cancelled)] = OUT_CANCELLED
+    team = np.frombuffer(rep.team, dtype=np.intc).astype(np.int32, copy=False)
+    if len(w.teams.level):  # (wrap: -1, never assigned, is overwritten next)
+        np.take(w.teams.level.astype(np.int8), team, out=level, mode="wrap")
+    level[team < 0] = -1
+    place = np.frombuffer(d.order_place, dtype=np.int32)
+    np.take(w.places.town.astype(np.int32), place, out=town)
+    orders = OrderLog(
+        id=np.arange(n, dtype=np.int32), place=place, town=town,
+        zone=np.frombuffer(rep.zone, dtype=np.int8),
+        item=np.frombuffer(rep.item, dtype=np.int32),
+        professional=np.frombuffer(rep.professional, dtype=bool),
+        volunteers=np.frombuffer(d.order_need, dtype=np.int32),
+        tier_max=np.frombuffer(rep.tier_max, dtype=np.int8),
+        t_placed=view(rep.t_placed), t_review_start=seen(column(rep.t_review_start)),
+        t_review_end=seen(column(rep.t_review_end)), t_tier2=seen(view(rep.t_tier2)),
+        t_tier3=seen(column(rep.t_tier3)), t_assigned=seen(view(rep.t_assigned)),
+        t_accepted=seen(accepted), t_arrived=seen(view(rep.t_arrived)), t_closed=closed,
+        t_released=seen(view(rep.t_released)), t_cancelled=cancelled,
+        t_deadline=deadline, team=team, team_level=level,
+        outcome=outcome)
+    return RunLog(orders, activities, levels, towns, h, (rep.window_start, rep.window_end))
