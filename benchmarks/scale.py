@@ -132,9 +132,11 @@ def measure(path: Path, seed: int = 1, repeat: int = 1,
     the first replication.
 
     With ``reference`` (the 1x scenario), that scenario's speed is measured in the same process
-    too, after the first run's memory is read: batches of its replications, each batch about a
-    fifth of one big run's work, interleaved with the big runs (big, batch, big, batch, ...), so
-    that both sizes see the same state of a shared machine; the fastest batch is reported."""
+    too, after the first run's memory is read: batches of its replications, each batch as many
+    orders as one big run, interleaved with the big runs (big, batch, big, batch, ...), so that
+    both sizes see the same state of a shared machine; the fastest batch is reported. (Equal
+    work matters: the fastest of several short batches would catch the machine's quick moments
+    more often than the fastest of as many long runs, biasing the ratio against the big size.)"""
     from sim.model import simulate
     from sim.validate import load_scenario
     from sim.world import build_world
@@ -156,7 +158,7 @@ def measure(path: Path, seed: int = 1, repeat: int = 1,
                 ref_world = build_world(load_scenario(reference))
         if ref_world is not None:
             ref_orders = len(simulate(ref_world, seed).orders)  # also sizes the batch
-            batch = max(1, round(orders / ref_orders / 5))
+            batch = max(1, round(orders / ref_orders))
             start = time.process_time()
             for _ in range(batch):
                 simulate(ref_world, seed)
