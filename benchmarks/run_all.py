@@ -1,6 +1,6 @@
 """Every Red Vest benchmark in one command; prints one table (see benchmarks/README.md).
 
-    python benchmarks/run_all.py            # about six minutes on 2 cores
+    python benchmarks/run_all.py            # about nine minutes on 2 cores
     python benchmarks/run_all.py --quick    # shorter runs (W2 60 days, scaling to 10x only)
 
 Times are CPU seconds of this process (``time.process_time``), so other work on the machine
