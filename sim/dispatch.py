@@ -38,6 +38,9 @@ from sim.world import World
 WAITING, ASSIGNED, CANCELLED, AT_ADMIN = 0, 1, 2, 3
 COUNTY_TIER = 3
 NEAR_TOWNS = 4  # tier-3 towns ranked ahead for each origin (the search stops after two)
+# a tier-2 search ranks a town's free teams when they are this few (at night, say), and walks
+# the place's static nearest-first list of the town's teams to the first able one otherwise
+SCAN_FREE_UP_TO = 8
 
 
 class Rule(Protocol):
@@ -130,6 +133,10 @@ class Dispatcher:
         self.tier1_teams = world.tier1_teams
         self.skills = world.teams.skills
         self.rule: Rule = RULES[world.scenario.dispatch.rule]()
+        # rules that rank teams by distance alone may walk the world's static nearest-first
+        # lists at tier 2 (the same choice as ranking every free team, found sooner)
+        self.tier2_nearest = world.tier2_nearest \
+            if type(self.rule).team_key is NearestFirst.team_key else None
         # the default rule ranks waiting orders by their queue entry: compare entries directly
         self.rank_by_entry = type(self.rule).order_key is NearestFirst.order_key
 
@@ -180,8 +187,17 @@ class Dispatcher:
                 return able[0]  # the only candidate: no need to rank by distance
             best = self._nearest(able, place, skill, need, best)
         if tier == 2 or (tier >= COUNTY_TIER and self.handover and self.keep_lower):
-            best = self._nearest(self.free_teams.get(self.place_town[place], ()),
-                                 place, skill, need, best)
+            free = self.free_teams.get(self.place_town[place], ())
+            if self.tier2_nearest is None or len(free) <= SCAN_FREE_UP_TO:
+                best = self._nearest(free, place, skill, need, best)
+            else:  # many free: the first able team in the static nearest-first order
+                on_duty, busy, skills = self.on_duty, self.busy, self.skills
+                for team in self.tier2_nearest[place]:
+                    if on_duty[team] - busy[team] >= need and skill in skills[team]:
+                        key = self.rule.team_key(self, team, place)
+                        if best is None or key < best:
+                            best = key
+                        break
         if tier >= COUNTY_TIER:
             seen_towns = 0
             teams_at, in_free = self.world.tier3_teams_at, self.in_free

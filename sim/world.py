@@ -58,6 +58,28 @@ def team_index(teams: Teams, tier1: list[list[int]], place_town: list[int],
                      [tuple(v) for v in villages], other_towns, list(bucket_id), team_buckets)
 
 
+def tier2_nearest(teams: Teams, town_teams: list[list[int]], tier2_team: np.ndarray,
+                  travel: TravelModel, place_town: list[int]) -> list[array]:
+    """Per place, the teams serving its town's tier 2 in the order the nearest-first rule
+    ranks them: by (nominal minutes from the team's home, team id), the key of
+    ``NearestFirst.team_key``, so that a search can stop at the first able team instead of
+    ranking every free one (compact ``array('i')`` rows)."""
+    serving = [[t for t in members if tier2_team[t]] for members in town_teams]
+    homes = teams.home.tolist()
+    out = []
+    for place, town in enumerate(place_town):
+        minutes: dict[int, float] = {}  # by home: a town's teams share few homes
+        keyed = []
+        for team in serving[town]:
+            home = homes[team]
+            if home not in minutes:
+                minutes[home] = travel.nominal(home, place)
+            keyed.append((minutes[home], team))
+        keyed.sort()
+        out.append(array("i", [team for _, team in keyed]))
+    return out
+
+
 @dataclass(frozen=True)
 class World:
     """Everything the model needs, indexed by integers (places, towns, items, skills, teams)."""
@@ -80,6 +102,8 @@ class World:
     town_rank: list[array]  # per town: each town's position in its towns_by_distance row
     tier3_towns: list[list[int]]  # per skill: the towns with a tier-3 team offering it
     tier3_teams_at: dict[tuple[int, int], tuple[int, ...]]  # (town, skill): its tier-3 teams
+    # per place: its town's tier-2 teams, nearest first (by the nearest-first rule's key)
+    tier2_nearest: list[array]
     place_skills: list[frozenset[int]]  # skills offered in tier-1 scope
     town_skills: list[frozenset[int]]  # skills offered by the town's tier-2 teams
     county_skills: frozenset[int]  # skills offered by the tier-3 teams
@@ -178,7 +202,8 @@ def build_world(scenario: Scenario) -> World:
         teams=teams, pairs=pairs, tier1_teams=tier1, town_teams=town_teams,
         towns_by_distance=by_distance, town_rank=rank,
         tier3_towns=[sorted(towns) for towns in tier3_towns],
-        tier3_teams_at={key: tuple(ids) for key, ids in tier3_teams_at.items()},
+        tier3_teams_at={key: tuple(members) for key, members in tier3_teams_at.items()},
+        tier2_nearest=tier2_nearest(teams, town_teams, tier2_team, travel, place_town),
         place_skills=[offered(t) for t in tier1],
         town_skills=[offered([t for t in ts if tier2_team[t]]) for ts in town_teams],
         county_skills=offered(np.flatnonzero(tier3_team).tolist()),

@@ -220,3 +220,46 @@ def test_province_tier3_search_ranks_the_nearest_centers_then_the_rest(tmp_path,
                 assert searched == full
             chained += len(towns) > 2 and len(towns) * 8 < len(world.towns.code)
     assert chained > 0 and world.tier3_near  # the near-towns path and its cache were used
+
+
+@pytest.mark.parametrize("scope", ["widen", "handover"])
+def test_tier2_static_nearest_order_finds_the_team_ranking_every_free_one_finds(
+        scope, tmp_path, monkeypatch):
+    # with a distance-only rule, a tier-2 search may walk the place's static nearest-first list
+    # to the first able team instead of ranking the town's free teams: the same team, always
+    from pathlib import Path
+
+    import numpy as np
+
+    import sim.dispatch
+    from sim.validate import load_scenario
+
+    base = Path(__file__).resolve().parent.parent / "scenarios" / "pingyang.yaml"
+    path = tmp_path / "p.yaml"
+    path.write_text(f"extends: {base}\nname: p\ndispatch: {{scope: {scope}}}\n",
+                    encoding="utf-8")
+    world = build_world(load_scenario(path))
+    n_places, n_skills = world.n_places, len(world.skills)
+    orders_at = [(place, skill, need) for place in range(n_places) for skill in range(n_skills)
+                 for need in (1, 2)]
+    d = Dispatcher(world, len(orders_at))
+    d.order_place = [o[0] for o in orders_at]
+    d.order_skill = [o[1] for o in orders_at]
+    d.order_need = [o[2] for o in orders_at]
+    d.tier = [2] * len(orders_at)
+    found = {}
+    for threshold in (10**9, -1):  # rank every free team / always walk the static list
+        monkeypatch.setattr(sim.dispatch, "SCAN_FREE_UP_TO", threshold)
+        choices = []
+        for trial in range(3):
+            state = np.random.default_rng(trial)
+            d.on_duty = state.integers(0, 3, len(world.teams)).tolist()
+            d.busy = [min(b, o) for b, o in zip(state.integers(0, 2, len(world.teams)).tolist(),
+                                                d.on_duty)]
+            for team in range(len(world.teams)):
+                d.in_free[team] = not d.on_duty[team] > d.busy[team]  # force a refresh
+                d.refresh(team)
+            choices.append([d.find_team(order) for order in range(len(orders_at))])
+        found[threshold] = choices
+    assert found[10**9] == found[-1]
+    assert sum(team is not None for team in found[-1][0]) > 100  # searches that found a team
