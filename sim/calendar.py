@@ -13,7 +13,8 @@ pop, not a SimPy event object, a ``step`` call and a callback list.
 
 from __future__ import annotations
 
-from heapq import heappop, heappush
+import math
+from heapq import heapify, heappop, heappush
 
 import simpy
 from simpy.events import NORMAL
@@ -44,11 +45,22 @@ class EventCalendar:
     n_orders: int
     t_placed: list[float]
 
-    def __init__(self, env: simpy.Environment, horizon: float):
+    def __init__(self, env: simpy.Environment, horizon: float, width: float = 64.0):
         self.env = env
         self.horizon = horizon  # minutes; nothing is scheduled at or after it
         self._callbacks = (_fire_callback,)
-        self._calendar: list[tuple] = []  # (time, priority, event id, handler, arg)
+        # the events due before _soon_end, a heap of (time, priority, event id, handler, arg);
+        # later ones wait unsorted in buckets of ``width`` minutes (a power of two, so that
+        # bucket bounds are exact floats), heaped one bucket at a time when the heap runs dry:
+        # the heap stays small (and in cache) however many events are pending, and the keys,
+        # hence the order of events, are the same as in one heap
+        if width <= 0 or 2.0 ** round(math.log2(width)) != width:
+            raise ValueError(f"bucket width {width} is not a power of two")
+        self._width = width
+        self._calendar: list[tuple] = []
+        self._soon_end = width
+        self._later: dict[int, list[tuple]] = {}  # bucket index -> its events
+        self._later_keys: list[int] = []  # heap of the bucket indices in _later
         self._wake_keys: set[tuple] = set()  # keys of the wake-up events in SimPy's queue
         self._draining = False
         self._eid = env._eid  # SimPy's event id counter, shared by the model's events
@@ -63,6 +75,31 @@ class EventCalendar:
         self._wake_keys.discard(call.arg)
         self._drain()
 
+    def _push(self, entry: tuple) -> None:
+        """Put an event (time, priority, event id, handler, arg) on the calendar."""
+        if entry[0] < self._soon_end:
+            heappush(self._calendar, entry)
+        else:
+            self._push_later(entry)
+
+    def _push_later(self, entry: tuple) -> None:
+        """Put an event due at or after ``_soon_end`` in its bucket."""
+        index = int(entry[0] // self._width)
+        bucket = self._later.get(index)
+        if bucket is None:
+            self._later[index] = [entry]
+            heappush(self._later_keys, index)
+        else:
+            bucket.append(entry)
+
+    def _next_bucket(self) -> None:
+        """The heap ran dry: heap the earliest bucket's events (all later than the heap's)."""
+        index = heappop(self._later_keys)
+        calendar = self._calendar
+        calendar.extend(self._later.pop(index))
+        heapify(calendar)
+        self._soon_end = (index + 1) * self._width
+
     def _drain(self) -> None:
         """Run the model's events (calendar and booked arrival) in (time, priority, event id)
         order while each comes before the head of SimPy's queue; then leave a wake-up event."""
@@ -73,7 +110,10 @@ class EventCalendar:
         # SimPy's head: nothing but SimPy's own step changes its queue while the model's handlers
         # run (they schedule on the calendar), so it is read once, and again after a drop
         limit = foreign[0] if foreign else None
+        later = self._later_keys
         while True:
+            if not calendar and later:
+                self._next_bucket()
             # keys compare on their first three items: event ids are unique
             arrival = self._arrival
             if calendar and (arrival is None or calendar[0] < arrival):
@@ -114,6 +154,8 @@ class EventCalendar:
         """Make sure SimPy's queue holds a wake-up event no later than the model's earliest
         pending event (wake-ups are few: one, plus those left by scheduling from outside)."""
         arrival, calendar = self._arrival, self._calendar
+        if not calendar and self._later_keys:
+            self._next_bucket()
         if calendar and (arrival is None or calendar[0] < arrival):
             when, priority, eid = calendar[0][:3]
         elif arrival is not None:
@@ -144,6 +186,6 @@ class EventCalendar:
             delay = 0.0
         if now + delay >= self.horizon:
             return  # never fires: run(until=horizon) stops first (e.g. a patience of 10^9 min)
-        heappush(self._calendar, (now + delay, NORMAL, next(env._eid), handler, arg))
+        self._push((now + delay, NORMAL, next(env._eid), handler, arg))
         if not self._draining:
             self._wake()

@@ -42,6 +42,16 @@ from sim.world import World
 NAN = float("nan")
 
 
+def bucket_minutes(orders_per_minute: float) -> float:
+    """The event calendar's bucket width (minutes, a power of two): one bucket for the whole
+    run (a plain heap) when a few hundred events are pending at most, as in a county; else
+    about 64 events a bucket, at some 3 events an order (a release, a timer or two)."""
+    events_per_minute = 3 * orders_per_minute
+    if events_per_minute * 120 < 1000:  # events pending about two hours ahead
+        return 2.0 ** 40
+    return 2.0 ** max(0, round(math.log2(64 / events_per_minute)))
+
+
 def horizon_minutes(world: World) -> tuple[float, float, float]:
     """(window start, window end, horizon) in minutes for the scenario's run settings."""
     run = world.scenario.run
@@ -59,7 +69,8 @@ class Replication(EventCalendar):
         self.scenario = world.scenario
         self.streams = Streams(seed)
         self.window_start, self.window_end, self.horizon = horizon_minutes(world)
-        EventCalendar.__init__(self, simpy.Environment(), self.horizon)
+        EventCalendar.__init__(self, simpy.Environment(), self.horizon,
+                               bucket_minutes(float(world.rate_per_min.sum())))
         self._on_release = self._release_order  # the bound method, made once
         # on-duty counts first: their set-up's scratch memory is freed before the orders' state
         # exists (each source has its own named stream, so the order of set-up changes nothing)
@@ -216,7 +227,11 @@ class Replication(EventCalendar):
             delay = released - now
             at = now + delay if delay > 0.0 else now
             if at < self.horizon:  # (handlers run inside _drain: no wake-up needed)
-                heappush(self._calendar, (at, NORMAL, next(self._eid), self._on_release, order))
+                entry = (at, NORMAL, next(self._eid), self._on_release, order)
+                if at < self._soon_end:  # _push inlined
+                    heappush(self._calendar, entry)
+                else:
+                    self._push_later(entry)
 
     def _release_order(self, order: int) -> None:
         """An order's volunteers are back home and free: they take waiting work if any."""
@@ -308,7 +323,7 @@ class Replication(EventCalendar):
             if at > (now + delay if delay > 0.0 else now):  # as it comes before this timer)
                 self._deferred_cancels[order] = key
                 return
-        heappush(self._calendar, key)
+        self._push(key)
         if not self._draining:
             self._wake()
 
@@ -347,7 +362,7 @@ class Replication(EventCalendar):
             self._enter_tier(order, tier + 1)
         cancel = self._deferred_cancels.pop(order, None)  # see _schedule_cancel
         if cancel is not None and d.state[order] == WAITING:
-            heappush(self._calendar, cancel)
+            self._push(cancel)
 
     def _cancel(self, order: int) -> None:
         d = self.dispatcher
@@ -402,8 +417,7 @@ class Replication(EventCalendar):
         a = self._activities
         start = a.start
         if k + 1 < len(start):  # at its exact start time (_at would add and subtract ``now``)
-            heappush(self._calendar, (start[k + 1], NORMAL, next(self._eid),
-                                      self._activity_due, k + 1))
+            self._push((start[k + 1], NORMAL, next(self._eid), self._activity_due, k + 1))
         self._activity_start((a.team[k], a.duration[k], a.participants[k]))
 
     def _activity_start(self, arg: tuple[int, float, int]) -> None:
@@ -424,7 +438,7 @@ class Replication(EventCalendar):
         this before making the log's columns, so that they reuse the memory)."""
         d = self.dispatcher
         self.ordinary = self._activities = None
-        self._calendar = []
+        self._calendar, self._later = [], {}
         d.state = d.tier = d.order_skill = d.queues = d.buckets = d.free_teams = None
 
     def run(self) -> RunLog:

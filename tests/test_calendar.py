@@ -70,3 +70,39 @@ def test_events_scheduled_from_a_simpy_process_fire_in_order():
     rep.env.process(poke(rep.env))
     rep.run()
     assert fired == [(100.625, "first"), (100.75, "a"), (100.75, "b"), (101.5, "process")]
+
+
+def test_bucketed_calendar_fires_events_in_the_same_order_as_one_heap(monkeypatch):
+    # at a province's size the calendar keeps only the next minutes' events in its heap and
+    # later ones in buckets; with buckets of 1 to 16 minutes (even shorter than most delays)
+    # the default scenario's logs must be those of one heap, bit for bit
+    from pathlib import Path
+
+    import sim.model
+    from sim.model import simulate
+
+    scenario = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" /
+                             "pingyang.yaml")
+    world = build_world(dataclasses.replace(scenario, run=dataclasses.replace(
+        scenario.run, days=3)))
+
+    def logs(width: float):
+        monkeypatch.setattr(sim.model, "bucket_minutes", lambda rate: width)
+        log = simulate(world, 3)
+        return _columns(log) + [getattr(log.activities, f.name)
+                                for f in dataclasses.fields(log.activities)]
+
+    one_heap = logs(2.0 ** 40)
+    for width in (1.0, 4.0, 16.0):
+        for a, b in zip(logs(width), one_heap):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_bucket_width_is_one_heap_for_a_county_and_a_power_of_two_at_scale():
+    from sim.model import bucket_minutes
+
+    assert bucket_minutes(0.0) > 1e9 and bucket_minutes(0.21) > 1e9  # Pingyang: one heap
+    assert bucket_minutes(21.0) == 1.0  # 100 Pingyangs
+    for rate in (5.0, 9.0, 40.0, 1000.0):
+        width = bucket_minutes(rate)
+        assert width >= 1.0 and float(width).hex().startswith("0x1.0000000000000p")
