@@ -30,7 +30,7 @@ from sim import distributions
 from sim.activities import plan_activities
 from sim.compact import float_array, floats, ints, typed
 from sim.demand import Arrivals, generate_arrivals
-from sim.calendar import EventCalendar
+from sim.calendar import EventCalendar, bucket_minutes
 from sim.dispatch import ASSIGNED, AT_ADMIN, CANCELLED, COUNTY_TIER, WAITING, Dispatcher
 from sim.logs import RunLog
 from sim.rng import Streams
@@ -40,16 +40,6 @@ from sim.workforce import duty_changes
 from sim.world import World
 
 NAN = float("nan")
-
-
-def bucket_minutes(orders_per_minute: float) -> float:
-    """The event calendar's bucket width (minutes, a power of two): one bucket for the whole
-    run (a plain heap) when a few hundred events are pending at most, as in a county; else
-    about 64 events a bucket, at some 3 events an order (a release, a timer or two)."""
-    events_per_minute = 3 * orders_per_minute
-    if events_per_minute * 120 < 1000:  # events pending about two hours ahead
-        return 2.0 ** 40
-    return 2.0 ** max(0, round(math.log2(64 / events_per_minute)))
 
 
 def horizon_minutes(world: World) -> tuple[float, float, float]:

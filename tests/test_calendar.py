@@ -99,7 +99,7 @@ def test_bucketed_calendar_fires_events_in_the_same_order_as_one_heap(monkeypatc
 
 
 def test_bucket_width_is_one_heap_for_a_county_and_a_power_of_two_at_scale():
-    from sim.model import bucket_minutes
+    from sim.calendar import bucket_minutes
 
     assert bucket_minutes(0.0) > 1e9 and bucket_minutes(0.21) > 1e9  # Pingyang: one heap
     assert bucket_minutes(21.0) == 1.0  # 100 Pingyangs
