@@ -186,16 +186,18 @@ class EventCalendar:
             if when < self.horizon:
                 self._arrival = (when, NORMAL, next(self.env._eid), index)
 
+    def _booked_time(self, when: float) -> float:
+        """The time (minutes) an event asked for at ``when`` is booked at: what
+        env.schedule(event, NORMAL, when - now) makes of it (now, if ``when`` is past)."""
+        now = self.env._now
+        delay = when - now
+        return now + delay if delay > 0.0 else now
+
     def _at(self, when: float, handler, arg=None) -> None:
         """Call ``handler(arg)`` at simulated time ``when`` (minutes)."""
-        # what env.schedule(event, NORMAL, delay) does, on the model's calendar
-        env = self.env
-        now = env._now
-        delay = when - now
-        if not delay > 0.0:
-            delay = 0.0
-        if now + delay >= self.horizon:
+        at = self._booked_time(when)
+        if at >= self.horizon:
             return  # never fires: run(until=horizon) stops first (e.g. a patience of 10^9 min)
-        self._push((now + delay, NORMAL, next(env._eid), handler, arg))
+        self._push((at, NORMAL, next(self._eid), handler, arg))
         if not self._draining:
             self._wake()

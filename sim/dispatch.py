@@ -105,9 +105,8 @@ class Dispatcher:
         # teams serving tier 2 with a free volunteer, by town (searches check each team's skills:
         # a set per town and skill would cost ~200 bytes a team); the county tier instead looks
         # up the world's static (town, skill) lists of tier-3 teams and checks which are free
-        self.buckets: list[set[int]] = [set() for _ in index.buckets]
-        self.free_teams: dict[int, set[int]] = {
-            town: bucket for (_, town), bucket in zip(index.buckets, self.buckets)}
+        self.buckets: list[set[int]] = [set() for _ in index.bucket_towns]
+        self.free_teams: dict[int, set[int]] = dict(zip(index.bucket_towns, self.buckets))
         # queues by integer id, ``scope * n_skills + skill`` with scopes numbered places first,
         # then towns (tier 2), then the county (tier 3): no key tuple to build and hash
         n_skills = self.n_skills = max(1, len(world.skills))

@@ -302,17 +302,14 @@ class Replication(EventCalendar):
         events at the same minute fire in the same order either way."""
         if not self.patience[order] < math.inf:
             return
-        now = self.env._now  # _at's arithmetic: the same float time
-        delay = self.t_placed[order] + self.patience[order] - now
-        at = now + delay if delay > 0.0 else now
+        at = self._booked_time(self.t_placed[order] + self.patience[order])
         if at >= self.horizon:
             return
         key = (at, NORMAL, next(self._eid), self._cancel, order)
-        if escalation is not None:
-            delay = escalation - now  # when _at will book the escalation (before the horizon,
-            if at > (now + delay if delay > 0.0 else now):  # as it comes before this timer)
-                self._deferred_cancels[order] = key
-                return
+        # (the escalation, due before this timer, is before the horizon: _at will book it)
+        if escalation is not None and at > self._booked_time(escalation):
+            self._deferred_cancels[order] = key
+            return
         self._push(key)
         if not self._draining:
             self._wake()

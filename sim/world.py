@@ -32,7 +32,7 @@ class TeamIndex:
     sees_tier3: list[bool]  # serves the county's tier 3
     villages: list[tuple[int, ...]]  # the places whose tier-1 queues it sees
     other_towns: list[tuple[int, ...]]  # towns of those places other than its own (pairing)
-    buckets: list[tuple[int, int]]  # free-team buckets: (tier 2, town)
+    bucket_towns: list[int]  # free-team buckets: the town of each
     team_buckets: list[tuple[int, ...]]  # per team: the buckets it belongs to
 
 
@@ -51,8 +51,8 @@ def team_index(teams: Teams, tier1: list[list[int]], place_town: list[int],
         for team in team_ids:
             villages[team].append(ids[place])
     other_towns = [tuple({place_town[v] for v in vs} - {t}) for vs, t in zip(villages, town)]
-    bucket_id: dict[tuple[int, int], int] = {}
-    team_buckets = [(bucket_id.setdefault((2, town[team]), len(bucket_id)),)
+    bucket_id: dict[int, int] = {}  # town -> its bucket
+    team_buckets = [(bucket_id.setdefault(town[team], len(bucket_id)),)
                     if tier2_team[team] else () for team in range(n)]
     return TeamIndex(home, town, skills, tier2_team.tolist(), tier3_team.tolist(),
                      [tuple(v) for v in villages], other_towns, list(bucket_id), team_buckets)
