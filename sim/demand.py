@@ -73,9 +73,9 @@ def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arr
     hours = int(np.ceil(horizon_min / 60.0))
     columns = {"time": array("d"), "place": array("i"), "item": array("i"),
                "u_service": array("d"), "u_patience": array("d"), "u_accept": array("d")}
-    for p in range(world.n_places):
+    names = (f"arrivals/{code}" for code in world.places.code)
+    for p, rng in enumerate(streams.streams(names)):
         rates = hourly_rates(world, p, hours)
-        rng = streams.stream(f"arrivals/{world.places.code[p]}")
         counts = rng.poisson(rates)
         total = int(counts.sum())
         if total == 0:

@@ -14,6 +14,8 @@ SeedSequence for each of a replication's thousands of streams).
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
@@ -31,6 +33,7 @@ _MASK32 = 0xFFFFFFFF
 _INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
 _MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
 _POOL = 4
+BATCH = 1024  # names whose stream states Streams.streams computes at once
 
 
 def _words(value) -> list[int]:
@@ -106,6 +109,24 @@ class _Mixed:
         return np.array([low | high << 32 for low, high in zip(words[::2], words[1::2])],
                         dtype=np.uint64)
 
+    def states(self, words: np.ndarray) -> np.ndarray:
+        """:meth:`state` of many 32-bit words at once, shape (len(words), 4) uint64: the same
+        arithmetic on arrays (products of two 32-bit numbers fit in 64 bits; a difference
+        wraps modulo 2**64, of which the low 32 bits are the ones kept)."""
+        word = np.asarray(words, dtype=np.uint64)
+        mask = np.uint64(_MASK32)
+        pool = []
+        for into, (before, after) in zip(self.pool, self.last):
+            value = ((word ^ np.uint64(before)) * np.uint64(after)) & mask
+            value ^= value >> np.uint64(16)
+            result = (np.uint64((_MIX_L * into) & _MASK32) - np.uint64(_MIX_R) * value) & mask
+            pool.append(result ^ (result >> np.uint64(16)))
+        out = np.empty((len(word), 2 * _POOL), dtype=np.uint64)
+        for k, (into, (before, after)) in enumerate(zip(pool + pool, self.out)):
+            value = ((into ^ np.uint64(before)) * np.uint64(after)) & mask
+            out[:, k] = value ^ (value >> np.uint64(16))
+        return out[:, 0::2] | (out[:, 1::2] << np.uint64(32))
+
 
 class _State(ISeedSequence):
     """A seed sequence whose state was computed already (what PCG64 asks of one)."""
@@ -140,6 +161,19 @@ class Streams:
         if self._mixed is not None:
             return np.random.Generator(np.random.PCG64(_State(self._mixed.state(key))))
         return self.reference_stream(name)
+
+    def streams(self, names: Iterable[str]) -> Iterator[np.random.Generator]:
+        """:meth:`stream` of each of ``names`` in turn (the same generators), their seed states
+        computed ``BATCH`` names at a time in whole-array steps: a third of the cost for the
+        thousands of per-place and per-team streams of a replication."""
+        if self._mixed is None:
+            yield from map(self.reference_stream, names)
+            return
+        names = iter(names)
+        while batch := list(islice(names, BATCH)):
+            keys = [zlib.crc32(name.encode("utf-8")) for name in batch]
+            for state in self._mixed.states(np.array(keys, dtype=np.uint64)):
+                yield np.random.Generator(np.random.PCG64(_State(state)))
 
     def reference_stream(self, name: str) -> np.random.Generator:
         """:meth:`stream` through NumPy's own SeedSequence (what the fast path reproduces)."""

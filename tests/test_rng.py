@@ -8,6 +8,7 @@ import zlib
 import numpy as np
 import pytest
 
+from sim import rng
 from sim.rng import Streams, replication_seeds
 
 
@@ -45,6 +46,21 @@ def test_streams_equal_numpys_seed_sequence_bit_for_bit(seed):
         fast, reference = streams.stream(name), streams.reference_stream(name)
         assert fast.bit_generator.state == reference.bit_generator.state, name
     assert streams.stream("x").random(5).tolist() == streams.reference_stream("x").random(5).tolist()
+
+
+@pytest.mark.parametrize("seed", [replication_seeds(7, 3)[2],
+                                  np.random.SeedSequence(2**70 + 5, spawn_key=(2**40, 0, 3)),
+                                  np.random.SeedSequence(["0x10", 5])])
+def test_batched_streams_are_the_streams_one_by_one(seed, monkeypatch):
+    # Streams.streams computes many seed states in whole-array steps; each generator must be
+    # stream(name)'s, across batch boundaries (a batch of 7 here) and for any seed form
+    monkeypatch.setattr(rng, "BATCH", 7)
+    streams = Streams(seed)
+    names = ["", "activities", *(f"availability/village:{k}" for k in range(30))]
+    batched = streams.streams(iter(names))
+    for name, generator in zip(names, batched, strict=True):
+        assert generator.bit_generator.state == streams.stream(name).bit_generator.state, name
+    assert list(streams.streams([])) == []
 
 
 @pytest.mark.parametrize("seed", [np.random.SeedSequence(3, pool_size=8),
