@@ -17,7 +17,6 @@ volunteers: 2}`` adds 2 x 3 = 6 volunteer-hours a day, 42 a week.
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -153,33 +152,50 @@ def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pa
     )
 
 
-def _on_duty_rows(teams: Teams, hours: int, start_weekday: int, show_up: float,
-                  streams: Streams):
-    """Yield ``(team, row)``: the team's volunteers on duty in each simulated hour (int array).
+BLOCK_CELLS = 4096  # team-hours computed at once by _on_duty_blocks: ~100 KB of scratch
+
+
+def _on_duty_blocks(teams: Teams, hours: int, start_weekday: int, show_up: float,
+                    streams: Streams):
+    """Yield ``(first_team, counts)``: the volunteers on duty in each simulated hour of a block
+    of consecutive teams, an int array of shape (teams in the block, ``hours``).
 
     Each team's scheduled count is constant within a shift block; at the start of each block
     (and of each day) the number who show up is Binomial(scheduled, show_up), drawn from the
-    team's own stream so that adding a team leaves the others unchanged."""
-    hour_of_week = (np.arange(hours) + start_weekday * 24) % HOURS_PER_WEEK
+    team's own stream so that adding a team leaves the others unchanged. Teams are computed
+    ``BLOCK_CELLS // hours`` at a time (at least one): whole-array steps instead of a dozen
+    small ones per team, in a bounded scratch memory whatever the number of teams."""
     sim_hour = np.arange(hours)
-    new_block = np.ones(hours, dtype=bool)
-    for i in range(len(teams)):
-        row = teams.scheduled[i][hour_of_week]
-        start, end = teams.active_hours[i]
-        if start > 0 or end < hours:  # on duty only inside its window (event call-ups)
-            row = np.where((sim_hour >= start) & (sim_hour < end), row, 0)
-        if show_up >= 1.0 or not row.any():
-            yield i, row
+    hour_of_week = (sim_hour + start_weekday * 24) % HOURS_PER_WEEK
+    day_starts = sim_hour[1:] % 24 == 0
+    size = max(1, BLOCK_CELLS // max(1, hours))
+    team_streams = streams.streams(f"availability/{name}" for name in teams.name)
+    for first in range(0, len(teams), size):
+        block = slice(first, min(len(teams), first + size))
+        counts = teams.scheduled[block][:, hour_of_week]
+        window = teams.active_hours[block]
+        if (window[:, 0] > 0).any() or (window[:, 1] < hours).any():  # event call-ups
+            inside = (sim_hour >= window[:, :1]) & (sim_hour < window[:, 1:])
+            counts = np.where(inside, counts, 0)
+        if show_up >= 1.0:
+            yield first, counts
             continue
-        starts = new_block.copy()
-        starts[1:] = (row[1:] != row[:-1]) | (np.arange(1, hours) % 24 == 0)
-        block_of_hour = np.maximum.accumulate(np.where(starts, np.arange(hours), 0))
-        block_hours = np.flatnonzero(starts)
-        draws = streams.stream(f"availability/{teams.name[i]}").binomial(row[block_hours],
-                                                                           show_up)
-        full = np.zeros(hours, dtype=np.int32)
-        full[block_hours] = draws
-        yield i, full[block_of_hour]
+        starts = np.ones(counts.shape, dtype=bool)
+        starts[:, 1:] = (counts[:, 1:] != counts[:, :-1]) | day_starts
+        # every block start of every team at once, team by team: one draw per start
+        team, hour = np.nonzero(starts)
+        scheduled = counts[team, hour]
+        shown_at_start = np.zeros(len(team), dtype=np.int64)
+        bounds = np.searchsorted(team, np.arange(len(counts) + 1)).tolist()
+        # (the block's own flags first: zip then takes no stream beyond the block's teams)
+        for j, (anyone, stream) in enumerate(zip(counts.any(axis=1).tolist(), team_streams)):
+            if anyone:
+                a, b = bounds[j], bounds[j + 1]
+                shown_at_start[a:b] = stream.binomial(scheduled[a:b], show_up)
+        shown = np.zeros(counts.shape, dtype=np.int32)
+        shown[team, hour] = shown_at_start
+        block_of_hour = np.maximum.accumulate(np.where(starts, sim_hour, 0), axis=1)
+        yield first, np.take_along_axis(shown, block_of_hour, axis=1)
 
 
 def _count_dtype(teams: Teams) -> np.dtype:
@@ -192,8 +208,8 @@ def on_duty_by_hour(teams: Teams, hours: int, start_weekday: int, show_up: float
     """Volunteers on duty per team and simulated hour, shape (teams, hours); see
     :func:`duty_changes` for the compact form the model runs on."""
     out = np.empty((len(teams), hours), dtype=_count_dtype(teams))
-    for i, row in _on_duty_rows(teams, hours, start_weekday, show_up, streams):
-        out[i] = row
+    for first, counts in _on_duty_blocks(teams, hours, start_weekday, show_up, streams):
+        out[first:first + len(counts)] = counts
     return out
 
 
@@ -242,27 +258,36 @@ def duty_changes(teams: Teams, hours: int, start_weekday: int, show_up: float,
     """The on-duty counts of every team over ``hours`` simulated hours, as changes (same draws
     from the same streams as :func:`on_duty_by_hour`).
 
-    Each change is packed into one int64, (hour, team, count) from the high bits to the low,
-    so that one in-place sort puts them in hour order, teams ascending, without an index
-    array: the largest scratch memory of a replication's set-up."""
-    dtype = _count_dtype(teams)
-    count_bits = 8 * dtype.itemsize
-    team_bits = max(1, len(teams).bit_length())
-    if max(1, hours).bit_length() + team_bits + count_bits > 63:
-        raise ValueError(f"{hours} hours x {len(teams)} teams cannot be packed into 64 bits")
-    packed = array("q")  # grown in place, team by team: no Python object per team survives
-    previous = np.zeros(hours, dtype=np.int64)
-    for i, row in _on_duty_rows(teams, hours, start_weekday, show_up, streams):
-        previous[1:] = row[:-1]
-        at = np.flatnonzero(row != previous)
-        if len(at):
-            key = ((at.astype(np.int64) << team_bits) | i) << count_bits | row[at]
-            packed.frombytes(key.view(np.uint8))
-    keys = np.frombuffer(packed, dtype=np.int64)  # a view: sorted and shifted in place
-    keys.sort()  # unique keys: (hour, team) order
-    value = (keys & ((1 << count_bits) - 1)).astype(dtype)
-    keys >>= count_bits  # now (hour, team)
-    first = np.searchsorted(keys, np.arange(hours + 1, dtype=np.int64) << team_bits)
-    keys &= (1 << team_bits) - 1  # now the team
+    A block of teams at a time: its changes are found hour by hour (teams ascending within an
+    hour) and kept as compact (hour, team, count) arrays; a counting sort by hour then places
+    every block's changes, in team order within each hour. Scratch: one block's arrays and
+    about 5 bytes a change, which used to be the largest scratch of a replication's set-up."""
+    value_type = _count_dtype(teams)
     team_type = np.int16 if len(teams) <= np.iinfo(np.int16).max else np.int32
-    return DutyChanges(first.astype(np.int64), keys.astype(team_type), value)
+    hour_type = np.uint16 if hours <= np.iinfo(np.uint16).max else np.int32
+    per_hour = np.zeros(hours, dtype=np.int64)
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for first, counts in _on_duty_blocks(teams, hours, start_weekday, show_up, streams):
+        changed = np.empty(counts.shape, dtype=bool)
+        changed[:, 0] = counts[:, 0] != 0
+        changed[:, 1:] = counts[:, 1:] != counts[:, :-1]
+        hour, team = np.nonzero(changed.T)  # hour by hour, teams ascending within an hour
+        if len(hour):
+            found.append((hour.astype(hour_type), (team + first).astype(team_type),
+                          counts[team, hour].astype(value_type)))
+            per_hour += np.bincount(hour, minlength=hours)
+    offsets = np.zeros(hours + 1, dtype=np.int64)
+    np.cumsum(per_hour, out=offsets[1:])
+    team = np.empty(int(offsets[-1]), dtype=team_type)
+    value = np.empty(len(team), dtype=value_type)
+    free_slot = offsets[:-1].copy()  # next free slot of each hour
+    found.reverse()
+    while found:  # blocks in team order, each freed once placed
+        hour, block_team, block_value = found.pop()
+        in_hour = np.bincount(hour, minlength=hours)
+        block_start = np.cumsum(in_hour) - in_hour  # the block's first change of each hour
+        slot = free_slot[hour] + (np.arange(len(hour)) - block_start[hour])
+        team[slot] = block_team
+        value[slot] = block_value
+        free_slot += in_hour
+    return DutyChanges(offsets, team, value)

@@ -242,6 +242,59 @@ def test_duty_changes_are_the_on_duty_matrix_as_changes(tmp_path):
         assert np.array_equal(changes.sums(group, groups), expected)
 
 
+def _on_duty_team_by_team(teams, hours, start_weekday, show_up, streams):
+    """The on-duty matrix the plain way, one team and one hour at a time (the reference)."""
+    out = np.zeros((len(teams), hours), dtype=np.int64)
+    for i in range(len(teams)):
+        start, end = teams.active_hours[i]
+        row = [int(teams.scheduled[i][(h + start_weekday * 24) % 168]) if start <= h < end
+               else 0 for h in range(hours)]
+        if show_up >= 1.0 or not any(row):
+            out[i] = row
+            continue
+        starts = [h for h in range(hours) if h == 0 or row[h] != row[h - 1] or h % 24 == 0]
+        draws = streams.stream(f"availability/{teams.name[i]}").binomial(
+            [row[h] for h in starts], show_up)
+        for h, shown in zip(starts, draws):
+            out[i, h:] = shown  # until the next start overwrites it
+    return out
+
+
+@pytest.mark.parametrize("cells", [1, 24 * 9 - 1, 3000, 10**6])
+@pytest.mark.parametrize("show_up", [0.7, 1.0])
+def test_on_duty_blocks_of_teams_are_the_team_by_team_draws(tmp_path, monkeypatch, cells,
+                                                            show_up):
+    # teams are computed a block at a time (one team, several, all of them): the counts and
+    # their changes must be the team-by-team draws from each team's own stream, call-ups
+    # (on duty only inside their event's window) included
+    from sim import workforce
+    from sim.rng import Streams
+
+    monkeypatch.setattr(workforce, "BLOCK_CELLS", cells)
+    world = build_world(variant(tmp_path, {
+        "schedules": {"allday": {"weekday": [0.3] * 24, "weekend": [0.2] * 24}},
+        "teams": {"show_up": show_up, "village_members_village": 40,
+                  "town": {"schedule": "allday"}},  # on duty at midnight: drawn daily
+        "events": [{"name": "storm", "places": ["B1"], "start_day": 2, "days": 3,
+                    "multiplier": 2, "callups": [{"town": "Beta", "hours": [8, 20],
+                                                  "volunteers": 3}]}]}))
+    hours = 24 * 9
+    assert (world.teams.active_hours[:, 1] < hours).any()  # a call-up team has a window
+    expected = _on_duty_team_by_team(world.teams, hours, 3, show_up,
+                                     Streams(np.random.SeedSequence(5)))
+    matrix = workforce.on_duty_by_hour(world.teams, hours, 3, show_up,
+                                       Streams(np.random.SeedSequence(5)))
+    assert np.array_equal(matrix, expected)
+    changes = workforce.duty_changes(world.teams, hours, 3, show_up,
+                                     Streams(np.random.SeedSequence(5)))
+    rebuilt = np.zeros(len(world.teams), dtype=np.int64)
+    for hour in range(hours):
+        teams, values = changes.at(hour)
+        assert teams == sorted(set(teams))
+        rebuilt[teams] = values
+        assert np.array_equal(rebuilt, expected[:, hour]), hour
+
+
 @pytest.mark.parametrize("patience", [30, 45, 60, 90, 150])
 def test_patience_timers_booked_at_escalation_fire_as_if_booked_at_placement(
         tmp_path, monkeypatch, patience):
