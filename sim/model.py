@@ -83,7 +83,9 @@ class Replication(EventCalendar):
         self.review_rng = self.streams.stream("admin_review")
         # patience timers booked later than placement, with their keys (see _schedule_cancel)
         self._deferred_cancels: dict[int, tuple] = {}
-        self.activity_rows: list[tuple[int, float, float, int, int]] = []
+        # the activity log's columns as the activities start: team, start, end (minutes),
+        # participants, pulled (compact: no tuple and no Python number per value)
+        self.activity_rows = (array("q"), array("d"), array("d"), array("q"), array("q"))
 
     # ------------------------------------------------------------------ set-up
     def _init_orders(self, a: Arrivals, owned: bool) -> None:
@@ -413,7 +415,9 @@ class Replication(EventCalendar):
         members = max(1, int(self.world.teams.members[team]))
         pulled = min(d.free(team), math.ceil(participants * d.on_duty[team] / members))
         now = self.env.now
-        self.activity_rows.append((team, now, now + duration, participants, pulled))
+        for column, value in zip(self.activity_rows,
+                                 (team, now, now + duration, participants, pulled)):
+            column.append(value)
         if pulled:
             d.busy[team] += pulled
             d.refresh(team)

@@ -58,9 +58,8 @@ def run_log(rep: Replication) -> RunLog:
     level = np.frombuffer(d.tier, dtype=np.int8)
     town = np.frombuffer(d.order_skill, dtype=np.int32)
     rep.drop_working_state()
-    rows, rep.activity_rows = rep.activity_rows, None
-    activities = ActivityLog(*(np.asarray([r[k] for r in rows]) for k in range(5)))
-    del rows
+    activities = ActivityLog(*(np.frombuffer(column, dtype=np.dtype(column.typecode))
+                               for column in rep.activity_rows))
 
     def column(times: dict[int, float]) -> np.ndarray:
         arr = np.full(n, np.nan)
