@@ -38,11 +38,19 @@ class Arrivals:
         return len(self.time)
 
 
-def hourly_rates(world: World, place: int, hours: int) -> np.ndarray:
-    """Mean orders in each simulated hour for one place, times the multiplier of every surge
-    (scenario ``events``) covering the place at the hour's midpoint."""
+def profile_by_hour(world: World, hours: int) -> np.ndarray:
+    """The weekly demand profile (multiplier of the mean rate) of each simulated hour."""
     start = world.scenario.run.start_weekday * 24
-    profile = world.week_profile[(np.arange(hours) + start) % HOURS_PER_WEEK]
+    return world.week_profile[(np.arange(hours) + start) % HOURS_PER_WEEK]
+
+
+def hourly_rates(world: World, place: int, hours: int,
+                 profile: np.ndarray | None = None) -> np.ndarray:
+    """Mean orders in each simulated hour for one place, times the multiplier of every surge
+    (scenario ``events``) covering the place at the hour's midpoint. ``profile``: the
+    :func:`profile_by_hour`, when the caller made it once for every place."""
+    if profile is None:
+        profile = profile_by_hour(world, hours)
     rates = world.rate_per_min[place] * 60.0 * profile
     middle = (np.arange(hours) + 0.5) * 60.0
     for surge in world.surges:
@@ -52,12 +60,20 @@ def hourly_rates(world: World, place: int, hours: int) -> np.ndarray:
     return rates
 
 
-def draw_items(world: World, place: int, times: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Item of each order from its uniform ``u`` by inverse CDF: the catalogue's shares, or the
-    item mix of the last surge covering the place at the order's time."""
+def item_cdf(world: World) -> np.ndarray:
+    """The catalogue's cumulative item shares, normalised as numpy's ``Generator.choice(p=...)``
+    does, so that draws by inverse CDF match it exactly."""
     cdf = world.item_mix.cumsum()
-    cdf /= cdf[-1]  # as numpy's Generator.choice(p=...), so the draws match it exactly
-    items = cdf.searchsorted(u, side="right")
+    cdf /= cdf[-1]
+    return cdf
+
+
+def draw_items(world: World, place: int, times: np.ndarray, u: np.ndarray,
+               cdf: np.ndarray | None = None) -> np.ndarray:
+    """Item of each order from its uniform ``u`` by inverse CDF: the catalogue's shares (``cdf``:
+    the :func:`item_cdf`, when the caller made it once), or the item mix of the last surge
+    covering the place at the order's time."""
+    items = (item_cdf(world) if cdf is None else cdf).searchsorted(u, side="right")
     for surge in world.surges:
         if surge.item_cdf is not None and place in surge.places:
             inside = (times >= surge.start_min) & (times < surge.end_min)
@@ -74,15 +90,16 @@ def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arr
     columns = {"time": array("d"), "place": array("i"), "item": array("i"),
                "u_service": array("d"), "u_patience": array("d"), "u_accept": array("d")}
     names = (f"arrivals/{code}" for code in world.places.code)
+    profile, cdf = profile_by_hour(world, hours), item_cdf(world)  # the same for every place
     for p, rng in enumerate(streams.streams(names)):
-        rates = hourly_rates(world, p, hours)
+        rates = hourly_rates(world, p, hours, profile)
         counts = rng.poisson(rates)
         total = int(counts.sum())
         if total == 0:
             continue
         hour = np.repeat(np.arange(hours), counts)
         times = (hour + rng.random(total)) * 60.0
-        items = draw_items(world, p, times, rng.random(total))
+        items = draw_items(world, p, times, rng.random(total), cdf)
         u = rng.random((3, total))
         for name, values in (("time", times), ("place", np.full(total, p, dtype=np.intc)),
                              ("item", items.astype(np.intc)), ("u_service", u[0]),
