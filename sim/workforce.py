@@ -17,6 +17,7 @@ volunteers: 2}`` adds 2 x 3 = 6 volunteer-hours a day, 42 a week.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -153,6 +154,7 @@ def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pa
 
 
 BLOCK_CELLS = 4096  # team-hours computed at once by _on_duty_blocks: ~100 KB of scratch
+PLACE_CHUNK = 4096  # duty changes placed at once by duty_changes' counting sort
 
 
 def _on_duty_blocks(teams: Teams, hours: int, start_weekday: int, show_up: float,
@@ -259,35 +261,39 @@ def duty_changes(teams: Teams, hours: int, start_weekday: int, show_up: float,
     from the same streams as :func:`on_duty_by_hour`).
 
     A block of teams at a time: its changes are found hour by hour (teams ascending within an
-    hour) and kept as compact (hour, team, count) arrays; a counting sort by hour then places
-    every block's changes, in team order within each hour. Scratch: one block's arrays and
-    about 5 bytes a change, which used to be the largest scratch of a replication's set-up."""
+    hour) and appended to compact (hour, team, count) columns; a counting sort by hour then
+    places them, ``PLACE_CHUNK`` at a time, in team order within each hour. Scratch: one
+    block's or chunk's arrays and 5-7 bytes a change (the set-up's largest scratch once)."""
     value_type = _count_dtype(teams)
-    team_type = np.int16 if len(teams) <= np.iinfo(np.int16).max else np.int32
-    hour_type = np.uint16 if hours <= np.iinfo(np.uint16).max else np.int32
+    team_type = np.dtype(np.int16 if len(teams) <= np.iinfo(np.int16).max else np.int32)
+    hour_type = np.dtype(np.uint16 if hours <= np.iinfo(np.uint16).max else np.int32)
     per_hour = np.zeros(hours, dtype=np.int64)
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    found = [array(dtype.char) for dtype in (hour_type, team_type, value_type)]
     for first, counts in _on_duty_blocks(teams, hours, start_weekday, show_up, streams):
         changed = np.empty(counts.shape, dtype=bool)
         changed[:, 0] = counts[:, 0] != 0
         changed[:, 1:] = counts[:, 1:] != counts[:, :-1]
         hour, team = np.nonzero(changed.T)  # hour by hour, teams ascending within an hour
-        if len(hour):
-            found.append((hour.astype(hour_type), (team + first).astype(team_type),
-                          counts[team, hour].astype(value_type)))
-            per_hour += np.bincount(hour, minlength=hours)
+        for column, values in zip(found, (hour, team + first, counts[team, hour])):
+            column.frombytes(values.astype(column.typecode).view(np.uint8))
+        per_hour += np.bincount(hour, minlength=hours)
+    hour, found_team, found_value = (np.frombuffer(column, dtype=column.typecode)
+                                     for column in found)
     offsets = np.zeros(hours + 1, dtype=np.int64)
     np.cumsum(per_hour, out=offsets[1:])
-    team = np.empty(int(offsets[-1]), dtype=team_type)
-    value = np.empty(len(team), dtype=value_type)
-    free_slot = offsets[:-1].copy()  # next free slot of each hour
-    found.reverse()
-    while found:  # blocks in team order, each freed once placed
-        hour, block_team, block_value = found.pop()
-        in_hour = np.bincount(hour, minlength=hours)
-        block_start = np.cumsum(in_hour) - in_hour  # the block's first change of each hour
-        slot = free_slot[hour] + (np.arange(len(hour)) - block_start[hour])
-        team[slot] = block_team
-        value[slot] = block_value
+    team = np.empty(len(hour), dtype=team_type)
+    value = np.empty(len(hour), dtype=value_type)
+    free_slot = offsets[:-1].copy()  # the next free slot of each hour
+    for a in range(0, len(hour), PLACE_CHUNK):
+        # within a chunk, as in the whole, an hour's changes come in team order: a stable
+        # sort by hour keeps it, and each one's rank within its hour gives its slot
+        chunk = hour[a:a + PLACE_CHUNK]
+        by_hour = np.argsort(chunk, kind="stable")
+        in_hour = np.bincount(chunk, minlength=hours)
+        rank = np.empty(len(chunk), dtype=np.int64)
+        rank[by_hour] = np.arange(len(chunk)) - (np.cumsum(in_hour) - in_hour)[chunk[by_hour]]
+        slot = free_slot[chunk] + rank
+        team[slot] = found_team[a:a + PLACE_CHUNK]
+        value[slot] = found_value[a:a + PLACE_CHUNK]
         free_slot += in_hour
     return DutyChanges(offsets, team, value)

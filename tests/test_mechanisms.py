@@ -260,17 +260,20 @@ def _on_duty_team_by_team(teams, hours, start_weekday, show_up, streams):
     return out
 
 
-@pytest.mark.parametrize("cells", [1, 24 * 9 - 1, 3000, 10**6])
+@pytest.mark.parametrize("cells, chunk", [(1, 1), (24 * 9 - 1, 7), (3000, 4096),
+                                         (10**6, 10**6)])
 @pytest.mark.parametrize("show_up", [0.7, 1.0])
 def test_on_duty_blocks_of_teams_are_the_team_by_team_draws(tmp_path, monkeypatch, cells,
-                                                            show_up):
-    # teams are computed a block at a time (one team, several, all of them): the counts and
-    # their changes must be the team-by-team draws from each team's own stream, call-ups
-    # (on duty only inside their event's window) included
+                                                            chunk, show_up):
+    # teams are computed a block at a time (one team, several, all of them) and their changes
+    # placed hour by hour a chunk at a time: the counts and their changes must be the
+    # team-by-team draws from each team's own stream, call-ups (on duty only inside their
+    # event's window) included
     from sim import workforce
     from sim.rng import Streams
 
     monkeypatch.setattr(workforce, "BLOCK_CELLS", cells)
+    monkeypatch.setattr(workforce, "PLACE_CHUNK", chunk)
     world = build_world(variant(tmp_path, {
         "schedules": {"allday": {"weekday": [0.3] * 24, "weekend": [0.2] * 24}},
         "teams": {"show_up": show_up, "village_members_village": 40,
