@@ -119,7 +119,20 @@ def scale_section(sizes: dict[int, int]) -> list[str]:
                  "interleaved with the big runs; vs 1x divides by it")
     lines.append("* peak resident memory beyond the process after imports and world building, "
                  "per logged order")
+    lines.append("marginal bytes per logged order (growth of that peak between sizes, so fixed "
+                 "costs cancel): " + ", ".join(marginal_bytes_per_order(rows)))
     return lines
+
+
+def marginal_bytes_per_order(rows: list[dict]) -> list[str]:
+    """Between consecutive sizes, the growth of the peak beyond the world per extra logged
+    order (bytes): what an order costs once a replication's fixed costs are paid."""
+    out = []
+    for small, big in zip(rows, rows[1:]):
+        grown = (big["rss_peak"] - big["rss_world"]) - (small["rss_peak"] - small["rss_world"])
+        out.append(f"{small['copies']}x to {big['copies']}x "
+                   f"{grown / (big['orders'] - small['orders']):.0f}")
+    return out
 
 
 def parallel_section(reps: int, rounds: int) -> list[str]:
