@@ -77,7 +77,8 @@ class LeastLoaded(NearestFirst):
     (ties: nearest), spreading work; freed teams as nearest first."""
 
     def team_key(self, d, team, place):
-        return (d.busy[team] / max(1, d.on_duty[team]), d.nominal(d.home[team], place), team)
+        busy = d.on_duty[team] - d.spare[team]
+        return (busy / max(1, d.on_duty[team]), d.nominal(d.home[team], place), team)
 
 
 RULES: dict[str, type] = {"nearest": NearestFirst, "edf": EarliestDeadline,
@@ -93,7 +94,9 @@ class Dispatcher:
         n_teams = len(index.home)
         # the changing state of teams
         self.on_duty = [0] * n_teams
-        self.busy = [0] * n_teams
+        # volunteers on duty and not busy (negative when a shift ended while they served): the
+        # one number a search reads per candidate (busy = on_duty - spare)
+        self.spare = [0] * n_teams
         self.in_free = [False] * n_teams
         # the static index, shared with every replication of the world
         self.home, self.team_town, self.team_skills = index.home, index.town, index.skills
@@ -142,11 +145,20 @@ class Dispatcher:
     # -------------------------------------------------------------- volunteers
     def free(self, team: int) -> int:
         """Free volunteers of a team now (on duty and not busy)."""
-        return max(0, self.on_duty[team] - self.busy[team])
+        return max(0, self.spare[team])
+
+    def set_on_duty(self, team: int, count: int) -> bool:
+        """A team's on-duty count becomes ``count`` (its busy volunteers stay busy); update the
+        free-team index; return whether the count rose."""
+        was = self.on_duty[team]
+        self.on_duty[team] = count
+        self.spare[team] += count - was
+        self.refresh(team)
+        return count > was
 
     def refresh(self, team: int) -> None:
         """Update the free-team index after a team's on-duty or busy count changed."""
-        is_free = self.on_duty[team] > self.busy[team]
+        is_free = self.spare[team] > 0
         if is_free == self.in_free[team]:
             return
         self.in_free[team] = is_free
@@ -163,7 +175,7 @@ class Dispatcher:
                  best: tuple | None) -> tuple | None:
         # keys end with the team id, so the result does not depend on set iteration order
         for team in candidates:
-            if self.on_duty[team] - self.busy[team] >= need and skill in self.skills[team]:
+            if self.spare[team] >= need and skill in self.skills[team]:
                 key = self.rule.team_key(self, team, place)
                 if best is None or key < best:
                     best = key
@@ -179,9 +191,9 @@ class Dispatcher:
         tier = self.tier[order]
         best = None
         if tier == 1 or self.keep_lower:
-            on_duty, busy, skills = self.on_duty, self.busy, self.skills
+            spare, skills = self.spare, self.skills
             able = [team for team in self.tier1_teams[place]
-                    if on_duty[team] - busy[team] >= need and skill in skills[team]]
+                    if spare[team] >= need and skill in skills[team]]
             if tier == 1 and len(able) == 1:
                 return able[0]  # the only candidate: no need to rank by distance
             best = self._nearest(able, place, skill, need, best)
@@ -190,9 +202,9 @@ class Dispatcher:
             if self.tier2_nearest is None or len(free) <= SCAN_FREE_UP_TO:
                 best = self._nearest(free, place, skill, need, best)
             else:  # many free: the first able team in the static nearest-first order
-                on_duty, busy, skills = self.on_duty, self.busy, self.skills
+                spare, skills = self.spare, self.skills
                 for team in self.tier2_nearest[place]:
-                    if on_duty[team] - busy[team] >= need and skill in skills[team]:
+                    if spare[team] >= need and skill in skills[team]:
                         key = self.rule.team_key(self, team, place)
                         if best is None or key < best:
                             best = key
@@ -279,7 +291,7 @@ class Dispatcher:
     def find_order(self, team: int) -> int | None:
         """The earliest-deadline waiting order this team can see and serve now, or None; the
         caller must assign it (its queue entry is removed)."""
-        free = self.on_duty[team] - self.busy[team]
+        free = self.spare[team]
         if free <= 0:
             return None
         town = self.team_town[team]

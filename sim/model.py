@@ -171,10 +171,7 @@ class Replication(EventCalendar):
         d = self.dispatcher
         gained = []
         for team, value in zip(*self.on_duty.at(hour)):
-            more = value > d.on_duty[team]
-            d.on_duty[team] = value
-            d.refresh(team)
-            if more:
+            if d.set_on_duty(team, value):
                 gained.append(team)
         for team in gained:
             self._serve_waiting(team)
@@ -196,9 +193,9 @@ class Replication(EventCalendar):
         d = self.dispatcher
         now = self.env._now
         d.state[order] = ASSIGNED
-        busy = d.busy[team] + d.order_need[order]
-        d.busy[team] = busy
-        if d.in_free[team] and d.on_duty[team] <= busy:
+        spare = d.spare[team] - d.order_need[order]
+        d.spare[team] = spare
+        if d.in_free[team] and spare <= 0:
             d.refresh(team)  # no free volunteer left
         home, place = d.home[team], d.order_place[order]
         accepted = now + self.accept_delay[order]
@@ -229,9 +226,9 @@ class Replication(EventCalendar):
         """An order's volunteers are back home and free: they take waiting work if any."""
         d = self.dispatcher
         team = self.team[order]
-        busy = d.busy[team] - d.order_need[order]
-        d.busy[team] = busy
-        if not d.in_free[team] and d.on_duty[team] > busy:
+        spare = d.spare[team] + d.order_need[order]
+        d.spare[team] = spare
+        if not d.in_free[team] and spare > 0:
             d.refresh(team)
         if not d.queued_in_town[d.team_town[team]] and not d.team_other_towns[team] and not (
                 d.sees_tier3[team] and d.queued_in_town[-1]):
@@ -242,7 +239,7 @@ class Replication(EventCalendar):
         """``need`` volunteers of ``team`` are free again (an activity ended)."""
         team, need = arg
         d = self.dispatcher
-        d.busy[team] -= need
+        d.spare[team] += need
         d.refresh(team)
         self._serve_waiting(team)
 
@@ -257,10 +254,10 @@ class Replication(EventCalendar):
             self._place(order)
         else:
             place, skill, need = d.order_place[order], d.order_skill[order], d.order_need[order]
-            on_duty, busy, skills = d.on_duty, d.busy, d.skills
+            spare, skills = d.spare, d.skills
             first, able = -1, None  # the first able team; the list only when there are more
             for team in d.tier1_teams[place]:
-                if on_duty[team] - busy[team] >= need and skill in skills[team]:
+                if spare[team] >= need and skill in skills[team]:
                     if first < 0:
                         first = team
                     elif able is None:
@@ -419,7 +416,7 @@ class Replication(EventCalendar):
                                  (team, now, now + duration, participants, pulled)):
             column.append(value)
         if pulled:
-            d.busy[team] += pulled
+            d.spare[team] -= pulled
             d.refresh(team)
             self._at(now + duration, self._release, (team, pulled))
 

@@ -37,8 +37,7 @@ def test_freed_team_takes_earliest_deadline_or_earliest_latest_start(tmp_path, r
     world = build_world(variant(tmp_path, {**ONLY_ALPHA, "dispatch": {"rule": rule}}))
     d = two_waiting_orders(world, ["A2", "B2"], tiers=[1, 3])
     team = world.teams.name.index("village:A2")
-    d.on_duty[team] = 1
-    d.refresh(team)
+    d.set_on_duty(team, 1)
     assert world.places.code[d.order_place[d.find_order(team)]] == first
 
 
@@ -65,8 +64,7 @@ def test_escalated_order_taken_by_its_paired_unit_only_if_scope_widens(tmp_path,
     d = two_waiting_orders(world, ["B2"])
     d.tier = [2]  # escalated to Beta's town scope, where no team is on duty
     firm = world.teams.name.index("paired:firm-1")
-    d.on_duty[firm] = 1
-    d.refresh(firm)
+    d.set_on_duty(firm, 1)
     assert (d.find_team(0) == firm) is taken
     assert (d.find_order(firm) == 0) is taken
 
@@ -116,8 +114,7 @@ def test_handover_masks_and_what_a_freed_team_sees(tmp_path, keep):
         d.tier = [2]
         d.enqueue(0, 1440.0)
         team = names.index(who)
-        d.on_duty[team] = 1
-        d.refresh(team)
+        d.set_on_duty(team, 1)
         assert (d.find_order(team) == 0) is sees, who
         assert (d.find_team(0) == team) is sees, who
 
@@ -254,10 +251,11 @@ def test_tier2_static_nearest_order_finds_the_team_ranking_every_free_one_finds(
         for trial in range(3):
             state = np.random.default_rng(trial)
             d.on_duty = state.integers(0, 3, len(world.teams)).tolist()
-            d.busy = [min(b, o) for b, o in zip(state.integers(0, 2, len(world.teams)).tolist(),
-                                                d.on_duty)]
+            busy = [min(b, o) for b, o in zip(state.integers(0, 2, len(world.teams)).tolist(),
+                                              d.on_duty)]
+            d.spare = [o - b for o, b in zip(d.on_duty, busy)]
             for team in range(len(world.teams)):
-                d.in_free[team] = not d.on_duty[team] > d.busy[team]  # force a refresh
+                d.in_free[team] = not d.spare[team] > 0  # force a refresh
                 d.refresh(team)
             choices.append([d.find_team(order) for order in range(len(orders_at))])
         found[threshold] = choices
