@@ -83,8 +83,7 @@ class Replication(EventCalendar):
         self.review_rng = self.streams.stream("admin_review")
         # patience timers booked later than placement, with their keys (see _schedule_cancel)
         self._deferred_cancels: dict[int, tuple] = {}
-        # the activity log's columns as the activities start: team, start, end (minutes),
-        # participants, pulled (compact: no tuple and no Python number per value)
+        # the activity log's typed columns as activities start: team, start, end, asked, pulled
         self.activity_rows = (array("q"), array("d"), array("d"), array("q"), array("q"))
 
     # ------------------------------------------------------------------ set-up

@@ -6,9 +6,10 @@ stochastic source asks for its own stream by a stable name, e.g. ``"arrivals/330
 across Python runs and machines) into the spawn key, so adding a village or a team creates new
 streams without shifting any existing one, and two scenarios run with the same seed share
 random numbers wherever they share names (common random numbers). A stream's generator is
-NumPy's ``PCG64(SeedSequence(entropy, spawn_key + (crc,)))`` bit for bit; the hash is computed
-in plain integers from the seed's pool, mixed once per replication (half the cost of building a
-SeedSequence for each of a replication's thousands of streams).
+NumPy's ``PCG64(SeedSequence(entropy, spawn_key + (crc,)))`` bit for bit; the seed's pool is
+mixed once per replication and each name's last word hashed into it in integer arithmetic, many
+names at once (a fraction of the cost of building a SeedSequence for each of a replication's
+thousands of streams).
 """
 
 from __future__ import annotations
@@ -92,27 +93,12 @@ class _Mixed:
         result = (_MIX_L * into - _MIX_R * value) & _MASK32
         return result ^ (result >> 16)
 
-    def state(self, word: int) -> np.ndarray:
-        """``SeedSequence(entropy, spawn_key + (word,)).generate_state(4, np.uint64)`` for a
-        32-bit ``word``, in plain integer arithmetic (a fraction of SeedSequence's cost)."""
-        pool = []
-        for into, (before, after) in zip(self.pool, self.last):  # _mix, inlined (hot)
-            value = ((word ^ before) * after) & _MASK32
-            value ^= value >> 16
-            result = (_MIX_L * into - _MIX_R * value) & _MASK32
-            pool.append(result ^ (result >> 16))
-        words = []
-        for into, (before, after) in zip(pool + pool, self.out):
-            value = ((into ^ before) * after) & _MASK32
-            words.append(value ^ (value >> 16))
-        # pairs of little-endian words, as NumPy views its uint32 state as uint64
-        return np.array([low | high << 32 for low, high in zip(words[::2], words[1::2])],
-                        dtype=np.uint64)
-
     def states(self, words: np.ndarray) -> np.ndarray:
-        """:meth:`state` of many 32-bit words at once, shape (len(words), 4) uint64: the same
-        arithmetic on arrays (products of two 32-bit numbers fit in 64 bits; a difference
-        wraps modulo 2**64, of which the low 32 bits are the ones kept)."""
+        """``SeedSequence(entropy, spawn_key + (word,)).generate_state(4, np.uint64)`` for each
+        32-bit word, shape (len(words), 4): SeedSequence's hash of the last word into the mixed
+        pool and its output, on arrays of uint64 (products of two 32-bit numbers fit; a
+        difference wraps modulo 2**64, whose low 32 bits are the ones kept), the pairs of
+        little-endian words joined as NumPy views its uint32 state as uint64."""
         word = np.asarray(words, dtype=np.uint64)
         mask = np.uint64(_MASK32)
         pool = []
@@ -157,10 +143,7 @@ class Streams:
 
     def stream(self, name: str) -> np.random.Generator:
         """A generator for the stochastic source ``name`` (same name, same numbers)."""
-        key = zlib.crc32(name.encode("utf-8"))
-        if self._mixed is not None:
-            return np.random.Generator(np.random.PCG64(_State(self._mixed.state(key))))
-        return self.reference_stream(name)
+        return next(self.streams((name,)))
 
     def streams(self, names: Iterable[str]) -> Iterator[np.random.Generator]:
         """:meth:`stream` of each of ``names`` in turn (the same generators), their seed states
