@@ -66,4 +66,4 @@ def plan_activities(world: World, streams: Streams, horizon: float) -> PlannedAc
     keep = np.flatnonzero(start < horizon)
     keep = keep[np.argsort(start[keep], kind="stable")]
     return PlannedActivities(floats(start[keep]), ints(team[keep]), floats(duration[keep]),
-                             typed("q", participants[keep], np.int64))
+                             typed("q", participants[keep]))

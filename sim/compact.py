@@ -9,17 +9,22 @@ from array import array
 import numpy as np
 
 
-def typed(code: str, values: np.ndarray, dtype) -> array:
-    """A numpy array as a compact ``array(code)`` (same values, list-like indexing), copied
-    straight from its buffer (no intermediate bytes object)."""
+def append(column: array, values: np.ndarray) -> None:
+    """Append numpy ``values`` to a compact column, converted to its type, straight from their
+    buffer (no intermediate bytes object, no Python number per value)."""
+    column.frombytes(np.ascontiguousarray(values, dtype=column.typecode).view(np.uint8))
+
+
+def typed(code: str, values: np.ndarray) -> array:
+    """A numpy array as a compact ``array(code)`` (same values, list-like indexing)."""
     out = array(code)
-    out.frombytes(np.ascontiguousarray(values, dtype=dtype).view(np.uint8))
+    append(out, values)
     return out
 
 
 def floats(values: np.ndarray) -> array:
     """A float64 numpy array as a compact ``array('d')``."""
-    return typed("d", values, np.float64)
+    return typed("d", values)
 
 
 def float_array(n: int) -> tuple[array, np.ndarray]:
@@ -30,4 +35,4 @@ def float_array(n: int) -> tuple[array, np.ndarray]:
 
 def ints(values: np.ndarray) -> array:
     """An integer numpy array as a compact ``array('i')``."""
-    return typed("i", values, np.intc)
+    return typed("i", values)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.compact import append
 from sim.rng import Streams
 from sim.workforce import HOURS_PER_WEEK
 from sim.world import World
@@ -101,10 +102,9 @@ def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arr
         times = (hour + rng.random(total)) * 60.0
         items = draw_items(world, p, times, rng.random(total), cdf)
         u = rng.random((3, total))
-        for name, values in (("time", times), ("place", np.full(total, p, dtype=np.intc)),
-                             ("item", items.astype(np.intc)), ("u_service", u[0]),
-                             ("u_patience", u[1]), ("u_accept", u[2])):
-            columns[name].frombytes(np.ascontiguousarray(values).view(np.uint8))
+        for name, values in (("time", times), ("place", np.full(total, p)), ("item", items),
+                             ("u_service", u[0]), ("u_patience", u[1]), ("u_accept", u[2])):
+            append(columns[name], values)
     # sorted by (time, place): a stable sort by time, as the columns were filled place by
     # place; those at or after the horizon are a tail of that order
     time = np.frombuffer(columns["time"], dtype=np.float64)

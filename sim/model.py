@@ -124,9 +124,9 @@ class Replication(EventCalendar):
             offered[place, list(place_skills)] = True
         # an ordinary order: not professional, and its village scope offers its skill
         self.ordinary = typed("b", offered[places, w.item_skill[a.item]]
-                               & ~w.item_professional[a.item], np.int8)
-        self.zone = typed("b", w.places.zone[places], np.int8)
-        self.professional = typed("b", w.item_professional[a.item], np.int8)
+                               & ~w.item_professional[a.item])
+        self.zone = typed("b", w.places.zone[places])
+        self.professional = typed("b", w.item_professional[a.item])
         if owned:
             a.place = a.item = places = None
         self.urban_promise = self.scenario.targets.urban_response_min

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.geography import Places, Towns
+from sim.compact import append
 from sim.pairing import Pair
 from sim.rng import Streams
 from sim.scenario import TEAM_LEVELS, Addition, Scenario, TeamKind
@@ -275,7 +276,7 @@ def duty_changes(teams: Teams, hours: int, start_weekday: int, show_up: float,
         changed[:, 1:] = counts[:, 1:] != counts[:, :-1]
         hour, team = np.nonzero(changed.T)  # hour by hour, teams ascending within an hour
         for column, values in zip(found, (hour, team + first, counts[team, hour])):
-            column.frombytes(values.astype(column.typecode).view(np.uint8))
+            append(column, values)
         per_hour += np.bincount(hour, minlength=hours)
     hour, found_team, found_value = (np.frombuffer(column, dtype=column.typecode)
                                      for column in found)
