@@ -60,11 +60,18 @@ class Towns:
     seat_place: np.ndarray  # index of the place at each town's seat
 
     def index(self, pinyin: str) -> int:
-        """Index of the town called ``pinyin`` (case-insensitive) or of that Chinese name."""
-        for i, (p, n) in enumerate(zip(self.pinyin, self.name)):
-            if pinyin.lower() in (p.lower(), n.lower()) or pinyin == n:
-                return i
-        raise KeyError(pinyin)
+        """Index of the town called ``pinyin`` (case-insensitive) or of that Chinese name
+        (the first such town; a dict made at the first call, not a scan per call)."""
+        lookup = self.__dict__.get("_lookup")
+        if lookup is None:
+            lookup = {}
+            for i, (p, n) in enumerate(zip(self.pinyin, self.name)):
+                lookup.setdefault(p.lower(), i)
+                lookup.setdefault(n.lower(), i)
+            object.__setattr__(self, "_lookup", lookup)
+        if pinyin.lower() not in lookup:
+            raise KeyError(pinyin)
+        return lookup[pinyin.lower()]
 
 
 @dataclass(frozen=True)
@@ -276,13 +283,21 @@ class TravelModel:
 
     def nominal_from(self, a: int, targets: np.ndarray) -> np.ndarray:
         """Typical minutes from place a to each place in ``targets`` (vectorised)."""
+        return self.nominal_grid([a], targets)[0]
+
+    def nominal_grid(self, origins, targets) -> np.ndarray:
+        """Typical minutes from each place in ``origins`` (rows) to each in ``targets``
+        (columns), vectorised: :meth:`nominal`'s values, except that the distance comes from
+        NumPy's ``hypot``, which may differ from ``math.hypot`` in the last bit; pairs across
+        the ferry are :meth:`nominal`'s own values."""
+        origins = np.asarray(origins, dtype=np.intp)[:, None]
+        targets = np.asarray(targets, dtype=np.intp)
         if self.matrix is not None:
-            return self.matrix[a, targets]
-        km = np.hypot(self._x[targets] - self.x[a], self._y[targets] - self.y[a])
-        out = self.setup + km * np.maximum(self._min_per_km[targets], self.min_per_km[a])
-        crossing = self._island[targets] != self.island[a]
-        if crossing.any():
-            out[crossing] = [self.nominal(a, int(b)) for b in targets[crossing]]
+            return self.matrix[origins, targets]
+        km = np.hypot(self._x[targets] - self._x[origins], self._y[targets] - self._y[origins])
+        out = self.setup + km * np.maximum(self._min_per_km[targets], self._min_per_km[origins])
+        for i, j in zip(*np.nonzero(self._island[targets] != self._island[origins])):
+            out[i, j] = self.nominal(int(origins[i, 0]), int(targets[j]))
         return out
 
     def _crossing_legs(self, a: int, b: int) -> float:

@@ -58,26 +58,54 @@ def team_index(teams: Teams, tier1: list[list[int]], place_town: list[int],
                      [tuple(v) for v in villages], other_towns, list(bucket_id), team_buckets)
 
 
+# two homes' grid minutes for a place closer than this (relative) are ranked with exact minutes
+NEAR_TIE = 1e-9
+
+
 def tier2_nearest(teams: Teams, town_teams: list[list[int]], tier2_team: np.ndarray,
                   travel: TravelModel, place_town: list[int]) -> list[array]:
     """Per place, the teams serving its town's tier 2 in the order the nearest-first rule
     ranks them: by (nominal minutes from the team's home, team id), the key of
     ``NearestFirst.team_key``, so that a search can stop at the first able team instead of
-    ranking every free one (compact ``array('i')`` rows)."""
-    serving = [[t for t in members if tier2_team[t]] for members in town_teams]
-    homes = teams.home.tolist()
-    out = []
+    ranking every free one (compact ``array('i')`` rows).
+
+    A town at a time, from one grid of minutes from its teams' homes to its places
+    (:meth:`TravelModel.nominal_grid`). The grid's distances may differ from the rule's in the
+    last bit, so a place where two homes come within ``NEAR_TIE`` of each other is ranked with
+    the rule's own minutes (:func:`nearest_first`); elsewhere the two orders are the same."""
+    places_of: list[list[int]] = [[] for _ in town_teams]
     for place, town in enumerate(place_town):
-        minutes: dict[int, float] = {}  # by home: a town's teams share few homes
-        keyed = []
-        for team in serving[town]:
-            home = homes[team]
-            if home not in minutes:
-                minutes[home] = travel.nominal(home, place)
-            keyed.append((minutes[home], team))
-        keyed.sort()
-        out.append(array("i", [team for _, team in keyed]))
+        places_of[town].append(place)
+    out = [array("i")] * len(place_town)  # (rows are read only: one empty row serves all)
+    for town, places in enumerate(places_of):
+        members = np.array([t for t in town_teams[town] if tier2_team[t]], dtype=np.intp)
+        if not places or not len(members):
+            continue
+        homes, home_of = np.unique(teams.home[members], return_inverse=True)
+        minutes = travel.nominal_grid(homes, places).T  # (places, homes)
+        ordered = np.sort(minutes, axis=1)
+        near = (np.diff(ordered, axis=1) <= NEAR_TIE * np.abs(ordered[:, 1:])).any(axis=1)
+        keys = minutes[:, home_of]  # (places, members)
+        rows = members[np.lexsort((np.broadcast_to(members, keys.shape), keys), axis=-1)]
+        for place, row, exact in zip(places, rows.astype(np.intc), near.tolist()):
+            out[place] = (nearest_first(members.tolist(), teams.home, travel, place) if exact
+                          else array("i", row.tobytes()))
     return out
+
+
+def nearest_first(members: list[int], home: np.ndarray, travel: TravelModel,
+                  place: int) -> array:
+    """``members`` (team ids) ordered by (nominal minutes from their home to ``place``, id),
+    with :meth:`TravelModel.nominal`'s own minutes: the nearest-first rule's ranking."""
+    minutes: dict[int, float] = {}  # by home: a town's teams share few homes
+    keyed = []
+    for team in members:
+        at = int(home[team])
+        if at not in minutes:
+            minutes[at] = travel.nominal(at, place)
+        keyed.append((minutes[at], team))
+    keyed.sort()
+    return array("i", [team for _, team in keyed])
 
 
 @dataclass(frozen=True)
@@ -158,11 +186,12 @@ def build_world(scenario: Scenario) -> World:
     tier2_team, tier3_team = scope_teams(scenario.dispatch.scope, teams)
 
     shared: dict[frozenset[int], frozenset[int]] = {}  # one set per distinct combination
+    staffed = ((teams.members > 0) & teams.scheduled.any(axis=1)).tolist()
 
     def offered(team_ids: list[int]) -> frozenset[int]:
         out: set[int] = set()
         for team in team_ids:
-            if teams.members[team] > 0 and teams.scheduled[team].any():
+            if staffed[team]:
                 out |= teams.skills[team]
         skills = frozenset(out)
         return shared.setdefault(skills, skills)
