@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import distributions
-from sim.compact import floats, ints, typed
+from sim.compact import floats, typed
 from sim.rng import Streams
 from sim.scenario import TEAM_LEVELS
 from sim.world import World
@@ -65,5 +65,5 @@ def plan_activities(world: World, streams: Streams, horizon: float) -> PlannedAc
     start, team, duration, participants = (np.concatenate(c) for c in columns)
     keep = np.flatnonzero(start < horizon)
     keep = keep[np.argsort(start[keep], kind="stable")]
-    return PlannedActivities(floats(start[keep]), ints(team[keep]), floats(duration[keep]),
+    return PlannedActivities(floats(start[keep]), typed("i", team[keep]), floats(duration[keep]),
                              typed("q", participants[keep]))

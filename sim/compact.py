@@ -15,6 +15,11 @@ def append(column: array, values: np.ndarray) -> None:
     column.frombytes(np.ascontiguousarray(values, dtype=column.typecode).view(np.uint8))
 
 
+def as_numpy(column: array) -> np.ndarray:
+    """A numpy view of a compact column: the same buffer and type, no copy."""
+    return np.frombuffer(column, dtype=column.typecode)
+
+
 def typed(code: str, values: np.ndarray) -> array:
     """A numpy array as a compact ``array(code)`` (same values, list-like indexing)."""
     out = array(code)
@@ -33,6 +38,15 @@ def float_array(n: int) -> tuple[array, np.ndarray]:
     return values, np.frombuffer(values, dtype=np.float64)
 
 
-def ints(values: np.ndarray) -> array:
-    """An integer numpy array as a compact ``array('i')``."""
-    return typed("i", values)
+def int_code(largest: int) -> str:
+    """The smallest signed ``array`` typecode ('b', 'h', 'i' or 'q') holding -1 to ``largest``:
+    an index column costs 1 or 2 bytes a value where the world is small enough."""
+    for code in "bhiq":
+        if largest < 2 ** (8 * array(code).itemsize - 1):
+            return code
+    raise OverflowError(f"{largest} does not fit in 64 bits")
+
+
+def ints(values: np.ndarray, largest: int) -> array:
+    """Integers (none above ``largest``) as a compact array of the smallest type holding them."""
+    return typed(int_code(largest), values)

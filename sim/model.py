@@ -28,7 +28,7 @@ from simpy.events import NORMAL
 
 from sim import distributions
 from sim.activities import plan_activities
-from sim.compact import float_array, floats, ints, typed
+from sim.compact import float_array, floats, int_code, ints, typed
 from sim.demand import Arrivals, generate_arrivals
 from sim.calendar import EventCalendar, bucket_minutes
 from sim.dispatch import ASSIGNED, AT_ADMIN, CANCELLED, COUNTY_TIER, WAITING, Dispatcher
@@ -115,10 +115,11 @@ class Replication(EventCalendar):
         self.t_placed = floats(a.time)
         if owned:
             a.time = None
-        d.order_place = ints(places)
-        self.item = ints(a.item)
-        d.order_skill = ints(w.item_skill[a.item])
-        d.order_need = ints(w.item_volunteers[a.item])
+        d.order_place = ints(places, len(w.places) - 1)
+        self.item = ints(a.item, len(w.items) - 1)
+        # (the log's town column is made in this one's buffer: its type holds towns too)
+        d.order_skill = ints(w.item_skill[a.item], max(len(w.skills), len(w.towns.code)) - 1)
+        d.order_need = ints(w.item_volunteers[a.item], int(w.item_volunteers.max(initial=0)))
         offered = np.zeros((len(w.place_skills), max(1, len(w.skills))), dtype=bool)
         for place, place_skills in enumerate(w.place_skills):
             offered[place, list(place_skills)] = True
@@ -140,7 +141,7 @@ class Replication(EventCalendar):
         self.t_assigned = array("d", [NAN]) * n
         self.t_arrived = array("d", [NAN]) * n
         self.t_released = array("d", [NAN]) * n
-        self.team = array("i", [-1]) * n
+        self.team = array(int_code(len(w.teams) - 1), [-1]) * n
 
     def _deadline(self, order: int) -> float:
         """The promise a waiting order is ranked by (minutes): placement plus the urban response

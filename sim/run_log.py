@@ -9,11 +9,11 @@ state the log does not show.
 
 from __future__ import annotations
 
-from array import array
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.compact import as_numpy
 from sim.logs import CANCELLED as OUT_CANCELLED
 from sim.logs import CLOSED, OPEN, ActivityLog, OrderLog, RunLog
 from sim.scenario import TEAM_LEVELS
@@ -33,9 +33,6 @@ def run_log(rep: Replication) -> RunLog:
     towns = rep.on_duty.sums(w.teams.town, len(w.towns.code))
     rep.on_duty = None
 
-    def view(values: array) -> np.ndarray:
-        return np.frombuffer(values, dtype=float)  # a view: the run is over
-
     def seen(arr: np.ndarray) -> np.ndarray:
         arr[arr > h] = np.nan
         return arr
@@ -44,22 +41,21 @@ def run_log(rep: Replication) -> RunLog:
     # plus the acceptance delay and the arrival plus the service, the same float sums
     # _assign made (NaN for orders never assigned), made in place of the durations (which
     # the log does not show: no new column), as is the deadline in place of the patience
-    accepted = view(rep.accept_delay)
-    accepted += view(rep.t_assigned)
-    closed = view(rep.service)
-    closed += view(rep.t_arrived)
+    accepted = as_numpy(rep.accept_delay)
+    accepted += as_numpy(rep.t_assigned)
+    closed = as_numpy(rep.service)
+    closed += as_numpy(rep.t_arrived)
     seen(closed)
-    deadline = rep.same_day_deadline(view(rep.t_placed), out=view(rep.patience))
+    deadline = rep.same_day_deadline(as_numpy(rep.t_placed), out=as_numpy(rep.patience))
     # the run is over: free the working state the log does not show before building it
     # (the order state, tier and skill columns lend their buffers to outcome, team level
     # and town)
     d = rep.dispatcher
-    outcome = np.frombuffer(d.state, dtype=np.int8)
-    level = np.frombuffer(d.tier, dtype=np.int8)
-    town = np.frombuffer(d.order_skill, dtype=np.int32)
+    outcome = as_numpy(d.state)  # int8, as is the tier
+    level = as_numpy(d.tier)
+    town = as_numpy(d.order_skill)
     rep.drop_working_state()
-    activities = ActivityLog(*(np.frombuffer(column, dtype=np.dtype(column.typecode))
-                               for column in rep.activity_rows))
+    activities = ActivityLog(*map(as_numpy, rep.activity_rows))
 
     def column(times: dict[int, float]) -> np.ndarray:
         arr = np.full(n, np.nan)
@@ -72,24 +68,24 @@ def run_log(rep: Replication) -> RunLog:
     outcome[:] = OPEN
     outcome[~np.isnan(closed)] = CLOSED
     outcome[~np.isnan(cancelled)] = OUT_CANCELLED
-    team = np.frombuffer(rep.team, dtype=np.intc).astype(np.int32, copy=False)
+    team = as_numpy(rep.team)
     if len(w.teams.level):  # (wrap: -1, never assigned, is overwritten next)
         np.take(w.teams.level.astype(np.int8), team, out=level, mode="wrap")
     level[team < 0] = -1
-    place = np.frombuffer(d.order_place, dtype=np.int32)
-    np.take(w.places.town.astype(np.int32), place, out=town)
+    place = as_numpy(d.order_place)
+    np.take(w.places.town.astype(town.dtype), place, out=town)
     orders = OrderLog(
         id=np.arange(n, dtype=np.int32), place=place, town=town,
-        zone=np.frombuffer(rep.zone, dtype=np.int8),
-        item=np.frombuffer(rep.item, dtype=np.int32),
+        zone=as_numpy(rep.zone),
+        item=as_numpy(rep.item),
         professional=np.frombuffer(rep.professional, dtype=bool),
-        volunteers=np.frombuffer(d.order_need, dtype=np.int32),
-        tier_max=np.frombuffer(rep.tier_max, dtype=np.int8),
-        t_placed=view(rep.t_placed), t_review_start=seen(column(rep.t_review_start)),
-        t_review_end=seen(column(rep.t_review_end)), t_tier2=seen(view(rep.t_tier2)),
-        t_tier3=seen(column(rep.t_tier3)), t_assigned=seen(view(rep.t_assigned)),
-        t_accepted=seen(accepted), t_arrived=seen(view(rep.t_arrived)), t_closed=closed,
-        t_released=seen(view(rep.t_released)), t_cancelled=cancelled,
+        volunteers=as_numpy(d.order_need),
+        tier_max=as_numpy(rep.tier_max),
+        t_placed=as_numpy(rep.t_placed), t_review_start=seen(column(rep.t_review_start)),
+        t_review_end=seen(column(rep.t_review_end)), t_tier2=seen(as_numpy(rep.t_tier2)),
+        t_tier3=seen(column(rep.t_tier3)), t_assigned=seen(as_numpy(rep.t_assigned)),
+        t_accepted=seen(accepted), t_arrived=seen(as_numpy(rep.t_arrived)), t_closed=closed,
+        t_released=seen(as_numpy(rep.t_released)), t_cancelled=cancelled,
         t_deadline=deadline, team=team, team_level=level,
         outcome=outcome)
     return RunLog(orders, activities, levels, towns, h, (rep.window_start, rep.window_end))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.geography import Places, Towns
-from sim.compact import append
+from sim.compact import append, as_numpy
 from sim.pairing import Pair
 from sim.rng import Streams
 from sim.scenario import TEAM_LEVELS, Addition, Scenario, TeamKind
@@ -278,8 +278,7 @@ def duty_changes(teams: Teams, hours: int, start_weekday: int, show_up: float,
         for column, values in zip(found, (hour, team + first, counts[team, hour])):
             append(column, values)
         per_hour += np.bincount(hour, minlength=hours)
-    hour, found_team, found_value = (np.frombuffer(column, dtype=column.typecode)
-                                     for column in found)
+    hour, found_team, found_value = map(as_numpy, found)
     offsets = np.zeros(hours + 1, dtype=np.int64)
     np.cumsum(per_hour, out=offsets[1:])
     team = np.empty(len(hour), dtype=team_type)

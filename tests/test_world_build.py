@@ -1,4 +1,5 @@
-"""The world's static tier-2 lists (sim.world.tier2_nearest) and the travel grid they use."""
+"""The world's static tier-2 lists (sim.world.tier2_nearest), the travel grid they use, and the
+smallest integer types of the order log's index columns."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import numpy as np
 import pytest
 
 import sim.world
+from sim.compact import int_code
 from sim.geography import TravelModel
+from sim.model import simulate
 from sim.validate import load_scenario
 from sim.world import build_world
 from tests.test_scenario_files import REPO, variant
@@ -85,3 +88,14 @@ def test_town_index_takes_pinyin_in_any_case_or_the_chinese_name():
     assert towns.index("aojiang") == towns.index("AOJIANG") == towns.index(towns.name[k]) == k
     with pytest.raises(KeyError):
         towns.index("Atlantis")
+
+
+def test_index_columns_take_the_smallest_signed_type_holding_them():
+    assert [int_code(n) for n in (0, 127, 128, 32767, 32768, 2**31 - 1, 2**31)] == \
+        ["b", "b", "h", "h", "i", "i", "q"]
+    world = build_world(load_scenario(PINGYANG))  # 453 places, 16 towns, 1,010 teams
+    o = simulate(world, 3).orders
+    assert (o.place.dtype, o.town.dtype, o.item.dtype, o.volunteers.dtype, o.team.dtype) == \
+        (np.int16, np.int8, np.int8, np.int8, np.int16)
+    assert o.team.min() == -1 and o.team.max() > 127  # never assigned; a team id above int8
+    assert np.array_equal(o.town, world.places.town[o.place])  # made in the skills' buffer
