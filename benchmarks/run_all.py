@@ -110,26 +110,37 @@ def scale_section(sizes: dict[int, int]) -> list[str]:
         rate = r["orders"] / r["sim_s"]
         reference = r.get("reference_orders_per_s", rate)
         horizon_days = 16.0
-        per_order = (r["rss_peak"] - r["rss_world"]) / r["orders"]
+        per_order = run_bytes(r) / r["orders"]
         lines.append(f"{r['copies']:>3}x   {r['places']:>7} {r['teams']:>7} {r['orders']:>8}"
                      f" {r['build_s']:>8.2f} {r['sim_s']:>7.2f} {rate:>9.0f} {reference:>12.0f}"
                      f" {rate / reference:>6.2f} {r['sim_s'] * 365 / horizon_days:>11.2f}"
                      f" {r['rss_peak'] / 2**20:>8.1f} {per_order:>9.0f}")
     lines.append("1x same proc: the 1x scenario's orders/s measured in the same process, "
                  "interleaved with the big runs; vs 1x divides by it")
-    lines.append("* peak resident memory beyond the process after imports and world building, "
-                 "per logged order")
+    if all(r["clean_baseline"] for r in rows):
+        lines.append("* the first replication's peak resident memory beyond a clean baseline "
+                     "(after a warm-up replication and the world build; garbage collected, free "
+                     "memory trimmed, peak reset), per logged order")
+    else:
+        lines.append("* peak resident memory beyond the process after imports, a warm-up "
+                     "replication and the world build, per logged order (no clean baseline on "
+                     "this system: the run may reuse memory the build freed)")
     lines.append("marginal bytes per logged order (growth of that peak between sizes, so fixed "
                  "costs cancel): " + ", ".join(marginal_bytes_per_order(rows)))
     return lines
 
 
+def run_bytes(row: dict) -> int:
+    """The resident memory one replication needed (bytes): its peak beyond the baseline."""
+    return row["rss_peak"] - row["rss_base"]
+
+
 def marginal_bytes_per_order(rows: list[dict]) -> list[str]:
-    """Between consecutive sizes, the growth of the peak beyond the world per extra logged
+    """Between consecutive sizes, the growth of the peak beyond the baseline per extra logged
     order (bytes): what an order costs once a replication's fixed costs are paid."""
     out = []
     for small, big in zip(rows, rows[1:]):
-        grown = (big["rss_peak"] - big["rss_world"]) - (small["rss_peak"] - small["rss_world"])
+        grown = run_bytes(big) - run_bytes(small)
         out.append(f"{small['copies']}x to {big['copies']}x "
                    f"{grown / (big['orders'] - small['orders']):.0f}")
     return out
