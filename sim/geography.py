@@ -281,10 +281,6 @@ class TravelModel:
             return self._land(a, b)
         return self._crossing_legs(a, b) + self.mean_ferry_wait + self.crossing
 
-    def nominal_from(self, a: int, targets: np.ndarray) -> np.ndarray:
-        """Typical minutes from place a to each place in ``targets`` (vectorised)."""
-        return self.nominal_grid([a], targets)[0]
-
     def nominal_grid(self, origins, targets) -> np.ndarray:
         """Typical minutes from each place in ``origins`` (rows) to each in ``targets``
         (columns), vectorised: :meth:`nominal`'s values, except that the distance comes from

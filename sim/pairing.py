@@ -93,8 +93,7 @@ def travel_min(scenario: Scenario, places: Places, homes: list[int],
     """Nominal minutes from each home (rows) to each village (columns)."""
     towns, _ = build_places(scenario)
     travel = TravelModel(scenario, towns, places)
-    return np.array([travel.nominal_from(h, villages) for h in homes]).reshape(
-        len(homes), len(villages))
+    return travel.nominal_grid(homes, villages)
 
 
 def reach_weight(minutes: np.ndarray, reach_min: float) -> np.ndarray:

@@ -67,7 +67,7 @@ def test_places_where_grid_minutes_nearly_tie_are_ranked_with_the_rules_minutes(
     assert [row.tolist() for row in build_world(world.scenario).tier2_nearest] != expected
 
 
-def test_travel_grid_rows_are_nominal_from_each_origin():
+def test_travel_grid_is_nominal_minutes_from_each_origin_to_each_target():
     world = build_world(load_scenario(PINGYANG))
     travel, n = world.travel, world.n_places
     origins = np.arange(0, n, 7)
