@@ -153,9 +153,13 @@ class Streams:
             yield from map(self.reference_stream, names)
             return
         names = iter(names)
-        while batch := list(islice(names, BATCH)):
-            keys = [zlib.crc32(name.encode("utf-8")) for name in batch]
-            for state in self._mixed.states(np.array(keys, dtype=np.uint64)):
+        while True:
+            # (each name is dropped once hashed: no batch of a thousand strings and ints)
+            keys = np.fromiter((zlib.crc32(name.encode("utf-8")) for name in islice(names, BATCH)),
+                               dtype=np.uint64)
+            if not len(keys):
+                return
+            for state in self._mixed.states(keys):
                 yield np.random.Generator(np.random.PCG64(_State(state)))
 
     def reference_stream(self, name: str) -> np.random.Generator:
