@@ -67,7 +67,7 @@ class RunLog:
 
     orders: OrderLog
     activities: ActivityLog
-    on_duty_by_level: np.ndarray  # (levels, hours) volunteers on duty at each hour
-    on_duty_by_town: np.ndarray  # (towns, hours)
+    on_duty_by_level: np.ndarray  # (levels, hours) int32 volunteers on duty at each hour
+    on_duty_by_town: np.ndarray  # (towns, hours) int32
     horizon_min: float
     window_min: tuple[float, float]  # orders placed in [start, end) are measured

@@ -428,6 +428,7 @@ class Replication(EventCalendar):
         self.ordinary = self._activities = None
         self._calendar, self._later = [], {}
         d.state = d.tier = d.order_skill = d.queues = d.buckets = d.free_teams = None
+        d.on_duty = d.spare = d.in_free = d.queued = None  # per team and per (town, skill)
 
     def run(self) -> RunLog:
         """Simulate to the horizon and return the logs."""

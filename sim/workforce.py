@@ -237,10 +237,11 @@ class DutyChanges:
         return self.team[a:b].tolist(), self.value[a:b].tolist()
 
     def sums(self, group: np.ndarray, groups: int) -> np.ndarray:
-        """Int64 volunteers on duty by group (e.g. each team's level) and hour, (groups, hours);
-        hour by hour, so that nothing larger than one hour's changes is allocated."""
+        """Volunteers on duty by group (e.g. each team's level) and hour, (groups, hours), as
+        int32 (no group has 2 billion volunteers; half the state log of int64); hour by hour,
+        so that nothing larger than one hour's changes is allocated."""
         hours = len(self.first) - 1
-        out = np.empty((groups, hours), dtype=np.int64)
+        out = np.empty((groups, hours), dtype=np.int32)
         current = np.zeros(len(group), dtype=np.int64)  # each team's count so far
         total = np.zeros(groups, dtype=np.int64)
         first = self.first.tolist()
