@@ -49,4 +49,6 @@ def int_code(largest: int) -> str:
 
 def ints(values: np.ndarray, largest: int) -> array:
     """Integers (none above ``largest``) as a compact array of the smallest type holding them."""
+    if len(values) and int(values.max()) > largest:  # a cast would wrap it silently
+        raise OverflowError(f"{int(values.max())} is above the largest expected, {largest}")
     return typed(int_code(largest), values)

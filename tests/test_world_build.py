@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import sim.world
-from sim.compact import int_code
+from sim.compact import int_code, ints
 from sim.geography import TravelModel
 from sim.model import simulate
 from sim.validate import load_scenario
@@ -19,12 +19,15 @@ from tests.test_scenario_files import REPO, variant
 PINGYANG = REPO / "scenarios" / "pingyang.yaml"  # has a ferry: islands cross by boat
 
 
-def matrix_scenario(folder: Path) -> Path:
+def matrix_scenario(folder: Path, one_way: bool = False) -> Path:
     """The test county with a travel matrix of whole multiples of 7 minutes: a place halfway
-    between two homes is exactly as far from both (ties between homes)."""
+    between two homes is exactly as far from both (ties between homes). ``one_way``: leaving
+    place i costs 10 x i minutes more, so that the way from a home to a place and the way back
+    rank homes differently."""
     codes = ["100001", "100002", "100201", "101001", "101201", "102201"]
     rows = ["code," + ",".join(codes)]
-    rows += [c + "," + ",".join(str(abs(i - j) * 7) for j in range(6))
+    rows += [c + "," + ",".join(str(abs(i - j) * 7 + 10 * i * one_way * (i != j))
+                                for j in range(6))
              for i, c in enumerate(codes)]
     (folder / "m.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return variant(folder, "v.yaml", "geography:\n  travel: {matrix_csv: m.csv}\n"
@@ -40,9 +43,9 @@ def rules_ranking(world) -> list[list[int]]:
             for place, town in enumerate(world.place_town)]
 
 
-@pytest.mark.parametrize("case", ["pingyang", "matrix"])
+@pytest.mark.parametrize("case", ["pingyang", "matrix", "one-way matrix"])
 def test_static_tier2_lists_are_the_rules_ranking(case, tmp_path):
-    path = PINGYANG if case == "pingyang" else matrix_scenario(tmp_path)
+    path = PINGYANG if case == "pingyang" else matrix_scenario(tmp_path, case == "one-way matrix")
     world = build_world(load_scenario(path))
     assert [row.tolist() for row in world.tier2_nearest] == rules_ranking(world)
     assert sum(len(row) > 1 for row in world.tier2_nearest) > 2  # orders were decided
@@ -93,6 +96,8 @@ def test_town_index_takes_pinyin_in_any_case_or_the_chinese_name():
 def test_index_columns_take_the_smallest_signed_type_holding_them():
     assert [int_code(n) for n in (0, 127, 128, 32767, 32768, 2**31 - 1, 2**31)] == \
         ["b", "b", "h", "h", "i", "i", "q"]
+    with pytest.raises(OverflowError):  # not wrapped to -56 in an int8 column
+        ints(np.array([3, 200]), 127)
     world = build_world(load_scenario(PINGYANG))  # 453 places, 16 towns, 1,010 teams
     o = simulate(world, 3).orders
     assert (o.place.dtype, o.town.dtype, o.item.dtype, o.volunteers.dtype, o.team.dtype) == \
