@@ -119,12 +119,12 @@ def scale_section(sizes: dict[int, int]) -> list[str]:
                  "interleaved with the big runs; vs 1x divides by it")
     if all(r["clean_baseline"] for r in rows):
         lines.append("* the first replication's peak resident memory beyond a clean baseline "
-                     "(after a warm-up replication and the world build; garbage collected, free "
-                     "memory trimmed, peak reset), per logged order")
+                     "(after a warm-up replication of a five-place county and the world build; "
+                     "garbage collected, free memory trimmed, peak reset), per logged order")
     else:
-        lines.append("* peak resident memory beyond the process after imports, a warm-up "
-                     "replication and the world build, per logged order (no clean baseline on "
-                     "this system: the run may reuse memory the build freed)")
+        lines.append("* peak resident memory beyond the process after imports and the world "
+                     "build, per logged order (no clean baseline on this system: the run may "
+                     "reuse memory the build freed)")
     lines.append("marginal bytes per logged order (growth of that peak between sizes, so fixed "
                  "costs cancel): " + ", ".join(marginal_bytes_per_order(rows)))
     return lines
@@ -132,7 +132,7 @@ def scale_section(sizes: dict[int, int]) -> list[str]:
 
 def run_bytes(row: dict) -> int:
     """The resident memory one replication needed (bytes): its peak beyond the baseline."""
-    return row["rss_peak"] - row["rss_base"]
+    return row["rss_run_peak"] - row["rss_base"]
 
 
 def marginal_bytes_per_order(rows: list[dict]) -> list[str]:

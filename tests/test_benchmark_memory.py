@@ -33,3 +33,20 @@ def test_a_clean_baseline_forgets_earlier_peaks_and_sees_the_next_work():
     grown = scale._rss_bytes() - base
     assert 32 * MB <= grown < 48 * MB  # and the next work is counted in full
     del work
+
+
+def test_a_clean_baseline_hands_back_freed_heap_memory_between_live_memory():
+    # 32 MB in 64 KB arrays (under glibc's mmap threshold: from the heap), each followed by a
+    # small array that stays alive, so that freeing them leaves holes the heap cannot shrink
+    # past; only malloc_trim hands those pages back
+    chunks, pins = [], []
+    for _ in range(512):
+        chunks.append(np.ones(64 * 1024 // 8))
+        pins.append(np.ones(100))
+    before = scale._status("VmRSS")
+    del chunks
+    base = scale.clean_baseline()
+    if base is None or before is None:
+        pytest.skip("no malloc_trim or /proc/self/clear_refs here (not Linux with glibc)")
+    assert before - base > 16 * MB
+    del pins
