@@ -156,6 +156,14 @@ class Dispatcher:
         self.refresh(team)
         return count > was
 
+    def drop_run_state(self) -> None:
+        """Free what only the run needed: queues, the free-team index, per-team counts, and the
+        order state, tier and skill columns (the run is over; the log's columns already view
+        the last three's buffers)."""
+        self.queues = self.buckets = self.free_teams = self.queued = None
+        self.on_duty = self.spare = self.in_free = None
+        self.state = self.tier = self.order_skill = None
+
     def refresh(self, team: int) -> None:
         """Update the free-team index after a team's on-duty or busy count changed."""
         is_free = self.spare[team] > 0

@@ -424,11 +424,9 @@ class Replication(EventCalendar):
     def drop_working_state(self) -> None:
         """Free what only the run needed (the run is over; :func:`sim.run_log.run_log` calls
         this before making the log's columns, so that they reuse the memory)."""
-        d = self.dispatcher
         self.ordinary = self._activities = None
         self._calendar, self._later = [], {}
-        d.state = d.tier = d.order_skill = d.queues = d.buckets = d.free_teams = None
-        d.on_duty = d.spare = d.in_free = d.queued = None  # per team and per (town, skill)
+        self.dispatcher.drop_run_state()
 
     def run(self) -> RunLog:
         """Simulate to the horizon and return the logs."""
