@@ -6,7 +6,7 @@ minutes from 00:00 of day 0; NaN means "did not happen before the horizon".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -15,8 +15,40 @@ OUTCOMES = ("closed", "cancelled", "open")
 
 
 @dataclass
+class RareTimes:
+    """A time few orders have (the administrator's review, the county tier, a cancellation), as
+    (order, minutes) pairs sorted by order: 12 bytes an order that has it, instead of 8 bytes
+    an order, NaN for most, in a full column."""
+
+    n: int  # orders in the log
+    order: np.ndarray  # int32 order ids, ascending
+    minutes: np.ndarray  # float64
+
+    def dense(self) -> np.ndarray:
+        """The full column: minutes for the orders that have the time, NaN for the rest."""
+        out = np.full(self.n, np.nan)
+        out[self.order] = self.minutes
+        return out
+
+
+def _rare(name: str, doc: str) -> property:
+    """A read-only column made on access from the order log's :class:`RareTimes` ``name``."""
+    return property(lambda log: log.rare[name].dense(), doc=doc)
+
+
+# the order log's columns, in the order they are shown and exported
+COLUMNS = ("id", "place", "town", "zone", "item", "professional", "volunteers", "tier_max",
+           "t_placed", "t_review_start", "t_review_end", "t_tier2", "t_tier3", "t_assigned",
+           "t_accepted", "t_arrived", "t_closed", "t_released", "t_cancelled", "t_deadline",
+           "team", "team_level", "outcome")
+RARE_TIMES = ("t_review_start", "t_review_end", "t_tier3", "t_cancelled")
+
+
+@dataclass
 class OrderLog:
-    """One row per order placed before the horizon."""
+    """One row per order placed before the horizon. Every column reads as a NumPy array of
+    ``len(log)`` values; the times few orders have are kept as :class:`RareTimes` in ``rare``
+    and made into full columns (NaN for the rest) each time they are read."""
 
     id: np.ndarray
     place: np.ndarray
@@ -27,27 +59,30 @@ class OrderLog:
     volunteers: np.ndarray
     tier_max: np.ndarray  # highest tier reached (1 village, 2 town, 3 county)
     t_placed: np.ndarray
-    t_review_start: np.ndarray  # professional orders: administrator starts the review
-    t_review_end: np.ndarray
     t_tier2: np.ndarray  # reached tier 2 (its town's teams); professional orders: NaN
-    t_tier3: np.ndarray  # reached tier 3 (the county), or left the administrator's review
     t_assigned: np.ndarray  # a volunteer is reserved
     t_accepted: np.ndarray  # the volunteer accepts: the response
     t_arrived: np.ndarray
     t_closed: np.ndarray  # service done, order closed (点单销号)
     t_released: np.ndarray  # volunteer back home and free again
-    t_cancelled: np.ndarray
     t_deadline: np.ndarray  # same-day deadline (end of day, or of next day after the cut-off)
     team: np.ndarray  # serving team, -1 if none
     team_level: np.ndarray  # index into TEAM_LEVELS, -1 if none
     outcome: np.ndarray  # CLOSED, CANCELLED or OPEN at the horizon
+    rare: dict[str, RareTimes]  # the times in RARE_TIMES
+
+    t_review_start = _rare("t_review_start", "professional orders: the administrator starts "
+                           "the review")
+    t_review_end = _rare("t_review_end", "professional orders: the review ends")
+    t_tier3 = _rare("t_tier3", "reached tier 3 (the county), or left the administrator's review")
+    t_cancelled = _rare("t_cancelled", "the citizen cancelled the order")
 
     def __len__(self) -> int:
         return len(self.id)
 
     def columns(self) -> dict[str, np.ndarray]:
-        """The log as a mapping of column name to array."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The log as a mapping of column name to array, in :data:`COLUMNS` order."""
+        return {name: getattr(self, name) for name in COLUMNS}
 
 
 @dataclass

@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.compact import as_numpy
 from sim.logs import CANCELLED as OUT_CANCELLED
-from sim.logs import CLOSED, OPEN, ActivityLog, OrderLog, RunLog
+from sim.logs import CLOSED, OPEN, ActivityLog, OrderLog, RareTimes, RunLog
 from sim.scenario import TEAM_LEVELS
 
 if TYPE_CHECKING:
@@ -57,17 +57,18 @@ def run_log(rep: Replication) -> RunLog:
     rep.drop_working_state()
     activities = ActivityLog(*map(as_numpy, rep.activity_rows))
 
-    def column(times: dict[int, float]) -> np.ndarray:
-        arr = np.full(n, np.nan)
-        if times:
-            arr[np.fromiter(times.keys(), dtype=np.int64, count=len(times))] = \
-                np.fromiter(times.values(), dtype=np.float64, count=len(times))
-        return arr
+    def rare(times: dict[int, float]) -> RareTimes:
+        order = np.fromiter(times.keys(), dtype=np.int32, count=len(times))
+        minutes = np.fromiter(times.values(), dtype=np.float64, count=len(times))
+        seen_by_horizon = minutes <= h  # a time after the horizon did not happen
+        order, minutes = order[seen_by_horizon], minutes[seen_by_horizon]
+        by_order = np.argsort(order, kind="stable")
+        return RareTimes(n, order[by_order], minutes[by_order])
 
-    cancelled = column(rep.t_cancelled)
+    cancelled = rare(rep.t_cancelled)
     outcome[:] = OPEN
     outcome[~np.isnan(closed)] = CLOSED
-    outcome[~np.isnan(cancelled)] = OUT_CANCELLED
+    outcome[cancelled.order] = OUT_CANCELLED
     team = as_numpy(rep.team)
     if len(w.teams.level):  # (wrap: -1, never assigned, is overwritten next)
         np.take(w.teams.level.astype(np.int8), team, out=level, mode="wrap")
@@ -81,11 +82,11 @@ def run_log(rep: Replication) -> RunLog:
         professional=np.frombuffer(rep.professional, dtype=bool),
         volunteers=as_numpy(d.order_need),
         tier_max=as_numpy(rep.tier_max),
-        t_placed=as_numpy(rep.t_placed), t_review_start=seen(column(rep.t_review_start)),
-        t_review_end=seen(column(rep.t_review_end)), t_tier2=seen(as_numpy(rep.t_tier2)),
-        t_tier3=seen(column(rep.t_tier3)), t_assigned=seen(as_numpy(rep.t_assigned)),
-        t_accepted=seen(accepted), t_arrived=seen(as_numpy(rep.t_arrived)), t_closed=closed,
-        t_released=seen(as_numpy(rep.t_released)), t_cancelled=cancelled,
-        t_deadline=deadline, team=team, team_level=level,
-        outcome=outcome)
+        t_placed=as_numpy(rep.t_placed), t_tier2=seen(as_numpy(rep.t_tier2)),
+        t_assigned=seen(as_numpy(rep.t_assigned)), t_accepted=seen(accepted),
+        t_arrived=seen(as_numpy(rep.t_arrived)), t_closed=closed,
+        t_released=seen(as_numpy(rep.t_released)), t_deadline=deadline, team=team,
+        team_level=level, outcome=outcome,
+        rare={"t_review_start": rare(rep.t_review_start), "t_review_end": rare(rep.t_review_end),
+              "t_tier3": rare(rep.t_tier3), "t_cancelled": cancelled})
     return RunLog(orders, activities, levels, towns, h, (rep.window_start, rep.window_end))

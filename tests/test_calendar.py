@@ -26,7 +26,7 @@ def _world(days: int = 3):
 
 
 def _columns(log) -> list[np.ndarray]:
-    return [getattr(log.orders, f.name) for f in dataclasses.fields(log.orders)]
+    return list(log.orders.columns().values())
 
 
 def test_a_simpy_process_sees_exactly_the_model_events_due_before_it():

@@ -306,8 +306,6 @@ def test_patience_timers_booked_at_escalation_fire_as_if_booked_at_placement(
     # Orders on whole minutes with fixed durations put cancellations, escalations, releases and
     # shift changes on the same minutes: the logs must equal those with every timer booked at
     # placement, ties included
-    import dataclasses
-
     from sim.model import Replication
 
     world = build_world(variant(tmp_path, {"demand": {"patience": {
@@ -325,7 +323,7 @@ def test_patience_timers_booked_at_escalation_fire_as_if_booked_at_placement(
     def columns():
         fired.clear()
         o = simulate(world, 1, orders(world, rows)).orders
-        return {f.name: getattr(o, f.name) for f in dataclasses.fields(o)}, len(fired)
+        return o.columns(), len(fired)
 
     deferred, timers_deferred = columns()
     booked = Replication._schedule_cancel

@@ -1,0 +1,52 @@
+"""The order log's storage: the times few orders have are (order, minutes) pairs, read as full
+columns; every column in the documented order."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.logs import CANCELLED, COLUMNS, RARE_TIMES, OrderLog, RareTimes
+from sim.model import simulate
+from sim.validate import load_scenario
+from sim.world import build_world
+from tests.test_scenario_files import REPO
+
+
+@pytest.fixture(scope="module")
+def pingyang_orders() -> OrderLog:
+    return simulate(build_world(load_scenario(REPO / "scenarios" / "pingyang.yaml")), 3).orders
+
+
+def test_rare_times_are_kept_as_pairs_and_read_as_full_columns(pingyang_orders):
+    o = pingyang_orders
+    assert not set(RARE_TIMES) & set(OrderLog.__dataclass_fields__)  # no full column kept
+    for name in RARE_TIMES:
+        pairs = o.rare[name]
+        assert pairs.order.dtype == np.int32 and np.all(np.diff(pairs.order) > 0)
+        assert pairs.order.nbytes + pairs.minutes.nbytes == 12 * len(pairs.order)
+        assert 0 < len(pairs.order) < len(o) / 10  # rare on the default scenario
+        column = getattr(o, name)
+        assert column.shape == (len(o),) and column.dtype == np.float64
+        assert np.array_equal(np.flatnonzero(~np.isnan(column)), pairs.order)
+        assert np.array_equal(column[pairs.order], pairs.minutes)
+        assert np.all(pairs.minutes >= o.t_placed[pairs.order])
+    # what the times mean, read through the full columns
+    assert np.array_equal(~np.isnan(o.t_cancelled), o.outcome == CANCELLED)
+    assert np.array_equal(np.isnan(o.t_review_start), np.isnan(o.t_review_end))
+    assert np.all(o.professional[~np.isnan(o.t_review_start)])
+    assert np.all(o.t_review_end >= o.t_review_start, where=~np.isnan(o.t_review_end))
+    assert np.all(o.tier_max[~np.isnan(o.t_tier3)] == 3)
+
+
+def test_a_rare_time_reads_nan_for_orders_without_it():
+    pairs = RareTimes(5, np.array([1, 3], dtype=np.int32), np.array([10.0, 12.5]))
+    assert np.array_equal(pairs.dense(), [np.nan, 10.0, np.nan, 12.5, np.nan], equal_nan=True)
+    assert len(RareTimes(3, np.array([], dtype=np.int32), np.array([])).dense()) == 3
+
+
+def test_columns_are_every_column_in_the_documented_order(pingyang_orders):
+    columns = pingyang_orders.columns()
+    assert tuple(columns) == COLUMNS and len(COLUMNS) == len(set(COLUMNS))
+    assert set(COLUMNS) == (set(OrderLog.__dataclass_fields__) - {"rare"}) | set(RARE_TIMES)
+    assert all(len(values) == len(pingyang_orders) for values in columns.values())
