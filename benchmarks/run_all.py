@@ -1,6 +1,6 @@
 """Every Red Vest benchmark in one command; prints one table (see benchmarks/README.md).
 
-    python benchmarks/run_all.py            # about nine minutes on 2 cores
+    python benchmarks/run_all.py            # about ten minutes on 2 cores
     python benchmarks/run_all.py --quick    # shorter runs (W2 60 days, scaling to 10x only)
 
 Times are CPU seconds of this process (``time.process_time``), so other work on the machine
@@ -148,28 +148,63 @@ def marginal_bytes_per_order(rows: list[dict]) -> list[str]:
 
 def parallel_section(reps: int, rounds: int) -> list[str]:
     """Replications per second (wall clock) of the default scenario with 1 and 2 workers;
-    ``rounds`` interleaved rounds (1, 2, 1, 2, ...), the fastest of each reported."""
+    ``rounds`` interleaved rounds (1, 2, 1, 2, ...), the fastest of each reported. Each round
+    also probes the host (:func:`host_pair_slowdown`), so that a low speed-up can be told
+    apart from a busy host."""
     scenario = load_scenario(PINGYANG)
     lines = [f"Parallel: {reps} replications of the default scenario (wall clock, KPIs only; "
              f"fastest of {rounds} interleaved rounds)",
              f"{'workers':<8} {'seconds':>8} {'reps/s':>7} {'speed-up':>9} {'CPU s':>7}"
              f" {'CPU s/rep':>10} {'load avg':>9}"]
     best: dict[int, tuple[float, float, float]] = {}
+    rounds_seen = []  # (speed-up of the round, the host's pair slowdown then)
     for _ in range(rounds):
+        seconds = {}
         for jobs in (1, 2):
             cpu0 = _cpu_with_children()
             t0 = time.perf_counter()
             run_replications(scenario, reps, seed=1, jobs=jobs, keep_logs=False, progress=False)
-            sec = time.perf_counter() - t0
+            sec = seconds[jobs] = time.perf_counter() - t0
             cpu = _cpu_with_children() - cpu0
             if jobs not in best or sec < best[jobs][0]:
                 best[jobs] = (sec, cpu, os.getloadavg()[0])
+        rounds_seen.append((seconds[1] / seconds[2], host_pair_slowdown()))
     for jobs, (sec, cpu, load) in best.items():
         lines.append(f"{jobs:<8} {sec:>8.2f} {reps / sec:>7.2f} {best[1][0] / sec:>9.2f}"
                      f" {cpu:>7.2f} {cpu / reps:>10.3f} {load:>9.1f}")
     lines.append("CPU s: this process and its finished workers (user + system); a load average "
                  "above the core count means other work shared the cores")
+    lines.append("each round's speed-up (host pair slowdown after it): " + ", ".join(
+        f"{speed_up:.2f} ({slowdown:.2f})" for speed_up, slowdown in rounds_seen))
+    lines.append("host pair slowdown: CPU time of a plain Python loop run on both cores at once, "
+                 "over the same loop alone, just after the round; about 1.00 on two free "
+                 "cores, more while the host's other work shares them (it changes within "
+                 "seconds, so it shows the host's state around the round, not during it)")
     return lines
+
+
+PROBE_LOOP = 3_000_000  # iterations of the host probe's loop: about 0.1 s
+
+
+def _spin(n: int) -> float:
+    """CPU seconds of ``n`` iterations of a plain Python loop (the host probe's work)."""
+    start = time.process_time()
+    total = 0
+    for i in range(n):
+        total += i
+    return time.process_time() - start
+
+
+def host_pair_slowdown(repeats: int = 3) -> float:
+    """How much slower the same CPU-bound loop runs with a copy on the other core: the CPU
+    time of two copies in two processes at once (the slower), over one copy alone, the fastest
+    of ``repeats`` of each. Measures the host, not the engine."""
+    from multiprocessing import get_context
+    alone = min(_spin(PROBE_LOOP) for _ in range(repeats))
+    with get_context("fork").Pool(2) as pool:
+        pair = min(max(pool.map(_spin, [PROBE_LOOP, PROBE_LOOP], chunksize=1))
+                   for _ in range(repeats))
+    return pair / alone
 
 
 def _cpu_with_children() -> float:
@@ -188,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         lambda: [f"Machine: {machine()}"],
         lambda: w2_section(60.0 if args.quick else 300.0, args.seed, 2 if args.quick else 5),
         lambda: scale_section({1: 3, 10: 2} if args.quick else {1: 5, 10: 3, 100: 2}),
-        lambda: parallel_section(4 if args.quick else 16, 1 if args.quick else 3),
+        lambda: parallel_section(4 if args.quick else 32, 1 if args.quick else 5),
     ]
     for section in sections:
         print("\n".join(section()), end="\n\n", flush=True)
