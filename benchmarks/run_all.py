@@ -149,37 +149,41 @@ def marginal_bytes_per_order(rows: list[dict]) -> list[str]:
 def parallel_section(reps: int, rounds: int) -> list[str]:
     """Replications per second (wall clock) of the default scenario with 1 and 2 workers;
     ``rounds`` interleaved rounds (1, 2, 1, 2, ...), the fastest of each reported. Each round
-    also probes the host (:func:`host_pair_slowdown`), so that a low speed-up can be told
-    apart from a busy host."""
+    also records what the host did: the time it stole from our cores during the 2-worker run
+    (:func:`_stolen_seconds`) and, just after, :func:`host_pair_slowdown`, so that a low
+    speed-up can be told apart from a busy host."""
     scenario = load_scenario(PINGYANG)
     lines = [f"Parallel: {reps} replications of the default scenario (wall clock, KPIs only; "
              f"fastest of {rounds} interleaved rounds)",
              f"{'workers':<8} {'seconds':>8} {'reps/s':>7} {'speed-up':>9} {'CPU s':>7}"
              f" {'CPU s/rep':>10} {'load avg':>9}"]
     best: dict[int, tuple[float, float, float]] = {}
-    rounds_seen = []  # (speed-up of the round, the host's pair slowdown then)
+    rounds_seen = []  # (speed-up, share of the pair's core time stolen, probe after the round)
     for _ in range(rounds):
-        seconds = {}
+        seconds, stolen = {}, {}
         for jobs in (1, 2):
-            cpu0 = _cpu_with_children()
+            cpu0, stolen0 = _cpu_with_children(), _stolen_seconds()
             t0 = time.perf_counter()
             run_replications(scenario, reps, seed=1, jobs=jobs, keep_logs=False, progress=False)
             sec = seconds[jobs] = time.perf_counter() - t0
             cpu = _cpu_with_children() - cpu0
+            stolen[jobs] = _stolen_seconds() - stolen0
             if jobs not in best or sec < best[jobs][0]:
                 best[jobs] = (sec, cpu, os.getloadavg()[0])
-        rounds_seen.append((seconds[1] / seconds[2], host_pair_slowdown()))
+        rounds_seen.append((seconds[1] / seconds[2], stolen[2] / (2 * seconds[2]),
+                            host_pair_slowdown()))
     for jobs, (sec, cpu, load) in best.items():
         lines.append(f"{jobs:<8} {sec:>8.2f} {reps / sec:>7.2f} {best[1][0] / sec:>9.2f}"
                      f" {cpu:>7.2f} {cpu / reps:>10.3f} {load:>9.1f}")
     lines.append("CPU s: this process and its finished workers (user + system); a load average "
                  "above the core count means other work shared the cores")
-    lines.append("each round's speed-up (host pair slowdown after it): " + ", ".join(
-        f"{speed_up:.2f} ({slowdown:.2f})" for speed_up, slowdown in rounds_seen))
-    lines.append("host pair slowdown: CPU time of a plain Python loop run on both cores at once, "
-                 "over the same loop alone, just after the round; about 1.00 on two free "
-                 "cores, more while the host's other work shares them (it changes within "
-                 "seconds, so it shows the host's state around the round, not during it)")
+    lines.append("each round's speed-up (stolen share of the 2-worker run; probe after it): "
+                 + ", ".join(f"{speed_up:.2f} ({steal:.0%}; {probe:.2f})"
+                             for speed_up, steal, probe in rounds_seen))
+    lines.append("stolen: time the hypervisor ran other work instead of our 2 cores during the "
+                 "2-worker run (steal in /proc/stat). probe: CPU time of a plain Python loop run "
+                 "on both cores at once over the same loop alone, about 1.00 on two free cores "
+                 "(it changes within seconds: a sign of the host's state, not a correction)")
     return lines
 
 
@@ -195,16 +199,42 @@ def _spin(n: int) -> float:
     return time.process_time() - start
 
 
+def _spin_together(barrier, n: int, results) -> None:
+    """:func:`_spin` in a worker process, started with the other worker (``barrier``)."""
+    barrier.wait()
+    results.put(_spin(n))
+
+
 def host_pair_slowdown(repeats: int = 3) -> float:
     """How much slower the same CPU-bound loop runs with a copy on the other core: the CPU
-    time of two copies in two processes at once (the slower), over one copy alone, the fastest
-    of ``repeats`` of each. Measures the host, not the engine."""
+    time of the slower of two copies started together in two processes (a barrier makes them
+    overlap), over one copy alone, the fastest of ``repeats`` of each. Measures the host, not
+    the engine."""
     from multiprocessing import get_context
+    context = get_context()
     alone = min(_spin(PROBE_LOOP) for _ in range(repeats))
-    with get_context("fork").Pool(2) as pool:
-        pair = min(max(pool.map(_spin, [PROBE_LOOP, PROBE_LOOP], chunksize=1))
-                   for _ in range(repeats))
-    return pair / alone
+    pairs = []
+    for _ in range(repeats):
+        barrier, results = context.Barrier(2), context.SimpleQueue()
+        workers = [context.Process(target=_spin_together, args=(barrier, PROBE_LOOP, results))
+                   for _ in range(2)]
+        for worker in workers:
+            worker.start()
+        pairs.append(max(results.get(), results.get()))
+        for worker in workers:
+            worker.join()
+    return min(pairs) / alone
+
+
+def _stolen_seconds() -> float:
+    """Seconds the hypervisor has stolen from this machine's cores so far, summed over cores
+    (the ``steal`` field of ``/proc/stat``); 0 where it is not reported."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = stat.readline().split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def _cpu_with_children() -> float:

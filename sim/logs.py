@@ -22,12 +22,15 @@ class RareTimes:
 
     n: int  # orders in the log
     order: np.ndarray  # int32 order ids, ascending
-    minutes: np.ndarray  # float64
+    minutes: np.ndarray  # float64 minutes from 00:00 of day 0, none after the horizon
 
     def dense(self) -> np.ndarray:
-        """The full column: minutes for the orders that have the time, NaN for the rest."""
+        """The full column (a new read-only float64 array of ``n`` values, 8 bytes each):
+        minutes for the orders that have the time, NaN for the rest. Read-only, because
+        writing to it would change nothing in the log."""
         out = np.full(self.n, np.nan)
         out[self.order] = self.minutes
+        out.flags.writeable = False
         return out
 
 
@@ -36,7 +39,7 @@ def _rare(name: str, doc: str) -> property:
     return property(lambda log: log.rare[name].dense(), doc=doc)
 
 
-# the order log's columns, in the order they are shown and exported
+# the order log's columns, in the order of the log's fields (the CSV export keeps it)
 COLUMNS = ("id", "place", "town", "zone", "item", "professional", "volunteers", "tier_max",
            "t_placed", "t_review_start", "t_review_end", "t_tier2", "t_tier3", "t_assigned",
            "t_accepted", "t_arrived", "t_closed", "t_released", "t_cancelled", "t_deadline",
@@ -48,7 +51,8 @@ RARE_TIMES = ("t_review_start", "t_review_end", "t_tier3", "t_cancelled")
 class OrderLog:
     """One row per order placed before the horizon. Every column reads as a NumPy array of
     ``len(log)`` values; the times few orders have are kept as :class:`RareTimes` in ``rare``
-    and made into full columns (NaN for the rest) each time they are read."""
+    and made into full, read-only columns (NaN for the rest) each time they are read: read one
+    once where it is used several times."""
 
     id: np.ndarray
     place: np.ndarray

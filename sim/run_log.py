@@ -58,6 +58,7 @@ def run_log(rep: Replication) -> RunLog:
     activities = ActivityLog(*map(as_numpy, rep.activity_rows))
 
     def rare(times: dict[int, float]) -> RareTimes:
+        """The (order, minutes) pairs of a time few orders have, sorted by order."""
         order = np.fromiter(times.keys(), dtype=np.int32, count=len(times))
         minutes = np.fromiter(times.values(), dtype=np.float64, count=len(times))
         seen_by_horizon = minutes <= h  # a time after the horizon did not happen

@@ -118,6 +118,8 @@ def test_professional_order_on_saturday_waits_for_monday_office(tmp_path):
     o = run(world, [(saturday_10am, "A1", "legal")])
     monday_0830 = 7 * DAY + 510
     assert o.t_review_start[0] == monday_0830
+    # a 20-minute review, then the county tier's professional team takes it at once
+    assert o.t_review_end[0] == o.t_tier3[0] == monday_0830 + 20 and o.tier_max[0] == 3
     assert o.t_assigned[0] == monday_0830 + 20
     assert world.teams.name[o.team[0]] == "professional:legal"
 
