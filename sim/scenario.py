@@ -65,7 +65,8 @@ class Travel:
     speed_kmh: dict[str, float] = spec(
         factory=lambda: {"urban": 22.0, "plain": 32.0, "hills": 28.0, "mountain": 22.0,
                          "island": 15.0},
-        doc="average travel speed by the terrain of the destination's town", unit="km/h", gt=0)
+        doc="average travel speed by the terrain of the destination's town (1 km/h, a slow "
+            "walk, to 200)", unit="km/h", ge=1, le=200)
     setup_min: float = spec(3.0, "time to set off (added to every trip)", "minutes", ge=0)
     ferry: Ferry | None = spec(factory=Ferry, doc="ferry to island towns; null for none")
 
