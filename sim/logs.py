@@ -39,7 +39,7 @@ def _rare(name: str, doc: str) -> property:
     return property(lambda log: log.rare[name].dense(), doc=doc)
 
 
-# the order log's columns, in the order of the log's fields (the CSV export keeps it)
+# the order log's columns, in the order of the log's fields (the CSV export's times follow it)
 COLUMNS = ("id", "place", "town", "zone", "item", "professional", "volunteers", "tier_max",
            "t_placed", "t_review_start", "t_review_end", "t_tier2", "t_tier3", "t_assigned",
            "t_accepted", "t_arrived", "t_closed", "t_released", "t_cancelled", "t_deadline",

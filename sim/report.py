@@ -18,7 +18,7 @@ import numpy as np
 from sim.experiment import RepResult, summarise_kpis
 from sim.files import write_gzip_text, write_json, write_text
 from sim.kpis import HEADLINE, KPI_INFO, met_target
-from sim.logs import CANCELLED, OUTCOMES
+from sim.logs import CANCELLED, COLUMNS, OUTCOMES
 from sim.scenario import TEAM_LEVELS, ZONES, Scenario
 from sim.world import World
 
@@ -123,17 +123,15 @@ def town_table(summary: dict, world: World) -> str:
 def orders_csv(results: list[RepResult], world: World) -> str:
     """All order logs as CSV text (one row per order and replication; times in minutes)."""
     buffer = io.StringIO()
-    header = ["rep", "id", "place_code", "town", "zone", "item", "tier_max", "t_placed",
-              "t_review_start", "t_review_end", "t_tier2", "t_tier3", "t_assigned",
-              "t_accepted", "t_arrived", "t_closed", "t_released", "t_cancelled", "t_deadline",
-              "team", "team_level", "outcome"]
-    time_columns = [c for c in header if c.startswith("t_")]
+    time_columns = [c for c in COLUMNS if c.startswith("t_")]  # the log's times, in its order
+    header = (["rep", "id", "place_code", "town", "zone", "item", "tier_max"] + time_columns
+              + ["team", "team_level", "outcome"])
     buffer.write(",".join(header) + "\n")
     codes, towns = world.places.code, world.towns.pinyin
     items = [i.id for i in world.items]
     for r in results:
         o = r.log.orders
-        times = {c: np.round(getattr(o, c), 3) for c in header if c.startswith("t_")}
+        times = {c: np.round(getattr(o, c), 3) for c in time_columns}
         for j in range(len(o)):
             team = int(o.team[j])
             row = [str(r.index), str(int(o.id[j])), codes[o.place[j]], towns[o.town[j]],
