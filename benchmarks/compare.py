@@ -41,8 +41,8 @@ BASE_PACKAGE = "sim_base"
 _MODULE_PATH = re.compile(r"(?<![\w.])sim(?=\.\w|\s+import\b)")
 
 
-def extract_engine(revision: str, folder: Path) -> None:
-    """Write the ``sim/`` package of ``revision`` into ``folder`` as package ``sim_base``,
+def extract_engine(revision: str, folder: Path, package: str = BASE_PACKAGE) -> None:
+    """Write the ``sim/`` package of ``revision`` into ``folder`` as package ``package`` (``sim_base``),
     every ``sim.``/``from sim import`` module path in it renamed."""
     archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", revision, "sim"],
                              check=True, capture_output=True).stdout
@@ -51,18 +51,30 @@ def extract_engine(revision: str, folder: Path) -> None:
             tar.extractall(folder, filter="data")
         else:
             tar.extractall(folder)
-    (folder / "sim").rename(folder / BASE_PACKAGE)
-    for path in (folder / BASE_PACKAGE).rglob("*.py"):
-        path.write_text(_MODULE_PATH.sub(BASE_PACKAGE, path.read_text(encoding="utf-8")),
+    (folder / "sim").rename(folder / package)
+    for path in (folder / package).rglob("*.py"):
+        path.write_text(_MODULE_PATH.sub(package, path.read_text(encoding="utf-8")),
                         encoding="utf-8")
 
 
+# where the entry points live: the packaged layout first, then the flat one of older revisions
+LAYOUTS = (("model.replication", "config.load", "world.build"), ("model", "validate", "world"))
+
+
 def engine(package: str, scenario: Path, days: float | None):
-    """(simulate, world) of ``package`` for the scenario file (``days`` overrides run.days)."""
-    model = importlib.import_module(f"{package}.model")
-    validate = importlib.import_module(f"{package}.validate")
-    world = importlib.import_module(f"{package}.world")
-    loaded = validate.load_scenario(scenario)
+    """(simulate, world) of ``package`` for the scenario file (``days`` overrides run.days);
+    either layout of ``sim/`` (sub-packages, or the flat modules of older revisions)."""
+    for model_path, load_path, world_path in LAYOUTS:
+        try:
+            model = importlib.import_module(f"{package}.{model_path}")
+        except ModuleNotFoundError:
+            continue
+        load = importlib.import_module(f"{package}.{load_path}")
+        world = importlib.import_module(f"{package}.{world_path}")
+        break
+    else:
+        raise ModuleNotFoundError(f"{package} has no model module in a known layout")
+    loaded = load.load_scenario(scenario)
     if days is not None:
         loaded = dataclasses.replace(loaded, run=dataclasses.replace(loaded.run, days=days))
     return model.simulate, world.build_world(loaded)

@@ -28,8 +28,8 @@ sys.path.insert(0, str(HERE / "w2"))
 
 import models  # noqa: E402  (benchmarks/w2/models.py)
 
-from sim.experiment import run_replications  # noqa: E402
-from sim.validate import load_scenario  # noqa: E402
+from sim.config.load import load_scenario  # noqa: E402
+from sim.experiments.runner import run_replications  # noqa: E402
 
 PINGYANG = REPO / "scenarios" / "pingyang.yaml"
 

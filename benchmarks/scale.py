@@ -36,7 +36,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from sim.loader import read_yaml  # noqa: E402
+from sim.config.loader import read_yaml  # noqa: E402
 
 BASE = REPO / "scenarios" / "pingyang.yaml"
 STEP_DEG = 0.6  # grid step between copies (Pingyang spans about 0.5 degrees)
@@ -181,9 +181,9 @@ def measure(path: Path, seed: int = 1, repeat: int = 1,
     both sizes see the same state of a shared machine; the fastest batch is reported. (Equal
     work matters: the fastest of several short batches would catch the machine's quick moments
     more often than the fastest of as many long runs, biasing the ratio against the big size.)"""
-    from sim.model import simulate
-    from sim.validate import load_scenario
-    from sim.world import build_world
+    from sim.config.load import load_scenario
+    from sim.model.replication import simulate
+    from sim.world.build import build_world
 
     rss_imports = _rss_bytes()
     clean = clean_baseline() is not None

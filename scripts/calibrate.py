@@ -20,13 +20,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.experiment import run_replications  # noqa: E402
-from sim.files import write_text  # noqa: E402
-from sim.logs import RunLog  # noqa: E402
-from sim.scenario import TEAM_LEVELS  # noqa: E402
-from sim.stats import summarise  # noqa: E402
-from sim.validate import load_scenario  # noqa: E402
-from sim.world import World, build_world  # noqa: E402
+from sim.config.scenario import TEAM_LEVELS  # noqa: E402
+from sim.config.load import load_scenario  # noqa: E402
+from sim.experiments.runner import run_replications  # noqa: E402
+from sim.reporting.files import write_text  # noqa: E402
+from sim.results.logs import RunLog  # noqa: E402
+from sim.results.stats import summarise  # noqa: E402
+from sim.world.build import World, build_world  # noqa: E402
 
 DAYS = 158  # 1 January to 7 June 2022
 TOLERANCE = 0.10

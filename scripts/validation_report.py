@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.files import write_text  # noqa: E402
-from sim.validate import load_scenario  # noqa: E402
+from sim.config.load import load_scenario  # noqa: E402
+from sim.reporting.files import write_text  # noqa: E402
 from tests.validation import checks  # noqa: E402
 
 INTRO = """# Validation: the engine against queueing theory
@@ -49,7 +49,7 @@ The order rate is `population 1000 x orders_per_1000_per_day / 1440` per minute.
   `lam pi_{c-1} e^{lam T - c mu v}` beyond (level crossing). Also compared: P(V > 0) and the
   mean time spent in the village queue E[min(V, T)].
 * **Little's law** at every setting: the time-average number waiting (the mean of
-  `sim.kpis.backlog_series`, sampled hourly) minus arrival rate x mean time waiting (until
+  `sim.results.kpis.backlog_series`, sampled hourly) minus arrival rate x mean time waiting (until
   assignment or cancellation), per replication; its interval must hold 0.
 
 Estimates are per-replication values over the orders placed in the measured window (after a

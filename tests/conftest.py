@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.demand import Arrivals
-from sim.scenario import Scenario
-from sim.validate import load_scenario
-from sim.world import World, build_world
+from sim.config.load import load_scenario
+from sim.config.scenario import Scenario
+from sim.model.demand import Arrivals
+from sim.world.build import World, build_world
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny.yaml"

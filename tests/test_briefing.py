@@ -14,12 +14,12 @@ import warnings
 
 import pytest
 
-from sim import briefing, charts
-from sim.cli import REPO, main
-from sim.experiment import run_replications
-from sim.report import format_number, write_results
-from sim.validate import load_scenario
-from sim.world import build_world
+from sim.cli.main import REPO, main
+from sim.config.load import load_scenario
+from sim.experiments.runner import run_replications
+from sim.reporting import briefing, charts
+from sim.reporting.report import format_number, write_results
+from sim.world.build import build_world
 
 
 @pytest.fixture(scope="module")
@@ -49,13 +49,13 @@ def test_report_redraws_without_simulating_and_byte_identically(results, monkeyp
     def forbidden(*args, **kwargs):
         raise AssertionError("report must not simulate")
 
-    import sim.cli
-    import sim.experiment
-    import sim.model
-    sim.cli.build_parser()  # import every command first, so none binds the forbidden functions
-    monkeypatch.setattr(sim.model, "simulate", forbidden)
-    monkeypatch.setattr(sim.experiment, "simulate", forbidden)
-    monkeypatch.setattr(sim.experiment, "run_replications", forbidden)
+    import sim.cli.main
+    import sim.experiments.runner
+    import sim.model.replication
+    sim.cli.main.build_parser()  # import every command first, so none binds the forbidden functions
+    monkeypatch.setattr(sim.model.replication, "simulate", forbidden)
+    monkeypatch.setattr(sim.experiments.runner, "simulate", forbidden)
+    monkeypatch.setattr(sim.experiments.runner, "run_replications", forbidden)
     before = {p.name: p.read_bytes() for p in (results / "charts").iterdir()}
     before["briefing.html"] = (results / "briefing.html").read_bytes()
     for path in (results / "charts").iterdir():

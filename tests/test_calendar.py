@@ -1,4 +1,4 @@
-"""The model's own event calendar stays in SimPy's order (sim/calendar.py: _drain and _wake).
+"""The model's own event calendar stays in SimPy's order (sim/model/calendar.py: _drain and _wake).
 
 The model runs its events from its own heap and wakes through one event in SimPy's queue; a
 SimPy process running beside it must still see every model event that is due before it, and
@@ -10,10 +10,10 @@ import dataclasses
 
 import numpy as np
 
-from sim.model import Replication
+from sim.config.load import load_scenario
+from sim.model.replication import Replication
+from sim.world.build import build_world
 from tests.conftest import TINY
-from sim.validate import load_scenario
-from sim.world import build_world
 
 
 def _world(days: int = 3):
@@ -78,8 +78,8 @@ def test_bucketed_calendar_fires_events_in_the_same_order_as_one_heap(monkeypatc
     # the default scenario's logs must be those of one heap, bit for bit
     from pathlib import Path
 
-    import sim.model
-    from sim.model import simulate
+    import sim.model.replication
+    from sim.model.replication import simulate
 
     scenario = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" /
                              "pingyang.yaml")
@@ -87,7 +87,7 @@ def test_bucketed_calendar_fires_events_in_the_same_order_as_one_heap(monkeypatc
         scenario.run, days=3)))
 
     def logs(width: float):
-        monkeypatch.setattr(sim.model, "bucket_minutes", lambda rate: width)
+        monkeypatch.setattr(sim.model.replication, "bucket_minutes", lambda rate: width)
         log = simulate(world, 3)
         return _columns(log) + [getattr(log.activities, f.name)
                                 for f in dataclasses.fields(log.activities)]
@@ -99,7 +99,7 @@ def test_bucketed_calendar_fires_events_in_the_same_order_as_one_heap(monkeypatc
 
 
 def test_bucket_width_is_one_heap_for_a_county_and_a_power_of_two_at_scale():
-    from sim.calendar import bucket_minutes
+    from sim.model.calendar import bucket_minutes
 
     assert bucket_minutes(0.0) > 1e9 and bucket_minutes(0.21) > 1e9  # Pingyang: one heap
     assert bucket_minutes(21.0) == 1.0  # 100 Pingyangs

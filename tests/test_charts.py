@@ -11,10 +11,8 @@ import math
 import numpy as np
 import pytest
 
-from sim.stats import difference_verdict
-
-from sim import charts
-from sim.stats import summarise
+from sim.reporting import charts
+from sim.results.stats import difference_verdict, summarise
 
 
 def check_files(paths, width_in: float):

@@ -17,11 +17,11 @@ import pytest
 import yaml
 from scipy import stats
 
-from sim.cli import REPO, main
-from sim.gate import Baseline, evaluate, expect_problems, read_baseline
-from sim.kpis import KPI_INFO
-from sim.scenario import Expect, Run, Scenario
-from sim.validate import load_scenario
+from sim.cli.main import REPO, main
+from sim.config.load import load_scenario
+from sim.config.scenario import Expect, Run, Scenario
+from sim.gate.check import Baseline, evaluate, expect_problems, read_baseline
+from sim.results.kpis import KPI_INFO
 
 TINY = Path(__file__).parent / "check" / "tiny.yaml"
 FEWER_VOLUNTEERS = {"teams": {"village_members_community": 3, "village_members_village": 3,

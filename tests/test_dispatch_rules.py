@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from sim.config.scenario import TEAM_LEVELS
+from sim.model.dispatcher import Dispatcher
+from sim.model.replication import simulate
+from sim.world.build import build_world
 from tests.conftest import orders, variant
-from sim.dispatch import Dispatcher
-from sim.model import simulate
-from sim.scenario import TEAM_LEVELS
-from sim.world import build_world
 from tests.test_mechanisms import ONLY_ALPHA
 
 
@@ -146,7 +146,7 @@ def test_tier3_search_visits_the_towns_that_can_serve_in_distance_order(scope, t
     # towns that can serve must come in the full distance order.
     from pathlib import Path
 
-    from sim.validate import load_scenario
+    from sim.config.load import load_scenario
 
     base = Path(__file__).resolve().parent.parent / "scenarios" / "pingyang.yaml"
     path = tmp_path / "p.yaml"
@@ -188,13 +188,13 @@ def test_province_tier3_search_ranks_the_nearest_centers_then_the_rest(tmp_path,
     import sys
     from pathlib import Path
 
-    import sim.dispatch
-    from sim.validate import load_scenario
+    import sim.model.dispatcher
+    from sim.config.load import load_scenario
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
     import scale
 
-    monkeypatch.setattr(sim.dispatch, "NEAR_TOWNS", 2)
+    monkeypatch.setattr(sim.model.dispatcher, "NEAR_TOWNS", 2)
     path = scale.make_copies(6, tmp_path)
     text = path.read_text(encoding="utf-8") + "dispatch: {scope: handover}\n"
     path.write_text(text, encoding="utf-8")
@@ -228,8 +228,8 @@ def test_tier2_static_nearest_order_finds_the_team_ranking_every_free_one_finds(
 
     import numpy as np
 
-    import sim.dispatch
-    from sim.validate import load_scenario
+    import sim.model.dispatcher
+    from sim.config.load import load_scenario
 
     base = Path(__file__).resolve().parent.parent / "scenarios" / "pingyang.yaml"
     path = tmp_path / "p.yaml"
@@ -246,7 +246,7 @@ def test_tier2_static_nearest_order_finds_the_team_ranking_every_free_one_finds(
     d.tier = [2] * len(orders_at)
     found = {}
     for threshold in (10**9, -1):  # rank every free team / always walk the static list
-        monkeypatch.setattr(sim.dispatch, "SCAN_FREE_UP_TO", threshold)
+        monkeypatch.setattr(sim.model.dispatcher, "SCAN_FREE_UP_TO", threshold)
         choices = []
         for trial in range(3):
             state = np.random.default_rng(trial)

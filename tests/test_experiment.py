@@ -8,16 +8,16 @@ import shutil
 import numpy as np
 import pytest
 
+from sim.cli.main import main
+from sim.config.load import load_scenario
+from sim.experiments import runner as experiment
+from sim.experiments.compare import Arm, compare_arms
+from sim.model.demand import generate_arrivals
+from sim.model.replication import simulate
+from sim.model.rng import Streams, replication_seeds
+from sim.results.kpis import compute_kpis
+from sim.world.build import build_world
 from tests.conftest import DATA, TINY, variant
-from sim import experiment
-from sim.cli import main
-from sim.compare import Arm, compare_arms
-from sim.demand import generate_arrivals
-from sim.kpis import compute_kpis
-from sim.model import simulate
-from sim.rng import Streams, replication_seeds
-from sim.validate import load_scenario
-from sim.world import build_world
 
 
 def test_adding_a_village_leaves_other_villages_arrivals_unchanged(tmp_path):
@@ -141,8 +141,8 @@ def test_compare_reuses_a_saved_run_without_simulating_it(tmp_path, monkeypatch)
         calls.append(scenario.name)
         return real(scenario, *args, **kwargs)
 
-    import sim.compare
-    monkeypatch.setattr(sim.compare, "run_replications", counting)
+    import sim.experiments.compare
+    monkeypatch.setattr(sim.experiments.compare, "run_replications", counting)
     out = tmp_path / "cmp"
     assert main(["compare", str(saved), str(TINY), "--jobs", "1", "--out", str(out)]) == 0
     assert calls == ["tiny"]  # only the YAML was simulated, with the saved run's seed

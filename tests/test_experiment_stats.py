@@ -1,4 +1,4 @@
-"""The 95% t interval of sim.stats.summarise covers a known mean at about the nominal rate."""
+"""The 95% t interval of sim.results.stats.summarise covers a known mean at about the nominal rate."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.stats import summarise
+from sim.results.stats import summarise
 
 TRIALS = 2000
 

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from sim.model.replication import simulate
+from sim.results.kpis import compute_kpis
+from sim.results.logs import CANCELLED, CLOSED, OPEN
+from sim.world.build import build_world
 from tests.conftest import DAY, orders, variant
-from sim.kpis import compute_kpis
-from sim.logs import CANCELLED, CLOSED, OPEN
-from sim.model import simulate
-from sim.world import build_world
 
 # Only Alpha has volunteers: village teams get 1 member per 1,000 residents (A1, A2: 10 -> 2 on
 # duty; B1, B2: 2 and I1: 1 -> nobody on duty) and town stations 0.5 per 1,000 (Alpha: 10).
@@ -204,8 +204,8 @@ def test_arrivals_follow_the_hourly_profile(tmp_path):
 
 
 def test_show_up_probability_thins_the_schedule(tmp_path):
-    from sim.rng import Streams
-    from sim.workforce import on_duty_by_hour
+    from sim.model.rng import Streams
+    from sim.world.workforce import on_duty_by_hour
 
     world = build_world(variant(tmp_path, {"teams": {"show_up": 0.5,
                                                      "village_members_village": 40}}))
@@ -221,8 +221,8 @@ def test_show_up_probability_thins_the_schedule(tmp_path):
 def test_duty_changes_are_the_on_duty_matrix_as_changes(tmp_path):
     # the model runs on changes; they must give back the very matrix, hour by hour, and its sums
     # by level and town (the state log) must be the matrix's
-    from sim.rng import Streams
-    from sim.workforce import duty_changes, on_duty_by_hour
+    from sim.model.rng import Streams
+    from sim.world.workforce import duty_changes, on_duty_by_hour
 
     world = build_world(variant(tmp_path, {"teams": {"show_up": 0.7,
                                                      "village_members_village": 40}}))
@@ -271,8 +271,8 @@ def test_on_duty_blocks_of_teams_are_the_team_by_team_draws(tmp_path, monkeypatc
     # placed hour by hour a chunk at a time: the counts and their changes must be the
     # team-by-team draws from each team's own stream, call-ups (on duty only inside their
     # event's window) included
-    from sim import workforce
-    from sim.rng import Streams
+    from sim.model.rng import Streams
+    from sim.world import workforce
 
     monkeypatch.setattr(workforce, "BLOCK_CELLS", cells)
     monkeypatch.setattr(workforce, "PLACE_CHUNK", chunk)
@@ -308,7 +308,7 @@ def test_patience_timers_booked_at_escalation_fire_as_if_booked_at_placement(
     # Orders on whole minutes with fixed durations put cancellations, escalations, releases and
     # shift changes on the same minutes: the logs must equal those with every timer booked at
     # placement, ties included
-    from sim.model import Replication
+    from sim.model.replication import Replication
 
     world = build_world(variant(tmp_path, {"demand": {"patience": {
         "urban": {"kind": "fixed", "mean": patience},

@@ -6,13 +6,13 @@ import dataclasses
 
 import pytest
 
+from sim.config.errors import UserError
+from sim.config.load import load_scenario
+from sim.config.scenario import Addition
+from sim.experiments.optimize import meets, optimise, parse_targets, plan_hours, with_plan
+from sim.experiments.runner import run_replications
+from sim.results.stats import paired_difference
 from tests.conftest import TINY, variant
-from sim.errors import UserError
-from sim.experiment import run_replications
-from sim.optimize import meets, optimise, parse_targets, plan_hours, with_plan
-from sim.scenario import Addition
-from sim.stats import paired_difference
-from sim.validate import load_scenario
 
 DAY_7_19 = [0.0] * 7 + [0.2] * 12 + [0.0] * 5
 
@@ -75,7 +75,7 @@ def test_targets_are_checked():
 def test_optimize_command_saves_a_valid_variant(tmp_path, capsys):
     import yaml
 
-    from sim.cli import main
+    from sim.cli.main import main
     src = tmp_path / "known.yaml"
     src.write_text(yaml.safe_dump({"extends": str(TINY), "name": "known", **KNOWN}),
                    encoding="utf-8")

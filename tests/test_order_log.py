@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.logs import CANCELLED, COLUMNS, RARE_TIMES, OrderLog, RareTimes
-from sim.model import simulate
-from sim.validate import load_scenario
-from sim.world import build_world
+from sim.config.load import load_scenario
+from sim.model.replication import simulate
+from sim.results.logs import CANCELLED, COLUMNS, RARE_TIMES, OrderLog, RareTimes
+from sim.world.build import build_world
 from tests.test_scenario_files import REPO
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.world.build import build_world
+from sim.world.pairing import capacity, coverage, pilot_unmet
 from tests.conftest import variant
-from sim.pairing import capacity, coverage, pilot_unmet
-from sim.world import build_world
 from tests.test_mechanisms import ONLY_ALPHA as ALPHA_STAFF
 
 KINDS = {"firm": {"members": 10, "skills": ["errand"], "schedule": "day"}}
@@ -78,6 +78,6 @@ def test_paired_unit_placed_by_a_strategy_serves_at_tier_one(tmp_path):
 
 
 def test_strategies_validate_their_pairing_file(tmp_path):
-    from sim.errors import UserError
+    from sim.config.errors import UserError
     with pytest.raises(UserError, match="pairing.file"):
         variant(tmp_path, {"pairing": {"strategy": "optimal", "file": None, "kinds": KINDS}})

@@ -8,8 +8,8 @@ import zlib
 import numpy as np
 import pytest
 
-from sim import rng
-from sim.rng import Streams, replication_seeds
+from sim.model import rng
+from sim.model.rng import Streams, replication_seeds
 
 
 def test_replication_seed_depends_only_on_its_index():

@@ -8,13 +8,13 @@ import json
 import numpy as np
 import pytest
 
+from sim.cli.main import DEFAULT_SCENARIO, main
+from sim.config.load import load_scenario
+from sim.config.scenario import TEAM_LEVELS
+from sim.model.replication import simulate
+from sim.results.kpis import compute_kpis
+from sim.world.build import build_world
 from tests.conftest import TINY, orders
-from sim.cli import DEFAULT_SCENARIO, main
-from sim.kpis import compute_kpis
-from sim.model import simulate
-from sim.scenario import TEAM_LEVELS
-from sim.validate import load_scenario
-from sim.world import build_world
 
 
 def run_cli(tmp_path, name, *extra):
@@ -80,7 +80,7 @@ def test_default_pingyang_scenario_matches_the_source():
 
 
 def test_town_targets_weight_the_zone_promises_by_population():
-    from sim.report import town_targets
+    from sim.reporting.report import town_targets
 
     world = build_world(load_scenario(DEFAULT_SCENARIO))
     targets = dict(zip(world.towns.pinyin, town_targets(world)))

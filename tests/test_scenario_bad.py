@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 BAD = REPO / "tests" / "scenarios" / "bad"
@@ -49,6 +49,6 @@ def test_a_bad_scenario_stops_run_before_any_simulation(capsys, monkeypatch):
 
 def test_debug_shows_the_traceback_instead(monkeypatch):
     monkeypatch.chdir(REPO)
-    from sim.errors import UserError
+    from sim.config.errors import UserError
     with pytest.raises(UserError, match="orders_per_1000_per_day"):
         main(["--debug", "validate", "tests/scenarios/bad/negative_rate.yaml"])

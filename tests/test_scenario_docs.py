@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim import schema_doc
-from sim.cli import main
+from sim.cli.main import main
+from sim.config import schema_doc
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.cli import main
-from sim.errors import UserError
-from sim.loader import MAX_BYTES
-from sim.validate import load_scenario
-from sim.world import build_world
+from sim.cli.main import main
+from sim.config.errors import UserError
+from sim.config.load import load_scenario
+from sim.config.loader import MAX_BYTES
+from sim.world.build import build_world
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests" / "scenarios"

@@ -11,9 +11,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.errors import UserError
-from sim.validate import load_scenario
-from sim.world import build_world
+from sim.config.errors import UserError
+from sim.config.load import load_scenario
+from sim.world.build import build_world
 
 TESTS = Path(__file__).resolve().parent / "scenarios"
 BASE_TEXT = (TESTS / "base.yaml").read_text(encoding="utf-8")

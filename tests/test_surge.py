@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from sim.config.errors import UserError
+from sim.model.demand import generate_arrivals, hourly_rates
+from sim.model.replication import horizon_minutes
+from sim.model.rng import Streams, replication_seeds
+from sim.world.build import build_world
+from sim.world.workforce import on_duty_by_hour
 from tests.conftest import DAY, variant
-from sim.demand import generate_arrivals, hourly_rates
-from sim.errors import UserError
-from sim.model import horizon_minutes
-from sim.rng import Streams, replication_seeds
-from sim.workforce import on_duty_by_hour
-from sim.world import build_world
 
 EVENT = {"name": "lockdown", "places": ["B1", "Alpha"], "start_day": 1, "days": 1,
          "multiplier": 8, "item_mix": {"repair": 1},

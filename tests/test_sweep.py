@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
+from sim.config.errors import UserError
+from sim.experiments.sweep import point_scenario, points, read_sweep, run_sweep, table_csv, write_charts
 from tests.conftest import TINY
-from sim.errors import UserError
-from sim.sweep import point_scenario, points, read_sweep, run_sweep, table_csv, write_charts
 
 
 def sweep_file(tmp_path, grid="  dispatch.timeouts_min.rural[0]: [5, 60]\n"

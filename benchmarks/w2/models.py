@@ -197,9 +197,9 @@ def run_simpy(w: W2, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def run_redvest(seed: int, days: float | None = None, world=None):
     """W2 run by Red Vest's real engine from benchmarks/w2/w2.yaml; also returns the world."""
-    from sim.model import simulate
-    from sim.validate import load_scenario
-    from sim.world import build_world
+    from sim.config.load import load_scenario
+    from sim.model.replication import simulate
+    from sim.world.build import build_world
 
     if world is None:
         scenario = load_scenario(SCENARIO)

@@ -19,15 +19,15 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.experiment import run_replications
-from sim.kpis import backlog_series
-from sim.logs import CANCELLED, CLOSED, OPEN, RunLog
-from sim.rng import Streams, replication_seeds
-from sim.scenario import Dist, Scenario
-from sim.stats import summarise
-from sim.validate import load_scenario
-from sim.workforce import on_duty_by_hour
-from sim.world import World, build_world
+from sim.config.load import load_scenario
+from sim.config.scenario import Dist, Scenario
+from sim.experiments.runner import run_replications
+from sim.model.rng import Streams, replication_seeds
+from sim.results.kpis import backlog_series
+from sim.results.logs import CANCELLED, CLOSED, OPEN, RunLog
+from sim.results.stats import summarise
+from sim.world.build import World, build_world
+from sim.world.workforce import on_duty_by_hour
 from tests.validation import queueing
 
 DATA = Path(__file__).parent / "data"
@@ -160,7 +160,7 @@ def _little(group: str, logs: list[RunLog], wait_end) -> Check:
         waited = wait_end(o)[inside] - o.t_placed[inside]
         diffs.append(_waiting_time_average(log) - rate * float(np.mean(waited)))
     return _check(group, "Little: L - lambda W (orders)", 0.0, diffs,
-                  "L = mean of the hourly backlog series (sim.kpis.backlog_series)")
+                  "L = mean of the hourly backlog series (sim.results.kpis.backlog_series)")
 
 
 def mmc_checks(setting: Setting, logs: list[RunLog] | None = None) -> list[Check]:

@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from sim.validate import load_scenario
+from sim.config.load import load_scenario
 from tests.validation import checks
 
 
@@ -36,8 +36,8 @@ def test_invariant_check_detects_a_double_booking():
     """The capacity check can fail: a log where one volunteer gets two overlapping orders."""
     setting = dataclasses.replace(checks.MMC_SETTINGS[0], days=1, reps=1, warmup_days=0)
     scenario = checks.scenario_for(setting)
-    from sim.rng import replication_seeds
-    from sim.world import build_world
+    from sim.model.rng import replication_seeds
+    from sim.world.build import build_world
 
     world = build_world(scenario)
     log = checks.simulate_setting(setting, jobs=1)[0]

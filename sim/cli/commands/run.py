@@ -1,0 +1,91 @@
+"""``run.py run SCENARIO``: replications of one scenario -> KPI table and results folder."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from sim.cli.main import DEFAULT_SCENARIO, REPO
+from sim.config.errors import UserError
+from sim.config.load import load_scenario
+from sim.experiments.runner import default_jobs, imprecise, run_replications, run_to_precision
+from sim.reporting.report import HEADLINE, kpi_table, town_table, write_results
+from sim.results.saved import save_run
+from sim.world.build import build_world
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("run", help="simulate a scenario and report its KPIs (default command)",
+                       description="Simulate a scenario's replications, print KPIs against the "
+                                   "targets and write results/<name>/ (kpis.json, kpis.csv, "
+                                   "orders.csv.gz, chart_data.json, charts/*.png|svg, briefing.html|md).")
+    p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO),
+                   help="scenario YAML (default: scenarios/pingyang.yaml)")
+    p.add_argument("--days", type=float, help="measured days (overrides run.days)")
+    p.add_argument("--reps", type=int, help="replications (overrides run.reps)")
+    p.add_argument("--seed", type=int, help="root seed (overrides run.seed)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="worker processes (default: all cores); results do not depend on it")
+    p.add_argument("--precision", type=float, metavar="REL",
+                   help="instead of a fixed --reps, add replications until every headline KPI's "
+                        "95%% half-width is within REL x its mean (e.g. 0.05)")
+    p.add_argument("--max-reps", type=int, default=40,
+                   help="cap on replications with --precision (default 40)")
+    p.add_argument("--scheduler", help="run replications on the Dask scheduler at this address "
+                                       "(tcp://HOST:PORT; needs pip install -e '.[cluster]')")
+    p.add_argument("--out", help="output folder (default: results/<scenario name>)")
+    p.add_argument("--all-kpis", action="store_true", help="print every KPI, not the headline")
+
+
+def resolve_run(scenario, args):
+    """Apply command-line overrides of run settings; return (scenario, seed)."""
+    run = scenario.run
+    changes = {}
+    if args.days is not None:
+        changes["days"] = args.days
+    if args.reps is not None:
+        changes["reps"] = args.reps
+    if args.seed is not None:
+        changes["seed"] = args.seed
+    if changes:
+        if changes.get("days", 1) <= 0 or changes.get("reps", 1) < 1 or changes.get("seed", 0) < 0:
+            raise UserError("--days must be > 0, --reps >= 1 and --seed >= 0")
+        scenario = dataclasses.replace(scenario, run=dataclasses.replace(run, **changes))
+    return scenario, scenario.run.seed
+
+
+def main(args) -> int:
+    scenario = load_scenario(args.scenario)
+    scenario, seed = resolve_run(scenario, args)
+    world = build_world(scenario)
+    jobs = args.jobs if args.jobs else default_jobs()
+    if args.precision is not None:
+        if not 0 < args.precision < 1 or args.max_reps < 2:
+            raise UserError("--precision must be between 0 and 1 (e.g. 0.05) and --max-reps >= 2")
+        results = run_to_precision(scenario, seed, args.precision, args.max_reps, jobs,
+                                   scheduler=args.scheduler, world=world)
+        how = {"rule": "precision", "relative_half_width": args.precision,
+               "max_reps": args.max_reps, "kpis": HEADLINE,
+               "met": not imprecise(results, HEADLINE, args.precision)}
+    else:
+        results = run_replications(scenario, scenario.run.reps, seed, jobs=jobs, world=world,
+                                   scheduler=args.scheduler)
+        how = {"rule": "fixed"}
+    scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run,
+                                                                     reps=len(results)))
+    out = Path(args.out) if args.out else REPO / "results" / scenario.name
+    summary = write_results(out, scenario, world, results, seed)
+    save_run(out, scenario, seed, len(results), how)
+    if args.precision is not None:
+        wide = imprecise(results, HEADLINE, args.precision)
+        state = "reached" if not wide else \
+            f"not reached within {args.max_reps} (still wide: {', '.join(wide)})"
+        print(f"Precision {args.precision:g} {state}: {len(results)} replications used")
+    print(f"Red Vest: {scenario.name}, {scenario.run.reps} replications x "
+          f"{scenario.run.days:g} days (after {scenario.run.warmup_days:g} warm-up), seed {seed}")
+    print(kpi_table(summary, None if args.all_kpis else HEADLINE + ["professional_same_day",
+                                                                     "utilisation"]))
+    print()
+    print(town_table(summary, world))
+    print(f"\nResults: {out}")
+    return 0

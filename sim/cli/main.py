@@ -1,0 +1,60 @@
+"""Command line: ``python run.py [COMMAND] ...``; with no command, run the default scenario.
+
+Each subcommand lives in ``sim/cli/commands/<name>.py`` with ``add_parser(subparsers)`` and
+``main(args) -> exit code``. Users' errors print one line each and exit 2 (``--debug`` shows the
+traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from sim.config.errors import UserError
+
+COMMANDS = ["run", "compare", "sweep", "optimize", "check", "validate", "schema", "report"]
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_SCENARIO = REPO / "scenarios" / "pingyang.yaml"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="run.py",
+        description="Red Vest (红马甲): simulate volunteer service coverage and measure it against "
+                    "the urban 10-minute and rural same-day promises. With no command, runs "
+                    "the default Pingyang scenario.",
+        epilog="Times are minutes. Exit status: 0 ok, 1 a check failed, 2 invalid input.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"sim.cli.commands.{name}").add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not set(COMMANDS) & set(argv) and not {"-h", "--help"} & set(argv):
+        debug = [a for a in argv if a == "--debug"]
+        argv = debug + ["run"] + [a for a in argv if a != "--debug"]
+    args = parser.parse_args(argv)
+    module = importlib.import_module(f"sim.cli.commands.{args.command}")
+    try:
+        return int(module.main(args) or 0)
+    except UserError as exc:
+        if args.debug:
+            raise
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

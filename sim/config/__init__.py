@@ -1,0 +1,4 @@
+"""The scenario language: the schema (:mod:`.scenario`), safe YAML reading with ``extends:``
+(:mod:`.yaml_read`, :mod:`.loader`), whole-scenario checks (:mod:`.validate`), the one entry
+point from a file to a valid scenario (:func:`sim.config.load.load_scenario`) and the generated
+reference (:mod:`.schema_doc`)."""

@@ -1,0 +1,344 @@
+"""Checks that need the whole scenario: cross-references, sums, distributions, clock times, and
+the data files (towns, places, coordinates, travel matrix, pairing) a scenario names.
+
+:func:`sim.config.load.load_scenario` runs them after reading and converting a file, and
+places each problem on the line that wrote the offending value.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from pathlib import Path
+
+from sim.config import distributions
+from sim.config.errors import Problem, UserError
+from sim.config.loader import PATH_KEYS
+from sim.config.scenario import TEAM_LEVELS, ZONES, Dist, PairedKind, Scenario, TeamKind
+from sim.gate.check import expect_problems
+from sim.world import surges
+from sim.world.geography import TERRAINS, build_places, parse_clock, read_matrix, read_towns
+from sim.world.pairing import make_pairs, units
+
+SHARE_TOLERANCE = 1e-3
+
+
+def check(scenario: Scenario) -> list[Problem]:
+    """Problems a typed conversion cannot see (file named by ``scenario.source``)."""
+    out: list[Problem] = []
+    src = scenario.source
+
+    def bad(path: str, message: str) -> None:
+        out.append(Problem(src, None, path, message))
+
+    out += expect_problems(scenario)
+    if not re.fullmatch(r"[\w][\w.-]{0,79}", scenario.name) or ".." in scenario.name:
+        bad("name", f"{scenario.name[:40]!r} cannot name a results folder; expected letters, "
+            "digits, '_', '-' or '.' (no '/', no '..', at most 80)")
+    _check_catalog(bad, scenario)
+    _check_demand(bad, scenario)
+    _check_clocks(bad, scenario)
+    _check_geography_keys(bad, scenario)
+    _check_teams(bad, scenario)
+    missing = _check_files(bad, scenario)
+    if scenario.pairing.strategy != "none" and not scenario.pairing.file:
+        bad("pairing.file", f"strategy {scenario.pairing.strategy!r} needs a CSV file; "
+            "expected a path")
+    if "towns_csv" not in missing:
+        out += _check_town_names(bad, scenario)
+    return out
+
+
+def _check_catalog(bad, scenario: Scenario) -> None:
+    items = scenario.catalog
+    if not items:
+        bad("catalog", "is empty; expected at least one service item")
+    share = sum(i.share for i in items)
+    if items and abs(share - 1.0) > SHARE_TOLERANCE:
+        bad("catalog", f"shares sum to {share:.4f}; expected 1 (within {SHARE_TOLERANCE:g})")
+    ids = Counter(i.id for i in items)
+    for k, item in enumerate(items):
+        if not item.id.strip():
+            bad(f"catalog[{k}].id", "is empty; expected a unique id")
+        elif ids[item.id] > 1:
+            bad(f"catalog[{k}].id", f"{item.id!r} is repeated; expected a unique id")
+        if not item.skill.strip():
+            bad(f"catalog[{k}].skill", "is empty; expected the skill a volunteer needs")
+        _dist(bad, f"catalog[{k}].service", item.service)
+
+
+def _check_demand(bad, scenario: Scenario) -> None:
+    demand = scenario.demand
+    for zone in ZONES:
+        if zone not in demand.patience:
+            bad("demand.patience", f"missing zone {zone!r}; expected urban and rural")
+        else:
+            _dist(bad, f"demand.patience.{zone}", demand.patience[zone])
+        if zone not in scenario.dispatch.timeouts_min:
+            bad("dispatch.timeouts_min", f"missing zone {zone!r}; expected urban and rural")
+    for key in demand.patience:
+        if key not in ZONES:
+            bad(f"demand.patience.{key}", "unknown zone; expected urban or rural")
+    for key in scenario.dispatch.timeouts_min:
+        if key not in ZONES:
+            bad(f"dispatch.timeouts_min.{key}", "unknown zone; expected urban or rural")
+    for name in ("hour_of_day", "day_of_week"):
+        if not any(getattr(demand, name)):
+            bad(f"demand.{name}", "all zero (no order would ever arrive); expected at least one "
+                "positive value")
+    _dist(bad, "demand.acceptance_delay", demand.acceptance_delay)
+    _dist(bad, "admin.review", scenario.admin.review)
+    _dist(bad, "activities.participants", scenario.activities.participants)
+    _dist(bad, "activities.duration", scenario.activities.duration)
+    for k, hour in enumerate(scenario.activities.start_hours):
+        if not 0 <= hour <= 23:
+            bad(f"activities.start_hours[{k}]", f"{hour} is not an hour; expected 0..23")
+    for k, level in enumerate(scenario.activities.levels):
+        if level not in TEAM_LEVELS:
+            bad(f"activities.levels[{k}]", f"unknown level {level!r}; expected one of "
+                f"{', '.join(TEAM_LEVELS)}")
+
+
+def _check_clocks(bad, scenario: Scenario) -> None:
+    for path, text in [("targets.same_day_cutoff", scenario.targets.same_day_cutoff),
+                       ("targets.day_end", scenario.targets.day_end)]:
+        _clock(bad, path, text)
+    for k, pair in enumerate(scenario.admin.office_hours):
+        if len(pair) != 2:
+            bad(f"admin.office_hours[{k}]", f"has {len(pair)} time(s); expected [start, end] "
+                "as two HH:MM times")
+            continue
+        a, b = (_clock(bad, f"admin.office_hours[{k}][{j}]", t) for j, t in enumerate(pair))
+        if a is not None and b is not None and a >= b:
+            bad(f"admin.office_hours[{k}]", "start is not before end; expected [start, end]")
+    ferry = scenario.geography.travel.ferry
+    if ferry is not None:
+        if not ferry.departures:
+            bad("geography.travel.ferry.departures", "is empty; expected at least one HH:MM")
+        for k, d in enumerate(ferry.departures):
+            _clock(bad, f"geography.travel.ferry.departures[{k}]", d)
+
+
+def _check_geography_keys(bad, scenario: Scenario) -> None:
+    geo = scenario.geography
+    for town, cls in geo.terrain.items():
+        if cls not in TERRAINS:
+            bad(f"geography.terrain.{town}", f"unknown terrain {cls!r}; expected one of "
+                f"{', '.join(TERRAINS)}")
+    for name, table in (("geography.radius_km", geo.radius_km),
+                        ("geography.travel.speed_kmh", geo.travel.speed_kmh)):
+        for key in table:
+            if key not in TERRAINS:
+                bad(f"{name}.{key}", f"unknown terrain; expected one of {', '.join(TERRAINS)}")
+        absent = [t for t in TERRAINS if t not in table]
+        if absent:
+            bad(name, f"missing terrain(s) {', '.join(absent)}; expected a value for each of "
+                f"{', '.join(TERRAINS)}")
+
+
+def _team_kinds(scenario: Scenario) -> list[tuple[str, TeamKind | PairedKind]]:
+    """(path, kind) of every kind of team with its own skills and schedule (paired kinds only
+    when villages are paired)."""
+    t = scenario.teams
+    kinds: list[tuple[str, TeamKind | PairedKind]] = [("teams.town", t.town),
+                                                       ("teams.county", t.county)]
+    kinds += [(f"teams.centers[{k}]", s) for k, s in enumerate(t.centers)]
+    kinds += [(f"teams.subcenters[{k}]", s) for k, s in enumerate(t.subcenters)]
+    kinds += [(f"teams.professional[{k}]", s) for k, s in enumerate(t.professional)]
+    if scenario.pairing.strategy != "none":
+        kinds += [(f"pairing.kinds.{name}", s) for name, s in scenario.pairing.kinds.items()]
+    return kinds
+
+
+def _check_teams(bad, scenario: Scenario) -> None:
+    t = scenario.teams
+    used = [("teams.community_schedule", t.community_schedule),
+            ("teams.village_schedule", t.village_schedule)]
+    used += [(f"{path}.schedule", kind.schedule) for path, kind in _team_kinds(scenario)]
+    for town, over in t.town_overrides.items():
+        for name in ("community_schedule", "village_schedule"):
+            if getattr(over, name) is not None:
+                used.append((f"teams.town_overrides.{town}.{name}", getattr(over, name)))
+    for path, name in used:
+        if name not in scenario.schedules:
+            bad(path, f"unknown schedule {name!r}; expected one of "
+                f"{', '.join(sorted(scenario.schedules)) or '(none defined)'}")
+    for group in ("centers", "subcenters", "professional"):
+        kinds = getattr(t, group)
+        names = Counter(kind.name for kind in kinds)
+        for k, kind in enumerate(kinds):
+            if not kind.name.strip():
+                bad(f"teams.{group}[{k}].name", "is empty; expected a team name")
+            elif names[kind.name] > 1:
+                bad(f"teams.{group}[{k}].name", f"{kind.name!r} is repeated; expected a unique "
+                    "name")
+    _check_team_names(bad, t)
+    offered = set(t.village_skills)
+    for _, kind in _team_kinds(scenario):
+        offered |= set(kind.skills)
+    for extra in [*t.additions, *(a for e in scenario.events for a in e.callups)]:
+        offered |= set(extra.skills)
+    for k, item in enumerate(scenario.catalog):
+        if item.skill.strip() and item.skill not in offered:
+            bad(f"catalog[{k}].skill", f"no team offers skill {item.skill!r}; expected a skill "
+                "some team has (the item could never be served)")
+
+
+def _check_team_names(bad, t) -> None:
+    """Named kinds make teams called ``level:name`` (``#1``, ``#2``... when count > 1); two
+    kinds must not make the same team name (the teams would share their random streams)."""
+    kinds = [("teams.county", "county", t.county)]
+    kinds += [(f"teams.centers[{k}]", "county", c) for k, c in enumerate(t.centers)]
+    kinds += [(f"teams.subcenters[{k}]", "subcenter", c) for k, c in enumerate(t.subcenters)]
+    kinds += [(f"teams.professional[{k}]", "professional", c) for k, c in enumerate(t.professional)]
+    group_names = Counter((path.split("[")[0], kind.name) for path, _, kind in kinds)
+    made: dict[str, str] = {}
+    for path, level, kind in kinds:
+        names = [f"{level}:{kind.name}" + (f"#{i + 1}" if kind.count > 1 else "")
+                 for i in range(kind.count)]
+        clash = next((name for name in names if name in made), None)
+        if clash is not None and group_names[(path.split("[")[0], kind.name)] == 1:
+            # (a name repeated within its group is reported as such above)
+            bad(f"{path}.name", f"{kind.name!r} makes the team {clash!r}, which "
+                f"{made[clash]} makes too; expected a name that gives distinct teams")
+        for name in names:
+            made.setdefault(name, path)
+
+
+def _check_files(bad, scenario: Scenario) -> set[str]:
+    """Every data file the scenario names must exist; returns the keys of missing ones."""
+    missing = set()
+    for keys in sorted(PATH_KEYS):
+        node = scenario
+        for k in keys:
+            node = getattr(node, k, None)
+        if node is None or (keys[-1] == "file" and scenario.pairing.strategy == "none"):
+            continue
+        path = ".".join(keys)
+        shown = os.path.relpath(node) if os.path.isabs(node) else node
+        if not node.strip() or not Path(node).is_file():
+            missing.add(keys[-1])
+            bad(path, f"file {shown!r} not found; expected a CSV file (a path relative to the "
+                "scenario that names it)")
+        elif Path(node).suffix.lower() != ".csv":
+            missing.add(keys[-1])
+            bad(path, f"file {shown!r} is not a CSV file; expected a path ending in .csv")
+    return missing
+
+
+def _check_town_names(bad, scenario: Scenario) -> list[Problem]:
+    """Towns named in the scenario must be towns of the towns CSV (pinyin or Chinese name)."""
+    try:
+        rows, problems = read_towns(scenario.geography)
+    except UserError as exc:
+        return exc.problems
+    known = {r["pinyin"].lower() for r in rows} | {r["name"] for r in rows}
+    geo, t = scenario.geography, scenario.teams
+    named = [(f"geography.urban_towns[{k}]", x) for k, x in enumerate(geo.urban_towns)]
+    named.append(("geography.county_seat_town", geo.county_seat_town))
+    named += [(f"{path}.home_town", kind.home_town) for path, kind in _team_kinds(scenario)
+              if getattr(kind, "home_town", "")]
+    named += [(f"geography.terrain.{x}", x) for x in geo.terrain]
+    named += [(f"teams.town_overrides.{x}", x) for x in t.town_overrides]
+    named += [(f"teams.additions[{k}].town", a.town) for k, a in enumerate(t.additions)]
+    named += [(f"events[{k}].callups[{j}].town", a.town) for k, e in enumerate(scenario.events)
+              for j, a in enumerate(e.callups)]
+    ferry = geo.travel.ferry
+    if ferry is not None:
+        named += [(f"geography.travel.ferry.island_towns[{k}]", x)
+                  for k, x in enumerate(ferry.island_towns)]
+        named.append(("geography.travel.ferry.port_town", ferry.port_town))
+        if ferry.port_town.lower() in {t.lower() for t in ferry.island_towns}:
+            bad("geography.travel.ferry.port_town", f"{ferry.port_town!r} is also an island "
+                "town; expected a mainland town")
+    for path, town in named:
+        if town.lower() not in known and town not in known:
+            close = [r["pinyin"] for r in rows if r["pinyin"].lower()[:3] == town.lower()[:3]]
+            hint = "expected a town of the towns CSV" + (f", did you mean {close[0]!r}?"
+                                                         if close else "")
+            bad(path, f"unknown town {town!r}; {hint}")
+    return problems
+
+
+def check_data(scenario: Scenario) -> list[Problem]:
+    """Problems in the data files a (sound) scenario names: towns, places, coordinates, travel
+    matrix and pairing CSVs. Each file's problems name that file and its line."""
+    try:
+        towns, places = build_places(scenario)
+    except UserError as exc:
+        return exc.problems
+    out: list[Problem] = []
+    if scenario.geography.travel.matrix_csv:
+        try:
+            read_matrix(scenario.geography.travel.matrix_csv, places.code)
+        except UserError as exc:
+            out += exc.problems
+    out += surges.problems(scenario, towns, places)
+    kinds = sorted(set(places.kind))
+    for k, kind in enumerate(scenario.geography.urban_kinds):
+        if kind not in kinds:
+            out.append(Problem(scenario.source, None, f"geography.urban_kinds[{k}]",
+                               f"no place of kind {kind!r} in the places CSV; expected one of "
+                               f"{', '.join(kinds)}"))
+    try:  # strategies needing a pilot run are checked on their units only (fast)
+        pairs = units(scenario, places) if scenario.pairing.strategy in ("need", "optimal") \
+            else make_pairs(scenario, places)
+    except UserError as exc:
+        return out + exc.problems
+    repeated = [name for name, n in Counter(p.unit_name for p in pairs).items() if n > 1]
+    if repeated:
+        out.append(Problem(scenario.source, None, "pairing.file", f"unit name {repeated[0]!r} "
+                           f"is listed {Counter(p.unit_name for p in pairs)[repeated[0]]} times "
+                           "in the pairing CSV; expected each unit once"))
+    return out
+
+
+def scenario_warnings(scenario: Scenario) -> list[Problem]:
+    """Valid but suspicious settings: items only teams that are never on duty could serve."""
+    out: list[Problem] = []
+    t = scenario.teams
+
+    def on_duty(schedule: str) -> bool:
+        spec = scenario.schedules.get(schedule)
+        return spec is not None and any(spec.weekday + spec.weekend)
+
+    serving: set[str] = set()
+    village_members = max(t.village_members_community, t.village_members_village) > 0 \
+        or t.village_members_per_1000 > 0
+    village_schedules = [t.community_schedule, t.village_schedule]
+    village_schedules += [s for o in t.town_overrides.values()
+                          for s in (o.community_schedule, o.village_schedule) if s]
+    if village_members and any(on_duty(s) for s in village_schedules):
+        serving |= set(t.village_skills)
+    listed = set(t.village_skills)
+    for _, kind in _team_kinds(scenario):
+        listed |= set(kind.skills)
+        members = kind.members + getattr(kind, "members_per_1000", 0.0)
+        if members > 0 and getattr(kind, "count", 1) > 0 and on_duty(kind.schedule):
+            serving |= set(kind.skills)
+    if any(i.professional for i in scenario.catalog) and (
+            scenario.admin.reviewers == 0 or not scenario.admin.office_hours):
+        out.append(Problem(scenario.source, None, "admin", "warning: no administrator reviews "
+                           "professional orders (reviewers 0 or no office hours); professional "
+                           "items can never be served"))
+    for k, item in enumerate(scenario.catalog):
+        if item.skill in listed and item.skill not in serving:
+            out.append(Problem(scenario.source, None, f"catalog[{k}].skill",
+                               f"warning: no team that is ever on duty offers skill "
+                               f"{item.skill!r}; the item can never be served"))
+    return out
+
+
+def _dist(bad, path: str, dist: Dist) -> None:
+    why = distributions.check(dist)
+    if why:
+        bad(f"{path}.{'high' if dist.kind == 'uniform' else 'mean'}", why)
+
+
+def _clock(bad, path: str, text: str) -> float | None:
+    try:
+        return parse_clock(text)
+    except (ValueError, AttributeError):
+        bad(path, f"{text!r} is not a time of day; expected HH:MM between 00:00 and 24:00")
+        return None

@@ -1,0 +1,259 @@
+"""Reading one YAML file safely, with the file and line of every key and list entry.
+
+PyYAML's *safe* loader builds only plain values (no objects), and this module adds what a
+planner's file needs: duplicate keys are errors (PyYAML would keep the last silently), sizes,
+nesting and alias expansion are bounded, and every mapping and list remembers where it was
+written, so an error can say ``x.yaml:12: teams.town.members: ...``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.config.errors import Problem, UserError
+
+DELETE = "__delete__"
+MAX_BYTES = 5_000_000
+MAX_DEPTH = 40
+MAX_VALUES = 200_000
+MAX_NUMBER = 1e12
+SUFFIXES = (".yaml", ".yml")
+
+
+class LineDict(dict):
+    """A dict that remembers its source file and line, and the file and line of each key."""
+
+    file: str = ""
+    line: int | None = None
+    key_lines: dict
+    key_files: dict
+
+
+class LineList(list):
+    """A list that remembers its source file and line, and the line of each entry."""
+
+    file: str = ""
+    line: int | None = None
+    item_lines: list
+
+
+def new_line_dict(file: str, line: int | None) -> LineDict:
+    out = LineDict()
+    out.file, out.line, out.key_lines, out.key_files = file, line, {}, {}
+    return out
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that records lines and refuses duplicate keys."""
+
+    key_problems: list[Problem]
+    file_name: str
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """Construct as SafeLoader does, but name the line of a value Python cannot convert
+        (a date like 2022-13-45, an integer of 5,000 digits)."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            text = str(getattr(node, "value", ""))
+            if node.tag.endswith(":int") or "digits" in str(exc):
+                why = f"invalid value: a whole number of {len(text):,} digits"
+            else:
+                why = f"invalid value {show_value(text, 30)} ({show_value(str(exc), 50)})"
+            raise yaml.constructor.ConstructorError(None, None, why, node.start_mark) from None
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)  # `<<: *anchor` entries first, so explicit keys win
+    result = new_line_dict(loader.file_name, node.start_mark.line + 1)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, (str, int, float, bool)) or key is None:
+            loader.key_problems.append(Problem(loader.file_name, line, "",
+                                                     f"unsupported key {show_value(key)}; expected a "
+                                                     "plain name"))
+            continue
+        key = str(key) if not isinstance(key, str) else key
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = line
+        result.key_files[key] = loader.file_name
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.file, result.line = loader.file_name, node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def _size(node: yaml.Node) -> tuple[int, int]:
+    """(nesting depth, number of values) of a composed YAML node, counting aliases as often as
+    they are used; iterative, and stops early past MAX_DEPTH or MAX_VALUES."""
+    stack, deepest, count = [(node, 1)], 0, 0
+    while stack:
+        current, depth = stack.pop()
+        deepest, count = max(deepest, depth), count + 1
+        if deepest > MAX_DEPTH or count > MAX_VALUES:
+            break
+        if isinstance(current, yaml.MappingNode):
+            stack.extend((v, depth + 1) for _, v in current.value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((v, depth + 1) for v in current.value)
+    return deepest, count
+
+
+def _duplicates(root: yaml.Node, file: str) -> list[Problem]:
+    """Keys written twice in one mapping (PyYAML would silently keep the last), with paths.
+    Keys merged in with ``<<: *anchor`` may be overridden; explicit keys may not repeat."""
+    problems: list[Problem] = []
+    stack: list[tuple[yaml.Node, str]] = [(root, "")]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, f"{path}[{i}]") for i, child in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                sub = f"{path}.{key_text(key)}" if path else key_text(key)
+                line = key_node.start_mark.line + 1
+                if isinstance(key, str) and key in first:
+                    problems.append(Problem(file, line, sub, f"duplicate key (first at line "
+                                            f"{first[key]}); expected each key once"))
+                elif isinstance(key, str):
+                    first[key] = line
+                stack.append((value_node, sub))
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+def key_text(key: Any) -> str:
+    """A key as shown in a path: itself when it is a plain name, else quoted."""
+    text = str(key)
+    return text if re.fullmatch(r"[\w\-]{1,60}", text) else show_value(text)
+
+
+def show_value(value: Any, limit: int = 40) -> str:
+    """A short one-line rendering of a user's value for messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def read_yaml(path: str | os.PathLike) -> LineDict:
+    """Read one YAML mapping safely, with line numbers; raise UserError on any problem."""
+    data, problems = read_yaml_collecting(path)
+    if problems:
+        raise UserError(problems)
+    return data
+
+
+def read_yaml_collecting(path: str | os.PathLike) -> tuple[LineDict, list[Problem]]:
+    """One YAML mapping and the problems that do not stop reading it (duplicate keys: the
+    last one is kept so that the rest of the file can still be checked); raise UserError when
+    the file cannot be read at all."""
+    path = Path(path)
+    name = str(path)
+
+    def fail(line: int | None, message: str) -> UserError:
+        return UserError([Problem(name, line, "", message)])
+
+    if not path.exists():
+        raise fail(None, "file not found; expected a scenario YAML file")
+    if path.is_dir():
+        raise fail(None, "is a folder; expected a scenario YAML file")
+    if path.suffix.lower() not in SUFFIXES:
+        raise fail(None, f"is not a YAML file ({path.suffix or 'no extension'}); expected a "
+                   "scenario ending in .yaml or .yml")
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise fail(None, f"cannot be read ({exc.strerror}); expected a readable file") from None
+    if len(raw) > MAX_BYTES:
+        raise fail(None, f"file is larger than {MAX_BYTES:,} bytes; expected a scenario of a "
+                   "reasonable size")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise fail(line, "bytes that are not UTF-8; expected a UTF-8 text file") from None
+    if not text.strip():
+        raise fail(1, "file is empty; expected a YAML mapping of scenario keys")
+    loader = None
+    try:
+        loader = _Loader(text)
+        loader.file_name, loader.key_problems = name, []
+        node = loader.get_single_node()
+        if node is None:
+            raise fail(1, "file holds only comments; expected a YAML mapping of scenario keys")
+        depth, count = _size(node)
+        if depth > MAX_DEPTH:
+            raise fail(node.start_mark.line + 1, f"nested deeper than {MAX_DEPTH} levels; "
+                       "expected a scenario")
+        if count > MAX_VALUES:
+            raise fail(node.start_mark.line + 1, f"more than {MAX_VALUES:,} values (counting "
+                       "each use of an alias); expected a scenario of a reasonable size")
+        duplicates = _duplicates(node, name)
+        data = loader.construct_document(node)
+    except RecursionError:
+        raise fail(None, f"nested deeper than {MAX_DEPTH} levels; expected a scenario") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = " ".join((exc.problem or str(exc)).split())
+        if "could not determine a constructor" in what:
+            tag = what.split("tag", 1)[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
+            what = (f"YAML tag {tag!r} is not allowed (tags that construct objects are refused);"
+                    " expected plain values")
+        elif what.startswith("invalid value"):
+            what = f"{what}; expected a plain number, text, true/false or null (quote text " \
+                "that looks like a date or number)"
+        else:
+            what = f"invalid YAML ({what}); expected a YAML mapping"
+        raise fail(line, what) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise fail(line, f"character #x{exc.character:04x} is not allowed in YAML; expected "
+                   "printable text") from None
+    except yaml.YAMLError as exc:
+        raise fail(None, f"invalid YAML ({' '.join(str(exc).split())})") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    problems = sorted(duplicates + loader.key_problems, key=lambda p: p.line or 0)
+    if not isinstance(data, dict):
+        raise fail(1, f"top level is {kind_of(data)}; expected a mapping of scenario keys")
+    return data, problems
+
+
+def kind_of(value: Any) -> str:
+    """What a user's value is, in words, for 'expected X, got Y' messages."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({show_value(value, 24)})"
+    if isinstance(value, str):
+        return f"text ({value!r})" if len(value) < 40 else "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__} ({show_value(value, 30)})"

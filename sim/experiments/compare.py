@@ -1,0 +1,160 @@
+"""Comparing scenarios under common random numbers: paired differences with confidence intervals.
+
+Every scenario runs with the same root seed and number of replications, so replication ``i`` of
+each sees the same orders (same times, places, items, service times) wherever the scenarios
+agree. For each KPI the difference ``variant_i - baseline_i`` is summarised with a Student-t
+interval; with more than one variant the intervals are Bonferroni-adjusted (each at
+``1 - 0.05/m``) so all m hold together at 95%. The unpaired (Welch) interval is reported too, to
+show how much the pairing buys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.config.errors import UserError
+from sim.config.load import load_scenario
+from sim.experiments.runner import run_replications
+from sim.results.kpis import KPI_INFO
+from sim.results.saved import is_results_folder, load_saved
+from sim.results.stats import difference_verdict, paired_difference, summarise, unpaired_difference
+
+
+@dataclass
+class Arm:
+    """One scenario of a comparison and its replications' KPIs."""
+
+    name: str
+    source: str
+    seed: int
+    days: float
+    replications: list[dict[str, float]]
+
+
+def plan(sources: list[str], seed: int | None, reps: int | None) -> tuple[int, int]:
+    """The common seed and replications: flags first, then a saved run's, then the first
+    scenario's own settings."""
+    for src in sources:
+        if is_results_folder(src):
+            saved = load_saved(src)
+            return (saved["seed"] if seed is None else seed,
+                    saved["reps"] if reps is None else reps)
+    first = load_scenario(sources[0])
+    return (first.run.seed if seed is None else seed, first.run.reps if reps is None else reps)
+
+
+def load_arm(source: str, seed: int, reps: int, days: float | None, jobs: int,
+             scheduler: str | None = None) -> Arm:
+    """Run a scenario file, or reuse a saved run, with the common seed and replications."""
+    if is_results_folder(source):
+        saved = load_saved(source)
+        if saved["seed"] != seed or saved["reps"] < reps:
+            raise UserError(f"{source}: saved with seed {saved['seed']} and {saved['reps']} "
+                            f"replications; expected seed {seed} and at least {reps} "
+                            "(common random numbers need the same seeds)")
+        if days is not None and saved["days"] != days:
+            raise UserError(f"{source}: saved with {saved['days']:g} days; expected {days:g}")
+        return Arm(saved["scenario"], source, seed, saved["days"], saved["replications"][:reps])
+    scenario = load_scenario(source)
+    if days is not None:
+        scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, days=days))
+    results = run_replications(scenario, reps, seed, jobs, keep_logs=False, scheduler=scheduler)
+    return Arm(scenario.name, source, seed, scenario.run.days, [r.kpis for r in results])
+
+
+def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
+    """Estimates of every KPI per arm and paired differences of each arm against the first."""
+    if len(arms) < 2:
+        raise UserError("compare needs at least two scenarios; expected A.yaml B.yaml [...]")
+    m = len(arms) - 1
+    diff_level = 1 - (1 - level) / m
+    names = [k for k in arms[0].replications[0] if all(k in a.replications[0] for a in arms)]
+    base = arms[0]
+    kpis = {}
+    for name in names:
+        values = [[rep[name] for rep in arm.replications] for arm in arms]
+        _, unit, direction = KPI_INFO.get(name, (name, "share", 1 if ".compliance" in name else 0))
+        rows = {"unit": unit, "direction": direction,
+                "estimates": [summarise(v, level) for v in values], "differences": []}
+        for arm, v in zip(arms[1:], values[1:]):
+            paired = paired_difference(values[0], v, diff_level)
+            unpaired = unpaired_difference(values[0], v, diff_level)
+            ratio = (unpaired["half_width"] / paired["half_width"]
+                     if paired["half_width"] and not math.isnan(paired["half_width"])
+                     else math.nan)
+            rows["differences"].append({
+                "variant": arm.name, **paired,
+                "unpaired_half_width": unpaired["half_width"], "width_ratio": ratio,
+                "verdict": difference_verdict(paired["mean"], paired["low"], paired["high"],
+                                              direction)})
+        kpis[name] = rows
+    return {"baseline": base.name, "scenarios": [a.name for a in arms],
+            "sources": [a.source for a in arms], "seed": base.seed,
+            "reps": len(base.replications), "days": base.days, "level": level,
+            "difference_level": diff_level, "bonferroni_comparisons": m, "kpis": kpis}
+
+
+VERDICT_WORDS = {"better": "better", "worse": "worse", "same": "no significant difference",
+                 "higher": "higher", "lower": "lower"}
+
+
+def _fmt(value: float, unit: str, signed: bool = False) -> str:
+    if value is None or math.isnan(value):
+        return "n/a"
+    if unit == "share":
+        return f"{value * 100:+.1f} pp" if signed else f"{value:.1%}"
+    return f"{value:+,.2f}" if signed else f"{value:,.2f}"
+
+
+def table(result: dict, names: list[str]) -> str:
+    """Plain-text tables, one per variant: both estimates, the paired difference with its CI,
+    the verdict, and how much wider the unpaired CI would be."""
+    base = result["scenarios"][0]
+    blocks = []
+    for j, variant in enumerate(result["scenarios"][1:]):
+        rows = [["KPI", base, variant, f"difference ({result['difference_level']:.1%} CI)",
+                 "verdict", "unpaired/paired CI width"]]
+        for name in names:
+            k = result["kpis"].get(name)
+            if k is None:
+                continue
+            unit, d = k["unit"], k["differences"][j]
+            ci = f"{_fmt(d['mean'], unit, True)} [{_fmt(d['low'], unit, True)}, " \
+                 f"{_fmt(d['high'], unit, True)}]"
+            if d["half_width"] == 0 and d["unpaired_half_width"] == 0:
+                ratio = "both exact"
+            elif d["half_width"] == 0:
+                ratio = "paired exact"
+            else:
+                ratio = "n/a" if math.isnan(d["width_ratio"]) else f"{d['width_ratio']:.1f}x"
+            rows.append([name, _fmt(k["estimates"][0]["mean"], unit),
+                         _fmt(k["estimates"][j + 1]["mean"], unit), ci,
+                         VERDICT_WORDS[d["verdict"]], ratio])
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        blocks.append(f"{variant} vs {base}:\n" + "\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def csv_text(result: dict) -> str:
+    """Every KPI's estimates and paired differences as CSV."""
+    lines = ["kpi,scenario,mean,ci_low,ci_high,diff_mean,diff_low,diff_high,"
+             "unpaired_half_width,verdict"]
+    for name, k in result["kpis"].items():
+        base = k["estimates"][0]
+        lines.append(f"{name},{result['scenarios'][0]},{base['mean']:.6g},{base['low']:.6g},"
+                     f"{base['high']:.6g},,,,,")
+        for scen, est, d in zip(result["scenarios"][1:], k["estimates"][1:], k["differences"]):
+            lines.append(f"{name},{scen},{est['mean']:.6g},{est['low']:.6g},{est['high']:.6g},"
+                         f"{d['mean']:.6g},{d['low']:.6g},{d['high']:.6g},"
+                         f"{d['unpaired_half_width']:.6g},{d['verdict']}")
+    return "\n".join(lines).replace("nan", "") + "\n"
+
+
+def default_out(result: dict, root: Path) -> Path:
+    """results/compare-<baseline>-vs-<variant>[-...]."""
+    return root / ("compare-" + "-vs-".join(result["scenarios"]))

@@ -1,0 +1,169 @@
+"""Replications of a scenario and their summary: mean, standard deviation, 95% t interval.
+
+Replication ``i`` of an experiment with root seed ``s`` always uses child ``i`` of
+``SeedSequence(s)`` (:func:`sim.model.rng.replication_seeds`), whichever process runs it, so results are
+byte-identical for any number of workers. Workers build the world once each and return the
+replication's KPIs and (optionally) its logs; the parent orders results by replication index.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config.scenario import Scenario
+from sim.model.replication import simulate
+from sim.model.rng import replication_seeds
+from sim.results.kpis import HEADLINE, KPI_INFO, backlog_series, compute_kpis
+from sim.results.logs import RunLog
+from sim.results.stats import summarise
+from sim.world.build import World, build_world
+
+
+@dataclass
+class RepResult:
+    """What one replication returns to the experiment."""
+
+    index: int
+    kpis: dict[str, float]
+    backlog: np.ndarray
+    log: RunLog | None
+
+
+def run_one(world: World, seed_root: int, index: int, keep_log: bool = True) -> RepResult:
+    """Simulate replication ``index`` of an experiment with root seed ``seed_root``."""
+    seed = replication_seeds(seed_root, 1, first=index)[0]
+    log = simulate(world, seed)
+    return RepResult(index, compute_kpis(log, world), backlog_series(log),
+                     log if keep_log else None)
+
+
+_WORKER_WORLD: World | None = None
+
+
+def _init_worker(scenario: Scenario) -> None:
+    global _WORKER_WORLD
+    _WORKER_WORLD = build_world(scenario)
+
+
+def _run_in_worker(args: tuple[int, int, bool]) -> RepResult:
+    seed_root, index, keep_log = args
+    assert _WORKER_WORLD is not None
+    return run_one(_WORKER_WORLD, seed_root, index, keep_log)
+
+
+class Progress:
+    """Progress on stderr: a bar when interactive, a quiet line per step otherwise (CI)."""
+
+    def __init__(self, total: int, label: str, enabled: bool = True):
+        self.total, self.label, self.done = total, label, 0
+        self.enabled = enabled
+        self.bar = enabled and sys.stderr.isatty() and os.environ.get("CI", "") == ""
+
+    def step(self) -> None:
+        """Record one finished unit of work."""
+        self.done += 1
+        if not self.enabled:
+            return
+        if self.bar:
+            filled = int(30 * self.done / self.total)
+            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] "
+                             f"{self.done}/{self.total}")
+            if self.done == self.total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+        elif self.done == self.total or self.done % max(1, self.total // 10) == 0:
+            print(f"{self.label}: {self.done}/{self.total}", file=sys.stderr, flush=True)
+
+
+def default_jobs() -> int:
+    """Worker processes to use by default: all cores."""
+    return max(1, os.cpu_count() or 1)
+
+
+def run_replications(scenario: Scenario, reps: int, seed: int, jobs: int = 1,
+                     keep_logs: bool = True, first: int = 0, world: World | None = None,
+                     progress: bool = True, scheduler: str | None = None) -> list[RepResult]:
+    """Replications ``first .. first+reps-1`` of a scenario, in index order.
+
+    Locally in ``jobs`` worker processes, or on the Dask scheduler at ``scheduler``; the
+    results are identical either way (each replication depends only on its own seed).
+    """
+    indices = list(range(first, first + reps))
+    bar = Progress(len(indices), scenario.name, progress)
+    if scheduler:
+        from sim.experiments.cluster import run_on_cluster
+        return run_on_cluster(scenario, indices, seed, keep_logs, scheduler, bar.step)
+    if jobs <= 1 or len(indices) <= 1:
+        world = world or build_world(scenario)
+        out = []
+        for i in indices:
+            out.append(run_one(world, seed, i, keep_logs))
+            bar.step()
+        return out
+    results: dict[int, RepResult] = {}
+    with ProcessPoolExecutor(max_workers=min(jobs, len(indices)), initializer=_init_worker,
+                             initargs=(scenario,)) as pool:
+        for result in pool.map(_run_in_worker, [(seed, i, keep_logs) for i in indices]):
+            results[result.index] = result
+            bar.step()
+    return [results[i] for i in indices]
+
+
+# An absolute floor for the precision rule, by KPI unit: a share's half-width of half a
+# percentage point, or half an order a week, is precise enough even when 5% of a tiny mean
+# would ask for more.
+PRECISION_FLOOR = {"share": 0.005, "orders/week": 0.5}
+
+
+def imprecise(results: list[RepResult], names: list[str], relative: float) -> dict[str, float]:
+    """KPIs whose 95% half-width exceeds ``relative`` x |mean| (or the unit's floor), with the
+    factor by which the half-width is too wide."""
+    out = {}
+    for name in names:
+        s = summarise([r.kpis.get(name, float("nan")) for r in results])
+        if s["n"] < 2 or math.isnan(s["half_width"]):
+            if s["n"] > 0:
+                out[name] = 2.0
+            continue
+        unit = KPI_INFO.get(name, ("", "share", 0))[1]
+        allowed = max(relative * abs(s["mean"]), PRECISION_FLOOR.get(unit, 0.0))
+        if s["half_width"] > allowed:
+            out[name] = s["half_width"] / allowed if allowed > 0 else 2.0
+    return out
+
+
+def run_to_precision(scenario: Scenario, seed: int, relative: float, max_reps: int,
+                     jobs: int = 1, names: list[str] | None = None, scheduler: str | None = None,
+                     world: World | None = None, progress: bool = True) -> list[RepResult]:
+    """Add replications until every KPI in ``names`` (default: the headline KPIs) has a 95%
+    half-width within ``relative`` of its mean, or ``max_reps`` is reached.
+
+    Starts with ``run.reps`` (at least 3); each round asks for the replications the worst KPI
+    needs (half-width shrinks as 1/sqrt(n)), so the result depends only on the seed.
+    """
+    names = names or HEADLINE
+    n = min(max(3, scenario.run.reps), max_reps)
+    results = run_replications(scenario, n, seed, jobs, keep_logs=True, world=world,
+                               progress=progress, scheduler=scheduler)
+    while len(results) < max_reps:
+        wide = imprecise(results, names, relative)
+        if not wide:
+            break
+        needed = math.ceil(len(results) * max(wide.values()) ** 2)
+        more = min(max_reps, max(needed, len(results) + 1)) - len(results)
+        results += run_replications(scenario, more, seed, jobs, keep_logs=True,
+                                    first=len(results), world=world, progress=progress,
+                                    scheduler=scheduler)
+    return results
+
+
+def summarise_kpis(results: list[RepResult]) -> dict[str, dict[str, float]]:
+    """Every KPI summarised across replications, in the KPIs' own order."""
+    names = list(results[0].kpis)
+    return {name: summarise([r.kpis[name] for r in results]) for name in names}

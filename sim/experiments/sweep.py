@@ -1,0 +1,255 @@
+"""Sweeps: a grid over scenario keys, every point with common random numbers, resumable.
+
+A sweep file names a scenario and a grid of dotted paths (:mod:`sim.config.overrides`) with a list of
+values each; every combination is a point, simulated with the same root seed (so the points
+share random numbers and their differences are mostly the parameter's effect)::
+
+    scenario: ../pingyang.yaml
+    reps: 4
+    grid:
+      dispatch.timeouts_min.rural[0]: [20, 60, 120]
+      teams.village_members_per_1000: [5, 9.5]
+
+Each finished point is saved at once, atomically, as ``points/<key>.json`` in the sweep's
+folder, ``key`` a hash of its overrides, seed, replications and days; a rerun skips the points
+already there, so an interrupted sweep resumes where it stopped and ends with the same table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sim.config.errors import Problem, UserError
+from sim.config.load import load_scenario
+from sim.config.loader import read_yaml
+from sim.config.scenario import Scenario
+from sim.experiments.runner import Progress, run_replications
+from sim.reporting.files import write_json
+from sim.results.kpis import KPI_INFO
+from sim.results.stats import paired_difference, summarise
+
+DEFAULT_KPIS = ["urban_10min", "rural_same_day", "open_overnight_per_week",
+                "escalation_rate", "response_p90_urban"]
+KEYS = {"scenario", "name", "grid", "reps", "days", "seed", "kpis"}
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A parsed sweep file."""
+
+    source: str
+    name: str
+    scenario: Path
+    grid: dict[str, list[Any]]
+    reps: int | None
+    days: float | None
+    seed: int | None
+    kpis: list[str]
+    lines: dict[str, int | None]  # line of each grid key in the sweep file
+
+
+def read_sweep(path: str | Path) -> Sweep:
+    """Read and check a sweep file (safe YAML); raise UserError listing every problem."""
+    path = Path(path)
+    data = read_yaml(path)
+    problems: list[Problem] = []
+    lines = getattr(data, "key_lines", {})
+
+    def bad(key: str, message: str, line: int | None = None) -> None:
+        problems.append(Problem(str(path), line or lines.get(key), key, message))
+
+    for key in data:
+        if key not in KEYS:
+            bad(str(key), f"unknown key; expected one of {', '.join(sorted(KEYS))}")
+    scenario = data.get("scenario")
+    if not isinstance(scenario, str) or not (path.parent / scenario).is_file():
+        bad("scenario", "expected the path of a scenario file relative to the sweep file")
+    grid = data.get("grid")
+    grid_lines = getattr(grid, "key_lines", {})
+    if not isinstance(grid, dict) or not grid:
+        bad("grid", "expected a mapping of scenario paths to lists of values")
+        grid = {}
+    for key, values in grid.items():
+        if not isinstance(values, list) or not values:
+            bad(f"grid.{key}", "expected a non-empty list of values", grid_lines.get(key))
+    for key, kind, low in (("reps", int, 1), ("days", (int, float), 0), ("seed", int, 0)):
+        value = data.get(key)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)
+                                  or value < low or (key == "days" and value == 0)):
+            bad(key, f"expected a number {'>' if key == 'days' else '>='} {low}")
+    kpis = data.get("kpis", DEFAULT_KPIS)
+    if not isinstance(kpis, list) or any(k not in KPI_INFO for k in kpis):
+        bad("kpis", f"expected a list of KPI names, e.g. {', '.join(DEFAULT_KPIS[:2])}")
+    name = data.get("name", path.stem)
+    if not isinstance(name, str) or not name.replace("_", "").replace("-", "").isalnum():
+        bad("name", "expected letters, digits, '_' or '-'")
+    if problems:
+        raise UserError(problems)
+    return Sweep(str(path), name, path.parent / scenario,
+                 {str(k): list(v) for k, v in grid.items()}, data.get("reps"), data.get("days"),
+                 data.get("seed"), list(kpis), {str(k): grid_lines.get(k) for k in grid})
+
+
+def points(sweep: Sweep) -> list[dict[str, Any]]:
+    """Every combination of the grid's values, the last key varying fastest."""
+    keys = list(sweep.grid)
+    return [dict(zip(keys, combo)) for combo in itertools.product(*sweep.grid.values())]
+
+
+def point_key(overrides: dict[str, Any], seed: int, reps: int, days: float) -> str:
+    """Stable hash of what determines a point's results (its file name)."""
+    text = json.dumps({"overrides": overrides, "seed": seed, "reps": reps, "days": days},
+                      sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def point_scenario(sweep: Sweep, overrides: dict[str, Any]) -> Scenario:
+    """The scenario of one point, loaded and checked like any scenario file."""
+    run = {f"run.{k}": v for k in ("reps", "days", "seed")
+           if (v := getattr(sweep, k)) is not None}
+    return load_scenario(sweep.scenario, overrides={**overrides, **run},
+                         origins={k: (sweep.source, sweep.lines.get(k)) for k in overrides})
+
+
+def _run_point(task: tuple[Scenario, Path, dict[str, Any]]) -> Path:
+    """Simulate one point's replications and save its per-replication KPIs atomically."""
+    scenario, path, overrides = task
+    results = run_replications(scenario, scenario.run.reps, scenario.run.seed, jobs=1,
+                               keep_logs=False, progress=False)
+    write_json(path, {"overrides": overrides, "seed": scenario.run.seed,
+                      "reps": scenario.run.reps, "days": scenario.run.days,
+                      "kpis": {name: [r.kpis[name] for r in results] for name in results[0].kpis}})
+    return path
+
+
+def run_sweep(sweep: Sweep, out: Path, jobs: int = 1, progress: bool = True,
+              on_point: Callable[[Path], None] | None = None) -> list[dict[str, Any]]:
+    """Simulate the points not yet saved in ``out/points`` and return the table's rows.
+
+    ``on_point`` is called after each point is saved (tests use it to interrupt a sweep)."""
+    grid = points(sweep)
+    scenarios = [point_scenario(sweep, p) for p in grid]  # every point checked before any run
+    paths = [out / "points" / (point_key(p, s.run.seed, s.run.reps, s.run.days) + ".json")
+             for p, s in zip(grid, scenarios)]
+    todo = [(s, path, p) for s, path, p in zip(scenarios, paths, grid) if not path.is_file()]
+    bar = Progress(len(todo), f"sweep {sweep.name}", progress and bool(todo))
+    if jobs <= 1 or len(todo) <= 1:
+        for task in todo:
+            done = _run_point(task)
+            bar.step()
+            if on_point:
+                on_point(done)
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            futures = [pool.submit(_run_point, task) for task in todo]
+            try:
+                for future in as_completed(futures):
+                    done = future.result()
+                    bar.step()
+                    if on_point:
+                        on_point(done)
+            except BaseException:
+                pool.shutdown(cancel_futures=True)
+                raise
+    saved = [json.loads(path.read_text(encoding="utf-8")) for path in paths]
+    return [table_row(sweep, p, data, saved[0]) for p, data in zip(grid, saved)]
+
+
+def table_row(sweep: Sweep, overrides: dict[str, Any], saved: dict,
+              first: dict) -> dict[str, Any]:
+    """One point's row: its parameter values, then mean, low, high of each KPI, then the
+    paired difference from the first point (same seeds: common random numbers) with its CI."""
+    row: dict[str, Any] = dict(overrides)
+    for name in sweep.kpis:
+        s = summarise(saved["kpis"][name])
+        row.update({f"{name}.mean": s["mean"], f"{name}.low": s["low"], f"{name}.high": s["high"]})
+    for name in sweep.kpis:
+        d = paired_difference(first["kpis"][name], saved["kpis"][name])
+        row.update({f"{name}.diff": d["mean"], f"{name}.diff_low": d["low"],
+                    f"{name}.diff_high": d["high"]})
+    return row
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "" if math.isnan(value) else repr(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, separators=(",", ":"))
+    return str(value)
+
+
+def table_csv(rows: list[dict[str, Any]]) -> str:
+    """The sweep table as CSV (parameters, then KPI mean/low/high); same rows, same bytes."""
+    header = list(rows[0])
+    lines = [",".join(header)]
+    for row in rows:
+        cells = [_cell(row[h]) for h in header]
+        lines.append(",".join(f'"{c}"' if "," in c else c for c in cells))
+    return "\n".join(lines) + "\n"
+
+
+def table_text(sweep: Sweep, rows: list[dict[str, Any]]) -> str:
+    """The sweep table for the terminal: parameters, then each KPI's mean [95% CI]."""
+    def fmt(name: str, value: float, digits: int = 1) -> str:
+        if value is None or math.isnan(value):
+            return "n/a"
+        return f"{value:.{digits}%}" if KPI_INFO[name][1] == "share" else f"{value:.{digits}f}"
+
+    def block(suffixes: tuple[str, str, str], sign: str, d: int) -> str:
+        head = list(sweep.grid) + sweep.kpis
+        body = [[_cell(r[k]) for k in sweep.grid] + [
+            f"{sign if r[k + suffixes[0]] > 0 else ''}{fmt(k, r[k + suffixes[0]], d)} "
+            f"[{fmt(k, r[k + suffixes[1]], d)}, {fmt(k, r[k + suffixes[2]], d)}]"
+            for k in sweep.kpis] for r in rows]
+        widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
+        return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip()
+                         for line in [head, ["-" * w for w in widths], *body])
+
+    return (block((".mean", ".low", ".high"), "", 1) + "\n\nPaired difference from the first "
+            "point (same seeds), mean [95% CI]:\n" + block((".diff", ".diff_low", ".diff_high"),
+                                                           "+", 2))
+
+
+def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario,
+                 out: Path) -> list[Path]:
+    """One chart per swept key and combination of the other keys' values: each KPI's mean
+    and 95% CI band against the key (non-numeric values are placed at their positions, which
+    the footnote names)."""
+    from sim.reporting import charts
+
+    keys = list(sweep.grid)
+    labels = {k: KPI_INFO[k][0] for k in sweep.kpis}
+    units = {k: KPI_INFO[k][1] for k in sweep.kpis}
+    targets = {"urban_10min": scenario.targets.urban_share,
+               "rural_same_day": scenario.targets.rural_share}
+    written: list[Path] = []
+    for key in keys:
+        others = [k for k in keys if k != key]
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            groups.setdefault(json.dumps([row[k] for k in others]), []).append(row)
+        for n, (label, group) in enumerate(groups.items()):
+            values = [r[key] for r in group]
+            numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                          for v in values)
+            x = [float(v) for v in values] if numeric else list(range(len(values)))
+            series = {k: {s: [r[f"{k}.{s}"] for r in group] for s in ("mean", "low", "high")}
+                      for k in sweep.kpis}
+            fixed = ", ".join(f"{k}={_cell(v)}" for k, v in zip(others, json.loads(label)))
+            legend = "" if numeric else "; " + key + ": " + ", ".join(
+                f"{i} = {_cell(v)}" for i, v in enumerate(values))
+            stem = out / "charts" / (key.replace("[", "_").replace("]", "") +
+                                     (f"__{n + 1}" if others else ""))
+            foot = f"sweep {sweep.name} of {scenario.name}, seed {scenario.run.seed}, " \
+                   f"{scenario.run.reps} replications each" + (f"; {fixed}" if fixed else "")
+            written += charts.sweep_chart(x, series, labels, key, stem, foot + legend, units=units,
+                                          targets=targets)
+    return written

@@ -1,0 +1,388 @@
+"""The regression gate's decisions: thresholds, baselines and their statistics (no simulation).
+
+A scenario's ``expect:`` block (:class:`sim.config.scenario.Expect`) states thresholds such as
+``urban_10min: ">= 0.90"``. ``run.py check`` simulates the scenario with the block's fixed seed,
+days and replications, then judges every KPI it watches twice:
+
+* **threshold**: the one-sided confidence bound at ``expect.confidence`` must lie on the right
+  side: for ``>= 0.90`` at 95%, the t lower bound of the mean must be at least 0.90. A policy
+  therefore passes only when it is *shown* to meet its promise, not merely estimated to. With
+  ``expect.uncertain: pass`` an interval that straddles the threshold passes too, and only a
+  promise shown missed (the upper bound below 0.90) fails.
+* **baseline**: the committed baseline (``results/baselines/<name>.json``) holds each
+  replication's KPI values for the same seeds. The new values are compared replication by
+  replication (common random numbers; unchanged config -> differences exactly 0). The check
+  fails only when the KPI is significantly worse (one-sided, ``expect.significance``) **by at
+  least the minimum effect** (0.02 for shares, else 10% of the baseline mean and at least 1
+  unit): the confidence bound of the worsening, not just its estimate, must reach the minimum
+  effect. Noise, or a real change smaller than the minimum effect, therefore fails a KPI with
+  probability at most ``significance``. When the seed or run length differs from the
+  baseline's, the pairing is lost and Welch's unpaired interval is used instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from sim.config.errors import Problem, UserError
+from sim.config.scenario import Expect, Scenario
+from sim.results.kpis import HEADLINE, KPI_INFO
+from sim.results.stats import paired_difference, summarise, unpaired_difference
+from sim.world.geography import read_towns
+
+OPS = (">=", "<=", ">", "<")
+SHARE_MIN_EFFECT = 0.02
+RELATIVE_MIN_EFFECT = 0.10
+ABSOLUTE_MIN_EFFECT = 1.0
+_TOWN_KPI = re.compile(r"town\.(.+)\.compliance")
+_THRESHOLD = re.compile(r"\s*(>=|<=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*")
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A promise on one KPI: ``kpi op value`` (e.g. urban_10min >= 0.90)."""
+
+    kpi: str
+    op: str
+    value: float
+
+    def met_by(self, x: float) -> bool:
+        """Whether the value ``x`` lies on the right side of the threshold."""
+        return {">=": x >= self.value, "<=": x <= self.value,
+                ">": x > self.value, "<": x < self.value}[self.op]
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.op in (">=", ">")
+
+
+def kpi_info(name: str) -> tuple[str, str, int]:
+    """(label, unit, direction) of a KPI name, including ``town.<pinyin>.compliance``."""
+    if name in KPI_INFO:
+        return KPI_INFO[name]
+    match = _TOWN_KPI.fullmatch(name)
+    if match:
+        return f"Orders meeting their promise in {match[1]}", "share", +1
+    raise KeyError(name)
+
+
+def parse_threshold(kpi: str, text: str) -> tuple[Threshold | None, str]:
+    """Parse ``"OP VALUE"``; return (threshold, "") or (None, what is wrong; what is expected)."""
+    match = _THRESHOLD.fullmatch(text)
+    if not match:
+        return None, (f"{text!r} is not a threshold; expected text like \">= 0.90\" (one of "
+                      f"{', '.join(OPS)}, then a number), quoted in YAML")
+    value = float(match[2])
+    if kpi_info(kpi)[1] == "share" and not 0 <= value <= 1:
+        return None, f"{value:g} is not a share; expected a number from 0 to 1 (0.90 means 90%)"
+    return Threshold(kpi, match[1], value), ""
+
+
+def _towns(scenario: Scenario) -> list[str] | None:
+    """Town names (pinyin) of the scenario's towns CSV; None when it cannot be read."""
+    try:
+        rows, _ = read_towns(scenario.geography)
+    except UserError:
+        return None
+    return [r["pinyin"] for r in rows]
+
+
+def _name_problem(name: str, towns: list[str] | None) -> str:
+    """Why ``name`` is not a KPI ("" when it is one), with a did-you-mean."""
+    if name in KPI_INFO:
+        return ""
+    match = _TOWN_KPI.fullmatch(name)
+    if match and (towns is None or match[1] in towns):
+        return ""
+    known = list(KPI_INFO) + [f"town.{t}.compliance" for t in towns or []]
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if not close:
+        lowered = {k.lower(): k for k in known}
+        close = [lowered[name.lower()]] if name.lower() in lowered else []
+    if match:
+        hint = f"did you mean {close[0]!r}?" if close else "expected a town of the towns CSV"
+        return f"unknown town {match[1]!r}; {hint}"
+    hint = f"did you mean {close[0]!r}?" if close else \
+        "expected a KPI name (see docs/ci.md) or town.<pinyin>.compliance"
+    return f"unknown KPI; {hint}"
+
+
+def expect_problems(scenario: Scenario) -> list[Problem]:
+    """Problems in the scenario's ``expect:`` block: KPI names, threshold texts, watch list."""
+    e, src, out = scenario.expect, scenario.source, []
+    towns = _towns(scenario)
+    for name, text in e.kpis.items():
+        why = _name_problem(name, towns) or parse_threshold(name, text)[1]
+        if why:
+            out.append(Problem(src, None, f"expect.kpis.{name}", why))
+    for name in e.min_effect:
+        why = _name_problem(name, towns)
+        if why:
+            out.append(Problem(src, None, f"expect.min_effect.{name}", why))
+    for k, name in enumerate(e.watch or []):
+        why = _name_problem(name, towns)
+        if not why and kpi_info(name)[2] == 0:
+            why = (f"{name} has no better direction (neither higher nor lower is worse); "
+                   "expected a KPI that can get worse, or a threshold in expect.kpis")
+        if why:
+            out.append(Problem(src, None, f"expect.watch[{k}]", why))
+    return out
+
+
+def thresholds(expect: Expect) -> list[Threshold]:
+    """The parsed thresholds of a valid ``expect:`` block, in the file's order."""
+    return [t for t, _ in (parse_threshold(k, v) for k, v in expect.kpis.items()) if t]
+
+
+def watched(expect: Expect) -> list[str]:
+    """KPIs the check reports: those with a threshold, then the watch list (default: headline)."""
+    names = list(expect.kpis)
+    for name in HEADLINE if expect.watch is None else expect.watch:
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def min_effect(kpi: str, expect: Expect, baseline_mean: float) -> float:
+    """Smallest worsening (in the KPI's unit) that fails the baseline comparison."""
+    if kpi in expect.min_effect:
+        return expect.min_effect[kpi]
+    if kpi_info(kpi)[1] == "share":
+        return SHARE_MIN_EFFECT
+    if math.isnan(baseline_mean):
+        return ABSOLUTE_MIN_EFFECT
+    return max(ABSOLUTE_MIN_EFFECT, RELATIVE_MIN_EFFECT * abs(baseline_mean))
+
+
+# ---------------------------------------------------------------- baselines
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """Accepted per-replication KPI values of one scenario (``results/baselines/<name>.json``)."""
+
+    scenario: str
+    seed: int
+    days: float
+    warmup_days: float
+    reps: int
+    engine_version: str
+    kpis: dict[str, list[float]]
+    source: str = ""
+
+    def pairs_with(self, seed: int, days: float, warmup_days: float) -> bool:
+        """Whether a run with these settings shares this baseline's random numbers."""
+        return (self.seed, self.days, self.warmup_days) == (seed, days, warmup_days)
+
+    def to_json(self) -> dict:
+        """The JSON content (NaN written as null)."""
+        return {"scenario": self.scenario, "source": self.source, "seed": self.seed,
+                "days": self.days, "warmup_days": self.warmup_days, "reps": self.reps,
+                "engine_version": self.engine_version, "kpis": self.kpis}
+
+
+def baseline_path(folder: str | Path, scenario_name: str) -> Path:
+    """Where the baseline of a scenario lives."""
+    return Path(folder) / f"{scenario_name}.json"
+
+
+def read_baseline(path: str | Path) -> Baseline | None:
+    """The baseline in ``path`` (None when there is none); UserError when it is malformed."""
+    path = Path(path)
+    if not path.exists():
+        return None
+
+    def bad(what: str) -> UserError:
+        return UserError([Problem(str(path), None, "", f"{what}; expected a baseline written by "
+                                  "`run.py check --update-baselines`")])
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise bad(f"not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise bad("not a JSON object")
+    missing = [k for k in ("scenario", "seed", "days", "reps", "kpis") if k not in data]
+    if missing:
+        raise bad(f"lacks {', '.join(missing)}")
+    kpis = data["kpis"]
+    if not isinstance(kpis, dict) or not all(
+            isinstance(v, list) and all(x is None or isinstance(x, (int, float)) for x in v)
+            for v in kpis.values()):
+        raise bad("kpis is not a mapping of KPI name to a list of numbers")
+    try:
+        return Baseline(str(data["scenario"]), int(data["seed"]), float(data["days"]),
+                        float(data.get("warmup_days", 0.0)), int(data["reps"]),
+                        str(data.get("engine_version", "")),
+                        {k: [math.nan if x is None else float(x) for x in v]
+                         for k, v in kpis.items()}, str(data.get("source", "")))
+    except (TypeError, ValueError):
+        raise bad("seed, days or reps is not a number") from None
+
+
+# ---------------------------------------------------------------- judging
+
+
+@dataclass
+class Outcome:
+    """The verdict on one KPI of one scenario (a JUnit test case)."""
+
+    scenario: str
+    kpi: str
+    unit: str
+    estimate: float
+    threshold: Threshold | None = None
+    bound: float = math.nan  # one-sided confidence bound facing the threshold (far one if missed)
+    bound_side: str = ""  # lower or upper
+    verdict: str = ""  # against the threshold: met, uncertain, missed or undefined
+    threshold_failed: bool = False
+    comparison: str = ""  # "paired", "welch", or why there is none
+    difference: dict[str, float] = field(default_factory=dict)  # new - baseline
+    effect: float = math.nan
+    baseline_failed: bool = False
+    accepted: bool = False  # a baseline failure accepted by --update-baselines
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.threshold_failed or (self.baseline_failed and not self.accepted)
+
+
+def fmt(value: float, unit: str, difference: bool = False, signed: bool = False) -> str:
+    """A KPI value for messages: shares in percent, differences of shares in points."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    sign = "+" if signed else ""
+    if unit == "share":
+        return f"{value * 100:{sign}.1f} pp" if difference else f"{value:.1%}"
+    return f"{value:{sign},.2f}"
+
+
+def judge_threshold(out: Outcome, values: np.ndarray, threshold: Threshold, expect: Expect) -> None:
+    """Judge ``out`` against ``threshold`` with one-sided bounds at ``expect.confidence``.
+
+    *met*: the bound facing the threshold is on the right side; *missed*: even the far bound is
+    on the wrong side (the KPI is significantly worse than the threshold); *uncertain*: the
+    interval straddles the threshold, which fails unless ``expect.uncertain`` is ``pass``.
+    """
+    confidence = expect.confidence
+    s = summarise(values, 2 * confidence - 1)
+    near, far = (s["low"], s["high"]) if threshold.higher_is_better else (s["high"], s["low"])
+    if s["n"] >= 1 and math.isnan(near):
+        near = far = s["mean"]
+    out.threshold, out.bound = threshold, near
+    out.bound_side = "lower" if threshold.higher_is_better else "upper"
+    wanted = f"{threshold.op} {fmt(threshold.value, out.unit)}"
+    if math.isnan(near):
+        out.verdict, out.threshold_failed = "undefined", True
+        out.messages.append(f"{out.scenario}: {out.kpi}: undefined in every replication (no "
+                            f"orders of its kind); threshold {wanted} cannot be shown met")
+        return
+    if threshold.met_by(near):
+        out.verdict = "met"
+        return
+    missed = not threshold.met_by(far)
+    out.verdict = "missed" if missed else "uncertain"
+    out.threshold_failed = missed or expect.uncertain == "fail"
+    if missed:  # report the far bound: even it is on the wrong side
+        out.bound = far
+        out.bound_side = "upper" if threshold.higher_is_better else "lower"
+    if out.threshold_failed:
+        what = "misses the threshold" if missed else "is not shown to meet the threshold"
+        out.messages.append(
+            f"{out.scenario}: {out.kpi} = {fmt(out.estimate, out.unit)} ({confidence:.0%} "
+            f"{out.bound_side} bound {fmt(out.bound, out.unit)}, {s['n']} replications) {what} "
+            f"{wanted}")
+
+
+def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool,
+                   expect: Expect) -> None:
+    """Fail ``out`` when the KPI is significantly worse than the baseline by the minimum effect."""
+    direction = kpi_info(out.kpi)[2]
+    if direction == 0:
+        out.comparison = "neutral KPI"
+        return
+    level = 1 - 2 * expect.significance
+    if paired:
+        n = min(len(new), len(base))
+        d = paired_difference(base[:n], new[:n], level)
+    else:
+        d = unpaired_difference(base, new, level)
+    out.comparison = "paired" if paired else "welch"
+    out.difference = d
+    out.effect = min_effect(out.kpi, expect, float(np.nanmean(base)) if np.any(~np.isnan(base))
+                            else math.nan)
+    if d["n"] < 2 or math.isnan(d["half_width"]):
+        out.comparison += " (too few values)"
+        return
+    worse_bound = d["high"] if direction > 0 else d["low"]  # bound nearest "not worse"
+    least_worsening = -direction * worse_bound  # worse by at least this, at 1 - significance
+    if least_worsening > 0 and least_worsening >= out.effect:
+        out.baseline_failed = True
+        base_mean = float(np.nanmean(base))
+        out.messages.append(
+            f"{out.scenario}: {out.kpi} = {fmt(out.estimate, out.unit)} is worse than the "
+            f"baseline {fmt(base_mean, out.unit)}: {out.comparison} difference "
+            f"{fmt(d['mean'], out.unit, True, True)} ({1 - expect.significance:.0%} bound "
+            f"{fmt(worse_bound, out.unit, True, True)}), minimum effect "
+            f"{fmt(out.effect, out.unit, True)}")
+
+
+def evaluate(scenario: Scenario, seed: int, values: dict[str, list[float]],
+             baseline: Baseline | None) -> list[Outcome]:
+    """Judge every watched KPI of one checked scenario against thresholds and the baseline.
+
+    ``values`` holds each KPI's per-replication values of the check run (seed ``seed``, days
+    ``scenario.run.days``).
+    """
+    expect = scenario.expect
+    limits = {t.kpi: t for t in thresholds(expect)}
+    paired = baseline is not None and baseline.pairs_with(seed, scenario.run.days,
+                                                          scenario.run.warmup_days)
+    outcomes = []
+    for kpi in watched(expect):
+        new = np.asarray(values.get(kpi, []), dtype=float)
+        unit = kpi_info(kpi)[1]
+        mean = float(np.nanmean(new)) if np.any(~np.isnan(new)) else math.nan
+        out = Outcome(scenario.name, kpi, unit, mean)
+        if kpi in limits:
+            judge_threshold(out, new, limits[kpi], expect)
+        if baseline is None:
+            out.comparison = "no baseline"
+        elif kpi not in baseline.kpis:
+            out.comparison = "not in baseline"
+        else:
+            judge_baseline(out, new, np.asarray(baseline.kpis[kpi], dtype=float), paired, expect)
+        outcomes.append(out)
+    return outcomes
+
+
+@dataclass
+class Checked:
+    """One scenario file as checked: its settings, its outcomes, or why it is invalid input."""
+
+    path: str
+    scenario: str = ""
+    seed: int | None = None
+    days: float = math.nan
+    reps: int = 0
+    note: str = ""  # how the baseline was used
+    outcomes: list[Outcome] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # invalid input, one line each
+
+    @property
+    def failed(self) -> bool:
+        return any(o.failed for o in self.outcomes)
+
+
+def exit_status(checked: list[Checked]) -> int:
+    """2 when any input was invalid, else 1 when any KPI failed, else 0."""
+    if any(c.errors for c in checked):
+        return 2
+    return 1 if any(c.failed for c in checked) else 0

@@ -1,0 +1,98 @@
+"""The regression gate's reports: a compact plain table for the log and a Markdown summary.
+
+Both show one row per scenario x KPI, e.g.::
+
+    scenario  KPI          estimate  bound          threshold  vs baseline          result
+    pingyang  urban_10min  96.8%     lower 96.4%    >= 90.0%   +0.0 pp (paired)     pass
+
+``bound`` is the one-sided confidence bound facing the threshold; ``vs baseline`` the mean
+difference new - baseline per replication and how it was computed (paired on common random
+numbers, or Welch when the seeds differ). The Markdown is fit for a CI job summary
+(``$GITHUB_STEP_SUMMARY``, GitLab merge-request notes).
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.gate.check import Checked, Outcome, exit_status, fmt
+
+HEADER = ("scenario", "KPI", "estimate", "bound", "threshold", "vs baseline", "result")
+
+
+def result_word(o: Outcome) -> str:
+    """pass, FAIL (what failed) or accepted (a baseline change taken by --update-baselines)."""
+    failed = [w for w, f in (("threshold", o.threshold_failed),
+                             ("baseline", o.baseline_failed and not o.accepted)) if f]
+    if failed:
+        return f"FAIL ({', '.join(failed)})"
+    word = "accepted" if o.accepted else "pass"
+    return f"{word} (uncertain)" if o.verdict == "uncertain" else word
+
+
+def row(o: Outcome) -> tuple[str, ...]:
+    """The cells of one scenario x KPI row."""
+    bound = ""
+    if o.threshold is not None and not math.isnan(o.bound):
+        bound = f"{o.bound_side} {fmt(o.bound, o.unit)}"
+    threshold = f"{o.threshold.op} {fmt(o.threshold.value, o.unit)}" if o.threshold else ""
+    if o.difference:
+        versus = f"{fmt(o.difference['mean'], o.unit, True, True)} ({o.comparison})"
+    else:
+        versus = o.comparison
+    return (o.scenario, o.kpi, fmt(o.estimate, o.unit), bound, threshold, versus,
+            result_word(o))
+
+
+def text_table(checked: list[Checked]) -> str:
+    """Every checked KPI as an aligned plain-text table."""
+    rows = [HEADER] + [row(o) for c in checked for o in c.outcomes]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def verdict_line(checked: list[Checked]) -> str:
+    """One line: how many KPI checks passed, failed, and how many inputs were invalid."""
+    outcomes = [o for c in checked for o in c.outcomes]
+    failed = sum(o.failed for o in outcomes)
+    invalid = sum(bool(c.errors) for c in checked)
+    word = {0: "PASSED", 1: "FAILED", 2: "INVALID INPUT"}[exit_status(checked)]
+    text = (f"{word}: {len(outcomes) - failed} of {len(outcomes)} KPI checks passed in "
+            f"{sum(not c.errors for c in checked)} scenario(s)")
+    return text + (f"; {invalid} invalid input file(s)" if invalid else "")
+
+
+def settings_line(c: Checked) -> str:
+    """How one scenario was run and compared."""
+    return (f"{c.scenario} ({c.path}): {c.reps} replications x {c.days:g} days, seed {c.seed}; "
+            f"{c.note}")
+
+
+def markdown(checked: list[Checked]) -> str:
+    """A Markdown job summary: verdict, the table, failure messages, settings, invalid inputs."""
+    icon = {0: "✅", 1: "❌", 2: "⚠️"}[exit_status(checked)]
+    out = [f"## {icon} Red Vest regression gate: {verdict_line(checked)}", ""]
+    rows = [row(o) for c in checked for o in c.outcomes]
+    if rows:
+        out += ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+        for r in rows:
+            cells = [c.replace("|", "\\|") for c in r]
+            if r[-1].startswith("FAIL"):
+                cells[-1] = f"**{cells[-1]}**"
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    messages = [m for c in checked for o in c.outcomes if o.failed for m in o.messages]
+    if messages:
+        out += ["### Failures", ""] + [f"- {m}" for m in messages] + [""]
+    errors = [line for c in checked for line in c.errors]
+    if errors:
+        out += ["### Invalid input", "", "```"] + errors + ["```", ""]
+    ran = [c for c in checked if not c.errors]
+    if ran:
+        out += ["### Runs", ""] + [f"- {settings_line(c)}" for c in ran] + [""]
+    out.append("Thresholds must hold at the one-sided confidence bound; a baseline comparison "
+               "fails only when significantly worse by at least the minimum effect "
+               "(docs/ci.md).")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,69 @@
+"""Planned group activities (``activities:``): which team, when, how long, how many members.
+
+Volunteers' own events (study sessions, publicity, care visits the team organises) take
+on-duty members out of the order pool for their duration. They are drawn for the whole run at
+set-up from one stream, day by day (a Poisson number a day, weekends weighted; teams of the
+eligible levels chosen in proportion to their members), and handed to the model in time order,
+which books one at a time.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config import distributions
+from sim.config.scenario import TEAM_LEVELS
+from sim.model.compact import floats, typed
+from sim.model.rng import Streams
+from sim.world.build import World
+
+
+@dataclass
+class PlannedActivities:
+    """Activities in start order (compact columns, list-like indexing)."""
+
+    start: array  # minutes since the run's start
+    team: array
+    duration: array  # minutes
+    participants: array  # members the activity asks for
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+
+def plan_activities(world: World, streams: Streams, horizon: float) -> PlannedActivities:
+    """Every activity starting before ``horizon`` (minutes), in time order (ties: as drawn)."""
+    spec = world.scenario.activities
+    teams = world.teams
+    levels = [TEAM_LEVELS.index(lv) for lv in spec.levels]
+    eligible = np.flatnonzero(np.isin(teams.level, levels) & (teams.members > 0))
+    columns: list[list[np.ndarray]] = [[], [], [], []]  # start, team, duration, participants
+    if spec.per_month > 0 and len(eligible) > 0:
+        rng = streams.stream("activities")
+        weights = teams.members[eligible] / teams.members[eligible].sum()
+        mean_weight = (5 + 2 * spec.weekend_weight) / 7
+        for day in range(int(math.ceil(horizon / 1440.0))):
+            weekend = (day + world.scenario.run.start_weekday) % 7 >= 5
+            rate = spec.per_month / 30.44 * (spec.weekend_weight if weekend else 1.0) / mean_weight
+            n = int(rng.poisson(rate))
+            if n == 0:
+                continue
+            team = eligible[rng.choice(len(eligible), size=n, p=weights)]
+            hour = rng.choice(spec.start_hours, size=n)
+            start = day * 1440.0 + hour * 60.0 + rng.random(n) * 60.0
+            participants = np.maximum(1, np.rint(distributions.quantile(spec.participants,
+                                                                        rng.random(n))))
+            duration = distributions.quantile(spec.duration, rng.random(n))
+            for column, values in zip(columns, (start, team, duration, participants)):
+                column.append(values)
+    if not columns[0]:
+        return PlannedActivities(array("d"), array("i"), array("d"), array("q"))
+    start, team, duration, participants = (np.concatenate(c) for c in columns)
+    keep = np.flatnonzero(start < horizon)
+    keep = keep[np.argsort(start[keep], kind="stable")]
+    return PlannedActivities(floats(start[keep]), typed("i", team[keep]), floats(duration[keep]),
+                             typed("q", participants[keep]))

@@ -1,0 +1,121 @@
+"""Order arrivals: a non-homogeneous Poisson process per place, with an item mix.
+
+The rate of place p in hour h is ``population x orders per 1,000 per day / 1440 x weekly
+profile[h]`` orders per minute; within an hour it is constant, so the number of orders in each
+simulated hour is Poisson and their times are uniform inside the hour (exact for a piecewise-
+constant rate). Each place draws from its own stream ``arrivals/<place code>``, and every order
+also carries the uniforms that later fix its service time, patience and acceptance delay, so the
+same order behaves the same way in two scenarios run with the same seed. Surges (scenario
+``events``) multiply a place's hourly rate and change its item mix inside their window, still on
+the place's own stream, so the other places' orders are unchanged.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.model.compact import append
+from sim.model.rng import Streams
+from sim.world.build import World
+from sim.world.workforce import HOURS_PER_WEEK
+
+
+@dataclass
+class Arrivals:
+    """Orders to be placed, sorted by time (columnar). Mutable only so that a replication can
+    drop the columns of arrivals it generated itself as soon as it has used them."""
+
+    time: np.ndarray  # minutes
+    place: np.ndarray
+    item: np.ndarray
+    u_service: np.ndarray
+    u_patience: np.ndarray
+    u_accept: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.time)
+
+
+def profile_by_hour(world: World, hours: int) -> np.ndarray:
+    """The weekly demand profile (multiplier of the mean rate) of each simulated hour."""
+    start = world.scenario.run.start_weekday * 24
+    return world.week_profile[(np.arange(hours) + start) % HOURS_PER_WEEK]
+
+
+def hourly_rates(world: World, place: int, hours: int,
+                 profile: np.ndarray | None = None) -> np.ndarray:
+    """Mean orders in each simulated hour for one place, times the multiplier of every surge
+    (scenario ``events``) covering the place at the hour's midpoint. ``profile``: the
+    :func:`profile_by_hour`, when the caller made it once for every place."""
+    if profile is None:
+        profile = profile_by_hour(world, hours)
+    rates = world.rate_per_min[place] * 60.0 * profile
+    middle = (np.arange(hours) + 0.5) * 60.0
+    for surge in world.surges:
+        if place in surge.places:
+            rates = np.where((middle >= surge.start_min) & (middle < surge.end_min),
+                             rates * surge.multiplier, rates)
+    return rates
+
+
+def item_cdf(world: World) -> np.ndarray:
+    """The catalogue's cumulative item shares, normalised as numpy's ``Generator.choice(p=...)``
+    does, so that draws by inverse CDF match it exactly."""
+    cdf = world.item_mix.cumsum()
+    cdf /= cdf[-1]
+    return cdf
+
+
+def draw_items(world: World, place: int, times: np.ndarray, u: np.ndarray,
+               cdf: np.ndarray | None = None) -> np.ndarray:
+    """Item of each order from its uniform ``u`` by inverse CDF: the catalogue's shares (``cdf``:
+    the :func:`item_cdf`, when the caller made it once), or the item mix of the last surge
+    covering the place at the order's time."""
+    items = (item_cdf(world) if cdf is None else cdf).searchsorted(u, side="right")
+    for surge in world.surges:
+        if surge.item_cdf is not None and place in surge.places:
+            inside = (times >= surge.start_min) & (times < surge.end_min)
+            items = np.where(inside, surge.item_cdf.searchsorted(u, side="right"), items)
+    return np.minimum(items, len(world.items) - 1)
+
+
+def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arrivals:
+    """Every order placed before ``horizon_min`` (minutes), sorted by time (ties: by place).
+
+    Each place draws from its own stream; the columns grow in place, place by place (no
+    per-place arrays survive the loop: at a province's size those would outweigh the data)."""
+    hours = int(np.ceil(horizon_min / 60.0))
+    columns = {"time": array("d"), "place": array("i"), "item": array("i"),
+               "u_service": array("d"), "u_patience": array("d"), "u_accept": array("d")}
+    names = (f"arrivals/{code}" for code in world.places.code)
+    profile, cdf = profile_by_hour(world, hours), item_cdf(world)  # the same for every place
+    for p, rng in enumerate(streams.streams(names)):
+        rates = hourly_rates(world, p, hours, profile)
+        counts = rng.poisson(rates)
+        total = int(counts.sum())
+        if total == 0:
+            continue
+        hour = np.repeat(np.arange(hours), counts)
+        times = (hour + rng.random(total)) * 60.0
+        items = draw_items(world, p, times, rng.random(total), cdf)
+        u = rng.random((3, total))
+        for name, values in (("time", times), ("place", np.full(total, p)), ("item", items),
+                             ("u_service", u[0]), ("u_patience", u[1]), ("u_accept", u[2])):
+            append(columns[name], values)
+    # sorted by (time, place): a stable sort by time, as the columns were filled place by
+    # place; those at or after the horizon are a tail of that order
+    time = np.frombuffer(columns["time"], dtype=np.float64)
+    order = np.argsort(time, kind="stable")
+    order = order[:int(np.count_nonzero(time < horizon_min))]
+
+    def gather(name: str, dtype) -> np.ndarray:
+        out = np.frombuffer(columns.pop(name), dtype=dtype)[order]
+        return out.astype(np.int32, copy=False) if dtype is np.intc else out
+
+    del time
+    return Arrivals(gather("time", np.float64), gather("place", np.intc),
+                    gather("item", np.intc), gather("u_service", np.float64),
+                    gather("u_patience", np.float64), gather("u_accept", np.float64))

@@ -1,0 +1,353 @@
+"""The central dispatcher: waiting orders, free volunteers and the escalation ladder's scopes.
+
+The platform matches orders to volunteers centrally (no per-order resource races). An order
+waits in queues keyed by ``(scope, skill)``: its village's queue at tier 1, its town's at tier 2,
+the county's at tier 3 (professional orders join the county queue after the administrator's
+review). Matching happens in two directions:
+
+* an order arrives or escalates -> :meth:`Dispatcher.find_team`: the nearest team in the order's
+  scope with the skill and enough free volunteers;
+* a volunteer frees up or comes on duty -> :meth:`Dispatcher.find_order`: among the heads of the
+  queues that team can see, the order with the earliest deadline it can serve.
+
+Both cost O(skills x scopes) heap operations, plus a scan of the town's free teams with the
+skill at tier 2 and of the nearest towns' at tier 3, never a scan of the county's teams. Queue
+entries are removed lazily: an entry whose order is no longer waiting (assigned, cancelled) or
+has left the entry's tier (when scopes do not widen) is skipped when it reaches a queue's head.
+
+Who serves tiers 2 and 3 is ``dispatch.scope``: ``widen`` (default) lets every team of the town,
+then of the county, take the order; ``handover`` passes it to the town's town-level teams (the
+station), then to the county-level teams (county center, subcenters, professional teams), as a
+relay. ``dispatch.keep_lower_scope`` decides, in both, whether lower tiers' teams still may take
+it.
+
+Example: a village with no volunteer on duty at 02:00 keeps an urban order in its tier-1 queue;
+after ``timeouts_min.urban[0]`` minutes the order also joins its town's queue, and the first
+town-station volunteer to come on duty at 07:00 takes it.
+"""
+
+from __future__ import annotations
+
+from array import array
+from heapq import heappop, heappush, nsmallest
+from itertools import chain, count
+from typing import Protocol
+
+from sim.world.build import World
+
+WAITING, ASSIGNED, CANCELLED, AT_ADMIN = 0, 1, 2, 3
+COUNTY_TIER = 3
+NEAR_TOWNS = 4  # tier-3 towns ranked ahead for each origin (the search stops after two)
+# a tier-2 search ranks a town's free teams when they are this few (at night, say), and walks
+# the place's static nearest-first list of the town's teams to the first able one otherwise
+SCAN_FREE_UP_TO = 8
+
+
+class Rule(Protocol):
+    """A dispatch rule (``dispatch.rule``): how candidates are ranked, lowest key first."""
+
+    def team_key(self, d: Dispatcher, team: int, place: int) -> tuple:
+        """Rank of a team able to take a new or escalated order at ``place``."""
+
+    def order_key(self, d: Dispatcher, team: int, entry: tuple) -> tuple:
+        """Rank of a waiting order (queue entry: deadline, seq, order, tier) for a freed team."""
+
+
+class NearestFirst:
+    """Default: an order goes to the nearest able team; a freed team takes the waiting order with
+    the earliest deadline (ties: first placed)."""
+
+    def team_key(self, d, team, place):
+        return (d.nominal(d.home[team], place), team)
+
+    def order_key(self, d, team, entry):
+        return entry[:2]
+
+
+class EarliestDeadline(NearestFirst):
+    """Like nearest first, but a freed team takes the order whose latest start is earliest:
+    deadline minus the team's travel to it (an urgent order far away before a near one)."""
+
+    def order_key(self, d, team, entry):
+        return (entry[0] - d.nominal(d.home[team], d.order_place[entry[2]]), entry[1])
+
+
+class LeastLoaded(NearestFirst):
+    """An order goes to the able team with the smallest busy share of its on-duty volunteers
+    (ties: nearest), spreading work; freed teams as nearest first."""
+
+    def team_key(self, d, team, place):
+        busy = d.on_duty[team] - d.spare[team]
+        return (busy / max(1, d.on_duty[team]), d.nominal(d.home[team], place), team)
+
+
+RULES: dict[str, type] = {"nearest": NearestFirst, "edf": EarliestDeadline,
+                          "least_loaded": LeastLoaded}
+
+
+class Dispatcher:
+    """Queues of waiting orders and the index of teams with free volunteers."""
+
+    def __init__(self, world: World, n_orders: int):
+        self.world = world
+        index = world.team_index
+        n_teams = len(index.home)
+        # the changing state of teams
+        self.on_duty = [0] * n_teams
+        # volunteers on duty and not busy (negative when a shift ended while they served): the
+        # one number a search reads per candidate (busy = on_duty - spare)
+        self.spare = [0] * n_teams
+        self.in_free = [False] * n_teams
+        # the static index, shared with every replication of the world
+        self.home, self.team_town, self.team_skills = index.home, index.town, index.skills
+        self.sees_tier2, self.sees_tier3 = index.sees_tier2, index.sees_tier3
+        self.team_villages, self.team_other_towns = index.villages, index.other_towns
+        self.team_buckets = index.team_buckets
+        self.keep_lower = world.scenario.dispatch.keep_lower_scope
+        self.handover = world.scenario.dispatch.scope == "handover"
+        # teams serving tier 2 with a free volunteer, by town (searches check each team's skills:
+        # a set per town and skill would cost ~200 bytes a team); the county tier instead looks
+        # up the world's static (town, skill) lists of tier-3 teams and checks which are free
+        self.buckets: list[set[int]] = [set() for _ in index.bucket_towns]
+        self.free_teams: dict[int, set[int]] = dict(zip(index.bucket_towns, self.buckets))
+        # queues by integer id, ``scope * n_skills + skill`` with scopes numbered places first,
+        # then towns (tier 2), then the county (tier 3): no key tuple to build and hash
+        n_skills = self.n_skills = max(1, len(world.skills))
+        self.tier2_base = world.n_places * n_skills
+        self.tier3_base = (world.n_places + len(world.towns_by_distance)) * n_skills
+        self.queues: dict[int, list] = {}
+        # queue entries (stale ones included) by ``town * n_skills + skill``, the county's
+        # queues in the last block (town -1): find_order skips a skill when none of the queues
+        # a team sees can hold an entry
+        self.queued = [0] * ((len(world.towns_by_distance) + 1) * n_skills)
+        # the same, summed over skills: per town, and the county's queues last (index -1)
+        self.queued_in_town = [0] * (len(world.towns_by_distance) + 1)
+        self.seq = count()
+        # order state, filled by the model
+        self.state = array("b", [WAITING]) * n_orders
+        self.tier = array("b", [1]) * n_orders
+        self.order_place: list[int] = []
+        self.order_skill: list[int] = []
+        self.order_need: list[int] = []
+        self.nominal = world.travel.nominal
+        self.place_town = world.place_town
+        self.n_towns = len(world.towns_by_distance)
+        self.tier1_teams = world.tier1_teams
+        self.skills = world.teams.skills
+        self.rule: Rule = RULES[world.scenario.dispatch.rule]()
+        # rules that rank teams by distance alone may walk the world's static nearest-first
+        # lists at tier 2 (the same choice as ranking every free team, found sooner)
+        self.tier2_nearest = world.tier2_nearest \
+            if type(self.rule).team_key is NearestFirst.team_key else None
+        # the default rule ranks waiting orders by their queue entry: compare entries directly
+        self.rank_by_entry = type(self.rule).order_key is NearestFirst.order_key
+
+    # -------------------------------------------------------------- volunteers
+    def free(self, team: int) -> int:
+        """Free volunteers of a team now (on duty and not busy)."""
+        return max(0, self.spare[team])
+
+    def set_on_duty(self, team: int, count: int) -> bool:
+        """A team's on-duty count becomes ``count`` (its busy volunteers stay busy); update the
+        free-team index; return whether the count rose."""
+        was = self.on_duty[team]
+        self.on_duty[team] = count
+        self.spare[team] += count - was
+        self.refresh(team)
+        return count > was
+
+    def drop_run_state(self) -> None:
+        """Free what only the run needed: queues, the free-team index, per-team counts, and the
+        order state, tier and skill columns (the run is over; the log's columns already view
+        the last three's buffers)."""
+        self.queues = self.buckets = self.free_teams = self.queued = None
+        self.on_duty = self.spare = self.in_free = None
+        self.state = self.tier = self.order_skill = None
+
+    def refresh(self, team: int) -> None:
+        """Update the free-team index after a team's on-duty or busy count changed."""
+        is_free = self.spare[team] > 0
+        if is_free == self.in_free[team]:
+            return
+        self.in_free[team] = is_free
+        buckets = self.buckets
+        if is_free:
+            for b in self.team_buckets[team]:
+                buckets[b].add(team)
+        else:
+            for b in self.team_buckets[team]:
+                buckets[b].discard(team)
+
+    # -------------------------------------------------------------- orders -> team
+    def _nearest(self, candidates, place: int, skill: int, need: int,
+                 best: tuple | None) -> tuple | None:
+        # keys end with the team id, so the result does not depend on set iteration order
+        for team in candidates:
+            if self.spare[team] >= need and skill in self.skills[team]:
+                key = self.rule.team_key(self, team, place)
+                if best is None or key < best:
+                    best = key
+        return best
+
+    def rank_teams(self, able: list[int], place: int) -> int:
+        """The best of several able teams for an order at ``place`` by the dispatch rule."""
+        return min(self.rule.team_key(self, team, place) for team in able)[-1]
+
+    def find_team(self, order: int) -> int | None:
+        """The nearest team in the order's current scope able to take it now, or None."""
+        place, skill, need = self.order_place[order], self.order_skill[order], self.order_need[order]
+        tier = self.tier[order]
+        best = None
+        if tier == 1 or self.keep_lower:
+            spare, skills = self.spare, self.skills
+            able = [team for team in self.tier1_teams[place]
+                    if spare[team] >= need and skill in skills[team]]
+            if tier == 1 and len(able) == 1:
+                return able[0]  # the only candidate: no need to rank by distance
+            best = self._nearest(able, place, skill, need, best)
+        if tier == 2 or (tier >= COUNTY_TIER and self.handover and self.keep_lower):
+            free = self.free_teams.get(self.place_town[place], ())
+            if self.tier2_nearest is None or len(free) <= SCAN_FREE_UP_TO:
+                best = self._nearest(free, place, skill, need, best)
+            else:  # many free: the first able team in the static nearest-first order
+                spare, skills = self.spare, self.skills
+                for team in self.tier2_nearest[place]:
+                    if spare[team] >= need and skill in skills[team]:
+                        key = self.rule.team_key(self, team, place)
+                        if best is None or key < best:
+                            best = key
+                        break
+        if tier >= COUNTY_TIER:
+            seen_towns = 0
+            teams_at, in_free = self.world.tier3_teams_at, self.in_free
+            for town in self._towns_to_search(self.place_town[place], skill):
+                teams = teams_at.get((town, skill))
+                if not teams:
+                    continue
+                free = [team for team in teams if in_free[team]]
+                if not free:
+                    continue  # no free team of this town has the skill
+                best = self._nearest(free, place, skill, need, best)
+                if best is not None:
+                    seen_towns += 1
+                    if seen_towns >= 2:
+                        break
+        return None if best is None else best[-1]
+
+    def _towns_to_search(self, origin: int, skill: int):
+        """Towns whose tier-3 teams may take an order from ``origin`` with ``skill``, nearest
+        seat first. When few towns have such teams (a professional skill, a county center), only
+        they are ranked, instead of walking every town of a province-sized world."""
+        w = self.world
+        towns = w.tier3_towns[skill]
+        if len(towns) * 8 >= self.n_towns:
+            return w.towns_by_distance[origin]
+        # the nearest few, ranked once per world (a province has a center in every county);
+        # the rest only if the search gets past them
+        near = w.tier3_near.get((origin, skill))
+        if near is None:
+            near = w.tier3_near[(origin, skill)] = tuple(
+                nsmallest(NEAR_TOWNS, towns, key=w.town_rank[origin].__getitem__))
+        if len(near) == len(towns):
+            return near
+        return chain(near, self._farther_towns(origin, towns, len(near)))
+
+    def _farther_towns(self, origin: int, towns: list[int], skip: int):
+        """``towns`` nearest seat first from ``origin``, less the first ``skip``: ranked only
+        when the search gets past the nearest ones (a generator)."""
+        yield from sorted(towns, key=self.world.town_rank[origin].__getitem__)[skip:]
+
+    def scope_offers(self, order: int, tier: int) -> bool:
+        """Whether any team in the order's scope at ``tier`` has the order's skill at all."""
+        skill = self.order_skill[order]
+        if tier == 1:
+            return skill in self.world.place_skills[self.order_place[order]]
+        if tier == 2:
+            return skill in self.world.town_skills[self.place_town[self.order_place[order]]] or (
+                self.keep_lower and skill in self.world.place_skills[self.order_place[order]])
+        return skill in self.world.county_skills
+
+    def enqueue(self, order: int, deadline: float) -> None:
+        """Add a waiting order to the queue of its current tier's scope, ranked by ``deadline``
+        (minutes; the model's promise for it)."""
+        tier, skill, place = self.tier[order], self.order_skill[order], self.order_place[order]
+        if tier == 1:
+            key = place * self.n_skills + skill
+        elif tier == 2:
+            key = self.tier2_base + self.place_town[place] * self.n_skills + skill
+        else:
+            key = self.tier3_base + skill
+        where = self.place_town[place] if tier <= 2 else -1
+        self.queued[where * self.n_skills + skill] += 1
+        self.queued_in_town[where] += 1
+        heappush(self.queues.setdefault(key, []),
+                 (deadline, next(self.seq), order, tier))
+
+    def _dequeued(self, key: int) -> None:
+        """Count one entry fewer in queue ``key`` (its head was just popped)."""
+        skill = key % self.n_skills
+        if key < self.tier2_base:
+            where = self.place_town[key // self.n_skills]
+        elif key < self.tier3_base:
+            where = (key - self.tier2_base) // self.n_skills
+        else:
+            where = -1
+        self.queued[where * self.n_skills + skill] -= 1
+        self.queued_in_town[where] -= 1
+
+    # -------------------------------------------------------------- team -> order
+    def find_order(self, team: int) -> int | None:
+        """The earliest-deadline waiting order this team can see and serve now, or None; the
+        caller must assign it (its queue entry is removed)."""
+        free = self.spare[team]
+        if free <= 0:
+            return None
+        town = self.team_town[team]
+        other_towns = self.team_other_towns[team]
+        sees_tier3 = self.sees_tier3[team]
+        in_town = self.queued_in_town
+        if not (in_town[town] or (sees_tier3 and in_town[-1]) or (
+                other_towns and any(in_town[t] for t in other_towns))):
+            return None  # no entry at all in any queue the team sees
+        best, best_rank = None, None
+        by_entry, rule = self.rank_by_entry, self.rule
+        queues, state, tiers, need = self.queues, self.state, self.tier, self.order_need
+        keep_lower, sees_tier2 = self.keep_lower, self.sees_tier2[team]
+        queued, n_skills = self.queued, self.n_skills
+        in_own, villages = town * n_skills, self.team_villages[team]
+        for skill in self.team_skills[team]:
+            if not (queued[in_own + skill] or (sees_tier3 and queued[skill - n_skills]) or (
+                    other_towns and any(queued[t * n_skills + skill] for t in other_towns))):
+                continue  # no entry for this skill in any queue the team sees
+            keys = [village * n_skills + skill for village in villages]
+            if sees_tier2:
+                keys.append(self.tier2_base + in_own + skill)
+            if sees_tier3:
+                keys.append(self.tier3_base + skill)
+            for key in keys:
+                queue = queues.get(key)
+                # the head of the queue, dropping stale entries (lazy removal)
+                while queue:
+                    entry = queue[0]
+                    order = entry[2]
+                    if state[order] == WAITING and (keep_lower or tiers[order] == entry[3]):
+                        if need[order] <= free:
+                            rank = entry if by_entry else rule.order_key(self, team, entry)
+                            if best is None or rank < best_rank:
+                                best, best_rank, best_key = entry, rank, key
+                        break
+                    heappop(queue)
+                    self._dequeued(key)
+                    if not queue:
+                        del queues[key]  # most (place, skill) queues are empty most of the time
+        if best is None:
+            return None
+        # the caller assigns the order: its entry would be stale from now on, so drop it at once
+        # (the counters then say sooner that nothing waits); other entries of the same order, in
+        # lower tiers' queues, go lazily as before
+        queue = queues[best_key]
+        heappop(queue)
+        if not queue:
+            del queues[best_key]
+        self._dequeued(best_key)
+        return best[2]

@@ -1,0 +1,356 @@
+"""Saved results -> the charts and a one-page-per-side briefing for county leadership.
+
+:func:`write_report` reads only files of a results folder (``kpis.json`` and
+``chart_data.json``, both written by :func:`sim.reporting.report.write_results`), draws the charts into
+``charts/`` and writes ``briefing.html`` (self-contained: images embedded as base64 PNG, CSS
+``@page`` A4, two pages) and ``briefing.md``. It never simulates, so ``python run.py report
+results/pingyang`` redraws everything in seconds. In Chinese (``lang="zh"``) every label and
+sentence comes from :mod:`sim.reporting.i18n`, town names in characters, and files get a ``.zh`` suffix
+(``briefing.zh.html``, ``charts/map.zh.png``) so both languages can sit side by side.
+
+A briefing says, for the headline promises: the estimate with its 95% CI, the target, and a
+plain verdict (met: the whole CI on the right side; missed: the whole CI on the wrong side;
+uncertain: more replications needed). Example line: ``Urban orders responded within the promise
+| 97.0% (96.5%-97.5%) | >= 90% | met``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+import os
+import sys
+from pathlib import Path
+
+from sim.config.errors import UserError
+from sim.reporting import charts
+from sim.reporting.files import write_text
+from sim.reporting.i18n import kpi_label, tr, unit_label
+from sim.reporting.report import CHART_DATA, CHART_DATA_FORMAT, format_number, verdict
+
+REPO = Path(__file__).resolve().parents[2]
+ASSUMPTIONS = REPO / "docs" / "assumptions.md"
+CHART_NAMES = ["response_times", "outcomes", "town_compliance", "map", "demand_capacity"]
+WORST_TOWNS = 3
+
+
+def _num(value) -> float:
+    return math.nan if value is None else float(value)
+
+
+def load_results(folder: str | Path) -> tuple[dict, dict]:
+    """(kpis.json, chart_data.json) of a results folder; UserError naming what is missing."""
+    folder = Path(folder)
+    out = []
+    for name in ("kpis.json", CHART_DATA):
+        path = folder / name
+        if not path.is_file():
+            raise UserError(f"{path}: not found; expected a results folder written by "
+                            "`python run.py run` (with kpis.json and chart_data.json)")
+        try:
+            out.append(json.loads(path.read_text(encoding="utf-8")))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise UserError(f"{path}: not valid JSON ({exc}); rerun `python run.py run`") \
+                from None
+    if out[1].get("format") != CHART_DATA_FORMAT:
+        raise UserError(f"{folder / CHART_DATA}: written by another version of Red Vest "
+                        f"(format {out[1].get('format')}, expected {CHART_DATA_FORMAT}); rerun "
+                        "`python run.py run` for this scenario")
+    return out[0], out[1]
+
+
+def resolve_lang(lang: str) -> str:
+    """The language to write: ``zh`` only when a CJK font is available (else say so in one line
+    on stderr and fall back to English)."""
+    if lang == "zh" and charts.cjk_font() is None:
+        print(tr("brief.no_font"), file=sys.stderr)
+        return "en"
+    return lang
+
+
+def town_label(data: dict, t: int, lang: str) -> str:
+    """A town's name: characters in Chinese, pinyin in English."""
+    return data["towns"]["name" if lang == "zh" else "pinyin"][t]
+
+
+def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
+    """Per town: label, compliance mean/low/high (kpis.json), order-weighted target, verdict."""
+    rows = []
+    for t, pinyin in enumerate(data["towns"]["pinyin"]):
+        k = summary["kpis"].get(f"town.{pinyin}.compliance")
+        target = _num(data["towns"]["target"][t])
+        if k is None or math.isnan(_num(k["mean"])):
+            continue
+        s = {key: _num(k[key]) for key in ("mean", "low", "high")}
+        rows.append({"label": town_label(data, t, lang), "pinyin": pinyin, **s,
+                     "target": target, "verdict": verdict(s, ">=", target)})
+    return rows
+
+
+def headline_rows(summary: dict, data: dict) -> list[dict]:
+    """The briefing's headline numbers: kpi name, summary, target text key and verdict.
+
+    The two zone promises carry the targets saved in kpis.json; "never open overnight" and the
+    urban 90th-percentile response are judged here against the article's promises (none
+    overnight in principle; 90% within the promise means the 90th percentile within it).
+    """
+    kpis = summary["kpis"]
+    promise = data["targets"]["urban_response_min"]
+    rows = []
+    for name in ("urban_10min", "rural_same_day", "open_overnight_per_week",
+                 "response_p90_urban", "cancellation_rate"):
+        if name not in kpis:
+            continue
+        k = kpis[name]
+        s = {key: _num(k[key]) for key in ("mean", "low", "high")}
+        if "target" in k:
+            target = ("share", k["target_op"], k["target"])
+            v = k["verdict"]
+        elif name == "open_overnight_per_week":
+            target, v = ("overnight", "<=", 0.0), verdict(s, "<=", 0.0)
+        elif name == "response_p90_urban":
+            target, v = ("p90", "<=", promise), verdict(s, "<=", promise)
+        else:
+            target, v = None, "none"
+        rows.append({"name": name, "label": k["label"], "unit": k["unit"], **s,
+                     "target": target, "verdict": v})
+    return rows
+
+
+def shown(value: float, unit: str) -> str:
+    """A KPI value as the briefing prints it: format_number of kpis.json's value, with shares
+    kept within 0-100% (a t interval of a share near 100% can pass it)."""
+    if unit == "share" and not math.isnan(value):
+        value = min(1.0, max(0.0, value))
+    return format_number(value, unit)
+
+
+def estimate_text(row: dict, lang: str = "en") -> str:
+    """'97.0% (96.5%-97.5%)' or '6.0 (3.7-8.3) orders/week': mean and 95% CI of kpis.json."""
+    unit = row["unit"]
+    text = shown(row["mean"], unit)
+    if not (math.isnan(row["low"]) or math.isnan(row["high"])):
+        text += f" ({shown(row['low'], unit)}-{shown(row['high'], unit)})"
+    return text if unit == "share" or math.isnan(row["mean"]) else \
+        f"{text} {unit_label(unit, lang)}"
+
+
+def target_text(row: dict, data: dict, lang: str) -> str:
+    """The target of a headline row in words."""
+    target = row["target"]
+    if target is None:
+        return "-"
+    kind, op, value = target
+    if kind == "overnight":
+        return tr("brief.overnight_target", lang)
+    if kind == "p90":
+        return tr("brief.p90_target", lang, minutes=value)
+    return f"{'≥' if op == '>=' else '≤'} {value:.0%}"
+
+
+def footnote(summary: dict, lang: str) -> str:
+    """The footnote every chart carries: scenario, seed, replications, days."""
+    return tr("footnote", lang, name=summary["scenario"], seed=summary["seed"],
+              reps=summary["reps"], days=summary["days"], warmup=summary["warmup_days"])
+
+
+def draw_charts(summary: dict, data: dict, folder: Path, lang: str) -> dict[str, Path]:
+    """Draw every chart of a results folder into ``folder/charts``; chart name -> PNG path."""
+    suffix = ".zh" if lang == "zh" else ""
+    stem = {name: folder / "charts" / f"{name}{suffix}" for name in CHART_NAMES}
+    note = footnote(summary, lang)
+    kpis, tg = summary["kpis"], data["targets"]
+    resp = data["response"]
+    charts.response_time_chart(
+        resp["grid_min"], {z: [[_num(v) for v in c] for c in resp["curves"][z]]
+                           for z in ("urban", "rural")},
+        tg["urban_response_min"], {"urban": tg["urban"], "rural": tg["rural"]},
+        {"urban": kpis.get("urban_10min"), "rural": kpis.get("rural_same_day")},
+        [_num(v) for v in resp["rural_deadline_min"]], stem["response_times"], note, lang)
+    out = data["outcomes"]
+    charts.outcome_chart({g: [_num(v) for v in s] for g, s in out["shares"].items()},
+                         out["categories"], stem["outcomes"], note, lang)
+    charts.town_compliance_chart(town_rows(summary, data, lang), stem["town_compliance"],
+                                 note, lang)
+    charts.map_chart(map_places(summary, data), map_towns(data, lang),
+                     _xy(data, data["county_center_place"]),
+                     _xy(data, data["ferry"]["port_place"]) if data.get("ferry") else None,
+                     tr("map.size", lang, days=summary["days"]), stem["map"], note, lang)
+    week = data["week"]
+    charts.demand_capacity_chart(
+        [_num(v) for v in week["orders_per_hour"]],
+        {lv: [_num(v) for v in row] for lv, row in week["on_duty"].items()},
+        [_num(v) for v in week["busy_orders"]], [_num(v) for v in week["busy_all"]],
+        stem["demand_capacity"], note, lang)
+    return {name: Path(f"{s}.png") for name, s in stem.items()}
+
+
+def _xy(data: dict, place: int) -> tuple[float, float]:
+    return data["places"]["x_km"][place], data["places"]["y_km"][place]
+
+
+def _islands(data: dict) -> set[int]:
+    return set(data["ferry"]["island_towns"]) if data.get("ferry") else set()
+
+
+def map_places(summary: dict, data: dict) -> dict:
+    """Per place, for the map: position, orders and met orders per replication, the target of
+    its zone and whether it is on an island."""
+    p, reps = data["places"], max(1, summary["reps"])
+    zone_target = [data["targets"]["urban"], data["targets"]["rural"]]
+    islands = _islands(data)
+    return {"x_km": p["x_km"], "y_km": p["y_km"],
+            "orders": [_num(v) / reps for v in p["orders"]],
+            "met": [_num(v) / reps for v in p["met"]],
+            "target": [zone_target[z] for z in p["zone"]],
+            "island": [t in islands for t in p["town"]]}
+
+
+def map_towns(data: dict, lang: str) -> list[dict]:
+    """Town labels for the map, at their seats."""
+    islands = _islands(data)
+    return [{"label": town_label(data, t, lang), "x_km": _xy(data, p)[0],
+             "y_km": _xy(data, p)[1], "island": t in islands}
+            for t, p in enumerate(data["towns"]["seat_place"])]
+
+
+def scenario_text(summary: dict, data: dict, lang: str) -> str:
+    """The scenario in one paragraph (the scenario's own description is English, so only the
+    English briefing quotes it)."""
+    zones = data["places"]["zone"]
+    description = summary["description"] + " " if lang == "en" and summary["description"] else ""
+    orders = _num(summary["kpis"].get("orders_per_day", {}).get("mean"))
+    return tr("brief.scenario_text", lang, description=description, name=summary["scenario"],
+              places=len(zones), towns=len(data["towns"]["pinyin"]),
+              urban=zones.count(0), rural=zones.count(1),
+              minutes=data["targets"]["urban_response_min"], orders=orders,
+              reps=summary["reps"], days=summary["days"], seed=summary["seed"])
+
+
+def _shown_folder(folder: Path) -> str:
+    """The results folder as a user would type it: relative to the repository when inside it."""
+    try:
+        return folder.resolve().relative_to(REPO).as_posix()
+    except ValueError:
+        return folder.name
+
+
+def _assumptions_link(folder: Path) -> str:
+    return os.path.relpath(ASSUMPTIONS, folder.resolve()).replace(os.sep, "/")
+
+
+def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: Path,
+                   lang: str) -> str:
+    """The briefing as Markdown (images linked relative to the results folder)."""
+    lines = [f"# {tr('brief.title', lang, name=summary['scenario'])}", "",
+             f"*{tr('brief.subtitle', lang)}*", "", f"## {tr('brief.scenario', lang)}", "",
+             scenario_text(summary, data, lang), "", f"## {tr('brief.headline', lang)}", "",
+             f"| {tr('brief.col_kpi', lang)} | {tr('brief.col_value', lang)} | "
+             f"{tr('brief.col_target', lang)} | {tr('brief.col_verdict', lang)} |",
+             "|---|---|---|---|"]
+    for row in headline_rows(summary, data):
+        lines.append(f"| {kpi_label(row['name'], row['label'], lang)} | {estimate_text(row, lang)} | "
+                     f"{target_text(row, data, lang)} | **{tr('verdict.' + row['verdict'], lang)}"
+                     "** |")
+    lines += ["", tr("brief.verdict_note", lang), "", f"## {tr('brief.worst', lang)}", ""]
+    lines += [f"- {line}" for line in worst_town_lines(summary, data, lang)]
+    lines += ["", f"## {tr('brief.charts', lang)}", ""]
+    for name, path in images.items():
+        lines += [f"![{name}]({path.relative_to(folder).as_posix()})", ""]
+    link = _assumptions_link(folder)
+    lines += [tr("brief.assumptions", lang, link=f"[docs/assumptions.md]({link})"), "",
+              tr("brief.generated", lang, folder=_shown_folder(folder)), ""]
+    return "\n".join(lines)
+
+
+def worst_town_lines(summary: dict, data: dict, lang: str) -> list[str]:
+    """One sentence for each of the towns with the lowest compliance, worst first."""
+    rows = sorted(town_rows(summary, data, lang), key=lambda r: (r["mean"] - r["target"],
+                                                                 r["label"]))
+    return [tr("brief.worst_line" if not math.isnan(r["low"]) else "brief.worst_line_one", lang,
+               town=r["label"], value=shown(r["mean"], "share"),
+               low=shown(r["low"], "share"), high=shown(r["high"], "share"),
+               target=f"{r['target']:.1%}", verdict=tr(f"verdict.{r['verdict']}", lang))
+            for r in rows[:WORST_TOWNS]]
+
+
+CSS = """
+@page { size: A4; margin: 11mm 12mm; }
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
+       "Helvetica Neue", Arial, sans-serif; font-size: 9.5pt; color: #222; max-width: 186mm;
+       margin: 0 auto; line-height: 1.35; }
+h1 { font-size: 15pt; margin: 0 0 1mm; } h2 { font-size: 11pt; margin: 2.5mm 0 1mm; }
+p { margin: 1mm 0; }
+.sub { color: #777; margin: 0 0 2mm; }
+table { border-collapse: collapse; width: 100%; font-size: 9pt; }
+th, td { border-bottom: 1px solid #ccc; padding: 1mm 1.5mm; text-align: left; }
+td.v-met { color: #1a7f37; font-weight: bold; } td.v-missed { color: #c0392b; font-weight: bold; }
+td.v-uncertain { color: #b36b00; font-weight: bold; }
+ul { margin: 1mm 0; padding-left: 5mm; }
+img { display: block; margin: 1.5mm auto; }
+img.full { width: 178mm; } img.half { width: 150mm; } img.p2 { width: 146mm; }
+.page2 { break-before: page; page-break-before: always; }
+.small { font-size: 8pt; color: #555; }
+@media screen { body { padding: 8mm; } }
+"""
+
+
+def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
+               lang: str) -> str:
+    """The briefing as one self-contained HTML page (PNG images embedded as base64)."""
+    esc = html.escape
+
+    def img(name: str, cls: str) -> str:
+        data64 = base64.b64encode(images[name].read_bytes()).decode("ascii")
+        return f'<img class="{cls}" alt="{esc(name)}" src="data:image/png;base64,{data64}">'
+
+    rows = "".join(
+        f"<tr><td>{esc(kpi_label(r['name'], r['label'], lang))}</td>"
+        f"<td>{esc(estimate_text(r, lang))}</td><td>{esc(target_text(r, data, lang))}</td>"
+        f'<td class="v-{r["verdict"].replace("/", "")}">{esc(tr("verdict." + r["verdict"], lang))}'
+        "</td></tr>" for r in headline_rows(summary, data))
+    worst = "".join(f"<li>{esc(line)}</li>" for line in worst_town_lines(summary, data, lang))
+    link = _assumptions_link(folder)
+    return f"""<!DOCTYPE html>
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
+<title>{esc(tr('brief.title', lang, name=summary['scenario']))}</title>
+<style>{CSS}</style></head><body>
+<h1>{esc(tr('brief.title', lang, name=summary['scenario']))}</h1>
+<p class="sub">{esc(tr('brief.subtitle', lang))}</p>
+<h2>{esc(tr('brief.scenario', lang))}</h2>
+<p>{esc(scenario_text(summary, data, lang))}</p>
+<h2>{esc(tr('brief.headline', lang))}</h2>
+<table><tr><th>{esc(tr('brief.col_kpi', lang))}</th><th>{esc(tr('brief.col_value', lang))}</th>
+<th>{esc(tr('brief.col_target', lang))}</th><th>{esc(tr('brief.col_verdict', lang))}</th></tr>
+{rows}</table>
+<p class="small">{esc(tr('brief.verdict_note', lang))}</p>
+<h2>{esc(tr('brief.worst', lang))}</h2>
+<ul>{worst}</ul>
+{img('response_times', 'full')}
+{img('outcomes', 'half')}
+<div class="page2">
+{img('town_compliance', 'p2')}
+{img('map', 'p2')}
+{img('demand_capacity', 'p2')}
+<p class="small">{tr('brief.assumptions', lang, link=f'<a href="{esc(link)}">docs/assumptions.md</a>')}
+{esc(tr('brief.generated', lang, folder=_shown_folder(folder)))}</p>
+</div>
+</body></html>
+"""
+
+
+def write_report(folder: str | Path, lang: str = "en") -> dict[str, Path]:
+    """Redraw the charts and write the briefing (HTML and Markdown) of a results folder from its
+    saved files only; returns {name: path} of everything written. Never simulates."""
+    folder = Path(folder)
+    summary, data = load_results(folder)
+    lang = resolve_lang(lang)
+    images = draw_charts(summary, data, folder, lang)
+    suffix = ".zh" if lang == "zh" else ""
+    md = folder / f"briefing{suffix}.md"
+    page = folder / f"briefing{suffix}.html"
+    write_text(md, build_markdown(summary, data, images, folder, lang))
+    write_text(page, build_html(summary, data, images, folder, lang))
+    return {**images, "briefing.md": md, "briefing.html": page}

@@ -1,0 +1,207 @@
+"""Every word the charts and the briefing show, in English (default) and Chinese.
+
+One table, one lookup: ``tr("zone.urban", "zh")`` gives ``"城区"``; ``tr("footnote", lang,
+name=..., seed=...)`` fills placeholders with :meth:`str.format`. Town and village names are not
+translated here: in Chinese the charts use the names in characters from the scenario's data
+files, in English their pinyin. A key missing in Chinese falls back to English, a key missing in
+both raises ``KeyError`` (a typo must fail loudly, not print a key on a chart).
+"""
+
+from __future__ import annotations
+
+LANGS = ("en", "zh")
+
+# key: (English, Chinese)
+TEXT: dict[str, tuple[str, str]] = {
+    # zones, verdicts, levels and outcomes
+    "zone.urban": ("Urban", "城区"),
+    "zone.rural": ("Rural", "农村"),
+    "zone.all": ("All orders", "全部订单"),
+    "verdict.met": ("met", "达标"),
+    "verdict.missed": ("missed", "未达标"),
+    "verdict.uncertain": ("uncertain", "不确定"),
+    "verdict.n/a": ("no data", "无数据"),
+    "verdict.none": ("no target", "无目标"),
+    "outcome.village": ("Village point", "村居实践站"),
+    "outcome.paired": ("Paired unit", "结对单位"),
+    "outcome.town": ("Town station", "乡镇实践所"),
+    "outcome.county": ("County center", "县实践中心"),
+    "outcome.subcenter": ("Department sub-center", "部门分中心"),
+    "outcome.professional": ("Professional team", "专业队伍"),
+    "outcome.cancelled": ("Cancelled by the citizen", "群众取消"),
+    "outcome.open": ("Left open", "未响应"),
+    "level.village": ("Village points", "村居实践站"),
+    "level.paired": ("Paired units", "结对单位"),
+    "level.town": ("Town stations", "乡镇实践所"),
+    "level.county": ("County center", "县实践中心"),
+    "level.subcenter": ("Department sub-centers", "部门分中心"),
+    "level.professional": ("Professional teams", "专业队伍"),
+    # footnote
+    "footnote": ("Scenario {name}, seed {seed}, {reps} replications of {days:g} days after "
+                 "{warmup:g} warm-up day(s). Red Vest simulation.",
+                 "情景 {name},随机种子 {seed},{reps} 次重复,每次统计 {days:g} 天"
+                 "(另有 {warmup:g} 天预热)。红马甲仿真。"),
+    # chart 1: response times
+    "resp.title": ("How fast orders get a response", "订单多快得到响应"),
+    "resp.urban_title": ("Urban communities", "城区社区"),
+    "resp.rural_title": ("Rural villages", "农村"),
+    "resp.x_min": ("Minutes from order to a volunteer accepting", "从下单到志愿者接单(分钟)"),
+    "resp.y": ("Orders responded (% of all orders)", "已响应订单(占全部订单 %)"),
+    "resp.mean": ("Mean of replications", "各次重复的平均"),
+    "resp.band": ("95% CI across {reps} replications", "{reps} 次重复的 95% 置信区间"),
+    "resp.promise": ("{minutes:g}-minute promise", "{minutes:g} 分钟承诺"),
+    "resp.deadline": ("same-day deadline, median {median:.0f} h", "当天办结时限,中位 {median:.0f} 小时"),
+    "resp.deadline_span": ("Same-day deadlines (10-90% of orders)", "当天办结时限(10%-90% 的订单)"),
+    "resp.x_log": ("Time from order to a volunteer accepting (log scale)",
+                   "从下单到志愿者接单的时间(对数刻度)"),
+    "resp.urban_note": ("Responded within {minutes:g} min: {value}\n95% CI {low}-{high}\n"
+                        "target {target}",
+                        "{minutes:g} 分钟内响应:{value}\n95% 置信区间 {low}-{high}\n目标 {target}"),
+    "resp.rural_note": ("Responded and closed\nthe same day: {value}\n95% CI {low}-{high}\n"
+                        "target {target}",
+                        "当天响应并办结:{value}\n95% 置信区间 {low}-{high}\n目标 {target}"),
+    # chart 2: towns
+    "towns.title": ("Share of orders meeting their promise, by town",
+                    "各乡镇按承诺完成的订单比例"),
+    "towns.x": ("Orders meeting their zone's promise (%), with 95% CI",
+                "按所在区域承诺完成的订单(%),含 95% 置信区间"),
+    "towns.target": ("Target (order-weighted mix of zone targets)", "目标(按订单加权的区域目标)"),
+    "towns.met": ("Target met", "达标"),
+    "towns.uncertain": ("Uncertain", "不确定"),
+    "towns.missed": ("Target missed", "未达标"),
+    # chart 3: map
+    "map.title": ("Where the promise is kept: every village point", "承诺兑现地图:每个村居实践站"),
+    "map.colour": ("Orders meeting their promise: percentage points\nabove (+) or below (-) "
+                   "the zone's target", "按承诺完成的订单比例\n高于(+)或低于(-)目标的百分点"),
+    "map.no_orders": ("No orders", "无订单"),
+    "map.size": ("Orders in {days:g} days", "{days:g} 天内订单数"),
+    "map.center": ("County center", "县新时代文明实践中心"),
+    "map.ferry": ("Ferry", "渡轮"),
+    "map.x": ("East-west (km)", "东西方向(公里)"),
+    "map.y": ("North-south (km)", "南北方向(公里)"),
+    # chart 4: demand vs capacity
+    "week.title": ("Demand and capacity over an average week", "平均一周的需求与服务能力"),
+    "week.orders": ("Orders placed per hour", "每小时下单数"),
+    "week.orders_y": ("Orders per hour", "订单/小时"),
+    "week.duty_y": ("Volunteers (people)", "志愿者(人)"),
+    "week.busy": ("Serving orders", "服务订单"),
+    "week.busy_act": ("Serving orders or in\ngroup activities", "服务订单或\n参加集体活动"),
+    "week.busy_y": ("On-duty volunteers\nbusy (%)", "在岗志愿者\n忙碌比例(%)"),
+    "week.x": ("Day and hour of the week", "星期与时刻"),
+    "week.days": ("Mon,Tue,Wed,Thu,Fri,Sat,Sun", "周一,周二,周三,周四,周五,周六,周日"),
+    # chart 5: outcomes
+    "out.title": ("Where orders end", "订单最终由谁办理"),
+    "out.x": ("Share of orders placed (%)", "占全部订单的比例(%)"),
+    # chart 6: comparison
+    "forest.title": ("Difference from the baseline, with 95% CI", "与基准方案的差异(95% 置信区间)"),
+    "forest.better": ("Better", "更好"),
+    "forest.worse": ("Worse", "更差"),
+    "forest.same": ("No significant difference", "无显著差异"),
+    "forest.x_share": ("Difference (percentage points)", "差异(百分点)"),
+    "forest.x_unit": ("Difference ({unit})", "差异({unit})"),
+    "sweep.title": ("KPIs across the parameter sweep, with 95% CI", "参数扫描下的指标(95% 置信区间)"),
+    "sweep.target": ("Target", "目标"),
+    # units
+    "unit.share": ("%", "%"),
+    "unit.min": ("min", "分钟"),
+    "unit.h": ("h", "小时"),
+    "unit.minutes": ("minutes", "分钟"),
+    "unit.orders/week": ("orders/week", "单/周"),
+    "unit.orders/day": ("orders/day", "单/天"),
+    "unit.hours/month": ("hours/month", "小时/月"),
+    "unit.per month": ("per month", "次/月"),
+    "unit.orders": ("orders", "单"),
+    # briefing
+    "brief.title": ("Volunteer service coverage: {name}", "志愿服务覆盖情况:{name}"),
+    "brief.subtitle": ("Red Vest briefing", "红马甲仿真简报"),
+    "brief.scenario": ("The scenario", "情景"),
+    "brief.scenario_text": (
+        "{description}Modelled: {places} village units under {towns} towns; {urban} urban "
+        "communities promise a response within {minutes:g} minutes, the other {rural} units "
+        "same-day handling; about {orders:,.0f} orders a day, escalated from village to town "
+        "station to county center when not answered in time. {reps} replications of {days:g} "
+        "days (seed {seed}); numbers are means with 95% confidence intervals.",
+        "情景\u201c{name}\u201d:{towns} 个乡镇共 {places} 个村居实践站;其中 {urban} 个城区社区承诺 "
+        "{minutes:g} 分钟内响应,其余 {rural} 个村居承诺当天响应、当天办理;群众每天约下单 "
+        "{orders:,.0f} 笔,村里未能及时响应的订单逐级上报到乡镇实践所和县实践中心。共进行 "
+        "{reps} 次独立重复,每次 {days:g} 天(随机种子 {seed});数字均为平均值及其 95% 置信区间。"),
+    "brief.verdict_note": ("Met: the whole 95% CI is on the right side of the target; missed: "
+                           "all of it on the wrong side; uncertain: more replications needed.",
+                           "达标:整个 95% 置信区间都满足目标;未达标:整个区间都不满足;"
+                           "不确定:需要更多重复。"),
+    "brief.headline": ("Headline numbers", "主要指标"),
+    "brief.col_kpi": ("Measure", "指标"),
+    "brief.col_value": ("Estimate (95% CI)", "估计值(95% 置信区间)"),
+    "brief.col_target": ("Target", "目标"),
+    "brief.col_verdict": ("Verdict", "结论"),
+    "brief.worst": ("Towns furthest from the promise", "离承诺最远的乡镇"),
+    "brief.worst_line": ("{town}: {value} of orders met their promise (95% CI {low}-{high}; "
+                         "target {target}): {verdict}.",
+                         "{town}:{value} 的订单按承诺完成(95% 置信区间 {low}-{high};"
+                         "目标 {target}):{verdict}。"),
+    "brief.worst_line_one": ("{town}: {value} of orders met their promise (one replication, "
+                             "no CI; target {target}): {verdict}.",
+                             "{town}:{value} 的订单按承诺完成(仅一次重复,无置信区间;目标 {target}):"
+                             "{verdict}。"),
+    "brief.charts": ("Charts", "图表"),
+    "brief.assumptions": ("Assumptions and sources: see {link}.", "假设与数据来源见 {link}。"),
+    "brief.overnight_target": ("none (in principle)", "原则上为零"),
+    "brief.p90_target": ("≤ {minutes:g} min", "≤ {minutes:g} 分钟"),
+    "brief.generated": ("Generated by `python run.py report {folder}`.",
+                        "由 `python run.py report {folder}` 生成。"),
+    "brief.no_font": ("No CJK font found (install it with: pip install -e '.[zh]'); writing the "
+                      "report in English.", ""),
+}
+
+# KPI labels in Chinese (English labels live in sim.results.kpis.KPI_INFO).
+KPI_ZH: dict[str, str] = {
+    "urban_10min": "城区订单在承诺时间内响应",
+    "rural_same_day": "农村订单当天响应并办结",
+    "professional_same_day": "专业订单当天办结",
+    "open_overnight_per_week": "过夜未办结订单",
+    "orders_per_day": "下单量",
+    "response_p50_urban": "城区响应时间中位数",
+    "response_p90_urban": "城区响应时间第 90 百分位",
+    "response_p95_urban": "城区响应时间第 95 百分位",
+    "response_p50_rural": "农村响应时间中位数",
+    "response_p90_rural": "农村响应时间第 90 百分位",
+    "response_p95_rural": "农村响应时间第 95 百分位",
+    "escalation_rate": "上报到村级以上的目录订单",
+    "county_escalation_rate": "上报到县级的目录订单",
+    "cancellation_rate": "群众取消的订单",
+    "served_village": "由村居实践站办理的订单",
+    "served_paired": "由结对单位办理的订单",
+    "served_town": "由乡镇实践所办理的订单",
+    "served_county": "由县实践中心办理的订单",
+    "served_subcenter": "由部门分中心办理的订单",
+    "served_professional": "由专业队伍办理的订单",
+    "served_cancelled": "取消的订单",
+    "served_open": "期末仍未响应的订单",
+    "utilisation": "志愿者利用率(忙碌/在岗)",
+    "credited_hours_per_volunteer_month": "每名活跃志愿者记录的服务时长",
+    "activities_per_month": "集体活动",
+    "backlog_mean": "等待响应的订单(平均)",
+    "backlog_max": "等待响应的订单(最多)",
+}
+
+
+def tr(key: str, lang: str = "en", **values) -> str:
+    """The text of ``key`` in ``lang`` ("en" or "zh"), with ``values`` filled in."""
+    en, zh = TEXT[key]
+    text = zh if lang == "zh" and zh else en
+    return text.format(**values) if values else text
+
+
+def kpi_label(name: str, english: str, lang: str = "en") -> str:
+    """A KPI's label: ``english`` (from kpis.json / KPI_INFO) or its Chinese translation."""
+    if lang == "zh":
+        if name.startswith("town.") and name.endswith(".compliance"):
+            return name.split(".")[1] + " 按承诺完成比例"
+        return KPI_ZH.get(name, english)
+    return english
+
+
+def unit_label(unit: str, lang: str = "en") -> str:
+    """A unit as shown on an axis ("share" is shown as %)."""
+    key = f"unit.{unit}"
+    return tr(key, lang) if key in TEXT else unit

@@ -1,0 +1,275 @@
+"""Scenario -> World: the deterministic, indexed structures the model runs on.
+
+The world holds what does not change during a run: places and towns, the travel model, the
+catalogue as arrays, every team, the pairing, each tier's scope, and the demand rates. Building
+it draws no random numbers, so a world can be built once and simulated with many seeds.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.config.scenario import TEAM_LEVELS, ZONES, Item, Scenario
+from sim.world.geography import Places, Towns, TravelModel, build_places, parse_clock
+from sim.world.pairing import Pair, make_pairs
+from sim.world.surges import Surge, resolve
+from sim.world.workforce import HOURS_PER_WEEK, TeamTable, build_teams
+
+
+@dataclass(frozen=True)
+class TeamIndex:
+    """Per team, what the dispatcher looks up on every event and that never changes during a
+    run (Python lists, for fast scalar indexing). Built once per world and shared by its
+    replications, so that a replication allocates only its changing state."""
+
+    home: list[int]  # home place
+    town: list[int]  # town of the home place
+    skills: list[tuple[int, ...]]  # skill indices, ascending
+    sees_tier2: list[bool]  # serves its town's tier 2
+    sees_tier3: list[bool]  # serves the county's tier 3
+    villages: list[tuple[int, ...]]  # the places whose tier-1 queues it sees
+    other_towns: list[tuple[int, ...]]  # towns of those places other than its own (pairing)
+    bucket_towns: list[int]  # free-team buckets: the town of each
+    team_buckets: list[tuple[int, ...]]  # per team: the buckets it belongs to
+
+
+def team_index(teams: TeamTable, tier1: list[list[int]], place_town: list[int],
+               tier2_team: np.ndarray, tier3_team: np.ndarray, ids: list[int]) -> TeamIndex:
+    """The dispatcher's static index of teams (see :class:`TeamIndex`): one free-team bucket
+    per town, of the teams serving its tier 2 (the county tier searches ``tier3_teams_at``).
+    ``ids``: the world's shared int objects, ``ids[k] == k``."""
+    n = len(teams)
+    home = [ids[h] for h in teams.home.tolist()]
+    town = [ids[t] for t in teams.town.tolist()]
+    ordered: dict[frozenset[int], tuple[int, ...]] = {}  # shared, like teams.skills
+    skills = [ordered.setdefault(s, tuple(sorted(s))) for s in teams.skills]
+    villages: list[list[int]] = [[] for _ in range(n)]
+    for place, team_ids in enumerate(tier1):
+        for team in team_ids:
+            villages[team].append(ids[place])
+    other_towns = [tuple({place_town[v] for v in vs} - {t}) for vs, t in zip(villages, town)]
+    bucket_id: dict[int, int] = {}  # town -> its bucket
+    team_buckets = [(bucket_id.setdefault(town[team], len(bucket_id)),)
+                    if tier2_team[team] else () for team in range(n)]
+    return TeamIndex(home, town, skills, tier2_team.tolist(), tier3_team.tolist(),
+                     [tuple(v) for v in villages], other_towns, list(bucket_id), team_buckets)
+
+
+# two homes' grid minutes for a place closer than this (relative) are ranked with exact minutes
+NEAR_TIE = 1e-9
+
+
+def tier2_nearest(teams: TeamTable, town_teams: list[list[int]], tier2_team: np.ndarray,
+                  travel: TravelModel, place_town: list[int]) -> list[array]:
+    """Per place, the teams serving its town's tier 2 in the order the nearest-first rule
+    ranks them: by (nominal minutes from the team's home, team id), the key of
+    ``NearestFirst.team_key``, so that a search can stop at the first able team instead of
+    ranking every free one (compact ``array('i')`` rows).
+
+    A town at a time, from one grid of minutes from its teams' homes to its places
+    (:meth:`TravelModel.nominal_grid`). The grid's distances may differ from the rule's in the
+    last bit, so a place where two homes come within ``NEAR_TIE`` of each other is ranked with
+    the rule's own minutes (:func:`nearest_first`); elsewhere the two orders are the same."""
+    places_of: list[list[int]] = [[] for _ in town_teams]
+    for place, town in enumerate(place_town):
+        places_of[town].append(place)
+    out = [array("i")] * len(place_town)  # (rows are read only: one empty row serves all)
+    for town, places in enumerate(places_of):
+        members = np.array([t for t in town_teams[town] if tier2_team[t]], dtype=np.intp)
+        if not places or not len(members):
+            continue
+        homes, home_of = np.unique(teams.home[members], return_inverse=True)
+        minutes = travel.nominal_grid(homes, places).T  # (places, homes)
+        ordered = np.sort(minutes, axis=1)
+        near = (np.diff(ordered, axis=1) <= NEAR_TIE * np.abs(ordered[:, 1:])).any(axis=1)
+        keys = minutes[:, home_of]  # (places, members)
+        rows = members[np.lexsort((np.broadcast_to(members, keys.shape), keys), axis=-1)]
+        for place, row, exact in zip(places, rows.astype(np.intc), near.tolist()):
+            out[place] = (nearest_first(members.tolist(), teams.home, travel, place) if exact
+                          else array("i", row.tobytes()))
+    return out
+
+
+def nearest_first(members: list[int], home: np.ndarray, travel: TravelModel,
+                  place: int) -> array:
+    """``members`` (team ids) ordered by (nominal minutes from their home to ``place``, id),
+    with :meth:`TravelModel.nominal`'s own minutes: the nearest-first rule's ranking."""
+    minutes: dict[int, float] = {}  # by home: a town's teams share few homes
+    keyed = []
+    for team in members:
+        at = int(home[team])
+        if at not in minutes:
+            minutes[at] = travel.nominal(at, place)
+        keyed.append((minutes[at], team))
+    keyed.sort()
+    return array("i", [team for _, team in keyed])
+
+
+@dataclass(frozen=True)
+class World:
+    """Everything the model needs, indexed by integers (places, towns, items, skills, teams)."""
+
+    scenario: Scenario
+    towns: Towns
+    places: Places
+    travel: TravelModel
+    items: list[Item]
+    skills: list[str]
+    item_skill: np.ndarray
+    item_volunteers: np.ndarray
+    item_professional: np.ndarray
+    item_mix: np.ndarray  # probabilities summing to 1
+    teams: TeamTable
+    pairs: list[Pair]
+    tier1_teams: list[list[int]]  # per place: its own teams and the units paired with it
+    town_teams: list[list[int]]  # per town: every team whose home is in the town
+    towns_by_distance: list[array]  # per town: all towns, nearest seat first (array('i'))
+    town_rank: list[array]  # per town: each town's position in its towns_by_distance row
+    tier3_towns: list[list[int]]  # per skill: the towns with a tier-3 team offering it
+    tier3_teams_at: dict[tuple[int, int], tuple[int, ...]]  # (town, skill): its tier-3 teams
+    # per place: its town's tier-2 teams, nearest first (by the nearest-first rule's key)
+    tier2_nearest: list[array]
+    place_skills: list[frozenset[int]]  # skills offered in tier-1 scope
+    town_skills: list[frozenset[int]]  # skills offered by the town's tier-2 teams
+    county_skills: frozenset[int]  # skills offered by the tier-3 teams
+    tier2_team: np.ndarray  # per team: serves its town's tier 2 (dispatch.scope)
+    tier3_team: np.ndarray  # per team: serves the county's tier 3 (dispatch.scope)
+    team_index: TeamIndex
+    place_town: list[int]  # town of each place, as a list
+    rate_per_min: np.ndarray  # per place: mean orders per minute (before the weekly profile)
+    week_profile: np.ndarray  # 168 multipliers with mean 1
+    timeouts: np.ndarray  # (zones, 2) minutes at tier 1 and tier 2 before escalating
+    office_hours: list[tuple[float, float]]  # weekday office intervals, minutes of day
+    cutoff_min: float
+    day_end_min: float
+    surges: list[Surge] = field(default_factory=list)  # demand surges (scenario events)
+    # (origin town, skill) -> the nearest few of tier3_towns[skill]: filled by the dispatcher
+    # as it needs them, shared by the world's replications (a cache of the static data above)
+    tier3_near: dict[tuple[int, int], tuple[int, ...]] = field(
+        default_factory=dict, repr=False, compare=False)
+
+    @property
+    def n_places(self) -> int:
+        return len(self.places)
+
+
+def build_world(scenario: Scenario) -> World:
+    """Build the world of a (validated) scenario; deterministic, draws no random numbers."""
+    towns, places = build_places(scenario)
+    travel = TravelModel(scenario, towns, places)
+    items = list(scenario.catalog)
+    skill_names: list[str] = []
+    for name in [i.skill for i in items] + _team_skills(scenario):
+        if name not in skill_names:
+            skill_names.append(name)
+    skill_index = {s: k for k, s in enumerate(skill_names)}
+    pairs = make_pairs(scenario, places)
+    teams = build_teams(scenario, towns, places, pairs, skill_index)
+
+    n_places, n_towns = len(places), len(towns.code)
+    # one int object per id, shared by every list of the world that holds it (a province has
+    # 100,000 teams and 45,000 places: fewer objects, and the dispatcher's lookups stay close)
+    ids = list(range(max(n_places, n_towns, len(teams))))
+    tier1: list[list[int]] = [[] for _ in range(n_places)]
+    town_teams: list[list[int]] = [[] for _ in range(n_towns)]
+    for team in range(len(teams)):
+        town_teams[int(teams.town[team])].append(ids[team])
+        if teams.name[team].startswith("village:"):
+            tier1[int(teams.home[team])].append(ids[team])
+    n_fixed = len(teams) - len(pairs)
+    for k, pair in enumerate(pairs):
+        tier1[pair.village].append(ids[n_fixed + k])
+
+    tier2_team, tier3_team = scope_teams(scenario.dispatch.scope, teams)
+
+    shared: dict[frozenset[int], frozenset[int]] = {}  # one set per distinct combination
+    staffed = ((teams.members > 0) & teams.scheduled.any(axis=1)).tolist()
+
+    def offered(team_ids: list[int]) -> frozenset[int]:
+        out: set[int] = set()
+        for team in team_ids:
+            if staffed[team]:
+                out |= teams.skills[team]
+        skills = frozenset(out)
+        return shared.setdefault(skills, skills)
+
+    seat_x = places.x_km[towns.seat_place]
+    seat_y = places.y_km[towns.seat_place]
+    # compact rows (4 bytes a town, not a Python int): 1,600 x 1,600 at a province's size
+    by_distance, rank = [], []
+    for t in range(n_towns):
+        row = np.argsort(np.hypot(seat_x - seat_x[t], seat_y - seat_y[t]), kind="stable")
+        position = np.empty(n_towns, dtype=np.intc)
+        position[row] = np.arange(n_towns, dtype=np.intc)
+        by_distance.append(array("i", row.astype(np.intc).tobytes()))
+        rank.append(array("i", position.tobytes()))
+    tier3_towns: list[set[int]] = [set() for _ in skill_names]
+    tier3_teams_at: dict[tuple[int, int], list[int]] = {}
+    for team in np.flatnonzero(tier3_team & (teams.members > 0)).tolist():
+        for skill in sorted(teams.skills[team]):
+            tier3_towns[skill].add(ids[int(teams.town[team])])
+            tier3_teams_at.setdefault((int(teams.town[team]), skill), []).append(ids[team])
+
+    place_town = [ids[t] for t in places.town.tolist()]
+    shares = np.array([i.share for i in items], dtype=float)
+    demand = scenario.demand
+    hour = np.asarray(demand.hour_of_day, dtype=float)
+    day = np.asarray(demand.day_of_week, dtype=float)
+    week = (day[:, None] * hour[None, :]).ravel()
+    week = week / week.mean() if week.sum() > 0 else np.ones(HOURS_PER_WEEK)
+    timeouts = np.array([scenario.dispatch.timeouts_min[z] for z in ZONES], dtype=float)
+    return World(
+        scenario=scenario, towns=towns, places=places, travel=travel, items=items,
+        skills=skill_names,
+        item_skill=np.array([skill_index[i.skill] for i in items], dtype=np.int32),
+        item_volunteers=np.array([i.volunteers for i in items], dtype=np.int32),
+        item_professional=np.array([i.professional for i in items], dtype=bool),
+        item_mix=shares / shares.sum() if shares.sum() > 0 else shares,
+        teams=teams, pairs=pairs, tier1_teams=tier1, town_teams=town_teams,
+        towns_by_distance=by_distance, town_rank=rank,
+        tier3_towns=[sorted(towns) for towns in tier3_towns],
+        tier3_teams_at={key: tuple(members) for key, members in tier3_teams_at.items()},
+        tier2_nearest=tier2_nearest(teams, town_teams, tier2_team, travel, place_town),
+        place_skills=[offered(t) for t in tier1],
+        town_skills=[offered([t for t in ts if tier2_team[t]]) for ts in town_teams],
+        county_skills=offered(np.flatnonzero(tier3_team).tolist()),
+        tier2_team=tier2_team, tier3_team=tier3_team,
+        team_index=team_index(teams, tier1, place_town, tier2_team, tier3_team, ids),
+        place_town=place_town,
+        rate_per_min=places.population / 1000.0 * demand.orders_per_1000_per_day / 1440.0,
+        week_profile=week, timeouts=timeouts,
+        office_hours=[(parse_clock(a), parse_clock(b)) for a, b in scenario.admin.office_hours],
+        cutoff_min=parse_clock(scenario.targets.same_day_cutoff),
+        day_end_min=parse_clock(scenario.targets.day_end),
+        surges=resolve(scenario, towns, places),
+    )
+
+
+TIER2_LEVELS = ("town",)
+TIER3_LEVELS = ("county", "subcenter", "professional")
+
+
+def scope_teams(scope: str, teams: TeamTable) -> tuple[np.ndarray, np.ndarray]:
+    """Which teams serve tier 2 (their town's) and tier 3 (the county's), as two boolean masks.
+
+    ``widen``: every team serves both (escalation widens the scope to the town, then the county).
+    ``handover``: tier 2 is served by town-level teams only (the station, extra and call-up
+    volunteers), tier 3 by county-level teams only (county center, subcenters, professional)."""
+    if scope == "widen":
+        every = np.ones(len(teams), dtype=bool)
+        return every, every
+    level = teams.level
+    return (np.isin(level, [TEAM_LEVELS.index(x) for x in TIER2_LEVELS]),
+            np.isin(level, [TEAM_LEVELS.index(x) for x in TIER3_LEVELS]))
+
+
+def _team_skills(scenario: Scenario) -> list[str]:
+    t = scenario.teams
+    names = list(t.village_skills) + t.town.skills + t.county.skills
+    for kind in [*t.centers, *t.subcenters, *t.professional, *scenario.pairing.kinds.values(), *t.additions,
+                 *(a for e in scenario.events for a in e.callups)]:
+        names += kind.skills
+    return names

@@ -1,0 +1,254 @@
+"""The six-hundreds pairing (六百结对): villages supported by paired units.
+
+A pairing is a list of :class:`Pair` rows: one paired unit (a government Party organisation, a
+town leader, a town department, a civilised unit or a volunteer team), its kind, its home place
+and the village it supports. Each paired unit becomes a team whose tier-1 scope includes its
+village, so it can take that village's orders before they escalate.
+
+Strategies are small functions chosen by name in the scenario (``pairing.strategy``), each
+``(scenario, places) -> pairs``:
+
+* ``none``: no pairs; ``listed``: the pairs of ``pairing.file`` exactly;
+* ``nearest``: the CSV's villages (its first ``pairing.villages``), each unit to the nearest
+  one with room (at most ``ceil(units / villages)`` units a village);
+* ``need``: the ``pairing.villages`` villages with the most unmet demand in a pilot run
+  (pairing none), units assigned to them by least total travel (``linear_sum_assignment``);
+* ``optimal``: villages and units chosen together by an integer program (``scipy.optimize.milp``)
+  maximising :func:`coverage`, the pilot's unmet orders within reach of the units.
+
+E.g. with 500 units and 100 villages every strategy pairs at most 5 units with a village; a unit
+at Kunyang's seat covers a village 15 minutes away with weight ``1 - 15/reach_min``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
+
+from sim.config.errors import Problem, UserError
+from sim.config.scenario import Scenario
+from sim.config.tables import read_csv
+from sim.world.geography import Places, TravelModel, build_places
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One paired unit and the village it supports (indices into places)."""
+
+    village: int
+    kind: str
+    unit_name: str
+    home: int
+
+
+def _rows(scenario: Scenario, places: Places) -> list[tuple[int, str, str, int]]:
+    """(village, kind, unit name, home) of every row of ``pairing.file``, checked."""
+    path = scenario.pairing.file
+    if not path:
+        raise UserError([Problem(scenario.source, None, "pairing.file",
+                                 f"strategy {scenario.pairing.strategy!r} needs a CSV file; "
+                                 "expected a path")])
+    rows = read_csv(path, ["village_code", "unit_kind", "unit_name", "home_code"], "pairing CSV")
+    problems, out = [], []
+    for row in rows:
+        line = int(row["_line"])
+        try:
+            village = places.index(row["village_code"])
+            home = places.index(row["home_code"])
+        except KeyError as exc:
+            problems.append(Problem(path, line, "", f"unknown place {exc.args[0]!r}; expected a "
+                                    "code from the places CSV"))
+            continue
+        if row["unit_kind"] not in scenario.pairing.kinds:
+            known = ", ".join(sorted(scenario.pairing.kinds)) or "none defined"
+            problems.append(Problem(path, line, "unit_kind", f"unknown kind {row['unit_kind']!r};"
+                                    f" expected one of pairing.kinds ({known})"))
+            continue
+        out.append((village, row["unit_kind"], row["unit_name"], home))
+    if problems:
+        raise UserError(problems[:20])
+    return out
+
+
+def units(scenario: Scenario, places: Places) -> list[Pair]:
+    """The units to place (village = -1): each unit name of ``pairing.file`` once, in order."""
+    seen: dict[str, Pair] = {}
+    for _, kind, name, home in _rows(scenario, places):
+        seen.setdefault(name, Pair(-1, kind, name, home))
+    return list(seen.values())
+
+
+def capacity(scenario: Scenario, n_units: int) -> int:
+    """Most units one village may receive: ceil(units / villages)."""
+    return max(1, math.ceil(n_units / scenario.pairing.villages))
+
+
+def travel_min(scenario: Scenario, places: Places, homes: list[int],
+               villages: np.ndarray) -> np.ndarray:
+    """Nominal minutes from each home (rows) to each village (columns)."""
+    towns, _ = build_places(scenario)
+    travel = TravelModel(scenario, towns, places)
+    return travel.nominal_grid(homes, villages)
+
+
+def reach_weight(minutes: np.ndarray, reach_min: float) -> np.ndarray:
+    """Share of a village's unmet demand a unit covers from ``minutes`` away: 1 - t/reach, >= 0."""
+    return np.clip(1.0 - np.asarray(minutes, dtype=float) / reach_min, 0.0, None)
+
+
+_PILOT_CACHE: dict[str, np.ndarray] = {}
+
+
+def pilot_unmet(scenario: Scenario) -> np.ndarray:
+    """Unmet catalogue orders per week of every place in a pilot run of the scenario with no
+    pairing: ``pairing.pilot_days`` measured days, one replication of the scenario's own seed
+    (deterministic; writes no files). Unmet = placed in the window and missing its target."""
+    pilot = dataclasses.replace(
+        scenario, pairing=dataclasses.replace(scenario.pairing, strategy="none"),
+        run=dataclasses.replace(scenario.run, days=scenario.pairing.pilot_days, reps=1))
+    key = repr(pilot)
+    if key not in _PILOT_CACHE:
+        from sim.model.replication import simulate
+        from sim.model.rng import replication_seeds
+        from sim.results.kpis import met_target
+        from sim.world.build import build_world
+        world = build_world(pilot)
+        log = simulate(world, replication_seeds(scenario.run.seed, 1)[0])
+        o = log.orders
+        start, end = log.window_min
+        missed = (o.t_placed >= start) & (o.t_placed < end) & ~o.professional \
+            & ~met_target(log, world)
+        weeks = (end - start) / (7 * 1440.0)
+        _PILOT_CACHE[key] = np.bincount(o.place[missed], minlength=world.n_places) / weeks
+    return _PILOT_CACHE[key].copy()
+
+
+def coverage(scenario: Scenario, places: Places, pairs: list[Pair],
+             unmet: np.ndarray | None = None) -> float:
+    """The objective of ``need`` and ``optimal``: pilot unmet orders per week within reach of
+    the paired units, sum over pairs of ``unmet[village] / capacity x reach_weight(travel)``."""
+    if not pairs:
+        return 0.0
+    unmet = pilot_unmet(scenario) if unmet is None else unmet
+    cap = capacity(scenario, len(pairs))
+    villages = np.array([p.village for p in pairs])
+    minutes = np.array([travel_min(scenario, places, [p.home], np.array([p.village]))[0, 0]
+                        for p in pairs])
+    return float((unmet[villages] / cap * reach_weight(minutes, scenario.pairing.reach_min)).sum())
+
+
+def pair_none(scenario: Scenario, places: Places) -> list[Pair]:
+    """No pairing: villages rely on their own, town and county teams."""
+    return []
+
+
+def pair_listed(scenario: Scenario, places: Places) -> list[Pair]:
+    """Pairs exactly as listed in ``pairing.file`` (village_code,unit_kind,unit_name,home_code)."""
+    return [Pair(v, kind, name, home) for v, kind, name, home in _rows(scenario, places)]
+
+
+def _assign_by_travel(scenario: Scenario, places: Places, unit_list: list[Pair],
+                      villages: list[int]) -> list[Pair]:
+    """Units to ``villages`` (each at most ``capacity``) with the least total travel time."""
+    cap = capacity(scenario, len(unit_list))
+    slots = np.repeat(np.array(villages, dtype=int), cap)
+    minutes = travel_min(scenario, places, [u.home for u in unit_list], np.array(villages))
+    rows, cols = linear_sum_assignment(np.repeat(minutes, cap, axis=1))
+    return [dataclasses.replace(unit_list[r], village=int(slots[c])) for r, c in zip(rows, cols)]
+
+
+def pair_nearest(scenario: Scenario, places: Places) -> list[Pair]:
+    """The first ``pairing.villages`` villages of the CSV; units one by one (the shortest
+    remaining trip first) to the nearest of them that still has room."""
+    unit_list = units(scenario, places)
+    chosen: list[int] = []
+    for village, *_ in _rows(scenario, places):
+        if village not in chosen and len(chosen) < scenario.pairing.villages:
+            chosen.append(village)
+    cap = capacity(scenario, len(unit_list))
+    minutes = travel_min(scenario, places, [u.home for u in unit_list], np.array(chosen))
+    room = {v: cap for v in chosen}
+    village_of: dict[int, int] = {}
+    for flat in np.argsort(minutes, axis=None, kind="stable"):
+        u, v = divmod(int(flat), len(chosen))
+        if u not in village_of and room[chosen[v]] > 0:
+            village_of[u] = chosen[v]
+            room[chosen[v]] -= 1
+    return [dataclasses.replace(unit, village=village_of[k]) for k, unit in enumerate(unit_list)
+            if k in village_of]
+
+
+def pair_need(scenario: Scenario, places: Places) -> list[Pair]:
+    """The ``pairing.villages`` villages with the most pilot unmet demand (ties: lower index),
+    units assigned to them by least total travel."""
+    unmet = pilot_unmet(scenario)
+    order = np.lexsort((np.arange(len(unmet)), -unmet))
+    chosen = sorted(int(v) for v in order[:min(scenario.pairing.villages, len(unmet))])
+    return _assign_by_travel(scenario, places, units(scenario, places), chosen)
+
+
+def pair_optimal(scenario: Scenario, places: Places) -> list[Pair]:
+    """Villages and units chosen together to maximise :func:`coverage` (an integer program).
+
+    Units sharing a home are interchangeable for the objective, so the variables are
+    ``x[h, v]`` (units from home h at village v, integer) and ``y[v]`` (village v paired,
+    binary): maximise sum unmet[v] / cap x weight[h, v] x[h, v] subject to sum_v x[h, v] =
+    units at h, sum_h x[h, v] <= cap y[v], sum_v y[v] <= villages. Within a home, units go to
+    its villages in CSV order."""
+    unit_list = units(scenario, places)
+    if not unit_list:
+        return []
+    unmet = pilot_unmet(scenario)
+    cap = capacity(scenario, len(unit_list))
+    homes = sorted({u.home for u in unit_list})
+    count = np.array([sum(u.home == h for u in unit_list) for h in homes])
+    n_v, n_h = len(places), len(homes)
+    weight = reach_weight(travel_min(scenario, places, homes, np.arange(n_v)),
+                          scenario.pairing.reach_min)
+    gain = (unmet[None, :] / cap * weight).ravel()
+    n_x = n_h * n_v
+    c = np.concatenate([-gain, np.zeros(n_v)])
+    rows_home = np.zeros((n_h, n_x + n_v))
+    for h in range(n_h):
+        rows_home[h, h * n_v:(h + 1) * n_v] = 1
+    rows_village = np.zeros((n_v, n_x + n_v))
+    for v in range(n_v):
+        rows_village[v, v:n_x:n_v] = 1
+        rows_village[v, n_x + v] = -cap
+    row_count = np.concatenate([np.zeros(n_x), np.ones(n_v)])[None, :]
+    result = milp(c, integrality=np.ones(n_x + n_v),
+                  bounds=Bounds(0, np.concatenate([np.full(n_x, cap), np.ones(n_v)])),
+                  constraints=[LinearConstraint(rows_home, count, count),
+                               LinearConstraint(rows_village, -np.inf, 0),
+                               LinearConstraint(row_count, 0, scenario.pairing.villages)],
+                  options={"mip_rel_gap": 0.0})
+    if result.x is None:
+        raise UserError([Problem(scenario.source, None, "pairing.villages",
+                                 f"no optimal pairing found ({result.message}); expected "
+                                 "villages x ceil(units/villages) >= units")])
+    x = np.rint(result.x[:n_x]).astype(int).reshape(n_h, n_v)
+    out = []
+    for h, home in enumerate(homes):
+        targets = np.repeat(np.arange(n_v), x[h])
+        mine = [u for u in unit_list if u.home == home]
+        out += [dataclasses.replace(u, village=int(v)) for u, v in zip(mine, targets)]
+    return out
+
+
+STRATEGIES: dict[str, Callable[[Scenario, Places], list[Pair]]] = {
+    "none": pair_none,
+    "listed": pair_listed,
+    "nearest": pair_nearest,
+    "need": pair_need,
+    "optimal": pair_optimal,
+}
+
+
+def make_pairs(scenario: Scenario, places: Places) -> list[Pair]:
+    """The pairs of a scenario by its strategy."""
+    return STRATEGIES[scenario.pairing.strategy](scenario, places)
