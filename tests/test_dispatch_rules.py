@@ -4,25 +4,32 @@ Tiny county: travel 1 minute per km, no set-off time; A2 is 5 km from A1, B2 15 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from sim.config.scenario import TEAM_LEVELS
 from sim.model.dispatcher import Dispatcher
+from sim.model.orders import WAITING
 from sim.model.replication import simulate
 from sim.world.build import build_world
 from tests.conftest import orders, variant
 from tests.test_mechanisms import ONLY_ALPHA
 
 
+def order_table(place, skill, need, tier):
+    """The columns of an order table the dispatcher reads, for orders all waiting."""
+    return SimpleNamespace(place=list(place), skill=list(skill), need=list(need),
+                           tier=list(tier), state=[WAITING] * len(place))
+
+
 def two_waiting_orders(world, places, tiers=None):
     """A dispatcher with waiting errand orders at ``places`` (same deadline, in order), at
     ``tiers`` (default: all in the county queue)."""
-    d = Dispatcher(world, len(places))
     skill = world.skills.index("errand")
-    d.order_place = [world.places.index(p) for p in places]
-    d.order_skill = [skill] * len(places)
-    d.order_need = [1] * len(places)
-    d.tier = list(tiers or [3] * len(places))
+    d = Dispatcher(world, order_table([world.places.index(p) for p in places],
+                                      [skill] * len(places), [1] * len(places),
+                                      tiers or [3] * len(places)))
     for order in range(len(places)):
         d.enqueue(order, 1440.0)
     return d
@@ -38,7 +45,7 @@ def test_freed_team_takes_earliest_deadline_or_earliest_latest_start(tmp_path, r
     d = two_waiting_orders(world, ["A2", "B2"], tiers=[1, 3])
     team = world.teams.name.index("village:A2")
     d.set_on_duty(team, 1)
-    assert world.places.code[d.order_place[d.find_order(team)]] == first
+    assert world.places.code[d.orders.place[d.find_order(team)]] == first
 
 
 @pytest.mark.parametrize("rule, team", [("nearest", "village:A2"), ("edf", "village:A2"),
@@ -62,7 +69,7 @@ def test_escalated_order_taken_by_its_paired_unit_only_if_scope_widens(tmp_path,
         "kinds": {"firm": {"members": 10, "skills": ["errand"], "schedule": "day"}}},
         "dispatch": {"keep_lower_scope": keep}}))
     d = two_waiting_orders(world, ["B2"])
-    d.tier = [2]  # escalated to Beta's town scope, where no team is on duty
+    d.orders.tier = [2]  # escalated to Beta's town scope, where no team is on duty
     firm = world.teams.name.index("paired:firm-1")
     d.set_on_duty(firm, 1)
     assert (d.find_team(0) == firm) is taken
@@ -111,7 +118,7 @@ def test_handover_masks_and_what_a_freed_team_sees(tmp_path, keep):
     for who, sees in (("town:Alpha", True), ("village:A2", keep), ("village:A1", False),
                       ("county:center", False)):
         d = two_waiting_orders(world, ["A2"], tiers=[1])
-        d.tier = [2]
+        d.orders.tier = [2]
         d.enqueue(0, 1440.0)
         team = names.index(who)
         d.set_on_duty(team, 1)
@@ -153,7 +160,7 @@ def test_tier3_search_visits_the_towns_that_can_serve_in_distance_order(scope, t
     path.write_text(f"extends: {base}\nname: p\ndispatch: {{scope: {scope}}}\n",
                     encoding="utf-8")
     world = build_world(load_scenario(path))
-    d = Dispatcher(world, 0)
+    d = Dispatcher(world, order_table([], [], [], []))
     shortcuts = 0
     for skill, towns in enumerate(world.tier3_towns):
         for origin in range(len(world.towns.code)):
@@ -207,7 +214,7 @@ def test_province_tier3_search_ranks_the_nearest_centers_then_the_rest(tmp_path,
         assert len(at) == 6 * int((base.teams.level == TEAM_LEVELS.index(level)).sum())
         assert seats == {"Kunyang"} | {f"Kunyang~{k}" for k in range(1, 6)}
     assert world.scenario.activities.per_month == 6 * base.scenario.activities.per_month
-    d = Dispatcher(world, 0)
+    d = Dispatcher(world, order_table([], [], [], []))
     chained = 0
     for skill, towns in enumerate(world.tier3_towns):
         for origin in range(len(world.towns.code)):
@@ -239,11 +246,8 @@ def test_tier2_static_nearest_order_finds_the_team_ranking_every_free_one_finds(
     n_places, n_skills = world.n_places, len(world.skills)
     orders_at = [(place, skill, need) for place in range(n_places) for skill in range(n_skills)
                  for need in (1, 2)]
-    d = Dispatcher(world, len(orders_at))
-    d.order_place = [o[0] for o in orders_at]
-    d.order_skill = [o[1] for o in orders_at]
-    d.order_need = [o[2] for o in orders_at]
-    d.tier = [2] * len(orders_at)
+    d = Dispatcher(world, order_table([o[0] for o in orders_at], [o[1] for o in orders_at],
+                                      [o[2] for o in orders_at], [2] * len(orders_at)))
     found = {}
     for threshold in (10**9, -1):  # rank every free team / always walk the static list
         monkeypatch.setattr(sim.model.dispatcher, "SCAN_FREE_UP_TO", threshold)

@@ -205,7 +205,7 @@ def test_arrivals_follow_the_hourly_profile(tmp_path):
 
 def test_show_up_probability_thins_the_schedule(tmp_path):
     from sim.model.rng import Streams
-    from sim.world.workforce import on_duty_by_hour
+    from sim.model.roster import on_duty_by_hour
 
     world = build_world(variant(tmp_path, {"teams": {"show_up": 0.5,
                                                      "village_members_village": 40}}))
@@ -222,7 +222,7 @@ def test_duty_changes_are_the_on_duty_matrix_as_changes(tmp_path):
     # the model runs on changes; they must give back the very matrix, hour by hour, and its sums
     # by level and town (the state log) must be the matrix's
     from sim.model.rng import Streams
-    from sim.world.workforce import duty_changes, on_duty_by_hour
+    from sim.model.roster import duty_changes, on_duty_by_hour
 
     world = build_world(variant(tmp_path, {"teams": {"show_up": 0.7,
                                                      "village_members_village": 40}}))
@@ -272,10 +272,10 @@ def test_on_duty_blocks_of_teams_are_the_team_by_team_draws(tmp_path, monkeypatc
     # team-by-team draws from each team's own stream, call-ups (on duty only inside their
     # event's window) included
     from sim.model.rng import Streams
-    from sim.world import workforce
+    from sim.model import roster
 
-    monkeypatch.setattr(workforce, "BLOCK_CELLS", cells)
-    monkeypatch.setattr(workforce, "PLACE_CHUNK", chunk)
+    monkeypatch.setattr(roster, "BLOCK_CELLS", cells)
+    monkeypatch.setattr(roster, "PLACE_CHUNK", chunk)
     world = build_world(variant(tmp_path, {
         "schedules": {"allday": {"weekday": [0.3] * 24, "weekend": [0.2] * 24}},
         "teams": {"show_up": show_up, "village_members_village": 40,
@@ -287,10 +287,10 @@ def test_on_duty_blocks_of_teams_are_the_team_by_team_draws(tmp_path, monkeypatc
     assert (world.teams.active_hours[:, 1] < hours).any()  # a call-up team has a window
     expected = _on_duty_team_by_team(world.teams, hours, 3, show_up,
                                      Streams(np.random.SeedSequence(5)))
-    matrix = workforce.on_duty_by_hour(world.teams, hours, 3, show_up,
+    matrix = roster.on_duty_by_hour(world.teams, hours, 3, show_up,
                                        Streams(np.random.SeedSequence(5)))
     assert np.array_equal(matrix, expected)
-    changes = workforce.duty_changes(world.teams, hours, 3, show_up,
+    changes = roster.duty_changes(world.teams, hours, 3, show_up,
                                      Streams(np.random.SeedSequence(5)))
     rebuilt = np.zeros(len(world.teams), dtype=np.int64)
     for hour in range(hours):
@@ -301,39 +301,22 @@ def test_on_duty_blocks_of_teams_are_the_team_by_team_draws(tmp_path, monkeypatc
 
 
 @pytest.mark.parametrize("patience", [30, 45, 60, 90, 150])
-def test_patience_timers_booked_at_escalation_fire_as_if_booked_at_placement(
-        tmp_path, monkeypatch, patience):
-    # a patience timer due after the order's first escalation is booked only when that
-    # escalation fires (if the order still waits), with the key it would have had at placement.
-    # Orders on whole minutes with fixed durations put cancellations, escalations, releases and
-    # shift changes on the same minutes: the logs must equal those with every timer booked at
-    # placement, ties included
-    from sim.model.replication import Replication
-
+def test_an_order_waiting_at_the_end_of_the_citizens_patience_is_cancelled_then(
+        tmp_path, patience):
+    # fixed patience, orders on whole minutes: escalations (rural 30 min), releases and shift
+    # changes fall on the same minutes as the patience timers. Every cancelled order is
+    # cancelled exactly at placement + patience and was never assigned; every order not
+    # cancelled was taken before its patience ran out or is still open at the horizon
     world = build_world(variant(tmp_path, {"demand": {"patience": {
         "urban": {"kind": "fixed", "mean": patience},
         "rural": {"kind": "fixed", "mean": patience}}}}))
     places = ["A1", "A2", "B1", "B2", "I1"]
     rows = [(float(480 + 7 * k), places[k % 5], "errand" if k % 4 else "repair")
             for k in range(150)]
-
-    fired = []
-    cancel = Replication._cancel
-    monkeypatch.setattr(Replication, "_cancel",
-                        lambda self, order: fired.append(order) or cancel(self, order))
-
-    def columns():
-        fired.clear()
-        o = simulate(world, 1, orders(world, rows)).orders
-        return o.columns(), len(fired)
-
-    deferred, timers_deferred = columns()
-    booked = Replication._schedule_cancel
-    monkeypatch.setattr(Replication, "_schedule_cancel",
-                        lambda self, order, escalation=None: booked(self, order))
-    at_placement, timers_at_placement = columns()
-    for name, values in at_placement.items():
-        np.testing.assert_array_equal(deferred[name], values, err_msg=name)
-    assert (deferred["outcome"] == CANCELLED).any()
-    if patience > 30:  # due after the first escalation (rural 30 min): dead timers never booked
-        assert timers_deferred < timers_at_placement
+    o = simulate(world, 1, orders(world, rows)).orders
+    cancelled = o.outcome == CANCELLED
+    assert cancelled.any()
+    np.testing.assert_allclose(o.t_cancelled[cancelled], o.t_placed[cancelled] + patience)
+    assert np.isnan(o.t_assigned[cancelled]).all()
+    taken = ~np.isnan(o.t_assigned)
+    assert (o.t_assigned[taken] <= o.t_placed[taken] + patience).all()

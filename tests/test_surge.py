@@ -12,7 +12,7 @@ from sim.model.demand import generate_arrivals, hourly_rates
 from sim.model.replication import horizon_minutes
 from sim.model.rng import Streams, replication_seeds
 from sim.world.build import build_world
-from sim.world.workforce import on_duty_by_hour
+from sim.model.roster import on_duty_by_hour
 from tests.conftest import DAY, variant
 
 EVENT = {"name": "lockdown", "places": ["B1", "Alpha"], "start_day": 1, "days": 1,

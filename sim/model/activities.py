@@ -3,8 +3,10 @@
 Volunteers' own events (study sessions, publicity, care visits the team organises) take
 on-duty members out of the order pool for their duration. They are drawn for the whole run at
 set-up from one stream, day by day (a Poisson number a day, weekends weighted; teams of the
-eligible levels chosen in proportion to their members), and handed to the model in time order,
-which books one at a time.
+eligible levels chosen in proportion to their members) by :func:`plan_activities`, and run by
+:func:`planned_activities`, a SimPy process: at each start it takes the team's share of the
+participants from its free on-duty volunteers (an activity never interrupts an order in hand)
+and gives them back when the activity ends.
 """
 
 from __future__ import annotations
@@ -15,11 +17,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from typing import TYPE_CHECKING
+
 from sim.config import distributions
 from sim.config.scenario import TEAM_LEVELS
 from sim.model.compact import floats, typed
 from sim.model.rng import Streams
 from sim.world.build import World
+
+if TYPE_CHECKING:
+    from sim.model.replication import Replication
 
 
 @dataclass
@@ -67,3 +74,28 @@ def plan_activities(world: World, streams: Streams, horizon: float) -> PlannedAc
     keep = keep[np.argsort(start[keep], kind="stable")]
     return PlannedActivities(floats(start[keep]), typed("i", team[keep]), floats(duration[keep]),
                              typed("q", participants[keep]))
+
+
+def planned_activities(rep: Replication, plan: PlannedActivities):
+    """SimPy process: start each planned activity at its time (minutes); the team lends it
+    ``ceil(participants x on duty / members)`` of its free volunteers (at most all of them)
+    for its duration; each activity is a row of the activity log."""
+    env, dispatcher = rep.env, rep.dispatcher
+    members = rep.world.teams.members
+    for k in range(len(plan)):
+        yield env.timeout(plan.start[k] - env.now)
+        team, duration, participants = plan.team[k], plan.duration[k], plan.participants[k]
+        share = participants * dispatcher.on_duty[team] / max(1, int(members[team]))
+        pulled = min(dispatcher.free(team), math.ceil(share))
+        for column, value in zip(rep.activity_rows,
+                                 (team, env.now, env.now + duration, participants, pulled)):
+            column.append(value)
+        if pulled:
+            env.process(_away(rep, team, pulled, duration))
+
+
+def _away(rep: Replication, team: int, volunteers: int, minutes: float):
+    """SimPy process: ``volunteers`` of ``team`` are away for ``minutes``, then free again."""
+    rep.take_volunteers(team, volunteers)
+    yield rep.env.timeout(minutes)
+    rep.return_volunteers(team, volunteers)

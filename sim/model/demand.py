@@ -8,12 +8,17 @@ also carries the uniforms that later fix its service time, patience and acceptan
 same order behaves the same way in two scenarios run with the same seed. Surges (scenario
 ``events``) multiply a place's hourly rate and change its item mix inside their window, still on
 the place's own stream, so the other places' orders are unchanged.
+
+The orders are drawn for the whole run at set-up (:func:`generate_arrivals`: whole-array draws,
+and each place's stream independent of the model's state) and placed by :func:`placing_orders`,
+the SimPy process of the citizens ordering on the platform.
 """
 
 from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +26,9 @@ from sim.model.compact import append
 from sim.model.rng import Streams
 from sim.world.build import World
 from sim.world.workforce import HOURS_PER_WEEK
+
+if TYPE_CHECKING:
+    from sim.model.replication import Replication
 
 
 @dataclass
@@ -119,3 +127,16 @@ def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arr
     return Arrivals(gather("time", np.float64), gather("place", np.intc),
                     gather("item", np.intc), gather("u_service", np.float64),
                     gather("u_patience", np.float64), gather("u_accept", np.float64))
+
+
+def placing_orders(rep: Replication):
+    """SimPy process: the citizens place the replication's orders, each at its drawn time
+    (minutes; the order table is sorted by time), until the horizon."""
+    env, place, t_placed = rep.env, rep.lifecycle.place, rep.orders.t_placed
+    for order in range(len(rep.orders)):
+        when = t_placed[order]
+        if when >= rep.horizon:
+            return
+        delay = when - env.now
+        yield env.timeout(delay if delay > 0.0 else 0.0)
+        place(order)

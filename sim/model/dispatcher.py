@@ -28,15 +28,13 @@ town-station volunteer to come on duty at 07:00 takes it.
 
 from __future__ import annotations
 
-from array import array
 from heapq import heappop, heappush, nsmallest
 from itertools import chain, count
 from typing import Protocol
 
+from sim.model.orders import COUNTY_TIER, WAITING, OrderTable
 from sim.world.build import World
 
-WAITING, ASSIGNED, CANCELLED, AT_ADMIN = 0, 1, 2, 3
-COUNTY_TIER = 3
 NEAR_TOWNS = 4  # tier-3 towns ranked ahead for each origin (the search stops after two)
 # a tier-2 search ranks a town's free teams when they are this few (at night, say), and walks
 # the place's static nearest-first list of the town's teams to the first able one otherwise
@@ -69,7 +67,7 @@ class EarliestDeadline(NearestFirst):
     deadline minus the team's travel to it (an urgent order far away before a near one)."""
 
     def order_key(self, d, team, entry):
-        return (entry[0] - d.nominal(d.home[team], d.order_place[entry[2]]), entry[1])
+        return (entry[0] - d.nominal(d.home[team], d.orders.place[entry[2]]), entry[1])
 
 
 class LeastLoaded(NearestFirst):
@@ -88,8 +86,12 @@ RULES: dict[str, type] = {"nearest": NearestFirst, "edf": EarliestDeadline,
 class Dispatcher:
     """Queues of waiting orders and the index of teams with free volunteers."""
 
-    def __init__(self, world: World, n_orders: int):
+    def __init__(self, world: World, orders: OrderTable, rule: Rule | None = None):
+        """``orders``: the replication's order table (the dispatcher reads its place, skill,
+        need, state and tier columns; the order life cycle writes them). ``rule``: a dispatch
+        rule object instead of the scenario's ``dispatch.rule`` (see docs/extending.md)."""
         self.world = world
+        self.orders = orders
         index = world.team_index
         n_teams = len(index.home)
         # the changing state of teams
@@ -123,18 +125,12 @@ class Dispatcher:
         # the same, summed over skills: per town, and the county's queues last (index -1)
         self.queued_in_town = [0] * (len(world.towns_by_distance) + 1)
         self.seq = count()
-        # order state, filled by the model
-        self.state = array("b", [WAITING]) * n_orders
-        self.tier = array("b", [1]) * n_orders
-        self.order_place: list[int] = []
-        self.order_skill: list[int] = []
-        self.order_need: list[int] = []
         self.nominal = world.travel.nominal
         self.place_town = world.place_town
         self.n_towns = len(world.towns_by_distance)
         self.tier1_teams = world.tier1_teams
         self.skills = world.teams.skills
-        self.rule: Rule = RULES[world.scenario.dispatch.rule]()
+        self.rule: Rule = rule if rule is not None else RULES[world.scenario.dispatch.rule]()
         # rules that rank teams by distance alone may walk the world's static nearest-first
         # lists at tier 2 (the same choice as ranking every free team, found sooner)
         self.tier2_nearest = world.tier2_nearest \
@@ -156,13 +152,21 @@ class Dispatcher:
         self.refresh(team)
         return count > was
 
+    def take(self, team: int, count: int) -> None:
+        """``count`` volunteers of ``team`` become busy (an order, an activity, an absence)."""
+        self.spare[team] -= count
+        self.refresh(team)
+
+    def give_back(self, team: int, count: int) -> None:
+        """``count`` busy volunteers of ``team`` are free again (the caller then offers the
+        team waiting work: :meth:`sim.model.lifecycle.OrderLifecycle.serve_waiting`)."""
+        self.spare[team] += count
+        self.refresh(team)
+
     def drop_run_state(self) -> None:
-        """Free what only the run needed: queues, the free-team index, per-team counts, and the
-        order state, tier and skill columns (the run is over; the log's columns already view
-        the last three's buffers)."""
+        """Free what only the run needed: queues, the free-team index and per-team counts."""
         self.queues = self.buckets = self.free_teams = self.queued = None
         self.on_duty = self.spare = self.in_free = None
-        self.state = self.tier = self.order_skill = None
 
     def refresh(self, team: int) -> None:
         """Update the free-team index after a team's on-duty or busy count changed."""
@@ -195,8 +199,8 @@ class Dispatcher:
 
     def find_team(self, order: int) -> int | None:
         """The nearest team in the order's current scope able to take it now, or None."""
-        place, skill, need = self.order_place[order], self.order_skill[order], self.order_need[order]
-        tier = self.tier[order]
+        place, skill, need = self.orders.place[order], self.orders.skill[order], self.orders.need[order]
+        tier = self.orders.tier[order]
         best = None
         if tier == 1 or self.keep_lower:
             spare, skills = self.spare, self.skills
@@ -259,18 +263,18 @@ class Dispatcher:
 
     def scope_offers(self, order: int, tier: int) -> bool:
         """Whether any team in the order's scope at ``tier`` has the order's skill at all."""
-        skill = self.order_skill[order]
+        skill = self.orders.skill[order]
         if tier == 1:
-            return skill in self.world.place_skills[self.order_place[order]]
+            return skill in self.world.place_skills[self.orders.place[order]]
         if tier == 2:
-            return skill in self.world.town_skills[self.place_town[self.order_place[order]]] or (
-                self.keep_lower and skill in self.world.place_skills[self.order_place[order]])
+            return skill in self.world.town_skills[self.place_town[self.orders.place[order]]] or (
+                self.keep_lower and skill in self.world.place_skills[self.orders.place[order]])
         return skill in self.world.county_skills
 
     def enqueue(self, order: int, deadline: float) -> None:
         """Add a waiting order to the queue of its current tier's scope, ranked by ``deadline``
         (minutes; the model's promise for it)."""
-        tier, skill, place = self.tier[order], self.order_skill[order], self.order_place[order]
+        tier, skill, place = self.orders.tier[order], self.orders.skill[order], self.orders.place[order]
         if tier == 1:
             key = place * self.n_skills + skill
         elif tier == 2:
@@ -311,7 +315,7 @@ class Dispatcher:
             return None  # no entry at all in any queue the team sees
         best, best_rank = None, None
         by_entry, rule = self.rank_by_entry, self.rule
-        queues, state, tiers, need = self.queues, self.state, self.tier, self.order_need
+        queues, state, tiers, need = self.queues, self.orders.state, self.orders.tier, self.orders.need
         keep_lower, sees_tier2 = self.keep_lower, self.sees_tier2[team]
         queued, n_skills = self.queued, self.n_skills
         in_own, villages = town * n_skills, self.team_villages[team]

@@ -1,8 +1,8 @@
 """The logs of a finished replication: its per-order state turned into the order log, its
 activity rows into the activity log, its on-duty changes into the state log's sums.
 
-The model (:mod:`sim.model.replication`) keeps per-order state in compact typed arrays during the run; the
-log's columns are NumPy views of them where the values are the same, and new columns (those
+The model keeps per-order state in its order table (:mod:`sim.model.orders`), compact typed
+arrays; the log's columns are NumPy views of them where the values are the same, and new columns (those
 derived after the run, and the times few orders have) are made where possible in the buffers of
 state the log does not show.
 """
@@ -27,7 +27,7 @@ def run_log(rep: Replication) -> RunLog:
     working state the logs do not show is freed first, and several columns are made in the
     buffers of state they replace, so that the peak memory stays near the log's own size)."""
     w, h = rep.world, rep.horizon
-    n = rep.n_orders
+    n = len(rep.orders)
     # the state log first, so that the on-duty changes are freed before the order log exists
     levels = rep.on_duty.sums(w.teams.level, len(TEAM_LEVELS))
     towns = rep.on_duty.sums(w.teams.town, len(w.towns.code))
@@ -39,21 +39,22 @@ def run_log(rep: Replication) -> RunLog:
 
     # acceptance and closing times are not stored during the run: they are the assignment
     # plus the acceptance delay and the arrival plus the service, the same float sums
-    # _assign made (NaN for orders never assigned), made in place of the durations (which
-    # the log does not show: no new column), as is the deadline in place of the patience
-    accepted = as_numpy(rep.accept_delay)
-    accepted += as_numpy(rep.t_assigned)
-    closed = as_numpy(rep.service)
-    closed += as_numpy(rep.t_arrived)
+    # the life cycle's assign made (NaN for orders never assigned), made in place of the
+    # durations (which the log does not show: no new column), as is the deadline in place of
+    # the patience
+    t = rep.orders
+    accepted = as_numpy(t.accept_delay)
+    accepted += as_numpy(t.t_assigned)
+    closed = as_numpy(t.service)
+    closed += as_numpy(t.t_arrived)
     seen(closed)
-    deadline = rep.same_day_deadline(as_numpy(rep.t_placed), out=as_numpy(rep.patience))
+    deadline = t.same_day_deadline(as_numpy(t.t_placed), out=as_numpy(t.patience))
     # the run is over: free the working state the log does not show before building it
     # (the order state, tier and skill columns lend their buffers to outcome, team level
     # and town)
-    d = rep.dispatcher
-    outcome = as_numpy(d.state)  # int8, as is the tier
-    level = as_numpy(d.tier)
-    town = as_numpy(d.order_skill)
+    outcome = as_numpy(t.state)  # int8, as is the tier
+    level = as_numpy(t.tier)
+    town = as_numpy(t.skill)
     rep.drop_working_state()
     activities = ActivityLog(*map(as_numpy, rep.activity_rows))
 
@@ -66,28 +67,28 @@ def run_log(rep: Replication) -> RunLog:
         by_order = np.argsort(order, kind="stable")
         return RareTimes(n, order[by_order], minutes[by_order])
 
-    cancelled = rare(rep.t_cancelled)
+    cancelled = rare(t.t_cancelled)
     outcome[:] = OPEN
     outcome[~np.isnan(closed)] = CLOSED
     outcome[cancelled.order] = OUT_CANCELLED
-    team = as_numpy(rep.team)
+    team = as_numpy(t.team)
     if len(w.teams.level):  # (wrap: -1, never assigned, is overwritten next)
         np.take(w.teams.level.astype(np.int8), team, out=level, mode="wrap")
     level[team < 0] = -1
-    place = as_numpy(d.order_place)
+    place = as_numpy(t.place)
     np.take(w.places.town.astype(town.dtype), place, out=town)
     orders = OrderLog(
         id=np.arange(n, dtype=np.int32), place=place, town=town,
-        zone=as_numpy(rep.zone),
-        item=as_numpy(rep.item),
-        professional=np.frombuffer(rep.professional, dtype=bool),
-        volunteers=as_numpy(d.order_need),
-        tier_max=as_numpy(rep.tier_max),
-        t_placed=as_numpy(rep.t_placed), t_tier2=seen(as_numpy(rep.t_tier2)),
-        t_assigned=seen(as_numpy(rep.t_assigned)), t_accepted=seen(accepted),
-        t_arrived=seen(as_numpy(rep.t_arrived)), t_closed=closed,
-        t_released=seen(as_numpy(rep.t_released)), t_deadline=deadline, team=team,
+        zone=as_numpy(t.zone),
+        item=as_numpy(t.item),
+        professional=np.frombuffer(t.professional, dtype=bool),
+        volunteers=as_numpy(t.need),
+        tier_max=as_numpy(t.tier_max),
+        t_placed=as_numpy(t.t_placed), t_tier2=seen(as_numpy(t.t_tier2)),
+        t_assigned=seen(as_numpy(t.t_assigned)), t_accepted=seen(accepted),
+        t_arrived=seen(as_numpy(t.t_arrived)), t_closed=closed,
+        t_released=seen(as_numpy(t.t_released)), t_deadline=deadline, team=team,
         team_level=level, outcome=outcome,
-        rare={"t_review_start": rare(rep.t_review_start), "t_review_end": rare(rep.t_review_end),
-              "t_tier3": rare(rep.t_tier3), "t_cancelled": cancelled})
+        rare={"t_review_start": rare(t.t_review_start), "t_review_end": rare(t.t_review_end),
+              "t_tier3": rare(t.t_tier3), "t_cancelled": cancelled})
     return RunLog(orders, activities, levels, towns, h, (rep.window_start, rep.window_end))

@@ -27,7 +27,7 @@ from sim.results.kpis import backlog_series
 from sim.results.logs import CANCELLED, CLOSED, OPEN, RunLog
 from sim.results.stats import summarise
 from sim.world.build import World, build_world
-from sim.world.workforce import on_duty_by_hour
+from sim.model.roster import on_duty_by_hour
 from tests.validation import queueing
 
 DATA = Path(__file__).parent / "data"

@@ -1,0 +1,226 @@
+"""The life of an order, from placement to its volunteers' return, read top to bottom.
+
+::
+
+    placed --(tier-1 queue: its village + paired units)--> [escalation timer] --> town queue
+        --> [escalation timer] --> county queue --> assigned --(acceptance delay)--> accepted
+        (the response) --(travel)--> arrived --(service)--> closed --(travel home)--> released
+
+A professional order first goes to the county administrator (:mod:`.administrator`), then
+joins the county queue for teams with its skill. A citizen cancels an order still waiting after
+their patience. Matching is central (:mod:`.dispatcher`): an order that enters a tier takes the
+best able team at once if there is one, and a team that frees up takes the best waiting order
+it can see (:meth:`OrderLifecycle.serve_waiting`).
+
+Each timer is a SimPy timeout with a callback (``env.timeout(delay, value)``), the cheapest
+event of SimPy's public API: an order costs a handful of events, not a process and several
+resource requests. A volunteer's trip, service and trip home are known at assignment (the
+travel model gives their minutes), so the order's one further event is its volunteers'
+release. Timers that would fire at or after the run's horizon are not scheduled: the run ends
+first. Extensions subscribe to the order events through :class:`OrderHooks`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from sim.model.orders import ASSIGNED, AT_ADMIN, CANCELLED, COUNTY_TIER, WAITING
+
+if TYPE_CHECKING:
+    from sim.model.replication import Replication
+
+
+class OrderHooks:
+    """Callbacks ``hook(order)`` run on an order's events, in the order they were added, right
+    after the model has updated the order table (so ``rep.orders`` shows the new state, and
+    ``rep.env.now`` is the event's time in minutes).
+
+    ``placed``: the order is placed (before it is matched); ``escalated``: it moved up a tier
+    (``orders.tier[order]`` is the new one); ``assigned``: a team took it (``orders.team``,
+    and the acceptance, arrival and release times are set); ``cancelled``: the citizen gave up;
+    ``released``: its volunteers are back and free."""
+
+    def __init__(self):
+        self.placed: list[Callable[[int], None]] = []
+        self.escalated: list[Callable[[int], None]] = []
+        self.assigned: list[Callable[[int], None]] = []
+        self.cancelled: list[Callable[[int], None]] = []
+        self.released: list[Callable[[int], None]] = []
+
+
+class OrderLifecycle:
+    """Places orders and moves them through the escalation ladder to their release."""
+
+    def __init__(self, rep: Replication):
+        world = rep.world
+        self.env = rep.env
+        self.orders = rep.orders
+        self.dispatcher = rep.dispatcher
+        self.horizon = rep.horizon  # minutes; timers due at or after it never fire
+        self.hooks = OrderHooks()
+        self.administrator = None  # set by the replication: where professional orders go
+        self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes
+        self.trip = world.travel.trip
+        # minutes of a trip within one place (no travel matrix), for the common trip-free case
+        self.same_place_trip = world.travel.setup if world.travel.matrix is None else None
+        # the bound callbacks, made once
+        self._on_release = self._release
+        self._on_escalation = self._escalate
+        self._on_patience = self._cancel
+
+    def _at(self, when: float, callback, value) -> None:
+        """Run ``callback(event)`` at time ``when`` (minutes) through a SimPy timeout carrying
+        ``value``; nothing at or after the horizon (it would never fire)."""
+        if when < self.horizon:
+            delay = when - self.env.now
+            self.env.timeout(delay if delay > 0.0 else 0.0, value).callbacks.append(callback)
+
+    # ------------------------------------------------------------------ 1. placed
+    def place(self, order: int) -> None:
+        """The citizen places ``order`` now.
+
+        The common case, an ordinary order whose village scope offers its skill, is matched
+        here as :meth:`enter_tier` would at tier 1, without its general machinery."""
+        orders, d = self.orders, self.dispatcher
+        for hook in self.hooks.placed:
+            hook(order)
+        if orders.professional[order]:
+            self._start_patience(order)
+            orders.state[order] = AT_ADMIN
+            orders.tier_max[order] = COUNTY_TIER
+            self.administrator.submit(order)
+            return
+        if not orders.ordinary[order]:
+            self.enter_tier(order, 1, placed=True)
+            return
+        place, skill, need = orders.place[order], orders.skill[order], orders.need[order]
+        spare, skills = d.spare, d.skills
+        first, able = -1, None  # the first able team; the list only when there are more
+        for team in d.tier1_teams[place]:
+            if spare[team] >= need and skill in skills[team]:
+                if first < 0:
+                    first = team
+                elif able is None:
+                    able = [first, team]
+                else:
+                    able.append(team)
+        if able is not None:
+            self.assign(order, d.rank_teams(able, place))
+        elif first >= 0:
+            self.assign(order, first)
+        else:  # nobody free in the village scope: wait there
+            d.enqueue(order, orders.deadline(order))
+            self._start_patience(order)
+            self._at(self.env.now + self.timeouts[orders.zone[order]][0], self._on_escalation,
+                     (order, 1))
+
+    # ------------------------------------------------------------------ 2. tiers and timers
+    def enter_tier(self, order: int, tier: int, placed: bool = False) -> None:
+        """Put a waiting order at ``tier`` (escalating at once past scopes without its skill):
+        a free able team takes it now, or it waits in the tier's queue, with an escalation
+        timer below the county tier (none for professional orders).
+
+        ``placed``: the order is new; the citizen's patience timer starts only if it has to
+        wait (an order assigned at once can no longer be cancelled)."""
+        orders, d, now = self.orders, self.dispatcher, self.env.now
+        while tier < COUNTY_TIER and not d.scope_offers(order, tier):
+            tier += 1
+        orders.tier[order] = tier
+        if tier > orders.tier_max[order]:
+            orders.tier_max[order] = tier
+        if tier >= 2 and orders.t_tier2[order] != orders.t_tier2[order]:  # NaN: first time
+            orders.t_tier2[order] = now
+        if tier >= COUNTY_TIER and order not in orders.t_tier3:
+            orders.t_tier3[order] = now
+        if not placed:
+            for hook in self.hooks.escalated:
+                hook(order)
+        team = d.find_team(order)
+        if team is not None:
+            self.assign(order, team)
+            return
+        d.enqueue(order, orders.deadline(order))
+        if placed:
+            self._start_patience(order)
+        if tier < COUNTY_TIER and not orders.professional[order]:
+            self._at(now + self.timeouts[orders.zone[order]][tier - 1], self._on_escalation,
+                     (order, tier))
+
+    def _escalate(self, event) -> None:
+        """An escalation timer fired: the order moves up if it still waits at that tier."""
+        order, tier = event.value
+        orders = self.orders
+        if orders.state[order] == WAITING and orders.tier[order] == tier:
+            self.enter_tier(order, tier + 1)
+
+    def reviewed(self, order: int) -> None:
+        """The administrator has reviewed a professional order: it joins the county queue
+        (unless the citizen cancelled it meanwhile)."""
+        if self.orders.state[order] == AT_ADMIN:
+            self.orders.state[order] = WAITING
+            self.enter_tier(order, COUNTY_TIER)
+
+    # ------------------------------------------------------------------ 3. patience
+    def _start_patience(self, order: int) -> None:
+        """The citizen's patience timer for an order that has to wait (none when patience is
+        infinite): it is cancelled at placement plus patience if still waiting then."""
+        orders = self.orders  # (an infinite patience ends after the horizon: no timer)
+        self._at(orders.t_placed[order] + orders.patience[order], self._on_patience, order)
+
+    def _cancel(self, event) -> None:
+        """The citizen's patience ran out: an order still waiting (or under review) is
+        cancelled."""
+        order = event.value
+        orders = self.orders
+        if orders.state[order] in (WAITING, AT_ADMIN):
+            orders.state[order] = CANCELLED
+            orders.t_cancelled[order] = self.env.now
+            for hook in self.hooks.cancelled:
+                hook(order)
+
+    # ------------------------------------------------------------------ 4. assigned .. closed
+    def assign(self, order: int, team: int) -> None:
+        """Give a waiting order to ``team`` now: its volunteers accept after the order's
+        acceptance delay (the response), travel, serve and travel home; their release is
+        scheduled at the end of the trip home (minutes)."""
+        orders, d, now = self.orders, self.dispatcher, self.env.now
+        orders.state[order] = ASSIGNED
+        d.take(team, orders.need[order])
+        home, place = d.home[team], orders.place[order]
+        accepted = now + orders.accept_delay[order]
+        if home == place and self.same_place_trip is not None:
+            arrived = accepted + self.same_place_trip
+            closed = arrived + orders.service[order]
+            released = closed + self.same_place_trip
+        else:
+            arrived = accepted + self.trip(home, place, accepted)
+            closed = arrived + orders.service[order]
+            released = closed + self.trip(place, home, closed)
+        orders.team[order] = team
+        orders.t_assigned[order] = now
+        orders.t_arrived[order] = arrived
+        orders.t_released[order] = released
+        for hook in self.hooks.assigned:
+            hook(order)
+        self._at(released, self._on_release, order)
+
+    # ------------------------------------------------------------------ 5. released
+    def _release(self, event) -> None:
+        """An order's volunteers are back home and free: they take waiting work if any."""
+        order = event.value
+        team = self.orders.team[order]
+        self.dispatcher.give_back(team, self.orders.need[order])
+        for hook in self.hooks.released:
+            hook(order)
+        self.serve_waiting(team)
+
+    def serve_waiting(self, team: int) -> None:
+        """Give ``team``'s free volunteers the waiting orders they should take, one by one
+        (after a release, a shift start or an activity's end)."""
+        find_order = self.dispatcher.find_order
+        while True:
+            order = find_order(team)
+            if order is None:
+                return
+            self.assign(order, team)

@@ -1,0 +1,117 @@
+"""The order table: every order of a replication and its state, one typed column per field.
+
+The table is the one owner of per-order state: the order life cycle (:mod:`.lifecycle`) writes
+it, the dispatcher (:mod:`.dispatcher`) reads the columns it ranks by, and the order log
+(:mod:`sim.results.run_log`) is made from it after the run. Columns are compact typed arrays
+(8 bytes a time, 1-4 an index, no Python object per value), indexed like lists by order id
+(orders are numbered in placement order). Times are minutes from 00:00 of day 0; NaN = not
+(yet) happened. Times few orders have (the county tier, the administrator's review, a
+cancellation) are kept by order in dicts.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+
+import numpy as np
+
+from sim.config import distributions
+from sim.config.scenario import ZONES
+from sim.model.compact import float_array, floats, int_code, ints, typed
+from sim.model.demand import Arrivals
+from sim.world.build import World
+
+NAN = float("nan")
+# an order's state
+WAITING, ASSIGNED, CANCELLED, AT_ADMIN = 0, 1, 2, 3
+COUNTY_TIER = 3
+
+
+class OrderTable:
+    """Per-order columns of one replication (see the module's docstring)."""
+
+    def __init__(self, world: World, arrivals: Arrivals, owned: bool):
+        """Columns from the drawn arrivals: durations (minutes) from each order's uniforms.
+        ``owned``: the arrivals were drawn for this replication alone, so each column of
+        uniforms is dropped once turned into durations (less memory at the set-up's peak)."""
+        w, a = world, arrivals
+        n = self.n = len(a)
+        places = a.place
+        # what the order is: where, which item, how many volunteers, which skill
+        self.t_placed = floats(a.time)
+        if owned:
+            a.time = None
+        self.place = ints(places, len(w.places) - 1)
+        self.item = ints(a.item, len(w.items) - 1)
+        # (the log's town column is made in this one's buffer: its type holds towns too)
+        self.skill = ints(w.item_skill[a.item], max(len(w.skills), len(w.towns.code)) - 1)
+        self.need = ints(w.item_volunteers[a.item], int(w.item_volunteers.max(initial=0)))
+        self.zone = typed("b", w.places.zone[places])
+        self.professional = typed("b", w.item_professional[a.item])
+        offered = np.zeros((len(w.place_skills), max(1, len(w.skills))), dtype=bool)
+        for place, place_skills in enumerate(w.place_skills):
+            offered[place, list(place_skills)] = True
+        # ordinary: not professional, and the village scope offers its skill (the fast path)
+        self.ordinary = typed("b", offered[places, w.item_skill[a.item]]
+                              & ~w.item_professional[a.item])
+        # how long things take for this order (minutes), filled in place through numpy views
+        self.service, service = float_array(n)
+        for k, item in enumerate(w.items):
+            mask = a.item == k
+            if mask.any():
+                service[mask] = distributions.quantile(item.service, a.u_service[mask])
+        self.patience, patience = float_array(n)
+        for z, zone in enumerate(ZONES):
+            mask = w.places.zone[places] == z
+            if mask.any():
+                patience[mask] = distributions.quantile(w.scenario.demand.patience[zone],
+                                                        a.u_patience[mask])
+        self.accept_delay, accept = float_array(n)
+        accept[:] = distributions.quantile(w.scenario.demand.acceptance_delay, a.u_accept)
+        if owned:
+            a.u_service = a.u_patience = a.u_accept = None
+            a.place = a.item = None
+        # what happens to it
+        self.state = array("b", [WAITING]) * n
+        self.tier = array("b", [1]) * n  # the tier it waits at now
+        self.tier_max = array("b", [1]) * n
+        self.t_tier2 = array("d", [NAN]) * n  # when it reached tier 2 (town)
+        self.t_assigned = array("d", [NAN]) * n
+        self.t_arrived = array("d", [NAN]) * n
+        self.t_released = array("d", [NAN]) * n  # its volunteers back home
+        self.team = array(int_code(len(w.teams) - 1), [-1]) * n
+        self.t_tier3: dict[int, float] = {}
+        self.t_review_start: dict[int, float] = {}
+        self.t_review_end: dict[int, float] = {}
+        self.t_cancelled: dict[int, float] = {}
+        # the promise a waiting order is ranked by
+        self._urban_promise = w.scenario.targets.urban_response_min
+        self._cutoff, self._day_end = w.cutoff_min, w.day_end_min
+
+    def __len__(self) -> int:
+        return self.n
+
+    def deadline(self, order: int) -> float:
+        """The promise a waiting order is ranked by (minutes): placement plus the urban response
+        time for an urban catalogue order, else its same-day deadline (as
+        :meth:`same_day_deadline`, for one order: the same float operations)."""
+        placed = self.t_placed[order]
+        if self.zone[order] == 0 and not self.professional[order]:
+            return placed + self._urban_promise
+        day = float(math.floor(placed / 1440.0))
+        return (day + ((placed - day * 1440.0) >= self._cutoff)) * 1440.0 + self._day_end
+
+    def same_day_deadline(self, placed: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """The same-day deadline of orders placed at ``placed`` (minutes): the end of their day,
+        or of the next day when placed after the cut-off (into ``out`` if given)."""
+        day = np.floor(placed / 1440.0, out=out)
+        late = (placed - day * 1440.0) >= self._cutoff
+        day += late  # in place, the same sums as (day + late) * 1440 + day_end
+        day *= 1440.0
+        day += self._day_end
+        return day
+
+    def drop_working_state(self) -> None:
+        """Free the columns only the run needed (the run is over)."""
+        self.ordinary = None

@@ -1,0 +1,186 @@
+"""The duty roster: who is on duty each hour, and the SimPy process that applies it.
+
+Each team's schedule (:mod:`sim.world.workforce`) gives the members scheduled in each hour of
+the week. At the start of each shift block (and of each day) the number who show up is
+Binomial(scheduled, ``teams.show_up``), drawn from the team's own stream
+``availability/<team>`` so that adding a team leaves the others unchanged. The counts are drawn
+for the whole run at set-up (:func:`duty_changes`, kept as changes: counts change at shift
+boundaries only) and applied by :func:`duty_roster`, a SimPy process that wakes on the hour.
+A team whose count rises offers its new volunteers the waiting orders at once; when a shift
+ends while volunteers are busy, they finish the task in hand and only then go off duty (the
+dispatcher's free count goes negative until they are back).
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model.compact import append, as_numpy
+from sim.model.rng import Streams
+from sim.world.workforce import HOURS_PER_WEEK, TeamTable
+
+if TYPE_CHECKING:
+    from sim.model.replication import Replication
+
+
+def duty_roster(rep: Replication, changes: DutyChanges, hours: int):
+    """SimPy process: at the start of each simulated hour (minutes ``60 h``), set the on-duty
+    counts that change then; teams that gained volunteers take waiting orders."""
+    env, dispatcher, lifecycle = rep.env, rep.dispatcher, rep.lifecycle
+    for hour in range(hours):
+        if hour:
+            yield env.timeout(hour * 60.0 - env.now)
+        gained = [team for team, count in zip(*changes.at(hour))
+                  if dispatcher.set_on_duty(team, count)]
+        for team in gained:
+            lifecycle.serve_waiting(team)
+
+
+BLOCK_CELLS = 4096  # team-hours computed at once by _on_duty_blocks: ~100 KB of scratch
+PLACE_CHUNK = 4096  # duty changes placed at once by duty_changes' counting sort
+
+
+def _on_duty_blocks(teams: TeamTable, hours: int, start_weekday: int, show_up: float,
+                    streams: Streams):
+    """Yield ``(first_team, counts)``: the volunteers on duty in each simulated hour of a block
+    of consecutive teams, an int array of shape (teams in the block, ``hours``).
+
+    Each team's scheduled count is constant within a shift block; at the start of each block
+    (and of each day) the number who show up is Binomial(scheduled, show_up), drawn from the
+    team's own stream so that adding a team leaves the others unchanged. Teams are computed
+    ``BLOCK_CELLS // hours`` at a time (at least one): whole-array steps instead of a dozen
+    small ones per team, in a bounded scratch memory whatever the number of teams."""
+    sim_hour = np.arange(hours)
+    hour_of_week = (sim_hour + start_weekday * 24) % HOURS_PER_WEEK
+    day_starts = sim_hour[1:] % 24 == 0
+    size = max(1, BLOCK_CELLS // max(1, hours))
+    team_streams = streams.streams(f"availability/{name}" for name in teams.name)
+    for first in range(0, len(teams), size):
+        block = slice(first, min(len(teams), first + size))
+        counts = teams.scheduled[block][:, hour_of_week]
+        window = teams.active_hours[block]
+        if (window[:, 0] > 0).any() or (window[:, 1] < hours).any():  # event call-ups
+            inside = (sim_hour >= window[:, :1]) & (sim_hour < window[:, 1:])
+            counts = np.where(inside, counts, 0)
+        if show_up >= 1.0:
+            yield first, counts
+            continue
+        starts = np.ones(counts.shape, dtype=bool)
+        starts[:, 1:] = (counts[:, 1:] != counts[:, :-1]) | day_starts
+        # every block start of every team at once, team by team: one draw per start
+        team, hour = np.nonzero(starts)
+        scheduled = counts[team, hour]
+        shown_at_start = np.zeros(len(team), dtype=np.int64)
+        bounds = np.searchsorted(team, np.arange(len(counts) + 1)).tolist()
+        # (the block's own flags first: zip then takes no stream beyond the block's teams)
+        for j, (anyone, stream) in enumerate(zip(counts.any(axis=1).tolist(), team_streams)):
+            if anyone:
+                a, b = bounds[j], bounds[j + 1]
+                shown_at_start[a:b] = stream.binomial(scheduled[a:b], show_up)
+        shown = np.zeros(counts.shape, dtype=np.int32)
+        shown[team, hour] = shown_at_start
+        block_of_hour = np.maximum.accumulate(np.where(starts, sim_hour, 0), axis=1)
+        yield first, np.take_along_axis(shown, block_of_hour, axis=1)
+
+
+def _count_dtype(teams: TeamTable) -> np.dtype:
+    """The smallest signed integer type holding every scheduled count (and its negative)."""
+    return np.min_scalar_type(-max(1, int(teams.scheduled.max(initial=0))))
+
+
+def on_duty_by_hour(teams: TeamTable, hours: int, start_weekday: int, show_up: float,
+                    streams: Streams) -> np.ndarray:
+    """Volunteers on duty per team and simulated hour, shape (teams, hours); see
+    :func:`duty_changes` for the compact form the model runs on."""
+    out = np.empty((len(teams), hours), dtype=_count_dtype(teams))
+    for first, counts in _on_duty_blocks(teams, hours, start_weekday, show_up, streams):
+        out[first:first + len(counts)] = counts
+    return out
+
+
+@dataclass(frozen=True)
+class DutyChanges:
+    """On-duty counts as changes, hour by hour (the same numbers as :func:`on_duty_by_hour`,
+    in a small part of its memory: counts change at shift boundaries only).
+
+    The changes of simulated hour ``h`` are ``team[first[h]:first[h + 1]]`` (ascending team
+    ids), whose on-duty count becomes ``value[...]``; at hour 0, every team with anyone on
+    duty. Three to five bytes a change (a 2- or 4-byte team id, a 1-byte count)."""
+
+    first: np.ndarray  # (hours + 1,) int64 offsets
+    team: np.ndarray  # int16 (up to 32,767 teams) or int32
+    value: np.ndarray  # new on-duty count (the smallest type holding the counts)
+
+    def at(self, hour: int) -> tuple[list[int], list[int]]:
+        """(teams, new counts) changing at the start of simulated hour ``hour``."""
+        a, b = self.first[hour], self.first[hour + 1]
+        if a == b:
+            return [], []
+        return self.team[a:b].tolist(), self.value[a:b].tolist()
+
+    def sums(self, group: np.ndarray, groups: int) -> np.ndarray:
+        """Volunteers on duty by group (e.g. each team's level) and hour, (groups, hours), as
+        int32 (no group has 2 billion volunteers; half the state log of int64); hour by hour,
+        so that nothing larger than one hour's changes is allocated."""
+        hours = len(self.first) - 1
+        out = np.empty((groups, hours), dtype=np.int32)
+        current = np.zeros(len(group), dtype=np.int64)  # each team's count so far
+        total = np.zeros(groups, dtype=np.int64)
+        first = self.first.tolist()
+        for hour in range(hours):
+            a, b = first[hour], first[hour + 1]
+            if a != b:
+                teams = self.team[a:b]
+                values = self.value[a:b].astype(np.int64)
+                total += np.bincount(group[teams], weights=values - current[teams],
+                                     minlength=groups).astype(np.int64)
+                current[teams] = values
+            out[:, hour] = total
+        return out
+
+
+def duty_changes(teams: TeamTable, hours: int, start_weekday: int, show_up: float,
+                 streams: Streams) -> DutyChanges:
+    """The on-duty counts of every team over ``hours`` simulated hours, as changes (same draws
+    from the same streams as :func:`on_duty_by_hour`).
+
+    A block of teams at a time: its changes are found hour by hour (teams ascending within an
+    hour) and appended to compact (hour, team, count) columns; a counting sort by hour then
+    places them, ``PLACE_CHUNK`` at a time, in team order within each hour. Scratch: one
+    block's or chunk's arrays and 5-7 bytes a change (the set-up's largest scratch once)."""
+    value_type = _count_dtype(teams)
+    team_type = np.dtype(np.int16 if len(teams) <= np.iinfo(np.int16).max else np.int32)
+    hour_type = np.dtype(np.uint16 if hours <= np.iinfo(np.uint16).max else np.int32)
+    per_hour = np.zeros(hours, dtype=np.int64)
+    found = [array(dtype.char) for dtype in (hour_type, team_type, value_type)]
+    for first, counts in _on_duty_blocks(teams, hours, start_weekday, show_up, streams):
+        changed = np.empty(counts.shape, dtype=bool)
+        changed[:, 0] = counts[:, 0] != 0
+        changed[:, 1:] = counts[:, 1:] != counts[:, :-1]
+        hour, team = np.nonzero(changed.T)  # hour by hour, teams ascending within an hour
+        for column, values in zip(found, (hour, team + first, counts[team, hour])):
+            append(column, values)
+        per_hour += np.bincount(hour, minlength=hours)
+    hour, found_team, found_value = map(as_numpy, found)
+    offsets = np.zeros(hours + 1, dtype=np.int64)
+    np.cumsum(per_hour, out=offsets[1:])
+    team = np.empty(len(hour), dtype=team_type)
+    value = np.empty(len(hour), dtype=value_type)
+    free_slot = offsets[:-1].copy()  # the next free slot of each hour
+    for a in range(0, len(hour), PLACE_CHUNK):
+        # within a chunk, as in the whole, an hour's changes come in team order: a stable
+        # sort by hour keeps it, and each one's rank within its hour gives its slot
+        chunk = hour[a:a + PLACE_CHUNK]
+        by_hour = np.argsort(chunk, kind="stable")
+        in_hour = np.bincount(chunk, minlength=hours)
+        rank = np.empty(len(chunk), dtype=np.int64)
+        rank[by_hour] = np.arange(len(chunk)) - (np.cumsum(in_hour) - in_hour)[chunk[by_hour]]
+        slot = free_slot[chunk] + rank
+        team[slot] = found_team[a:a + PLACE_CHUNK]
+        value[slot] = found_value[a:a + PLACE_CHUNK]
+        free_slot += in_hour
+    return DutyChanges(offsets, team, value)
