@@ -154,14 +154,29 @@ class Dispatcher:
 
     def take(self, team: int, count: int) -> None:
         """``count`` volunteers of ``team`` become busy (an order, an activity, an absence)."""
-        self.spare[team] -= count
-        self.refresh(team)
+        spare = self.spare[team] = self.spare[team] - count
+        if self.in_free[team] and spare <= 0:
+            self.refresh(team)
 
-    def give_back(self, team: int, count: int) -> None:
-        """``count`` busy volunteers of ``team`` are free again (the caller then offers the
-        team waiting work: :meth:`sim.model.lifecycle.OrderLifecycle.serve_waiting`)."""
-        self.spare[team] += count
-        self.refresh(team)
+    def give_back(self, team: int, count: int) -> bool:
+        """``count`` busy volunteers of ``team`` are free again; whether the team may now take
+        waiting work (it has a free volunteer and a queue it sees holds an entry): the caller
+        then offers it (:meth:`sim.model.lifecycle.OrderLifecycle.serve_waiting`)."""
+        spare = self.spare[team] = self.spare[team] + count
+        if spare <= 0:
+            return False
+        if not self.in_free[team]:
+            self.refresh(team)
+        return self.sees_entries(team)
+
+    def sees_entries(self, team: int) -> bool:
+        """Whether any queue ``team`` sees holds an entry (perhaps a stale one): a cheap test
+        before a search for waiting work."""
+        in_town = self.queued_in_town
+        if in_town[self.team_town[team]] or (self.sees_tier3[team] and in_town[-1]):
+            return True
+        other_towns = self.team_other_towns[team]
+        return bool(other_towns) and any(in_town[t] for t in other_towns)
 
     def drop_run_state(self) -> None:
         """Free what only the run needed: queues, the free-team index and per-team counts."""
@@ -304,15 +319,11 @@ class Dispatcher:
         """The earliest-deadline waiting order this team can see and serve now, or None; the
         caller must assign it (its queue entry is removed)."""
         free = self.spare[team]
-        if free <= 0:
+        if free <= 0 or not self.sees_entries(team):
             return None
         town = self.team_town[team]
         other_towns = self.team_other_towns[team]
         sees_tier3 = self.sees_tier3[team]
-        in_town = self.queued_in_town
-        if not (in_town[town] or (sees_tier3 and in_town[-1]) or (
-                other_towns and any(in_town[t] for t in other_towns))):
-            return None  # no entry at all in any queue the team sees
         best, best_rank = None, None
         by_entry, rule = self.rank_by_entry, self.rule
         queues, state, tiers, need = self.queues, self.orders.state, self.orders.tier, self.orders.need

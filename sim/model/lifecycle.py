@@ -64,7 +64,11 @@ class OrderLifecycle:
         self.trip = world.travel.trip
         # minutes of a trip within one place (no travel matrix), for the common trip-free case
         self.same_place_trip = world.travel.setup if world.travel.matrix is None else None
-        # the bound callbacks, made once
+        # the hook lists, read on every order (the same list objects as ``hooks``')
+        self._placed, self._assigned = self.hooks.placed, self.hooks.assigned
+        self._released = self.hooks.released
+        # the bound methods, made once (each access to env.timeout makes a new one)
+        self._timeout = self.env.timeout
         self._on_release = self._release
         self._on_escalation = self._escalate
         self._on_patience = self._cancel
@@ -74,7 +78,7 @@ class OrderLifecycle:
         ``value``; nothing at or after the horizon (it would never fire)."""
         if when < self.horizon:
             delay = when - self.env.now
-            self.env.timeout(delay if delay > 0.0 else 0.0, value).callbacks.append(callback)
+            self._timeout(delay if delay > 0.0 else 0.0, value).callbacks.append(callback)
 
     # ------------------------------------------------------------------ 1. placed
     def place(self, order: int) -> None:
@@ -83,8 +87,9 @@ class OrderLifecycle:
         The common case, an ordinary order whose village scope offers its skill, is matched
         here as :meth:`enter_tier` would at tier 1, without its general machinery."""
         orders, d = self.orders, self.dispatcher
-        for hook in self.hooks.placed:
-            hook(order)
+        if self._placed:
+            for hook in self._placed:
+                hook(order)
         if orders.professional[order]:
             self._start_patience(order)
             orders.state[order] = AT_ADMIN
@@ -201,19 +206,23 @@ class OrderLifecycle:
         orders.t_assigned[order] = now
         orders.t_arrived[order] = arrived
         orders.t_released[order] = released
-        for hook in self.hooks.assigned:
-            hook(order)
-        self._at(released, self._on_release, order)
+        if self._assigned:
+            for hook in self._assigned:
+                hook(order)
+        if released < self.horizon:  # (else the run ends before they are back)
+            self._timeout(released - now, order).callbacks.append(self._on_release)
 
     # ------------------------------------------------------------------ 5. released
     def _release(self, event) -> None:
         """An order's volunteers are back home and free: they take waiting work if any."""
-        order = event.value
-        team = self.orders.team[order]
-        self.dispatcher.give_back(team, self.orders.need[order])
-        for hook in self.hooks.released:
-            hook(order)
-        self.serve_waiting(team)
+        order, orders, d = event.value, self.orders, self.dispatcher
+        team = orders.team[order]
+        may_take_work = d.give_back(team, orders.need[order])
+        if self._released:
+            for hook in self._released:
+                hook(order)
+        if may_take_work:
+            self.serve_waiting(team)
 
     def serve_waiting(self, team: int) -> None:
         """Give ``team``'s free volunteers the waiting orders they should take, one by one

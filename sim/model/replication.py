@@ -6,8 +6,8 @@ A :class:`Replication` holds a ``simpy.Environment`` and composes the model's pa
 * the dispatcher (:mod:`.dispatcher`): waiting orders, free volunteers, the escalation scopes;
 * the order life cycle (:mod:`.lifecycle`): placement, tiers, escalation and patience timers,
   assignment, travel, service and release, with hooks on each order event;
-* the behaviours, each a SimPy process: the citizens placing orders (:mod:`.demand`), the duty
-  roster (:mod:`.roster`), the county administrator's reviewers (:mod:`.administrator`) and
+* the citizens placing orders (:mod:`.demand`, a chain of SimPy timeouts);
+* the behaviours, each a SimPy process: the duty roster (:mod:`.roster`), the county administrator's reviewers (:mod:`.administrator`) and
   planned group activities (:mod:`.activities`).
 
 Extensions add their own processes with :meth:`Replication.add_process` and subscribe to order
@@ -26,7 +26,7 @@ import simpy
 
 from sim.model.activities import plan_activities, planned_activities
 from sim.model.administrator import Administrator
-from sim.model.demand import Arrivals, generate_arrivals, placing_orders
+from sim.model.demand import Arrivals, OrderArrivals, generate_arrivals
 from sim.model.dispatcher import Dispatcher, Rule
 from sim.model.lifecycle import OrderLifecycle
 from sim.model.orders import OrderTable
@@ -93,8 +93,8 @@ class Replication:
     def return_volunteers(self, team: int, count: int) -> None:
         """``count`` volunteers of ``team`` taken by :meth:`take_volunteers` are available
         again; the team takes waiting orders at once."""
-        self.dispatcher.give_back(team, count)
-        self.lifecycle.serve_waiting(team)
+        if self.dispatcher.give_back(team, count):
+            self.lifecycle.serve_waiting(team)
 
     # ------------------------------------------------------------------ run
     def drop_working_state(self) -> None:
@@ -111,7 +111,7 @@ class Replication:
         self.add_process(duty_roster, self.on_duty, self.hours)
         self.add_process(planned_activities, plan_activities(self.world, self.streams,
                                                              self.horizon))
-        self.add_process(placing_orders)
+        OrderArrivals(self).start()
         self.env.run(until=self.horizon)
         return run_log(self)
 
