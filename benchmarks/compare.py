@@ -44,8 +44,9 @@ _MODULE_PATH = re.compile(r"(?<![\w.])sim(?=\.\w|\s+import\b)")
 def extract_engine(revision: str, folder: Path, package: str = BASE_PACKAGE) -> None:
     """Write the ``sim/`` package of ``revision`` into ``folder`` as package ``package`` (``sim_base``),
     every ``sim.``/``from sim import`` module path in it renamed."""
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", revision, "sim"],
-                             check=True, capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", "--format=tar", revision, "sim"], check=True, capture_output=True
+    ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         if hasattr(tarfile, "data_filter"):  # Python 3.11.4+: refuse links and absolute paths
             tar.extractall(folder, filter="data")
@@ -53,8 +54,7 @@ def extract_engine(revision: str, folder: Path, package: str = BASE_PACKAGE) -> 
             tar.extractall(folder)
     (folder / "sim").rename(folder / package)
     for path in (folder / package).rglob("*.py"):
-        path.write_text(_MODULE_PATH.sub(package, path.read_text(encoding="utf-8")),
-                        encoding="utf-8")
+        path.write_text(_MODULE_PATH.sub(package, path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 # where the entry points live: the packaged layout first, then the flat one of older revisions
@@ -80,8 +80,7 @@ def engine(package: str, scenario: Path, days: float | None):
     return model.simulate, world.build_world(loaded)
 
 
-def interleaved(engines: dict[str, tuple], rounds: int, reps: int, seed: int
-                ) -> dict[str, list[float]]:
+def interleaved(engines: dict[str, tuple], rounds: int, reps: int, seed: int) -> dict[str, list[float]]:
     """Orders per CPU second of each engine in each round (``reps`` replications a round),
     after one untimed replication of each (the first run of a process pays for cold caches,
     which would handicap whichever engine goes first)."""
@@ -114,20 +113,24 @@ def main(argv: list[str] | None = None) -> int:
             scenario, days, label = HERE / "w2" / "w2.yaml", args.w2, f"W2, {args.w2:g} days"
         elif args.size > 1:
             import scale
+
             scenario, days = scale.make_copies(args.size, Path(folder)), None
             label = f"Pingyang x{args.size}"
         else:
             scenario, days, label = REPO / "scenarios" / "pingyang.yaml", None, "Pingyang"
-        engines = {args.revision: engine(BASE_PACKAGE, scenario, days),
-                   "working tree": engine("sim", scenario, days)}
+        engines = {
+            args.revision: engine(BASE_PACKAGE, scenario, days),
+            "working tree": engine("sim", scenario, days),
+        }
         rates = interleaved(engines, args.rounds, args.reps, args.seed)
-    print(f"{label}: orders per CPU second, {args.rounds} interleaved rounds of "
-          f"{args.reps} replication(s)")
+    print(f"{label}: orders per CPU second, {args.rounds} interleaved rounds of {args.reps} replication(s)")
     for name, values in rates.items():
         print(f"  {name:<14} fastest {max(values):>9.0f}  median {statistics.median(values):>9.0f}")
     base, new = rates[args.revision], rates["working tree"]
-    print(f"  working tree / {args.revision}: fastest {max(new) / max(base):.3f}, "
-          f"median {statistics.median(new) / statistics.median(base):.3f}")
+    print(
+        f"  working tree / {args.revision}: fastest {max(new) / max(base):.3f}, "
+        f"median {statistics.median(new) / statistics.median(base):.3f}"
+    )
     return 0
 
 

@@ -46,8 +46,7 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
-            f"SimPy {simpy.__version__}")
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, SimPy {simpy.__version__}"
 
 
 def timed(fn):
@@ -64,27 +63,36 @@ def w2_section(days: float, seed: int, repeat: int) -> list[str]:
     _, _, world = models.run_redvest(seed, days)  # build (and warm up) once, outside the timing
     runs: dict[str, tuple] = {}
     for _ in range(repeat):
-        for name, fn in (("heapq loop", lambda: models.run_heapq(w, seed)),
-                         ("SimPy idiomatic", lambda: models.run_simpy(w, seed)),
-                         ("Red Vest engine", lambda: models.run_redvest(seed, world=world)[0])):
+        for name, fn in (
+            ("heapq loop", lambda: models.run_heapq(w, seed)),
+            ("SimPy idiomatic", lambda: models.run_simpy(w, seed)),
+            ("Red Vest engine", lambda: models.run_redvest(seed, world=world)[0]),
+        ):
             result, sec = timed(fn)
             runs[name] = (result, min(sec, runs[name][1]) if name in runs else sec)
     base = runs["heapq loop"][1]
     stats = {name: models.summary(*r, days) for name, (r, _) in runs.items()}
-    lines = [f"W2 three tiers, {days:g} simulated days (same process; fastest of {repeat} "
-             f"interleaved rounds)",
-             f"{'implementation':<17} {'orders':>7} {'CPU s':>7} {'orders/s':>9} {'x heapq':>8}"
-             f" {'to town %':>13} {'to county %':>13} {'mean wait min':>14}"]
+    lines = [
+        f"W2 three tiers, {days:g} simulated days (same process; fastest of {repeat} interleaved rounds)",
+        f"{'implementation':<17} {'orders':>7} {'CPU s':>7} {'orders/s':>9} {'x heapq':>8}"
+        f" {'to town %':>13} {'to county %':>13} {'mean wait min':>14}",
+    ]
     for name, (r, sec) in runs.items():
         s = stats[name]
         lines.append(
             f"{name:<17} {len(r[0]):>7} {sec:>7.2f} {len(r[0]) / sec:>9.0f} {sec / base:>8.2f}"
             f" {100 * s['to_town'][0]:>6.2f}±{100 * s['to_town'][1]:<5.2f}"
             f" {100 * s['to_county'][0]:>6.3f}±{100 * s['to_county'][1]:<5.3f}"
-            f" {s['wait_min'][0]:>7.3f}±{s['wait_min'][1]:<5.3f}")
-    lines.append("agreement (difference within the combined 95% half-widths, batch means): " +
-                 ", ".join(f"{name}: {'yes' if agree(stats['heapq loop'], stats[name]) else 'NO'}"
-                           for name in runs if name != "heapq loop"))
+            f" {s['wait_min'][0]:>7.3f}±{s['wait_min'][1]:<5.3f}"
+        )
+    lines.append(
+        "agreement (difference within the combined 95% half-widths, batch means): "
+        + ", ".join(
+            f"{name}: {'yes' if agree(stats['heapq loop'], stats[name]) else 'NO'}"
+            for name in runs
+            if name != "heapq loop"
+        )
+    )
     return lines
 
 
@@ -98,35 +106,51 @@ def scale_section(sizes: dict[int, int]) -> list[str]:
     the fastest of the runs is reported."""
     rows = []
     for n, repeat in sizes.items():
-        out = subprocess.run([sys.executable, str(HERE / "scale.py"), str(n), str(repeat)],
-                             check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, str(HERE / "scale.py"), str(n), str(repeat)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    lines = ["Pingyang (default scenario, 16 simulated days per replication) and copies; "
-             "sim s: fastest of " + ", ".join(f"{r} ({n}x)" for n, r in sizes.items()) + " runs",
-             f"{'size':<6} {'places':>7} {'teams':>7} {'orders':>8} {'build s':>8} {'sim s':>7}"
-             f" {'orders/s':>9} {'1x same proc':>12} {'vs 1x':>6} {'s/sim year':>11}"
-             f" {'peak MB':>8} {'B/order*':>9}"]
+    lines = [
+        "Pingyang (default scenario, 16 simulated days per replication) and copies; "
+        "sim s: fastest of " + ", ".join(f"{r} ({n}x)" for n, r in sizes.items()) + " runs",
+        f"{'size':<6} {'places':>7} {'teams':>7} {'orders':>8} {'build s':>8} {'sim s':>7}"
+        f" {'orders/s':>9} {'1x same proc':>12} {'vs 1x':>6} {'s/sim year':>11}"
+        f" {'peak MB':>8} {'B/order*':>9}",
+    ]
     for r in rows:
         rate = r["orders"] / r["sim_s"]
         reference = r.get("reference_orders_per_s", rate)
         horizon_days = 16.0
         per_order = run_bytes(r) / r["orders"]
-        lines.append(f"{r['copies']:>3}x   {r['places']:>7} {r['teams']:>7} {r['orders']:>8}"
-                     f" {r['build_s']:>8.2f} {r['sim_s']:>7.2f} {rate:>9.0f} {reference:>12.0f}"
-                     f" {rate / reference:>6.2f} {r['sim_s'] * 365 / horizon_days:>11.2f}"
-                     f" {r['rss_peak'] / 2**20:>8.1f} {per_order:>9.0f}")
-    lines.append("1x same proc: the 1x scenario's orders/s measured in the same process, "
-                 "interleaved with the big runs; vs 1x divides by it")
+        lines.append(
+            f"{r['copies']:>3}x   {r['places']:>7} {r['teams']:>7} {r['orders']:>8}"
+            f" {r['build_s']:>8.2f} {r['sim_s']:>7.2f} {rate:>9.0f} {reference:>12.0f}"
+            f" {rate / reference:>6.2f} {r['sim_s'] * 365 / horizon_days:>11.2f}"
+            f" {r['rss_peak'] / 2**20:>8.1f} {per_order:>9.0f}"
+        )
+    lines.append(
+        "1x same proc: the 1x scenario's orders/s measured in the same process, "
+        "interleaved with the big runs; vs 1x divides by it"
+    )
     if all(r["clean_baseline"] for r in rows):
-        lines.append("* the first replication's peak resident memory beyond a clean baseline "
-                     "(after a warm-up replication of a five-place county and the world build; "
-                     "garbage collected, free memory trimmed, peak reset), per logged order")
+        lines.append(
+            "* the first replication's peak resident memory beyond a clean baseline "
+            "(after a warm-up replication of a five-place county and the world build; "
+            "garbage collected, free memory trimmed, peak reset), per logged order"
+        )
     else:
-        lines.append("* peak resident memory beyond the process after imports and the world "
-                     "build, per logged order (no clean baseline on this system: the run may "
-                     "reuse memory the build freed)")
-    lines.append("marginal bytes per logged order (growth of that peak between sizes, so fixed "
-                 "costs cancel): " + ", ".join(marginal_bytes_per_order(rows)))
+        lines.append(
+            "* peak resident memory beyond the process after imports and the world "
+            "build, per logged order (no clean baseline on this system: the run may "
+            "reuse memory the build freed)"
+        )
+    lines.append(
+        "marginal bytes per logged order (growth of that peak between sizes, so fixed "
+        "costs cancel): " + ", ".join(marginal_bytes_per_order(rows))
+    )
     return lines
 
 
@@ -141,8 +165,7 @@ def marginal_bytes_per_order(rows: list[dict]) -> list[str]:
     out = []
     for small, big in zip(rows, rows[1:]):
         grown = run_bytes(big) - run_bytes(small)
-        out.append(f"{small['copies']}x to {big['copies']}x "
-                   f"{grown / (big['orders'] - small['orders']):.0f}")
+        out.append(f"{small['copies']}x to {big['copies']}x {grown / (big['orders'] - small['orders']):.0f}")
     return out
 
 
@@ -153,10 +176,12 @@ def parallel_section(reps: int, rounds: int) -> list[str]:
     (:func:`_stolen_seconds`) and, just after, :func:`host_pair_slowdown`, so that a low
     speed-up can be told apart from a busy host."""
     scenario = load_scenario(PINGYANG)
-    lines = [f"Parallel: {reps} replications of the default scenario (wall clock, KPIs only; "
-             f"fastest of {rounds} interleaved rounds)",
-             f"{'workers':<8} {'seconds':>8} {'reps/s':>7} {'speed-up':>9} {'CPU s':>7}"
-             f" {'CPU s/rep':>10} {'load avg':>9}"]
+    lines = [
+        f"Parallel: {reps} replications of the default scenario (wall clock, KPIs only; "
+        f"fastest of {rounds} interleaved rounds)",
+        f"{'workers':<8} {'seconds':>8} {'reps/s':>7} {'speed-up':>9} {'CPU s':>7}"
+        f" {'CPU s/rep':>10} {'load avg':>9}",
+    ]
     best: dict[int, tuple[float, float, float]] = {}
     rounds_seen = []  # (speed-up, share of the pair's core time stolen, probe after the round)
     for _ in range(rounds):
@@ -170,20 +195,26 @@ def parallel_section(reps: int, rounds: int) -> list[str]:
             stolen[jobs] = _stolen_seconds() - stolen0
             if jobs not in best or sec < best[jobs][0]:
                 best[jobs] = (sec, cpu, os.getloadavg()[0])
-        rounds_seen.append((seconds[1] / seconds[2], stolen[2] / (2 * seconds[2]),
-                            host_pair_slowdown()))
+        rounds_seen.append((seconds[1] / seconds[2], stolen[2] / (2 * seconds[2]), host_pair_slowdown()))
     for jobs, (sec, cpu, load) in best.items():
-        lines.append(f"{jobs:<8} {sec:>8.2f} {reps / sec:>7.2f} {best[1][0] / sec:>9.2f}"
-                     f" {cpu:>7.2f} {cpu / reps:>10.3f} {load:>9.1f}")
-    lines.append("CPU s: this process and its finished workers (user + system); a load average "
-                 "above the core count means other work shared the cores")
-    lines.append("each round's speed-up (stolen share of the 2-worker run; probe after it): "
-                 + ", ".join(f"{speed_up:.2f} ({steal:.0%}; {probe:.2f})"
-                             for speed_up, steal, probe in rounds_seen))
-    lines.append("stolen: time the hypervisor ran other work instead of our 2 cores during the "
-                 "2-worker run (steal in /proc/stat). probe: CPU time of a plain Python loop run "
-                 "on both cores at once over the same loop alone, about 1.00 on two free cores "
-                 "(it changes within seconds: a sign of the host's state, not a correction)")
+        lines.append(
+            f"{jobs:<8} {sec:>8.2f} {reps / sec:>7.2f} {best[1][0] / sec:>9.2f}"
+            f" {cpu:>7.2f} {cpu / reps:>10.3f} {load:>9.1f}"
+        )
+    lines.append(
+        "CPU s: this process and its finished workers (user + system); a load average "
+        "above the core count means other work shared the cores"
+    )
+    lines.append(
+        "each round's speed-up (stolen share of the 2-worker run; probe after it): "
+        + ", ".join(f"{speed_up:.2f} ({steal:.0%}; {probe:.2f})" for speed_up, steal, probe in rounds_seen)
+    )
+    lines.append(
+        "stolen: time the hypervisor ran other work instead of our 2 cores during the "
+        "2-worker run (steal in /proc/stat). probe: CPU time of a plain Python loop run "
+        "on both cores at once over the same loop alone, about 1.00 on two free cores "
+        "(it changes within seconds: a sign of the host's state, not a correction)"
+    )
     return lines
 
 
@@ -211,13 +242,15 @@ def host_pair_slowdown(repeats: int = 3) -> float:
     overlap), over one copy alone, the fastest of ``repeats`` of each. Measures the host, not
     the engine."""
     from multiprocessing import get_context
+
     context = get_context()
     alone = min(_spin(PROBE_LOOP) for _ in range(repeats))
     pairs = []
     for _ in range(repeats):
         barrier, results = context.Barrier(2), context.SimpleQueue()
-        workers = [context.Process(target=_spin_together, args=(barrier, PROBE_LOOP, results))
-                   for _ in range(2)]
+        workers = [
+            context.Process(target=_spin_together, args=(barrier, PROBE_LOOP, results)) for _ in range(2)
+        ]
         for worker in workers:
             worker.start()
         pairs.append(max(results.get(), results.get()))

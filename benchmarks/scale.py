@@ -71,44 +71,63 @@ def make_copies(n: int, folder: Path) -> Path:
     side = math.ceil(math.sqrt(n))
     for k in range(n):
         dlat, dlon = STEP_DEG * (k // side), STEP_DEG * (k % side)
-        out_t += [{**r, "code": tag(r["code"], k), "name": tag(r["name"], k),
-                   "pinyin": tag(r["pinyin"], k),
-                   "seat_lat": f"{float(r['seat_lat']) + dlat:.5f}",
-                   "seat_lon": f"{float(r['seat_lon']) + dlon:.5f}"} for r in towns]
-        out_p += [{**r, "code": tag(r["code"], k), "name": tag(r["name"], k),
-                   "town_code": tag(r["town_code"], k)} for r in places]
-        out_a += [{**r, "village_code": tag(r["village_code"], k),
-                   "unit_name": tag(r["unit_name"], k), "home_code": tag(r["home_code"], k)}
-                  for r in pairs]
+        out_t += [
+            {
+                **r,
+                "code": tag(r["code"], k),
+                "name": tag(r["name"], k),
+                "pinyin": tag(r["pinyin"], k),
+                "seat_lat": f"{float(r['seat_lat']) + dlat:.5f}",
+                "seat_lon": f"{float(r['seat_lon']) + dlon:.5f}",
+            }
+            for r in towns
+        ]
+        out_p += [
+            {**r, "code": tag(r["code"], k), "name": tag(r["name"], k), "town_code": tag(r["town_code"], k)}
+            for r in places
+        ]
+        out_a += [
+            {
+                **r,
+                "village_code": tag(r["village_code"], k),
+                "unit_name": tag(r["unit_name"], k),
+                "home_code": tag(r["home_code"], k),
+            }
+            for r in pairs
+        ]
     folder.mkdir(parents=True, exist_ok=True)
     _write(folder / "towns.csv", t_head, out_t)
     _write(folder / "places.csv", p_head, out_p)
     _write(folder / "pairing.csv", a_head, out_a)
     seat = geo["county_seat_town"]
     county = base["teams"]["county"]
-    centers = [{**county, "name": tag(county["name"], k), "home_town": tag(seat, k)}
-               for k in range(1, n)]
+    centers = [{**county, "name": tag(county["name"], k), "home_town": tag(seat, k)} for k in range(1, n)]
 
     def per_copy(kinds: list[dict]) -> list[dict]:
-        return [{**kind, "name": tag(kind["name"], k),
-                 "home_town": tag(kind.get("home_town") or seat, k)} if k else kind
-                for k in range(n) for kind in kinds]
+        return [
+            {**kind, "name": tag(kind["name"], k), "home_town": tag(kind.get("home_town") or seat, k)}
+            if k
+            else kind
+            for k in range(n)
+            for kind in kinds
+        ]
 
     subcenters = per_copy(base["teams"].get("subcenters", []))
     professional = per_copy(base["teams"].get("professional", []))
     per_month = n * float(base.get("activities", {}).get("per_month", 0.0))
     copies = [tag(t, k) for k in range(n) for t in geo["urban_towns"]]
     islands = [tag(t, k) for k in range(n) for t in geo["travel"]["ferry"]["island_towns"]]
-    teams = json.dumps({"centers": centers, "subcenters": subcenters,
-                        "professional": professional})
-    text = (f"extends: {json.dumps(str(BASE))}\nname: pingyang_x{n}\n"
-            f"geography:\n  towns_csv: towns.csv\n  places_csv: places.csv\n"
-            f"  urban_towns: {json.dumps(copies)}\n"
-            f"  travel: {{ferry: {{island_towns: {json.dumps(islands)}}}}}\n"
-            f"pairing: {{file: pairing.csv}}\n"
-            f"teams: {teams}\n"
-            f"activities: {{per_month: {per_month}}}\n"
-            f"admin: {{reviewers: {n}}}\n")
+    teams = json.dumps({"centers": centers, "subcenters": subcenters, "professional": professional})
+    text = (
+        f"extends: {json.dumps(str(BASE))}\nname: pingyang_x{n}\n"
+        f"geography:\n  towns_csv: towns.csv\n  places_csv: places.csv\n"
+        f"  urban_towns: {json.dumps(copies)}\n"
+        f"  travel: {{ferry: {{island_towns: {json.dumps(islands)}}}}}\n"
+        f"pairing: {{file: pairing.csv}}\n"
+        f"teams: {teams}\n"
+        f"activities: {{per_month: {per_month}}}\n"
+        f"admin: {{reviewers: {n}}}\n"
+    )
     path = folder / f"pingyang_x{n}.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -160,8 +179,7 @@ def clean_baseline() -> int | None:
 WARM_UP = REPO / "tests" / "data" / "tiny.yaml"
 
 
-def measure(path: Path, seed: int = 1, repeat: int = 1,
-            reference: Path | None = None) -> dict[str, float]:
+def measure(path: Path, seed: int = 1, repeat: int = 1, reference: Path | None = None) -> dict[str, float]:
     """The scenario at ``path``: world build time, then ``repeat`` runs of the same replication
     (CPU seconds, the fastest reported: the others were slowed by other work on the machine)
     and memory (bytes): peak resident after the imports and after building the world, and the
@@ -211,13 +229,20 @@ def measure(path: Path, seed: int = 1, repeat: int = 1,
             for _ in range(batch):
                 simulate(ref_world, seed)
             ref_rates.append(batch * ref_orders / (time.process_time() - start))
-    out = {"places": world.n_places, "teams": len(world.teams), "orders": orders,
-           "build_s": t1 - t0, "sim_s": min(times), "sim_s_all": times,
-           "rss_imports": rss_imports, "rss_world": rss_world,
-           "rss_peak": max(rss_world, rss_peak),  # the process's peak (the reset hides the build's)
-           "rss_run_peak": rss_peak,
-           "rss_base": rss_base if rss_base is not None else rss_world,
-           "clean_baseline": rss_base is not None}
+    out = {
+        "places": world.n_places,
+        "teams": len(world.teams),
+        "orders": orders,
+        "build_s": t1 - t0,
+        "sim_s": min(times),
+        "sim_s_all": times,
+        "rss_imports": rss_imports,
+        "rss_world": rss_world,
+        "rss_peak": max(rss_world, rss_peak),  # the process's peak (the reset hides the build's)
+        "rss_run_peak": rss_peak,
+        "rss_base": rss_base if rss_base is not None else rss_world,
+        "clean_baseline": rss_base is not None,
+    }
     if ref_rates:
         out["reference_orders_per_s"] = max(ref_rates)
     return out

@@ -20,8 +20,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.config.scenario import TEAM_LEVELS  # noqa: E402
 from sim.config.load import load_scenario  # noqa: E402
+from sim.config.scenario import TEAM_LEVELS  # noqa: E402
 from sim.experiments.runner import run_replications  # noqa: E402
 from sim.reporting.files import write_text  # noqa: E402
 from sim.results.logs import RunLog  # noqa: E402
@@ -54,11 +54,15 @@ def structure(world: World) -> dict[str, float]:
     """Counts fixed by the scenario: teams, professional teams, points, pairing."""
     teams = world.teams
     pro = teams.level == TEAM_LEVELS.index("professional")
-    return {"teams": len(teams), "professional_teams": int(pro.sum()),
-            "professional_volunteers": int(teams.members[pro].sum()),
-            "village_points": len(world.places), "paired_villages": len({p.village for p in
-                                                                         world.pairs}),
-            "paired_units": len(world.pairs), "members": int(teams.members.sum())}
+    return {
+        "teams": len(teams),
+        "professional_teams": int(pro.sum()),
+        "professional_volunteers": int(teams.members[pro].sum()),
+        "village_points": len(world.places),
+        "paired_villages": len({p.village for p in world.pairs}),
+        "paired_units": len(world.pairs),
+        "members": int(teams.members.sum()),
+    }
 
 
 # (key, label, source figure, how the simulation models it)
@@ -76,8 +80,9 @@ ROWS = [
 ]
 
 
-def measure(reps: int, jobs: int, seed: int | None = None, days: float = DAYS,
-            progress: bool = True) -> tuple[dict, dict]:
+def measure(
+    reps: int, jobs: int, seed: int | None = None, days: float = DAYS, progress: bool = True
+) -> tuple[dict, dict]:
     """Simulated figures (summaries across replications, totals scaled to 158 days when
     ``days`` differs) and the scenario's structure counts."""
     scenario = load_scenario(ROOT / "scenarios" / "pingyang.yaml")
@@ -86,11 +91,20 @@ def measure(reps: int, jobs: int, seed: int | None = None, days: float = DAYS,
     scenario = dataclasses.replace(scenario, run=run)
     world = build_world(scenario)
     shape = structure(world)
-    results = run_replications(scenario, reps, seed if seed is not None else run.seed,
-                               jobs=jobs, progress=progress)
-    per_rep: dict[str, list[float]] = {k: [] for k in
-                                       ("activities", "credited_hours", "hours_per_volunteer",
-                                        "order_hours", "activity_hours", "orders_per_day")}
+    results = run_replications(
+        scenario, reps, seed if seed is not None else run.seed, jobs=jobs, progress=progress
+    )
+    per_rep: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "activities",
+            "credited_hours",
+            "hours_per_volunteer",
+            "order_hours",
+            "activity_hours",
+            "orders_per_day",
+        )
+    }
     for r in results:
         n_act, act_h = activity_hours(r.log)
         ord_h = order_hours(r.log) * scale
@@ -167,8 +181,7 @@ def _fmt(x: float) -> str:
 
 def table(sim: dict, shape: dict) -> tuple[str, bool]:
     """Markdown table of source vs simulated figures, and whether all are within 10%."""
-    lines = ["| figure | source | simulated (95% CI) | deviation | within 10% |",
-             "|---|---|---|---|---|"]
+    lines = ["| figure | source | simulated (95% CI) | deviation | within 10% |", "|---|---|---|---|---|"]
     ok = True
     for key, label, source, kind in ROWS:
         if kind == "simulated":
@@ -180,8 +193,7 @@ def table(sim: dict, shape: dict) -> tuple[str, bool]:
         dev = value / source - 1
         good = abs(dev) <= TOLERANCE
         ok &= good
-        lines.append(f"| {label} | {_fmt(source)} | {shown} | {dev:+.1%} | "
-                     f"{'yes' if good else 'NO'} |")
+        lines.append(f"| {label} | {_fmt(source)} | {shown} | {dev:+.1%} | {'yes' if good else 'NO'} |")
     return "\n".join(lines), ok
 
 
@@ -195,16 +207,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sim, shape = measure(args.reps, args.jobs, args.seed)
     body, ok = table(sim, shape)
-    split = (f"Credited hours split: orders {_fmt(sim['order_hours']['mean'])} ± "
-             f"{_fmt(sim['order_hours']['half_width'])} h, activities "
-             f"{_fmt(sim['activity_hours']['mean'])} ± {_fmt(sim['activity_hours']['half_width'])}"
-             f" h; orders placed {_fmt(sim['orders_per_day']['mean'])} ± "
-             f"{_fmt(sim['orders_per_day']['half_width'])} a day.")
+    split = (
+        f"Credited hours split: orders {_fmt(sim['order_hours']['mean'])} ± "
+        f"{_fmt(sim['order_hours']['half_width'])} h, activities "
+        f"{_fmt(sim['activity_hours']['mean'])} ± {_fmt(sim['activity_hours']['half_width'])}"
+        f" h; orders placed {_fmt(sim['orders_per_day']['mean'])} ± "
+        f"{_fmt(sim['orders_per_day']['half_width'])} a day."
+    )
     print(body)
     print()
     print(split)
-    text = (DOC.replace("{{TABLE}}", body).replace("{{SPLIT}}", split)
-            .replace("{{REPS}}", str(args.reps)))
+    text = DOC.replace("{{TABLE}}", body).replace("{{SPLIT}}", split).replace("{{REPS}}", str(args.reps))
     write_text(args.out, text)
     print(f"wrote {args.out}")
     return 0 if ok else 1

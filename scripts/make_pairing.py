@@ -21,10 +21,11 @@ def main() -> None:
     towns = list(csv.DictReader(open(DATA / "pingyang_towns.csv", encoding="utf-8")))
     places = list(csv.DictReader(open(DATA / "pingyang_villages.csv", encoding="utf-8")))
     by_town = {t["code"]: [p for p in places if p["town_code"] == t["code"]] for t in towns}
-    seat = {code: sorted(ps, key=lambda p: (p["kind"] != "community", p["code"]))[0]["code"]
-            for code, ps in by_town.items()}
-    rural = {code: sorted(p["code"] for p in ps if p["kind"] == "village")
-             for code, ps in by_town.items()}
+    seat = {
+        code: sorted(ps, key=lambda p: (p["kind"] != "community", p["code"]))[0]["code"]
+        for code, ps in by_town.items()
+    }
+    rural = {code: sorted(p["code"] for p in ps if p["kind"] == "village") for code, ps in by_town.items()}
     total = sum(len(v) for v in rural.values())
     quota = {c: 100 * len(v) / total for c, v in rural.items()}
     take = {c: int(q) for c, q in quota.items()}
@@ -40,8 +41,7 @@ def main() -> None:
         for k in range(take[t["code"]]):
             village = villages[int(k * step)]
             n += 1
-            homes = [kunyang, seat[t["code"]], seat[t["code"]], (kunyang, aojiang)[n % 2],
-                     seat[t["code"]]]
+            homes = [kunyang, seat[t["code"]], seat[t["code"]], (kunyang, aojiang)[n % 2], seat[t["code"]]]
             for kind, home in zip(KINDS, homes):
                 rows.append([village, kind, f"{kind}-{n:03d}", home])
     with open(DATA / "pairing.csv", "w", encoding="utf-8", newline="") as fh:

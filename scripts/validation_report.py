@@ -70,24 +70,33 @@ def _fmt(x: float) -> str:
 
 def check_table(results: list[checks.Check]) -> str:
     """Markdown table of the statistical checks."""
-    lines = ["| setting | quantity | analytic | simulated (95% CI) | reps | verdict |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "| setting | quantity | analytic | simulated (95% CI) | reps | verdict |",
+        "|---|---|---|---|---|---|",
+    ]
     for c in results:
-        lines.append(f"| {c.group} | {c.name} | {_fmt(c.analytic)} | {_fmt(c.mean)} "
-                     f"[{_fmt(c.low)}, {_fmt(c.high)}] | {c.reps} | {c.verdict} |")
+        lines.append(
+            f"| {c.group} | {c.name} | {_fmt(c.analytic)} | {_fmt(c.mean)} "
+            f"[{_fmt(c.low)}, {_fmt(c.high)}] | {c.reps} | {c.verdict} |"
+        )
     return "\n".join(lines)
 
 
 def invariant_table(runs: list[checks.Invariants]) -> str:
     """Markdown table of the conservation checks, one row per replication."""
-    lines = ["| rep | placed | closed | cancelled | open | placed = sum | outcome vs times "
-             "mismatches | assigned and cancelled | over capacity at assignment | assigned "
-             "off duty | verdict |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| rep | placed | closed | cancelled | open | placed = sum | outcome vs times "
+        "mismatches | assigned and cancelled | over capacity at assignment | assigned "
+        "off duty | verdict |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for i, r in enumerate(runs):
         balance = "yes" if r.placed == r.closed + r.cancelled + r.open else "no"
-        lines.append(f"| {i} | {r.placed} | {r.closed} | {r.cancelled} | {r.open} | {balance} | "
-                     f"{r.outcome_mismatch} | {r.assigned_and_cancelled} | {r.over_capacity} | "
-                     f"{r.off_duty} | {'pass' if r.ok else 'FAIL'} |")
+        lines.append(
+            f"| {i} | {r.placed} | {r.closed} | {r.cancelled} | {r.open} | {balance} | "
+            f"{r.outcome_mismatch} | {r.assigned_and_cancelled} | {r.over_capacity} | "
+            f"{r.off_duty} | {'pass' if r.ok else 'FAIL'} |"
+        )
     return "\n".join(lines)
 
 
@@ -101,8 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     for setting in checks.MMC_SETTINGS:
         print(f"simulating {setting.label} ...", file=sys.stderr, flush=True)
         results += checks.mmc_checks(setting, checks.simulate_setting(setting, args.jobs))
-    for setting, fn in ((checks.ERLANG_A, checks.erlang_a_checks),
-                        (checks.ESCALATION, checks.escalation_checks)):
+    for setting, fn in (
+        (checks.ERLANG_A, checks.erlang_a_checks),
+        (checks.ESCALATION, checks.escalation_checks),
+    ):
         print(f"simulating {setting.label} ...", file=sys.stderr, flush=True)
         results += fn(setting, checks.simulate_setting(setting, args.jobs))
     print("simulating the default scenario for the invariants ...", file=sys.stderr, flush=True)
@@ -113,25 +124,32 @@ def main(argv: list[str] | None = None) -> int:
         f"| {s.label} | {s.lam:.4g} | {1 / s.mu:.0f} | {s.c} | {s.rho:.2f} | "
         f"{'-' if s.theta == 0 else f'{1 / s.theta:.0f}'} | "
         f"{'-' if s.timeout >= checks.HUGE else f'{s.timeout:.0f}'} | {s.days:.0f} | {s.reps} |"
-        for s in [*checks.MMC_SETTINGS, checks.ERLANG_A, checks.ESCALATION])
-    text = (INTRO.replace("{gate}", f"{checks.GATE_LEVEL:.1%}")
-            + "\n## Settings\n\n| setting | lambda (/min) | 1/mu (min) | c | rho | mean patience "
-            "(min) | village timeout (min) | days | reps |\n|---|---|---|---|---|---|---|---|---|\n"
-            + settings + "\n\n## Queueing checks\n\n" + check_table(results)
-            + "\n\n## Conservation in the default scenario (3 days, 2 replications)\n\n"
-            "Every order ends in exactly one of closed, cancelled, open, and its outcome agrees "
-            "with its timestamps; at each assignment instant the team's busy volunteers (orders "
-            "`[t_assigned, t_released)` x volunteers, plus those pulled into activities) do not "
-            "exceed its on-duty count for that hour (rebuilt from the replication's availability "
-            "streams), and no team with nobody on duty is assigned. Volunteers finishing a task "
-            "after their shift ends are allowed.\n\n" + invariant_table(runs) + "\n")
+        for s in [*checks.MMC_SETTINGS, checks.ERLANG_A, checks.ESCALATION]
+    )
+    text = (
+        INTRO.replace("{gate}", f"{checks.GATE_LEVEL:.1%}")
+        + "\n## Settings\n\n| setting | lambda (/min) | 1/mu (min) | c | rho | mean patience "
+        "(min) | village timeout (min) | days | reps |\n|---|---|---|---|---|---|---|---|---|\n"
+        + settings
+        + "\n\n## Queueing checks\n\n"
+        + check_table(results)
+        + "\n\n## Conservation in the default scenario (3 days, 2 replications)\n\n"
+        "Every order ends in exactly one of closed, cancelled, open, and its outcome agrees "
+        "with its timestamps; at each assignment instant the team's busy volunteers (orders "
+        "`[t_assigned, t_released)` x volunteers, plus those pulled into activities) do not "
+        "exceed its on-duty count for that hour (rebuilt from the replication's availability "
+        "streams), and no team with nobody on duty is assigned. Volunteers finishing a task "
+        "after their shift ends are allowed.\n\n" + invariant_table(runs) + "\n"
+    )
     write_text(args.out, text)
     print(check_table(results))
     print()
     print(invariant_table(runs))
     failed = [c for c in results if not c.passed] + [r for r in runs if not r.ok]
-    print(f"\n{len(results)} queueing checks, {len(runs)} conservation runs, "
-          f"{len(failed)} failed; wrote {args.out}")
+    print(
+        f"\n{len(results)} queueing checks, {len(runs)} conservation runs, "
+        f"{len(failed)} failed; wrote {args.out}"
+    )
     return 1 if failed else 0
 
 

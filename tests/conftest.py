@@ -21,8 +21,10 @@ DAY = 1440.0
 def variant(tmp_path: Path, overrides: dict, name: str = "variant") -> Scenario:
     """The tiny scenario with ``overrides`` merged in (through ``extends:``)."""
     path = tmp_path / f"{name}.yaml"
-    path.write_text(yaml.safe_dump({"extends": str(TINY), "name": name, **overrides},
-                                   allow_unicode=True), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump({"extends": str(TINY), "name": name, **overrides}, allow_unicode=True),
+        encoding="utf-8",
+    )
     return load_scenario(path)
 
 
@@ -32,10 +34,14 @@ def orders(world: World, rows: list[tuple[float, str, str]]) -> Arrivals:
     items = [i.id for i in world.items]
     n = len(rows)
     half = np.full(n, 0.5)
-    return Arrivals(np.array([r[0] for r in rows], dtype=float),
-                    np.array([world.places.index(r[1]) for r in rows], dtype=np.int32),
-                    np.array([items.index(r[2]) for r in rows], dtype=np.int32),
-                    half, half.copy(), half.copy())
+    return Arrivals(
+        np.array([r[0] for r in rows], dtype=float),
+        np.array([world.places.index(r[1]) for r in rows], dtype=np.int32),
+        np.array([items.index(r[2]) for r in rows], dtype=np.int32),
+        half,
+        half.copy(),
+        half.copy(),
+    )
 
 
 @pytest.fixture

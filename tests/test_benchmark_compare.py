@@ -17,8 +17,10 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 import compare  # noqa: E402
 
 
-@pytest.mark.skipif(shutil.which("git") is None or not (REPO / ".git").exists(),
-                    reason="needs git and the repository's history")
+@pytest.mark.skipif(
+    shutil.which("git") is None or not (REPO / ".git").exists(),
+    reason="needs git and the repository's history",
+)
 def test_a_revisions_engine_is_imported_as_its_own_package(tmp_path, monkeypatch):
     compare.extract_engine("HEAD", tmp_path)
     text = (tmp_path / "sim_base" / "model" / "replication.py").read_text(encoding="utf-8")
@@ -26,9 +28,16 @@ def test_a_revisions_engine_is_imported_as_its_own_package(tmp_path, monkeypatch
     monkeypatch.syspath_prepend(str(tmp_path))
     simulate, world = compare.engine("sim_base", REPO / "tests" / "data" / "tiny.yaml", 3.0)
     assert simulate.__module__ == "sim_base.model.replication"
-    assert not [name for name, module in sys.modules.items() if name.startswith("sim_base")
-                and any(getattr(value, "__module__", "").startswith("sim.")
-                        for value in vars(module).values() if isinstance(value, type))]
+    assert not [
+        name
+        for name, module in sys.modules.items()
+        if name.startswith("sim_base")
+        and any(
+            getattr(value, "__module__", "").startswith("sim.")
+            for value in vars(module).values()
+            if isinstance(value, type)
+        )
+    ]
     own_simulate, own_world = compare.engine("sim", REPO / "tests" / "data" / "tiny.yaml", 3.0)
     base = simulate(world, 5).orders  # (not compared with the working tree's: it may differ)
     assert len(base) > 0 and np.all(np.diff(base.t_placed) >= 0)

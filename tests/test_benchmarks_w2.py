@@ -26,8 +26,11 @@ WIDEN = 1.5  # 6 comparisons at 95% each: widen the intervals so a fixed-seed ru
 @pytest.fixture(scope="module")
 def summaries() -> dict[str, dict[str, tuple[float, float]]]:
     w = models.W2(days=DAYS)
-    runs = {"heapq": models.run_heapq(w, 11), "simpy": models.run_simpy(w, 12),
-            "redvest": models.run_redvest(13, DAYS)[0]}
+    runs = {
+        "heapq": models.run_heapq(w, 11),
+        "simpy": models.run_simpy(w, 12),
+        "redvest": models.run_redvest(13, DAYS)[0],
+    }
     return {name: models.summary(*r, DAYS) for name, r in runs.items()}
 
 

@@ -52,6 +52,7 @@ def test_report_redraws_without_simulating_and_byte_identically(results, monkeyp
     import sim.cli.main
     import sim.experiments.runner
     import sim.model.replication
+
     sim.cli.main.build_parser()  # import every command first, so none binds the forbidden functions
     monkeypatch.setattr(sim.model.replication, "simulate", forbidden)
     monkeypatch.setattr(sim.experiments.runner, "simulate", forbidden)
@@ -81,8 +82,9 @@ def test_chart_data_agrees_with_the_kpis(results):
     grid = data["response"]["grid_min"]
     at_promise = grid.index(data["targets"]["urban_response_min"])
     for rep, kpis in enumerate(summary["replications"]):
-        assert data["response"]["curves"]["urban"][rep][at_promise] == \
-            pytest.approx(kpis["urban_10min"], abs=1e-5)
+        assert data["response"]["curves"]["urban"][rep][at_promise] == pytest.approx(
+            kpis["urban_10min"], abs=1e-5
+        )
     # the "all orders" outcome bar is the served_* KPIs and sums to one
     shares = data["outcomes"]["shares"]["all"]
     for category, share in zip(data["outcomes"]["categories"], shares):
@@ -101,9 +103,11 @@ def test_chart_data_agrees_with_the_kpis(results):
 
 def expected_estimate(k: dict) -> str:
     """What the briefing must print for a KPI of kpis.json: mean (low-high), shares in 0-100%."""
+
     def fmt(v):
         v = math.nan if v is None else v
         return format_number(min(1.0, max(0.0, v)) if k["unit"] == "share" else v, k["unit"])
+
     return f"{fmt(k['mean'])} ({fmt(k['low'])}-{fmt(k['high'])})"
 
 
@@ -161,8 +165,9 @@ def test_chinese_briefing_has_chinese_text_and_no_missing_glyphs(results):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         written = briefing.write_report(results, "zh")
-    missing = [str(w.message) for w in caught if "missing from" in str(w.message)
-               or "Glyph" in str(w.message)]
+    missing = [
+        str(w.message) for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)
+    ]
     assert missing == []
     md = written["briefing.md"].read_text(encoding="utf-8")
     assert written["briefing.md"].name == "briefing.zh.md"
@@ -174,8 +179,7 @@ def test_chinese_briefing_has_chinese_text_and_no_missing_glyphs(results):
         assert charts.png_pixels(png) == charts.pixel_size(name)
 
 
-def test_chinese_without_a_cjk_font_falls_back_to_english_in_one_line(results, monkeypatch,
-                                                                       capsys):
+def test_chinese_without_a_cjk_font_falls_back_to_english_in_one_line(results, monkeypatch, capsys):
     monkeypatch.setattr(charts, "cjk_font", lambda: None)
     written = briefing.write_report(results, "zh")
     assert written["briefing.md"].name == "briefing.md"
@@ -184,8 +188,7 @@ def test_chinese_without_a_cjk_font_falls_back_to_english_in_one_line(results, m
     assert len(err) == 1 and "CJK" in err[0]
 
 
-def test_report_asks_for_a_rerun_when_chart_data_is_from_another_version(results, tmp_path,
-                                                                         capsys):
+def test_report_asks_for_a_rerun_when_chart_data_is_from_another_version(results, tmp_path, capsys):
     old = tmp_path / "old"
     old.mkdir()
     (old / "kpis.json").write_bytes((results / "kpis.json").read_bytes())

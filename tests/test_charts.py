@@ -25,22 +25,32 @@ def check_files(paths, width_in: float):
 
 
 def test_forest_plot_of_synthetic_paired_differences(tmp_path):
-    diffs = {"urban_10min": {"mean": 0.021, "low": 0.012, "high": 0.030},
-             "rural_same_day": {"mean": -0.004, "low": -0.011, "high": 0.003},
-             "cancellation_rate": {"mean": 0.01, "low": 0.002, "high": 0.018},
-             "response_p90_urban": {"mean": -1.2, "low": -2.0, "high": -0.4},
-             "open_overnight_per_week": {"mean": 3.0, "low": None, "high": None}}
+    diffs = {
+        "urban_10min": {"mean": 0.021, "low": 0.012, "high": 0.030},
+        "rural_same_day": {"mean": -0.004, "low": -0.011, "high": 0.003},
+        "cancellation_rate": {"mean": 0.01, "low": 0.002, "high": 0.018},
+        "response_p90_urban": {"mean": -1.2, "low": -2.0, "high": -0.4},
+        "open_overnight_per_week": {"mean": 3.0, "low": None, "high": None},
+    }
     labels = {k: k.replace("_", " ") for k in diffs}
-    few = check_files(charts.forest_plot(dict(list(diffs.items())[:2]), labels,
-                                         tmp_path / "two", "synthetic"), 7.5)
+    few = check_files(
+        charts.forest_plot(dict(list(diffs.items())[:2]), labels, tmp_path / "two", "synthetic"), 7.5
+    )
     many = check_files(charts.forest_plot(diffs, labels, tmp_path / "five", "synthetic"), 7.5)
     assert many[1] > few[1]  # the figure grows with the number of KPIs
 
 
-@pytest.mark.parametrize("mean,low,high,direction,expected", [
-    (0.02, 0.01, 0.03, +1, "better"), (0.02, 0.01, 0.03, -1, "worse"),
-    (-0.02, -0.03, -0.01, -1, "better"), (0.02, -0.01, 0.05, +1, "same"),
-    (0.02, 0.01, 0.03, 0, "higher"), (0.02, math.nan, math.nan, +1, "same")])
+@pytest.mark.parametrize(
+    "mean,low,high,direction,expected",
+    [
+        (0.02, 0.01, 0.03, +1, "better"),
+        (0.02, 0.01, 0.03, -1, "worse"),
+        (-0.02, -0.03, -0.01, -1, "better"),
+        (0.02, -0.01, 0.05, +1, "same"),
+        (0.02, 0.01, 0.03, 0, "higher"),
+        (0.02, math.nan, math.nan, +1, "same"),
+    ],
+)
 def test_difference_verdict(mean, low, high, direction, expected):
     assert difference_verdict(mean, low, high, direction) == expected
 
@@ -48,12 +58,22 @@ def test_difference_verdict(mean, low, high, direction, expected):
 def test_sweep_chart_of_synthetic_curves(tmp_path):
     x = [10, 20, 30, 40]
     share = np.array([0.80, 0.88, 0.93, 0.95])
-    series = {"urban_10min": {"mean": share, "low": share - 0.02, "high": share + 0.02},
-              "response_p90_urban": {"mean": [14, 11, 9, 8], "low": [12, 10, 8, 7],
-                                     "high": [16, 12, 10, None]}}
-    check_files(charts.sweep_chart(x, series, {"urban_10min": "Urban within 10 min"},
-                                   "Village team members (people)", tmp_path / "sweep",
-                                   "synthetic", targets={"urban_10min": 0.9}), 7.5)
+    series = {
+        "urban_10min": {"mean": share, "low": share - 0.02, "high": share + 0.02},
+        "response_p90_urban": {"mean": [14, 11, 9, 8], "low": [12, 10, 8, 7], "high": [16, 12, 10, None]},
+    }
+    check_files(
+        charts.sweep_chart(
+            x,
+            series,
+            {"urban_10min": "Urban within 10 min"},
+            "Village team members (people)",
+            tmp_path / "sweep",
+            "synthetic",
+            targets={"urban_10min": 0.9},
+        ),
+        7.5,
+    )
 
 
 def test_replication_band_is_the_t_interval_of_the_curves():

@@ -24,15 +24,20 @@ from sim.gate.check import Baseline, evaluate, expect_problems, read_baseline
 from sim.results.kpis import KPI_INFO
 
 TINY = Path(__file__).parent / "check" / "tiny.yaml"
-FEWER_VOLUNTEERS = {"teams": {"village_members_community": 3, "village_members_village": 3,
-                              "town": {"members": 3}, "county": {"members": 3}}}
+FEWER_VOLUNTEERS = {
+    "teams": {
+        "village_members_community": 3,
+        "village_members_village": 3,
+        "town": {"members": 3},
+        "county": {"members": 3},
+    }
+}
 
 
 def variant(tmp_path: Path, overrides: dict, file: str = "variant.yaml") -> Path:
     """A scenario file extending the tiny test county with ``overrides``."""
     path = tmp_path / file
-    path.write_text(yaml.safe_dump({"extends": str(TINY), **overrides}, allow_unicode=True),
-                    encoding="utf-8")
+    path.write_text(yaml.safe_dump({"extends": str(TINY), **overrides}, allow_unicode=True), encoding="utf-8")
     return path
 
 
@@ -60,16 +65,19 @@ def test_update_writes_a_baseline_of_per_replication_values(baselines):
     assert len(set(data["kpis"]["urban_10min"])) > 1  # one value per replication
 
 
-def test_config_equal_to_its_baseline_passes_with_zero_paired_difference(tmp_path, capsys,
-                                                                          baselines):
-    status, out, _ = check(capsys, TINY, "--baselines", baselines, "--junit",
-                           tmp_path / "j.xml")
+def test_config_equal_to_its_baseline_passes_with_zero_paired_difference(tmp_path, capsys, baselines):
+    status, out, _ = check(capsys, TINY, "--baselines", baselines, "--junit", tmp_path / "j.xml")
     assert status == 0
     assert "PASSED: 6 of 6" in out
     cases = ET.parse(tmp_path / "j.xml").getroot().iter("testcase")
-    assert [c.get("name") for c in cases] == ["urban_10min", "rural_same_day",
-                                              "open_overnight_per_week", "response_p90_urban",
-                                              "escalation_rate", "cancellation_rate"]
+    assert [c.get("name") for c in cases] == [
+        "urban_10min",
+        "rural_same_day",
+        "open_overnight_per_week",
+        "response_p90_urban",
+        "escalation_rate",
+        "cancellation_rate",
+    ]
     rows = [line for line in out.splitlines() if line.startswith("check_tiny  ")]
     assert len(rows) == 6
     assert all(re.search(r"\+0\.0+( pp)? \(paired\)", r) for r in rows), rows
@@ -79,25 +87,29 @@ def test_weakened_config_fails_naming_kpi_threshold_and_estimate(tmp_path, capsy
     weak = variant(tmp_path, FEWER_VOLUNTEERS)
     status, out, _ = check(capsys, weak, "--baselines", baselines)
     assert status == 1
-    match = re.search(r"check_tiny: urban_10min = ([\d.]+)% \(95% upper bound ([\d.]+)%, 6 "
-                      r"replications\) misses the threshold >= 80\.0%", out)
+    match = re.search(
+        r"check_tiny: urban_10min = ([\d.]+)% \(95% upper bound ([\d.]+)%, 6 "
+        r"replications\) misses the threshold >= 80\.0%",
+        out,
+    )
     assert match, out
     estimate, bound = float(match[1]), float(match[2])
     assert estimate <= bound < 80.0
     assert "FAILED" in out
 
 
-def test_significant_worsening_against_the_baseline_fails_though_thresholds_hold(
-        tmp_path, capsys, baselines):
+def test_significant_worsening_against_the_baseline_fails_though_thresholds_hold(tmp_path, capsys, baselines):
     # without village volunteers the town station still answers most urban orders in time
-    weak = variant(tmp_path, {"teams": {"village_members_community": 0,
-                                        "village_members_village": 0}})
+    weak = variant(tmp_path, {"teams": {"village_members_community": 0, "village_members_village": 0}})
     status, out, _ = check(capsys, weak, "--baselines", baselines)
     assert status == 1
     assert "does not meet the threshold" not in out
-    assert re.search(r"check_tiny: urban_10min = [\d.]+% is worse than the baseline [\d.]+%: "
-                     r"paired difference -[\d.]+ pp \(99% bound -[\d.]+ pp\), minimum effect "
-                     r"2\.0 pp", out), out
+    assert re.search(
+        r"check_tiny: urban_10min = [\d.]+% is worse than the baseline [\d.]+%: "
+        r"paired difference -[\d.]+ pp \(99% bound -[\d.]+ pp\), minimum effect "
+        r"2\.0 pp",
+        out,
+    ), out
 
 
 def test_reseeded_config_is_compared_unpaired_and_passes(tmp_path, capsys, baselines):
@@ -109,8 +121,7 @@ def test_reseeded_config_is_compared_unpaired_and_passes(tmp_path, capsys, basel
 
 
 def _scenario(**expect) -> Scenario:
-    return Scenario(name="s", run=Run(days=3, warmup_days=0, seed=1),
-                    expect=Expect(watch=[], **expect))
+    return Scenario(name="s", run=Run(days=3, warmup_days=0, seed=1), expect=Expect(watch=[], **expect))
 
 
 def _baseline(values: list[float], seed: int = 1) -> Baseline:
@@ -157,11 +168,23 @@ def test_threshold_needs_the_one_sided_bound_on_the_right_side():
 
 
 def test_invalid_expect_block_is_reported_line_by_line(tmp_path, capsys):
-    bad = variant(tmp_path, {"expect": {
-        "kpis": {"urban_10mni": ">= 0.9", "rural_same_day": "at least 0.9",
-                 "cancellation_rate": "<= 5", "town.Alpah.compliance": ">= 0.9",
-                 "town.Beta.compliance": ">= 0.5"},
-        "min_effect": {"escalation": 0.1}, "watch": ["orders_per_day"], "reps": 1}})
+    bad = variant(
+        tmp_path,
+        {
+            "expect": {
+                "kpis": {
+                    "urban_10mni": ">= 0.9",
+                    "rural_same_day": "at least 0.9",
+                    "cancellation_rate": "<= 5",
+                    "town.Alpah.compliance": ">= 0.9",
+                    "town.Beta.compliance": ">= 0.5",
+                },
+                "min_effect": {"escalation": 0.1},
+                "watch": ["orders_per_day"],
+                "reps": 1,
+            }
+        },
+    )
     status, _, err = check(capsys, bad)
     assert status == 2
     lines = err.strip().splitlines()
@@ -169,8 +192,7 @@ def test_invalid_expect_block_is_reported_line_by_line(tmp_path, capsys):
         "expect.kpis.urban_10mni: unknown KPI; did you mean 'urban_10min'?",
         "expect.kpis.rural_same_day: 'at least 0.9' is not a threshold; expected text like",
         "expect.kpis.cancellation_rate: 5 is not a share; expected a number from 0 to 1",
-        "expect.kpis.town.Alpah.compliance: unknown town 'Alpah'; did you mean "
-        "'town.Alpha.compliance'?",
+        "expect.kpis.town.Alpah.compliance: unknown town 'Alpah'; did you mean 'town.Alpha.compliance'?",
         "expect.min_effect.escalation: unknown KPI; did you mean 'escalation_rate'?",
         "expect.watch[0]: orders_per_day has no better direction",
         "expect.reps: 1 is out of range; expected a number >= 2",
@@ -184,8 +206,7 @@ def test_invalid_expect_block_is_reported_line_by_line(tmp_path, capsys):
 
 def bundled_scenarios() -> list:
     """The scenarios .ci/run checks: Pingyang and its policy variants (not the sweep files)."""
-    return [REPO / "scenarios" / "pingyang.yaml",
-            *sorted((REPO / "scenarios" / "policies").glob("*.yaml"))]
+    return [REPO / "scenarios" / "pingyang.yaml", *sorted((REPO / "scenarios" / "policies").glob("*.yaml"))]
 
 
 def test_bundled_expect_blocks_are_valid():
@@ -198,8 +219,9 @@ def test_junit_and_summary_count_every_scenario_and_kpi(tmp_path, capsys, baseli
     broken = tmp_path / "broken.yaml"
     broken.write_text("name: broken\nteams: {members_villag: 3}\n", encoding="utf-8")
     junit, summary = tmp_path / "out" / "check.xml", tmp_path / "out" / "summary.md"
-    status, out, err = check(capsys, TINY, weak, broken, "--baselines", baselines,
-                             "--junit", junit, "--summary", summary)
+    status, out, err = check(
+        capsys, TINY, weak, broken, "--baselines", baselines, "--junit", junit, "--summary", summary
+    )
     assert status == 2
     assert "members_villag: unknown key" in err
     root = ET.parse(junit).getroot()
@@ -209,21 +231,18 @@ def test_junit_and_summary_count_every_scenario_and_kpi(tmp_path, capsys, baseli
     table_fails = [line for line in out.splitlines() if "FAIL (" in line]
     assert len(failures) == len(table_fails) >= 1
     assert all(line.startswith("weak ") for line in table_fails)
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == \
-        ("13", str(len(failures)), "1")
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("13", str(len(failures)), "1")
     for suite, tests, errors in zip(suites, ("6", "6", "1"), ("0", "0", "1")):
         assert (suite.get("tests"), suite.get("errors")) == (tests, errors)
         assert suite.get("failures") == str(len(suite.findall(".//failure")))
-    assert any("urban_10min" in f.get("message") and ">= 80.0%" in f.get("message")
-               for f in failures)
+    assert any("urban_10min" in f.get("message") and ">= 80.0%" in f.get("message") for f in failures)
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("## ⚠️ Red Vest regression gate: INVALID INPUT")
     assert text.count("\n| check_tiny |") == 6 and text.count("\n| weak |") == 6
     assert "### Invalid input" in text and "members_villag" in text
 
 
-def test_update_rewrites_only_valid_scenarios_and_replaces_an_unreadable_baseline(
-        tmp_path, capsys):
+def test_update_rewrites_only_valid_scenarios_and_replaces_an_unreadable_baseline(tmp_path, capsys):
     folder = tmp_path / "baselines"
     folder.mkdir()
     (folder / "check_tiny.json").write_text("{not json", encoding="utf-8")

@@ -19,24 +19,30 @@ from tests.test_mechanisms import ONLY_ALPHA
 
 def order_table(place, skill, need, tier):
     """The columns of an order table the dispatcher reads, for orders all waiting."""
-    return SimpleNamespace(place=list(place), skill=list(skill), need=list(need),
-                           tier=list(tier), state=[WAITING] * len(place))
+    return SimpleNamespace(
+        place=list(place), skill=list(skill), need=list(need), tier=list(tier), state=[WAITING] * len(place)
+    )
 
 
 def two_waiting_orders(world, places, tiers=None):
     """A dispatcher with waiting errand orders at ``places`` (same deadline, in order), at
     ``tiers`` (default: all in the county queue)."""
     skill = world.skills.index("errand")
-    d = Dispatcher(world, order_table([world.places.index(p) for p in places],
-                                      [skill] * len(places), [1] * len(places),
-                                      tiers or [3] * len(places)))
+    d = Dispatcher(
+        world,
+        order_table(
+            [world.places.index(p) for p in places],
+            [skill] * len(places),
+            [1] * len(places),
+            tiers or [3] * len(places),
+        ),
+    )
     for order in range(len(places)):
         d.enqueue(order, 1440.0)
     return d
 
 
-@pytest.mark.parametrize("rule, first", [("nearest", "A2"), ("edf", "B2"),
-                                         ("least_loaded", "A2")])
+@pytest.mark.parametrize("rule, first", [("nearest", "A2"), ("edf", "B2"), ("least_loaded", "A2")])
 def test_freed_team_takes_earliest_deadline_or_earliest_latest_start(tmp_path, rule, first):
     # both orders due at 24:00, A2's in its village queue, B2's in the county queue; A2's
     # volunteer frees: nearest first takes the first placed (A2, 0 min away), edf the one that
@@ -48,26 +54,35 @@ def test_freed_team_takes_earliest_deadline_or_earliest_latest_start(tmp_path, r
     assert world.places.code[d.orders.place[d.find_order(team)]] == first
 
 
-@pytest.mark.parametrize("rule, team", [("nearest", "village:A2"), ("edf", "village:A2"),
-                                        ("least_loaded", "village:A1")])
+@pytest.mark.parametrize(
+    "rule, team", [("nearest", "village:A2"), ("edf", "village:A2"), ("least_loaded", "village:A1")]
+)
 def test_order_goes_to_nearest_or_least_loaded_team(tmp_path, rule, team):
     # A2's team is busy with one of its two on-duty volunteers; a B2 order (nobody in Beta)
     # goes county-wide: A2 is nearest (15 km), A1's team (20 km) has nobody busy
     world = build_world(variant(tmp_path, {**ONLY_ALPHA, "dispatch": {"rule": rule}}))
-    o = simulate(world, 1, orders(world, [(540.0, "A2", "errand"),
-                                          (541.0, "B2", "errand")])).orders
+    o = simulate(world, 1, orders(world, [(540.0, "A2", "errand"), (541.0, "B2", "errand")])).orders
     assert world.teams.name[o.team[1]] == team
 
 
 @pytest.mark.parametrize("keep, taken", [(True, True), (False, False)])
 def test_escalated_order_taken_by_its_paired_unit_only_if_scope_widens(tmp_path, keep, taken):
     pairs = tmp_path / "pairs.csv"
-    pairs.write_text("village_code,unit_kind,unit_name,home_code\nB2,firm,firm-1,A1\n",
-                     encoding="utf-8")
-    world = build_world(variant(tmp_path, {**ONLY_ALPHA, "pairing": {
-        "strategy": "listed", "file": str(pairs),
-        "kinds": {"firm": {"members": 10, "skills": ["errand"], "schedule": "day"}}},
-        "dispatch": {"keep_lower_scope": keep}}))
+    pairs.write_text("village_code,unit_kind,unit_name,home_code\nB2,firm,firm-1,A1\n", encoding="utf-8")
+    world = build_world(
+        variant(
+            tmp_path,
+            {
+                **ONLY_ALPHA,
+                "pairing": {
+                    "strategy": "listed",
+                    "file": str(pairs),
+                    "kinds": {"firm": {"members": 10, "skills": ["errand"], "schedule": "day"}},
+                },
+                "dispatch": {"keep_lower_scope": keep},
+            },
+        )
+    )
     d = two_waiting_orders(world, ["B2"])
     d.orders.tier = [2]  # escalated to Beta's town scope, where no team is on duty
     firm = world.teams.name.index("paired:firm-1")
@@ -78,23 +93,23 @@ def test_escalated_order_taken_by_its_paired_unit_only_if_scope_widens(tmp_path,
 
 # ---------------------------------------------------------------- dispatch.scope: handover
 
+
 @pytest.mark.parametrize("scope, team", [("widen", "village:A1"), ("handover", "town:Alpha")])
 def test_escalated_urban_order_goes_to_town_team_or_to_the_station(tmp_path, scope, team):
     # A2's two on-duty volunteers are busy; the third order (A2 is a rural village) escalates to
     # Alpha after 30 minutes.
     # Widening: every Alpha team may take it, and village:A1 (at the seat, lower id) ties the
     # station on distance. Handover: only the town-level station may.
-    world = build_world(variant(tmp_path, {"dispatch": {"scope": scope,
-                                                        "keep_lower_scope": False}}))
-    o = simulate(world, 1, orders(world, [(540.0, "A2", "errand"), (540.1, "A2", "errand"),
-                                          (540.2, "A2", "errand")])).orders
+    world = build_world(variant(tmp_path, {"dispatch": {"scope": scope, "keep_lower_scope": False}}))
+    o = simulate(
+        world, 1, orders(world, [(540.0, "A2", "errand"), (540.1, "A2", "errand"), (540.2, "A2", "errand")])
+    ).orders
     assert o.tier_max[2] == 2
     assert o.t_assigned[2] == pytest.approx(570.2)
     assert world.teams.name[o.team[2]] == team
 
 
-@pytest.mark.parametrize("scope, team, tier", [("widen", "village:A2", 3),
-                                               ("handover", "county:center", 3)])
+@pytest.mark.parametrize("scope, team, tier", [("widen", "village:A2", 3), ("handover", "county:center", 3)])
 def test_county_tier_is_everyone_or_the_county_level_teams(tmp_path, scope, team, tier):
     # B2 and Beta have nobody on duty: straight to tier 3, where widening picks the nearest
     # team of the county (A2, 15 km) and handover the county center
@@ -106,17 +121,18 @@ def test_county_tier_is_everyone_or_the_county_level_teams(tmp_path, scope, team
 
 @pytest.mark.parametrize("keep", [True, False])
 def test_handover_masks_and_what_a_freed_team_sees(tmp_path, keep):
-    world = build_world(variant(tmp_path, {"dispatch": {"scope": "handover",
-                                                        "keep_lower_scope": keep}}))
+    world = build_world(variant(tmp_path, {"dispatch": {"scope": "handover", "keep_lower_scope": keep}}))
     names = world.teams.name
-    assert [names[t] for t in world.tier2_team.nonzero()[0]] == ["town:Alpha", "town:Beta",
-                                                                  "town:Isle"]
-    assert [names[t] for t in world.tier3_team.nonzero()[0]] == ["county:center",
-                                                                  "professional:legal"]
+    assert [names[t] for t in world.tier2_team.nonzero()[0]] == ["town:Alpha", "town:Beta", "town:Isle"]
+    assert [names[t] for t in world.tier3_team.nonzero()[0]] == ["county:center", "professional:legal"]
     # an A2 order waiting in Alpha's town queue: the station sees it; A2's own village team only
     # while the scope keeps lower tiers; A1's village team never (not its village, not a station)
-    for who, sees in (("town:Alpha", True), ("village:A2", keep), ("village:A1", False),
-                      ("county:center", False)):
+    for who, sees in (
+        ("town:Alpha", True),
+        ("village:A2", keep),
+        ("village:A1", False),
+        ("county:center", False),
+    ):
         d = two_waiting_orders(world, ["A2"], tiers=[1])
         d.orders.tier = [2]
         d.enqueue(0, 1440.0)
@@ -131,13 +147,16 @@ def test_handover_skips_a_town_whose_station_lacks_the_skill(tmp_path):
     # its repair escalates after 30 minutes. Widening: B2's village team (Beta) takes it at
     # tier 2. Handover: Beta's station cannot repair, so the order passes tier 2 at once and
     # the county center takes it.
-    teams = {"village_skills": ["errand", "repair"],
-             "town": {"members": 10, "skills": ["errand"], "schedule": "day"}}
+    teams = {
+        "village_skills": ["errand", "repair"],
+        "town": {"members": 10, "skills": ["errand"], "schedule": "day"},
+    }
     rows = [(540.0, "B1", "errand"), (540.0, "B1", "errand"), (541.0, "B1", "repair")]
     beta = 1
     for scope, tier, team in (("widen", 2, "village:B2"), ("handover", 3, "county:center")):
-        world = build_world(variant(tmp_path, {"teams": teams, "dispatch": {
-            "scope": scope, "keep_lower_scope": False}}))
+        world = build_world(
+            variant(tmp_path, {"teams": teams, "dispatch": {"scope": scope, "keep_lower_scope": False}})
+        )
         repair = world.skills.index("repair")
         assert (repair in world.town_skills[beta]) is (scope == "widen")
         o = simulate(world, 1, orders(world, rows)).orders
@@ -157,8 +176,7 @@ def test_tier3_search_visits_the_towns_that_can_serve_in_distance_order(scope, t
 
     base = Path(__file__).resolve().parent.parent / "scenarios" / "pingyang.yaml"
     path = tmp_path / "p.yaml"
-    path.write_text(f"extends: {base}\nname: p\ndispatch: {{scope: {scope}}}\n",
-                    encoding="utf-8")
+    path.write_text(f"extends: {base}\nname: p\ndispatch: {{scope: {scope}}}\n", encoding="utf-8")
     world = build_world(load_scenario(path))
     d = Dispatcher(world, order_table([], [], [], []))
     shortcuts = 0
@@ -176,10 +194,20 @@ def test_a_center_in_another_town_takes_the_county_tier_orders_nearest_it(tmp_pa
     # teams.centers puts a county-level center at Beta's seat: a repair order at B2 (no village
     # or station offers repair) reaches the county tier and goes to that center, nearer than the
     # county seat's
-    nobody = {"village_members_community": 0, "village_members_village": 0,
-              "town": {"members": 0, "skills": ["errand", "repair"], "schedule": "day"},
-              "centers": [{"name": "north", "members": 10, "skills": ["errand", "repair"],
-                           "schedule": "day", "home_town": "Beta"}]}
+    nobody = {
+        "village_members_community": 0,
+        "village_members_village": 0,
+        "town": {"members": 0, "skills": ["errand", "repair"], "schedule": "day"},
+        "centers": [
+            {
+                "name": "north",
+                "members": 10,
+                "skills": ["errand", "repair"],
+                "schedule": "day",
+                "home_town": "Beta",
+            }
+        ],
+    }
     world = build_world(variant(tmp_path, {"teams": nobody, "dispatch": {"scope": "handover"}}))
     north = world.teams.name.index("county:north")
     assert world.teams.town[north] == world.towns.index("Beta")
@@ -227,8 +255,7 @@ def test_province_tier3_search_ranks_the_nearest_centers_then_the_rest(tmp_path,
 
 
 @pytest.mark.parametrize("scope", ["widen", "handover"])
-def test_tier2_static_nearest_order_finds_the_team_ranking_every_free_one_finds(
-        scope, tmp_path, monkeypatch):
+def test_tier2_static_nearest_order_finds_the_team_ranking_every_free_one_finds(scope, tmp_path, monkeypatch):
     # with a distance-only rule, a tier-2 search may walk the place's static nearest-first list
     # to the first able team instead of ranking the town's free teams: the same team, always
     from pathlib import Path
@@ -240,14 +267,21 @@ def test_tier2_static_nearest_order_finds_the_team_ranking_every_free_one_finds(
 
     base = Path(__file__).resolve().parent.parent / "scenarios" / "pingyang.yaml"
     path = tmp_path / "p.yaml"
-    path.write_text(f"extends: {base}\nname: p\ndispatch: {{scope: {scope}}}\n",
-                    encoding="utf-8")
+    path.write_text(f"extends: {base}\nname: p\ndispatch: {{scope: {scope}}}\n", encoding="utf-8")
     world = build_world(load_scenario(path))
     n_places, n_skills = world.n_places, len(world.skills)
-    orders_at = [(place, skill, need) for place in range(n_places) for skill in range(n_skills)
-                 for need in (1, 2)]
-    d = Dispatcher(world, order_table([o[0] for o in orders_at], [o[1] for o in orders_at],
-                                      [o[2] for o in orders_at], [2] * len(orders_at)))
+    orders_at = [
+        (place, skill, need) for place in range(n_places) for skill in range(n_skills) for need in (1, 2)
+    ]
+    d = Dispatcher(
+        world,
+        order_table(
+            [o[0] for o in orders_at],
+            [o[1] for o in orders_at],
+            [o[2] for o in orders_at],
+            [2] * len(orders_at),
+        ),
+    )
     found = {}
     for threshold in (10**9, -1):  # rank every free team / always walk the static list
         monkeypatch.setattr(sim.model.dispatcher, "SCAN_FREE_UP_TO", threshold)
@@ -255,8 +289,7 @@ def test_tier2_static_nearest_order_finds_the_team_ranking_every_free_one_finds(
         for trial in range(3):
             state = np.random.default_rng(trial)
             d.on_duty = state.integers(0, 3, len(world.teams)).tolist()
-            busy = [min(b, o) for b, o in zip(state.integers(0, 2, len(world.teams)).tolist(),
-                                              d.on_duty)]
+            busy = [min(b, o) for b, o in zip(state.integers(0, 2, len(world.teams)).tolist(), d.on_duty)]
             d.spare = [o - b for o, b in zip(d.on_duty, busy)]
             for team in range(len(world.teams)):
                 d.in_free[team] = not d.spare[team] > 0  # force a refresh

@@ -23,12 +23,20 @@ from tests.conftest import DATA, TINY, variant
 def test_adding_a_village_leaves_other_villages_arrivals_unchanged(tmp_path):
     for name in ("towns.csv", "coordinates.csv"):
         shutil.copy(DATA / name, tmp_path / name)
-    (tmp_path / "places.csv").write_text((DATA / "places.csv").read_text(encoding="utf-8")
-                                         + "A3,阿三村,T1,village\n", encoding="utf-8")
+    (tmp_path / "places.csv").write_text(
+        (DATA / "places.csv").read_text(encoding="utf-8") + "A3,阿三村,T1,village\n", encoding="utf-8"
+    )
     with open(tmp_path / "coordinates.csv", "a", encoding="utf-8") as fh:
         fh.write("A3,27.61,120.51,5000\n")
-    bigger = variant(tmp_path, {"geography": {"places_csv": str(tmp_path / "places.csv"),
-                                              "coordinates_csv": str(tmp_path / "coordinates.csv")}})
+    bigger = variant(
+        tmp_path,
+        {
+            "geography": {
+                "places_csv": str(tmp_path / "places.csv"),
+                "coordinates_csv": str(tmp_path / "coordinates.csv"),
+            }
+        },
+    )
     small_world, big_world = build_world(load_scenario(TINY)), build_world(bigger)
     seed = replication_seeds(9, 1)[0]
     a = generate_arrivals(small_world, Streams(seed), 3 * 1440.0)
@@ -55,11 +63,17 @@ def test_dask_cluster_gives_the_local_results():
     distributed = pytest.importorskip("distributed")
     scenario = load_scenario(TINY)
     local = experiment.run_replications(scenario, 3, 5, jobs=1, keep_logs=False, progress=False)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  protocol="tcp", host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
-        remote = experiment.run_replications(scenario, 3, 5, keep_logs=False, progress=False,
-                                             scheduler=cluster.scheduler_address)
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        remote = experiment.run_replications(
+            scenario, 3, 5, keep_logs=False, progress=False, scheduler=cluster.scheduler_address
+        )
     assert [r.index for r in remote] == [0, 1, 2]
     assert [json.dumps(r.kpis) for r in remote] == [json.dumps(r.kpis) for r in local]
 
@@ -81,16 +95,17 @@ def test_precision_adds_replications_until_precise_or_capped():
     strict = experiment.run_to_precision(scenario, 3, 1e-6, 7, progress=False)
     assert len(strict) == 7 and [r.index for r in strict] == list(range(7))
     assert experiment.imprecise(strict, ["urban_10min"], 1e-6)
-    medium = experiment.run_to_precision(scenario, 3, 0.15, 40, names=["rural_same_day"],
-                                         progress=False)
+    medium = experiment.run_to_precision(scenario, 3, 0.15, 40, names=["rural_same_day"], progress=False)
     assert not experiment.imprecise(medium, ["rural_same_day"], 0.15)
     assert experiment.imprecise(medium[:-1], ["rural_same_day"], 0.15) or len(medium) == 3
 
 
 def test_run_with_precision_reports_the_replications_used(tmp_path, capsys):
     out = tmp_path / "p"
-    assert main(["run", str(TINY), "--precision", "1e-6", "--max-reps", "4", "--jobs", "1",
-                 "--out", str(out)]) == 0
+    assert (
+        main(["run", str(TINY), "--precision", "1e-6", "--max-reps", "4", "--jobs", "1", "--out", str(out)])
+        == 0
+    )
     assert "4 replications used" in capsys.readouterr().out
     saved = json.loads((out / "run.json").read_text())
     assert saved["reps"] == 4 and saved["replications_chosen_by"]["rule"] == "precision"
@@ -99,8 +114,7 @@ def test_run_with_precision_reports_the_replications_used(tmp_path, capsys):
 
 def test_comparing_a_scenario_with_itself_shows_exactly_zero(tmp_path):
     out = tmp_path / "self"
-    assert main(["compare", str(TINY), str(TINY), "--reps", "3", "--jobs", "1",
-                 "--out", str(out)]) == 0
+    assert main(["compare", str(TINY), str(TINY), "--reps", "3", "--jobs", "1", "--out", str(out)]) == 0
     result = json.loads((out / "compare.json").read_text())
     for name, k in result["kpis"].items():
         d = k["differences"][0]
@@ -114,11 +128,11 @@ def test_paired_differences_are_narrower_and_bonferroni_widens_them(tmp_path):
     # a slower acceptance shifts every order's response: common random numbers make the
     # paired difference far more precise than comparing two independent means
     busy = {"demand": {"orders_per_1000_per_day": 3.0}}
-    slow = {"demand": {"orders_per_1000_per_day": 3.0,
-                       "acceptance_delay": {"kind": "fixed", "mean": 4}}}
-    reps = [experiment.run_replications(variant(tmp_path, o, n), 6, 8, keep_logs=False,
-                                        progress=False) for n, o in (("base", busy),
-                                                                      ("slow", slow))]
+    slow = {"demand": {"orders_per_1000_per_day": 3.0, "acceptance_delay": {"kind": "fixed", "mean": 4}}}
+    reps = [
+        experiment.run_replications(variant(tmp_path, o, n), 6, 8, keep_logs=False, progress=False)
+        for n, o in (("base", busy), ("slow", slow))
+    ]
     arms = [Arm(n, n, 8, 2.0, [r.kpis for r in rs]) for n, rs in zip(("base", "slow"), reps)]
     two = compare_arms(arms)
     d = two["kpis"]["response_p50_rural"]["differences"][0]
@@ -132,8 +146,7 @@ def test_paired_differences_are_narrower_and_bonferroni_widens_them(tmp_path):
 
 def test_compare_reuses_a_saved_run_without_simulating_it(tmp_path, monkeypatch):
     saved = tmp_path / "saved"
-    assert main(["run", str(TINY), "--reps", "3", "--jobs", "1", "--seed", "11",
-                 "--out", str(saved)]) == 0
+    assert main(["run", str(TINY), "--reps", "3", "--jobs", "1", "--seed", "11", "--out", str(saved)]) == 0
     calls = []
     real = experiment.run_replications
 
@@ -142,6 +155,7 @@ def test_compare_reuses_a_saved_run_without_simulating_it(tmp_path, monkeypatch)
         return real(scenario, *args, **kwargs)
 
     import sim.experiments.compare
+
     monkeypatch.setattr(sim.experiments.compare, "run_replications", counting)
     out = tmp_path / "cmp"
     assert main(["compare", str(saved), str(TINY), "--jobs", "1", "--out", str(out)]) == 0
@@ -153,7 +167,6 @@ def test_compare_reuses_a_saved_run_without_simulating_it(tmp_path, monkeypatch)
 
 def test_compare_refuses_a_saved_run_with_other_seeds(tmp_path, capsys):
     saved = tmp_path / "saved"
-    assert main(["run", str(TINY), "--reps", "2", "--jobs", "1", "--seed", "11",
-                 "--out", str(saved)]) == 0
+    assert main(["run", str(TINY), "--reps", "2", "--jobs", "1", "--seed", "11", "--out", str(saved)]) == 0
     assert main(["compare", str(saved), str(TINY), "--seed", "12", "--jobs", "1"]) == 2
     assert "seed" in capsys.readouterr().err

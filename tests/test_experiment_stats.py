@@ -11,14 +11,16 @@ from sim.results.stats import summarise
 TRIALS = 2000
 
 
-@pytest.mark.parametrize("dist, n, mean", [("normal", 5, 5.0), ("normal", 20, 5.0),
-                                           ("exponential", 10, 3.0)])
+@pytest.mark.parametrize("dist, n, mean", [("normal", 5, 5.0), ("normal", 20, 5.0), ("exponential", 10, 3.0)])
 def test_t_interval_covers_the_true_mean_at_95_percent(dist, n, mean):
     """Normal replication values, and skewed ones like a KPI that averages 25 exponential
     waiting times per replication."""
     rng = np.random.Generator(np.random.PCG64(20220601))
-    draw = (lambda: rng.normal(mean, 2.0, n)) if dist == "normal" else \
-        (lambda: rng.exponential(mean, (n, 25)).mean(axis=1))
+    draw = (
+        (lambda: rng.normal(mean, 2.0, n))
+        if dist == "normal"
+        else (lambda: rng.exponential(mean, (n, 25)).mean(axis=1))
+    )
     covered = 0
     for _ in range(TRIALS):
         s = summarise(draw())

@@ -19,9 +19,14 @@ from tests.conftest import DAY, orders, variant
 
 # Only Alpha has volunteers: village teams get 1 member per 1,000 residents (A1, A2: 10 -> 2 on
 # duty; B1, B2: 2 and I1: 1 -> nobody on duty) and town stations 0.5 per 1,000 (Alpha: 10).
-ONLY_ALPHA = {"teams": {"village_members_community": 0, "village_members_village": 0,
-                        "village_members_per_1000": 1.0,
-                        "town": {"members": 0, "members_per_1000": 0.5}}}
+ONLY_ALPHA = {
+    "teams": {
+        "village_members_community": 0,
+        "village_members_village": 0,
+        "village_members_per_1000": 1.0,
+        "town": {"members": 0, "members_per_1000": 0.5},
+    }
+}
 
 
 def run(world, rows, seed=1):
@@ -44,8 +49,13 @@ def test_skill_absent_from_village_escalates_at_once(tiny):
 
 def test_village_with_nobody_on_duty_escalates_after_timeout(tmp_path):
     night = [1.0] * 8 + [0.0] * 16  # village teams work only at night
-    scenario = variant(tmp_path, {"schedules": {"night": {"weekday": night, "weekend": night}},
-                                  "teams": {"village_schedule": "night"}})
+    scenario = variant(
+        tmp_path,
+        {
+            "schedules": {"night": {"weekday": night, "weekend": night}},
+            "teams": {"village_schedule": "night"},
+        },
+    )
     world = build_world(scenario)
     o = run(world, [(540.0, "B1", "errand")])  # rural: 30 minutes at tier 1
     assert o.tier_max[0] == 2 and o.t_assigned[0] == 570
@@ -54,11 +64,14 @@ def test_village_with_nobody_on_duty_escalates_after_timeout(tmp_path):
 
 def test_every_village_order_escalates_after_timeout_under_random_demand(tmp_path):
     night = [1.0] * 8 + [0.0] * 16
-    scenario = variant(tmp_path, {"schedules": {"night": {"weekday": night, "weekend": night}},
-                                  "teams": {"village_schedule": "night",
-                                            "community_schedule": "night"},
-                                  "demand": {"orders_per_1000_per_day": 3.0,
-                                             "hour_of_day": [0] * 9 + [1] * 8 + [0] * 7}})
+    scenario = variant(
+        tmp_path,
+        {
+            "schedules": {"night": {"weekday": night, "weekend": night}},
+            "teams": {"village_schedule": "night", "community_schedule": "night"},
+            "demand": {"orders_per_1000_per_day": 3.0, "hour_of_day": [0] * 9 + [1] * 8 + [0] * 7},
+        },
+    )
     world = build_world(scenario)
     o = simulate(world, 3).orders
     errand = [i.id for i in world.items].index("errand")  # a skill villages have
@@ -125,8 +138,7 @@ def test_professional_order_on_saturday_waits_for_monday_office(tmp_path):
 
 
 def test_citizen_cancels_after_patience(tmp_path):
-    scenario = variant(tmp_path, {"demand": {"patience": {"rural": {"kind": "fixed",
-                                                                     "mean": 60}}}})
+    scenario = variant(tmp_path, {"demand": {"patience": {"rural": {"kind": "fixed", "mean": 60}}}})
     world = build_world(scenario)
     o = run(world, [(1200.0, "B1", "errand")])
     assert o.outcome[0] == CANCELLED and o.t_cancelled[0] == 1260
@@ -135,11 +147,18 @@ def test_citizen_cancels_after_patience(tmp_path):
 
 def test_paired_unit_serves_its_village_at_tier_one(tmp_path):
     pairs = tmp_path / "pairs.csv"
-    pairs.write_text("village_code,unit_kind,unit_name,home_code\nB2,firm,firm-1,A1\n",
-                     encoding="utf-8")
-    scenario = variant(tmp_path, {**ONLY_ALPHA, "pairing": {
-        "strategy": "listed", "file": str(pairs),
-        "kinds": {"firm": {"members": 10, "skills": ["errand"], "schedule": "day"}}}})
+    pairs.write_text("village_code,unit_kind,unit_name,home_code\nB2,firm,firm-1,A1\n", encoding="utf-8")
+    scenario = variant(
+        tmp_path,
+        {
+            **ONLY_ALPHA,
+            "pairing": {
+                "strategy": "listed",
+                "file": str(pairs),
+                "kinds": {"firm": {"members": 10, "skills": ["errand"], "schedule": "day"}},
+            },
+        },
+    )
     world = build_world(scenario)
     o = run(world, [(540.0, "B2", "errand")])
     assert o.tier_max[0] == 1
@@ -158,10 +177,16 @@ def test_volunteer_is_busy_until_back_home(tmp_path):
 
 def test_activities_take_volunteers_out_of_the_order_pool(tmp_path):
     base = {"demand": {"orders_per_1000_per_day": 2.0}, "run": {"days": 4}}
-    busy = {**base, "activities": {"per_month": 30 * 40, "levels": ["village"],
-                                   "participants": {"kind": "fixed", "mean": 10},
-                                   "duration": {"kind": "fixed", "mean": 240},
-                                   "start_hours": [8, 10, 12, 14]}}
+    busy = {
+        **base,
+        "activities": {
+            "per_month": 30 * 40,
+            "levels": ["village"],
+            "participants": {"kind": "fixed", "mean": 10},
+            "duration": {"kind": "fixed", "mean": 240},
+            "start_hours": [8, 10, 12, 14],
+        },
+    }
     without = build_world(variant(tmp_path, base, "without"))
     with_act = build_world(variant(tmp_path, busy, "with"))
     k0 = compute_kpis(simulate(without, 5), without)
@@ -172,10 +197,19 @@ def test_activities_take_volunteers_out_of_the_order_pool(tmp_path):
 
 
 def test_timestamps_ordered_and_one_outcome_per_order(tmp_path):
-    scenario = variant(tmp_path, {"demand": {"orders_per_1000_per_day": 4.0, "patience": {
-        "urban": {"kind": "exponential", "mean": 30}, "rural": {"kind": "exponential",
-                                                                "mean": 120}}},
-        "run": {"days": 3}})
+    scenario = variant(
+        tmp_path,
+        {
+            "demand": {
+                "orders_per_1000_per_day": 4.0,
+                "patience": {
+                    "urban": {"kind": "exponential", "mean": 30},
+                    "rural": {"kind": "exponential", "mean": 120},
+                },
+            },
+            "run": {"days": 3},
+        },
+    )
     world = build_world(scenario)
     o = simulate(world, 11).orders
     assert len(o) > 100
@@ -191,9 +225,9 @@ def test_timestamps_ordered_and_one_outcome_per_order(tmp_path):
 
 def test_arrivals_follow_the_hourly_profile(tmp_path):
     profile = [0.0] * 6 + [1.0] * 12 + [0.0] * 6  # orders only 06:00-18:00
-    scenario = variant(tmp_path, {"demand": {"hour_of_day": profile,
-                                             "orders_per_1000_per_day": 2.0},
-                                  "run": {"days": 20}})
+    scenario = variant(
+        tmp_path, {"demand": {"hour_of_day": profile, "orders_per_1000_per_day": 2.0}, "run": {"days": 20}}
+    )
     world = build_world(scenario)
     o = simulate(world, 2).orders
     hour = (o.t_placed % DAY) // 60
@@ -207,8 +241,7 @@ def test_show_up_probability_thins_the_schedule(tmp_path):
     from sim.model.rng import Streams
     from sim.model.roster import on_duty_by_hour
 
-    world = build_world(variant(tmp_path, {"teams": {"show_up": 0.5,
-                                                     "village_members_village": 40}}))
+    world = build_world(variant(tmp_path, {"teams": {"show_up": 0.5, "village_members_village": 40}}))
     on = on_duty_by_hour(world.teams, 24 * 200, 0, 0.5, Streams(np.random.SeedSequence(1)))
     team = world.teams.name.index("village:A2")  # 40 members x 0.2 = 8 scheduled 08-18
     at_nine = on[team, 9::24]
@@ -224,8 +257,7 @@ def test_duty_changes_are_the_on_duty_matrix_as_changes(tmp_path):
     from sim.model.rng import Streams
     from sim.model.roster import duty_changes, on_duty_by_hour
 
-    world = build_world(variant(tmp_path, {"teams": {"show_up": 0.7,
-                                                     "village_members_village": 40}}))
+    world = build_world(variant(tmp_path, {"teams": {"show_up": 0.7, "village_members_village": 40}}))
     hours = 24 * 9
     matrix = on_duty_by_hour(world.teams, hours, 2, 0.7, Streams(np.random.SeedSequence(3)))
     changes = duty_changes(world.teams, hours, 2, 0.7, Streams(np.random.SeedSequence(3)))
@@ -249,49 +281,61 @@ def _on_duty_team_by_team(teams, hours, start_weekday, show_up, streams):
     out = np.zeros((len(teams), hours), dtype=np.int64)
     for i in range(len(teams)):
         start, end = teams.active_hours[i]
-        row = [int(teams.scheduled[i][(h + start_weekday * 24) % 168]) if start <= h < end
-               else 0 for h in range(hours)]
+        row = [
+            int(teams.scheduled[i][(h + start_weekday * 24) % 168]) if start <= h < end else 0
+            for h in range(hours)
+        ]
         if show_up >= 1.0 or not any(row):
             out[i] = row
             continue
         starts = [h for h in range(hours) if h == 0 or row[h] != row[h - 1] or h % 24 == 0]
-        draws = streams.stream(f"availability/{teams.name[i]}").binomial(
-            [row[h] for h in starts], show_up)
+        draws = streams.stream(f"availability/{teams.name[i]}").binomial([row[h] for h in starts], show_up)
         for h, shown in zip(starts, draws):
             out[i, h:] = shown  # until the next start overwrites it
     return out
 
 
-@pytest.mark.parametrize("cells, chunk", [(1, 1), (24 * 9 - 1, 7), (3000, 4096),
-                                         (10**6, 10**6)])
+@pytest.mark.parametrize("cells, chunk", [(1, 1), (24 * 9 - 1, 7), (3000, 4096), (10**6, 10**6)])
 @pytest.mark.parametrize("show_up", [0.7, 1.0])
-def test_on_duty_blocks_of_teams_are_the_team_by_team_draws(tmp_path, monkeypatch, cells,
-                                                            chunk, show_up):
+def test_on_duty_blocks_of_teams_are_the_team_by_team_draws(tmp_path, monkeypatch, cells, chunk, show_up):
     # teams are computed a block at a time (one team, several, all of them) and their changes
     # placed hour by hour a chunk at a time: the counts and their changes must be the
     # team-by-team draws from each team's own stream, call-ups (on duty only inside their
     # event's window) included
-    from sim.model.rng import Streams
     from sim.model import roster
+    from sim.model.rng import Streams
 
     monkeypatch.setattr(roster, "BLOCK_CELLS", cells)
     monkeypatch.setattr(roster, "PLACE_CHUNK", chunk)
-    world = build_world(variant(tmp_path, {
-        "schedules": {"allday": {"weekday": [0.3] * 24, "weekend": [0.2] * 24}},
-        "teams": {"show_up": show_up, "village_members_village": 40,
-                  "town": {"schedule": "allday"}},  # on duty at midnight: drawn daily
-        "events": [{"name": "storm", "places": ["B1"], "start_day": 2, "days": 3,
-                    "multiplier": 2, "callups": [{"town": "Beta", "hours": [8, 20],
-                                                  "volunteers": 3}]}]}))
+    world = build_world(
+        variant(
+            tmp_path,
+            {
+                "schedules": {"allday": {"weekday": [0.3] * 24, "weekend": [0.2] * 24}},
+                "teams": {
+                    "show_up": show_up,
+                    "village_members_village": 40,
+                    "town": {"schedule": "allday"},
+                },  # on duty at midnight: drawn daily
+                "events": [
+                    {
+                        "name": "storm",
+                        "places": ["B1"],
+                        "start_day": 2,
+                        "days": 3,
+                        "multiplier": 2,
+                        "callups": [{"town": "Beta", "hours": [8, 20], "volunteers": 3}],
+                    }
+                ],
+            },
+        )
+    )
     hours = 24 * 9
     assert (world.teams.active_hours[:, 1] < hours).any()  # a call-up team has a window
-    expected = _on_duty_team_by_team(world.teams, hours, 3, show_up,
-                                     Streams(np.random.SeedSequence(5)))
-    matrix = roster.on_duty_by_hour(world.teams, hours, 3, show_up,
-                                       Streams(np.random.SeedSequence(5)))
+    expected = _on_duty_team_by_team(world.teams, hours, 3, show_up, Streams(np.random.SeedSequence(5)))
+    matrix = roster.on_duty_by_hour(world.teams, hours, 3, show_up, Streams(np.random.SeedSequence(5)))
     assert np.array_equal(matrix, expected)
-    changes = roster.duty_changes(world.teams, hours, 3, show_up,
-                                     Streams(np.random.SeedSequence(5)))
+    changes = roster.duty_changes(world.teams, hours, 3, show_up, Streams(np.random.SeedSequence(5)))
     rebuilt = np.zeros(len(world.teams), dtype=np.int64)
     for hour in range(hours):
         teams, values = changes.at(hour)
@@ -301,18 +345,26 @@ def test_on_duty_blocks_of_teams_are_the_team_by_team_draws(tmp_path, monkeypatc
 
 
 @pytest.mark.parametrize("patience", [30, 45, 60, 90, 150])
-def test_an_order_waiting_at_the_end_of_the_citizens_patience_is_cancelled_then(
-        tmp_path, patience):
+def test_an_order_waiting_at_the_end_of_the_citizens_patience_is_cancelled_then(tmp_path, patience):
     # fixed patience, orders on whole minutes: escalations (rural 30 min), releases and shift
     # changes fall on the same minutes as the patience timers. Every cancelled order is
     # cancelled exactly at placement + patience and was never assigned; every order not
     # cancelled was taken before its patience ran out or is still open at the horizon
-    world = build_world(variant(tmp_path, {"demand": {"patience": {
-        "urban": {"kind": "fixed", "mean": patience},
-        "rural": {"kind": "fixed", "mean": patience}}}}))
+    world = build_world(
+        variant(
+            tmp_path,
+            {
+                "demand": {
+                    "patience": {
+                        "urban": {"kind": "fixed", "mean": patience},
+                        "rural": {"kind": "fixed", "mean": patience},
+                    }
+                }
+            },
+        )
+    )
     places = ["A1", "A2", "B1", "B2", "I1"]
-    rows = [(float(480 + 7 * k), places[k % 5], "errand" if k % 4 else "repair")
-            for k in range(150)]
+    rows = [(float(480 + 7 * k), places[k % 5], "errand" if k % 4 else "repair") for k in range(150)]
     o = simulate(world, 1, orders(world, rows)).orders
     cancelled = o.outcome == CANCELLED
     assert cancelled.any()

@@ -16,11 +16,25 @@ ONLY_ALPHA = {**ALPHA_STAFF, "run": {"days": 3}}  # only Alpha has volunteers
 
 def scenario_with(tmp_path, rows, strategy, villages, name="p", reach=60.0):
     csv = tmp_path / f"{name}.csv"
-    csv.write_text("village_code,unit_kind,unit_name,home_code\n" + "".join(
-        f"{v},firm,u{k},{h}\n" for k, (v, h) in enumerate(rows)), encoding="utf-8")
-    return variant(tmp_path, {**ONLY_ALPHA, "pairing": {
-        "strategy": strategy, "file": str(csv), "kinds": KINDS, "villages": villages,
-        "reach_min": reach}}, name=name)
+    csv.write_text(
+        "village_code,unit_kind,unit_name,home_code\n"
+        + "".join(f"{v},firm,u{k},{h}\n" for k, (v, h) in enumerate(rows)),
+        encoding="utf-8",
+    )
+    return variant(
+        tmp_path,
+        {
+            **ONLY_ALPHA,
+            "pairing": {
+                "strategy": strategy,
+                "file": str(csv),
+                "kinds": KINDS,
+                "villages": villages,
+                "reach_min": reach,
+            },
+        },
+        name=name,
+    )
 
 
 def test_nearest_sends_each_unit_to_the_nearest_listed_village_with_room(tmp_path):
@@ -79,5 +93,6 @@ def test_paired_unit_placed_by_a_strategy_serves_at_tier_one(tmp_path):
 
 def test_strategies_validate_their_pairing_file(tmp_path):
     from sim.config.errors import UserError
+
     with pytest.raises(UserError, match="pairing.file"):
         variant(tmp_path, {"pairing": {"strategy": "optimal", "file": None, "kinds": KINDS}})

@@ -15,8 +15,9 @@ from sim.model.rng import Streams, replication_seeds
 def test_replication_seed_depends_only_on_its_index():
     all_five = replication_seeds(7, 5)
     later = replication_seeds(7, 2, first=3)
-    assert [s.generate_state(4).tolist() for s in all_five[3:]] == \
-        [s.generate_state(4).tolist() for s in later]
+    assert [s.generate_state(4).tolist() for s in all_five[3:]] == [
+        s.generate_state(4).tolist() for s in later
+    ]
     assert all_five[0].generate_state(4).tolist() != all_five[1].generate_state(4).tolist()
 
 
@@ -33,24 +34,41 @@ def test_streams_are_keyed_by_name_not_by_order_of_use():
     assert not np.array_equal(a1, b1)
 
 
-@pytest.mark.parametrize("seed", [replication_seeds(7, 3)[2], np.random.SeedSequence(0),
-                                  np.random.SeedSequence(2**70 + 5, spawn_key=(2**40, 0, 3)),
-                                  np.random.SeedSequence(12345678901234567890)])
+@pytest.mark.parametrize(
+    "seed",
+    [
+        replication_seeds(7, 3)[2],
+        np.random.SeedSequence(0),
+        np.random.SeedSequence(2**70 + 5, spawn_key=(2**40, 0, 3)),
+        np.random.SeedSequence(12345678901234567890),
+    ],
+)
 def test_streams_equal_numpys_seed_sequence_bit_for_bit(seed):
     # Streams hashes the name into the seed in plain integer arithmetic instead of building a
     # SeedSequence per stream; the generators' states must be NumPy's exactly
     streams = Streams(seed)
-    names = ["", "a", "availability/town:Kunyang", "arrivals/330326100013", "activities",
-             *(f"availability/village:{k}" for k in range(200))]
+    names = [
+        "",
+        "a",
+        "availability/town:Kunyang",
+        "arrivals/330326100013",
+        "activities",
+        *(f"availability/village:{k}" for k in range(200)),
+    ]
     for name in names:
         fast, reference = streams.stream(name), streams.reference_stream(name)
         assert fast.bit_generator.state == reference.bit_generator.state, name
     assert streams.stream("x").random(5).tolist() == streams.reference_stream("x").random(5).tolist()
 
 
-@pytest.mark.parametrize("seed", [replication_seeds(7, 3)[2],
-                                  np.random.SeedSequence(2**70 + 5, spawn_key=(2**40, 0, 3)),
-                                  np.random.SeedSequence(["0x10", 5])])
+@pytest.mark.parametrize(
+    "seed",
+    [
+        replication_seeds(7, 3)[2],
+        np.random.SeedSequence(2**70 + 5, spawn_key=(2**40, 0, 3)),
+        np.random.SeedSequence(["0x10", 5]),
+    ],
+)
 def test_batched_streams_are_the_streams_one_by_one(seed, monkeypatch):
     # Streams.streams computes many seed states in whole-array steps; each generator must be
     # stream(name)'s, across batch boundaries (a batch of 7 here) and for any seed form
@@ -63,14 +81,21 @@ def test_batched_streams_are_the_streams_one_by_one(seed, monkeypatch):
     assert list(streams.streams([])) == []
 
 
-@pytest.mark.parametrize("seed", [np.random.SeedSequence(3, pool_size=8),
-                                  np.random.SeedSequence(np.array([1, 2, 3], dtype=np.uint32)),
-                                  np.random.SeedSequence(range(3)),
-                                  np.random.SeedSequence(["0x10", 5])])
+@pytest.mark.parametrize(
+    "seed",
+    [
+        np.random.SeedSequence(3, pool_size=8),
+        np.random.SeedSequence(np.array([1, 2, 3], dtype=np.uint32)),
+        np.random.SeedSequence(range(3)),
+        np.random.SeedSequence(["0x10", 5]),
+    ],
+)
 def test_streams_of_any_seed_numpy_accepts_are_numpys(seed):
     # a stream is PCG64(SeedSequence(entropy, spawn_key + (crc32(name),))) with the default
     # pool size whatever the seed's; entropy given as arrays, ranges or strings goes through
     # NumPy's own SeedSequence
     child = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, zlib.crc32(b"x")))
-    assert Streams(seed).stream("x").bit_generator.state == \
-        np.random.Generator(np.random.PCG64(child)).bit_generator.state
+    assert (
+        Streams(seed).stream("x").bit_generator.state
+        == np.random.Generator(np.random.PCG64(child)).bit_generator.state
+    )

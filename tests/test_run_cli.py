@@ -25,8 +25,14 @@ def run_cli(tmp_path, name, *extra):
 
 def test_run_writes_every_result_file(tmp_path, capsys):
     out = run_cli(tmp_path, "a")
-    for name in ("kpis.json", "kpis.csv", "orders.csv.gz", "charts/response_times.png",
-                 "briefing.html", "briefing.md"):
+    for name in (
+        "kpis.json",
+        "kpis.csv",
+        "orders.csv.gz",
+        "charts/response_times.png",
+        "briefing.html",
+        "briefing.md",
+    ):
         assert (out / name).stat().st_size > 0, name
     printed = capsys.readouterr().out
     assert "urban_10min" in printed and "Compliance by town" in printed
@@ -60,8 +66,7 @@ def test_urban_promise_kpi_on_a_known_timeline(tiny):
     log = simulate(tiny, 1, orders(tiny, [(540.0, "A1", "errand"), (1200.0, "A1", "errand")]))
     k = compute_kpis(log, tiny)
     assert k["urban_10min"] == 0.5
-    assert k["response_p50_urban"] == pytest.approx(np.median(
-        log.orders.t_accepted - log.orders.t_placed))
+    assert k["response_p50_urban"] == pytest.approx(np.median(log.orders.t_accepted - log.orders.t_placed))
 
 
 def test_default_pingyang_scenario_matches_the_source():
@@ -91,10 +96,15 @@ def test_town_targets_weight_the_zone_promises_by_population():
 def test_kpis_of_a_county_without_volunteers_are_defined_or_nan(tmp_path):
     from tests.conftest import variant
 
-    nobody = {"teams": {"village_members_community": 0, "village_members_village": 0,
-                        "town": {"members": 0}, "county": {"members": 0},
-                        "professional": [{"name": "legal", "members": 0, "skills": ["legal"],
-                                          "schedule": "office"}]}}
+    nobody = {
+        "teams": {
+            "village_members_community": 0,
+            "village_members_village": 0,
+            "town": {"members": 0},
+            "county": {"members": 0},
+            "professional": [{"name": "legal", "members": 0, "skills": ["legal"], "schedule": "office"}],
+        }
+    }
     world = build_world(variant(tmp_path, nobody))
     k = compute_kpis(simulate(world, 1), world)
     assert np.isnan(k["credited_hours_per_volunteer_month"])

@@ -50,5 +50,6 @@ def test_a_bad_scenario_stops_run_before_any_simulation(capsys, monkeypatch):
 def test_debug_shows_the_traceback_instead(monkeypatch):
     monkeypatch.chdir(REPO)
     from sim.config.errors import UserError
+
     with pytest.raises(UserError, match="orders_per_1000_per_day"):
         main(["--debug", "validate", "tests/scenarios/bad/negative_rate.yaml"])

@@ -37,13 +37,13 @@ def test_the_worked_example_and_its_error_are_real(tmp_path, capsys, monkeypatch
     assert main(["validate", str(schema_doc.EXAMPLE.relative_to(REPO))]) == 0
     text = schema_doc.EXAMPLE.read_text(encoding="utf-8")
     broken = text.replace("rural: [20, 180]", "rural: [20, -180]").replace(
-        "../pingyang.yaml", str(REPO / "scenarios" / "pingyang.yaml"))
+        "../pingyang.yaml", str(REPO / "scenarios" / "pingyang.yaml")
+    )
     assert broken != text
     path = tmp_path / schema_doc.EXAMPLE.name
     path.write_text(broken, encoding="utf-8")
     capsys.readouterr()
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err.strip()
-    expected = schema_doc.EXAMPLE_ERROR.replace(
-        "scenarios/policies/short_village_timeout.yaml", str(path))
+    expected = schema_doc.EXAMPLE_ERROR.replace("scenarios/policies/short_village_timeout.yaml", str(path))
     assert err == expected

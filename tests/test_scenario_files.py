@@ -29,8 +29,9 @@ def variant(folder: Path, name: str, text: str, parent: Path = BASE) -> Path:
 
 
 def test_mappings_merge_deeply_and_lists_replace(tmp_path):
-    s = load_scenario(variant(tmp_path, "v.yaml", "teams:\n  town: {members: 99}\n"
-                              "  village_skills: [errand]\n"))
+    s = load_scenario(
+        variant(tmp_path, "v.yaml", "teams:\n  town: {members: 99}\n  village_skills: [errand]\n")
+    )
     assert s.teams.town.members == 99
     assert s.teams.town.skills == ["errand", "visit"]  # inherited beside the changed key
     assert s.teams.town.schedule == "day"
@@ -40,8 +41,7 @@ def test_mappings_merge_deeply_and_lists_replace(tmp_path):
 
 def test_delete_restores_the_schema_default(tmp_path):
     parent = load_scenario(BASE)
-    child = load_scenario(variant(tmp_path, "v.yaml", "teams:\n"
-                                  "  village_members_community: __delete__\n"))
+    child = load_scenario(variant(tmp_path, "v.yaml", "teams:\n  village_members_community: __delete__\n"))
     assert parent.teams.village_members_community == 10
     assert child.teams.village_members_community == 38  # the dataclass default
 
@@ -57,8 +57,7 @@ def test_chains_apply_in_order_and_data_paths_stay_relative_to_their_file(tmp_pa
 
 
 def test_a_variant_names_its_own_data_relative_to_itself(tmp_path):
-    (tmp_path / "mine.csv").write_text((TESTS / "data" / "places.csv").read_text("utf-8"),
-                                       encoding="utf-8")
+    (tmp_path / "mine.csv").write_text((TESTS / "data" / "places.csv").read_text("utf-8"), encoding="utf-8")
     s = load_scenario(variant(tmp_path, "v.yaml", "geography: {places_csv: mine.csv}\n"))
     assert Path(s.geography.places_csv) == tmp_path / "mine.csv"
     assert Path(s.geography.towns_csv) == TESTS / "data" / "towns.csv"
@@ -69,16 +68,17 @@ def test_inherited_problem_points_at_the_parent_line_and_own_problem_at_own_line
     with pytest.raises(UserError) as err:
         load_scenario(path)
     lines = err.value.lines()
-    assert lines[0] == f"{path}:4: run.reps: 0 is out of range; expected a number >= 1 " \
-                       "(replications)"
+    assert lines[0] == f"{path}:4: run.reps: 0 is out of range; expected a number >= 1 (replications)"
     assert lines[1].startswith(f"{os.path.relpath(BASE)}:12: catalog[2].skill: no team offers")
 
 
 def test_anchors_and_merge_keys_work_and_may_be_overridden(tmp_path):
-    text = ("schedules:\n  day: &day\n    weekday: &w [0,0,0,0,0,0,0,0.2,0.2,0.2,0.2,0.2,0.2,"
-            "0.2,0.2,0.2,0.2,0.2,0.2,0.1,0.1,0.1,0,0]\n    weekend: *w\n"
-            "  late:\n    <<: *day\n    weekend: [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0.5,0.5,"
-            "0.5,0.5,0.5]\n")
+    text = (
+        "schedules:\n  day: &day\n    weekday: &w [0,0,0,0,0,0,0,0.2,0.2,0.2,0.2,0.2,0.2,"
+        "0.2,0.2,0.2,0.2,0.2,0.2,0.1,0.1,0.1,0,0]\n    weekend: *w\n"
+        "  late:\n    <<: *day\n    weekend: [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0.5,0.5,"
+        "0.5,0.5,0.5]\n"
+    )
     s = load_scenario(variant(tmp_path, "v.yaml", text))
     assert s.schedules["late"].weekday == s.schedules["day"].weekday
     assert s.schedules["late"].weekend[-1] == 0.5
@@ -89,8 +89,9 @@ def test_a_huge_file_is_refused_without_parsing(tmp_path):
     path.write_text("name: x\n" + "# padding\n" * (MAX_BYTES // 10 + 1), encoding="utf-8")
     with pytest.raises(UserError) as err:
         load_scenario(path)
-    assert err.value.lines() == [f"{path}: file is larger than {MAX_BYTES:,} bytes; expected a "
-                                 "scenario of a reasonable size"]
+    assert err.value.lines() == [
+        f"{path}: file is larger than {MAX_BYTES:,} bytes; expected a scenario of a reasonable size"
+    ]
 
 
 def test_a_user_travel_matrix_and_coordinates_are_used_when_valid(tmp_path):
@@ -98,20 +99,34 @@ def test_a_user_travel_matrix_and_coordinates_are_used_when_valid(tmp_path):
     rows = ["code," + ",".join(codes)]
     rows += [c + "," + ",".join(str(abs(i - j) * 7) for j in range(6)) for i, c in enumerate(codes)]
     (tmp_path / "m.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (tmp_path / "c.csv").write_text("code,lat,lon,population\n100001,27.7,120.6,5000\n",
-                                    encoding="utf-8")
-    world = build_world(load_scenario(variant(
-        tmp_path, "v.yaml", "geography:\n  coordinates_csv: c.csv\n  travel: {matrix_csv: m.csv}\n")))
+    (tmp_path / "c.csv").write_text("code,lat,lon,population\n100001,27.7,120.6,5000\n", encoding="utf-8")
+    world = build_world(
+        load_scenario(
+            variant(
+                tmp_path, "v.yaml", "geography:\n  coordinates_csv: c.csv\n  travel: {matrix_csv: m.csv}\n"
+            )
+        )
+    )
     assert world.travel.nominal(0, 5) == 35.0
     assert world.places.population[0] == 5000
 
 
 def test_town_overrides_change_only_that_towns_village_teams(tmp_path):
     base = build_world(load_scenario(BASE))
-    schedule = build_world(load_scenario(variant(
-        tmp_path, "s.yaml", "teams:\n  town_overrides:\n    Aojiang: {village_schedule: office}\n")))
-    members = build_world(load_scenario(variant(
-        tmp_path, "m.yaml", "teams:\n  town_overrides:\n    aojiang: {village_members_per_1000: 2}\n")))
+    schedule = build_world(
+        load_scenario(
+            variant(
+                tmp_path, "s.yaml", "teams:\n  town_overrides:\n    Aojiang: {village_schedule: office}\n"
+            )
+        )
+    )
+    members = build_world(
+        load_scenario(
+            variant(
+                tmp_path, "m.yaml", "teams:\n  town_overrides:\n    aojiang: {village_members_per_1000: 2}\n"
+            )
+        )
+    )
     aojiang = base.towns.pinyin.index("Aojiang")
     for i, name in enumerate(base.teams.name):
         changed = not np.array_equal(schedule.teams.scheduled[i], base.teams.scheduled[i])
@@ -125,20 +140,29 @@ def test_town_overrides_change_only_that_towns_village_teams(tmp_path):
 
 def test_validate_reports_every_file_and_fails_if_any_is_bad(capsys, monkeypatch):
     monkeypatch.chdir(REPO)
-    status = main(["validate", "tests/scenarios/base.yaml", "tests/scenarios/bad/run_as_text.yaml",
-                   "tests/scenarios/bad/negative_rate.yaml"])
+    status = main(
+        [
+            "validate",
+            "tests/scenarios/base.yaml",
+            "tests/scenarios/bad/run_as_text.yaml",
+            "tests/scenarios/bad/negative_rate.yaml",
+        ]
+    )
     out, err = capsys.readouterr()
     assert status == 2
     assert out == "tests/scenarios/base.yaml: ok\n"
     assert err.splitlines() == [
         "tests/scenarios/bad/run_as_text.yaml: file not found; expected a scenario YAML file",
-        *(TESTS / "bad" / "negative_rate.expected").read_text().splitlines()]
+        *(TESTS / "bad" / "negative_rate.expected").read_text().splitlines(),
+    ]
 
 
 def test_shipped_scenarios_and_policies_are_valid(capsys, monkeypatch):
     monkeypatch.chdir(REPO)
-    files = sorted(str(p.relative_to(REPO)) for p in [*REPO.glob("scenarios/*.yaml"),
-                                                      *REPO.glob("scenarios/policies/*.yaml")])
+    files = sorted(
+        str(p.relative_to(REPO))
+        for p in [*REPO.glob("scenarios/*.yaml"), *REPO.glob("scenarios/policies/*.yaml")]
+    )
     assert len(files) >= 4
     assert main(["validate", *files]) == 0
     out, err = capsys.readouterr()
@@ -147,18 +171,23 @@ def test_shipped_scenarios_and_policies_are_valid(capsys, monkeypatch):
 
 
 def test_an_item_only_never_on_duty_teams_offer_is_a_warning(tmp_path, capsys):
-    path = variant(tmp_path, "v.yaml", "schedules:\n  office:\n    weekday: [" +
-                   ", ".join(["0"] * 24) + "]\n")
+    path = variant(
+        tmp_path, "v.yaml", "schedules:\n  office:\n    weekday: [" + ", ".join(["0"] * 24) + "]\n"
+    )
     assert main(["validate", str(path)]) == 0
     out, err = capsys.readouterr()
     assert out == f"{path}: ok\n"
-    assert err == f"{os.path.relpath(BASE)}:12: catalog[2].skill: warning: no team that is ever " \
-                  "on duty offers skill 'legal'; the item can never be served\n"
+    assert (
+        err == f"{os.path.relpath(BASE)}:12: catalog[2].skill: warning: no team that is ever "
+        "on duty offers skill 'legal'; the item can never be served\n"
+    )
 
 
 def test_professional_items_without_reviewers_are_a_warning(tmp_path, capsys):
     path = variant(tmp_path, "v.yaml", "admin: {reviewers: 0}\n")
     assert main(["validate", str(path)]) == 0
     err = capsys.readouterr().err
-    assert err == f"{path}:2: admin: warning: no administrator reviews professional orders " \
-                  "(reviewers 0 or no office hours); professional items can never be served\n"
+    assert (
+        err == f"{path}:2: admin: warning: no administrator reviews professional orders "
+        "(reviewers 0 or no office hours); professional items can never be served\n"
+    )

@@ -24,8 +24,12 @@ BASE["pairing"]["file"] = str(TESTS / BASE["pairing"]["file"])
 LINE = re.compile(r"^[^\n]+?\.(yaml|csv):\d+: [^\n]+$")
 
 junk = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.integers(),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
     st.sampled_from(["__delete__", "12:00", "25:99", "", "Kunyang", "day", "lognormal", "-1"]),
     st.lists(st.one_of(st.integers(-5, 5), st.floats(-2, 2), st.text(max_size=3)), max_size=30),
     st.dictionaries(st.text(max_size=6), st.integers(-3, 3), max_size=3),
@@ -77,14 +81,20 @@ def test_mutated_scenario_is_valid_or_a_clean_user_error(data, tmp_path_factory)
 
 
 @settings(max_examples=120, deadline=None)
-@given(at=st.integers(0, len(BASE_TEXT)), cut=st.integers(0, 40),
-       insert=st.lists(st.sampled_from([*"{}[]:-,&*!|>'\"#%@` \n\t\\x0", "\x00", "\ufeff",
-                                         "é", "<<: *a", "&a ", "!!set ", "!!binary "]),
-                       max_size=6).map("".join))
+@given(
+    at=st.integers(0, len(BASE_TEXT)),
+    cut=st.integers(0, 40),
+    insert=st.lists(
+        st.sampled_from(
+            [*"{}[]:-,&*!|>'\"#%@` \n\t\\x0", "\x00", "\ufeff", "é", "<<: *a", "&a ", "!!set ", "!!binary "]
+        ),
+        max_size=6,
+    ).map("".join),
+)
 def test_mangled_text_is_valid_or_a_clean_user_error(at, cut, insert, tmp_path_factory):
     folder = tmp_path_factory.mktemp("t")
     for name in ("data",):
         (folder / name).symlink_to(TESTS / name)
     path = folder / "mangled.yaml"
-    path.write_bytes((BASE_TEXT[:at] + insert + BASE_TEXT[at + cut:]).encode("utf-8"))
+    path.write_bytes((BASE_TEXT[:at] + insert + BASE_TEXT[at + cut :]).encode("utf-8"))
     outcome(path)

@@ -11,13 +11,19 @@ from sim.config.errors import UserError
 from sim.model.demand import generate_arrivals, hourly_rates
 from sim.model.replication import horizon_minutes
 from sim.model.rng import Streams, replication_seeds
-from sim.world.build import build_world
 from sim.model.roster import on_duty_by_hour
+from sim.world.build import build_world
 from tests.conftest import DAY, variant
 
-EVENT = {"name": "lockdown", "places": ["B1", "Alpha"], "start_day": 1, "days": 1,
-         "multiplier": 8, "item_mix": {"repair": 1},
-         "callups": [{"town": "Beta", "hours": [8, 20], "volunteers": 3}]}
+EVENT = {
+    "name": "lockdown",
+    "places": ["B1", "Alpha"],
+    "start_day": 1,
+    "days": 1,
+    "multiplier": 8,
+    "item_mix": {"repair": 1},
+    "callups": [{"town": "Beta", "hours": [8, 20], "volunteers": 3}],
+}
 
 
 def arrivals(world, seed=5):
@@ -27,10 +33,10 @@ def arrivals(world, seed=5):
 
 @pytest.fixture
 def pair(tmp_path):
-    base = build_world(variant(tmp_path, {"demand": {"orders_per_1000_per_day": 3.0}},
-                               name="base"))
-    surge = build_world(variant(tmp_path, {"demand": {"orders_per_1000_per_day": 3.0},
-                                           "events": [EVENT]}, name="surge"))
+    base = build_world(variant(tmp_path, {"demand": {"orders_per_1000_per_day": 3.0}}, name="base"))
+    surge = build_world(
+        variant(tmp_path, {"demand": {"orders_per_1000_per_day": 3.0}, "events": [EVENT]}, name="surge")
+    )
     return base, surge
 
 
@@ -74,7 +80,7 @@ def test_callups_are_on_duty_only_during_the_event(pair):
     team = [n.startswith("callup:lockdown:Beta") for n in surge.teams.name].index(True)
     on = on_duty_by_hour(surge.teams, 72, 0, 1.0, Streams(replication_seeds(1, 1)[0]))[team]
     expected = np.zeros(72, dtype=int)
-    expected[24 + 8:24 + 20] = 3
+    expected[24 + 8 : 24 + 20] = 3
     assert np.array_equal(on, expected)
 
 

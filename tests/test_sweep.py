@@ -11,11 +11,15 @@ from sim.experiments.sweep import point_scenario, points, read_sweep, run_sweep,
 from tests.conftest import TINY
 
 
-def sweep_file(tmp_path, grid="  dispatch.timeouts_min.rural[0]: [5, 60]\n"
-                              "  teams.village_members_village: [5, 10]\n"):
+def sweep_file(
+    tmp_path, grid="  dispatch.timeouts_min.rural[0]: [5, 60]\n  teams.village_members_village: [5, 10]\n"
+):
     path = tmp_path / "sweep.yaml"
-    path.write_text(f"scenario: {TINY}\nname: t\nreps: 2\ndays: 1\nkpis: [rural_same_day, "
-                    f"escalation_rate]\ngrid:\n{grid}", encoding="utf-8")
+    path.write_text(
+        f"scenario: {TINY}\nname: t\nreps: 2\ndays: 1\nkpis: [rural_same_day, "
+        f"escalation_rate]\ngrid:\n{grid}",
+        encoding="utf-8",
+    )
     return read_sweep(path)
 
 
@@ -45,18 +49,25 @@ def test_resumed_sweep_gives_the_same_table_as_an_uninterrupted_one(tmp_path):
 def test_points_share_random_numbers_and_parameters_take_effect(tmp_path):
     sweep = sweep_file(tmp_path)
     rows = run_sweep(sweep, tmp_path / "out", progress=False)
-    assert [(r["dispatch.timeouts_min.rural[0]"], r["teams.village_members_village"])
-            for r in rows] == [(5, 5), (5, 10), (60, 5), (60, 10)]
+    assert [(r["dispatch.timeouts_min.rural[0]"], r["teams.village_members_village"]) for r in rows] == [
+        (5, 5),
+        (5, 10),
+        (60, 5),
+        (60, 10),
+    ]
     # a longer rural timeout keeps more orders in the village: fewer escalations
     assert rows[2]["escalation_rate.mean"] < rows[0]["escalation_rate.mean"]
     s = point_scenario(sweep, points(sweep)[3])
     assert s.dispatch.timeouts_min["rural"] == [60, 60] and s.teams.village_members_village == 10
     assert s.run.reps == 2 and s.run.days == 1
     one_key = dataclasses.replace(sweep, grid={"dispatch.timeouts_min.rural[0]": [5, 60]})
-    charts = write_charts(one_key, [r for r in rows if r["teams.village_members_village"] == 5],
-                          s, tmp_path / "out")
-    assert [p.name for p in charts] == ["dispatch.timeouts_min.rural_0.png",
-                                        "dispatch.timeouts_min.rural_0.svg"]
+    charts = write_charts(
+        one_key, [r for r in rows if r["teams.village_members_village"] == 5], s, tmp_path / "out"
+    )
+    assert [p.name for p in charts] == [
+        "dispatch.timeouts_min.rural_0.png",
+        "dispatch.timeouts_min.rural_0.svg",
+    ]
 
 
 def test_bad_grid_values_are_reported_like_scenario_errors(tmp_path):

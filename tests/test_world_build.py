@@ -26,21 +26,25 @@ def matrix_scenario(folder: Path, one_way: bool = False) -> Path:
     rank homes differently."""
     codes = ["100001", "100002", "100201", "101001", "101201", "102201"]
     rows = ["code," + ",".join(codes)]
-    rows += [c + "," + ",".join(str(abs(i - j) * 7 + 10 * i * one_way * (i != j))
-                                for j in range(6))
-             for i, c in enumerate(codes)]
+    rows += [
+        c + "," + ",".join(str(abs(i - j) * 7 + 10 * i * one_way * (i != j)) for j in range(6))
+        for i, c in enumerate(codes)
+    ]
     (folder / "m.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return variant(folder, "v.yaml", "geography:\n  travel: {matrix_csv: m.csv}\n"
-                   "pairing: {strategy: none}\n")
+    return variant(folder, "v.yaml", "geography:\n  travel: {matrix_csv: m.csv}\npairing: {strategy: none}\n")
 
 
 def rules_ranking(world) -> list[list[int]]:
     """Per place, its town's tier-2 teams as the nearest-first rule ranks them, by
     (TravelModel.nominal from the team's home, team id), with no shortcut."""
     home = world.teams.home
-    return [sorted((t for t in world.town_teams[town] if world.tier2_team[t]),
-                   key=lambda t: (world.travel.nominal(int(home[t]), place), t))
-            for place, town in enumerate(world.place_town)]
+    return [
+        sorted(
+            (t for t in world.town_teams[town] if world.tier2_team[t]),
+            key=lambda t: (world.travel.nominal(int(home[t]), place), t),
+        )
+        for place, town in enumerate(world.place_town)
+    ]
 
 
 @pytest.mark.parametrize("case", ["pingyang", "matrix", "one-way matrix"])
@@ -51,8 +55,7 @@ def test_static_tier2_lists_are_the_rules_ranking(case, tmp_path):
     assert sum(len(row) > 1 for row in world.tier2_nearest) > 2  # orders were decided
 
 
-def test_places_where_grid_minutes_nearly_tie_are_ranked_with_the_rules_minutes(
-        tmp_path, monkeypatch):
+def test_places_where_grid_minutes_nearly_tie_are_ranked_with_the_rules_minutes(tmp_path, monkeypatch):
     # the grid's distances may differ from TravelModel.nominal's in the last bits: shrink the
     # grid's minutes by a few bits, more for homes of higher index, so that where two homes tie
     # exactly the later one comes first; the lists must not change
@@ -78,8 +81,7 @@ def test_travel_grid_is_nominal_minutes_from_each_origin_to_each_target():
     grid = travel.nominal_grid(origins, targets)
     assert grid.shape == (len(origins), n)
     exact = np.array([[travel.nominal(int(a), int(b)) for b in targets] for a in origins])
-    crossing = np.array([[travel.island[a] != travel.island[b] for b in targets]
-                         for a in origins])
+    crossing = np.array([[travel.island[a] != travel.island[b] for b in targets] for a in origins])
     assert crossing.any()  # the ferry's pairs are in the grid
     assert np.array_equal(grid[crossing], exact[crossing])  # nominal's own values
     assert np.allclose(grid, exact, rtol=1e-15, atol=0)  # elsewhere up to hypot's last bit
@@ -94,13 +96,25 @@ def test_town_index_takes_pinyin_in_any_case_or_the_chinese_name():
 
 
 def test_index_columns_take_the_smallest_signed_type_holding_them():
-    assert [int_code(n) for n in (0, 127, 128, 32767, 32768, 2**31 - 1, 2**31)] == \
-        ["b", "b", "h", "h", "i", "i", "q"]
+    assert [int_code(n) for n in (0, 127, 128, 32767, 32768, 2**31 - 1, 2**31)] == [
+        "b",
+        "b",
+        "h",
+        "h",
+        "i",
+        "i",
+        "q",
+    ]
     with pytest.raises(OverflowError):  # not wrapped to -56 in an int8 column
         ints(np.array([3, 200]), 127)
     world = build_world(load_scenario(PINGYANG))  # 453 places, 16 towns, 1,010 teams
     o = simulate(world, 3).orders
-    assert (o.place.dtype, o.town.dtype, o.item.dtype, o.volunteers.dtype, o.team.dtype) == \
-        (np.int16, np.int8, np.int8, np.int8, np.int16)
+    assert (o.place.dtype, o.town.dtype, o.item.dtype, o.volunteers.dtype, o.team.dtype) == (
+        np.int16,
+        np.int8,
+        np.int8,
+        np.int8,
+        np.int16,
+    )
     assert o.team.min() == -1 and o.team.max() > 127  # never assigned; a team id above int8
     assert np.array_equal(o.town, world.places.town[o.place])  # made in the skills' buffer

@@ -169,8 +169,10 @@ def run_simpy(w: W2, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         day = int(t_placed // 1440.0)
         tier, team = 1, teams[village_team[v]]
         request = team.request(priority=day)
-        for tier_next, patience, team_next in ((2, w.to_town_min, station[village_town[v]]),
-                                               (3, w.to_county_min, county)):
+        for tier_next, patience, team_next in (
+            (2, w.to_town_min, station[village_town[v]]),
+            (3, w.to_county_min, county),
+        ):
             yield request | env.timeout(patience)
             if request.triggered:
                 break
@@ -205,17 +207,25 @@ def run_redvest(seed: int, days: float | None = None, world=None):
         scenario = load_scenario(SCENARIO)
         if days is not None:
             import dataclasses
-            scenario = dataclasses.replace(
-                scenario, run=dataclasses.replace(scenario.run, days=days))
+
+            scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, days=days))
         world = build_world(scenario)
     orders = simulate(world, seed).orders
     done = ~np.isnan(orders.t_assigned)
-    return (orders.t_placed[done], (orders.t_assigned - orders.t_placed)[done],
-            orders.tier_max[done].astype(int)), len(orders), world
+    return (
+        (
+            orders.t_placed[done],
+            (orders.t_assigned - orders.t_placed)[done],
+            orders.tier_max[done].astype(int),
+        ),
+        len(orders),
+        world,
+    )
 
 
-def summary(t_placed: np.ndarray, wait: np.ndarray, tier: np.ndarray, days: float,
-            batches: int = 20) -> dict[str, tuple[float, float]]:
+def summary(
+    t_placed: np.ndarray, wait: np.ndarray, tier: np.ndarray, days: float, batches: int = 20
+) -> dict[str, tuple[float, float]]:
     """(mean, 95% half-width) of the shares escalated to town and county and of the mean wait
     (minutes), over orders placed before the last day, by batch means over equal day blocks."""
     keep = t_placed < (days - 1) * 1440.0

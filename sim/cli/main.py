@@ -24,9 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run.py",
         description="Red Vest (红马甲): simulate volunteer service coverage and measure it against "
-                    "the urban 10-minute and rural same-day promises. With no command, runs "
-                    "the default Pingyang scenario.",
-        epilog="Times are minutes. Exit status: 0 ok, 1 a check failed, 2 invalid input.")
+        "the urban 10-minute and rural same-day promises. With no command, runs "
+        "the default Pingyang scenario.",
+        epilog="Times are minutes. Exit status: 0 ok, 1 a check failed, 2 invalid input.",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:

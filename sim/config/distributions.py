@@ -27,13 +27,13 @@ def quantile(dist: Dist, u: np.ndarray | float) -> np.ndarray:
     if dist.kind == "lognormal":
         if dist.cv <= 0:
             return np.full(u.shape, float(dist.mean))
-        sigma2 = np.log1p(dist.cv ** 2)
+        sigma2 = np.log1p(dist.cv**2)
         mu = np.log(dist.mean) - sigma2 / 2 if dist.mean > 0 else -np.inf
         return np.exp(mu + np.sqrt(sigma2) * special.ndtri(u))
     if dist.kind == "gamma":
         if dist.cv <= 0:
             return np.full(u.shape, float(dist.mean))
-        shape = 1.0 / dist.cv ** 2
+        shape = 1.0 / dist.cv**2
         return special.gammaincinv(shape, u) * dist.mean / shape
     raise ValueError(f"unknown distribution kind {dist.kind!r}")
 

@@ -23,9 +23,12 @@ from sim.config.scenario import Scenario
 from sim.config.validate import check, check_data, scenario_warnings
 
 
-def load_scenario(path: str | Path, warnings: list[Problem] | None = None,
-                  overrides: dict[str, Any] | None = None,
-                  origins: dict[str, tuple[str, int | None]] | None = None) -> Scenario:
+def load_scenario(
+    path: str | Path,
+    warnings: list[Problem] | None = None,
+    overrides: dict[str, Any] | None = None,
+    origins: dict[str, tuple[str, int | None]] | None = None,
+) -> Scenario:
     """Read, convert and check a scenario file and its data files; raise UserError listing
     every problem. Warnings (valid but suspicious settings) are appended to ``warnings``.
     ``overrides`` ({dotted path: value}, see :mod:`sim.config.overrides`) are set on the merged
@@ -41,23 +44,26 @@ def load_scenario(path: str | Path, warnings: list[Problem] | None = None,
             problems.append(Problem(file, line, "", str(exc)))
     scenario, found = convert(data, str(path))
     problems += found
-    scenario = dataclasses.replace(scenario, base_dir=str(path.parent.resolve()),
-                                   source=str(path))
+    scenario = dataclasses.replace(scenario, base_dir=str(path.parent.resolve()), source=str(path))
     wrong = [p.path for p in problems]  # whole-scenario checks skip what is already reported
-    problems += [_place(p, data, scenario.source) for p in check(scenario)
-                 if not any(_related(p.path, w) for w in wrong)]
+    problems += [
+        _place(p, data, scenario.source)
+        for p in check(scenario)
+        if not any(_related(p.path, w) for w in wrong)
+    ]
     if not problems:  # the data files are read only with a sound scenario naming them
         problems += [_place(p, data, scenario.source) for p in check_data(scenario)]
     if warnings is not None:
-        warnings += [_display(_place(p, data, scenario.source))
-                     for p in scenario_warnings(scenario)]
+        warnings += [_display(_place(p, data, scenario.source)) for p in scenario_warnings(scenario)]
     for key, (file, line) in (origins or {}).items():  # an overridden value's problems
-        problems = [dataclasses.replace(p, file=file, line=line) if _related(p.path, key) else p
-                    for p in problems]
+        problems = [
+            dataclasses.replace(p, file=file, line=line) if _related(p.path, key) else p for p in problems
+        ]
     if problems:
         own = _display(Problem(str(path), None, "", "")).file
-        raise UserError(sorted((_display(p) for p in problems),
-                               key=lambda p: (p.file != own, p.file, p.line or 0)))
+        raise UserError(
+            sorted((_display(p) for p in problems), key=lambda p: (p.file != own, p.file, p.line or 0))
+        )
     return scenario
 
 
@@ -82,5 +88,3 @@ def _display(problem: Problem) -> Problem:
         if not rel.startswith(".."):
             return dataclasses.replace(problem, file=rel)
     return problem
-
-

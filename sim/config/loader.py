@@ -41,8 +41,7 @@ from sim.config.yaml_read import (  # noqa: F401  (read_yaml and LineDict are pa
 # ---------------------------------------------------------------- extends
 
 
-def deep_merge(parent: Any, child: Any, problems: list[Problem] | None = None,
-               path: str = "") -> Any:
+def deep_merge(parent: Any, child: Any, problems: list[Problem] | None = None, path: str = "") -> Any:
     """Child over parent: mappings merge key by key, everything else (lists too) replaces;
     a child's ``key: __delete__`` removes the parent's key. Problems (deleting a key the parent
     does not set) are appended to ``problems``."""
@@ -56,9 +55,15 @@ def deep_merge(parent: Any, child: Any, problems: list[Problem] | None = None,
         sub = f"{path}.{key_text(key)}" if path else key_text(key)
         if isinstance(value, str) and value == DELETE:
             if key not in parent and problems is not None:
-                problems.append(Problem(child.file, child.key_lines.get(key), sub,
-                                        f"{DELETE} of a key the parent does not set; expected "
-                                        "a key inherited from the parent"))
+                problems.append(
+                    Problem(
+                        child.file,
+                        child.key_lines.get(key),
+                        sub,
+                        f"{DELETE} of a key the parent does not set; expected "
+                        "a key inherited from the parent",
+                    )
+                )
             merged.pop(key, None)
             merged.key_lines.pop(key, None)
             merged.key_files.pop(key, None)
@@ -80,9 +85,15 @@ def _stray_deletes(value: Any, path: str, problems: list[Problem]) -> None:
         for key, v in value.items():
             sub = f"{path}.{key_text(key)}" if path else key_text(key)
             if isinstance(v, str) and v == DELETE:
-                problems.append(Problem(value.file, value.key_lines.get(key), sub,
-                                        f"{DELETE} but there is no parent scenario to delete it "
-                                        "from; expected it only in a file with extends"))
+                problems.append(
+                    Problem(
+                        value.file,
+                        value.key_lines.get(key),
+                        sub,
+                        f"{DELETE} but there is no parent scenario to delete it "
+                        "from; expected it only in a file with extends",
+                    )
+                )
             else:
                 _stray_deletes(v, sub, problems)
         for key in [k for k, v in value.items() if isinstance(v, str) and v == DELETE]:
@@ -91,9 +102,15 @@ def _stray_deletes(value: Any, path: str, problems: list[Problem]) -> None:
         for i, v in enumerate(value):
             sub = f"{path}[{i}]"
             if isinstance(v, str) and v == DELETE:
-                problems.append(Problem(value.file, _item_line(value, i), sub,
-                                        f"{DELETE} inside a list; expected it only as the value "
-                                        "of an inherited mapping key (lists replace whole)"))
+                problems.append(
+                    Problem(
+                        value.file,
+                        _item_line(value, i),
+                        sub,
+                        f"{DELETE} inside a list; expected it only as the value "
+                        "of an inherited mapping key (lists replace whole)",
+                    )
+                )
             else:
                 _stray_deletes(v, sub, problems)
 
@@ -107,8 +124,7 @@ def _child_deletes(value: Any, path: str, problems: list[Problem]) -> None:
         _stray_deletes(value, path, problems)
 
 
-def read_scenario(path: str | os.PathLike, _chain: tuple[str, ...] = ()
-                  ) -> tuple[LineDict, list[Problem]]:
+def read_scenario(path: str | os.PathLike, _chain: tuple[str, ...] = ()) -> tuple[LineDict, list[Problem]]:
     """Read a scenario and, recursively, the parents it ``extends:``; return the merged mapping
     and the problems found while merging.
 
@@ -130,16 +146,17 @@ def read_scenario(path: str | os.PathLike, _chain: tuple[str, ...] = ()
         return UserError([Problem(str(path), line, "extends", message)])
 
     if not isinstance(parent_ref, str) or not parent_ref.strip():
-        raise fail(f"expected a path to the parent scenario relative to this file, got "
-                   f"{kind_of(parent_ref)}")
+        raise fail(f"expected a path to the parent scenario relative to this file, got {kind_of(parent_ref)}")
     parent_path = Path(os.path.normpath(path.parent / parent_ref))
     chain = (*_chain, str(path.resolve()))
     if not parent_path.is_file():
         raise fail(f"parent {parent_ref!r} not found; expected a path relative to this file")
     if str(parent_path.resolve()) in chain:
-        names = [Path(c).name for c in chain[chain.index(str(parent_path.resolve())):]]
-        raise fail(f"cycle ({' -> '.join([*names, parent_path.name])}); expected a chain that "
-                   "ends in a scenario without extends")
+        names = [Path(c).name for c in chain[chain.index(str(parent_path.resolve())) :]]
+        raise fail(
+            f"cycle ({' -> '.join([*names, parent_path.name])}); expected a chain that "
+            "ends in a scenario without extends"
+        )
     parent, inherited = read_scenario(parent_path, chain)
     problems = inherited + problems
     _child_deletes(data, "", problems)
@@ -147,9 +164,13 @@ def read_scenario(path: str | os.PathLike, _chain: tuple[str, ...] = ()
     return deep_merge(parent, data, problems), problems
 
 
-PATH_KEYS = {("geography", "towns_csv"), ("geography", "places_csv"),
-             ("geography", "coordinates_csv"), ("geography", "travel", "matrix_csv"),
-             ("pairing", "file")}
+PATH_KEYS = {
+    ("geography", "towns_csv"),
+    ("geography", "places_csv"),
+    ("geography", "coordinates_csv"),
+    ("geography", "travel", "matrix_csv"),
+    ("pairing", "file"),
+}
 
 
 def _absolutise_paths(data: dict, folder: Path) -> None:
@@ -212,8 +233,7 @@ class _Converter:
         file = file or getattr(parent, "file", "") or getattr(node, "file", "") or self.file
         self.problems.append(Problem(file, line, path, message))
 
-    def convert(self, tp: Any, value: Any, path: str, parent: Any, key: Any,
-                meta: dict | None = None) -> Any:
+    def convert(self, tp: Any, value: Any, path: str, parent: Any, key: Any, meta: dict | None = None) -> Any:
         meta = meta or {}
         origin = typing.get_origin(tp)
         args = typing.get_args(tp)
@@ -228,36 +248,36 @@ class _Converter:
             if not isinstance(value, str) or value not in args:
                 options = ", ".join(repr(a) for a in args)
                 shown = show_value(value) if isinstance(value, str) else kind_of(value)
-                self.problem(value, parent, key, path, f"{shown} is not allowed; expected one "
-                             f"of {options}")
+                self.problem(value, parent, key, path, f"{shown} is not allowed; expected one of {options}")
                 return args[0]
             return value
         if origin is list:
             if not isinstance(value, list):
-                self.problem(value, parent, key, path, f"expected a list, got "
-                             f"{kind_of(value)}")
+                self.problem(value, parent, key, path, f"expected a list, got {kind_of(value)}")
                 return []
             length = meta.get("length")
             if length is not None and len(value) != length and args[0] in (int, float):
                 entries = "entry" if len(value) == 1 else "entries"
-                self.problem(value, parent, key, path, f"has {len(value)} {entries}; expected "
-                             f"exactly {length}")
-            return [self.convert(args[0], item, f"{path}[{i}]", value, i, meta)
-                    for i, item in enumerate(value)]
+                self.problem(
+                    value, parent, key, path, f"has {len(value)} {entries}; expected exactly {length}"
+                )
+            return [
+                self.convert(args[0], item, f"{path}[{i}]", value, i, meta) for i, item in enumerate(value)
+            ]
         if origin is dict:
             if not isinstance(value, dict):
-                self.problem(value, parent, key, path, f"expected a mapping, got "
-                             f"{kind_of(value)}")
+                self.problem(value, parent, key, path, f"expected a mapping, got {kind_of(value)}")
                 return {}
-            return {str(k): self.convert(args[1], v, f"{path}.{key_text(k)}", value, k, meta)
-                    for k, v in value.items()}
+            return {
+                str(k): self.convert(args[1], v, f"{path}.{key_text(k)}", value, k, meta)
+                for k, v in value.items()
+            }
         return self.scalar(tp, value, path, parent, key, meta)
 
     def scalar(self, tp: Any, value: Any, path: str, parent: Any, key: Any, meta: dict) -> Any:
         if tp is bool:
             if not isinstance(value, bool):
-                self.problem(value, parent, key, path, f"expected true or false, got "
-                             f"{kind_of(value)}")
+                self.problem(value, parent, key, path, f"expected true or false, got {kind_of(value)}")
                 return False
             return value
         if tp in (int, float):
@@ -267,8 +287,9 @@ class _Converter:
                 self.problem(value, parent, key, path, f"expected text, got {kind_of(value)}")
                 return ""
             if "\0" in value:
-                self.problem(value, parent, key, path, "text contains a NUL character; "
-                             "expected printable text")
+                self.problem(
+                    value, parent, key, path, "text contains a NUL character; expected printable text"
+                )
                 return ""
             return value
         raise TypeError(f"unsupported schema type {tp!r} at {path}")  # a bug in the schema
@@ -287,24 +308,38 @@ class _Converter:
             self.problem(value, parent, key, path, what)
             return tp(0)
         if abs(value) > MAX_NUMBER:
-            self.problem(value, parent, key, path, f"{show_value(value, 24)} is absurdly large; "
-                         f"expected {wanted} of at most {MAX_NUMBER:g} in size")
+            self.problem(
+                value,
+                parent,
+                key,
+                path,
+                f"{show_value(value, 24)} is absurdly large; "
+                f"expected {wanted} of at most {MAX_NUMBER:g} in size",
+            )
             return tp(0)
         value = tp(value)
         unit = f" ({meta['unit']})" if meta.get("unit") else ""
-        for bound, test, words in (("ge", lambda v, b: v >= b, ">="),
-                                   ("gt", lambda v, b: v > b, ">"),
-                                   ("le", lambda v, b: v <= b, "<=")):
+        for bound, test, words in (
+            ("ge", lambda v, b: v >= b, ">="),
+            ("gt", lambda v, b: v > b, ">"),
+            ("le", lambda v, b: v <= b, "<="),
+        ):
             b = meta.get(bound)
             if b is not None and not test(value, b):
-                self.problem(value, parent, key, path, f"{value:g} is out of range; expected a "
-                             f"number {words} {b:g}{unit}")
+                self.problem(
+                    value,
+                    parent,
+                    key,
+                    path,
+                    f"{value:g} is out of range; expected a number {words} {b:g}{unit}",
+                )
         return value
 
     def dataclass(self, cls: type, value: Any, path: str, parent: Any, key: Any) -> Any:
         if not isinstance(value, dict):
-            self.problem(value, parent, key, path or "(top level)",
-                         f"expected a mapping, got {kind_of(value)}")
+            self.problem(
+                value, parent, key, path or "(top level)", f"expected a mapping, got {kind_of(value)}"
+            )
             return cls()
         fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
         hints = typing.get_type_hints(cls)
@@ -313,12 +348,14 @@ class _Converter:
             sub = f"{path}.{key_text(name)}" if path else key_text(name)
             if name not in fields:
                 close = difflib.get_close_matches(str(name), list(fields), n=1)
-                hint = f"expected a known key, did you mean {close[0]!r}?" if close else \
-                    f"expected one of {', '.join(sorted(fields))}"
+                hint = (
+                    f"expected a known key, did you mean {close[0]!r}?"
+                    if close
+                    else f"expected one of {', '.join(sorted(fields))}"
+                )
                 self.problem(raw, value, name, sub, f"unknown key; {hint}")
                 continue
-            kwargs[name] = self.convert(hints[name], raw, sub, value, name,
-                                        dict(fields[name].metadata))
+            kwargs[name] = self.convert(hints[name], raw, sub, value, name, dict(fields[name].metadata))
         return cls(**kwargs)
 
 

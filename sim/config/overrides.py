@@ -24,8 +24,10 @@ def parse_path(path: str) -> list[str | int]:
             pos += 1
         match = _TOKEN.match(path, pos)
         if not match:
-            raise ValueError(f"malformed path {path!r}; expected keys joined by '.' with "
-                             "optional [index], e.g. dispatch.timeouts_min.rural[0]")
+            raise ValueError(
+                f"malformed path {path!r}; expected keys joined by '.' with "
+                "optional [index], e.g. dispatch.timeouts_min.rural[0]"
+            )
         tokens.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
         pos = match.end()
     if not tokens:
@@ -39,16 +41,21 @@ def set_path(data: dict, path: str, value: Any) -> None:
     node: Any = data
     for k, token in enumerate(tokens):
         last = k == len(tokens) - 1
-        where = path if last else "".join(
-            f"[{t}]" if isinstance(t, int) else (("." if i else "") + t)
-            for i, t in enumerate(tokens[:k + 1]))
+        where = (
+            path
+            if last
+            else "".join(
+                f"[{t}]" if isinstance(t, int) else (("." if i else "") + t)
+                for i, t in enumerate(tokens[: k + 1])
+            )
+        )
         if isinstance(token, int):
             if not isinstance(node, list) or token >= len(node):
-                raise ValueError(f"{where}: no list entry {token} to set; expected an index "
-                                 "into an existing list")
+                raise ValueError(
+                    f"{where}: no list entry {token} to set; expected an index into an existing list"
+                )
         elif not isinstance(node, dict):
-            raise ValueError(f"{where}: the value above it is not a mapping; expected a path "
-                             "of keys")
+            raise ValueError(f"{where}: the value above it is not a mapping; expected a path of keys")
         if last:
             node[token] = value
         elif isinstance(token, str) and not isinstance(node.get(token), (dict, list)):

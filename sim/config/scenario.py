@@ -21,9 +21,17 @@ ZONES = ("urban", "rural")
 TEAM_LEVELS = ("village", "paired", "town", "county", "subcenter", "professional")
 
 
-def spec(default: Any = None, doc: str = "", unit: str = "", *, ge: float | None = None,
-         gt: float | None = None, le: float | None = None, length: int | None = None,
-         factory: Any = None) -> Any:
+def spec(
+    default: Any = None,
+    doc: str = "",
+    unit: str = "",
+    *,
+    ge: float | None = None,
+    gt: float | None = None,
+    le: float | None = None,
+    length: int | None = None,
+    factory: Any = None,
+) -> Any:
     """A dataclass field with documentation, unit and bounds (used by loader, validator, docs)."""
     meta = {"doc": doc, "unit": unit, "ge": ge, "gt": gt, "le": le, "length": length}
     if factory is not None:
@@ -36,7 +44,8 @@ class Dist:
     """A named probability distribution (see :mod:`sim.config.distributions`)."""
 
     kind: Literal["fixed", "exponential", "lognormal", "gamma", "uniform"] = spec(
-        "fixed", "distribution family")
+        "fixed", "distribution family"
+    )
     mean: float = spec(0.0, "mean (fixed: the value)", "same unit as the quantity", ge=0)
     cv: float = spec(0.0, "coefficient of variation (lognormal, gamma)", "ratio", ge=0)
     low: float = spec(0.0, "lower bound (uniform)", "same unit as the quantity", ge=0)
@@ -49,8 +58,9 @@ class Ferry:
 
     island_towns: list[str] = spec(factory=lambda: ["Nanji"], doc="towns reached only by ferry")
     port_town: str = spec("Aojiang", "mainland town the ferry leaves from")
-    departures: list[str] = spec(factory=lambda: ["07:30", "13:30"],
-                                 doc="daily departures, each way, as HH:MM")
+    departures: list[str] = spec(
+        factory=lambda: ["07:30", "13:30"], doc="daily departures, each way, as HH:MM"
+    )
     crossing_min: float = spec(120.0, "duration of the crossing", "minutes", gt=0)
 
 
@@ -58,15 +68,20 @@ class Ferry:
 class Travel:
     """How travel times between places are made."""
 
-    matrix_csv: str | None = spec(None, "optional CSV of minutes between place codes "
-                                  "(first column and header row: place codes); overrides the "
-                                  "coordinate model")
+    matrix_csv: str | None = spec(
+        None,
+        "optional CSV of minutes between place codes "
+        "(first column and header row: place codes); overrides the "
+        "coordinate model",
+    )
     circuity: float = spec(1.4, "road distance / straight-line distance", "ratio", ge=1)
     speed_kmh: dict[str, float] = spec(
-        factory=lambda: {"urban": 22.0, "plain": 32.0, "hills": 28.0, "mountain": 22.0,
-                         "island": 15.0},
-        doc="average travel speed by the terrain of the destination's town (1 km/h, a slow "
-            "walk, to 200)", unit="km/h", ge=1, le=200)
+        factory=lambda: {"urban": 22.0, "plain": 32.0, "hills": 28.0, "mountain": 22.0, "island": 15.0},
+        doc="average travel speed by the terrain of the destination's town (1 km/h, a slow walk, to 200)",
+        unit="km/h",
+        ge=1,
+        le=200,
+    )
     setup_min: float = spec(3.0, "time to set off (added to every trip)", "minutes", ge=0)
     ferry: Ferry | None = spec(factory=Ferry, doc="ferry to island towns; null for none")
 
@@ -75,27 +90,40 @@ class Travel:
 class Geography:
     """Places (village units), towns, zones and positions."""
 
-    towns_csv: str = spec("data/pingyang_towns.csv", "towns CSV (code, name, pinyin, seat_lat, "
-                          "seat_lon, terrain, population), relative to the scenario file")
-    places_csv: str = spec("data/pingyang_villages.csv", "village units CSV (code, name, "
-                           "town_code, kind), relative to the scenario file")
-    coordinates_csv: str | None = spec(None, "optional CSV code,lat,lon[,population] replacing "
-                                       "the derived positions and populations")
-    urban_towns: list[str] = spec(factory=lambda: ["Kunyang", "Aojiang"],
-                                  doc="towns (pinyin) whose units of an urban kind are urban")
-    urban_kinds: list[str] = spec(factory=lambda: ["community"],
-                                  doc="unit kinds that are urban inside urban towns")
+    towns_csv: str = spec(
+        "data/pingyang_towns.csv",
+        "towns CSV (code, name, pinyin, seat_lat, "
+        "seat_lon, terrain, population), relative to the scenario file",
+    )
+    places_csv: str = spec(
+        "data/pingyang_villages.csv",
+        "village units CSV (code, name, town_code, kind), relative to the scenario file",
+    )
+    coordinates_csv: str | None = spec(
+        None, "optional CSV code,lat,lon[,population] replacing the derived positions and populations"
+    )
+    urban_towns: list[str] = spec(
+        factory=lambda: ["Kunyang", "Aojiang"], doc="towns (pinyin) whose units of an urban kind are urban"
+    )
+    urban_kinds: list[str] = spec(
+        factory=lambda: ["community"], doc="unit kinds that are urban inside urban towns"
+    )
     county_seat_town: str = spec("Kunyang", "town of the county center")
-    community_weight: float = spec(2.0, "population weight of a community vs a village "
-                                   "when a town's population is shared among its units",
-                                   "ratio", gt=0)
+    community_weight: float = spec(
+        2.0,
+        "population weight of a community vs a village when a town's population is shared among its units",
+        "ratio",
+        gt=0,
+    )
     radius_km: dict[str, float] = spec(
-        factory=lambda: {"urban": 4.0, "plain": 6.0, "hills": 7.0, "mountain": 11.0,
-                         "island": 3.0},
+        factory=lambda: {"urban": 4.0, "plain": 6.0, "hills": 7.0, "mountain": 11.0, "island": 3.0},
         doc="radius around the town seat within which units are placed, by terrain",
-        unit="km", gt=0)
-    terrain: dict[str, str] = spec(factory=dict, doc="override the terrain class of a town "
-                                   "(pinyin -> urban|plain|hills|mountain|island)")
+        unit="km",
+        gt=0,
+    )
+    terrain: dict[str, str] = spec(
+        factory=dict, doc="override the terrain class of a town (pinyin -> urban|plain|hills|mountain|island)"
+    )
     travel: Travel = spec(factory=Travel, doc="travel-time model")
 
 
@@ -111,39 +139,87 @@ class Item:
     share: float = spec(0.0, "share of all orders", "fraction", ge=0, le=1)
     volunteers: int = spec(1, "volunteers needed", "people", ge=1, le=1000)
     professional: bool = spec(False, "routed through the county administrator")
-    service: Dist = spec(factory=lambda: Dist("lognormal", 45.0, 0.5),
-                         doc="time on site", unit="minutes")
+    service: Dist = spec(factory=lambda: Dist("lognormal", 45.0, 0.5), doc="time on site", unit="minutes")
 
 
 @dataclass(frozen=True)
 class Demand:
     """Citizens' orders."""
 
-    orders_per_1000_per_day: float = spec(0.35, "mean order rate", "orders per 1,000 residents "
-                                          "per day", ge=0, le=1000)
+    orders_per_1000_per_day: float = spec(
+        0.35, "mean order rate", "orders per 1,000 residents per day", ge=0, le=1000
+    )
     hour_of_day: list[float] = spec(
-        factory=lambda: [0.15, 0.1, 0.1, 0.1, 0.15, 0.3, 0.7, 1.2, 1.7, 1.9, 1.9, 1.6,
-                         1.2, 1.3, 1.6, 1.7, 1.6, 1.4, 1.3, 1.2, 1.0, 0.7, 0.4, 0.25],
-        doc="relative rate by hour of day (normalised)", unit="ratio", ge=0, length=24)
-    day_of_week: list[float] = spec(factory=lambda: [1.0, 1.0, 1.0, 1.0, 1.0, 1.1, 1.1],
-                                    doc="relative rate Monday..Sunday (normalised)",
-                                    unit="ratio", ge=0, length=7)
+        factory=lambda: [
+            0.15,
+            0.1,
+            0.1,
+            0.1,
+            0.15,
+            0.3,
+            0.7,
+            1.2,
+            1.7,
+            1.9,
+            1.9,
+            1.6,
+            1.2,
+            1.3,
+            1.6,
+            1.7,
+            1.6,
+            1.4,
+            1.3,
+            1.2,
+            1.0,
+            0.7,
+            0.4,
+            0.25,
+        ],
+        doc="relative rate by hour of day (normalised)",
+        unit="ratio",
+        ge=0,
+        length=24,
+    )
+    day_of_week: list[float] = spec(
+        factory=lambda: [1.0, 1.0, 1.0, 1.0, 1.0, 1.1, 1.1],
+        doc="relative rate Monday..Sunday (normalised)",
+        unit="ratio",
+        ge=0,
+        length=7,
+    )
     patience: dict[str, Dist] = spec(
         factory=lambda: {"urban": Dist("exponential", 180.0), "rural": Dist("exponential", 600.0)},
-        doc="time a citizen waits for a response before cancelling, by zone", unit="minutes")
-    acceptance_delay: Dist = spec(factory=lambda: Dist("lognormal", 3.0, 0.8),
-                                  doc="time for an assigned volunteer to see and accept",
-                                  unit="minutes")
+        doc="time a citizen waits for a response before cancelling, by zone",
+        unit="minutes",
+    )
+    acceptance_delay: Dist = spec(
+        factory=lambda: Dist("lognormal", 3.0, 0.8),
+        doc="time for an assigned volunteer to see and accept",
+        unit="minutes",
+    )
 
 
 @dataclass(frozen=True)
 class Schedule:
     """Share of a team's members on duty by hour of day."""
 
-    weekday: list[float] = spec(factory=lambda: [0.0] * 24, doc="Monday..Friday, per hour",
-                                unit="fraction of members", ge=0, le=1, length=24)
-    weekend: list[float] = spec(factory=lambda: [0.0] * 24, doc="Saturday, Sunday, per hour",
-                                unit="fraction of members", ge=0, le=1, length=24)
+    weekday: list[float] = spec(
+        factory=lambda: [0.0] * 24,
+        doc="Monday..Friday, per hour",
+        unit="fraction of members",
+        ge=0,
+        le=1,
+        length=24,
+    )
+    weekend: list[float] = spec(
+        factory=lambda: [0.0] * 24,
+        doc="Saturday, Sunday, per hour",
+        unit="fraction of members",
+        ge=0,
+        le=1,
+        length=24,
+    )
 
 
 def _day(level_day: float, evening: float, night: float) -> list[float]:
@@ -158,8 +234,9 @@ def _default_schedules() -> dict[str, Schedule]:
         "station": Schedule(_day(0.06, 0.03, 0.01), _day(0.05, 0.03, 0.01)),
         "center": Schedule(_day(0.10, 0.05, 0.03), _day(0.08, 0.05, 0.03)),
         "office": Schedule([0.0] * 8 + [0.15] * 10 + [0.0] * 6, [0.0] * 9 + [0.05] * 8 + [0.0] * 7),
-        "paired": Schedule([0.0] * 8 + [0.08] * 10 + [0.02] * 4 + [0.0] * 2,
-                           [0.0] * 8 + [0.1] * 10 + [0.02] * 4 + [0.0] * 2),
+        "paired": Schedule(
+            [0.0] * 8 + [0.08] * 10 + [0.02] * 4 + [0.0] * 2, [0.0] * 8 + [0.1] * 10 + [0.02] * 4 + [0.0] * 2
+        ),
     }
 
 
@@ -171,11 +248,15 @@ class TeamKind:
     members: int = spec(0, "registered active members", "people", ge=0, le=100_000)
     skills: list[str] = spec(factory=list, doc="skills the members offer")
     schedule: str = spec("village", "name of a schedule in `schedules`")
-    home_town: str = spec("", "town (pinyin) of the team's home, its seat place; "
-                          "empty = county seat")
+    home_town: str = spec("", "town (pinyin) of the team's home, its seat place; empty = county seat")
     count: int = spec(1, "number of identical teams", "teams", ge=0, le=10_000)
-    members_per_1000: float = spec(0.0, "extra members per 1,000 residents of the town (town "
-                                   "stations only)", "people per 1,000 residents", ge=0, le=1000)
+    members_per_1000: float = spec(
+        0.0,
+        "extra members per 1,000 residents of the town (town stations only)",
+        "people per 1,000 residents",
+        ge=0,
+        le=1000,
+    )
 
 
 BASIC = ["errand", "visit", "household", "tech_help", "care"]
@@ -188,8 +269,12 @@ class TownTeams:
     community_schedule: str | None = spec(None, "schedule of the town's community teams")
     village_schedule: str | None = spec(None, "schedule of the town's village teams")
     village_members_per_1000: float | None = spec(
-        None, "extra members of the town's village/community teams per 1,000 residents",
-        "people per 1,000 residents", ge=0, le=1000)
+        None,
+        "extra members of the town's village/community teams per 1,000 residents",
+        "people per 1,000 residents",
+        ge=0,
+        le=1000,
+    )
 
 
 @dataclass(frozen=True)
@@ -197,9 +282,14 @@ class Addition:
     """Extra on-duty volunteers at a town's seat, every day in a band of hours (a team of its own)."""
 
     town: str = spec("", "town (pinyin or Chinese name) whose seat the volunteers set off from")
-    hours: list[int] = spec(factory=lambda: [19, 22], doc="[start, end) hours of day on duty, "
-                            "e.g. [19, 22] = 19:00-22:00; [22, 7] wraps past midnight",
-                            unit="hour of day", ge=0, le=24, length=2)
+    hours: list[int] = spec(
+        factory=lambda: [19, 22],
+        doc="[start, end) hours of day on duty, e.g. [19, 22] = 19:00-22:00; [22, 7] wraps past midnight",
+        unit="hour of day",
+        ge=0,
+        le=24,
+        length=2,
+    )
     volunteers: int = spec(1, "volunteers on duty in those hours", "people", ge=0, le=100_000)
     skills: list[str] = spec(factory=list, doc="their skills; empty = the town station's")
 
@@ -208,37 +298,57 @@ class Addition:
 class Teams:
     """The volunteer force."""
 
-    village_members_community: int = spec(38, "members of a community practice point's team",
-                                          "people", ge=0, le=100_000)
-    village_members_village: int = spec(26, "members of a village practice point's team",
-                                        "people", ge=0, le=100_000)
-    village_members_per_1000: float = spec(0.0, "extra members of a village/community team per "
-                                           "1,000 residents of its place",
-                                           "people per 1,000 residents", ge=0, le=1000)
-    village_skills: list[str] = spec(factory=lambda: list(BASIC),
-                                     doc="skills of village practice point teams")
+    village_members_community: int = spec(
+        38, "members of a community practice point's team", "people", ge=0, le=100_000
+    )
+    village_members_village: int = spec(
+        26, "members of a village practice point's team", "people", ge=0, le=100_000
+    )
+    village_members_per_1000: float = spec(
+        0.0,
+        "extra members of a village/community team per 1,000 residents of its place",
+        "people per 1,000 residents",
+        ge=0,
+        le=1000,
+    )
+    village_skills: list[str] = spec(
+        factory=lambda: list(BASIC), doc="skills of village practice point teams"
+    )
     community_schedule: str = spec("community", "schedule of community teams")
     village_schedule: str = spec("village", "schedule of village teams")
-    town: TeamKind = spec(factory=lambda: TeamKind(members=140, skills=BASIC + ["repair"],
-                                                   schedule="station"),
-                          doc="one town-station team per town, at the town seat")
-    county: TeamKind = spec(factory=lambda: TeamKind(name="county-center", members=60,
-                                                     skills=BASIC + ["repair"],
-                                                     schedule="center", count=10),
-                            doc="county-center teams at the county seat")
-    centers: list[TeamKind] = spec(factory=list, doc="more county-level center teams, each kind "
-                                   "at its `home_town`'s seat (e.g. one center per county of a "
-                                   "multi-county region); they serve the county tier like "
-                                   "`county`")
+    town: TeamKind = spec(
+        factory=lambda: TeamKind(members=140, skills=BASIC + ["repair"], schedule="station"),
+        doc="one town-station team per town, at the town seat",
+    )
+    county: TeamKind = spec(
+        factory=lambda: TeamKind(
+            name="county-center", members=60, skills=BASIC + ["repair"], schedule="center", count=10
+        ),
+        doc="county-center teams at the county seat",
+    )
+    centers: list[TeamKind] = spec(
+        factory=list,
+        doc="more county-level center teams, each kind "
+        "at its `home_town`'s seat (e.g. one center per county of a "
+        "multi-county region); they serve the county tier like "
+        "`county`",
+    )
     subcenters: list[TeamKind] = spec(factory=list, doc="department sub-center teams")
     professional: list[TeamKind] = spec(factory=list, doc="professional teams")
     town_overrides: dict[str, TownTeams] = spec(
-        factory=dict, doc="per town (pinyin): village-level team settings that differ from the "
-        "county-wide ones above")
-    additions: list[Addition] = spec(factory=list, doc="extra on-duty volunteers by town and "
-                                     "hours (what `optimize` proposes)")
-    show_up: float = spec(0.85, "probability that a scheduled member is actually available in "
-                          "a shift block", "probability", ge=0, le=1)
+        factory=dict,
+        doc="per town (pinyin): village-level team settings that differ from the county-wide ones above",
+    )
+    additions: list[Addition] = spec(
+        factory=list, doc="extra on-duty volunteers by town and hours (what `optimize` proposes)"
+    )
+    show_up: float = spec(
+        0.85,
+        "probability that a scheduled member is actually available in a shift block",
+        "probability",
+        ge=0,
+        le=1,
+    )
 
 
 @dataclass(frozen=True)
@@ -246,8 +356,9 @@ class PairedKind:
     """One of the five kinds of paired unit (六百结对)."""
 
     members: int = spec(12, "members of one paired unit", "people", ge=0, le=100_000)
-    skills: list[str] = spec(factory=lambda: ["errand", "visit", "household"],
-                             doc="skills a paired unit offers")
+    skills: list[str] = spec(
+        factory=lambda: ["errand", "visit", "household"], doc="skills a paired unit offers"
+    )
     schedule: str = spec("paired", "name of a schedule in `schedules`")
 
 
@@ -256,21 +367,42 @@ class Pairing:
     """The six-hundreds pairing of villages with supporting units."""
 
     strategy: Literal["none", "listed", "nearest", "need", "optimal"] = spec(
-        "listed", "how villages and units are paired: none; listed (as in the CSV); nearest "
+        "listed",
+        "how villages and units are paired: none; listed (as in the CSV); nearest "
         "(the CSV's villages, each unit to the nearest with room); need (the villages with the "
         "most unmet demand in a pilot run); optimal (villages and units chosen together to "
-        "maximise unmet demand within reach; see docs/policies.md)")
-    file: str | None = spec("data/pairing.csv", "CSV village_code,unit_kind,unit_name,home_code "
-                            "(strategy listed: the pairs; other strategies: the units to place "
-                            "and, for nearest, the villages)")
-    villages: int = spec(100, "villages to pair (strategies nearest, need, optimal); each gets "
-                         "at most ceil(units / villages) units", "villages", ge=1, le=100_000)
-    reach_min: float = spec(60.0, "travel time from a unit's home at which its coverage of a "
-                            "village falls to zero (objective of need and optimal)", "minutes",
-                            gt=0)
-    pilot_days: float = spec(7.0, "measured days of the pilot run (pairing none, the "
-                             "scenario's seed) that estimates each village's unmet demand "
-                             "(strategies need, optimal)", "days", gt=0, le=366)
+        "maximise unmet demand within reach; see docs/policies.md)",
+    )
+    file: str | None = spec(
+        "data/pairing.csv",
+        "CSV village_code,unit_kind,unit_name,home_code "
+        "(strategy listed: the pairs; other strategies: the units to place "
+        "and, for nearest, the villages)",
+    )
+    villages: int = spec(
+        100,
+        "villages to pair (strategies nearest, need, optimal); each gets "
+        "at most ceil(units / villages) units",
+        "villages",
+        ge=1,
+        le=100_000,
+    )
+    reach_min: float = spec(
+        60.0,
+        "travel time from a unit's home at which its coverage of a "
+        "village falls to zero (objective of need and optimal)",
+        "minutes",
+        gt=0,
+    )
+    pilot_days: float = spec(
+        7.0,
+        "measured days of the pilot run (pairing none, the "
+        "scenario's seed) that estimates each village's unmet demand "
+        "(strategies need, optimal)",
+        "days",
+        gt=0,
+        le=366,
+    )
     kinds: dict[str, PairedKind] = spec(factory=dict, doc="paired unit kinds and their make-up")
 
 
@@ -280,18 +412,23 @@ class Event:
     lockdown: residents order groceries, medicine and supplies in bulk), and volunteer call-ups."""
 
     name: str = spec("", "short name")
-    places: list[str] = spec(factory=list, doc="place codes or names, or towns (pinyin or "
-                             "Chinese name: all of the town's places)")
-    start_day: float = spec(0.0, "start, in days from the start of the run (day 0 = t 0)",
-                            "days", ge=0)
+    places: list[str] = spec(
+        factory=list, doc="place codes or names, or towns (pinyin or Chinese name: all of the town's places)"
+    )
+    start_day: float = spec(0.0, "start, in days from the start of the run (day 0 = t 0)", "days", ge=0)
     days: float = spec(1.0, "duration", "days", gt=0)
-    multiplier: float = spec(1.0, "order rate of the places during the event / usual rate",
-                             "ratio", ge=0, le=1000)
-    item_mix: dict[str, float] = spec(factory=dict, doc="item id -> relative share of the "
-                                      "places' orders during the event (normalised); empty = "
-                                      "the catalogue's shares", unit="ratio", ge=0)
-    callups: list[Addition] = spec(factory=list, doc="extra on-duty volunteers during the "
-                                   "event's days only")
+    multiplier: float = spec(
+        1.0, "order rate of the places during the event / usual rate", "ratio", ge=0, le=1000
+    )
+    item_mix: dict[str, float] = spec(
+        factory=dict,
+        doc="item id -> relative share of the "
+        "places' orders during the event (normalised); empty = "
+        "the catalogue's shares",
+        unit="ratio",
+        ge=0,
+    )
+    callups: list[Addition] = spec(factory=list, doc="extra on-duty volunteers during the event's days only")
 
 
 @dataclass(frozen=True)
@@ -301,19 +438,30 @@ class Dispatch:
     timeouts_min: dict[str, list[float]] = spec(
         factory=lambda: {"urban": [4.0, 10.0], "rural": [60.0, 180.0]},
         doc="by zone: minutes at tier 1 (village) before escalating to tier 2 (town), then at "
-            "tier 2 before tier 3 (county)", unit="minutes", ge=0, length=2)
+        "tier 2 before tier 3 (county)",
+        unit="minutes",
+        ge=0,
+        length=2,
+    )
     scope: Literal["widen", "handover"] = spec(
-        "widen", "who serves tiers 2 and 3: widen (tier 2 = every team of the order's town, "
+        "widen",
+        "who serves tiers 2 and 3: widen (tier 2 = every team of the order's town, "
         "tier 3 = every team of the county) or handover (tier 2 = the town's town-level teams, "
         "i.e. its station and extra volunteers; tier 3 = county-level teams: the county center, "
-        "subcenters and professional teams)")
-    keep_lower_scope: bool = spec(True, "an escalated order can still be taken by the teams of "
-                                  "lower tiers (the scope widens rather than moves)")
+        "subcenters and professional teams)",
+    )
+    keep_lower_scope: bool = spec(
+        True,
+        "an escalated order can still be taken by the teams of "
+        "lower tiers (the scope widens rather than moves)",
+    )
     rule: Literal["nearest", "edf", "least_loaded"] = spec(
-        "nearest", "dispatch rule: nearest (an order goes to the nearest able team, a freed team "
+        "nearest",
+        "dispatch rule: nearest (an order goes to the nearest able team, a freed team "
         "takes the earliest deadline), edf (a freed team takes the earliest latest-start: "
         "deadline minus its travel), least_loaded (an order goes to the team with the smallest "
-        "busy share)")
+        "busy share)",
+    )
 
 
 @dataclass(frozen=True)
@@ -321,10 +469,15 @@ class Admin:
     """The county center's administrator for professional orders."""
 
     reviewers: int = spec(1, "administrators reviewing professional orders", "people", ge=0)
-    office_hours: list[list[str]] = spec(factory=lambda: [["08:30", "12:00"], ["14:00", "17:30"]],
-                                         doc="weekday office hours as [HH:MM, HH:MM] pairs")
-    review: Dist = spec(factory=lambda: Dist("lognormal", 20.0, 0.5),
-                        doc="review and assignment time per order", unit="minutes")
+    office_hours: list[list[str]] = spec(
+        factory=lambda: [["08:30", "12:00"], ["14:00", "17:30"]],
+        doc="weekday office hours as [HH:MM, HH:MM] pairs",
+    )
+    review: Dist = spec(
+        factory=lambda: Dist("lognormal", 20.0, 0.5),
+        doc="review and assignment time per order",
+        unit="minutes",
+    )
 
 
 @dataclass(frozen=True)
@@ -332,15 +485,21 @@ class Activities:
     """Planned group activities (the source counts 709 a month)."""
 
     per_month: float = spec(709.0, "activities per 30.44 days", "activities", ge=0)
-    participants: Dist = spec(factory=lambda: Dist("lognormal", 14.0, 0.5),
-                              doc="volunteers taking part", unit="people")
-    duration: Dist = spec(factory=lambda: Dist("lognormal", 180.0, 0.3),
-                          doc="length of an activity", unit="minutes")
-    start_hours: list[int] = spec(factory=lambda: [8, 9, 9, 10, 14, 14, 15, 19],
-                                  doc="possible start hours (equally likely)", unit="hour of day")
+    participants: Dist = spec(
+        factory=lambda: Dist("lognormal", 14.0, 0.5), doc="volunteers taking part", unit="people"
+    )
+    duration: Dist = spec(
+        factory=lambda: Dist("lognormal", 180.0, 0.3), doc="length of an activity", unit="minutes"
+    )
+    start_hours: list[int] = spec(
+        factory=lambda: [8, 9, 9, 10, 14, 14, 15, 19],
+        doc="possible start hours (equally likely)",
+        unit="hour of day",
+    )
     weekend_weight: float = spec(2.0, "relative activity rate on Saturday/Sunday", "ratio", ge=0)
-    levels: list[str] = spec(factory=lambda: ["village", "town", "paired", "subcenter"],
-                             doc="team levels that hold activities")
+    levels: list[str] = spec(
+        factory=lambda: ["village", "town", "paired", "subcenter"], doc="team levels that hold activities"
+    )
 
 
 @dataclass(frozen=True)
@@ -348,12 +507,15 @@ class Targets:
     """The service promises measured by the KPIs."""
 
     urban_response_min: float = spec(10.0, "urban response promise", "minutes", gt=0)
-    urban_share: float = spec(0.90, "required share of urban orders responded within the "
-                              "promise", "fraction", ge=0, le=1)
-    rural_share: float = spec(0.95, "required share of rural orders responded and closed the "
-                              "same day", "fraction", ge=0, le=1)
-    same_day_cutoff: str = spec("17:00", "orders placed at or after this time are due by the end "
-                                "of the next day")
+    urban_share: float = spec(
+        0.90, "required share of urban orders responded within the promise", "fraction", ge=0, le=1
+    )
+    rural_share: float = spec(
+        0.95, "required share of rural orders responded and closed the same day", "fraction", ge=0, le=1
+    )
+    same_day_cutoff: str = spec(
+        "17:00", "orders placed at or after this time are due by the end of the next day"
+    )
     day_end: str = spec("24:00", "end of the service day (deadline of same-day orders)")
 
 
@@ -363,8 +525,13 @@ class Run:
 
     days: float = spec(14.0, "measured days", "days", gt=0, le=3660)
     warmup_days: float = spec(1.0, "days simulated before measuring", "days", ge=0, le=3660)
-    drain_days: float = spec(1.0, "days simulated after the last measured order is placed, "
-                             "so that it can close", "days", ge=0, le=3660)
+    drain_days: float = spec(
+        1.0,
+        "days simulated after the last measured order is placed, so that it can close",
+        "days",
+        ge=0,
+        le=3660,
+    )
     reps: int = spec(3, "replications", "replications", ge=1, le=100_000)
     seed: int = spec(20220601, "root seed", "", ge=0)
     start_weekday: int = spec(0, "weekday of day 0 (0 = Monday)", "", ge=0, le=6)
@@ -385,27 +552,46 @@ class Expect:
           kpis: {urban_10min: ">= 0.90", open_overnight_per_week: "<= 15"}
     """
 
-    kpis: dict[str, str] = spec(factory=dict, doc="thresholds by KPI name (a name of "
-                                "sim.results.kpis.KPI_INFO or town.<pinyin>.compliance), as \"OP VALUE\" "
-                                "text, e.g. urban_10min: \">= 0.90\"")
-    confidence: float = spec(0.95, "one-sided confidence with which each threshold must be shown "
-                             "met", "probability", gt=0.5, le=0.999)
-    days: float = spec(7.0, "measured days of each replication in the check (replaces run.days)",
-                       "days", gt=0, le=3660)
-    reps: int = spec(10, "replications in the check (replaces run.reps)", "replications", ge=2,
-                     le=10_000)
+    kpis: dict[str, str] = spec(
+        factory=dict,
+        doc="thresholds by KPI name (a name of "
+        'sim.results.kpis.KPI_INFO or town.<pinyin>.compliance), as "OP VALUE" '
+        'text, e.g. urban_10min: ">= 0.90"',
+    )
+    confidence: float = spec(
+        0.95,
+        "one-sided confidence with which each threshold must be shown met",
+        "probability",
+        gt=0.5,
+        le=0.999,
+    )
+    days: float = spec(
+        7.0, "measured days of each replication in the check (replaces run.days)", "days", gt=0, le=3660
+    )
+    reps: int = spec(10, "replications in the check (replaces run.reps)", "replications", ge=2, le=10_000)
     seed: int | None = spec(None, "root seed of the check; null = run.seed", "", ge=0)
     uncertain: Literal["fail", "pass"] = spec(
-        "fail", "verdict when a KPI's confidence interval straddles its threshold: fail (the "
-        "promise must be shown met) or pass (fail only when it is shown missed)")
-    significance: float = spec(0.01, "one-sided significance level of the paired comparison "
-                               "with the committed baseline", "probability", gt=0, le=0.5)
+        "fail",
+        "verdict when a KPI's confidence interval straddles its threshold: fail (the "
+        "promise must be shown met) or pass (fail only when it is shown missed)",
+    )
+    significance: float = spec(
+        0.01,
+        "one-sided significance level of the paired comparison with the committed baseline",
+        "probability",
+        gt=0,
+        le=0.5,
+    )
     min_effect: dict[str, float] = spec(
-        factory=dict, doc="smallest worsening against the baseline that fails the check, by KPI "
+        factory=dict,
+        doc="smallest worsening against the baseline that fails the check, by KPI "
         "name; default 0.02 for shares, else 10% of the baseline mean and at least 1",
-        unit="the KPI's unit", ge=0)
-    watch: list[str] | None = spec(None, "KPIs compared with the baseline besides those with a "
-                                   "threshold; null = the headline KPIs")
+        unit="the KPI's unit",
+        ge=0,
+    )
+    watch: list[str] | None = spec(
+        None, "KPIs compared with the baseline besides those with a threshold; null = the headline KPIs"
+    )
 
 
 @dataclass(frozen=True)
@@ -426,7 +612,8 @@ class Scenario:
     activities: Activities = spec(factory=Activities, doc="planned group activities")
     targets: Targets = spec(factory=Targets, doc="service promises")
     run: Run = spec(factory=Run, doc="run length and seeds")
-    expect: Expect = spec(factory=Expect, doc="regression gate: KPI thresholds and the check's "
-                          "run (see docs/ci.md)")
+    expect: Expect = spec(
+        factory=Expect, doc="regression gate: KPI thresholds and the check's run (see docs/ci.md)"
+    )
     base_dir: str = field(default=".", metadata={"internal": True})
     source: str = field(default="", metadata={"internal": True})

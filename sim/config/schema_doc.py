@@ -22,8 +22,10 @@ from typing import Any
 from sim.config.scenario import Scenario
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLE_ERROR = ("scenarios/policies/short_village_timeout.yaml:9: dispatch.timeouts_min.rural[1]: "
-                 "-180 is out of range; expected a number >= 0 (minutes)")
+EXAMPLE_ERROR = (
+    "scenarios/policies/short_village_timeout.yaml:9: dispatch.timeouts_min.rural[1]: "
+    "-180 is out of range; expected a number >= 0 (minutes)"
+)
 DOC_PATH = REPO / "docs" / "scenarios.md"
 EXAMPLE = REPO / "scenarios" / "policies" / "short_village_timeout.yaml"
 
@@ -117,8 +119,11 @@ def _plain(value: Any) -> Any:
     """A default value as plain data (dataclasses -> only the fields that differ)."""
     if dataclasses.is_dataclass(value):
         base = type(value)()
-        return {f.name: _plain(getattr(value, f.name)) for f in _fields(type(value))
-                if getattr(value, f.name) != getattr(base, f.name)}
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in _fields(type(value))
+            if getattr(value, f.name) != getattr(base, f.name)
+        }
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
@@ -153,11 +158,13 @@ def _default_text(f: dataclasses.Field, tp: Any, shared: list[type]) -> str:
     inner = _inner(tp)
     if dataclasses.is_dataclass(inner) and inner not in shared and value is not None:
         return "(see below)"
-    if isinstance(value, dict) and value and all(dataclasses.is_dataclass(v)
-                                                 for v in value.values()):
+    if isinstance(value, dict) and value and all(dataclasses.is_dataclass(v) for v in value.values()):
         if len(_flow(_plain(value))) > 120:
-            return f"{len(value)}: " + ", ".join(f"`{k}`" for k in value) + \
-                " (defined in sim/config/scenario.py)"
+            return (
+                f"{len(value)}: "
+                + ", ".join(f"`{k}`" for k in value)
+                + " (defined in sim/config/scenario.py)"
+            )
     return f"`{_flow(_plain(value))}`"
 
 
@@ -168,9 +175,14 @@ def _rows(cls: type, prefix: str, shared: list[type]) -> list[str]:
     for f in _fields(cls):
         tp, meta = hints[f.name], dict(f.metadata)
         path = f"{prefix}{f.name}"
-        cells = [f"`{path}`", _type_text(tp, meta, shared), meta.get("unit", "") or "",
-                 _default_text(f, tp, shared), _range_text(meta),
-                 (meta.get("doc", "") or "").replace("|", "\\|")]
+        cells = [
+            f"`{path}`",
+            _type_text(tp, meta, shared),
+            meta.get("unit", "") or "",
+            _default_text(f, tp, shared),
+            _range_text(meta),
+            (meta.get("doc", "") or "").replace("|", "\\|"),
+        ]
         rows.append("| " + " | ".join(cells) + " |")
         inner = _inner(tp)
         if dataclasses.is_dataclass(inner) and inner not in shared:
@@ -279,9 +291,14 @@ def _doc(cls: type) -> str:
 
 def _row(f: dataclasses.Field, path: str, tp: Any, shared: list[type]) -> str:
     meta = dict(f.metadata)
-    cells = [f"`{path}`", _type_text(tp, meta, shared), meta.get("unit", "") or "",
-             _default_text(f, tp, shared), _range_text(meta),
-             (meta.get("doc", "") or "").replace("|", "\\|")]
+    cells = [
+        f"`{path}`",
+        _type_text(tp, meta, shared),
+        meta.get("unit", "") or "",
+        _default_text(f, tp, shared),
+        _range_text(meta),
+        (meta.get("doc", "") or "").replace("|", "\\|"),
+    ]
     return "| " + " | ".join(cells) + " |"
 
 
@@ -298,8 +315,10 @@ def render() -> str:
             sections.append((f, inner))
         else:
             top.append(_row(f, f.name, hints[f.name], shared))
-    top.append("| `extends` | text | | (none) | | path of the parent scenario, relative to "
-               "this file (see Inheritance) |")
+    top.append(
+        "| `extends` | text | | (none) | | path of the parent scenario, relative to "
+        "this file (see Inheritance) |"
+    )
     parts.append("### Top-level keys\n\n" + "\n".join(top) + "\n\n")
     for f, inner in sections:
         parts.append(f"### `{f.name}`: {f.metadata.get('doc', '')}\n\n{_doc(inner)}\n\n")
@@ -308,8 +327,7 @@ def render() -> str:
     parts.append("## Types used in several places\n\n")
     for cls in shared:
         where = ", ".join(f"`{p}`" for p in used.get(cls, []))
-        parts.append(f"### <a id=\"{_anchor(cls)}\"></a>{cls.__name__}\n\n{_doc(cls)} "
-                     f"Used at {where}.\n\n")
+        parts.append(f'### <a id="{_anchor(cls)}"></a>{cls.__name__}\n\n{_doc(cls)} Used at {where}.\n\n')
         parts.append("\n".join(_section_of(cls, shared)) + "\n\n")
     return "".join(parts).rstrip() + "\n"
 

@@ -27,8 +27,14 @@ def raise_problems(problems: list[Problem]) -> None:
     shown = problems[:MAX_REPORTED]
     if len(problems) > MAX_REPORTED:
         last = problems[MAX_REPORTED]
-        shown.append(Problem(last.file, last.line, "", f"... and {len(problems) - MAX_REPORTED} "
-                             "more problem(s) in this file; expected none"))
+        shown.append(
+            Problem(
+                last.file,
+                last.line,
+                "",
+                f"... and {len(problems) - MAX_REPORTED} more problem(s) in this file; expected none",
+            )
+        )
     raise UserError(shown)
 
 
@@ -40,24 +46,38 @@ def read_text(path: str, what: str) -> str:
     try:
         raw = file.read_bytes()
     except OSError as exc:
-        raise UserError([Problem(str(path), None, "", f"{what} cannot be read ({exc.strerror}); "
-                                 "expected a readable file")]) from None
+        raise UserError(
+            [
+                Problem(
+                    str(path), None, "", f"{what} cannot be read ({exc.strerror}); expected a readable file"
+                )
+            ]
+        ) from None
     if len(raw) > MAX_BYTES:
-        raise UserError([Problem(str(path), None, "", f"{what} is larger than {MAX_BYTES:,} "
-                                 "bytes; expected a CSV file of a reasonable size")])
+        raise UserError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "",
+                    f"{what} is larger than {MAX_BYTES:,} bytes; expected a CSV file of a reasonable size",
+                )
+            ]
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise UserError([Problem(str(path), line, "", f"{what} has bytes that are not UTF-8; "
-                                 "expected a UTF-8 CSV file")]) from None
+        raise UserError(
+            [Problem(str(path), line, "", f"{what} has bytes that are not UTF-8; expected a UTF-8 CSV file")]
+        ) from None
     if "\0" in text:
         line = text[: text.index("\0")].count("\n") + 1
-        raise UserError([Problem(str(path), line, "", f"{what} contains a NUL byte; expected a "
-                                 "text CSV file")])
+        raise UserError(
+            [Problem(str(path), line, "", f"{what} contains a NUL byte; expected a text CSV file")]
+        )
     if not text.strip():
-        raise UserError([Problem(str(path), 1, "", f"{what} is empty; expected a header row "
-                                 "and data rows")])
+        raise UserError([Problem(str(path), 1, "", f"{what} is empty; expected a header row and data rows")])
     return text
 
 
@@ -73,8 +93,16 @@ def read_rows(path: str, what: str) -> list[tuple[int, list[str]]]:
                 rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise UserError([Problem(str(path), reader.line_num or 1, "", f"{what} is not valid CSV "
-                                 f"({exc}); expected comma-separated values")]) from None
+        raise UserError(
+            [
+                Problem(
+                    str(path),
+                    reader.line_num or 1,
+                    "",
+                    f"{what} is not valid CSV ({exc}); expected comma-separated values",
+                )
+            ]
+        ) from None
     return rows
 
 
@@ -89,22 +117,44 @@ def read_csv(path: str, required: list[str], what: str) -> list[dict[str, str]]:
     header = [h.strip() for h in header]
     missing = [c for c in required if c not in header]
     if missing:
-        raise UserError([Problem(str(path), header_line, "", f"{what} lacks column(s) "
-                                 f"{', '.join(missing)}; expected a header with "
-                                 f"{', '.join(required)}")])
+        raise UserError(
+            [
+                Problem(
+                    str(path),
+                    header_line,
+                    "",
+                    f"{what} lacks column(s) "
+                    f"{', '.join(missing)}; expected a header with "
+                    f"{', '.join(required)}",
+                )
+            ]
+        )
     repeated = sorted({h for h in header if header.count(h) > 1 and h})
     if repeated:
-        raise UserError([Problem(str(path), header_line, "", f"{what} repeats column(s) "
-                                 f"{', '.join(repeated)}; expected each column once")])
+        raise UserError(
+            [
+                Problem(
+                    str(path),
+                    header_line,
+                    "",
+                    f"{what} repeats column(s) {', '.join(repeated)}; expected each column once",
+                )
+            ]
+        )
     if len(rows) == 1:
-        raise UserError([Problem(str(path), header_line, "", f"{what} has no rows; expected at "
-                                 "least one")])
+        raise UserError([Problem(str(path), header_line, "", f"{what} has no rows; expected at least one")])
     problems: list[Problem] = []
     out = []
     for line, cells in rows[1:]:
         if len(cells) != len(header):
-            problems.append(Problem(str(path), line, "", f"row has {len(cells)} cells; expected "
-                                    f"{len(header)} (one per header column)"))
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    "",
+                    f"row has {len(cells)} cells; expected {len(header)} (one per header column)",
+                )
+            )
             continue
         row = {h: c.strip() for h, c in zip(header, cells)}
         empty = [c for c in required if not row[c]]
@@ -117,8 +167,9 @@ def read_csv(path: str, required: list[str], what: str) -> list[dict[str, str]]:
     return out
 
 
-def number(row: dict[str, str], column: str, path: str, problems: list[Problem],
-           minimum: float | None = 0.0) -> float:
+def number(
+    row: dict[str, str], column: str, path: str, problems: list[Problem], minimum: float | None = 0.0
+) -> float:
     """A numeric cell of ``row``; a problem is recorded (and 0 returned) when it is not valid."""
     cell = (row.get(column) or "").strip()
     try:
@@ -126,12 +177,16 @@ def number(row: dict[str, str], column: str, path: str, problems: list[Problem],
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError
     except ValueError:
-        problems.append(Problem(path, int(row["_line"]), column, f"{cell[:30]!r} is not a number; "
-                                "expected a finite number"))
+        problems.append(
+            Problem(
+                path, int(row["_line"]), column, f"{cell[:30]!r} is not a number; expected a finite number"
+            )
+        )
         return 0.0
     if minimum is not None and value < minimum:
         what = "negative" if minimum == 0 else "too small"
-        problems.append(Problem(path, int(row["_line"]), column, f"{value:g} is {what}; "
-                                f"expected a number >= {minimum:g}"))
+        problems.append(
+            Problem(path, int(row["_line"]), column, f"{value:g} is {what}; expected a number >= {minimum:g}")
+        )
         return 0.0
     return value

@@ -34,8 +34,11 @@ def check(scenario: Scenario) -> list[Problem]:
 
     out += expect_problems(scenario)
     if not re.fullmatch(r"[\w][\w.-]{0,79}", scenario.name) or ".." in scenario.name:
-        bad("name", f"{scenario.name[:40]!r} cannot name a results folder; expected letters, "
-            "digits, '_', '-' or '.' (no '/', no '..', at most 80)")
+        bad(
+            "name",
+            f"{scenario.name[:40]!r} cannot name a results folder; expected letters, "
+            "digits, '_', '-' or '.' (no '/', no '..', at most 80)",
+        )
     _check_catalog(bad, scenario)
     _check_demand(bad, scenario)
     _check_clocks(bad, scenario)
@@ -43,8 +46,7 @@ def check(scenario: Scenario) -> list[Problem]:
     _check_teams(bad, scenario)
     missing = _check_files(bad, scenario)
     if scenario.pairing.strategy != "none" and not scenario.pairing.file:
-        bad("pairing.file", f"strategy {scenario.pairing.strategy!r} needs a CSV file; "
-            "expected a path")
+        bad("pairing.file", f"strategy {scenario.pairing.strategy!r} needs a CSV file; expected a path")
     if "towns_csv" not in missing:
         out += _check_town_names(bad, scenario)
     return out
@@ -85,8 +87,10 @@ def _check_demand(bad, scenario: Scenario) -> None:
             bad(f"dispatch.timeouts_min.{key}", "unknown zone; expected urban or rural")
     for name in ("hour_of_day", "day_of_week"):
         if not any(getattr(demand, name)):
-            bad(f"demand.{name}", "all zero (no order would ever arrive); expected at least one "
-                "positive value")
+            bad(
+                f"demand.{name}",
+                "all zero (no order would ever arrive); expected at least one positive value",
+            )
     _dist(bad, "demand.acceptance_delay", demand.acceptance_delay)
     _dist(bad, "admin.review", scenario.admin.review)
     _dist(bad, "activities.participants", scenario.activities.participants)
@@ -96,18 +100,24 @@ def _check_demand(bad, scenario: Scenario) -> None:
             bad(f"activities.start_hours[{k}]", f"{hour} is not an hour; expected 0..23")
     for k, level in enumerate(scenario.activities.levels):
         if level not in TEAM_LEVELS:
-            bad(f"activities.levels[{k}]", f"unknown level {level!r}; expected one of "
-                f"{', '.join(TEAM_LEVELS)}")
+            bad(
+                f"activities.levels[{k}]",
+                f"unknown level {level!r}; expected one of {', '.join(TEAM_LEVELS)}",
+            )
 
 
 def _check_clocks(bad, scenario: Scenario) -> None:
-    for path, text in [("targets.same_day_cutoff", scenario.targets.same_day_cutoff),
-                       ("targets.day_end", scenario.targets.day_end)]:
+    for path, text in [
+        ("targets.same_day_cutoff", scenario.targets.same_day_cutoff),
+        ("targets.day_end", scenario.targets.day_end),
+    ]:
         _clock(bad, path, text)
     for k, pair in enumerate(scenario.admin.office_hours):
         if len(pair) != 2:
-            bad(f"admin.office_hours[{k}]", f"has {len(pair)} time(s); expected [start, end] "
-                "as two HH:MM times")
+            bad(
+                f"admin.office_hours[{k}]",
+                f"has {len(pair)} time(s); expected [start, end] as two HH:MM times",
+            )
             continue
         a, b = (_clock(bad, f"admin.office_hours[{k}][{j}]", t) for j, t in enumerate(pair))
         if a is not None and b is not None and a >= b:
@@ -124,25 +134,29 @@ def _check_geography_keys(bad, scenario: Scenario) -> None:
     geo = scenario.geography
     for town, cls in geo.terrain.items():
         if cls not in TERRAINS:
-            bad(f"geography.terrain.{town}", f"unknown terrain {cls!r}; expected one of "
-                f"{', '.join(TERRAINS)}")
-    for name, table in (("geography.radius_km", geo.radius_km),
-                        ("geography.travel.speed_kmh", geo.travel.speed_kmh)):
+            bad(
+                f"geography.terrain.{town}", f"unknown terrain {cls!r}; expected one of {', '.join(TERRAINS)}"
+            )
+    for name, table in (
+        ("geography.radius_km", geo.radius_km),
+        ("geography.travel.speed_kmh", geo.travel.speed_kmh),
+    ):
         for key in table:
             if key not in TERRAINS:
                 bad(f"{name}.{key}", f"unknown terrain; expected one of {', '.join(TERRAINS)}")
         absent = [t for t in TERRAINS if t not in table]
         if absent:
-            bad(name, f"missing terrain(s) {', '.join(absent)}; expected a value for each of "
-                f"{', '.join(TERRAINS)}")
+            bad(
+                name,
+                f"missing terrain(s) {', '.join(absent)}; expected a value for each of {', '.join(TERRAINS)}",
+            )
 
 
 def _team_kinds(scenario: Scenario) -> list[tuple[str, TeamKind | PairedKind]]:
     """(path, kind) of every kind of team with its own skills and schedule (paired kinds only
     when villages are paired)."""
     t = scenario.teams
-    kinds: list[tuple[str, TeamKind | PairedKind]] = [("teams.town", t.town),
-                                                       ("teams.county", t.county)]
+    kinds: list[tuple[str, TeamKind | PairedKind]] = [("teams.town", t.town), ("teams.county", t.county)]
     kinds += [(f"teams.centers[{k}]", s) for k, s in enumerate(t.centers)]
     kinds += [(f"teams.subcenters[{k}]", s) for k, s in enumerate(t.subcenters)]
     kinds += [(f"teams.professional[{k}]", s) for k, s in enumerate(t.professional)]
@@ -153,8 +167,10 @@ def _team_kinds(scenario: Scenario) -> list[tuple[str, TeamKind | PairedKind]]:
 
 def _check_teams(bad, scenario: Scenario) -> None:
     t = scenario.teams
-    used = [("teams.community_schedule", t.community_schedule),
-            ("teams.village_schedule", t.village_schedule)]
+    used = [
+        ("teams.community_schedule", t.community_schedule),
+        ("teams.village_schedule", t.village_schedule),
+    ]
     used += [(f"{path}.schedule", kind.schedule) for path, kind in _team_kinds(scenario)]
     for town, over in t.town_overrides.items():
         for name in ("community_schedule", "village_schedule"):
@@ -162,8 +178,11 @@ def _check_teams(bad, scenario: Scenario) -> None:
                 used.append((f"teams.town_overrides.{town}.{name}", getattr(over, name)))
     for path, name in used:
         if name not in scenario.schedules:
-            bad(path, f"unknown schedule {name!r}; expected one of "
-                f"{', '.join(sorted(scenario.schedules)) or '(none defined)'}")
+            bad(
+                path,
+                f"unknown schedule {name!r}; expected one of "
+                f"{', '.join(sorted(scenario.schedules)) or '(none defined)'}",
+            )
     for group in ("centers", "subcenters", "professional"):
         kinds = getattr(t, group)
         names = Counter(kind.name for kind in kinds)
@@ -171,8 +190,7 @@ def _check_teams(bad, scenario: Scenario) -> None:
             if not kind.name.strip():
                 bad(f"teams.{group}[{k}].name", "is empty; expected a team name")
             elif names[kind.name] > 1:
-                bad(f"teams.{group}[{k}].name", f"{kind.name!r} is repeated; expected a unique "
-                    "name")
+                bad(f"teams.{group}[{k}].name", f"{kind.name!r} is repeated; expected a unique name")
     _check_team_names(bad, t)
     offered = set(t.village_skills)
     for _, kind in _team_kinds(scenario):
@@ -181,8 +199,11 @@ def _check_teams(bad, scenario: Scenario) -> None:
         offered |= set(extra.skills)
     for k, item in enumerate(scenario.catalog):
         if item.skill.strip() and item.skill not in offered:
-            bad(f"catalog[{k}].skill", f"no team offers skill {item.skill!r}; expected a skill "
-                "some team has (the item could never be served)")
+            bad(
+                f"catalog[{k}].skill",
+                f"no team offers skill {item.skill!r}; expected a skill "
+                "some team has (the item could never be served)",
+            )
 
 
 def _check_team_names(bad, t) -> None:
@@ -195,13 +216,15 @@ def _check_team_names(bad, t) -> None:
     group_names = Counter((path.split("[")[0], kind.name) for path, _, kind in kinds)
     made: dict[str, str] = {}
     for path, level, kind in kinds:
-        names = [f"{level}:{kind.name}" + (f"#{i + 1}" if kind.count > 1 else "")
-                 for i in range(kind.count)]
+        names = [f"{level}:{kind.name}" + (f"#{i + 1}" if kind.count > 1 else "") for i in range(kind.count)]
         clash = next((name for name in names if name in made), None)
         if clash is not None and group_names[(path.split("[")[0], kind.name)] == 1:
             # (a name repeated within its group is reported as such above)
-            bad(f"{path}.name", f"{kind.name!r} makes the team {clash!r}, which "
-                f"{made[clash]} makes too; expected a name that gives distinct teams")
+            bad(
+                f"{path}.name",
+                f"{kind.name!r} makes the team {clash!r}, which "
+                f"{made[clash]} makes too; expected a name that gives distinct teams",
+            )
         for name in names:
             made.setdefault(name, path)
 
@@ -219,8 +242,11 @@ def _check_files(bad, scenario: Scenario) -> set[str]:
         shown = os.path.relpath(node) if os.path.isabs(node) else node
         if not node.strip() or not Path(node).is_file():
             missing.add(keys[-1])
-            bad(path, f"file {shown!r} not found; expected a CSV file (a path relative to the "
-                "scenario that names it)")
+            bad(
+                path,
+                f"file {shown!r} not found; expected a CSV file (a path relative to the "
+                "scenario that names it)",
+            )
         elif Path(node).suffix.lower() != ".csv":
             missing.add(keys[-1])
             bad(path, f"file {shown!r} is not a CSV file; expected a path ending in .csv")
@@ -237,26 +263,32 @@ def _check_town_names(bad, scenario: Scenario) -> list[Problem]:
     geo, t = scenario.geography, scenario.teams
     named = [(f"geography.urban_towns[{k}]", x) for k, x in enumerate(geo.urban_towns)]
     named.append(("geography.county_seat_town", geo.county_seat_town))
-    named += [(f"{path}.home_town", kind.home_town) for path, kind in _team_kinds(scenario)
-              if getattr(kind, "home_town", "")]
+    named += [
+        (f"{path}.home_town", kind.home_town)
+        for path, kind in _team_kinds(scenario)
+        if getattr(kind, "home_town", "")
+    ]
     named += [(f"geography.terrain.{x}", x) for x in geo.terrain]
     named += [(f"teams.town_overrides.{x}", x) for x in t.town_overrides]
     named += [(f"teams.additions[{k}].town", a.town) for k, a in enumerate(t.additions)]
-    named += [(f"events[{k}].callups[{j}].town", a.town) for k, e in enumerate(scenario.events)
-              for j, a in enumerate(e.callups)]
+    named += [
+        (f"events[{k}].callups[{j}].town", a.town)
+        for k, e in enumerate(scenario.events)
+        for j, a in enumerate(e.callups)
+    ]
     ferry = geo.travel.ferry
     if ferry is not None:
-        named += [(f"geography.travel.ferry.island_towns[{k}]", x)
-                  for k, x in enumerate(ferry.island_towns)]
+        named += [(f"geography.travel.ferry.island_towns[{k}]", x) for k, x in enumerate(ferry.island_towns)]
         named.append(("geography.travel.ferry.port_town", ferry.port_town))
         if ferry.port_town.lower() in {t.lower() for t in ferry.island_towns}:
-            bad("geography.travel.ferry.port_town", f"{ferry.port_town!r} is also an island "
-                "town; expected a mainland town")
+            bad(
+                "geography.travel.ferry.port_town",
+                f"{ferry.port_town!r} is also an island town; expected a mainland town",
+            )
     for path, town in named:
         if town.lower() not in known and town not in known:
             close = [r["pinyin"] for r in rows if r["pinyin"].lower()[:3] == town.lower()[:3]]
-            hint = "expected a town of the towns CSV" + (f", did you mean {close[0]!r}?"
-                                                         if close else "")
+            hint = "expected a town of the towns CSV" + (f", did you mean {close[0]!r}?" if close else "")
             bad(path, f"unknown town {town!r}; {hint}")
     return problems
 
@@ -278,19 +310,34 @@ def check_data(scenario: Scenario) -> list[Problem]:
     kinds = sorted(set(places.kind))
     for k, kind in enumerate(scenario.geography.urban_kinds):
         if kind not in kinds:
-            out.append(Problem(scenario.source, None, f"geography.urban_kinds[{k}]",
-                               f"no place of kind {kind!r} in the places CSV; expected one of "
-                               f"{', '.join(kinds)}"))
+            out.append(
+                Problem(
+                    scenario.source,
+                    None,
+                    f"geography.urban_kinds[{k}]",
+                    f"no place of kind {kind!r} in the places CSV; expected one of {', '.join(kinds)}",
+                )
+            )
     try:  # strategies needing a pilot run are checked on their units only (fast)
-        pairs = units(scenario, places) if scenario.pairing.strategy in ("need", "optimal") \
+        pairs = (
+            units(scenario, places)
+            if scenario.pairing.strategy in ("need", "optimal")
             else make_pairs(scenario, places)
+        )
     except UserError as exc:
         return out + exc.problems
     repeated = [name for name, n in Counter(p.unit_name for p in pairs).items() if n > 1]
     if repeated:
-        out.append(Problem(scenario.source, None, "pairing.file", f"unit name {repeated[0]!r} "
-                           f"is listed {Counter(p.unit_name for p in pairs)[repeated[0]]} times "
-                           "in the pairing CSV; expected each unit once"))
+        out.append(
+            Problem(
+                scenario.source,
+                None,
+                "pairing.file",
+                f"unit name {repeated[0]!r} "
+                f"is listed {Counter(p.unit_name for p in pairs)[repeated[0]]} times "
+                "in the pairing CSV; expected each unit once",
+            )
+        )
     return out
 
 
@@ -304,11 +351,13 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
         return spec is not None and any(spec.weekday + spec.weekend)
 
     serving: set[str] = set()
-    village_members = max(t.village_members_community, t.village_members_village) > 0 \
-        or t.village_members_per_1000 > 0
+    village_members = (
+        max(t.village_members_community, t.village_members_village) > 0 or t.village_members_per_1000 > 0
+    )
     village_schedules = [t.community_schedule, t.village_schedule]
-    village_schedules += [s for o in t.town_overrides.values()
-                          for s in (o.community_schedule, o.village_schedule) if s]
+    village_schedules += [
+        s for o in t.town_overrides.values() for s in (o.community_schedule, o.village_schedule) if s
+    ]
     if village_members and any(on_duty(s) for s in village_schedules):
         serving |= set(t.village_skills)
     listed = set(t.village_skills)
@@ -318,15 +367,29 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
         if members > 0 and getattr(kind, "count", 1) > 0 and on_duty(kind.schedule):
             serving |= set(kind.skills)
     if any(i.professional for i in scenario.catalog) and (
-            scenario.admin.reviewers == 0 or not scenario.admin.office_hours):
-        out.append(Problem(scenario.source, None, "admin", "warning: no administrator reviews "
-                           "professional orders (reviewers 0 or no office hours); professional "
-                           "items can never be served"))
+        scenario.admin.reviewers == 0 or not scenario.admin.office_hours
+    ):
+        out.append(
+            Problem(
+                scenario.source,
+                None,
+                "admin",
+                "warning: no administrator reviews "
+                "professional orders (reviewers 0 or no office hours); professional "
+                "items can never be served",
+            )
+        )
     for k, item in enumerate(scenario.catalog):
         if item.skill in listed and item.skill not in serving:
-            out.append(Problem(scenario.source, None, f"catalog[{k}].skill",
-                               f"warning: no team that is ever on duty offers skill "
-                               f"{item.skill!r}; the item can never be served"))
+            out.append(
+                Problem(
+                    scenario.source,
+                    None,
+                    f"catalog[{k}].skill",
+                    f"warning: no team that is ever on duty offers skill "
+                    f"{item.skill!r}; the item can never be served",
+                )
+            )
     return out
 
 

@@ -75,9 +75,11 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         if not isinstance(key, (str, int, float, bool)) or key is None:
-            loader.key_problems.append(Problem(loader.file_name, line, "",
-                                                     f"unsupported key {show_value(key)}; expected a "
-                                                     "plain name"))
+            loader.key_problems.append(
+                Problem(
+                    loader.file_name, line, "", f"unsupported key {show_value(key)}; expected a plain name"
+                )
+            )
             continue
         key = str(key) if not isinstance(key, str) else key
         result[key] = loader.construct_object(value_node, deep=True)
@@ -135,8 +137,14 @@ def _duplicates(root: yaml.Node, file: str) -> list[Problem]:
                 sub = f"{path}.{key_text(key)}" if path else key_text(key)
                 line = key_node.start_mark.line + 1
                 if isinstance(key, str) and key in first:
-                    problems.append(Problem(file, line, sub, f"duplicate key (first at line "
-                                            f"{first[key]}); expected each key once"))
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            sub,
+                            f"duplicate key (first at line {first[key]}); expected each key once",
+                        )
+                    )
                 elif isinstance(key, str):
                     first[key] = line
                 stack.append((value_node, sub))
@@ -178,16 +186,18 @@ def read_yaml_collecting(path: str | os.PathLike) -> tuple[LineDict, list[Proble
     if path.is_dir():
         raise fail(None, "is a folder; expected a scenario YAML file")
     if path.suffix.lower() not in SUFFIXES:
-        raise fail(None, f"is not a YAML file ({path.suffix or 'no extension'}); expected a "
-                   "scenario ending in .yaml or .yml")
+        raise fail(
+            None,
+            f"is not a YAML file ({path.suffix or 'no extension'}); expected a "
+            "scenario ending in .yaml or .yml",
+        )
     try:
         with path.open("rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise fail(None, f"cannot be read ({exc.strerror}); expected a readable file") from None
     if len(raw) > MAX_BYTES:
-        raise fail(None, f"file is larger than {MAX_BYTES:,} bytes; expected a scenario of a "
-                   "reasonable size")
+        raise fail(None, f"file is larger than {MAX_BYTES:,} bytes; expected a scenario of a reasonable size")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -204,11 +214,15 @@ def read_yaml_collecting(path: str | os.PathLike) -> tuple[LineDict, list[Proble
             raise fail(1, "file holds only comments; expected a YAML mapping of scenario keys")
         depth, count = _size(node)
         if depth > MAX_DEPTH:
-            raise fail(node.start_mark.line + 1, f"nested deeper than {MAX_DEPTH} levels; "
-                       "expected a scenario")
+            raise fail(
+                node.start_mark.line + 1, f"nested deeper than {MAX_DEPTH} levels; expected a scenario"
+            )
         if count > MAX_VALUES:
-            raise fail(node.start_mark.line + 1, f"more than {MAX_VALUES:,} values (counting "
-                       "each use of an alias); expected a scenario of a reasonable size")
+            raise fail(
+                node.start_mark.line + 1,
+                f"more than {MAX_VALUES:,} values (counting "
+                "each use of an alias); expected a scenario of a reasonable size",
+            )
         duplicates = _duplicates(node, name)
         data = loader.construct_document(node)
     except RecursionError:
@@ -219,18 +233,23 @@ def read_yaml_collecting(path: str | os.PathLike) -> tuple[LineDict, list[Proble
         what = " ".join((exc.problem or str(exc)).split())
         if "could not determine a constructor" in what:
             tag = what.split("tag", 1)[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
-            what = (f"YAML tag {tag!r} is not allowed (tags that construct objects are refused);"
-                    " expected plain values")
+            what = (
+                f"YAML tag {tag!r} is not allowed (tags that construct objects are refused);"
+                " expected plain values"
+            )
         elif what.startswith("invalid value"):
-            what = f"{what}; expected a plain number, text, true/false or null (quote text " \
+            what = (
+                f"{what}; expected a plain number, text, true/false or null (quote text "
                 "that looks like a date or number)"
+            )
         else:
             what = f"invalid YAML ({what}); expected a YAML mapping"
         raise fail(line, what) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
-        raise fail(line, f"character #x{exc.character:04x} is not allowed in YAML; expected "
-                   "printable text") from None
+        raise fail(
+            line, f"character #x{exc.character:04x} is not allowed in YAML; expected printable text"
+        ) from None
     except yaml.YAMLError as exc:
         raise fail(None, f"invalid YAML ({' '.join(str(exc).split())})") from None
     finally:

@@ -36,23 +36,26 @@ def _task(scenario: Scenario, key: str, seed: int, index: int, keep_log: bool):
     return run_one(world, seed, index, keep_log)
 
 
-def run_on_cluster(scenario: Scenario, indices: list[int], seed: int, keep_logs: bool,
-                   address: str, on_done=None) -> list:
+def run_on_cluster(
+    scenario: Scenario, indices: list[int], seed: int, keep_logs: bool, address: str, on_done=None
+) -> list:
     """Replications ``indices`` on the Dask scheduler at ``address``, in index order."""
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise UserError("--scheduler needs the cluster extra; expected it installed: "
-                        "pip install -e '.[cluster]'") from None
+        raise UserError(
+            "--scheduler needs the cluster extra; expected it installed: pip install -e '.[cluster]'"
+        ) from None
     try:
         client = Client(address, timeout="20s")
     except (OSError, TimeoutError) as exc:
-        raise UserError(f"--scheduler {address}: cannot reach the Dask scheduler ({exc}); "
-                        "expected a running scheduler address like tcp://HOST:8786") from None
+        raise UserError(
+            f"--scheduler {address}: cannot reach the Dask scheduler ({exc}); "
+            "expected a running scheduler address like tcp://HOST:8786"
+        ) from None
     try:
         key = scenario_key(scenario)
-        futures = [client.submit(_task, scenario, key, seed, i, keep_logs, pure=False)
-                   for i in indices]
+        futures = [client.submit(_task, scenario, key, seed, i, keep_logs, pure=False) for i in indices]
         results = {}
         for future in as_completed(futures):
             result = future.result()

@@ -40,21 +40,23 @@ def plan(sources: list[str], seed: int | None, reps: int | None) -> tuple[int, i
     for src in sources:
         if is_results_folder(src):
             saved = load_saved(src)
-            return (saved["seed"] if seed is None else seed,
-                    saved["reps"] if reps is None else reps)
+            return (saved["seed"] if seed is None else seed, saved["reps"] if reps is None else reps)
     first = load_scenario(sources[0])
     return (first.run.seed if seed is None else seed, first.run.reps if reps is None else reps)
 
 
-def load_arm(source: str, seed: int, reps: int, days: float | None, jobs: int,
-             scheduler: str | None = None) -> Arm:
+def load_arm(
+    source: str, seed: int, reps: int, days: float | None, jobs: int, scheduler: str | None = None
+) -> Arm:
     """Run a scenario file, or reuse a saved run, with the common seed and replications."""
     if is_results_folder(source):
         saved = load_saved(source)
         if saved["seed"] != seed or saved["reps"] < reps:
-            raise UserError(f"{source}: saved with seed {saved['seed']} and {saved['reps']} "
-                            f"replications; expected seed {seed} and at least {reps} "
-                            "(common random numbers need the same seeds)")
+            raise UserError(
+                f"{source}: saved with seed {saved['seed']} and {saved['reps']} "
+                f"replications; expected seed {seed} and at least {reps} "
+                "(common random numbers need the same seeds)"
+            )
         if days is not None and saved["days"] != days:
             raise UserError(f"{source}: saved with {saved['days']:g} days; expected {days:g}")
         return Arm(saved["scenario"], source, seed, saved["days"], saved["replications"][:reps])
@@ -77,28 +79,51 @@ def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
     for name in names:
         values = [[rep[name] for rep in arm.replications] for arm in arms]
         _, unit, direction = KPI_INFO.get(name, (name, "share", 1 if ".compliance" in name else 0))
-        rows = {"unit": unit, "direction": direction,
-                "estimates": [summarise(v, level) for v in values], "differences": []}
+        rows = {
+            "unit": unit,
+            "direction": direction,
+            "estimates": [summarise(v, level) for v in values],
+            "differences": [],
+        }
         for arm, v in zip(arms[1:], values[1:]):
             paired = paired_difference(values[0], v, diff_level)
             unpaired = unpaired_difference(values[0], v, diff_level)
-            ratio = (unpaired["half_width"] / paired["half_width"]
-                     if paired["half_width"] and not math.isnan(paired["half_width"])
-                     else math.nan)
-            rows["differences"].append({
-                "variant": arm.name, **paired,
-                "unpaired_half_width": unpaired["half_width"], "width_ratio": ratio,
-                "verdict": difference_verdict(paired["mean"], paired["low"], paired["high"],
-                                              direction)})
+            ratio = (
+                unpaired["half_width"] / paired["half_width"]
+                if paired["half_width"] and not math.isnan(paired["half_width"])
+                else math.nan
+            )
+            rows["differences"].append(
+                {
+                    "variant": arm.name,
+                    **paired,
+                    "unpaired_half_width": unpaired["half_width"],
+                    "width_ratio": ratio,
+                    "verdict": difference_verdict(paired["mean"], paired["low"], paired["high"], direction),
+                }
+            )
         kpis[name] = rows
-    return {"baseline": base.name, "scenarios": [a.name for a in arms],
-            "sources": [a.source for a in arms], "seed": base.seed,
-            "reps": len(base.replications), "days": base.days, "level": level,
-            "difference_level": diff_level, "bonferroni_comparisons": m, "kpis": kpis}
+    return {
+        "baseline": base.name,
+        "scenarios": [a.name for a in arms],
+        "sources": [a.source for a in arms],
+        "seed": base.seed,
+        "reps": len(base.replications),
+        "days": base.days,
+        "level": level,
+        "difference_level": diff_level,
+        "bonferroni_comparisons": m,
+        "kpis": kpis,
+    }
 
 
-VERDICT_WORDS = {"better": "better", "worse": "worse", "same": "no significant difference",
-                 "higher": "higher", "lower": "lower"}
+VERDICT_WORDS = {
+    "better": "better",
+    "worse": "worse",
+    "same": "no significant difference",
+    "higher": "higher",
+    "lower": "lower",
+}
 
 
 def _fmt(value: float, unit: str, signed: bool = False) -> str:
@@ -115,24 +140,40 @@ def table(result: dict, names: list[str]) -> str:
     base = result["scenarios"][0]
     blocks = []
     for j, variant in enumerate(result["scenarios"][1:]):
-        rows = [["KPI", base, variant, f"difference ({result['difference_level']:.1%} CI)",
-                 "verdict", "unpaired/paired CI width"]]
+        rows = [
+            [
+                "KPI",
+                base,
+                variant,
+                f"difference ({result['difference_level']:.1%} CI)",
+                "verdict",
+                "unpaired/paired CI width",
+            ]
+        ]
         for name in names:
             k = result["kpis"].get(name)
             if k is None:
                 continue
             unit, d = k["unit"], k["differences"][j]
-            ci = f"{_fmt(d['mean'], unit, True)} [{_fmt(d['low'], unit, True)}, " \
-                 f"{_fmt(d['high'], unit, True)}]"
+            ci = (
+                f"{_fmt(d['mean'], unit, True)} [{_fmt(d['low'], unit, True)}, {_fmt(d['high'], unit, True)}]"
+            )
             if d["half_width"] == 0 and d["unpaired_half_width"] == 0:
                 ratio = "both exact"
             elif d["half_width"] == 0:
                 ratio = "paired exact"
             else:
                 ratio = "n/a" if math.isnan(d["width_ratio"]) else f"{d['width_ratio']:.1f}x"
-            rows.append([name, _fmt(k["estimates"][0]["mean"], unit),
-                         _fmt(k["estimates"][j + 1]["mean"], unit), ci,
-                         VERDICT_WORDS[d["verdict"]], ratio])
+            rows.append(
+                [
+                    name,
+                    _fmt(k["estimates"][0]["mean"], unit),
+                    _fmt(k["estimates"][j + 1]["mean"], unit),
+                    ci,
+                    VERDICT_WORDS[d["verdict"]],
+                    ratio,
+                ]
+            )
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
         lines.insert(1, "  ".join("-" * w for w in widths))
@@ -142,16 +183,18 @@ def table(result: dict, names: list[str]) -> str:
 
 def csv_text(result: dict) -> str:
     """Every KPI's estimates and paired differences as CSV."""
-    lines = ["kpi,scenario,mean,ci_low,ci_high,diff_mean,diff_low,diff_high,"
-             "unpaired_half_width,verdict"]
+    lines = ["kpi,scenario,mean,ci_low,ci_high,diff_mean,diff_low,diff_high,unpaired_half_width,verdict"]
     for name, k in result["kpis"].items():
         base = k["estimates"][0]
-        lines.append(f"{name},{result['scenarios'][0]},{base['mean']:.6g},{base['low']:.6g},"
-                     f"{base['high']:.6g},,,,,")
+        lines.append(
+            f"{name},{result['scenarios'][0]},{base['mean']:.6g},{base['low']:.6g},{base['high']:.6g},,,,,"
+        )
         for scen, est, d in zip(result["scenarios"][1:], k["estimates"][1:], k["differences"]):
-            lines.append(f"{name},{scen},{est['mean']:.6g},{est['low']:.6g},{est['high']:.6g},"
-                         f"{d['mean']:.6g},{d['low']:.6g},{d['high']:.6g},"
-                         f"{d['unpaired_half_width']:.6g},{d['verdict']}")
+            lines.append(
+                f"{name},{scen},{est['mean']:.6g},{est['low']:.6g},{est['high']:.6g},"
+                f"{d['mean']:.6g},{d['low']:.6g},{d['high']:.6g},"
+                f"{d['unpaired_half_width']:.6g},{d['verdict']}"
+            )
     return "\n".join(lines).replace("nan", "") + "\n"
 
 

@@ -50,8 +50,10 @@ def parse_targets(texts: list[str]) -> dict[str, float]:
         except ValueError:
             threshold = math.nan
         if name not in TARGET_ZONES or not 0 <= threshold <= 1:
-            bad.append(f"--target {text}: expected KPI=share with KPI one of "
-                       f"{', '.join(TARGET_ZONES)} and 0 <= share <= 1, e.g. urban_10min=0.95")
+            bad.append(
+                f"--target {text}: expected KPI=share with KPI one of "
+                f"{', '.join(TARGET_ZONES)} and 0 <= share <= 1, e.g. urban_10min=0.95"
+            )
         else:
             out[name] = threshold
     if bad or not out:
@@ -70,8 +72,11 @@ def band_of_hour(hour: np.ndarray) -> np.ndarray:
 
 def plan_additions(plan: dict[tuple[str, str], int]) -> list[Addition]:
     """The plan {(town, band): volunteers} as ``teams.additions`` entries (stable order)."""
-    return [Addition(town=town, hours=list(BANDS[band]), volunteers=n)
-            for (town, band), n in sorted(plan.items()) if n > 0]
+    return [
+        Addition(town=town, hours=list(BANDS[band]), volunteers=n)
+        for (town, band), n in sorted(plan.items())
+        if n > 0
+    ]
 
 
 def plan_hours(plan: dict[tuple[str, str], int]) -> int:
@@ -81,8 +86,7 @@ def plan_hours(plan: dict[tuple[str, str], int]) -> int:
 
 def with_plan(scenario: Scenario, plan: dict[tuple[str, str], int]) -> Scenario:
     """The scenario with the plan's volunteers added to its own ``teams.additions``."""
-    teams = dataclasses.replace(scenario.teams,
-                                additions=[*scenario.teams.additions, *plan_additions(plan)])
+    teams = dataclasses.replace(scenario.teams, additions=[*scenario.teams.additions, *plan_additions(plan)])
     return dataclasses.replace(scenario, teams=teams)
 
 
@@ -95,24 +99,31 @@ class Evaluation:
     results: list[RepResult] = field(repr=False)
 
 
-def evaluate(scenario: Scenario, plan: dict[tuple[str, str], int], targets: dict[str, float],
-             reps: int, seed: int, jobs: int, keep_logs: bool = False) -> Evaluation:
+def evaluate(
+    scenario: Scenario,
+    plan: dict[tuple[str, str], int],
+    targets: dict[str, float],
+    reps: int,
+    seed: int,
+    jobs: int,
+    keep_logs: bool = False,
+) -> Evaluation:
     """Simulate ``reps`` replications of the scenario with the plan (root seed ``seed``)."""
-    results = run_replications(with_plan(scenario, plan), reps, seed, jobs=jobs,
-                               keep_logs=keep_logs, progress=False)
+    results = run_replications(
+        with_plan(scenario, plan), reps, seed, jobs=jobs, keep_logs=keep_logs, progress=False
+    )
     names = list(targets) + [k for k in ("urban_10min", "rural_same_day") if k not in targets]
-    return Evaluation(dict(plan), {k: summarise([r.kpis[k] for r in results]) for k in names},
-                      results)
+    return Evaluation(dict(plan), {k: summarise([r.kpis[k] for r in results]) for k in names}, results)
 
 
 def meets(summary: dict[str, dict[str, float]], targets: dict[str, float]) -> bool:
     """Whether the lower end of every target KPI's 95% interval clears its target."""
-    return all(not math.isnan(summary[k]["low"]) and summary[k]["low"] >= t
-               for k, t in targets.items())
+    return all(not math.isnan(summary[k]["low"]) and summary[k]["low"] >= t for k, t in targets.items())
 
 
-def misses_by_cell(evaluation: Evaluation, scenario: Scenario,
-                   targets: dict[str, float]) -> dict[tuple[str, str], float]:
+def misses_by_cell(
+    evaluation: Evaluation, scenario: Scenario, targets: dict[str, float]
+) -> dict[tuple[str, str], float]:
     """Missed catalogue orders per replication by (town, band), in the zones of the targets
     not met yet (all targets' zones when every one is met)."""
     world = build_world(with_plan(scenario, evaluation.plan))
@@ -124,8 +135,13 @@ def misses_by_cell(evaluation: Evaluation, scenario: Scenario,
         log = result.log
         o = log.orders
         start, end = log.window_min
-        missed = (o.t_placed >= start) & (o.t_placed < end) & ~o.professional \
-            & np.isin(o.zone, zones) & ~met_target(log, world)
+        missed = (
+            (o.t_placed >= start)
+            & (o.t_placed < end)
+            & ~o.professional
+            & np.isin(o.zone, zones)
+            & ~met_target(log, world)
+        )
         hour = (o.t_placed[missed] // 60 % 24).astype(int)
         for town, band in zip(o.town[missed], band_of_hour(hour)):
             key = (world.towns.pinyin[int(town)], bands[int(band)])
@@ -135,8 +151,9 @@ def misses_by_cell(evaluation: Evaluation, scenario: Scenario,
 
 def gain(before: dict, after: dict, targets: dict[str, float], margin: float) -> float:
     """Sum over targets of the rise of min(mean, target + margin)."""
-    return sum(min(after[k]["mean"], t + margin) - min(before[k]["mean"], t + margin)
-               for k, t in targets.items())
+    return sum(
+        min(after[k]["mean"], t + margin) - min(before[k]["mean"], t + margin) for k, t in targets.items()
+    )
 
 
 @dataclass
@@ -149,9 +166,18 @@ class Search:
     met: bool
 
 
-def optimise(scenario: Scenario, targets: dict[str, float], reps: int, seed: int,
-             jobs: int = 1, step: int = 2, candidates: int = 6, max_steps: int = 30,
-             margin: float = 0.01, log=None) -> Search:
+def optimise(
+    scenario: Scenario,
+    targets: dict[str, float],
+    reps: int,
+    seed: int,
+    jobs: int = 1,
+    step: int = 2,
+    candidates: int = 6,
+    max_steps: int = 30,
+    margin: float = 0.01,
+    log=None,
+) -> Search:
     """Greedy marginal allocation of extra on-duty volunteers (see the module docstring)."""
     current = evaluate(scenario, {}, targets, reps, seed, jobs, keep_logs=True)
     baseline = current
@@ -169,8 +195,7 @@ def optimise(scenario: Scenario, targets: dict[str, float], reps: int, seed: int
             hours = plan_hours(plan) - plan_hours(current.plan)
             rate = gain(current.summary, trial.summary, targets, margin) / hours
             if log:
-                log(f"  try +{step} at {cell[0]} {cell[1]}: gain per 100 volunteer-hours "
-                    f"{100 * rate:+.4f}")
+                log(f"  try +{step} at {cell[0]} {cell[1]}: gain per 100 volunteer-hours {100 * rate:+.4f}")
             if best is None or rate > best[0]:
                 best = (rate, cell, trial)
         if best is None or best[0] <= 0:
@@ -178,14 +203,24 @@ def optimise(scenario: Scenario, targets: dict[str, float], reps: int, seed: int
         steps.append((best[1], step, best[0]))
         current = best[2]
         if log:
-            log(f"step {len(steps)}: +{step} at {best[1][0]} {best[1][1]} -> "
-                + ", ".join(f"{k} {current.summary[k]['mean']:.3f} (low "
-                            f"{current.summary[k]['low']:.3f})" for k in targets))
+            log(
+                f"step {len(steps)}: +{step} at {best[1][0]} {best[1][1]} -> "
+                + ", ".join(
+                    f"{k} {current.summary[k]['mean']:.3f} (low {current.summary[k]['low']:.3f})"
+                    for k in targets
+                )
+            )
     return Search(baseline, current, steps, meets(current.summary, targets))
 
 
-def confirm(scenario: Scenario, plan: dict[tuple[str, str], int], targets: dict[str, float],
-            reps: int, seed: int, jobs: int = 1) -> Evaluation:
+def confirm(
+    scenario: Scenario,
+    plan: dict[tuple[str, str], int],
+    targets: dict[str, float],
+    reps: int,
+    seed: int,
+    jobs: int = 1,
+) -> Evaluation:
     """The plan simulated with fresh random numbers (root seed + CONFIRM_SEED_OFFSET)."""
     return evaluate(scenario, plan, targets, reps, seed + CONFIRM_SEED_OFFSET, jobs)
 

@@ -39,8 +39,7 @@ def run_one(world: World, seed_root: int, index: int, keep_log: bool = True) -> 
     """Simulate replication ``index`` of an experiment with root seed ``seed_root``."""
     seed = replication_seeds(seed_root, 1, first=index)[0]
     log = simulate(world, seed)
-    return RepResult(index, compute_kpis(log, world), backlog_series(log),
-                     log if keep_log else None)
+    return RepResult(index, compute_kpis(log, world), backlog_series(log), log if keep_log else None)
 
 
 _WORKER_WORLD: World | None = None
@@ -72,8 +71,7 @@ class Progress:
             return
         if self.bar:
             filled = int(30 * self.done / self.total)
-            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] "
-                             f"{self.done}/{self.total}")
+            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}")
             if self.done == self.total:
                 sys.stderr.write("\n")
             sys.stderr.flush()
@@ -86,9 +84,17 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def run_replications(scenario: Scenario, reps: int, seed: int, jobs: int = 1,
-                     keep_logs: bool = True, first: int = 0, world: World | None = None,
-                     progress: bool = True, scheduler: str | None = None) -> list[RepResult]:
+def run_replications(
+    scenario: Scenario,
+    reps: int,
+    seed: int,
+    jobs: int = 1,
+    keep_logs: bool = True,
+    first: int = 0,
+    world: World | None = None,
+    progress: bool = True,
+    scheduler: str | None = None,
+) -> list[RepResult]:
     """Replications ``first .. first+reps-1`` of a scenario, in index order.
 
     Locally in ``jobs`` worker processes, or on the Dask scheduler at ``scheduler``; the
@@ -98,6 +104,7 @@ def run_replications(scenario: Scenario, reps: int, seed: int, jobs: int = 1,
     bar = Progress(len(indices), scenario.name, progress)
     if scheduler:
         from sim.experiments.cluster import run_on_cluster
+
         return run_on_cluster(scenario, indices, seed, keep_logs, scheduler, bar.step)
     if jobs <= 1 or len(indices) <= 1:
         world = world or build_world(scenario)
@@ -107,8 +114,9 @@ def run_replications(scenario: Scenario, reps: int, seed: int, jobs: int = 1,
             bar.step()
         return out
     results: dict[int, RepResult] = {}
-    with ProcessPoolExecutor(max_workers=min(jobs, len(indices)), initializer=_init_worker,
-                             initargs=(scenario,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(indices)), initializer=_init_worker, initargs=(scenario,)
+    ) as pool:
         for result in pool.map(_run_in_worker, [(seed, i, keep_logs) for i in indices]):
             results[result.index] = result
             bar.step()
@@ -138,9 +146,17 @@ def imprecise(results: list[RepResult], names: list[str], relative: float) -> di
     return out
 
 
-def run_to_precision(scenario: Scenario, seed: int, relative: float, max_reps: int,
-                     jobs: int = 1, names: list[str] | None = None, scheduler: str | None = None,
-                     world: World | None = None, progress: bool = True) -> list[RepResult]:
+def run_to_precision(
+    scenario: Scenario,
+    seed: int,
+    relative: float,
+    max_reps: int,
+    jobs: int = 1,
+    names: list[str] | None = None,
+    scheduler: str | None = None,
+    world: World | None = None,
+    progress: bool = True,
+) -> list[RepResult]:
     """Add replications until every KPI in ``names`` (default: the headline KPIs) has a 95%
     half-width within ``relative`` of its mean, or ``max_reps`` is reached.
 
@@ -149,17 +165,26 @@ def run_to_precision(scenario: Scenario, seed: int, relative: float, max_reps: i
     """
     names = names or HEADLINE
     n = min(max(3, scenario.run.reps), max_reps)
-    results = run_replications(scenario, n, seed, jobs, keep_logs=True, world=world,
-                               progress=progress, scheduler=scheduler)
+    results = run_replications(
+        scenario, n, seed, jobs, keep_logs=True, world=world, progress=progress, scheduler=scheduler
+    )
     while len(results) < max_reps:
         wide = imprecise(results, names, relative)
         if not wide:
             break
         needed = math.ceil(len(results) * max(wide.values()) ** 2)
         more = min(max_reps, max(needed, len(results) + 1)) - len(results)
-        results += run_replications(scenario, more, seed, jobs, keep_logs=True,
-                                    first=len(results), world=world, progress=progress,
-                                    scheduler=scheduler)
+        results += run_replications(
+            scenario,
+            more,
+            seed,
+            jobs,
+            keep_logs=True,
+            first=len(results),
+            world=world,
+            progress=progress,
+            scheduler=scheduler,
+        )
     return results
 
 

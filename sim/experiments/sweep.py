@@ -36,8 +36,13 @@ from sim.reporting.files import write_json
 from sim.results.kpis import KPI_INFO
 from sim.results.stats import paired_difference, summarise
 
-DEFAULT_KPIS = ["urban_10min", "rural_same_day", "open_overnight_per_week",
-                "escalation_rate", "response_p90_urban"]
+DEFAULT_KPIS = [
+    "urban_10min",
+    "rural_same_day",
+    "open_overnight_per_week",
+    "escalation_rate",
+    "response_p90_urban",
+]
 KEYS = {"scenario", "name", "grid", "reps", "days", "seed", "kpis"}
 
 
@@ -82,8 +87,12 @@ def read_sweep(path: str | Path) -> Sweep:
             bad(f"grid.{key}", "expected a non-empty list of values", grid_lines.get(key))
     for key, kind, low in (("reps", int, 1), ("days", (int, float), 0), ("seed", int, 0)):
         value = data.get(key)
-        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)
-                                  or value < low or (key == "days" and value == 0)):
+        if value is not None and (
+            not isinstance(value, kind)
+            or isinstance(value, bool)
+            or value < low
+            or (key == "days" and value == 0)
+        ):
             bad(key, f"expected a number {'>' if key == 'days' else '>='} {low}")
     kpis = data.get("kpis", DEFAULT_KPIS)
     if not isinstance(kpis, list) or any(k not in KPI_INFO for k in kpis):
@@ -93,9 +102,17 @@ def read_sweep(path: str | Path) -> Sweep:
         bad("name", "expected letters, digits, '_' or '-'")
     if problems:
         raise UserError(problems)
-    return Sweep(str(path), name, path.parent / scenario,
-                 {str(k): list(v) for k, v in grid.items()}, data.get("reps"), data.get("days"),
-                 data.get("seed"), list(kpis), {str(k): grid_lines.get(k) for k in grid})
+    return Sweep(
+        str(path),
+        name,
+        path.parent / scenario,
+        {str(k): list(v) for k, v in grid.items()},
+        data.get("reps"),
+        data.get("days"),
+        data.get("seed"),
+        list(kpis),
+        {str(k): grid_lines.get(k) for k in grid},
+    )
 
 
 def points(sweep: Sweep) -> list[dict[str, Any]]:
@@ -106,39 +123,55 @@ def points(sweep: Sweep) -> list[dict[str, Any]]:
 
 def point_key(overrides: dict[str, Any], seed: int, reps: int, days: float) -> str:
     """Stable hash of what determines a point's results (its file name)."""
-    text = json.dumps({"overrides": overrides, "seed": seed, "reps": reps, "days": days},
-                      sort_keys=True)
+    text = json.dumps({"overrides": overrides, "seed": seed, "reps": reps, "days": days}, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def point_scenario(sweep: Sweep, overrides: dict[str, Any]) -> Scenario:
     """The scenario of one point, loaded and checked like any scenario file."""
-    run = {f"run.{k}": v for k in ("reps", "days", "seed")
-           if (v := getattr(sweep, k)) is not None}
-    return load_scenario(sweep.scenario, overrides={**overrides, **run},
-                         origins={k: (sweep.source, sweep.lines.get(k)) for k in overrides})
+    run = {f"run.{k}": v for k in ("reps", "days", "seed") if (v := getattr(sweep, k)) is not None}
+    return load_scenario(
+        sweep.scenario,
+        overrides={**overrides, **run},
+        origins={k: (sweep.source, sweep.lines.get(k)) for k in overrides},
+    )
 
 
 def _run_point(task: tuple[Scenario, Path, dict[str, Any]]) -> Path:
     """Simulate one point's replications and save its per-replication KPIs atomically."""
     scenario, path, overrides = task
-    results = run_replications(scenario, scenario.run.reps, scenario.run.seed, jobs=1,
-                               keep_logs=False, progress=False)
-    write_json(path, {"overrides": overrides, "seed": scenario.run.seed,
-                      "reps": scenario.run.reps, "days": scenario.run.days,
-                      "kpis": {name: [r.kpis[name] for r in results] for name in results[0].kpis}})
+    results = run_replications(
+        scenario, scenario.run.reps, scenario.run.seed, jobs=1, keep_logs=False, progress=False
+    )
+    write_json(
+        path,
+        {
+            "overrides": overrides,
+            "seed": scenario.run.seed,
+            "reps": scenario.run.reps,
+            "days": scenario.run.days,
+            "kpis": {name: [r.kpis[name] for r in results] for name in results[0].kpis},
+        },
+    )
     return path
 
 
-def run_sweep(sweep: Sweep, out: Path, jobs: int = 1, progress: bool = True,
-              on_point: Callable[[Path], None] | None = None) -> list[dict[str, Any]]:
+def run_sweep(
+    sweep: Sweep,
+    out: Path,
+    jobs: int = 1,
+    progress: bool = True,
+    on_point: Callable[[Path], None] | None = None,
+) -> list[dict[str, Any]]:
     """Simulate the points not yet saved in ``out/points`` and return the table's rows.
 
     ``on_point`` is called after each point is saved (tests use it to interrupt a sweep)."""
     grid = points(sweep)
     scenarios = [point_scenario(sweep, p) for p in grid]  # every point checked before any run
-    paths = [out / "points" / (point_key(p, s.run.seed, s.run.reps, s.run.days) + ".json")
-             for p, s in zip(grid, scenarios)]
+    paths = [
+        out / "points" / (point_key(p, s.run.seed, s.run.reps, s.run.days) + ".json")
+        for p, s in zip(grid, scenarios)
+    ]
     todo = [(s, path, p) for s, path, p in zip(scenarios, paths, grid) if not path.is_file()]
     bar = Progress(len(todo), f"sweep {sweep.name}", progress and bool(todo))
     if jobs <= 1 or len(todo) <= 1:
@@ -163,8 +196,7 @@ def run_sweep(sweep: Sweep, out: Path, jobs: int = 1, progress: bool = True,
     return [table_row(sweep, p, data, saved[0]) for p, data in zip(grid, saved)]
 
 
-def table_row(sweep: Sweep, overrides: dict[str, Any], saved: dict,
-              first: dict) -> dict[str, Any]:
+def table_row(sweep: Sweep, overrides: dict[str, Any], saved: dict, first: dict) -> dict[str, Any]:
     """One point's row: its parameter values, then mean, low, high of each KPI, then the
     paired difference from the first point (same seeds: common random numbers) with its CI."""
     row: dict[str, Any] = dict(overrides)
@@ -173,8 +205,7 @@ def table_row(sweep: Sweep, overrides: dict[str, Any], saved: dict,
         row.update({f"{name}.mean": s["mean"], f"{name}.low": s["low"], f"{name}.high": s["high"]})
     for name in sweep.kpis:
         d = paired_difference(first["kpis"][name], saved["kpis"][name])
-        row.update({f"{name}.diff": d["mean"], f"{name}.diff_low": d["low"],
-                    f"{name}.diff_high": d["high"]})
+        row.update({f"{name}.diff": d["mean"], f"{name}.diff_low": d["low"], f"{name}.diff_high": d["high"]})
     return row
 
 
@@ -198,6 +229,7 @@ def table_csv(rows: list[dict[str, Any]]) -> str:
 
 def table_text(sweep: Sweep, rows: list[dict[str, Any]]) -> str:
     """The sweep table for the terminal: parameters, then each KPI's mean [95% CI]."""
+
     def fmt(name: str, value: float, digits: int = 1) -> str:
         if value is None or math.isnan(value):
             return "n/a"
@@ -205,21 +237,28 @@ def table_text(sweep: Sweep, rows: list[dict[str, Any]]) -> str:
 
     def block(suffixes: tuple[str, str, str], sign: str, d: int) -> str:
         head = list(sweep.grid) + sweep.kpis
-        body = [[_cell(r[k]) for k in sweep.grid] + [
-            f"{sign if r[k + suffixes[0]] > 0 else ''}{fmt(k, r[k + suffixes[0]], d)} "
-            f"[{fmt(k, r[k + suffixes[1]], d)}, {fmt(k, r[k + suffixes[2]], d)}]"
-            for k in sweep.kpis] for r in rows]
+        body = [
+            [_cell(r[k]) for k in sweep.grid]
+            + [
+                f"{sign if r[k + suffixes[0]] > 0 else ''}{fmt(k, r[k + suffixes[0]], d)} "
+                f"[{fmt(k, r[k + suffixes[1]], d)}, {fmt(k, r[k + suffixes[2]], d)}]"
+                for k in sweep.kpis
+            ]
+            for r in rows
+        ]
         widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
-        return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip()
-                         for line in [head, ["-" * w for w in widths], *body])
+        return "\n".join(
+            "  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip()
+            for line in [head, ["-" * w for w in widths], *body]
+        )
 
-    return (block((".mean", ".low", ".high"), "", 1) + "\n\nPaired difference from the first "
-            "point (same seeds), mean [95% CI]:\n" + block((".diff", ".diff_low", ".diff_high"),
-                                                           "+", 2))
+    return (
+        block((".mean", ".low", ".high"), "", 1) + "\n\nPaired difference from the first "
+        "point (same seeds), mean [95% CI]:\n" + block((".diff", ".diff_low", ".diff_high"), "+", 2)
+    )
 
 
-def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario,
-                 out: Path) -> list[Path]:
+def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, out: Path) -> list[Path]:
     """One chart per swept key and combination of the other keys' values: each KPI's mean
     and 95% CI band against the key (non-numeric values are placed at their positions, which
     the footnote names)."""
@@ -228,8 +267,7 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario,
     keys = list(sweep.grid)
     labels = {k: KPI_INFO[k][0] for k in sweep.kpis}
     units = {k: KPI_INFO[k][1] for k in sweep.kpis}
-    targets = {"urban_10min": scenario.targets.urban_share,
-               "rural_same_day": scenario.targets.rural_share}
+    targets = {"urban_10min": scenario.targets.urban_share, "rural_same_day": scenario.targets.rural_share}
     written: list[Path] = []
     for key in keys:
         others = [k for k in keys if k != key]
@@ -238,18 +276,25 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario,
             groups.setdefault(json.dumps([row[k] for k in others]), []).append(row)
         for n, (label, group) in enumerate(groups.items()):
             values = [r[key] for r in group]
-            numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                          for v in values)
+            numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
             x = [float(v) for v in values] if numeric else list(range(len(values)))
-            series = {k: {s: [r[f"{k}.{s}"] for r in group] for s in ("mean", "low", "high")}
-                      for k in sweep.kpis}
+            series = {
+                k: {s: [r[f"{k}.{s}"] for r in group] for s in ("mean", "low", "high")} for k in sweep.kpis
+            }
             fixed = ", ".join(f"{k}={_cell(v)}" for k, v in zip(others, json.loads(label)))
-            legend = "" if numeric else "; " + key + ": " + ", ".join(
-                f"{i} = {_cell(v)}" for i, v in enumerate(values))
-            stem = out / "charts" / (key.replace("[", "_").replace("]", "") +
-                                     (f"__{n + 1}" if others else ""))
-            foot = f"sweep {sweep.name} of {scenario.name}, seed {scenario.run.seed}, " \
-                   f"{scenario.run.reps} replications each" + (f"; {fixed}" if fixed else "")
-            written += charts.sweep_chart(x, series, labels, key, stem, foot + legend, units=units,
-                                          targets=targets)
+            legend = (
+                ""
+                if numeric
+                else "; " + key + ": " + ", ".join(f"{i} = {_cell(v)}" for i, v in enumerate(values))
+            )
+            stem = (
+                out / "charts" / (key.replace("[", "_").replace("]", "") + (f"__{n + 1}" if others else ""))
+            )
+            foot = (
+                f"sweep {sweep.name} of {scenario.name}, seed {scenario.run.seed}, "
+                f"{scenario.run.reps} replications each" + (f"; {fixed}" if fixed else "")
+            )
+            written += charts.sweep_chart(
+                x, series, labels, key, stem, foot + legend, units=units, targets=targets
+            )
     return written

@@ -55,8 +55,9 @@ class Threshold:
 
     def met_by(self, x: float) -> bool:
         """Whether the value ``x`` lies on the right side of the threshold."""
-        return {">=": x >= self.value, "<=": x <= self.value,
-                ">": x > self.value, "<": x < self.value}[self.op]
+        return {">=": x >= self.value, "<=": x <= self.value, ">": x > self.value, "<": x < self.value}[
+            self.op
+        ]
 
     @property
     def higher_is_better(self) -> bool:
@@ -77,8 +78,10 @@ def parse_threshold(kpi: str, text: str) -> tuple[Threshold | None, str]:
     """Parse ``"OP VALUE"``; return (threshold, "") or (None, what is wrong; what is expected)."""
     match = _THRESHOLD.fullmatch(text)
     if not match:
-        return None, (f"{text!r} is not a threshold; expected text like \">= 0.90\" (one of "
-                      f"{', '.join(OPS)}, then a number), quoted in YAML")
+        return None, (
+            f'{text!r} is not a threshold; expected text like ">= 0.90" (one of '
+            f"{', '.join(OPS)}, then a number), quoted in YAML"
+        )
     value = float(match[2])
     if kpi_info(kpi)[1] == "share" and not 0 <= value <= 1:
         return None, f"{value:g} is not a share; expected a number from 0 to 1 (0.90 means 90%)"
@@ -109,8 +112,11 @@ def _name_problem(name: str, towns: list[str] | None) -> str:
     if match:
         hint = f"did you mean {close[0]!r}?" if close else "expected a town of the towns CSV"
         return f"unknown town {match[1]!r}; {hint}"
-    hint = f"did you mean {close[0]!r}?" if close else \
-        "expected a KPI name (see docs/ci.md) or town.<pinyin>.compliance"
+    hint = (
+        f"did you mean {close[0]!r}?"
+        if close
+        else "expected a KPI name (see docs/ci.md) or town.<pinyin>.compliance"
+    )
     return f"unknown KPI; {hint}"
 
 
@@ -129,8 +135,10 @@ def expect_problems(scenario: Scenario) -> list[Problem]:
     for k, name in enumerate(e.watch or []):
         why = _name_problem(name, towns)
         if not why and kpi_info(name)[2] == 0:
-            why = (f"{name} has no better direction (neither higher nor lower is worse); "
-                   "expected a KPI that can get worse, or a threshold in expect.kpis")
+            why = (
+                f"{name} has no better direction (neither higher nor lower is worse); "
+                "expected a KPI that can get worse, or a threshold in expect.kpis"
+            )
         if why:
             out.append(Problem(src, None, f"expect.watch[{k}]", why))
     return out
@@ -183,9 +191,16 @@ class Baseline:
 
     def to_json(self) -> dict:
         """The JSON content (NaN written as null)."""
-        return {"scenario": self.scenario, "source": self.source, "seed": self.seed,
-                "days": self.days, "warmup_days": self.warmup_days, "reps": self.reps,
-                "engine_version": self.engine_version, "kpis": self.kpis}
+        return {
+            "scenario": self.scenario,
+            "source": self.source,
+            "seed": self.seed,
+            "days": self.days,
+            "warmup_days": self.warmup_days,
+            "reps": self.reps,
+            "engine_version": self.engine_version,
+            "kpis": self.kpis,
+        }
 
 
 def baseline_path(folder: str | Path, scenario_name: str) -> Path:
@@ -200,8 +215,17 @@ def read_baseline(path: str | Path) -> Baseline | None:
         return None
 
     def bad(what: str) -> UserError:
-        return UserError([Problem(str(path), None, "", f"{what}; expected a baseline written by "
-                                  "`run.py check --update-baselines`")])
+        return UserError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "",
+                    f"{what}; expected a baseline written by `run.py check --update-baselines`",
+                )
+            ]
+        )
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -213,15 +237,21 @@ def read_baseline(path: str | Path) -> Baseline | None:
         raise bad(f"lacks {', '.join(missing)}")
     kpis = data["kpis"]
     if not isinstance(kpis, dict) or not all(
-            isinstance(v, list) and all(x is None or isinstance(x, (int, float)) for x in v)
-            for v in kpis.values()):
+        isinstance(v, list) and all(x is None or isinstance(x, (int, float)) for x in v)
+        for v in kpis.values()
+    ):
         raise bad("kpis is not a mapping of KPI name to a list of numbers")
     try:
-        return Baseline(str(data["scenario"]), int(data["seed"]), float(data["days"]),
-                        float(data.get("warmup_days", 0.0)), int(data["reps"]),
-                        str(data.get("engine_version", "")),
-                        {k: [math.nan if x is None else float(x) for x in v]
-                         for k, v in kpis.items()}, str(data.get("source", "")))
+        return Baseline(
+            str(data["scenario"]),
+            int(data["seed"]),
+            float(data["days"]),
+            float(data.get("warmup_days", 0.0)),
+            int(data["reps"]),
+            str(data.get("engine_version", "")),
+            {k: [math.nan if x is None else float(x) for x in v] for k, v in kpis.items()},
+            str(data.get("source", "")),
+        )
     except (TypeError, ValueError):
         raise bad("seed, days or reps is not a number") from None
 
@@ -281,8 +311,10 @@ def judge_threshold(out: Outcome, values: np.ndarray, threshold: Threshold, expe
     wanted = f"{threshold.op} {fmt(threshold.value, out.unit)}"
     if math.isnan(near):
         out.verdict, out.threshold_failed = "undefined", True
-        out.messages.append(f"{out.scenario}: {out.kpi}: undefined in every replication (no "
-                            f"orders of its kind); threshold {wanted} cannot be shown met")
+        out.messages.append(
+            f"{out.scenario}: {out.kpi}: undefined in every replication (no "
+            f"orders of its kind); threshold {wanted} cannot be shown met"
+        )
         return
     if threshold.met_by(near):
         out.verdict = "met"
@@ -298,11 +330,11 @@ def judge_threshold(out: Outcome, values: np.ndarray, threshold: Threshold, expe
         out.messages.append(
             f"{out.scenario}: {out.kpi} = {fmt(out.estimate, out.unit)} ({confidence:.0%} "
             f"{out.bound_side} bound {fmt(out.bound, out.unit)}, {s['n']} replications) {what} "
-            f"{wanted}")
+            f"{wanted}"
+        )
 
 
-def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool,
-                   expect: Expect) -> None:
+def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool, expect: Expect) -> None:
     """Fail ``out`` when the KPI is significantly worse than the baseline by the minimum effect."""
     direction = kpi_info(out.kpi)[2]
     if direction == 0:
@@ -316,8 +348,7 @@ def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool
         d = unpaired_difference(base, new, level)
     out.comparison = "paired" if paired else "welch"
     out.difference = d
-    out.effect = min_effect(out.kpi, expect, float(np.nanmean(base)) if np.any(~np.isnan(base))
-                            else math.nan)
+    out.effect = min_effect(out.kpi, expect, float(np.nanmean(base)) if np.any(~np.isnan(base)) else math.nan)
     if d["n"] < 2 or math.isnan(d["half_width"]):
         out.comparison += " (too few values)"
         return
@@ -331,11 +362,13 @@ def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool
             f"baseline {fmt(base_mean, out.unit)}: {out.comparison} difference "
             f"{fmt(d['mean'], out.unit, True, True)} ({1 - expect.significance:.0%} bound "
             f"{fmt(worse_bound, out.unit, True, True)}), minimum effect "
-            f"{fmt(out.effect, out.unit, True)}")
+            f"{fmt(out.effect, out.unit, True)}"
+        )
 
 
-def evaluate(scenario: Scenario, seed: int, values: dict[str, list[float]],
-             baseline: Baseline | None) -> list[Outcome]:
+def evaluate(
+    scenario: Scenario, seed: int, values: dict[str, list[float]], baseline: Baseline | None
+) -> list[Outcome]:
     """Judge every watched KPI of one checked scenario against thresholds and the baseline.
 
     ``values`` holds each KPI's per-replication values of the check run (seed ``seed``, days
@@ -343,8 +376,7 @@ def evaluate(scenario: Scenario, seed: int, values: dict[str, list[float]],
     """
     expect = scenario.expect
     limits = {t.kpi: t for t in thresholds(expect)}
-    paired = baseline is not None and baseline.pairs_with(seed, scenario.run.days,
-                                                          scenario.run.warmup_days)
+    paired = baseline is not None and baseline.pairs_with(seed, scenario.run.days, scenario.run.warmup_days)
     outcomes = []
     for kpi in watched(expect):
         new = np.asarray(values.get(kpi, []), dtype=float)

@@ -24,16 +24,14 @@ def junit_xml(checked: list[Checked]) -> bytes:
         props = ET.SubElement(suite, "properties")
         ET.SubElement(props, "property", name="file", value=c.path)
         if c.errors:
-            case = ET.SubElement(suite, "testcase", classname=f"redvest.check.{c.path}",
-                                 name="valid")
+            case = ET.SubElement(suite, "testcase", classname=f"redvest.check.{c.path}", name="valid")
             error = ET.SubElement(case, "error", message=c.errors[0], type="invalid input")
             error.text = "\n".join(c.errors)
             counts.update(tests=1, errors=1)
         else:
             ET.SubElement(props, "property", name="run", value=settings_line(c))
         for o in c.outcomes:
-            case = ET.SubElement(suite, "testcase", classname=f"redvest.check.{c.scenario}",
-                                 name=o.kpi)
+            case = ET.SubElement(suite, "testcase", classname=f"redvest.check.{c.scenario}", name=o.kpi)
             counts["tests"] += 1
             if o.failed:
                 counts["failures"] += 1

@@ -22,8 +22,11 @@ HEADER = ("scenario", "KPI", "estimate", "bound", "threshold", "vs baseline", "r
 
 def result_word(o: Outcome) -> str:
     """pass, FAIL (what failed) or accepted (a baseline change taken by --update-baselines)."""
-    failed = [w for w, f in (("threshold", o.threshold_failed),
-                             ("baseline", o.baseline_failed and not o.accepted)) if f]
+    failed = [
+        w
+        for w, f in (("threshold", o.threshold_failed), ("baseline", o.baseline_failed and not o.accepted))
+        if f
+    ]
     if failed:
         return f"FAIL ({', '.join(failed)})"
     word = "accepted" if o.accepted else "pass"
@@ -40,8 +43,7 @@ def row(o: Outcome) -> tuple[str, ...]:
         versus = f"{fmt(o.difference['mean'], o.unit, True, True)} ({o.comparison})"
     else:
         versus = o.comparison
-    return (o.scenario, o.kpi, fmt(o.estimate, o.unit), bound, threshold, versus,
-            result_word(o))
+    return (o.scenario, o.kpi, fmt(o.estimate, o.unit), bound, threshold, versus, result_word(o))
 
 
 def text_table(checked: list[Checked]) -> str:
@@ -59,15 +61,16 @@ def verdict_line(checked: list[Checked]) -> str:
     failed = sum(o.failed for o in outcomes)
     invalid = sum(bool(c.errors) for c in checked)
     word = {0: "PASSED", 1: "FAILED", 2: "INVALID INPUT"}[exit_status(checked)]
-    text = (f"{word}: {len(outcomes) - failed} of {len(outcomes)} KPI checks passed in "
-            f"{sum(not c.errors for c in checked)} scenario(s)")
+    text = (
+        f"{word}: {len(outcomes) - failed} of {len(outcomes)} KPI checks passed in "
+        f"{sum(not c.errors for c in checked)} scenario(s)"
+    )
     return text + (f"; {invalid} invalid input file(s)" if invalid else "")
 
 
 def settings_line(c: Checked) -> str:
     """How one scenario was run and compared."""
-    return (f"{c.scenario} ({c.path}): {c.reps} replications x {c.days:g} days, seed {c.seed}; "
-            f"{c.note}")
+    return f"{c.scenario} ({c.path}): {c.reps} replications x {c.days:g} days, seed {c.seed}; {c.note}"
 
 
 def markdown(checked: list[Checked]) -> str:
@@ -92,7 +95,9 @@ def markdown(checked: list[Checked]) -> str:
     ran = [c for c in checked if not c.errors]
     if ran:
         out += ["### Runs", ""] + [f"- {settings_line(c)}" for c in ran] + [""]
-    out.append("Thresholds must hold at the one-sided confidence bound; a baseline comparison "
-               "fails only when significantly worse by at least the minimum effect "
-               "(docs/ci.md).")
+    out.append(
+        "Thresholds must hold at the one-sided confidence bound; a baseline comparison "
+        "fails only when significantly worse by at least the minimum effect "
+        "(docs/ci.md)."
+    )
     return "\n".join(out) + "\n"

@@ -14,10 +14,9 @@ from __future__ import annotations
 import math
 from array import array
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-
-from typing import TYPE_CHECKING
 
 from sim.config import distributions
 from sim.config.scenario import TEAM_LEVELS
@@ -62,8 +61,7 @@ def plan_activities(world: World, streams: Streams, horizon: float) -> PlannedAc
             team = eligible[rng.choice(len(eligible), size=n, p=weights)]
             hour = rng.choice(spec.start_hours, size=n)
             start = day * 1440.0 + hour * 60.0 + rng.random(n) * 60.0
-            participants = np.maximum(1, np.rint(distributions.quantile(spec.participants,
-                                                                        rng.random(n))))
+            participants = np.maximum(1, np.rint(distributions.quantile(spec.participants, rng.random(n))))
             duration = distributions.quantile(spec.duration, rng.random(n))
             for column, values in zip(columns, (start, team, duration, participants)):
                 column.append(values)
@@ -72,8 +70,9 @@ def plan_activities(world: World, streams: Streams, horizon: float) -> PlannedAc
     start, team, duration, participants = (np.concatenate(c) for c in columns)
     keep = np.flatnonzero(start < horizon)
     keep = keep[np.argsort(start[keep], kind="stable")]
-    return PlannedActivities(floats(start[keep]), typed("i", team[keep]), floats(duration[keep]),
-                             typed("q", participants[keep]))
+    return PlannedActivities(
+        floats(start[keep]), typed("i", team[keep]), floats(duration[keep]), typed("q", participants[keep])
+    )
 
 
 def planned_activities(rep: Replication, plan: PlannedActivities):
@@ -87,8 +86,9 @@ def planned_activities(rep: Replication, plan: PlannedActivities):
         team, duration, participants = plan.team[k], plan.duration[k], plan.participants[k]
         share = participants * dispatcher.on_duty[team] / max(1, int(members[team]))
         pulled = min(dispatcher.free(team), math.ceil(share))
-        for column, value in zip(rep.activity_rows,
-                                 (team, env.now, env.now + duration, participants, pulled)):
+        for column, value in zip(
+            rep.activity_rows, (team, env.now, env.now + duration, participants, pulled)
+        ):
             column.append(value)
         if pulled:
             env.process(_away(rep, team, pulled, duration))

@@ -53,8 +53,7 @@ def profile_by_hour(world: World, hours: int) -> np.ndarray:
     return world.week_profile[(np.arange(hours) + start) % HOURS_PER_WEEK]
 
 
-def hourly_rates(world: World, place: int, hours: int,
-                 profile: np.ndarray | None = None) -> np.ndarray:
+def hourly_rates(world: World, place: int, hours: int, profile: np.ndarray | None = None) -> np.ndarray:
     """Mean orders in each simulated hour for one place, times the multiplier of every surge
     (scenario ``events``) covering the place at the hour's midpoint. ``profile``: the
     :func:`profile_by_hour`, when the caller made it once for every place."""
@@ -64,8 +63,9 @@ def hourly_rates(world: World, place: int, hours: int,
     middle = (np.arange(hours) + 0.5) * 60.0
     for surge in world.surges:
         if place in surge.places:
-            rates = np.where((middle >= surge.start_min) & (middle < surge.end_min),
-                             rates * surge.multiplier, rates)
+            rates = np.where(
+                (middle >= surge.start_min) & (middle < surge.end_min), rates * surge.multiplier, rates
+            )
     return rates
 
 
@@ -77,8 +77,9 @@ def item_cdf(world: World) -> np.ndarray:
     return cdf
 
 
-def draw_items(world: World, place: int, times: np.ndarray, u: np.ndarray,
-               cdf: np.ndarray | None = None) -> np.ndarray:
+def draw_items(
+    world: World, place: int, times: np.ndarray, u: np.ndarray, cdf: np.ndarray | None = None
+) -> np.ndarray:
     """Item of each order from its uniform ``u`` by inverse CDF: the catalogue's shares (``cdf``:
     the :func:`item_cdf`, when the caller made it once), or the item mix of the last surge
     covering the place at the order's time."""
@@ -96,8 +97,14 @@ def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arr
     Each place draws from its own stream; the columns grow in place, place by place (no
     per-place arrays survive the loop: at a province's size those would outweigh the data)."""
     hours = int(np.ceil(horizon_min / 60.0))
-    columns = {"time": array("d"), "place": array("i"), "item": array("i"),
-               "u_service": array("d"), "u_patience": array("d"), "u_accept": array("d")}
+    columns = {
+        "time": array("d"),
+        "place": array("i"),
+        "item": array("i"),
+        "u_service": array("d"),
+        "u_patience": array("d"),
+        "u_accept": array("d"),
+    }
     names = (f"arrivals/{code}" for code in world.places.code)
     profile, cdf = profile_by_hour(world, hours), item_cdf(world)  # the same for every place
     for p, rng in enumerate(streams.streams(names)):
@@ -110,23 +117,34 @@ def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arr
         times = (hour + rng.random(total)) * 60.0
         items = draw_items(world, p, times, rng.random(total), cdf)
         u = rng.random((3, total))
-        for name, values in (("time", times), ("place", np.full(total, p)), ("item", items),
-                             ("u_service", u[0]), ("u_patience", u[1]), ("u_accept", u[2])):
+        for name, values in (
+            ("time", times),
+            ("place", np.full(total, p)),
+            ("item", items),
+            ("u_service", u[0]),
+            ("u_patience", u[1]),
+            ("u_accept", u[2]),
+        ):
             append(columns[name], values)
     # sorted by (time, place): a stable sort by time, as the columns were filled place by
     # place; those at or after the horizon are a tail of that order
     time = np.frombuffer(columns["time"], dtype=np.float64)
     order = np.argsort(time, kind="stable")
-    order = order[:int(np.count_nonzero(time < horizon_min))]
+    order = order[: int(np.count_nonzero(time < horizon_min))]
 
     def gather(name: str, dtype) -> np.ndarray:
         out = np.frombuffer(columns.pop(name), dtype=dtype)[order]
         return out.astype(np.int32, copy=False) if dtype is np.intc else out
 
     del time
-    return Arrivals(gather("time", np.float64), gather("place", np.intc),
-                    gather("item", np.intc), gather("u_service", np.float64),
-                    gather("u_patience", np.float64), gather("u_accept", np.float64))
+    return Arrivals(
+        gather("time", np.float64),
+        gather("place", np.intc),
+        gather("item", np.intc),
+        gather("u_service", np.float64),
+        gather("u_patience", np.float64),
+        gather("u_accept", np.float64),
+    )
 
 
 class OrderArrivals:
@@ -156,5 +174,4 @@ class OrderArrivals:
             when = self.t_placed[order]
             if when < self.horizon:
                 delay = when - self.env.now
-                self._timeout(delay if delay > 0.0 else 0.0, order).callbacks.append(
-                    self._on_arrival)
+                self._timeout(delay if delay > 0.0 else 0.0, order).callbacks.append(self._on_arrival)

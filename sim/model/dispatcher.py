@@ -79,8 +79,7 @@ class LeastLoaded(NearestFirst):
         return (busy / max(1, d.on_duty[team]), d.nominal(d.home[team], place), team)
 
 
-RULES: dict[str, type] = {"nearest": NearestFirst, "edf": EarliestDeadline,
-                          "least_loaded": LeastLoaded}
+RULES: dict[str, type] = {"nearest": NearestFirst, "edf": EarliestDeadline, "least_loaded": LeastLoaded}
 
 
 class Dispatcher:
@@ -133,8 +132,9 @@ class Dispatcher:
         self.rule: Rule = rule if rule is not None else RULES[world.scenario.dispatch.rule]()
         # rules that rank teams by distance alone may walk the world's static nearest-first
         # lists at tier 2 (the same choice as ranking every free team, found sooner)
-        self.tier2_nearest = world.tier2_nearest \
-            if type(self.rule).team_key is NearestFirst.team_key else None
+        self.tier2_nearest = (
+            world.tier2_nearest if type(self.rule).team_key is NearestFirst.team_key else None
+        )
         # the default rule ranks waiting orders by their queue entry: compare entries directly
         self.rank_by_entry = type(self.rule).order_key is NearestFirst.order_key
 
@@ -198,8 +198,7 @@ class Dispatcher:
                 buckets[b].discard(team)
 
     # -------------------------------------------------------------- orders -> team
-    def _nearest(self, candidates, place: int, skill: int, need: int,
-                 best: tuple | None) -> tuple | None:
+    def _nearest(self, candidates, place: int, skill: int, need: int, best: tuple | None) -> tuple | None:
         # keys end with the team id, so the result does not depend on set iteration order
         for team in candidates:
             if self.spare[team] >= need and skill in self.skills[team]:
@@ -219,8 +218,7 @@ class Dispatcher:
         best = None
         if tier == 1 or self.keep_lower:
             spare, skills = self.spare, self.skills
-            able = [team for team in self.tier1_teams[place]
-                    if spare[team] >= need and skill in skills[team]]
+            able = [team for team in self.tier1_teams[place] if spare[team] >= need and skill in skills[team]]
             if tier == 1 and len(able) == 1:
                 return able[0]  # the only candidate: no need to rank by distance
             best = self._nearest(able, place, skill, need, best)
@@ -266,7 +264,8 @@ class Dispatcher:
         near = w.tier3_near.get((origin, skill))
         if near is None:
             near = w.tier3_near[(origin, skill)] = tuple(
-                nsmallest(NEAR_TOWNS, towns, key=w.town_rank[origin].__getitem__))
+                nsmallest(NEAR_TOWNS, towns, key=w.town_rank[origin].__getitem__)
+            )
         if len(near) == len(towns):
             return near
         return chain(near, self._farther_towns(origin, towns, len(near)))
@@ -283,7 +282,8 @@ class Dispatcher:
             return skill in self.world.place_skills[self.orders.place[order]]
         if tier == 2:
             return skill in self.world.town_skills[self.place_town[self.orders.place[order]]] or (
-                self.keep_lower and skill in self.world.place_skills[self.orders.place[order]])
+                self.keep_lower and skill in self.world.place_skills[self.orders.place[order]]
+            )
         return skill in self.world.county_skills
 
     def enqueue(self, order: int, deadline: float) -> None:
@@ -299,8 +299,7 @@ class Dispatcher:
         where = self.place_town[place] if tier <= 2 else -1
         self.queued[where * self.n_skills + skill] += 1
         self.queued_in_town[where] += 1
-        heappush(self.queues.setdefault(key, []),
-                 (deadline, next(self.seq), order, tier))
+        heappush(self.queues.setdefault(key, []), (deadline, next(self.seq), order, tier))
 
     def _dequeued(self, key: int) -> None:
         """Count one entry fewer in queue ``key`` (its head was just popped)."""
@@ -331,8 +330,11 @@ class Dispatcher:
         queued, n_skills = self.queued, self.n_skills
         in_own, villages = town * n_skills, self.team_villages[team]
         for skill in self.team_skills[team]:
-            if not (queued[in_own + skill] or (sees_tier3 and queued[skill - n_skills]) or (
-                    other_towns and any(queued[t * n_skills + skill] for t in other_towns))):
+            if not (
+                queued[in_own + skill]
+                or (sees_tier3 and queued[skill - n_skills])
+                or (other_towns and any(queued[t * n_skills + skill] for t in other_towns))
+            ):
                 continue  # no entry for this skill in any queue the team sees
             keys = [village * n_skills + skill for village in villages]
             if sees_tier2:

@@ -117,8 +117,7 @@ class OrderLifecycle:
         else:  # nobody free in the village scope: wait there
             d.enqueue(order, orders.deadline(order))
             self._start_patience(order)
-            self._at(self.env.now + self.timeouts[orders.zone[order]][0], self._on_escalation,
-                     (order, 1))
+            self._at(self.env.now + self.timeouts[orders.zone[order]][0], self._on_escalation, (order, 1))
 
     # ------------------------------------------------------------------ 2. tiers and timers
     def enter_tier(self, order: int, tier: int, placed: bool = False) -> None:
@@ -149,8 +148,7 @@ class OrderLifecycle:
         if placed:
             self._start_patience(order)
         if tier < COUNTY_TIER and not orders.professional[order]:
-            self._at(now + self.timeouts[orders.zone[order]][tier - 1], self._on_escalation,
-                     (order, tier))
+            self._at(now + self.timeouts[orders.zone[order]][tier - 1], self._on_escalation, (order, tier))
 
     def _escalate(self, event) -> None:
         """An escalation timer fired: the order moves up if it still waits at that tier."""

@@ -53,8 +53,7 @@ class OrderTable:
         for place, place_skills in enumerate(w.place_skills):
             offered[place, list(place_skills)] = True
         # ordinary: not professional, and the village scope offers its skill (the fast path)
-        self.ordinary = typed("b", offered[places, w.item_skill[a.item]]
-                              & ~w.item_professional[a.item])
+        self.ordinary = typed("b", offered[places, w.item_skill[a.item]] & ~w.item_professional[a.item])
         # how long things take for this order (minutes), filled in place through numpy views
         self.service, service = float_array(n)
         for k, item in enumerate(w.items):
@@ -65,8 +64,7 @@ class OrderTable:
         for z, zone in enumerate(ZONES):
             mask = w.places.zone[places] == z
             if mask.any():
-                patience[mask] = distributions.quantile(w.scenario.demand.patience[zone],
-                                                        a.u_patience[mask])
+                patience[mask] = distributions.quantile(w.scenario.demand.patience[zone], a.u_patience[mask])
         self.accept_delay, accept = float_array(n)
         accept[:] = distributions.quantile(w.scenario.demand.acceptance_delay, a.u_accept)
         if owned:

@@ -7,8 +7,9 @@ A :class:`Replication` holds a ``simpy.Environment`` and composes the model's pa
 * the order life cycle (:mod:`.lifecycle`): placement, tiers, escalation and patience timers,
   assignment, travel, service and release, with hooks on each order event;
 * the citizens placing orders (:mod:`.demand`, a chain of SimPy timeouts);
-* the behaviours, each a SimPy process: the duty roster (:mod:`.roster`), the county administrator's reviewers (:mod:`.administrator`) and
-  planned group activities (:mod:`.activities`).
+* the behaviours, each a SimPy process: the duty roster (:mod:`.roster`), the county
+  administrator's reviewers (:mod:`.administrator`) and planned group activities
+  (:mod:`.activities`).
 
 Extensions add their own processes with :meth:`Replication.add_process` and subscribe to order
 events through ``rep.hooks`` (docs/extending.md has worked examples). The model writes no
@@ -51,8 +52,13 @@ class Replication:
     ``arrivals`` replays a given order stream (sorted by time) instead of drawing one from the
     demand model; ``rule`` replaces the scenario's dispatch rule with a rule object."""
 
-    def __init__(self, world: World, seed: np.random.SeedSequence,
-                 arrivals: Arrivals | None = None, rule: Rule | None = None):
+    def __init__(
+        self,
+        world: World,
+        seed: np.random.SeedSequence,
+        arrivals: Arrivals | None = None,
+        rule: Rule | None = None,
+    ):
         self.world = world
         self.scenario = world.scenario
         self.streams = Streams(seed)
@@ -61,8 +67,13 @@ class Replication:
         # on-duty counts first: their set-up's scratch memory is freed before the orders' state
         # exists (each source has its own named stream, so the order of set-up changes nothing)
         self.hours = int(math.ceil(self.horizon / 60.0))
-        self.on_duty = duty_changes(world.teams, self.hours, self.scenario.run.start_weekday,
-                                    self.scenario.teams.show_up, self.streams)
+        self.on_duty = duty_changes(
+            world.teams,
+            self.hours,
+            self.scenario.run.start_weekday,
+            self.scenario.teams.show_up,
+            self.streams,
+        )
         owned = arrivals is None
         if owned:
             arrivals = generate_arrivals(world, self.streams, self.horizon)
@@ -109,15 +120,18 @@ class Replication:
             raise RuntimeError("a Replication runs once; make a new one for another run")
         self._ran = True
         self.add_process(duty_roster, self.on_duty, self.hours)
-        self.add_process(planned_activities, plan_activities(self.world, self.streams,
-                                                             self.horizon))
+        self.add_process(planned_activities, plan_activities(self.world, self.streams, self.horizon))
         OrderArrivals(self).start()
         self.env.run(until=self.horizon)
         return run_log(self)
 
 
-def simulate(world: World, seed: np.random.SeedSequence | int,
-             arrivals: Arrivals | None = None, rule: Rule | None = None) -> RunLog:
+def simulate(
+    world: World,
+    seed: np.random.SeedSequence | int,
+    arrivals: Arrivals | None = None,
+    rule: Rule | None = None,
+) -> RunLog:
     """Run one replication of ``world`` with ``seed``; return its logs (writes no files).
 
     ``arrivals`` replays a given order stream (sorted by time) instead of generating one from

@@ -25,8 +25,7 @@ from numpy.random.bit_generator import ISeedSequence
 def replication_seeds(root_seed: int, reps: int, first: int = 0) -> list[np.random.SeedSequence]:
     """Seed sequences of replications ``first .. first+reps-1``: child i of the root seed."""
     root = np.random.SeedSequence(root_seed)
-    return [np.random.SeedSequence(root.entropy, spawn_key=(i,))
-            for i in range(first, first + reps)]
+    return [np.random.SeedSequence(root.entropy, spawn_key=(i,)) for i in range(first, first + reps)]
 
 
 # NumPy's SeedSequence hash (numpy/random/bit_generator.pyx, after M. O'Neill's seed_seq)
@@ -155,8 +154,9 @@ class Streams:
         names = iter(names)
         while True:
             # (each name is dropped once hashed: no batch of a thousand strings and ints)
-            keys = np.fromiter((zlib.crc32(name.encode("utf-8")) for name in islice(names, BATCH)),
-                               dtype=np.uint64)
+            keys = np.fromiter(
+                (zlib.crc32(name.encode("utf-8")) for name in islice(names, BATCH)), dtype=np.uint64
+            )
             if not len(keys):
                 return
             for state in self._mixed.states(keys):

@@ -34,8 +34,7 @@ def duty_roster(rep: Replication, changes: DutyChanges, hours: int):
     for hour in range(hours):
         if hour:
             yield env.timeout(hour * 60.0 - env.now)
-        gained = [team for team, count in zip(*changes.at(hour))
-                  if dispatcher.set_on_duty(team, count)]
+        gained = [team for team, count in zip(*changes.at(hour)) if dispatcher.set_on_duty(team, count)]
         for team in gained:
             lifecycle.serve_waiting(team)
 
@@ -44,8 +43,7 @@ BLOCK_CELLS = 4096  # team-hours computed at once by _on_duty_blocks: ~100 KB of
 PLACE_CHUNK = 4096  # duty changes placed at once by duty_changes' counting sort
 
 
-def _on_duty_blocks(teams: TeamTable, hours: int, start_weekday: int, show_up: float,
-                    streams: Streams):
+def _on_duty_blocks(teams: TeamTable, hours: int, start_weekday: int, show_up: float, streams: Streams):
     """Yield ``(first_team, counts)``: the volunteers on duty in each simulated hour of a block
     of consecutive teams, an int array of shape (teams in the block, ``hours``).
 
@@ -92,13 +90,14 @@ def _count_dtype(teams: TeamTable) -> np.dtype:
     return np.min_scalar_type(-max(1, int(teams.scheduled.max(initial=0))))
 
 
-def on_duty_by_hour(teams: TeamTable, hours: int, start_weekday: int, show_up: float,
-                    streams: Streams) -> np.ndarray:
+def on_duty_by_hour(
+    teams: TeamTable, hours: int, start_weekday: int, show_up: float, streams: Streams
+) -> np.ndarray:
     """Volunteers on duty per team and simulated hour, shape (teams, hours); see
     :func:`duty_changes` for the compact form the model runs on."""
     out = np.empty((len(teams), hours), dtype=_count_dtype(teams))
     for first, counts in _on_duty_blocks(teams, hours, start_weekday, show_up, streams):
-        out[first:first + len(counts)] = counts
+        out[first : first + len(counts)] = counts
     return out
 
 
@@ -136,15 +135,17 @@ class DutyChanges:
             if a != b:
                 teams = self.team[a:b]
                 values = self.value[a:b].astype(np.int64)
-                total += np.bincount(group[teams], weights=values - current[teams],
-                                     minlength=groups).astype(np.int64)
+                total += np.bincount(group[teams], weights=values - current[teams], minlength=groups).astype(
+                    np.int64
+                )
                 current[teams] = values
             out[:, hour] = total
         return out
 
 
-def duty_changes(teams: TeamTable, hours: int, start_weekday: int, show_up: float,
-                 streams: Streams) -> DutyChanges:
+def duty_changes(
+    teams: TeamTable, hours: int, start_weekday: int, show_up: float, streams: Streams
+) -> DutyChanges:
     """The on-duty counts of every team over ``hours`` simulated hours, as changes (same draws
     from the same streams as :func:`on_duty_by_hour`).
 
@@ -174,13 +175,13 @@ def duty_changes(teams: TeamTable, hours: int, start_weekday: int, show_up: floa
     for a in range(0, len(hour), PLACE_CHUNK):
         # within a chunk, as in the whole, an hour's changes come in team order: a stable
         # sort by hour keeps it, and each one's rank within its hour gives its slot
-        chunk = hour[a:a + PLACE_CHUNK]
+        chunk = hour[a : a + PLACE_CHUNK]
         by_hour = np.argsort(chunk, kind="stable")
         in_hour = np.bincount(chunk, minlength=hours)
         rank = np.empty(len(chunk), dtype=np.int64)
         rank[by_hour] = np.arange(len(chunk)) - (np.cumsum(in_hour) - in_hour)[chunk[by_hour]]
         slot = free_slot[chunk] + rank
-        team[slot] = found_team[a:a + PLACE_CHUNK]
-        value[slot] = found_value[a:a + PLACE_CHUNK]
+        team[slot] = found_team[a : a + PLACE_CHUNK]
+        value[slot] = found_value[a : a + PLACE_CHUNK]
         free_slot += in_hour
     return DutyChanges(offsets, team, value)

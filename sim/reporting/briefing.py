@@ -47,17 +47,20 @@ def load_results(folder: str | Path) -> tuple[dict, dict]:
     for name in ("kpis.json", CHART_DATA):
         path = folder / name
         if not path.is_file():
-            raise UserError(f"{path}: not found; expected a results folder written by "
-                            "`python run.py run` (with kpis.json and chart_data.json)")
+            raise UserError(
+                f"{path}: not found; expected a results folder written by "
+                "`python run.py run` (with kpis.json and chart_data.json)"
+            )
         try:
             out.append(json.loads(path.read_text(encoding="utf-8")))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise UserError(f"{path}: not valid JSON ({exc}); rerun `python run.py run`") \
-                from None
+            raise UserError(f"{path}: not valid JSON ({exc}); rerun `python run.py run`") from None
     if out[1].get("format") != CHART_DATA_FORMAT:
-        raise UserError(f"{folder / CHART_DATA}: written by another version of Red Vest "
-                        f"(format {out[1].get('format')}, expected {CHART_DATA_FORMAT}); rerun "
-                        "`python run.py run` for this scenario")
+        raise UserError(
+            f"{folder / CHART_DATA}: written by another version of Red Vest "
+            f"(format {out[1].get('format')}, expected {CHART_DATA_FORMAT}); rerun "
+            "`python run.py run` for this scenario"
+        )
     return out[0], out[1]
 
 
@@ -84,8 +87,15 @@ def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
         if k is None or math.isnan(_num(k["mean"])):
             continue
         s = {key: _num(k[key]) for key in ("mean", "low", "high")}
-        rows.append({"label": town_label(data, t, lang), "pinyin": pinyin, **s,
-                     "target": target, "verdict": verdict(s, ">=", target)})
+        rows.append(
+            {
+                "label": town_label(data, t, lang),
+                "pinyin": pinyin,
+                **s,
+                "target": target,
+                "verdict": verdict(s, ">=", target),
+            }
+        )
     return rows
 
 
@@ -99,8 +109,13 @@ def headline_rows(summary: dict, data: dict) -> list[dict]:
     kpis = summary["kpis"]
     promise = data["targets"]["urban_response_min"]
     rows = []
-    for name in ("urban_10min", "rural_same_day", "open_overnight_per_week",
-                 "response_p90_urban", "cancellation_rate"):
+    for name in (
+        "urban_10min",
+        "rural_same_day",
+        "open_overnight_per_week",
+        "response_p90_urban",
+        "cancellation_rate",
+    ):
         if name not in kpis:
             continue
         k = kpis[name]
@@ -114,8 +129,9 @@ def headline_rows(summary: dict, data: dict) -> list[dict]:
             target, v = ("p90", "<=", promise), verdict(s, "<=", promise)
         else:
             target, v = None, "none"
-        rows.append({"name": name, "label": k["label"], "unit": k["unit"], **s,
-                     "target": target, "verdict": v})
+        rows.append(
+            {"name": name, "label": k["label"], "unit": k["unit"], **s, "target": target, "verdict": v}
+        )
     return rows
 
 
@@ -133,8 +149,7 @@ def estimate_text(row: dict, lang: str = "en") -> str:
     text = shown(row["mean"], unit)
     if not (math.isnan(row["low"]) or math.isnan(row["high"])):
         text += f" ({shown(row['low'], unit)}-{shown(row['high'], unit)})"
-    return text if unit == "share" or math.isnan(row["mean"]) else \
-        f"{text} {unit_label(unit, lang)}"
+    return text if unit == "share" or math.isnan(row["mean"]) else f"{text} {unit_label(unit, lang)}"
 
 
 def target_text(row: dict, data: dict, lang: str) -> str:
@@ -152,8 +167,15 @@ def target_text(row: dict, data: dict, lang: str) -> str:
 
 def footnote(summary: dict, lang: str) -> str:
     """The footnote every chart carries: scenario, seed, replications, days."""
-    return tr("footnote", lang, name=summary["scenario"], seed=summary["seed"],
-              reps=summary["reps"], days=summary["days"], warmup=summary["warmup_days"])
+    return tr(
+        "footnote",
+        lang,
+        name=summary["scenario"],
+        seed=summary["seed"],
+        reps=summary["reps"],
+        days=summary["days"],
+        warmup=summary["warmup_days"],
+    )
 
 
 def draw_charts(summary: dict, data: dict, folder: Path, lang: str) -> dict[str, Path]:
@@ -164,26 +186,45 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str) -> dict[str,
     kpis, tg = summary["kpis"], data["targets"]
     resp = data["response"]
     charts.response_time_chart(
-        resp["grid_min"], {z: [[_num(v) for v in c] for c in resp["curves"][z]]
-                           for z in ("urban", "rural")},
-        tg["urban_response_min"], {"urban": tg["urban"], "rural": tg["rural"]},
+        resp["grid_min"],
+        {z: [[_num(v) for v in c] for c in resp["curves"][z]] for z in ("urban", "rural")},
+        tg["urban_response_min"],
+        {"urban": tg["urban"], "rural": tg["rural"]},
         {"urban": kpis.get("urban_10min"), "rural": kpis.get("rural_same_day")},
-        [_num(v) for v in resp["rural_deadline_min"]], stem["response_times"], note, lang)
+        [_num(v) for v in resp["rural_deadline_min"]],
+        stem["response_times"],
+        note,
+        lang,
+    )
     out = data["outcomes"]
-    charts.outcome_chart({g: [_num(v) for v in s] for g, s in out["shares"].items()},
-                         out["categories"], stem["outcomes"], note, lang)
-    charts.town_compliance_chart(town_rows(summary, data, lang), stem["town_compliance"],
-                                 note, lang)
-    charts.map_chart(map_places(summary, data), map_towns(data, lang),
-                     _xy(data, data["county_center_place"]),
-                     _xy(data, data["ferry"]["port_place"]) if data.get("ferry") else None,
-                     tr("map.size", lang, days=summary["days"]), stem["map"], note, lang)
+    charts.outcome_chart(
+        {g: [_num(v) for v in s] for g, s in out["shares"].items()},
+        out["categories"],
+        stem["outcomes"],
+        note,
+        lang,
+    )
+    charts.town_compliance_chart(town_rows(summary, data, lang), stem["town_compliance"], note, lang)
+    charts.map_chart(
+        map_places(summary, data),
+        map_towns(data, lang),
+        _xy(data, data["county_center_place"]),
+        _xy(data, data["ferry"]["port_place"]) if data.get("ferry") else None,
+        tr("map.size", lang, days=summary["days"]),
+        stem["map"],
+        note,
+        lang,
+    )
     week = data["week"]
     charts.demand_capacity_chart(
         [_num(v) for v in week["orders_per_hour"]],
         {lv: [_num(v) for v in row] for lv, row in week["on_duty"].items()},
-        [_num(v) for v in week["busy_orders"]], [_num(v) for v in week["busy_all"]],
-        stem["demand_capacity"], note, lang)
+        [_num(v) for v in week["busy_orders"]],
+        [_num(v) for v in week["busy_all"]],
+        stem["demand_capacity"],
+        note,
+        lang,
+    )
     return {name: Path(f"{s}.png") for name, s in stem.items()}
 
 
@@ -201,19 +242,28 @@ def map_places(summary: dict, data: dict) -> dict:
     p, reps = data["places"], max(1, summary["reps"])
     zone_target = [data["targets"]["urban"], data["targets"]["rural"]]
     islands = _islands(data)
-    return {"x_km": p["x_km"], "y_km": p["y_km"],
-            "orders": [_num(v) / reps for v in p["orders"]],
-            "met": [_num(v) / reps for v in p["met"]],
-            "target": [zone_target[z] for z in p["zone"]],
-            "island": [t in islands for t in p["town"]]}
+    return {
+        "x_km": p["x_km"],
+        "y_km": p["y_km"],
+        "orders": [_num(v) / reps for v in p["orders"]],
+        "met": [_num(v) / reps for v in p["met"]],
+        "target": [zone_target[z] for z in p["zone"]],
+        "island": [t in islands for t in p["town"]],
+    }
 
 
 def map_towns(data: dict, lang: str) -> list[dict]:
     """Town labels for the map, at their seats."""
     islands = _islands(data)
-    return [{"label": town_label(data, t, lang), "x_km": _xy(data, p)[0],
-             "y_km": _xy(data, p)[1], "island": t in islands}
-            for t, p in enumerate(data["towns"]["seat_place"])]
+    return [
+        {
+            "label": town_label(data, t, lang),
+            "x_km": _xy(data, p)[0],
+            "y_km": _xy(data, p)[1],
+            "island": t in islands,
+        }
+        for t, p in enumerate(data["towns"]["seat_place"])
+    ]
 
 
 def scenario_text(summary: dict, data: dict, lang: str) -> str:
@@ -222,11 +272,21 @@ def scenario_text(summary: dict, data: dict, lang: str) -> str:
     zones = data["places"]["zone"]
     description = summary["description"] + " " if lang == "en" and summary["description"] else ""
     orders = _num(summary["kpis"].get("orders_per_day", {}).get("mean"))
-    return tr("brief.scenario_text", lang, description=description, name=summary["scenario"],
-              places=len(zones), towns=len(data["towns"]["pinyin"]),
-              urban=zones.count(0), rural=zones.count(1),
-              minutes=data["targets"]["urban_response_min"], orders=orders,
-              reps=summary["reps"], days=summary["days"], seed=summary["seed"])
+    return tr(
+        "brief.scenario_text",
+        lang,
+        description=description,
+        name=summary["scenario"],
+        places=len(zones),
+        towns=len(data["towns"]["pinyin"]),
+        urban=zones.count(0),
+        rural=zones.count(1),
+        minutes=data["targets"]["urban_response_min"],
+        orders=orders,
+        reps=summary["reps"],
+        days=summary["days"],
+        seed=summary["seed"],
+    )
 
 
 def _shown_folder(folder: Path) -> str:
@@ -241,39 +301,60 @@ def _assumptions_link(folder: Path) -> str:
     return os.path.relpath(ASSUMPTIONS, folder.resolve()).replace(os.sep, "/")
 
 
-def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: Path,
-                   lang: str) -> str:
+def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: Path, lang: str) -> str:
     """The briefing as Markdown (images linked relative to the results folder)."""
-    lines = [f"# {tr('brief.title', lang, name=summary['scenario'])}", "",
-             f"*{tr('brief.subtitle', lang)}*", "", f"## {tr('brief.scenario', lang)}", "",
-             scenario_text(summary, data, lang), "", f"## {tr('brief.headline', lang)}", "",
-             f"| {tr('brief.col_kpi', lang)} | {tr('brief.col_value', lang)} | "
-             f"{tr('brief.col_target', lang)} | {tr('brief.col_verdict', lang)} |",
-             "|---|---|---|---|"]
+    lines = [
+        f"# {tr('brief.title', lang, name=summary['scenario'])}",
+        "",
+        f"*{tr('brief.subtitle', lang)}*",
+        "",
+        f"## {tr('brief.scenario', lang)}",
+        "",
+        scenario_text(summary, data, lang),
+        "",
+        f"## {tr('brief.headline', lang)}",
+        "",
+        f"| {tr('brief.col_kpi', lang)} | {tr('brief.col_value', lang)} | "
+        f"{tr('brief.col_target', lang)} | {tr('brief.col_verdict', lang)} |",
+        "|---|---|---|---|",
+    ]
     for row in headline_rows(summary, data):
-        lines.append(f"| {kpi_label(row['name'], row['label'], lang)} | {estimate_text(row, lang)} | "
-                     f"{target_text(row, data, lang)} | **{tr('verdict.' + row['verdict'], lang)}"
-                     "** |")
+        lines.append(
+            f"| {kpi_label(row['name'], row['label'], lang)} | {estimate_text(row, lang)} | "
+            f"{target_text(row, data, lang)} | **{tr('verdict.' + row['verdict'], lang)}"
+            "** |"
+        )
     lines += ["", tr("brief.verdict_note", lang), "", f"## {tr('brief.worst', lang)}", ""]
     lines += [f"- {line}" for line in worst_town_lines(summary, data, lang)]
     lines += ["", f"## {tr('brief.charts', lang)}", ""]
     for name, path in images.items():
         lines += [f"![{name}]({path.relative_to(folder).as_posix()})", ""]
     link = _assumptions_link(folder)
-    lines += [tr("brief.assumptions", lang, link=f"[docs/assumptions.md]({link})"), "",
-              tr("brief.generated", lang, folder=_shown_folder(folder)), ""]
+    lines += [
+        tr("brief.assumptions", lang, link=f"[docs/assumptions.md]({link})"),
+        "",
+        tr("brief.generated", lang, folder=_shown_folder(folder)),
+        "",
+    ]
     return "\n".join(lines)
 
 
 def worst_town_lines(summary: dict, data: dict, lang: str) -> list[str]:
     """One sentence for each of the towns with the lowest compliance, worst first."""
-    rows = sorted(town_rows(summary, data, lang), key=lambda r: (r["mean"] - r["target"],
-                                                                 r["label"]))
-    return [tr("brief.worst_line" if not math.isnan(r["low"]) else "brief.worst_line_one", lang,
-               town=r["label"], value=shown(r["mean"], "share"),
-               low=shown(r["low"], "share"), high=shown(r["high"], "share"),
-               target=f"{r['target']:.1%}", verdict=tr(f"verdict.{r['verdict']}", lang))
-            for r in rows[:WORST_TOWNS]]
+    rows = sorted(town_rows(summary, data, lang), key=lambda r: (r["mean"] - r["target"], r["label"]))
+    return [
+        tr(
+            "brief.worst_line" if not math.isnan(r["low"]) else "brief.worst_line_one",
+            lang,
+            town=r["label"],
+            value=shown(r["mean"], "share"),
+            low=shown(r["low"], "share"),
+            high=shown(r["high"], "share"),
+            target=f"{r['target']:.1%}",
+            verdict=tr(f"verdict.{r['verdict']}", lang),
+        )
+        for r in rows[:WORST_TOWNS]
+    ]
 
 
 CSS = """
@@ -297,8 +378,7 @@ img.full { width: 178mm; } img.half { width: 150mm; } img.p2 { width: 146mm; }
 """
 
 
-def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
-               lang: str) -> str:
+def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path, lang: str) -> str:
     """The briefing as one self-contained HTML page (PNG images embedded as base64)."""
     esc = html.escape
 
@@ -310,32 +390,34 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
         f"<tr><td>{esc(kpi_label(r['name'], r['label'], lang))}</td>"
         f"<td>{esc(estimate_text(r, lang))}</td><td>{esc(target_text(r, data, lang))}</td>"
         f'<td class="v-{r["verdict"].replace("/", "")}">{esc(tr("verdict." + r["verdict"], lang))}'
-        "</td></tr>" for r in headline_rows(summary, data))
+        "</td></tr>"
+        for r in headline_rows(summary, data)
+    )
     worst = "".join(f"<li>{esc(line)}</li>" for line in worst_town_lines(summary, data, lang))
     link = _assumptions_link(folder)
     return f"""<!DOCTYPE html>
-<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
-<title>{esc(tr('brief.title', lang, name=summary['scenario']))}</title>
+<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
+<title>{esc(tr("brief.title", lang, name=summary["scenario"]))}</title>
 <style>{CSS}</style></head><body>
-<h1>{esc(tr('brief.title', lang, name=summary['scenario']))}</h1>
-<p class="sub">{esc(tr('brief.subtitle', lang))}</p>
-<h2>{esc(tr('brief.scenario', lang))}</h2>
+<h1>{esc(tr("brief.title", lang, name=summary["scenario"]))}</h1>
+<p class="sub">{esc(tr("brief.subtitle", lang))}</p>
+<h2>{esc(tr("brief.scenario", lang))}</h2>
 <p>{esc(scenario_text(summary, data, lang))}</p>
-<h2>{esc(tr('brief.headline', lang))}</h2>
-<table><tr><th>{esc(tr('brief.col_kpi', lang))}</th><th>{esc(tr('brief.col_value', lang))}</th>
-<th>{esc(tr('brief.col_target', lang))}</th><th>{esc(tr('brief.col_verdict', lang))}</th></tr>
+<h2>{esc(tr("brief.headline", lang))}</h2>
+<table><tr><th>{esc(tr("brief.col_kpi", lang))}</th><th>{esc(tr("brief.col_value", lang))}</th>
+<th>{esc(tr("brief.col_target", lang))}</th><th>{esc(tr("brief.col_verdict", lang))}</th></tr>
 {rows}</table>
-<p class="small">{esc(tr('brief.verdict_note', lang))}</p>
-<h2>{esc(tr('brief.worst', lang))}</h2>
+<p class="small">{esc(tr("brief.verdict_note", lang))}</p>
+<h2>{esc(tr("brief.worst", lang))}</h2>
 <ul>{worst}</ul>
-{img('response_times', 'full')}
-{img('outcomes', 'half')}
+{img("response_times", "full")}
+{img("outcomes", "half")}
 <div class="page2">
-{img('town_compliance', 'p2')}
-{img('map', 'p2')}
-{img('demand_capacity', 'p2')}
-<p class="small">{tr('brief.assumptions', lang, link=f'<a href="{esc(link)}">docs/assumptions.md</a>')}
-{esc(tr('brief.generated', lang, folder=_shown_folder(folder)))}</p>
+{img("town_compliance", "p2")}
+{img("map", "p2")}
+{img("demand_capacity", "p2")}
+<p class="small">{tr("brief.assumptions", lang, link=f'<a href="{esc(link)}">docs/assumptions.md</a>')}
+{esc(tr("brief.generated", lang, folder=_shown_folder(folder)))}</p>
 </div>
 </body></html>
 """

@@ -25,18 +25,51 @@ from sim.reporting.i18n import tr  # noqa: E402
 
 DPI = 300
 FOOTNOTE_IN = 0.32  # inches kept free at the bottom of every figure for the footnote
-COLORS = {"urban": "#c0392b", "rural": "#2e86c1", "met": "#5b8db8", "uncertain": "#e69f00",
-          "missed": "#c0392b", "target": "#222222", "ink": "#333333", "muted": "#777777",
-          "better": "#1a9850", "worse": "#c0392b", "same": "#777777"}
-LEVEL_COLORS = {"village": "#1b9e77", "paired": "#66a61e", "town": "#7570b3",
-                "county": "#e7298a", "subcenter": "#a6761d", "professional": "#e6ab02",
-                "cancelled": "#b0b0b0", "open": "#404040"}
+COLORS = {
+    "urban": "#c0392b",
+    "rural": "#2e86c1",
+    "met": "#5b8db8",
+    "uncertain": "#e69f00",
+    "missed": "#c0392b",
+    "target": "#222222",
+    "ink": "#333333",
+    "muted": "#777777",
+    "better": "#1a9850",
+    "worse": "#c0392b",
+    "same": "#777777",
+}
+LEVEL_COLORS = {
+    "village": "#1b9e77",
+    "paired": "#66a61e",
+    "town": "#7570b3",
+    "county": "#e7298a",
+    "subcenter": "#a6761d",
+    "professional": "#e6ab02",
+    "cancelled": "#b0b0b0",
+    "open": "#404040",
+}
 # figure sizes in inches (width, height); PNG pixels = inches x DPI
-SIZES = {"response_times": (7.5, 3.6), "town_compliance": (7.5, 4.7), "map": (7.5, 4.5),
-         "demand_capacity": (7.5, 4.3), "outcomes": (7.5, 2.9)}
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
-                "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC",
-                "Heiti SC", "SimHei", "Droid Sans Fallback", "Noto Serif CJK SC")
+SIZES = {
+    "response_times": (7.5, 3.6),
+    "town_compliance": (7.5, 4.7),
+    "map": (7.5, 4.5),
+    "demand_capacity": (7.5, 4.3),
+    "outcomes": (7.5, 2.9),
+}
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Heiti SC",
+    "SimHei",
+    "Droid Sans Fallback",
+    "Noto Serif CJK SC",
+)
 _CJK: list[str | None] = []  # cache: [] = not looked up yet
 
 
@@ -80,13 +113,29 @@ def style(lang: str = "en") -> dict:
     if lang == "zh":
         font = cjk_font()
         fonts = [font, "DejaVu Sans"] if font else fonts
-    return {"font.family": "sans-serif", "font.sans-serif": fonts, "font.size": 8.5,
-            "axes.titlesize": 10, "axes.titleweight": bold(lang), "axes.labelsize": 8.5,
-            "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "legend.fontsize": 7.5,
-            "legend.frameon": False, "axes.spines.top": False, "axes.spines.right": False,
-            "axes.grid": True, "grid.alpha": 0.3, "grid.linewidth": 0.6,
-            "axes.edgecolor": "#555555", "axes.axisbelow": True, "svg.hashsalt": "redvest",
-            "svg.fonttype": "path", "figure.facecolor": "white", "savefig.facecolor": "white"}
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": fonts,
+        "font.size": 8.5,
+        "axes.titlesize": 10,
+        "axes.titleweight": bold(lang),
+        "axes.labelsize": 8.5,
+        "xtick.labelsize": 7.5,
+        "ytick.labelsize": 7.5,
+        "legend.fontsize": 7.5,
+        "legend.frameon": False,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "grid.linewidth": 0.6,
+        "axes.edgecolor": "#555555",
+        "axes.axisbelow": True,
+        "svg.hashsalt": "redvest",
+        "svg.fonttype": "path",
+        "figure.facecolor": "white",
+        "savefig.facecolor": "white",
+    }
 
 
 def new_figure(size: tuple[float, float], footnote: str, lang: str = "en", **subplots):
@@ -94,11 +143,13 @@ def new_figure(size: tuple[float, float], footnote: str, lang: str = "en", **sub
     the axes of ``plt.subplots(**subplots)``."""
     with plt.rc_context(style(lang)):
         bottom = FOOTNOTE_IN / size[1]
-        fig = plt.figure(figsize=size, dpi=100,
-                         layout=ConstrainedLayoutEngine(rect=(0, bottom, 1, 1 - bottom)))
+        fig = plt.figure(
+            figsize=size, dpi=100, layout=ConstrainedLayoutEngine(rect=(0, bottom, 1, 1 - bottom))
+        )
         axes = fig.subplots(**subplots)
-        fig.text(0.01, 0.012, footnote, fontsize=6.5, color=COLORS["muted"], va="bottom",
-                 ha="left", wrap=True)
+        fig.text(
+            0.01, 0.012, footnote, fontsize=6.5, color=COLORS["muted"], va="bottom", ha="left", wrap=True
+        )
     return fig, axes
 
 
@@ -166,9 +217,24 @@ def mean_band(curves: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.n
 
 
 def _text_box(ax, x, y, text, color, **kw):
-    ax.text(x, y, text, transform=ax.transAxes, fontsize=7.5, color=color, va="bottom",
-            ha="right", bbox={"boxstyle": "round,pad=0.35", "facecolor": "white",
-                              "edgecolor": color, "linewidth": 0.8, "alpha": 0.9}, **kw)
+    ax.text(
+        x,
+        y,
+        text,
+        transform=ax.transAxes,
+        fontsize=7.5,
+        color=color,
+        va="bottom",
+        ha="right",
+        bbox={
+            "boxstyle": "round,pad=0.35",
+            "facecolor": "white",
+            "edgecolor": color,
+            "linewidth": 0.8,
+            "alpha": 0.9,
+        },
+        **kw,
+    )
 
 
 def _duration(minutes: float, lang: str) -> str:

@@ -48,10 +48,17 @@ from sim.reporting.i18n import tr, unit_label  # noqa: E402
 from sim.results.stats import difference_verdict  # noqa: E402
 
 
-def response_time_chart(grid_min: list[float], curves: dict[str, list[list[float]]],
-                        promise_min: float, targets: dict[str, float],
-                        compliance: dict[str, dict], deadline_min: list[float],
-                        stem: str | Path, footnote: str, lang: str = "en") -> list[Path]:
+def response_time_chart(
+    grid_min: list[float],
+    curves: dict[str, list[list[float]]],
+    promise_min: float,
+    targets: dict[str, float],
+    compliance: dict[str, dict],
+    deadline_min: list[float],
+    stem: str | Path,
+    footnote: str,
+    lang: str = "en",
+) -> list[Path]:
     """Empirical CDF of response times by zone: share of all the zone's catalogue orders
     (``curves[zone]``: one row per replication, evaluated at ``grid_min`` minutes) responded
     within t; the mean with a 95% band across replications. Urban panel in minutes with the
@@ -69,32 +76,72 @@ def response_time_chart(grid_min: list[float], curves: dict[str, list[list[float
             keep = (x <= upper) & (x >= lower)
             if curves.get(zone) and np.isfinite(np.asarray(curves[zone], float)).any():
                 mean, low, high = mean_band(np.asarray(curves[zone]))
-                ax.fill_between(x[keep], 100 * np.clip(low[keep], 0, 1),
-                                100 * np.clip(high[keep], 0, 1), step="post", color=color,
-                                alpha=0.25, linewidth=0, label=tr("resp.band", lang, reps=reps))
-                ax.step(x[keep], 100 * mean[keep], where="post", color=color, linewidth=1.8,
-                        label=tr("resp.mean", lang))
+                ax.fill_between(
+                    x[keep],
+                    100 * np.clip(low[keep], 0, 1),
+                    100 * np.clip(high[keep], 0, 1),
+                    step="post",
+                    color=color,
+                    alpha=0.25,
+                    linewidth=0,
+                    label=tr("resp.band", lang, reps=reps),
+                )
+                ax.step(
+                    x[keep],
+                    100 * mean[keep],
+                    where="post",
+                    color=color,
+                    linewidth=1.8,
+                    label=tr("resp.mean", lang),
+                )
             target = targets[zone]
             ax.axhline(100 * target, color=COLORS["target"], linestyle=":", linewidth=1)
-            ax.text(upper * 0.99 if zone == "urban" else lower * 1.1, 100 * target + 1,
-                    f"{tr('brief.col_target', lang)} {pct(target, 0)}",
-                    ha="right" if zone == "urban" else "left", va="bottom", fontsize=7)
+            ax.text(
+                upper * 0.99 if zone == "urban" else lower * 1.1,
+                100 * target + 1,
+                f"{tr('brief.col_target', lang)} {pct(target, 0)}",
+                ha="right" if zone == "urban" else "left",
+                va="bottom",
+                fontsize=7,
+            )
             k = compliance.get(zone) or {}
-            values = {"value": pct(k.get("mean")), "low": pct(k.get("low")),
-                      "high": pct(k.get("high")), "target": pct(target, 0)}
+            values = {
+                "value": pct(k.get("mean")),
+                "low": pct(k.get("low")),
+                "high": pct(k.get("high")),
+                "target": pct(target, 0),
+            }
             if zone == "urban":
                 ax.axvline(promise_min, color=COLORS["target"], linestyle="--", linewidth=1)
-                ax.text(promise_min + 0.8, 3, tr("resp.promise", lang, minutes=promise_min),
-                        fontsize=7, rotation=90, va="bottom")
+                ax.text(
+                    promise_min + 0.8,
+                    3,
+                    tr("resp.promise", lang, minutes=promise_min),
+                    fontsize=7,
+                    rotation=90,
+                    va="bottom",
+                )
                 note = tr("resp.urban_note", lang, minutes=promise_min, **values)
                 ax.set_xlabel(tr("resp.x_min", lang))
             else:
                 d10, d50, d90 = deadline_min
-                ax.axvspan(d10, min(d90, upper), color="#999999", alpha=0.18, linewidth=0,
-                           label=tr("resp.deadline_span", lang))
+                ax.axvspan(
+                    d10,
+                    min(d90, upper),
+                    color="#999999",
+                    alpha=0.18,
+                    linewidth=0,
+                    label=tr("resp.deadline_span", lang),
+                )
                 ax.axvline(d50, color=COLORS["target"], linestyle="--", linewidth=1)
-                ax.text(d50 * 1.08, 3, tr("resp.deadline", lang, median=d50 / 60), fontsize=7,
-                        rotation=90, va="bottom")
+                ax.text(
+                    d50 * 1.08,
+                    3,
+                    tr("resp.deadline", lang, median=d50 / 60),
+                    fontsize=7,
+                    rotation=90,
+                    va="bottom",
+                )
                 note = tr("resp.rural_note", lang, **values)
                 ax.set_xscale("log")
                 ticks = [1, 5, 15, 60, 240, 720, 2880]
@@ -115,8 +162,7 @@ def response_time_chart(grid_min: list[float], curves: dict[str, list[list[float
     return save(fig, stem, lang)
 
 
-def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str,
-                          lang: str = "en") -> list[Path]:
+def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str, lang: str = "en") -> list[Path]:
     """Horizontal bars of each town's compliance (share of its catalogue orders meeting their
     zone's promise) with 95% CI whiskers and the town's target marked, worst at the top;
     ``towns``: dicts with label, mean, low, high, target and verdict (met/uncertain/missed)."""
@@ -125,41 +171,77 @@ def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str,
     with plt.rc_context(style(lang)):
         y = np.arange(len(rows))
         mean = np.array([np.nan_to_num(t["mean"], nan=0.0) for t in rows])
-        low = np.array([t["mean"] if t["low"] is None or math.isnan(t["low"]) else t["low"]
-                        for t in rows], dtype=float)
-        high = np.array([t["mean"] if t["high"] is None or math.isnan(t["high"]) else t["high"]
-                         for t in rows], dtype=float)
+        low = np.array(
+            [t["mean"] if t["low"] is None or math.isnan(t["low"]) else t["low"] for t in rows], dtype=float
+        )
+        high = np.array(
+            [t["mean"] if t["high"] is None or math.isnan(t["high"]) else t["high"] for t in rows],
+            dtype=float,
+        )
         colors = [COLORS.get(t["verdict"], COLORS["met"]) for t in rows]
         floor = min(np.nanmin(np.r_[low, [t["target"] for t in rows]]) - 0.04, 0.9)
         floor = max(0.0, math.floor(floor * 20) / 20)
         ax.barh(y, 100 * (mean - floor), left=100 * floor, color=colors, height=0.7)
         high = np.minimum(high, 1.0)  # a t interval of a share can pass 100%; draw it clipped
-        ax.errorbar(100 * mean, y, xerr=[100 * (mean - low), 100 * (high - mean)], fmt="none",
-                    ecolor=COLORS["ink"], elinewidth=0.9, capsize=2.5)
+        ax.errorbar(
+            100 * mean,
+            y,
+            xerr=[100 * (mean - low), 100 * (high - mean)],
+            fmt="none",
+            ecolor=COLORS["ink"],
+            elinewidth=0.9,
+            capsize=2.5,
+        )
         for i, t in enumerate(rows):
-            ax.plot([100 * t["target"]] * 2, [i - 0.45, i + 0.45], color=COLORS["target"],
-                    linewidth=1.6, solid_capstyle="butt")
-            ax.text(100 * min(1.0, max(high[i], t["target"])) + 0.3, i, pct(t["mean"]),
-                    va="center",
-                    fontsize=7, color=COLORS["ink"])
+            ax.plot(
+                [100 * t["target"]] * 2,
+                [i - 0.45, i + 0.45],
+                color=COLORS["target"],
+                linewidth=1.6,
+                solid_capstyle="butt",
+            )
+            ax.text(
+                100 * min(1.0, max(high[i], t["target"])) + 0.3,
+                i,
+                pct(t["mean"]),
+                va="center",
+                fontsize=7,
+                color=COLORS["ink"],
+            )
         ax.set_yticks(y, [t["label"] for t in rows])
         ax.set_xlim(100 * floor, 103.5)
         ax.set_ylim(len(rows) - 0.4, -0.6)
         ax.set_xlabel(tr("towns.x", lang))
         ax.grid(axis="y", visible=False)
-        handles = [plt.Rectangle((0, 0), 1, 1, color=COLORS[v]) for v in ("met", "uncertain",
-                                                                           "missed")]
+        handles = [plt.Rectangle((0, 0), 1, 1, color=COLORS[v]) for v in ("met", "uncertain", "missed")]
         handles.append(plt.Line2D([], [], color=COLORS["target"], linewidth=1.6))
-        ax.legend(handles, [tr("towns.met", lang), tr("towns.uncertain", lang),
-                            tr("towns.missed", lang), tr("towns.target", lang)],
-                  loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=4, fontsize=7)
+        ax.legend(
+            handles,
+            [
+                tr("towns.met", lang),
+                tr("towns.uncertain", lang),
+                tr("towns.missed", lang),
+                tr("towns.target", lang),
+            ],
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.1),
+            ncols=4,
+            fontsize=7,
+        )
         ax.set_title(tr("towns.title", lang))
     return save(fig, stem, lang)
 
 
-def map_chart(places: dict, towns: list[dict], center: tuple[float, float],
-              port: tuple[float, float] | None, orders_label: str, stem: str | Path,
-              footnote: str, lang: str = "en") -> list[Path]:
+def map_chart(
+    places: dict,
+    towns: list[dict],
+    center: tuple[float, float],
+    port: tuple[float, float] | None,
+    orders_label: str,
+    stem: str | Path,
+    footnote: str,
+    lang: str = "en",
+) -> list[Path]:
     """Every village unit at its position, coloured by how far the share of its orders that met
     their promise lies above or below its zone's target (percentage points), dot area by
     orders. ``places``: lists x_km, y_km, orders, met, target (share) and island (bool);
@@ -181,20 +263,45 @@ def map_chart(places: dict, towns: list[dict], center: tuple[float, float],
             return 4 + 60 * np.sqrt(np.asarray(n, float) / big)
 
         def draw(axis, keep):
-            axis.scatter(x[keep & ~has], y[keep & ~has], s=10, facecolors="none",
-                         edgecolors="#999999", linewidths=0.6)
-            return axis.scatter(x[keep & has], y[keep & has], c=gap[keep & has],
-                                s=area(orders[keep & has]), cmap="RdYlGn", norm=norm,
-                                edgecolors="#444444", linewidths=0.3)
+            axis.scatter(
+                x[keep & ~has], y[keep & ~has], s=10, facecolors="none", edgecolors="#999999", linewidths=0.6
+            )
+            return axis.scatter(
+                x[keep & has],
+                y[keep & has],
+                c=gap[keep & has],
+                s=area(orders[keep & has]),
+                cmap="RdYlGn",
+                norm=norm,
+                edgecolors="#444444",
+                linewidths=0.3,
+            )
 
         halo = [pe.withStroke(linewidth=2.2, foreground="white")]
         points = draw(ax, ~island)
         for t in towns:
             if not t.get("island"):
-                ax.text(t["x_km"], t["y_km"] + 1.2, t["label"], fontsize=7, ha="center",
-                        va="bottom", fontweight=bold(lang), color=COLORS["ink"], path_effects=halo)
-        ax.scatter([center[0]], [center[1]], marker="*", s=170, color="black",
-                   edgecolors="white", linewidths=0.8, zorder=5)
+                ax.text(
+                    t["x_km"],
+                    t["y_km"] + 1.2,
+                    t["label"],
+                    fontsize=7,
+                    ha="center",
+                    va="bottom",
+                    fontweight=bold(lang),
+                    color=COLORS["ink"],
+                    path_effects=halo,
+                )
+        ax.scatter(
+            [center[0]],
+            [center[1]],
+            marker="*",
+            s=170,
+            color="black",
+            edgecolors="white",
+            linewidths=0.8,
+            zorder=5,
+        )
         ax.set_aspect("equal")
         if island.any():
             x0, x1 = np.nanmin(x[~island]) - 2, np.nanmax(x[~island]) + 2
@@ -214,42 +321,89 @@ def map_chart(places: dict, towns: list[dict], center: tuple[float, float],
                 if t.get("island"):
                     inset.set_title(t["label"], fontsize=7, fontweight=bold(lang), pad=2)
             if port is not None:
-                ax.annotate("", xy=(0.79, 0.19), xycoords="axes fraction", xytext=port,
-                            textcoords="data", arrowprops={"arrowstyle": "->", "linestyle": "--",
-                                                           "color": COLORS["muted"],
-                                                           "linewidth": 0.8})
-                ax.annotate(tr("map.ferry", lang), xy=(0.79, 0.19), xycoords="axes fraction",
-                            xytext=(-4, 4), textcoords="offset points", ha="right",
-                            fontsize=6.5, color=COLORS["muted"])
+                ax.annotate(
+                    "",
+                    xy=(0.79, 0.19),
+                    xycoords="axes fraction",
+                    xytext=port,
+                    textcoords="data",
+                    arrowprops={
+                        "arrowstyle": "->",
+                        "linestyle": "--",
+                        "color": COLORS["muted"],
+                        "linewidth": 0.8,
+                    },
+                )
+                ax.annotate(
+                    tr("map.ferry", lang),
+                    xy=(0.79, 0.19),
+                    xycoords="axes fraction",
+                    xytext=(-4, 4),
+                    textcoords="offset points",
+                    ha="right",
+                    fontsize=6.5,
+                    color=COLORS["muted"],
+                )
         bar = fig.colorbar(points, ax=ax, shrink=0.85, pad=0.01, extend="both")
         bar.set_label(tr("map.colour", lang))
         bar.ax.axhline(0, color="black", linewidth=1.2)
-        sizes = sorted({max(1, round(v)) for v in np.percentile(orders[has], [10, 50, 95])}) \
-            if has.any() else [1]
-        handles = [plt.Line2D([], [], marker="o", linestyle="none", markersize=math.sqrt(area(n)),
-                              markerfacecolor="#cccccc", markeredgecolor="#444444",
-                              markeredgewidth=0.3) for n in sizes]
-        handles += [plt.Line2D([], [], marker="o", linestyle="none", markersize=3.2,
-                               markerfacecolor="none", markeredgecolor="#999999"),
-                    plt.Line2D([], [], marker="*", linestyle="none", markersize=10,
-                               color="black")]
-        ax.legend(handles, [f"{n:g}" for n in sizes] + [tr("map.no_orders", lang),
-                                                        tr("map.center", lang)],
-                  loc="upper right", title=orders_label, title_fontsize=7, fontsize=7)
+        sizes = (
+            sorted({max(1, round(v)) for v in np.percentile(orders[has], [10, 50, 95])}) if has.any() else [1]
+        )
+        handles = [
+            plt.Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markersize=math.sqrt(area(n)),
+                markerfacecolor="#cccccc",
+                markeredgecolor="#444444",
+                markeredgewidth=0.3,
+            )
+            for n in sizes
+        ]
+        handles += [
+            plt.Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markersize=3.2,
+                markerfacecolor="none",
+                markeredgecolor="#999999",
+            ),
+            plt.Line2D([], [], marker="*", linestyle="none", markersize=10, color="black"),
+        ]
+        ax.legend(
+            handles,
+            [f"{n:g}" for n in sizes] + [tr("map.no_orders", lang), tr("map.center", lang)],
+            loc="upper right",
+            title=orders_label,
+            title_fontsize=7,
+            fontsize=7,
+        )
         ax.set_xlabel(tr("map.x", lang))
         ax.set_ylabel(tr("map.y", lang))
         ax.set_title(tr("map.title", lang))
     return save(fig, stem, lang)
 
 
-def demand_capacity_chart(orders_per_hour: list[float], on_duty: dict[str, list[float]],
-                          busy_orders: list[float], busy_all: list[float], stem: str | Path,
-                          footnote: str, lang: str = "en") -> list[Path]:
+def demand_capacity_chart(
+    orders_per_hour: list[float],
+    on_duty: dict[str, list[float]],
+    busy_orders: list[float],
+    busy_all: list[float],
+    stem: str | Path,
+    footnote: str,
+    lang: str = "en",
+) -> list[Path]:
     """An average week, hour by hour (168 values each, Monday 00:00 first): orders placed per
     hour (top); volunteers on duty stacked by team level (middle, people); and the share of
     on-duty volunteers busy serving orders, and orders or group activities (bottom, %)."""
-    fig, (top, middle, bottom) = new_figure(SIZES["demand_capacity"], footnote, lang, nrows=3,
-                                            ncols=1, sharex=True, height_ratios=[1, 1.4, 0.9])
+    fig, (top, middle, bottom) = new_figure(
+        SIZES["demand_capacity"], footnote, lang, nrows=3, ncols=1, sharex=True, height_ratios=[1, 1.4, 0.9]
+    )
     with plt.rc_context(style(lang)):
         hours = np.arange(169)
 
@@ -258,24 +412,35 @@ def demand_capacity_chart(orders_per_hour: list[float], on_duty: dict[str, list[
             return np.r_[v, v[-1:]]
 
         demand = steps(orders_per_hour)
-        top.fill_between(hours, demand, step="post", color=COLORS["rural"], alpha=0.3,
-                         linewidth=0)
+        top.fill_between(hours, demand, step="post", color=COLORS["rural"], alpha=0.3, linewidth=0)
         top.step(hours, demand, where="post", color=COLORS["rural"], linewidth=1)
         top.set_ylabel(tr("week.orders_y", lang))
         top.set_title(tr("week.title", lang))
         levels = [lv for lv in on_duty if np.nansum(on_duty[lv]) > 0]
         stacks = [np.nan_to_num(steps(on_duty[lv])) for lv in levels]
-        middle.stackplot(hours, *stacks, step="post", colors=[LEVEL_COLORS[lv] for lv in levels],
-                         labels=[tr(f"level.{lv}", lang) for lv in levels], alpha=0.9)
+        middle.stackplot(
+            hours,
+            *stacks,
+            step="post",
+            colors=[LEVEL_COLORS[lv] for lv in levels],
+            labels=[tr(f"level.{lv}", lang) for lv in levels],
+            alpha=0.9,
+        )
         middle.set_ylabel(tr("week.duty_y", lang))
         middle.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=6.5)
         total = np.sum(stacks, axis=0) if stacks else np.zeros(len(hours))
         with np.errstate(invalid="ignore", divide="ignore"):
-            for values, style_, key in ((busy_all, "--", "week.busy_act"),
-                                        (busy_orders, "-", "week.busy")):
+            for values, style_, key in ((busy_all, "--", "week.busy_act"), (busy_orders, "-", "week.busy")):
                 share = np.where(total > 0, 100 * steps(values) / total, np.nan)
-                bottom.step(hours, share, where="post", color="black", linestyle=style_,
-                            linewidth=1.0 if style_ == "-" else 0.8, label=tr(key, lang))
+                bottom.step(
+                    hours,
+                    share,
+                    where="post",
+                    color="black",
+                    linestyle=style_,
+                    linewidth=1.0 if style_ == "-" else 0.8,
+                    label=tr(key, lang),
+                )
         bottom.set_ylabel(tr("week.busy_y", lang))
         bottom.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=6.5)
         days = tr("week.days", lang).split(",")
@@ -291,25 +456,44 @@ def demand_capacity_chart(orders_per_hour: list[float], on_duty: dict[str, list[
     return save(fig, stem, lang)
 
 
-def outcome_chart(shares: dict[str, list[float]], categories: list[str], stem: str | Path,
-                  footnote: str, lang: str = "en") -> list[Path]:
+def outcome_chart(
+    shares: dict[str, list[float]], categories: list[str], stem: str | Path, footnote: str, lang: str = "en"
+) -> list[Path]:
     """Where orders end, one 100% bar per group (``shares[group]``, groups urban, rural, all):
     served by each team level, cancelled, or left open; ``categories`` name the columns."""
-    groups = [g for g in ("urban", "rural", "all")
-              if g in shares and np.isfinite(np.asarray(shares[g], float)).all()]
+    groups = [
+        g
+        for g in ("urban", "rural", "all")
+        if g in shares and np.isfinite(np.asarray(shares[g], float)).all()
+    ]
     fig, ax = new_figure(SIZES["outcomes"], footnote, lang, nrows=1, ncols=1)
     with plt.rc_context(style(lang)):
         y = np.arange(len(groups))
         left = np.zeros(len(groups))
         for k, cat in enumerate(categories):
             width = np.array([100 * np.nan_to_num(shares[g][k]) for g in groups])
-            ax.barh(y, width, left=left, color=LEVEL_COLORS[cat], height=0.6,
-                    label=tr(f"outcome.{cat}", lang), edgecolor="white", linewidth=0.5)
+            ax.barh(
+                y,
+                width,
+                left=left,
+                color=LEVEL_COLORS[cat],
+                height=0.6,
+                label=tr(f"outcome.{cat}", lang),
+                edgecolor="white",
+                linewidth=0.5,
+            )
             for i, w in enumerate(width):
                 if w >= 2.5:
                     dark = cat in ("open", "town", "county")
-                    ax.text(left[i] + w / 2, i, f"{w:.0f}%", ha="center", va="center",
-                            fontsize=7, color="white" if dark else "black")
+                    ax.text(
+                        left[i] + w / 2,
+                        i,
+                        f"{w:.0f}%",
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if dark else "black",
+                    )
             left += width
         ax.set_yticks(y, [tr(f"zone.{g}", lang) for g in groups])
         ax.set_ylim(len(groups) - 0.5, -0.5)
@@ -325,6 +509,7 @@ def _unit_of(name: str, units: dict[str, str] | None) -> str:
     if units and name in units:
         return units[name]
     from sim.results.kpis import KPI_INFO
+
     return KPI_INFO.get(name, (name, "value", 0))[1]
 
 
@@ -332,13 +517,20 @@ def _direction_of(name: str, directions: dict[str, int] | None) -> int:
     if directions and name in directions:
         return directions[name]
     from sim.results.kpis import KPI_INFO
+
     return KPI_INFO.get(name, (name, "value", 0))[2]
 
 
-def forest_plot(diffs: dict[str, dict[str, float]], labels: dict[str, str], stem: str | Path,
-                footnote: str, units: dict[str, str] | None = None,
-                directions: dict[str, int] | None = None, title: str | None = None,
-                lang: str = "en") -> list[Path]:
+def forest_plot(
+    diffs: dict[str, dict[str, float]],
+    labels: dict[str, str],
+    stem: str | Path,
+    footnote: str,
+    units: dict[str, str] | None = None,
+    directions: dict[str, int] | None = None,
+    title: str | None = None,
+    lang: str = "en",
+) -> list[Path]:
     """Paired differences (variant - baseline) per KPI with their CIs, one panel per unit
     (shares in percentage points). ``diffs``: {kpi: {"mean", "low", "high"}}; ``labels``:
     {kpi: text}; ``units``/``directions`` default to sim.results.kpis.KPI_INFO (+1 higher is better,
@@ -349,18 +541,26 @@ def forest_plot(diffs: dict[str, dict[str, float]], labels: dict[str, str], stem
     for name in names:
         groups.setdefault(_unit_of(name, units), []).append(name)
     height = 0.9 + 0.3 * len(names) + 0.45 * len(groups) + FOOTNOTE_IN
-    fig, axes = new_figure((7.5, height), footnote, lang, nrows=len(groups), ncols=1,
-                           squeeze=False, height_ratios=[len(g) + 1.2 for g in groups.values()])
+    fig, axes = new_figure(
+        (7.5, height),
+        footnote,
+        lang,
+        nrows=len(groups),
+        ncols=1,
+        squeeze=False,
+        height_ratios=[len(g) + 1.2 for g in groups.values()],
+    )
     with plt.rc_context(style(lang)):
         for ax, (unit, members) in zip(axes[:, 0], groups.items()):
             scale = 100.0 if unit == "share" else 1.0
             for i, name in enumerate(members):
                 d = diffs[name]
-                mean, low, high = (np.nan if d.get(k) is None else float(d[k]) * scale
-                                   for k in ("mean", "low", "high"))
-                color = COLORS.get(difference_verdict(mean, low, high,
-                                                      _direction_of(name, directions)),
-                                   COLORS["same"])
+                mean, low, high = (
+                    np.nan if d.get(k) is None else float(d[k]) * scale for k in ("mean", "low", "high")
+                )
+                color = COLORS.get(
+                    difference_verdict(mean, low, high, _direction_of(name, directions)), COLORS["same"]
+                )
                 if not (math.isnan(low) or math.isnan(high)):
                     ax.plot([low, high], [i, i], color=color, linewidth=1.8)
                 ax.plot([mean], [i], marker="o", color=color, markersize=5)
@@ -368,23 +568,42 @@ def forest_plot(diffs: dict[str, dict[str, float]], labels: dict[str, str], stem
             ax.set_yticks(range(len(members)), [labels.get(n, n) for n in members])
             ax.set_ylim(len(members) - 0.5, -0.5)
             ax.grid(axis="y", visible=False)
-            ax.set_xlabel(tr("forest.x_share", lang) if unit == "share" else
-                          tr("forest.x_unit", lang, unit=unit_label(unit, lang)))
+            ax.set_xlabel(
+                tr("forest.x_share", lang)
+                if unit == "share"
+                else tr("forest.x_unit", lang, unit=unit_label(unit, lang))
+            )
             lo, hi = ax.get_xlim()
             span = max(abs(lo), abs(hi))
             ax.set_xlim(-span, span)
-        handles = [plt.Line2D([], [], color=COLORS[v], marker="o", linewidth=1.8)
-                   for v in ("better", "worse", "same")]
-        axes[0, 0].legend(handles, [tr(f"forest.{v}", lang) for v in ("better", "worse", "same")],
-                          loc="lower right", bbox_to_anchor=(1, 1.0), ncols=3, fontsize=7)
+        handles = [
+            plt.Line2D([], [], color=COLORS[v], marker="o", linewidth=1.8)
+            for v in ("better", "worse", "same")
+        ]
+        axes[0, 0].legend(
+            handles,
+            [tr(f"forest.{v}", lang) for v in ("better", "worse", "same")],
+            loc="lower right",
+            bbox_to_anchor=(1, 1.0),
+            ncols=3,
+            fontsize=7,
+        )
         fig.suptitle(title or tr("forest.title", lang), fontweight=bold(lang), fontsize=10.5)
     return save(fig, stem, lang)
 
 
-def sweep_chart(x: list[float], series: dict[str, dict[str, list[float]]],
-                labels: dict[str, str], x_label: str, stem: str | Path, footnote: str,
-                units: dict[str, str] | None = None, targets: dict[str, float] | None = None,
-                title: str | None = None, lang: str = "en") -> list[Path]:
+def sweep_chart(
+    x: list[float],
+    series: dict[str, dict[str, list[float]]],
+    labels: dict[str, str],
+    x_label: str,
+    stem: str | Path,
+    footnote: str,
+    units: dict[str, str] | None = None,
+    targets: dict[str, float] | None = None,
+    title: str | None = None,
+    lang: str = "en",
+) -> list[Path]:
     """KPI against a swept parameter: one panel per KPI, the mean as a line with markers and
     its 95% CI as a band. ``x``: parameter values (``x_label`` names it with its unit);
     ``series``: {kpi: {"mean": [...], "low": [...], "high": [...]}} aligned with ``x``;
@@ -405,16 +624,22 @@ def sweep_chart(x: list[float], series: dict[str, dict[str, list[float]]],
             unit = _unit_of(name, units)
             scale = 100.0 if unit == "share" else 1.0
             s = series[name]
-            mean, low, high = (np.array([np.nan if v is None else v for v in s[key]],
-                                        dtype=float)[order] * scale
-                               for key in ("mean", "low", "high"))
+            mean, low, high = (
+                np.array([np.nan if v is None else v for v in s[key]], dtype=float)[order] * scale
+                for key in ("mean", "low", "high")
+            )
             ax.fill_between(xs[order], low, high, color=COLORS["rural"], alpha=0.25, linewidth=0)
             ax.plot(xs[order], mean, marker="o", markersize=3.5, color=COLORS["rural"])
             if targets and name in targets:
-                ax.axhline(targets[name] * scale, color=COLORS["target"], linestyle=":",
-                           linewidth=1)
-                ax.text(xs.max(), targets[name] * scale, tr("sweep.target", lang), fontsize=6.5,
-                        ha="right", va="bottom")
+                ax.axhline(targets[name] * scale, color=COLORS["target"], linestyle=":", linewidth=1)
+                ax.text(
+                    xs.max(),
+                    targets[name] * scale,
+                    tr("sweep.target", lang),
+                    fontsize=6.5,
+                    ha="right",
+                    va="bottom",
+                )
             ax.set_title(labels.get(name, name), fontsize=8, fontweight="normal")
             ax.set_ylabel(unit_label(unit, lang))
             ax.set_xlabel(x_label)

@@ -37,10 +37,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "level.subcenter": ("Department sub-centers", "部门分中心"),
     "level.professional": ("Professional teams", "专业队伍"),
     # footnote
-    "footnote": ("Scenario {name}, seed {seed}, {reps} replications of {days:g} days after "
-                 "{warmup:g} warm-up day(s). Red Vest simulation.",
-                 "情景 {name},随机种子 {seed},{reps} 次重复,每次统计 {days:g} 天"
-                 "(另有 {warmup:g} 天预热)。红马甲仿真。"),
+    "footnote": (
+        "Scenario {name}, seed {seed}, {reps} replications of {days:g} days after "
+        "{warmup:g} warm-up day(s). Red Vest simulation.",
+        "情景 {name},随机种子 {seed},{reps} 次重复,每次统计 {days:g} 天"
+        "(另有 {warmup:g} 天预热)。红马甲仿真。",
+    ),
     # chart 1: response times
     "resp.title": ("How fast orders get a response", "订单多快得到响应"),
     "resp.urban_title": ("Urban communities", "城区社区"),
@@ -52,27 +54,34 @@ TEXT: dict[str, tuple[str, str]] = {
     "resp.promise": ("{minutes:g}-minute promise", "{minutes:g} 分钟承诺"),
     "resp.deadline": ("same-day deadline, median {median:.0f} h", "当天办结时限,中位 {median:.0f} 小时"),
     "resp.deadline_span": ("Same-day deadlines (10-90% of orders)", "当天办结时限(10%-90% 的订单)"),
-    "resp.x_log": ("Time from order to a volunteer accepting (log scale)",
-                   "从下单到志愿者接单的时间(对数刻度)"),
-    "resp.urban_note": ("Responded within {minutes:g} min: {value}\n95% CI {low}-{high}\n"
-                        "target {target}",
-                        "{minutes:g} 分钟内响应:{value}\n95% 置信区间 {low}-{high}\n目标 {target}"),
-    "resp.rural_note": ("Responded and closed\nthe same day: {value}\n95% CI {low}-{high}\n"
-                        "target {target}",
-                        "当天响应并办结:{value}\n95% 置信区间 {low}-{high}\n目标 {target}"),
+    "resp.x_log": (
+        "Time from order to a volunteer accepting (log scale)",
+        "从下单到志愿者接单的时间(对数刻度)",
+    ),
+    "resp.urban_note": (
+        "Responded within {minutes:g} min: {value}\n95% CI {low}-{high}\ntarget {target}",
+        "{minutes:g} 分钟内响应:{value}\n95% 置信区间 {low}-{high}\n目标 {target}",
+    ),
+    "resp.rural_note": (
+        "Responded and closed\nthe same day: {value}\n95% CI {low}-{high}\ntarget {target}",
+        "当天响应并办结:{value}\n95% 置信区间 {low}-{high}\n目标 {target}",
+    ),
     # chart 2: towns
-    "towns.title": ("Share of orders meeting their promise, by town",
-                    "各乡镇按承诺完成的订单比例"),
-    "towns.x": ("Orders meeting their zone's promise (%), with 95% CI",
-                "按所在区域承诺完成的订单(%),含 95% 置信区间"),
+    "towns.title": ("Share of orders meeting their promise, by town", "各乡镇按承诺完成的订单比例"),
+    "towns.x": (
+        "Orders meeting their zone's promise (%), with 95% CI",
+        "按所在区域承诺完成的订单(%),含 95% 置信区间",
+    ),
     "towns.target": ("Target (order-weighted mix of zone targets)", "目标(按订单加权的区域目标)"),
     "towns.met": ("Target met", "达标"),
     "towns.uncertain": ("Uncertain", "不确定"),
     "towns.missed": ("Target missed", "未达标"),
     # chart 3: map
     "map.title": ("Where the promise is kept: every village point", "承诺兑现地图:每个村居实践站"),
-    "map.colour": ("Orders meeting their promise: percentage points\nabove (+) or below (-) "
-                   "the zone's target", "按承诺完成的订单比例\n高于(+)或低于(-)目标的百分点"),
+    "map.colour": (
+        "Orders meeting their promise: percentage points\nabove (+) or below (-) the zone's target",
+        "按承诺完成的订单比例\n高于(+)或低于(-)目标的百分点",
+    ),
     "map.no_orders": ("No orders", "无订单"),
     "map.size": ("Orders in {days:g} days", "{days:g} 天内订单数"),
     "map.center": ("County center", "县新时代文明实践中心"),
@@ -124,33 +133,39 @@ TEXT: dict[str, tuple[str, str]] = {
         "情景\u201c{name}\u201d:{towns} 个乡镇共 {places} 个村居实践站;其中 {urban} 个城区社区承诺 "
         "{minutes:g} 分钟内响应,其余 {rural} 个村居承诺当天响应、当天办理;群众每天约下单 "
         "{orders:,.0f} 笔,村里未能及时响应的订单逐级上报到乡镇实践所和县实践中心。共进行 "
-        "{reps} 次独立重复,每次 {days:g} 天(随机种子 {seed});数字均为平均值及其 95% 置信区间。"),
-    "brief.verdict_note": ("Met: the whole 95% CI is on the right side of the target; missed: "
-                           "all of it on the wrong side; uncertain: more replications needed.",
-                           "达标:整个 95% 置信区间都满足目标;未达标:整个区间都不满足;"
-                           "不确定:需要更多重复。"),
+        "{reps} 次独立重复,每次 {days:g} 天(随机种子 {seed});数字均为平均值及其 95% 置信区间。",
+    ),
+    "brief.verdict_note": (
+        "Met: the whole 95% CI is on the right side of the target; missed: "
+        "all of it on the wrong side; uncertain: more replications needed.",
+        "达标:整个 95% 置信区间都满足目标;未达标:整个区间都不满足;不确定:需要更多重复。",
+    ),
     "brief.headline": ("Headline numbers", "主要指标"),
     "brief.col_kpi": ("Measure", "指标"),
     "brief.col_value": ("Estimate (95% CI)", "估计值(95% 置信区间)"),
     "brief.col_target": ("Target", "目标"),
     "brief.col_verdict": ("Verdict", "结论"),
     "brief.worst": ("Towns furthest from the promise", "离承诺最远的乡镇"),
-    "brief.worst_line": ("{town}: {value} of orders met their promise (95% CI {low}-{high}; "
-                         "target {target}): {verdict}.",
-                         "{town}:{value} 的订单按承诺完成(95% 置信区间 {low}-{high};"
-                         "目标 {target}):{verdict}。"),
-    "brief.worst_line_one": ("{town}: {value} of orders met their promise (one replication, "
-                             "no CI; target {target}): {verdict}.",
-                             "{town}:{value} 的订单按承诺完成(仅一次重复,无置信区间;目标 {target}):"
-                             "{verdict}。"),
+    "brief.worst_line": (
+        "{town}: {value} of orders met their promise (95% CI {low}-{high}; target {target}): {verdict}.",
+        "{town}:{value} 的订单按承诺完成(95% 置信区间 {low}-{high};目标 {target}):{verdict}。",
+    ),
+    "brief.worst_line_one": (
+        "{town}: {value} of orders met their promise (one replication, no CI; target {target}): {verdict}.",
+        "{town}:{value} 的订单按承诺完成(仅一次重复,无置信区间;目标 {target}):{verdict}。",
+    ),
     "brief.charts": ("Charts", "图表"),
     "brief.assumptions": ("Assumptions and sources: see {link}.", "假设与数据来源见 {link}。"),
     "brief.overnight_target": ("none (in principle)", "原则上为零"),
     "brief.p90_target": ("≤ {minutes:g} min", "≤ {minutes:g} 分钟"),
-    "brief.generated": ("Generated by `python run.py report {folder}`.",
-                        "由 `python run.py report {folder}` 生成。"),
-    "brief.no_font": ("No CJK font found (install it with: pip install -e '.[zh]'); writing the "
-                      "report in English.", ""),
+    "brief.generated": (
+        "Generated by `python run.py report {folder}`.",
+        "由 `python run.py report {folder}` 生成。",
+    ),
+    "brief.no_font": (
+        "No CJK font found (install it with: pip install -e '.[zh]'); writing the report in English.",
+        "",
+    ),
 }
 
 # KPI labels in Chinese (English labels live in sim.results.kpis.KPI_INFO).

@@ -40,8 +40,9 @@ def verdict(summary: dict[str, float], op: str, threshold: float) -> str:
         return "n/a"
     if math.isnan(low):
         low = high = mean
-    good_low, good_high = (low >= threshold, high >= threshold) if op == ">=" else \
-        (high <= threshold, low <= threshold)
+    good_low, good_high = (
+        (low >= threshold, high >= threshold) if op == ">=" else (high <= threshold, low <= threshold)
+    )
     return "met" if good_low else ("uncertain" if good_high else "missed")
 
 
@@ -114,8 +115,12 @@ def town_table(summary: dict, world: World) -> str:
         if k is None:
             continue
         mark = f"  below its {target:.1%} target" if k["mean"] < target else ""
-        rows.append((k["mean"], f"  {pinyin:<10} {world.towns.name[t]:<8} "
-                     f"{format_number(k['mean'], 'share'):>7}{mark}"))
+        rows.append(
+            (
+                k["mean"],
+                f"  {pinyin:<10} {world.towns.name[t]:<8} {format_number(k['mean'], 'share'):>7}{mark}",
+            )
+        )
     rows.sort(key=lambda r: (math.isnan(r[0]), r[0]))
     return "Compliance by town (worst first):\n" + "\n".join(r[1] for r in rows)
 
@@ -124,8 +129,11 @@ def orders_csv(results: list[RepResult], world: World) -> str:
     """All order logs as CSV text (one row per order and replication; times in minutes)."""
     buffer = io.StringIO()
     time_columns = [c for c in COLUMNS if c.startswith("t_")]  # the log's times, in its order
-    header = (["rep", "id", "place_code", "town", "zone", "item", "tier_max"] + time_columns
-              + ["team", "team_level", "outcome"])
+    header = (
+        ["rep", "id", "place_code", "town", "zone", "item", "tier_max"]
+        + time_columns
+        + ["team", "team_level", "outcome"]
+    )
     buffer.write(",".join(header) + "\n")
     codes, towns = world.places.code, world.towns.pinyin
     items = [i.id for i in world.items]
@@ -134,13 +142,21 @@ def orders_csv(results: list[RepResult], world: World) -> str:
         times = {c: np.round(getattr(o, c), 3) for c in time_columns}
         for j in range(len(o)):
             team = int(o.team[j])
-            row = [str(r.index), str(int(o.id[j])), codes[o.place[j]], towns[o.town[j]],
-                   ZONES[o.zone[j]], items[o.item[j]], str(int(o.tier_max[j]))]
-            row += ["" if math.isnan(times[c][j]) else repr(float(times[c][j]))
-                    for c in time_columns]
-            row += [world.teams.name[team] if team >= 0 else "",
-                    TEAM_LEVELS[o.team_level[j]] if team >= 0 else "",
-                    OUTCOMES[o.outcome[j]]]
+            row = [
+                str(r.index),
+                str(int(o.id[j])),
+                codes[o.place[j]],
+                towns[o.town[j]],
+                ZONES[o.zone[j]],
+                items[o.item[j]],
+                str(int(o.tier_max[j])),
+            ]
+            row += ["" if math.isnan(times[c][j]) else repr(float(times[c][j])) for c in time_columns]
+            row += [
+                world.teams.name[team] if team >= 0 else "",
+                TEAM_LEVELS[o.team_level[j]] if team >= 0 else "",
+                OUTCOMES[o.outcome[j]],
+            ]
             buffer.write(",".join(row) + "\n")
     return buffer.getvalue()
 
@@ -152,9 +168,19 @@ def kpis_csv(summary: dict) -> str:
         vals = [k["mean"], k["sd"], k["low"], k["high"]]
         cells = ["" if v is None or math.isnan(v) else f"{v:.6g}" for v in vals]
         label = k["label"].replace(",", ";")
-        lines.append(",".join([name, label, k["unit"], *cells, str(k["n"]),
-                               "" if "target" not in k else f"{k['target']:g}",
-                               k.get("verdict", "")]))
+        lines.append(
+            ",".join(
+                [
+                    name,
+                    label,
+                    k["unit"],
+                    *cells,
+                    str(k["n"]),
+                    "" if "target" not in k else f"{k['target']:g}",
+                    k.get("verdict", ""),
+                ]
+            )
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -163,12 +189,15 @@ OUTCOME_CATEGORIES = [*TEAM_LEVELS, "cancelled", "open"]
 
 
 def _round(values, digits: int = 5) -> list:
-    return [None if v is None or not math.isfinite(float(v)) else round(float(v), digits)
-            for v in np.asarray(values, dtype=float).ravel()]
+    return [
+        None if v is None or not math.isfinite(float(v)) else round(float(v), digits)
+        for v in np.asarray(values, dtype=float).ravel()
+    ]
 
 
-def _busy_per_hour(start: np.ndarray, end: np.ndarray, people: np.ndarray, hours: int,
-                   horizon: float) -> np.ndarray:
+def _busy_per_hour(
+    start: np.ndarray, end: np.ndarray, people: np.ndarray, hours: int, horizon: float
+) -> np.ndarray:
     """Mean number of people busy in each hour, from intervals [start, end) (minutes; NaN end =
     the horizon) each occupying ``people``."""
     end = np.where(np.isnan(end), horizon, end)
@@ -213,21 +242,27 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
         met = met_target(log, world)
         orders_at += np.bincount(o.place[catalogue], minlength=n_places)
         met_at += np.bincount(o.place[catalogue & met], minlength=n_places)
-        target_sum += np.bincount(o.town[catalogue], weights=zone_target[o.zone[catalogue]],
-                                  minlength=n_towns)
+        target_sum += np.bincount(
+            o.town[catalogue], weights=zone_target[o.zone[catalogue]], minlength=n_towns
+        )
         response = o.t_accepted - o.t_placed
         for z, zone in enumerate(ZONES):
             mask = catalogue & (o.zone == z)
             done = np.sort(response[mask][~np.isnan(response[mask])])
             n = int(mask.sum())
-            curve = np.searchsorted(done, RESPONSE_GRID_MIN, side="right") / n if n else \
-                np.full(len(RESPONSE_GRID_MIN), np.nan)
+            curve = (
+                np.searchsorted(done, RESPONSE_GRID_MIN, side="right") / n
+                if n
+                else np.full(len(RESPONSE_GRID_MIN), np.nan)
+            )
             curves[zone].append(_round(curve))
             if zone == "rural":
                 deadlines.append((o.t_deadline - o.t_placed)[mask])
-        category = np.where(o.team >= 0, o.team_level,
-                            np.where(o.outcome == CANCELLED, len(TEAM_LEVELS),
-                                     len(TEAM_LEVELS) + 1))
+        category = np.where(
+            o.team >= 0,
+            o.team_level,
+            np.where(o.outcome == CANCELLED, len(TEAM_LEVELS), len(TEAM_LEVELS) + 1),
+        )
         for group in outcome_shares:
             mask = inside if group == "all" else inside & (o.zone == ZONES.index(group))
             counts = np.bincount(category[mask], minlength=len(OUTCOME_CATEGORIES))
@@ -238,12 +273,19 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
         weekday = scenario.run.start_weekday
         week_orders.append(_by_hour_of_week(placed[:hours_total].astype(float), hours, weekday)[0])
         week_duty.append(_by_hour_of_week(log.on_duty_by_level.astype(float), hours, weekday))
-        busy = _busy_per_hour(o.t_assigned, o.t_released, o.volunteers, hours_total,
-                              log.horizon_min)
+        busy = _busy_per_hour(o.t_assigned, o.t_released, o.volunteers, hours_total, log.horizon_min)
         a = log.activities
-        busy_act = _busy_per_hour(np.asarray(a.t_start, float), np.asarray(a.t_end, float),
-                                  np.asarray(a.pulled, float), hours_total, log.horizon_min) \
-            if len(a.t_start) else np.zeros(hours_total)
+        busy_act = (
+            _busy_per_hour(
+                np.asarray(a.t_start, float),
+                np.asarray(a.t_end, float),
+                np.asarray(a.pulled, float),
+                hours_total,
+                log.horizon_min,
+            )
+            if len(a.t_start)
+            else np.zeros(hours_total)
+        )
         week_busy.append(_by_hour_of_week(busy, hours, weekday)[0])
         week_busy_all.append(_by_hour_of_week(busy + busy_act, hours, weekday)[0])
     deadline = np.concatenate(deadlines) if deadlines else np.array([])
@@ -253,40 +295,62 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
     ferry = scenario.geography.travel.ferry
     ferry_data = None
     if ferry is not None and ferry.island_towns:
-        ferry_data = {"port_place": int(towns.seat_place[towns.index(ferry.port_town)]),
-                      "island_towns": [towns.index(t) for t in ferry.island_towns]}
+        ferry_data = {
+            "port_place": int(towns.seat_place[towns.index(ferry.port_town)]),
+            "island_towns": [towns.index(t) for t in ferry.island_towns],
+        }
     with np.errstate(invalid="ignore", divide="ignore"):
         town_target = target_sum / town_orders
     return {
         "format": CHART_DATA_FORMAT,
         "scenario": scenario.name,
-        "targets": {"urban_response_min": tg.urban_response_min, "urban": tg.urban_share,
-                    "rural": tg.rural_share},
-        "towns": {"pinyin": list(towns.pinyin), "name": list(towns.name),
-                  "seat_place": [int(p) for p in towns.seat_place],
-                  "orders": _round(town_orders, 1), "target": _round(town_target)},
-        "places": {"code": list(places.code), "name": list(places.name),
-                   "town": [int(t) for t in places.town], "zone": [int(z) for z in places.zone],
-                   "x_km": _round(places.x_km, 3), "y_km": _round(places.y_km, 3),
-                   "lat": _round(places.lat), "lon": _round(places.lon),
-                   "orders": _round(orders_at, 1), "met": _round(met_at, 1)},
+        "targets": {
+            "urban_response_min": tg.urban_response_min,
+            "urban": tg.urban_share,
+            "rural": tg.rural_share,
+        },
+        "towns": {
+            "pinyin": list(towns.pinyin),
+            "name": list(towns.name),
+            "seat_place": [int(p) for p in towns.seat_place],
+            "orders": _round(town_orders, 1),
+            "target": _round(town_target),
+        },
+        "places": {
+            "code": list(places.code),
+            "name": list(places.name),
+            "town": [int(t) for t in places.town],
+            "zone": [int(z) for z in places.zone],
+            "x_km": _round(places.x_km, 3),
+            "y_km": _round(places.y_km, 3),
+            "lat": _round(places.lat),
+            "lon": _round(places.lon),
+            "orders": _round(orders_at, 1),
+            "met": _round(met_at, 1),
+        },
         "county_center_place": seat,
         "ferry": ferry_data,
-        "response": {"grid_min": _round(RESPONSE_GRID_MIN, 2), "curves": curves,
-                     "rural_deadline_min": _round(np.percentile(deadline, [10, 50, 90])
-                                                  if len(deadline) else [np.nan] * 3, 1)},
-        "outcomes": {"categories": OUTCOME_CATEGORIES,
-                     "shares": {g: _round(np.mean(v, axis=0)) for g, v in outcome_shares.items()}},
-        "week": {"orders_per_hour": _round(np.mean(week_orders, axis=0), 3),
-                 "on_duty": {lv: _round(row, 2) for lv, row in
-                             zip(TEAM_LEVELS, np.mean(week_duty, axis=0))},
-                 "busy_orders": _round(np.mean(week_busy, axis=0), 3),
-                 "busy_all": _round(np.mean(week_busy_all, axis=0), 3)},
+        "response": {
+            "grid_min": _round(RESPONSE_GRID_MIN, 2),
+            "curves": curves,
+            "rural_deadline_min": _round(
+                np.percentile(deadline, [10, 50, 90]) if len(deadline) else [np.nan] * 3, 1
+            ),
+        },
+        "outcomes": {
+            "categories": OUTCOME_CATEGORIES,
+            "shares": {g: _round(np.mean(v, axis=0)) for g, v in outcome_shares.items()},
+        },
+        "week": {
+            "orders_per_hour": _round(np.mean(week_orders, axis=0), 3),
+            "on_duty": {lv: _round(row, 2) for lv, row in zip(TEAM_LEVELS, np.mean(week_duty, axis=0))},
+            "busy_orders": _round(np.mean(week_busy, axis=0), 3),
+            "busy_all": _round(np.mean(week_busy_all, axis=0), 3),
+        },
     }
 
 
-def write_results(out: Path, scenario: Scenario, world: World, results: list[RepResult],
-                  seed: int) -> dict:
+def write_results(out: Path, scenario: Scenario, world: World, results: list[RepResult], seed: int) -> dict:
     """Write every result file of a run into ``out`` (kpis.json, kpis.csv and, when the logs are
     kept, orders.csv.gz, chart_data.json, the charts and the English briefing); return the
     summary."""
@@ -297,6 +361,7 @@ def write_results(out: Path, scenario: Scenario, world: World, results: list[Rep
         write_gzip_text(out / "orders.csv.gz", orders_csv(results, world))
         write_json(out / CHART_DATA, chart_data(scenario, world, results))
         from sim.reporting.briefing import write_report
+
         write_report(out, lang="en")
     return summary
 

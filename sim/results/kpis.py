@@ -42,8 +42,14 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "backlog_mean": ("Orders waiting for a response, mean", "orders", -1),
     "backlog_max": ("Orders waiting for a response, max", "orders", -1),
 }
-HEADLINE = ["urban_10min", "rural_same_day", "open_overnight_per_week", "response_p90_urban",
-            "escalation_rate", "cancellation_rate"]
+HEADLINE = [
+    "urban_10min",
+    "rural_same_day",
+    "open_overnight_per_week",
+    "response_p90_urban",
+    "escalation_rate",
+    "cancellation_rate",
+]
 
 
 def _share(mask: np.ndarray, of: np.ndarray) -> float:
@@ -83,8 +89,7 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
     k["urban_10min"] = _share(met, urban)
     k["rural_same_day"] = _share(met, rural)
     k["professional_same_day"] = _share(closed_by_deadline, inside & o.professional)
-    k["open_overnight_per_week"] = float((inside & ~closed_by_deadline & ~cancelled_before).sum()
-                                         / days * 7)
+    k["open_overnight_per_week"] = float((inside & ~closed_by_deadline & ~cancelled_before).sum() / days * 7)
     k["orders_per_day"] = float(inside.sum() / days)
     for zone, mask in (("urban", urban), ("rural", rural)):
         for q in (50, 90, 95):
@@ -97,16 +102,18 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
     k["served_cancelled"] = k["cancellation_rate"]
     k["served_open"] = _share((o.outcome == OPEN) & (o.team < 0), inside)
     busy, credited = _volunteer_minutes(log, start, end)
-    on_duty = float(log.on_duty_by_level[:, int(start // 60):int(np.ceil(end / 60))].sum() * 60)
+    on_duty = float(log.on_duty_by_level[:, int(start // 60) : int(np.ceil(end / 60))].sum() * 60)
     k["utilisation"] = busy / on_duty if on_duty else float("nan")
     members = float(world.teams.members.sum())
-    k["credited_hours_per_volunteer_month"] = (credited / 60.0 / members / days * 30.44
-                                               if members else float("nan"))
+    k["credited_hours_per_volunteer_month"] = (
+        credited / 60.0 / members / days * 30.44 if members else float("nan")
+    )
     a = log.activities
-    k["activities_per_month"] = float(((a.t_start >= start) & (a.t_start < end)).sum()
-                                      / days * 30.44) if len(a.t_start) else 0.0
+    k["activities_per_month"] = (
+        float(((a.t_start >= start) & (a.t_start < end)).sum() / days * 30.44) if len(a.t_start) else 0.0
+    )
     series = backlog_series(log)
-    window = series[int(start // 60):int(end // 60)]
+    window = series[int(start // 60) : int(end // 60)]
     k["backlog_mean"] = float(window.mean()) if len(window) else float("nan")
     k["backlog_max"] = float(window.max()) if len(window) else float("nan")
     for t, pinyin in enumerate(world.towns.pinyin):
@@ -124,10 +131,12 @@ def _volunteer_minutes(log: RunLog, start: float, end: float) -> tuple[float, fl
     """(busy volunteer-minutes of order-pool volunteers, credited volunteer-minutes) in window."""
     o, a = log.orders, log.activities
     served = ~np.isnan(o.t_assigned)
-    busy_orders = (_overlap(o.t_assigned[served], o.t_released[served], start, end)
-                   * o.volunteers[served]).sum()
-    credited_orders = (_overlap(o.t_accepted[served], o.t_released[served], start, end)
-                       * o.volunteers[served]).sum()
+    busy_orders = (
+        _overlap(o.t_assigned[served], o.t_released[served], start, end) * o.volunteers[served]
+    ).sum()
+    credited_orders = (
+        _overlap(o.t_accepted[served], o.t_released[served], start, end) * o.volunteers[served]
+    ).sum()
     busy_act = credited_act = 0.0
     if len(a.t_start):
         span = _overlap(a.t_start, a.t_end, start, end)

@@ -40,10 +40,31 @@ def _rare(name: str, doc: str) -> property:
 
 
 # the order log's columns, in the order of the log's fields (the CSV export's times follow it)
-COLUMNS = ("id", "place", "town", "zone", "item", "professional", "volunteers", "tier_max",
-           "t_placed", "t_review_start", "t_review_end", "t_tier2", "t_tier3", "t_assigned",
-           "t_accepted", "t_arrived", "t_closed", "t_released", "t_cancelled", "t_deadline",
-           "team", "team_level", "outcome")
+COLUMNS = (
+    "id",
+    "place",
+    "town",
+    "zone",
+    "item",
+    "professional",
+    "volunteers",
+    "tier_max",
+    "t_placed",
+    "t_review_start",
+    "t_review_end",
+    "t_tier2",
+    "t_tier3",
+    "t_assigned",
+    "t_accepted",
+    "t_arrived",
+    "t_closed",
+    "t_released",
+    "t_cancelled",
+    "t_deadline",
+    "team",
+    "team_level",
+    "outcome",
+)
 RARE_TIMES = ("t_review_start", "t_review_end", "t_tier3", "t_cancelled")
 
 
@@ -75,8 +96,7 @@ class OrderLog:
     outcome: np.ndarray  # CLOSED, CANCELLED or OPEN at the horizon
     rare: dict[str, RareTimes]  # the times in RARE_TIMES
 
-    t_review_start = _rare("t_review_start", "professional orders: the administrator starts "
-                           "the review")
+    t_review_start = _rare("t_review_start", "professional orders: the administrator starts the review")
     t_review_end = _rare("t_review_end", "professional orders: the review ends")
     t_tier3 = _rare("t_tier3", "reached tier 3 (the county), or left the administrator's review")
     t_cancelled = _rare("t_cancelled", "the citizen cancelled the order")

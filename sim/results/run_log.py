@@ -78,17 +78,30 @@ def run_log(rep: Replication) -> RunLog:
     place = as_numpy(t.place)
     np.take(w.places.town.astype(town.dtype), place, out=town)
     orders = OrderLog(
-        id=np.arange(n, dtype=np.int32), place=place, town=town,
+        id=np.arange(n, dtype=np.int32),
+        place=place,
+        town=town,
         zone=as_numpy(t.zone),
         item=as_numpy(t.item),
         professional=np.frombuffer(t.professional, dtype=bool),
         volunteers=as_numpy(t.need),
         tier_max=as_numpy(t.tier_max),
-        t_placed=as_numpy(t.t_placed), t_tier2=seen(as_numpy(t.t_tier2)),
-        t_assigned=seen(as_numpy(t.t_assigned)), t_accepted=seen(accepted),
-        t_arrived=seen(as_numpy(t.t_arrived)), t_closed=closed,
-        t_released=seen(as_numpy(t.t_released)), t_deadline=deadline, team=team,
-        team_level=level, outcome=outcome,
-        rare={"t_review_start": rare(t.t_review_start), "t_review_end": rare(t.t_review_end),
-              "t_tier3": rare(t.t_tier3), "t_cancelled": cancelled})
+        t_placed=as_numpy(t.t_placed),
+        t_tier2=seen(as_numpy(t.t_tier2)),
+        t_assigned=seen(as_numpy(t.t_assigned)),
+        t_accepted=seen(accepted),
+        t_arrived=seen(as_numpy(t.t_arrived)),
+        t_closed=closed,
+        t_released=seen(as_numpy(t.t_released)),
+        t_deadline=deadline,
+        team=team,
+        team_level=level,
+        outcome=outcome,
+        rare={
+            "t_review_start": rare(t.t_review_start),
+            "t_review_end": rare(t.t_review_end),
+            "t_tier3": rare(t.t_tier3),
+            "t_cancelled": cancelled,
+        },
+    )
     return RunLog(orders, activities, levels, towns, h, (rep.window_start, rep.window_end))

@@ -35,10 +35,18 @@ def versions() -> dict[str, str]:
 def save_run(out: Path, scenario: Scenario, seed: int, reps: int, how: dict) -> None:
     """Write scenario.json and run.json into a results folder."""
     write_json(out / "scenario.json", asdict(scenario))
-    write_json(out / "run.json", {"scenario": scenario.name, "seed": seed, "reps": reps,
-                                  "days": scenario.run.days,
-                                  "warmup_days": scenario.run.warmup_days,
-                                  "replications_chosen_by": how, "versions": versions()})
+    write_json(
+        out / "run.json",
+        {
+            "scenario": scenario.name,
+            "seed": seed,
+            "reps": reps,
+            "days": scenario.run.days,
+            "warmup_days": scenario.run.warmup_days,
+            "replications_chosen_by": how,
+            "versions": versions(),
+        },
+    )
 
 
 def is_results_folder(path: str | Path) -> bool:
@@ -52,10 +60,26 @@ def load_saved(folder: str | Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError([Problem(str(path), None, "", f"cannot read saved results ({exc}); "
-                                 "expected the kpis.json a run writes")]) from None
+        raise UserError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "",
+                    f"cannot read saved results ({exc}); expected the kpis.json a run writes",
+                )
+            ]
+        ) from None
     for key in ("scenario", "seed", "reps", "days", "replications"):
         if key not in data:
-            raise UserError([Problem(str(path), None, key, "missing; expected the kpis.json a "
-                                     "run writes (rerun the scenario)")])
+            raise UserError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        key,
+                        "missing; expected the kpis.json a run writes (rerun the scenario)",
+                    )
+                ]
+            )
     return data

@@ -23,27 +23,34 @@ def summarise(values: list[float] | np.ndarray, level: float = 0.95) -> dict[str
     x = x[~np.isnan(x)]
     n = len(x)
     if n == 0:
-        return {"mean": math.nan, "sd": math.nan, "half_width": math.nan, "low": math.nan,
-                "high": math.nan, "n": 0}
+        return {
+            "mean": math.nan,
+            "sd": math.nan,
+            "half_width": math.nan,
+            "low": math.nan,
+            "high": math.nan,
+            "n": 0,
+        }
     mean = float(x.mean())
     sd = float(x.std(ddof=1)) if n > 1 else math.nan
     half = float(stats.t.ppf(0.5 + level / 2, n - 1) * sd / math.sqrt(n)) if n > 1 else math.nan
     if n > 1 and sd == 0:
         half = 0.0
-    return {"mean": mean, "sd": sd, "half_width": half, "low": mean - half, "high": mean + half,
-            "n": n}
+    return {"mean": mean, "sd": sd, "half_width": half, "low": mean - half, "high": mean + half, "n": n}
 
 
-def paired_difference(a: list[float] | np.ndarray, b: list[float] | np.ndarray,
-                      level: float = 0.95) -> dict[str, float]:
+def paired_difference(
+    a: list[float] | np.ndarray, b: list[float] | np.ndarray, level: float = 0.95
+) -> dict[str, float]:
     """Summary of ``b - a`` per replication (pairs with a NaN on either side are dropped)."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     keep = ~(np.isnan(a) | np.isnan(b))
     return summarise(b[keep] - a[keep], level)
 
 
-def unpaired_difference(a: list[float] | np.ndarray, b: list[float] | np.ndarray,
-                        level: float = 0.95) -> dict[str, float]:
+def unpaired_difference(
+    a: list[float] | np.ndarray, b: list[float] | np.ndarray, level: float = 0.95
+) -> dict[str, float]:
     """Welch interval of mean(b) - mean(a), ignoring the pairing (for comparison only)."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     a, b = a[~np.isnan(a)], b[~np.isnan(b)]
@@ -53,12 +60,24 @@ def unpaired_difference(a: list[float] | np.ndarray, b: list[float] | np.ndarray
     se = math.sqrt(va + vb)
     diff = float(b.mean() - a.mean())
     if se == 0:
-        return {"mean": diff, "sd": 0.0, "half_width": 0.0, "low": diff, "high": diff,
-                "n": min(len(a), len(b))}
-    dof = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
+        return {
+            "mean": diff,
+            "sd": 0.0,
+            "half_width": 0.0,
+            "low": diff,
+            "high": diff,
+            "n": min(len(a), len(b)),
+        }
+    dof = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
     half = float(stats.t.ppf(0.5 + level / 2, dof) * se)
-    return {"mean": diff, "sd": math.nan, "half_width": half, "low": diff - half,
-            "high": diff + half, "n": min(len(a), len(b))}
+    return {
+        "mean": diff,
+        "sd": math.nan,
+        "half_width": half,
+        "low": diff - half,
+        "high": diff + half,
+        "n": min(len(a), len(b)),
+    }
 
 
 def difference_verdict(mean: float, low: float, high: float, direction: int) -> str:

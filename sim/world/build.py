@@ -36,8 +36,14 @@ class TeamIndex:
     team_buckets: list[tuple[int, ...]]  # per team: the buckets it belongs to
 
 
-def team_index(teams: TeamTable, tier1: list[list[int]], place_town: list[int],
-               tier2_team: np.ndarray, tier3_team: np.ndarray, ids: list[int]) -> TeamIndex:
+def team_index(
+    teams: TeamTable,
+    tier1: list[list[int]],
+    place_town: list[int],
+    tier2_team: np.ndarray,
+    tier3_team: np.ndarray,
+    ids: list[int],
+) -> TeamIndex:
     """The dispatcher's static index of teams (see :class:`TeamIndex`): one free-team bucket
     per town, of the teams serving its tier 2 (the county tier searches ``tier3_teams_at``).
     ``ids``: the world's shared int objects, ``ids[k] == k``."""
@@ -52,18 +58,33 @@ def team_index(teams: TeamTable, tier1: list[list[int]], place_town: list[int],
             villages[team].append(ids[place])
     other_towns = [tuple({place_town[v] for v in vs} - {t}) for vs, t in zip(villages, town)]
     bucket_id: dict[int, int] = {}  # town -> its bucket
-    team_buckets = [(bucket_id.setdefault(town[team], len(bucket_id)),)
-                    if tier2_team[team] else () for team in range(n)]
-    return TeamIndex(home, town, skills, tier2_team.tolist(), tier3_team.tolist(),
-                     [tuple(v) for v in villages], other_towns, list(bucket_id), team_buckets)
+    team_buckets = [
+        (bucket_id.setdefault(town[team], len(bucket_id)),) if tier2_team[team] else () for team in range(n)
+    ]
+    return TeamIndex(
+        home,
+        town,
+        skills,
+        tier2_team.tolist(),
+        tier3_team.tolist(),
+        [tuple(v) for v in villages],
+        other_towns,
+        list(bucket_id),
+        team_buckets,
+    )
 
 
 # two homes' grid minutes for a place closer than this (relative) are ranked with exact minutes
 NEAR_TIE = 1e-9
 
 
-def tier2_nearest(teams: TeamTable, town_teams: list[list[int]], tier2_team: np.ndarray,
-                  travel: TravelModel, place_town: list[int]) -> list[array]:
+def tier2_nearest(
+    teams: TeamTable,
+    town_teams: list[list[int]],
+    tier2_team: np.ndarray,
+    travel: TravelModel,
+    place_town: list[int],
+) -> list[array]:
     """Per place, the teams serving its town's tier 2 in the order the nearest-first rule
     ranks them: by (nominal minutes from the team's home, team id), the key of
     ``NearestFirst.team_key``, so that a search can stop at the first able team instead of
@@ -88,13 +109,15 @@ def tier2_nearest(teams: TeamTable, town_teams: list[list[int]], tier2_team: np.
         keys = minutes[:, home_of]  # (places, members)
         rows = members[np.lexsort((np.broadcast_to(members, keys.shape), keys), axis=-1)]
         for place, row, exact in zip(places, rows.astype(np.intc), near.tolist()):
-            out[place] = (nearest_first(members.tolist(), teams.home, travel, place) if exact
-                          else array("i", row.tobytes()))
+            out[place] = (
+                nearest_first(members.tolist(), teams.home, travel, place)
+                if exact
+                else array("i", row.tobytes())
+            )
     return out
 
 
-def nearest_first(members: list[int], home: np.ndarray, travel: TravelModel,
-                  place: int) -> array:
+def nearest_first(members: list[int], home: np.ndarray, travel: TravelModel, place: int) -> array:
     """``members`` (team ids) ordered by (nominal minutes from their home to ``place``, id),
     with :meth:`TravelModel.nominal`'s own minutes: the nearest-first rule's ranking."""
     minutes: dict[int, float] = {}  # by home: a town's teams share few homes
@@ -149,7 +172,8 @@ class World:
     # (origin town, skill) -> the nearest few of tier3_towns[skill]: filled by the dispatcher
     # as it needs them, shared by the world's replications (a cache of the static data above)
     tier3_near: dict[tuple[int, int], tuple[int, ...]] = field(
-        default_factory=dict, repr=False, compare=False)
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def n_places(self) -> int:
@@ -222,25 +246,35 @@ def build_world(scenario: Scenario) -> World:
     week = week / week.mean() if week.sum() > 0 else np.ones(HOURS_PER_WEEK)
     timeouts = np.array([scenario.dispatch.timeouts_min[z] for z in ZONES], dtype=float)
     return World(
-        scenario=scenario, towns=towns, places=places, travel=travel, items=items,
+        scenario=scenario,
+        towns=towns,
+        places=places,
+        travel=travel,
+        items=items,
         skills=skill_names,
         item_skill=np.array([skill_index[i.skill] for i in items], dtype=np.int32),
         item_volunteers=np.array([i.volunteers for i in items], dtype=np.int32),
         item_professional=np.array([i.professional for i in items], dtype=bool),
         item_mix=shares / shares.sum() if shares.sum() > 0 else shares,
-        teams=teams, pairs=pairs, tier1_teams=tier1, town_teams=town_teams,
-        towns_by_distance=by_distance, town_rank=rank,
+        teams=teams,
+        pairs=pairs,
+        tier1_teams=tier1,
+        town_teams=town_teams,
+        towns_by_distance=by_distance,
+        town_rank=rank,
         tier3_towns=[sorted(towns) for towns in tier3_towns],
         tier3_teams_at={key: tuple(members) for key, members in tier3_teams_at.items()},
         tier2_nearest=tier2_nearest(teams, town_teams, tier2_team, travel, place_town),
         place_skills=[offered(t) for t in tier1],
         town_skills=[offered([t for t in ts if tier2_team[t]]) for ts in town_teams],
         county_skills=offered(np.flatnonzero(tier3_team).tolist()),
-        tier2_team=tier2_team, tier3_team=tier3_team,
+        tier2_team=tier2_team,
+        tier3_team=tier3_team,
         team_index=team_index(teams, tier1, place_town, tier2_team, tier3_team, ids),
         place_town=place_town,
         rate_per_min=places.population / 1000.0 * demand.orders_per_1000_per_day / 1440.0,
-        week_profile=week, timeouts=timeouts,
+        week_profile=week,
+        timeouts=timeouts,
         office_hours=[(parse_clock(a), parse_clock(b)) for a, b in scenario.admin.office_hours],
         cutoff_min=parse_clock(scenario.targets.same_day_cutoff),
         day_end_min=parse_clock(scenario.targets.day_end),
@@ -262,14 +296,22 @@ def scope_teams(scope: str, teams: TeamTable) -> tuple[np.ndarray, np.ndarray]:
         every = np.ones(len(teams), dtype=bool)
         return every, every
     level = teams.level
-    return (np.isin(level, [TEAM_LEVELS.index(x) for x in TIER2_LEVELS]),
-            np.isin(level, [TEAM_LEVELS.index(x) for x in TIER3_LEVELS]))
+    return (
+        np.isin(level, [TEAM_LEVELS.index(x) for x in TIER2_LEVELS]),
+        np.isin(level, [TEAM_LEVELS.index(x) for x in TIER3_LEVELS]),
+    )
 
 
 def _team_skills(scenario: Scenario) -> list[str]:
     t = scenario.teams
     names = list(t.village_skills) + t.town.skills + t.county.skills
-    for kind in [*t.centers, *t.subcenters, *t.professional, *scenario.pairing.kinds.values(), *t.additions,
-                 *(a for e in scenario.events for a in e.callups)]:
+    for kind in [
+        *t.centers,
+        *t.subcenters,
+        *t.professional,
+        *scenario.pairing.kinds.values(),
+        *t.additions,
+        *(a for e in scenario.events for a in e.callups),
+    ]:
         names += kind.skills
     return names

@@ -30,8 +30,7 @@ GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 def terrain_class(text: str) -> str:
     """Map a free-text terrain description ("urban core, coastal plain") to a terrain class."""
     text = text.lower()
-    for word, cls in (("island", "island"), ("urban", "urban"), ("mountain", "mountain"),
-                      ("hill", "hills")):
+    for word, cls in (("island", "island"), ("urban", "urban"), ("mountain", "mountain"), ("hill", "hills")):
         if word in text:
             return cls
     return "plain"
@@ -113,24 +112,37 @@ class Places:
 
 def read_towns(geo: Geography) -> tuple[list[dict[str, str]], list[Problem]]:
     """Rows of the towns CSV plus any problems in them."""
-    rows = read_csv(geo.towns_csv, ["code", "name", "pinyin", "seat_lat", "seat_lon", "terrain",
-                                    "population"], "towns CSV")
+    rows = read_csv(
+        geo.towns_csv,
+        ["code", "name", "pinyin", "seat_lat", "seat_lon", "terrain", "population"],
+        "towns CSV",
+    )
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for row in rows:
         for column, limit in (("seat_lat", 90.0), ("seat_lon", 180.0)):
             value = number(row, column, geo.towns_csv, problems, minimum=None)
             if abs(value) > limit:
-                problems.append(Problem(geo.towns_csv, int(row["_line"]), column,
-                                        f"{value:g} is out of range; expected degrees between "
-                                        f"{-limit:g} and {limit:g}"))
+                problems.append(
+                    Problem(
+                        geo.towns_csv,
+                        int(row["_line"]),
+                        column,
+                        f"{value:g} is out of range; expected degrees between {-limit:g} and {limit:g}",
+                    )
+                )
         number(row, "population", geo.towns_csv, problems)
         for column in ("code", "pinyin"):
             key = (column, row[column].lower())
             if key in seen:
-                problems.append(Problem(geo.towns_csv, int(row["_line"]), column,
-                                        f"duplicate town {column} {row[column]!r}; expected "
-                                        "unique values"))
+                problems.append(
+                    Problem(
+                        geo.towns_csv,
+                        int(row["_line"]),
+                        column,
+                        f"duplicate town {column} {row[column]!r}; expected unique values",
+                    )
+                )
             seen.add(key)
     return rows, problems
 
@@ -144,17 +156,35 @@ def build_places(scenario: Scenario) -> tuple[Towns, Places]:
     seen: set[str] = set()
     for row in place_rows:
         if row["town_code"] not in town_of_code:
-            problems.append(Problem(geo.places_csv, int(row["_line"]), "town_code",
-                                    f"unknown town code {row['town_code']!r}; expected a code "
-                                    "from the towns CSV"))
+            problems.append(
+                Problem(
+                    geo.places_csv,
+                    int(row["_line"]),
+                    "town_code",
+                    f"unknown town code {row['town_code']!r}; expected a code from the towns CSV",
+                )
+            )
         if row["code"] in seen:
-            problems.append(Problem(geo.places_csv, int(row["_line"]), "code",
-                                    f"duplicate place code {row['code']}; expected unique codes"))
+            problems.append(
+                Problem(
+                    geo.places_csv,
+                    int(row["_line"]),
+                    "code",
+                    f"duplicate place code {row['code']}; expected unique codes",
+                )
+            )
         seen.add(row["code"])
     used = {row["town_code"] for row in place_rows}
-    problems += [Problem(geo.towns_csv, int(row["_line"]), "code", f"town {row['pinyin']!r} "
-                         "has no place in the places CSV; expected at least one")
-                 for row in town_rows if row["code"] not in used]
+    problems += [
+        Problem(
+            geo.towns_csv,
+            int(row["_line"]),
+            "code",
+            f"town {row['pinyin']!r} has no place in the places CSV; expected at least one",
+        )
+        for row in town_rows
+        if row["code"] not in used
+    ]
     if problems:
         raise UserError(problems)
 
@@ -171,8 +201,10 @@ def build_places(scenario: Scenario) -> tuple[Towns, Places]:
     town = np.array([town_of_code[r["town_code"]] for r in place_rows], dtype=np.int32)
     kind = [r["kind"] for r in place_rows]
     urban_towns = {t.lower() for t in geo.urban_towns}
-    zone = np.array([0 if pinyin[town[i]].lower() in urban_towns and kind[i] in geo.urban_kinds
-                     else 1 for i in range(n)], dtype=np.int8)
+    zone = np.array(
+        [0 if pinyin[town[i]].lower() in urban_towns and kind[i] in geo.urban_kinds else 1 for i in range(n)],
+        dtype=np.int8,
+    )
     weight = np.array([geo.community_weight if k == "community" else 1.0 for k in kind])
     population = np.zeros(n)
     lat, lon = np.zeros(n), np.zeros(n)
@@ -196,28 +228,52 @@ def build_places(scenario: Scenario) -> tuple[Towns, Places]:
             lat[i] = seat_lat[t] + r * math.sin(angle) / KM_PER_DEG_LAT
             lon[i] = seat_lon[t] + r * math.cos(angle) / km_per_deg_lon
     if geo.coordinates_csv:
-        _apply_coordinates(geo.coordinates_csv, [r["code"] for r in place_rows], lat, lon,
-                           population)
+        _apply_coordinates(geo.coordinates_csv, [r["code"] for r in place_rows], lat, lon, population)
     lon0 = float(np.mean(seat_lon))
-    towns = Towns([r["code"] for r in town_rows], [r["name"] for r in town_rows], pinyin,
-                  terrain, town_pop, seat_lat, seat_lon, seat_place)
-    places = Places([r["code"] for r in place_rows], [r["name"] for r in place_rows], kind,
-                    town, zone, population, lat, lon, (lon - lon0) * km_per_deg_lon,
-                    (lat - lat0) * KM_PER_DEG_LAT)
+    towns = Towns(
+        [r["code"] for r in town_rows],
+        [r["name"] for r in town_rows],
+        pinyin,
+        terrain,
+        town_pop,
+        seat_lat,
+        seat_lon,
+        seat_place,
+    )
+    places = Places(
+        [r["code"] for r in place_rows],
+        [r["name"] for r in place_rows],
+        kind,
+        town,
+        zone,
+        population,
+        lat,
+        lon,
+        (lon - lon0) * km_per_deg_lon,
+        (lat - lat0) * KM_PER_DEG_LAT,
+    )
     return towns, places
 
 
-def _apply_coordinates(path: str, codes: list[str], lat: np.ndarray, lon: np.ndarray,
-                       population: np.ndarray) -> None:
+def _apply_coordinates(
+    path: str, codes: list[str], lat: np.ndarray, lon: np.ndarray, population: np.ndarray
+) -> None:
     rows = read_csv(path, ["code", "lat", "lon"], "coordinates CSV")
     index = {c: i for i, c in enumerate(codes)}
     problems: list[Problem] = []
     seen: set[str] = set()
     for row in rows:
         if row["code"] not in index or row["code"] in seen:
-            problems.append(Problem(path, int(row["_line"]), "code", f"unknown or repeated place "
-                                    f"code {row['code']!r}; expected each code of the places CSV "
-                                    "at most once"))
+            problems.append(
+                Problem(
+                    path,
+                    int(row["_line"]),
+                    "code",
+                    f"unknown or repeated place "
+                    f"code {row['code']!r}; expected each code of the places CSV "
+                    "at most once",
+                )
+            )
             continue
         seen.add(row["code"])
         i = index[row["code"]]
@@ -225,9 +281,16 @@ def _apply_coordinates(path: str, codes: list[str], lat: np.ndarray, lon: np.nda
         lon[i] = number(row, "lon", path, problems, minimum=-180.0)
         if lat[i] > 90 or lon[i] > 180:
             column = "lat" if lat[i] > 90 else "lon"
-            problems.append(Problem(path, int(row["_line"]), column, f"({lat[i]:g}, {lon[i]:g}) is "
-                                    "not a position; expected latitude -90..90, longitude "
-                                    "-180..180"))
+            problems.append(
+                Problem(
+                    path,
+                    int(row["_line"]),
+                    column,
+                    f"({lat[i]:g}, {lon[i]:g}) is "
+                    "not a position; expected latitude -90..90, longitude "
+                    "-180..180",
+                )
+            )
         if "population" in row and row["population"] not in (None, ""):
             population[i] = number(row, "population", path, problems)
     if problems:
@@ -261,7 +324,7 @@ class TravelModel:
             self.ferry_departures = sorted(parse_clock(d) for d in ferry.departures)
             self.crossing = ferry.crossing_min
             gaps = np.diff(self.ferry_departures + [self.ferry_departures[0] + 1440.0])
-            self.mean_ferry_wait = float((gaps ** 2).sum() / 2 / 1440.0)
+            self.mean_ferry_wait = float((gaps**2).sum() / 2 / 1440.0)
         self._island = np.asarray(self.island)
         self.matrix = None
         if travel.matrix_csv:
@@ -332,19 +395,43 @@ def read_matrix(path: str, codes: list[str]) -> np.ndarray:
     header_line, header = rows[0][0], [c.strip() for c in rows[0][1][1:]]
     unknown = [c for c in header if c not in index]
     if unknown:
-        problems.append(Problem(path, header_line, "", f"unknown place code(s) "
-                                f"{', '.join(unknown[:3])}; expected codes from the places CSV"))
+        problems.append(
+            Problem(
+                path,
+                header_line,
+                "",
+                f"unknown place code(s) {', '.join(unknown[:3])}; expected codes from the places CSV",
+            )
+        )
     repeated = sorted({c for c in header if header.count(c) > 1})
     if repeated:
-        problems.append(Problem(path, header_line, "", f"place code(s) {', '.join(repeated[:3])} "
-                                "repeated in the header; expected each place once"))
+        problems.append(
+            Problem(
+                path,
+                header_line,
+                "",
+                f"place code(s) {', '.join(repeated[:3])} repeated in the header; expected each place once",
+            )
+        )
     missing = [c for c in codes if c not in set(header)]
     if missing:
-        problems.append(Problem(path, header_line, "", f"{len(missing)} place(s) missing, e.g. "
-                                f"{missing[0]}; expected every place as a column"))
+        problems.append(
+            Problem(
+                path,
+                header_line,
+                "",
+                f"{len(missing)} place(s) missing, e.g. {missing[0]}; expected every place as a column",
+            )
+        )
     if len(rows) - 1 != len(header):
-        problems.append(Problem(path, header_line, "", f"{len(rows) - 1} rows for {len(header)} "
-                                "columns; expected a square matrix"))
+        problems.append(
+            Problem(
+                path,
+                header_line,
+                "",
+                f"{len(rows) - 1} rows for {len(header)} columns; expected a square matrix",
+            )
+        )
     raise_problems(problems)
     matrix = np.zeros((len(codes), len(codes)))
     cols = [index[c] for c in header]
@@ -352,9 +439,16 @@ def read_matrix(path: str, codes: list[str]) -> np.ndarray:
     for line, row in rows[1:]:
         code = row[0].strip()
         if code not in index or len(row) != len(header) + 1 or code in seen:
-            problems.append(Problem(path, line, "", f"row {code[:20]!r} is unknown, repeated or "
-                                    f"not {len(header)} values long; expected each place code "
-                                    f"once, followed by {len(header)} minutes"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    "",
+                    f"row {code[:20]!r} is unknown, repeated or "
+                    f"not {len(header)} values long; expected each place code "
+                    f"once, followed by {len(header)} minutes",
+                )
+            )
             continue
         seen.add(code)
         for j, cell in zip(cols, row[1:]):
@@ -363,8 +457,9 @@ def read_matrix(path: str, codes: list[str]) -> np.ndarray:
                 if not value >= 0 or value == float("inf"):
                     raise ValueError
             except ValueError:
-                problems.append(Problem(path, line, code, f"{cell[:20]!r} is not a travel time; "
-                                        "expected minutes >= 0"))
+                problems.append(
+                    Problem(path, line, code, f"{cell[:20]!r} is not a travel time; expected minutes >= 0")
+                )
                 break
             matrix[index[code], j] = value
     raise_problems(problems)

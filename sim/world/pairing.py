@@ -50,9 +50,16 @@ def _rows(scenario: Scenario, places: Places) -> list[tuple[int, str, str, int]]
     """(village, kind, unit name, home) of every row of ``pairing.file``, checked."""
     path = scenario.pairing.file
     if not path:
-        raise UserError([Problem(scenario.source, None, "pairing.file",
-                                 f"strategy {scenario.pairing.strategy!r} needs a CSV file; "
-                                 "expected a path")])
+        raise UserError(
+            [
+                Problem(
+                    scenario.source,
+                    None,
+                    "pairing.file",
+                    f"strategy {scenario.pairing.strategy!r} needs a CSV file; expected a path",
+                )
+            ]
+        )
     rows = read_csv(path, ["village_code", "unit_kind", "unit_name", "home_code"], "pairing CSV")
     problems, out = [], []
     for row in rows:
@@ -61,13 +68,20 @@ def _rows(scenario: Scenario, places: Places) -> list[tuple[int, str, str, int]]
             village = places.index(row["village_code"])
             home = places.index(row["home_code"])
         except KeyError as exc:
-            problems.append(Problem(path, line, "", f"unknown place {exc.args[0]!r}; expected a "
-                                    "code from the places CSV"))
+            problems.append(
+                Problem(path, line, "", f"unknown place {exc.args[0]!r}; expected a code from the places CSV")
+            )
             continue
         if row["unit_kind"] not in scenario.pairing.kinds:
             known = ", ".join(sorted(scenario.pairing.kinds)) or "none defined"
-            problems.append(Problem(path, line, "unit_kind", f"unknown kind {row['unit_kind']!r};"
-                                    f" expected one of pairing.kinds ({known})"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    "unit_kind",
+                    f"unknown kind {row['unit_kind']!r}; expected one of pairing.kinds ({known})",
+                )
+            )
             continue
         out.append((village, row["unit_kind"], row["unit_name"], home))
     if problems:
@@ -88,8 +102,7 @@ def capacity(scenario: Scenario, n_units: int) -> int:
     return max(1, math.ceil(n_units / scenario.pairing.villages))
 
 
-def travel_min(scenario: Scenario, places: Places, homes: list[int],
-               villages: np.ndarray) -> np.ndarray:
+def travel_min(scenario: Scenario, places: Places, homes: list[int], villages: np.ndarray) -> np.ndarray:
     """Nominal minutes from each home (rows) to each village (columns)."""
     towns, _ = build_places(scenario)
     travel = TravelModel(scenario, towns, places)
@@ -109,27 +122,28 @@ def pilot_unmet(scenario: Scenario) -> np.ndarray:
     pairing: ``pairing.pilot_days`` measured days, one replication of the scenario's own seed
     (deterministic; writes no files). Unmet = placed in the window and missing its target."""
     pilot = dataclasses.replace(
-        scenario, pairing=dataclasses.replace(scenario.pairing, strategy="none"),
-        run=dataclasses.replace(scenario.run, days=scenario.pairing.pilot_days, reps=1))
+        scenario,
+        pairing=dataclasses.replace(scenario.pairing, strategy="none"),
+        run=dataclasses.replace(scenario.run, days=scenario.pairing.pilot_days, reps=1),
+    )
     key = repr(pilot)
     if key not in _PILOT_CACHE:
         from sim.model.replication import simulate
         from sim.model.rng import replication_seeds
         from sim.results.kpis import met_target
         from sim.world.build import build_world
+
         world = build_world(pilot)
         log = simulate(world, replication_seeds(scenario.run.seed, 1)[0])
         o = log.orders
         start, end = log.window_min
-        missed = (o.t_placed >= start) & (o.t_placed < end) & ~o.professional \
-            & ~met_target(log, world)
+        missed = (o.t_placed >= start) & (o.t_placed < end) & ~o.professional & ~met_target(log, world)
         weeks = (end - start) / (7 * 1440.0)
         _PILOT_CACHE[key] = np.bincount(o.place[missed], minlength=world.n_places) / weeks
     return _PILOT_CACHE[key].copy()
 
 
-def coverage(scenario: Scenario, places: Places, pairs: list[Pair],
-             unmet: np.ndarray | None = None) -> float:
+def coverage(scenario: Scenario, places: Places, pairs: list[Pair], unmet: np.ndarray | None = None) -> float:
     """The objective of ``need`` and ``optimal``: pilot unmet orders per week within reach of
     the paired units, sum over pairs of ``unmet[village] / capacity x reach_weight(travel)``."""
     if not pairs:
@@ -137,8 +151,7 @@ def coverage(scenario: Scenario, places: Places, pairs: list[Pair],
     unmet = pilot_unmet(scenario) if unmet is None else unmet
     cap = capacity(scenario, len(pairs))
     villages = np.array([p.village for p in pairs])
-    minutes = np.array([travel_min(scenario, places, [p.home], np.array([p.village]))[0, 0]
-                        for p in pairs])
+    minutes = np.array([travel_min(scenario, places, [p.home], np.array([p.village]))[0, 0] for p in pairs])
     return float((unmet[villages] / cap * reach_weight(minutes, scenario.pairing.reach_min)).sum())
 
 
@@ -152,8 +165,9 @@ def pair_listed(scenario: Scenario, places: Places) -> list[Pair]:
     return [Pair(v, kind, name, home) for v, kind, name, home in _rows(scenario, places)]
 
 
-def _assign_by_travel(scenario: Scenario, places: Places, unit_list: list[Pair],
-                      villages: list[int]) -> list[Pair]:
+def _assign_by_travel(
+    scenario: Scenario, places: Places, unit_list: list[Pair], villages: list[int]
+) -> list[Pair]:
     """Units to ``villages`` (each at most ``capacity``) with the least total travel time."""
     cap = capacity(scenario, len(unit_list))
     slots = np.repeat(np.array(villages, dtype=int), cap)
@@ -179,8 +193,11 @@ def pair_nearest(scenario: Scenario, places: Places) -> list[Pair]:
         if u not in village_of and room[chosen[v]] > 0:
             village_of[u] = chosen[v]
             room[chosen[v]] -= 1
-    return [dataclasses.replace(unit, village=village_of[k]) for k, unit in enumerate(unit_list)
-            if k in village_of]
+    return [
+        dataclasses.replace(unit, village=village_of[k])
+        for k, unit in enumerate(unit_list)
+        if k in village_of
+    ]
 
 
 def pair_need(scenario: Scenario, places: Places) -> list[Pair]:
@@ -188,7 +205,7 @@ def pair_need(scenario: Scenario, places: Places) -> list[Pair]:
     units assigned to them by least total travel."""
     unmet = pilot_unmet(scenario)
     order = np.lexsort((np.arange(len(unmet)), -unmet))
-    chosen = sorted(int(v) for v in order[:min(scenario.pairing.villages, len(unmet))])
+    chosen = sorted(int(v) for v in order[: min(scenario.pairing.villages, len(unmet))])
     return _assign_by_travel(scenario, places, units(scenario, places), chosen)
 
 
@@ -208,29 +225,41 @@ def pair_optimal(scenario: Scenario, places: Places) -> list[Pair]:
     homes = sorted({u.home for u in unit_list})
     count = np.array([sum(u.home == h for u in unit_list) for h in homes])
     n_v, n_h = len(places), len(homes)
-    weight = reach_weight(travel_min(scenario, places, homes, np.arange(n_v)),
-                          scenario.pairing.reach_min)
+    weight = reach_weight(travel_min(scenario, places, homes, np.arange(n_v)), scenario.pairing.reach_min)
     gain = (unmet[None, :] / cap * weight).ravel()
     n_x = n_h * n_v
     c = np.concatenate([-gain, np.zeros(n_v)])
     rows_home = np.zeros((n_h, n_x + n_v))
     for h in range(n_h):
-        rows_home[h, h * n_v:(h + 1) * n_v] = 1
+        rows_home[h, h * n_v : (h + 1) * n_v] = 1
     rows_village = np.zeros((n_v, n_x + n_v))
     for v in range(n_v):
         rows_village[v, v:n_x:n_v] = 1
         rows_village[v, n_x + v] = -cap
     row_count = np.concatenate([np.zeros(n_x), np.ones(n_v)])[None, :]
-    result = milp(c, integrality=np.ones(n_x + n_v),
-                  bounds=Bounds(0, np.concatenate([np.full(n_x, cap), np.ones(n_v)])),
-                  constraints=[LinearConstraint(rows_home, count, count),
-                               LinearConstraint(rows_village, -np.inf, 0),
-                               LinearConstraint(row_count, 0, scenario.pairing.villages)],
-                  options={"mip_rel_gap": 0.0})
+    result = milp(
+        c,
+        integrality=np.ones(n_x + n_v),
+        bounds=Bounds(0, np.concatenate([np.full(n_x, cap), np.ones(n_v)])),
+        constraints=[
+            LinearConstraint(rows_home, count, count),
+            LinearConstraint(rows_village, -np.inf, 0),
+            LinearConstraint(row_count, 0, scenario.pairing.villages),
+        ],
+        options={"mip_rel_gap": 0.0},
+    )
     if result.x is None:
-        raise UserError([Problem(scenario.source, None, "pairing.villages",
-                                 f"no optimal pairing found ({result.message}); expected "
-                                 "villages x ceil(units/villages) >= units")])
+        raise UserError(
+            [
+                Problem(
+                    scenario.source,
+                    None,
+                    "pairing.villages",
+                    f"no optimal pairing found ({result.message}); expected "
+                    "villages x ceil(units/villages) >= units",
+                )
+            ]
+        )
     x = np.rint(result.x[:n_x]).astype(int).reshape(n_h, n_v)
     out = []
     for h, home in enumerate(homes):

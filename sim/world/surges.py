@@ -53,9 +53,15 @@ def resolve(scenario: Scenario, towns: Towns, places: Places) -> list[Surge]:
     out = []
     for event in scenario.events:
         index = sorted({p for name in event.places for p in places_named(name, towns, places)})
-        out.append(Surge(np.array(index, dtype=np.int64), event.start_day * 1440.0,
-                         (event.start_day + event.days) * 1440.0, event.multiplier,
-                         item_cdf(event.item_mix, ids)))
+        out.append(
+            Surge(
+                np.array(index, dtype=np.int64),
+                event.start_day * 1440.0,
+                (event.start_day + event.days) * 1440.0,
+                event.multiplier,
+                item_cdf(event.item_mix, ids),
+            )
+        )
     return out
 
 
@@ -68,14 +74,32 @@ def problems(scenario: Scenario, towns: Towns, places: Places) -> list[Problem]:
             try:
                 places_named(name, towns, places)
             except KeyError:
-                out.append(Problem(scenario.source, None, f"events[{k}].places[{j}]",
-                                   f"unknown place or town {name!r}; expected a place code or "
-                                   "name of the places CSV, or a town"))
+                out.append(
+                    Problem(
+                        scenario.source,
+                        None,
+                        f"events[{k}].places[{j}]",
+                        f"unknown place or town {name!r}; expected a place code or "
+                        "name of the places CSV, or a town",
+                    )
+                )
         for item in event.item_mix:
             if item not in ids:
-                out.append(Problem(scenario.source, None, f"events[{k}].item_mix.{item}",
-                                   f"unknown item {item!r}; expected a catalogue item id"))
+                out.append(
+                    Problem(
+                        scenario.source,
+                        None,
+                        f"events[{k}].item_mix.{item}",
+                        f"unknown item {item!r}; expected a catalogue item id",
+                    )
+                )
         if not event.places:
-            out.append(Problem(scenario.source, None, f"events[{k}].places",
-                               "is empty; expected at least one place or town"))
+            out.append(
+                Problem(
+                    scenario.source,
+                    None,
+                    f"events[{k}].places",
+                    "is empty; expected at least one place or town",
+                )
+            )
     return out

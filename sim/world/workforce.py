@@ -66,8 +66,9 @@ def addition_hours_per_week(addition: Addition) -> int:
     return int(band_counts(addition).sum())
 
 
-def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pair],
-                skill_index: dict[str, int]) -> TeamTable:
+def build_teams(
+    scenario: Scenario, towns: Towns, places: Places, pairs: list[Pair], skill_index: dict[str, int]
+) -> TeamTable:
     """Every team of the scenario: village points, town stations, county, sub-centers,
     professional teams and paired units, in that (stable) order."""
     rows: list[tuple[str, str, int, int, list[str], str]] = []
@@ -80,26 +81,31 @@ def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pa
         per_1000 = t.village_members_per_1000
         schedule = t.community_schedule if community else t.village_schedule
         if over is not None:
-            per_1000 = per_1000 if over.village_members_per_1000 is None \
-                else over.village_members_per_1000
-            schedule = (over.community_schedule if community else over.village_schedule) \
-                or schedule
+            per_1000 = per_1000 if over.village_members_per_1000 is None else over.village_members_per_1000
+            schedule = (over.community_schedule if community else over.village_schedule) or schedule
         members = int(round(base + per_1000 * places.population[i] / 1000))
-        rows.append((f"village:{places.code[i]}", "village", i, members, t.village_skills,
-                     schedule))
+        rows.append((f"village:{places.code[i]}", "village", i, members, t.village_skills, schedule))
     for town in range(len(towns.code)):
-        members = int(round(t.town.members + t.town.members_per_1000 * towns.population[town]
-                            / 1000))
-        rows.append((f"town:{towns.pinyin[town]}", "town", int(towns.seat_place[town]),
-                     members, t.town.skills, t.town.schedule))
+        members = int(round(t.town.members + t.town.members_per_1000 * towns.population[town] / 1000))
+        rows.append(
+            (
+                f"town:{towns.pinyin[town]}",
+                "town",
+                int(towns.seat_place[town]),
+                members,
+                t.town.skills,
+                t.town.schedule,
+            )
+        )
     seat = int(towns.seat_place[towns.index(scenario.geography.county_seat_town)])
 
     def named(kind: TeamKind, level: str) -> None:
         home = seat if not kind.home_town else int(towns.seat_place[towns.index(kind.home_town)])
         for k in range(kind.count):
             suffix = f"#{k + 1}" if kind.count > 1 else ""
-            rows.append((f"{level}:{kind.name}{suffix}", level, home, kind.members, kind.skills,
-                         kind.schedule))
+            rows.append(
+                (f"{level}:{kind.name}{suffix}", level, home, kind.members, kind.skills, kind.schedule)
+            )
 
     named(t.county, "county")
     for kind in t.centers:
@@ -110,29 +116,41 @@ def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pa
         named(kind, "professional")
     active = [(0.0, np.inf)] * len(rows)
     extras = [("extra", a, (0.0, np.inf)) for a in t.additions]
-    extras += [(f"callup:{e.name or k}", a, (e.start_day * 24, (e.start_day + e.days) * 24))
-               for k, e in enumerate(scenario.events) for a in e.callups]
+    extras += [
+        (f"callup:{e.name or k}", a, (e.start_day * 24, (e.start_day + e.days) * 24))
+        for k, e in enumerate(scenario.events)
+        for a in e.callups
+    ]
     seen: set[str] = set()
     for prefix, a, window in extras:
         town = towns.index(a.town)
         name = f"{prefix}:{towns.pinyin[town]}:{a.hours[0]}-{a.hours[1]}"
         name = name if name not in seen else f"{name}#{len(seen)}"
         seen.add(name)
-        rows.append((name, "town",
-                     int(towns.seat_place[town]), a.volunteers, a.skills or t.town.skills,
-                     band_counts(a)))
+        rows.append(
+            (
+                name,
+                "town",
+                int(towns.seat_place[town]),
+                a.volunteers,
+                a.skills or t.town.skills,
+                band_counts(a),
+            )
+        )
         active.append(window)
     for pair in pairs:
         spec = scenario.pairing.kinds[pair.kind]
-        rows.append((f"paired:{pair.unit_name}", "paired", pair.home, spec.members, spec.skills,
-                     spec.schedule))
+        rows.append(
+            (f"paired:{pair.unit_name}", "paired", pair.home, spec.members, spec.skills, spec.schedule)
+        )
     active += [(0.0, np.inf)] * len(pairs)  # paired units last: world.py relies on it
 
     home = np.array([r[2] for r in rows], dtype=np.int32)
     members = np.array([r[3] for r in rows], dtype=np.int32)
     # one weekly profile per (schedule, members) pair, not per team (100,000 teams at scale)
-    weekly = {key: scheduled_counts(scenario, *key)
-              for key in {(r[5], r[3]) for r in rows if isinstance(r[5], str)}}
+    weekly = {
+        key: scheduled_counts(scenario, *key) for key in {(r[5], r[3]) for r in rows if isinstance(r[5], str)}
+    }
     # one shared set per distinct combination of skills (a few dozen), not one per team: the
     # dispatcher tests membership on every event, and shared sets stay in the CPU's cache
     skill_sets: dict[frozenset[int], frozenset[int]] = {}
@@ -142,10 +160,12 @@ def build_teams(scenario: Scenario, towns: Towns, places: Places, pairs: list[Pa
         home=home,
         town=places.town[home].astype(np.int32),
         members=members,
-        skills=[skill_sets.setdefault(skills, skills)
-                for skills in (frozenset(skill_index[s] for s in r[4]) for r in rows)],
-        scheduled=np.array([r[5] if isinstance(r[5], np.ndarray) else weekly[(r[5], r[3])]
-                            for r in rows],
-                           dtype=np.int32).reshape(len(rows), HOURS_PER_WEEK),
+        skills=[
+            skill_sets.setdefault(skills, skills)
+            for skills in (frozenset(skill_index[s] for s in r[4]) for r in rows)
+        ],
+        scheduled=np.array(
+            [r[5] if isinstance(r[5], np.ndarray) else weekly[(r[5], r[3])] for r in rows], dtype=np.int32
+        ).reshape(len(rows), HOURS_PER_WEEK),
         active_hours=np.array(active, dtype=float).reshape(len(rows), 2),
     )

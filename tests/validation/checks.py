@@ -23,11 +23,11 @@ from sim.config.load import load_scenario
 from sim.config.scenario import Dist, Scenario
 from sim.experiments.runner import run_replications
 from sim.model.rng import Streams, replication_seeds
+from sim.model.roster import on_duty_by_hour
 from sim.results.kpis import backlog_series
 from sim.results.logs import CANCELLED, CLOSED, OPEN, RunLog
 from sim.results.stats import summarise
 from sim.world.build import World, build_world
-from sim.model.roster import on_duty_by_hour
 from tests.validation import queueing
 
 DATA = Path(__file__).parent / "data"
@@ -100,30 +100,53 @@ MMC_SETTINGS = [
     Setting("M/M/3, rho 0.7", lam=0.07, mu=1 / 30, c=3, days=40, reps=20),
     Setting("M/M/5, rho 0.9", lam=0.15, mu=1 / 30, c=5, days=60, reps=20),
 ]
-ERLANG_A = Setting("M/M/3+M, rho 1.0, patience 60 min", lam=0.1, mu=1 / 30, c=3, days=40,
-                   reps=20, theta=1 / 60)
-ESCALATION = Setting("M/M/2+D, rho 0.8, village timeout 10 min", lam=0.08 / 1.5, mu=1 / 30,
-                     c=2, days=60, reps=20, timeout=10.0, town_members=50)
+ERLANG_A = Setting(
+    "M/M/3+M, rho 1.0, patience 60 min", lam=0.1, mu=1 / 30, c=3, days=40, reps=20, theta=1 / 60
+)
+ESCALATION = Setting(
+    "M/M/2+D, rho 0.8, village timeout 10 min",
+    lam=0.08 / 1.5,
+    mu=1 / 30,
+    c=2,
+    days=60,
+    reps=20,
+    timeout=10.0,
+    town_members=50,
+)
 
 
 def scenario_for(setting: Setting) -> Scenario:
     """The one-place scenario of a setting (population 1000, so rate/1000/day = lam x 1440)."""
     base = load_scenario(DATA / "mmc.yaml")
-    patience = (Dist("exponential", 1 / setting.theta) if setting.theta > 0
-                else Dist("fixed", HUGE))
+    patience = Dist("exponential", 1 / setting.theta) if setting.theta > 0 else Dist("fixed", HUGE)
     item = dataclasses.replace(base.catalog[0], service=Dist("exponential", 1 / setting.mu))
     teams = base.teams
     teams = dataclasses.replace(
-        teams, village_members_community=setting.c,
-        town=dataclasses.replace(teams.town, members=setting.town_members))
+        teams,
+        village_members_community=setting.c,
+        town=dataclasses.replace(teams.town, members=setting.town_members),
+    )
     return dataclasses.replace(
-        base, catalog=[item], teams=teams,
-        demand=dataclasses.replace(base.demand, orders_per_1000_per_day=setting.lam * 1440,
-                                   patience={"urban": patience, "rural": patience}),
-        dispatch=dataclasses.replace(base.dispatch, timeouts_min={
-            "urban": [setting.timeout, HUGE], "rural": [setting.timeout, HUGE]}),
-        run=dataclasses.replace(base.run, days=setting.days, warmup_days=setting.warmup_days,
-                                drain_days=1.0, reps=setting.reps, seed=setting.seed))
+        base,
+        catalog=[item],
+        teams=teams,
+        demand=dataclasses.replace(
+            base.demand,
+            orders_per_1000_per_day=setting.lam * 1440,
+            patience={"urban": patience, "rural": patience},
+        ),
+        dispatch=dataclasses.replace(
+            base.dispatch, timeouts_min={"urban": [setting.timeout, HUGE], "rural": [setting.timeout, HUGE]}
+        ),
+        run=dataclasses.replace(
+            base.run,
+            days=setting.days,
+            warmup_days=setting.warmup_days,
+            drain_days=1.0,
+            reps=setting.reps,
+            seed=setting.seed,
+        ),
+    )
 
 
 def simulate_setting(setting: Setting, jobs: int = 2) -> list[RunLog]:
@@ -140,14 +163,24 @@ def _window(log: RunLog) -> np.ndarray:
 
 def _check(group: str, name: str, analytic: float, values: list[float], note: str = "") -> Check:
     s, gate = summarise(values), summarise(values, GATE_LEVEL)
-    return Check(group, name, float(analytic), s["mean"], s["low"], s["high"], int(s["n"]),
-                 gate["low"], gate["high"], note)
+    return Check(
+        group,
+        name,
+        float(analytic),
+        s["mean"],
+        s["low"],
+        s["high"],
+        int(s["n"]),
+        gate["low"],
+        gate["high"],
+        note,
+    )
 
 
 def _waiting_time_average(log: RunLog) -> float:
     """Time-average number of orders waiting, from the hourly backlog series over the window."""
     start, end = log.window_min
-    return float(backlog_series(log)[int(start // 60):int(end // 60)].mean())
+    return float(backlog_series(log)[int(start // 60) : int(end // 60)].mean())
 
 
 def _little(group: str, logs: list[RunLog], wait_end) -> Check:
@@ -159,8 +192,13 @@ def _little(group: str, logs: list[RunLog], wait_end) -> Check:
         rate = inside.sum() / (end - start)
         waited = wait_end(o)[inside] - o.t_placed[inside]
         diffs.append(_waiting_time_average(log) - rate * float(np.mean(waited)))
-    return _check(group, "Little: L - lambda W (orders)", 0.0, diffs,
-                  "L = mean of the hourly backlog series (sim.results.kpis.backlog_series)")
+    return _check(
+        group,
+        "Little: L - lambda W (orders)",
+        0.0,
+        diffs,
+        "L = mean of the hourly backlog series (sim.results.kpis.backlog_series)",
+    )
 
 
 def mmc_checks(setting: Setting, logs: list[RunLog] | None = None) -> list[Check]:
@@ -168,17 +206,23 @@ def mmc_checks(setting: Setting, logs: list[RunLog] | None = None) -> list[Check
     logs = logs if logs is not None else simulate_setting(setting)
     lam, mu, c = setting.lam, setting.mu, setting.c
     t = 1 / mu
-    waits = [log.orders.t_assigned[_window(log)] - log.orders.t_placed[_window(log)]
-             for log in logs]
+    waits = [log.orders.t_assigned[_window(log)] - log.orders.t_placed[_window(log)] for log in logs]
     g = setting.label
     return [
         _check(g, "P(wait > 0)", queueing.erlang_c(c, lam / mu), [np.mean(w > 0) for w in waits]),
-        _check(g, "mean wait (min)", queueing.mmc_mean_wait(lam, mu, c),
-               [np.mean(w) for w in waits]),
-        _check(g, f"P(wait > {t:.0f} min)", queueing.mmc_wait_tail(lam, mu, c, t),
-               [np.mean(w > t) for w in waits]),
-        _check(g, "mean number waiting", queueing.mmc_mean_waiting(lam, mu, c),
-               [_waiting_time_average(log) for log in logs]),
+        _check(g, "mean wait (min)", queueing.mmc_mean_wait(lam, mu, c), [np.mean(w) for w in waits]),
+        _check(
+            g,
+            f"P(wait > {t:.0f} min)",
+            queueing.mmc_wait_tail(lam, mu, c, t),
+            [np.mean(w > t) for w in waits],
+        ),
+        _check(
+            g,
+            "mean number waiting",
+            queueing.mmc_mean_waiting(lam, mu, c),
+            [_waiting_time_average(log) for log in logs],
+        ),
         _little(g, logs, lambda o: o.t_assigned),
     ]
 
@@ -197,14 +241,14 @@ def erlang_a_checks(setting: Setting = ERLANG_A, logs: list[RunLog] | None = Non
     return [
         _check(g, "share cancelled", theory["abandon"], cancelled),
         _check(g, "mean wait of served orders (min)", theory["mean_wait_served"], served_wait),
-        _check(g, "mean number waiting", theory["mean_waiting"],
-               [_waiting_time_average(log) for log in logs]),
+        _check(
+            g, "mean number waiting", theory["mean_waiting"], [_waiting_time_average(log) for log in logs]
+        ),
         _little(g, logs, lambda o: np.fmin(o.t_assigned, o.t_cancelled)),
     ]
 
 
-def escalation_checks(setting: Setting = ESCALATION,
-                      logs: list[RunLog] | None = None) -> list[Check]:
+def escalation_checks(setting: Setting = ESCALATION, logs: list[RunLog] | None = None) -> list[Check]:
     """Village M/M/c+D with ample town capacity: share escalated = P(V > T), and the village's
     served share and mean time in its queue (E[min(V, T)])."""
     logs = logs if logs is not None else simulate_setting(setting)
@@ -215,21 +259,28 @@ def escalation_checks(setting: Setting = ESCALATION,
         up = inside & (o.tier_max >= 2)
         escalated.append(float(up.sum() / inside.sum()))
         # escalated orders are taken by the town the moment they escalate
-        by_town_at_t.append(float(np.mean(np.abs(o.t_assigned[up] - o.t_placed[up]
-                                                 - setting.timeout) < 1e-6)))
-        village_wait.append(float(np.mean(np.minimum(o.t_assigned[inside] - o.t_placed[inside],
-                                                     setting.timeout))))
+        by_town_at_t.append(
+            float(np.mean(np.abs(o.t_assigned[up] - o.t_placed[up] - setting.timeout) < 1e-6))
+        )
+        village_wait.append(
+            float(np.mean(np.minimum(o.t_assigned[inside] - o.t_placed[inside], setting.timeout)))
+        )
         waited.append(float(np.mean(o.t_assigned[inside] > o.t_placed[inside])))
     g = setting.label
     return [
         _check(g, "share escalated = P(V > T)", theory["leave"], escalated),
         _check(g, "P(wait > 0)", theory["wait_positive"], waited),
-        _check(g, "mean time in village queue E[min(V, T)] (min)", theory["mean_wait_capped"],
-               village_wait),
-        _check(g, "escalated orders taken by the town at T", 1.0, by_town_at_t,
-               "ample town capacity: no wait at the town"),
-        _check(g, "mean number waiting", theory["mean_waiting"],
-               [_waiting_time_average(log) for log in logs]),
+        _check(g, "mean time in village queue E[min(V, T)] (min)", theory["mean_wait_capped"], village_wait),
+        _check(
+            g,
+            "escalated orders taken by the town at T",
+            1.0,
+            by_town_at_t,
+            "ample town capacity: no wait at the town",
+        ),
+        _check(
+            g, "mean number waiting", theory["mean_waiting"], [_waiting_time_average(log) for log in logs]
+        ),
         _little(g, logs, lambda o: o.t_assigned),
     ]
 
@@ -251,9 +302,14 @@ class Invariants:
     @property
     def ok(self) -> bool:
         """Every count balances and no rule is broken."""
-        return (self.placed == self.closed + self.cancelled + self.open
-                and self.outcome_mismatch == self.assigned_and_cancelled == self.over_capacity
-                == self.off_duty == 0)
+        return (
+            self.placed == self.closed + self.cancelled + self.open
+            and self.outcome_mismatch
+            == self.assigned_and_cancelled
+            == self.over_capacity
+            == self.off_duty
+            == 0
+        )
 
 
 def invariants(log: RunLog, world: World, seed: np.random.SeedSequence) -> Invariants:
@@ -268,8 +324,9 @@ def invariants(log: RunLog, world: World, seed: np.random.SeedSequence) -> Invar
     h = log.horizon_min
     hours = int(math.ceil(h / 60.0))
     scenario = world.scenario
-    on_duty = on_duty_by_hour(world.teams, hours, scenario.run.start_weekday,
-                              scenario.teams.show_up, Streams(seed))
+    on_duty = on_duty_by_hour(
+        world.teams, hours, scenario.run.start_weekday, scenario.teams.show_up, Streams(seed)
+    )
     closed_t = ~np.isnan(o.t_closed)
     cancelled_t = ~np.isnan(o.t_cancelled)
     expected = np.where(cancelled_t, CANCELLED, np.where(closed_t, CLOSED, OPEN))
@@ -288,11 +345,15 @@ def invariants(log: RunLog, world: World, seed: np.random.SeedSequence) -> Invar
             off += duty == 0
             over += busy > duty
     return Invariants(
-        placed=len(o), closed=int((o.outcome == CLOSED).sum()),
-        cancelled=int((o.outcome == CANCELLED).sum()), open=int((o.outcome == OPEN).sum()),
+        placed=len(o),
+        closed=int((o.outcome == CLOSED).sum()),
+        cancelled=int((o.outcome == CANCELLED).sum()),
+        open=int((o.outcome == OPEN).sum()),
         outcome_mismatch=int((expected != o.outcome).sum()),
         assigned_and_cancelled=int((~np.isnan(o.t_assigned) & cancelled_t).sum()),
-        over_capacity=over, off_duty=off)
+        over_capacity=over,
+        off_duty=off,
+    )
 
 
 def invariant_runs(scenario: Scenario, reps: int, seed: int) -> list[Invariants]:

@@ -76,8 +76,12 @@ def erlang_a(lam: float, mu: float, c: int, theta: float, n_max: int = 2000) -> 
     p_queue = p[c:]  # arrival sees n = c .. n_max, position k = 1 .. k_max
     served = float(p[:c].sum() + (p_queue * served_given_k).sum())
     wait_served = float((p_queue * served_given_k * time_given_k).sum()) / served
-    return {"abandon": 1.0 - served, "mean_wait_served": wait_served,
-            "mean_wait_all": mean_queue / lam, "mean_waiting": mean_queue}
+    return {
+        "abandon": 1.0 - served,
+        "mean_wait_served": wait_served,
+        "mean_wait_all": mean_queue / lam,
+        "mean_waiting": mean_queue,
+    }
 
 
 def mmc_d(lam: float, mu: float, c: int, timeout: float) -> dict[str, float]:
@@ -89,7 +93,7 @@ def mmc_d(lam: float, mu: float, c: int, timeout: float) -> dict[str, float]:
     beyond T (level crossing: an arrival joins only while V <= T and adds an Exp(c mu) wait).
     """
     a, delta = lam / mu, c * mu - lam
-    pi = np.array([a ** n / math.factorial(n) for n in range(c)])
+    pi = np.array([a**n / math.factorial(n) for n in range(c)])
     f0 = lam * pi[c - 1]
 
     def body(t: float) -> float:  # integral of exp(-delta v) over (0, t)
@@ -101,6 +105,9 @@ def mmc_d(lam: float, mu: float, c: int, timeout: float) -> dict[str, float]:
     t = timeout
     body_integral = t * t / 2 if abs(delta) < 1e-12 else (t - body(t)) / delta
     mean_min = (f0 * (t * body(t) - body_integral) + tail * t) / total
-    return {"leave": tail / total, "wait_positive": 1 - pi.sum() / total,
-            "mean_wait_capped": mean_min, "mean_waiting": lam * mean_min}
-
+    return {
+        "leave": tail / total,
+        "wait_positive": 1 - pi.sum() / total,
+        "mean_wait_capped": mean_min,
+        "mean_waiting": lam * mean_min,
+    }

@@ -23,12 +23,12 @@ def measured():
     return calibrate.measure(reps=4, jobs=2, days=42, progress=False)
 
 
-@pytest.mark.parametrize("key,label,source,kind", [r for r in calibrate.ROWS
-                                                   if r[3] == "simulated"])
+@pytest.mark.parametrize("key,label,source,kind", [r for r in calibrate.ROWS if r[3] == "simulated"])
 def test_simulated_figure_within_ten_percent(measured, key, label, source, kind):
     s = measured[0][key]
     assert 0.9 * source <= s["low"] and s["high"] <= 1.1 * source, (
-        f"{label}: simulated {s['mean']:.4g} [{s['low']:.4g}, {s['high']:.4g}] vs source {source}")
+        f"{label}: simulated {s['mean']:.4g} [{s['low']:.4g}, {s['high']:.4g}] vs source {source}"
+    )
 
 
 def test_structure_matches_the_source(measured):

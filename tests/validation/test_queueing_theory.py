@@ -17,8 +17,11 @@ from tests.validation import checks, queueing
 pytestmark = pytest.mark.slow
 
 
-CASES = [*((s, checks.mmc_checks) for s in checks.MMC_SETTINGS),
-         (checks.ERLANG_A, checks.erlang_a_checks), (checks.ESCALATION, checks.escalation_checks)]
+CASES = [
+    *((s, checks.mmc_checks) for s in checks.MMC_SETTINGS),
+    (checks.ERLANG_A, checks.erlang_a_checks),
+    (checks.ESCALATION, checks.escalation_checks),
+]
 
 
 @pytest.fixture(scope="module", params=CASES, ids=lambda case: case[0].label)
@@ -29,9 +32,12 @@ def results(request):
 
 def test_simulation_agrees_with_queueing_theory(results):
     """M/M/c (Erlang C), M/M/c+M (Erlang A), M/M/c+D (escalation) and Little's law."""
-    missed = [f"{c.name}: analytic {c.analytic:.5g} outside the simulated "
-              f"{checks.GATE_LEVEL:.1%} CI [{c.gate_low:.5g}, {c.gate_high:.5g}]"
-              for c in results if not c.passed]
+    missed = [
+        f"{c.name}: analytic {c.analytic:.5g} outside the simulated "
+        f"{checks.GATE_LEVEL:.1%} CI [{c.gate_low:.5g}, {c.gate_high:.5g}]"
+        for c in results
+        if not c.passed
+    ]
     assert len(results) >= 4
     assert not missed, "\n".join(missed)
 
@@ -44,5 +50,5 @@ def test_formulas_reduce_to_erlang_c_without_abandonment_or_timeout():
     assert queueing.erlang_c(2, 1.5) == pytest.approx(9 / 14)
     assert queueing.erlang_a(lam, mu, c, 1e-9)["mean_wait_served"] == pytest.approx(wait, rel=1e-5)
     assert queueing.mmc_d(lam, mu, c, 1e7)["mean_wait_capped"] == pytest.approx(wait, rel=1e-9)
-    erlang_b = 1.5 ** 2 / 2 / (1 + 1.5 + 1.5 ** 2 / 2)
+    erlang_b = 1.5**2 / 2 / (1 + 1.5 + 1.5**2 / 2)
     assert queueing.mmc_d(lam, mu, c, 0.0)["leave"] == pytest.approx(erlang_b)

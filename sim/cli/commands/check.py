@@ -28,22 +28,36 @@ DEFAULT_BASELINES = REPO / "results" / "baselines"
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
-        "check", help="regression gate: fail when a KPI misses its threshold or its baseline",
+        "check",
+        help="regression gate: fail when a KPI misses its threshold or its baseline",
         description="Run each scenario with the seed, days and replications of its expect: "
-                    "block; fail (exit 1) when a KPI's one-sided confidence bound is on the "
-                    "wrong side of its threshold, or when it is significantly worse than the "
-                    "committed baseline by at least the minimum effect. Exit 2 for invalid "
-                    "scenarios or baselines. See docs/ci.md.")
-    p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="scenario YAML files, or folders (every *.yaml under them)")
-    p.add_argument("--baselines", default=str(DEFAULT_BASELINES), metavar="DIR",
-                   help="folder of baseline JSON files (default: results/baselines)")
-    p.add_argument("--update-baselines", action="store_true",
-                   help="accept this run's values as the baselines of every valid scenario")
+        "block; fail (exit 1) when a KPI's one-sided confidence bound is on the "
+        "wrong side of its threshold, or when it is significantly worse than the "
+        "committed baseline by at least the minimum effect. Exit 2 for invalid "
+        "scenarios or baselines. See docs/ci.md.",
+    )
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="scenario YAML files, or folders (every *.yaml under them)"
+    )
+    p.add_argument(
+        "--baselines",
+        default=str(DEFAULT_BASELINES),
+        metavar="DIR",
+        help="folder of baseline JSON files (default: results/baselines)",
+    )
+    p.add_argument(
+        "--update-baselines",
+        action="store_true",
+        help="accept this run's values as the baselines of every valid scenario",
+    )
     p.add_argument("--junit", metavar="FILE", help="write JUnit XML (one test case per KPI)")
     p.add_argument("--summary", metavar="FILE", help="write a Markdown summary (CI job summary)")
-    p.add_argument("--jobs", type=int, default=None,
-                   help="worker processes (default: all cores); results do not depend on it")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="worker processes (default: all cores); results do not depend on it",
+    )
 
 
 def scenario_files(paths: list[str]) -> list[Path]:
@@ -53,35 +67,49 @@ def scenario_files(paths: list[str]) -> list[Path]:
     for text in paths:
         path = Path(text)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*.yaml")
-                           if not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found = sorted(
+                p
+                for p in path.rglob("*.yaml")
+                if not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             if not found:
-                problems.append(Problem(text, None, "", "folder holds no *.yaml scenario; "
-                                        "expected scenario files"))
+                problems.append(
+                    Problem(text, None, "", "folder holds no *.yaml scenario; expected scenario files")
+                )
             files += found
         elif path.is_file():
             files.append(path)
         else:
-            problems.append(Problem(text, None, "", "not found; expected a scenario YAML file "
-                                    "or a folder of them"))
+            problems.append(
+                Problem(text, None, "", "not found; expected a scenario YAML file or a folder of them")
+            )
     if problems:
         raise UserError(problems)
     return [_shown(p) for p in dict.fromkeys(p.resolve() for p in files)]
 
 
-def check_one(path: Path, folder: Path, jobs: int, update: bool,
-              names: dict[str, str]) -> Checked:
+def check_one(path: Path, folder: Path, jobs: int, update: bool, names: dict[str, str]) -> Checked:
     """Simulate and judge one scenario file; raise UserError when it is invalid input."""
     scenario = load_scenario(path)
     if scenario.name in names:
-        raise UserError([Problem(str(path), None, "name", f"{scenario.name!r} is also the name "
-                                 f"of {names[scenario.name]}; expected unique names (each "
-                                 "scenario has its own baseline file)")])
+        raise UserError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "name",
+                    f"{scenario.name!r} is also the name "
+                    f"of {names[scenario.name]}; expected unique names (each "
+                    "scenario has its own baseline file)",
+                )
+            ]
+        )
     names[scenario.name] = str(path)
     expect = scenario.expect
     seed = scenario.run.seed if expect.seed is None else expect.seed
-    scenario = dataclasses.replace(scenario, run=dataclasses.replace(
-        scenario.run, days=expect.days, reps=expect.reps, seed=seed))
+    scenario = dataclasses.replace(
+        scenario, run=dataclasses.replace(scenario.run, days=expect.days, reps=expect.reps, seed=seed)
+    )
     file = baseline_path(folder, scenario.name)
     try:
         baseline = read_baseline(_shown(file))
@@ -90,16 +118,31 @@ def check_one(path: Path, folder: Path, jobs: int, update: bool,
             raise
         baseline = None  # an unreadable baseline is replaced, not compared with
     world = build_world(scenario)
-    results = run_replications(scenario, expect.reps, seed, jobs=jobs, keep_logs=False,
-                               world=world)
+    results = run_replications(scenario, expect.reps, seed, jobs=jobs, keep_logs=False, world=world)
     values = {k: [r.kpis[k] for r in results] for k in results[0].kpis}
-    checked = Checked(str(path), scenario.name, seed, expect.days, expect.reps,
-                      outcomes=evaluate(scenario, seed, values, baseline))
+    checked = Checked(
+        str(path),
+        scenario.name,
+        seed,
+        expect.days,
+        expect.reps,
+        outcomes=evaluate(scenario, seed, values, baseline),
+    )
     checked.note = baseline_note(baseline, scenario, _shown(file))
     if update:
-        write_json(file, Baseline(scenario.name, seed, expect.days, scenario.run.warmup_days,
-                                  expect.reps, __version__, values,
-                                  _portable(path)).to_json())
+        write_json(
+            file,
+            Baseline(
+                scenario.name,
+                seed,
+                expect.days,
+                scenario.run.warmup_days,
+                expect.reps,
+                __version__,
+                values,
+                _portable(path),
+            ).to_json(),
+        )
         for o in checked.outcomes:
             o.accepted = o.baseline_failed
         previous = "" if baseline is None else f" (the previous one: {checked.note})"
@@ -127,9 +170,11 @@ def baseline_note(baseline: Baseline | None, scenario, file: Path) -> str:
     if baseline.pairs_with(run.seed, run.days, run.warmup_days):
         note = f"paired with the baseline replication by replication (seed {run.seed})"
     else:
-        note = (f"baseline made with seed {baseline.seed}, {baseline.days:g} days, "
-                f"{baseline.warmup_days:g} warm-up: no common random numbers, so an unpaired "
-                "(Welch) comparison")
+        note = (
+            f"baseline made with seed {baseline.seed}, {baseline.days:g} days, "
+            f"{baseline.warmup_days:g} warm-up: no common random numbers, so an unpaired "
+            "(Welch) comparison"
+        )
     if baseline.engine_version != __version__:
         note += f"; baseline from engine {baseline.engine_version or '?'} (now {__version__})"
     return note

@@ -14,16 +14,19 @@ from sim.results.kpis import HEADLINE, KPI_INFO
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
-        "compare", help="compare scenarios with common random numbers (paired CIs)",
+        "compare",
+        help="compare scenarios with common random numbers (paired CIs)",
         description="Run every scenario with the same seeds (common random numbers) and report "
-                    "each KPI's estimate and the paired difference of each scenario against the "
-                    "first, with 95%% CIs (Bonferroni-adjusted for more than two scenarios), a "
-                    "verdict (better / worse / no significant difference) and how much narrower "
-                    "the paired CI is than an unpaired one. A saved results folder may stand in "
-                    "for a scenario (its seed and replications are then used for all).")
+        "each KPI's estimate and the paired difference of each scenario against the "
+        "first, with 95%% CIs (Bonferroni-adjusted for more than two scenarios), a "
+        "verdict (better / worse / no significant difference) and how much narrower "
+        "the paired CI is than an unpaired one. A saved results folder may stand in "
+        "for a scenario (its seed and replications are then used for all).",
+    )
     p.add_argument("scenarios", nargs="+", help="scenario YAML files or saved results folders")
-    p.add_argument("--reps", type=int, help="replications (default: a saved run's or the first "
-                                            "scenario's run.reps)")
+    p.add_argument(
+        "--reps", type=int, help="replications (default: a saved run's or the first scenario's run.reps)"
+    )
     p.add_argument("--seed", type=int, help="root seed (default: likewise)")
     p.add_argument("--days", type=float, help="measured days for every scenario")
     p.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
@@ -46,15 +49,21 @@ def main(args) -> int:
     out = Path(args.out) if args.out else default_out(result, REPO / "results")
     write_json(out / "compare.json", result)
     write_text(out / "compare.csv", csv_text(result))
-    names = list(result["kpis"]) if args.all_kpis else \
-        [n for n in HEADLINE + ["professional_same_day", "utilisation"] if n in result["kpis"]]
+    names = (
+        list(result["kpis"])
+        if args.all_kpis
+        else [n for n in HEADLINE + ["professional_same_day", "utilisation"] if n in result["kpis"]]
+    )
     labels = {n: KPI_INFO[n][0] for n in names if n in KPI_INFO}
-    footnote = (f"Common random numbers: seed {seed}, {reps} replications; "
-                f"{result['difference_level']:.1%} CIs. Red Vest.")
+    footnote = (
+        f"Common random numbers: seed {seed}, {reps} replications; "
+        f"{result['difference_level']:.1%} CIs. Red Vest."
+    )
     for j, variant in enumerate(result["scenarios"][1:]):
         diffs = {n: result["kpis"][n]["differences"][j] for n in names}
-        charts.forest_plot(diffs, labels, out / f"forest-{variant}", footnote,
-                           title=f"{variant} minus {result['baseline']}")
+        charts.forest_plot(
+            diffs, labels, out / f"forest-{variant}", footnote, title=f"{variant} minus {result['baseline']}"
+        )
     print(f"Red Vest compare: seed {seed}, {reps} replications, common random numbers")
     print(table(result, names))
     print(f"\nResults: {out}")

@@ -29,35 +29,46 @@ from sim.reporting.files import write_text
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("optimize", help="least extra volunteer-hours meeting the targets",
-                       description="Greedy marginal allocation of extra on-duty volunteers "
-                                   "(town x band of the day) under common random numbers until "
-                                   "the lower 95% bound of every target KPI clears it, then a "
-                                   "confirmation run with fresh seeds. See docs/policies.md.")
+    p = sub.add_parser(
+        "optimize",
+        help="least extra volunteer-hours meeting the targets",
+        description="Greedy marginal allocation of extra on-duty volunteers "
+        "(town x band of the day) under common random numbers until "
+        "the lower 95% bound of every target KPI clears it, then a "
+        "confirmation run with fresh seeds. See docs/policies.md.",
+    )
     p.add_argument("scenario", help="scenario YAML")
-    p.add_argument("--target", action="append", default=[], metavar="KPI=SHARE",
-                   help="e.g. urban_10min=0.95 (repeatable)")
+    p.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="KPI=SHARE",
+        help="e.g. urban_10min=0.95 (repeatable)",
+    )
     p.add_argument("--reps", type=int, help="replications per evaluation (default: run.reps)")
     p.add_argument("--days", type=float, help="measured days (default: run.days)")
     p.add_argument("--seed", type=int, help="root seed of the search (default: run.seed)")
-    p.add_argument("--confirm-reps", type=int, help="replications of the confirmation "
-                   "(default: as --reps)")
+    p.add_argument("--confirm-reps", type=int, help="replications of the confirmation (default: as --reps)")
     p.add_argument("--step", type=int, default=2, help="volunteers added per move (default 2)")
-    p.add_argument("--candidates", type=int, default=6,
-                   help="moves tried per step: the (town, band) cells with most misses (6)")
+    p.add_argument(
+        "--candidates",
+        type=int,
+        default=6,
+        help="moves tried per step: the (town, band) cells with most misses (6)",
+    )
     p.add_argument("--max-steps", type=int, default=30, help="give up after this many moves")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all)")
-    p.add_argument("--out", help="plan variant YAML (default: "
-                   "results/optimize/<name>/<name>_optimized.yaml)")
+    p.add_argument("--out", help="plan variant YAML (default: results/optimize/<name>/<name>_optimized.yaml)")
 
 
 def _kpi_rows(evaluations: list[tuple[str, dict]], targets: dict[str, float]) -> str:
     head = ["KPI", "target"] + [name for name, _ in evaluations]
     rows = [head]
     for k, t in targets.items():
-        rows.append([f"{label(k)} [{k}]", f">= {t:.1%}"] + [
-            f"{s[k]['mean']:.1%} [{s[k]['low']:.1%}, {s[k]['high']:.1%}]"
-            for _, s in evaluations])
+        rows.append(
+            [f"{label(k)} [{k}]", f">= {t:.1%}"]
+            + [f"{s[k]['mean']:.1%} [{s[k]['low']:.1%}, {s[k]['high']:.1%}]" for _, s in evaluations]
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -71,27 +82,36 @@ def variant_yaml(scenario, path: Path, out: Path, plan, hours: int, targets) -> 
     for a in additions:
         if not a["skills"]:
             del a["skills"]
-    body = {"extends": parent, "name": f"{scenario.name}_optimized",
-            "description": f"{scenario.name} with {hours} extra volunteer-hours a week found by "
-                           "`run.py optimize` for " + ", ".join(
-                               f"{k} >= {t:g}" for k, t in targets.items()),
-            "teams": {"additions": additions}}
-    question = ("# Question: which extra on-duty volunteers (town, hours) meet "
-                + " and ".join(f"{k} >= {t:g}" for k, t in targets.items())
-                + " with 95% confidence at the least volunteer-hours?\n")
-    return question + yaml.safe_dump(body, allow_unicode=True, sort_keys=False,
-                                     default_flow_style=None)
+    body = {
+        "extends": parent,
+        "name": f"{scenario.name}_optimized",
+        "description": f"{scenario.name} with {hours} extra volunteer-hours a week found by "
+        "`run.py optimize` for " + ", ".join(f"{k} >= {t:g}" for k, t in targets.items()),
+        "teams": {"additions": additions},
+    }
+    question = (
+        "# Question: which extra on-duty volunteers (town, hours) meet "
+        + " and ".join(f"{k} >= {t:g}" for k, t in targets.items())
+        + " with 95% confidence at the least volunteer-hours?\n"
+    )
+    return question + yaml.safe_dump(body, allow_unicode=True, sort_keys=False, default_flow_style=None)
 
 
 def main(args) -> int:
     targets = parse_targets(args.target)
     scenario = load_scenario(args.scenario)
-    run = {k: v for k, v in (("reps", args.reps), ("days", args.days), ("seed", args.seed))
-           if v is not None}
-    if run.get("reps", 2) < 2 or run.get("days", 1) <= 0 or args.step < 1 \
-            or args.candidates < 1 or (args.confirm_reps is not None and args.confirm_reps < 2):
-        raise UserError("--reps and --confirm-reps must be >= 2 (a 95% interval needs two), "
-                        "--days > 0, --step and --candidates >= 1")
+    run = {k: v for k, v in (("reps", args.reps), ("days", args.days), ("seed", args.seed)) if v is not None}
+    if (
+        run.get("reps", 2) < 2
+        or run.get("days", 1) <= 0
+        or args.step < 1
+        or args.candidates < 1
+        or (args.confirm_reps is not None and args.confirm_reps < 2)
+    ):
+        raise UserError(
+            "--reps and --confirm-reps must be >= 2 (a 95% interval needs two), "
+            "--days > 0, --step and --candidates >= 1"
+        )
     scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, **run))
     reps, seed = scenario.run.reps, scenario.run.seed
     if reps < 2:
@@ -101,29 +121,54 @@ def main(args) -> int:
     def log(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
-    search = optimise(scenario, targets, reps, seed, jobs=jobs, step=args.step,
-                      candidates=args.candidates, max_steps=args.max_steps, log=log)
+    search = optimise(
+        scenario,
+        targets,
+        reps,
+        seed,
+        jobs=jobs,
+        step=args.step,
+        candidates=args.candidates,
+        max_steps=args.max_steps,
+        log=log,
+    )
     plan = search.final.plan
     confirmed = confirm(scenario, plan, targets, args.confirm_reps or reps, seed, jobs)
     hours = plan_hours(plan)
-    print(f"Optimize {scenario.name}: {reps} replications x {scenario.run.days:g} days per "
-          f"evaluation, seed {seed}; confirmation with seed {seed + 1_000_003}")
+    print(
+        f"Optimize {scenario.name}: {reps} replications x {scenario.run.days:g} days per "
+        f"evaluation, seed {seed}; confirmation with seed {seed + 1_000_003}"
+    )
     print(f"\nPlan: {hours} extra volunteer-hours a week")
     for a in plan_additions(plan):
         band = next(b for b, h in BANDS.items() if list(h) == a.hours)
-        print(f"  {a.town:<10} {band:<8} {a.hours[0]:02d}:00-{a.hours[1]:02d}:00  "
-              f"+{a.volunteers} volunteers  {a.volunteers * ((a.hours[1] - a.hours[0]) % 24) * 7}"
-              " volunteer-hours/week")
+        print(
+            f"  {a.town:<10} {band:<8} {a.hours[0]:02d}:00-{a.hours[1]:02d}:00  "
+            f"+{a.volunteers} volunteers  {a.volunteers * ((a.hours[1] - a.hours[0]) % 24) * 7}"
+            " volunteer-hours/week"
+        )
     if not plan:
         print("  (none needed)" if search.met else "  (no move helped)")
     print()
-    print(_kpi_rows([("before", search.baseline.summary), ("plan (search seed)",
-                                                         search.final.summary),
-                     ("plan (confirmed)", confirmed.summary)], targets))
+    print(
+        _kpi_rows(
+            [
+                ("before", search.baseline.summary),
+                ("plan (search seed)", search.final.summary),
+                ("plan (confirmed)", confirmed.summary),
+            ],
+            targets,
+        )
+    )
     ok = all(confirmed.summary[k]["low"] >= t for k, t in targets.items())
-    out = Path(args.out) if args.out else \
-        REPO / "results" / "optimize" / scenario.name / f"{scenario.name}_optimized.yaml"
+    out = (
+        Path(args.out)
+        if args.out
+        else REPO / "results" / "optimize" / scenario.name / f"{scenario.name}_optimized.yaml"
+    )
     write_text(out, variant_yaml(scenario, Path(args.scenario), out, plan, hours, targets))
-    print(f"\nTargets {'met' if ok else 'NOT met'} with 95% confidence in the confirmation run."
-          f"\nPlan saved as a scenario variant: {out}")
+    print(
+        f"\nTargets {'met' if ok else 'NOT met'} with 95% confidence in the confirmation run."
+        f"\nPlan saved as a scenario variant: {out}"
+    )
     return 0 if ok else 1

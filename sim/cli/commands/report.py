@@ -11,13 +11,19 @@ from sim.reporting.briefing import write_report
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("report", help="redraw charts and briefing from saved results",
-                       description="Redraw the charts and the briefing of a results folder "
-                                   "(written by `run`) without simulating.")
+    p = sub.add_parser(
+        "report",
+        help="redraw charts and briefing from saved results",
+        description="Redraw the charts and the briefing of a results folder "
+        "(written by `run`) without simulating.",
+    )
     p.add_argument("folder", help="results folder, e.g. results/pingyang")
-    p.add_argument("--lang", choices=["en", "zh"], default="en",
-                   help="language of labels and briefing (zh needs a CJK font: "
-                        "pip install -e '.[zh]')")
+    p.add_argument(
+        "--lang",
+        choices=["en", "zh"],
+        default="en",
+        help="language of labels and briefing (zh needs a CJK font: pip install -e '.[zh]')",
+    )
 
 
 def main(args) -> int:

@@ -15,24 +15,43 @@ from sim.world.build import build_world
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("run", help="simulate a scenario and report its KPIs (default command)",
-                       description="Simulate a scenario's replications, print KPIs against the "
-                                   "targets and write results/<name>/ (kpis.json, kpis.csv, "
-                                   "orders.csv.gz, chart_data.json, charts/*.png|svg, briefing.html|md).")
-    p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO),
-                   help="scenario YAML (default: scenarios/pingyang.yaml)")
+    p = sub.add_parser(
+        "run",
+        help="simulate a scenario and report its KPIs (default command)",
+        description="Simulate a scenario's replications, print KPIs against the "
+        "targets and write results/<name>/ (kpis.json, kpis.csv, "
+        "orders.csv.gz, chart_data.json, charts/*.png|svg, briefing.html|md).",
+    )
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        default=str(DEFAULT_SCENARIO),
+        help="scenario YAML (default: scenarios/pingyang.yaml)",
+    )
     p.add_argument("--days", type=float, help="measured days (overrides run.days)")
     p.add_argument("--reps", type=int, help="replications (overrides run.reps)")
     p.add_argument("--seed", type=int, help="root seed (overrides run.seed)")
-    p.add_argument("--jobs", type=int, default=None,
-                   help="worker processes (default: all cores); results do not depend on it")
-    p.add_argument("--precision", type=float, metavar="REL",
-                   help="instead of a fixed --reps, add replications until every headline KPI's "
-                        "95%% half-width is within REL x its mean (e.g. 0.05)")
-    p.add_argument("--max-reps", type=int, default=40,
-                   help="cap on replications with --precision (default 40)")
-    p.add_argument("--scheduler", help="run replications on the Dask scheduler at this address "
-                                       "(tcp://HOST:PORT; needs pip install -e '.[cluster]')")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="worker processes (default: all cores); results do not depend on it",
+    )
+    p.add_argument(
+        "--precision",
+        type=float,
+        metavar="REL",
+        help="instead of a fixed --reps, add replications until every headline KPI's "
+        "95%% half-width is within REL x its mean (e.g. 0.05)",
+    )
+    p.add_argument(
+        "--max-reps", type=int, default=40, help="cap on replications with --precision (default 40)"
+    )
+    p.add_argument(
+        "--scheduler",
+        help="run replications on the Dask scheduler at this address "
+        "(tcp://HOST:PORT; needs pip install -e '.[cluster]')",
+    )
     p.add_argument("--out", help="output folder (default: results/<scenario name>)")
     p.add_argument("--all-kpis", action="store_true", help="print every KPI, not the headline")
 
@@ -62,29 +81,36 @@ def main(args) -> int:
     if args.precision is not None:
         if not 0 < args.precision < 1 or args.max_reps < 2:
             raise UserError("--precision must be between 0 and 1 (e.g. 0.05) and --max-reps >= 2")
-        results = run_to_precision(scenario, seed, args.precision, args.max_reps, jobs,
-                                   scheduler=args.scheduler, world=world)
-        how = {"rule": "precision", "relative_half_width": args.precision,
-               "max_reps": args.max_reps, "kpis": HEADLINE,
-               "met": not imprecise(results, HEADLINE, args.precision)}
+        results = run_to_precision(
+            scenario, seed, args.precision, args.max_reps, jobs, scheduler=args.scheduler, world=world
+        )
+        how = {
+            "rule": "precision",
+            "relative_half_width": args.precision,
+            "max_reps": args.max_reps,
+            "kpis": HEADLINE,
+            "met": not imprecise(results, HEADLINE, args.precision),
+        }
     else:
-        results = run_replications(scenario, scenario.run.reps, seed, jobs=jobs, world=world,
-                                   scheduler=args.scheduler)
+        results = run_replications(
+            scenario, scenario.run.reps, seed, jobs=jobs, world=world, scheduler=args.scheduler
+        )
         how = {"rule": "fixed"}
-    scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run,
-                                                                     reps=len(results)))
+    scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, reps=len(results)))
     out = Path(args.out) if args.out else REPO / "results" / scenario.name
     summary = write_results(out, scenario, world, results, seed)
     save_run(out, scenario, seed, len(results), how)
     if args.precision is not None:
         wide = imprecise(results, HEADLINE, args.precision)
-        state = "reached" if not wide else \
-            f"not reached within {args.max_reps} (still wide: {', '.join(wide)})"
+        state = (
+            "reached" if not wide else f"not reached within {args.max_reps} (still wide: {', '.join(wide)})"
+        )
         print(f"Precision {args.precision:g} {state}: {len(results)} replications used")
-    print(f"Red Vest: {scenario.name}, {scenario.run.reps} replications x "
-          f"{scenario.run.days:g} days (after {scenario.run.warmup_days:g} warm-up), seed {seed}")
-    print(kpi_table(summary, None if args.all_kpis else HEADLINE + ["professional_same_day",
-                                                                     "utilisation"]))
+    print(
+        f"Red Vest: {scenario.name}, {scenario.run.reps} replications x "
+        f"{scenario.run.days:g} days (after {scenario.run.warmup_days:g} warm-up), seed {seed}"
+    )
+    print(kpi_table(summary, None if args.all_kpis else HEADLINE + ["professional_same_day", "utilisation"]))
     print()
     print(town_table(summary, world))
     print(f"\nResults: {out}")

@@ -13,13 +13,17 @@ from sim.reporting.files import write_text
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("schema", help="print the scenario reference generated from the schema",
-                       description="Print docs/scenarios.md as generated from the scenario "
-                                   "schema (every key, type, unit, default, range, meaning).")
+    p = sub.add_parser(
+        "schema",
+        help="print the scenario reference generated from the schema",
+        description="Print docs/scenarios.md as generated from the scenario "
+        "schema (every key, type, unit, default, range, meaning).",
+    )
     group = p.add_mutually_exclusive_group()
     group.add_argument("--write", action="store_true", help="rewrite docs/scenarios.md")
-    group.add_argument("--check", action="store_true",
-                       help="exit 1 if docs/scenarios.md differs from the schema")
+    group.add_argument(
+        "--check", action="store_true", help="exit 1 if docs/scenarios.md differs from the schema"
+    )
 
 
 def main(args) -> int:
@@ -32,8 +36,7 @@ def main(args) -> int:
     if args.check:
         current = path.read_text(encoding="utf-8") if path.is_file() else ""
         if current != text:
-            print(f"{path}: differs from the schema; run `python run.py schema --write`",
-                  file=sys.stderr)
+            print(f"{path}: differs from the schema; run `python run.py schema --write`", file=sys.stderr)
             return 1
         print(f"{path}: up to date")
         return 0

@@ -19,14 +19,21 @@ from sim.reporting.files import write_text
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("sweep", help="simulate a grid of scenario variants (resumable)",
-                       description="Simulate every combination of a sweep file's grid with the "
-                                   "same seed (common random numbers); write table.csv, "
-                                   "points/*.json and charts/ to results/sweeps/<name>/. "
-                                   "Rerunning resumes: finished points are not simulated again.")
+    p = sub.add_parser(
+        "sweep",
+        help="simulate a grid of scenario variants (resumable)",
+        description="Simulate every combination of a sweep file's grid with the "
+        "same seed (common random numbers); write table.csv, "
+        "points/*.json and charts/ to results/sweeps/<name>/. "
+        "Rerunning resumes: finished points are not simulated again.",
+    )
     p.add_argument("sweep", help="sweep YAML (see docs/policies.md)")
-    p.add_argument("--jobs", type=int, default=None,
-                   help="worker processes (default: all cores); results do not depend on it")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="worker processes (default: all cores); results do not depend on it",
+    )
     p.add_argument("--out", help="output folder (default: results/sweeps/<name>)")
     p.add_argument("--no-charts", action="store_true", help="write the table only")
 
@@ -39,8 +46,10 @@ def main(args) -> int:
     base = point_scenario(sweep, points(sweep)[0])
     if not args.no_charts:
         write_charts(sweep, rows, base, out)
-    print(f"Sweep {sweep.name}: {len(rows)} points of {base.name}, {base.run.reps} replications "
-          f"x {base.run.days:g} days each, seed {base.run.seed} (common random numbers)")
+    print(
+        f"Sweep {sweep.name}: {len(rows)} points of {base.name}, {base.run.reps} replications "
+        f"x {base.run.days:g} days each, seed {base.run.seed} (common random numbers)"
+    )
     print(table_text(sweep, rows))
     print(f"\nResults: {out}")
     return 0

@@ -16,10 +16,13 @@ from sim.world.build import build_world
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("validate", help="check scenario files without simulating",
-                       description="Check scenario files (with the scenarios they extend and "
-                                   "the data files they name) without simulating. Exit 0 when "
-                                   "all are valid, 2 otherwise.")
+    p = sub.add_parser(
+        "validate",
+        help="check scenario files without simulating",
+        description="Check scenario files (with the scenarios they extend and "
+        "the data files they name) without simulating. Exit 0 when "
+        "all are valid, 2 otherwise.",
+    )
     p.add_argument("files", nargs="+", help="scenario YAML files")
 
 
