@@ -22,11 +22,12 @@ sys.path.insert(0, str(ROOT))
 
 from sim.config.load import load_scenario  # noqa: E402
 from sim.config.scenario import TEAM_LEVELS  # noqa: E402
+from sim.experiments.pilot import prepare_world  # noqa: E402
 from sim.experiments.runner import run_replications  # noqa: E402
 from sim.reporting.files import write_text  # noqa: E402
 from sim.results.logs import RunLog  # noqa: E402
 from sim.results.stats import summarise  # noqa: E402
-from sim.world.build import World, build_world  # noqa: E402
+from sim.world.build import World  # noqa: E402
 
 DAYS = 158  # 1 January to 7 June 2022
 TOLERANCE = 0.10
@@ -89,7 +90,7 @@ def measure(
     run = dataclasses.replace(scenario.run, days=float(days))
     scale = DAYS / days
     scenario = dataclasses.replace(scenario, run=run)
-    world = build_world(scenario)
+    world = prepare_world(scenario)
     shape = structure(world)
     results = run_replications(
         scenario, reps, seed if seed is not None else run.seed, jobs=jobs, progress=progress

@@ -18,7 +18,8 @@ from sim.cli.main import REPO, main
 from sim.config.load import load_scenario
 from sim.experiments.runner import run_replications
 from sim.reporting import briefing, charts
-from sim.reporting.report import format_number, write_results
+from sim.reporting.formatting import format_number
+from sim.reporting.report import write_results
 from sim.world.build import build_world
 
 
@@ -50,12 +51,13 @@ def test_report_redraws_without_simulating_and_byte_identically(results, monkeyp
         raise AssertionError("report must not simulate")
 
     import sim.cli.main
+    import sim.experiments.replicate
     import sim.experiments.runner
     import sim.model.replication
 
     sim.cli.main.build_parser()  # import every command first, so none binds the forbidden functions
     monkeypatch.setattr(sim.model.replication, "simulate", forbidden)
-    monkeypatch.setattr(sim.experiments.runner, "simulate", forbidden)
+    monkeypatch.setattr(sim.experiments.replicate, "simulate", forbidden)
     monkeypatch.setattr(sim.experiments.runner, "run_replications", forbidden)
     before = {p.name: p.read_bytes() for p in (results / "charts").iterdir()}
     before["briefing.html"] = (results / "briefing.html").read_bytes()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.world.build import build_world
-from sim.world.pairing import capacity, coverage, pilot_unmet
+from sim.experiments.pilot import pilot_unmet, prepare_world
+from sim.world.pairing import capacity, coverage
 from tests.conftest import variant
 from tests.test_mechanisms import ONLY_ALPHA as ALPHA_STAFF
 
@@ -40,15 +40,15 @@ def scenario_with(tmp_path, rows, strategy, villages, name="p", reach=60.0):
 def test_nearest_sends_each_unit_to_the_nearest_listed_village_with_room(tmp_path):
     # villages B1 and A2 listed; two units at A1: A2 (5 km) takes one, then it is full
     s = scenario_with(tmp_path, [("B1", "A1"), ("A2", "A1")], "nearest", 2)
-    pairs = build_world(s).pairs
-    names = build_world(s).places.code
+    pairs = prepare_world(s).pairs
+    names = prepare_world(s).places.code
     assert sorted(names[p.village] for p in pairs) == ["A2", "B1"]
     assert capacity(s, len(pairs)) == 1
 
 
 def test_need_pairs_the_villages_with_most_unmet_demand_in_the_pilot(tmp_path):
     s = scenario_with(tmp_path, [("A1", "A1"), ("A1", "A2")], "need", 2)
-    world = build_world(s)
+    world = prepare_world(s)
     unmet = pilot_unmet(s)
     assert unmet.max() > 0  # the pilot (no pairing) misses some orders
     chosen = {p.village for p in world.pairs}
@@ -74,18 +74,18 @@ def test_optimal_is_never_worse_than_nearest_or_need_on_its_objective(tmp_path, 
     values = {}
     for strategy in ("nearest", "need", "optimal"):
         s = scenario_with(tmp_path, rows, strategy, villages, name=strategy, reach=reach)
-        world = build_world(s)
+        world = prepare_world(s)
         assert len(world.pairs) == n_units or strategy == "nearest"
         assert max(np.bincount([p.village for p in world.pairs])) <= capacity(s, n_units)
         assert len({p.village for p in world.pairs}) <= villages
-        values[strategy] = coverage(s, world.places, world.pairs)
+        values[strategy] = coverage(s, world.places, world.pairs, pilot_unmet(s))
     assert values["optimal"] >= values["nearest"] - 1e-9
     assert values["optimal"] >= values["need"] - 1e-9
 
 
 def test_paired_unit_placed_by_a_strategy_serves_at_tier_one(tmp_path):
     s = scenario_with(tmp_path, [("B2", "A1")], "optimal", 1, reach=1000.0)
-    world = build_world(s)
+    world = prepare_world(s)
     assert len(world.pairs) == 1
     unit = len(world.teams) - 1
     assert unit in world.tier1_teams[world.pairs[0].village]

@@ -27,12 +27,12 @@ def scenario_key(scenario: Scenario) -> str:
 
 def _task(scenario: Scenario, key: str, seed: int, index: int, keep_log: bool):
     """Run one replication on a worker (the world is cached per scenario per worker)."""
-    from sim.experiments.runner import run_one
-    from sim.world.build import build_world
+    from sim.experiments.pilot import prepare_world
+    from sim.experiments.replicate import run_one
 
     world = _WORLDS.get(key)
     if world is None:
-        world = _WORLDS[key] = build_world(scenario)
+        world = _WORLDS[key] = prepare_world(scenario)
     return run_one(world, seed, index, keep_log)
 
 

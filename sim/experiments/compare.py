@@ -18,8 +18,8 @@ from pathlib import Path
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments.runner import run_replications
+from sim.reporting.saved import is_results_folder, load_saved
 from sim.results.kpis import KPI_INFO
-from sim.results.saved import is_results_folder, load_saved
 from sim.results.stats import difference_verdict, paired_difference, summarise, unpaired_difference
 
 

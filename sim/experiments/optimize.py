@@ -29,10 +29,11 @@ import numpy as np
 
 from sim.config.errors import UserError
 from sim.config.scenario import Addition, Scenario
-from sim.experiments.runner import RepResult, run_replications
+from sim.experiments.pilot import prepare_world
+from sim.experiments.runner import run_replications
 from sim.results.kpis import KPI_INFO, met_target
 from sim.results.stats import summarise
-from sim.world.build import build_world
+from sim.results.summary import RepResult
 from sim.world.workforce import addition_hours_per_week
 
 BANDS: dict[str, tuple[int, int]] = {"day": (7, 19), "evening": (19, 22), "night": (22, 7)}
@@ -126,7 +127,7 @@ def misses_by_cell(
 ) -> dict[tuple[str, str], float]:
     """Missed catalogue orders per replication by (town, band), in the zones of the targets
     not met yet (all targets' zones when every one is met)."""
-    world = build_world(with_plan(scenario, evaluation.plan))
+    world = prepare_world(with_plan(scenario, evaluation.plan))
     open_targets = [k for k in targets if not meets(evaluation.summary, {k: targets[k]})]
     zones = sorted({z for k in open_targets or targets for z in TARGET_ZONES[k]})
     counts: dict[tuple[str, str], float] = {}

@@ -12,42 +12,21 @@ import math
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-
-import numpy as np
 
 from sim.config.scenario import Scenario
-from sim.model.replication import simulate
-from sim.model.rng import replication_seeds
-from sim.results.kpis import HEADLINE, KPI_INFO, backlog_series, compute_kpis
-from sim.results.logs import RunLog
+from sim.experiments.pilot import prepare_world
+from sim.experiments.replicate import run_one
+from sim.results.kpis import HEADLINE, KPI_INFO
 from sim.results.stats import summarise
-from sim.world.build import World, build_world
-
-
-@dataclass
-class RepResult:
-    """What one replication returns to the experiment."""
-
-    index: int
-    kpis: dict[str, float]
-    backlog: np.ndarray
-    log: RunLog | None
-
-
-def run_one(world: World, seed_root: int, index: int, keep_log: bool = True) -> RepResult:
-    """Simulate replication ``index`` of an experiment with root seed ``seed_root``."""
-    seed = replication_seeds(seed_root, 1, first=index)[0]
-    log = simulate(world, seed)
-    return RepResult(index, compute_kpis(log, world), backlog_series(log), log if keep_log else None)
-
+from sim.results.summary import RepResult
+from sim.world.build import World
 
 _WORKER_WORLD: World | None = None
 
 
 def _init_worker(scenario: Scenario) -> None:
     global _WORKER_WORLD
-    _WORKER_WORLD = build_world(scenario)
+    _WORKER_WORLD = prepare_world(scenario)
 
 
 def _run_in_worker(args: tuple[int, int, bool]) -> RepResult:
@@ -107,7 +86,7 @@ def run_replications(
 
         return run_on_cluster(scenario, indices, seed, keep_logs, scheduler, bar.step)
     if jobs <= 1 or len(indices) <= 1:
-        world = world or build_world(scenario)
+        world = world or prepare_world(scenario)
         out = []
         for i in indices:
             out.append(run_one(world, seed, i, keep_logs))
@@ -186,9 +165,3 @@ def run_to_precision(
             scheduler=scheduler,
         )
     return results
-
-
-def summarise_kpis(results: list[RepResult]) -> dict[str, dict[str, float]]:
-    """Every KPI summarised across replications, in the KPIs' own order."""
-    names = list(results[0].kpis)
-    return {name: summarise([r.kpis[name] for r in results]) for name in names}

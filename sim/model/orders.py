@@ -2,7 +2,7 @@
 
 The table is the one owner of per-order state: the order life cycle (:mod:`.lifecycle`) writes
 it, the dispatcher (:mod:`.dispatcher`) reads the columns it ranks by, and the order log
-(:mod:`sim.results.run_log`) is made from it after the run. Columns are compact typed arrays
+(:mod:`sim.model.run_log`) is made from it after the run. Columns are compact typed arrays
 (8 bytes a time, 1-4 an index, no Python object per value), indexed like lists by order id
 (orders are numbered in placement order). Times are minutes from 00:00 of day 0; NaN = not
 (yet) happened. Times few orders have (the county tier, the administrator's review, a

@@ -33,8 +33,8 @@ from sim.model.lifecycle import OrderLifecycle
 from sim.model.orders import OrderTable
 from sim.model.rng import Streams
 from sim.model.roster import duty_changes, duty_roster
+from sim.model.run_log import run_log
 from sim.results.logs import RunLog
-from sim.results.run_log import run_log
 from sim.world.build import World
 
 
@@ -109,7 +109,7 @@ class Replication:
 
     # ------------------------------------------------------------------ run
     def drop_working_state(self) -> None:
-        """Free what only the run needed (the run is over; :func:`sim.results.run_log.run_log`
+        """Free what only the run needed (the run is over; :func:`sim.model.run_log.run_log`
         calls this before making the log's columns, so that they reuse the memory)."""
         self.orders.drop_working_state()
         self.dispatcher.drop_run_state()

@@ -27,8 +27,8 @@ from pathlib import Path
 from sim.config.errors import UserError
 from sim.reporting import charts
 from sim.reporting.files import write_text
+from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, verdict
 from sim.reporting.i18n import kpi_label, tr, unit_label
-from sim.reporting.report import CHART_DATA, CHART_DATA_FORMAT, format_number, verdict
 
 REPO = Path(__file__).resolve().parents[2]
 ASSUMPTIONS = REPO / "docs" / "assumptions.md"

@@ -16,34 +16,12 @@ from pathlib import Path
 import numpy as np
 
 from sim.config.scenario import TEAM_LEVELS, ZONES, Scenario
-from sim.experiments.runner import RepResult, summarise_kpis
 from sim.reporting.files import write_gzip_text, write_json, write_text
+from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, targets, verdict
 from sim.results.kpis import HEADLINE, KPI_INFO, met_target
 from sim.results.logs import CANCELLED, COLUMNS, OUTCOMES
+from sim.results.summary import RepResult, summarise_kpis
 from sim.world.build import World
-
-CHART_DATA = "chart_data.json"
-CHART_DATA_FORMAT = 1  # bump when chart_data.json changes shape; `report` then asks for a rerun
-
-
-def targets(scenario: Scenario) -> dict[str, tuple[str, float]]:
-    """KPI name -> (comparison, threshold) for the scenario's promises."""
-    t = scenario.targets
-    return {"urban_10min": (">=", t.urban_share), "rural_same_day": (">=", t.rural_share)}
-
-
-def verdict(summary: dict[str, float], op: str, threshold: float) -> str:
-    """'met' when the whole 95% CI is on the right side, 'missed' when it is all on the wrong
-    side, 'uncertain' otherwise (more replications would tell)."""
-    low, high, mean = summary["low"], summary["high"], summary["mean"]
-    if math.isnan(mean):
-        return "n/a"
-    if math.isnan(low):
-        low = high = mean
-    good_low, good_high = (
-        (low >= threshold, high >= threshold) if op == ">=" else (high <= threshold, low <= threshold)
-    )
-    return "met" if good_low else ("uncertain" if good_high else "missed")
 
 
 def build_summary(scenario: Scenario, results: list[RepResult], seed: int) -> dict:
@@ -68,12 +46,6 @@ def build_summary(scenario: Scenario, results: list[RepResult], seed: int) -> di
         "kpis": kpis,
         "replications": [r.kpis for r in results],
     }
-
-
-def format_number(value: float, unit: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    return f"{value:.1%}" if unit == "share" else f"{value:,.1f}"
 
 
 def kpi_table(summary: dict, names: list[str] | None = None) -> str:

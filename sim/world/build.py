@@ -180,8 +180,11 @@ class World:
         return len(self.places)
 
 
-def build_world(scenario: Scenario) -> World:
-    """Build the world of a (validated) scenario; deterministic, draws no random numbers."""
+def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
+    """Build the world of a (validated) scenario; deterministic, draws no random numbers and
+    never simulates. ``unmet``: a pilot run's unmet orders per week by place, which the
+    pairing strategies ``need`` and ``optimal`` rank villages by (use
+    :func:`sim.experiments.pilot.prepare_world`, which runs the pilot when it is needed)."""
     towns, places = build_places(scenario)
     travel = TravelModel(scenario, towns, places)
     items = list(scenario.catalog)
@@ -190,7 +193,7 @@ def build_world(scenario: Scenario) -> World:
         if name not in skill_names:
             skill_names.append(name)
     skill_index = {s: k for k, s in enumerate(skill_names)}
-    pairs = make_pairs(scenario, places)
+    pairs = make_pairs(scenario, places, unmet)
     teams = build_teams(scenario, towns, places, pairs, skill_index)
 
     n_places, n_towns = len(places), len(towns.code)

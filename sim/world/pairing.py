@@ -12,7 +12,8 @@ Strategies are small functions chosen by name in the scenario (``pairing.strateg
 * ``nearest``: the CSV's villages (its first ``pairing.villages``), each unit to the nearest
   one with room (at most ``ceil(units / villages)`` units a village);
 * ``need``: the ``pairing.villages`` villages with the most unmet demand in a pilot run
-  (pairing none), units assigned to them by least total travel (``linear_sum_assignment``);
+  (pairing none; run by :mod:`sim.experiments.pilot` and passed in: building a world never
+  simulates), units assigned to them by least total travel (``linear_sum_assignment``);
 * ``optimal``: villages and units chosen together by an integer program (``scipy.optimize.milp``)
   maximising :func:`coverage`, the pilot's unmet orders within reach of the units.
 
@@ -114,53 +115,23 @@ def reach_weight(minutes: np.ndarray, reach_min: float) -> np.ndarray:
     return np.clip(1.0 - np.asarray(minutes, dtype=float) / reach_min, 0.0, None)
 
 
-_PILOT_CACHE: dict[str, np.ndarray] = {}
-
-
-def pilot_unmet(scenario: Scenario) -> np.ndarray:
-    """Unmet catalogue orders per week of every place in a pilot run of the scenario with no
-    pairing: ``pairing.pilot_days`` measured days, one replication of the scenario's own seed
-    (deterministic; writes no files). Unmet = placed in the window and missing its target."""
-    pilot = dataclasses.replace(
-        scenario,
-        pairing=dataclasses.replace(scenario.pairing, strategy="none"),
-        run=dataclasses.replace(scenario.run, days=scenario.pairing.pilot_days, reps=1),
-    )
-    key = repr(pilot)
-    if key not in _PILOT_CACHE:
-        from sim.model.replication import simulate
-        from sim.model.rng import replication_seeds
-        from sim.results.kpis import met_target
-        from sim.world.build import build_world
-
-        world = build_world(pilot)
-        log = simulate(world, replication_seeds(scenario.run.seed, 1)[0])
-        o = log.orders
-        start, end = log.window_min
-        missed = (o.t_placed >= start) & (o.t_placed < end) & ~o.professional & ~met_target(log, world)
-        weeks = (end - start) / (7 * 1440.0)
-        _PILOT_CACHE[key] = np.bincount(o.place[missed], minlength=world.n_places) / weeks
-    return _PILOT_CACHE[key].copy()
-
-
-def coverage(scenario: Scenario, places: Places, pairs: list[Pair], unmet: np.ndarray | None = None) -> float:
+def coverage(scenario: Scenario, places: Places, pairs: list[Pair], unmet: np.ndarray) -> float:
     """The objective of ``need`` and ``optimal``: pilot unmet orders per week within reach of
     the paired units, sum over pairs of ``unmet[village] / capacity x reach_weight(travel)``."""
     if not pairs:
         return 0.0
-    unmet = pilot_unmet(scenario) if unmet is None else unmet
     cap = capacity(scenario, len(pairs))
     villages = np.array([p.village for p in pairs])
     minutes = np.array([travel_min(scenario, places, [p.home], np.array([p.village]))[0, 0] for p in pairs])
     return float((unmet[villages] / cap * reach_weight(minutes, scenario.pairing.reach_min)).sum())
 
 
-def pair_none(scenario: Scenario, places: Places) -> list[Pair]:
+def pair_none(scenario: Scenario, places: Places, unmet: np.ndarray | None) -> list[Pair]:
     """No pairing: villages rely on their own, town and county teams."""
     return []
 
 
-def pair_listed(scenario: Scenario, places: Places) -> list[Pair]:
+def pair_listed(scenario: Scenario, places: Places, unmet: np.ndarray | None) -> list[Pair]:
     """Pairs exactly as listed in ``pairing.file`` (village_code,unit_kind,unit_name,home_code)."""
     return [Pair(v, kind, name, home) for v, kind, name, home in _rows(scenario, places)]
 
@@ -176,7 +147,7 @@ def _assign_by_travel(
     return [dataclasses.replace(unit_list[r], village=int(slots[c])) for r, c in zip(rows, cols)]
 
 
-def pair_nearest(scenario: Scenario, places: Places) -> list[Pair]:
+def pair_nearest(scenario: Scenario, places: Places, unmet: np.ndarray | None) -> list[Pair]:
     """The first ``pairing.villages`` villages of the CSV; units one by one (the shortest
     remaining trip first) to the nearest of them that still has room."""
     unit_list = units(scenario, places)
@@ -200,16 +171,16 @@ def pair_nearest(scenario: Scenario, places: Places) -> list[Pair]:
     ]
 
 
-def pair_need(scenario: Scenario, places: Places) -> list[Pair]:
+def pair_need(scenario: Scenario, places: Places, unmet: np.ndarray | None) -> list[Pair]:
     """The ``pairing.villages`` villages with the most pilot unmet demand (ties: lower index),
     units assigned to them by least total travel."""
-    unmet = pilot_unmet(scenario)
+    unmet = _required(unmet, scenario)
     order = np.lexsort((np.arange(len(unmet)), -unmet))
     chosen = sorted(int(v) for v in order[: min(scenario.pairing.villages, len(unmet))])
     return _assign_by_travel(scenario, places, units(scenario, places), chosen)
 
 
-def pair_optimal(scenario: Scenario, places: Places) -> list[Pair]:
+def pair_optimal(scenario: Scenario, places: Places, unmet: np.ndarray | None) -> list[Pair]:
     """Villages and units chosen together to maximise :func:`coverage` (an integer program).
 
     Units sharing a home are interchangeable for the objective, so the variables are
@@ -220,7 +191,7 @@ def pair_optimal(scenario: Scenario, places: Places) -> list[Pair]:
     unit_list = units(scenario, places)
     if not unit_list:
         return []
-    unmet = pilot_unmet(scenario)
+    unmet = _required(unmet, scenario)
     cap = capacity(scenario, len(unit_list))
     homes = sorted({u.home for u in unit_list})
     count = np.array([sum(u.home == h for u in unit_list) for h in homes])
@@ -269,7 +240,17 @@ def pair_optimal(scenario: Scenario, places: Places) -> list[Pair]:
     return out
 
 
-STRATEGIES: dict[str, Callable[[Scenario, Places], list[Pair]]] = {
+def _required(unmet: np.ndarray | None, scenario: Scenario) -> np.ndarray:
+    """The pilot's unmet demand, which the ``need`` and ``optimal`` strategies rank by."""
+    if unmet is None:
+        raise ValueError(
+            f"pairing strategy {scenario.pairing.strategy!r} needs a pilot run's unmet demand: "
+            "build the world with sim.experiments.pilot.prepare_world"
+        )
+    return unmet
+
+
+STRATEGIES: dict[str, Callable[[Scenario, Places, np.ndarray | None], list[Pair]]] = {
     "none": pair_none,
     "listed": pair_listed,
     "nearest": pair_nearest,
@@ -278,6 +259,11 @@ STRATEGIES: dict[str, Callable[[Scenario, Places], list[Pair]]] = {
 }
 
 
-def make_pairs(scenario: Scenario, places: Places) -> list[Pair]:
-    """The pairs of a scenario by its strategy."""
-    return STRATEGIES[scenario.pairing.strategy](scenario, places)
+NEEDS_PILOT = frozenset({"need", "optimal"})  # strategies ranking villages by a pilot run
+
+
+def make_pairs(scenario: Scenario, places: Places, unmet: np.ndarray | None = None) -> list[Pair]:
+    """The pairs of a scenario by its strategy; ``unmet`` (orders per week of each place that
+    missed their promise in a pilot run without pairing, :mod:`sim.experiments.pilot`) is
+    required by the strategies of :data:`NEEDS_PILOT`."""
+    return STRATEGIES[scenario.pairing.strategy](scenario, places, unmet)

@@ -16,12 +16,12 @@ from sim import __version__
 from sim.cli.main import REPO
 from sim.config.errors import Problem, UserError
 from sim.config.load import load_scenario
+from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import default_jobs, run_replications
 from sim.gate.check import Baseline, Checked, baseline_path, evaluate, exit_status, read_baseline
 from sim.gate.junit import junit_xml
 from sim.gate.report import markdown, settings_line, text_table, verdict_line
 from sim.reporting.files import write_bytes, write_json, write_text
-from sim.world.build import build_world
 
 DEFAULT_BASELINES = REPO / "results" / "baselines"
 
@@ -117,7 +117,7 @@ def check_one(path: Path, folder: Path, jobs: int, update: bool, names: dict[str
         if not update:
             raise
         baseline = None  # an unreadable baseline is replaced, not compared with
-    world = build_world(scenario)
+    world = prepare_world(scenario)
     results = run_replications(scenario, expect.reps, seed, jobs=jobs, keep_logs=False, world=world)
     values = {k: [r.kpis[k] for r in results] for k in results[0].kpis}
     checked = Checked(

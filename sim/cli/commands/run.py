@@ -8,10 +8,10 @@ from pathlib import Path
 from sim.cli.main import DEFAULT_SCENARIO, REPO
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
+from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import default_jobs, imprecise, run_replications, run_to_precision
 from sim.reporting.report import HEADLINE, kpi_table, town_table, write_results
-from sim.results.saved import save_run
-from sim.world.build import build_world
+from sim.reporting.saved import save_run
 
 
 def add_parser(sub) -> None:
@@ -76,7 +76,7 @@ def resolve_run(scenario, args):
 def main(args) -> int:
     scenario = load_scenario(args.scenario)
     scenario, seed = resolve_run(scenario, args)
-    world = build_world(scenario)
+    world = prepare_world(scenario)
     jobs = args.jobs if args.jobs else default_jobs()
     if args.precision is not None:
         if not 0 < args.precision < 1 or args.max_reps < 2:

@@ -12,7 +12,7 @@ import sys
 
 from sim.config.errors import Problem, UserError
 from sim.config.load import load_scenario
-from sim.world.build import build_world
+from sim.experiments.pilot import prepare_world
 
 
 def add_parser(sub) -> None:
@@ -31,7 +31,7 @@ def main(args) -> int:
     for path in args.files:
         warnings: list[Problem] = []
         try:
-            build_world(load_scenario(path, warnings))
+            prepare_world(load_scenario(path, warnings))
             print(f"{path}: ok")
         except UserError as exc:
             if getattr(args, "debug", False):

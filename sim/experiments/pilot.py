@@ -1,0 +1,51 @@
+"""The pairing pilot run, and building a world that needs one.
+
+The pairing strategies ``need`` and ``optimal`` (:mod:`sim.world.pairing`) choose villages by
+their unmet demand in a pilot run of the scenario without pairing. Building a world never
+simulates, so the pilot is an experiment of its own: :func:`pilot_unmet` runs it and
+:func:`prepare_world` passes its result to :func:`sim.world.build.build_world`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from sim.config.scenario import Scenario
+from sim.model.replication import simulate
+from sim.model.rng import replication_seeds
+from sim.results.kpis import met_target
+from sim.world.build import World, build_world
+from sim.world.pairing import NEEDS_PILOT
+
+_PILOT_CACHE: dict[str, np.ndarray] = {}
+
+
+def pilot_unmet(scenario: Scenario) -> np.ndarray:
+    """Unmet catalogue orders per week of every place in a pilot run of the scenario with no
+    pairing: ``pairing.pilot_days`` measured days, one replication of the scenario's own seed
+    (deterministic; writes no files; cached by the pilot scenario). Unmet = placed in the
+    window and missing its promise."""
+    pilot = dataclasses.replace(
+        scenario,
+        pairing=dataclasses.replace(scenario.pairing, strategy="none"),
+        run=dataclasses.replace(scenario.run, days=scenario.pairing.pilot_days, reps=1),
+    )
+    key = repr(pilot)
+    if key not in _PILOT_CACHE:
+        world = build_world(pilot)
+        log = simulate(world, replication_seeds(scenario.run.seed, 1)[0])
+        o = log.orders
+        start, end = log.window_min
+        missed = (o.t_placed >= start) & (o.t_placed < end) & ~o.professional & ~met_target(log, world)
+        weeks = (end - start) / (7 * 1440.0)
+        _PILOT_CACHE[key] = np.bincount(o.place[missed], minlength=world.n_places) / weeks
+    return _PILOT_CACHE[key].copy()
+
+
+def prepare_world(scenario: Scenario) -> World:
+    """The world of ``scenario``, with the pilot run first when its pairing strategy needs one
+    (the usual way from a scenario to a world)."""
+    unmet = pilot_unmet(scenario) if scenario.pairing.strategy in NEEDS_PILOT else None
+    return build_world(scenario, unmet)
