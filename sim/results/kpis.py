@@ -11,6 +11,8 @@ its target.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from sim.config.scenario import TEAM_LEVELS
@@ -42,6 +44,24 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "backlog_mean": ("Orders waiting for a response, mean", "orders", -1),
     "backlog_max": ("Orders waiting for a response, max", "orders", -1),
 }
+# KPIs added by extensions (register_kpi): name -> compute(log, world)
+EXTRA_KPIS: dict[str, Callable[[RunLog, World], float]] = {}
+
+
+def register_kpi(
+    name: str, label: str, unit: str, direction: int, compute: Callable[[RunLog, World], float]
+) -> None:
+    """Add a KPI to every replication's KPIs: ``compute(log, world)`` returns its value for
+    one replication (a share, minutes, orders/week...: ``unit``; ``direction`` +1 when higher
+    is better, -1 when lower is, 0 neutral). It then shows in kpis.json and kpis.csv, can be
+    compared and swept, and an ``expect:`` block may set a threshold on it. Register at
+    import time of a module that every worker process imports (docs/extending.md)."""
+    if name in KPI_INFO:
+        raise ValueError(f"KPI {name!r} exists already")
+    KPI_INFO[name] = (label, unit, direction)
+    EXTRA_KPIS[name] = compute
+
+
 HEADLINE = [
     "urban_10min",
     "rural_same_day",
@@ -118,6 +138,8 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
     k["backlog_max"] = float(window.max()) if len(window) else float("nan")
     for t, pinyin in enumerate(world.towns.pinyin):
         k[f"town.{pinyin}.compliance"] = _share(met, catalogue & (o.town == t))
+    for name, compute in EXTRA_KPIS.items():
+        k[name] = float(compute(log, world))
     return k
 
 
