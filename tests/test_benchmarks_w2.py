@@ -73,6 +73,6 @@ def test_the_red_vest_scenario_has_w2_structure():
     assert sorted(teams.members[world.tier2_team].tolist()) == [3] * 16
     assert teams.members[world.tier3_team].tolist() == [5]
     assert len(world.towns.code) == 16
-    assert world.travel.trip(1, 2, 0.0) == 0.0
+    assert world.travel.trip(1, 2) == 0.0
     # 0.5 orders per hour in each of 50 villages for 2 days: 1,200 expected
     assert abs(n_orders - 1200) < 4 * math.sqrt(1200)

@@ -372,3 +372,28 @@ def test_an_order_waiting_at_the_end_of_the_citizens_patience_is_cancelled_then(
     assert np.isnan(o.t_assigned[cancelled]).all()
     taken = ~np.isnan(o.t_assigned)
     assert (o.t_assigned[taken] <= o.t_placed[taken] + patience).all()
+
+
+def test_ferry_boards_whoever_is_on_the_pier_at_the_departure_minute(tiny):
+    # the tiny county's ferry leaves the port (A1) for Isle at 08:00 and crosses in 60 minutes;
+    # a journey reaching the pier at 08:00 sharp sails that morning, one a minute late the next
+    import simpy
+
+    from sim.model.ferry import Ferry
+
+    env = simpy.Environment()
+    ferry = Ferry(env, tiny.travel)
+    a1, i1 = tiny.places.index("A1"), tiny.places.index("I1")
+    to_pier, from_pier = tiny.travel.ferry_legs(a1, i1)
+    landed = {}
+
+    def crossing(name, leave_at):
+        yield env.timeout(leave_at)
+        yield from ferry.journey(a1, i1)
+        landed[name] = env.now
+
+    env.process(crossing("on time", 480.0 - to_pier))
+    env.process(crossing("late", 481.0 - to_pier))
+    env.run(until=3 * DAY)
+    assert landed["on time"] == pytest.approx(480 + 60 + from_pier)
+    assert landed["late"] == pytest.approx(DAY + 480 + 60 + from_pier)

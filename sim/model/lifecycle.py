@@ -16,7 +16,8 @@ Each timer is a SimPy timeout with a callback (``env.timeout(delay, value)``), t
 event of SimPy's public API: an order costs a handful of events, not a process and several
 resource requests. A volunteer's trip, service and trip home are known at assignment (the
 travel model gives their minutes), so the order's one further event is its volunteers'
-release. Timers that would fire at or after the run's horizon are not scheduled: the run ends
+release; a trip by ferry is a SimPy process that waits for the ferry's sailings
+(:mod:`.ferry`). Timers that would fire at or after the run's horizon are not scheduled: the run ends
 first. Extensions subscribe to the order events through :class:`OrderHooks`.
 """
 
@@ -62,6 +63,8 @@ class OrderLifecycle:
         self.administrator = None  # set by the replication: where professional orders go
         self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes
         self.trip = world.travel.trip
+        # the ferry to the islands, if the scenario has one (set by the replication)
+        self.ferry = None
         # minutes of a trip within one place (no travel matrix), for the common trip-free case
         self.same_place_trip = world.travel.setup if world.travel.matrix is None else None
         # the hook lists, read on every order (the same list objects as ``hooks``')
@@ -186,29 +189,46 @@ class OrderLifecycle:
     def assign(self, order: int, team: int) -> None:
         """Give a waiting order to ``team`` now: its volunteers accept after the order's
         acceptance delay (the response), travel, serve and travel home; their release is
-        scheduled at the end of the trip home (minutes)."""
+        scheduled at the end of the trip home (minutes). A trip by ferry waits for the ferry's
+        sailings (:meth:`_by_ferry`), so its times are set as they happen."""
         orders, d, now = self.orders, self.dispatcher, self.env.now
         orders.state[order] = ASSIGNED
         d.take(team, orders.need[order])
+        orders.team[order] = team
+        orders.t_assigned[order] = now
         home, place = d.home[team], orders.place[order]
         accepted = now + orders.accept_delay[order]
         if home == place and self.same_place_trip is not None:
             arrived = accepted + self.same_place_trip
             closed = arrived + orders.service[order]
             released = closed + self.same_place_trip
+        elif self.ferry is not None and self.ferry.crosses(home, place):
+            self.env.process(self._by_ferry(order, home, place))
+            released = None
         else:
-            arrived = accepted + self.trip(home, place, accepted)
+            arrived = accepted + self.trip(home, place)
             closed = arrived + orders.service[order]
-            released = closed + self.trip(place, home, closed)
-        orders.team[order] = team
-        orders.t_assigned[order] = now
-        orders.t_arrived[order] = arrived
-        orders.t_released[order] = released
+            released = closed + self.trip(place, home)
+        if released is not None:
+            orders.t_arrived[order] = arrived
+            orders.t_released[order] = released
         if self._assigned:
             for hook in self._assigned:
                 hook(order)
-        if released < self.horizon:  # (else the run ends before they are back)
+        if released is not None and released < self.horizon:  # (else the run ends first)
             self._timeout(released - now, order).callbacks.append(self._on_release)
+
+    def _by_ferry(self, order: int, home: int, place: int):
+        """SimPy process of an order whose volunteers cross by ferry: accept, travel out,
+        serve, travel home; then they are released as after a land trip."""
+        env, orders = self.env, self.orders
+        yield env.timeout(orders.accept_delay[order])
+        yield from self.ferry.journey(home, place)
+        orders.t_arrived[order] = env.now
+        yield env.timeout(orders.service[order])
+        yield from self.ferry.journey(place, home)
+        orders.t_released[order] = env.now
+        self._timeout(0.0, order).callbacks.append(self._on_release)
 
     # ------------------------------------------------------------------ 5. released
     def _release(self, event) -> None:

@@ -8,8 +8,8 @@ A :class:`Replication` holds a ``simpy.Environment`` and composes the model's pa
   assignment, travel, service and release, with hooks on each order event;
 * the citizens placing orders (:mod:`.demand`, a chain of SimPy timeouts);
 * the behaviours, each a SimPy process: the duty roster (:mod:`.roster`), the county
-  administrator's reviewers (:mod:`.administrator`) and planned group activities
-  (:mod:`.activities`).
+  administrator's reviewers (:mod:`.administrator`), planned group activities
+  (:mod:`.activities`) and the ferry's timetable (:mod:`.ferry`).
 
 Extensions add their own processes with :meth:`Replication.add_process` and subscribe to order
 events through ``rep.hooks`` (docs/extending.md has worked examples). The model writes no
@@ -29,6 +29,7 @@ from sim.model.activities import plan_activities, planned_activities
 from sim.model.administrator import Administrator
 from sim.model.demand import Arrivals, OrderArrivals, generate_arrivals
 from sim.model.dispatcher import Dispatcher, Rule
+from sim.model.ferry import Ferry
 from sim.model.lifecycle import OrderLifecycle
 from sim.model.orders import OrderTable
 from sim.model.rng import Streams
@@ -83,6 +84,9 @@ class Replication:
         self.lifecycle = OrderLifecycle(self)
         self.hooks = self.lifecycle.hooks
         self.administrator = self.lifecycle.administrator = Administrator(self)
+        self.ferry = None
+        if world.travel.ferry_departures and world.travel.matrix is None:
+            self.ferry = self.lifecycle.ferry = Ferry(self.env, world.travel)
         # the activity log's typed columns as activities start: team, start, end, asked, pulled
         self.activity_rows = (array("q"), array("d"), array("d"), array("q"), array("q"))
         self._ran = False

@@ -8,7 +8,8 @@ town seat, within a radius set by the town's terrain; ``coordinates_csv`` replac
 
 Travel minutes = set-off time + straight-line km x circuity / speed (the slower end's terrain).
 A trip between the mainland and an island (Nanji) goes to the port, waits for the next ferry
-departure and crosses; a user's ``matrix_csv`` replaces the whole model.
+departure and crosses (the timetable is a SimPy process of the model, :mod:`sim.model.ferry`);
+a user's ``matrix_csv`` replaces the whole model.
 """
 
 from __future__ import annotations
@@ -298,7 +299,7 @@ def _apply_coordinates(
 
 
 class TravelModel:
-    """Travel minutes between places; time-dependent only through the ferry timetable."""
+    """Travel minutes between places (the ferry's timetable is the model's: see :meth:`trip`)."""
 
     def __init__(self, scenario: Scenario, towns: Towns, places: Places):
         travel = scenario.geography.travel
@@ -342,7 +343,7 @@ class TravelModel:
             return float(self.matrix[a, b])
         if self.island[a] == self.island[b]:
             return self._land(a, b)
-        return self._crossing_legs(a, b) + self.mean_ferry_wait + self.crossing
+        return sum(self.ferry_legs(a, b)) + self.mean_ferry_wait + self.crossing
 
     def nominal_grid(self, origins, targets) -> np.ndarray:
         """Typical minutes from each place in ``origins`` (rows) to each in ``targets``
@@ -359,32 +360,23 @@ class TravelModel:
             out[i, j] = self.nominal(int(origins[i, 0]), int(targets[j]))
         return out
 
-    def _crossing_legs(self, a: int, b: int) -> float:
+    def crosses(self, a: int, b: int) -> bool:
+        """Whether a trip from a to b takes the ferry (mainland <-> island, no travel matrix)."""
+        return self.matrix is None and self.island[a] != self.island[b]
+
+    def ferry_legs(self, a: int, b: int) -> tuple[float, float]:
+        """The land legs of a crossing from a to b (minutes): to the pier where the ferry
+        leaves, and from the pier where it lands."""
         start_pier = self.pier[a] if self.island[a] else self.port
         end_pier = self.port if self.island[a] else self.pier[b]
-        return self._land(a, start_pier) + self._land(end_pier, b)
+        return self._land(a, start_pier), self._land(end_pier, b)
 
-    def trip(self, a: int, b: int, now: float) -> float:
-        """Minutes to travel from a to b when leaving at time ``now`` (minutes)."""
-        if a == b and self.matrix is None:
-            return self.setup  # what _land gives for a place to itself (the common case)
+    def trip(self, a: int, b: int) -> float:
+        """Minutes to travel from a to b by land (a crossing waits for the ferry's timetable:
+        :mod:`sim.model.ferry`)."""
         if self.matrix is not None:
             return float(self.matrix[a, b])
-        if self.island[a] == self.island[b]:
-            return self._land(a, b)
-        start_pier = self.pier[a] if self.island[a] else self.port
-        to_pier = self._land(a, start_pier)
-        at_pier = now + to_pier
-        day, clock = divmod(at_pier, 1440.0)
-        wait = None
-        for dep in self.ferry_departures:
-            if dep >= clock:
-                wait = dep - clock
-                break
-        if wait is None:
-            wait = self.ferry_departures[0] + 1440.0 - clock
-        end_pier = self.port if self.island[a] else self.pier[b]
-        return to_pier + wait + self.crossing + self._land(end_pier, b)
+        return self._land(a, b)
 
 
 def read_matrix(path: str, codes: list[str]) -> np.ndarray:
