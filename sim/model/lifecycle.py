@@ -61,6 +61,7 @@ class OrderLifecycle:
         self.horizon = rep.horizon  # minutes; timers due at or after it never fire
         self.hooks = OrderHooks()
         self.administrator = None  # set by the replication: where professional orders go
+        self._patience_pending: set[int] = set()  # patience booked at the first escalation
         self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes
         self.trip = world.travel.trip
         # the ferry to the islands, if the scenario has one (set by the replication)
@@ -94,7 +95,7 @@ class OrderLifecycle:
             for hook in self._placed:
                 hook(order)
         if orders.professional[order]:
-            self._start_patience(order)
+            self._start_patience(order, None)
             orders.state[order] = AT_ADMIN
             orders.tier_max[order] = COUNTY_TIER
             self.administrator.submit(order)
@@ -119,8 +120,9 @@ class OrderLifecycle:
             self.assign(order, first)
         else:  # nobody free in the village scope: wait there
             d.enqueue(order, orders.deadline(order))
-            self._start_patience(order)
-            self._at(self.env.now + self.timeouts[orders.zone[order]][0], self._on_escalation, (order, 1))
+            escalation = self.env.now + self.timeouts[orders.zone[order]][0]
+            self._start_patience(order, escalation)
+            self._at(escalation, self._on_escalation, (order, 1))
 
     # ------------------------------------------------------------------ 2. tiers and timers
     def enter_tier(self, order: int, tier: int, placed: bool = False) -> None:
@@ -148,16 +150,25 @@ class OrderLifecycle:
             self.assign(order, team)
             return
         d.enqueue(order, orders.deadline(order))
-        if placed:
-            self._start_patience(order)
+        escalation = None  # when the order escalates from this tier, if it does
         if tier < COUNTY_TIER and not orders.professional[order]:
-            self._at(now + self.timeouts[orders.zone[order]][tier - 1], self._on_escalation, (order, tier))
+            escalation = now + self.timeouts[orders.zone[order]][tier - 1]
+        if placed:
+            self._start_patience(order, escalation)
+        if escalation is not None:
+            self._at(escalation, self._on_escalation, (order, tier))
 
     def _escalate(self, event) -> None:
         """An escalation timer fired: the order moves up if it still waits at that tier."""
         order, tier = event.value
         orders = self.orders
-        if orders.state[order] == WAITING and orders.tier[order] == tier:
+        if orders.state[order] != WAITING:
+            self._patience_pending.discard(order)
+            return
+        if order in self._patience_pending:  # still waiting: now its patience timer counts
+            self._patience_pending.discard(order)
+            self._at(orders.t_placed[order] + orders.patience[order], self._on_patience, order)
+        if orders.tier[order] == tier:
             self.enter_tier(order, tier + 1)
 
     def reviewed(self, order: int) -> None:
@@ -168,11 +179,20 @@ class OrderLifecycle:
             self.enter_tier(order, COUNTY_TIER)
 
     # ------------------------------------------------------------------ 3. patience
-    def _start_patience(self, order: int) -> None:
-        """The citizen's patience timer for an order that has to wait (none when patience is
-        infinite): it is cancelled at placement plus patience if still waiting then."""
-        orders = self.orders  # (an infinite patience ends after the horizon: no timer)
-        self._at(orders.t_placed[order] + orders.patience[order], self._on_patience, order)
+    def _start_patience(self, order: int, escalation: float | None) -> None:
+        """The citizen's patience for an order that has to wait: it is cancelled at placement
+        plus patience (minutes) if still waiting then (an infinite patience never ends).
+
+        When the patience outlasts the order's first escalation (at ``escalation``), the
+        timer is booked only if the order still waits then: most orders are taken before,
+        and their timers would sit dead in SimPy's queue (a tenth of it at 100 times the
+        county's size)."""
+        orders = self.orders
+        ends = orders.t_placed[order] + orders.patience[order]
+        if escalation is not None and ends > escalation:
+            self._patience_pending.add(order)
+        else:
+            self._at(ends, self._on_patience, order)
 
     def _cancel(self, event) -> None:
         """The citizen's patience ran out: an order still waiting (or under review) is
