@@ -66,9 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, folder)
         base = kpi_rows(compare.BASE_PACKAGE, args.scenario, args.reps)
     new = kpi_rows("sim", args.scenario, args.reps)
-    print(
-        f"{args.scenario.name}: {args.reps} replications, the same seeds; difference = working tree - {args.revision}"
-    )
+    print(f"{args.scenario.name}: {args.reps} replications, the same seeds")
+    print(f"difference = working tree - {args.revision}")
     print(
         f"{'KPI':<26} {args.revision[:12]:>12} {'working tree':>12} {'difference [95% CI]':>34}  significant?"
     )
