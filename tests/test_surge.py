@@ -91,3 +91,27 @@ def test_unknown_places_and_items_are_reported(tmp_path):
     text = str(err.value)
     assert "events[0].places[0]: unknown place or town 'Nowhere'" in text
     assert "events[0].item_mix.caviar: unknown item" in text
+
+
+def test_a_surge_places_its_orders_through_its_own_simpy_process(pair):
+    # during the event's window, the orders of its places are placed by the surge's process
+    # (env.active_process is that process); every other order by the citizens' chain of
+    # timeouts (no active process); every order is placed exactly once, at its time
+    from sim.model.replication import Replication
+
+    _, world = pair
+    rep = Replication(world, replication_seeds(3, 1)[0])
+    placed = {}
+
+    def by_whom(order):
+        assert order not in placed
+        assert rep.env.now == pytest.approx(rep.orders.t_placed[order])
+        placed[order] = rep.env.active_process is not None
+
+    rep.hooks.placed.append(by_whom)
+    o = rep.run().orders
+    s = world.surges[0]
+    inside = np.isin(o.place, s.places) & (o.t_placed >= s.start_min) & (o.t_placed < s.end_min)
+    assert inside.sum() > 10 and (~inside).sum() > 10
+    assert sorted(placed) == list(range(len(o)))
+    assert [placed[k] for k in range(len(o))] == inside.tolist()

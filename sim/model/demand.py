@@ -11,12 +11,14 @@ the place's own stream, so the other places' orders are unchanged.
 
 The orders are drawn for the whole run at set-up (:func:`generate_arrivals`: whole-array draws,
 and each place's stream independent of the model's state) and placed by :class:`OrderArrivals`,
-the citizens ordering on the platform, as a chain of SimPy timeouts.
+the citizens ordering on the platform, as a chain of SimPy timeouts (a surge's orders by the
+surge's own process, :mod:`sim.model.surges`).
 """
 
 from __future__ import annotations
 
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -148,14 +150,16 @@ def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arr
 
 
 class OrderArrivals:
-    """The citizens placing the replication's orders, each at its drawn time (minutes; the
-    order table is sorted by time), until the horizon: a chain of SimPy timeouts, each placing
-    its order and booking the next (the per-order hot path: a timeout with a callback is the
-    cheapest SimPy event, a process step costs half as much again)."""
+    """The citizens placing orders, each at its drawn time (minutes), until the horizon: a
+    chain of SimPy timeouts, each placing its order and booking the next (the per-order hot
+    path: a timeout with a callback is the cheapest SimPy event, a process step costs half as
+    much again). ``ids``: the orders this chain places, in time order (all of them, but those
+    a surge places: :mod:`sim.model.surges`)."""
 
-    def __init__(self, rep: Replication):
+    def __init__(self, rep: Replication, ids: Sequence[int]):
         self.env, self.place = rep.env, rep.lifecycle.place
-        self.t_placed, self.n, self.horizon = rep.orders.t_placed, len(rep.orders), rep.horizon
+        self.ids, self.n = ids, len(ids)
+        self.t_placed, self.horizon = rep.orders.t_placed, rep.horizon
         self._timeout = self.env.timeout  # the bound methods, made once
         self._on_arrival = self._arrive
 
@@ -164,14 +168,14 @@ class OrderArrivals:
         self._timeout(0.0, -1).callbacks.append(self._on_arrival)
 
     def _arrive(self, event) -> None:
-        """Order ``event.value``'s time has come: place it, then book the next order's
-        arrival if it comes before the horizon."""
-        order = event.value
-        if order >= 0:
-            self.place(order)
-        order += 1
-        if order < self.n:
-            when = self.t_placed[order]
+        """The ``event.value``-th order of the chain is due: place it, then book the next
+        one's arrival if it comes before the horizon."""
+        k = event.value
+        if k >= 0:
+            self.place(self.ids[k])
+        k += 1
+        if k < self.n:
+            when = self.t_placed[self.ids[k]]
             if when < self.horizon:
                 delay = when - self.env.now
-                self._timeout(delay if delay > 0.0 else 0.0, order).callbacks.append(self._on_arrival)
+                self._timeout(delay if delay > 0.0 else 0.0, k).callbacks.append(self._on_arrival)

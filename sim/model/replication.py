@@ -6,7 +6,8 @@ A :class:`Replication` holds a ``simpy.Environment`` and composes the model's pa
 * the dispatcher (:mod:`.dispatcher`): waiting orders, free volunteers, the escalation scopes;
 * the order life cycle (:mod:`.lifecycle`): placement, tiers, escalation and patience timers,
   assignment, travel, service and release, with hooks on each order event;
-* the citizens placing orders (:mod:`.demand`, a chain of SimPy timeouts);
+* the citizens placing orders (:mod:`.demand`, a chain of SimPy timeouts), and surge events
+  placing theirs (:mod:`.surges`, a SimPy process each);
 * the behaviours, each a SimPy process: the duty roster (:mod:`.roster`), the county
   administrator's reviewers (:mod:`.administrator`), planned group activities
   (:mod:`.activities`) and the ferry's timetable (:mod:`.ferry`).
@@ -35,6 +36,7 @@ from sim.model.orders import OrderTable
 from sim.model.rng import Streams
 from sim.model.roster import duty_changes, duty_roster
 from sim.model.run_log import run_log
+from sim.model.surges import split_orders, surge
 from sim.results.logs import RunLog
 from sim.world.build import World
 
@@ -125,7 +127,10 @@ class Replication:
         self._ran = True
         self.add_process(duty_roster, self.on_duty, self.hours)
         self.add_process(planned_activities, plan_activities(self.world, self.streams, self.horizon))
-        OrderArrivals(self).start()
+        citizens, by_surge = split_orders(self.world.surges, self.orders)
+        OrderArrivals(self, citizens).start()
+        for event, ids in zip(self.world.surges, by_surge):
+            self.add_process(surge, event, ids)
         self.env.run(until=self.horizon)
         return run_log(self)
 
