@@ -92,8 +92,7 @@ class OrderLifecycle:
         here as :meth:`enter_tier` would at tier 1, without its general machinery."""
         orders, d = self.orders, self.dispatcher
         if self._placed:
-            for hook in self._placed:
-                hook(order)
+            self._run_hooks(self._placed, order)
         if orders.professional[order]:
             self._start_patience(order, None)
             orders.state[order] = AT_ADMIN
@@ -143,8 +142,7 @@ class OrderLifecycle:
         if tier >= COUNTY_TIER and order not in orders.t_tier3:
             orders.t_tier3[order] = now
         if not placed:
-            for hook in self.hooks.escalated:
-                hook(order)
+            self._run_hooks(self.hooks.escalated, order)
         team = d.find_team(order)
         if team is not None:
             self.assign(order, team)
@@ -189,6 +187,8 @@ class OrderLifecycle:
         county's size)."""
         orders = self.orders
         ends = orders.t_placed[order] + orders.patience[order]
+        if ends >= self.horizon:
+            return  # the run ends first
         if escalation is not None and ends > escalation:
             self._patience_pending.add(order)
         else:
@@ -202,8 +202,7 @@ class OrderLifecycle:
         if orders.state[order] in (WAITING, AT_ADMIN):
             orders.state[order] = CANCELLED
             orders.t_cancelled[order] = self.env.now
-            for hook in self.hooks.cancelled:
-                hook(order)
+            self._run_hooks(self.hooks.cancelled, order)
 
     # ------------------------------------------------------------------ 4. assigned .. closed
     def assign(self, order: int, team: int) -> None:
@@ -217,26 +216,31 @@ class OrderLifecycle:
         orders.team[order] = team
         orders.t_assigned[order] = now
         home, place = d.home[team], orders.place[order]
+        if self.ferry is not None and self.ferry.crosses(home, place):
+            self.env.process(self._by_ferry(order, home, place))
+            self._run_hooks(self._assigned, order)
+            return
         accepted = now + orders.accept_delay[order]
         if home == place and self.same_place_trip is not None:
             arrived = accepted + self.same_place_trip
             closed = arrived + orders.service[order]
             released = closed + self.same_place_trip
-        elif self.ferry is not None and self.ferry.crosses(home, place):
-            self.env.process(self._by_ferry(order, home, place))
-            released = None
         else:
             arrived = accepted + self.trip(home, place)
             closed = arrived + orders.service[order]
             released = closed + self.trip(place, home)
-        if released is not None:
-            orders.t_arrived[order] = arrived
-            orders.t_released[order] = released
+        orders.t_arrived[order] = arrived
+        orders.t_released[order] = released
         if self._assigned:
-            for hook in self._assigned:
-                hook(order)
-        if released is not None and released < self.horizon:  # (else the run ends first)
+            self._run_hooks(self._assigned, order)
+        if released < self.horizon:  # (else the run ends before they are back)
             self._timeout(released - now, order).callbacks.append(self._on_release)
+
+    @staticmethod
+    def _run_hooks(hooks: list, order: int) -> None:
+        """Call each of ``hooks`` with ``order`` (:class:`OrderHooks`)."""
+        for hook in hooks:
+            hook(order)
 
     def _by_ferry(self, order: int, home: int, place: int):
         """SimPy process of an order whose volunteers cross by ferry: accept, travel out,
@@ -257,8 +261,7 @@ class OrderLifecycle:
         team = orders.team[order]
         may_take_work = d.give_back(team, orders.need[order])
         if self._released:
-            for hook in self._released:
-                hook(order)
+            self._run_hooks(self._released, order)
         if may_take_work:
             self.serve_waiting(team)
 
