@@ -1,0 +1,90 @@
+"""The model's public way in (docs/extending.md): order hooks see every order event once, in the
+state the order table shows, and a replication runs once."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.model.orders import ASSIGNED, CANCELLED, WAITING
+from sim.model.replication import Replication
+from tests.conftest import variant
+
+
+@pytest.fixture
+def busy_world(tmp_path):
+    # more orders than the tiny county's teams can take at once, a patience short enough for
+    # some cancellations, and professional orders through the administrator
+    from sim.world.build import build_world
+
+    return build_world(
+        variant(
+            tmp_path,
+            {
+                "demand": {
+                    "orders_per_1000_per_day": 40.0,
+                    "patience": {
+                        "urban": {"kind": "exponential", "mean": 120},
+                        "rural": {"kind": "exponential", "mean": 240},
+                    },
+                }
+            },
+        )
+    )
+
+
+def test_hooks_see_each_order_event_once_in_the_tables_state(busy_world):
+    rep = Replication(busy_world, np.random.SeedSequence(3))
+    seen = {name: [] for name in ("placed", "escalated", "assigned", "cancelled", "released")}
+    o = rep.orders
+
+    def on(name, check):
+        def hook(order):
+            check(order)
+            seen[name].append(order)
+
+        getattr(rep.hooks, name).append(hook)
+
+    on("placed", lambda k: np.testing.assert_allclose(rep.env.now, o.t_placed[k]))
+    on("escalated", lambda k: o.state[k] == WAITING or pytest.fail("escalated but not waiting"))
+    on("assigned", lambda k: (o.state[k], o.t_assigned[k]) == (ASSIGNED, rep.env.now) or pytest.fail())
+    on("cancelled", lambda k: (o.state[k], o.t_cancelled[k]) == (CANCELLED, rep.env.now) or pytest.fail())
+    on("released", lambda k: np.testing.assert_allclose(rep.env.now, o.t_released[k]))
+    log = rep.run().orders
+    assert sorted(seen["placed"]) == list(range(len(log)))
+    assert sorted(seen["assigned"]) == list(np.flatnonzero(~np.isnan(log.t_assigned)))
+    assert sorted(seen["cancelled"]) == list(np.flatnonzero(~np.isnan(log.t_cancelled)))
+    assert sorted(seen["released"]) == list(np.flatnonzero(~np.isnan(log.t_released)))
+    # an order escalates once per tier it climbs by a timer (professional orders and scopes
+    # without the skill skip tiers at once, without the hook)
+    assert len(seen["escalated"]) > 0 and len(seen["cancelled"]) > 0
+    assert all(log.tier_max[k] >= 2 for k in seen["escalated"])
+
+
+def test_a_replication_runs_once(busy_world):
+    rep = Replication(busy_world, np.random.SeedSequence(3))
+    rep.run()
+    with pytest.raises(RuntimeError, match="runs once"):
+        rep.run()
+
+
+def test_volunteers_taken_and_returned_by_an_extension_change_who_serves(busy_world):
+    # every on-duty volunteer of every village team away all day: no order is served by a
+    # village team; the same run without the absence has village-served orders
+    from sim.config.scenario import TEAM_LEVELS
+
+    village = TEAM_LEVELS.index("village")
+    teams = np.flatnonzero(busy_world.teams.level == village)
+
+    def all_away(rep):
+        yield rep.env.timeout(0.0)
+        for team in teams:
+            rep.take_volunteers(int(team), 10)  # more than are ever on duty (2 of 10)
+        yield rep.env.timeout(rep.horizon)
+
+    plain = Replication(busy_world, np.random.SeedSequence(3)).run().orders
+    rep = Replication(busy_world, np.random.SeedSequence(3))
+    rep.add_process(all_away)
+    away = rep.run().orders
+    assert (plain.team_level == village).sum() > 0
+    assert (away.team_level == village).sum() == 0
