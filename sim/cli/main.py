@@ -16,7 +16,15 @@ from sim.config.errors import UserError
 
 COMMANDS = ["run", "compare", "sweep", "optimize", "check", "validate", "schema", "report"]
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_SCENARIO = REPO / "scenarios" / "pingyang.yaml"
+# The default scenario: the checkout's scenarios/ when run from one, else the copy installed
+# inside the package as sim/scenarios/ (pyproject.toml ships it in the wheel).
+_CHECKOUT_SCENARIO = REPO / "scenarios" / "pingyang.yaml"
+DEFAULT_SCENARIO = (
+    _CHECKOUT_SCENARIO
+    if _CHECKOUT_SCENARIO.is_file()
+    else Path(__file__).resolve().parents[1] / "scenarios" / "pingyang.yaml"
+)
+RESULTS = Path("results")  # default results root: relative to the current folder, like --out
 
 
 def build_parser() -> argparse.ArgumentParser:

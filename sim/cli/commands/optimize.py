@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from sim.cli.main import REPO
+from sim.cli.main import RESULTS
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments.optimize import (
@@ -164,7 +164,7 @@ def main(args) -> int:
     out = (
         Path(args.out)
         if args.out
-        else REPO / "results" / "optimize" / scenario.name / f"{scenario.name}_optimized.yaml"
+        else RESULTS / "optimize" / scenario.name / f"{scenario.name}_optimized.yaml"
     )
     write_text(out, variant_yaml(scenario, Path(args.scenario), out, plan, hours, targets))
     print(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from sim.cli.main import DEFAULT_SCENARIO, REPO
+from sim.cli.main import DEFAULT_SCENARIO, RESULTS
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments.pilot import prepare_world
@@ -97,7 +97,7 @@ def main(args) -> int:
         )
         how = {"rule": "fixed"}
     scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, reps=len(results)))
-    out = Path(args.out) if args.out else REPO / "results" / scenario.name
+    out = Path(args.out) if args.out else RESULTS / scenario.name
     summary = write_results(out, scenario, world, results, seed)
     save_run(out, scenario, seed, len(results), how)
     if args.precision is not None:

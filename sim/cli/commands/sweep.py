@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.cli.main import REPO
+from sim.cli.main import RESULTS
 from sim.experiments.runner import default_jobs
 from sim.experiments.sweep import (
     point_scenario,
@@ -40,7 +40,7 @@ def add_parser(sub) -> None:
 
 def main(args) -> int:
     sweep = read_sweep(args.sweep)
-    out = Path(args.out) if args.out else REPO / "results" / "sweeps" / sweep.name
+    out = Path(args.out) if args.out else RESULTS / "sweeps" / sweep.name
     rows = run_sweep(sweep, out, jobs=args.jobs or default_jobs())
     write_text(out / "table.csv", table_csv(rows))
     base = point_scenario(sweep, points(sweep)[0])
