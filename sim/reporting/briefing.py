@@ -20,18 +20,16 @@ import base64
 import html
 import json
 import math
-import os
-import sys
+import shutil
 from pathlib import Path
 
 from sim.config.errors import UserError
-from sim.reporting import charts
+from sim.reporting import charts, webfont
 from sim.reporting.files import write_text
 from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, verdict
 from sim.reporting.i18n import kpi_label, tr, unit_label
 
-REPO = Path(__file__).resolve().parents[2]
-ASSUMPTIONS = REPO / "docs" / "assumptions.md"
+ZH_INSTALL = "pip install 'redvest[zh]' (in a checkout: pip install -e '.[zh]')"
 CHART_NAMES = ["response_times", "outcomes", "town_compliance", "map", "demand_capacity"]
 WORST_TOWNS = 3
 
@@ -65,12 +63,23 @@ def load_results(folder: str | Path) -> tuple[dict, dict]:
 
 
 def resolve_lang(lang: str) -> str:
-    """The language to write: ``zh`` only when a CJK font is available (else say so in one line
-    on stderr and fall back to English)."""
-    if lang == "zh" and charts.cjk_font() is None:
-        print(tr("brief.no_font"), file=sys.stderr)
-        return "en"
+    """The language to write; ``zh`` needs a CJK font to draw and embed (a UserError naming the
+    install command when there is none: a Chinese briefing is never quietly English)."""
+    if lang == "zh" and (charts.cjk_font() is None or charts.cjk_font_file() is None):
+        raise UserError(
+            f"--lang zh: no CJK font to draw and embed the Chinese text; install it with {ZH_INSTALL}"
+        )
     return lang
+
+
+def clear_previous(folder: str | Path) -> None:
+    """Remove every charts and briefing file of an earlier run in ``folder`` (both languages), so
+    a rerun leaves none beside its own."""
+    folder = Path(folder)
+    shutil.rmtree(folder / "charts", ignore_errors=True)
+    for pattern in ("briefing.*html", "briefing.*md"):
+        for path in folder.glob(pattern):
+            path.unlink()
 
 
 def town_label(data: dict, t: int, lang: str) -> str:
@@ -290,15 +299,29 @@ def scenario_text(summary: dict, data: dict, lang: str) -> str:
 
 
 def _shown_folder(folder: Path) -> str:
-    """The results folder as a user would type it: relative to the repository when inside it."""
+    """The results folder as a user would type it: relative to the current folder when inside it."""
     try:
-        return folder.resolve().relative_to(REPO).as_posix()
+        return folder.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return folder.name
 
 
-def _assumptions_link(folder: Path) -> str:
-    return os.path.relpath(ASSUMPTIONS, folder.resolve()).replace(os.sep, "/")
+def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
+    """The key assumptions behind the numbers, stated in the briefing itself (a mailed briefing
+    cannot link to the project's docs)."""
+    t = data["targets"]
+    return [
+        tr("brief.assume_window", lang, days=summary["days"], warmup=summary["warmup_days"]),
+        tr(
+            "brief.assume_promise",
+            lang,
+            minutes=t["urban_response_min"],
+            cutoff=t["same_day_cutoff"],
+            day_end=t["day_end"],
+        ),
+        tr("brief.assume_ladder", lang),
+        tr("brief.assume_random", lang, reps=summary["reps"], seed=summary["seed"]),
+    ]
 
 
 def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: Path, lang: str) -> str:
@@ -329,9 +352,9 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
     lines += ["", f"## {tr('brief.charts', lang)}", ""]
     for name, path in images.items():
         lines += [f"![{name}]({path.relative_to(folder).as_posix()})", ""]
-    link = _assumptions_link(folder)
+    lines += [f"## {tr('brief.assumptions', lang)}", ""]
+    lines += [f"- {line}" for line in assumption_lines(summary, data, lang)]
     lines += [
-        tr("brief.assumptions", lang, link=f"[docs/assumptions.md]({link})"),
         "",
         tr("brief.generated", lang, folder=_shown_folder(folder)),
         "",
@@ -357,10 +380,14 @@ def worst_town_lines(summary: dict, data: dict, lang: str) -> list[str]:
     ]
 
 
+FONTS = (
+    '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
+    '"Helvetica Neue", Arial, sans-serif'
+)
+FONT_FACE = "/* embedded CJK font */"
 CSS = """
 @page { size: A4; margin: 11mm 12mm; }
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
-       "Helvetica Neue", Arial, sans-serif; font-size: 9.5pt; color: #222; max-width: 186mm;
+body { font-family: FONTS; font-size: 9.5pt; color: #222; max-width: 186mm;
        margin: 0 auto; line-height: 1.35; }
 h1 { font-size: 15pt; margin: 0 0 1mm; } h2 { font-size: 11pt; margin: 2.5mm 0 1mm; }
 p { margin: 1mm 0; }
@@ -394,11 +421,13 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
         for r in headline_rows(summary, data)
     )
     worst = "".join(f"<li>{esc(line)}</li>" for line in worst_town_lines(summary, data, lang))
-    link = _assumptions_link(folder)
-    return f"""<!DOCTYPE html>
+    fonts = f'"{webfont.FAMILY}", {FONTS}' if lang == "zh" else FONTS
+    css = CSS.replace("FONTS", fonts)
+    assumptions = "".join(f"<li>{esc(line)}</li>" for line in assumption_lines(summary, data, lang))
+    page = f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
 <title>{esc(tr("brief.title", lang, name=summary["scenario"]))}</title>
-<style>{CSS}</style></head><body>
+<style>{FONT_FACE if lang == "zh" else ""}{css}</style></head><body>
 <h1>{esc(tr("brief.title", lang, name=summary["scenario"]))}</h1>
 <p class="sub">{esc(tr("brief.subtitle", lang))}</p>
 <h2>{esc(tr("brief.scenario", lang))}</h2>
@@ -416,11 +445,17 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 {img("town_compliance", "p2")}
 {img("map", "p2")}
 {img("demand_capacity", "p2")}
-<p class="small">{tr("brief.assumptions", lang, link=f'<a href="{esc(link)}">docs/assumptions.md</a>')}
-{esc(tr("brief.generated", lang, folder=_shown_folder(folder)))}</p>
+<h2>{esc(tr("brief.assumptions", lang))}</h2>
+<ul class="small">{assumptions}</ul>
+<p class="small">{esc(tr("brief.generated", lang, folder=_shown_folder(folder)))}</p>
 </div>
 </body></html>
 """
+    if lang != "zh":
+        return page
+    # Chinese: embed the subset of the CJK font the text uses (the page's first font)
+    font_css = webfont.font_face_css(charts.cjk_font_file(), webfont.page_text(page))
+    return page.replace(FONT_FACE, font_css, 1)
 
 
 def write_report(folder: str | Path, lang: str = "en") -> dict[str, Path]:

@@ -36,6 +36,7 @@ from sim.reporting.chart_style import (  # noqa: E402,F401  (DPI, cjk_font, png_
     _text_box,
     bold,
     cjk_font,
+    cjk_font_file,
     mean_band,
     new_figure,
     pct,

@@ -9,7 +9,7 @@ import math
 from sim.config.scenario import Scenario
 
 CHART_DATA = "chart_data.json"
-CHART_DATA_FORMAT = 1  # bump when chart_data.json changes shape; `report` then asks for a rerun
+CHART_DATA_FORMAT = 2  # bump when chart_data.json changes shape; `report` then asks for a rerun
 
 
 def targets(scenario: Scenario) -> dict[str, tuple[str, float]]:

@@ -280,6 +280,8 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
             "urban_response_min": tg.urban_response_min,
             "urban": tg.urban_share,
             "rural": tg.rural_share,
+            "same_day_cutoff": tg.same_day_cutoff,
+            "day_end": tg.day_end,
         },
         "towns": {
             "pinyin": list(towns.pinyin),
@@ -332,8 +334,9 @@ def write_results(out: Path, scenario: Scenario, world: World, results: list[Rep
     if all(r.log is not None for r in results):
         write_gzip_text(out / "orders.csv.gz", orders_csv(results, world))
         write_json(out / CHART_DATA, chart_data(scenario, world, results))
-        from sim.reporting.briefing import write_report
+        from sim.reporting.briefing import clear_previous, write_report
 
+        clear_previous(out)  # no chart or briefing of an earlier run (either language) stays
         write_report(out, lang="en")
     return summary
 
