@@ -158,10 +158,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.assumptions": ("Key assumptions", "主要假设"),
     "brief.assume_window": (
         "Only orders placed in the {days:g} measured days count; the first {warmup:g} day(s) "
-        "warm the system up and are left out, and the simulation runs on until the measured "
-        "orders are finished.",
-        "只统计 {days:g} 个统计日内下的订单;开头 {warmup:g} 天为预热期,不计入;仿真会继续运行,"
-        "直到统计期内的订单办结。",
+        "warm the system up and are left out.",
+        "只统计 {days:g} 个统计日内下的订单;开头 {warmup:g} 天为预热期,不计入。",
     ),
     "brief.assume_promise": (
         "An urban order keeps its promise when a volunteer accepts it within {minutes:g} minutes; "
@@ -177,12 +175,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "needs go through the county administrator's review in office hours.",
         "订单先派给本村及其结对单位的在岗志愿者;超时无人响应,依次上报到全乡镇、再到全县;"
         "专业需求须经县中心管理员在工作时间审核。",
-    ),
-    "brief.assume_random": (
-        "Demand, service times and who is on duty are random: {reps} independent replications "
-        "(seed {seed}) give each estimate and its 95% confidence interval.",
-        "需求、服务时长和在岗人员都是随机的:{reps} 次独立重复(随机种子 {seed})给出每个估计值及其 "
-        "95% 置信区间。",
     ),
     "brief.overnight_target": ("none (in principle)", "原则上为零"),
     "brief.p90_target": ("≤ {minutes:g} min", "≤ {minutes:g} 分钟"),
