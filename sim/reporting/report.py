@@ -98,13 +98,16 @@ def town_table(summary: dict, world: World) -> str:
 
 
 def orders_csv(results: list[RepResult], world: World) -> str:
-    """All order logs as CSV text (one row per order and replication; times in minutes)."""
+    """All order logs as CSV text (one row per order and replication; times in minutes). The
+    last column, ``measured``, is 1 for the orders the KPIs count (placed inside the measured
+    window, after the warm-up) and 0 for warm-up and drain orders. docs/outputs.md lists every
+    column."""
     buffer = io.StringIO()
     time_columns = [c for c in COLUMNS if c.startswith("t_")]  # the log's times, in its order
     header = (
         ["rep", "id", "place_code", "town", "zone", "item", "tier_max"]
         + time_columns
-        + ["team", "team_level", "outcome"]
+        + ["team", "team_level", "outcome", "measured"]
     )
     buffer.write(",".join(header) + "\n")
     codes, towns = world.places.code, world.towns.pinyin
@@ -112,6 +115,8 @@ def orders_csv(results: list[RepResult], world: World) -> str:
     for r in results:
         o = r.log.orders
         times = {c: np.round(getattr(o, c), 3) for c in time_columns}
+        start, end = r.log.window_min
+        measured = (o.t_placed >= start) & (o.t_placed < end)
         for j in range(len(o)):
             team = int(o.team[j])
             row = [
@@ -128,6 +133,7 @@ def orders_csv(results: list[RepResult], world: World) -> str:
                 world.teams.name[team] if team >= 0 else "",
                 TEAM_LEVELS[o.team_level[j]] if team >= 0 else "",
                 OUTCOMES[o.outcome[j]],
+                "1" if measured[j] else "0",
             ]
             buffer.write(",".join(row) + "\n")
     return buffer.getvalue()
