@@ -173,7 +173,13 @@ def run_sweep(
         for p, s in zip(grid, scenarios)
     ]
     todo = [(s, path, p) for s, path, p in zip(scenarios, paths, grid) if not path.is_file()]
-    bar = Progress(len(todo), f"sweep {sweep.name}", progress and bool(todo))
+    bar = Progress(len(todo), f"sweep {sweep.name}", progress and bool(todo), unit="point")
+    if progress and len(todo) < len(grid):
+        reused = len(grid) - len(todo)
+        bar.note(
+            f"sweep {sweep.name}: reusing {reused} of {len(grid)} points saved in {out / 'points'}"
+            f"; {len(todo)} to simulate"
+        )
     if jobs <= 1 or len(todo) <= 1:
         for task in todo:
             done = _run_point(task)

@@ -28,6 +28,7 @@ from sim.reporting import charts, webfont
 from sim.reporting.files import write_text
 from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, verdict
 from sim.reporting.i18n import kpi_label, tr, unit_label
+from sim.reporting.progress import Progress
 
 ZH_INSTALL = "pip install 'redvest[zh]' (in a checkout: pip install -e '.[zh]')"
 CHART_NAMES = ["response_times", "outcomes", "town_compliance", "map", "demand_capacity"]
@@ -187,8 +188,9 @@ def footnote(summary: dict, lang: str) -> str:
     )
 
 
-def draw_charts(summary: dict, data: dict, folder: Path, lang: str) -> dict[str, Path]:
-    """Draw every chart of a results folder into ``folder/charts``; chart name -> PNG path."""
+def draw_charts(summary: dict, data: dict, folder: Path, lang: str, step=lambda: None) -> dict[str, Path]:
+    """Draw every chart of a results folder into ``folder/charts``; chart name -> PNG path.
+    ``step()`` is called after each chart (progress)."""
     suffix = ".zh" if lang == "zh" else ""
     stem = {name: folder / "charts" / f"{name}{suffix}" for name in CHART_NAMES}
     note = footnote(summary, lang)
@@ -205,6 +207,7 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str) -> dict[str,
         note,
         lang,
     )
+    step()
     out = data["outcomes"]
     charts.outcome_chart(
         {g: [_num(v) for v in s] for g, s in out["shares"].items()},
@@ -213,7 +216,9 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str) -> dict[str,
         note,
         lang,
     )
+    step()
     charts.town_compliance_chart(town_rows(summary, data, lang), stem["town_compliance"], note, lang)
+    step()
     charts.map_chart(
         map_places(summary, data),
         map_towns(data, lang),
@@ -224,6 +229,7 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str) -> dict[str,
         note,
         lang,
     )
+    step()
     week = data["week"]
     charts.demand_capacity_chart(
         [_num(v) for v in week["orders_per_hour"]],
@@ -234,6 +240,7 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str) -> dict[str,
         note,
         lang,
     )
+    step()
     return {name: Path(f"{s}.png") for name, s in stem.items()}
 
 
@@ -457,16 +464,19 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
     return page.replace(FONT_FACE, font_css, 1)
 
 
-def write_report(folder: str | Path, lang: str = "en") -> dict[str, Path]:
+def write_report(folder: str | Path, lang: str = "en", progress: bool = True) -> dict[str, Path]:
     """Redraw the charts and write the briefing (HTML and Markdown) of a results folder from its
-    saved files only; returns {name: path} of everything written. Never simulates."""
+    saved files only; returns {name: path} of everything written. Never simulates.
+    ``progress``: show the charts drawn (done/total, time left) on stderr."""
     folder = Path(folder)
     summary, data = load_results(folder)
     lang = resolve_lang(lang)
-    images = draw_charts(summary, data, folder, lang)
+    bar = Progress(len(CHART_NAMES) + 1, f"report {folder.name} ({lang})", progress, unit="file")
+    images = draw_charts(summary, data, folder, lang, bar.step)
     suffix = ".zh" if lang == "zh" else ""
     md = folder / f"briefing{suffix}.md"
     page = folder / f"briefing{suffix}.html"
     write_text(md, build_markdown(summary, data, images, folder, lang))
     write_text(page, build_html(summary, data, images, folder, lang))
+    bar.step()
     return {**images, "briefing.md": md, "briefing.html": page}

@@ -131,6 +131,7 @@ def main(args) -> int:
         candidates=args.candidates,
         max_steps=args.max_steps,
         log=log,
+        progress=True,
     )
     plan = search.final.plan
     confirmed = confirm(scenario, plan, targets, args.confirm_reps or reps, seed, jobs)
