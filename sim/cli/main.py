@@ -27,10 +27,15 @@ DEFAULT_SCENARIO = (
 RESULTS = Path("results")  # default results root: relative to the current folder, like --out
 
 
+def prog_name() -> str:
+    """How the user started Red Vest, for usage lines: ``python run.py`` or ``redvest``."""
+    return "python run.py" if Path(sys.argv[0]).name == "run.py" else "redvest"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
-        prog="run.py",
+        prog=prog_name(),
         description="Red Vest (红马甲): simulate volunteer service coverage and measure it against "
         "the urban 10-minute and rural same-day promises. With no command, runs "
         "the default Pingyang scenario.",

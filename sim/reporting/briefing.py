@@ -26,7 +26,7 @@ from pathlib import Path
 from sim.config.errors import UserError
 from sim.reporting import charts, webfont
 from sim.reporting.files import write_text
-from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, verdict
+from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, plural, verdict
 from sim.reporting.i18n import kpi_label, tr, unit_label
 from sim.reporting.progress import Progress
 
@@ -175,6 +175,15 @@ def target_text(row: dict, data: dict, lang: str) -> str:
     return f"{'≥' if op == '>=' else '≤'} {value:.0%}"
 
 
+def counts(summary: dict) -> dict[str, str]:
+    """Replications, days and warm-up days in English words with plurals ("1 replication")."""
+    return {
+        "reps_text": plural(summary["reps"], "replication"),
+        "days_text": plural(summary["days"], "day"),
+        "warmup_text": plural(summary["warmup_days"], "day"),
+    }
+
+
 def footnote(summary: dict, lang: str) -> str:
     """The footnote every chart carries: scenario, seed, replications, days."""
     return tr(
@@ -185,6 +194,7 @@ def footnote(summary: dict, lang: str) -> str:
         reps=summary["reps"],
         days=summary["days"],
         warmup=summary["warmup_days"],
+        **counts(summary),
     )
 
 
@@ -302,6 +312,7 @@ def scenario_text(summary: dict, data: dict, lang: str) -> str:
         reps=summary["reps"],
         days=summary["days"],
         seed=summary["seed"],
+        **counts(summary),
     )
 
 

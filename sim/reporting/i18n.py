@@ -38,8 +38,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "level.professional": ("Professional teams", "专业队伍"),
     # footnote
     "footnote": (
-        "Scenario {name}, seed {seed}, {reps} replications of {days:g} days after "
-        "{warmup:g} warm-up day(s). Red Vest simulation.",
+        "Scenario {name}, seed {seed}, {reps_text} of {days_text} after {warmup_text} of "
+        "warm-up. Red Vest simulation.",
         "情景 {name},随机种子 {seed},{reps} 次重复,每次统计 {days:g} 天"
         "(另有 {warmup:g} 天预热)。红马甲仿真。",
     ),
@@ -128,8 +128,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "{description}Modelled: {places} village units under {towns} towns; {urban} urban "
         "communities promise a response within {minutes:g} minutes, the other {rural} units "
         "same-day handling; about {orders:,.0f} orders a day, escalated from village to town "
-        "station to county center when not answered in time. {reps} replications of {days:g} "
-        "days (seed {seed}); numbers are means with 95% confidence intervals.",
+        "station to county center when not answered in time. {reps_text} of {days_text} "
+        "(seed {seed}); numbers are means with 95% confidence intervals.",
         "情景\u201c{name}\u201d:{towns} 个乡镇共 {places} 个村居实践站;其中 {urban} 个城区社区承诺 "
         "{minutes:g} 分钟内响应,其余 {rural} 个村居承诺当天响应、当天办理;群众每天约下单 "
         "{orders:,.0f} 笔,村里未能及时响应的订单逐级上报到乡镇实践所和县实践中心。共进行 "

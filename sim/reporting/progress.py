@@ -8,10 +8,7 @@ import os
 import sys
 import time
 
-
-def plural(n: int, word: str) -> str:
-    """``"1 replication"``, ``"4 replications"``: ``word`` is the singular."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+from sim.reporting.formatting import plural  # noqa: F401  (re-exported)
 
 
 def duration_text(seconds: float) -> str:

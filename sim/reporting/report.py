@@ -17,7 +17,15 @@ import numpy as np
 
 from sim.config.scenario import TEAM_LEVELS, ZONES, Scenario
 from sim.reporting.files import write_gzip_text, write_json, write_text
-from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, targets, verdict
+from sim.reporting.formatting import (
+    CHART_DATA,
+    CHART_DATA_FORMAT,
+    format_number,
+    pad,
+    targets,
+    verdict,
+    with_unit,
+)
 from sim.results.kpis import HEADLINE, KPI_INFO, met_target
 from sim.results.logs import CANCELLED, COLUMNS, OUTCOMES
 from sim.results.summary import RepResult, summarise_kpis
@@ -57,6 +65,7 @@ def kpi_table(summary: dict, names: list[str] | None = None) -> str:
         est = format_number(k["mean"], k["unit"])
         if k["n"] > 1 and not math.isnan(k["half_width"]):
             est += f" ± {format_number(k['half_width'], k['unit'])}"
+        est = with_unit(est, k["unit"])
         target = f"{k['target_op']} {format_number(k['target'], k['unit'])}" if "target" in k else ""
         rows.append((f"{k['label']} [{name}]", est, target, k.get("verdict", "")))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
@@ -90,7 +99,7 @@ def town_table(summary: dict, world: World) -> str:
         rows.append(
             (
                 k["mean"],
-                f"  {pinyin:<10} {world.towns.name[t]:<8} {format_number(k['mean'], 'share'):>7}{mark}",
+                f"  {pinyin:<10} {pad(world.towns.name[t], 8)} {format_number(k['mean'], 'share'):>7}{mark}",
             )
         )
     rows.sort(key=lambda r: (math.isnan(r[0]), r[0]))

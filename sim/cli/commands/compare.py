@@ -18,7 +18,7 @@ def add_parser(sub) -> None:
         help="compare scenarios with common random numbers (paired CIs)",
         description="Run every scenario with the same seeds (common random numbers) and report "
         "each KPI's estimate and the paired difference of each scenario against the "
-        "first, with 95%% CIs (Bonferroni-adjusted for more than two scenarios), a "
+        "first, with 95% CIs (Bonferroni-adjusted for more than two scenarios), a "
         "verdict (better / worse / no significant difference) and how much narrower "
         "the paired CI is than an unpaired one. A saved results folder may stand in "
         "for a scenario (its seed and replications are then used for all).",

@@ -26,6 +26,7 @@ from sim.experiments.optimize import (
 )
 from sim.experiments.runner import default_jobs
 from sim.reporting.files import write_text
+from sim.reporting.formatting import plural
 
 
 def add_parser(sub) -> None:
@@ -137,7 +138,7 @@ def main(args) -> int:
     confirmed = confirm(scenario, plan, targets, args.confirm_reps or reps, seed, jobs)
     hours = plan_hours(plan)
     print(
-        f"Optimize {scenario.name}: {reps} replications x {scenario.run.days:g} days per "
+        f"Optimize {scenario.name}: {plural(reps, 'replication')} x {plural(scenario.run.days, 'day')} per "
         f"evaluation, seed {seed}; confirmation with seed {seed + 1_000_003}"
     )
     print(f"\nPlan: {hours} extra volunteer-hours a week")

@@ -10,6 +10,7 @@ from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import default_jobs, imprecise, run_replications, run_to_precision
+from sim.reporting.formatting import plural
 from sim.reporting.report import HEADLINE, kpi_table, town_table, write_results
 from sim.reporting.saved import save_run
 
@@ -107,8 +108,9 @@ def main(args) -> int:
         )
         print(f"Precision {args.precision:g} {state}: {len(results)} replications used")
     print(
-        f"Red Vest: {scenario.name}, {scenario.run.reps} replications x "
-        f"{scenario.run.days:g} days (after {scenario.run.warmup_days:g} warm-up), seed {seed}"
+        f"Red Vest: {scenario.name}, {plural(scenario.run.reps, 'replication')} x "
+        f"{plural(scenario.run.days, 'day')} (after {plural(scenario.run.warmup_days, 'day')} of "
+        f"warm-up), seed {seed}"
     )
     print(kpi_table(summary, None if args.all_kpis else HEADLINE + ["professional_same_day", "utilisation"]))
     print()

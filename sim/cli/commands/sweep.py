@@ -16,6 +16,7 @@ from sim.experiments.sweep import (
     write_charts,
 )
 from sim.reporting.files import write_text
+from sim.reporting.formatting import plural
 
 
 def add_parser(sub) -> None:
@@ -47,8 +48,9 @@ def main(args) -> int:
     if not args.no_charts:
         write_charts(sweep, rows, base, out)
     print(
-        f"Sweep {sweep.name}: {len(rows)} points of {base.name}, {base.run.reps} replications "
-        f"x {base.run.days:g} days each, seed {base.run.seed} (common random numbers)"
+        f"Sweep {sweep.name}: {plural(len(rows), 'point')} of {base.name}, "
+        f"{plural(base.run.reps, 'replication')} x {plural(base.run.days, 'day')} each, "
+        f"seed {base.run.seed} (common random numbers)"
     )
     print(table_text(sweep, rows))
     print(f"\nResults: {out}")
