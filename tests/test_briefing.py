@@ -163,6 +163,7 @@ def test_html_briefing_is_self_contained_and_set_for_a4(results):
     assert "@page" in page and "A4" in page and "<link" not in page and "<script" not in page
     assert "href=" not in page and "docs/" not in page  # no link into the repository
     assert "Key assumptions" in page and "warm the system up" in page
+    assert "<h1>Volunteer service coverage: Pingyang County</h1>" in page  # the name, not the id
 
 
 def test_chinese_briefing_has_chinese_text_and_no_missing_glyphs(results):
@@ -180,6 +181,7 @@ def test_chinese_briefing_has_chinese_text_and_no_missing_glyphs(results):
     assert "昆阳镇" in md or "怀溪镇" in md or "南麂镇" in md or "鳌江镇" in md
     assert len(re.findall(r"[\u4e00-\u9fff]", md)) > 200
     assert "Headline" not in md and "met their promise" not in md
+    assert md.startswith("# 志愿服务覆盖情况:平阳县")
     for name in briefing.CHART_NAMES:
         png = results / "charts" / f"{name}.zh.png"
         assert charts.png_pixels(png) == charts.pixel_size(name)

@@ -64,3 +64,17 @@ def test_kpi_table_shows_units_and_aligns_chinese():
     assert "6.0 ± 2.3 orders/week" in table and "95.0% ± 1.0%" in table
     assert display_width("昆阳镇") == 6 and display_width(pad("昆阳镇", 8)) == 8
     assert display_width(pad("Kunyang", 8)) == 8
+
+
+def test_titles_show_the_scenario_name_not_its_id(tmp_path):
+    from sim.config.load import load_scenario
+    from sim.reporting import briefing
+
+    base = load_scenario(REPO / "scenarios" / "pingyang.yaml")
+    assert (base.title, base.title_zh) == ("Pingyang County", "平阳县")
+    variant = load_scenario(REPO / "scenarios" / "policies" / "no_pairing.yaml")
+    assert variant.title == "" and variant.title_zh == ""  # a title is not inherited
+    summary = {"scenario": "pingyang", "title": "Pingyang County", "title_zh": "平阳县"}
+    assert briefing.title(summary, "en") == "Pingyang County"
+    assert briefing.title(summary, "zh") == "平阳县"
+    assert briefing.title({"scenario": "x"}, "zh") == "x"

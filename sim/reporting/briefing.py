@@ -175,6 +175,12 @@ def target_text(row: dict, data: dict, lang: str) -> str:
     return f"{'≥' if op == '>=' else '≤'} {value:.0%}"
 
 
+def title(summary: dict, lang: str) -> str:
+    """The scenario's name for titles: its ``title`` (``title_zh`` in Chinese), else its id."""
+    key = "title_zh" if lang == "zh" else "title"
+    return summary.get(key) or summary.get("title") or summary["scenario"]
+
+
 def counts(summary: dict) -> dict[str, str]:
     """Replications, days and warm-up days in English words with plurals ("1 replication")."""
     return {
@@ -302,7 +308,7 @@ def scenario_text(summary: dict, data: dict, lang: str) -> str:
         "brief.scenario_text",
         lang,
         description=description,
-        name=summary["scenario"],
+        name=title(summary, lang),
         places=len(zones),
         towns=len(data["towns"]["pinyin"]),
         urban=zones.count(0),
@@ -344,7 +350,7 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
 def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: Path, lang: str) -> str:
     """The briefing as Markdown (images linked relative to the results folder)."""
     lines = [
-        f"# {tr('brief.title', lang, name=summary['scenario'])}",
+        f"# {tr('brief.title', lang, name=title(summary, lang))}",
         "",
         f"*{tr('brief.subtitle', lang)}*",
         "",
@@ -443,9 +449,9 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
     assumptions = "".join(f"<li>{esc(line)}</li>" for line in assumption_lines(summary, data, lang))
     page = f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
-<title>{esc(tr("brief.title", lang, name=summary["scenario"]))}</title>
+<title>{esc(tr("brief.title", lang, name=title(summary, lang)))}</title>
 <style>{FONT_FACE if lang == "zh" else ""}{css}</style></head><body>
-<h1>{esc(tr("brief.title", lang, name=summary["scenario"]))}</h1>
+<h1>{esc(tr("brief.title", lang, name=title(summary, lang)))}</h1>
 <p class="sub">{esc(tr("brief.subtitle", lang))}</p>
 <h2>{esc(tr("brief.scenario", lang))}</h2>
 <p>{esc(scenario_text(summary, data, lang))}</p>

@@ -46,6 +46,8 @@ def build_summary(scenario: Scenario, results: list[RepResult], seed: int) -> di
         kpis[name] = row
     return {
         "scenario": scenario.name,
+        "title": scenario.title or scenario.name,
+        "title_zh": scenario.title_zh or scenario.title or scenario.name,
         "description": scenario.description.strip(),
         "seed": seed,
         "reps": len(results),
