@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from sim.cli.main import RESULTS
+from sim.config.errors import UserError
 from sim.experiments.runner import default_jobs
 from sim.experiments.sweep import (
     point_scenario,
@@ -35,12 +37,18 @@ def add_parser(sub) -> None:
         default=None,
         help="worker processes (default: all cores); results do not depend on it",
     )
+    p.add_argument("--reps", type=int, help="replications per point (overrides the sweep file's reps)")
+    p.add_argument("--days", type=float, help="measured days per point (overrides the sweep file's days)")
     p.add_argument("--out", help="output folder (default: results/sweeps/<name>)")
     p.add_argument("--no-charts", action="store_true", help="write the table only")
 
 
 def main(args) -> int:
     sweep = read_sweep(args.sweep)
+    if (args.reps is not None and args.reps < 2) or (args.days is not None and args.days <= 0):
+        raise UserError("--reps must be >= 2 (a 95% interval needs two) and --days > 0")
+    changes = {k: v for k, v in (("reps", args.reps), ("days", args.days)) if v is not None}
+    sweep = dataclasses.replace(sweep, **changes) if changes else sweep
     out = Path(args.out) if args.out else RESULTS / "sweeps" / sweep.name
     rows = run_sweep(sweep, out, jobs=args.jobs or default_jobs())
     write_text(out / "table.csv", table_csv(rows))
