@@ -240,7 +240,7 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str, step=lambda:
         map_towns(data, lang),
         _xy(data, data["county_center_place"]),
         _xy(data, data["ferry"]["port_place"]) if data.get("ferry") else None,
-        tr("map.size", lang, days=summary["days"]),
+        tr("map.size", lang, days=summary["days"], days_text=plural(summary["days"], "day")),
         stem["map"],
         note,
         lang,

@@ -83,7 +83,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "按承诺完成的订单比例\n高于(+)或低于(-)目标的百分点",
     ),
     "map.no_orders": ("No orders", "无订单"),
-    "map.size": ("Orders in {days:g} days", "{days:g} 天内订单数"),
+    "map.size": ("Orders in {days_text}", "{days:g} 天内订单数"),
     "map.center": ("County center", "县新时代文明实践中心"),
     "map.ferry": ("Ferry", "渡轮"),
     "map.x": ("East-west (km)", "东西方向(公里)"),
