@@ -160,3 +160,25 @@ def test_forest_plot_names_town_kpis_and_their_unit(tmp_path, monkeypatch):
     text = " ".join(shown)
     assert "percentage points" in text and "Huaixi: orders meeting their promise" in text
     assert "(value)" not in text and "town.Huaixi" not in text
+
+
+def test_a_swept_key_is_named_with_its_unit():
+    from sim.config.overrides import path_meaning
+
+    assert path_meaning("dispatch.timeouts_min.rural[0]")[1] == "minutes"
+    assert path_meaning("teams.village_members_village")[1] == "people"
+    assert path_meaning("no.such.key") == ("", "")
+
+
+def test_sweep_charts_name_the_axis_with_its_unit(tmp_path, monkeypatch):
+    from sim.experiments.sweep import point_scenario, points, run_sweep, write_charts
+    from tests.test_sweep import sweep_file
+
+    sweep = sweep_file(tmp_path)
+    rows = run_sweep(sweep, tmp_path / "out", progress=False)
+    axes = []
+    monkeypatch.setattr(
+        charts, "sweep_chart", lambda x, s, labels, x_label, *a, **k: axes.append(x_label) or []
+    )
+    write_charts(sweep, rows, point_scenario(sweep, points(sweep)[0]), tmp_path / "out")
+    assert "dispatch.timeouts_min.rural[0] (minutes)" in axes
