@@ -124,7 +124,8 @@ DOC = """# Calibration: the default scenario against the source's figures
 Regenerate with `python scripts/calibrate.py` (4 replications of 158 days, about 30 s on 2 cores;
 it exits 1 if a figure the model simulates misses its source figure by more than 10%).
 
-The source (a June 2022 report, see `DOMAIN.md`) gives totals for January to early June 2022:
+The source (a June 2022 Wenzhou newspaper report on Pingyang County, summarised in
+`docs/assumptions.md` and `scenarios/data/README.md`) gives totals for January to early June 2022:
 we simulate that period as **158 days** (1 January to 7 June) after the usual 1-day warm-up, with
 the default scenario `scenarios/pingyang.yaml` ({{REPS}} replications, root seed `run.seed`),
 and put each simulated figure, with its 95% interval across replications, beside the source's.

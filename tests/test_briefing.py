@@ -6,7 +6,9 @@ One small run of the default scenario (2 replications of 2 days) serves every te
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import io
 import json
 import math
 import re
@@ -17,7 +19,7 @@ import pytest
 from sim.cli.main import REPO, main
 from sim.config.load import load_scenario
 from sim.experiments.runner import run_replications
-from sim.reporting import briefing, charts
+from sim.reporting import briefing, charts, webfont
 from sim.reporting.formatting import format_number
 from sim.reporting.report import write_results
 from sim.world.build import build_world
@@ -146,7 +148,8 @@ def test_briefing_numbers_are_those_of_kpis_json(results):
         if k["mean"] is not None:
             gaps.append((k["mean"] - data["towns"]["target"][t], pinyin, k))
     worst = sorted(gaps, key=lambda g: (g[0], g[1]))[:3]
-    bullets = [line for line in md.splitlines() if line.startswith("- ")]
+    worst_section = md.split("## Towns furthest")[1].split("## ")[0]
+    bullets = [line for line in worst_section.splitlines() if line.startswith("- ")]
     assert [b.split(":")[0][2:] for b in bullets] == [w[1] for w in worst]
     for bullet, (_, _, k) in zip(bullets, worst):
         assert format_number(k["mean"], "share") in bullet
@@ -158,7 +161,9 @@ def test_html_briefing_is_self_contained_and_set_for_a4(results):
     assert len(sources) == len(briefing.CHART_NAMES)
     assert all(s.startswith("data:image/png;base64,") for s in sources)
     assert "@page" in page and "A4" in page and "<link" not in page and "<script" not in page
-    assert "docs/assumptions.md" in page
+    assert "href=" not in page and "docs/" not in page  # no link into the repository
+    assert "Key assumptions" in page and "warm the system up" in page
+    assert "<h1>Volunteer service coverage: Pingyang County</h1>" in page  # the name, not the id
 
 
 def test_chinese_briefing_has_chinese_text_and_no_missing_glyphs(results):
@@ -176,18 +181,50 @@ def test_chinese_briefing_has_chinese_text_and_no_missing_glyphs(results):
     assert "昆阳镇" in md or "怀溪镇" in md or "南麂镇" in md or "鳌江镇" in md
     assert len(re.findall(r"[\u4e00-\u9fff]", md)) > 200
     assert "Headline" not in md and "met their promise" not in md
+    assert md.startswith("# 志愿服务覆盖情况:平阳县")
     for name in briefing.CHART_NAMES:
         png = results / "charts" / f"{name}.zh.png"
         assert charts.png_pixels(png) == charts.pixel_size(name)
 
 
-def test_chinese_without_a_cjk_font_falls_back_to_english_in_one_line(results, monkeypatch, capsys):
+def test_chinese_html_embeds_the_subset_of_the_cjk_font_its_text_uses(results):
+    if charts.cjk_font() is None:
+        pytest.skip("no CJK font installed (pip install -e '.[zh]')")
+    from fontTools.ttLib import TTFont
+
+    page = briefing.write_report(results, "zh")["briefing.html"].read_text(encoding="utf-8")
+    face = re.search(r"@font-face \{[^}]*url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", page)
+    assert face, "no embedded font"
+    font = TTFont(io.BytesIO(base64.b64decode(face.group(1))))
+    cmap = font.getBestCmap()
+    text = webfont.page_text(page)
+    cjk = {c for c in text if "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef"}
+    assert len(cjk) > 100 and not {c for c in cjk if ord(c) not in cmap}
+    assert len(cmap) < 1000  # a subset, not the whole font
+    assert re.search(rf'font-family: "{webfont.FAMILY}", ', page)
+
+
+def test_chinese_without_a_cjk_font_is_an_error_naming_the_install(results, monkeypatch, capsys):
     monkeypatch.setattr(charts, "cjk_font", lambda: None)
-    written = briefing.write_report(results, "zh")
-    assert written["briefing.md"].name == "briefing.md"
-    assert "Headline numbers" in written["briefing.md"].read_text(encoding="utf-8")
+    assert main(["report", str(results), "--lang", "zh"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "CJK" in err[0]
+    assert len(err) == 1 and "pip install" in err[0] and "[zh]" in err[0]
+
+
+def test_a_rerun_leaves_no_briefing_of_the_previous_run(results, tmp_path):
+    import shutil
+
+    if charts.cjk_font() is None:
+        pytest.skip("no CJK font installed (pip install -e '.[zh]')")
+    out = tmp_path / "pingyang"
+    shutil.copytree(results, out)
+    briefing.write_report(out, "zh")
+    assert (out / "briefing.zh.html").is_file() and (out / "charts" / "map.zh.png").is_file()
+    (out / "charts" / "old_chart.png").write_bytes(b"x")
+    briefing.clear_previous(out)
+    briefing.write_report(out, "en")
+    assert not list(out.glob("briefing.zh.*")) and not list((out / "charts").glob("*.zh.*"))
+    assert not (out / "charts" / "old_chart.png").exists()
 
 
 def test_report_asks_for_a_rerun_when_chart_data_is_from_another_version(results, tmp_path, capsys):

@@ -109,3 +109,76 @@ def test_the_snippet_in_docs_charts_runs(tmp_path, monkeypatch):
     for stem in ("results/compare/forest", "results/sweep/urban"):
         assert charts.png_pixels(tmp_path / f"{stem}.png")[0] == round(7.5 * charts.DPI)
         assert (tmp_path / f"{stem}.svg").stat().st_size > 0
+
+
+def test_declutter_moves_overlapping_labels_apart():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    texts = [ax.text(5, 5, "Haixi", ha="center"), ax.text(5.3, 5.1, "Shanmen", ha="center")]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    before = [t.get_window_extent(renderer) for t in texts]
+    assert before[0].overlaps(before[1])
+    charts.declutter(ax, texts)
+    after = [t.get_window_extent(renderer) for t in texts]
+    assert not after[0].overlaps(after[1])
+    plt.close(fig)
+
+
+def test_town_compliance_axis_starts_at_zero(tmp_path, monkeypatch):
+    limits = []
+    import matplotlib.axes
+
+    original = matplotlib.axes.Axes.set_xlim
+    monkeypatch.setattr(
+        matplotlib.axes.Axes, "set_xlim", lambda ax, *a, **k: limits.append(a) or original(ax, *a, **k)
+    )
+    towns = [
+        {"label": "Huaixi", "mean": 0.906, "low": 0.88, "high": 0.93, "target": 0.95, "verdict": "missed"},
+        {"label": "Fengwo", "mean": 1.0, "low": 1.0, "high": 1.0, "target": 0.95, "verdict": "met"},
+    ]
+    charts.town_compliance_chart(towns, tmp_path / "towns", "synthetic")
+    assert limits[-1][0] == 0
+
+
+def test_forest_plot_names_town_kpis_and_their_unit(tmp_path, monkeypatch):
+    import matplotlib.axes
+
+    shown = []
+    for method in ("set_xlabel", "set_yticks"):
+        original = getattr(matplotlib.axes.Axes, method)
+        monkeypatch.setattr(
+            matplotlib.axes.Axes,
+            method,
+            lambda ax, *a, _o=original, **k: shown.append(repr(a)) or _o(ax, *a, **k),
+        )
+    diffs = {"town.Huaixi.compliance": {"mean": 0.01, "low": -0.01, "high": 0.03}}
+    charts.forest_plot(diffs, {}, tmp_path / "f", "synthetic")
+    text = " ".join(shown)
+    assert "percentage points" in text and "Huaixi: orders meeting their promise" in text
+    assert "(value)" not in text and "town.Huaixi" not in text
+
+
+def test_a_swept_key_is_named_with_its_unit():
+    from sim.config.overrides import path_meaning
+
+    assert path_meaning("dispatch.timeouts_min.rural[0]")[1] == "minutes"
+    assert path_meaning("teams.village_members_village")[1] == "people"
+    assert path_meaning("no.such.key") == ("", "")
+
+
+def test_sweep_charts_name_the_axis_with_its_unit(tmp_path, monkeypatch):
+    from sim.experiments.sweep import point_scenario, points, run_sweep, write_charts
+    from tests.test_sweep import sweep_file
+
+    sweep = sweep_file(tmp_path)
+    rows = run_sweep(sweep, tmp_path / "out", progress=False)
+    axes = []
+    monkeypatch.setattr(
+        charts, "sweep_chart", lambda x, s, labels, x_label, *a, **k: axes.append(x_label) or []
+    )
+    write_charts(sweep, rows, point_scenario(sweep, points(sweep)[0]), tmp_path / "out")
+    assert "dispatch.timeouts_min.rural[0] (minutes)" in axes

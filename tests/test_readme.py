@@ -17,7 +17,7 @@ def readme_commands() -> list[str]:
 
 def test_readme_starts_with_install_run_and_install_test():
     run, test = readme_commands()[:2]
-    assert run == "pip install -e . && python run.py"
+    assert run == "python3 -m venv .venv && . .venv/bin/activate && pip install -e . && python run.py"
     assert test == "pip install -e '.[test]' && python -m pytest"
 
 

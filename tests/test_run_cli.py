@@ -41,6 +41,17 @@ def test_run_writes_every_result_file(tmp_path, capsys):
     with gzip.open(out / "orders.csv.gz", "rt", encoding="utf-8") as fh:
         rows = fh.read().splitlines()
     assert rows[0].startswith("rep,id,place_code") and len(rows) > 10
+    # `measured` marks the KPIs' window: the orders placed after the warm-up and before the drain
+    header = rows[0].split(",")
+    table = [dict(zip(header, r.split(","))) for r in rows[1:]]
+    start = summary["warmup_days"] * 1440
+    end = start + summary["days"] * 1440
+    for row in table:
+        inside = start <= float(row["t_placed"]) < end
+        assert row["measured"] == ("1" if inside else "0"), row
+    assert {r["measured"] for r in table} == {"0", "1"}
+    first = [r for r in table if r["rep"] == "0" and r["measured"] == "1"]
+    assert len(first) / summary["days"] == pytest.approx(summary["replications"][0]["orders_per_day"])
 
 
 def test_same_seed_same_bytes_other_seed_other_results(tmp_path):

@@ -16,13 +16,26 @@ from sim.config.errors import UserError
 
 COMMANDS = ["run", "compare", "sweep", "optimize", "check", "validate", "schema", "report"]
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_SCENARIO = REPO / "scenarios" / "pingyang.yaml"
+# The default scenario: the checkout's scenarios/ when run from one, else the copy installed
+# inside the package as sim/scenarios/ (pyproject.toml ships it in the wheel).
+_CHECKOUT_SCENARIO = REPO / "scenarios" / "pingyang.yaml"
+DEFAULT_SCENARIO = (
+    _CHECKOUT_SCENARIO
+    if _CHECKOUT_SCENARIO.is_file()
+    else Path(__file__).resolve().parents[1] / "scenarios" / "pingyang.yaml"
+)
+RESULTS = Path("results")  # default results root: relative to the current folder, like --out
+
+
+def prog_name() -> str:
+    """How the user started Red Vest, for usage lines: ``python run.py`` or ``redvest``."""
+    return "python run.py" if Path(sys.argv[0]).name == "run.py" else "redvest"
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
-        prog="run.py",
+        prog=prog_name(),
         description="Red Vest (红马甲): simulate volunteer service coverage and measure it against "
         "the urban 10-minute and rural same-day promises. With no command, runs "
         "the default Pingyang scenario.",

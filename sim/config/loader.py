@@ -158,12 +158,17 @@ def read_scenario(path: str | os.PathLike, _chain: tuple[str, ...] = ()) -> tupl
             "ends in a scenario without extends"
         )
     parent, inherited = read_scenario(parent_path, chain)
+    for key in TITLE_KEYS:  # a title names one scenario: a variant does not inherit its parent's
+        parent.pop(key, None)
+        for attr in ("key_lines", "key_files"):
+            getattr(parent, attr, {}).pop(key, None)
     problems = inherited + problems
     _child_deletes(data, "", problems)
     _absolutise_paths(data, path.parent)
     return deep_merge(parent, data, problems), problems
 
 
+TITLE_KEYS = ("title", "title_zh")
 PATH_KEYS = {
     ("geography", "towns_csv"),
     ("geography", "places_csv"),

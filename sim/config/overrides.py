@@ -61,3 +61,34 @@ def set_path(data: dict, path: str, value: Any) -> None:
         elif isinstance(token, str) and not isinstance(node.get(token), (dict, list)):
             node[token] = {}
         node = node[token]
+
+
+def path_meaning(path: str, root: type | None = None) -> tuple[str, str]:
+    """(doc, unit) of the scenario field a dotted path sets, from the schema (``("", "")`` when
+    the path is not in it): what a sweep's axis should say beside the raw key."""
+    import dataclasses
+    import types
+    import typing
+
+    from sim.config.scenario import Scenario
+
+    tp: Any = root or Scenario
+    meta: dict = {}
+    try:
+        tokens = parse_path(path)
+    except ValueError:
+        return "", ""
+    for token in tokens:
+        if typing.get_origin(tp) in (typing.Union, types.UnionType):
+            tp = [a for a in typing.get_args(tp) if a is not type(None)][0]
+        if dataclasses.is_dataclass(tp) and isinstance(token, str):
+            fields = {f.name: f for f in dataclasses.fields(tp)}
+            if token not in fields:
+                return "", ""
+            meta = dict(fields[token].metadata)
+            tp = typing.get_type_hints(tp)[token]
+        elif typing.get_origin(tp) in (list, dict):
+            tp = typing.get_args(tp)[-1]
+        else:
+            break
+    return meta.get("doc", ""), meta.get("unit", "")

@@ -599,6 +599,8 @@ class Scenario:
     """A complete scenario (all defaults filled)."""
 
     name: str = spec("scenario", "short name (used for the results folder)")
+    title: str = spec("", "name shown in chart and briefing titles (default: name); not inherited by extends")
+    title_zh: str = spec("", "Chinese name for titles (default: title); not inherited by extends")
     description: str = spec("", "what the scenario is and what question it answers")
     geography: Geography = spec(factory=Geography, doc="places, towns, zones, travel")
     catalog: list[Item] = spec(factory=list, doc="service items")

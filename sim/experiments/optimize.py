@@ -30,7 +30,7 @@ import numpy as np
 from sim.config.errors import UserError
 from sim.config.scenario import Addition, Scenario
 from sim.experiments.pilot import prepare_world
-from sim.experiments.runner import run_replications
+from sim.experiments.runner import Progress, run_replications
 from sim.results.kpis import KPI_INFO, met_target
 from sim.results.stats import summarise
 from sim.results.summary import RepResult
@@ -178,25 +178,40 @@ def optimise(
     max_steps: int = 30,
     margin: float = 0.01,
     log=None,
+    progress: bool = False,
 ) -> Search:
-    """Greedy marginal allocation of extra on-duty volunteers (see the module docstring)."""
+    """Greedy marginal allocation of extra on-duty volunteers (see the module docstring).
+    ``progress``: show each round's evaluations (done/total, rate, time left) on stderr."""
+    bar = Progress(1, f"optimize {scenario.name}: the plan as it is", progress, unit="evaluation")
+
+    def say(text: str) -> None:
+        bar.note(text) if bar.bar else log(text)
+
     current = evaluate(scenario, {}, targets, reps, seed, jobs, keep_logs=True)
+    bar.step()
     baseline = current
     steps = []
-    for _ in range(max_steps):
+    for round_ in range(1, max_steps + 1):
         if meets(current.summary, targets):
             break
         misses = misses_by_cell(current, scenario, targets)
         cells = sorted(misses, key=lambda c: (-misses[c], c))[:candidates]
         best = None
+        bar = Progress(
+            len(cells),
+            f"optimize {scenario.name}: round {round_} (at most {max_steps})",
+            progress and bool(cells),
+            unit="candidate plan",
+        )
         for cell in cells:
             plan = dict(current.plan)
             plan[cell] = plan.get(cell, 0) + step
             trial = evaluate(scenario, plan, targets, reps, seed, jobs, keep_logs=True)
             hours = plan_hours(plan) - plan_hours(current.plan)
             rate = gain(current.summary, trial.summary, targets, margin) / hours
+            bar.step()
             if log:
-                log(f"  try +{step} at {cell[0]} {cell[1]}: gain per 100 volunteer-hours {100 * rate:+.4f}")
+                say(f"  try +{step} at {cell[0]} {cell[1]}: gain per 100 volunteer-hours {100 * rate:+.4f}")
             if best is None or rate > best[0]:
                 best = (rate, cell, trial)
         if best is None or best[0] <= 0:
@@ -204,7 +219,7 @@ def optimise(
         steps.append((best[1], step, best[0]))
         current = best[2]
         if log:
-            log(
+            say(
                 f"step {len(steps)}: +{step} at {best[1][0]} {best[1][1]} -> "
                 + ", ".join(
                     f"{k} {current.summary[k]['mean']:.3f} (low {current.summary[k]['low']:.3f})"

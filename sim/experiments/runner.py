@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 from concurrent.futures import ProcessPoolExecutor
 
 from sim.config.scenario import Scenario
 from sim.experiments.pilot import prepare_world
 from sim.experiments.replicate import run_one
+from sim.reporting.progress import Progress
 from sim.results.kpis import HEADLINE, KPI_INFO
 from sim.results.stats import summarise
 from sim.results.summary import RepResult
@@ -35,29 +35,6 @@ def _run_in_worker(args: tuple[int, int, bool]) -> RepResult:
     return run_one(_WORKER_WORLD, seed_root, index, keep_log)
 
 
-class Progress:
-    """Progress on stderr: a bar when interactive, a quiet line per step otherwise (CI)."""
-
-    def __init__(self, total: int, label: str, enabled: bool = True):
-        self.total, self.label, self.done = total, label, 0
-        self.enabled = enabled
-        self.bar = enabled and sys.stderr.isatty() and os.environ.get("CI", "") == ""
-
-    def step(self) -> None:
-        """Record one finished unit of work."""
-        self.done += 1
-        if not self.enabled:
-            return
-        if self.bar:
-            filled = int(30 * self.done / self.total)
-            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}")
-            if self.done == self.total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-        elif self.done == self.total or self.done % max(1, self.total // 10) == 0:
-            print(f"{self.label}: {self.done}/{self.total}", file=sys.stderr, flush=True)
-
-
 def default_jobs() -> int:
     """Worker processes to use by default: all cores."""
     return max(1, os.cpu_count() or 1)
@@ -71,7 +48,7 @@ def run_replications(
     keep_logs: bool = True,
     first: int = 0,
     world: World | None = None,
-    progress: bool = True,
+    progress: bool | Progress = True,
     scheduler: str | None = None,
 ) -> list[RepResult]:
     """Replications ``first .. first+reps-1`` of a scenario, in index order.
@@ -80,7 +57,7 @@ def run_replications(
     results are identical either way (each replication depends only on its own seed).
     """
     indices = list(range(first, first + reps))
-    bar = Progress(len(indices), scenario.name, progress)
+    bar = progress if isinstance(progress, Progress) else Progress(len(indices), scenario.name, progress)
     if scheduler:
         from sim.experiments.cluster import run_on_cluster
 
@@ -144,15 +121,19 @@ def run_to_precision(
     """
     names = names or HEADLINE
     n = min(max(3, scenario.run.reps), max_reps)
+    bar = Progress(n, f"{scenario.name} (round 1, precision {relative:g})", progress)
     results = run_replications(
-        scenario, n, seed, jobs, keep_logs=True, world=world, progress=progress, scheduler=scheduler
+        scenario, n, seed, jobs, keep_logs=True, world=world, progress=bar, scheduler=scheduler
     )
+    rounds = 1
     while len(results) < max_reps:
         wide = imprecise(results, names, relative)
         if not wide:
             break
         needed = math.ceil(len(results) * max(wide.values()) ** 2)
         more = min(max_reps, max(needed, len(results) + 1)) - len(results)
+        rounds += 1
+        bar.add(more, f"{scenario.name} (round {rounds}, precision {relative:g}, at most {max_reps})")
         results += run_replications(
             scenario,
             more,
@@ -161,7 +142,7 @@ def run_to_precision(
             keep_logs=True,
             first=len(results),
             world=world,
-            progress=progress,
+            progress=bar,
             scheduler=scheduler,
         )
     return results

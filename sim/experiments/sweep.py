@@ -30,6 +30,7 @@ from typing import Any
 from sim.config.errors import Problem, UserError
 from sim.config.load import load_scenario
 from sim.config.loader import read_yaml
+from sim.config.overrides import path_meaning
 from sim.config.scenario import Scenario
 from sim.experiments.runner import Progress, run_replications
 from sim.reporting.files import write_json
@@ -173,7 +174,13 @@ def run_sweep(
         for p, s in zip(grid, scenarios)
     ]
     todo = [(s, path, p) for s, path, p in zip(scenarios, paths, grid) if not path.is_file()]
-    bar = Progress(len(todo), f"sweep {sweep.name}", progress and bool(todo))
+    bar = Progress(len(todo), f"sweep {sweep.name}", progress and bool(todo), unit="point")
+    if progress and len(todo) < len(grid):
+        reused = len(grid) - len(todo)
+        bar.note(
+            f"sweep {sweep.name}: reusing {reused} of {len(grid)} points saved in {out / 'points'}"
+            f"; {len(todo)} to simulate"
+        )
     if jobs <= 1 or len(todo) <= 1:
         for task in todo:
             done = _run_point(task)
@@ -294,7 +301,15 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, o
                 f"sweep {sweep.name} of {scenario.name}, seed {scenario.run.seed}, "
                 f"{scenario.run.reps} replications each" + (f"; {fixed}" if fixed else "")
             )
+            unit = path_meaning(key)[1]  # the axis names the swept key with its unit
             written += charts.sweep_chart(
-                x, series, labels, key, stem, foot + legend, units=units, targets=targets
+                x,
+                series,
+                labels,
+                f"{key} ({unit})" if unit else key,
+                stem,
+                foot + legend,
+                units=units,
+                targets=targets,
             )
     return written

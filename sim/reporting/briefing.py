@@ -20,18 +20,17 @@ import base64
 import html
 import json
 import math
-import os
-import sys
+import shutil
 from pathlib import Path
 
 from sim.config.errors import UserError
-from sim.reporting import charts
+from sim.reporting import charts, webfont
 from sim.reporting.files import write_text
-from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, verdict
+from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, plural, verdict
 from sim.reporting.i18n import kpi_label, tr, unit_label
+from sim.reporting.progress import Progress
 
-REPO = Path(__file__).resolve().parents[2]
-ASSUMPTIONS = REPO / "docs" / "assumptions.md"
+ZH_INSTALL = "pip install 'redvest[zh]' (in a checkout: pip install -e '.[zh]')"
 CHART_NAMES = ["response_times", "outcomes", "town_compliance", "map", "demand_capacity"]
 WORST_TOWNS = 3
 
@@ -65,12 +64,23 @@ def load_results(folder: str | Path) -> tuple[dict, dict]:
 
 
 def resolve_lang(lang: str) -> str:
-    """The language to write: ``zh`` only when a CJK font is available (else say so in one line
-    on stderr and fall back to English)."""
-    if lang == "zh" and charts.cjk_font() is None:
-        print(tr("brief.no_font"), file=sys.stderr)
-        return "en"
+    """The language to write; ``zh`` needs a CJK font to draw and embed (a UserError naming the
+    install command when there is none: a Chinese briefing is never quietly English)."""
+    if lang == "zh" and (charts.cjk_font() is None or charts.cjk_font_file() is None):
+        raise UserError(
+            f"--lang zh: no CJK font to draw and embed the Chinese text; install it with {ZH_INSTALL}"
+        )
     return lang
+
+
+def clear_previous(folder: str | Path) -> None:
+    """Remove every charts and briefing file of an earlier run in ``folder`` (both languages), so
+    a rerun leaves none beside its own."""
+    folder = Path(folder)
+    shutil.rmtree(folder / "charts", ignore_errors=True)
+    for pattern in ("briefing.*html", "briefing.*md"):
+        for path in folder.glob(pattern):
+            path.unlink()
 
 
 def town_label(data: dict, t: int, lang: str) -> str:
@@ -165,6 +175,21 @@ def target_text(row: dict, data: dict, lang: str) -> str:
     return f"{'≥' if op == '>=' else '≤'} {value:.0%}"
 
 
+def title(summary: dict, lang: str) -> str:
+    """The scenario's name for titles: its ``title`` (``title_zh`` in Chinese), else its id."""
+    key = "title_zh" if lang == "zh" else "title"
+    return summary.get(key) or summary.get("title") or summary["scenario"]
+
+
+def counts(summary: dict) -> dict[str, str]:
+    """Replications, days and warm-up days in English words with plurals ("1 replication")."""
+    return {
+        "reps_text": plural(summary["reps"], "replication"),
+        "days_text": plural(summary["days"], "day"),
+        "warmup_text": plural(summary["warmup_days"], "day"),
+    }
+
+
 def footnote(summary: dict, lang: str) -> str:
     """The footnote every chart carries: scenario, seed, replications, days."""
     return tr(
@@ -175,11 +200,13 @@ def footnote(summary: dict, lang: str) -> str:
         reps=summary["reps"],
         days=summary["days"],
         warmup=summary["warmup_days"],
+        **counts(summary),
     )
 
 
-def draw_charts(summary: dict, data: dict, folder: Path, lang: str) -> dict[str, Path]:
-    """Draw every chart of a results folder into ``folder/charts``; chart name -> PNG path."""
+def draw_charts(summary: dict, data: dict, folder: Path, lang: str, step=lambda: None) -> dict[str, Path]:
+    """Draw every chart of a results folder into ``folder/charts``; chart name -> PNG path.
+    ``step()`` is called after each chart (progress)."""
     suffix = ".zh" if lang == "zh" else ""
     stem = {name: folder / "charts" / f"{name}{suffix}" for name in CHART_NAMES}
     note = footnote(summary, lang)
@@ -196,6 +223,7 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str) -> dict[str,
         note,
         lang,
     )
+    step()
     out = data["outcomes"]
     charts.outcome_chart(
         {g: [_num(v) for v in s] for g, s in out["shares"].items()},
@@ -204,17 +232,20 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str) -> dict[str,
         note,
         lang,
     )
+    step()
     charts.town_compliance_chart(town_rows(summary, data, lang), stem["town_compliance"], note, lang)
+    step()
     charts.map_chart(
         map_places(summary, data),
         map_towns(data, lang),
         _xy(data, data["county_center_place"]),
         _xy(data, data["ferry"]["port_place"]) if data.get("ferry") else None,
-        tr("map.size", lang, days=summary["days"]),
+        tr("map.size", lang, days=summary["days"], days_text=plural(summary["days"], "day")),
         stem["map"],
         note,
         lang,
     )
+    step()
     week = data["week"]
     charts.demand_capacity_chart(
         [_num(v) for v in week["orders_per_hour"]],
@@ -225,6 +256,7 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str) -> dict[str,
         note,
         lang,
     )
+    step()
     return {name: Path(f"{s}.png") for name, s in stem.items()}
 
 
@@ -276,7 +308,7 @@ def scenario_text(summary: dict, data: dict, lang: str) -> str:
         "brief.scenario_text",
         lang,
         description=description,
-        name=summary["scenario"],
+        name=title(summary, lang),
         places=len(zones),
         towns=len(data["towns"]["pinyin"]),
         urban=zones.count(0),
@@ -286,25 +318,39 @@ def scenario_text(summary: dict, data: dict, lang: str) -> str:
         reps=summary["reps"],
         days=summary["days"],
         seed=summary["seed"],
+        **counts(summary),
     )
 
 
 def _shown_folder(folder: Path) -> str:
-    """The results folder as a user would type it: relative to the repository when inside it."""
+    """The results folder as a user would type it: relative to the current folder when inside it."""
     try:
-        return folder.resolve().relative_to(REPO).as_posix()
+        return folder.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return folder.name
 
 
-def _assumptions_link(folder: Path) -> str:
-    return os.path.relpath(ASSUMPTIONS, folder.resolve()).replace(os.sep, "/")
+def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
+    """The key assumptions behind the numbers, stated in the briefing itself (a mailed briefing
+    cannot link to the project's docs)."""
+    t = data["targets"]
+    return [
+        tr("brief.assume_window", lang, days=summary["days"], warmup=summary["warmup_days"]),
+        tr(
+            "brief.assume_promise",
+            lang,
+            minutes=t["urban_response_min"],
+            cutoff=t["same_day_cutoff"],
+            day_end=t["day_end"],
+        ),
+        tr("brief.assume_ladder", lang),
+    ]
 
 
 def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: Path, lang: str) -> str:
     """The briefing as Markdown (images linked relative to the results folder)."""
     lines = [
-        f"# {tr('brief.title', lang, name=summary['scenario'])}",
+        f"# {tr('brief.title', lang, name=title(summary, lang))}",
         "",
         f"*{tr('brief.subtitle', lang)}*",
         "",
@@ -329,9 +375,9 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
     lines += ["", f"## {tr('brief.charts', lang)}", ""]
     for name, path in images.items():
         lines += [f"![{name}]({path.relative_to(folder).as_posix()})", ""]
-    link = _assumptions_link(folder)
+    lines += [f"## {tr('brief.assumptions', lang)}", ""]
+    lines += [f"- {line}" for line in assumption_lines(summary, data, lang)]
     lines += [
-        tr("brief.assumptions", lang, link=f"[docs/assumptions.md]({link})"),
         "",
         tr("brief.generated", lang, folder=_shown_folder(folder)),
         "",
@@ -357,21 +403,25 @@ def worst_town_lines(summary: dict, data: dict, lang: str) -> list[str]:
     ]
 
 
+FONTS = (
+    '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
+    '"Helvetica Neue", Arial, sans-serif'
+)
+FONT_FACE = "/* embedded CJK font */"
 CSS = """
 @page { size: A4; margin: 11mm 12mm; }
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
-       "Helvetica Neue", Arial, sans-serif; font-size: 9.5pt; color: #222; max-width: 186mm;
+body { font-family: FONTS; font-size: 9.5pt; color: #222; max-width: 186mm;
        margin: 0 auto; line-height: 1.35; }
 h1 { font-size: 15pt; margin: 0 0 1mm; } h2 { font-size: 11pt; margin: 2.5mm 0 1mm; }
 p { margin: 1mm 0; }
 .sub { color: #777; margin: 0 0 2mm; }
 table { border-collapse: collapse; width: 100%; font-size: 9pt; }
-th, td { border-bottom: 1px solid #ccc; padding: 1mm 1.5mm; text-align: left; }
+th, td { border-bottom: 1px solid #ccc; padding: 0.7mm 1.5mm; text-align: left; }
 td.v-met { color: #1a7f37; font-weight: bold; } td.v-missed { color: #c0392b; font-weight: bold; }
 td.v-uncertain { color: #b36b00; font-weight: bold; }
 ul { margin: 1mm 0; padding-left: 5mm; }
 img { display: block; margin: 1.5mm auto; }
-img.full { width: 178mm; } img.half { width: 150mm; } img.p2 { width: 146mm; }
+img.full { width: 150mm; } img.half { width: 122mm; } img.p2 { width: 146mm; }
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }
 @media screen { body { padding: 8mm; } }
@@ -394,12 +444,14 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
         for r in headline_rows(summary, data)
     )
     worst = "".join(f"<li>{esc(line)}</li>" for line in worst_town_lines(summary, data, lang))
-    link = _assumptions_link(folder)
-    return f"""<!DOCTYPE html>
+    fonts = f'"{webfont.FAMILY}", {FONTS}' if lang == "zh" else FONTS
+    css = CSS.replace("FONTS", fonts)
+    assumptions = "".join(f"<li>{esc(line)}</li>" for line in assumption_lines(summary, data, lang))
+    page = f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
-<title>{esc(tr("brief.title", lang, name=summary["scenario"]))}</title>
-<style>{CSS}</style></head><body>
-<h1>{esc(tr("brief.title", lang, name=summary["scenario"]))}</h1>
+<title>{esc(tr("brief.title", lang, name=title(summary, lang)))}</title>
+<style>{FONT_FACE if lang == "zh" else ""}{css}</style></head><body>
+<h1>{esc(tr("brief.title", lang, name=title(summary, lang)))}</h1>
 <p class="sub">{esc(tr("brief.subtitle", lang))}</p>
 <h2>{esc(tr("brief.scenario", lang))}</h2>
 <p>{esc(scenario_text(summary, data, lang))}</p>
@@ -412,27 +464,36 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 <ul>{worst}</ul>
 {img("response_times", "full")}
 {img("outcomes", "half")}
+<h2>{esc(tr("brief.assumptions", lang))}</h2>
+<ul class="small">{assumptions}</ul>
 <div class="page2">
 {img("town_compliance", "p2")}
 {img("map", "p2")}
 {img("demand_capacity", "p2")}
-<p class="small">{tr("brief.assumptions", lang, link=f'<a href="{esc(link)}">docs/assumptions.md</a>')}
-{esc(tr("brief.generated", lang, folder=_shown_folder(folder)))}</p>
+<p class="small">{esc(tr("brief.generated", lang, folder=_shown_folder(folder)))}</p>
 </div>
 </body></html>
 """
+    if lang != "zh":
+        return page
+    # Chinese: embed the subset of the CJK font the text uses (the page's first font)
+    font_css = webfont.font_face_css(charts.cjk_font_file(), webfont.page_text(page))
+    return page.replace(FONT_FACE, font_css, 1)
 
 
-def write_report(folder: str | Path, lang: str = "en") -> dict[str, Path]:
+def write_report(folder: str | Path, lang: str = "en", progress: bool = True) -> dict[str, Path]:
     """Redraw the charts and write the briefing (HTML and Markdown) of a results folder from its
-    saved files only; returns {name: path} of everything written. Never simulates."""
+    saved files only; returns {name: path} of everything written. Never simulates.
+    ``progress``: show the charts drawn (done/total, time left) on stderr."""
     folder = Path(folder)
     summary, data = load_results(folder)
     lang = resolve_lang(lang)
-    images = draw_charts(summary, data, folder, lang)
+    bar = Progress(len(CHART_NAMES) + 1, f"report {folder.name} ({lang})", progress, unit="file")
+    images = draw_charts(summary, data, folder, lang, bar.step)
     suffix = ".zh" if lang == "zh" else ""
     md = folder / f"briefing{suffix}.md"
     page = folder / f"briefing{suffix}.html"
     write_text(md, build_markdown(summary, data, images, folder, lang))
     write_text(page, build_html(summary, data, images, folder, lang))
+    bar.step()
     return {**images, "briefing.md": md, "briefing.html": page}

@@ -70,7 +70,7 @@ CJK_FAMILIES = (
     "Droid Sans Fallback",
     "Noto Serif CJK SC",
 )
-_CJK: list[str | None] = []  # cache: [] = not looked up yet
+_CJK: list[tuple[str, str] | None] = []  # cache of (name, file): [] = not looked up yet
 
 
 def _covers_chinese(path: str) -> bool:
@@ -84,12 +84,23 @@ def _covers_chinese(path: str) -> bool:
 def cjk_font() -> str | None:
     """Name of a font with Chinese glyphs: one matplotlib already knows, else the Noto Sans
     CJK SC shipped by the optional ``mplfonts`` package (``pip install -e '.[zh]'``), else None."""
+    found = _find_cjk()
+    return found[0] if found else None
+
+
+def cjk_font_file() -> str | None:
+    """Path of the font file :func:`cjk_font` names (what the Chinese briefing embeds), or None."""
+    found = _find_cjk()
+    return found[1] if found else None
+
+
+def _find_cjk() -> tuple[str, str] | None:
     if _CJK:
         return _CJK[0]
     found = None
     for entry in font_manager.fontManager.ttflist:
         if entry.name in CJK_FAMILIES and _covers_chinese(entry.fname):
-            found = entry.name
+            found = (entry.name, entry.fname)
             break
     if found is None:
         spec = importlib.util.find_spec("mplfonts")
@@ -97,7 +108,7 @@ def cjk_font() -> str | None:
             path = Path(spec.origin).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
             if path.exists() and _covers_chinese(str(path)):
                 font_manager.fontManager.addfont(str(path))
-                found = font_manager.FontProperties(fname=str(path)).get_name()
+                found = (font_manager.FontProperties(fname=str(path)).get_name(), str(path))
     _CJK.append(found)
     return found
 

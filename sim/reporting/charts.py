@@ -16,6 +16,7 @@ The comparison charts take plain dicts so that any command can call them, e.g.::
 from __future__ import annotations
 
 import math
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -36,6 +37,7 @@ from sim.reporting.chart_style import (  # noqa: E402,F401  (DPI, cjk_font, png_
     _text_box,
     bold,
     cjk_font,
+    cjk_font_file,
     mean_band,
     new_figure,
     pct,
@@ -162,6 +164,33 @@ def response_time_chart(
     return save(fig, stem, lang)
 
 
+def declutter(ax, texts: list, gap_px: float = 2.0, rounds: int = 60) -> None:
+    """Move overlapping text labels of ``ax`` apart vertically (the lower one down, the upper one
+    up, a few pixels at a time) until no two overlap: town names on the map stay readable where
+    seats are close (Haixi and Shanmen)."""
+    if len(texts) < 2:
+        return
+    fig = ax.figure
+    fig.canvas.draw()  # fixes the layout, so that the boxes are where they are saved
+    renderer = fig.canvas.get_renderer()
+    to_data = ax.transData.inverted()
+    for _ in range(rounds):
+        boxes = [t.get_window_extent(renderer) for t in texts]
+        moved = False
+        for i in range(len(texts)):
+            for j in range(i + 1, len(texts)):
+                a, b = boxes[i], boxes[j]
+                if a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 + gap_px and b.y0 < a.y1 + gap_px:
+                    lower, upper = (i, j) if a.y0 <= b.y0 else (j, i)
+                    for k, sign in ((lower, -1), (upper, +1)):
+                        x, y = texts[k].get_position()
+                        px, py = ax.transData.transform((x, y))
+                        texts[k].set_position(to_data.transform((px, py + sign * gap_px)))
+                    moved = True
+        if not moved:
+            return
+
+
 def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str, lang: str = "en") -> list[Path]:
     """Horizontal bars of each town's compliance (share of its catalogue orders meeting their
     zone's promise) with 95% CI whiskers and the town's target marked, worst at the top;
@@ -179,8 +208,7 @@ def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str, la
             dtype=float,
         )
         colors = [COLORS.get(t["verdict"], COLORS["met"]) for t in rows]
-        floor = min(np.nanmin(np.r_[low, [t["target"] for t in rows]]) - 0.04, 0.9)
-        floor = max(0.0, math.floor(floor * 20) / 20)
+        floor = 0.0  # bars start at zero, so their lengths compare honestly
         ax.barh(y, 100 * (mean - floor), left=100 * floor, color=colors, height=0.7)
         high = np.minimum(high, 1.0)  # a t interval of a share can pass 100%; draw it clipped
         ax.errorbar(
@@ -279,18 +307,21 @@ def map_chart(
 
         halo = [pe.withStroke(linewidth=2.2, foreground="white")]
         points = draw(ax, ~island)
+        labels = []
         for t in towns:
             if not t.get("island"):
-                ax.text(
-                    t["x_km"],
-                    t["y_km"] + 1.2,
-                    t["label"],
-                    fontsize=7,
-                    ha="center",
-                    va="bottom",
-                    fontweight=bold(lang),
-                    color=COLORS["ink"],
-                    path_effects=halo,
+                labels.append(
+                    ax.text(
+                        t["x_km"],
+                        t["y_km"] + 1.2,
+                        t["label"],
+                        fontsize=7,
+                        ha="center",
+                        va="bottom",
+                        fontweight=bold(lang),
+                        color=COLORS["ink"],
+                        path_effects=halo,
+                    )
                 )
         ax.scatter(
             [center[0]],
@@ -386,6 +417,7 @@ def map_chart(
         ax.set_xlabel(tr("map.x", lang))
         ax.set_ylabel(tr("map.y", lang))
         ax.set_title(tr("map.title", lang))
+        declutter(ax, labels)
     return save(fig, stem, lang)
 
 
@@ -505,20 +537,25 @@ def outcome_chart(
     return save(fig, stem, lang)
 
 
+def _info(name: str) -> tuple[str, str, int]:
+    """(label, unit, direction) of a KPI, the per-town compliance KPIs included (shares)."""
+    from sim.results.kpis import KPI_INFO
+
+    if name.startswith("town.") and name.endswith(".compliance"):
+        return (f"{name.split('.')[1]}: orders meeting their promise", "share", +1)
+    return KPI_INFO.get(name, (name, "value", 0))
+
+
 def _unit_of(name: str, units: dict[str, str] | None) -> str:
     if units and name in units:
         return units[name]
-    from sim.results.kpis import KPI_INFO
-
-    return KPI_INFO.get(name, (name, "value", 0))[1]
+    return _info(name)[1]
 
 
 def _direction_of(name: str, directions: dict[str, int] | None) -> int:
     if directions and name in directions:
         return directions[name]
-    from sim.results.kpis import KPI_INFO
-
-    return KPI_INFO.get(name, (name, "value", 0))[2]
+    return _info(name)[2]
 
 
 def forest_plot(
@@ -565,7 +602,7 @@ def forest_plot(
                     ax.plot([low, high], [i, i], color=color, linewidth=1.8)
                 ax.plot([mean], [i], marker="o", color=color, markersize=5)
             ax.axvline(0, color=COLORS["target"], linewidth=0.9)
-            ax.set_yticks(range(len(members)), [labels.get(n, n) for n in members])
+            ax.set_yticks(range(len(members)), [labels.get(n) or _info(n)[0] for n in members])
             ax.set_ylim(len(members) - 0.5, -0.5)
             ax.grid(axis="y", visible=False)
             ax.set_xlabel(
@@ -640,7 +677,12 @@ def sweep_chart(
                     ha="right",
                     va="bottom",
                 )
-            ax.set_title(labels.get(name, name), fontsize=8, fontweight="normal")
+            title_text = labels.get(name) or _info(name)[0]
+            ax.set_title(
+                textwrap.fill(title_text, 95 // ncols if lang != "zh" else 48 // ncols),
+                fontsize=8,
+                fontweight="normal",
+            )
             ax.set_ylabel(unit_label(unit, lang))
             ax.set_xlabel(x_label)
         fig.suptitle(title or tr("sweep.title", lang), fontweight=bold(lang), fontsize=10.5)

@@ -17,7 +17,15 @@ import numpy as np
 
 from sim.config.scenario import TEAM_LEVELS, ZONES, Scenario
 from sim.reporting.files import write_gzip_text, write_json, write_text
-from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, targets, verdict
+from sim.reporting.formatting import (
+    CHART_DATA,
+    CHART_DATA_FORMAT,
+    format_number,
+    pad,
+    targets,
+    verdict,
+    with_unit,
+)
 from sim.results.kpis import HEADLINE, KPI_INFO, met_target
 from sim.results.logs import CANCELLED, COLUMNS, OUTCOMES
 from sim.results.summary import RepResult, summarise_kpis
@@ -38,6 +46,8 @@ def build_summary(scenario: Scenario, results: list[RepResult], seed: int) -> di
         kpis[name] = row
     return {
         "scenario": scenario.name,
+        "title": scenario.title or scenario.name,
+        "title_zh": scenario.title_zh or scenario.title or scenario.name,
         "description": scenario.description.strip(),
         "seed": seed,
         "reps": len(results),
@@ -57,6 +67,7 @@ def kpi_table(summary: dict, names: list[str] | None = None) -> str:
         est = format_number(k["mean"], k["unit"])
         if k["n"] > 1 and not math.isnan(k["half_width"]):
             est += f" ± {format_number(k['half_width'], k['unit'])}"
+        est = with_unit(est, k["unit"])
         target = f"{k['target_op']} {format_number(k['target'], k['unit'])}" if "target" in k else ""
         rows.append((f"{k['label']} [{name}]", est, target, k.get("verdict", "")))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
@@ -90,7 +101,7 @@ def town_table(summary: dict, world: World) -> str:
         rows.append(
             (
                 k["mean"],
-                f"  {pinyin:<10} {world.towns.name[t]:<8} {format_number(k['mean'], 'share'):>7}{mark}",
+                f"  {pinyin:<10} {pad(world.towns.name[t], 8)} {format_number(k['mean'], 'share'):>7}{mark}",
             )
         )
     rows.sort(key=lambda r: (math.isnan(r[0]), r[0]))
@@ -98,13 +109,16 @@ def town_table(summary: dict, world: World) -> str:
 
 
 def orders_csv(results: list[RepResult], world: World) -> str:
-    """All order logs as CSV text (one row per order and replication; times in minutes)."""
+    """All order logs as CSV text (one row per order and replication; times in minutes). The
+    last column, ``measured``, is 1 for the orders the KPIs count (placed inside the measured
+    window, after the warm-up) and 0 for warm-up and drain orders. docs/outputs.md lists every
+    column."""
     buffer = io.StringIO()
     time_columns = [c for c in COLUMNS if c.startswith("t_")]  # the log's times, in its order
     header = (
         ["rep", "id", "place_code", "town", "zone", "item", "tier_max"]
         + time_columns
-        + ["team", "team_level", "outcome"]
+        + ["team", "team_level", "outcome", "measured"]
     )
     buffer.write(",".join(header) + "\n")
     codes, towns = world.places.code, world.towns.pinyin
@@ -112,6 +126,8 @@ def orders_csv(results: list[RepResult], world: World) -> str:
     for r in results:
         o = r.log.orders
         times = {c: np.round(getattr(o, c), 3) for c in time_columns}
+        start, end = r.log.window_min
+        measured = (o.t_placed >= start) & (o.t_placed < end)
         for j in range(len(o)):
             team = int(o.team[j])
             row = [
@@ -128,6 +144,7 @@ def orders_csv(results: list[RepResult], world: World) -> str:
                 world.teams.name[team] if team >= 0 else "",
                 TEAM_LEVELS[o.team_level[j]] if team >= 0 else "",
                 OUTCOMES[o.outcome[j]],
+                "1" if measured[j] else "0",
             ]
             buffer.write(",".join(row) + "\n")
     return buffer.getvalue()
@@ -280,6 +297,8 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
             "urban_response_min": tg.urban_response_min,
             "urban": tg.urban_share,
             "rural": tg.rural_share,
+            "same_day_cutoff": tg.same_day_cutoff,
+            "day_end": tg.day_end,
         },
         "towns": {
             "pinyin": list(towns.pinyin),
@@ -332,8 +351,9 @@ def write_results(out: Path, scenario: Scenario, world: World, results: list[Rep
     if all(r.log is not None for r in results):
         write_gzip_text(out / "orders.csv.gz", orders_csv(results, world))
         write_json(out / CHART_DATA, chart_data(scenario, world, results))
-        from sim.reporting.briefing import write_report
+        from sim.reporting.briefing import clear_previous, write_report
 
+        clear_previous(out)  # no chart or briefing of an earlier run (either language) stays
         write_report(out, lang="en")
     return summary
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.cli.main import REPO
+from sim.cli.main import RESULTS
 from sim.experiments.compare import compare_arms, csv_text, default_out, load_arm, plan, table
 from sim.experiments.runner import default_jobs
 from sim.reporting import charts
@@ -18,7 +18,7 @@ def add_parser(sub) -> None:
         help="compare scenarios with common random numbers (paired CIs)",
         description="Run every scenario with the same seeds (common random numbers) and report "
         "each KPI's estimate and the paired difference of each scenario against the "
-        "first, with 95%% CIs (Bonferroni-adjusted for more than two scenarios), a "
+        "first, with 95% CIs (Bonferroni-adjusted for more than two scenarios), a "
         "verdict (better / worse / no significant difference) and how much narrower "
         "the paired CI is than an unpaired one. A saved results folder may stand in "
         "for a scenario (its seed and replications are then used for all).",
@@ -46,7 +46,7 @@ def main(args) -> int:
     jobs = args.jobs or default_jobs()
     arms = [load_arm(s, seed, reps, args.days, jobs, args.scheduler) for s in args.scenarios]
     result = compare_arms(arms)
-    out = Path(args.out) if args.out else default_out(result, REPO / "results")
+    out = Path(args.out) if args.out else default_out(result, RESULTS)
     write_json(out / "compare.json", result)
     write_text(out / "compare.csv", csv_text(result))
     names = (

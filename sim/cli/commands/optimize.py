@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from sim.cli.main import REPO
+from sim.cli.main import RESULTS
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments.optimize import (
@@ -26,6 +26,7 @@ from sim.experiments.optimize import (
 )
 from sim.experiments.runner import default_jobs
 from sim.reporting.files import write_text
+from sim.reporting.formatting import plural
 
 
 def add_parser(sub) -> None:
@@ -131,12 +132,13 @@ def main(args) -> int:
         candidates=args.candidates,
         max_steps=args.max_steps,
         log=log,
+        progress=True,
     )
     plan = search.final.plan
     confirmed = confirm(scenario, plan, targets, args.confirm_reps or reps, seed, jobs)
     hours = plan_hours(plan)
     print(
-        f"Optimize {scenario.name}: {reps} replications x {scenario.run.days:g} days per "
+        f"Optimize {scenario.name}: {plural(reps, 'replication')} x {plural(scenario.run.days, 'day')} per "
         f"evaluation, seed {seed}; confirmation with seed {seed + 1_000_003}"
     )
     print(f"\nPlan: {hours} extra volunteer-hours a week")
@@ -164,7 +166,7 @@ def main(args) -> int:
     out = (
         Path(args.out)
         if args.out
-        else REPO / "results" / "optimize" / scenario.name / f"{scenario.name}_optimized.yaml"
+        else RESULTS / "optimize" / scenario.name / f"{scenario.name}_optimized.yaml"
     )
     write_text(out, variant_yaml(scenario, Path(args.scenario), out, plan, hours, targets))
     print(

@@ -22,7 +22,8 @@ def add_parser(sub) -> None:
         "--lang",
         choices=["en", "zh"],
         default="en",
-        help="language of labels and briefing (zh needs a CJK font: pip install -e '.[zh]')",
+        help="language of labels and briefing (zh needs a CJK font: pip install 'redvest[zh]', "
+        "in a checkout pip install -e '.[zh]')",
     )
 
 

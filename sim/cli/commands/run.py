@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from sim.cli.main import DEFAULT_SCENARIO, REPO
+from sim.cli.main import DEFAULT_SCENARIO, RESULTS
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import default_jobs, imprecise, run_replications, run_to_precision
+from sim.reporting.formatting import plural
 from sim.reporting.report import HEADLINE, kpi_table, town_table, write_results
 from sim.reporting.saved import save_run
 
@@ -97,7 +98,7 @@ def main(args) -> int:
         )
         how = {"rule": "fixed"}
     scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, reps=len(results)))
-    out = Path(args.out) if args.out else REPO / "results" / scenario.name
+    out = Path(args.out) if args.out else RESULTS / scenario.name
     summary = write_results(out, scenario, world, results, seed)
     save_run(out, scenario, seed, len(results), how)
     if args.precision is not None:
@@ -107,8 +108,9 @@ def main(args) -> int:
         )
         print(f"Precision {args.precision:g} {state}: {len(results)} replications used")
     print(
-        f"Red Vest: {scenario.name}, {scenario.run.reps} replications x "
-        f"{scenario.run.days:g} days (after {scenario.run.warmup_days:g} warm-up), seed {seed}"
+        f"Red Vest: {scenario.name}, {plural(scenario.run.reps, 'replication')} x "
+        f"{plural(scenario.run.days, 'day')} (after {plural(scenario.run.warmup_days, 'day')} of "
+        f"warm-up), seed {seed}"
     )
     print(kpi_table(summary, None if args.all_kpis else HEADLINE + ["professional_same_day", "utilisation"]))
     print()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-from sim.cli.main import REPO
+from sim.cli.main import RESULTS
+from sim.config.errors import UserError
 from sim.experiments.runner import default_jobs
 from sim.experiments.sweep import (
     point_scenario,
@@ -16,6 +18,7 @@ from sim.experiments.sweep import (
     write_charts,
 )
 from sim.reporting.files import write_text
+from sim.reporting.formatting import plural
 
 
 def add_parser(sub) -> None:
@@ -34,21 +37,28 @@ def add_parser(sub) -> None:
         default=None,
         help="worker processes (default: all cores); results do not depend on it",
     )
+    p.add_argument("--reps", type=int, help="replications per point (overrides the sweep file's reps)")
+    p.add_argument("--days", type=float, help="measured days per point (overrides the sweep file's days)")
     p.add_argument("--out", help="output folder (default: results/sweeps/<name>)")
     p.add_argument("--no-charts", action="store_true", help="write the table only")
 
 
 def main(args) -> int:
     sweep = read_sweep(args.sweep)
-    out = Path(args.out) if args.out else REPO / "results" / "sweeps" / sweep.name
+    if (args.reps is not None and args.reps < 2) or (args.days is not None and args.days <= 0):
+        raise UserError("--reps must be >= 2 (a 95% interval needs two) and --days > 0")
+    changes = {k: v for k, v in (("reps", args.reps), ("days", args.days)) if v is not None}
+    sweep = dataclasses.replace(sweep, **changes) if changes else sweep
+    out = Path(args.out) if args.out else RESULTS / "sweeps" / sweep.name
     rows = run_sweep(sweep, out, jobs=args.jobs or default_jobs())
     write_text(out / "table.csv", table_csv(rows))
     base = point_scenario(sweep, points(sweep)[0])
     if not args.no_charts:
         write_charts(sweep, rows, base, out)
     print(
-        f"Sweep {sweep.name}: {len(rows)} points of {base.name}, {base.run.reps} replications "
-        f"x {base.run.days:g} days each, seed {base.run.seed} (common random numbers)"
+        f"Sweep {sweep.name}: {plural(len(rows), 'point')} of {base.name}, "
+        f"{plural(base.run.reps, 'replication')} x {plural(base.run.days, 'day')} each, "
+        f"seed {base.run.seed} (common random numbers)"
     )
     print(table_text(sweep, rows))
     print(f"\nResults: {out}")

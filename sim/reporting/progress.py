@@ -1,0 +1,101 @@
+"""Progress of long steps (replications, sweep points, optimisation rounds, reports) on stderr:
+done/total, rate and time left, on one updating line on a terminal and as a few plain lines
+elsewhere (CI, pipes, log files)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from sim.reporting.formatting import plural  # noqa: F401  (re-exported)
+
+
+def duration_text(seconds: float) -> str:
+    """A duration for people: ``"8 s"``, ``"3 min 05 s"``, ``"1 h 20 min"``."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def rate_text(per_second: float) -> str:
+    """A rate for people: ``"12/s"``, ``"1.5/s"``, ``"30/min"``, ``"0.5/min"``."""
+    per, value = ("s", per_second) if per_second >= 1 else ("min", per_second * 60)
+    return f"{value:.0f}/{per}" if value >= 10 else f"{value:.1f}/{per}".replace(".0/", "/")
+
+
+class Progress:
+    """Progress of a long step on stderr: done/total, rate and time left.
+
+    On a terminal it is one line that updates in place; otherwise (CI, a pipe, a log file) it is
+    quiet: a plain line at each quarter of the work and at the end. ``unit`` is the singular of
+    what is counted (replication, sweep point, candidate plan, chart). The total can grow
+    (:meth:`add`: another round of replications), and the count goes on from where it was.
+    """
+
+    def __init__(
+        self,
+        total: int,
+        label: str,
+        enabled: bool = True,
+        unit: str = "replication",
+        stream=None,
+        clock=time.monotonic,
+    ):
+        self.total, self.label, self.unit, self.done = total, label, unit, 0
+        self.enabled = enabled
+        self.stream = stream if stream is not None else sys.stderr
+        self.bar = enabled and self.stream.isatty() and os.environ.get("CI", "") == ""
+        self.clock = clock
+        self.start = clock()
+        self._quarter = 0  # quarters of the work already reported (plain lines)
+        self._shown = False  # an updating line is on the terminal
+
+    def text(self) -> str:
+        """The progress line: ``"pingyang: 3/8 replications, 0.5 replications/s, about 10 s left"``."""
+        elapsed = self.clock() - self.start
+        parts = [f"{self.label}: {self.done}/{self.total} {self.unit}{'' if self.total == 1 else 's'}"]
+        if self.done and elapsed > 0:
+            rate = self.done / elapsed
+            parts.append(rate_text(rate))
+            if self.done < self.total:
+                parts.append(f"about {duration_text(max(1.0, (self.total - self.done) / rate))} left")
+            else:
+                parts.append(f"took {duration_text(elapsed)}")
+        return ", ".join(parts)
+
+    def step(self, n: int = 1) -> None:
+        """Record ``n`` finished units of work."""
+        self.done += n
+        if not self.enabled:
+            return
+        if self.bar:
+            self.stream.write(f"\r{self.text()}\x1b[K")
+            self._shown = True
+            if self.done >= self.total:
+                self.stream.write("\n")
+                self._shown = False
+            self.stream.flush()
+            return
+        quarter = 4 * self.done // max(1, self.total)
+        if quarter > self._quarter or self.done >= self.total:
+            self._quarter = quarter
+            print(self.text(), file=self.stream, flush=True)
+
+    def add(self, more: int, label: str | None = None) -> None:
+        """Grow the total by ``more`` units (another round), optionally with a new label."""
+        self.total += more
+        self.label = label or self.label
+        self._quarter = 4 * self.done // max(1, self.total)
+
+    def note(self, text: str) -> None:
+        """Print a line of its own without garbling the updating line."""
+        if self.bar and self._shown:
+            self.stream.write("\r\x1b[K")
+        print(text, file=self.stream, flush=True)
+        if self.bar and self._shown:
+            self.stream.write(f"\r{self.text()}\x1b[K")
+            self.stream.flush()

@@ -1,0 +1,137 @@
+"""Both briefings as a reader's browser shows them: headless Chromium (Debian's ``chromium``,
+driven by the Python ``playwright`` client) opens ``briefing.html`` and ``briefing.zh.html`` and
+the test asserts that every image loaded, the console stayed clean, the page prints on at most
+two A4 pages, and every character of the Chinese text was drawn with the embedded font (so a
+computer without CJK fonts shows the same page). ``.ci/run`` installs Chromium; elsewhere the
+test skips, saying why, when no browser can be had (never in CI).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import io
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sim.cli.main import REPO
+from sim.config.load import load_scenario
+from sim.experiments.runner import run_replications
+from sim.reporting import briefing, charts, webfont
+from sim.reporting.report import write_results
+from sim.world.build import build_world
+
+CHROMIUM = os.environ.get("REDVEST_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TEXT_ELEMENTS = "h1, h2, p, li, th, td"
+
+
+def _browser_or_skip():
+    """The playwright module and Chromium's path; skip (or, in CI, fail) when either is missing."""
+    why = None
+    try:
+        from playwright import sync_api
+    except ImportError:
+        sync_api, why = None, "the playwright client is not installed (pip install -e '.[test]')"
+    if why is None and not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        why = f"no Chromium at {CHROMIUM} (apt-get install -y chromium)"
+    if why:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests must run in CI: {why}")
+        pytest.skip(why)
+    return sync_api
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = _browser_or_skip()
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """A small run of the default scenario with both briefings."""
+    if charts.cjk_font() is None:
+        pytest.skip("no CJK font installed (pip install -e '.[zh]')")
+    scenario = load_scenario(REPO / "scenarios" / "pingyang.yaml")
+    run = dataclasses.replace(scenario.run, days=2.0, warmup_days=0.5, drain_days=0.5, reps=2)
+    scenario = dataclasses.replace(scenario, run=run)
+    world = build_world(scenario)
+    reps = run_replications(scenario, 2, 5, jobs=1, world=world, progress=False)
+    out = tmp_path_factory.mktemp("browser") / "pingyang"
+    write_results(out, scenario, world, reps, 5)
+    briefing.write_report(out, "zh")
+    return out
+
+
+def _open(browser, path: Path):
+    """A page showing ``path``, and the list its console errors and page errors go to."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: errors.append(f"failed to load {r.url[:80]}"))
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    return page, errors
+
+
+def printed_pages(pdf: bytes) -> int:
+    """Pages of a PDF: the page tree's /Count."""
+    return max(int(n) for n in re.findall(rb"/Count (\d+)", pdf))
+
+
+@pytest.mark.parametrize("name", ["briefing.html", "briefing.zh.html"])
+def test_briefing_loads_every_image_cleanly_and_prints_on_two_a4_pages(browser, folder, name):
+    page, errors = _open(browser, folder / name)
+    images = page.evaluate("Array.from(document.images).map(i => [i.alt, i.complete && i.naturalWidth > 0])")
+    assert len(images) == len(briefing.CHART_NAMES)
+    assert all(ok for _, ok in images), images
+    assert errors == []
+    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    assert 1 <= printed_pages(pdf) <= 2
+    page.close()
+
+
+def test_chinese_text_is_drawn_only_with_the_embedded_font(browser, folder):
+    from fontTools.ttLib import TTFont
+
+    page, errors = _open(browser, folder / "briefing.zh.html")
+    assert page.evaluate("Array.from(document.fonts).map(f => [f.family, f.status])") == [
+        [webfont.FAMILY, "loaded"]
+    ]
+    # every CJK character the reader sees is in the embedded font's character map
+    html_text = (folder / "briefing.zh.html").read_text(encoding="utf-8")
+    data = re.search(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", html_text).group(1)
+    cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
+    seen = page.evaluate("document.body.innerText")
+    cjk = {c for c in seen if "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef"}
+    assert len(cjk) > 100
+    assert sorted(c for c in cjk if ord(c) not in cmap) == []
+    # and Chromium drew every text element with it, not with a font of this machine
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    nodes = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": TEXT_ELEMENTS})["nodeIds"]
+    assert len(nodes) > 20
+    for node in nodes:
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        system = [f["familyName"] for f in fonts if not f["isCustomFont"] and f["glyphCount"]]
+        assert system == [], (node, fonts)
+    assert errors == []
+    page.close()

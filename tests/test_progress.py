@@ -1,0 +1,95 @@
+"""Progress helps: done/total, rate and time left on one updating line on a terminal, a few
+plain lines elsewhere; a --precision run counts on across rounds; a resumed sweep says what it
+reused."""
+
+from __future__ import annotations
+
+import io
+
+from sim.reporting.progress import Progress, duration_text, plural
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_terminal_gets_one_updating_line_with_rate_and_time_left(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    out, clock = Terminal(), Clock()
+    bar = Progress(4, "pingyang", stream=out, clock=clock)
+    clock.now = 10.0
+    bar.step()
+    assert out.getvalue() == "\rpingyang: 1/4 replications, 6/min, about 30 s left\x1b[K"
+    for _ in range(3):
+        clock.now += 10.0
+        bar.step()
+    lines = out.getvalue().split("\r")
+    assert lines[-1] == "pingyang: 4/4 replications, 6/min, took 40 s\x1b[K\n"
+    assert out.getvalue().count("\n") == 1  # one line, updated in place
+
+
+def test_without_a_terminal_a_few_plain_lines(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    out, clock = Terminal(), Clock()  # CI: plain lines even on a terminal
+    bar = Progress(40, "sweep x", unit="point", stream=out, clock=clock)
+    for _ in range(40):
+        clock.now += 2.0
+        bar.step()
+    lines = out.getvalue().splitlines()
+    assert "\r" not in out.getvalue() and len(lines) == 4
+    assert lines[0] == "sweep x: 10/40 points, 30/min, about 1 min 00 s left"
+    assert lines[-1] == "sweep x: 40/40 points, 30/min, took 1 min 20 s"
+
+
+def test_a_second_round_counts_on_from_the_first(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    out = io.StringIO()
+    bar = Progress(3, "p (round 1)", stream=out, clock=Clock())
+    for _ in range(3):
+        bar.step()
+    bar.add(5, "p (round 2)")
+    bar.step()
+    assert out.getvalue().splitlines()[-1].startswith("p (round 2): 4/8 replications")
+
+
+def test_words_and_durations():
+    assert plural(1, "replication") == "1 replication" and plural(2, "day") == "2 days"
+    assert duration_text(8) == "8 s" and duration_text(185) == "3 min 05 s"
+    assert duration_text(4800) == "1 h 20 min"
+
+
+def test_a_resumed_sweep_says_how_many_points_it_reused(tmp_path, capsys, monkeypatch):
+    from sim.experiments.sweep import run_sweep
+    from tests.test_sweep import Interrupt, sweep_file
+
+    monkeypatch.setenv("CI", "true")
+    sweep = sweep_file(tmp_path)
+
+    def stop_after_one(path):
+        raise Interrupt
+
+    try:
+        run_sweep(sweep, tmp_path / "out", progress=True, on_point=stop_after_one)
+    except Interrupt:
+        pass
+    assert "reusing" not in capsys.readouterr().err
+    run_sweep(sweep, tmp_path / "out", progress=True)
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"sweep t: reusing 1 of 4 points saved in {tmp_path / 'out' / 'points'}; 3 to simulate"
+    assert err[-1].startswith("sweep t: 3/3 points, ")
+
+
+def test_rates():
+    from sim.reporting.progress import rate_text
+
+    assert rate_text(130.4) == "130/s" and rate_text(1.54) == "1.5/s" and rate_text(2.0) == "2/s"
+    assert rate_text(0.5) == "30/min" and rate_text(0.01) == "0.6/min"
