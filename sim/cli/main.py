@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 from pathlib import Path
 
@@ -35,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -44,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         argv = debug + ["run"] + [a for a in argv if a != "--debug"]
     args = parser.parse_args(argv)
     module = importlib.import_module(f"sim.cli.commands.{args.command}")
+    signal.signal(signal.SIGTERM, _terminated)  # clean up (temporary folder, workers) as on Ctrl-C
     try:
         return int(module.main(args) or 0)
     except UserError as exc:

@@ -22,7 +22,7 @@ import itertools
 import json
 import math
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,8 @@ from sim.config.load import load_scenario
 from sim.config.loader import read_yaml
 from sim.config.scenario import Scenario
 from sim.experiments.runner import Progress, run_replications
+from sim.experiments.workers import pool as worker_pool
+from sim.experiments.workers import stop_pool
 from sim.reporting.files import write_json
 from sim.results.kpis import KPI_INFO
 from sim.results.stats import paired_difference, summarise
@@ -181,7 +183,7 @@ def run_sweep(
             if on_point:
                 on_point(done)
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+        with worker_pool(min(jobs, len(todo))) as pool:
             futures = [pool.submit(_run_point, task) for task in todo]
             try:
                 for future in as_completed(futures):
@@ -190,7 +192,7 @@ def run_sweep(
                     if on_point:
                         on_point(done)
             except BaseException:
-                pool.shutdown(cancel_futures=True)
+                stop_pool(pool)
                 raise
     saved = [json.loads(path.read_text(encoding="utf-8")) for path in paths]
     return [table_row(sweep, p, data, saved[0]) for p, data in zip(grid, saved)]

@@ -291,8 +291,11 @@ def scenario_text(summary: dict, data: dict, lang: str) -> str:
 
 def _shown_folder(folder: Path) -> str:
     """The results folder as a user would type it: relative to the repository when inside it."""
+    from sim.reporting.folder import final_path  # a run writes into a temporary folder first
+
+    folder = final_path(folder.resolve())
     try:
-        return folder.resolve().relative_to(REPO).as_posix()
+        return folder.relative_to(REPO).as_posix()
     except ValueError:
         return folder.name
 

@@ -16,12 +16,24 @@ from pathlib import Path
 from typing import Any
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+UMASK = _umask()
+MODE = 0o666 & ~UMASK  # what open() would give a new file (mkstemp alone gives 0600)
+
+
 def write_bytes(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (temp file + fsync + rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

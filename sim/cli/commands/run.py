@@ -10,6 +10,7 @@ from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import default_jobs, imprecise, run_replications, run_to_precision
+from sim.reporting.folder import results_folder
 from sim.reporting.report import HEADLINE, kpi_table, town_table, write_results
 from sim.reporting.saved import save_run
 
@@ -76,11 +77,34 @@ def resolve_run(scenario, args):
 def main(args) -> int:
     scenario = load_scenario(args.scenario)
     scenario, seed = resolve_run(scenario, args)
+    if args.precision is not None and (not 0 < args.precision < 1 or args.max_reps < 2):
+        raise UserError("--precision must be between 0 and 1 (e.g. 0.05) and --max-reps >= 2")
+    out = Path(args.out) if args.out else REPO / "results" / scenario.name
+    with results_folder(out) as tmp:  # checked and locked before simulating; replaced whole
+        summary, results, world = _simulate(args, scenario, seed, tmp)
+    if args.precision is not None:
+        wide = imprecise(results, HEADLINE, args.precision)
+        state = (
+            "reached" if not wide else f"not reached within {args.max_reps} (still wide: {', '.join(wide)})"
+        )
+        print(f"Precision {args.precision:g} {state}: {len(results)} replications used")
+    scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, reps=len(results)))
+    print(
+        f"Red Vest: {scenario.name}, {scenario.run.reps} replications x "
+        f"{scenario.run.days:g} days (after {scenario.run.warmup_days:g} warm-up), seed {seed}"
+    )
+    print(kpi_table(summary, None if args.all_kpis else HEADLINE + ["professional_same_day", "utilisation"]))
+    print()
+    print(town_table(summary, world))
+    print(f"\nResults: {out}")
+    return 0
+
+
+def _simulate(args, scenario, seed: int, out: Path):
+    """Simulate the run and write its files into ``out``; return (summary, results, world)."""
     world = prepare_world(scenario)
     jobs = args.jobs if args.jobs else default_jobs()
     if args.precision is not None:
-        if not 0 < args.precision < 1 or args.max_reps < 2:
-            raise UserError("--precision must be between 0 and 1 (e.g. 0.05) and --max-reps >= 2")
         results = run_to_precision(
             scenario, seed, args.precision, args.max_reps, jobs, scheduler=args.scheduler, world=world
         )
@@ -97,21 +121,6 @@ def main(args) -> int:
         )
         how = {"rule": "fixed"}
     scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, reps=len(results)))
-    out = Path(args.out) if args.out else REPO / "results" / scenario.name
     summary = write_results(out, scenario, world, results, seed)
     save_run(out, scenario, seed, len(results), how)
-    if args.precision is not None:
-        wide = imprecise(results, HEADLINE, args.precision)
-        state = (
-            "reached" if not wide else f"not reached within {args.max_reps} (still wide: {', '.join(wide)})"
-        )
-        print(f"Precision {args.precision:g} {state}: {len(results)} replications used")
-    print(
-        f"Red Vest: {scenario.name}, {scenario.run.reps} replications x "
-        f"{scenario.run.days:g} days (after {scenario.run.warmup_days:g} warm-up), seed {seed}"
-    )
-    print(kpi_table(summary, None if args.all_kpis else HEADLINE + ["professional_same_day", "utilisation"]))
-    print()
-    print(town_table(summary, world))
-    print(f"\nResults: {out}")
-    return 0
+    return summary, results, world
