@@ -20,9 +20,16 @@ REPO = Path(__file__).resolve().parents[2]
 DEFAULT_SCENARIO = REPO / "scenarios" / "pingyang.yaml"
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with users' errors on one line (exit 2), like every other invalid input."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="run.py",
         description="Red Vest (红马甲): simulate volunteer service coverage and measure it against "
         "the urban 10-minute and rural same-day promises. With no command, runs "
@@ -57,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
             raise
         for line in exc.lines():
             print(line, file=sys.stderr)
+        return 2
+    except OSError as exc:  # the machine refused: a full disk, a permission, a vanished folder
+        if args.debug:
+            raise
+        where = exc.filename or "output"
+        print(f"{where}: {exc.strerror or exc}; expected a writable place with free space", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -150,7 +150,8 @@ def response_time_chart(
                 ax.set_xlabel(tr("resp.x_log", lang))
             if zone == "urban":
                 _text_box(ax, 0.98, 0.42, note, color)
-                ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.05))
+                if ax.get_legend_handles_labels()[0]:  # nothing to label when no order was placed
+                    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.05))
             else:
                 _text_box(ax, 0.78, 0.05, note, color)
                 ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.9))
@@ -179,7 +180,8 @@ def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str, la
             dtype=float,
         )
         colors = [COLORS.get(t["verdict"], COLORS["met"]) for t in rows]
-        floor = min(np.nanmin(np.r_[low, [t["target"] for t in rows]]) - 0.04, 0.9)
+        values = np.r_[low, [t["target"] for t in rows]]
+        floor = min(np.nanmin(values) - 0.04, 0.9) if np.any(~np.isnan(values)) else 0.0  # no towns
         floor = max(0.0, math.floor(floor * 20) / 20)
         ax.barh(y, 100 * (mean - floor), left=100 * floor, color=colors, height=0.7)
         high = np.minimum(high, 1.0)  # a t interval of a share can pass 100%; draw it clipped
@@ -418,16 +420,17 @@ def demand_capacity_chart(
         top.set_title(tr("week.title", lang))
         levels = [lv for lv in on_duty if np.nansum(on_duty[lv]) > 0]
         stacks = [np.nan_to_num(steps(on_duty[lv])) for lv in levels]
-        middle.stackplot(
-            hours,
-            *stacks,
-            step="post",
-            colors=[LEVEL_COLORS[lv] for lv in levels],
-            labels=[tr(f"level.{lv}", lang) for lv in levels],
-            alpha=0.9,
-        )
+        if stacks:  # no volunteer ever on duty: an empty panel
+            middle.stackplot(
+                hours,
+                *stacks,
+                step="post",
+                colors=[LEVEL_COLORS[lv] for lv in levels],
+                labels=[tr(f"level.{lv}", lang) for lv in levels],
+                alpha=0.9,
+            )
+            middle.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=6.5)
         middle.set_ylabel(tr("week.duty_y", lang))
-        middle.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=6.5)
         total = np.sum(stacks, axis=0) if stacks else np.zeros(len(hours))
         with np.errstate(invalid="ignore", divide="ignore"):
             for values, style_, key in ((busy_all, "--", "week.busy_act"), (busy_orders, "-", "week.busy")):

@@ -10,8 +10,8 @@ results are deleted; when it raises (an error, Ctrl-C, SIGTERM), the temporary f
 and ``out`` keeps the previous results untouched. A kill -9 at any moment therefore leaves
 ``out`` holding one complete run, the old or the new.
 
-Only an empty folder, or one a run wrote (it holds ``kpis.json`` or the marker file
-``.redvest-results``), is ever replaced: ``--out ~`` is refused, not emptied.
+Only an empty folder, or one a run wrote (it holds the marker file ``.redvest-results``, or
+``kpis.json`` / ``compare.json`` of an older run), is ever replaced: ``--out ~`` is refused, not emptied.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from sim.config.errors import Problem, UserError
 from sim.reporting.files import UMASK
 
 MARKER = ".redvest-results"
+WRITTEN_BY_RUNS = ("kpis.json", "compare.json")  # folders of runs made before the marker existed
 _TEMP = re.compile(r"^\.(?P<name>.+)\.(?:tmp|old)-[A-Za-z0-9_]+$")
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -57,7 +58,7 @@ def is_replaceable(out: Path) -> bool:
         return True
     if not out.is_dir():
         return False
-    return not any(out.iterdir()) or (out / MARKER).is_file() or (out / "kpis.json").is_file()
+    return not any(out.iterdir()) or any((out / name).is_file() for name in (MARKER, *WRITTEN_BY_RUNS))
 
 
 def check_out(out: str | Path) -> None:
@@ -78,6 +79,22 @@ def check_out(out: str | Path) -> None:
         raise _fail(out, f"{parent} is a file; expected a folder path")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise _fail(out, f"cannot write in {parent} (permission denied); expected a writable place")
+
+
+def check_file_out(path: str | Path, option: str) -> None:
+    """Raise UserError unless ``path`` can be written as a file (called before simulating)."""
+    path = Path(path)
+    if path.is_dir():
+        raise _fail(path, f"{option} names a folder; expected a file path")
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise _fail(path, f"{option}: {parent} is a file; expected a folder path")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise _fail(
+            path, f"{option}: cannot write in {parent} (permission denied); expected a writable place"
+        )
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -136,6 +153,24 @@ def results_folder(out: str | Path) -> Iterator[Path]:
     the block ends normally (see the module docstring)."""
     out = Path(out)
     check_out(out)
+    with locked(out):
+        check_out(out)  # again, now that no other run can change it
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+        tmp.chmod(0o777 & ~UMASK)  # as mkdir would make it (mkdtemp gives 0700)
+        try:
+            yield tmp
+            (tmp / MARKER).write_text("a Red Vest results folder, replaced whole by each run\n")
+            _swap_in(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+
+@contextlib.contextmanager
+def locked(out: str | Path) -> Iterator[None]:
+    """Hold the lock of the results folder ``out`` (refusing a second run with one line) and
+    clean what killed runs left behind."""
+    out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         lock = open(out.parent / f".{out.name}.lock", "a+", encoding="utf-8")  # noqa: SIM115
@@ -160,15 +195,6 @@ def results_folder(out: str | Path) -> Iterator[Path]:
         lock.write(str(os.getpid()))
         lock.flush()
         _clean_stale(out)
-        check_out(out)  # again, now that no other run can change it
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-        tmp.chmod(0o777 & ~UMASK)  # as mkdir would make it (mkdtemp gives 0700)
-        try:
-            yield tmp
-            (tmp / MARKER).write_text("a Red Vest results folder, replaced whole by each run\n")
-            _swap_in(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        yield
     finally:
         lock.close()  # releases the lock (a killed process releases it too)

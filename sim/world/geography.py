@@ -111,6 +111,9 @@ class Places:
         return cache
 
 
+MAX_POPULATION = 1e8  # people in one town or place: far above any county's, far below overflow
+
+
 def read_towns(geo: Geography) -> tuple[list[dict[str, str]], list[Problem]]:
     """Rows of the towns CSV plus any problems in them."""
     rows = read_csv(
@@ -132,7 +135,7 @@ def read_towns(geo: Geography) -> tuple[list[dict[str, str]], list[Problem]]:
                         f"{value:g} is out of range; expected degrees between {-limit:g} and {limit:g}",
                     )
                 )
-        number(row, "population", geo.towns_csv, problems)
+        number(row, "population", geo.towns_csv, problems, maximum=MAX_POPULATION, unit="people")
         for column in ("code", "pinyin"):
             key = (column, row[column].lower())
             if key in seen:
@@ -293,7 +296,7 @@ def _apply_coordinates(
                 )
             )
         if "population" in row and row["population"] not in (None, ""):
-            population[i] = number(row, "population", path, problems)
+            population[i] = number(row, "population", path, problems, maximum=MAX_POPULATION, unit="people")
     if problems:
         raise UserError(problems)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sim import __version__
 from sim.cli.main import REPO
+from sim.cli.options import JOBS
 from sim.config.errors import Problem, UserError
 from sim.config.load import load_scenario
 from sim.experiments.pilot import prepare_world
@@ -23,6 +24,7 @@ from sim.gate.junit import junit_xml
 from sim.gate.policy import expect_from_json, expect_to_json, policy_problems
 from sim.gate.report import markdown, settings_line, text_table, verdict_line
 from sim.reporting.files import write_bytes, write_json, write_text
+from sim.reporting.folder import check_file_out
 
 DEFAULT_BASELINES = REPO / "results" / "baselines"
 
@@ -60,7 +62,7 @@ def add_parser(sub) -> None:
     p.add_argument("--summary", metavar="FILE", help="write a Markdown summary (CI job summary)")
     p.add_argument(
         "--jobs",
-        type=int,
+        type=JOBS,
         default=None,
         help="worker processes (default: all cores); results do not depend on it",
     )
@@ -215,6 +217,9 @@ def baseline_note(baseline: Baseline | None, scenario, file: Path) -> str:
 
 
 def main(args) -> int:
+    for option, path in (("--junit", args.junit), ("--summary", args.summary)):
+        if path:
+            check_file_out(path, option)  # before any simulation: a folder or unwritable place is exit 2
     files = scenario_files(args.paths)
     folder = Path(args.baselines)
     if not folder.is_dir() and not (args.update_baselines and not folder.exists()):

@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from sim.cli.main import DEFAULT_SCENARIO, REPO
+from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, SHARE
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments.pilot import prepare_world
@@ -29,24 +30,24 @@ def add_parser(sub) -> None:
         default=str(DEFAULT_SCENARIO),
         help="scenario YAML (default: scenarios/pingyang.yaml)",
     )
-    p.add_argument("--days", type=float, help="measured days (overrides run.days)")
-    p.add_argument("--reps", type=int, help="replications (overrides run.reps)")
-    p.add_argument("--seed", type=int, help="root seed (overrides run.seed)")
+    p.add_argument("--days", type=RUN_DAYS, help="measured days (overrides run.days)")
+    p.add_argument("--reps", type=RUN_REPS, help="replications (overrides run.reps)")
+    p.add_argument("--seed", type=SEED, help="root seed (overrides run.seed)")
     p.add_argument(
         "--jobs",
-        type=int,
+        type=JOBS,
         default=None,
         help="worker processes (default: all cores); results do not depend on it",
     )
     p.add_argument(
         "--precision",
-        type=float,
+        type=SHARE,
         metavar="REL",
         help="instead of a fixed --reps, add replications until every headline KPI's "
         "95%% half-width is within REL x its mean (e.g. 0.05)",
     )
     p.add_argument(
-        "--max-reps", type=int, default=40, help="cap on replications with --precision (default 40)"
+        "--max-reps", type=RUN_REPS, default=40, help="cap on replications with --precision (default 40)"
     )
     p.add_argument(
         "--scheduler",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.cli.main import REPO
+from sim.cli.options import JOBS
+from sim.config.errors import Problem, UserError
 from sim.experiments.runner import default_jobs
 from sim.experiments.sweep import (
     point_scenario,
@@ -16,6 +18,7 @@ from sim.experiments.sweep import (
     write_charts,
 )
 from sim.reporting.files import write_text
+from sim.reporting.folder import locked
 
 
 def add_parser(sub) -> None:
@@ -30,7 +33,7 @@ def add_parser(sub) -> None:
     p.add_argument("sweep", help="sweep YAML (see docs/policies.md)")
     p.add_argument(
         "--jobs",
-        type=int,
+        type=JOBS,
         default=None,
         help="worker processes (default: all cores); results do not depend on it",
     )
@@ -41,11 +44,14 @@ def add_parser(sub) -> None:
 def main(args) -> int:
     sweep = read_sweep(args.sweep)
     out = Path(args.out) if args.out else REPO / "results" / "sweeps" / sweep.name
-    rows = run_sweep(sweep, out, jobs=args.jobs or default_jobs())
-    write_text(out / "table.csv", table_csv(rows))
-    base = point_scenario(sweep, points(sweep)[0])
-    if not args.no_charts:
-        write_charts(sweep, rows, base, out)
+    if out.exists() and not out.is_dir():
+        raise UserError([Problem(str(out), None, "", "--out names a file; expected a folder for the sweep")])
+    with locked(out):  # one sweep at a time per folder; its points are a cache kept across runs
+        rows = run_sweep(sweep, out, jobs=args.jobs or default_jobs())
+        write_text(out / "table.csv", table_csv(rows))
+        base = point_scenario(sweep, points(sweep)[0])
+        if not args.no_charts:
+            write_charts(sweep, rows, base, out)
     print(
         f"Sweep {sweep.name}: {len(rows)} points of {base.name}, {base.run.reps} replications "
         f"x {base.run.days:g} days each, seed {base.run.seed} (common random numbers)"
