@@ -9,20 +9,17 @@ replication index, so a cluster run is byte-identical to a local one. Example::
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict
-
 from sim.config.errors import UserError
 from sim.config.scenario import Scenario
+from sim.experiments.content import content_key
 
 _WORLDS: dict[str, object] = {}
 
 
 def scenario_key(scenario: Scenario) -> str:
-    """A stable fingerprint of a scenario (for caching its world on a worker)."""
-    text = json.dumps(asdict(scenario), sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """A fingerprint of a scenario's content, data files and engine (for caching its world on
+    a worker): :func:`sim.experiments.content.content_key`."""
+    return content_key(scenario)
 
 
 def _task(scenario: Scenario, key: str, seed: int, index: int, keep_log: bool):
