@@ -63,3 +63,14 @@ SEED = schema_number(Run, "seed")
 JOBS = number(int, ge=1, le=1024, unit="worker processes")
 COUNT = number(int, ge=1, le=100_000)
 SHARE = number(float, gt=0, lt=1)
+
+
+def scheduler_address(text: str) -> str:
+    """argparse ``type`` of ``--scheduler``: tcp://HOST:PORT or tls://HOST:PORT."""
+    from sim.config.errors import UserError
+    from sim.experiments.cluster import check_address
+
+    try:
+        return check_address(text)
+    except UserError as exc:
+        raise argparse.ArgumentTypeError(exc.lines()[0].removeprefix("--scheduler ")) from None

@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from sim.cli.main import DEFAULT_SCENARIO, REPO
-from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, SHARE
+from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, SHARE, scheduler_address
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments.pilot import prepare_world
@@ -51,6 +51,7 @@ def add_parser(sub) -> None:
     )
     p.add_argument(
         "--scheduler",
+        type=scheduler_address,
         help="run replications on the Dask scheduler at this address "
         "(tcp://HOST:PORT; needs pip install -e '.[cluster]')",
     )
