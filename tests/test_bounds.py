@@ -146,3 +146,10 @@ def test_out_below_a_file_is_refused_before_simulating(tmp_path, capsys):
     status, _, err = cli(capsys, "compare", TINY, TINY, "--out", tmp_path / "file")
     assert status == 2 and "--out names a file" in err
     assert time.perf_counter() - started < 1.0
+
+
+def test_optimize_out_naming_a_folder_is_refused_before_searching(tmp_path, capsys):
+    started = time.perf_counter()
+    status, _, err = cli(capsys, "optimize", TINY, "--target", "urban_10min=0.9", "--out", tmp_path)
+    assert status == 2 and "--out names a folder; expected a file path" in err
+    assert time.perf_counter() - started < 2.0

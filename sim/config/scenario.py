@@ -49,10 +49,10 @@ class Dist:
     kind: Literal["fixed", "exponential", "lognormal", "gamma", "uniform"] = spec(
         "fixed", "distribution family"
     )
-    mean: float = spec(0.0, "mean (fixed: the value)", "same unit as the quantity", ge=0, le=1e7)
+    mean: float = spec(0.0, "mean (fixed: the value)", "same unit as the quantity", ge=0, le=1e10)
     cv: float = spec(0.0, "coefficient of variation (lognormal, gamma)", "ratio", ge=0, le=100)
-    low: float = spec(0.0, "lower bound (uniform)", "same unit as the quantity", ge=0, le=1e7)
-    high: float = spec(0.0, "upper bound (uniform)", "same unit as the quantity", ge=0, le=1e7)
+    low: float = spec(0.0, "lower bound (uniform)", "same unit as the quantity", ge=0, le=1e10)
+    high: float = spec(0.0, "upper bound (uniform)", "same unit as the quantity", ge=0, le=1e10)
 
 
 @dataclass(frozen=True)
@@ -452,7 +452,7 @@ class Dispatch:
         "tier 2 before tier 3 (county)",
         unit="minutes",
         ge=0,
-        le=1e6,
+        le=1e10,
         length=2,
     )
     scope: Literal["widen", "handover"] = spec(

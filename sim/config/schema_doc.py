@@ -211,7 +211,7 @@ supporting units, the escalation ladder and the service promises. Every key is o
 left out takes the default below. Times are **minutes** unless a key's name or unit says
 otherwise; clock times of day are `"HH:MM"` text (quote them): two ASCII digits each, hours
 00-23 and minutes 00-59, or `"24:00"` (so `"7:05"` is written `"07:05"`; `'7:5'`, `'1_7:00'` or
-other scripts' digits are refused). `targets.day_end` must be after `targets.same_day_cutoff`.
+other scripts' digits are refused). `targets.day_end` must not be before `targets.same_day_cutoff`.
 The scenario `name` names its results folder: letters, digits, `_`, `-`, `.`; the names
 `baselines`, `sweeps`, `optimize`, `check` and `compare-...` are reserved for the folders of
 `results/` that other commands own. Paths to data files are relative to the scenario file that

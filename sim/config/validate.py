@@ -124,12 +124,12 @@ def _check_demand(bad, scenario: Scenario) -> None:
 def _check_clocks(bad, scenario: Scenario) -> None:
     cutoff = _clock(bad, "targets.same_day_cutoff", scenario.targets.same_day_cutoff)
     end = _clock(bad, "targets.day_end", scenario.targets.day_end)
-    if cutoff is not None and end is not None and end <= cutoff:
+    if cutoff is not None and end is not None and end < cutoff:
         bad(
             "targets.day_end",
-            f"{scenario.targets.day_end!r} is not after same_day_cutoff "
-            f"{scenario.targets.same_day_cutoff!r}; expected the service day to end after the "
-            "cut-off (else same-day deadlines fall before orders are placed)",
+            f"{scenario.targets.day_end!r} is before same_day_cutoff "
+            f"{scenario.targets.same_day_cutoff!r}; expected the service day to end at or after "
+            "the cut-off (else same-day deadlines fall before orders are placed)",
         )
     for k, pair in enumerate(scenario.admin.office_hours):
         if len(pair) != 2:

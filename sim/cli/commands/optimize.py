@@ -27,6 +27,7 @@ from sim.experiments.optimize import (
 )
 from sim.experiments.runner import default_jobs
 from sim.reporting.files import write_text
+from sim.reporting.folder import check_file_out
 
 
 def add_parser(sub) -> None:
@@ -103,6 +104,8 @@ def variant_yaml(scenario, path: Path, out: Path, plan, hours: int, targets) -> 
 def main(args) -> int:
     targets = parse_targets(args.target)
     scenario = load_scenario(args.scenario)
+    if args.out:
+        check_file_out(args.out, "--out")  # before the search simulates anything
     run = {k: v for k, v in (("reps", args.reps), ("days", args.days), ("seed", args.seed)) if v is not None}
     if (
         run.get("reps", 2) < 2
