@@ -183,3 +183,36 @@ def test_killing_runs_at_random_moments_never_leaves_a_partial_or_mixed_folder(t
         problems = [p for ps in pool.map(lane_trials, range(2)) for p in ps]
     assert not problems, problems
     assert time.monotonic() - started < 300
+
+
+WORKER_SCRIPT = """
+import os, signal, sys, time
+from sim.experiments.workers import pool
+with pool(2) as p:
+    futures = [p.submit(time.sleep, 60) for _ in range(2)]
+    time.sleep(1.0)
+    print(" ".join(str(pid) for pid in p._processes), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL if sys.argv[1] == "kill" else signal.SIGTERM)
+    time.sleep(30)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("how", ["kill", "term"])
+def test_pool_workers_end_when_their_parent_dies(tmp_path, how):
+    """The sweep's and the runner's pools: a parent killed (-9) or terminated leaves no worker
+    running its queued work."""
+    script = tmp_path / "parent.py"
+    script.write_text(WORKER_SCRIPT, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(script), how], capture_output=True, text=True, timeout=60, cwd=REPO
+    )
+    pids = [int(p) for p in proc.stdout.split()]
+    assert len(pids) == 2, proc.stderr
+    limit = time.monotonic() + 5
+    while any(_alive(p) for p in pids) and time.monotonic() < limit:
+        time.sleep(0.05)
+    alive = [p for p in pids if _alive(p)]
+    for p in alive:
+        os.kill(p, signal.SIGKILL)
+    assert alive == []
