@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import shutil
 from pathlib import Path
 
@@ -203,3 +204,102 @@ def test_fuzzed_command_lines_exit_0_or_2_and_leave_no_partial_folder(tmp_path, 
     assert not any(".tmp-" in name for name in left), left  # no temporary folder left behind
     out_dirs = [p for p in tmp_path.rglob("*") if p.is_dir() and p.name != "out" and ".tmp-" in p.name]
     assert out_dirs == []
+
+
+REPORT_PATHS = [
+    ("kpis.json", "reps"),
+    ("kpis.json", "days"),
+    ("kpis.json", "seed"),
+    ("kpis.json", "scenario"),
+    ("kpis.json", "kpis.urban_10min.mean"),
+    ("kpis.json", "kpis.urban_10min.low"),
+    ("kpis.json", "kpis.urban_10min.target"),
+    ("kpis.json", "kpis.orders_per_day"),
+    ("kpis.json", "replications.0.urban_10min"),
+    ("chart_data.json", "targets.urban"),
+    ("chart_data.json", "targets.urban_response_min"),
+    ("chart_data.json", "towns.orders"),
+    ("chart_data.json", "towns.target.0"),
+    ("chart_data.json", "places.x_km.0"),
+    ("chart_data.json", "places.orders"),
+    ("chart_data.json", "places.met.1"),
+    ("chart_data.json", "places.zone.0"),
+    ("chart_data.json", "county_center_place"),
+    ("chart_data.json", "ferry"),
+    ("chart_data.json", "response.grid_min"),
+    ("chart_data.json", "response.curves.urban.0.0"),
+    ("chart_data.json", "response.rural_deadline_min"),
+    ("chart_data.json", "outcomes.shares.all.0"),
+    ("chart_data.json", "week.orders_per_hour.5"),
+    ("chart_data.json", "week.on_duty"),
+    ("chart_data.json", "week.on_duty.town.3"),
+]
+JSON_VALUES = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(10**6), max_value=10**6),
+        st.floats(min_value=-1e6, max_value=1e6),
+        st.sampled_from([math.nan, math.inf, -math.inf, 1e300, -1e-300]),
+        st.text(max_size=6),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=4), inner, max_size=2)
+    ),
+    max_leaves=5,
+)
+
+
+@pytest.fixture(scope="module")
+def saved_run(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("fuzz") / "saved"
+    status, err = cli(["run", str(TINY), "--days", "1", "--reps", "2", "--jobs", "1", "--out", str(out)])
+    assert status == 0, err
+    return out
+
+
+def _quick_save(fig, stem, lang="en"):
+    """Charts rendered at 20 dpi into the files report expects (the full size takes seconds)."""
+    import matplotlib.pyplot as plt
+
+    paths = []
+    for ext in ("png", "svg"):
+        path = Path(f"{stem}.{ext}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, format=ext, dpi=20)
+        paths.append(path)
+    plt.close(fig)
+    return paths
+
+
+def _set_json(data, path: str, value):
+    node, keys = data, path.split(".")
+    for key in keys[:-1]:
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    last = keys[-1]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+@settings(FUZZ, max_examples=40)
+@given(edit=st.sampled_from(REPORT_PATHS), value=JSON_VALUES)
+def test_fuzzed_saved_results_report_or_are_refused_in_one_line(
+    saved_run, tmp_path, monkeypatch, edit, value
+):
+    import json
+
+    monkeypatch.setattr("sim.reporting.charts.save", _quick_save)
+    folder = tmp_path / "copy"
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(saved_run, folder)
+    name, path = edit
+    data = json.loads((folder / name).read_text(encoding="utf-8"))
+    _set_json(data, path, value)
+    (folder / name).write_text(json.dumps(data), encoding="utf-8")
+    status, err = cli(["report", str(folder)])
+    assert_clean(status, err)
+    if status == 2:
+        assert err.count("\n") == 1, err

@@ -67,8 +67,14 @@ CASES = [
     ("chart_data.json", _set("places.town", [0, 0, 7, 1, 2]), "places.town[2]: 7 is not an index"),
     ("chart_data.json", _set("week.busy_all", [0.0] * 10), "week.busy_all: has 10 entries; expected 168"),
     ("chart_data.json", _set("response.curves.urban", [[0.5]]), "response.curves.urban[0]: has 1 points"),
-    ("chart_data.json", _set("targets.urban", True), "targets.urban: is true/false; expected number"),
+    ("chart_data.json", _set("targets.urban", True), "targets.urban: is true/false; expected finite number"),
     ("chart_data.json", _set("outcomes.shares", {"all": [0.1]}), "outcomes.shares.all: has 1 entries"),
+    (
+        "chart_data.json",
+        _set("targets.urban", 507891),
+        "targets.urban: 507891 is out of range; expected a share",
+    ),
+    ("kpis.json", _set("days", None), "kpis.json: days: is null; expected finite number"),
 ]
 
 

@@ -9,12 +9,13 @@ The first problem is raised as one line, ``FILE: path.to.value: what is wrong; e
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 from sim.config.errors import UserError
 
-NUM, INT, STR = "number", "whole number", "text"
+NUM, FIN, INT, STR = "number", "finite number", "whole number", "text"  # NUM may be null (NaN)
 HOURS_A_WEEK = 168
 
 _STAT = {
@@ -27,7 +28,7 @@ _STAT = {
     "low": NUM,
     "high": NUM,
     "n": INT,
-    "target?": NUM,
+    "target?": FIN,
     "target_op?": STR,
     "verdict?": STR,
 }
@@ -36,8 +37,8 @@ KPIS_JSON = {
     "description": STR,
     "seed": INT,
     "reps": INT,
-    "days": NUM,
-    "warmup_days": NUM,
+    "days": FIN,
+    "warmup_days": FIN,
     "kpis": {"*": _STAT},
     "replications": [{"*": NUM}],
 }
@@ -45,15 +46,15 @@ _LEVELS = ("village", "paired", "town", "county", "subcenter", "professional")
 CHART_DATA_JSON = {
     "format": INT,
     "scenario": STR,
-    "targets": {"urban_response_min": NUM, "urban": NUM, "rural": NUM},
-    "towns": {"pinyin": [STR], "name": [STR], "seat_place": [INT], "orders": [NUM], "target": [NUM]},
+    "targets": {"urban_response_min": FIN, "urban": FIN, "rural": FIN},
+    "towns": {"pinyin": [STR], "name": [STR], "seat_place": [INT], "orders": [NUM], "target": [FIN]},
     "places": {
         "code": [STR],
         "name": [STR],
         "town": [INT],
         "zone": [INT],
-        "x_km": [NUM],
-        "y_km": [NUM],
+        "x_km": [FIN],
+        "y_km": [FIN],
         "lat?": [NUM],
         "lon?": [NUM],
         "orders": [NUM],
@@ -62,7 +63,7 @@ CHART_DATA_JSON = {
     "county_center_place": INT,
     "ferry?": {"port_place": INT, "island_towns": [INT]},
     "response": {
-        "grid_min": [NUM],
+        "grid_min": [FIN],
         "curves": {"urban": [[NUM]], "rural": [[NUM]]},
         "rural_deadline_min": [NUM],
     },
@@ -106,8 +107,8 @@ def _check(value: Any, shape: Any, path: str) -> None:
             optional = key.endswith("?")
             name = key.rstrip("?")
             where = f"{path}.{name}" if path else name
-            if name not in value or (optional and value[name] is None):
-                if optional:
+            if name not in value or (optional and value[name] is None and isinstance(sub, dict)):
+                if optional:  # absent (or, for an optional mapping such as ferry, null)
                     continue
                 raise Malformed(where, "is missing; expected it")
             _check(value[name], sub, where)
@@ -120,6 +121,8 @@ def _check(value: Any, shape: Any, path: str) -> None:
         return
     is_bool = isinstance(value, bool)
     if shape == NUM and (value is None or (isinstance(value, (int, float)) and not is_bool)):
+        return
+    if shape == FIN and isinstance(value, (int, float)) and not is_bool and math.isfinite(value):
         return
     if shape == INT and isinstance(value, int) and not is_bool:
         return
@@ -144,7 +147,45 @@ def _index(value: int, size: int, path: str) -> None:
         raise Malformed(path, f"{value} is not an index; expected 0..{size - 1}")
 
 
+def _within(values, low: float, high: float, path: str, what: str) -> None:
+    """Every number of ``values`` (a number or a list, nested; nulls skipped) in low..high."""
+    if isinstance(values, list):
+        for i, v in enumerate(values):
+            _within(v, low, high, f"{path}[{i}]", what)
+    elif values is not None and not (low <= values <= high):
+        raise Malformed(path, f"{values:g} is out of range; expected {what} from {low:g} to {high:g}")
+
+
+RANGES = [  # (path in chart_data.json, low, high, what)
+    ("targets.urban", 0, 1, "a share"),
+    ("targets.rural", 0, 1, "a share"),
+    ("targets.urban_response_min", 0, 1440, "minutes"),
+    ("towns.target", 0, 1, "shares"),
+    ("towns.orders", 0, 1e9, "order counts"),
+    ("places.orders", 0, 1e9, "order counts"),
+    ("places.met", 0, 1e9, "order counts"),
+    ("places.x_km", -1e4, 1e4, "km"),
+    ("places.y_km", -1e4, 1e4, "km"),
+    ("response.grid_min", 0, 1e7, "minutes"),
+    ("response.curves.urban", 0, 1, "shares"),
+    ("response.curves.rural", 0, 1, "shares"),
+    ("response.rural_deadline_min", 0, 1e7, "minutes"),
+    ("week.orders_per_hour", 0, 1e9, "orders"),
+    ("week.busy_orders", 0, 1e9, "volunteers"),
+    ("week.busy_all", 0, 1e9, "volunteers"),
+]
+
+
 def _chart_data_consistency(data: dict) -> None:
+    for path, low, high, what in RANGES:
+        node = data
+        for key in path.split("."):
+            node = node[key]
+        _within(node, low, high, path, what)
+    for group, shares in data["outcomes"]["shares"].items():
+        _within(shares, 0, 1, f"outcomes.shares.{group}", "shares")
+    for level, row in data["week"]["on_duty"].items():
+        _within(row, 0, 1e9, f"week.on_duty.{level}", "volunteers")
     places = _same_length(data, "places", list(CHART_DATA_JSON["places"]))
     places_keys = [k.rstrip("?") for k in CHART_DATA_JSON["places"]]
     _same_length(data, "places", places_keys, places)
@@ -168,6 +209,12 @@ def _chart_data_consistency(data: dict) -> None:
                     f"response.curves.{zone}[{i}]",
                     f"has {len(curve)} points; expected {grid} (response.grid_min)",
                 )
+    deadlines = len(data["response"]["rural_deadline_min"])
+    if deadlines != 3:
+        raise Malformed(
+            "response.rural_deadline_min",
+            f"has {deadlines} entries; expected 3 (10th, 50th, 90th percentile)",
+        )
     categories = len(data["outcomes"]["categories"])
     for group, shares in data["outcomes"]["shares"].items():
         if len(shares) != categories:
@@ -194,7 +241,12 @@ OPS = (">=", "<=", ">", "<")
 
 
 def _kpis_consistency(summary: dict) -> None:
+    _within(summary["days"], 0, 3660, "days", "days")
+    _within(summary["warmup_days"], 0, 3660, "warmup_days", "days")
+    _within(summary["reps"], 0, 100_000, "reps", "replications")
     for name, k in summary["kpis"].items():
+        if k["unit"] == "share" and "target" in k:
+            _within(k["target"], 0, 1, f"kpis.{name}.target", "a share")
         if "target" in k:
             if k.get("target_op") not in OPS:
                 raise Malformed(
