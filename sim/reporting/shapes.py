@@ -47,7 +47,7 @@ CHART_DATA_JSON = {
     "format": INT,
     "scenario": STR,
     "targets": {"urban_response_min": FIN, "urban": FIN, "rural": FIN},
-    "towns": {"pinyin": [STR], "name": [STR], "seat_place": [INT], "orders": [NUM], "target": [FIN]},
+    "towns": {"pinyin": [STR], "name": [STR], "seat_place": [INT], "orders": [NUM], "target": [NUM]},
     "places": {
         "code": [STR],
         "name": [STR],
