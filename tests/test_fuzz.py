@@ -189,6 +189,7 @@ def test_fuzzed_command_lines_exit_0_or_2_and_leave_no_partial_folder(tmp_path, 
         raise Started
 
     monkeypatch.setattr("sim.cli.commands.run._simulate", started)
+    monkeypatch.setattr("sim.cli.commands.run.REPO", tmp_path)  # `--out=` means the default folder
     monkeypatch.chdir(tmp_path)
     argv = ["run", str(TINY), "--out", "out"]
     for option, value in args:
