@@ -259,10 +259,11 @@ def test_folder_is_expanded_and_names_must_be_unique(tmp_path, capsys):
     folder = tmp_path / "policies"
     variant(folder.mkdir() or folder, {"name": "a"}, "a.yaml")
     variant(folder, {"name": "b"}, "nested.yaml")
-    status, out, _ = check(capsys, folder, "--baselines", tmp_path / "none")
+    (tmp_path / "none").mkdir()
+    status, out, _ = check(capsys, folder, "--baselines", tmp_path / "none", "--allow-new")
     assert status == 0 and "in 2 scenario(s)" in out
     variant(folder, {"name": "a"}, "again.yaml")
-    status, _, err = check(capsys, folder, "--baselines", tmp_path / "none")
+    status, _, err = check(capsys, folder, "--baselines", tmp_path / "none", "--allow-new")
     assert status == 2 and "expected unique names" in err
     assert check(capsys, tmp_path / "missing.yaml")[0] == 2
 
@@ -305,3 +306,73 @@ def test_docs_example_expect_block_is_valid_and_every_kpi_is_listed(tmp_path):
     assert expect.kpis["town.Beta.compliance"] == ">= 0.90" and expect.min_effect
     for name in KPI_INFO:
         assert f"| `{name}` |" in text, name
+
+
+# ---------------------------------------------------------------- the gate cannot be talked round
+
+VILLAGE_CUT = {"teams": {"village_members_community": 3, "village_members_village": 3}}  # a 70% cut
+
+
+def test_a_scenario_without_a_baseline_fails_unless_allowed(tmp_path, capsys, baselines):
+    renamed = variant(tmp_path, {"name": "brand_new", **VILLAGE_CUT})
+    status, out, _ = check(capsys, renamed, "--baselines", baselines)
+    assert status == 1
+    assert "brand_new: urban_10min: no baseline at" in out and "--allow-new" in out
+    status, out, _ = check(
+        capsys, variant(tmp_path, {"name": "fine_new"}), "--baselines", baselines, "--allow-new"
+    )
+    assert status == 0, out
+
+
+def test_a_missing_baselines_folder_is_invalid_input(tmp_path, capsys, baselines):
+    status, _, err = check(capsys, TINY, "--baselines", tmp_path / "baselnies")
+    assert status == 2 and "baselnies: --baselines folder not found" in err
+    status, _, err = check(capsys, TINY, "--baselines", baselines / "check_tiny.json")
+    assert status == 2 and "is not a folder" in err
+
+
+@pytest.mark.parametrize(
+    "expect, named",
+    [
+        ({"kpis": {"urban_10min": "__delete__"}}, "expect.kpis.urban_10min: removes the threshold"),
+        (
+            {"kpis": {"urban_10min": ">= 0.3"}},
+            'expect.kpis.urban_10min: ">= 0.3" relaxes the threshold ">= 0.8"',
+        ),
+        ({"kpis": {"urban_10min": "<= 1"}}, "expect.kpis.urban_10min"),
+        ({"confidence": 0.6}, "expect.confidence: 0.6 is lower than 0.95"),
+        ({"uncertain": "pass"}, "expect.uncertain: pass relaxes fail"),
+        ({"significance": 0.0001}, "expect.significance"),
+        ({"min_effect": {"urban_10min": 0.5}}, "expect.min_effect.urban_10min: 0.5 is larger than 0.02"),
+        ({"watch": []}, "expect.watch: stops watching open_overnight_per_week"),
+    ],
+)
+def test_a_variant_cannot_relax_the_policy_of_its_base_scenario(tmp_path, capsys, baselines, expect, named):
+    relaxed = variant(tmp_path, {**VILLAGE_CUT, "expect": expect})
+    for extra in ((), ("--update-baselines",)):
+        status, _, err = check(capsys, relaxed, "--baselines", baselines, *extra)
+        assert status == 2, err
+        assert named in err and f"committed policy ({TINY})" in err
+
+
+def test_a_variant_may_tighten_the_policy(tmp_path, capsys, baselines):
+    tight = variant(tmp_path, {"expect": {"kpis": {"urban_10min": "> 0.8"}, "confidence": 0.96}})
+    assert check(capsys, tight, "--baselines", baselines)[0] == 0
+
+
+def test_a_top_level_config_cannot_relax_the_policy_recorded_with_its_baseline(tmp_path, capsys, baselines):
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    for key in ("towns_csv", "places_csv"):
+        data["geography"][key] = str(TINY.parent / data["geography"][key])
+    data["expect"]["kpis"] = {"rural_same_day": ">= 0.90"}
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(yaml.safe_dump(data), encoding="utf-8")
+    status, _, err = check(capsys, edited, "--baselines", baselines)
+    assert status == 2
+    assert "expect.kpis.urban_10min: removes the threshold" in err and "check_tiny.json" in err
+    # accepting a new policy is an explicit, reviewed step: --update-baselines records it
+    assert check(capsys, edited, "--baselines", baselines, "--update-baselines")[0] == 0
+    assert json.loads((baselines / "check_tiny.json").read_text())["policy"]["kpis"] == {
+        "rural_same_day": ">= 0.90"
+    }
+    assert check(capsys, edited, "--baselines", baselines)[0] == 0

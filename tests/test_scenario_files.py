@@ -177,9 +177,26 @@ def test_an_item_only_never_on_duty_teams_offer_is_a_warning(tmp_path, capsys):
     assert main(["validate", str(path)]) == 0
     out, err = capsys.readouterr()
     assert out == f"{path}: ok\n"
-    assert (
-        err == f"{os.path.relpath(BASE)}:12: catalog[2].skill: warning: no team that is ever "
+    assert err == (
+        f"{os.path.relpath(BASE)}:22: teams.professional[0].schedule: warning: schedule 'office' is "
+        "never on duty; orders skip this team's tier at once (docs/model.md)\n"
+        f"{os.path.relpath(BASE)}:12: catalog[2].skill: warning: no team that is ever "
         "on duty offers skill 'legal'; the item can never be served\n"
+    )
+
+
+def test_an_item_needing_more_volunteers_than_any_team_has_is_a_warning(tmp_path, capsys):
+    catalog = (
+        "catalog:\n"
+        "  - {id: grocery, skill: errand, share: 0.5}\n"
+        "  - {id: visit, skill: visit, share: 0.3}\n"
+        "  - {id: legal, skill: legal, share: 0.2, professional: true, volunteers: 11}\n"
+    )
+    path = variant(tmp_path, "v.yaml", catalog)
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().err == (
+        f"{path}:5: catalog[2].volunteers: warning: 11 volunteers needed but no team offering "
+        "skill 'legal' has more than 10 members; the item can never be served\n"
     )
 
 

@@ -80,3 +80,54 @@ def test_bad_grid_values_are_reported_like_scenario_errors(tmp_path):
     (tmp_path / "bad.yaml").write_text("scenario: nowhere.yaml\ngrid: {}\n", encoding="utf-8")
     with pytest.raises(UserError, match="bad.yaml:1: scenario"):
         read_sweep(tmp_path / "bad.yaml")
+
+
+def _base_and_sweep(tmp_path, demand: float):
+    """A copy of the tiny county (its data files copied too) with ``demand``, and a sweep of it."""
+    import shutil
+
+    import yaml
+
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    for name in ("towns.csv", "places.csv", "coordinates.csv"):
+        shutil.copy(TINY.parent / name, tmp_path / name)
+    data["demand"]["orders_per_1000_per_day"] = demand
+    (tmp_path / "base.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path = tmp_path / "sweep.yaml"
+    path.write_text(
+        "scenario: base.yaml\nname: t\nreps: 2\ndays: 1\nkpis: [rural_same_day]\n"
+        "grid:\n  dispatch.timeouts_min.rural[0]: [5, 60]\n",
+        encoding="utf-8",
+    )
+    return read_sweep(path)
+
+
+def test_a_changed_base_scenario_or_data_file_is_recomputed_not_resumed(tmp_path):
+    out = tmp_path / "out"
+    first = table_csv(run_sweep(_base_and_sweep(tmp_path, 3.0), out, progress=False))
+    ran = []
+    tenfold = _base_and_sweep(tmp_path, 30.0)  # the issue's case: demand multiplied by 10
+    changed = table_csv(run_sweep(tenfold, out, progress=False, on_point=ran.append))
+    assert len(ran) == 2 and changed != first
+    assert changed == table_csv(run_sweep(tenfold, tmp_path / "fresh", progress=False))
+    ran.clear()
+    towns = tmp_path / "towns.csv"
+    towns.write_text(towns.read_text(encoding="utf-8").replace(",20000,", ",30000,"), encoding="utf-8")
+    run_sweep(tenfold, out, progress=False, on_point=ran.append)
+    assert len(ran) == 2  # a data file's bytes are part of the key
+    ran.clear()
+    run_sweep(tenfold, out, progress=False, on_point=ran.append)
+    assert ran == []  # nothing changed: resumed whole
+
+
+def test_a_corrupt_point_file_is_recomputed_with_a_warning(tmp_path, capsys):
+    sweep = sweep_file(tmp_path)
+    whole = table_csv(run_sweep(sweep, tmp_path / "out", progress=False))
+    files = sorted((tmp_path / "out" / "points").glob("*.json"))
+    files[0].write_text("{truncated", encoding="utf-8")
+    files[1].write_text('{"kpis": {"rural_same_day": "x"}, "reps": 2, "seed": 1}', encoding="utf-8")
+    capsys.readouterr()
+    ran = []
+    assert table_csv(run_sweep(sweep, tmp_path / "out", progress=False, on_point=ran.append)) == whole
+    err = capsys.readouterr().err
+    assert len(ran) == 2 and err.count("unreadable or incomplete point file; simulating the point again") == 2

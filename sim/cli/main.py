@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -32,9 +34,16 @@ def prog_name() -> str:
     return "python run.py" if Path(sys.argv[0]).name == "run.py" else "redvest"
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with users' errors on one line (exit 2), like every other invalid input."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=prog_name(),
         description="Red Vest (红马甲): simulate volunteer service coverage and measure it against "
         "the urban 10-minute and rural same-day promises. With no command, runs "
@@ -48,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -57,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         argv = debug + ["run"] + [a for a in argv if a != "--debug"]
     args = parser.parse_args(argv)
     module = importlib.import_module(f"sim.cli.commands.{args.command}")
+    signal.signal(signal.SIGTERM, _terminated)  # clean up (temporary folder, workers) as on Ctrl-C
     try:
         return int(module.main(args) or 0)
     except UserError as exc:
@@ -64,6 +78,15 @@ def main(argv: list[str] | None = None) -> int:
             raise
         for line in exc.lines():
             print(line, file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except OSError as exc:  # the machine refused: a full disk, a permission, a vanished folder
+        if args.debug:
+            raise
+        where = exc.filename or "output"
+        print(f"{where}: {exc.strerror or exc}; expected a writable place with free space", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

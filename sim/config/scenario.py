@@ -21,6 +21,9 @@ ZONES = ("urban", "rural")
 TEAM_LEVELS = ("village", "paired", "town", "county", "subcenter", "professional")
 
 
+MAX_SEED = 10**12  # root seeds: any whole number 0 .. 10**12 (as every YAML number)
+
+
 def spec(
     default: Any = None,
     doc: str = "",
@@ -46,10 +49,10 @@ class Dist:
     kind: Literal["fixed", "exponential", "lognormal", "gamma", "uniform"] = spec(
         "fixed", "distribution family"
     )
-    mean: float = spec(0.0, "mean (fixed: the value)", "same unit as the quantity", ge=0)
-    cv: float = spec(0.0, "coefficient of variation (lognormal, gamma)", "ratio", ge=0)
-    low: float = spec(0.0, "lower bound (uniform)", "same unit as the quantity", ge=0)
-    high: float = spec(0.0, "upper bound (uniform)", "same unit as the quantity", ge=0)
+    mean: float = spec(0.0, "mean (fixed: the value)", "same unit as the quantity", ge=0, le=1e10)
+    cv: float = spec(0.0, "coefficient of variation (lognormal, gamma)", "ratio", ge=0, le=100)
+    low: float = spec(0.0, "lower bound (uniform)", "same unit as the quantity", ge=0, le=1e10)
+    high: float = spec(0.0, "upper bound (uniform)", "same unit as the quantity", ge=0, le=1e10)
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ class Ferry:
     departures: list[str] = spec(
         factory=lambda: ["07:30", "13:30"], doc="daily departures, each way, as HH:MM"
     )
-    crossing_min: float = spec(120.0, "duration of the crossing", "minutes", gt=0)
+    crossing_min: float = spec(120.0, "duration of the crossing", "minutes", gt=0, le=10_080)
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ class Travel:
         "(first column and header row: place codes); overrides the "
         "coordinate model",
     )
-    circuity: float = spec(1.4, "road distance / straight-line distance", "ratio", ge=1)
+    circuity: float = spec(1.4, "road distance / straight-line distance", "ratio", ge=1, le=10)
     speed_kmh: dict[str, float] = spec(
         factory=lambda: {"urban": 22.0, "plain": 32.0, "hills": 28.0, "mountain": 22.0, "island": 15.0},
         doc="average travel speed by the terrain of the destination's town (1 km/h, a slow walk, to 200)",
@@ -82,7 +85,7 @@ class Travel:
         ge=1,
         le=200,
     )
-    setup_min: float = spec(3.0, "time to set off (added to every trip)", "minutes", ge=0)
+    setup_min: float = spec(3.0, "time to set off (added to every trip)", "minutes", ge=0, le=1440)
     ferry: Ferry | None = spec(factory=Ferry, doc="ferry to island towns; null for none")
 
 
@@ -114,12 +117,14 @@ class Geography:
         "population weight of a community vs a village when a town's population is shared among its units",
         "ratio",
         gt=0,
+        le=1000,
     )
     radius_km: dict[str, float] = spec(
         factory=lambda: {"urban": 4.0, "plain": 6.0, "hills": 7.0, "mountain": 11.0, "island": 3.0},
         doc="radius around the town seat within which units are placed, by terrain",
         unit="km",
         gt=0,
+        le=1000,
     )
     terrain: dict[str, str] = spec(
         factory=dict, doc="override the terrain class of a town (pinyin -> urban|plain|hills|mountain|island)"
@@ -179,6 +184,7 @@ class Demand:
         doc="relative rate by hour of day (normalised)",
         unit="ratio",
         ge=0,
+        le=1e6,
         length=24,
     )
     day_of_week: list[float] = spec(
@@ -186,6 +192,7 @@ class Demand:
         doc="relative rate Monday..Sunday (normalised)",
         unit="ratio",
         ge=0,
+        le=1e6,
         length=7,
     )
     patience: dict[str, Dist] = spec(
@@ -393,6 +400,7 @@ class Pairing:
         "village falls to zero (objective of need and optimal)",
         "minutes",
         gt=0,
+        le=10_080,
     )
     pilot_days: float = spec(
         7.0,
@@ -415,8 +423,10 @@ class Event:
     places: list[str] = spec(
         factory=list, doc="place codes or names, or towns (pinyin or Chinese name: all of the town's places)"
     )
-    start_day: float = spec(0.0, "start, in days from the start of the run (day 0 = t 0)", "days", ge=0)
-    days: float = spec(1.0, "duration", "days", gt=0)
+    start_day: float = spec(
+        0.0, "start, in days from the start of the run (day 0 = t 0)", "days", ge=0, le=3660
+    )
+    days: float = spec(1.0, "duration", "days", gt=0, le=3660)
     multiplier: float = spec(
         1.0, "order rate of the places during the event / usual rate", "ratio", ge=0, le=1000
     )
@@ -427,6 +437,7 @@ class Event:
         "the catalogue's shares",
         unit="ratio",
         ge=0,
+        le=1e6,
     )
     callups: list[Addition] = spec(factory=list, doc="extra on-duty volunteers during the event's days only")
 
@@ -441,6 +452,7 @@ class Dispatch:
         "tier 2 before tier 3 (county)",
         unit="minutes",
         ge=0,
+        le=1e10,
         length=2,
     )
     scope: Literal["widen", "handover"] = spec(
@@ -468,7 +480,7 @@ class Dispatch:
 class Admin:
     """The county center's administrator for professional orders."""
 
-    reviewers: int = spec(1, "administrators reviewing professional orders", "people", ge=0)
+    reviewers: int = spec(1, "administrators reviewing professional orders", "people", ge=0, le=100_000)
     office_hours: list[list[str]] = spec(
         factory=lambda: [["08:30", "12:00"], ["14:00", "17:30"]],
         doc="weekday office hours as [HH:MM, HH:MM] pairs",
@@ -484,7 +496,7 @@ class Admin:
 class Activities:
     """Planned group activities (the source counts 709 a month)."""
 
-    per_month: float = spec(709.0, "activities per 30.44 days", "activities", ge=0)
+    per_month: float = spec(709.0, "activities per 30.44 days", "activities", ge=0, le=1e6)
     participants: Dist = spec(
         factory=lambda: Dist("lognormal", 14.0, 0.5), doc="volunteers taking part", unit="people"
     )
@@ -496,7 +508,7 @@ class Activities:
         doc="possible start hours (equally likely)",
         unit="hour of day",
     )
-    weekend_weight: float = spec(2.0, "relative activity rate on Saturday/Sunday", "ratio", ge=0)
+    weekend_weight: float = spec(2.0, "relative activity rate on Saturday/Sunday", "ratio", ge=0, le=1000)
     levels: list[str] = spec(
         factory=lambda: ["village", "town", "paired", "subcenter"], doc="team levels that hold activities"
     )
@@ -506,7 +518,7 @@ class Activities:
 class Targets:
     """The service promises measured by the KPIs."""
 
-    urban_response_min: float = spec(10.0, "urban response promise", "minutes", gt=0)
+    urban_response_min: float = spec(10.0, "urban response promise", "minutes", gt=0, le=1440)
     urban_share: float = spec(
         0.90, "required share of urban orders responded within the promise", "fraction", ge=0, le=1
     )
@@ -533,7 +545,7 @@ class Run:
         le=3660,
     )
     reps: int = spec(3, "replications", "replications", ge=1, le=100_000)
-    seed: int = spec(20220601, "root seed", "", ge=0)
+    seed: int = spec(20220601, "root seed", "", ge=0, le=MAX_SEED)
     start_weekday: int = spec(0, "weekday of day 0 (0 = Monday)", "", ge=0, le=6)
 
 
@@ -569,7 +581,7 @@ class Expect:
         7.0, "measured days of each replication in the check (replaces run.days)", "days", gt=0, le=3660
     )
     reps: int = spec(10, "replications in the check (replaces run.reps)", "replications", ge=2, le=10_000)
-    seed: int | None = spec(None, "root seed of the check; null = run.seed", "", ge=0)
+    seed: int | None = spec(None, "root seed of the check; null = run.seed", "", ge=0, le=MAX_SEED)
     uncertain: Literal["fail", "pass"] = spec(
         "fail",
         "verdict when a KPI's confidence interval straddles its threshold: fail (the "
@@ -588,6 +600,7 @@ class Expect:
         "name; default 0.02 for shares, else 10% of the baseline mean and at least 1",
         unit="the KPI's unit",
         ge=0,
+        le=1e6,
     )
     watch: list[str] | None = spec(
         None, "KPIs compared with the baseline besides those with a threshold; null = the headline KPIs"

@@ -209,8 +209,18 @@ A scenario is a YAML file describing a county (places, towns, travel), its servi
 its citizens' demand, its volunteer teams and their duty schedules, the pairing of villages with
 supporting units, the escalation ladder and the service promises. Every key is optional: a key
 left out takes the default below. Times are **minutes** unless a key's name or unit says
-otherwise; clock times of day are `"HH:MM"` text (quote them). Paths to data files are relative
-to the scenario file that names them.
+otherwise; clock times of day are `"HH:MM"` text (quote them): two ASCII digits each, hours
+00-23 and minutes 00-59, or `"24:00"` (so `"7:05"` is written `"07:05"`; `'7:5'`, `'1_7:00'` or
+other scripts' digits are refused). `targets.day_end` must not be before `targets.same_day_cutoff`.
+The scenario `name` names its results folder: letters, digits, `_`, `-`, `.`; the names
+`baselines`, `sweeps`, `optimize`, `check` and `compare-...` are reserved for the folders of
+`results/` that other commands own. Paths to data files are relative to the scenario file that
+names them.
+
+`validate` also warns (exit 0) about settings that are valid but make part of the service
+impossible: an item no team that is ever on duty offers, an item needing more volunteers at once
+than any team offering its skill has, a kind of team whose schedule is never on duty (orders
+skip its tier at once), and professional items without reviewers.
 
 `python run.py validate FILE...` checks scenarios (with the scenarios they extend and the data
 files they name) without simulating: exit status 0 when all are valid, 2 otherwise.

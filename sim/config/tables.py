@@ -168,9 +168,16 @@ def read_csv(path: str, required: list[str], what: str) -> list[dict[str, str]]:
 
 
 def number(
-    row: dict[str, str], column: str, path: str, problems: list[Problem], minimum: float | None = 0.0
+    row: dict[str, str],
+    column: str,
+    path: str,
+    problems: list[Problem],
+    minimum: float | None = 0.0,
+    maximum: float | None = None,
+    unit: str = "",
 ) -> float:
-    """A numeric cell of ``row``; a problem is recorded (and 0 returned) when it is not valid."""
+    """A numeric cell of ``row``; a problem is recorded (and 0 returned) when it is not valid
+    (not a finite number, or outside ``minimum`` .. ``maximum``)."""
     cell = (row.get(column) or "").strip()
     try:
         value = float(cell)
@@ -187,6 +194,16 @@ def number(
         what = "negative" if minimum == 0 else "too small"
         problems.append(
             Problem(path, int(row["_line"]), column, f"{value:g} is {what}; expected a number >= {minimum:g}")
+        )
+        return 0.0
+    if maximum is not None and value > maximum:
+        problems.append(
+            Problem(
+                path,
+                int(row["_line"]),
+                column,
+                f"{value:g} is out of range; expected a number <= {maximum:g}{f' ({unit})' if unit else ''}",
+            )
         )
         return 0.0
     return value

@@ -7,6 +7,7 @@ places each problem on the line that wrote the offending value.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections import Counter
@@ -24,6 +25,14 @@ from sim.world.pairing import make_pairs, units
 SHARE_TOLERANCE = 1e-3
 
 
+RESERVED_NAMES = {  # folders of results/ that other commands own
+    "baselines": "the regression gate's committed baselines",
+    "sweeps": "sweeps",
+    "optimize": "staffing plans",
+    "check": "the regression gate's reports",
+}
+
+
 def check(scenario: Scenario) -> list[Problem]:
     """Problems a typed conversion cannot see (file named by ``scenario.source``)."""
     out: list[Problem] = []
@@ -38,6 +47,12 @@ def check(scenario: Scenario) -> list[Problem]:
             "name",
             f"{scenario.name[:40]!r} cannot name a results folder; expected letters, "
             "digits, '_', '-' or '.' (no '/', no '..', at most 80)",
+        )
+    elif scenario.name.lower() in RESERVED_NAMES or scenario.name.lower().startswith("compare-"):
+        bad(
+            "name",
+            f"{scenario.name!r} is reserved (results/{scenario.name} holds "
+            f"{RESERVED_NAMES.get(scenario.name.lower(), 'comparisons')}); expected another name",
         )
     _check_catalog(bad, scenario)
     _check_demand(bad, scenario)
@@ -107,11 +122,15 @@ def _check_demand(bad, scenario: Scenario) -> None:
 
 
 def _check_clocks(bad, scenario: Scenario) -> None:
-    for path, text in [
-        ("targets.same_day_cutoff", scenario.targets.same_day_cutoff),
-        ("targets.day_end", scenario.targets.day_end),
-    ]:
-        _clock(bad, path, text)
+    cutoff = _clock(bad, "targets.same_day_cutoff", scenario.targets.same_day_cutoff)
+    end = _clock(bad, "targets.day_end", scenario.targets.day_end)
+    if cutoff is not None and end is not None and end < cutoff:
+        bad(
+            "targets.day_end",
+            f"{scenario.targets.day_end!r} is before same_day_cutoff "
+            f"{scenario.targets.same_day_cutoff!r}; expected the service day to end at or after "
+            "the cut-off (else same-day deadlines fall before orders are placed)",
+        )
     for k, pair in enumerate(scenario.admin.office_hours):
         if len(pair) != 2:
             bad(
@@ -379,6 +398,8 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
                 "items can never be served",
             )
         )
+    out += _never_on_duty(scenario, on_duty)
+    out += _too_few_members(scenario)
     for k, item in enumerate(scenario.catalog):
         if item.skill in listed and item.skill not in serving:
             out.append(
@@ -388,6 +409,56 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
                     f"catalog[{k}].skill",
                     f"warning: no team that is ever on duty offers skill "
                     f"{item.skill!r}; the item can never be served",
+                )
+            )
+    return out
+
+
+def _never_on_duty(scenario: Scenario, on_duty) -> list[Problem]:
+    """Warnings for kinds of team that exist but are never on duty: orders skip their tier."""
+    out = []
+    for path, kind in _team_kinds(scenario):
+        members = kind.members + getattr(kind, "members_per_1000", 0.0)
+        known = kind.schedule in scenario.schedules  # an unknown one is an error already
+        if known and getattr(kind, "count", 1) > 0 and members > 0 and not on_duty(kind.schedule):
+            out.append(
+                Problem(
+                    scenario.source,
+                    None,
+                    f"{path}.schedule",
+                    f"warning: schedule {kind.schedule!r} is never on duty; orders skip this "
+                    "team's tier at once (docs/model.md)",
+                )
+            )
+    return out
+
+
+def _too_few_members(scenario: Scenario) -> list[Problem]:
+    """Warnings for items needing more volunteers at once than any team offering the skill has."""
+    t = scenario.teams
+    biggest: dict[str, float] = {}
+
+    def offer(skills, members: float) -> None:
+        for skill in skills:
+            biggest[skill] = max(biggest.get(skill, 0.0), members)
+
+    village = max(t.village_members_community, t.village_members_village)
+    offer(t.village_skills, math.inf if t.village_members_per_1000 > 0 else village)
+    for _, kind in _team_kinds(scenario):
+        offer(kind.skills, math.inf if getattr(kind, "members_per_1000", 0.0) > 0 else kind.members)
+    for extra in [*t.additions, *(a for e in scenario.events for a in e.callups)]:
+        offer(extra.skills, math.inf)  # added on top of a team's own members
+    out = []
+    for k, item in enumerate(scenario.catalog):
+        most = biggest.get(item.skill)
+        if most is not None and item.volunteers > most:
+            out.append(
+                Problem(
+                    scenario.source,
+                    None,
+                    f"catalog[{k}].volunteers",
+                    f"warning: {item.volunteers} volunteers needed but no team offering skill "
+                    f"{item.skill!r} has more than {most:g} members; the item can never be served",
                 )
             )
     return out
@@ -403,5 +474,6 @@ def _clock(bad, path: str, text: str) -> float | None:
     try:
         return parse_clock(text)
     except (ValueError, AttributeError):
-        bad(path, f"{text!r} is not a time of day; expected HH:MM between 00:00 and 24:00")
+        shown = repr(text) if isinstance(text, str) else str(text)
+        bad(path, f"{shown[:30]} is not a time of day; expected HH:MM between 00:00 and 24:00")
         return None

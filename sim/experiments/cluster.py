@@ -2,27 +2,46 @@
 
 The cluster runs exactly the work a local pool would: replication ``i`` with child ``i`` of the
 root seed, each worker building the world once per scenario. Results come back ordered by
-replication index, so a cluster run is byte-identical to a local one. Example::
+replication index, so a cluster run is byte-identical to a local one. Dask trusts its network
+(anyone reaching the scheduler can run code on the workers; results are unpickled here): use a
+scheduler bound to a private interface or TLS (docs/experiments.md). Example::
 
     python run.py run scenarios/pingyang.yaml --reps 40 --scheduler tcp://10.0.0.5:8786
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict
+import re
+from collections import OrderedDict
 
 from sim.config.errors import UserError
 from sim.config.scenario import Scenario
+from sim.experiments.content import content_key
 
-_WORLDS: dict[str, object] = {}
+MAX_WORLDS = 4  # worlds kept per worker (least recently used dropped): a long-lived worker
+# serving many scenarios must not grow without bound
+_WORLDS: OrderedDict[str, object] = OrderedDict()
+_ADDRESS = re.compile(
+    r"(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?):([0-9]{1,5})"
+)
+
+
+def check_address(address: str) -> str:
+    """``address`` when it is ``tcp://HOST:PORT`` or ``tls://HOST:PORT`` (HOST a name, an IPv4
+    address or a bracketed IPv6 one; PORT 1..65535); UserError naming ``--scheduler`` otherwise."""
+    match = _ADDRESS.fullmatch(address.strip()) if isinstance(address, str) else None
+    if not match or not 1 <= int(match[3]) <= 65535:
+        raise UserError(
+            f"--scheduler {str(address)[:60]!r} is not a scheduler address; expected tcp://HOST:PORT "
+            "or tls://HOST:PORT (e.g. tcp://10.0.0.5:8786; see docs/experiments.md on trust)"
+        )
+    return address.strip()
 
 
 def scenario_key(scenario: Scenario) -> str:
-    """A stable fingerprint of a scenario (for caching its world on a worker)."""
-    text = json.dumps(asdict(scenario), sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """A fingerprint of a scenario's content, data files and engine (for caching its world on
+    a worker): :func:`sim.experiments.content.content_key`."""
+    return content_key(scenario)
 
 
 def _task(scenario: Scenario, key: str, seed: int, index: int, keep_log: bool):
@@ -33,6 +52,9 @@ def _task(scenario: Scenario, key: str, seed: int, index: int, keep_log: bool):
     world = _WORLDS.get(key)
     if world is None:
         world = _WORLDS[key] = prepare_world(scenario)
+        while len(_WORLDS) > MAX_WORLDS:
+            _WORLDS.popitem(last=False)
+    _WORLDS.move_to_end(key)
     return run_one(world, seed, index, keep_log)
 
 
@@ -40,6 +62,7 @@ def run_on_cluster(
     scenario: Scenario, indices: list[int], seed: int, keep_logs: bool, address: str, on_done=None
 ) -> list:
     """Replications ``indices`` on the Dask scheduler at ``address``, in index order."""
+    address = check_address(address)
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -48,7 +71,7 @@ def run_on_cluster(
         ) from None
     try:
         client = Client(address, timeout="20s")
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
         raise UserError(
             f"--scheduler {address}: cannot reach the Dask scheduler ({exc}); "
             "expected a running scheduler address like tcp://HOST:8786"

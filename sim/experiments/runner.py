@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 import os
-from concurrent.futures import ProcessPoolExecutor
 
 from sim.config.scenario import Scenario
 from sim.experiments.pilot import prepare_world
 from sim.experiments.replicate import run_one
+from sim.experiments.workers import pool as worker_pool
+from sim.experiments.workers import stop_pool
 from sim.reporting.progress import Progress
 from sim.results.kpis import HEADLINE, KPI_INFO
 from sim.results.stats import summarise
@@ -70,12 +71,14 @@ def run_replications(
             bar.step()
         return out
     results: dict[int, RepResult] = {}
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(indices)), initializer=_init_worker, initargs=(scenario,)
-    ) as pool:
-        for result in pool.map(_run_in_worker, [(seed, i, keep_logs) for i in indices]):
-            results[result.index] = result
-            bar.step()
+    with worker_pool(min(jobs, len(indices)), _init_worker, (scenario,)) as pool:
+        try:
+            for result in pool.map(_run_in_worker, [(seed, i, keep_logs) for i in indices]):
+                results[result.index] = result
+                bar.step()
+        except BaseException:
+            stop_pool(pool)
+            raise
     return [results[i] for i in indices]
 
 

@@ -11,8 +11,12 @@ share random numbers and their differences are mostly the parameter's effect)::
       teams.village_members_per_1000: [5, 9.5]
 
 Each finished point is saved at once, atomically, as ``points/<key>.json`` in the sweep's
-folder, ``key`` a hash of its overrides, seed, replications and days; a rerun skips the points
-already there, so an interrupted sweep resumes where it stopped and ends with the same table.
+folder, ``key`` a hash of everything that determines its results: the point's fully resolved
+scenario (every default filled, the overrides applied), the bytes of every data file it reads,
+and the engine (its version and a digest of its source); a rerun skips the points already
+there, so an interrupted sweep resumes where it stopped and ends with the same table, while a
+changed base scenario, data file or engine recomputes. A point file that cannot be read or does
+not hold what its key promises is recomputed with a warning.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ import hashlib
 import itertools
 import json
 import math
+import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,8 +37,12 @@ from sim.config.load import load_scenario
 from sim.config.loader import read_yaml
 from sim.config.overrides import path_meaning
 from sim.config.scenario import Scenario
-from sim.experiments.runner import Progress, run_replications
+from sim.experiments.content import content_key
+from sim.experiments.runner import run_replications
+from sim.experiments.workers import pool as worker_pool
+from sim.experiments.workers import stop_pool
 from sim.reporting.files import write_json
+from sim.reporting.progress import Progress
 from sim.results.kpis import KPI_INFO
 from sim.results.stats import paired_difference, summarise
 
@@ -122,10 +131,43 @@ def points(sweep: Sweep) -> list[dict[str, Any]]:
     return [dict(zip(keys, combo)) for combo in itertools.product(*sweep.grid.values())]
 
 
-def point_key(overrides: dict[str, Any], seed: int, reps: int, days: float) -> str:
-    """Stable hash of what determines a point's results (its file name)."""
-    text = json.dumps({"overrides": overrides, "seed": seed, "reps": reps, "days": days}, sort_keys=True)
+def point_key(overrides: dict[str, Any], scenario: Scenario) -> str:
+    """Stable hash of what determines a point's results (its file name): the overrides, the
+    resolved scenario, the data files' bytes and the engine."""
+    text = json.dumps({"overrides": overrides, "content": content_key(scenario)}, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def read_point(path: Path, scenario: Scenario, kpis: list[str]) -> dict | None:
+    """A saved point, or None (with a warning on stderr) when it is missing, unreadable or
+    does not hold ``run.reps`` values of each KPI the sweep reports."""
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        values = data["kpis"]
+        ok = (
+            data.get("reps") == scenario.run.reps
+            and data.get("seed") == scenario.run.seed
+            and all(
+                isinstance(values[k], list)
+                and len(values[k]) == scenario.run.reps
+                and all(
+                    v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values[k]
+                )
+                for k in kpis
+            )
+        )
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        ok = False
+    if not ok:
+        print(
+            f"warning: {path}: unreadable or incomplete point file; simulating the point again",
+            file=sys.stderr,
+        )
+        return None
+    data["kpis"] = {k: [math.nan if v is None else float(v) for v in values[k]] for k in kpis}
+    return data
 
 
 def point_scenario(sweep: Sweep, overrides: dict[str, Any]) -> Scenario:
@@ -169,11 +211,9 @@ def run_sweep(
     ``on_point`` is called after each point is saved (tests use it to interrupt a sweep)."""
     grid = points(sweep)
     scenarios = [point_scenario(sweep, p) for p in grid]  # every point checked before any run
-    paths = [
-        out / "points" / (point_key(p, s.run.seed, s.run.reps, s.run.days) + ".json")
-        for p, s in zip(grid, scenarios)
-    ]
-    todo = [(s, path, p) for s, path, p in zip(scenarios, paths, grid) if not path.is_file()]
+    paths = [out / "points" / (point_key(p, s) + ".json") for p, s in zip(grid, scenarios)]
+    saved: list[dict | None] = [read_point(path, s, sweep.kpis) for path, s in zip(paths, scenarios)]
+    todo = [(s, path, p) for s, path, p, d in zip(scenarios, paths, grid, saved) if d is None]
     bar = Progress(len(todo), f"sweep {sweep.name}", progress and bool(todo), unit="point")
     if progress and len(todo) < len(grid):
         reused = len(grid) - len(todo)
@@ -188,7 +228,7 @@ def run_sweep(
             if on_point:
                 on_point(done)
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+        with worker_pool(min(jobs, len(todo))) as pool:
             futures = [pool.submit(_run_point, task) for task in todo]
             try:
                 for future in as_completed(futures):
@@ -197,10 +237,12 @@ def run_sweep(
                     if on_point:
                         on_point(done)
             except BaseException:
-                pool.shutdown(cancel_futures=True)
+                stop_pool(pool)
                 raise
-    saved = [json.loads(path.read_text(encoding="utf-8")) for path in paths]
-    return [table_row(sweep, p, data, saved[0]) for p, data in zip(grid, saved)]
+    done = [d or read_point(path, s, sweep.kpis) for d, path, s in zip(saved, paths, scenarios)]
+    if any(d is None for d in done):  # a point file was changed under the running sweep
+        raise UserError(f"{out / 'points'}: a point file changed during the sweep; expected to run it alone")
+    return [table_row(sweep, p, data, done[0]) for p, data in zip(grid, done)]
 
 
 def table_row(sweep: Sweep, overrides: dict[str, Any], saved: dict, first: dict) -> dict[str, Any]:

@@ -184,6 +184,7 @@ class Baseline:
     engine_version: str
     kpis: dict[str, list[float]]
     source: str = ""
+    policy: dict | None = None  # the expect: block accepted with it (sim.gate.policy)
 
     def pairs_with(self, seed: int, days: float, warmup_days: float) -> bool:
         """Whether a run with these settings shares this baseline's random numbers."""
@@ -200,6 +201,7 @@ class Baseline:
             "reps": self.reps,
             "engine_version": self.engine_version,
             "kpis": self.kpis,
+            **({} if self.policy is None else {"policy": self.policy}),
         }
 
 
@@ -241,6 +243,8 @@ def read_baseline(path: str | Path) -> Baseline | None:
         for v in kpis.values()
     ):
         raise bad("kpis is not a mapping of KPI name to a list of numbers")
+    if data.get("policy") is not None and not isinstance(data["policy"], dict):
+        raise bad("policy is not a mapping")
     try:
         return Baseline(
             str(data["scenario"]),
@@ -251,6 +255,7 @@ def read_baseline(path: str | Path) -> Baseline | None:
             str(data.get("engine_version", "")),
             {k: [math.nan if x is None else float(x) for x in v] for k, v in kpis.items()},
             str(data.get("source", "")),
+            data.get("policy") if isinstance(data.get("policy"), dict) else None,
         )
     except (TypeError, ValueError):
         raise bad("seed, days or reps is not a number") from None
@@ -367,12 +372,17 @@ def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool
 
 
 def evaluate(
-    scenario: Scenario, seed: int, values: dict[str, list[float]], baseline: Baseline | None
+    scenario: Scenario,
+    seed: int,
+    values: dict[str, list[float]],
+    baseline: Baseline | None,
+    missing: str = "",
 ) -> list[Outcome]:
     """Judge every watched KPI of one checked scenario against thresholds and the baseline.
 
     ``values`` holds each KPI's per-replication values of the check run (seed ``seed``, days
-    ``scenario.run.days``).
+    ``scenario.run.days``). ``missing`` (when not empty) is why a missing baseline fails every
+    KPI (a new scenario must be accepted explicitly); empty when it is allowed.
     """
     expect = scenario.expect
     limits = {t.kpi: t for t in thresholds(expect)}
@@ -387,6 +397,9 @@ def evaluate(
             judge_threshold(out, new, limits[kpi], expect)
         if baseline is None:
             out.comparison = "no baseline"
+            if missing:
+                out.baseline_failed = True
+                out.messages.append(f"{scenario.name}: {kpi}: {missing}")
         elif kpi not in baseline.kpis:
             out.comparison = "not in baseline"
         else:

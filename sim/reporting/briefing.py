@@ -29,6 +29,7 @@ from sim.reporting.files import write_text
 from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, plural, verdict
 from sim.reporting.i18n import kpi_label, tr, unit_label
 from sim.reporting.progress import Progress
+from sim.reporting.shapes import check_results
 
 ZH_INSTALL = "pip install 'redvest[zh]' (in a checkout: pip install -e '.[zh]')"
 CHART_NAMES = ["response_times", "outcomes", "town_compliance", "map", "demand_capacity"]
@@ -54,12 +55,13 @@ def load_results(folder: str | Path) -> tuple[dict, dict]:
             out.append(json.loads(path.read_text(encoding="utf-8")))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise UserError(f"{path}: not valid JSON ({exc}); rerun `python run.py run`") from None
-    if out[1].get("format") != CHART_DATA_FORMAT:
+    if isinstance(out[1], dict) and out[1].get("format") != CHART_DATA_FORMAT:
         raise UserError(
             f"{folder / CHART_DATA}: written by another version of Red Vest "
             f"(format {out[1].get('format')}, expected {CHART_DATA_FORMAT}); rerun "
             "`python run.py run` for this scenario"
         )
+    check_results(out[0], out[1], folder, CHART_DATA)  # types and shapes, before drawing
     return out[0], out[1]
 
 
@@ -324,8 +326,11 @@ def scenario_text(summary: dict, data: dict, lang: str) -> str:
 
 def _shown_folder(folder: Path) -> str:
     """The results folder as a user would type it: relative to the current folder when inside it."""
+    from sim.reporting.folder import final_path  # a run writes into a temporary folder first
+
+    folder = final_path(folder.resolve())
     try:
-        return folder.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return folder.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return folder.name
 
@@ -347,16 +352,26 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
     ]
 
 
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#~"})
+
+
+def md(text: str) -> str:
+    """Text from a scenario or a results file, safe inside Markdown: HTML is escaped (so a name
+    like ``<script>`` is shown, never run) and Markdown's markup characters are backslashed."""
+    return html.escape(str(text), quote=False).translate(_MD_SPECIAL)
+
+
 def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: Path, lang: str) -> str:
-    """The briefing as Markdown (images linked relative to the results folder)."""
+    """The briefing as Markdown (images linked relative to the results folder); every text that
+    comes from the scenario (names, description, towns) is escaped with :func:`md`."""
     lines = [
-        f"# {tr('brief.title', lang, name=title(summary, lang))}",
+        f"# {md(tr('brief.title', lang, name=title(summary, lang)))}",
         "",
         f"*{tr('brief.subtitle', lang)}*",
         "",
         f"## {tr('brief.scenario', lang)}",
         "",
-        scenario_text(summary, data, lang),
+        md(scenario_text(summary, data, lang)),
         "",
         f"## {tr('brief.headline', lang)}",
         "",
@@ -366,12 +381,12 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
     ]
     for row in headline_rows(summary, data):
         lines.append(
-            f"| {kpi_label(row['name'], row['label'], lang)} | {estimate_text(row, lang)} | "
-            f"{target_text(row, data, lang)} | **{tr('verdict.' + row['verdict'], lang)}"
+            f"| {md(kpi_label(row['name'], row['label'], lang))} | {md(estimate_text(row, lang))} | "
+            f"{md(target_text(row, data, lang))} | **{tr('verdict.' + row['verdict'], lang)}"
             "** |"
         )
     lines += ["", tr("brief.verdict_note", lang), "", f"## {tr('brief.worst', lang)}", ""]
-    lines += [f"- {line}" for line in worst_town_lines(summary, data, lang)]
+    lines += [f"- {md(line)}" for line in worst_town_lines(summary, data, lang)]
     lines += ["", f"## {tr('brief.charts', lang)}", ""]
     for name, path in images.items():
         lines += [f"![{name}]({path.relative_to(folder).as_posix()})", ""]
@@ -379,7 +394,7 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
     lines += [f"- {line}" for line in assumption_lines(summary, data, lang)]
     lines += [
         "",
-        tr("brief.generated", lang, folder=_shown_folder(folder)),
+        tr("brief.generated", lang, folder=md(_shown_folder(folder))),
         "",
     ]
     return "\n".join(lines)

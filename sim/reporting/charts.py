@@ -152,7 +152,8 @@ def response_time_chart(
                 ax.set_xlabel(tr("resp.x_log", lang))
             if zone == "urban":
                 _text_box(ax, 0.98, 0.42, note, color)
-                ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.05))
+                if ax.get_legend_handles_labels()[0]:  # nothing to label when no order was placed
+                    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.05))
             else:
                 _text_box(ax, 0.78, 0.05, note, color)
                 ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.9))
@@ -450,16 +451,17 @@ def demand_capacity_chart(
         top.set_title(tr("week.title", lang))
         levels = [lv for lv in on_duty if np.nansum(on_duty[lv]) > 0]
         stacks = [np.nan_to_num(steps(on_duty[lv])) for lv in levels]
-        middle.stackplot(
-            hours,
-            *stacks,
-            step="post",
-            colors=[LEVEL_COLORS[lv] for lv in levels],
-            labels=[tr(f"level.{lv}", lang) for lv in levels],
-            alpha=0.9,
-        )
+        if stacks:  # no volunteer ever on duty: an empty panel
+            middle.stackplot(
+                hours,
+                *stacks,
+                step="post",
+                colors=[LEVEL_COLORS[lv] for lv in levels],
+                labels=[tr(f"level.{lv}", lang) for lv in levels],
+                alpha=0.9,
+            )
+            middle.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=6.5)
         middle.set_ylabel(tr("week.duty_y", lang))
-        middle.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=6.5)
         total = np.sum(stacks, axis=0) if stacks else np.zeros(len(hours))
         with np.errstate(invalid="ignore", divide="ignore"):
             for values, style_, key in ((busy_all, "--", "week.busy_act"), (busy_orders, "-", "week.busy")):

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 
-def _umask() -> int:
-    """The process's file-creation mask (read by setting it and putting it back)."""
+def umask() -> int:
+    """The process's file-creation mask now (read by setting it and putting it back)."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
@@ -30,7 +30,11 @@ def write_bytes(path: str | Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())
+        mode = 0o666 & ~umask()  # what open() would give a new file (mkstemp alone gives 0600)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)
+        else:
+            os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

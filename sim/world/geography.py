@@ -15,6 +15,7 @@ a user's ``matrix_csv`` replaces the whole model.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,13 +38,16 @@ def terrain_class(text: str) -> str:
     return "plain"
 
 
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])|24:00")  # ASCII digits only
+
+
 def parse_clock(text: str) -> float:
-    """'HH:MM' -> minutes after midnight ('24:00' allowed); ValueError if malformed."""
-    hours, minutes = text.strip().split(":")
-    value = int(hours) * 60 + int(minutes)
-    if not (0 <= int(minutes) < 60 and 0 <= value <= 1440):
+    """'HH:MM' (two ASCII digits each, 00:00-23:59, or '24:00') -> minutes after midnight;
+    ValueError for anything else ('7:5', '1_7:00', non-ASCII digits)."""
+    if not isinstance(text, str) or not _CLOCK.fullmatch(text):
         raise ValueError(text)
-    return float(value)
+    hours, minutes = text.split(":")
+    return float(int(hours) * 60 + int(minutes))
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,9 @@ class Places:
         return cache
 
 
+MAX_POPULATION = 1e8  # people in one town or place: far above any county's, far below overflow
+
+
 def read_towns(geo: Geography) -> tuple[list[dict[str, str]], list[Problem]]:
     """Rows of the towns CSV plus any problems in them."""
     rows = read_csv(
@@ -132,7 +139,7 @@ def read_towns(geo: Geography) -> tuple[list[dict[str, str]], list[Problem]]:
                         f"{value:g} is out of range; expected degrees between {-limit:g} and {limit:g}",
                     )
                 )
-        number(row, "population", geo.towns_csv, problems)
+        number(row, "population", geo.towns_csv, problems, maximum=MAX_POPULATION, unit="people")
         for column in ("code", "pinyin"):
             key = (column, row[column].lower())
             if key in seen:
@@ -293,7 +300,7 @@ def _apply_coordinates(
                 )
             )
         if "population" in row and row["population"] not in (None, ""):
-            population[i] = number(row, "population", path, problems)
+            population[i] = number(row, "population", path, problems, maximum=MAX_POPULATION, unit="people")
     if problems:
         raise UserError(problems)
 

@@ -14,14 +14,17 @@ from pathlib import Path
 
 from sim import __version__
 from sim.cli.main import REPO
+from sim.cli.options import JOBS
 from sim.config.errors import Problem, UserError
 from sim.config.load import load_scenario
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import default_jobs, run_replications
 from sim.gate.check import Baseline, Checked, baseline_path, evaluate, exit_status, read_baseline
 from sim.gate.junit import junit_xml
+from sim.gate.policy import expect_from_json, expect_to_json, policy_problems
 from sim.gate.report import markdown, settings_line, text_table, verdict_line
 from sim.reporting.files import write_bytes, write_json, write_text
+from sim.reporting.folder import check_file_out
 
 DEFAULT_BASELINES = REPO / "results" / "baselines"
 
@@ -50,11 +53,16 @@ def add_parser(sub) -> None:
         action="store_true",
         help="accept this run's values as the baselines of every valid scenario",
     )
+    p.add_argument(
+        "--allow-new",
+        action="store_true",
+        help="let scenarios without a baseline pass the baseline part (otherwise they fail)",
+    )
     p.add_argument("--junit", metavar="FILE", help="write JUnit XML (one test case per KPI)")
     p.add_argument("--summary", metavar="FILE", help="write a Markdown summary (CI job summary)")
     p.add_argument(
         "--jobs",
-        type=int,
+        type=JOBS,
         default=None,
         help="worker processes (default: all cores); results do not depend on it",
     )
@@ -88,7 +96,9 @@ def scenario_files(paths: list[str]) -> list[Path]:
     return [_shown(p) for p in dict.fromkeys(p.resolve() for p in files)]
 
 
-def check_one(path: Path, folder: Path, jobs: int, update: bool, names: dict[str, str]) -> Checked:
+def check_one(
+    path: Path, folder: Path, jobs: int, update: bool, names: dict[str, str], allow_new: bool = False
+) -> Checked:
     """Simulate and judge one scenario file; raise UserError when it is invalid input."""
     scenario = load_scenario(path)
     if scenario.name in names:
@@ -117,6 +127,22 @@ def check_one(path: Path, folder: Path, jobs: int, update: bool, names: dict[str
         if not update:
             raise
         baseline = None  # an unreadable baseline is replaced, not compared with
+    try:
+        recorded = None if update or baseline is None else expect_from_json(baseline.policy)
+    except ValueError as exc:
+        raise UserError(
+            [
+                Problem(
+                    str(_shown(file)),
+                    None,
+                    "policy",
+                    f"{exc}; expected the expect: block recorded by `run.py check --update-baselines`",
+                )
+            ]
+        ) from None
+    relaxed = policy_problems(path, expect, recorded, str(_shown(file)))
+    if relaxed:
+        raise UserError(relaxed)
     world = prepare_world(scenario)
     results = run_replications(scenario, expect.reps, seed, jobs=jobs, keep_logs=False, world=world)
     values = {k: [r.kpis[k] for r in results] for k in results[0].kpis}
@@ -126,7 +152,16 @@ def check_one(path: Path, folder: Path, jobs: int, update: bool, names: dict[str
         seed,
         expect.days,
         expect.reps,
-        outcomes=evaluate(scenario, seed, values, baseline),
+        outcomes=evaluate(
+            scenario,
+            seed,
+            values,
+            baseline,
+            ""
+            if update or allow_new
+            else f"no baseline at {_shown(file)}; a new scenario needs --allow-new, or its baseline "
+            "accepted with --update-baselines and committed",
+        ),
     )
     checked.note = baseline_note(baseline, scenario, _shown(file))
     if update:
@@ -141,6 +176,7 @@ def check_one(path: Path, folder: Path, jobs: int, update: bool, names: dict[str
                 __version__,
                 values,
                 _portable(path),
+                expect_to_json(expect),
             ).to_json(),
         )
         for o in checked.outcomes:
@@ -166,7 +202,7 @@ def baseline_note(baseline: Baseline | None, scenario, file: Path) -> str:
     """How the baseline was used, for the log and the summary."""
     run = scenario.run
     if baseline is None:
-        return f"no baseline at {file} (write one with --update-baselines)"
+        return f"no baseline at {file} (accept one with --update-baselines)"
     if baseline.pairs_with(run.seed, run.days, run.warmup_days):
         note = f"paired with the baseline replication by replication (seed {run.seed})"
     else:
@@ -181,13 +217,29 @@ def baseline_note(baseline: Baseline | None, scenario, file: Path) -> str:
 
 
 def main(args) -> int:
+    for option, path in (("--junit", args.junit), ("--summary", args.summary)):
+        if path:
+            check_file_out(path, option)  # before any simulation: a folder or unwritable place is exit 2
     files = scenario_files(args.paths)
     folder = Path(args.baselines)
+    if not folder.is_dir() and not (args.update_baselines and not folder.exists()):
+        what = "is not a folder" if folder.exists() else "not found"
+        raise UserError(
+            [
+                Problem(
+                    args.baselines,
+                    None,
+                    "",
+                    f"--baselines folder {what}; expected the folder of committed baselines "
+                    "(a mistyped folder would turn every baseline comparison off)",
+                )
+            ]
+        )
     jobs = args.jobs if args.jobs else default_jobs()
     checked, names = [], {}
     for path in files:
         try:
-            checked.append(check_one(path, folder, jobs, args.update_baselines, names))
+            checked.append(check_one(path, folder, jobs, args.update_baselines, names, args.allow_new))
         except UserError as exc:
             if args.debug:
                 raise

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.cli.main import RESULTS
+from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, scheduler_address
 from sim.experiments.compare import compare_arms, csv_text, default_out, load_arm, plan, table
 from sim.experiments.runner import default_jobs
 from sim.reporting import charts
 from sim.reporting.files import write_json, write_text
+from sim.reporting.folder import check_out, results_folder
 from sim.results.kpis import HEADLINE, KPI_INFO
 
 
@@ -25,12 +27,12 @@ def add_parser(sub) -> None:
     )
     p.add_argument("scenarios", nargs="+", help="scenario YAML files or saved results folders")
     p.add_argument(
-        "--reps", type=int, help="replications (default: a saved run's or the first scenario's run.reps)"
+        "--reps", type=RUN_REPS, help="replications (default: a saved run's or the first scenario's run.reps)"
     )
-    p.add_argument("--seed", type=int, help="root seed (default: likewise)")
-    p.add_argument("--days", type=float, help="measured days for every scenario")
-    p.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
-    p.add_argument("--scheduler", help="Dask scheduler address (tcp://HOST:PORT)")
+    p.add_argument("--seed", type=SEED, help="root seed (default: likewise)")
+    p.add_argument("--days", type=RUN_DAYS, help="measured days for every scenario")
+    p.add_argument("--jobs", type=JOBS, help="worker processes (default: all cores)")
+    p.add_argument("--scheduler", type=scheduler_address, help="Dask scheduler address (tcp://HOST:PORT)")
     p.add_argument("--out", help="output folder (default: results/compare-A-vs-B)")
     p.add_argument("--all-kpis", action="store_true", help="print every KPI, not the headline")
 
@@ -42,18 +44,34 @@ def main(args) -> int:
         raise UserError("compare needs at least two scenarios; expected A.yaml B.yaml [...]")
     if (args.reps is not None and args.reps < 2) or (args.days is not None and args.days <= 0):
         raise UserError("--reps must be >= 2 and --days > 0")
+    if args.out:
+        check_out(args.out)  # before simulating
     seed, reps = plan(args.scenarios, args.seed, args.reps)
     jobs = args.jobs or default_jobs()
     arms = [load_arm(s, seed, reps, args.days, jobs, args.scheduler) for s in args.scenarios]
     result = compare_arms(arms)
     out = Path(args.out) if args.out else default_out(result, RESULTS)
-    write_json(out / "compare.json", result)
-    write_text(out / "compare.csv", csv_text(result))
-    names = (
+    with results_folder(out) as tmp:  # replaced whole
+        _write(args, result, seed, reps, tmp)
+    print(f"Red Vest compare: seed {seed}, {reps} replications, common random numbers")
+    print(table(result, _names(args, result)))
+    print(f"\nResults: {out}")
+    return 0
+
+
+def _names(args, result: dict) -> list[str]:
+    return (
         list(result["kpis"])
         if args.all_kpis
         else [n for n in HEADLINE + ["professional_same_day", "utilisation"] if n in result["kpis"]]
     )
+
+
+def _write(args, result: dict, seed: int, reps: int, out: Path) -> None:
+    """The comparison's files: compare.json, compare.csv and a forest plot per variant."""
+    write_json(out / "compare.json", result)
+    write_text(out / "compare.csv", csv_text(result))
+    names = _names(args, result)
     labels = {n: KPI_INFO[n][0] for n in names if n in KPI_INFO}
     footnote = (
         f"Common random numbers: seed {seed}, {reps} replications; "
@@ -64,7 +82,3 @@ def main(args) -> int:
         charts.forest_plot(
             diffs, labels, out / f"forest-{variant}", footnote, title=f"{variant} minus {result['baseline']}"
         )
-    print(f"Red Vest compare: seed {seed}, {reps} replications, common random numbers")
-    print(table(result, names))
-    print(f"\nResults: {out}")
-    return 0

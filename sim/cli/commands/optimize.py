@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from sim.cli.main import RESULTS
+from sim.cli.options import COUNT, JOBS, RUN_DAYS, RUN_REPS, SEED
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments.optimize import (
@@ -26,6 +27,7 @@ from sim.experiments.optimize import (
 )
 from sim.experiments.runner import default_jobs
 from sim.reporting.files import write_text
+from sim.reporting.folder import check_file_out
 from sim.reporting.formatting import plural
 
 
@@ -46,19 +48,21 @@ def add_parser(sub) -> None:
         metavar="KPI=SHARE",
         help="e.g. urban_10min=0.95 (repeatable)",
     )
-    p.add_argument("--reps", type=int, help="replications per evaluation (default: run.reps)")
-    p.add_argument("--days", type=float, help="measured days (default: run.days)")
-    p.add_argument("--seed", type=int, help="root seed of the search (default: run.seed)")
-    p.add_argument("--confirm-reps", type=int, help="replications of the confirmation (default: as --reps)")
-    p.add_argument("--step", type=int, default=2, help="volunteers added per move (default 2)")
+    p.add_argument("--reps", type=RUN_REPS, help="replications per evaluation (default: run.reps)")
+    p.add_argument("--days", type=RUN_DAYS, help="measured days (default: run.days)")
+    p.add_argument("--seed", type=SEED, help="root seed of the search (default: run.seed)")
+    p.add_argument(
+        "--confirm-reps", type=RUN_REPS, help="replications of the confirmation (default: as --reps)"
+    )
+    p.add_argument("--step", type=COUNT, default=2, help="volunteers added per move (default 2)")
     p.add_argument(
         "--candidates",
-        type=int,
+        type=COUNT,
         default=6,
         help="moves tried per step: the (town, band) cells with most misses (6)",
     )
-    p.add_argument("--max-steps", type=int, default=30, help="give up after this many moves")
-    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all)")
+    p.add_argument("--max-steps", type=COUNT, default=30, help="give up after this many moves")
+    p.add_argument("--jobs", type=JOBS, default=None, help="worker processes (default: all)")
     p.add_argument("--out", help="plan variant YAML (default: results/optimize/<name>/<name>_optimized.yaml)")
 
 
@@ -101,6 +105,8 @@ def variant_yaml(scenario, path: Path, out: Path, plan, hours: int, targets) -> 
 def main(args) -> int:
     targets = parse_targets(args.target)
     scenario = load_scenario(args.scenario)
+    if args.out:
+        check_file_out(args.out, "--out")  # before the search simulates anything
     run = {k: v for k, v in (("reps", args.reps), ("days", args.days), ("seed", args.seed)) if v is not None}
     if (
         run.get("reps", 2) < 2

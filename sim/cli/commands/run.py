@@ -6,10 +6,12 @@ import dataclasses
 from pathlib import Path
 
 from sim.cli.main import DEFAULT_SCENARIO, RESULTS
+from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, SHARE, scheduler_address
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import default_jobs, imprecise, run_replications, run_to_precision
+from sim.reporting.folder import results_folder
 from sim.reporting.formatting import plural
 from sim.reporting.report import HEADLINE, kpi_table, town_table, write_results
 from sim.reporting.saved import save_run
@@ -29,27 +31,28 @@ def add_parser(sub) -> None:
         default=str(DEFAULT_SCENARIO),
         help="scenario YAML (default: scenarios/pingyang.yaml)",
     )
-    p.add_argument("--days", type=float, help="measured days (overrides run.days)")
-    p.add_argument("--reps", type=int, help="replications (overrides run.reps)")
-    p.add_argument("--seed", type=int, help="root seed (overrides run.seed)")
+    p.add_argument("--days", type=RUN_DAYS, help="measured days (overrides run.days)")
+    p.add_argument("--reps", type=RUN_REPS, help="replications (overrides run.reps)")
+    p.add_argument("--seed", type=SEED, help="root seed (overrides run.seed)")
     p.add_argument(
         "--jobs",
-        type=int,
+        type=JOBS,
         default=None,
         help="worker processes (default: all cores); results do not depend on it",
     )
     p.add_argument(
         "--precision",
-        type=float,
+        type=SHARE,
         metavar="REL",
         help="instead of a fixed --reps, add replications until every headline KPI's "
         "95%% half-width is within REL x its mean (e.g. 0.05)",
     )
     p.add_argument(
-        "--max-reps", type=int, default=40, help="cap on replications with --precision (default 40)"
+        "--max-reps", type=RUN_REPS, default=40, help="cap on replications with --precision (default 40)"
     )
     p.add_argument(
         "--scheduler",
+        type=scheduler_address,
         help="run replications on the Dask scheduler at this address "
         "(tcp://HOST:PORT; needs pip install -e '.[cluster]')",
     )
@@ -77,11 +80,35 @@ def resolve_run(scenario, args):
 def main(args) -> int:
     scenario = load_scenario(args.scenario)
     scenario, seed = resolve_run(scenario, args)
+    if args.precision is not None and (not 0 < args.precision < 1 or args.max_reps < 2):
+        raise UserError("--precision must be between 0 and 1 (e.g. 0.05) and --max-reps >= 2")
+    out = Path(args.out) if args.out else RESULTS / scenario.name
+    with results_folder(out) as tmp:  # checked and locked before simulating; replaced whole
+        summary, results, world = _simulate(args, scenario, seed, tmp)
+    if args.precision is not None:
+        wide = imprecise(results, HEADLINE, args.precision)
+        state = (
+            "reached" if not wide else f"not reached within {args.max_reps} (still wide: {', '.join(wide)})"
+        )
+        print(f"Precision {args.precision:g} {state}: {len(results)} replications used")
+    scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, reps=len(results)))
+    print(
+        f"Red Vest: {scenario.name}, {plural(scenario.run.reps, 'replication')} x "
+        f"{plural(scenario.run.days, 'day')} (after {plural(scenario.run.warmup_days, 'day')} of "
+        f"warm-up), seed {seed}"
+    )
+    print(kpi_table(summary, None if args.all_kpis else HEADLINE + ["professional_same_day", "utilisation"]))
+    print()
+    print(town_table(summary, world))
+    print(f"\nResults: {out}")
+    return 0
+
+
+def _simulate(args, scenario, seed: int, out: Path):
+    """Simulate the run and write its files into ``out``; return (summary, results, world)."""
     world = prepare_world(scenario)
     jobs = args.jobs if args.jobs else default_jobs()
     if args.precision is not None:
-        if not 0 < args.precision < 1 or args.max_reps < 2:
-            raise UserError("--precision must be between 0 and 1 (e.g. 0.05) and --max-reps >= 2")
         results = run_to_precision(
             scenario, seed, args.precision, args.max_reps, jobs, scheduler=args.scheduler, world=world
         )
@@ -98,22 +125,6 @@ def main(args) -> int:
         )
         how = {"rule": "fixed"}
     scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, reps=len(results)))
-    out = Path(args.out) if args.out else RESULTS / scenario.name
     summary = write_results(out, scenario, world, results, seed)
     save_run(out, scenario, seed, len(results), how)
-    if args.precision is not None:
-        wide = imprecise(results, HEADLINE, args.precision)
-        state = (
-            "reached" if not wide else f"not reached within {args.max_reps} (still wide: {', '.join(wide)})"
-        )
-        print(f"Precision {args.precision:g} {state}: {len(results)} replications used")
-    print(
-        f"Red Vest: {scenario.name}, {plural(scenario.run.reps, 'replication')} x "
-        f"{plural(scenario.run.days, 'day')} (after {plural(scenario.run.warmup_days, 'day')} of "
-        f"warm-up), seed {seed}"
-    )
-    print(kpi_table(summary, None if args.all_kpis else HEADLINE + ["professional_same_day", "utilisation"]))
-    print()
-    print(town_table(summary, world))
-    print(f"\nResults: {out}")
-    return 0
+    return summary, results, world

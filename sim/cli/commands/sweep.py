@@ -6,7 +6,8 @@ import dataclasses
 from pathlib import Path
 
 from sim.cli.main import RESULTS
-from sim.config.errors import UserError
+from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS
+from sim.config.errors import Problem, UserError
 from sim.experiments.runner import default_jobs
 from sim.experiments.sweep import (
     point_scenario,
@@ -18,6 +19,7 @@ from sim.experiments.sweep import (
     write_charts,
 )
 from sim.reporting.files import write_text
+from sim.reporting.folder import locked
 from sim.reporting.formatting import plural
 
 
@@ -33,28 +35,31 @@ def add_parser(sub) -> None:
     p.add_argument("sweep", help="sweep YAML (see docs/policies.md)")
     p.add_argument(
         "--jobs",
-        type=int,
+        type=JOBS,
         default=None,
         help="worker processes (default: all cores); results do not depend on it",
     )
-    p.add_argument("--reps", type=int, help="replications per point (overrides the sweep file's reps)")
-    p.add_argument("--days", type=float, help="measured days per point (overrides the sweep file's days)")
+    p.add_argument("--reps", type=RUN_REPS, help="replications per point (overrides the sweep file's reps)")
+    p.add_argument("--days", type=RUN_DAYS, help="measured days per point (overrides the sweep file's days)")
     p.add_argument("--out", help="output folder (default: results/sweeps/<name>)")
     p.add_argument("--no-charts", action="store_true", help="write the table only")
 
 
 def main(args) -> int:
     sweep = read_sweep(args.sweep)
-    if (args.reps is not None and args.reps < 2) or (args.days is not None and args.days <= 0):
-        raise UserError("--reps must be >= 2 (a 95% interval needs two) and --days > 0")
+    if args.reps is not None and args.reps < 2:
+        raise UserError("--reps must be >= 2 (a 95% interval needs two)")
     changes = {k: v for k, v in (("reps", args.reps), ("days", args.days)) if v is not None}
     sweep = dataclasses.replace(sweep, **changes) if changes else sweep
     out = Path(args.out) if args.out else RESULTS / "sweeps" / sweep.name
-    rows = run_sweep(sweep, out, jobs=args.jobs or default_jobs())
-    write_text(out / "table.csv", table_csv(rows))
-    base = point_scenario(sweep, points(sweep)[0])
-    if not args.no_charts:
-        write_charts(sweep, rows, base, out)
+    if out.exists() and not out.is_dir():
+        raise UserError([Problem(str(out), None, "", "--out names a file; expected a folder for the sweep")])
+    with locked(out):  # one sweep at a time per folder; its points are a cache kept across runs
+        rows = run_sweep(sweep, out, jobs=args.jobs or default_jobs())
+        write_text(out / "table.csv", table_csv(rows))
+        base = point_scenario(sweep, points(sweep)[0])
+        if not args.no_charts:
+            write_charts(sweep, rows, base, out)
     print(
         f"Sweep {sweep.name}: {plural(len(rows), 'point')} of {base.name}, "
         f"{plural(base.run.reps, 'replication')} x {plural(base.run.days, 'day')} each, "

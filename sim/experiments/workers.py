@@ -1,0 +1,58 @@
+"""Worker processes that never outlive their run.
+
+A pool's workers end when the run ends, however it ends: :func:`die_with_parent` (run in each
+worker as it starts) asks Linux to send the worker SIGTERM when its parent dies (a kill -9
+included), and a watchdog thread ends it within a second where that is not available;
+:func:`stop_pool` ends them at once when the parent is interrupted (Ctrl-C, SIGTERM) instead of
+waiting for their queued work.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _watch(parent: int) -> None:
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this worker end when the process ``parent`` (its parent's pid) ends."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+
+
+def _init(parent: int, initializer, initargs) -> None:
+    die_with_parent(parent)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def pool(max_workers: int, initializer=None, initargs: tuple = ()) -> ProcessPoolExecutor:
+    """A process pool whose workers end with the parent (see the module docstring)."""
+    return ProcessPoolExecutor(
+        max_workers=max_workers, initializer=_init, initargs=(os.getpid(), initializer, initargs)
+    )
+
+
+def stop_pool(executor: ProcessPoolExecutor) -> None:
+    """Cancel queued work and end the workers now (after an interruption or an error)."""
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()

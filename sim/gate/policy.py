@@ -1,0 +1,177 @@
+"""Committed gate policy: a config under review may tighten its ``expect:`` block, never relax it.
+
+The policy a scenario must keep is stated by files already committed and reviewed: every
+scenario it ``extends:`` (its base scenario, the parent's parent, ...) and the gate policy
+recorded in its baseline (``results/baselines/<name>.json``, written by ``check
+--update-baselines``). A config relaxes that policy when it
+
+* drops a threshold or moves it the lenient way (``>= 0.90`` -> ``>= 0.85``, or the other
+  direction altogether),
+* lowers ``confidence``, turns ``uncertain: fail`` into ``pass``, lowers ``significance``,
+* raises a KPI's ``min_effect`` (or sets one where the policy uses the default, for a KPI whose
+  default is not a fixed number), or stops watching a watched KPI.
+
+Each relaxation is one line naming the KPI or setting and the policy file; ``check`` reports
+them as invalid input (exit 2). No simulation happens here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sim.config.errors import Problem, UserError
+from sim.config.loader import convert, read_scenario
+from sim.config.scenario import Expect
+from sim.config.yaml_read import read_yaml
+from sim.gate.check import SHARE_MIN_EFFECT, Threshold, kpi_info, thresholds, watched
+
+
+def ancestors(path: str | Path) -> list[Path]:
+    """The files a scenario ``extends:``, nearest first (empty for a scenario without one)."""
+    out: list[Path] = []
+    path = Path(path)
+    seen = {str(path.resolve())}
+    while True:
+        data = read_yaml(path)
+        ref = data.get("extends") if isinstance(data, dict) else None
+        if not isinstance(ref, str) or not ref.strip():
+            return out
+        path = Path(os.path.normpath(path.parent / ref))
+        if str(path.resolve()) in seen or not path.is_file():
+            return out  # load_scenario reports cycles and missing parents
+        seen.add(str(path.resolve()))
+        out.append(path)
+
+
+def expect_of(path: str | Path) -> Expect:
+    """The ``expect:`` block of a scenario file as its own ``extends`` chain makes it."""
+    data, _ = read_scenario(path)
+    scenario, _ = convert(data, str(path))
+    return scenario.expect
+
+
+def at_least_as_strict(new: Threshold, old: Threshold) -> bool:
+    """Whether ``new`` demands at least what ``old`` does (same KPI assumed)."""
+    if new.higher_is_better != old.higher_is_better:
+        return False
+    sign = 1 if old.higher_is_better else -1
+    if sign * new.value != sign * old.value:
+        return sign * new.value > sign * old.value
+    return new.op == old.op or new.op in (">", "<")
+
+
+def relaxations(new: Expect, old: Expect) -> list[tuple[str, str]]:
+    """(key path, what is relaxed) for each way ``new`` is more lenient than ``old``."""
+    out = []
+    mine = {t.kpi: t for t in thresholds(new)}
+    for t in thresholds(old):
+        wanted = f'"{t.op} {t.value:g}"'
+        if t.kpi not in mine:
+            out.append((f"expect.kpis.{t.kpi}", f"removes the threshold {wanted}"))
+        elif not at_least_as_strict(mine[t.kpi], t):
+            have = mine[t.kpi]
+            out.append((f"expect.kpis.{t.kpi}", f'"{have.op} {have.value:g}" relaxes the threshold {wanted}'))
+    if new.confidence < old.confidence:
+        out.append(("expect.confidence", f"{new.confidence:g} is lower than {old.confidence:g}"))
+    if old.uncertain == "fail" and new.uncertain == "pass":
+        out.append(("expect.uncertain", "pass relaxes fail"))
+    if new.significance < old.significance:
+        out.append(("expect.significance", f"{new.significance:g} is lower than {old.significance:g}"))
+    for kpi, value in new.min_effect.items():
+        if kpi in old.min_effect:
+            limit = old.min_effect[kpi]
+        elif kpi_info(kpi)[1] == "share":
+            limit = SHARE_MIN_EFFECT
+        else:
+            out.append(
+                (
+                    f"expect.min_effect.{kpi}",
+                    "set where the policy uses the default (10% of the baseline mean)",
+                )
+            )
+            continue
+        if value > limit:
+            out.append((f"expect.min_effect.{kpi}", f"{value:g} is larger than {limit:g}"))
+    for kpi in watched(old):
+        if kpi not in watched(new):
+            out.append(("expect.watch", f"stops watching {kpi}"))
+    return out
+
+
+def policy_problems(
+    path: str | Path, expect: Expect, recorded: Expect | None, baseline: str
+) -> list[Problem]:
+    """Problems for each relaxation of the committed policy by the scenario file ``path``.
+
+    ``recorded`` is the policy stored in the scenario's baseline file ``baseline`` (None when
+    the baseline records none or is being replaced)."""
+    sources: list[tuple[str, Expect]] = []
+    try:
+        sources += [(str(p), expect_of(p)) for p in ancestors(path)]
+    except UserError:
+        pass  # load_scenario has already reported an unreadable parent
+    if recorded is not None:
+        sources.append((f"the baseline {baseline}", recorded))
+    out: list[Problem] = []
+    seen: set[str] = set()
+    for where, old in sources:
+        for key, what in relaxations(expect, old):
+            if key + what in seen:
+                continue
+            seen.add(key + what)
+            out.append(
+                Problem(
+                    str(path),
+                    None,
+                    key,
+                    f"{what} set by committed policy ({where}); expected a value at least as "
+                    "strict (change the policy file itself, in review)",
+                )
+            )
+    return out
+
+
+def expect_to_json(expect: Expect) -> dict:
+    """The gate policy part of an ``expect:`` block, as recorded in a baseline."""
+    return {
+        "kpis": dict(expect.kpis),
+        "confidence": expect.confidence,
+        "uncertain": expect.uncertain,
+        "significance": expect.significance,
+        "min_effect": dict(expect.min_effect),
+        "watch": None if expect.watch is None else list(expect.watch),
+    }
+
+
+def expect_from_json(data: object) -> Expect | None:
+    """The policy recorded in a baseline; None when it is absent; ValueError when malformed."""
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise ValueError("policy is not a mapping")
+    kpis = data.get("kpis", {})
+    min_effect = data.get("min_effect", {})
+    watch = data.get("watch")
+    ok = (
+        isinstance(kpis, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in kpis.items())
+        and isinstance(min_effect, dict)
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in min_effect.values())
+        and (watch is None or (isinstance(watch, list) and all(isinstance(w, str) for w in watch)))
+        and data.get("uncertain", "fail") in ("fail", "pass")
+        and all(
+            isinstance(data.get(k, 0.5), (int, float)) and not isinstance(data.get(k, 0.5), bool)
+            for k in ("confidence", "significance")
+        )
+    )
+    if not ok:
+        raise ValueError("policy has wrong types")
+    return Expect(
+        kpis=dict(kpis),
+        confidence=float(data.get("confidence", 0.95)),
+        uncertain=data.get("uncertain", "fail"),
+        significance=float(data.get("significance", 0.01)),
+        min_effect={str(k): float(v) for k, v in min_effect.items()},
+        watch=None if watch is None else list(watch),
+    )

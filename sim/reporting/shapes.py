@@ -1,0 +1,282 @@
+"""The shapes of ``kpis.json`` and ``chart_data.json``, checked before ``report`` draws from them.
+
+A saved results folder may have been edited, truncated or written by something else; ``report``
+reads it without simulating, so every value it uses is checked first: its type (numbers may be
+``null``, meaning NaN), list lengths that must agree (one entry per place, per town, per hour
+of the week, per point of the response grid) and indexes that must point into those lists.
+The first problem is raised as one line, ``FILE: path.to.value: what is wrong; expected ...``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from sim.config.errors import UserError
+
+NUM, FIN, INT, STR = "number", "finite number", "whole number", "text"  # NUM may be null (NaN)
+HOURS_A_WEEK = 168
+
+_STAT = {
+    "label": STR,
+    "unit": STR,
+    "direction": INT,
+    "mean": NUM,
+    "sd": NUM,
+    "half_width": NUM,
+    "low": NUM,
+    "high": NUM,
+    "n": INT,
+    "target?": FIN,
+    "target_op?": STR,
+    "verdict?": STR,
+}
+KPIS_JSON = {
+    "scenario": STR,
+    "description": STR,
+    "seed": INT,
+    "reps": INT,
+    "days": FIN,
+    "warmup_days": FIN,
+    "kpis": {"*": _STAT},
+    "replications": [{"*": NUM}],
+}
+_LEVELS = ("village", "paired", "town", "county", "subcenter", "professional")
+CHART_DATA_JSON = {
+    "format": INT,
+    "scenario": STR,
+    "targets": {"urban_response_min": FIN, "urban": FIN, "rural": FIN},
+    "towns": {"pinyin": [STR], "name": [STR], "seat_place": [INT], "orders": [NUM], "target": [NUM]},
+    "places": {
+        "code": [STR],
+        "name": [STR],
+        "town": [INT],
+        "zone": [INT],
+        "x_km": [FIN],
+        "y_km": [FIN],
+        "lat?": [NUM],
+        "lon?": [NUM],
+        "orders": [NUM],
+        "met": [NUM],
+    },
+    "county_center_place": INT,
+    "ferry?": {"port_place": INT, "island_towns": [INT]},
+    "response": {
+        "grid_min": [FIN],
+        "curves": {"urban": [[NUM]], "rural": [[NUM]]},
+        "rural_deadline_min": [NUM],
+    },
+    "outcomes": {"categories": [STR], "shares": {"*": [NUM]}},
+    "week": {
+        "orders_per_hour": [NUM],
+        "on_duty": {"*": [NUM]},
+        "busy_orders": [NUM],
+        "busy_all": [NUM],
+    },
+}
+
+
+class Malformed(Exception):
+    """A value of the wrong type or shape (path, what is wrong)."""
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+    }.get(type(value), type(value).__name__)
+
+
+def _check(value: Any, shape: Any, path: str) -> None:
+    """Raise Malformed unless ``value`` has ``shape``."""
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            raise Malformed(path, f"is {_kind(value)}; expected a mapping")
+        for key, sub in shape.items():
+            if key == "*":
+                for k, v in value.items():
+                    _check(v, sub, f"{path}.{k}" if path else str(k))
+                continue
+            optional = key.endswith("?")
+            name = key.rstrip("?")
+            where = f"{path}.{name}" if path else name
+            if name not in value or (optional and value[name] is None and isinstance(sub, dict)):
+                if optional:  # absent (or, for an optional mapping such as ferry, null)
+                    continue
+                raise Malformed(where, "is missing; expected it")
+            _check(value[name], sub, where)
+        return
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            raise Malformed(path, f"is {_kind(value)}; expected a list")
+        for i, v in enumerate(value):
+            _check(v, shape[0], f"{path}[{i}]")
+        return
+    is_bool = isinstance(value, bool)
+    if shape == NUM and (value is None or (isinstance(value, (int, float)) and not is_bool)):
+        return
+    if shape == FIN and isinstance(value, (int, float)) and not is_bool and math.isfinite(value):
+        return
+    if shape == INT and isinstance(value, int) and not is_bool:
+        return
+    if shape == STR and isinstance(value, str):
+        return
+    raise Malformed(path, f"is {_kind(value)}; expected {shape}")
+
+
+def _same_length(data: dict, group: str, keys: list[str], n: int | None = None) -> int:
+    lengths = {k: len(data[group][k]) for k in keys if k in data[group] and data[group][k] is not None}
+    n = next(iter(lengths.values()), 0) if n is None else n
+    for key, length in lengths.items():
+        if length != n:
+            raise Malformed(
+                f"{group}.{key}", f"has {length} entries; expected {n} (one per entry of {group})"
+            )
+    return n
+
+
+def _index(value: int, size: int, path: str) -> None:
+    if not 0 <= value < size:
+        raise Malformed(path, f"{value} is not an index; expected 0..{size - 1}")
+
+
+def _within(values, low: float, high: float, path: str, what: str) -> None:
+    """Every number of ``values`` (a number or a list, nested; nulls skipped) in low..high."""
+    if isinstance(values, list):
+        for i, v in enumerate(values):
+            _within(v, low, high, f"{path}[{i}]", what)
+    elif values is not None and not (low <= values <= high):
+        raise Malformed(path, f"{values:g} is out of range; expected {what} from {low:g} to {high:g}")
+
+
+RANGES = [  # (path in chart_data.json, low, high, what)
+    ("targets.urban", 0, 1, "a share"),
+    ("targets.rural", 0, 1, "a share"),
+    ("targets.urban_response_min", 0, 1440, "minutes"),
+    ("towns.target", 0, 1, "shares"),
+    ("towns.orders", 0, 1e9, "order counts"),
+    ("places.orders", 0, 1e9, "order counts"),
+    ("places.met", 0, 1e9, "order counts"),
+    ("places.x_km", -1e4, 1e4, "km"),
+    ("places.y_km", -1e4, 1e4, "km"),
+    ("response.grid_min", 0, 1e7, "minutes"),
+    ("response.curves.urban", 0, 1, "shares"),
+    ("response.curves.rural", 0, 1, "shares"),
+    ("response.rural_deadline_min", 0, 1e7, "minutes"),
+    ("week.orders_per_hour", 0, 1e9, "orders"),
+    ("week.busy_orders", 0, 1e9, "volunteers"),
+    ("week.busy_all", 0, 1e9, "volunteers"),
+]
+
+
+def _chart_data_consistency(data: dict) -> None:
+    for path, low, high, what in RANGES:
+        node = data
+        for key in path.split("."):
+            node = node[key]
+        _within(node, low, high, path, what)
+    for group, shares in data["outcomes"]["shares"].items():
+        _within(shares, 0, 1, f"outcomes.shares.{group}", "shares")
+    for level, row in data["week"]["on_duty"].items():
+        _within(row, 0, 1e9, f"week.on_duty.{level}", "volunteers")
+    places = _same_length(data, "places", list(CHART_DATA_JSON["places"]))
+    places_keys = [k.rstrip("?") for k in CHART_DATA_JSON["places"]]
+    _same_length(data, "places", places_keys, places)
+    towns = _same_length(data, "towns", list(CHART_DATA_JSON["towns"]))
+    for i, t in enumerate(data["places"]["town"]):
+        _index(t, towns, f"places.town[{i}]")
+    for i, z in enumerate(data["places"]["zone"]):
+        _index(z, 2, f"places.zone[{i}]")
+    for i, p in enumerate(data["towns"]["seat_place"]):
+        _index(p, places, f"towns.seat_place[{i}]")
+    _index(data["county_center_place"], places, "county_center_place")
+    if data.get("ferry"):
+        _index(data["ferry"]["port_place"], places, "ferry.port_place")
+        for i, t in enumerate(data["ferry"]["island_towns"]):
+            _index(t, towns, f"ferry.island_towns[{i}]")
+    grid = len(data["response"]["grid_min"])
+    for zone in ("urban", "rural"):
+        for i, curve in enumerate(data["response"]["curves"][zone]):
+            if len(curve) != grid:
+                raise Malformed(
+                    f"response.curves.{zone}[{i}]",
+                    f"has {len(curve)} points; expected {grid} (response.grid_min)",
+                )
+    deadlines = len(data["response"]["rural_deadline_min"])
+    if deadlines != 3:
+        raise Malformed(
+            "response.rural_deadline_min",
+            f"has {deadlines} entries; expected 3 (10th, 50th, 90th percentile)",
+        )
+    categories = len(data["outcomes"]["categories"])
+    for group, shares in data["outcomes"]["shares"].items():
+        if len(shares) != categories:
+            raise Malformed(
+                f"outcomes.shares.{group}", f"has {len(shares)} entries; expected {categories} (categories)"
+            )
+    week = data["week"]
+    for key in ("orders_per_hour", "busy_orders", "busy_all"):
+        if len(week[key]) != HOURS_A_WEEK:
+            raise Malformed(f"week.{key}", f"has {len(week[key])} entries; expected {HOURS_A_WEEK} (hours)")
+    for level, row in week["on_duty"].items():
+        if level not in _LEVELS:
+            raise Malformed(
+                f"week.on_duty.{level}", f"is not a team level; expected one of {', '.join(_LEVELS)}"
+            )
+        if len(row) != HOURS_A_WEEK:
+            raise Malformed(
+                f"week.on_duty.{level}", f"has {len(row)} entries; expected {HOURS_A_WEEK} (hours)"
+            )
+
+
+VERDICTS = ("met", "missed", "uncertain", "n/a", "none")
+OPS = (">=", "<=", ">", "<")
+
+
+def _kpis_consistency(summary: dict) -> None:
+    _within(summary["days"], 0, 3660, "days", "days")
+    _within(summary["warmup_days"], 0, 3660, "warmup_days", "days")
+    _within(summary["reps"], 0, 100_000, "reps", "replications")
+    for name, k in summary["kpis"].items():
+        if k["unit"] == "share" and "target" in k:
+            _within(k["target"], 0, 1, f"kpis.{name}.target", "a share")
+        if "target" in k:
+            if k.get("target_op") not in OPS:
+                raise Malformed(
+                    f"kpis.{name}.target_op", f"is {k.get('target_op')!r}; expected one of {', '.join(OPS)}"
+                )
+            if k.get("verdict") not in VERDICTS:
+                raise Malformed(
+                    f"kpis.{name}.verdict", f"is {k.get('verdict')!r}; expected one of {', '.join(VERDICTS)}"
+                )
+    if summary["reps"] < 0:
+        raise Malformed("reps", f"{summary['reps']} is negative; expected a count of replications")
+    if summary["reps"] != len(summary["replications"]):
+        raise Malformed(
+            "replications", f"has {len(summary['replications'])} entries; expected reps = {summary['reps']}"
+        )
+
+
+def check_results(summary: Any, data: Any, folder: str | Path, chart_data_name: str) -> None:
+    """Raise UserError (one line naming the file and value) unless ``summary`` (kpis.json)
+    and ``data`` (chart_data.json) have the shapes ``report`` draws from."""
+    for value, shape, name, extra in (
+        (summary, KPIS_JSON, "kpis.json", _kpis_consistency),
+        (data, CHART_DATA_JSON, chart_data_name, _chart_data_consistency),
+    ):
+        try:
+            _check(value, shape, "")
+            extra(value)
+        except Malformed as exc:
+            where, what = exc.args
+            raise UserError(
+                f"{Path(folder) / name}: {where or '(top level)'}: {what} (rerun `python run.py run` "
+                "to rewrite the folder)"
+            ) from None
