@@ -72,13 +72,19 @@ def check_out(out: str | Path) -> None:
             "--out names a folder that holds other files (no kpis.json); expected a new "
             "folder or one a previous run wrote (it would be replaced whole)",
         )
-    parent = out.absolute().parent
+    _check_writable_parent(out, "")
+
+
+def _check_writable_parent(path: Path, prefix: str) -> None:
+    """Raise UserError unless the nearest existing folder above ``path`` is a writable folder
+    (``prefix`` starts the message, e.g. the option's name)."""
+    parent = path.absolute().parent
     while not parent.exists():
         parent = parent.parent
     if not parent.is_dir():
-        raise _fail(out, f"{parent} is a file; expected a folder path")
+        raise _fail(path, f"{prefix}{parent} is a file; expected a folder path")
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise _fail(out, f"cannot write in {parent} (permission denied); expected a writable place")
+        raise _fail(path, f"{prefix}cannot write in {parent} (permission denied); expected a writable place")
 
 
 def check_file_out(path: str | Path, option: str) -> None:
@@ -86,15 +92,7 @@ def check_file_out(path: str | Path, option: str) -> None:
     path = Path(path)
     if path.is_dir():
         raise _fail(path, f"{option} names a folder; expected a file path")
-    parent = path.absolute().parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir():
-        raise _fail(path, f"{option}: {parent} is a file; expected a folder path")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise _fail(
-            path, f"{option}: cannot write in {parent} (permission denied); expected a writable place"
-        )
+    _check_writable_parent(path, f"{option}: ")
 
 
 def _exchange(a: Path, b: Path) -> bool:
