@@ -503,7 +503,10 @@ def write_report(folder: str | Path, lang: str = "en", progress: bool = True) ->
     folder = Path(folder)
     summary, data = load_results(folder)
     lang = resolve_lang(lang)
-    bar = Progress(len(CHART_NAMES) + 1, f"report {folder.name} ({lang})", progress, unit="file")
+    from sim.reporting.folder import final_path  # a run writes into a temporary folder first
+
+    shown = final_path(Path(folder).resolve()).name
+    bar = Progress(len(CHART_NAMES) + 1, f"report {shown} ({lang})", progress, unit="file")
     images = draw_charts(summary, data, folder, lang, bar.step)
     suffix = ".zh" if lang == "zh" else ""
     md = folder / f"briefing{suffix}.md"
