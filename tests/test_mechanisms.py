@@ -262,6 +262,9 @@ def test_duty_changes_are_the_on_duty_matrix_as_changes(tmp_path):
     matrix = on_duty_by_hour(world.teams, hours, 2, 0.7, Streams(np.random.SeedSequence(3)))
     changes = duty_changes(world.teams, hours, 2, 0.7, Streams(np.random.SeedSequence(3)))
     rebuilt = np.zeros(len(world.teams), dtype=np.int64)
+    changing = np.flatnonzero((np.diff(matrix, axis=1, prepend=0) != 0).any(axis=0)).tolist()
+    assert changes.hours_with_changes(hours) == changing  # the roster process wakes then only
+    assert 0 < len(changing) < hours
     for hour in range(hours):
         teams, values = changes.at(hour)
         assert teams == sorted(teams)

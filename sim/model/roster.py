@@ -28,10 +28,11 @@ if TYPE_CHECKING:
 
 
 def duty_roster(rep: Replication, changes: DutyChanges, hours: int):
-    """SimPy process: at the start of each simulated hour (minutes ``60 h``), set the on-duty
-    counts that change then; teams that gained volunteers take waiting orders."""
+    """SimPy process: at the start of each simulated hour (minutes ``60 h``) in which on-duty
+    counts change, set them; teams that gained volunteers take waiting orders. (Counts change
+    at shift boundaries only: the process sleeps through the hours between.)"""
     env, dispatcher, lifecycle = rep.env, rep.dispatcher, rep.lifecycle
-    for hour in range(hours):
+    for hour in changes.hours_with_changes(hours):
         if hour:
             yield env.timeout(hour * 60.0 - env.now)
         gained = [team for team, count in zip(*changes.at(hour)) if dispatcher.set_on_duty(team, count)]
@@ -120,6 +121,10 @@ class DutyChanges:
         if a == b:
             return [], []
         return self.team[a:b].tolist(), self.value[a:b].tolist()
+
+    def hours_with_changes(self, hours: int) -> list[int]:
+        """The simulated hours, below ``hours``, at whose start some team's count changes."""
+        return np.flatnonzero(np.diff(self.first[: hours + 1]) > 0).tolist()
 
     def sums(self, group: np.ndarray, groups: int) -> np.ndarray:
         """Volunteers on duty by group (e.g. each team's level) and hour, (groups, hours), as
