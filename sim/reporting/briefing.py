@@ -134,6 +134,8 @@ def headline_rows(summary: dict, data: dict) -> list[dict]:
         if name not in kpis:
             continue
         k = kpis[name]
+        if name in CHANNEL_KPIS.values() and "target" not in k and _is_nan(k["mean"]):
+            continue  # a channel the scenario does not have (no orders)
         s = {key: _num(k[key]) for key in ("mean", "low", "high")}
         if "target" in k:
             target = ("share", k["target_op"], k["target"])
@@ -148,6 +150,11 @@ def headline_rows(summary: dict, data: dict) -> list[dict]:
             {"name": name, "label": k["label"], "unit": k["unit"], **s, "target": target, "verdict": v}
         )
     return rows
+
+
+def _is_nan(value) -> bool:
+    """Whether a kpis.json value is missing (NaN is saved as null or as a NaN float)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def shown(value: float, unit: str) -> str:
@@ -352,6 +359,14 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
             day_end=t["day_end"],
         ),
         tr("brief.assume_ladder", lang),
+        *(
+            [tr("brief.assume_channels", lang)]
+            if any(
+                not _is_nan(summary["kpis"].get(name, {}).get("mean"))
+                for name in ("proxy_on_time", "mediation_on_time")
+            )
+            else []
+        ),
     ]
 
 

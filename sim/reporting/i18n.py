@@ -28,6 +28,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "outcome.county": ("County center", "县实践中心"),
     "outcome.subcenter": ("Department sub-center", "部门分中心"),
     "outcome.professional": ("Professional team", "专业队伍"),
+    "outcome.proxy_point": ("Red proxy point", "红色代办点"),
+    "outcome.mediation_room": ("Village mediation room", "老支书调解室"),
     "outcome.cancelled": ("Cancelled by the citizen", "群众取消"),
     "outcome.open": ("Left open", "未响应"),
     "level.village": ("Village points", "村居实践站"),
@@ -36,6 +38,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "level.county": ("County center", "县实践中心"),
     "level.subcenter": ("Department sub-centers", "部门分中心"),
     "level.professional": ("Professional teams", "专业队伍"),
+    "level.proxy_point": ("Red proxy points", "红色代办点"),
+    "level.mediation_room": ("Village mediation rooms", "老支书调解室"),
     # footnote
     "footnote": (
         "Scenario {name}, seed {seed}, {reps_text} of {days_text} after {warmup_text} of "
@@ -176,6 +180,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "订单先派给本村及其结对单位的在岗志愿者;超时无人响应,依次上报到全乡镇、再到全县;"
         "专业需求须经县中心管理员在工作时间审核。",
     ),
+    "brief.assume_channels": (
+        "Red proxy errands (红色代办) and disputes are held to their own deadlines, in days from "
+        "the order: the village's red proxy point runs the errands in its opening hours, and the "
+        "village's mediation room hears the disputes, the county's mediation teams taking those it "
+        "does not in time. The errands' rate assumes the source's 120,000 services took the "
+        "pilot's four years.",
+        "红色代办事项和矛盾纠纷按各自时限(自下单起若干天)考核:本村红色代办点在开放时间内代办,"
+        "本村老支书调解室调解纠纷,未及时受理的由县级调解队伍接手。代办量假定原文的 12 万人次"
+        "为试点四年的累计。",
+    ),
     "brief.overnight_target": ("none (in principle)", "原则上为零"),
     "brief.p90_target": ("≤ {minutes:g} min", "≤ {minutes:g} 分钟"),
     "brief.generated": (
@@ -189,6 +203,8 @@ KPI_ZH: dict[str, str] = {
     "urban_10min": "城区订单在承诺时间内响应",
     "rural_same_day": "农村订单当天响应并办结",
     "professional_same_day": "专业订单当天办结",
+    "proxy_on_time": "红色代办事项按时办结",
+    "mediation_on_time": "矛盾纠纷按时调解",
     "open_overnight_per_week": "过夜未办结订单",
     "orders_per_day": "下单量",
     "response_p50_urban": "城区响应时间中位数",
@@ -206,6 +222,8 @@ KPI_ZH: dict[str, str] = {
     "served_county": "由县实践中心办理的订单",
     "served_subcenter": "由部门分中心办理的订单",
     "served_professional": "由专业队伍办理的订单",
+    "served_proxy_point": "由红色代办点办理的订单",
+    "served_mediation_room": "由老支书调解室办理的订单",
     "served_cancelled": "取消的订单",
     "served_open": "期末仍未响应的订单",
     "utilisation": "志愿者利用率(忙碌/在岗)",

@@ -6,7 +6,10 @@ volunteer accepts) within ``targets.urban_response_min`` minutes (``urban_10min`
 orders must be responded to and closed by their same-day deadline (``rural_same_day``). Each
 other service channel is held to its own deadline (:data:`CHANNEL_KPIS`): professional orders go
 through the administrator's office hours and must be closed the same day
-(``professional_same_day``). An order still open at its deadline counts as open overnight. A
+(``professional_same_day``); proxy errands by ``proxy.deadline_days`` (``proxy_on_time``);
+disputes by ``mediation.deadline_days`` (``mediation_on_time``). Utilisation and credited hours
+per volunteer are the practice network's (the proxy points and mediation rooms are forces of
+their own). An order still open at its deadline counts as open overnight. A
 cancelled or never-answered order misses its target.
 """
 
@@ -16,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.config.scenario import CHANNELS, TEAM_LEVELS
+from sim.config.scenario import CHANNEL_TEAM_LEVELS, CHANNELS, TEAM_LEVELS
 from sim.results.logs import CANCELLED, OPEN, RunLog
 from sim.world.build import World
 
@@ -25,6 +28,8 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "urban_10min": ("Urban orders responded within the promise", "share", +1),
     "rural_same_day": ("Rural orders responded and closed the same day", "share", +1),
     "professional_same_day": ("Professional orders closed the same day", "share", +1),
+    "proxy_on_time": ("Proxy errands closed by their deadline", "share", +1),
+    "mediation_on_time": ("Disputes mediated by their deadline", "share", +1),
     "open_overnight_per_week": ("Orders left open overnight", "orders/week", -1),
     "orders_per_day": ("Orders placed", "orders/day", 0),
     "response_p50_urban": ("Urban response time, median", "minutes", -1),
@@ -46,7 +51,11 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "backlog_max": ("Orders waiting for a response, max", "orders", -1),
 }
 # per service channel but the catalogue: the KPI of its orders closed by their deadline
-CHANNEL_KPIS: dict[str, str] = {"professional": "professional_same_day"}
+CHANNEL_KPIS: dict[str, str] = {
+    "professional": "professional_same_day",
+    "proxy": "proxy_on_time",
+    "mediation": "mediation_on_time",
+}
 # KPIs added by extensions (register_kpi): name -> compute(log, world)
 EXTRA_KPIS: dict[str, Callable[[RunLog, World], float]] = {}
 
@@ -125,10 +134,13 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
         k[f"served_{level}"] = _share(o.team_level == code, inside)
     k["served_cancelled"] = k["cancellation_rate"]
     k["served_open"] = _share((o.outcome == OPEN) & (o.team < 0), inside)
+    # the practice network's volunteers (not the proxy points' and mediation rooms')
     busy, credited = _volunteer_minutes(log, start, end)
-    on_duty = float(log.on_duty_by_level[:, int(start // 60) : int(np.ceil(end / 60))].sum() * 60)
+    network = np.array([lv not in CHANNEL_TEAM_LEVELS for lv in TEAM_LEVELS])
+    hours = log.on_duty_by_level[:, int(start // 60) : int(np.ceil(end / 60))]
+    on_duty = float(hours[network[: len(hours)]].sum() * 60)
     k["utilisation"] = busy / on_duty if on_duty else float("nan")
-    members = float(world.teams.members.sum())
+    members = float(world.teams.members[network[world.teams.level]].sum())
     k["credited_hours_per_volunteer_month"] = (
         credited / 60.0 / members / days * 30.44 if members else float("nan")
     )
@@ -154,9 +166,11 @@ def _overlap(a: np.ndarray, b: np.ndarray, start: float, end: float) -> np.ndarr
 
 
 def _volunteer_minutes(log: RunLog, start: float, end: float) -> tuple[float, float]:
-    """(busy volunteer-minutes of order-pool volunteers, credited volunteer-minutes) in window."""
+    """(busy volunteer-minutes of order-pool volunteers, credited volunteer-minutes) in window:
+    the practice network's teams, not the proxy points' and mediation rooms'."""
     o, a = log.orders, log.activities
-    served = ~np.isnan(o.t_assigned)
+    channel_teams = np.isin(o.team_level, [TEAM_LEVELS.index(lv) for lv in CHANNEL_TEAM_LEVELS])
+    served = ~np.isnan(o.t_assigned) & ~channel_teams
     busy_orders = (
         _overlap(o.t_assigned[served], o.t_released[served], start, end) * o.volunteers[served]
     ).sum()
