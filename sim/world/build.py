@@ -222,13 +222,16 @@ def channel_timeouts(scenario: Scenario) -> np.ndarray:
     """Per channel, zone and tier (1, 2): the minutes an order waits there before escalating.
     The ladder's ``dispatch.timeouts_min`` for the catalogue and professional channels; proxy
     errands never escalate (inf: their village's point serves them); a dispute waits
-    ``mediation.village_timeout_min`` for its village's room, then the ladder's."""
+    ``mediation.village_timeout_min`` for its village's room, then goes on to the county at once
+    (0 minutes at the town tier: the town stations do not mediate)."""
     ladder = np.array([scenario.dispatch.timeouts_min[z] for z in ZONES], dtype=float)
     out = np.repeat(ladder[None], len(CHANNELS), axis=0)
     if scenario.proxy is not None:
         out[CHANNELS.index("proxy")] = np.inf
     if scenario.mediation is not None:
+        # the room's time, then straight on to the county: a town station does not mediate
         out[CHANNELS.index("mediation"), :, 0] = scenario.mediation.village_timeout_min
+        out[CHANNELS.index("mediation"), :, 1] = 0.0
     return out
 
 
