@@ -171,6 +171,9 @@ def _check_demand(bad, scenario: Scenario) -> None:
             )
     _dist(bad, "demand.acceptance_delay", demand.acceptance_delay)
     _dist(bad, "admin.review", scenario.admin.review)
+    _dist(bad, "admin.on_call_review", scenario.admin.on_call_review)
+    if scenario.admin.patience is not None:
+        _dist(bad, "admin.patience", scenario.admin.patience)
     _dist(bad, "activities.participants", scenario.activities.participants)
     _dist(bad, "activities.duration", scenario.activities.duration)
     for k, hour in enumerate(scenario.activities.start_hours):
@@ -455,8 +458,12 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
         members = kind.members + getattr(kind, "members_per_1000", 0.0)
         if members > 0 and getattr(kind, "count", 1) > 0 and on_duty(kind.schedule):
             serving |= set(kind.skills)
-    if any(i.professional for i in scenario.catalog) and (
-        scenario.admin.reviewers == 0 or not scenario.admin.office_hours
+    admin = scenario.admin
+    on_call = admin.after_hours == "on_call" and admin.on_call_reviewers > 0
+    if (
+        any(i.professional for i in scenario.catalog)
+        and not on_call
+        and (admin.reviewers == 0 or not admin.office_hours)
     ):
         out.append(
             Problem(

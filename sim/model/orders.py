@@ -68,6 +68,10 @@ class OrderTable:
             mask = w.places.zone[places] == z
             if mask.any():
                 patience[mask] = distributions.quantile(w.scenario.demand.patience[zone], a.u_patience[mask])
+        if w.scenario.admin.patience is not None:  # citizens with a professional need
+            mask = w.item_professional[a.item]
+            if mask.any():
+                patience[mask] = distributions.quantile(w.scenario.admin.patience, a.u_patience[mask])
         for channel, dist in enumerate(w.channel_patience):  # a channel's own patience, if any
             if dist is not None:
                 mask = w.item_channel[a.item] == channel
@@ -91,6 +95,9 @@ class OrderTable:
         self.t_review_start: dict[int, float] = {}
         self.t_review_end: dict[int, float] = {}
         self.t_cancelled: dict[int, float] = {}
+        # professional orders: the team the administrator selected, and those waiting at its desk
+        self.directed: dict[int, int] = {}
+        self.at_desk: set[int] = set()
         # the promise a waiting order is ranked by
         self._urban_promise = w.scenario.targets.urban_response_min
         self._due_after = w.channel_due_min.tolist()  # per channel; NaN: the same-day rule

@@ -203,6 +203,8 @@ KPI_ZH: dict[str, str] = {
     "urban_10min": "城区订单在承诺时间内响应",
     "rural_same_day": "农村订单当天响应并办结",
     "professional_same_day": "专业订单当天办结",
+    "professional_by_organisations": "专业订单由专业志愿服务组织办结的比例",
+    "professional_cancelled_before_review": "专业订单在管理员审核前被取消的比例",
     "proxy_on_time": "红色代办事项按时办结",
     "mediation_on_time": "矛盾纠纷按时调解",
     "open_overnight_per_week": "过夜未办结订单",
