@@ -44,11 +44,26 @@ def activity_hours(log: RunLog) -> tuple[int, float]:
 
 
 def order_hours(log: RunLog) -> float:
-    """Credited volunteer-hours of orders placed in the window (accepted -> released)."""
+    """Credited volunteer-hours of orders placed in the window (accepted -> released), served by
+    the practice network's teams (the proxy points and mediation rooms are forces of their own,
+    outside the 1,010 teams whose volunteers the source's 6.82 hours per volunteer counts)."""
     o = log.orders
     start, end = log.window_min
-    done = (o.t_placed >= start) & (o.t_placed < end) & ~np.isnan(o.t_released)
+    network = ~np.isin(o.team_level, [TEAM_LEVELS.index(lv) for lv in CHANNEL_TEAM_LEVELS])
+    done = (o.t_placed >= start) & (o.t_placed < end) & ~np.isnan(o.t_released) & network
     return float(((o.t_released - o.t_accepted) * o.volunteers)[done].sum() / 60)
+
+
+def channel_closed(log: RunLog, channel: str, level: str | None = None) -> int:
+    """Orders of ``channel`` placed in the measured window and closed (by teams of ``level``
+    only, if given)."""
+    o = log.orders
+    start, end = log.window_min
+    closed = (o.t_placed >= start) & (o.t_placed < end) & (o.channel == CHANNELS.index(channel))
+    closed &= o.outcome == CLOSED
+    if level is not None:
+        closed &= o.team_level == TEAM_LEVELS.index(level)
+    return int(closed.sum())
 
 
 def professional_by_teams(log: RunLog) -> int:
@@ -70,14 +85,20 @@ def structure(world: World) -> dict[str, float]:
     """Counts fixed by the scenario: teams, professional teams, points, pairing."""
     teams = world.teams
     pro = teams.level == TEAM_LEVELS.index("professional")
+    proxy = teams.level == TEAM_LEVELS.index("proxy_point")
+    rooms = teams.level == TEAM_LEVELS.index("mediation_room")
+    network = ~(proxy | rooms)  # the practice network: the source's 1,010 teams
     return {
-        "teams": len(teams),
+        "teams": int(network.sum()),
         "professional_teams": int(pro.sum()),
         "professional_volunteers": int(teams.members[pro].sum()),
         "village_points": len(world.places),
         "paired_villages": len({p.village for p in world.pairs}),
         "paired_units": len(world.pairs),
-        "members": int(teams.members.sum()),
+        "members": int(teams.members[network].sum()),
+        "proxy_points": int(proxy.sum()),
+        "proxy_members": int(teams.members[proxy].sum()),
+        "mediation_rooms": int(rooms.sum()),
     }
 
 
@@ -93,7 +114,11 @@ ROWS = [
     ("paired_villages", "Paired village points", 100, "structure"),
     ("paired_units", "Paired units (5 kinds x 100)", 500, "structure"),
     ("members", "Active volunteers (163,300 / 6.82)", 163300 / 6.82, "structure"),
+    ("proxy_4_years", "Proxy errands served, 4 years of the pilot (assumed period)", 120000, "simulated"),
+    ("proxy_points", "Red proxy points (one per village unit)", 453, "structure"),
+    ("proxy_members", "Party-member volunteers of the proxy points", 46000, "structure"),
 ]
+PILOT_DAYS = 4 * 365.25  # the pilot's 4 years (4年来), the assumed period of cumulative figures
 
 
 def measure(
@@ -120,6 +145,10 @@ def measure(
             "activity_hours",
             "orders_per_day",
             "professional_by_teams",
+            "proxy_per_day",
+            "proxy_4_years",
+            "disputes_per_day",
+            "disputes_rooms_per_day",
         )
     }
     for r in results:
@@ -133,6 +162,11 @@ def measure(
         per_rep["hours_per_volunteer"].append((act_h + ord_h) / shape["members"])
         per_rep["orders_per_day"].append(r.kpis["orders_per_day"])
         per_rep["professional_by_teams"].append(professional_by_teams(r.log) * scale)
+        proxy_day = channel_closed(r.log, "proxy") / days
+        per_rep["proxy_per_day"].append(proxy_day)
+        per_rep["proxy_4_years"].append(proxy_day * PILOT_DAYS)
+        per_rep["disputes_per_day"].append(channel_closed(r.log, "mediation") / days)
+        per_rep["disputes_rooms_per_day"].append(channel_closed(r.log, "mediation", "mediation_room") / days)
     return {k: summarise(v) for k, v in per_rep.items()}, shape
 
 
