@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.config.scenario import CHANNELS, TEAM_LEVELS, ZONES, Scenario
+from sim.config.scenario import CHANNEL_TEAM_LEVELS, CHANNELS, TEAM_LEVELS, ZONES, Scenario
 from sim.reporting.files import write_gzip_text, write_json, write_text
 from sim.reporting.formatting import (
     CHART_DATA,
@@ -263,7 +263,11 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
         weekday = scenario.run.start_weekday
         week_orders.append(_by_hour_of_week(placed[:hours_total].astype(float), hours, weekday)[0])
         week_duty.append(_by_hour_of_week(log.on_duty_by_level.astype(float), hours, weekday))
-        busy = _busy_per_hour(o.t_assigned, o.t_released, o.volunteers, hours_total, log.horizon_min)
+        # the practice network's volunteers (the proxy points and mediation rooms are left out)
+        net = ~np.isin(o.team_level, [TEAM_LEVELS.index(lv) for lv in CHANNEL_TEAM_LEVELS])
+        busy = _busy_per_hour(
+            o.t_assigned[net], o.t_released[net], o.volunteers[net], hours_total, log.horizon_min
+        )
         a = log.activities
         busy_act = (
             _busy_per_hour(
