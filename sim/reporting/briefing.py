@@ -449,12 +449,12 @@ h1 { font-size: 15pt; margin: 0 0 1mm; } h2 { font-size: 11pt; margin: 2.5mm 0 1
 p { margin: 1mm 0; }
 .sub { color: #777; margin: 0 0 2mm; }
 table { border-collapse: collapse; width: 100%; font-size: 9pt; }
-th, td { border-bottom: 1px solid #ccc; padding: 0.7mm 1.5mm; text-align: left; }
+th, td { border-bottom: 1px solid #ccc; padding: 0.4mm 1.5mm; text-align: left; }
 td.v-met { color: #1a7f37; font-weight: bold; } td.v-missed { color: #c0392b; font-weight: bold; }
 td.v-uncertain { color: #b36b00; font-weight: bold; }
 ul { margin: 1mm 0; padding-left: 5mm; }
 img { display: block; margin: 1.5mm auto; }
-img.full { width: 150mm; } img.half { width: 122mm; } img.p2 { width: 146mm; }
+img.full { width: 128mm; } img.half { width: 100mm; } img.p2 { width: 146mm; }
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }
 @media screen { body { padding: 8mm; } }

@@ -181,14 +181,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "专业需求须经县中心管理员在工作时间审核。",
     ),
     "brief.assume_channels": (
-        "Red proxy errands (红色代办) and disputes are held to their own deadlines, in days from "
-        "the order: the village's red proxy point runs the errands in its opening hours, and the "
-        "village's mediation room hears the disputes, the county's mediation teams taking those it "
-        "does not in time. The errands' rate assumes the source's 120,000 services took the "
-        "pilot's four years.",
-        "红色代办事项和矛盾纠纷按各自时限(自下单起若干天)考核:本村红色代办点在开放时间内代办,"
-        "本村老支书调解室调解纠纷,未及时受理的由县级调解队伍接手。代办量假定原文的 12 万人次"
-        "为试点四年的累计。",
+        "Proxy errands (village proxy points) and disputes (village mediation rooms, the county as "
+        "fallback) have deadlines in days; the errand rate assumes 120,000 services in 4 years.",
+        "红色代办和矛盾调解(老支书调解室,县级兜底)按天数时限考核;代办量假定 12 万人次为四年累计。",
     ),
     "brief.overnight_target": ("none (in principle)", "原则上为零"),
     "brief.p90_target": ("≤ {minutes:g} min", "≤ {minutes:g} 分钟"),
