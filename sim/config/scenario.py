@@ -170,6 +170,23 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Appointments:
+    """Catalogue orders booked for a later time (the order form asks for a time, 时间)."""
+
+    share: float = spec(0.0, "share of catalogue orders booked for a later time", "fraction", ge=0, le=1)
+    lead: Dist = spec(
+        factory=lambda: Dist("lognormal", 1440.0, 0.5),
+        doc="time from booking to the time asked for",
+        unit="minutes",
+    )
+    hours: list[str] = spec(
+        factory=lambda: ["08:00", "20:00"],
+        doc="[HH:MM, HH:MM] the times one can ask for; a time outside moves to the next start",
+        length=2,
+    )
+
+
+@dataclass(frozen=True)
 class Demand:
     """Citizens' orders."""
 
@@ -226,6 +243,10 @@ class Demand:
         factory=lambda: Dist("lognormal", 3.0, 0.8),
         doc="time for an assigned volunteer to see and accept",
         unit="minutes",
+    )
+    appointments: Appointments = spec(
+        factory=Appointments,
+        doc="catalogue orders booked for a later time; the promise counts from the time asked for",
     )
 
 

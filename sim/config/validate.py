@@ -170,6 +170,7 @@ def _check_demand(bad, scenario: Scenario) -> None:
                 "all zero (no order would ever arrive); expected at least one positive value",
             )
     _dist(bad, "demand.acceptance_delay", demand.acceptance_delay)
+    _dist(bad, "demand.appointments.lead", demand.appointments.lead)
     _dist(bad, "admin.review", scenario.admin.review)
     _dist(bad, "admin.on_call_review", scenario.admin.on_call_review)
     if scenario.admin.patience is not None:
@@ -207,6 +208,10 @@ def _check_clocks(bad, scenario: Scenario) -> None:
         a, b = (_clock(bad, f"admin.office_hours[{k}][{j}]", t) for j, t in enumerate(pair))
         if a is not None and b is not None and a >= b:
             bad(f"admin.office_hours[{k}]", "start is not before end; expected [start, end]")
+    hours = scenario.demand.appointments.hours
+    a, b = (_clock(bad, f"demand.appointments.hours[{j}]", t) for j, t in enumerate(hours))
+    if a is not None and b is not None and a >= b:
+        bad("demand.appointments.hours", "start is not before end; expected [start, end]")
     ferry = scenario.geography.travel.ferry
     if ferry is not None:
         if not ferry.departures:

@@ -95,6 +95,13 @@ class OrderTable:
         self.t_review_start: dict[int, float] = {}
         self.t_review_end: dict[int, float] = {}
         self.t_cancelled: dict[int, float] = {}
+        # appointments: when the citizen booked (``t_placed`` is then the time asked for)
+        self.t_booked: dict[int, float] = {}
+        if a.booked is not None:
+            booked = np.flatnonzero(~np.isnan(a.booked))
+            self.t_booked = dict(zip(booked.tolist(), a.booked[booked].tolist()))
+            if owned:
+                a.booked = None
         # professional orders: the team the administrator selected, and those waiting at its desk
         self.directed: dict[int, int] = {}
         self.at_desk: set[int] = set()

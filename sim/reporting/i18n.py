@@ -149,6 +149,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.col_value": ("Estimate (95% CI)", "估计值(95% 置信区间)"),
     "brief.col_target": ("Target", "目标"),
     "brief.col_verdict": ("Verdict", "结论"),
+    "brief.channels": (
+        "Service channels: orders closed by their deadline",
+        "各服务渠道:按期办结的订单",
+    ),
     "brief.worst": ("Towns furthest from the promise", "离承诺最远的乡镇"),
     "brief.worst_line": (
         "{town}: {value} of orders met their promise (95% CI {low}-{high}; target {target}): {verdict}.",
