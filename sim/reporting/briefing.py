@@ -471,7 +471,7 @@ td.v-met { color: #1a7f37; font-weight: bold; } td.v-missed { color: #c0392b; fo
 td.v-uncertain { color: #b36b00; font-weight: bold; }
 ul { margin: 1mm 0; padding-left: 5mm; }
 img { display: block; margin: 1.5mm auto; }
-img.full { width: 150mm; } img.half { width: 122mm; } img.p2 { width: 130mm; }
+img.full { width: 138mm; } img.half { width: 112mm; } img.p2 { width: 122mm; }
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }
 @media screen { body { padding: 8mm; } }
