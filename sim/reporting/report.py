@@ -26,7 +26,7 @@ from sim.reporting.formatting import (
     verdict,
     with_unit,
 )
-from sim.results.kpis import HEADLINE, KPI_INFO, met_target
+from sim.results.kpis import HEADLINE, KPI_INFO, busy_intervals, met_target
 from sim.results.logs import CANCELLED, COLUMNS, OUTCOMES
 from sim.results.summary import RepResult, summarise_kpis
 from sim.world.build import World
@@ -262,7 +262,8 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
         weekday = scenario.run.start_weekday
         week_orders.append(_by_hour_of_week(placed[:hours_total].astype(float), hours, weekday)[0])
         week_duty.append(_by_hour_of_week(log.on_duty_by_level.astype(float), hours, weekday))
-        busy = _busy_per_hour(o.t_assigned, o.t_released, o.volunteers, hours_total, log.horizon_min)
+        assigned, _, released, people = busy_intervals(log)
+        busy = _busy_per_hour(assigned, released, people, hours_total, log.horizon_min)
         a = log.activities
         busy_act = (
             _busy_per_hour(
