@@ -52,3 +52,37 @@ def test_columns_are_every_column_in_the_documented_order(pingyang_orders):
     assert tuple(columns) == COLUMNS and len(COLUMNS) == len(set(COLUMNS))
     assert set(COLUMNS) == (set(OrderLog.__dataclass_fields__) - {"rare"}) | set(RARE_TIMES)
     assert all(len(values) == len(pingyang_orders) for values in columns.values())
+
+
+def test_each_order_carries_its_items_channel(pingyang_orders):
+    from sim.config.scenario import CHANNELS
+
+    o = pingyang_orders
+    assert o.channel.dtype == np.int8
+    assert np.array_equal(o.channel == CHANNELS.index("professional"), o.professional)
+    assert set(np.unique(o.channel).tolist()) == {CHANNELS.index("catalogue"), CHANNELS.index("professional")}
+
+
+def test_a_channel_with_its_own_deadline_ranks_and_logs_by_it():
+    # a channel's own deadline (minutes after placement) replaces the same-day rule, in the
+    # queues' ranking and in the log's t_deadline; the catalogue keeps the same-day rule
+    import dataclasses
+
+    from sim.config.scenario import CHANNELS
+    from sim.model.replication import Replication
+
+    world = build_world(load_scenario(REPO / "scenarios" / "pingyang.yaml"))
+    due = np.full(len(CHANNELS), np.nan)
+    due[CHANNELS.index("professional")] = 3 * 1440.0
+    rep = Replication(dataclasses.replace(world, channel_due_min=due), np.random.SeedSequence(3))
+    orders = rep.orders
+    professional = np.frombuffer(orders.professional, dtype=bool)
+    placed = np.frombuffer(orders.t_placed, dtype=np.float64)
+    deadlines = orders.deadlines()
+    assert np.array_equal(deadlines[professional], placed[professional] + 3 * 1440.0)
+    same_day = orders.same_day_deadline(placed)
+    assert np.array_equal(deadlines[~professional], same_day[~professional])
+    first = int(np.flatnonzero(professional)[0])
+    assert orders.deadline(first) == placed[first] + 3 * 1440.0
+    log = rep.run().orders
+    assert np.array_equal(log.t_deadline, deadlines)

@@ -19,6 +19,10 @@ from typing import Any, Literal
 
 ZONES = ("urban", "rural")
 TEAM_LEVELS = ("village", "paired", "town", "county", "subcenter", "professional")
+# service channels (an order's channel is its item's): catalogue items, dispatched at once to the
+# nearest volunteers; professional items, through the county administrator; each further channel
+# has its own arrival model, routing and deadline (docs/model.md, "Service channels")
+CHANNELS = ("catalogue", "professional")
 
 
 MAX_SEED = 10**12  # root seeds: any whole number 0 .. 10**12 (as every YAML number)
@@ -144,6 +148,11 @@ class Item:
     share: float = spec(0.0, "share of all orders", "fraction", ge=0, le=1)
     volunteers: int = spec(1, "volunteers needed", "people", ge=1, le=1000)
     professional: bool = spec(False, "routed through the county administrator")
+    channel: Literal["catalogue", "professional"] = spec(
+        "catalogue",
+        "service channel of the item's orders (docs/model.md); professional items are in the "
+        "professional channel whatever this says",
+    )
     service: Dist = spec(factory=lambda: Dist("lognormal", 45.0, 0.5), doc="time on site", unit="minutes")
 
 

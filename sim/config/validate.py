@@ -83,6 +83,8 @@ def _check_catalog(bad, scenario: Scenario) -> None:
         if not item.skill.strip():
             bad(f"catalog[{k}].skill", "is empty; expected the skill a volunteer needs")
         _dist(bad, f"catalog[{k}].service", item.service)
+        if item.channel == "professional" and not item.professional:
+            bad(f"catalog[{k}].channel", "is 'professional' but the item is not; expected professional: true")
 
 
 def _check_demand(bad, scenario: Scenario) -> None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.config.errors import UserError
-from sim.config.scenario import Addition, Scenario
+from sim.config.scenario import CHANNELS, Addition, Scenario
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
 from sim.results.kpis import KPI_INFO, met_target
@@ -139,7 +139,7 @@ def misses_by_cell(
         missed = (
             (o.t_placed >= start)
             & (o.t_placed < end)
-            & ~o.professional
+            & (o.channel == CHANNELS.index("catalogue"))
             & np.isin(o.zone, zones)
             & ~met_target(log, world)
         )

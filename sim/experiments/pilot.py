@@ -12,7 +12,7 @@ import dataclasses
 
 import numpy as np
 
-from sim.config.scenario import Scenario
+from sim.config.scenario import CHANNELS, Scenario
 from sim.model.replication import simulate
 from sim.model.rng import replication_seeds
 from sim.results.kpis import met_target
@@ -38,7 +38,8 @@ def pilot_unmet(scenario: Scenario) -> np.ndarray:
         log = simulate(world, replication_seeds(scenario.run.seed, 1)[0])
         o = log.orders
         start, end = log.window_min
-        missed = (o.t_placed >= start) & (o.t_placed < end) & ~o.professional & ~met_target(log, world)
+        catalogue = o.channel == CHANNELS.index("catalogue")
+        missed = (o.t_placed >= start) & (o.t_placed < end) & catalogue & ~met_target(log, world)
         weeks = (end - start) / (7 * 1440.0)
         _PILOT_CACHE[key] = np.bincount(o.place[missed], minlength=world.n_places) / weeks
     return _PILOT_CACHE[key].copy()

@@ -49,6 +49,9 @@ class Arrivals:
         return len(self.time)
 
 
+ARRIVAL_COLUMNS = ("time", "place", "item", "u_service", "u_patience", "u_accept")
+
+
 def profile_by_hour(world: World, hours: int) -> np.ndarray:
     """The weekly demand profile (multiplier of the mean rate) of each simulated hour."""
     start = world.scenario.run.start_weekday * 24
@@ -147,6 +150,19 @@ def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arr
         gather("u_patience", np.float64),
         gather("u_accept", np.float64),
     )
+
+
+def merge_arrivals(parts: Sequence[Arrivals]) -> Arrivals:
+    """One order stream from several (the catalogue's and each channel's, :mod:`.channels`),
+    sorted by time; ties keep the order of ``parts`` (then each part's own order)."""
+    parts = [p for p in parts if len(p)]
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return Arrivals(*(np.empty(0, dtype=d) for d in (float, np.int32, np.int32, float, float, float)))
+    columns = [np.concatenate([getattr(p, name) for p in parts]) for name in ARRIVAL_COLUMNS]
+    by_time = np.argsort(columns[0], kind="stable")
+    return Arrivals(*(column[by_time] for column in columns))
 
 
 class OrderArrivals:

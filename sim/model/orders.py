@@ -17,7 +17,7 @@ from array import array
 import numpy as np
 
 from sim.config import distributions
-from sim.config.scenario import ZONES
+from sim.config.scenario import CHANNELS, ZONES
 from sim.model.compact import float_array, floats, int_code, ints, typed
 from sim.model.demand import Arrivals
 from sim.world.build import World
@@ -26,6 +26,7 @@ NAN = float("nan")
 # an order's state
 WAITING, ASSIGNED, CANCELLED, AT_ADMIN = 0, 1, 2, 3
 COUNTY_TIER = 3
+CATALOGUE = CHANNELS.index("catalogue")
 
 
 class OrderTable:
@@ -49,6 +50,7 @@ class OrderTable:
         self.need = ints(w.item_volunteers[a.item], int(w.item_volunteers.max(initial=0)))
         self.zone = typed("b", w.places.zone[places])
         self.professional = typed("b", w.item_professional[a.item])
+        self.channel = typed("b", w.item_channel[a.item])  # index into CHANNELS
         offered = np.zeros((len(w.place_skills), max(1, len(w.skills))), dtype=bool)
         for place, place_skills in enumerate(w.place_skills):
             offered[place, list(place_skills)] = True
@@ -91,6 +93,7 @@ class OrderTable:
         self.batch: dict[int, int] = {}
         # the promise a waiting order is ranked by
         self._urban_promise = w.scenario.targets.urban_response_min
+        self._due_after = w.channel_due_min.tolist()  # per channel; NaN: the same-day rule
         self._cutoff, self._day_end = w.cutoff_min, w.day_end_min
 
     def __len__(self) -> int:
@@ -98,13 +101,30 @@ class OrderTable:
 
     def deadline(self, order: int) -> float:
         """The promise a waiting order is ranked by (minutes): placement plus the urban response
-        time for an urban catalogue order, else its same-day deadline (as
-        :meth:`same_day_deadline`, for one order: the same float operations)."""
+        time for an urban catalogue order; placement plus its channel's time for a channel with
+        its own deadline; else its same-day deadline (as :meth:`same_day_deadline`, for one
+        order: the same float operations)."""
         placed = self.t_placed[order]
-        if self.zone[order] == 0 and not self.professional[order]:
+        channel = self.channel[order]
+        if channel == CATALOGUE and self.zone[order] == 0:
             return placed + self._urban_promise
+        due_after = self._due_after[channel]
+        if due_after == due_after:  # not NaN: the channel's own deadline
+            return placed + due_after
         day = float(math.floor(placed / 1440.0))
         return (day + ((placed - day * 1440.0) >= self._cutoff)) * 1440.0 + self._day_end
+
+    def deadlines(self, out: np.ndarray | None = None) -> np.ndarray:
+        """Every order's deadline (minutes, into ``out`` if given): its channel's own where the
+        channel has one, else the same-day deadline (the log's ``t_deadline``)."""
+        placed = np.frombuffer(self.t_placed, dtype=np.float64)
+        due = self.same_day_deadline(placed, out=out)
+        due_after = np.asarray(self._due_after)
+        if not np.isnan(due_after).all():
+            after = due_after[np.frombuffer(self.channel, dtype=np.int8)]
+            own = ~np.isnan(after)
+            due[own] = placed[own] + after[own]
+        return due
 
     def same_day_deadline(self, placed: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """The same-day deadline of orders placed at ``placed`` (minutes): the end of their day,

@@ -31,7 +31,8 @@ import simpy
 from sim.model.activities import plan_activities, planned_activities
 from sim.model.administrator import Administrator
 from sim.model.batches import BatchedDelivery, collection
-from sim.model.demand import Arrivals, OrderArrivals, generate_arrivals
+from sim.model.channels import ARRIVALS as CHANNEL_ARRIVALS
+from sim.model.demand import Arrivals, OrderArrivals, generate_arrivals, merge_arrivals
 from sim.model.dispatcher import Dispatcher, Rule
 from sim.model.ferry import Ferry
 from sim.model.hand_up import handed_up_orders
@@ -82,8 +83,11 @@ class Replication:
             self.streams,
         )
         owned = arrivals is None
-        if owned:
-            arrivals = generate_arrivals(world, self.streams, self.horizon)
+        if owned:  # the catalogue's orders, and those of each channel with its own arrivals
+            arrivals = merge_arrivals(
+                [generate_arrivals(world, self.streams, self.horizon)]
+                + [channel(world, self.streams, self.horizon) for channel in CHANNEL_ARRIVALS]
+            )
         self.orders = OrderTable(world, arrivals, owned)
         del arrivals  # the table keeps its own compact copies (and no uniforms)
         self.dispatcher = Dispatcher(world, self.orders, rule)

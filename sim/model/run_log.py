@@ -48,7 +48,7 @@ def run_log(rep: Replication) -> RunLog:
     closed = as_numpy(t.service)
     closed += as_numpy(t.t_arrived)
     seen(closed)
-    deadline = t.same_day_deadline(as_numpy(t.t_placed), out=as_numpy(t.patience))
+    deadline = t.deadlines(out=as_numpy(t.patience))
     # the run is over: free the working state the log does not show before building it
     # (the order state, tier and skill columns lend their buffers to outcome, team level
     # and town)
@@ -92,6 +92,7 @@ def run_log(rep: Replication) -> RunLog:
         zone=as_numpy(t.zone),
         item=as_numpy(t.item),
         professional=np.frombuffer(t.professional, dtype=bool),
+        channel=as_numpy(t.channel),
         volunteers=as_numpy(t.need),
         tier_max=as_numpy(t.tier_max),
         t_placed=as_numpy(t.t_placed),

@@ -30,6 +30,7 @@ from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_numbe
 from sim.reporting.i18n import kpi_label, tr, unit_label
 from sim.reporting.progress import Progress
 from sim.reporting.shapes import check_results
+from sim.results.kpis import CHANNEL_KPIS
 
 ZH_INSTALL = "pip install 'redvest[zh]' (in a checkout: pip install -e '.[zh]')"
 CHART_NAMES = ["response_times", "outcomes", "town_compliance", "map", "demand_capacity"]
@@ -114,7 +115,8 @@ def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
 def headline_rows(summary: dict, data: dict) -> list[dict]:
     """The briefing's headline numbers: kpi name, summary, target text key and verdict.
 
-    The two zone promises carry the targets saved in kpis.json; "never open overnight" and the
+    Then one row per service channel with its own deadline (its orders closed by it). The two
+    zone promises carry the targets saved in kpis.json; "never open overnight" and the
     urban 90th-percentile response are judged here against the article's promises (none
     overnight in principle; 90% within the promise means the 90th percentile within it).
     """
@@ -127,6 +129,7 @@ def headline_rows(summary: dict, data: dict) -> list[dict]:
         "open_overnight_per_week",
         "response_p90_urban",
         "cancellation_rate",
+        *CHANNEL_KPIS.values(),  # each service channel's orders closed by their deadline
     ):
         if name not in kpis:
             continue

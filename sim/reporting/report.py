@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.config.scenario import TEAM_LEVELS, ZONES, Scenario
+from sim.config.scenario import CHANNELS, TEAM_LEVELS, ZONES, Scenario
 from sim.reporting.files import write_gzip_text, write_json, write_text
 from sim.reporting.formatting import (
     CHART_DATA,
@@ -116,7 +116,7 @@ def orders_csv(results: list[RepResult], world: World) -> str:
     buffer = io.StringIO()
     time_columns = [c for c in COLUMNS if c.startswith("t_")]  # the log's times, in its order
     header = (
-        ["rep", "id", "place_code", "town", "zone", "item", "tier_max"]
+        ["rep", "id", "place_code", "town", "zone", "item", "channel", "tier_max"]
         + time_columns
         + ["team", "team_level", "outcome", "measured"]
     )
@@ -137,6 +137,7 @@ def orders_csv(results: list[RepResult], world: World) -> str:
                 towns[o.town[j]],
                 ZONES[o.zone[j]],
                 items[o.item[j]],
+                CHANNELS[o.channel[j]],
                 str(int(o.tier_max[j])),
             ]
             row += ["" if math.isnan(times[c][j]) else repr(float(times[c][j])) for c in time_columns]

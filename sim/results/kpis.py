@@ -1,12 +1,13 @@
 """KPIs of one replication: pure numpy functions of its logs.
 
-Only orders placed inside the measured window (after warm-up) count. Catalogue orders are held to
-the zone promises: **urban** orders must be responded to (a volunteer accepts) within
-``targets.urban_response_min`` minutes (``urban_10min``); **rural** orders must be responded to
-and closed by their same-day deadline (``rural_same_day``). Professional orders go through the
-administrator's office hours and are reported separately (``professional_same_day``). An order
-still open at its deadline counts as open overnight. A cancelled or never-answered order misses
-its target.
+Only orders placed inside the measured window (after warm-up) count. Catalogue orders (the
+``catalogue`` channel) are held to the zone promises: **urban** orders must be responded to (a
+volunteer accepts) within ``targets.urban_response_min`` minutes (``urban_10min``); **rural**
+orders must be responded to and closed by their same-day deadline (``rural_same_day``). Each
+other service channel is held to its own deadline (:data:`CHANNEL_KPIS`): professional orders go
+through the administrator's office hours and must be closed the same day
+(``professional_same_day``). An order still open at its deadline counts as open overnight. A
+cancelled or never-answered order misses its target.
 The orders of a surge event with a ``delivery`` setting (e.g. the 泰悦府 lockdown) are also
 measured apart (``event_*``): delivered by the event's deadline, response and closing times,
 and the volunteer-hours they took (a batch's trip shared among its orders).
@@ -18,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.config.scenario import TEAM_LEVELS
+from sim.config.scenario import CHANNELS, TEAM_LEVELS
 from sim.results.logs import CANCELLED, OPEN, RunLog
 from sim.world.build import World
 from sim.world.surges import event_of
@@ -54,6 +55,8 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "event_close_p90": ("Event orders' time to closing, 90th percentile", "minutes", -1),
     "event_volunteer_hours": ("Volunteer-hours spent on event orders", "hours", -1),
 }
+# per service channel but the catalogue: the KPI of its orders closed by their deadline
+CHANNEL_KPIS: dict[str, str] = {"professional": "professional_same_day"}
 # KPIs added by extensions (register_kpi): name -> compute(log, world)
 EXTRA_KPIS: dict[str, Callable[[RunLog, World], float]] = {}
 
@@ -108,7 +111,7 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
     start, end = log.window_min
     days = (end - start) / 1440.0
     inside = (o.t_placed >= start) & (o.t_placed < end)
-    catalogue = inside & ~o.professional
+    catalogue = inside & (o.channel == CHANNELS.index("catalogue"))
     response = o.t_accepted - o.t_placed
     met = met_target(log, world)
     with np.errstate(invalid="ignore"):
@@ -118,7 +121,8 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
     urban, rural = catalogue & (o.zone == 0), catalogue & (o.zone == 1)
     k["urban_10min"] = _share(met, urban)
     k["rural_same_day"] = _share(met, rural)
-    k["professional_same_day"] = _share(closed_by_deadline, inside & o.professional)
+    for channel, name in CHANNEL_KPIS.items():
+        k[name] = _share(closed_by_deadline, inside & (o.channel == CHANNELS.index(channel)))
     k["open_overnight_per_week"] = float((inside & ~closed_by_deadline & ~cancelled_before).sum() / days * 7)
     k["orders_per_day"] = float(inside.sum() / days)
     for zone, mask in (("urban", urban), ("rural", rural)):

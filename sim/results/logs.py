@@ -65,6 +65,7 @@ COLUMNS = (
     "zone",
     "item",
     "professional",
+    "channel",
     "volunteers",
     "tier_max",
     "t_placed",
@@ -101,6 +102,7 @@ class OrderLog:
     zone: np.ndarray  # 0 urban, 1 rural
     item: np.ndarray
     professional: np.ndarray  # bool
+    channel: np.ndarray  # index into sim.config.scenario.CHANNELS
     volunteers: np.ndarray
     tier_max: np.ndarray  # highest tier reached (1 village, 2 town, 3 county)
     t_placed: np.ndarray

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.config.scenario import TEAM_LEVELS, ZONES, Item, Scenario
+from sim.config.scenario import CHANNELS, TEAM_LEVELS, ZONES, Item, Scenario
 from sim.world.geography import Places, Towns, TravelModel, build_places, parse_clock
 from sim.world.pairing import Pair, make_pairs
 from sim.world.surges import Surge, resolve
@@ -144,6 +144,10 @@ class World:
     item_skill: np.ndarray
     item_volunteers: np.ndarray
     item_professional: np.ndarray
+    item_channel: np.ndarray  # index into CHANNELS
+    # per channel: minutes from placement to an order's deadline, NaN for the same-day rule
+    # (the catalogue's and the professional channel's); set from each channel's settings
+    channel_due_min: np.ndarray
     item_mix: np.ndarray  # probabilities summing to 1
     teams: TeamTable
     pairs: list[Pair]
@@ -178,6 +182,18 @@ class World:
     @property
     def n_places(self) -> int:
         return len(self.places)
+
+
+def item_channel(item: Item) -> int:
+    """The channel (index into :data:`CHANNELS`) of an item's orders: professional items are in
+    the professional channel, the others in the channel they name."""
+    return CHANNELS.index("professional" if item.professional else item.channel)
+
+
+def channel_due_minutes(scenario: Scenario) -> np.ndarray:
+    """Per channel (:data:`CHANNELS`), the minutes from an order's placement to its deadline;
+    NaN where the same-day rule applies (``targets.same_day_cutoff`` and ``day_end``)."""
+    return np.full(len(CHANNELS), np.nan)
 
 
 def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
@@ -258,6 +274,8 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
         item_skill=np.array([skill_index[i.skill] for i in items], dtype=np.int32),
         item_volunteers=np.array([i.volunteers for i in items], dtype=np.int32),
         item_professional=np.array([i.professional for i in items], dtype=bool),
+        item_channel=np.array([item_channel(i) for i in items], dtype=np.int8),
+        channel_due_min=channel_due_minutes(scenario),
         item_mix=shares / shares.sum() if shares.sum() > 0 else shares,
         teams=teams,
         pairs=pairs,
