@@ -390,6 +390,10 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
         )
     lines += ["", tr("brief.verdict_note", lang), "", f"## {tr('brief.worst', lang)}", ""]
     lines += [f"- {md(line)}" for line in worst_town_lines(summary, data, lang)]
+    events = event_lines(summary, data, lang)
+    if events:
+        lines += ["", f"## {tr('brief.events', lang)}", ""]
+        lines += [f"- {md(line)}" for line in events]
     lines += ["", f"## {tr('brief.charts', lang)}", ""]
     for name, path in images.items():
         lines += [f"![{name}]({path.relative_to(folder).as_posix()})", ""]
@@ -401,6 +405,49 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
         "",
     ]
     return "\n".join(lines)
+
+
+def event_lines(summary: dict, data: dict, lang: str) -> list[str]:
+    """The surge events whose delivery is measured apart (chart_data.json's ``events``, e.g. the
+    泰悦府 lockdown delivered in batches): one sentence per event on how its orders are
+    delivered, then one with the ``event_*`` KPIs of their orders. None without such events."""
+    events = data.get("events") or []
+    if not events:
+        return []
+    out = []
+    for e in events:
+        hours = e["deadline_hours"]
+        deadline = (
+            tr("brief.event_same_day", lang) if hours is None else tr("brief.event_hours", lang, hours=hours)
+        )
+        key = "brief.event_batched" if e["mode"] == "batched" else "brief.event_per_order"
+        out.append(
+            tr(
+                key,
+                lang,
+                name=e["name"],
+                every=e["collect_every_min"],
+                size=e["batch_size"],
+                volunteers=e["volunteers_per_batch"],
+                deadline=deadline,
+            )
+        )
+    kpis = summary["kpis"]
+    names = (
+        "event_on_time",
+        "event_response_p50",
+        "event_close_p50",
+        "event_close_p90",
+        "event_volunteer_hours",
+    )
+    if all(name in kpis for name in names):
+        values = {}
+        for key, name in zip(("on_time", "response", "close", "close90", "hours"), names):
+            k = kpis[name]
+            row = {"unit": k["unit"], **{x: _num(k[x]) for x in ("mean", "low", "high")}}
+            values[key] = estimate_text(row, lang)
+        out.append(tr("brief.event_kpis", lang, **values))
+    return out
 
 
 def worst_town_lines(summary: dict, data: dict, lang: str) -> list[str]:
@@ -462,6 +509,9 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
         for r in headline_rows(summary, data)
     )
     worst = "".join(f"<li>{esc(line)}</li>" for line in worst_town_lines(summary, data, lang))
+    events = "".join(f"<li>{esc(line)}</li>" for line in event_lines(summary, data, lang))
+    if events:
+        events = f"<h2>{esc(tr('brief.events', lang))}</h2>\n<ul>{events}</ul>"
     fonts = f'"{webfont.FAMILY}", {FONTS}' if lang == "zh" else FONTS
     css = CSS.replace("FONTS", fonts)
     assumptions = "".join(f"<li>{esc(line)}</li>" for line in assumption_lines(summary, data, lang))
@@ -480,6 +530,7 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 <p class="small">{esc(tr("brief.verdict_note", lang))}</p>
 <h2>{esc(tr("brief.worst", lang))}</h2>
 <ul>{worst}</ul>
+{events}
 {img("response_times", "full")}
 {img("outcomes", "half")}
 <h2>{esc(tr("brief.assumptions", lang))}</h2>
