@@ -68,6 +68,10 @@ class OrderTable:
             mask = w.places.zone[places] == z
             if mask.any():
                 patience[mask] = distributions.quantile(w.scenario.demand.patience[zone], a.u_patience[mask])
+        if w.scenario.admin.patience is not None:  # citizens with a professional need
+            mask = w.item_professional[a.item]
+            if mask.any():
+                patience[mask] = distributions.quantile(w.scenario.admin.patience, a.u_patience[mask])
         self.accept_delay, accept = float_array(n)
         accept[:] = distributions.quantile(w.scenario.demand.acceptance_delay, a.u_accept)
         if owned:
@@ -86,6 +90,16 @@ class OrderTable:
         self.t_review_start: dict[int, float] = {}
         self.t_review_end: dict[int, float] = {}
         self.t_cancelled: dict[int, float] = {}
+        # appointments: when the citizen booked (``t_placed`` is then the time asked for)
+        self.t_booked: dict[int, float] = {}
+        if a.booked is not None:
+            booked = np.flatnonzero(~np.isnan(a.booked))
+            self.t_booked = dict(zip(booked.tolist(), a.booked[booked].tolist()))
+            if owned:
+                a.booked = None
+        # professional orders: the team the administrator selected, and those waiting at its desk
+        self.directed: dict[int, int] = {}
+        self.at_desk: set[int] = set()
         # the village team declined the order at placement (dispatch.hand_up): minutes
         self.t_handed_up: dict[int, float] = {}
         # batched delivery (events[].delivery): the batch of each batched order (a row of the

@@ -20,7 +20,7 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.config.scenario import CHANNELS, TEAM_LEVELS
-from sim.results.logs import CANCELLED, OPEN, RunLog
+from sim.results.logs import CANCELLED, CLOSED, OPEN, RunLog
 from sim.world.build import World
 from sim.world.surges import event_of
 
@@ -29,6 +29,16 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "urban_10min": ("Urban orders responded within the promise", "share", +1),
     "rural_same_day": ("Rural orders responded and closed the same day", "share", +1),
     "professional_same_day": ("Professional orders closed the same day", "share", +1),
+    "professional_by_organisations": (
+        "Closed professional orders served by professional teams",
+        "share",
+        +1,
+    ),
+    "professional_cancelled_before_review": (
+        "Professional orders cancelled before the administrator's review",
+        "share",
+        -1,
+    ),
     "open_overnight_per_week": ("Orders left open overnight", "orders/week", -1),
     "orders_per_day": ("Orders placed", "orders/day", 0),
     "response_p50_urban": ("Urban response time, median", "minutes", -1),
@@ -135,6 +145,13 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
     k["rural_same_day"] = _share(met, rural)
     for channel, name in CHANNEL_KPIS.items():
         k[name] = _share(closed_by_deadline, inside & (o.channel == CHANNELS.index(channel)))
+    professional = inside & (o.channel == CHANNELS.index("professional"))
+    k["professional_by_organisations"] = _share(
+        o.team_level == TEAM_LEVELS.index("professional"), professional & (o.outcome == CLOSED)
+    )
+    k["professional_cancelled_before_review"] = _share(
+        (o.outcome == CANCELLED) & np.isnan(o.t_review_start), professional
+    )
     k["open_overnight_per_week"] = float((inside & ~closed_by_deadline & ~cancelled_before).sum() / days * 7)
     k["orders_per_day"] = float(inside.sum() / days)
     for zone, mask in (("urban", urban), ("rural", rural)):
