@@ -287,3 +287,12 @@ def test_a_measured_events_delivery_has_its_lines_in_both_languages(results, tmp
     assert zh[0].startswith("lockdown:平台每 60 分钟汇总一次需求") and "按时送达" in zh[1]
     page = briefing.build_markdown(summary, data, {}, tmp_path, "en")
     assert "## Event delivery" in page and f"- {briefing.md(en[0])}" in page
+
+
+def test_hand_ups_are_stated_among_the_assumptions_when_there_are_any(results):
+    summary, data = briefing.load_results(results)
+    assert not any("hand up" in line for line in briefing.assumption_lines(summary, data, "en"))
+    summary["kpis"]["hand_up_rate"] = {**summary["kpis"]["hand_up_rate"], "mean": 0.034}
+    en = briefing.assumption_lines(summary, data, "en")[-1]
+    assert en.startswith("Village teams hand up at once") and "3.4% of catalogue orders" in en
+    assert "3.4%" in briefing.assumption_lines(summary, data, "zh")[-1]

@@ -350,7 +350,7 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
     """The key assumptions behind the numbers, stated in the briefing itself (a mailed briefing
     cannot link to the project's docs)."""
     t = data["targets"]
-    return [
+    lines = [
         tr("brief.assume_window", lang, days=summary["days"], warmup=summary["warmup_days"]),
         tr(
             "brief.assume_promise",
@@ -361,6 +361,10 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
         ),
         tr("brief.assume_ladder", lang),
     ]
+    hand_up = summary["kpis"].get("hand_up_rate")
+    if hand_up is not None and _num(hand_up["mean"]) > 0:  # villages hand orders up
+        lines.append(tr("brief.assume_hand_up", lang, share=shown(_num(hand_up["mean"]), "share")))
+    return lines
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#~"})

@@ -201,6 +201,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "订单先派给本村及其结对单位的在岗志愿者;超时无人响应,依次上报到全乡镇、再到全县;"
         "专业需求须经县中心管理员在工作时间审核。",
     ),
+    "brief.assume_hand_up": (
+        "Village teams hand up at once, to their town, the orders they cannot provide: {share} of "
+        "catalogue orders here; the declining village never takes them back.",
+        "村里提供不了的订单立即上交乡镇实践所协调:本情景中占目录订单的 {share};上交的村不再接回这些订单。",
+    ),
     "brief.overnight_target": ("none (in principle)", "原则上为零"),
     "brief.p90_target": ("≤ {minutes:g} min", "≤ {minutes:g} 分钟"),
     "brief.generated": (
