@@ -238,3 +238,39 @@ def test_a_collection_sees_volunteers_coming_on_duty_at_its_minute(tmp_path):
     world = build_world(scenario)
     o = simulate(world, 1, orders(world, [(450.0, "B2", "errand")])).orders
     assert o.t_assigned[0] == 480.0 and o.batch[0] == 0
+
+
+def test_the_lockdown_variant_designates_its_own_call_ups():
+    # in Pingyang's team table the 500 paired units come after the call-ups: the call-up teams
+    # are found by their place in it (sim.world.surges.callup_teams)
+    from sim.config.load import load_scenario
+    from tests.test_scenario_files import REPO
+
+    world = build_world(load_scenario(REPO / "scenarios" / "policies" / "aojiang_lockdown_batched.yaml"))
+    lockdown, precaution = world.surges
+    assert [world.teams.name[t] for t in lockdown.designated] == ["callup:taiyuefu_lockdown:Aojiang:8-20"]
+    assert lockdown.batched and not precaution.batched and precaution.delivery is None
+    items = [i.id for i, batched in zip(world.items, lockdown.batched_items) if batched]
+    assert items == ["grocery", "medicine", "meals", "supplies"]
+
+
+def test_call_ups_are_found_after_the_additions_event_by_event(tmp_path):
+    world = build_world(
+        variant(
+            tmp_path,
+            {
+                "teams": {"additions": [{"town": "Alpha", "hours": [19, 22], "volunteers": 2}]},
+                "events": [
+                    {"name": "a", "places": ["A1"], "callups": [{"town": "Alpha", "volunteers": 1}]},
+                    {
+                        "name": "b",
+                        "places": ["B2"],
+                        "callups": [{"town": "Beta", "volunteers": 3}, {"town": "Alpha", "volunteers": 2}],
+                        "delivery": {"mode": "batched"},
+                    },
+                ],
+            },
+        )
+    )
+    names = [world.teams.name[t] for t in world.surges[1].designated]
+    assert names == ["callup:b:Beta:19-22", "callup:b:Alpha:19-22"]

@@ -27,9 +27,12 @@ arrival, closing, release: :meth:`sim.model.lifecycle.OrderLifecycle.assign_batc
 order log, the KPIs and the hooks see it; the response of a batched order is its batch's
 collection by a crew (``t_accepted = t_assigned``). Each batch is a row of the batch log.
 
-Example (the five-place test county): collections every 60 minutes from 08:00, two errands
-uploaded at B1 at 08:10 and 08:20 go out together at 09:00 with two call-up volunteers from
-Beta's seat: 45 minutes of shopping, the trip to B1, 3 minutes per order, then both close.
+Example (the five-place test county, ``tests/test_batches.py``): an event on B2 with collections
+every 60 minutes, batches of at most 2 orders and crews of 2, and 4 volunteers called up at
+Beta's seat B1 (10 minutes away) from 08:00. Errands uploaded at 08:10, 08:20 and 08:30 go out
+with the 09:00 collection in two batches, one per crew; each crew shops for 45 minutes, reaches
+B2 at 09:55 and hands over 3 minutes per order: the first batch's two orders close at 10:01,
+the second batch's one at 09:58.
 """
 
 from __future__ import annotations
