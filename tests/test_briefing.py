@@ -246,3 +246,55 @@ def test_report_asks_for_a_rerun_when_chart_data_is_from_another_version(results
     assert main(["report", str(old)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "rerun" in err[0]
+
+
+def test_a_measured_events_delivery_has_its_lines_in_both_languages(results, tmp_path):
+    # the default scenario has no event: no section; a batched lockdown's chart data names it,
+    # and the briefing says how its orders are delivered and what its event_* KPIs are
+    from sim.reporting.report import build_summary, chart_data
+    from tests.conftest import variant
+
+    summary, data = briefing.load_results(results)
+    assert briefing.event_lines(summary, data, "en") == []
+    assert "## Event delivery" not in (results / "briefing.md").read_text(encoding="utf-8")
+    event = {
+        "name": "lockdown",
+        "places": ["B2"],
+        "callups": [{"town": "Beta", "hours": [8, 20], "volunteers": 4}],
+        "delivery": {"mode": "batched", "collect_every_min": 60, "batch_size": 5},
+    }
+    scenario = variant(tmp_path, {"demand": {"orders_per_1000_per_day": 20.0}, "events": [event]})
+    world = build_world(scenario)
+    reps = run_replications(scenario, 2, 3, jobs=1, world=world, progress=False)
+    data = json.loads(json.dumps(chart_data(scenario, world, reps)))
+    assert data["events"] == [
+        {
+            "name": "lockdown",
+            "mode": "batched",
+            "collect_every_min": 60.0,
+            "batch_size": 5,
+            "volunteers_per_batch": 2,
+            "deadline_hours": None,
+        }
+    ]
+    summary = json.loads(json.dumps(build_summary(scenario, reps, 3)))
+    en = briefing.event_lines(summary, data, "en")
+    assert en[0] == (
+        "lockdown: the platform collects the orders every 60 minutes and designated volunteers buy "
+        "and deliver them in batches of up to 5, 2 volunteers a trip (deadline: the same-day deadline)."
+    )
+    on_time = briefing.estimate_text({"unit": "share", **summary["kpis"]["event_on_time"]}, "en")
+    assert en[1].startswith(f"Their orders: {on_time} delivered by the deadline;")
+    zh = briefing.event_lines(summary, data, "zh")
+    assert zh[0].startswith("lockdown:平台每 60 分钟汇总一次需求") and "按时送达" in zh[1]
+    page = briefing.build_markdown(summary, data, {}, tmp_path, "en")
+    assert "## Event delivery" in page and f"- {briefing.md(en[0])}" in page
+
+
+def test_hand_ups_are_stated_among_the_assumptions_when_there_are_any(results):
+    summary, data = briefing.load_results(results)
+    assert not any("hand up" in line for line in briefing.assumption_lines(summary, data, "en"))
+    summary["kpis"]["hand_up_rate"] = {**summary["kpis"]["hand_up_rate"], "mean": 0.034}
+    en = briefing.assumption_lines(summary, data, "en")[-1]
+    assert en.startswith("Village teams hand up at once") and "3.4% of catalogue orders" in en
+    assert "3.4%" in briefing.assumption_lines(summary, data, "zh")[-1]

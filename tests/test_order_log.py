@@ -8,7 +8,7 @@ import pytest
 
 from sim.config.load import load_scenario
 from sim.model.replication import simulate
-from sim.results.logs import CANCELLED, COLUMNS, RARE_TIMES, OrderLog, RareTimes
+from sim.results.logs import CANCELLED, COLUMNS, RARE_TIMES, OrderLog, RareIds, RareTimes
 from sim.world.build import build_world
 from tests.test_scenario_files import REPO
 
@@ -25,7 +25,8 @@ def test_rare_times_are_kept_as_pairs_and_read_as_full_columns(pingyang_orders):
         pairs = o.rare[name]
         assert pairs.order.dtype == np.int32 and np.all(np.diff(pairs.order) > 0)
         assert pairs.order.nbytes + pairs.minutes.nbytes == 12 * len(pairs.order)
-        assert 0 < len(pairs.order) < len(o) / 5  # rare on the default scenario
+        assert len(pairs.order) < len(o) / 5  # rare on the default scenario
+        assert len(pairs.order) > 0 or name == "t_handed_up"  # (no hand-ups by default)
         column = getattr(o, name)
         assert column.shape == (len(o),) and column.dtype == np.float64
         assert np.array_equal(np.flatnonzero(~np.isnan(column)), pairs.order)
@@ -53,8 +54,18 @@ def test_a_rare_time_reads_nan_for_orders_without_it():
 def test_columns_are_every_column_in_the_documented_order(pingyang_orders):
     columns = pingyang_orders.columns()
     assert tuple(columns) == COLUMNS and len(COLUMNS) == len(set(COLUMNS))
-    assert set(COLUMNS) == (set(OrderLog.__dataclass_fields__) - {"rare"}) | set(RARE_TIMES)
+    assert set(COLUMNS) == (set(OrderLog.__dataclass_fields__) - {"rare", "batched"}) | set(RARE_TIMES) | {
+        "batch"
+    }
     assert all(len(values) == len(pingyang_orders) for values in columns.values())
+
+
+def test_the_batch_column_is_read_from_pairs():
+    pairs = RareIds(5, np.array([1, 3], dtype=np.int32), np.array([0, 4], dtype=np.int32))
+    column = pairs.dense()
+    assert column.dtype == np.int32 and list(column) == [-1, 0, -1, 4, -1]
+    with pytest.raises(ValueError):
+        column[0] = 1
 
 
 def test_each_order_carries_its_items_channel(pingyang_orders):

@@ -60,6 +60,8 @@ def check(scenario: Scenario) -> list[Problem]:
     _check_clocks(bad, scenario)
     _check_geography_keys(bad, scenario)
     _check_teams(bad, scenario)
+    _check_hand_up(bad, scenario)
+    _check_deliveries(bad, scenario)
     missing = _check_files(bad, scenario)
     if scenario.pairing.strategy != "none" and not scenario.pairing.file:
         bad("pairing.file", f"strategy {scenario.pairing.strategy!r} needs a CSV file; expected a path")
@@ -303,6 +305,62 @@ def _check_teams(bad, scenario: Scenario) -> None:
             )
 
 
+def _check_items_named(bad, scenario: Scenario, path: str, items: list[str], what: str) -> None:
+    """Each of ``items`` (at ``path``) must be a catalogue item that is not professional."""
+    catalog = {i.id: i for i in scenario.catalog}
+    for j, item in enumerate(items):
+        if item not in catalog:
+            bad(f"{path}[{j}]", f"unknown item {item!r}; expected a catalogue item id")
+        elif catalog[item].professional:
+            bad(
+                f"{path}[{j}]",
+                f"{item!r} is professional (the county administrator's, never a village's or a "
+                f"batch's); expected an item {what}",
+            )
+
+
+def _check_hand_up(bad, scenario: Scenario) -> None:
+    """``dispatch.hand_up.items`` name catalogue items a village could serve."""
+    _check_items_named(
+        bad, scenario, "dispatch.hand_up.items", scenario.dispatch.hand_up.items, "a village team serves"
+    )
+
+
+def designation_names(scenario: Scenario) -> list[str]:
+    """What ``events[].delivery.designated`` may name: the keywords, then the named team kinds."""
+    t = scenario.teams
+    named = [t.county.name, *(k.name for k in [*t.centers, *t.subcenters, *t.professional])]
+    return ["callups", "town", "village", *dict.fromkeys(n for n in named if n.strip())]
+
+
+def _check_deliveries(bad, scenario: Scenario) -> None:
+    """An event's ``delivery``: batched items deliverable, designated teams that exist."""
+    names = designation_names(scenario)
+    for k, event in enumerate(scenario.events):
+        delivery = event.delivery
+        if delivery is None:
+            continue
+        path = f"events[{k}].delivery"
+        _check_items_named(bad, scenario, f"{path}.items", delivery.items, "a batch can deliver")
+        for j, entry in enumerate(delivery.designated):
+            if entry not in names:
+                bad(
+                    f"{path}.designated[{j}]",
+                    f"unknown team kind {entry!r}; expected one of {', '.join(names)}",
+                )
+            elif entry == "callups" and not event.callups:
+                bad(
+                    f"{path}.designated[{j}]",
+                    f"'callups' but events[{k}] has no call-ups; expected events[{k}].callups or "
+                    "another team kind",
+                )
+        if delivery.mode == "batched" and not delivery.designated:
+            bad(
+                f"{path}.designated",
+                "is empty; expected who may deliver the batches (e.g. [callups])",
+            )
+
+
 def _check_team_names(bad, t) -> None:
     """Named kinds make teams called ``level:name`` (``#1``, ``#2``... when count > 1); two
     kinds must not make the same team name (the teams would share their random streams)."""
@@ -481,6 +539,7 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
             )
         )
     out += _never_on_duty(scenario, on_duty)
+    out += _crews_too_small(scenario)
     out += _too_few_members(scenario)
     for k, item in enumerate(scenario.catalog):
         if item.skill in listed and item.skill not in serving:
@@ -510,6 +569,28 @@ def _never_on_duty(scenario: Scenario, on_duty) -> list[Problem]:
                     f"{path}.schedule",
                     f"warning: schedule {kind.schedule!r} is never on duty; orders skip this "
                     "team's tier at once (docs/model.md)",
+                )
+            )
+    return out
+
+
+def _crews_too_small(scenario: Scenario) -> list[Problem]:
+    """Warnings for batched events delivered only by call-ups, none of which has a crew's worth
+    of volunteers on duty: no batch would ever leave."""
+    out = []
+    for k, event in enumerate(scenario.events):
+        d = event.delivery
+        if d is None or d.mode != "batched" or set(d.designated) != {"callups"} or not event.callups:
+            continue
+        most = max(a.volunteers for a in event.callups)
+        if most < d.volunteers_per_batch:
+            out.append(
+                Problem(
+                    scenario.source,
+                    None,
+                    f"events[{k}].delivery.volunteers_per_batch",
+                    f"warning: {d.volunteers_per_batch} volunteers per batch but no call-up of the "
+                    f"event has more than {most} on duty; no batch can ever leave",
                 )
             )
     return out

@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.config.errors import UserError
-from sim.config.scenario import CHANNELS, Addition, Scenario
+from sim.config.scenario import Addition, Scenario
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
-from sim.results.kpis import KPI_INFO, met_target
+from sim.results.kpis import KPI_INFO, met_target, zone_promise_orders
 from sim.results.stats import summarise
 from sim.results.summary import RepResult
 from sim.world.workforce import addition_hours_per_week
@@ -139,7 +139,7 @@ def misses_by_cell(
         missed = (
             (o.t_placed >= start)
             & (o.t_placed < end)
-            & (o.channel == CHANNELS.index("catalogue"))
+            & zone_promise_orders(log)
             & np.isin(o.zone, zones)
             & ~met_target(log, world)
         )

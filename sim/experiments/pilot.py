@@ -12,10 +12,10 @@ import dataclasses
 
 import numpy as np
 
-from sim.config.scenario import CHANNELS, Scenario
+from sim.config.scenario import Scenario
 from sim.model.replication import simulate
 from sim.model.rng import replication_seeds
-from sim.results.kpis import met_target
+from sim.results.kpis import met_target, zone_promise_orders
 from sim.world.build import World, build_world
 from sim.world.pairing import NEEDS_PILOT
 
@@ -38,7 +38,7 @@ def pilot_unmet(scenario: Scenario) -> np.ndarray:
         log = simulate(world, replication_seeds(scenario.run.seed, 1)[0])
         o = log.orders
         start, end = log.window_min
-        catalogue = o.channel == CHANNELS.index("catalogue")
+        catalogue = zone_promise_orders(log)
         missed = (o.t_placed >= start) & (o.t_placed < end) & catalogue & ~met_target(log, world)
         weeks = (end - start) / (7 * 1440.0)
         _PILOT_CACHE[key] = np.bincount(o.place[missed], minlength=world.n_places) / weeks

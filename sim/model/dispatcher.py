@@ -142,6 +142,9 @@ class Dispatcher:
         )
         # the default rule ranks waiting orders by their queue entry: compare entries directly
         self.rank_by_entry = type(self.rule).order_key is NearestFirst.order_key
+        # orders a village team handed up (dispatch.hand_up) -> that team, which never takes
+        # them: empty unless the scenario hands orders up, so the searches' one test is cheap
+        self.declined: dict[int, int] = {}
 
     # -------------------------------------------------------------- volunteers
     def free(self, team: int) -> int:
@@ -186,7 +189,7 @@ class Dispatcher:
     def drop_run_state(self) -> None:
         """Free what only the run needed: queues, the free-team index and per-team counts."""
         self.queues = self.buckets = self.free_teams = self.queued = self.desks = None
-        self.on_duty = self.spare = self.in_free = None
+        self.on_duty = self.spare = self.in_free = self.declined = None
 
     def refresh(self, team: int) -> None:
         """Update the free-team index after a team's on-duty or busy count changed."""
@@ -217,7 +220,24 @@ class Dispatcher:
         return min(self.rule.team_key(self, team, place) for team in able)[-1]
 
     def find_team(self, order: int) -> int | None:
-        """The nearest team in the order's current scope able to take it now, or None."""
+        """The nearest team in the order's current scope able to take it now, or None (never
+        the team that declined it: :attr:`declined`)."""
+        if self.declined and order in self.declined:
+            return self._find_team_but(order, self.declined[order])
+        return self._find_team(order)
+
+    def _find_team_but(self, order: int, declined: int) -> int | None:
+        """:meth:`find_team` with the team ``declined`` hidden: its spare count is lowered below
+        any need for the search (every candidate test reads it) and restored after."""
+        hide = 1 << 40
+        self.spare[declined] -= hide
+        try:
+            return self._find_team(order)
+        finally:
+            self.spare[declined] += hide
+
+    def _find_team(self, order: int) -> int | None:
+        """:meth:`find_team`'s search."""
         place, skill, need = self.orders.place[order], self.orders.skill[order], self.orders.need[order]
         tier = self.orders.tier[order]
         best = None
@@ -397,10 +417,19 @@ class Dispatcher:
             return self._take_from_desk(team, at_desk)
         if best is None:
             return None
+        queue = queues[best_key]
+        declined = self.declined
+        if declined and declined.get(best[2]) == team:
+            # the team declined this order (dispatch.hand_up): set its entry aside, look again,
+            # then put it back (the queue counters never saw it leave)
+            heappop(queue)
+            try:
+                return self.find_order(team)
+            finally:
+                heappush(queues.setdefault(best_key, []), best)
         # the caller assigns the order: its entry would be stale from now on, so drop it at once
         # (the counters then say sooner that nothing waits); other entries of the same order, in
         # lower tiers' queues, go lazily as before
-        queue = queues[best_key]
         heappop(queue)
         if not queue:
             del queues[best_key]

@@ -10,11 +10,15 @@ A professional order first goes to the county administrator (:mod:`.administrato
 joins the county queue for teams with its skill. Each service channel has its own escalation
 timeouts (``world.channel_timeouts``): a proxy errand waits for its village's proxy point and
 never escalates; a dispute waits ``mediation.village_timeout_min`` for its village's mediation
-room, then passes the town (which has no mediation skill) to the county's mediation teams.
-A citizen cancels an order still waiting after their patience. Matching is central
-(:mod:`.dispatcher`): an order that enters a tier takes the best able team at once if there is
-one, and a team that frees up takes the best waiting order it can see
-(:meth:`OrderLifecycle.serve_waiting`).
+room, then passes the town (which has no mediation skill) to the county's mediation teams. An
+order its village team cannot provide (``dispatch.hand_up``, drawn at set-up: :mod:`.hand_up`)
+is handed up to tier 2 at placement (:meth:`OrderLifecycle.hand_up`). An order of a batched
+surge event is collected by the platform and delivered in a batch (:mod:`.batches`:
+:meth:`OrderLifecycle.hold_for_batch`, :meth:`OrderLifecycle.assign_batch`,
+:meth:`OrderLifecycle.batch_done`). A citizen cancels an order still waiting after their
+patience. Matching is central (:mod:`.dispatcher`): an order that enters a tier takes the best
+able team at once if there is one, and a team that frees up takes the best waiting order it can
+see (:meth:`OrderLifecycle.serve_waiting`).
 
 Each timer is a SimPy timeout with a callback (``env.timeout(delay, value)``), the cheapest
 event of SimPy's public API: an order costs a handful of events, not a process and several
@@ -66,6 +70,8 @@ class OrderLifecycle:
         self.hooks = OrderHooks()
         self.administrator = None  # set by the replication: where professional orders go
         self._patience_pending: set[int] = set()  # patience booked at the first escalation
+        # orders their village team hands up at placement -> that team (set by the replication)
+        self.handed_up: dict[int, int] = {}
         self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes
         # the same per channel: (channel, zone, tier - 1) -> minutes (inf: never escalates)
         self.channel_timeouts = world.channel_timeouts.tolist()
@@ -107,7 +113,10 @@ class OrderLifecycle:
             self.administrator.submit(order)
             return
         if not orders.ordinary[order]:
-            self.enter_tier(order, 1, placed=True)
+            if self.handed_up and order in self.handed_up:
+                self.hand_up(order, self.handed_up[order])
+            else:
+                self.enter_tier(order, 1, placed=True)
             return
         place, skill, need = orders.place[order], orders.skill[order], orders.need[order]
         spare, skills = d.spare, d.skills
@@ -130,14 +139,24 @@ class OrderLifecycle:
             self._start_patience(order, escalation)
             self._at(escalation, self._on_escalation, (order, 1))
 
+    def hand_up(self, order: int, team: int) -> None:
+        """The village team ``team`` cannot provide the new ``order`` (村里提供不了的就由乡镇实践所协调):
+        it declines it and the order goes up to tier 2, its town, at once (``t_handed_up`` and
+        ``t_tier2`` are now). The declining team never takes it, at any tier
+        (:attr:`sim.model.dispatcher.Dispatcher.declined`)."""
+        self.orders.t_handed_up[order] = self.env.now
+        self.dispatcher.declined[order] = team
+        self.enter_tier(order, 2, placed=True)
+
     # ------------------------------------------------------------------ 2. tiers and timers
-    def enter_tier(self, order: int, tier: int, placed: bool = False) -> None:
+    def enter_tier(self, order: int, tier: int, placed: bool = False, patience: bool = True) -> None:
         """Put a waiting order at ``tier`` (escalating at once past scopes without its skill):
         a free able team takes it now, or it waits in the tier's queue, with an escalation
         timer below the county tier (none for professional orders).
 
         ``placed``: the order is new; the citizen's patience timer starts only if it has to
-        wait (an order assigned at once can no longer be cancelled)."""
+        wait (an order assigned at once can no longer be cancelled), and only with
+        ``patience``."""
         orders, d, now = self.orders, self.dispatcher, self.env.now
         while tier < COUNTY_TIER and not d.scope_offers(order, tier):
             tier += 1
@@ -159,7 +178,7 @@ class OrderLifecycle:
         if tier < COUNTY_TIER and not orders.professional[order]:
             # (inf for a channel whose orders never escalate: the timer is never booked)
             escalation = now + self.channel_timeouts[orders.channel[order]][orders.zone[order]][tier - 1]
-        if placed:
+        if placed and patience:
             self._start_patience(order, escalation)
         if escalation is not None:
             self._at(escalation, self._on_escalation, (order, tier))
@@ -299,6 +318,54 @@ class OrderLifecycle:
         yield from self.ferry.journey(place, home)
         orders.t_released[order] = env.now
         self._timeout(0.0, order).callbacks.append(self._on_release)
+
+    # ------------------------------------------------------------------ 4b. batched delivery
+    def hold_for_batch(self, order: int) -> None:
+        """The citizen places ``order`` now on the platform of a batched event (:mod:`.batches`):
+        the placed hooks run, and the order waits (tier 1) outside the dispatcher's queues, with
+        no escalation and no patience timer, until a batch takes it."""
+        if self._placed:
+            self._run_hooks(self._placed, order)
+
+    def dispatch_held(self, order: int) -> None:
+        """A held order that no batch took before its event ended goes to the ordinary dispatch
+        now, at tier 1 (escalating as any order), with no patience timer: the resident has been
+        waiting on the platform's promise."""
+        self.enter_tier(order, 1, placed=True, patience=False)
+
+    def assign_batch(
+        self, ids: list[int], team: int, batch: int, arrived: float, handover: float, released: float
+    ) -> None:
+        """A crew of ``team`` takes batch number ``batch`` (the orders ``ids``) now: for each
+        order the team, the assignment and its acceptance (now: the response of a batched
+        order), the crew's arrival at its place, its closing at ``arrived + handover`` and the
+        crew's return ``released`` (minutes; NaN while not known, on a ferry crossing:
+        :meth:`batch_done` sets them). The batch's times replace the order's own acceptance
+        delay and service. Runs the assigned hooks."""
+        orders, now = self.orders, self.env.now
+        for order in ids:
+            orders.state[order] = ASSIGNED
+            orders.team[order] = team
+            orders.t_assigned[order] = now
+            orders.accept_delay[order] = 0.0
+            orders.t_arrived[order] = arrived
+            orders.service[order] = handover
+            orders.t_released[order] = released
+            orders.batch[order] = batch
+        if self._assigned:
+            for order in ids:
+                self._run_hooks(self._assigned, order)
+
+    def batch_done(self, ids: list[int], arrived: float, released: float) -> None:
+        """A batch's crew is back and free now (the caller has returned its volunteers): record
+        the arrival and return times (minutes) and run the released hooks of its orders."""
+        orders = self.orders
+        for order in ids:
+            orders.t_arrived[order] = arrived
+            orders.t_released[order] = released
+        if self._released:
+            for order in ids:
+                self._run_hooks(self._released, order)
 
     # ------------------------------------------------------------------ 5. released
     def _release(self, event) -> None:

@@ -6,7 +6,7 @@ it, the dispatcher (:mod:`.dispatcher`) reads the columns it ranks by, and the o
 (8 bytes a time, 1-4 an index, no Python object per value), indexed like lists by order id
 (orders are numbered in placement order). Times are minutes from 00:00 of day 0; NaN = not
 (yet) happened. Times few orders have (the county tier, the administrator's review, a
-cancellation) are kept by order in dicts.
+cancellation, a hand-up) and the batch of a batched order are kept by order in dicts.
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ class OrderTable:
         offered = np.zeros((len(w.place_skills), max(1, len(w.skills))), dtype=bool)
         for place, place_skills in enumerate(w.place_skills):
             offered[place, list(place_skills)] = True
-        # ordinary: a catalogue order whose village scope offers its skill (the fast path)
+        # ordinary: a catalogue order whose village scope offers its skill (the fast path; the
+        # replication clears it for orders its village hands up, :mod:`.hand_up`)
         catalogue = w.item_channel[a.item] == CATALOGUE
         self.ordinary = typed("b", offered[places, w.item_skill[a.item]] & catalogue)
         # how long things take for this order (minutes), filled in place through numpy views
@@ -105,6 +106,11 @@ class OrderTable:
         # professional orders: the team the administrator selected, and those waiting at its desk
         self.directed: dict[int, int] = {}
         self.at_desk: set[int] = set()
+        # the village team declined the order at placement (dispatch.hand_up): minutes
+        self.t_handed_up: dict[int, float] = {}
+        # batched delivery (events[].delivery): the batch of each batched order (a row of the
+        # replication's batch log)
+        self.batch: dict[int, int] = {}
         # the promise a waiting order is ranked by
         self._urban_promise = w.scenario.targets.urban_response_min
         self._due_after = w.channel_due_min.tolist()  # per channel; NaN: the same-day rule

@@ -7,7 +7,9 @@ A :class:`Replication` holds a ``simpy.Environment`` and composes the model's pa
 * the order life cycle (:mod:`.lifecycle`): placement, tiers, escalation and patience timers,
   assignment, travel, service and release, with hooks on each order event;
 * the citizens placing orders (:mod:`.demand`, a chain of SimPy timeouts), and surge events
-  placing theirs (:mod:`.surges`, a SimPy process each);
+  placing theirs (:mod:`.surges`, a SimPy process each; a batched event's platform collects
+  its orders and designated volunteers deliver them in batches, :mod:`.batches`);
+* the village teams' hand-ups (:mod:`.hand_up`), drawn at set-up;
 * the behaviours, each a SimPy process: the duty roster (:mod:`.roster`), the county
   administrator's reviewers (:mod:`.administrator`), planned group activities
   (:mod:`.activities`) and the ferry's timetable (:mod:`.ferry`).
@@ -28,10 +30,12 @@ import simpy
 
 from sim.model.activities import plan_activities, planned_activities
 from sim.model.administrator import Administrator
+from sim.model.batches import BatchedDelivery, collection
 from sim.model.channels import ARRIVALS as CHANNEL_ARRIVALS
 from sim.model.demand import Arrivals, OrderArrivals, generate_arrivals, merge_arrivals
 from sim.model.dispatcher import Dispatcher, Rule
 from sim.model.ferry import Ferry
+from sim.model.hand_up import handed_up_orders
 from sim.model.lifecycle import OrderLifecycle
 from sim.model.orders import OrderTable
 from sim.model.rng import Streams
@@ -89,12 +93,17 @@ class Replication:
         self.dispatcher = Dispatcher(world, self.orders, rule)
         self.lifecycle = OrderLifecycle(self)
         self.hooks = self.lifecycle.hooks
+        # orders their village team hands up at placement (none unless dispatch.hand_up.share)
+        self.lifecycle.handed_up = handed_up_orders(world, self.orders, self.streams)
         self.administrator = self.lifecycle.administrator = Administrator(self)
         self.ferry = None
         if world.travel.ferry_departures and world.travel.matrix is None:
             self.ferry = self.lifecycle.ferry = Ferry(self.env, world.travel)
         # the activity log's typed columns as activities start: team, start, end, asked, pulled
         self.activity_rows = (array("q"), array("d"), array("d"), array("q"), array("q"))
+        # the batch log's columns as batched events' trips start (:mod:`.batches`): event,
+        # place, team, volunteers, orders, start, arrived, closed, released
+        self.batch_rows = (*(array("q") for _ in range(5)), *(array("d") for _ in range(4)))
         self._ran = False
 
     # ------------------------------------------------------------------ extension surface
@@ -133,8 +142,12 @@ class Replication:
         self.add_process(planned_activities, plan_activities(self.world, self.streams, self.horizon))
         citizens, by_surge = split_orders(self.world.surges, self.orders)
         OrderArrivals(self, citizens).start()
-        for event, ids in zip(self.world.surges, by_surge):
-            self.add_process(surge, event, ids)
+        for k, (event, ids) in enumerate(zip(self.world.surges, by_surge)):
+            platform = None
+            if event.batched:
+                platform = BatchedDelivery(self, k, event)
+                self.add_process(collection, platform)
+            self.add_process(surge, event, ids, platform)
         self.env.run(until=self.horizon)
         return run_log(self)
 

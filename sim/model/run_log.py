@@ -16,7 +16,7 @@ import numpy as np
 from sim.config.scenario import TEAM_LEVELS
 from sim.model.compact import as_numpy
 from sim.results.logs import CANCELLED as OUT_CANCELLED
-from sim.results.logs import CLOSED, OPEN, ActivityLog, OrderLog, RareTimes, RunLog
+from sim.results.logs import CLOSED, OPEN, ActivityLog, BatchLog, OrderLog, RareIds, RareTimes, RunLog
 
 if TYPE_CHECKING:
     from sim.model.replication import Replication
@@ -68,6 +68,14 @@ def run_log(rep: Replication) -> RunLog:
         return RareTimes(n, order[by_order], minutes[by_order])
 
     cancelled = rare(t.t_cancelled)
+    batched_order = np.fromiter(t.batch.keys(), dtype=np.int32, count=len(t.batch))
+    batch_of = np.fromiter(t.batch.values(), dtype=np.int32, count=len(t.batch))
+    by_order = np.argsort(batched_order, kind="stable")
+    batched = RareIds(n, batched_order[by_order], batch_of[by_order])
+    batch_columns = [as_numpy(c) for c in rep.batch_rows]
+    for times in batch_columns[6:]:
+        seen(times)
+    batches = BatchLog(*batch_columns)
     outcome[:] = OPEN
     outcome[~np.isnan(closed)] = CLOSED
     outcome[cancelled.order] = OUT_CANCELLED
@@ -102,8 +110,10 @@ def run_log(rep: Replication) -> RunLog:
             "t_booked": rare(t.t_booked),
             "t_review_start": rare(t.t_review_start),
             "t_review_end": rare(t.t_review_end),
+            "t_handed_up": rare(t.t_handed_up),
             "t_tier3": rare(t.t_tier3),
             "t_cancelled": cancelled,
         },
+        batched=batched,
     )
-    return RunLog(orders, activities, levels, towns, h, (rep.window_start, rep.window_end))
+    return RunLog(orders, activities, levels, towns, h, (rep.window_start, rep.window_end), batches)

@@ -357,7 +357,7 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
     """The key assumptions behind the numbers, stated in the briefing itself (a mailed briefing
     cannot link to the project's docs)."""
     t = data["targets"]
-    return [
+    lines = [
         tr("brief.assume_window", lang, days=summary["days"], warmup=summary["warmup_days"]),
         tr(
             "brief.assume_promise",
@@ -376,6 +376,10 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
             else []
         ),
     ]
+    hand_up = summary["kpis"].get("hand_up_rate")
+    if hand_up is not None and _num(hand_up["mean"]) > 0:  # villages hand orders up
+        lines.append(tr("brief.assume_hand_up", lang, share=shown(_num(hand_up["mean"]), "share")))
+    return lines
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#~"})
@@ -422,6 +426,10 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
         ]
     lines += ["", f"## {tr('brief.worst', lang)}", ""]
     lines += [f"- {md(line)}" for line in worst_town_lines(summary, data, lang)]
+    events = event_lines(summary, data, lang)
+    if events:
+        lines += ["", f"## {tr('brief.events', lang)}", ""]
+        lines += [f"- {md(line)}" for line in events]
     lines += ["", f"## {tr('brief.charts', lang)}", ""]
     for name, path in images.items():
         lines += [f"![{name}]({path.relative_to(folder).as_posix()})", ""]
@@ -433,6 +441,49 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
         "",
     ]
     return "\n".join(lines)
+
+
+def event_lines(summary: dict, data: dict, lang: str) -> list[str]:
+    """The surge events whose delivery is measured apart (chart_data.json's ``events``, e.g. the
+    泰悦府 lockdown delivered in batches): one sentence per event on how its orders are
+    delivered, then one with the ``event_*`` KPIs of their orders. None without such events."""
+    events = data.get("events") or []
+    if not events:
+        return []
+    out = []
+    for e in events:
+        hours = e["deadline_hours"]
+        deadline = (
+            tr("brief.event_same_day", lang) if hours is None else tr("brief.event_hours", lang, hours=hours)
+        )
+        key = "brief.event_batched" if e["mode"] == "batched" else "brief.event_per_order"
+        out.append(
+            tr(
+                key,
+                lang,
+                name=e["name"],
+                every=e["collect_every_min"],
+                size=e["batch_size"],
+                volunteers=e["volunteers_per_batch"],
+                deadline=deadline,
+            )
+        )
+    kpis = summary["kpis"]
+    names = (
+        "event_on_time",
+        "event_response_p50",
+        "event_close_p50",
+        "event_close_p90",
+        "event_volunteer_hours",
+    )
+    if all(name in kpis for name in names):
+        values = {}
+        for key, name in zip(("on_time", "response", "close", "close90", "hours"), names):
+            k = kpis[name]
+            row = {"unit": k["unit"], **{x: _num(k[x]) for x in ("mean", "low", "high")}}
+            values[key] = estimate_text(row, lang)
+        out.append(tr("brief.event_kpis", lang, **values))
+    return out
 
 
 def worst_town_lines(summary: dict, data: dict, lang: str) -> list[str]:
@@ -503,6 +554,9 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
             f"<h2>{esc(tr('brief.channels', lang))}</h2><table><tr><th>{esc(tr('brief.col_kpi', lang))}</th>"
             f"<th>{esc(tr('brief.col_value', lang))}</th></tr>{channels}</table>"
         )
+    events = "".join(f"<li>{esc(line)}</li>" for line in event_lines(summary, data, lang))
+    if events:
+        events = f'<h2>{esc(tr("brief.events", lang))}</h2>\n<ul class="small">{events}</ul>'
     fonts = f'"{webfont.FAMILY}", {FONTS}' if lang == "zh" else FONTS
     css = CSS.replace("FONTS", fonts)
     assumptions = "".join(f"<li>{esc(line)}</li>" for line in assumption_lines(summary, data, lang))
@@ -527,6 +581,7 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 <ul class="small">{assumptions}</ul>
 <div class="page2">
 {channels}
+{events}
 {img("town_compliance", "p2")}
 {img("map", "p2")}
 {img("demand_capacity", "p2")}

@@ -124,6 +124,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit.hours/month": ("hours/month", "小时/月"),
     "unit.per month": ("per month", "次/月"),
     "unit.orders": ("orders", "单"),
+    "unit.hours": ("hours", "小时"),
     # briefing
     "brief.title": ("Volunteer service coverage: {name}", "志愿服务覆盖情况:{name}"),
     "brief.subtitle": ("Red Vest briefing", "红马甲仿真简报"),
@@ -162,6 +163,26 @@ TEXT: dict[str, tuple[str, str]] = {
         "{town}: {value} of orders met their promise (one replication, no CI; target {target}): {verdict}.",
         "{town}:{value} 的订单按承诺完成(仅一次重复,无置信区间;目标 {target}):{verdict}。",
     ),
+    "brief.events": ("Event delivery", "突发事件期间的配送"),
+    "brief.event_batched": (
+        "{name}: the platform collects the orders every {every:g} minutes and designated "
+        "volunteers buy and deliver them in batches of up to {size}, {volunteers} volunteers a "
+        "trip (deadline: {deadline}).",
+        "{name}:平台每 {every:g} 分钟汇总一次需求,由指定志愿者统一采购配送,每批最多 {size} 单、"
+        "每趟 {volunteers} 人(时限:{deadline})。",
+    ),
+    "brief.event_per_order": (
+        "{name}: each order is dispatched alone, like any other (deadline: {deadline}).",
+        "{name}:每单单独派单,与平时相同(时限:{deadline})。",
+    ),
+    "brief.event_same_day": ("the same-day deadline", "当天办结时限"),
+    "brief.event_hours": ("{hours:g} hours", "{hours:g} 小时"),
+    "brief.event_kpis": (
+        "Their orders: {on_time} delivered by the deadline; response {response} (median); "
+        "closed after {close} (median), {close90} (90th percentile); {hours} of volunteers' time.",
+        "这些订单:{on_time} 按时送达;响应时间中位数 {response};办结时间中位数 {close},"
+        "第 90 百分位 {close90};占用志愿者 {hours}。",
+    ),
     "brief.charts": ("Charts", "图表"),
     "brief.assumptions": ("Key assumptions", "主要假设"),
     "brief.assume_window": (
@@ -188,6 +209,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Proxy errands (village proxy points) and disputes (village mediation rooms, the county as "
         "fallback) have deadlines in days; the errand rate assumes 120,000 services in 4 years.",
         "红色代办和矛盾调解(老支书调解室,县级兜底)按天数时限考核;代办量假定 12 万人次为四年累计。",
+    ),
+    "brief.assume_hand_up": (
+        "Village teams hand up at once, to their town, the orders they cannot provide: {share} of "
+        "catalogue orders here; the declining village never takes them back.",
+        "村里提供不了的订单立即上交乡镇实践所协调:本情景中占目录订单的 {share};上交的村不再接回这些订单。",
     ),
     "brief.overnight_target": ("none (in principle)", "原则上为零"),
     "brief.p90_target": ("≤ {minutes:g} min", "≤ {minutes:g} 分钟"),
@@ -232,6 +258,12 @@ KPI_ZH: dict[str, str] = {
     "activities_per_month": "集体活动",
     "backlog_mean": "等待响应的订单(平均)",
     "backlog_max": "等待响应的订单(最多)",
+    "hand_up_rate": "村级无法提供而上交乡镇的目录订单",
+    "event_on_time": "突发事件订单按时送达",
+    "event_response_p50": "突发事件订单响应时间中位数",
+    "event_close_p50": "突发事件订单办结时间中位数",
+    "event_close_p90": "突发事件订单办结时间第 90 百分位",
+    "event_volunteer_hours": "突发事件订单占用的志愿服务时长",
 }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.config.scenario import CHANNEL_TEAM_LEVELS, CHANNELS, TEAM_LEVELS, ZONES, Scenario
+from sim.config.scenario import CHANNELS, TEAM_LEVELS, ZONES, Scenario
 from sim.reporting.files import write_gzip_text, write_json, write_text
 from sim.reporting.formatting import (
     CHART_DATA,
@@ -26,7 +26,7 @@ from sim.reporting.formatting import (
     verdict,
     with_unit,
 )
-from sim.results.kpis import HEADLINE, KPI_INFO, met_target
+from sim.results.kpis import HEADLINE, KPI_INFO, busy_intervals, met_target, zone_promise_orders
 from sim.results.logs import CANCELLED, COLUMNS, OUTCOMES
 from sim.results.summary import RepResult, summarise_kpis
 from sim.world.build import World
@@ -118,7 +118,7 @@ def orders_csv(results: list[RepResult], world: World) -> str:
     header = (
         ["rep", "id", "place_code", "town", "zone", "item", "channel", "tier_max"]
         + time_columns
-        + ["team", "team_level", "outcome", "measured"]
+        + ["team", "team_level", "outcome", "batch", "measured"]
     )
     buffer.write(",".join(header) + "\n")
     codes, towns = world.places.code, world.towns.pinyin
@@ -128,6 +128,7 @@ def orders_csv(results: list[RepResult], world: World) -> str:
         times = {c: np.round(getattr(o, c), 3) for c in time_columns}
         start, end = r.log.window_min
         measured = (o.t_placed >= start) & (o.t_placed < end)
+        batch = o.batch
         for j in range(len(o)):
             team = int(o.team[j])
             row = [
@@ -145,6 +146,7 @@ def orders_csv(results: list[RepResult], world: World) -> str:
                 world.teams.name[team] if team >= 0 else "",
                 TEAM_LEVELS[o.team_level[j]] if team >= 0 else "",
                 OUTCOMES[o.outcome[j]],
+                str(int(batch[j])) if batch[j] >= 0 else "",
                 "1" if measured[j] else "0",
             ]
             buffer.write(",".join(row) + "\n")
@@ -228,7 +230,7 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
         o = log.orders
         start, end = log.window_min
         inside = (o.t_placed >= start) & (o.t_placed < end)
-        catalogue = inside & (o.channel == CHANNELS.index("catalogue"))
+        catalogue = inside & zone_promise_orders(log)
         met = met_target(log, world)
         orders_at += np.bincount(o.place[catalogue], minlength=n_places)
         met_at += np.bincount(o.place[catalogue & met], minlength=n_places)
@@ -263,11 +265,8 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
         weekday = scenario.run.start_weekday
         week_orders.append(_by_hour_of_week(placed[:hours_total].astype(float), hours, weekday)[0])
         week_duty.append(_by_hour_of_week(log.on_duty_by_level.astype(float), hours, weekday))
-        # the practice network's volunteers (the proxy points and mediation rooms are left out)
-        net = ~np.isin(o.team_level, [TEAM_LEVELS.index(lv) for lv in CHANNEL_TEAM_LEVELS])
-        busy = _busy_per_hour(
-            o.t_assigned[net], o.t_released[net], o.volunteers[net], hours_total, log.horizon_min
-        )
+        assigned, _, released, people = busy_intervals(log)
+        busy = _busy_per_hour(assigned, released, people, hours_total, log.horizon_min)
         a = log.activities
         busy_act = (
             _busy_per_hour(
@@ -295,6 +294,18 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
         }
     with np.errstate(invalid="ignore", divide="ignore"):
         town_target = target_sum / town_orders
+    events = [
+        {
+            "name": event.name or str(k),
+            "mode": event.delivery.mode,
+            "collect_every_min": event.delivery.collect_every_min,
+            "batch_size": event.delivery.batch_size,
+            "volunteers_per_batch": event.delivery.volunteers_per_batch,
+            "deadline_hours": event.delivery.deadline_hours,
+        }
+        for k, event in enumerate(scenario.events)
+        if event.delivery is not None
+    ]
     return {
         "format": CHART_DATA_FORMAT,
         "scenario": scenario.name,
@@ -326,6 +337,7 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
         },
         "county_center_place": seat,
         "ferry": ferry_data,
+        "events": events,  # surge events with a delivery setting (their KPIs: event_*)
         "response": {
             "grid_min": _round(RESPONSE_GRID_MIN, 2),
             "curves": curves,

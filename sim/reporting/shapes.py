@@ -71,6 +71,16 @@ CHART_DATA_JSON = {
     },
     "county_center_place": INT,
     "ferry?": {"port_place": INT, "island_towns": [INT]},
+    "events?": [
+        {
+            "name": STR,
+            "mode": STR,
+            "collect_every_min": FIN,
+            "batch_size": INT,
+            "volunteers_per_batch": INT,
+            "deadline_hours": NUM,
+        }
+    ],
     "response": {
         "grid_min": [FIN],
         "curves": {"urban": [[NUM]], "rural": [[NUM]]},

@@ -11,6 +11,9 @@ disputes by ``mediation.deadline_days`` (``mediation_on_time``). Utilisation and
 per volunteer are the practice network's (the proxy points and mediation rooms are forces of
 their own). An order still open at its deadline counts as open overnight. A
 cancelled or never-answered order misses its target.
+The orders of a surge event with a ``delivery`` setting (e.g. the 泰悦府 lockdown) are also
+measured apart (``event_*``): delivered by the event's deadline, response and closing times,
+and the volunteer-hours they took (a batch's trip shared among its orders).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import numpy as np
 from sim.config.scenario import CHANNEL_TEAM_LEVELS, CHANNELS, TEAM_LEVELS
 from sim.results.logs import CANCELLED, CLOSED, OPEN, RunLog
 from sim.world.build import World
+from sim.world.surges import event_of
 
 # name: (label, unit, direction: +1 higher is better, -1 lower is better, 0 neutral)
 KPI_INFO: dict[str, tuple[str, str, int]] = {
@@ -59,6 +63,12 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "activities_per_month": ("Planned group activities", "per month", 0),
     "backlog_mean": ("Orders waiting for a response, mean", "orders", -1),
     "backlog_max": ("Orders waiting for a response, max", "orders", -1),
+    "hand_up_rate": ("Catalogue orders handed up by their village", "share", 0),
+    "event_on_time": ("Event orders delivered by the event's deadline", "share", +1),
+    "event_response_p50": ("Event orders' response time, median", "minutes", -1),
+    "event_close_p50": ("Event orders' time to closing, median", "minutes", -1),
+    "event_close_p90": ("Event orders' time to closing, 90th percentile", "minutes", -1),
+    "event_volunteer_hours": ("Volunteer-hours spent on event orders", "hours", -1),
 }
 # per service channel but the catalogue: the KPI of its orders closed by their deadline
 CHANNEL_KPIS: dict[str, str] = {
@@ -104,6 +114,18 @@ def _percentile(values: np.ndarray, q: float) -> float:
     return float(np.percentile(values, q)) if len(values) else float("nan")
 
 
+def zone_promise_orders(log: RunLog) -> np.ndarray:
+    """Per order: is it held to its zone's promise (``urban_10min``, ``rural_same_day``)? The
+    catalogue channel's orders, but those a surge event delivered in batches: the platform
+    collects those on its own rhythm, and they are held to their event's deadline instead
+    (``event_on_time``)."""
+    o = log.orders
+    mask = o.channel == CHANNELS.index("catalogue")
+    if len(log.batches):
+        mask &= o.batch < 0
+    return mask
+
+
 def met_target(log: RunLog, world: World) -> np.ndarray:
     """Per order: did it meet its zone's promise? (urban: response time; rural: same day)."""
     o = log.orders
@@ -120,7 +142,7 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
     start, end = log.window_min
     days = (end - start) / 1440.0
     inside = (o.t_placed >= start) & (o.t_placed < end)
-    catalogue = inside & (o.channel == CHANNELS.index("catalogue"))
+    catalogue = inside & zone_promise_orders(log)
     response = o.t_accepted - o.t_placed
     met = met_target(log, world)
     with np.errstate(invalid="ignore"):
@@ -169,11 +191,78 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
     window = series[int(start // 60) : int(end // 60)]
     k["backlog_mean"] = float(window.mean()) if len(window) else float("nan")
     k["backlog_max"] = float(window.max()) if len(window) else float("nan")
+    k["hand_up_rate"] = _share(~np.isnan(o.t_handed_up), catalogue)
+    k.update(event_kpis(log, world))
     for t, pinyin in enumerate(world.towns.pinyin):
         k[f"town.{pinyin}.compliance"] = _share(met, catalogue & (o.town == t))
     for name, compute in EXTRA_KPIS.items():
         k[name] = float(compute(log, world))
     return k
+
+
+def event_orders(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray]:
+    """(per order, whether it is an order of a surge event with a ``delivery`` setting; per
+    order, its event's delivery deadline in minutes: placement plus ``deadline_hours``, or the
+    order's same-day deadline; NaN for other orders)."""
+    o = log.orders
+    event = event_of(world.surges, o.place, o.t_placed)
+    deadline = np.full(len(o), np.nan)
+    for k, surge in enumerate(world.surges):
+        if surge.delivery is None:
+            continue
+        mine = event == k
+        hours = surge.delivery.deadline_hours
+        deadline[mine] = o.t_deadline[mine] if hours is None else o.t_placed[mine] + hours * 60.0
+    return ~np.isnan(deadline), deadline
+
+
+def event_kpis(log: RunLog, world: World) -> dict[str, float]:
+    """The ``event_*`` KPIs over the measured orders of surge events with a ``delivery``
+    setting (NaN when there are none): delivered (closed) by the event's deadline; response
+    and closing times from placing (minutes); volunteer-hours from assignment until the
+    volunteers are back, a batch's trip shared equally among its orders."""
+    o, b = log.orders, log.batches
+    start, end = log.window_min
+    mine, deadline = event_orders(log, world)
+    mine &= (o.t_placed >= start) & (o.t_placed < end)
+    with np.errstate(invalid="ignore"):
+        on_time = o.t_closed <= deadline
+    closing = (o.t_closed - o.t_placed)[mine]
+    batch = o.batch
+    alone = mine & (batch < 0) & ~np.isnan(o.t_assigned)
+    released = np.where(np.isnan(o.t_released), log.horizon_min, o.t_released)
+    minutes = float(((released - o.t_assigned)[alone] * o.volunteers[alone]).sum())
+    if len(b):
+        trip = (np.where(np.isnan(b.t_released), log.horizon_min, b.t_released) - b.t_start) * b.volunteers
+        counted = np.bincount(batch[mine & (batch >= 0)], minlength=len(b))
+        minutes += float((trip * counted / np.maximum(1, b.orders)).sum())
+    return {
+        "event_on_time": _share(on_time, mine),
+        "event_response_p50": _percentile((o.t_accepted - o.t_placed)[mine], 50),
+        "event_close_p50": _percentile(closing, 50),
+        "event_close_p90": _percentile(closing, 90),
+        "event_volunteer_hours": minutes / 60.0 if mine.any() else float("nan"),
+    }
+
+
+def busy_intervals(log: RunLog) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The order pool's busy volunteers as intervals: (start, credited from, end, people),
+    minutes (end NaN: not back before the horizon). An order served alone: from its
+    assignment (credited from its acceptance) until its volunteers are back; a batch of a
+    batched event: its crew from the trip's start until back (its orders are not counted
+    again). The practice network's teams only: not the red proxy points' and mediation rooms'
+    (forces of their own)."""
+    o, b = log.orders, log.batches
+    alone = ~np.isnan(o.t_assigned)
+    alone &= ~np.isin(o.team_level, [TEAM_LEVELS.index(lv) for lv in CHANNEL_TEAM_LEVELS])
+    if len(b):
+        alone &= o.batch < 0
+    return (
+        np.concatenate([o.t_assigned[alone], b.t_start]),
+        np.concatenate([o.t_accepted[alone], b.t_start]),
+        np.concatenate([o.t_released[alone], b.t_released]),
+        np.concatenate([o.volunteers[alone], b.volunteers]).astype(float),
+    )
 
 
 def _overlap(a: np.ndarray, b: np.ndarray, start: float, end: float) -> np.ndarray:
@@ -183,17 +272,11 @@ def _overlap(a: np.ndarray, b: np.ndarray, start: float, end: float) -> np.ndarr
 
 
 def _volunteer_minutes(log: RunLog, start: float, end: float) -> tuple[float, float]:
-    """(busy volunteer-minutes of order-pool volunteers, credited volunteer-minutes) in window:
-    the practice network's teams, not the proxy points' and mediation rooms'."""
-    o, a = log.orders, log.activities
-    channel_teams = np.isin(o.team_level, [TEAM_LEVELS.index(lv) for lv in CHANNEL_TEAM_LEVELS])
-    served = ~np.isnan(o.t_assigned) & ~channel_teams
-    busy_orders = (
-        _overlap(o.t_assigned[served], o.t_released[served], start, end) * o.volunteers[served]
-    ).sum()
-    credited_orders = (
-        _overlap(o.t_accepted[served], o.t_released[served], start, end) * o.volunteers[served]
-    ).sum()
+    """(busy volunteer-minutes of order-pool volunteers, credited volunteer-minutes) in window."""
+    a = log.activities
+    assigned, accepted, released, people = busy_intervals(log)
+    busy_orders = (_overlap(assigned, released, start, end) * people).sum()
+    credited_orders = (_overlap(accepted, released, start, end) * people).sum()
     busy_act = credited_act = 0.0
     if len(a.t_start):
         span = _overlap(a.t_start, a.t_end, start, end)

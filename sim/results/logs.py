@@ -6,7 +6,7 @@ minutes from 00:00 of day 0; NaN means "did not happen before the horizon".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,6 +34,24 @@ class RareTimes:
         return out
 
 
+@dataclass
+class RareIds:
+    """An index few orders have (the batch of a batched order), as (order, value) pairs sorted
+    by order."""
+
+    n: int  # orders in the log
+    order: np.ndarray  # int32 order ids, ascending
+    value: np.ndarray  # int32
+
+    def dense(self) -> np.ndarray:
+        """The full column (a new read-only int32 array of ``n`` values): the value for the
+        orders that have one, -1 for the rest."""
+        out = np.full(self.n, -1, dtype=np.int32)
+        out[self.order] = self.value
+        out.flags.writeable = False
+        return out
+
+
 def _rare(name: str, doc: str) -> property:
     """A read-only column made on access from the order log's :class:`RareTimes` ``name``."""
     return property(lambda log: log.rare[name].dense(), doc=doc)
@@ -54,6 +72,7 @@ COLUMNS = (
     "t_placed",
     "t_review_start",
     "t_review_end",
+    "t_handed_up",
     "t_tier2",
     "t_tier3",
     "t_assigned",
@@ -66,8 +85,9 @@ COLUMNS = (
     "team",
     "team_level",
     "outcome",
+    "batch",
 )
-RARE_TIMES = ("t_booked", "t_review_start", "t_review_end", "t_tier3", "t_cancelled")
+RARE_TIMES = ("t_booked", "t_review_start", "t_review_end", "t_handed_up", "t_tier3", "t_cancelled")
 
 
 @dataclass
@@ -98,10 +118,15 @@ class OrderLog:
     team_level: np.ndarray  # index into TEAM_LEVELS, -1 if none
     outcome: np.ndarray  # CLOSED, CANCELLED or OPEN at the horizon
     rare: dict[str, RareTimes]  # the times in RARE_TIMES
+    batched: RareIds  # the batch (a row of the run's batch log) of each batched order
 
     t_booked = _rare("t_booked", "appointments: when the citizen booked (t_placed is the time asked for)")
     t_review_start = _rare("t_review_start", "professional orders: the administrator starts the review")
     t_review_end = _rare("t_review_end", "professional orders: the review ends")
+    t_handed_up = _rare("t_handed_up", "its village team could not provide it and handed it up to tier 2")
+    batch = property(
+        lambda log: log.batched.dense(), doc="the batch of a batched order (its batch log row); -1 for others"
+    )
     t_tier3 = _rare("t_tier3", "reached tier 3 (the county), or left the administrator's review")
     t_cancelled = _rare("t_cancelled", "the citizen cancelled the order")
 
@@ -125,6 +150,33 @@ class ActivityLog:
 
 
 @dataclass
+class BatchLog:
+    """One row per batch trip of a batched surge event (``events[].delivery``): the crew of
+    ``volunteers`` of ``team`` takes ``orders`` orders at ``t_start`` (the collection), arrives
+    at ``place``, closes them all at ``t_closed`` and is back at ``t_released`` (minutes; NaN
+    after the horizon)."""
+
+    event: np.ndarray  # index into the scenario's events
+    place: np.ndarray
+    team: np.ndarray
+    volunteers: np.ndarray
+    orders: np.ndarray
+    t_start: np.ndarray
+    t_arrived: np.ndarray
+    t_closed: np.ndarray
+    t_released: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.team)
+
+    @classmethod
+    def empty(cls) -> BatchLog:
+        """A log without batches."""
+        ints, times = np.zeros(0, dtype=np.int64), np.zeros(0)
+        return cls(ints, ints, ints, ints, ints, times, times, times, times)
+
+
+@dataclass
 class RunLog:
     """Everything one replication produced."""
 
@@ -134,3 +186,4 @@ class RunLog:
     on_duty_by_town: np.ndarray  # (towns, hours) int32
     horizon_min: float
     window_min: tuple[float, float]  # orders placed in [start, end) are measured
+    batches: BatchLog = field(default_factory=BatchLog.empty)  # batched events' trips

@@ -354,7 +354,7 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
         office_hours=[(parse_clock(a), parse_clock(b)) for a, b in scenario.admin.office_hours],
         cutoff_min=parse_clock(scenario.targets.same_day_cutoff),
         day_end_min=parse_clock(scenario.targets.day_end),
-        surges=resolve(scenario, towns, places),
+        surges=resolve(scenario, towns, places, teams, len(pairs)),
     )
 
 
