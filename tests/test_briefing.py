@@ -185,7 +185,9 @@ def test_chinese_briefing_has_chinese_text_and_no_missing_glyphs(results):
     assert missing == []
     md = written["briefing.md"].read_text(encoding="utf-8")
     assert written["briefing.md"].name == "briefing.zh.md"
-    assert "昆阳镇" in md or "怀溪镇" in md or "南麂镇" in md or "鳌江镇" in md
+    # the worst towns by their Chinese names (which towns they are depends on the draws)
+    names = json.loads((results / "chart_data.json").read_text(encoding="utf-8"))["towns"]["name"]
+    assert sum(name in md for name in names) >= 3 and "昆阳镇" in names
     assert len(re.findall(r"[\u4e00-\u9fff]", md)) > 200
     assert "Headline" not in md and "met their promise" not in md
     assert md.startswith("# 志愿服务覆盖情况:平阳县")

@@ -84,13 +84,20 @@ def test_default_pingyang_scenario_matches_the_source():
     world = build_world(load_scenario(DEFAULT_SCENARIO))
     teams = world.teams
     assert len(world.places) == 453 and len(world.towns.code) == 16
-    assert len(teams) == 1010
-    assert 22_000 <= teams.members.sum() <= 26_000  # 163,300 hours / 6.82 = 23,944
+    # the practice network's 1,010 teams; a red proxy point in every village unit (46,000 party
+    # members) and a mediation room in every village (村) besides
+    proxy = teams.level == TEAM_LEVELS.index("proxy_point")
+    rooms = teams.level == TEAM_LEVELS.index("mediation_room")
+    network = ~(proxy | rooms)
+    assert network.sum() == 1010
+    assert 22_000 <= teams.members[network].sum() <= 26_000  # 163,300 hours / 6.82 = 23,944
+    assert proxy.sum() == 453 and teams.members[proxy].sum() == 46_000
+    assert rooms.sum() == sum(kind == "village" for kind in world.places.kind)
     pro = teams.level == TEAM_LEVELS.index("professional")
     assert pro.sum() == 7 and teams.members[pro].sum() == 850
     assert len({p.village for p in world.pairs}) == 100 and len(world.pairs) == 500
     assert (world.places.zone == 0).sum() == 46  # the communities of Kunyang and Aojiang
-    catalogue = [i for i in world.items if not i.professional]
+    catalogue = [i for i in world.items if not i.professional and i.channel != "mediation"]
     assert len(catalogue) == 20 and len({i.column for i in catalogue}) == 2
     assert world.places.population.sum() == pytest.approx(world.towns.population.sum())
 

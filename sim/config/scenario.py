@@ -18,11 +18,24 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 ZONES = ("urban", "rural")
-TEAM_LEVELS = ("village", "paired", "town", "county", "subcenter", "professional")
+TEAM_LEVELS = (
+    "village",
+    "paired",
+    "town",
+    "county",
+    "subcenter",
+    "professional",
+    "proxy_point",
+    "mediation_room",
+)
+# the levels of the teams that serve one service channel in their own village only (a red proxy
+# point, a mediation room): forces of their own, outside the 1,010 teams of the practice network
+CHANNEL_TEAM_LEVELS = ("proxy_point", "mediation_room")
 # service channels (an order's channel is its item's): catalogue items, dispatched at once to the
 # nearest volunteers; professional items, through the county administrator; each further channel
-# has its own arrival model, routing and deadline (docs/model.md, "Service channels")
-CHANNELS = ("catalogue", "professional")
+# has its own arrival model, routing and deadline (docs/model.md, "Service channels"): proxy
+# errands at the villages' red proxy points, disputes at the villages' mediation rooms
+CHANNELS = ("catalogue", "professional", "proxy", "mediation")
 
 
 MAX_SEED = 10**12  # root seeds: any whole number 0 .. 10**12 (as every YAML number)
@@ -148,7 +161,7 @@ class Item:
     share: float = spec(0.0, "share of all orders", "fraction", ge=0, le=1)
     volunteers: int = spec(1, "volunteers needed", "people", ge=1, le=1000)
     professional: bool = spec(False, "routed through the county administrator")
-    channel: Literal["catalogue", "professional"] = spec(
+    channel: Literal["catalogue", "professional", "proxy", "mediation"] = spec(
         "catalogue",
         "service channel of the item's orders (docs/model.md); professional items are in the "
         "professional channel whatever this says",
@@ -759,6 +772,73 @@ class Expect:
     )
 
 
+NEVER_MIN = 1e10  # a patience this long never ends: the order is never cancelled
+
+
+@dataclass(frozen=True)
+class ProxyPoints:
+    """The red proxy points (红色代办点): in every village unit a point of party-member
+    volunteers who run proxy errands (paperwork, certificates, payments at the town's or county's
+    service hall) for its residents; the ``proxy`` channel (docs/model.md)."""
+
+    members: int = spec(
+        46_000,
+        "party-member volunteers of all points together (the source's 46,000)",
+        "people",
+        ge=0,
+        le=10**7,
+    )
+    split: Literal["population", "even"] = spec(
+        "population",
+        "how the members are shared among the places: in proportion to population, or evenly "
+        "(largest remainders, so the points add up to `members`)",
+    )
+    errands_per_day: float = spec(
+        82.1,
+        "proxy errands a day, county-wide (shared among the places in proportion to population, "
+        "with the demand's hour-of-day and day-of-week profile)",
+        "errands per day",
+        ge=0,
+        le=1e7,
+    )
+    item: str = spec("proxy", "catalogue item (channel proxy, share 0) of the errands")
+    skill: str = spec("proxy_errand", "the skill only proxy points offer (their one skill)")
+    schedule: str = spec("proxy_point", "opening hours: name of a schedule in `schedules`")
+    deadline_days: float = spec(3.0, "an errand is due this long after it is placed", "days", gt=0, le=366)
+    patience: Dist = spec(
+        factory=lambda: Dist("fixed", NEVER_MIN),
+        doc="time a resident waits before withdrawing an errand (1e10: never)",
+        unit="minutes",
+    )
+
+
+@dataclass(frozen=True)
+class MediationRooms:
+    """Village mediation rooms (老支书调解室) run by retired village party secretaries and other
+    respected elders (乡贤志愿者): the ``mediation`` channel's first tier; the county's teams with
+    the mediation skill are the fallback (docs/model.md)."""
+
+    place_kinds: list[str] = spec(
+        factory=lambda: ["village"], doc="kinds of place (the places CSV's `kind`) that have a room"
+    )
+    members: int = spec(2, "elder volunteers of a room", "people", ge=0, le=100_000)
+    schedule: str = spec("mediation_room", "when a room sits: name of a schedule in `schedules`")
+    village_timeout_min: float = spec(
+        1440.0,
+        "minutes a dispute waits for its village's room before it also goes to the county's "
+        "teams with the mediation skill (the town station has none: it passes on at once)",
+        "minutes",
+        ge=0,
+        le=1e10,
+    )
+    deadline_days: float = spec(2.0, "a dispute is due this long after it is placed", "days", gt=0, le=366)
+    patience: Dist = spec(
+        factory=lambda: Dist("fixed", NEVER_MIN),
+        doc="time a resident waits before withdrawing a dispute (1e10: never)",
+        unit="minutes",
+    )
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A complete scenario (all defaults filled)."""
@@ -776,6 +856,12 @@ class Scenario:
     dispatch: Dispatch = spec(factory=Dispatch, doc="escalation ladder")
     events: list[Event] = spec(factory=list, doc="demand surges (lockdowns) with call-ups")
     admin: Admin = spec(factory=Admin, doc="professional-order administrator")
+    proxy: ProxyPoints | None = spec(
+        None, "red proxy points and their errands (the proxy channel); null = none"
+    )
+    mediation: MediationRooms | None = spec(
+        None, "village mediation rooms (the mediation channel's first tier); null = none"
+    )
     activities: Activities = spec(factory=Activities, doc="planned group activities")
     targets: Targets = spec(factory=Targets, doc="service promises")
     run: Run = spec(factory=Run, doc="run length and seeds")
@@ -784,3 +870,11 @@ class Scenario:
     )
     base_dir: str = field(default=".", metadata={"internal": True})
     source: str = field(default="", metadata={"internal": True})
+
+
+def mediation_skill(scenario: Scenario) -> str:
+    """The skill of the mediation channel's items, the mediation rooms' one skill: the first such
+    item's, ``mediation`` when the catalogue has none."""
+    return next(
+        (i.skill for i in scenario.catalog if i.channel == "mediation" and not i.professional), "mediation"
+    )

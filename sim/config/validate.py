@@ -16,7 +16,7 @@ from pathlib import Path
 from sim.config import distributions
 from sim.config.errors import Problem, UserError
 from sim.config.loader import PATH_KEYS
-from sim.config.scenario import TEAM_LEVELS, ZONES, Dist, PairedKind, Scenario, TeamKind
+from sim.config.scenario import TEAM_LEVELS, ZONES, Dist, PairedKind, Scenario, TeamKind, mediation_skill
 from sim.gate.check import expect_problems
 from sim.world import surges
 from sim.world.geography import TERRAINS, build_places, parse_clock, read_matrix, read_towns
@@ -55,6 +55,7 @@ def check(scenario: Scenario) -> list[Problem]:
             f"{RESERVED_NAMES.get(scenario.name.lower(), 'comparisons')}); expected another name",
         )
     _check_catalog(bad, scenario)
+    _check_channels(bad, scenario)
     _check_demand(bad, scenario)
     _check_clocks(bad, scenario)
     _check_geography_keys(bad, scenario)
@@ -87,6 +88,66 @@ def _check_catalog(bad, scenario: Scenario) -> None:
         _dist(bad, f"catalog[{k}].service", item.service)
         if item.channel == "professional" and not item.professional:
             bad(f"catalog[{k}].channel", "is 'professional' but the item is not; expected professional: true")
+
+
+def _check_channels(bad, scenario: Scenario) -> None:
+    """The proxy and mediation channels: their items, sections and skills agree."""
+    items = scenario.catalog
+    proxy, rooms = scenario.proxy, scenario.mediation
+    for k, item in enumerate(items):
+        if item.channel in ("proxy", "mediation") and item.professional:
+            bad(
+                f"catalog[{k}].channel",
+                f"is {item.channel!r} but the item is professional; expected professional: false",
+            )
+        if item.channel == "proxy" and not item.professional:
+            if proxy is None:
+                bad(
+                    f"catalog[{k}].channel",
+                    "is 'proxy' but the scenario has no proxy points; expected a proxy: section",
+                )
+            elif item.share > 0:
+                bad(
+                    f"catalog[{k}].share",
+                    f"is {item.share:g} for a proxy item; expected 0 (proxy errands arrive by "
+                    "proxy.errands_per_day)",
+                )
+    if proxy is not None:
+        ids = [i.id for i in items]
+        if proxy.item not in ids:
+            bad(
+                "proxy.item",
+                f"unknown item {proxy.item!r}; expected the id of a catalogue item with channel: proxy",
+            )
+        elif items[ids.index(proxy.item)].channel != "proxy" or items[ids.index(proxy.item)].professional:
+            bad("proxy.item", f"item {proxy.item!r} is not in the proxy channel; expected channel: proxy")
+        if not proxy.skill.strip():
+            bad("proxy.skill", "is empty; expected the skill only proxy points offer")
+        _own_skill(bad, "proxy.skill", proxy.skill, "proxy", items)
+        _dist(bad, "proxy.patience", proxy.patience)
+    if rooms is not None:
+        skills = {i.skill for i in items if i.channel == "mediation" and not i.professional}
+        if len(skills) > 1:
+            bad(
+                "mediation",
+                f"the mediation channel's items need skills {', '.join(sorted(skills))}; expected one "
+                "skill (a room's one skill)",
+            )
+        _own_skill(bad, "mediation", mediation_skill(scenario), "mediation", items)
+        _dist(bad, "mediation.patience", rooms.patience)
+
+
+def _own_skill(bad, path: str, skill: str, channel: str, items) -> None:
+    """A channel's teams have one skill that no catalogue item needs: catalogue orders are
+    matched at placement among the village's other teams only."""
+    for k, item in enumerate(items):
+        if item.skill == skill and item.channel == "catalogue" and not item.professional:
+            bad(
+                path,
+                f"skill {skill!r} is needed by catalogue item {item.id!r} (catalog[{k}]); expected a "
+                f"skill only the {channel} channel's items need",
+            )
+            return
 
 
 def _check_demand(bad, scenario: Scenario) -> None:
@@ -203,6 +264,9 @@ def _check_teams(bad, scenario: Scenario) -> None:
         ("teams.village_schedule", t.village_schedule),
     ]
     used += [(f"{path}.schedule", kind.schedule) for path, kind in _team_kinds(scenario)]
+    for name, section in (("proxy", scenario.proxy), ("mediation", scenario.mediation)):
+        if section is not None:
+            used.append((f"{name}.schedule", section.schedule))
     for town, over in t.town_overrides.items():
         for name in ("community_schedule", "village_schedule"):
             if getattr(over, name) is not None:
@@ -228,6 +292,10 @@ def _check_teams(bad, scenario: Scenario) -> None:
         offered |= set(kind.skills)
     for extra in [*t.additions, *(a for e in scenario.events for a in e.callups)]:
         offered |= set(extra.skills)
+    if scenario.proxy is not None:
+        offered.add(scenario.proxy.skill)
+    if scenario.mediation is not None:
+        offered.add(mediation_skill(scenario))
     for k, item in enumerate(scenario.catalog):
         if item.skill.strip() and item.skill not in offered:
             bad(

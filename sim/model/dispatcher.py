@@ -132,6 +132,7 @@ class Dispatcher:
         self.place_town = world.place_town
         self.n_towns = len(world.towns_by_distance)
         self.tier1_teams = world.tier1_teams
+        self.tier1_catalogue = world.tier1_catalogue  # (a catalogue order's placement scans it)
         self.skills = world.teams.skills
         self.rule: Rule = rule if rule is not None else RULES[world.scenario.dispatch.rule]()
         # rules that rank teams by distance alone may walk the world's static nearest-first

@@ -7,14 +7,18 @@
         (the response) --(travel)--> arrived --(service)--> closed --(travel home)--> released
 
 A professional order first goes to the county administrator (:mod:`.administrator`), then
-joins the county queue for teams with its skill. An order its village team cannot provide
-(``dispatch.hand_up``, drawn at set-up: :mod:`.hand_up`) is handed up to tier 2 at placement
-(:meth:`OrderLifecycle.hand_up`). An order of a batched surge event is collected by the
-platform and delivered in a batch (:mod:`.batches`: :meth:`OrderLifecycle.hold_for_batch`,
-:meth:`OrderLifecycle.assign_batch`, :meth:`OrderLifecycle.batch_done`). A citizen cancels an
-order still waiting after their patience. Matching is central (:mod:`.dispatcher`): an order
-that enters a tier takes the best able team at once if there is one, and a team that frees up
-takes the best waiting order it can see (:meth:`OrderLifecycle.serve_waiting`).
+joins the county queue for teams with its skill. Each service channel has its own escalation
+timeouts (``world.channel_timeouts``): a proxy errand waits for its village's proxy point and
+never escalates; a dispute waits ``mediation.village_timeout_min`` for its village's mediation
+room, then passes the town (which has no mediation skill) to the county's mediation teams. An
+order its village team cannot provide (``dispatch.hand_up``, drawn at set-up: :mod:`.hand_up`)
+is handed up to tier 2 at placement (:meth:`OrderLifecycle.hand_up`). An order of a batched
+surge event is collected by the platform and delivered in a batch (:mod:`.batches`:
+:meth:`OrderLifecycle.hold_for_batch`, :meth:`OrderLifecycle.assign_batch`,
+:meth:`OrderLifecycle.batch_done`). A citizen cancels an order still waiting after their
+patience. Matching is central (:mod:`.dispatcher`): an order that enters a tier takes the best
+able team at once if there is one, and a team that frees up takes the best waiting order it can
+see (:meth:`OrderLifecycle.serve_waiting`).
 
 Each timer is a SimPy timeout with a callback (``env.timeout(delay, value)``), the cheapest
 event of SimPy's public API: an order costs a handful of events, not a process and several
@@ -69,6 +73,8 @@ class OrderLifecycle:
         # orders their village team hands up at placement -> that team (set by the replication)
         self.handed_up: dict[int, int] = {}
         self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes
+        # the same per channel: (channel, zone, tier - 1) -> minutes (inf: never escalates)
+        self.channel_timeouts = world.channel_timeouts.tolist()
         self.trip = world.travel.trip
         # the ferry to the islands, if the scenario has one (set by the replication)
         self.ferry = None
@@ -115,7 +121,7 @@ class OrderLifecycle:
         place, skill, need = orders.place[order], orders.skill[order], orders.need[order]
         spare, skills = d.spare, d.skills
         first, able = -1, None  # the first able team; the list only when there are more
-        for team in d.tier1_teams[place]:
+        for team in d.tier1_catalogue[place]:
             if spare[team] >= need and skill in skills[team]:
                 if first < 0:
                     first = team
@@ -170,7 +176,8 @@ class OrderLifecycle:
         d.enqueue(order, orders.deadline(order))
         escalation = None  # when the order escalates from this tier, if it does
         if tier < COUNTY_TIER and not orders.professional[order]:
-            escalation = now + self.timeouts[orders.zone[order]][tier - 1]
+            # (inf for a channel whose orders never escalate: the timer is never booked)
+            escalation = now + self.channel_timeouts[orders.channel[order]][orders.zone[order]][tier - 1]
         if placed and patience:
             self._start_patience(order, escalation)
         if escalation is not None:

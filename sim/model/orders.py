@@ -54,9 +54,10 @@ class OrderTable:
         offered = np.zeros((len(w.place_skills), max(1, len(w.skills))), dtype=bool)
         for place, place_skills in enumerate(w.place_skills):
             offered[place, list(place_skills)] = True
-        # ordinary: not professional, and the village scope offers its skill (the fast path;
-        # the replication clears it for orders its village hands up, :mod:`.hand_up`)
-        self.ordinary = typed("b", offered[places, w.item_skill[a.item]] & ~w.item_professional[a.item])
+        # ordinary: a catalogue order whose village scope offers its skill (the fast path; the
+        # replication clears it for orders its village hands up, :mod:`.hand_up`)
+        catalogue = w.item_channel[a.item] == CATALOGUE
+        self.ordinary = typed("b", offered[places, w.item_skill[a.item]] & catalogue)
         # how long things take for this order (minutes), filled in place through numpy views
         self.service, service = float_array(n)
         for k, item in enumerate(w.items):
@@ -72,6 +73,11 @@ class OrderTable:
             mask = w.item_professional[a.item]
             if mask.any():
                 patience[mask] = distributions.quantile(w.scenario.admin.patience, a.u_patience[mask])
+        for channel, dist in enumerate(w.channel_patience):  # a channel's own patience, if any
+            if dist is not None:
+                mask = w.item_channel[a.item] == channel
+                if mask.any():
+                    patience[mask] = distributions.quantile(dist, a.u_patience[mask])
         self.accept_delay, accept = float_array(n)
         accept[:] = distributions.quantile(w.scenario.demand.acceptance_delay, a.u_accept)
         if owned:

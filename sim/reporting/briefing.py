@@ -142,6 +142,8 @@ def headline_rows(summary: dict, data: dict, names: tuple[str, ...] = HEADLINE_R
         if name not in kpis:
             continue
         k = kpis[name]
+        if name in CHANNEL_KPIS.values() and "target" not in k and _is_nan(k["mean"]):
+            continue  # a channel the scenario does not have (no orders)
         s = {key: _num(k[key]) for key in ("mean", "low", "high")}
         if "target" in k:
             target = ("share", k["target_op"], k["target"])
@@ -156,6 +158,11 @@ def headline_rows(summary: dict, data: dict, names: tuple[str, ...] = HEADLINE_R
             {"name": name, "label": k["label"], "unit": k["unit"], **s, "target": target, "verdict": v}
         )
     return rows
+
+
+def _is_nan(value) -> bool:
+    """Whether a kpis.json value is missing (NaN is saved as null or as a NaN float)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def shown(value: float, unit: str) -> str:
@@ -360,6 +367,14 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
             day_end=t["day_end"],
         ),
         tr("brief.assume_ladder", lang),
+        *(
+            [tr("brief.assume_channels", lang)]
+            if any(
+                not _is_nan(summary["kpis"].get(name, {}).get("mean"))
+                for name in ("proxy_on_time", "mediation_on_time")
+            )
+            else []
+        ),
     ]
     hand_up = summary["kpis"].get("hand_up_rate")
     if hand_up is not None and _num(hand_up["mean"]) > 0:  # villages hand orders up
@@ -507,7 +522,7 @@ td.v-met { color: #1a7f37; font-weight: bold; } td.v-missed { color: #c0392b; fo
 td.v-uncertain { color: #b36b00; font-weight: bold; }
 ul { margin: 1mm 0; padding-left: 5mm; }
 img { display: block; margin: 1.5mm auto; }
-img.full { width: 150mm; } img.half { width: 122mm; } img.p2 { width: 130mm; }
+img.full { width: 138mm; } img.half { width: 112mm; } img.p2 { width: 122mm; }
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }
 @media screen { body { padding: 8mm; } }

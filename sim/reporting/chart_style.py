@@ -45,6 +45,8 @@ LEVEL_COLORS = {
     "county": "#e7298a",
     "subcenter": "#a6761d",
     "professional": "#e6ab02",
+    "proxy_point": "#d95f02",
+    "mediation_room": "#1f78b4",
     "cancelled": "#b0b0b0",
     "open": "#404040",
 }

@@ -27,6 +27,7 @@ import numpy as np  # noqa: E402
 from matplotlib import patheffects as pe  # noqa: E402
 from matplotlib.colors import TwoSlopeNorm  # noqa: E402
 
+from sim.config.scenario import CHANNEL_TEAM_LEVELS  # noqa: E402
 from sim.reporting.chart_style import (  # noqa: E402,F401  (DPI, cjk_font, png_pixels... are charts' API too)
     COLORS,
     DPI,
@@ -449,7 +450,9 @@ def demand_capacity_chart(
         top.step(hours, demand, where="post", color=COLORS["rural"], linewidth=1)
         top.set_ylabel(tr("week.orders_y", lang))
         top.set_title(tr("week.title", lang))
-        levels = [lv for lv in on_duty if np.nansum(on_duty[lv]) > 0]
+        # the practice network's levels: the proxy points and mediation rooms serve their own
+        # channels only, so they would swell the stack without answering catalogue orders
+        levels = [lv for lv in on_duty if lv not in CHANNEL_TEAM_LEVELS and np.nansum(on_duty[lv]) > 0]
         stacks = [np.nan_to_num(steps(on_duty[lv])) for lv in levels]
         if stacks:  # no volunteer ever on duty: an empty panel
             middle.stackplot(

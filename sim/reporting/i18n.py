@@ -28,6 +28,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "outcome.county": ("County center", "县实践中心"),
     "outcome.subcenter": ("Department sub-center", "部门分中心"),
     "outcome.professional": ("Professional team", "专业队伍"),
+    "outcome.proxy_point": ("Red proxy point", "红色代办点"),
+    "outcome.mediation_room": ("Village mediation room", "老支书调解室"),
     "outcome.cancelled": ("Cancelled by the citizen", "群众取消"),
     "outcome.open": ("Left open", "未响应"),
     "level.village": ("Village points", "村居实践站"),
@@ -36,6 +38,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "level.county": ("County center", "县实践中心"),
     "level.subcenter": ("Department sub-centers", "部门分中心"),
     "level.professional": ("Professional teams", "专业队伍"),
+    "level.proxy_point": ("Red proxy points", "红色代办点"),
+    "level.mediation_room": ("Village mediation rooms", "老支书调解室"),
     # footnote
     "footnote": (
         "Scenario {name}, seed {seed}, {reps_text} of {days_text} after {warmup_text} of "
@@ -201,6 +205,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "订单先派给本村及其结对单位的在岗志愿者;超时无人响应,依次上报到全乡镇、再到全县;"
         "专业需求须经县中心管理员在工作时间审核。",
     ),
+    "brief.assume_channels": (
+        "Proxy errands (village proxy points) and disputes (village mediation rooms, the county as "
+        "fallback) have deadlines in days; the errand rate assumes 120,000 services in 4 years.",
+        "红色代办和矛盾调解(老支书调解室,县级兜底)按天数时限考核;代办量假定 12 万人次为四年累计。",
+    ),
     "brief.assume_hand_up": (
         "Village teams hand up at once, to their town, the orders they cannot provide: {share} of "
         "catalogue orders here; the declining village never takes them back.",
@@ -221,6 +230,8 @@ KPI_ZH: dict[str, str] = {
     "professional_same_day": "专业订单当天办结",
     "professional_by_organisations": "专业订单由专业志愿服务组织办结的比例",
     "professional_cancelled_before_review": "专业订单在管理员审核前被取消的比例",
+    "proxy_on_time": "红色代办事项按时办结",
+    "mediation_on_time": "矛盾纠纷按时调解",
     "open_overnight_per_week": "过夜未办结订单",
     "orders_per_day": "下单量",
     "response_p50_urban": "城区响应时间中位数",
@@ -238,6 +249,8 @@ KPI_ZH: dict[str, str] = {
     "served_county": "由县实践中心办理的订单",
     "served_subcenter": "由部门分中心办理的订单",
     "served_professional": "由专业队伍办理的订单",
+    "served_proxy_point": "由红色代办点办理的订单",
+    "served_mediation_room": "由老支书调解室办理的订单",
     "served_cancelled": "取消的订单",
     "served_open": "期末仍未响应的订单",
     "utilisation": "志愿者利用率(忙碌/在岗)",

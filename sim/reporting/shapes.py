@@ -42,7 +42,16 @@ KPIS_JSON = {
     "kpis": {"*": _STAT},
     "replications": [{"*": NUM}],
 }
-_LEVELS = ("village", "paired", "town", "county", "subcenter", "professional")
+_LEVELS = (
+    "village",
+    "paired",
+    "town",
+    "county",
+    "subcenter",
+    "professional",
+    "proxy_point",
+    "mediation_room",
+)
 CHART_DATA_JSON = {
     "format": INT,
     "scenario": STR,

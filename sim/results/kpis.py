@@ -6,7 +6,10 @@ volunteer accepts) within ``targets.urban_response_min`` minutes (``urban_10min`
 orders must be responded to and closed by their same-day deadline (``rural_same_day``). Each
 other service channel is held to its own deadline (:data:`CHANNEL_KPIS`): professional orders go
 through the administrator's office hours and must be closed the same day
-(``professional_same_day``). An order still open at its deadline counts as open overnight. A
+(``professional_same_day``); proxy errands by ``proxy.deadline_days`` (``proxy_on_time``);
+disputes by ``mediation.deadline_days`` (``mediation_on_time``). Utilisation and credited hours
+per volunteer are the practice network's (the proxy points and mediation rooms are forces of
+their own). An order still open at its deadline counts as open overnight. A
 cancelled or never-answered order misses its target.
 The orders of a surge event with a ``delivery`` setting (e.g. the 泰悦府 lockdown) are also
 measured apart (``event_*``): delivered by the event's deadline, response and closing times,
@@ -19,7 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.config.scenario import CHANNELS, TEAM_LEVELS
+from sim.config.scenario import CHANNEL_TEAM_LEVELS, CHANNELS, TEAM_LEVELS
 from sim.results.logs import CANCELLED, CLOSED, OPEN, RunLog
 from sim.world.build import World
 from sim.world.surges import event_of
@@ -39,6 +42,8 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
         "share",
         -1,
     ),
+    "proxy_on_time": ("Proxy errands closed by their deadline", "share", +1),
+    "mediation_on_time": ("Disputes mediated by their deadline", "share", +1),
     "open_overnight_per_week": ("Orders left open overnight", "orders/week", -1),
     "orders_per_day": ("Orders placed", "orders/day", 0),
     "response_p50_urban": ("Urban response time, median", "minutes", -1),
@@ -66,7 +71,11 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "event_volunteer_hours": ("Volunteer-hours spent on event orders", "hours", -1),
 }
 # per service channel but the catalogue: the KPI of its orders closed by their deadline
-CHANNEL_KPIS: dict[str, str] = {"professional": "professional_same_day"}
+CHANNEL_KPIS: dict[str, str] = {
+    "professional": "professional_same_day",
+    "proxy": "proxy_on_time",
+    "mediation": "mediation_on_time",
+}
 # KPIs added by extensions (register_kpi): name -> compute(log, world)
 EXTRA_KPIS: dict[str, Callable[[RunLog, World], float]] = {}
 
@@ -164,10 +173,13 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
         k[f"served_{level}"] = _share(o.team_level == code, inside)
     k["served_cancelled"] = k["cancellation_rate"]
     k["served_open"] = _share((o.outcome == OPEN) & (o.team < 0), inside)
+    # the practice network's volunteers (not the proxy points' and mediation rooms')
     busy, credited = _volunteer_minutes(log, start, end)
-    on_duty = float(log.on_duty_by_level[:, int(start // 60) : int(np.ceil(end / 60))].sum() * 60)
+    network = np.array([lv not in CHANNEL_TEAM_LEVELS for lv in TEAM_LEVELS])
+    hours = log.on_duty_by_level[:, int(start // 60) : int(np.ceil(end / 60))]
+    on_duty = float(hours[network[: len(hours)]].sum() * 60)
     k["utilisation"] = busy / on_duty if on_duty else float("nan")
-    members = float(world.teams.members.sum())
+    members = float(world.teams.members[network[world.teams.level]].sum())
     k["credited_hours_per_volunteer_month"] = (
         credited / 60.0 / members / days * 30.44 if members else float("nan")
     )
@@ -238,9 +250,11 @@ def busy_intervals(log: RunLog) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     minutes (end NaN: not back before the horizon). An order served alone: from its
     assignment (credited from its acceptance) until its volunteers are back; a batch of a
     batched event: its crew from the trip's start until back (its orders are not counted
-    again)."""
+    again). The practice network's teams only: not the red proxy points' and mediation rooms'
+    (forces of their own)."""
     o, b = log.orders, log.batches
     alone = ~np.isnan(o.t_assigned)
+    alone &= ~np.isin(o.team_level, [TEAM_LEVELS.index(lv) for lv in CHANNEL_TEAM_LEVELS])
     if len(b):
         alone &= o.batch < 0
     return (

@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.config.scenario import CHANNELS, TEAM_LEVELS, ZONES, Item, Scenario
+from sim.config.scenario import (
+    CHANNEL_TEAM_LEVELS,
+    CHANNELS,
+    TEAM_LEVELS,
+    ZONES,
+    Dist,
+    Item,
+    Scenario,
+    mediation_skill,
+)
 from sim.world.geography import Places, Towns, TravelModel, build_places, parse_clock
 from sim.world.pairing import Pair, make_pairs
 from sim.world.surges import Surge, resolve
@@ -148,10 +157,17 @@ class World:
     # per channel: minutes from placement to an order's deadline, NaN for the same-day rule
     # (the catalogue's and the professional channel's); set from each channel's settings
     channel_due_min: np.ndarray
+    # per channel: (zones, 2) minutes at tier 1 and tier 2 before escalating (inf: never)
+    channel_timeouts: np.ndarray
+    # per channel: the citizens' patience (minutes) replacing demand.patience, or None
+    channel_patience: list[Dist | None]
     item_mix: np.ndarray  # probabilities summing to 1
     teams: TeamTable
     pairs: list[Pair]
     tier1_teams: list[list[int]]  # per place: its own teams and the units paired with it
+    # per place: the tier-1 teams but its proxy point and mediation room, whose skills no
+    # catalogue item needs (the list a catalogue order's placement scans)
+    tier1_catalogue: list[list[int]]
     town_teams: list[list[int]]  # per town: every team whose home is in the town
     towns_by_distance: list[array]  # per town: all towns, nearest seat first (array('i'))
     town_rank: list[array]  # per town: each town's position in its towns_by_distance row
@@ -192,8 +208,40 @@ def item_channel(item: Item) -> int:
 
 def channel_due_minutes(scenario: Scenario) -> np.ndarray:
     """Per channel (:data:`CHANNELS`), the minutes from an order's placement to its deadline;
-    NaN where the same-day rule applies (``targets.same_day_cutoff`` and ``day_end``)."""
-    return np.full(len(CHANNELS), np.nan)
+    NaN where the same-day rule applies (``targets.same_day_cutoff`` and ``day_end``): proxy
+    errands are due ``proxy.deadline_days`` after placement, disputes ``mediation.deadline_days``
+    (the same-day rule without the section)."""
+    due = np.full(len(CHANNELS), np.nan)
+    for channel, section in (("proxy", scenario.proxy), ("mediation", scenario.mediation)):
+        if section is not None:
+            due[CHANNELS.index(channel)] = section.deadline_days * 1440.0
+    return due
+
+
+def channel_timeouts(scenario: Scenario) -> np.ndarray:
+    """Per channel, zone and tier (1, 2): the minutes an order waits there before escalating.
+    The ladder's ``dispatch.timeouts_min`` for the catalogue and professional channels; proxy
+    errands never escalate (inf: their village's point serves them); a dispute waits
+    ``mediation.village_timeout_min`` for its village's room, then goes on to the county at once
+    (0 minutes at the town tier: the town stations do not mediate)."""
+    ladder = np.array([scenario.dispatch.timeouts_min[z] for z in ZONES], dtype=float)
+    out = np.repeat(ladder[None], len(CHANNELS), axis=0)
+    if scenario.proxy is not None:
+        out[CHANNELS.index("proxy")] = np.inf
+    if scenario.mediation is not None:
+        # the room's time, then straight on to the county: a town station does not mediate
+        out[CHANNELS.index("mediation"), :, 0] = scenario.mediation.village_timeout_min
+        out[CHANNELS.index("mediation"), :, 1] = 0.0
+    return out
+
+
+def channel_patience(scenario: Scenario) -> list[Dist | None]:
+    """Per channel, the citizens' patience (minutes) replacing ``demand.patience``, or None."""
+    out: list[Dist | None] = [None] * len(CHANNELS)
+    for channel, section in (("proxy", scenario.proxy), ("mediation", scenario.mediation)):
+        if section is not None:
+            out[CHANNELS.index(channel)] = section.patience
+    return out
 
 
 def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
@@ -218,13 +266,17 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
     ids = list(range(max(n_places, n_towns, len(teams))))
     tier1: list[list[int]] = [[] for _ in range(n_places)]
     town_teams: list[list[int]] = [[] for _ in range(n_towns)]
+    channel_level = np.isin(teams.level, [TEAM_LEVELS.index(x) for x in CHANNEL_TEAM_LEVELS]).tolist()
     for team in range(len(teams)):
         town_teams[int(teams.town[team])].append(ids[team])
-        if teams.name[team].startswith("village:"):
+        if teams.name[team].startswith("village:") or channel_level[team]:
             tier1[int(teams.home[team])].append(ids[team])
     n_fixed = len(teams) - len(pairs)
     for k, pair in enumerate(pairs):
         tier1[pair.village].append(ids[n_fixed + k])
+    tier1_catalogue = tier1
+    if any(channel_level):
+        tier1_catalogue = [[team for team in row if not channel_level[team]] for row in tier1]
 
     tier2_team, tier3_team = scope_teams(scenario.dispatch.scope, teams)
 
@@ -276,10 +328,13 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
         item_professional=np.array([i.professional for i in items], dtype=bool),
         item_channel=np.array([item_channel(i) for i in items], dtype=np.int8),
         channel_due_min=channel_due_minutes(scenario),
+        channel_timeouts=channel_timeouts(scenario),
+        channel_patience=channel_patience(scenario),
         item_mix=shares / shares.sum() if shares.sum() > 0 else shares,
         teams=teams,
         pairs=pairs,
         tier1_teams=tier1,
+        tier1_catalogue=tier1_catalogue,
         town_teams=town_teams,
         towns_by_distance=by_distance,
         town_rank=rank,
@@ -312,11 +367,12 @@ def scope_teams(scope: str, teams: TeamTable) -> tuple[np.ndarray, np.ndarray]:
 
     ``widen``: every team serves both (escalation widens the scope to the town, then the county).
     ``handover``: tier 2 is served by town-level teams only (the station, extra and call-up
-    volunteers), tier 3 by county-level teams only (county center, subcenters, professional)."""
-    if scope == "widen":
-        every = np.ones(len(teams), dtype=bool)
-        return every, every
+    volunteers), tier 3 by county-level teams only (county center, subcenters, professional).
+    Proxy points and mediation rooms serve neither: only their own village's tier 1."""
     level = teams.level
+    if scope == "widen":
+        every = ~np.isin(level, [TEAM_LEVELS.index(x) for x in CHANNEL_TEAM_LEVELS])
+        return every, every.copy()
     return (
         np.isin(level, [TEAM_LEVELS.index(x) for x in TIER2_LEVELS]),
         np.isin(level, [TEAM_LEVELS.index(x) for x in TIER3_LEVELS]),
@@ -335,4 +391,8 @@ def _team_skills(scenario: Scenario) -> list[str]:
         *(a for e in scenario.events for a in e.callups),
     ]:
         names += kind.skills
+    if scenario.proxy is not None:
+        names.append(scenario.proxy.skill)
+    if scenario.mediation is not None:
+        names.append(mediation_skill(scenario))
     return names

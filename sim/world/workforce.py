@@ -8,6 +8,11 @@ tracks counts, not individuals: a team has ``on_duty`` and ``busy`` volunteers, 
 ``max(0, on_duty - busy)`` free ones; when a shift ends while volunteers are busy, they finish
 the task in hand and only then go off duty (their count simply drops out of ``busy``).
 
+Each village unit also has a red proxy point (``proxy:``; team ``proxy:<code>``, level
+``proxy_point``) when the scenario has proxy points, and a mediation room (``mediation:``; team
+``mediation:<code>``, level ``mediation_room``) when its kind is one of the rooms' place kinds:
+each has the one skill of its service channel and serves its own village only.
+
 Extra on-duty volunteers (``teams.additions``, and the call-ups of ``events``) become teams of
 their own at the town seat, level ``town``, named ``extra:<town>:<start>-<end>`` (call-ups:
 ``callup:<event>:<town>:<start>-<end>``), with ``volunteers`` on duty in their band of hours every
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config.scenario import TEAM_LEVELS, Addition, Scenario, TeamKind
+from sim.config.scenario import TEAM_LEVELS, Addition, Scenario, TeamKind, mediation_skill
 from sim.world.geography import Places, Towns
 from sim.world.pairing import Pair
 
@@ -66,11 +71,55 @@ def addition_hours_per_week(addition: Addition) -> int:
     return int(band_counts(addition).sum())
 
 
+def split_members(total: int, weights: np.ndarray) -> np.ndarray:
+    """``total`` people shared among places in proportion to ``weights``, in whole people by
+    largest remainders, so that the shares add up to ``total`` exactly (ties: the first place)."""
+    weights = np.asarray(weights, dtype=float)
+    if total <= 0 or len(weights) == 0 or weights.sum() <= 0:
+        return np.zeros(len(weights), dtype=np.int64)
+    exact = total * weights / weights.sum()
+    out = np.floor(exact).astype(np.int64)
+    short = total - int(out.sum())
+    out[np.argsort(-(exact - out), kind="stable")[:short]] += 1
+    return out
+
+
+def channel_team_rows(scenario: Scenario, places: Places) -> list[tuple[str, str, int, int, list[str], str]]:
+    """The teams that serve one service channel in their own village: a red proxy point in every
+    place (members split by population or evenly, ``proxy.split``), and a mediation room in every
+    place of the rooms' kinds (``mediation.place_kinds``). Rows as :func:`build_teams` makes."""
+    rows: list[tuple[str, str, int, int, list[str], str]] = []
+    proxy, rooms = scenario.proxy, scenario.mediation
+    if proxy is not None:
+        weights = places.population if proxy.split == "population" else np.ones(len(places))
+        members = split_members(proxy.members, weights).tolist()
+        for i in range(len(places)):
+            rows.append(
+                (f"proxy:{places.code[i]}", "proxy_point", i, members[i], [proxy.skill], proxy.schedule)
+            )
+    if rooms is not None:
+        skill = mediation_skill(scenario)
+        for i in range(len(places)):
+            if places.kind[i] in rooms.place_kinds:
+                rows.append(
+                    (
+                        f"mediation:{places.code[i]}",
+                        "mediation_room",
+                        i,
+                        rooms.members,
+                        [skill],
+                        rooms.schedule,
+                    )
+                )
+    return rows
+
+
 def build_teams(
     scenario: Scenario, towns: Towns, places: Places, pairs: list[Pair], skill_index: dict[str, int]
 ) -> TeamTable:
     """Every team of the scenario: village points, town stations, county, sub-centers,
-    professional teams and paired units, in that (stable) order."""
+    professional teams, proxy points and mediation rooms, extra volunteers and paired units, in
+    that (stable) order."""
     rows: list[tuple[str, str, int, int, list[str], str]] = []
     t = scenario.teams
     overrides = {towns.index(name): o for name, o in t.town_overrides.items()}
@@ -114,6 +163,7 @@ def build_teams(
         named(kind, "subcenter")
     for kind in t.professional:
         named(kind, "professional")
+    rows += channel_team_rows(scenario, places)
     active = [(0.0, np.inf)] * len(rows)
     extras = [("extra", a, (0.0, np.inf)) for a in t.additions]
     extras += [

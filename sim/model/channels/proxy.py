@@ -1,0 +1,57 @@
+"""The proxy channel's arrivals: residents hand proxy errands to their village's red proxy point.
+
+The source: 4.6万党员志愿者通过各村的"红色代办点",为群众提供73项代办服务,累计服务12万多人次 (46,000
+party-member volunteers provide 73 proxy services through each village's red proxy point; more
+than 120,000 services so far). ``proxy.errands_per_day`` errands a day county-wide are shared
+among the places in proportion to population, with the demand's hour-of-day and day-of-week
+profile: in each simulated hour a place's count is Poisson and the times are uniform inside the
+hour, as for catalogue orders (:mod:`sim.model.demand`). Every errand is for ``proxy.item``.
+
+All draws come from the channel's own stream ``proxy/arrivals``, so the catalogue's orders of a
+seed are the same with or without proxy points (common random numbers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.model.demand import Arrivals, profile_by_hour
+from sim.model.rng import Streams
+from sim.world.build import World
+
+
+def errand_rates(world: World) -> np.ndarray:
+    """Mean proxy errands per minute of each place (before the weekly profile): the county's
+    ``proxy.errands_per_day`` shared by population."""
+    proxy = world.scenario.proxy
+    population = world.places.population
+    if proxy is None or proxy.errands_per_day <= 0 or population.sum() <= 0:
+        return np.zeros(world.n_places)
+    return proxy.errands_per_day * population / population.sum() / 1440.0
+
+
+def arrivals(world: World, streams: Streams, horizon_min: float) -> Arrivals:
+    """The proxy errands placed before ``horizon_min`` (minutes), sorted by time (ties: place)."""
+    rates = errand_rates(world)
+    if not rates.any():
+        return Arrivals(*(np.empty(0, dtype=d) for d in (float, np.int32, np.int32, float, float, float)))
+    hours = int(np.ceil(horizon_min / 60.0))
+    rng = streams.stream("proxy/arrivals")
+    counts = rng.poisson(np.outer(rates * 60.0, profile_by_hour(world, hours)))  # (places, hours)
+    place, hour = np.nonzero(counts)
+    repeat = counts[place, hour]
+    place, hour = np.repeat(place, repeat), np.repeat(hour, repeat)
+    total = len(place)
+    times = (hour + rng.random(total)) * 60.0
+    u = rng.random((3, total))
+    order = np.lexsort((place, times))
+    order = order[times[order] < horizon_min]
+    item = next(k for k, i in enumerate(world.items) if i.id == world.scenario.proxy.item)
+    return Arrivals(
+        times[order],
+        place[order].astype(np.int32),
+        np.full(len(order), item, dtype=np.int32),
+        u[0][order],
+        u[1][order],
+        u[2][order],
+    )
