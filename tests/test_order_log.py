@@ -60,7 +60,9 @@ def test_each_order_carries_its_items_channel(pingyang_orders):
     o = pingyang_orders
     assert o.channel.dtype == np.int8
     assert np.array_equal(o.channel == CHANNELS.index("professional"), o.professional)
-    assert set(np.unique(o.channel).tolist()) == {CHANNELS.index("catalogue"), CHANNELS.index("professional")}
+    assert set(np.unique(o.channel).tolist()) == {
+        CHANNELS.index(c) for c in ("catalogue", "professional", "pairing")
+    }
 
 
 def test_a_channel_with_its_own_deadline_ranks_and_logs_by_it():

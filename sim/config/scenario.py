@@ -20,9 +20,10 @@ from typing import Any, Literal
 ZONES = ("urban", "rural")
 TEAM_LEVELS = ("village", "paired", "town", "county", "subcenter", "professional")
 # service channels (an order's channel is its item's): catalogue items, dispatched at once to the
-# nearest volunteers; professional items, through the county administrator; each further channel
-# has its own arrival model, routing and deadline (docs/model.md, "Service channels")
-CHANNELS = ("catalogue", "professional")
+# nearest volunteers; professional items, through the county administrator; pairing items, the
+# paired units' service projects (六百结对); each further channel has its own arrival model,
+# routing and deadline (docs/model.md, "Service channels")
+CHANNELS = ("catalogue", "professional", "pairing")
 
 
 MAX_SEED = 10**12  # root seeds: any whole number 0 .. 10**12 (as every YAML number)
@@ -148,7 +149,7 @@ class Item:
     share: float = spec(0.0, "share of all orders", "fraction", ge=0, le=1)
     volunteers: int = spec(1, "volunteers needed", "people", ge=1, le=1000)
     professional: bool = spec(False, "routed through the county administrator")
-    channel: Literal["catalogue", "professional"] = spec(
+    channel: Literal["catalogue", "professional", "pairing"] = spec(
         "catalogue",
         "service channel of the item's orders (docs/model.md); professional items are in the "
         "professional channel whatever this says",
@@ -358,6 +359,13 @@ class Teams:
     additions: list[Addition] = spec(
         factory=list, doc="extra on-duty volunteers by town and hours (what `optimize` proposes)"
     )
+    duty_counts: Literal["drawn", "rounded"] = spec(
+        "drawn",
+        "how members x a schedule's share becomes a whole number on duty: drawn (the whole part, "
+        "plus one member with the probability of the fraction in each shift block: the expected "
+        "count is members x share, and a small team is on duty sometimes) or rounded (the "
+        "nearest whole number: 5 members x 7% is never anyone)",
+    )
     show_up: float = spec(
         0.85,
         "probability that a scheduled member is actually available in a shift block",
@@ -376,6 +384,27 @@ class PairedKind:
         factory=lambda: ["errand", "visit", "household"], doc="skills a paired unit offers"
     )
     schedule: str = spec("paired", "name of a schedule in `schedules`")
+
+
+@dataclass(frozen=True)
+class PairingProjects:
+    """The paired units' service projects (六百结对: 5,122 projects, ordered on the platform and
+    delivered to the village within a few days): the ``pairing`` channel's orders."""
+
+    projects: dict[str, int] = spec(
+        factory=dict,
+        doc="projects offered county-wide by item id (catalogue items with channel: pairing); each "
+        "paired unit offers an equal part, and its village's residents order them",
+        unit="projects",
+        ge=0,
+        le=10_000_000,
+    )
+    orders_per_project_per_year: float = spec(
+        1.0, "how often a project is ordered", "orders per project per year", ge=0, le=100_000
+    )
+    due_days: float = spec(
+        3.0, "deadline of a project order after it is placed (一般几天之内)", "days", gt=0, le=366
+    )
 
 
 @dataclass(frozen=True)
@@ -421,6 +450,14 @@ class Pairing:
         le=366,
     )
     kinds: dict[str, PairedKind] = spec(factory=dict, doc="paired unit kinds and their make-up")
+    answer_ordinary: bool = spec(
+        True,
+        "paired units also take their village's ordinary (catalogue) orders at tier 1 with the "
+        "skills of their kind; false: they deliver only their service projects",
+    )
+    projects: PairingProjects = spec(
+        factory=lambda: PairingProjects(), doc="the paired units' service projects (the pairing channel)"
+    )
 
 
 @dataclass(frozen=True)

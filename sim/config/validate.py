@@ -85,6 +85,59 @@ def _check_catalog(bad, scenario: Scenario) -> None:
         _dist(bad, f"catalog[{k}].service", item.service)
         if item.channel == "professional" and not item.professional:
             bad(f"catalog[{k}].channel", "is 'professional' but the item is not; expected professional: true")
+        if item.channel == "pairing" and item.professional:
+            bad(
+                f"catalog[{k}].channel",
+                "is 'pairing' but the item is professional; expected professional: false",
+            )
+        if item.channel == "pairing" and item.share > 0:
+            bad(
+                f"catalog[{k}].share",
+                f"is {item.share:g} for a pairing item; expected 0 (its orders come from pairing.projects)",
+            )
+    _check_projects(bad, scenario)
+
+
+def _check_projects(bad, scenario: Scenario) -> None:
+    """The pairing channel: its projects name pairing items, whose skill only paired units offer
+    (so that the village's paired units, and nobody else, deliver them)."""
+    channel = {item.id: item.channel for item in scenario.catalog}
+    for item_id in scenario.pairing.projects.projects:
+        if item_id not in channel:
+            bad(f"pairing.projects.projects.{item_id}", "unknown item; expected the id of a catalogue item")
+        elif channel[item_id] != "pairing":
+            bad(
+                f"pairing.projects.projects.{item_id}",
+                f"is a {channel[item_id]} item; expected an item with channel: pairing",
+            )
+    for k, event in enumerate(scenario.events):
+        for item_id in event.item_mix:
+            if channel.get(item_id) == "pairing":
+                bad(
+                    f"events[{k}].item_mix.{item_id}",
+                    "is a pairing item; expected a catalogue item (projects come from pairing.projects)",
+                )
+    t = scenario.teams
+    others = [("teams.village_skills", t.village_skills)]
+    others += [
+        (f"{path}.skills", kind.skills) for path, kind in _team_kinds(scenario) if path.startswith("teams.")
+    ]
+    others += [(f"teams.additions[{k}].skills", a.skills) for k, a in enumerate(t.additions)]
+    others += [
+        (f"events[{k}].callups[{j}].skills", a.skills)
+        for k, e in enumerate(scenario.events)
+        for j, a in enumerate(e.callups)
+    ]
+    for k, item in enumerate(scenario.catalog):
+        if item.channel != "pairing":
+            continue
+        path = next((path for path, skills in others if item.skill in skills), None)
+        if path is not None:
+            bad(
+                f"catalog[{k}].skill",
+                f"{item.skill!r} is offered by {path} too; expected a skill only paired units offer "
+                "(the village's paired units deliver the projects)",
+            )
 
 
 def _check_demand(bad, scenario: Scenario) -> None:
@@ -219,6 +272,8 @@ def _check_teams(bad, scenario: Scenario) -> None:
     for extra in [*t.additions, *(a for e in scenario.events for a in e.callups)]:
         offered |= set(extra.skills)
     for k, item in enumerate(scenario.catalog):
+        if item.channel == "pairing":
+            continue  # the paired units offer it (none: the channel has no orders)
         if item.skill.strip() and item.skill not in offered:
             bad(
                 f"catalog[{k}].skill",

@@ -54,8 +54,10 @@ class OrderTable:
         offered = np.zeros((len(w.place_skills), max(1, len(w.skills))), dtype=bool)
         for place, place_skills in enumerate(w.place_skills):
             offered[place, list(place_skills)] = True
-        # ordinary: not professional, and the village scope offers its skill (the fast path)
-        self.ordinary = typed("b", offered[places, w.item_skill[a.item]] & ~w.item_professional[a.item])
+        # ordinary: a catalogue order whose village scope offers its skill (the fast path)
+        self.ordinary = typed(
+            "b", offered[places, w.item_skill[a.item]] & (w.item_channel[a.item] == CATALOGUE)
+        )
         # how long things take for this order (minutes), filled in place through numpy views
         self.service, service = float_array(n)
         for k, item in enumerate(w.items):
@@ -67,6 +69,8 @@ class OrderTable:
             mask = w.places.zone[places] == z
             if mask.any():
                 patience[mask] = distributions.quantile(w.scenario.demand.patience[zone], a.u_patience[mask])
+        if not w.channel_cancels.all():  # channels whose orders are never cancelled
+            patience[~w.channel_cancels[w.item_channel[a.item]]] = np.inf
         self.accept_delay, accept = float_array(n)
         accept[:] = distributions.quantile(w.scenario.demand.acceptance_delay, a.u_accept)
         if owned:

@@ -189,6 +189,7 @@ KPI_ZH: dict[str, str] = {
     "urban_10min": "城区订单在承诺时间内响应",
     "rural_same_day": "农村订单当天响应并办结",
     "professional_same_day": "专业订单当天办结",
+    "pairing_on_time": "结对服务项目限期送达",
     "open_overnight_per_week": "过夜未办结订单",
     "orders_per_day": "下单量",
     "response_p50_urban": "城区响应时间中位数",

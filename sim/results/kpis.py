@@ -6,7 +6,8 @@ volunteer accepts) within ``targets.urban_response_min`` minutes (``urban_10min`
 orders must be responded to and closed by their same-day deadline (``rural_same_day``). Each
 other service channel is held to its own deadline (:data:`CHANNEL_KPIS`): professional orders go
 through the administrator's office hours and must be closed the same day
-(``professional_same_day``). An order still open at its deadline counts as open overnight. A
+(``professional_same_day``); the paired units' service projects must be delivered within
+``pairing.projects.due_days`` (``pairing_on_time``). An order still open at its deadline counts as open overnight. A
 cancelled or never-answered order misses its target.
 """
 
@@ -25,6 +26,7 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "urban_10min": ("Urban orders responded within the promise", "share", +1),
     "rural_same_day": ("Rural orders responded and closed the same day", "share", +1),
     "professional_same_day": ("Professional orders closed the same day", "share", +1),
+    "pairing_on_time": ("Paired units' service projects delivered by their deadline", "share", +1),
     "open_overnight_per_week": ("Orders left open overnight", "orders/week", -1),
     "orders_per_day": ("Orders placed", "orders/day", 0),
     "response_p50_urban": ("Urban response time, median", "minutes", -1),
@@ -46,7 +48,7 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "backlog_max": ("Orders waiting for a response, max", "orders", -1),
 }
 # per service channel but the catalogue: the KPI of its orders closed by their deadline
-CHANNEL_KPIS: dict[str, str] = {"professional": "professional_same_day"}
+CHANNEL_KPIS: dict[str, str] = {"professional": "professional_same_day", "pairing": "pairing_on_time"}
 # KPIs added by extensions (register_kpi): name -> compute(log, world)
 EXTRA_KPIS: dict[str, Callable[[RunLog, World], float]] = {}
 

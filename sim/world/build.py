@@ -148,6 +148,8 @@ class World:
     # per channel: minutes from placement to an order's deadline, NaN for the same-day rule
     # (the catalogue's and the professional channel's); set from each channel's settings
     channel_due_min: np.ndarray
+    channel_cancels: np.ndarray  # per channel: citizens may cancel (patience), bool
+    channel_escalates: np.ndarray  # per channel: orders escalate past tier 1, bool
     item_mix: np.ndarray  # probabilities summing to 1
     teams: TeamTable
     pairs: list[Pair]
@@ -193,7 +195,20 @@ def item_channel(item: Item) -> int:
 def channel_due_minutes(scenario: Scenario) -> np.ndarray:
     """Per channel (:data:`CHANNELS`), the minutes from an order's placement to its deadline;
     NaN where the same-day rule applies (``targets.same_day_cutoff`` and ``day_end``)."""
-    return np.full(len(CHANNELS), np.nan)
+    due = np.full(len(CHANNELS), np.nan)
+    due[CHANNELS.index("pairing")] = scenario.pairing.projects.due_days * 1440.0
+    return due
+
+
+# channels whose orders the citizen never cancels and that stay in their village's scope
+# (tier 1) until served: the paired units' projects are delivered by the village's own units
+NO_CANCELLATION = ("pairing",)
+NO_ESCALATION = ("pairing",)
+
+
+def channel_flags(names: tuple[str, ...]) -> np.ndarray:
+    """A boolean per channel (:data:`CHANNELS`): whether it is one of ``names``."""
+    return np.array([channel in names for channel in CHANNELS], dtype=bool)
 
 
 def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
@@ -229,7 +244,7 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
     tier2_team, tier3_team = scope_teams(scenario.dispatch.scope, teams)
 
     shared: dict[frozenset[int], frozenset[int]] = {}  # one set per distinct combination
-    staffed = ((teams.members > 0) & teams.scheduled.any(axis=1)).tolist()
+    staffed = ((teams.members > 0) & teams.may_be_on_duty()).tolist()
 
     def offered(team_ids: list[int]) -> frozenset[int]:
         out: set[int] = set()
@@ -276,6 +291,8 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
         item_professional=np.array([i.professional for i in items], dtype=bool),
         item_channel=np.array([item_channel(i) for i in items], dtype=np.int8),
         channel_due_min=channel_due_minutes(scenario),
+        channel_cancels=~channel_flags(NO_CANCELLATION),
+        channel_escalates=~channel_flags(NO_ESCALATION),
         item_mix=shares / shares.sum() if shares.sum() > 0 else shares,
         teams=teams,
         pairs=pairs,
