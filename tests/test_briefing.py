@@ -22,6 +22,7 @@ from sim.experiments.runner import run_replications
 from sim.reporting import briefing, charts, webfont
 from sim.reporting.formatting import format_number
 from sim.reporting.report import write_results
+from sim.results.kpis import CHANNEL_KPIS
 from sim.world.build import build_world
 
 
@@ -136,6 +137,12 @@ def test_briefing_numbers_are_those_of_kpis_json(results):
         estimate = rows[k["label"]][0]
         assert estimate.startswith(expected_estimate(k)), (name, estimate)
         assert f"<td>{estimate}</td>" in page
+    # each service channel with its own deadline has its row in the channels section
+    channels = md.split("## Service channels")[1].split("## ")[0]
+    for name in CHANNEL_KPIS.values():
+        k = summary["kpis"][name]
+        assert f"| {k['label']} | {expected_estimate(k)} |" in channels
+        assert f"<td>{k['label']}</td><td>{expected_estimate(k)}</td>" in page
     for name in ("urban_10min", "rural_same_day"):
         k = summary["kpis"][name]
         assert rows[k["label"]][2].startswith(f"**{k['verdict']}")

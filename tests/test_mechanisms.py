@@ -127,7 +127,8 @@ def test_late_order_is_due_the_next_day(tiny):
 
 
 def test_professional_order_on_saturday_waits_for_monday_office(tmp_path):
-    scenario = variant(tmp_path, {"run": {"days": 8}})
+    admin = {"after_hours": "next_morning", "patience": None}  # (no cancellation in the tiny county)
+    scenario = variant(tmp_path, {"run": {"days": 8}, "admin": admin})
     world = build_world(scenario)
     saturday_10am = 5 * DAY + 600
     o = run(world, [(saturday_10am, "A1", "legal")])

@@ -158,6 +158,23 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Appointments:
+    """Catalogue orders booked for a later time (the order form asks for a time, 时间)."""
+
+    share: float = spec(0.0, "share of catalogue orders booked for a later time", "fraction", ge=0, le=1)
+    lead: Dist = spec(
+        factory=lambda: Dist("lognormal", 1440.0, 0.5),
+        doc="time from booking to the time asked for",
+        unit="minutes",
+    )
+    hours: list[str] = spec(
+        factory=lambda: ["08:00", "20:00"],
+        doc="[HH:MM, HH:MM] the times one can ask for; a time outside moves to the next start",
+        length=2,
+    )
+
+
+@dataclass(frozen=True)
 class Demand:
     """Citizens' orders."""
 
@@ -214,6 +231,10 @@ class Demand:
         factory=lambda: Dist("lognormal", 3.0, 0.8),
         doc="time for an assigned volunteer to see and accept",
         unit="minutes",
+    )
+    appointments: Appointments = spec(
+        factory=Appointments,
+        doc="catalogue orders booked for a later time; the promise counts from the time asked for",
     )
 
 
@@ -534,6 +555,46 @@ class Admin:
     review: Dist = spec(
         factory=lambda: Dist("lognormal", 20.0, 0.5),
         doc="review and assignment time per order",
+        unit="minutes",
+    )
+    after_hours: Literal["next_morning", "on_call"] = spec(
+        "on_call",
+        "orders placed outside office hours: next_morning = they wait for the office to open; "
+        "on_call = on-call reviewers review them at once (evenings, nights, weekends)",
+    )
+    on_call_reviewers: int = spec(
+        1, "reviewers on call outside office hours (after_hours: on_call)", "people", ge=0, le=100_000
+    )
+    on_call_review: Dist = spec(
+        factory=lambda: Dist("lognormal", 45.0, 0.5),
+        doc="review and assignment time per order by an on-call reviewer",
+        unit="minutes",
+    )
+    selection: Literal["professional_first", "nearest"] = spec(
+        "professional_first",
+        "who takes a reviewed order: professional_first = the professional team (organisation) "
+        "with the skill that the administrator selects (by `choose`), and after "
+        "`fallback_after_min` any county-tier team with the skill (sub-centers, county center); "
+        "nearest = at once the nearest county-tier team with the skill and a free volunteer",
+    )
+    choose: Literal["least_loaded", "nearest"] = spec(
+        "least_loaded",
+        "how the administrator selects among professional teams with the skill: least_loaded = the "
+        "fewest busy volunteers and waiting orders per member (ties: nearest), nearest = the "
+        "nearest to the citizen",
+    )
+    fallback_after_min: float = spec(
+        240.0,
+        "minutes after the review before an order the selected team has not taken may go to any "
+        "county-tier team with the skill",
+        "minutes",
+        ge=0,
+        le=525_600,
+    )
+    patience: Dist | None = spec(
+        factory=lambda: Dist("exponential", 2880.0),
+        doc="time a citizen with a professional need waits for a response before cancelling; "
+        "null = the zone's demand.patience",
         unit="minutes",
     )
 

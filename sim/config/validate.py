@@ -162,7 +162,11 @@ def _check_demand(bad, scenario: Scenario) -> None:
                 "all zero (no order would ever arrive); expected at least one positive value",
             )
     _dist(bad, "demand.acceptance_delay", demand.acceptance_delay)
+    _dist(bad, "demand.appointments.lead", demand.appointments.lead)
     _dist(bad, "admin.review", scenario.admin.review)
+    _dist(bad, "admin.on_call_review", scenario.admin.on_call_review)
+    if scenario.admin.patience is not None:
+        _dist(bad, "admin.patience", scenario.admin.patience)
     _dist(bad, "activities.participants", scenario.activities.participants)
     _dist(bad, "activities.duration", scenario.activities.duration)
     for k, hour in enumerate(scenario.activities.start_hours):
@@ -196,6 +200,10 @@ def _check_clocks(bad, scenario: Scenario) -> None:
         a, b = (_clock(bad, f"admin.office_hours[{k}][{j}]", t) for j, t in enumerate(pair))
         if a is not None and b is not None and a >= b:
             bad(f"admin.office_hours[{k}]", "start is not before end; expected [start, end]")
+    hours = scenario.demand.appointments.hours
+    a, b = (_clock(bad, f"demand.appointments.hours[{j}]", t) for j, t in enumerate(hours))
+    if a is not None and b is not None and a >= b:
+        bad("demand.appointments.hours", "start is not before end; expected [start, end]")
     ferry = scenario.geography.travel.ferry
     if ferry is not None:
         if not ferry.departures:
@@ -442,8 +450,12 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
         members = kind.members + getattr(kind, "members_per_1000", 0.0)
         if members > 0 and getattr(kind, "count", 1) > 0 and on_duty(kind.schedule):
             serving |= set(kind.skills)
-    if any(i.professional for i in scenario.catalog) and (
-        scenario.admin.reviewers == 0 or not scenario.admin.office_hours
+    admin = scenario.admin
+    on_call = admin.after_hours == "on_call" and admin.on_call_reviewers > 0
+    if (
+        any(i.professional for i in scenario.catalog)
+        and not on_call
+        and (admin.reviewers == 0 or not admin.office_hours)
     ):
         out.append(
             Problem(

@@ -20,13 +20,17 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.config import distributions
+from sim.config.scenario import CHANNELS
 from sim.model.compact import append
 from sim.model.rng import Streams
 from sim.world.build import World
+from sim.world.geography import parse_clock
 from sim.world.workforce import HOURS_PER_WEEK
 
 if TYPE_CHECKING:
@@ -44,6 +48,9 @@ class Arrivals:
     u_service: np.ndarray
     u_patience: np.ndarray
     u_accept: np.ndarray
+    # appointments: when the citizen booked (minutes; NaN for an order for now); ``time`` is
+    # then the time asked for, from which the order is due (None: no order is an appointment)
+    booked: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.time)
@@ -112,7 +119,12 @@ def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arr
     }
     names = (f"arrivals/{code}" for code in world.places.code)
     profile, cdf = profile_by_hour(world, hours), item_cdf(world)  # the same for every place
-    for p, rng in enumerate(streams.streams(names)):
+    appointments = Appointments(world) if world.scenario.demand.appointments.share > 0 else None
+    booking_streams = repeat(None)
+    if appointments is not None:  # each place's own stream, ``appointments/<place code>``
+        columns["booked"] = array("d")
+        booking_streams = streams.streams(f"appointments/{code}" for code in world.places.code)
+    for p, (rng, booking_rng) in enumerate(zip(streams.streams(names), booking_streams)):
         rates = hourly_rates(world, p, hours, profile)
         counts = rng.poisson(rates)
         total = int(counts.sum())
@@ -122,6 +134,9 @@ def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arr
         times = (hour + rng.random(total)) * 60.0
         items = draw_items(world, p, times, rng.random(total), cdf)
         u = rng.random((3, total))
+        if appointments is not None:
+            times, booked = appointments.book(times, items, booking_rng)
+            append(columns["booked"], booked)
         for name, values in (
             ("time", times),
             ("place", np.full(total, p)),
@@ -149,7 +164,34 @@ def generate_arrivals(world: World, streams: Streams, horizon_min: float) -> Arr
         gather("u_service", np.float64),
         gather("u_patience", np.float64),
         gather("u_accept", np.float64),
+        gather("booked", np.float64) if appointments is not None else None,
     )
+
+
+class Appointments:
+    """Catalogue orders booked for a later time (``demand.appointments``). The order form asks
+    for a time (时间): a share of citizens ask for a later one, ``lead`` minutes after booking,
+    moved to the next opening of ``hours`` when it falls outside them. The order is due from
+    the time asked for: it reaches the platform's queues then, and its promise counts from it."""
+
+    def __init__(self, world: World):
+        settings = world.scenario.demand.appointments
+        self.share, self.lead = settings.share, settings.lead
+        self.opens, self.closes = (parse_clock(t) for t in settings.hours)
+        self.catalogue = world.item_channel == CHANNELS.index("catalogue")
+
+    def book(
+        self, times: np.ndarray, items: np.ndarray, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(the times the orders are due, the booking times: NaN for orders for now) of one
+        place's orders placed at ``times`` (minutes), from the place's own stream ``rng``."""
+        u = rng.random((2, len(times)))
+        booking = (u[0] < self.share) & self.catalogue[items]
+        asked = times + distributions.quantile(self.lead, u[1])
+        minute = asked % 1440.0
+        asked += np.where(minute < self.opens, self.opens - minute, 0.0)
+        asked += np.where(minute >= self.closes, 1440.0 - minute + self.opens, 0.0)
+        return np.where(booking, asked, times), np.where(booking, times, np.nan)
 
 
 def merge_arrivals(parts: Sequence[Arrivals]) -> Arrivals:
@@ -162,7 +204,11 @@ def merge_arrivals(parts: Sequence[Arrivals]) -> Arrivals:
         return Arrivals(*(np.empty(0, dtype=d) for d in (float, np.int32, np.int32, float, float, float)))
     columns = [np.concatenate([getattr(p, name) for p in parts]) for name in ARRIVAL_COLUMNS]
     by_time = np.argsort(columns[0], kind="stable")
-    return Arrivals(*(column[by_time] for column in columns))
+    booked = None
+    if any(p.booked is not None for p in parts):
+        booked = np.concatenate([np.full(len(p), np.nan) if p.booked is None else p.booked for p in parts])
+        booked = booked[by_time]
+    return Arrivals(*(column[by_time] for column in columns), booked)
 
 
 class OrderArrivals:

@@ -123,6 +123,10 @@ class Dispatcher:
         self.queued = [0] * ((len(world.towns_by_distance) + 1) * n_skills)
         # the same, summed over skills: per town, and the county's queues last (index -1)
         self.queued_in_town = [0] * (len(world.towns_by_distance) + 1)
+        # orders the administrator directed to one team (a professional organisation), at that
+        # team's desk: a queue per team that has any, and how many still wait there
+        self.desks: dict[int, list] = {}
+        self.desk_waiting = [0] * n_teams
         self.seq = count()
         self.nominal = world.travel.nominal
         self.place_town = world.place_town
@@ -160,14 +164,14 @@ class Dispatcher:
 
     def give_back(self, team: int, count: int) -> bool:
         """``count`` busy volunteers of ``team`` are free again; whether the team may now take
-        waiting work (it has a free volunteer and a queue it sees holds an entry): the caller
+        waiting work (it has a free volunteer and a queue it sees, or its desk, holds an entry): the caller
         then offers it (:meth:`sim.model.lifecycle.OrderLifecycle.serve_waiting`)."""
         spare = self.spare[team] = self.spare[team] + count
         if spare <= 0:
             return False
         if not self.in_free[team]:
             self.refresh(team)
-        return self.sees_entries(team)
+        return self.sees_entries(team) or team in self.desks
 
     def sees_entries(self, team: int) -> bool:
         """Whether any queue ``team`` sees holds an entry (perhaps a stale one): a cheap test
@@ -180,7 +184,7 @@ class Dispatcher:
 
     def drop_run_state(self) -> None:
         """Free what only the run needed: queues, the free-team index and per-team counts."""
-        self.queues = self.buckets = self.free_teams = self.queued = None
+        self.queues = self.buckets = self.free_teams = self.queued = self.desks = None
         self.on_duty = self.spare = self.in_free = None
 
     def refresh(self, team: int) -> None:
@@ -313,13 +317,44 @@ class Dispatcher:
         self.queued[where * self.n_skills + skill] -= 1
         self.queued_in_town[where] -= 1
 
+    # -------------------------------------------------------------- the administrator's desks
+    def direct(self, order: int, team: int, deadline: float) -> None:
+        """The administrator directed a waiting order to ``team``: it waits at the team's desk,
+        ranked by ``deadline`` (minutes), until the team takes it or it leaves the desk."""
+        heappush(self.desks.setdefault(team, []), (deadline, next(self.seq), order, COUNTY_TIER))
+        self.desk_waiting[team] += 1
+
+    def leave_desk(self, order: int) -> None:
+        """A directed order leaves its team's desk untaken (cancelled, or passed on to the
+        county tier); its desk entry is dropped lazily."""
+        self.orders.at_desk.discard(order)
+        self.desk_waiting[self.orders.directed[order]] -= 1
+
+    def _best_at_desk(self, team: int, free: int) -> tuple | None:
+        """The head of ``team``'s desk it can serve with ``free`` volunteers, as (rank, entry),
+        or None; entries of orders no longer at the desk are dropped."""
+        desk = self.desks[team]
+        at_desk, need = self.orders.at_desk, self.orders.need
+        while desk:
+            entry = desk[0]
+            if entry[2] in at_desk:
+                if need[entry[2]] > free:
+                    return None
+                return (entry if self.rank_by_entry else self.rule.order_key(self, team, entry)), entry
+            heappop(desk)
+        del self.desks[team]
+        return None
+
     # -------------------------------------------------------------- team -> order
     def find_order(self, team: int) -> int | None:
-        """The earliest-deadline waiting order this team can see and serve now, or None; the
-        caller must assign it (its queue entry is removed)."""
+        """The earliest-deadline waiting order this team can see and serve now (its desk's
+        included), or None; the caller must assign it (its queue entry is removed)."""
         free = self.spare[team]
-        if free <= 0 or not self.sees_entries(team):
+        if free <= 0:
             return None
+        at_desk = self._best_at_desk(team, free) if team in self.desks else None
+        if not self.sees_entries(team):
+            return self._take_from_desk(team, at_desk)
         town = self.team_town[team]
         other_towns = self.team_other_towns[team]
         sees_tier3 = self.sees_tier3[team]
@@ -357,6 +392,8 @@ class Dispatcher:
                     self._dequeued(key)
                     if not queue:
                         del queues[key]  # most (place, skill) queues are empty most of the time
+        if at_desk is not None and (best is None or at_desk[0] < best_rank):
+            return self._take_from_desk(team, at_desk)
         if best is None:
             return None
         # the caller assigns the order: its entry would be stale from now on, so drop it at once
@@ -368,3 +405,13 @@ class Dispatcher:
             del queues[best_key]
         self._dequeued(best_key)
         return best[2]
+
+    def _take_from_desk(self, team: int, at_desk: tuple | None) -> int | None:
+        """Remove the desk's head found by :meth:`_best_at_desk` (``at_desk``: its rank and
+        entry, or None) and return its order, which the caller assigns."""
+        if at_desk is None:
+            return None
+        order = heappop(self.desks[team])[2]
+        self.orders.at_desk.discard(order)
+        self.desk_waiting[team] -= 1
+        return order

@@ -79,6 +79,7 @@ class OrderLifecycle:
         self._on_release = self._release
         self._on_escalation = self._escalate
         self._on_patience = self._cancel
+        self._on_fallback = self._fall_back
 
     def _at(self, when: float, callback, value) -> None:
         """Run ``callback(event)`` at time ``when`` (minutes) through a SimPy timeout carrying
@@ -174,12 +175,48 @@ class OrderLifecycle:
         if orders.tier[order] == tier:
             self.enter_tier(order, tier + 1)
 
-    def reviewed(self, order: int) -> None:
-        """The administrator has reviewed a professional order: it joins the county queue
-        (unless the citizen cancelled it meanwhile)."""
-        if self.orders.state[order] == AT_ADMIN:
-            self.orders.state[order] = WAITING
+    def reviewed(self, order: int, organisation: int | None = None) -> None:
+        """The administrator has reviewed a professional order (unless the citizen cancelled it
+        meanwhile): it goes to the ``organisation`` the administrator selected
+        (:meth:`direct`), or, with none, joins the county tier."""
+        if self.orders.state[order] != AT_ADMIN:
+            return
+        self.orders.state[order] = WAITING
+        if organisation is None:
             self.enter_tier(order, COUNTY_TIER)
+        else:
+            self.direct(order, organisation)
+
+    def direct(self, order: int, team: int) -> None:
+        """The administrator selected ``team`` for a reviewed order: the team takes it now if
+        enough of its volunteers are free, else it waits at the team's desk; after
+        ``admin.fallback_after_min`` minutes not taken it also joins the county tier
+        (:meth:`_fall_back`)."""
+        orders, d, now = self.orders, self.dispatcher, self.env.now
+        orders.tier[order] = orders.tier_max[order] = COUNTY_TIER
+        orders.t_tier3[order] = now
+        orders.directed[order] = team
+        self._run_hooks(self.hooks.escalated, order)
+        if d.spare[team] >= orders.need[order]:
+            self.assign(order, team)
+            return
+        orders.at_desk.add(order)
+        d.direct(order, team, orders.deadline(order))
+        self._at(now + self.administrator.fallback_after_min, self._on_fallback, order)
+
+    def _fall_back(self, event) -> None:
+        """An order waited at the selected team's desk for ``admin.fallback_after_min``: it
+        leaves the desk for the county tier, where any county-tier team with its skill may take
+        it (the selected team too)."""
+        order = event.value
+        if order not in self.orders.at_desk:
+            return  # taken, or cancelled
+        self.dispatcher.leave_desk(order)
+        team = self.dispatcher.find_team(order)
+        if team is not None:
+            self.assign(order, team)
+        else:
+            self.dispatcher.enqueue(order, self.orders.deadline(order))
 
     # ------------------------------------------------------------------ 3. patience
     def _start_patience(self, order: int, escalation: float | None) -> None:
@@ -207,6 +244,8 @@ class OrderLifecycle:
         if orders.state[order] in (WAITING, AT_ADMIN):
             orders.state[order] = CANCELLED
             orders.t_cancelled[order] = self.env.now
+            if order in orders.at_desk:
+                self.dispatcher.leave_desk(order)
             self._run_hooks(self.hooks.cancelled, order)
 
     # ------------------------------------------------------------------ 4. assigned .. closed

@@ -69,6 +69,10 @@ class OrderTable:
             mask = w.places.zone[places] == z
             if mask.any():
                 patience[mask] = distributions.quantile(w.scenario.demand.patience[zone], a.u_patience[mask])
+        if w.scenario.admin.patience is not None:  # citizens with a professional need
+            mask = w.item_professional[a.item]
+            if mask.any():
+                patience[mask] = distributions.quantile(w.scenario.admin.patience, a.u_patience[mask])
         if not w.channel_cancels.all():  # channels whose orders are never cancelled
             patience[~w.channel_cancels[w.item_channel[a.item]]] = np.inf
         self.accept_delay, accept = float_array(n)
@@ -89,6 +93,16 @@ class OrderTable:
         self.t_review_start: dict[int, float] = {}
         self.t_review_end: dict[int, float] = {}
         self.t_cancelled: dict[int, float] = {}
+        # appointments: when the citizen booked (``t_placed`` is then the time asked for)
+        self.t_booked: dict[int, float] = {}
+        if a.booked is not None:
+            booked = np.flatnonzero(~np.isnan(a.booked))
+            self.t_booked = dict(zip(booked.tolist(), a.booked[booked].tolist()))
+            if owned:
+                a.booked = None
+        # professional orders: the team the administrator selected, and those waiting at its desk
+        self.directed: dict[int, int] = {}
+        self.at_desk: set[int] = set()
         # the promise a waiting order is ranked by
         self._urban_promise = w.scenario.targets.urban_response_min
         self._due_after = w.channel_due_min.tolist()  # per channel; NaN: the same-day rule

@@ -99,6 +99,7 @@ def run_log(rep: Replication) -> RunLog:
         team_level=level,
         outcome=outcome,
         rare={
+            "t_booked": rare(t.t_booked),
             "t_review_start": rare(t.t_review_start),
             "t_review_end": rare(t.t_review_end),
             "t_tier3": rare(t.t_tier3),

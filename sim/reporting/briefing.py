@@ -112,25 +112,33 @@ def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
     return rows
 
 
-def headline_rows(summary: dict, data: dict) -> list[dict]:
-    """The briefing's headline numbers: kpi name, summary, target text key and verdict.
+HEADLINE_ROWS = (
+    "urban_10min",
+    "rural_same_day",
+    "open_overnight_per_week",
+    "response_p90_urban",
+    "cancellation_rate",
+)
 
-    Then one row per service channel with its own deadline (its orders closed by it). The two
-    zone promises carry the targets saved in kpis.json; "never open overnight" and the
+
+def channel_rows(summary: dict, data: dict) -> list[dict]:
+    """The briefing's service-channel rows (as :func:`headline_rows`): per channel with its own
+    deadline, the share of its orders closed by it."""
+    return headline_rows(summary, data, tuple(CHANNEL_KPIS.values()))
+
+
+def headline_rows(summary: dict, data: dict, names: tuple[str, ...] = HEADLINE_ROWS) -> list[dict]:
+    """The briefing's headline numbers: kpi name, summary, target text key and verdict, for
+    each of ``names`` that kpis.json has.
+
+    The two zone promises carry the targets saved in kpis.json; "never open overnight" and the
     urban 90th-percentile response are judged here against the article's promises (none
     overnight in principle; 90% within the promise means the 90th percentile within it).
     """
     kpis = summary["kpis"]
     promise = data["targets"]["urban_response_min"]
     rows = []
-    for name in (
-        "urban_10min",
-        "rural_same_day",
-        "open_overnight_per_week",
-        "response_p90_urban",
-        "cancellation_rate",
-        *CHANNEL_KPIS.values(),  # each service channel's orders closed by their deadline
-    ):
+    for name in names:
         if name not in kpis:
             continue
         k = kpis[name]
@@ -388,7 +396,16 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
             f"{md(target_text(row, data, lang))} | **{tr('verdict.' + row['verdict'], lang)}"
             "** |"
         )
-    lines += ["", tr("brief.verdict_note", lang), "", f"## {tr('brief.worst', lang)}", ""]
+    lines += ["", tr("brief.verdict_note", lang)]
+    channels = channel_rows(summary, data)
+    if channels:
+        lines += ["", f"## {tr('brief.channels', lang)}", ""]
+        lines += [f"| {tr('brief.col_kpi', lang)} | {tr('brief.col_value', lang)} |", "|---|---|"]
+        lines += [
+            f"| {md(kpi_label(r['name'], r['label'], lang))} | {md(estimate_text(r, lang))} |"
+            for r in channels
+        ]
+    lines += ["", f"## {tr('brief.worst', lang)}", ""]
     lines += [f"- {md(line)}" for line in worst_town_lines(summary, data, lang)]
     lines += ["", f"## {tr('brief.charts', lang)}", ""]
     for name, path in images.items():
@@ -439,7 +456,7 @@ td.v-met { color: #1a7f37; font-weight: bold; } td.v-missed { color: #c0392b; fo
 td.v-uncertain { color: #b36b00; font-weight: bold; }
 ul { margin: 1mm 0; padding-left: 5mm; }
 img { display: block; margin: 1.5mm auto; }
-img.full { width: 150mm; } img.half { width: 122mm; } img.p2 { width: 146mm; }
+img.full { width: 150mm; } img.half { width: 122mm; } img.p2 { width: 130mm; }
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }
 @media screen { body { padding: 8mm; } }
@@ -462,6 +479,15 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
         for r in headline_rows(summary, data)
     )
     worst = "".join(f"<li>{esc(line)}</li>" for line in worst_town_lines(summary, data, lang))
+    cells = [
+        (kpi_label(r["name"], r["label"], lang), estimate_text(r, lang)) for r in channel_rows(summary, data)
+    ]
+    channels = "".join(f"<tr><td>{esc(label)}</td><td>{esc(value)}</td></tr>" for label, value in cells)
+    if channels:
+        channels = (
+            f"<h2>{esc(tr('brief.channels', lang))}</h2><table><tr><th>{esc(tr('brief.col_kpi', lang))}</th>"
+            f"<th>{esc(tr('brief.col_value', lang))}</th></tr>{channels}</table>"
+        )
     fonts = f'"{webfont.FAMILY}", {FONTS}' if lang == "zh" else FONTS
     css = CSS.replace("FONTS", fonts)
     assumptions = "".join(f"<li>{esc(line)}</li>" for line in assumption_lines(summary, data, lang))
@@ -485,6 +511,7 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 <h2>{esc(tr("brief.assumptions", lang))}</h2>
 <ul class="small">{assumptions}</ul>
 <div class="page2">
+{channels}
 {img("town_compliance", "p2")}
 {img("map", "p2")}
 {img("demand_capacity", "p2")}

@@ -145,6 +145,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.col_value": ("Estimate (95% CI)", "估计值(95% 置信区间)"),
     "brief.col_target": ("Target", "目标"),
     "brief.col_verdict": ("Verdict", "结论"),
+    "brief.channels": (
+        "Service channels: orders closed by their deadline",
+        "各服务渠道:按期办结的订单",
+    ),
     "brief.worst": ("Towns furthest from the promise", "离承诺最远的乡镇"),
     "brief.worst_line": (
         "{town}: {value} of orders met their promise (95% CI {low}-{high}; target {target}): {verdict}.",
@@ -189,6 +193,8 @@ KPI_ZH: dict[str, str] = {
     "urban_10min": "城区订单在承诺时间内响应",
     "rural_same_day": "农村订单当天响应并办结",
     "professional_same_day": "专业订单当天办结",
+    "professional_by_organisations": "专业订单由专业志愿服务组织办结的比例",
+    "professional_cancelled_before_review": "专业订单在管理员审核前被取消的比例",
     "pairing_on_time": "结对服务项目限期送达",
     "open_overnight_per_week": "过夜未办结订单",
     "orders_per_day": "下单量",

@@ -7,8 +7,8 @@ orders must be responded to and closed by their same-day deadline (``rural_same_
 other service channel is held to its own deadline (:data:`CHANNEL_KPIS`): professional orders go
 through the administrator's office hours and must be closed the same day
 (``professional_same_day``); the paired units' service projects must be delivered within
-``pairing.projects.due_days`` (``pairing_on_time``). An order still open at its deadline counts as open overnight. A
-cancelled or never-answered order misses its target.
+``pairing.projects.due_days`` (``pairing_on_time``). An order still open at its deadline
+counts as open overnight. A cancelled or never-answered order misses its target.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.config.scenario import CHANNELS, TEAM_LEVELS
-from sim.results.logs import CANCELLED, OPEN, RunLog
+from sim.results.logs import CANCELLED, CLOSED, OPEN, RunLog
 from sim.world.build import World
 
 # name: (label, unit, direction: +1 higher is better, -1 lower is better, 0 neutral)
@@ -26,6 +26,16 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "urban_10min": ("Urban orders responded within the promise", "share", +1),
     "rural_same_day": ("Rural orders responded and closed the same day", "share", +1),
     "professional_same_day": ("Professional orders closed the same day", "share", +1),
+    "professional_by_organisations": (
+        "Closed professional orders served by professional teams",
+        "share",
+        +1,
+    ),
+    "professional_cancelled_before_review": (
+        "Professional orders cancelled before the administrator's review",
+        "share",
+        -1,
+    ),
     "pairing_on_time": ("Paired units' service projects delivered by their deadline", "share", +1),
     "open_overnight_per_week": ("Orders left open overnight", "orders/week", -1),
     "orders_per_day": ("Orders placed", "orders/day", 0),
@@ -115,6 +125,13 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
     k["rural_same_day"] = _share(met, rural)
     for channel, name in CHANNEL_KPIS.items():
         k[name] = _share(closed_by_deadline, inside & (o.channel == CHANNELS.index(channel)))
+    professional = inside & (o.channel == CHANNELS.index("professional"))
+    k["professional_by_organisations"] = _share(
+        o.team_level == TEAM_LEVELS.index("professional"), professional & (o.outcome == CLOSED)
+    )
+    k["professional_cancelled_before_review"] = _share(
+        (o.outcome == CANCELLED) & np.isnan(o.t_review_start), professional
+    )
     k["open_overnight_per_week"] = float((inside & ~closed_by_deadline & ~cancelled_before).sum() / days * 7)
     k["orders_per_day"] = float(inside.sum() / days)
     for zone, mask in (("urban", urban), ("rural", rural)):

@@ -50,6 +50,7 @@ COLUMNS = (
     "channel",
     "volunteers",
     "tier_max",
+    "t_booked",
     "t_placed",
     "t_review_start",
     "t_review_end",
@@ -66,7 +67,7 @@ COLUMNS = (
     "team_level",
     "outcome",
 )
-RARE_TIMES = ("t_review_start", "t_review_end", "t_tier3", "t_cancelled")
+RARE_TIMES = ("t_booked", "t_review_start", "t_review_end", "t_tier3", "t_cancelled")
 
 
 @dataclass
@@ -85,7 +86,7 @@ class OrderLog:
     channel: np.ndarray  # index into sim.config.scenario.CHANNELS
     volunteers: np.ndarray
     tier_max: np.ndarray  # highest tier reached (1 village, 2 town, 3 county)
-    t_placed: np.ndarray
+    t_placed: np.ndarray  # placed; for an appointment, the time asked for (the order is due from it)
     t_tier2: np.ndarray  # reached tier 2 (its town's teams); professional orders: NaN
     t_assigned: np.ndarray  # a volunteer is reserved
     t_accepted: np.ndarray  # the volunteer accepts: the response
@@ -98,6 +99,7 @@ class OrderLog:
     outcome: np.ndarray  # CLOSED, CANCELLED or OPEN at the horizon
     rare: dict[str, RareTimes]  # the times in RARE_TIMES
 
+    t_booked = _rare("t_booked", "appointments: when the citizen booked (t_placed is the time asked for)")
     t_review_start = _rare("t_review_start", "professional orders: the administrator starts the review")
     t_review_end = _rare("t_review_end", "professional orders: the review ends")
     t_tier3 = _rare("t_tier3", "reached tier 3 (the county), or left the administrator's review")
