@@ -360,7 +360,11 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
             day_end=t["day_end"],
         ),
         tr("brief.assume_ladder", lang),
-    ]
+    ] + (
+        [tr("brief.assume_pairing", lang, **data["pairing"])]
+        if "pairing" in data and "pairing_on_time" in summary["kpis"]
+        else []
+    )
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#~"})

@@ -180,6 +180,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "订单先派给本村及其结对单位的在岗志愿者;超时无人响应,依次上报到全乡镇、再到全县;"
         "专业需求须经县中心管理员在工作时间审核。",
     ),
+    "brief.assume_pairing": (
+        "The paired units' {projects:,.0f} service projects (六百结对) are each ordered "
+        "{orders_per_project_per_year:g} time(s) a year by the residents of the paired villages "
+        "(an assumption: the source gives no rate) and are due {due_days:g} days after the order "
+        "(the source: generally within a few days); only the village's paired units deliver them.",
+        "结对单位的 {projects:,.0f} 个服务项目(六百结对)由结对村群众下单,每个项目每年下单 "
+        "{orders_per_project_per_year:g} 次(假设:原文未给出频率),下单后 {due_days:g} 天内送达"
+        "(原文:一般几天之内);只由本村的结对单位配送。",
+    ),
     "brief.overnight_target": ("none (in principle)", "原则上为零"),
     "brief.p90_target": ("≤ {minutes:g} min", "≤ {minutes:g} 分钟"),
     "brief.generated": (

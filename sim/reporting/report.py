@@ -291,7 +291,18 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
         }
     with np.errstate(invalid="ignore", divide="ignore"):
         town_target = target_sum / town_orders
-    return {
+    projects = scenario.pairing.projects
+    # the pairing channel's assumptions, which the briefing states (only with paired villages)
+    pairing = (
+        {
+            "projects": float(sum(projects.projects.values())),
+            "orders_per_project_per_year": projects.orders_per_project_per_year,
+            "due_days": projects.due_days,
+        }
+        if world.pairs and sum(projects.projects.values()) > 0
+        else None
+    )
+    out = {
         "format": CHART_DATA_FORMAT,
         "scenario": scenario.name,
         "targets": {
@@ -340,6 +351,9 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
             "busy_all": _round(np.mean(week_busy_all, axis=0), 3),
         },
     }
+    if pairing is not None:
+        out["pairing"] = pairing
+    return out
 
 
 def write_results(out: Path, scenario: Scenario, world: World, results: list[RepResult], seed: int) -> dict:

@@ -47,6 +47,7 @@ CHART_DATA_JSON = {
     "format": INT,
     "scenario": STR,
     "targets": {"urban_response_min": FIN, "urban": FIN, "rural": FIN},
+    "pairing?": {"projects": FIN, "orders_per_project_per_year": FIN, "due_days": FIN},
     "towns": {"pinyin": [STR], "name": [STR], "seat_place": [INT], "orders": [NUM], "target": [NUM]},
     "places": {
         "code": [STR],

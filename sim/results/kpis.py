@@ -36,7 +36,7 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
         "share",
         -1,
     ),
-    "pairing_on_time": ("Paired units' service projects delivered by their deadline", "share", +1),
+    "pairing_on_time": ("Service projects of paired units delivered by their deadline", "share", +1),
     "open_overnight_per_week": ("Orders left open overnight", "orders/week", -1),
     "orders_per_day": ("Orders placed", "orders/day", 0),
     "response_p50_urban": ("Urban response time, median", "minutes", -1),
