@@ -21,9 +21,10 @@ ZONES = ("urban", "rural")
 TEAM_LEVELS = ("village", "paired", "town", "county", "subcenter", "professional")
 # service channels (an order's channel is its item's): catalogue items, dispatched at once to the
 # nearest volunteers; professional items, through the county administrator; pairing items, the
-# paired units' service projects (六百结对); each further channel has its own arrival model,
+# paired units' service projects (六百结对); package items, recurring visits to registered
+# recipients (套餐); each further channel has its own arrival model,
 # routing and deadline (docs/model.md, "Service channels")
-CHANNELS = ("catalogue", "professional", "pairing")
+CHANNELS = ("catalogue", "professional", "pairing", "package")
 
 
 MAX_SEED = 10**12  # root seeds: any whole number 0 .. 10**12 (as every YAML number)
@@ -149,7 +150,7 @@ class Item:
     share: float = spec(0.0, "share of all orders", "fraction", ge=0, le=1)
     volunteers: int = spec(1, "volunteers needed", "people", ge=1, le=1000)
     professional: bool = spec(False, "routed through the county administrator")
-    channel: Literal["catalogue", "professional", "pairing"] = spec(
+    channel: Literal["catalogue", "professional", "pairing", "package"] = spec(
         "catalogue",
         "service channel of the item's orders (docs/model.md); professional items are in the "
         "professional channel whatever this says",
@@ -482,6 +483,47 @@ class Pairing:
 
 
 @dataclass(frozen=True)
+class PackageKind:
+    """One tailored package (套餐): a recurring service for the registered recipients of a group
+    (elderly people living alone, left-behind children, pregnant women and babies...)."""
+
+    item: str = spec("", "catalogue item each visit delivers (an item with channel: package)")
+    recipients_per_1000: float = spec(
+        0.0,
+        "registered recipients per 1,000 residents of a place (each place's count is drawn, Poisson)",
+        "people per 1,000 residents",
+        ge=0,
+        le=1000,
+    )
+    every_days: int = spec(7, "one visit every this many days", "days", ge=1, le=366)
+    start: str = spec("08:00", "time of day a visit is due from (its order is placed then), HH:MM")
+    due_within_min: float = spec(
+        10_080.0,
+        "the visit's due window: minutes from its start to its deadline (e.g. 300: 07:00 to noon)",
+        "minutes",
+        gt=0,
+        le=527_040,
+    )
+
+
+@dataclass(frozen=True)
+class Packages:
+    """Tailored packages (套餐): recurring visits to registered recipients, the package channel."""
+
+    kinds: dict[str, PackageKind] = spec(
+        factory=dict, doc="packages by name (e.g. elderly_visit), each a recurring visit of one item"
+    )
+    top_tier: int = spec(
+        2,
+        "highest tier a package visit escalates to: 1 its village's teams, 2 also its town's "
+        "(village or town teams serve packages), 3 the county too",
+        "tier",
+        ge=1,
+        le=3,
+    )
+
+
+@dataclass(frozen=True)
 class Event:
     """A surge: more orders from named places for some days, with its own item mix (e.g. a
     lockdown: residents order groceries, medicine and supplies in bulk), and volunteer call-ups."""
@@ -730,6 +772,7 @@ class Scenario:
     pairing: Pairing = spec(factory=Pairing, doc="six-hundreds pairing")
     dispatch: Dispatch = spec(factory=Dispatch, doc="escalation ladder")
     events: list[Event] = spec(factory=list, doc="demand surges (lockdowns) with call-ups")
+    packages: Packages = spec(factory=Packages, doc="tailored packages: recurring visits (套餐)")
     admin: Admin = spec(factory=Admin, doc="professional-order administrator")
     activities: Activities = spec(factory=Activities, doc="planned group activities")
     targets: Targets = spec(factory=Targets, doc="service promises")

@@ -8,11 +8,12 @@
 
 A professional order first goes to the county administrator (:mod:`.administrator`), then
 joins the county queue for teams with its skill. A citizen cancels an order still waiting after
-their patience. An order of a channel that stays in its village's scope (the paired units'
-service projects, ``World.channel_escalates``) waits at tier 1 until served, and one of a channel
-without cancellation has an infinite patience. Matching is central (:mod:`.dispatcher`): an
-order that enters a tier takes the best able team at once if there is one, and a team that
-frees up takes the best waiting order it can see (:meth:`OrderLifecycle.serve_waiting`).
+their patience. An order climbs no higher than its channel's top tier
+(``World.channel_top_tier``: the paired units' projects stay in their village's scope, the
+packages' visits reach the town), and one of a channel without cancellation has an infinite
+patience. Matching is central (:mod:`.dispatcher`): an order that enters a tier takes the best
+able team at once if there is one, and a team that frees up takes the best waiting order it can
+see (:meth:`OrderLifecycle.serve_waiting`).
 
 Each timer is a SimPy timeout with a callback (``env.timeout(delay, value)``), the cheapest
 event of SimPy's public API: an order costs a handful of events, not a process and several
@@ -65,7 +66,7 @@ class OrderLifecycle:
         self.administrator = None  # set by the replication: where professional orders go
         self._patience_pending: set[int] = set()  # patience booked at the first escalation
         self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes
-        self.escalates = world.channel_escalates.tolist()  # per channel: leaves tier 1 at all
+        self.top_tier = world.channel_top_tier.tolist()  # per channel: the highest tier it reaches
         self.trip = world.travel.trip
         # the ferry to the islands, if the scenario has one (set by the replication)
         self.ferry = None
@@ -131,14 +132,14 @@ class OrderLifecycle:
     def enter_tier(self, order: int, tier: int, placed: bool = False) -> None:
         """Put a waiting order at ``tier`` (escalating at once past scopes without its skill):
         a free able team takes it now, or it waits in the tier's queue, with an escalation
-        timer below the county tier (none for professional orders, nor for a channel that stays
-        in its village's scope: ``World.channel_escalates``).
+        timer below its channel's top tier (``World.channel_top_tier``: the county for the
+        catalogue; none for professional orders).
 
         ``placed``: the order is new; the citizen's patience timer starts only if it has to
         wait (an order assigned at once can no longer be cancelled)."""
         orders, d, now = self.orders, self.dispatcher, self.env.now
-        escalates = self.escalates[orders.channel[order]]
-        while tier < COUNTY_TIER and escalates and not d.scope_offers(order, tier):
+        top = self.top_tier[orders.channel[order]]
+        while tier < top and not d.scope_offers(order, tier):
             tier += 1
         orders.tier[order] = tier
         if tier > orders.tier_max[order]:
@@ -155,7 +156,7 @@ class OrderLifecycle:
             return
         d.enqueue(order, orders.deadline(order))
         escalation = None  # when the order escalates from this tier, if it does
-        if tier < COUNTY_TIER and escalates and not orders.professional[order]:
+        if tier < top and not orders.professional[order]:
             escalation = now + self.timeouts[orders.zone[order]][tier - 1]
         if placed:
             self._start_patience(order, escalation)

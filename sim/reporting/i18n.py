@@ -205,6 +205,7 @@ KPI_ZH: dict[str, str] = {
     "professional_by_organisations": "专业订单由专业志愿服务组织办结的比例",
     "professional_cancelled_before_review": "专业订单在管理员审核前被取消的比例",
     "pairing_on_time": "结对服务项目限期送达",
+    "package_on_time": "套餐服务按时上门",
     "open_overnight_per_week": "过夜未办结订单",
     "orders_per_day": "下单量",
     "response_p50_urban": "城区响应时间中位数",

@@ -7,7 +7,8 @@ orders must be responded to and closed by their same-day deadline (``rural_same_
 other service channel is held to its own deadline (:data:`CHANNEL_KPIS`): professional orders go
 through the administrator's office hours and must be closed the same day
 (``professional_same_day``); the paired units' service projects must be delivered within
-``pairing.projects.due_days`` (``pairing_on_time``). An order still open at its deadline
+``pairing.projects.due_days`` (``pairing_on_time``); the packages' visits within their due
+window (``package_on_time``). An order still open at its deadline
 counts as open overnight. A cancelled or never-answered order misses its target.
 """
 
@@ -37,6 +38,7 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
         -1,
     ),
     "pairing_on_time": ("Service projects of paired units delivered by their deadline", "share", +1),
+    "package_on_time": ("Package visits made within their due window", "share", +1),
     "open_overnight_per_week": ("Orders left open overnight", "orders/week", -1),
     "orders_per_day": ("Orders placed", "orders/day", 0),
     "response_p50_urban": ("Urban response time, median", "minutes", -1),
@@ -58,7 +60,11 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "backlog_max": ("Orders waiting for a response, max", "orders", -1),
 }
 # per service channel but the catalogue: the KPI of its orders closed by their deadline
-CHANNEL_KPIS: dict[str, str] = {"professional": "professional_same_day", "pairing": "pairing_on_time"}
+CHANNEL_KPIS: dict[str, str] = {
+    "professional": "professional_same_day",
+    "pairing": "pairing_on_time",
+    "package": "package_on_time",
+}
 # KPIs added by extensions (register_kpi): name -> compute(log, world)
 EXTRA_KPIS: dict[str, Callable[[RunLog, World], float]] = {}
 

@@ -149,7 +149,8 @@ class World:
     # (the catalogue's and the professional channel's); set from each channel's settings
     channel_due_min: np.ndarray
     channel_cancels: np.ndarray  # per channel: citizens may cancel (patience), bool
-    channel_escalates: np.ndarray  # per channel: orders escalate past tier 1, bool
+    channel_top_tier: np.ndarray  # per channel: the highest tier its orders escalate to (1-3)
+    item_due_min: np.ndarray  # per item: its own minutes to the deadline, NaN = its channel's
     item_mix: np.ndarray  # probabilities summing to 1
     teams: TeamTable
     pairs: list[Pair]
@@ -200,15 +201,36 @@ def channel_due_minutes(scenario: Scenario) -> np.ndarray:
     return due
 
 
-# channels whose orders the citizen never cancels and that stay in their village's scope
-# (tier 1) until served: the paired units' projects are delivered by the village's own units
-NO_CANCELLATION = ("pairing",)
-NO_ESCALATION = ("pairing",)
+# channels whose orders the citizen never cancels: the paired units' projects (the government
+# delivers them) and the packages' visits (recurring, registered in advance)
+NO_CANCELLATION = ("pairing", "package")
 
 
 def channel_flags(names: tuple[str, ...]) -> np.ndarray:
     """A boolean per channel (:data:`CHANNELS`): whether it is one of ``names``."""
     return np.array([channel in names for channel in CHANNELS], dtype=bool)
+
+
+def channel_top_tiers(scenario: Scenario) -> np.ndarray:
+    """Per channel (:data:`CHANNELS`), the highest tier its orders escalate to: the county (3)
+    for the catalogue and professional orders; 1 for the paired units' projects (the village's
+    own paired units deliver them); ``packages.top_tier`` for the packages' visits."""
+    top = np.full(len(CHANNELS), 3, dtype=np.int8)
+    top[CHANNELS.index("pairing")] = 1
+    top[CHANNELS.index("package")] = scenario.packages.top_tier
+    return top
+
+
+def item_due_minutes(scenario: Scenario) -> np.ndarray:
+    """Per catalogue item, the minutes from an order's placement to its deadline where the item
+    has its own (a package's due window, ``packages.kinds.*.due_within_min``); NaN where its
+    channel's deadline applies (:func:`channel_due_minutes`)."""
+    ids = [item.id for item in scenario.catalog]
+    due = np.full(len(ids), np.nan)
+    for kind in scenario.packages.kinds.values():
+        if kind.item in ids:
+            due[ids.index(kind.item)] = kind.due_within_min
+    return due
 
 
 def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
@@ -292,7 +314,8 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
         item_channel=np.array([item_channel(i) for i in items], dtype=np.int8),
         channel_due_min=channel_due_minutes(scenario),
         channel_cancels=~channel_flags(NO_CANCELLATION),
-        channel_escalates=~channel_flags(NO_ESCALATION),
+        channel_top_tier=channel_top_tiers(scenario),
+        item_due_min=item_due_minutes(scenario),
         item_mix=shares / shares.sum() if shares.sum() > 0 else shares,
         teams=teams,
         pairs=pairs,
