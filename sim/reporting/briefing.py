@@ -350,20 +350,28 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
     """The key assumptions behind the numbers, stated in the briefing itself (a mailed briefing
     cannot link to the project's docs)."""
     t = data["targets"]
-    return [
-        tr("brief.assume_window", lang, days=summary["days"], warmup=summary["warmup_days"]),
-        tr(
-            "brief.assume_promise",
-            lang,
-            minutes=t["urban_response_min"],
-            cutoff=t["same_day_cutoff"],
-            day_end=t["day_end"],
-        ),
-        tr("brief.assume_ladder", lang),
-    ] + (
-        [tr("brief.assume_pairing", lang, **data["pairing"])]
-        if "pairing" in data and "pairing_on_time" in summary["kpis"]
-        else []
+    return (
+        [
+            tr("brief.assume_window", lang, days=summary["days"], warmup=summary["warmup_days"]),
+            tr(
+                "brief.assume_promise",
+                lang,
+                minutes=t["urban_response_min"],
+                cutoff=t["same_day_cutoff"],
+                day_end=t["day_end"],
+            ),
+            tr("brief.assume_ladder", lang),
+        ]
+        + (
+            [tr("brief.assume_pairing", lang, **data["pairing"])]
+            if "pairing" in data and "pairing_on_time" in summary["kpis"]
+            else []
+        )
+        + (
+            [tr("brief.assume_packages", lang, **data["packages"])]
+            if "packages" in data and "package_on_time" in summary["kpis"]
+            else []
+        )
     )
 
 

@@ -189,6 +189,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "{orders_per_project_per_year:g} 次(假设:原文未给出频率),下单后 {due_days:g} 天内送达"
         "(原文:一般几天之内);只由本村的结对单位配送。",
     ),
+    "brief.assume_packages": (
+        "Tailored packages (套餐): {kinds:g} recurring services for {recipients_per_1000:g} "
+        "registered recipients per 1,000 residents in all (assumed shares of elderly people "
+        "living alone, left-behind children, pregnant women and babies, people with special "
+        "needs), each visit due within its window and served by teams up to tier {top_tier:g}.",
+        "定制“套餐”:{kinds:g} 种定期服务,共每千名居民 {recipients_per_1000:g} 名登记对象"
+        "(孤寡老人、留守儿童、孕妇婴儿、特需群体的比例均为假设),每次上门须在各自时限内完成,"
+        "由第 {top_tier:g} 级及以下的队伍承担。",
+    ),
     "brief.overnight_target": ("none (in principle)", "原则上为零"),
     "brief.p90_target": ("≤ {minutes:g} min", "≤ {minutes:g} 分钟"),
     "brief.generated": (

@@ -302,6 +302,17 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
         if world.pairs and sum(projects.projects.values()) > 0
         else None
     )
+    # the packages' recipients, which the briefing states (only with packages)
+    kinds = [k for k in scenario.packages.kinds.values() if k.recipients_per_1000 > 0]
+    package = (
+        {
+            "recipients_per_1000": float(sum(k.recipients_per_1000 for k in kinds)),
+            "kinds": float(len(kinds)),
+            "top_tier": float(scenario.packages.top_tier),
+        }
+        if kinds
+        else None
+    )
     out = {
         "format": CHART_DATA_FORMAT,
         "scenario": scenario.name,
@@ -353,6 +364,8 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
     }
     if pairing is not None:
         out["pairing"] = pairing
+    if package is not None:
+        out["packages"] = package
     return out
 
 
