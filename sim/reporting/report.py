@@ -228,7 +228,7 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
         o = log.orders
         start, end = log.window_min
         inside = (o.t_placed >= start) & (o.t_placed < end)
-        catalogue = inside & ~o.professional
+        catalogue = inside & (o.channel == CHANNELS.index("catalogue"))  # the zone promises' orders
         met = met_target(log, world)
         orders_at += np.bincount(o.place[catalogue], minlength=n_places)
         met_at += np.bincount(o.place[catalogue & met], minlength=n_places)

@@ -49,7 +49,7 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "response_p95_rural": ("Rural response time, 95th percentile", "minutes", -1),
     "escalation_rate": ("Catalogue orders escalated beyond the village", "share", -1),
     "county_escalation_rate": ("Catalogue orders escalated to the county", "share", -1),
-    "cancellation_rate": ("Orders cancelled by the citizen", "share", -1),
+    "cancellation_rate": ("Orders cancelled by the citizen (of those a citizen can cancel)", "share", -1),
     **{f"served_{lv}": (f"Orders served by {lv} teams", "share", 0) for lv in TEAM_LEVELS},
     "served_cancelled": ("Orders cancelled", "share", -1),
     "served_open": ("Orders open at the horizon", "share", -1),
@@ -145,10 +145,11 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
             k[f"response_p{q}_{zone}"] = _percentile(response[mask], q)
     k["escalation_rate"] = _share(o.tier_max >= 2, catalogue)
     k["county_escalation_rate"] = _share(o.tier_max >= 3, catalogue)
-    k["cancellation_rate"] = _share(o.outcome == CANCELLED, inside)
+    # of the orders a citizen can cancel (not the paired units' projects nor package visits)
+    k["cancellation_rate"] = _share(o.outcome == CANCELLED, inside & world.channel_cancels[o.channel])
     for code, level in enumerate(TEAM_LEVELS):
         k[f"served_{level}"] = _share(o.team_level == code, inside)
-    k["served_cancelled"] = k["cancellation_rate"]
+    k["served_cancelled"] = _share(o.outcome == CANCELLED, inside)
     k["served_open"] = _share((o.outcome == OPEN) & (o.team < 0), inside)
     busy, credited = _volunteer_minutes(log, start, end)
     on_duty = float(log.on_duty_by_level[:, int(start // 60) : int(np.ceil(end / 60))].sum() * 60)
