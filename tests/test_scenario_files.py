@@ -201,10 +201,14 @@ def test_an_item_needing_more_volunteers_than_any_team_has_is_a_warning(tmp_path
 
 
 def test_professional_items_without_reviewers_are_a_warning(tmp_path, capsys):
-    path = variant(tmp_path, "v.yaml", "admin: {reviewers: 0}\n")
+    path = variant(tmp_path, "v.yaml", "admin: {reviewers: 0, after_hours: next_morning}\n")
     assert main(["validate", str(path)]) == 0
     err = capsys.readouterr().err
     assert (
         err == f"{path}:2: admin: warning: no administrator reviews professional orders "
-        "(reviewers 0 or no office hours); professional items can never be served\n"
+        "(reviewers 0 or no office hours, and none on call); professional items can never be served\n"
     )
+    # an on-call reviewer reviews them outside office hours: they are served, later
+    path = variant(tmp_path, "w.yaml", "admin: {reviewers: 0, after_hours: on_call, on_call_reviewers: 1}\n")
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().err == ""

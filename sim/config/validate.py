@@ -507,7 +507,7 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
                 None,
                 "admin",
                 "warning: no administrator reviews "
-                "professional orders (reviewers 0 or no office hours); professional "
+                "professional orders (reviewers 0 or no office hours, and none on call); professional "
                 "items can never be served",
             )
         )
