@@ -350,29 +350,28 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
     """The key assumptions behind the numbers, stated in the briefing itself (a mailed briefing
     cannot link to the project's docs)."""
     t = data["targets"]
-    return (
-        [
-            tr("brief.assume_window", lang, days=summary["days"], warmup=summary["warmup_days"]),
-            tr(
-                "brief.assume_promise",
-                lang,
-                minutes=t["urban_response_min"],
-                cutoff=t["same_day_cutoff"],
-                day_end=t["day_end"],
-            ),
-            tr("brief.assume_ladder", lang),
-        ]
-        + (
-            [tr("brief.assume_pairing", lang, **data["pairing"])]
-            if "pairing" in data and "pairing_on_time" in summary["kpis"]
-            else []
-        )
-        + (
-            [tr("brief.assume_packages", lang, **data["packages"])]
-            if "packages" in data and "package_on_time" in summary["kpis"]
-            else []
-        )
-    )
+    return [
+        tr("brief.assume_window", lang, days=summary["days"], warmup=summary["warmup_days"]),
+        tr(
+            "brief.assume_promise",
+            lang,
+            minutes=t["urban_response_min"],
+            cutoff=t["same_day_cutoff"],
+            day_end=t["day_end"],
+        ),
+        tr("brief.assume_ladder", lang),
+    ]
+
+
+def channel_assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
+    """The assumptions behind the service channels' numbers (shown under their table): the
+    paired units' projects and the packages rest on rates the source does not give."""
+    lines = []
+    if "pairing" in data and "pairing_on_time" in summary["kpis"]:
+        lines.append(tr("brief.assume_pairing", lang, **data["pairing"]))
+    if "packages" in data and "package_on_time" in summary["kpis"]:
+        lines.append(tr("brief.assume_packages", lang, **data["packages"]))
+    return lines
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#~"})
@@ -417,6 +416,7 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
             f"| {md(kpi_label(r['name'], r['label'], lang))} | {md(estimate_text(r, lang))} |"
             for r in channels
         ]
+        lines += [""] + [f"- {md(line)}" for line in channel_assumption_lines(summary, data, lang)]
     lines += ["", f"## {tr('brief.worst', lang)}", ""]
     lines += [f"- {md(line)}" for line in worst_town_lines(summary, data, lang)]
     lines += ["", f"## {tr('brief.charts', lang)}", ""]
@@ -468,7 +468,7 @@ td.v-met { color: #1a7f37; font-weight: bold; } td.v-missed { color: #c0392b; fo
 td.v-uncertain { color: #b36b00; font-weight: bold; }
 ul { margin: 1mm 0; padding-left: 5mm; }
 img { display: block; margin: 1.5mm auto; }
-img.full { width: 150mm; } img.half { width: 122mm; } img.p2 { width: 130mm; }
+img.full { width: 144mm; } img.half { width: 122mm; } img.p2 { width: 112mm; }
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }
 @media screen { body { padding: 8mm; } }
@@ -500,6 +500,10 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
             f"<h2>{esc(tr('brief.channels', lang))}</h2><table><tr><th>{esc(tr('brief.col_kpi', lang))}</th>"
             f"<th>{esc(tr('brief.col_value', lang))}</th></tr>{channels}</table>"
         )
+        notes = "".join(f"<li>{esc(line)}</li>" for line in channel_assumption_lines(summary, data, lang))
+        if notes:
+            channels += f'<ul class="small">{notes}</ul>'
+
     fonts = f'"{webfont.FAMILY}", {FONTS}' if lang == "zh" else FONTS
     css = CSS.replace("FONTS", fonts)
     assumptions = "".join(f"<li>{esc(line)}</li>" for line in assumption_lines(summary, data, lang))
