@@ -193,17 +193,34 @@ and put each simulated figure, with its 95% interval across replications, beside
   month" on 5 months; over our 158 days that is 3,547 / 158 x 30.44 = **683.4 per 30.44-day
   month**, the value of `activities.per_month` (tuned: the default 709 gave 3,693 in 158 days).
 * **Credited hours** = orders' hours (accepted -> back home, x volunteers needed; about
-  {{ORDER_H}} hours from the practice network's orders) + activities' hours (participants x
+  {{ORDER_H}} hours from the practice network's orders: the catalogue's and professional
+  orders, the paired units' projects and the package visits) + activities' hours (participants x
   duration). The red proxy points' errands and the mediation rooms' disputes are not counted:
   their volunteers (46,000 party members, the rooms' elders) are forces of their own, outside
-  the 1,010 teams whose active members the source's 6.82 hours per volunteer divides by. The orders' part
-  follows from the demand and catalogue, which are not tuned here (no source figure pins the
-  order rate). The activities must then provide ~105,000 hours, about 30 person-hours each:
-  **`activities.participants` lognormal mean 12 (cv 0.5) and `activities.duration` lognormal
-  mean 150 min (cv 0.3)** (tuned: the defaults 14 x 180 min gave 213,000 hours, +31%). A dozen
-  volunteers for two and a half hours is a plausible village activity (a lecture, a clean-up, an
-  art-troupe performance); the split between size and length is not identifiable from the
-  source, only their product.
+  the 1,010 teams whose active members the source's 6.82 hours per volunteer divides by. The
+  orders' part follows from the demand, the catalogue, the projects and the packages, which are
+  not tuned here (no source figure pins their rates); the activities provide the rest:
+  **`activities.participants` lognormal mean 8 (cv 0.5) and `activities.duration` lognormal
+  mean 100 min (cv 0.3)** (tuned: 12 x 150 min, the values before the packages and projects
+  were modelled, gave 221,000 hours, +35%; 14 x 180 min, the schema's defaults, more). Eight
+  volunteers for an hour and forty minutes is a plausible village activity (a lecture, a
+  clean-up, a performance of a village art troupe); the split between size and length is not
+  identifiable from the source, only their product.
+* **Paired units' projects** (六百结对: 5,122 service projects, delivered 一般几天之内, within a
+  few days): not a figure to match (the source gives no delivery count or time), but a check:
+  5,122 projects each ordered once a year give 14.0 orders a day county-wide, all delivered
+  within the 3-day deadline (`pairing_on_time` 100% in the gate's run, `python run.py check
+  scenarios/pingyang.yaml`; in 3 replications of 7 days, seeds 0-2: 13.7-17.7 projects a day,
+  closed 0.18-0.25 days after the order on average, 95th percentile 0.63-0.67 days), and the 100
+  town leaders' units of 5 members, on duty now that small teams' counts are drawn, serve 46-50
+  orders a week (none with `teams.duty_counts: rounded`).
+* **Packages** (套餐): the source gives no recipient counts; with the assumed shares
+  (docs/assumptions.md) the default makes ~365 package visits a day, all within their windows
+  (`package_on_time` 100%, same command). Served by the village teams alone (`packages.top_tier:
+  1`), 95.2% are (lower bound 94.7%, 10 replications x 7 days) and 131 orders a week are left
+  open past their deadline (a scenario of three lines, `extends` the default with
+  `packages: {top_tier: 1}`, checked with `python run.py check FILE --allow-new`): the town
+  stations are needed (policy `packages_to_county` lets the county help too: 100%).
 * **Hours per active volunteer** = credited hours / the scenario's 23,750 members. The source's
   163,300 / 6.82 implies ~23,944 active volunteers (of 235,000 registered); the scenario's
   1,010 teams hold 23,750 (453 village points: 12,919; 500 paired units: 6,000; 16 town

@@ -41,6 +41,7 @@ def test_a_channels_orders_join_without_changing_the_catalogues(monkeypatch):
     added = np.isin(mixed.t_placed, np.arange(30.0, 1e9, 360.0)) & (mixed.place == 0)
     assert len(mixed) == len(plain) + int(added.sum()) and added.sum() > 0
     assert np.all(np.diff(mixed.t_placed) >= 0)
-    # the catalogue's orders are the same orders (times, places, items) as without the channel
+    # the other orders (the catalogue's, the paired units' projects) are the same orders (times,
+    # places, items) as without the channel
     for column in ("t_placed", "place", "item"):
         assert np.array_equal(getattr(mixed, column)[~added], getattr(plain, column))

@@ -18,9 +18,11 @@ from sim.world.build import build_world
 from tests.conftest import DAY, orders, variant
 
 # Only Alpha has volunteers: village teams get 1 member per 1,000 residents (A1, A2: 10 -> 2 on
-# duty; B1, B2: 2 and I1: 1 -> nobody on duty) and town stations 0.5 per 1,000 (Alpha: 10).
+# duty; B1, B2: 2 and I1: 1 -> nobody on duty, as their 0.4 and 0.2 expected counts are rounded,
+# not drawn) and town stations 0.5 per 1,000 (Alpha: 10).
 ONLY_ALPHA = {
     "teams": {
+        "duty_counts": "rounded",
         "village_members_community": 0,
         "village_members_village": 0,
         "village_members_per_1000": 1.0,

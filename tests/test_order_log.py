@@ -79,7 +79,8 @@ def test_each_order_carries_its_items_channel(pingyang_orders):
 
 def test_a_channel_with_its_own_deadline_ranks_and_logs_by_it():
     # a channel's own deadline (minutes after placement) replaces the same-day rule, in the
-    # queues' ranking and in the log's t_deadline; the catalogue keeps the same-day rule
+    # queues' ranking and in the log's t_deadline; an item's own (a package's due window) its
+    # channel's; the catalogue keeps the same-day rule
     import dataclasses
 
     from sim.config.scenario import CHANNELS
@@ -95,7 +96,15 @@ def test_a_channel_with_its_own_deadline_ranks_and_logs_by_it():
     deadlines = orders.deadlines()
     assert np.array_equal(deadlines[professional], placed[professional] + 3 * 1440.0)
     same_day = orders.same_day_deadline(placed)
-    assert np.array_equal(deadlines[~professional], same_day[~professional])
+    channel = np.frombuffer(orders.channel, dtype=np.int8)
+    catalogue = channel == CHANNELS.index("catalogue")
+    assert np.array_equal(deadlines[catalogue], same_day[catalogue])
+    # a package's visit is due within its own window (its item's), whatever its channel's
+    item = np.asarray(orders.item)
+    package = channel == CHANNELS.index("package")
+    assert package.any()
+    assert np.array_equal(deadlines[package], placed[package] + world.item_due_min[item[package]])
+    assert set(world.item_due_min[item[package]].tolist()) == {300.0, 10080.0}
     first = int(np.flatnonzero(professional)[0])
     assert orders.deadline(first) == placed[first] + 3 * 1440.0
     log = rep.run().orders

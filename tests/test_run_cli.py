@@ -97,8 +97,11 @@ def test_default_pingyang_scenario_matches_the_source():
     assert pro.sum() == 7 and teams.members[pro].sum() == 850
     assert len({p.village for p in world.pairs}) == 100 and len(world.pairs) == 500
     assert (world.places.zone == 0).sum() == 46  # the communities of Kunyang and Aojiang
-    catalogue = [i for i in world.items if not i.professional and i.channel != "mediation"]
+    # the platform's list: 2 sub-columns, 20 items (the catalogue channel; the paired units'
+    # projects, the packages, proxy errands and disputes are channels of their own)
+    catalogue = [i for i in world.items if i.channel == "catalogue" and not i.professional]
     assert len(catalogue) == 20 and len({i.column for i in catalogue}) == 2
+    assert sum(world.scenario.pairing.projects.projects.values()) == 5122
     assert world.places.population.sum() == pytest.approx(world.towns.population.sum())
 
 

@@ -34,8 +34,10 @@ CHANNEL_TEAM_LEVELS = ("proxy_point", "mediation_room")
 # service channels (an order's channel is its item's): catalogue items, dispatched at once to the
 # nearest volunteers; professional items, through the county administrator; each further channel
 # has its own arrival model, routing and deadline (docs/model.md, "Service channels"): proxy
-# errands at the villages' red proxy points, disputes at the villages' mediation rooms
-CHANNELS = ("catalogue", "professional", "proxy", "mediation")
+# errands at the villages' red proxy points, disputes at the villages' mediation rooms; pairing
+# items, the paired units' service projects (六百结对); package items, recurring visits to
+# registered recipients (套餐). Append new channels: the order log stores the index.
+CHANNELS = ("catalogue", "professional", "proxy", "mediation", "pairing", "package")
 
 
 MAX_SEED = 10**12  # root seeds: any whole number 0 .. 10**12 (as every YAML number)
@@ -161,7 +163,7 @@ class Item:
     share: float = spec(0.0, "share of all orders", "fraction", ge=0, le=1)
     volunteers: int = spec(1, "volunteers needed", "people", ge=1, le=1000)
     professional: bool = spec(False, "routed through the county administrator")
-    channel: Literal["catalogue", "professional", "proxy", "mediation"] = spec(
+    channel: Literal["catalogue", "professional", "proxy", "mediation", "pairing", "package"] = spec(
         "catalogue",
         "service channel of the item's orders (docs/model.md); professional items are in the "
         "professional channel whatever this says",
@@ -392,6 +394,13 @@ class Teams:
     additions: list[Addition] = spec(
         factory=list, doc="extra on-duty volunteers by town and hours (what `optimize` proposes)"
     )
+    duty_counts: Literal["drawn", "rounded"] = spec(
+        "drawn",
+        "how members x a schedule's share becomes a whole number on duty: drawn (the whole part, "
+        "plus one member with the probability of the fraction in each shift block: the expected "
+        "count is members x share, and a small team is on duty sometimes) or rounded (the "
+        "nearest whole number: 5 members x 7% is never anyone)",
+    )
     show_up: float = spec(
         0.85,
         "probability that a scheduled member is actually available in a shift block",
@@ -410,6 +419,27 @@ class PairedKind:
         factory=lambda: ["errand", "visit", "household"], doc="skills a paired unit offers"
     )
     schedule: str = spec("paired", "name of a schedule in `schedules`")
+
+
+@dataclass(frozen=True)
+class PairingProjects:
+    """The paired units' service projects (六百结对: 5,122 projects, ordered on the platform and
+    delivered to the village within a few days): the ``pairing`` channel's orders."""
+
+    projects: dict[str, int] = spec(
+        factory=dict,
+        doc="projects offered county-wide by item id (catalogue items with channel: pairing); each "
+        "paired unit offers an equal part, and its village's residents order them",
+        unit="projects",
+        ge=0,
+        le=10_000_000,
+    )
+    orders_per_project_per_year: float = spec(
+        1.0, "how often a project is ordered", "orders per project per year", ge=0, le=100_000
+    )
+    due_days: float = spec(
+        3.0, "deadline of a project order after it is placed (一般几天之内)", "days", gt=0, le=366
+    )
 
 
 @dataclass(frozen=True)
@@ -455,6 +485,55 @@ class Pairing:
         le=366,
     )
     kinds: dict[str, PairedKind] = spec(factory=dict, doc="paired unit kinds and their make-up")
+    answer_ordinary: bool = spec(
+        True,
+        "paired units also take their village's ordinary (catalogue) orders at tier 1 with the "
+        "skills of their kind; false: they deliver only their service projects",
+    )
+    projects: PairingProjects = spec(
+        factory=lambda: PairingProjects(), doc="the paired units' service projects (the pairing channel)"
+    )
+
+
+@dataclass(frozen=True)
+class PackageKind:
+    """One tailored package (套餐): a recurring service for the registered recipients of a group
+    (elderly people living alone, left-behind children, pregnant women and babies...)."""
+
+    item: str = spec("", "catalogue item each visit delivers (an item with channel: package)")
+    recipients_per_1000: float = spec(
+        0.0,
+        "registered recipients per 1,000 residents of a place (each place's count is drawn, Poisson)",
+        "people per 1,000 residents",
+        ge=0,
+        le=1000,
+    )
+    every_days: int = spec(7, "one visit every this many days", "days", ge=1, le=366)
+    start: str = spec("08:00", "time of day a visit is due from (its order is placed then), HH:MM")
+    due_within_min: float = spec(
+        10_080.0,
+        "the visit's due window: minutes from its start to its deadline (e.g. 300: 07:00 to noon)",
+        "minutes",
+        gt=0,
+        le=527_040,
+    )
+
+
+@dataclass(frozen=True)
+class Packages:
+    """Tailored packages (套餐): recurring visits to registered recipients, the package channel."""
+
+    kinds: dict[str, PackageKind] = spec(
+        factory=dict, doc="packages by name (e.g. elderly_visit), each a recurring visit of one item"
+    )
+    top_tier: int = spec(
+        2,
+        "highest tier a package visit escalates to: 1 its village's teams, 2 also its town's "
+        "(village or town teams serve packages), 3 the county too",
+        "tier",
+        ge=1,
+        le=3,
+    )
 
 
 @dataclass(frozen=True)
@@ -855,6 +934,7 @@ class Scenario:
     pairing: Pairing = spec(factory=Pairing, doc="six-hundreds pairing")
     dispatch: Dispatch = spec(factory=Dispatch, doc="escalation ladder")
     events: list[Event] = spec(factory=list, doc="demand surges (lockdowns) with call-ups")
+    packages: Packages = spec(factory=Packages, doc="tailored packages: recurring visits (套餐)")
     admin: Admin = spec(factory=Admin, doc="professional-order administrator")
     proxy: ProxyPoints | None = spec(
         None, "red proxy points and their errands (the proxy channel); null = none"

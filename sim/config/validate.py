@@ -88,6 +88,103 @@ def _check_catalog(bad, scenario: Scenario) -> None:
         _dist(bad, f"catalog[{k}].service", item.service)
         if item.channel == "professional" and not item.professional:
             bad(f"catalog[{k}].channel", "is 'professional' but the item is not; expected professional: true")
+        source = {"pairing": "pairing.projects", "package": "packages.kinds"}.get(item.channel)
+        if source is not None and item.professional:
+            bad(
+                f"catalog[{k}].channel",
+                f"is {item.channel!r} but the item is professional; expected professional: false",
+            )
+        if source is not None and item.share > 0:
+            bad(
+                f"catalog[{k}].share",
+                f"is {item.share:g} for a {item.channel} item; expected 0 (its orders come from {source})",
+            )
+    _check_projects(bad, scenario)
+    _check_packages(bad, scenario)
+
+
+def _check_packages(bad, scenario: Scenario) -> None:
+    """The package channel: each package names its own package item, at a valid time of day,
+    whose skill a team within the package's top tier offers."""
+    items = {item.id: item for item in scenario.catalog}
+    used: dict[str, str] = {}
+    t = scenario.teams
+    within = set(t.village_skills)  # tier 1: village teams (paired units too)
+    if scenario.pairing.strategy != "none":
+        for kind in scenario.pairing.kinds.values():
+            within |= set(kind.skills)
+    if scenario.packages.top_tier >= 2:  # tier 2: the town's teams
+        within |= set(t.town.skills)
+        for extra in t.additions:
+            within |= set(extra.skills or t.town.skills)
+    for name, kind in scenario.packages.kinds.items():
+        path = f"packages.kinds.{name}"
+        item = items.get(kind.item)
+        if item is None:
+            bad(f"{path}.item", f"unknown item {kind.item!r}; expected the id of a catalogue item")
+        elif item.channel != "package":
+            bad(
+                f"{path}.item",
+                f"{kind.item!r} is a {item.channel} item; expected an item with channel: package",
+            )
+        elif kind.item in used:
+            bad(
+                f"{path}.item",
+                f"{kind.item!r} is the item of package {used[kind.item]!r} too; expected one package "
+                "per item (the item carries the package's due window)",
+            )
+        elif scenario.packages.top_tier < 3 and item.skill not in within:
+            bad(
+                f"{path}.item",
+                f"no team within tier {scenario.packages.top_tier} offers skill {item.skill!r}; "
+                "expected a skill of village or town teams (or packages.top_tier: 3)",
+            )
+        used.setdefault(kind.item, name)
+        start = _clock(bad, f"{path}.start", kind.start)
+        if start is not None and start >= 1440:
+            bad(f"{path}.start", f"{kind.start!r} is the end of the day; expected a time before 24:00")
+
+
+def _check_projects(bad, scenario: Scenario) -> None:
+    """The pairing channel: its projects name pairing items, whose skill only paired units offer
+    (so that the village's paired units, and nobody else, deliver them)."""
+    channel = {item.id: item.channel for item in scenario.catalog}
+    for item_id in scenario.pairing.projects.projects:
+        if item_id not in channel:
+            bad(f"pairing.projects.projects.{item_id}", "unknown item; expected the id of a catalogue item")
+        elif channel[item_id] != "pairing":
+            bad(
+                f"pairing.projects.projects.{item_id}",
+                f"is a {channel[item_id]} item; expected an item with channel: pairing",
+            )
+    for k, event in enumerate(scenario.events):
+        for item_id in event.item_mix:
+            if channel.get(item_id) == "pairing":
+                bad(
+                    f"events[{k}].item_mix.{item_id}",
+                    "is a pairing item; expected a catalogue item (projects come from pairing.projects)",
+                )
+    t = scenario.teams
+    others = [("teams.village_skills", t.village_skills)]
+    others += [
+        (f"{path}.skills", kind.skills) for path, kind in _team_kinds(scenario) if path.startswith("teams.")
+    ]
+    others += [(f"teams.additions[{k}].skills", a.skills) for k, a in enumerate(t.additions)]
+    others += [
+        (f"events[{k}].callups[{j}].skills", a.skills)
+        for k, e in enumerate(scenario.events)
+        for j, a in enumerate(e.callups)
+    ]
+    for k, item in enumerate(scenario.catalog):
+        if item.channel != "pairing":
+            continue
+        path = next((path for path, skills in others if item.skill in skills), None)
+        if path is not None:
+            bad(
+                f"catalog[{k}].skill",
+                f"{item.skill!r} is offered by {path} too; expected a skill only paired units offer "
+                "(the village's paired units deliver the projects)",
+            )
 
 
 def _check_channels(bad, scenario: Scenario) -> None:
@@ -297,6 +394,8 @@ def _check_teams(bad, scenario: Scenario) -> None:
     if scenario.mediation is not None:
         offered.add(mediation_skill(scenario))
     for k, item in enumerate(scenario.catalog):
+        if item.channel == "pairing":
+            continue  # the paired units offer it (none: the channel has no orders)
         if item.skill.strip() and item.skill not in offered:
             bad(
                 f"catalog[{k}].skill",

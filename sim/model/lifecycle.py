@@ -11,14 +11,17 @@ joins the county queue for teams with its skill. Each service channel has its ow
 timeouts (``world.channel_timeouts``): a proxy errand waits for its village's proxy point and
 never escalates; a dispute waits ``mediation.village_timeout_min`` for its village's mediation
 room, then passes the town (which has no mediation skill) to the county's mediation teams. An
+order climbs no higher than its channel's top tier (``World.channel_top_tier``: the paired
+units' projects stay in their village's scope, the packages' visits reach the town). An
 order its village team cannot provide (``dispatch.hand_up``, drawn at set-up: :mod:`.hand_up`)
 is handed up to tier 2 at placement (:meth:`OrderLifecycle.hand_up`). An order of a batched
 surge event is collected by the platform and delivered in a batch (:mod:`.batches`:
 :meth:`OrderLifecycle.hold_for_batch`, :meth:`OrderLifecycle.assign_batch`,
 :meth:`OrderLifecycle.batch_done`). A citizen cancels an order still waiting after their
-patience. Matching is central (:mod:`.dispatcher`): an order that enters a tier takes the best
-able team at once if there is one, and a team that frees up takes the best waiting order it can
-see (:meth:`OrderLifecycle.serve_waiting`).
+patience (infinite in a channel whose orders are never cancelled). Matching is central
+(:mod:`.dispatcher`): an order that enters a tier takes the best able team at once if there is
+one, and a team that frees up takes the best waiting order it can see
+(:meth:`OrderLifecycle.serve_waiting`).
 
 Each timer is a SimPy timeout with a callback (``env.timeout(delay, value)``), the cheapest
 event of SimPy's public API: an order costs a handful of events, not a process and several
@@ -75,6 +78,7 @@ class OrderLifecycle:
         self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes
         # the same per channel: (channel, zone, tier - 1) -> minutes (inf: never escalates)
         self.channel_timeouts = world.channel_timeouts.tolist()
+        self.top_tier = world.channel_top_tier.tolist()  # per channel: the highest tier it reaches
         self.trip = world.travel.trip
         # the ferry to the islands, if the scenario has one (set by the replication)
         self.ferry = None
@@ -152,13 +156,15 @@ class OrderLifecycle:
     def enter_tier(self, order: int, tier: int, placed: bool = False, patience: bool = True) -> None:
         """Put a waiting order at ``tier`` (escalating at once past scopes without its skill):
         a free able team takes it now, or it waits in the tier's queue, with an escalation
-        timer below the county tier (none for professional orders).
+        timer below its channel's top tier (``World.channel_top_tier``: the county for the
+        catalogue; none for professional orders).
 
         ``placed``: the order is new; the citizen's patience timer starts only if it has to
         wait (an order assigned at once can no longer be cancelled), and only with
         ``patience``."""
         orders, d, now = self.orders, self.dispatcher, self.env.now
-        while tier < COUNTY_TIER and not d.scope_offers(order, tier):
+        top = self.top_tier[orders.channel[order]]
+        while tier < top and not d.scope_offers(order, tier):
             tier += 1
         orders.tier[order] = tier
         if tier > orders.tier_max[order]:
@@ -175,7 +181,7 @@ class OrderLifecycle:
             return
         d.enqueue(order, orders.deadline(order))
         escalation = None  # when the order escalates from this tier, if it does
-        if tier < COUNTY_TIER and not orders.professional[order]:
+        if tier < top and not orders.professional[order]:
             # (inf for a channel whose orders never escalate: the timer is never booked)
             escalation = now + self.channel_timeouts[orders.channel[order]][orders.zone[order]][tier - 1]
         if placed and patience:

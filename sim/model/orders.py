@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.config import distributions
 from sim.config.scenario import CHANNELS, ZONES
-from sim.model.compact import float_array, floats, int_code, ints, typed
+from sim.model.compact import as_numpy, float_array, floats, int_code, ints, typed
 from sim.model.demand import Arrivals
 from sim.world.build import World
 
@@ -78,6 +78,8 @@ class OrderTable:
                 mask = w.item_channel[a.item] == channel
                 if mask.any():
                     patience[mask] = distributions.quantile(dist, a.u_patience[mask])
+        if not w.channel_cancels.all():  # channels whose orders are never cancelled
+            patience[~w.channel_cancels[w.item_channel[a.item]]] = np.inf
         self.accept_delay, accept = float_array(n)
         accept[:] = distributions.quantile(w.scenario.demand.acceptance_delay, a.u_accept)
         if owned:
@@ -113,7 +115,11 @@ class OrderTable:
         self.batch: dict[int, int] = {}
         # the promise a waiting order is ranked by
         self._urban_promise = w.scenario.targets.urban_response_min
-        self._due_after = w.channel_due_min.tolist()  # per channel; NaN: the same-day rule
+        # per item: minutes to its deadline (its own, else its channel's); NaN: the same-day rule
+        due_after = w.channel_due_min[w.item_channel]
+        own = ~np.isnan(w.item_due_min)
+        due_after[own] = w.item_due_min[own]
+        self._due_after = due_after.tolist()
         self._cutoff, self._day_end = w.cutoff_min, w.day_end_min
 
     def __len__(self) -> int:
@@ -121,27 +127,28 @@ class OrderTable:
 
     def deadline(self, order: int) -> float:
         """The promise a waiting order is ranked by (minutes): placement plus the urban response
-        time for an urban catalogue order; placement plus its channel's time for a channel with
-        its own deadline; else its same-day deadline (as :meth:`same_day_deadline`, for one
+        time for an urban catalogue order; placement plus its item's time where the item or its
+        channel has its own deadline (``World.item_due_min``, ``World.channel_due_min``); else
+        its same-day deadline (as :meth:`same_day_deadline`, for one
         order: the same float operations)."""
         placed = self.t_placed[order]
         channel = self.channel[order]
         if channel == CATALOGUE and self.zone[order] == 0:
             return placed + self._urban_promise
-        due_after = self._due_after[channel]
-        if due_after == due_after:  # not NaN: the channel's own deadline
+        due_after = self._due_after[self.item[order]]
+        if due_after == due_after:  # not NaN: the item's (its channel's) own deadline
             return placed + due_after
         day = float(math.floor(placed / 1440.0))
         return (day + ((placed - day * 1440.0) >= self._cutoff)) * 1440.0 + self._day_end
 
     def deadlines(self, out: np.ndarray | None = None) -> np.ndarray:
-        """Every order's deadline (minutes, into ``out`` if given): its channel's own where the
-        channel has one, else the same-day deadline (the log's ``t_deadline``)."""
+        """Every order's deadline (minutes, into ``out`` if given): its item's or channel's own
+        where there is one, else the same-day deadline (the log's ``t_deadline``)."""
         placed = np.frombuffer(self.t_placed, dtype=np.float64)
         due = self.same_day_deadline(placed, out=out)
         due_after = np.asarray(self._due_after)
         if not np.isnan(due_after).all():
-            after = due_after[np.frombuffer(self.channel, dtype=np.int8)]
+            after = due_after[as_numpy(self.item)]
             own = ~np.isnan(after)
             due[own] = placed[own] + after[own]
         return due

@@ -3,7 +3,9 @@
 Each team's schedule (:mod:`sim.world.workforce`) gives the members scheduled in each hour of
 the week. At the start of each shift block (and of each day) the number who show up is
 Binomial(scheduled, ``teams.show_up``), drawn from the team's own stream
-``availability/<team>`` so that adding a team leaves the others unchanged. The counts are drawn
+``availability/<team>`` so that adding a team leaves the others unchanged (a team whose members
+x share is not whole first draws one more member with the probability of the fraction:
+``teams.duty_counts``). The counts are drawn
 for the whole run at set-up (:func:`duty_changes`, kept as changes: counts change at shift
 boundaries only) and applied by :func:`duty_roster`, a SimPy process that wakes on the hour.
 A team whose count rises offers its new volunteers the waiting orders at once; when a shift
@@ -49,10 +51,13 @@ def _on_duty_blocks(teams: TeamTable, hours: int, start_weekday: int, show_up: f
     of consecutive teams, an int array of shape (teams in the block, ``hours``).
 
     Each team's scheduled count is constant within a shift block; at the start of each block
-    (and of each day) the number who show up is Binomial(scheduled, show_up), drawn from the
-    team's own stream so that adding a team leaves the others unchanged. Teams are computed
-    ``BLOCK_CELLS // hours`` at a time (at least one): whole-array steps instead of a dozen
-    small ones per team, in a bounded scratch memory whatever the number of teams."""
+    (and of each day) a team with drawn counts (:func:`sim.world.workforce.scheduled_counts`)
+    gets one more member scheduled with the probability of its fraction, and the number who
+    show up is Binomial(scheduled, show_up), both drawn from the team's own stream so that
+    adding a team leaves the others unchanged (a team whose counts are whole draws no
+    fraction). Teams are computed ``BLOCK_CELLS // hours`` at a time (at least one):
+    whole-array steps instead of a dozen small ones per team, in a bounded scratch memory
+    whatever the number of teams."""
     sim_hour = np.arange(hours)
     hour_of_week = (sim_hour + start_weekday * 24) % HOURS_PER_WEEK
     day_starts = sim_hour[1:] % 24 == 0
@@ -61,25 +66,41 @@ def _on_duty_blocks(teams: TeamTable, hours: int, start_weekday: int, show_up: f
     for first in range(0, len(teams), size):
         block = slice(first, min(len(teams), first + size))
         counts = teams.scheduled[block][:, hour_of_week]
+        rows = teams.fraction_row[block]
+        drawn = rows >= 0
+        fraction = None
+        if drawn.any():  # the fractions of the teams with drawn counts (0 for the others)
+            fraction = np.zeros(counts.shape)
+            fraction[drawn] = teams.fraction[rows[drawn]][:, hour_of_week]
         window = teams.active_hours[block]
         if (window[:, 0] > 0).any() or (window[:, 1] < hours).any():  # event call-ups
             inside = (sim_hour >= window[:, :1]) & (sim_hour < window[:, 1:])
             counts = np.where(inside, counts, 0)
-        if show_up >= 1.0:
+            if fraction is not None:
+                fraction = np.where(inside, fraction, 0.0)
+        if show_up >= 1.0 and fraction is None:
             yield first, counts
             continue
         starts = np.ones(counts.shape, dtype=bool)
         starts[:, 1:] = (counts[:, 1:] != counts[:, :-1]) | day_starts
+        anyone = counts.any(axis=1)
+        if fraction is not None:
+            starts[:, 1:] |= fraction[:, 1:] != fraction[:, :-1]
+            anyone |= fraction.any(axis=1)
         # every block start of every team at once, team by team: one draw per start
         team, hour = np.nonzero(starts)
         scheduled = counts[team, hour]
+        extra = None if fraction is None else fraction[team, hour]
         shown_at_start = np.zeros(len(team), dtype=np.int64)
         bounds = np.searchsorted(team, np.arange(len(counts) + 1)).tolist()
         # (the block's own flags first: zip then takes no stream beyond the block's teams)
-        for j, (anyone, stream) in enumerate(zip(counts.any(axis=1).tolist(), team_streams)):
-            if anyone:
+        for j, (someone, fractional, stream) in enumerate(zip(anyone.tolist(), drawn.tolist(), team_streams)):
+            if someone:
                 a, b = bounds[j], bounds[j + 1]
-                shown_at_start[a:b] = stream.binomial(scheduled[a:b], show_up)
+                members = scheduled[a:b]
+                if fractional:  # the fraction of a member: one more, with its probability
+                    members = members + (stream.random(b - a) < extra[a:b])
+                shown_at_start[a:b] = members if show_up >= 1.0 else stream.binomial(members, show_up)
         shown = np.zeros(counts.shape, dtype=np.int32)
         shown[team, hour] = shown_at_start
         block_of_hour = np.maximum.accumulate(np.where(starts, sim_hour, 0), axis=1)
@@ -87,8 +108,9 @@ def _on_duty_blocks(teams: TeamTable, hours: int, start_weekday: int, show_up: f
 
 
 def _count_dtype(teams: TeamTable) -> np.dtype:
-    """The smallest signed integer type holding every scheduled count (and its negative)."""
-    return np.min_scalar_type(-max(1, int(teams.scheduled.max(initial=0))))
+    """The smallest signed integer type holding every scheduled count, one drawn member more
+    (and its negative)."""
+    return np.min_scalar_type(-max(1, int(teams.scheduled.max(initial=0)) + 1))
 
 
 def on_duty_by_hour(

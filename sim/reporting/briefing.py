@@ -382,6 +382,17 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
     return lines
 
 
+def channel_assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
+    """The assumptions behind the service channels' numbers (shown under their table): the
+    paired units' projects and the packages rest on rates the source does not give."""
+    lines = []
+    if "pairing" in data and "pairing_on_time" in summary["kpis"]:
+        lines.append(tr("brief.assume_pairing", lang, **data["pairing"]))
+    if "packages" in data and "package_on_time" in summary["kpis"]:
+        lines.append(tr("brief.assume_packages", lang, **data["packages"]))
+    return lines
+
+
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#~"})
 
 
@@ -424,6 +435,7 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
             f"| {md(kpi_label(r['name'], r['label'], lang))} | {md(estimate_text(r, lang))} |"
             for r in channels
         ]
+        lines += [""] + [f"- {md(line)}" for line in channel_assumption_lines(summary, data, lang)]
     lines += ["", f"## {tr('brief.worst', lang)}", ""]
     lines += [f"- {md(line)}" for line in worst_town_lines(summary, data, lang)]
     events = event_lines(summary, data, lang)
@@ -522,7 +534,7 @@ td.v-met { color: #1a7f37; font-weight: bold; } td.v-missed { color: #c0392b; fo
 td.v-uncertain { color: #b36b00; font-weight: bold; }
 ul { margin: 1mm 0; padding-left: 5mm; }
 img { display: block; margin: 1.5mm auto; }
-img.full { width: 138mm; } img.half { width: 112mm; } img.p2 { width: 122mm; }
+img.full { width: 138mm; } img.half { width: 112mm; } img.p2 { width: 112mm; }
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }
 @media screen { body { padding: 8mm; } }
@@ -554,6 +566,9 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
             f"<h2>{esc(tr('brief.channels', lang))}</h2><table><tr><th>{esc(tr('brief.col_kpi', lang))}</th>"
             f"<th>{esc(tr('brief.col_value', lang))}</th></tr>{channels}</table>"
         )
+        notes = "".join(f"<li>{esc(line)}</li>" for line in channel_assumption_lines(summary, data, lang))
+        if notes:
+            channels += f'<ul class="small">{notes}</ul>'
     events = "".join(f"<li>{esc(line)}</li>" for line in event_lines(summary, data, lang))
     if events:
         events = f'<h2>{esc(tr("brief.events", lang))}</h2>\n<ul class="small">{events}</ul>'

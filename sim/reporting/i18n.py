@@ -215,6 +215,24 @@ TEXT: dict[str, tuple[str, str]] = {
         "catalogue orders here; the declining village never takes them back.",
         "村里提供不了的订单立即上交乡镇实践所协调:本情景中占目录订单的 {share};上交的村不再接回这些订单。",
     ),
+    "brief.assume_pairing": (
+        "The paired units' {projects:,.0f} service projects (六百结对) are each ordered "
+        "{orders_per_project_per_year:g} time(s) a year by the residents of the paired villages "
+        "(an assumption: the source gives no rate) and are due {due_days:g} days after the order "
+        "(the source: generally within a few days); only the village's paired units deliver them.",
+        "结对单位的 {projects:,.0f} 个服务项目(六百结对)由结对村群众下单,每个项目每年下单 "
+        "{orders_per_project_per_year:g} 次(假设:原文未给出频率),下单后 {due_days:g} 天内送达"
+        "(原文:一般几天之内);只由本村的结对单位配送。",
+    ),
+    "brief.assume_packages": (
+        "Tailored packages (套餐): {kinds:g} recurring services for {recipients_per_1000:g} "
+        "registered recipients per 1,000 residents in all (assumed shares of elderly people "
+        "living alone, left-behind children, pregnant women and babies, people with special "
+        "needs), each visit due within its window and served by teams up to tier {top_tier:g}.",
+        "定制“套餐”:{kinds:g} 种定期服务,共每千名居民 {recipients_per_1000:g} 名登记对象"
+        "(孤寡老人、留守儿童、孕妇婴儿、特需群体的比例均为假设),每次上门须在各自时限内完成,"
+        "由第 {top_tier:g} 级及以下的队伍承担。",
+    ),
     "brief.overnight_target": ("none (in principle)", "原则上为零"),
     "brief.p90_target": ("≤ {minutes:g} min", "≤ {minutes:g} 分钟"),
     "brief.generated": (
@@ -232,6 +250,8 @@ KPI_ZH: dict[str, str] = {
     "professional_cancelled_before_review": "专业订单在管理员审核前被取消的比例",
     "proxy_on_time": "红色代办事项按时办结",
     "mediation_on_time": "矛盾纠纷按时调解",
+    "pairing_on_time": "结对服务项目限期送达",
+    "package_on_time": "套餐服务按时上门",
     "open_overnight_per_week": "过夜未办结订单",
     "orders_per_day": "下单量",
     "response_p50_urban": "城区响应时间中位数",

@@ -306,7 +306,29 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
         for k, event in enumerate(scenario.events)
         if event.delivery is not None
     ]
-    return {
+    projects = scenario.pairing.projects
+    # the pairing channel's assumptions, which the briefing states (only with paired villages)
+    pairing = (
+        {
+            "projects": float(sum(projects.projects.values())),
+            "orders_per_project_per_year": projects.orders_per_project_per_year,
+            "due_days": projects.due_days,
+        }
+        if world.pairs and sum(projects.projects.values()) > 0
+        else None
+    )
+    # the packages' recipients, which the briefing states (only with packages)
+    kinds = [k for k in scenario.packages.kinds.values() if k.recipients_per_1000 > 0]
+    package = (
+        {
+            "recipients_per_1000": float(sum(k.recipients_per_1000 for k in kinds)),
+            "kinds": float(len(kinds)),
+            "top_tier": float(scenario.packages.top_tier),
+        }
+        if kinds
+        else None
+    )
+    out = {
         "format": CHART_DATA_FORMAT,
         "scenario": scenario.name,
         "targets": {
@@ -356,6 +378,11 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
             "busy_all": _round(np.mean(week_busy_all, axis=0), 3),
         },
     }
+    if pairing is not None:
+        out["pairing"] = pairing
+    if package is not None:
+        out["packages"] = package
+    return out
 
 
 def write_results(out: Path, scenario: Scenario, world: World, results: list[RepResult], seed: int) -> dict:

@@ -56,6 +56,8 @@ CHART_DATA_JSON = {
     "format": INT,
     "scenario": STR,
     "targets": {"urban_response_min": FIN, "urban": FIN, "rural": FIN},
+    "pairing?": {"projects": FIN, "orders_per_project_per_year": FIN, "due_days": FIN},
+    "packages?": {"recipients_per_1000": FIN, "kinds": FIN, "top_tier": FIN},
     "towns": {"pinyin": [STR], "name": [STR], "seat_place": [INT], "orders": [NUM], "target": [NUM]},
     "places": {
         "code": [STR],

@@ -7,7 +7,9 @@ orders must be responded to and closed by their same-day deadline (``rural_same_
 other service channel is held to its own deadline (:data:`CHANNEL_KPIS`): professional orders go
 through the administrator's office hours and must be closed the same day
 (``professional_same_day``); proxy errands by ``proxy.deadline_days`` (``proxy_on_time``);
-disputes by ``mediation.deadline_days`` (``mediation_on_time``). Utilisation and credited hours
+disputes by ``mediation.deadline_days`` (``mediation_on_time``); the paired units' service
+projects must be delivered within ``pairing.projects.due_days`` (``pairing_on_time``); the
+packages' visits within their due window (``package_on_time``). Utilisation and credited hours
 per volunteer are the practice network's (the proxy points and mediation rooms are forces of
 their own). An order still open at its deadline counts as open overnight. A
 cancelled or never-answered order misses its target.
@@ -44,6 +46,8 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     ),
     "proxy_on_time": ("Proxy errands closed by their deadline", "share", +1),
     "mediation_on_time": ("Disputes mediated by their deadline", "share", +1),
+    "pairing_on_time": ("Service projects of paired units delivered by their deadline", "share", +1),
+    "package_on_time": ("Package visits made within their due window", "share", +1),
     "open_overnight_per_week": ("Orders left open overnight", "orders/week", -1),
     "orders_per_day": ("Orders placed", "orders/day", 0),
     "response_p50_urban": ("Urban response time, median", "minutes", -1),
@@ -54,7 +58,7 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "response_p95_rural": ("Rural response time, 95th percentile", "minutes", -1),
     "escalation_rate": ("Catalogue orders escalated beyond the village", "share", -1),
     "county_escalation_rate": ("Catalogue orders escalated to the county", "share", -1),
-    "cancellation_rate": ("Orders cancelled by the citizen", "share", -1),
+    "cancellation_rate": ("Orders cancelled by the citizen (of those a citizen can cancel)", "share", -1),
     **{f"served_{lv}": (f"Orders served by {lv} teams", "share", 0) for lv in TEAM_LEVELS},
     "served_cancelled": ("Orders cancelled", "share", -1),
     "served_open": ("Orders open at the horizon", "share", -1),
@@ -75,6 +79,8 @@ CHANNEL_KPIS: dict[str, str] = {
     "professional": "professional_same_day",
     "proxy": "proxy_on_time",
     "mediation": "mediation_on_time",
+    "pairing": "pairing_on_time",
+    "package": "package_on_time",
 }
 # KPIs added by extensions (register_kpi): name -> compute(log, world)
 EXTRA_KPIS: dict[str, Callable[[RunLog, World], float]] = {}
@@ -168,10 +174,11 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
             k[f"response_p{q}_{zone}"] = _percentile(response[mask], q)
     k["escalation_rate"] = _share(o.tier_max >= 2, catalogue)
     k["county_escalation_rate"] = _share(o.tier_max >= 3, catalogue)
-    k["cancellation_rate"] = _share(o.outcome == CANCELLED, inside)
+    # of the orders a citizen can cancel (not the paired units' projects nor package visits)
+    k["cancellation_rate"] = _share(o.outcome == CANCELLED, inside & world.channel_cancels[o.channel])
     for code, level in enumerate(TEAM_LEVELS):
         k[f"served_{level}"] = _share(o.team_level == code, inside)
-    k["served_cancelled"] = k["cancellation_rate"]
+    k["served_cancelled"] = _share(o.outcome == CANCELLED, inside)
     k["served_open"] = _share((o.outcome == OPEN) & (o.team < 0), inside)
     # the practice network's volunteers (not the proxy points' and mediation rooms')
     busy, credited = _volunteer_minutes(log, start, end)

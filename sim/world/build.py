@@ -161,6 +161,9 @@ class World:
     channel_timeouts: np.ndarray
     # per channel: the citizens' patience (minutes) replacing demand.patience, or None
     channel_patience: list[Dist | None]
+    channel_cancels: np.ndarray  # per channel: citizens may cancel (patience), bool
+    channel_top_tier: np.ndarray  # per channel: the highest tier its orders escalate to (1-3)
+    item_due_min: np.ndarray  # per item: its own minutes to the deadline, NaN = its channel's
     item_mix: np.ndarray  # probabilities summing to 1
     teams: TeamTable
     pairs: list[Pair]
@@ -210,11 +213,13 @@ def channel_due_minutes(scenario: Scenario) -> np.ndarray:
     """Per channel (:data:`CHANNELS`), the minutes from an order's placement to its deadline;
     NaN where the same-day rule applies (``targets.same_day_cutoff`` and ``day_end``): proxy
     errands are due ``proxy.deadline_days`` after placement, disputes ``mediation.deadline_days``
-    (the same-day rule without the section)."""
+    (the same-day rule without the section), the paired units' projects
+    ``pairing.projects.due_days``."""
     due = np.full(len(CHANNELS), np.nan)
     for channel, section in (("proxy", scenario.proxy), ("mediation", scenario.mediation)):
         if section is not None:
             due[CHANNELS.index(channel)] = section.deadline_days * 1440.0
+    due[CHANNELS.index("pairing")] = scenario.pairing.projects.due_days * 1440.0
     return due
 
 
@@ -242,6 +247,38 @@ def channel_patience(scenario: Scenario) -> list[Dist | None]:
         if section is not None:
             out[CHANNELS.index(channel)] = section.patience
     return out
+
+
+# channels whose orders the citizen never cancels: the paired units' projects (the government
+# delivers them) and the packages' visits (recurring, registered in advance)
+NO_CANCELLATION = ("pairing", "package")
+
+
+def channel_flags(names: tuple[str, ...]) -> np.ndarray:
+    """A boolean per channel (:data:`CHANNELS`): whether it is one of ``names``."""
+    return np.array([channel in names for channel in CHANNELS], dtype=bool)
+
+
+def channel_top_tiers(scenario: Scenario) -> np.ndarray:
+    """Per channel (:data:`CHANNELS`), the highest tier its orders escalate to: the county (3)
+    for the catalogue and professional orders; 1 for the paired units' projects (the village's
+    own paired units deliver them); ``packages.top_tier`` for the packages' visits."""
+    top = np.full(len(CHANNELS), 3, dtype=np.int8)
+    top[CHANNELS.index("pairing")] = 1
+    top[CHANNELS.index("package")] = scenario.packages.top_tier
+    return top
+
+
+def item_due_minutes(scenario: Scenario) -> np.ndarray:
+    """Per catalogue item, the minutes from an order's placement to its deadline where the item
+    has its own (a package's due window, ``packages.kinds.*.due_within_min``); NaN where its
+    channel's deadline applies (:func:`channel_due_minutes`)."""
+    ids = [item.id for item in scenario.catalog]
+    due = np.full(len(ids), np.nan)
+    for kind in scenario.packages.kinds.values():
+        if kind.item in ids:
+            due[ids.index(kind.item)] = kind.due_within_min
+    return due
 
 
 def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
@@ -281,7 +318,7 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
     tier2_team, tier3_team = scope_teams(scenario.dispatch.scope, teams)
 
     shared: dict[frozenset[int], frozenset[int]] = {}  # one set per distinct combination
-    staffed = ((teams.members > 0) & teams.scheduled.any(axis=1)).tolist()
+    staffed = ((teams.members > 0) & teams.may_be_on_duty()).tolist()
 
     def offered(team_ids: list[int]) -> frozenset[int]:
         out: set[int] = set()
@@ -330,6 +367,9 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
         channel_due_min=channel_due_minutes(scenario),
         channel_timeouts=channel_timeouts(scenario),
         channel_patience=channel_patience(scenario),
+        channel_cancels=~channel_flags(NO_CANCELLATION),
+        channel_top_tier=channel_top_tiers(scenario),
+        item_due_min=item_due_minutes(scenario),
         item_mix=shares / shares.sum() if shares.sum() > 0 else shares,
         teams=teams,
         pairs=pairs,

@@ -2,8 +2,12 @@
 
 A team is a group of volunteers sharing a home place (where they set off from), a level
 (village, paired, town, county, subcenter, professional) and a set of skills. Its schedule gives
-the share of members on duty in each hour of the week; in each shift block every scheduled
-member shows up with probability ``teams.show_up`` (stream ``availability/<team>``). The model
+the share of members on duty in each hour of the week. Members x share is rarely whole: with
+``teams.duty_counts: drawn`` (the default) a team has the whole part scheduled and one more
+member with the probability of the fraction, drawn in each shift block, so that its expected
+count is members x share and a small team (5 members x 7% = 0.35) is on duty in about a third of
+its blocks, never rounded to zero. In each shift block every scheduled member shows up with
+probability ``teams.show_up`` (both draws from the stream ``availability/<team>``). The model
 tracks counts, not individuals: a team has ``on_duty`` and ``busy`` volunteers, and
 ``max(0, on_duty - busy)`` free ones; when a shift ends while volunteers are busy, they finish
 the task in hand and only then go off duty (their count simply drops out of ``busy``).
@@ -22,7 +26,7 @@ volunteers: 2}`` adds 2 x 3 = 6 volunteer-hours a day, 42 a week.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -43,19 +47,51 @@ class TeamTable:
     town: np.ndarray  # town index of the home place
     members: np.ndarray
     skills: list[frozenset[int]]  # skill indices
-    scheduled: np.ndarray  # (teams, 168) members scheduled on duty by hour of week
+    scheduled: np.ndarray  # (teams, 168) members scheduled on duty by hour of week (whole part)
     active_hours: np.ndarray  # (teams, 2) simulated hours [start, end) the team exists
+    # drawn counts (``teams.duty_counts: drawn``): the fractional part of members x share by
+    # hour of week, one row per distinct (schedule, members) with a fraction; ``fraction_row``:
+    # each team's row, -1 where every count is whole (the roster then draws nothing for it)
+    fraction: np.ndarray = field(default_factory=lambda: np.zeros((0, HOURS_PER_WEEK)))
+    fraction_row: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.fraction_row is None:
+            object.__setattr__(self, "fraction_row", np.full(len(self.name), -1, dtype=np.int32))
 
     def __len__(self) -> int:
         return len(self.name)
 
+    def may_be_on_duty(self) -> np.ndarray:
+        """Per team, whether its schedule ever puts a member on duty (a whole count, or a
+        fraction the roster may draw up to one)."""
+        return self.scheduled.any(axis=1) | (self.fraction_row >= 0)
 
-def scheduled_counts(scenario: Scenario, schedule: str, members: int) -> np.ndarray:
-    """Members on duty in each of the 168 hours of the week (Monday 00:00 first)."""
+
+WHOLE = 1e-9  # a fraction below this is float noise (0.07 x 100 = 7.000000000000001)
+
+
+def expected_counts(scenario: Scenario, schedule: str, members: int) -> np.ndarray:
+    """Members x share in each of the 168 hours of the week (Monday 00:00 first): the
+    expected number scheduled on duty (a fraction of a volunteer, for a small team)."""
     spec = scenario.schedules[schedule]
     week = [spec.weekday] * 5 + [spec.weekend] * 2
-    shares = np.array([share for day in week for share in day])
-    return np.rint(shares * members).astype(np.int32)
+    return np.array([share for day in week for share in day]) * members
+
+
+def scheduled_counts(scenario: Scenario, schedule: str, members: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Members scheduled on duty in each of the 168 hours of the week, as (whole counts,
+    fractions or None), by ``teams.duty_counts``: ``drawn`` gives the whole part of members x
+    share and its fraction (the roster adds one member with that probability in each shift
+    block, so the expected count is members x share; None when every count is whole);
+    ``rounded`` gives the nearest whole number (a 5-member team at 7% is never on duty)."""
+    expected = expected_counts(scenario, schedule, members)
+    if scenario.teams.duty_counts == "rounded":
+        return np.rint(expected).astype(np.int32), None
+    whole = np.floor(expected + WHOLE)
+    fraction = expected - whole
+    fraction[fraction < WHOLE] = 0.0
+    return whole.astype(np.int32), (fraction if fraction.any() else None)
 
 
 def band_counts(addition: Addition) -> np.ndarray:
@@ -188,11 +224,13 @@ def build_teams(
             )
         )
         active.append(window)
+    # paired units deliver their service projects (the pairing channel's items), and take
+    # their village's ordinary orders with their kind's skills if pairing.answer_ordinary
+    projects = [i.skill for i in scenario.catalog if i.channel == "pairing" and not i.professional]
     for pair in pairs:
         spec = scenario.pairing.kinds[pair.kind]
-        rows.append(
-            (f"paired:{pair.unit_name}", "paired", pair.home, spec.members, spec.skills, spec.schedule)
-        )
+        skills = (list(spec.skills) if scenario.pairing.answer_ordinary else []) + projects
+        rows.append((f"paired:{pair.unit_name}", "paired", pair.home, spec.members, skills, spec.schedule))
     active += [(0.0, np.inf)] * len(pairs)  # paired units last: world.py relies on it
 
     home = np.array([r[2] for r in rows], dtype=np.int32)
@@ -201,6 +239,12 @@ def build_teams(
     weekly = {
         key: scheduled_counts(scenario, *key) for key in {(r[5], r[3]) for r in rows if isinstance(r[5], str)}
     }
+    fraction_rows: dict[tuple[str, int], int] = {}  # (schedule, members) with a fraction -> its row
+    for key in sorted(k for k, (_, fraction) in weekly.items() if fraction is not None):
+        fraction_rows[key] = len(fraction_rows)
+    fractions = np.zeros((len(fraction_rows), HOURS_PER_WEEK))
+    for key, row in fraction_rows.items():
+        fractions[row] = weekly[key][1]
     # one shared set per distinct combination of skills (a few dozen), not one per team: the
     # dispatcher tests membership on every event, and shared sets stay in the CPU's cache
     skill_sets: dict[frozenset[int], frozenset[int]] = {}
@@ -215,7 +259,12 @@ def build_teams(
             for skills in (frozenset(skill_index[s] for s in r[4]) for r in rows)
         ],
         scheduled=np.array(
-            [r[5] if isinstance(r[5], np.ndarray) else weekly[(r[5], r[3])] for r in rows], dtype=np.int32
+            [r[5] if isinstance(r[5], np.ndarray) else weekly[(r[5], r[3])][0] for r in rows], dtype=np.int32
         ).reshape(len(rows), HOURS_PER_WEEK),
         active_hours=np.array(active, dtype=float).reshape(len(rows), 2),
+        fraction=fractions,
+        fraction_row=np.array(
+            [-1 if isinstance(r[5], np.ndarray) else fraction_rows.get((r[5], r[3]), -1) for r in rows],
+            dtype=np.int32,
+        ),
     )

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sim.model.channels import proxy
+from sim.model.channels import packages, pairing, proxy
 from sim.model.demand import Arrivals
 from sim.model.rng import Streams
 from sim.world.build import World
 
 # the arrival models of the channels that have one, in a fixed order (merging is by time)
-ARRIVALS: tuple[Callable[[World, Streams, float], Arrivals], ...] = (proxy.arrivals,)
+ARRIVALS: tuple[Callable[[World, Streams, float], Arrivals], ...] = (
+    proxy.arrivals,
+    pairing.arrivals,
+    packages.arrivals,
+)
