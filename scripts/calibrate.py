@@ -320,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{_fmt(sim['activity_hours']['mean'])} ± {_fmt(sim['activity_hours']['half_width'])}"
         f" h; orders placed {_fmt(sim['orders_per_day']['mean'])} ± "
         f"{_fmt(sim['orders_per_day']['half_width'])} a day (every channel's: catalogue, professional, "
-        "proxy errands, disputes)."
+        "proxy errands, disputes, the paired units' projects and the package visits)."
     )
     print(body)
     print()
