@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.config.errors import UserError
+from sim.config.scenario import TEAM_LEVELS
 
 NUM, FIN, INT, STR = "number", "finite number", "whole number", "text"  # NUM may be null (NaN)
 HOURS_A_WEEK = 168
@@ -42,16 +43,7 @@ KPIS_JSON = {
     "kpis": {"*": _STAT},
     "replications": [{"*": NUM}],
 }
-_LEVELS = (
-    "village",
-    "paired",
-    "town",
-    "county",
-    "subcenter",
-    "professional",
-    "proxy_point",
-    "mediation_room",
-)
+_LEVELS = TEAM_LEVELS  # chart_data's week.on_duty is keyed by the scenario's team levels
 CHART_DATA_JSON = {
     "format": INT,
     "scenario": STR,
