@@ -97,10 +97,11 @@ def test_default_pingyang_scenario_matches_the_source():
     assert pro.sum() == 7 and teams.members[pro].sum() == 850
     assert len({p.village for p in world.pairs}) == 100 and len(world.pairs) == 500
     assert (world.places.zone == 0).sum() == 46  # the communities of Kunyang and Aojiang
-    # the platform's list: 2 sub-columns, 20 items (the catalogue channel; the paired units'
-    # projects, the packages, proxy errands and disputes are channels of their own)
-    catalogue = [i for i in world.items if i.channel == "catalogue" and not i.professional]
-    assert len(catalogue) == 20 and len({i.column for i in catalogue}) == 2
+    # the platform's list: 2 sub-columns, 20 items: the catalogue channel's 19 and the red proxy
+    # errands, which the proxy points serve (the paired units' projects, the packages and
+    # disputes are listed apart, in channels of their own)
+    platform = [i for i in world.items if i.channel in ("catalogue", "proxy") and not i.professional]
+    assert len(platform) == 20 and {i.column for i in platform} == {"daily_help", "care"}
     assert sum(world.scenario.pairing.projects.projects.values()) == 5122
     assert world.places.population.sum() == pytest.approx(world.towns.population.sum())
 
