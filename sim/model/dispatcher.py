@@ -206,10 +206,12 @@ class Dispatcher:
                 buckets[b].discard(team)
 
     # -------------------------------------------------------------- orders -> team
-    def _nearest(self, candidates, place: int, skill: int, need: int, best: tuple | None) -> tuple | None:
+    def _nearest(
+        self, candidates, place: int, skill: int, need: int, best: tuple | None, but: int = -1
+    ) -> tuple | None:
         # keys end with the team id, so the result does not depend on set iteration order
         for team in candidates:
-            if self.spare[team] >= need and skill in self.skills[team]:
+            if self.spare[team] >= need and skill in self.skills[team] and team != but:
                 key = self.rule.team_key(self, team, place)
                 if best is None or key < best:
                     best = key
@@ -222,39 +224,28 @@ class Dispatcher:
     def find_team(self, order: int) -> int | None:
         """The nearest team in the order's current scope able to take it now, or None (never
         the team that declined it: :attr:`declined`)."""
-        if self.declined and order in self.declined:
-            return self._find_team_but(order, self.declined[order])
-        return self._find_team(order)
-
-    def _find_team_but(self, order: int, declined: int) -> int | None:
-        """:meth:`find_team` with the team ``declined`` hidden: its spare count is lowered below
-        any need for the search (every candidate test reads it) and restored after."""
-        hide = 1 << 40
-        self.spare[declined] -= hide
-        try:
-            return self._find_team(order)
-        finally:
-            self.spare[declined] += hide
-
-    def _find_team(self, order: int) -> int | None:
-        """:meth:`find_team`'s search."""
+        but = self.declined.get(order, -1) if self.declined else -1  # the team that declined it
         place, skill, need = self.orders.place[order], self.orders.skill[order], self.orders.need[order]
         tier = self.orders.tier[order]
         best = None
         if tier == 1 or self.keep_lower:
             spare, skills = self.spare, self.skills
-            able = [team for team in self.tier1_teams[place] if spare[team] >= need and skill in skills[team]]
+            able = [
+                team
+                for team in self.tier1_teams[place]
+                if spare[team] >= need and skill in skills[team] and team != but
+            ]
             if tier == 1 and len(able) == 1:
                 return able[0]  # the only candidate: no need to rank by distance
             best = self._nearest(able, place, skill, need, best)
         if tier == 2 or (tier >= COUNTY_TIER and self.handover and self.keep_lower):
             free = self.free_teams.get(self.place_town[place], ())
             if self.tier2_nearest is None or len(free) <= SCAN_FREE_UP_TO:
-                best = self._nearest(free, place, skill, need, best)
+                best = self._nearest(free, place, skill, need, best, but)
             else:  # many free: the first able team in the static nearest-first order
                 spare, skills = self.spare, self.skills
                 for team in self.tier2_nearest[place]:
-                    if spare[team] >= need and skill in skills[team]:
+                    if spare[team] >= need and skill in skills[team] and team != but:
                         key = self.rule.team_key(self, team, place)
                         if best is None or key < best:
                             best = key
@@ -269,7 +260,7 @@ class Dispatcher:
                 free = [team for team in teams if in_free[team]]
                 if not free:
                     continue  # no free team of this town has the skill
-                best = self._nearest(free, place, skill, need, best)
+                best = self._nearest(free, place, skill, need, best, but)
                 if best is not None:
                     seen_towns += 1
                     if seen_towns >= 2:
