@@ -130,6 +130,17 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _reap(pids) -> list[int]:
+    """The processes of ``pids`` still alive 5 s from now, killed (-9) so none outlives a test."""
+    limit = time.monotonic() + 5
+    while any(_alive(p) for p in pids) and time.monotonic() < limit:
+        time.sleep(0.05)
+    alive = [p for p in pids if _alive(p)]
+    for p in alive:
+        os.kill(p, signal.SIGKILL)
+    return alive
+
+
 def _trial(out: Path, seed: int, delay: float) -> tuple[int, int]:
     """Start a run with ``seed``, kill -9 it after ``delay`` s; return (folder's seed, orphans)."""
     proc = subprocess.Popen(
@@ -145,13 +156,7 @@ def _trial(out: Path, seed: int, delay: float) -> tuple[int, int]:
     workers.update(_children(proc.pid))
     proc.kill()
     proc.wait(timeout=30)
-    limit = time.monotonic() + 5
-    while any(_alive(w) for w in workers) and time.monotonic() < limit:
-        time.sleep(0.05)
-    orphans = [w for w in workers if _alive(w)]
-    for w in orphans:
-        os.kill(w, signal.SIGKILL)
-    return complete_run(out), len(orphans)
+    return complete_run(out), len(_reap(workers))
 
 
 @pytest.mark.slow
@@ -191,7 +196,7 @@ from sim.experiments.workers import pool
 with pool(2) as p:
     futures = [p.submit(time.sleep, 60) for _ in range(2)]
     time.sleep(1.0)
-    print(" ".join(str(pid) for pid in p._processes), flush=True)
+    print(" ".join(str(w.pid) for w in p.workers()), flush=True)
     os.kill(os.getpid(), signal.SIGKILL if sys.argv[1] == "kill" else signal.SIGTERM)
     time.sleep(30)
 """
@@ -209,10 +214,4 @@ def test_pool_workers_end_when_their_parent_dies(tmp_path, how):
     )
     pids = [int(p) for p in proc.stdout.split()]
     assert len(pids) == 2, proc.stderr
-    limit = time.monotonic() + 5
-    while any(_alive(p) for p in pids) and time.monotonic() < limit:
-        time.sleep(0.05)
-    alive = [p for p in pids if _alive(p)]
-    for p in alive:
-        os.kill(p, signal.SIGKILL)
-    assert alive == []
+    assert _reap(pids) == []

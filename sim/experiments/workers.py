@@ -10,6 +10,7 @@ waiting for their queued work.
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import threading
@@ -43,16 +44,26 @@ def _init(parent: int, initializer, initargs) -> None:
         initializer(*initargs)
 
 
-def pool(max_workers: int, initializer=None, initargs: tuple = ()) -> ProcessPoolExecutor:
+class WorkerPool(ProcessPoolExecutor):
+    """A process pool that knows its workers: the child processes started since it was made
+    (``multiprocessing.active_children()``, public API; a run has one pool at a time)."""
+
+    def __init__(self, max_workers: int, initializer=None, initargs: tuple = ()):
+        self.older_children = {child.pid for child in multiprocessing.active_children()}
+        super().__init__(max_workers=max_workers, initializer=initializer, initargs=initargs)
+
+    def workers(self) -> list[multiprocessing.Process]:
+        """The pool's worker processes alive now."""
+        return [child for child in multiprocessing.active_children() if child.pid not in self.older_children]
+
+
+def pool(max_workers: int, initializer=None, initargs: tuple = ()) -> WorkerPool:
     """A process pool whose workers end with the parent (see the module docstring)."""
-    return ProcessPoolExecutor(
-        max_workers=max_workers, initializer=_init, initargs=(os.getpid(), initializer, initargs)
-    )
+    return WorkerPool(max_workers, initializer=_init, initargs=(os.getpid(), initializer, initargs))
 
 
-def stop_pool(executor: ProcessPoolExecutor) -> None:
+def stop_pool(executor: WorkerPool) -> None:
     """Cancel queued work and end the workers now (after an interruption or an error)."""
     executor.shutdown(wait=False, cancel_futures=True)
-    for process in list((getattr(executor, "_processes", None) or {}).values()):
-        if process.is_alive():
-            process.terminate()
+    for process in executor.workers():
+        process.terminate()
