@@ -408,6 +408,21 @@ class Teams:
         ge=0,
         le=1,
     )
+    village_scale: float = spec(
+        1.0,
+        "multiplier on the members of every village and community team (staffing studies: "
+        "0.5 = half the village volunteers; members rounded to whole people)",
+        "ratio",
+        ge=0,
+        le=1000,
+    )
+    station_scale: float = spec(
+        1.0,
+        "multiplier on the members of every town station (staffing studies; members rounded to whole people)",
+        "ratio",
+        ge=0,
+        le=1000,
+    )
 
 
 @dataclass(frozen=True)
@@ -644,6 +659,53 @@ class HandUp:
 
 
 @dataclass(frozen=True)
+class Alerts:
+    """Dispatch as alerts (the platform pushes an order to volunteers' phones, 手机派单): an order
+    alerts the free on-duty volunteers in its scope nearest first, in waves; each alerted
+    volunteer accepts with a probability after ``demand.acceptance_delay`` or ignores the
+    alert; a wave nobody accepts is followed by the next one (the next volunteers in scope, then
+    the same again), and the order escalates by ``dispatch.timeouts_min`` meanwhile."""
+
+    accept_probability: float = spec(
+        0.3,
+        "probability that an alerted app volunteer accepts a given alert (published range "
+        "17%-47%, docs/assumptions.md)",
+        "probability",
+        ge=0,
+        le=1,
+    )
+    wave_size: int = spec(3, "volunteers alerted at once, nearest first", "people", ge=1, le=1_000_000)
+    wave_interval_min: float = spec(
+        5.0, "minutes from a wave nobody accepted to the next wave", "minutes", gt=0, le=1e6
+    )
+    staff_reach_min: float = spec(
+        20.0,
+        "station and center staff (team levels town, county, subcenter) accept at the full "
+        "probability only within this nominal travel time of the order",
+        "minutes",
+        ge=0,
+        le=1e10,
+    )
+    beyond_reach_factor: float = spec(
+        0.2,
+        "factor on the accept probability of staff alerted beyond their reach",
+        "ratio",
+        ge=0,
+        le=1,
+    )
+    turnout_day: Dist = spec(
+        factory=lambda: Dist("lognormal", 2.0, 0.6),
+        doc="time from accepting to leaving, 07:00-22:00 (median 1:43; published median 1:42)",
+        unit="minutes",
+    )
+    turnout_night: Dist = spec(
+        factory=lambda: Dist("lognormal", 2.75, 0.6),
+        doc="time from accepting to leaving, 22:00-07:00 (median 2:21; published median 2:22)",
+        unit="minutes",
+    )
+
+
+@dataclass(frozen=True)
 class Dispatch:
     """The escalation ladder."""
 
@@ -677,6 +739,11 @@ class Dispatch:
     )
     hand_up: HandUp = spec(
         factory=HandUp, doc="village teams handing up orders they cannot provide (default: none)"
+    )
+    alerts: Alerts | None = spec(
+        None,
+        "dispatch as alerts with acceptance and turnout (null: the nearest free volunteer "
+        "accepts every order after demand.acceptance_delay)",
     )
 
 

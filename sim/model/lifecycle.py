@@ -72,6 +72,8 @@ class OrderLifecycle:
         self.horizon = rep.horizon  # minutes; timers due at or after it never fire
         self.hooks = OrderHooks()
         self.administrator = None  # set by the replication: where professional orders go
+        # dispatch as alerts (:mod:`.alerts`), if the scenario has them (set by the replication)
+        self.alerts = None
         self._patience_pending: set[int] = set()  # patience booked at the first escalation
         # orders their village team hands up at placement -> that team (set by the replication)
         self.handed_up: dict[int, int] = {}
@@ -116,7 +118,7 @@ class OrderLifecycle:
             orders.tier_max[order] = COUNTY_TIER
             self.administrator.submit(order)
             return
-        if not orders.ordinary[order]:
+        if not orders.ordinary[order] or self.alerts is not None:
             if self.handed_up and order in self.handed_up:
                 self.hand_up(order, self.handed_up[order])
             else:
@@ -175,7 +177,7 @@ class OrderLifecycle:
             orders.t_tier3[order] = now
         if not placed:
             self._run_hooks(self.hooks.escalated, order)
-        team = d.find_team(order)
+        team = d.find_team(order) if self.alerts is None else self.alerts.wave(order)
         if team is not None:
             self.assign(order, team)
             return
@@ -292,6 +294,8 @@ class OrderLifecycle:
             self._run_hooks(self._assigned, order)
             return
         accepted = now + orders.accept_delay[order]
+        if self.alerts is not None:  # the volunteer leaves after their turnout
+            accepted += self.alerts.turnout(order, accepted)
         if home == place and self.same_place_trip is not None:
             arrived = accepted + self.same_place_trip
             closed = arrived + orders.service[order]
@@ -318,6 +322,8 @@ class OrderLifecycle:
         serve, travel home; then they are released as after a land trip."""
         env, orders = self.env, self.orders
         yield env.timeout(orders.accept_delay[order])
+        if self.alerts is not None:
+            yield env.timeout(self.alerts.turnout(order, env.now))
         yield from self.ferry.journey(home, place)
         orders.t_arrived[order] = env.now
         yield env.timeout(orders.service[order])

@@ -30,6 +30,7 @@ import simpy
 
 from sim.model.activities import plan_activities, planned_activities
 from sim.model.administrator import Administrator
+from sim.model.alerts import Alerts
 from sim.model.batches import BatchedDelivery, collection
 from sim.model.channels import ARRIVALS as CHANNEL_ARRIVALS
 from sim.model.demand import Arrivals, OrderArrivals, generate_arrivals, merge_arrivals
@@ -96,6 +97,10 @@ class Replication:
         # orders their village team hands up at placement (none unless dispatch.hand_up.share)
         self.lifecycle.handed_up = handed_up_orders(world, self.orders, self.streams)
         self.administrator = self.lifecycle.administrator = Administrator(self)
+        # dispatch as alerts: waves, acceptance and turnout (none unless dispatch.alerts)
+        self.alerts = None
+        if self.scenario.dispatch.alerts is not None:
+            self.alerts = self.lifecycle.alerts = Alerts(self)
         self.ferry = None
         if world.travel.ferry_departures and world.travel.matrix is None:
             self.ferry = self.lifecycle.ferry = Ferry(self.env, world.travel)

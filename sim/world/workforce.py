@@ -168,10 +168,11 @@ def build_teams(
         if over is not None:
             per_1000 = per_1000 if over.village_members_per_1000 is None else over.village_members_per_1000
             schedule = (over.community_schedule if community else over.village_schedule) or schedule
-        members = int(round(base + per_1000 * places.population[i] / 1000))
+        members = int(round(t.village_scale * round(base + per_1000 * places.population[i] / 1000)))
         rows.append((f"village:{places.code[i]}", "village", i, members, t.village_skills, schedule))
     for town in range(len(towns.code)):
-        members = int(round(t.town.members + t.town.members_per_1000 * towns.population[town] / 1000))
+        members = round(t.town.members + t.town.members_per_1000 * towns.population[town] / 1000)
+        members = int(round(t.station_scale * members))
         rows.append(
             (
                 f"town:{towns.pinyin[town]}",

@@ -1,0 +1,228 @@
+"""Dispatch as alerts (``dispatch.alerts``): waves of alerts, acceptance and turnout.
+
+The platform pushes an order to the phones of the free on-duty volunteers in its scope (the
+escalation ladder's tier: its village, then its town, then the county), nearest first, in waves
+of ``wave_size`` volunteers. Each alerted volunteer accepts with ``accept_probability`` after a
+delay drawn from ``demand.acceptance_delay`` (alert -> acceptance), or ignores the alert. The
+first volunteer to accept takes the order (the response); they leave after a turnout
+(accept -> leave, ``turnout_day`` or ``turnout_night``) and travel. A wave nobody accepts is
+followed, ``wave_interval_min`` later, by the next wave: the next ``wave_size`` volunteers in
+the nearest-first list, then, once everyone in scope has been alerted, the nearest again
+(re-alerts). The ladder's escalation timers run as without alerts: an order that escalates
+starts a new series of waves in its wider scope at once (its earlier alerts lapse; the lower
+tiers' volunteers are in the wider scope and are alerted again).
+
+A wave is resolved when it is sent, without a SimPy event per volunteer: which alerted
+volunteers accept (Bernoulli each) and after how long are drawn at once, and one SimPy timeout
+is booked for the earliest acceptance (or for the next wave when nobody accepts). Alerted
+volunteers are not reserved: they stay free for other orders until one of them accepts. If
+the accepting volunteer's team has no free volunteer left at the acceptance (another order took
+them meanwhile), the next acceptance of the same wave counts; with none left, the next wave
+goes out when it is due (at once if its time has passed).
+
+The draws are keyed by (order, wave, place in the wave) through a counter-based hash of the
+replication's stream ``alerts`` (splitmix64): the same order's n-th wave draws the same
+uniforms whatever else happens in the run, so scenarios that differ in staffing share their
+random numbers (common random numbers) as far as their waves coincide.
+
+Which volunteers: a team counts its free volunteers (the model tracks counts, not people); an
+order that needs k volunteers is accepted by one of them, who brings k-1 free teammates (the
+team must have k free at the acceptance). Station and center staff (team levels ``town``,
+``county``, ``subcenter``) accept at the full probability only for orders within
+``staff_reach_min`` minutes of nominal travel, and at ``beyond_reach_factor`` times it beyond.
+
+A volunteer who comes free or on duty while an order waits takes it from the platform's list
+(:meth:`sim.model.dispatcher.Dispatcher.find_order`, as without alerts) after the order's own
+acceptance delay: they are looking at the app.
+
+Reduction: with ``accept_probability`` 1, a wave as large as the scope, a fixed zero
+acceptance delay and zero turnouts, the first wave's nearest volunteer accepts at once and the
+model makes the same assignments as without alerts (``tests/test_alerts.py``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.config import distributions
+from sim.config.scenario import TEAM_LEVELS
+from sim.model.orders import COUNTY_TIER, WAITING
+
+if TYPE_CHECKING:
+    from sim.model.replication import Replication
+
+STAFF_LEVELS = ("town", "county", "subcenter")
+_M64 = 0xFFFFFFFFFFFFFFFF
+NIGHT_FROM, NIGHT_TO = 22 * 60.0, 7 * 60.0  # turnout_night applies 22:00-07:00
+
+
+def _uniform(x: int) -> float:
+    """A uniform in [0, 1) from the 64-bit integer ``x`` (splitmix64's finaliser): a
+    counter-based draw, the same for the same key whatever was drawn before."""
+    z = (x + 0x9E3779B97F4A7C15) & _M64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    z ^= z >> 31
+    return (z >> 11) * (1.0 / 9007199254740992.0)
+
+
+class Alerts:
+    """The alert waves of one replication (see the module's docstring)."""
+
+    def __init__(self, rep: Replication):
+        cfg = rep.scenario.dispatch.alerts
+        self.env = rep.env
+        self.orders = rep.orders
+        self.dispatcher = rep.dispatcher
+        self.lifecycle = rep.lifecycle
+        self.world = rep.world
+        self.p = cfg.accept_probability
+        self.size = cfg.wave_size
+        self.interval = cfg.wave_interval_min
+        self.reach = cfg.staff_reach_min
+        self.far_p = cfg.accept_probability * cfg.beyond_reach_factor
+        self.delay = rep.scenario.demand.acceptance_delay
+        self.no_delay = self.delay.kind == "fixed" and self.delay.mean == 0.0
+        staff = {TEAM_LEVELS.index(level) for level in STAFF_LEVELS}
+        self.staff = [int(level) in staff for level in rep.world.teams.level]
+        # the key of this replication's counter-based draws
+        self.key = int(rep.streams.stream("alerts").integers(0, 2**63))
+        # each order's turnout by day and by night (minutes), from its own uniform
+        u = rep.streams.stream("alerts/turnout").random(len(rep.orders))
+        self.turnout_day = distributions.quantile(cfg.turnout_day, u).tolist()
+        self.turnout_night = distributions.quantile(cfg.turnout_night, u).tolist()
+        # per order: the series of waves (bumped at each tier), the waves sent in the current
+        # tier and in all, the first alert, and the pending acceptances of its last wave
+        self.series: dict[int, int] = {}
+        self.in_tier: dict[int, int] = {}
+        self.waves: dict[int, int] = {}
+        self.t_alerted: dict[int, float] = {}
+        self.pending: dict[int, list[tuple[float, int]]] = {}  # (minutes, team), of the live series
+        self.next_wave: dict[int, float] = {}
+        self._on_answer = self._answer
+        self._on_next_wave = self._wave_due
+
+    # ------------------------------------------------------------------ entry point
+    def wave(self, order: int) -> int | None:
+        """The order entered a tier (placed or escalated): start its series of waves there.
+        Returns the team that accepted at once (zero acceptance delay; its acceptance is now),
+        else None (the order waits in its tier's queue; a timer brings the answer)."""
+        self.series[order] = self.series.get(order, 0) + 1
+        self.in_tier[order] = 0
+        self.pending.pop(order, None)  # the earlier series' acceptances lapse
+        return self._send(order)
+
+    def turnout(self, order: int, accepted: float) -> float:
+        """Minutes from accepting ``order`` at ``accepted`` (minutes) to leaving: its night
+        turnout from 22:00 to 07:00, its day turnout otherwise."""
+        minute = accepted % 1440.0
+        if minute >= NIGHT_FROM or minute < NIGHT_TO:
+            return self.turnout_night[order]
+        return self.turnout_day[order]
+
+    # ------------------------------------------------------------------ waves
+    def _scope(self, order: int, first: int) -> list[int]:
+        """The able teams with free volunteers in the order's current scope, nearest first by
+        the dispatch rule (``first``, the dispatcher's own pick, heads the list)."""
+        d, o = self.dispatcher, self.orders
+        place, skill, need, tier = o.place[order], o.skill[order], o.need[order], o.tier[order]
+        but = d.declined.get(order, -1) if d.declined else -1
+        spare, skills = d.spare, d.skills
+
+        def able(team: int) -> bool:
+            return spare[team] >= need and skill in skills[team] and team != but
+
+        teams: set[int] = set()
+        if tier == 1 or d.keep_lower:
+            teams.update(t for t in d.tier1_teams[place] if able(t))
+        if tier == 2 or (tier >= COUNTY_TIER and d.handover and d.keep_lower):
+            teams.update(t for t in d.free_teams.get(d.place_town[place], ()) if able(t))
+        if tier >= COUNTY_TIER:
+            teams_at = self.world.tier3_teams_at
+            for town in d._towns_to_search(d.place_town[place], skill):
+                teams.update(t for t in teams_at.get((town, skill), ()) if d.in_free[t] and able(t))
+        teams.discard(first)
+        key = d.rule.team_key
+        return [first, *sorted(teams, key=lambda t: key(d, t, place))]
+
+    def _send(self, order: int) -> int | None:
+        """Send the order's next wave now; return the team that accepted at once, if any."""
+        d, o, now = self.dispatcher, self.orders, self.env.now
+        first = d.find_team(order)
+        if first is None:
+            return None  # nobody free in scope: the order waits for a volunteer or its escalation
+        if order not in self.t_alerted:
+            self.t_alerted[order] = now
+        sent = self.waves[order] = self.waves.get(order, 0) + 1
+        k = self.in_tier[order]
+        self.in_tier[order] = k + 1
+        spare, place, home, staff = d.spare, o.place[order], d.home, self.staff
+        size = self.size
+        # the volunteers alerted: positions [k * size, (k + 1) * size) of the nearest-first
+        # list, wrapping round once everyone in scope has been alerted
+        ranked = [first] if (size == 1 and k == 0) else self._scope(order, first)
+        volunteers = [team for team in ranked for _ in range(spare[team])]
+        n = len(volunteers)
+        start = (k * size) % n if n > size else 0
+        alerted = [volunteers[(start + j) % n] for j in range(min(size, n))]
+        base = self.key ^ (order << 24) ^ (sent << 12)
+        accepted: list[tuple[float, int, int]] = []
+        for slot, team in enumerate(alerted):
+            p = self.p
+            if staff[team] and d.nominal(home[team], place) > self.reach:
+                p = self.far_p
+            if p >= 1.0 or _uniform(base + 2 * slot) < p:
+                accepted.append((slot, team, base + 2 * slot + 1))
+        due = now + self.interval
+        if not accepted:
+            self.lifecycle._at(due, self._on_next_wave, (order, self.series[order]))
+            return None
+        if self.no_delay:
+            o.accept_delay[order] = 0.0
+            return accepted[0][1]  # the nearest acceptor, now
+        delays = distributions.quantile(self.delay, np.array([_uniform(key) for _, _, key in accepted]))
+        # (minutes, place in the wave, team): the earliest first, ties to the nearest
+        answers = sorted(zip((now + delays).tolist(), *zip(*((slot, team) for slot, team, _ in accepted))))
+        self.pending[order] = [(when, team) for when, _, team in answers]
+        self.next_wave[order] = due
+        self.lifecycle._at(answers[0][0], self._on_answer, (order, self.series[order]))
+        return None
+
+    def _live(self, order: int, series: int) -> bool:
+        """Whether a timer of the order's wave series ``series`` still matters: the order
+        waits, and has not started a new series (escalated) since."""
+        return self.orders.state[order] == WAITING and self.series.get(order) == series
+
+    def _answer(self, event) -> None:
+        """An alerted volunteer accepts now: their team takes the order if it still has enough
+        free volunteers (else the wave's next acceptance, or the next wave)."""
+        order, series = event.value
+        if not self._live(order, series):
+            if self.orders.state[order] != WAITING:
+                self.pending.pop(order, None)
+            return
+        pending = self.pending[order]
+        _, team = pending.pop(0)
+        o, d = self.orders, self.dispatcher
+        but = d.declined.get(order, -1) if d.declined else -1
+        if d.spare[team] >= o.need[order] and team != but:
+            del self.pending[order]
+            o.accept_delay[order] = 0.0  # the acceptance is now: the assignment
+            self.lifecycle.assign(order, team)
+            return
+        if pending:
+            self.lifecycle._at(pending[0][0], self._on_answer, (order, series))
+            return
+        del self.pending[order]
+        self.lifecycle._at(self.next_wave.pop(order), self._on_next_wave, (order, series))
+
+    def _wave_due(self, event) -> None:
+        """The next wave of a series is due: send it (the order may be taken at once)."""
+        order, series = event.value
+        if not self._live(order, series):
+            return
+        team = self._send(order)
+        if team is not None:
+            self.lifecycle.assign(order, team)
