@@ -122,6 +122,12 @@ class Alerts:
             return self.turnout_night[order]
         return self.turnout_day[order]
 
+    def draw(self, order: int, wave: int, slot: int, which: int) -> float:
+        """The uniform of ``order``'s ``wave``-th wave (1, 2, ...), for the volunteer at
+        ``slot`` in it (0 nearest): ``which`` 0 decides whether they accept (below the accept
+        probability), 1 their delay (its quantile of ``demand.acceptance_delay``)."""
+        return _uniform((self.key ^ (order << 24) ^ (wave << 12)) + 2 * slot + which)
+
     # ------------------------------------------------------------------ waves
     def _scope(self, order: int, first: int) -> list[int]:
         """The able teams with free volunteers in the order's current scope, nearest first by
@@ -167,14 +173,14 @@ class Alerts:
         n = len(volunteers)
         start = (k * size) % n if n > size else 0
         alerted = [volunteers[(start + j) % n] for j in range(min(size, n))]
-        base = self.key ^ (order << 24) ^ (sent << 12)
-        accepted: list[tuple[float, int, int]] = []
+        draw = self.draw
+        accepted: list[tuple[int, int, float]] = []  # (place in the wave, team, delay's uniform)
         for slot, team in enumerate(alerted):
             p = self.p
             if staff[team] and d.nominal(home[team], place) > self.reach:
                 p = self.far_p
-            if p >= 1.0 or _uniform(base + 2 * slot) < p:
-                accepted.append((slot, team, base + 2 * slot + 1))
+            if p >= 1.0 or draw(order, sent, slot, 0) < p:
+                accepted.append((slot, team, draw(order, sent, slot, 1)))
         due = now + self.interval
         if not accepted:
             self.lifecycle._at(due, self._on_next_wave, (order, self.series[order]))
@@ -182,7 +188,7 @@ class Alerts:
         if self.no_delay:
             o.accept_delay[order] = 0.0
             return accepted[0][1]  # the nearest acceptor, now
-        delays = distributions.quantile(self.delay, np.array([_uniform(key) for _, _, key in accepted]))
+        delays = distributions.quantile(self.delay, np.array([u for _, _, u in accepted]))
         # (minutes, place in the wave, team): the earliest first, ties to the nearest
         answers = sorted(zip((now + delays).tolist(), *zip(*((slot, team) for slot, team, _ in accepted))))
         self.pending[order] = [(when, team) for when, _, team in answers]
