@@ -147,12 +147,16 @@ def test_station_staff_beyond_their_reach_do_not_accept(tmp_path):
     assert o.tier_max[0] == 3 and o.t_assigned[0] == 1920
 
 
-@pytest.mark.parametrize("load", [1.0, 30.0])
-def test_accept_probability_one_and_zero_delays_reduce_to_dispatch_without_alerts(tmp_path, load):
-    zero = {"kind": "fixed", "mean": 0}
-    demand = {"demand": {"orders_per_1000_per_day": load, "acceptance_delay": zero}}
+@pytest.mark.parametrize("load, setoff", [(1.0, 0.0), (30.0, 0.0), (30.0, 3.0)])
+def test_accept_probability_one_and_zero_delays_reduce_to_dispatch_without_alerts(tmp_path, load, setoff):
+    # the turnout replaces the set-off time: equal to it, the volunteers arrive as before
+    zero, turnout = {"kind": "fixed", "mean": 0}, {"kind": "fixed", "mean": setoff}
+    demand = {
+        "demand": {"orders_per_1000_per_day": load, "acceptance_delay": zero},
+        "geography": {"travel": {"setup_min": setoff}},
+    }
     plain = build_world(variant(tmp_path, demand, "plain"))
-    alerts = {"accept_probability": 1, "wave_size": 1000, "turnout_day": zero, "turnout_night": zero}
+    alerts = {"accept_probability": 1, "wave_size": 1000, "turnout_day": turnout, "turnout_night": turnout}
     alerting = build_world(variant(tmp_path, {**demand, "dispatch": {"alerts": alerts}}, "alerting"))
     a, b = simulate(plain, 5).orders, simulate(alerting, 5).orders
     assert len(a) > 30

@@ -35,9 +35,13 @@ A volunteer who comes free or on duty while an order waits takes it from the pla
 (:meth:`sim.model.dispatcher.Dispatcher.find_order`, as without alerts) after the order's own
 acceptance delay: they are looking at the app.
 
+The turnout replaces the travel model's set-off time (``geography.travel.setup_min``) on the
+way out: the volunteer arrives after the acceptance, the turnout and the drive.
+
 Reduction: with ``accept_probability`` 1, a wave as large as the scope, a fixed zero
-acceptance delay and zero turnouts, the first wave's nearest volunteer accepts at once and the
-model makes the same assignments as without alerts (``tests/test_alerts.py``).
+acceptance delay and turnouts equal to the set-off time, the first wave's nearest volunteer
+accepts at once and the model makes the same assignments as without alerts
+(``tests/test_alerts.py``).
 """
 
 from __future__ import annotations
@@ -93,6 +97,10 @@ class Alerts:
         u = rep.streams.stream("alerts/turnout").random(len(rep.orders))
         self.turnout_day = distributions.quantile(cfg.turnout_day, u).tolist()
         self.turnout_night = distributions.quantile(cfg.turnout_night, u).tolist()
+        # the turnout replaces the travel model's set-off time on the way out (a travel matrix
+        # has none: its minutes are the drive)
+        travel = rep.world.travel
+        self.setoff = travel.setup if travel.matrix is None else 0.0
         # per order: the series of waves (bumped at each tier), the waves sent in the current
         # tier and in all, the first alert, and the pending acceptances of its last wave
         self.series: dict[int, int] = {}
@@ -116,7 +124,9 @@ class Alerts:
 
     def turnout(self, order: int, accepted: float) -> float:
         """Minutes from accepting ``order`` at ``accepted`` (minutes) to leaving: its night
-        turnout from 22:00 to 07:00, its day turnout otherwise."""
+        turnout from 22:00 to 07:00, its day turnout otherwise. It replaces the travel model's
+        set-off time (``geography.travel.setup_min``) on the way out: the trip out takes the
+        drive after it (:attr:`setoff` less than the travel model's trip)."""
         minute = accepted % 1440.0
         if minute >= NIGHT_FROM or minute < NIGHT_TO:
             return self.turnout_night[order]

@@ -294,8 +294,8 @@ class OrderLifecycle:
             self._run_hooks(self._assigned, order)
             return
         accepted = now + orders.accept_delay[order]
-        if self.alerts is not None:  # the volunteer leaves after their turnout
-            accepted += self.alerts.turnout(order, accepted)
+        if self.alerts is not None:  # they leave after their turnout (instead of the set-off)
+            accepted += self.alerts.turnout(order, accepted) - self.alerts.setoff
         if home == place and self.same_place_trip is not None:
             arrived = accepted + self.same_place_trip
             closed = arrived + orders.service[order]
@@ -322,8 +322,8 @@ class OrderLifecycle:
         serve, travel home; then they are released as after a land trip."""
         env, orders = self.env, self.orders
         yield env.timeout(orders.accept_delay[order])
-        if self.alerts is not None:
-            yield env.timeout(self.alerts.turnout(order, env.now))
+        if self.alerts is not None:  # the turnout, of which the journey counts the set-off
+            yield env.timeout(max(0.0, self.alerts.turnout(order, env.now) - self.alerts.setoff))
         yield from self.ferry.journey(home, place)
         orders.t_arrived[order] = env.now
         yield env.timeout(orders.service[order])
