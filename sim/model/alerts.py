@@ -46,12 +46,15 @@ accepts at once and the model makes the same assignments as without alerts
 
 from __future__ import annotations
 
+import math
+from array import array
 from typing import TYPE_CHECKING
 
-import numpy as np
+from scipy import special
 
 from sim.config import distributions
-from sim.config.scenario import TEAM_LEVELS
+from sim.config.scenario import TEAM_LEVELS, Dist
+from sim.model.compact import floats
 from sim.model.orders import COUNTY_TIER, WAITING
 
 if TYPE_CHECKING:
@@ -72,6 +75,29 @@ def _uniform(x: int) -> float:
     return (z >> 11) * (1.0 / 9007199254740992.0)
 
 
+NAN = float("nan")
+
+
+def scalar_quantile(dist: Dist):
+    """A function of one uniform returning ``dist``'s quantile there (minutes), as
+    :func:`sim.config.distributions.quantile` gives it, without an array per call."""
+    lo, hi = 1e-12, 1 - 1e-12
+    if dist.kind == "fixed" or (dist.kind in ("lognormal", "gamma") and dist.cv <= 0):
+        value = float(dist.mean)
+        return lambda u: value
+    if dist.kind == "uniform":
+        low, width = dist.low, dist.high - dist.low
+        return lambda u: low + width * min(max(u, lo), hi)
+    if dist.kind == "exponential":
+        mean = dist.mean
+        return lambda u: -mean * math.log1p(-min(max(u, lo), hi))
+    if dist.kind == "lognormal" and dist.mean > 0:
+        sigma2 = math.log1p(dist.cv**2)
+        mu, sigma = math.log(dist.mean) - sigma2 / 2, math.sqrt(sigma2)
+        return lambda u: math.exp(mu + sigma * float(special.ndtri(min(max(u, lo), hi))))
+    return lambda u: float(distributions.quantile(dist, u))
+
+
 class Alerts:
     """The alert waves of one replication (see the module's docstring)."""
 
@@ -87,26 +113,29 @@ class Alerts:
         self.interval = cfg.wave_interval_min
         self.reach = cfg.staff_reach_min
         self.far_p = cfg.accept_probability * cfg.beyond_reach_factor
-        self.delay = rep.scenario.demand.acceptance_delay
-        self.no_delay = self.delay.kind == "fixed" and self.delay.mean == 0.0
+        delay = rep.scenario.demand.acceptance_delay
+        self.no_delay = delay.kind == "fixed" and delay.mean == 0.0
+        self.delay = scalar_quantile(delay)
         staff = {TEAM_LEVELS.index(level) for level in STAFF_LEVELS}
         self.staff = [int(level) in staff for level in rep.world.teams.level]
         # the key of this replication's counter-based draws
         self.key = int(rep.streams.stream("alerts").integers(0, 2**63))
         # each order's turnout by day and by night (minutes), from its own uniform
-        u = rep.streams.stream("alerts/turnout").random(len(rep.orders))
-        self.turnout_day = distributions.quantile(cfg.turnout_day, u).tolist()
-        self.turnout_night = distributions.quantile(cfg.turnout_night, u).tolist()
+        n = len(rep.orders)
+        u = rep.streams.stream("alerts/turnout").random(n)
+        self.turnout_day = floats(distributions.quantile(cfg.turnout_day, u))
+        self.turnout_night = floats(distributions.quantile(cfg.turnout_night, u))
         # the turnout replaces the travel model's set-off time on the way out (a travel matrix
         # has none: its minutes are the drive)
         travel = rep.world.travel
         self.setoff = travel.setup if travel.matrix is None else 0.0
         # per order: the series of waves (bumped at each tier), the waves sent in the current
         # tier and in all, the first alert, and the pending acceptances of its last wave
-        self.series: dict[int, int] = {}
-        self.in_tier: dict[int, int] = {}
-        self.waves: dict[int, int] = {}
-        self.t_alerted: dict[int, float] = {}
+        # (compact columns: a few bytes an order, no Python object per value)
+        self.series = array("i", [0]) * n
+        self.in_tier = array("i", [0]) * n
+        self.waves = array("i", [0]) * n
+        self.t_alerted = array("d", [NAN]) * n
         self.pending: dict[int, list[tuple[float, int]]] = {}  # (minutes, team), of the live series
         self.next_wave: dict[int, float] = {}
         self._on_answer = self._answer
@@ -117,7 +146,7 @@ class Alerts:
         """The order entered a tier (placed or escalated): start its series of waves there.
         Returns the team that accepted at once (zero acceptance delay; its acceptance is now),
         else None (the order waits in its tier's queue; a timer brings the answer)."""
-        self.series[order] = self.series.get(order, 0) + 1
+        self.series[order] += 1
         self.in_tier[order] = 0
         self.pending.pop(order, None)  # the earlier series' acceptances lapse
         return self._send(order)
@@ -139,13 +168,16 @@ class Alerts:
         return _uniform((self.key ^ (order << 24) ^ (wave << 12)) + 2 * slot + which)
 
     # ------------------------------------------------------------------ waves
-    def _scope(self, order: int, first: int) -> list[int]:
+    def _scope(self, order: int, first: int, want: int) -> list[int]:
         """The able teams with free volunteers in the order's current scope, nearest first by
-        the dispatch rule (``first``, the dispatcher's own pick, heads the list)."""
+        the dispatch rule (``first``, the dispatcher's own pick, heads the list). A town's
+        teams are walked in their static nearest-first order (``World.tier2_nearest``, under
+        the nearest-first rule) only until they hold ``want`` free volunteers: the wave needs
+        no farther ones."""
         d, o = self.dispatcher, self.orders
         place, skill, need, tier = o.place[order], o.skill[order], o.need[order], o.tier[order]
         but = d.declined.get(order, -1) if d.declined else -1
-        spare, skills = d.spare, d.skills
+        spare, skills, in_free = d.spare, d.skills, d.in_free
 
         def able(team: int) -> bool:
             return spare[team] >= need and skill in skills[team] and team != but
@@ -154,12 +186,23 @@ class Alerts:
         if tier == 1 or d.keep_lower:
             teams.update(t for t in d.tier1_teams[place] if able(t))
         if tier == 2 or (tier >= COUNTY_TIER and d.handover and d.keep_lower):
-            teams.update(t for t in d.free_teams.get(d.place_town[place], ()) if able(t))
+            if d.tier2_nearest is not None:
+                have = spare[first]
+                for team in d.tier2_nearest[place]:
+                    if team != first and in_free[team] and able(team):
+                        teams.add(team)
+                        have += spare[team]
+                        if have >= want:
+                            break
+            else:
+                teams.update(t for t in d.free_teams.get(d.place_town[place], ()) if able(t))
         if tier >= COUNTY_TIER:
             teams_at = self.world.tier3_teams_at
             for town in d._towns_to_search(d.place_town[place], skill):
-                teams.update(t for t in teams_at.get((town, skill), ()) if d.in_free[t] and able(t))
+                teams.update(t for t in teams_at.get((town, skill), ()) if in_free[t] and able(t))
         teams.discard(first)
+        if len(teams) <= 1:
+            return [first, *teams]
         key = d.rule.team_key
         return [first, *sorted(teams, key=lambda t: key(d, t, place))]
 
@@ -169,47 +212,50 @@ class Alerts:
         first = d.find_team(order)
         if first is None:
             return None  # nobody free in scope: the order waits for a volunteer or its escalation
-        if order not in self.t_alerted:
+        if self.waves[order] == 0:
             self.t_alerted[order] = now
-        sent = self.waves[order] = self.waves.get(order, 0) + 1
+        sent = self.waves[order] = self.waves[order] + 1
         k = self.in_tier[order]
         self.in_tier[order] = k + 1
-        spare, place, home, staff = d.spare, o.place[order], d.home, self.staff
-        size = self.size
-        # the volunteers alerted: positions [k * size, (k + 1) * size) of the nearest-first
-        # list, wrapping round once everyone in scope has been alerted
-        ranked = [first] if (size == 1 and k == 0) else self._scope(order, first)
-        volunteers = [team for team in ranked for _ in range(spare[team])]
-        n = len(volunteers)
-        start = (k * size) % n if n > size else 0
-        alerted = [volunteers[(start + j) % n] for j in range(min(size, n))]
-        draw = self.draw
-        accepted: list[tuple[int, int, float]] = []  # (place in the wave, team, delay's uniform)
+        spare, size = d.spare, self.size
+        # the volunteers alerted: places [k * size, (k + 1) * size) of the nearest-first list,
+        # wrapping round once everyone in scope has been alerted
+        if spare[first] >= (k + 1) * size:  # the nearest team alone fills the wave
+            alerted = [first] * size
+        else:
+            ranked = self._scope(order, first, (k + 1) * size)
+            volunteers = [team for team in ranked for _ in range(spare[team])]
+            n = len(volunteers)
+            start = (k * size) % n if n > size else 0
+            alerted = [volunteers[(start + j) % n] for j in range(min(size, n))]
+        place, home, staff, draw = o.place[order], d.home, self.staff, self.draw
+        accepted: list[tuple[int, int]] = []  # (place in the wave, team)
         for slot, team in enumerate(alerted):
             p = self.p
             if staff[team] and d.nominal(home[team], place) > self.reach:
                 p = self.far_p
             if p >= 1.0 or draw(order, sent, slot, 0) < p:
-                accepted.append((slot, team, draw(order, sent, slot, 1)))
+                accepted.append((slot, team))
+        series = self.series[order]
         due = now + self.interval
         if not accepted:
-            self.lifecycle._at(due, self._on_next_wave, (order, self.series[order]))
+            self.lifecycle._at(due, self._on_next_wave, (order, series))
             return None
         if self.no_delay:
             o.accept_delay[order] = 0.0
             return accepted[0][1]  # the nearest acceptor, now
-        delays = distributions.quantile(self.delay, np.array([u for _, _, u in accepted]))
         # (minutes, place in the wave, team): the earliest first, ties to the nearest
-        answers = sorted(zip((now + delays).tolist(), *zip(*((slot, team) for slot, team, _ in accepted))))
+        delay = self.delay
+        answers = sorted((now + delay(draw(order, sent, slot, 1)), slot, team) for slot, team in accepted)
         self.pending[order] = [(when, team) for when, _, team in answers]
         self.next_wave[order] = due
-        self.lifecycle._at(answers[0][0], self._on_answer, (order, self.series[order]))
+        self.lifecycle._at(answers[0][0], self._on_answer, (order, series))
         return None
 
     def _live(self, order: int, series: int) -> bool:
         """Whether a timer of the order's wave series ``series`` still matters: the order
         waits, and has not started a new series (escalated) since."""
-        return self.orders.state[order] == WAITING and self.series.get(order) == series
+        return self.orders.state[order] == WAITING and self.series[order] == series
 
     def _answer(self, event) -> None:
         """An alerted volunteer accepts now: their team takes the order if it still has enough
