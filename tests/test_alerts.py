@@ -9,10 +9,13 @@ Alpha's seat (an urban community, where the town station and the county center a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from sim.config import distributions
+from sim.config.load import load_scenario
 from sim.config.scenario import Dist
 from sim.model.replication import Replication, simulate
 from sim.world.build import build_world
@@ -39,7 +42,7 @@ def test_a_volunteer_who_accepts_takes_the_order_and_leaves_after_the_turnout(tm
     # alerted at 09:00, accepts after the 2-minute acceptance delay, leaves 1 minute later
     assert world.teams.name[o.team[0]] == "village:A2"
     assert (o.t_assigned[0], o.t_accepted[0], o.t_arrived[0], o.t_closed[0]) == (542, 542, 543, 573)
-    assert rep.alerts.waves[0] == 1 and rep.alerts.t_alerted[0] == 540
+    assert rep.alerts.waves[0] == 1 and o.t_alerted[0] == 540
 
 
 def test_ignored_alerts_repeat_in_waves_and_escalate_then_a_volunteer_on_duty_takes_it(tmp_path):
@@ -50,7 +53,7 @@ def test_ignored_alerts_repeat_in_waves_and_escalate_then_a_volunteer_on_duty_ta
     # county from 630 (65: 630..1078); at 18:00 nobody is on duty, and the first volunteer on
     # duty the next morning (08:00 = 1920) takes the waiting order after its acceptance delay
     assert rep.alerts.waves[0] == 5 + 9 + 65
-    assert o.tier_max[0] == 3 and o.t_tier2[0] == 570
+    assert o.tier_max[0] == 3 and o.t_tier2[0] == 570 and o.t_alerted[0] == 540
     assert (o.t_assigned[0], o.t_accepted[0]) == (1920, 1922)
 
 
@@ -144,10 +147,11 @@ def test_station_staff_beyond_their_reach_do_not_accept(tmp_path):
     o = replay(near, [(540.0, "A2", "repair")]).run().orders
     assert near.teams.name[o.team[0]] == "town:Alpha" and o.t_assigned[0] == 542
     o = replay(far, [(540.0, "A2", "repair")]).run().orders
-    assert o.tier_max[0] == 3 and o.t_assigned[0] == 1920
+    assert o.tier_max[0] == 3 and o.t_assigned[0] == 1920 and o.t_alerted[0] == 540
 
 
-@pytest.mark.parametrize("load, setoff", [(1.0, 0.0), (30.0, 0.0), (30.0, 3.0)])
+# 1 order per 1,000 a day: most are taken at once; 4: many wait for a volunteer to come free
+@pytest.mark.parametrize("load, setoff", [(1.0, 0.0), (4.0, 0.0), (4.0, 3.0)])
 def test_accept_probability_one_and_zero_delays_reduce_to_dispatch_without_alerts(tmp_path, load, setoff):
     # the turnout replaces the set-off time: equal to it, the volunteers arrive as before
     zero, turnout = {"kind": "fixed", "mean": 0}, {"kind": "fixed", "mean": setoff}
@@ -156,12 +160,21 @@ def test_accept_probability_one_and_zero_delays_reduce_to_dispatch_without_alert
         "geography": {"travel": {"setup_min": setoff}},
     }
     plain = build_world(variant(tmp_path, demand, "plain"))
-    alerts = {"accept_probability": 1, "wave_size": 1000, "turnout_day": turnout, "turnout_night": turnout}
+    alerts = {
+        "accept_probability": 1,
+        "beyond_reach_factor": 1,  # (staff far away accept too)
+        "wave_size": 1000,
+        "turnout_day": turnout,
+        "turnout_night": turnout,
+    }
     alerting = build_world(variant(tmp_path, {**demand, "dispatch": {"alerts": alerts}}, "alerting"))
     a, b = simulate(plain, 5).orders, simulate(alerting, 5).orders
     assert len(a) > 30
     for name, column in a.columns().items():
-        assert np.array_equal(column, b.columns()[name], equal_nan=True), name
+        if name != "t_alerted":  # (only orders dispatched by alerts have one)
+            assert np.array_equal(column, b.columns()[name], equal_nan=True), name
+    assert np.isnan(a.t_alerted).all() and (~np.isnan(b.t_alerted)).sum() > len(b) / 4
+    assert (a.t_assigned > a.t_placed).sum() > len(a) / 10  # (queues are exercised too)
 
 
 def test_staffing_multipliers_scale_village_and_station_members(tmp_path):
@@ -175,3 +188,18 @@ def test_staffing_multipliers_scale_village_and_station_members(tmp_path):
             assert half.teams.members[k] == 2 * base.teams.members[k]
         else:
             assert half.teams.members[k] == base.teams.members[k], (name, level[k])
+
+
+def test_the_mmc_validation_queue_is_unchanged_by_alerts_that_reduce(tmp_path):
+    # the M/M/c queue of the validation suite (tests/validation): the same order log with alerts
+    # at probability 1, one wave for everyone and no delays, so its Erlang checks hold as they are
+    mmc = Path(__file__).parent / "validation" / "data" / "mmc.yaml"
+    zero = {"kind": "fixed", "mean": 0}
+    reduce = {"accept_probability": 1, "wave_size": 1000, "turnout_day": zero, "turnout_night": zero}
+    plain = build_world(load_scenario(mmc, overrides={"run.days": 10}))
+    alerting = build_world(load_scenario(mmc, overrides={"run.days": 10, "dispatch.alerts": reduce}))
+    a, b = simulate(plain, 1).orders, simulate(alerting, 1).orders
+    assert (a.t_assigned > a.t_placed).sum() > 50  # orders queue
+    for name, column in a.columns().items():
+        if name != "t_alerted":
+            assert np.array_equal(column, b.columns()[name], equal_nan=True), name

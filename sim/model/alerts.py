@@ -38,10 +38,10 @@ acceptance delay: they are looking at the app.
 The turnout replaces the travel model's set-off time (``geography.travel.setup_min``) on the
 way out: the volunteer arrives after the acceptance, the turnout and the drive.
 
-Reduction: with ``accept_probability`` 1, a wave as large as the scope, a fixed zero
-acceptance delay and turnouts equal to the set-off time, the first wave's nearest volunteer
-accepts at once and the model makes the same assignments as without alerts
-(``tests/test_alerts.py``).
+Reduction: with ``accept_probability`` 1 (beyond the staff's reach too), a wave as large as
+the scope, a fixed zero acceptance delay and turnouts equal to the set-off time, the first
+wave's nearest volunteer accepts at once and the model makes the same assignments as without
+alerts (``tests/test_alerts.py``).
 """
 
 from __future__ import annotations
@@ -166,6 +166,11 @@ class Alerts:
         ``slot`` in it (0 nearest): ``which`` 0 decides whether they accept (below the accept
         probability), 1 their delay (its quantile of ``demand.acceptance_delay``)."""
         return _uniform((self.key ^ (order << 24) ^ (wave << 12)) + 2 * slot + which)
+
+    def drop_working_state(self) -> None:
+        """Free what only the run needed (the order log keeps ``t_alerted``)."""
+        self.series = self.in_tier = self.turnout_day = self.turnout_night = None
+        self.pending = self.next_wave = None
 
     # ------------------------------------------------------------------ waves
     def _scope(self, order: int, first: int, want: int) -> list[int]:

@@ -137,6 +137,8 @@ class Replication:
         calls this before making the log's columns, so that they reuse the memory)."""
         self.orders.drop_working_state()
         self.dispatcher.drop_run_state()
+        if self.alerts is not None:
+            self.alerts.drop_working_state()
 
     def run(self) -> RunLog:
         """Start the behaviours, simulate to the horizon (minutes) and return the logs."""

@@ -68,6 +68,12 @@ def run_log(rep: Replication) -> RunLog:
         return RareTimes(n, order[by_order], minutes[by_order])
 
     cancelled = rare(t.t_cancelled)
+    alerted = rare({})  # the first alert of each alerted order (dispatch.alerts)
+    if rep.alerts is not None:
+        first = np.frombuffer(rep.alerts.t_alerted, dtype=np.float64)
+        which = np.flatnonzero(first <= h).astype(np.int32)  # (NaN: never alerted)
+        alerted = RareTimes(n, which, first[which])
+        rep.alerts.t_alerted = None
     batched_order = np.fromiter(t.batch.keys(), dtype=np.int32, count=len(t.batch))
     batch_of = np.fromiter(t.batch.values(), dtype=np.int32, count=len(t.batch))
     by_order = np.argsort(batched_order, kind="stable")
@@ -112,6 +118,7 @@ def run_log(rep: Replication) -> RunLog:
             "t_review_end": rare(t.t_review_end),
             "t_handed_up": rare(t.t_handed_up),
             "t_tier3": rare(t.t_tier3),
+            "t_alerted": alerted,
             "t_cancelled": cancelled,
         },
         batched=batched,

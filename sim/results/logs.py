@@ -75,6 +75,7 @@ COLUMNS = (
     "t_handed_up",
     "t_tier2",
     "t_tier3",
+    "t_alerted",
     "t_assigned",
     "t_accepted",
     "t_arrived",
@@ -87,7 +88,15 @@ COLUMNS = (
     "outcome",
     "batch",
 )
-RARE_TIMES = ("t_booked", "t_review_start", "t_review_end", "t_handed_up", "t_tier3", "t_cancelled")
+RARE_TIMES = (
+    "t_booked",
+    "t_review_start",
+    "t_review_end",
+    "t_handed_up",
+    "t_tier3",
+    "t_alerted",
+    "t_cancelled",
+)
 
 
 @dataclass
@@ -128,6 +137,9 @@ class OrderLog:
         lambda log: log.batched.dense(), doc="the batch of a batched order (its batch log row); -1 for others"
     )
     t_tier3 = _rare("t_tier3", "reached tier 3 (the county), or left the administrator's review")
+    t_alerted = _rare(
+        "t_alerted", "dispatch as alerts: the order's first wave of alerts (NaN: never alerted)"
+    )
     t_cancelled = _rare("t_cancelled", "the citizen cancelled the order")
 
     def __len__(self) -> int:
