@@ -252,6 +252,7 @@ KPI_ZH: dict[str, str] = {
     "mediation_on_time": "矛盾纠纷按时调解",
     "pairing_on_time": "结对服务项目限期送达",
     "package_on_time": "套餐服务按时上门",
+    "appointments_on_time": "预约订单按约响应",
     "open_overnight_per_week": "过夜未办结订单",
     "orders_per_day": "下单量",
     "response_p50_urban": "城区响应时间中位数",

@@ -48,6 +48,11 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "mediation_on_time": ("Disputes mediated by their deadline", "share", +1),
     "pairing_on_time": ("Service projects of paired units delivered by their deadline", "share", +1),
     "package_on_time": ("Package visits made within their due window", "share", +1),
+    "appointments_on_time": (
+        "Appointments meeting their zone's promise, counted from the time asked for",
+        "share",
+        +1,
+    ),
     "open_overnight_per_week": ("Orders left open overnight", "orders/week", -1),
     "orders_per_day": ("Orders placed", "orders/day", 0),
     "response_p50_urban": ("Urban response time, median", "minutes", -1),
@@ -82,6 +87,8 @@ CHANNEL_KPIS: dict[str, str] = {
     "pairing": "pairing_on_time",
     "package": "package_on_time",
 }
+# the service-channel rows of the briefing: the channels' deadlines, then the booked orders
+CHANNEL_ROWS: tuple[str, ...] = (*CHANNEL_KPIS.values(), "appointments_on_time")
 # KPIs added by extensions (register_kpi): name -> compute(log, world)
 EXTRA_KPIS: dict[str, Callable[[RunLog, World], float]] = {}
 
@@ -158,6 +165,7 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
     urban, rural = catalogue & (o.zone == 0), catalogue & (o.zone == 1)
     k["urban_10min"] = _share(met, urban)
     k["rural_same_day"] = _share(met, rural)
+    k["appointments_on_time"] = _share(met, catalogue & ~np.isnan(o.t_booked))
     for channel, name in CHANNEL_KPIS.items():
         k[name] = _share(closed_by_deadline, inside & (o.channel == CHANNELS.index(channel)))
     professional = inside & (o.channel == CHANNELS.index("professional"))
