@@ -667,7 +667,7 @@ class Alerts:
     the same again), and the order escalates by ``dispatch.timeouts_min`` meanwhile."""
 
     accept_probability: float = spec(
-        0.3,
+        0.35,
         "probability that an alerted app volunteer accepts a given alert (published range "
         "17%-47%, docs/assumptions.md)",
         "probability",
