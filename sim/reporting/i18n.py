@@ -151,8 +151,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.col_target": ("Target", "目标"),
     "brief.col_verdict": ("Verdict", "结论"),
     "brief.channels": (
-        "Service channels: orders closed by their deadline",
-        "各服务渠道:按期办结的订单",
+        "Service channels, appointments and hand-ups: orders meeting their deadline",
+        "各服务渠道、预约与上交订单:按期完成的订单",
     ),
     "brief.worst": ("Towns furthest from the promise", "离承诺最远的乡镇"),
     "brief.worst_line": (
@@ -253,6 +253,7 @@ KPI_ZH: dict[str, str] = {
     "pairing_on_time": "结对服务项目限期送达",
     "package_on_time": "套餐服务按时上门",
     "appointments_on_time": "预约订单按约响应",
+    "handed_up_on_time": "上交订单按承诺响应",
     "open_overnight_per_week": "过夜未办结订单",
     "orders_per_day": "下单量",
     "response_p50_urban": "城区响应时间中位数",
