@@ -30,6 +30,8 @@ COLORS = {
     "rural": "#2e86c1",
     "met": "#5b8db8",
     "uncertain": "#e69f00",
+    "few": "#9e9e9e",
+    "n/a": "#9e9e9e",
     "missed": "#c0392b",
     "target": "#222222",
     "ink": "#333333",
@@ -57,6 +59,18 @@ SIZES = {
     "map": (7.5, 4.5),
     "demand_capacity": (7.5, 4.3),
     "outcomes": (7.5, 2.9),
+    "miss_causes": (7.5, 2.5),
+}
+# the causes of missed orders (sim.results.causes.CAUSES), in their precedence
+CAUSE_COLORS = {
+    "no_volunteer": "#7f3c8d",
+    "all_busy": "#e73f74",
+    "administrator": "#f2b701",
+    "acceptance": "#11a579",
+    "travel": "#3969ac",
+    "service": "#80ba5a",
+    "cancelled": "#e68310",
+    "not_assigned": "#a5aa99",
 }
 CJK_FAMILIES = (
     "Noto Sans CJK SC",

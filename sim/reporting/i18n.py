@@ -20,6 +20,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "verdict.met": ("met", "达标"),
     "verdict.missed": ("missed", "未达标"),
     "verdict.uncertain": ("uncertain", "不确定"),
+    "verdict.few": ("not enough replications", "重复次数不足"),
     "verdict.n/a": ("no data", "无数据"),
     "verdict.none": ("no target", "无目标"),
     "outcome.village": ("Village point", "村居实践站"),
@@ -124,6 +125,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit.hours/month": ("hours/month", "小时/月"),
     "unit.per month": ("per month", "次/月"),
     "unit.orders": ("orders", "单"),
+    "unit.per 1,000 orders": ("per 1,000 orders", "每千单"),
     "unit.hours": ("hours", "小时"),
     # briefing
     "brief.title": ("Volunteer service coverage: {name}", "志愿服务覆盖情况:{name}"),
@@ -141,13 +143,73 @@ TEXT: dict[str, tuple[str, str]] = {
         "{reps} 次独立重复,每次 {days:g} 天(随机种子 {seed});数字均为平均值及其 95% 置信区间。",
     ),
     "brief.verdict_note": (
-        "Met: the whole 95% CI is on the right side of the target; missed: "
-        "all of it on the wrong side; uncertain: more replications needed.",
-        "达标:整个 95% 置信区间都满足目标;未达标:整个区间都不满足;不确定:需要更多重复。",
+        "Met: the whole 95% interval is on the right side of the target; missed: all of it on "
+        "the wrong side; uncertain: more replications needed; fewer than 2 replications get no "
+        "verdict. Shares' intervals are Wilson intervals that reflect the replications' spread "
+        "and stay within 0-100%.",
+        "达标:整个 95% 区间都满足目标;未达标:整个区间都不满足;不确定:需要更多重复;少于 2 次重复不作结论。"
+        "比例的区间为反映各次重复差异的 Wilson 区间,始终在 0-100% 之内。",
     ),
+    "brief.overnight_target": ("≤ {value:g} per 1,000 (never overnight)", "≤ 千分之 {value:g}(原则上不过夜)"),
+    "brief.causes": ("Why orders miss", "订单为何未兑现承诺"),
+    "brief.cause_line": (
+        "{group}: {share} of the {missed:.0f} missed orders a replication are \u201c{cause}\u201d; "
+        "the lever: {lever}.",
+        "{group}:每次重复未兑现的 {missed:.0f} 单中 {share} 属于\u201c{cause}\u201d;改进方向:{lever}。",
+    ),
+    "brief.cause_none": ("No order missed its promise.", "没有订单未兑现承诺。"),
+    "brief.drivers": (
+        "What drives the headline: citizens' patience (an assumption) decides how many waiting "
+        "orders are cancelled ({cancelled} of all misses); the acceptance delay (an assumption) "
+        "separates the urban share counted at acceptance ({acceptance}) from the share counted "
+        "at arrival ({arrival}); volunteers are busy {utilisation} of their time on duty, so "
+        "staffing as such is rarely what misses.",
+        "决定主要指标的是假设:群众的耐心(假设)决定多少等待中的订单被取消(占全部未兑现的 {cancelled});"
+        "接单延迟(假设)决定城区按接单计({acceptance})与按到达计({arrival})的差别;志愿者在岗时间中只有 "
+        "{utilisation} 在忙,人手本身很少是未兑现的原因。",
+    ),
+    "cause.title": ("Why orders miss their promise (per replication)", "订单未兑现承诺的原因(每次重复)"),
+    "cause.x": ("Missed orders per replication", "每次重复的未兑现订单数"),
+    "cause.group.urban": ("Urban", "城区"),
+    "cause.group.rural": ("Rural", "农村"),
+    "cause.group.professional": ("Professional", "专业需求"),
+    "cause.no_volunteer": ("No volunteer on duty in the town", "本乡镇无在岗志愿者"),
+    "cause.all_busy": ("All on-duty volunteers busy", "在岗志愿者全忙"),
+    "cause.administrator": ("Waiting for the administrator", "等待管理员审核"),
+    "cause.acceptance": ("Acceptance delay", "接单延迟"),
+    "cause.travel": ("Travel or ferry", "路程或轮渡"),
+    "cause.service": ("Service too long", "服务时间过长"),
+    "cause.cancelled": ("Cancelled while waiting", "等待中被取消"),
+    "cause.not_assigned": ("Not assigned in time", "未及时派单"),
+    "lever.no_volunteer": (
+        "volunteers on duty at the hours when a town has none (the village and town rosters)",
+        "在本乡镇无人在岗的时段安排志愿者值班(村、乡镇排班)",
+    ),
+    "lever.all_busy": ("more volunteers on duty at the busiest hours", "在最忙的时段增加在岗志愿者"),
+    "lever.administrator": (
+        "reviewing professional orders outside office hours (an on-call reviewer)",
+        "非工作时间也审核专业需求(值班审核员)",
+    ),
+    "lever.acceptance": (
+        "faster acceptance by the reserved volunteer (the acceptance delay is an assumption)",
+        "被派单的志愿者更快接单(接单延迟为假设)",
+    ),
+    "lever.travel": (
+        "volunteers nearer the orders (more village volunteers)",
+        "让志愿者离订单更近(更多村级志愿者)",
+    ),
+    "lever.service": ("shorter services or earlier starts", "缩短服务时间或更早开始"),
+    "lever.cancelled": (
+        "an answer before citizens give up: patience is an assumption; more village volunteers on "
+        "duty when these orders are placed would answer them sooner",
+        "在群众放弃之前响应:耐心为假设;在这些订单下单的时段有更多村级志愿者在岗,就能更早响应",
+    ),
+    "lever.not_assigned": ("shorter escalation timeouts between the tiers", "缩短逐级上报的等待时间"),
+    "event.acceptance": ("accepts it", "接单"),
+    "event.arrival": ("arrives", "到达"),
     "brief.headline": ("Headline numbers", "主要指标"),
     "brief.col_kpi": ("Measure", "指标"),
-    "brief.col_value": ("Estimate (95% CI)", "估计值(95% 置信区间)"),
+    "brief.col_value": ("Estimate (95% interval)", "估计值(95% 区间)"),
     "brief.col_target": ("Target", "目标"),
     "brief.col_verdict": ("Verdict", "结论"),
     "brief.channels": (
@@ -191,11 +253,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "只统计 {days:g} 个统计日内下的订单;开头 {warmup:g} 天为预热期,不计入。",
     ),
     "brief.assume_promise": (
-        "An urban order keeps its promise when a volunteer accepts it within {minutes:g} minutes; "
+        "An urban order keeps its promise when a volunteer {event} within {minutes:g} minutes; "
         "any other order when it is answered and closed by its same-day deadline ({day_end}; "
         "orders placed from {cutoff} on are due by the end of the next day). Cancelled or "
         "unanswered orders count as misses.",
-        "城区订单在 {minutes:g} 分钟内有志愿者接单即为兑现承诺;其他订单须在当天时限({day_end})"
+        "城区订单在 {minutes:g} 分钟内有志愿者{event}即为兑现承诺;其他订单须在当天时限({day_end})"
         "前响应并办结({cutoff} 及以后下的订单,时限为次日结束)。群众取消或无人响应的订单计为未兑现。",
     ),
     "brief.assume_ladder": (
@@ -233,8 +295,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "(孤寡老人、留守儿童、孕妇婴儿、特需群体的比例均为假设),每次上门须在各自时限内完成,"
         "由第 {top_tier:g} 级及以下的队伍承担。",
     ),
-    "brief.overnight_target": ("none (in principle)", "原则上为零"),
-    "brief.p90_target": ("≤ {minutes:g} min", "≤ {minutes:g} 分钟"),
     "brief.generated": (
         "Generated by `redvest report {folder}` (or `python run.py report {folder}`).",
         "由 `redvest report {folder}`(或 `python run.py report {folder}`)生成。",
@@ -252,7 +312,15 @@ KPI_ZH: dict[str, str] = {
     "mediation_on_time": "矛盾纠纷按时调解",
     "pairing_on_time": "结对服务项目限期送达",
     "package_on_time": "套餐服务按时上门",
-    "open_overnight_per_week": "过夜未办结订单",
+    "open_overnight_per_week": "下单当天午夜仍未办结的订单",
+    "open_overnight_per_1000": "下单当天午夜仍未办结的订单(每千单)",
+    "open_overnight_urban_per_1000": "城区订单过夜未办结(每千单)",
+    "open_overnight_rural_per_1000": "农村订单过夜未办结(每千单)",
+    "open_overnight_before_cutoff_per_1000": "截止时间前下单、过夜未办结(每千单)",
+    "open_overnight_after_cutoff_per_1000": "截止时间后下单、过夜未办结(每千单)",
+    "urban_10min_acceptance": "城区订单在承诺时间内有志愿者接单",
+    "urban_10min_arrival": "城区订单在承诺时间内志愿者到达",
+    "rural_placed_after_cutoff": "农村订单在截止时间后下单(次日办结)的比例",
     "orders_per_day": "下单量",
     "response_p50_urban": "城区响应时间中位数",
     "response_p90_urban": "城区响应时间第 90 百分位",
@@ -297,8 +365,13 @@ def tr(key: str, lang: str = "en", **values) -> str:
 def kpi_label(name: str, english: str, lang: str = "en") -> str:
     """A KPI's label: ``english`` (from kpis.json / KPI_INFO) or its Chinese translation."""
     if lang == "zh":
-        if name.startswith("town.") and name.endswith(".compliance"):
-            return name.split(".")[1] + " 按承诺完成比例"
+        if name.startswith("town."):
+            what = {
+                "compliance": "按承诺完成比例",
+                "urban_10min": "城区按承诺响应",
+                "rural_same_day": "农村当天办结",
+            }
+            return name.split(".")[1] + " " + what.get(name.split(".")[-1], name.split(".")[-1])
         return KPI_ZH.get(name, english)
     return english
 

@@ -183,7 +183,8 @@ class RunLog:
     orders: OrderLog
     activities: ActivityLog
     on_duty_by_level: np.ndarray  # (levels, hours) int32 volunteers on duty at each hour
-    on_duty_by_town: np.ndarray  # (towns, hours) int32
+    # (towns, hours) int32: the practice network's teams (not the proxy points, mediation rooms)
+    on_duty_by_town: np.ndarray
     horizon_min: float
     window_min: tuple[float, float]  # orders placed in [start, end) are measured
     batches: BatchLog = field(default_factory=BatchLog.empty)  # batched events' trips
