@@ -277,7 +277,7 @@ def test_a_measured_events_delivery_has_its_lines_in_both_languages(results, tmp
             "deadline_hours": None,
         }
     ]
-    summary = json.loads(json.dumps(build_summary(scenario, reps, 3)))
+    summary = json.loads(json.dumps(build_summary(scenario, reps, 3, world)))
     en = briefing.event_lines(summary, data, "en")
     assert en[0] == (
         "lockdown: the platform collects the orders every 60 minutes and designated volunteers buy "

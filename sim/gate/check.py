@@ -42,7 +42,7 @@ OPS = (">=", "<=", ">", "<")
 SHARE_MIN_EFFECT = 0.02
 RELATIVE_MIN_EFFECT = 0.10
 ABSOLUTE_MIN_EFFECT = 1.0
-_TOWN_KPI = re.compile(r"town\.(.+)\.compliance")
+_TOWN_KPI = re.compile(r"town\.(.+)\.(compliance|urban_10min|rural_same_day)")
 _THRESHOLD = re.compile(r"\s*(>=|<=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*")
 
 
@@ -71,7 +71,15 @@ def kpi_info(name: str) -> tuple[str, str, int]:
         return KPI_INFO[name]
     match = _TOWN_KPI.fullmatch(name)
     if match:
-        return f"Orders meeting their promise in {match[1]}", "share", +1
+        what = {
+            "compliance": "Orders meeting their promise",
+            "urban_10min": "Urban orders responded within the promise",
+        }
+        return (
+            f"{what.get(match[2], 'Rural orders responded and closed the same day')} in {match[1]}",
+            "share",
+            +1,
+        )
     raise KeyError(name)
 
 
@@ -105,7 +113,9 @@ def _name_problem(name: str, towns: list[str] | None) -> str:
     match = _TOWN_KPI.fullmatch(name)
     if match and (towns is None or match[1] in towns):
         return ""
-    known = list(KPI_INFO) + [f"town.{t}.compliance" for t in towns or []]
+    known = list(KPI_INFO) + [
+        f"town.{t}.{part}" for t in towns or [] for part in ("compliance", "urban_10min", "rural_same_day")
+    ]
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if not close:
         lowered = {k.lower(): k for k in known}

@@ -70,6 +70,8 @@ def interval(
     sd = float(x.std(ddof=1))
     t = float(stats.t.ppf(0.5 + level / 2, k - 1))
     scale = PROPORTION_SCALE.get(unit)
+    if scale is not None and (x.min() < 0 or x.max() > scale):
+        scale = None  # not proportions after all (an extension's values): the t interval
     if scale is None:
         half = t * sd / math.sqrt(k)
         low = max(0.0, mean - half) if unit in NONNEGATIVE else mean - half
