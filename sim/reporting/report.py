@@ -9,6 +9,7 @@ through :func:`sim.reporting.briefing.write_report`, the charts and the briefing
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 from pathlib import Path
@@ -202,27 +203,28 @@ def orders_csv(results: list[RepResult], world: World) -> str:
 
 
 def kpis_csv(summary: dict) -> str:
-    """KPI summary as CSV."""
-    lines = ["kpi,label,unit,mean,sd,ci_low,ci_high,n,target,verdict,interval"]
+    """KPI summary as CSV (cells with a comma, such as the unit ``per 1,000 orders``, quoted)."""
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow(
+        ["kpi", "label", "unit", "mean", "sd", "ci_low", "ci_high", "n", "target", "verdict", "interval"]
+    )
     for name, k in summary["kpis"].items():
         vals = [k["mean"], k["sd"], k["low"], k["high"]]
         cells = ["" if v is None or math.isnan(v) else f"{v:.6g}" for v in vals]
-        label = k["label"].replace(",", ";")
-        lines.append(
-            ",".join(
-                [
-                    name,
-                    label,
-                    k["unit"],
-                    *cells,
-                    str(k["n"]),
-                    "" if "target" not in k else f"{k['target']:g}",
-                    k.get("verdict", ""),
-                    k.get("interval", ""),
-                ]
-            )
+        out.writerow(
+            [
+                name,
+                k["label"].replace(",", ";"),
+                k["unit"],
+                *cells,
+                str(k["n"]),
+                "" if "target" not in k else f"{k['target']:g}",
+                k.get("verdict", ""),
+                k.get("interval", ""),
+            ]
         )
-    return "\n".join(lines) + "\n"
+    return buffer.getvalue()
 
 
 RESPONSE_GRID_MIN = np.unique(np.r_[np.arange(0.0, 60.0, 0.5), np.arange(60.0, 2881.0, 10.0)])
