@@ -6,11 +6,14 @@ by its **deadline** ``D``: urban, placing plus ``targets.urban_response_min`` (t
 event of ``targets.urban_response_event``); rural and professional, its same-day deadline.
 Each missed order gets the first cause that applies, in this fixed precedence:
 
-1. ``no_volunteer``: no volunteer of the practice network's teams in the order's town was on
-   duty in the hour it was placed (the town stands for the order's first tiers: its village
-   teams and its town's teams);
-2. ``all_busy``: volunteers were on duty there, but all of them were busy (serving orders,
-   crewing batches, or at planned activities) when it was placed;
+1. ``no_volunteer``: a catalogue order placed when no volunteer of the teams that answer
+   catalogue orders in its town (village, paired, town teams, and the county's or a
+   sub-center's when seated there; not the proxy points, mediation rooms or professional
+   organisations) was on duty in that hour (the town stands for the order's first tiers: its
+   village teams and its town's teams);
+2. ``all_busy``: a catalogue order placed when volunteers were on duty there but all of them
+   were busy (serving orders, crewing batches, or at planned activities); (professional
+   orders are served county-wide after the review: rules 1 and 2 do not apply to them);
 3. ``administrator``: a professional order whose review by the administrator had not ended by
    ``D`` (including orders cancelled while waiting for it);
 4. ``acceptance``: a volunteer was reserved by ``D`` but had not accepted by then;
@@ -27,9 +30,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config.scenario import CHANNEL_TEAM_LEVELS, CHANNELS, TEAM_LEVELS, ZONES
+from sim.config.scenario import CHANNELS, TEAM_LEVELS, ZONES
 from sim.results.kpis import met_target, zone_promise_orders
-from sim.results.logs import RunLog
+from sim.results.logs import TOWN_DUTY_APART, RunLog
 from sim.world.build import World
 
 CAUSES = (
@@ -47,18 +50,19 @@ GROUPS = (*ZONES, "professional")
 
 
 def busy_in_town(log: RunLog, world: World, town: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Volunteers of the practice network's teams of ``town`` busy at minutes ``t`` (one query
-    per element): reserved for an order until back, crewing a batch, or pulled into an
-    activity."""
+    """Volunteers of the teams of ``town`` that answer catalogue orders (as
+    ``on_duty_by_town``) busy at minutes ``t`` (one query per element): reserved for an order
+    until back, crewing a batch, or pulled into an activity."""
     o, b, a = log.orders, log.batches, log.activities
-    channel_levels = [TEAM_LEVELS.index(lv) for lv in CHANNEL_TEAM_LEVELS]
+    channel_levels = [TEAM_LEVELS.index(lv) for lv in TOWN_DUTY_APART]
     alone = (o.team >= 0) & ~np.isnan(o.t_assigned) & ~np.isin(o.team_level, channel_levels)
     if len(b):
         alone &= o.batch < 0
-    team = np.concatenate([o.team[alone], b.team, a.team]).astype(np.int64)
-    start = np.concatenate([o.t_assigned[alone], b.t_start, a.t_start])
-    end = np.concatenate([o.t_released[alone], b.t_released, a.t_end])
-    people = np.concatenate([o.volunteers[alone], b.volunteers, a.pulled]).astype(float)
+    counted = ~np.isin(world.teams.level[a.team], channel_levels)  # activities of those teams
+    team = np.concatenate([o.team[alone], b.team, a.team[counted]]).astype(np.int64)
+    start = np.concatenate([o.t_assigned[alone], b.t_start, a.t_start[counted]])
+    end = np.concatenate([o.t_released[alone], b.t_released, a.t_end[counted]])
+    people = np.concatenate([o.volunteers[alone], b.volunteers, a.pulled[counted]]).astype(float)
     span = log.horizon_min + 2.0  # keys: town * span + minutes, one sorted axis for all towns
     end = np.where(np.isnan(end), log.horizon_min + 1.0, end)
     home = world.teams.town[team].astype(np.int64)
@@ -104,9 +108,10 @@ def miss_causes(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray, np.n
             return col[idx] <= d  # NaN (did not happen) is False
 
     review_end = o.t_review_end
+    scoped = o.channel[idx] != CHANNELS.index("professional")
     rules = [
-        on_duty <= 0,
-        busy >= on_duty,
+        scoped & (on_duty <= 0),
+        scoped & (busy >= on_duty),
         (o.channel[idx] == CHANNELS.index("professional")) & ~by(review_end),
         by(o.t_assigned) & ~by(o.t_accepted),
         by(o.t_accepted) & ~by(o.t_arrived),
