@@ -70,3 +70,19 @@ def test_appointments_leave_the_other_orders_unchanged(tmp_path):
     assert set(key(b.time[kept], b.place[kept], b.item[kept])) <= set(key(a.time, a.place, a.item))
     assert kept.sum() < len(a.time)
     assert np.array_equal(np.sort(b.u_service), np.sort(a.u_service[np.isin(a.u_service, b.u_service)]))
+
+
+def test_appointments_on_time_counts_booked_orders_against_their_promise_from_the_time_asked_for(tmp_path):
+    # Monday in the tiny county (volunteers on duty 08:00-18:00): an urban appointment asked for
+    # 09:00 is accepted at 09:02 (met); one asked for 19:00 waits for 08:00 (missed); an order
+    # placed for now at 19:00 misses too but is no appointment
+    from sim.results.kpis import compute_kpis
+
+    world = build_world(variant(tmp_path, {}))
+    arrivals = orders(world, [(540.0, "A1", "errand"), (1140.0, "A1", "errand"), (1140.0, "A1", "errand")])
+    arrivals.booked = np.array([420.0, 420.0, math.nan])
+    log = simulate(world, 1, arrivals)
+    assert log.orders.t_accepted.tolist()[0] == 542.0
+    k = compute_kpis(log, world)
+    assert k["appointments_on_time"] == 0.5
+    assert k["urban_10min"] == pytest.approx(1 / 3)

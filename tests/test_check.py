@@ -378,3 +378,34 @@ def test_a_top_level_config_cannot_relax_the_policy_recorded_with_its_baseline(t
         "rural_same_day": ">= 0.90"
     }
     assert check(capsys, edited, "--baselines", baselines)[0] == 0
+
+
+def test_a_variant_may_declare_a_kpi_without_orders_not_applicable(tmp_path, capsys, baselines):
+    # the tiny county has no professional items: professional_same_day is undefined in every
+    # replication, so "n/a" holds and the row says so
+    void = variant(tmp_path, {"expect": {"kpis": {"professional_same_day": "n/a"}}})
+    status, out, err = check(capsys, void, "--baselines", baselines, "--allow-new")
+    assert status == 0, err
+    row = next(line for line in out.splitlines() if "professional_same_day" in line)
+    assert "n/a" in row and "pass" in row
+
+
+def test_declaring_a_kpi_with_orders_not_applicable_fails_the_check(tmp_path, capsys, baselines):
+    # replacing the base's threshold with "n/a" is not a relaxation the policy can see, so the
+    # run must hold it: urban orders exist, hence the check fails naming the KPI
+    hidden = variant(tmp_path, {"expect": {"kpis": {"urban_10min": "n/a"}}})
+    status, out, err = check(capsys, hidden, "--baselines", baselines, "--allow-new")
+    assert status == 1
+    assert "urban_10min is declared 'n/a' but has orders in 6 of 6 replications" in out + err
+
+
+def test_dropping_a_not_applicable_declaration_relaxes_the_policy():
+    from sim.gate.policy import relaxations
+
+    declared = Expect(kpis={"pairing_on_time": "n/a", "urban_10min": ">= 0.9"})
+    assert relaxations(Expect(kpis={"urban_10min": ">= 0.9"}), declared) == [
+        ("expect.kpis.pairing_on_time", 'removes the declaration "n/a"')
+    ]
+    assert relaxations(Expect(kpis={"pairing_on_time": ">= 0.5", "urban_10min": ">= 0.9"}), declared) == []
+    # and a threshold may be declared not applicable (the run checks that it has no orders)
+    assert relaxations(declared, Expect(kpis={"pairing_on_time": ">= 0.95", "urban_10min": ">= 0.9"})) == []

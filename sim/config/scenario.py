@@ -831,7 +831,8 @@ class Expect:
         factory=dict,
         doc="thresholds by KPI name (a name of "
         'sim.results.kpis.KPI_INFO or town.<pinyin>.compliance), as "OP VALUE" '
-        'text, e.g. urban_10min: ">= 0.90"',
+        'text, e.g. urban_10min: ">= 0.90"; "n/a" declares a KPI without orders in this scenario '
+        "(the check fails if it has any)",
     )
     confidence: float = spec(
         0.95,

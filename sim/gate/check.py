@@ -43,6 +43,7 @@ SHARE_MIN_EFFECT = 0.02
 RELATIVE_MIN_EFFECT = 0.10
 ABSOLUTE_MIN_EFFECT = 1.0
 _TOWN_KPI = re.compile(r"town\.(.+)\.(compliance|urban_10min|rural_same_day)")
+NOT_APPLICABLE = "n/a"
 _THRESHOLD = re.compile(r"\s*(>=|<=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*")
 
 
@@ -84,12 +85,17 @@ def kpi_info(name: str) -> tuple[str, str, int]:
 
 
 def parse_threshold(kpi: str, text: str) -> tuple[Threshold | None, str]:
-    """Parse ``"OP VALUE"``; return (threshold, "") or (None, what is wrong; what is expected)."""
+    """Parse ``"OP VALUE"``; return (threshold, "") or (None, what is wrong; what is expected).
+
+    ``"n/a"`` (:data:`NOT_APPLICABLE`) is valid too and gives (None, ""): the scenario declares
+    that the KPI has no orders of its kind (see :func:`not_applicable`)."""
+    if text.strip() == NOT_APPLICABLE:
+        return None, ""
     match = _THRESHOLD.fullmatch(text)
     if not match:
         return None, (
             f'{text!r} is not a threshold; expected text like ">= 0.90" (one of '
-            f"{', '.join(OPS)}, then a number), quoted in YAML"
+            f"{', '.join(OPS)}, then a number), quoted in YAML, or {NOT_APPLICABLE!r}"
         )
     value = float(match[2])
     if kpi_info(kpi)[1] == "share" and not 0 <= value <= 1:
@@ -158,6 +164,14 @@ def expect_problems(scenario: Scenario) -> list[Problem]:
 def thresholds(expect: Expect) -> list[Threshold]:
     """The parsed thresholds of a valid ``expect:`` block, in the file's order."""
     return [t for t, _ in (parse_threshold(k, v) for k, v in expect.kpis.items()) if t]
+
+
+def not_applicable(expect: Expect) -> list[str]:
+    """KPIs the ``expect:`` block declares ``"n/a"``: a variant without a channel (e.g. no
+    paired units, so no pairing projects) declares its parent's threshold on that channel's KPI
+    not applicable. The gate holds it to that: the KPI must be undefined (no orders of its kind)
+    in every replication, else the check fails, so the declaration cannot hide a regression."""
+    return [k for k, v in expect.kpis.items() if v.strip() == NOT_APPLICABLE]
 
 
 def watched(expect: Expect) -> list[str]:
@@ -286,7 +300,8 @@ class Outcome:
     threshold: Threshold | None = None
     bound: float = math.nan  # one-sided confidence bound facing the threshold (far one if missed)
     bound_side: str = ""  # lower or upper
-    verdict: str = ""  # against the threshold: met, uncertain, missed, few or undefined
+    verdict: str = ""  # against the threshold: met, uncertain, missed, few, undefined or not applicable
+    declared_na: bool = False  # the expect block declares the KPI "n/a"
     promise: str = ""  # against the scenario's target (kpis.json's verdict), "" without one
     promise_text: str = ""  # that target and the 95% interval, e.g. ">= 90.0%: 97.1% [96.0%, 98.0%]"
     threshold_failed: bool = False
@@ -362,6 +377,19 @@ def judge_threshold(
         )
 
 
+def judge_not_applicable(out: Outcome, values: np.ndarray) -> None:
+    """Fail ``out`` unless its KPI, declared ``"n/a"``, is undefined in every replication."""
+    defined = int(np.sum(~np.isnan(values)))
+    out.verdict, out.declared_na = "not applicable", True
+    if defined:
+        out.verdict, out.threshold_failed = "missed", True
+        out.messages.append(
+            f"{out.scenario}: {out.kpi} is declared {NOT_APPLICABLE!r} but has orders in {defined} of "
+            f"{len(values)} replications (mean {fmt(out.estimate, out.unit)}); expected no orders "
+            "of its kind, or a threshold instead of n/a"
+        )
+
+
 def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool, expect: Expect) -> None:
     """Fail ``out`` when the KPI is significantly worse than the baseline by the minimum effect."""
     direction = kpi_info(out.kpi)[2]
@@ -416,6 +444,7 @@ def evaluate(
     orders = orders or {}
     promises = promises or {}
     limits = {t.kpi: t for t in thresholds(expect)}
+    void = set(not_applicable(expect))
     paired = baseline is not None and baseline.pairs_with(seed, scenario.run.days, scenario.run.warmup_days)
     outcomes = []
     for kpi in watched(expect):
@@ -425,6 +454,8 @@ def evaluate(
         out = Outcome(scenario.name, kpi, unit, mean)
         if kpi in limits:
             judge_threshold(out, new, limits[kpi], expect, orders.get(kpi))
+        elif kpi in void:
+            judge_not_applicable(out, new)
         if kpi in promises:
             op, target = promises[kpi]
             j = judge(new, unit, op, target, orders.get(kpi))

@@ -6,7 +6,8 @@ recorded in its baseline (``results/baselines/<name>.json``, written by ``check
 --update-baselines``). A config relaxes that policy when it
 
 * drops a threshold or moves it the lenient way (``>= 0.90`` -> ``>= 0.85``, or the other
-  direction altogether),
+  direction altogether), or drops a ``"n/a"`` declaration. Replacing a threshold with ``"n/a"``
+  is allowed: the check then fails unless the KPI is undefined in every replication,
 * lowers ``confidence``, turns ``uncertain: fail`` into ``pass``, lowers ``significance``,
 * raises a KPI's ``min_effect`` (or sets one where the policy uses the default, for a KPI whose
   default is not a fixed number), or stops watching a watched KPI.
@@ -24,7 +25,7 @@ from sim.config.errors import Problem, UserError
 from sim.config.loader import convert, read_scenario
 from sim.config.scenario import Expect
 from sim.config.yaml_read import read_yaml
-from sim.gate.check import SHARE_MIN_EFFECT, Threshold, kpi_info, thresholds, watched
+from sim.gate.check import SHARE_MIN_EFFECT, Threshold, kpi_info, not_applicable, thresholds, watched
 
 
 def ancestors(path: str | Path) -> list[Path]:
@@ -65,13 +66,19 @@ def relaxations(new: Expect, old: Expect) -> list[tuple[str, str]]:
     """(key path, what is relaxed) for each way ``new`` is more lenient than ``old``."""
     out = []
     mine = {t.kpi: t for t in thresholds(new)}
+    void = set(not_applicable(new))
     for t in thresholds(old):
         wanted = f'"{t.op} {t.value:g}"'
+        if t.kpi in void:
+            continue  # checked at run time: the KPI must be undefined in every replication
         if t.kpi not in mine:
             out.append((f"expect.kpis.{t.kpi}", f"removes the threshold {wanted}"))
         elif not at_least_as_strict(mine[t.kpi], t):
             have = mine[t.kpi]
             out.append((f"expect.kpis.{t.kpi}", f'"{have.op} {have.value:g}" relaxes the threshold {wanted}'))
+    for kpi in not_applicable(old):
+        if kpi not in mine and kpi not in void:
+            out.append((f"expect.kpis.{kpi}", 'removes the declaration "n/a"'))
     if new.confidence < old.confidence:
         out.append(("expect.confidence", f"{new.confidence:g} is lower than {old.confidence:g}"))
     if old.uncertain == "fail" and new.uncertain == "pass":
@@ -93,8 +100,9 @@ def relaxations(new: Expect, old: Expect) -> list[tuple[str, str]]:
             continue
         if value > limit:
             out.append((f"expect.min_effect.{kpi}", f"{value:g} is larger than {limit:g}"))
+    reported = {key for key, _ in out}
     for kpi in watched(old):
-        if kpi not in watched(new):
+        if kpi not in watched(new) and f"expect.kpis.{kpi}" not in reported:
             out.append(("expect.watch", f"stops watching {kpi}"))
     return out
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-from sim.gate.check import Checked, Outcome, exit_status, fmt
+from sim.gate.check import NOT_APPLICABLE, Checked, Outcome, exit_status, fmt
 
 HEADER = ("scenario", "KPI", "estimate", "bound", "threshold", "vs baseline", "result", "promise")
 # the words of a promise verdict (kpis.json's, from sim.results.verdict.judge)
@@ -45,6 +45,8 @@ def row(o: Outcome) -> tuple[str, ...]:
     if o.threshold is not None and not math.isnan(o.bound):
         bound = f"{o.bound_side} {fmt(o.bound, o.unit)}"
     threshold = f"{o.threshold.op} {fmt(o.threshold.value, o.unit)}" if o.threshold else ""
+    if o.declared_na:
+        threshold = NOT_APPLICABLE
     if o.difference:
         versus = f"{fmt(o.difference['mean'], o.unit, True, True)} ({o.comparison})"
     else:

@@ -30,7 +30,7 @@ from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_numbe
 from sim.reporting.i18n import kpi_label, tr, unit_label
 from sim.reporting.progress import Progress
 from sim.reporting.shapes import check_results
-from sim.results.kpis import CHANNEL_KPIS
+from sim.results.kpis import CHANNEL_ROWS
 
 ZH_INSTALL = "pip install 'redvest[zh]' (in a checkout: pip install -e '.[zh]')"
 CHART_NAMES = ["response_times", "outcomes", "miss_causes", "town_compliance", "map", "demand_capacity"]
@@ -151,8 +151,8 @@ HEADLINE_ROWS = (
 
 def channel_rows(summary: dict, data: dict) -> list[dict]:
     """The briefing's service-channel rows (as :func:`headline_rows`): per channel with its own
-    deadline, the share of its orders closed by it."""
-    return headline_rows(summary, data, tuple(CHANNEL_KPIS.values()))
+    deadline, the share of its orders closed by it; then the appointments' promise."""
+    return headline_rows(summary, data, CHANNEL_ROWS)
 
 
 def headline_rows(summary: dict, data: dict, names: tuple[str, ...] = HEADLINE_ROWS) -> list[dict]:
@@ -166,7 +166,7 @@ def headline_rows(summary: dict, data: dict, names: tuple[str, ...] = HEADLINE_R
         if name not in kpis:
             continue
         k = kpis[name]
-        if name in CHANNEL_KPIS.values() and "target" not in k and _is_nan(k["mean"]):
+        if name in CHANNEL_ROWS and "target" not in k and _is_nan(k["mean"]):
             continue  # a channel the scenario does not have (no orders)
         s = {key: _num(k[key]) for key in ("mean", "low", "high")}
         if "target" in k:
@@ -646,11 +646,17 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
     cells = [
         (kpi_label(r["name"], r["label"], lang), estimate_text(r, lang)) for r in channel_rows(summary, data)
     ]
-    channels = "".join(f"<tr><td>{esc(label)}</td><td>{esc(value)}</td></tr>" for label, value in cells)
+    # two channels a row: the table stays short enough for page 2
+    pairs = [cells[i : i + 2] for i in range(0, len(cells), 2)]
+    channels = "".join(
+        "<tr>" + "".join(f"<td>{esc(label)}</td><td>{esc(value)}</td>" for label, value in pair) + "</tr>"
+        for pair in pairs
+    )
     if channels:
+        head = f"<th>{esc(tr('brief.col_kpi', lang))}</th><th>{esc(tr('brief.col_value', lang))}</th>"
         channels = (
-            f"<h2>{esc(tr('brief.channels', lang))}</h2><table><tr><th>{esc(tr('brief.col_kpi', lang))}</th>"
-            f"<th>{esc(tr('brief.col_value', lang))}</th></tr>{channels}</table>"
+            f"<h2>{esc(tr('brief.channels', lang))}</h2><table><tr>{head * min(2, len(cells))}</tr>"
+            f"{channels}</table>"
         )
         notes = "".join(f"<li>{esc(line)}</li>" for line in channel_assumption_lines(summary, data, lang))
         if notes:

@@ -312,6 +312,7 @@ KPI_ZH: dict[str, str] = {
     "mediation_on_time": "矛盾纠纷按时调解",
     "pairing_on_time": "结对服务项目限期送达",
     "package_on_time": "套餐服务按时上门",
+    "appointments_on_time": "预约订单按约响应",
     "open_overnight_per_week": "下单当天午夜仍未办结的订单",
     "open_overnight_per_1000": "下单当天午夜仍未办结的订单(每千单)",
     "open_overnight_urban_per_1000": "城区订单过夜未办结(每千单)",

@@ -48,6 +48,11 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "mediation_on_time": ("Disputes mediated by their deadline", "share", +1),
     "pairing_on_time": ("Service projects of paired units delivered by their deadline", "share", +1),
     "package_on_time": ("Package visits made within their due window", "share", +1),
+    "appointments_on_time": (
+        "Appointments meeting their zone's promise, counted from the time asked for",
+        "share",
+        +1,
+    ),
     "urban_10min_acceptance": ("Urban orders accepted by a volunteer within the promise", "share", +1),
     "urban_10min_arrival": ("Urban orders reached by a volunteer within the promise", "share", +1),
     "rural_placed_after_cutoff": ("Rural orders placed after the cut-off (due the next day)", "share", 0),
@@ -110,6 +115,8 @@ CHANNEL_KPIS: dict[str, str] = {
     "pairing": "pairing_on_time",
     "package": "package_on_time",
 }
+# the service-channel rows of the briefing: the channels' deadlines, then the booked orders
+CHANNEL_ROWS: tuple[str, ...] = (*CHANNEL_KPIS.values(), "appointments_on_time")
 # KPIs added by extensions (register_kpi): name -> compute(log, world)
 EXTRA_KPIS: dict[str, Callable[[RunLog, World], float]] = {}
 
@@ -241,6 +248,7 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
     k.share("rural_same_day", met, rural)
     late = placed_after_cutoff(log, world)
     k.share("rural_placed_after_cutoff", late, rural)
+    k.share("appointments_on_time", met, catalogue & ~np.isnan(o.t_booked))
     for channel, name in CHANNEL_KPIS.items():
         k.share(name, closed_by_deadline, inside & (o.channel == CHANNELS.index(channel)))
     professional = inside & (o.channel == CHANNELS.index("professional"))
