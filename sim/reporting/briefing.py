@@ -143,7 +143,6 @@ HEADLINE_ROWS = (
     "urban_10min_arrival",
     "rural_same_day",
     "open_overnight_per_1000",
-    "open_overnight_per_week",
     "response_p90_urban",
     "cancellation_rate",
 )
@@ -529,49 +528,44 @@ def miss_table(summary: dict) -> dict:
 
 
 def cause_lines(summary: dict, lang: str) -> list[str]:
-    """The misses' largest cause per group (urban, rural, professional) and the lever that
-    would fix it, then what assumptions drive the headline (patience, acceptance delay,
-    utilisation)."""
+    """The largest cause of missed orders (of the group, urban, rural or professional, and the
+    cause with the most misses) and the lever that would fix it, then what assumptions drive
+    the headline (patience, acceptance delay, utilisation)."""
     table = miss_table(summary)
+    if not table["groups"]:
+        return []
     reps = max(1, table["replications"])
-    lines = []
-    all_missed = cancelled = 0
-    for group, row in table["groups"].items():
-        all_missed += row["missed"]
-        cancelled += row.get("cancelled", 0)
-        if row["missed"] == 0:
-            continue
-        cause = max(table["causes"], key=lambda c: row[c])
-        lines.append(
-            tr(
-                "brief.cause_line",
-                lang,
-                group=tr(f"cause.group.{group}", lang),
-                share=format_number(row[cause] / row["missed"], "share"),
-                missed=row["missed"] / reps,
-                cause=tr(f"cause.{cause}", lang),
-                lever=tr(f"lever.{cause}", lang),
-            )
-        )
-    if table["groups"] and not lines:
-        lines.append(tr("brief.cause_none", lang))
+    groups = table["groups"]
+    all_missed = sum(row["missed"] for row in groups.values())
+    if all_missed == 0:
+        return [tr("brief.cause_none", lang)]
+    group, cause = max(((g, c) for g in groups for c in table["causes"]), key=lambda gc: groups[gc[0]][gc[1]])
+    row = groups[group]
     kpis = summary["kpis"]
 
     def value(name: str) -> str:
         return format_number(_num(kpis.get(name, {}).get("mean")), "share")
 
-    if table["groups"]:
-        lines.append(
-            tr(
-                "brief.drivers",
-                lang,
-                cancelled=format_number(cancelled / all_missed if all_missed else math.nan, "share"),
-                acceptance=value("urban_10min_acceptance"),
-                arrival=value("urban_10min_arrival"),
-                utilisation=value("utilisation"),
-            )
-        )
-    return lines
+    cancelled = sum(r.get("cancelled", 0) for r in groups.values())
+    return [
+        tr(
+            "brief.cause_line",
+            lang,
+            group=tr(f"cause.group.{group}", lang),
+            share=format_number(row[cause] / row["missed"], "share"),
+            missed=row["missed"] / reps,
+            cause=tr(f"cause.{cause}", lang),
+            lever=tr(f"lever.{cause}", lang),
+        ),
+        tr(
+            "brief.drivers",
+            lang,
+            cancelled=format_number(cancelled / all_missed, "share"),
+            acceptance=value("urban_10min_acceptance"),
+            arrival=value("urban_10min_arrival"),
+            utilisation=value("utilisation"),
+        ),
+    ]
 
 
 def worst_town_lines(summary: dict, data: dict, lang: str) -> list[str]:
@@ -620,7 +614,8 @@ td.v-met { color: #1a7f37; font-weight: bold; } td.v-missed { color: #c0392b; fo
 td.v-uncertain, td.v-few { color: #b36b00; font-weight: bold; }
 ul { margin: 1mm 0; padding-left: 5mm; }
 img { display: block; margin: 1.5mm auto; }
-img.full { width: 138mm; } img.half { width: 112mm; } img.p2 { width: 112mm; }
+img.full { width: 124mm; } img.half { width: 100mm; } img.p2 { width: 90mm; }
+.side { display: flex; align-items: center; gap: 3mm; } .side img { width: 96mm; flex: none; }
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }
 @media screen { body { padding: 8mm; } }
@@ -662,8 +657,10 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
         if notes:
             channels += f'<ul class="small">{notes}</ul>'
     causes = "".join(f"<li>{esc(line)}</li>" for line in cause_lines(summary, lang))
-    if causes:
-        causes = f'<h2>{esc(tr("brief.causes", lang))}</h2>\n<ul class="small">{causes}</ul>'
+    causes = (
+        f'<h2>{esc(tr("brief.causes", lang))}</h2>\n<div class="side">{img("miss_causes", "side")}'
+        f'<ul class="small">{causes}</ul></div>'
+    )
     events = "".join(f"<li>{esc(line)}</li>" for line in event_lines(summary, data, lang))
     if events:
         events = f'<h2>{esc(tr("brief.events", lang))}</h2>\n<ul class="small">{events}</ul>'
@@ -692,7 +689,6 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 <div class="page2">
 {channels}
 {causes}
-{img("miss_causes", "p2")}
 {events}
 {img("town_compliance", "p2")}
 {img("map", "p2")}

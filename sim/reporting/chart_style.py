@@ -55,11 +55,11 @@ LEVEL_COLORS = {
 # figure sizes in inches (width, height); PNG pixels = inches x DPI
 SIZES = {
     "response_times": (7.5, 3.6),
-    "town_compliance": (7.5, 4.7),
-    "map": (7.5, 4.5),
-    "demand_capacity": (7.5, 4.3),
+    "town_compliance": (7.5, 4.5),
+    "map": (7.5, 4.3),
+    "demand_capacity": (7.5, 4.1),
     "outcomes": (7.5, 2.9),
-    "miss_causes": (7.5, 2.5),
+    "miss_causes": (7.5, 2.3),
 }
 # the causes of missed orders (sim.results.causes.CAUSES), in their precedence
 CAUSE_COLORS = {

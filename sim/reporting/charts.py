@@ -572,7 +572,8 @@ def miss_cause_chart(table: dict, stem: str | Path, footnote: str, lang: str = "
                     ax.text(left[i] + w / 2, i, f"{w:.0f}", ha="center", va="center", fontsize=7)
             left += width
         labels = [
-            f"{tr('cause.group.' + g, lang)} ({table['groups'][g]['missed'] / reps:.0f})" for g in groups
+            f"{tr('cause.group.' + g, lang).capitalize()} ({table['groups'][g]['missed'] / reps:.0f})"
+            for g in groups
         ]
         ax.set_yticks(y, labels)
         ax.set_ylim(len(groups) - 0.5, -0.5)

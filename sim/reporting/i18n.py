@@ -143,36 +143,32 @@ TEXT: dict[str, tuple[str, str]] = {
         "{reps} 次独立重复,每次 {days:g} 天(随机种子 {seed});数字均为平均值及其 95% 置信区间。",
     ),
     "brief.verdict_note": (
-        "Met: the whole 95% interval is on the right side of the target; missed: all of it on "
-        "the wrong side; uncertain: more replications needed; fewer than 2 replications get no "
-        "verdict. Shares' intervals are Wilson intervals that reflect the replications' spread "
-        "and stay within 0-100%.",
-        "达标:整个 95% 区间都满足目标;未达标:整个区间都不满足;不确定:需要更多重复;少于 2 次重复不作结论。"
-        "比例的区间为反映各次重复差异的 Wilson 区间,始终在 0-100% 之内。",
+        "Met or missed: the whole 95% CI on one side of the target, else uncertain; "
+        "no verdict under 2 replications.",
+        "达标或未达标:整个 95% 置信区间在目标一侧,否则为不确定;少于 2 次重复不作结论。",
     ),
-    "brief.overnight_target": ("≤ {value:g} per 1,000 (never overnight)", "≤ 千分之 {value:g}(原则上不过夜)"),
+    "brief.overnight_target": ("≤ {value:g} per 1,000", "≤ 千分之 {value:g}(不过夜)"),
     "brief.causes": ("Why orders miss", "订单为何未兑现承诺"),
     "brief.cause_line": (
-        "{group}: {share} of the {missed:.0f} missed orders a replication are \u201c{cause}\u201d; "
-        "the lever: {lever}.",
-        "{group}:每次重复未兑现的 {missed:.0f} 单中 {share} 属于\u201c{cause}\u201d;改进方向:{lever}。",
+        "Largest cause: {share} of the {missed:.0f} {group} orders a replication that miss their "
+        "promise are \u201c{cause}\u201d; the lever: {lever}.",
+        "最大原因:每次重复未兑现承诺的 {missed:.0f} 单{group}订单中 {share} 属于"
+        "\u201c{cause}\u201d;改进方向:{lever}。",
     ),
     "brief.cause_none": ("No order missed its promise.", "没有订单未兑现承诺。"),
     "brief.drivers": (
-        "What drives the headline: citizens' patience (an assumption) decides how many waiting "
-        "orders are cancelled ({cancelled} of all misses); the acceptance delay (an assumption) "
-        "separates the urban share counted at acceptance ({acceptance}) from the share counted "
-        "at arrival ({arrival}); volunteers are busy {utilisation} of their time on duty, so "
-        "staffing as such is rarely what misses.",
-        "决定主要指标的是假设:群众的耐心(假设)决定多少等待中的订单被取消(占全部未兑现的 {cancelled});"
-        "接单延迟(假设)决定城区按接单计({acceptance})与按到达计({arrival})的差别;志愿者在岗时间中只有 "
-        "{utilisation} 在忙,人手本身很少是未兑现的原因。",
+        "Assumptions drive the headline: citizens' patience sets the cancellations ({cancelled} of "
+        "all misses); the acceptance delay separates the urban share at acceptance ({acceptance}) "
+        "from that at arrival ({arrival}); volunteers are busy only {utilisation} of their time on "
+        "duty.",
+        "主要指标由假设决定:群众的耐心决定取消量(占全部未兑现的 {cancelled});接单延迟决定城区按接单计"
+        "({acceptance})与按到达计({arrival})的差别;志愿者在岗时间中只有 {utilisation} 在忙。",
     ),
     "cause.title": ("Why orders miss their promise (per replication)", "订单未兑现承诺的原因(每次重复)"),
     "cause.x": ("Missed orders per replication", "每次重复的未兑现订单数"),
-    "cause.group.urban": ("Urban", "城区"),
-    "cause.group.rural": ("Rural", "农村"),
-    "cause.group.professional": ("Professional", "专业需求"),
+    "cause.group.urban": ("urban", "城区"),
+    "cause.group.rural": ("rural", "农村"),
+    "cause.group.professional": ("professional", "专业需求"),
     "cause.no_volunteer": ("No volunteer on duty in the town", "本乡镇无在岗志愿者"),
     "cause.all_busy": ("All on-duty volunteers busy", "在岗志愿者全忙"),
     "cause.administrator": ("Waiting for the administrator", "等待管理员审核"),
@@ -200,16 +196,15 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "lever.service": ("shorter services or earlier starts", "缩短服务时间或更早开始"),
     "lever.cancelled": (
-        "an answer before citizens give up: patience is an assumption; more village volunteers on "
-        "duty when these orders are placed would answer them sooner",
-        "在群众放弃之前响应:耐心为假设;在这些订单下单的时段有更多村级志愿者在岗,就能更早响应",
+        "more village volunteers on duty when these orders are placed (patience is an assumption)",
+        "在这些订单下单的时段安排更多村级志愿者在岗(耐心为假设)",
     ),
     "lever.not_assigned": ("shorter escalation timeouts between the tiers", "缩短逐级上报的等待时间"),
     "event.acceptance": ("accepts it", "接单"),
     "event.arrival": ("arrives", "到达"),
     "brief.headline": ("Headline numbers", "主要指标"),
     "brief.col_kpi": ("Measure", "指标"),
-    "brief.col_value": ("Estimate (95% interval)", "估计值(95% 区间)"),
+    "brief.col_value": ("Estimate (95% CI)", "估计值(95% 置信区间)"),
     "brief.col_target": ("Target", "目标"),
     "brief.col_verdict": ("Verdict", "结论"),
     "brief.channels": (

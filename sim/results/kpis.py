@@ -54,11 +54,11 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
         +1,
     ),
     "urban_10min_acceptance": ("Urban orders accepted by a volunteer within the promise", "share", +1),
-    "urban_10min_arrival": ("Urban orders reached by a volunteer within the promise", "share", +1),
+    "urban_10min_arrival": ("Urban orders reached within the promise", "share", +1),
     "rural_placed_after_cutoff": ("Rural orders placed after the cut-off (due the next day)", "share", 0),
     "open_overnight_per_week": ("Orders still open at the first midnight after placing", "orders/week", -1),
     "open_overnight_per_1000": (
-        "Orders still open at the first midnight after placing",
+        "Orders open at the first midnight after placing",
         "per 1,000 orders",
         -1,
     ),
