@@ -576,11 +576,12 @@ def miss_cause_chart(table: dict, stem: str | Path, footnote: str, lang: str = "
             for g in groups
         ]
         ax.set_yticks(y, labels)
-        ax.set_ylim(len(groups) - 0.5, -0.5)
+        ax.set_ylim(max(len(groups), 1) - 0.5, -0.5)
         ax.set_xlim(0, total * 1.02)
         ax.set_xlabel(tr("cause.x", lang))
         ax.grid(axis="y", visible=False)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.38), ncols=4, fontsize=7)
+        if ax.get_legend_handles_labels()[0]:  # (no bars without a missed order)
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.38), ncols=4, fontsize=7)
         ax.set_title(tr("cause.title", lang))
     return save(fig, stem, lang)
 
