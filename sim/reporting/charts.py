@@ -587,11 +587,14 @@ def miss_cause_chart(table: dict, stem: str | Path, footnote: str, lang: str = "
 
 
 def _info(name: str) -> tuple[str, str, int]:
-    """(label, unit, direction) of a KPI, the per-town compliance KPIs included (shares)."""
+    """(label, unit, direction) of a KPI, the per-town KPIs included (shares)."""
     from sim.results.kpis import KPI_INFO
 
-    if name.startswith("town.") and name.endswith(".compliance"):
-        return (f"{name.split('.')[1]}: orders meeting their promise", "share", +1)
+    if name.startswith("town.") and name.count(".") == 2:
+        what = {"urban_10min": "urban orders", "rural_same_day": "rural orders"}.get(
+            name.split(".")[2], "orders"
+        )
+        return (f"{name.split('.')[1]}: {what} meeting their promise", "share", +1)
     return KPI_INFO.get(name, (name, "value", 0))
 
 
