@@ -150,7 +150,8 @@ HEADLINE_ROWS = (
 
 def channel_rows(summary: dict, data: dict) -> list[dict]:
     """The briefing's service-channel rows (as :func:`headline_rows`): per channel with its own
-    deadline, the share of its orders closed by it; then the appointments' promise."""
+    deadline, the share of its orders closed by it; then the appointments' and the handed-up
+    orders' zone promises."""
     return headline_rows(summary, data, CHANNEL_ROWS)
 
 
@@ -395,20 +396,21 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
             else []
         ),
     ]
-    hand_up = summary["kpis"].get("hand_up_rate")
-    if hand_up is not None and _num(hand_up["mean"]) > 0:  # villages hand orders up
-        lines.append(tr("brief.assume_hand_up", lang, share=shown(_num(hand_up["mean"]), "share")))
     return lines
 
 
 def channel_assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
     """The assumptions behind the service channels' numbers (shown under their table): the
-    paired units' projects and the packages rest on rates the source does not give."""
+    paired units' projects, the packages and the villages' hand-ups rest on rates the source
+    does not give."""
     lines = []
     if "pairing" in data and "pairing_on_time" in summary["kpis"]:
         lines.append(tr("brief.assume_pairing", lang, **data["pairing"]))
     if "packages" in data and "package_on_time" in summary["kpis"]:
         lines.append(tr("brief.assume_packages", lang, **data["packages"]))
+    hand_up = summary["kpis"].get("hand_up_rate")
+    if hand_up is not None and _num(hand_up["mean"]) > 0:  # villages hand orders up
+        lines.append(tr("brief.assume_hand_up", lang, share=shown(_num(hand_up["mean"]), "share")))
     return lines
 
 

@@ -208,8 +208,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.col_target": ("Target", "目标"),
     "brief.col_verdict": ("Verdict", "结论"),
     "brief.channels": (
-        "Service channels: orders closed by their deadline",
-        "各服务渠道:按期办结的订单",
+        "Service channels, appointments and hand-ups: orders meeting their deadline",
+        "各服务渠道、预约与上交订单:按期完成的订单",
     ),
     "brief.worst": ("Towns furthest from the promise", "离承诺最远的乡镇"),
     "brief.worst_line": (
@@ -308,6 +308,7 @@ KPI_ZH: dict[str, str] = {
     "pairing_on_time": "结对服务项目限期送达",
     "package_on_time": "套餐服务按时上门",
     "appointments_on_time": "预约订单按约响应",
+    "handed_up_on_time": "上交订单按承诺响应",
     "open_overnight_per_week": "下单当天午夜仍未办结的订单",
     "open_overnight_per_1000": "下单当天午夜仍未办结的订单(每千单)",
     "open_overnight_urban_per_1000": "城区订单过夜未办结(每千单)",

@@ -101,6 +101,7 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "backlog_mean": ("Orders waiting for a response, mean", "orders", -1),
     "backlog_max": ("Orders waiting for a response, max", "orders", -1),
     "hand_up_rate": ("Catalogue orders handed up by their village", "share", 0),
+    "handed_up_on_time": ("Handed-up orders meeting their zone's promise", "share", +1),
     "event_on_time": ("Event orders delivered by the event's deadline", "share", +1),
     "event_response_p50": ("Event orders' response time, median", "minutes", -1),
     "event_close_p50": ("Event orders' time to closing, median", "minutes", -1),
@@ -115,8 +116,9 @@ CHANNEL_KPIS: dict[str, str] = {
     "pairing": "pairing_on_time",
     "package": "package_on_time",
 }
-# the service-channel rows of the briefing: the channels' deadlines, then the booked orders
-CHANNEL_ROWS: tuple[str, ...] = (*CHANNEL_KPIS.values(), "appointments_on_time")
+# the service-channel rows of the briefing: the channels' deadlines, then the booked and the
+# handed-up orders' zone promises
+CHANNEL_ROWS: tuple[str, ...] = (*CHANNEL_KPIS.values(), "appointments_on_time", "handed_up_on_time")
 # KPIs added by extensions (register_kpi): name -> compute(log, world)
 EXTRA_KPIS: dict[str, Callable[[RunLog, World], float]] = {}
 
@@ -303,7 +305,9 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
     window = series[int(start // 60) : int(end // 60)]
     k["backlog_mean"] = float(window.mean()) if len(window) else float("nan")
     k["backlog_max"] = float(window.max()) if len(window) else float("nan")
-    k.share("hand_up_rate", ~np.isnan(o.t_handed_up), catalogue)
+    handed_up = ~np.isnan(o.t_handed_up)
+    k.share("hand_up_rate", handed_up, catalogue)
+    k.share("handed_up_on_time", met, catalogue & handed_up)
     k.update(event_kpis(log, world))
     mixed = mixed_towns(world)
     for t, pinyin in enumerate(world.towns.pinyin):
