@@ -616,7 +616,7 @@ td.v-met { color: #1a7f37; font-weight: bold; } td.v-missed { color: #c0392b; fo
 td.v-uncertain, td.v-few { color: #b36b00; font-weight: bold; }
 ul { margin: 1mm 0; padding-left: 5mm; }
 img { display: block; margin: 1.5mm auto; }
-img.full { width: 124mm; } img.half { width: 100mm; } img.p2 { width: 90mm; }
+img.full { width: 124mm; } img.half { width: 100mm; } img.p2 { width: 84mm; margin: 1mm auto; }
 .side { display: flex; align-items: center; gap: 3mm; } .side img { width: 96mm; flex: none; }
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }

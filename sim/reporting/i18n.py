@@ -158,9 +158,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.cause_none": ("No order missed its promise.", "没有订单未兑现承诺。"),
     "brief.drivers": (
         "Assumptions drive the headline: citizens' patience sets the cancellations ({cancelled} of "
-        "all misses); the acceptance delay separates the urban share at acceptance ({acceptance}) "
-        "from that at arrival ({arrival}); volunteers are busy only {utilisation} of their time on "
-        "duty.",
+        "all misses); the acceptance delay, the urban share at acceptance ({acceptance}) against "
+        "arrival ({arrival}); volunteers are busy only {utilisation} of their time on duty.",
         "主要指标由假设决定:群众的耐心决定取消量(占全部未兑现的 {cancelled});接单延迟决定城区按接单计"
         "({acceptance})与按到达计({arrival})的差别;志愿者在岗时间中只有 {utilisation} 在忙。",
     ),
