@@ -68,18 +68,20 @@ def test_update_writes_a_baseline_of_per_replication_values(baselines):
 def test_config_equal_to_its_baseline_passes_with_zero_paired_difference(tmp_path, capsys, baselines):
     status, out, _ = check(capsys, TINY, "--baselines", baselines, "--junit", tmp_path / "j.xml")
     assert status == 0
-    assert "PASSED: 6 of 6" in out
+    assert "PASSED: 8 of 8" in out
     cases = ET.parse(tmp_path / "j.xml").getroot().iter("testcase")
     assert [c.get("name") for c in cases] == [
         "urban_10min",
         "rural_same_day",
+        "urban_10min_arrival",
+        "open_overnight_per_1000",
         "open_overnight_per_week",
         "response_p90_urban",
         "escalation_rate",
         "cancellation_rate",
     ]
     rows = [line for line in out.splitlines() if line.startswith("check_tiny  ")]
-    assert len(rows) == 6
+    assert len(rows) == 8
     assert all(re.search(r"\+0\.0+( pp)? \(paired\)", r) for r in rows), rows
 
 
@@ -231,14 +233,14 @@ def test_junit_and_summary_count_every_scenario_and_kpi(tmp_path, capsys, baseli
     table_fails = [line for line in out.splitlines() if "FAIL (" in line]
     assert len(failures) == len(table_fails) >= 1
     assert all(line.startswith("weak ") for line in table_fails)
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("13", str(len(failures)), "1")
-    for suite, tests, errors in zip(suites, ("6", "6", "1"), ("0", "0", "1")):
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("17", str(len(failures)), "1")
+    for suite, tests, errors in zip(suites, ("8", "8", "1"), ("0", "0", "1")):
         assert (suite.get("tests"), suite.get("errors")) == (tests, errors)
         assert suite.get("failures") == str(len(suite.findall(".//failure")))
     assert any("urban_10min" in f.get("message") and ">= 80.0%" in f.get("message") for f in failures)
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("## ⚠️ Red Vest regression gate: INVALID INPUT")
-    assert text.count("\n| check_tiny |") == 6 and text.count("\n| weak |") == 6
+    assert text.count("\n| check_tiny |") == 8 and text.count("\n| weak |") == 8
     assert "### Invalid input" in text and "members_villag" in text
 
 

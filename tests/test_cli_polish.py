@@ -51,17 +51,25 @@ def test_kpi_table_shows_units_and_aligns_chinese():
     summary = {
         "kpis": {
             "open_overnight_per_week": {
-                "label": "Orders left open overnight",
+                "label": "Orders open at the first midnight",
                 "unit": "orders/week",
                 "mean": 6.0,
-                "half_width": 2.3,
+                "low": 3.7,
+                "high": 8.3,
                 "n": 4,
             },
-            "urban_10min": {"label": "Urban", "unit": "share", "mean": 0.95, "half_width": 0.01, "n": 4},
+            "urban_10min": {
+                "label": "Urban",
+                "unit": "share",
+                "mean": 0.95,
+                "low": 0.94,
+                "high": 0.96,
+                "n": 4,
+            },
         }
     }
     table = kpi_table(summary)
-    assert "6.0 ± 2.3 orders/week" in table and "95.0% ± 1.0%" in table
+    assert "6.0 [3.7, 8.3] orders/week" in table and "95.0% [94.0%, 96.0%]" in table
     assert display_width("昆阳镇") == 6 and display_width(pad("昆阳镇", 8)) == 8
     assert display_width(pad("Kunyang", 8)) == 8
 

@@ -106,13 +106,17 @@ def test_default_pingyang_scenario_matches_the_source():
     assert world.places.population.sum() == pytest.approx(world.towns.population.sum())
 
 
-def test_town_targets_weight_the_zone_promises_by_population():
-    from sim.reporting.report import town_targets
+def test_towns_are_judged_against_their_zones_own_promises():
+    from sim.results.verdict import kpi_targets
 
     world = build_world(load_scenario(DEFAULT_SCENARIO))
-    targets = dict(zip(world.towns.pinyin, town_targets(world)))
-    assert targets["Nanji"] == pytest.approx(0.95)  # no urban places
-    assert 0.90 < targets["Kunyang"] < 0.95 and 0.90 < targets["Aojiang"] < 0.95
+    t = world.scenario.targets
+    targets = kpi_targets(world)
+    assert targets["town.Nanji.compliance"] == (">=", t.rural_share)  # no urban places
+    for mixed in ("Kunyang", "Aojiang"):  # both zones: each against its own promise, no mix
+        assert f"town.{mixed}.compliance" not in targets
+        assert targets[f"town.{mixed}.urban_10min"] == (">=", t.urban_share)
+        assert targets[f"town.{mixed}.rural_same_day"] == (">=", t.rural_share)
 
 
 def test_kpis_of_a_county_without_volunteers_are_defined_or_nan(tmp_path):

@@ -831,7 +831,12 @@ class Targets:
 
     urban_response_min: float = spec(10.0, "urban response promise", "minutes", gt=0, le=1440)
     urban_share: float = spec(
-        0.90, "required share of urban orders responded within the promise", "fraction", ge=0, le=1
+        0.90,
+        "required share of urban orders responded within the promise (an assumption: the article "
+        "gives no share; docs/assumptions.md)",
+        "fraction",
+        ge=0,
+        le=1,
     )
     rural_share: float = spec(
         0.95, "required share of rural orders responded and closed the same day", "fraction", ge=0, le=1
@@ -840,6 +845,20 @@ class Targets:
         "17:00", "orders placed at or after this time are due by the end of the next day"
     )
     day_end: str = spec("24:00", "end of the service day (deadline of same-day orders)")
+    # --- how the KPIs count the promises (docs/kpis.md)
+    urban_response_event: Literal["acceptance", "arrival"] = spec(
+        "acceptance",
+        "the event that counts as the urban response for urban_10min (urban_10min_acceptance and "
+        "urban_10min_arrival report both)",
+    )
+    overnight_per_1000: float = spec(
+        0.0,
+        "most orders per 1,000 held to a same-day promise that may still be open at the first "
+        "midnight after placing (原则上不过夜: none in principle)",
+        "orders per 1,000",
+        ge=0,
+        le=1000,
+    )
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
     kpis = {}
     for name in names:
         values = [[rep[name] for rep in arm.replications] for arm in arms]
-        _, unit, direction = KPI_INFO.get(name, (name, "share", 1 if ".compliance" in name else 0))
+        _, unit, direction = KPI_INFO.get(name, (name, "share", 1 if name.startswith("town.") else 0))
         rows = {
             "unit": unit,
             "direction": direction,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sim.model.replication import simulate
 from sim.model.rng import replication_seeds
-from sim.results.kpis import backlog_series, compute_kpis
+from sim.results.kpis import backlog_series, counted_kpis
 from sim.results.summary import RepResult
 from sim.world.build import World
 
@@ -16,4 +16,5 @@ def run_one(world: World, seed_root: int, index: int, keep_log: bool = True) -> 
     """Simulate replication ``index`` of an experiment with root seed ``seed_root``."""
     seed = replication_seeds(seed_root, 1, first=index)[0]
     log = simulate(world, seed)
-    return RepResult(index, compute_kpis(log, world), backlog_series(log), log if keep_log else None)
+    kpis = counted_kpis(log, world)
+    return RepResult(index, dict(kpis), backlog_series(log), log if keep_log else None, kpis.orders)

@@ -85,7 +85,7 @@ def run_replications(
 # An absolute floor for the precision rule, by KPI unit: a share's half-width of half a
 # percentage point, or half an order a week, is precise enough even when 5% of a tiny mean
 # would ask for more.
-PRECISION_FLOOR = {"share": 0.005, "orders/week": 0.5}
+PRECISION_FLOOR = {"share": 0.005, "per 1,000 orders": 5.0, "orders/week": 0.5}
 
 
 def imprecise(results: list[RepResult], names: list[str], relative: float) -> dict[str, float]:

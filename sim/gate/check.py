@@ -34,14 +34,15 @@ import numpy as np
 from sim.config.errors import Problem, UserError
 from sim.config.scenario import Expect, Scenario
 from sim.results.kpis import HEADLINE, KPI_INFO
-from sim.results.stats import paired_difference, summarise, unpaired_difference
+from sim.results.stats import paired_difference, unpaired_difference
+from sim.results.verdict import judge
 from sim.world.geography import read_towns
 
 OPS = (">=", "<=", ">", "<")
 SHARE_MIN_EFFECT = 0.02
 RELATIVE_MIN_EFFECT = 0.10
 ABSOLUTE_MIN_EFFECT = 1.0
-_TOWN_KPI = re.compile(r"town\.(.+)\.compliance")
+_TOWN_KPI = re.compile(r"town\.(.+)\.(compliance|urban_10min|rural_same_day)")
 NOT_APPLICABLE = "n/a"
 _THRESHOLD = re.compile(r"\s*(>=|<=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*")
 
@@ -71,7 +72,15 @@ def kpi_info(name: str) -> tuple[str, str, int]:
         return KPI_INFO[name]
     match = _TOWN_KPI.fullmatch(name)
     if match:
-        return f"Orders meeting their promise in {match[1]}", "share", +1
+        what = {
+            "compliance": "Orders meeting their promise",
+            "urban_10min": "Urban orders responded within the promise",
+        }
+        return (
+            f"{what.get(match[2], 'Rural orders responded and closed the same day')} in {match[1]}",
+            "share",
+            +1,
+        )
     raise KeyError(name)
 
 
@@ -110,7 +119,9 @@ def _name_problem(name: str, towns: list[str] | None) -> str:
     match = _TOWN_KPI.fullmatch(name)
     if match and (towns is None or match[1] in towns):
         return ""
-    known = list(KPI_INFO) + [f"town.{t}.compliance" for t in towns or []]
+    known = list(KPI_INFO) + [
+        f"town.{t}.{part}" for t in towns or [] for part in ("compliance", "urban_10min", "rural_same_day")
+    ]
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if not close:
         lowered = {k.lower(): k for k in known}
@@ -289,8 +300,10 @@ class Outcome:
     threshold: Threshold | None = None
     bound: float = math.nan  # one-sided confidence bound facing the threshold (far one if missed)
     bound_side: str = ""  # lower or upper
-    verdict: str = ""  # against the threshold: met, uncertain, missed, undefined or not applicable
+    verdict: str = ""  # against the threshold: met, uncertain, missed, few, undefined or not applicable
     declared_na: bool = False  # the expect block declares the KPI "n/a"
+    promise: str = ""  # against the scenario's target (kpis.json's verdict), "" without one
+    promise_text: str = ""  # that target and the 95% interval, e.g. ">= 90.0%: 97.1% [96.0%, 98.0%]"
     threshold_failed: bool = False
     comparison: str = ""  # "paired", "welch", or why there is none
     difference: dict[str, float] = field(default_factory=dict)  # new - baseline
@@ -314,33 +327,43 @@ def fmt(value: float, unit: str, difference: bool = False, signed: bool = False)
     return f"{value:{sign},.2f}"
 
 
-def judge_threshold(out: Outcome, values: np.ndarray, threshold: Threshold, expect: Expect) -> None:
-    """Judge ``out`` against ``threshold`` with one-sided bounds at ``expect.confidence``.
+def judge_threshold(
+    out: Outcome, values: np.ndarray, threshold: Threshold, expect: Expect, orders: int | None = None
+) -> None:
+    """Judge ``out`` against ``threshold`` with one-sided bounds at ``expect.confidence``: the
+    interval of :func:`sim.results.verdict.judge` at ``2 * confidence - 1`` two-sided (the same
+    method as every output's; ``orders``: the orders a proportion counted in all).
 
     *met*: the bound facing the threshold is on the right side; *missed*: even the far bound is
     on the wrong side (the KPI is significantly worse than the threshold); *uncertain*: the
     interval straddles the threshold, which fails unless ``expect.uncertain`` is ``pass``.
     """
     confidence = expect.confidence
-    s = summarise(values, 2 * confidence - 1)
-    near, far = (s["low"], s["high"]) if threshold.higher_is_better else (s["high"], s["low"])
-    if s["n"] >= 1 and math.isnan(near):
-        near = far = s["mean"]
+    j = judge(values, out.unit, threshold.op, threshold.value, orders, 2 * confidence - 1)
+    near, far = (j.low, j.high) if threshold.higher_is_better else (j.high, j.low)
     out.threshold, out.bound = threshold, near
     out.bound_side = "lower" if threshold.higher_is_better else "upper"
     wanted = f"{threshold.op} {fmt(threshold.value, out.unit)}"
-    if math.isnan(near):
+    if j.verdict == "n/a":
         out.verdict, out.threshold_failed = "undefined", True
         out.messages.append(
             f"{out.scenario}: {out.kpi}: undefined in every replication (no "
             f"orders of its kind); threshold {wanted} cannot be shown met"
         )
         return
-    if threshold.met_by(near):
+    if j.verdict == "few":
+        out.verdict, out.threshold_failed = "few", expect.uncertain == "fail"
+        if out.threshold_failed:
+            out.messages.append(
+                f"{out.scenario}: {out.kpi} = {fmt(out.estimate, out.unit)} from {j.n} replication: "
+                f"a verdict needs at least 2 replications; threshold {wanted} cannot be shown met"
+            )
+        return
+    if j.verdict == "met":
         out.verdict = "met"
         return
-    missed = not threshold.met_by(far)
-    out.verdict = "missed" if missed else "uncertain"
+    missed = j.verdict == "missed"
+    out.verdict = j.verdict
     out.threshold_failed = missed or expect.uncertain == "fail"
     if missed:  # report the far bound: even it is on the wrong side
         out.bound = far
@@ -349,7 +372,7 @@ def judge_threshold(out: Outcome, values: np.ndarray, threshold: Threshold, expe
         what = "misses the threshold" if missed else "is not shown to meet the threshold"
         out.messages.append(
             f"{out.scenario}: {out.kpi} = {fmt(out.estimate, out.unit)} ({confidence:.0%} "
-            f"{out.bound_side} bound {fmt(out.bound, out.unit)}, {s['n']} replications) {what} "
+            f"{out.bound_side} bound {fmt(out.bound, out.unit)}, {j.n} replications) {what} "
             f"{wanted}"
         )
 
@@ -405,14 +428,21 @@ def evaluate(
     values: dict[str, list[float]],
     baseline: Baseline | None,
     missing: str = "",
+    orders: dict[str, int] | None = None,
+    promises: dict[str, tuple[str, float]] | None = None,
 ) -> list[Outcome]:
     """Judge every watched KPI of one checked scenario against thresholds and the baseline.
 
     ``values`` holds each KPI's per-replication values of the check run (seed ``seed``, days
     ``scenario.run.days``). ``missing`` (when not empty) is why a missing baseline fails every
-    KPI (a new scenario must be accepted explicitly); empty when it is allowed.
+    KPI (a new scenario must be accepted explicitly); empty when it is allowed. ``orders``:
+    per proportion KPI, the orders it counted over the replications (its interval's cap);
+    ``promises``: the scenario's targets (:func:`sim.results.verdict.kpi_targets`), whose
+    verdict (kpis.json's, at 95%) each outcome also carries.
     """
     expect = scenario.expect
+    orders = orders or {}
+    promises = promises or {}
     limits = {t.kpi: t for t in thresholds(expect)}
     void = set(not_applicable(expect))
     paired = baseline is not None and baseline.pairs_with(seed, scenario.run.days, scenario.run.warmup_days)
@@ -423,9 +453,15 @@ def evaluate(
         mean = float(np.nanmean(new)) if np.any(~np.isnan(new)) else math.nan
         out = Outcome(scenario.name, kpi, unit, mean)
         if kpi in limits:
-            judge_threshold(out, new, limits[kpi], expect)
+            judge_threshold(out, new, limits[kpi], expect, orders.get(kpi))
         elif kpi in void:
             judge_not_applicable(out, new)
+        if kpi in promises:
+            op, target = promises[kpi]
+            j = judge(new, unit, op, target, orders.get(kpi))
+            out.promise = j.verdict
+            interval = f" [{fmt(j.low, unit)}, {fmt(j.high, unit)}]" if j.n > 1 else ""
+            out.promise_text = f"{op} {fmt(target, unit)}: {fmt(j.mean, unit)}{interval}"
         if baseline is None:
             out.comparison = "no baseline"
             if missing:

@@ -33,6 +33,10 @@ def junit_xml(checked: list[Checked]) -> bytes:
         for o in c.outcomes:
             case = ET.SubElement(suite, "testcase", classname=f"redvest.check.{c.scenario}", name=o.kpi)
             counts["tests"] += 1
+            if o.promise:  # the verdict against the scenario's target, as in kpis.json
+                promise = ET.SubElement(case, "properties")
+                ET.SubElement(promise, "property", name="promise", value=o.promise)
+                ET.SubElement(promise, "property", name="promise_detail", value=o.promise_text)
             if o.failed:
                 counts["failures"] += 1
                 kind = "threshold" if o.threshold_failed else "baseline"

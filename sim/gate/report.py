@@ -2,13 +2,15 @@
 
 Both show one row per scenario x KPI, e.g.::
 
-    scenario  KPI          estimate  bound          threshold  vs baseline          result
-    pingyang  urban_10min  96.8%     lower 96.4%    >= 90.0%   +0.0 pp (paired)     pass
+    scenario  KPI          estimate  bound        threshold  vs baseline       result  promise
+    pingyang  urban_10min  96.8%     lower 96.4%  >= 90.0%   +0.0 pp (paired)  pass    met (>= 90.0%: ...)
 
 ``bound`` is the one-sided confidence bound facing the threshold; ``vs baseline`` the mean
 difference new - baseline per replication and how it was computed (paired on common random
-numbers, or Welch when the seeds differ). The Markdown is fit for a CI job summary
-(``$GITHUB_STEP_SUMMARY``, GitLab merge-request notes).
+numbers, or Welch when the seeds differ); ``promise`` the verdict against the scenario's own
+target (``targets``) with its 95% interval, the same as kpis.json, the terminal and the
+briefing give (:func:`sim.results.verdict.judge`), for the KPIs that have one. The Markdown
+is fit for a CI job summary (``$GITHUB_STEP_SUMMARY``, GitLab merge-request notes).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import math
 
 from sim.gate.check import NOT_APPLICABLE, Checked, Outcome, exit_status, fmt
 
-HEADER = ("scenario", "KPI", "estimate", "bound", "threshold", "vs baseline", "result")
+HEADER = ("scenario", "KPI", "estimate", "bound", "threshold", "vs baseline", "result", "promise")
+# the words of a promise verdict (kpis.json's, from sim.results.verdict.judge)
+PROMISE_WORDS = {"met": "met", "missed": "missed", "uncertain": "uncertain", "few": "not enough replications"}
 
 
 def result_word(o: Outcome) -> str:
@@ -30,7 +34,9 @@ def result_word(o: Outcome) -> str:
     if failed:
         return f"FAIL ({', '.join(failed)})"
     word = "accepted" if o.accepted else "pass"
-    return f"{word} (uncertain)" if o.verdict == "uncertain" else word
+    if o.verdict in ("uncertain", "few"):
+        return f"{word} ({'uncertain' if o.verdict == 'uncertain' else 'too few replications'})"
+    return word
 
 
 def row(o: Outcome) -> tuple[str, ...]:
@@ -45,7 +51,8 @@ def row(o: Outcome) -> tuple[str, ...]:
         versus = f"{fmt(o.difference['mean'], o.unit, True, True)} ({o.comparison})"
     else:
         versus = o.comparison
-    return (o.scenario, o.kpi, fmt(o.estimate, o.unit), bound, threshold, versus, result_word(o))
+    promise = f"{PROMISE_WORDS.get(o.promise, o.promise)} ({o.promise_text})" if o.promise else ""
+    return (o.scenario, o.kpi, fmt(o.estimate, o.unit), bound, threshold, versus, result_word(o), promise)
 
 
 def text_table(checked: list[Checked]) -> str:
@@ -84,8 +91,8 @@ def markdown(checked: list[Checked]) -> str:
         out += ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
         for r in rows:
             cells = [c.replace("|", "\\|") for c in r]
-            if r[-1].startswith("FAIL"):
-                cells[-1] = f"**{cells[-1]}**"
+            if r[6].startswith("FAIL"):
+                cells[6] = f"**{cells[6]}**"
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
     messages = [m for c in checked for o in c.outcomes if o.failed for m in o.messages]

@@ -16,7 +16,17 @@ import numpy as np
 from sim.config.scenario import TEAM_LEVELS
 from sim.model.compact import as_numpy
 from sim.results.logs import CANCELLED as OUT_CANCELLED
-from sim.results.logs import CLOSED, OPEN, ActivityLog, BatchLog, OrderLog, RareIds, RareTimes, RunLog
+from sim.results.logs import (
+    CLOSED,
+    OPEN,
+    TOWN_DUTY_APART,
+    ActivityLog,
+    BatchLog,
+    OrderLog,
+    RareIds,
+    RareTimes,
+    RunLog,
+)
 
 if TYPE_CHECKING:
     from sim.model.replication import Replication
@@ -30,7 +40,12 @@ def run_log(rep: Replication) -> RunLog:
     n = len(rep.orders)
     # the state log first, so that the on-duty changes are freed before the order log exists
     levels = rep.on_duty.sums(w.teams.level, len(TEAM_LEVELS))
-    towns = rep.on_duty.sums(w.teams.town, len(w.towns.code))
+    # by town: the teams that answer catalogue orders (the proxy points', mediation rooms' and
+    # professional organisations' volunteers sum into an extra row, dropped), which the miss
+    # causes read (sim/results/causes.py)
+    n_towns = len(w.towns.code)
+    apart = np.isin(w.teams.level, [TEAM_LEVELS.index(lv) for lv in TOWN_DUTY_APART])
+    towns = rep.on_duty.sums(np.where(apart, n_towns, w.teams.town), n_towns + 1)[:n_towns]
     rep.on_duty = None
 
     def seen(arr: np.ndarray) -> np.ndarray:

@@ -26,14 +26,14 @@ from pathlib import Path
 from sim.config.errors import UserError
 from sim.reporting import charts, webfont
 from sim.reporting.files import write_text
-from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, plural, verdict
+from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, plural
 from sim.reporting.i18n import kpi_label, tr, unit_label
 from sim.reporting.progress import Progress
 from sim.reporting.shapes import check_results
 from sim.results.kpis import CHANNEL_ROWS
 
 ZH_INSTALL = "pip install 'redvest[zh]' (in a checkout: pip install -e '.[zh]')"
-CHART_NAMES = ["response_times", "outcomes", "town_compliance", "map", "demand_capacity"]
+CHART_NAMES = ["response_times", "outcomes", "miss_causes", "town_compliance", "map", "demand_capacity"]
 WORST_TOWNS = 3
 
 
@@ -91,22 +91,48 @@ def town_label(data: dict, t: int, lang: str) -> str:
     return data["towns"]["name" if lang == "zh" else "pinyin"][t]
 
 
+VERDICT_RANK = {"missed": 0, "uncertain": 1, "few": 2, "n/a": 3, "met": 4}
+
+
 def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
-    """Per town: label, compliance mean/low/high (kpis.json), order-weighted target, verdict."""
+    """Per town: label, compliance mean/low/high, target and verdict, all from kpis.json. A
+    town with one zone: its compliance's target and verdict. A town with both zones is judged
+    on each zone apart; its row shows its compliance against the order-weighted target with the
+    worse of its zones' verdicts, and ``zones`` lists each zone's row."""
     rows = []
+    kpis = summary["kpis"]
     for t, pinyin in enumerate(data["towns"]["pinyin"]):
-        k = summary["kpis"].get(f"town.{pinyin}.compliance")
-        target = _num(data["towns"]["target"][t])
-        if k is None or math.isnan(_num(k["mean"])):
+        k = kpis.get(f"town.{pinyin}.compliance")
+        if k is None or _is_nan(k["mean"]):
             continue
         s = {key: _num(k[key]) for key in ("mean", "low", "high")}
+        zones = [
+            {
+                "zone": zone,
+                **{key: _num(kpis[name][key]) for key in ("mean", "low", "high", "target")},
+                "verdict": kpis[name]["verdict"],
+            }
+            for zone, name in (
+                ("urban", f"town.{pinyin}.urban_10min"),
+                ("rural", f"town.{pinyin}.rural_same_day"),
+            )
+            if "verdict" in kpis.get(name, {})
+        ]
+        if "verdict" in k:
+            target, v = _num(k["target"]), k["verdict"]
+        elif zones:
+            target = _num(data["towns"]["target"][t])
+            v = min((z["verdict"] for z in zones), key=lambda x: VERDICT_RANK.get(x, 3))
+        else:
+            continue
         rows.append(
             {
                 "label": town_label(data, t, lang),
                 "pinyin": pinyin,
                 **s,
                 "target": target,
-                "verdict": verdict(s, ">=", target),
+                "verdict": v,
+                "zones": zones,
             }
         )
     return rows
@@ -114,8 +140,9 @@ def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
 
 HEADLINE_ROWS = (
     "urban_10min",
+    "urban_10min_arrival",
     "rural_same_day",
-    "open_overnight_per_week",
+    "open_overnight_per_1000",
     "response_p90_urban",
     "cancellation_rate",
 )
@@ -129,15 +156,11 @@ def channel_rows(summary: dict, data: dict) -> list[dict]:
 
 
 def headline_rows(summary: dict, data: dict, names: tuple[str, ...] = HEADLINE_ROWS) -> list[dict]:
-    """The briefing's headline numbers: kpi name, summary, target text key and verdict, for
-    each of ``names`` that kpis.json has.
-
-    The two zone promises carry the targets saved in kpis.json; "never open overnight" and the
-    urban 90th-percentile response are judged here against the article's promises (none
-    overnight in principle; 90% within the promise means the 90th percentile within it).
-    """
+    """The briefing's headline numbers: kpi name, summary, target and verdict, for each of
+    ``names`` that kpis.json has. The interval, target and verdict are kpis.json's (one
+    verdict function, :func:`sim.results.verdict.judge`, for every output); a KPI without a
+    target there has none here."""
     kpis = summary["kpis"]
-    promise = data["targets"]["urban_response_min"]
     rows = []
     for name in names:
         if name not in kpis:
@@ -147,12 +170,8 @@ def headline_rows(summary: dict, data: dict, names: tuple[str, ...] = HEADLINE_R
             continue  # a channel the scenario does not have (no orders)
         s = {key: _num(k[key]) for key in ("mean", "low", "high")}
         if "target" in k:
-            target = ("share", k["target_op"], k["target"])
-            v = k["verdict"]
-        elif name == "open_overnight_per_week":
-            target, v = ("overnight", "<=", 0.0), verdict(s, "<=", 0.0)
-        elif name == "response_p90_urban":
-            target, v = ("p90", "<=", promise), verdict(s, "<=", promise)
+            kind = "overnight" if name == "open_overnight_per_1000" else k["unit"]
+            target, v = (kind, k["target_op"], k["target"]), k["verdict"]
         else:
             target, v = None, "none"
         rows.append(
@@ -167,10 +186,8 @@ def _is_nan(value) -> bool:
 
 
 def shown(value: float, unit: str) -> str:
-    """A KPI value as the briefing prints it: format_number of kpis.json's value, with shares
-    kept within 0-100% (a t interval of a share near 100% can pass it)."""
-    if unit == "share" and not math.isnan(value):
-        value = min(1.0, max(0.0, value))
+    """A KPI value as the briefing prints it: format_number of kpis.json's value (whose share
+    intervals lie within 0-100% already)."""
     return format_number(value, unit)
 
 
@@ -190,10 +207,9 @@ def target_text(row: dict, data: dict, lang: str) -> str:
         return "-"
     kind, op, value = target
     if kind == "overnight":
-        return tr("brief.overnight_target", lang)
-    if kind == "p90":
-        return tr("brief.p90_target", lang, minutes=value)
-    return f"{'≥' if op == '>=' else '≤'} {value:.0%}"
+        return tr("brief.overnight_target", lang, value=value)
+    sign = "≥" if op in (">=", ">") else "≤"
+    return f"{sign} {value:.0%}" if kind == "share" else f"{sign} {value:g}"
 
 
 def title(summary: dict, lang: str) -> str:
@@ -253,6 +269,8 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str, step=lambda:
         note,
         lang,
     )
+    step()
+    charts.miss_cause_chart(miss_table(summary), stem["miss_causes"], note, lang)
     step()
     charts.town_compliance_chart(town_rows(summary, data, lang), stem["town_compliance"], note, lang)
     step()
@@ -366,6 +384,7 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
             minutes=t["urban_response_min"],
             cutoff=t["same_day_cutoff"],
             day_end=t["day_end"],
+            event=tr(f"event.{t.get('urban_response_event', 'acceptance')}", lang),
         ),
         tr("brief.assume_ladder", lang),
         *(
@@ -440,6 +459,10 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
         lines += [""] + [f"- {md(line)}" for line in channel_assumption_lines(summary, data, lang)]
     lines += ["", f"## {tr('brief.worst', lang)}", ""]
     lines += [f"- {md(line)}" for line in worst_town_lines(summary, data, lang)]
+    causes = cause_lines(summary, lang)
+    if causes:
+        lines += ["", f"## {tr('brief.causes', lang)}", ""]
+        lines += [f"- {md(line)}" for line in causes]
     events = event_lines(summary, data, lang)
     if events:
         lines += ["", f"## {tr('brief.events', lang)}", ""]
@@ -500,22 +523,79 @@ def event_lines(summary: dict, data: dict, lang: str) -> list[str]:
     return out
 
 
-def worst_town_lines(summary: dict, data: dict, lang: str) -> list[str]:
-    """One sentence for each of the towns with the lowest compliance, worst first."""
-    rows = sorted(town_rows(summary, data, lang), key=lambda r: (r["mean"] - r["target"], r["label"]))
+def miss_table(summary: dict) -> dict:
+    """kpis.json's ``miss_causes`` (an empty table when the run kept no logs)."""
+    table = summary.get("miss_causes")
+    return table if table else {"replications": max(1, summary["reps"]), "causes": [], "groups": {}}
+
+
+def cause_lines(summary: dict, lang: str) -> list[str]:
+    """The largest cause of missed orders (of the group, urban, rural or professional, and the
+    cause with the most misses) and the lever that would fix it, then what assumptions drive
+    the headline (patience, acceptance delay, utilisation)."""
+    table = miss_table(summary)
+    if not table["groups"]:
+        return []
+    reps = max(1, table["replications"])
+    groups = table["groups"]
+    all_missed = sum(row["missed"] for row in groups.values())
+    if all_missed == 0:
+        return [tr("brief.cause_none", lang)]
+    group, cause = max(((g, c) for g in groups for c in table["causes"]), key=lambda gc: groups[gc[0]][gc[1]])
+    row = groups[group]
+    kpis = summary["kpis"]
+
+    def value(name: str) -> str:
+        return format_number(_num(kpis.get(name, {}).get("mean")), "share")
+
+    cancelled = sum(r.get("cancelled", 0) for r in groups.values())
     return [
         tr(
+            "brief.cause_line",
+            lang,
+            group=tr(f"cause.group.{group}", lang),
+            share=format_number(row[cause] / row["missed"], "share"),
+            missed=row["missed"] / reps,
+            cause=tr(f"cause.{cause}", lang),
+            lever=tr(f"lever.{cause}", lang),
+        ),
+        tr(
+            "brief.drivers",
+            lang,
+            cancelled=format_number(cancelled / all_missed, "share"),
+            acceptance=value("urban_10min_acceptance"),
+            arrival=value("urban_10min_arrival"),
+            utilisation=value("utilisation"),
+        ),
+    ]
+
+
+def worst_town_lines(summary: dict, data: dict, lang: str) -> list[str]:
+    """One sentence for each of the towns with the lowest compliance, worst first."""
+    rows = sorted(
+        town_rows(summary, data, lang),
+        key=lambda r: (VERDICT_RANK.get(r["verdict"], 3), r["mean"] - r["target"], r["label"]),
+    )
+
+    def line(label: str, r: dict) -> str:
+        return tr(
             "brief.worst_line" if not math.isnan(r["low"]) else "brief.worst_line_one",
             lang,
-            town=r["label"],
+            town=label,
             value=shown(r["mean"], "share"),
             low=shown(r["low"], "share"),
             high=shown(r["high"], "share"),
             target=f"{r['target']:.1%}",
             verdict=tr(f"verdict.{r['verdict']}", lang),
         )
-        for r in rows[:WORST_TOWNS]
-    ]
+
+    out = []
+    for r in rows[:WORST_TOWNS]:
+        if r["zones"]:  # a town with both zones: each zone against its own promise
+            out += [line(f"{r['label']} ({tr('zone.' + z['zone'], lang)})", z) for z in r["zones"]]
+        else:
+            out.append(line(r["label"], r))
+    return out
 
 
 FONTS = (
@@ -533,10 +613,11 @@ p { margin: 1mm 0; }
 table { border-collapse: collapse; width: 100%; font-size: 9pt; }
 th, td { border-bottom: 1px solid #ccc; padding: 0.7mm 1.5mm; text-align: left; }
 td.v-met { color: #1a7f37; font-weight: bold; } td.v-missed { color: #c0392b; font-weight: bold; }
-td.v-uncertain { color: #b36b00; font-weight: bold; }
+td.v-uncertain, td.v-few { color: #b36b00; font-weight: bold; }
 ul { margin: 1mm 0; padding-left: 5mm; }
 img { display: block; margin: 1.5mm auto; }
-img.full { width: 138mm; } img.half { width: 112mm; } img.p2 { width: 100mm; }
+img.full { width: 124mm; } img.half { width: 100mm; } img.p2 { width: 84mm; margin: 1mm auto; }
+.side { display: flex; align-items: center; gap: 3mm; } .side img { width: 96mm; flex: none; }
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }
 @media screen { body { padding: 8mm; } }
@@ -577,6 +658,11 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
         notes = "".join(f"<li>{esc(line)}</li>" for line in channel_assumption_lines(summary, data, lang))
         if notes:
             channels += f'<ul class="small">{notes}</ul>'
+    causes = "".join(f"<li>{esc(line)}</li>" for line in cause_lines(summary, lang))
+    causes = (
+        f'<h2>{esc(tr("brief.causes", lang))}</h2>\n<div class="side">{img("miss_causes", "side")}'
+        f'<ul class="small">{causes}</ul></div>'
+    )
     events = "".join(f"<li>{esc(line)}</li>" for line in event_lines(summary, data, lang))
     if events:
         events = f'<h2>{esc(tr("brief.events", lang))}</h2>\n<ul class="small">{events}</ul>'
@@ -604,6 +690,7 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 <ul class="small">{assumptions}</ul>
 <div class="page2">
 {channels}
+{causes}
 {events}
 {img("town_compliance", "p2")}
 {img("map", "p2")}

@@ -30,6 +30,8 @@ COLORS = {
     "rural": "#2e86c1",
     "met": "#5b8db8",
     "uncertain": "#e69f00",
+    "few": "#9e9e9e",
+    "n/a": "#9e9e9e",
     "missed": "#c0392b",
     "target": "#222222",
     "ink": "#333333",
@@ -53,10 +55,22 @@ LEVEL_COLORS = {
 # figure sizes in inches (width, height); PNG pixels = inches x DPI
 SIZES = {
     "response_times": (7.5, 3.6),
-    "town_compliance": (7.5, 4.7),
-    "map": (7.5, 4.5),
-    "demand_capacity": (7.5, 4.3),
+    "town_compliance": (7.5, 4.5),
+    "map": (7.5, 4.3),
+    "demand_capacity": (7.5, 4.1),
     "outcomes": (7.5, 2.9),
+    "miss_causes": (7.5, 2.3),
+}
+# the causes of missed orders (sim.results.causes.CAUSES), in their precedence
+CAUSE_COLORS = {
+    "no_volunteer": "#7f3c8d",
+    "all_busy": "#e73f74",
+    "administrator": "#f2b701",
+    "acceptance": "#11a579",
+    "travel": "#3969ac",
+    "service": "#80ba5a",
+    "cancelled": "#e68310",
+    "not_assigned": "#a5aa99",
 }
 CJK_FAMILIES = (
     "Noto Sans CJK SC",

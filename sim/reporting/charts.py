@@ -29,6 +29,7 @@ from matplotlib.colors import TwoSlopeNorm  # noqa: E402
 
 from sim.config.scenario import CHANNEL_TEAM_LEVELS  # noqa: E402
 from sim.reporting.chart_style import (  # noqa: E402,F401  (DPI, cjk_font, png_pixels... are charts' API too)
+    CAUSE_COLORS,
     COLORS,
     DPI,
     FOOTNOTE_IN,
@@ -542,12 +543,58 @@ def outcome_chart(
     return save(fig, stem, lang)
 
 
+def miss_cause_chart(table: dict, stem: str | Path, footnote: str, lang: str = "en") -> list[Path]:
+    """Why orders miss their promise: per group (urban, rural, professional), one bar of its
+    missed orders per replication split by cause (``table``: kpis.json's ``miss_causes``)."""
+    reps = max(1, table["replications"])
+    groups = [g for g in ("urban", "rural", "professional") if g in table["groups"]]
+    fig, ax = new_figure(SIZES["miss_causes"], footnote, lang, nrows=1, ncols=1)
+    with plt.rc_context(style(lang)):
+        y = np.arange(len(groups))
+        left = np.zeros(len(groups))
+        total = max([table["groups"][g]["missed"] / reps for g in groups] + [1e-9])
+        for cause in table["causes"]:
+            width = np.array([table["groups"][g][cause] / reps for g in groups])
+            if not width.any():
+                continue
+            ax.barh(
+                y,
+                width,
+                left=left,
+                color=CAUSE_COLORS.get(cause, "#999999"),
+                height=0.6,
+                label=tr(f"cause.{cause}", lang),
+                edgecolor="white",
+                linewidth=0.5,
+            )
+            for i, w in enumerate(width):
+                if w >= 0.08 * total:
+                    ax.text(left[i] + w / 2, i, f"{w:.0f}", ha="center", va="center", fontsize=7)
+            left += width
+        labels = [
+            f"{tr('cause.group.' + g, lang).capitalize()} ({table['groups'][g]['missed'] / reps:.0f})"
+            for g in groups
+        ]
+        ax.set_yticks(y, labels)
+        ax.set_ylim(max(len(groups), 1) - 0.5, -0.5)
+        ax.set_xlim(0, total * 1.02)
+        ax.set_xlabel(tr("cause.x", lang))
+        ax.grid(axis="y", visible=False)
+        if ax.get_legend_handles_labels()[0]:  # (no bars without a missed order)
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.38), ncols=4, fontsize=7)
+        ax.set_title(tr("cause.title", lang))
+    return save(fig, stem, lang)
+
+
 def _info(name: str) -> tuple[str, str, int]:
-    """(label, unit, direction) of a KPI, the per-town compliance KPIs included (shares)."""
+    """(label, unit, direction) of a KPI, the per-town KPIs included (shares)."""
     from sim.results.kpis import KPI_INFO
 
-    if name.startswith("town.") and name.endswith(".compliance"):
-        return (f"{name.split('.')[1]}: orders meeting their promise", "share", +1)
+    if name.startswith("town.") and name.count(".") == 2:
+        what = {"urban_10min": "urban orders", "rural_same_day": "rural orders"}.get(
+            name.split(".")[2], "orders"
+        )
+        return (f"{name.split('.')[1]}: {what} meeting their promise", "share", +1)
     return KPI_INFO.get(name, (name, "value", 0))
 
 

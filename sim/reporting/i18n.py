@@ -20,6 +20,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "verdict.met": ("met", "达标"),
     "verdict.missed": ("missed", "未达标"),
     "verdict.uncertain": ("uncertain", "不确定"),
+    "verdict.few": ("not enough replications", "重复次数不足"),
     "verdict.n/a": ("no data", "无数据"),
     "verdict.none": ("no target", "无目标"),
     "outcome.village": ("Village point", "村居实践站"),
@@ -124,6 +125,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit.hours/month": ("hours/month", "小时/月"),
     "unit.per month": ("per month", "次/月"),
     "unit.orders": ("orders", "单"),
+    "unit.per 1,000 orders": ("per 1,000 orders", "每千单"),
     "unit.hours": ("hours", "小时"),
     # briefing
     "brief.title": ("Volunteer service coverage: {name}", "志愿服务覆盖情况:{name}"),
@@ -141,10 +143,64 @@ TEXT: dict[str, tuple[str, str]] = {
         "{reps} 次独立重复,每次 {days:g} 天(随机种子 {seed});数字均为平均值及其 95% 置信区间。",
     ),
     "brief.verdict_note": (
-        "Met: the whole 95% CI is on the right side of the target; missed: "
-        "all of it on the wrong side; uncertain: more replications needed.",
-        "达标:整个 95% 置信区间都满足目标;未达标:整个区间都不满足;不确定:需要更多重复。",
+        "Met or missed: the whole 95% CI on one side of the target, else uncertain; "
+        "no verdict under 2 replications.",
+        "达标或未达标:整个 95% 置信区间在目标一侧,否则为不确定;少于 2 次重复不作结论。",
     ),
+    "brief.overnight_target": ("≤ {value:g} per 1,000", "≤ 千分之 {value:g}(不过夜)"),
+    "brief.causes": ("Why orders miss", "订单为何未兑现承诺"),
+    "brief.cause_line": (
+        "Largest cause: {share} of the {missed:.0f} {group} orders a replication that miss their "
+        "promise are \u201c{cause}\u201d; the lever: {lever}.",
+        "最大原因:每次重复未兑现承诺的 {missed:.0f} 单{group}订单中 {share} 属于"
+        "\u201c{cause}\u201d;改进方向:{lever}。",
+    ),
+    "brief.cause_none": ("No order missed its promise.", "没有订单未兑现承诺。"),
+    "brief.drivers": (
+        "Assumptions drive the headline: citizens' patience sets the cancellations ({cancelled} of "
+        "all misses); the acceptance delay, the urban share at acceptance ({acceptance}) against "
+        "arrival ({arrival}); volunteers are busy only {utilisation} of their time on duty.",
+        "主要指标由假设决定:群众的耐心决定取消量(占全部未兑现的 {cancelled});接单延迟决定城区按接单计"
+        "({acceptance})与按到达计({arrival})的差别;志愿者在岗时间中只有 {utilisation} 在忙。",
+    ),
+    "cause.title": ("Why orders miss their promise (per replication)", "订单未兑现承诺的原因(每次重复)"),
+    "cause.x": ("Missed orders per replication", "每次重复的未兑现订单数"),
+    "cause.group.urban": ("urban", "城区"),
+    "cause.group.rural": ("rural", "农村"),
+    "cause.group.professional": ("professional", "专业需求"),
+    "cause.no_volunteer": ("No volunteer on duty in the town", "本乡镇无在岗志愿者"),
+    "cause.all_busy": ("All on-duty volunteers busy", "在岗志愿者全忙"),
+    "cause.administrator": ("Waiting for the administrator", "等待管理员审核"),
+    "cause.acceptance": ("Acceptance delay", "接单延迟"),
+    "cause.travel": ("Travel or ferry", "路程或轮渡"),
+    "cause.service": ("Service too long", "服务时间过长"),
+    "cause.cancelled": ("Cancelled while waiting", "等待中被取消"),
+    "cause.not_assigned": ("Not assigned in time", "未及时派单"),
+    "lever.no_volunteer": (
+        "volunteers on duty at the hours when a town has none (the village and town rosters)",
+        "在本乡镇无人在岗的时段安排志愿者值班(村、乡镇排班)",
+    ),
+    "lever.all_busy": ("more volunteers on duty at the busiest hours", "在最忙的时段增加在岗志愿者"),
+    "lever.administrator": (
+        "reviewing professional orders outside office hours (an on-call reviewer)",
+        "非工作时间也审核专业需求(值班审核员)",
+    ),
+    "lever.acceptance": (
+        "faster acceptance by the reserved volunteer (the acceptance delay is an assumption)",
+        "被派单的志愿者更快接单(接单延迟为假设)",
+    ),
+    "lever.travel": (
+        "volunteers nearer the orders (more village volunteers)",
+        "让志愿者离订单更近(更多村级志愿者)",
+    ),
+    "lever.service": ("shorter services or earlier starts", "缩短服务时间或更早开始"),
+    "lever.cancelled": (
+        "more village volunteers on duty when these orders are placed (patience is an assumption)",
+        "在这些订单下单的时段安排更多村级志愿者在岗(耐心为假设)",
+    ),
+    "lever.not_assigned": ("shorter escalation timeouts between the tiers", "缩短逐级上报的等待时间"),
+    "event.acceptance": ("accepts it", "接单"),
+    "event.arrival": ("arrives", "到达"),
     "brief.headline": ("Headline numbers", "主要指标"),
     "brief.col_kpi": ("Measure", "指标"),
     "brief.col_value": ("Estimate (95% CI)", "估计值(95% 置信区间)"),
@@ -191,11 +247,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "只统计 {days:g} 个统计日内下的订单;开头 {warmup:g} 天为预热期,不计入。",
     ),
     "brief.assume_promise": (
-        "An urban order keeps its promise when a volunteer accepts it within {minutes:g} minutes; "
+        "An urban order keeps its promise when a volunteer {event} within {minutes:g} minutes; "
         "any other order when it is answered and closed by its same-day deadline ({day_end}; "
         "orders placed from {cutoff} on are due by the end of the next day). Cancelled or "
         "unanswered orders count as misses.",
-        "城区订单在 {minutes:g} 分钟内有志愿者接单即为兑现承诺;其他订单须在当天时限({day_end})"
+        "城区订单在 {minutes:g} 分钟内有志愿者{event}即为兑现承诺;其他订单须在当天时限({day_end})"
         "前响应并办结({cutoff} 及以后下的订单,时限为次日结束)。群众取消或无人响应的订单计为未兑现。",
     ),
     "brief.assume_ladder": (
@@ -233,8 +289,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "(孤寡老人、留守儿童、孕妇婴儿、特需群体的比例均为假设),每次上门须在各自时限内完成,"
         "由第 {top_tier:g} 级及以下的队伍承担。",
     ),
-    "brief.overnight_target": ("none (in principle)", "原则上为零"),
-    "brief.p90_target": ("≤ {minutes:g} min", "≤ {minutes:g} 分钟"),
     "brief.generated": (
         "Generated by `redvest report {folder}` (or `python run.py report {folder}`).",
         "由 `redvest report {folder}`(或 `python run.py report {folder}`)生成。",
@@ -254,7 +308,15 @@ KPI_ZH: dict[str, str] = {
     "package_on_time": "套餐服务按时上门",
     "appointments_on_time": "预约订单按约响应",
     "handed_up_on_time": "上交订单按承诺响应",
-    "open_overnight_per_week": "过夜未办结订单",
+    "open_overnight_per_week": "下单当天午夜仍未办结的订单",
+    "open_overnight_per_1000": "下单当天午夜仍未办结的订单(每千单)",
+    "open_overnight_urban_per_1000": "城区订单过夜未办结(每千单)",
+    "open_overnight_rural_per_1000": "农村订单过夜未办结(每千单)",
+    "open_overnight_before_cutoff_per_1000": "截止时间前下单、过夜未办结(每千单)",
+    "open_overnight_after_cutoff_per_1000": "截止时间后下单、过夜未办结(每千单)",
+    "urban_10min_acceptance": "城区订单在承诺时间内有志愿者接单",
+    "urban_10min_arrival": "城区订单在承诺时间内志愿者到达",
+    "rural_placed_after_cutoff": "农村订单在截止时间后下单(次日办结)的比例",
     "orders_per_day": "下单量",
     "response_p50_urban": "城区响应时间中位数",
     "response_p90_urban": "城区响应时间第 90 百分位",
@@ -299,8 +361,13 @@ def tr(key: str, lang: str = "en", **values) -> str:
 def kpi_label(name: str, english: str, lang: str = "en") -> str:
     """A KPI's label: ``english`` (from kpis.json / KPI_INFO) or its Chinese translation."""
     if lang == "zh":
-        if name.startswith("town.") and name.endswith(".compliance"):
-            return name.split(".")[1] + " 按承诺完成比例"
+        if name.startswith("town."):
+            what = {
+                "compliance": "按承诺完成比例",
+                "urban_10min": "城区按承诺响应",
+                "rural_same_day": "农村当天办结",
+            }
+            return name.split(".")[1] + " " + what.get(name.split(".")[-1], name.split(".")[-1])
         return KPI_ZH.get(name, english)
     return english
 

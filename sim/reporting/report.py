@@ -9,6 +9,7 @@ through :func:`sim.reporting.briefing.write_report`, the charts and the briefing
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 from pathlib import Path
@@ -17,33 +18,45 @@ import numpy as np
 
 from sim.config.scenario import CHANNELS, TEAM_LEVELS, ZONES, Scenario
 from sim.reporting.files import write_gzip_text, write_json, write_text
-from sim.reporting.formatting import (
-    CHART_DATA,
-    CHART_DATA_FORMAT,
-    format_number,
-    pad,
-    targets,
-    verdict,
-    with_unit,
-)
+from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, pad, with_unit
+from sim.results.causes import miss_cause_table
 from sim.results.kpis import HEADLINE, KPI_INFO, busy_intervals, met_target, zone_promise_orders
 from sim.results.logs import CANCELLED, COLUMNS, OUTCOMES
-from sim.results.summary import RepResult, summarise_kpis
+from sim.results.summary import RepResult, summarise_kpis, total_orders
+from sim.results.verdict import judge, kpi_targets
 from sim.world.build import World
 
 
-def build_summary(scenario: Scenario, results: list[RepResult], seed: int) -> dict:
-    """The content of kpis.json."""
+def build_summary(scenario: Scenario, results: list[RepResult], seed: int, world: World) -> dict:
+    """The content of kpis.json: every KPI's mean, sd and interval, and for the KPIs with a
+    target its verdict, all from :func:`sim.results.verdict.judge` (the one verdict every
+    output shows)."""
     summary = summarise_kpis(results)
-    tg = targets(scenario)
+    tg = kpi_targets(world)
     kpis = {}
     for name, s in summary.items():
-        label, unit, direction = KPI_INFO.get(name, (name, "share", +1))
-        row = {"label": label, "unit": unit, "direction": direction, **s}
-        if name in tg:
-            op, threshold = tg[name]
-            row.update(target=threshold, target_op=op, verdict=verdict(s, op, threshold))
+        label, unit, direction = KPI_INFO.get(name, town_kpi_info(name))
+        op, threshold = tg.get(name, (None, None))
+        j = judge([r.kpis[name] for r in results], unit, op, threshold, total_orders(results, name))
+        row = {
+            "label": label,
+            "unit": unit,
+            "direction": direction,
+            "mean": j.mean,
+            "sd": s["sd"],
+            "half_width": (j.high - j.low) / 2,
+            "low": j.low,
+            "high": j.high,
+            "n": j.n,
+            "interval": j.method,
+        }
+        orders = total_orders(results, name)
+        if orders is not None:
+            row["orders"] = orders
+        if op is not None:
+            row.update(target=threshold, target_op=op, verdict=j.verdict)
         kpis[name] = row
+    causes = miss_cause_table(results, world)
     return {
         "scenario": scenario.name,
         "title": scenario.title or scenario.name,
@@ -54,58 +67,94 @@ def build_summary(scenario: Scenario, results: list[RepResult], seed: int) -> di
         "days": scenario.run.days,
         "warmup_days": scenario.run.warmup_days,
         "kpis": kpis,
+        **({} if causes is None else {"miss_causes": causes}),
         "replications": [r.kpis for r in results],
     }
 
 
+def town_kpi_info(name: str) -> tuple[str, str, int]:
+    """(label, unit, direction) of a town KPI (``town.<pinyin>.compliance``, ``.urban_10min``,
+    ``.rural_same_day``), or of an unknown name (a share)."""
+    parts = name.split(".")
+    if len(parts) == 3 and parts[0] == "town":
+        what = {
+            "compliance": "Orders meeting their promise",
+            "urban_10min": "Urban orders responded within the promise",
+            "rural_same_day": "Rural orders responded and closed the same day",
+        }.get(parts[2], parts[2])
+        return f"{what} in {parts[1]}", "share", +1
+    return name, "share", +1
+
+
+def interval_text(k: dict) -> str:
+    """A kpis.json row's estimate and interval as text: ``97.0% [96.5%, 97.5%]``, or the
+    estimate alone with ``(1 replication)``."""
+    est = format_number(k["mean"], k["unit"])
+    if k["n"] > 1 and not math.isnan(k["low"]):
+        est += f" [{format_number(k['low'], k['unit'])}, {format_number(k['high'], k['unit'])}]"
+    elif k["n"] == 1:
+        est += " (1 replication)"
+    return with_unit(est, k["unit"])
+
+
 def kpi_table(summary: dict, names: list[str] | None = None) -> str:
     """A compact plain-text table of KPIs against targets."""
-    rows = [("KPI", "estimate (95% CI)", "target", "verdict")]
+    rows = [("KPI", "estimate [95% interval]", "target", "verdict")]
     kpis = summary["kpis"]
     for name in names or [n for n in kpis if not n.startswith("town.")]:
+        if name not in kpis:
+            continue
         k = kpis[name]
-        est = format_number(k["mean"], k["unit"])
-        if k["n"] > 1 and not math.isnan(k["half_width"]):
-            est += f" ± {format_number(k['half_width'], k['unit'])}"
-        est = with_unit(est, k["unit"])
         target = f"{k['target_op']} {format_number(k['target'], k['unit'])}" if "target" in k else ""
-        rows.append((f"{k['label']} [{name}]", est, target, k.get("verdict", "")))
+        rows.append(
+            (f"{k['label']} [{name}]", interval_text(k), target, VERDICT_WORDS.get(k.get("verdict", ""), ""))
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
-def town_targets(world: World) -> list[float]:
-    """Each town's target: its zones' targets weighted by their expected orders (population),
-    so a rural town is held to the same-day share and Kunyang to a mix of both promises."""
-    t = world.scenario.targets
-    out = []
-    for town in range(len(world.towns.code)):
-        mine = world.places.town == town
-        pop = world.places.population[mine]
-        urban = float(pop[world.places.zone[mine] == 0].sum() / pop.sum()) if pop.sum() else 0.0
-        out.append(urban * t.urban_share + (1 - urban) * t.rural_share)
-    return out
-
-
 def town_table(summary: dict, world: World) -> str:
-    """Compliance per town (each order against its zone's promise), worst first, with the
-    towns whose estimate is below their target marked."""
+    """Compliance per town (each order against its zone's promise), worst first, with each
+    judged town KPI's verdict (kpis.json's): a town with both zones shows each zone apart."""
     rows = []
-    for t, (pinyin, target) in enumerate(zip(world.towns.pinyin, town_targets(world))):
-        k = summary["kpis"].get(f"town.{pinyin}.compliance")
+    kpis = summary["kpis"]
+    for t, pinyin in enumerate(world.towns.pinyin):
+        k = kpis.get(f"town.{pinyin}.compliance")
         if k is None:
             continue
-        mark = f"  below its {target:.1%} target" if k["mean"] < target else ""
+        judged = [
+            (part, kpis[f"town.{pinyin}.{part}"])
+            for part in ("compliance", "urban_10min", "rural_same_day")
+            if "verdict" in kpis.get(f"town.{pinyin}.{part}", {})
+        ]
+        notes = "; ".join(
+            f"{'' if part == 'compliance' else ZONE_OF[part] + ' '}"
+            f"{interval_text(j)} vs {j['target_op']} {format_number(j['target'], 'share')}: "
+            f"{VERDICT_WORDS[j['verdict']]}"
+            for part, j in judged
+        )
         rows.append(
             (
                 k["mean"],
-                f"  {pinyin:<10} {pad(world.towns.name[t], 8)} {format_number(k['mean'], 'share'):>7}{mark}",
+                f"  {pinyin:<10} {pad(world.towns.name[t], 8)} "
+                f"{format_number(k['mean'], 'share'):>7}  {notes}",
             )
         )
     rows.sort(key=lambda r: (math.isnan(r[0]), r[0]))
     return "Compliance by town (worst first):\n" + "\n".join(r[1] for r in rows)
+
+
+ZONE_OF = {"urban_10min": "urban", "rural_same_day": "rural"}
+VERDICT_WORDS = {
+    "met": "met",
+    "missed": "missed",
+    "uncertain": "uncertain",
+    "few": "not enough replications",
+    "n/a": "no data",
+    "": "",
+}
 
 
 def orders_csv(results: list[RepResult], world: World) -> str:
@@ -154,26 +203,28 @@ def orders_csv(results: list[RepResult], world: World) -> str:
 
 
 def kpis_csv(summary: dict) -> str:
-    """KPI summary as CSV."""
-    lines = ["kpi,label,unit,mean,sd,ci_low,ci_high,n,target,verdict"]
+    """KPI summary as CSV (cells with a comma, such as the unit ``per 1,000 orders``, quoted)."""
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow(
+        ["kpi", "label", "unit", "mean", "sd", "ci_low", "ci_high", "n", "target", "verdict", "interval"]
+    )
     for name, k in summary["kpis"].items():
         vals = [k["mean"], k["sd"], k["low"], k["high"]]
         cells = ["" if v is None or math.isnan(v) else f"{v:.6g}" for v in vals]
-        label = k["label"].replace(",", ";")
-        lines.append(
-            ",".join(
-                [
-                    name,
-                    label,
-                    k["unit"],
-                    *cells,
-                    str(k["n"]),
-                    "" if "target" not in k else f"{k['target']:g}",
-                    k.get("verdict", ""),
-                ]
-            )
+        out.writerow(
+            [
+                name,
+                k["label"].replace(",", ";"),
+                k["unit"],
+                *cells,
+                str(k["n"]),
+                "" if "target" not in k else f"{k['target']:g}",
+                k.get("verdict", ""),
+                k.get("interval", ""),
+            ]
         )
-    return "\n".join(lines) + "\n"
+    return buffer.getvalue()
 
 
 RESPONSE_GRID_MIN = np.unique(np.r_[np.arange(0.0, 60.0, 0.5), np.arange(60.0, 2881.0, 10.0)])
@@ -337,6 +388,8 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
             "rural": tg.rural_share,
             "same_day_cutoff": tg.same_day_cutoff,
             "day_end": tg.day_end,
+            "urban_response_event": tg.urban_response_event,
+            "overnight_per_1000": tg.overnight_per_1000,
         },
         "towns": {
             "pinyin": list(towns.pinyin),
@@ -389,7 +442,7 @@ def write_results(out: Path, scenario: Scenario, world: World, results: list[Rep
     """Write every result file of a run into ``out`` (kpis.json, kpis.csv and, when the logs are
     kept, orders.csv.gz, chart_data.json, the charts and the English briefing); return the
     summary."""
-    summary = build_summary(scenario, results, seed)
+    summary = build_summary(scenario, results, seed, world)
     write_json(out / "kpis.json", summary)
     write_text(out / "kpis.csv", kpis_csv(summary))
     if all(r.log is not None for r in results):

@@ -32,7 +32,10 @@ _STAT = {
     "target?": FIN,
     "target_op?": STR,
     "verdict?": STR,
+    "interval?": STR,
+    "orders?": INT,
 }
+_CAUSE_ROWS = {"*": {"*": INT}}
 KPIS_JSON = {
     "scenario": STR,
     "description": STR,
@@ -41,13 +44,20 @@ KPIS_JSON = {
     "days": FIN,
     "warmup_days": FIN,
     "kpis": {"*": _STAT},
+    "miss_causes?": {"replications": INT, "causes": [STR], "groups": _CAUSE_ROWS, "towns": _CAUSE_ROWS},
     "replications": [{"*": NUM}],
 }
 _LEVELS = TEAM_LEVELS  # chart_data's week.on_duty is keyed by the scenario's team levels
 CHART_DATA_JSON = {
     "format": INT,
     "scenario": STR,
-    "targets": {"urban_response_min": FIN, "urban": FIN, "rural": FIN},
+    "targets": {
+        "urban_response_min": FIN,
+        "urban": FIN,
+        "rural": FIN,
+        "urban_response_event?": STR,
+        "overnight_per_1000?": FIN,
+    },
     "pairing?": {"projects": FIN, "orders_per_project_per_year": FIN, "due_days": FIN},
     "packages?": {"recipients_per_1000": FIN, "kinds": FIN, "top_tier": FIN},
     "towns": {"pinyin": [STR], "name": [STR], "seat_place": [INT], "orders": [NUM], "target": [NUM]},
@@ -249,7 +259,7 @@ def _chart_data_consistency(data: dict) -> None:
             )
 
 
-VERDICTS = ("met", "missed", "uncertain", "n/a", "none")
+VERDICTS = ("met", "missed", "uncertain", "few", "n/a", "none")
 OPS = (">=", "<=", ">", "<")
 
 

@@ -53,7 +53,35 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
         "share",
         +1,
     ),
-    "open_overnight_per_week": ("Orders left open overnight", "orders/week", -1),
+    "urban_10min_acceptance": ("Urban orders accepted by a volunteer within the promise", "share", +1),
+    "urban_10min_arrival": ("Urban orders reached within the promise", "share", +1),
+    "rural_placed_after_cutoff": ("Rural orders placed after the cut-off (due the next day)", "share", 0),
+    "open_overnight_per_week": ("Orders still open at the first midnight after placing", "orders/week", -1),
+    "open_overnight_per_1000": (
+        "Orders open at the first midnight after placing",
+        "per 1,000 orders",
+        -1,
+    ),
+    "open_overnight_urban_per_1000": (
+        "Urban orders still open at the first midnight",
+        "per 1,000 orders",
+        -1,
+    ),
+    "open_overnight_rural_per_1000": (
+        "Rural orders still open at the first midnight",
+        "per 1,000 orders",
+        -1,
+    ),
+    "open_overnight_before_cutoff_per_1000": (
+        "Orders placed before the cut-off still open at the first midnight",
+        "per 1,000 orders",
+        -1,
+    ),
+    "open_overnight_after_cutoff_per_1000": (
+        "Orders placed after the cut-off still open at the first midnight",
+        "per 1,000 orders",
+        -1,
+    ),
     "orders_per_day": ("Orders placed", "orders/day", 0),
     "response_p50_urban": ("Urban response time, median", "minutes", -1),
     "response_p90_urban": ("Urban response time, 90th percentile", "minutes", -1),
@@ -111,7 +139,9 @@ def register_kpi(
 
 HEADLINE = [
     "urban_10min",
+    "urban_10min_arrival",
     "rural_same_day",
+    "open_overnight_per_1000",
     "open_overnight_per_week",
     "response_p90_urban",
     "escalation_rate",
@@ -122,6 +152,20 @@ HEADLINE = [
 def _share(mask: np.ndarray, of: np.ndarray) -> float:
     n = int(of.sum())
     return float((mask & of).sum() / n) if n else float("nan")
+
+
+class _Counted(dict):
+    """The KPIs of one replication, and for each proportion of orders the orders it counts
+    (``orders``: the denominators, which the intervals of :mod:`sim.results.verdict` use)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.orders: dict[str, int] = {}
+
+    def share(self, name: str, mask: np.ndarray, of: np.ndarray, scale: float = 1.0) -> None:
+        """Set KPI ``name`` to the share of ``of`` in ``mask`` (times ``scale``)."""
+        self[name] = _share(mask, of) * scale
+        self.orders[name] = int(of.sum())
 
 
 def _percentile(values: np.ndarray, q: float) -> float:
@@ -141,18 +185,54 @@ def zone_promise_orders(log: RunLog) -> np.ndarray:
     return mask
 
 
-def met_target(log: RunLog, world: World) -> np.ndarray:
-    """Per order: did it meet its zone's promise? (urban: response time; rural: same day)."""
+def urban_response_time(log: RunLog, event: str) -> np.ndarray:
+    """Per order: minutes from placing to the urban response event (``acceptance``: the
+    volunteer accepts; ``arrival``: the volunteer arrives); NaN when it did not happen."""
     o = log.orders
-    response = o.t_accepted - o.t_placed
+    return (o.t_accepted if event == "acceptance" else o.t_arrived) - o.t_placed
+
+
+def met_target(log: RunLog, world: World, event: str | None = None) -> np.ndarray:
+    """Per order: did it meet its zone's promise? (urban: the response event, by default
+    ``targets.urban_response_event``, within ``targets.urban_response_min``; rural: responded
+    and closed by its same-day deadline)."""
+    o = log.orders
+    t = world.scenario.targets
+    response = urban_response_time(log, event or t.urban_response_event)
     with np.errstate(invalid="ignore"):
-        urban_ok = response <= world.scenario.targets.urban_response_min
+        urban_ok = response <= t.urban_response_min
         same_day = (o.t_accepted <= o.t_deadline) & (o.t_closed <= o.t_deadline)
     return np.where(o.zone == 0, urban_ok, same_day) & ~np.isnan(o.t_accepted)
 
 
+def same_day_orders(log: RunLog) -> np.ndarray:
+    """Per order: is it held to a promise of the same day or sooner (the zone promises, and the
+    professional orders' same day)? These are the orders "never overnight" counts."""
+    return zone_promise_orders(log) | (log.orders.channel == CHANNELS.index("professional"))
+
+
+def open_at_first_midnight(log: RunLog) -> np.ndarray:
+    """Per order: still open (neither closed nor cancelled) at 24:00 of the day it was placed."""
+    o = log.orders
+    midnight = (np.floor(o.t_placed / 1440.0) + 1.0) * 1440.0
+    with np.errstate(invalid="ignore"):
+        return ~(o.t_closed <= midnight) & ~(o.t_cancelled <= midnight)
+
+
+def placed_after_cutoff(log: RunLog, world: World) -> np.ndarray:
+    """Per order: placed at or after ``targets.same_day_cutoff`` (due by the next day's end)."""
+    t = log.orders.t_placed
+    return (t - np.floor(t / 1440.0) * 1440.0) >= world.cutoff_min
+
+
 def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
     """All scalar KPIs of one replication (see KPI_INFO for names, units and directions)."""
+    return counted_kpis(log, world)
+
+
+def counted_kpis(log: RunLog, world: World) -> _Counted:
+    """All scalar KPIs of one replication, as :func:`compute_kpis`, with ``.orders``: for each
+    KPI that is a proportion of orders, the orders it counts."""
     o = log.orders
     start, end = log.window_min
     days = (end - start) / 1440.0
@@ -162,34 +242,51 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
     met = met_target(log, world)
     with np.errstate(invalid="ignore"):
         closed_by_deadline = o.t_closed <= o.t_deadline
-        cancelled_before = o.t_cancelled <= o.t_deadline
-    k: dict[str, float] = {}
+    k = _Counted()
     urban, rural = catalogue & (o.zone == 0), catalogue & (o.zone == 1)
-    k["urban_10min"] = _share(met, urban)
-    k["rural_same_day"] = _share(met, rural)
-    k["appointments_on_time"] = _share(met, catalogue & ~np.isnan(o.t_booked))
+    k.share("urban_10min", met, urban)
+    for event in ("acceptance", "arrival"):
+        k.share(f"urban_10min_{event}", met_target(log, world, event), urban)
+    k.share("rural_same_day", met, rural)
+    late = placed_after_cutoff(log, world)
+    k.share("rural_placed_after_cutoff", late, rural)
+    k.share("appointments_on_time", met, catalogue & ~np.isnan(o.t_booked))
     for channel, name in CHANNEL_KPIS.items():
-        k[name] = _share(closed_by_deadline, inside & (o.channel == CHANNELS.index(channel)))
+        k.share(name, closed_by_deadline, inside & (o.channel == CHANNELS.index(channel)))
     professional = inside & (o.channel == CHANNELS.index("professional"))
-    k["professional_by_organisations"] = _share(
-        o.team_level == TEAM_LEVELS.index("professional"), professional & (o.outcome == CLOSED)
+    k.share(
+        "professional_by_organisations",
+        o.team_level == TEAM_LEVELS.index("professional"),
+        professional & (o.outcome == CLOSED),
     )
-    k["professional_cancelled_before_review"] = _share(
-        (o.outcome == CANCELLED) & np.isnan(o.t_review_start), professional
+    k.share(
+        "professional_cancelled_before_review",
+        (o.outcome == CANCELLED) & np.isnan(o.t_review_start),
+        professional,
     )
-    k["open_overnight_per_week"] = float((inside & ~closed_by_deadline & ~cancelled_before).sum() / days * 7)
+    promised = inside & same_day_orders(log)
+    overnight = open_at_first_midnight(log)
+    k["open_overnight_per_week"] = float((promised & overnight).sum() / days * 7)
+    k.share("open_overnight_per_1000", overnight, promised, 1000.0)
+    for part, mask in (
+        ("urban", o.zone == 0),
+        ("rural", o.zone == 1),
+        ("before_cutoff", ~late),
+        ("after_cutoff", late),
+    ):
+        k.share(f"open_overnight_{part}_per_1000", overnight, promised & mask, 1000.0)
     k["orders_per_day"] = float(inside.sum() / days)
     for zone, mask in (("urban", urban), ("rural", rural)):
         for q in (50, 90, 95):
             k[f"response_p{q}_{zone}"] = _percentile(response[mask], q)
-    k["escalation_rate"] = _share(o.tier_max >= 2, catalogue)
-    k["county_escalation_rate"] = _share(o.tier_max >= 3, catalogue)
+    k.share("escalation_rate", o.tier_max >= 2, catalogue)
+    k.share("county_escalation_rate", o.tier_max >= 3, catalogue)
     # of the orders a citizen can cancel (not the paired units' projects nor package visits)
-    k["cancellation_rate"] = _share(o.outcome == CANCELLED, inside & world.channel_cancels[o.channel])
+    k.share("cancellation_rate", o.outcome == CANCELLED, inside & world.channel_cancels[o.channel])
     for code, level in enumerate(TEAM_LEVELS):
-        k[f"served_{level}"] = _share(o.team_level == code, inside)
-    k["served_cancelled"] = _share(o.outcome == CANCELLED, inside)
-    k["served_open"] = _share((o.outcome == OPEN) & (o.team < 0), inside)
+        k.share(f"served_{level}", o.team_level == code, inside)
+    k.share("served_cancelled", o.outcome == CANCELLED, inside)
+    k.share("served_open", (o.outcome == OPEN) & (o.team < 0), inside)
     # the practice network's volunteers (not the proxy points' and mediation rooms')
     busy, credited = _volunteer_minutes(log, start, end)
     network = np.array([lv not in CHANNEL_TEAM_LEVELS for lv in TEAM_LEVELS])
@@ -209,14 +306,27 @@ def compute_kpis(log: RunLog, world: World) -> dict[str, float]:
     k["backlog_mean"] = float(window.mean()) if len(window) else float("nan")
     k["backlog_max"] = float(window.max()) if len(window) else float("nan")
     handed_up = ~np.isnan(o.t_handed_up)
-    k["hand_up_rate"] = _share(handed_up, catalogue)
-    k["handed_up_on_time"] = _share(met, catalogue & handed_up)
+    k.share("hand_up_rate", handed_up, catalogue)
+    k.share("handed_up_on_time", met, catalogue & handed_up)
     k.update(event_kpis(log, world))
+    mixed = mixed_towns(world)
     for t, pinyin in enumerate(world.towns.pinyin):
-        k[f"town.{pinyin}.compliance"] = _share(met, catalogue & (o.town == t))
+        mine = catalogue & (o.town == t)
+        k.share(f"town.{pinyin}.compliance", met, mine)
+        if t in mixed:  # each zone against its own promise
+            k.share(f"town.{pinyin}.urban_10min", met, mine & (o.zone == 0))
+            k.share(f"town.{pinyin}.rural_same_day", met, mine & (o.zone == 1))
     for name, compute in EXTRA_KPIS.items():
         k[name] = float(compute(log, world))
     return k
+
+
+def mixed_towns(world: World) -> set[int]:
+    """The towns with places of both zones (Kunyang, Aojiang): their compliance mixes two
+    promises, so each zone is also reported against its own (``town.<pinyin>.urban_10min``,
+    ``town.<pinyin>.rural_same_day``)."""
+    p = world.places
+    return {int(t) for t in np.unique(p.town) if len(np.unique(p.zone[p.town == t])) > 1}
 
 
 def event_orders(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray]:

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 CLOSED, CANCELLED, OPEN = 0, 1, 2
+# team levels left out of the on-duty counts by town (RunLog.on_duty_by_town): the forces of
+# channels of their own, which never answer catalogue orders
+TOWN_DUTY_APART = ("proxy_point", "mediation_room", "professional")
 OUTCOMES = ("closed", "cancelled", "open")
 
 
@@ -195,7 +198,9 @@ class RunLog:
     orders: OrderLog
     activities: ActivityLog
     on_duty_by_level: np.ndarray  # (levels, hours) int32 volunteers on duty at each hour
-    on_duty_by_town: np.ndarray  # (towns, hours) int32
+    # (towns, hours) int32: the teams that answer catalogue orders (not the proxy points,
+    # mediation rooms or professional organisations: TOWN_DUTY_APART)
+    on_duty_by_town: np.ndarray
     horizon_min: float
     window_min: tuple[float, float]  # orders placed in [start, end) are measured
     batches: BatchLog = field(default_factory=BatchLog.empty)  # batched events' trips

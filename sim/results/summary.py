@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -19,6 +19,13 @@ class RepResult:
     kpis: dict[str, float]
     backlog: np.ndarray
     log: RunLog | None
+    orders: dict[str, int] = field(default_factory=dict)  # per proportion KPI: the orders it counts
+
+
+def total_orders(results: list[RepResult], name: str) -> int | None:
+    """The orders a proportion KPI counted over all replications (None when not counted)."""
+    counts = [r.orders.get(name) for r in results]
+    return None if any(c is None for c in counts) else int(sum(counts))
 
 
 def summarise_kpis(results: list[RepResult]) -> dict[str, dict[str, float]]:

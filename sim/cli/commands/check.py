@@ -25,6 +25,8 @@ from sim.gate.policy import expect_from_json, expect_to_json, policy_problems
 from sim.gate.report import markdown, settings_line, text_table, verdict_line
 from sim.reporting.files import write_bytes, write_json, write_text
 from sim.reporting.folder import check_file_out
+from sim.results.summary import total_orders
+from sim.results.verdict import kpi_targets
 
 DEFAULT_BASELINES = REPO / "results" / "baselines"
 
@@ -161,6 +163,8 @@ def check_one(
             if update or allow_new
             else f"no baseline at {_shown(file)}; a new scenario needs --allow-new, or its baseline "
             "accepted with --update-baselines and committed",
+            {k: n for k in results[0].orders if (n := total_orders(results, k)) is not None},
+            kpi_targets(world),
         ),
     )
     checked.note = baseline_note(baseline, scenario, _shown(file))

@@ -1,0 +1,162 @@
+"""Why orders miss their promise: one cause per missed order, from the logs (docs/kpis.md).
+
+The orders judged are those of ``urban_10min`` and ``rural_same_day`` (the catalogue's zone
+promises) and of ``professional_same_day``. An order misses when it does not meet its promise
+by its **deadline** ``D``: urban, placing plus ``targets.urban_response_min`` (the counting
+event of ``targets.urban_response_event``); rural and professional, its same-day deadline.
+Each missed order gets the first cause that applies, in this fixed precedence:
+
+1. ``no_volunteer``: a catalogue order placed when no volunteer of the teams that answer
+   catalogue orders in its town (village, paired, town teams, and the county's or a
+   sub-center's when seated there; not the proxy points, mediation rooms or professional
+   organisations) was on duty in that hour (the town stands for the order's first tiers: its
+   village teams and its town's teams);
+2. ``all_busy``: a catalogue order placed when volunteers were on duty there but all of them
+   were busy (serving orders, crewing batches, or at planned activities); (professional
+   orders are served county-wide after the review: rules 1 and 2 do not apply to them);
+3. ``administrator``: a professional order whose review by the administrator had not ended by
+   ``D`` (including orders cancelled while waiting for it);
+4. ``acceptance``: a volunteer was reserved by ``D`` but had not accepted by then;
+5. ``travel``: accepted by ``D``, but the volunteer arrived later (road or ferry);
+6. ``service``: arrived by ``D``, but the service ended later;
+7. ``cancelled``: the citizen cancelled by ``D`` while waiting for a volunteer;
+8. ``not_assigned``: free volunteers were on duty in the town, yet none was reserved by ``D``
+   (the tier timeouts, skills, distance, or still waiting at the horizon).
+
+The causes of an order's misses therefore add up to the misses exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config.scenario import CHANNELS, TEAM_LEVELS, ZONES
+from sim.results.kpis import met_target, zone_promise_orders
+from sim.results.logs import TOWN_DUTY_APART, RunLog
+from sim.world.build import World
+
+CAUSES = (
+    "no_volunteer",
+    "all_busy",
+    "administrator",
+    "acceptance",
+    "travel",
+    "service",
+    "cancelled",
+    "not_assigned",
+)
+# the group of a judged order in the table: its zone, or "professional"
+GROUPS = (*ZONES, "professional")
+
+
+def busy_in_town(log: RunLog, world: World, town: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Volunteers of the teams of ``town`` that answer catalogue orders (as
+    ``on_duty_by_town``) busy at minutes ``t`` (one query per element): reserved for an order
+    until back, crewing a batch, or pulled into an activity."""
+    o, b, a = log.orders, log.batches, log.activities
+    channel_levels = [TEAM_LEVELS.index(lv) for lv in TOWN_DUTY_APART]
+    alone = (o.team >= 0) & ~np.isnan(o.t_assigned) & ~np.isin(o.team_level, channel_levels)
+    if len(b):
+        alone &= o.batch < 0
+    counted = ~np.isin(world.teams.level[a.team], channel_levels)  # activities of those teams
+    team = np.concatenate([o.team[alone], b.team, a.team[counted]]).astype(np.int64)
+    start = np.concatenate([o.t_assigned[alone], b.t_start, a.t_start[counted]])
+    end = np.concatenate([o.t_released[alone], b.t_released, a.t_end[counted]])
+    people = np.concatenate([o.volunteers[alone], b.volunteers, a.pulled[counted]]).astype(float)
+    span = log.horizon_min + 2.0  # keys: town * span + minutes, one sorted axis for all towns
+    end = np.where(np.isnan(end), log.horizon_min + 1.0, end)
+    home = world.teams.town[team].astype(np.int64)
+
+    def weight_up_to(keys: np.ndarray, query: np.ndarray, strict: bool) -> np.ndarray:
+        order = np.argsort(keys, kind="stable")
+        cum = np.concatenate([[0.0], np.cumsum(people[order])])
+        return cum[np.searchsorted(keys[order], query, side="left" if strict else "right")]
+
+    query = town.astype(np.int64) * span + t
+    started = weight_up_to(home * span + start, query, strict=True)
+    ended = weight_up_to(home * span + end, query, strict=False)
+    return started - ended
+
+
+def miss_causes(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(judged, missed, cause) per order of the measured window: whether the order is judged
+    (see the module's doc), whether it missed, and the index into :data:`CAUSES` of its
+    cause (-1 for orders that did not miss)."""
+    o = log.orders
+    tg = world.scenario.targets
+    start, end = log.window_min
+    inside = (o.t_placed >= start) & (o.t_placed < end)
+    catalogue = inside & zone_promise_orders(log)
+    professional = inside & (o.channel == CHANNELS.index("professional"))
+    judged = catalogue | professional
+    with np.errstate(invalid="ignore"):
+        missed = (catalogue & ~met_target(log, world)) | (professional & ~(o.t_closed <= o.t_deadline))
+    deadline = np.where(catalogue & (o.zone == 0), o.t_placed + tg.urban_response_min, o.t_deadline)
+    cause = np.full(len(o), -1, dtype=np.int8)
+    idx = np.flatnonzero(missed)
+    if len(idx) == 0:
+        return judged, missed, cause
+    d = deadline[idx]
+    town = o.town[idx]
+    hours = log.on_duty_by_town.shape[1]
+    hour = np.minimum((o.t_placed[idx] // 60).astype(np.int64), hours - 1)
+    on_duty = log.on_duty_by_town[town, hour].astype(float)
+    busy = busy_in_town(log, world, town, o.t_placed[idx])
+
+    def by(col: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return col[idx] <= d  # NaN (did not happen) is False
+
+    review_end = o.t_review_end
+    scoped = o.channel[idx] != CHANNELS.index("professional")
+    rules = [
+        scoped & (on_duty <= 0),
+        scoped & (busy >= on_duty),
+        (o.channel[idx] == CHANNELS.index("professional")) & ~by(review_end),
+        by(o.t_assigned) & ~by(o.t_accepted),
+        by(o.t_accepted) & ~by(o.t_arrived),
+        by(o.t_arrived) & ~by(o.t_closed),
+        by(o.t_cancelled),
+        np.ones(len(idx), dtype=bool),
+    ]
+    chosen = np.full(len(idx), -1, dtype=np.int8)
+    for k, rule in enumerate(rules):
+        chosen[(chosen < 0) & rule] = k
+    cause[idx] = chosen
+    return judged, missed, cause
+
+
+def miss_cause_table(results, world: World) -> dict | None:
+    """The misses by cause, per group (urban, rural, professional) and per town, as order
+    counts summed over the replications: ``{"replications": k, "causes": [...], "groups":
+    {name: {"orders", "missed", <cause>...}}, "towns": {pinyin: {...}}}`` (divide by
+    ``replications`` for a replication's); None when the replications' logs were not kept."""
+    if not results or any(r.log is None for r in results):
+        return None
+    reps = len(results)
+    pinyin = list(world.towns.pinyin)
+    n_groups, n_towns, n_causes = len(GROUPS), len(pinyin), len(CAUSES)
+    groups = np.zeros((n_groups, n_causes + 2))
+    towns = np.zeros((n_towns, n_causes + 2))
+    for r in results:
+        o = r.log.orders
+        judged, missed, cause = miss_causes(r.log, world)
+        group = np.where(o.channel == CHANNELS.index("professional"), len(ZONES), o.zone)
+        for table, key, size in ((groups, group, n_groups), (towns, o.town, n_towns)):
+            table[:, 0] += np.bincount(key[judged], minlength=size)
+            table[:, 1] += np.bincount(key[missed], minlength=size)
+            for c in range(n_causes):
+                table[:, 2 + c] += np.bincount(key[cause == c], minlength=size)
+    names = ["orders", "missed", *CAUSES]
+
+    def rows(table: np.ndarray, keys: list[str]) -> dict:
+        return {
+            key: {name: int(v) for name, v in zip(names, row)} for key, row in zip(keys, table) if row[0] > 0
+        }
+
+    return {
+        "replications": reps,
+        "causes": list(CAUSES),
+        "groups": rows(groups, list(GROUPS)),
+        "towns": rows(towns, pinyin),
+    }

@@ -1,0 +1,148 @@
+"""The one verdict on a KPI against its target, and its interval (docs/kpis.md, "Verdicts").
+
+Every output (the terminal table, kpis.json, kpis.csv, both briefings, ``check``'s JUnit and
+Markdown) takes a KPI's verdict and interval from :func:`judge`, so that they cannot disagree.
+
+* Fewer than 2 replications with a value: no interval and the verdict ``few`` ("not enough
+  replications"), never ``met``.
+* A KPI that is a proportion of orders (unit ``share``, or ``per 1,000 orders``) gets a
+  **Wilson score interval with an effective number of orders**: the replications' mean share
+  ``p`` and its standard error ``s/sqrt(k)`` give ``n_eff = p(1-p) / (s^2/k)``, the number of
+  independent orders that would spread as the replications do; it is capped at the orders the
+  replications counted (never more certain than the orders themselves), and the Student t
+  quantile with ``k-1`` degrees of freedom replaces the normal one. The interval lies inside
+  [0, 1], always contains the mean, is close to the t interval away from 0 and 1, and stays
+  honest at 0% and 100%: 3 replications of 40 orders all met give ``[86.6%, 100%]`` (a share of
+  100% over few orders is not a certainty). Shares without an order count (utilisation) use the
+  same formula without the cap.
+* Any other KPI: the Student t interval of the replications' mean (cut at 0 for counts and
+  durations, which cannot be negative).
+* ``met`` when the whole interval lies on the target's side, ``missed`` when all of it lies on
+  the other side, else ``uncertain``; ``n/a`` when no replication has a value.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from sim.results.kpis import mixed_towns
+
+LEVEL = 0.95
+# units whose values are proportions of orders (value / scale is the share)
+PROPORTION_SCALE = {"share": 1.0, "per 1,000 orders": 1000.0}
+VERDICTS = ("met", "missed", "uncertain", "few", "n/a")
+# units of counts and durations, never negative: their t intervals end at 0
+NONNEGATIVE = {"orders/week", "orders/day", "orders", "minutes", "hours", "hours/month", "per month"}
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A KPI's mean over replications, its interval (NaN when there is none), how many
+    replications had a value, the verdict against the target and the interval's method."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+    verdict: str  # one of VERDICTS ("" when there is no target)
+    method: str  # "wilson", "t" or "" (no interval)
+
+
+def interval(
+    values, unit: str, orders: float | None = None, level: float = LEVEL
+) -> tuple[float, float, float, int, str]:
+    """(mean, low, high, n, method) of a KPI's replication values (NaN values left out).
+
+    ``unit`` chooses the method (see the module's doc); ``orders``, the orders the replications
+    counted in all, caps the effective number of orders of a proportion."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    k = len(x)
+    if k == 0:
+        return math.nan, math.nan, math.nan, 0, ""
+    mean = float(x.mean())
+    if k < 2:
+        return mean, math.nan, math.nan, k, ""
+    sd = float(x.std(ddof=1))
+    t = float(stats.t.ppf(0.5 + level / 2, k - 1))
+    scale = PROPORTION_SCALE.get(unit)
+    if scale is not None and (x.min() < 0 or x.max() > scale):
+        scale = None  # not proportions after all (an extension's values): the t interval
+    if scale is None:
+        half = t * sd / math.sqrt(k)
+        low = max(0.0, mean - half) if unit in NONNEGATIVE else mean - half
+        return mean, low, mean + half, k, "t"
+    p = min(1.0, max(0.0, mean / scale))
+    var = (sd / scale) ** 2 / k
+    cap = math.inf if orders is None or not orders > 0 else float(orders)
+    n_eff = min(cap, p * (1 - p) / var) if var > 0 else cap
+    if math.isinf(n_eff):  # no spread and no order count: nothing to widen by
+        return mean, mean, mean, k, "wilson"
+    z2 = t * t
+    centre = (p + z2 / (2 * n_eff)) / (1 + z2 / n_eff)
+    half = t / (1 + z2 / n_eff) * math.sqrt(p * (1 - p) / n_eff + z2 / (4 * n_eff * n_eff))
+    low, high = max(0.0, centre - half), min(1.0, centre + half)
+    return mean, min(low, p) * scale, max(high, p) * scale, k, "wilson"
+
+
+def verdict_of(low: float, high: float, mean: float, n: int, op: str, target: float) -> str:
+    """met / missed / uncertain of an interval against ``op target`` (op ``>=``/``>`` when
+    higher is better, ``<=``/``<`` when lower is); ``few`` under 2 replications; ``n/a``
+    without a value."""
+    if n == 0 or math.isnan(mean):
+        return "n/a"
+    if n < 2 or math.isnan(low) or math.isnan(high):
+        return "few"
+    higher = op in (">=", ">")
+    near, far = (low, high) if higher else (high, low)
+
+    def ok(x: float) -> bool:
+        return {">=": x >= target, "<=": x <= target, ">": x > target, "<": x < target}[op]
+
+    if ok(near):
+        return "met"
+    return "uncertain" if ok(far) else "missed"
+
+
+def judge(
+    values,
+    unit: str,
+    op: str | None = None,
+    target: float | None = None,
+    orders: float | None = None,
+    level: float = LEVEL,
+) -> Judgement:
+    """The verdict of a KPI's replication ``values`` against ``op target`` (no target: verdict
+    ""), with its interval at ``level`` (two-sided; see the module's doc for the method)."""
+    mean, low, high, n, method = interval(values, unit, orders, level)
+    v = "" if op is None or target is None else verdict_of(low, high, mean, n, op, target)
+    return Judgement(mean, low, high, n, v, method)
+
+
+def kpi_targets(world) -> dict[str, tuple[str, float]]:
+    """KPI name -> (comparison, target) of every KPI the scenario holds to a promise
+    (``targets``): the zone promises, never overnight, and each town's orders against their
+    zone's promise. A town with one zone is judged on ``town.<pinyin>.compliance``; a town with
+    both zones (Kunyang, Aojiang) on each zone apart (``town.<pinyin>.urban_10min``,
+    ``town.<pinyin>.rural_same_day``), its mixed compliance shown without a target."""
+    t = world.scenario.targets
+    out = {
+        "urban_10min": (">=", t.urban_share),
+        "rural_same_day": (">=", t.rural_share),
+        "open_overnight_per_1000": ("<=", t.overnight_per_1000),
+    }
+    mixed = mixed_towns(world)
+    p = world.places
+    for town, pinyin in enumerate(world.towns.pinyin):
+        if town in mixed:
+            out[f"town.{pinyin}.urban_10min"] = (">=", t.urban_share)
+            out[f"town.{pinyin}.rural_same_day"] = (">=", t.rural_share)
+        else:
+            zones = p.zone[p.town == town]
+            if len(zones):
+                out[f"town.{pinyin}.compliance"] = (">=", t.urban_share if zones[0] == 0 else t.rural_share)
+    return out

@@ -1,0 +1,84 @@
+"""Why orders miss (sim/results/causes.py): every missed order gets exactly one cause, in the
+documented precedence, with exact timelines on the tiny county (teams on duty 08:00-18:00, 2
+of 10 members each), and the causes add up to the misses in kpis.json."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from sim.cli.main import main
+from sim.model.replication import simulate
+from sim.results.causes import CAUSES, miss_causes
+from sim.results.kpis import met_target
+from sim.world.build import build_world
+from tests.conftest import TINY, orders, variant
+
+
+def causes_of(world, rows):
+    """The cause name of each of ``rows``' orders (None when it met its promise)."""
+    log = simulate(world, 1, orders(world, rows))
+    judged, missed, cause = miss_causes(log, world)
+    assert judged.all()
+    assert ((cause >= 0) == missed).all()  # exactly the missed orders have a cause
+    return [CAUSES[c] if c >= 0 else None for c in cause]
+
+
+def test_an_urban_order_placed_when_nobody_is_on_duty_misses_for_lack_of_a_volunteer(tiny):
+    assert causes_of(tiny, [(3 * 60.0, "A1", "errand"), (10 * 60.0, "A1", "errand")]) == [
+        "no_volunteer",
+        None,  # 10:00: on duty, accepted 2 minutes after placing
+    ]
+
+
+def test_a_slow_acceptance_is_the_cause_when_a_volunteer_was_reserved_in_time(tmp_path):
+    world = build_world(variant(tmp_path, {"demand": {"acceptance_delay": {"kind": "fixed", "mean": 15}}}))
+    assert causes_of(world, [(10 * 60.0, "A1", "errand")]) == ["acceptance"]
+
+
+def test_a_citizen_giving_up_while_volunteers_are_free_is_a_cancellation(tmp_path):
+    # two errands take village B1's 2 volunteers on duty at 10:00; a third at 10:05 waits for
+    # its tier-1 timeout (30 minutes) while Beta's other volunteers (village B2, the town
+    # team) are on duty and free; the citizen gives up after 10 minutes
+    impatient = {
+        "demand": {
+            "patience": {"urban": {"kind": "fixed", "mean": 100000}, "rural": {"kind": "fixed", "mean": 10}}
+        }
+    }
+    world = build_world(variant(tmp_path, impatient))
+    rows = [(600.0, "B1", "errand"), (600.0, "B1", "errand"), (605.0, "B1", "errand")]
+    assert causes_of(world, rows) == [None, None, "cancelled"]
+
+
+def test_all_volunteers_of_the_town_busy_is_the_cause_before_the_wait(tiny):
+    # 12 orders at 10:00 take every on-duty volunteer of Alpha (4 teams x 2); the 13th at 10:20
+    # finds them all busy serving (30 minutes' service)
+    rows = [(600.0, "A1", "errand")] * 12 + [(620.0, "A1", "errand")]
+    log = simulate(tiny, 1, orders(tiny, rows))
+    _, missed, cause = miss_causes(log, tiny)
+    last = int(np.argmax(log.orders.t_placed))
+    assert missed[last] and CAUSES[cause[last]] == "all_busy"
+
+
+def test_the_causes_add_up_to_the_misses_of_every_group_and_town(tmp_path):
+    out = tmp_path / "run"
+    assert main(["run", str(TINY), "--out", str(out), "--jobs", "1", "--reps", "2"]) == 0
+    summary = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
+    table = summary["miss_causes"]
+    assert table["causes"] == list(CAUSES) and table["replications"] == 2
+    for rows in (table["groups"], table["towns"]):
+        for row in rows.values():
+            assert sum(row[c] for c in CAUSES) == row["missed"] <= row["orders"]
+    kpis = summary["kpis"]
+    for group, kpi in (("urban", "urban_10min"), ("rural", "rural_same_day")):
+        if group in table["groups"]:
+            assert table["groups"][group]["orders"] == kpis[kpi]["orders"]
+
+
+def test_misses_are_exactly_the_orders_that_fail_their_promise(tiny):
+    log = simulate(tiny, 3)
+    judged, missed, cause = miss_causes(log, tiny)
+    catalogue = judged & (log.orders.channel == 0)
+    assert (missed[catalogue] == ~met_target(log, tiny)[catalogue]).all()
+    assert ((cause >= 0) == missed).all()

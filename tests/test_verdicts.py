@@ -1,0 +1,208 @@
+"""One verdict everywhere (docs/kpis.md): the verdict function's intervals and verdicts, and one
+run of the Pingyang scenario (2 days x 3 replications) whose every output (terminal, kpis.json,
+kpis.csv, both briefings, check's JUnit and Markdown) gives every KPI with a target, the towns
+included, the same verdict and interval."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+import yaml
+from scipy import stats
+
+from sim.cli.main import DEFAULT_SCENARIO, main
+from sim.gate.check import fmt
+from sim.reporting import briefing, charts
+from sim.reporting.i18n import tr
+from sim.reporting.report import VERDICT_WORDS, interval_text
+from sim.results.verdict import judge, verdict_of
+
+
+def test_one_replication_gets_no_verdict_and_no_interval():
+    j = judge([0.99], "share", ">=", 0.9, orders=500)
+    assert j.verdict == "few" and math.isnan(j.low) and math.isnan(j.high)
+    assert judge([], "share", ">=", 0.9).verdict == "n/a"
+
+
+def test_share_intervals_stay_within_0_and_1_and_widen_at_100_percent():
+    # all replications at 100%: not a certainty over 120 orders (Wilson's lower bound with
+    # the t quantile of 2 degrees of freedom: n / (n + t^2))
+    j = judge([1.0, 1.0, 1.0], "share", ">=", 0.95, orders=120)
+    t2 = stats.t.ppf(0.975, 2) ** 2
+    assert j.high == 1.0 and j.low == pytest.approx(120 / (120 + t2))
+    assert j.verdict == "uncertain"
+    # near 100% with spread: a t interval would pass 100%, this one does not
+    values = [0.90, 1.0, 1.0]
+    t_high = np.mean(values) + stats.t.ppf(0.975, 2) * np.std(values, ddof=1) / math.sqrt(3)
+    assert t_high > 1.0
+    j = judge(values, "share", orders=60)
+    assert 0.0 <= j.low <= j.mean <= j.high <= 1.0
+    # away from 0 and 1, with many orders, it is the t interval
+    rng = np.random.default_rng(1)
+    values = rng.normal(0.5, 0.01, 10)
+    j = judge(values, "share", orders=10**7)
+    half = stats.t.ppf(0.975, 9) * np.std(values, ddof=1) / math.sqrt(10)
+    assert (j.low, j.high) == pytest.approx((np.mean(values) - half, np.mean(values) + half), abs=1e-4)
+
+
+def test_verdict_compares_the_whole_interval_with_the_target():
+    assert verdict_of(0.91, 0.95, 0.93, 3, ">=", 0.90) == "met"
+    assert verdict_of(0.85, 0.89, 0.87, 3, ">=", 0.90) == "missed"
+    assert verdict_of(0.88, 0.92, 0.90, 3, ">=", 0.90) == "uncertain"
+    assert verdict_of(0.0, 0.0, 0.0, 3, "<=", 0.0) == "met"
+    assert verdict_of(1.0, 5.0, 3.0, 3, "<=", 0.0) == "missed"
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    """One run of a short Pingyang variant: the run's folder (with the Chinese briefing when a
+    CJK font is installed), its terminal output, and check's JUnit and Markdown of the same
+    seed, days and replications, watching every KPI with a target."""
+    tmp = tmp_path_factory.mktemp("verdicts")
+    from sim.config.load import load_scenario
+    from sim.experiments.pilot import prepare_world
+    from sim.results.kpis import HEADLINE
+    from sim.results.verdict import kpi_targets
+
+    targeted = list(kpi_targets(prepare_world(load_scenario(DEFAULT_SCENARIO))))
+    watch = HEADLINE + [name for name in targeted if name not in HEADLINE]
+    path = tmp / "short.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "extends": str(DEFAULT_SCENARIO),
+                "name": "short",
+                "run": {"days": 2, "reps": 3, "warmup_days": 0.5, "drain_days": 0.5},
+                "expect": {"days": 2, "reps": 3, "kpis": {}, "watch": watch},
+            }
+        ),
+        encoding="utf-8",
+    )
+    import io
+    from contextlib import redirect_stdout
+
+    out = tmp / "run"
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        assert main(["run", str(path), "--out", str(out), "--jobs", "1", "--all-kpis"]) == 0
+    zh = charts.cjk_font() is not None and charts.cjk_font_file() is not None
+    if zh:
+        assert main(["report", str(out), "--lang", "zh"]) == 0
+    junit, summary = tmp / "junit.xml", tmp / "summary.md"
+    (tmp / "baselines").mkdir()
+    with redirect_stdout(io.StringIO()):
+        status = main(
+            [
+                "check",
+                str(path),
+                "--baselines",
+                str(tmp / "baselines"),
+                "--allow-new",
+                "--jobs",
+                "1",
+                "--junit",
+                str(junit),
+                "--summary",
+                str(summary),
+            ]
+        )
+    assert status in (0, 1)  # (whether 2 days meet the scenario's thresholds is not the point)
+    return {"folder": out, "terminal": buffer.getvalue(), "junit": junit, "summary": summary, "zh": zh}
+
+
+def test_every_output_gives_every_targeted_kpi_the_same_verdict_and_interval(outputs):
+    folder = outputs["folder"]
+    summary = json.loads((folder / "kpis.json").read_text(encoding="utf-8"))
+    data = json.loads((folder / "chart_data.json").read_text(encoding="utf-8"))
+    targeted = {name: k for name, k in summary["kpis"].items() if "verdict" in k}
+    # the default scenario's promises, the never-overnight target and every town (Kunyang and
+    # Aojiang by zone)
+    assert {"urban_10min", "rural_same_day", "open_overnight_per_1000"} <= set(targeted)
+    assert "town.Kunyang.urban_10min" in targeted and "town.Kunyang.compliance" not in targeted
+    assert sum(n.startswith("town.") for n in targeted) == 16 + 2
+    assert all(k["verdict"] in ("met", "missed", "uncertain") for k in targeted.values())
+    assert all(
+        k["unit"] != "share" or 0 <= k["low"] <= k["high"] <= 1
+        for k in summary["kpis"].values()
+        if k["n"] > 1 and k["low"] is not None
+    )
+
+    # kpis.csv: the same verdict and interval
+    with (folder / "kpis.csv").open(encoding="utf-8") as fh:
+        rows = {r["kpi"]: r for r in csv.DictReader(fh)}
+    for name, k in targeted.items():
+        r = rows[name]
+        assert r["verdict"] == k["verdict"], name
+        assert float(r["ci_low"]) == pytest.approx(k["low"], rel=1e-5, abs=1e-9), name
+        assert float(r["ci_high"]) == pytest.approx(k["high"], rel=1e-5, abs=1e-9), name
+
+    # the terminal: the KPI table and the towns' table
+    lines = outputs["terminal"].splitlines()
+    for name, k in targeted.items():
+        word = VERDICT_WORDS[k["verdict"]]
+        if name.startswith("town."):
+            _, pinyin, part = name.split(".")
+            line = next(s for s in lines if s.strip().startswith(pinyin + " "))
+            zone = "" if part == "compliance" else {"urban_10min": "urban ", "rural_same_day": "rural "}[part]
+            target = f"{k['target_op']} {k['target']:.1%}"
+            assert f"{zone}{interval_text(k)} vs {target}: {word}" in line, (name, line)
+        else:
+            line = next(s for s in lines if f"[{name}]" in s)
+            assert interval_text(k) in line and line.rstrip().endswith(word), (name, line)
+
+    # both briefings: the headline table, the towns' verdicts (chart colours, sentences)
+    for lang in ("en", "zh") if outputs["zh"] else ("en",):
+        suffix = ".zh" if lang == "zh" else ""
+        text = (folder / f"briefing{suffix}.md").read_text(encoding="utf-8")
+        page = (folder / f"briefing{suffix}.html").read_text(encoding="utf-8")
+        for row in briefing.headline_rows(summary, data):
+            if row["name"] in targeted:
+                k = targeted[row["name"]]
+                assert row["verdict"] == k["verdict"]
+                assert (row["low"], row["high"]) == (k["low"], k["high"])
+                estimate = briefing.estimate_text(row, lang)
+                verdict = tr(f"verdict.{k['verdict']}", lang)
+                assert f"{briefing.md(estimate)} |" in text and f"**{verdict}** |" in text
+                assert f'<td class="v-{k["verdict"]}">{verdict}</td>' in page
+        for town in briefing.town_rows(summary, data, lang):
+            parts = town["zones"] or [dict(town, zone=None)]
+            for z in parts:
+                name = (
+                    f"town.{town['pinyin']}."
+                    + {None: "compliance", "urban": "urban_10min", "rural": "rural_same_day"}[z["zone"]]
+                )
+                k = targeted[name]
+                assert (z["verdict"], z["low"], z["high"]) == (k["verdict"], k["low"], k["high"]), name
+        for line in briefing.worst_town_lines(summary, data, lang):
+            assert f"- {briefing.md(line)}" in text
+
+    # check: JUnit's promise property and the Markdown's promise column
+    cases = {c.get("name"): c for c in ET.parse(outputs["junit"]).getroot().iter("testcase")}
+    markdown = outputs["summary"].read_text(encoding="utf-8")
+    for name, k in targeted.items():
+        props = {p.get("name"): p.get("value") for p in cases[name].iter("property")}
+        assert props["promise"] == k["verdict"], name
+        unit = k["unit"]
+        interval = f"[{fmt(k['low'], unit)}, {fmt(k['high'], unit)}]"
+        detail = f"{k['target_op']} {fmt(k['target'], unit)}: {fmt(k['mean'], unit)} {interval}"
+        assert props["promise_detail"] == detail, name
+        row = next(s for s in markdown.splitlines() if s.startswith(f"| short | {name} |"))
+        assert row.rstrip(" |").endswith(f"{VERDICT_WORDS[k['verdict']]} ({detail})"), (name, row)
+
+
+def test_one_replication_earns_no_met_in_any_output(tmp_path, capsys):
+    out = tmp_path / "one"
+    assert (
+        main(["run", str(DEFAULT_SCENARIO), "--days", "1", "--reps", "1", "--out", str(out), "--jobs", "1"])
+        == 0
+    )
+    summary = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
+    verdicts = {k["verdict"] for k in summary["kpis"].values() if "verdict" in k}
+    assert verdicts <= {"few", "n/a"} and "few" in verdicts
+    assert "not enough replications" in capsys.readouterr().out
+    assert "**not enough replications**" in (out / "briefing.md").read_text(encoding="utf-8")
