@@ -297,9 +297,10 @@ on call has fewer people to alert: more waves go unanswered, more orders escalat
 (where the station's staff accept at a fifth of the probability beyond 20 minutes' reach), and
 both promises get worse. The curves below scale every village and community team's members
 (`teams.village_scale`) and then every town station's (`teams.station_scale`) in the default
-scenario. The urban share is given as the KPI counts it (the volunteer's acceptance,
-`urban_10min`) and at the volunteer's arrival at the citizen (computed by the script from the
-order log: `t_arrived - t_placed <= targets.urban_response_min`).
+scenario. The urban share is given as the KPI counts it by default (the volunteer's acceptance,
+`urban_10min`) and at the volunteer's arrival at the citizen (`urban_10min_arrival`); "open
+overnight" is `open_overnight_per_week`, the orders still open at the first midnight after they
+were placed (docs/kpis.md).
 
 <!-- staffing-curve:start -->
 {{STAFFING}}
@@ -322,10 +323,11 @@ seeds, so that the arrivals and each order's alert answers are the same draws):
   costs 3.2 points of urban acceptance and 1.2 of rural same day, but the station's volunteers
   arrive late anyway (1.0 point by arrival). More station staff cannot replace village
   volunteers.
-* **The orders still open at their deadline** hardly move (about 4 a week from half the village
-  volunteers up, and at every station size; 6.5 at a quarter of the village volunteers, paired
-  +2.5 [+0.4, +4.6]): they are orders placed late at night or just before the village shifts
-  end, which no daytime staffing reaches.
+* **Orders open overnight fall with either kind of staffing, but are mostly set by the clock**:
+  about 73 a week at the default, +4.0 [+2.7, +5.3] at half the village volunteers and +8.8
+  [+1.6, +15.9] at half the station staff (paired). Most of them were placed after the 17:00
+  cut-off, when few volunteers are on call and the same-day rule gives them until the next
+  day's midnight; no daytime staffing reaches them (docs/kpis.md, "Never overnight").
 """
 
 

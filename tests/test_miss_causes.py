@@ -82,3 +82,14 @@ def test_misses_are_exactly_the_orders_that_fail_their_promise(tiny):
     catalogue = judged & (log.orders.channel == 0)
     assert (missed[catalogue] == ~met_target(log, tiny)[catalogue]).all()
     assert ((cause >= 0) == missed).all()
+
+
+def test_alerts_nobody_accepts_in_time_are_an_acceptance_miss_not_a_missing_assignment(tmp_path):
+    # with dispatch as alerts and nobody accepting (probability 0), the urban order at 10:00 is
+    # alerted at once while volunteers are on duty and free: its miss is the unanswered alerts
+    fixed = {"kind": "fixed", "mean": 1}
+    alerts = {"accept_probability": 0, "wave_size": 1, "turnout_day": fixed, "turnout_night": fixed}
+    world = build_world(variant(tmp_path, {"dispatch": {"alerts": alerts}}))
+    log = simulate(world, 1, orders(world, [(10 * 60.0, "A1", "errand")]))
+    assert log.orders.t_alerted[0] == 600
+    assert causes_of(world, [(10 * 60.0, "A1", "errand")]) == ["acceptance"]

@@ -891,7 +891,7 @@ class Expect:
           confidence: 0.95
           days: 7
           reps: 10
-          kpis: {urban_10min: ">= 0.90", open_overnight_per_week: "<= 15"}
+          kpis: {urban_10min: ">= 0.90", open_overnight_per_1000: "<= 60"}
     """
 
     kpis: dict[str, str] = spec(

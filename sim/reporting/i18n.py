@@ -171,7 +171,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cause.no_volunteer": ("No volunteer on duty in the town", "本乡镇无在岗志愿者"),
     "cause.all_busy": ("All on-duty volunteers busy", "在岗志愿者全忙"),
     "cause.administrator": ("Waiting for the administrator", "等待管理员审核"),
-    "cause.acceptance": ("Acceptance delay", "接单延迟"),
+    "cause.acceptance": ("Alerts unanswered or slow to accept", "派单无人接或接单慢"),
     "cause.travel": ("Travel or ferry", "路程或轮渡"),
     "cause.service": ("Service too long", "服务时间过长"),
     "cause.cancelled": ("Cancelled while waiting", "等待中被取消"),
@@ -186,8 +186,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "非工作时间也审核专业需求(值班审核员)",
     ),
     "lever.acceptance": (
-        "faster acceptance by the reserved volunteer (the acceptance delay is an assumption)",
-        "被派单的志愿者更快接单(接单延迟为假设)",
+        "more volunteers on call near the orders, so that an alert finds one who accepts (the "
+        "acceptance probability and delay are assumptions)",
+        "在订单附近安排更多待命志愿者,让派单有人接(接单概率和延迟为假设)",
     ),
     "lever.travel": (
         "volunteers nearer the orders (more village volunteers)",

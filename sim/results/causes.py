@@ -16,12 +16,13 @@ Each missed order gets the first cause that applies, in this fixed precedence:
    orders are served county-wide after the review: rules 1 and 2 do not apply to them);
 3. ``administrator``: a professional order whose review by the administrator had not ended by
    ``D`` (including orders cancelled while waiting for it);
-4. ``acceptance``: a volunteer was reserved by ``D`` but had not accepted by then;
+4. ``acceptance``: volunteers were alerted by ``D`` (``dispatch.alerts``) or one was reserved
+   by then, but none had accepted by ``D``: alerts ignored, or accepted too slowly;
 5. ``travel``: accepted by ``D``, but the volunteer arrived later (road or ferry);
 6. ``service``: arrived by ``D``, but the service ended later;
 7. ``cancelled``: the citizen cancelled by ``D`` while waiting for a volunteer;
-8. ``not_assigned``: free volunteers were on duty in the town, yet none was reserved by ``D``
-   (the tier timeouts, skills, distance, or still waiting at the horizon).
+8. ``not_assigned``: free volunteers were on duty in the town, yet none was alerted or reserved
+   by ``D`` (the tier timeouts, skills, distance, or still waiting at the horizon).
 
 The causes of an order's misses therefore add up to the misses exactly.
 """
@@ -113,7 +114,7 @@ def miss_causes(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray, np.n
         scoped & (on_duty <= 0),
         scoped & (busy >= on_duty),
         (o.channel[idx] == CHANNELS.index("professional")) & ~by(review_end),
-        by(o.t_assigned) & ~by(o.t_accepted),
+        (by(o.t_assigned) | by(o.t_alerted)) & ~by(o.t_accepted),
         by(o.t_accepted) & ~by(o.t_arrived),
         by(o.t_arrived) & ~by(o.t_closed),
         by(o.t_cancelled),
