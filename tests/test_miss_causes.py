@@ -74,6 +74,9 @@ def test_the_causes_add_up_to_the_misses_of_every_group_and_town(tmp_path):
     for group, kpi in (("urban", "urban_10min"), ("rural", "rural_same_day")):
         if group in table["groups"]:
             assert table["groups"][group]["orders"] == kpis[kpi]["orders"]
+    # a town's rows count the orders its compliance KPI counts (not its professional orders)
+    for town, row in table["towns"].items():
+        assert row["orders"] == kpis[f"town.{town}.compliance"]["orders"], town
 
 
 def test_misses_are_exactly_the_orders_that_fail_their_promise(tiny):

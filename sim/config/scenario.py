@@ -674,7 +674,7 @@ class Alerts:
         ge=0,
         le=1,
     )
-    wave_size: int = spec(3, "volunteers alerted at once, nearest first", "people", ge=1, le=1_000_000)
+    wave_size: int = spec(3, "volunteers alerted at once, nearest first", "people", ge=1, le=2048)
     wave_interval_min: float = spec(
         5.0, "minutes from a wave nobody accepted to the next wave", "minutes", gt=0, le=1e6
     )

@@ -164,7 +164,10 @@ class Alerts:
     def draw(self, order: int, wave: int, slot: int, which: int) -> float:
         """The uniform of ``order``'s ``wave``-th wave (1, 2, ...), for the volunteer at
         ``slot`` in it (0 nearest): ``which`` 0 decides whether they accept (below the accept
-        probability), 1 their delay (its quantile of ``demand.acceptance_delay``)."""
+        probability), 1 their delay (its quantile of ``demand.acceptance_delay``). The key packs
+        ``2 * slot + which`` in 12 bits (``dispatch.alerts.wave_size`` is at most 2,048) and the
+        wave in the next 12: an order's waves after its 4,095th (8 days of 3-minute waves)
+        share draws with another order's, which no order waiting less than its patience meets."""
         return _uniform((self.key ^ (order << 24) ^ (wave << 12)) + 2 * slot + which)
 
     def drop_working_state(self) -> None:

@@ -129,8 +129,9 @@ def miss_causes(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray, np.n
 
 
 def miss_cause_table(results, world: World) -> dict | None:
-    """The misses by cause, per group (urban, rural, professional) and per town, as order
-    counts summed over the replications: ``{"replications": k, "causes": [...], "groups":
+    """The misses by cause, per group (urban, rural, professional) and per town (its catalogue
+    orders held to their zone's promise, as ``town.*`` KPIs count), as order counts summed over
+    the replications: ``{"replications": k, "causes": [...], "groups":
     {name: {"orders", "missed", <cause>...}}, "towns": {pinyin: {...}}}`` (divide by
     ``replications`` for a replication's); None when the replications' logs were not kept."""
     if not results or any(r.log is None for r in results):
@@ -143,12 +144,18 @@ def miss_cause_table(results, world: World) -> dict | None:
     for r in results:
         o = r.log.orders
         judged, missed, cause = miss_causes(r.log, world)
-        group = np.where(o.channel == CHANNELS.index("professional"), len(ZONES), o.zone)
-        for table, key, size in ((groups, group, n_groups), (towns, o.town, n_towns)):
-            table[:, 0] += np.bincount(key[judged], minlength=size)
-            table[:, 1] += np.bincount(key[missed], minlength=size)
+        professional = o.channel == CHANNELS.index("professional")
+        group = np.where(professional, len(ZONES), o.zone)
+        # a town's rows count its zone-promise orders, as its compliance KPIs do (professional
+        # orders are served county-wide: they have their own group, not a town's)
+        for table, key, size, rows in (
+            (groups, group, n_groups, judged),
+            (towns, o.town, n_towns, judged & ~professional),
+        ):
+            table[:, 0] += np.bincount(key[rows], minlength=size)
+            table[:, 1] += np.bincount(key[rows & missed], minlength=size)
             for c in range(n_causes):
-                table[:, 2 + c] += np.bincount(key[cause == c], minlength=size)
+                table[:, 2 + c] += np.bincount(key[rows & (cause == c)], minlength=size)
     names = ["orders", "missed", *CAUSES]
 
     def rows(table: np.ndarray, keys: list[str]) -> dict:
