@@ -148,7 +148,7 @@ class Alerts:
         else None (the order waits in its tier's queue; a timer brings the answer)."""
         self.series[order] += 1
         self.in_tier[order] = 0
-        self.pending.pop(order, None)  # the earlier series' acceptances lapse
+        self._forget(order)  # the earlier series' acceptances lapse
         return self._send(order)
 
     def turnout(self, order: int, accepted: float) -> float:
@@ -260,6 +260,12 @@ class Alerts:
         self.lifecycle._at(answers[0][0], self._on_answer, (order, series))
         return None
 
+    def _forget(self, order: int) -> None:
+        """Drop the order's pending acceptances and its next wave's time (its wave series is
+        over: it was taken, it left the queues, or a new series starts)."""
+        self.pending.pop(order, None)
+        self.next_wave.pop(order, None)
+
     def _live(self, order: int, series: int) -> bool:
         """Whether a timer of the order's wave series ``series`` still matters: the order
         waits, and has not started a new series (escalated) since."""
@@ -271,14 +277,14 @@ class Alerts:
         order, series = event.value
         if not self._live(order, series):
             if self.orders.state[order] != WAITING:
-                self.pending.pop(order, None)
+                self._forget(order)
             return
         pending = self.pending[order]
         _, team = pending.pop(0)
         o, d = self.orders, self.dispatcher
         but = d.declined.get(order, -1) if d.declined else -1
         if d.spare[team] >= o.need[order] and team != but:
-            del self.pending[order]
+            self._forget(order)
             o.accept_delay[order] = 0.0  # the acceptance is now: the assignment
             self.lifecycle.assign(order, team)
             return
