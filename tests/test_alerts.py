@@ -203,3 +203,116 @@ def test_the_mmc_validation_queue_is_unchanged_by_alerts_that_reduce(tmp_path):
     for name, column in a.columns().items():
         if name != "t_alerted":
             assert np.array_equal(column, b.columns()[name], equal_nan=True), name
+
+
+# every team on duty round the clock (2 of its 10 members, as by day in the tiny county)
+ROUND_THE_CLOCK = {"schedules": {"day": {"weekday": [0.2] * 24, "weekend": [0.2] * 24}}}
+
+
+def test_the_night_turnout_applies_from_22_00_to_07_00_by_the_acceptance_time(tmp_path):
+    # alerts.py: an acceptance at minute-of-day m leaves after turnout_night when m >= 22:00 or
+    # m < 07:00, else after turnout_day (3 minutes by day, 11 by night here). A repair at A2 goes
+    # to Alpha's station (5 km) at once; its volunteer accepts 2 minutes after the alert, leaves
+    # after the turnout (the departure) and arrives after the drive
+    world = alerts_world(
+        tmp_path,
+        demand=ROUND_THE_CLOCK,
+        accept_probability=1,
+        beyond_reach_factor=1,
+        wave_size=10,
+        turnout_day={"kind": "fixed", "mean": 3},
+        turnout_night={"kind": "fixed", "mean": 11},
+    )
+    # placed 21:57 (accepted 21:59, day), 21:58 (accepted 22:00, night: placed by day, accepted
+    # by night), next morning 06:57 (accepted 06:59, night) and 06:58 (accepted 07:00, day)
+    placed = [1317.0, 1318.0, 1440 + 417.0, 1440 + 418.0]
+    turnout = [3, 11, 11, 3]
+    rep = replay(world, [(t, "A2", "repair") for t in placed])
+    o = rep.run().orders
+    station = world.teams.name.index("town:Alpha")
+    drive = rep.lifecycle.trip(world.teams.home[station], world.places.index("A2"))
+    assert drive == pytest.approx(5.0, abs=0.05)
+    for k, t in enumerate(placed):
+        assert world.teams.name[o.team[k]] == "town:Alpha" and o.tier_max[k] == 2
+        assert o.t_assigned[k] == o.t_accepted[k] == t + 2
+        departure = o.t_accepted[k] + turnout[k]
+        assert o.t_arrived[k] == departure + drive, k
+
+
+UNIFORM_DELAY = {"kind": "uniform", "low": 1, "high": 5}
+
+
+def acceptance_delays(rep, wave, slots):
+    """The acceptance delays (minutes) the replication draws for order 0's ``wave``-th wave,
+    slot by slot (with ``UNIFORM_DELAY``)."""
+    u = np.array([rep.alerts.draw(0, wave, s, 1) for s in range(slots)])
+    return distributions.quantile(Dist(**UNIFORM_DELAY), u)
+
+
+def handed_up_world(tmp_path, name, extra=None):
+    """The tiny county with errands handed up (share 1) and alerts every volunteer in scope
+    accepts, each after a delay drawn from ``UNIFORM_DELAY``."""
+    overrides = {
+        **(extra or {}),
+        "demand": {"acceptance_delay": UNIFORM_DELAY},
+        "dispatch": {
+            "hand_up": {"share": 1.0, "items": ["errand"]},
+            "alerts": {
+                "accept_probability": 1,
+                "beyond_reach_factor": 1,
+                "wave_size": 1000,
+                "turnout_day": FIXED,
+                "turnout_night": FIXED,
+            },
+        },
+    }
+    return build_world(variant(tmp_path, overrides, name))
+
+
+def seed_where_slot_wins(world, slots, lo, hi):
+    """A replication of ``world`` replaying one errand at A2 at 09:00 whose first wave's
+    earliest acceptance, over ``slots`` places, is at a place in [lo, hi]: where A2's two
+    volunteers would stand if the declining team were alerted."""
+    for seed in range(1, 200):
+        rep = replay(world, [(540.0, "A2", "errand")], seed)
+        if lo <= int(np.argmin(acceptance_delays(rep, 1, slots))) <= hi:
+            return rep
+    pytest.fail("no seed where the declining team's places would accept first")
+
+
+def test_a_handed_up_order_never_alerts_the_declining_team_in_its_town(tmp_path):
+    # A2 declines its errand at 09:00: it goes to Alpha's tier at once, whose wave alerts A1's
+    # two volunteers, then the station's two (both 5 km away); A2's two (0 km) would follow A1's
+    # (places 2 and 3 of the wave) were the declining team alerted. The seed makes those places
+    # the earliest acceptances: the station's volunteer there takes it, never A2's team
+    world = handed_up_world(tmp_path, "town")
+    rep = seed_where_slot_wins(world, 6, 2, 3)
+    delays = acceptance_delays(rep, 1, 4)
+    o = rep.run().orders
+    scope = ["village:A1"] * 2 + ["town:Alpha"] * 2
+    assert o.t_handed_up[0] == o.t_tier2[0] == 540 and o.tier_max[0] == 2
+    assert world.teams.name[o.team[0]] == scope[int(np.argmin(delays))] == "town:Alpha"
+    assert o.t_assigned[0] == pytest.approx(540 + delays.min())
+
+
+def test_a_handed_up_order_never_alerts_the_declining_team_at_the_county_tier(tmp_path):
+    # Alpha's only volunteers are A2's (the declining team): nobody is alerted at Alpha's tier
+    # and the order reaches the county tier at 10:00 (rural timeout 60 at tier 2), whose first
+    # wave alerts B1's two volunteers (5 km), then B2's (15 km) and farther ones; A2's two (0 km)
+    # would follow B1's. The seed makes places 2 and 3 the earliest acceptances: B2 takes it
+    extra = {
+        "teams": {
+            "village_members_community": 0,
+            "town": {"members": 0, "skills": ["errand", "repair"], "schedule": "day"},
+            "county": {"name": "center", "count": 1, "members": 0, "skills": ["errand"], "schedule": "day"},
+        },
+    }
+    world = handed_up_world(tmp_path, "county", extra)
+    rep = seed_where_slot_wins(world, 8, 2, 3)
+    delays = acceptance_delays(rep, 1, 4)
+    o = rep.run().orders
+    assert o.t_handed_up[0] == o.t_tier2[0] == 540 and o.t_tier3[0] == 600 and o.tier_max[0] == 3
+    assert rep.alerts.waves[0] == 1 and o.t_alerted[0] == 600  # (none at Alpha's tier)
+    scope = ["village:B1"] * 2 + ["village:B2"] * 2
+    assert world.teams.name[o.team[0]] == scope[int(np.argmin(delays))] == "village:B2"
+    assert o.t_assigned[0] == pytest.approx(600 + delays.min())
