@@ -316,3 +316,40 @@ def test_a_handed_up_order_never_alerts_the_declining_team_at_the_county_tier(tm
     scope = ["village:B1"] * 2 + ["village:B2"] * 2
     assert world.teams.name[o.team[0]] == scope[int(np.argmin(delays))] == "village:B2"
     assert o.t_assigned[0] == pytest.approx(600 + delays.min())
+
+
+def first_wave_below(rep, p, waves):
+    """The first of ``waves`` (numbers) whose single alerted volunteer accepts at probability
+    ``p`` by order 0's own draws; None if none."""
+    return next((w for w in waves if rep.alerts.draw(0, w, 0, 0) < p), None)
+
+
+def test_station_staff_beyond_their_reach_accept_at_the_factor_times_the_probability(tmp_path):
+    # a repair at A2 goes to Alpha's tier at once: its scope (dispatch.scope widen: every team of
+    # the town) is the station's two volunteers and the county center's two, all staff 5 minutes
+    # away; one volunteer a wave, every 5 minutes (12 waves until the county tier at 10:00): the
+    # station's (the nearest team alone fills the first two waves), then the list's places 2, 3,
+    # 0, 1, ... (the center's, the station's, ...). With a 3-minute reach the staff are beyond
+    # it and accept at 0.2 x 0.5 = 0.1; within a 10-minute reach at 0.5. The seed has an earlier
+    # wave whose draw lies in [0.1, 0.2): accepting at the factor alone (0.2) or at the full
+    # probability would take the order sooner
+    settings = {"accept_probability": 0.5, "wave_size": 1, "wave_interval_min": 5, "beyond_reach_factor": 0.2}
+    far = alerts_world(tmp_path, "far", staff_reach_min=3, **settings)
+    near = alerts_world(tmp_path, "near", staff_reach_min=10, **settings)
+    waves = range(1, 13)
+    for seed in range(1, 400):
+        rep = replay(far, [(540.0, "A2", "repair")], seed)
+        wave = first_wave_below(rep, 0.1, waves)
+        if wave is not None and first_wave_below(rep, 0.2, waves) < wave:
+            break
+    else:
+        pytest.fail("no seed where the far staff accept at the county's tier-2 waves")
+    staff = ["town:Alpha"] * 2 + ["county:center"] * 2
+    o = rep.run().orders
+    assert far.teams.name[o.team[0]] == staff[(wave - 1) % 4] and o.tier_max[0] == 2
+    assert o.t_assigned[0] == 540 + 5 * (wave - 1) + 2 and rep.alerts.waves[0] == wave
+    rep = replay(near, [(540.0, "A2", "repair")], seed)
+    wave = first_wave_below(rep, 0.5, waves)
+    o = rep.run().orders
+    assert near.teams.name[o.team[0]] == staff[(wave - 1) % 4]
+    assert o.t_assigned[0] == 540 + 5 * (wave - 1) + 2 and rep.alerts.waves[0] == wave
