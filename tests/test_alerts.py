@@ -1,6 +1,7 @@
 """Dispatch as alerts (sim/model/alerts.py), proven on the five-place test county with exact
-timelines: waves, ignored alerts, re-alerts, escalation after ignored waves, staff reach, and
-the reduction to dispatch without alerts.
+timelines: waves, ignored alerts, re-alerts (wrapping round several teams), escalation after
+ignored waves, staff reach and the factor beyond it, day and night turnouts, handed-up orders,
+and the reduction to dispatch without alerts.
 
 Tiny county (tests/data/tiny.yaml): 1 minute per km, every team works 08:00-18:00 with 2 of its
 10 members on duty, rural timeouts 30 then 60 minutes. A2 is a rural village 5 km from A1,
@@ -353,3 +354,42 @@ def test_station_staff_beyond_their_reach_accept_at_the_factor_times_the_probabi
     o = rep.run().orders
     assert near.teams.name[o.team[0]] == staff[(wave - 1) % 4]
     assert o.t_assigned[0] == 540 + 5 * (wave - 1) + 2 and rep.alerts.waves[0] == wave
+
+
+def test_re_alerts_wrap_round_the_nearest_first_list_of_several_teams(tmp_path):
+    # an errand at A2 at 09:00, waves of 4 every 13 minutes, accept probability 0.1 and a fixed
+    # 2-minute acceptance delay (the nearest acceptor of a wave takes it). The county center has
+    # no members: Alpha's tier holds A2's two volunteers (0 km), A1's two and the station's two
+    # (5 km, by team id). At the village (540, 553, 566) the waves alert A2's two; from the rural
+    # timeout (570: 570, 583, 596, 609, 622) the town's waves walk the six-place list 4 at a
+    # time (4 does not divide 6) and wrap round to the nearest again, within a wave too:
+    # [A2 A2 A1 A1] [T T | A2 A2] [A1 A1 T T] [A2 A2 A1 A1] [T T | A2 A2]
+    no_center = {"teams": {"county": {"name": "center", "count": 1, "members": 0, "skills": ["errand"]}}}
+    world = alerts_world(
+        tmp_path, demand=no_center, accept_probability=0.1, wave_size=4, wave_interval_min=13
+    )
+    a2, a1, t = "village:A2", "village:A1", "town:Alpha"
+    assert world.teams.name.index(a1) < world.teams.name.index(t)
+    village = [[a2, a2]] * 3
+    town = [[a2, a2, a1, a1], [t, t, a2, a2], [a1, a1, t, t], [a2, a2, a1, a1], [t, t, a2, a2]]
+    times = [540, 553, 566, 570, 583, 596, 609, 622]
+    seen = set()
+    for seed in range(1, 300):
+        rep = replay(world, [(540.0, "A2", "errand")], seed)
+        accepted = [
+            (wave, slot)
+            for wave, alerted in enumerate(village + town, start=1)
+            for slot in range(len(alerted))
+            if rep.alerts.draw(0, wave, slot, 0) < 0.1
+        ]
+        if not accepted:
+            continue  # (nobody accepts before the county tier)
+        wave, slot = accepted[0]
+        o = rep.run().orders
+        assert rep.alerts.waves[0] == wave, seed
+        assert o.t_assigned[0] == times[wave - 1] + 2, seed
+        assert world.teams.name[o.team[0]] == (village + town)[wave - 1][slot], seed
+        seen.add((wave, slot))
+    # the seeds cover the waves that wrap round (the town's 2nd-5th, waves 5-8), the 2nd's
+    # wrapped places (A2's volunteers after the station's) among them
+    assert {wave for wave, _ in seen} >= {5, 6, 7, 8} and {(5, 2), (5, 3)} & seen
