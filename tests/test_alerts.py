@@ -87,12 +87,13 @@ def test_a_wave_nobody_accepts_is_followed_by_the_next_volunteer_in_scope(tmp_pa
 
 def test_after_ignored_waves_the_order_escalates_and_alerts_the_town_nearest_first(tmp_path):
     # every wave alerts everyone in scope: the village's 2 volunteers, then from 570 (rural
-    # timeout 30) the town's 6 (A2's 2, then A1's 2 and the station's 2, 5 km away)
+    # timeout 30) the town's 8 (dispatch.scope widen: A2's 2, then A1's 2, the station's 2 and
+    # the county center's 2, all 5 km away, by team id)
     world = alerts_world(tmp_path, accept_probability=0.2, wave_size=10, wave_interval_min=5)
     for seed in range(1, 400):
         rep = replay(world, [(540.0, "A2", "errand")], seed)
         if first_accepting_wave(rep, 0, range(1, 7), 2, 0.2) is None:  # 540..565 all ignored
-            found = first_accepting_wave(rep, 0, range(7, 19), 6, 0.2)  # 570..625
+            found = first_accepting_wave(rep, 0, range(7, 19), 8, 0.2)  # 570..625
             if found is not None:
                 break
     else:
@@ -101,7 +102,7 @@ def test_after_ignored_waves_the_order_escalates_and_alerts_the_town_nearest_fir
     o = rep.run().orders
     assert o.tier_max[0] == 2 and o.t_tier2[0] == 570
     assert o.t_assigned[0] == 570 + 5 * (wave - 7) + 2
-    scope = ["village:A2"] * 2 + ["village:A1"] * 2 + ["town:Alpha"] * 2
+    scope = ["village:A2"] * 2 + ["village:A1"] * 2 + ["town:Alpha"] * 2 + ["county:center"] * 2
     assert world.teams.name[o.team[0]] == scope[slot]
 
 
