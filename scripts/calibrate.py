@@ -201,8 +201,8 @@ and put each simulated figure, with its 95% interval across replications, beside
   orders' part follows from the demand, the catalogue, the projects and the packages, which are
   not tuned here (no source figure pins their rates); the activities provide the rest:
   **`activities.participants` lognormal mean 8 (cv 0.5) and `activities.duration` lognormal
-  mean 100 min (cv 0.3)** (tuned: 12 x 150 min, the values before the packages and projects
-  were modelled, gave 221,000 hours, +35%; 14 x 180 min, the schema's defaults, more). Eight
+  mean 100 min (cv 0.3)** (tuned: 12 x 150 min gives 221,000 hours, +35%; 14 x 180 min, the
+  schema's defaults, more). Eight
   volunteers for an hour and forty minutes is a plausible village activity (a lecture, a
   clean-up, a performance of a village art troupe); the split between size and length is not
   identifiable from the source, only their product.
@@ -212,8 +212,9 @@ and put each simulated figure, with its 95% interval across replications, beside
   within the 3-day deadline (`pairing_on_time` 100% in the gate's run, `python run.py check
   scenarios/pingyang.yaml`; in 3 replications of 7 days, seeds 0-2: 13.7-17.7 projects a day,
   closed 0.18-0.25 days after the order on average, 95th percentile 0.63-0.67 days), and the 100
-  town leaders' units of 5 members, on duty now that small teams' counts are drawn, serve 46-50
-  orders a week (none with `teams.duty_counts: rounded`).
+  town leaders' units of 5 members, whose on-duty counts are drawn (`teams.duty_counts: drawn`),
+  take part in the serving (none would be on duty with `teams.duty_counts: rounded`, since 5 x 7%
+  rounds to 0).
 * **Packages** (套餐): the source gives no recipient counts; with the assumed shares
   (docs/assumptions.md) the default makes ~365 package visits a day, all within their windows
   (`package_on_time` 100%, same command). Served by the village teams alone (`packages.top_tier:
@@ -252,8 +253,9 @@ and put each simulated figure, with its 95% interval across replications, beside
 
 * **Catalogue orders per day** (about 273, plus about 82 proxy errands): the source gives no
   order count for the period. `demand.orders_per_1000_per_day` stays the lead's assumption
-  (0.35 with the proxy errands in the catalogue; 0.315 = 0.35 x 0.9 now that they are the proxy
-  channel's, so every other item keeps its rate); the compliance targets were tuned with it.
+  (0.315 = 0.35 x 0.9: the lead's 0.35 counted the proxy errands, which the proxy channel
+  places on its own, so every other item keeps its rate); the compliance targets were tuned
+  with it.
 * **Disputes settled by the village mediation rooms** (1,500+ "since the pilot"): the mediation
   item keeps its catalogue share (0.889% of the catalogue's orders), {{DISPUTES_DAY}} disputes a
   day, of which the rooms settle {{ROOMS_DAY}} a day (the rest, from the communities, which
@@ -287,8 +289,8 @@ and put each simulated figure, with its 95% interval across replications, beside
   in the 158 days, {{PRO_YEAR}} a year: at that rate 15,600 would take {{PRO_YEARS}} years, a
   plausible age for the county's volunteer platform (the article does not date it), and the
   figure counts people, who may be more than orders (a counselling session for a family).
-* The **teams** section is unchanged: its member counts already match the implied active
-  force within 1%.
+* The **teams** section is not tuned: its member counts match the implied active force within
+  1%.
 
 ## Staffing curves: volunteers on call move the promises
 

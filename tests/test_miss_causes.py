@@ -93,3 +93,15 @@ def test_alerts_nobody_accepts_in_time_are_an_acceptance_miss_not_a_missing_assi
     log = simulate(world, 1, orders(world, [(10 * 60.0, "A1", "errand")]))
     assert log.orders.t_alerted[0] == 600
     assert causes_of(world, [(10 * 60.0, "A1", "errand")]) == ["acceptance"]
+
+
+def test_an_alerted_order_the_citizen_cancels_while_nobody_accepts_is_a_cancellation(tmp_path):
+    # a rural order at 10:00, alerted at once, nobody accepting (probability 0): the citizen
+    # gives up after 10 minutes, long before the same-day deadline; its miss is the patience
+    fixed = {"kind": "fixed", "mean": 1}
+    alerts = {"accept_probability": 0, "wave_size": 1, "turnout_day": fixed, "turnout_night": fixed}
+    patience = {"urban": {"kind": "fixed", "mean": 100000}, "rural": {"kind": "fixed", "mean": 10}}
+    world = build_world(variant(tmp_path, {"dispatch": {"alerts": alerts}, "demand": {"patience": patience}}))
+    log = simulate(world, 1, orders(world, [(10 * 60.0, "B1", "errand")]))
+    assert log.orders.t_alerted[0] == 600 and log.orders.t_cancelled[0] == 610
+    assert causes_of(world, [(10 * 60.0, "B1", "errand")]) == ["cancelled"]

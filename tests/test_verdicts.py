@@ -30,12 +30,13 @@ def test_one_replication_gets_no_verdict_and_no_interval():
 
 
 def test_share_intervals_stay_within_0_and_1_and_widen_at_100_percent():
-    # all replications at 100%: not a certainty over 120 orders (Wilson's lower bound with
-    # the t quantile of 2 degrees of freedom: n / (n + t^2))
+    # all replications at 100%: not a certainty over 120 orders (no spread, so the cap of 120
+    # orders applies and their binomial variance: Wilson's lower bound n / (n + z^2))
     j = judge([1.0, 1.0, 1.0], "share", ">=", 0.95, orders=120)
-    t2 = stats.t.ppf(0.975, 2) ** 2
-    assert j.high == 1.0 and j.low == pytest.approx(120 / (120 + t2))
-    assert j.verdict == "uncertain"
+    z2 = stats.norm.ppf(0.975) ** 2
+    assert j.high == 1.0 and j.low == pytest.approx(120 / (120 + z2))
+    assert j.verdict == "met"
+    assert judge([1.0, 1.0, 1.0], "share", ">=", 0.99, orders=120).verdict == "uncertain"
     # near 100% with spread: a t interval would pass 100%, this one does not
     values = [0.90, 1.0, 1.0]
     t_high = np.mean(values) + stats.t.ppf(0.975, 2) * np.std(values, ddof=1) / math.sqrt(3)
@@ -48,6 +49,28 @@ def test_share_intervals_stay_within_0_and_1_and_widen_at_100_percent():
     j = judge(values, "share", orders=10**7)
     half = stats.t.ppf(0.975, 9) * np.std(values, ddof=1) / math.sqrt(10)
     assert (j.low, j.high) == pytest.approx((np.mean(values) - half, np.mean(values) + half), abs=1e-4)
+
+
+def test_a_capped_interval_is_the_binomial_one_with_the_normal_quantile():
+    # 31 orders in a town over 3 replications that agree more than binomial orders would: the
+    # cap applies, and the interval is the 95% Wilson interval of 31 orders (not one with the t
+    # quantile of 2 degrees of freedom, which would be a 99.99% interval)
+    values = [0.84, 0.85, 0.86]
+    j = judge(values, "share", ">=", 0.95, orders=31)
+    p, n, z = np.mean(values), 31, stats.norm.ppf(0.975)
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    assert (j.low, j.high) == pytest.approx((centre - half, centre + half))
+    assert j.verdict == "missed"
+
+
+def test_a_target_at_the_edge_is_met_when_every_replication_is_at_it():
+    # never overnight (<= 0 per 1,000): an honest interval at 0 still has an upper bound above
+    # 0, so the promise is met when no replication left an order overnight
+    assert judge([0.0, 0.0, 0.0], "per 1,000 orders", "<=", 0.0, orders=10_000).verdict == "met"
+    assert judge([0.0, 0.1, 0.0], "per 1,000 orders", "<=", 0.0, orders=10_000).verdict != "met"
+    assert judge([1.0, 1.0], "share", ">=", 1.0, orders=50).verdict == "met"
+    assert judge([0.0, 0.0], "orders/week", "<=", 0.0).verdict == "met"
 
 
 def test_verdict_compares_the_whole_interval_with_the_target():

@@ -32,8 +32,8 @@ from sim.config.scenario import Addition, Scenario
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
 from sim.results.kpis import KPI_INFO, met_target, zone_promise_orders
-from sim.results.stats import summarise
-from sim.results.summary import RepResult
+from sim.results.summary import RepResult, total_orders
+from sim.results.verdict import judge
 from sim.world.workforce import addition_hours_per_week
 
 BANDS: dict[str, tuple[int, int]] = {"day": (7, 19), "evening": (19, 22), "night": (22, 7)}
@@ -114,12 +114,22 @@ def evaluate(
         with_plan(scenario, plan), reps, seed, jobs=jobs, keep_logs=keep_logs, progress=False
     )
     names = list(targets) + [k for k in ("urban_10min", "rural_same_day") if k not in targets]
-    return Evaluation(dict(plan), {k: summarise([r.kpis[k] for r in results]) for k in names}, results)
+    return Evaluation(dict(plan), {k: summary_of(results, k, targets.get(k)) for k in names}, results)
+
+
+def summary_of(results: list[RepResult], name: str, target: float | None) -> dict[str, float]:
+    """A target KPI's mean, 95% interval and verdict (``met`` against ``>= target``) from the
+    one verdict function every output uses (:func:`sim.results.verdict.judge`)."""
+    values = [r.kpis[name] for r in results]
+    op = None if target is None else ">="
+    j = judge(values, KPI_INFO[name][1], op, target, total_orders(results, name))
+    return {"mean": j.mean, "low": j.low, "high": j.high, "n": j.n, "verdict": j.verdict}
 
 
 def meets(summary: dict[str, dict[str, float]], targets: dict[str, float]) -> bool:
-    """Whether the lower end of every target KPI's 95% interval clears its target."""
-    return all(not math.isnan(summary[k]["low"]) and summary[k]["low"] >= t for k, t in targets.items())
+    """Whether every target KPI is met: the whole of its 95% interval clears its target (the
+    verdict of :func:`sim.results.verdict.judge`, as in every other output)."""
+    return all(summary[k]["verdict"] == "met" for k in targets)
 
 
 def misses_by_cell(

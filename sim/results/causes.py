@@ -17,7 +17,8 @@ Each missed order gets the first cause that applies, in this fixed precedence:
 3. ``administrator``: a professional order whose review by the administrator had not ended by
    ``D`` (including orders cancelled while waiting for it);
 4. ``acceptance``: volunteers were alerted by ``D`` (``dispatch.alerts``) or one was reserved
-   by then, but none had accepted by ``D``: alerts ignored, or accepted too slowly;
+   by then, but none had accepted by ``D``: alerts ignored, or accepted too slowly (an order
+   the citizen cancelled by ``D`` is rule 7's, the patience's, even if it had been alerted);
 5. ``travel``: accepted by ``D``, but the volunteer arrived later (road or ferry);
 6. ``service``: arrived by ``D``, but the service ended later;
 7. ``cancelled``: the citizen cancelled by ``D`` while waiting for a volunteer;
@@ -114,7 +115,7 @@ def miss_causes(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray, np.n
         scoped & (on_duty <= 0),
         scoped & (busy >= on_duty),
         (o.channel[idx] == CHANNELS.index("professional")) & ~by(review_end),
-        (by(o.t_assigned) | by(o.t_alerted)) & ~by(o.t_accepted),
+        (by(o.t_assigned) | by(o.t_alerted)) & ~by(o.t_accepted) & ~by(o.t_cancelled),
         by(o.t_accepted) & ~by(o.t_arrived),
         by(o.t_arrived) & ~by(o.t_closed),
         by(o.t_cancelled),

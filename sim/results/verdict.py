@@ -9,16 +9,21 @@ Markdown) takes a KPI's verdict and interval from :func:`judge`, so that they ca
   **Wilson score interval with an effective number of orders**: the replications' mean share
   ``p`` and its standard error ``s/sqrt(k)`` give ``n_eff = p(1-p) / (s^2/k)``, the number of
   independent orders that would spread as the replications do; it is capped at the orders the
-  replications counted (never more certain than the orders themselves), and the Student t
-  quantile with ``k-1`` degrees of freedom replaces the normal one. The interval lies inside
-  [0, 1], always contains the mean, is close to the t interval away from 0 and 1, and stays
-  honest at 0% and 100%: 3 replications of 40 orders all met give ``[86.6%, 100%]`` (a share of
-  100% over few orders is not a certainty). Shares without an order count (utilisation) use the
-  same formula without the cap.
+  replications counted (never more certain than the orders themselves). With the variance
+  estimated from the replications, the Student t quantile with ``k-1`` degrees of freedom
+  replaces the normal one; when the cap applies, the variance is the binomial one of the
+  orders counted and the normal quantile stays. The interval lies inside [0, 1], always
+  contains the mean, is close to the t interval away from 0 and 1, and stays honest at 0% and
+  100%: 3 replications of 40 orders all met give ``[96.9%, 100%]`` (a share of 100% over few
+  orders is not a certainty). Shares without an order count (utilisation) use the same
+  formula without the cap.
 * Any other KPI: the Student t interval of the replications' mean (cut at 0 for counts and
   durations, which cannot be negative).
 * ``met`` when the whole interval lies on the target's side, ``missed`` when all of it lies on
-  the other side, else ``uncertain``; ``n/a`` when no replication has a value.
+  the other side, else ``uncertain``; ``n/a`` when no replication has a value. A target at the
+  edge of what the KPI can be (``<= 0``, as never overnight's; ``>= 100%`` of orders) cannot be
+  cleared by an interval that stays honest at the edge, so it is ``met`` when every
+  replication is exactly at the target: no order was left overnight in any of them.
 """
 
 from __future__ import annotations
@@ -79,12 +84,16 @@ def interval(
     p = min(1.0, max(0.0, mean / scale))
     var = (sd / scale) ** 2 / k
     cap = math.inf if orders is None or not orders > 0 else float(orders)
-    n_eff = min(cap, p * (1 - p) / var) if var > 0 else cap
+    spread = p * (1 - p) / var if var > 0 else math.inf  # n_eff the replications' spread gives
+    if spread <= cap:  # variance estimated from k replications: the t quantile
+        n_eff, q = spread, t
+    else:  # capped: the binomial variance of the orders counted, known given p: the normal one
+        n_eff, q = cap, float(stats.norm.ppf(0.5 + level / 2))
     if math.isinf(n_eff):  # no spread and no order count: nothing to widen by
         return mean, mean, mean, k, "wilson"
-    z2 = t * t
+    z2 = q * q
     centre = (p + z2 / (2 * n_eff)) / (1 + z2 / n_eff)
-    half = t / (1 + z2 / n_eff) * math.sqrt(p * (1 - p) / n_eff + z2 / (4 * n_eff * n_eff))
+    half = q / (1 + z2 / n_eff) * math.sqrt(p * (1 - p) / n_eff + z2 / (4 * n_eff * n_eff))
     low, high = max(0.0, centre - half), min(1.0, centre + half)
     return mean, min(low, p) * scale, max(high, p) * scale, k, "wilson"
 
@@ -120,7 +129,19 @@ def judge(
     ""), with its interval at ``level`` (two-sided; see the module's doc for the method)."""
     mean, low, high, n, method = interval(values, unit, orders, level)
     v = "" if op is None or target is None else verdict_of(low, high, mean, n, op, target)
+    if v == "uncertain" and at_edge(unit, op, target):
+        x = np.asarray(values, dtype=float)
+        if np.all(x[~np.isnan(x)] == target):
+            v = "met"
     return Judgement(mean, low, high, n, v, method)
+
+
+def at_edge(unit: str, op: str | None, target: float | None) -> bool:
+    """Whether ``op target`` asks for the KPI's extreme value: ``<= 0`` of a KPI that cannot be
+    negative, or ``>=`` the whole of a proportion (100% of orders, 1,000 per 1,000)."""
+    if op == "<=" and target == 0:
+        return unit in PROPORTION_SCALE or unit in NONNEGATIVE
+    return op == ">=" and unit in PROPORTION_SCALE and target == PROPORTION_SCALE[unit]
 
 
 def kpi_targets(world) -> dict[str, tuple[str, float]]:

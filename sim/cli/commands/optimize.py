@@ -19,6 +19,7 @@ from sim.experiments.optimize import (
     BANDS,
     confirm,
     label,
+    meets,
     optimise,
     parse_targets,
     plan_additions,
@@ -168,7 +169,7 @@ def main(args) -> int:
             targets,
         )
     )
-    ok = all(confirmed.summary[k]["low"] >= t for k, t in targets.items())
+    ok = meets(confirmed.summary, targets)
     out = (
         Path(args.out)
         if args.out
