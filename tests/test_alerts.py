@@ -1,6 +1,7 @@
 """Dispatch as alerts (sim/model/alerts.py), proven on the five-place test county with exact
-timelines: waves, ignored alerts, re-alerts, escalation after ignored waves, staff reach, and
-the reduction to dispatch without alerts.
+timelines: waves, ignored alerts, re-alerts (wrapping round several teams), escalation after
+ignored waves, staff reach and the factor beyond it, day and night turnouts, handed-up orders,
+and the reduction to dispatch without alerts.
 
 Tiny county (tests/data/tiny.yaml): 1 minute per km, every team works 08:00-18:00 with 2 of its
 10 members on duty, rural timeouts 30 then 60 minutes. A2 is a rural village 5 km from A1,
@@ -86,12 +87,13 @@ def test_a_wave_nobody_accepts_is_followed_by_the_next_volunteer_in_scope(tmp_pa
 
 def test_after_ignored_waves_the_order_escalates_and_alerts_the_town_nearest_first(tmp_path):
     # every wave alerts everyone in scope: the village's 2 volunteers, then from 570 (rural
-    # timeout 30) the town's 6 (A2's 2, then A1's 2 and the station's 2, 5 km away)
+    # timeout 30) the town's 8 (dispatch.scope widen: A2's 2, then A1's 2, the station's 2 and
+    # the county center's 2, all 5 km away, by team id)
     world = alerts_world(tmp_path, accept_probability=0.2, wave_size=10, wave_interval_min=5)
     for seed in range(1, 400):
         rep = replay(world, [(540.0, "A2", "errand")], seed)
         if first_accepting_wave(rep, 0, range(1, 7), 2, 0.2) is None:  # 540..565 all ignored
-            found = first_accepting_wave(rep, 0, range(7, 19), 6, 0.2)  # 570..625
+            found = first_accepting_wave(rep, 0, range(7, 19), 8, 0.2)  # 570..625
             if found is not None:
                 break
     else:
@@ -100,7 +102,7 @@ def test_after_ignored_waves_the_order_escalates_and_alerts_the_town_nearest_fir
     o = rep.run().orders
     assert o.tier_max[0] == 2 and o.t_tier2[0] == 570
     assert o.t_assigned[0] == 570 + 5 * (wave - 7) + 2
-    scope = ["village:A2"] * 2 + ["village:A1"] * 2 + ["town:Alpha"] * 2
+    scope = ["village:A2"] * 2 + ["village:A1"] * 2 + ["town:Alpha"] * 2 + ["county:center"] * 2
     assert world.teams.name[o.team[0]] == scope[slot]
 
 
@@ -203,3 +205,192 @@ def test_the_mmc_validation_queue_is_unchanged_by_alerts_that_reduce(tmp_path):
     for name, column in a.columns().items():
         if name != "t_alerted":
             assert np.array_equal(column, b.columns()[name], equal_nan=True), name
+
+
+# every team on duty round the clock (2 of its 10 members, as by day in the tiny county)
+ROUND_THE_CLOCK = {"schedules": {"day": {"weekday": [0.2] * 24, "weekend": [0.2] * 24}}}
+
+
+def test_the_night_turnout_applies_from_22_00_to_07_00_by_the_acceptance_time(tmp_path):
+    # alerts.py: an acceptance at minute-of-day m leaves after turnout_night when m >= 22:00 or
+    # m < 07:00, else after turnout_day (3 minutes by day, 11 by night here). A repair at A2 goes
+    # to Alpha's station (5 km) at once; its volunteer accepts 2 minutes after the alert, leaves
+    # after the turnout (the departure) and arrives after the drive
+    world = alerts_world(
+        tmp_path,
+        demand=ROUND_THE_CLOCK,
+        accept_probability=1,
+        beyond_reach_factor=1,
+        wave_size=10,
+        turnout_day={"kind": "fixed", "mean": 3},
+        turnout_night={"kind": "fixed", "mean": 11},
+    )
+    # placed 21:57 (accepted 21:59, day), 21:58 (accepted 22:00, night: placed by day, accepted
+    # by night), next morning 06:57 (accepted 06:59, night) and 06:58 (accepted 07:00, day)
+    placed = [1317.0, 1318.0, 1440 + 417.0, 1440 + 418.0]
+    turnout = [3, 11, 11, 3]
+    rep = replay(world, [(t, "A2", "repair") for t in placed])
+    o = rep.run().orders
+    station = world.teams.name.index("town:Alpha")
+    drive = rep.lifecycle.trip(world.teams.home[station], world.places.index("A2"))
+    assert drive == pytest.approx(5.0, abs=0.05)
+    for k, t in enumerate(placed):
+        assert world.teams.name[o.team[k]] == "town:Alpha" and o.tier_max[k] == 2
+        assert o.t_assigned[k] == o.t_accepted[k] == t + 2
+        departure = o.t_accepted[k] + turnout[k]
+        assert o.t_arrived[k] == departure + drive, k
+
+
+UNIFORM_DELAY = {"kind": "uniform", "low": 1, "high": 5}
+
+
+def acceptance_delays(rep, wave, slots):
+    """The acceptance delays (minutes) the replication draws for order 0's ``wave``-th wave,
+    slot by slot (with ``UNIFORM_DELAY``)."""
+    u = np.array([rep.alerts.draw(0, wave, s, 1) for s in range(slots)])
+    return distributions.quantile(Dist(**UNIFORM_DELAY), u)
+
+
+def handed_up_world(tmp_path, name, extra=None):
+    """The tiny county with errands handed up (share 1) and alerts every volunteer in scope
+    accepts, each after a delay drawn from ``UNIFORM_DELAY``."""
+    overrides = {
+        **(extra or {}),
+        "demand": {"acceptance_delay": UNIFORM_DELAY},
+        "dispatch": {
+            "hand_up": {"share": 1.0, "items": ["errand"]},
+            "alerts": {
+                "accept_probability": 1,
+                "beyond_reach_factor": 1,
+                "wave_size": 1000,
+                "turnout_day": FIXED,
+                "turnout_night": FIXED,
+            },
+        },
+    }
+    return build_world(variant(tmp_path, overrides, name))
+
+
+def seed_where_slot_wins(world, slots, lo, hi):
+    """A replication of ``world`` replaying one errand at A2 at 09:00 whose first wave's
+    earliest acceptance, over ``slots`` places, is at a place in [lo, hi]: where A2's two
+    volunteers would stand if the declining team were alerted."""
+    for seed in range(1, 200):
+        rep = replay(world, [(540.0, "A2", "errand")], seed)
+        if lo <= int(np.argmin(acceptance_delays(rep, 1, slots))) <= hi:
+            return rep
+    pytest.fail("no seed where the declining team's places would accept first")
+
+
+def test_a_handed_up_order_never_alerts_the_declining_team_in_its_town(tmp_path):
+    # A2 declines its errand at 09:00: it goes to Alpha's tier at once, whose wave alerts A1's
+    # two volunteers, then the station's two (both 5 km away); A2's two (0 km) would follow A1's
+    # (places 2 and 3 of the wave) were the declining team alerted. The seed makes those places
+    # the earliest acceptances: the station's volunteer there takes it, never A2's team
+    world = handed_up_world(tmp_path, "town")
+    rep = seed_where_slot_wins(world, 6, 2, 3)
+    delays = acceptance_delays(rep, 1, 4)
+    o = rep.run().orders
+    scope = ["village:A1"] * 2 + ["town:Alpha"] * 2
+    assert o.t_handed_up[0] == o.t_tier2[0] == 540 and o.tier_max[0] == 2
+    assert world.teams.name[o.team[0]] == scope[int(np.argmin(delays))] == "town:Alpha"
+    assert o.t_assigned[0] == pytest.approx(540 + delays.min())
+
+
+def test_a_handed_up_order_never_alerts_the_declining_team_at_the_county_tier(tmp_path):
+    # Alpha's only volunteers are A2's (the declining team): nobody is alerted at Alpha's tier
+    # and the order reaches the county tier at 10:00 (rural timeout 60 at tier 2), whose first
+    # wave alerts B1's two volunteers (5 km), then B2's (15 km) and farther ones; A2's two (0 km)
+    # would follow B1's. The seed makes places 2 and 3 the earliest acceptances: B2 takes it
+    extra = {
+        "teams": {
+            "village_members_community": 0,
+            "town": {"members": 0, "skills": ["errand", "repair"], "schedule": "day"},
+            "county": {"name": "center", "count": 1, "members": 0, "skills": ["errand"], "schedule": "day"},
+        },
+    }
+    world = handed_up_world(tmp_path, "county", extra)
+    rep = seed_where_slot_wins(world, 8, 2, 3)
+    delays = acceptance_delays(rep, 1, 4)
+    o = rep.run().orders
+    assert o.t_handed_up[0] == o.t_tier2[0] == 540 and o.t_tier3[0] == 600 and o.tier_max[0] == 3
+    assert rep.alerts.waves[0] == 1 and o.t_alerted[0] == 600  # (none at Alpha's tier)
+    scope = ["village:B1"] * 2 + ["village:B2"] * 2
+    assert world.teams.name[o.team[0]] == scope[int(np.argmin(delays))] == "village:B2"
+    assert o.t_assigned[0] == pytest.approx(600 + delays.min())
+
+
+def first_wave_below(rep, p, waves):
+    """The first of ``waves`` (numbers) whose single alerted volunteer accepts at probability
+    ``p`` by order 0's own draws; None if none."""
+    return next((w for w in waves if rep.alerts.draw(0, w, 0, 0) < p), None)
+
+
+def test_station_staff_beyond_their_reach_accept_at_the_factor_times_the_probability(tmp_path):
+    # a repair at A2 goes to Alpha's tier at once: its scope (dispatch.scope widen: every team of
+    # the town) is the station's two volunteers and the county center's two, all staff 5 minutes
+    # away; one volunteer a wave, every 5 minutes (12 waves until the county tier at 10:00): the
+    # station's (the nearest team alone fills the first two waves), then the list's places 2, 3,
+    # 0, 1, ... (the center's, the station's, ...). With a 3-minute reach the staff are beyond
+    # it and accept at 0.2 x 0.5 = 0.1; within a 10-minute reach at 0.5. The seed has an earlier
+    # wave whose draw lies in [0.1, 0.2): accepting at the factor alone (0.2) or at the full
+    # probability would take the order sooner
+    settings = {"accept_probability": 0.5, "wave_size": 1, "wave_interval_min": 5, "beyond_reach_factor": 0.2}
+    far = alerts_world(tmp_path, "far", staff_reach_min=3, **settings)
+    near = alerts_world(tmp_path, "near", staff_reach_min=10, **settings)
+    waves = range(1, 13)
+    for seed in range(1, 400):
+        rep = replay(far, [(540.0, "A2", "repair")], seed)
+        wave = first_wave_below(rep, 0.1, waves)
+        if wave is not None and first_wave_below(rep, 0.2, waves) < wave:
+            break
+    else:
+        pytest.fail("no seed where the far staff accept at the county's tier-2 waves")
+    staff = ["town:Alpha"] * 2 + ["county:center"] * 2
+    o = rep.run().orders
+    assert far.teams.name[o.team[0]] == staff[(wave - 1) % 4] and o.tier_max[0] == 2
+    assert o.t_assigned[0] == 540 + 5 * (wave - 1) + 2 and rep.alerts.waves[0] == wave
+    rep = replay(near, [(540.0, "A2", "repair")], seed)
+    wave = first_wave_below(rep, 0.5, waves)
+    o = rep.run().orders
+    assert near.teams.name[o.team[0]] == staff[(wave - 1) % 4]
+    assert o.t_assigned[0] == 540 + 5 * (wave - 1) + 2 and rep.alerts.waves[0] == wave
+
+
+def test_re_alerts_wrap_round_the_nearest_first_list_of_several_teams(tmp_path):
+    # an errand at A2 at 09:00, waves of 4 every 13 minutes, accept probability 0.1 and a fixed
+    # 2-minute acceptance delay (the nearest acceptor of a wave takes it). The county center has
+    # no members: Alpha's tier holds A2's two volunteers (0 km), A1's two and the station's two
+    # (5 km, by team id). At the village (540, 553, 566) the waves alert A2's two; from the rural
+    # timeout (570: 570, 583, 596, 609, 622) the town's waves walk the six-place list 4 at a
+    # time (4 does not divide 6) and wrap round to the nearest again, within a wave too:
+    # [A2 A2 A1 A1] [T T | A2 A2] [A1 A1 T T] [A2 A2 A1 A1] [T T | A2 A2]
+    no_center = {"teams": {"county": {"name": "center", "count": 1, "members": 0, "skills": ["errand"]}}}
+    world = alerts_world(
+        tmp_path, demand=no_center, accept_probability=0.1, wave_size=4, wave_interval_min=13
+    )
+    a2, a1, t = "village:A2", "village:A1", "town:Alpha"
+    assert world.teams.name.index(a1) < world.teams.name.index(t)
+    village = [[a2, a2]] * 3
+    town = [[a2, a2, a1, a1], [t, t, a2, a2], [a1, a1, t, t], [a2, a2, a1, a1], [t, t, a2, a2]]
+    times = [540, 553, 566, 570, 583, 596, 609, 622]
+    seen = set()
+    for seed in range(1, 300):
+        rep = replay(world, [(540.0, "A2", "errand")], seed)
+        accepted = [
+            (wave, slot)
+            for wave, alerted in enumerate(village + town, start=1)
+            for slot in range(len(alerted))
+            if rep.alerts.draw(0, wave, slot, 0) < 0.1
+        ]
+        if not accepted:
+            continue  # (nobody accepts before the county tier)
+        wave, slot = accepted[0]
+        o = rep.run().orders
+        assert rep.alerts.waves[0] == wave, seed
+        assert o.t_assigned[0] == times[wave - 1] + 2, seed
+        assert world.teams.name[o.team[0]] == (village + town)[wave - 1][slot], seed
+        seen.add((wave, slot))
+    # the seeds cover the waves that wrap round (the town's 2nd-5th, waves 5-8), the 2nd's
+    # wrapped places (A2's volunteers after the station's) among them
+    assert {wave for wave, _ in seen} >= {5, 6, 7, 8} and {(5, 2), (5, 3)} & seen
