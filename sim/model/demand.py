@@ -202,13 +202,19 @@ def merge_arrivals(parts: Sequence[Arrivals]) -> Arrivals:
         return parts[0]
     if not parts:
         return Arrivals(*(np.empty(0, dtype=d) for d in (float, np.int32, np.int32, float, float, float)))
-    columns = [np.concatenate([getattr(p, name) for p in parts]) for name in ARRIVAL_COLUMNS]
-    by_time = np.argsort(columns[0], kind="stable")
+    # one column at a time (concatenated, then put in time order), so that the transient memory
+    # is one column, not a second copy of them all
+    first = np.concatenate([getattr(p, ARRIVAL_COLUMNS[0]) for p in parts])
+    by_time = np.argsort(first, kind="stable")
+    columns = [first[by_time]]
+    del first
+    for name in ARRIVAL_COLUMNS[1:]:
+        columns.append(np.concatenate([getattr(p, name) for p in parts])[by_time])
     booked = None
     if any(p.booked is not None for p in parts):
         booked = np.concatenate([np.full(len(p), np.nan) if p.booked is None else p.booked for p in parts])
         booked = booked[by_time]
-    return Arrivals(*(column[by_time] for column in columns), booked)
+    return Arrivals(*columns, booked)
 
 
 class OrderArrivals:

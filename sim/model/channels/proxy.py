@@ -37,10 +37,23 @@ def arrivals(world: World, streams: Streams, horizon_min: float) -> Arrivals:
         return Arrivals(*(np.empty(0, dtype=d) for d in (float, np.int32, np.int32, float, float, float)))
     hours = int(np.ceil(horizon_min / 60.0))
     rng = streams.stream("proxy/arrivals")
-    counts = rng.poisson(np.outer(rates * 60.0, profile_by_hour(world, hours)))  # (places, hours)
-    place, hour = np.nonzero(counts)
-    repeat = counts[place, hour]
-    place, hour = np.repeat(place, repeat), np.repeat(hour, repeat)
+    profile = profile_by_hour(world, hours)
+    # each place's hourly counts in turn (the stream's draws in place-then-hour order), keeping
+    # only the hours with errands: no (places x hours) matrix, which at a province's size
+    # would outweigh the errands themselves
+    places, hours_with, counts = [], [], []
+    for p, rate in enumerate(rates * 60.0):
+        row = rng.poisson(rate * profile)
+        busy = np.flatnonzero(row)
+        if len(busy):
+            places.append(np.full(len(busy), p))
+            hours_with.append(busy)
+            counts.append(row[busy])
+    if not places:
+        return Arrivals(*(np.empty(0, dtype=d) for d in (float, np.int32, np.int32, float, float, float)))
+    repeat = np.concatenate(counts)
+    place = np.repeat(np.concatenate(places), repeat)
+    hour = np.repeat(np.concatenate(hours_with), repeat)
     total = len(place)
     times = (hour + rng.random(total)) * 60.0
     u = rng.random((3, total))
