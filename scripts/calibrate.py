@@ -327,7 +327,7 @@ seeds, so that the arrivals and each order's alert answers are the same draws):
 
 * **Village volunteers move both promises, monotonically.** Halving them costs the urban share
   2.4 points by acceptance and about 19 by arrival, and rural same day 2.3 points; doubling them
-  gains 1.8, 11 and 1.2. Every step's paired interval excludes zero
+  gains 1.9, 11 and 1.2. Every step's paired interval excludes zero
   (`tests/test_staffing.py` proves the halving with 4 replications of a week). Fewer volunteers
   on call mean fewer people to alert: more orders escalate (43% to 61% at half), to a station
   whose staff rarely accept far away, or wait for a volunteer to come free.
@@ -336,11 +336,11 @@ seeds, so that the arrivals and each order's alert answers are the same draws):
   order is not. At the default two orders in three are reached within 10 minutes; the
   acceptance-based KPI (93%) hides that gap.
 * **Town stations matter less and only for acceptance**: a quarter of the stations' members
-  costs 3.2 points of urban acceptance and 1.2 of rural same day, but the station's volunteers
-  arrive late anyway (1.0 point by arrival). More station staff cannot replace village
+  costs 3.0 points of urban acceptance and 1.2 of rural same day, but the station's volunteers
+  arrive late anyway (0.8 point by arrival). More station staff cannot replace village
   volunteers.
 * **Orders open overnight fall with either kind of staffing, but are mostly set by the clock**:
-  about 73 a week at the default, +4.0 [+2.7, +5.3] at half the village volunteers and +8.8
+  about 73 a week at the default, +3.8 [+2.2, +5.3] at half the village volunteers and +8.8
   [+1.6, +15.9] at half the station staff (paired). Most of them were placed after the 17:00
   cut-off, when few volunteers are on call and the same-day rule gives them until the next
   day's midnight; no daytime staffing reaches them (docs/kpis.md, "Never overnight").

@@ -180,8 +180,8 @@ class Alerts:
         """The able teams with free volunteers in the order's current scope, nearest first by
         the dispatch rule (``first``, the dispatcher's own pick, heads the list). A town's
         teams are walked in their static nearest-first order (``World.tier2_nearest``, under
-        the nearest-first rule) only until they hold ``want`` free volunteers: the wave needs
-        no farther ones."""
+        the nearest-first rule) only until they hold ``want`` free volunteers, and the county's
+        towns, nearest seat first, likewise: the wave needs no farther ones."""
         d, o = self.dispatcher, self.orders
         place, skill, need, tier = o.place[order], o.skill[order], o.need[order], o.tier[order]
         but = d.declined.get(order, -1) if d.declined else -1
@@ -205,9 +205,18 @@ class Alerts:
             else:
                 teams.update(t for t in d.free_teams.get(d.place_town[place], ()) if able(t))
         if tier >= COUNTY_TIER:
+            # the county's towns nearest seat first, each town's able teams whole, until they
+            # hold ``want`` free volunteers (with those found so far): a province-sized county
+            # is not collected and ranked whole for every wave
             teams_at = self.world.tier3_teams_at
+            have = spare[first] + sum(spare[t] for t in teams if t != first)
             for town in d._towns_to_search(d.place_town[place], skill):
-                teams.update(t for t in teams_at.get((town, skill), ()) if in_free[t] and able(t))
+                for t in teams_at.get((town, skill), ()):
+                    if t not in teams and in_free[t] and able(t):
+                        teams.add(t)
+                        have += spare[t]
+                if have >= want:
+                    break
         teams.discard(first)
         if len(teams) <= 1:
             return [first, *teams]
