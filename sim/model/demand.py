@@ -55,6 +55,11 @@ class Arrivals:
     def __len__(self) -> int:
         return len(self.time)
 
+    @classmethod
+    def empty(cls) -> Arrivals:
+        """No orders (typed empty columns)."""
+        return cls(*(np.empty(0, dtype=d) for d in (float, np.int32, np.int32, float, float, float)))
+
 
 ARRIVAL_COLUMNS = ("time", "place", "item", "u_service", "u_patience", "u_accept")
 
@@ -201,7 +206,7 @@ def merge_arrivals(parts: Sequence[Arrivals]) -> Arrivals:
     if len(parts) == 1:
         return parts[0]
     if not parts:
-        return Arrivals(*(np.empty(0, dtype=d) for d in (float, np.int32, np.int32, float, float, float)))
+        return Arrivals.empty()
     # one column at a time (concatenated, then put in time order), so that the transient memory
     # is one column, not a second copy of them all
     first = np.concatenate([getattr(p, ARRIVAL_COLUMNS[0]) for p in parts])

@@ -34,7 +34,7 @@ def arrivals(world: World, streams: Streams, horizon_min: float) -> Arrivals:
     """The proxy errands placed before ``horizon_min`` (minutes), sorted by time (ties: place)."""
     rates = errand_rates(world)
     if not rates.any():
-        return Arrivals(*(np.empty(0, dtype=d) for d in (float, np.int32, np.int32, float, float, float)))
+        return Arrivals.empty()
     hours = int(np.ceil(horizon_min / 60.0))
     rng = streams.stream("proxy/arrivals")
     profile = profile_by_hour(world, hours)
@@ -50,7 +50,7 @@ def arrivals(world: World, streams: Streams, horizon_min: float) -> Arrivals:
             hours_with.append(busy)
             counts.append(row[busy])
     if not places:
-        return Arrivals(*(np.empty(0, dtype=d) for d in (float, np.int32, np.int32, float, float, float)))
+        return Arrivals.empty()
     repeat = np.concatenate(counts)
     place = np.repeat(np.concatenate(places), repeat)
     hour = np.repeat(np.concatenate(hours_with), repeat)
