@@ -20,8 +20,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sim.config.channels import CHANNELS  # noqa: E402
 from sim.config.load import load_scenario  # noqa: E402
-from sim.config.scenario import CHANNEL_TEAM_LEVELS, CHANNELS, TEAM_LEVELS  # noqa: E402
+from sim.config.teams import CHANNEL_TEAM_LEVELS, TEAM_LEVELS  # noqa: E402
 from sim.experiments.pilot import prepare_world  # noqa: E402
 from sim.experiments.runner import run_replications  # noqa: E402
 from sim.reporting.files import write_text  # noqa: E402

@@ -17,7 +17,7 @@ import pytest
 
 from sim.config import distributions
 from sim.config.load import load_scenario
-from sim.config.scenario import Dist
+from sim.config.spec import Dist
 from sim.model.replication import Replication, simulate
 from sim.world.build import build_world
 from tests.conftest import orders, variant

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from sim.config.scenario import TEAM_LEVELS
+from sim.config.teams import TEAM_LEVELS
 from sim.model.dispatcher import Dispatcher
 from sim.model.orders import WAITING
 from sim.model.replication import simulate

@@ -70,7 +70,7 @@ def test_the_batch_column_is_read_from_pairs():
 
 
 def test_each_order_carries_its_items_channel(pingyang_orders):
-    from sim.config.scenario import CHANNELS
+    from sim.config.channels import CHANNELS
 
     o = pingyang_orders
     assert o.channel.dtype == np.int8
@@ -84,7 +84,7 @@ def test_a_channel_with_its_own_deadline_ranks_and_logs_by_it():
     # channel's; the catalogue keeps the same-day rule
     import dataclasses
 
-    from sim.config.scenario import CHANNELS
+    from sim.config.channels import CHANNELS
     from sim.model.replication import Replication
 
     world = build_world(load_scenario(REPO / "scenarios" / "pingyang.yaml"))

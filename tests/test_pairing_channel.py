@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from sim.config.scenario import CHANNELS
+from sim.config.channels import CHANNELS
 from sim.model.channels import pairing
 from sim.model.rng import Streams
 from sim.model.roster import on_duty_by_hour

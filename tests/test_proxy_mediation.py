@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.config.scenario import CHANNELS
+from sim.config.channels import CHANNELS
 from sim.model.channels import proxy as proxy_channel
 from sim.model.replication import simulate
 from sim.model.rng import Streams

@@ -71,7 +71,7 @@ def test_a_replication_runs_once(busy_world):
 def test_volunteers_taken_and_returned_by_an_extension_change_who_serves(busy_world):
     # every on-duty volunteer of every village team away all day: no order is served by a
     # village team; the same run without the absence has village-served orders
-    from sim.config.scenario import TEAM_LEVELS
+    from sim.config.teams import TEAM_LEVELS
 
     village = TEAM_LEVELS.index("village")
     teams = np.flatnonzero(busy_world.teams.level == village)

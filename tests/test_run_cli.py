@@ -10,7 +10,7 @@ import pytest
 
 from sim.cli.main import DEFAULT_SCENARIO, main
 from sim.config.load import load_scenario
-from sim.config.scenario import TEAM_LEVELS
+from sim.config.teams import TEAM_LEVELS
 from sim.model.replication import simulate
 from sim.results.kpis import compute_kpis
 from sim.world.build import build_world

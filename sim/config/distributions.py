@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from sim.config.scenario import Dist
+from sim.config.spec import Dist
 
 
 def quantile(dist: Dist, u: np.ndarray | float) -> np.ndarray:

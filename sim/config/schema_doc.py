@@ -1,9 +1,11 @@
 """Generate ``docs/scenarios.md`` from the scenario schema, so the reference cannot drift.
 
-The frozen dataclasses of :mod:`sim.config.scenario` carry, for every field, a meaning (``doc``), a
+The frozen dataclasses of the schema (:class:`sim.config.scenario.Scenario` and the sections it
+holds, each in its own module of :mod:`sim.config`) carry, for every field, a meaning (``doc``), a
 unit and bounds (``ge``/``gt``/``le``/``length``) in their metadata; the loader and validator
-enforce exactly those. :func:`render` walks the same dataclasses and writes one table row per
-key: its dotted path (``catalog[].service``, ``schedules.<name>.weekday``), type, unit, default,
+enforce exactly those. :func:`render` walks the same dataclasses from ``Scenario`` down (so the
+order of the reference is that of the fields, whichever module holds a class) and writes one
+table row per key: its dotted path (``catalog[].service``, ``schedules.<name>.weekday``), type, unit, default,
 allowed range and meaning. A test compares the committed file with :func:`render`; after a
 schema change run ``python run.py schema --write``.
 """

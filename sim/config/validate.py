@@ -14,9 +14,13 @@ from collections import Counter
 from pathlib import Path
 
 from sim.config import distributions
+from sim.config.channels import PairedKind, mediation_skill
 from sim.config.errors import Problem, UserError
+from sim.config.geography import ZONES
 from sim.config.loader import PATH_KEYS
-from sim.config.scenario import TEAM_LEVELS, ZONES, Dist, PairedKind, Scenario, TeamKind, mediation_skill
+from sim.config.scenario import Scenario
+from sim.config.spec import Dist
+from sim.config.teams import TEAM_LEVELS, TeamKind
 from sim.gate.check import expect_problems
 from sim.world import surges
 from sim.world.geography import TERRAINS, build_places, parse_clock, read_matrix, read_towns

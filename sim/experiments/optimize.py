@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.config.errors import UserError
-from sim.config.scenario import Addition, Scenario
+from sim.config.scenario import Scenario
+from sim.config.teams import Addition
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
 from sim.results.kpis import KPI_INFO, met_target, zone_promise_orders

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.config import distributions
-from sim.config.scenario import TEAM_LEVELS
+from sim.config.teams import TEAM_LEVELS
 from sim.model.compact import floats, typed
 from sim.model.rng import Streams
 from sim.world.build import World

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from sim.config import distributions
-from sim.config.scenario import TEAM_LEVELS
+from sim.config.teams import TEAM_LEVELS
 from sim.model.orders import AT_ADMIN
 
 if TYPE_CHECKING:

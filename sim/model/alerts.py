@@ -53,7 +53,8 @@ from typing import TYPE_CHECKING
 from scipy import special
 
 from sim.config import distributions
-from sim.config.scenario import TEAM_LEVELS, Dist
+from sim.config.spec import Dist
+from sim.config.teams import TEAM_LEVELS
 from sim.model.compact import floats
 from sim.model.orders import COUNTY_TIER, WAITING
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.config import distributions
-from sim.config.scenario import CHANNELS
+from sim.config.channels import CHANNELS
 from sim.model.compact import append
 from sim.model.rng import Streams
 from sim.world.build import World

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config.scenario import TEAM_LEVELS
+from sim.config.teams import TEAM_LEVELS
 from sim.model.compact import as_numpy
 from sim.model.orders import OrderTable
 from sim.model.rng import Streams

@@ -17,7 +17,8 @@ from array import array
 import numpy as np
 
 from sim.config import distributions
-from sim.config.scenario import CHANNELS, ZONES
+from sim.config.channels import CHANNELS
+from sim.config.geography import ZONES
 from sim.model.compact import as_numpy, float_array, floats, int_code, ints, typed
 from sim.model.demand import Arrivals
 from sim.world.build import World

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.config.scenario import TEAM_LEVELS
+from sim.config.teams import TEAM_LEVELS
 from sim.model.compact import as_numpy
 from sim.results.logs import CANCELLED as OUT_CANCELLED
 from sim.results.logs import (

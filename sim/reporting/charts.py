@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 from matplotlib import patheffects as pe  # noqa: E402
 from matplotlib.colors import TwoSlopeNorm  # noqa: E402
 
-from sim.config.scenario import CHANNEL_TEAM_LEVELS  # noqa: E402
+from sim.config.teams import CHANNEL_TEAM_LEVELS  # noqa: E402
 from sim.reporting.chart_style import (  # noqa: E402,F401  (DPI, cjk_font, png_pixels... are charts' API too)
     CAUSE_COLORS,
     COLORS,

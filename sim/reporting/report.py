@@ -16,7 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.config.scenario import CHANNELS, TEAM_LEVELS, ZONES, Scenario
+from sim.config.channels import CHANNELS
+from sim.config.geography import ZONES
+from sim.config.scenario import Scenario
+from sim.config.teams import TEAM_LEVELS
 from sim.reporting.files import write_gzip_text, write_json, write_text
 from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, pad, with_unit
 from sim.results.causes import miss_cause_table

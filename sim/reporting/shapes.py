@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.config.errors import UserError
-from sim.config.scenario import TEAM_LEVELS
+from sim.config.teams import TEAM_LEVELS
 
 NUM, FIN, INT, STR = "number", "finite number", "whole number", "text"  # NUM may be null (NaN)
 HOURS_A_WEEK = 168

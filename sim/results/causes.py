@@ -32,7 +32,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config.scenario import CHANNELS, TEAM_LEVELS, ZONES
+from sim.config.channels import CHANNELS
+from sim.config.geography import ZONES
+from sim.config.teams import TEAM_LEVELS
 from sim.results.kpis import met_target, zone_promise_orders
 from sim.results.logs import TOWN_DUTY_APART, RunLog
 from sim.world.build import World

@@ -24,7 +24,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.config.scenario import CHANNEL_TEAM_LEVELS, CHANNELS, TEAM_LEVELS
+from sim.config.channels import CHANNELS
+from sim.config.teams import CHANNEL_TEAM_LEVELS, TEAM_LEVELS
 from sim.results.logs import CANCELLED, CLOSED, OPEN, RunLog
 from sim.world.build import World
 from sim.world.surges import event_of

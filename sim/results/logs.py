@@ -115,7 +115,7 @@ class OrderLog:
     zone: np.ndarray  # 0 urban, 1 rural
     item: np.ndarray
     professional: np.ndarray  # bool
-    channel: np.ndarray  # index into sim.config.scenario.CHANNELS
+    channel: np.ndarray  # index into sim.config.channels.CHANNELS
     volunteers: np.ndarray
     tier_max: np.ndarray  # highest tier reached (1 village, 2 town, 3 county)
     t_placed: np.ndarray  # placed; for an appointment, the time asked for (the order is due from it)

@@ -12,16 +12,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.config.scenario import (
-    CHANNEL_TEAM_LEVELS,
-    CHANNELS,
-    TEAM_LEVELS,
-    ZONES,
-    Dist,
-    Item,
-    Scenario,
-    mediation_skill,
-)
+from sim.config.channels import CHANNELS, mediation_skill
+from sim.config.demand import Item
+from sim.config.geography import ZONES
+from sim.config.scenario import Scenario
+from sim.config.spec import Dist
+from sim.config.teams import CHANNEL_TEAM_LEVELS, TEAM_LEVELS
 from sim.world.geography import Places, Towns, TravelModel, build_places, parse_clock
 from sim.world.pairing import Pair, make_pairs
 from sim.world.surges import Surge, resolve

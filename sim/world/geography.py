@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.config.errors import Problem, UserError
-from sim.config.scenario import Geography, Scenario
+from sim.config.geography import Geography
+from sim.config.scenario import Scenario
 from sim.config.tables import number, raise_problems, read_csv, read_rows
 
 TERRAINS = ("urban", "plain", "hills", "mountain", "island")

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.config.errors import Problem
-from sim.config.scenario import Delivery, Event, Scenario
+from sim.config.events import Delivery, Event
+from sim.config.scenario import Scenario
 from sim.world.geography import Places, Towns
 from sim.world.workforce import TeamTable
 

@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.config.scenario import TEAM_LEVELS, Addition, Scenario, TeamKind, mediation_skill
+from sim.config.channels import mediation_skill
+from sim.config.scenario import Scenario
+from sim.config.teams import TEAM_LEVELS, Addition, TeamKind
 from sim.world.geography import Places, Towns
 from sim.world.pairing import Pair
 

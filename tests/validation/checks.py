@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from sim.config.load import load_scenario
-from sim.config.scenario import Dist, Scenario
+from sim.config.scenario import Scenario
+from sim.config.spec import Dist
 from sim.experiments.runner import run_replications
 from sim.model.rng import Streams, replication_seeds
 from sim.model.roster import on_duty_by_hour
