@@ -15,7 +15,9 @@ their own). An order still open at its deadline counts as open overnight. A
 cancelled or never-answered order misses its target.
 The orders of a surge event with a ``delivery`` setting (e.g. the 泰悦府 lockdown) are also
 measured apart (``event_*``): delivered by the event's deadline, response and closing times,
-and the volunteer-hours they took (a batch's trip shared among its orders).
+and the volunteer-hours they took (a batch's trip shared among its orders). The backlog
+(``backlog_mean``, ``backlog_max``) counts, on the hour, the orders due a response and not yet
+answered: the catalogue's and the professional orders' (:data:`RESPONSE_CHANNELS`).
 """
 
 from __future__ import annotations
@@ -99,8 +101,8 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "utilisation": ("Volunteer utilisation (busy / on duty)", "share", 0),
     "credited_hours_per_volunteer_month": ("Credited hours per active volunteer", "hours/month", 0),
     "activities_per_month": ("Planned group activities", "per month", 0),
-    "backlog_mean": ("Orders waiting for a response, mean", "orders", -1),
-    "backlog_max": ("Orders waiting for a response, max", "orders", -1),
+    "backlog_mean": ("Catalogue and professional orders waiting for a response, mean", "orders", -1),
+    "backlog_max": ("Catalogue and professional orders waiting for a response, max", "orders", -1),
     "hand_up_rate": ("Catalogue orders handed up by their village", "share", 0),
     "handed_up_on_time": ("Handed-up orders meeting their zone's promise", "share", +1),
     "event_on_time": ("Event orders delivered by the event's deadline", "share", +1),
@@ -120,6 +122,12 @@ CHANNEL_KPIS: dict[str, str] = {
 # the service-channel rows of the briefing: the channels' deadlines, then the booked and the
 # handed-up orders' zone promises
 CHANNEL_ROWS: tuple[str, ...] = (*CHANNEL_KPIS.values(), "appointments_on_time", "handed_up_on_time")
+# the channels whose citizens wait for a response, counted in the backlog (``backlog_mean``,
+# ``backlog_max``): the catalogue's zone promises (a surge event's orders too) and the professional
+# orders' same day; the other channels' promises are deadlines days ahead, by which their orders
+# are scheduled (a proxy errand for its point's opening hours, a weekly package visit, a paired
+# unit's project), and their on-time KPIs judge them
+RESPONSE_CHANNELS: tuple[str, ...] = ("catalogue", "professional")
 # KPIs added by extensions (register_kpi): name -> compute(log, world)
 EXTRA_KPIS: dict[str, Callable[[RunLog, World], float]] = {}
 
@@ -415,13 +423,26 @@ def _volunteer_minutes(log: RunLog, start: float, end: float) -> tuple[float, fl
     return float(busy_orders + busy_act), float(credited_orders + credited_act)
 
 
-def backlog_series(log: RunLog) -> np.ndarray:
-    """Orders waiting for a response (placed, not yet accepted or cancelled) at each hour."""
+def awaiting_response(log: RunLog) -> np.ndarray:
+    """Per order: is it counted in the backlog (``backlog_series``)? The orders of
+    :data:`RESPONSE_CHANNELS`, whose citizens wait for a response from the time they are due
+    (``t_placed``: an appointment's time asked for), a surge event's orders among them."""
+    return np.isin(log.orders.channel, [CHANNELS.index(c) for c in RESPONSE_CHANNELS])
+
+
+def backlog_series(log: RunLog, counted: np.ndarray | None = None) -> np.ndarray:
+    """Orders due a response and not yet answered at each hour on the hour (hour ``h`` is
+    minute ``60 h``): the orders of :data:`RESPONSE_CHANNELS` placed at or before it (an
+    appointment from the time asked for) and neither accepted nor cancelled by then. The
+    other channels' orders are work scheduled against deadlines days ahead (their ``*_on_time``
+    KPIs judge them), so their waiting is left out. ``counted`` (per order, bool) counts other
+    orders the same way instead, e.g. one channel's (scripts/backlog_by_channel.py)."""
     o = log.orders
+    due = awaiting_response(log) if counted is None else counted
     hours = int(np.ceil(log.horizon_min / 60.0))
-    ends = np.fmin(o.t_accepted, o.t_cancelled)
+    ends = np.fmin(o.t_accepted[due], o.t_cancelled[due])
     ends = np.where(np.isnan(ends), np.inf, ends)
     grid = np.arange(hours) * 60.0
-    placed = np.searchsorted(np.sort(o.t_placed), grid, side="right")
+    placed = np.searchsorted(np.sort(o.t_placed[due]), grid, side="right")
     done = np.searchsorted(np.sort(ends), grid, side="right")
     return (placed - done).astype(float)

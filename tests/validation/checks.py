@@ -179,7 +179,8 @@ def _check(group: str, name: str, analytic: float, values: list[float], note: st
 
 
 def _waiting_time_average(log: RunLog) -> float:
-    """Time-average number of orders waiting, from the hourly backlog series over the window."""
+    """Time-average number of orders waiting, from the hourly backlog series over the window
+    (the settings' orders are catalogue orders, all of which the backlog counts)."""
     start, end = log.window_min
     return float(backlog_series(log)[int(start // 60) : int(end // 60)].mean())
 
