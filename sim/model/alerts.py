@@ -121,21 +121,22 @@ class Alerts:
         self.staff = [int(level) in staff for level in rep.world.teams.level]
         # the key of this replication's counter-based draws
         self.key = int(rep.streams.stream("alerts").integers(0, 2**63))
-        # each order's turnout by day and by night (minutes), from its own uniform
+        # each order's turnout uniform: its turnout (minutes) is this quantile of turnout_day or
+        # turnout_night, taken at the acceptance (one 8-byte column, not one for each)
         n = len(rep.orders)
-        u = rep.streams.stream("alerts/turnout").random(n)
-        self.turnout_day = floats(distributions.quantile(cfg.turnout_day, u))
-        self.turnout_night = floats(distributions.quantile(cfg.turnout_night, u))
+        self.turnout_u = floats(rep.streams.stream("alerts/turnout").random(n))
+        self.turnout_day = scalar_quantile(cfg.turnout_day)
+        self.turnout_night = scalar_quantile(cfg.turnout_night)
         # the turnout replaces the travel model's set-off time on the way out (a travel matrix
         # has none: its minutes are the drive)
         travel = rep.world.travel
         self.setoff = travel.setup if travel.matrix is None else 0.0
-        # per order: the series of waves (bumped at each tier), the waves sent in the current
-        # tier and in all, the first alert, and the pending acceptances of its last wave
-        # (compact columns: a few bytes an order, no Python object per value)
-        self.series = array("i", [0]) * n
-        self.in_tier = array("i", [0]) * n
-        self.waves = array("i", [0]) * n
+        # per order: the series of waves (bumped at each tier it enters), the waves sent in the
+        # current tier and in all, the first alert, and the pending acceptances of its last wave
+        # (compact columns: 2 bytes a count; the wave counts wrap round at 65,536, see draw)
+        self.series = array("h", [0]) * n
+        self.in_tier = array("H", [0]) * n
+        self.waves = array("H", [0]) * n
         self.t_alerted = array("d", [NAN]) * n
         self.pending: dict[int, list[tuple[float, int]]] = {}  # (minutes, team), of the live series
         self.next_wave: dict[int, float] = {}
@@ -159,8 +160,8 @@ class Alerts:
         drive after it (:attr:`setoff` less than the travel model's trip)."""
         minute = accepted % 1440.0
         if minute >= NIGHT_FROM or minute < NIGHT_TO:
-            return self.turnout_night[order]
-        return self.turnout_day[order]
+            return self.turnout_night(self.turnout_u[order])
+        return self.turnout_day(self.turnout_u[order])
 
     def draw(self, order: int, wave: int, slot: int, which: int) -> float:
         """The uniform of ``order``'s ``wave``-th wave (1, 2, ...), for the volunteer at
@@ -168,12 +169,13 @@ class Alerts:
         probability), 1 their delay (its quantile of ``demand.acceptance_delay``). The key packs
         ``2 * slot + which`` in 12 bits (``dispatch.alerts.wave_size`` is at most 2,048) and the
         wave in the next 12: an order's waves after its 4,095th (8 days of 3-minute waves)
-        share draws with another order's, which no order waiting less than its patience meets."""
+        share draws with another order's, which no order waiting less than its patience meets
+        (the count kept wraps round after 65,535 waves, 136 days of 3-minute waves)."""
         return _uniform((self.key ^ (order << 24) ^ (wave << 12)) + 2 * slot + which)
 
     def drop_working_state(self) -> None:
         """Free what only the run needed (the order log keeps ``t_alerted``)."""
-        self.series = self.in_tier = self.turnout_day = self.turnout_night = None
+        self.series = self.in_tier = self.turnout_u = None
         self.pending = self.next_wave = None
 
     # ------------------------------------------------------------------ waves
@@ -230,11 +232,11 @@ class Alerts:
         first = d.find_team(order)
         if first is None:
             return None  # nobody free in scope: the order waits for a volunteer or its escalation
-        if self.waves[order] == 0:
+        if self.t_alerted[order] != self.t_alerted[order]:  # NaN: its first wave
             self.t_alerted[order] = now
-        sent = self.waves[order] = self.waves[order] + 1
+        sent = self.waves[order] = (self.waves[order] + 1) & 0xFFFF
         k = self.in_tier[order]
-        self.in_tier[order] = k + 1
+        self.in_tier[order] = (k + 1) & 0xFFFF
         spare, size = d.spare, self.size
         # the volunteers alerted: places [k * size, (k + 1) * size) of the nearest-first list,
         # wrapping round once everyone in scope has been alerted
