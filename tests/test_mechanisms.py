@@ -254,16 +254,23 @@ def test_show_up_probability_thins_the_schedule(tmp_path):
     assert at_nine.std() > 0
 
 
-def test_duty_changes_are_the_on_duty_matrix_as_changes(tmp_path):
+@pytest.mark.parametrize("team_block", [1 << 16, 5, 1])
+def test_duty_changes_are_the_on_duty_matrix_as_changes(tmp_path, monkeypatch, team_block):
     # the model runs on changes; they must give back the very matrix, hour by hour, and its sums
-    # by level and town (the state log) must be the matrix's
+    # by level and town (the state log) must be the matrix's; team ids are kept as offsets
+    # within blocks of teams (65,536 a block: a province's 182,200 teams span three), here
+    # also in blocks of 5 teams and of 1
+    from sim.model import roster
     from sim.model.rng import Streams
     from sim.model.roster import duty_changes, on_duty_by_hour
+
+    monkeypatch.setattr(roster, "TEAM_BLOCK", team_block)
 
     world = build_world(variant(tmp_path, {"teams": {"show_up": 0.7, "village_members_village": 40}}))
     hours = 24 * 9
     matrix = on_duty_by_hour(world.teams, hours, 2, 0.7, Streams(np.random.SeedSequence(3)))
     changes = duty_changes(world.teams, hours, 2, 0.7, Streams(np.random.SeedSequence(3)))
+    assert changes.blocks == -(-len(world.teams) // team_block)
     rebuilt = np.zeros(len(world.teams), dtype=np.int64)
     changing = np.flatnonzero((np.diff(matrix, axis=1, prepend=0) != 0).any(axis=0)).tolist()
     assert changes.hours_with_changes(hours) == changing  # the roster process wakes then only

@@ -124,43 +124,56 @@ def on_duty_by_hour(
     return out
 
 
+TEAM_BLOCK = 1 << 16  # team ids are kept as 2-byte offsets within blocks of 65,536 teams
+
+
 @dataclass(frozen=True)
 class DutyChanges:
     """On-duty counts as changes, hour by hour (the same numbers as :func:`on_duty_by_hour`,
     in a small part of its memory: counts change at shift boundaries only).
 
-    The changes of simulated hour ``h`` are ``team[first[h]:first[h + 1]]`` (ascending team
-    ids), whose on-duty count becomes ``value[...]``; at hour 0, every team with anyone on
-    duty. Three to five bytes a change (a 2- or 4-byte team id, a 1-byte count)."""
+    The changes are grouped by simulated hour and, within an hour, by block of ``TEAM_BLOCK``
+    teams: group ``h * blocks + k`` is ``offset[first[g]:first[g + 1]]`` (ascending), whose
+    teams are ``k * TEAM_BLOCK + offset`` and whose on-duty counts become ``value[...]``; at
+    hour 0, every team with anyone on duty. Three bytes a change (a 2-byte offset, a 1-byte
+    count) whatever the number of teams."""
 
-    first: np.ndarray  # (hours + 1,) int64 offsets
-    team: np.ndarray  # int16 (up to 32,767 teams) or int32
+    first: np.ndarray  # (hours * blocks + 1,) int64 offsets
+    offset: np.ndarray  # uint16: the team's id within its block
     value: np.ndarray  # new on-duty count (the smallest type holding the counts)
+    blocks: int  # blocks of TEAM_BLOCK teams
+
+    def _teams(self, hour: int) -> tuple[int, int, np.ndarray]:
+        """(start, end, team ids as int64) of the changes at the start of simulated ``hour``."""
+        groups = self.first[hour * self.blocks : (hour + 1) * self.blocks + 1]
+        a = int(groups[0])
+        teams = self.offset[a : int(groups[-1])].astype(np.int64)
+        for k in range(1, self.blocks):
+            teams[groups[k] - a : groups[k + 1] - a] += k * TEAM_BLOCK
+        return a, a + len(teams), teams
 
     def at(self, hour: int) -> tuple[list[int], list[int]]:
         """(teams, new counts) changing at the start of simulated hour ``hour``."""
-        a, b = self.first[hour], self.first[hour + 1]
+        a, b, teams = self._teams(hour)
         if a == b:
             return [], []
-        return self.team[a:b].tolist(), self.value[a:b].tolist()
+        return teams.tolist(), self.value[a:b].tolist()
 
     def hours_with_changes(self, hours: int) -> list[int]:
         """The simulated hours, below ``hours``, at whose start some team's count changes."""
-        return np.flatnonzero(np.diff(self.first[: hours + 1]) > 0).tolist()
+        return np.flatnonzero(np.diff(self.first[: hours * self.blocks + 1 : self.blocks]) > 0).tolist()
 
     def sums(self, group: np.ndarray, groups: int) -> np.ndarray:
         """Volunteers on duty by group (e.g. each team's level) and hour, (groups, hours), as
         int32 (no group has 2 billion volunteers; half the state log of int64); hour by hour,
         so that nothing larger than one hour's changes is allocated."""
-        hours = len(self.first) - 1
+        hours = (len(self.first) - 1) // self.blocks
         out = np.empty((groups, hours), dtype=np.int32)
         current = np.zeros(len(group), dtype=np.int64)  # each team's count so far
         total = np.zeros(groups, dtype=np.int64)
-        first = self.first.tolist()
         for hour in range(hours):
-            a, b = first[hour], first[hour + 1]
+            a, b, teams = self._teams(hour)
             if a != b:
-                teams = self.team[a:b]
                 values = self.value[a:b].astype(np.int64)
                 total += np.bincount(group[teams], weights=values - current[teams], minlength=groups).astype(
                     np.int64
@@ -177,38 +190,42 @@ def duty_changes(
     from the same streams as :func:`on_duty_by_hour`).
 
     A block of teams at a time: its changes are found hour by hour (teams ascending within an
-    hour) and appended to compact (hour, team, count) columns; a counting sort by hour then
-    places them, ``PLACE_CHUNK`` at a time, in team order within each hour. Scratch: one
+    hour) and appended to compact (group, offset, count) columns, the group being the hour and
+    the team's block of ``TEAM_BLOCK`` (:class:`DutyChanges`); a counting sort by group then
+    places them, ``PLACE_CHUNK`` at a time, in team order within each group. Scratch: one
     block's or chunk's arrays and 5-7 bytes a change (the set-up's largest scratch once)."""
     value_type = _count_dtype(teams)
-    team_type = np.dtype(np.int16 if len(teams) <= np.iinfo(np.int16).max else np.int32)
-    hour_type = np.dtype(np.uint16 if hours <= np.iinfo(np.uint16).max else np.int32)
-    per_hour = np.zeros(hours, dtype=np.int64)
-    found = [array(dtype.char) for dtype in (hour_type, team_type, value_type)]
+    blocks = max(1, -(-len(teams) // TEAM_BLOCK))
+    n_groups = hours * blocks
+    group_type = np.dtype(np.uint16 if n_groups <= np.iinfo(np.uint16).max else np.int32)
+    per_group = np.zeros(n_groups, dtype=np.int64)
+    found = [array(dtype.char) for dtype in (group_type, np.dtype(np.uint16), value_type)]
     for first, counts in _on_duty_blocks(teams, hours, start_weekday, show_up, streams):
         changed = np.empty(counts.shape, dtype=bool)
         changed[:, 0] = counts[:, 0] != 0
         changed[:, 1:] = counts[:, 1:] != counts[:, :-1]
         hour, team = np.nonzero(changed.T)  # hour by hour, teams ascending within an hour
-        for column, values in zip(found, (hour, team + first, counts[team, hour])):
+        ids = team + first
+        group = hour * blocks + ids // TEAM_BLOCK
+        for column, values in zip(found, (group, ids % TEAM_BLOCK, counts[team, hour])):
             append(column, values)
-        per_hour += np.bincount(hour, minlength=hours)
-    hour, found_team, found_value = map(as_numpy, found)
-    offsets = np.zeros(hours + 1, dtype=np.int64)
-    np.cumsum(per_hour, out=offsets[1:])
-    team = np.empty(len(hour), dtype=team_type)
-    value = np.empty(len(hour), dtype=value_type)
-    free_slot = offsets[:-1].copy()  # the next free slot of each hour
-    for a in range(0, len(hour), PLACE_CHUNK):
-        # within a chunk, as in the whole, an hour's changes come in team order: a stable
-        # sort by hour keeps it, and each one's rank within its hour gives its slot
-        chunk = hour[a : a + PLACE_CHUNK]
-        by_hour = np.argsort(chunk, kind="stable")
-        in_hour = np.bincount(chunk, minlength=hours)
+        per_group += np.bincount(group, minlength=n_groups)
+    group, found_offset, found_value = map(as_numpy, found)
+    offsets = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(per_group, out=offsets[1:])
+    offset = np.empty(len(group), dtype=np.uint16)
+    value = np.empty(len(group), dtype=value_type)
+    free_slot = offsets[:-1].copy()  # the next free slot of each group
+    for a in range(0, len(group), PLACE_CHUNK):
+        # within a chunk, as in the whole, a group's changes come in team order: a stable
+        # sort by group keeps it, and each one's rank within its group gives its slot
+        chunk = group[a : a + PLACE_CHUNK]
+        by_group = np.argsort(chunk, kind="stable")
+        in_group = np.bincount(chunk, minlength=n_groups)
         rank = np.empty(len(chunk), dtype=np.int64)
-        rank[by_hour] = np.arange(len(chunk)) - (np.cumsum(in_hour) - in_hour)[chunk[by_hour]]
+        rank[by_group] = np.arange(len(chunk)) - (np.cumsum(in_group) - in_group)[chunk[by_group]]
         slot = free_slot[chunk] + rank
-        team[slot] = found_team[a : a + PLACE_CHUNK]
+        offset[slot] = found_offset[a : a + PLACE_CHUNK]
         value[slot] = found_value[a : a + PLACE_CHUNK]
-        free_slot += in_hour
-    return DutyChanges(offsets, team, value)
+        free_slot += in_group
+    return DutyChanges(offsets, offset, value, blocks)
