@@ -19,7 +19,7 @@ import pytest
 from sim.cli.main import REPO, main
 from sim.config.load import load_scenario
 from sim.experiments.runner import run_replications
-from sim.reporting import briefing, charts, webfont
+from sim.reporting import briefing, chart_style, webfont
 from sim.reporting.formatting import format_number
 from sim.reporting.i18n import tr
 from sim.reporting.report import write_results
@@ -44,7 +44,7 @@ def test_run_writes_every_chart_at_its_size_and_a_briefing(results):
     for name in briefing.CHART_NAMES:
         png, svg = results / "charts" / f"{name}.png", results / "charts" / f"{name}.svg"
         assert png.stat().st_size > 20_000 and svg.stat().st_size > 10_000, name
-        assert charts.png_pixels(png) == charts.pixel_size(name), name
+        assert chart_style.png_pixels(png) == chart_style.pixel_size(name), name
         assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
     for name in ("briefing.html", "briefing.md", "chart_data.json"):
         assert (results / name).stat().st_size > 0
@@ -200,7 +200,7 @@ def test_html_briefing_is_self_contained_and_set_for_a4(results):
 
 
 def test_chinese_briefing_has_chinese_text_and_no_missing_glyphs(results):
-    if charts.cjk_font() is None:
+    if chart_style.cjk_font() is None:
         pytest.skip("no CJK font installed (pip install -e '.[zh]')")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -219,11 +219,11 @@ def test_chinese_briefing_has_chinese_text_and_no_missing_glyphs(results):
     assert md.startswith("# 志愿服务覆盖情况:平阳县")
     for name in briefing.CHART_NAMES:
         png = results / "charts" / f"{name}.zh.png"
-        assert charts.png_pixels(png) == charts.pixel_size(name)
+        assert chart_style.png_pixels(png) == chart_style.pixel_size(name)
 
 
 def test_chinese_html_embeds_the_subset_of_the_cjk_font_its_text_uses(results):
-    if charts.cjk_font() is None:
+    if chart_style.cjk_font() is None:
         pytest.skip("no CJK font installed (pip install -e '.[zh]')")
     from fontTools.ttLib import TTFont
 
@@ -240,7 +240,7 @@ def test_chinese_html_embeds_the_subset_of_the_cjk_font_its_text_uses(results):
 
 
 def test_chinese_without_a_cjk_font_is_an_error_naming_the_install(results, monkeypatch, capsys):
-    monkeypatch.setattr(charts, "cjk_font", lambda: None)
+    monkeypatch.setattr(briefing, "cjk_font", lambda: None)  # as resolve_lang looks it up
     assert main(["report", str(results), "--lang", "zh"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "pip install" in err[0] and "[zh]" in err[0]
@@ -249,7 +249,7 @@ def test_chinese_without_a_cjk_font_is_an_error_naming_the_install(results, monk
 def test_a_rerun_leaves_no_briefing_of_the_previous_run(results, tmp_path):
     import shutil
 
-    if charts.cjk_font() is None:
+    if chart_style.cjk_font() is None:
         pytest.skip("no CJK font installed (pip install -e '.[zh]')")
     out = tmp_path / "pingyang"
     shutil.copytree(results, out)

@@ -21,7 +21,7 @@ import pytest
 from sim.cli.main import REPO
 from sim.config.load import load_scenario
 from sim.experiments.runner import run_replications
-from sim.reporting import briefing, charts, webfont
+from sim.reporting import briefing, chart_style, webfont
 from sim.reporting.report import write_results
 from sim.world.build import build_world
 
@@ -65,7 +65,7 @@ def browser():
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     """A small run of the default scenario with both briefings."""
-    if charts.cjk_font() is None:
+    if chart_style.cjk_font() is None:
         pytest.skip("no CJK font installed (pip install -e '.[zh]')")
     scenario = load_scenario(REPO / "scenarios" / "pingyang.yaml")
     run = dataclasses.replace(scenario.run, days=2.0, warmup_days=0.5, drain_days=0.5, reps=2)

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.reporting import charts
+from sim.reporting import briefing_charts, chart_style, experiment_charts, map_chart
 from sim.results.stats import difference_verdict, summarise
 
 
@@ -19,8 +19,8 @@ def check_files(paths, width_in: float):
     png, svg = paths
     assert png.suffix == ".png" and svg.suffix == ".svg"
     assert png.stat().st_size > 10_000 and svg.stat().st_size > 5_000
-    width, height = charts.png_pixels(png)
-    assert width == round(width_in * charts.DPI) and height > 300
+    width, height = chart_style.png_pixels(png)
+    assert width == round(width_in * chart_style.DPI) and height > 300
     return width, height
 
 
@@ -34,9 +34,10 @@ def test_forest_plot_of_synthetic_paired_differences(tmp_path):
     }
     labels = {k: k.replace("_", " ") for k in diffs}
     few = check_files(
-        charts.forest_plot(dict(list(diffs.items())[:2]), labels, tmp_path / "two", "synthetic"), 7.5
+        experiment_charts.forest_plot(dict(list(diffs.items())[:2]), labels, tmp_path / "two", "synthetic"),
+        7.5,
     )
-    many = check_files(charts.forest_plot(diffs, labels, tmp_path / "five", "synthetic"), 7.5)
+    many = check_files(experiment_charts.forest_plot(diffs, labels, tmp_path / "five", "synthetic"), 7.5)
     assert many[1] > few[1]  # the figure grows with the number of KPIs
 
 
@@ -63,7 +64,7 @@ def test_sweep_chart_of_synthetic_curves(tmp_path):
         "response_p90_urban": {"mean": [14, 11, 9, 8], "low": [12, 10, 8, 7], "high": [16, 12, 10, None]},
     }
     check_files(
-        charts.sweep_chart(
+        experiment_charts.sweep_chart(
             x,
             series,
             {"urban_10min": "Urban within 10 min"},
@@ -79,10 +80,10 @@ def test_sweep_chart_of_synthetic_curves(tmp_path):
 def test_replication_band_is_the_t_interval_of_the_curves():
     rng = np.random.default_rng(3)
     curves = np.sort(rng.uniform(size=(5, 40)), axis=1)
-    mean, low, high = charts.mean_band(curves)
+    mean, low, high = chart_style.mean_band(curves)
     s = summarise(curves[:, 17])
     assert (mean[17], low[17], high[17]) == pytest.approx((s["mean"], s["low"], s["high"]))
-    one = charts.mean_band(curves[:1])
+    one = chart_style.mean_band(curves[:1])
     assert np.array_equal(one[1], one[0]) and np.array_equal(one[2], one[0])
 
 
@@ -90,7 +91,7 @@ def test_a_cjk_font_when_found_has_chinese_glyphs():
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
-    name = charts.cjk_font()
+    name = chart_style.cjk_font()
     if name is None:
         pytest.skip("no CJK font installed (pip install -e '.[zh]')")
     path = font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
@@ -107,7 +108,7 @@ def test_the_snippet_in_docs_charts_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     exec(compile(snippet, "docs/charts.md", "exec"), {})
     for stem in ("results/compare/forest", "results/sweep/urban"):
-        assert charts.png_pixels(tmp_path / f"{stem}.png")[0] == round(7.5 * charts.DPI)
+        assert chart_style.png_pixels(tmp_path / f"{stem}.png")[0] == round(7.5 * chart_style.DPI)
         assert (tmp_path / f"{stem}.svg").stat().st_size > 0
 
 
@@ -122,7 +123,7 @@ def test_declutter_moves_overlapping_labels_apart():
     renderer = fig.canvas.get_renderer()
     before = [t.get_window_extent(renderer) for t in texts]
     assert before[0].overlaps(before[1])
-    charts.declutter(ax, texts)
+    map_chart.declutter(ax, texts)
     after = [t.get_window_extent(renderer) for t in texts]
     assert not after[0].overlaps(after[1])
     plt.close(fig)
@@ -140,7 +141,7 @@ def test_town_compliance_axis_starts_at_zero(tmp_path, monkeypatch):
         {"label": "Huaixi", "mean": 0.906, "low": 0.88, "high": 0.93, "target": 0.95, "verdict": "missed"},
         {"label": "Fengwo", "mean": 1.0, "low": 1.0, "high": 1.0, "target": 0.95, "verdict": "met"},
     ]
-    charts.town_compliance_chart(towns, tmp_path / "towns", "synthetic")
+    briefing_charts.town_compliance_chart(towns, tmp_path / "towns", "synthetic")
     assert limits[-1][0] == 0
 
 
@@ -156,7 +157,7 @@ def test_forest_plot_names_town_kpis_and_their_unit(tmp_path, monkeypatch):
             lambda ax, *a, _o=original, **k: shown.append(repr(a)) or _o(ax, *a, **k),
         )
     diffs = {"town.Huaixi.compliance": {"mean": 0.01, "low": -0.01, "high": 0.03}}
-    charts.forest_plot(diffs, {}, tmp_path / "f", "synthetic")
+    experiment_charts.forest_plot(diffs, {}, tmp_path / "f", "synthetic")
     text = " ".join(shown)
     assert "percentage points" in text and "Huaixi: orders meeting their promise" in text
     assert "(value)" not in text and "town.Huaixi" not in text
@@ -178,7 +179,7 @@ def test_sweep_charts_name_the_axis_with_its_unit(tmp_path, monkeypatch):
     rows = run_sweep(sweep, tmp_path / "out", progress=False)
     axes = []
     monkeypatch.setattr(
-        charts, "sweep_chart", lambda x, s, labels, x_label, *a, **k: axes.append(x_label) or []
+        experiment_charts, "sweep_chart", lambda x, s, labels, x_label, *a, **k: axes.append(x_label) or []
     )
     write_charts(sweep, rows, point_scenario(sweep, points(sweep)[0]), tmp_path / "out")
     assert "dispatch.timeouts_min.rural[0] (minutes)" in axes

@@ -291,7 +291,8 @@ def test_fuzzed_saved_results_report_or_are_refused_in_one_line(
 ):
     import json
 
-    monkeypatch.setattr("sim.reporting.charts.save", _quick_save)
+    for module in ("briefing_charts", "map_chart"):  # where the report's charts are saved
+        monkeypatch.setattr(f"sim.reporting.{module}.save", _quick_save)
     folder = tmp_path / "copy"
     if folder.exists():
         shutil.rmtree(folder)

@@ -17,7 +17,7 @@ from scipy import stats
 
 from sim.cli.main import DEFAULT_SCENARIO, main
 from sim.gate.check import fmt
-from sim.reporting import briefing, charts
+from sim.reporting import briefing, chart_style
 from sim.reporting.i18n import tr
 from sim.reporting.report import VERDICT_WORDS, interval_text
 from sim.results.verdict import judge, verdict_of
@@ -113,7 +113,7 @@ def outputs(tmp_path_factory):
     buffer = io.StringIO()
     with redirect_stdout(buffer):
         assert main(["run", str(path), "--out", str(out), "--jobs", "1", "--all-kpis"]) == 0
-    zh = charts.cjk_font() is not None and charts.cjk_font_file() is not None
+    zh = chart_style.cjk_font() is not None and chart_style.cjk_font_file() is not None
     if zh:
         assert main(["report", str(out), "--lang", "zh"]) == 0
     junit, summary = tmp / "junit.xml", tmp / "summary.md"

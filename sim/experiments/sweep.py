@@ -311,7 +311,7 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, o
     """One chart per swept key and combination of the other keys' values: each KPI's mean
     and 95% CI band against the key (non-numeric values are placed at their positions, which
     the footnote names)."""
-    from sim.reporting import charts
+    from sim.reporting import experiment_charts
 
     keys = list(sweep.grid)
     labels = {k: KPI_INFO[k][0] for k in sweep.kpis}
@@ -344,7 +344,7 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, o
                 f"{scenario.run.reps} replications each" + (f"; {fixed}" if fixed else "")
             )
             unit = path_meaning(key)[1]  # the axis names the swept key with its unit
-            written += charts.sweep_chart(
+            written += experiment_charts.sweep_chart(
                 x,
                 series,
                 labels,

@@ -24,10 +24,19 @@ import shutil
 from pathlib import Path
 
 from sim.config.errors import UserError
-from sim.reporting import charts, webfont
+from sim.reporting import webfont
+from sim.reporting.briefing_charts import (
+    demand_capacity_chart,
+    miss_cause_chart,
+    outcome_chart,
+    response_time_chart,
+    town_compliance_chart,
+)
+from sim.reporting.chart_style import cjk_font, cjk_font_file
 from sim.reporting.files import write_text
 from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, plural
 from sim.reporting.i18n import kpi_label, tr, unit_label
+from sim.reporting.map_chart import map_chart
 from sim.reporting.progress import Progress
 from sim.reporting.shapes import check_results
 from sim.results.kpis import CHANNEL_ROWS
@@ -69,7 +78,7 @@ def load_results(folder: str | Path) -> tuple[dict, dict]:
 def resolve_lang(lang: str) -> str:
     """The language to write; ``zh`` needs a CJK font to draw and embed (a UserError naming the
     install command when there is none: a Chinese briefing is never quietly English)."""
-    if lang == "zh" and (charts.cjk_font() is None or charts.cjk_font_file() is None):
+    if lang == "zh" and (cjk_font() is None or cjk_font_file() is None):
         raise UserError(
             f"--lang zh: no CJK font to draw and embed the Chinese text; install it with {ZH_INSTALL}"
         )
@@ -249,7 +258,7 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str, step=lambda:
     note = footnote(summary, lang)
     kpis, tg = summary["kpis"], data["targets"]
     resp = data["response"]
-    charts.response_time_chart(
+    response_time_chart(
         resp["grid_min"],
         {z: [[_num(v) for v in c] for c in resp["curves"][z]] for z in ("urban", "rural")},
         tg["urban_response_min"],
@@ -262,7 +271,7 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str, step=lambda:
     )
     step()
     out = data["outcomes"]
-    charts.outcome_chart(
+    outcome_chart(
         {g: [_num(v) for v in s] for g, s in out["shares"].items()},
         out["categories"],
         stem["outcomes"],
@@ -270,11 +279,11 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str, step=lambda:
         lang,
     )
     step()
-    charts.miss_cause_chart(miss_table(summary), stem["miss_causes"], note, lang)
+    miss_cause_chart(miss_table(summary), stem["miss_causes"], note, lang)
     step()
-    charts.town_compliance_chart(town_rows(summary, data, lang), stem["town_compliance"], note, lang)
+    town_compliance_chart(town_rows(summary, data, lang), stem["town_compliance"], note, lang)
     step()
-    charts.map_chart(
+    map_chart(
         map_places(summary, data),
         map_towns(data, lang),
         _xy(data, data["county_center_place"]),
@@ -286,7 +295,7 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str, step=lambda:
     )
     step()
     week = data["week"]
-    charts.demand_capacity_chart(
+    demand_capacity_chart(
         [_num(v) for v in week["orders_per_hour"]],
         {lv: [_num(v) for v in row] for lv, row in week["on_duty"].items()},
         [_num(v) for v in week["busy_orders"]],
@@ -702,7 +711,7 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
     if lang != "zh":
         return page
     # Chinese: embed the subset of the CJK font the text uses (the page's first font)
-    font_css = webfont.font_face_css(charts.cjk_font_file(), webfont.page_text(page))
+    font_css = webfont.font_face_css(cjk_font_file(), webfont.page_text(page))
     return page.replace(FONT_FACE, font_css, 1)
 
 

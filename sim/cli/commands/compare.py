@@ -8,7 +8,7 @@ from sim.cli.main import RESULTS
 from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, scheduler_address
 from sim.experiments.compare import compare_arms, csv_text, default_out, load_arm, plan, table
 from sim.experiments.runner import default_jobs
-from sim.reporting import charts
+from sim.reporting import experiment_charts
 from sim.reporting.files import write_json, write_text
 from sim.reporting.folder import check_out, results_folder
 from sim.results.kpis import HEADLINE, KPI_INFO
@@ -79,6 +79,6 @@ def _write(args, result: dict, seed: int, reps: int, out: Path) -> None:
     )
     for j, variant in enumerate(result["scenarios"][1:]):
         diffs = {n: result["kpis"][n]["differences"][j] for n in names}
-        charts.forest_plot(
+        experiment_charts.forest_plot(
             diffs, labels, out / f"forest-{variant}", footnote, title=f"{variant} minus {result['baseline']}"
         )

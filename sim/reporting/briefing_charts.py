@@ -1,22 +1,18 @@
-"""Matplotlib figures for planners, drawn from saved results only (never by simulating).
+"""The briefing's charts of a results folder: response times by zone, compliance by town,
+demand against capacity over the week, where orders end and why orders miss (the map is
+:mod:`sim.reporting.map_chart`). Drawn from saved results only, never by simulating.
 
 Every chart function takes plain numbers (lists, arrays, dicts), a path stem and a footnote, and
 writes ``stem.png`` (300 dpi, a fixed size in inches, so a fixed size in pixels) and
-``stem.svg``; it returns both paths. One style for all (:func:`style`), one palette, titles,
-axis labels with units, target lines, and the footnote naming scenario, seed and replications.
-``lang="zh"`` needs a CJK font (:func:`cjk_font`); the caller falls back to English without one.
-
-The comparison charts take plain dicts so that any command can call them, e.g.::
-
-    forest_plot({"urban_10min": {"mean": 0.021, "low": 0.012, "high": 0.030}},
-                {"urban_10min": "Urban orders responded within the promise"},
-                "results/cmp/forest", "Scenarios a vs b, seed 1, 10 replications")
+``stem.svg``; it returns both paths. One style for all (:mod:`sim.reporting.chart_style`: palette,
+sizes, fonts, saving), titles, axis labels with units, target lines, and the footnote naming
+scenario, seed and replications. ``lang="zh"`` needs a CJK font
+(:func:`sim.reporting.chart_style.cjk_font`).
 """
 
 from __future__ import annotations
 
 import math
-import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -24,32 +20,23 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib import patheffects as pe  # noqa: E402
-from matplotlib.colors import TwoSlopeNorm  # noqa: E402
 
 from sim.config.teams import CHANNEL_TEAM_LEVELS  # noqa: E402
-from sim.reporting.chart_style import (  # noqa: E402,F401  (DPI, cjk_font, png_pixels... are charts' API too)
+from sim.reporting.chart_style import (  # noqa: E402
     CAUSE_COLORS,
     COLORS,
-    DPI,
-    FOOTNOTE_IN,
     LEVEL_COLORS,
     SIZES,
     _duration,
     _text_box,
     bold,
-    cjk_font,
-    cjk_font_file,
     mean_band,
     new_figure,
     pct,
-    pixel_size,
-    png_pixels,
     save,
     style,
 )
-from sim.reporting.i18n import tr, unit_label  # noqa: E402
-from sim.results.stats import difference_verdict  # noqa: E402
+from sim.reporting.i18n import tr  # noqa: E402
 
 
 def response_time_chart(
@@ -167,33 +154,6 @@ def response_time_chart(
     return save(fig, stem, lang)
 
 
-def declutter(ax, texts: list, gap_px: float = 2.0, rounds: int = 60) -> None:
-    """Move overlapping text labels of ``ax`` apart vertically (the lower one down, the upper one
-    up, a few pixels at a time) until no two overlap: town names on the map stay readable where
-    seats are close (Haixi and Shanmen)."""
-    if len(texts) < 2:
-        return
-    fig = ax.figure
-    fig.canvas.draw()  # fixes the layout, so that the boxes are where they are saved
-    renderer = fig.canvas.get_renderer()
-    to_data = ax.transData.inverted()
-    for _ in range(rounds):
-        boxes = [t.get_window_extent(renderer) for t in texts]
-        moved = False
-        for i in range(len(texts)):
-            for j in range(i + 1, len(texts)):
-                a, b = boxes[i], boxes[j]
-                if a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 + gap_px and b.y0 < a.y1 + gap_px:
-                    lower, upper = (i, j) if a.y0 <= b.y0 else (j, i)
-                    for k, sign in ((lower, -1), (upper, +1)):
-                        x, y = texts[k].get_position()
-                        px, py = ax.transData.transform((x, y))
-                        texts[k].set_position(to_data.transform((px, py + sign * gap_px)))
-                    moved = True
-        if not moved:
-            return
-
-
 def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str, lang: str = "en") -> list[Path]:
     """Horizontal bars of each town's compliance (share of its catalogue orders meeting their
     zone's promise) with 95% CI whiskers and the town's target marked, worst at the top;
@@ -260,167 +220,6 @@ def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str, la
             fontsize=7,
         )
         ax.set_title(tr("towns.title", lang))
-    return save(fig, stem, lang)
-
-
-def map_chart(
-    places: dict,
-    towns: list[dict],
-    center: tuple[float, float],
-    port: tuple[float, float] | None,
-    orders_label: str,
-    stem: str | Path,
-    footnote: str,
-    lang: str = "en",
-) -> list[Path]:
-    """Every village unit at its position, coloured by how far the share of its orders that met
-    their promise lies above or below its zone's target (percentage points), dot area by
-    orders. ``places``: lists x_km, y_km, orders, met, target (share) and island (bool);
-    ``towns``: dicts label, x_km, y_km, island; ``center``: the county center's position;
-    island places are drawn in an inset joined to the ferry ``port``."""
-    fig, ax = new_figure(SIZES["map"], footnote, lang, nrows=1, ncols=1)
-    with plt.rc_context(style(lang)):
-        x, y = np.asarray(places["x_km"], float), np.asarray(places["y_km"], float)
-        orders, met = np.asarray(places["orders"], float), np.asarray(places["met"], float)
-        target = np.asarray(places["target"], float)
-        island = np.asarray(places.get("island", [False] * len(x)), bool)
-        has = orders > 0
-        gap = 100 * (np.divide(met, orders, out=np.full_like(met, np.nan), where=has) - target)
-        vmin = min(-5.0, math.floor(np.nanmin(gap) / 5) * 5 if has.any() else -5.0)
-        norm = TwoSlopeNorm(vcenter=0.0, vmin=vmin, vmax=5.0)
-        big = max(orders.max(), 1.0)
-
-        def area(n):
-            return 4 + 60 * np.sqrt(np.asarray(n, float) / big)
-
-        def draw(axis, keep):
-            axis.scatter(
-                x[keep & ~has], y[keep & ~has], s=10, facecolors="none", edgecolors="#999999", linewidths=0.6
-            )
-            return axis.scatter(
-                x[keep & has],
-                y[keep & has],
-                c=gap[keep & has],
-                s=area(orders[keep & has]),
-                cmap="RdYlGn",
-                norm=norm,
-                edgecolors="#444444",
-                linewidths=0.3,
-            )
-
-        halo = [pe.withStroke(linewidth=2.2, foreground="white")]
-        points = draw(ax, ~island)
-        labels = []
-        for t in towns:
-            if not t.get("island"):
-                labels.append(
-                    ax.text(
-                        t["x_km"],
-                        t["y_km"] + 1.2,
-                        t["label"],
-                        fontsize=7,
-                        ha="center",
-                        va="bottom",
-                        fontweight=bold(lang),
-                        color=COLORS["ink"],
-                        path_effects=halo,
-                    )
-                )
-        ax.scatter(
-            [center[0]],
-            [center[1]],
-            marker="*",
-            s=170,
-            color="black",
-            edgecolors="white",
-            linewidths=0.8,
-            zorder=5,
-        )
-        ax.set_aspect("equal")
-        if island.any():
-            x0, x1 = np.nanmin(x[~island]) - 2, np.nanmax(x[~island]) + 2
-            ax.set_xlim(x0, x0 + (x1 - x0) / 0.76)
-            inset = ax.inset_axes([0.79, 0.03, 0.2, 0.3])
-            draw(inset, island)
-            pad = 2.0
-            inset.set_xlim(np.nanmin(x[island]) - pad, np.nanmax(x[island]) + pad)
-            inset.set_ylim(np.nanmin(y[island]) - pad, np.nanmax(y[island]) + pad)
-            inset.set_aspect("equal", adjustable="box")
-            inset.set_xticks([])
-            inset.set_yticks([])
-            inset.grid(False)
-            for side in ("top", "right"):
-                inset.spines[side].set_visible(True)
-            for t in towns:
-                if t.get("island"):
-                    inset.set_title(t["label"], fontsize=7, fontweight=bold(lang), pad=2)
-            if port is not None:
-                ax.annotate(
-                    "",
-                    xy=(0.79, 0.19),
-                    xycoords="axes fraction",
-                    xytext=port,
-                    textcoords="data",
-                    arrowprops={
-                        "arrowstyle": "->",
-                        "linestyle": "--",
-                        "color": COLORS["muted"],
-                        "linewidth": 0.8,
-                    },
-                )
-                ax.annotate(
-                    tr("map.ferry", lang),
-                    xy=(0.79, 0.19),
-                    xycoords="axes fraction",
-                    xytext=(-4, 4),
-                    textcoords="offset points",
-                    ha="right",
-                    fontsize=6.5,
-                    color=COLORS["muted"],
-                )
-        bar = fig.colorbar(points, ax=ax, shrink=0.85, pad=0.01, extend="both")
-        bar.set_label(tr("map.colour", lang))
-        bar.ax.axhline(0, color="black", linewidth=1.2)
-        sizes = (
-            sorted({max(1, round(v)) for v in np.percentile(orders[has], [10, 50, 95])}) if has.any() else [1]
-        )
-        handles = [
-            plt.Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="none",
-                markersize=math.sqrt(area(n)),
-                markerfacecolor="#cccccc",
-                markeredgecolor="#444444",
-                markeredgewidth=0.3,
-            )
-            for n in sizes
-        ]
-        handles += [
-            plt.Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="none",
-                markersize=3.2,
-                markerfacecolor="none",
-                markeredgecolor="#999999",
-            ),
-            plt.Line2D([], [], marker="*", linestyle="none", markersize=10, color="black"),
-        ]
-        ax.legend(
-            handles,
-            [f"{n:g}" for n in sizes] + [tr("map.no_orders", lang), tr("map.center", lang)],
-            loc="upper right",
-            title=orders_label,
-            title_fontsize=7,
-            fontsize=7,
-        )
-        ax.set_xlabel(tr("map.x", lang))
-        ax.set_ylabel(tr("map.y", lang))
-        ax.set_title(tr("map.title", lang))
-        declutter(ax, labels)
     return save(fig, stem, lang)
 
 
@@ -583,159 +382,4 @@ def miss_cause_chart(table: dict, stem: str | Path, footnote: str, lang: str = "
         if ax.get_legend_handles_labels()[0]:  # (no bars without a missed order)
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.38), ncols=4, fontsize=7)
         ax.set_title(tr("cause.title", lang))
-    return save(fig, stem, lang)
-
-
-def _info(name: str) -> tuple[str, str, int]:
-    """(label, unit, direction) of a KPI, the per-town KPIs included (shares)."""
-    from sim.results.kpis import KPI_INFO
-
-    if name.startswith("town.") and name.count(".") == 2:
-        what = {"urban_10min": "urban orders", "rural_same_day": "rural orders"}.get(
-            name.split(".")[2], "orders"
-        )
-        return (f"{name.split('.')[1]}: {what} meeting their promise", "share", +1)
-    return KPI_INFO.get(name, (name, "value", 0))
-
-
-def _unit_of(name: str, units: dict[str, str] | None) -> str:
-    if units and name in units:
-        return units[name]
-    return _info(name)[1]
-
-
-def _direction_of(name: str, directions: dict[str, int] | None) -> int:
-    if directions and name in directions:
-        return directions[name]
-    return _info(name)[2]
-
-
-def forest_plot(
-    diffs: dict[str, dict[str, float]],
-    labels: dict[str, str],
-    stem: str | Path,
-    footnote: str,
-    units: dict[str, str] | None = None,
-    directions: dict[str, int] | None = None,
-    title: str | None = None,
-    lang: str = "en",
-) -> list[Path]:
-    """Paired differences (variant - baseline) per KPI with their CIs, one panel per unit
-    (shares in percentage points). ``diffs``: {kpi: {"mean", "low", "high"}}; ``labels``:
-    {kpi: text}; ``units``/``directions`` default to sim.results.kpis.KPI_INFO (+1 higher is better,
-    -1 lower is better, 0 neutral). A difference whose CI excludes 0 is green when better,
-    red when worse, grey otherwise."""
-    names = list(diffs)
-    groups: dict[str, list[str]] = {}
-    for name in names:
-        groups.setdefault(_unit_of(name, units), []).append(name)
-    height = 0.9 + 0.3 * len(names) + 0.45 * len(groups) + FOOTNOTE_IN
-    fig, axes = new_figure(
-        (7.5, height),
-        footnote,
-        lang,
-        nrows=len(groups),
-        ncols=1,
-        squeeze=False,
-        height_ratios=[len(g) + 1.2 for g in groups.values()],
-    )
-    with plt.rc_context(style(lang)):
-        for ax, (unit, members) in zip(axes[:, 0], groups.items()):
-            scale = 100.0 if unit == "share" else 1.0
-            for i, name in enumerate(members):
-                d = diffs[name]
-                mean, low, high = (
-                    np.nan if d.get(k) is None else float(d[k]) * scale for k in ("mean", "low", "high")
-                )
-                color = COLORS.get(
-                    difference_verdict(mean, low, high, _direction_of(name, directions)), COLORS["same"]
-                )
-                if not (math.isnan(low) or math.isnan(high)):
-                    ax.plot([low, high], [i, i], color=color, linewidth=1.8)
-                ax.plot([mean], [i], marker="o", color=color, markersize=5)
-            ax.axvline(0, color=COLORS["target"], linewidth=0.9)
-            ax.set_yticks(range(len(members)), [labels.get(n) or _info(n)[0] for n in members])
-            ax.set_ylim(len(members) - 0.5, -0.5)
-            ax.grid(axis="y", visible=False)
-            ax.set_xlabel(
-                tr("forest.x_share", lang)
-                if unit == "share"
-                else tr("forest.x_unit", lang, unit=unit_label(unit, lang))
-            )
-            lo, hi = ax.get_xlim()
-            span = max(abs(lo), abs(hi))
-            ax.set_xlim(-span, span)
-        handles = [
-            plt.Line2D([], [], color=COLORS[v], marker="o", linewidth=1.8)
-            for v in ("better", "worse", "same")
-        ]
-        axes[0, 0].legend(
-            handles,
-            [tr(f"forest.{v}", lang) for v in ("better", "worse", "same")],
-            loc="lower right",
-            bbox_to_anchor=(1, 1.0),
-            ncols=3,
-            fontsize=7,
-        )
-        fig.suptitle(title or tr("forest.title", lang), fontweight=bold(lang), fontsize=10.5)
-    return save(fig, stem, lang)
-
-
-def sweep_chart(
-    x: list[float],
-    series: dict[str, dict[str, list[float]]],
-    labels: dict[str, str],
-    x_label: str,
-    stem: str | Path,
-    footnote: str,
-    units: dict[str, str] | None = None,
-    targets: dict[str, float] | None = None,
-    title: str | None = None,
-    lang: str = "en",
-) -> list[Path]:
-    """KPI against a swept parameter: one panel per KPI, the mean as a line with markers and
-    its 95% CI as a band. ``x``: parameter values (``x_label`` names it with its unit);
-    ``series``: {kpi: {"mean": [...], "low": [...], "high": [...]}} aligned with ``x``;
-    ``targets``: optional {kpi: threshold} drawn as a dotted line."""
-    names = list(series)
-    ncols = min(3, len(names))
-    nrows = math.ceil(len(names) / ncols)
-    size = (7.5, 0.6 + 2.3 * nrows + FOOTNOTE_IN)
-    fig, axes = new_figure(size, footnote, lang, nrows=nrows, ncols=ncols, squeeze=False)
-    xs = np.asarray(x, dtype=float)
-    order = np.argsort(xs, kind="stable")
-    with plt.rc_context(style(lang)):
-        for k, ax in enumerate(axes.ravel()):
-            if k >= len(names):
-                ax.set_visible(False)
-                continue
-            name = names[k]
-            unit = _unit_of(name, units)
-            scale = 100.0 if unit == "share" else 1.0
-            s = series[name]
-            mean, low, high = (
-                np.array([np.nan if v is None else v for v in s[key]], dtype=float)[order] * scale
-                for key in ("mean", "low", "high")
-            )
-            ax.fill_between(xs[order], low, high, color=COLORS["rural"], alpha=0.25, linewidth=0)
-            ax.plot(xs[order], mean, marker="o", markersize=3.5, color=COLORS["rural"])
-            if targets and name in targets:
-                ax.axhline(targets[name] * scale, color=COLORS["target"], linestyle=":", linewidth=1)
-                ax.text(
-                    xs.max(),
-                    targets[name] * scale,
-                    tr("sweep.target", lang),
-                    fontsize=6.5,
-                    ha="right",
-                    va="bottom",
-                )
-            title_text = labels.get(name) or _info(name)[0]
-            ax.set_title(
-                textwrap.fill(title_text, 95 // ncols if lang != "zh" else 48 // ncols),
-                fontsize=8,
-                fontweight="normal",
-            )
-            ax.set_ylabel(unit_label(unit, lang))
-            ax.set_xlabel(x_label)
-        fig.suptitle(title or tr("sweep.title", lang), fontweight=bold(lang), fontsize=10.5)
     return save(fig, stem, lang)

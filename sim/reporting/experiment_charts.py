@@ -1,0 +1,182 @@
+"""The experiments' charts, for ``compare`` and ``sweep``: the forest plot of paired differences
+between scenarios (:func:`forest_plot`) and KPIs against a swept parameter (:func:`sweep_chart`).
+
+They take plain dicts so that any command can call them, write ``stem.png`` (300 dpi, a fixed
+size in inches) and ``stem.svg`` in the one style of :mod:`sim.reporting.chart_style`, and return
+both paths, e.g.::
+
+    forest_plot({"urban_10min": {"mean": 0.021, "low": 0.012, "high": 0.030}},
+                {"urban_10min": "Urban orders responded within the promise"},
+                "results/cmp/forest", "Scenarios a vs b, seed 1, 10 replications")
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from sim.reporting.chart_style import COLORS, FOOTNOTE_IN, bold, new_figure, save, style  # noqa: E402
+from sim.reporting.i18n import tr, unit_label  # noqa: E402
+from sim.results.stats import difference_verdict  # noqa: E402
+
+
+def _info(name: str) -> tuple[str, str, int]:
+    """(label, unit, direction) of a KPI, the per-town KPIs included (shares)."""
+    from sim.results.kpis import KPI_INFO
+
+    if name.startswith("town.") and name.count(".") == 2:
+        what = {"urban_10min": "urban orders", "rural_same_day": "rural orders"}.get(
+            name.split(".")[2], "orders"
+        )
+        return (f"{name.split('.')[1]}: {what} meeting their promise", "share", +1)
+    return KPI_INFO.get(name, (name, "value", 0))
+
+
+def _unit_of(name: str, units: dict[str, str] | None) -> str:
+    if units and name in units:
+        return units[name]
+    return _info(name)[1]
+
+
+def _direction_of(name: str, directions: dict[str, int] | None) -> int:
+    if directions and name in directions:
+        return directions[name]
+    return _info(name)[2]
+
+
+def forest_plot(
+    diffs: dict[str, dict[str, float]],
+    labels: dict[str, str],
+    stem: str | Path,
+    footnote: str,
+    units: dict[str, str] | None = None,
+    directions: dict[str, int] | None = None,
+    title: str | None = None,
+    lang: str = "en",
+) -> list[Path]:
+    """Paired differences (variant - baseline) per KPI with their CIs, one panel per unit
+    (shares in percentage points). ``diffs``: {kpi: {"mean", "low", "high"}}; ``labels``:
+    {kpi: text}; ``units``/``directions`` default to sim.results.kpis.KPI_INFO (+1 higher is better,
+    -1 lower is better, 0 neutral). A difference whose CI excludes 0 is green when better,
+    red when worse, grey otherwise."""
+    names = list(diffs)
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(_unit_of(name, units), []).append(name)
+    height = 0.9 + 0.3 * len(names) + 0.45 * len(groups) + FOOTNOTE_IN
+    fig, axes = new_figure(
+        (7.5, height),
+        footnote,
+        lang,
+        nrows=len(groups),
+        ncols=1,
+        squeeze=False,
+        height_ratios=[len(g) + 1.2 for g in groups.values()],
+    )
+    with plt.rc_context(style(lang)):
+        for ax, (unit, members) in zip(axes[:, 0], groups.items()):
+            scale = 100.0 if unit == "share" else 1.0
+            for i, name in enumerate(members):
+                d = diffs[name]
+                mean, low, high = (
+                    np.nan if d.get(k) is None else float(d[k]) * scale for k in ("mean", "low", "high")
+                )
+                color = COLORS.get(
+                    difference_verdict(mean, low, high, _direction_of(name, directions)), COLORS["same"]
+                )
+                if not (math.isnan(low) or math.isnan(high)):
+                    ax.plot([low, high], [i, i], color=color, linewidth=1.8)
+                ax.plot([mean], [i], marker="o", color=color, markersize=5)
+            ax.axvline(0, color=COLORS["target"], linewidth=0.9)
+            ax.set_yticks(range(len(members)), [labels.get(n) or _info(n)[0] for n in members])
+            ax.set_ylim(len(members) - 0.5, -0.5)
+            ax.grid(axis="y", visible=False)
+            ax.set_xlabel(
+                tr("forest.x_share", lang)
+                if unit == "share"
+                else tr("forest.x_unit", lang, unit=unit_label(unit, lang))
+            )
+            lo, hi = ax.get_xlim()
+            span = max(abs(lo), abs(hi))
+            ax.set_xlim(-span, span)
+        handles = [
+            plt.Line2D([], [], color=COLORS[v], marker="o", linewidth=1.8)
+            for v in ("better", "worse", "same")
+        ]
+        axes[0, 0].legend(
+            handles,
+            [tr(f"forest.{v}", lang) for v in ("better", "worse", "same")],
+            loc="lower right",
+            bbox_to_anchor=(1, 1.0),
+            ncols=3,
+            fontsize=7,
+        )
+        fig.suptitle(title or tr("forest.title", lang), fontweight=bold(lang), fontsize=10.5)
+    return save(fig, stem, lang)
+
+
+def sweep_chart(
+    x: list[float],
+    series: dict[str, dict[str, list[float]]],
+    labels: dict[str, str],
+    x_label: str,
+    stem: str | Path,
+    footnote: str,
+    units: dict[str, str] | None = None,
+    targets: dict[str, float] | None = None,
+    title: str | None = None,
+    lang: str = "en",
+) -> list[Path]:
+    """KPI against a swept parameter: one panel per KPI, the mean as a line with markers and
+    its 95% CI as a band. ``x``: parameter values (``x_label`` names it with its unit);
+    ``series``: {kpi: {"mean": [...], "low": [...], "high": [...]}} aligned with ``x``;
+    ``targets``: optional {kpi: threshold} drawn as a dotted line."""
+    names = list(series)
+    ncols = min(3, len(names))
+    nrows = math.ceil(len(names) / ncols)
+    size = (7.5, 0.6 + 2.3 * nrows + FOOTNOTE_IN)
+    fig, axes = new_figure(size, footnote, lang, nrows=nrows, ncols=ncols, squeeze=False)
+    xs = np.asarray(x, dtype=float)
+    order = np.argsort(xs, kind="stable")
+    with plt.rc_context(style(lang)):
+        for k, ax in enumerate(axes.ravel()):
+            if k >= len(names):
+                ax.set_visible(False)
+                continue
+            name = names[k]
+            unit = _unit_of(name, units)
+            scale = 100.0 if unit == "share" else 1.0
+            s = series[name]
+            mean, low, high = (
+                np.array([np.nan if v is None else v for v in s[key]], dtype=float)[order] * scale
+                for key in ("mean", "low", "high")
+            )
+            ax.fill_between(xs[order], low, high, color=COLORS["rural"], alpha=0.25, linewidth=0)
+            ax.plot(xs[order], mean, marker="o", markersize=3.5, color=COLORS["rural"])
+            if targets and name in targets:
+                ax.axhline(targets[name] * scale, color=COLORS["target"], linestyle=":", linewidth=1)
+                ax.text(
+                    xs.max(),
+                    targets[name] * scale,
+                    tr("sweep.target", lang),
+                    fontsize=6.5,
+                    ha="right",
+                    va="bottom",
+                )
+            title_text = labels.get(name) or _info(name)[0]
+            ax.set_title(
+                textwrap.fill(title_text, 95 // ncols if lang != "zh" else 48 // ncols),
+                fontsize=8,
+                fontweight="normal",
+            )
+            ax.set_ylabel(unit_label(unit, lang))
+            ax.set_xlabel(x_label)
+        fig.suptitle(title or tr("sweep.title", lang), fontweight=bold(lang), fontsize=10.5)
+    return save(fig, stem, lang)
