@@ -19,7 +19,7 @@ import pytest
 from sim.cli.main import REPO, main
 from sim.config.load import load_scenario
 from sim.experiments.runner import run_replications
-from sim.reporting import briefing, chart_style, webfont
+from sim.reporting import briefing, briefing_page, briefing_text, chart_style, webfont
 from sim.reporting.formatting import format_number
 from sim.reporting.i18n import tr
 from sim.reporting.report import write_results
@@ -281,7 +281,7 @@ def test_a_measured_events_delivery_has_its_lines_in_both_languages(results, tmp
     from tests.conftest import variant
 
     summary, data = briefing.load_results(results)
-    assert briefing.event_lines(summary, data, "en") == []
+    assert briefing_text.event_lines(summary, data, "en") == []
     assert "## Event delivery" not in (results / "briefing.md").read_text(encoding="utf-8")
     event = {
         "name": "lockdown",
@@ -304,24 +304,24 @@ def test_a_measured_events_delivery_has_its_lines_in_both_languages(results, tmp
         }
     ]
     summary = json.loads(json.dumps(build_summary(scenario, reps, 3, world)))
-    en = briefing.event_lines(summary, data, "en")
+    en = briefing_text.event_lines(summary, data, "en")
     assert en[0] == (
         "lockdown: the platform collects the orders every 60 minutes and designated volunteers buy "
         "and deliver them in batches of up to 5, 2 volunteers a trip (deadline: the same-day deadline)."
     )
-    on_time = briefing.estimate_text({"unit": "share", **summary["kpis"]["event_on_time"]}, "en")
+    on_time = briefing_text.estimate_text({"unit": "share", **summary["kpis"]["event_on_time"]}, "en")
     assert en[1].startswith(f"Their orders: {on_time} delivered by the deadline;")
-    zh = briefing.event_lines(summary, data, "zh")
+    zh = briefing_text.event_lines(summary, data, "zh")
     assert zh[0].startswith("lockdown:平台每 60 分钟汇总一次需求") and "按时送达" in zh[1]
-    page = briefing.build_markdown(summary, data, {}, tmp_path, "en")
-    assert "## Event delivery" in page and f"- {briefing.md(en[0])}" in page
+    page = briefing_page.build_markdown(summary, data, {}, tmp_path, "en")
+    assert "## Event delivery" in page and f"- {briefing_page.md(en[0])}" in page
 
 
 def test_hand_ups_are_stated_among_the_assumptions_when_there_are_any(results):
     summary, data = briefing.load_results(results)
     summary["kpis"]["hand_up_rate"] = {**summary["kpis"]["hand_up_rate"], "mean": 0.0}
-    assert not any("hand up" in line for line in briefing.channel_assumption_lines(summary, data, "en"))
+    assert not any("hand up" in line for line in briefing_text.channel_assumption_lines(summary, data, "en"))
     summary["kpis"]["hand_up_rate"] = {**summary["kpis"]["hand_up_rate"], "mean": 0.034}
-    en = briefing.channel_assumption_lines(summary, data, "en")[-1]
+    en = briefing_text.channel_assumption_lines(summary, data, "en")[-1]
     assert en.startswith("Village teams hand up at once") and "3.4% of catalogue orders" in en
-    assert "3.4%" in briefing.channel_assumption_lines(summary, data, "zh")[-1]
+    assert "3.4%" in briefing_text.channel_assumption_lines(summary, data, "zh")[-1]

@@ -76,13 +76,13 @@ def test_kpi_table_shows_units_and_aligns_chinese():
 
 def test_titles_show_the_scenario_name_not_its_id(tmp_path):
     from sim.config.load import load_scenario
-    from sim.reporting import briefing
+    from sim.reporting import briefing_text
 
     base = load_scenario(REPO / "scenarios" / "pingyang.yaml")
     assert (base.title, base.title_zh) == ("Pingyang County", "平阳县")
     variant = load_scenario(REPO / "scenarios" / "policies" / "no_pairing.yaml")
     assert variant.title == "" and variant.title_zh == ""  # a title is not inherited
     summary = {"scenario": "pingyang", "title": "Pingyang County", "title_zh": "平阳县"}
-    assert briefing.title(summary, "en") == "Pingyang County"
-    assert briefing.title(summary, "zh") == "平阳县"
-    assert briefing.title({"scenario": "x"}, "zh") == "x"
+    assert briefing_text.title(summary, "en") == "Pingyang County"
+    assert briefing_text.title(summary, "zh") == "平阳县"
+    assert briefing_text.title({"scenario": "x"}, "zh") == "x"

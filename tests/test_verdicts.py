@@ -17,7 +17,7 @@ from scipy import stats
 
 from sim.cli.main import DEFAULT_SCENARIO, main
 from sim.gate.check import fmt
-from sim.reporting import briefing, chart_style
+from sim.reporting import briefing_page, briefing_text, chart_style
 from sim.reporting.i18n import tr
 from sim.reporting.report import VERDICT_WORDS, interval_text
 from sim.results.verdict import judge, verdict_of
@@ -183,16 +183,16 @@ def test_every_output_gives_every_targeted_kpi_the_same_verdict_and_interval(out
         suffix = ".zh" if lang == "zh" else ""
         text = (folder / f"briefing{suffix}.md").read_text(encoding="utf-8")
         page = (folder / f"briefing{suffix}.html").read_text(encoding="utf-8")
-        for row in briefing.headline_rows(summary, data):
+        for row in briefing_text.headline_rows(summary, data):
             if row["name"] in targeted:
                 k = targeted[row["name"]]
                 assert row["verdict"] == k["verdict"]
                 assert (row["low"], row["high"]) == (k["low"], k["high"])
-                estimate = briefing.estimate_text(row, lang)
+                estimate = briefing_text.estimate_text(row, lang)
                 verdict = tr(f"verdict.{k['verdict']}", lang)
-                assert f"{briefing.md(estimate)} |" in text and f"**{verdict}** |" in text
+                assert f"{briefing_page.md(estimate)} |" in text and f"**{verdict}** |" in text
                 assert f'<td class="v-{k["verdict"]}">{verdict}</td>' in page
-        for town in briefing.town_rows(summary, data, lang):
+        for town in briefing_text.town_rows(summary, data, lang):
             parts = town["zones"] or [dict(town, zone=None)]
             for z in parts:
                 name = (
@@ -201,8 +201,8 @@ def test_every_output_gives_every_targeted_kpi_the_same_verdict_and_interval(out
                 )
                 k = targeted[name]
                 assert (z["verdict"], z["low"], z["high"]) == (k["verdict"], k["low"], k["high"]), name
-        for line in briefing.worst_town_lines(summary, data, lang):
-            assert f"- {briefing.md(line)}" in text
+        for line in briefing_text.worst_town_lines(summary, data, lang):
+            assert f"- {briefing_page.md(line)}" in text
 
     # check: JUnit's promise property and the Markdown's promise column
     cases = {c.get("name"): c for c in ET.parse(outputs["junit"]).getroot().iter("testcase")}

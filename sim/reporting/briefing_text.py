@@ -1,0 +1,365 @@
+"""What a briefing says, as plain text and table rows, from a results folder's ``kpis.json`` and
+``chart_data.json``: the headline and service-channel rows (estimate with its 95% CI, target and
+verdict), the towns' rows and the worst towns, the scenario paragraph, the assumptions, the
+largest cause of missed orders with its lever, the surge events' delivery, and the footnote every
+chart carries. In Chinese (``lang="zh"``) every label and sentence comes from
+:mod:`sim.reporting.i18n`, town names in characters.
+
+The verdict of a headline promise is plain: met (the whole CI on the right side), missed (the
+whole CI on the wrong side) or uncertain (more replications needed). Example row, as the
+Markdown briefing prints it: ``| Urban orders responded within the promise | 97.0% (96.5%-97.5%) |
+≥ 90% | **met** |``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.reporting.formatting import format_number, plural
+from sim.reporting.i18n import tr, unit_label
+from sim.results.kpis import CHANNEL_ROWS
+
+WORST_TOWNS = 3
+
+
+def _num(value) -> float:
+    return math.nan if value is None else float(value)
+
+
+def _is_nan(value) -> bool:
+    """Whether a kpis.json value is missing (NaN is saved as null or as a NaN float)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def town_label(data: dict, t: int, lang: str) -> str:
+    """A town's name: characters in Chinese, pinyin in English."""
+    return data["towns"]["name" if lang == "zh" else "pinyin"][t]
+
+
+VERDICT_RANK = {"missed": 0, "uncertain": 1, "few": 2, "n/a": 3, "met": 4}
+
+
+def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
+    """Per town: label, compliance mean/low/high, target and verdict, all from kpis.json. A
+    town with one zone: its compliance's target and verdict. A town with both zones is judged
+    on each zone apart; its row shows its compliance against the order-weighted target with the
+    worse of its zones' verdicts, and ``zones`` lists each zone's row."""
+    rows = []
+    kpis = summary["kpis"]
+    for t, pinyin in enumerate(data["towns"]["pinyin"]):
+        k = kpis.get(f"town.{pinyin}.compliance")
+        if k is None or _is_nan(k["mean"]):
+            continue
+        s = {key: _num(k[key]) for key in ("mean", "low", "high")}
+        zones = [
+            {
+                "zone": zone,
+                **{key: _num(kpis[name][key]) for key in ("mean", "low", "high", "target")},
+                "verdict": kpis[name]["verdict"],
+            }
+            for zone, name in (
+                ("urban", f"town.{pinyin}.urban_10min"),
+                ("rural", f"town.{pinyin}.rural_same_day"),
+            )
+            if "verdict" in kpis.get(name, {})
+        ]
+        if "verdict" in k:
+            target, v = _num(k["target"]), k["verdict"]
+        elif zones:
+            target = _num(data["towns"]["target"][t])
+            v = min((z["verdict"] for z in zones), key=lambda x: VERDICT_RANK.get(x, 3))
+        else:
+            continue
+        rows.append(
+            {
+                "label": town_label(data, t, lang),
+                "pinyin": pinyin,
+                **s,
+                "target": target,
+                "verdict": v,
+                "zones": zones,
+            }
+        )
+    return rows
+
+
+HEADLINE_ROWS = (
+    "urban_10min",
+    "urban_10min_arrival",
+    "rural_same_day",
+    "open_overnight_per_1000",
+    "response_p90_urban",
+    "cancellation_rate",
+)
+
+
+def channel_rows(summary: dict, data: dict) -> list[dict]:
+    """The briefing's service-channel rows (as :func:`headline_rows`): per channel with its own
+    deadline, the share of its orders closed by it; then the appointments' and the handed-up
+    orders' zone promises."""
+    return headline_rows(summary, data, CHANNEL_ROWS)
+
+
+def headline_rows(summary: dict, data: dict, names: tuple[str, ...] = HEADLINE_ROWS) -> list[dict]:
+    """The briefing's headline numbers: kpi name, summary, target and verdict, for each of
+    ``names`` that kpis.json has. The interval, target and verdict are kpis.json's (one
+    verdict function, :func:`sim.results.verdict.judge`, for every output); a KPI without a
+    target there has none here."""
+    kpis = summary["kpis"]
+    rows = []
+    for name in names:
+        if name not in kpis:
+            continue
+        k = kpis[name]
+        if name in CHANNEL_ROWS and "target" not in k and _is_nan(k["mean"]):
+            continue  # a channel the scenario does not have (no orders)
+        s = {key: _num(k[key]) for key in ("mean", "low", "high")}
+        if "target" in k:
+            kind = "overnight" if name == "open_overnight_per_1000" else k["unit"]
+            target, v = (kind, k["target_op"], k["target"]), k["verdict"]
+        else:
+            target, v = None, "none"
+        rows.append(
+            {"name": name, "label": k["label"], "unit": k["unit"], **s, "target": target, "verdict": v}
+        )
+    return rows
+
+
+def shown(value: float, unit: str) -> str:
+    """A KPI value as the briefing prints it: format_number of kpis.json's value (whose share
+    intervals lie within 0-100% already)."""
+    return format_number(value, unit)
+
+
+def estimate_text(row: dict, lang: str = "en") -> str:
+    """'97.0% (96.5%-97.5%)' or '6.0 (3.7-8.3) orders/week': mean and 95% CI of kpis.json."""
+    unit = row["unit"]
+    text = shown(row["mean"], unit)
+    if not (math.isnan(row["low"]) or math.isnan(row["high"])):
+        text += f" ({shown(row['low'], unit)}-{shown(row['high'], unit)})"
+    return text if unit == "share" or math.isnan(row["mean"]) else f"{text} {unit_label(unit, lang)}"
+
+
+def target_text(row: dict, data: dict, lang: str) -> str:
+    """The target of a headline row in words."""
+    target = row["target"]
+    if target is None:
+        return "-"
+    kind, op, value = target
+    if kind == "overnight":
+        return tr("brief.overnight_target", lang, value=value)
+    sign = "≥" if op in (">=", ">") else "≤"
+    return f"{sign} {value:.0%}" if kind == "share" else f"{sign} {value:g}"
+
+
+def title(summary: dict, lang: str) -> str:
+    """The scenario's name for titles: its ``title`` (``title_zh`` in Chinese), else its id."""
+    key = "title_zh" if lang == "zh" else "title"
+    return summary.get(key) or summary.get("title") or summary["scenario"]
+
+
+def counts(summary: dict) -> dict[str, str]:
+    """Replications, days and warm-up days in English words with plurals ("1 replication")."""
+    return {
+        "reps_text": plural(summary["reps"], "replication"),
+        "days_text": plural(summary["days"], "day"),
+        "warmup_text": plural(summary["warmup_days"], "day"),
+    }
+
+
+def footnote(summary: dict, lang: str) -> str:
+    """The footnote every chart carries: scenario, seed, replications, days."""
+    return tr(
+        "footnote",
+        lang,
+        name=summary["scenario"],
+        seed=summary["seed"],
+        reps=summary["reps"],
+        days=summary["days"],
+        warmup=summary["warmup_days"],
+        **counts(summary),
+    )
+
+
+def scenario_text(summary: dict, data: dict, lang: str) -> str:
+    """The scenario in one paragraph (the scenario's own description is English, so only the
+    English briefing quotes it)."""
+    zones = data["places"]["zone"]
+    description = summary["description"] + " " if lang == "en" and summary["description"] else ""
+    orders = _num(summary["kpis"].get("orders_per_day", {}).get("mean"))
+    return tr(
+        "brief.scenario_text",
+        lang,
+        description=description,
+        name=title(summary, lang),
+        places=len(zones),
+        towns=len(data["towns"]["pinyin"]),
+        urban=zones.count(0),
+        rural=zones.count(1),
+        minutes=data["targets"]["urban_response_min"],
+        orders=orders,
+        reps=summary["reps"],
+        days=summary["days"],
+        seed=summary["seed"],
+        **counts(summary),
+    )
+
+
+def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
+    """The key assumptions behind the numbers, stated in the briefing itself (a mailed briefing
+    cannot link to the project's docs)."""
+    t = data["targets"]
+    lines = [
+        tr("brief.assume_window", lang, days=summary["days"], warmup=summary["warmup_days"]),
+        tr(
+            "brief.assume_promise",
+            lang,
+            minutes=t["urban_response_min"],
+            cutoff=t["same_day_cutoff"],
+            day_end=t["day_end"],
+            event=tr(f"event.{t.get('urban_response_event', 'acceptance')}", lang),
+        ),
+        tr("brief.assume_ladder", lang),
+        *(
+            [tr("brief.assume_channels", lang)]
+            if any(
+                not _is_nan(summary["kpis"].get(name, {}).get("mean"))
+                for name in ("proxy_on_time", "mediation_on_time")
+            )
+            else []
+        ),
+    ]
+    return lines
+
+
+def channel_assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
+    """The assumptions behind the service channels' numbers (shown under their table): the
+    paired units' projects, the packages and the villages' hand-ups rest on rates the source
+    does not give."""
+    lines = []
+    if "pairing" in data and "pairing_on_time" in summary["kpis"]:
+        lines.append(tr("brief.assume_pairing", lang, **data["pairing"]))
+    if "packages" in data and "package_on_time" in summary["kpis"]:
+        lines.append(tr("brief.assume_packages", lang, **data["packages"]))
+    hand_up = summary["kpis"].get("hand_up_rate")
+    if hand_up is not None and _num(hand_up["mean"]) > 0:  # villages hand orders up
+        lines.append(tr("brief.assume_hand_up", lang, share=shown(_num(hand_up["mean"]), "share")))
+    return lines
+
+
+def event_lines(summary: dict, data: dict, lang: str) -> list[str]:
+    """The surge events whose delivery is measured apart (chart_data.json's ``events``, e.g. the
+    泰悦府 lockdown delivered in batches): one sentence per event on how its orders are
+    delivered, then one with the ``event_*`` KPIs of their orders. None without such events."""
+    events = data.get("events") or []
+    if not events:
+        return []
+    out = []
+    for e in events:
+        hours = e["deadline_hours"]
+        deadline = (
+            tr("brief.event_same_day", lang) if hours is None else tr("brief.event_hours", lang, hours=hours)
+        )
+        key = "brief.event_batched" if e["mode"] == "batched" else "brief.event_per_order"
+        out.append(
+            tr(
+                key,
+                lang,
+                name=e["name"],
+                every=e["collect_every_min"],
+                size=e["batch_size"],
+                volunteers=e["volunteers_per_batch"],
+                deadline=deadline,
+            )
+        )
+    kpis = summary["kpis"]
+    names = (
+        "event_on_time",
+        "event_response_p50",
+        "event_close_p50",
+        "event_close_p90",
+        "event_volunteer_hours",
+    )
+    if all(name in kpis for name in names):
+        values = {}
+        for key, name in zip(("on_time", "response", "close", "close90", "hours"), names):
+            k = kpis[name]
+            row = {"unit": k["unit"], **{x: _num(k[x]) for x in ("mean", "low", "high")}}
+            values[key] = estimate_text(row, lang)
+        out.append(tr("brief.event_kpis", lang, **values))
+    return out
+
+
+def miss_table(summary: dict) -> dict:
+    """kpis.json's ``miss_causes`` (an empty table when the run kept no logs)."""
+    table = summary.get("miss_causes")
+    return table if table else {"replications": max(1, summary["reps"]), "causes": [], "groups": {}}
+
+
+def cause_lines(summary: dict, lang: str) -> list[str]:
+    """The largest cause of missed orders (of the group, urban, rural or professional, and the
+    cause with the most misses) and the lever that would fix it, then what assumptions drive
+    the headline (patience, acceptance delay, utilisation)."""
+    table = miss_table(summary)
+    if not table["groups"]:
+        return []
+    reps = max(1, table["replications"])
+    groups = table["groups"]
+    all_missed = sum(row["missed"] for row in groups.values())
+    if all_missed == 0:
+        return [tr("brief.cause_none", lang)]
+    group, cause = max(((g, c) for g in groups for c in table["causes"]), key=lambda gc: groups[gc[0]][gc[1]])
+    row = groups[group]
+    kpis = summary["kpis"]
+
+    def value(name: str) -> str:
+        return format_number(_num(kpis.get(name, {}).get("mean")), "share")
+
+    cancelled = sum(r.get("cancelled", 0) for r in groups.values())
+    return [
+        tr(
+            "brief.cause_line",
+            lang,
+            group=tr(f"cause.group.{group}", lang),
+            share=format_number(row[cause] / row["missed"], "share"),
+            missed=row["missed"] / reps,
+            cause=tr(f"cause.{cause}", lang),
+            lever=tr(f"lever.{cause}", lang),
+        ),
+        tr(
+            "brief.drivers",
+            lang,
+            cancelled=format_number(cancelled / all_missed, "share"),
+            acceptance=value("urban_10min_acceptance"),
+            arrival=value("urban_10min_arrival"),
+            utilisation=value("utilisation"),
+        ),
+    ]
+
+
+def worst_town_lines(summary: dict, data: dict, lang: str) -> list[str]:
+    """One sentence for each of the towns with the lowest compliance, worst first."""
+    rows = sorted(
+        town_rows(summary, data, lang),
+        key=lambda r: (VERDICT_RANK.get(r["verdict"], 3), r["mean"] - r["target"], r["label"]),
+    )
+
+    def line(label: str, r: dict) -> str:
+        return tr(
+            "brief.worst_line" if not math.isnan(r["low"]) else "brief.worst_line_one",
+            lang,
+            town=label,
+            value=shown(r["mean"], "share"),
+            low=shown(r["low"], "share"),
+            high=shown(r["high"], "share"),
+            target=f"{r['target']:.1%}",
+            verdict=tr(f"verdict.{r['verdict']}", lang),
+        )
+
+    out = []
+    for r in rows[:WORST_TOWNS]:
+        if r["zones"]:  # a town with both zones: each zone against its own promise
+            out += [line(f"{r['label']} ({tr('zone.' + z['zone'], lang)})", z) for z in r["zones"]]
+        else:
+            out.append(line(r["label"], r))
+    return out
