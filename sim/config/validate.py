@@ -76,6 +76,8 @@ def check(scenario: Scenario) -> list[Problem]:
 
 
 def _check_catalog(bad, scenario: Scenario) -> None:
+    """The catalogue: items, unique ids, shares summing to 1, and each item's channel agreeing
+    with its professional flag and share."""
     items = scenario.catalog
     if not items:
         bad("catalog", "is empty; expected at least one service item")
@@ -107,6 +109,8 @@ def _check_catalog(bad, scenario: Scenario) -> None:
 
 
 def _check_demand(bad, scenario: Scenario) -> None:
+    """Demand, admin and activities: patience and time-outs for both zones, a profile that lets
+    orders arrive, sound distributions, hours of the day and known team levels."""
     demand = scenario.demand
     for zone in ZONES:
         if zone not in demand.patience:
@@ -147,6 +151,8 @@ def _check_demand(bad, scenario: Scenario) -> None:
 
 
 def _check_clocks(bad, scenario: Scenario) -> None:
+    """Times of day: the service day's cut-off and end, office hours, appointment hours and
+    ferry departures."""
     cutoff = check_clock(bad, "targets.same_day_cutoff", scenario.targets.same_day_cutoff)
     end = check_clock(bad, "targets.day_end", scenario.targets.day_end)
     if cutoff is not None and end is not None and end < cutoff:
@@ -179,6 +185,7 @@ def _check_clocks(bad, scenario: Scenario) -> None:
 
 
 def _check_geography_keys(bad, scenario: Scenario) -> None:
+    """The geography's tables name known terrains, and each terrain has its radius and speed."""
     geo = scenario.geography
     for town, cls in geo.terrain.items():
         if cls not in TERRAINS:
@@ -201,6 +208,8 @@ def _check_geography_keys(bad, scenario: Scenario) -> None:
 
 
 def _check_teams(bad, scenario: Scenario) -> None:
+    """Teams: known schedules, unique names, and every (non-pairing) item's skill offered by some
+    team."""
     t = scenario.teams
     used = [
         ("teams.community_schedule", t.community_schedule),
