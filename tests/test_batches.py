@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.config.validate import scenario_warnings
+from sim.config.scenario_warnings import scenario_warnings
 from sim.model.replication import Replication, simulate
 from sim.results.kpis import busy_intervals, compute_kpis, event_kpis
 from sim.world.build import build_world

@@ -1,9 +1,11 @@
 """The one entry point from a scenario file to a valid :class:`Scenario`: read (safely, with
 ``extends:``), convert with types and ranges, then the whole-scenario checks of
-:mod:`sim.config.validate`; every problem is reported together, each as ``FILE:LINE: path: what
-is wrong; what is expected``, before any simulation starts. A problem found by a whole-scenario
-check is placed on the line where the offending value is written, in whichever file of an
-``extends`` chain wrote it; e.g. an item whose skill no team offers::
+:mod:`sim.config.validate` and, for a sound scenario, the data files' checks of
+:mod:`sim.config.data_checks` (warnings: :mod:`sim.config.scenario_warnings`); every problem is
+reported together, each as ``FILE:LINE: path: what is wrong; what is expected``, before any
+simulation starts. A problem found by a whole-scenario check is placed on the line where the
+offending value is written, in whichever file of an ``extends`` chain wrote it; e.g. an item
+whose skill no team offers::
 
     scenarios/x.yaml:14: catalog[2].skill: no team offers skill 'dance'; expected a skill some
     team has (the item could never be served)
@@ -16,11 +18,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+from sim.config.data_checks import check_data
 from sim.config.errors import Problem, UserError
 from sim.config.loader import convert, locate, read_scenario
 from sim.config.overrides import set_path
 from sim.config.scenario import Scenario
-from sim.config.validate import check, check_data, scenario_warnings
+from sim.config.scenario_warnings import scenario_warnings
+from sim.config.validate import check
 
 
 def load_scenario(

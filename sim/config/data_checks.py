@@ -1,0 +1,134 @@
+"""Checks of the data files a scenario names: that each exists and is a CSV file, that the
+towns the scenario names are towns of its towns CSV, and (for a sound scenario) the files'
+contents: towns, places, coordinates, travel matrix, surges and pairing. Each file's problems
+name that file and its line.
+
+:func:`sim.config.validate.check` runs :func:`check_files` and :func:`check_town_names`;
+:func:`sim.config.load.load_scenario` runs :func:`check_data` once the scenario is sound.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+from sim.config.check_helpers import team_kinds
+from sim.config.errors import Problem, UserError
+from sim.config.loader import PATH_KEYS
+from sim.config.scenario import Scenario
+from sim.world import surges
+from sim.world.geography import build_places, read_matrix, read_towns
+from sim.world.pairing import make_pairs, units
+
+
+def check_files(bad, scenario: Scenario) -> set[str]:
+    """Every data file the scenario names must exist; returns the keys of missing ones."""
+    missing = set()
+    for keys in sorted(PATH_KEYS):
+        node = scenario
+        for k in keys:
+            node = getattr(node, k, None)
+        if node is None or (keys[-1] == "file" and scenario.pairing.strategy == "none"):
+            continue
+        path = ".".join(keys)
+        shown = os.path.relpath(node) if os.path.isabs(node) else node
+        if not node.strip() or not Path(node).is_file():
+            missing.add(keys[-1])
+            bad(
+                path,
+                f"file {shown!r} not found; expected a CSV file (a path relative to the "
+                "scenario that names it)",
+            )
+        elif Path(node).suffix.lower() != ".csv":
+            missing.add(keys[-1])
+            bad(path, f"file {shown!r} is not a CSV file; expected a path ending in .csv")
+    return missing
+
+
+def check_town_names(bad, scenario: Scenario) -> list[Problem]:
+    """Towns named in the scenario must be towns of the towns CSV (pinyin or Chinese name)."""
+    try:
+        rows, problems = read_towns(scenario.geography)
+    except UserError as exc:
+        return exc.problems
+    known = {r["pinyin"].lower() for r in rows} | {r["name"] for r in rows}
+    geo, t = scenario.geography, scenario.teams
+    named = [(f"geography.urban_towns[{k}]", x) for k, x in enumerate(geo.urban_towns)]
+    named.append(("geography.county_seat_town", geo.county_seat_town))
+    named += [
+        (f"{path}.home_town", kind.home_town)
+        for path, kind in team_kinds(scenario)
+        if getattr(kind, "home_town", "")
+    ]
+    named += [(f"geography.terrain.{x}", x) for x in geo.terrain]
+    named += [(f"teams.town_overrides.{x}", x) for x in t.town_overrides]
+    named += [(f"teams.additions[{k}].town", a.town) for k, a in enumerate(t.additions)]
+    named += [
+        (f"events[{k}].callups[{j}].town", a.town)
+        for k, e in enumerate(scenario.events)
+        for j, a in enumerate(e.callups)
+    ]
+    ferry = geo.travel.ferry
+    if ferry is not None:
+        named += [(f"geography.travel.ferry.island_towns[{k}]", x) for k, x in enumerate(ferry.island_towns)]
+        named.append(("geography.travel.ferry.port_town", ferry.port_town))
+        if ferry.port_town.lower() in {t.lower() for t in ferry.island_towns}:
+            bad(
+                "geography.travel.ferry.port_town",
+                f"{ferry.port_town!r} is also an island town; expected a mainland town",
+            )
+    for path, town in named:
+        if town.lower() not in known and town not in known:
+            close = [r["pinyin"] for r in rows if r["pinyin"].lower()[:3] == town.lower()[:3]]
+            hint = "expected a town of the towns CSV" + (f", did you mean {close[0]!r}?" if close else "")
+            bad(path, f"unknown town {town!r}; {hint}")
+    return problems
+
+
+def check_data(scenario: Scenario) -> list[Problem]:
+    """Problems in the data files a (sound) scenario names: towns, places, coordinates, travel
+    matrix and pairing CSVs. Each file's problems name that file and its line."""
+    try:
+        towns, places = build_places(scenario)
+    except UserError as exc:
+        return exc.problems
+    out: list[Problem] = []
+    if scenario.geography.travel.matrix_csv:
+        try:
+            read_matrix(scenario.geography.travel.matrix_csv, places.code)
+        except UserError as exc:
+            out += exc.problems
+    out += surges.problems(scenario, towns, places)
+    kinds = sorted(set(places.kind))
+    for k, kind in enumerate(scenario.geography.urban_kinds):
+        if kind not in kinds:
+            out.append(
+                Problem(
+                    scenario.source,
+                    None,
+                    f"geography.urban_kinds[{k}]",
+                    f"no place of kind {kind!r} in the places CSV; expected one of {', '.join(kinds)}",
+                )
+            )
+    try:  # strategies needing a pilot run are checked on their units only (fast)
+        pairs = (
+            units(scenario, places)
+            if scenario.pairing.strategy in ("need", "optimal")
+            else make_pairs(scenario, places)
+        )
+    except UserError as exc:
+        return out + exc.problems
+    repeated = [name for name, n in Counter(p.unit_name for p in pairs).items() if n > 1]
+    if repeated:
+        out.append(
+            Problem(
+                scenario.source,
+                None,
+                "pairing.file",
+                f"unit name {repeated[0]!r} "
+                f"is listed {Counter(p.unit_name for p in pairs)[repeated[0]]} times "
+                "in the pairing CSV; expected each unit once",
+            )
+        )
+    return out

@@ -1,0 +1,146 @@
+"""Warnings about a valid scenario whose settings are suspicious: part of the service could
+never be served (items only teams never on duty offer, professional items no administrator
+reviews, teams whose schedule is never on duty, batches no call-up could crew, items needing
+more volunteers than any team has). ``run.py validate`` prints them and exits 0.
+
+:func:`sim.config.load.load_scenario` collects them when asked for warnings.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.config.check_helpers import team_kinds
+from sim.config.errors import Problem
+from sim.config.scenario import Scenario
+
+
+def scenario_warnings(scenario: Scenario) -> list[Problem]:
+    """Valid but suspicious settings: items only teams that are never on duty could serve."""
+    out: list[Problem] = []
+    t = scenario.teams
+
+    def on_duty(schedule: str) -> bool:
+        spec = scenario.schedules.get(schedule)
+        return spec is not None and any(spec.weekday + spec.weekend)
+
+    serving: set[str] = set()
+    village_members = (
+        max(t.village_members_community, t.village_members_village) > 0 or t.village_members_per_1000 > 0
+    )
+    village_schedules = [t.community_schedule, t.village_schedule]
+    village_schedules += [
+        s for o in t.town_overrides.values() for s in (o.community_schedule, o.village_schedule) if s
+    ]
+    if village_members and any(on_duty(s) for s in village_schedules):
+        serving |= set(t.village_skills)
+    listed = set(t.village_skills)
+    for _, kind in team_kinds(scenario):
+        listed |= set(kind.skills)
+        members = kind.members + getattr(kind, "members_per_1000", 0.0)
+        if members > 0 and getattr(kind, "count", 1) > 0 and on_duty(kind.schedule):
+            serving |= set(kind.skills)
+    admin = scenario.admin
+    on_call = admin.after_hours == "on_call" and admin.on_call_reviewers > 0
+    if (
+        any(i.professional for i in scenario.catalog)
+        and not on_call
+        and (admin.reviewers == 0 or not admin.office_hours)
+    ):
+        out.append(
+            Problem(
+                scenario.source,
+                None,
+                "admin",
+                "warning: no administrator reviews "
+                "professional orders (reviewers 0 or no office hours, and none on call); professional "
+                "items can never be served",
+            )
+        )
+    out += _never_on_duty(scenario, on_duty)
+    out += _crews_too_small(scenario)
+    out += _too_few_members(scenario)
+    for k, item in enumerate(scenario.catalog):
+        if item.skill in listed and item.skill not in serving:
+            out.append(
+                Problem(
+                    scenario.source,
+                    None,
+                    f"catalog[{k}].skill",
+                    f"warning: no team that is ever on duty offers skill "
+                    f"{item.skill!r}; the item can never be served",
+                )
+            )
+    return out
+
+
+def _never_on_duty(scenario: Scenario, on_duty) -> list[Problem]:
+    """Warnings for kinds of team that exist but are never on duty: orders skip their tier."""
+    out = []
+    for path, kind in team_kinds(scenario):
+        members = kind.members + getattr(kind, "members_per_1000", 0.0)
+        known = kind.schedule in scenario.schedules  # an unknown one is an error already
+        if known and getattr(kind, "count", 1) > 0 and members > 0 and not on_duty(kind.schedule):
+            out.append(
+                Problem(
+                    scenario.source,
+                    None,
+                    f"{path}.schedule",
+                    f"warning: schedule {kind.schedule!r} is never on duty; orders skip this "
+                    "team's tier at once (docs/model.md)",
+                )
+            )
+    return out
+
+
+def _crews_too_small(scenario: Scenario) -> list[Problem]:
+    """Warnings for batched events delivered only by call-ups, none of which has a crew's worth
+    of volunteers on duty: no batch would ever leave."""
+    out = []
+    for k, event in enumerate(scenario.events):
+        d = event.delivery
+        if d is None or d.mode != "batched" or set(d.designated) != {"callups"} or not event.callups:
+            continue
+        most = max(a.volunteers for a in event.callups)
+        if most < d.volunteers_per_batch:
+            out.append(
+                Problem(
+                    scenario.source,
+                    None,
+                    f"events[{k}].delivery.volunteers_per_batch",
+                    f"warning: {d.volunteers_per_batch} volunteers per batch but no call-up of the "
+                    f"event has more than {most} on duty; no batch can ever leave",
+                )
+            )
+    return out
+
+
+def _too_few_members(scenario: Scenario) -> list[Problem]:
+    """Warnings for items needing more volunteers at once than any team offering the skill has."""
+    t = scenario.teams
+    biggest: dict[str, float] = {}
+
+    def offer(skills, members: float) -> None:
+        for skill in skills:
+            biggest[skill] = max(biggest.get(skill, 0.0), members)
+
+    village = max(t.village_members_community, t.village_members_village)
+    offer(t.village_skills, math.inf if t.village_members_per_1000 > 0 else village)
+    for _, kind in team_kinds(scenario):
+        offer(kind.skills, math.inf if getattr(kind, "members_per_1000", 0.0) > 0 else kind.members)
+    for extra in [*t.additions, *(a for e in scenario.events for a in e.callups)]:
+        offer(extra.skills, math.inf)  # added on top of a team's own members
+    out = []
+    for k, item in enumerate(scenario.catalog):
+        most = biggest.get(item.skill)
+        if most is not None and item.volunteers > most:
+            out.append(
+                Problem(
+                    scenario.source,
+                    None,
+                    f"catalog[{k}].volunteers",
+                    f"warning: {item.volunteers} volunteers needed but no team offering skill "
+                    f"{item.skill!r} has more than {most:g} members; the item can never be served",
+                )
+            )
+    return out
