@@ -85,6 +85,25 @@ def test_a_wave_nobody_accepts_is_followed_by_the_next_volunteer_in_scope(tmp_pa
     assert rep.alerts.waves[0] == wave
 
 
+def test_an_acceptance_at_the_minute_of_the_escalation_takes_the_order_in_its_tier(tmp_path):
+    # waves every 7 minutes at the village: 540, 547, 554, 561, 568; an acceptance in the fifth
+    # comes after the 2-minute delay at 570, the very minute of the rural timeout (30 minutes):
+    # the order was accepted within its tier's timeout, so it is not escalated, though its
+    # escalation timer (booked at 540) is the first event of that minute
+    world = alerts_world(tmp_path, accept_probability=0.5, wave_size=1, wave_interval_min=7)
+    for seed in range(1, 400):
+        rep = replay(world, [(540.0, "A2", "errand")], seed)
+        found = first_accepting_wave(rep, 0, range(1, 7), 1, 0.5)
+        if found is not None and found[0] == 5:
+            break
+    else:
+        pytest.fail("no seed where the fifth wave is the first accepted")
+    o = rep.run().orders
+    assert (o.t_assigned[0], o.t_accepted[0]) == (570, 570)
+    assert o.tier_max[0] == 1 and np.isnan(o.t_tier2[0])
+    assert world.teams.name[o.team[0]] == "village:A2" and rep.alerts.waves[0] == 5
+
+
 def test_after_ignored_waves_the_order_escalates_and_alerts_the_town_nearest_first(tmp_path):
     # every wave alerts everyone in scope: the village's 2 volunteers, then from 570 (rural
     # timeout 30) the town's 8 (dispatch.scope widen: A2's 2, then A1's 2, the station's 2 and

@@ -293,18 +293,43 @@ class Alerts:
             return
         pending = self.pending[order]
         _, team = pending.pop(0)
-        o, d = self.orders, self.dispatcher
-        but = d.declined.get(order, -1) if d.declined else -1
-        if d.spare[team] >= o.need[order] and team != but:
-            self._forget(order)
-            o.accept_delay[order] = 0.0  # the acceptance is now: the assignment
-            self.lifecycle.assign(order, team)
+        if self._can_take(order, team):
+            self._take(order, team)
             return
         if pending:
             self.lifecycle._at(pending[0][0], self._on_answer, (order, series))
             return
         del self.pending[order]
         self.lifecycle._at(self.next_wave.pop(order), self._on_next_wave, (order, series))
+
+    def _can_take(self, order: int, team: int) -> bool:
+        """Whether ``team``, one of whose volunteers accepts ``order`` now, has the free
+        volunteers it needs (and did not decline it, ``dispatch.hand_up``)."""
+        d = self.dispatcher
+        but = d.declined.get(order, -1) if d.declined else -1
+        return d.spare[team] >= self.orders.need[order] and team != but
+
+    def _take(self, order: int, team: int) -> None:
+        """``team`` takes ``order`` at its acceptance, now."""
+        self._forget(order)
+        self.orders.accept_delay[order] = 0.0  # the acceptance is now: the assignment
+        self.lifecycle.assign(order, team)
+
+    def take_acceptance_due(self, order: int) -> bool:
+        """Let an acceptance of the order's live wave that falls due now take it, before the
+        escalation timer of the same minute moves it up (that timer, booked at the tier's entry,
+        comes first among events of one minute): an order accepted within its tier's timeout
+        is not escalated. The first due acceptor whose team has the free volunteers takes it;
+        returns whether one did (if not, the escalation starts a new series of waves, and the
+        due acceptances lapse)."""
+        pending = self.pending.get(order)
+        now = self.env.now
+        while pending and pending[0][0] <= now:
+            _, team = pending.pop(0)
+            if self._can_take(order, team):
+                self._take(order, team)
+                return True
+        return False
 
     def _wave_due(self, event) -> None:
         """The next wave of a series is due: send it (the order may be taken at once)."""

@@ -202,6 +202,8 @@ class OrderLifecycle:
             self._patience_pending.discard(order)
             self._at(orders.t_placed[order] + orders.patience[order], self._on_patience, order)
         if orders.tier[order] == tier:
+            if self.alerts is not None and self.alerts.take_acceptance_due(order):
+                return  # accepted this very minute, within the tier's timeout
             self.enter_tier(order, tier + 1)
 
     def reviewed(self, order: int, organisation: int | None = None) -> None:
