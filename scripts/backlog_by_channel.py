@@ -21,8 +21,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sim.config.channels import CHANNELS  # noqa: E402
 from sim.config.load import load_scenario  # noqa: E402
-from sim.config.scenario import CHANNELS  # noqa: E402
 from sim.experiments.runner import run_replications  # noqa: E402
 from sim.results.kpis import RESPONSE_CHANNELS, backlog_series  # noqa: E402
 from sim.results.logs import RunLog  # noqa: E402
