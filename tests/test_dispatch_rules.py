@@ -182,7 +182,7 @@ def test_tier3_search_visits_the_towns_that_can_serve_in_distance_order(scope, t
     shortcuts = 0
     for skill, towns in enumerate(world.tier3_towns):
         for origin in range(len(world.towns.code)):
-            searched = list(d._towns_to_search(origin, skill))
+            searched = list(d.towns_to_search(origin, skill))
             full = list(world.towns_by_distance[origin])
             shortcuts += searched != full
             assert [t for t in searched if t in towns] == [t for t in full if t in towns]
@@ -248,7 +248,7 @@ def test_province_tier3_search_ranks_the_nearest_centers_then_the_rest(tmp_path,
         for origin in range(len(world.towns.code)):
             full = [t for t in world.towns_by_distance[origin] if t in towns]
             for _ in range(2):  # ranked, then from the world's cache
-                searched = [t for t in d._towns_to_search(origin, skill) if t in towns]
+                searched = [t for t in d.towns_to_search(origin, skill) if t in towns]
                 assert searched == full
             chained += len(towns) > 2 and len(towns) * 8 < len(world.towns.code)
     assert chained > 0 and world.tier3_near  # the near-towns path and its cache were used

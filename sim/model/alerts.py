@@ -187,7 +187,7 @@ class Alerts:
         towns, nearest seat first, likewise: the wave needs no farther ones."""
         d, o = self.dispatcher, self.orders
         place, skill, need, tier = o.place[order], o.skill[order], o.need[order], o.tier[order]
-        but = d.declined.get(order, -1) if d.declined else -1
+        but = d.declined_by(order)
         spare, skills, in_free = d.spare, d.skills, d.in_free
 
         def able(team: int) -> bool:
@@ -213,7 +213,7 @@ class Alerts:
             # is not collected and ranked whole for every wave
             teams_at = self.world.tier3_teams_at
             have = spare[first] + sum(spare[t] for t in teams if t != first)
-            for town in d._towns_to_search(d.place_town[place], skill):
+            for town in d.towns_to_search(d.place_town[place], skill):
                 for t in teams_at.get((town, skill), ()):
                     if t not in teams and in_free[t] and able(t):
                         teams.add(t)
@@ -259,7 +259,7 @@ class Alerts:
         series = self.series[order]
         due = now + self.interval
         if not accepted:
-            self.lifecycle._at(due, self._on_next_wave, (order, series))
+            self.lifecycle.at(due, self._on_next_wave, (order, series))
             return None
         if self.no_delay:
             o.accept_delay[order] = 0.0
@@ -269,7 +269,7 @@ class Alerts:
         answers = sorted((now + delay(draw(order, sent, slot, 1)), slot, team) for slot, team in accepted)
         self.pending[order] = [(when, team) for when, _, team in answers]
         self.next_wave[order] = due
-        self.lifecycle._at(answers[0][0], self._on_answer, (order, series))
+        self.lifecycle.at(answers[0][0], self._on_answer, (order, series))
         return None
 
     def _forget(self, order: int) -> None:
@@ -297,17 +297,16 @@ class Alerts:
             self._take(order, team)
             return
         if pending:
-            self.lifecycle._at(pending[0][0], self._on_answer, (order, series))
+            self.lifecycle.at(pending[0][0], self._on_answer, (order, series))
             return
         del self.pending[order]
-        self.lifecycle._at(self.next_wave.pop(order), self._on_next_wave, (order, series))
+        self.lifecycle.at(self.next_wave.pop(order), self._on_next_wave, (order, series))
 
     def _can_take(self, order: int, team: int) -> bool:
         """Whether ``team``, one of whose volunteers accepts ``order`` now, has the free
         volunteers it needs (and did not decline it, ``dispatch.hand_up``)."""
         d = self.dispatcher
-        but = d.declined.get(order, -1) if d.declined else -1
-        return d.spare[team] >= self.orders.need[order] and team != but
+        return d.spare[team] >= self.orders.need[order] and team != d.declined_by(order)
 
     def _take(self, order: int, team: int) -> None:
         """``team`` takes ``order`` at its acceptance, now."""

@@ -221,10 +221,14 @@ class Dispatcher:
         """The best of several able teams for an order at ``place`` by the dispatch rule."""
         return min(self.rule.team_key(self, team, place) for team in able)[-1]
 
+    def declined_by(self, order: int) -> int:
+        """The team that declined ``order`` (``dispatch.hand_up``: :attr:`declined`), or -1."""
+        return self.declined.get(order, -1) if self.declined else -1
+
     def find_team(self, order: int) -> int | None:
         """The nearest team in the order's current scope able to take it now, or None (never
-        the team that declined it: :attr:`declined`)."""
-        but = self.declined.get(order, -1) if self.declined else -1  # the team that declined it
+        the team that declined it: :meth:`declined_by`)."""
+        but = self.declined_by(order)
         place, skill, need = self.orders.place[order], self.orders.skill[order], self.orders.need[order]
         tier = self.orders.tier[order]
         best = None
@@ -253,7 +257,7 @@ class Dispatcher:
         if tier >= COUNTY_TIER:
             seen_towns = 0
             teams_at, in_free = self.world.tier3_teams_at, self.in_free
-            for town in self._towns_to_search(self.place_town[place], skill):
+            for town in self.towns_to_search(self.place_town[place], skill):
                 teams = teams_at.get((town, skill))
                 if not teams:
                     continue
@@ -267,7 +271,7 @@ class Dispatcher:
                         break
         return None if best is None else best[-1]
 
-    def _towns_to_search(self, origin: int, skill: int):
+    def towns_to_search(self, origin: int, skill: int):
         """Towns whose tier-3 teams may take an order from ``origin`` with ``skill``, nearest
         seat first. When few towns have such teams (a professional skill, a county center), only
         they are ranked, instead of walking every town of a province-sized world."""

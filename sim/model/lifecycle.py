@@ -96,7 +96,7 @@ class OrderLifecycle:
         self._on_patience = self._cancel
         self._on_fallback = self._fall_back
 
-    def _at(self, when: float, callback, value) -> None:
+    def at(self, when: float, callback, value) -> None:
         """Run ``callback(event)`` at time ``when`` (minutes) through a SimPy timeout carrying
         ``value``; nothing at or after the horizon (it would never fire)."""
         if when < self.horizon:
@@ -143,7 +143,7 @@ class OrderLifecycle:
             d.enqueue(order, orders.deadline(order))
             escalation = self.env.now + self.timeouts[orders.zone[order]][0]
             self._start_patience(order, escalation)
-            self._at(escalation, self._on_escalation, (order, 1))
+            self.at(escalation, self._on_escalation, (order, 1))
 
     def hand_up(self, order: int, team: int) -> None:
         """The village team ``team`` cannot provide the new ``order`` (村里提供不了的就由乡镇实践所协调):
@@ -189,7 +189,7 @@ class OrderLifecycle:
         if placed and patience:
             self._start_patience(order, escalation)
         if escalation is not None:
-            self._at(escalation, self._on_escalation, (order, tier))
+            self.at(escalation, self._on_escalation, (order, tier))
 
     def _escalate(self, event) -> None:
         """An escalation timer fired: the order moves up if it still waits at that tier."""
@@ -200,7 +200,7 @@ class OrderLifecycle:
             return
         if order in self._patience_pending:  # still waiting: now its patience timer counts
             self._patience_pending.discard(order)
-            self._at(orders.t_placed[order] + orders.patience[order], self._on_patience, order)
+            self.at(orders.t_placed[order] + orders.patience[order], self._on_patience, order)
         if orders.tier[order] == tier:
             if self.alerts is not None and self.alerts.take_acceptance_due(order):
                 return  # accepted this very minute, within the tier's timeout
@@ -233,7 +233,7 @@ class OrderLifecycle:
             return
         orders.at_desk.add(order)
         d.direct(order, team, orders.deadline(order))
-        self._at(now + self.administrator.fallback_after_min, self._on_fallback, order)
+        self.at(now + self.administrator.fallback_after_min, self._on_fallback, order)
 
     def _fall_back(self, event) -> None:
         """An order waited at the selected team's desk for ``admin.fallback_after_min``: it
@@ -265,7 +265,7 @@ class OrderLifecycle:
         if escalation is not None and ends > escalation:
             self._patience_pending.add(order)
         else:
-            self._at(ends, self._on_patience, order)
+            self.at(ends, self._on_patience, order)
 
     def _cancel(self, event) -> None:
         """The citizen's patience ran out: an order still waiting (or under review) is
