@@ -269,9 +269,13 @@ class OrderLifecycle:
 
     def _cancel(self, event) -> None:
         """The citizen's patience ran out: an order still waiting (or under review) is
-        cancelled."""
+        cancelled; an alert acceptance due this very minute takes it first (accepted within
+        the patience, as within a tier's timeout: :meth:`_escalate`)."""
         order = event.value
         orders = self.orders
+        alerts = self.alerts
+        if alerts is not None and orders.state[order] == WAITING and alerts.take_acceptance_due(order):
+            return
         if orders.state[order] in (WAITING, AT_ADMIN):
             orders.state[order] = CANCELLED
             orders.t_cancelled[order] = self.env.now
