@@ -238,12 +238,13 @@ class OrderLifecycle:
     def _fall_back(self, event) -> None:
         """An order waited at the selected team's desk for ``admin.fallback_after_min``: it
         leaves the desk for the county tier, where any county-tier team with its skill may take
-        it (the selected team too)."""
+        it (the selected team too); with dispatch as alerts, the county tier's volunteers are
+        alerted, as for any order entering a tier."""
         order = event.value
         if order not in self.orders.at_desk:
             return  # taken, or cancelled
         self.dispatcher.leave_desk(order)
-        team = self.dispatcher.find_team(order)
+        team = self.dispatcher.find_team(order) if self.alerts is None else self.alerts.wave(order)
         if team is not None:
             self.assign(order, team)
         else:
