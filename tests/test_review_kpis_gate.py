@@ -53,3 +53,22 @@ def test_a_watched_kpi_missing_from_the_baseline_fails_unless_new_ones_are_allow
     out = _judged(list(BASE), kpis={})
     assert out.failed and "not in the baseline" in out.messages[0]
     assert not _judged(list(BASE), kpis={}, missing="").failed  # --allow-new / --update-baselines
+
+
+def test_check_words_every_promise_verdict_as_the_other_outputs_do():
+    from sim.gate.report import row
+    from sim.reporting.report import VERDICT_WORDS
+
+    scenario = Scenario(
+        name="s", run=Run(days=3, warmup_days=0, seed=1), expect=Expect(watch=["urban_10min"])
+    )
+    cases = {
+        "met": [0.95, 0.96, 0.97],
+        "missed": [0.5, 0.52, 0.51],
+        "few": [0.95, NAN, NAN],
+        "n/a": [NAN] * 3,
+    }
+    for verdict, values in cases.items():
+        out = evaluate(scenario, 1, {"urban_10min": values}, None, promises={"urban_10min": (">=", 0.9)})[0]
+        assert out.promise == verdict
+        assert row(out)[-1].startswith(VERDICT_WORDS[verdict] + " ("), (verdict, row(out))
