@@ -33,3 +33,16 @@ def test_the_precision_rule_judges_the_half_width_kpis_json_reports():
     assert wide["urban_10min"] == pytest.approx(reported / allowed)  # ... so more are needed
     # and with orders enough for the spread to set the interval, it is precise
     assert not imprecise(_results(VALUES, 10**7), ["urban_10min"], 0.05)
+
+
+def test_a_sweep_point_gives_a_share_an_interval_inside_0_and_100_percent():
+    from pathlib import Path
+
+    from sim.experiments.sweep import Sweep, table_row
+
+    sweep = Sweep("s.yaml", "s", Path("x.yaml"), {"k": [1]}, 3, 1.0, 1, ["urban_10min"], {})
+    values = [1.0, 1.0, 0.98]  # the t interval: 99.3% +- 2.9 points, above 100%
+    row = table_row(sweep, {"k": 1}, {"kpis": {"urban_10min": values}}, {"kpis": {"urban_10min": values}})
+    j = judge(values, "share")
+    assert (row["urban_10min.low"], row["urban_10min.high"]) == (j.low, j.high)
+    assert 0 <= row["urban_10min.low"] <= row["urban_10min.high"] <= 1
