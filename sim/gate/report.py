@@ -21,7 +21,13 @@ from sim.gate.check import NOT_APPLICABLE, Checked, Outcome, exit_status, fmt
 
 HEADER = ("scenario", "KPI", "estimate", "bound", "threshold", "vs baseline", "result", "promise")
 # the words of a promise verdict (kpis.json's, from sim.results.verdict.judge)
-PROMISE_WORDS = {"met": "met", "missed": "missed", "uncertain": "uncertain", "few": "not enough replications"}
+PROMISE_WORDS = {
+    "met": "met",
+    "missed": "missed",
+    "uncertain": "uncertain",
+    "few": "not enough replications",
+    "n/a": "no data",
+}
 
 
 def result_word(o: Outcome) -> str:
