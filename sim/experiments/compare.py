@@ -5,14 +5,15 @@ each sees the same orders (same times, places, items, service times) wherever th
 agree. For each KPI the difference ``variant_i - baseline_i`` is summarised with a Student-t
 interval; with more than one variant the intervals are Bonferroni-adjusted (each at
 ``1 - 0.05/m``) so all m hold together at 95%. The unpaired (Welch) interval is reported too, to
-show how much the pairing buys.
+show how much the pairing buys. Each scenario's own estimate carries the interval every output
+reports (:func:`sim.results.verdict.judge`), so compare.json agrees with the runs' kpis.json.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.config.errors import UserError
@@ -21,6 +22,8 @@ from sim.experiments.runner import run_replications
 from sim.reporting.saved import is_results_folder, load_saved
 from sim.results.kpis import KPI_INFO
 from sim.results.stats import difference_verdict, paired_difference, summarise, unpaired_difference
+from sim.results.summary import total_orders
+from sim.results.verdict import judge
 
 
 @dataclass
@@ -32,6 +35,7 @@ class Arm:
     seed: int
     days: float
     replications: list[dict[str, float]]
+    orders: dict[str, int] = field(default_factory=dict)  # per proportion KPI: the orders counted
 
 
 def plan(sources: list[str], seed: int | None, reps: int | None) -> tuple[int, int]:
@@ -59,12 +63,34 @@ def load_arm(
             )
         if days is not None and saved["days"] != days:
             raise UserError(f"{source}: saved with {saved['days']:g} days; expected {days:g}")
-        return Arm(saved["scenario"], source, seed, saved["days"], saved["replications"][:reps])
+        # the orders kpis.json counted are those of all its replications: used when all are
+        orders = {
+            k: int(v["orders"])
+            for k, v in saved.get("kpis", {}).items()
+            if "orders" in v and saved["reps"] == reps
+        }
+        return Arm(saved["scenario"], source, seed, saved["days"], saved["replications"][:reps], orders)
     scenario = load_scenario(source)
     if days is not None:
         scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, days=days))
     results = run_replications(scenario, reps, seed, jobs, keep_logs=False, scheduler=scheduler)
-    return Arm(scenario.name, source, seed, scenario.run.days, [r.kpis for r in results])
+    orders = {k: n for k in results[0].orders if (n := total_orders(results, k)) is not None}
+    return Arm(scenario.name, source, seed, scenario.run.days, [r.kpis for r in results], orders)
+
+
+def estimate(values: list[float], unit: str, orders: int | None, level: float = 0.95) -> dict[str, float]:
+    """One scenario's estimate of a KPI: mean, sd, and the interval every output reports
+    (:func:`sim.results.verdict.judge`: Wilson for a proportion of ``orders`` orders, else t)."""
+    j = judge(values, unit, orders=orders, level=level)
+    half = (j.high - j.low) / 2
+    return {
+        "mean": j.mean,
+        "sd": summarise(values)["sd"],
+        "half_width": half,
+        "low": j.low,
+        "high": j.high,
+        "n": j.n,
+    }
 
 
 def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
@@ -82,7 +108,7 @@ def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
         rows = {
             "unit": unit,
             "direction": direction,
-            "estimates": [summarise(v, level) for v in values],
+            "estimates": [estimate(v, unit, arm.orders.get(name), level) for arm, v in zip(arms, values)],
             "differences": [],
         }
         for arm, v in zip(arms[1:], values[1:]):

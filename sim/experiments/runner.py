@@ -1,4 +1,5 @@
-"""Replications of a scenario and their summary: mean, standard deviation, 95% t interval.
+"""Replications of a scenario, and the precision rule of ``run --precision`` (judged on the
+reported 95% interval, :func:`sim.results.verdict.judge`).
 
 Replication ``i`` of an experiment with root seed ``s`` always uses child ``i`` of
 ``SeedSequence(s)`` (:func:`sim.model.rng.replication_seeds`), whichever process runs it, so results are
@@ -18,8 +19,8 @@ from sim.experiments.workers import pool as worker_pool
 from sim.experiments.workers import stop_pool
 from sim.reporting.progress import Progress
 from sim.results.kpis import HEADLINE, KPI_INFO
-from sim.results.stats import summarise
-from sim.results.summary import RepResult
+from sim.results.summary import RepResult, total_orders
+from sim.results.verdict import judge
 from sim.world.build import World
 
 _WORKER_WORLD: World | None = None
@@ -90,18 +91,21 @@ PRECISION_FLOOR = {"share": 0.005, "per 1,000 orders": 5.0, "orders/week": 0.5}
 
 def imprecise(results: list[RepResult], names: list[str], relative: float) -> dict[str, float]:
     """KPIs whose 95% half-width exceeds ``relative`` x |mean| (or the unit's floor), with the
-    factor by which the half-width is too wide."""
+    factor by which the half-width is too wide. The half-width is that of the interval every
+    output reports (:func:`sim.results.verdict.judge`: half of kpis.json's ``high - low``), so
+    a run that stops as precise is precise in its files too."""
     out = {}
     for name in names:
-        s = summarise([r.kpis.get(name, float("nan")) for r in results])
-        if s["n"] < 2 or math.isnan(s["half_width"]):
-            if s["n"] > 0:
+        unit = KPI_INFO.get(name, ("", "share", 0))[1]
+        j = judge([r.kpis.get(name, float("nan")) for r in results], unit, orders=total_orders(results, name))
+        half = (j.high - j.low) / 2
+        if j.n < 2 or math.isnan(half):
+            if j.n > 0:
                 out[name] = 2.0
             continue
-        unit = KPI_INFO.get(name, ("", "share", 0))[1]
-        allowed = max(relative * abs(s["mean"]), PRECISION_FLOOR.get(unit, 0.0))
-        if s["half_width"] > allowed:
-            out[name] = s["half_width"] / allowed if allowed > 0 else 2.0
+        allowed = max(relative * abs(j.mean), PRECISION_FLOOR.get(unit, 0.0))
+        if half > allowed:
+            out[name] = half / allowed if allowed > 0 else 2.0
     return out
 
 

@@ -44,7 +44,8 @@ from sim.experiments.workers import stop_pool
 from sim.reporting.files import write_json
 from sim.reporting.progress import Progress
 from sim.results.kpis import KPI_INFO
-from sim.results.stats import paired_difference, summarise
+from sim.results.stats import paired_difference
+from sim.results.verdict import judge
 
 DEFAULT_KPIS = [
     "urban_10min",
@@ -247,11 +248,14 @@ def run_sweep(
 
 def table_row(sweep: Sweep, overrides: dict[str, Any], saved: dict, first: dict) -> dict[str, Any]:
     """One point's row: its parameter values, then mean, low, high of each KPI, then the
-    paired difference from the first point (same seeds: common random numbers) with its CI."""
+    paired difference from the first point (same seeds: common random numbers) with its CI.
+    The point's interval is :func:`sim.results.verdict.judge`'s (a share's stays inside 0-100%);
+    a point file keeps the replications' values, not the orders they counted, so a proportion's
+    interval is not capped by them as a run's kpis.json is (docs/outputs.md)."""
     row: dict[str, Any] = dict(overrides)
     for name in sweep.kpis:
-        s = summarise(saved["kpis"][name])
-        row.update({f"{name}.mean": s["mean"], f"{name}.low": s["low"], f"{name}.high": s["high"]})
+        j = judge(saved["kpis"][name], KPI_INFO[name][1])
+        row.update({f"{name}.mean": j.mean, f"{name}.low": j.low, f"{name}.high": j.high})
     for name in sweep.kpis:
         d = paired_difference(first["kpis"][name], saved["kpis"][name])
         row.update({f"{name}.diff": d["mean"], f"{name}.diff_low": d["low"], f"{name}.diff_high": d["high"]})

@@ -17,7 +17,9 @@ days and replications, then judges every KPI it watches twice:
   unit): the confidence bound of the worsening, not just its estimate, must reach the minimum
   effect. Noise, or a real change smaller than the minimum effect, therefore fails a KPI with
   probability at most ``significance``. When the seed or run length differs from the
-  baseline's, the pairing is lost and Welch's unpaired interval is used instead.
+  baseline's, the pairing is lost and Welch's unpaired interval is used instead. The gate
+  fails closed: a KPI undefined where the baseline has a value, or a watched KPI the baseline
+  lacks, fails.
 """
 
 from __future__ import annotations
@@ -391,18 +393,29 @@ def judge_not_applicable(out: Outcome, values: np.ndarray) -> None:
 
 
 def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool, expect: Expect) -> None:
-    """Fail ``out`` when the KPI is significantly worse than the baseline by the minimum effect."""
+    """Fail ``out`` when the KPI is significantly worse than the baseline by the minimum effect,
+    or undefined (NaN) where the baseline has a value (it cannot be shown not worse)."""
     direction = kpi_info(out.kpi)[2]
     if direction == 0:
         out.comparison = "neutral KPI"
         return
     level = 1 - 2 * expect.significance
+    out.comparison = "paired" if paired else "welch"
     if paired:
         n = min(len(new), len(base))
-        d = paired_difference(base[:n], new[:n], level)
-    else:
-        d = unpaired_difference(base, new, level)
-    out.comparison = "paired" if paired else "welch"
+        lost = int(np.sum(np.isnan(new[:n]) & ~np.isnan(base[:n])))
+    else:  # no replication to replication match: only a KPI gone from every one is known lost
+        n = len(new)
+        lost = n if np.all(np.isnan(new)) and np.any(~np.isnan(base)) else 0
+    if lost:  # a KPI that lost its orders cannot be shown not worse: fail closed
+        out.baseline_failed = True
+        out.messages.append(
+            f"{out.scenario}: {out.kpi} is undefined in {lost} of {n} replications "
+            f"({out.comparison}) where the baseline has a value (no orders of its kind); expected "
+            "a value, or the change accepted with --update-baselines"
+        )
+        return
+    d = paired_difference(base[:n], new[:n], level) if paired else unpaired_difference(base, new, level)
     out.difference = d
     out.effect = min_effect(out.kpi, expect, float(np.nanmean(base)) if np.any(~np.isnan(base)) else math.nan)
     if d["n"] < 2 or math.isnan(d["half_width"]):
@@ -435,7 +448,9 @@ def evaluate(
 
     ``values`` holds each KPI's per-replication values of the check run (seed ``seed``, days
     ``scenario.run.days``). ``missing`` (when not empty) is why a missing baseline fails every
-    KPI (a new scenario must be accepted explicitly); empty when it is allowed. ``orders``:
+    KPI (a new scenario must be accepted explicitly), and a watched KPI the baseline lacks
+    fails too; empty when they are allowed. A KPI undefined (NaN) where the baseline has a
+    value fails (:func:`judge_baseline`). ``orders``:
     per proportion KPI, the orders it counted over the replications (its interval's cap);
     ``promises``: the scenario's targets (:func:`sim.results.verdict.kpi_targets`), whose
     verdict (kpis.json's, at 95%) each outcome also carries.
@@ -469,6 +484,12 @@ def evaluate(
                 out.messages.append(f"{scenario.name}: {kpi}: {missing}")
         elif kpi not in baseline.kpis:
             out.comparison = "not in baseline"
+            if missing:  # as a missing baseline: a KPI never accepted cannot be compared
+                out.baseline_failed = True
+                out.messages.append(
+                    f"{scenario.name}: {kpi}: not in the baseline; a KPI new to the watch list "
+                    "needs --allow-new, or the baseline accepted with --update-baselines and committed"
+                )
         else:
             judge_baseline(out, new, np.asarray(baseline.kpis[kpi], dtype=float), paired, expect)
         outcomes.append(out)

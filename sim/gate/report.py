@@ -18,10 +18,9 @@ from __future__ import annotations
 import math
 
 from sim.gate.check import NOT_APPLICABLE, Checked, Outcome, exit_status, fmt
+from sim.reporting.report import VERDICT_WORDS
 
 HEADER = ("scenario", "KPI", "estimate", "bound", "threshold", "vs baseline", "result", "promise")
-# the words of a promise verdict (kpis.json's, from sim.results.verdict.judge)
-PROMISE_WORDS = {"met": "met", "missed": "missed", "uncertain": "uncertain", "few": "not enough replications"}
 
 
 def result_word(o: Outcome) -> str:
@@ -51,7 +50,7 @@ def row(o: Outcome) -> tuple[str, ...]:
         versus = f"{fmt(o.difference['mean'], o.unit, True, True)} ({o.comparison})"
     else:
         versus = o.comparison
-    promise = f"{PROMISE_WORDS.get(o.promise, o.promise)} ({o.promise_text})" if o.promise else ""
+    promise = f"{VERDICT_WORDS.get(o.promise, o.promise)} ({o.promise_text})" if o.promise else ""
     return (o.scenario, o.kpi, fmt(o.estimate, o.unit), bound, threshold, versus, result_word(o), promise)
 
 

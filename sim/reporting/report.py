@@ -22,11 +22,12 @@ from sim.config.scenario import Scenario
 from sim.config.teams import TEAM_LEVELS
 from sim.reporting.files import write_gzip_text, write_json, write_text
 from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, pad, with_unit
+from sim.reporting.i18n import tr
 from sim.results.causes import miss_cause_table
 from sim.results.kpis import HEADLINE, KPI_INFO, busy_intervals, met_target, zone_promise_orders
 from sim.results.logs import CANCELLED, COLUMNS, OUTCOMES
 from sim.results.summary import RepResult, summarise_kpis, total_orders
-from sim.results.verdict import judge, kpi_targets
+from sim.results.verdict import VERDICTS, judge, kpi_targets
 from sim.world.build import World
 
 
@@ -150,14 +151,8 @@ def town_table(summary: dict, world: World) -> str:
 
 
 ZONE_OF = {"urban_10min": "urban", "rural_same_day": "rural"}
-VERDICT_WORDS = {
-    "met": "met",
-    "missed": "missed",
-    "uncertain": "uncertain",
-    "few": "not enough replications",
-    "n/a": "no data",
-    "": "",
-}
+# a promise verdict (kpis.json's) in words, English: the briefing's table (i18n) gives them
+VERDICT_WORDS = {v: tr(f"verdict.{v}", "en") for v in VERDICTS} | {"": ""}
 
 
 def orders_csv(results: list[RepResult], world: World) -> str:
