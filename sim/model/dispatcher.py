@@ -145,6 +145,12 @@ class Dispatcher:
         # orders a village team handed up (dispatch.hand_up) -> that team, which never takes
         # them: empty unless the scenario hands orders up, so the searches' one test is cheap
         self.declined: dict[int, int] = {}
+        # per skill: the fewest volunteers an item with it needs (a freed team looks behind a
+        # queue's head needing more than it has free only if an order of the skill may need fewer)
+        self.min_need = [0] * n_skills
+        for skill in range(n_skills):
+            needs = world.item_volunteers[world.item_skill == skill]
+            self.min_need[skill] = int(needs.min()) if len(needs) else 0
 
     # -------------------------------------------------------------- volunteers
     def free(self, team: int) -> int:
@@ -378,7 +384,7 @@ class Dispatcher:
         by_entry, rule = self.rank_by_entry, self.rule
         queues, state, tiers, need = self.queues, self.orders.state, self.orders.tier, self.orders.need
         keep_lower, sees_tier2 = self.keep_lower, self.sees_tier2[team]
-        queued, n_skills = self.queued, self.n_skills
+        queued, n_skills, min_need = self.queued, self.n_skills, self.min_need
         in_own, villages = town * n_skills, self.team_villages[team]
         for skill in self.team_skills[team]:
             if not (
@@ -399,7 +405,11 @@ class Dispatcher:
                     entry = queue[0]
                     order = entry[2]
                     if state[order] == WAITING and (keep_lower or tiers[order] == entry[3]):
-                        if need[order] <= free:
+                        if need[order] > free:  # it needs more volunteers than are free:
+                            # one behind it may need fewer (if the skill has such orders)
+                            behind = min_need[skill] <= free
+                            entry = self._servable_behind(queue, team, free) if behind else None
+                        if entry is not None:
                             rank = entry if by_entry else rule.order_key(self, team, entry)
                             if best is None or rank < best_rank:
                                 best, best_rank, best_key = entry, rank, key
@@ -413,6 +423,8 @@ class Dispatcher:
         if best is None:
             return None
         queue = queues[best_key]
+        if queue[0] is not best:  # taken from behind the head: its entry goes lazily
+            return best[2]
         declined = self.declined
         if declined and declined.get(best[2]) == team:
             # the team declined this order (dispatch.hand_up): set its entry aside, look again,
@@ -430,6 +442,29 @@ class Dispatcher:
             del queues[best_key]
         self._dequeued(best_key)
         return best[2]
+
+    def _servable_behind(self, queue: list, team: int, free: int) -> tuple | None:
+        """The best-ranked live entry of ``queue`` (a heap whose head needs more than ``free``
+        volunteers) that ``team`` can serve with ``free`` volunteers, or None: a freed
+        volunteer takes the earliest-deadline order it can serve rather than idle behind an
+        order needing more of them (which a later order, placed while they idle, would take
+        at once). A scan of the queue, needed only when orders of one skill need different
+        numbers of volunteers; never an order the team declined (``dispatch.hand_up``)."""
+        state, tiers, need = self.orders.state, self.orders.tier, self.orders.need
+        keep_lower, declined = self.keep_lower, self.declined
+        best, best_rank = None, None
+        for entry in queue:
+            order = entry[2]
+            if (
+                need[order] <= free
+                and state[order] == WAITING
+                and (keep_lower or tiers[order] == entry[3])
+                and not (declined and declined.get(order) == team)
+            ):
+                rank = entry if self.rank_by_entry else self.rule.order_key(self, team, entry)
+                if best is None or rank < best_rank:
+                    best, best_rank = entry, rank
+        return best
 
     def _take_from_desk(self, team: int, at_desk: tuple | None) -> int | None:
         """Remove the desk's head found by :meth:`_best_at_desk` (``at_desk``: its rank and

@@ -238,12 +238,13 @@ class OrderLifecycle:
     def _fall_back(self, event) -> None:
         """An order waited at the selected team's desk for ``admin.fallback_after_min``: it
         leaves the desk for the county tier, where any county-tier team with its skill may take
-        it (the selected team too)."""
+        it (the selected team too); with dispatch as alerts, the county tier's volunteers are
+        alerted, as for any order entering a tier."""
         order = event.value
         if order not in self.orders.at_desk:
             return  # taken, or cancelled
         self.dispatcher.leave_desk(order)
-        team = self.dispatcher.find_team(order)
+        team = self.dispatcher.find_team(order) if self.alerts is None else self.alerts.wave(order)
         if team is not None:
             self.assign(order, team)
         else:
@@ -269,9 +270,13 @@ class OrderLifecycle:
 
     def _cancel(self, event) -> None:
         """The citizen's patience ran out: an order still waiting (or under review) is
-        cancelled."""
+        cancelled; an alert acceptance due this very minute takes it first (accepted within
+        the patience, as within a tier's timeout: :meth:`_escalate`)."""
         order = event.value
         orders = self.orders
+        alerts = self.alerts
+        if alerts is not None and orders.state[order] == WAITING and alerts.take_acceptance_due(order):
+            return
         if orders.state[order] in (WAITING, AT_ADMIN):
             orders.state[order] = CANCELLED
             orders.t_cancelled[order] = self.env.now

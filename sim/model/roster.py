@@ -32,11 +32,24 @@ if TYPE_CHECKING:
 def duty_roster(rep: Replication, changes: DutyChanges, hours: int):
     """SimPy process: at the start of each simulated hour (minutes ``60 h``) in which on-duty
     counts change, set them; teams that gained volunteers take waiting orders. (Counts change
-    at shift boundaries only: the process sleeps through the hours between.)"""
-    env, dispatcher, lifecycle = rep.env, rep.dispatcher, rep.lifecycle
-    for hour in changes.hours_with_changes(hours):
+    at shift boundaries only: the process sleeps through the hours between.)
+
+    Its wake-ups are booked when it is made, before the run starts: SimPy runs the events of
+    one minute in the order they were booked, so each hour's shift change comes before
+    anything else due at that minute (an escalation, an order placed on the hour, a review
+    ending), whatever other timers were booked meanwhile. A team coming on duty at the very
+    minute an order's tier times out takes it in its tier."""
+    change_hours = changes.hours_with_changes(hours)
+    wakeups = [rep.env.timeout(hour * 60.0 - rep.env.now) for hour in change_hours if hour]
+    return _apply_changes(rep, changes, change_hours, iter(wakeups))
+
+
+def _apply_changes(rep: Replication, changes: DutyChanges, change_hours: list[int], wakeups):
+    """The body of :func:`duty_roster`: wait for each booked wake-up, set the counts."""
+    dispatcher, lifecycle = rep.dispatcher, rep.lifecycle
+    for hour in change_hours:
         if hour:
-            yield env.timeout(hour * 60.0 - env.now)
+            yield next(wakeups)
         gained = [team for team, count in zip(*changes.at(hour)) if dispatcher.set_on_duty(team, count)]
         for team in gained:
             lifecycle.serve_waiting(team)
