@@ -25,21 +25,24 @@ EARLY = [0.0] * 7 + [0.2] * 11 + [0.0] * 6
 HANDOVER = {"scope": "handover", "keep_lower_scope": False, "timeouts_min": {"rural": [120, 600]}}
 
 
-def test_a_team_coming_on_duty_at_the_minute_of_the_escalation_takes_the_order_in_its_tier(tmp_path):
+# day 9 as well as day 0: every wake-up of the run is booked before it starts (sim/model/roster.py)
+@pytest.mark.parametrize("day", [0, 9])
+def test_a_team_coming_on_duty_at_the_minute_of_the_escalation_takes_the_order_in_its_tier(tmp_path, day):
     center = {"name": "center", "count": 1, "members": 10, "skills": ["errand"], "schedule": "early"}
     overrides = {
         "schedules": {"early": {"weekday": EARLY, "weekend": EARLY}},
         "teams": {"county": center},
         "dispatch": HANDOVER,
+        "run": {"days": 10, "warmup_days": 0, "drain_days": 0},
     }
     world = build_world(variant(tmp_path, overrides))
     # placed at 06:00 in A2, whose team comes on duty at 08:00, the minute its 120-minute
     # village timeout ends: the village team takes it then, at tier 1 (as an alert accepted at
     # the minute of the timeout does), whether or not another team's shift changed at 07:00
     # (the roster then booked its 08:00 wake-up after the order's escalation timer)
-    o = simulate(world, 1, orders(world, [(360.0, "A2", "errand")])).orders
+    o = simulate(world, 1, orders(world, [(1440.0 * day + 360.0, "A2", "errand")])).orders
     assert world.teams.name[o.team[0]] == "village:A2"
-    assert o.tier_max[0] == 1 and o.t_assigned[0] == 480
+    assert o.tier_max[0] == 1 and o.t_assigned[0] == 1440.0 * day + 480
 
 
 def test_the_same_without_a_shift_change_in_between(tmp_path):
