@@ -61,7 +61,7 @@ class _Loader(yaml.SafeLoader):
             return super().construct_object(node, deep)
         except (ValueError, OverflowError) as exc:
             text = str(getattr(node, "value", ""))
-            if node.tag.endswith(":int") or "digits" in str(exc):
+            if "digits" in str(exc):  # Python's limit on the digits of a whole number
                 why = f"invalid value: a whole number of {len(text):,} digits"
             else:
                 why = f"invalid value {show_value(text, 30)} ({show_value(str(exc), 50)})"
@@ -95,8 +95,38 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+# Numbers as a planner writes them (YAML 1.2's reading; PyYAML follows YAML 1.1): `1e10` and
+# `1.5e3` are numbers (1.1 wants `1.0e+10` and reads `1e10` as text), `08` and `010` are decimal
+# (1.1: text, and the octal 8), and `17:00` stays text (1.1: the base-60 number 1020), so an
+# unquoted clock time is the time it looks like.
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_INT = re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?[0-9][0-9_]*)$")
+_FLOAT = re.compile(
+    r"""^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    |[-+]?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?
+    |[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))$""",
+    re.X,
+)
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, {_INT_TAG: _INT, _FLOAT_TAG: _FLOAT}.get(tag, regexp)) for tag, regexp in entries]
+    for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    """A whole number: binary (0b), hexadecimal (0x), else decimal even with leading zeros."""
+    text = loader.construct_scalar(node).replace("_", "")
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-")
+    base = {"0b": 2, "0x": 16}.get(digits[:2].lower(), 10)
+    return sign * int(digits[2:] if base != 10 else digits, base)
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor(_INT_TAG, _construct_int)
 
 
 def _size(node: yaml.Node) -> tuple[int, int]:
