@@ -66,3 +66,11 @@ def test_without_debug_the_same_error_is_one_line(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert len(err.splitlines()) == 1
+
+
+def test_a_share_option_states_its_own_range_only(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["run", str(TINY), "--precision", "1.5"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert "1.5 is out of range; expected a number > 0 and < 1 (see" in err
