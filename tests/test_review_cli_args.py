@@ -74,3 +74,15 @@ def test_a_share_option_states_its_own_range_only(capsys):
     assert caught.value.code == 2
     err = capsys.readouterr().err
     assert "1.5 is out of range; expected a number > 0 and < 1 (see" in err
+
+
+def test_optimize_refuses_a_plan_file_that_could_not_be_run_as_a_scenario(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    status = main(["optimize", str(TINY), "--target", "urban_10min=0.9", "--out", "plan.txt"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.splitlines() == [
+        "plan.txt: --out names a .txt file; expected a scenario file ending in .yaml or .yml (the plan is a "
+        "scenario variant)"
+    ]
+    assert not (tmp_path / "plan.txt").exists()

@@ -113,3 +113,9 @@ def test_a_tagged_value_that_is_no_number_is_not_called_a_long_number(tmp_path):
     (line,) = caught.value.lines()
     assert line.startswith(f"{path}:1: invalid value 'abc' (")
     assert "digits" not in line
+
+
+def test_a_key_that_looks_like_a_number_keeps_the_name_as_written(tmp_path):
+    path = tmp_path / "k.yaml"
+    path.write_text("m: {0801: a, 1e3: b, 7: c, true: d}\n", encoding="utf-8")
+    assert list(read_yaml(path)["m"]) == ["0801", "1e3", "7", "True"]

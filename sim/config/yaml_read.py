@@ -81,6 +81,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
                 )
             )
             continue
+        if isinstance(key, (int, float)) and not isinstance(key, bool):
+            key = key_node.value  # a name as written: 0801 stays 0801, 1e3 stays 1e3
         key = str(key) if not isinstance(key, str) else key
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
