@@ -1,12 +1,14 @@
-"""Scenario inputs a planner writes as they would anywhere else: numbers in exponent form
-(``1e10``), unquoted clock times (``17:00``), hours with a leading zero (``08``), and a scenario
-that leaves its data files to the defaults, wherever the command is run from."""
+"""Scenario inputs as a planner may write them: numbers in exponent form (``1e10``), unquoted
+clock times (``17:00``), leading zeros (``08``, ``010``): read as ``yaml.safe_load`` reads them,
+with an error saying what to write wherever that reading is not what they look like; and a
+scenario that leaves its data files to the defaults, wherever the command is run from."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sim.cli.main import main
 from sim.config.errors import UserError
@@ -26,50 +28,75 @@ def _scenario(tmp_path: Path, body: str) -> Path:
 @pytest.mark.parametrize(
     "text, value",
     [
-        ("1e10", 1e10),
-        ("1E+10", 1e10),
-        ("5e-1", 0.5),
-        ("-2.5e3", -2500.0),
-        ("1.5e3", 1500.0),  # YAML 1.1 wants a sign after the e
-        ("08", 8),  # not an octal number, not text
-        ("010", 10),
+        ("1.0e+10", 1e10),
         ("0x1F", 31),
         ("1_000", 1000),
         (".5", 0.5),
         (".inf", float("inf")),
+        ("07", 7),  # octal, but the same number
+        ("0", 0),
+        ("1e10", "1e10"),  # text in YAML 1.1 (no dot, no sign): the validator says what to write
+        ("08", "08"),  # not octal, so text
+        ("'17:00'", "17:00"),
     ],
 )
-def test_a_number_is_read_as_the_number_a_planner_means(tmp_path, text, value):
+def test_values_are_read_as_yaml_safe_load_reads_them(tmp_path, text, value):
     path = tmp_path / "n.yaml"
     path.write_text(f"v: {text}\n", encoding="utf-8")
-    assert read_yaml(path)["v"] == value
+    assert read_yaml(path)["v"] == value == yaml.safe_load(path.read_text())["v"]
 
 
-@pytest.mark.parametrize("text", ["17:00", "07:30", "24:00", "1:30:00", "'17:00'", "e10", "1e", "1.2.3"])
-def test_clock_times_and_other_words_stay_text(tmp_path, text):
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("17:00", "17:00 reads as the base-60 number 1020 in YAML; write a time of day in quotes ('17:00')"),
+        ("1:30:00", "1:30:00 reads as the base-60 number 5400 in YAML"),
+        ("010", "010 reads as the octal number 8 in YAML; write it without the leading zero"),
+        ("-010", "-010 reads as the octal number -8 in YAML"),
+    ],
+)
+def test_a_number_yaml_reads_as_another_is_an_error_with_its_path(tmp_path, text, message):
+    """YAML 1.1 reads these silently as numbers other than they look: refused, never used."""
     path = tmp_path / "t.yaml"
-    path.write_text(f"v: {text}\n", encoding="utf-8")
-    assert read_yaml(path)["v"] == text.strip("'")
+    path.write_text(f"targets:\n  same_day_cutoff: {text}\n", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        read_yaml(path)
+    (line,) = caught.value.lines()
+    assert line.startswith(f"{path}:2: targets.same_day_cutoff: {message}")
 
 
-def test_exponents_unquoted_times_and_leading_zeros_load_as_written(tmp_path):
+def test_numbers_yaml_reads_as_text_get_a_hint_where_a_number_is_expected(tmp_path, capsys):
     path = _scenario(
         tmp_path,
         "demand: {orders_per_1000_per_day: 5e-1}\n"
-        "targets: {same_day_cutoff: 17:00}\n"
-        "admin: {office_hours: [[08:30, 12:00], [14:00, 17:30]]}\n"
-        "teams: {additions: [{town: Kunyang, hours: [08, 20], volunteers: 2}]}\n"
-        "catalog:\n"
-        "  - {id: grocery, skill: errand, share: 0.5, service: {kind: fixed, mean: 4.5e1}}\n"
-        "  - {id: visit, skill: visit, share: 0.3}\n"
-        "  - {id: legal, skill: legal, share: 0.2, professional: true}\n",
+        "teams: {additions: [{town: Kunyang, hours: [08, 20], volunteers: 2}]}\n",
+    )
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        f"{path}:2: demand.orders_per_1000_per_day: expected a number, got text ('5e-1'); "
+        "YAML reads 5e-1 as text: write 5.0e-1"
+    ) in err
+    assert (
+        f"{path}:3: teams.additions[0].hours[0]: expected a whole number, got text ('08'); "
+        "YAML reads 08 as text: write 8" in err
+    )
+    assert "Traceback" not in err
+
+
+def test_the_written_forms_load(tmp_path):
+    path = _scenario(
+        tmp_path,
+        "demand: {orders_per_1000_per_day: 5.0e-1}\n"
+        "targets: {same_day_cutoff: '17:00'}\n"
+        "admin: {office_hours: [['08:30', '12:00'], ['14:00', '17:30']]}\n"
+        "teams: {additions: [{town: Kunyang, hours: [8, 20], volunteers: 2}]}\n",
     )
     scenario = load_scenario(path)
     assert scenario.demand.orders_per_1000_per_day == 0.5
     assert scenario.targets.same_day_cutoff == "17:00"
     assert scenario.admin.office_hours == [["08:30", "12:00"], ["14:00", "17:30"]]
     assert scenario.teams.additions[0].hours == [8, 20]
-    assert scenario.catalog[0].service.mean == 45.0
 
 
 def test_default_data_files_are_beside_the_scenario_whatever_the_working_folder(tmp_path, monkeypatch):
@@ -117,5 +144,5 @@ def test_a_tagged_value_that_is_no_number_is_not_called_a_long_number(tmp_path):
 
 def test_a_key_that_looks_like_a_number_keeps_the_name_as_written(tmp_path):
     path = tmp_path / "k.yaml"
-    path.write_text("m: {0801: a, 1e3: b, 7: c, true: d}\n", encoding="utf-8")
-    assert list(read_yaml(path)["m"]) == ["0801", "1e3", "7", "True"]
+    path.write_text("m: {0701: a, 1:30: b, 1e3: c, 7: d, true: e}\n", encoding="utf-8")
+    assert list(read_yaml(path)["m"]) == ["0701", "1:30", "1e3", "7", "True"]

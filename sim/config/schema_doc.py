@@ -211,11 +211,12 @@ A scenario is a YAML file describing a county (places, towns, travel), its servi
 its citizens' demand, its volunteer teams and their duty schedules, the pairing of villages with
 supporting units, the escalation ladder and the service promises. Every key is optional: a key
 left out takes the default below. Times are **minutes** unless a key's name or unit says
-otherwise; clock times of day are `"HH:MM"` text (quoted or not: `17:00` is the time, not
-YAML 1.1's base-60 number): two ASCII digits each, hours
+otherwise; clock times of day are `"HH:MM"` text (quote them): two ASCII digits each, hours
 00-23 and minutes 00-59, or `"24:00"` (so `"7:05"` is written `"07:05"`; `'7:5'`, `'1_7:00'` or
 other scripts' digits are refused). `targets.day_end` must not be before `targets.same_day_cutoff`.
-Numbers are read as written: `1e10` and `1.5e3` are numbers, `08` is eight.
+Scenarios are read as PyYAML's `safe_load` reads them (YAML 1.1), and its three surprises are
+errors that say what to write: an unquoted `17:00` is the base-60 number 1020, `010` the octal
+number 8, and `1e10` (no dot, no sign) is text, so write `"17:00"`, `10` and `1.0e+10`.
 The scenario `name` names its results folder: letters, digits, `_`, `-`, `.`; the names
 `baselines`, `sweeps`, `optimize`, `check` and `compare-...` are reserved for the folders of
 `results/` that other commands own. Paths to data files, and the defaults of those left out,
