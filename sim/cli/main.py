@@ -65,10 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not set(COMMANDS) & set(argv) and not {"-h", "--help"} & set(argv):
-        debug = [a for a in argv if a == "--debug"]
-        argv = debug + ["run"] + [a for a in argv if a != "--debug"]
-    args = parser.parse_args(argv)
+    debug = [a for a in argv if a == "--debug"][:1]  # before or after the command
+    rest = [a for a in argv if a != "--debug"]
+    if not rest or rest[0] not in (*COMMANDS, "-h", "--help"):  # `--out check` is no command
+        rest = ["run", *rest]
+    args = parser.parse_args(debug + rest)
     module = importlib.import_module(f"sim.cli.commands.{args.command}")
     signal.signal(signal.SIGTERM, _terminated)  # clean up (temporary folder, workers) as on Ctrl-C
     try:

@@ -26,7 +26,7 @@ def number(
     unit: str = "",
 ) -> Callable[[str], float | int]:
     """An argparse ``type`` parsing a finite ``kind`` (int or float) within the bounds."""
-    le = MAX_NUMBER if le is None else le
+    le = MAX_NUMBER if le is None and lt is None else le  # no number beyond the scenario's
     wanted = "a whole number" if kind is int else "a number"
     parts = [f"{op} {b:g}" for op, b in ((">=", ge), (">", gt), ("<", lt), ("<=", le)) if b is not None]
     expected = f"expected {wanted} {' and '.join(parts)}{f' ({unit})' if unit else ''}"
@@ -41,7 +41,7 @@ def number(
         for bound, ok in ((ge, lambda b: value >= b), (gt, lambda b: value > b), (lt, lambda b: value < b)):
             if bound is not None and not ok(bound):
                 raise argparse.ArgumentTypeError(f"{text[:30]} is out of range; {expected}")
-        if value > le:
+        if le is not None and value > le:
             raise argparse.ArgumentTypeError(f"{text[:30]} is out of range; {expected}")
         return value
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sim.config.data_checks import check_data
 from sim.config.errors import Problem, UserError
-from sim.config.loader import convert, locate, read_scenario
+from sim.config.loader import PATH_KEYS, convert, locate, read_scenario
 from sim.config.overrides import set_path
 from sim.config.scenario import Scenario
 from sim.config.scenario_warnings import scenario_warnings
@@ -49,6 +49,8 @@ def load_scenario(
     scenario, found = convert(data, str(path))
     problems += found
     scenario = dataclasses.replace(scenario, base_dir=str(path.parent.resolve()), source=str(path))
+    for keys in PATH_KEYS:  # a default data file, like a written one, is beside the scenario
+        scenario = _beside(scenario, keys, path.parent)
     wrong = [p.path for p in problems]  # whole-scenario checks skip what is already reported
     problems += [
         _place(p, data, scenario.source)
@@ -69,6 +71,22 @@ def load_scenario(
             sorted((_display(p) for p in problems), key=lambda p: (p.file != own, p.file, p.line or 0))
         )
     return scenario
+
+
+def _beside(node: Any, keys: tuple[str, ...], folder: Path) -> Any:
+    """``node`` with the relative path at ``keys`` (a schema default: the paths written in a
+    file are made absolute as it is read) made absolute against ``folder``, not against the
+    working folder."""
+    value = getattr(node, keys[0], None)
+    if len(keys) > 1:
+        return (
+            node
+            if value is None
+            else dataclasses.replace(node, **{keys[0]: _beside(value, keys[1:], folder)})
+        )
+    if isinstance(value, str) and value.strip() and not os.path.isabs(value):
+        return dataclasses.replace(node, **{keys[0]: os.path.abspath(folder / value)})
+    return node
 
 
 def _related(a: str, b: str) -> bool:

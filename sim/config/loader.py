@@ -33,6 +33,7 @@ from sim.config.yaml_read import (  # noqa: F401  (read_yaml and LineDict are pa
     key_text,
     kind_of,
     new_line_dict,
+    number_as_text_hint,
     read_yaml,
     read_yaml_collecting,
     show_value,
@@ -308,6 +309,8 @@ class _Converter:
             ok = False
         if not ok:
             what = f"expected {wanted}, got {kind_of(value)}"
+            if isinstance(value, str):
+                what += number_as_text_hint(value)
             if isinstance(value, float) and not isinstance(value, bool) and value - value != 0:
                 what = f"{value} is not a finite number; expected {wanted}"
             self.problem(value, parent, key, path, what)

@@ -214,10 +214,13 @@ left out takes the default below. Times are **minutes** unless a key's name or u
 otherwise; clock times of day are `"HH:MM"` text (quote them): two ASCII digits each, hours
 00-23 and minutes 00-59, or `"24:00"` (so `"7:05"` is written `"07:05"`; `'7:5'`, `'1_7:00'` or
 other scripts' digits are refused). `targets.day_end` must not be before `targets.same_day_cutoff`.
+Scenarios are read as PyYAML's `safe_load` reads them (YAML 1.1), and its three surprises are
+errors that say what to write: an unquoted `17:00` is the base-60 number 1020, `010` the octal
+number 8, and `1e10` (no dot, no sign) is text, so write `"17:00"`, `10` and `1.0e+10`.
 The scenario `name` names its results folder: letters, digits, `_`, `-`, `.`; the names
 `baselines`, `sweeps`, `optimize`, `check` and `compare-...` are reserved for the folders of
-`results/` that other commands own. Paths to data files are relative to the scenario file that
-names them.
+`results/` that other commands own. Paths to data files, and the defaults of those left out,
+are relative to the scenario file that names them (not to the folder the command runs in).
 
 `validate` also warns (exit 0) about settings that are valid but make part of the service
 impossible: an item no team that is ever on duty offers, an item needing more volunteers at once

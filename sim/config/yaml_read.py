@@ -1,9 +1,11 @@
 """Reading one YAML file safely, with the file and line of every key and list entry.
 
-PyYAML's *safe* loader builds only plain values (no objects), and this module adds what a
-planner's file needs: duplicate keys are errors (PyYAML would keep the last silently), sizes,
-nesting and alias expansion are bounded, and every mapping and list remembers where it was
-written, so an error can say ``x.yaml:12: teams.town.members: ...``.
+PyYAML's *safe* loader builds only plain values (no objects), and values are what
+``yaml.safe_load`` makes of them (YAML 1.1). This module adds what a planner's file needs:
+duplicate keys are errors (PyYAML would keep the last silently), so are numbers YAML reads
+as other numbers than they look (``17:00`` is 1020 in base 60, ``010`` is octal 8); keys are
+names as written; sizes, nesting and alias expansion are bounded, and every mapping and list
+remembers where it was written, so an error can say ``x.yaml:12: teams.town.members: ...``.
 """
 
 from __future__ import annotations
@@ -48,6 +50,56 @@ def new_line_dict(file: str, line: int | None) -> LineDict:
     return out
 
 
+INT_TAG, FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+MERGE_TAG = "tag:yaml.org,2002:merge"
+_OCTAL = re.compile(r"^[-+]?0[0-7_]+$")
+
+
+def misread_number(text: str) -> str:
+    """Why a value written as ``text``, which YAML reads as a number, is not the number it
+    looks like (empty if it is): scenarios are read as :func:`yaml.safe_load` reads them
+    (YAML 1.1), where ``17:00`` is the base-60 number 1020 and ``010`` the octal number 8;
+    the message says what to write instead."""
+    digits = text.replace("_", "")
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-")
+    if ":" in digits:
+        value = 0.0
+        for part in digits.split(":"):
+            try:
+                value = value * 60 + float(part)
+            except ValueError:
+                return ""  # no number at all (!!int 1:xx): reported as the document is built
+        return (
+            f"{text} reads as the base-60 number {sign * value:g} in YAML; write a time of day "
+            f"in quotes ('{text}')"
+        )
+    if _OCTAL.match(text) and int(digits, 8) != int(digits):
+        return (
+            f"{text} reads as the octal number {sign * int(digits, 8)} in YAML; write it without "
+            f"the leading zero, or in quotes if it is a code ('{text}')"
+        )
+    return ""
+
+
+_EXPONENT = re.compile(r"^([-+]?[0-9][0-9_]*)(?:\.([0-9_]*))?[eE]([-+]?)([0-9]+)$")
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
+
+
+def number_as_text_hint(text: str) -> str:
+    """For a number YAML reads as text (``1e10`` and ``1.5e3``: YAML 1.1 wants a dot and a
+    signed exponent; ``08``: not octal, so not a number), how to write it as one; empty for
+    other text."""
+    exponent = _EXPONENT.match(text)
+    if exponent:
+        whole, fraction, sign, power = exponent.groups()
+        written = f"{whole}.{fraction or '0'}e{sign or '+'}{power}"
+        return f"; YAML reads {text} as text: write {written}"
+    if _LEADING_ZERO.match(text):
+        return f"; YAML reads {text} as text: write {int(text.replace('_', ''))}"
+    return ""
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader that records lines and refuses duplicate keys."""
 
@@ -58,21 +110,25 @@ class _Loader(yaml.SafeLoader):
         """Construct as SafeLoader does, but name the line of a value Python cannot convert
         (a date like 2022-13-45, an integer of 5,000 digits)."""
         try:
-            return super().construct_object(node, deep)
+            value = super().construct_object(node, deep)
         except (ValueError, OverflowError) as exc:
             text = str(getattr(node, "value", ""))
-            if node.tag.endswith(":int") or "digits" in str(exc):
+            if "digits" in str(exc):  # Python's limit on the digits of a whole number
                 why = f"invalid value: a whole number of {len(text):,} digits"
             else:
                 why = f"invalid value {show_value(text, 30)} ({show_value(str(exc), 50)})"
             raise yaml.constructor.ConstructorError(None, None, why, node.start_mark) from None
+        return value
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)  # `<<: *anchor` entries first, so explicit keys win
     result = new_line_dict(loader.file_name, node.start_mark.line + 1)
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag in (INT_TAG, FLOAT_TAG):
+            key = key_node.value  # a name as written: 0801 stays 0801, 1e3 stays 1e3
+        else:
+            key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         if not isinstance(key, (str, int, float, bool)) or key is None:
             loader.key_problems.append(
@@ -115,10 +171,9 @@ def _size(node: yaml.Node) -> tuple[int, int]:
     return deepest, count
 
 
-def _duplicates(root: yaml.Node, file: str) -> list[Problem]:
-    """Keys written twice in one mapping (PyYAML would silently keep the last), with paths.
-    Keys merged in with ``<<: *anchor`` may be overridden; explicit keys may not repeat."""
-    problems: list[Problem] = []
+def _nodes(root: yaml.Node):
+    """Yield ``(node, path)`` for every node of a composed document once, in the order written
+    (an anchored node at its anchor; the values merged in with ``<<: *anchor`` not again)."""
     stack: list[tuple[yaml.Node, str]] = [(root, "")]
     seen: set[int] = set()
     while stack:
@@ -126,28 +181,51 @@ def _duplicates(root: yaml.Node, file: str) -> list[Problem]:
         if id(node) in seen:
             continue
         seen.add(id(node))
+        yield node, path
+        children: list[tuple[yaml.Node, str]] = []
         if isinstance(node, yaml.SequenceNode):
-            stack.extend((child, f"{path}[{i}]") for i, child in enumerate(node.value))
+            children = [(child, f"{path}[{i}]") for i, child in enumerate(node.value)]
         elif isinstance(node, yaml.MappingNode):
-            first: dict[str, int] = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    continue
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-                sub = f"{path}.{key_text(key)}" if path else key_text(key)
-                line = key_node.start_mark.line + 1
-                if isinstance(key, str) and key in first:
-                    problems.append(
-                        Problem(
-                            file,
-                            line,
-                            sub,
-                            f"duplicate key (first at line {first[key]}); expected each key once",
-                        )
-                    )
-                elif isinstance(key, str):
-                    first[key] = line
-                stack.append((value_node, sub))
+            children = [(v, _key_path(path, k)) for k, v in node.value if k.tag != MERGE_TAG]
+        stack.extend(reversed(children))  # in the order written
+
+
+def _key_path(path: str, key_node: yaml.Node) -> str:
+    """The path of a mapping entry: its mapping's path, then its key."""
+    key = key_text(key_node.value if isinstance(key_node, yaml.ScalarNode) else None)
+    return f"{path}.{key}" if path else key
+
+
+def _duplicates(root: yaml.Node, file: str) -> list[Problem]:
+    """Keys written twice in one mapping (PyYAML would silently keep the last), with paths.
+    Keys merged in with ``<<: *anchor`` may be overridden; explicit keys may not repeat."""
+    problems: list[Problem] = []
+    for node, path in _nodes(root):
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        first: dict[str, int] = {}
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key_node.tag == MERGE_TAG or not isinstance(key, str):
+                continue
+            line = key_node.start_mark.line + 1
+            if key in first:
+                message = f"duplicate key (first at line {first[key]}); expected each key once"
+                problems.append(Problem(file, line, _key_path(path, key_node), message))
+            else:
+                first[key] = line
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+def _misread_numbers(root: yaml.Node, file: str) -> list[Problem]:
+    """Values written as numbers that YAML reads as other numbers (:func:`misread_number`),
+    with their paths: each is an error, never a silent misreading."""
+    problems = []
+    for node, path in _nodes(root):
+        if isinstance(node, yaml.ScalarNode) and node.tag in (INT_TAG, FLOAT_TAG):
+            why = misread_number(node.value)
+            if why:
+                problems.append(Problem(file, node.start_mark.line + 1, path, why))
     return sorted(problems, key=lambda p: p.line or 0)
 
 
@@ -223,6 +301,9 @@ def read_yaml_collecting(path: str | os.PathLike) -> tuple[LineDict, list[Proble
                 f"more than {MAX_VALUES:,} values (counting "
                 "each use of an alias); expected a scenario of a reasonable size",
             )
+        misread = _misread_numbers(node, name)
+        if misread:
+            raise UserError(misread)
         duplicates = _duplicates(node, name)
         data = loader.construct_document(node)
     except RecursionError:

@@ -108,6 +108,11 @@ def main(args) -> int:
     scenario = load_scenario(args.scenario)
     if args.out:
         check_file_out(args.out, "--out")  # before the search simulates anything
+        if Path(args.out).suffix.lower() not in (".yaml", ".yml"):
+            raise UserError(
+                f"{args.out}: --out names a {Path(args.out).suffix or 'suffix-less'} file; expected a "
+                "scenario file ending in .yaml or .yml (the plan is a scenario variant)"
+            )
     run = {k: v for k, v in (("reps", args.reps), ("days", args.days), ("seed", args.seed)) if v is not None}
     if (
         run.get("reps", 2) < 2
