@@ -65,14 +65,16 @@ def _rows(scenario: Scenario, places: Places) -> list[tuple[int, str, str, int]]
     problems, out = [], []
     for row in rows:
         line = int(row["_line"])
-        try:
-            village = places.index(row["village_code"])
-            home = places.index(row["home_code"])
-        except KeyError as exc:
-            problems.append(
-                Problem(path, line, "", f"unknown place {exc.args[0]!r}; expected a code from the places CSV")
-            )
+        found = {}
+        for column in ("village_code", "home_code"):
+            try:
+                found[column] = places.index(row[column])
+            except KeyError:
+                message = f"unknown place {row[column]!r}; expected a code from the places CSV"
+                problems.append(Problem(path, line, column, message))
+        if len(found) < 2:
             continue
+        village, home = found["village_code"], found["home_code"]
         if row["unit_kind"] not in scenario.pairing.kinds:
             known = ", ".join(sorted(scenario.pairing.kinds)) or "none defined"
             problems.append(
