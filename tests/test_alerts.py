@@ -68,6 +68,18 @@ def first_accepting_wave(rep, order, waves, slots, p):
     return None
 
 
+def replay_accepted_first_in_wave(world, wave):
+    """A replication of one errand placed at A2 at 09:00 (not yet run), its seed chosen so that
+    ``wave`` is the first of its waves (one volunteer each, accepting with probability 0.5) in
+    which the volunteer accepts."""
+    for seed in range(1, 400):
+        rep = replay(world, [(540.0, "A2", "errand")], seed)
+        found = first_accepting_wave(rep, 0, range(1, 7), 1, 0.5)
+        if found is not None and found[0] == wave:
+            return rep
+    pytest.fail(f"no seed where wave {wave} is the first accepted")
+
+
 def test_a_wave_nobody_accepts_is_followed_by_the_next_volunteer_in_scope(tmp_path):
     # one volunteer per wave: the village's two on-duty volunteers alternate (re-alerts)
     world = alerts_world(tmp_path, accept_probability=0.5, wave_size=1, wave_interval_min=5)
@@ -91,13 +103,7 @@ def test_an_acceptance_at_the_minute_of_the_escalation_takes_the_order_in_its_ti
     # the order was accepted within its tier's timeout, so it is not escalated, though its
     # escalation timer (booked at 540) is the first event of that minute
     world = alerts_world(tmp_path, accept_probability=0.5, wave_size=1, wave_interval_min=7)
-    for seed in range(1, 400):
-        rep = replay(world, [(540.0, "A2", "errand")], seed)
-        found = first_accepting_wave(rep, 0, range(1, 7), 1, 0.5)
-        if found is not None and found[0] == 5:
-            break
-    else:
-        pytest.fail("no seed where the fifth wave is the first accepted")
+    rep = replay_accepted_first_in_wave(world, 5)
     o = rep.run().orders
     assert (o.t_assigned[0], o.t_accepted[0]) == (570, 570)
     assert o.tier_max[0] == 1 and np.isnan(o.t_tier2[0])

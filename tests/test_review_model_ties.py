@@ -14,7 +14,7 @@ import pytest
 from sim.model.replication import simulate
 from sim.world.build import build_world
 from tests.conftest import orders, variant
-from tests.test_alerts import FIXED, first_accepting_wave, replay
+from tests.test_alerts import FIXED, replay_accepted_first_in_wave
 
 # on duty from 07:00: the roster then has a change at 07:00, between an order placed at 06:00
 # and its escalation at 08:00
@@ -64,13 +64,7 @@ def test_an_acceptance_at_the_minute_the_citizens_patience_ends_takes_the_order(
         "dispatch": {"alerts": alerts, "timeouts_min": {"rural": [1000, 1000]}},
     }
     world = build_world(variant(tmp_path, overrides))
-    for seed in range(1, 400):
-        rep = replay(world, [(540.0, "A2", "errand")], seed)
-        found = first_accepting_wave(rep, 0, range(1, 7), 1, 0.5)
-        if found is not None and found[0] == 5:
-            break
-    else:
-        pytest.fail("no seed where the fifth wave is the first accepted")
+    rep = replay_accepted_first_in_wave(world, 5)
     o = rep.run().orders
     assert (o.t_assigned[0], o.t_accepted[0]) == (570, 570) and np.isnan(o.t_cancelled[0])
     assert world.teams.name[o.team[0]] == "village:A2"
