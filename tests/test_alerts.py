@@ -323,10 +323,10 @@ def test_a_handed_up_order_never_alerts_the_declining_team_in_its_town(tmp_path)
 
 
 def test_a_handed_up_order_never_alerts_the_declining_team_at_the_county_tier(tmp_path):
-    # Alpha's only volunteers are A2's (the declining team): nobody is alerted at Alpha's tier
-    # and the order reaches the county tier at 10:00 (rural timeout 60 at tier 2), whose first
-    # wave alerts B1's two volunteers (5 km), then B2's (15 km) and farther ones; A2's two (0 km)
-    # would follow B1's. The seed makes places 2 and 3 the earliest acceptances: B2 takes it
+    # Alpha's only volunteers are A2's (the declining team): Alpha's tier offers the order
+    # nothing, so it goes on to the county tier at once (09:00), whose first wave alerts B1's
+    # two volunteers (5 km), then B2's (15 km) and farther ones; A2's two (0 km) would follow
+    # B1's. The seed makes places 2 and 3 the earliest acceptances: B2 takes it
     extra = {
         "teams": {
             "village_members_community": 0,
@@ -338,11 +338,11 @@ def test_a_handed_up_order_never_alerts_the_declining_team_at_the_county_tier(tm
     rep = seed_where_slot_wins(world, 8, 2, 3)
     delays = acceptance_delays(rep, 1, 4)
     o = rep.run().orders
-    assert o.t_handed_up[0] == o.t_tier2[0] == 540 and o.t_tier3[0] == 600 and o.tier_max[0] == 3
-    assert rep.alerts.waves[0] == 1 and o.t_alerted[0] == 600  # (none at Alpha's tier)
+    assert o.t_handed_up[0] == o.t_tier2[0] == o.t_tier3[0] == 540 and o.tier_max[0] == 3
+    assert rep.alerts.waves[0] == 1 and o.t_alerted[0] == 540  # (none at Alpha's tier)
     scope = ["village:B1"] * 2 + ["village:B2"] * 2
     assert world.teams.name[o.team[0]] == scope[int(np.argmin(delays))] == "village:B2"
-    assert o.t_assigned[0] == pytest.approx(600 + delays.min())
+    assert o.t_assigned[0] == pytest.approx(540 + delays.min())
 
 
 def first_wave_below(rep, p, waves):

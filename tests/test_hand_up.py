@@ -49,10 +49,23 @@ def test_a_handed_up_order_goes_to_the_town_at_once(tmp_path):
 def test_the_declining_team_never_takes_it_even_when_it_is_the_only_one_free(tmp_path):
     world = world_with(tmp_path, {"share": 1.0, "items": ["errand"]}, A2_ALONE)
     o = simulate(world, 1, orders(world, [(540.0, "A2", "errand")])).orders
-    # nobody else in Alpha: it waits at tier 2 for that tier's rural timeout (60 minutes) and
-    # reaches the county tier, where B1's team (5 km) takes it; A2, free all along, never does
-    assert o.t_tier2[0] == 540.0 and o.t_tier3[0] == 600.0
-    assert world.teams.name[o.team[0]] == "village:B1" and o.t_assigned[0] == 600.0
+    # nobody else in Alpha has the skill, so the town tier offers it nothing: the order goes on
+    # to the county tier at once (as past any scope without its skill), where B1's team (5 km)
+    # takes it; A2, free all along, never does
+    assert o.t_handed_up[0] == o.t_tier2[0] == o.t_tier3[0] == 540.0
+    assert world.teams.name[o.team[0]] == "village:B1" and o.t_assigned[0] == 540.0
+
+
+def test_a_team_of_the_town_that_is_off_duty_now_still_holds_it_at_the_town(tmp_path):
+    # the station has the skill but works 10:00-18:00: the town tier offers it, so the order
+    # waits there (the rural tier-2 timeout is 60 minutes); the station takes it at 10:00
+    late = [0.0] * 10 + [0.2] * 8 + [0.0] * 6
+    extra = {**A2_ALONE, "schedules": {"late": {"weekday": late, "weekend": late}}}
+    extra["teams"] = {**A2_ALONE["teams"], "town": {"members": 10, "skills": ["errand"], "schedule": "late"}}
+    world = world_with(tmp_path, {"share": 1.0, "items": ["errand"]}, extra)
+    o = simulate(world, 1, orders(world, [(560.0, "A2", "errand")])).orders
+    assert o.t_handed_up[0] == o.t_tier2[0] == 560.0 and o.tier_max[0] == 2
+    assert world.teams.name[o.team[0]] == "town:Alpha" and o.t_assigned[0] == 600.0
 
 
 def test_a_freed_declining_team_leaves_it_for_others(tmp_path):

@@ -302,15 +302,29 @@ class Dispatcher:
         yield from sorted(towns, key=self.world.town_rank[origin].__getitem__)[skip:]
 
     def scope_offers(self, order: int, tier: int) -> bool:
-        """Whether any team in the order's scope at ``tier`` has the order's skill at all."""
-        skill = self.orders.skill[order]
+        """Whether any team in the order's scope at ``tier`` has the order's skill at all (a
+        staffed team: ``World.team_staffed``), the team that declined the order aside
+        (``dispatch.hand_up``: an order only it could serve there goes past that tier at once)."""
+        skill, place = self.orders.skill[order], self.orders.place[order]
+        if tier < COUNTY_TIER and self.declined_by(order) >= 0:
+            return self._others_offer(order, tier, skill, place)
         if tier == 1:
-            return skill in self.world.place_skills[self.orders.place[order]]
+            return skill in self.world.place_skills[place]
         if tier == 2:
-            return skill in self.world.town_skills[self.place_town[self.orders.place[order]]] or (
-                self.keep_lower and skill in self.world.place_skills[self.orders.place[order]]
+            return skill in self.world.town_skills[self.place_town[place]] or (
+                self.keep_lower and skill in self.world.place_skills[place]
             )
         return skill in self.world.county_skills
+
+    def _others_offer(self, order: int, tier: int, skill: int, place: int) -> bool:
+        """:meth:`scope_offers` for an order a team declined: team by team, that team left out."""
+        w, but = self.world, self.declined_by(order)
+        scope = []
+        if tier == 1 or self.keep_lower:
+            scope += w.tier1_teams[place]
+        if tier == 2:
+            scope += [team for team in w.town_teams[self.place_town[place]] if w.tier2_team[team]]
+        return any(team != but and w.team_staffed[team] and skill in self.skills[team] for team in scope)
 
     def enqueue(self, order: int, deadline: float) -> None:
         """Add a waiting order to the queue of its current tier's scope, ranked by ``deadline``

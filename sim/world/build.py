@@ -174,6 +174,9 @@ class World:
     tier3_teams_at: dict[tuple[int, int], tuple[int, ...]]  # (town, skill): its tier-3 teams
     # per place: its town's tier-2 teams, nearest first (by the nearest-first rule's key)
     tier2_nearest: list[array]
+    # per team: it has members and a schedule that may put them on duty (the teams whose skills
+    # the three sets below count)
+    team_staffed: list[bool]
     place_skills: list[frozenset[int]]  # skills offered in tier-1 scope
     town_skills: list[frozenset[int]]  # skills offered by the town's tier-2 teams
     county_skills: frozenset[int]  # skills offered by the tier-3 teams
@@ -377,6 +380,7 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
         tier3_towns=[sorted(towns) for towns in tier3_towns],
         tier3_teams_at={key: tuple(members) for key, members in tier3_teams_at.items()},
         tier2_nearest=tier2_nearest(teams, town_teams, tier2_team, travel, place_town),
+        team_staffed=staffed,
         place_skills=[offered(t) for t in tier1],
         town_skills=[offered([t for t in ts if tier2_team[t]]) for ts in town_teams],
         county_skills=offered(np.flatnonzero(tier3_team).tolist()),
