@@ -90,6 +90,27 @@ def test_orders_left_at_the_events_end_go_to_the_ordinary_dispatch(tmp_path):
     assert o.t_assigned[0] == 1440.0 + 480.0
 
 
+def test_a_leftover_order_its_village_cannot_provide_is_handed_up_at_the_events_end(tmp_path):
+    spec = {
+        "name": "lockdown",
+        "places": ["B2"],
+        "start_day": 0,
+        "days": 1,
+        "item_mix": {"errand": 1},
+        "callups": [{"town": "Beta", "hours": [8, 20], "volunteers": 4, "skills": ["errand"]}],
+        "delivery": DELIVERY,
+    }
+    extra = {"events": [spec], "dispatch": {"hand_up": {"share": 1.0, "items": ["errand"]}}}
+    world = build_world(variant(tmp_path, extra))
+    # as above, the order is left at midnight; its village team cannot provide it, so it goes
+    # up to Beta's tier at once, waits there the rural tier-2 timeout (60 minutes) and is taken
+    # at 08:00 by a team on duty other than B2's own
+    o = simulate(world, 1, orders(world, [(1170.0, "B2", "errand")])).orders
+    assert o.batch[0] == -1
+    assert o.t_handed_up[0] == o.t_tier2[0] == 1440.0 and o.t_tier3[0] == 1440.0 + 60.0
+    assert o.t_assigned[0] == 1440.0 + 480.0 and world.teams.name[o.team[0]] != "village:B2"
+
+
 def test_per_order_delivery_is_the_ordinary_dispatch(tmp_path):
     # the same event with delivery per_order or without a delivery setting: the same run
     demand = {"demand": {"orders_per_1000_per_day": 20.0}}

@@ -119,10 +119,7 @@ class OrderLifecycle:
             self.administrator.submit(order)
             return
         if not orders.ordinary[order] or self.alerts is not None:
-            if self.handed_up and order in self.handed_up:
-                self.hand_up(order, self.handed_up[order])
-            else:
-                self.enter_tier(order, 1, placed=True)
+            self.enter_first_tier(order)
             return
         place, skill, need = orders.place[order], orders.skill[order], orders.need[order]
         spare, skills = d.spare, d.skills
@@ -145,14 +142,23 @@ class OrderLifecycle:
             self._start_patience(order, escalation)
             self.at(escalation, self._on_escalation, (order, 1))
 
-    def hand_up(self, order: int, team: int) -> None:
+    def enter_first_tier(self, order: int, patience: bool = True) -> None:
+        """Send a new order to tier 1, or up to tier 2 at once when its village team hands it up
+        (:attr:`handed_up`); ``patience`` as for :meth:`enter_tier`."""
+        team = self.handed_up.get(order) if self.handed_up else None
+        if team is None:
+            self.enter_tier(order, 1, placed=True, patience=patience)
+        else:
+            self.hand_up(order, team, patience)
+
+    def hand_up(self, order: int, team: int, patience: bool = True) -> None:
         """The village team ``team`` cannot provide the new ``order`` (村里提供不了的就由乡镇实践所协调):
         it declines it and the order goes up to tier 2, its town, at once (``t_handed_up`` and
         ``t_tier2`` are now). The declining team never takes it, at any tier
         (:attr:`sim.model.dispatcher.Dispatcher.declined`)."""
         self.orders.t_handed_up[order] = self.env.now
         self.dispatcher.declined[order] = team
-        self.enter_tier(order, 2, placed=True)
+        self.enter_tier(order, 2, placed=True, patience=patience)
 
     # ------------------------------------------------------------------ 2. tiers and timers
     def enter_tier(self, order: int, tier: int, placed: bool = False, patience: bool = True) -> None:
@@ -348,9 +354,10 @@ class OrderLifecycle:
 
     def dispatch_held(self, order: int) -> None:
         """A held order that no batch took before its event ended goes to the ordinary dispatch
-        now, at tier 1 (escalating as any order), with no patience timer: the resident has been
-        waiting on the platform's promise."""
-        self.enter_tier(order, 1, placed=True, patience=False)
+        now, at tier 1 (escalating as any order; handed up to tier 2 at once when its village
+        team cannot provide it, :attr:`handed_up`), with no patience timer: the resident has
+        been waiting on the platform's promise."""
+        self.enter_first_tier(order, patience=False)
 
     def assign_batch(
         self, ids: list[int], team: int, batch: int, arrived: float, handover: float, released: float
