@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 
 from sim.model.replication import simulate
-from sim.results.kpis import compute_kpis, open_at_first_midnight
+from sim.results.causes import miss_causes
+from sim.results.kpis import compute_kpis, counted_kpis, open_at_first_midnight, zone_verdicts
+from sim.results.logs import CLOSED, OPEN
 from sim.world.build import build_world
 from tests.conftest import DAY, orders, variant
 
@@ -57,3 +59,33 @@ def test_the_urban_promise_is_read_at_acceptance_or_at_arrival(tmp_path):
     arrival = build_world(variant(tmp_path, {**slow, "targets": {"urban_response_event": "arrival"}}, "arr"))
     k = compute_kpis(simulate(arrival, 1, orders(arrival, [(600.0, "A1", "errand")])), arrival)
     assert k["urban_10min"] == k["urban_10min_arrival"] == 0.0 and k["urban_10min_acceptance"] == 1.0
+
+
+def test_orders_the_run_ends_before_judging_are_neither_met_nor_missed(tmp_path):
+    # the run ends at 21:36 (0.9 days, no drain); nobody is on duty after 18:00. The 10:00
+    # errand closes the same day; the 20:00 errand at A2 (rural, due by tomorrow's end) and
+    # the 21:30 one at A1 (urban, due a response by 21:40) are still open when the run ends,
+    # before their promises fall due and before midnight: the run cannot judge them
+    world = build_world(variant(tmp_path, {"run": {"days": 0.9, "warmup_days": 0, "drain_days": 0}}))
+    rows = [(600.0, "A2", "errand"), (1200.0, "A2", "errand"), (1290.0, "A1", "errand")]
+    log = simulate(world, 1, orders(world, rows))
+    assert log.horizon_min == pytest.approx(0.9 * DAY)
+    assert list(log.orders.outcome) == [CLOSED, OPEN, OPEN]
+    met, decided = zone_verdicts(log, world)
+    assert list(met) == [True, False, False] and list(decided) == [True, False, False]
+    k = counted_kpis(log, world)
+    assert k["rural_same_day"] == 1.0 and k.orders["rural_same_day"] == 1
+    assert k.orders["urban_10min"] == 0
+    assert k["open_overnight_per_1000"] == 0.0 and k.orders["open_overnight_per_1000"] == 1
+    judged, missed, _ = miss_causes(log, world)
+    assert list(judged) == [True, False, False] and not missed.any()
+
+
+def test_an_order_open_when_its_promise_falls_due_before_the_end_is_missed(tmp_path):
+    # the same 20:00 errand in a run that ends at 06:00 the next day: still open, but past
+    # midnight, so it counts open overnight (its deadline, tomorrow's end, is still ahead)
+    world = build_world(variant(tmp_path, {"run": {"days": 1.25, "warmup_days": 0, "drain_days": 0}}))
+    log = simulate(world, 1, orders(world, [(1200.0, "A2", "errand")]))
+    k = counted_kpis(log, world)
+    assert k["open_overnight_per_1000"] == 1000.0 and k.orders["open_overnight_per_1000"] == 1
+    assert k.orders["rural_same_day"] == 0

@@ -32,7 +32,7 @@ from sim.config.scenario import Scenario
 from sim.config.teams import Addition
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
-from sim.results.kpis import KPI_INFO, met_target, zone_promise_orders
+from sim.results.kpis import KPI_INFO, zone_promise_orders, zone_verdicts
 from sim.results.summary import RepResult, total_orders
 from sim.results.verdict import judge
 from sim.world.workforce import addition_hours_per_week
@@ -147,12 +147,14 @@ def misses_by_cell(
         log = result.log
         o = log.orders
         start, end = log.window_min
+        met, decided = zone_verdicts(log, world)
         missed = (
             (o.t_placed >= start)
             & (o.t_placed < end)
             & zone_promise_orders(log)
             & np.isin(o.zone, zones)
-            & ~met_target(log, world)
+            & ~met
+            & decided
         )
         hour = (o.t_placed[missed] // 60 % 24).astype(int)
         for town, band in zip(o.town[missed], band_of_hour(hour)):

@@ -15,7 +15,7 @@ import numpy as np
 from sim.config.scenario import Scenario
 from sim.model.replication import simulate
 from sim.model.rng import replication_seeds
-from sim.results.kpis import met_target, zone_promise_orders
+from sim.results.kpis import zone_promise_orders, zone_verdicts
 from sim.world.build import World, build_world
 from sim.world.pairing import NEEDS_PILOT
 
@@ -39,7 +39,8 @@ def pilot_unmet(scenario: Scenario) -> np.ndarray:
         o = log.orders
         start, end = log.window_min
         catalogue = zone_promise_orders(log)
-        missed = (o.t_placed >= start) & (o.t_placed < end) & catalogue & ~met_target(log, world)
+        met, decided = zone_verdicts(log, world)
+        missed = (o.t_placed >= start) & (o.t_placed < end) & catalogue & ~met & decided
         weeks = (end - start) / (7 * 1440.0)
         _PILOT_CACHE[key] = np.bincount(o.place[missed], minlength=world.n_places) / weeks
     return _PILOT_CACHE[key].copy()

@@ -24,7 +24,7 @@ from sim.reporting.files import write_gzip_text, write_json, write_text
 from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, pad, with_unit
 from sim.reporting.i18n import tr
 from sim.results.causes import miss_cause_table
-from sim.results.kpis import HEADLINE, KPI_INFO, busy_intervals, met_target, zone_promise_orders
+from sim.results.kpis import HEADLINE, KPI_INFO, busy_intervals, zone_promise_orders, zone_verdicts
 from sim.results.logs import CANCELLED, COLUMNS, OUTCOMES
 from sim.results.summary import RepResult, summarise_kpis, total_orders
 from sim.results.verdict import VERDICTS, judge, kpi_targets
@@ -280,9 +280,10 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
         start, end = log.window_min
         inside = (o.t_placed >= start) & (o.t_placed < end)
         catalogue = inside & zone_promise_orders(log)
-        met = met_target(log, world)
-        orders_at += np.bincount(o.place[catalogue], minlength=n_places)
-        met_at += np.bincount(o.place[catalogue & met], minlength=n_places)
+        met, decided = zone_verdicts(log, world)
+        judged = catalogue & decided  # (the run cannot judge undecided orders)
+        orders_at += np.bincount(o.place[judged], minlength=n_places)
+        met_at += np.bincount(o.place[judged & met], minlength=n_places)
         target_sum += np.bincount(
             o.town[catalogue], weights=zone_target[o.zone[catalogue]], minlength=n_towns
         )

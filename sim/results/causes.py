@@ -1,9 +1,11 @@
 """Why orders miss their promise: one cause per missed order, from the logs (docs/kpis.md).
 
 The orders judged are those of ``urban_10min`` and ``rural_same_day`` (the catalogue's zone
-promises) and of ``professional_same_day``. An order misses when it does not meet its promise
-by its **deadline** ``D``: urban, placing plus ``targets.urban_response_min`` (the counting
-event of ``targets.urban_response_event``); rural and professional, its same-day deadline.
+promises) and of ``professional_same_day``, but those whose verdict the run cannot know (open
+when it ends, before their deadline: :func:`sim.results.kpis.undecided`). An order misses when
+it does not meet its promise by its **deadline** ``D``: urban, placing plus
+``targets.urban_response_min`` (the counting event of ``targets.urban_response_event``); rural
+and professional, its same-day deadline.
 Each missed order gets the first cause that applies, in this fixed precedence:
 
 1. ``no_volunteer``: a catalogue order placed when no volunteer of the teams that answer
@@ -35,7 +37,7 @@ import numpy as np
 from sim.config.channels import CHANNELS
 from sim.config.geography import ZONES
 from sim.config.teams import TEAM_LEVELS
-from sim.results.kpis import met_target, zone_promise_orders
+from sim.results.kpis import undecided, zone_promise_orders, zone_verdicts
 from sim.results.logs import TOWN_DUTY_APART, RunLog
 from sim.world.build import World
 
@@ -92,9 +94,13 @@ def miss_causes(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray, np.n
     inside = (o.t_placed >= start) & (o.t_placed < end)
     catalogue = inside & zone_promise_orders(log)
     professional = inside & (o.channel == CHANNELS.index("professional"))
-    judged = catalogue | professional
+    met, decided = zone_verdicts(log, world)
     with np.errstate(invalid="ignore"):
-        missed = (catalogue & ~met_target(log, world)) | (professional & ~(o.t_closed <= o.t_deadline))
+        closed_in_time = o.t_closed <= o.t_deadline
+    catalogue &= decided  # (the run cannot judge undecided orders)
+    professional &= ~undecided(log, closed_in_time, o.t_deadline)
+    judged = catalogue | professional
+    missed = (catalogue & ~met) | (professional & ~closed_in_time)
     deadline = np.where(catalogue & (o.zone == 0), o.t_placed + tg.urban_response_min, o.t_deadline)
     cause = np.full(len(o), -1, dtype=np.int8)
     idx = np.flatnonzero(missed)

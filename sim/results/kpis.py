@@ -12,7 +12,9 @@ projects must be delivered within ``pairing.projects.due_days`` (``pairing_on_ti
 packages' visits within their due window (``package_on_time``). Utilisation and credited hours
 per volunteer are the practice network's (the proxy points and mediation rooms are forces of
 their own). An order still open at its deadline counts as open overnight. A
-cancelled or never-answered order misses its target.
+cancelled or never-answered order misses its target. An order whose verdict the run cannot know
+(still open when the run ends, its promise falling due later: :func:`undecided`) is left out of
+the shares judged against that promise, neither met nor missed.
 The orders of a surge event with a ``delivery`` setting (e.g. the 泰悦府 lockdown) are also
 measured apart (``event_*``): delivered by the event's deadline, response and closing times,
 and the volunteer-hours they took (a batch's trip shared among its orders). The backlog
@@ -214,16 +216,46 @@ def met_target(log: RunLog, world: World, event: str | None = None) -> np.ndarra
     return np.where(o.zone == 0, urban_ok, same_day) & ~np.isnan(o.t_accepted)
 
 
+def promise_due(log: RunLog, world: World) -> np.ndarray:
+    """Per order: when its zone's promise falls due (minutes): placement plus
+    ``targets.urban_response_min`` for an urban order, else its same-day deadline."""
+    o = log.orders
+    return np.where(o.zone == 0, o.t_placed + world.scenario.targets.urban_response_min, o.t_deadline)
+
+
+def undecided(log: RunLog, met: np.ndarray, due: np.ndarray) -> np.ndarray:
+    """Per order: the run ends before its verdict is known. It has not met its promise (``met``)
+    but is still open (neither closed nor cancelled) when the run ends, before the promise
+    falls due (``due``, minutes). Such orders are right-censored: the shares judged against
+    the promise leave them out rather than count them as missed (``run.drain_days``, the days
+    simulated after the measured window, lets the last measured orders close)."""
+    with np.errstate(invalid="ignore"):
+        return ~met & (log.orders.outcome == OPEN) & (due > log.horizon_min)
+
+
+def zone_verdicts(log: RunLog, world: World, event: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(met, decided) per order for its zone's promise: :func:`met_target`, and whether the
+    run knows the verdict (not :func:`undecided`). Every output that judges orders against
+    the zone promises counts only the decided ones."""
+    met = met_target(log, world, event)
+    return met, ~undecided(log, met, promise_due(log, world))
+
+
 def same_day_orders(log: RunLog) -> np.ndarray:
     """Per order: is it held to a promise of the same day or sooner (the zone promises, and the
     professional orders' same day)? These are the orders "never overnight" counts."""
     return zone_promise_orders(log) | (log.orders.channel == CHANNELS.index("professional"))
 
 
+def first_midnight(log: RunLog) -> np.ndarray:
+    """Per order: 24:00 of the day it was placed (minutes)."""
+    return (np.floor(log.orders.t_placed / 1440.0) + 1.0) * 1440.0
+
+
 def open_at_first_midnight(log: RunLog) -> np.ndarray:
     """Per order: still open (neither closed nor cancelled) at 24:00 of the day it was placed."""
     o = log.orders
-    midnight = (np.floor(o.t_placed / 1440.0) + 1.0) * 1440.0
+    midnight = first_midnight(log)
     with np.errstate(invalid="ignore"):
         return ~(o.t_closed <= midnight) & ~(o.t_cancelled <= midnight)
 
@@ -248,20 +280,23 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
     inside = (o.t_placed >= start) & (o.t_placed < end)
     catalogue = inside & zone_promise_orders(log)
     response = o.t_accepted - o.t_placed
-    met = met_target(log, world)
+    met, decided = zone_verdicts(log, world)
+    judged = catalogue & decided  # (undecided orders are neither met nor missed)
     with np.errstate(invalid="ignore"):
         closed_by_deadline = o.t_closed <= o.t_deadline
+    by_deadline = ~undecided(log, closed_by_deadline, o.t_deadline)
     k = _Counted()
     urban, rural = catalogue & (o.zone == 0), catalogue & (o.zone == 1)
-    k.share("urban_10min", met, urban)
+    k.share("urban_10min", met, urban & decided)
     for event in ("acceptance", "arrival"):
-        k.share(f"urban_10min_{event}", met_target(log, world, event), urban)
-    k.share("rural_same_day", met, rural)
+        met_at_event, decided_at_event = zone_verdicts(log, world, event)
+        k.share(f"urban_10min_{event}", met_at_event, urban & decided_at_event)
+    k.share("rural_same_day", met, rural & decided)
     late = placed_after_cutoff(log, world)
     k.share("rural_placed_after_cutoff", late, rural)
-    k.share("appointments_on_time", met, catalogue & ~np.isnan(o.t_booked))
+    k.share("appointments_on_time", met, judged & ~np.isnan(o.t_booked))
     for channel, name in CHANNEL_KPIS.items():
-        k.share(name, closed_by_deadline, inside & (o.channel == CHANNELS.index(channel)))
+        k.share(name, closed_by_deadline, inside & by_deadline & (o.channel == CHANNELS.index(channel)))
     professional = inside & (o.channel == CHANNELS.index("professional"))
     k.share(
         "professional_by_organisations",
@@ -273,8 +308,8 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
         (o.outcome == CANCELLED) & np.isnan(o.t_review_start),
         professional,
     )
-    promised = inside & same_day_orders(log)
     overnight = open_at_first_midnight(log)
+    promised = inside & same_day_orders(log) & ~undecided(log, ~overnight, first_midnight(log))
     k["open_overnight_per_week"] = float((promised & overnight).sum() / days * 7)
     k.share("open_overnight_per_1000", overnight, promised, 1000.0)
     for part, mask in (
@@ -316,11 +351,11 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
     k["backlog_max"] = float(window.max()) if len(window) else float("nan")
     handed_up = ~np.isnan(o.t_handed_up)
     k.share("hand_up_rate", handed_up, catalogue)
-    k.share("handed_up_on_time", met, catalogue & handed_up)
+    k.share("handed_up_on_time", met, judged & handed_up)
     k.update(event_kpis(log, world))
     mixed = mixed_towns(world)
     for t, pinyin in enumerate(world.towns.pinyin):
-        mine = catalogue & (o.town == t)
+        mine = judged & (o.town == t)
         k.share(f"town.{pinyin}.compliance", met, mine)
         if t in mixed:  # each zone against its own promise
             k.share(f"town.{pinyin}.urban_10min", met, mine & (o.zone == 0))
@@ -365,6 +400,7 @@ def event_kpis(log: RunLog, world: World) -> dict[str, float]:
     mine &= (o.t_placed >= start) & (o.t_placed < end)
     with np.errstate(invalid="ignore"):
         on_time = o.t_closed <= deadline
+    judged = mine & ~undecided(log, on_time, deadline)
     closing = (o.t_closed - o.t_placed)[mine]
     batch = o.batch
     alone = mine & (batch < 0) & ~np.isnan(o.t_assigned)
@@ -375,7 +411,7 @@ def event_kpis(log: RunLog, world: World) -> dict[str, float]:
         counted = np.bincount(batch[mine & (batch >= 0)], minlength=len(b))
         minutes += float((trip * counted / np.maximum(1, b.orders)).sum())
     return {
-        "event_on_time": _share(on_time, mine),
+        "event_on_time": _share(on_time, judged),
         "event_response_p50": _percentile((o.t_accepted - o.t_placed)[mine], 50),
         "event_close_p50": _percentile(closing, 50),
         "event_close_p90": _percentile(closing, 90),
