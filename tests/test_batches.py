@@ -10,6 +10,8 @@ import pytest
 
 from sim.config.scenario_warnings import scenario_warnings
 from sim.model.replication import Replication, simulate
+from sim.model.rng import Streams
+from sim.model.roster import on_duty_by_hour
 from sim.results.kpis import busy_intervals, compute_kpis, event_kpis
 from sim.world.build import build_world
 from tests.conftest import orders, variant
@@ -232,6 +234,21 @@ def test_too_small_a_crew_warns(tmp_path):
     world = lockdown(tmp_path, {**DELIVERY, "volunteers_per_batch": 5})
     lines = [p.message for p in scenario_warnings(world.scenario)]
     assert any("5 volunteers per batch but no call-up of the event has more than 4" in m for m in lines)
+
+
+def test_call_ups_of_an_event_off_the_hour_serve_the_hours_that_start_inside_it(tmp_path):
+    # the event runs 13:12 (day 0.55) to 13:12 the next day; its call-ups (08:00-20:00) are on
+    # duty from 14:00, and on the next day from 08:00 until 14:00 (the hour that starts at 13:00)
+    world = lockdown(tmp_path, start_day=0.55)
+    assert [p.message for p in scenario_warnings(world.scenario) if "off the hour" in p.message] == [
+        "warning: the event runs from hour 13.2 to hour 37.2 of the run, off the hour; its call-ups "
+        "are on duty from hour 14 to hour 38 (the duty roster changes on the hour)"
+    ]
+    callup = world.teams.name.index("callup:lockdown:Beta:8-20")
+    hours = on_duty_by_hour(world.teams, 48, 0, 1.0, Streams(np.random.SeedSequence(7)))[callup]
+    assert np.flatnonzero(hours).tolist() == [14, 15, 16, 17, 18, 19, 32, 33, 34, 35, 36, 37]
+    assert set(hours[hours > 0].tolist()) == {4}
+    assert not [p for p in scenario_warnings(lockdown(tmp_path).scenario) if "off the hour" in p.message]
 
 
 def test_a_collection_sees_volunteers_coming_on_duty_at_its_minute(tmp_path):

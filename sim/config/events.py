@@ -92,7 +92,11 @@ class Event:
         ge=0,
         le=1e6,
     )
-    callups: list[Addition] = spec(factory=list, doc="extra on-duty volunteers during the event's days only")
+    callups: list[Addition] = spec(
+        factory=list,
+        doc="extra on-duty volunteers during the event's days only (in the whole hours that "
+        "start inside the event: the duty roster changes on the hour)",
+    )
     delivery: Delivery | None = spec(
         None,
         "how the platform delivers the event's orders, per order or in batches; its orders are "

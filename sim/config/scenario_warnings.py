@@ -59,6 +59,7 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
         )
     out += _never_on_duty(scenario, on_duty)
     out += _crews_too_small(scenario)
+    out += _callups_off_the_hour(scenario)
     out += _too_few_members(scenario)
     for k, item in enumerate(scenario.catalog):
         if item.skill in listed and item.skill not in serving:
@@ -88,6 +89,27 @@ def _never_on_duty(scenario: Scenario, on_duty) -> list[Problem]:
                     f"{path}.schedule",
                     f"warning: schedule {kind.schedule!r} is never on duty; orders skip this "
                     "team's tier at once (docs/model.md)",
+                )
+            )
+    return out
+
+
+def _callups_off_the_hour(scenario: Scenario) -> list[Problem]:
+    """Warnings for events with call-ups whose start or end is not on the hour: the roster
+    changes on the hour, so the call-ups serve the whole hours that start inside the event."""
+    out = []
+    for k, event in enumerate(scenario.events):
+        start, end = event.start_day * 24.0, (event.start_day + event.days) * 24.0
+        if event.callups and not (start.is_integer() and end.is_integer()):
+            first, last = math.ceil(start), math.ceil(end)
+            out.append(
+                Problem(
+                    scenario.source,
+                    None,
+                    f"events[{k}].start_day",
+                    f"warning: the event runs from hour {start:g} to hour {end:g} of the run, off the "
+                    f"hour; its call-ups are on duty from hour {first} to hour {last} (the duty roster "
+                    "changes on the hour)",
                 )
             )
     return out
