@@ -86,3 +86,24 @@ def test_optimize_refuses_a_plan_file_that_could_not_be_run_as_a_scenario(tmp_pa
         "scenario variant)"
     ]
     assert not (tmp_path / "plan.txt").exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", str(TINY), "--out", ""],
+        ["compare", str(TINY), str(TINY), "--out", " "],
+        ["sweep", str(TINY), "--out", ""],
+        ["optimize", str(TINY), "--out", ""],
+        ["check", str(TINY), "--junit", ""],
+        ["check", str(TINY), "--summary", ""],
+    ],
+)
+def test_an_empty_output_path_is_refused_before_anything_runs(capsys, no_simulation, argv):
+    # an empty --out would otherwise mean the default folder, and an empty --junit the
+    # working folder: one line, exit 2
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "an empty path; expected a file or folder name" in err[0]

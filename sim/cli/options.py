@@ -65,6 +65,14 @@ COUNT = number(int, ge=1, le=100_000)
 SHARE = number(float, gt=0, lt=1)
 
 
+def path_text(text: str) -> str:
+    """argparse ``type`` of an output path (``--out``, ``--junit``, ``--summary``): any text but
+    an empty one, which would otherwise mean the option's default or the working folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path; expected a file or folder name")
+    return text
+
+
 def scheduler_address(text: str) -> str:
     """argparse ``type`` of ``--scheduler``: tcp://HOST:PORT or tls://HOST:PORT."""
     from sim.config.errors import UserError

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sim import __version__
 from sim.cli.main import REPO
-from sim.cli.options import JOBS
+from sim.cli.options import JOBS, path_text
 from sim.config.errors import Problem, UserError
 from sim.config.load import load_scenario
 from sim.experiments.pilot import prepare_world
@@ -60,8 +60,10 @@ def add_parser(sub) -> None:
         action="store_true",
         help="let scenarios without a baseline pass the baseline part (otherwise they fail)",
     )
-    p.add_argument("--junit", metavar="FILE", help="write JUnit XML (one test case per KPI)")
-    p.add_argument("--summary", metavar="FILE", help="write a Markdown summary (CI job summary)")
+    p.add_argument("--junit", metavar="FILE", type=path_text, help="write JUnit XML (one test case per KPI)")
+    p.add_argument(
+        "--summary", metavar="FILE", type=path_text, help="write a Markdown summary (CI job summary)"
+    )
     p.add_argument(
         "--jobs",
         type=JOBS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.cli.main import RESULTS
-from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, scheduler_address
+from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, path_text, scheduler_address
 from sim.experiments.compare import compare_arms, csv_text, default_out, load_arm, plan, table
 from sim.experiments.runner import default_jobs
 from sim.reporting import experiment_charts
@@ -33,7 +33,7 @@ def add_parser(sub) -> None:
     p.add_argument("--days", type=RUN_DAYS, help="measured days for every scenario")
     p.add_argument("--jobs", type=JOBS, help="worker processes (default: all cores)")
     p.add_argument("--scheduler", type=scheduler_address, help="Dask scheduler address (tcp://HOST:PORT)")
-    p.add_argument("--out", help="output folder (default: results/compare-A-vs-B)")
+    p.add_argument("--out", type=path_text, help="output folder (default: results/compare-A-vs-B)")
     p.add_argument("--all-kpis", action="store_true", help="print every KPI, not the headline")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from sim.cli.main import RESULTS
-from sim.cli.options import COUNT, JOBS, RUN_DAYS, RUN_REPS, SEED
+from sim.cli.options import COUNT, JOBS, RUN_DAYS, RUN_REPS, SEED, path_text
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments.optimize import (
@@ -64,7 +64,11 @@ def add_parser(sub) -> None:
     )
     p.add_argument("--max-steps", type=COUNT, default=30, help="give up after this many moves")
     p.add_argument("--jobs", type=JOBS, default=None, help="worker processes (default: all)")
-    p.add_argument("--out", help="plan variant YAML (default: results/optimize/<name>/<name>_optimized.yaml)")
+    p.add_argument(
+        "--out",
+        type=path_text,
+        help="plan variant YAML (default: results/optimize/<name>/<name>_optimized.yaml)",
+    )
 
 
 def _kpi_rows(evaluations: list[tuple[str, dict]], targets: dict[str, float]) -> str:

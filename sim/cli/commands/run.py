@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from sim.cli.main import DEFAULT_SCENARIO, RESULTS
-from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, SHARE, scheduler_address
+from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, SHARE, path_text, scheduler_address
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments.pilot import prepare_world
@@ -56,7 +56,7 @@ def add_parser(sub) -> None:
         help="run replications on the Dask scheduler at this address "
         "(tcp://HOST:PORT; needs pip install -e '.[cluster]')",
     )
-    p.add_argument("--out", help="output folder (default: results/<scenario name>)")
+    p.add_argument("--out", type=path_text, help="output folder (default: results/<scenario name>)")
     p.add_argument("--all-kpis", action="store_true", help="print every KPI, not the headline")
 
 

@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from sim.cli.main import RESULTS
-from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS
+from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, path_text
 from sim.config.errors import Problem, UserError
 from sim.experiments.runner import default_jobs
 from sim.experiments.sweep import (
@@ -41,7 +41,7 @@ def add_parser(sub) -> None:
     )
     p.add_argument("--reps", type=RUN_REPS, help="replications per point (overrides the sweep file's reps)")
     p.add_argument("--days", type=RUN_DAYS, help="measured days per point (overrides the sweep file's days)")
-    p.add_argument("--out", help="output folder (default: results/sweeps/<name>)")
+    p.add_argument("--out", type=path_text, help="output folder (default: results/sweeps/<name>)")
     p.add_argument("--no-charts", action="store_true", help="write the table only")
 
 
