@@ -23,16 +23,23 @@ from sim.results.summary import RepResult, total_orders
 from sim.results.verdict import judge
 from sim.world.build import World
 
-_WORKER_WORLD: World | None = None
+_WORKER_WORLD: World | BaseException | None = None
 
 
 def _init_worker(scenario: Scenario) -> None:
+    """Build the worker's world; a failure is kept and raised by the worker's tasks, so that the
+    parent gets the error itself (an initializer that raises only breaks the pool)."""
     global _WORKER_WORLD
-    _WORKER_WORLD = prepare_world(scenario)
+    try:
+        _WORKER_WORLD = prepare_world(scenario)
+    except Exception as exc:
+        _WORKER_WORLD = exc
 
 
 def _run_in_worker(args: tuple[int, int, bool]) -> RepResult:
     seed_root, index, keep_log = args
+    if isinstance(_WORKER_WORLD, BaseException):
+        raise _WORKER_WORLD
     assert _WORKER_WORLD is not None
     return run_one(_WORKER_WORLD, seed_root, index, keep_log)
 
