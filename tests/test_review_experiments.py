@@ -120,3 +120,21 @@ def test_the_optimizer_takes_no_step_whose_gain_is_undefined(tmp_path):
     search = optimise(no_urban, {"urban_10min": 0.95, "rural_same_day": 0.99}, 2, 1, max_steps=3)
     assert search.baseline.summary["urban_10min"]["n"] == 0  # no urban orders: no plan defines it
     assert all(rate > 0 for _, _, rate in search.steps)  # was: every step taken with a NaN gain
+
+
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork", reason="the patched replication reaches workers by fork"
+)
+def test_a_failing_replication_gives_its_error_once_and_leaves_no_worker(monkeypatch, capfd):
+    real = runner.run_one
+
+    def failing(world, seed, index, keep_log):
+        if index == 2:
+            raise RuntimeError("replication 2 failed")
+        return real(world, seed, index, keep_log)
+
+    monkeypatch.setattr(runner, "run_one", failing)
+    with pytest.raises(RuntimeError, match="replication 2 failed"):
+        runner.run_replications(load_scenario(TINY), 8, 1, jobs=2, progress=False)
+    assert multiprocessing.active_children() == []
+    assert "Traceback" not in capfd.readouterr().err  # was: the pool's InvalidStateError as well

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+from concurrent.futures import as_completed
 
 from sim.config.scenario import Scenario
 from sim.experiments.pilot import prepare_world
@@ -80,8 +81,12 @@ def run_replications(
         return out
     results: dict[int, RepResult] = {}
     with worker_pool(min(jobs, len(indices)), _init_worker, (scenario,)) as pool:
+        # futures, not pool.map: map cancels its futures itself on an error, and the pool's
+        # manager thread then fails on them (InvalidStateError) as it notes the stopped workers
+        futures = [pool.submit(_run_in_worker, (seed, i, keep_logs)) for i in indices]
         try:
-            for result in pool.map(_run_in_worker, [(seed, i, keep_logs) for i in indices]):
+            for future in as_completed(futures):
+                result = future.result()
                 results[result.index] = result
                 bar.step()
         except BaseException:

@@ -63,7 +63,14 @@ def pool(max_workers: int, initializer=None, initargs: tuple = ()) -> WorkerPool
 
 
 def stop_pool(executor: WorkerPool) -> None:
-    """Cancel queued work and end the workers now (after an interruption or an error)."""
+    """Cancel queued work and end the workers now (after an interruption or an error); they
+    are gone when this returns (SIGTERM, then SIGKILL for one that does not end in 5 s)."""
     executor.shutdown(wait=False, cancel_futures=True)
-    for process in executor.workers():
+    workers = executor.workers()
+    for process in workers:
         process.terminate()
+    for process in workers:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()
