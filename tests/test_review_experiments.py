@@ -7,20 +7,24 @@ scenarios of different lengths, and the optimizer's gain ignores a KPI no plan c
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import multiprocessing
 import shutil
+from pathlib import Path
 
 import pytest
 
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments import pilot, runner
-from sim.experiments.compare import Arm, compare_arms, csv_text
+from sim.experiments.compare import Arm, compare_arms, csv_text, load_arm
 from sim.experiments.optimize import gain, optimise
 from sim.experiments.sweep import point_scenario, points, read_sweep, run_sweep, write_charts
 from tests.conftest import DATA, TINY, variant
 from tests.test_pairing_strategies import scenario_with
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _arm(name: str, values: list[float], days: float = 2.0) -> Arm:
@@ -138,3 +142,19 @@ def test_a_failing_replication_gives_its_error_once_and_leaves_no_worker(monkeyp
         runner.run_replications(load_scenario(TINY), 8, 1, jobs=2, progress=False)
     assert multiprocessing.active_children() == []
     assert "Traceback" not in capfd.readouterr().err  # was: the pool's InvalidStateError as well
+
+
+def test_a_compared_scenario_is_the_one_run_simulates_with_that_seed(tmp_path):
+    # the pilot of a 'need' pairing is seeded by run.seed: compare must set it, as run --seed does
+    path = tmp_path / "need.yaml"
+    path.write_text(
+        f"extends: {ROOT / 'scenarios/policies/pairing_need.yaml'}\nname: need\n"
+        "pairing: {pilot_days: 1}\nrun: {days: 0.5, warmup_days: 0, drain_days: 0.5, reps: 1}\n",
+        encoding="utf-8",
+    )
+    scenario = load_scenario(path)
+    seed = scenario.run.seed + 1
+    as_run = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, seed=seed))
+    expected = runner.run_replications(as_run, 1, seed, keep_logs=False, progress=False)
+    arm = load_arm(str(path), seed, 1, None, jobs=1)
+    assert json.dumps(arm.replications) == json.dumps([r.kpis for r in expected])

@@ -71,8 +71,9 @@ def load_arm(
         }
         return Arm(saved["scenario"], source, seed, saved["days"], saved["replications"][:reps], orders)
     scenario = load_scenario(source)
-    if days is not None:
-        scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, days=days))
+    # the scenario as `run --seed --reps [--days]` simulates it (a pairing pilot is seeded by run.seed)
+    run = {"seed": seed, "reps": reps, **({} if days is None else {"days": days})}
+    scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, **run))
     results = run_replications(scenario, reps, seed, jobs, keep_logs=False, scheduler=scheduler)
     orders = {k: n for k in results[0].orders if (n := total_orders(results, k)) is not None}
     return Arm(scenario.name, source, seed, scenario.run.days, [r.kpis for r in results], orders)
