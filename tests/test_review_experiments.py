@@ -17,8 +17,9 @@ import pytest
 
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
-from sim.experiments import pilot, runner
+from sim.experiments import cluster, pilot, runner
 from sim.experiments.compare import Arm, compare_arms, csv_text, load_arm
+from sim.experiments.content import engine_digest
 from sim.experiments.optimize import gain, optimise
 from sim.experiments.sweep import point_scenario, points, read_sweep, run_sweep, write_charts
 from tests.conftest import DATA, TINY, variant
@@ -158,3 +159,12 @@ def test_a_compared_scenario_is_the_one_run_simulates_with_that_seed(tmp_path):
     expected = runner.run_replications(as_run, 1, seed, keep_logs=False, progress=False)
     arm = load_arm(str(path), seed, 1, None, jobs=1)
     assert json.dumps(arm.replications) == json.dumps([r.kpis for r in expected])
+
+
+def test_a_cluster_worker_running_another_engine_refuses_the_task(monkeypatch):
+    monkeypatch.setattr(cluster, "_WORLDS", type(cluster._WORLDS)())
+    scenario = load_scenario(TINY)
+    key = cluster.scenario_key(scenario)
+    with pytest.raises(UserError, match="a Dask worker runs Red Vest .*; expected the client's 0.0.0"):
+        cluster._task(scenario, key, 1, 0, False, "0.0.0+0000000000000000")
+    assert cluster._task(scenario, key, 1, 0, False, engine_digest()).index == 0
