@@ -11,13 +11,14 @@ import json
 import math
 import multiprocessing
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
 
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
-from sim.experiments import cluster, pilot, runner
+from sim.experiments import cluster, pilot, runner, workers
 from sim.experiments.compare import Arm, compare_arms, csv_text, load_arm
 from sim.experiments.content import engine_digest
 from sim.experiments.optimize import gain, optimise
@@ -168,3 +169,10 @@ def test_a_cluster_worker_running_another_engine_refuses_the_task(monkeypatch):
     with pytest.raises(UserError, match="a Dask worker runs Red Vest .*; expected the client's 0.0.0"):
         cluster._task(scenario, key, 1, 0, False, "0.0.0+0000000000000000")
     assert cluster._task(scenario, key, 1, 0, False, engine_digest()).index == 0
+
+
+def test_workers_leave_ctrl_c_to_the_parent_that_stops_them():
+    # a terminal's Ctrl-C reaches every process of its group: workers that took it would each
+    # print a KeyboardInterrupt traceback while the parent stops them anyway
+    with workers.pool(1) as executor:
+        assert executor.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN

@@ -4,7 +4,8 @@ A pool's workers end when the run ends, however it ends: :func:`die_with_parent`
 worker as it starts) asks Linux to send the worker SIGTERM when its parent dies (a kill -9
 included), and a watchdog thread ends it within a second where that is not available;
 :func:`stop_pool` ends them at once when the parent is interrupted (Ctrl-C, SIGTERM) instead of
-waiting for their queued work.
+waiting for their queued work. Workers ignore SIGINT: a Ctrl-C in a terminal reaches them too,
+and the parent ends them.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ def die_with_parent(parent: int) -> None:
 
 
 def _init(parent: int, initializer, initargs) -> None:
+    # Ctrl-C reaches the whole terminal's process group: the parent alone handles it (stop_pool),
+    # instead of every worker printing a KeyboardInterrupt traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent)
     if initializer is not None:
         initializer(*initargs)
