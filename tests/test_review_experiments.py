@@ -187,3 +187,9 @@ def test_workers_leave_ctrl_c_to_the_parent_that_stops_them():
     # print a KeyboardInterrupt traceback while the parent stops them anyway
     with workers.pool(1) as executor:
         assert executor.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN
+
+
+def test_a_sweep_refuses_a_grid_over_a_run_setting_it_also_sets_for_every_point(tmp_path):
+    sweep = read_sweep(_sweep(tmp_path, "reps: 2\nseed: 3\n", "  run.seed: [1, 2]\n"))
+    with pytest.raises(UserError, match="grid.run.seed: also set for the whole sweep by seed"):
+        point_scenario(sweep, points(sweep)[0])  # was: every point run with seed 3

@@ -181,6 +181,19 @@ def point_scenario(sweep: Sweep, overrides: dict[str, Any]) -> Scenario:
     """The scenario of one point, loaded and checked like any scenario file; a problem with a
     grid value or with the sweep's own reps, days or seed is reported at the sweep file's line."""
     run = {k: v for k in ("reps", "days", "seed") if (v := getattr(sweep, k)) is not None}
+    clash = [k for k in run if f"run.{k}" in overrides]  # the sweep-wide value would win unseen
+    if clash:
+        raise UserError(
+            [
+                Problem(
+                    sweep.source,
+                    sweep.lines.get(f"run.{k}"),
+                    f"grid.run.{k}",
+                    f"also set for the whole sweep by {k} (or --{k}); expected it in one place",
+                )
+                for k in clash
+            ]
+        )
     origins = {k: (sweep.source, sweep.lines.get(k)) for k in overrides}
     origins.update({f"run.{k}": (sweep.source, sweep.run_lines.get(k)) for k in run})
     return load_scenario(
