@@ -7,8 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.config.errors import UserError
 from sim.world.build import build_world
 from sim.world.geography import build_places
+from sim.world.pairing import make_pairs
 from tests.conftest import variant
 
 
@@ -49,3 +51,42 @@ def test_a_batched_event_batches_the_items_its_mix_weighs(tmp_path):
     surge = build_world(variant(tmp_path, {"events": [event]})).surges[0]
     assert surge.item_cdf.tolist() == [0.0, 1.0, 1.0]
     assert surge.batched_items.tolist() == [False, True, False]
+
+
+FIRM = {"firm": {"members": 10, "skills": ["errand"], "schedule": "day"}}
+
+
+def pairing(tmp_path, strategy: str, villages: int, rows: list[tuple[str, str]]) -> dict:
+    """A ``pairing`` section placing the units of ``rows`` (village, home) of firms."""
+    csv = tmp_path / "units.csv"
+    csv.write_text(
+        "village_code,unit_kind,unit_name,home_code\n"
+        + "".join(f"{v},firm,u{k},{h}\n" for k, (v, h) in enumerate(rows)),
+        encoding="utf-8",
+    )
+    return {"pairing": {"strategy": strategy, "file": str(csv), "kinds": FIRM, "villages": villages}}
+
+
+def test_nearest_refuses_to_leave_units_unpaired_when_the_csv_lists_too_few_villages(tmp_path):
+    # 4 units, 4 villages to pair (1 unit each), but the CSV lists only B1: three units had no
+    # village, silently
+    with pytest.raises(UserError, match=r"pairing.villages: 4 villages .* only 1 villages are listed"):
+        variant(tmp_path, pairing(tmp_path, "nearest", 4, [("B1", "A1")] * 4))
+    # at most 1 village: all 4 units go to it
+    pairs = build_world(variant(tmp_path, pairing(tmp_path, "nearest", 1, [("B1", "A1")] * 4))).pairs
+    assert [(p.unit_name, p.village) for p in pairs] == [(f"u{k}", 2) for k in range(4)]
+
+
+@pytest.mark.parametrize("strategy", ["need", "optimal"])
+def test_need_and_optimal_refuse_more_villages_than_places_when_units_would_be_left_out(tmp_path, strategy):
+    # 6 units for 8 villages: 1 a village, but the county has 5 places (need paired 5 units
+    # and left one out; optimal found no solution and blamed villages x ceil(units/villages))
+    scenario = variant(tmp_path, pairing(tmp_path, strategy, 8, [("A1", "A1")] * 6))
+    places = build_places(scenario)[1]
+    unmet = np.arange(5.0)  # a pilot's unmet orders by place
+    with pytest.raises(UserError, match=r"only 5 villages are in the places CSV.*at most 5 villages"):
+        make_pairs(scenario, places, unmet)
+    five = variant(tmp_path, pairing(tmp_path, strategy, 5, [("A1", "A1")] * 6), name="five")
+    pairs = make_pairs(five, places, unmet)
+    assert sorted(p.unit_name for p in pairs) == [f"u{k}" for k in range(6)]
+    assert max(np.bincount([p.village for p in pairs])) <= 2  # ceil(6 / 5)
