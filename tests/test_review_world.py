@@ -8,10 +8,14 @@ import numpy as np
 import pytest
 
 from sim.config.errors import UserError
+from sim.config.load import load_scenario
+from sim.config.teams import Addition
 from sim.world.build import build_world
 from sim.world.geography import build_places
 from sim.world.pairing import make_pairs
+from sim.world.workforce import addition_hours_per_week, band_counts
 from tests.conftest import variant
+from tests.test_scenario_files import REPO
 
 
 @pytest.mark.parametrize("alpha", ["Alpha", "alpha", "ALPHA", "阿镇"])
@@ -90,3 +94,46 @@ def test_need_and_optimal_refuse_more_villages_than_places_when_units_would_be_l
     pairs = make_pairs(five, places, unmet)
     assert sorted(p.unit_name for p in pairs) == [f"u{k}" for k in range(6)]
     assert max(np.bincount([p.village for p in pairs])) <= 2  # ceil(6 / 5)
+
+
+POLICIES = REPO / "scenarios" / "policies"
+
+
+@pytest.mark.parametrize("name", ["pingyang", "pairing_nearest", "pairing_need"])
+def test_building_a_world_is_deterministic_and_draws_no_random_numbers(name, monkeypatch):
+    path = REPO / "scenarios" / "pingyang.yaml" if name == "pingyang" else POLICIES / f"{name}.yaml"
+    scenario = load_scenario(path)
+    unmet = np.arange(453.0) % 7  # a pilot's unmet orders by place, for need
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a world build drew a random number or simulated")
+
+    for source in ("default_rng", "Generator", "RandomState", "SeedSequence", "random", "seed"):
+        monkeypatch.setattr(np.random, source, refuse)
+    monkeypatch.setattr("simpy.Environment", refuse)
+    first, second = build_world(scenario, unmet), build_world(scenario, unmet)
+    assert first.pairs == second.pairs and len(first.pairs) == 500
+    assert np.array_equal(first.teams.scheduled, second.teams.scheduled)
+    assert [row.tolist() for row in first.tier2_nearest] == [row.tolist() for row in second.tier2_nearest]
+
+
+def test_bundled_places_are_the_453_village_units_of_the_16_towns_by_their_codes():
+    towns, places = build_places(load_scenario(REPO / "scenarios" / "pingyang.yaml"))
+    assert len(towns.code) == 16 and len(places) == 453 and len(set(places.code)) == 453
+    # the National Bureau of Statistics codes: 330326 (Pingyang), a town's 3 digits, a unit's 3
+    assert all(len(c) == 9 and c.startswith("330326") for c in towns.code)
+    assert all(len(c) == 12 and c.startswith(towns.code[t]) for c, t in zip(places.code, places.town))
+    # urban: the 46 communities of Kunyang and Aojiang, the 10-minute promise's places
+    urban = np.flatnonzero(places.zone == 0)
+    assert len(urban) == 46 and {places.kind[i] for i in urban} == {"community"}
+    assert {towns.pinyin[places.town[i]] for i in urban} == {"Kunyang", "Aojiang"}
+    assert towns.terrain[towns.index("Nanji")] == "island"
+
+
+def test_a_band_of_hours_past_midnight_wraps_into_the_next_morning():
+    night = Addition(town="Kunyang", hours=[22, 7], volunteers=2)
+    day = band_counts(night)[:24].tolist()
+    assert day == [2] * 7 + [0] * 15 + [2] * 2  # 00:00-07:00 and 22:00-24:00
+    assert addition_hours_per_week(night) == 2 * 9 * 7
+    assert addition_hours_per_week(Addition(town="Kunyang", hours=[0, 24], volunteers=1)) == 168
+    assert addition_hours_per_week(Addition(town="Kunyang", hours=[7, 7], volunteers=1)) == 0
