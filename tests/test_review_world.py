@@ -4,6 +4,8 @@ item mixes of surge events, and the bundled Pingyang data."""
 
 from __future__ import annotations
 
+import tracemalloc
+
 import numpy as np
 import pytest
 
@@ -137,3 +139,34 @@ def test_a_band_of_hours_past_midnight_wraps_into_the_next_morning():
     assert addition_hours_per_week(night) == 2 * 9 * 7
     assert addition_hours_per_week(Addition(town="Kunyang", hours=[0, 24], volunteers=1)) == 168
     assert addition_hours_per_week(Addition(town="Kunyang", hours=[7, 7], volunteers=1)) == 0
+
+
+def test_optimal_pairing_builds_its_integer_program_in_sparse_memory(tmp_path):
+    # 400 places and 40 units at 40 homes: 16,000 variables x[home, village]; a dense row per
+    # village would take 400 x 16,400 x 8 bytes = 52 MB, the sparse rows a few hundred KB
+    n_places, n_homes = 400, 40
+    (tmp_path / "towns.csv").write_text(
+        "code,name,pinyin,seat_lat,seat_lon,terrain,population\n"
+        "T1,阿镇,Alpha,27.60,120.50,plain,40000\nT3,岛镇,Isle,27.40,121.00,island,100\n",
+        encoding="utf-8",
+    )
+    codes = [f"A{k}" for k in range(n_places - 1)]
+    (tmp_path / "places.csv").write_text(
+        "code,name,town_code,kind\n"
+        + "".join(f"{c},{c},T1,{'community' if c == 'A0' else 'village'}\n" for c in codes)
+        + "I1,I1,T3,village\n",
+        encoding="utf-8",
+    )
+    rows = [(codes[k], codes[k * 7]) for k in range(n_homes)]
+    geography = {"towns_csv": str(tmp_path / "towns.csv"), "places_csv": str(tmp_path / "places.csv")}
+    scenario = variant(
+        tmp_path,
+        {**pairing(tmp_path, "optimal", n_homes, rows), "geography": {**geography, "coordinates_csv": None}},
+    )
+    places = build_places(scenario)[1]
+    tracemalloc.start()
+    pairs = make_pairs(scenario, places, np.zeros(n_places))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(pairs) == n_homes
+    assert peak < n_places * n_homes * n_places * 8 / 5  # a fifth of one dense constraint block

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 
 from sim.config.errors import Problem, UserError
@@ -233,14 +234,11 @@ def pair_optimal(scenario: Scenario, places: Places, unmet: np.ndarray | None) -
     gain = (unmet[None, :] / cap * weight).ravel()
     n_x = n_h * n_v
     c = np.concatenate([-gain, np.zeros(n_v)])
-    rows_home = np.zeros((n_h, n_x + n_v))
-    for h in range(n_h):
-        rows_home[h, h * n_v : (h + 1) * n_v] = 1
-    rows_village = np.zeros((n_v, n_x + n_v))
-    for v in range(n_v):
-        rows_village[v, v:n_x:n_v] = 1
-        rows_village[v, n_x + v] = -cap
-    row_count = np.concatenate([np.zeros(n_x), np.ones(n_v)])[None, :]
+    # columns: x[h, v] at h * n_v + v, then y[v]; sparse rows (dense ones would hold
+    # n_v x n_x zeros: 28 GB for a county ten times Pingyang's, 170 homes and 4,530 places)
+    rows_home = sparse.hstack([sparse.kron(sparse.eye(n_h), np.ones((1, n_v))), sparse.csr_array((n_h, n_v))])
+    rows_village = sparse.hstack([sparse.kron(np.ones((1, n_h)), sparse.eye(n_v)), -cap * sparse.eye(n_v)])
+    row_count = sparse.hstack([sparse.csr_array((1, n_x)), np.ones((1, n_v))])
     result = milp(
         c,
         integrality=np.ones(n_x + n_v),
