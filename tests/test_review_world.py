@@ -170,3 +170,19 @@ def test_optimal_pairing_builds_its_integer_program_in_sparse_memory(tmp_path):
     tracemalloc.stop()
     assert len(pairs) == n_homes
     assert peak < n_places * n_homes * n_places * 8 / 5  # a fifth of one dense constraint block
+
+
+def test_travel_minutes_are_symmetric_a_place_to_itself_is_the_set_off_time_and_the_ferry_waits():
+    world = build_world(load_scenario(REPO / "scenarios" / "pingyang.yaml"))
+    travel, n = world.travel, world.n_places
+    grid = travel.nominal_grid(np.arange(n), np.arange(n))
+    assert np.allclose(grid, grid.T, rtol=1e-15, atol=0)  # the slower end's speed, either way
+    assert np.array_equal(np.diag(grid), np.full(n, travel.setup))  # 3 minutes to set off
+    # departures 07:30 and 13:30: gaps of 6 and 18 hours, an average wait of (6² + 18²) / 2 / 24
+    # hours = 7.5 hours for a volunteer reaching the pier at a uniform time of day
+    assert travel.mean_ferry_wait == 450.0
+    kunyang, nanji = (int(world.towns.seat_place[world.towns.index(t)]) for t in ("Kunyang", "Nanji"))
+    to_pier, from_pier = travel.ferry_legs(kunyang, nanji)
+    assert from_pier == travel.setup  # Nanji's seat is its pier
+    assert travel.nominal(kunyang, nanji) == to_pier + from_pier + 450.0 + 120.0
+    assert travel.nominal(nanji, kunyang) == travel.nominal(kunyang, nanji)
