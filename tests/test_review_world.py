@@ -15,7 +15,7 @@ from sim.config.teams import Addition
 from sim.world.build import build_world
 from sim.world.geography import build_places
 from sim.world.pairing import make_pairs
-from sim.world.workforce import addition_hours_per_week, band_counts
+from sim.world.workforce import addition_hours_per_week, band_counts, scheduled_counts
 from tests.conftest import variant
 from tests.test_scenario_files import REPO
 
@@ -186,3 +186,15 @@ def test_travel_minutes_are_symmetric_a_place_to_itself_is_the_set_off_time_and_
     assert from_pier == travel.setup  # Nanji's seat is its pier
     assert travel.nominal(kunyang, nanji) == to_pier + from_pier + 450.0 + 120.0
     assert travel.nominal(nanji, kunyang) == travel.nominal(kunyang, nanji)
+
+
+TENTH = {"weekday": [0.1] * 24, "weekend": [0.1] * 24}  # a tenth of the members, all week
+
+
+def test_rounded_duty_counts_round_halves_up_whatever_the_float_noise(tmp_path):
+    # members x 10%: 0.5, 1.5000000000000002, 2.5, 3.5000000000000004, 4.5 in floating point;
+    # rounding half to even made them 0, 2, 2, 4, 4 (two teams of 15 and 25 alike)
+    scenario = variant(tmp_path, {"teams": {"duty_counts": "rounded"}, "schedules": {"tenth": TENTH}})
+    on_duty = [scheduled_counts(scenario, "tenth", members)[0][10] for members in (5, 15, 25, 35, 45)]
+    assert on_duty == [1, 2, 3, 4, 5]
+    assert scheduled_counts(scenario, "tenth", 3)[0][10] == 0  # 0.3: the nearest whole number
