@@ -192,7 +192,7 @@ and put each simulated figure, with its 95% interval across replications, beside
   per day (weekend days weigh `weekend_weight`), held by village, town, paired and sub-center
   teams in proportion to their members. The source's 3,547 over January to early June is "709 a
   month" on 5 months; over our 158 days that is 3,547 / 158 x 30.44 = **683.4 per 30.44-day
-  month**, the value of `activities.per_month` (tuned: the default 709 gave 3,693 in 158 days).
+  month**, the value of `activities.per_month` (tuned: the schema's default, 709, gives 3,693 in 158 days).
 * **Credited hours** = orders' hours (accepted -> back home, x volunteers needed; about
   {{ORDER_H}} hours from the practice network's orders: the catalogue's and professional
   orders, the paired units' projects and the package visits) + activities' hours (participants x
@@ -229,7 +229,7 @@ and put each simulated figure, with its 95% interval across replications, beside
   stations: 1,941; 10 county-center teams: 600; 24 sub-center teams: 1,440; 7 professional
   teams: 850), 0.8% fewer, so hours per volunteer land 0.8% above the hours' own deviation.
 * **Proxy errands**: the source's
-  4.6万党员志愿者通过各村的"红色代办点",为群众提供73项代办服务,
+  4.6万党员志愿者通过各村的“红色代办点”,为群众提供73项代办服务,
   累计服务12万多人次
   (46,000 party-member volunteers, 73 proxy services through each village's red proxy point,
   120,000+ services so far) gives no period. We read "so far" as the 4 years of Pingyang's
@@ -242,7 +242,7 @@ and put each simulated figure, with its 95% interval across replications, beside
   errands), so `scenarios/sweeps/proxy_points.yaml` varies the rate (`python run.py sweep
   scenarios/sweeps/proxy_points.yaml`, 4 replications of 7 days): at 41.1, 82.1 and 164.3
   errands a day the points close 100.0%, 99.9% and 100.0% of them within 3 days (the points
-  have 1,873 members scheduled in opening hours, about 1,590 at the 0.85 show-up, for 0.18
+  have 1,840 members on duty in opening hours on average, about 1,560 at the 0.85 show-up, for 0.18
   errands a village a day), and 92.0%, 92.2% and 91.9% within 2 days: the deadline and the
   weekend closure decide, not the rate.
 * **Teams, professional teams and volunteers, village points, pairing** are structure: the
@@ -253,10 +253,10 @@ and put each simulated figure, with its 95% interval across replications, beside
 ## What is not calibrated, and why
 
 * **Catalogue orders per day** (about 273, plus about 82 proxy errands): the source gives no
-  order count for the period. `demand.orders_per_1000_per_day` stays the lead's assumption
-  (0.315 = 0.35 x 0.9: the lead's 0.35 counted the proxy errands, which the proxy channel
-  places on its own, so every other item keeps its rate); the compliance targets were tuned
-  with it.
+  order count for the period. `demand.orders_per_1000_per_day` stays an assumption
+  (0.315 = 0.35 x 0.9: 0.35 orders per 1,000 residents a day counts the proxy errands, which
+  the proxy channel places on its own, so every other item keeps its rate; docs/assumptions.md
+  gives the reason).
 * **Disputes settled by the village mediation rooms** (1,500+ "since the pilot"): the mediation
   item keeps its catalogue share (0.889% of the catalogue's orders), {{DISPUTES_DAY}} disputes a
   day, of which the rooms settle {{ROOMS_DAY}} a day (the rest, from the communities, which
@@ -292,12 +292,12 @@ and put each simulated figure, with its 95% interval across replications, beside
   delivery, at the price of a 1.2-hour median wait (docs/policies.md).
 * **Response compliance**: the source states targets, not achieved rates. The default gives
   (`python run.py`, 14 days x 4 replications, dispatch as alerts): urban 10-minute compliance
-  93.6% ± 0.9%, rural same-day 95.6% ± 0.7%, with the remote mountain and island towns
-  (Huaixi 85.3%, Qingjie 85.5%, Nanyan 91.9%, Shanmen 92.0%, Naocun 92.2%, Nanji 92.2%) below
-  the 95% target. The urban share is set by the alerts (an alert accepted in 35% of cases, after
-  about 3 minutes: docs/assumptions.md) and by how many village volunteers are on call (the
-  staffing curves below). Activities take only the on-duty share of their participants out of
-  the order pool, so their size and length hardly move these shares.
+  93.7% [92.9%, 94.4%], rural same-day 95.6% [94.8%, 96.3%], with the remote mountain and island
+  towns (Huaixi 85.3%, Qingjie 85.5%, Shanmen 92.0%, Naocun 92.2%, Nanji 92.2%, Nanyan 92.5%)
+  furthest below the 95% target. The urban share is set by the alerts (an alert accepted in 35%
+  of cases, after about 3 minutes: docs/assumptions.md) and by how many village volunteers are
+  on call (the staffing curves below). Activities take only the on-duty share of their
+  participants out of the order pool, so their size and length hardly move these shares.
 * **People served by the professional teams** (15,600 "so far"): the source gives no period.
   With the professional route (the administrator selects a professional organisation, on-call
   review after hours: docs/model.md), the professional teams close {{PRO}} professional orders

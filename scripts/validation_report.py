@@ -22,7 +22,7 @@ from tests.validation import checks  # noqa: E402
 
 INTRO = """# Validation: the engine against queueing theory
 
-Regenerate with `python scripts/validation_report.py` (about a minute); the same checks run in CI
+Regenerate with `python scripts/validation_report.py` (about 10 seconds); the same checks run in CI
 as `tests/validation/` (marked `slow`). Every number below comes from fixed seeds.
 
 ## How the checks are built
@@ -58,9 +58,8 @@ Student t across independent replications. **Verdict**: `pass` when the analytic
 95% CI. With about 25 checks, one or two would miss a 95% interval by chance alone, so the gate
 used by the tests is the Bonferroni interval at level {gate} (5% family-wise false alarms);
 `pass (family-wise)` marks a value outside the 95% CI but inside that one, `FAIL` one outside both.
-(Rerunning such a check with more replications and another seed is how we told chance from bias
-while building these checks: the M/M/1 P(wait > 0) and the Erlang-A share cancelled each missed
-the 95% interval with 10-20 replications and sat in the middle of it with 40-60.)
+To tell chance from bias in a check that misses its 95% interval, rerun it with more
+replications and another seed: a miss by chance moves into the interval, a bias stays outside.
 """
 
 

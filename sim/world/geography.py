@@ -197,27 +197,36 @@ def build_places(scenario: Scenario) -> tuple[Towns, Places]:
     if problems:
         raise UserError(problems)
 
-    pinyin = [r["pinyin"] for r in town_rows]
-    terrain = [terrain_class(r["terrain"]) for r in town_rows]
-    for town, cls in geo.terrain.items():
-        if town in pinyin:
-            terrain[pinyin.index(town)] = cls
     town_pop = np.array([float(r["population"]) for r in town_rows])
     seat_lat = np.array([float(r["seat_lat"]) for r in town_rows])
     seat_lon = np.array([float(r["seat_lon"]) for r in town_rows])
+    seat_place = np.zeros(len(town_rows), dtype=np.int32)  # filled below
+    towns = Towns(
+        [r["code"] for r in town_rows],
+        [r["name"] for r in town_rows],
+        [r["pinyin"] for r in town_rows],
+        [terrain_class(r["terrain"]) for r in town_rows],
+        town_pop,
+        seat_lat,
+        seat_lon,
+        seat_place,
+    )
+    # the scenario names towns as the validator accepts them: pinyin in any case or Chinese name
+    terrain = towns.terrain
+    for name, cls in geo.terrain.items():
+        terrain[towns.index(name)] = cls
+    urban_towns = {towns.index(name) for name in geo.urban_towns}
 
     n = len(place_rows)
     town = np.array([town_of_code[r["town_code"]] for r in place_rows], dtype=np.int32)
     kind = [r["kind"] for r in place_rows]
-    urban_towns = {t.lower() for t in geo.urban_towns}
     zone = np.array(
-        [0 if pinyin[town[i]].lower() in urban_towns and kind[i] in geo.urban_kinds else 1 for i in range(n)],
+        [0 if t in urban_towns and k in geo.urban_kinds else 1 for t, k in zip(town.tolist(), kind)],
         dtype=np.int8,
     )
     weight = np.array([geo.community_weight if k == "community" else 1.0 for k in kind])
     population = np.zeros(n)
     lat, lon = np.zeros(n), np.zeros(n)
-    seat_place = np.zeros(len(town_rows), dtype=np.int32)
     lat0 = float(np.mean(seat_lat))
     km_per_deg_lon = KM_PER_DEG_LAT * math.cos(math.radians(lat0))
     by_town: list[list[int]] = [[] for _ in town_rows]
@@ -239,16 +248,6 @@ def build_places(scenario: Scenario) -> tuple[Towns, Places]:
     if geo.coordinates_csv:
         _apply_coordinates(geo.coordinates_csv, [r["code"] for r in place_rows], lat, lon, population)
     lon0 = float(np.mean(seat_lon))
-    towns = Towns(
-        [r["code"] for r in town_rows],
-        [r["name"] for r in town_rows],
-        pinyin,
-        terrain,
-        town_pop,
-        seat_lat,
-        seat_lon,
-        seat_place,
-    )
     places = Places(
         [r["code"] for r in place_rows],
         [r["name"] for r in place_rows],

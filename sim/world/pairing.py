@@ -18,7 +18,10 @@ Strategies are small functions chosen by name in the scenario (``pairing.strateg
   maximising :func:`coverage`, the pilot's unmet orders within reach of the units.
 
 E.g. with 500 units and 100 villages every strategy pairs at most 5 units with a village; a unit
-at Kunyang's seat covers a village 15 minutes away with weight ``1 - 15/reach_min``.
+at Kunyang's seat covers a village 15 minutes away with weight ``1 - 15/reach_min``. Every unit
+is paired: a strategy with too few villages to choose from (the CSV's for ``nearest``, the
+places for ``need`` and ``optimal``) to hold the units at that capacity is refused
+(:func:`check_room`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 
 from sim.config.errors import Problem, UserError
@@ -105,6 +109,27 @@ def capacity(scenario: Scenario, n_units: int) -> int:
     return max(1, math.ceil(n_units / scenario.pairing.villages))
 
 
+def check_room(scenario: Scenario, n_units: int, n_villages: int, listed_by: str) -> None:
+    """Refuse a pairing that would leave units unpaired: ``n_villages`` villages (all the
+    strategy may choose from, ``listed_by`` says which) at ``capacity`` units each must hold
+    the ``n_units`` units."""
+    cap = capacity(scenario, n_units)
+    if n_villages * cap < n_units:
+        raise UserError(
+            [
+                Problem(
+                    scenario.source,
+                    None,
+                    "pairing.villages",
+                    f"{scenario.pairing.villages} villages take at most {cap} of the {n_units} "
+                    f"units each (ceil(units / villages)), but only {n_villages} villages "
+                    f"{listed_by}, room for {n_villages * cap} units; expected at most "
+                    f"{n_villages} villages (more units a village)",
+                )
+            ]
+        )
+
+
 def travel_min(scenario: Scenario, places: Places, homes: list[int], villages: np.ndarray) -> np.ndarray:
     """Nominal minutes from each home (rows) to each village (columns)."""
     towns, _ = build_places(scenario)
@@ -157,6 +182,7 @@ def pair_nearest(scenario: Scenario, places: Places, unmet: np.ndarray | None) -
     for village, *_ in _rows(scenario, places):
         if village not in chosen and len(chosen) < scenario.pairing.villages:
             chosen.append(village)
+    check_room(scenario, len(unit_list), len(chosen), "are listed in the pairing CSV")
     cap = capacity(scenario, len(unit_list))
     minutes = travel_min(scenario, places, [u.home for u in unit_list], np.array(chosen))
     room = {v: cap for v in chosen}
@@ -173,13 +199,18 @@ def pair_nearest(scenario: Scenario, places: Places, unmet: np.ndarray | None) -
     ]
 
 
+PLACES_CSV = "are in the places CSV"  # the villages need and optimal choose from
+
+
 def pair_need(scenario: Scenario, places: Places, unmet: np.ndarray | None) -> list[Pair]:
     """The ``pairing.villages`` villages with the most pilot unmet demand (ties: lower index),
     units assigned to them by least total travel."""
     unmet = _required(unmet, scenario)
+    unit_list = units(scenario, places)
+    check_room(scenario, len(unit_list), min(scenario.pairing.villages, len(places)), PLACES_CSV)
     order = np.lexsort((np.arange(len(unmet)), -unmet))
     chosen = sorted(int(v) for v in order[: min(scenario.pairing.villages, len(unmet))])
-    return _assign_by_travel(scenario, places, units(scenario, places), chosen)
+    return _assign_by_travel(scenario, places, unit_list, chosen)
 
 
 def pair_optimal(scenario: Scenario, places: Places, unmet: np.ndarray | None) -> list[Pair]:
@@ -194,6 +225,7 @@ def pair_optimal(scenario: Scenario, places: Places, unmet: np.ndarray | None) -
     if not unit_list:
         return []
     unmet = _required(unmet, scenario)
+    check_room(scenario, len(unit_list), min(scenario.pairing.villages, len(places)), PLACES_CSV)
     cap = capacity(scenario, len(unit_list))
     homes = sorted({u.home for u in unit_list})
     count = np.array([sum(u.home == h for u in unit_list) for h in homes])
@@ -202,14 +234,11 @@ def pair_optimal(scenario: Scenario, places: Places, unmet: np.ndarray | None) -
     gain = (unmet[None, :] / cap * weight).ravel()
     n_x = n_h * n_v
     c = np.concatenate([-gain, np.zeros(n_v)])
-    rows_home = np.zeros((n_h, n_x + n_v))
-    for h in range(n_h):
-        rows_home[h, h * n_v : (h + 1) * n_v] = 1
-    rows_village = np.zeros((n_v, n_x + n_v))
-    for v in range(n_v):
-        rows_village[v, v:n_x:n_v] = 1
-        rows_village[v, n_x + v] = -cap
-    row_count = np.concatenate([np.zeros(n_x), np.ones(n_v)])[None, :]
+    # columns: x[h, v] at h * n_v + v, then y[v]; sparse rows (dense ones would hold
+    # n_v x n_x zeros: 28 GB for a county ten times Pingyang's, 170 homes and 4,530 places)
+    rows_home = sparse.hstack([sparse.kron(sparse.eye(n_h), np.ones((1, n_v))), sparse.csr_array((n_h, n_v))])
+    rows_village = sparse.hstack([sparse.kron(np.ones((1, n_h)), sparse.eye(n_v)), -cap * sparse.eye(n_v)])
+    row_count = sparse.hstack([sparse.csr_array((1, n_x)), np.ones((1, n_v))])
     result = milp(
         c,
         integrality=np.ones(n_x + n_v),

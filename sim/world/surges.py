@@ -62,10 +62,11 @@ def event_of(surges: list[Surge], place: np.ndarray, t_placed: np.ndarray) -> np
 
 def batched_items(event: Event, scenario: Scenario) -> np.ndarray:
     """Per catalogue item: whether a batched event delivers it in batches (its ``items``, else
-    the items of its item mix, else every item), never a professional one."""
+    the items of its item mix, else every item: a mix of zero weights is no mix, as in
+    :func:`item_cdf`), never a professional one."""
     named = set(event.delivery.items) if event.delivery and event.delivery.items else None
-    if named is None and event.item_mix:
-        named = {item for item, weight in event.item_mix.items() if weight > 0}
+    if named is None:
+        named = {item for item, weight in event.item_mix.items() if weight > 0} or None
     return np.array(
         [(named is None or i.id in named) and not i.professional for i in scenario.catalog], dtype=bool
     )

@@ -86,10 +86,11 @@ def scheduled_counts(scenario: Scenario, schedule: str, members: int) -> tuple[n
     fractions or None), by ``teams.duty_counts``: ``drawn`` gives the whole part of members x
     share and its fraction (the roster adds one member with that probability in each shift
     block, so the expected count is members x share; None when every count is whole);
-    ``rounded`` gives the nearest whole number (a 5-member team at 7% is never on duty)."""
+    ``rounded`` gives the nearest whole number, a half up (a 5-member team at 7% is never on
+    duty, at 10% always one: halves are not left to the float noise of members x share)."""
     expected = expected_counts(scenario, schedule, members)
     if scenario.teams.duty_counts == "rounded":
-        return np.rint(expected).astype(np.int32), None
+        return np.floor(expected + 0.5 + WHOLE).astype(np.int32), None
     whole = np.floor(expected + WHOLE)
     fraction = expected - whole
     fraction[fraction < WHOLE] = 0.0
