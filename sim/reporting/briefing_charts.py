@@ -156,9 +156,10 @@ def response_time_chart(
 
 def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str, lang: str = "en") -> list[Path]:
     """Horizontal bars of each town's compliance (share of its catalogue orders meeting their
-    zone's promise) with 95% CI whiskers and the town's target marked, worst at the top;
-    ``towns``: dicts with label, mean, low, high, target and verdict (met/uncertain/missed)."""
-    rows = sorted(towns, key=lambda t: (-np.nan_to_num(t["mean"], nan=-1.0), t["label"]))
+    zone's promise) with 95% CI whiskers and the town's target marked, worst at the top (as the
+    terminal's town table: lowest compliance first); ``towns``: dicts with label, mean, low, high,
+    target and verdict (met/uncertain/missed, or few: grey, named in the legend when drawn)."""
+    rows = sorted(towns, key=lambda t: (np.nan_to_num(t["mean"], nan=2.0), t["label"]))
     fig, ax = new_figure(SIZES["town_compliance"], footnote, lang, nrows=1, ncols=1)
     with plt.rc_context(style(lang)):
         y = np.arange(len(rows))
@@ -204,19 +205,16 @@ def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str, la
         ax.set_ylim(len(rows) - 0.4, -0.6)
         ax.set_xlabel(tr("towns.x", lang))
         ax.grid(axis="y", visible=False)
-        handles = [plt.Rectangle((0, 0), 1, 1, color=COLORS[v]) for v in ("met", "uncertain", "missed")]
+        shown = ["met", "uncertain", "missed"]
+        shown += [v for v in ("few",) if any(t["verdict"] == v for t in rows)]  # grey, when drawn
+        handles = [plt.Rectangle((0, 0), 1, 1, color=COLORS[v]) for v in shown]
         handles.append(plt.Line2D([], [], color=COLORS["target"], linewidth=1.6))
         ax.legend(
             handles,
-            [
-                tr("towns.met", lang),
-                tr("towns.uncertain", lang),
-                tr("towns.missed", lang),
-                tr("towns.target", lang),
-            ],
+            [tr(f"towns.{v}", lang) for v in shown] + [tr("towns.target", lang)],
             loc="upper center",
             bbox_to_anchor=(0.5, -0.1),
-            ncols=4,
+            ncols=len(handles),
             fontsize=7,
         )
         ax.set_title(tr("towns.title", lang))

@@ -81,6 +81,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "towns.met": ("Target met", "达标"),
     "towns.uncertain": ("Uncertain", "不确定"),
     "towns.missed": ("Target missed", "未达标"),
+    "towns.few": ("Not enough replications", "重复次数不足"),
     # chart 3: map
     "map.title": ("Where the promise is kept: every village point", "承诺兑现地图:每个村居实践站"),
     "map.colour": (
