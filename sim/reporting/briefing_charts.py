@@ -36,6 +36,7 @@ from sim.reporting.chart_style import (  # noqa: E402
     save,
     style,
 )
+from sim.reporting.formatting import share_target  # noqa: E402
 from sim.reporting.i18n import tr  # noqa: E402
 
 
@@ -49,13 +50,16 @@ def response_time_chart(
     stem: str | Path,
     footnote: str,
     lang: str = "en",
+    event: str = "acceptance",
 ) -> list[Path]:
     """Empirical CDF of response times by zone: share of all the zone's catalogue orders
     (``curves[zone]``: one row per replication, evaluated at ``grid_min`` minutes) responded
-    within t; the mean with a 95% band across replications. Urban panel in minutes with the
-    promise, rural panel on a log time axis with the same-day deadline (``deadline_min``: 10th, 50th, 90th
-    percentile of minutes from ordering to the deadline); ``compliance[zone]`` = the KPI
-    summary (mean, low, high) printed on the chart; ``targets[zone]`` = required share."""
+    within t; the mean with a 95% band across replications (none with one). Urban panel in
+    minutes with the promise, counted to ``event`` (the volunteer's ``acceptance`` or
+    ``arrival``, as the urban promise), rural panel on a log time axis with the same-day deadline
+    (``deadline_min``: 10th, 50th, 90th percentile of minutes from ordering to the deadline);
+    ``compliance[zone]`` = the KPI summary (mean, low, high) printed on the chart;
+    ``targets[zone]`` = required share."""
     grid = np.asarray(grid_min, dtype=float)
     fig, axes = new_figure(SIZES["response_times"], footnote, lang, nrows=1, ncols=2)
     with plt.rc_context(style(lang)):
@@ -67,16 +71,17 @@ def response_time_chart(
             keep = (x <= upper) & (x >= lower)
             if curves.get(zone) and np.isfinite(np.asarray(curves[zone], float)).any():
                 mean, low, high = mean_band(np.asarray(curves[zone]))
-                ax.fill_between(
-                    x[keep],
-                    100 * np.clip(low[keep], 0, 1),
-                    100 * np.clip(high[keep], 0, 1),
-                    step="post",
-                    color=color,
-                    alpha=0.25,
-                    linewidth=0,
-                    label=tr("resp.band", lang, reps=reps),
-                )
+                if reps > 1:  # one replication has no band
+                    ax.fill_between(
+                        x[keep],
+                        100 * np.clip(low[keep], 0, 1),
+                        100 * np.clip(high[keep], 0, 1),
+                        step="post",
+                        color=color,
+                        alpha=0.25,
+                        linewidth=0,
+                        label=tr("resp.band", lang, reps=reps),
+                    )
                 ax.step(
                     x[keep],
                     100 * mean[keep],
@@ -90,18 +95,13 @@ def response_time_chart(
             ax.text(
                 upper * 0.99 if zone == "urban" else lower * 1.1,
                 100 * target + 1,
-                f"{tr('brief.col_target', lang)} {pct(target, 0)}",
+                f"{tr('brief.col_target', lang)} {share_target(target)}",
                 ha="right" if zone == "urban" else "left",
                 va="bottom",
                 fontsize=7,
             )
-            k = compliance.get(zone) or {}
-            values = {
-                "value": pct(k.get("mean")),
-                "low": pct(k.get("low")),
-                "high": pct(k.get("high")),
-                "target": pct(target, 0),
-            }
+            value = compliance_text(compliance.get(zone) or {}, lang)
+            values = {"value": value, "target": share_target(target)}
             if zone == "urban":
                 ax.axvline(promise_min, color=COLORS["target"], linestyle="--", linewidth=1)
                 ax.text(
@@ -112,8 +112,9 @@ def response_time_chart(
                     rotation=90,
                     va="bottom",
                 )
-                note = tr("resp.urban_note", lang, minutes=promise_min, **values)
-                ax.set_xlabel(tr("resp.x_min", lang))
+                within = tr(f"resp.within_{event}", lang, minutes=promise_min)
+                note = tr("resp.urban_note", lang, within=within, **values)
+                ax.set_xlabel(tr("resp.x_min" if event == "acceptance" else f"resp.x_min_{event}", lang))
             else:
                 d10, d50, d90 = deadline_min
                 ax.axvspan(
@@ -152,6 +153,18 @@ def response_time_chart(
         axes[0].set_ylabel(tr("resp.y", lang))
         fig.suptitle(tr("resp.title", lang), fontweight=bold(lang), fontsize=10.5)
     return save(fig, stem, lang)
+
+
+def compliance_text(k: dict, lang: str) -> str:
+    """A promise KPI (kpis.json's mean, low, high) as the response chart's box shows it: the
+    value and, on the next line, its 95% CI; "one replication, no CI" without an interval;
+    "no data" without orders."""
+    mean, low, high = (math.nan if k.get(x) is None else float(k[x]) for x in ("mean", "low", "high"))
+    if math.isnan(mean):
+        return tr("verdict.n/a", lang)
+    if math.isnan(low) or math.isnan(high):
+        return f"{pct(mean)}\n{tr('resp.one_rep', lang)}"
+    return f"{pct(mean)}\n{tr('resp.ci', lang, low=pct(low), high=pct(high))}"
 
 
 def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str, lang: str = "en") -> list[Path]:

@@ -63,14 +63,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "Time from order to a volunteer accepting (log scale)",
         "从下单到志愿者接单的时间(对数刻度)",
     ),
-    "resp.urban_note": (
-        "Responded within {minutes:g} min: {value}\n95% CI {low}-{high}\ntarget {target}",
-        "{minutes:g} 分钟内响应:{value}\n95% 置信区间 {low}-{high}\n目标 {target}",
-    ),
+    "resp.x_min_arrival": ("Minutes from order to a volunteer arriving", "从下单到志愿者到达(分钟)"),
+    "resp.within_acceptance": ("Responded within {minutes:g} min", "{minutes:g} 分钟内响应"),
+    "resp.within_arrival": ("Reached within {minutes:g} min", "{minutes:g} 分钟内到达"),
+    "resp.urban_note": ("{within}: {value}\ntarget {target}", "{within}:{value}\n目标 {target}"),
     "resp.rural_note": (
-        "Responded and closed\nthe same day: {value}\n95% CI {low}-{high}\ntarget {target}",
-        "当天响应并办结:{value}\n95% 置信区间 {low}-{high}\n目标 {target}",
+        "Responded and closed\nthe same day: {value}\ntarget {target}",
+        "当天响应并办结:{value}\n目标 {target}",
     ),
+    "resp.ci": ("95% CI {low}-{high}", "95% 置信区间 {low}-{high}"),
+    "resp.one_rep": ("one replication, no CI", "仅一次重复,无置信区间"),
     # chart 2: towns
     "towns.title": ("Share of orders meeting their promise, by town", "各乡镇按承诺完成的订单比例"),
     "towns.x": (
