@@ -7,7 +7,11 @@ from __future__ import annotations
 import math
 import unicodedata
 
+from sim.config.teams import TEAM_LEVELS
+
 CHART_DATA = "chart_data.json"
+# where an order ends, the columns of chart_data.json's outcomes: served at a level, or not
+OUTCOME_CATEGORIES = (*TEAM_LEVELS, "cancelled", "open")
 CHART_DATA_FORMAT = 3  # bump when chart_data.json changes shape; `report` then asks for a rerun
 
 

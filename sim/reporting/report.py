@@ -21,7 +21,14 @@ from sim.config.geography import ZONES
 from sim.config.scenario import Scenario
 from sim.config.teams import TEAM_LEVELS
 from sim.reporting.files import write_gzip_text, write_json, write_text
-from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, pad, with_unit
+from sim.reporting.formatting import (
+    CHART_DATA,
+    CHART_DATA_FORMAT,
+    OUTCOME_CATEGORIES,
+    format_number,
+    pad,
+    with_unit,
+)
 from sim.reporting.i18n import tr
 from sim.results.causes import miss_cause_table
 from sim.results.kpis import (
@@ -233,7 +240,6 @@ def kpis_csv(summary: dict) -> str:
 
 
 RESPONSE_GRID_MIN = np.unique(np.r_[np.arange(0.0, 60.0, 0.5), np.arange(60.0, 2881.0, 10.0)])
-OUTCOME_CATEGORIES = [*TEAM_LEVELS, "cancelled", "open"]
 
 
 def _round(values, digits: int = 5) -> list:
@@ -430,7 +436,7 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
             ),
         },
         "outcomes": {
-            "categories": OUTCOME_CATEGORIES,
+            "categories": list(OUTCOME_CATEGORIES),
             "shares": {g: _round(np.mean(v, axis=0)) for g, v in outcome_shares.items()},
         },
         "week": {
