@@ -141,7 +141,8 @@ def test_chinese_text_is_drawn_only_with_the_embedded_font(browser, folder):
 def test_briefing_fits_a_phone_screen(browser, folder, name):
     """On a phone (375 CSS pixels wide, mobile viewport rules) the page is laid out at the
     phone's width, not at a desktop width zoomed out, and nothing is wider than the screen."""
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, device_scale_factor=2)
+    phone = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "device_scale_factor": 2}
+    context = browser.new_context(**phone)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)

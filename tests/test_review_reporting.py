@@ -12,9 +12,11 @@ import dataclasses
 import math
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import matplotlib.text
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from sim.config.load import load_scenario
 from sim.experiments.runner import run_replications
@@ -186,3 +188,23 @@ def test_urban_response_chart_names_the_event_of_the_promise(tmp_path, figures):
     shown = texts(figures[-1])
     assert tr("resp.x_min_arrival", "en") in shown
     assert tr("resp.x_min", "en") not in shown
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_week_chart_axis_labels_stand_apart(tmp_path, figures, lang):
+    if lang == "zh" and chart_style.cjk_font() is None:
+        pytest.skip("no CJK font installed (pip install -e '.[zh]')")
+    hours = [1.0] * 168
+    on_duty = {"village": [1000.0] * 168, "town": [100.0] * 168}  # four-digit ticks, as Pingyang's
+    busy, busy_all = [2.0] * 168, [3.0] * 168
+    briefing_charts.demand_capacity_chart(hours, on_duty, busy, busy_all, tmp_path / "week", "x", lang)
+    fig = figures[-1]
+    canvas = FigureCanvasAgg(fig)  # (saving closed the figure's own)
+    with plt.rc_context(chart_style.style(lang)):  # laid out as saved
+        canvas.draw()
+        boxes = [ax.yaxis.label.get_window_extent(canvas.get_renderer()) for ax in fig.axes]
+    gap = 0.03 * fig.dpi  # pixels: labels in one column a readable space apart (0.03 inch)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            side_by_side = a.x1 <= b.x0 or b.x1 <= a.x0
+            assert side_by_side or a.y0 - b.y1 >= gap or b.y0 - a.y1 >= gap, (a, b)

@@ -1,8 +1,9 @@
 """The briefing's two pages from its text (:mod:`sim.reporting.briefing_text`) and its charts:
 :func:`build_html`, one self-contained HTML page (images embedded as base64 PNG, CSS ``@page``
-A4, two printed pages; on a phone laid out at the screen's width, images and tables within it; in Chinese with the subset of the CJK font its text uses embedded), and
-:func:`build_markdown`, the same briefing in Markdown with the images linked. Text from a
-scenario or a results file is escaped in both (:func:`md` for Markdown).
+A4, two printed pages; on a phone laid out at the screen's width, images and tables within it;
+in Chinese with the subset of the CJK font its text uses embedded), and :func:`build_markdown`,
+the same briefing in Markdown with the images linked. Text from a scenario or a results file
+is escaped in both (:func:`md` for Markdown).
 """
 
 from __future__ import annotations

@@ -103,7 +103,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "week.duty_y": ("Volunteers (people)", "志愿者(人)"),
     "week.busy": ("Serving orders", "服务订单"),
     "week.busy_act": ("Serving orders or in\ngroup activities", "服务订单或\n参加集体活动"),
-    "week.busy_y": ("On-duty volunteers\nbusy (%)", "在岗志愿者\n忙碌比例(%)"),
+    "week.busy_y": ("Busy (% of\nthose on duty)", "忙碌比例\n(占在岗 %)"),
     "week.x": ("Day and hour of the week", "星期与时刻"),
     "week.days": ("Mon,Tue,Wed,Thu,Fri,Sat,Sun", "周一,周二,周三,周四,周五,周六,周日"),
     # chart 5: outcomes
