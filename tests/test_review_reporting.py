@@ -208,3 +208,22 @@ def test_week_chart_axis_labels_stand_apart(tmp_path, figures, lang):
         for b in boxes[i + 1 :]:
             side_by_side = a.x1 <= b.x0 or b.x1 <= a.x0
             assert side_by_side or a.y0 - b.y1 >= gap or b.y0 - a.y1 >= gap, (a, b)
+
+
+def test_response_chart_without_rural_orders_draws_no_deadline_legend(tmp_path, figures):
+    grid = [0.0, 5.0, 10.0, 60.0, 600.0, 2880.0]
+    curves = {"urban": [[0, 0.5, 0.9, 1, 1, 1]] * 2, "rural": [[NAN] * 6] * 2}
+    none = {"mean": None, "low": None, "high": None}
+    urban = {"mean": 0.9, "low": 0.8, "high": 0.95}
+    briefing_charts.response_time_chart(
+        grid,
+        curves,
+        10.0,
+        {"urban": 0.9, "rural": 0.95},
+        {"urban": urban, "rural": none},
+        [NAN] * 3,
+        tmp_path / "r",
+        "x",
+    )
+    shown = legend_texts(figures[-1])
+    assert tr("resp.deadline_span", "en") not in shown

@@ -117,23 +117,24 @@ def response_time_chart(
                 ax.set_xlabel(tr("resp.x_min" if event == "acceptance" else f"resp.x_min_{event}", lang))
             else:
                 d10, d50, d90 = deadline_min
-                ax.axvspan(
-                    d10,
-                    min(d90, upper),
-                    color="#999999",
-                    alpha=0.18,
-                    linewidth=0,
-                    label=tr("resp.deadline_span", lang),
-                )
-                ax.axvline(d50, color=COLORS["target"], linestyle="--", linewidth=1)
-                ax.text(
-                    d50 * 1.08,
-                    3,
-                    tr("resp.deadline", lang, median=d50 / 60),
-                    fontsize=7,
-                    rotation=90,
-                    va="bottom",
-                )
+                if np.isfinite(deadline_min).all():  # (no deadlines without rural orders)
+                    ax.axvspan(
+                        d10,
+                        min(d90, upper),
+                        color="#999999",
+                        alpha=0.18,
+                        linewidth=0,
+                        label=tr("resp.deadline_span", lang),
+                    )
+                    ax.axvline(d50, color=COLORS["target"], linestyle="--", linewidth=1)
+                    ax.text(
+                        d50 * 1.08,
+                        3,
+                        tr("resp.deadline", lang, median=d50 / 60),
+                        fontsize=7,
+                        rotation=90,
+                        va="bottom",
+                    )
                 note = tr("resp.rural_note", lang, **values)
                 ax.set_xscale("log")
                 ticks = [1, 5, 15, 60, 240, 720, 2880]
@@ -146,7 +147,8 @@ def response_time_chart(
                     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.05))
             else:
                 _text_box(ax, 0.78, 0.05, note, color)
-                ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.9))
+                if ax.get_legend_handles_labels()[0]:
+                    ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.9))
             ax.set_xlim(lower, upper)
             ax.set_ylim(0, 101)
             ax.set_title(tr(f"resp.{zone}_title", lang), fontsize=9)
