@@ -26,9 +26,9 @@ DELIVERY = {
 }
 
 
-def lockdown(tmp_path, delivery=None, **event):
+def lockdown(tmp_path, delivery=None, extra=None, **event):
     """The tiny county with a one-day event on B2 from day 0 and 4 volunteers called up at
-    Beta's seat 08:00-20:00."""
+    Beta's seat 08:00-20:00 (``extra``: other sections of the scenario)."""
     spec = {
         "name": "lockdown",
         "places": ["B2"],
@@ -39,7 +39,7 @@ def lockdown(tmp_path, delivery=None, **event):
         "delivery": DELIVERY if delivery is None else delivery,
         **event,
     }
-    return build_world(variant(tmp_path, {"events": [spec]}))
+    return build_world(variant(tmp_path, {**(extra or {}), "events": [spec]}))
 
 
 def trip(world, a, b):
@@ -93,17 +93,7 @@ def test_orders_left_at_the_events_end_go_to_the_ordinary_dispatch(tmp_path):
 
 
 def test_a_leftover_order_its_village_cannot_provide_is_handed_up_at_the_events_end(tmp_path):
-    spec = {
-        "name": "lockdown",
-        "places": ["B2"],
-        "start_day": 0,
-        "days": 1,
-        "item_mix": {"errand": 1},
-        "callups": [{"town": "Beta", "hours": [8, 20], "volunteers": 4, "skills": ["errand"]}],
-        "delivery": DELIVERY,
-    }
-    extra = {"events": [spec], "dispatch": {"hand_up": {"share": 1.0, "items": ["errand"]}}}
-    world = build_world(variant(tmp_path, extra))
+    world = lockdown(tmp_path, extra={"dispatch": {"hand_up": {"share": 1.0, "items": ["errand"]}}})
     # as above, the order is left at midnight; its village team cannot provide it, so it goes
     # up to Beta's tier at once, waits there the rural tier-2 timeout (60 minutes) and is taken
     # at 08:00 by a team on duty other than B2's own
