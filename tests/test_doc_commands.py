@@ -10,7 +10,7 @@ Commands are the lines of ``bash`` code blocks and the inline code spans that st
   shortened with ``--days 1 --reps 2`` appended (the last value of an option wins), as the
   README says; a shortened ``optimize`` may then answer "targets not met" (exit 1), since a 95%
   bound cannot clear a target on two one-day replications, but must finish and save its plan.
-  The README's ``optimize`` example sets its size and runs as written (about a minute);
+  The README's ``optimize`` example sets its size and runs as written (about 25 s);
 - or one of the kinds in :data:`NOT_RUN`, each for the reason given there, and still checked
   as far as it can be (its options exist, its script exists, CI runs it).
 """
