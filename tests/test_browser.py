@@ -135,3 +135,26 @@ def test_chinese_text_is_drawn_only_with_the_embedded_font(browser, folder):
         assert system == [], (node, fonts)
     assert errors == []
     page.close()
+
+
+@pytest.mark.parametrize("name", ["briefing.html", "briefing.zh.html"])
+def test_briefing_fits_a_phone_screen(browser, folder, name):
+    """On a phone (375 CSS pixels wide, mobile viewport rules) the page is laid out at the
+    phone's width, not at a desktop width zoomed out, and nothing is wider than the screen."""
+    phone = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "device_scale_factor": 2}
+    context = browser.new_context(**phone)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.goto((folder / name).resolve().as_uri(), wait_until="load")
+    width = page.evaluate("window.innerWidth")
+    assert width == 375  # laid out at the device's width (a viewport meta tag)
+    too_wide = page.evaluate(
+        """Array.from(document.querySelectorAll('body *'))
+             .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+             .map(e => e.tagName + '.' + e.className)"""
+    )
+    assert too_wide == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert errors == []
+    context.close()

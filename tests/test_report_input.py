@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli.main import main
+from sim.results.causes import CAUSES
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
 
@@ -36,12 +37,25 @@ def _edit(folder: Path, name: str, change) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
+def _node(data, keys: list[str]):
+    for key in keys:
+        data = data[int(key)] if isinstance(data, list) else data[key]
+    return data
+
+
 def _set(path: str, value):
     def change(data):
-        node, keys = data, path.split(".")
-        for key in keys[:-1]:
-            node = node[int(key)] if isinstance(node, list) else node[key]
-        node[keys[-1]] = value
+        keys = path.split(".")
+        node = _node(data, keys[:-1])
+        node[int(keys[-1]) if isinstance(node, list) else keys[-1]] = value
+
+    return change
+
+
+def _drop(path: str):
+    def change(data):
+        keys = path.split(".")
+        del _node(data, keys[:-1])[keys[-1]]
 
     return change
 
@@ -75,6 +89,42 @@ CASES = [
         "targets.urban: 507891 is out of range; expected a share",
     ),
     ("kpis.json", _set("days", None), "kpis.json: days: is null; expected finite number"),
+    (
+        "kpis.json",
+        _drop("miss_causes.groups.urban.travel"),
+        "kpis.json: miss_causes.groups.urban.travel: is missing; expected the missed orders of each cause",
+    ),
+    (
+        "kpis.json",
+        _drop("miss_causes.groups.rural.missed"),
+        "kpis.json: miss_causes.groups.rural.missed: is missing",
+    ),
+    (
+        "kpis.json",
+        _set("miss_causes.causes", [*CAUSES, "teleport"]),
+        "kpis.json: miss_causes.causes[8]: 'teleport' is not a cause; expected one of no_volunteer,",
+    ),
+    (
+        "kpis.json",
+        lambda d: d["miss_causes"]["groups"].update(town=d["miss_causes"]["groups"]["urban"]) or d,
+        "miss_causes.groups.town: 'town' is not a group; expected one of urban, rural, professional",
+    ),
+    (
+        "kpis.json",
+        _drop("kpis.urban_10min.target"),
+        "kpis.json: kpis.urban_10min: has a verdict but no target",
+    ),
+    ("chart_data.json", _drop("targets.day_end"), "chart_data.json: targets.day_end: is missing"),
+    (
+        "chart_data.json",
+        _set("targets.urban_response_event", "smile"),
+        "targets.urban_response_event: is 'smile'; expected one of acceptance, arrival",
+    ),
+    (
+        "chart_data.json",
+        _set("outcomes.categories.0", "beamed"),
+        "outcomes.categories[0]: 'beamed' is not an outcome; expected one of village,",
+    ),
 ]
 
 

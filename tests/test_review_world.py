@@ -4,6 +4,7 @@ item mixes of surge events, and the bundled Pingyang data."""
 
 from __future__ import annotations
 
+import dataclasses
 import tracemalloc
 
 import numpy as np
@@ -87,12 +88,17 @@ def test_nearest_refuses_to_leave_units_unpaired_when_the_csv_lists_too_few_vill
 def test_need_and_optimal_refuse_more_villages_than_places_when_units_would_be_left_out(tmp_path, strategy):
     # 6 units for 8 villages: 1 a village, but the county has 5 places (need paired 5 units
     # and left one out; optimal found no solution and blamed villages x ceil(units/villages))
-    scenario = variant(tmp_path, pairing(tmp_path, strategy, 8, [("A1", "A1")] * 6))
-    places = build_places(scenario)[1]
-    unmet = np.arange(5.0)  # a pilot's unmet orders by place
-    with pytest.raises(UserError, match=r"only 5 villages are in the places CSV.*at most 5 villages"):
-        make_pairs(scenario, places, unmet)
+    refused = r"only 5 villages are in the places CSV.*at most 5 villages"
+    # loading refuses it, before any pilot run ...
+    with pytest.raises(UserError, match=refused):
+        variant(tmp_path, pairing(tmp_path, strategy, 8, [("A1", "A1")] * 6))
+    # ... and so does the pairing itself, given a scenario that skipped the load's checks
     five = variant(tmp_path, pairing(tmp_path, strategy, 5, [("A1", "A1")] * 6), name="five")
+    places = build_places(five)[1]
+    unmet = np.arange(5.0)  # a pilot's unmet orders by place
+    eight = dataclasses.replace(five, pairing=dataclasses.replace(five.pairing, villages=8))
+    with pytest.raises(UserError, match=refused):
+        make_pairs(eight, places, unmet)
     pairs = make_pairs(five, places, unmet)
     assert sorted(p.unit_name for p in pairs) == [f"u{k}" for k in range(6)]
     assert max(np.bincount([p.village for p in pairs])) <= 2  # ceil(6 / 5)

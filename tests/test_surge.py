@@ -13,6 +13,7 @@ from sim.model.replication import horizon_minutes
 from sim.model.rng import Streams, replication_seeds
 from sim.model.roster import on_duty_by_hour
 from sim.world.build import build_world
+from sim.world.surges import event_of
 from tests.conftest import DAY, variant
 
 EVENT = {
@@ -73,6 +74,22 @@ def test_item_mix_applies_inside_the_window(pair):
     inside = (b.time >= DAY) & (b.time < 2 * DAY)
     assert (b.item[inside & named] == repair).all() and (inside & named).sum() > 20
     assert (b.item[~inside & named] != repair).any()
+
+
+def test_an_order_of_overlapping_events_takes_the_item_mix_of_the_event_it_belongs_to(tmp_path):
+    # two events on B1 over the same days: the first (repairs) owns B1's orders, as for its
+    # delivery and its KPIs (event_of), so they are repairs, whatever the second's mix says
+    first = {**EVENT, "places": ["B1"], "item_mix": {"repair": 1}, "callups": []}
+    second = {**first, "name": "later", "multiplier": 1, "item_mix": {"errand": 1}}
+    world = build_world(
+        variant(tmp_path, {"demand": {"orders_per_1000_per_day": 3.0}, "events": [first, second]})
+    )
+    b = arrivals(world)
+    b1 = world.places.index("B1")
+    inside = (b.place == b1) & (b.time >= DAY) & (b.time < 2 * DAY)
+    assert inside.sum() > 20
+    assert (event_of(world.surges, b.place, b.time)[inside] == 0).all()
+    assert (b.item[inside] == [i.id for i in world.items].index("repair")).all()
 
 
 def test_callups_are_on_duty_only_during_the_event(pair):

@@ -19,7 +19,7 @@ from sim.config.loader import PATH_KEYS
 from sim.config.scenario import Scenario
 from sim.world import surges
 from sim.world.geography import build_places, read_matrix, read_towns
-from sim.world.pairing import make_pairs, units
+from sim.world.pairing import PLACES_CSV, check_room, make_pairs, units
 
 
 def check_files(bad, scenario: Scenario) -> set[str]:
@@ -111,12 +111,12 @@ def check_data(scenario: Scenario) -> list[Problem]:
                     f"no place of kind {kind!r} in the places CSV; expected one of {', '.join(kinds)}",
                 )
             )
-    try:  # strategies needing a pilot run are checked on their units only (fast)
-        pairs = (
-            units(scenario, places)
-            if scenario.pairing.strategy in ("need", "optimal")
-            else make_pairs(scenario, places)
-        )
+    try:  # strategies needing a pilot run are checked on their units and room only (fast)
+        if scenario.pairing.strategy in ("need", "optimal"):
+            pairs = units(scenario, places)
+            check_room(scenario, len(pairs), min(scenario.pairing.villages, len(places)), PLACES_CSV)
+        else:
+            pairs = make_pairs(scenario, places)
     except UserError as exc:
         return out + exc.problems
     repeated = [name for name, n in Counter(p.unit_name for p in pairs).items() if n > 1]

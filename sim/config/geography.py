@@ -37,7 +37,8 @@ class Travel:
     circuity: float = spec(1.4, "road distance / straight-line distance", "ratio", ge=1, le=10)
     speed_kmh: dict[str, float] = spec(
         factory=lambda: {"urban": 22.0, "plain": 32.0, "hills": 28.0, "mountain": 22.0, "island": 15.0},
-        doc="average travel speed by the terrain of the destination's town (1 km/h, a slow walk, to 200)",
+        doc="average travel speed by terrain; a trip goes at the slower of its two ends' towns "
+        "(1 km/h, a slow walk, to 200)",
         unit="km/h",
         ge=1,
         le=200,
@@ -63,7 +64,8 @@ class Geography:
         None, "optional CSV code,lat,lon[,population] replacing the derived positions and populations"
     )
     urban_towns: list[str] = spec(
-        factory=lambda: ["Kunyang", "Aojiang"], doc="towns (pinyin) whose units of an urban kind are urban"
+        factory=lambda: ["Kunyang", "Aojiang"],
+        doc="towns (pinyin in any case, or Chinese name) whose units of an urban kind are urban",
     )
     urban_kinds: list[str] = spec(
         factory=lambda: ["community"], doc="unit kinds that are urban inside urban towns"
@@ -84,6 +86,8 @@ class Geography:
         le=1000,
     )
     terrain: dict[str, str] = spec(
-        factory=dict, doc="override the terrain class of a town (pinyin -> urban|plain|hills|mountain|island)"
+        factory=dict,
+        doc="override the terrain class of a town (town pinyin or Chinese name -> "
+        "urban|plain|hills|mountain|island)",
     )
     travel: Travel = spec(factory=Travel, doc="travel-time model")

@@ -156,7 +156,7 @@ class Teams:
         "how members x a schedule's share becomes a whole number on duty: drawn (the whole part, "
         "plus one member with the probability of the fraction in each shift block: the expected "
         "count is members x share, and a small team is on duty sometimes) or rounded (the "
-        "nearest whole number: 5 members x 7% is never anyone)",
+        "nearest whole number, halves up: 5 members x 7% is never anyone)",
     )
     show_up: float = spec(
         0.85,

@@ -31,6 +31,7 @@ from sim.model.compact import append
 from sim.model.rng import Streams
 from sim.world.build import World
 from sim.world.geography import parse_clock
+from sim.world.surges import event_of
 from sim.world.workforce import HOURS_PER_WEEK
 
 if TYPE_CHECKING:
@@ -98,13 +99,15 @@ def draw_items(
     world: World, place: int, times: np.ndarray, u: np.ndarray, cdf: np.ndarray | None = None
 ) -> np.ndarray:
     """Item of each order from its uniform ``u`` by inverse CDF: the catalogue's shares (``cdf``:
-    the :func:`item_cdf`, when the caller made it once), or the item mix of the last surge
-    covering the place at the order's time."""
+    the :func:`item_cdf`, when the caller made it once), or the item mix of the surge the order
+    belongs to (the first covering the place at the order's time, :func:`event_of`, as for its
+    delivery and its KPIs), when that surge has one."""
     items = (item_cdf(world) if cdf is None else cdf).searchsorted(u, side="right")
-    for surge in world.surges:
-        if surge.item_cdf is not None and place in surge.places:
-            inside = (times >= surge.start_min) & (times < surge.end_min)
-            items = np.where(inside, surge.item_cdf.searchsorted(u, side="right"), items)
+    if any(surge.item_cdf is not None for surge in world.surges):
+        owner = event_of(world.surges, np.full(len(times), place), times)
+        for k, surge in enumerate(world.surges):
+            if surge.item_cdf is not None:
+                items = np.where(owner == k, surge.item_cdf.searchsorted(u, side="right"), items)
     return np.minimum(items, len(world.items) - 1)
 
 

@@ -104,6 +104,7 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str, step=lambda:
         stem["response_times"],
         note,
         lang,
+        tg.get("urban_response_event", "acceptance"),
     )
     step()
     out = data["outcomes"]

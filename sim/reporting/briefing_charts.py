@@ -36,6 +36,7 @@ from sim.reporting.chart_style import (  # noqa: E402
     save,
     style,
 )
+from sim.reporting.formatting import share_target  # noqa: E402
 from sim.reporting.i18n import tr  # noqa: E402
 
 
@@ -49,13 +50,16 @@ def response_time_chart(
     stem: str | Path,
     footnote: str,
     lang: str = "en",
+    event: str = "acceptance",
 ) -> list[Path]:
     """Empirical CDF of response times by zone: share of all the zone's catalogue orders
     (``curves[zone]``: one row per replication, evaluated at ``grid_min`` minutes) responded
-    within t; the mean with a 95% band across replications. Urban panel in minutes with the
-    promise, rural panel on a log time axis with the same-day deadline (``deadline_min``: 10th, 50th, 90th
-    percentile of minutes from ordering to the deadline); ``compliance[zone]`` = the KPI
-    summary (mean, low, high) printed on the chart; ``targets[zone]`` = required share."""
+    within t; the mean with a 95% band across replications (none with one). Urban panel in
+    minutes with the promise, counted to ``event`` (the volunteer's ``acceptance`` or
+    ``arrival``, as the urban promise), rural panel on a log time axis with the same-day deadline
+    (``deadline_min``: 10th, 50th, 90th percentile of minutes from ordering to the deadline);
+    ``compliance[zone]`` = the KPI summary (mean, low, high) printed on the chart;
+    ``targets[zone]`` = required share."""
     grid = np.asarray(grid_min, dtype=float)
     fig, axes = new_figure(SIZES["response_times"], footnote, lang, nrows=1, ncols=2)
     with plt.rc_context(style(lang)):
@@ -67,16 +71,17 @@ def response_time_chart(
             keep = (x <= upper) & (x >= lower)
             if curves.get(zone) and np.isfinite(np.asarray(curves[zone], float)).any():
                 mean, low, high = mean_band(np.asarray(curves[zone]))
-                ax.fill_between(
-                    x[keep],
-                    100 * np.clip(low[keep], 0, 1),
-                    100 * np.clip(high[keep], 0, 1),
-                    step="post",
-                    color=color,
-                    alpha=0.25,
-                    linewidth=0,
-                    label=tr("resp.band", lang, reps=reps),
-                )
+                if reps > 1:  # one replication has no band
+                    ax.fill_between(
+                        x[keep],
+                        100 * np.clip(low[keep], 0, 1),
+                        100 * np.clip(high[keep], 0, 1),
+                        step="post",
+                        color=color,
+                        alpha=0.25,
+                        linewidth=0,
+                        label=tr("resp.band", lang, reps=reps),
+                    )
                 ax.step(
                     x[keep],
                     100 * mean[keep],
@@ -90,18 +95,13 @@ def response_time_chart(
             ax.text(
                 upper * 0.99 if zone == "urban" else lower * 1.1,
                 100 * target + 1,
-                f"{tr('brief.col_target', lang)} {pct(target, 0)}",
+                f"{tr('brief.col_target', lang)} {share_target(target)}",
                 ha="right" if zone == "urban" else "left",
                 va="bottom",
                 fontsize=7,
             )
-            k = compliance.get(zone) or {}
-            values = {
-                "value": pct(k.get("mean")),
-                "low": pct(k.get("low")),
-                "high": pct(k.get("high")),
-                "target": pct(target, 0),
-            }
+            value = compliance_text(compliance.get(zone) or {}, lang)
+            values = {"value": value, "target": share_target(target)}
             if zone == "urban":
                 ax.axvline(promise_min, color=COLORS["target"], linestyle="--", linewidth=1)
                 ax.text(
@@ -112,27 +112,29 @@ def response_time_chart(
                     rotation=90,
                     va="bottom",
                 )
-                note = tr("resp.urban_note", lang, minutes=promise_min, **values)
-                ax.set_xlabel(tr("resp.x_min", lang))
+                within = tr(f"resp.within_{event}", lang, minutes=promise_min)
+                note = tr("resp.urban_note", lang, within=within, **values)
+                ax.set_xlabel(tr("resp.x_min" if event == "acceptance" else f"resp.x_min_{event}", lang))
             else:
                 d10, d50, d90 = deadline_min
-                ax.axvspan(
-                    d10,
-                    min(d90, upper),
-                    color="#999999",
-                    alpha=0.18,
-                    linewidth=0,
-                    label=tr("resp.deadline_span", lang),
-                )
-                ax.axvline(d50, color=COLORS["target"], linestyle="--", linewidth=1)
-                ax.text(
-                    d50 * 1.08,
-                    3,
-                    tr("resp.deadline", lang, median=d50 / 60),
-                    fontsize=7,
-                    rotation=90,
-                    va="bottom",
-                )
+                if np.isfinite(deadline_min).all():  # (no deadlines without rural orders)
+                    ax.axvspan(
+                        d10,
+                        min(d90, upper),
+                        color="#999999",
+                        alpha=0.18,
+                        linewidth=0,
+                        label=tr("resp.deadline_span", lang),
+                    )
+                    ax.axvline(d50, color=COLORS["target"], linestyle="--", linewidth=1)
+                    ax.text(
+                        d50 * 1.08,
+                        3,
+                        tr("resp.deadline", lang, median=d50 / 60),
+                        fontsize=7,
+                        rotation=90,
+                        va="bottom",
+                    )
                 note = tr("resp.rural_note", lang, **values)
                 ax.set_xscale("log")
                 ticks = [1, 5, 15, 60, 240, 720, 2880]
@@ -145,7 +147,8 @@ def response_time_chart(
                     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.05))
             else:
                 _text_box(ax, 0.78, 0.05, note, color)
-                ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.9))
+                if ax.get_legend_handles_labels()[0]:
+                    ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.9))
             ax.set_xlim(lower, upper)
             ax.set_ylim(0, 101)
             ax.set_title(tr(f"resp.{zone}_title", lang), fontsize=9)
@@ -154,11 +157,24 @@ def response_time_chart(
     return save(fig, stem, lang)
 
 
+def compliance_text(k: dict, lang: str) -> str:
+    """A promise KPI (kpis.json's mean, low, high) as the response chart's box shows it: the
+    value and, on the next line, its 95% CI; "one replication, no CI" without an interval;
+    "no data" without orders."""
+    mean, low, high = (math.nan if k.get(x) is None else float(k[x]) for x in ("mean", "low", "high"))
+    if math.isnan(mean):
+        return tr("verdict.n/a", lang)
+    if math.isnan(low) or math.isnan(high):
+        return f"{pct(mean)}\n{tr('resp.one_rep', lang)}"
+    return f"{pct(mean)}\n{tr('resp.ci', lang, low=pct(low), high=pct(high))}"
+
+
 def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str, lang: str = "en") -> list[Path]:
     """Horizontal bars of each town's compliance (share of its catalogue orders meeting their
-    zone's promise) with 95% CI whiskers and the town's target marked, worst at the top;
-    ``towns``: dicts with label, mean, low, high, target and verdict (met/uncertain/missed)."""
-    rows = sorted(towns, key=lambda t: (-np.nan_to_num(t["mean"], nan=-1.0), t["label"]))
+    zone's promise) with 95% CI whiskers and the town's target marked, worst at the top (as the
+    terminal's town table: lowest compliance first); ``towns``: dicts with label, mean, low, high,
+    target and verdict (met/uncertain/missed, or few: grey, named in the legend when drawn)."""
+    rows = sorted(towns, key=lambda t: (np.nan_to_num(t["mean"], nan=2.0), t["label"]))
     fig, ax = new_figure(SIZES["town_compliance"], footnote, lang, nrows=1, ncols=1)
     with plt.rc_context(style(lang)):
         y = np.arange(len(rows))
@@ -204,19 +220,16 @@ def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str, la
         ax.set_ylim(len(rows) - 0.4, -0.6)
         ax.set_xlabel(tr("towns.x", lang))
         ax.grid(axis="y", visible=False)
-        handles = [plt.Rectangle((0, 0), 1, 1, color=COLORS[v]) for v in ("met", "uncertain", "missed")]
+        shown = ["met", "uncertain", "missed"]
+        shown += [v for v in ("few",) if any(t["verdict"] == v for t in rows)]  # grey, when drawn
+        handles = [plt.Rectangle((0, 0), 1, 1, color=COLORS[v]) for v in shown]
         handles.append(plt.Line2D([], [], color=COLORS["target"], linewidth=1.6))
         ax.legend(
             handles,
-            [
-                tr("towns.met", lang),
-                tr("towns.uncertain", lang),
-                tr("towns.missed", lang),
-                tr("towns.target", lang),
-            ],
+            [tr(f"towns.{v}", lang) for v in shown] + [tr("towns.target", lang)],
             loc="upper center",
             bbox_to_anchor=(0.5, -0.1),
-            ncols=4,
+            ncols=len(handles),
             fontsize=7,
         )
         ax.set_title(tr("towns.title", lang))

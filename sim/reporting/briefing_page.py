@@ -1,8 +1,9 @@
 """The briefing's two pages from its text (:mod:`sim.reporting.briefing_text`) and its charts:
 :func:`build_html`, one self-contained HTML page (images embedded as base64 PNG, CSS ``@page``
-A4, two printed pages; in Chinese with the subset of the CJK font its text uses embedded), and
-:func:`build_markdown`, the same briefing in Markdown with the images linked. Text from a
-scenario or a results file is escaped in both (:func:`md` for Markdown).
+A4, two printed pages; on a phone laid out at the screen's width, images and tables within it;
+in Chinese with the subset of the CJK font its text uses embedded), and :func:`build_markdown`,
+the same briefing in Markdown with the images linked. Text from a scenario or a results file
+is escaped in both (:func:`md` for Markdown).
 """
 
 from __future__ import annotations
@@ -132,6 +133,12 @@ img.full { width: 124mm; } img.half { width: 100mm; } img.p2 { width: 84mm; marg
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }
 @media screen { body { padding: 8mm; } }
+img { max-width: 100%; height: auto; }
+@media screen and (max-width: 600px) {
+  body { padding: 3mm; }
+  .side { display: block; } .side img { width: 100%; }
+  th, td { padding: 0.7mm 0.8mm; overflow-wrap: anywhere; }
+}
 """
 
 
@@ -182,6 +189,7 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
     assumptions = "".join(f"<li>{esc(line)}</li>" for line in assumption_lines(summary, data, lang))
     page = f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(tr("brief.title", lang, name=title(summary, lang)))}</title>
 <style>{FONT_FACE if lang == "zh" else ""}{css}</style></head><body>
 <h1>{esc(tr("brief.title", lang, name=title(summary, lang)))}</h1>

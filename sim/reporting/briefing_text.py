@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from sim.reporting.formatting import format_number, plural
+from sim.reporting.formatting import format_number, plural, share_target
 from sim.reporting.i18n import tr, unit_label
 from sim.results.kpis import CHANNEL_ROWS
 
@@ -125,19 +125,27 @@ def headline_rows(summary: dict, data: dict, names: tuple[str, ...] = HEADLINE_R
     return rows
 
 
-def shown(value: float, unit: str) -> str:
+def shown(value: float, unit: str, lang: str = "en") -> str:
     """A KPI value as the briefing prints it: format_number of kpis.json's value (whose share
-    intervals lie within 0-100% already)."""
+    intervals lie within 0-100% already); a value without data (NaN) is "no data" in the
+    page's language."""
+    if _is_nan(value):
+        return tr("verdict.n/a", lang)
     return format_number(value, unit)
 
 
 def estimate_text(row: dict, lang: str = "en") -> str:
     """'97.0% (96.5%-97.5%)' or '6.0 (3.7-8.3) orders/week': mean and 95% CI of kpis.json."""
     unit = row["unit"]
+    if _is_nan(row["mean"]):
+        return shown(row["mean"], unit, lang)
     text = shown(row["mean"], unit)
-    if not (math.isnan(row["low"]) or math.isnan(row["high"])):
+    if not (_is_nan(row["low"]) or _is_nan(row["high"])):
         text += f" ({shown(row['low'], unit)}-{shown(row['high'], unit)})"
-    return text if unit == "share" or math.isnan(row["mean"]) else f"{text} {unit_label(unit, lang)}"
+    return text if unit == "share" else f"{text} {unit_label(unit, lang)}"
+
+
+OP_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 
 
 def target_text(row: dict, data: dict, lang: str) -> str:
@@ -148,8 +156,8 @@ def target_text(row: dict, data: dict, lang: str) -> str:
     kind, op, value = target
     if kind == "overnight":
         return tr("brief.overnight_target", lang, value=value)
-    sign = "≥" if op in (">=", ">") else "≤"
-    return f"{sign} {value:.0%}" if kind == "share" else f"{sign} {value:g}"
+    sign = OP_SIGNS.get(op, op)
+    return f"{sign} {share_target(value)}" if kind == "share" else f"{sign} {value:g}"
 
 
 def title(summary: dict, lang: str) -> str:
@@ -313,7 +321,7 @@ def cause_lines(summary: dict, lang: str) -> list[str]:
     kpis = summary["kpis"]
 
     def value(name: str) -> str:
-        return format_number(_num(kpis.get(name, {}).get("mean")), "share")
+        return shown(_num(kpis.get(name, {}).get("mean")), "share", lang)
 
     cancelled = sum(r.get("cancelled", 0) for r in groups.values())
     return [

@@ -7,8 +7,12 @@ from __future__ import annotations
 import math
 import unicodedata
 
+from sim.config.teams import TEAM_LEVELS
+
 CHART_DATA = "chart_data.json"
-CHART_DATA_FORMAT = 2  # bump when chart_data.json changes shape; `report` then asks for a rerun
+# where an order ends, the columns of chart_data.json's outcomes: served at a level, or not
+OUTCOME_CATEGORIES = (*TEAM_LEVELS, "cancelled", "open")
+CHART_DATA_FORMAT = 3  # bump when chart_data.json changes shape; `report` then asks for a rerun
 
 
 def plural(n: float, word: str) -> str:
@@ -33,6 +37,13 @@ def format_number(value: float, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     return f"{value:.1%}" if unit == "share" else f"{value:,.1f}"
+
+
+def share_target(value: float) -> str:
+    """A target share as a percentage with the digits it has: 0.9 -> ``"90%"``, 0.955 ->
+    ``"95.5%"`` (never rounded to a whole percent, which would show a target the verdict does
+    not use)."""
+    return f"{round(100 * value, 6):g}%"
 
 
 def with_unit(text: str, unit: str) -> str:

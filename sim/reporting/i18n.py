@@ -63,14 +63,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "Time from order to a volunteer accepting (log scale)",
         "从下单到志愿者接单的时间(对数刻度)",
     ),
-    "resp.urban_note": (
-        "Responded within {minutes:g} min: {value}\n95% CI {low}-{high}\ntarget {target}",
-        "{minutes:g} 分钟内响应:{value}\n95% 置信区间 {low}-{high}\n目标 {target}",
-    ),
+    "resp.x_min_arrival": ("Minutes from order to a volunteer arriving", "从下单到志愿者到达(分钟)"),
+    "resp.within_acceptance": ("Responded within {minutes:g} min", "{minutes:g} 分钟内响应"),
+    "resp.within_arrival": ("Reached within {minutes:g} min", "{minutes:g} 分钟内到达"),
+    "resp.urban_note": ("{within}: {value}\ntarget {target}", "{within}:{value}\n目标 {target}"),
     "resp.rural_note": (
-        "Responded and closed\nthe same day: {value}\n95% CI {low}-{high}\ntarget {target}",
-        "当天响应并办结:{value}\n95% 置信区间 {low}-{high}\n目标 {target}",
+        "Responded and closed\nthe same day: {value}\ntarget {target}",
+        "当天响应并办结:{value}\n目标 {target}",
     ),
+    "resp.ci": ("95% CI {low}-{high}", "95% 置信区间 {low}-{high}"),
+    "resp.one_rep": ("one replication, no CI", "仅一次重复,无置信区间"),
     # chart 2: towns
     "towns.title": ("Share of orders meeting their promise, by town", "各乡镇按承诺完成的订单比例"),
     "towns.x": (
@@ -81,6 +83,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "towns.met": ("Target met", "达标"),
     "towns.uncertain": ("Uncertain", "不确定"),
     "towns.missed": ("Target missed", "未达标"),
+    "towns.few": ("Not enough replications", "重复次数不足"),
     # chart 3: map
     "map.title": ("Where the promise is kept: every village point", "承诺兑现地图:每个村居实践站"),
     "map.colour": (
@@ -100,7 +103,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "week.duty_y": ("Volunteers (people)", "志愿者(人)"),
     "week.busy": ("Serving orders", "服务订单"),
     "week.busy_act": ("Serving orders or in\ngroup activities", "服务订单或\n参加集体活动"),
-    "week.busy_y": ("On-duty volunteers\nbusy (%)", "在岗志愿者\n忙碌比例(%)"),
+    "week.busy_y": ("Busy (% of\nthose on duty)", "忙碌比例\n(占在岗 %)"),
     "week.x": ("Day and hour of the week", "星期与时刻"),
     "week.days": ("Mon,Tue,Wed,Thu,Fri,Sat,Sun", "周一,周二,周三,周四,周五,周六,周日"),
     # chart 5: outcomes

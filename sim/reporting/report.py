@@ -21,10 +21,24 @@ from sim.config.geography import ZONES
 from sim.config.scenario import Scenario
 from sim.config.teams import TEAM_LEVELS
 from sim.reporting.files import write_gzip_text, write_json, write_text
-from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, format_number, pad, with_unit
+from sim.reporting.formatting import (
+    CHART_DATA,
+    CHART_DATA_FORMAT,
+    OUTCOME_CATEGORIES,
+    format_number,
+    pad,
+    with_unit,
+)
 from sim.reporting.i18n import tr
 from sim.results.causes import miss_cause_table
-from sim.results.kpis import HEADLINE, KPI_INFO, busy_intervals, zone_promise_orders, zone_verdicts
+from sim.results.kpis import (
+    HEADLINE,
+    KPI_INFO,
+    busy_intervals,
+    urban_response_time,
+    zone_promise_orders,
+    zone_verdicts,
+)
 from sim.results.logs import CANCELLED, COLUMNS, OUTCOMES
 from sim.results.summary import RepResult, summarise_kpis, total_orders
 from sim.results.verdict import VERDICTS, judge, kpi_targets
@@ -226,7 +240,6 @@ def kpis_csv(summary: dict) -> str:
 
 
 RESPONSE_GRID_MIN = np.unique(np.r_[np.arange(0.0, 60.0, 0.5), np.arange(60.0, 2881.0, 10.0)])
-OUTCOME_CATEGORIES = [*TEAM_LEVELS, "cancelled", "open"]
 
 
 def _round(values, digits: int = 5) -> list:
@@ -287,9 +300,12 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
         target_sum += np.bincount(
             o.town[catalogue], weights=zone_target[o.zone[catalogue]], minlength=n_towns
         )
-        response = o.t_accepted - o.t_placed
+        # urban: to the event the urban promise counts; rural: to acceptance (responded). Over
+        # the judged orders, as the KPIs: the urban curve at the promise is urban_10min
+        urban_response = urban_response_time(log, tg.urban_response_event)
         for z, zone in enumerate(ZONES):
-            mask = catalogue & (o.zone == z)
+            response = urban_response if zone == "urban" else o.t_accepted - o.t_placed
+            mask = judged & (o.zone == z)
             done = np.sort(response[mask][~np.isnan(response[mask])])
             n = int(mask.sum())
             curve = (
@@ -299,7 +315,7 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
             )
             curves[zone].append(_round(curve))
             if zone == "rural":
-                deadlines.append((o.t_deadline - o.t_placed)[mask])
+                deadlines.append((o.t_deadline - o.t_placed)[catalogue & (o.zone == z)])
         category = np.where(
             o.team >= 0,
             o.team_level,
@@ -420,7 +436,7 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
             ),
         },
         "outcomes": {
-            "categories": OUTCOME_CATEGORIES,
+            "categories": list(OUTCOME_CATEGORIES),
             "shares": {g: _round(np.mean(v, axis=0)) for g, v in outcome_shares.items()},
         },
         "week": {

@@ -15,6 +15,8 @@ from typing import Any
 
 from sim.config.errors import UserError
 from sim.config.teams import TEAM_LEVELS
+from sim.reporting.formatting import OUTCOME_CATEGORIES
+from sim.results.causes import CAUSES, GROUPS
 
 NUM, FIN, INT, STR = "number", "finite number", "whole number", "text"  # NUM may be null (NaN)
 HOURS_A_WEEK = 168
@@ -55,6 +57,8 @@ CHART_DATA_JSON = {
         "urban_response_min": FIN,
         "urban": FIN,
         "rural": FIN,
+        "same_day_cutoff": STR,
+        "day_end": STR,
         "urban_response_event?": STR,
         "overnight_per_1000?": FIN,
     },
@@ -199,7 +203,19 @@ RANGES = [  # (path in chart_data.json, low, high, what)
 ]
 
 
+def _one_of(value: str, names, path: str, what: str) -> None:
+    if value not in names:
+        raise Malformed(path, f"{value!r} is not {what}; expected one of {', '.join(names)}")
+
+
 def _chart_data_consistency(data: dict) -> None:
+    event = data["targets"].get("urban_response_event", "acceptance")
+    if event not in URBAN_EVENTS:
+        raise Malformed(
+            "targets.urban_response_event", f"is {event!r}; expected one of {', '.join(URBAN_EVENTS)}"
+        )
+    for i, category in enumerate(data["outcomes"]["categories"]):
+        _one_of(category, OUTCOME_CATEGORIES, f"outcomes.categories[{i}]", "an outcome")
     for path, low, high, what in RANGES:
         node = data
         for key in path.split("."):
@@ -260,6 +276,7 @@ def _chart_data_consistency(data: dict) -> None:
 
 
 VERDICTS = ("met", "missed", "uncertain", "few", "n/a", "none")
+URBAN_EVENTS = ("acceptance", "arrival")  # what the urban promise counts (targets.urban_response_event)
 OPS = (">=", "<=", ">", "<")
 
 
@@ -268,6 +285,8 @@ def _kpis_consistency(summary: dict) -> None:
     _within(summary["warmup_days"], 0, 3660, "warmup_days", "days")
     _within(summary["reps"], 0, 100_000, "reps", "replications")
     for name, k in summary["kpis"].items():
+        if "verdict" in k and "target" not in k:
+            raise Malformed(f"kpis.{name}", "has a verdict but no target; expected both or neither")
         if k["unit"] == "share" and "target" in k:
             _within(k["target"], 0, 1, f"kpis.{name}.target", "a share")
         if "target" in k:
@@ -279,12 +298,30 @@ def _kpis_consistency(summary: dict) -> None:
                 raise Malformed(
                     f"kpis.{name}.verdict", f"is {k.get('verdict')!r}; expected one of {', '.join(VERDICTS)}"
                 )
+    if "miss_causes" in summary:
+        _miss_causes_consistency(summary["miss_causes"])
     if summary["reps"] < 0:
         raise Malformed("reps", f"{summary['reps']} is negative; expected a count of replications")
     if summary["reps"] != len(summary["replications"]):
         raise Malformed(
             "replications", f"has {len(summary['replications'])} entries; expected reps = {summary['reps']}"
         )
+
+
+def _miss_causes_consistency(table: dict) -> None:
+    """Known causes and groups; each group's (and town's) row counts its missed orders and
+    those of every cause, none negative."""
+    for i, cause in enumerate(table["causes"]):
+        _one_of(cause, CAUSES, f"miss_causes.causes[{i}]", "a cause")
+    for group in table["groups"]:
+        _one_of(group, GROUPS, f"miss_causes.groups.{group}", "a group")
+    for part in ("groups", "towns"):
+        for name, row in table.get(part, {}).items():
+            for key in ("missed", *table["causes"]):
+                where = f"miss_causes.{part}.{name}.{key}"
+                if key not in row:
+                    raise Malformed(where, "is missing; expected the missed orders of each cause")
+                _within(row[key], 0, 1e12, where, "order counts")
 
 
 def check_results(summary: Any, data: Any, folder: str | Path, chart_data_name: str) -> None:
