@@ -16,7 +16,7 @@ from collections import OrderedDict
 
 from sim.config.errors import UserError
 from sim.config.scenario import Scenario
-from sim.experiments.content import content_key
+from sim.experiments.content import content_key, engine_digest
 
 MAX_WORLDS = 4  # worlds kept per worker (least recently used dropped): a long-lived worker
 # serving many scenarios must not grow without bound
@@ -44,11 +44,18 @@ def scenario_key(scenario: Scenario) -> str:
     return content_key(scenario)
 
 
-def _task(scenario: Scenario, key: str, seed: int, index: int, keep_log: bool):
-    """Run one replication on a worker (the world is cached per scenario per worker)."""
+def _task(scenario: Scenario, key: str, seed: int, index: int, keep_log: bool, engine: str | None = None):
+    """Run one replication on a worker (the world is cached per scenario per worker). ``engine``
+    is the client's :func:`sim.experiments.content.engine_digest`: a worker running other code
+    would give other numbers under the same seeds, so it refuses instead."""
     from sim.experiments.pilot import prepare_world
     from sim.experiments.replicate import run_one
 
+    if engine is not None and engine != engine_digest():
+        raise UserError(
+            f"--scheduler: a Dask worker runs Red Vest {engine_digest()}; expected the client's "
+            f"{engine} (install the same version on every worker; docs/experiments.md)"
+        )
     world = _WORLDS.get(key)
     if world is None:
         world = _WORLDS[key] = prepare_world(scenario)
@@ -78,7 +85,10 @@ def run_on_cluster(
         ) from None
     try:
         key = scenario_key(scenario)
-        futures = [client.submit(_task, scenario, key, seed, i, keep_logs, pure=False) for i in indices]
+        engine = engine_digest()
+        futures = [
+            client.submit(_task, scenario, key, seed, i, keep_logs, engine, pure=False) for i in indices
+        ]
         results = {}
         for future in as_completed(futures):
             result = future.result()

@@ -71,8 +71,9 @@ def load_arm(
         }
         return Arm(saved["scenario"], source, seed, saved["days"], saved["replications"][:reps], orders)
     scenario = load_scenario(source)
-    if days is not None:
-        scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, days=days))
+    # the scenario as `run --seed --reps [--days]` simulates it (a pairing pilot is seeded by run.seed)
+    run = {"seed": seed, "reps": reps, **({} if days is None else {"days": days})}
+    scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, **run))
     results = run_replications(scenario, reps, seed, jobs, keep_logs=False, scheduler=scheduler)
     orders = {k: n for k in results[0].orders if (n := total_orders(results, k)) is not None}
     return Arm(scenario.name, source, seed, scenario.run.days, [r.kpis for r in results], orders)
@@ -97,6 +98,12 @@ def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
     """Estimates of every KPI per arm and paired differences of each arm against the first."""
     if len(arms) < 2:
         raise UserError("compare needs at least two scenarios; expected A.yaml B.yaml [...]")
+    if len({a.days for a in arms}) > 1:  # replication i of each would not cover the same days
+        days = ", ".join(f"{a.source}: {a.days:g}" for a in arms)
+        raise UserError(
+            f"compare: the scenarios run over different lengths ({days} days); "
+            "expected the same run.days for all (give --days)"
+        )
     m = len(arms) - 1
     diff_level = 1 - (1 - level) / m
     names = [k for k in arms[0].replications[0] if all(k in a.replications[0] for a in arms)]
@@ -207,21 +214,26 @@ def table(result: dict, names: list[str]) -> str:
     return "\n\n".join(blocks)
 
 
+def _number(value: float | None) -> str:
+    """A CSV cell: six significant digits, empty when the value is undefined (NaN)."""
+    return "" if value is None or math.isnan(value) else f"{value:.6g}"
+
+
 def csv_text(result: dict) -> str:
-    """Every KPI's estimates and paired differences as CSV."""
+    """Every KPI's estimates and paired differences as CSV (an undefined value: an empty cell)."""
     lines = ["kpi,scenario,mean,ci_low,ci_high,diff_mean,diff_low,diff_high,unpaired_half_width,verdict"]
     for name, k in result["kpis"].items():
-        base = k["estimates"][0]
-        lines.append(
-            f"{name},{result['scenarios'][0]},{base['mean']:.6g},{base['low']:.6g},{base['high']:.6g},,,,,"
-        )
-        for scen, est, d in zip(result["scenarios"][1:], k["estimates"][1:], k["differences"]):
-            lines.append(
-                f"{name},{scen},{est['mean']:.6g},{est['low']:.6g},{est['high']:.6g},"
-                f"{d['mean']:.6g},{d['low']:.6g},{d['high']:.6g},"
-                f"{d['unpaired_half_width']:.6g},{d['verdict']}"
-            )
-    return "\n".join(lines).replace("nan", "") + "\n"
+        rows = [(result["scenarios"][0], k["estimates"][0], None)]
+        rows += zip(result["scenarios"][1:], k["estimates"][1:], k["differences"])
+        for scen, est, d in rows:
+            cells = [name, scen] + [_number(est[key]) for key in ("mean", "low", "high")]
+            if d is None:
+                cells += [""] * 5
+            else:
+                cells += [_number(d[key]) for key in ("mean", "low", "high", "unpaired_half_width")]
+                cells.append(d["verdict"])
+            lines.append(",".join(cells))
+    return "\n".join(lines) + "\n"
 
 
 def default_out(result: dict, root: Path) -> Path:

@@ -164,10 +164,15 @@ def misses_by_cell(
 
 
 def gain(before: dict, after: dict, targets: dict[str, float], margin: float) -> float:
-    """Sum over targets of the rise of min(mean, target + margin)."""
-    return sum(
-        min(after[k]["mean"], t + margin) - min(before[k]["mean"], t + margin) for k, t in targets.items()
+    """Sum over targets of the rise of min(mean, target + margin). A target KPI undefined before
+    and after (no orders of its zone) adds nothing: no move can buy it, and a NaN gain would make
+    every move look acceptable."""
+    rises = (
+        min(after[k]["mean"], t + margin) - min(before[k]["mean"], t + margin)
+        for k, t in targets.items()
+        if not (math.isnan(after[k]["mean"]) and math.isnan(before[k]["mean"]))
     )
+    return sum(rises)
 
 
 @dataclass
@@ -227,7 +232,7 @@ def optimise(
                 say(f"  try +{step} at {cell[0]} {cell[1]}: gain per 100 volunteer-hours {100 * rate:+.4f}")
             if best is None or rate > best[0]:
                 best = (rate, cell, trial)
-        if best is None or best[0] <= 0:
+        if best is None or not best[0] > 0:  # no move helps (a NaN gain included)
             break
         steps.append((best[1], step, best[0]))
         current = best[2]

@@ -13,6 +13,7 @@ import dataclasses
 import numpy as np
 
 from sim.config.scenario import Scenario
+from sim.experiments.content import content_key
 from sim.model.replication import simulate
 from sim.model.rng import replication_seeds
 from sim.results.kpis import zone_promise_orders, zone_verdicts
@@ -25,14 +26,16 @@ _PILOT_CACHE: dict[str, np.ndarray] = {}
 def pilot_unmet(scenario: Scenario) -> np.ndarray:
     """Unmet catalogue orders per week of every place in a pilot run of the scenario with no
     pairing: ``pairing.pilot_days`` measured days, one replication of the scenario's own seed
-    (deterministic; writes no files; cached by the pilot scenario). Unmet = placed in the
+    (deterministic; writes no files; cached by the pilot scenario's content key, data files'
+    bytes included: :func:`sim.experiments.content.content_key`, so a long-lived process, such
+    as a cluster worker, never serves the pilot of an edited data file). Unmet = placed in the
     window and missing its promise."""
     pilot = dataclasses.replace(
         scenario,
         pairing=dataclasses.replace(scenario.pairing, strategy="none"),
         run=dataclasses.replace(scenario.run, days=scenario.pairing.pilot_days, reps=1),
     )
-    key = repr(pilot)
+    key = content_key(pilot)
     if key not in _PILOT_CACHE:
         world = build_world(pilot)
         log = simulate(world, replication_seeds(scenario.run.seed, 1)[0])

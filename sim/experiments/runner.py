@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+from concurrent.futures import as_completed
 
 from sim.config.scenario import Scenario
 from sim.experiments.pilot import prepare_world
@@ -23,16 +24,23 @@ from sim.results.summary import RepResult, total_orders
 from sim.results.verdict import judge
 from sim.world.build import World
 
-_WORKER_WORLD: World | None = None
+_WORKER_WORLD: World | BaseException | None = None
 
 
 def _init_worker(scenario: Scenario) -> None:
+    """Build the worker's world; a failure is kept and raised by the worker's tasks, so that the
+    parent gets the error itself (an initializer that raises only breaks the pool)."""
     global _WORKER_WORLD
-    _WORKER_WORLD = prepare_world(scenario)
+    try:
+        _WORKER_WORLD = prepare_world(scenario)
+    except Exception as exc:
+        _WORKER_WORLD = exc
 
 
 def _run_in_worker(args: tuple[int, int, bool]) -> RepResult:
     seed_root, index, keep_log = args
+    if isinstance(_WORKER_WORLD, BaseException):
+        raise _WORKER_WORLD
     assert _WORKER_WORLD is not None
     return run_one(_WORKER_WORLD, seed_root, index, keep_log)
 
@@ -73,8 +81,12 @@ def run_replications(
         return out
     results: dict[int, RepResult] = {}
     with worker_pool(min(jobs, len(indices)), _init_worker, (scenario,)) as pool:
+        # futures, not pool.map: map cancels its futures itself on an error, and the pool's
+        # manager thread then fails on them (InvalidStateError) as it notes the stopped workers
+        futures = [pool.submit(_run_in_worker, (seed, i, keep_logs)) for i in indices]
         try:
-            for result in pool.map(_run_in_worker, [(seed, i, keep_logs) for i in indices]):
+            for future in as_completed(futures):
+                result = future.result()
                 results[result.index] = result
                 bar.step()
         except BaseException:

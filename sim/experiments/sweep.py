@@ -28,7 +28,7 @@ import math
 import sys
 from collections.abc import Callable
 from concurrent.futures import as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,7 @@ class Sweep:
     seed: int | None
     kpis: list[str]
     lines: dict[str, int | None]  # line of each grid key in the sweep file
+    run_lines: dict[str, int | None] = field(default_factory=dict)  # line of reps, days, seed
 
 
 def read_sweep(path: str | Path) -> Sweep:
@@ -96,7 +97,11 @@ def read_sweep(path: str | Path) -> Sweep:
     for key, values in grid.items():
         if not isinstance(values, list) or not values:
             bad(f"grid.{key}", "expected a non-empty list of values", grid_lines.get(key))
-    for key, kind, low in (("reps", int, 1), ("days", (int, float), 0), ("seed", int, 0)):
+    for key, kind, low, expected in (
+        ("reps", int, 2, "a whole number >= 2 (a 95% interval needs two)"),
+        ("days", (int, float), 0, "a number > 0"),
+        ("seed", int, 0, "a whole number >= 0"),
+    ):
         value = data.get(key)
         if value is not None and (
             not isinstance(value, kind)
@@ -104,7 +109,7 @@ def read_sweep(path: str | Path) -> Sweep:
             or value < low
             or (key == "days" and value == 0)
         ):
-            bad(key, f"expected a number {'>' if key == 'days' else '>='} {low}")
+            bad(key, f"expected {expected}")
     kpis = data.get("kpis", DEFAULT_KPIS)
     if not isinstance(kpis, list) or any(k not in KPI_INFO for k in kpis):
         bad("kpis", f"expected a list of KPI names, e.g. {', '.join(DEFAULT_KPIS[:2])}")
@@ -123,6 +128,7 @@ def read_sweep(path: str | Path) -> Sweep:
         data.get("seed"),
         list(kpis),
         {str(k): grid_lines.get(k) for k in grid},
+        {k: lines.get(k) for k in ("reps", "days", "seed")},
     )
 
 
@@ -172,12 +178,28 @@ def read_point(path: Path, scenario: Scenario, kpis: list[str]) -> dict | None:
 
 
 def point_scenario(sweep: Sweep, overrides: dict[str, Any]) -> Scenario:
-    """The scenario of one point, loaded and checked like any scenario file."""
-    run = {f"run.{k}": v for k in ("reps", "days", "seed") if (v := getattr(sweep, k)) is not None}
+    """The scenario of one point, loaded and checked like any scenario file; a problem with a
+    grid value or with the sweep's own reps, days or seed is reported at the sweep file's line."""
+    run = {k: v for k in ("reps", "days", "seed") if (v := getattr(sweep, k)) is not None}
+    clash = [k for k in run if f"run.{k}" in overrides]  # the sweep-wide value would win unseen
+    if clash:
+        raise UserError(
+            [
+                Problem(
+                    sweep.source,
+                    sweep.lines.get(f"run.{k}"),
+                    f"grid.run.{k}",
+                    f"also set for the whole sweep by {k} (or --{k}); expected it in one place",
+                )
+                for k in clash
+            ]
+        )
+    origins = {k: (sweep.source, sweep.lines.get(k)) for k in overrides}
+    origins.update({f"run.{k}": (sweep.source, sweep.run_lines.get(k)) for k in run})
     return load_scenario(
         sweep.scenario,
-        overrides={**overrides, **run},
-        origins={k: (sweep.source, sweep.lines.get(k)) for k in overrides},
+        overrides={**overrides, **{f"run.{k}": v for k, v in run.items()}},
+        origins=origins,
     )
 
 
@@ -314,7 +336,7 @@ def table_text(sweep: Sweep, rows: list[dict[str, Any]]) -> str:
 def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, out: Path) -> list[Path]:
     """One chart per swept key and combination of the other keys' values: each KPI's mean
     and 95% CI band against the key (non-numeric values are placed at their positions, which
-    the footnote names)."""
+    the footnote names). Charts left in ``out/charts`` by an earlier grid are removed."""
     from sim.reporting import experiment_charts
 
     keys = list(sweep.grid)
@@ -358,4 +380,8 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, o
                 units=units,
                 targets=targets,
             )
+    keep = {path.name for path in written}
+    for old in (out / "charts").glob("*"):  # charts of an earlier grid must not pass for this one's
+        if old.suffix in (".png", ".svg") and old.name not in keep:
+            old.unlink()
     return written

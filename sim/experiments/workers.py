@@ -4,7 +4,8 @@ A pool's workers end when the run ends, however it ends: :func:`die_with_parent`
 worker as it starts) asks Linux to send the worker SIGTERM when its parent dies (a kill -9
 included), and a watchdog thread ends it within a second where that is not available;
 :func:`stop_pool` ends them at once when the parent is interrupted (Ctrl-C, SIGTERM) instead of
-waiting for their queued work.
+waiting for their queued work. Workers ignore SIGINT (a Ctrl-C in a terminal reaches them too,
+and the parent ends them) and end quietly on SIGTERM.
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ def die_with_parent(parent: int) -> None:
 
 
 def _init(parent: int, initializer, initargs) -> None:
+    # The parent alone handles interruptions (stop_pool), instead of every worker printing a
+    # KeyboardInterrupt traceback: a terminal's Ctrl-C reaches the whole process group, and the
+    # SIGTERM stop_pool sends ends a worker at once (a forked worker inherits the CLI's handler,
+    # which turns SIGTERM into KeyboardInterrupt to clean up the parent's folder)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(parent)
     if initializer is not None:
         initializer(*initargs)
@@ -63,7 +70,14 @@ def pool(max_workers: int, initializer=None, initargs: tuple = ()) -> WorkerPool
 
 
 def stop_pool(executor: WorkerPool) -> None:
-    """Cancel queued work and end the workers now (after an interruption or an error)."""
+    """Cancel queued work and end the workers now (after an interruption or an error); they
+    are gone when this returns (SIGTERM, then SIGKILL for one that does not end in 5 s)."""
     executor.shutdown(wait=False, cancel_futures=True)
-    for process in executor.workers():
+    workers = executor.workers()
+    for process in workers:
         process.terminate()
+    for process in workers:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()
