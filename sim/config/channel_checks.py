@@ -11,6 +11,7 @@ from __future__ import annotations
 from sim.config.channels import mediation_skill
 from sim.config.check_helpers import check_clock, check_dist, team_kinds
 from sim.config.scenario import Scenario
+from sim.config.yaml_read import key_text
 
 
 def check_packages(bad, scenario: Scenario) -> None:
@@ -28,7 +29,7 @@ def check_packages(bad, scenario: Scenario) -> None:
         for extra in t.additions:
             within |= set(extra.skills or t.town.skills)
     for name, kind in scenario.packages.kinds.items():
-        path = f"packages.kinds.{name}"
+        path = f"packages.kinds.{key_text(name)}"
         item = items.get(kind.item)
         if item is None:
             bad(f"{path}.item", f"unknown item {kind.item!r}; expected the id of a catalogue item")
@@ -61,17 +62,20 @@ def check_projects(bad, scenario: Scenario) -> None:
     channel = {item.id: item.channel for item in scenario.catalog}
     for item_id in scenario.pairing.projects.projects:
         if item_id not in channel:
-            bad(f"pairing.projects.projects.{item_id}", "unknown item; expected the id of a catalogue item")
+            bad(
+                f"pairing.projects.projects.{key_text(item_id)}",
+                "unknown item; expected the id of a catalogue item",
+            )
         elif channel[item_id] != "pairing":
             bad(
-                f"pairing.projects.projects.{item_id}",
+                f"pairing.projects.projects.{key_text(item_id)}",
                 f"is a {channel[item_id]} item; expected an item with channel: pairing",
             )
     for k, event in enumerate(scenario.events):
         for item_id in event.item_mix:
             if channel.get(item_id) == "pairing":
                 bad(
-                    f"events[{k}].item_mix.{item_id}",
+                    f"events[{k}].item_mix.{key_text(item_id)}",
                     "is a pairing item; expected a catalogue item (projects come from pairing.projects)",
                 )
     t = scenario.teams

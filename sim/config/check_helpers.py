@@ -13,6 +13,7 @@ from sim.config.channels import PairedKind
 from sim.config.scenario import Scenario
 from sim.config.spec import Dist
 from sim.config.teams import TeamKind
+from sim.config.yaml_read import key_text
 from sim.world.geography import parse_clock
 
 
@@ -25,7 +26,7 @@ def team_kinds(scenario: Scenario) -> list[tuple[str, TeamKind | PairedKind]]:
     kinds += [(f"teams.subcenters[{k}]", s) for k, s in enumerate(t.subcenters)]
     kinds += [(f"teams.professional[{k}]", s) for k, s in enumerate(t.professional)]
     if scenario.pairing.strategy != "none":
-        kinds += [(f"pairing.kinds.{name}", s) for name, s in scenario.pairing.kinds.items()]
+        kinds += [(f"pairing.kinds.{key_text(name)}", s) for name, s in scenario.pairing.kinds.items()]
     return kinds
 
 

@@ -17,6 +17,7 @@ from sim.config.check_helpers import team_kinds
 from sim.config.errors import Problem, UserError
 from sim.config.loader import PATH_KEYS
 from sim.config.scenario import Scenario
+from sim.config.yaml_read import key_text
 from sim.world import surges
 from sim.world.geography import build_places, read_matrix, read_towns
 from sim.world.pairing import PLACES_CSV, check_room, make_pairs, units
@@ -61,8 +62,8 @@ def check_town_names(bad, scenario: Scenario) -> list[Problem]:
         for path, kind in team_kinds(scenario)
         if getattr(kind, "home_town", "")
     ]
-    named += [(f"geography.terrain.{x}", x) for x in geo.terrain]
-    named += [(f"teams.town_overrides.{x}", x) for x in t.town_overrides]
+    named += [(f"geography.terrain.{key_text(x)}", x) for x in geo.terrain]
+    named += [(f"teams.town_overrides.{key_text(x)}", x) for x in t.town_overrides]
     named += [(f"teams.additions[{k}].town", a.town) for k, a in enumerate(t.additions)]
     named += [
         (f"events[{k}].callups[{j}].town", a.town)

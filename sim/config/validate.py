@@ -22,6 +22,7 @@ from sim.config.errors import Problem
 from sim.config.geography import ZONES
 from sim.config.scenario import Scenario
 from sim.config.teams import TEAM_LEVELS
+from sim.config.yaml_read import key_text
 from sim.gate.check import expect_problems
 from sim.world.geography import TERRAINS
 
@@ -121,10 +122,10 @@ def _check_demand(bad, scenario: Scenario) -> None:
             bad("dispatch.timeouts_min", f"missing zone {zone!r}; expected urban and rural")
     for key in demand.patience:
         if key not in ZONES:
-            bad(f"demand.patience.{key}", "unknown zone; expected urban or rural")
+            bad(f"demand.patience.{key_text(key)}", "unknown zone; expected urban or rural")
     for key in scenario.dispatch.timeouts_min:
         if key not in ZONES:
-            bad(f"dispatch.timeouts_min.{key}", "unknown zone; expected urban or rural")
+            bad(f"dispatch.timeouts_min.{key_text(key)}", "unknown zone; expected urban or rural")
     for name in ("hour_of_day", "day_of_week"):
         if not any(getattr(demand, name)):
             bad(
@@ -190,7 +191,8 @@ def _check_geography_keys(bad, scenario: Scenario) -> None:
     for town, cls in geo.terrain.items():
         if cls not in TERRAINS:
             bad(
-                f"geography.terrain.{town}", f"unknown terrain {cls!r}; expected one of {', '.join(TERRAINS)}"
+                f"geography.terrain.{key_text(town)}",
+                f"unknown terrain {cls!r}; expected one of {', '.join(TERRAINS)}",
             )
     for name, table in (
         ("geography.radius_km", geo.radius_km),
@@ -198,7 +200,7 @@ def _check_geography_keys(bad, scenario: Scenario) -> None:
     ):
         for key in table:
             if key not in TERRAINS:
-                bad(f"{name}.{key}", f"unknown terrain; expected one of {', '.join(TERRAINS)}")
+                bad(f"{name}.{key_text(key)}", f"unknown terrain; expected one of {', '.join(TERRAINS)}")
         absent = [t for t in TERRAINS if t not in table]
         if absent:
             bad(
@@ -222,7 +224,7 @@ def _check_teams(bad, scenario: Scenario) -> None:
     for town, over in t.town_overrides.items():
         for name in ("community_schedule", "village_schedule"):
             if getattr(over, name) is not None:
-                used.append((f"teams.town_overrides.{town}.{name}", getattr(over, name)))
+                used.append((f"teams.town_overrides.{key_text(town)}.{name}", getattr(over, name)))
     for path, name in used:
         if name not in scenario.schedules:
             bad(

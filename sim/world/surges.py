@@ -19,6 +19,7 @@ import numpy as np
 from sim.config.errors import Problem
 from sim.config.events import Delivery, Event
 from sim.config.scenario import Scenario
+from sim.config.yaml_read import key_text
 from sim.world.geography import Places, Towns
 from sim.world.workforce import TeamTable
 
@@ -191,7 +192,7 @@ def problems(scenario: Scenario, towns: Towns, places: Places) -> list[Problem]:
                     Problem(
                         scenario.source,
                         None,
-                        f"events[{k}].item_mix.{item}",
+                        f"events[{k}].item_mix.{key_text(item)}",
                         f"unknown item {item!r}; expected a catalogue item id",
                     )
                 )
