@@ -50,6 +50,7 @@ def test_forest_plot_of_synthetic_paired_differences(tmp_path):
         (0.02, -0.01, 0.05, +1, "same"),
         (0.02, 0.01, 0.03, 0, "higher"),
         (0.02, math.nan, math.nan, +1, "same"),
+        (math.nan, math.nan, math.nan, +1, "n/a"),  # no pair has the KPI on both sides
     ],
 )
 def test_difference_verdict(mean, low, high, direction, expected):

@@ -41,7 +41,7 @@ def test_compare_csv_keeps_names_that_contain_nan_and_blanks_only_missing_values
     lines = csv_text(result).splitlines()
     assert lines[2].startswith("urban_10min,financial,")  # was "urban_10min,fiial,"
     assert lines[3] == "response_p90_urban,baseline,,,,,,,,"  # undefined values stay blank
-    assert lines[4] == "response_p90_urban,financial,,,,,,,,same"
+    assert lines[4] == "response_p90_urban,financial,,,,,,,,n/a"  # no data on either side
 
 
 def test_compare_refuses_scenarios_run_over_different_days():

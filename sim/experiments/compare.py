@@ -156,6 +156,7 @@ VERDICT_WORDS = {
     "same": "no significant difference",
     "higher": "higher",
     "lower": "lower",
+    "n/a": "no data",  # (the word every output gives a KPI without data: i18n's verdict.n/a)
 }
 
 

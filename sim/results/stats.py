@@ -83,7 +83,10 @@ def unpaired_difference(
 def difference_verdict(mean: float, low: float, high: float, direction: int) -> str:
     """'better' or 'worse' when the CI of a difference (variant - baseline) excludes 0 and the
     KPI has a direction (+1 higher is better, -1 lower is better); 'higher'/'lower' for a
-    significant difference of a neutral KPI; else 'same' (no significant difference)."""
+    significant difference of a neutral KPI; 'n/a' when no pair of replications has both
+    values (the KPI has no data); else 'same' (no significant difference)."""
+    if math.isnan(mean):
+        return "n/a"
     significant = not (math.isnan(low) or math.isnan(high)) and (low > 0 or high < 0)
     if not significant:
         return "same"
