@@ -11,7 +11,7 @@ import numpy as np
 from sim.cli.main import main
 from sim.model.replication import simulate
 from sim.results.causes import CAUSES, miss_causes
-from sim.results.kpis import met_target
+from sim.results.promises import met_target
 from sim.world.build import build_world
 from tests.conftest import TINY, orders, variant
 

@@ -9,8 +9,9 @@ import pytest
 
 from sim.model.replication import simulate
 from sim.results.causes import miss_causes
-from sim.results.kpis import compute_kpis, counted_kpis, open_at_first_midnight, zone_verdicts
+from sim.results.kpis import compute_kpis, counted_kpis
 from sim.results.logs import CLOSED, OPEN
+from sim.results.promises import open_at_first_midnight, zone_verdicts
 from sim.world.build import build_world
 from tests.conftest import DAY, orders, variant
 

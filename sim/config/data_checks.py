@@ -20,7 +20,7 @@ from sim.config.scenario import Scenario
 from sim.config.yaml_read import key_text
 from sim.world import surges
 from sim.world.geography import build_places, read_matrix, read_towns
-from sim.world.pairing import PLACES_CSV, check_room, make_pairs, units
+from sim.world.pairing import check_room_in_places, make_pairs, units
 
 
 def check_files(bad, scenario: Scenario) -> set[str]:
@@ -115,7 +115,7 @@ def check_data(scenario: Scenario) -> list[Problem]:
     try:  # strategies needing a pilot run are checked on their units and room only (fast)
         if scenario.pairing.strategy in ("need", "optimal"):
             pairs = units(scenario, places)
-            check_room(scenario, len(pairs), min(scenario.pairing.villages, len(places)), PLACES_CSV)
+            check_room_in_places(scenario, len(pairs), places)
         else:
             pairs = make_pairs(scenario, places)
     except UserError as exc:

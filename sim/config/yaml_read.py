@@ -110,7 +110,7 @@ class _Loader(yaml.SafeLoader):
         """Construct as SafeLoader does, but name the line of a value Python cannot convert
         (a date like 2022-13-45, an integer of 5,000 digits)."""
         try:
-            value = super().construct_object(node, deep)
+            return super().construct_object(node, deep)
         except (ValueError, OverflowError) as exc:
             text = str(getattr(node, "value", ""))
             if "digits" in str(exc):  # Python's limit on the digits of a whole number
@@ -118,7 +118,6 @@ class _Loader(yaml.SafeLoader):
             else:
                 why = f"invalid value {show_value(text, 30)} ({show_value(str(exc), 50)})"
             raise yaml.constructor.ConstructorError(None, None, why, node.start_mark) from None
-        return value
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:

@@ -83,11 +83,10 @@ def estimate(values: list[float], unit: str, orders: int | None, level: float = 
     """One scenario's estimate of a KPI: mean, sd, and the interval every output reports
     (:func:`sim.results.verdict.judge`: Wilson for a proportion of ``orders`` orders, else t)."""
     j = judge(values, unit, orders=orders, level=level)
-    half = (j.high - j.low) / 2
     return {
         "mean": j.mean,
         "sd": summarise(values)["sd"],
-        "half_width": half,
+        "half_width": j.half_width,
         "low": j.low,
         "high": j.high,
         "n": j.n,

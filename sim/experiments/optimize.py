@@ -32,7 +32,8 @@ from sim.config.scenario import Scenario
 from sim.config.teams import Addition
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
-from sim.results.kpis import KPI_INFO, zone_promise_orders, zone_verdicts
+from sim.results.kpis import KPI_INFO
+from sim.results.promises import zone_promise_orders, zone_verdicts
 from sim.results.summary import RepResult, total_orders
 from sim.results.verdict import judge
 from sim.world.workforce import addition_hours_per_week

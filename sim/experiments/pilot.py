@@ -16,7 +16,7 @@ from sim.config.scenario import Scenario
 from sim.experiments.content import content_key
 from sim.model.replication import simulate
 from sim.model.rng import replication_seeds
-from sim.results.kpis import zone_promise_orders, zone_verdicts
+from sim.results.promises import zone_promise_orders, zone_verdicts
 from sim.world.build import World, build_world
 from sim.world.pairing import NEEDS_PILOT
 

@@ -110,7 +110,7 @@ def imprecise(results: list[RepResult], names: list[str], relative: float) -> di
     for name in names:
         unit = KPI_INFO.get(name, ("", "share", 0))[1]
         j = judge([r.kpis.get(name, float("nan")) for r in results], unit, orders=total_orders(results, name))
-        half = (j.high - j.low) / 2
+        half = j.half_width
         if j.n < 2 or math.isnan(half):
             if j.n > 0:
                 out[name] = 2.0

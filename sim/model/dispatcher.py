@@ -305,9 +305,9 @@ class Dispatcher:
         """Whether any team in the order's scope at ``tier`` has the order's skill at all (a
         staffed team: ``World.team_staffed``), the team that declined the order aside
         (``dispatch.hand_up``: an order only it could serve there goes past that tier at once)."""
-        skill, place = self.orders.skill[order], self.orders.place[order]
-        if tier < COUNTY_TIER and self.declined_by(order) >= 0:
-            return self._others_offer(order, tier, skill, place)
+        skill, place, but = self.orders.skill[order], self.orders.place[order], self.declined_by(order)
+        if tier < COUNTY_TIER and but >= 0:
+            return self._others_offer(tier, skill, place, but)
         if tier == 1:
             return skill in self.world.place_skills[place]
         if tier == 2:
@@ -316,9 +316,9 @@ class Dispatcher:
             )
         return skill in self.world.county_skills
 
-    def _others_offer(self, order: int, tier: int, skill: int, place: int) -> bool:
-        """:meth:`scope_offers` for an order a team declined: team by team, that team left out."""
-        w, but = self.world, self.declined_by(order)
+    def _others_offer(self, tier: int, skill: int, place: int, but: int) -> bool:
+        """:meth:`scope_offers` for an order the team ``but`` declined: team by team, ``but`` left out."""
+        w = self.world
         scope = []
         if tier == 1 or self.keep_lower:
             scope += w.tier1_teams[place]

@@ -183,11 +183,8 @@ class OrderLifecycle:
             orders.t_tier3[order] = now
         if not placed:
             self._run_hooks(self.hooks.escalated, order)
-        team = d.find_team(order) if self.alerts is None else self.alerts.wave(order)
-        if team is not None:
-            self.assign(order, team)
+        if self._offer(order):
             return
-        d.enqueue(order, orders.deadline(order))
         escalation = None  # when the order escalates from this tier, if it does
         if tier < top and not orders.professional[order]:
             # (inf for a channel whose orders never escalate: the timer is never booked)
@@ -250,11 +247,18 @@ class OrderLifecycle:
         if order not in self.orders.at_desk:
             return  # taken, or cancelled
         self.dispatcher.leave_desk(order)
+        self._offer(order)
+
+    def _offer(self, order: int) -> bool:
+        """Offer a waiting order to its current scope now: the nearest free able team takes it
+        (with dispatch as alerts, a wave of alerts goes out instead, and an acceptance takes it
+        later); else it joins its tier's queue. Returns whether it was assigned now."""
         team = self.dispatcher.find_team(order) if self.alerts is None else self.alerts.wave(order)
         if team is not None:
             self.assign(order, team)
-        else:
-            self.dispatcher.enqueue(order, self.orders.deadline(order))
+            return True
+        self.dispatcher.enqueue(order, self.orders.deadline(order))
+        return False
 
     # ------------------------------------------------------------------ 3. patience
     def _start_patience(self, order: int, escalation: float | None) -> None:

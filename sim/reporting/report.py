@@ -31,15 +31,9 @@ from sim.reporting.formatting import (
 )
 from sim.reporting.i18n import tr
 from sim.results.causes import miss_cause_table
-from sim.results.kpis import (
-    HEADLINE,
-    KPI_INFO,
-    busy_intervals,
-    urban_response_time,
-    zone_promise_orders,
-    zone_verdicts,
-)
+from sim.results.kpis import HEADLINE, KPI_INFO, busy_intervals
 from sim.results.logs import CANCELLED, COLUMNS, OUTCOMES
+from sim.results.promises import urban_response_time, zone_promise_orders, zone_verdicts
 from sim.results.summary import RepResult, summarise_kpis, total_orders
 from sim.results.verdict import VERDICTS, judge, kpi_targets
 from sim.world.build import World
@@ -62,7 +56,7 @@ def build_summary(scenario: Scenario, results: list[RepResult], seed: int, world
             "direction": direction,
             "mean": j.mean,
             "sd": s["sd"],
-            "half_width": (j.high - j.low) / 2,
+            "half_width": j.half_width,
             "low": j.low,
             "high": j.high,
             "n": j.n,

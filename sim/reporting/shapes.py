@@ -17,6 +17,7 @@ from sim.config.errors import UserError
 from sim.config.teams import TEAM_LEVELS
 from sim.reporting.formatting import OUTCOME_CATEGORIES
 from sim.results.causes import CAUSES, GROUPS
+from sim.results.verdict import VERDICTS as PROMISE_VERDICTS
 
 NUM, FIN, INT, STR = "number", "finite number", "whole number", "text"  # NUM may be null (NaN)
 HOURS_A_WEEK = 168
@@ -275,7 +276,8 @@ def _chart_data_consistency(data: dict) -> None:
             )
 
 
-VERDICTS = ("met", "missed", "uncertain", "few", "n/a", "none")
+# the verdicts a KPI with a target may have in kpis.json: judge's, and "none"
+VERDICTS = (*PROMISE_VERDICTS, "none")
 URBAN_EVENTS = ("acceptance", "arrival")  # what the urban promise counts (targets.urban_response_event)
 OPS = (">=", "<=", ">", "<")
 

@@ -37,8 +37,8 @@ import numpy as np
 from sim.config.channels import CHANNELS
 from sim.config.geography import ZONES
 from sim.config.teams import TEAM_LEVELS
-from sim.results.kpis import undecided, zone_promise_orders, zone_verdicts
 from sim.results.logs import TOWN_DUTY_APART, RunLog
+from sim.results.promises import undecided, zone_promise_orders, zone_verdicts
 from sim.world.build import World
 
 CAUSES = (

@@ -31,6 +31,15 @@ import numpy as np
 from sim.config.channels import CHANNELS
 from sim.config.teams import CHANNEL_TEAM_LEVELS, TEAM_LEVELS
 from sim.results.logs import CANCELLED, CLOSED, OPEN, RunLog
+from sim.results.promises import (
+    first_midnight,
+    open_at_first_midnight,
+    placed_after_cutoff,
+    same_day_orders,
+    undecided,
+    zone_promise_orders,
+    zone_verdicts,
+)
 from sim.world.build import World
 from sim.world.surges import event_of
 
@@ -182,88 +191,6 @@ class _Counted(dict):
 def _percentile(values: np.ndarray, q: float) -> float:
     values = values[~np.isnan(values)]
     return float(np.percentile(values, q)) if len(values) else float("nan")
-
-
-def zone_promise_orders(log: RunLog) -> np.ndarray:
-    """Per order: is it held to its zone's promise (``urban_10min``, ``rural_same_day``)? The
-    catalogue channel's orders, but those a surge event delivered in batches: the platform
-    collects those on its own rhythm, and they are held to their event's deadline instead
-    (``event_on_time``)."""
-    o = log.orders
-    mask = o.channel == CHANNELS.index("catalogue")
-    if len(log.batches):
-        mask &= o.batch < 0
-    return mask
-
-
-def urban_response_time(log: RunLog, event: str) -> np.ndarray:
-    """Per order: minutes from placing to the urban response event (``acceptance``: the
-    volunteer accepts; ``arrival``: the volunteer arrives); NaN when it did not happen."""
-    o = log.orders
-    return (o.t_accepted if event == "acceptance" else o.t_arrived) - o.t_placed
-
-
-def met_target(log: RunLog, world: World, event: str | None = None) -> np.ndarray:
-    """Per order: did it meet its zone's promise? (urban: the response event, by default
-    ``targets.urban_response_event``, within ``targets.urban_response_min``; rural: responded
-    and closed by its same-day deadline)."""
-    o = log.orders
-    t = world.scenario.targets
-    response = urban_response_time(log, event or t.urban_response_event)
-    with np.errstate(invalid="ignore"):
-        urban_ok = response <= t.urban_response_min
-        same_day = (o.t_accepted <= o.t_deadline) & (o.t_closed <= o.t_deadline)
-    return np.where(o.zone == 0, urban_ok, same_day) & ~np.isnan(o.t_accepted)
-
-
-def promise_due(log: RunLog, world: World) -> np.ndarray:
-    """Per order: when its zone's promise falls due (minutes): placement plus
-    ``targets.urban_response_min`` for an urban order, else its same-day deadline."""
-    o = log.orders
-    return np.where(o.zone == 0, o.t_placed + world.scenario.targets.urban_response_min, o.t_deadline)
-
-
-def undecided(log: RunLog, met: np.ndarray, due: np.ndarray) -> np.ndarray:
-    """Per order: the run ends before its verdict is known. It has not met its promise (``met``)
-    but is still open (neither closed nor cancelled) when the run ends, before the promise
-    falls due (``due``, minutes). Such orders are right-censored: the shares judged against
-    the promise leave them out rather than count them as missed (``run.drain_days``, the days
-    simulated after the measured window, lets the last measured orders close)."""
-    with np.errstate(invalid="ignore"):
-        return ~met & (log.orders.outcome == OPEN) & (due > log.horizon_min)
-
-
-def zone_verdicts(log: RunLog, world: World, event: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(met, decided) per order for its zone's promise: :func:`met_target`, and whether the
-    run knows the verdict (not :func:`undecided`). Every output that judges orders against
-    the zone promises counts only the decided ones."""
-    met = met_target(log, world, event)
-    return met, ~undecided(log, met, promise_due(log, world))
-
-
-def same_day_orders(log: RunLog) -> np.ndarray:
-    """Per order: is it held to a promise of the same day or sooner (the zone promises, and the
-    professional orders' same day)? These are the orders "never overnight" counts."""
-    return zone_promise_orders(log) | (log.orders.channel == CHANNELS.index("professional"))
-
-
-def first_midnight(log: RunLog) -> np.ndarray:
-    """Per order: 24:00 of the day it was placed (minutes)."""
-    return (np.floor(log.orders.t_placed / 1440.0) + 1.0) * 1440.0
-
-
-def open_at_first_midnight(log: RunLog) -> np.ndarray:
-    """Per order: still open (neither closed nor cancelled) at 24:00 of the day it was placed."""
-    o = log.orders
-    midnight = first_midnight(log)
-    with np.errstate(invalid="ignore"):
-        return ~(o.t_closed <= midnight) & ~(o.t_cancelled <= midnight)
-
-
-def placed_after_cutoff(log: RunLog, world: World) -> np.ndarray:
-    """Per order: placed at or after ``targets.same_day_cutoff`` (due by the next day's end)."""
-    t = log.orders.t_placed
-    return (t - np.floor(t / 1440.0) * 1440.0) >= world.cutoff_min
 
 
 def compute_kpis(log: RunLog, world: World) -> dict[str, float]:

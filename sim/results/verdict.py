@@ -56,6 +56,11 @@ class Judgement:
     verdict: str  # one of VERDICTS ("" when there is no target)
     method: str  # "wilson", "t" or "" (no interval)
 
+    @property
+    def half_width(self) -> float:
+        """Half the interval's width (the KPI's unit; NaN when there is no interval)."""
+        return (self.high - self.low) / 2
+
 
 def interval(
     values, unit: str, orders: float | None = None, level: float = LEVEL

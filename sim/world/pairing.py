@@ -199,7 +199,11 @@ def pair_nearest(scenario: Scenario, places: Places, unmet: np.ndarray | None) -
     ]
 
 
-PLACES_CSV = "are in the places CSV"  # the villages need and optimal choose from
+def check_room_in_places(scenario: Scenario, n_units: int, places: Places) -> None:
+    """:func:`check_room` for the strategies that choose villages among all places (``need``,
+    ``optimal``): at most ``pairing.villages`` of them."""
+    n_villages = min(scenario.pairing.villages, len(places))
+    check_room(scenario, n_units, n_villages, "are in the places CSV")
 
 
 def pair_need(scenario: Scenario, places: Places, unmet: np.ndarray | None) -> list[Pair]:
@@ -207,7 +211,7 @@ def pair_need(scenario: Scenario, places: Places, unmet: np.ndarray | None) -> l
     units assigned to them by least total travel."""
     unmet = _required(unmet, scenario)
     unit_list = units(scenario, places)
-    check_room(scenario, len(unit_list), min(scenario.pairing.villages, len(places)), PLACES_CSV)
+    check_room_in_places(scenario, len(unit_list), places)
     order = np.lexsort((np.arange(len(unmet)), -unmet))
     chosen = sorted(int(v) for v in order[: min(scenario.pairing.villages, len(unmet))])
     return _assign_by_travel(scenario, places, unit_list, chosen)
@@ -225,7 +229,7 @@ def pair_optimal(scenario: Scenario, places: Places, unmet: np.ndarray | None) -
     if not unit_list:
         return []
     unmet = _required(unmet, scenario)
-    check_room(scenario, len(unit_list), min(scenario.pairing.villages, len(places)), PLACES_CSV)
+    check_room_in_places(scenario, len(unit_list), places)
     cap = capacity(scenario, len(unit_list))
     homes = sorted({u.home for u in unit_list})
     count = np.array([sum(u.home == h for u in unit_list) for h in homes])
