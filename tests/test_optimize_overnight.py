@@ -39,6 +39,7 @@ from sim.results.kpis import KPI_INFO
 from sim.results.summary import total_orders
 from sim.results.verdict import judge
 from tests.conftest import TINY, variant
+from tests.test_optimize import KNOWN
 
 DAY_7_19 = [0.0] * 7 + [0.2] * 12 + [0.0] * 5
 DAY_7_17 = [0.0] * 7 + [0.2] * 10 + [0.0] * 7
@@ -50,16 +51,7 @@ OVERNIGHT = {
         "always": {"weekday": ALWAYS, "weekend": ALWAYS},
     },
     "demand": {"hour_of_day": [0.0] * 7 + [1.0] * 12 + [0.0] * 5, "orders_per_1000_per_day": 1.0},
-    "catalog": [
-        {
-            "id": "errand",
-            "name": "Errand",
-            "column": "daily",
-            "skill": "errand",
-            "share": 1.0,
-            "service": {"kind": "fixed", "mean": 0},
-        }
-    ],
+    "catalog": KNOWN["catalog"],  # one errand that takes no time
     "teams": {
         "village_schedule": "short",
         "community_schedule": "short",
