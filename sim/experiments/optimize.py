@@ -44,10 +44,8 @@ from sim.results.kpis import KPI_INFO
 from sim.results.logs import RunLog
 from sim.results.promises import (
     first_midnight,
-    open_at_first_midnight,
-    placed_after_cutoff,
-    same_day_orders,
-    undecided,
+    never_overnight,
+    overnight_parts,
     zone_promise_orders,
     zone_verdicts,
 )
@@ -207,30 +205,20 @@ def meets(summary: dict[str, dict[str, float]], targets: dict) -> bool:
 def overnight_part(log: RunLog, world: World, part: str | None) -> np.ndarray:
     """Per order: is it in the part of the same-day orders an overnight KPI counts
     (:data:`OVERNIGHT_TARGETS`: urban, rural, placed before or after the cut-off; None: all)?"""
-    o = log.orders
     if part is None:
-        return np.ones(len(o), dtype=bool)
-    if part in ("urban", "rural"):
-        return o.zone == ("urban", "rural").index(part)
-    late = placed_after_cutoff(log, world)
-    return late if part == "after_cutoff" else ~late
+        return np.ones(len(log.orders), dtype=bool)
+    return overnight_parts(log, world)[part]
 
 
 def overnight_orders(log: RunLog, world: World, names: list[str]) -> np.ndarray:
     """Per order: is it one of the orders the overnight KPIs ``names`` count as open at the
-    first midnight? Measured same-day orders (:func:`same_day_orders`) whose verdict at midnight
-    the run knows (not :func:`undecided`), open at it (:func:`open_at_first_midnight`), in the
-    KPI's part: the orders of :func:`sim.results.kpis.counted_kpis`' ``open_overnight_*``."""
+    first midnight? The measured orders :func:`sim.results.promises.never_overnight` judges and
+    finds open, in the KPI's part: the orders of :func:`sim.results.kpis.counted_kpis`'
+    ``open_overnight_*``."""
     o = log.orders
     start, end = log.window_min
-    overnight = open_at_first_midnight(log)
-    counted = (
-        (o.t_placed >= start)
-        & (o.t_placed < end)
-        & same_day_orders(log)
-        & ~undecided(log, ~overnight, first_midnight(log))
-        & overnight
-    )
+    overnight, judged = never_overnight(log)
+    counted = (o.t_placed >= start) & (o.t_placed < end) & judged & overnight
     parts = np.zeros(len(o), dtype=bool)
     for name in names:
         parts |= overnight_part(log, world, OVERNIGHT_TARGETS[name])

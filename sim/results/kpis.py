@@ -35,10 +35,9 @@ from sim.config.channels import CHANNELS
 from sim.config.teams import CHANNEL_TEAM_LEVELS, TEAM_LEVELS
 from sim.results.logs import CANCELLED, CLOSED, OPEN, RunLog
 from sim.results.promises import (
-    first_midnight,
-    open_at_first_midnight,
+    never_overnight,
+    overnight_parts,
     placed_after_cutoff,
-    same_day_orders,
     undecided,
     zone_promise_orders,
     zone_verdicts,
@@ -254,16 +253,11 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
         (o.outcome == CANCELLED) & np.isnan(o.t_review_start),
         professional,
     )
-    overnight = open_at_first_midnight(log)
-    promised = inside & same_day_orders(log) & ~undecided(log, ~overnight, first_midnight(log))
+    overnight, judged = never_overnight(log)
+    promised = inside & judged
     k["open_overnight_per_week"] = float((promised & overnight).sum() / days * 7)
     k.share("open_overnight_per_1000", overnight, promised, 1000.0)
-    for part, mask in (
-        ("urban", o.zone == 0),
-        ("rural", o.zone == 1),
-        ("before_cutoff", ~late),
-        ("after_cutoff", late),
-    ):
+    for part, mask in overnight_parts(log, world).items():
         k.share(f"open_overnight_{part}_per_1000", overnight, promised & mask, 1000.0)
     k["orders_per_day"] = float(inside.sum() / days)
     for zone, mask in (("urban", urban), ("rural", rural)):
