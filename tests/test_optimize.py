@@ -76,11 +76,11 @@ def test_more_volunteers_never_lower_compliance_beyond_noise(tmp_path):
 
 
 def test_targets_are_checked():
-    assert parse_targets(["urban_10min=0.95", "rural_same_day=0.98"]) == {
-        "urban_10min": 0.95,
-        "rural_same_day": 0.98,
+    assert parse_targets(["urban_10min=0.95", "rural_same_day>=0.98"]) == {
+        "urban_10min": (">=", 0.95),
+        "rural_same_day": (">=", 0.98),
     }
-    for bad in (["urban_10min=95"], ["speed=0.5"], ["urban_10min"], []):
+    for bad in (["urban_10min=95"], ["speed=0.5"], ["urban_10min"], ["urban_10min<=0.9"], []):
         with pytest.raises(UserError):
             parse_targets(bad)
 

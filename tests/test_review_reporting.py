@@ -244,3 +244,34 @@ def test_the_scenario_sentence_says_one_urban_community_in_the_singular():
     assert "the other 2 units same-day handling" in text
     data["places"]["zone"] = [0, 0, 1]
     assert "2 urban communities promise" in scenario_text(summary, data, "en")
+
+
+def test_the_briefing_says_when_the_administrator_reviews_professional_orders():
+    from sim.reporting.briefing_text import assumption_lines
+
+    summary = {"days": 14.0, "warmup_days": 1.0, "kpis": {}}
+    targets = {"urban_response_min": 10, "same_day_cutoff": "17:00", "day_end": "24:00"}
+
+    def ladder(admin, lang="en"):
+        data = {"targets": targets, **({"admin": {"after_hours": admin}} if admin else {})}
+        return next(
+            line
+            for line in assumption_lines(summary, data, lang)
+            if "administrator" in line or "管理员" in line
+        )
+
+    assert ladder("on_call").endswith("review (in office hours, and by an on-call reviewer outside them).")
+    assert ladder("next_morning").endswith(
+        "review in office hours (orders placed outside them wait for the office to open)."
+    )
+    assert ladder(None).endswith("county administrator's review.")  # a folder that does not say
+    assert "值班审核员" in ladder("on_call", "zh")
+
+
+def test_chart_data_with_an_unknown_review_setting_is_refused(tmp_path):
+    from sim.reporting.shapes import Malformed, _chart_data_consistency
+
+    with pytest.raises(Malformed, match="admin.after_hours"):
+        _chart_data_consistency(
+            {"targets": {}, "admin": {"after_hours": "never"}, "outcomes": {"categories": []}}
+        )

@@ -119,6 +119,22 @@ def test_towns_are_judged_against_their_zones_own_promises():
         assert targets[f"town.{mixed}.rural_same_day"] == (">=", t.rural_share)
 
 
+def test_both_readings_of_the_urban_promise_are_held_to_its_target(tmp_path):
+    # 10分钟快速响应: the volunteers' acceptance (the default event) and their arrival at the
+    # door are both judged against the urban target, whichever the scenario counts
+    from sim.results.verdict import kpi_targets
+    from tests.conftest import variant
+
+    world = build_world(load_scenario(DEFAULT_SCENARIO))
+    share = world.scenario.targets.urban_share
+    targets = kpi_targets(world)
+    assert targets["urban_10min"] == targets["urban_10min_arrival"] == (">=", share)
+    assert "urban_10min_acceptance" not in targets  # the same orders as urban_10min
+    arrival = kpi_targets(build_world(variant(tmp_path, {"targets": {"urban_response_event": "arrival"}})))
+    assert arrival["urban_10min_acceptance"] == (">=", arrival["urban_10min"][1])
+    assert "urban_10min_arrival" not in arrival
+
+
 def test_kpis_of_a_county_without_volunteers_are_defined_or_nan(tmp_path):
     from tests.conftest import variant
 

@@ -74,7 +74,11 @@ class Targets:
         le=1,
     )
     rural_share: float = spec(
-        0.95, "required share of rural orders responded and closed the same day", "fraction", ge=0, le=1
+        0.95,
+        "required share of rural orders responded and closed by their same-day deadline",
+        "fraction",
+        ge=0,
+        le=1,
     )
     same_day_cutoff: str = spec(
         "17:00", "orders placed at or after this time are due by the end of the next day"

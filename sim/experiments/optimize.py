@@ -1,16 +1,23 @@
 """Staffing optimisation: the least extra volunteer-hours a week that meet every target.
 
-The search is a greedy marginal allocation under common random numbers:
+A target is ``KPI>=share`` (``KPI=share`` too) for the zone promises ``urban_10min`` and
+``rural_same_day``, or ``KPI<=X`` for the orders left open overnight (``open_overnight_per_week``
+and the ``open_overnight_*per_1000`` KPIs; 当天响应、当天办理,原则上不过夜). The search is a
+greedy marginal allocation under common random numbers:
 
 1. Simulate the scenario (plus the plan so far, as ``teams.additions``) with the root seed.
-   If the lower end of the 95% interval of every target KPI clears its target, stop.
-2. Otherwise find where the targets are missed: count the missed orders of the zones of the
-   targets not met yet by (town, band of the day), band = day 07-19, evening 19-22, night 22-07; the
-   ``candidates`` cells with the most misses are the candidate moves, each "+``step``
-   volunteers on duty at the town's seat in that band, every day".
+   Stop when the verdict of every target is ``met`` (:func:`sim.results.verdict.judge`: the
+   whole 95% interval on the target's side).
+2. Otherwise find where the targets are missed, by (town, band of the day), band = day 07-19,
+   evening 19-22, night 22-07: a share target's missed orders of its zone by the band they
+   were placed in; an overnight target's orders open at their first midnight (exactly those
+   its KPI counts) by the band they reached their town's queue (``t_tier2``, the first moment
+   a volunteer at the town's seat may take them; the band they were placed in when they never
+   reached it). The ``candidates`` cells with the most misses are the candidate moves, each
+   "+``step`` volunteers on duty at the town's seat in that band, every day".
 3. Simulate each move with the same seed (so the comparison is paired) and take the one with
-   the largest gain per extra volunteer-hour, gain = sum over targets of the rise of
-   min(KPI mean, target + margin) (improvements beyond the target do not count); repeat.
+   the largest gain per extra volunteer-hour (:func:`gain`: each target's progress towards it,
+   as a share of the orders its KPI judges, improvements beyond the target not counted); repeat.
 4. Confirm the final plan with fresh seeds (a different root seed) and report both.
 
 E.g. ``--target urban_10min=0.95``: if Kunyang's evening urban orders are the misses, the first
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,35 +41,78 @@ from sim.config.teams import Addition
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
 from sim.results.kpis import KPI_INFO
-from sim.results.promises import zone_promise_orders, zone_verdicts
+from sim.results.logs import RunLog
+from sim.results.promises import (
+    first_midnight,
+    never_overnight,
+    overnight_parts,
+    zone_promise_orders,
+    zone_verdicts,
+)
 from sim.results.summary import RepResult, total_orders
-from sim.results.verdict import judge
+from sim.results.verdict import PROPORTION_SCALE, judge
+from sim.world.build import World
 from sim.world.workforce import addition_hours_per_week
 
 BANDS: dict[str, tuple[int, int]] = {"day": (7, 19), "evening": (19, 22), "night": (22, 7)}
 TARGET_ZONES = {"urban_10min": (0,), "rural_same_day": (1,)}
+# the ``<=`` targets: the KPIs of orders open at their first midnight, each the part of the
+# same-day orders it counts (None: all of them; else a key of :func:`overnight_part`)
+OVERNIGHT_TARGETS: dict[str, str | None] = {
+    "open_overnight_per_week": None,
+    "open_overnight_per_1000": None,
+    "open_overnight_urban_per_1000": "urban",
+    "open_overnight_rural_per_1000": "rural",
+    "open_overnight_before_cutoff_per_1000": "before_cutoff",
+    "open_overnight_after_cutoff_per_1000": "after_cutoff",
+}
 CONFIRM_SEED_OFFSET = 1_000_003  # confirmation root seed = seed + this (fresh random numbers)
+# a target: ``KPI>=share``, ``KPI=share`` (the same) or ``KPI<=X``
+TARGET_TEXT = re.compile(r"^\s*([A-Za-z0-9_.]+)\s*(<=|>=|=)\s*(\S.*?)\s*$")
+TARGET_FORMS = (
+    "expected KPI=SHARE or KPI>=SHARE with KPI one of {share} and 0 <= SHARE <= 1 "
+    "(e.g. urban_10min=0.95), or KPI<=X with KPI open_overnight_per_week (orders a week, X >= 0; "
+    "e.g. open_overnight_per_week<=5) or one of {per_1000} (0 <= X <= 1000)"
+)
+
+Targets = dict[str, tuple[str, float]]  # KPI -> (">=" or "<=", threshold in the KPI's unit)
 
 
-def parse_targets(texts: list[str]) -> dict[str, float]:
-    """``["urban_10min=0.95", ...]`` -> {KPI: threshold}; UserError for unknown or bad ones."""
+def parse_targets(texts: list[str]) -> Targets:
+    """``["urban_10min=0.95", "open_overnight_per_week<=5", ...]`` -> {KPI: (op, threshold)}
+    (``=`` is ``>=``); UserError, one line per bad target, naming the forms expected."""
+    forms = TARGET_FORMS.format(
+        share=", ".join(TARGET_ZONES),
+        per_1000=", ".join(k for k in OVERNIGHT_TARGETS if k.endswith("_per_1000")),
+    )
     out, bad = {}, []
     for text in texts:
-        name, _, value = text.partition("=")
+        m = TARGET_TEXT.match(text)
+        name, op, value = m.groups() if m else ("", "", "")
+        op = ">=" if op == "=" else op
         try:
             threshold = float(value)
         except ValueError:
             threshold = math.nan
-        if name not in TARGET_ZONES or not 0 <= threshold <= 1:
-            bad.append(
-                f"--target {text}: expected KPI=share with KPI one of "
-                f"{', '.join(TARGET_ZONES)} and 0 <= share <= 1, e.g. urban_10min=0.95"
-            )
+        if op == ">=" and name in TARGET_ZONES:
+            ok = 0 <= threshold <= 1
+        elif op == "<=" and name in OVERNIGHT_TARGETS:
+            top = 1000 if KPI_INFO[name][1] == "per 1,000 orders" else math.inf
+            ok = 0 <= threshold <= top and math.isfinite(threshold)
         else:
-            out[name] = threshold
+            ok = False
+        if ok:
+            out[name] = (op, threshold)
+        else:
+            bad.append(f"--target {' '.join(text.split())}: {forms}")
     if bad or not out:
         raise UserError(bad or ["expected at least one --target, e.g. urban_10min=0.95"])
     return out
+
+
+def as_targets(targets: dict) -> Targets:
+    """Targets as {KPI: (op, threshold)}; a bare threshold is a ``>=`` target."""
+    return {k: v if isinstance(v, tuple) else (">=", float(v)) for k, v in targets.items()}
 
 
 def band_of_hour(hour: np.ndarray) -> np.ndarray:
@@ -105,43 +156,96 @@ class Evaluation:
 def evaluate(
     scenario: Scenario,
     plan: dict[tuple[str, str], int],
-    targets: dict[str, float],
+    targets: dict,
     reps: int,
     seed: int,
     jobs: int,
     keep_logs: bool = False,
 ) -> Evaluation:
     """Simulate ``reps`` replications of the scenario with the plan (root seed ``seed``)."""
+    targets = as_targets(targets)
     results = run_replications(
         with_plan(scenario, plan), reps, seed, jobs=jobs, keep_logs=keep_logs, progress=False
     )
     names = list(targets) + [k for k in ("urban_10min", "rural_same_day") if k not in targets]
-    return Evaluation(dict(plan), {k: summary_of(results, k, targets.get(k)) for k in names}, results)
+    days = scenario.run.days
+    summary = {k: summary_of(results, k, *targets.get(k, (None, None)), days=days) for k in names}
+    return Evaluation(dict(plan), summary, results)
 
 
-def summary_of(results: list[RepResult], name: str, target: float | None) -> dict[str, float]:
-    """A target KPI's mean, 95% interval and verdict (``met`` against ``>= target``) from the
-    one verdict function every output uses (:func:`sim.results.verdict.judge`)."""
+def summary_of(
+    results: list[RepResult],
+    name: str,
+    op: str | None = None,
+    target: float | None = None,
+    days: float | None = None,
+) -> dict[str, float]:
+    """A target KPI's mean, 95% interval and verdict (``met`` against ``op target``) from the
+    one verdict function every output uses (:func:`sim.results.verdict.judge`), and its
+    ``scale``: the value that stands for all the orders it judges (1 for a share, 1,000 for a
+    per-1,000 KPI, the same-day orders a week for ``open_overnight_per_week``, from the
+    replications' ``days`` measured days), which puts the targets' progress in one unit."""
     values = [r.kpis[name] for r in results]
-    op = None if target is None else ">="
-    j = judge(values, KPI_INFO[name][1], op, target, total_orders(results, name))
-    return {"mean": j.mean, "low": j.low, "high": j.high, "n": j.n, "verdict": j.verdict}
+    unit = KPI_INFO[name][1]
+    j = judge(values, unit, op, target, total_orders(results, name))
+    if unit == "orders/week":
+        counted = total_orders(results, "open_overnight_per_1000") or 0
+        scale = counted / len(results) / days * 7 if days else math.nan
+    else:
+        scale = PROPORTION_SCALE.get(unit, 1.0)
+    return {"mean": j.mean, "low": j.low, "high": j.high, "n": j.n, "verdict": j.verdict, "scale": scale}
 
 
-def meets(summary: dict[str, dict[str, float]], targets: dict[str, float]) -> bool:
-    """Whether every target KPI is met: the whole of its 95% interval clears its target (the
-    verdict of :func:`sim.results.verdict.judge`, as in every other output)."""
+def meets(summary: dict[str, dict[str, float]], targets: dict) -> bool:
+    """Whether every target KPI is met: the whole of its 95% interval lies on the target's side
+    (the verdict of :func:`sim.results.verdict.judge`, as in every other output)."""
     return all(summary[k]["verdict"] == "met" for k in targets)
 
 
-def misses_by_cell(
-    evaluation: Evaluation, scenario: Scenario, targets: dict[str, float]
-) -> dict[tuple[str, str], float]:
-    """Missed catalogue orders per replication by (town, band), in the zones of the targets
-    not met yet (all targets' zones when every one is met)."""
+def overnight_part(log: RunLog, world: World, part: str | None) -> np.ndarray:
+    """Per order: is it in the part of the same-day orders an overnight KPI counts
+    (:data:`OVERNIGHT_TARGETS`: urban, rural, placed before or after the cut-off; None: all)?"""
+    if part is None:
+        return np.ones(len(log.orders), dtype=bool)
+    return overnight_parts(log, world)[part]
+
+
+def overnight_orders(log: RunLog, world: World, names: list[str]) -> np.ndarray:
+    """Per order: is it one of the orders the overnight KPIs ``names`` count as open at the
+    first midnight? The measured orders :func:`sim.results.promises.never_overnight` judges and
+    finds open, in the KPI's part: the orders of :func:`sim.results.kpis.counted_kpis`'
+    ``open_overnight_*``."""
+    o = log.orders
+    start, end = log.window_min
+    overnight, judged = never_overnight(log)
+    counted = (o.t_placed >= start) & (o.t_placed < end) & judged & overnight
+    parts = np.zeros(len(o), dtype=bool)
+    for name in names:
+        parts |= overnight_part(log, world, OVERNIGHT_TARGETS[name])
+    return counted & parts
+
+
+def lever_time(log: RunLog) -> np.ndarray:
+    """Per order: when extra volunteers at its town's seat could first take it (minutes): when
+    it reached its town's queue (``t_tier2``) if before its first midnight, else when it was
+    placed (no seat volunteer can reach it before midnight: a professional order, one its
+    village took but did not finish, or one whose village hold outlasts the day)."""
+    o = log.orders
+    with np.errstate(invalid="ignore"):
+        reached = o.t_tier2 < first_midnight(log)
+    return np.where(reached, o.t_tier2, o.t_placed)
+
+
+def misses_by_cell(evaluation: Evaluation, scenario: Scenario, targets: dict) -> dict[tuple[str, str], float]:
+    """Missed orders per replication by (town, band), for the targets not met yet (all targets
+    when every one is met): a share target's missed catalogue orders of its zone by the band
+    they were placed in; an overnight target's orders open at their first midnight by the band
+    of :func:`lever_time`. An order missing both kinds of target counts once for each."""
+    targets = as_targets(targets)
     world = prepare_world(with_plan(scenario, evaluation.plan))
-    open_targets = [k for k in targets if not meets(evaluation.summary, {k: targets[k]})]
-    zones = sorted({z for k in open_targets or targets for z in TARGET_ZONES[k]})
+    open_targets = [k for k in targets if not meets(evaluation.summary, {k: targets[k]})] or list(targets)
+    zones = sorted({z for k in open_targets if k in TARGET_ZONES for z in TARGET_ZONES[k]})
+    overnight_targets = [k for k in open_targets if k in OVERNIGHT_TARGETS]
     counts: dict[tuple[str, str], float] = {}
     bands = list(BANDS)
     for result in evaluation.results:
@@ -157,23 +261,39 @@ def misses_by_cell(
             & ~met
             & decided
         )
-        hour = (o.t_placed[missed] // 60 % 24).astype(int)
-        for town, band in zip(o.town[missed], band_of_hour(hour)):
+        times = [o.t_placed[missed]]
+        towns = [o.town[missed]]
+        if overnight_targets:
+            overnight = overnight_orders(log, world, overnight_targets)
+            times.append(lever_time(log)[overnight])
+            towns.append(o.town[overnight])
+        hour = (np.concatenate(times) // 60 % 24).astype(int)
+        for town, band in zip(np.concatenate(towns), band_of_hour(hour)):
             key = (world.towns.pinyin[int(town)], bands[int(band)])
             counts[key] = counts.get(key, 0.0) + 1.0 / len(evaluation.results)
     return counts
 
 
-def gain(before: dict, after: dict, targets: dict[str, float], margin: float) -> float:
-    """Sum over targets of the rise of min(mean, target + margin). A target KPI undefined before
-    and after (no orders of its zone) adds nothing: no move can buy it, and a NaN gain would make
-    every move look acceptable."""
-    rises = (
-        min(after[k]["mean"], t + margin) - min(before[k]["mean"], t + margin)
-        for k, t in targets.items()
-        if not (math.isnan(after[k]["mean"]) and math.isnan(before[k]["mean"]))
-    )
-    return sum(rises)
+def gain(before: dict, after: dict, targets: dict, margin: float) -> float:
+    """Sum over targets of each one's progress towards it, as a share of the orders its KPI
+    judges: a ``>=`` target's rise of min(mean, target + margin); a ``<=`` target's fall of
+    max(mean, target - margin x scale), divided by its ``scale`` (the value that stands for all
+    its orders, :func:`summary_of`), so that turning 1% of a KPI's orders from missed to met
+    weighs 0.01 whether its target is a share or a count. Improvements beyond target and margin
+    do not count. A target KPI undefined before and after (no orders of its zone) adds nothing:
+    no move can buy it, and a NaN gain would make every move look acceptable."""
+    total = 0.0
+    for k, (op, t) in as_targets(targets).items():
+        was, now = before[k]["mean"], after[k]["mean"]
+        if math.isnan(was) and math.isnan(now):
+            continue
+        if op == ">=":
+            total += min(now, t + margin) - min(was, t + margin)
+        else:
+            scale = before[k].get("scale", 1.0)
+            floor = t - margin * scale
+            total += (max(was, floor) - max(now, floor)) / scale
+    return total
 
 
 @dataclass
@@ -188,7 +308,7 @@ class Search:
 
 def optimise(
     scenario: Scenario,
-    targets: dict[str, float],
+    targets: dict,
     reps: int,
     seed: int,
     jobs: int = 1,
@@ -200,7 +320,9 @@ def optimise(
     progress: bool = False,
 ) -> Search:
     """Greedy marginal allocation of extra on-duty volunteers (see the module docstring).
+    ``targets``: {KPI: (op, threshold)} (:func:`parse_targets`; a bare threshold is ``>=``).
     ``progress``: show each round's evaluations (done/total, rate, time left) on stderr."""
+    targets = as_targets(targets)
     bar = Progress(1, f"optimize {scenario.name}: the plan as it is", progress, unit="evaluation")
 
     def say(text: str) -> None:
@@ -241,8 +363,10 @@ def optimise(
             say(
                 f"step {len(steps)}: +{step} at {best[1][0]} {best[1][1]} -> "
                 + ", ".join(
-                    f"{k} {current.summary[k]['mean']:.3f} (low {current.summary[k]['low']:.3f})"
-                    for k in targets
+                    f"{k} {current.summary[k]['mean']:.3f} "
+                    f"({'low' if op == '>=' else 'high'} "
+                    f"{current.summary[k]['low' if op == '>=' else 'high']:.3f})"
+                    for k, (op, _) in targets.items()
                 )
             )
     return Search(baseline, current, steps, meets(current.summary, targets))
@@ -251,7 +375,7 @@ def optimise(
 def confirm(
     scenario: Scenario,
     plan: dict[tuple[str, str], int],
-    targets: dict[str, float],
+    targets: dict,
     reps: int,
     seed: int,
     jobs: int = 1,

@@ -35,7 +35,7 @@ import numpy as np
 
 from sim.config.errors import Problem, UserError
 from sim.config.scenario import Expect, Scenario
-from sim.results.kpis import HEADLINE, KPI_INFO
+from sim.results.kpis import HEADLINE, KPI_INFO, TOWN_KPI, TOWN_KPI_PARTS, town_kpi_info
 from sim.results.stats import paired_difference, unpaired_difference
 from sim.results.verdict import judge
 from sim.world.geography import read_towns
@@ -44,7 +44,6 @@ OPS = (">=", "<=", ">", "<")
 SHARE_MIN_EFFECT = 0.02
 RELATIVE_MIN_EFFECT = 0.10
 ABSOLUTE_MIN_EFFECT = 1.0
-_TOWN_KPI = re.compile(r"town\.(.+)\.(compliance|urban_10min|rural_same_day)")
 NOT_APPLICABLE = "n/a"
 _THRESHOLD = re.compile(r"\s*(>=|<=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*")
 
@@ -70,20 +69,10 @@ class Threshold:
 
 def kpi_info(name: str) -> tuple[str, str, int]:
     """(label, unit, direction) of a KPI name, including ``town.<pinyin>.compliance``."""
-    if name in KPI_INFO:
-        return KPI_INFO[name]
-    match = _TOWN_KPI.fullmatch(name)
-    if match:
-        what = {
-            "compliance": "Orders meeting their promise",
-            "urban_10min": "Urban orders responded within the promise",
-        }
-        return (
-            f"{what.get(match[2], 'Rural orders responded and closed the same day')} in {match[1]}",
-            "share",
-            +1,
-        )
-    raise KeyError(name)
+    info = KPI_INFO.get(name) or town_kpi_info(name)
+    if info is None:
+        raise KeyError(name)
+    return info
 
 
 def parse_threshold(kpi: str, text: str) -> tuple[Threshold | None, str]:
@@ -118,12 +107,10 @@ def _name_problem(name: str, towns: list[str] | None) -> str:
     """Why ``name`` is not a KPI ("" when it is one), with a did-you-mean."""
     if name in KPI_INFO:
         return ""
-    match = _TOWN_KPI.fullmatch(name)
+    match = TOWN_KPI.fullmatch(name)
     if match and (towns is None or match[1] in towns):
         return ""
-    known = list(KPI_INFO) + [
-        f"town.{t}.{part}" for t in towns or [] for part in ("compliance", "urban_10min", "rural_same_day")
-    ]
+    known = list(KPI_INFO) + [f"town.{t}.{part}" for t in towns or [] for part in TOWN_KPI_PARTS]
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if not close:
         lowered = {k.lower(): k for k in known}

@@ -16,6 +16,7 @@ is fit for a CI job summary (``$GITHUB_STEP_SUMMARY``, GitLab merge-request note
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 from sim.gate.check import NOT_APPLICABLE, Checked, Outcome, exit_status, fmt
 from sim.reporting.report import VERDICT_WORDS
@@ -64,7 +65,9 @@ def text_table(checked: list[Checked]) -> str:
 
 
 def verdict_line(checked: list[Checked]) -> str:
-    """One line: how many KPI checks passed, failed, and how many inputs were invalid."""
+    """One line: how many KPI checks passed, failed, and how many inputs were invalid; then
+    the verdicts of the scenarios' own promises, which the gate does not judge (its thresholds
+    guard against regressions), so that a green gate is not read as promises kept."""
     outcomes = [o for c in checked for o in c.outcomes]
     failed = sum(o.failed for o in outcomes)
     invalid = sum(bool(c.errors) for c in checked)
@@ -73,6 +76,10 @@ def verdict_line(checked: list[Checked]) -> str:
         f"{word}: {len(outcomes) - failed} of {len(outcomes)} KPI checks passed in "
         f"{sum(not c.errors for c in checked)} scenario(s)"
     )
+    promises = Counter(VERDICT_WORDS.get(o.promise, o.promise) for o in outcomes if o.promise)
+    if promises:
+        counts = ", ".join(f"{n} {word}" for word, n in sorted(promises.items()))
+        text += f"; the scenarios' promises (not gated): {counts}"
     return text + (f"; {invalid} invalid input file(s)" if invalid else "")
 
 

@@ -232,7 +232,11 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
             day_end=t["day_end"],
             event=tr(f"event.{t.get('urban_response_event', 'acceptance')}", lang),
         ),
-        tr("brief.assume_ladder", lang),
+        tr(
+            "brief.assume_ladder",
+            lang,
+            admin=tr(f"admin.{data.get('admin', {}).get('after_hours', 'none')}", lang),
+        ),
         *(
             [tr("brief.assume_channels", lang)]
             if any(

@@ -52,7 +52,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "resp.title": ("How fast orders get a response", "订单多快得到响应"),
     "resp.urban_title": ("Urban communities", "城区社区"),
     "resp.rural_title": ("Rural villages", "农村"),
-    "resp.x_min": ("Minutes from order to a volunteer accepting", "从下单到志愿者接单(分钟)"),
+    "resp.x_min": ("Minutes from order to a volunteer accepting", "从下单到志愿者响应(分钟)"),
     "resp.y": ("Orders responded (% of all orders)", "已响应订单(占全部订单 %)"),
     "resp.mean": ("Mean of replications", "各次重复的平均"),
     "resp.band": ("95% CI across {reps} replications", "{reps} 次重复的 95% 置信区间"),
@@ -61,15 +61,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "resp.deadline_span": ("Same-day deadlines (10-90% of orders)", "当天办结时限(10%-90% 的订单)"),
     "resp.x_log": (
         "Time from order to a volunteer accepting (log scale)",
-        "从下单到志愿者接单的时间(对数刻度)",
+        "从下单到志愿者响应的时间(对数刻度)",
     ),
     "resp.x_min_arrival": ("Minutes from order to a volunteer arriving", "从下单到志愿者到达(分钟)"),
     "resp.within_acceptance": ("Responded within {minutes:g} min", "{minutes:g} 分钟内响应"),
     "resp.within_arrival": ("Reached within {minutes:g} min", "{minutes:g} 分钟内到达"),
     "resp.urban_note": ("{within}: {value}\ntarget {target}", "{within}:{value}\n目标 {target}"),
     "resp.rural_note": (
-        "Responded and closed\nthe same day: {value}\ntarget {target}",
-        "当天响应并办结:{value}\n目标 {target}",
+        "Responded and closed by\nthe same-day deadline: {value}\ntarget {target}",
+        "当天时限内响应并办结:{value}\n目标 {target}",
     ),
     "resp.ci": ("95% CI {low}-{high}", "95% 置信区间 {low}-{high}"),
     "resp.one_rep": ("one replication, no CI", "仅一次重复,无置信区间"),
@@ -161,10 +161,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.cause_none": ("No order missed its promise.", "没有订单未兑现承诺。"),
     "brief.drivers": (
         "Assumptions drive the headline: citizens' patience sets the cancellations ({cancelled} of "
-        "all misses); the acceptance delay, the urban share at acceptance ({acceptance}) against "
-        "arrival ({arrival}); volunteers are busy only {utilisation} of their time on duty.",
-        "主要指标由假设决定:群众的耐心决定取消量(占全部未兑现的 {cancelled});接单延迟决定城区按接单计"
-        "({acceptance})与按到达计({arrival})的差别;志愿者在岗时间中只有 {utilisation} 在忙。",
+        "all misses); turnout and travel after a volunteer accepts separate the urban share at "
+        "acceptance ({acceptance}) from that at arrival ({arrival}); volunteers are busy only "
+        "{utilisation} of their time on duty.",
+        "主要指标由假设决定:群众的耐心决定取消量(占全部未兑现的 {cancelled});志愿者响应后的出发准备和路程"
+        "决定城区按响应计({acceptance})与按到达计({arrival})的差别;志愿者在岗时间中只有 {utilisation} 在忙。",
     ),
     "cause.title": ("Why orders miss their promise (per replication)", "订单未兑现承诺的原因(每次重复)"),
     "cause.x": ("Missed orders per replication", "每次重复的未兑现订单数"),
@@ -174,7 +175,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cause.no_volunteer": ("No volunteer on duty in the town", "本乡镇无在岗志愿者"),
     "cause.all_busy": ("All on-duty volunteers busy", "在岗志愿者全忙"),
     "cause.administrator": ("Waiting for the administrator", "等待管理员审核"),
-    "cause.acceptance": ("Alerts unanswered or slow to accept", "派单无人接或接单慢"),
+    "cause.acceptance": ("Alerts unanswered or slow to accept", "派单无人响应或响应慢"),
     "cause.travel": ("Travel or ferry", "路程或轮渡"),
     "cause.service": ("Service too long", "服务时间过长"),
     "cause.cancelled": ("Cancelled while waiting", "等待中被取消"),
@@ -185,13 +186,13 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "lever.all_busy": ("more volunteers on duty at the busiest hours", "在最忙的时段增加在岗志愿者"),
     "lever.administrator": (
-        "reviewing professional orders outside office hours (an on-call reviewer)",
-        "非工作时间也审核专业需求(值班审核员)",
+        "more reviewers of professional orders, in office hours and on call outside them",
+        "增加专业需求审核员(工作时间审核员与非工作时间值班审核员)",
     ),
     "lever.acceptance": (
         "more volunteers on call near the orders, so that an alert finds one who accepts (the "
         "acceptance probability and delay are assumptions)",
-        "在订单附近安排更多待命志愿者,让派单有人接(接单概率和延迟为假设)",
+        "在订单附近安排更多待命志愿者,让派单有人响应(响应概率和延迟为假设)",
     ),
     "lever.travel": (
         "volunteers nearer the orders (more village volunteers)",
@@ -203,7 +204,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "在这些订单下单的时段安排更多村级志愿者在岗(耐心为假设)",
     ),
     "lever.not_assigned": ("shorter escalation timeouts between the tiers", "缩短逐级上报的等待时间"),
-    "event.acceptance": ("accepts it", "接单"),
+    "event.acceptance": ("accepts it", "响应(接受派单)"),
     "event.arrival": ("arrives", "到达"),
     "brief.headline": ("Headline numbers", "主要指标"),
     "brief.col_kpi": ("Measure", "指标"),
@@ -261,10 +262,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.assume_ladder": (
         "An order goes first to the on-duty volunteers of its village and its paired units; "
         "unanswered in time, it escalates to the whole town, then to the county; professional "
-        "needs go through the county administrator's review in office hours.",
+        "needs go through the county administrator's review{admin}.",
         "订单先派给本村及其结对单位的在岗志愿者;超时无人响应,依次上报到全乡镇、再到全县;"
-        "专业需求须经县中心管理员在工作时间审核。",
+        "专业需求须经县中心管理员审核{admin}。",
     ),
+    # when the administrator reviews (admin.after_hours; none: a results folder that does not say)
+    "admin.on_call": (
+        " (in office hours, and by an on-call reviewer outside them)",
+        "(工作时间由管理员审核,非工作时间由值班审核员审核)",
+    ),
+    "admin.next_morning": (
+        " in office hours (orders placed outside them wait for the office to open)",
+        "(工作时间审核,非工作时间下的订单等到上班后审核)",
+    ),
+    "admin.none": ("", ""),
     "brief.assume_channels": (
         "Proxy errands (village proxy points) and disputes (village mediation rooms, the county as "
         "fallback) have deadlines in days; the errand rate assumes 120,000 services in 4 years.",
@@ -302,7 +313,7 @@ TEXT: dict[str, tuple[str, str]] = {
 # KPI labels in Chinese (English labels live in sim.results.kpis.KPI_INFO).
 KPI_ZH: dict[str, str] = {
     "urban_10min": "城区订单在承诺时间内响应",
-    "rural_same_day": "农村订单当天响应并办结",
+    "rural_same_day": "农村订单在当天时限内响应并办结",
     "professional_same_day": "专业订单当天办结",
     "professional_by_organisations": "专业订单由专业志愿服务组织办结的比例",
     "professional_cancelled_before_review": "专业订单在管理员审核前被取消的比例",
@@ -318,7 +329,7 @@ KPI_ZH: dict[str, str] = {
     "open_overnight_rural_per_1000": "农村订单过夜未办结(每千单)",
     "open_overnight_before_cutoff_per_1000": "截止时间前下单、过夜未办结(每千单)",
     "open_overnight_after_cutoff_per_1000": "截止时间后下单、过夜未办结(每千单)",
-    "urban_10min_acceptance": "城区订单在承诺时间内有志愿者接单",
+    "urban_10min_acceptance": "城区订单在承诺时间内有志愿者响应(接受派单)",
     "urban_10min_arrival": "城区订单在承诺时间内志愿者到达",
     "rural_placed_after_cutoff": "农村订单在截止时间后下单(次日办结)的比例",
     "orders_per_day": "下单量",

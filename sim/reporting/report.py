@@ -31,7 +31,7 @@ from sim.reporting.formatting import (
 )
 from sim.reporting.i18n import tr
 from sim.results.causes import miss_cause_table
-from sim.results.kpis import HEADLINE, KPI_INFO, busy_intervals
+from sim.results.kpis import HEADLINE, KPI_INFO, busy_intervals, town_kpi_info
 from sim.results.logs import CANCELLED, COLUMNS, OUTCOMES
 from sim.results.promises import urban_response_time, zone_promise_orders, zone_verdicts
 from sim.results.summary import RepResult, summarise_kpis, total_orders
@@ -47,7 +47,7 @@ def build_summary(scenario: Scenario, results: list[RepResult], seed: int, world
     tg = kpi_targets(world)
     kpis = {}
     for name, s in summary.items():
-        label, unit, direction = KPI_INFO.get(name, town_kpi_info(name))
+        label, unit, direction = KPI_INFO.get(name) or town_kpi_info(name) or (name, "share", +1)
         op, threshold = tg.get(name, (None, None))
         j = judge([r.kpis[name] for r in results], unit, op, threshold, total_orders(results, name))
         row = {
@@ -82,20 +82,6 @@ def build_summary(scenario: Scenario, results: list[RepResult], seed: int, world
         **({} if causes is None else {"miss_causes": causes}),
         "replications": [r.kpis for r in results],
     }
-
-
-def town_kpi_info(name: str) -> tuple[str, str, int]:
-    """(label, unit, direction) of a town KPI (``town.<pinyin>.compliance``, ``.urban_10min``,
-    ``.rural_same_day``), or of an unknown name (a share)."""
-    parts = name.split(".")
-    if len(parts) == 3 and parts[0] == "town":
-        what = {
-            "compliance": "Orders meeting their promise",
-            "urban_10min": "Urban orders responded within the promise",
-            "rural_same_day": "Rural orders responded and closed the same day",
-        }.get(parts[2], parts[2])
-        return f"{what} in {parts[1]}", "share", +1
-    return name, "share", +1
 
 
 def interval_text(k: dict) -> str:
@@ -400,6 +386,7 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
             "urban_response_event": tg.urban_response_event,
             "overnight_per_1000": tg.overnight_per_1000,
         },
+        "admin": {"after_hours": scenario.admin.after_hours},  # when professional orders are reviewed
         "towns": {
             "pinyin": list(towns.pinyin),
             "name": list(towns.name),

@@ -63,6 +63,7 @@ CHART_DATA_JSON = {
         "urban_response_event?": STR,
         "overnight_per_1000?": FIN,
     },
+    "admin?": {"after_hours": STR},
     "pairing?": {"projects": FIN, "orders_per_project_per_year": FIN, "due_days": FIN},
     "packages?": {"recipients_per_1000": FIN, "kinds": FIN, "top_tier": FIN},
     "towns": {"pinyin": [STR], "name": [STR], "seat_place": [INT], "orders": [NUM], "target": [NUM]},
@@ -215,6 +216,8 @@ def _chart_data_consistency(data: dict) -> None:
         raise Malformed(
             "targets.urban_response_event", f"is {event!r}; expected one of {', '.join(URBAN_EVENTS)}"
         )
+    if "admin" in data:
+        _one_of(data["admin"]["after_hours"], ("on_call", "next_morning"), "admin.after_hours", "a setting")
     for i, category in enumerate(data["outcomes"]["categories"]):
         _one_of(category, OUTCOME_CATEGORIES, f"outcomes.categories[{i}]", "an outcome")
     for path, low, high, what in RANGES:

@@ -2,28 +2,31 @@
 
 Only orders placed inside the measured window (after warm-up) count. Catalogue orders (the
 ``catalogue`` channel) are held to the zone promises: **urban** orders must be responded to (a
-volunteer accepts) within ``targets.urban_response_min`` minutes (``urban_10min``); **rural**
-orders must be responded to and closed by their same-day deadline (``rural_same_day``). Each
-other service channel is held to its own deadline (:data:`CHANNEL_KPIS`): professional orders go
-through the administrator's office hours and must be closed the same day
+volunteer accepts, or with ``targets.urban_response_event: arrival`` the volunteers arrive)
+within ``targets.urban_response_min`` minutes (``urban_10min``; the other reading is judged
+too: :func:`sim.results.verdict.kpi_targets`); **rural** orders must be responded to and
+closed by their same-day deadline (``rural_same_day``; the next day's end when placed after
+the cut-off). Each other service channel is held to its own deadline (:data:`CHANNEL_KPIS`):
+professional orders go through the administrator and must be closed the same day
 (``professional_same_day``); proxy errands by ``proxy.deadline_days`` (``proxy_on_time``);
 disputes by ``mediation.deadline_days`` (``mediation_on_time``); the paired units' service
 projects must be delivered within ``pairing.projects.due_days`` (``pairing_on_time``); the
 packages' visits within their due window (``package_on_time``). Utilisation and credited hours
 per volunteer are the practice network's (the proxy points and mediation rooms are forces of
-their own). An order still open at its deadline counts as open overnight. A
-cancelled or never-answered order misses its target. An order whose verdict the run cannot know
-(still open when the run ends, its promise falling due later: :func:`undecided`) is left out of
-the shares judged against that promise, neither met nor missed.
-The orders of a surge event with a ``delivery`` setting (e.g. the 泰悦府 lockdown) are also
-measured apart (``event_*``): delivered by the event's deadline, response and closing times,
-and the volunteer-hours they took (a batch's trip shared among its orders). The backlog
-(``backlog_mean``, ``backlog_max``) counts, on the hour, the orders due a response and not yet
-answered: the catalogue's and the professional orders' (:data:`RESPONSE_CHANNELS`).
+their own). An order still open (neither closed nor cancelled) at the first midnight after it
+was placed counts as open overnight. A cancelled or never-answered order misses its target.
+An order whose verdict the run cannot know (still open when the run ends, its promise falling
+due later: :func:`undecided`) is left out of the shares judged against that promise, neither
+met nor missed. The orders of a surge event with a ``delivery`` setting (e.g. the 泰悦府
+lockdown) are also measured apart (``event_*``): delivered by the event's deadline, response
+and closing times, and the volunteer-hours they took (a batch's trip shared among its orders).
+The backlog (``backlog_mean``, ``backlog_max``) counts, on the hour, the orders due a response
+and not yet answered: the catalogue's and the professional orders' (:data:`RESPONSE_CHANNELS`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -32,10 +35,9 @@ from sim.config.channels import CHANNELS
 from sim.config.teams import CHANNEL_TEAM_LEVELS, TEAM_LEVELS
 from sim.results.logs import CANCELLED, CLOSED, OPEN, RunLog
 from sim.results.promises import (
-    first_midnight,
-    open_at_first_midnight,
+    never_overnight,
+    overnight_parts,
     placed_after_cutoff,
-    same_day_orders,
     undecided,
     zone_promise_orders,
     zone_verdicts,
@@ -46,7 +48,7 @@ from sim.world.surges import event_of
 # name: (label, unit, direction: +1 higher is better, -1 lower is better, 0 neutral)
 KPI_INFO: dict[str, tuple[str, str, int]] = {
     "urban_10min": ("Urban orders responded within the promise", "share", +1),
-    "rural_same_day": ("Rural orders responded and closed the same day", "share", +1),
+    "rural_same_day": ("Rural orders responded and closed by their same-day deadline", "share", +1),
     "professional_same_day": ("Professional orders closed the same day", "share", +1),
     "professional_by_organisations": (
         "Closed professional orders served by professional teams",
@@ -122,6 +124,22 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "event_close_p90": ("Event orders' time to closing, 90th percentile", "minutes", -1),
     "event_volunteer_hours": ("Volunteer-hours spent on event orders", "hours", -1),
 }
+
+# the KPIs of each town (``town.<pinyin>.<part>``, :func:`town_kpis`)
+TOWN_KPI_PARTS = ("compliance", "urban_10min", "rural_same_day")
+TOWN_KPI = re.compile(r"town\.(.+)\.(" + "|".join(TOWN_KPI_PARTS) + ")")
+
+
+def town_kpi_info(name: str) -> tuple[str, str, int] | None:
+    """(label, unit, direction) of a town KPI (``town.<pinyin>.compliance``, ``.urban_10min``,
+    ``.rural_same_day``: a share, higher is better), or None for another name."""
+    match = TOWN_KPI.fullmatch(name)
+    if match is None:
+        return None
+    what = "Orders meeting their promise" if match[2] == "compliance" else KPI_INFO[match[2]][0]
+    return f"{what} in {match[1]}", "share", +1
+
+
 # per service channel but the catalogue: the KPI of its orders closed by their deadline
 CHANNEL_KPIS: dict[str, str] = {
     "professional": "professional_same_day",
@@ -235,16 +253,11 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
         (o.outcome == CANCELLED) & np.isnan(o.t_review_start),
         professional,
     )
-    overnight = open_at_first_midnight(log)
-    promised = inside & same_day_orders(log) & ~undecided(log, ~overnight, first_midnight(log))
+    overnight, judged = never_overnight(log)
+    promised = inside & judged
     k["open_overnight_per_week"] = float((promised & overnight).sum() / days * 7)
     k.share("open_overnight_per_1000", overnight, promised, 1000.0)
-    for part, mask in (
-        ("urban", o.zone == 0),
-        ("rural", o.zone == 1),
-        ("before_cutoff", ~late),
-        ("after_cutoff", late),
-    ):
+    for part, mask in overnight_parts(log, world).items():
         k.share(f"open_overnight_{part}_per_1000", overnight, promised & mask, 1000.0)
     k["orders_per_day"] = float(inside.sum() / days)
     for zone, mask in (("urban", urban), ("rural", rural)):

@@ -96,6 +96,23 @@ def open_at_first_midnight(log: RunLog) -> np.ndarray:
         return ~(o.t_closed <= midnight) & ~(o.t_cancelled <= midnight)
 
 
+def never_overnight(log: RunLog) -> tuple[np.ndarray, np.ndarray]:
+    """(open overnight, judged) per order for "never overnight" (原则上不过夜): still open at its
+    first midnight (:func:`open_at_first_midnight`), and held to a same-day promise
+    (:func:`same_day_orders`) with its verdict at that midnight known (not :func:`undecided`).
+    The KPIs and the optimizer count the judged orders placed in the measured window."""
+    overnight = open_at_first_midnight(log)
+    return overnight, same_day_orders(log) & ~undecided(log, ~overnight, first_midnight(log))
+
+
+def overnight_parts(log: RunLog, world: World) -> dict[str, np.ndarray]:
+    """Per order, for each part of the orders "never overnight" is also reported by
+    (``open_overnight_<part>_per_1000``): whether the order is in it (by zone; placed before,
+    or at or after, ``targets.same_day_cutoff``)."""
+    zone, late = log.orders.zone, placed_after_cutoff(log, world)
+    return {"urban": zone == 0, "rural": zone == 1, "before_cutoff": ~late, "after_cutoff": late}
+
+
 def placed_after_cutoff(log: RunLog, world: World) -> np.ndarray:
     """Per order: placed at or after ``targets.same_day_cutoff`` (due by the next day's end)."""
     t = log.orders.t_placed

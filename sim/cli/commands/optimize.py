@@ -1,6 +1,6 @@
-"""``run.py optimize SCENARIO --target urban_10min=0.95 ...``: the least extra volunteer-hours
-a week that meet every target with 95% confidence; prints the plan and confirmed KPIs and saves
-the plan as a scenario variant that extends the original."""
+"""``run.py optimize SCENARIO --target urban_10min=0.95 --target open_overnight_per_week<=5 ...``:
+the least extra volunteer-hours a week that meet every target with 95% confidence; prints the
+plan and confirmed KPIs and saves the plan as a scenario variant that extends the original."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from sim.experiments.runner import default_jobs
 from sim.reporting.files import write_text
 from sim.reporting.folder import check_file_out
 from sim.reporting.formatting import plural
+from sim.results.kpis import KPI_INFO
 
 
 def add_parser(sub) -> None:
@@ -38,7 +39,7 @@ def add_parser(sub) -> None:
         help="least extra volunteer-hours meeting the targets",
         description="Greedy marginal allocation of extra on-duty volunteers "
         "(town x band of the day) under common random numbers until "
-        "the lower 95% bound of every target KPI clears it, then a "
+        "the 95% interval of every target KPI lies on its side, then a "
         "confirmation run with fresh seeds. See docs/policies.md.",
     )
     p.add_argument("scenario", help="scenario YAML")
@@ -46,8 +47,10 @@ def add_parser(sub) -> None:
         "--target",
         action="append",
         default=[],
-        metavar="KPI=SHARE",
-        help="e.g. urban_10min=0.95 (repeatable)",
+        metavar="KPI=SHARE|KPI<=X",
+        help="urban_10min or rural_same_day >= a share (KPI=SHARE or KPI>=SHARE), or "
+        "open_overnight_per_week (or an open_overnight_*_per_1000 KPI) <= X, e.g. "
+        "urban_10min=0.95 or 'open_overnight_per_week<=5' (quote it: < is the shell's); repeatable",
     )
     p.add_argument("--reps", type=RUN_REPS, help="replications per evaluation (default: run.reps)")
     p.add_argument("--days", type=RUN_DAYS, help="measured days (default: run.days)")
@@ -71,13 +74,22 @@ def add_parser(sub) -> None:
     )
 
 
-def _kpi_rows(evaluations: list[tuple[str, dict]], targets: dict[str, float]) -> str:
+def _value(name: str, x: float) -> str:
+    """A target KPI's value in its unit: a share in percent, a count with one decimal."""
+    return f"{x:.1%}" if KPI_INFO[name][1] == "share" else f"{x:.1f}"
+
+
+def _kpi_rows(evaluations: list[tuple[str, dict]], targets: dict[str, tuple[str, float]]) -> str:
     head = ["KPI", "target"] + [name for name, _ in evaluations]
     rows = [head]
-    for k, t in targets.items():
+    for k, (op, t) in targets.items():
+        unit = "" if KPI_INFO[k][1] == "share" else f" {KPI_INFO[k][1]}"
         rows.append(
-            [f"{label(k)} [{k}]", f">= {t:.1%}"]
-            + [f"{s[k]['mean']:.1%} [{s[k]['low']:.1%}, {s[k]['high']:.1%}]" for _, s in evaluations]
+            [f"{label(k)} [{k}]", f"{op} {_value(k, t)}{unit}"]
+            + [
+                f"{_value(k, s[k]['mean'])} [{_value(k, s[k]['low'])}, {_value(k, s[k]['high'])}]"
+                for _, s in evaluations
+            ]
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
@@ -96,12 +108,12 @@ def variant_yaml(scenario, path: Path, out: Path, plan, hours: int, targets) -> 
         "extends": parent,
         "name": f"{scenario.name}_optimized",
         "description": f"{scenario.name} with {hours} extra volunteer-hours a week found by "
-        "`run.py optimize` for " + ", ".join(f"{k} >= {t:g}" for k, t in targets.items()),
+        "`run.py optimize` for " + ", ".join(f"{k} {op} {t:g}" for k, (op, t) in targets.items()),
         "teams": {"additions": additions},
     }
     question = (
         "# Question: which extra on-duty volunteers (town, hours) meet "
-        + " and ".join(f"{k} >= {t:g}" for k, t in targets.items())
+        + " and ".join(f"{k} {op} {t:g}" for k, (op, t) in targets.items())
         + " with 95% confidence at the least volunteer-hours?\n"
     )
     return question + yaml.safe_dump(body, allow_unicode=True, sort_keys=False, default_flow_style=None)
