@@ -241,6 +241,18 @@ def test_call_ups_of_an_event_off_the_hour_serve_the_hours_that_start_inside_it(
     assert not [p for p in scenario_warnings(lockdown(tmp_path).scenario) if "off the hour" in p.message]
 
 
+def test_call_ups_whose_hours_never_fall_inside_their_event_warn_and_never_count(tmp_path):
+    # an evening-to-morning event (20:24 to 05:36, whole hours 21 to 29) with call-ups working
+    # 08:00-20:00: they are never on duty, and their skills never count in Beta's scope
+    world = lockdown(tmp_path, start_day=0.85, days=0.38)
+    assert [p.message for p in scenario_warnings(world.scenario) if "never fall inside" in p.message] == [
+        "warning: hours 8-20 never fall inside the event (hour 20.4 to hour 29.52 of the run); these "
+        "call-ups are never on duty"
+    ]
+    assert world.team_windows == {world.teams.name.index("callup:lockdown:Beta:8-20"): (0.0, 0.0)}
+    assert not [p for p in scenario_warnings(lockdown(tmp_path).scenario) if "never fall inside" in p.message]
+
+
 def test_a_collection_sees_volunteers_coming_on_duty_at_its_minute(tmp_path):
     # an order uploaded at 07:30 goes out with the collection at 08:00, when the call-ups'
     # shift starts: the collection waits for the roster's changes of that minute, even when

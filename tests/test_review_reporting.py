@@ -227,3 +227,20 @@ def test_response_chart_without_rural_orders_draws_no_deadline_legend(tmp_path, 
     )
     shown = legend_texts(figures[-1])
     assert tr("resp.deadline_span", "en") not in shown
+
+
+def test_the_scenario_sentence_says_one_urban_community_in_the_singular():
+    from sim.reporting.briefing_text import scenario_text
+
+    summary = {"description": "", "scenario": "tiny", "reps": 2, "days": 1.0, "warmup_days": 0.0, "seed": 7}
+    summary["kpis"] = {"orders_per_day": {"mean": 3.0}}
+    data = {
+        "places": {"zone": [0, 1, 1]},
+        "towns": {"pinyin": ["Alpha"]},
+        "targets": {"urban_response_min": 10},
+    }
+    text = scenario_text(summary, data, "en")
+    assert "Modelled: 3 village units under 1 town; 1 urban community promises a response" in text
+    assert "the other 2 units same-day handling" in text
+    data["places"]["zone"] = [0, 0, 1]
+    assert "2 urban communities promise" in scenario_text(summary, data, "en")

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import yaml
 from scipy import stats
 
 from sim.config.errors import UserError
 from sim.model.demand import generate_arrivals, hourly_rates
-from sim.model.replication import horizon_minutes
+from sim.model.replication import horizon_minutes, simulate
 from sim.model.rng import Streams, replication_seeds
 from sim.model.roster import on_duty_by_hour
 from sim.world.build import build_world
 from sim.world.surges import event_of
-from tests.conftest import DAY, variant
+from tests.conftest import DAY, TINY, orders, variant
 
 EVENT = {
     "name": "lockdown",
@@ -132,3 +133,55 @@ def test_a_surge_places_its_orders_through_its_own_simpy_process(pair):
     assert inside.sum() > 10 and (~inside).sum() > 10
     assert sorted(placed) == list(range(len(o)))
     assert [placed[k] for k in range(len(o))] == inside.tolist()
+
+
+def test_a_callup_skill_counts_in_its_town_only_while_the_callups_may_be_on_duty(tmp_path):
+    # Beta's call-ups (day 1, 08:00-20:00) are the only town-level team with the sandbag
+    # skill; the county center (A1, on duty 08:00-18:00) has it too. Before the event and
+    # after its last duty hour the town tier offers the skill to nobody, so an order goes on
+    # to the county at once (it would otherwise wait out Beta's 60-minute timeout for
+    # volunteers who are not there); during the event the call-ups take it at the town tier.
+    catalog = yaml.safe_load(TINY.read_text(encoding="utf-8"))["catalog"]
+    catalog[0] = {**catalog[0], "share": 0.7}  # errands make room for sandbags
+    catalog.append(
+        {
+            "id": "sandbag",
+            "name": "Sandbags",
+            "column": "daily",
+            "skill": "sandbag",
+            "share": 0.1,
+            "service": {"kind": "fixed", "mean": 30},
+        }
+    )
+    event = {
+        **EVENT,
+        "places": ["B2"],
+        "multiplier": 1,
+        "callups": [{"town": "Beta", "hours": [8, 20], "volunteers": 3, "skills": ["sandbag"]}],
+    }
+    world = build_world(
+        variant(
+            tmp_path,
+            {
+                "catalog": catalog,
+                "teams": {
+                    "county": {
+                        "name": "center",
+                        "count": 1,
+                        "members": 10,
+                        "skills": ["errand", "repair", "sandbag"],
+                        "schedule": "day",
+                    }
+                },
+                "events": [event],
+            },
+        )
+    )
+    callup = [n.startswith("callup:lockdown:Beta") for n in world.teams.name].index(True)
+    assert world.team_windows == {callup: (DAY + 8 * 60.0, DAY + 20 * 60.0)}
+    before, during, after = 540.0, DAY + 540.0, DAY + 21 * 60.0
+    o = simulate(world, 1, orders(world, [(t, "B1", "sandbag") for t in (before, during, after)])).orders
+    center = world.teams.name.index("county:center")
+    assert o.t_tier3[0] == before and o.team[0] == center and o.t_assigned[0] == before
+    assert o.tier_max[1] == 2 and o.team[1] == callup and o.t_assigned[1] == during
+    assert o.t_tier3[2] == after  # the center is off duty then: the order waits at the county

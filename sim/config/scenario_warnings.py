@@ -1,7 +1,8 @@
 """Warnings about a valid scenario whose settings are suspicious: part of the service could
 never be served (items only teams never on duty offer, professional items no administrator
-reviews, teams whose schedule is never on duty, batches no call-up could crew, items needing
-more volunteers than any team has). ``run.py validate`` prints them and exits 0.
+reviews, teams whose schedule is never on duty, call-ups never on duty in their event, batches
+no call-up could crew, items needing more volunteers than any team has). ``run.py validate``
+prints them and exits 0.
 
 :func:`sim.config.load.load_scenario` collects them when asked for warnings.
 """
@@ -60,6 +61,7 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
     out += _never_on_duty(scenario, on_duty)
     out += _crews_too_small(scenario)
     out += _callups_off_the_hour(scenario)
+    out += _callups_never_on_duty(scenario)
     out += _too_few_members(scenario)
     for k, item in enumerate(scenario.catalog):
         if item.skill in listed and item.skill not in serving:
@@ -112,6 +114,30 @@ def _callups_off_the_hour(scenario: Scenario) -> list[Problem]:
                     "changes on the hour)",
                 )
             )
+    return out
+
+
+def _callups_never_on_duty(scenario: Scenario) -> list[Problem]:
+    """Warnings for call-ups whose band of hours never falls in a whole hour of their event
+    (e.g. hours [8, 20] in an event from 20:00 to 06:00): they would never serve, and their
+    skills never count in their town's scope (docs/model.md)."""
+    out = []
+    for k, event in enumerate(scenario.events):
+        start, end = event.start_day * 24.0, (event.start_day + event.days) * 24.0
+        hours_of_day = {h % 24 for h in range(math.ceil(start), math.ceil(end))}
+        for j, callup in enumerate(event.callups):
+            first, last = callup.hours
+            band = range(first, last) if first <= last else [*range(first, 24), *range(last)]
+            if callup.volunteers > 0 and not hours_of_day.intersection(band):
+                out.append(
+                    Problem(
+                        scenario.source,
+                        None,
+                        f"events[{k}].callups[{j}].hours",
+                        f"warning: hours {first}-{last} never fall inside the event (hour {start:g} to "
+                        f"hour {end:g} of the run); these call-ups are never on duty",
+                    )
+                )
     return out
 
 

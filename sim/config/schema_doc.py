@@ -225,9 +225,9 @@ are relative to the scenario file that names them (not to the folder the command
 `validate` also warns (exit 0) about settings that are valid but make part of the service
 impossible: an item no team that is ever on duty offers, an item needing more volunteers at once
 than any team offering its skill has, a kind of team whose schedule is never on duty (orders
-skip its tier at once), and professional items without reviewers; and about an event with
-call-ups that starts or ends off the hour (its call-ups serve the whole hours that start inside
-it).
+skip its tier at once), call-ups whose hours never fall inside their event, and professional
+items without reviewers; and about an event with call-ups that starts or ends off the hour (its
+call-ups serve the whole hours that start inside it).
 
 `python run.py validate FILE...` checks scenarios (with the scenarios they extend and the data
 files they name) without simulating: exit status 0 when all are valid, 2 otherwise.

@@ -301,22 +301,48 @@ class Dispatcher:
         when the search gets past the nearest ones (a generator)."""
         yield from sorted(towns, key=self.world.town_rank[origin].__getitem__)[skip:]
 
-    def scope_offers(self, order: int, tier: int) -> bool:
-        """Whether any team in the order's scope at ``tier`` has the order's skill at all (a
-        staffed team: ``World.team_staffed``), the team that declined the order aside
-        (``dispatch.hand_up``: an order only it could serve there goes past that tier at once)."""
+    def scope_offers(self, order: int, tier: int, now: float) -> bool:
+        """Whether any team in the order's scope at ``tier`` has the order's skill at all at
+        ``now`` (minutes): a staffed team (``World.team_staffed``), on duty or not, that exists
+        now (a call-up team only inside its event: ``World.team_windows``), the team that
+        declined the order aside (``dispatch.hand_up``: an order only it could serve there goes
+        past that tier at once)."""
         skill, place, but = self.orders.skill[order], self.orders.place[order], self.declined_by(order)
+        w = self.world
         if tier < COUNTY_TIER and but >= 0:
-            return self._others_offer(tier, skill, place, but)
+            return self._others_offer(tier, skill, place, but, now)
         if tier == 1:
-            return skill in self.world.place_skills[place]
-        if tier == 2:
-            return skill in self.world.town_skills[self.place_town[place]] or (
-                self.keep_lower and skill in self.world.place_skills[place]
+            offered = skill in w.place_skills[place]
+        elif tier == 2:
+            offered = skill in w.town_skills[self.place_town[place]] or (
+                self.keep_lower and skill in w.place_skills[place]
             )
-        return skill in self.world.county_skills
+        else:
+            offered = skill in w.county_skills
+        # (the sets count the teams there for the whole run; call-ups are checked one by one)
+        return offered or any(
+            self._in_scope(team, tier, place) and self._offers(team, skill, now) for team in w.team_windows
+        )
 
-    def _others_offer(self, tier: int, skill: int, place: int, but: int) -> bool:
+    def _in_scope(self, team: int, tier: int, place: int) -> bool:
+        """Whether ``team`` serves the scope at ``tier`` of an order at ``place``."""
+        w = self.world
+        if (tier == 1 or self.keep_lower) and team in w.tier1_teams[place]:
+            return True
+        if tier == 2:
+            return bool(w.tier2_team[team]) and self.team_town[team] == self.place_town[place]
+        return tier >= COUNTY_TIER and bool(w.tier3_team[team])
+
+    def _offers(self, team: int, skill: int, now: float) -> bool:
+        """Whether ``team`` offers ``skill`` at ``now`` (minutes): it is staffed, has the skill
+        and, if it exists only for a while, exists now."""
+        w = self.world
+        if not (w.team_staffed[team] and skill in self.skills[team]):
+            return False
+        window = w.team_windows.get(team)
+        return window is None or window[0] <= now < window[1]
+
+    def _others_offer(self, tier: int, skill: int, place: int, but: int, now: float) -> bool:
         """:meth:`scope_offers` for an order the team ``but`` declined: team by team, ``but`` left out."""
         w = self.world
         scope = []
@@ -324,7 +350,7 @@ class Dispatcher:
             scope += w.tier1_teams[place]
         if tier == 2:
             scope += [team for team in w.town_teams[self.place_town[place]] if w.tier2_team[team]]
-        return any(team != but and w.team_staffed[team] and skill in self.skills[team] for team in scope)
+        return any(team != but and self._offers(team, skill, now) for team in scope)
 
     def enqueue(self, order: int, deadline: float) -> None:
         """Add a waiting order to the queue of its current tier's scope, ranked by ``deadline``

@@ -172,7 +172,7 @@ class OrderLifecycle:
         ``patience``."""
         orders, d, now = self.orders, self.dispatcher, self.env.now
         top = self.top_tier[orders.channel[order]]
-        while tier < top and not d.scope_offers(order, tier):
+        while tier < top and not d.scope_offers(order, tier, now):
             tier += 1
         orders.tier[order] = tier
         if tier > orders.tier_max[order]:

@@ -15,9 +15,10 @@ OUTCOME_CATEGORIES = (*TEAM_LEVELS, "cancelled", "open")
 CHART_DATA_FORMAT = 3  # bump when chart_data.json changes shape; `report` then asks for a rerun
 
 
-def plural(n: float, word: str) -> str:
-    """``"1 replication"``, ``"4 replications"``, ``"0.5 days"``: ``word`` is the singular."""
-    return f"{n:g} {word}" if n == 1 else f"{n:g} {word}s"
+def plural(n: float, word: str, words: str | None = None) -> str:
+    """``"1 replication"``, ``"4 replications"``, ``"0.5 days"``: ``word`` is the singular,
+    ``words`` the plural when it is not ``word + "s"`` ("urban communities")."""
+    return f"{n:g} {word}" if n == 1 else f"{n:g} {words or word + 's'}"
 
 
 def display_width(text: str) -> int:

@@ -135,10 +135,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.subtitle": ("Red Vest briefing", "红马甲仿真简报"),
     "brief.scenario": ("The scenario", "情景"),
     "brief.scenario_text": (
-        "{description}Modelled: {places} village units under {towns} towns; {urban} urban "
-        "communities promise a response within {minutes:g} minutes, the other {rural} units "
-        "same-day handling; about {orders:,.0f} orders a day, escalated from village to town "
-        "station to county center when not answered in time. {reps_text} of {days_text} "
+        "{description}Modelled: {places_text} under {towns_text}; {urban_text} {urban_promise} "
+        "a response within {minutes:g} minutes, the other {rural_text} same-day handling; about "
+        "{orders:,.0f} orders a day, escalated from village to town station to county center "
+        "when not answered in time. {reps_text} of {days_text} "
         "(seed {seed}); numbers are means with 95% confidence intervals.",
         "情景\u201c{name}\u201d:{towns} 个乡镇共 {places} 个村居实践站;其中 {urban} 个城区社区承诺 "
         "{minutes:g} 分钟内响应,其余 {rural} 个村居承诺当天响应、当天办理;群众每天约下单 "

@@ -7,6 +7,7 @@ it draws no random numbers, so a world can be built once and simulated with many
 
 from __future__ import annotations
 
+import math
 from array import array
 from dataclasses import dataclass, field
 
@@ -174,12 +175,16 @@ class World:
     tier3_teams_at: dict[tuple[int, int], tuple[int, ...]]  # (town, skill): its tier-3 teams
     # per place: its town's tier-2 teams, nearest first (by the nearest-first rule's key)
     tier2_nearest: list[array]
-    # per team: it has members and a schedule that may put them on duty (the teams whose skills
-    # the three sets below count)
+    # per team: it has members and a schedule that may put them on duty
     team_staffed: list[bool]
-    place_skills: list[frozenset[int]]  # skills offered in tier-1 scope
-    town_skills: list[frozenset[int]]  # skills offered by the town's tier-2 teams
-    county_skills: frozenset[int]  # skills offered by the tier-3 teams
+    # staffed teams that exist only for a while (an event's call-ups) -> the minutes [from,
+    # to) from their first possible duty hour to the end of their last: their skills count in
+    # a scope only then (:meth:`sim.model.dispatcher.Dispatcher.scope_offers`)
+    team_windows: dict[int, tuple[float, float]]
+    # the skills offered in each scope by the staffed teams there for the whole run
+    place_skills: list[frozenset[int]]  # in tier-1 scope
+    town_skills: list[frozenset[int]]  # by the town's tier-2 teams
+    county_skills: frozenset[int]  # by the tier-3 teams
     tier2_team: np.ndarray  # per team: serves its town's tier 2 (dispatch.scope)
     tier3_team: np.ndarray  # per team: serves the county's tier 3 (dispatch.scope)
     team_index: TeamIndex
@@ -318,11 +323,12 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
 
     shared: dict[frozenset[int], frozenset[int]] = {}  # one set per distinct combination
     staffed = ((teams.members > 0) & teams.may_be_on_duty()).tolist()
+    windows = duty_windows(teams, scenario.run.start_weekday, staffed)
 
     def offered(team_ids: list[int]) -> frozenset[int]:
         out: set[int] = set()
         for team in team_ids:
-            if staffed[team]:
+            if staffed[team] and team not in windows:
                 out |= teams.skills[team]
         skills = frozenset(out)
         return shared.setdefault(skills, skills)
@@ -381,6 +387,7 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
         tier3_teams_at={key: tuple(members) for key, members in tier3_teams_at.items()},
         tier2_nearest=tier2_nearest(teams, town_teams, tier2_team, travel, place_town),
         team_staffed=staffed,
+        team_windows=windows,
         place_skills=[offered(t) for t in tier1],
         town_skills=[offered([t for t in ts if tier2_team[t]]) for ts in town_teams],
         county_skills=offered(np.flatnonzero(tier3_team).tolist()),
@@ -396,6 +403,29 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
         day_end_min=parse_clock(scenario.targets.day_end),
         surges=resolve(scenario, towns, places, teams, len(pairs)),
     )
+
+
+def duty_windows(teams: TeamTable, start_weekday: int, staffed: list[bool]) -> dict[int, tuple[float, float]]:
+    """The staffed teams that exist only for a while (an event's call-ups, ``active_hours``)
+    -> (from, to) minutes: from the start of the first simulated hour the duty roster may put
+    one of them on duty to the end of the last (:mod:`sim.model.roster` puts them on duty in
+    the whole hours starting inside their window, in their band of hours); (0, 0) for a team
+    with no such hour (it never serves)."""
+    out: dict[int, tuple[float, float]] = {}
+    for team in np.flatnonzero(
+        np.isfinite(teams.active_hours[:, 1]) | (teams.active_hours[:, 0] > 0)
+    ).tolist():
+        if not staffed[team]:
+            continue
+        start, end = teams.active_hours[team]
+        hours = np.arange(math.ceil(start), math.ceil(end))
+        week_hours = (hours + start_weekday * 24) % HOURS_PER_WEEK
+        may = teams.scheduled[team, week_hours] > 0
+        if teams.fraction_row[team] >= 0:
+            may |= teams.fraction[teams.fraction_row[team], week_hours] > 0
+        on = hours[may]
+        out[team] = (float(on[0]) * 60.0, float(on[-1] + 1) * 60.0) if len(on) else (0.0, 0.0)
+    return out
 
 
 TIER2_LEVELS = ("town",)
