@@ -30,6 +30,27 @@ def _yaml(tmp_path: Path, stem: str, data: dict) -> Path:
     return path
 
 
+def test_compare_notes_a_share_that_judges_different_orders_in_each_scenario():
+    # under common random numbers the scenarios draw the same orders: a share counting 100
+    # against 80 (a batched event's orders judged by their own deadline instead) compares
+    # different order sets, and compare says so; 1% apart or less is no note
+    def arm(source, counted):
+        return Arm(
+            Path(source).stem, source, 1, 2.0, [{"urban_10min": v} for v in (0.9, 0.8)], counted, 1.0, 1.0
+        )
+
+    result = compare_arms([arm("a.yaml", {"urban_10min": 100}), arm("b.yaml", {"urban_10min": 80})])
+    assert [e["orders"] for e in result["kpis"]["urban_10min"]["estimates"]] == [100, 80]
+    assert result["notes"] == {
+        "urban_10min": "urban_10min judges different orders (a 100, b 80 in all replications): its "
+        "difference compares different order sets"
+    }
+    assert (
+        compare_arms([arm("a.yaml", {"urban_10min": 100}), arm("b.yaml", {"urban_10min": 101})])["notes"]
+        == {}
+    )
+
+
 # 1. compare: the same warm-up and drain days for every scenario
 
 

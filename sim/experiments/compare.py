@@ -199,7 +199,10 @@ def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
         rows = {
             "unit": unit,
             "direction": direction,
-            "estimates": [estimate(v, unit, arm.orders.get(name), level) for arm, v in zip(arms, values)],
+            "estimates": [
+                {**estimate(v, unit, arm.orders.get(name), level), "orders": arm.orders.get(name)}
+                for arm, v in zip(arms, values)
+            ],
             "differences": [],
         }
         for label, v in zip(labels[1:], values[1:]):
@@ -233,7 +236,32 @@ def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
         "difference_level": diff_level,
         "bonferroni_comparisons": m,
         "kpis": kpis,
+        "notes": order_set_notes(kpis, labels),
     }
+
+
+# counted orders further apart than this (relative) mean that a KPI judges different orders
+ORDER_SET_TOLERANCE = 0.01
+
+
+def order_set_notes(kpis: dict, labels: list[str]) -> dict[str, str]:
+    """KPI -> a note where the scenarios' shares count different sets of orders. Under common
+    random numbers every scenario draws the same orders, so the orders a share counts differ
+    only when a policy changes which orders it judges (e.g. a batched event's orders leave the
+    10-minute promise for their event's deadline): their difference then compares different
+    orders, not the same orders served better or worse."""
+    notes = {}
+    for name, row in kpis.items():
+        counted = [e["orders"] for e in row["estimates"]]
+        if any(n is None for n in counted) or min(counted) <= 0:
+            continue
+        if max(counted) > min(counted) * (1 + ORDER_SET_TOLERANCE):
+            each = ", ".join(f"{label} {n:,}" for label, n in zip(labels, counted))
+            notes[name] = (
+                f"{name} judges different orders ({each} in all replications): its difference "
+                "compares different order sets"
+            )
+    return notes
 
 
 def _days(value: float | None) -> str:

@@ -53,7 +53,7 @@ from sim.experiments.runner import run_replications
 from sim.experiments.workers import pool as worker_pool
 from sim.experiments.workers import stop_pool
 from sim.reporting.files import write_json, write_text
-from sim.reporting.folder import MARKER, results_folder
+from sim.reporting.folder import MARKER, MARKER_TEXT, results_folder
 from sim.reporting.progress import Progress
 from sim.results.kpis import KPI_INFO
 from sim.results.stats import paired_difference
@@ -294,7 +294,7 @@ def _adopt_earlier_sweep_folder(out: Path) -> None:
     if not out.is_dir() or (out / MARKER).exists() or not (out / "table.csv").is_file():
         return
     if {p.name for p in out.iterdir()} <= {"table.csv", "points", "charts"}:
-        (out / MARKER).write_text("a Red Vest results folder, replaced whole by each run\n", encoding="utf-8")
+        (out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
 
 def run_sweep(

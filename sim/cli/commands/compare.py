@@ -67,7 +67,11 @@ def main(args) -> int:
     with results_folder(out) as tmp:  # replaced whole
         _write(args, result, seed, reps, tmp)
     print(f"Red Vest compare: seed {seed}, {reps} replications, common random numbers")
-    print(table(result, _names(args, result)))
+    names = _names(args, result)
+    print(table(result, names))
+    for name in names:
+        if name in result["notes"]:
+            print(f"note: {result['notes'][name]}")
     print(f"\nResults: {out}")
     return 0
 
