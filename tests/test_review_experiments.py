@@ -23,7 +23,7 @@ from sim.experiments import cluster, pilot, runner, workers
 from sim.experiments.compare import Arm, compare_arms, csv_text, load_arm
 from sim.experiments.content import engine_digest
 from sim.experiments.optimize import gain, optimise
-from sim.experiments.sweep import point_scenario, points, read_sweep, run_sweep, write_charts
+from sim.experiments.sweep import point_scenario, points, read_sweep, run_sweep, sweep_results, write_charts
 from tests.conftest import DATA, TINY, variant
 from tests.test_pairing_strategies import scenario_with
 
@@ -110,8 +110,13 @@ def test_a_sweep_leaves_no_charts_of_an_earlier_grid_in_its_folder(tmp_path):
         "  teams.show_up: [0.5, 1.0]\n",
     ):
         sweep = read_sweep(_sweep(tmp_path, "reps: 2\ndays: 1\nkpis: [rural_same_day]\n", grid))
-        rows = run_sweep(sweep, out, progress=False)
-        written = write_charts(sweep, rows, point_scenario(sweep, points(sweep)[0]), out)
+        sweep_results(sweep, out, progress=False)  # the folder is replaced whole
+    written = write_charts(
+        sweep,
+        run_sweep(sweep, tmp_path / "fresh", progress=False),
+        point_scenario(sweep, points(sweep)[0]),
+        tmp_path / "fresh",
+    )
     assert sorted(p.name for p in (out / "charts").iterdir()) == sorted(p.name for p in written)
 
 

@@ -12,6 +12,8 @@ reports (:func:`sim.results.verdict.judge`), so compare.json agrees with the run
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,10 @@ class Arm:
     days: float
     replications: list[dict[str, float]]
     orders: dict[str, int] = field(default_factory=dict)  # per proportion KPI: the orders counted
+    # the days simulated before and after the measured ones (None: not known, only for arms
+    # built in code): they decide which orders the KPIs count and how each replication ends
+    warmup_days: float | None = None
+    drain_days: float | None = None
 
 
 def plan(sources: list[str], seed: int | None, reps: int | None) -> tuple[int, int]:
@@ -69,14 +75,55 @@ def load_arm(
             for k, v in saved.get("kpis", {}).items()
             if "orders" in v and saved["reps"] == reps
         }
-        return Arm(saved["scenario"], source, seed, saved["days"], saved["replications"][:reps], orders)
+        warmup, drain = saved_window(source, saved)
+        return Arm(
+            saved["scenario"],
+            source,
+            seed,
+            saved["days"],
+            saved["replications"][:reps],
+            orders,
+            warmup,
+            drain,
+        )
     scenario = load_scenario(source)
     # the scenario as `run --seed --reps [--days]` simulates it (a pairing pilot is seeded by run.seed)
     run = {"seed": seed, "reps": reps, **({} if days is None else {"days": days})}
     scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, **run))
     results = run_replications(scenario, reps, seed, jobs, keep_logs=False, scheduler=scheduler)
     orders = {k: n for k in results[0].orders if (n := total_orders(results, k)) is not None}
-    return Arm(scenario.name, source, seed, scenario.run.days, [r.kpis for r in results], orders)
+    return Arm(
+        scenario.name,
+        source,
+        seed,
+        scenario.run.days,
+        [r.kpis for r in results],
+        orders,
+        scenario.run.warmup_days,
+        scenario.run.drain_days,
+    )
+
+
+def saved_window(source: str, saved: dict) -> tuple[float, float]:
+    """The warm-up and drain days (days) a saved run simulated around its measured days, read
+    from its scenario.json (the resolved scenario; kpis.json records the warm-up only and must
+    agree); a folder that does not record both is refused rather than guessed."""
+    path = Path(source) / "scenario.json"
+    try:
+        run = json.loads(path.read_text(encoding="utf-8"))["run"]
+        warmup, drain = float(run["warmup_days"]), float(run["drain_days"])
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise UserError(
+            f"{path}: no readable run.warmup_days and run.drain_days; expected the scenario.json "
+            "a run writes beside kpis.json (rerun the scenario)"
+        ) from None
+    recorded = saved.get("warmup_days", warmup)
+    if not isinstance(recorded, (int, float)) or isinstance(recorded, bool) or float(recorded) != warmup:
+        raise UserError(
+            f"{source}: kpis.json says warmup_days {recorded} but scenario.json {warmup:g}; "
+            "expected one run's files (rerun the scenario)"
+        )
+    return warmup, drain
 
 
 def estimate(values: list[float], unit: str, orders: int | None, level: float = 0.95) -> dict[str, float]:
@@ -93,8 +140,32 @@ def estimate(values: list[float], unit: str, orders: int | None, level: float = 
     }
 
 
-def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
-    """Estimates of every KPI per arm and paired differences of each arm against the first."""
+def preview_arm(source: str, days: float | None) -> Arm:
+    """What :func:`load_arm` gives for ``source`` but the replications, read without simulating
+    (so that :func:`check_arms` and :func:`arm_labels` refuse a comparison before it runs)."""
+    if is_results_folder(source):
+        saved = load_saved(source)
+        return Arm(
+            saved["scenario"], source, saved["seed"], saved["days"], [], {}, *saved_window(source, saved)
+        )
+    scenario = load_scenario(source)
+    run = scenario.run
+    return Arm(
+        scenario.name,
+        source,
+        run.seed,
+        run.days if days is None else days,
+        [],
+        {},
+        run.warmup_days,
+        run.drain_days,
+    )
+
+
+def check_arms(arms: list[Arm]) -> None:
+    """Raise UserError unless replication i of every arm measures the same days: the same
+    run.days, run.warmup_days (which orders the KPIs count) and run.drain_days (how long the
+    last ones may take to close), each named with its source in one line."""
     if len(arms) < 2:
         raise UserError("compare needs at least two scenarios; expected A.yaml B.yaml [...]")
     if len({a.days for a in arms}) > 1:  # replication i of each would not cover the same days
@@ -103,6 +174,20 @@ def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
             f"compare: the scenarios run over different lengths ({days} days); "
             "expected the same run.days for all (give --days)"
         )
+    for key, what in (("warmup_days", "warm-up"), ("drain_days", "drain")):
+        # which orders the KPIs count, and how long they may take to close, would differ
+        if len({getattr(a, key) for a in arms}) > 1:
+            days = ", ".join(f"{a.source}: {_days(getattr(a, key))}" for a in arms)
+            raise UserError(
+                f"compare: the scenarios have different {what} days ({days}); "
+                f"expected the same run.{key} for all"
+            )
+
+
+def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
+    """Estimates of every KPI per arm and paired differences of each arm against the first."""
+    check_arms(arms)
+    labels = arm_labels(arms)
     m = len(arms) - 1
     diff_level = 1 - (1 - level) / m
     names = [k for k in arms[0].replications[0] if all(k in a.replications[0] for a in arms)]
@@ -114,10 +199,13 @@ def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
         rows = {
             "unit": unit,
             "direction": direction,
-            "estimates": [estimate(v, unit, arm.orders.get(name), level) for arm, v in zip(arms, values)],
+            "estimates": [
+                {**estimate(v, unit, arm.orders.get(name), level), "orders": arm.orders.get(name)}
+                for arm, v in zip(arms, values)
+            ],
             "differences": [],
         }
-        for arm, v in zip(arms[1:], values[1:]):
+        for label, v in zip(labels[1:], values[1:]):
             paired = paired_difference(values[0], v, diff_level)
             unpaired = unpaired_difference(values[0], v, diff_level)
             ratio = (
@@ -127,7 +215,7 @@ def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
             )
             rows["differences"].append(
                 {
-                    "variant": arm.name,
+                    "variant": label,
                     **paired,
                     "unpaired_half_width": unpaired["half_width"],
                     "width_ratio": ratio,
@@ -136,17 +224,68 @@ def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
             )
         kpis[name] = rows
     return {
-        "baseline": base.name,
-        "scenarios": [a.name for a in arms],
+        "baseline": labels[0],
+        "scenarios": labels,
         "sources": [a.source for a in arms],
         "seed": base.seed,
         "reps": len(base.replications),
         "days": base.days,
+        "warmup_days": base.warmup_days,
+        "drain_days": base.drain_days,
         "level": level,
         "difference_level": diff_level,
         "bonferroni_comparisons": m,
         "kpis": kpis,
+        "notes": order_set_notes(kpis, labels),
     }
+
+
+# counted orders further apart than this (relative) mean that a KPI judges different orders
+ORDER_SET_TOLERANCE = 0.01
+
+
+def order_set_notes(kpis: dict, labels: list[str]) -> dict[str, str]:
+    """KPI -> a note where the scenarios' shares count different sets of orders. Under common
+    random numbers every scenario draws the same orders, so the orders a share counts differ
+    only when a policy changes which orders it judges (e.g. a batched event's orders leave the
+    10-minute promise for their event's deadline): their difference then compares different
+    orders, not the same orders served better or worse."""
+    notes = {}
+    for name, row in kpis.items():
+        counted = [e["orders"] for e in row["estimates"]]
+        if any(n is None for n in counted) or min(counted) <= 0:
+            continue
+        if max(counted) > min(counted) * (1 + ORDER_SET_TOLERANCE):
+            each = ", ".join(f"{label} {n:,}" for label, n in zip(labels, counted))
+            notes[name] = (
+                f"{name} judges different orders ({each} in all replications): its difference "
+                "compares different order sets"
+            )
+    return notes
+
+
+def _days(value: float | None) -> str:
+    return "not recorded" if value is None else f"{value:g}"
+
+
+def arm_labels(arms: list[Arm]) -> list[str]:
+    """Each arm's label in every output (compare.json, compare.csv, the tables, the forest
+    plots' file names): its scenario name, or ``name@stem`` (the stem of its file or folder)
+    when an arm from another source has the same name. The same source given twice is the
+    same scenario and keeps one label; two sources that would still share one are refused."""
+    places = [Path(a.source).resolve() for a in arms]
+    shared = {
+        a.name for a, p in zip(arms, places) for b, q in zip(arms, places) if a.name == b.name and p != q
+    }
+    labels = [f"{a.name}@{Path(a.source).stem}" if a.name in shared else a.name for a in arms]
+    for i, j in itertools.combinations(range(len(arms)), 2):
+        if labels[i] == labels[j] and places[i] != places[j]:
+            raise UserError(
+                f"compare: {arms[i].source} and {arms[j].source} would both be labelled {labels[i]} "
+                "(a scenario name, or the same name and file name); expected different scenario "
+                "names or file names"
+            )
+    return labels
 
 
 VERDICT_WORDS = {

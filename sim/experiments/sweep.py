@@ -10,13 +10,22 @@ share random numbers and their differences are mostly the parameter's effect)::
       dispatch.timeouts_min.rural[0]: [20, 60, 120]
       teams.village_members_per_1000: [5, 9.5]
 
-Each finished point is saved at once, atomically, as ``points/<key>.json`` in the sweep's
-folder, ``key`` a hash of everything that determines its results: the point's fully resolved
-scenario (every default filled, the overrides applied), the bytes of every data file it reads,
-and the engine (its version and a digest of its source); a rerun skips the points already
-there, so an interrupted sweep resumes where it stopped and ends with the same table, while a
-changed base scenario, data file or engine recomputes. A point file that cannot be read or does
-not hold what its key promises is recomputed with a warning.
+The results folder (``results/sweeps/<name>/``: ``table.csv``, ``charts/``, ``points/``) is
+replaced whole (:func:`sim.reporting.folder.results_folder`): :func:`sweep_results` builds the
+new folder in a temporary sibling and renames it into place at the end, so a failed or
+interrupted sweep leaves the previous folder as it was, and a finished one holds only its own
+grid's points, table and charts.
+
+Each finished point is saved at once, atomically, as ``<key>.json`` in the sweep's points cache
+``.<name>.cache/points/`` beside the results folder, ``key`` a hash of everything that determines its
+results: the point's fully resolved scenario (every default filled, the overrides applied), the
+bytes of every data file it reads, and the engine (its version and a digest of its source). A
+rerun first takes the previous results folder's ``points/`` into the cache (hard links), then
+simulates only the points the cache lacks, so an interrupted sweep resumes where it stopped and
+ends with the same table, while a changed base scenario, data file or engine recomputes. A point
+file that cannot be read or does not hold what its key promises is recomputed with a warning.
+The grid's points are linked into the new folder's ``points/``, and the cache is removed just
+before that folder is renamed into place (still under the folder's lock).
 """
 
 from __future__ import annotations
@@ -25,6 +34,8 @@ import hashlib
 import itertools
 import json
 import math
+import os
+import shutil
 import sys
 from collections.abc import Callable
 from concurrent.futures import as_completed
@@ -41,7 +52,8 @@ from sim.experiments.content import content_key
 from sim.experiments.runner import run_replications
 from sim.experiments.workers import pool as worker_pool
 from sim.experiments.workers import stop_pool
-from sim.reporting.files import write_json
+from sim.reporting.files import write_json, write_text
+from sim.reporting.folder import MARKER, MARKER_TEXT, results_folder
 from sim.reporting.progress import Progress
 from sim.results.kpis import KPI_INFO
 from sim.results.stats import paired_difference
@@ -222,27 +234,113 @@ def _run_point(task: tuple[Scenario, Path, dict[str, Any]]) -> Path:
     return path
 
 
+def sweep_results(
+    sweep: Sweep,
+    out: Path,
+    jobs: int = 1,
+    progress: bool = True,
+    charts: bool = True,
+    on_point: Callable[[Path], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Run the sweep into the results folder ``out``, replaced whole (module docstring): its
+    points (from the cache or simulated), ``table.csv`` and, with ``charts``, ``charts/``.
+    Return the table's rows. ``on_point`` is called after each point is saved."""
+    out = Path(out)
+    _adopt_earlier_sweep_folder(out)
+    with results_folder(out) as tmp:  # holds the folder's lock, which guards the cache too
+        cache = points_cache(out)
+        rows, paths = _run(sweep, cache, jobs, progress, on_point, earlier=out / "points")
+        for path in paths:
+            _link(path, tmp / "points" / path.name)
+        write_text(tmp / "table.csv", table_csv(rows))
+        if charts:
+            write_charts(sweep, rows, point_scenario(sweep, points(sweep)[0]), tmp)
+        # under the lock (a next sweep may use the cache as soon as it is released): the grid's
+        # points are in the new folder now, the others belong to no grid of this folder
+        shutil.rmtree(cache, ignore_errors=True)
+    return rows
+
+
+def points_cache(out: Path) -> Path:
+    """The folder whose ``points/`` caches the finished points of sweeps into ``out``
+    (``.NAME.cache`` beside ``out``; kept until a sweep into ``out`` finishes)."""
+    return out.parent / f".{out.name}.cache"
+
+
+def _link(source: Path, target: Path) -> None:
+    """Put ``source`` at ``target`` as a hard link (a copy where links are not possible). The
+    cache's files are only ever replaced by rename, never written through a link."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except FileExistsError:  # a grid value given twice: one point, one file
+        pass
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` are one file (a cached point linked from a results folder)."""
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def _adopt_earlier_sweep_folder(out: Path) -> None:
+    """Mark as a results folder one holding only a sweep's files (``table.csv``, ``points/``,
+    ``charts/``) but no marker, so that it may be replaced whole; any other folder is left to
+    :func:`sim.reporting.folder.check_out` to judge."""
+    if not out.is_dir() or (out / MARKER).exists() or not (out / "table.csv").is_file():
+        return
+    if {p.name for p in out.iterdir()} <= {"table.csv", "points", "charts"}:
+        (out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+
+
 def run_sweep(
     sweep: Sweep,
     out: Path,
     jobs: int = 1,
     progress: bool = True,
     on_point: Callable[[Path], None] | None = None,
+    earlier: Path | None = None,
 ) -> list[dict[str, Any]]:
-    """Simulate the points not yet saved in ``out/points`` and return the table's rows.
+    """Simulate the points not yet saved in the cache ``out/points`` (after taking in those of
+    the folder ``earlier``, when given) and return the table's rows.
 
     ``on_point`` is called after each point is saved (tests use it to interrupt a sweep)."""
+    return _run(sweep, out, jobs, progress, on_point, earlier)[0]
+
+
+def _run(
+    sweep: Sweep,
+    out: Path,
+    jobs: int,
+    progress: bool,
+    on_point: Callable[[Path], None] | None,
+    earlier: Path | None,
+) -> tuple[list[dict[str, Any]], list[Path]]:
+    """:func:`run_sweep`'s rows, and the grid's point files in the cache, in the table's order."""
     grid = points(sweep)
     scenarios = [point_scenario(sweep, p) for p in grid]  # every point checked before any run
     paths = [out / "points" / (point_key(p, s) + ".json") for p, s in zip(grid, scenarios)]
+    for path in paths:  # the previous results' points (read_point checks them like any other)
+        if earlier is not None and not path.exists() and (earlier / path.name).is_file():
+            _link(earlier / path.name, path)
     saved: list[dict | None] = [read_point(path, s, sweep.kpis) for path, s in zip(paths, scenarios)]
     todo = [(s, path, p) for s, path, p, d in zip(scenarios, paths, grid, saved) if d is None]
     bar = Progress(len(todo), f"sweep {sweep.name}", progress and bool(todo), unit="point")
     if progress and len(todo) < len(grid):
         reused = len(grid) - len(todo)
+        if earlier is None:
+            where = f"saved in {out / 'points'}"
+        else:
+            kept = sum(
+                d is not None and _same_file(path, earlier / path.name) for path, d in zip(paths, saved)
+            )
+            where = f"({kept} saved in {earlier}, {reused - kept} by an interrupted sweep)"
         bar.note(
-            f"sweep {sweep.name}: reusing {reused} of {len(grid)} points saved in {out / 'points'}"
-            f"; {len(todo)} to simulate"
+            f"sweep {sweep.name}: reusing {reused} of {len(grid)} points {where}; {len(todo)} to simulate"
         )
     if jobs <= 1 or len(todo) <= 1:
         for task in todo:
@@ -265,7 +363,7 @@ def run_sweep(
     done = [d or read_point(path, s, sweep.kpis) for d, path, s in zip(saved, paths, scenarios)]
     if any(d is None for d in done):  # a point file was changed under the running sweep
         raise UserError(f"{out / 'points'}: a point file changed during the sweep; expected to run it alone")
-    return [table_row(sweep, p, data, done[0]) for p, data in zip(grid, done)]
+    return [table_row(sweep, p, data, done[0]) for p, data in zip(grid, done)], paths
 
 
 def table_row(sweep: Sweep, overrides: dict[str, Any], saved: dict, first: dict) -> dict[str, Any]:
@@ -336,7 +434,7 @@ def table_text(sweep: Sweep, rows: list[dict[str, Any]]) -> str:
 def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, out: Path) -> list[Path]:
     """One chart per swept key and combination of the other keys' values: each KPI's mean
     and 95% CI band against the key (non-numeric values are placed at their positions, which
-    the footnote names). Charts left in ``out/charts`` by an earlier grid are removed."""
+    the footnote names)."""
     from sim.reporting import experiment_charts
 
     keys = list(sweep.grid)
@@ -380,8 +478,4 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, o
                 units=units,
                 targets=targets,
             )
-    keep = {path.name for path in written}
-    for old in (out / "charts").glob("*"):  # charts of an earlier grid must not pass for this one's
-        if old.suffix in (".png", ".svg") and old.name not in keep:
-            old.unlink()
     return written

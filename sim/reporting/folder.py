@@ -30,6 +30,7 @@ from sim.config.errors import Problem, UserError
 from sim.reporting.files import umask
 
 MARKER = ".redvest-results"
+MARKER_TEXT = "a Red Vest results folder, replaced whole by each run\n"
 WRITTEN_BY_RUNS = ("kpis.json", "compare.json")  # folders of runs made before the marker existed
 _TEMP = re.compile(r"^\.(?P<name>.+)\.(?:tmp|old)-[A-Za-z0-9_]+$")
 _RENAME_EXCHANGE = 2
@@ -157,7 +158,7 @@ def results_folder(out: str | Path) -> Iterator[Path]:
         tmp.chmod(0o777 & ~umask())  # as mkdir would make it (mkdtemp gives 0700)
         try:
             yield tmp
-            (tmp / MARKER).write_text("a Red Vest results folder, replaced whole by each run\n")
+            (tmp / MARKER).write_text(MARKER_TEXT)
             _swap_in(tmp, out)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -6,7 +6,17 @@ from pathlib import Path
 
 from sim.cli.main import RESULTS
 from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, path_text, scheduler_address
-from sim.experiments.compare import compare_arms, csv_text, default_out, load_arm, plan, table
+from sim.experiments.compare import (
+    arm_labels,
+    check_arms,
+    compare_arms,
+    csv_text,
+    default_out,
+    load_arm,
+    plan,
+    preview_arm,
+    table,
+)
 from sim.experiments.runner import default_jobs
 from sim.reporting import experiment_charts
 from sim.reporting.files import write_json, write_text
@@ -47,6 +57,9 @@ def main(args) -> int:
     if args.out:
         check_out(args.out)  # before simulating
     seed, reps = plan(args.scenarios, args.seed, args.reps)
+    previews = [preview_arm(s, args.days) for s in args.scenarios]
+    check_arms(previews)  # same measured, warm-up and drain days: refused before simulating
+    arm_labels(previews)
     jobs = args.jobs or default_jobs()
     arms = [load_arm(s, seed, reps, args.days, jobs, args.scheduler) for s in args.scenarios]
     result = compare_arms(arms)
@@ -54,7 +67,11 @@ def main(args) -> int:
     with results_folder(out) as tmp:  # replaced whole
         _write(args, result, seed, reps, tmp)
     print(f"Red Vest compare: seed {seed}, {reps} replications, common random numbers")
-    print(table(result, _names(args, result)))
+    names = _names(args, result)
+    print(table(result, names))
+    for name in names:
+        if name in result["notes"]:
+            print(f"note: {result['notes'][name]}")
     print(f"\nResults: {out}")
     return 0
 

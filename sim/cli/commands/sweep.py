@@ -9,17 +9,7 @@ from sim.cli.main import RESULTS
 from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, path_text
 from sim.config.errors import Problem, UserError
 from sim.experiments.runner import default_jobs
-from sim.experiments.sweep import (
-    point_scenario,
-    points,
-    read_sweep,
-    run_sweep,
-    table_csv,
-    table_text,
-    write_charts,
-)
-from sim.reporting.files import write_text
-from sim.reporting.folder import locked
+from sim.experiments.sweep import point_scenario, points, read_sweep, sweep_results, table_text
 from sim.reporting.formatting import plural
 
 
@@ -29,7 +19,7 @@ def add_parser(sub) -> None:
         help="simulate a grid of scenario variants (resumable)",
         description="Simulate every combination of a sweep file's grid with the "
         "same seed (common random numbers); write table.csv, "
-        "points/*.json and charts/ to results/sweeps/<name>/. "
+        "points/*.json and charts/ to results/sweeps/<name>/, replaced whole at the end. "
         "Rerunning resumes: finished points are not simulated again.",
     )
     p.add_argument("sweep", help="sweep YAML (see docs/policies.md)")
@@ -54,12 +44,8 @@ def main(args) -> int:
     out = Path(args.out) if args.out else RESULTS / "sweeps" / sweep.name
     if out.exists() and not out.is_dir():
         raise UserError([Problem(str(out), None, "", "--out names a file; expected a folder for the sweep")])
-    with locked(out):  # one sweep at a time per folder; its points are a cache kept across runs
-        rows = run_sweep(sweep, out, jobs=args.jobs or default_jobs())
-        write_text(out / "table.csv", table_csv(rows))
-        base = point_scenario(sweep, points(sweep)[0])
-        if not args.no_charts:
-            write_charts(sweep, rows, base, out)
+    rows = sweep_results(sweep, out, jobs=args.jobs or default_jobs(), charts=not args.no_charts)
+    base = point_scenario(sweep, points(sweep)[0])
     print(
         f"Sweep {sweep.name}: {plural(len(rows), 'point')} of {base.name}, "
         f"{plural(base.run.reps, 'replication')} x {plural(base.run.days, 'day')} each, "
