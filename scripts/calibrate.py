@@ -206,7 +206,13 @@ and put each simulated figure, with its 95% interval across replications, beside
   schema's defaults, more). Eight
   volunteers for an hour and forty minutes is a plausible village activity (a lecture, a
   clean-up, a performance of a village art troupe); the split between size and length is not
-  identifiable from the source, only their product.
+  identifiable from the source, only their product. Crediting orders at all is an assumption
+  (docs/assumptions.md, "credited hours"): the source gives the total in its sentence on the
+  activities (开展志愿活动3547场……活动信用总时长16.33万小时, 3,547 activities ... the activities'
+  credited total 163,300 hours), and we read 活动 as the volunteers' activity in general, orders
+  included. Read as the activities' alone, the 163,300 hours would make 163,300 / 3,547 = **46
+  volunteer-hours an activity** (15 volunteers for 3 hours, say), about 3.5 times the tuned
+  activities, and leave the orders' hours uncredited.
 * **Paired units' projects** (六百结对: 5,122 service projects, delivered 一般几天之内, within a
   few days): not a figure to match (the source gives no delivery count or time), but a check:
   5,122 projects each ordered once a year give 14.0 orders a day county-wide, all delivered
