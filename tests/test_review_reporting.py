@@ -260,10 +260,8 @@ def test_the_briefing_says_when_the_administrator_reviews_professional_orders():
             if "administrator" in line or "管理员" in line
         )
 
-    assert ladder("on_call").endswith("review (in office hours, and by an on-call reviewer outside them).")
-    assert ladder("next_morning").endswith(
-        "review in office hours (orders placed outside them wait for the office to open)."
-    )
+    assert ladder("on_call").endswith("review (on call outside office hours).")
+    assert ladder("next_morning").endswith("review in office hours only.")
     assert ladder(None).endswith("county administrator's review.")  # a folder that does not say
     assert "值班审核员" in ladder("on_call", "zh")
 

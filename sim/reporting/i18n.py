@@ -161,9 +161,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.cause_none": ("No order missed its promise.", "没有订单未兑现承诺。"),
     "brief.drivers": (
         "Assumptions drive the headline: citizens' patience sets the cancellations ({cancelled} of "
-        "all misses); turnout and travel after a volunteer accepts separate the urban share at "
-        "acceptance ({acceptance}) from that at arrival ({arrival}); volunteers are busy only "
-        "{utilisation} of their time on duty.",
+        "all misses); turnout and travel separate the urban share at acceptance ({acceptance}) "
+        "from arrival ({arrival}); volunteers are busy only {utilisation} of their time on duty.",
         "主要指标由假设决定:群众的耐心决定取消量(占全部未兑现的 {cancelled});志愿者响应后的出发准备和路程"
         "决定城区按响应计({acceptance})与按到达计({arrival})的差别;志愿者在岗时间中只有 {utilisation} 在忙。",
     ),
@@ -267,14 +266,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "专业需求须经县中心管理员审核{admin}。",
     ),
     # when the administrator reviews (admin.after_hours; none: a results folder that does not say)
-    "admin.on_call": (
-        " (in office hours, and by an on-call reviewer outside them)",
-        "(工作时间由管理员审核,非工作时间由值班审核员审核)",
-    ),
-    "admin.next_morning": (
-        " in office hours (orders placed outside them wait for the office to open)",
-        "(工作时间审核,非工作时间下的订单等到上班后审核)",
-    ),
+    "admin.on_call": (" (on call outside office hours)", "(非工作时间由值班审核员审核)"),
+    "admin.next_morning": (" in office hours only", "(仅在工作时间审核)"),
     "admin.none": ("", ""),
     "brief.assume_channels": (
         "Proxy errands (village proxy points) and disputes (village mediation rooms, the county as "
