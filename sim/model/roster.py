@@ -184,15 +184,16 @@ class DutyChanges:
         out = np.empty((groups, hours), dtype=np.int32)
         current = np.zeros(len(group), dtype=np.int64)  # each team's count so far
         total = np.zeros(groups, dtype=np.int64)
-        for hour in range(hours):
+        changes = self.hours_with_changes(hours)
+        # each hour with changes sets the totals that hold until the next one
+        for hour, until in zip(changes, changes[1:] + [hours]):
             a, b, teams = self._teams(hour)
-            if a != b:
-                values = self.value[a:b].astype(np.int64)
-                total += np.bincount(group[teams], weights=values - current[teams], minlength=groups).astype(
-                    np.int64
-                )
-                current[teams] = values
-            out[:, hour] = total
+            values = self.value[a:b].astype(np.int64)
+            change = np.bincount(group[teams], weights=values - current[teams], minlength=groups)
+            total += change.astype(np.int64)
+            current[teams] = values
+            out[:, hour:until] = total[:, None]
+        out[:, : changes[0] if changes else hours] = 0  # before the first change, nobody is on duty
         return out
 
 
