@@ -303,13 +303,12 @@ def run_sweep(
     jobs: int = 1,
     progress: bool = True,
     on_point: Callable[[Path], None] | None = None,
-    earlier: Path | None = None,
 ) -> list[dict[str, Any]]:
-    """Simulate the points not yet saved in the cache ``out/points`` (after taking in those of
-    the folder ``earlier``, when given) and return the table's rows.
-
-    ``on_point`` is called after each point is saved (tests use it to interrupt a sweep)."""
-    return _run(sweep, out, jobs, progress, on_point, earlier)[0]
+    """:func:`sweep_results` without charts: the table's rows, with the results folder ``out``
+    (``points/`` and ``table.csv``) replaced whole, for code that draws its own charts or none.
+    An interrupted call leaves ``out`` as it was and the points it finished in the cache beside
+    it (:func:`points_cache`), so the next call resumes."""
+    return sweep_results(sweep, out, jobs, progress, charts=False, on_point=on_point)
 
 
 def _run(
@@ -318,26 +317,28 @@ def _run(
     jobs: int,
     progress: bool,
     on_point: Callable[[Path], None] | None,
-    earlier: Path | None,
+    earlier: Path,
 ) -> tuple[list[dict[str, Any]], list[Path]]:
-    """:func:`run_sweep`'s rows, and the grid's point files in the cache, in the table's order."""
+    """The table's rows, and the grid's point files in the cache ``out/points``, in the table's
+    order: the points the cache lacks are first taken from the folder ``earlier`` (hard links),
+    then the ones still missing are simulated."""
     grid = points(sweep)
     scenarios = [point_scenario(sweep, p) for p in grid]  # every point checked before any run
     paths = [out / "points" / (point_key(p, s) + ".json") for p, s in zip(grid, scenarios)]
     for path in paths:  # the previous results' points (read_point checks them like any other)
-        if earlier is not None and not path.exists() and (earlier / path.name).is_file():
+        if not path.exists() and (earlier / path.name).is_file():
             _link(earlier / path.name, path)
     saved: list[dict | None] = [read_point(path, s, sweep.kpis) for path, s in zip(paths, scenarios)]
     todo = [(s, path, p) for s, path, p, d in zip(scenarios, paths, grid, saved) if d is None]
     bar = Progress(len(todo), f"sweep {sweep.name}", progress and bool(todo), unit="point")
     if progress and len(todo) < len(grid):
         reused = len(grid) - len(todo)
-        if earlier is None:
-            where = f"saved in {out / 'points'}"
+        kept = sum(d is not None and _same_file(path, earlier / path.name) for path, d in zip(paths, saved))
+        if kept == reused:
+            where = f"saved in {earlier}"
+        elif kept == 0:
+            where = f"an interrupted sweep saved in {out / 'points'}"
         else:
-            kept = sum(
-                d is not None and _same_file(path, earlier / path.name) for path, d in zip(paths, saved)
-            )
             where = f"({kept} saved in {earlier}, {reused - kept} by an interrupted sweep)"
         bar.note(
             f"sweep {sweep.name}: reusing {reused} of {len(grid)} points {where}; {len(todo)} to simulate"
