@@ -84,8 +84,14 @@ def test_a_resumed_sweep_says_how_many_points_it_reused(tmp_path, capsys, monkey
     assert "reusing" not in capsys.readouterr().err
     run_sweep(sweep, tmp_path / "out", progress=True)
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == f"sweep t: reusing 1 of 4 points saved in {tmp_path / 'out' / 'points'}; 3 to simulate"
+    cache = tmp_path / ".out.cache" / "points"  # an interrupted sweep's points: beside out, not in it
+    assert err[0] == f"sweep t: reusing 1 of 4 points an interrupted sweep saved in {cache}; 3 to simulate"
     assert err[-1].startswith("sweep t: 3/3 points, ")
+    run_sweep(sweep, tmp_path / "out", progress=True)  # every point in the previous folder
+    out = tmp_path / "out" / "points"
+    assert capsys.readouterr().err.splitlines() == [
+        f"sweep t: reusing 4 of 4 points saved in {out}; 0 to simulate"
+    ]
 
 
 def test_rates():

@@ -7,7 +7,15 @@ import dataclasses
 import pytest
 
 from sim.config.errors import UserError
-from sim.experiments.sweep import point_scenario, points, read_sweep, run_sweep, table_csv, write_charts
+from sim.experiments.sweep import (
+    point_scenario,
+    points,
+    points_cache,
+    read_sweep,
+    run_sweep,
+    table_csv,
+    write_charts,
+)
 from tests.conftest import TINY
 
 
@@ -37,13 +45,19 @@ def test_resumed_sweep_gives_the_same_table_as_an_uninterrupted_one(tmp_path):
         if len(done) == 2:
             raise Interrupt
 
+    resumed = tmp_path / "resumed"
     with pytest.raises(Interrupt):
-        run_sweep(sweep, tmp_path / "resumed", progress=False, on_point=stop_after_two)
-    assert len(list((tmp_path / "resumed" / "points").glob("*.json"))) == 2
+        run_sweep(sweep, resumed, progress=False, on_point=stop_after_two)
+    assert not resumed.exists()  # no half-written results folder ...
+    assert len(list((points_cache(resumed) / "points").glob("*.json"))) == 2  # ... but the cache
     rerun = []
-    rows = run_sweep(sweep, tmp_path / "resumed", progress=False, on_point=rerun.append)
+    rows = run_sweep(sweep, resumed, progress=False, on_point=rerun.append)
     assert len(rerun) == 2  # only the two unfinished points were simulated
     assert table_csv(rows) == whole
+    # the folder is whole: the grid's points and the table, and no cache is left beside it
+    assert (resumed / "table.csv").read_text(encoding="utf-8") == whole
+    assert len(list((resumed / "points").glob("*.json"))) == 4 and (resumed / ".redvest-results").is_file()
+    assert not points_cache(resumed).exists()
 
 
 def test_points_share_random_numbers_and_parameters_take_effect(tmp_path):

@@ -42,6 +42,9 @@ class Arm:
     # built in code): they decide which orders the KPIs count and how each replication ends
     warmup_days: float | None = None
     drain_days: float | None = None
+    # the weekday of day 0 (0 = Monday; None: not known, only for arms built in code): under
+    # common random numbers it decides which calendar days replication i simulates
+    start_weekday: int | None = None
 
 
 def plan(sources: list[str], seed: int | None, reps: int | None) -> tuple[int, int]:
@@ -85,6 +88,7 @@ def load_arm(
             orders,
             warmup,
             drain,
+            saved_start_weekday(source),
         )
     scenario = load_scenario(source)
     # the scenario as `run --seed --reps [--days]` simulates it (a pairing pilot is seeded by run.seed)
@@ -101,6 +105,7 @@ def load_arm(
         orders,
         scenario.run.warmup_days,
         scenario.run.drain_days,
+        scenario.run.start_weekday,
     )
 
 
@@ -126,6 +131,27 @@ def saved_window(source: str, saved: dict) -> tuple[float, float]:
     return warmup, drain
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def saved_start_weekday(source: str) -> int:
+    """The weekday of day 0 (0 = Monday ... 6 = Sunday) of a saved run, read from its
+    scenario.json (kpis.json does not record it); a folder that does not record it is refused
+    rather than assumed to have started on a Monday, since another weekday shifts every
+    weekday and weekend effect of the comparison."""
+    path = Path(source) / "scenario.json"
+    try:
+        weekday = json.loads(path.read_text(encoding="utf-8"))["run"]["start_weekday"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        weekday = None
+    if not isinstance(weekday, int) or isinstance(weekday, bool) or not 0 <= weekday <= 6:
+        raise UserError(
+            f"{path}: no readable run.start_weekday; expected a whole number 0-6 (0 = Monday) in "
+            "the scenario.json a run writes beside kpis.json (rerun the scenario)"
+        )
+    return weekday
+
+
 def estimate(values: list[float], unit: str, orders: int | None, level: float = 0.95) -> dict[str, float]:
     """One scenario's estimate of a KPI: mean, sd, and the interval every output reports
     (:func:`sim.results.verdict.judge`: Wilson for a proportion of ``orders`` orders, else t)."""
@@ -146,7 +172,14 @@ def preview_arm(source: str, days: float | None) -> Arm:
     if is_results_folder(source):
         saved = load_saved(source)
         return Arm(
-            saved["scenario"], source, saved["seed"], saved["days"], [], {}, *saved_window(source, saved)
+            saved["scenario"],
+            source,
+            saved["seed"],
+            saved["days"],
+            [],
+            {},
+            *saved_window(source, saved),
+            saved_start_weekday(source),
         )
     scenario = load_scenario(source)
     run = scenario.run
@@ -159,13 +192,16 @@ def preview_arm(source: str, days: float | None) -> Arm:
         {},
         run.warmup_days,
         run.drain_days,
+        run.start_weekday,
     )
 
 
 def check_arms(arms: list[Arm]) -> None:
     """Raise UserError unless replication i of every arm measures the same days: the same
-    run.days, run.warmup_days (which orders the KPIs count) and run.drain_days (how long the
-    last ones may take to close), each named with its source in one line."""
+    run.days, run.warmup_days (which orders the KPIs count), run.drain_days (how long the
+    last ones may take to close) and run.start_weekday (which calendar days they are, so
+    that a difference is the policy's, not a weekday's), each named with its source in one
+    line."""
     if len(arms) < 2:
         raise UserError("compare needs at least two scenarios; expected A.yaml B.yaml [...]")
     if len({a.days for a in arms}) > 1:  # replication i of each would not cover the same days
@@ -182,6 +218,14 @@ def check_arms(arms: list[Arm]) -> None:
                 f"compare: the scenarios have different {what} days ({days}); "
                 f"expected the same run.{key} for all"
             )
+    if len({a.start_weekday for a in arms}) > 1:
+        # replication i would simulate other calendar days: demand, rosters, activities and the
+        # administrator's weekends follow the week, so the difference would mix in a weekday effect
+        weekdays = ", ".join(f"{a.source}: {_weekday(a.start_weekday)}" for a in arms)
+        raise UserError(
+            f"compare: the scenarios start on different weekdays ({weekdays}); "
+            "expected the same run.start_weekday for all"
+        )
 
 
 def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
@@ -266,6 +310,12 @@ def order_set_notes(kpis: dict, labels: list[str]) -> dict[str, str]:
 
 def _days(value: float | None) -> str:
     return "not recorded" if value is None else f"{value:g}"
+
+
+def _weekday(value: int | None) -> str:
+    if value is None:
+        return "not recorded"
+    return f"{value} ({WEEKDAYS[value]})" if 0 <= value < len(WEEKDAYS) else str(value)
 
 
 def arm_labels(arms: list[Arm]) -> list[str]:

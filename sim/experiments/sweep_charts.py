@@ -1,0 +1,64 @@
+"""A sweep's charts: each KPI's mean and 95% interval against each swept key."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sim.config.overrides import path_meaning
+from sim.config.scenario import Scenario
+from sim.experiments.sweep_file import Sweep
+from sim.experiments.sweep_table import cell_text
+from sim.results.kpis import KPI_INFO
+
+
+def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, out: Path) -> list[Path]:
+    """One chart per swept key and combination of the other keys' values, written as
+    ``out/charts/<key>[__n].png`` and ``.svg``: each KPI's mean and 95% CI band against the key
+    (in the key's unit; non-numeric values are placed at their positions, which the footnote
+    names), with the scenario's urban and rural targets as dotted lines. Return the files written."""
+    from sim.reporting import experiment_charts  # matplotlib only when charts are drawn
+
+    keys = list(sweep.grid)
+    labels = {k: KPI_INFO[k][0] for k in sweep.kpis}
+    units = {k: KPI_INFO[k][1] for k in sweep.kpis}
+    targets = {"urban_10min": scenario.targets.urban_share, "rural_same_day": scenario.targets.rural_share}
+    written: list[Path] = []
+    for key in keys:
+        others = [k for k in keys if k != key]
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            groups.setdefault(json.dumps([row[k] for k in others]), []).append(row)
+        for n, (label, group) in enumerate(groups.items()):
+            values = [r[key] for r in group]
+            numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+            x = [float(v) for v in values] if numeric else list(range(len(values)))
+            series = {
+                k: {s: [r[f"{k}.{s}"] for r in group] for s in ("mean", "low", "high")} for k in sweep.kpis
+            }
+            fixed = ", ".join(f"{k}={cell_text(v)}" for k, v in zip(others, json.loads(label)))
+            legend = (
+                ""
+                if numeric
+                else "; " + key + ": " + ", ".join(f"{i} = {cell_text(v)}" for i, v in enumerate(values))
+            )
+            stem = (
+                out / "charts" / (key.replace("[", "_").replace("]", "") + (f"__{n + 1}" if others else ""))
+            )
+            foot = (
+                f"sweep {sweep.name} of {scenario.name}, seed {scenario.run.seed}, "
+                f"{scenario.run.reps} replications each" + (f"; {fixed}" if fixed else "")
+            )
+            unit = path_meaning(key)[1]  # the axis names the swept key with its unit
+            written += experiment_charts.sweep_chart(
+                x,
+                series,
+                labels,
+                f"{key} ({unit})" if unit else key,
+                stem,
+                foot + legend,
+                units=units,
+                targets=targets,
+            )
+    return written

@@ -1,0 +1,149 @@
+"""A sweep file: its scenario, its grid of scenario keys, and the scenario of each grid point.
+
+A sweep file names a scenario and a grid of dotted paths (:mod:`sim.config.overrides`) with a list of
+values each; every combination is a point, simulated with the same root seed (so the points
+share random numbers and their differences are mostly the parameter's effect)::
+
+    scenario: ../pingyang.yaml
+    reps: 4
+    grid:
+      dispatch.timeouts_min.rural[0]: [20, 60, 120]
+      teams.village_members_per_1000: [5, 9.5]
+
+Every point's scenario is loaded and checked like a scenario file, a problem being reported at
+the sweep file's line (:func:`point_scenario`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.config.errors import Problem, UserError
+from sim.config.load import load_scenario
+from sim.config.loader import read_yaml
+from sim.config.scenario import Scenario
+from sim.results.kpis import KPI_INFO
+
+# the KPIs a sweep reports when its file names none: the headline promises and their causes
+DEFAULT_KPIS = [
+    "urban_10min",
+    "rural_same_day",
+    "open_overnight_per_week",
+    "escalation_rate",
+    "response_p90_urban",
+]
+# the keys a sweep file may hold (any other is refused, so a misspelt key is not ignored)
+KEYS = {"scenario", "name", "grid", "reps", "days", "seed", "kpis"}
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A parsed sweep file: its scenario, grid, run settings (None: the scenario's own; days
+    in days) and the KPIs it reports, with the lines that problems are reported at."""
+
+    source: str
+    name: str
+    scenario: Path
+    grid: dict[str, list[Any]]
+    reps: int | None
+    days: float | None
+    seed: int | None
+    kpis: list[str]
+    lines: dict[str, int | None]  # line of each grid key in the sweep file
+    run_lines: dict[str, int | None] = field(default_factory=dict)  # line of reps, days, seed
+
+
+def read_sweep(path: str | Path) -> Sweep:
+    """Read and check a sweep file (safe YAML); raise UserError listing every problem, each at
+    its file and line, so that a bad sweep is refused before any point is simulated."""
+    path = Path(path)
+    data = read_yaml(path)
+    problems: list[Problem] = []
+    lines = getattr(data, "key_lines", {})
+
+    def bad(key: str, message: str, line: int | None = None) -> None:
+        problems.append(Problem(str(path), line or lines.get(key), key, message))
+
+    for key in data:
+        if key not in KEYS:
+            bad(str(key), f"unknown key; expected one of {', '.join(sorted(KEYS))}")
+    scenario = data.get("scenario")
+    if not isinstance(scenario, str) or not (path.parent / scenario).is_file():
+        bad("scenario", "expected the path of a scenario file relative to the sweep file")
+    grid = data.get("grid")
+    grid_lines = getattr(grid, "key_lines", {})
+    if not isinstance(grid, dict) or not grid:
+        bad("grid", "expected a mapping of scenario paths to lists of values")
+        grid = {}
+    for key, values in grid.items():
+        if not isinstance(values, list) or not values:
+            bad(f"grid.{key}", "expected a non-empty list of values", grid_lines.get(key))
+    for key, kind, low, expected in (
+        ("reps", int, 2, "a whole number >= 2 (a 95% interval needs two)"),
+        ("days", (int, float), 0, "a number > 0"),
+        ("seed", int, 0, "a whole number >= 0"),
+    ):
+        value = data.get(key)
+        if value is not None and (
+            not isinstance(value, kind)
+            or isinstance(value, bool)
+            or value < low
+            or (key == "days" and value == 0)
+        ):
+            bad(key, f"expected {expected}")
+    kpis = data.get("kpis", DEFAULT_KPIS)
+    if not isinstance(kpis, list) or any(k not in KPI_INFO for k in kpis):
+        bad("kpis", f"expected a list of KPI names, e.g. {', '.join(DEFAULT_KPIS[:2])}")
+    name = data.get("name", path.stem)
+    if not isinstance(name, str) or not name.replace("_", "").replace("-", "").isalnum():
+        bad("name", "expected letters, digits, '_' or '-'")
+    if problems:
+        raise UserError(problems)
+    return Sweep(
+        str(path),
+        name,
+        path.parent / scenario,
+        {str(k): list(v) for k, v in grid.items()},
+        data.get("reps"),
+        data.get("days"),
+        data.get("seed"),
+        list(kpis),
+        {str(k): grid_lines.get(k) for k in grid},
+        {k: lines.get(k) for k in ("reps", "days", "seed")},
+    )
+
+
+def points(sweep: Sweep) -> list[dict[str, Any]]:
+    """Every combination of the grid's values (key -> value, one dict per point), the last key
+    varying fastest: the points' order in the table, the charts and the progress."""
+    keys = list(sweep.grid)
+    return [dict(zip(keys, combo)) for combo in itertools.product(*sweep.grid.values())]
+
+
+def point_scenario(sweep: Sweep, overrides: dict[str, Any]) -> Scenario:
+    """The scenario of one point, loaded and checked like any scenario file; a problem with a
+    grid value or with the sweep's own reps, days or seed is reported at the sweep file's line."""
+    run = {k: v for k in ("reps", "days", "seed") if (v := getattr(sweep, k)) is not None}
+    clash = [k for k in run if f"run.{k}" in overrides]  # the sweep-wide value would win unseen
+    if clash:
+        raise UserError(
+            [
+                Problem(
+                    sweep.source,
+                    sweep.lines.get(f"run.{k}"),
+                    f"grid.run.{k}",
+                    f"also set for the whole sweep by {k} (or --{k}); expected it in one place",
+                )
+                for k in clash
+            ]
+        )
+    origins = {k: (sweep.source, sweep.lines.get(k)) for k in overrides}
+    origins.update({f"run.{k}": (sweep.source, sweep.run_lines.get(k)) for k in run})
+    return load_scenario(
+        sweep.scenario,
+        overrides={**overrides, **{f"run.{k}": v for k, v in run.items()}},
+        origins=origins,
+    )

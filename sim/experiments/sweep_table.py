@@ -1,0 +1,93 @@
+"""A sweep's table: each point's KPI estimates and its paired difference from the first point.
+
+The points share random numbers (the same root seed), so each row's difference from the first
+point is a paired difference, mostly the swept parameters' effect. The same rows give the same
+bytes of ``table.csv`` (:func:`table_csv`), which is what a resumed sweep is checked against.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from sim.experiments.sweep_file import Sweep, points
+from sim.results.kpis import KPI_INFO
+from sim.results.stats import paired_difference
+from sim.results.verdict import judge
+
+
+def table_row(sweep: Sweep, overrides: dict[str, Any], saved: dict, first: dict) -> dict[str, Any]:
+    """One point's row: its parameter values, then mean, low, high of each KPI, then the
+    paired difference from the first point (same seeds: common random numbers) with its CI.
+    The point's interval is :func:`sim.results.verdict.judge`'s (a share's stays inside 0-100%);
+    a point file keeps the replications' values, not the orders they counted, so a proportion's
+    interval is not capped by them as a run's kpis.json is (docs/outputs.md)."""
+    row: dict[str, Any] = dict(overrides)
+    for name in sweep.kpis:
+        j = judge(saved["kpis"][name], KPI_INFO[name][1])
+        row.update({f"{name}.mean": j.mean, f"{name}.low": j.low, f"{name}.high": j.high})
+    for name in sweep.kpis:
+        d = paired_difference(first["kpis"][name], saved["kpis"][name])
+        row.update({f"{name}.diff": d["mean"], f"{name}.diff_low": d["low"], f"{name}.diff_high": d["high"]})
+    return row
+
+
+def table_rows(sweep: Sweep, saved: list[dict]) -> list[dict[str, Any]]:
+    """The table's rows, one per grid point in the grid's order (:func:`table_row`), from each
+    point's saved data (:func:`sim.experiments.sweep_points.run_points`)."""
+    return [table_row(sweep, p, data, saved[0]) for p, data in zip(points(sweep), saved)]
+
+
+def cell_text(value: Any) -> str:
+    """A value as a table cell: a float as its shortest exact text (empty when undefined, NaN),
+    a list or mapping as compact JSON (a grid value may be one), anything else as text."""
+    if isinstance(value, float):
+        return "" if math.isnan(value) else repr(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, separators=(",", ":"))
+    return str(value)
+
+
+def table_csv(rows: list[dict[str, Any]]) -> str:
+    """The sweep table as CSV: parameters, then each KPI's ``.mean``/``.low``/``.high``, then its
+    paired difference from the first point ``.diff``/``.diff_low``/``.diff_high``; the same rows
+    give the same bytes, so a resumed sweep's table equals an uninterrupted one's."""
+    header = list(rows[0])
+    lines = [",".join(header)]
+    for row in rows:
+        cells = [cell_text(row[h]) for h in header]
+        lines.append(",".join(f'"{c}"' if "," in c else c for c in cells))
+    return "\n".join(lines) + "\n"
+
+
+def table_text(sweep: Sweep, rows: list[dict[str, Any]]) -> str:
+    """The sweep table for the terminal: parameters, then each KPI's mean [95% CI] (shares in
+    %), then a second block of each point's paired difference from the first point."""
+
+    def fmt(name: str, value: float, digits: int = 1) -> str:
+        if value is None or math.isnan(value):
+            return "n/a"
+        return f"{value:.{digits}%}" if KPI_INFO[name][1] == "share" else f"{value:.{digits}f}"
+
+    def block(suffixes: tuple[str, str, str], sign: str, d: int) -> str:
+        head = list(sweep.grid) + sweep.kpis
+        body = [
+            [cell_text(r[k]) for k in sweep.grid]
+            + [
+                f"{sign if r[k + suffixes[0]] > 0 else ''}{fmt(k, r[k + suffixes[0]], d)} "
+                f"[{fmt(k, r[k + suffixes[1]], d)}, {fmt(k, r[k + suffixes[2]], d)}]"
+                for k in sweep.kpis
+            ]
+            for r in rows
+        ]
+        widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
+        return "\n".join(
+            "  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip()
+            for line in [head, ["-" * w for w in widths], *body]
+        )
+
+    return (
+        block((".mean", ".low", ".high"), "", 1) + "\n\nPaired difference from the first "
+        "point (same seeds), mean [95% CI]:\n" + block((".diff", ".diff_low", ".diff_high"), "+", 2)
+    )
