@@ -71,7 +71,9 @@ def test_compare_reads_a_saved_runs_weekday_from_its_scenario_json(tmp_path, cap
     assert "\n" not in err and not out.exists()
     same = _yaml(tmp_path, "same", 2)
     assert main(["compare", str(saved), str(same), "--jobs", "1", "--out", str(out)]) == 0
-    assert json.loads((out / "compare.json").read_text(encoding="utf-8"))["scenarios"] == ["base", "same"]
+    written = json.loads((out / "compare.json").read_text(encoding="utf-8"))
+    assert written["scenarios"] == ["base", "same"]
+    assert written["start_weekday"] == 2  # recorded beside the warm-up and drain days
 
 
 @pytest.mark.parametrize("recorded", ["missing", "null", "7"])

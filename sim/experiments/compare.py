@@ -276,6 +276,7 @@ def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
         "days": base.days,
         "warmup_days": base.warmup_days,
         "drain_days": base.drain_days,
+        "start_weekday": base.start_weekday,
         "level": level,
         "difference_level": diff_level,
         "bonferroni_comparisons": m,
