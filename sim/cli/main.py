@@ -8,6 +8,7 @@ traceback).
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import os
 import signal
@@ -57,6 +58,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _mistyped_command(word: str) -> bool:
+    """Whether the first word, which is not a command, cannot be the scenario that the default
+    ``run`` takes either: no option, no YAML suffix, no folder in it and no such file, e.g.
+    ``valiate`` (a command mistyped) or ``pingyang`` (a scenario without its path)."""
+    return (
+        word not in COMMANDS
+        and not word.startswith("-")
+        and Path(word).suffix.lower() not in (".yaml", ".yml")
+        and "/" not in word
+        and os.sep not in word
+        and not Path(word).exists()
+    )
+
+
 def _terminated(signum, frame) -> None:
     raise KeyboardInterrupt
 
@@ -67,6 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     debug = [a for a in argv if a == "--debug"][:1]  # before or after the command
     rest = [a for a in argv if a != "--debug"]
+    if rest and _mistyped_command(rest[0]):
+        close = difflib.get_close_matches(rest[0].lower(), COMMANDS, n=1)
+        parser.error(
+            f"{rest[0]!r} is neither a command nor a scenario file; expected one of "
+            f"{', '.join(COMMANDS)}{f' (did you mean {close[0]!r}?)' if close else ''}, or a scenario "
+            "YAML file to run"
+        )
     if not rest or rest[0] not in (*COMMANDS, "-h", "--help"):  # `--out check` is no command
         rest = ["run", *rest]
     args = parser.parse_args(debug + rest)

@@ -54,7 +54,8 @@ class Geography:
     towns_csv: str = spec(
         "data/pingyang_towns.csv",
         "towns CSV (code, name, pinyin, seat_lat, "
-        "seat_lon, terrain, population), relative to the scenario file",
+        "seat_lon, terrain, population), relative to the scenario file; terrain is free text, "
+        "read as the first of island, urban, mountain, hill(s) it contains, else plain",
     )
     places_csv: str = spec(
         "data/pingyang_villages.csv",

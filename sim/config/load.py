@@ -40,13 +40,17 @@ def load_scenario(
     line) when given, e.g. the line of a sweep file naming it."""
     path = Path(path)
     data, problems = read_scenario(path)
+    unset: dict[str, Problem] = {}  # overrides that cannot be set, by path
     for key, value in (overrides or {}).items():
         try:
             set_path(data, key, value)
         except ValueError as exc:
             file, line = (origins or {}).get(key, (str(path), None))
-            problems.append(Problem(file, line, "", str(exc)))
+            unset[key] = Problem(file, line, "", str(exc))
     scenario, found = convert(data, str(path))
+    # a path through a mistyped key fails on the way (no list entry 0 under the new key):
+    # the unknown key, with its did-you-mean, is the one line that says what is wrong
+    problems += [p for key, p in unset.items() if not any(_related(key, f.path) for f in found)]
     problems += found
     scenario = dataclasses.replace(scenario, base_dir=str(path.parent.resolve()), source=str(path))
     for keys in PATH_KEYS:  # a default data file, like a written one, is beside the scenario

@@ -19,6 +19,7 @@ import os
 import re
 import types
 import typing
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -290,7 +291,14 @@ class _Converter:
             return self.number(tp, value, path, parent, key, meta)
         if tp is str:
             if not isinstance(value, str):
-                self.problem(value, parent, key, path, f"expected text, got {kind_of(value)}")
+                quote = (
+                    "; quote it: YAML reads an unquoted yes, no, on, off, true or false as true/false"
+                    if isinstance(value, bool)
+                    else "; quote it to make it text"
+                    if isinstance(value, (int, float))
+                    else ""
+                )
+                self.problem(value, parent, key, path, f"expected text, got {kind_of(value)}{quote}")
                 return ""
             if "\0" in value:
                 self.problem(
@@ -355,7 +363,8 @@ class _Converter:
         for name, raw in value.items():
             sub = f"{path}.{key_text(name)}" if path else key_text(name)
             if name not in fields:
-                close = difflib.get_close_matches(str(name), list(fields), n=1)
+                plain = unicodedata.normalize("NFKC", str(name))  # full-width letters: ｒｕｎ
+                close = [plain] if plain in fields else difflib.get_close_matches(plain, list(fields), n=1)
                 hint = (
                     f"expected a known key, did you mean {close[0]!r}?"
                     if close

@@ -279,7 +279,9 @@ its row. Checked before any simulation:
 
 - the file: a `.yaml`/`.yml` file, not empty, UTF-8, at most 5 MB, nested at most 40 levels,
   at most 200,000 values (aliases counted as expanded), no YAML tags that construct objects,
-  no duplicate keys, no unknown keys (with a did-you-mean suggestion);
+  no duplicate keys, no unknown keys (with a did-you-mean suggestion, also for a key typed in
+  full-width letters); a tab, or a full-width `：` or `，` typed with a Chinese input method,
+  is named as such on its line;
 - types and ranges of every key, as in the tables below (numbers finite and at most 1e12 in
   size; lists of fixed length where stated);
 - whole-scenario rules: catalogue shares sum to 1 (within 0.001), item ids unique, every

@@ -25,6 +25,7 @@ MAX_DEPTH = 40
 MAX_VALUES = 200_000
 MAX_NUMBER = 1e12
 SUFFIXES = (".yaml", ".yml")
+FULL_WIDTH = {"\uff1a": ":", "\uff0c": ","}  # '：' and '，', typed with a Chinese input method
 
 
 class LineDict(dict):
@@ -88,8 +89,8 @@ _LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
 
 def number_as_text_hint(text: str) -> str:
     """For a number YAML reads as text (``1e10`` and ``1.5e3``: YAML 1.1 wants a dot and a
-    signed exponent; ``08``: not octal, so not a number), how to write it as one; empty for
-    other text."""
+    signed exponent; ``08``: not octal, so not a number; ``[2，10]``: a full-width comma), how to
+    write it as one; empty for other text."""
     exponent = _EXPONENT.match(text)
     if exponent:
         whole, fraction, sign, power = exponent.groups()
@@ -97,7 +98,38 @@ def number_as_text_hint(text: str) -> str:
         return f"; YAML reads {text} as text: write {written}"
     if _LEADING_ZERO.match(text):
         return f"; YAML reads {text} as text: write {int(text.replace('_', ''))}"
+    for wide, ascii_ in FULL_WIDTH.items():
+        if wide in text:
+            return f"; {wide!r} is full-width (Chinese input): write {ascii_!r}"
     return ""
+
+
+def syntax_problem(text: str, line: int | None, column: int | None, reason: str) -> tuple[int | None, str]:
+    """(line, message) for a YAML syntax error that PyYAML explains as ``reason`` at ``line``
+    (1-based) and ``column`` (0-based), saying in the planner's words what is wrong in the three
+    common cases: a tab (YAML indents with spaces only), a full-width '：' or '，' typed with a
+    Chinese input method (often reported a line later, so the two lines above count too), and a
+    ``: `` inside an unquoted value."""
+    if "'\\t'" in reason:
+        where = f" (column {column + 1})" if column is not None else ""
+        return line, f"invalid YAML: a tab character{where}; expected spaces (YAML indents with spaces only)"
+    lines = text.splitlines()
+    if line is not None:
+        for number in range(max(1, line - 2), min(line, len(lines)) + 1):
+            written = lines[number - 1].split("#", 1)[0]
+            for wide, ascii_ in FULL_WIDTH.items():
+                if wide in written:
+                    return number, (
+                        f"invalid YAML: a full-width {wide!r} (Chinese input); expected an ASCII "
+                        f"{ascii_!r} between keys and values (or quote the text that holds it)"
+                    )
+    if reason == "mapping values are not allowed here":
+        return line, (
+            "invalid YAML (mapping values are not allowed here); expected text holding ': ' in "
+            'quotes (description: "Pingyang: more volunteers"), and each key indented like the '
+            "keys beside it"
+        )
+    return line, f"invalid YAML ({reason}); expected a YAML mapping"
 
 
 class _Loader(yaml.SafeLoader):
@@ -323,7 +355,7 @@ def read_yaml_collecting(path: str | os.PathLike) -> tuple[LineDict, list[Proble
                 "that looks like a date or number)"
             )
         else:
-            what = f"invalid YAML ({what}); expected a YAML mapping"
+            line, what = syntax_problem(text, line, mark.column if mark else None, what)
         raise fail(line, what) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1

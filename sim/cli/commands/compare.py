@@ -21,6 +21,7 @@ from sim.experiments.runner import default_jobs
 from sim.reporting import experiment_charts
 from sim.reporting.files import write_json, write_text
 from sim.reporting.folder import check_out, results_folder
+from sim.reporting.saved import is_results_folder
 from sim.results.kpis import HEADLINE, KPI_INFO
 
 
@@ -48,14 +49,41 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
-    from sim.config.errors import UserError
+    from sim.config.errors import Problem, UserError
 
     if len(args.scenarios) < 2:
         raise UserError("compare needs at least two scenarios; expected A.yaml B.yaml [...]")
     if (args.reps is not None and args.reps < 2) or (args.days is not None and args.days <= 0):
         raise UserError("--reps must be >= 2 and --days > 0")
+    folders = [s for s in args.scenarios if Path(s).is_dir() and not is_results_folder(s)]
+    if folders:
+        raise UserError(
+            [
+                Problem(
+                    s,
+                    None,
+                    "",
+                    "a folder without kpis.json; expected a scenario YAML file or a "
+                    "results folder written by `run`",
+                )
+                for s in folders
+            ]
+        )
     if args.out:
         check_out(args.out)  # before simulating
+        inputs = [s for s in args.scenarios if Path(s).is_dir()]
+        if any(Path(args.out).resolve() == Path(s).resolve() for s in inputs):
+            raise UserError(
+                [
+                    Problem(
+                        args.out,
+                        None,
+                        "",
+                        "--out names a results folder being compared (it would be replaced "
+                        "whole, losing that run); expected another folder",
+                    )
+                ]
+            )
     seed, reps = plan(args.scenarios, args.seed, args.reps)
     previews = [preview_arm(s, args.days) for s in args.scenarios]
     check_arms(previews)  # same measured, warm-up and drain days: refused before simulating
