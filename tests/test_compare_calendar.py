@@ -95,3 +95,14 @@ def test_compare_refuses_a_saved_run_that_does_not_record_its_weekday(tmp_path, 
         "scenario.json a run writes beside kpis.json (rerun the scenario)"
     )
     assert not (tmp_path / "c").exists()
+
+
+def test_a_saved_run_of_other_days_names_the_days_to_give(tmp_path, capsys):
+    saved = _saved(tmp_path, 2)  # 0.5 days
+    other = _yaml(tmp_path, "other", 2)
+    capsys.readouterr()
+    args = ["compare", str(saved), str(other), "--days", "1", "--jobs", "1", "--out", str(tmp_path / "cmp")]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    # --days cannot change a saved run: the line says which days to give
+    assert err.endswith(f"expected the same run.days for all (give --days 0.5, the days {saved} was run for)")

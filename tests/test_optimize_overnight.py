@@ -98,14 +98,34 @@ def test_a_bad_target_gets_one_line_naming_the_forms_expected(text, capsys):
     with pytest.raises(UserError) as error:
         parse_targets([text])
     (line,) = error.value.lines()
-    assert line.startswith(f"--target {text}: expected KPI=SHARE or KPI>=SHARE")
+    assert line.startswith(f"--target {text}: ")
+    assert "; expected KPI=SHARE or KPI>=SHARE" in line
     assert "KPI<=X with KPI open_overnight_per_week" in line
 
     from sim.cli.main import main
 
     status = main(["optimize", str(TINY), "--target", text])
     err = capsys.readouterr().err
-    assert status == 2 and err.count("\n") == 1 and f"--target {text}: expected" in err
+    assert status == 2 and err.count("\n") == 1 and f"--target {text}: " in err and "; expected KPI=" in err
+
+
+@pytest.mark.parametrize(
+    "text, why",
+    [
+        ("urban_10mn=0.9", "'urban_10mn' is not a KPI optimize can target (did you mean 'urban_10min'?)"),
+        ("urban_10min=1.5", "'1.5' is not a share from 0 to 1"),
+        ("urban_10min=abc", "'abc' is not a share from 0 to 1"),
+        ("urban_10min<=0.9", "urban_10min takes a share to reach (KPI=SHARE)"),
+        ("open_overnight_per_week=5", "open_overnight_per_week takes a bound to stay under (KPI<=X)"),
+        ("open_overnight_per_1000<=1001", "'1001' is not a number from 0 to 1000"),
+        ("open_overnight_per_week<=-1", "'-1' is not a number >= 0"),
+        ("open_overnight_per_week<5", "not of the form KPI=SHARE or KPI<=X"),
+    ],
+)
+def test_a_bad_target_says_which_part_is_wrong(text, why):
+    with pytest.raises(UserError) as error:
+        parse_targets([text])
+    assert error.value.lines()[0].startswith(f"--target {text}: {why}; expected ")
 
 
 def test_located_overnight_misses_are_the_orders_the_kpi_counts(tmp_path):

@@ -96,6 +96,19 @@ def test_bad_grid_values_are_reported_like_scenario_errors(tmp_path):
         read_sweep(tmp_path / "bad.yaml")
 
 
+def test_a_mistyped_kpi_is_named_with_its_did_you_mean(tmp_path):
+    path = tmp_path / "sweep.yaml"
+    path.write_text(
+        f"scenario: {TINY}\nkpis: [rural_same_day, urban_10mn]\ngrid:\n  teams.show_up: [0.5]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UserError) as error:
+        read_sweep(path)
+    assert error.value.lines() == [
+        f"{path}:2: kpis[1]: unknown KPI 'urban_10mn'; did you mean 'urban_10min'?"
+    ]
+
+
 def _base_and_sweep(tmp_path, demand: float):
     """A copy of the tiny county (its data files copied too) with ``demand``, and a sweep of it."""
     import shutil

@@ -9,6 +9,8 @@ and nothing else (exit status 2, no traceback unless ``--debug``).
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -38,3 +40,14 @@ class UserError(Exception):
     def lines(self) -> list[str]:
         """The problems as printable lines, one per problem."""
         return [str(p).lstrip(": ") for p in self.problems]
+
+
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name a mistyped ``name`` most likely meant (a close spelling, else the same
+    letters in another case), or None: the "did you mean" of an error line."""
+    known = list(known)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    lowered = {k.lower(): k for k in known}
+    return lowered.get(name.lower())

@@ -206,9 +206,16 @@ def check_arms(arms: list[Arm]) -> None:
         raise UserError("compare needs at least two scenarios; expected A.yaml B.yaml [...]")
     if len({a.days for a in arms}) > 1:  # replication i of each would not cover the same days
         days = ", ".join(f"{a.source}: {a.days:g}" for a in arms)
+        saved = [a for a in arms if is_results_folder(a.source)]  # a saved run keeps its days
+        if not saved:
+            hint = "give --days"
+        elif len({a.days for a in saved}) == 1:
+            hint = f"give --days {saved[0].days:g}, the days {saved[0].source} was run for"
+        else:
+            hint = "saved runs keep their days: run them again with the same --days"
         raise UserError(
             f"compare: the scenarios run over different lengths ({days} days); "
-            "expected the same run.days for all (give --days)"
+            f"expected the same run.days for all ({hint})"
         )
     for key, what in (("warmup_days", "warm-up"), ("drain_days", "drain")):
         # which orders the KPIs count, and how long they may take to close, would differ

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.config.errors import UserError
+from sim.config.errors import UserError, closest
 from sim.config.scenario import Scenario
 from sim.config.teams import Addition
 from sim.experiments.pilot import prepare_world
@@ -94,20 +94,34 @@ def parse_targets(texts: list[str]) -> Targets:
             threshold = float(value)
         except ValueError:
             threshold = math.nan
-        if op == ">=" and name in TARGET_ZONES:
-            ok = 0 <= threshold <= 1
-        elif op == "<=" and name in OVERNIGHT_TARGETS:
-            top = 1000 if KPI_INFO[name][1] == "per 1,000 orders" else math.inf
-            ok = 0 <= threshold <= top and math.isfinite(threshold)
+        why = _target_problem(m is not None, name, op, value, threshold)
+        if why:
+            bad.append(f"--target {' '.join(text.split())}: {why}; {forms}")
         else:
-            ok = False
-        if ok:
             out[name] = (op, threshold)
-        else:
-            bad.append(f"--target {' '.join(text.split())}: {forms}")
     if bad or not out:
         raise UserError(bad or ["expected at least one --target, e.g. urban_10min=0.95"])
     return out
+
+
+def _target_problem(parsed: bool, name: str, op: str, value: str, threshold: float) -> str:
+    """Why a ``--target`` is wrong, in a few words ("" when it is right)."""
+    if not parsed:
+        return "not of the form KPI=SHARE or KPI<=X"
+    if name not in TARGET_ZONES and name not in OVERNIGHT_TARGETS:
+        close = closest(name, [*TARGET_ZONES, *OVERNIGHT_TARGETS])
+        return f"{name!r} is not a KPI optimize can target" + (f" (did you mean {close!r}?)" if close else "")
+    if name in TARGET_ZONES:
+        if op != ">=":
+            return f"{name} takes a share to reach (KPI=SHARE)"
+        if not 0 <= threshold <= 1:
+            return f"{value!r} is not a share from 0 to 1"
+        return ""
+    if op != "<=":
+        return f"{name} takes a bound to stay under (KPI<=X)"
+    if KPI_INFO[name][1] == "per 1,000 orders":
+        return "" if 0 <= threshold <= 1000 else f"{value!r} is not a number from 0 to 1000"
+    return "" if 0 <= threshold < math.inf else f"{value!r} is not a number >= 0"
 
 
 def as_targets(targets: dict) -> Targets:

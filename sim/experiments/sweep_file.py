@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.config.errors import Problem, UserError
+from sim.config.errors import Problem, UserError, closest
 from sim.config.load import load_scenario
 from sim.config.loader import read_yaml
 from sim.config.scenario import Scenario
@@ -95,8 +95,14 @@ def read_sweep(path: str | Path) -> Sweep:
         ):
             bad(key, f"expected {expected}")
     kpis = data.get("kpis", DEFAULT_KPIS)
-    if not isinstance(kpis, list) or any(k not in KPI_INFO for k in kpis):
+    if not isinstance(kpis, list):
         bad("kpis", f"expected a list of KPI names, e.g. {', '.join(DEFAULT_KPIS[:2])}")
+    else:
+        for k, kpi in enumerate(kpis):
+            if not isinstance(kpi, str) or kpi not in KPI_INFO:
+                close = closest(str(kpi), KPI_INFO)
+                hint = f"did you mean {close!r}?" if close else "expected a KPI name of docs/kpis.md"
+                bad(f"kpis[{k}]", f"unknown KPI {kpi!r}; {hint}", lines.get("kpis"))
     name = data.get("name", path.stem)
     if not isinstance(name, str) or not name.replace("_", "").replace("-", "").isalnum():
         bad("name", "expected letters, digits, '_' or '-'")

@@ -24,7 +24,6 @@ days and replications, then judges every KPI it watches twice:
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
@@ -33,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.config.errors import Problem, UserError
+from sim.config.errors import Problem, UserError, closest
 from sim.config.scenario import Expect, Scenario
 from sim.results.kpis import HEADLINE, KPI_INFO, TOWN_KPI, TOWN_KPI_PARTS, town_kpi_info
 from sim.results.stats import paired_difference, unpaired_difference
@@ -111,15 +110,12 @@ def _name_problem(name: str, towns: list[str] | None) -> str:
     if match and (towns is None or match[1] in towns):
         return ""
     known = list(KPI_INFO) + [f"town.{t}.{part}" for t in towns or [] for part in TOWN_KPI_PARTS]
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if not close:
-        lowered = {k.lower(): k for k in known}
-        close = [lowered[name.lower()]] if name.lower() in lowered else []
+    close = closest(name, known)
     if match:
-        hint = f"did you mean {close[0]!r}?" if close else "expected a town of the towns CSV"
+        hint = f"did you mean {close!r}?" if close else "expected a town of the towns CSV"
         return f"unknown town {match[1]!r}; {hint}"
     hint = (
-        f"did you mean {close[0]!r}?"
+        f"did you mean {close!r}?"
         if close
         else "expected a KPI name (see docs/ci.md) or town.<pinyin>.compliance"
     )
