@@ -130,13 +130,16 @@ ul { margin: 1mm 0; padding-left: 5mm; }
 img { display: block; margin: 1.5mm auto; }
 img.full { width: 124mm; } img.half { width: 100mm; } img.p2 { width: 84mm; margin: 1mm auto; }
 .side { display: flex; align-items: center; gap: 3mm; } .side img { width: 96mm; flex: none; }
+.pair { display: flex; align-items: flex-start; gap: 3mm; }
+.pair img { width: calc(50% - 1.5mm); flex: none; margin: 1mm 0; }
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }
 @media screen { body { padding: 8mm; } }
+@media print { img.full { width: 116mm; } img.half { width: 90mm; } }
 img { max-width: 100%; height: auto; }
 @media screen and (max-width: 600px) {
   body { padding: 3mm; }
-  .side { display: block; } .side img { width: 100%; }
+  .side, .pair { display: block; } .side img, .pair img { width: 100%; }
   th, td { padding: 0.7mm 0.8mm; overflow-wrap: anywhere; }
 }
 """
@@ -211,8 +214,7 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 {channels}
 {causes}
 {events}
-{img("town_compliance", "p2")}
-{img("map", "p2")}
+<div class="pair">{img("town_compliance", "p2")}{img("map", "p2")}</div>
 {img("demand_capacity", "p2")}
 <p class="small">{esc(tr("brief.generated", lang, folder=_shown_folder(folder)))}</p>
 </div>

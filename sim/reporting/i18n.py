@@ -137,12 +137,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.scenario_text": (
         "{description}Modelled: {places_text} under {towns_text}; {urban_text} {urban_promise} "
         "a response within {minutes:g} minutes, the other {rural_text} same-day handling; about "
-        "{orders:,.0f} orders a day, escalated from village to town station to county center "
-        "when not answered in time. {reps_text} of {days_text} "
+        "{orders:,.0f} orders a day. {reps_text} of {days_text} "
         "(seed {seed}); numbers are means with 95% confidence intervals.",
         "情景\u201c{name}\u201d:{towns} 个乡镇共 {places} 个村居实践站;其中 {urban} 个城区社区承诺 "
         "{minutes:g} 分钟内响应,其余 {rural} 个村居承诺当天响应、当天办理;群众每天约下单 "
-        "{orders:,.0f} 笔,村里未能及时响应的订单逐级上报到乡镇实践所和县实践中心。共进行 "
+        "{orders:,.0f} 笔。共进行 "
         "{reps} 次独立重复,每次 {days:g} 天(随机种子 {seed});数字均为平均值及其 95% 置信区间。",
     ),
     "brief.verdict_note": (
