@@ -149,19 +149,24 @@ def test_briefing_loads_every_image_cleanly_and_prints_on_two_a4_pages(browser, 
     page.close()
 
 
-def test_chinese_text_is_drawn_only_with_the_embedded_font(browser, folder):
+def _embedded_cmap(path: Path) -> dict[int, str]:
+    """The character map of the CJK font a briefing embeds (its ``@font-face`` data URL)."""
     from fontTools.ttLib import TTFont
 
+    data = re.search(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", path.read_text(encoding="utf-8"))
+    assert data, f"{path.name} embeds no font"
+    return TTFont(io.BytesIO(base64.b64decode(data.group(1)))).getBestCmap()
+
+
+def test_chinese_text_is_drawn_only_with_the_embedded_font(browser, folder):
     page, errors = _open(browser, folder / "briefing.zh.html")
     assert page.evaluate("Array.from(document.fonts).map(f => [f.family, f.status])") == [
         [webfont.FAMILY, "loaded"]
     ]
     # every CJK character the reader sees is in the embedded font's character map
-    html_text = (folder / "briefing.zh.html").read_text(encoding="utf-8")
-    data = re.search(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", html_text).group(1)
-    cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
+    cmap = _embedded_cmap(folder / "briefing.zh.html")
     seen = page.evaluate("document.body.innerText")
-    cjk = {c for c in seen if "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef"}
+    cjk = {c for c in seen if webfont.is_cjk(c)}
     assert len(cjk) > 100
     assert sorted(c for c in cjk if ord(c) not in cmap) == []
     # the page's own console stays clean (checked before DevTools: Chromium 150's CSS.enable
@@ -178,6 +183,34 @@ def test_chinese_text_is_drawn_only_with_the_embedded_font(browser, folder):
         fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
         system = [f["familyName"] for f in fonts if not f["isCustomFont"] and f["glyphCount"]]
         assert system == [], (node, fonts)
+    page.close()
+
+
+def test_the_english_briefing_draws_the_chinese_words_it_quotes_with_the_embedded_font(browser, lockdown):
+    """The English page quotes Chinese words (the locked-down compound 泰悦府 in the scenario's
+    description, the article's 六百结对 and 套餐): it embeds exactly their glyphs, so a reader
+    without a Chinese font sees no boxes, and its Latin text keeps the reader's fonts."""
+    path = lockdown / "briefing.html"
+    page, errors = _open(browser, path)
+    seen = page.evaluate("document.body.innerText")
+    cjk = {c for c in seen if webfont.is_cjk(c)}
+    assert set("泰悦府") <= cjk
+    assert page.evaluate("Array.from(document.fonts).map(f => [f.family, f.status])") == [
+        [webfont.FAMILY, "loaded"]
+    ]
+    assert {chr(code) for code in _embedded_cmap(path)} == cjk
+    assert errors == []
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "h1, p, li"})["nodeIds"]:
+        text = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+        quoted = sum(webfont.is_cjk(c) for c in webfont.page_text(text))
+        if quoted:  # each Chinese character drawn with the embedded font, none with the machine's
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+            custom = sum(f["glyphCount"] for f in fonts if f["isCustomFont"])
+            assert custom >= quoted, (text, fonts)
     page.close()
 
 

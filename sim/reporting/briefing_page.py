@@ -187,14 +187,13 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
     events = "".join(f"<li>{esc(line)}</li>" for line in event_lines(summary, data, lang))
     if events:
         events = f'<h2>{esc(tr("brief.events", lang))}</h2>\n<ul class="small">{events}</ul>'
-    fonts = f'"{webfont.FAMILY}", {FONTS}' if lang == "zh" else FONTS
-    css = CSS.replace("FONTS", fonts)
+    css = CSS.replace("FONTS", f'"{webfont.FAMILY}", {FONTS}')
     assumptions = "".join(f"<li>{esc(line)}</li>" for line in assumption_lines(summary, data, lang))
     page = f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(tr("brief.title", lang, name=title(summary, lang)))}</title>
-<style>{FONT_FACE if lang == "zh" else ""}{css}</style></head><body>
+<style>{FONT_FACE}{css}</style></head><body>
 <h1>{esc(tr("brief.title", lang, name=title(summary, lang)))}</h1>
 <p class="sub">{esc(tr("brief.subtitle", lang))}</p>
 <h2>{esc(tr("brief.scenario", lang))}</h2>
@@ -220,8 +219,13 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 </div>
 </body></html>
 """
+    # embed the subset of the CJK font the text uses (the page's first font): all of a Chinese
+    # page's characters; on an English page, the Chinese words it quotes (a place such as
+    # 泰悦府, the article's 六百结对), so that no reader sees boxes
+    text = webfont.page_text(page)
     if lang != "zh":
-        return page
-    # Chinese: embed the subset of the CJK font the text uses (the page's first font)
-    font_css = webfont.font_face_css(cjk_font_file(), webfont.page_text(page))
-    return page.replace(FONT_FACE, font_css, 1)
+        text = "".join(c for c in text if webfont.is_cjk(c))
+    font_file = cjk_font_file()
+    if not text or font_file is None:  # (Chinese pages always have one: resolve_lang)
+        return page.replace(FONT_FACE, "", 1)
+    return page.replace(FONT_FACE, webfont.font_face_css(font_file, text), 1)

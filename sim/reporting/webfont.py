@@ -26,6 +26,12 @@ def page_text(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]*>", "", page))
 
 
+def is_cjk(char: str) -> bool:
+    """Whether ``char`` is a Chinese character or CJK punctuation (CJK symbols, the unified
+    ideographs and their extension A, full-width forms), which a Latin font lacks."""
+    return "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef"
+
+
 def subset_woff(font_path: str, text: str) -> bytes:
     """The glyphs of ``font_path`` needed for ``text`` (plus .notdef), as WOFF bytes; the same
     text and font give the same bytes."""
