@@ -160,3 +160,17 @@ def test_compare_refuses_to_write_over_a_results_folder_it_compares(tmp_path, ca
         "that run); expected another folder\n"
     )
     assert sorted(p.name for p in saved.iterdir()) == ["kpis.json"]
+
+
+def test_report_of_a_folder_that_does_not_exist_says_so(tmp_path, capsys):
+    from sim.cli.main import main
+
+    assert main(["report", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"{tmp_path / 'nowhere'}: no such folder; expected a results folder written by "
+        "`python run.py run` (with kpis.json and chart_data.json)"
+    )
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    assert main(["report", str(tmp_path / "file.txt")]) == 2
+    assert ": not a folder; expected a results folder" in capsys.readouterr().err

@@ -44,6 +44,11 @@ CHART_NAMES = ["response_times", "outcomes", "miss_causes", "town_compliance", "
 def load_results(folder: str | Path) -> tuple[dict, dict]:
     """(kpis.json, chart_data.json) of a results folder; UserError naming what is missing."""
     folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError(
+            f"{folder}: {'not a folder' if folder.exists() else 'no such folder'}; expected a results "
+            "folder written by `python run.py run` (with kpis.json and chart_data.json)"
+        )
     out = []
     for name in ("kpis.json", CHART_DATA):
         path = folder / name
