@@ -68,7 +68,7 @@ def test_inherited_problem_points_at_the_parent_line_and_own_problem_at_own_line
     with pytest.raises(UserError) as err:
         load_scenario(path)
     lines = err.value.lines()
-    assert lines[0] == f"{path}:4: run.reps: 0 is out of range; expected a number >= 1 (replications)"
+    assert lines[0] == f"{path}:4: run.reps: 0 is out of range; expected a whole number >= 1 (replications)"
     assert lines[1].startswith(f"{os.path.relpath(BASE)}:12: catalog[2].skill: no team offers")
 
 

@@ -8,7 +8,7 @@ first) and raised together as a :class:`sim.config.errors.UserError`, each namin
 ``FILE:LINE: path.to.key``. For example a variant ``x.yaml`` holding ``extends: pingyang.yaml``
 and ``run: {reps: 0}`` gives::
 
-    x.yaml:2: run.reps: 0 is out of range; expected a number >= 1 (replications)
+    x.yaml:2: run.reps: 0 is out of range; expected a whole number >= 1 (replications)
 """
 
 from __future__ import annotations
@@ -335,6 +335,7 @@ class _Converter:
             return tp(0)
         value = tp(value)
         unit = f" ({meta['unit']})" if meta.get("unit") else ""
+        kind = "a whole number" if tp is int else "a number"
         for bound, test, words in (
             ("ge", lambda v, b: v >= b, ">="),
             ("gt", lambda v, b: v > b, ">"),
@@ -347,7 +348,7 @@ class _Converter:
                     parent,
                     key,
                     path,
-                    f"{value:g} is out of range; expected a number {words} {b:g}{unit}",
+                    f"{value:g} is out of range; expected {kind} {words} {b:g}{unit}",
                 )
         return value
 
