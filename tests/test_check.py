@@ -199,7 +199,7 @@ def test_invalid_expect_block_is_reported_line_by_line(tmp_path, capsys):
         "expect.kpis.town.Alpah.compliance: unknown town 'Alpah'; did you mean 'town.Alpha.compliance'?",
         "expect.min_effect.escalation: unknown KPI; did you mean 'escalation_rate'?",
         "expect.watch[0]: orders_per_day has no better direction",
-        "expect.reps: 1 is out of range; expected a number >= 2",
+        "expect.reps: 1 is out of range; expected a whole number >= 2",
     ]
     for text in expected:
         assert sum(text in line for line in lines) == 1, (text, lines)
