@@ -174,3 +174,15 @@ def test_report_of_a_folder_that_does_not_exist_says_so(tmp_path, capsys):
     (tmp_path / "file.txt").write_text("x", encoding="utf-8")
     assert main(["report", str(tmp_path / "file.txt")]) == 2
     assert ": not a folder; expected a results folder" in capsys.readouterr().err
+
+
+def test_a_parent_or_data_file_that_is_a_folder_is_named_as_a_folder(tmp_path, capsys):
+    (tmp_path / "data").mkdir()
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: data\n", encoding="utf-8")
+    assert _validate(child, capsys) == [
+        f"{child}:1: extends: parent 'data' is a folder; expected a scenario file's path relative to this one"
+    ]
+    variant = _scenario(tmp_path, f"geography:\n  towns_csv: {tmp_path / 'data'}\n")
+    (line,) = [line for line in _validate(variant, capsys) if "towns_csv" in line]
+    assert "is a folder; expected a CSV file" in line

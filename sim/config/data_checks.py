@@ -38,8 +38,8 @@ def check_files(bad, scenario: Scenario) -> set[str]:
             missing.add(keys[-1])
             bad(
                 path,
-                f"file {shown!r} not found; expected a CSV file (a path relative to the "
-                "scenario that names it)",
+                f"file {shown!r} {'is a folder' if Path(node).is_dir() else 'not found'}; expected a CSV "
+                "file (a path relative to the scenario that names it)",
             )
         elif Path(node).suffix.lower() != ".csv":
             missing.add(keys[-1])

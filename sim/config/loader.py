@@ -152,7 +152,8 @@ def read_scenario(path: str | os.PathLike, _chain: tuple[str, ...] = ()) -> tupl
     parent_path = Path(os.path.normpath(path.parent / parent_ref))
     chain = (*_chain, str(path.resolve()))
     if not parent_path.is_file():
-        raise fail(f"parent {parent_ref!r} not found; expected a path relative to this file")
+        found = "is a folder" if parent_path.is_dir() else "not found"
+        raise fail(f"parent {parent_ref!r} {found}; expected a scenario file's path relative to this one")
     if str(parent_path.resolve()) in chain:
         names = [Path(c).name for c in chain[chain.index(str(parent_path.resolve())) :]]
         raise fail(

@@ -42,7 +42,8 @@ def read_text(path: str, what: str) -> str:
     """The UTF-8 text of a user's data file; raise UserError when it cannot be used."""
     file = Path(path)
     if not file.is_file():
-        raise UserError([Problem(str(path), None, "", f"{what} not found; expected a CSV file")])
+        found = "is a folder" if file.is_dir() else "not found"
+        raise UserError([Problem(str(path), None, "", f"{what} {found}; expected a CSV file")])
     try:
         raw = file.read_bytes()
     except OSError as exc:
