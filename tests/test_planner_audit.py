@@ -186,3 +186,35 @@ def test_a_parent_or_data_file_that_is_a_folder_is_named_as_a_folder(tmp_path, c
     variant = _scenario(tmp_path, f"geography:\n  towns_csv: {tmp_path / 'data'}\n")
     (line,) = [line for line in _validate(variant, capsys) if "towns_csv" in line]
     assert "is a folder; expected a CSV file" in line
+
+
+def test_files_after_an_option_join_the_list_in_order(tmp_path, capsys):
+    """``compare A.yaml --jobs 1 B.yaml``: argparse stops a list at an option; the files after
+    it belong to the same list (in order), not to an 'unrecognized arguments' error."""
+    from tests.conftest import TINY
+
+    variant = _scenario(tmp_path, "name: other\n")
+    out = tmp_path / "cmp"
+    args = [
+        "compare",
+        str(TINY),
+        "--jobs",
+        "1",
+        "--days",
+        "0.5",
+        str(variant),
+        "--reps",
+        "2",
+        "--out",
+        str(out),
+    ]
+    assert main(args) == 0
+    assert json.loads((out / "compare.json").read_text(encoding="utf-8"))["sources"] == [
+        str(TINY),
+        str(variant),
+    ]
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_status:  # run takes one scenario: argparse's own error
+        main(["run", str(TINY), "--days", "0.5", str(variant)])
+    assert exit_status.value.code == 2
+    assert f"unrecognized arguments: {variant}" in capsys.readouterr().err

@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# the commands that take a list of files, and the name of that list
+LISTS = {"compare": "scenarios", "check": "paths", "validate": "files"}
+
+
 def _mistyped_command(word: str) -> bool:
     """Whether the first word, which is not a command, cannot be the scenario that the default
     ``run`` takes either: no option, no YAML suffix, no folder in it and no such file, e.g.
@@ -91,7 +95,13 @@ def main(argv: list[str] | None = None) -> int:
         )
     if not rest or rest[0] not in (*COMMANDS, "-h", "--help"):  # `--out check` is no command
         rest = ["run", *rest]
-    args = parser.parse_args(debug + rest)
+    args, extra = parser.parse_known_args(debug + rest)
+    listed = LISTS.get(args.command)
+    if extra and listed and not any(a.startswith("-") for a in extra):
+        # more files after an option (``compare A.yaml --reps 2 B.yaml``): the same list, in order
+        getattr(args, listed).extend(extra)
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     module = importlib.import_module(f"sim.cli.commands.{args.command}")
     signal.signal(signal.SIGTERM, _terminated)  # clean up (temporary folder, workers) as on Ctrl-C
     try:
