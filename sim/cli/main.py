@@ -8,14 +8,13 @@ traceback).
 from __future__ import annotations
 
 import argparse
-import difflib
 import importlib
 import os
 import signal
 import sys
 from pathlib import Path
 
-from sim.config.errors import UserError
+from sim.config.errors import UserError, closest
 
 COMMANDS = ["run", "compare", "sweep", "optimize", "check", "validate", "schema", "report"]
 REPO = Path(__file__).resolve().parents[2]
@@ -87,10 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     debug = [a for a in argv if a == "--debug"][:1]  # before or after the command
     rest = [a for a in argv if a != "--debug"]
     if rest and _mistyped_command(rest[0]):
-        close = difflib.get_close_matches(rest[0].lower(), COMMANDS, n=1)
+        close = closest(rest[0].lower(), COMMANDS)
         parser.error(
             f"{rest[0]!r} is neither a command nor a scenario file; expected one of "
-            f"{', '.join(COMMANDS)}{f' (did you mean {close[0]!r}?)' if close else ''}, or a scenario "
+            f"{', '.join(COMMANDS)}{f' (did you mean {close!r}?)' if close else ''}, or a scenario "
             "YAML file to run"
         )
     if not rest or rest[0] not in (*COMMANDS, "-h", "--help"):  # `--out check` is no command
