@@ -64,20 +64,26 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory):
-    """A small run of the default scenario with both briefings."""
+def _short_run_with_briefings(tmp_path_factory, path: Path, days: float) -> Path:
+    """A results folder of ``path`` run for ``days`` measured days (half a day of warm-up and
+    of drain, 2 replications, seed 5), with the English and the Chinese briefing."""
     if chart_style.cjk_font() is None:
         pytest.skip("no CJK font installed (pip install -e '.[zh]')")
-    scenario = load_scenario(REPO / "scenarios" / "pingyang.yaml")
-    run = dataclasses.replace(scenario.run, days=2.0, warmup_days=0.5, drain_days=0.5, reps=2)
+    scenario = load_scenario(path)
+    run = dataclasses.replace(scenario.run, days=days, warmup_days=0.5, drain_days=0.5, reps=2)
     scenario = dataclasses.replace(scenario, run=run)
     world = build_world(scenario)
     reps = run_replications(scenario, 2, 5, jobs=1, world=world, progress=False)
-    out = tmp_path_factory.mktemp("browser") / "pingyang"
+    out = tmp_path_factory.mktemp("browser") / path.stem
     write_results(out, scenario, world, reps, 5)
     briefing.write_report(out, "zh")
     return out
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """A small run of the default scenario with both briefings."""
+    return _short_run_with_briefings(tmp_path_factory, REPO / "scenarios" / "pingyang.yaml", 2.0)
 
 
 @pytest.fixture(scope="module")
@@ -85,18 +91,9 @@ def lockdown(tmp_path_factory):
     """A small run of the batched Aojiang lockdown with both briefings: the event starts on
     day 3, so 3 measured days after half a day of warm-up hold its first half-day (its orders'
     KPIs and the briefing's event section)."""
-    if chart_style.cjk_font() is None:
-        pytest.skip("no CJK font installed (pip install -e '.[zh]')")
-    scenario = load_scenario(REPO / "scenarios" / "policies" / "aojiang_lockdown_batched.yaml")
-    assert min(e.start_day for e in scenario.events) == 3.0
-    run = dataclasses.replace(scenario.run, days=3.0, warmup_days=0.5, drain_days=0.5, reps=2)
-    scenario = dataclasses.replace(scenario, run=run)
-    world = build_world(scenario)
-    reps = run_replications(scenario, 2, 5, jobs=1, world=world, progress=False)
-    out = tmp_path_factory.mktemp("browser") / "aojiang_lockdown_batched"
-    write_results(out, scenario, world, reps, 5)
-    briefing.write_report(out, "zh")
-    return out
+    path = REPO / "scenarios" / "policies" / "aojiang_lockdown_batched.yaml"
+    assert min(e.start_day for e in load_scenario(path).events) == 3.0
+    return _short_run_with_briefings(tmp_path_factory, path, 3.0)
 
 
 def _open(browser, path: Path):
