@@ -199,19 +199,20 @@ def value_of(scenario: Scenario, path: Path, key: str, spec: str) -> Any:
     default = current(scenario, key)
     if not isinstance(default, (int, float)) or isinstance(default, bool):
         load_scenario(path, overrides={key: 1})  # an unknown key: the loader's own line
+        what = "not set in the scenario" if default is None else f"{default!r} is not a number"
         raise UserError(
-            f"{path}: {key}: has no number in the scenario ({default!r}); expected a key the "
-            "scenario sets to a number (docs/scenarios.md)"
+            f"{path}: {key}: {what}; expected a key the scenario sets to a number (setting an "
+            "unset one would switch a mechanism on, not vary an assumption)"
         )
     if spec.startswith("x"):
         try:
             factor = float(spec[1:])
         except ValueError:
-            raise UserError(f"{key}={spec}: not a multiple; expected e.g. x0.5") from None
+            raise UserError(f"--vary {key}={spec}: not a multiple; expected e.g. x0.5") from None
         return default * factor
     value = yaml.safe_load(spec)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise UserError(f"{key}={spec}: not a number; expected a number or a multiple such as x0.5")
+        raise UserError(f"--vary {key}={spec}: not a number; expected a number or a multiple such as x0.5")
     return value
 
 
