@@ -22,8 +22,8 @@ with the loader's one line. ``--vary KEY=LOW,HIGH`` adds an assumption of one's 
 ``x0.5`` is the scenario's value times 0.5. Writes nothing unless ``--out FILE.md`` is given.
 
 Run: python scripts/sensitivity.py [--scenario scenarios/pingyang.yaml] [--days 7] [--reps 10]
-     [--seed N] [--jobs 2] [--only NAME,...] [--vary KEY=LOW,HIGH ...] [--simultaneous]
-     [--out FILE.md] [--debug]
+     [--seed N] [--jobs 2] [--only NAME,...] [--vary KEY=LOW,HIGH ...] [--rank-by KPI]
+     [--simultaneous] [--out FILE.md] [--json FILE.json] [--debug]
      (the default, 21 runs of 7 days x 10 replications: about 2 minutes on 2 cores)
 """
 
@@ -54,12 +54,12 @@ from sim.reporting.files import jsonable, write_text  # noqa: E402
 from sim.reporting.progress import Progress  # noqa: E402
 from sim.results.summary import total_orders  # noqa: E402
 
-# (KPI, column title, a share?) in the table's order
+# (KPI, column title, a share?, short name) in the table's order
 HEADLINE = (
-    ("urban_10min", "urban 10 min (acceptance), pp", True),
-    ("urban_10min_arrival", "urban 10 min (arrival), pp", True),
-    ("rural_same_day", "rural same day, pp", True),
-    ("open_overnight_per_1000", "open overnight, per 1,000", False),
+    ("urban_10min", "urban 10 min (acceptance), pp", True, "acceptance"),
+    ("urban_10min_arrival", "urban 10 min (arrival), pp", True, "arrival"),
+    ("rural_same_day", "rural same day, pp", True, "rural"),
+    ("open_overnight_per_1000", "open overnight, per 1,000", False, "overnight"),
 )
 
 
@@ -269,12 +269,15 @@ def _estimate(e: dict, share: bool) -> str:
     return f"{e['mean']:.1f} [{e['low']:.1f}, {e['high']:.1f}]"
 
 
-def effects(base: Arm, chosen: list[Variant], result_of: list[dict], scenario: str) -> dict:
+def effects(
+    base: Arm, chosen: list[Variant], result_of: list[dict], scenario: str, rank_by: str | None = None
+) -> dict:
     """The study's numbers: the default's estimates of the headline KPIs (with the interval every
-    output reports) and, per variant, each KPI's paired difference (variant - default: a share's
-    as a fraction, the overnight count per 1,000 orders) with its interval, the variants ranked
-    by their assumption's largest absolute effect (``size``: points of the orders, the overnight
-    count divided by 10) and each assumption's two sides together."""
+    output reports) and, per variant, its own estimates and each KPI's paired difference (variant
+    - default: a share's as a fraction, the overnight count per 1,000 orders) with its interval.
+    The variants are ranked by their assumption's largest absolute effect on any of the KPIs, or
+    on ``rank_by`` alone (``largest``: its KPI, its difference and its size on the common scale,
+    points of the orders: the overnight count divided by 10), each assumption's sides together."""
     rows = []
     for result, v in zip(result_of, chosen):
         label = f"{v.assumption.name}-{v.side}"
@@ -289,17 +292,26 @@ def effects(base: Arm, chosen: list[Variant], result_of: list[dict], scenario: s
                 "overrides": v.overrides,
                 "effects": {
                     k: {x: result["kpis"][k]["differences"][j][x] for x in ("mean", "low", "high", "verdict")}
-                    for k, _, _ in HEADLINE
+                    for k, *_ in HEADLINE
                 },
-                "other_orders": [k for k, _, _ in HEADLINE if k in result["notes"]],
+                "estimates": {
+                    k: {x: result["kpis"][k]["estimates"][j + 1][x] for x in ("mean", "low", "high")}
+                    for k, *_ in HEADLINE
+                },
+                "other_orders": [k for k, *_ in HEADLINE if k in result["notes"]],
             }
         )
-    size: dict[str, float] = {}
+    largest: dict[str, dict] = {}
     for row in rows:
-        for k, _, share in HEADLINE:
+        for k, _, share, _ in HEADLINE:
             m = abs(row["effects"][k]["mean"]) * (100 if share else 0.1)
-            size[row["assumption"]] = max(size.get(row["assumption"], 0.0), 0.0 if math.isnan(m) else m)
-    rank = sorted(size, key=lambda n: -size[n])
+            if rank_by not in (None, k) or math.isnan(m):
+                continue
+            top = largest.setdefault(row["assumption"], {"kpi": k, "difference": 0.0, "size": -1.0})
+            if m > top["size"]:
+                top.update(kpi=k, difference=row["effects"][k]["mean"], size=m)
+    rank = sorted(largest, key=lambda n: -largest[n]["size"])
+    rank += [r["assumption"] for r in rows if r["assumption"] not in rank]  # every KPI NaN
     rows.sort(key=lambda r: rank.index(r["assumption"]))
     first = result_of[0]
     return {
@@ -309,10 +321,10 @@ def effects(base: Arm, chosen: list[Variant], result_of: list[dict], scenario: s
         "days": base.days,
         "difference_level": first["difference_level"],
         "default": {
-            k: {x: first["kpis"][k]["estimates"][0][x] for x in ("mean", "low", "high")}
-            for k, _, _ in HEADLINE
+            k: {x: first["kpis"][k]["estimates"][0][x] for x in ("mean", "low", "high")} for k, *_ in HEADLINE
         },
-        "size": {n: size[n] for n in rank},
+        "ranked_by": rank_by or "any",
+        "largest": {n: largest[n] for n in rank if n in largest},
         "rows": rows,
         "ranges": [
             {
@@ -334,20 +346,37 @@ def markdown(study: dict) -> str:
     lines = [
         f"Default ({study['scenario']}, {study['reps']} replications x {study['days']:g} days, seed "
         f"{study['seed']}): "
-        + "; ".join(f"{k} {_estimate(study['default'][k], share)}" for k, _, share in HEADLINE)
+        + "; ".join(f"{k} {_estimate(study['default'][k], share)}" for k, _, share, _ in HEADLINE)
         + ".",
         "",
-        f"Paired difference, variant - default (common random numbers), and its {level:g}% interval:",
+        f"Paired difference, variant - default (common random numbers), and its {level:g}% interval; "
+        + (
+            "ranked by the largest absolute effect on any of the KPIs (the overnight count / 10 as "
+            "points of the orders):"
+            if study["ranked_by"] == "any"
+            else f"ranked by the absolute effect on {study['ranked_by']}:"
+        ),
         "",
-        "| assumption | side | value | " + " | ".join(t for _, t, _ in HEADLINE) + " |",
-        "|---|---|---|" + "---|" * len(HEADLINE),
+        "| assumption | largest effect | side | value | " + " | ".join(t for _, t, *_ in HEADLINE) + " |",
+        "|---|---|---|---|" + "---|" * len(HEADLINE),
     ]
     seen = set()
+    short = {k: (share, name) for k, _, share, name in HEADLINE}
     for row in study["rows"]:
-        what = "" if row["assumption"] in seen else row["what"]
+        what, top = "", ""
+        if row["assumption"] not in seen:
+            what = row["what"]
+            if (t := study["largest"].get(row["assumption"])) is not None:
+                share, name = short[t["kpi"]]
+                top = (
+                    f"{100 * abs(t['difference']):.1f} pp"
+                    if share
+                    else f"{abs(t['difference']):.1f} per 1,000"
+                )
+                top += f" ({name})"
         seen.add(row["assumption"])
-        cells = [_cell(row["effects"][k], share) for k, _, share in HEADLINE]
-        lines.append(f"| {what} | {row['side']} | {row['value']} | " + " | ".join(cells) + " |")
+        cells = [_cell(row["effects"][k], share) for k, _, share, _ in HEADLINE]
+        lines.append(f"| {what} | {top} | {row['side']} | {row['value']} | " + " | ".join(cells) + " |")
     lines += ["", "| assumption | keys | low | high | why this range |", "|---|---|---|---|---|"]
     for a in study["ranges"]:
         keys = ", ".join(f"`{k}`" for k in a["keys"])
@@ -391,6 +420,17 @@ def choose(args: argparse.Namespace) -> list[Assumption]:
     return [known[n] for n in names] + own
 
 
+def shown_path(path: Path) -> str:
+    """The scenario as the report names it: relative to the working folder or the repository
+    when inside either, else as given."""
+    for folder in (Path.cwd(), ROOT):
+        try:
+            return path.resolve().relative_to(folder.resolve()).as_posix()
+        except ValueError:
+            continue
+    return str(path)
+
+
 def sensitivity(args: argparse.Namespace) -> dict:
     """Simulate the default and every variant; the study's numbers (:func:`effects`)."""
     path = Path(args.scenario)
@@ -414,7 +454,7 @@ def sensitivity(args: argparse.Namespace) -> dict:
         result_of = [result] * len(arms)
     else:
         result_of = [compare_arms([base, arm]) for arm in arms]
-    return effects(base, chosen, result_of, str(path))
+    return effects(base, chosen, result_of, shown_path(path), args.rank_by)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -436,6 +476,12 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         metavar="KEY=LOW,HIGH",
         help="another assumption (a value, or xF: F times the scenario's); alone, instead of the table's",
+    )
+    parser.add_argument(
+        "--rank-by",
+        choices=[k for k, *_ in HEADLINE],
+        default=None,
+        help="rank by the effect on this KPI alone (default: the largest on any of them)",
     )
     parser.add_argument(
         "--simultaneous", action="store_true", help="Bonferroni-adjust the intervals to hold together at 95%%"

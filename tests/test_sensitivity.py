@@ -45,25 +45,38 @@ def test_the_table_has_a_row_per_assumption_and_side_and_a_column_per_kpi(study)
     table, numbers = study
     lines = [line for line in table.splitlines() if line.startswith("| ")]
     head = lines[0].split(" | ")
-    assert head[:3] == ["| assumption", "side", "value"]
-    assert [c.split(",")[0] for c in head[3:]] == [
+    assert head[:4] == ["| assumption", "largest effect", "side", "value"]
+    assert [c.split(",")[0] for c in head[4:]] == [
         "urban 10 min (acceptance)",
         "urban 10 min (arrival)",
         "rural same day",
         "open overnight",
     ]
-    rows = lines[1 : 1 + 6]
-    assert [r.split(" | ")[1] for r in rows] == ["low", "high"] * 3
-    assert all(len(r.split(" | ")) == 7 for r in rows)
-    # each assumption named once, on its first side; both sides together, ranked by size
-    named = [r.split(" | ")[0].removeprefix("| ") for r in rows]
+    rows = [r.split(" | ") for r in lines[1 : 1 + 6]]
+    assert [r[2] for r in rows] == ["low", "high"] * 3
+    assert all(len(r) == 8 for r in rows)
+    # each assumption named once, with its largest effect, on its first side; both sides
+    # together, ranked by that effect
+    named = [r[0].removeprefix("| ") for r in rows]
     assert named[1::2] == ["", "", ""] and sorted(named[::2]) == sorted(
         ["teams.show_up", "order rate", "citizens' patience (urban and rural mean)"]
     )
-    sizes = list(numbers["size"].values())
+    assert all(r[1].endswith(")") for r in rows[::2]) and all(r[1] == "" for r in rows[1::2])
+    sizes = [t["size"] for t in numbers["largest"].values()]
     assert sizes == sorted(sizes, reverse=True)
-    assert [r["assumption"] for r in numbers["rows"]][::2] == list(numbers["size"])
+    assert [r["assumption"] for r in numbers["rows"]][::2] == list(numbers["largest"])
     assert "`demand.orders_per_1000_per_day`" in table  # the ranges' table names the keys
+
+
+def test_ranked_by_one_kpi(script, tmp_path):
+    assert run(script, tmp_path, "--only", "order_rate,patience,show_up", "--rank-by", "rural_same_day") == 0
+    numbers = json.loads((tmp_path / "study.json").read_text())
+    assert {t["kpi"] for t in numbers["largest"].values()} == {"rural_same_day"}
+    ranked = [
+        max(abs(r["effects"]["rural_same_day"]["mean"]) for r in numbers["rows"] if r["assumption"] == n)
+        for n in numbers["largest"]
+    ]
+    assert ranked == sorted(ranked, reverse=True)
 
 
 def test_an_unchanged_variant_differs_by_exactly_zero(study):
