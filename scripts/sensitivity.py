@@ -19,7 +19,7 @@ table is sorted by each assumption's largest absolute effect on any of the four 
 Every variant is the scenario with its keys overridden (:mod:`sim.config.overrides`), checked by
 the scenario loader before anything runs: a key the scenario language does not have is refused
 with the loader's one line. ``--vary KEY=LOW,HIGH`` adds an assumption of one's own; a value
-``x0.5`` is the scenario's value times 0.5. Writes nothing unless ``--out FILE.md`` is given.
+``x0.5`` is the scenario's value times 0.5. Writes nothing unless ``--out`` or ``--json`` names a file.
 
 Run: python scripts/sensitivity.py [--scenario scenarios/pingyang.yaml] [--days 7] [--reps 10]
      [--seed N] [--jobs 2] [--only NAME,...] [--vary KEY=LOW,HIGH ...] [--rank-by KPI]
