@@ -1,0 +1,124 @@
+"""scripts/sensitivity.py on the tiny test county: the ranked table's rows and columns, an
+unchanged variant's difference of exactly 0 under common random numbers, an effect of known
+direction, and a key the scenario language does not have refused before anything runs."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TINY
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "sensitivity.py"
+HEADLINE = ["urban_10min", "urban_10min_arrival", "rural_same_day", "open_overnight_per_1000"]
+
+
+@pytest.fixture(scope="module")
+def script():
+    spec = importlib.util.spec_from_file_location("script_sensitivity", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    yield module
+    del sys.modules[spec.name]
+
+
+def run(script, tmp: Path, *extra: str) -> int:
+    base = ["--scenario", str(TINY), "--days", "1", "--reps", "2", "--jobs", "1"]
+    return script.main([*base, "--out", str(tmp / "table.md"), "--json", str(tmp / "study.json"), *extra])
+
+
+@pytest.fixture(scope="module")
+def study(script, tmp_path_factory):
+    """Two of the table's assumptions, an unchanged variant (x1) and hardly anyone showing up."""
+    tmp = tmp_path_factory.mktemp("sensitivity")
+    code = run(script, tmp, "--only", "order_rate,patience", "--vary", "teams.show_up=x1,0.05")
+    assert code == 0
+    return (tmp / "table.md").read_text(encoding="utf-8"), json.loads((tmp / "study.json").read_text())
+
+
+def test_the_table_has_a_row_per_assumption_and_side_and_a_column_per_kpi(study):
+    table, numbers = study
+    lines = [line for line in table.splitlines() if line.startswith("| ")]
+    head = lines[0].split(" | ")
+    assert head[:4] == ["| assumption", "largest effect", "side", "value"]
+    assert [c.split(",")[0] for c in head[4:]] == [
+        "urban 10 min (acceptance)",
+        "urban 10 min (arrival)",
+        "rural same day",
+        "open overnight",
+    ]
+    rows = [r.split(" | ") for r in lines[1 : 1 + 6]]
+    assert [r[2] for r in rows] == ["low", "high"] * 3
+    assert all(len(r) == 8 for r in rows)
+    # each assumption named once, with its largest effect, on its first side; both sides
+    # together, ranked by that effect
+    named = [r[0].removeprefix("| ") for r in rows]
+    assert named[1::2] == ["", "", ""] and sorted(named[::2]) == sorted(
+        ["teams.show_up", "order rate", "citizens' patience (urban and rural mean)"]
+    )
+    assert all(r[1].endswith(")") for r in rows[::2]) and all(r[1] == "" for r in rows[1::2])
+    sizes = [t["size"] for t in numbers["largest"].values()]
+    assert sizes == sorted(sizes, reverse=True)
+    assert [r["assumption"] for r in numbers["rows"]][::2] == list(numbers["largest"])
+    assert "`demand.orders_per_1000_per_day`" in table  # the ranges' table names the keys
+
+
+def test_ranked_by_one_kpi(script, tmp_path):
+    assert run(script, tmp_path, "--only", "order_rate,patience,show_up", "--rank-by", "rural_same_day") == 0
+    numbers = json.loads((tmp_path / "study.json").read_text())
+    assert {t["kpi"] for t in numbers["largest"].values()} == {"rural_same_day"}
+    ranked = [
+        max(abs(r["effects"]["rural_same_day"]["mean"]) for r in numbers["rows"] if r["assumption"] == n)
+        for n in numbers["largest"]
+    ]
+    assert ranked == sorted(ranked, reverse=True)
+
+
+def test_an_unchanged_variant_differs_by_exactly_zero(study):
+    _, numbers = study
+    same = next(r for r in numbers["rows"] if r["assumption"] == "teams.show_up" and r["side"] == "low")
+    assert same["overrides"] == {"teams.show_up": 1.0}  # x1 of the tiny county's show-up
+    for kpi in HEADLINE:
+        assert same["effects"][kpi] == {"mean": 0.0, "low": 0.0, "high": 0.0, "verdict": "same"}
+
+
+def test_hardly_anyone_showing_up_lowers_the_promises(study):
+    _, numbers = study
+    few = next(r for r in numbers["rows"] if r["assumption"] == "teams.show_up" and r["side"] == "high")
+    assert few["value"] == "0.05"
+    assert few["effects"]["urban_10min"]["mean"] < -0.2
+    assert few["effects"]["rural_same_day"]["mean"] < -0.2
+    assert numbers["rows"][0]["assumption"] == "teams.show_up"  # the largest effect, ranked first
+
+
+def test_the_multiples_are_of_the_scenarios_own_values(study):
+    _, numbers = study
+    rate = {r["side"]: r["overrides"] for r in numbers["rows"] if r["assumption"] == "order_rate"}
+    assert rate == {  # tiny: 1.0 order per 1,000 residents a day
+        "low": {"demand.orders_per_1000_per_day": 0.75},
+        "high": {"demand.orders_per_1000_per_day": 1.25},
+    }
+
+
+def test_a_key_the_scenario_language_lacks_is_refused_before_running(script, tmp_path, capsys):
+    assert run(script, tmp_path, "--vary", "teams.show_upp=0.5,0.9") == 2
+    err = capsys.readouterr().err
+    assert "teams.show_upp" in err and "show_up" in err and "Traceback" not in err
+    assert "default:" not in err  # nothing ran
+    assert not (tmp_path / "table.md").exists()
+
+
+def test_a_key_the_scenario_does_not_set_is_refused(script, tmp_path, capsys):
+    # the tiny county has no alerts: setting their acceptance would switch them on, not vary it
+    assert run(script, tmp_path, "--only", "alert_accept") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"{TINY}: dispatch.alerts.accept_probability: not set in the scenario; expected a key the "
+        "scenario sets to a number (setting an unset one would switch a mechanism on, not vary an "
+        "assumption)"
+    ]
