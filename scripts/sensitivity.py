@@ -48,11 +48,9 @@ from sim.config.errors import UserError  # noqa: E402
 from sim.config.load import load_scenario  # noqa: E402
 from sim.config.overrides import parse_path  # noqa: E402
 from sim.config.scenario import Scenario  # noqa: E402
-from sim.experiments.compare import Arm, compare_arms  # noqa: E402
-from sim.experiments.runner import run_replications  # noqa: E402
+from sim.experiments.compare import Arm, compare_arms, simulate_arm  # noqa: E402
 from sim.reporting.files import jsonable, write_text  # noqa: E402
 from sim.reporting.progress import Progress  # noqa: E402
-from sim.results.summary import total_orders  # noqa: E402
 
 # (KPI, column title, a share?, short name) in the table's order
 HEADLINE = (
@@ -239,21 +237,9 @@ def run_arm(
 ) -> Arm:
     """The scenario with ``overrides``, simulated as ``compare`` simulates an arm (the common
     seed, replications and days), as a comparison's arm labelled ``label``."""
-    run = {"run.seed": args.seed, "run.reps": args.reps, "run.days": args.days}
-    scenario = load_scenario(path, overrides={**overrides, **run})
-    results = run_replications(scenario, args.reps, args.seed, args.jobs, keep_logs=False, progress=bar)
-    orders = {k: n for k in results[0].orders if (n := total_orders(results, k)) is not None}
-    return Arm(
-        label,
-        str(path),
-        args.seed,
-        scenario.run.days,
-        [r.kpis for r in results],
-        orders,
-        scenario.run.warmup_days,
-        scenario.run.drain_days,
-        scenario.run.start_weekday,
-    )
+    scenario = load_scenario(path, overrides=overrides)
+    days, jobs = args.days, args.jobs
+    return simulate_arm(scenario, str(path), args.seed, args.reps, days, jobs, progress=bar, label=label)
 
 
 def _cell(d: dict, share: bool) -> str:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
-from sim.experiments.runner import run_replications
+from sim.config.scenario import Scenario
+from sim.experiments.runner import Progress, run_replications
 from sim.reporting.saved import is_results_folder, load_saved
 from sim.results.kpis import KPI_INFO
 from sim.results.stats import difference_verdict, paired_difference, summarise, unpaired_difference
@@ -90,14 +91,32 @@ def load_arm(
             drain,
             saved_start_weekday(source),
         )
-    scenario = load_scenario(source)
-    # the scenario as `run --seed --reps [--days]` simulates it (a pairing pilot is seeded by run.seed)
+    return simulate_arm(load_scenario(source), source, seed, reps, days, jobs, scheduler=scheduler)
+
+
+def simulate_arm(
+    scenario: Scenario,
+    source: str,
+    seed: int,
+    reps: int,
+    days: float | None,
+    jobs: int,
+    scheduler: str | None = None,
+    progress: bool | Progress = True,
+    label: str | None = None,
+) -> Arm:
+    """Simulate a loaded scenario as an arm of a comparison: as `run --seed --reps [--days]`
+    simulates it (``days`` None: its own run.days), with the common seed and replications.
+    ``source`` names it in the outputs, ``label`` too (default: the scenario's name)."""
+    # (a pairing pilot is seeded by run.seed)
     run = {"seed": seed, "reps": reps, **({} if days is None else {"days": days})}
     scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, **run))
-    results = run_replications(scenario, reps, seed, jobs, keep_logs=False, scheduler=scheduler)
+    results = run_replications(
+        scenario, reps, seed, jobs, keep_logs=False, progress=progress, scheduler=scheduler
+    )
     orders = {k: n for k in results[0].orders if (n := total_orders(results, k)) is not None}
     return Arm(
-        scenario.name,
+        label or scenario.name,
         source,
         seed,
         scenario.run.days,
