@@ -493,9 +493,7 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         if args.debug:
             raise
-        for line in exc.lines():
-            print(line, file=sys.stderr)
-        return 2
+        return exc.report()
     return 0
 
 

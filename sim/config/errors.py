@@ -10,6 +10,7 @@ and nothing else (exit status 2, no traceback unless ``--debug``).
 from __future__ import annotations
 
 import difflib
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -40,6 +41,13 @@ class UserError(Exception):
     def lines(self) -> list[str]:
         """The problems as printable lines, one per problem."""
         return [str(p).lstrip(": ") for p in self.problems]
+
+    def report(self) -> int:
+        """Print the problems on stderr, one line each; return the exit status of a user's
+        error, 2 (the command line's and the scripts' way out)."""
+        for line in self.lines():
+            print(line, file=sys.stderr)
+        return 2
 
 
 def closest(name: str, known: Iterable[str]) -> str | None:
