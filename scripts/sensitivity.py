@@ -163,11 +163,13 @@ ASSUMPTIONS = (
 
 @dataclass(frozen=True)
 class Variant:
-    """One side of an assumption: its overrides ({dotted key: value}) and how to show them."""
+    """One side of an assumption: its overrides ({dotted key: value}), the scenario they make
+    (loaded and checked once) and how to show them."""
 
     assumption: Assumption
     side: str  # "low" or "high"
     overrides: dict[str, Any]
+    scenario: Scenario
     shown: str  # the values, e.g. "0.236 (x0.75)"
 
 
@@ -219,25 +221,22 @@ def _number(value: float) -> str:
 
 
 def variants(path: Path, scenario: Scenario, chosen: list[Assumption]) -> list[Variant]:
-    """Both sides of every chosen assumption, each loaded once (so that a wrong key or value is
-    refused before anything runs)."""
+    """Both sides of every chosen assumption, each loaded (and so checked) once, before anything
+    runs: a wrong key or value is refused at once."""
     out = []
     for a in chosen:
         for side, spec in (("low", a.low), ("high", a.high)):
             overrides = {key: value_of(scenario, path, key, spec) for key in a.keys}
-            load_scenario(path, overrides=overrides)
+            loaded = load_scenario(path, overrides=overrides)
             values = ", ".join(dict.fromkeys(_number(v) for v in overrides.values()))
             shown = f"{values} ({spec})" if spec.startswith("x") else values
-            out.append(Variant(a, side, overrides, shown))
+            out.append(Variant(a, side, overrides, loaded, shown))
     return out
 
 
-def run_arm(
-    path: Path, label: str, overrides: dict[str, Any], args: argparse.Namespace, bar: Progress
-) -> Arm:
-    """The scenario with ``overrides``, simulated as ``compare`` simulates an arm (the common
-    seed, replications and days), as a comparison's arm labelled ``label``."""
-    scenario = load_scenario(path, overrides=overrides)
+def run_arm(scenario: Scenario, path: Path, label: str, args: argparse.Namespace, bar: Progress) -> Arm:
+    """``scenario`` (loaded from ``path``), simulated as ``compare`` simulates an arm (the
+    common seed, replications and days), as a comparison's arm labelled ``label``."""
     days, jobs = args.days, args.jobs
     return simulate_arm(scenario, str(path), args.seed, args.reps, days, jobs, progress=bar, label=label)
 
@@ -426,7 +425,7 @@ def sensitivity(args: argparse.Namespace) -> dict:
     bar = Progress(args.reps * (1 + len(chosen)), "sensitivity")
     start = time.monotonic()
     print(f"default: {args.reps} replications x {args.days:g} days", file=sys.stderr)
-    base = run_arm(path, "default", {}, args, bar)
+    base = run_arm(scenario, path, "default", args, bar)
     arms = []
     for i, v in enumerate(chosen, 1):
         print(
@@ -434,7 +433,7 @@ def sensitivity(args: argparse.Namespace) -> dict:
             f"{time.monotonic() - start:.0f} s so far",
             file=sys.stderr,
         )
-        arms.append(run_arm(path, v.assumption.name + "-" + v.side, v.overrides, args, bar))
+        arms.append(run_arm(v.scenario, path, v.assumption.name + "-" + v.side, args, bar))
     if args.simultaneous:
         result = compare_arms([base, *arms])
         result_of = [result] * len(arms)

@@ -57,7 +57,8 @@ from sim.world.workforce import addition_hours_per_week
 BANDS: dict[str, tuple[int, int]] = {"day": (7, 19), "evening": (19, 22), "night": (22, 7)}
 TARGET_ZONES = {"urban_10min": (0,), "rural_same_day": (1,)}
 # the ``<=`` targets: the KPIs of orders open at their first midnight, each the part of the
-# same-day orders it counts (None: all of them; else a key of :func:`overnight_part`)
+# same-day orders it counts (None: all of them; else a key of
+# :func:`sim.results.promises.overnight_parts`)
 OVERNIGHT_TARGETS: dict[str, str | None] = {
     "open_overnight_per_week": None,
     "open_overnight_per_1000": None,
@@ -216,14 +217,6 @@ def meets(summary: dict[str, dict[str, float]], targets: dict) -> bool:
     return all(summary[k]["verdict"] == "met" for k in targets)
 
 
-def overnight_part(log: RunLog, world: World, part: str | None) -> np.ndarray:
-    """Per order: is it in the part of the same-day orders an overnight KPI counts
-    (:data:`OVERNIGHT_TARGETS`: urban, rural, placed before or after the cut-off; None: all)?"""
-    if part is None:
-        return np.ones(len(log.orders), dtype=bool)
-    return overnight_parts(log, world)[part]
-
-
 def overnight_orders(log: RunLog, world: World, names: list[str]) -> np.ndarray:
     """Per order: is it one of the orders the overnight KPIs ``names`` count as open at the
     first midnight? The measured orders :func:`sim.results.promises.never_overnight` judges and
@@ -233,10 +226,11 @@ def overnight_orders(log: RunLog, world: World, names: list[str]) -> np.ndarray:
     start, end = log.window_min
     overnight, judged = never_overnight(log)
     counted = (o.t_placed >= start) & (o.t_placed < end) & judged & overnight
-    parts = np.zeros(len(o), dtype=bool)
-    for name in names:
-        parts |= overnight_part(log, world, OVERNIGHT_TARGETS[name])
-    return counted & parts
+    parts = [OVERNIGHT_TARGETS[name] for name in names]
+    if None in parts:  # a KPI of all the same-day orders
+        return counted
+    of = overnight_parts(log, world)
+    return counted & np.logical_or.reduce([of[part] for part in parts])
 
 
 def lever_time(log: RunLog) -> np.ndarray:
