@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from sim.config.check_helpers import team_kinds
-from sim.config.errors import Problem, UserError
+from sim.config.errors import Problem, UserError, not_a_file
 from sim.config.loader import PATH_KEYS
 from sim.config.scenario import Scenario
 from sim.config.yaml_read import key_text
@@ -38,8 +38,8 @@ def check_files(bad, scenario: Scenario) -> set[str]:
             missing.add(keys[-1])
             bad(
                 path,
-                f"file {shown!r} {'is a folder' if Path(node).is_dir() else 'not found'}; expected a CSV "
-                "file (a path relative to the scenario that names it)",
+                f"file {shown!r} {not_a_file(node)}; expected a CSV file (a path relative to the "
+                "scenario that names it)",
             )
         elif Path(node).suffix.lower() != ".csv":
             missing.add(keys[-1])

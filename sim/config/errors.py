@@ -13,6 +13,7 @@ import difflib
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -59,3 +60,8 @@ def closest(name: str, known: Iterable[str]) -> str | None:
         return close[0]
     lowered = {k.lower(): k for k in known}
     return lowered.get(name.lower())
+
+
+def not_a_file(path: str | Path) -> str:
+    """Why ``path``, which is not a file, cannot be read as one: "is a folder" or "not found"."""
+    return "is a folder" if Path(path).is_dir() else "not found"

@@ -14,7 +14,6 @@ and ``run: {reps: 0}`` gives::
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 import re
 import types
@@ -23,7 +22,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from sim.config.errors import Problem, UserError
+from sim.config.errors import Problem, UserError, closest, not_a_file
 from sim.config.scenario import Scenario
 from sim.config.yaml_read import (  # noqa: F401  (read_yaml and LineDict are part of this API)
     DELETE,
@@ -152,8 +151,8 @@ def read_scenario(path: str | os.PathLike, _chain: tuple[str, ...] = ()) -> tupl
     parent_path = Path(os.path.normpath(path.parent / parent_ref))
     chain = (*_chain, str(path.resolve()))
     if not parent_path.is_file():
-        found = "is a folder" if parent_path.is_dir() else "not found"
-        raise fail(f"parent {parent_ref!r} {found}; expected a scenario file's path relative to this one")
+        why = not_a_file(parent_path)
+        raise fail(f"parent {parent_ref!r} {why}; expected a scenario file's path relative to this one")
     if str(parent_path.resolve()) in chain:
         names = [Path(c).name for c in chain[chain.index(str(parent_path.resolve())) :]]
         raise fail(
@@ -366,9 +365,9 @@ class _Converter:
             sub = f"{path}.{key_text(name)}" if path else key_text(name)
             if name not in fields:
                 plain = unicodedata.normalize("NFKC", str(name))  # full-width letters: ｒｕｎ
-                close = [plain] if plain in fields else difflib.get_close_matches(plain, list(fields), n=1)
+                close = closest(plain, fields)
                 hint = (
-                    f"expected a known key, did you mean {close[0]!r}?"
+                    f"expected a known key, did you mean {close!r}?"
                     if close
                     else f"expected one of {', '.join(sorted(fields))}"
                 )

@@ -14,7 +14,7 @@ import csv
 import io
 from pathlib import Path
 
-from sim.config.errors import Problem, UserError
+from sim.config.errors import Problem, UserError, not_a_file
 
 MAX_BYTES = 50_000_000
 MAX_REPORTED = 20
@@ -42,8 +42,7 @@ def read_text(path: str, what: str) -> str:
     """The UTF-8 text of a user's data file; raise UserError when it cannot be used."""
     file = Path(path)
     if not file.is_file():
-        found = "is a folder" if file.is_dir() else "not found"
-        raise UserError([Problem(str(path), None, "", f"{what} {found}; expected a CSV file")])
+        raise UserError([Problem(str(path), None, "", f"{what} {not_a_file(file)}; expected a CSV file")])
     try:
         raw = file.read_bytes()
     except OSError as exc:
