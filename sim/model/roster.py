@@ -181,7 +181,7 @@ class DutyChanges:
         int32 (no group has 2 billion volunteers; half the state log of int64); hour by hour,
         so that nothing larger than one hour's changes is allocated."""
         hours = (len(self.first) - 1) // self.blocks
-        out = np.empty((groups, hours), dtype=np.int32)
+        out = np.zeros((groups, hours), dtype=np.int32)  # nobody on duty before the first change
         current = np.zeros(len(group), dtype=np.int64)  # each team's count so far
         total = np.zeros(groups, dtype=np.int64)
         changes = self.hours_with_changes(hours)
@@ -193,7 +193,6 @@ class DutyChanges:
             total += change.astype(np.int64)
             current[teams] = values
             out[:, hour:until] = total[:, None]
-        out[:, : changes[0] if changes else hours] = 0  # before the first change, nobody is on duty
         return out
 
 
