@@ -410,3 +410,29 @@ def test_ferry_boards_whoever_is_on_the_pier_at_the_departure_minute(tiny):
     env.run(until=3 * DAY)
     assert landed["on time"] == pytest.approx(480 + 60 + from_pier)
     assert landed["late"] == pytest.approx(DAY + 480 + 60 + from_pier)
+
+
+def test_a_patience_timer_is_booked_only_when_it_can_still_matter(tmp_path, monkeypatch):
+    # rural tiers time out after 30 and 60 minutes: an order still waiting reaches the county
+    # at placement + 90; the citizens' patience is 100. Thirty errands at B1 at 08:00 overwhelm
+    # the village's and the town's two volunteers on duty: some are taken at tier 2, the rest
+    # at the county. Each patience timer is booked at the last escalation before it ends (here
+    # the county's, the top tier), so none fires for an order taken at tier 2; booked at the
+    # first escalation instead, one would fire (dead) for each such order, long after it was taken
+    from sim.model.lifecycle import OrderLifecycle
+
+    fired = []
+    cancel = OrderLifecycle._cancel
+
+    def record(self, event):
+        fired.append(event.value)
+        cancel(self, event)
+
+    monkeypatch.setattr(OrderLifecycle, "_cancel", record)
+    world = build_world(
+        variant(tmp_path, {"demand": {"patience": {"rural": {"kind": "fixed", "mean": 100}}}})
+    )
+    o = simulate(world, 1, orders(world, [(480.0, "B1", "errand")] * 30)).orders
+    taken = ~np.isnan(o.t_assigned)
+    assert (o.tier_max[taken] == 2).any() and (o.tier_max[taken] == 3).any()
+    assert fired and all(o.tier_max[order] == 3 for order in fired)

@@ -189,7 +189,7 @@ class OrderLifecycle:
         if tier < top and not orders.professional[order]:
             # (inf for a channel whose orders never escalate: the timer is never booked)
             escalation = now + self.channel_timeouts[orders.channel[order]][orders.zone[order]][tier - 1]
-        if placed and patience:
+        if (placed and patience) or order in self._patience_pending:
             self._start_patience(order, escalation)
         if escalation is not None:
             self.at(escalation, self._on_escalation, (order, tier))
@@ -201,13 +201,14 @@ class OrderLifecycle:
         if orders.state[order] != WAITING:
             self._patience_pending.discard(order)
             return
-        if order in self._patience_pending:  # still waiting: now its patience timer counts
-            self._patience_pending.discard(order)
-            self.at(orders.t_placed[order] + orders.patience[order], self._on_patience, order)
         if orders.tier[order] == tier:
             if self.alerts is not None and self.alerts.take_acceptance_due(order):
+                self._patience_pending.discard(order)
                 return  # accepted this very minute, within the tier's timeout
+            # (books the patience timer if it ends before the next escalation, or there is none)
             self.enter_tier(order, tier + 1)
+        elif order in self._patience_pending:  # still waiting, elsewhere: its patience counts now
+            self._start_patience(order, None)
 
     def reviewed(self, order: int, organisation: int | None = None) -> None:
         """The administrator has reviewed a professional order (unless the citizen cancelled it
@@ -265,17 +266,20 @@ class OrderLifecycle:
         """The citizen's patience for an order that has to wait: it is cancelled at placement
         plus patience (minutes) if still waiting then (an infinite patience never ends).
 
-        When the patience outlasts the order's first escalation (at ``escalation``), the
-        timer is booked only if the order still waits then: most orders are taken before,
-        and their timers would sit dead in SimPy's queue (a tenth of it at 100 times the
-        county's size)."""
+        When the patience outlasts the order's next escalation (at ``escalation``), the timer
+        is booked only if the order still waits then (:meth:`_escalate` calls this again, at
+        each tier, through :meth:`enter_tier`): most orders are taken before, and their timers
+        would sit dead in SimPy's queue (a third of it, without this, on the default
+        scenario)."""
         orders = self.orders
         ends = orders.t_placed[order] + orders.patience[order]
         if ends >= self.horizon:
+            self._patience_pending.discard(order)
             return  # the run ends first
         if escalation is not None and ends > escalation:
             self._patience_pending.add(order)
         else:
+            self._patience_pending.discard(order)
             self.at(ends, self._on_patience, order)
 
     def _cancel(self, event) -> None:
