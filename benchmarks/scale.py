@@ -6,8 +6,10 @@ square grid with 0.6-degree steps, about 60 km, side by side like the counties o
 each place keeps its demand, teams and nearly its travel times) and a scenario that
 ``extends:`` scenarios/pingyang.yaml with them. Each copy is a whole county: copy k > 0 gets
 its own county center (``teams.centers``), sub-centers and professional teams at its own seat,
-and the county-wide rate of planned activities and the administrator's reviewers are multiplied
-by ``n`` (the county tier stays one tier: a freed center may still take a waiting order of
+and every county-wide total (:data:`COUNTY_TOTALS`: planned activities, the administrator's
+reviewers in the office and on call, the proxy points' members and errands, the paired units'
+projects) is multiplied by ``n``, so that each copy's orders, by channel, are the county's
+(the county tier stays one tier: a freed center may still take a waiting order of
 another copy, and an order goes to the nearest able center).
 Run as a script, it measures a replication in this fresh process and prints JSON: orders,
 CPU seconds (the fastest of REPEAT runs), and peak resident memory after the imports, after
@@ -36,6 +38,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from sim.config.load import load_scenario  # noqa: E402
 from sim.config.loader import read_yaml  # noqa: E402
 
 BASE = REPO / "scenarios" / "pingyang.yaml"
@@ -53,6 +56,35 @@ def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
         writer = csv.DictWriter(f, header)
         writer.writeheader()
         writer.writerows(rows)
+
+
+# the scenario's county-wide totals (section, key): each copy gets the base county's share of
+# each, so the copies' scenario multiplies them by the number of copies
+COUNTY_TOTALS = (
+    ("activities", "per_month"),
+    ("admin", "reviewers"),
+    ("admin", "on_call_reviewers"),
+    ("proxy", "members"),
+    ("proxy", "errands_per_day"),
+    ("pairing", "villages"),
+)
+
+
+def county_totals(n: int) -> dict[str, dict]:
+    """The base scenario's county-wide totals times ``n``, by section, as scenario overrides:
+    planned activities, the administrator's reviewers (in the office and on call), the proxy
+    points' members and errands, the villages to pair and the paired units' projects (values the
+    base file leaves at their defaults included). Each copy then has the base county's
+    resources and demand in every channel."""
+    scenario = load_scenario(BASE)
+    out: dict[str, dict] = {}
+    for section, key in COUNTY_TOTALS:
+        settings = getattr(scenario, section)
+        if settings is not None:
+            out.setdefault(section, {})[key] = getattr(settings, key) * n
+    projects = scenario.pairing.projects.projects
+    out["pairing"]["projects"] = {"projects": {item: count * n for item, count in projects.items()}}
+    return out
 
 
 def make_copies(n: int, folder: Path) -> Path:
@@ -114,7 +146,6 @@ def make_copies(n: int, folder: Path) -> Path:
 
     subcenters = per_copy(base["teams"].get("subcenters", []))
     professional = per_copy(base["teams"].get("professional", []))
-    per_month = n * float(base.get("activities", {}).get("per_month", 0.0))
     copies = [tag(t, k) for k in range(n) for t in geo["urban_towns"]]
     islands = [tag(t, k) for k in range(n) for t in geo["travel"]["ferry"]["island_towns"]]
     teams = json.dumps({"centers": centers, "subcenters": subcenters, "professional": professional})
@@ -123,11 +154,12 @@ def make_copies(n: int, folder: Path) -> Path:
         f"geography:\n  towns_csv: towns.csv\n  places_csv: places.csv\n"
         f"  urban_towns: {json.dumps(copies)}\n"
         f"  travel: {{ferry: {{island_towns: {json.dumps(islands)}}}}}\n"
-        f"pairing: {{file: pairing.csv}}\n"
         f"teams: {teams}\n"
-        f"activities: {{per_month: {per_month}}}\n"
-        f"admin: {{reviewers: {n}}}\n"
     )
+    overrides = county_totals(n)
+    overrides["pairing"]["file"] = "pairing.csv"
+    for section, values in overrides.items():  # (JSON is YAML's flow style)
+        text += f"{section}: {json.dumps(values)}\n"
     path = folder / f"pingyang_x{n}.yaml"
     path.write_text(text, encoding="utf-8")
     return path
