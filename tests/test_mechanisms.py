@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.model.replication import simulate
+from sim.model.replication import Replication, simulate
 from sim.results.kpis import compute_kpis
 from sim.results.logs import CANCELLED, CLOSED, OPEN
 from sim.world.build import build_world
@@ -432,7 +432,9 @@ def test_a_patience_timer_is_booked_only_when_it_can_still_matter(tmp_path, monk
     world = build_world(
         variant(tmp_path, {"demand": {"patience": {"rural": {"kind": "fixed", "mean": 100}}}})
     )
-    o = simulate(world, 1, orders(world, [(480.0, "B1", "errand")] * 30)).orders
+    rep = Replication(world, np.random.SeedSequence(1), orders(world, [(480.0, "B1", "errand")] * 30))
+    o = rep.run().orders
     taken = ~np.isnan(o.t_assigned)
     assert (o.tier_max[taken] == 2).any() and (o.tier_max[taken] == 3).any()
     assert fired and all(o.tier_max[order] == 3 for order in fired)
+    assert not rep.lifecycle._patience_pending  # every deferred timer was booked or dropped

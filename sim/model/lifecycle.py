@@ -184,6 +184,7 @@ class OrderLifecycle:
         if not placed:
             self._run_hooks(self.hooks.escalated, order)
         if self._offer(order):
+            self._patience_pending.discard(order)  # taken: its patience no longer counts
             return
         escalation = None  # when the order escalates from this tier, if it does
         if tier < top and not orders.professional[order]:
