@@ -438,3 +438,16 @@ def test_a_patience_timer_is_booked_only_when_it_can_still_matter(tmp_path, monk
     assert (o.tier_max[taken] == 2).any() and (o.tier_max[taken] == 3).any()
     assert fired and all(o.tier_max[order] == 3 for order in fired)
     assert not rep.lifecycle._patience_pending  # every deferred timer was booked or dropped
+
+
+def test_the_roster_holds_no_list_of_teams_while_it_sleeps(tiny):
+    # a shift change's lists of teams are a county's worth (at 100 times the county, a hundred
+    # thousand ids): the roster frees them before it sleeps until the next change
+    from sim.model.roster import duty_roster
+
+    rep = Replication(tiny, np.random.SeedSequence(1))
+    roster = duty_roster(rep, rep.on_duty, rep.hours)
+    next(roster)  # asleep until 08:00, the first change (the tiny county's shifts: 08-18)
+    next(roster)  # 08:00's counts set; asleep until 18:00
+    lists = [name for name, value in roster.gi_frame.f_locals.items() if isinstance(value, list)]
+    assert lists == ["change_hours"]  # the hours with changes, and nothing of 08:00's

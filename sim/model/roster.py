@@ -46,13 +46,20 @@ def duty_roster(rep: Replication, changes: DutyChanges, hours: int):
 
 def _apply_changes(rep: Replication, changes: DutyChanges, change_hours: list[int], wakeups):
     """The body of :func:`duty_roster`: wait for each booked wake-up, set the counts."""
-    dispatcher, lifecycle = rep.dispatcher, rep.lifecycle
     for hour in change_hours:
         if hour:
             yield next(wakeups)
-        gained = [team for team, count in zip(*changes.at(hour)) if dispatcher.set_on_duty(team, count)]
-        for team in gained:
-            lifecycle.serve_waiting(team)
+        _set_counts(rep, changes, hour)
+
+
+def _set_counts(rep: Replication, changes: DutyChanges, hour: int) -> None:
+    """Set the on-duty counts that change at the start of ``hour``; the teams that gained
+    volunteers take waiting orders. (A function of its own, so that the hour's lists of teams,
+    a county's worth at a shift change, are freed before the roster sleeps.)"""
+    dispatcher = rep.dispatcher
+    gained = [team for team, count in zip(*changes.at(hour)) if dispatcher.set_on_duty(team, count)]
+    for team in gained:
+        rep.lifecycle.serve_waiting(team)
 
 
 BLOCK_CELLS = 4096  # team-hours computed at once by _on_duty_blocks: ~100 KB of scratch
