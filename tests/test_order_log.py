@@ -110,3 +110,23 @@ def test_a_channel_with_its_own_deadline_ranks_and_logs_by_it():
     assert orders.deadline(first) == placed[first] + 3 * 1440.0
     log = rep.run().orders
     assert np.array_equal(log.t_deadline, deadlines)
+
+
+def test_the_log_frees_the_run_s_working_state_before_its_scratch_columns(monkeypatch):
+    # the log's peak memory: the deadlines' scratch (two float columns at once) is made after
+    # the queues, the free-team index and the alerts' columns are freed, not on top of them
+    from sim.model.orders import OrderTable
+    from sim.model.replication import Replication
+
+    calls = []
+    for cls, name in ((Replication, "drop_working_state"), (OrderTable, "deadlines")):
+        method = getattr(cls, name)
+
+        def spy(self, *args, _method=method, _name=name, **kwargs):
+            calls.append(_name)
+            return _method(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, name, spy)
+    world = build_world(load_scenario(REPO / "tests" / "data" / "tiny.yaml"))
+    simulate(world, 1)
+    assert calls == ["drop_working_state", "deadlines"]

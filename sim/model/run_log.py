@@ -63,14 +63,14 @@ def run_log(rep: Replication) -> RunLog:
     closed = as_numpy(t.service)
     closed += as_numpy(t.t_arrived)
     seen(closed)
-    deadline = t.deadlines(out=as_numpy(t.patience))
     # the run is over: free the working state the log does not show before building it
     # (the order state, tier and skill columns lend their buffers to outcome, team level
-    # and town)
+    # and town), and before the deadlines' scratch columns exist
     outcome = as_numpy(t.state)  # int8, as is the tier
     level = as_numpy(t.tier)
     town = as_numpy(t.skill)
     rep.drop_working_state()
+    deadline = t.deadlines(out=as_numpy(t.patience))
     activities = ActivityLog(*map(as_numpy, rep.activity_rows))
 
     def rare(times: dict[int, float]) -> RareTimes:
