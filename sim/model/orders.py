@@ -149,16 +149,22 @@ class OrderTable:
         due = self.same_day_deadline(placed, out=out)
         due_after = np.asarray(self._due_after)
         if not np.isnan(due_after).all():
-            after = due_after[as_numpy(self.item)]
-            own = ~np.isnan(after)
-            due[own] = placed[own] + after[own]
+            own_due = due_after[as_numpy(self.item)]  # (one scratch column: the log's peak)
+            own = ~np.isnan(own_due)
+            own_due += placed
+            np.copyto(due, own_due, where=own)
         return due
 
     def same_day_deadline(self, placed: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """The same-day deadline of orders placed at ``placed`` (minutes): the end of their day,
-        or of the next day when placed after the cut-off (into ``out`` if given)."""
-        day = np.floor(placed / 1440.0, out=out)
-        late = (placed - day * 1440.0) >= self._cutoff
+        or of the next day when placed after the cut-off (into ``out`` if given). The same float
+        operations as :meth:`deadline`, in place where they can be (one scratch column)."""
+        day = np.divide(placed, 1440.0, out=out)
+        np.floor(day, out=day)
+        minute = day * 1440.0
+        np.subtract(placed, minute, out=minute)
+        late = minute >= self._cutoff
+        del minute
         day += late  # in place, the same sums as (day + late) * 1440 + day_end
         day *= 1440.0
         day += self._day_end
