@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from heapq import heappop, heappush, nsmallest
 from itertools import chain, count
-from typing import Protocol
 
+from sim.model.dispatch_rules import RULES, NearestFirst, Rule
 from sim.model.orders import COUNTY_TIER, WAITING, OrderTable
 from sim.world.build import World
 
@@ -39,47 +39,6 @@ NEAR_TOWNS = 4  # tier-3 towns ranked ahead for each origin (the search stops af
 # a tier-2 search ranks a town's free teams when they are this few (at night, say), and walks
 # the place's static nearest-first list of the town's teams to the first able one otherwise
 SCAN_FREE_UP_TO = 8
-
-
-class Rule(Protocol):
-    """A dispatch rule (``dispatch.rule``): how candidates are ranked, lowest key first."""
-
-    def team_key(self, d: Dispatcher, team: int, place: int) -> tuple:
-        """Rank of a team able to take a new or escalated order at ``place``."""
-
-    def order_key(self, d: Dispatcher, team: int, entry: tuple) -> tuple:
-        """Rank of a waiting order (queue entry: deadline, seq, order, tier) for a freed team."""
-
-
-class NearestFirst:
-    """Default: an order goes to the nearest able team; a freed team takes the waiting order with
-    the earliest deadline (ties: first placed)."""
-
-    def team_key(self, d, team, place):
-        return (d.nominal(d.home[team], place), team)
-
-    def order_key(self, d, team, entry):
-        return entry[:2]
-
-
-class EarliestDeadline(NearestFirst):
-    """Like nearest first, but a freed team takes the order whose latest start is earliest:
-    deadline minus the team's travel to it (an urgent order far away before a near one)."""
-
-    def order_key(self, d, team, entry):
-        return (entry[0] - d.nominal(d.home[team], d.orders.place[entry[2]]), entry[1])
-
-
-class LeastLoaded(NearestFirst):
-    """An order goes to the able team with the smallest busy share of its on-duty volunteers
-    (ties: nearest), spreading work; freed teams as nearest first."""
-
-    def team_key(self, d, team, place):
-        busy = d.on_duty[team] - d.spare[team]
-        return (busy / max(1, d.on_duty[team]), d.nominal(d.home[team], place), team)
-
-
-RULES: dict[str, type] = {"nearest": NearestFirst, "edf": EarliestDeadline, "least_loaded": LeastLoaded}
 
 
 class Dispatcher:

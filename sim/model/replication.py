@@ -36,7 +36,8 @@ from sim.model.alerts import Alerts
 from sim.model.batches import BatchedDelivery, collection
 from sim.model.channels import ARRIVALS as CHANNEL_ARRIVALS
 from sim.model.demand import Arrivals, OrderArrivals, generate_arrivals, merge_arrivals
-from sim.model.dispatcher import Dispatcher, Rule
+from sim.model.dispatch_rules import Rule
+from sim.model.dispatcher import Dispatcher
 from sim.model.ferry import Ferry
 from sim.model.hand_up import handed_up_orders
 from sim.model.lifecycle import OrderLifecycle
