@@ -6,7 +6,7 @@ import numpy as np
 
 from sim.config.load import load_scenario
 from sim.model import replication
-from sim.model.demand import Arrivals, merge_arrivals
+from sim.model.demand import ARRIVAL_COLUMNS, Arrivals, merge_arrivals
 from sim.model.replication import simulate
 from sim.world.build import build_world
 from tests.test_scenario_files import REPO
@@ -25,6 +25,20 @@ def test_merged_arrivals_are_sorted_by_time_and_ties_keep_the_parts_order():
     assert merged.time.tolist() == [1.0, 2.0, 5.0, 5.0]
     assert merged.place.tolist() == [0, 8, 1, 7]
     assert len(merge_arrivals([_arrivals([], [], [])])) == 0
+
+
+def test_a_merge_of_owned_parts_drops_their_columns_and_gives_the_same_stream():
+    def parts():
+        first, second = _arrivals([1.0, 5.0], [0, 1], [0, 0]), _arrivals([5.0, 2.0], [7, 8], [1, 1])
+        second.booked = np.array([np.nan, 0.5])  # an appointment among them
+        return [first, second]
+
+    kept = merge_arrivals(parts())
+    owned_parts = parts()
+    dropped = merge_arrivals(owned_parts, owned=True)
+    for name in (*ARRIVAL_COLUMNS, "booked"):
+        np.testing.assert_array_equal(getattr(dropped, name), getattr(kept, name))
+        assert all(getattr(part, name) is None for part in owned_parts), name
 
 
 def test_a_channels_orders_join_without_changing_the_catalogues(monkeypatch):

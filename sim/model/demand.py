@@ -202,25 +202,38 @@ class Appointments:
         return np.where(booking, asked, times), np.where(booking, times, np.nan)
 
 
-def merge_arrivals(parts: Sequence[Arrivals]) -> Arrivals:
+def merge_arrivals(parts: Sequence[Arrivals], owned: bool = False) -> Arrivals:
     """One order stream from several (the catalogue's and each channel's, :mod:`.channels`),
-    sorted by time; ties keep the order of ``parts`` (then each part's own order)."""
+    sorted by time; ties keep the order of ``parts`` (then each part's own order). ``owned``:
+    the parts were drawn for this merge alone, so each of their columns is dropped once merged
+    (the set-up's peak memory then holds the parts and one merged column, not two copies)."""
     parts = [p for p in parts if len(p)]
     if len(parts) == 1:
         return parts[0]
     if not parts:
         return Arrivals.empty()
-    # one column at a time (concatenated, then put in time order), so that the transient memory
-    # is one column, not a second copy of them all
-    first = np.concatenate([getattr(p, ARRIVAL_COLUMNS[0]) for p in parts])
-    by_time = np.argsort(first, kind="stable")
-    columns = [first[by_time]]
-    del first
-    for name in ARRIVAL_COLUMNS[1:]:
-        columns.append(np.concatenate([getattr(p, name) for p in parts])[by_time])
+    lengths = [len(p) for p in parts]
     booked = None
     if any(p.booked is not None for p in parts):
-        booked = np.concatenate([np.full(len(p), np.nan) if p.booked is None else p.booked for p in parts])
+        booked = np.concatenate(
+            [np.full(k, np.nan) if p.booked is None else p.booked for p, k in zip(parts, lengths)]
+        )
+        if owned:
+            for p in parts:
+                p.booked = None
+    # one column at a time (concatenated, then put in time order), so that the transient memory
+    # is one column, not a second copy of them all
+    by_time, columns = None, []
+    for name in ARRIVAL_COLUMNS:
+        column = np.concatenate([getattr(p, name) for p in parts])
+        if owned:
+            for p in parts:
+                setattr(p, name, None)
+        if by_time is None:  # the first column: the times
+            by_time = np.argsort(column, kind="stable")
+        columns.append(column[by_time])
+        del column
+    if booked is not None:
         booked = booked[by_time]
     return Arrivals(*columns, booked)
 

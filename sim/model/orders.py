@@ -65,6 +65,8 @@ class OrderTable:
             mask = a.item == k
             if mask.any():
                 service[mask] = distributions.quantile(item.service, a.u_service[mask])
+        if owned:
+            a.u_service = None
         self.patience, patience = float_array(n)
         for z, zone in enumerate(ZONES):
             mask = w.places.zone[places] == z
@@ -81,11 +83,13 @@ class OrderTable:
                     patience[mask] = distributions.quantile(dist, a.u_patience[mask])
         if not w.channel_cancels.all():  # channels whose orders are never cancelled
             patience[~w.channel_cancels[w.item_channel[a.item]]] = np.inf
+        if owned:
+            a.u_patience = None
         self.accept_delay, accept = float_array(n)
         accept[:] = distributions.quantile(w.scenario.demand.acceptance_delay, a.u_accept)
         if owned:
-            a.u_service = a.u_patience = a.u_accept = None
-            a.place = a.item = None
+            a.u_accept = a.place = a.item = None
+        del places
         # what happens to it
         self.state = array("b", [WAITING]) * n
         self.tier = array("b", [1]) * n  # the tier it waits at now

@@ -109,7 +109,8 @@ class Replication:
         if owned:  # the catalogue's orders, and those of each channel with its own arrivals
             arrivals = merge_arrivals(
                 [generate_arrivals(world, self.streams, self.horizon)]
-                + [channel(world, self.streams, self.horizon) for channel in CHANNEL_ARRIVALS]
+                + [channel(world, self.streams, self.horizon) for channel in CHANNEL_ARRIVALS],
+                owned=True,
             )
         self.orders = OrderTable(world, arrivals, owned)
         del arrivals  # the table keeps its own compact copies (and no uniforms)
