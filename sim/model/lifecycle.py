@@ -74,7 +74,7 @@ class OrderLifecycle:
         self.administrator = None  # set by the replication: where professional orders go
         # dispatch as alerts (:mod:`.alerts`), if the scenario has them (set by the replication)
         self.alerts = None
-        self._patience_pending: set[int] = set()  # patience booked at the first escalation
+        self._patience_pending: set[int] = set()  # patience to book at a later escalation
         # orders their village team hands up at placement -> that team (set by the replication)
         self.handed_up: dict[int, int] = {}
         self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes
