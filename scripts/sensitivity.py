@@ -44,13 +44,14 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.config.errors import UserError  # noqa: E402
+from sim.config.errors import UserError, closest  # noqa: E402
 from sim.config.load import load_scenario  # noqa: E402
 from sim.config.overrides import parse_path  # noqa: E402
 from sim.config.scenario import Scenario  # noqa: E402
 from sim.experiments.compare import Arm, compare_arms, simulate_arm  # noqa: E402
 from sim.reporting.files import jsonable, write_text  # noqa: E402
 from sim.reporting.progress import Progress  # noqa: E402
+from sim.results.stats import summarise  # noqa: E402
 
 # (KPI, column title, a share?, short name) in the table's order
 HEADLINE = (
@@ -254,6 +255,25 @@ def _estimate(e: dict, share: bool) -> str:
     return f"{e['mean']:.1f} [{e['low']:.1f}, {e['high']:.1f}]"
 
 
+def against_default(result: dict, label: str) -> dict:
+    """The arm ``label`` of a comparison's ``result`` (:func:`compare_arms`, the default first):
+    each headline KPI's paired difference from the default (a share's as a fraction, the
+    overnight count per 1,000 orders) with its interval and verdict, the arm's own estimates, and
+    the KPIs whose counted orders differ from the default's."""
+    j = result["scenarios"].index(label) - 1
+    return {
+        "effects": {
+            k: {x: result["kpis"][k]["differences"][j][x] for x in ("mean", "low", "high", "verdict")}
+            for k, *_ in HEADLINE
+        },
+        "estimates": {
+            k: {x: result["kpis"][k]["estimates"][j + 1][x] for x in ("mean", "low", "high")}
+            for k, *_ in HEADLINE
+        },
+        "other_orders": [k for k, *_ in HEADLINE if k in result["notes"]],
+    }
+
+
 def effects(
     base: Arm, chosen: list[Variant], result_of: list[dict], scenario: str, rank_by: str | None = None
 ) -> dict:
@@ -266,7 +286,6 @@ def effects(
     rows = []
     for result, v in zip(result_of, chosen):
         label = f"{v.assumption.name}-{v.side}"
-        j = result["scenarios"].index(label) - 1
         rows.append(
             {
                 "assumption": v.assumption.name,
@@ -275,15 +294,7 @@ def effects(
                 "spec": v.assumption.low if v.side == "low" else v.assumption.high,
                 "value": v.shown,
                 "overrides": v.overrides,
-                "effects": {
-                    k: {x: result["kpis"][k]["differences"][j][x] for x in ("mean", "low", "high", "verdict")}
-                    for k, *_ in HEADLINE
-                },
-                "estimates": {
-                    k: {x: result["kpis"][k]["estimates"][j + 1][x] for x in ("mean", "low", "high")}
-                    for k, *_ in HEADLINE
-                },
-                "other_orders": [k for k, *_ in HEADLINE if k in result["notes"]],
+                **against_default(result, label),
             }
         )
     largest: dict[str, dict] = {}
