@@ -444,9 +444,10 @@ def reading(pair: dict, kpi: str, share: bool) -> str:
         return f"{kpi}: no interaction detected at this precision ({shown})"
     x = k * c["mean"]
     return (
-        f"{kpi}: interaction {shown}: {a} low -> high moves it {x:+.1f} {unit} more with {b} high than "
-        f"with {b} low; the two moved together the same way (both low -> high, or both high -> low) "
-        f"move it {x:+.1f} {unit} beyond the sum of each alone, moved opposite ways {-x:+.1f} {unit}"
+        f"{kpi}: interaction {shown}: {a}'s effect (low -> high) is {abs(x):.1f} {unit} "
+        f"{'higher' if x > 0 else 'lower'} with {b} high than with {b} low; moved together, the two "
+        f"change it {x:+.1f} {unit} beyond the sum of each alone when both move the same way (low -> "
+        f"high, or high -> low), {-x:+.1f} {unit} when they move opposite ways"
     )
 
 
