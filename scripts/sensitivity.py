@@ -21,9 +21,21 @@ the scenario loader before anything runs: a key the scenario language does not h
 with the loader's one line. ``--vary KEY=LOW,HIGH`` adds an assumption of one's own; a value
 ``x0.5`` is the scenario's value times 0.5. Writes nothing unless ``--out`` or ``--json`` names a file.
 
+Two at a time (``--pair NAME_A,NAME_B``, repeatable; a name of the table or a ``--vary`` key):
+the 2x2 corners of the two assumptions (A low/high x B low/high, both sides' overrides set
+together) run with the same seed and replications as the default. Per headline KPI the report
+gives each corner's paired difference from the default with its 95% interval, and the
+interaction contrast: per replication i, c_i = y_hh,i - y_hl,i - y_lh,i + y_ll,i (A's side
+first), i.e. A's effect (low -> high) with B high minus A's effect with B low, summarised by
+its mean and Student-t 95% interval over the replications (:func:`interaction`), in the
+table's units. 0 means the two effects add up; c means moving both the same way (both low ->
+high, or both high -> low) moves the KPI c beyond the sum of moving each alone, opposite ways
+-c. A pair's assumptions join the one-at-a-time table (without ``--only``, ``--pair`` alone
+varies only them); ``--simultaneous`` adjusts that table's intervals, not the pairs'.
+
 Run: python scripts/sensitivity.py [--scenario scenarios/pingyang.yaml] [--days 7] [--reps 10]
-     [--seed N] [--jobs 2] [--only NAME,...] [--vary KEY=LOW,HIGH ...] [--rank-by KPI]
-     [--simultaneous] [--out FILE.md] [--json FILE.json] [--debug]
+     [--seed N] [--jobs 2] [--only NAME,...] [--vary KEY=LOW,HIGH ...] [--pair NAME_A,NAME_B ...]
+     [--rank-by KPI] [--simultaneous] [--out FILE.md] [--json FILE.json] [--debug]
      (the default, 21 runs of 7 days x 10 replications: about 2 minutes on 2 cores)
 """
 
@@ -44,13 +56,14 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.config.errors import UserError  # noqa: E402
+from sim.config.errors import UserError, closest  # noqa: E402
 from sim.config.load import load_scenario  # noqa: E402
 from sim.config.overrides import parse_path  # noqa: E402
 from sim.config.scenario import Scenario  # noqa: E402
 from sim.experiments.compare import Arm, compare_arms, simulate_arm  # noqa: E402
 from sim.reporting.files import jsonable, write_text  # noqa: E402
 from sim.reporting.progress import Progress  # noqa: E402
+from sim.results.stats import summarise  # noqa: E402
 
 # (KPI, column title, a share?, short name) in the table's order
 HEADLINE = (
@@ -173,6 +186,25 @@ class Variant:
     shown: str  # the values, e.g. "0.236 (x0.75)"
 
 
+# a pair's corners in this order: (A's side, B's side)
+CORNERS = (("low", "low"), ("low", "high"), ("high", "low"), ("high", "high"))
+
+
+@dataclass(frozen=True)
+class Corner:
+    """One corner of a pair's 2x2: a side of assumption A and a side of B set together (their
+    overrides merged), and the scenario they make (loaded and checked once)."""
+
+    a: Variant
+    b: Variant
+    scenario: Scenario
+
+    @property
+    def label(self) -> str:
+        """The corner's arm label, e.g. ``patience-low+rural_timeout-high``."""
+        return f"{self.a.assumption.name}-{self.a.side}+{self.b.assumption.name}-{self.b.side}"
+
+
 def current(scenario: Scenario, key: str) -> Any:
     """The scenario's value at a dotted key (defaults included), or None where it has none."""
     node: Any = scenario
@@ -234,6 +266,23 @@ def variants(path: Path, scenario: Scenario, chosen: list[Assumption]) -> list[V
     return out
 
 
+def corners(
+    path: Path, found: list[Variant], pairs: list[tuple[Assumption, Assumption]]
+) -> list[list[Corner]]:
+    """Every pair's four corners (in :data:`CORNERS`' order), each side's overrides those of the
+    one-at-a-time variant ``found`` holds, the corner's scenario loaded (and so checked) once,
+    before anything runs."""
+    side = {(v.assumption, v.side): v for v in found}
+    out = []
+    for a, b in pairs:
+        four = []
+        for sa, sb in CORNERS:
+            va, vb = side[a, sa], side[b, sb]
+            four.append(Corner(va, vb, load_scenario(path, overrides={**va.overrides, **vb.overrides})))
+        out.append(four)
+    return out
+
+
 def run_arm(scenario: Scenario, path: Path, label: str, args: argparse.Namespace, bar: Progress) -> Arm:
     """``scenario`` (loaded from ``path``), simulated as ``compare`` simulates an arm (the
     common seed, replications and days), as a comparison's arm labelled ``label``."""
@@ -254,6 +303,25 @@ def _estimate(e: dict, share: bool) -> str:
     return f"{e['mean']:.1f} [{e['low']:.1f}, {e['high']:.1f}]"
 
 
+def against_default(result: dict, label: str) -> dict:
+    """The arm ``label`` of a comparison's ``result`` (:func:`compare_arms`, the default first):
+    each headline KPI's paired difference from the default (a share's as a fraction, the
+    overnight count per 1,000 orders) with its interval and verdict, the arm's own estimates, and
+    the KPIs whose counted orders differ from the default's."""
+    j = result["scenarios"].index(label) - 1
+    return {
+        "effects": {
+            k: {x: result["kpis"][k]["differences"][j][x] for x in ("mean", "low", "high", "verdict")}
+            for k, *_ in HEADLINE
+        },
+        "estimates": {
+            k: {x: result["kpis"][k]["estimates"][j + 1][x] for x in ("mean", "low", "high")}
+            for k, *_ in HEADLINE
+        },
+        "other_orders": [k for k, *_ in HEADLINE if k in result["notes"]],
+    }
+
+
 def effects(
     base: Arm, chosen: list[Variant], result_of: list[dict], scenario: str, rank_by: str | None = None
 ) -> dict:
@@ -266,7 +334,6 @@ def effects(
     rows = []
     for result, v in zip(result_of, chosen):
         label = f"{v.assumption.name}-{v.side}"
-        j = result["scenarios"].index(label) - 1
         rows.append(
             {
                 "assumption": v.assumption.name,
@@ -275,15 +342,7 @@ def effects(
                 "spec": v.assumption.low if v.side == "low" else v.assumption.high,
                 "value": v.shown,
                 "overrides": v.overrides,
-                "effects": {
-                    k: {x: result["kpis"][k]["differences"][j][x] for x in ("mean", "low", "high", "verdict")}
-                    for k, *_ in HEADLINE
-                },
-                "estimates": {
-                    k: {x: result["kpis"][k]["estimates"][j + 1][x] for x in ("mean", "low", "high")}
-                    for k, *_ in HEADLINE
-                },
-                "other_orders": [k for k, *_ in HEADLINE if k in result["notes"]],
+                **against_default(result, label),
             }
         )
     largest: dict[str, dict] = {}
@@ -325,8 +384,106 @@ def effects(
     }
 
 
+def interaction(base: Arm, four: list[Corner], arms: list[Arm], level: float = 0.95) -> dict:
+    """A pair's numbers: per corner (A's side x B's side, :data:`CORNERS`' order) its values, its
+    paired difference from the default and its own estimates (:func:`against_default`), and per
+    headline KPI the interaction contrast.
+
+    The contrast is computed per replication i, from the four corners' values of the KPI under
+    common random numbers: c_i = y_hh,i - y_hl,i - y_lh,i + y_ll,i (first letter A's side, second
+    B's), that is A's effect (low -> high) with B high minus A's effect with B low (and, the same
+    number, B's effect with A high minus with A low). Its mean, sd and Student-t interval at
+    ``level`` over the replications (:func:`sim.results.stats.summarise`; a replication where
+    the KPI is undefined in any corner is left out) are a share's as a fraction, the overnight
+    count per 1,000 orders, like the differences. 0 means the two effects add up: moving both
+    from one corner to the opposite one moves the KPI by the sum of moving each alone; c more
+    (both the same way, low -> high or high -> low) or c less (opposite ways) otherwise."""
+    a, b = four[0].a.assumption, four[0].b.assumption
+    rows = []
+    for corner, arm in zip(four, arms):
+        result = compare_arms([base, arm], level)
+        rows.append(
+            {
+                "corner": corner.label,
+                "sides": [corner.a.side, corner.b.side],
+                "values": [corner.a.shown, corner.b.shown],
+                "overrides": {**corner.a.overrides, **corner.b.overrides},
+                **against_default(result, corner.label),
+                "replications": {k: [rep[k] for rep in arm.replications] for k, *_ in HEADLINE},
+            }
+        )
+    contrast = {}
+    for k, *_ in HEADLINE:
+        ll, lh, hl, hh = (r["replications"][k] for r in rows)
+        values = [y_hh - y_hl - y_lh + y_ll for y_ll, y_lh, y_hl, y_hh in zip(ll, lh, hl, hh)]
+        s = summarise(values, level)
+        contrast[k] = {**{x: s[x] for x in ("mean", "sd", "low", "high", "n")}, "replications": values}
+    return {
+        "a": {"assumption": a.name, "what": a.what},
+        "b": {"assumption": b.name, "what": b.what},
+        "level": level,
+        "corners": rows,
+        "interaction": contrast,
+    }
+
+
+def _unit(share: bool) -> tuple[float, str]:
+    return (100, "pp") if share else (1, "per 1,000")
+
+
+def reading(pair: dict, kpi: str, share: bool) -> str:
+    """One line on a pair's interaction contrast of ``kpi`` for a planner: its size and what it
+    means when its interval excludes 0, else that no interaction shows at this precision."""
+    c = pair["interaction"][kpi]
+    k, unit = _unit(share)
+    a, b = pair["a"]["assumption"], pair["b"]["assumption"]
+    if any(math.isnan(c[x]) for x in ("mean", "low", "high")):
+        return f"{kpi}: n/a (undefined in the replications, or too few of them)"
+    shown = f"{k * c['mean']:+.1f} {unit} [{k * c['low']:+.1f}, {k * c['high']:+.1f}]"
+    if c["low"] <= 0 <= c["high"]:
+        return f"{kpi}: no interaction detected at this precision ({shown})"
+    x = k * c["mean"]
+    return (
+        f"{kpi}: interaction {shown}: {a}'s effect (low -> high) is {abs(x):.1f} {unit} "
+        f"{'higher' if x > 0 else 'lower'} with {b} high than with {b} low; moved together, the two "
+        f"change it {x:+.1f} {unit} beyond the sum of each alone when both move the same way (low -> "
+        f"high, or high -> low), {-x:+.1f} {unit} when they move opposite ways"
+    )
+
+
+def pair_markdown(pair: dict) -> list[str]:
+    """A pair's table (each corner's paired difference from the default, then the interaction
+    contrast, each with its interval) and the one-line readings."""
+    a, b = pair["a"], pair["b"]
+    lines = [
+        "",
+        f"Two together: {a['what']} (`{a['assumption']}`) x {b['what']} (`{b['assumption']}`), "
+        f"each corner's paired difference from the default and the interaction contrast "
+        f"(y_hh - y_hl - y_lh + y_ll per replication), with {100 * pair['level']:g}% intervals:",
+        "",
+        f"| {a['assumption']} | {b['assumption']} | " + " | ".join(t for _, t, *_ in HEADLINE) + " |",
+        "|---|---|" + "---|" * len(HEADLINE),
+    ]
+    for row in pair["corners"]:
+        sides = [f"{side}: {value}" for side, value in zip(row["sides"], row["values"])]
+        cells = [_cell(row["effects"][k], share) for k, _, share, _ in HEADLINE]
+        lines.append(f"| {sides[0]} | {sides[1]} | " + " | ".join(cells) + " |")
+    cells = [_cell(pair["interaction"][k], share) for k, _, share, _ in HEADLINE]
+    lines += ["| interaction | (hh - hl - lh + ll) | " + " | ".join(cells) + " |", ""]
+    lines += [f"- {reading(pair, k, share)}" for k, _, share, _ in HEADLINE]
+    other = [f"{r['corner']}: {', '.join(r['other_orders'])}" for r in pair["corners"] if r["other_orders"]]
+    if other:
+        lines += [
+            "",
+            "These corners change which orders there are (or which a KPI judges), so their "
+            "differences compare other orders than the default's: " + "; ".join(other) + ".",
+        ]
+    return lines
+
+
 def markdown(study: dict) -> str:
-    """The report: the default's estimates, the ranked differences, the ranges and their reasons."""
+    """The report: the default's estimates, the ranked differences, the ranges and their reasons,
+    then each pair's table and readings."""
     level = 100 * study["difference_level"]
     lines = [
         f"Default ({study['scenario']}, {study['reps']} replications x {study['days']:g} days, seed "
@@ -378,6 +535,8 @@ def markdown(study: dict) -> str:
             "differences compare other orders than the default's, not the same orders served "
             "better or worse: " + "; ".join(other) + ".",
         ]
+    for pair in study.get("pairs", []):
+        lines += pair_markdown(pair)
     return "\n".join(lines)
 
 
@@ -390,19 +549,52 @@ def custom(text: str) -> Assumption:
     return Assumption(key, key, (key,), low.strip(), high.strip(), "given with --vary")
 
 
-def choose(args: argparse.Namespace) -> list[Assumption]:
-    """The assumptions to vary: the table's (all, or those --only names) and --vary's."""
-    own = [custom(t) for t in args.vary]
-    if args.only is None:
-        return ([] if own else list(ASSUMPTIONS)) + own
-    names = [n.strip() for n in args.only.split(",") if n.strip()]
-    known = {a.name: a for a in ASSUMPTIONS}
+def named(flag: str, text: str, names: list[str], known: dict[str, Assumption]) -> list[Assumption]:
+    """The assumptions ``names`` (given as ``flag text``) name; an unknown one is refused in one
+    line with its did-you-mean and the names there are."""
     wrong = [n for n in names if n not in known]
     if wrong:
+        close = closest(wrong[0], known)
+        hint = f" (did you mean {close!r}?)" if close else ""
         raise UserError(
-            f"--only {args.only}: unknown {', '.join(wrong)}; expected some of {', '.join(known)}"
+            f"{flag} {text}: unknown {', '.join(wrong)}{hint}; expected some of {', '.join(known)}"
         )
-    return [known[n] for n in names] + own
+    return [known[n] for n in names]
+
+
+def pair_of(text: str, known: dict[str, Assumption]) -> tuple[Assumption, Assumption]:
+    """The two assumptions of ``--pair NAME_A,NAME_B``: two different ones, of different keys
+    (a corner sets both)."""
+    names = [n.strip() for n in text.split(",")]
+    if len(names) != 2 or not all(names):
+        raise UserError(f"--pair {text}: expected two names NAME_A,NAME_B, e.g. patience,rural_timeout")
+    a, b = named("--pair", text, names, known)
+    if a.name == b.name:
+        raise UserError(f"--pair {text}: the same assumption twice; expected two different ones")
+    shared = sorted(set(a.keys) & set(b.keys))
+    if shared:
+        raise UserError(
+            f"--pair {text}: both set {', '.join(shared)}; expected assumptions of different keys"
+        )
+    return a, b
+
+
+def choose(args: argparse.Namespace) -> tuple[list[Assumption], list[tuple[Assumption, Assumption]]]:
+    """The assumptions to vary one at a time: the table's (those --only names; all of them unless
+    --vary or --pair is given), --vary's and every one a --pair names; and the pairs (the table's
+    names or --vary's keys; a pair given twice, in either order, runs once)."""
+    own = [custom(t) for t in args.vary]
+    table = {a.name: a for a in ASSUMPTIONS}
+    pairs: dict[frozenset, tuple[Assumption, Assumption]] = {}
+    for text in args.pair:
+        a, b = pair_of(text, {**table, **{a.name: a for a in own}})
+        pairs.setdefault(frozenset((a, b)), (a, b))
+    if args.only is None:
+        first = [] if own or pairs else list(ASSUMPTIONS)
+    else:
+        first = named("--only", args.only, [n.strip() for n in args.only.split(",") if n.strip()], table)
+    paired = [x for pair in pairs.values() for x in pair]
+    return list(dict.fromkeys(first + own + paired)), list(pairs.values())
 
 
 def shown_path(path: Path) -> str:
@@ -421,8 +613,10 @@ def sensitivity(args: argparse.Namespace) -> dict:
     path = Path(args.scenario)
     scenario = load_scenario(path)
     args.seed = scenario.run.seed if args.seed is None else args.seed
-    chosen = variants(path, scenario, choose(args))
-    bar = Progress(args.reps * (1 + len(chosen)), "sensitivity")
+    assumptions, pairs = choose(args)
+    chosen = variants(path, scenario, assumptions)
+    squares = corners(path, chosen, pairs)
+    bar = Progress(args.reps * (1 + len(chosen) + 4 * len(squares)), "sensitivity")
     start = time.monotonic()
     print(f"default: {args.reps} replications x {args.days:g} days", file=sys.stderr)
     base = run_arm(scenario, path, "default", args, bar)
@@ -434,12 +628,22 @@ def sensitivity(args: argparse.Namespace) -> dict:
             file=sys.stderr,
         )
         arms.append(run_arm(v.scenario, path, v.assumption.name + "-" + v.side, args, bar))
+    pair_arms = []
+    for i, four in enumerate(squares, 1):
+        print(
+            f"[pair {i}/{len(squares)}] {four[0].a.assumption.name} x {four[0].b.assumption.name}, "
+            f"4 corners, {time.monotonic() - start:.0f} s so far",
+            file=sys.stderr,
+        )
+        pair_arms.append([run_arm(c.scenario, path, c.label, args, bar) for c in four])
     if args.simultaneous:
         result = compare_arms([base, *arms])
         result_of = [result] * len(arms)
     else:
         result_of = [compare_arms([base, arm]) for arm in arms]
-    return effects(base, chosen, result_of, shown_path(path), args.rank_by)
+    study = effects(base, chosen, result_of, shown_path(path), args.rank_by)
+    study["pairs"] = [interaction(base, four, arms) for four, arms in zip(squares, pair_arms)]
+    return study
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -463,13 +667,24 @@ def main(argv: list[str] | None = None) -> int:
         help="another assumption (a value, or xF: F times the scenario's); alone, instead of the table's",
     )
     parser.add_argument(
+        "--pair",
+        action="append",
+        default=[],
+        metavar="NAME_A,NAME_B",
+        help="also run the 2x2 corners of two assumptions (a table's name or a --vary key) and "
+        "report their interaction; repeatable",
+    )
+    parser.add_argument(
         "--rank-by",
         choices=[k for k, *_ in HEADLINE],
         default=None,
         help="rank by the effect on this KPI alone (default: the largest on any of them)",
     )
     parser.add_argument(
-        "--simultaneous", action="store_true", help="Bonferroni-adjust the intervals to hold together at 95%%"
+        "--simultaneous",
+        action="store_true",
+        help="Bonferroni-adjust the one-at-a-time table's intervals to hold together at 95%% "
+        "(not the pairs')",
     )
     parser.add_argument("--out", default=None, help="also write the tables to this Markdown file")
     parser.add_argument(

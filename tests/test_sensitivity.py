@@ -122,3 +122,132 @@ def test_a_key_the_scenario_does_not_set_is_refused(script, tmp_path, capsys):
         "scenario sets to a number (setting an unset one would switch a mechanism on, not vary an "
         "assumption)"
     ]
+
+
+@pytest.fixture(scope="module")
+def pairs(script, tmp_path_factory):
+    """Two pairs: the order rate with the village volunteers scaled x1 on both sides (an
+    unchanged assumption, which cannot interact), and everyone or no one showing up with rural
+    citizens' patience of 100,000 or 1 minute (which does: with no one on duty no rural order is
+    met whatever the patience, so patience's effect depends on show-up)."""
+    tmp = tmp_path_factory.mktemp("pairs")
+    code = run(
+        script,
+        tmp,
+        "--only",
+        "order_rate",
+        "--vary",
+        "teams.village_scale=x1,x1",
+        "--vary",
+        "teams.show_up=1,0",
+        "--vary",
+        "demand.patience.rural.mean=100000,1",
+        "--pair",
+        "order_rate,teams.village_scale",
+        "--pair",
+        "teams.show_up,demand.patience.rural.mean",
+        "--pair",
+        "teams.village_scale,order_rate",  # the first pair again: runs once
+    )
+    assert code == 0
+    return (tmp / "table.md").read_text(encoding="utf-8"), json.loads((tmp / "study.json").read_text())
+
+
+def test_an_unchanged_assumption_interacts_by_exactly_zero(pairs):
+    table, numbers = pairs
+    assert len(numbers["pairs"]) == 2
+    pair = numbers["pairs"][0]
+    assert (pair["a"]["assumption"], pair["b"]["assumption"]) == ("order_rate", "teams.village_scale")
+    assert [c["sides"] for c in pair["corners"]] == [
+        ["low", "low"],
+        ["low", "high"],
+        ["high", "low"],
+        ["high", "high"],
+    ]
+    one_at_a_time = {r["side"]: r["effects"] for r in numbers["rows"] if r["assumption"] == "order_rate"}
+    for corner in pair["corners"]:
+        # B unchanged: each corner is the order rate's one-at-a-time variant, replication by replication
+        assert corner["effects"] == one_at_a_time[corner["sides"][0]]
+    for kpi in HEADLINE:
+        c = pair["interaction"][kpi]
+        assert (c["mean"], c["low"], c["high"]) == (0.0, 0.0, 0.0)
+        assert c["replications"] == [0.0, 0.0]
+    assert "| interaction | (hh - hl - lh + ll) |" in table
+    assert "- rural_same_day: no interaction detected at this precision (+0.0 pp [+0.0, +0.0])" in table
+
+
+def test_the_contrast_is_hh_minus_hl_minus_lh_plus_ll_per_replication(pairs):
+    _, numbers = pairs
+    pair = numbers["pairs"][1]
+    assert (pair["a"]["assumption"], pair["b"]["assumption"]) == (
+        "teams.show_up",
+        "demand.patience.rural.mean",
+    )
+    ll, lh, hl, hh = (c["replications"] for c in pair["corners"])
+    for kpi in HEADLINE:
+        c = pair["interaction"][kpi]
+        expected = [d - c_ - b + a for a, b, c_, d in zip(ll[kpi], lh[kpi], hl[kpi], hh[kpi])]
+        assert c["replications"] == pytest.approx(expected, abs=1e-12)
+        assert c["mean"] == pytest.approx(sum(expected) / len(expected), abs=1e-12)
+        # the default cancels: the contrast of the corners' paired differences is the same number
+        e = [corner["effects"][kpi]["mean"] for corner in pair["corners"]]
+        assert c["mean"] == pytest.approx(e[3] - e[2] - e[1] + e[0], abs=1e-9)
+        assert c["low"] <= c["mean"] <= c["high"]
+
+
+def test_a_pair_that_interacts_by_construction(pairs):
+    _, numbers = pairs
+    pair = numbers["pairs"][1]
+    ll, lh, hl, hh = (c["replications"]["rural_same_day"] for c in pair["corners"])
+    assert hl == hh == [0.0, 0.0]  # no one shows up: no rural order met, whatever the patience
+    # so the contrast is minus patience's effect with everyone showing up, which is a loss
+    rural = pair["interaction"]["rural_same_day"]["replications"]
+    assert rural == [a - b for a, b in zip(ll, lh)]
+    assert all(x > 0 for x in rural)
+
+
+@pytest.mark.parametrize(
+    ("pair", "expected"),
+    [
+        (
+            "patience,rural_timout",
+            "--pair patience,rural_timout: unknown rural_timout (did you mean 'rural_timeout'?); expected "
+            "some of order_rate, village_on_duty, station_size, show_up, acceptance_delay, alert_accept, "
+            "urban_timeout, rural_timeout, patience, circuity",
+        ),
+        (
+            "patience,patience",
+            "--pair patience,patience: the same assumption twice; expected two different ones",
+        ),
+        ("patience", "--pair patience: expected two names NAME_A,NAME_B, e.g. patience,rural_timeout"),
+    ],
+)
+def test_a_bad_pair_is_refused_in_one_line_before_running(script, tmp_path, capsys, pair, expected):
+    assert run(script, tmp_path, "--pair", pair) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [expected]
+    assert not (tmp_path / "table.md").exists()
+
+
+def test_a_pair_of_assumptions_setting_the_same_key_is_refused(script, tmp_path, capsys):
+    # a --vary assumption is named by its key; a corner cannot set one key to two values
+    code = run(
+        script,
+        tmp_path,
+        "--vary",
+        "demand.patience.rural.mean=x1,x2",
+        "--pair",
+        "patience,demand.patience.rural.mean",
+    )
+    assert code == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "--pair patience,demand.patience.rural.mean: both set demand.patience.rural.mean; expected "
+        "assumptions of different keys"
+    ]
+
+
+def test_a_mistyped_only_name_gets_a_did_you_mean(script, tmp_path, capsys):
+    assert run(script, tmp_path, "--only", "patiance") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(
+        "--only patiance: unknown patiance (did you mean 'patience'?); "
+    )
