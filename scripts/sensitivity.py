@@ -60,7 +60,8 @@ from sim.config.errors import UserError, closest  # noqa: E402
 from sim.config.load import load_scenario  # noqa: E402
 from sim.config.overrides import parse_path  # noqa: E402
 from sim.config.scenario import Scenario  # noqa: E402
-from sim.experiments.compare import Arm, compare_arms, simulate_arm  # noqa: E402
+from sim.experiments.compare import compare_arms  # noqa: E402
+from sim.experiments.compare_inputs import Arm, simulate_arm  # noqa: E402
 from sim.reporting.files import jsonable, write_text  # noqa: E402
 from sim.reporting.progress import Progress  # noqa: E402
 from sim.results.stats import summarise  # noqa: E402

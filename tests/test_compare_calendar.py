@@ -14,7 +14,8 @@ import yaml
 
 from sim.cli.main import main
 from sim.config.errors import UserError
-from sim.experiments.compare import Arm, compare_arms
+from sim.experiments.compare import compare_arms
+from sim.experiments.compare_inputs import Arm
 from tests.conftest import TINY
 
 

@@ -11,7 +11,8 @@ import pytest
 from sim.cli.main import main
 from sim.config.load import load_scenario
 from sim.experiments import runner as experiment
-from sim.experiments.compare import Arm, compare_arms
+from sim.experiments.compare import compare_arms
+from sim.experiments.compare_inputs import Arm
 from sim.model.demand import generate_arrivals
 from sim.model.replication import simulate
 from sim.model.rng import Streams, replication_seeds
@@ -158,9 +159,9 @@ def test_compare_reuses_a_saved_run_without_simulating_it(tmp_path, monkeypatch)
         calls.append(scenario.name)
         return real(scenario, *args, **kwargs)
 
-    import sim.experiments.compare
+    import sim.experiments.compare_inputs
 
-    monkeypatch.setattr(sim.experiments.compare, "run_replications", counting)
+    monkeypatch.setattr(sim.experiments.compare_inputs, "run_replications", counting)
     out = tmp_path / "cmp"
     assert main(["compare", str(saved), str(TINY), "--jobs", "1", "--out", str(out)]) == 0
     assert calls == ["tiny"]  # only the YAML was simulated, with the saved run's seed

@@ -14,7 +14,9 @@ import yaml
 
 from sim.cli.main import main
 from sim.config.errors import UserError
-from sim.experiments.compare import Arm, arm_labels, compare_arms
+from sim.experiments.compare import compare_arms
+from sim.experiments.compare_inputs import Arm
+from sim.experiments.compare_output import arm_labels
 from sim.experiments.sweep import points_cache, read_sweep, sweep_results, table_csv
 from tests.conftest import TINY
 

@@ -20,7 +20,9 @@ import pytest
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments import cluster, pilot, runner, workers
-from sim.experiments.compare import Arm, compare_arms, csv_text, load_arm
+from sim.experiments.compare import compare_arms
+from sim.experiments.compare_inputs import Arm, load_arm
+from sim.experiments.compare_output import csv_text
 from sim.experiments.content import engine_digest
 from sim.experiments.optimize import gain, optimise
 from sim.experiments.sweep import point_scenario, points, read_sweep, run_sweep, sweep_results, write_charts

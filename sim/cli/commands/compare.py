@@ -6,17 +6,9 @@ from pathlib import Path
 
 from sim.cli.main import RESULTS
 from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, path_text, scheduler_address
-from sim.experiments.compare import (
-    arm_labels,
-    check_arms,
-    compare_arms,
-    csv_text,
-    default_out,
-    load_arm,
-    plan,
-    preview_arm,
-    table,
-)
+from sim.experiments.compare import compare_arms
+from sim.experiments.compare_inputs import check_arms, load_arm, plan, preview_arm
+from sim.experiments.compare_output import arm_labels, csv_text, default_out, table
 from sim.experiments.runner import default_jobs
 from sim.reporting import experiment_charts
 from sim.reporting.files import write_json, write_text
