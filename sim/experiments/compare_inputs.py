@@ -197,6 +197,10 @@ def preview_arm(source: str, days: float | None) -> Arm:
     )
 
 
+# a comparison of fewer than two arms (the command line says so before anything runs)
+TOO_FEW_ARMS = "compare needs at least two scenarios; expected A.yaml B.yaml [...]"
+
+
 def check_arms(arms: list[Arm]) -> None:
     """Raise UserError unless replication i of every arm measures the same days: the same
     run.days, run.warmup_days (which orders the KPIs count), run.drain_days (how long the
@@ -204,7 +208,7 @@ def check_arms(arms: list[Arm]) -> None:
     that a difference is the policy's, not a weekday's), each named with its source in one
     line."""
     if len(arms) < 2:
-        raise UserError("compare needs at least two scenarios; expected A.yaml B.yaml [...]")
+        raise UserError(TOO_FEW_ARMS)
     if len({a.days for a in arms}) > 1:  # replication i of each would not cover the same days
         days = ", ".join(f"{a.source}: {a.days:g}" for a in arms)
         saved = [a for a in arms if is_results_folder(a.source)]  # a saved run keeps its days

@@ -7,7 +7,7 @@ from pathlib import Path
 from sim.cli.main import RESULTS
 from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, path_text, scheduler_address
 from sim.experiments.compare import compare_arms
-from sim.experiments.compare_inputs import check_arms, load_arm, plan, preview_arm
+from sim.experiments.compare_inputs import TOO_FEW_ARMS, check_arms, load_arm, plan, preview_arm
 from sim.experiments.compare_output import arm_labels, csv_text, default_out, table
 from sim.experiments.runner import default_jobs
 from sim.reporting import experiment_charts
@@ -44,7 +44,7 @@ def main(args) -> int:
     from sim.config.errors import Problem, UserError
 
     if len(args.scenarios) < 2:
-        raise UserError("compare needs at least two scenarios; expected A.yaml B.yaml [...]")
+        raise UserError(TOO_FEW_ARMS)
     if (args.reps is not None and args.reps < 2) or (args.days is not None and args.days <= 0):
         raise UserError("--reps must be >= 2 and --days > 0")
     folders = [s for s in args.scenarios if Path(s).is_dir() and not is_results_folder(s)]
