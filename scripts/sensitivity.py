@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             jobs=args.jobs,
             simultaneous=args.simultaneous,
             rank_by=args.rank_by,
-            say=lambda line: print(line, file=sys.stderr),
+            log=lambda line: print(line, file=sys.stderr),
         )
         report = markdown(study)
         print(report)

@@ -25,7 +25,7 @@ interval, and the interaction contrast c_i = y_hh,i - y_hl,i - y_lh,i + y_ll,i p
 (A's side first), summarised by its mean and Student-t 95% interval.
 
 :func:`run_study` runs it all and returns the numbers; it prints nothing itself (its progress
-lines go to the ``say`` its caller gives, the replications' progress bar to
+lines go to the ``log`` its caller gives, the replications' progress bar to
 :mod:`sim.reporting.progress`) and writes no file. The report is
 :mod:`sim.experiments.sensitivity_report`'s; the command line is ``scripts/sensitivity.py``.
 """
@@ -272,7 +272,7 @@ def run_study(
     jobs: int,
     simultaneous: bool = False,
     rank_by: str | None = None,
-    say: Callable[[str], None] = _quiet,
+    log: Callable[[str], None] = _quiet,
 ) -> dict:
     """Simulate the default ``scenario`` (loaded from ``path``, named ``shown`` in the report),
     both sides of every one of ``assumptions`` and the four corners of every one of ``pairs``,
@@ -282,23 +282,24 @@ def run_study(
     Every variant and corner is loaded (and so checked) before anything runs, so a wrong key or
     value is refused at once. ``simultaneous`` Bonferroni-adjusts the one-at-a-time intervals to
     hold together (not the pairs'); ``rank_by`` ranks by one KPI's effect. Before each run a
-    line for a person watching (what runs, the seconds so far) goes to ``say``."""
+    line for a person watching (what runs, the seconds so far) goes to ``log``, as
+    :func:`sim.experiments.optimize.optimise` gives its own: the caller decides where."""
     chosen = variants(path, scenario, assumptions)
     squares = corners(path, chosen, pairs)
     bar = Progress(reps * (1 + len(chosen) + 4 * len(squares)), "sensitivity")
     start = time.monotonic()
-    say(f"default: {reps} replications x {days:g} days")
+    log(f"default: {reps} replications x {days:g} days")
     base = run_arm(scenario, path, "default", seed, reps, days, jobs, bar)
     arms = []
     for i, v in enumerate(chosen, 1):
-        say(
+        log(
             f"[{i}/{len(chosen)}] {v.assumption.name} {v.side} ({v.shown}), "
             f"{time.monotonic() - start:.0f} s so far"
         )
         arms.append(run_arm(v.scenario, path, v.assumption.name + "-" + v.side, seed, reps, days, jobs, bar))
     pair_arms = []
     for i, four in enumerate(squares, 1):
-        say(
+        log(
             f"[pair {i}/{len(squares)}] {four[0].a.assumption.name} x {four[0].b.assumption.name}, "
             f"4 corners, {time.monotonic() - start:.0f} s so far"
         )
