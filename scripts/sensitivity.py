@@ -17,6 +17,10 @@ runs the 2x2 corners of two assumptions and reports their interaction contrast; 
 assumptions join the one-at-a-time table (without ``--only``, ``--pair`` alone varies only them);
 ``--simultaneous`` adjusts that table's intervals, not the pairs'.
 
+``python run.py sensitivity`` is the same study as a command of its own, writing a results
+folder; this script shares its options (:func:`sim.cli.commands.sensitivity.add_study_options`)
+and keeps its own defaults (7 days, 10 replications, 2 workers) and its single files.
+
 Run: python scripts/sensitivity.py [--scenario scenarios/pingyang.yaml] [--days 7] [--reps 10]
      [--seed N] [--jobs 2] [--only NAME,...] [--vary KEY=LOW,HIGH ...] [--pair NAME_A,NAME_B ...]
      [--rank-by KPI] [--simultaneous] [--out FILE.md] [--json FILE.json] [--debug]
@@ -25,107 +29,52 @@ Run: python scripts/sensitivity.py [--scenario scenarios/pingyang.yaml] [--days 
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sim.cli.commands.sensitivity import (  # noqa: E402
+    add_study_options,
+    numbers_json,
+    prepare,
+    study,
+    to_stderr,
+)
+from sim.cli.main import Parser  # noqa: E402
 from sim.config.errors import UserError  # noqa: E402
-from sim.config.load import load_scenario  # noqa: E402
-from sim.experiments.assumptions import ASSUMPTIONS, choose  # noqa: E402
-from sim.experiments.sensitivity import HEADLINE, run_study  # noqa: E402
 from sim.experiments.sensitivity_report import markdown  # noqa: E402
-from sim.reporting.files import jsonable, write_text  # noqa: E402
-
-
-def shown_path(path: Path) -> str:
-    """The scenario as the report names it: relative to the working folder or the repository
-    when inside either, else as given."""
-    for folder in (Path.cwd(), ROOT):
-        try:
-            return path.resolve().relative_to(folder.resolve()).as_posix()
-        except ValueError:
-            continue
-    return str(path)
+from sim.reporting.files import write_text  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the sensitivity tables (and write them with --out); exit 2 on a user's error."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = Parser(prog="python scripts/sensitivity.py", description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "pingyang.yaml"))
-    parser.add_argument("--days", type=float, default=7.0, help="measured days per replication")
-    parser.add_argument("--reps", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=None, help="root seed (default: the scenario's run.seed)")
-    parser.add_argument("--jobs", type=int, default=2, help="worker processes (results do not depend on it)")
+    add_study_options(parser, days=7.0, reps=10, jobs=2)
     parser.add_argument(
-        "--only",
+        "--out", default=None, metavar="FILE.md", help="also write the tables to this Markdown file"
+    )
+    parser.add_argument(
+        "--json",
         default=None,
-        help="comma-separated names of the table's assumptions: " + ",".join(a.name for a in ASSUMPTIONS),
-    )
-    parser.add_argument(
-        "--vary",
-        action="append",
-        default=[],
-        metavar="KEY=LOW,HIGH",
-        help="another assumption (a value, or xF: F times the scenario's); alone, instead of the table's",
-    )
-    parser.add_argument(
-        "--pair",
-        action="append",
-        default=[],
-        metavar="NAME_A,NAME_B",
-        help="also run the 2x2 corners of two assumptions (a table's name or a --vary key) and "
-        "report their interaction; repeatable",
-    )
-    parser.add_argument(
-        "--rank-by",
-        choices=[k for k, *_ in HEADLINE],
-        default=None,
-        help="rank by the effect on this KPI alone (default: the largest on any of them)",
-    )
-    parser.add_argument(
-        "--simultaneous",
-        action="store_true",
-        help="Bonferroni-adjust the one-at-a-time table's intervals to hold together at 95%% "
-        "(not the pairs')",
-    )
-    parser.add_argument("--out", default=None, help="also write the tables to this Markdown file")
-    parser.add_argument(
-        "--json", default=None, help="also write the numbers (differences as fractions) as JSON"
+        metavar="FILE.json",
+        help="also write the numbers (differences as fractions) as JSON",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     args = parser.parse_args(argv)
     try:
-        if args.reps < 2:
-            raise UserError(f"--reps {args.reps}: expected 2 or more (an interval needs 2 replications)")
         path = Path(args.scenario)
-        scenario = load_scenario(path)
-        seed = scenario.run.seed if args.seed is None else args.seed
-        assumptions, pairs = choose(args.only, args.vary, args.pair)
-        study = run_study(
-            path,
-            scenario,
-            shown_path(path),
-            assumptions,
-            pairs,
-            seed=seed,
-            reps=args.reps,
-            days=args.days,
-            jobs=args.jobs,
-            simultaneous=args.simultaneous,
-            rank_by=args.rank_by,
-            log=lambda line: print(line, file=sys.stderr),
-        )
-        report = markdown(study)
+        scenario, assumptions, pairs = prepare(path, args)
+        numbers = study(path, scenario, assumptions, pairs, args, to_stderr)
+        report = markdown(numbers)
         print(report)
         if args.out:
             write_text(Path(args.out), report + "\n")
             print(f"wrote {args.out}", file=sys.stderr)
         if args.json:
-            write_text(Path(args.json), json.dumps(jsonable(study), indent=1) + "\n")
+            write_text(Path(args.json), numbers_json(numbers))
             print(f"wrote {args.json}", file=sys.stderr)
     except UserError as exc:
         if args.debug:

@@ -41,8 +41,8 @@ def test_a_mistyped_command_is_named_as_such_not_as_a_missing_scenario(
     assert exit_.value.code == 2
     assert capsys.readouterr().err == (
         f"{prog}: {word!r} is neither a command nor a scenario file; expected one of run, "
-        f"compare, sweep, optimize, check, validate, schema, report{hint}, or a scenario YAML file "
-        f"to run (see {prog} --help)\n"
+        f"compare, sweep, optimize, sensitivity, check, validate, schema, report{hint}, or a scenario "
+        f"YAML file to run (see {prog} --help)\n"
     )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sim.config.errors import UserError, closest
 
-COMMANDS = ["run", "compare", "sweep", "optimize", "check", "validate", "schema", "report"]
+COMMANDS = ["run", "compare", "sweep", "optimize", "sensitivity", "check", "validate", "schema", "report"]
 REPO = Path(__file__).resolve().parents[2]
 # The default scenario: the checkout's scenarios/ when run from one, else the copy installed
 # inside the package as sim/scenarios/ (pyproject.toml ships it in the wheel).

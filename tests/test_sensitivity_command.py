@@ -1,0 +1,187 @@
+"""``run.py sensitivity`` on the tiny test county: the results folder (sensitivity.md and
+sensitivity.json) holds the library's numbers and report, it is replaced whole, an interrupted
+run keeps the previous one, and a wrong input is refused in one line before anything is
+simulated or written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.cli.main import REPO, main
+from sim.config.load import load_scenario
+from sim.experiments.assumptions import choose
+from sim.experiments.sensitivity import run_study
+from sim.experiments.sensitivity_report import markdown
+from sim.reporting.files import jsonable
+from sim.reporting.folder import MARKER
+from tests.conftest import TINY
+
+SIZE = ["--days", "1", "--reps", "2", "--jobs", "1"]
+CHOICE = ["--only", "order_rate,patience", "--vary", "teams.show_up=x1,0.05"]
+
+
+def sensitivity(capsys, out: Path | None, *extra: str) -> tuple[int, str, str]:
+    """Run the command on the tiny county; (exit status, stdout, stderr)."""
+    where = [] if out is None else ["--out", str(out)]
+    status = main(["sensitivity", str(TINY), *SIZE, *where, *extra])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def folder(out: Path) -> dict[str, bytes]:
+    """Every file of a results folder, by name."""
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_the_folder_holds_the_librarys_report_and_numbers(tmp_path, capsys):
+    out = tmp_path / "out"
+    status, stdout, err = sensitivity(capsys, out, *CHOICE)
+    assert status == 0, err
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "sensitivity.json", "sensitivity.md"]
+    scenario = load_scenario(TINY)
+    assumptions, pairs = choose("order_rate,patience", ["teams.show_up=x1,0.05"], [])
+    expected = run_study(
+        TINY,
+        scenario,
+        "tests/data/tiny.yaml",
+        assumptions,
+        pairs,
+        seed=scenario.run.seed,
+        reps=2,
+        days=1.0,
+        jobs=1,
+    )
+    numbers = json.loads((out / "sensitivity.json").read_text(encoding="utf-8"))
+    assert numbers == json.loads(json.dumps(jsonable(expected)))
+    assert numbers["reps"] == 2 and numbers["days"] == 1.0
+    report = (out / "sensitivity.md").read_text(encoding="utf-8")
+    assert report == markdown(expected) + "\n"
+    assert stdout == report + f"\nResults: {out}\n"  # the report on stdout, progress on stderr
+    assert "| order rate |" in stdout and "default: 2 replications x 1 days" in err
+
+
+def test_the_default_folder_is_named_after_the_scenario(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    status, stdout, _ = sensitivity(capsys, None, "--only", "order_rate")
+    assert status == 0
+    out = Path("results") / "sensitivity" / "tiny"
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "sensitivity.json", "sensitivity.md"]
+    assert stdout.endswith(f"Results: {out}\n")
+
+
+def test_a_pair_is_reported_in_both_files(tmp_path, capsys):
+    out = tmp_path / "out"
+    status, stdout, _ = sensitivity(
+        capsys, out, "--vary", "teams.show_up=1,0", "--pair", "teams.show_up,order_rate"
+    )
+    assert status == 0
+    numbers = json.loads((out / "sensitivity.json").read_text(encoding="utf-8"))
+    assert [(p["a"]["assumption"], p["b"]["assumption"]) for p in numbers["pairs"]] == [
+        ("teams.show_up", "order_rate")
+    ]
+    assert "| interaction | (hh - hl - lh + ll) |" in (out / "sensitivity.md").read_text(encoding="utf-8")
+    assert "| interaction | (hh - hl - lh + ll) |" in stdout
+
+
+def test_a_run_replaces_the_folder_whole(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert sensitivity(capsys, out, "--only", "order_rate", "--seed", "1")[0] == 0
+    (out / "stale.txt").write_text("from an older run")
+    assert sensitivity(capsys, out, "--only", "patience", "--seed", "2")[0] == 0
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "sensitivity.json", "sensitivity.md"]
+    numbers = json.loads((out / "sensitivity.json").read_text(encoding="utf-8"))
+    assert numbers["seed"] == 2 and {r["assumption"] for r in numbers["rows"]} == {"patience"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
+
+
+def test_an_interrupted_run_keeps_the_previous_results(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "out"
+    assert sensitivity(capsys, out, "--only", "order_rate", "--seed", "1")[0] == 0
+    before = folder(out)
+    from sim.reporting import files
+
+    written = []
+
+    def write_then_interrupt(path, text):
+        if written:  # the second file: interrupted after the report is written
+            raise KeyboardInterrupt
+        written.append(path)
+        files.write_text(path, text)
+
+    monkeypatch.setattr("sim.cli.commands.sensitivity.write_text", write_then_interrupt)
+    status, _, err = sensitivity(capsys, out, "--only", "patience", "--seed", "2")
+    assert status == 130 and err.endswith("interrupted\n")
+    assert written and written[0].name == "sensitivity.md" and written[0].parent != out
+    assert folder(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            ["--only", "patiance"],
+            "--only patiance: unknown patiance (did you mean 'patience'?); expected some of order_rate, "
+            "village_on_duty, station_size, show_up, acceptance_delay, alert_accept, urban_timeout, "
+            "rural_timeout, patience, circuity",
+        ),
+        (
+            ["--pair", "patience"],
+            "--pair patience: expected two names NAME_A,NAME_B, e.g. patience,rural_timeout",
+        ),
+        (
+            ["--pair", "patience,patience"],
+            "--pair patience,patience: the same assumption twice; expected two different ones",
+        ),
+        (
+            ["--only", "alert_accept"],
+            f"{TINY}: dispatch.alerts.accept_probability: not set in the scenario; expected a key the "
+            "scenario sets to a number (setting an unset one would switch a mechanism on, not vary an "
+            "assumption)",
+        ),
+    ],
+)
+def test_a_wrong_input_is_refused_in_one_line_and_writes_nothing(tmp_path, capsys, extra, expected):
+    out = tmp_path / "new"
+    status, stdout, err = sensitivity(capsys, out, *extra)
+    assert status == 2 and err.strip().splitlines() == [expected] and stdout == ""
+    assert list(tmp_path.iterdir()) == []  # no folder, no lock, nothing simulated
+
+
+def test_a_failed_run_leaves_the_previous_results(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert sensitivity(capsys, out, "--only", "order_rate")[0] == 0
+    before = folder(out)
+    status, _, err = sensitivity(capsys, out, "--vary", "teams.show_upp=0.5,0.9")
+    assert status == 2 and len(err.strip().splitlines()) == 1 and "teams.show_upp" in err
+    assert "default:" not in err  # refused before anything ran
+    assert folder(out) == before
+
+
+def test_a_foreign_out_folder_is_refused_before_simulating(tmp_path, capsys):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("not results")
+    status, _, err = sensitivity(capsys, tmp_path / "mine", "--only", "order_rate")
+    assert status == 2 and "--out names a folder that holds other files" in err
+    assert "default:" not in err
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["notes.txt"]
+
+
+def test_help_and_a_mistyped_command():
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    run = [sys.executable, str(REPO / "run.py")]
+    done = subprocess.run([*run, "sensitivity", "--help"], capture_output=True, text=True, env=env)
+    assert done.returncode == 0 and done.stderr == ""
+    assert "usage: python run.py sensitivity" in done.stdout
+    for option in ("--only", "--vary", "--pair", "--rank-by", "--simultaneous", "--out FOLDER"):
+        assert option in done.stdout
+    listed = subprocess.run([*run, "--help"], capture_output=True, text=True, env=env)
+    assert "sensitivity" in listed.stdout
+    typo = subprocess.run([*run, "sensitivty"], capture_output=True, text=True, env=env)
+    assert typo.returncode == 2 and "(did you mean 'sensitivity'?)" in typo.stderr
