@@ -38,6 +38,10 @@ NOT_RUN = [
     (r"^python -m pytest", "this test suite itself"),
     (r"^python benchmarks/", "benchmarks are never run by the tests (docs/performance.md)"),
     (r"^python scripts/", "long studies (calibration, validation report); their scripts must exist"),
+    (
+        r"^python run\.py sensitivity ",
+        "long studies (a minute or more on 2 cores each); tests/test_sensitivity_command.py runs the command",
+    ),
     # never run: the tests contact no address but the loopback, and these name cluster machines
     (r"^dask |--scheduler ", "needs a Dask cluster (tests/test_experiment.py runs a local one)"),
     (r"^git ", "commits to the repository"),

@@ -185,3 +185,13 @@ def test_help_and_a_mistyped_command():
     assert "sensitivity" in listed.stdout
     typo = subprocess.run([*run, "sensitivty"], capture_output=True, text=True, env=env)
     assert typo.returncode == 2 and "(did you mean 'sensitivity'?)" in typo.stderr
+
+
+def test_a_scenario_may_not_be_named_after_the_studies_folder(tmp_path):
+    # results/sensitivity/ holds the studies: a scenario named so would write its run there
+    from sim.config.errors import UserError
+    from tests.conftest import variant
+
+    with pytest.raises(UserError) as refused:
+        variant(tmp_path, {}, name="sensitivity")
+    assert "'sensitivity' is reserved (results/sensitivity holds sensitivity studies)" in str(refused.value)

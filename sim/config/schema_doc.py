@@ -218,7 +218,7 @@ Scenarios are read as PyYAML's `safe_load` reads them (YAML 1.1), and its three 
 errors that say what to write: an unquoted `17:00` is the base-60 number 1020, `010` the octal
 number 8, and `1e10` (no dot, no sign) is text, so write `"17:00"`, `10` and `1.0e+10`.
 The scenario `name` names its results folder: letters, digits, `_`, `-`, `.`; the names
-`baselines`, `sweeps`, `optimize`, `check` and `compare-...` are reserved for the folders of
+`baselines`, `sweeps`, `optimize`, `check`, `sensitivity` and `compare-...` are reserved for the folders of
 `results/` that other commands own. Paths to data files, and the defaults of those left out,
 are relative to the scenario file that names them (not to the folder the command runs in).
 

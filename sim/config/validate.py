@@ -34,6 +34,7 @@ RESERVED_NAMES = {  # folders of results/ that other commands own
     "sweeps": "sweeps",
     "optimize": "staffing plans",
     "check": "the regression gate's reports",
+    "sensitivity": "sensitivity studies",
 }
 
 
