@@ -67,6 +67,11 @@ class Variant:
     scenario: Scenario
     shown: str  # the values, e.g. "0.236 (x0.75)"
 
+    @property
+    def label(self) -> str:
+        """The variant's arm label, e.g. ``patience-low``."""
+        return f"{self.assumption.name}-{self.side}"
+
 
 # a pair's corners in this order: (A's side, B's side)
 CORNERS = (("low", "low"), ("low", "high"), ("high", "low"), ("high", "high"))
@@ -84,7 +89,7 @@ class Corner:
     @property
     def label(self) -> str:
         """The corner's arm label, e.g. ``patience-low+rural_timeout-high``."""
-        return f"{self.a.assumption.name}-{self.a.side}+{self.b.assumption.name}-{self.b.side}"
+        return f"{self.a.label}+{self.b.label}"
 
 
 def _number(value: float) -> str:
@@ -161,7 +166,6 @@ def effects(
     points of the orders: the overnight count divided by 10), each assumption's sides together."""
     rows = []
     for result, v in zip(result_of, chosen):
-        label = f"{v.assumption.name}-{v.side}"
         rows.append(
             {
                 "assumption": v.assumption.name,
@@ -170,7 +174,7 @@ def effects(
                 "spec": v.assumption.low if v.side == "low" else v.assumption.high,
                 "value": v.shown,
                 "overrides": v.overrides,
-                **against_default(result, label),
+                **against_default(result, v.label),
             }
         )
     largest: dict[str, dict] = {}
@@ -296,7 +300,7 @@ def run_study(
             f"[{i}/{len(chosen)}] {v.assumption.name} {v.side} ({v.shown}), "
             f"{time.monotonic() - start:.0f} s so far"
         )
-        arms.append(run_arm(v.scenario, path, v.assumption.name + "-" + v.side, seed, reps, days, jobs, bar))
+        arms.append(run_arm(v.scenario, path, v.label, seed, reps, days, jobs, bar))
     pair_arms = []
     for i, four in enumerate(squares, 1):
         log(
