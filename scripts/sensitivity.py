@@ -35,17 +35,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.cli.commands.sensitivity import (  # noqa: E402
-    add_study_options,
-    numbers_json,
-    prepare,
-    study,
-    to_stderr,
-)
+from sim.cli.commands.sensitivity import add_study_options, prepare, study  # noqa: E402
 from sim.cli.main import Parser  # noqa: E402
 from sim.config.errors import UserError  # noqa: E402
 from sim.experiments.sensitivity_report import markdown  # noqa: E402
-from sim.reporting.files import write_text  # noqa: E402
+from sim.reporting.files import write_json, write_text  # noqa: E402
+from sim.reporting.progress import to_stderr  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             write_text(Path(args.out), report + "\n")
             print(f"wrote {args.out}", file=sys.stderr)
         if args.json:
-            write_text(Path(args.json), numbers_json(numbers))
+            write_json(Path(args.json), numbers)
             print(f"wrote {args.json}", file=sys.stderr)
     except UserError as exc:
         if args.debug:

@@ -108,13 +108,15 @@ def test_an_interrupted_run_keeps_the_previous_results(tmp_path, capsys, monkeyp
 
     written = []
 
-    def write_then_interrupt(path, text):
-        if written:  # the second file: interrupted after the report is written
-            raise KeyboardInterrupt
+    def write(path, text):
         written.append(path)
         files.write_text(path, text)
 
-    monkeypatch.setattr("sim.cli.commands.sensitivity.write_text", write_then_interrupt)
+    def interrupt(path, data):  # the second file: interrupted after the report is written
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sim.cli.commands.sensitivity.write_text", write)
+    monkeypatch.setattr("sim.cli.commands.sensitivity.write_json", interrupt)
     status, _, err = sensitivity(capsys, out, "--only", "patience", "--seed", "2")
     assert status == 130 and err.endswith("interrupted\n")
     assert written and written[0].name == "sensitivity.md" and written[0].parent != out

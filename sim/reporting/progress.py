@@ -11,6 +11,12 @@ import time
 from sim.reporting.formatting import plural  # noqa: F401  (re-exported)
 
 
+def to_stderr(line: str) -> None:
+    """A line for a person watching a long study (what runs now, the seconds so far), on stderr:
+    the ``log`` of :func:`sim.experiments.optimize.optimise` and of the sensitivity study."""
+    print(line, file=sys.stderr, flush=True)
+
+
 def duration_text(seconds: float) -> str:
     """A duration for people: ``"8 s"``, ``"3 min 05 s"``, ``"1 h 20 min"``."""
     seconds = max(0, round(seconds))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import sys
 from pathlib import Path
 
 import yaml
@@ -30,6 +29,7 @@ from sim.experiments.runner import default_jobs
 from sim.reporting.files import write_text
 from sim.reporting.folder import check_file_out
 from sim.reporting.formatting import plural
+from sim.reporting.progress import to_stderr
 from sim.results.kpis import KPI_INFO
 
 
@@ -147,9 +147,6 @@ def main(args) -> int:
         raise UserError(f"{args.scenario}: run.reps is {reps}; optimize needs >= 2 (use --reps)")
     jobs = args.jobs or default_jobs()
 
-    def log(text: str) -> None:
-        print(text, file=sys.stderr, flush=True)
-
     search = optimise(
         scenario,
         targets,
@@ -159,7 +156,7 @@ def main(args) -> int:
         step=args.step,
         candidates=args.candidates,
         max_steps=args.max_steps,
-        log=log,
+        log=to_stderr,
         progress=True,
     )
     plan = search.final.plan

@@ -11,8 +11,6 @@ than a results folder) shares them.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,8 +23,9 @@ from sim.experiments.assumptions import ASSUMPTIONS, choose
 from sim.experiments.runner import default_jobs
 from sim.experiments.sensitivity import HEADLINE, run_study
 from sim.experiments.sensitivity_report import markdown
-from sim.reporting.files import jsonable, write_text
+from sim.reporting.files import write_json, write_text
 from sim.reporting.folder import check_out, results_folder
+from sim.reporting.progress import to_stderr
 
 REPORT, NUMBERS = "sensitivity.md", "sensitivity.json"  # the results folder's files
 
@@ -175,16 +174,6 @@ def study(
     )
 
 
-def to_stderr(line: str) -> None:
-    """A progress line for a person watching, on stderr."""
-    print(line, file=sys.stderr, flush=True)
-
-
-def numbers_json(numbers: dict) -> str:
-    """The study's numbers as the JSON file holds them (NaN as null)."""
-    return json.dumps(jsonable(numbers), indent=1) + "\n"
-
-
 def main(args) -> int:
     path = Path(args.scenario)
     scenario, assumptions, pairs = prepare(path, args)
@@ -194,7 +183,7 @@ def main(args) -> int:
     report = markdown(numbers)
     with results_folder(out) as tmp:  # replaced whole
         write_text(tmp / REPORT, report + "\n")
-        write_text(tmp / NUMBERS, numbers_json(numbers))
+        write_json(tmp / NUMBERS, numbers)
     print(report)
     print(f"\nResults: {out}")
     return 0
