@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.config.errors import UserError
+from sim.reporting.i18n import tr
 
 if TYPE_CHECKING:
     from sim.experiments.compare_inputs import Arm
@@ -46,7 +47,7 @@ VERDICT_WORDS = {
     "same": "no significant difference",
     "higher": "higher",
     "lower": "lower",
-    "n/a": "no data",  # (the word every output gives a KPI without data: i18n's verdict.n/a)
+    "n/a": tr("verdict.n/a"),  # the words every output gives a KPI without data
 }
 
 
