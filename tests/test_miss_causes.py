@@ -10,10 +10,19 @@ import numpy as np
 
 from sim.cli.main import main
 from sim.model.replication import simulate
-from sim.results.causes import CAUSES, miss_causes
+from sim.reporting.briefing_text import lever
+from sim.reporting.i18n import tr
+from sim.results.causes import AT_VILLAGE, CAUSES, cancelled_at_village, miss_causes
 from sim.results.promises import met_target
 from sim.world.build import build_world
 from tests.conftest import TINY, orders, variant
+
+# rural citizens give up after 10 minutes
+IMPATIENT_RURAL = {
+    "demand": {
+        "patience": {"urban": {"kind": "fixed", "mean": 100000}, "rural": {"kind": "fixed", "mean": 10}}
+    }
+}
 
 
 def causes_of(world, rows):
@@ -41,14 +50,33 @@ def test_a_citizen_giving_up_while_volunteers_are_free_is_a_cancellation(tmp_pat
     # two errands take village B1's 2 volunteers on duty at 10:00; a third at 10:05 waits for
     # its tier-1 timeout (30 minutes) while Beta's other volunteers (village B2, the town
     # team) are on duty and free; the citizen gives up after 10 minutes
-    impatient = {
-        "demand": {
-            "patience": {"urban": {"kind": "fixed", "mean": 100000}, "rural": {"kind": "fixed", "mean": 10}}
-        }
-    }
-    world = build_world(variant(tmp_path, impatient))
+    world = build_world(variant(tmp_path, IMPATIENT_RURAL))
     rows = [(600.0, "B1", "errand"), (600.0, "B1", "errand"), (605.0, "B1", "errand")]
     assert causes_of(world, rows) == [None, None, "cancelled"]
+
+
+def test_a_cancellation_is_told_apart_by_whether_the_town_had_been_asked(tmp_path):
+    # the errand at 10:05 waits at village B1 (its 2 volunteers busy) for its 30-minute
+    # timeout: the citizen gives up at 10:15, before the town is asked. A repair (no village
+    # offers it) goes to the town at once; at 10:05 the town team's 2 volunteers are busy with
+    # two earlier repairs, so it waits there until the citizen gives up: the town was asked
+    world = build_world(variant(tmp_path, IMPATIENT_RURAL))
+    for skill, at_village in (("errand", True), ("repair", False)):
+        rows = [(600.0, "B1", skill), (600.0, "B1", skill), (605.0, "B1", skill)]
+        log = simulate(world, 1, orders(world, rows))
+        _, _, cause = miss_causes(log, world)
+        assert [CAUSES[c] if c >= 0 else None for c in cause] == [None, None, "cancelled"], skill
+        assert cancelled_at_village(log, cause).tolist() == [False, False, at_village], skill
+
+
+def test_the_lever_of_cancellations_at_the_village_is_to_ask_the_town_sooner():
+    row = {"missed": 12, "cancelled": 10, AT_VILLAGE: 6}
+    for lang in ("en", "zh"):
+        assert "dispatch.timeouts_min" in lever("cancelled", row, lang)
+    assert "60.0%" in lever("cancelled", row, "en")
+    # half or fewer at the village, or a table without the count: the staffing lever alone
+    for other in ({**row, AT_VILLAGE: 5}, {"missed": 12, "cancelled": 10}):
+        assert lever("cancelled", other, "en") == tr("lever.cancelled", "en")
 
 
 def test_all_volunteers_of_the_town_busy_is_the_cause_before_the_wait(tiny):
@@ -70,6 +98,7 @@ def test_the_causes_add_up_to_the_misses_of_every_group_and_town(tmp_path):
     for rows in (table["groups"], table["towns"]):
         for row in rows.values():
             assert sum(row[c] for c in CAUSES) == row["missed"] <= row["orders"]
+            assert 0 <= row[AT_VILLAGE] <= row["cancelled"]
     kpis = summary["kpis"]
     for group, kpi in (("urban", "urban_10min"), ("rural", "rural_same_day")):
         if group in table["groups"]:

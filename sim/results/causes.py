@@ -51,6 +51,8 @@ CAUSES = (
     "cancelled",
     "not_assigned",
 )
+# the miss table's count, beside the causes, of cancelled misses still waiting at their village
+AT_VILLAGE = "cancelled_at_village"
 # the group of a judged order in the table: its zone, or "professional"
 GROUPS = (*ZONES, "professional")
 
@@ -136,24 +138,40 @@ def miss_causes(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray, np.n
     return judged, missed, cause
 
 
+def cancelled_at_village(log: RunLog, cause: np.ndarray) -> np.ndarray:
+    """Per order: a ``cancelled`` miss (``cause``, from :func:`miss_causes`) of a catalogue-scope
+    order the citizen cancelled while it still waited at its village (tier 1: its town not yet
+    asked, ``t_tier2`` later or never). With rules 1 and 2 passed, its town had volunteers on
+    duty and not all busy when it was placed: asking the town sooner (a shorter village
+    timeout, ``dispatch.timeouts_min``) is a lever besides more village volunteers on duty."""
+    o = log.orders
+    with np.errstate(invalid="ignore"):
+        town_asked = o.t_tier2 <= o.t_cancelled  # NaN (never asked) is False
+    professional = o.channel == CHANNELS.index("professional")
+    return (cause == CAUSES.index("cancelled")) & ~professional & ~town_asked
+
+
 def miss_cause_table(results, world: World) -> dict | None:
     """The misses by cause, per group (urban, rural, professional) and per town (its catalogue
     orders held to their zone's promise, as ``town.*`` KPIs count), as order counts summed over
     the replications: ``{"replications": k, "causes": [...], "groups":
-    {name: {"orders", "missed", <cause>...}}, "towns": {pinyin: {...}}}`` (divide by
-    ``replications`` for a replication's); None when the replications' logs were not kept."""
+    {name: {"orders", "missed", <cause>..., "cancelled_at_village"}}, "towns": {pinyin:
+    {...}}}`` (divide by ``replications`` for a replication's; ``cancelled_at_village``: of
+    the ``cancelled``, those still waiting at their village, :func:`cancelled_at_village`);
+    None when the replications' logs were not kept."""
     if not results or any(r.log is None for r in results):
         return None
     reps = len(results)
     pinyin = list(world.towns.pinyin)
     n_groups, n_towns, n_causes = len(GROUPS), len(pinyin), len(CAUSES)
-    groups = np.zeros((n_groups, n_causes + 2))
-    towns = np.zeros((n_towns, n_causes + 2))
+    groups = np.zeros((n_groups, n_causes + 3))
+    towns = np.zeros((n_towns, n_causes + 3))
     for r in results:
         o = r.log.orders
         judged, missed, cause = miss_causes(r.log, world)
         professional = o.channel == CHANNELS.index("professional")
         group = np.where(professional, len(ZONES), o.zone)
+        at_village = cancelled_at_village(r.log, cause)
         # a town's rows count its zone-promise orders, as its compliance KPIs do (professional
         # orders are served county-wide: they have their own group, not a town's)
         for table, key, size, rows in (
@@ -164,7 +182,8 @@ def miss_cause_table(results, world: World) -> dict | None:
             table[:, 1] += np.bincount(key[rows & missed], minlength=size)
             for c in range(n_causes):
                 table[:, 2 + c] += np.bincount(key[rows & (cause == c)], minlength=size)
-    names = ["orders", "missed", *CAUSES]
+            table[:, 2 + n_causes] += np.bincount(key[rows & at_village], minlength=size)
+    names = ["orders", "missed", *CAUSES, AT_VILLAGE]
 
     def rows(table: np.ndarray, keys: list[str]) -> dict:
         return {
