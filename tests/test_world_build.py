@@ -1,4 +1,4 @@
-"""The world's static tier-2 lists (sim.world.build.tier2_nearest), the travel grid they use, and the
+"""The world's static tier-2 lists (sim.world.team_index.tier2_nearest), the travel grid they use, and the
 smallest integer types of the order log's index columns."""
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import sim.world.build
+import sim.world.team_index
 from sim.config.load import load_scenario
 from sim.model.compact import int_code, ints
 from sim.model.replication import simulate
 from sim.world.build import build_world
-from sim.world.geography import TravelModel
+from sim.world.travel import TravelModel
 from tests.test_scenario_files import REPO, variant
 
 PINGYANG = REPO / "scenarios" / "pingyang.yaml"  # has a ferry: islands cross by boat
@@ -69,7 +69,7 @@ def test_places_where_grid_minutes_nearly_tie_are_ranked_with_the_rules_minutes(
     monkeypatch.setattr(TravelModel, "nominal_grid", off_by_a_few_bits)
     expected = rules_ranking(world)
     assert [row.tolist() for row in build_world(world.scenario).tier2_nearest] == expected
-    monkeypatch.setattr(sim.world.build, "NEAR_TIE", -1.0)  # no exact ranking: the check bites
+    monkeypatch.setattr(sim.world.team_index, "NEAR_TIE", -1.0)  # no exact ranking: the check bites
     assert [row.tolist() for row in build_world(world.scenario).tier2_nearest] != expected
 
 

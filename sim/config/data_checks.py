@@ -19,8 +19,9 @@ from sim.config.loader import PATH_KEYS
 from sim.config.scenario import Scenario
 from sim.config.yaml_read import key_text
 from sim.world import surges
-from sim.world.geography import build_places, read_matrix, read_towns
+from sim.world.geography import build_places, read_towns
 from sim.world.pairing import check_room_in_places, make_pairs, units
+from sim.world.travel import read_matrix
 
 
 def check_files(bad, scenario: Scenario) -> set[str]:

@@ -1,6 +1,7 @@
 """The ``geography:`` section of a scenario: the towns and village units (places) from the data
 files, their zones (``ZONES``) and positions, and the travel-time model with its ferry to the
-island towns. :mod:`sim.world.geography` builds the places and travel times from it.
+island towns. :mod:`sim.world.geography` builds the places from it, :mod:`sim.world.travel` the
+travel times.
 """
 
 from __future__ import annotations

@@ -7,14 +7,14 @@ pier. :meth:`Ferry.timetable` is the ferry: a SimPy process that sails at each d
 board it. :meth:`Ferry.journey` is a crossing, to be run inside a SimPy process. An extension
 can change the ferry's behaviour (a typhoon cancelling sailings, an extra boat) by replacing
 the timetable process. Ranking candidates uses the average wait instead
-(:meth:`sim.world.geography.TravelModel.nominal`).
+(:meth:`sim.world.travel.TravelModel.nominal`).
 """
 
 from __future__ import annotations
 
 import simpy
 
-from sim.world.geography import TravelModel
+from sim.world.travel import TravelModel
 
 
 class Ferry:

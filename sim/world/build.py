@@ -7,134 +7,34 @@ it draws no random numbers, so a world can be built once and simulated with many
 
 from __future__ import annotations
 
-import math
 from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.config.channels import CHANNELS, mediation_skill
+from sim.config.channels import mediation_skill
 from sim.config.demand import Item
 from sim.config.geography import ZONES
 from sim.config.scenario import Scenario
 from sim.config.spec import Dist
 from sim.config.teams import CHANNEL_TEAM_LEVELS, TEAM_LEVELS
-from sim.world.geography import Places, Towns, TravelModel, build_places, parse_clock
+from sim.world.channel_tables import (
+    NO_CANCELLATION,
+    channel_due_minutes,
+    channel_flags,
+    channel_patience,
+    channel_timeouts,
+    channel_top_tiers,
+    item_channel,
+    item_due_minutes,
+)
+from sim.world.geography import Places, Towns, build_places, parse_clock
 from sim.world.pairing import Pair, make_pairs
+from sim.world.scopes import duty_windows, scope_teams
 from sim.world.surges import Surge, resolve
+from sim.world.team_index import TeamIndex, team_index, tier2_nearest
+from sim.world.travel import TravelModel
 from sim.world.workforce import HOURS_PER_WEEK, TeamTable, build_teams
-
-
-@dataclass(frozen=True)
-class TeamIndex:
-    """Per team, what the dispatcher looks up on every event and that never changes during a
-    run (Python lists, for fast scalar indexing). Built once per world and shared by its
-    replications, so that a replication allocates only its changing state."""
-
-    home: list[int]  # home place
-    town: list[int]  # town of the home place
-    skills: list[tuple[int, ...]]  # skill indices, ascending
-    sees_tier2: list[bool]  # serves its town's tier 2
-    sees_tier3: list[bool]  # serves the county's tier 3
-    villages: list[tuple[int, ...]]  # the places whose tier-1 queues it sees
-    other_towns: list[tuple[int, ...]]  # towns of those places other than its own (pairing)
-    bucket_towns: list[int]  # free-team buckets: the town of each
-    team_buckets: list[tuple[int, ...]]  # per team: the buckets it belongs to
-
-
-def team_index(
-    teams: TeamTable,
-    tier1: list[list[int]],
-    place_town: list[int],
-    tier2_team: np.ndarray,
-    tier3_team: np.ndarray,
-    ids: list[int],
-) -> TeamIndex:
-    """The dispatcher's static index of teams (see :class:`TeamIndex`): one free-team bucket
-    per town, of the teams serving its tier 2 (the county tier searches ``tier3_teams_at``).
-    ``ids``: the world's shared int objects, ``ids[k] == k``."""
-    n = len(teams)
-    home = [ids[h] for h in teams.home.tolist()]
-    town = [ids[t] for t in teams.town.tolist()]
-    ordered: dict[frozenset[int], tuple[int, ...]] = {}  # shared, like teams.skills
-    skills = [ordered.setdefault(s, tuple(sorted(s))) for s in teams.skills]
-    villages: list[list[int]] = [[] for _ in range(n)]
-    for place, team_ids in enumerate(tier1):
-        for team in team_ids:
-            villages[team].append(ids[place])
-    other_towns = [tuple({place_town[v] for v in vs} - {t}) for vs, t in zip(villages, town)]
-    bucket_id: dict[int, int] = {}  # town -> its bucket
-    team_buckets = [
-        (bucket_id.setdefault(town[team], len(bucket_id)),) if tier2_team[team] else () for team in range(n)
-    ]
-    return TeamIndex(
-        home,
-        town,
-        skills,
-        tier2_team.tolist(),
-        tier3_team.tolist(),
-        [tuple(v) for v in villages],
-        other_towns,
-        list(bucket_id),
-        team_buckets,
-    )
-
-
-# two homes' grid minutes for a place closer than this (relative) are ranked with exact minutes
-NEAR_TIE = 1e-9
-
-
-def tier2_nearest(
-    teams: TeamTable,
-    town_teams: list[list[int]],
-    tier2_team: np.ndarray,
-    travel: TravelModel,
-    place_town: list[int],
-) -> list[array]:
-    """Per place, the teams serving its town's tier 2 in the order the nearest-first rule
-    ranks them: by (nominal minutes from the team's home, team id), the key of
-    ``NearestFirst.team_key``, so that a search can stop at the first able team instead of
-    ranking every free one (compact ``array('i')`` rows).
-
-    A town at a time, from one grid of minutes from its teams' homes to its places
-    (:meth:`TravelModel.nominal_grid`). The grid's distances may differ from the rule's in the
-    last bit, so a place where two homes come within ``NEAR_TIE`` of each other is ranked with
-    the rule's own minutes (:func:`nearest_first`); elsewhere the two orders are the same."""
-    places_of: list[list[int]] = [[] for _ in town_teams]
-    for place, town in enumerate(place_town):
-        places_of[town].append(place)
-    out = [array("i")] * len(place_town)  # (rows are read only: one empty row serves all)
-    for town, places in enumerate(places_of):
-        members = np.array([t for t in town_teams[town] if tier2_team[t]], dtype=np.intp)
-        if not places or not len(members):
-            continue
-        homes, home_of = np.unique(teams.home[members], return_inverse=True)
-        minutes = travel.nominal_grid(homes, places).T  # (places, homes)
-        ordered = np.sort(minutes, axis=1)
-        near = (np.diff(ordered, axis=1) <= NEAR_TIE * np.abs(ordered[:, 1:])).any(axis=1)
-        keys = minutes[:, home_of]  # (places, members)
-        rows = members[np.lexsort((np.broadcast_to(members, keys.shape), keys), axis=-1)]
-        for place, row, exact in zip(places, rows.astype(np.intc), near.tolist()):
-            out[place] = (
-                nearest_first(members.tolist(), teams.home, travel, place)
-                if exact
-                else array("i", row.tobytes())
-            )
-    return out
-
-
-def nearest_first(members: list[int], home: np.ndarray, travel: TravelModel, place: int) -> array:
-    """``members`` (team ids) ordered by (nominal minutes from their home to ``place``, id),
-    with :meth:`TravelModel.nominal`'s own minutes: the nearest-first rule's ranking."""
-    minutes: dict[int, float] = {}  # by home: a town's teams share few homes
-    keyed = []
-    for team in members:
-        at = int(home[team])
-        if at not in minutes:
-            minutes[at] = travel.nominal(at, place)
-        keyed.append((minutes[at], team))
-    keyed.sort()
-    return array("i", [team for _, team in keyed])
 
 
 @dataclass(frozen=True)
@@ -205,84 +105,6 @@ class World:
     @property
     def n_places(self) -> int:
         return len(self.places)
-
-
-def item_channel(item: Item) -> int:
-    """The channel (index into :data:`CHANNELS`) of an item's orders: professional items are in
-    the professional channel, the others in the channel they name."""
-    return CHANNELS.index("professional" if item.professional else item.channel)
-
-
-def channel_due_minutes(scenario: Scenario) -> np.ndarray:
-    """Per channel (:data:`CHANNELS`), the minutes from an order's placement to its deadline;
-    NaN where the same-day rule applies (``targets.same_day_cutoff`` and ``day_end``): proxy
-    errands are due ``proxy.deadline_days`` after placement, disputes ``mediation.deadline_days``
-    (the same-day rule without the section), the paired units' projects
-    ``pairing.projects.due_days``."""
-    due = np.full(len(CHANNELS), np.nan)
-    for channel, section in (("proxy", scenario.proxy), ("mediation", scenario.mediation)):
-        if section is not None:
-            due[CHANNELS.index(channel)] = section.deadline_days * 1440.0
-    due[CHANNELS.index("pairing")] = scenario.pairing.projects.due_days * 1440.0
-    return due
-
-
-def channel_timeouts(scenario: Scenario) -> np.ndarray:
-    """Per channel, zone and tier (1, 2): the minutes an order waits there before escalating.
-    The ladder's ``dispatch.timeouts_min`` for the catalogue and professional channels; proxy
-    errands never escalate (inf: their village's point serves them); a dispute waits
-    ``mediation.village_timeout_min`` for its village's room, then goes on to the county at once
-    (0 minutes at the town tier: the town stations do not mediate)."""
-    ladder = np.array([scenario.dispatch.timeouts_min[z] for z in ZONES], dtype=float)
-    out = np.repeat(ladder[None], len(CHANNELS), axis=0)
-    if scenario.proxy is not None:
-        out[CHANNELS.index("proxy")] = np.inf
-    if scenario.mediation is not None:
-        # the room's time, then straight on to the county: a town station does not mediate
-        out[CHANNELS.index("mediation"), :, 0] = scenario.mediation.village_timeout_min
-        out[CHANNELS.index("mediation"), :, 1] = 0.0
-    return out
-
-
-def channel_patience(scenario: Scenario) -> list[Dist | None]:
-    """Per channel, the citizens' patience (minutes) replacing ``demand.patience``, or None."""
-    out: list[Dist | None] = [None] * len(CHANNELS)
-    for channel, section in (("proxy", scenario.proxy), ("mediation", scenario.mediation)):
-        if section is not None:
-            out[CHANNELS.index(channel)] = section.patience
-    return out
-
-
-# channels whose orders the citizen never cancels: the paired units' projects (the government
-# delivers them) and the packages' visits (recurring, registered in advance)
-NO_CANCELLATION = ("pairing", "package")
-
-
-def channel_flags(names: tuple[str, ...]) -> np.ndarray:
-    """A boolean per channel (:data:`CHANNELS`): whether it is one of ``names``."""
-    return np.array([channel in names for channel in CHANNELS], dtype=bool)
-
-
-def channel_top_tiers(scenario: Scenario) -> np.ndarray:
-    """Per channel (:data:`CHANNELS`), the highest tier its orders escalate to: the county (3)
-    for the catalogue and professional orders; 1 for the paired units' projects (the village's
-    own paired units deliver them); ``packages.top_tier`` for the packages' visits."""
-    top = np.full(len(CHANNELS), 3, dtype=np.int8)
-    top[CHANNELS.index("pairing")] = 1
-    top[CHANNELS.index("package")] = scenario.packages.top_tier
-    return top
-
-
-def item_due_minutes(scenario: Scenario) -> np.ndarray:
-    """Per catalogue item, the minutes from an order's placement to its deadline where the item
-    has its own (a package's due window, ``packages.kinds.*.due_within_min``); NaN where its
-    channel's deadline applies (:func:`channel_due_minutes`)."""
-    ids = [item.id for item in scenario.catalog]
-    due = np.full(len(ids), np.nan)
-    for kind in scenario.packages.kinds.values():
-        if kind.item in ids:
-            due[ids.index(kind.item)] = kind.due_within_min
-    return due
 
 
 def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
@@ -402,50 +224,6 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
         cutoff_min=parse_clock(scenario.targets.same_day_cutoff),
         day_end_min=parse_clock(scenario.targets.day_end),
         surges=resolve(scenario, towns, places, teams, len(pairs)),
-    )
-
-
-def duty_windows(teams: TeamTable, start_weekday: int, staffed: list[bool]) -> dict[int, tuple[float, float]]:
-    """The staffed teams that exist only for a while (an event's call-ups, ``active_hours``)
-    -> (from, to) minutes: from the start of the first simulated hour the duty roster may put
-    one of them on duty to the end of the last (:mod:`sim.model.roster` puts them on duty in
-    the whole hours starting inside their window, in their band of hours); (0, 0) for a team
-    with no such hour (it never serves)."""
-    out: dict[int, tuple[float, float]] = {}
-    for team in np.flatnonzero(
-        np.isfinite(teams.active_hours[:, 1]) | (teams.active_hours[:, 0] > 0)
-    ).tolist():
-        if not staffed[team]:
-            continue
-        start, end = teams.active_hours[team]
-        hours = np.arange(math.ceil(start), math.ceil(end))
-        week_hours = (hours + start_weekday * 24) % HOURS_PER_WEEK
-        may = teams.scheduled[team, week_hours] > 0
-        if teams.fraction_row[team] >= 0:
-            may |= teams.fraction[teams.fraction_row[team], week_hours] > 0
-        on = hours[may]
-        out[team] = (float(on[0]) * 60.0, float(on[-1] + 1) * 60.0) if len(on) else (0.0, 0.0)
-    return out
-
-
-TIER2_LEVELS = ("town",)
-TIER3_LEVELS = ("county", "subcenter", "professional")
-
-
-def scope_teams(scope: str, teams: TeamTable) -> tuple[np.ndarray, np.ndarray]:
-    """Which teams serve tier 2 (their town's) and tier 3 (the county's), as two boolean masks.
-
-    ``widen``: every team serves both (escalation widens the scope to the town, then the county).
-    ``handover``: tier 2 is served by town-level teams only (the station, extra and call-up
-    volunteers), tier 3 by county-level teams only (county center, subcenters, professional).
-    Proxy points and mediation rooms serve neither: only their own village's tier 1."""
-    level = teams.level
-    if scope == "widen":
-        every = ~np.isin(level, [TEAM_LEVELS.index(x) for x in CHANNEL_TEAM_LEVELS])
-        return every, every.copy()
-    return (
-        np.isin(level, [TEAM_LEVELS.index(x) for x in TIER2_LEVELS]),
-        np.isin(level, [TEAM_LEVELS.index(x) for x in TIER3_LEVELS]),
     )
 
 

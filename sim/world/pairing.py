@@ -38,7 +38,8 @@ from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 from sim.config.errors import Problem, UserError
 from sim.config.scenario import Scenario
 from sim.config.tables import read_csv
-from sim.world.geography import Places, TravelModel, build_places
+from sim.world.geography import Places, build_places
+from sim.world.travel import TravelModel
 
 
 @dataclass(frozen=True)
