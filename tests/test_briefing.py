@@ -277,7 +277,8 @@ def test_report_asks_for_a_rerun_when_chart_data_is_from_another_version(results
 def test_a_measured_events_delivery_has_its_lines_in_both_languages(results, tmp_path):
     # the default scenario has no event: no section; a batched lockdown's chart data names it,
     # and the briefing says how its orders are delivered and what its event_* KPIs are
-    from sim.reporting.report import build_summary, chart_data
+    from sim.reporting.chart_data import chart_data
+    from sim.reporting.kpi_summary import build_summary
     from tests.conftest import variant
 
     summary, data = briefing.load_results(results)

@@ -10,7 +10,7 @@ import pytest
 
 from sim.cli.main import COMMANDS, REPO, main
 from sim.reporting.formatting import display_width, pad, plural
-from sim.reporting.report import kpi_table
+from sim.reporting.kpi_summary import kpi_table
 from tests.conftest import TINY
 
 

@@ -57,7 +57,7 @@ def test_a_watched_kpi_missing_from_the_baseline_fails_unless_new_ones_are_allow
 
 def test_check_words_every_promise_verdict_as_the_other_outputs_do():
     from sim.gate.report import row
-    from sim.reporting.report import VERDICT_WORDS
+    from sim.reporting.kpi_summary import VERDICT_WORDS
 
     scenario = Scenario(
         name="s", run=Run(days=3, warmup_days=0, seed=1), expect=Expect(watch=["urban_10min"])

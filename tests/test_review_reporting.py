@@ -21,8 +21,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from sim.config.load import load_scenario
 from sim.experiments.runner import run_replications
 from sim.reporting import briefing_charts, briefing_text, chart_style
+from sim.reporting.chart_data import RESPONSE_GRID_MIN, chart_data
 from sim.reporting.i18n import tr
-from sim.reporting.report import RESPONSE_GRID_MIN, chart_data
 from sim.world.build import build_world
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"

@@ -19,7 +19,7 @@ from sim.cli.main import DEFAULT_SCENARIO, main
 from sim.gate.check import fmt
 from sim.reporting import briefing_page, briefing_text, chart_style
 from sim.reporting.i18n import tr
-from sim.reporting.report import VERDICT_WORDS, interval_text
+from sim.reporting.kpi_summary import VERDICT_WORDS, interval_text
 from sim.results.verdict import judge, verdict_of
 
 

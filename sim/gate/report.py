@@ -19,7 +19,7 @@ import math
 from collections import Counter
 
 from sim.gate.check import NOT_APPLICABLE, Checked, Outcome, exit_status, fmt
-from sim.reporting.report import VERDICT_WORDS
+from sim.reporting.kpi_summary import VERDICT_WORDS
 
 HEADER = ("scenario", "KPI", "estimate", "bound", "threshold", "vs baseline", "result", "promise")
 

@@ -1,4 +1,5 @@
-"""Outputs, made from results and never by simulating: the results folder (:mod:`.report`,
-:mod:`.saved`, written whole by :mod:`.files`), charts (:mod:`.charts`), the leadership briefing
-(:mod:`.briefing`) in English and Chinese (:mod:`.i18n`), and the verdicts and formats they all
-share (:mod:`.formatting`)."""
+"""Outputs, made from results and never by simulating: the results folder (:mod:`.report`, which
+writes the KPI summary of :mod:`.kpi_summary`, the CSV files of :mod:`.csv_files` and the chart
+data of :mod:`.chart_data`; :mod:`.saved`; every file written whole by :mod:`.files`), charts
+(:mod:`.charts`), the leadership briefing (:mod:`.briefing`) in English and Chinese
+(:mod:`.i18n`), and the verdicts and formats they all share (:mod:`.formatting`)."""

@@ -13,8 +13,10 @@ from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import default_jobs, imprecise, run_replications, run_to_precision
 from sim.reporting.folder import results_folder
 from sim.reporting.formatting import plural
-from sim.reporting.report import HEADLINE, kpi_table, town_table, write_results
+from sim.reporting.kpi_summary import kpi_table, town_table
+from sim.reporting.report import write_results
 from sim.reporting.saved import save_run
+from sim.results.kpis import HEADLINE
 
 
 def add_parser(sub) -> None:

@@ -1,0 +1,130 @@
+"""A run's KPI summary: the content of ``kpis.json`` (every KPI's mean, sd, 95% interval and,
+against a target, its verdict) and the plain-text tables ``run`` prints from it (the KPIs against
+their targets; compliance by town).
+
+Everything here reads replication results or the summary; :mod:`sim.reporting.report` writes the
+summary into the results folder.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.config.scenario import Scenario
+from sim.reporting.formatting import format_number, pad, with_unit
+from sim.reporting.i18n import tr
+from sim.results.causes import miss_cause_table
+from sim.results.kpis import KPI_INFO, town_kpi_info
+from sim.results.summary import RepResult, summarise_kpis, total_orders
+from sim.results.verdict import VERDICTS, judge, kpi_targets
+from sim.world.build import World
+
+
+def build_summary(scenario: Scenario, results: list[RepResult], seed: int, world: World) -> dict:
+    """The content of kpis.json: every KPI's mean, sd and interval, and for the KPIs with a
+    target its verdict, all from :func:`sim.results.verdict.judge` (the one verdict every
+    output shows)."""
+    summary = summarise_kpis(results)
+    tg = kpi_targets(world)
+    kpis = {}
+    for name, s in summary.items():
+        label, unit, direction = KPI_INFO.get(name) or town_kpi_info(name) or (name, "share", +1)
+        op, threshold = tg.get(name, (None, None))
+        j = judge([r.kpis[name] for r in results], unit, op, threshold, total_orders(results, name))
+        row = {
+            "label": label,
+            "unit": unit,
+            "direction": direction,
+            "mean": j.mean,
+            "sd": s["sd"],
+            "half_width": j.half_width,
+            "low": j.low,
+            "high": j.high,
+            "n": j.n,
+            "interval": j.method,
+        }
+        orders = total_orders(results, name)
+        if orders is not None:
+            row["orders"] = orders
+        if op is not None:
+            row.update(target=threshold, target_op=op, verdict=j.verdict)
+        kpis[name] = row
+    causes = miss_cause_table(results, world)
+    return {
+        "scenario": scenario.name,
+        "title": scenario.title or scenario.name,
+        "title_zh": scenario.title_zh or scenario.title or scenario.name,
+        "description": scenario.description.strip(),
+        "seed": seed,
+        "reps": len(results),
+        "days": scenario.run.days,
+        "warmup_days": scenario.run.warmup_days,
+        "kpis": kpis,
+        **({} if causes is None else {"miss_causes": causes}),
+        "replications": [r.kpis for r in results],
+    }
+
+
+def interval_text(k: dict) -> str:
+    """A kpis.json row's estimate and interval as text: ``97.0% [96.5%, 97.5%]``, or the
+    estimate alone with ``(1 replication)``."""
+    est = format_number(k["mean"], k["unit"])
+    if k["n"] > 1 and not math.isnan(k["low"]):
+        est += f" [{format_number(k['low'], k['unit'])}, {format_number(k['high'], k['unit'])}]"
+    elif k["n"] == 1:
+        est += " (1 replication)"
+    return with_unit(est, k["unit"])
+
+
+def kpi_table(summary: dict, names: list[str] | None = None) -> str:
+    """A compact plain-text table of KPIs against targets."""
+    rows = [("KPI", "estimate [95% interval]", "target", "verdict")]
+    kpis = summary["kpis"]
+    for name in names or [n for n in kpis if not n.startswith("town.")]:
+        if name not in kpis:
+            continue
+        k = kpis[name]
+        target = f"{k['target_op']} {format_number(k['target'], k['unit'])}" if "target" in k else ""
+        rows.append(
+            (f"{k['label']} [{name}]", interval_text(k), target, VERDICT_WORDS.get(k.get("verdict", ""), ""))
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def town_table(summary: dict, world: World) -> str:
+    """Compliance per town (each order against its zone's promise), worst first, with each
+    judged town KPI's verdict (kpis.json's): a town with both zones shows each zone apart."""
+    rows = []
+    kpis = summary["kpis"]
+    for t, pinyin in enumerate(world.towns.pinyin):
+        k = kpis.get(f"town.{pinyin}.compliance")
+        if k is None:
+            continue
+        judged = [
+            (part, kpis[f"town.{pinyin}.{part}"])
+            for part in ("compliance", "urban_10min", "rural_same_day")
+            if "verdict" in kpis.get(f"town.{pinyin}.{part}", {})
+        ]
+        notes = "; ".join(
+            f"{'' if part == 'compliance' else ZONE_OF[part] + ' '}"
+            f"{interval_text(j)} vs {j['target_op']} {format_number(j['target'], 'share')}: "
+            f"{VERDICT_WORDS[j['verdict']]}"
+            for part, j in judged
+        )
+        rows.append(
+            (
+                k["mean"],
+                f"  {pinyin:<10} {pad(world.towns.name[t], 8)} "
+                f"{format_number(k['mean'], 'share'):>7}  {notes}",
+            )
+        )
+    rows.sort(key=lambda r: (math.isnan(r[0]), r[0]))
+    return "Compliance by town (worst first):\n" + "\n".join(r[1] for r in rows)
+
+
+ZONE_OF = {"urban_10min": "urban", "rural_same_day": "rural"}
+# a promise verdict (kpis.json's) in words, English: the briefing's table (i18n) gives them
+VERDICT_WORDS = {v: tr(f"verdict.{v}", "en") for v in VERDICTS} | {"": ""}
