@@ -20,7 +20,9 @@ from scipy import stats
 from sim.cli.main import REPO, main
 from sim.config.load import load_scenario
 from sim.config.scenario import Expect, Run, Scenario
-from sim.gate.check import Baseline, evaluate, expect_problems, read_baseline
+from sim.gate.baseline import Baseline, read_baseline
+from sim.gate.check import evaluate
+from sim.gate.expectations import expect_problems
 from sim.results.kpis import KPI_INFO
 
 TINY = Path(__file__).parent / "check" / "tiny.yaml"

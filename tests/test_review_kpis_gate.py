@@ -7,7 +7,8 @@ from __future__ import annotations
 import math
 
 from sim.config.scenario import Expect, Run, Scenario
-from sim.gate.check import Baseline, evaluate
+from sim.gate.baseline import Baseline
+from sim.gate.check import evaluate
 
 NAN = math.nan
 BASE = [7.0, 8.0, 7.5, 8.2]  # response_p90_urban of four replications, minutes

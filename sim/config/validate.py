@@ -23,7 +23,7 @@ from sim.config.geography import ZONES
 from sim.config.scenario import Scenario
 from sim.config.teams import TEAM_LEVELS
 from sim.config.yaml_read import key_text
-from sim.gate.check import expect_problems
+from sim.gate.expectations import expect_problems
 from sim.world.geography import TERRAINS
 
 SHARE_TOLERANCE = 1e-3

@@ -25,7 +25,7 @@ from sim.config.errors import Problem, UserError
 from sim.config.loader import convert, read_scenario
 from sim.config.scenario import Expect
 from sim.config.yaml_read import read_yaml
-from sim.gate.check import SHARE_MIN_EFFECT, Threshold, kpi_info, not_applicable, thresholds, watched
+from sim.gate.expectations import SHARE_MIN_EFFECT, Threshold, kpi_info, not_applicable, thresholds, watched
 
 
 def ancestors(path: str | Path) -> list[Path]:

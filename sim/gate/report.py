@@ -18,7 +18,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from sim.gate.check import NOT_APPLICABLE, Checked, Outcome, exit_status, fmt
+from sim.gate.check import Checked, Outcome, exit_status, fmt
+from sim.gate.expectations import NOT_APPLICABLE
 from sim.reporting.kpi_summary import VERDICT_WORDS
 
 HEADER = ("scenario", "KPI", "estimate", "bound", "threshold", "vs baseline", "result", "promise")

@@ -19,7 +19,8 @@ from sim.config.errors import Problem, UserError
 from sim.config.load import load_scenario
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import default_jobs, run_replications
-from sim.gate.check import Baseline, Checked, baseline_path, evaluate, exit_status, read_baseline
+from sim.gate.baseline import Baseline, baseline_path, read_baseline
+from sim.gate.check import Checked, evaluate, exit_status
 from sim.gate.junit import junit_xml
 from sim.gate.policy import expect_from_json, expect_to_json, policy_problems
 from sim.gate.report import markdown, settings_line, text_table, verdict_line
