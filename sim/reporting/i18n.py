@@ -202,13 +202,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "在这些订单下单的时段安排更多村级志愿者在岗(耐心为假设)",
     ),
     "lever.cancelled_at_village": (
-        "asking the town sooner, a shorter village timeout (dispatch.timeouts_min): {share} of "
-        "them were cancelled still waiting at their village, before its town was asked, while "
-        "the town had volunteers on duty and free; or more village volunteers on duty when "
-        "these orders are placed (patience is an assumption)",
-        "更早转交乡镇,即缩短村级等待时间(dispatch.timeouts_min):其中 {share} 在村里等待、尚未"
-        "转交乡镇时即被取消,而当时乡镇有在岗且空闲的志愿者;或在这些订单下单的时段安排更多村级"
-        "志愿者在岗(耐心为假设)",
+        "a shorter village timeout (dispatch.timeouts_min): {share} of them still waited at "
+        "their village, its town not yet asked; or more village volunteers on duty",
+        "缩短村级等待时间(dispatch.timeouts_min):其中 {share} 仍在村里等待、尚未转交乡镇;或增加村级在岗志愿者",
     ),
     "lever.not_assigned": ("shorter escalation timeouts between the tiers", "缩短逐级上报的等待时间"),
     "event.acceptance": ("accepts it", "响应(接受派单)"),
