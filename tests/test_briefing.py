@@ -188,6 +188,21 @@ def test_briefing_numbers_are_those_of_kpis_json(results):
         assert tr(f"verdict.{k['verdict']}", "en") in bullet
 
 
+def test_the_headline_explains_a_missed_never_overnight_promise_by_the_late_orders(results):
+    # the default misses never overnight, almost only by orders placed after the 17:00 cut-off
+    summary = json.loads((results / "kpis.json").read_text(encoding="utf-8"))
+    k = summary["kpis"]
+    assert k["open_overnight_per_1000"]["verdict"] == "missed"
+    after = k["open_overnight_after_cutoff_per_1000"]["mean"]
+    assert after > k["open_overnight_before_cutoff_per_1000"]["mean"]
+    md = (results / "briefing.md").read_text(encoding="utf-8")
+    headline = md.split("## Headline numbers")[1].split("## ")[0]
+    line = next(x for x in headline.splitlines() if x.startswith("Orders open overnight were"))
+    assert "after 17:00" in line and f"{after:,.1f} per 1,000" in line
+    page = (results / "briefing.html").read_text(encoding="utf-8")
+    assert f'<p class="small">{line}</p>' in page
+
+
 def test_html_briefing_is_self_contained_and_set_for_a4(results):
     page = (results / "briefing.html").read_text(encoding="utf-8")
     sources = re.findall(r'src="([^"]*)"', page)

@@ -141,6 +141,29 @@ def test_cause_lines_in_chinese_say_no_data_in_chinese():
     assert lines and not any("n/a" in line for line in lines)
 
 
+def _overnight(verdict: str, before: float, after: float) -> dict:
+    """A kpis.json with the never-overnight KPI and its parts before and after the cut-off."""
+    return {
+        "reps": 2,
+        "kpis": {
+            "open_overnight_per_1000": {"mean": 30.0, "verdict": verdict},
+            "open_overnight_before_cutoff_per_1000": {"mean": before},
+            "open_overnight_after_cutoff_per_1000": {"mean": after},
+        },
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_briefing_says_when_orders_open_overnight_are_the_late_ones(lang):
+    data = {"targets": {"same_day_cutoff": "18:30"}}
+    lines = briefing_text.overnight_lines(_overnight("missed", 2.0, 148.2), data, lang)
+    assert len(lines) == 1 and "18:30" in lines[0] and "148.2" in lines[0] and "2.0" in lines[0]
+    # no line when the promise is kept, or when the early orders stay open as often
+    assert briefing_text.overnight_lines(_overnight("met", 2.0, 148.2), data, lang) == []
+    assert briefing_text.overnight_lines(_overnight("missed", 50.0, 40.0), data, lang) == []
+    assert briefing_text.overnight_lines({"reps": 2, "kpis": {}}, data, lang) == []
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_targets_are_printed_as_they_are_not_rounded_to_whole_percent(tmp_path, figures, lang):
     if lang == "zh" and chart_style.cjk_font() is None:

@@ -21,6 +21,7 @@ from sim.reporting.briefing_text import (
     estimate_text,
     event_lines,
     headline_rows,
+    overnight_lines,
     scenario_text,
     target_text,
     title,
@@ -74,6 +75,8 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
             "** |"
         )
     lines += ["", tr("brief.verdict_note", lang)]
+    for line in overnight_lines(summary, data, lang):  # why the never-overnight promise is missed
+        lines += ["", md(line)]
     channels = channel_rows(summary, data)
     if channels:
         lines += ["", f"## {tr('brief.channels', lang)}", ""]
@@ -203,6 +206,7 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 <th>{esc(tr("brief.col_target", lang))}</th><th>{esc(tr("brief.col_verdict", lang))}</th></tr>
 {rows}</table>
 <p class="small">{esc(tr("brief.verdict_note", lang))}</p>
+{"".join(f'<p class="small">{esc(line)}</p>' for line in overnight_lines(summary, data, lang))}
 <h2>{esc(tr("brief.worst", lang))}</h2>
 <ul>{worst}</ul>
 {img("response_times", "full")}

@@ -326,6 +326,21 @@ def lever(cause: str, row: dict, lang: str) -> str:
     return tr(f"lever.{cause}", lang)
 
 
+def overnight_lines(summary: dict, data: dict, lang: str) -> list[str]:
+    """When the never-overnight promise is missed and mostly by orders placed after the
+    same-day cut-off (kpis.json's ``open_overnight_after_cutoff_per_1000`` above
+    ``open_overnight_before_cutoff_per_1000``), one sentence saying so and what would close
+    them before midnight, for the note under the headline table; else none."""
+    kpis = summary["kpis"]
+    total = kpis.get("open_overnight_per_1000", {})
+    before = _num(kpis.get("open_overnight_before_cutoff_per_1000", {}).get("mean"))
+    after = _num(kpis.get("open_overnight_after_cutoff_per_1000", {}).get("mean"))
+    if total.get("verdict") != "missed" or _is_nan(before) or _is_nan(after) or after <= before:
+        return []
+    cutoff = data["targets"]["same_day_cutoff"]
+    return [tr("brief.overnight_late", lang, cutoff=cutoff, after=shown(after, ""), before=shown(before, ""))]
+
+
 def cause_lines(summary: dict, lang: str) -> list[str]:
     """The largest cause of missed orders (of the group, urban, rural or professional, and the
     cause with the most misses) and the lever that would fix it, then what assumptions drive

@@ -157,6 +157,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "最大原因:每次重复未兑现承诺的 {missed:.0f} 单{group}订单中 {share} 属于"
         "\u201c{cause}\u201d;改进方向:{lever}。",
     ),
+    "brief.overnight_late": (
+        "Orders open overnight were mostly placed after {cutoff} ({after} per 1,000 of them, "
+        "{before} of earlier ones): closing them by midnight takes evening and night duty.",
+        "过夜未办结的多为 {cutoff} 以后下的单(每千单 {after} 单,此前的每千单 {before} 单):"
+        "要在午夜前办结,需要晚间和夜间值班。",
+    ),
     "brief.cause_none": ("No order missed its promise.", "没有订单未兑现承诺。"),
     "brief.drivers": (
         "Assumptions drive the headline: citizens' patience sets the cancellations ({cancelled} of "
@@ -204,7 +210,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "lever.cancelled_at_village": (
         "a shorter village timeout (dispatch.timeouts_min): {share} of them still waited at "
         "their village, its town not yet asked; or more village volunteers on duty",
-        "缩短村级等待时间(dispatch.timeouts_min):其中 {share} 仍在村里等待、尚未转交乡镇;或增加村级在岗志愿者",
+        "缩短村级等待时间(dispatch.timeouts_min):其中 {share} 仍在村里等待、尚未转交乡镇;"
+        "或增加村级在岗志愿者",
     ),
     "lever.not_assigned": ("shorter escalation timeouts between the tiers", "缩短逐级上报的等待时间"),
     "event.acceptance": ("accepts it", "响应(接受派单)"),
