@@ -329,8 +329,9 @@ def lever(cause: str, row: dict, lang: str) -> str:
 def overnight_lines(summary: dict, data: dict, lang: str) -> list[str]:
     """When the never-overnight promise is missed and mostly by orders placed after the
     same-day cut-off (kpis.json's ``open_overnight_after_cutoff_per_1000`` above
-    ``open_overnight_before_cutoff_per_1000``), one sentence saying so and what would close
-    them before midnight, for the note under the headline table; else none."""
+    ``open_overnight_before_cutoff_per_1000``), one sentence saying so, for the note under
+    the headline table: on the default most are placed after 21:00 and finish after midnight
+    though assigned before it, too late for any staffing; else none."""
     kpis = summary["kpis"]
     total = kpis.get("open_overnight_per_1000", {})
     before = _num(kpis.get("open_overnight_before_cutoff_per_1000", {}).get("mean"))

@@ -159,9 +159,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "brief.overnight_late": (
         "Orders open overnight were mostly placed after {cutoff} ({after} per 1,000 of them, "
-        "{before} of earlier ones): closing them by midnight takes evening and night duty.",
-        "过夜未办结的多为 {cutoff} 以后下的单(每千单 {after} 单,此前的每千单 {before} 单):"
-        "要在午夜前办结,需要晚间和夜间值班。",
+        "{before} of earlier ones), too late to be handled by midnight: the same-day rule gives "
+        "them until the next day.",
+        "过夜未办结的多为 {cutoff} 以后下的单(每千单 {after} 单,此前的每千单 {before} 单),"
+        "来不及在午夜前办结:同日规则允许其次日办结。",
     ),
     "brief.cause_none": ("No order missed its promise.", "没有订单未兑现承诺。"),
     "brief.drivers": (
