@@ -1,7 +1,8 @@
 """The promises' KPIs with exact timelines on the tiny county (teams on duty 08:00-18:00,
 acceptance 2 minutes after reservation, same-day cut-off 17:00): never overnight counts the
 orders open at the first midnight after placing, whatever their deadline; both urban
-readings; the share of rural orders the late rule touches (docs/kpis.md)."""
+readings; both rural readings (by the same-day deadline, and by midnight of the day placed); the
+share of rural orders the late rule touches (docs/kpis.md)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,20 @@ def test_an_order_due_tomorrow_still_counts_when_open_at_midnight(tiny):
     assert k["open_overnight_rural_per_1000"] == pytest.approx(500.0)
     assert k["rural_placed_after_cutoff"] == pytest.approx(0.5)
     assert k["rural_same_day"] == 1.0
+    # the strict reading: by midnight of the day placed, whatever the hour
+    assert k["rural_by_midnight"] == pytest.approx(0.5)
+
+
+def test_the_strict_rural_reading_is_the_late_rule_turned_off(tmp_path, tiny):
+    # orders at 10:00, 17:30 (after the cut-off, closed 18:02) and 20:00 (closed the next
+    # morning): the late rule keeps all three; by midnight, the first two
+    rows = [(600.0, "A2", "errand"), (1050.0, "A2", "errand"), (1200.0, "A2", "errand")]
+    k = compute_kpis(simulate(tiny, 1, orders(tiny, rows)), tiny)
+    assert k["rural_same_day"] == 1.0 and k["rural_by_midnight"] == pytest.approx(2 / 3)
+    # with the cut-off at 24:00 (no late rule) the two readings are one
+    midnight = build_world(variant(tmp_path, {"targets": {"same_day_cutoff": "24:00"}}))
+    k = compute_kpis(simulate(midnight, 1, orders(midnight, rows)), midnight)
+    assert k["rural_same_day"] == k["rural_by_midnight"] == pytest.approx(2 / 3)
 
 
 def test_an_order_cancelled_before_midnight_is_not_open_overnight(tmp_path):

@@ -88,9 +88,9 @@ HEADLINE_ROWS = (
     "urban_10min",
     "urban_10min_arrival",
     "rural_same_day",
+    "rural_by_midnight",
     "open_overnight_per_1000",
     "response_p90_urban",
-    "cancellation_rate",
 )
 
 

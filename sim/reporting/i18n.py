@@ -319,15 +319,16 @@ TEXT: dict[str, tuple[str, str]] = {
 KPI_ZH: dict[str, str] = {
     "urban_10min": "城区订单在承诺时间内响应",
     "rural_same_day": "农村订单在当天时限内响应并办结",
-    "professional_same_day": "专业订单当天办结",
+    "rural_by_midnight": "农村订单在下单当天午夜前响应并办结",
+    "professional_same_day": "专业订单在当天时限内办结",
     "professional_by_organisations": "专业订单由专业志愿服务组织办结的比例",
     "professional_cancelled_before_review": "专业订单在管理员审核前被取消的比例",
     "proxy_on_time": "红色代办事项按时办结",
     "mediation_on_time": "矛盾纠纷按时调解",
     "pairing_on_time": "结对服务项目限期送达",
     "package_on_time": "套餐服务按时上门",
-    "appointments_on_time": "预约订单按约响应",
-    "handed_up_on_time": "上交订单按承诺响应",
+    "appointments_on_time": "预约订单按所在片区承诺兑现",
+    "handed_up_on_time": "上交订单按所在片区承诺兑现",
     "open_overnight_per_week": "下单当天午夜仍未办结的订单",
     "open_overnight_per_1000": "下单当天午夜仍未办结的订单(每千单)",
     "open_overnight_urban_per_1000": "城区订单过夜未办结(每千单)",
@@ -385,7 +386,7 @@ def kpi_label(name: str, english: str, lang: str = "en") -> str:
             what = {
                 "compliance": "按承诺完成比例",
                 "urban_10min": "城区按承诺响应",
-                "rural_same_day": "农村当天办结",
+                "rural_same_day": "农村当天时限内办结",
             }
             return name.split(".")[1] + " " + what.get(name.split(".")[-1], name.split(".")[-1])
         return KPI_ZH.get(name, english)

@@ -35,6 +35,8 @@ from sim.config.channels import CHANNELS
 from sim.config.teams import CHANNEL_TEAM_LEVELS, TEAM_LEVELS
 from sim.results.logs import CANCELLED, CLOSED, OPEN, RunLog
 from sim.results.promises import (
+    first_midnight,
+    met_by_midnight,
     never_overnight,
     overnight_parts,
     placed_after_cutoff,
@@ -49,7 +51,8 @@ from sim.world.surges import event_of
 KPI_INFO: dict[str, tuple[str, str, int]] = {
     "urban_10min": ("Urban orders responded within the promise", "share", +1),
     "rural_same_day": ("Rural orders responded and closed by their same-day deadline", "share", +1),
-    "professional_same_day": ("Professional orders closed the same day", "share", +1),
+    "rural_by_midnight": ("Rural orders responded and closed by midnight of the day placed", "share", +1),
+    "professional_same_day": ("Professional orders closed by their same-day deadline", "share", +1),
     "professional_by_organisations": (
         "Closed professional orders served by professional teams",
         "share",
@@ -110,7 +113,7 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "cancellation_rate": ("Orders cancelled by the citizen (of those a citizen can cancel)", "share", -1),
     **{f"served_{lv}": (f"Orders served by {lv} teams", "share", 0) for lv in TEAM_LEVELS},
     "served_cancelled": ("Orders cancelled", "share", -1),
-    "served_open": ("Orders open at the horizon", "share", -1),
+    "served_open": ("Orders still unanswered at the horizon", "share", -1),
     "utilisation": ("Volunteer utilisation (busy / on duty)", "share", 0),
     "credited_hours_per_volunteer_month": ("Credited hours per active volunteer", "hours/month", 0),
     "activities_per_month": ("Planned group activities", "per month", 0),
@@ -237,6 +240,8 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
         met_at_event, decided_at_event = zone_verdicts(log, world, event)
         k.share(f"urban_10min_{event}", met_at_event, urban & decided_at_event)
     k.share("rural_same_day", met, rural & decided)
+    by_midnight = met_by_midnight(log)  # (the strict reading: no cut-off)
+    k.share("rural_by_midnight", by_midnight, rural & ~undecided(log, by_midnight, first_midnight(log)))
     late = placed_after_cutoff(log, world)
     k.share("rural_placed_after_cutoff", late, rural)
     k.share("appointments_on_time", met, judged & ~np.isnan(o.t_booked))

@@ -52,6 +52,17 @@ def met_target(log: RunLog, world: World, event: str | None = None) -> np.ndarra
     return np.where(o.zone == 0, urban_ok, same_day) & ~np.isnan(o.t_accepted)
 
 
+def met_by_midnight(log: RunLog) -> np.ndarray:
+    """Per order: responded to and closed by 24:00 of the day it was placed: 当天响应、当天办理
+    read to the letter, with no cut-off (an order placed at 23:00 too). The rural promise's
+    strict reading, beside ``rural_same_day``'s deadline, which gives orders placed after
+    ``targets.same_day_cutoff`` until the next day's end (an assumption: docs/kpis.md)."""
+    o = log.orders
+    midnight = first_midnight(log)
+    with np.errstate(invalid="ignore"):
+        return (o.t_accepted <= midnight) & (o.t_closed <= midnight)
+
+
 def promise_due(log: RunLog, world: World) -> np.ndarray:
     """Per order: when its zone's promise falls due (minutes): placement plus
     ``targets.urban_response_min`` for an urban order, else its same-day deadline."""
