@@ -177,8 +177,9 @@ Regenerate with `python scripts/calibrate.py` (4 replications of 158 days, about
 it exits 1 if a figure the model simulates misses its source figure by more than 10%).
 
 The source (a June 2022 Wenzhou newspaper report on Pingyang County, summarised in
-`docs/assumptions.md` and `scenarios/data/README.md`) gives totals for January to early June 2022:
-we simulate that period as **158 days** (1 January to 7 June) after the usual 1-day warm-up, with
+`docs/assumptions.md` and `scenarios/data/README.md`) gives totals 今年以来 (since the start of the
+year) and no date: we assume they run to 7 June 2022, the day before its publication, and simulate
+that period as **158 days** (1 January to 7 June) after the usual 1-day warm-up, with
 the default scenario `scenarios/pingyang.yaml` ({{REPS}} replications, root seed `run.seed`),
 and put each simulated figure, with its 95% interval across replications, beside the source's.
 
@@ -190,9 +191,11 @@ and put each simulated figure, with its 95% interval across replications, beside
 
 * **Activities** are planned group activities (`activities` in the scenario): a Poisson number
   per day (weekend days weigh `weekend_weight`), held by village, town, paired and sub-center
-  teams in proportion to their members. The source's 3,547 over January to early June is "709 a
-  month" on 5 months; over our 158 days that is 3,547 / 158 x 30.44 = **683.4 per 30.44-day
-  month**, the value of `activities.per_month` (tuned: the schema's default, 709, gives 3,693 in 158 days).
+  teams in proportion to their members. The source gives 今年以来共计开展志愿活动3547场,月均活动709场
+  (3,547 activities this year, 709 a month on average): its own average implies 5 months
+  (3,547 / 709 = 5.0). Over our assumed 158 days the 3,547 are 3,547 / 158 x 30.44 = **683.4 per
+  30.44-day month**, the value of `activities.per_month`, 3.6% under the article's 709 (tuned: the
+  schema's default, 709, gives 3,693 in 158 days).
 * **Credited hours** = orders' hours (accepted -> back home, x volunteers needed; about
   {{ORDER_H}} hours from the practice network's orders: the catalogue's and professional
   orders, the paired units' projects and the package visits) + activities' hours (participants x
