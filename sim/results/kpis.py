@@ -35,8 +35,7 @@ from sim.config.channels import CHANNELS
 from sim.config.teams import CHANNEL_TEAM_LEVELS, TEAM_LEVELS
 from sim.results.logs import CANCELLED, CLOSED, OPEN, RunLog
 from sim.results.promises import (
-    first_midnight,
-    met_by_midnight,
+    midnight_verdicts,
     never_overnight,
     overnight_parts,
     placed_after_cutoff,
@@ -240,8 +239,8 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
         met_at_event, decided_at_event = zone_verdicts(log, world, event)
         k.share(f"urban_10min_{event}", met_at_event, urban & decided_at_event)
     k.share("rural_same_day", met, rural & decided)
-    by_midnight = met_by_midnight(log)  # (the strict reading: no cut-off)
-    k.share("rural_by_midnight", by_midnight, rural & ~undecided(log, by_midnight, first_midnight(log)))
+    by_midnight, decided_by_midnight = midnight_verdicts(log)  # (the strict reading: no cut-off)
+    k.share("rural_by_midnight", by_midnight, rural & decided_by_midnight)
     late = placed_after_cutoff(log, world)
     k.share("rural_placed_after_cutoff", late, rural)
     k.share("appointments_on_time", met, judged & ~np.isnan(o.t_booked))

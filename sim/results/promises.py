@@ -48,19 +48,27 @@ def met_target(log: RunLog, world: World, event: str | None = None) -> np.ndarra
     response = urban_response_time(log, event or t.urban_response_event)
     with np.errstate(invalid="ignore"):
         urban_ok = response <= t.urban_response_min
-        same_day = (o.t_accepted <= o.t_deadline) & (o.t_closed <= o.t_deadline)
+    same_day = responded_and_closed_by(log, o.t_deadline)
     return np.where(o.zone == 0, urban_ok, same_day) & ~np.isnan(o.t_accepted)
 
 
-def met_by_midnight(log: RunLog) -> np.ndarray:
-    """Per order: responded to and closed by 24:00 of the day it was placed: 当天响应、当天办理
-    read to the letter, with no cut-off (an order placed at 23:00 too). The rural promise's
-    strict reading, beside ``rural_same_day``'s deadline, which gives orders placed after
-    ``targets.same_day_cutoff`` until the next day's end (an assumption: docs/kpis.md)."""
+def responded_and_closed_by(log: RunLog, due: np.ndarray) -> np.ndarray:
+    """Per order: responded to (accepted) and closed by ``due`` (minutes; NaN times, things that
+    did not happen, are never by it)."""
     o = log.orders
-    midnight = first_midnight(log)
     with np.errstate(invalid="ignore"):
-        return (o.t_accepted <= midnight) & (o.t_closed <= midnight)
+        return (o.t_accepted <= due) & (o.t_closed <= due)
+
+
+def midnight_verdicts(log: RunLog) -> tuple[np.ndarray, np.ndarray]:
+    """(met, decided) per order for the same-day promise read to the letter: responded to and
+    closed by 24:00 of the day it was placed, with no cut-off (an order placed at 23:00 too),
+    and whether the run knows it (not :func:`undecided`). The rural promise's strict reading
+    (``rural_by_midnight``), beside ``rural_same_day``'s deadline, which gives orders placed
+    after ``targets.same_day_cutoff`` until the next day's end (an assumption: docs/kpis.md)."""
+    midnight = first_midnight(log)
+    met = responded_and_closed_by(log, midnight)
+    return met, ~undecided(log, met, midnight)
 
 
 def promise_due(log: RunLog, world: World) -> np.ndarray:
