@@ -249,22 +249,24 @@ class OrderArrivals:
         self.env, self.place = rep.env, rep.lifecycle.place
         self.ids, self.n = ids, len(ids)
         self.t_placed, self.horizon = rep.orders.t_placed, rep.horizon
+        self.next = -1  # the position in ``ids`` of the order due at the pending timeout
         self._timeout = self.env.timeout  # the bound methods, made once
         self._on_arrival = self._arrive
 
     def start(self) -> None:
         """Book the first order's arrival (a start event that places nothing)."""
-        self._timeout(0.0, -1).callbacks.append(self._on_arrival)
+        self._timeout(0.0).callbacks.append(self._on_arrival)
 
     def _arrive(self, event) -> None:
-        """The ``event.value``-th order of the chain is due: place it, then book the next
-        one's arrival if it comes before the horizon."""
-        k = event.value
+        """The chain's next order is due: place it, then book the arrival of the one after it
+        if it comes before the horizon (one timeout pending at a time, so the chain keeps its
+        position itself)."""
+        k = self.next
         if k >= 0:
             self.place(self.ids[k])
-        k += 1
+        k = self.next = k + 1
         if k < self.n:
             when = self.t_placed[self.ids[k]]
             if when < self.horizon:
                 delay = when - self.env.now
-                self._timeout(delay if delay > 0.0 else 0.0, k).callbacks.append(self._on_arrival)
+                self._timeout(delay if delay > 0.0 else 0.0).callbacks.append(self._on_arrival)
