@@ -310,8 +310,9 @@ def test_docs_example_expect_block_is_valid_and_every_kpi_is_listed(tmp_path):
     path = variant(tmp_path, yaml.safe_load(example))
     expect = load_scenario(path).expect
     assert expect.kpis["town.Beta.compliance"] == ">= 0.90" and expect.min_effect
-    for name in KPI_INFO:
-        assert f"| `{name}` |" in text, name
+    better = {+1: "higher", -1: "lower", 0: "neutral"}
+    for name, (label, unit, direction) in KPI_INFO.items():  # the table says what the outputs say
+        assert f"| `{name}` | {label} | {unit} | {better[direction]} |" in text, name
 
 
 # ---------------------------------------------------------------- the gate cannot be talked round
