@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -46,3 +48,21 @@ def test_a_sweep_point_gives_a_share_an_interval_inside_0_and_100_percent():
     j = judge(values, "share")
     assert (row["urban_10min.low"], row["urban_10min.high"]) == (j.low, j.high)
     assert 0 <= row["urban_10min.low"] <= row["urban_10min.high"] <= 1
+
+
+def test_credited_hours_stay_defined_when_an_order_is_not_yet_accepted_at_the_horizon():
+    # seed 17 of the tiny county with a quarter showing up: an order is assigned near the end
+    # of the run and not accepted before its horizon (t_accepted NaN): its volunteers are busy
+    # but not yet credited, and the replication keeps its value (it was NaN, and dropped)
+    from sim.config.load import load_scenario
+    from sim.model.replication import simulate
+    from sim.results.kpis import busy_intervals, compute_kpis
+    from sim.world.build import build_world
+
+    tiny = Path(__file__).resolve().parent / "check" / "tiny.yaml"
+    world = build_world(load_scenario(tiny, overrides={"teams.show_up": 0.25}))
+    log = simulate(world, 17)
+    assigned, accepted, _, _ = busy_intervals(log)
+    assert (np.isnan(accepted) & ~np.isnan(assigned)).any()
+    k = compute_kpis(log, world)
+    assert np.isfinite(k["credited_hours_per_volunteer_month"]) and np.isfinite(k["utilisation"])

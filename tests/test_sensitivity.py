@@ -251,3 +251,11 @@ def test_a_mistyped_only_name_gets_a_did_you_mean(script, tmp_path, capsys):
     assert len(err) == 1 and err[0].startswith(
         "--only patiance: unknown patiance (did you mean 'patience'?); "
     )
+
+
+def test_simultaneous_intervals_hold_together_over_every_variant_and_kpi(script, tmp_path):
+    # one assumption, two sides: 2 variants x the 4 KPIs of the table = 8 intervals that hold
+    # together at 95% (Bonferroni: each at 1 - 0.05 / 8), not 2
+    assert run(script, tmp_path, "--only", "order_rate", "--simultaneous") == 0
+    numbers = json.loads((tmp_path / "study.json").read_text())
+    assert numbers["difference_level"] == pytest.approx(1 - 0.05 / (2 * len(HEADLINE)))

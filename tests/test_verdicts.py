@@ -64,6 +64,23 @@ def test_a_capped_interval_is_the_binomial_one_with_the_normal_quantile():
     assert j.verdict == "missed"
 
 
+def test_a_share_interval_is_never_narrower_than_its_replications_show():
+    # 2 replications of 400 orders that happen to agree more than binomial orders would: the
+    # orders' binomial interval alone (normal quantile) would cover the truth far less than
+    # 95% of the time when replications vary more than orders do; the interval keeps the t
+    # quantile of 1 degree of freedom on their spread, so a 0.1-point wider spread widens it
+    # a little, not six-fold
+    a = judge([0.885, 0.9145], "share", orders=400)
+    b = judge([0.885, 0.9155], "share", orders=400)
+    assert (b.high - b.low) / (a.high - a.low) == pytest.approx(1.0, abs=0.05)
+    values = [0.885, 0.9145]
+    p, t = np.mean(values), stats.t.ppf(0.975, 1)
+    n_eff = p * (1 - p) / (np.var(values, ddof=1) / 2)  # the orders the spread is worth
+    centre = (p + t * t / (2 * n_eff)) / (1 + t * t / n_eff)
+    half = t / (1 + t * t / n_eff) * math.sqrt(p * (1 - p) / n_eff + t * t / (4 * n_eff * n_eff))
+    assert (a.low, a.high) == pytest.approx((centre - half, centre + half))
+
+
 def test_a_target_at_the_edge_is_met_when_every_replication_is_at_it():
     # never overnight (<= 0 per 1,000): an honest interval at 0 still has an upper bound above
     # 0, so the promise is met when no replication left an order overnight

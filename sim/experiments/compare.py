@@ -38,11 +38,14 @@ def estimate(values: list[float], unit: str, orders: int | None, level: float = 
     }
 
 
-def compare_arms(arms: list[Arm], level: float = 0.95) -> dict:
-    """Estimates of every KPI per arm and paired differences of each arm against the first."""
+def compare_arms(arms: list[Arm], level: float = 0.95, kpis_per_variant: int = 1) -> dict:
+    """Estimates of every KPI per arm and paired differences of each arm against the first,
+    Bonferroni-adjusted over the variants times ``kpis_per_variant`` (the KPIs the caller
+    reports of each variant and wants to hold together with them; 1: each KPI's intervals on
+    their own)."""
     check_arms(arms)
     labels = arm_labels(arms)
-    m = len(arms) - 1
+    m = (len(arms) - 1) * kpis_per_variant
     diff_level = 1 - (1 - level) / m
     names = [k for k in arms[0].replications[0] if all(k in a.replications[0] for a in arms)]
     base = arms[0]

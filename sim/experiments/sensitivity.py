@@ -12,11 +12,12 @@ so replication i of each sees the same orders wherever the variant does not chan
 differences (variant - default: percentage points for a share, per 1,000 orders for the
 overnight count) and their 95% intervals come from the compare machinery
 (:func:`sim.experiments.compare.compare_arms`), each variant against the default on its own,
-or all together Bonferroni-adjusted so that all the intervals hold together at 95%
-(``simultaneous``). :func:`effects` ranks the assumptions by their largest absolute effect on
-any of the four KPIs, both sides together (a tornado ranking; the overnight count divided by 10
-to be a percentage of the orders too). Every variant is the scenario with its keys overridden
-(:mod:`sim.config.overrides`), loaded and so checked before anything runs.
+or all together Bonferroni-adjusted over the variants times the four KPIs, so that all the
+table's intervals hold together at 95% (``simultaneous``). :func:`effects` ranks the
+assumptions by their largest absolute effect on any of the four KPIs, both sides together (a
+tornado ranking; the overnight count divided by 10 to be a percentage of the orders too).
+Every variant is the scenario with its keys overridden (:mod:`sim.config.overrides`), loaded
+and so checked before anything runs.
 
 Two at a time: the 2x2 corners of a pair of assumptions (A low/high x B low/high, both sides'
 overrides set together) run with the same seed and replications as the default; per headline
@@ -284,10 +285,11 @@ def run_study(
     numbers (:func:`effects`, with ``"pairs"``: each pair's :func:`interaction`).
 
     Every variant and corner is loaded (and so checked) before anything runs, so a wrong key or
-    value is refused at once. ``simultaneous`` Bonferroni-adjusts the one-at-a-time intervals to
-    hold together (not the pairs'); ``rank_by`` ranks by one KPI's effect. Before each run a
-    line for a person watching (what runs, the seconds so far) goes to ``log``, as
-    :func:`sim.experiments.optimize.optimise` gives its own: the caller decides where."""
+    value is refused at once. ``simultaneous`` Bonferroni-adjusts the one-at-a-time intervals
+    (every variant's four KPIs) to hold together (not the pairs'); ``rank_by`` ranks by one
+    KPI's effect. Before each run a line for a person watching (what runs, the seconds so far)
+    goes to ``log``, as :func:`sim.experiments.optimize.optimise` gives its own: the caller
+    decides where."""
     chosen = variants(path, scenario, assumptions)
     squares = corners(path, chosen, pairs)
     bar = Progress(reps * (1 + len(chosen) + 4 * len(squares)), "sensitivity")
@@ -309,7 +311,7 @@ def run_study(
         )
         pair_arms.append([run_arm(c.scenario, path, c.label, seed, reps, days, jobs, bar) for c in four])
     if simultaneous:
-        result = compare_arms([base, *arms])
+        result = compare_arms([base, *arms], kpis_per_variant=len(HEADLINE))
         result_of = [result] * len(arms)
     else:
         result_of = [compare_arms([base, arm]) for arm in arms]

@@ -388,9 +388,11 @@ def busy_intervals(log: RunLog) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
 
 
 def _overlap(a: np.ndarray, b: np.ndarray, start: float, end: float) -> np.ndarray:
-    """Minutes of each interval [a, b) inside [start, end) (NaN ends count as open)."""
+    """Minutes of each interval [a, b) inside [start, end) (NaN ends count as open; a NaN
+    start has not begun by the horizon, so 0 minutes: an order assigned late in the run and
+    not yet accepted is credited nothing)."""
     b = np.where(np.isnan(b), end, b)
-    return np.clip(np.minimum(b, end) - np.maximum(a, start), 0, None)
+    return np.where(np.isnan(a), 0.0, np.clip(np.minimum(b, end) - np.maximum(a, start), 0, None))
 
 
 def _volunteer_minutes(log: RunLog, start: float, end: float) -> tuple[float, float]:

@@ -8,15 +8,17 @@ Markdown) takes a KPI's verdict and interval from :func:`judge`, so that they ca
 * A KPI that is a proportion of orders (unit ``share``, or ``per 1,000 orders``) gets a
   **Wilson score interval with an effective number of orders**: the replications' mean share
   ``p`` and its standard error ``s/sqrt(k)`` give ``n_eff = p(1-p) / (s^2/k)``, the number of
-  independent orders that would spread as the replications do; it is capped at the orders the
-  replications counted (never more certain than the orders themselves). With the variance
-  estimated from the replications, the Student t quantile with ``k-1`` degrees of freedom
-  replaces the normal one; when the cap applies, the variance is the binomial one of the
-  orders counted and the normal quantile stays. The interval lies inside [0, 1], always
-  contains the mean, is close to the t interval away from 0 and 1, and stays honest at 0% and
-  100%: 3 replications of 40 orders all met give ``[96.9%, 100%]`` (a share of 100% over few
-  orders is not a certainty). Shares without an order count (utilisation) use the same
-  formula without the cap.
+  independent orders that would spread as the replications do, and the Wilson interval for
+  ``n_eff`` orders with the Student t quantile of ``k-1`` degrees of freedom (the variance is
+  estimated from k values). It is widened, where narrower, to the Wilson interval of the
+  orders the replications counted with the normal quantile (never more certain than the
+  orders themselves). Taking the union of the two keeps the interval continuous in the
+  replications' spread, and never narrower than what the replications show: 2 replications
+  that agree by chance more than binomial orders would still carry the t quantile of 1 degree
+  of freedom. The interval lies inside [0, 1], always contains the mean, is close to the t
+  interval away from 0 and 1, and stays honest at 0% and 100%: 3 replications of 40 orders
+  all met give ``[96.9%, 100%]`` (a share of 100% over few orders is not a certainty). Shares
+  without an order count (utilisation) use the replications' interval alone.
 * Any other KPI: the Student t interval of the replications' mean (cut at 0 for counts and
   durations, which cannot be negative).
 * ``met`` when the whole interval lies on the target's side, ``missed`` when all of it lies on
@@ -88,19 +90,30 @@ def interval(
         return mean, low, mean + half, k, "t"
     p = min(1.0, max(0.0, mean / scale))
     var = (sd / scale) ** 2 / k
-    cap = math.inf if orders is None or not orders > 0 else float(orders)
     spread = p * (1 - p) / var if var > 0 else math.inf  # n_eff the replications' spread gives
-    if spread <= cap:  # variance estimated from k replications: the t quantile
-        n_eff, q = spread, t
-    else:  # capped: the binomial variance of the orders counted, known given p: the normal one
-        n_eff, q = cap, float(stats.norm.ppf(0.5 + level / 2))
-    if math.isinf(n_eff):  # no spread and no order count: nothing to widen by
+    cap = math.inf if orders is None or not orders > 0 else float(orders)
+    # the union of two Wilson intervals: the replications' (their spread, the t quantile of k-1
+    # degrees of freedom) and the orders' (the binomial variance of the orders counted, the
+    # normal quantile), so never narrower than what the replications show, nor than what
+    # their orders can show
+    bounds = [
+        wilson(p, n_eff, q)
+        for n_eff, q in ((spread, t), (cap, float(stats.norm.ppf(0.5 + level / 2))))
+        if not math.isinf(n_eff)
+    ]
+    if not bounds:  # no spread and no order count: nothing to widen by
         return mean, mean, mean, k, "wilson"
-    z2 = q * q
-    centre = (p + z2 / (2 * n_eff)) / (1 + z2 / n_eff)
-    half = q / (1 + z2 / n_eff) * math.sqrt(p * (1 - p) / n_eff + z2 / (4 * n_eff * n_eff))
-    low, high = max(0.0, centre - half), min(1.0, centre + half)
+    low, high = min(b[0] for b in bounds), max(b[1] for b in bounds)
     return mean, min(low, p) * scale, max(high, p) * scale, k, "wilson"
+
+
+def wilson(p: float, n: float, q: float) -> tuple[float, float]:
+    """The Wilson score interval of a share ``p`` of ``n`` (effective) orders with quantile
+    ``q``, inside [0, 1]."""
+    z2 = q * q
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = q / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def verdict_of(low: float, high: float, mean: float, n: int, op: str, target: float) -> str:

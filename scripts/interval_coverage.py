@@ -1,0 +1,105 @@
+"""How often the 95% intervals of the KPIs cover the truth, with few replications.
+
+Runs many replications of a small scenario twice: a long run whose mean stands for the truth,
+and a second run (other seeds) cut into groups of k replications, each group judged as a run
+of k replications would be (:func:`sim.results.verdict.interval`). Prints, per KPI and k, the
+share of groups whose interval contains the truth, beside the plain Student t interval's. The
+default scenario is the test county ``tests/check/tiny.yaml`` with a quarter of its
+volunteers showing up, so that its replications vary several times more than independent
+orders would (as the model's orders, which share volunteers and days, do); about 2 minutes on
+2 cores. docs/kpis.md quotes its table.
+
+Run: python scripts/interval_coverage.py [--set teams.show_up=0.25] [--truth-reps 3000]
+     [--reps 3000] [--k 2,3,4,10] [--kpis rural_same_day,urban_10min] [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import yaml
+from scipy import stats
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sim.config.load import load_scenario  # noqa: E402
+from sim.experiments.runner import run_replications  # noqa: E402
+from sim.results.kpis import KPI_INFO  # noqa: E402
+from sim.results.verdict import LEVEL, interval  # noqa: E402
+
+TINY = ROOT / "tests" / "check" / "tiny.yaml"
+KPIS = "rural_same_day,urban_10min,open_overnight_per_1000"
+
+
+def replications(path: Path, overrides: dict, reps: int, seed: int, jobs: int, kpis: list[str]):
+    """Each KPI's replication values and order counts: {name: (values, orders)}."""
+    scenario = load_scenario(path, overrides=overrides)
+    results = run_replications(scenario, reps, seed, jobs=jobs, keep_logs=False, progress=False)
+    return {
+        name: (
+            np.array([r.kpis[name] for r in results], dtype=float),
+            [r.orders.get(name) for r in results],
+        )
+        for name in kpis
+    }
+
+
+def coverage(values: np.ndarray, orders: list, unit: str, truth: float, k: int) -> tuple[float, float, int]:
+    """(share of groups of k replications whose interval covers ``truth``, the same for the
+    plain t interval, number of groups with an interval)."""
+    covered = covered_t = groups = 0
+    for g in range(len(values) // k):
+        v, o = values[g * k : (g + 1) * k], orders[g * k : (g + 1) * k]
+        total = None if any(x is None for x in o) else sum(o)
+        _, low, high, n, _ = interval(v, unit, total)
+        if n < 2 or math.isnan(low):
+            continue
+        groups += 1
+        covered += low <= truth <= high
+        x = v[~np.isnan(v)]
+        half = stats.t.ppf(0.5 + LEVEL / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x))
+        covered_t += x.mean() - half <= truth <= x.mean() + half
+    return covered / groups, covered_t / groups, groups
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenario", type=Path, default=TINY)
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="an override (default: teams.show_up=0.25)",
+    )
+    parser.add_argument("--truth-reps", type=int, default=3000)
+    parser.add_argument("--reps", type=int, default=3000)
+    parser.add_argument("--k", default="2,3,4,10", help="replications per group, comma-separated")
+    parser.add_argument("--kpis", default=KPIS)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    overrides = dict(item.split("=", 1) for item in (args.set or ["teams.show_up=0.25"]))
+    overrides = {key: yaml.safe_load(value) for key, value in overrides.items()}
+    kpis, ks = args.kpis.split(","), [int(k) for k in args.k.split(",")]
+    truth = replications(args.scenario, overrides, args.truth_reps, 1, args.jobs, kpis)
+    sample = replications(args.scenario, overrides, args.reps, 2, args.jobs, kpis)
+    print(f"{args.scenario.name} {overrides}: truth from {args.truth_reps} replications (seed 1),")
+    print(f"groups of k from {args.reps} others (seed 2); share of {LEVEL:.0%} intervals covering the truth")
+    print(f"{'KPI':26s} {'truth':>9s}  " + "  ".join(f"{'k=' + str(k):>16s}" for k in ks))
+    for name in kpis:
+        values, orders = sample[name]
+        mean = float(np.nanmean(truth[name][0]))
+        cells = [coverage(values, orders, KPI_INFO[name][1], mean, k) for k in ks]
+        print(
+            f"{name:26s} {mean:9.4f}  " + "  ".join(f"{c:.3f} (t {ct:.3f})".rjust(16) for c, ct, _ in cells)
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
