@@ -103,9 +103,12 @@ def test_compare_reads_a_saved_runs_warmup_and_drain_and_refuses_others(tmp_path
         .endswith(f"({saved}: {drain:g}, {other}: {drain + 1:g}); expected the same run.drain_days for all")
     )
     same = _yaml(tmp_path, "same", {"run": {"days": 0.5}})
+    capsys.readouterr()
     assert main(["compare", str(saved), str(same), "--jobs", "1", "--out", str(tmp_path / "c")]) == 0
     result = json.loads((tmp_path / "c" / "compare.json").read_text(encoding="utf-8"))
     assert (result["warmup_days"], result["drain_days"]) == (warmup, drain)
+    # its table shows what run's shows: the rural promise's strict reading beside it
+    assert "\nrural_by_midnight " in capsys.readouterr().out
 
 
 def test_compare_refuses_a_saved_run_that_does_not_record_its_drain(tmp_path, capsys):

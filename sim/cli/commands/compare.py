@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim.cli.commands.run import printed_kpis
 from sim.cli.main import RESULTS
 from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, path_text, scheduler_address
 from sim.experiments.compare import compare_arms
@@ -14,7 +15,7 @@ from sim.reporting import experiment_charts
 from sim.reporting.files import write_json, write_text
 from sim.reporting.folder import check_out, results_folder
 from sim.reporting.saved import is_results_folder
-from sim.results.kpis import HEADLINE, KPI_INFO
+from sim.results.kpis import KPI_INFO
 
 
 def add_parser(sub) -> None:
@@ -97,11 +98,7 @@ def main(args) -> int:
 
 
 def _names(args, result: dict) -> list[str]:
-    return (
-        list(result["kpis"])
-        if args.all_kpis
-        else [n for n in HEADLINE + ["professional_same_day", "utilisation"] if n in result["kpis"]]
-    )
+    return list(result["kpis"]) if args.all_kpis else [n for n in printed_kpis() if n in result["kpis"]]
 
 
 def _write(args, result: dict, seed: int, reps: int, out: Path) -> None:
