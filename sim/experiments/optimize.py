@@ -176,11 +176,14 @@ def evaluate(
     seed: int,
     jobs: int,
     keep_logs: bool = False,
+    progress: bool | Progress = False,
 ) -> Evaluation:
-    """Simulate ``reps`` replications of the scenario with the plan (root seed ``seed``)."""
+    """Simulate ``reps`` replications of the scenario with the plan (root seed ``seed``).
+    ``progress``: show the replications (done/total, rate, time left) on stderr, or count them
+    on the given :class:`Progress`; off by default, as the search counts evaluations itself."""
     targets = as_targets(targets)
     results = run_replications(
-        with_plan(scenario, plan), reps, seed, jobs=jobs, keep_logs=keep_logs, progress=False
+        with_plan(scenario, plan), reps, seed, jobs=jobs, keep_logs=keep_logs, progress=progress
     )
     names = list(targets) + [k for k in ("urban_10min", "rural_same_day") if k not in targets]
     days = scenario.run.days
@@ -387,9 +390,14 @@ def confirm(
     reps: int,
     seed: int,
     jobs: int = 1,
+    progress: bool = True,
 ) -> Evaluation:
-    """The plan simulated with fresh random numbers (root seed + CONFIRM_SEED_OFFSET)."""
-    return evaluate(scenario, plan, targets, reps, seed + CONFIRM_SEED_OFFSET, jobs)
+    """The plan simulated with fresh random numbers (root seed + CONFIRM_SEED_OFFSET).
+    ``progress``: show its replications on stderr (a bar on a terminal, a few plain lines in CI
+    or a pipe; :class:`sim.reporting.progress.Progress`), as ``run`` does: the confirmation
+    usually has the most replications of the whole search."""
+    bar = Progress(reps, f"optimize {scenario.name}: confirmation (fresh seeds)", progress)
+    return evaluate(scenario, plan, targets, reps, seed + CONFIRM_SEED_OFFSET, jobs, progress=bar)
 
 
 def label(name: str) -> str:

@@ -11,7 +11,9 @@ import json
 import math
 from typing import Any
 
+from sim.experiments.compare_output import difference_text, value_text
 from sim.experiments.sweep_file import Sweep, points
+from sim.reporting.formatting import with_unit
 from sim.results.kpis import KPI_INFO
 from sim.results.stats import paired_difference
 from sim.results.verdict import judge
@@ -62,25 +64,27 @@ def table_csv(rows: list[dict[str, Any]]) -> str:
 
 
 def table_text(sweep: Sweep, rows: list[dict[str, Any]]) -> str:
-    """The sweep table for the terminal: parameters, then each KPI's mean [95% CI] (shares in
-    %), then a second block of each point's paired difference from the first point."""
+    """The sweep table for the terminal: parameters, then each KPI's mean [95% CI] as ``run``
+    prints an estimate, then a second block of each point's paired difference from the first
+    point as ``compare`` prints one (a share's in percentage points, ``+0.1 pp [-0.8 pp, +1.1
+    pp]``; :mod:`sim.experiments.compare_output`)."""
 
-    def fmt(name: str, value: float, digits: int = 1) -> str:
-        if value is None or math.isnan(value):
-            return "n/a"
-        return f"{value:.{digits}%}" if KPI_INFO[name][1] == "share" else f"{value:.{digits}f}"
+    def estimate(name: str, r: dict[str, Any]) -> str:
+        unit = KPI_INFO[name][1]
+        text = value_text(r[f"{name}.mean"], unit)
+        low, high = r[f"{name}.low"], r[f"{name}.high"]
+        if not (math.isnan(r[f"{name}.mean"]) or math.isnan(low) or math.isnan(high)):
+            text += f" [{value_text(low, unit)}, {value_text(high, unit)}]"
+        return with_unit(text, unit)
 
-    def block(suffixes: tuple[str, str, str], sign: str, d: int) -> str:
+    def difference(name: str, r: dict[str, Any]) -> str:
+        return difference_text(
+            r[f"{name}.diff"], r[f"{name}.diff_low"], r[f"{name}.diff_high"], KPI_INFO[name][1]
+        )
+
+    def block(cell) -> str:
         head = list(sweep.grid) + sweep.kpis
-        body = [
-            [cell_text(r[k]) for k in sweep.grid]
-            + [
-                f"{sign if r[k + suffixes[0]] > 0 else ''}{fmt(k, r[k + suffixes[0]], d)} "
-                f"[{fmt(k, r[k + suffixes[1]], d)}, {fmt(k, r[k + suffixes[2]], d)}]"
-                for k in sweep.kpis
-            ]
-            for r in rows
-        ]
+        body = [[cell_text(r[k]) for k in sweep.grid] + [cell(k, r) for k in sweep.kpis] for r in rows]
         widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
         return "\n".join(
             "  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip()
@@ -88,6 +92,7 @@ def table_text(sweep: Sweep, rows: list[dict[str, Any]]) -> str:
         )
 
     return (
-        block((".mean", ".low", ".high"), "", 1) + "\n\nPaired difference from the first "
-        "point (same seeds), mean [95% CI]:\n" + block((".diff", ".diff_low", ".diff_high"), "+", 2)
+        block(estimate)
+        + "\n\nPaired difference from the first point (same seeds), mean [95% CI]:\n"
+        + block(difference)
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from sim.config.scenario import Scenario
-from sim.reporting.formatting import format_number, pad, with_unit
+from sim.reporting.formatting import display_width, format_number, pad, with_unit
 from sim.reporting.i18n import tr
 from sim.results.causes import miss_cause_table
 from sim.results.kpis import KPI_INFO, town_kpi_info
@@ -84,7 +84,7 @@ def kpi_table(summary: dict, names: list[str] | None = None) -> str:
         if name not in kpis:
             continue
         k = kpis[name]
-        target = f"{k['target_op']} {format_number(k['target'], k['unit'])}" if "target" in k else ""
+        target = target_text(k) if "target" in k else ""
         rows.append(
             (f"{k['label']} [{name}]", interval_text(k), target, VERDICT_WORDS.get(k.get("verdict", ""), ""))
         )
@@ -94,37 +94,51 @@ def kpi_table(summary: dict, names: list[str] | None = None) -> str:
     return "\n".join(lines)
 
 
+def target_text(k: dict) -> str:
+    """A kpis.json row's target with its unit, as its estimate is written: ``>= 90.0%``,
+    ``<= 0.0 per 1,000 orders``."""
+    return with_unit(f"{k['target_op']} {format_number(k['target'], k['unit'])}", k["unit"])
+
+
+TOWN_HEADER = ("town", "name", "all orders", "by zone: estimate [95% interval] vs target: verdict")
+
+
 def town_table(summary: dict, world: World) -> str:
-    """Compliance per town (each order against its zone's promise), worst first, with each
-    judged town KPI's verdict (kpis.json's): a town with both zones shows each zone apart."""
+    """Compliance per town, worst first, under a header row: the town (pinyin, characters), its
+    orders meeting their zone's promise (``all orders``: kpis.json's ``town.<pinyin>.compliance``),
+    then each promise the town is judged on (kpis.json's verdicts), named by zone, with its 95%
+    interval, target and verdict: a town with one zone is judged on all its orders (the same
+    share again, with its interval), a town with both zones on each zone apart. The names are
+    padded to the widest name's terminal columns (Chinese characters take two)."""
     rows = []
     kpis = summary["kpis"]
+    p = world.places
     for t, pinyin in enumerate(world.towns.pinyin):
         k = kpis.get(f"town.{pinyin}.compliance")
         if k is None:
             continue
+        zones = p.zone[p.town == t]
         judged = [
-            (part, kpis[f"town.{pinyin}.{part}"])
+            (ZONE_OF.get(part) or ZONE_NAMES[int(zones[0])], kpis[f"town.{pinyin}.{part}"])
             for part in ("compliance", "urban_10min", "rural_same_day")
             if "verdict" in kpis.get(f"town.{pinyin}.{part}", {})
         ]
         notes = "; ".join(
-            f"{'' if part == 'compliance' else ZONE_OF[part] + ' '}"
-            f"{interval_text(j)} vs {j['target_op']} {format_number(j['target'], 'share')}: "
-            f"{VERDICT_WORDS[j['verdict']]}"
-            for part, j in judged
+            f"{zone} {interval_text(j)} vs {target_text(j)}: {VERDICT_WORDS[j['verdict']]}"
+            for zone, j in judged
         )
-        rows.append(
-            (
-                k["mean"],
-                f"  {pinyin:<10} {pad(world.towns.name[t], 8)} "
-                f"{format_number(k['mean'], 'share'):>7}  {notes}",
-            )
-        )
+        rows.append((k["mean"], (pinyin, world.towns.name[t], format_number(k["mean"], "share"), notes)))
     rows.sort(key=lambda r: (math.isnan(r[0]), r[0]))
-    return "Compliance by town (worst first):\n" + "\n".join(r[1] for r in rows)
+    lines = [TOWN_HEADER, *(r[1] for r in rows)]
+    widths = [max(display_width(line[i]) for line in lines) for i in range(4)]
+    lines.insert(1, tuple("-" * w for w in widths))
+    return "Compliance by town, worst first: the share of orders meeting their zone's promise\n" + "\n".join(
+        f"  {pad(a, widths[0])}  {pad(b, widths[1])}  {pad(c, widths[2], right=True)}  {d}".rstrip()
+        for a, b, c, d in lines
+    )
 
 
 ZONE_OF = {"urban_10min": "urban", "rural_same_day": "rural"}
+ZONE_NAMES = ("urban", "rural")  # a place's zone: 0 urban, 1 rural
 # a promise verdict (kpis.json's) in words, English: the briefing's table (i18n) gives them
 VERDICT_WORDS = {v: tr(f"verdict.{v}", "en") for v in VERDICTS} | {"": ""}

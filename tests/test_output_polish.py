@@ -1,0 +1,218 @@
+"""What a new user reads in the terminal reads right: optimize shows the progress of its
+confirmation run; sweep and compare write paired differences alike (a share's in percentage
+points, every end signed); the town table has a header and aligns long Chinese names; targets
+carry their unit; compare writes estimates as run does; no negative zero anywhere."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+
+from sim.cli.main import main
+from sim.experiments.compare import compare_arms
+from sim.experiments.compare_inputs import Arm
+from sim.experiments.compare_output import difference_text, estimate_text, table
+from sim.experiments.optimize import confirm
+from sim.experiments.sweep_file import Sweep
+from sim.experiments.sweep_table import table_text
+from sim.reporting.formatting import display_width
+from sim.reporting.kpi_summary import interval_text, kpi_table, town_table
+from tests.conftest import TINY, variant
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+# 1. optimize: the confirmation run shows its progress
+
+
+def test_confirmation_run_shows_its_replications_on_stderr(tmp_path, capsys):
+    scenario = variant(tmp_path, {"run": {"days": 1}})
+    confirm(scenario, {}, {"urban_10min": 0.5}, reps=4, seed=7)
+    err = capsys.readouterr().err
+    # not a terminal (pytest's capture, like CI): a few plain lines, the last one at the end
+    assert "optimize variant: confirmation (fresh seeds): 4/4 replications" in err
+    assert "\r" not in err
+
+
+def test_confirmation_run_shows_a_bar_on_a_terminal(tmp_path, monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    confirm(variant(tmp_path, {"run": {"days": 1}}), {}, {"urban_10min": 0.5}, reps=3, seed=7)
+    shown = terminal.getvalue()
+    assert shown.count("\r") >= 3 and shown.endswith("\n") and shown.count("\n") == 1
+    assert "confirmation (fresh seeds): 3/3 replications" in shown
+
+
+def test_optimize_command_shows_the_confirmation_progress(tmp_path, capsys):
+    # urban_10min >= 0 is met at once: no search round, straight to the confirmation
+    code = main(
+        ["optimize", str(TINY), "--target", "urban_10min=0", "--reps", "2", "--days", "1"]
+        + ["--confirm-reps", "6", "--jobs", "1", "--out", str(tmp_path / "plan.yaml")]
+    )
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "optimize tiny: confirmation (fresh seeds): 6/6 replications" in err
+
+
+# 2. sweep's paired differences are written as compare writes them
+
+
+def _sweep() -> Sweep:
+    return Sweep(
+        source="s.yaml",
+        name="s",
+        scenario=Path(TINY),
+        grid={"dispatch.timeouts_min.rural[0]": [60, 30]},
+        reps=4,
+        days=7,
+        seed=7,
+        kpis=["rural_same_day", "open_overnight_per_week"],
+        lines={},
+    )
+
+
+def _row(value, share: tuple, week: tuple) -> dict:
+    row = {"dispatch.timeouts_min.rural[0]": value}
+    for name, (mean, low, high, diff, diff_low, diff_high) in (
+        ("rural_same_day", share),
+        ("open_overnight_per_week", week),
+    ):
+        row.update({f"{name}.mean": mean, f"{name}.low": low, f"{name}.high": high})
+        row.update({f"{name}.diff": diff, f"{name}.diff_low": diff_low, f"{name}.diff_high": diff_high})
+    return row
+
+
+def test_sweep_differences_are_formatted_as_compare_formats_them():
+    rows = [
+        _row(60, (0.959, 0.95, 0.967, 0.0, 0.0, 0.0), (38.94, 30.1, 47.7, 0.0, 0.0, 0.0)),
+        _row(30, (0.974, 0.966, 0.981, 0.015, 0.010, 0.020), (35.1, 27.0, 43.2, -0.004, -0.52, 0.31)),
+    ]
+    text = table_text(_sweep(), rows)
+    differences = text.split("Paired difference")[1]
+    # a share's difference in percentage points, every end signed, one decimal (compare's)
+    assert "+1.5 pp [+1.0 pp, +2.0 pp]" in differences
+    assert "+1.5 pp [+1.0 pp, +2.0 pp]" == difference_text(0.015, 0.010, 0.020, "share")
+    assert "%" not in differences.split(":", 1)[1]  # no "+1.50%" any more
+    # another KPI as compare writes it: signed, its unit once; a mean that rounds to 0 is 0.0
+    # (neither "-0.0" nor a "+" its digits do not show)
+    assert "0.0 [-0.5, +0.3] orders/week" in differences
+    assert difference_text(-0.004, -0.52, 0.31, "orders/week") == "0.0 [-0.5, +0.3] orders/week"
+    # the estimates as run writes them
+    assert interval_text({"mean": 38.94, "low": 30.1, "high": 47.7, "n": 4, "unit": "orders/week"}) in text
+    assert "95.9% [95.0%, 96.7%]" in text
+    assert "-0.0" not in text
+
+
+# 3. the town table: a header, and names aligned by the widest
+
+
+def _town_world() -> SimpleNamespace:
+    towns = SimpleNamespace(pinyin=["Huaixi", "Qingjie", "Kunyang"], name=["怀溪镇", "青街畲族乡", "昆阳镇"])
+    # Huaixi and Qingjie rural; Kunyang urban and rural
+    places = SimpleNamespace(zone=np.array([1, 1, 0, 1]), town=np.array([0, 1, 2, 2]))
+    return SimpleNamespace(towns=towns, places=places)
+
+
+def _share(mean, low, high, target=None) -> dict:
+    row = {"mean": mean, "low": low, "high": high, "n": 4, "unit": "share"}
+    if target is not None:
+        row.update(target=target, target_op=">=", verdict="missed" if high < target else "uncertain")
+    return row
+
+
+def _town_summary() -> dict:
+    return {
+        "kpis": {
+            "town.Huaixi.compliance": _share(0.853, 0.787, 0.901, 0.95),
+            "town.Qingjie.compliance": _share(0.912, 0.85, 0.95, 0.95),
+            "town.Kunyang.compliance": _share(0.93, 0.92, 0.94),
+            "town.Kunyang.urban_10min": _share(0.94, 0.93, 0.95, 0.9),
+            "town.Kunyang.rural_same_day": _share(0.91, 0.88, 0.94, 0.95),
+        }
+    }
+
+
+def test_town_table_has_a_header_row_saying_what_each_column_is():
+    lines = town_table(_town_summary(), _town_world()).splitlines()
+    header = lines[1].split()
+    assert header[:2] == ["town", "name"] and "all orders" in lines[1] and "95% interval" in lines[1]
+    assert set(lines[2].replace(" ", "")) == {"-"}
+    huaixi = next(line for line in lines if "Huaixi" in line)
+    # the repeated number is named: all the town's orders, then the rural promise it is judged on
+    assert re.search(r"85\.3%\s+rural 85\.3% \[78\.7%, 90\.1%\] vs >= 95\.0%: missed$", huaixi)
+    kunyang = next(line for line in lines if "Kunyang" in line)
+    assert "urban 94.0% [93.0%, 95.0%]" in kunyang and "rural 91.0% [88.0%, 94.0%]" in kunyang
+
+
+def test_town_table_aligns_names_of_any_width():
+    header, _, *rows = town_table(_town_summary(), _town_world()).splitlines()[1:]
+    # every row's "all orders" column ends at the same terminal column as the header's
+    ends = [
+        display_width(line[: line.index(key) + len(key)])
+        for line, key in zip([header, *rows], ["all orders", "85.3%", "91.2%", "93.0%"])
+    ]
+    assert len(set(ends)) == 1, ends
+    assert "青街畲族乡" in rows[1]
+
+
+# 4. units on targets, compare's estimates as run's, no negative zero
+
+
+def test_kpi_table_target_carries_the_kpis_unit():
+    summary = {
+        "kpis": {
+            "open_overnight_per_1000": {
+                "label": "Orders open overnight",
+                "unit": "per 1,000 orders",
+                "mean": 38.9,
+                "low": 30.0,
+                "high": 47.0,
+                "n": 4,
+                "target": 0.0,
+                "target_op": "<=",
+                "verdict": "missed",
+            }
+        }
+    }
+    row = kpi_table(summary).splitlines()[2]
+    assert "38.9 [30.0, 47.0] per 1,000 orders  <= 0.0 per 1,000 orders  missed" in row
+
+
+def test_compare_writes_estimates_as_run_and_no_negative_zero():
+    base = Arm(
+        "base",
+        "base.yaml",
+        1,
+        7.0,
+        [
+            {"open_overnight_per_week": a, "rural_same_day": b}
+            for a, b in ((42.6, 0.95), (42.7, 0.96), (42.68, 0.955))
+        ],
+    )
+    same = Arm(
+        "same",
+        "same.yaml",
+        1,
+        7.0,
+        [
+            {"open_overnight_per_week": a, "rural_same_day": b}
+            for a, b in ((42.599, 0.9499), (42.699, 0.9599), (42.679, 0.9549))
+        ],
+    )
+    result = compare_arms([base, same])
+    text = table(result, ["open_overnight_per_week", "rural_same_day"])
+    row = next(line for line in text.splitlines() if line.startswith("open_overnight_per_week"))
+    # run's format: one decimal and the unit (kpi_summary.interval_text / format_number)
+    assert f"  {estimate_text(42.66, 'orders/week')}  " in row and "42.7 orders/week" in row
+    assert "42.66" not in row
+    # differences that round to zero: no negative zero, no sign the digits do not show
+    assert not re.search(r"[-+]0\.0+\b", text), text
+    assert "  0.0 [" in row and "  0.0 pp [" in text
