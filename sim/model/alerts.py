@@ -23,12 +23,12 @@ goes out when it is due (at once if its time has passed).
 The draws are counter-based (:func:`sim.model.rng.counter_uniform`, SplitMix64), keyed by
 (order, wave, place in the wave) and the order's turnout, where the order is its identity, not
 its id: its place, its channel and its rank among that place's orders of that channel in the
-time they were placed (:func:`sim.model.rng.order_keys`, under the streams named
-``alerts/<place code>``). The same citizen's order draws the same uniforms in its n-th wave, and
-the same turnout uniform, whatever else happens in the run and whatever orders other channels or
-other places have: scenarios that differ in staffing, in a channel's orders (no pairing
-projects), in appointments or in a surge elsewhere share their random numbers (common random
-numbers) as far as their waves coincide.
+time the citizens placed them, an appointment when it was booked
+(:func:`sim.model.rng.order_keys`, under the stream names ``alerts/<place code>``). The same
+citizen's order draws the same uniforms in its n-th wave, and the same turnout uniform, whatever
+else happens in the run and whatever orders other channels or other places have: scenarios that
+differ in staffing, in a channel's orders (no pairing projects), in appointments or in a surge
+elsewhere share their random numbers (common random numbers) as far as their waves coincide.
 
 Which volunteers: a team counts its free volunteers (the model tracks counts, not people); an
 order that needs k volunteers is accepted by one of them, who brings k-1 free teammates (the

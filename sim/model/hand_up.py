@@ -7,11 +7,11 @@ village scope offers the skill, its item among ``dispatch.hand_up.items`` if any
 one the village team cannot provide with probability p. The decision is drawn for every order
 at set-up, one counter-based uniform per order keyed by its identity under its place's stream
 name ``hand_up/<place code>`` (:func:`sim.model.rng.order_keys`: its place, its channel and its
-rank among that place's orders of that channel in the time they were placed), so that the other
-sources' draws are unchanged and the same citizen's order gets the same uniform under two
-policies (common random numbers), whatever orders other channels or places have: with a larger
-share, the orders handed up include those handed up with a smaller one, and a policy that adds
-or removes other orders (pairing projects, appointments, a surge elsewhere) leaves the
+rank among that place's orders of that channel in the time the citizens placed them), so that
+the other sources' draws are unchanged and the same citizen's order gets the same uniform under
+two policies (common random numbers), whatever orders other channels or places have: with a
+larger share, the orders handed up include those handed up with a smaller one, and a policy that
+adds or removes other orders (pairing projects, appointments, a surge elsewhere) leaves the
 decisions on the others as they were.
 
 The life cycle then hands those orders up at placement (:meth:`.lifecycle.OrderLifecycle.hand_up`);

@@ -18,7 +18,9 @@ identity is what makes an order the same citizen's order in two scenarios: its p
 its channel, and its rank among that place's orders of that channel in the time the citizen
 placed them (the booking time for an appointment; ties in placement order), not its order id,
 which counts the orders of every channel and place and so shifts whenever a scenario adds or
-removes any order (another channel's, another place's, an appointment moved later). The key of
+removes any order (another channel's, another place's, an appointment moved later). A scenario
+that changes a place's own orders of a channel (a surge there, another rate) changes the ranks
+after the first change, as it changes those orders themselves. The key of
 an order is the (rank + 1)-th output of a SplitMix64 generator (S. Vigna) seeded with its
 place's key (the first word of the seed of the stream named ``<source>/<place code>``, which is
 never made as a generator) with its channel in the top byte: distinct for the orders of one
