@@ -20,10 +20,15 @@ the accepting volunteer's team has no free volunteer left at the acceptance (ano
 them meanwhile), the next acceptance of the same wave counts; with none left, the next wave
 goes out when it is due (at once if its time has passed).
 
-The draws are keyed by (order, wave, place in the wave) through a counter-based hash of the
-replication's stream ``alerts`` (splitmix64): the same order's n-th wave draws the same
-uniforms whatever else happens in the run, so scenarios that differ in staffing share their
-random numbers (common random numbers) as far as their waves coincide.
+The draws are counter-based (:func:`sim.model.rng.counter_uniform`, SplitMix64), keyed by
+(order, wave, place in the wave) and the order's turnout, where the order is its identity, not
+its id: its place, its channel and its rank among that place's orders of that channel in the
+time the citizens placed them, an appointment when it was booked
+(:func:`sim.model.rng.order_keys`, under the stream names ``alerts/<place code>``). The same
+citizen's order draws the same uniforms in its n-th wave, and the same turnout uniform, whatever
+else happens in the run and whatever orders other channels or other places have: scenarios that
+differ in staffing, in a channel's orders (no pairing projects), in appointments or in a surge
+elsewhere share their random numbers (common random numbers) as far as their waves coincide.
 
 Which volunteers: a team counts its free volunteers (the model tracks counts, not people); an
 order that needs k volunteers is accepted by one of them, who brings k-1 free teammates (the
@@ -55,28 +60,22 @@ from scipy import special
 from sim.config import distributions
 from sim.config.spec import Dist
 from sim.config.teams import TEAM_LEVELS
-from sim.model.compact import floats
+from sim.model.compact import typed
 from sim.model.orders import COUNTY_TIER, WAITING
+from sim.model.rng import counter_uniform, order_keys
 
 if TYPE_CHECKING:
     from sim.model.replication import Replication
 
 STAFF_LEVELS = ("town", "county", "subcenter")
-_M64 = 0xFFFFFFFFFFFFFFFF
 NIGHT_FROM, NIGHT_TO = 22 * 60.0, 7 * 60.0  # turnout_night applies 22:00-07:00
 
 
-def _uniform(x: int) -> float:
-    """A uniform in [0, 1) from the 64-bit integer ``x`` (splitmix64's finaliser): a
-    counter-based draw, the same for the same key whatever was drawn before."""
-    z = (x + 0x9E3779B97F4A7C15) & _M64
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
-    z ^= z >> 31
-    return (z >> 11) * (1.0 / 9007199254740992.0)
-
-
 NAN = float("nan")
+# the counters added to an order's key: 2 * slot + which in the low 12 bits, the wave above them
+# (waves 1 to 65,535: below 2**28), and the turnout's beyond every wave's
+WAVE_SHIFT = 12
+TURNOUT_COUNTER = 1 << 28
 
 
 def scalar_quantile(dist: Dist):
@@ -119,12 +118,10 @@ class Alerts:
         self.delay = scalar_quantile(delay)
         staff = {TEAM_LEVELS.index(level) for level in STAFF_LEVELS}
         self.staff = [int(level) in staff for level in rep.world.teams.level]
-        # the key of this replication's counter-based draws
-        self.key = int(rep.streams.stream("alerts").integers(0, 2**63))
-        # each order's turnout uniform: its turnout (minutes) is this quantile of turnout_day or
-        # turnout_night, taken at the acceptance (one 8-byte column, not one for each)
+        # each order's key for its counter-based draws (waves and turnout), from its identity
+        # (one 8-byte column; a draw hashes it with a counter when it is made)
         n = len(rep.orders)
-        self.turnout_u = floats(rep.streams.stream("alerts/turnout").random(n))
+        self.order_key = typed("Q", order_keys(rep.streams, "alerts", rep.world.places.code, rep.orders))
         self.turnout_day = scalar_quantile(cfg.turnout_day)
         self.turnout_night = scalar_quantile(cfg.turnout_night)
         # the turnout replaces the travel model's set-off time on the way out (a travel matrix
@@ -158,24 +155,25 @@ class Alerts:
         turnout from 22:00 to 07:00, its day turnout otherwise. It replaces the travel model's
         set-off time (``geography.travel.setup_min``) on the way out: the trip out takes the
         drive after it (:attr:`setoff` less than the travel model's trip)."""
+        u = counter_uniform(self.order_key[order] + TURNOUT_COUNTER)
         minute = accepted % 1440.0
         if minute >= NIGHT_FROM or minute < NIGHT_TO:
-            return self.turnout_night(self.turnout_u[order])
-        return self.turnout_day(self.turnout_u[order])
+            return self.turnout_night(u)
+        return self.turnout_day(u)
 
     def draw(self, order: int, wave: int, slot: int, which: int) -> float:
         """The uniform of ``order``'s ``wave``-th wave (1, 2, ...), for the volunteer at
         ``slot`` in it (0 nearest): ``which`` 0 decides whether they accept (below the accept
-        probability), 1 their delay (its quantile of ``demand.acceptance_delay``). The key packs
-        ``2 * slot + which`` in 12 bits (``dispatch.alerts.wave_size`` is at most 2,048) and the
-        wave in the next 12: an order's waves after its 4,095th (8 days of 3-minute waves)
-        share draws with another order's, which no order waiting less than its patience meets
-        (the count kept wraps round after 65,535 waves, 136 days of 3-minute waves)."""
-        return _uniform((self.key ^ (order << 24) ^ (wave << 12)) + 2 * slot + which)
+        probability), 1 their delay (its quantile of ``demand.acceptance_delay``). The counter
+        added to the order's key packs ``2 * slot + which`` in 12 bits
+        (``dispatch.alerts.wave_size`` is at most 2,048) and the wave above them: each of an
+        order's draws has its own counter (the wave count kept wraps round after 65,535 waves,
+        136 days of 3-minute waves, and its waves then draw their first waves' uniforms)."""
+        return counter_uniform(self.order_key[order] + (wave << WAVE_SHIFT) + 2 * slot + which)
 
     def drop_working_state(self) -> None:
         """Free what only the run needed (the order log keeps ``t_alerted``)."""
-        self.series = self.in_tier = self.turnout_u = None
+        self.series = self.in_tier = self.order_key = None
         self.pending = self.next_wave = None
 
     # ------------------------------------------------------------------ waves

@@ -5,10 +5,14 @@ coordinates): a village can hand an order up, not only let it time out. With
 ``dispatch.hand_up.share`` = p, each order that its village could serve (not professional, its
 village scope offers the skill, its item among ``dispatch.hand_up.items`` if any are named) is
 one the village team cannot provide with probability p. The decision is drawn for every order
-at set-up, one uniform per order from its place's own stream ``hand_up/<place code>`` (in the
-order the place's orders are placed), so that the other sources' draws are unchanged and the
-same order gets the same uniform under two policies (common random numbers: with a larger
-share, the orders handed up include those handed up with a smaller one).
+at set-up, one counter-based uniform per order keyed by its identity under its place's stream
+name ``hand_up/<place code>`` (:func:`sim.model.rng.order_keys`: its place, its channel and its
+rank among that place's orders of that channel in the time the citizens placed them), so that
+the other sources' draws are unchanged and the same citizen's order gets the same uniform under
+two policies (common random numbers), whatever orders other channels or places have: with a
+larger share, the orders handed up include those handed up with a smaller one, and a policy that
+adds or removes other orders (pairing projects, appointments, a surge elsewhere) leaves the
+decisions on the others as they were.
 
 The life cycle then hands those orders up at placement (:meth:`.lifecycle.OrderLifecycle.hand_up`);
 the other orders keep the placement's fast path untouched.
@@ -21,26 +25,16 @@ import numpy as np
 from sim.config.teams import TEAM_LEVELS
 from sim.model.compact import as_numpy
 from sim.model.orders import OrderTable
-from sim.model.rng import Streams
+from sim.model.rng import Streams, counter_uniforms, order_keys
 from sim.world.build import World
 
 VILLAGE = TEAM_LEVELS.index("village")
 
 
 def hand_up_uniforms(world: World, orders: OrderTable, streams: Streams) -> np.ndarray:
-    """One uniform per order (by order id) from its place's stream ``hand_up/<place code>``,
-    drawn in the order the place's orders are placed."""
-    place = as_numpy(orders.place)
-    u = np.empty(len(orders))
-    by_place = np.argsort(place, kind="stable")  # each place's orders, in placement order
-    counts = np.bincount(place, minlength=world.n_places)
-    ends = np.cumsum(counts)
-    used = np.flatnonzero(counts)
-    names = (f"hand_up/{world.places.code[p]}" for p in used)
-    for p, rng in zip(used.tolist(), streams.streams(names)):
-        mine = by_place[ends[p] - counts[p] : ends[p]]
-        u[mine] = rng.random(len(mine))
-    return u
+    """One uniform per order (by order id), keyed by the order's identity under its place's
+    stream name ``hand_up/<place code>`` (:func:`sim.model.rng.order_keys`), not by its id."""
+    return counter_uniforms(order_keys(streams, "hand_up", world.places.code, orders))
 
 
 def handed_up_orders(world: World, orders: OrderTable, streams: Streams) -> dict[int, int]:
