@@ -21,7 +21,7 @@ class HandUp:
     share: float = spec(
         0.0,
         "probability that a village team cannot provide an order its scope has the skill for, "
-        "drawn per order (stream hand_up/<place code>)",
+        "drawn per order, keyed by its identity (hand_up/<place code>)",
         "probability",
         ge=0,
         le=1,
