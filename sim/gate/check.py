@@ -6,9 +6,12 @@ days and replications, then judges every KPI it watches twice:
 
 * **threshold**: the one-sided confidence bound at ``expect.confidence`` must lie on the right
   side: for ``>= 0.90`` at 95%, the t lower bound of the mean must be at least 0.90. A policy
-  therefore passes only when it is *shown* to meet its promise, not merely estimated to. With
-  ``expect.uncertain: pass`` an interval that straddles the threshold passes too, and only a
-  promise shown missed (the upper bound below 0.90) fails.
+  therefore passes only when it is *shown* to meet its threshold, not merely estimated to,
+  except at the edge of what the KPI can be (``<= 0``, ``>= 100%`` of orders): there every
+  replication exactly at the threshold is *met* whatever the bound (the rule of
+  :func:`sim.results.verdict.judge`). With ``expect.uncertain: pass`` an interval that
+  straddles the threshold passes too, and only a promise shown missed (the upper bound below
+  0.90) fails.
 * **baseline**: the committed baseline (``results/baselines/<name>.json``) holds each
   replication's KPI values for the same seeds. The new values are compared replication by
   replication (common random numbers; unchanged config -> differences exactly 0). The check
@@ -93,7 +96,9 @@ def judge_threshold(
     interval of :func:`sim.results.verdict.judge` at ``2 * confidence - 1`` two-sided (the same
     method as every output's; ``orders``: the orders a proportion counted in all).
 
-    *met*: the bound facing the threshold is on the right side; *missed*: even the far bound is
+    *met*: the bound facing the threshold is on the right side, or the threshold is at the
+    KPI's edge and every replication exactly at it (:func:`sim.results.verdict.at_edge`, whatever
+    the bound); *missed*: even the far bound is
     on the wrong side (the KPI is significantly worse than the threshold); *uncertain*: the
     interval straddles the threshold, which fails unless ``expect.uncertain`` is ``pass``.
     """
