@@ -352,6 +352,9 @@ def test_a_missing_baselines_folder_is_invalid_input(tmp_path, capsys, baselines
         ({"significance": 0.0001}, "expect.significance"),
         ({"min_effect": {"urban_10min": 0.5}}, "expect.min_effect.urban_10min: 0.5 is larger than 0.02"),
         ({"watch": []}, "expect.watch: stops watching open_overnight_per_week"),
+        # a smaller run hides a worsening: with 2 replications the paired bound uses t with 1 df
+        ({"reps": 2}, "expect.reps: 2 is lower than 6"),
+        ({"days": 1}, "expect.days: 1 is lower than 3"),
     ],
 )
 def test_a_variant_cannot_relax_the_policy_of_its_base_scenario(tmp_path, capsys, baselines, expect, named):
@@ -367,13 +370,19 @@ def test_a_variant_may_tighten_the_policy(tmp_path, capsys, baselines):
     assert check(capsys, tight, "--baselines", baselines)[0] == 0
 
 
-def test_a_top_level_config_cannot_relax_the_policy_recorded_with_its_baseline(tmp_path, capsys, baselines):
+def edited_tiny(tmp_path: Path, **expect) -> Path:
+    """A copy of the tiny test county (no ``extends:``, same name) with ``expect`` keys changed."""
     data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
     for key in ("towns_csv", "places_csv"):
         data["geography"][key] = str(TINY.parent / data["geography"][key])
-    data["expect"]["kpis"] = {"rural_same_day": ">= 0.90"}
+    data["expect"].update(expect)
     edited = tmp_path / "edited.yaml"
     edited.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return edited
+
+
+def test_a_top_level_config_cannot_relax_the_policy_recorded_with_its_baseline(tmp_path, capsys, baselines):
+    edited = edited_tiny(tmp_path, kpis={"rural_same_day": ">= 0.90"})
     status, _, err = check(capsys, edited, "--baselines", baselines)
     assert status == 2
     assert "expect.kpis.urban_10min: removes the threshold" in err and "check_tiny.json" in err
@@ -383,6 +392,29 @@ def test_a_top_level_config_cannot_relax_the_policy_recorded_with_its_baseline(t
         "rural_same_day": ">= 0.90"
     }
     assert check(capsys, edited, "--baselines", baselines)[0] == 0
+
+
+def test_a_top_level_config_cannot_run_the_check_smaller_than_its_baseline(tmp_path, capsys, baselines):
+    # the baseline was made with 6 replications of 3 days: its recorded policy runs at least that
+    status, _, err = check(capsys, edited_tiny(tmp_path, reps=3, days=2), "--baselines", baselines)
+    assert status == 2
+    for text in ("expect.reps: 3 is lower than 6", "expect.days: 2 is lower than 3"):
+        assert sum(text in line and "check_tiny.json" in line for line in err.splitlines()) == 1, err
+    # a larger run is allowed, and a smaller one is accepted only with the baseline it makes
+    assert check(capsys, edited_tiny(tmp_path, reps=8), "--baselines", baselines)[0] == 0
+    smaller = edited_tiny(tmp_path, reps=3)
+    assert check(capsys, smaller, "--baselines", baselines, "--update-baselines")[0] == 0
+    assert check(capsys, smaller, "--baselines", baselines)[0] == 0
+
+
+def test_the_run_size_recorded_with_a_baseline_is_its_own(baselines):
+    from sim.gate.policy import expect_from_json, relaxations
+
+    recorded = expect_from_json(read_baseline(baselines / "check_tiny.json").policy)
+    assert (recorded.reps, recorded.days) == (6, 3.0)  # not the expect: defaults, 10 x 7 days
+    larger = Expect(kpis=dict(recorded.kpis), reps=7, days=4.0, seed=99)  # and another seed
+    assert relaxations(larger, recorded) == []
+    assert expect_from_json({"kpis": {}}).reps == 2  # a policy without a run size sets no floor
 
 
 def test_a_variant_may_declare_a_kpi_without_orders_not_applicable(tmp_path, capsys, baselines):

@@ -2,7 +2,8 @@
 
 ``results/baselines/<name>.json`` holds, for the seed, days, warm-up and replications it was run
 with, the engine version, each replication's value of every KPI (NaN written as null) and the
-``expect:`` block accepted with it (the committed gate policy, :mod:`sim.gate.policy`).
+``expect:`` block accepted with it (the committed gate policy, :mod:`sim.gate.policy`), whose
+run size is the baseline's own ``reps`` and ``days``.
 ``run.py check --update-baselines`` writes it; :mod:`sim.gate.check` compares a run with it.
 """
 
@@ -55,7 +56,11 @@ def baseline_path(folder: str | Path, scenario_name: str) -> Path:
 
 
 def read_baseline(path: str | Path) -> Baseline | None:
-    """The baseline in ``path`` (None when there is none); UserError when it is malformed."""
+    """The baseline in ``path`` (None when there is none); UserError when it is malformed.
+
+    Its recorded policy (``policy``) gets the baseline's ``reps`` and ``days``: the run size
+    accepted with it, below which a config under review may not run the check
+    (:func:`sim.gate.policy.relaxations`)."""
     path = Path(path)
     if not path.exists():
         return None
@@ -90,16 +95,18 @@ def read_baseline(path: str | Path) -> Baseline | None:
     if data.get("policy") is not None and not isinstance(data["policy"], dict):
         raise bad("policy is not a mapping")
     try:
+        days, reps = float(data["days"]), int(data["reps"])
+        policy = data.get("policy")
         return Baseline(
             str(data["scenario"]),
             int(data["seed"]),
-            float(data["days"]),
+            days,
             float(data.get("warmup_days", 0.0)),
-            int(data["reps"]),
+            reps,
             str(data.get("engine_version", "")),
             {k: [math.nan if x is None else float(x) for x in v] for k, v in kpis.items()},
             str(data.get("source", "")),
-            data.get("policy") if isinstance(data.get("policy"), dict) else None,
+            None if policy is None else {**policy, "reps": reps, "days": days},
         )
     except (TypeError, ValueError):
         raise bad("seed, days or reps is not a number") from None

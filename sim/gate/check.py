@@ -6,9 +6,12 @@ days and replications, then judges every KPI it watches twice:
 
 * **threshold**: the one-sided confidence bound at ``expect.confidence`` must lie on the right
   side: for ``>= 0.90`` at 95%, the t lower bound of the mean must be at least 0.90. A policy
-  therefore passes only when it is *shown* to meet its promise, not merely estimated to. With
-  ``expect.uncertain: pass`` an interval that straddles the threshold passes too, and only a
-  promise shown missed (the upper bound below 0.90) fails.
+  therefore passes only when it is *shown* to meet its threshold, not merely estimated to,
+  except at the edge of what the KPI can be (``<= 0``, ``>= 100%`` of orders): there every
+  replication exactly at the threshold is *met* whatever the bound (the rule of
+  :func:`sim.results.verdict.judge`). With ``expect.uncertain: pass`` an interval that
+  straddles the threshold passes too, and only a promise shown missed (the upper bound below
+  0.90) fails.
 * **baseline**: the committed baseline (``results/baselines/<name>.json``) holds each
   replication's KPI values for the same seeds. The new values are compared replication by
   replication (common random numbers; unchanged config -> differences exactly 0). The check
@@ -18,8 +21,8 @@ days and replications, then judges every KPI it watches twice:
   effect. Noise, or a real change smaller than the minimum effect, therefore fails a KPI with
   probability at most ``significance``. When the seed or run length differs from the
   baseline's, the pairing is lost and Welch's unpaired interval is used instead. The gate
-  fails closed: a KPI undefined where the baseline has a value, or a watched KPI the baseline
-  lacks, fails.
+  fails closed: a KPI undefined where the baseline has a value, a KPI left with too few values
+  for an interval where the baseline has enough, or a watched KPI the baseline lacks, fails.
 
 The thresholds and minimum effects come from :mod:`sim.gate.expectations`, the committed
 values from :mod:`sim.gate.baseline`; the verdicts (:class:`Outcome`, :class:`Checked`) go to
@@ -93,7 +96,9 @@ def judge_threshold(
     interval of :func:`sim.results.verdict.judge` at ``2 * confidence - 1`` two-sided (the same
     method as every output's; ``orders``: the orders a proportion counted in all).
 
-    *met*: the bound facing the threshold is on the right side; *missed*: even the far bound is
+    *met*: the bound facing the threshold is on the right side, or the threshold is at the
+    KPI's edge and every replication exactly at it (:func:`sim.results.verdict.at_edge`, whatever
+    the bound); *missed*: even the far bound is
     on the wrong side (the KPI is significantly worse than the threshold); *uncertain*: the
     interval straddles the threshold, which fails unless ``expect.uncertain`` is ``pass``.
     """
@@ -151,7 +156,10 @@ def judge_not_applicable(out: Outcome, values: np.ndarray) -> None:
 
 def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool, expect: Expect) -> None:
     """Fail ``out`` when the KPI is significantly worse than the baseline by the minimum effect,
-    or undefined (NaN) where the baseline has a value (it cannot be shown not worse)."""
+    or when it cannot be shown not worse: undefined (NaN) where the baseline has a value (paired:
+    in any replication; unpaired: in every one), or left with too few values for an interval
+    (fewer than 2 pairs, or fewer than 2 values unpaired) where the baseline has at least 2.
+    A KPI the baseline itself has fewer than 2 values of is not compared (``too few values``)."""
     direction = kpi_info(out.kpi)[2]
     if direction == 0:
         out.comparison = "neutral KPI"
@@ -177,6 +185,17 @@ def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool
     out.effect = min_effect(out.kpi, expect, float(np.nanmean(base)) if np.any(~np.isnan(base)) else math.nan)
     if d["n"] < 2 or math.isnan(d["half_width"]):
         out.comparison += " (too few values)"
+        known = int(np.sum(~np.isnan(base)))
+        if known >= 2:  # the baseline could be tested, this run cannot: unsure, so fail closed
+            defined = int(np.sum(~np.isnan(new)))
+            kind = "paired" if paired else "unpaired (Welch)"
+            out.baseline_failed = True
+            out.messages.append(
+                f"{out.scenario}: {out.kpi} has a value in {defined} of {len(new)} replications, "
+                f"too few for the {kind} comparison with the baseline ({known} values): it cannot "
+                "be shown not worse; expected values in at least 2 replications, or the change "
+                "accepted with --update-baselines"
+            )
         return
     worse_bound = d["high"] if direction > 0 else d["low"]  # bound nearest "not worse"
     least_worsening = -direction * worse_bound  # worse by at least this, at 1 - significance

@@ -10,7 +10,16 @@ recorded in its baseline (``results/baselines/<name>.json``, written by ``check
   is allowed: the check then fails unless the KPI is undefined in every replication,
 * lowers ``confidence``, turns ``uncertain: fail`` into ``pass``, lowers ``significance``,
 * raises a KPI's ``min_effect`` (or sets one where the policy uses the default, for a KPI whose
-  default is not a fixed number), or stops watching a watched KPI.
+  default is not a fixed number), or stops watching a watched KPI,
+* runs the check smaller: fewer ``reps`` or fewer ``days`` than the policy's. The run size sets
+  the power of every test: with 2 replications the paired 99% interval uses t with 1 degree of
+  freedom (31.8 instead of 2.82 with 10), so a large worsening passes. The policy recorded in a
+  baseline has the size the baseline was made with (its ``reps`` and ``days``,
+  :func:`sim.gate.baseline.read_baseline`). More replications or days are allowed (other days
+  lose the pairing with the baseline: the comparison is then Welch's).
+
+``expect.seed`` is not policy: another seed keeps every test's false-alarm level (the
+comparison with the baseline becomes Welch's, which is wider; docs/ci.md).
 
 Each relaxation is one line naming the KPI or setting and the policy file; ``check`` reports
 them as invalid input (exit 2). No simulation happens here.
@@ -85,6 +94,10 @@ def relaxations(new: Expect, old: Expect) -> list[tuple[str, str]]:
         out.append(("expect.uncertain", "pass relaxes fail"))
     if new.significance < old.significance:
         out.append(("expect.significance", f"{new.significance:g} is lower than {old.significance:g}"))
+    if new.reps < old.reps:  # fewer replications: wider intervals, a worsening hidden
+        out.append(("expect.reps", f"{new.reps} is lower than {old.reps}"))
+    if new.days < old.days:  # shorter replications: noisier values
+        out.append(("expect.days", f"{new.days:g} is lower than {old.days:g}"))
     for kpi, value in new.min_effect.items():
         if kpi in old.min_effect:
             limit = old.min_effect[kpi]
@@ -141,7 +154,8 @@ def policy_problems(
 
 
 def expect_to_json(expect: Expect) -> dict:
-    """The gate policy part of an ``expect:`` block, as recorded in a baseline."""
+    """The gate policy part of an ``expect:`` block, as recorded in a baseline (its run size,
+    ``reps`` and ``days``, is the baseline's own ``reps`` and ``days``)."""
     return {
         "kpis": dict(expect.kpis),
         "confidence": expect.confidence,
@@ -153,7 +167,11 @@ def expect_to_json(expect: Expect) -> dict:
 
 
 def expect_from_json(data: object) -> Expect | None:
-    """The policy recorded in a baseline; None when it is absent; ValueError when malformed."""
+    """The policy recorded in a baseline; None when it is absent; ValueError when malformed.
+
+    Its ``reps`` and ``days`` (the run size no config may go below) are those
+    :func:`sim.gate.baseline.read_baseline` adds from the baseline's own run; without them the
+    policy sets no least run size."""
     if data is None:
         return None
     if not isinstance(data, dict):
@@ -170,8 +188,10 @@ def expect_from_json(data: object) -> Expect | None:
         and data.get("uncertain", "fail") in ("fail", "pass")
         and all(
             isinstance(data.get(k, 0.5), (int, float)) and not isinstance(data.get(k, 0.5), bool)
-            for k in ("confidence", "significance")
+            for k in ("confidence", "significance", "days")
         )
+        and isinstance(data.get("reps", 2), int)
+        and not isinstance(data.get("reps", 2), bool)
     )
     if not ok:
         raise ValueError("policy has wrong types")
@@ -180,6 +200,8 @@ def expect_from_json(data: object) -> Expect | None:
         confidence=float(data.get("confidence", 0.95)),
         uncertain=data.get("uncertain", "fail"),
         significance=float(data.get("significance", 0.01)),
+        reps=int(data.get("reps", 2)),  # absent: no least run size (2 is the fewest a check runs)
+        days=float(data.get("days", 0.0)),
         min_effect={str(k): float(v) for k, v in min_effect.items()},
         watch=None if watch is None else list(watch),
     )
