@@ -112,17 +112,16 @@ def outputs(tmp_path_factory):
     targeted = list(kpi_targets(prepare_world(load_scenario(DEFAULT_SCENARIO))))
     watch = HEADLINE + [name for name in targeted if name not in HEADLINE]
     path = tmp / "short.yaml"
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "extends": str(DEFAULT_SCENARIO),
-                "name": "short",
-                "run": {"days": 2, "reps": 3, "warmup_days": 0.5, "drain_days": 0.5},
-                "expect": {"days": 2, "reps": 3, "kpis": {}, "watch": watch},
-            }
-        ),
-        encoding="utf-8",
-    )
+    # a top-level copy, not a variant: a variant may not run the check smaller than its base
+    data = yaml.safe_load(DEFAULT_SCENARIO.read_text(encoding="utf-8"))
+    folder = DEFAULT_SCENARIO.parent
+    for key in ("towns_csv", "places_csv"):
+        data["geography"][key] = str(folder / data["geography"][key])
+    data["pairing"]["file"] = str(folder / data["pairing"]["file"])
+    data["name"] = "short"
+    data["run"].update(days=2, reps=3, warmup_days=0.5, drain_days=0.5)
+    data["expect"].update(days=2, reps=3, watch=watch)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     import io
     from contextlib import redirect_stdout
 
