@@ -95,7 +95,9 @@ def check_data(scenario: Scenario) -> list[Problem]:
     rooms = scenario.mediation
     for k, kind in enumerate(rooms.place_kinds if rooms is not None else []):
         if kind not in PLACE_KINDS:  # a misspelt kind would leave every place without a room
-            out.append(Problem(scenario.source, None, f"mediation.place_kinds[{k}]", place_kind_problem(kind)))
+            out.append(
+                Problem(scenario.source, None, f"mediation.place_kinds[{k}]", place_kind_problem(kind))
+            )
     try:
         towns, places = build_places(scenario)
     except UserError as exc:

@@ -192,7 +192,9 @@ def build_places(scenario: Scenario) -> tuple[Towns, Places]:
             )
         seen.add(row["code"])
         if row["kind"] not in PLACE_KINDS:
-            problems.append(Problem(geo.places_csv, int(row["_line"]), "kind", place_kind_problem(row["kind"])))
+            problems.append(
+                Problem(geo.places_csv, int(row["_line"]), "kind", place_kind_problem(row["kind"]))
+            )
     used = {row["town_code"] for row in place_rows}
     problems += [
         Problem(
