@@ -295,7 +295,8 @@ its row. Checked before any simulation:
 - data files (towns, places, coordinates, travel matrix, pairing CSVs): present, `.csv`,
   UTF-8, the required columns, every row as long as the header, no empty required cells,
   numbers where numbers are due (non-negative where it matters, latitudes/longitudes in
-  range), unique codes, known place and town codes, every town with at least one place, every
+  range), unique codes, known place and town codes, every place's `kind` `community` or
+  `village` (as every `mediation.place_kinds` entry), every town with at least one place, every
   `urban_kinds` entry the kind of some place, a square travel matrix covering every place.
 
 ## Keys
