@@ -1,7 +1,7 @@
 """Checks of the data files a scenario names: that each exists and is a CSV file, that the
 towns the scenario names are towns of its towns CSV, and (for a sound scenario) the files'
-contents: towns, places, coordinates, travel matrix, surges and pairing. Each file's problems
-name that file and its line.
+contents: towns, places (each of a known kind, :data:`sim.world.geography.PLACE_KINDS`),
+coordinates, travel matrix, surges and pairing. Each file's problems name that file and its line.
 
 :func:`sim.config.validate.check` runs :func:`check_files` and :func:`check_town_names`;
 :func:`sim.config.load.load_scenario` runs :func:`check_data` once the scenario is sound.
@@ -19,7 +19,7 @@ from sim.config.loader import PATH_KEYS
 from sim.config.scenario import Scenario
 from sim.config.yaml_read import key_text
 from sim.world import surges
-from sim.world.geography import build_places, read_towns
+from sim.world.geography import PLACE_KINDS, build_places, place_kind_problem, read_towns
 from sim.world.pairing import check_room_in_places, make_pairs, units
 from sim.world.travel import read_matrix
 
@@ -91,11 +91,17 @@ def check_town_names(bad, scenario: Scenario) -> list[Problem]:
 def check_data(scenario: Scenario) -> list[Problem]:
     """Problems in the data files a (sound) scenario names: towns, places, coordinates, travel
     matrix and pairing CSVs. Each file's problems name that file and its line."""
+    out: list[Problem] = []
+    rooms = scenario.mediation
+    for k, kind in enumerate(rooms.place_kinds if rooms is not None else []):
+        if kind not in PLACE_KINDS:  # a misspelt kind would leave every place without a room
+            out.append(
+                Problem(scenario.source, None, f"mediation.place_kinds[{k}]", place_kind_problem(kind))
+            )
     try:
         towns, places = build_places(scenario)
     except UserError as exc:
-        return exc.problems
-    out: list[Problem] = []
+        return out + exc.problems
     if scenario.geography.travel.matrix_csv:
         try:
             read_matrix(scenario.geography.travel.matrix_csv, places.code)

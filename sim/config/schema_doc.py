@@ -230,7 +230,9 @@ items without reviewers; and about an event with call-ups that starts or ends of
 call-ups serve the whole hours that start inside it).
 
 `python run.py validate FILE...` checks scenarios (with the scenarios they extend and the data
-files they name) without simulating: exit status 0 when all are valid, 2 otherwise.
+files they name) without simulating: exit status 0 when all are valid, 2 otherwise. A sweep
+file (a top-level `scenario:` and `grid:`, docs/policies.md) is checked as the `sweep` command
+checks it: the file and the scenario of every grid point, every problem listed at once.
 `python run.py run FILE` checks the same before any simulation starts. `python run.py schema`
 prints this reference (`--write` regenerates this file, `--check` exits 1 when it is stale).
 
@@ -295,7 +297,8 @@ its row. Checked before any simulation:
 - data files (towns, places, coordinates, travel matrix, pairing CSVs): present, `.csv`,
   UTF-8, the required columns, every row as long as the header, no empty required cells,
   numbers where numbers are due (non-negative where it matters, latitudes/longitudes in
-  range), unique codes, known place and town codes, every town with at least one place, every
+  range), unique codes, known place and town codes, every place's `kind` `community` or
+  `village` (as every `mediation.place_kinds` entry), every town with at least one place, every
   `urban_kinds` entry the kind of some place, a square travel matrix covering every place.
 
 ## Keys

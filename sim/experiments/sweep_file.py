@@ -11,12 +11,15 @@ share random numbers and their differences are mostly the parameter's effect)::
       teams.village_members_per_1000: [5, 9.5]
 
 Every point's scenario is loaded and checked like a scenario file, a problem being reported at
-the sweep file's line (:func:`point_scenario`).
+the sweep file's line (:func:`point_scenario`); :func:`load_sweep` checks the file and all its
+points at once, listing every problem together (``run.py sweep`` and ``run.py validate``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,10 +59,82 @@ class Sweep:
     run_lines: dict[str, int | None] = field(default_factory=dict)  # line of reps, days, seed
 
 
+def is_sweep_file(path: str | Path) -> bool:
+    """Whether ``path`` is a sweep file rather than a scenario: a YAML mapping with both a
+    top-level ``scenario:`` and ``grid:`` (neither is a scenario key). A file that cannot be
+    read is not one (reading it as a scenario reports why)."""
+    try:
+        data = read_yaml(path)
+    except UserError:
+        return False
+    return isinstance(data, dict) and "scenario" in data and "grid" in data
+
+
 def read_sweep(path: str | Path) -> Sweep:
-    """Read and check a sweep file (safe YAML); raise UserError listing every problem, each at
-    its file and line, so that a bad sweep is refused before any point is simulated."""
+    """Read and check a sweep file (safe YAML); raise UserError listing every problem of the
+    file itself, each at its file and line. Its points' scenarios are checked by
+    :func:`load_sweep` (every point at once) or when the sweep runs."""
+    sweep, problems = _parse(Path(path))
+    if problems:
+        raise UserError(problems)
+    assert sweep is not None
+    return sweep
+
+
+def load_sweep(
+    path: str | Path,
+    reps: int | None = None,
+    days: float | None = None,
+    warnings: list[Problem] | None = None,
+) -> Sweep:
+    """Read a sweep file and check the scenario of every grid point, so that a bad sweep is
+    refused before any point is simulated; raise UserError listing every problem at once: the
+    file's own (:func:`read_sweep`) and each point's (a mistyped grid key or a value out of
+    range, at the sweep file's line; a problem shared by many points once). ``reps`` and
+    ``days`` (days), when given, replace the file's (the command line's ``--reps``/``--days``).
+    The points' warnings (valid but suspicious settings) are appended to ``warnings``, each
+    once."""
     path = Path(path)
+    sweep, problems = _parse(path)
+    changes = {k: v for k, v in (("reps", reps), ("days", days)) if v is not None}
+    if sweep is not None:
+        sweep = dataclasses.replace(sweep, **changes)
+        found, cautions = point_problems(sweep)
+        problems = _unique(problems + found)
+        if warnings is not None:
+            warnings += [w for w in cautions if w not in warnings]
+    if problems:  # the sweep file's first, top to bottom; then the other files' (its scenario's)
+        own = os.path.abspath(path)
+        raise UserError(
+            sorted(problems, key=lambda p: (0, p.line or 0) if os.path.abspath(p.file) == own else (1, 0))
+        )
+    assert sweep is not None
+    return sweep
+
+
+def point_problems(sweep: Sweep) -> tuple[list[Problem], list[Problem]]:
+    """(problems, warnings) of every grid point's scenario (:func:`point_scenario`), each
+    listed once however many points share it, in the grid's order."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    for overrides in points(sweep):
+        try:
+            point_scenario(sweep, overrides, warnings)
+        except UserError as exc:
+            problems += exc.problems
+    return _unique(problems), _unique(warnings)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """``problems`` without repeats, in their order."""
+    return list(dict.fromkeys(problems))
+
+
+def _parse(path: Path) -> tuple[Sweep | None, list[Problem]]:
+    """The sweep of a file and every problem of the file itself. The sweep is returned whenever
+    its points can be checked (a scenario file found, a grid with a list of values), with what
+    is wrong left out (a bad grid entry, reps, days or seed), so that the points' own problems
+    can be listed with the file's; else None."""
     data = read_yaml(path)
     problems: list[Problem] = []
     lines = getattr(data, "key_lines", {})
@@ -71,16 +146,21 @@ def read_sweep(path: str | Path) -> Sweep:
         if key not in KEYS:
             bad(str(key), f"unknown key; expected one of {', '.join(sorted(KEYS))}")
     scenario = data.get("scenario")
-    if not isinstance(scenario, str) or not (path.parent / scenario).is_file():
+    found = isinstance(scenario, str) and (path.parent / scenario).is_file()
+    if not found:
         bad("scenario", "expected the path of a scenario file relative to the sweep file")
     grid = data.get("grid")
     grid_lines = getattr(grid, "key_lines", {})
     if not isinstance(grid, dict) or not grid:
         bad("grid", "expected a mapping of scenario paths to lists of values")
         grid = {}
+    usable = {}
     for key, values in grid.items():
         if not isinstance(values, list) or not values:
             bad(f"grid.{key}", "expected a non-empty list of values", grid_lines.get(key))
+        else:
+            usable[str(key)] = list(values)
+    run: dict[str, Any] = {}
     for key, kind, low, expected in (
         ("reps", int, 2, "a whole number >= 2 (a 95% interval needs two)"),
         ("days", (int, float), 0, "a number > 0"),
@@ -94,9 +174,12 @@ def read_sweep(path: str | Path) -> Sweep:
             or (key == "days" and value == 0)
         ):
             bad(key, f"expected {expected}")
+        else:
+            run[key] = value
     kpis = data.get("kpis", DEFAULT_KPIS)
     if not isinstance(kpis, list):
         bad("kpis", f"expected a list of KPI names, e.g. {', '.join(DEFAULT_KPIS[:2])}")
+        kpis = []
     else:
         for k, kpi in enumerate(kpis):
             if not isinstance(kpi, str) or kpi not in KPI_INFO:
@@ -106,19 +189,22 @@ def read_sweep(path: str | Path) -> Sweep:
     name = data.get("name", path.stem)
     if not isinstance(name, str) or not name.replace("_", "").replace("-", "").isalnum():
         bad("name", "expected letters, digits, '_' or '-'")
-    if problems:
-        raise UserError(problems)
-    return Sweep(
-        str(path),
-        name,
-        path.parent / scenario,
-        {str(k): list(v) for k, v in grid.items()},
-        data.get("reps"),
-        data.get("days"),
-        data.get("seed"),
-        list(kpis),
-        {str(k): grid_lines.get(k) for k in grid},
-        {k: lines.get(k) for k in ("reps", "days", "seed")},
+    if not found or not usable:
+        return None, problems
+    return (
+        Sweep(
+            str(path),
+            str(name),
+            path.parent / scenario,
+            usable,
+            run.get("reps"),
+            run.get("days"),
+            run.get("seed"),
+            [str(k) for k in kpis],
+            {k: grid_lines.get(k) for k in usable},
+            {k: lines.get(k) for k in ("reps", "days", "seed")},
+        ),
+        problems,
     )
 
 
@@ -129,9 +215,12 @@ def points(sweep: Sweep) -> list[dict[str, Any]]:
     return [dict(zip(keys, combo)) for combo in itertools.product(*sweep.grid.values())]
 
 
-def point_scenario(sweep: Sweep, overrides: dict[str, Any]) -> Scenario:
+def point_scenario(
+    sweep: Sweep, overrides: dict[str, Any], warnings: list[Problem] | None = None
+) -> Scenario:
     """The scenario of one point, loaded and checked like any scenario file; a problem with a
-    grid value or with the sweep's own reps, days or seed is reported at the sweep file's line."""
+    grid value or with the sweep's own reps, days or seed is reported at the sweep file's line.
+    Its warnings (valid but suspicious settings) are appended to ``warnings``."""
     run = {k: v for k in ("reps", "days", "seed") if (v := getattr(sweep, k)) is not None}
     clash = [k for k in run if f"run.{k}" in overrides]  # the sweep-wide value would win unseen
     if clash:
@@ -150,6 +239,7 @@ def point_scenario(sweep: Sweep, overrides: dict[str, Any]) -> Scenario:
     origins.update({f"run.{k}": (sweep.source, sweep.run_lines.get(k)) for k in run})
     return load_scenario(
         sweep.scenario,
+        warnings,
         overrides={**overrides, **{f"run.{k}": v for k, v in run.items()}},
         origins=origins,
     )

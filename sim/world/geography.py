@@ -15,12 +15,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config.errors import Problem, UserError
+from sim.config.errors import Problem, UserError, closest
 from sim.config.geography import Geography
 from sim.config.scenario import Scenario
 from sim.config.tables import number, read_csv
 
 TERRAINS = ("urban", "plain", "hills", "mountain", "island")
+# the kinds of place the places CSV may give: a community (社区) is urban inside an urban town
+# (``geography.urban_kinds``), weighs ``community_weight`` in its town's population and staffs
+# its team by the ``community`` settings; a village (村) takes the village settings. A misspelt
+# kind would silently fall to the village settings, so any other kind is refused.
+PLACE_KINDS = ("community", "village")
 KM_PER_DEG_LAT = 110.57
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
@@ -151,6 +156,14 @@ def read_towns(geo: Geography) -> tuple[list[dict[str, str]], list[Problem]]:
     return rows, problems
 
 
+def place_kind_problem(kind: str) -> str:
+    """Why ``kind`` is not a kind of place (:data:`PLACE_KINDS`), with the kind it most likely
+    meant: the message of a places CSV row or a scenario key naming an unknown kind."""
+    close = closest(kind, PLACE_KINDS)
+    hint = f" (did you mean {close!r}?)" if close else ""
+    return f"unknown place kind {kind!r}{hint}; expected {' or '.join(PLACE_KINDS)}"
+
+
 def build_places(scenario: Scenario) -> tuple[Towns, Places]:
     """Towns and places of a scenario, with zones, populations and positions (deterministic)."""
     geo = scenario.geography
@@ -178,6 +191,10 @@ def build_places(scenario: Scenario) -> tuple[Towns, Places]:
                 )
             )
         seen.add(row["code"])
+        if row["kind"] not in PLACE_KINDS:
+            problems.append(
+                Problem(geo.places_csv, int(row["_line"]), "kind", place_kind_problem(row["kind"]))
+            )
     used = {row["town_code"] for row in place_rows}
     problems += [
         Problem(

@@ -1,15 +1,19 @@
 """``run.py check PATH...``: the regression gate for policy configs (exit 0 pass, 1 fail, 2 invalid).
 
-Each scenario (or every ``*.yaml`` under a folder) is simulated with its ``expect:`` block's
-fixed seed, days and replications; its KPIs are judged against the thresholds and against the
-committed baseline (:mod:`sim.gate.check`). ``--update-baselines`` accepts the new values as the
-baseline of every valid scenario. See docs/ci.md.
+Every input is read and checked before anything is simulated: each scenario (or every
+``*.yaml`` under a folder, a sweep file there skipped with a note), its baseline and its gate
+policy. Any invalid input lists every problem at once, one line each, and nothing is simulated
+(exit 2). Otherwise each scenario is simulated with its ``expect:`` block's fixed seed, days and
+replications; its KPIs are judged against the thresholds and against the committed baseline
+(:mod:`sim.gate.check`). ``--update-baselines`` accepts the new values as the baselines. See
+docs/ci.md.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim import __version__
@@ -17,8 +21,10 @@ from sim.cli.main import REPO
 from sim.cli.options import JOBS, path_text
 from sim.config.errors import Problem, UserError
 from sim.config.load import load_scenario
+from sim.config.scenario import Scenario
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import default_jobs, run_replications
+from sim.experiments.sweep_file import is_sweep_file
 from sim.gate.baseline import Baseline, baseline_path, read_baseline
 from sim.gate.check import Checked, evaluate, exit_status
 from sim.gate.junit import junit_xml
@@ -73,10 +79,31 @@ def add_parser(sub) -> None:
     )
 
 
-def scenario_files(paths: list[str]) -> list[Path]:
-    """The scenario files named, folders expanded to their ``*.yaml`` files (sorted)."""
+SWEEP_NOTE = "note: skipped {}, a sweep file (`run.py validate` checks it, `run.py sweep` runs it)"
+
+
+@dataclass
+class Inputs:
+    """The files a check names: scenario files, the sweep files skipped in its folders, and
+    one line per path that names no scenario (a path not found, a folder without scenarios, a
+    sweep file named on its own), by path."""
+
+    scenarios: list[Path] = field(default_factory=list)
+    sweeps: list[Path] = field(default_factory=list)
+    problems: dict[str, list[str]] = field(default_factory=dict)
+
+
+def input_files(paths: list[str]) -> Inputs:
+    """The scenario files named, folders expanded to their ``*.yaml`` files (sorted, hidden
+    ones left out). A sweep file (:func:`sim.experiments.sweep_file.is_sweep_file`) under a
+    folder is set aside, not checked; one named on its own is a problem, as is a folder
+    holding no scenario (a gate that checks nothing must not pass)."""
+    out = Inputs()
     files: list[Path] = []
-    problems = []
+
+    def bad(text: str, message: str) -> None:
+        out.problems.setdefault(text, []).append(str(Problem(text, None, "", message)))
+
     for text in paths:
         path = Path(text)
         if path.is_dir():
@@ -85,26 +112,45 @@ def scenario_files(paths: list[str]) -> list[Path]:
                 for p in path.rglob("*.yaml")
                 if not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
+            sweeps = [p for p in found if is_sweep_file(p)]
             if not found:
-                problems.append(
-                    Problem(text, None, "", "folder holds no *.yaml scenario; expected scenario files")
-                )
-            files += found
+                bad(text, "folder holds no *.yaml scenario; expected scenario files")
+            elif len(sweeps) == len(found):
+                bad(text, "folder holds only sweep files; expected scenario files")
+            else:
+                files += [p for p in found if p not in sweeps]
+                out.sweeps += sweeps
+        elif path.is_file() and is_sweep_file(path):
+            bad(
+                text,
+                "is a sweep file (a top-level scenario: and grid:); expected a scenario file "
+                "(`run.py validate` checks a sweep, `run.py sweep` runs it)",
+            )
         elif path.is_file():
             files.append(path)
         else:
-            problems.append(
-                Problem(text, None, "", "not found; expected a scenario YAML file or a folder of them")
-            )
-    if problems:
-        raise UserError(problems)
-    return [_shown(p) for p in dict.fromkeys(p.resolve() for p in files)]
+            bad(text, "not found; expected a scenario YAML file or a folder of them")
+    out.scenarios = [_shown(p) for p in dict.fromkeys(p.resolve() for p in files)]
+    out.sweeps = [_shown(p) for p in dict.fromkeys(p.resolve() for p in out.sweeps)]
+    return out
 
 
-def check_one(
-    path: Path, folder: Path, jobs: int, update: bool, names: dict[str, str], allow_new: bool = False
-) -> Checked:
-    """Simulate and judge one scenario file; raise UserError when it is invalid input."""
+@dataclass
+class Prepared:
+    """A scenario ready to check: loaded with its ``expect:`` block's days, replications and
+    seed, its baseline file and the baseline read from it (None: none, or replaced)."""
+
+    path: Path
+    scenario: Scenario
+    seed: int
+    file: Path
+    baseline: Baseline | None
+
+
+def prepare_one(path: Path, folder: Path, update: bool, names: dict[str, str]) -> Prepared:
+    """Load and check one scenario file, its baseline and its gate policy, simulating nothing;
+    raise UserError listing its problems (invalid input). ``names`` maps the scenario names
+    prepared so far to their files (a name is its baseline's file name, so it must be unique)."""
     scenario = load_scenario(path)
     if scenario.name in names:
         raise UserError(
@@ -148,6 +194,15 @@ def check_one(
     relaxed = policy_problems(path, expect, recorded, str(_shown(file)))
     if relaxed:
         raise UserError(relaxed)
+    return Prepared(path, scenario, seed, file, baseline)
+
+
+def check_one(prepared: Prepared, jobs: int, update: bool, allow_new: bool = False) -> Checked:
+    """Simulate and judge one prepared scenario (:func:`prepare_one`); with ``update``, write
+    its baseline. Raise UserError when its world cannot be built (invalid input)."""
+    path, scenario, seed, file = prepared.path, prepared.scenario, prepared.seed, prepared.file
+    baseline = prepared.baseline
+    expect = scenario.expect
     world = prepare_world(scenario)
     results = run_replications(scenario, expect.reps, seed, jobs=jobs, keep_logs=False, world=world)
     values = {k: [r.kpis[k] for r in results] for k in results[0].kpis}
@@ -227,12 +282,12 @@ def main(args) -> int:
     for option, path in (("--junit", args.junit), ("--summary", args.summary)):
         if path:
             check_file_out(path, option)  # before any simulation: a folder or unwritable place is exit 2
-    files = scenario_files(args.paths)
+    inputs = input_files(args.paths)
     folder = Path(args.baselines)
     if not folder.is_dir() and not (args.update_baselines and not folder.exists()):
         what = "is not a folder" if folder.exists() else "not found"
-        raise UserError(
-            [
+        inputs.problems.setdefault(args.baselines, []).append(
+            str(
                 Problem(
                     args.baselines,
                     None,
@@ -240,19 +295,46 @@ def main(args) -> int:
                     f"--baselines folder {what}; expected the folder of committed baselines "
                     "(a mistyped folder would turn every baseline comparison off)",
                 )
-            ]
+            )
         )
+    if args.debug and inputs.problems:
+        raise UserError(next(iter(inputs.problems.values()))[0])
     jobs = args.jobs if args.jobs else default_jobs()
-    checked, names = [], {}
-    for path in files:
+    for path in inputs.sweeps:
+        print(SWEEP_NOTE.format(path))
+    # every input is read and checked before anything is simulated: all problems at once
+    entries: list[Prepared | Checked] = [
+        Checked(text, errors=lines) for text, lines in inputs.problems.items()
+    ]
+    names: dict[str, str] = {}
+    for path in inputs.scenarios:
         try:
-            checked.append(check_one(path, folder, jobs, args.update_baselines, names, args.allow_new))
+            entries.append(prepare_one(path, folder, args.update_baselines, names))
         except UserError as exc:
             if args.debug:
                 raise
-            checked.append(Checked(str(path), errors=exc.lines()))
-            for line in exc.lines():
-                print(line, file=sys.stderr)
+            entries.append(Checked(str(path), errors=exc.lines()))
+    invalid = [c for c in entries if isinstance(c, Checked)]
+    for c in invalid:
+        for line in c.errors:
+            print(line, file=sys.stderr)
+    if invalid:
+        checked = invalid
+        print(
+            f"Nothing simulated: {len(invalid)} of {len(entries)} inputs invalid, every problem "
+            "listed above; fix them and rerun"
+        )
+    else:
+        checked = []
+        for prepared in entries:
+            try:
+                checked.append(check_one(prepared, jobs, args.update_baselines, args.allow_new))
+            except UserError as exc:  # a world that cannot be built (rare: found by a pilot)
+                if args.debug:
+                    raise
+                checked.append(Checked(str(prepared.path), errors=exc.lines()))
+                for line in exc.lines():
+                    print(line, file=sys.stderr)
     ran = [c for c in checked if not c.errors]
     if ran:
         print(text_table(ran))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from sim.cli.main import RESULTS
 from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, path_text
 from sim.config.errors import Problem, UserError
 from sim.experiments.runner import default_jobs
-from sim.experiments.sweep import point_scenario, points, read_sweep, sweep_results, table_text
+from sim.experiments.sweep import point_scenario, points, sweep_results, table_text
+from sim.experiments.sweep_file import load_sweep
 from sim.reporting.formatting import plural
 
 
@@ -36,11 +36,9 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
-    sweep = read_sweep(args.sweep)
+    sweep = load_sweep(args.sweep, args.reps, args.days)  # the file and every point: all problems at once
     if args.reps is not None and args.reps < 2:
         raise UserError("--reps must be >= 2 (a 95% interval needs two)")
-    changes = {k: v for k, v in (("reps", args.reps), ("days", args.days)) if v is not None}
-    sweep = dataclasses.replace(sweep, **changes) if changes else sweep
     out = Path(args.out) if args.out else RESULTS / "sweeps" / sweep.name
     if out.exists() and not out.is_dir():
         raise UserError([Problem(str(out), None, "", "--out names a file; expected a folder for the sweep")])
