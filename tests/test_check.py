@@ -222,6 +222,29 @@ def test_bundled_expect_blocks_are_valid():
 
 def test_junit_and_summary_count_every_scenario_and_kpi(tmp_path, capsys, baselines):
     weak = variant(tmp_path, {"name": "weak", **FEWER_VOLUNTEERS}, "weak.yaml")
+    junit, summary = tmp_path / "out" / "check.xml", tmp_path / "out" / "summary.md"
+    status, out, _ = check(
+        capsys, TINY, weak, "--baselines", baselines, "--junit", junit, "--summary", summary
+    )
+    assert status == 1
+    root = ET.parse(junit).getroot()
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == ["check_tiny", "weak"]
+    failures = root.findall(".//failure")
+    table_fails = [line for line in out.splitlines() if "FAIL (" in line]
+    assert len(failures) == len(table_fails) >= 1
+    assert all(line.startswith("weak ") for line in table_fails)
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("16", str(len(failures)), "0")
+    for suite in suites:
+        assert (suite.get("tests"), suite.get("errors")) == ("8", "0")
+        assert suite.get("failures") == str(len(suite.findall(".//failure")))
+    assert any("urban_10min" in f.get("message") and ">= 80.0%" in f.get("message") for f in failures)
+    text = summary.read_text(encoding="utf-8")
+    assert text.count("\n| check_tiny |") == 8 and text.count("\n| weak |") == 8
+
+
+def test_an_invalid_input_is_reported_before_anything_is_simulated(tmp_path, capsys, baselines):
+    weak = variant(tmp_path, {"name": "weak", **FEWER_VOLUNTEERS}, "weak.yaml")
     broken = tmp_path / "broken.yaml"
     broken.write_text("name: broken\nteams: {members_villag: 3}\n", encoding="utf-8")
     junit, summary = tmp_path / "out" / "check.xml", tmp_path / "out" / "summary.md"
@@ -229,23 +252,14 @@ def test_junit_and_summary_count_every_scenario_and_kpi(tmp_path, capsys, baseli
         capsys, TINY, weak, broken, "--baselines", baselines, "--junit", junit, "--summary", summary
     )
     assert status == 2
-    assert "members_villag: unknown key" in err
+    assert "members_villag: unknown key" in err and "Nothing simulated" in out
     root = ET.parse(junit).getroot()
-    suites = root.findall("testsuite")
-    assert [s.get("name") for s in suites] == ["check_tiny", "weak", str(broken)]
-    failures = root.findall(".//failure")
-    table_fails = [line for line in out.splitlines() if "FAIL (" in line]
-    assert len(failures) == len(table_fails) >= 1
-    assert all(line.startswith("weak ") for line in table_fails)
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("17", str(len(failures)), "1")
-    for suite, tests, errors in zip(suites, ("8", "8", "1"), ("0", "0", "1")):
-        assert (suite.get("tests"), suite.get("errors")) == (tests, errors)
-        assert suite.get("failures") == str(len(suite.findall(".//failure")))
-    assert any("urban_10min" in f.get("message") and ">= 80.0%" in f.get("message") for f in failures)
+    assert [s.get("name") for s in root.findall("testsuite")] == [str(broken)]
+    assert (root.get("tests"), root.get("errors")) == ("1", "1")
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("## ⚠️ Red Vest regression gate: INVALID INPUT")
-    assert text.count("\n| check_tiny |") == 8 and text.count("\n| weak |") == 8
     assert "### Invalid input" in text and "members_villag" in text
+    assert "\n| check_tiny |" not in text and "\n| weak |" not in text
 
 
 def test_update_rewrites_only_valid_scenarios_and_replaces_an_unreadable_baseline(tmp_path, capsys):
@@ -256,8 +270,11 @@ def test_update_rewrites_only_valid_scenarios_and_replaces_an_unreadable_baselin
     assert status == 2 and "check_tiny.json: not valid JSON" in err
     broken = variant(tmp_path, {"name": "broken", "expect": {"kpis": {"urban": ">= 1"}}})
     status, _, _ = check(capsys, TINY, broken, "--baselines", folder, "--update-baselines")
-    assert status == 2
+    assert status == 2  # an invalid input: nothing simulated, no baseline written
+    assert (folder / "check_tiny.json").read_text(encoding="utf-8") == "{not json"
     assert sorted(p.name for p in folder.iterdir()) == ["check_tiny.json"]
+    status, _, _ = check(capsys, TINY, "--baselines", folder, "--update-baselines")
+    assert status == 0
     assert read_baseline(folder / "check_tiny.json").reps == 6
 
 
