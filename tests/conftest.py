@@ -48,3 +48,16 @@ def orders(world: World, rows: list[tuple[float, str, str]]) -> Arrivals:
 def tiny() -> World:
     """The tiny test county's world."""
     return build_world(load_scenario(TINY))
+
+
+@pytest.fixture
+def no_simulation(monkeypatch):
+    """Fail the test if anything simulates in this process: for checks that a command refuses
+    bad input before it simulates (run it with ``--jobs 1``, so a replication would be made
+    here)."""
+    from sim.model.replication import Replication
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a replication was simulated before the input was refused")
+
+    monkeypatch.setattr(Replication, "__init__", refuse)
