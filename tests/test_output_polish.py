@@ -186,27 +186,15 @@ def test_kpi_table_target_carries_the_kpis_unit():
     assert "38.9 [30.0, 47.0] per 1,000 orders  <= 0.0 per 1,000 orders  missed" in row
 
 
+def _arm(name: str, values: tuple[tuple[float, float], ...]) -> Arm:
+    """An arm of 3 replications with these (open overnight a week, rural same day) values."""
+    rows = [{"open_overnight_per_week": a, "rural_same_day": b} for a, b in values]
+    return Arm(name, f"{name}.yaml", 1, 7.0, rows)
+
+
 def test_compare_writes_estimates_as_run_and_no_negative_zero():
-    base = Arm(
-        "base",
-        "base.yaml",
-        1,
-        7.0,
-        [
-            {"open_overnight_per_week": a, "rural_same_day": b}
-            for a, b in ((42.6, 0.95), (42.7, 0.96), (42.68, 0.955))
-        ],
-    )
-    same = Arm(
-        "same",
-        "same.yaml",
-        1,
-        7.0,
-        [
-            {"open_overnight_per_week": a, "rural_same_day": b}
-            for a, b in ((42.599, 0.9499), (42.699, 0.9599), (42.679, 0.9549))
-        ],
-    )
+    base = _arm("base", ((42.6, 0.95), (42.7, 0.96), (42.68, 0.955)))
+    same = _arm("same", ((42.599, 0.9499), (42.699, 0.9599), (42.679, 0.9549)))
     result = compare_arms([base, same])
     text = table(result, ["open_overnight_per_week", "rural_same_day"])
     row = next(line for line in text.splitlines() if line.startswith("open_overnight_per_week"))
