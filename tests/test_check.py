@@ -424,6 +424,27 @@ def test_a_top_level_config_cannot_run_the_check_smaller_than_its_baseline(tmp_p
     assert check(capsys, smaller, "--baselines", baselines)[0] == 0
 
 
+def test_a_config_cannot_warm_up_for_less_than_its_baseline(tmp_path, capsys, baselines):
+    # the baseline warmed up for half a day: a config measuring from a quarter day on would count
+    # more of the empty county's first morning (no night's backlog yet)
+    data = yaml.safe_load(edited_tiny(tmp_path).read_text(encoding="utf-8"))
+    shorter = tmp_path / "shorter.yaml"
+    data["run"]["warmup_days"] = 0.25
+    shorter.write_text(yaml.safe_dump(data), encoding="utf-8")
+    status, _, err = check(capsys, shorter, "--baselines", baselines)
+    assert status == 2
+    assert (
+        "run.warmup_days: 0.25 is lower than 0.5, the warm-up of the baseline" in err
+        and "check_tiny.json" in err
+    )
+    data["run"]["warmup_days"] = 1.0  # longer is allowed (the comparison is then Welch's)
+    shorter.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert check(capsys, shorter, "--baselines", baselines)[0] in (0, 1)
+    data["run"]["warmup_days"] = 0.25  # and a shorter one is accepted with the baseline it makes
+    shorter.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert check(capsys, shorter, "--baselines", baselines, "--update-baselines")[0] == 0
+
+
 def test_the_run_size_recorded_with_a_baseline_is_its_own(baselines):
     from sim.gate.policy import expect_from_json, relaxations
 

@@ -18,6 +18,9 @@ recorded in its baseline (``results/baselines/<name>.json``, written by ``check
   :func:`sim.gate.baseline.read_baseline`). More replications or days are allowed (other days
   lose the pairing with the baseline: the comparison is then Welch's).
 
+A shorter warm-up (``run.warmup_days``) than the baseline's is refused too
+(:func:`warmup_problems`): it measures more of the empty county's first morning.
+
 ``expect.seed`` is not policy: another seed keeps every test's false-alarm level (the
 comparison with the baseline becomes Welch's, which is wider; docs/ci.md).
 
@@ -151,6 +154,28 @@ def policy_problems(
                 )
             )
     return out
+
+
+def warmup_problems(
+    path: str | Path, warmup_days: float, baseline_warmup: float, baseline: str
+) -> list[Problem]:
+    """A problem when the scenario file ``path`` warms up for fewer days (``run.warmup_days``)
+    than its baseline ``baseline`` was made with (``baseline_warmup``). A shorter warm-up
+    measures more of a replication's start from an empty county, whose first morning has no
+    night's backlog (docs/experiments.md): the KPIs look better with nothing changed, and the
+    comparison loses its pairing with the baseline. A longer one is allowed."""
+    if warmup_days >= baseline_warmup:
+        return []
+    return [
+        Problem(
+            str(path),
+            None,
+            "run.warmup_days",
+            f"{warmup_days:g} is lower than {baseline_warmup:g}, the warm-up of the baseline {baseline}; "
+            "expected at least that (a shorter warm-up measures the empty county's first morning; "
+            "accept it with --update-baselines, in review)",
+        )
+    ]
 
 
 def expect_to_json(expect: Expect) -> dict:

@@ -28,7 +28,7 @@ from sim.experiments.sweep_file import is_sweep_file
 from sim.gate.baseline import Baseline, baseline_path, read_baseline
 from sim.gate.check import Checked, evaluate, exit_status
 from sim.gate.junit import junit_xml
-from sim.gate.policy import expect_from_json, expect_to_json, policy_problems
+from sim.gate.policy import expect_from_json, expect_to_json, policy_problems, warmup_problems
 from sim.gate.report import markdown, settings_line, text_table, verdict_line
 from sim.reporting.files import write_bytes, write_json, write_text
 from sim.reporting.folder import check_file_out
@@ -192,6 +192,8 @@ def prepare_one(path: Path, folder: Path, update: bool, names: dict[str, str]) -
             ]
         ) from None
     relaxed = policy_problems(path, expect, recorded, str(_shown(file)))
+    if baseline is not None and not update:
+        relaxed += warmup_problems(path, scenario.run.warmup_days, baseline.warmup_days, str(_shown(file)))
     if relaxed:
         raise UserError(relaxed)
     return Prepared(path, scenario, seed, file, baseline)
