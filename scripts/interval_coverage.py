@@ -64,6 +64,8 @@ def coverage(values: np.ndarray, orders: list, unit: str, truth: float, k: int) 
         x = v[~np.isnan(v)]
         half = stats.t.ppf(0.5 + LEVEL / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x))
         covered_t += x.mean() - half <= truth <= x.mean() + half
+    if not groups:
+        return math.nan, math.nan, 0
     return covered / groups, covered_t / groups, groups
 
 
@@ -83,9 +85,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--kpis", default=KPIS)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
-    overrides = dict(item.split("=", 1) for item in (args.set or ["teams.show_up=0.25"]))
-    overrides = {key: yaml.safe_load(value) for key, value in overrides.items()}
-    kpis, ks = args.kpis.split(","), [int(k) for k in args.k.split(",")]
+    settings = args.set or ["teams.show_up=0.25"]
+    if any("=" not in item for item in settings):
+        parser.error("--set expects PATH=VALUE, e.g. teams.show_up=0.25")
+    overrides = {key: yaml.safe_load(value) for key, value in (item.split("=", 1) for item in settings)}
+    kpis = args.kpis.split(",")
+    unknown = [name for name in kpis if name not in KPI_INFO]
+    if unknown:
+        parser.error(f"--kpis: unknown KPI {', '.join(unknown)}; expected names from docs/kpis.md")
+    try:
+        ks = [int(k) for k in args.k.split(",")]
+    except ValueError:
+        ks = []
+    if not ks or min(ks) < 2 or max(ks) > args.reps:
+        parser.error(f"--k expects comma-separated group sizes from 2 to --reps ({args.reps})")
     truth = replications(args.scenario, overrides, args.truth_reps, 1, args.jobs, kpis)
     sample = replications(args.scenario, overrides, args.reps, 2, args.jobs, kpis)
     print(f"{args.scenario.name} {overrides}: truth from {args.truth_reps} replications (seed 1),")

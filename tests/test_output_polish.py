@@ -6,6 +6,7 @@ carry their unit; compare writes estimates as run does; no negative zero anywher
 from __future__ import annotations
 
 import io
+import math
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -34,7 +35,7 @@ class Terminal(io.StringIO):
 
 def test_confirmation_run_shows_its_replications_on_stderr(tmp_path, capsys):
     scenario = variant(tmp_path, {"run": {"days": 1}})
-    confirm(scenario, {}, {"urban_10min": 0.5}, reps=4, seed=7)
+    confirm(scenario, {}, {"urban_10min": 0.5}, reps=4, seed=7, progress=True)
     err = capsys.readouterr().err
     # not a terminal (pytest's capture, like CI): a few plain lines, the last one at the end
     assert "optimize variant: confirmation (fresh seeds): 4/4 replications" in err
@@ -45,7 +46,7 @@ def test_confirmation_run_shows_a_bar_on_a_terminal(tmp_path, monkeypatch):
     monkeypatch.delenv("CI", raising=False)
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
-    confirm(variant(tmp_path, {"run": {"days": 1}}), {}, {"urban_10min": 0.5}, reps=3, seed=7)
+    confirm(variant(tmp_path, {"run": {"days": 1}}), {}, {"urban_10min": 0.5}, reps=3, seed=7, progress=True)
     shown = terminal.getvalue()
     assert shown.count("\r") >= 3 and shown.endswith("\n") and shown.count("\n") == 1
     assert "confirmation (fresh seeds): 3/3 replications" in shown
@@ -204,3 +205,7 @@ def test_compare_writes_estimates_as_run_and_no_negative_zero():
     # differences that round to zero: no negative zero, no sign the digits do not show
     assert not re.search(r"[-+]0\.0+\b", text), text
     assert "  0.0 [" in row and "  0.0 pp [" in text
+
+
+def test_an_infinite_difference_keeps_its_sign():
+    assert difference_text(-math.inf, -math.inf, 0.0, "share").startswith("-inf")

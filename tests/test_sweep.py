@@ -158,3 +158,15 @@ def test_a_corrupt_point_file_is_recomputed_with_a_warning(tmp_path, capsys):
     assert table_csv(run_sweep(sweep, tmp_path / "out", progress=False, on_point=ran.append)) == whole
     err = capsys.readouterr().err
     assert len(ran) == 2 and err.count("unreadable or incomplete point file; simulating the point again") == 2
+
+
+def test_too_few_replications_are_refused_before_the_points_are_loaded(tmp_path, capsys):
+    from sim.cli.main import main
+
+    path = tmp_path / "sweep.yaml"  # a bad point too: the --reps problem comes first, alone
+    path.write_text(
+        f"scenario: {TINY}\nkpis: [rural_same_day]\ngrid:\n  teams.show_up: [7]\n", encoding="utf-8"
+    )
+    assert main(["sweep", str(path), "--reps", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "--reps must be >= 2" in err and "show_up" not in err

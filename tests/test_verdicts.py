@@ -245,3 +245,11 @@ def test_one_replication_earns_no_met_in_any_output(tmp_path, capsys):
     assert verdicts <= {"few", "n/a"} and "few" in verdicts
     assert "not enough replications" in capsys.readouterr().out
     assert "**not enough replications**" in (out / "briefing.md").read_text(encoding="utf-8")
+
+
+def test_a_share_one_rounding_step_below_100_percent_has_an_interval():
+    # replications whose mean rounds to exactly 1 while they differ by one float step: no
+    # spread to speak of, and no division by zero
+    j = judge([1.0, 1.0, 1 - 2**-53], "share", ">=", 0.95, orders=300)
+    assert j.high == 1.0 and 0.98 < j.low < 1.0 and j.verdict == "met"
+    assert judge([1.0, 1.0, 1 - 2**-53], "share").low == 1.0  # no order count: nothing to widen by

@@ -69,7 +69,7 @@ def value_text(value: float, unit: str, signed: bool = False) -> str:
     if value is None or math.isnan(value):
         return "n/a"
     text = f"{value * 100:.1f} pp" if signed and unit == "share" else format_number(value, unit)
-    if _rounds_to_zero(text):
+    if math.isfinite(value) and _rounds_to_zero(text):
         return text.lstrip("-")
     return "+" + text if signed and not text.startswith("-") else text
 

@@ -390,7 +390,7 @@ def confirm(
     reps: int,
     seed: int,
     jobs: int = 1,
-    progress: bool = True,
+    progress: bool = False,
 ) -> Evaluation:
     """The plan simulated with fresh random numbers (root seed + CONFIRM_SEED_OFFSET).
     ``progress``: show its replications on stderr (a bar on a terminal, a few plain lines in CI

@@ -24,7 +24,8 @@ def table_row(sweep: Sweep, overrides: dict[str, Any], saved: dict, first: dict)
     paired difference from the first point (same seeds: common random numbers) with its CI.
     The point's interval is :func:`sim.results.verdict.judge`'s (a share's stays inside 0-100%);
     a point file keeps the replications' values, not the orders they counted, so a proportion's
-    interval is not capped by them as a run's kpis.json is (docs/outputs.md)."""
+    interval is the replications' alone, without the orders' binomial part a run's kpis.json
+    has (docs/outputs.md)."""
     row: dict[str, Any] = dict(overrides)
     for name in sweep.kpis:
         j = judge(saved["kpis"][name], KPI_INFO[name][1])

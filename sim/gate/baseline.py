@@ -106,7 +106,7 @@ def read_baseline(path: str | Path) -> Baseline | None:
             str(data.get("engine_version", "")),
             {k: [math.nan if x is None else float(x) for x in v] for k, v in kpis.items()},
             str(data.get("source", "")),
-            None if policy is None else {**policy, "reps": reps, "days": days},
+            {**(policy or {}), "reps": reps, "days": days},  # its run size is a floor either way
         )
     except (TypeError, ValueError):
         raise bad("seed, days or reps is not a number") from None

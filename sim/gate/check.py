@@ -227,7 +227,7 @@ def evaluate(
     KPI (a new scenario must be accepted explicitly), and a watched KPI the baseline lacks
     fails too; empty when they are allowed. A KPI undefined (NaN) where the baseline has a
     value fails (:func:`judge_baseline`). ``orders``:
-    per proportion KPI, the orders it counted over the replications (its interval's cap);
+    per proportion KPI, the orders it counted over the replications (its interval's binomial part);
     ``promises``: the scenario's targets (:func:`sim.results.verdict.kpi_targets`), whose
     verdict (kpis.json's, at 95%) each outcome also carries.
     """

@@ -168,7 +168,8 @@ class Alerts:
         added to the order's key packs ``2 * slot + which`` in 12 bits
         (``dispatch.alerts.wave_size`` is at most 2,048) and the wave above them: each of an
         order's draws has its own counter (the wave count kept wraps round after 65,535 waves,
-        136 days of 3-minute waves, and its waves then draw their first waves' uniforms)."""
+        136 days of 3-minute waves: the next is numbered 0, and the ones after it draw the
+        first waves' uniforms again)."""
         return counter_uniform(self.order_key[order] + (wave << WAVE_SHIFT) + 2 * slot + which)
 
     def drop_working_state(self) -> None:

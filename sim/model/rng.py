@@ -23,7 +23,7 @@ that changes a place's own orders of a channel (a surge there, another rate) cha
 after the first change, as it changes those orders themselves. The key of
 an order is the (rank + 1)-th output of a SplitMix64 generator (S. Vigna) seeded with its
 place's key (the first word of the seed of the stream named ``<source>/<place code>``, which is
-never made as a generator) with its channel in the top byte: distinct for the orders of one
+never made as a generator) with its channel XORed into the key's top byte: distinct for the orders of one
 place, and for the others as independent as two streams.
 """
 
@@ -172,16 +172,21 @@ class Streams:
         if self._mixed is None:
             yield from map(self.reference_stream, names)
             return
+        for states in self._seed_states(names):
+            for state in states:
+                yield np.random.Generator(np.random.PCG64(_State(state)))
+
+    def _seed_states(self, names: Iterable[str]) -> Iterator[np.ndarray]:
+        """The seed states of the streams of ``names``, ``BATCH`` names at a time (each name is
+        dropped once hashed: no batch of a thousand strings and ints)."""
         names = iter(names)
         while True:
-            # (each name is dropped once hashed: no batch of a thousand strings and ints)
-            keys = np.fromiter(
+            crc = np.fromiter(
                 (zlib.crc32(name.encode("utf-8")) for name in islice(names, BATCH)), dtype=np.uint64
             )
-            if not len(keys):
+            if not len(crc):
                 return
-            for state in self._mixed.states(keys):
-                yield np.random.Generator(np.random.PCG64(_State(state)))
+            yield self._mixed.states(crc)
 
     def keys(self, names: Iterable[str]) -> np.ndarray:
         """One 64-bit key (uint64) per name for counter-based draws: the first word of the seed
@@ -192,14 +197,8 @@ class Streams:
                 [self._reference_seed(name).generate_state(4, np.uint64)[0] for name in names],
                 dtype=np.uint64,
             )
-        parts, names = [], iter(names)
-        while True:
-            crc = np.fromiter(
-                (zlib.crc32(name.encode("utf-8")) for name in islice(names, BATCH)), dtype=np.uint64
-            )
-            if not len(crc):
-                return np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
-            parts.append(self._mixed.states(crc)[:, 0])
+        parts = [states[:, 0] for states in self._seed_states(names)]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
 
     def _reference_seed(self, name: str) -> np.random.SeedSequence:
         """The SeedSequence of the stream ``name`` (NumPy's own)."""
@@ -217,7 +216,7 @@ _M64 = 0xFFFFFFFFFFFFFFFF
 GOLDEN = 0x9E3779B97F4A7C15  # SplitMix64's increment
 _MIX1, _MIX2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
-CHANNEL_SHIFT = 56  # an order's channel goes in its place key's top byte
+CHANNEL_SHIFT = 56  # an order's channel is XORed into its place key's top byte (256 channels at most)
 
 
 def counter_uniform(x: int) -> float:
@@ -286,7 +285,7 @@ def order_keys(streams: Streams, source: str, codes: Sequence[str], orders: Orde
     """Each order's 64-bit key (uint64) for the counter-based draws of ``source`` (e.g.
     ``"alerts"``), from its identity (the module's docstring): SplitMix64's (rank + 1)-th output
     from its place's key (``streams.keys``, name ``<source>/<place code>``, ``codes`` by place
-    index) with its channel in the top byte. The same order (the same place, channel and
+    index) with its channel XORed into the top byte. The same order (the same place, channel and
     placement among that place's orders of its channel) has the same key in any scenario run
     with the same seed, whatever other orders the scenario has."""
     n = len(orders)
@@ -304,8 +303,10 @@ def order_keys(streams: Streams, source: str, codes: Sequence[str], orders: Orde
     used = np.flatnonzero(np.bincount(place, minlength=len(codes)))
     place_key = np.zeros(len(codes), dtype=np.uint64)
     place_key[used] = streams.keys(f"{source}/{codes[p]}" for p in used.tolist())
-    seed = channel.astype(np.uint64)  # each order's generator: its place's key, its channel in
-    seed <<= np.uint64(CHANNEL_SHIFT)  # the top byte
+    if int(channel.max()) >> (64 - CHANNEL_SHIFT):  # a 257th channel would share channel 0's keys
+        raise ValueError(f"channel {int(channel.max())} does not fit the key's top byte")
+    seed = channel.astype(np.uint64)  # each order's generator: its place's key, its channel
+    seed <<= np.uint64(CHANNEL_SHIFT)  # XORed into the top byte
     seed ^= place_key[place]
     key += seed
     del seed

@@ -70,7 +70,8 @@ def interval(
     """(mean, low, high, n, method) of a KPI's replication values (NaN values left out).
 
     ``unit`` chooses the method (see the module's doc); ``orders``, the orders the replications
-    counted in all, caps the effective number of orders of a proportion."""
+    counted in all, gives a proportion's interval its second part: the Wilson interval of that
+    many orders, with the normal quantile, which widens the replications' own where narrower."""
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
     k = len(x)
@@ -90,15 +91,16 @@ def interval(
         return mean, low, mean + half, k, "t"
     p = min(1.0, max(0.0, mean / scale))
     var = (sd / scale) ** 2 / k
-    spread = p * (1 - p) / var if var > 0 else math.inf  # n_eff the replications' spread gives
-    cap = math.inf if orders is None or not orders > 0 else float(orders)
+    # n_eff the replications' spread gives (none when they agree, or sit at 0 or 1 exactly)
+    spread = p * (1 - p) / var if var > 0 and 0.0 < p < 1.0 else math.inf
+    n_orders = math.inf if orders is None or not orders > 0 else float(orders)
     # the union of two Wilson intervals: the replications' (their spread, the t quantile of k-1
     # degrees of freedom) and the orders' (the binomial variance of the orders counted, the
     # normal quantile), so never narrower than what the replications show, nor than what
     # their orders can show
     bounds = [
         wilson(p, n_eff, q)
-        for n_eff, q in ((spread, t), (cap, float(stats.norm.ppf(0.5 + level / 2))))
+        for n_eff, q in ((spread, t), (n_orders, float(stats.norm.ppf(0.5 + level / 2))))
         if not math.isinf(n_eff)
     ]
     if not bounds:  # no spread and no order count: nothing to widen by
@@ -108,8 +110,11 @@ def interval(
 
 
 def wilson(p: float, n: float, q: float) -> tuple[float, float]:
-    """The Wilson score interval of a share ``p`` of ``n`` (effective) orders with quantile
-    ``q``, inside [0, 1]."""
+    """The Wilson score interval (low, high; shares) of a share ``p`` of ``n`` (effective)
+    orders with quantile ``q``, inside [0, 1]: it does not collapse at 0% or 100%, where a
+    normal interval would (docs/kpis.md). ``n`` of 0 or less says nothing: (p, p)."""
+    if not n > 0:
+        return p, p
     z2 = q * q
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = q / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))

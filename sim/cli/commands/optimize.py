@@ -16,6 +16,7 @@ from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments.optimize import (
     BANDS,
+    CONFIRM_SEED_OFFSET,
     confirm,
     label,
     meets,
@@ -160,11 +161,11 @@ def main(args) -> int:
         progress=True,
     )
     plan = search.final.plan
-    confirmed = confirm(scenario, plan, targets, args.confirm_reps or reps, seed, jobs)
+    confirmed = confirm(scenario, plan, targets, args.confirm_reps or reps, seed, jobs, progress=True)
     hours = plan_hours(plan)
     print(
         f"Optimize {scenario.name}: {plural(reps, 'replication')} x {plural(scenario.run.days, 'day')} per "
-        f"evaluation, seed {seed}; confirmation with seed {seed + 1_000_003}"
+        f"evaluation, seed {seed}; confirmation with seed {seed + CONFIRM_SEED_OFFSET}"
     )
     print(f"\nPlan: {hours} extra volunteer-hours a week")
     for a in plan_additions(plan):

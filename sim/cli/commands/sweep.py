@@ -36,9 +36,9 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
-    sweep = load_sweep(args.sweep, args.reps, args.days)  # the file and every point: all problems at once
     if args.reps is not None and args.reps < 2:
         raise UserError("--reps must be >= 2 (a 95% interval needs two)")
+    sweep = load_sweep(args.sweep, args.reps, args.days)  # the file and every point: all problems at once
     out = Path(args.out) if args.out else RESULTS / "sweeps" / sweep.name
     if out.exists() and not out.is_dir():
         raise UserError([Problem(str(out), None, "", "--out names a file; expected a folder for the sweep")])
