@@ -86,7 +86,7 @@ def test_config_equal_to_its_baseline_passes_with_zero_paired_difference(tmp_pat
     ]
     rows = [line for line in out.splitlines() if line.startswith("check_tiny  ")]
     assert len(rows) == 8
-    assert all(re.search(r"\+0\.0+( pp)? \(paired\)", r) for r in rows), rows
+    assert all(re.search(r"  0\.0+( pp)? \(paired\)", r) for r in rows), rows  # no sign on a zero
 
 
 def test_weakened_config_fails_naming_kpi_threshold_and_estimate(tmp_path, capsys, baselines):
@@ -484,3 +484,11 @@ def test_dropping_a_not_applicable_declaration_relaxes_the_policy():
     assert relaxations(Expect(kpis={"pairing_on_time": ">= 0.5", "urban_10min": ">= 0.9"}), declared) == []
     # and a threshold may be declared not applicable (the run checks that it has no orders)
     assert relaxations(declared, Expect(kpis={"pairing_on_time": ">= 0.95", "urban_10min": ">= 0.9"})) == []
+
+
+def test_a_difference_that_rounds_to_zero_has_no_sign():
+    from sim.gate.check import fmt
+
+    assert fmt(-0.0004, "share", difference=True, signed=True) == "0.0 pp"
+    assert fmt(-0.001, "orders/week", difference=True, signed=True) == "0.00"
+    assert fmt(0.005, "share", difference=True, signed=True) == "+0.5 pp"

@@ -16,11 +16,11 @@ import numpy as np
 from sim.cli.main import main
 from sim.experiments.compare import compare_arms
 from sim.experiments.compare_inputs import Arm
-from sim.experiments.compare_output import difference_text, estimate_text, table
+from sim.experiments.compare_output import table
 from sim.experiments.optimize import confirm
 from sim.experiments.sweep_file import Sweep
 from sim.experiments.sweep_table import table_text
-from sim.reporting.formatting import display_width
+from sim.reporting.formatting import difference_text, display_width, estimate_text
 from sim.reporting.kpi_summary import interval_text, kpi_table, town_table
 from tests.conftest import TINY, variant
 

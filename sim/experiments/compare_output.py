@@ -1,6 +1,6 @@
 """What a comparison prints and writes besides compare.json: each arm's label, the plain-text
 tables, compare.csv and the default results folder; and how an estimate and a paired difference
-are written in the terminal, which the sweep's table shares (:func:`difference_text`).
+are written comes from :mod:`sim.reporting.formatting`, shared with the sweep's table and ``run``.
 
 Each reads the result :func:`sim.experiments.compare.compare_arms` returns (compare.json is that
 result as it is) and computes no statistic; the forest plots are
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.config.errors import UserError
-from sim.reporting.formatting import format_number, with_unit
+from sim.reporting.formatting import difference_text, estimate_text
 from sim.reporting.i18n import tr
 
 if TYPE_CHECKING:
@@ -51,46 +51,6 @@ VERDICT_WORDS = {
     "lower": "lower",
     "n/a": tr("verdict.n/a"),  # the words every output gives a KPI without data
 }
-
-
-def _rounds_to_zero(text: str) -> bool:
-    """Whether a formatted number shows no digit but 0 (``-0.0``, ``0.0%``, ``+0.0 pp``)."""
-    return not any(c in "123456789" for c in text)
-
-
-def value_text(value: float, unit: str, signed: bool = False) -> str:
-    """A KPI value without its unit, as every experiment table prints it: an estimate as ``run``
-    prints it (:func:`sim.reporting.formatting.format_number`: a share in percent, anything
-    else with one decimal); a difference (``signed``) with its sign, a share's in percentage
-    points (``+0.1 pp``), anything else with the estimate's decimal (``+3.0``). A value that
-    rounds to 0 is ``0.0`` (``0.0 pp``), without a sign: never a negative zero, nor a sign the
-    digits do not show (an interval's end of -0.004 is not shown as ``+0.0``). ``n/a`` when
-    undefined."""
-    if value is None or math.isnan(value):
-        return "n/a"
-    text = f"{value * 100:.1f} pp" if signed and unit == "share" else format_number(value, unit)
-    if math.isfinite(value) and _rounds_to_zero(text):
-        return text.lstrip("-")
-    return "+" + text if signed and not text.startswith("-") else text
-
-
-def estimate_text(value: float, unit: str) -> str:
-    """An estimate with its unit where it is not a share, as ``run`` prints it: ``94.1%``,
-    ``38.9 orders/week``."""
-    return with_unit(value_text(value, unit), unit)
-
-
-def difference_text(mean: float, low: float, high: float, unit: str) -> str:
-    """A paired difference with its interval, each end signed: a share's in percentage points
-    on every number (``+0.1 pp [-0.8 pp, +1.1 pp]``), another KPI's with its unit once at the
-    end, as ``run`` writes an interval (``+3.0 [+2.3, +3.7] per 1,000 orders``); ``n/a`` when
-    the difference is undefined, the mean alone when its interval is."""
-    if mean is None or math.isnan(mean):
-        return "n/a"
-    text = value_text(mean, unit, True)
-    if not (low is None or high is None or math.isnan(low) or math.isnan(high)):
-        text += f" [{value_text(low, unit, True)}, {value_text(high, unit, True)}]"
-    return with_unit(text, unit)
 
 
 def table(result: dict, names: list[str]) -> str:

@@ -11,9 +11,8 @@ import json
 import math
 from typing import Any
 
-from sim.experiments.compare_output import difference_text, value_text
 from sim.experiments.sweep_file import Sweep, points
-from sim.reporting.formatting import with_unit
+from sim.reporting.formatting import difference_text, value_text, with_unit
 from sim.results.kpis import KPI_INFO
 from sim.results.stats import paired_difference
 from sim.results.verdict import judge

@@ -47,6 +47,7 @@ from sim.gate.expectations import (
     thresholds,
     watched,
 )
+from sim.reporting.formatting import rounds_to_zero
 from sim.results.stats import paired_difference, unpaired_difference
 from sim.results.verdict import judge
 
@@ -80,13 +81,17 @@ class Outcome:
 
 
 def fmt(value: float, unit: str, difference: bool = False, signed: bool = False) -> str:
-    """A KPI value for messages: shares in percent, differences of shares in points."""
+    """A KPI value for messages: shares in percent, differences of shares in points, anything
+    else with two decimals (a threshold's digits). A value that rounds to 0 has no sign, as in
+    every table (:func:`sim.reporting.formatting.rounds_to_zero`): never ``-0.0 pp``."""
     if value is None or math.isnan(value):
         return "n/a"
     sign = "+" if signed else ""
     if unit == "share":
-        return f"{value * 100:{sign}.1f} pp" if difference else f"{value:.1%}"
-    return f"{value:{sign},.2f}"
+        text = f"{value * 100:{sign}.1f} pp" if difference else f"{value:.1%}"
+    else:
+        text = f"{value:{sign},.2f}"
+    return text.lstrip("+-") if math.isfinite(value) and rounds_to_zero(text) else text
 
 
 def judge_threshold(

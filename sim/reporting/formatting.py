@@ -50,3 +50,43 @@ def share_target(value: float) -> str:
 def with_unit(text: str, unit: str) -> str:
     """A formatted KPI value with its unit where it is not a share: ``"6.0 ± 2.3 orders/week"``."""
     return text if unit == "share" or text == "n/a" else f"{text} {unit}"
+
+
+def rounds_to_zero(text: str) -> bool:
+    """Whether a formatted number shows no digit but 0 (``-0.0``, ``0.0%``, ``+0.0 pp``)."""
+    return not any(c in "123456789" for c in text)
+
+
+def value_text(value: float, unit: str, signed: bool = False) -> str:
+    """A KPI value without its unit, as every experiment table prints it: an estimate as ``run``
+    prints it (:func:`sim.reporting.formatting.format_number`: a share in percent, anything
+    else with one decimal); a difference (``signed``) with its sign, a share's in percentage
+    points (``+0.1 pp``), anything else with the estimate's decimal (``+3.0``). A value that
+    rounds to 0 is ``0.0`` (``0.0 pp``), without a sign: never a negative zero, nor a sign the
+    digits do not show (an interval's end of -0.004 is not shown as ``+0.0``). ``n/a`` when
+    undefined."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    text = f"{value * 100:.1f} pp" if signed and unit == "share" else format_number(value, unit)
+    if math.isfinite(value) and rounds_to_zero(text):
+        return text.lstrip("-")
+    return "+" + text if signed and not text.startswith("-") else text
+
+
+def estimate_text(value: float, unit: str) -> str:
+    """An estimate with its unit where it is not a share, as ``run`` prints it: ``94.1%``,
+    ``38.9 orders/week``."""
+    return with_unit(value_text(value, unit), unit)
+
+
+def difference_text(mean: float, low: float, high: float, unit: str) -> str:
+    """A paired difference with its interval, each end signed: a share's in percentage points
+    on every number (``+0.1 pp [-0.8 pp, +1.1 pp]``), another KPI's with its unit once at the
+    end, as ``run`` writes an interval (``+3.0 [+2.3, +3.7] per 1,000 orders``); ``n/a`` when
+    the difference is undefined, the mean alone when its interval is."""
+    if mean is None or math.isnan(mean):
+        return "n/a"
+    text = value_text(mean, unit, True)
+    if not (low is None or high is None or math.isnan(low) or math.isnan(high)):
+        text += f" [{value_text(low, unit, True)}, {value_text(high, unit, True)}]"
+    return with_unit(text, unit)
