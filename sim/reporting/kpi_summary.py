@@ -14,7 +14,7 @@ from sim.config.scenario import Scenario
 from sim.reporting.formatting import display_width, format_number, pad, with_unit
 from sim.reporting.i18n import tr
 from sim.results.causes import miss_cause_table
-from sim.results.kpis import KPI_INFO, town_kpi_info
+from sim.results.kpis import KPI_INFO, town_kpi_info, town_zones
 from sim.results.summary import RepResult, summarise_kpis, total_orders
 from sim.results.verdict import VERDICTS, judge, kpi_targets
 from sim.world.build import World
@@ -112,14 +112,12 @@ def town_table(summary: dict, world: World) -> str:
     padded to the widest name's terminal columns (Chinese characters take two)."""
     rows = []
     kpis = summary["kpis"]
-    p = world.places
-    for t, pinyin in enumerate(world.towns.pinyin):
+    for t, (pinyin, zones) in enumerate(zip(world.towns.pinyin, town_zones(world))):
         k = kpis.get(f"town.{pinyin}.compliance")
         if k is None:
             continue
-        zones = p.zone[p.town == t]
         judged = [
-            (ZONE_OF.get(part) or ZONE_NAMES[int(zones[0])], kpis[f"town.{pinyin}.{part}"])
+            (ZONE_OF.get(part) or ZONE_NAMES[zones[0]], kpis[f"town.{pinyin}.{part}"])
             for part in ("compliance", "urban_10min", "rural_same_day")
             if "verdict" in kpis.get(f"town.{pinyin}.{part}", {})
         ]

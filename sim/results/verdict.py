@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from sim.results.kpis import mixed_towns
+from sim.results.kpis import town_zones
 
 LEVEL = 0.95
 # units whose values are proportions of orders (value / scale is the share)
@@ -186,14 +186,10 @@ def kpi_targets(world) -> dict[str, tuple[str, float]]:
         "rural_by_midnight": (">=", t.rural_share),
         "open_overnight_per_1000": ("<=", t.overnight_per_1000),
     }
-    mixed = mixed_towns(world)
-    p = world.places
-    for town, pinyin in enumerate(world.towns.pinyin):
-        if town in mixed:
+    for pinyin, zones in zip(world.towns.pinyin, town_zones(world)):
+        if len(zones) > 1:
             out[f"town.{pinyin}.urban_10min"] = (">=", t.urban_share)
             out[f"town.{pinyin}.rural_same_day"] = (">=", t.rural_share)
-        else:
-            zones = p.zone[p.town == town]
-            if len(zones):
-                out[f"town.{pinyin}.compliance"] = (">=", t.urban_share if zones[0] == 0 else t.rural_share)
+        elif zones:
+            out[f"town.{pinyin}.compliance"] = (">=", t.urban_share if zones[0] == 0 else t.rural_share)
     return out
