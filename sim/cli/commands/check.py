@@ -199,6 +199,25 @@ def prepare_one(path: Path, folder: Path, update: bool, names: dict[str, str]) -
     return Prepared(path, scenario, seed, file, baseline)
 
 
+def prepare_all(
+    inputs: Inputs, folder: Path, update: bool, debug: bool = False
+) -> tuple[list[Prepared], list[Checked]]:
+    """Every input read and checked, nothing simulated: (the scenarios ready to check, in order;
+    one :class:`Checked` carrying its problems per invalid input, the paths' own problems
+    first). With ``debug`` the first invalid scenario raises instead."""
+    invalid = [Checked(text, errors=lines) for text, lines in inputs.problems.items()]
+    prepared: list[Prepared] = []
+    names: dict[str, str] = {}
+    for path in inputs.scenarios:
+        try:
+            prepared.append(prepare_one(path, folder, update, names))
+        except UserError as exc:
+            if debug:
+                raise
+            invalid.append(Checked(str(path), errors=exc.lines()))
+    return prepared, invalid
+
+
 def check_one(prepared: Prepared, jobs: int, update: bool, allow_new: bool = False) -> Checked:
     """Simulate and judge one prepared scenario (:func:`prepare_one`); with ``update``, write
     its baseline. Raise UserError when its world cannot be built (invalid input)."""
@@ -305,30 +324,19 @@ def main(args) -> int:
     for path in inputs.sweeps:
         print(SWEEP_NOTE.format(path))
     # every input is read and checked before anything is simulated: all problems at once
-    entries: list[Prepared | Checked] = [
-        Checked(text, errors=lines) for text, lines in inputs.problems.items()
-    ]
-    names: dict[str, str] = {}
-    for path in inputs.scenarios:
-        try:
-            entries.append(prepare_one(path, folder, args.update_baselines, names))
-        except UserError as exc:
-            if args.debug:
-                raise
-            entries.append(Checked(str(path), errors=exc.lines()))
-    invalid = [c for c in entries if isinstance(c, Checked)]
+    ready, invalid = prepare_all(inputs, folder, args.update_baselines, args.debug)
     for c in invalid:
         for line in c.errors:
             print(line, file=sys.stderr)
     if invalid:
         checked = invalid
         print(
-            f"Nothing simulated: {len(invalid)} of {len(entries)} inputs invalid, every problem "
-            "listed above; fix them and rerun"
+            f"Nothing simulated: {len(invalid)} of {len(ready) + len(invalid)} inputs invalid, every "
+            "problem listed above; fix them and rerun"
         )
     else:
         checked = []
-        for prepared in entries:
+        for prepared in ready:
             try:
                 checked.append(check_one(prepared, jobs, args.update_baselines, args.allow_new))
             except UserError as exc:  # a world that cannot be built (rare: found by a pilot)
