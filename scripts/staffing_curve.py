@@ -27,6 +27,7 @@ from sim.config.load import load_scenario  # noqa: E402
 from sim.experiments.pilot import prepare_world  # noqa: E402
 from sim.experiments.runner import run_replications  # noqa: E402
 from sim.reporting.files import write_text  # noqa: E402
+from sim.reporting.formatting import value_text  # noqa: E402
 from sim.results.stats import paired_difference, summarise  # noqa: E402
 
 SCALES = (0.25, 0.5, 1.0, 2.0)
@@ -61,7 +62,11 @@ def _fmt(s: dict, percent: bool) -> str:
 def _diff(d: dict, percent: bool) -> str:
     k = 100 if percent else 1
     unit = " pp" if percent else ""
-    return f"{k * d['mean']:+.1f}{unit} [{k * d['low']:+.1f}, {k * d['high']:+.1f}]"
+
+    def signed(value: float) -> str:  # never +0.0 or -0.0
+        return value_text(k * value, "", signed=True)
+
+    return f"{signed(d['mean'])}{unit} [{signed(d['low'])}, {signed(d['high'])}]"
 
 
 def curve(setting: str, title: str, reps: int, days: int, seed: int, jobs: int) -> str:

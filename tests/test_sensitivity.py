@@ -173,7 +173,7 @@ def test_an_unchanged_assumption_interacts_by_exactly_zero(pairs):
         assert (c["mean"], c["low"], c["high"]) == (0.0, 0.0, 0.0)
         assert c["replications"] == [0.0, 0.0]
     assert "| interaction | (hh - hl - lh + ll) |" in table
-    assert "- rural_same_day: no interaction detected at this precision (+0.0 pp [+0.0, +0.0])" in table
+    assert "- rural_same_day: no interaction detected at this precision (0.0 pp [0.0, 0.0])" in table
 
 
 def test_the_contrast_is_hh_minus_hl_minus_lh_plus_ll_per_replication(pairs):

@@ -14,13 +14,20 @@ from __future__ import annotations
 import math
 
 from sim.experiments.sensitivity import HEADLINE
+from sim.reporting.formatting import value_text
+
+
+def _signed(value: float) -> str:
+    """A difference with one decimal and its sign; one that rounds to 0 is ``0.0``, unsigned
+    (:func:`sim.reporting.formatting.value_text`)."""
+    return value_text(value, "", signed=True)
 
 
 def _cell(d: dict, share: bool) -> str:
     k = 100 if share else 1
     if any(math.isnan(d[x]) for x in ("mean", "low", "high")):
         return "n/a"
-    return f"{k * d['mean']:+.1f} [{k * d['low']:+.1f}, {k * d['high']:+.1f}]"
+    return f"{_signed(k * d['mean'])} [{_signed(k * d['low'])}, {_signed(k * d['high'])}]"
 
 
 def _estimate(e: dict, share: bool) -> str:
@@ -41,15 +48,15 @@ def reading(pair: dict, kpi: str, share: bool) -> str:
     a, b = pair["a"]["assumption"], pair["b"]["assumption"]
     if any(math.isnan(c[x]) for x in ("mean", "low", "high")):
         return f"{kpi}: n/a (undefined in the replications, or too few of them)"
-    shown = f"{k * c['mean']:+.1f} {unit} [{k * c['low']:+.1f}, {k * c['high']:+.1f}]"
+    shown = f"{_signed(k * c['mean'])} {unit} [{_signed(k * c['low'])}, {_signed(k * c['high'])}]"
     if c["low"] <= 0 <= c["high"]:
         return f"{kpi}: no interaction detected at this precision ({shown})"
     x = k * c["mean"]
     return (
         f"{kpi}: interaction {shown}: {a}'s effect (low -> high) is {abs(x):.1f} {unit} "
         f"{'higher' if x > 0 else 'lower'} with {b} high than with {b} low; moved together, the two "
-        f"change it {x:+.1f} {unit} beyond the sum of each alone when both move the same way (low -> "
-        f"high, or high -> low), {-x:+.1f} {unit} when they move opposite ways"
+        f"change it {_signed(x)} {unit} beyond the sum of each alone when both move the same way (low -> "
+        f"high, or high -> low), {_signed(-x)} {unit} when they move opposite ways"
     )
 
 
