@@ -266,3 +266,26 @@ def test_a_misspelt_mediation_place_kind_is_refused(tmp_path, capsys):
         f"{tmp_path / 'variant.yaml'}:5: mediation.place_kinds[1]: unknown place kind 'vilage' "
         f"(did you mean 'village'?); {KIND_HINT}"
     ]
+
+
+def test_a_pairing_setting_the_strategy_does_not_read_is_a_warning_run_prints(tmp_path, capsys):
+    # pairing.villages is read by nearest, need and optimal only: with listed (or none) it
+    # changes nothing, and a planner comparing "150 villages" would see an exact zero
+    path = tmp_path / "more_villages.yaml"
+    path.write_text(
+        yaml.safe_dump({"extends": str(TINY), "name": "more_villages", "pairing": {"villages": 150}}),
+        encoding="utf-8",
+    )
+    assert main(["validate", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "pairing.villages" in err and "warning: is 150 but strategy 'none' does not read it" in err
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--days", "1", "--reps", "2", "--jobs", "1", "--out", str(out)]) == 0
+    assert "warning: is 150 but strategy 'none'" in capsys.readouterr().err
+    # the default's value, or a strategy that reads it: no warning
+    path.write_text(
+        yaml.safe_dump({"extends": str(TINY), "name": "more_villages", "pairing": {"villages": 100}}),
+        encoding="utf-8",
+    )
+    assert main(["validate", str(path)]) == 0
+    assert "warning" not in capsys.readouterr().err

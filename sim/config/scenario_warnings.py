@@ -9,6 +9,7 @@ prints them and exits 0.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from sim.config.check_helpers import team_kinds
@@ -63,6 +64,7 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
     out += _callups_off_the_hour(scenario)
     out += _callups_never_on_duty(scenario)
     out += _too_few_members(scenario)
+    out += _ignored_pairing_settings(scenario)
     for k, item in enumerate(scenario.catalog):
         if item.skill in listed and item.skill not in serving:
             out.append(
@@ -189,6 +191,36 @@ def _too_few_members(scenario: Scenario) -> list[Problem]:
                     f"catalog[{k}].volunteers",
                     f"warning: {item.volunteers} volunteers needed but no team offering skill "
                     f"{item.skill!r} has more than {most:g} members; the item can never be served",
+                )
+            )
+    return out
+
+
+# the pairing settings each strategy reads beyond its file (sim.world.pairing)
+PAIRING_SETTINGS = {
+    "villages": ("nearest", "need", "optimal"),
+    "reach_min": ("need", "optimal"),
+    "pilot_days": ("need", "optimal"),
+}
+
+
+def _ignored_pairing_settings(scenario: Scenario) -> list[Problem]:
+    """A pairing setting changed from its default that the chosen strategy does not read (e.g.
+    ``villages: 150`` with ``strategy: listed``, which pairs the CSV's villages as listed): the
+    run would silently be the default's."""
+    pairing = scenario.pairing
+    defaults = {f.name: f.default for f in dataclasses.fields(pairing)}
+    out = []
+    for key, strategies in PAIRING_SETTINGS.items():
+        value = getattr(pairing, key)
+        if pairing.strategy not in strategies and value != defaults[key]:
+            out.append(
+                Problem(
+                    scenario.source,
+                    None,
+                    f"pairing.{key}",
+                    f"warning: is {value:g} but strategy {pairing.strategy!r} does not read it (only "
+                    f"{', '.join(strategies)} do); the run is the same as without it",
                 )
             )
     return out

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sim.cli.main import DEFAULT_SCENARIO, RESULTS
 from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, SHARE, path_text, scheduler_address
+from sim.cli.warned import load_scenario_warned
 from sim.config.errors import UserError
-from sim.config.load import load_scenario
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import default_jobs, imprecise, run_replications, run_to_precision
 from sim.reporting.folder import results_folder
@@ -88,7 +88,7 @@ def resolve_run(scenario, args):
 
 
 def main(args) -> int:
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario_warned(args.scenario)
     scenario, seed = resolve_run(scenario, args)
     if args.precision is not None and (not 0 < args.precision < 1 or args.max_reps < 2):
         raise UserError("--precision must be between 0 and 1 (e.g. 0.05) and --max-reps >= 2")

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sim.cli.main import DEFAULT_SCENARIO, REPO, RESULTS
 from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, path_text
+from sim.cli.warned import load_scenario_warned
 from sim.config.errors import UserError
-from sim.config.load import load_scenario
 from sim.config.scenario import Scenario
 from sim.experiments.assumptions import ASSUMPTIONS, choose
 from sim.experiments.runner import default_jobs
@@ -137,7 +137,7 @@ def prepare(path: Path, args: argparse.Namespace) -> tuple[Scenario, list, list]
     that a wrong input is refused in one line before anything runs."""
     if args.reps is not None and args.reps < 2:
         raise UserError(f"--reps {args.reps}: expected 2 or more (an interval needs 2 replications)")
-    scenario = load_scenario(path)
+    scenario = load_scenario_warned(path)
     if args.reps is None and scenario.run.reps < 2:
         raise UserError(
             f"{path}: run.reps is {scenario.run.reps}; the sensitivity study needs 2 or more (an "
