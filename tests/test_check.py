@@ -490,5 +490,6 @@ def test_a_difference_that_rounds_to_zero_has_no_sign():
     from sim.gate.check import fmt
 
     assert fmt(-0.0004, "share", difference=True, signed=True) == "0.0 pp"
-    assert fmt(-0.001, "orders/week", difference=True, signed=True) == "0.00"
+    assert fmt(-0.001, "orders/week", difference=True, signed=True) == "0.00 orders/week"
+    assert fmt(38.944, "orders/week") == "38.94 orders/week"  # a non-share carries its unit
     assert fmt(0.005, "share", difference=True, signed=True) == "+0.5 pp"

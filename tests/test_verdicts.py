@@ -18,6 +18,7 @@ from scipy import stats
 from sim.cli.main import DEFAULT_SCENARIO, main
 from sim.gate.check import fmt
 from sim.reporting import briefing_page, briefing_text, chart_style
+from sim.reporting.formatting import with_unit
 from sim.reporting.i18n import tr
 from sim.reporting.kpi_summary import VERDICT_WORDS, interval_text
 from sim.results.verdict import judge, verdict_of
@@ -227,9 +228,15 @@ def test_every_output_gives_every_targeted_kpi_the_same_verdict_and_interval(out
         props = {p.get("name"): p.get("value") for p in cases[name].iter("property")}
         assert props["promise"] == k["verdict"], name
         unit = k["unit"]
-        interval = f"[{fmt(k['low'], unit)}, {fmt(k['high'], unit)}]"
-        detail = f"{k['target_op']} {fmt(k['target'], unit)}: {fmt(k['mean'], unit)} {interval}"
+
+        def bare(value, unit=unit):
+            return fmt(value, unit, unit_shown=False)
+
+        interval = f"[{bare(k['low'])}, {bare(k['high'])}]"
+        detail = with_unit(f"{k['target_op']} {bare(k['target'])}: {bare(k['mean'])} {interval}", unit)
         assert props["promise_detail"] == detail, name
+        if unit != "share":  # the unit once, at the end
+            assert detail.count(unit) == 1 and detail.endswith(unit), detail
         row = next(s for s in markdown.splitlines() if s.startswith(f"| short | {name} |"))
         assert row.rstrip(" |").endswith(f"{VERDICT_WORDS[k['verdict']]} ({detail})"), (name, row)
 

@@ -47,7 +47,7 @@ from sim.gate.expectations import (
     thresholds,
     watched,
 )
-from sim.reporting.formatting import rounds_to_zero
+from sim.reporting.formatting import rounds_to_zero, with_unit
 from sim.results.stats import paired_difference, unpaired_difference
 from sim.results.verdict import judge
 
@@ -80,10 +80,14 @@ class Outcome:
         return self.threshold_failed or (self.baseline_failed and not self.accepted)
 
 
-def fmt(value: float, unit: str, difference: bool = False, signed: bool = False) -> str:
-    """A KPI value for messages: shares in percent, differences of shares in points, anything
-    else with two decimals (a threshold's digits). A value that rounds to 0 has no sign, as in
-    every table (:func:`sim.reporting.formatting.rounds_to_zero`): never ``-0.0 pp``."""
+def fmt(
+    value: float, unit: str, difference: bool = False, signed: bool = False, unit_shown: bool = True
+) -> str:
+    """A KPI value for messages and the gate's table: shares in percent, differences of shares
+    in points, anything else with two decimals (a threshold's digits) and its unit
+    (``38.94 orders/week``; not with ``unit_shown=False``, for a number whose unit is written
+    once beside it, as in an interval). A value that rounds to 0 has no sign, as in every
+    table (:func:`sim.reporting.formatting.rounds_to_zero`): never ``-0.0 pp``."""
     if value is None or math.isnan(value):
         return "n/a"
     sign = "+" if signed else ""
@@ -91,7 +95,9 @@ def fmt(value: float, unit: str, difference: bool = False, signed: bool = False)
         text = f"{value * 100:{sign}.1f} pp" if difference else f"{value:.1%}"
     else:
         text = f"{value:{sign},.2f}"
-    return text.lstrip("+-") if math.isfinite(value) and rounds_to_zero(text) else text
+    if math.isfinite(value) and rounds_to_zero(text):
+        text = text.lstrip("+-")
+    return with_unit(text, unit) if unit_shown else text
 
 
 def judge_threshold(
@@ -256,8 +262,9 @@ def evaluate(
             op, target = promises[kpi]
             j = judge(new, unit, op, target, orders.get(kpi))
             out.promise = j.verdict
-            interval = f" [{fmt(j.low, unit)}, {fmt(j.high, unit)}]" if j.n > 1 else ""
-            out.promise_text = f"{op} {fmt(target, unit)}: {fmt(j.mean, unit)}{interval}"
+            bare = {"unit": unit, "unit_shown": False}  # the unit once, at the end
+            interval = f" [{fmt(j.low, **bare)}, {fmt(j.high, **bare)}]" if j.n > 1 else ""
+            out.promise_text = with_unit(f"{op} {fmt(target, **bare)}: {fmt(j.mean, **bare)}{interval}", unit)
         if baseline is None:
             out.comparison = "no baseline"
             if missing:

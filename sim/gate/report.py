@@ -42,14 +42,15 @@ def result_word(o: Outcome) -> str:
 
 def row(o: Outcome) -> tuple[str, ...]:
     """The cells of one scenario x KPI row."""
+    # the estimate carries the KPI's unit; the row's other numbers are in the same unit
     bound = ""
     if o.threshold is not None and not math.isnan(o.bound):
-        bound = f"{o.bound_side} {fmt(o.bound, o.unit)}"
-    threshold = f"{o.threshold.op} {fmt(o.threshold.value, o.unit)}" if o.threshold else ""
+        bound = f"{o.bound_side} {fmt(o.bound, o.unit, unit_shown=False)}"
+    threshold = f"{o.threshold.op} {fmt(o.threshold.value, o.unit, unit_shown=False)}" if o.threshold else ""
     if o.declared_na:
         threshold = NOT_APPLICABLE
     if o.difference:
-        versus = f"{fmt(o.difference['mean'], o.unit, True, True)} ({o.comparison})"
+        versus = f"{fmt(o.difference['mean'], o.unit, True, True, unit_shown=False)} ({o.comparison})"
     else:
         versus = o.comparison
     promise = f"{VERDICT_WORDS.get(o.promise, o.promise)} ({o.promise_text})" if o.promise else ""
