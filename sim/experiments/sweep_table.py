@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from sim.experiments.sweep_file import Sweep, points
-from sim.reporting.formatting import difference_text, value_text, with_unit
+from sim.reporting.formatting import difference_text, interval_estimate_text
 from sim.results.kpis import KPI_INFO
 from sim.results.stats import paired_difference
 from sim.results.verdict import judge
@@ -70,12 +70,9 @@ def table_text(sweep: Sweep, rows: list[dict[str, Any]]) -> str:
     pp]``; :mod:`sim.experiments.compare_output`)."""
 
     def estimate(name: str, r: dict[str, Any]) -> str:
-        unit = KPI_INFO[name][1]
-        text = value_text(r[f"{name}.mean"], unit)
-        low, high = r[f"{name}.low"], r[f"{name}.high"]
-        if not (math.isnan(r[f"{name}.mean"]) or math.isnan(low) or math.isnan(high)):
-            text += f" [{value_text(low, unit)}, {value_text(high, unit)}]"
-        return with_unit(text, unit)
+        return interval_estimate_text(
+            r[f"{name}.mean"], r[f"{name}.low"], r[f"{name}.high"], KPI_INFO[name][1]
+        )
 
     def difference(name: str, r: dict[str, Any]) -> str:
         return difference_text(

@@ -79,6 +79,16 @@ def estimate_text(value: float, unit: str) -> str:
     return with_unit(value_text(value, unit), unit)
 
 
+def interval_estimate_text(mean: float, low: float, high: float, unit: str) -> str:
+    """An estimate with its interval and its unit where it is not a share, as ``run`` prints
+    it: ``97.0% [96.5%, 97.5%]``, ``38.9 [36.0, 41.8] orders/week``; the estimate alone when
+    the interval is undefined, ``n/a`` when the estimate is."""
+    text = value_text(mean, unit)
+    if not any(v is None or math.isnan(v) for v in (mean, low, high)):
+        text += f" [{value_text(low, unit)}, {value_text(high, unit)}]"
+    return with_unit(text, unit)
+
+
 def difference_text(mean: float, low: float, high: float, unit: str) -> str:
     """A paired difference with its interval, each end signed: a share's in percentage points
     on every number (``+0.1 pp [-0.8 pp, +1.1 pp]``), another KPI's with its unit once at the
@@ -88,5 +98,15 @@ def difference_text(mean: float, low: float, high: float, unit: str) -> str:
         return "n/a"
     text = value_text(mean, unit, True)
     if not (low is None or high is None or math.isnan(low) or math.isnan(high)):
-        text += f" [{value_text(low, unit, True)}, {value_text(high, unit, True)}]"
+        text += f" [{_end_text(low, unit)}, {_end_text(high, unit)}]"
     return with_unit(text, unit)
+
+
+def _end_text(value: float, unit: str) -> str:
+    """An interval's end as :func:`value_text` signs it, but an end that is not 0 and rounds
+    to 0 keeps two significant digits and its sign (``+0.0056 pp``): which side of 0 it lies
+    on is what says whether the difference is significant."""
+    text = value_text(value, unit, True)
+    if value == 0 or not math.isfinite(value) or not rounds_to_zero(text):
+        return text
+    return f"{value * 100:+.2g} pp" if unit == "share" else f"{value:+.2g}"
