@@ -209,3 +209,43 @@ def test_compare_writes_estimates_as_run_and_no_negative_zero():
 
 def test_an_infinite_difference_keeps_its_sign():
     assert difference_text(-math.inf, -math.inf, 0.0, "share").startswith("-inf")
+
+
+def test_run_and_sweep_write_an_estimate_with_its_interval_alike():
+    row = {"mean": -0.0004, "low": -0.03, "high": 0.02, "n": 4, "unit": "orders/week"}
+    # one function for both (sim.reporting.formatting.interval_estimate_text): no "-0.0"
+    assert interval_text(row) == "0.0 [0.0, 0.0] orders/week"
+    assert interval_text(dict(row, mean=38.94, low=30.1, high=47.7)) == "38.9 [30.1, 47.7] orders/week"
+    assert interval_text(dict(row, mean=38.94, n=1)) == "38.9 orders/week (1 replication)"
+    assert interval_text(_share(0.959, 0.95, 0.967)) == "95.9% [95.0%, 96.7%]"
+
+
+def test_a_towns_other_urban_reading_is_stated_but_not_its_verdict():
+    from sim.reporting.briefing_text import town_rows, worst_town_lines
+
+    summary = {
+        "kpis": {
+            "town.Kunyang.compliance": _share(0.95, 0.94, 0.96),
+            "town.Kunyang.urban_10min": dict(_share(0.94, 0.93, 0.95, 0.9), verdict="met"),
+            "town.Kunyang.rural_same_day": dict(_share(0.96, 0.955, 0.97, 0.95), verdict="met"),
+            "town.Kunyang.urban_10min_arrival": _share(0.68, 0.66, 0.70, 0.9),
+        }
+    }
+    data = {"towns": {"pinyin": ["Kunyang"], "name": ["昆阳镇"], "target": [0.93]}}
+    (row,) = town_rows(summary, data, "en")
+    # the town's verdict is its zones' promises as the scenario reads them: met
+    assert row["verdict"] == "met"
+    assert [z["zone"] for z in row["zones"]] == ["urban", "rural", "urban_arrival"]
+    lines = worst_town_lines(summary, data, "en")
+    assert len(lines) == 3 and lines[2].startswith("Kunyang (Urban, at arrival): 68.0%")
+    assert lines[2].endswith("missed.")
+    assert any(s.startswith("昆阳镇 (城区,按到达计)") for s in worst_town_lines(summary, data, "zh"))
+
+
+def test_an_interval_end_near_zero_shows_which_side_of_zero_it_is():
+    # a "better" whose lower bound is 5.6e-05 must not read [0.0 pp, ...]
+    assert difference_text(0.0104, 5.6e-05, 0.021, "share") == "+1.0 pp [+0.0056 pp, +2.1 pp]"
+    assert difference_text(-0.5, -1.0, -0.0004, "orders/week") == "-0.5 [-1.0, -0.0004] orders/week"
+    # a mean that rounds to 0, or an end exactly 0, stays 0.0
+    assert difference_text(-0.004, -0.52, 0.31, "orders/week") == "0.0 [-0.5, +0.3] orders/week"
+    assert difference_text(0.0, 0.0, 0.0, "share") == "0.0 pp [0.0 pp, 0.0 pp]"

@@ -20,7 +20,7 @@ from sim.gate.check import fmt
 from sim.reporting import briefing_page, briefing_text, chart_style
 from sim.reporting.formatting import with_unit
 from sim.reporting.i18n import tr
-from sim.reporting.kpi_summary import VERDICT_WORDS, interval_text
+from sim.reporting.kpi_summary import VERDICT_WORDS, ZONE_OF, interval_text
 from sim.results.verdict import judge, verdict_of
 
 
@@ -164,7 +164,9 @@ def test_every_output_gives_every_targeted_kpi_the_same_verdict_and_interval(out
     # Aojiang by zone)
     assert {"urban_10min", "rural_same_day", "open_overnight_per_1000"} <= set(targeted)
     assert "town.Kunyang.urban_10min" in targeted and "town.Kunyang.compliance" not in targeted
-    assert sum(n.startswith("town.") for n in targeted) == 16 + 2
+    # and the urban promise's other reading in each town with urban places, as the county's
+    assert "town.Kunyang.urban_10min_arrival" in targeted and "town.Aojiang.urban_10min_arrival" in targeted
+    assert sum(n.startswith("town.") for n in targeted) == 16 + 2 + 2
     assert all(k["verdict"] in ("met", "missed", "uncertain") for k in targeted.values())
     assert all(
         k["unit"] != "share" or 0 <= k["low"] <= k["high"] <= 1
@@ -188,7 +190,7 @@ def test_every_output_gives_every_targeted_kpi_the_same_verdict_and_interval(out
         if name.startswith("town."):
             _, pinyin, part = name.split(".")
             line = next(s for s in lines if s.strip().startswith(pinyin + " "))
-            zone = "" if part == "compliance" else {"urban_10min": "urban ", "rural_same_day": "rural "}[part]
+            zone = "" if part == "compliance" else f"{ZONE_OF[part]} "
             target = f"{k['target_op']} {k['target']:.1%}"
             assert f"{zone}{interval_text(k)} vs {target}: {word}" in line, (name, line)
         else:
@@ -214,7 +216,12 @@ def test_every_output_gives_every_targeted_kpi_the_same_verdict_and_interval(out
             for z in parts:
                 name = (
                     f"town.{town['pinyin']}."
-                    + {None: "compliance", "urban": "urban_10min", "rural": "rural_same_day"}[z["zone"]]
+                    + {
+                        None: "compliance",
+                        "urban": "urban_10min",
+                        "rural": "rural_same_day",
+                        "urban_arrival": "urban_10min_arrival",
+                    }[z["zone"]]
                 )
                 k = targeted[name]
                 assert (z["verdict"], z["low"], z["high"]) == (k["verdict"], k["low"], k["high"]), name

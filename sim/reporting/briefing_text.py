@@ -37,6 +37,8 @@ def town_label(data: dict, t: int, lang: str) -> str:
     return data["towns"]["name" if lang == "zh" else "pinyin"][t]
 
 
+# the zones whose promises make a town's verdict (not the urban promise's other reading)
+HEADLINE_ZONES = ("urban", "rural")
 VERDICT_RANK = {"missed": 0, "uncertain": 1, "few": 2, "n/a": 3, "met": 4}
 
 
@@ -44,7 +46,10 @@ def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
     """Per town: label, compliance mean/low/high, target and verdict, all from kpis.json. A
     town with one zone: its compliance's target and verdict. A town with both zones is judged
     on each zone apart; its row shows its compliance against the order-weighted target with the
-    worse of its zones' verdicts, and ``zones`` lists each zone's row."""
+    worse of its zones' verdicts, and ``zones`` lists each zone's row. ``zones`` lists too, for
+    a town with urban places, the urban promise's other reading (zone ``urban_arrival``, or
+    ``urban_acceptance`` when the scenario counts arrivals), judged but not in the town's
+    verdict, as the county's other reading is not in the headline's."""
     rows = []
     kpis = summary["kpis"]
     for t, pinyin in enumerate(data["towns"]["pinyin"]):
@@ -61,14 +66,17 @@ def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
             for zone, name in (
                 ("urban", f"town.{pinyin}.urban_10min"),
                 ("rural", f"town.{pinyin}.rural_same_day"),
+                ("urban_acceptance", f"town.{pinyin}.urban_10min_acceptance"),
+                ("urban_arrival", f"town.{pinyin}.urban_10min_arrival"),
             )
             if "verdict" in kpis.get(name, {})
         ]
+        headline = [z["verdict"] for z in zones if z["zone"] in HEADLINE_ZONES]
         if "verdict" in k:
             target, v = _num(k["target"]), k["verdict"]
-        elif zones:
+        elif headline:
             target = _num(data["towns"]["target"][t])
-            v = min((z["verdict"] for z in zones), key=lambda x: VERDICT_RANK.get(x, 3))
+            v = min(headline, key=lambda x: VERDICT_RANK.get(x, 3))
         else:
             continue
         rows.append(
@@ -402,10 +410,15 @@ def worst_town_lines(summary: dict, data: dict, lang: str) -> list[str]:
             verdict=tr(f"verdict.{r['verdict']}", lang),
         )
 
+    def zone_line(r: dict, z: dict) -> str:
+        return line(f"{r['label']} ({tr('zone.' + z['zone'], lang)})", z)
+
     out = []
     for r in rows[:WORST_TOWNS]:
-        if r["zones"]:  # a town with both zones: each zone against its own promise
-            out += [line(f"{r['label']} ({tr('zone.' + z['zone'], lang)})", z) for z in r["zones"]]
+        zones = [z for z in r["zones"] if z["zone"] in HEADLINE_ZONES]
+        if zones:  # a town with both zones: each zone against its own promise
+            out += [zone_line(r, z) for z in zones]
         else:
             out.append(line(r["label"], r))
+        out += [zone_line(r, z) for z in r["zones"] if z["zone"] not in HEADLINE_ZONES]  # other reading
     return out

@@ -16,6 +16,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # zones, verdicts, levels and outcomes
     "zone.urban": ("Urban", "城区"),
     "zone.rural": ("Rural", "农村"),
+    "zone.urban_acceptance": ("Urban, at acceptance", "城区,按响应计"),
+    "zone.urban_arrival": ("Urban, at arrival", "城区,按到达计"),
     "zone.all": ("All orders", "全部订单"),
     "verdict.met": ("met", "达标"),
     "verdict.missed": ("missed", "未达标"),

@@ -11,10 +11,17 @@ from __future__ import annotations
 import math
 
 from sim.config.scenario import Scenario
-from sim.reporting.formatting import display_width, format_number, pad, with_unit
+from sim.reporting.formatting import (
+    display_width,
+    estimate_text,
+    format_number,
+    interval_estimate_text,
+    pad,
+    with_unit,
+)
 from sim.reporting.i18n import tr
 from sim.results.causes import miss_cause_table
-from sim.results.kpis import KPI_INFO, town_kpi_info, town_zones
+from sim.results.kpis import KPI_INFO, TOWN_KPI_PARTS, town_kpi_info, town_zones
 from sim.results.summary import RepResult, summarise_kpis, total_orders
 from sim.results.verdict import VERDICTS, judge, kpi_targets
 from sim.world.build import World
@@ -67,13 +74,11 @@ def build_summary(scenario: Scenario, results: list[RepResult], seed: int, world
 
 def interval_text(k: dict) -> str:
     """A kpis.json row's estimate and interval as text: ``97.0% [96.5%, 97.5%]``, or the
-    estimate alone with ``(1 replication)``."""
-    est = format_number(k["mean"], k["unit"])
-    if k["n"] > 1 and not math.isnan(k["low"]):
-        est += f" [{format_number(k['low'], k['unit'])}, {format_number(k['high'], k['unit'])}]"
-    elif k["n"] == 1:
-        est += " (1 replication)"
-    return with_unit(est, k["unit"])
+    estimate alone with ``(1 replication)`` (``38.9 orders/week (1 replication)``)."""
+    if k["n"] > 1:
+        return interval_estimate_text(k["mean"], k["low"], k["high"], k["unit"])
+    text = estimate_text(k["mean"], k["unit"])
+    return f"{text} (1 replication)" if k["n"] == 1 else text
 
 
 def kpi_table(summary: dict, names: list[str] | None = None) -> str:
@@ -118,7 +123,7 @@ def town_table(summary: dict, world: World) -> str:
             continue
         judged = [
             (ZONE_OF.get(part) or ZONE_NAMES[zones[0]], kpis[f"town.{pinyin}.{part}"])
-            for part in ("compliance", "urban_10min", "rural_same_day")
+            for part in TOWN_KPI_PARTS
             if "verdict" in kpis.get(f"town.{pinyin}.{part}", {})
         ]
         notes = "; ".join(
@@ -136,7 +141,13 @@ def town_table(summary: dict, world: World) -> str:
     )
 
 
-ZONE_OF = {"urban_10min": "urban", "rural_same_day": "rural"}
+# what each judged town KPI judges, in the town table (the urban promise's other reading too)
+ZONE_OF = {
+    "urban_10min": "urban",
+    "rural_same_day": "rural",
+    "urban_10min_acceptance": "urban, at acceptance",
+    "urban_10min_arrival": "urban, at arrival",
+}
 ZONE_NAMES = ("urban", "rural")  # a place's zone: 0 urban, 1 rural
 # a promise verdict (kpis.json's) in words, English: the briefing's table (i18n) gives them
 VERDICT_WORDS = {v: tr(f"verdict.{v}", "en") for v in VERDICTS} | {"": ""}

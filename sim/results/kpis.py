@@ -132,13 +132,21 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
 }
 
 # the KPIs of each town (``town.<pinyin>.<part>``, :func:`town_kpis`)
-TOWN_KPI_PARTS = ("compliance", "urban_10min", "rural_same_day")
+# (the urban promise in each reading, for a town with urban places: docs/kpis.md)
+TOWN_KPI_PARTS = (
+    "compliance",
+    "urban_10min",
+    "rural_same_day",
+    "urban_10min_acceptance",
+    "urban_10min_arrival",
+)
 TOWN_KPI = re.compile(r"town\.(.+)\.(" + "|".join(TOWN_KPI_PARTS) + ")")
 
 
 def town_kpi_info(name: str) -> tuple[str, str, int] | None:
     """(label, unit, direction) of a town KPI (``town.<pinyin>.compliance``, ``.urban_10min``,
-    ``.rural_same_day``: a share, higher is better), or None for another name."""
+    ``.rural_same_day``, ``.urban_10min_acceptance``, ``.urban_10min_arrival``: a share, higher
+    is better), or None for another name."""
     match = TOWN_KPI.fullmatch(name)
     if match is None:
         return None
@@ -239,8 +247,8 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
     k = _Counted()
     urban, rural = catalogue & (o.zone == 0), catalogue & (o.zone == 1)
     k.share("urban_10min", met, urban & decided)
-    for event in ("acceptance", "arrival"):
-        met_at_event, decided_at_event = zone_verdicts(log, world, event)
+    readings = {event: zone_verdicts(log, world, event) for event in ("acceptance", "arrival")}
+    for event, (met_at_event, decided_at_event) in readings.items():
         k.share(f"urban_10min_{event}", met_at_event, urban & decided_at_event)
     k.share("rural_same_day", met, rural & decided)
     by_midnight, decided_by_midnight = midnight_verdicts(log)  # (the strict reading: no cut-off)
@@ -301,13 +309,16 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
     k.share("hand_up_rate", handed_up, catalogue)
     k.share("handed_up_on_time", met, judged & handed_up)
     k.update(event_kpis(log, world))
-    mixed = mixed_towns(world)
-    for t, pinyin in enumerate(world.towns.pinyin):
+    for t, (pinyin, zones) in enumerate(zip(world.towns.pinyin, town_zones(world))):
         mine = judged & (o.town == t)
         k.share(f"town.{pinyin}.compliance", met, mine)
-        if t in mixed:  # each zone against its own promise
+        if len(zones) > 1:  # each zone against its own promise
             k.share(f"town.{pinyin}.urban_10min", met, mine & (o.zone == 0))
             k.share(f"town.{pinyin}.rural_same_day", met, mine & (o.zone == 1))
+        if 0 in zones:  # the urban promise in both readings, as the county's
+            urban_here = urban & (o.town == t)
+            for event, (met_at_event, decided_at_event) in readings.items():
+                k.share(f"town.{pinyin}.urban_10min_{event}", met_at_event, urban_here & decided_at_event)
     for name, compute in EXTRA_KPIS.items():
         k[name] = float(compute(log, world))
     return k
@@ -322,13 +333,6 @@ def town_zones(world: World) -> list[tuple[int, ...]]:
     for town, zone in np.unique(np.stack([p.town, p.zone]), axis=1).T.tolist():
         out[town] += (zone,)
     return out
-
-
-def mixed_towns(world: World) -> set[int]:
-    """The towns with places of both zones (Kunyang, Aojiang): their compliance mixes two
-    promises, so each zone is also reported against its own (``town.<pinyin>.urban_10min``,
-    ``town.<pinyin>.rural_same_day``)."""
-    return {town for town, zones in enumerate(town_zones(world)) if len(zones) > 1}
 
 
 def event_orders(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray]:

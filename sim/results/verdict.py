@@ -173,7 +173,9 @@ def kpi_targets(world) -> dict[str, tuple[str, float]]:
     and each town's orders against their
     zone's promise. A town with one zone is judged on ``town.<pinyin>.compliance``; a town with
     both zones (Kunyang, Aojiang) on each zone apart (``town.<pinyin>.urban_10min``,
-    ``town.<pinyin>.rural_same_day``), its mixed compliance shown without a target."""
+    ``town.<pinyin>.rural_same_day``), its mixed compliance shown without a target. A town with
+    urban places is judged on the urban promise's other reading too
+    (``town.<pinyin>.urban_10min_arrival`` by default), as the county is."""
     t = world.scenario.targets
     # the urban promise's other reading (响应 as the volunteers at the door, or as their
     # acceptance when the scenario counts arrivals), held to the same target (docs/kpis.md)
@@ -192,4 +194,6 @@ def kpi_targets(world) -> dict[str, tuple[str, float]]:
             out[f"town.{pinyin}.rural_same_day"] = (">=", t.rural_share)
         elif zones:
             out[f"town.{pinyin}.compliance"] = (">=", t.urban_share if zones[0] == 0 else t.rural_share)
+        if 0 in zones:  # a town's urban orders in the other reading too, as the county's
+            out[f"town.{pinyin}.{other}"] = (">=", t.urban_share)
     return out
