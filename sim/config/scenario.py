@@ -80,6 +80,15 @@ class Targets:
         ge=0,
         le=1,
     )
+    event_share: float = spec(
+        0.95,
+        "required share of a surge event's delivered orders (events with a delivery setting) "
+        "closed by the event's deadline, event_on_time (an assumption: the article gives a "
+        "lockdown no promise; the rural share)",
+        "fraction",
+        ge=0,
+        le=1,
+    )
     same_day_cutoff: str = spec(
         "17:00", "orders placed at or after this time are due by the end of the next day"
     )

@@ -169,8 +169,9 @@ def at_edge(unit: str, op: str | None, target: float | None) -> bool:
 
 def kpi_targets(world) -> dict[str, tuple[str, float]]:
     """KPI name -> (comparison, target) of every KPI the scenario holds to a promise
-    (``targets``): the zone promises (each in both its readings), never overnight,
-    and each town's orders against their
+    (``targets``): the zone promises (each in both its readings), never overnight, a surge
+    event's deliveries by its deadline (when an event has a ``delivery`` setting), and each
+    town's orders against their
     zone's promise. A town with one zone is judged on ``town.<pinyin>.compliance``; a town with
     both zones (Kunyang, Aojiang) on each zone apart (``town.<pinyin>.urban_10min``,
     ``town.<pinyin>.rural_same_day``), its mixed compliance shown without a target. A town with
@@ -188,6 +189,8 @@ def kpi_targets(world) -> dict[str, tuple[str, float]]:
         "rural_by_midnight": (">=", t.rural_share),
         "open_overnight_per_1000": ("<=", t.overnight_per_1000),
     }
+    if any(surge.delivery is not None for surge in world.surges):  # a lockdown's deliveries
+        out["event_on_time"] = (">=", t.event_share)
     for pinyin, zones in zip(world.towns.pinyin, town_zones(world)):
         if len(zones) > 1:
             out[f"town.{pinyin}.urban_10min"] = (">=", t.urban_share)

@@ -19,12 +19,21 @@ from sim.reporting.saved import save_run
 from sim.results.kpis import HEADLINE
 
 
-def printed_kpis() -> list[str]:
+def printed_kpis(summary: dict | None = None) -> list[str]:
     """The KPIs ``run`` prints: the headline, with the rural promise's strict reading (by
-    midnight of the day placed) beside it, then the professional orders and utilisation."""
+    midnight of the day placed) beside it, then the professional orders and utilisation; with
+    a run's ``summary`` (kpis.json's), every other county KPI it judges against a target too
+    (``event_on_time`` in a lockdown), so that no verdict is left out of the terminal."""
     names = list(HEADLINE)
     names.insert(names.index("rural_same_day") + 1, "rural_by_midnight")
-    return [*names, "professional_same_day", "utilisation"]
+    names += ["professional_same_day", "utilisation"]
+    if summary is not None:
+        names += [
+            name
+            for name, k in summary["kpis"].items()
+            if "verdict" in k and not name.startswith("town.") and name not in names
+        ]
+    return names
 
 
 def add_parser(sub) -> None:
@@ -107,7 +116,7 @@ def main(args) -> int:
         f"{plural(scenario.run.days, 'day')} (after {plural(scenario.run.warmup_days, 'day')} of "
         f"warm-up), seed {seed}"
     )
-    print(kpi_table(summary, None if args.all_kpis else printed_kpis()))
+    print(kpi_table(summary, None if args.all_kpis else printed_kpis(summary)))
     print()
     print(town_table(summary, world))
     print(f"\nResults: {out}")
