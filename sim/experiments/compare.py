@@ -6,7 +6,9 @@ agree. For each KPI the difference ``variant_i - baseline_i`` is summarised with
 interval; with more than one variant the intervals are Bonferroni-adjusted (each at
 ``1 - 0.05/m``) so all m hold together at 95%. The unpaired (Welch) interval is reported too, to
 show how much the pairing buys. Each scenario's own estimate carries the interval every output
-reports (:func:`sim.results.verdict.judge`), so compare.json agrees with the runs' kpis.json.
+reports (:func:`sim.results.verdict.judge`) and, for a KPI its scenario holds to a target
+(:func:`sim.results.verdict.kpi_targets`, the arm's ``targets``), the verdict against it, so
+compare.json agrees with the runs' kpis.json.
 
 The arms (each scenario's replications, simulated or read from a saved run, and the check that
 they are comparable) are :mod:`sim.experiments.compare_inputs`'; the labels, tables and
@@ -24,11 +26,20 @@ from sim.results.stats import difference_verdict, paired_difference, summarise, 
 from sim.results.verdict import judge
 
 
-def estimate(values: list[float], unit: str, orders: int | None, level: float = 0.95) -> dict[str, float]:
+def estimate(
+    values: list[float],
+    unit: str,
+    orders: int | None,
+    level: float = 0.95,
+    target: tuple[str, float] | None = None,
+) -> dict:
     """One scenario's estimate of a KPI: mean, sd, and the interval every output reports
-    (:func:`sim.results.verdict.judge`: Wilson for a proportion of ``orders`` orders, else t)."""
-    j = judge(values, unit, orders=orders, level=level)
-    return {
+    (:func:`sim.results.verdict.judge`: Wilson for a proportion of ``orders`` orders, else t);
+    with a ``target`` (comparison, threshold in the KPI's unit) also ``target``, ``target_op``
+    and the ``verdict`` against it, the one its run's kpis.json gives the same replications."""
+    op, threshold = target or (None, None)
+    j = judge(values, unit, op, threshold, orders, level)
+    out = {
         "mean": j.mean,
         "sd": summarise(values)["sd"],
         "half_width": j.half_width,
@@ -36,6 +47,9 @@ def estimate(values: list[float], unit: str, orders: int | None, level: float = 
         "high": j.high,
         "n": j.n,
     }
+    if op is not None:
+        out.update(target=threshold, target_op=op, verdict=j.verdict)
+    return out
 
 
 def compare_arms(arms: list[Arm], level: float = 0.95, kpis_per_variant: int = 1) -> dict:
@@ -57,7 +71,16 @@ def compare_arms(arms: list[Arm], level: float = 0.95, kpis_per_variant: int = 1
             "unit": unit,
             "direction": direction,
             "estimates": [
-                {**estimate(v, unit, arm.orders.get(name), level), "orders": arm.orders.get(name)}
+                {
+                    **estimate(v, unit, arm.orders.get(name), level, arm.targets.get(name)),
+                    "orders": arm.orders.get(name),
+                    # what urban_10min counts in this scenario (it is urban_10min_<event> too)
+                    **(
+                        {"urban_response_event": arm.urban_response_event}
+                        if name == "urban_10min" and arm.urban_response_event
+                        else {}
+                    ),
+                }
                 for arm, v in zip(arms, values)
             ],
             "differences": [],
@@ -94,7 +117,31 @@ def compare_arms(arms: list[Arm], level: float = 0.95, kpis_per_variant: int = 1
         "difference_level": diff_level,
         "bonferroni_comparisons": m,
         "kpis": kpis,
-        "notes": order_set_notes(kpis, labels),
+        "notes": _joined(order_set_notes(kpis, labels), reading_notes(arms, labels, kpis)),
+    }
+
+
+def _joined(*notes: dict[str, str]) -> dict[str, str]:
+    """KPI -> its notes, one after another ("; ")."""
+    out: dict[str, str] = {}
+    for part in notes:
+        for name, text in part.items():
+            out[name] = f"{out[name]}; {text}" if name in out else text
+    return out
+
+
+def reading_notes(arms: list[Arm], labels: list[str], kpis: dict) -> dict[str, str]:
+    """``{"urban_10min": note}`` where the scenarios count different events as the urban
+    response (``targets.urban_response_event``): urban_10min is then each scenario's own
+    reading, and its difference mixes the policy with the change of reading."""
+    events = [a.urban_response_event for a in arms]
+    if "urban_10min" not in kpis or None in events or len(set(events)) < 2:
+        return {}
+    each = ", ".join(f"{label} {event}" for label, event in zip(labels, events))
+    return {
+        "urban_10min": f"urban_10min counts a different event as the response ({each}: "
+        "targets.urban_response_event): its difference mixes the two readings; "
+        "urban_10min_acceptance and urban_10min_arrival each compare one reading"
     }
 
 

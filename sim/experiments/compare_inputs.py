@@ -22,9 +22,11 @@ from pathlib import Path
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.config.scenario import Scenario
+from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
 from sim.reporting.saved import is_results_folder, load_saved
 from sim.results.summary import total_orders
+from sim.results.verdict import kpi_targets
 
 
 @dataclass
@@ -44,6 +46,12 @@ class Arm:
     # the weekday of day 0 (0 = Monday; None: not known, only for arms built in code): under
     # common random numbers it decides which calendar days replication i simulates
     start_weekday: int | None = None
+    # KPI -> (comparison, target) the scenario holds it to (:func:`sim.results.verdict.kpi_targets`,
+    # as its run's kpis.json): each estimate's verdict. Empty: none known (arms built in code)
+    targets: dict[str, tuple[str, float]] = field(default_factory=dict)
+    # what urban_10min counts (targets.urban_response_event: "acceptance" or "arrival"; None:
+    # not known): urban_10min is then the same KPI as urban_10min_<event>
+    urban_response_event: str | None = None
 
 
 def plan(sources: list[str], seed: int | None, reps: int | None) -> tuple[int, int]:
@@ -78,6 +86,12 @@ def load_arm(
             if "orders" in v and saved["reps"] == reps
         }
         warmup, drain = saved_window(source, saved)
+        # the targets its run judged (kpis.json's, from kpi_targets of its world)
+        targets = {
+            k: (v["target_op"], float(v["target"]))
+            for k, v in saved.get("kpis", {}).items()
+            if isinstance(v, dict) and "target_op" in v and "target" in v
+        }
         return Arm(
             saved["scenario"],
             source,
@@ -88,6 +102,8 @@ def load_arm(
             warmup,
             drain,
             saved_start_weekday(source),
+            targets,
+            saved_urban_event(source),
         )
     return simulate_arm(load_scenario(source), source, seed, reps, days, jobs, scheduler=scheduler)
 
@@ -109,8 +125,9 @@ def simulate_arm(
     # (a pairing pilot is seeded by run.seed)
     run = {"seed": seed, "reps": reps, **({} if days is None else {"days": days})}
     scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, **run))
+    world = prepare_world(scenario)  # as `run` builds it: its targets judge the estimates
     results = run_replications(
-        scenario, reps, seed, jobs, keep_logs=False, progress=progress, scheduler=scheduler
+        scenario, reps, seed, jobs, keep_logs=False, world=world, progress=progress, scheduler=scheduler
     )
     orders = {k: n for k in results[0].orders if (n := total_orders(results, k)) is not None}
     return Arm(
@@ -123,6 +140,8 @@ def simulate_arm(
         scenario.run.warmup_days,
         scenario.run.drain_days,
         scenario.run.start_weekday,
+        kpi_targets(world),
+        scenario.targets.urban_response_event,
     )
 
 
@@ -164,6 +183,17 @@ def saved_start_weekday(source: str) -> int:
             "the scenario.json a run writes beside kpis.json (rerun the scenario)"
         )
     return weekday
+
+
+def saved_urban_event(source: str) -> str | None:
+    """What urban_10min counts in a saved run (its scenario.json's
+    ``targets.urban_response_event``), or None when the file does not say."""
+    try:
+        path = Path(source) / "scenario.json"
+        event = json.loads(path.read_text(encoding="utf-8"))["targets"]["urban_response_event"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None
+    return event if event in ("acceptance", "arrival") else None
 
 
 def preview_arm(source: str, days: float | None) -> Arm:

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from sim.config.errors import UserError
 from sim.reporting.formatting import difference_text, estimate_text
 from sim.reporting.i18n import tr
+from sim.reporting.kpi_summary import VERDICT_WORDS as RUN_VERDICT_WORDS
+from sim.reporting.kpi_summary import target_text
 
 if TYPE_CHECKING:
     from sim.experiments.compare_inputs import Arm
@@ -51,18 +53,64 @@ VERDICT_WORDS = {
     "lower": "lower",
     "n/a": tr("verdict.n/a"),  # the words every output gives a KPI without data
 }
+# a scenario's verdict against its target in the words ``run`` prints (met, missed, uncertain,
+# not enough replications, no data), and a scenario without the target another one has
+PROMISE_WORDS = RUN_VERDICT_WORDS | {"none": tr("verdict.none", "en")}
+
+
+def urban_alias(result: dict) -> str | None:
+    """The KPI that is urban_10min under its reading's own name in every scenario
+    (``urban_10min_acceptance`` when all count the volunteer's acceptance, ``urban_10min_arrival``
+    when all count the arrival), or None when the scenarios' readings differ or are not known."""
+    urban = result["kpis"].get("urban_10min", {"estimates": [{}]})
+    events = {e.get("urban_response_event") for e in urban["estimates"]}
+    if len(events) != 1 or None in events:
+        return None
+    return f"urban_10min_{events.pop()}"
+
+
+def shown_names(result: dict, names: list[str]) -> dict[str, str]:
+    """KPI -> its row's label in the tables, for the ``names`` to show: each KPI once, so
+    urban_10min's alias (:func:`urban_alias`) has no row of its own when urban_10min has one;
+    urban_10min's row then says which reading it is (``urban_10min (= urban_10min_acceptance)``).
+    compare.json and compare.csv keep both."""
+    alias = urban_alias(result)
+    if alias is None or alias not in names or "urban_10min" not in names:
+        return {n: n for n in names}
+    return {n: f"{n} (= {alias})" if n == "urban_10min" else n for n in names if n != alias}
+
+
+def target_cell(estimates: list[dict], unit: str) -> str:
+    """The targets of a KPI's ``estimates`` (compare.json's, one per scenario) as text: one
+    target when every scenario has the same (``>= 90.0%``), each scenario's in column order
+    when they differ (``>= 90.0% / >= 95.0%``, ``no target`` for one without), "" without."""
+    texts = [target_text({**e, "unit": unit}) if "target" in e else PROMISE_WORDS["none"] for e in estimates]
+    if all("target" not in e for e in estimates):
+        return ""
+    return texts[0] if len(set(texts)) == 1 else " / ".join(texts)
+
+
+def estimate_cell(e: dict, unit: str) -> str:
+    """A scenario's estimate as ``run`` writes it (:func:`estimate_text`) and, against its
+    target, its verdict in ``run``'s words: ``78.4% (uncertain)``."""
+    text = estimate_text(e["mean"], unit)
+    return f"{text} ({PROMISE_WORDS[e['verdict']]})" if "verdict" in e else text
 
 
 def table(result: dict, names: list[str]) -> str:
-    """Plain-text tables, one per variant: both estimates (as ``run`` writes them,
-    :func:`estimate_text`), the paired difference with its CI (:func:`difference_text`), the
-    verdict, and how much wider the unpaired CI would be."""
+    """Plain-text tables, one per variant: the KPI's target (if any), both estimates (as
+    ``run`` writes them, :func:`estimate_text`) each with its verdict against its target (as
+    ``run`` gives it), the paired difference with its CI (:func:`difference_text`), the
+    difference's verdict, and how much wider the unpaired CI would be. Each KPI has one row
+    (:func:`shown_names`)."""
     base = result["scenarios"][0]
+    shown = shown_names(result, names)
     blocks = []
     for j, variant in enumerate(result["scenarios"][1:]):
         rows = [
             [
                 "KPI",
+                "target",
                 base,
                 variant,
                 f"difference ({result['difference_level']:.1%} CI)",
@@ -70,11 +118,12 @@ def table(result: dict, names: list[str]) -> str:
                 "unpaired/paired CI width",
             ]
         ]
-        for name in names:
+        for name, row_label in shown.items():
             k = result["kpis"].get(name)
             if k is None:
                 continue
             unit, d = k["unit"], k["differences"][j]
+            pair = [k["estimates"][0], k["estimates"][j + 1]]
             ci = difference_text(d["mean"], d["low"], d["high"], unit)
             if d["half_width"] == 0 and d["unpaired_half_width"] == 0:
                 ratio = "both exact"
@@ -84,9 +133,9 @@ def table(result: dict, names: list[str]) -> str:
                 ratio = "n/a" if math.isnan(d["width_ratio"]) else f"{d['width_ratio']:.1f}x"
             rows.append(
                 [
-                    name,
-                    estimate_text(k["estimates"][0]["mean"], unit),
-                    estimate_text(k["estimates"][j + 1]["mean"], unit),
+                    row_label,
+                    target_cell(pair, unit),
+                    *(estimate_cell(e, unit) for e in pair),
                     ci,
                     VERDICT_WORDS[d["verdict"]],
                     ratio,

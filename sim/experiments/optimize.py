@@ -315,6 +315,9 @@ class Search:
     final: Evaluation
     steps: list[tuple[tuple[str, str], int, float]]  # (cell, volunteers added, gain per hour)
     met: bool
+    # why the search stopped: "met" (every target met on the search seeds), "no gain" (no
+    # move helps) or "max steps" (``max_steps`` moves taken, the targets not met yet)
+    stopped: str = "met"
 
 
 def optimise(
@@ -343,6 +346,7 @@ def optimise(
     bar.step()
     baseline = current
     steps = []
+    stopped = "max steps"
     for round_ in range(1, max_steps + 1):
         if meets(current.summary, targets):
             break
@@ -367,6 +371,7 @@ def optimise(
             if best is None or rate > best[0]:
                 best = (rate, cell, trial)
         if best is None or not best[0] > 0:  # no move helps (a NaN gain included)
+            stopped = "no gain"
             break
         steps.append((best[1], step, best[0]))
         current = best[2]
@@ -380,7 +385,8 @@ def optimise(
                     for k, (op, _) in targets.items()
                 )
             )
-    return Search(baseline, current, steps, meets(current.summary, targets))
+    met = meets(current.summary, targets)
+    return Search(baseline, current, steps, met, "met" if met else stopped)
 
 
 def confirm(

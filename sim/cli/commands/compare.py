@@ -23,7 +23,8 @@ def add_parser(sub) -> None:
         "compare",
         help="compare scenarios with common random numbers (paired CIs)",
         description="Run every scenario with the same seeds (common random numbers) and report "
-        "each KPI's estimate and the paired difference of each scenario against the "
+        "each KPI's estimate (with its verdict against the scenario's target, as `run` "
+        "gives it) and the paired difference of each scenario against the "
         "first, with 95% CIs (Bonferroni-adjusted for more than two scenarios), a "
         "verdict (better / worse / no significant difference) and how much narrower "
         "the paired CI is than an unpaired one. A saved results folder may stand in "
@@ -38,7 +39,9 @@ def add_parser(sub) -> None:
     p.add_argument("--jobs", type=JOBS, help="worker processes (default: all cores)")
     p.add_argument("--scheduler", type=scheduler_address, help="Dask scheduler address (tcp://HOST:PORT)")
     p.add_argument("--out", type=path_text, help="output folder (default: results/compare-A-vs-B)")
-    p.add_argument("--all-kpis", action="store_true", help="print every KPI, not the headline")
+    p.add_argument(
+        "--all-kpis", action="store_true", help="print every KPI (the towns' too), not the headline"
+    )
 
 
 def main(args) -> int:

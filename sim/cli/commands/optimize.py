@@ -66,7 +66,12 @@ def add_parser(sub) -> None:
         default=6,
         help="moves tried per step: the (town, band) cells with most misses (6)",
     )
-    p.add_argument("--max-steps", type=COUNT, default=30, help="give up after this many moves")
+    p.add_argument(
+        "--max-steps",
+        type=COUNT,
+        default=30,
+        help="give up after this many moves (30; the output says when it did)",
+    )
     p.add_argument("--jobs", type=JOBS, default=None, help="worker processes (default: all)")
     p.add_argument(
         "--out",
@@ -176,7 +181,12 @@ def main(args) -> int:
             " volunteer-hours/week"
         )
     if not plan:
-        print("  (none needed)" if search.met else "  (no move helped)")
+        print({"met": "  (none needed)", "no gain": "  (no move helped)"}.get(search.stopped, "  (none)"))
+    if search.stopped == "max steps":
+        print(
+            f"Stopped at the step limit (--max-steps {args.max_steps}) with the targets not met on "
+            "the search seeds; a larger --max-steps searches on."
+        )
     print()
     print(
         _kpi_rows(

@@ -1,0 +1,133 @@
+"""compare judges each scenario against its own targets, with the verdict ``run`` gives the same
+replications (kpis.json's, town KPIs included), in the terminal and compare.json; and a KPI that
+is urban_10min under its reading's own name has no second row in the table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from sim.cli.main import main
+from sim.experiments.compare import compare_arms
+from sim.experiments.compare_inputs import Arm
+from sim.experiments.compare_output import table
+from sim.reporting.formatting import estimate_text
+from sim.reporting.kpi_summary import VERDICT_WORDS, target_text
+from tests.conftest import TINY
+
+
+def _row(printed: str, name: str) -> str:
+    """The table row of KPI ``name`` (its first cell is the name, or the name and a label)."""
+    return next(line for line in printed.splitlines() if line.split("  ")[0].split(" (= ")[0] == name)
+
+
+def test_compare_gives_each_scenario_the_verdict_run_gives_it(tmp_path, capsys):
+    saved = tmp_path / "saved"
+    assert main(["run", str(TINY), "--reps", "3", "--jobs", "1", "--seed", "11", "--out", str(saved)]) == 0
+    kpis = json.loads((saved / "kpis.json").read_text(encoding="utf-8"))["kpis"]
+    capsys.readouterr()
+    out = tmp_path / "cmp"
+    # the saved run and the scenario file it was run from: the same replications
+    args = ["compare", str(saved), str(TINY), "--jobs", "1", "--out", str(out), "--all-kpis"]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    result = json.loads((out / "compare.json").read_text(encoding="utf-8"))
+    judged = [name for name, k in kpis.items() if "verdict" in k]
+    # the zone promises, their other readings, never overnight and every town's promises
+    assert {"urban_10min", "urban_10min_arrival", "rural_same_day", "open_overnight_per_1000"} <= set(judged)
+    assert {"town.Alpha.urban_10min", "town.Alpha.rural_same_day", "town.Isle.compliance"} <= set(judged)
+    for name in judged:
+        k = kpis[name]
+        for est in result["kpis"][name]["estimates"]:  # the saved run, then the YAML
+            assert (est["verdict"], est["target_op"], est["target"]) == (
+                k["verdict"],
+                k["target_op"],
+                k["target"],
+            ), name
+        row = _row(printed, name)
+        word = VERDICT_WORDS[k["verdict"]]
+        assert row.count(f"{estimate_text(k['mean'], k['unit'])} ({word})") == 2, (name, row)
+        assert f"  {target_text(k)}  " in row, (name, row)
+    # a KPI without a target gets no verdict, in compare.json or the table
+    unjudged = result["kpis"]["escalation_rate"]["estimates"]
+    assert all("verdict" not in e and "target" not in e for e in unjudged)
+    assert "(" not in _row(printed, "escalation_rate").split("  ", 1)[1].split(" [")[0]
+
+
+def _arm(name: str, event: str | None, targets: dict) -> Arm:
+    values = [
+        {"urban_10min": v, "urban_10min_acceptance": v, "urban_10min_arrival": v - 0.3} for v in (0.9, 0.89)
+    ]
+    return Arm(name, f"{name}.yaml", 1, 2.0, values, {}, 1.0, 1.0, 0, targets, event)
+
+
+ACCEPTANCE = {"urban_10min": (">=", 0.9), "urban_10min_arrival": (">=", 0.9)}
+ARRIVAL = {"urban_10min": (">=", 0.9), "urban_10min_acceptance": (">=", 0.9)}
+NAMES = ["urban_10min", "urban_10min_acceptance", "urban_10min_arrival"]
+
+
+def test_the_urban_promise_under_its_readings_own_name_has_one_row():
+    result = compare_arms([_arm("a", "acceptance", ACCEPTANCE), _arm("b", "acceptance", ACCEPTANCE)])
+    lines = table(result, NAMES).splitlines()
+    firsts = [line.split("  ")[0] for line in lines[3:]]
+    assert firsts == ["urban_10min (= urban_10min_acceptance)", "urban_10min_arrival"]
+    assert set(result["kpis"]) == set(NAMES)  # compare.json keeps every KPI
+    assert [e["urban_response_event"] for e in result["kpis"]["urban_10min"]["estimates"]] == [
+        "acceptance",
+        "acceptance",
+    ]
+    assert result["notes"] == {}
+    # the headline, without the alias, is shown as it is
+    assert [line.split("  ")[0] for line in table(result, ["urban_10min"]).splitlines()[3:]] == [
+        "urban_10min"
+    ]
+
+
+def test_scenarios_counting_different_urban_responses_keep_every_row_and_a_note():
+    result = compare_arms([_arm("a", "acceptance", ACCEPTANCE), _arm("b", "arrival", ARRIVAL)])
+    lines = table(result, NAMES).splitlines()
+    assert [line.split("  ")[0] for line in lines[3:]] == NAMES
+    # each scenario judged on its own targets: the other reading's target is only the first's
+    arrival = next(line for line in lines if line.startswith("urban_10min_arrival"))
+    assert ">= 90.0% / no target" in arrival
+    assert "(missed)" in arrival  # 59.5% against 90%: a's verdict; b has none
+    assert (
+        "urban_10min counts a different event as the response (a acceptance, b arrival"
+        in (result["notes"]["urban_10min"])
+    )
+
+
+def test_compare_skips_the_alias_row_of_saved_and_simulated_arrival_scenarios(tmp_path, capsys):
+    arrival = tmp_path / "arrival.yaml"
+    arrival.write_text(
+        yaml.safe_dump(
+            {"extends": str(TINY), "name": "arrival", "targets": {"urban_response_event": "arrival"}}
+        ),
+        encoding="utf-8",
+    )
+    saved = tmp_path / "saved"
+    assert main(["run", str(arrival), "--reps", "2", "--days", "1", "--jobs", "1", "--out", str(saved)]) == 0
+    capsys.readouterr()
+    out = tmp_path / "cmp"
+    args = [
+        "compare",
+        str(saved),
+        str(arrival),
+        "--days",
+        "1",
+        "--jobs",
+        "1",
+        "--out",
+        str(out),
+        "--all-kpis",
+    ]
+    assert main(args) == 0
+    firsts = [line.split("  ")[0] for line in capsys.readouterr().out.splitlines()]
+    assert "urban_10min (= urban_10min_arrival)" in firsts
+    assert "urban_10min_arrival" not in firsts and "urban_10min_acceptance" in firsts
+    result = json.loads((Path(out) / "compare.json").read_text(encoding="utf-8"))
+    events = [e["urban_response_event"] for e in result["kpis"]["urban_10min"]["estimates"]]
+    assert events == ["arrival", "arrival"]
+    assert "urban_10min_arrival" in result["kpis"]

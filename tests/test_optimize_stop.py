@@ -1,0 +1,38 @@
+"""optimize says when it stopped at --max-steps, not because the targets were met or no move
+helped: the plan it prints is then where the step limit cut the search."""
+
+from __future__ import annotations
+
+import yaml
+
+from sim.cli.main import main
+from sim.experiments.optimize import optimise
+from tests.conftest import TINY, variant
+from tests.test_optimize import KNOWN
+
+# the known county needs two moves (one evening, one night volunteer at Alpha)
+SEARCH = {"targets": {"urban_10min": 1.0}, "reps": 3, "seed": 11, "step": 1, "candidates": 2}
+
+
+def test_the_search_says_why_it_stopped(tmp_path):
+    scenario = variant(tmp_path, KNOWN)
+    cut = optimise(scenario, **SEARCH, max_steps=1)
+    assert (len(cut.steps), cut.met, cut.stopped) == (1, False, "max steps")
+    done = optimise(scenario, **SEARCH, max_steps=2)  # the second move meets the target
+    assert (len(done.steps), done.met, done.stopped) == (2, True, "met")
+
+
+def test_optimize_names_the_step_limit_it_stopped_at(tmp_path, capsys):
+    src = tmp_path / "known.yaml"
+    src.write_text(yaml.safe_dump({"extends": str(TINY), "name": "known", **KNOWN}), encoding="utf-8")
+    args = ["optimize", str(src), "--target", "urban_10min=1.0", "--step", "1", "--candidates", "2"]
+    args += ["--reps", "3", "--seed", "11", "--jobs", "1", "--out", str(tmp_path / "plan.yaml")]
+    assert main([*args, "--max-steps", "1"]) == 1
+    printed = capsys.readouterr().out
+    stops = [line for line in printed.splitlines() if "--max-steps" in line]
+    assert stops == [
+        "Stopped at the step limit (--max-steps 1) with the targets not met on the search seeds; "
+        "a larger --max-steps searches on."
+    ]
+    assert main([*args, "--max-steps", "2"]) == 0
+    assert "--max-steps" not in capsys.readouterr().out
