@@ -131,3 +131,23 @@ def test_compare_skips_the_alias_row_of_saved_and_simulated_arrival_scenarios(tm
     events = [e["urban_response_event"] for e in result["kpis"]["urban_10min"]["estimates"]]
     assert events == ["arrival", "arrival"]
     assert "urban_10min_arrival" in result["kpis"]
+
+
+def test_compare_shows_every_county_kpi_a_scenario_judges():
+    from types import SimpleNamespace
+
+    from sim.cli.commands.compare import _names
+
+    judged = {"estimates": [{"mean": 0.97, "target": 0.95, "target_op": ">=", "verdict": "met"}]}
+    plain = {"estimates": [{"mean": 0.5}]}
+    result = {
+        "kpis": {
+            "urban_10min": judged,
+            "event_on_time": judged,  # a lockdown's deliveries: judged, not in run's fixed list
+            "event_close_p50": plain,
+            "town.Kunyang.urban_10min": judged,
+        }
+    }
+    names = _names(SimpleNamespace(all_kpis=False), result)
+    assert names == ["urban_10min", "event_on_time"]
+    assert _names(SimpleNamespace(all_kpis=True), result) == list(result["kpis"])

@@ -101,7 +101,17 @@ def main(args) -> int:
 
 
 def _names(args, result: dict) -> list[str]:
-    return list(result["kpis"]) if args.all_kpis else [n for n in printed_kpis() if n in result["kpis"]]
+    """The KPIs the table shows: every one with ``--all-kpis``; else those ``run`` prints, and
+    every other county KPI a scenario judges against a target (``event_on_time`` in a
+    lockdown), as ``run`` prints it."""
+    if args.all_kpis:
+        return list(result["kpis"])
+    names = [n for n in printed_kpis() if n in result["kpis"]]
+    return names + [
+        name
+        for name, k in result["kpis"].items()
+        if not name.startswith("town.") and name not in names and any("target" in e for e in k["estimates"])
+    ]
 
 
 def _write(args, result: dict, seed: int, reps: int, out: Path) -> None:
