@@ -36,3 +36,9 @@ def test_optimize_names_the_step_limit_it_stopped_at(tmp_path, capsys):
     ]
     assert main([*args, "--max-steps", "2"]) == 0
     assert "--max-steps" not in capsys.readouterr().out
+    # the plan file says what the confirmation run found (docs/outputs.md)
+    plan = (tmp_path / "plan.yaml").read_text(encoding="utf-8")
+    assert "# Confirmation run (3 replications, seed " in plan
+    (line,) = [s for s in plan.splitlines() if s.startswith("#   urban_10min: ")]
+    assert line.endswith("against >= 100.0%: met")
+    assert main(["validate", str(tmp_path / "plan.yaml")]) == 0

@@ -103,8 +103,23 @@ def _kpi_rows(evaluations: list[tuple[str, dict]], targets: dict[str, tuple[str,
     return "\n".join(lines)
 
 
-def variant_yaml(scenario, path: Path, out: Path, plan, hours: int, targets) -> str:
-    """The plan as a scenario variant extending the original (relative path)."""
+def confirmation_comment(summary: dict, targets: dict[str, tuple[str, float]], reps: int, seed: int) -> str:
+    """The confirmation run's estimate of each target KPI, with its 95% interval and verdict, as
+    YAML comment lines: the plan file says what it was shown to achieve."""
+    lines = [f"# Confirmation run ({plural(reps, 'replication')}, seed {seed}):\n"]
+    for k, (op, t) in targets.items():
+        s = summary[k]
+        unit = "" if KPI_INFO[k][1] == "share" else f" {KPI_INFO[k][1]}"
+        lines.append(
+            f"#   {k}: {_value(k, s['mean'])} [{_value(k, s['low'])}, {_value(k, s['high'])}]{unit} "
+            f"against {op} {_value(k, t)}{unit}: {s['verdict']}\n"
+        )
+    return "".join(lines)
+
+
+def variant_yaml(scenario, path: Path, out: Path, plan, hours: int, targets, confirmed: str = "") -> str:
+    """The plan as a scenario variant extending the original (relative path); ``confirmed``:
+    comment lines on what the confirmation run found (:func:`confirmation_comment`)."""
     parent = os.path.relpath(Path(path).resolve(), out.parent.resolve())
     additions = [dataclasses.asdict(a) for a in with_plan(scenario, plan).teams.additions]
     for a in additions:
@@ -122,7 +137,8 @@ def variant_yaml(scenario, path: Path, out: Path, plan, hours: int, targets) -> 
         + " and ".join(f"{k} {op} {t:g}" for k, (op, t) in targets.items())
         + " with 95% confidence at the least volunteer-hours?\n"
     )
-    return question + yaml.safe_dump(body, allow_unicode=True, sort_keys=False, default_flow_style=None)
+    text = yaml.safe_dump(body, allow_unicode=True, sort_keys=False, default_flow_style=None)
+    return question + confirmed + text
 
 
 def main(args) -> int:
@@ -204,7 +220,9 @@ def main(args) -> int:
         if args.out
         else RESULTS / "optimize" / scenario.name / f"{scenario.name}_optimized.yaml"
     )
-    write_text(out, variant_yaml(scenario, Path(args.scenario), out, plan, hours, targets))
+    confirm_reps = args.confirm_reps or reps
+    comment = confirmation_comment(confirmed.summary, targets, confirm_reps, seed + CONFIRM_SEED_OFFSET)
+    write_text(out, variant_yaml(scenario, Path(args.scenario), out, plan, hours, targets, comment))
     print(
         f"\nTargets {'met' if ok else 'NOT met'} with 95% confidence in the confirmation run."
         f"\nPlan saved as a scenario variant: {out}"
