@@ -282,6 +282,9 @@ def test_a_pairing_setting_the_strategy_does_not_read_is_a_warning_run_prints(tm
     out = tmp_path / "out"
     assert main(["run", str(path), "--days", "1", "--reps", "2", "--jobs", "1", "--out", str(out)]) == 0
     assert "warning: is 150 but strategy 'none'" in capsys.readouterr().err
+    args = ["compare", str(TINY), str(path), "--days", "1", "--reps", "2", "--jobs", "1"]
+    assert main([*args, "--out", str(tmp_path / "cmp")]) == 0
+    assert "warning: is 150 but strategy 'none'" in capsys.readouterr().err
     # the default's value, or a strategy that reads it: no warning
     path.write_text(
         yaml.safe_dump({"extends": str(TINY), "name": "more_villages", "pairing": {"villages": 100}}),

@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sim.config.errors import UserError
+from sim.config.errors import Problem, UserError
 from sim.config.load import load_scenario
 from sim.config.scenario import Scenario
 from sim.experiments.pilot import prepare_world
@@ -196,10 +196,10 @@ def saved_urban_event(source: str) -> str | None:
     return event if event in ("acceptance", "arrival") else None
 
 
-def preview_arm(source: str, days: float | None) -> Arm:
+def preview_arm(source: str, days: float | None, warnings: list[Problem] | None = None) -> Arm:
     """What :func:`load_arm` gives for ``source`` but the replications, read without simulating
     (so that :func:`check_arms` and :func:`sim.experiments.compare_output.arm_labels` refuse a
-    comparison before it runs)."""
+    comparison before it runs). A scenario file's warnings are appended to ``warnings``."""
     if is_results_folder(source):
         saved = load_saved(source)
         return Arm(
@@ -212,7 +212,7 @@ def preview_arm(source: str, days: float | None) -> Arm:
             *saved_window(source, saved),
             saved_start_weekday(source),
         )
-    scenario = load_scenario(source)
+    scenario = load_scenario(source, warnings)
     run = scenario.run
     return Arm(
         scenario.name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from sim.cli.commands.run import printed_kpis
@@ -81,7 +82,10 @@ def main(args) -> int:
                 ]
             )
     seed, reps = plan(args.scenarios, args.seed, args.reps)
-    previews = [preview_arm(s, args.days) for s in args.scenarios]
+    warnings: list[Problem] = []  # (valid but suspicious settings: printed, as run prints them)
+    previews = [preview_arm(s, args.days, warnings) for s in args.scenarios]
+    for line in UserError(warnings).lines() if warnings else []:
+        print(line, file=sys.stderr)
     check_arms(previews)  # same measured, warm-up and drain days: refused before simulating
     arm_labels(previews)
     jobs = args.jobs or default_jobs()
