@@ -248,6 +248,8 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
     urban, rural = catalogue & (o.zone == 0), catalogue & (o.zone == 1)
     k.share("urban_10min", met, urban & decided)
     readings = {event: zone_verdicts(log, world, event) for event in ("acceptance", "arrival")}
+    # (the reading urban_10min does not count: each town with urban places is judged on it too)
+    other = "arrival" if world.scenario.targets.urban_response_event == "acceptance" else "acceptance"
     for event, (met_at_event, decided_at_event) in readings.items():
         k.share(f"urban_10min_{event}", met_at_event, urban & decided_at_event)
     k.share("rural_same_day", met, rural & decided)
@@ -315,10 +317,9 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
         if len(zones) > 1:  # each zone against its own promise
             k.share(f"town.{pinyin}.urban_10min", met, mine & (o.zone == 0))
             k.share(f"town.{pinyin}.rural_same_day", met, mine & (o.zone == 1))
-        if 0 in zones:  # the urban promise in both readings, as the county's
-            urban_here = urban & (o.town == t)
-            for event, (met_at_event, decided_at_event) in readings.items():
-                k.share(f"town.{pinyin}.urban_10min_{event}", met_at_event, urban_here & decided_at_event)
+        if 0 in zones:  # the urban promise's other reading too, as the county's
+            met_other, decided_other = readings[other]
+            k.share(f"town.{pinyin}.urban_10min_{other}", met_other, urban & (o.town == t) & decided_other)
     for name, compute in EXTRA_KPIS.items():
         k[name] = float(compute(log, world))
     return k
