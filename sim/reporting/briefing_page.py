@@ -21,10 +21,11 @@ from sim.reporting.briefing_text import (
     estimate_text,
     event_lines,
     headline_rows,
-    overnight_lines,
+    promise_lines,
     scenario_text,
     target_text,
     title,
+    town_verdict_line,
     worst_town_lines,
 )
 from sim.reporting.chart_style import cjk_font_file
@@ -58,6 +59,13 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
         "",
         f"*{tr('brief.subtitle', lang)}*",
         "",
+    ]
+    promises = promise_lines(summary, data, lang)
+    if promises:  # the answer first: the bottom line, then each promise missed or uncertain
+        lines += [f"## {tr('brief.promises', lang)}", "", f"**{md(promises[0])}**", ""]
+        lines += [f"- {md(line)}" for line in promises[1:] + town_verdict_line(summary, data, lang)]
+        lines += [""]
+    lines += [
         f"## {tr('brief.scenario', lang)}",
         "",
         md(scenario_text(summary, data, lang)),
@@ -75,8 +83,6 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
             "** |"
         )
     lines += ["", tr("brief.verdict_note", lang)]
-    for line in overnight_lines(summary, data, lang):  # why the never-overnight promise is missed
-        lines += ["", md(line)]
     channels = channel_rows(summary, data)
     if channels:
         lines += ["", f"## {tr('brief.channels', lang)}", ""]
@@ -125,6 +131,7 @@ body { font-family: FONTS; font-size: 9.5pt; color: #222; max-width: 186mm;
 h1 { font-size: 15pt; margin: 0 0 1mm; } h2 { font-size: 11pt; margin: 2.5mm 0 1mm; }
 p { margin: 1mm 0; }
 .sub { color: #777; margin: 0 0 2mm; }
+.bottom { font-weight: bold; }
 table { border-collapse: collapse; width: 100%; font-size: 9pt; }
 th, td { border-bottom: 1px solid #ccc; padding: 0.7mm 1.5mm; text-align: left; }
 td.v-met { color: #1a7f37; font-weight: bold; } td.v-missed { color: #c0392b; font-weight: bold; }
@@ -190,6 +197,16 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
     events = "".join(f"<li>{esc(line)}</li>" for line in event_lines(summary, data, lang))
     if events:
         events = f'<h2>{esc(tr("brief.events", lang))}</h2>\n<ul class="small">{events}</ul>'
+    promises = promise_lines(summary, data, lang)
+    if promises:  # the answer first: the bottom line, then each promise missed or uncertain
+        items = "".join(
+            f"<li>{esc(line)}</li>" for line in promises[1:] + town_verdict_line(summary, data, lang)
+        )
+        promises = (
+            f'<h2>{esc(tr("brief.promises", lang))}</h2>\n<p class="bottom">{esc(promises[0])}</p>\n'
+            f'<ul class="small">{items}</ul>\n'
+        )
+    promises = promises or ""
     css = CSS.replace("FONTS", f'"{webfont.FAMILY}", {FONTS}')
     assumptions = "".join(f"<li>{esc(line)}</li>" for line in assumption_lines(summary, data, lang))
     page = f"""<!DOCTYPE html>
@@ -199,14 +216,13 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 <style>{FONT_FACE}{css}</style></head><body>
 <h1>{esc(tr("brief.title", lang, name=title(summary, lang)))}</h1>
 <p class="sub">{esc(tr("brief.subtitle", lang))}</p>
-<h2>{esc(tr("brief.scenario", lang))}</h2>
+{promises}<h2>{esc(tr("brief.scenario", lang))}</h2>
 <p>{esc(scenario_text(summary, data, lang))}</p>
 <h2>{esc(tr("brief.headline", lang))}</h2>
 <table><tr><th>{esc(tr("brief.col_kpi", lang))}</th><th>{esc(tr("brief.col_value", lang))}</th>
 <th>{esc(tr("brief.col_target", lang))}</th><th>{esc(tr("brief.col_verdict", lang))}</th></tr>
 {rows}</table>
 <p class="small">{esc(tr("brief.verdict_note", lang))}</p>
-{"".join(f'<p class="small">{esc(line)}</p>' for line in overnight_lines(summary, data, lang))}
 <h2>{esc(tr("brief.worst", lang))}</h2>
 <ul>{worst}</ul>
 {img("response_times", "full")}
