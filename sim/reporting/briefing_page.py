@@ -125,14 +125,14 @@ FONT_FACE = "/* embedded CJK font */"
 
 
 CSS = """
-@page { size: A4; margin: 11mm 12mm; }
+@page { size: A4; margin: 9mm 12mm; }
 body { font-family: FONTS; font-size: 9.5pt; color: #222; max-width: 186mm;
-       margin: 0 auto; line-height: 1.35; }
+       margin: 0 auto; line-height: 1.3; }
 h1 { font-size: 15pt; margin: 0 0 1mm; } h2 { font-size: 11pt; margin: 2.5mm 0 1mm; }
 p { margin: 1mm 0; }
 .sub { color: #777; margin: 0 0 2mm; }
 .bottom { font-weight: bold; }
-table { border-collapse: collapse; width: 100%; font-size: 9pt; }
+table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }
 th, td { border-bottom: 1px solid #ccc; padding: 0.7mm 1.5mm; text-align: left; }
 td.v-met { color: #1a7f37; font-weight: bold; } td.v-missed { color: #c0392b; font-weight: bold; }
 td.v-uncertain, td.v-few { color: #b36b00; font-weight: bold; }
@@ -142,14 +142,15 @@ img.full { width: 124mm; } img.half { width: 100mm; } img.p2 { width: 84mm; marg
 .side { display: flex; align-items: center; gap: 3mm; } .side img { width: 96mm; flex: none; }
 .pair { display: flex; align-items: flex-start; gap: 3mm; }
 .pair img { width: calc(50% - 1.5mm); flex: none; margin: 1mm 0; }
+.pair img.wide { width: calc(55% - 1.5mm); } .pair img.narrow { width: calc(45% - 1.5mm); }
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }
 @media screen { body { padding: 8mm; } }
-@media print { img.full { width: 116mm; } img.half { width: 90mm; } }
+@media print { img.full { width: 92mm; } }
 img { max-width: 100%; height: auto; }
 @media screen and (max-width: 600px) {
   body { padding: 3mm; }
-  .side, .pair { display: block; } .side img, .pair img { width: 100%; }
+  .side, .pair { display: block; } .side img, .pair img, .pair img.wide, .pair img.narrow { width: 100%; }
   th, td { padding: 0.7mm 0.8mm; overflow-wrap: anywhere; }
 }
 """
@@ -217,16 +218,15 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 <h1>{esc(tr("brief.title", lang, name=title(summary, lang)))}</h1>
 <p class="sub">{esc(tr("brief.subtitle", lang))}</p>
 {promises}<h2>{esc(tr("brief.scenario", lang))}</h2>
-<p>{esc(scenario_text(summary, data, lang))}</p>
+<p class="small">{esc(scenario_text(summary, data, lang))}</p>
 <h2>{esc(tr("brief.headline", lang))}</h2>
 <table><tr><th>{esc(tr("brief.col_kpi", lang))}</th><th>{esc(tr("brief.col_value", lang))}</th>
 <th>{esc(tr("brief.col_target", lang))}</th><th>{esc(tr("brief.col_verdict", lang))}</th></tr>
 {rows}</table>
 <p class="small">{esc(tr("brief.verdict_note", lang))}</p>
 <h2>{esc(tr("brief.worst", lang))}</h2>
-<ul>{worst}</ul>
+<ul class="small">{worst}</ul>
 {img("response_times", "full")}
-{img("outcomes", "half")}
 <h2>{esc(tr("brief.assumptions", lang))}</h2>
 <ul class="small">{assumptions}</ul>
 <div class="page2">
@@ -234,7 +234,7 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 {causes}
 {events}
 <div class="pair">{img("town_compliance", "p2")}{img("map", "p2")}</div>
-{img("demand_capacity", "p2")}
+<div class="pair">{img("outcomes", "wide")}{img("demand_capacity", "narrow")}</div>
 <p class="small">{esc(tr("brief.generated", lang, folder=_shown_folder(folder)))}</p>
 </div>
 </body></html>

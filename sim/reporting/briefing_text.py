@@ -414,24 +414,34 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
     ``miss_causes.promises``, each promise's orders by its own deadline) and that cause's lever.
     When most of a promise's misses were placed after the same-day cut-off (rural by midnight,
     never overnight), the line says what share, that those need a later evening roster or the
-    cut-off rule, and the largest cause of the rest. Every figure is kpis.json's; a results
+    cut-off rule extended to the promise, and the largest cause of the rest (kpis.json's
+    ``miss_causes.promises_before_cutoff``) with its lever. Every figure is kpis.json's; a results
     folder without the promises' table gets the lines without causes (the zone promises take
     their group's). None when no headline KPI has a target."""
     rows = [r for r in headline_rows(summary, data) if r["target"] is not None]
     if not rows:
         return []
     items = [(r["verdict"], promise_name(r["name"], data, lang)) for r in rows]
-    out = [
-        tr(
-            "brief.bottom_line",
-            lang,
-            count=len(rows),
-            parts=verdict_parts(items, ("missed", "uncertain"), lang, "promise"),
-        )
-    ]
+    bottom = tr(
+        "brief.bottom_line",
+        lang,
+        count=len(rows),
+        parts=verdict_parts(items, ("missed", "uncertain"), lang, "promise"),
+    )
+    if any(v == "uncertain" for v, _ in items):
+        bottom += tr("brief.promises_undecided", lang)
+    out = [bottom]
+    given: dict[str, str] = {}  # cause -> the promise whose line gave its lever first
+
+    def once(cause: str, text: str, name: str) -> str:
+        """The lever of a cause given on an earlier line is referred to, not repeated."""
+        if cause in given:
+            return tr("lever.same", lang, name=given[cause])
+        given[cause] = promise_name(name, data, lang)
+        return text
+
     table = miss_table(summary)
     reps = max(1, table["replications"])
-    kpis = summary["kpis"]
     cutoff = data["targets"]["same_day_cutoff"]
     event = data["targets"].get("urban_response_event", "acceptance")
     for r in rows:
@@ -442,12 +452,10 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
             "brief.promise_line",
             lang,
             name=promise_name(name, data, lang).capitalize(),
-            estimate=estimate_text(r, lang),
+            estimate=estimate_text({**r, "low": math.nan, "high": math.nan}, lang),  # (the CI: the table)
             target=target_text(r, data, lang),
             verdict=tr(f"verdict.{r['verdict']}", lang),
         )
-        if r["verdict"] == "uncertain":
-            text += tr("brief.promise_undecided", lang)
         row = _cause_row(table, "promises", name) if table["groups"] else None
         if row is None or row["missed"] == 0:
             if name == "open_overnight_per_1000":  # (an older results folder: the rates alone)
@@ -458,23 +466,15 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
         arrival = name == "urban_10min_arrival" or (name == "urban_10min" and event == "arrival")
         after = row.get(AFTER_CUTOFF)
         if isinstance(after, int) and 2 * after > row["missed"]:  # mostly orders placed late
-            rates = ""
-            before_k = _num(kpis.get("open_overnight_before_cutoff_per_1000", {}).get("mean"))
-            after_k = _num(kpis.get("open_overnight_after_cutoff_per_1000", {}).get("mean"))
-            if name == "open_overnight_per_1000" and not (_is_nan(before_k) or _is_nan(after_k)):
-                rates = tr(
-                    "brief.promise_late_rates", lang, after=shown(after_k, ""), before=shown(before_k, "")
-                )
             text += tr(
                 "brief.promise_late",
                 lang,
                 share=format_number(after / row["missed"], "share"),
                 missed=_per_rep(row["missed"] / reps),
                 cutoff=cutoff,
-                rates=rates,
             )
             rest = _cause_row(table, "promises_before_cutoff", name)
-            if rest is not None and rest["missed"] > 0:
+            if rest is not None and rest["missed"] >= reps:  # (one a replication or more)
                 cause = _largest_cause(rest, table["causes"])
                 text += tr(
                     "brief.promise_rest",
@@ -482,7 +482,7 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
                     rest=_per_rep(rest["missed"] / reps),
                     cause=tr(f"cause.{cause}", lang),
                     share=format_number(rest[cause] / rest["missed"], "share"),
-                    lever=lever(cause, rest, lang),
+                    lever=once(cause, lever(cause, rest, lang), name),
                 )
         else:
             cause = _largest_cause(row, table["causes"])
@@ -494,7 +494,11 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
                 share=format_number(row[cause] / row["missed"], "share"),
                 missed=_per_rep(row["missed"] / reps),
                 cause=tr("cause.travel_arrival" if drive else f"cause.{cause}", lang),
-                lever=tr("lever.travel_arrival", lang) if drive else lever(cause, row, lang),
+                lever=once(
+                    "travel_arrival" if drive else cause,
+                    tr("lever.travel_arrival", lang) if drive else lever(cause, row, lang),
+                    name,
+                ),
             )
         out.append(text)
     return out

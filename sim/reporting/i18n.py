@@ -161,15 +161,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "brief.overnight_late": (
         "Orders placed after {cutoff} stay open overnight at {after} per 1,000, earlier ones at "
-        "{before} per 1,000: the same-day rule gives the late ones until the next day, so keeping "
-        "this promise for them needs volunteers on duty later in the evening, or the county to "
-        "extend the cut-off rule to it.",
+        "{before} per 1,000: the late ones, due the next day by the same-day rule, need volunteers "
+        "on duty later in the evening, or the cut-off rule extended to this promise.",
         "{cutoff} 以后下的订单每千单有 {after} 单过夜,此前下的每千单 {before} 单:"
-        "同日规则允许晚下的单次日办结,要对这些订单兑现此承诺,需安排晚间更晚时段的志愿者在岗,或由县里将截止时间规则也适用于此承诺。",
+        "晚下的单按同日规则次日办结,需安排晚间更晚时段的志愿者在岗,或将截止时间规则延伸到此承诺。",
     ),
     "brief.promises": ("Are the promises kept?", "承诺是否兑现?"),
     "brief.bottom_line": (
-        "Bottom line: of the {count} headline promises, {parts}.",
+        "Bottom line: of {count} headline promises, {parts}.",
         "结论:{count} 项主要承诺中,{parts}。",
     ),
     "brief.towns_line": ("Towns: of the {count} towns, {parts}.", "乡镇:{count} 个乡镇中,{parts}。"),
@@ -196,42 +195,38 @@ TEXT: dict[str, tuple[str, str]] = {
     "promise.rural_by_midnight": ("rural by midnight", "农村午夜前办结"),
     "promise.open_overnight_per_1000": ("never overnight", "原则上不过夜"),
     "brief.promise_line": (
-        "{name}: {estimate} against {target}, {verdict}.",
+        "{name}: {estimate} against {target}: {verdict}.",
         "{name}:{estimate},目标 {target},{verdict}。",
     ),
     "brief.promise_cause": (
-        " Largest cause: {share} of its {missed} misses a replication are \u201c{cause}\u201d; "
-        "the lever: {lever}.",
+        " Of its {missed} misses a replication, {share} are \u201c{cause}\u201d; the lever: {lever}.",
         "最大原因:每次重复未兑现的 {missed} 单中 {share} 属于\u201c{cause}\u201d;改进方向:{lever}。",
     ),
     "brief.promise_late": (
-        " {share} of its {missed} misses a replication were placed after {cutoff}{rates}; the "
-        "same-day rule gives those until the next day, so keeping this promise for them needs "
-        "volunteers on duty later in the evening, or the county to extend the cut-off rule to it.",
-        "每次重复未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单{rates};同日规则允许其次日办结,"
-        "要对这些订单兑现此承诺,需安排晚间更晚时段的志愿者在岗,或由县里将截止时间规则也适用于此承诺。",
-    ),
-    "brief.promise_late_rates": (
-        " ({after} per 1,000 of those orders stay open overnight, {before} per 1,000 of earlier ones)",
-        "(这些订单每千单有 {after} 单过夜,此前下的每千单 {before} 单)",
+        " {share} of its {missed} misses a replication were placed after {cutoff} (due the next "
+        "day by the same-day rule): they need a later evening roster, or the cut-off rule "
+        "extended to this promise.",
+        "每次重复未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单(按同日规则次日办结):"
+        "需安排更晚的晚间值班,或将截止时间规则延伸到此承诺。",
     ),
     "brief.promise_rest": (
-        " The other {rest} a replication: mostly \u201c{cause}\u201d ({share}); the lever: {lever}.",
-        "其余每次重复 {rest} 单,主要是\u201c{cause}\u201d({share});改进方向:{lever}。",
+        " The other {rest}: {share} \u201c{cause}\u201d; the lever: {lever}.",
+        "其余 {rest} 单中 {share} 属于\u201c{cause}\u201d;改进方向:{lever}。",
     ),
-    "brief.promise_undecided": (
-        " Its interval spans the target: more replications (--reps N, or --precision 0.005) would decide it.",
-        "其置信区间跨越目标:增加重复次数(--reps N 或 --precision 0.005)即可判定。",
+    "brief.promises_undecided": (
+        " The uncertain ones' intervals span the target: more replications (--reps N, or "
+        "--precision 0.005) would decide them.",
+        "不确定的承诺其置信区间跨越目标:增加重复次数(--reps N 或 --precision 0.005)即可判定。",
     ),
+    "lever.same": ("as for {name}", "同{name}"),
     "brief.towns_undecided": (
-        " With {reps_text}, the uncertain towns' intervals still span their target: more "
-        "replications (--reps N) would decide them.",
+        " With {reps_text} their intervals still span the target: more replications (--reps N) "
+        "would decide them.",
         "{reps} 次重复下,不确定乡镇的置信区间仍跨越目标:增加重复次数(--reps N)即可判定。",
     ),
     "lever.travel_arrival": (
-        "volunteers on call nearer the orders (more in each urban community) and a quicker "
-        "turnout: the turnout and the drive lie between acceptance and arrival",
-        "在城区社区安排更多、离订单更近的待命志愿者,并缩短出发准备:响应与到达之间是出发准备和路程",
+        "volunteers on call nearer the orders (more in each urban community), a quicker turnout",
+        "在城区社区安排更多、离订单更近的待命志愿者,缩短出发准备",
     ),
     "brief.cause_none": ("No order missed its promise.", "没有订单未兑现承诺。"),
     "brief.drivers": (
@@ -251,7 +246,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cause.administrator": ("Waiting for the administrator", "等待管理员审核"),
     "cause.acceptance": ("Alerts unanswered or slow to accept", "派单无人响应或响应慢"),
     "cause.travel": ("Travel or ferry", "路程或轮渡"),
-    "cause.travel_arrival": ("Turnout and travel after accepting", "响应后的出发准备和路程"),
+    "cause.travel_arrival": ("Turnout and travel", "出发准备和路程"),
     "brief.town_cause": ("{town}: {share} \u201c{cause}\u201d", "{town}:{share}\u201c{cause}\u201d"),
     "cause.service": ("Service too long", "服务时间过长"),
     "cause.cancelled": ("Cancelled while waiting", "等待中被取消"),
