@@ -7,13 +7,22 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from sim.cli.main import main
 from sim.model.replication import simulate
 from sim.reporting.briefing_text import lever
 from sim.reporting.i18n import tr
-from sim.results.causes import AT_VILLAGE, CAUSES, cancelled_at_village, miss_causes
-from sim.results.promises import met_target
+from sim.results.causes import (
+    AFTER_CUTOFF,
+    AT_VILLAGE,
+    CAUSES,
+    assign_causes,
+    cancelled_at_village,
+    miss_causes,
+    promise_misses,
+)
+from sim.results.promises import first_midnight, met_target
 from sim.world.build import build_world
 from tests.conftest import TINY, orders, variant
 
@@ -106,6 +115,31 @@ def test_the_causes_add_up_to_the_misses_of_every_group_and_town(tmp_path):
     # a town's rows count the orders its compliance KPI counts (not its professional orders)
     for town, row in table["towns"].items():
         assert row["orders"] == kpis[f"town.{town}.compliance"]["orders"], town
+    # each headline promise's own orders, by its own deadline: its KPI's orders, and its misses
+    # those its KPI counts (one replication's share x orders, summed), split by cause
+    assert set(table["promises"]) == {
+        "urban_10min",
+        "urban_10min_arrival",
+        "rural_same_day",
+        "rural_by_midnight",
+        "open_overnight_per_1000",
+    }
+    per_rep = summary["replications"]
+    for name, row in table["promises"].items():
+        assert row["orders"] == kpis[name]["orders"], name
+        assert sum(row[c] for c in CAUSES) == row["missed"] <= row["orders"], name
+        assert 0 <= row[AFTER_CUTOFF] <= row["missed"] and row[AT_VILLAGE] <= row["cancelled"], name
+        before = table["promises_before_cutoff"].get(name, {"missed": 0})
+        assert before["missed"] == row["missed"] - row[AFTER_CUTOFF], name
+        scale = 1000.0 if name.endswith("_per_1000") else 1.0
+        share = sum(r[name] / scale for r in per_rep) / len(per_rep)  # (equal orders: approximately)
+        assert row["missed"] / row["orders"] == pytest.approx(
+            share if name.startswith("open_") else 1 - share, abs=0.05
+        ), name
+    # the zone promises at the scenario's event are the groups' rows
+    for group, kpi in (("urban", "urban_10min"), ("rural", "rural_same_day")):
+        if group in table["groups"]:
+            assert {k: table["promises"][kpi][k] for k in table["groups"][group]} == table["groups"][group]
 
 
 def test_misses_are_exactly_the_orders_that_fail_their_promise(tiny):
@@ -137,3 +171,25 @@ def test_an_alerted_order_the_citizen_cancels_while_nobody_accepts_is_a_cancella
     log = simulate(world, 1, orders(world, [(10 * 60.0, "B1", "errand")]))
     assert log.orders.t_alerted[0] == 600 and log.orders.t_cancelled[0] == 610
     assert causes_of(world, [(10 * 60.0, "B1", "errand")]) == ["cancelled"]
+
+
+def test_at_arrival_an_order_accepted_in_time_but_reached_late_misses_for_the_drive(tmp_path):
+    # acceptance after 2 minutes, a 15-minute turnout: met at acceptance, missed at arrival,
+    # and its cause at arrival's deadline is the turnout and the drive (travel)
+    fixed = {"kind": "fixed", "mean": 15}
+    alerts = {"accept_probability": 1, "wave_size": 1, "turnout_day": fixed, "turnout_night": fixed}
+    world = build_world(variant(tmp_path, {"dispatch": {"alerts": alerts}}))
+    log = simulate(world, 1, orders(world, [(10 * 60.0, "A1", "errand")]))
+    promises = promise_misses(log, world)
+    assert not promises["urban_10min"][1][0] and promises["urban_10min_arrival"][1][0]
+    judged, missed, due = promises["urban_10min_arrival"]
+    assert CAUSES[assign_causes(log, world, missed, due)[0]] == "travel"
+
+
+def test_never_overnight_is_judged_at_the_first_midnight(tiny):
+    # an order at 23:00 with nobody on duty until 08:00 is open at midnight: a miss of never
+    # overnight, due at that midnight, for lack of a volunteer
+    log = simulate(tiny, 1, orders(tiny, [(23 * 60.0, "B1", "errand")]))
+    judged, missed, due = promise_misses(log, tiny)["open_overnight_per_1000"]
+    assert judged[0] and missed[0] and due[0] == first_midnight(log)[0]
+    assert CAUSES[assign_causes(log, tiny, missed, due)[0]] == "no_volunteer"

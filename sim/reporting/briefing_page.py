@@ -21,10 +21,11 @@ from sim.reporting.briefing_text import (
     estimate_text,
     event_lines,
     headline_rows,
-    overnight_lines,
+    promise_lines,
     scenario_text,
     target_text,
     title,
+    town_verdict_line,
     worst_town_lines,
 )
 from sim.reporting.chart_style import cjk_font_file
@@ -58,6 +59,13 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
         "",
         f"*{tr('brief.subtitle', lang)}*",
         "",
+    ]
+    promises = promise_lines(summary, data, lang)
+    if promises:  # the answer first: the bottom line, then each promise missed or uncertain
+        lines += [f"## {tr('brief.promises', lang)}", "", f"**{md(promises[0])}**", ""]
+        lines += [f"- {md(line)}" for line in promises[1:] + town_verdict_line(summary, data, lang)]
+        lines += [""]
+    lines += [
         f"## {tr('brief.scenario', lang)}",
         "",
         md(scenario_text(summary, data, lang)),
@@ -75,8 +83,6 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
             "** |"
         )
     lines += ["", tr("brief.verdict_note", lang)]
-    for line in overnight_lines(summary, data, lang):  # why the never-overnight promise is missed
-        lines += ["", md(line)]
     channels = channel_rows(summary, data)
     if channels:
         lines += ["", f"## {tr('brief.channels', lang)}", ""]
@@ -119,13 +125,14 @@ FONT_FACE = "/* embedded CJK font */"
 
 
 CSS = """
-@page { size: A4; margin: 11mm 12mm; }
+@page { size: A4; margin: 9mm 12mm; }
 body { font-family: FONTS; font-size: 9.5pt; color: #222; max-width: 186mm;
-       margin: 0 auto; line-height: 1.35; }
+       margin: 0 auto; line-height: 1.3; }
 h1 { font-size: 15pt; margin: 0 0 1mm; } h2 { font-size: 11pt; margin: 2.5mm 0 1mm; }
 p { margin: 1mm 0; }
 .sub { color: #777; margin: 0 0 2mm; }
-table { border-collapse: collapse; width: 100%; font-size: 9pt; }
+.bottom { font-weight: bold; }
+table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }
 th, td { border-bottom: 1px solid #ccc; padding: 0.7mm 1.5mm; text-align: left; }
 td.v-met { color: #1a7f37; font-weight: bold; } td.v-missed { color: #c0392b; font-weight: bold; }
 td.v-uncertain, td.v-few { color: #b36b00; font-weight: bold; }
@@ -135,14 +142,15 @@ img.full { width: 124mm; } img.half { width: 100mm; } img.p2 { width: 84mm; marg
 .side { display: flex; align-items: center; gap: 3mm; } .side img { width: 96mm; flex: none; }
 .pair { display: flex; align-items: flex-start; gap: 3mm; }
 .pair img { width: calc(50% - 1.5mm); flex: none; margin: 1mm 0; }
+.pair img.wide { width: calc(55% - 1.5mm); } .pair img.narrow { width: calc(45% - 1.5mm); }
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }
 @media screen { body { padding: 8mm; } }
-@media print { img.full { width: 116mm; } img.half { width: 90mm; } }
+@media print { img.full { width: 92mm; } }
 img { max-width: 100%; height: auto; }
 @media screen and (max-width: 600px) {
   body { padding: 3mm; }
-  .side, .pair { display: block; } .side img, .pair img { width: 100%; }
+  .side, .pair { display: block; } .side img, .pair img, .pair img.wide, .pair img.narrow { width: 100%; }
   th, td { padding: 0.7mm 0.8mm; overflow-wrap: anywhere; }
 }
 """
@@ -190,6 +198,16 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
     events = "".join(f"<li>{esc(line)}</li>" for line in event_lines(summary, data, lang))
     if events:
         events = f'<h2>{esc(tr("brief.events", lang))}</h2>\n<ul class="small">{events}</ul>'
+    promises = promise_lines(summary, data, lang)
+    if promises:  # the answer first: the bottom line, then each promise missed or uncertain
+        items = "".join(
+            f"<li>{esc(line)}</li>" for line in promises[1:] + town_verdict_line(summary, data, lang)
+        )
+        promises = (
+            f'<h2>{esc(tr("brief.promises", lang))}</h2>\n<p class="bottom">{esc(promises[0])}</p>\n'
+            f'<ul class="small">{items}</ul>\n'
+        )
+    promises = promises or ""
     css = CSS.replace("FONTS", f'"{webfont.FAMILY}", {FONTS}')
     assumptions = "".join(f"<li>{esc(line)}</li>" for line in assumption_lines(summary, data, lang))
     page = f"""<!DOCTYPE html>
@@ -199,18 +217,16 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 <style>{FONT_FACE}{css}</style></head><body>
 <h1>{esc(tr("brief.title", lang, name=title(summary, lang)))}</h1>
 <p class="sub">{esc(tr("brief.subtitle", lang))}</p>
-<h2>{esc(tr("brief.scenario", lang))}</h2>
-<p>{esc(scenario_text(summary, data, lang))}</p>
+{promises}<h2>{esc(tr("brief.scenario", lang))}</h2>
+<p class="small">{esc(scenario_text(summary, data, lang))}</p>
 <h2>{esc(tr("brief.headline", lang))}</h2>
 <table><tr><th>{esc(tr("brief.col_kpi", lang))}</th><th>{esc(tr("brief.col_value", lang))}</th>
 <th>{esc(tr("brief.col_target", lang))}</th><th>{esc(tr("brief.col_verdict", lang))}</th></tr>
 {rows}</table>
 <p class="small">{esc(tr("brief.verdict_note", lang))}</p>
-{"".join(f'<p class="small">{esc(line)}</p>' for line in overnight_lines(summary, data, lang))}
 <h2>{esc(tr("brief.worst", lang))}</h2>
-<ul>{worst}</ul>
+<ul class="small">{worst}</ul>
 {img("response_times", "full")}
-{img("outcomes", "half")}
 <h2>{esc(tr("brief.assumptions", lang))}</h2>
 <ul class="small">{assumptions}</ul>
 <div class="page2">
@@ -218,7 +234,7 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 {causes}
 {events}
 <div class="pair">{img("town_compliance", "p2")}{img("map", "p2")}</div>
-{img("demand_capacity", "p2")}
+<div class="pair">{img("outcomes", "wide")}{img("demand_capacity", "narrow")}</div>
 <p class="small">{esc(tr("brief.generated", lang, folder=_shown_folder(folder)))}</p>
 </div>
 </body></html>

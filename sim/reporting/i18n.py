@@ -160,11 +160,73 @@ TEXT: dict[str, tuple[str, str]] = {
         "\u201c{cause}\u201d;改进方向:{lever}。",
     ),
     "brief.overnight_late": (
-        "Orders open overnight were mostly placed after {cutoff} ({after} per 1,000 of them, "
-        "{before} of earlier ones), too late to be handled by midnight: the same-day rule gives "
-        "them until the next day.",
-        "过夜未办结的多为 {cutoff} 以后下的单(每千单 {after} 单,此前的每千单 {before} 单),"
-        "来不及在午夜前办结:同日规则允许其次日办结。",
+        "Orders placed after {cutoff} stay open overnight at {after} per 1,000, earlier ones at "
+        "{before} per 1,000: the late ones, due the next day by the same-day rule, need volunteers "
+        "on duty later in the evening, or the cut-off rule extended to this promise.",
+        "{cutoff} 以后下的订单每千单有 {after} 单过夜,此前下的每千单 {before} 单:"
+        "晚下的单按同日规则次日办结,需安排晚间更晚时段的志愿者在岗,或将截止时间规则延伸到此承诺。",
+    ),
+    "brief.promises": ("Are the promises kept?", "承诺是否兑现?"),
+    "brief.bottom_line": (
+        "Bottom line: of {count} headline promises, {parts}.",
+        "结论:{count} 项主要承诺中,{parts}。",
+    ),
+    "brief.towns_line": ("Towns: of the {count} towns, {parts}.", "乡镇:{count} 个乡镇中,{parts}。"),
+    "brief.unit.promise": ("", "项"),
+    "brief.unit.town": ("", "个"),
+    "brief.part.met": ("{count} met", "{count} {unit}达标"),
+    "brief.part.missed": ("{count} missed", "{count} {unit}未达标"),
+    "brief.part.uncertain": ("{count} uncertain", "{count} {unit}不确定"),
+    "brief.part.few": (
+        "{count} without a verdict (under 2 replications)",
+        "{count} {unit}重复次数不足、不作结论",
+    ),
+    "brief.part.n/a": ("{count} without data", "{count} {unit}无数据"),
+    "brief.part.named": ("{part} ({names})", "{part}({names})"),
+    "brief.part.and": (" and ", ","),
+    "brief.part.sep": (", ", ","),
+    "brief.names.sep": (", ", "、"),
+    "promise.urban_10min_acceptance": (
+        "urban {minutes:g} minutes at acceptance",
+        "城区{minutes:g}分钟按响应计",
+    ),
+    "promise.urban_10min_arrival": ("urban {minutes:g} minutes at arrival", "城区{minutes:g}分钟按到达计"),
+    "promise.rural_same_day": ("rural same day", "农村当天办结"),
+    "promise.rural_by_midnight": ("rural by midnight", "农村午夜前办结"),
+    "promise.open_overnight_per_1000": ("never overnight", "原则上不过夜"),
+    "brief.promise_line": (
+        "{name}: {estimate} against {target}: {verdict}.",
+        "{name}:{estimate},目标 {target},{verdict}。",
+    ),
+    "brief.promise_cause": (
+        " Of its {missed} misses a replication, {share} are \u201c{cause}\u201d; the lever: {lever}.",
+        "最大原因:每次重复未兑现的 {missed} 单中 {share} 属于\u201c{cause}\u201d;改进方向:{lever}。",
+    ),
+    "brief.promise_late": (
+        " {share} of its {missed} misses a replication were placed after {cutoff} (due the next "
+        "day by the same-day rule): they need a later evening roster, or the cut-off rule "
+        "extended to this promise.",
+        "每次重复未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单(按同日规则次日办结):"
+        "需安排更晚的晚间值班,或将截止时间规则延伸到此承诺。",
+    ),
+    "brief.promise_rest": (
+        " The other {rest}: {share} \u201c{cause}\u201d; the lever: {lever}.",
+        "其余 {rest} 单中 {share} 属于\u201c{cause}\u201d;改进方向:{lever}。",
+    ),
+    "brief.promises_undecided": (
+        " The uncertain ones' intervals span the target: more replications (--reps N, or "
+        "--precision 0.005) would decide them.",
+        "不确定的承诺其置信区间跨越目标:增加重复次数(--reps N 或 --precision 0.005)即可判定。",
+    ),
+    "lever.same": ("as for {name}", "同{name}"),
+    "brief.towns_undecided": (
+        " With {reps_text} their intervals still span the target: more replications (--reps N) "
+        "would decide them.",
+        "{reps} 次重复下,不确定乡镇的置信区间仍跨越目标:增加重复次数(--reps N)即可判定。",
+    ),
+    "lever.travel_arrival": (
+        "volunteers on call nearer the orders (more in each urban community), a quicker turnout",
+        "在城区社区安排更多、离订单更近的待命志愿者,缩短出发准备",
     ),
     "brief.cause_none": ("No order missed its promise.", "没有订单未兑现承诺。"),
     "brief.drivers": (
@@ -184,6 +246,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "cause.administrator": ("Waiting for the administrator", "等待管理员审核"),
     "cause.acceptance": ("Alerts unanswered or slow to accept", "派单无人响应或响应慢"),
     "cause.travel": ("Travel or ferry", "路程或轮渡"),
+    "cause.travel_arrival": ("Turnout and travel", "出发准备和路程"),
+    "brief.town_cause": ("{town}: {share} \u201c{cause}\u201d", "{town}:{share}\u201c{cause}\u201d"),
     "cause.service": ("Service too long", "服务时间过长"),
     "cause.cancelled": ("Cancelled while waiting", "等待中被取消"),
     "cause.not_assigned": ("Not assigned in time", "未及时派单"),

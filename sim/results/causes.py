@@ -28,6 +28,12 @@ Each missed order gets the first cause that applies, in this fixed precedence:
    by ``D`` (the tier timeouts, skills, distance, or still waiting at the horizon).
 
 The causes of an order's misses therefore add up to the misses exactly.
+
+Each headline promise with a target is broken down too, over its own orders and by its own
+deadline (:func:`promise_misses`): the urban promise at each reading (at arrival, a miss
+accepted in time is ``travel``: the turnout and the drive), the rural promise by its same-day
+deadline and by midnight, and never overnight (an order still open at its first midnight),
+with how many of each promise's misses were placed after the same-day cut-off.
 """
 
 from __future__ import annotations
@@ -38,7 +44,15 @@ from sim.config.channels import CHANNELS
 from sim.config.geography import ZONES
 from sim.config.teams import TEAM_LEVELS
 from sim.results.logs import TOWN_DUTY_APART, RunLog
-from sim.results.promises import undecided, zone_promise_orders, zone_verdicts
+from sim.results.promises import (
+    first_midnight,
+    midnight_verdicts,
+    never_overnight,
+    placed_after_cutoff,
+    undecided,
+    zone_promise_orders,
+    zone_verdicts,
+)
 from sim.world.build import World
 
 CAUSES = (
@@ -53,6 +67,9 @@ CAUSES = (
 )
 # the miss table's count, beside the causes, of cancelled misses still waiting at their village
 AT_VILLAGE = "cancelled_at_village"
+# the promises' table's count, beside the causes, of missed orders placed at or after the
+# same-day cut-off (targets.same_day_cutoff)
+AFTER_CUTOFF = "placed_after_cutoff"
 # the group of a judged order in the table: its zone, or "professional"
 GROUPS = (*ZONES, "professional")
 
@@ -104,10 +121,17 @@ def miss_causes(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray, np.n
     judged = catalogue | professional
     missed = (catalogue & ~met) | (professional & ~closed_in_time)
     deadline = np.where(catalogue & (o.zone == 0), o.t_placed + tg.urban_response_min, o.t_deadline)
+    return judged, missed, assign_causes(log, world, missed, deadline)
+
+
+def assign_causes(log: RunLog, world: World, missed: np.ndarray, deadline: np.ndarray) -> np.ndarray:
+    """Per order: the index into :data:`CAUSES` of the first rule (the module's doc) that
+    applies to a ``missed`` order by its ``deadline`` (minutes), -1 for the others."""
+    o = log.orders
     cause = np.full(len(o), -1, dtype=np.int8)
     idx = np.flatnonzero(missed)
     if len(idx) == 0:
-        return judged, missed, cause
+        return cause
     d = deadline[idx]
     town = o.town[idx]
     hours = log.on_duty_by_town.shape[1]
@@ -135,7 +159,42 @@ def miss_causes(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray, np.n
     for k, rule in enumerate(rules):
         chosen[(chosen < 0) & rule] = k
     cause[idx] = chosen
-    return judged, missed, cause
+    return cause
+
+
+def promise_misses(log: RunLog, world: World) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per headline promise with a target (its KPI's name): (judged, missed, deadline) per
+    order, the orders its KPI counts in the measured window, those that miss it and when it
+    falls due for each (minutes), so that each promise's misses get causes by its own
+    deadline (:func:`assign_causes`):
+
+    - ``urban_10min`` and the promise's other reading (``urban_10min_arrival``, or
+      ``urban_10min_acceptance`` when the scenario counts arrivals): the urban catalogue
+      orders at each event, due ``targets.urban_response_min`` after placing; at arrival the
+      misses accepted in time are ``travel`` (the turnout and the drive);
+    - ``rural_same_day``: the rural ones by their same-day deadline; ``rural_by_midnight``: by
+      midnight of the day placed;
+    - ``open_overnight_per_1000``: the orders held to a same-day promise (catalogue and
+      professional), a miss being one still open at its first midnight, its deadline."""
+    o = log.orders
+    tg = world.scenario.targets
+    start, end = log.window_min
+    inside = (o.t_placed >= start) & (o.t_placed < end)
+    catalogue = inside & zone_promise_orders(log)
+    urban, rural = catalogue & (o.zone == 0), catalogue & (o.zone == 1)
+    midnight = first_midnight(log)
+    other = "arrival" if tg.urban_response_event == "acceptance" else "acceptance"
+    out = {}
+    for name, event in (("urban_10min", tg.urban_response_event), (f"urban_10min_{other}", other)):
+        met, decided = zone_verdicts(log, world, event)
+        out[name] = (urban & decided, ~met, o.t_placed + tg.urban_response_min)
+    met, decided = zone_verdicts(log, world)
+    out["rural_same_day"] = (rural & decided, ~met, o.t_deadline)
+    met, decided = midnight_verdicts(log)
+    out["rural_by_midnight"] = (rural & decided, ~met, midnight)
+    overnight, held = never_overnight(log)
+    out["open_overnight_per_1000"] = (inside & held, overnight, midnight)
+    return {name: (judged, judged & missed, due) for name, (judged, missed, due) in out.items()}
 
 
 def cancelled_at_village(log: RunLog, cause: np.ndarray) -> np.ndarray:
@@ -152,47 +211,72 @@ def cancelled_at_village(log: RunLog, cause: np.ndarray) -> np.ndarray:
 
 
 def miss_cause_table(results, world: World) -> dict | None:
-    """The misses by cause, per group (urban, rural, professional) and per town (its catalogue
-    orders held to their zone's promise, as ``town.*`` KPIs count), as order counts summed over
-    the replications: ``{"replications": k, "causes": [...], "groups":
-    {name: {"orders", "missed", <cause>..., "cancelled_at_village"}}, "towns": {pinyin:
-    {...}}}`` (divide by ``replications`` for a replication's; ``cancelled_at_village``: of
-    the ``cancelled``, those still waiting at their village, :func:`cancelled_at_village`);
-    None when the replications' logs were not kept."""
+    """The misses by cause, per group (urban, rural, professional), per town (its catalogue
+    orders held to their zone's promise, as ``town.*`` KPIs count) and per headline promise
+    (:func:`promise_misses`, each by its own deadline), as order counts summed over the
+    replications: ``{"replications": k, "causes": [...], "groups": {name: {"orders",
+    "missed", <cause>..., "cancelled_at_village"}}, "towns": {pinyin: {...}}, "promises":
+    {kpi: {..., "placed_after_cutoff"}}, "promises_before_cutoff": {kpi: {...}}}`` (divide by
+    ``replications`` for a replication's; ``cancelled_at_village``: of the ``cancelled``, those
+    still waiting at their village, :func:`cancelled_at_village`; ``placed_after_cutoff``: of
+    the missed, those placed at or after ``targets.same_day_cutoff``;
+    ``promises_before_cutoff``: each promise's orders placed before it, the ones a later
+    evening roster or the cut-off rule does not concern); None when the replications' logs
+    were not kept."""
     if not results or any(r.log is None for r in results):
         return None
     reps = len(results)
     pinyin = list(world.towns.pinyin)
     n_groups, n_towns, n_causes = len(GROUPS), len(pinyin), len(CAUSES)
-    groups = np.zeros((n_groups, n_causes + 3))
-    towns = np.zeros((n_towns, n_causes + 3))
+    names = ["orders", "missed", *CAUSES, AT_VILLAGE, AFTER_CUTOFF]
+    groups = np.zeros((n_groups, len(names)))
+    towns = np.zeros((n_towns, len(names)))
+    promises: dict[str, np.ndarray] = {}
+    before: dict[str, np.ndarray] = {}
+
+    def add(table: np.ndarray, key: np.ndarray, rows: np.ndarray, missed, cause, at_village, late) -> None:
+        size = len(table)
+        table[:, 0] += np.bincount(key[rows], minlength=size)
+        table[:, 1] += np.bincount(key[rows & missed], minlength=size)
+        for c in range(n_causes):
+            table[:, 2 + c] += np.bincount(key[rows & missed & (cause == c)], minlength=size)
+        table[:, 2 + n_causes] += np.bincount(key[rows & missed & at_village], minlength=size)
+        table[:, 3 + n_causes] += np.bincount(key[rows & missed & late], minlength=size)
+
     for r in results:
         o = r.log.orders
         judged, missed, cause = miss_causes(r.log, world)
         professional = o.channel == CHANNELS.index("professional")
         group = np.where(professional, len(ZONES), o.zone)
         at_village = cancelled_at_village(r.log, cause)
+        late = placed_after_cutoff(r.log, world)
         # a town's rows count its zone-promise orders, as its compliance KPIs do (professional
         # orders are served county-wide: they have their own group, not a town's)
-        for table, key, size, rows in (
-            (groups, group, n_groups, judged),
-            (towns, o.town, n_towns, judged & ~professional),
-        ):
-            table[:, 0] += np.bincount(key[rows], minlength=size)
-            table[:, 1] += np.bincount(key[rows & missed], minlength=size)
-            for c in range(n_causes):
-                table[:, 2 + c] += np.bincount(key[rows & (cause == c)], minlength=size)
-            table[:, 2 + n_causes] += np.bincount(key[rows & at_village], minlength=size)
-    names = ["orders", "missed", *CAUSES, AT_VILLAGE]
+        add(groups, group, judged, missed, cause, at_village, late)
+        add(towns, o.town, judged & ~professional, missed, cause, at_village, late)
+        one = np.zeros(len(o), dtype=np.int64)  # (a promise's table has one row)
+        for name, (held, failed, due) in promise_misses(r.log, world).items():
+            why = assign_causes(r.log, world, failed, due)
+            waited = cancelled_at_village(r.log, why)
+            for table, mask in ((promises, held), (before, held & ~late)):
+                add(table.setdefault(name, np.zeros((1, len(names)))), one, mask, failed, why, waited, late)
 
-    def rows(table: np.ndarray, keys: list[str]) -> dict:
+    def rows(table: np.ndarray, keys: list[str], columns: list[str]) -> dict:
         return {
-            key: {name: int(v) for name, v in zip(names, row)} for key, row in zip(keys, table) if row[0] > 0
+            key: {name: int(row[names.index(name)]) for name in columns}
+            for key, row in zip(keys, table)
+            if row[0] > 0
         }
 
+    def per_promise(tables: dict[str, np.ndarray], columns: list[str]) -> dict:
+        return {key: row for name, t in tables.items() for key, row in rows(t, [name], columns).items()}
+
+    table_names = names[:-1]  # (the groups' and towns' rows: without the late count)
     return {
         "replications": reps,
         "causes": list(CAUSES),
-        "groups": rows(groups, list(GROUPS)),
-        "towns": rows(towns, pinyin),
+        "groups": rows(groups, list(GROUPS), table_names),
+        "towns": rows(towns, pinyin, table_names),
+        "promises": per_promise(promises, names),
+        "promises_before_cutoff": per_promise(before, table_names),
     }

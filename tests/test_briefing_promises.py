@@ -1,0 +1,200 @@
+"""The briefing's "Are the promises kept?" part (sim/reporting/briefing_text.py): the bottom
+line counts the headline promises by their kpis.json verdict and names the missed and uncertain
+ones; each missed or uncertain promise names the largest cause of its own misses
+(kpis.json's ``miss_causes.promises``) and its lever; the late orders of rural-by-midnight and
+never overnight are said to need a later evening roster or the cut-off rule; the towns' line
+says when more replications would decide them; an older results folder (no promises' table)
+still gets its lines. Small hand-made kpis.json and chart_data.json, both languages."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from sim.reporting.briefing_text import lever, promise_lines, town_verdict_line
+from sim.reporting.i18n import tr
+from sim.results.causes import AFTER_CUTOFF, AT_VILLAGE, CAUSES
+
+LANGS = ("en", "zh")
+
+
+def kpi(mean, low, high, verdict, target, op=">=", unit="share", label="x"):
+    return {
+        "label": label,
+        "unit": unit,
+        "mean": mean,
+        "low": low,
+        "high": high,
+        "target": target,
+        "target_op": op,
+        "verdict": verdict,
+    }
+
+
+def row(missed, orders=1000, after=0, at_village=0, **causes):
+    out = {"orders": orders, "missed": missed, **dict.fromkeys(CAUSES, 0), AT_VILLAGE: at_village}
+    out.update(causes, **{AFTER_CUTOFF: after})
+    assert sum(out[c] for c in CAUSES) == missed
+    return out
+
+
+def summary(reps=4) -> dict:
+    """A default-like run: urban met at acceptance, missed at arrival (mostly the drive);
+    rural met by its deadline, missed by midnight (mostly late orders); never overnight missed
+    (almost only late orders); 4 towns, 3 uncertain."""
+    kpis = {
+        "urban_10min": kpi(0.94, 0.93, 0.95, "met", 0.9),
+        "urban_10min_arrival": kpi(0.68, 0.66, 0.70, "missed", 0.9),
+        "rural_same_day": kpi(0.956, 0.951, 0.961, "met", 0.95),
+        "rural_by_midnight": kpi(0.92, 0.91, 0.93, "missed", 0.95),
+        "open_overnight_per_1000": kpi(39.5, 33.9, 46.0, "missed", 0.0, "<=", "per 1,000 orders"),
+        "open_overnight_before_cutoff_per_1000": {"mean": 2.0},
+        "open_overnight_after_cutoff_per_1000": {"mean": 150.7},
+        "response_p90_urban": {"label": "p90", "unit": "minutes", "mean": 7.9, "low": 7.8, "high": 8.0},
+    }
+    for pinyin, verdict in (("Huaixi", "missed"), ("Nanji", "uncertain"), ("Mabu", "uncertain")):
+        kpis[f"town.{pinyin}.compliance"] = kpi(0.9, 0.8, 0.96, verdict, 0.95)
+    kpis["town.Shuitou.compliance"] = kpi(0.97, 0.96, 0.98, "met", 0.95)
+    promises = {
+        "urban_10min": row(232, acceptance=131, cancelled=81, all_busy=20, at_village=53),
+        "urban_10min_arrival": row(1256, travel=1017, acceptance=131, cancelled=81, all_busy=27),
+        "rural_same_day": row(452, cancelled=417, no_volunteer=35, at_village=366, after=169),
+        "rural_by_midnight": row(
+            783, after=500, cancelled=403, service=280, no_volunteer=100, at_village=361
+        ),
+        "open_overnight_per_1000": row(593, after=571, not_assigned=284, service=309),
+    }
+    before = {
+        "rural_by_midnight": row(283, cancelled=268, no_volunteer=15, at_village=242),
+        "open_overnight_per_1000": row(22, not_assigned=21, acceptance=1),
+    }
+    towns = {"Huaixi": row(21, orders=148, cancelled=19, no_volunteer=2, at_village=15)}
+    return {
+        "reps": reps,
+        "days": 14.0,
+        "warmup_days": 1.0,
+        "kpis": kpis,
+        "miss_causes": {
+            "replications": reps,
+            "causes": list(CAUSES),
+            "groups": {"urban": promises["urban_10min"], "rural": promises["rural_same_day"]},
+            "towns": towns,
+            "promises": promises,
+            "promises_before_cutoff": before,
+        },
+    }
+
+
+DATA = {
+    "targets": {"urban_response_min": 10, "same_day_cutoff": "17:00", "urban_response_event": "acceptance"},
+    "towns": {
+        "pinyin": ["Huaixi", "Nanji", "Mabu", "Shuitou"],
+        "name": ["怀溪镇", "南麂镇", "麻步镇", "水头镇"],
+        "target": [0.95] * 4,
+    },
+}
+
+
+def test_the_bottom_line_counts_the_headline_promises_and_names_the_missed_ones():
+    lines = promise_lines(summary(), DATA, "en")
+    assert lines[0] == (
+        "Bottom line: of 5 headline promises, 2 met and 3 missed (urban 10 minutes at arrival, "
+        "rural by midnight, never overnight)."
+    )
+    # one line per missed promise, none for the met ones
+    assert [line.split(":")[0] for line in lines[1:]] == [
+        "Urban 10 minutes at arrival",
+        "Rural by midnight",
+        "Never overnight",
+    ]
+    zh = promise_lines(summary(), DATA, "zh")
+    assert zh[0].startswith("结论:5 项主要承诺中,2 项达标,3 项未达标(城区10分钟按到达计、")
+
+
+def test_the_urban_promise_at_arrival_names_the_turnout_and_the_drive_not_the_acceptance():
+    line = promise_lines(summary(), DATA, "en")[1]
+    # its own misses (1,256 over 4 replications, 81.0% after a timely acceptance), not the
+    # urban group's at acceptance
+    assert "Of its 314 misses a replication, 81.0% are “Turnout and travel”" in line
+    assert tr("lever.travel_arrival", "en") in line
+    assert "68.0% against ≥ 90%: missed" in line
+
+
+def test_late_orders_need_a_later_roster_or_the_cut_off_rule_and_the_rest_their_own_lever():
+    en = promise_lines(summary(), DATA, "en")
+    midnight, overnight = en[2], en[3]
+    assert "63.9% of its 196 misses a replication were placed after 17:00" in midnight
+    assert "later evening roster" in midnight and "cut-off rule" in midnight
+    # the rest (283 placed before the cut-off): cancellations, most at their village
+    assert "The other 71: 94.7% “Cancelled while waiting”" in midnight
+    assert "dispatch.timeouts_min" in midnight and "90.3%" in midnight
+    assert "96.3% of its 148 misses a replication were placed after 17:00" in overnight
+    assert "The other 5.5: 95.5% “Not assigned in time”" in overnight
+    assert tr("lever.not_assigned", "en") in overnight
+    assert "gives them until the next day" not in " ".join(en)
+    for line in promise_lines(summary(), DATA, "zh")[2:4]:
+        assert "17:00 以后下的单" in line and "截止时间规则" in line
+
+
+def test_an_uncertain_promise_has_its_line_and_the_bottom_line_asks_for_replications():
+    s = summary()
+    s["kpis"]["rural_same_day"].update(low=0.94, verdict="uncertain")
+    lines = promise_lines(s, DATA, "en")
+    assert "1 uncertain (rural same day)" in lines[0] and "--reps N" in lines[0]
+    line = next(x for x in lines if x.startswith("Rural same day:"))
+    assert "uncertain" in line and "92.3% are “Cancelled while waiting”" in line
+    assert lever("cancelled", s["miss_causes"]["promises"]["rural_same_day"], "en") in line
+    # the same cause's lever on a later line is referred to, not repeated
+    midnight = next(x for x in lines if x.startswith("Rural by midnight:"))
+    assert "the lever: as for rural same day" in midnight
+    assert "--reps N" in promise_lines(s, DATA, "zh")[0]
+
+
+def test_a_results_folder_without_the_promises_table_still_gets_its_lines():
+    s = summary()
+    for key in ("promises", "promises_before_cutoff"):
+        del s["miss_causes"][key]
+    for lang in LANGS:
+        lines = promise_lines(s, DATA, lang)
+        assert len(lines) == 4 and lines[0] == promise_lines(summary(), DATA, lang)[0]
+        # no cause without the promise's own misses; never overnight keeps its two rates
+        assert tr("cause.travel_arrival", lang) not in lines[1]
+        assert "150.7" in lines[3] and "2.0" in lines[3]
+    s["miss_causes"] = None  # (a run that kept no logs)
+    assert len(promise_lines(s, DATA, "en")) == 4
+
+
+def test_a_malformed_promises_row_is_left_out_not_a_crash():
+    s = summary()
+    s["miss_causes"]["promises"]["urban_10min_arrival"] = {"missed": "many"}
+    line = promise_lines(s, DATA, "en")[1]
+    assert line == "Urban 10 minutes at arrival: 68.0% against ≥ 90%: missed."
+
+
+def test_no_promise_line_without_targets_and_none_missed_when_all_are_met():
+    s = summary()
+    assert (
+        promise_lines({**s, "kpis": {"response_p90_urban": s["kpis"]["response_p90_urban"]}}, DATA, "en")
+        == []
+    )
+    met = copy.deepcopy(s)
+    for name in ("urban_10min_arrival", "rural_by_midnight", "open_overnight_per_1000"):
+        met["kpis"][name]["verdict"] = "met"
+    assert promise_lines(met, DATA, "en") == ["Bottom line: of 5 headline promises, 5 met."]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_towns_line_counts_verdicts_and_asks_for_replications_when_many_are_uncertain(lang):
+    (line,) = town_verdict_line(summary(), DATA, lang)
+    if lang == "en":
+        huaixi = "Huaixi: 90.5% “Cancelled while waiting”"
+        assert line.startswith(f"Towns: of the 4 towns, 1 met, 1 missed ({huaixi}) and 2 uncertain.")
+        assert "With 4 replications" in line and "--reps N" in line
+    else:
+        assert "1 个未达标(怀溪镇:90.5%“等待中被取消”)" in line and "--reps N" in line
+    few = summary()
+    few["kpis"]["town.Nanji.compliance"]["verdict"] = "met"
+    few["kpis"]["town.Mabu.compliance"]["verdict"] = "met"
+    (line,) = town_verdict_line(few, DATA, lang)
+    assert "--reps N" not in line
