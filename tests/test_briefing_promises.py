@@ -12,7 +12,7 @@ import copy
 
 import pytest
 
-from sim.reporting.briefing_text import lever, promise_lines, town_verdict_line
+from sim.reporting.briefing_promises import lever, promise_lines, town_verdict_line
 from sim.reporting.i18n import tr
 from sim.results.causes import AFTER_CUTOFF, AT_VILLAGE, CAUSES
 

@@ -11,7 +11,7 @@ import pytest
 
 from sim.cli.main import main
 from sim.model.replication import simulate
-from sim.reporting.briefing_text import lever
+from sim.reporting.briefing_promises import lever
 from sim.reporting.i18n import tr
 from sim.results.causes import (
     AFTER_CUTOFF,

@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from sim.config.load import load_scenario
 from sim.experiments.runner import run_replications
-from sim.reporting import briefing_charts, briefing_text, chart_style
+from sim.reporting import briefing_charts, briefing_promises, briefing_text, chart_style
 from sim.reporting.chart_data import RESPONSE_GRID_MIN, chart_data
 from sim.reporting.i18n import tr
 from sim.world.build import build_world
@@ -137,7 +137,7 @@ def test_cause_lines_in_chinese_say_no_data_in_chinese():
             "groups": {"rural": {"missed": 4, "all_busy": 3, "cancelled": 1}},
         },
     }
-    lines = briefing_text.cause_lines(summary, "zh")
+    lines = briefing_promises.cause_lines(summary, "zh")
     assert lines and not any("n/a" in line for line in lines)
 
 
@@ -156,12 +156,12 @@ def _overnight(verdict: str, before: float, after: float) -> dict:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_briefing_says_when_orders_open_overnight_are_the_late_ones(lang):
     data = {"targets": {"same_day_cutoff": "18:30"}}
-    lines = briefing_text.overnight_lines(_overnight("missed", 2.0, 148.2), data, lang)
+    lines = briefing_promises.overnight_lines(_overnight("missed", 2.0, 148.2), data, lang)
     assert len(lines) == 1 and "18:30" in lines[0] and "148.2" in lines[0] and "2.0" in lines[0]
     # no line when the promise is kept, or when the early orders stay open as often
-    assert briefing_text.overnight_lines(_overnight("met", 2.0, 148.2), data, lang) == []
-    assert briefing_text.overnight_lines(_overnight("missed", 50.0, 40.0), data, lang) == []
-    assert briefing_text.overnight_lines({"reps": 2, "kpis": {}}, data, lang) == []
+    assert briefing_promises.overnight_lines(_overnight("met", 2.0, 148.2), data, lang) == []
+    assert briefing_promises.overnight_lines(_overnight("missed", 50.0, 40.0), data, lang) == []
+    assert briefing_promises.overnight_lines({"reps": 2, "kpis": {}}, data, lang) == []
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

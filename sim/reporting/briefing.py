@@ -28,7 +28,8 @@ from sim.reporting.briefing_charts import (
     town_compliance_chart,
 )
 from sim.reporting.briefing_page import build_html, build_markdown
-from sim.reporting.briefing_text import _num, footnote, miss_table, town_label, town_rows
+from sim.reporting.briefing_promises import miss_table
+from sim.reporting.briefing_text import _num, footnote, town_label, town_rows
 from sim.reporting.chart_style import cjk_font, cjk_font_file
 from sim.reporting.files import write_text
 from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, plural

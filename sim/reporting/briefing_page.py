@@ -13,19 +13,17 @@ import html
 from pathlib import Path
 
 from sim.reporting import webfont
+from sim.reporting.briefing_promises import cause_lines, promise_lines, town_verdict_line
 from sim.reporting.briefing_text import (
     assumption_lines,
-    cause_lines,
     channel_assumption_lines,
     channel_rows,
     estimate_text,
     event_lines,
     headline_rows,
-    promise_lines,
     scenario_text,
     target_text,
     title,
-    town_verdict_line,
     worst_town_lines,
 )
 from sim.reporting.chart_style import cjk_font_file

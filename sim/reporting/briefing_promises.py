@@ -1,0 +1,292 @@
+"""What a briefing says about the promises it finds missed: whether each headline promise is
+kept (one bottom line, then a line per promise missed or uncertain), each one's largest cause
+of missed orders *among its own orders* and the lever for it (from kpis.json's
+``miss_causes.promises``), the towns' verdicts in one line, and the largest cause overall with
+the assumptions that drive the headline. Every figure comes from kpis.json; the wording, in
+English and Chinese, from :mod:`sim.reporting.i18n`.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.reporting.briefing_text import (
+    _is_nan,
+    _num,
+    counts,
+    estimate_text,
+    headline_rows,
+    shown,
+    target_text,
+    town_rows,
+)
+from sim.reporting.formatting import format_number
+from sim.reporting.i18n import tr
+from sim.results.causes import AFTER_CUTOFF, AT_VILLAGE
+
+
+def miss_table(summary: dict) -> dict:
+    """kpis.json's ``miss_causes`` (an empty table when the run kept no logs)."""
+    table = summary.get("miss_causes")
+    return table if table else {"replications": max(1, summary["reps"]), "causes": [], "groups": {}}
+
+
+def lever(cause: str, row: dict, lang: str) -> str:
+    """What would fix a group's misses of ``cause`` (``row``: the group's row of the miss
+    table). Cancellations most of which happened while the order still waited at its village,
+    its town not yet asked, name the village timeout first: the sensitivity study finds it the
+    lever that holds the rural promise, more than village staffing (docs/assumptions.md)."""
+    at_village = row.get(AT_VILLAGE, 0)  # (absent from a results folder that predates it)
+    if cause == "cancelled" and 2 * at_village > row["cancelled"]:
+        share = format_number(at_village / row["cancelled"], "share")
+        return tr("lever.cancelled_at_village", lang, share=share)
+    return tr(f"lever.{cause}", lang)
+
+
+def overnight_lines(summary: dict, data: dict, lang: str) -> list[str]:
+    """When the never-overnight promise is missed and its orders placed after the same-day
+    cut-off stay open overnight more often than the earlier ones (kpis.json's
+    ``open_overnight_after_cutoff_per_1000`` above ``open_overnight_before_cutoff_per_1000``),
+    one sentence with both rates saying what keeping the promise for the late orders needs
+    (volunteers on duty later in the evening, or the cut-off rule extended to it); else none.
+    The promises' line of never overnight carries it when kpis.json has no promises' table
+    to count the misses by."""
+    kpis = summary["kpis"]
+    total = kpis.get("open_overnight_per_1000", {})
+    before = _num(kpis.get("open_overnight_before_cutoff_per_1000", {}).get("mean"))
+    after = _num(kpis.get("open_overnight_after_cutoff_per_1000", {}).get("mean"))
+    if total.get("verdict") != "missed" or _is_nan(before) or _is_nan(after) or after <= before:
+        return []
+    cutoff = data["targets"]["same_day_cutoff"]
+    return [tr("brief.overnight_late", lang, cutoff=cutoff, after=shown(after, ""), before=shown(before, ""))]
+
+
+# the order in which a sentence counts verdicts, and the verdicts it names
+PART_ORDER = ("met", "missed", "uncertain", "few", "n/a")
+
+
+def verdict_parts(items: list[tuple[str, str]], named: tuple[str, ...], lang: str, unit: str) -> str:
+    """``items`` (verdict, name) counted by verdict in words, naming those of the verdicts in
+    ``named``: "2 met and 3 missed (a, b, c)" (``unit``: ``promise`` or ``town``, the
+    measure word Chinese counts them with)."""
+    parts = []
+    for verdict in PART_ORDER:
+        names = [name for v, name in items if v == verdict]
+        if not names:
+            continue
+        part = tr(f"brief.part.{verdict}", lang, count=len(names), unit=tr(f"brief.unit.{unit}", lang))
+        if verdict in named:
+            part = tr("brief.part.named", lang, part=part, names=tr("brief.names.sep", lang).join(names))
+        parts.append(part)
+    if len(parts) < 2:
+        return "".join(parts)
+    return tr("brief.part.sep", lang).join(parts[:-1]) + tr("brief.part.and", lang) + parts[-1]
+
+
+def promise_name(name: str, data: dict, lang: str) -> str:
+    """A headline promise's short name ("urban 10 minutes at arrival", "never overnight"):
+    ``urban_10min`` is named by the event the scenario counts."""
+    if name == "urban_10min":
+        name = f"urban_10min_{data['targets'].get('urban_response_event', 'acceptance')}"
+    return tr(f"promise.{name}", lang, minutes=data["targets"]["urban_response_min"])
+
+
+def _cause_row(table: dict, part: str, name: str) -> dict | None:
+    """The miss table's row of promise ``name`` in ``part`` (``promises`` or
+    ``promises_before_cutoff``), or None when the table has none or it is not a row of counts.
+    Older results folders have no promises' table: the zone promises then take their group's
+    row (the same orders, by the same deadline)."""
+    rows = table.get(part)
+    row = rows.get(name) if isinstance(rows, dict) else None
+    if row is None and part == "promises":
+        row = table["groups"].get({"urban_10min": "urban", "rural_same_day": "rural"}.get(name, ""))
+    keys = ("orders", "missed", *table["causes"])
+    if not isinstance(row, dict) or not all(isinstance(row.get(k), int) and row[k] >= 0 for k in keys):
+        return None
+    return row
+
+
+def _per_rep(count: float) -> str:
+    """Orders a replication: whole above 10, else with one decimal."""
+    return f"{count:,.0f}" if count >= 10 else f"{count:.1f}"
+
+
+def _largest_cause(row: dict, causes: list[str]) -> str:
+    return max(causes, key=lambda c: row[c])  # (a tie: the first in precedence)
+
+
+def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
+    """The briefing's answer to "are the promises kept, where not, and what to do?": the
+    bottom line (of the headline promises with a target in kpis.json, how many are met,
+    missed and uncertain, naming the missed and uncertain), then a line per missed or
+    uncertain promise with its estimate and the largest cause of its own misses (kpis.json's
+    ``miss_causes.promises``, each promise's orders by its own deadline) and that cause's lever.
+    When most of a promise's misses were placed after the same-day cut-off (rural by midnight,
+    never overnight), the line says what share, that those need a later evening roster or the
+    cut-off rule extended to the promise, and the largest cause of the rest (kpis.json's
+    ``miss_causes.promises_before_cutoff``) with its lever. Every figure is kpis.json's; a results
+    folder without the promises' table gets the lines without causes (the zone promises take
+    their group's). None when no headline KPI has a target."""
+    rows = [r for r in headline_rows(summary, data) if r["target"] is not None]
+    if not rows:
+        return []
+    items = [(r["verdict"], promise_name(r["name"], data, lang)) for r in rows]
+    bottom = tr(
+        "brief.bottom_line",
+        lang,
+        count=len(rows),
+        parts=verdict_parts(items, ("missed", "uncertain"), lang, "promise"),
+    )
+    if any(v == "uncertain" for v, _ in items):
+        bottom += tr("brief.promises_undecided", lang)
+    out = [bottom]
+    given: dict[str, str] = {}  # cause -> the promise whose line gave its lever first
+
+    def once(cause: str, text: str, name: str) -> str:
+        """The lever of a cause given on an earlier line is referred to, not repeated."""
+        if cause in given:
+            return tr("lever.same", lang, name=given[cause])
+        given[cause] = promise_name(name, data, lang)
+        return text
+
+    table = miss_table(summary)
+    reps = max(1, table["replications"])
+    cutoff = data["targets"]["same_day_cutoff"]
+    event = data["targets"].get("urban_response_event", "acceptance")
+    for r in rows:
+        if r["verdict"] not in ("missed", "uncertain"):
+            continue
+        name = r["name"]
+        text = tr(
+            "brief.promise_line",
+            lang,
+            name=promise_name(name, data, lang).capitalize(),
+            estimate=estimate_text({**r, "low": math.nan, "high": math.nan}, lang),  # (the CI: the table)
+            target=target_text(r, data, lang),
+            verdict=tr(f"verdict.{r['verdict']}", lang),
+        )
+        row = _cause_row(table, "promises", name) if table["groups"] else None
+        if row is None or row["missed"] == 0:
+            if name == "open_overnight_per_1000":  # (an older results folder: the rates alone)
+                space = "" if lang == "zh" else " "
+                text += "".join(space + line for line in overnight_lines(summary, data, lang))
+            out.append(text)
+            continue
+        arrival = name == "urban_10min_arrival" or (name == "urban_10min" and event == "arrival")
+        after = row.get(AFTER_CUTOFF)
+        if isinstance(after, int) and 2 * after > row["missed"]:  # mostly orders placed late
+            text += tr(
+                "brief.promise_late",
+                lang,
+                share=format_number(after / row["missed"], "share"),
+                missed=_per_rep(row["missed"] / reps),
+                cutoff=cutoff,
+            )
+            rest = _cause_row(table, "promises_before_cutoff", name)
+            if rest is not None and rest["missed"] >= reps:  # (one a replication or more)
+                cause = _largest_cause(rest, table["causes"])
+                text += tr(
+                    "brief.promise_rest",
+                    lang,
+                    rest=_per_rep(rest["missed"] / reps),
+                    cause=tr(f"cause.{cause}", lang),
+                    share=format_number(rest[cause] / rest["missed"], "share"),
+                    lever=once(cause, lever(cause, rest, lang), name),
+                )
+        else:
+            cause = _largest_cause(row, table["causes"])
+            # at arrival, a miss accepted in time is the turnout and the drive: its own lever
+            drive = arrival and cause == "travel"
+            text += tr(
+                "brief.promise_cause",
+                lang,
+                share=format_number(row[cause] / row["missed"], "share"),
+                missed=_per_rep(row["missed"] / reps),
+                cause=tr("cause.travel_arrival" if drive else f"cause.{cause}", lang),
+                lever=once(
+                    "travel_arrival" if drive else cause,
+                    tr("lever.travel_arrival", lang) if drive else lever(cause, row, lang),
+                    name,
+                ),
+            )
+        out.append(text)
+    return out
+
+
+# a share of uncertain towns from which the towns' line asks for more replications
+MANY_UNCERTAIN = 0.25
+
+
+def town_verdict_line(summary: dict, data: dict, lang: str) -> list[str]:
+    """One line on the towns' verdicts (:func:`town_rows`, a town with both zones by the worse
+    of its zones'): how many are met, missed (named, with the largest cause of their misses
+    from kpis.json's ``miss_causes.towns`` when there are at most 3) and uncertain; when at
+    least a quarter are uncertain, that more replications would decide them. None without
+    towns."""
+    rows = town_rows(summary, data, lang)
+    if not rows:
+        return []
+    table = miss_table(summary)
+    missed = sum(r["verdict"] == "missed" for r in rows)
+
+    def named(r: dict) -> str:  # a missed town (up to 3 of them) with its largest cause
+        towns = table.get("towns")
+        row = towns.get(r["pinyin"]) if r["verdict"] == "missed" and isinstance(towns, dict) else None
+        keys = ("missed", *table["causes"])
+        if missed > 3 or not isinstance(row, dict) or not all(isinstance(row.get(k), int) for k in keys):
+            return r["label"]
+        if row["missed"] <= 0:
+            return r["label"]
+        cause = _largest_cause(row, table["causes"])
+        share = format_number(row[cause] / row["missed"], "share")
+        return tr("brief.town_cause", lang, town=r["label"], share=share, cause=tr(f"cause.{cause}", lang))
+
+    items = [(r["verdict"], named(r)) for r in rows]
+    text = tr(
+        "brief.towns_line", lang, count=len(rows), parts=verdict_parts(items, ("missed",), lang, "town")
+    )
+    uncertain = sum(v == "uncertain" for v, _ in items)
+    if uncertain and uncertain >= MANY_UNCERTAIN * len(rows):
+        text += tr("brief.towns_undecided", lang, reps=summary["reps"], **counts(summary))
+    return [text]
+
+
+def cause_lines(summary: dict, lang: str) -> list[str]:
+    """The largest cause of missed orders (of the group, urban, rural or professional, and the
+    cause with the most misses) and the lever that would fix it, then what assumptions drive
+    the headline (patience, acceptance delay, utilisation)."""
+    table = miss_table(summary)
+    if not table["groups"]:
+        return []
+    reps = max(1, table["replications"])
+    groups = table["groups"]
+    all_missed = sum(row["missed"] for row in groups.values())
+    if all_missed == 0:
+        return [tr("brief.cause_none", lang)]
+    group, cause = max(((g, c) for g in groups for c in table["causes"]), key=lambda gc: groups[gc[0]][gc[1]])
+    row = groups[group]
+    kpis = summary["kpis"]
+
+    def value(name: str) -> str:
+        return shown(_num(kpis.get(name, {}).get("mean")), "share", lang)
+
+    cancelled = sum(r.get("cancelled", 0) for r in groups.values())
+    return [
+        tr(
+            "brief.cause_line",
+            lang,
+            group=tr(f"cause.group.{group}", lang),
+            share=format_number(row[cause] / row["missed"], "share"),
+            missed=row["missed"] / reps,
+            cause=tr(f"cause.{cause}", lang),
+            lever=lever(cause, row, lang),
+        ),
+        tr(
+            "brief.drivers",
+            lang,
+            cancelled=format_number(cancelled / all_missed, "share"),
+            acceptance=value("urban_10min_acceptance"),
+            arrival=value("urban_10min_arrival"),
+            utilisation=value("utilisation"),
+        ),
+    ]
