@@ -101,6 +101,16 @@ CASES = [
     ),
     (
         "kpis.json",
+        _set("miss_causes.promises.urban_10min_arrival.travel", -3),
+        "kpis.json: miss_causes.promises.urban_10min_arrival.travel: -3 is out of range",
+    ),
+    (
+        "kpis.json",
+        _drop("miss_causes.promises_before_cutoff.rural_by_midnight.missed"),
+        "kpis.json: miss_causes.promises_before_cutoff.rural_by_midnight.missed: is missing",
+    ),
+    (
+        "kpis.json",
         _set("miss_causes.causes", [*CAUSES, "teleport"]),
         "kpis.json: miss_causes.causes[8]: 'teleport' is not a cause; expected one of no_volunteer,",
     ),

@@ -2,8 +2,9 @@
 ``chart_data.json``: the headline and service-channel rows (estimate with its 95% CI, target and
 verdict), the towns' rows and the worst towns, the scenario paragraph, the assumptions, the
 surge events' delivery, and the footnote every chart carries (what it says about the promises
-missed, their causes and levers: :mod:`sim.reporting.briefing_promises`). In Chinese (``lang="zh"``) every label and sentence comes from
-:mod:`sim.reporting.i18n`, town names in characters.
+missed, their causes and levers: :mod:`sim.reporting.briefing_promises`). In Chinese
+(``lang="zh"``) every label and sentence comes from :mod:`sim.reporting.i18n`, town names in
+characters.
 
 The verdict of a headline promise is plain: met (the whole CI on the right side), missed (the
 whole CI on the wrong side) or uncertain (more replications needed). Example row, as the

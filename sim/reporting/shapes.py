@@ -47,7 +47,14 @@ KPIS_JSON = {
     "days": FIN,
     "warmup_days": FIN,
     "kpis": {"*": _STAT},
-    "miss_causes?": {"replications": INT, "causes": [STR], "groups": _CAUSE_ROWS, "towns": _CAUSE_ROWS},
+    "miss_causes?": {
+        "replications": INT,
+        "causes": [STR],
+        "groups": _CAUSE_ROWS,
+        "towns": _CAUSE_ROWS,
+        "promises?": _CAUSE_ROWS,  # (absent from a results folder that predates them)
+        "promises_before_cutoff?": _CAUSE_ROWS,
+    },
     "replications": [{"*": NUM}],
 }
 _LEVELS = TEAM_LEVELS  # chart_data's week.on_duty is keyed by the scenario's team levels
@@ -314,13 +321,13 @@ def _kpis_consistency(summary: dict) -> None:
 
 
 def _miss_causes_consistency(table: dict) -> None:
-    """Known causes and groups; each group's (and town's) row counts its missed orders and
-    those of every cause, none negative."""
+    """Known causes and groups; each group's (town's, promise's) row counts its missed orders
+    and those of every cause, none negative."""
     for i, cause in enumerate(table["causes"]):
         _one_of(cause, CAUSES, f"miss_causes.causes[{i}]", "a cause")
     for group in table["groups"]:
         _one_of(group, GROUPS, f"miss_causes.groups.{group}", "a group")
-    for part in ("groups", "towns"):
+    for part in ("groups", "towns", "promises", "promises_before_cutoff"):
         for name, row in table.get(part, {}).items():
             for key in ("missed", *table["causes"]):
                 where = f"miss_causes.{part}.{name}.{key}"
