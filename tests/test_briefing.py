@@ -345,3 +345,17 @@ def test_hand_ups_are_stated_among_the_assumptions_when_there_are_any(results):
     en = briefing_text.channel_assumption_lines(summary, data, "en")[-1]
     assert en.startswith("Village teams hand up at once") and "3.4% of catalogue orders" in en
     assert "3.4%" in briefing_text.channel_assumption_lines(summary, data, "zh")[-1]
+
+
+def test_the_briefings_report_command_names_a_folder_that_exists(tmp_path, monkeypatch):
+    # inside the current folder: as a user types it; elsewhere: the whole path (its name alone
+    # named no folder, and the footer's command failed with "no such folder")
+    inside, outside = tmp_path / "cwd", tmp_path / "elsewhere" / "default"
+    (inside / "results" / "pingyang").mkdir(parents=True)
+    outside.mkdir(parents=True)
+    monkeypatch.chdir(inside)
+    assert briefing_page._shown_folder(inside / "results" / "pingyang") == "results/pingyang"
+    shown = briefing_page._shown_folder(outside)
+    assert shown == outside.resolve().as_posix()
+    line = tr("brief.generated", "en", folder=shown)
+    assert f"python run.py report {shown}`" in line

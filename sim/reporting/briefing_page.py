@@ -39,14 +39,15 @@ def md(text: str) -> str:
 
 
 def _shown_folder(folder: Path) -> str:
-    """The results folder as a user would type it: relative to the current folder when inside it."""
+    """The results folder as a user would type it: relative to the current folder when inside
+    it, else its absolute path (its name alone named no folder from anywhere else)."""
     from sim.reporting.folder import final_path  # a run writes into a temporary folder first
 
     folder = final_path(folder.resolve())
     try:
         return folder.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return folder.name
+        return folder.as_posix()
 
 
 def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: Path, lang: str) -> str:
