@@ -1,4 +1,4 @@
-"""The briefing's "Are the promises kept?" part (sim/reporting/briefing_text.py): the bottom
+"""The briefing's "Are the promises kept?" part (sim/reporting/briefing_promises.py): the bottom
 line counts the headline promises by their kpis.json verdict and names the missed and uncertain
 ones; each missed or uncertain promise names the largest cause of its own misses
 (kpis.json's ``miss_causes.promises``) and its lever; the late orders of rural-by-midnight and
@@ -14,7 +14,7 @@ import pytest
 
 from sim.reporting.briefing_promises import lever, promise_lines, town_verdict_line
 from sim.reporting.i18n import tr
-from sim.results.causes import AFTER_CUTOFF, AT_VILLAGE, CAUSES
+from sim.results.causes import AFTER_CUTOFF, AT_VILLAGE, CAUSES, PROFESSIONAL_NOT_ASSIGNED
 
 LANGS = ("en", "zh")
 
@@ -135,6 +135,21 @@ def test_late_orders_need_a_later_roster_or_the_cut_off_rule_and_the_rest_their_
     assert "gives them until the next day" not in " ".join(en)
     for line in promise_lines(summary(), DATA, "zh")[2:4]:
         assert "17:00 以后下的单" in line and "截止时间规则" in line
+
+
+def test_overnight_orders_waiting_for_a_professional_organisation_name_its_duty_hours():
+    # on the default the 22 never-overnight misses placed before the cut-off are all but one
+    # professional orders, reviewed and then waiting for the organisation's member: the
+    # escalation timeouts they never pass through are not their lever
+    s = summary()
+    s["miss_causes"]["promises_before_cutoff"]["open_overnight_per_1000"][PROFESSIONAL_NOT_ASSIGNED] = 21
+    overnight = promise_lines(s, DATA, "en")[3]
+    assert tr("lever.not_assigned", "en") not in overnight
+    assert "members of the professional organisations on duty into the evening: 100.0% of them" in overnight
+    assert "专业志愿服务组织" in promise_lines(s, DATA, "zh")[3]
+    # a minority of professional orders keeps the tiers' lever
+    few = {"missed": 10, "not_assigned": 10, PROFESSIONAL_NOT_ASSIGNED: 4}
+    assert lever("not_assigned", few, "en") == tr("lever.not_assigned", "en")
 
 
 def test_an_uncertain_promise_has_its_line_and_the_bottom_line_asks_for_replications():

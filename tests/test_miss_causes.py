@@ -17,6 +17,7 @@ from sim.results.causes import (
     AFTER_CUTOFF,
     AT_VILLAGE,
     CAUSES,
+    PROFESSIONAL_NOT_ASSIGNED,
     assign_causes,
     cancelled_at_village,
     miss_causes,
@@ -104,10 +105,16 @@ def test_the_causes_add_up_to_the_misses_of_every_group_and_town(tmp_path):
     summary = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
     table = summary["miss_causes"]
     assert table["causes"] == list(CAUSES) and table["replications"] == 2
-    for rows in (table["groups"], table["towns"]):
+    for rows in (table["groups"], table["towns"], table["promises"]):
         for row in rows.values():
             assert sum(row[c] for c in CAUSES) == row["missed"] <= row["orders"]
             assert 0 <= row[AT_VILLAGE] <= row["cancelled"]
+            assert 0 <= row[PROFESSIONAL_NOT_ASSIGNED] <= row["not_assigned"]
+    # of the not-assigned misses, the professional orders: all of their group's, none of a town's
+    if "professional" in table["groups"]:
+        pro = table["groups"]["professional"]
+        assert pro[PROFESSIONAL_NOT_ASSIGNED] == pro["not_assigned"]
+    assert all(row[PROFESSIONAL_NOT_ASSIGNED] == 0 for row in table["towns"].values())
     kpis = summary["kpis"]
     for group, kpi in (("urban", "urban_10min"), ("rural", "rural_same_day")):
         if group in table["groups"]:

@@ -22,7 +22,7 @@ from sim.reporting.briefing_text import (
 )
 from sim.reporting.formatting import format_number
 from sim.reporting.i18n import tr
-from sim.results.causes import AFTER_CUTOFF, AT_VILLAGE
+from sim.results.causes import AFTER_CUTOFF, AT_VILLAGE, PROFESSIONAL_NOT_ASSIGNED
 
 
 def miss_table(summary: dict) -> dict:
@@ -35,11 +35,18 @@ def lever(cause: str, row: dict, lang: str) -> str:
     """What would fix a group's misses of ``cause`` (``row``: the group's row of the miss
     table). Cancellations most of which happened while the order still waited at its village,
     its town not yet asked, name the village timeout first: the sensitivity study finds it the
-    lever that holds the rural promise, more than village staffing (docs/assumptions.md)."""
+    lever that holds the rural promise, more than village staffing (docs/assumptions.md). Orders
+    not assigned in time most of which are professional orders (reviewed, then waiting for a
+    member of the selected organisation) name the organisations' duty hours, not the tiers'
+    timeouts, which professional orders do not pass through."""
     at_village = row.get(AT_VILLAGE, 0)  # (absent from a results folder that predates it)
     if cause == "cancelled" and 2 * at_village > row["cancelled"]:
         share = format_number(at_village / row["cancelled"], "share")
         return tr("lever.cancelled_at_village", lang, share=share)
+    waiting = row.get(PROFESSIONAL_NOT_ASSIGNED, 0)
+    if cause == "not_assigned" and 2 * waiting > row["not_assigned"]:  # reviewed, then no member free
+        share = format_number(waiting / row["not_assigned"], "share")
+        return tr("lever.not_assigned_professional", lang, share=share)
     return tr(f"lever.{cause}", lang)
 
 

@@ -281,6 +281,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "或增加村级在岗志愿者",
     ),
     "lever.not_assigned": ("shorter escalation timeouts between the tiers", "缩短逐级上报的等待时间"),
+    "lever.not_assigned_professional": (
+        "members of the professional organisations on duty into the evening: {share} of them are "
+        "professional orders, reviewed and then waiting for a member of the organisation selected",
+        "专业志愿服务组织安排成员值班到晚间:其中 {share} 为专业需求订单,审核后在等待所选组织的成员接单",
+    ),
     "event.acceptance": ("accepts it", "响应(接受派单)"),
     "event.arrival": ("arrives", "到达"),
     "brief.headline": ("Headline numbers", "主要指标"),

@@ -70,6 +70,9 @@ AT_VILLAGE = "cancelled_at_village"
 # the promises' table's count, beside the causes, of missed orders placed at or after the
 # same-day cut-off (targets.same_day_cutoff)
 AFTER_CUTOFF = "placed_after_cutoff"
+# the miss table's count, beside the causes, of not_assigned misses that are professional
+# orders: reviewed, then waiting for an organisation with a free member (their lever differs)
+PROFESSIONAL_NOT_ASSIGNED = "not_assigned_professional"
 # the group of a judged order in the table: its zone, or "professional"
 GROUPS = (*ZONES, "professional")
 
@@ -218,7 +221,8 @@ def miss_cause_table(results, world: World) -> dict | None:
     "missed", <cause>..., "cancelled_at_village"}}, "towns": {pinyin: {...}}, "promises":
     {kpi: {..., "placed_after_cutoff"}}, "promises_before_cutoff": {kpi: {...}}}`` (divide by
     ``replications`` for a replication's; ``cancelled_at_village``: of the ``cancelled``, those
-    still waiting at their village, :func:`cancelled_at_village`; ``placed_after_cutoff``: of
+    still waiting at their village, :func:`cancelled_at_village`; ``not_assigned_professional``:
+    of the ``not_assigned``, the professional orders; ``placed_after_cutoff``: of
     the missed, those placed at or after ``targets.same_day_cutoff``;
     ``promises_before_cutoff``: each promise's orders placed before it, the ones a later
     evening roster or the cut-off rule does not concern); None when the replications' logs
@@ -228,20 +232,24 @@ def miss_cause_table(results, world: World) -> dict | None:
     reps = len(results)
     pinyin = list(world.towns.pinyin)
     n_groups, n_towns, n_causes = len(GROUPS), len(pinyin), len(CAUSES)
-    names = ["orders", "missed", *CAUSES, AT_VILLAGE, AFTER_CUTOFF]
+    names = ["orders", "missed", *CAUSES, AT_VILLAGE, PROFESSIONAL_NOT_ASSIGNED, AFTER_CUTOFF]
     groups = np.zeros((n_groups, len(names)))
     towns = np.zeros((n_towns, len(names)))
     promises: dict[str, np.ndarray] = {}
     before: dict[str, np.ndarray] = {}
 
-    def add(table: np.ndarray, key: np.ndarray, rows: np.ndarray, missed, cause, at_village, late) -> None:
+    def add(
+        table: np.ndarray, key: np.ndarray, rows: np.ndarray, missed, cause, at_village, late, pro
+    ) -> None:
         size = len(table)
         table[:, 0] += np.bincount(key[rows], minlength=size)
         table[:, 1] += np.bincount(key[rows & missed], minlength=size)
         for c in range(n_causes):
             table[:, 2 + c] += np.bincount(key[rows & missed & (cause == c)], minlength=size)
         table[:, 2 + n_causes] += np.bincount(key[rows & missed & at_village], minlength=size)
-        table[:, 3 + n_causes] += np.bincount(key[rows & missed & late], minlength=size)
+        waiting = pro & (cause == CAUSES.index("not_assigned"))
+        table[:, 3 + n_causes] += np.bincount(key[rows & missed & waiting], minlength=size)
+        table[:, 4 + n_causes] += np.bincount(key[rows & missed & late], minlength=size)
 
     for r in results:
         o = r.log.orders
@@ -252,14 +260,15 @@ def miss_cause_table(results, world: World) -> dict | None:
         late = placed_after_cutoff(r.log, world)
         # a town's rows count its zone-promise orders, as its compliance KPIs do (professional
         # orders are served county-wide: they have their own group, not a town's)
-        add(groups, group, judged, missed, cause, at_village, late)
-        add(towns, o.town, judged & ~professional, missed, cause, at_village, late)
+        add(groups, group, judged, missed, cause, at_village, late, professional)
+        add(towns, o.town, judged & ~professional, missed, cause, at_village, late, professional)
         one = np.zeros(len(o), dtype=np.int64)  # (a promise's table has one row)
         for name, (held, failed, due) in promise_misses(r.log, world).items():
             why = assign_causes(r.log, world, failed, due)
             waited = cancelled_at_village(r.log, why)
             for table, mask in ((promises, held), (before, held & ~late)):
-                add(table.setdefault(name, np.zeros((1, len(names)))), one, mask, failed, why, waited, late)
+                row = table.setdefault(name, np.zeros((1, len(names))))
+                add(row, one, mask, failed, why, waited, late, professional)
 
     def rows(table: np.ndarray, keys: list[str], columns: list[str]) -> dict:
         return {
