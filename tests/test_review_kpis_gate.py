@@ -46,7 +46,7 @@ def test_an_unpaired_kpi_left_with_one_value_fails():
     # 3 of 4 reseeded replications lost their urban orders and the last is 4 times slower: one
     # value has no interval, so Welch cannot show it not worse, and the gate fails closed
     out = _judged([NAN, NAN, NAN, 30.0], seed=2)
-    assert out.comparison == "welch (too few values)" and out.failed and out.baseline_failed
+    assert out.comparison == "welch, too few values" and out.failed and out.baseline_failed
     message = out.messages[0]
     assert "has a value in 1 of 4 replications, too few for the unpaired (Welch) comparison" in message
     assert "with the baseline (4 values): it cannot be shown not worse" in message
@@ -57,7 +57,7 @@ def test_a_kpi_with_too_few_values_in_the_baseline_too_is_not_compared():
     kpis = {"response_p90_urban": [NAN, NAN, NAN, 7.0]}
     for seed in (1, 2):  # paired and unpaired: the baseline never had an interval to compare
         out = _judged([NAN, NAN, NAN, 9.0], seed=seed, kpis=kpis)
-        assert out.comparison.endswith("(too few values)") and not out.failed
+        assert out.comparison.endswith(", too few values") and not out.failed
 
 
 def test_a_kpi_undefined_in_the_baseline_too_passes():

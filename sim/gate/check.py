@@ -195,7 +195,7 @@ def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool
     out.difference = d
     out.effect = min_effect(out.kpi, expect, float(np.nanmean(base)) if np.any(~np.isnan(base)) else math.nan)
     if d["n"] < 2 or math.isnan(d["half_width"]):
-        out.comparison += " (too few values)"
+        out.comparison += ", too few values"
         known = int(np.sum(~np.isnan(base)))
         if known >= 2:  # the baseline could be tested, this run cannot: unsure, so fail closed
             defined = int(np.sum(~np.isnan(new)))

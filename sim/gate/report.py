@@ -90,6 +90,31 @@ def settings_line(c: Checked) -> str:
     return f"{c.scenario} ({c.path}): {c.reps} replications x {c.days:g} days, seed {c.seed}; {c.note}"
 
 
+def failure_lines(checked: list[Checked]) -> list[str]:
+    """The failure messages of the log and the summary, in order; a scenario without a
+    baseline fails every watched KPI for that one reason, said once for the scenario (one line
+    per KPI buried its threshold failures). JUnit keeps a message per KPI."""
+
+    def unbased(o: Outcome) -> bool:  # failed for want of a baseline (its message is the last)
+        return o.comparison == "no baseline" and o.baseline_failed and not o.accepted
+
+    out = []
+    for c in checked:
+        missing = [o for o in c.outcomes if unbased(o)]
+        for o in c.outcomes:
+            if unbased(o):
+                if o is missing[0]:
+                    why = o.messages[-1].removeprefix(f"{o.scenario}: {o.kpi}: ")
+                    out.append(
+                        f"{o.scenario}: {why}; each of its {len(missing)} KPI checks fails its "
+                        "baseline part until one is accepted"
+                    )
+                out += o.messages[:-1]  # (its threshold's, if it failed that too)
+            elif o.failed:
+                out += o.messages
+    return out
+
+
 def markdown(checked: list[Checked]) -> str:
     """A Markdown job summary: verdict, the table, failure messages, settings, invalid inputs."""
     icon = {0: "✅", 1: "❌", 2: "⚠️"}[exit_status(checked)]
@@ -103,7 +128,7 @@ def markdown(checked: list[Checked]) -> str:
                 cells[6] = f"**{cells[6]}**"
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
-    messages = [m for c in checked for o in c.outcomes if o.failed for m in o.messages]
+    messages = failure_lines(checked)
     if messages:
         out += ["### Failures", ""] + [f"- {m}" for m in messages] + [""]
     errors = [line for c in checked for line in c.errors]

@@ -29,13 +29,16 @@ from sim.gate.baseline import Baseline, baseline_path, read_baseline
 from sim.gate.check import Checked, evaluate, exit_status
 from sim.gate.junit import junit_xml
 from sim.gate.policy import expect_from_json, expect_to_json, policy_problems, warmup_problems
-from sim.gate.report import markdown, settings_line, text_table, verdict_line
+from sim.gate.report import failure_lines, markdown, settings_line, text_table, verdict_line
 from sim.reporting.files import write_bytes, write_json, write_text
 from sim.reporting.folder import check_file_out
 from sim.results.summary import total_orders
 from sim.results.verdict import kpi_targets
 
-DEFAULT_BASELINES = REPO / "results" / "baselines"
+# relative to the current folder, as run's results are: the repository's own when run from its
+# root (as CI does); from anywhere else, that folder's (a missing one is invalid input, never
+# another repository's baselines, and --update-baselines never writes into the installed code)
+DEFAULT_BASELINES = Path("results") / "baselines"
 
 
 def add_parser(sub) -> None:
@@ -55,7 +58,7 @@ def add_parser(sub) -> None:
         "--baselines",
         default=str(DEFAULT_BASELINES),
         metavar="DIR",
-        help="folder of baseline JSON files (default: results/baselines)",
+        help="folder of baseline JSON files (default: results/baselines in the current folder)",
     )
     p.add_argument(
         "--update-baselines",
@@ -287,10 +290,10 @@ def baseline_note(baseline: Baseline | None, scenario, file: Path) -> str:
     if baseline is None:
         return f"no baseline at {file} (accept one with --update-baselines)"
     if baseline.pairs_with(run.seed, run.days, run.warmup_days):
-        note = f"paired with the baseline replication by replication (seed {run.seed})"
+        note = f"paired with the baseline {file} replication by replication (seed {run.seed})"
     else:
         note = (
-            f"baseline made with seed {baseline.seed}, {baseline.days:g} days, "
+            f"baseline {file} made with seed {baseline.seed}, {baseline.days:g} days, "
             f"{baseline.warmup_days:g} warm-up: no common random numbers, so an unpaired "
             "(Welch) comparison"
         )
@@ -351,7 +354,7 @@ def main(args) -> int:
         print()
         for c in ran:
             print(settings_line(c))
-    failures = [m for c in ran for o in c.outcomes if o.failed for m in o.messages]
+    failures = failure_lines(ran)
     if failures:
         print("\nFailures:")
         print("\n".join(f"  {m}" for m in failures))
