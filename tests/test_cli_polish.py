@@ -86,3 +86,20 @@ def test_titles_show_the_scenario_name_not_its_id(tmp_path):
     assert briefing_text.title(summary, "en") == "Pingyang County"
     assert briefing_text.title(summary, "zh") == "平阳县"
     assert briefing_text.title({"scenario": "x"}, "zh") == "x"
+
+
+def test_a_variant_does_not_inherit_its_parents_description(tmp_path):
+    # the default's description counts "about 24,000 active" volunteers: a variant that cuts
+    # them and says nothing of itself must not repeat it in its briefing
+    from sim.config.load import load_scenario
+
+    base = load_scenario(REPO / "scenarios" / "pingyang.yaml")
+    assert "24,000 active" in base.description
+    path = tmp_path / "cut.yaml"
+    path.write_text(
+        f"extends: {REPO / 'scenarios' / 'pingyang.yaml'}\nname: cut\nteams: {{village_scale: 0.8}}\n",
+        encoding="utf-8",
+    )
+    assert load_scenario(path).description == ""
+    path.write_text(path.read_text(encoding="utf-8") + "description: a fifth fewer\n", encoding="utf-8")
+    assert load_scenario(path).description == "a fifth fewer"

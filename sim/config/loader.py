@@ -160,7 +160,8 @@ def read_scenario(path: str | os.PathLike, _chain: tuple[str, ...] = ()) -> tupl
             "ends in a scenario without extends"
         )
     parent, inherited = read_scenario(parent_path, chain)
-    for key in TITLE_KEYS:  # a title names one scenario: a variant does not inherit its parent's
+    for key in TITLE_KEYS:  # a title names, a description describes, one scenario: a variant
+        # does not inherit its parent's (a variant cutting volunteers kept "about 24,000 active")
         parent.pop(key, None)
         for attr in ("key_lines", "key_files"):
             getattr(parent, attr, {}).pop(key, None)
@@ -170,7 +171,7 @@ def read_scenario(path: str | os.PathLike, _chain: tuple[str, ...] = ()) -> tupl
     return deep_merge(parent, data, problems), problems
 
 
-TITLE_KEYS = ("title", "title_zh")
+TITLE_KEYS = ("title", "title_zh", "description")
 PATH_KEYS = {
     ("geography", "towns_csv"),
     ("geography", "places_csv"),

@@ -193,7 +193,11 @@ class Scenario:
     name: str = spec("scenario", "short name (used for the results folder)")
     title: str = spec("", "name shown in chart and briefing titles (default: name); not inherited by extends")
     title_zh: str = spec("", "Chinese name for titles (default: title); not inherited by extends")
-    description: str = spec("", "what the scenario is and what question it answers")
+    description: str = spec(
+        "",
+        "what the scenario is and what question it answers; not inherited by extends (a "
+        "parent's description, its numbers included, would describe another scenario)",
+    )
     geography: Geography = spec(factory=Geography, doc="places, towns, zones, travel")
     catalog: list[Item] = spec(factory=list, doc="service items")
     demand: Demand = spec(factory=Demand, doc="order arrivals")
