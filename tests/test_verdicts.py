@@ -164,9 +164,12 @@ def test_every_output_gives_every_targeted_kpi_the_same_verdict_and_interval(out
     # Aojiang by zone)
     assert {"urban_10min", "rural_same_day", "open_overnight_per_1000"} <= set(targeted)
     assert "town.Kunyang.urban_10min" in targeted and "town.Kunyang.compliance" not in targeted
-    # and the urban promise's other reading in each town with urban places, as the county's
+    # and the urban promise's other reading in each town with urban places, as the county's, and
+    # its orders by time of day (day, evening, night), county and towns
     assert "town.Kunyang.urban_10min_arrival" in targeted and "town.Aojiang.urban_10min_arrival" in targeted
-    assert sum(n.startswith("town.") for n in targeted) == 16 + 2 + 2
+    assert {"urban_10min_day", "urban_10min_evening", "urban_10min_night"} <= set(targeted)
+    assert "town.Kunyang.urban_10min_night" in targeted and "town.Aojiang.urban_10min_night" in targeted
+    assert sum(n.startswith("town.") for n in targeted) == 16 + 2 + 2 + 2 * 3
     assert all(k["verdict"] in ("met", "missed", "uncertain") for k in targeted.values())
     assert all(
         k["unit"] != "share" or 0 <= k["low"] <= k["high"] <= 1

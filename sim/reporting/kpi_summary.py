@@ -22,6 +22,7 @@ from sim.reporting.formatting import (
 from sim.reporting.i18n import tr
 from sim.results.causes import miss_cause_table
 from sim.results.kpis import KPI_INFO, TOWN_KPI_PARTS, town_kpi_info, town_zones
+from sim.results.promises import TIME_BANDS
 from sim.results.summary import RepResult, summarise_kpis, total_orders
 from sim.results.verdict import VERDICTS, judge, kpi_targets
 from sim.world.build import World
@@ -113,7 +114,10 @@ def town_table(summary: dict, world: World) -> str:
     orders meeting their zone's promise (``all orders``: kpis.json's ``town.<pinyin>.compliance``),
     then each promise the town is judged on (kpis.json's verdicts), named by zone, with its 95%
     interval, target and verdict: a town with one zone is judged on all its orders (the same
-    share again, with its interval), a town with both zones on each zone apart. The names are
+    share again, with its interval), a town with both zones on each zone apart; a town with
+    urban places then shows its urban orders in the promise's other reading and by the band of
+    the day they were placed in ("urban, night 22-07"), a breakdown that leaves the town's own
+    verdict (the briefing's) as it is. The names are
     padded to the widest name's terminal columns (Chinese characters take two)."""
     rows = []
     kpis = summary["kpis"]
@@ -141,12 +145,14 @@ def town_table(summary: dict, world: World) -> str:
     )
 
 
-# what each judged town KPI judges, in the town table (the urban promise's other reading too)
+# what each judged town KPI judges, in the town table (the urban promise's other reading, and
+# its orders by the band of the day they were placed in: "urban, night 22-07")
 ZONE_OF = {
     "urban_10min": "urban",
     "rural_same_day": "rural",
     "urban_10min_acceptance": "urban, at acceptance",
     "urban_10min_arrival": "urban, at arrival",
+    **{f"urban_10min_{band}": f"urban, {band} {a:02d}-{b:02d}" for band, (a, b) in TIME_BANDS.items()},
 }
 ZONE_NAMES = ("urban", "rural")  # a place's zone: 0 urban, 1 rural
 # a promise verdict (kpis.json's) in words, English: the briefing's table (i18n) gives them

@@ -4,7 +4,9 @@ Only orders placed inside the measured window (after warm-up) count. Catalogue o
 ``catalogue`` channel) are held to the zone promises: **urban** orders must be responded to (a
 volunteer accepts, or with ``targets.urban_response_event: arrival`` the volunteers arrive)
 within ``targets.urban_response_min`` minutes (``urban_10min``; the other reading is judged
-too: :func:`sim.results.verdict.kpi_targets`); **rural** orders must be responded to and
+too: :func:`sim.results.verdict.kpi_targets`; and the same orders by the band of the day they
+were placed in, ``urban_10min_day``, ``_evening``, ``_night``: the promise holds at every hour,
+:data:`sim.results.promises.TIME_BANDS`); **rural** orders must be responded to and
 closed by their same-day deadline (``rural_same_day``; the next day's end when placed after
 the cut-off). Each other service channel is held to its own deadline (:data:`CHANNEL_KPIS`):
 professional orders go through the administrator and must be closed the same day
@@ -35,10 +37,13 @@ from sim.config.channels import CHANNELS
 from sim.config.teams import CHANNEL_TEAM_LEVELS, TEAM_LEVELS
 from sim.results.logs import CANCELLED, CLOSED, OPEN, RunLog
 from sim.results.promises import (
+    TIME_BANDS,
+    band_hours,
     midnight_verdicts,
     never_overnight,
     overnight_parts,
     placed_after_cutoff,
+    time_band,
     undecided,
     zone_promise_orders,
     zone_verdicts,
@@ -46,9 +51,15 @@ from sim.results.promises import (
 from sim.world.build import World
 from sim.world.surges import event_of
 
+# the urban promise's KPIs by time of day (``urban_10min_day``...: docs/kpis.md), and the band
+# each names in its label ("night 22:00-07:00")
+BAND_KPIS = tuple(f"urban_10min_{band}" for band in TIME_BANDS)
+BAND_OF_KPI = {f"urban_10min_{band}": f"{band} {band_hours(band)}" for band in TIME_BANDS}
+URBAN_LABEL = "Urban orders responded within the promise"
+
 # name: (label, unit, direction: +1 higher is better, -1 lower is better, 0 neutral)
 KPI_INFO: dict[str, tuple[str, str, int]] = {
-    "urban_10min": ("Urban orders responded within the promise", "share", +1),
+    "urban_10min": (URBAN_LABEL, "share", +1),
     "rural_same_day": ("Rural orders responded and closed by their same-day deadline", "share", +1),
     "rural_by_midnight": ("Rural orders responded and closed by midnight of the day placed", "share", +1),
     "professional_same_day": ("Professional orders closed by their same-day deadline", "share", +1),
@@ -73,6 +84,8 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     ),
     "urban_10min_acceptance": ("Urban orders accepted by a volunteer within the promise", "share", +1),
     "urban_10min_arrival": ("Urban orders reached within the promise", "share", +1),
+    # the urban promise by the time of day the order was placed (the reading urban_10min counts)
+    **{name: (f"{URBAN_LABEL}, {band}", "share", +1) for name, band in BAND_OF_KPI.items()},
     "rural_placed_after_cutoff": ("Rural orders placed after the cut-off (due the next day)", "share", 0),
     "open_overnight_per_week": (
         "Catalogue and professional orders open overnight",
@@ -132,24 +145,29 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
 }
 
 # the KPIs of each town (``town.<pinyin>.<part>``, :func:`town_kpis`)
-# (the urban promise in each reading, for a town with urban places: docs/kpis.md)
+# (the urban promise in each reading, and by time of day, for a town with urban places:
+# docs/kpis.md)
 TOWN_KPI_PARTS = (
     "compliance",
     "urban_10min",
     "rural_same_day",
     "urban_10min_acceptance",
     "urban_10min_arrival",
+    *BAND_KPIS,
 )
 TOWN_KPI = re.compile(r"town\.(.+)\.(" + "|".join(TOWN_KPI_PARTS) + ")")
 
 
 def town_kpi_info(name: str) -> tuple[str, str, int] | None:
     """(label, unit, direction) of a town KPI (``town.<pinyin>.compliance``, ``.urban_10min``,
-    ``.rural_same_day``, ``.urban_10min_acceptance``, ``.urban_10min_arrival``: a share, higher
-    is better), or None for another name."""
+    ``.rural_same_day``, ``.urban_10min_acceptance``, ``.urban_10min_arrival``,
+    ``.urban_10min_day``, ``.urban_10min_evening``, ``.urban_10min_night``: a share, higher is
+    better), or None for another name."""
     match = TOWN_KPI.fullmatch(name)
     if match is None:
         return None
+    if match[2] in BAND_OF_KPI:  # the town before the band: "... in Kunyang, night 22:00-07:00"
+        return f"{URBAN_LABEL} in {match[1]}, {BAND_OF_KPI[match[2]]}", "share", +1
     what = "Orders meeting their promise" if match[2] == "compliance" else KPI_INFO[match[2]][0]
     return f"{what} in {match[1]}", "share", +1
 
@@ -252,6 +270,11 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
     other = "arrival" if world.scenario.targets.urban_response_event == "acceptance" else "acceptance"
     for event, (met_at_event, decided_at_event) in readings.items():
         k.share(f"urban_10min_{event}", met_at_event, urban & decided_at_event)
+    # the same orders and verdicts by the band of the day they were placed in (an appointment's
+    # time asked for): the bands' orders add up to urban_10min's
+    band = time_band(log)
+    for b, name in enumerate(BAND_KPIS):
+        k.share(name, met, urban & decided & (band == b))
     k.share("rural_same_day", met, rural & decided)
     by_midnight, decided_by_midnight = midnight_verdicts(log)  # (the strict reading: no cut-off)
     k.share("rural_by_midnight", by_midnight, rural & decided_by_midnight)
@@ -320,6 +343,8 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
         if 0 in zones:  # the urban promise's other reading too, as the county's
             met_other, decided_other = readings[other]
             k.share(f"town.{pinyin}.urban_10min_{other}", met_other, urban & (o.town == t) & decided_other)
+            for b, name in enumerate(BAND_KPIS):  # its urban orders by time of day
+                k.share(f"town.{pinyin}.{name}", met, urban & decided & (o.town == t) & (band == b))
     for name, compute in EXTRA_KPIS.items():
         k[name] = float(compute(log, world))
     return k

@@ -32,6 +32,31 @@ def zone_promise_orders(log: RunLog) -> np.ndarray:
     return mask
 
 
+# the bands of the day the urban promise is also judged by (``urban_10min_<band>``): name ->
+# (first hour, hour it ends), wrapping past midnight when it ends before it starts. The same
+# bands as the optimizer's levers (``sim.experiments.optimize.BANDS``), so that a band's miss
+# has a lever of the same hours (a test holds the two equal)
+TIME_BANDS: dict[str, tuple[int, int]] = {"day": (7, 19), "evening": (19, 22), "night": (22, 7)}
+
+
+def band_hours(band: str) -> str:
+    """A band's hours as text: ``22:00-07:00``."""
+    start, end = TIME_BANDS[band]
+    return f"{start:02d}:00-{end:02d}:00"
+
+
+def time_band(log: RunLog) -> np.ndarray:
+    """Per order: the index into :data:`TIME_BANDS` of the clock time it was placed (``t_placed``,
+    minutes from 00:00 of day 0; for an appointment the time asked for, from which its promise
+    counts), so that an order's band and its promise start at the same minute."""
+    hour = np.floor(log.orders.t_placed / 60.0) % 24
+    out = np.zeros(len(hour), dtype=np.int64)
+    for k, (start, end) in enumerate(TIME_BANDS.values()):
+        inside = (hour >= start) & (hour < end) if start <= end else (hour >= start) | (hour < end)
+        out[inside] = k
+    return out
+
+
 def urban_response_time(log: RunLog, event: str) -> np.ndarray:
     """Per order: minutes from placing to the urban response event (``acceptance``: the
     volunteer accepts; ``arrival``: the volunteer arrives); NaN when it did not happen."""

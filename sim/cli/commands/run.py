@@ -16,15 +16,19 @@ from sim.reporting.formatting import plural
 from sim.reporting.kpi_summary import kpi_table, town_table
 from sim.reporting.report import write_results
 from sim.reporting.saved import save_run
-from sim.results.kpis import HEADLINE
+from sim.results.kpis import BAND_KPIS, HEADLINE
 
 
 def printed_kpis(summary: dict | None = None) -> list[str]:
-    """The KPIs ``run`` prints: the headline, with the rural promise's strict reading (by
-    midnight of the day placed) beside it, then the professional orders and utilisation; with
+    """The KPIs ``run`` prints: the headline, with the urban promise by time of day (its orders
+    placed in the day, the evening and at night) under its two readings and the rural promise's
+    strict reading (by midnight of the day placed) beside it, then the professional orders and
+    utilisation; with
     a run's ``summary`` (kpis.json's), every other county KPI it judges against a target too
     (``event_on_time`` in a lockdown), so that no verdict is left out of the terminal."""
     names = list(HEADLINE)
+    urban = names.index("urban_10min_arrival") + 1
+    names[urban:urban] = BAND_KPIS
     names.insert(names.index("rural_same_day") + 1, "rural_by_midnight")
     names += ["professional_same_day", "utilisation"]
     if summary is not None:
