@@ -446,8 +446,3 @@ def confirm(
     planned = evaluate(scenario, plan, targets, reps, fresh, jobs, progress=bar)
     base = evaluate(scenario, {}, targets, reps, fresh, jobs, progress=bar) if plan else planned
     return Confirmation(planned, base, paired_differences(base, planned, targets))
-
-
-def label(name: str) -> str:
-    """KPI label for tables."""
-    return KPI_INFO[name][0]

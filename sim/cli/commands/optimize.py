@@ -1,7 +1,7 @@
 """``run.py optimize SCENARIO --target urban_10min=0.95 --target open_overnight_per_week<=5 ...``:
 the least extra volunteer-hours a week that meet every target with 95% confidence; prints the
 plan, why the search stopped, the target KPIs on the search seeds and on the confirmation's
-fresh seeds (with and without the plan, and the plan's paired difference), and saves the plan as
+fresh seeds (without and with the plan, and the plan's paired difference), and saves the plan as
 a scenario variant that extends the original."""
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from sim.experiments.optimize import (
     Confirmation,
     Search,
     confirm,
-    label,
     meets,
     optimise,
     parse_targets,
@@ -59,7 +58,8 @@ def add_parser(sub) -> None:
         description="Greedy marginal allocation of extra on-duty volunteers "
         "(town x band of the day) under common random numbers until "
         "the 95% interval of every target KPI lies on its side, then a "
-        "confirmation run with fresh seeds. See docs/policies.md.",
+        "confirmation: the plan and the scenario without it on the same fresh seeds, "
+        "with each target's paired difference. See docs/policies.md.",
     )
     p.add_argument("scenario", help="scenario YAML")
     p.add_argument(
@@ -119,17 +119,16 @@ def _kpi_rows(
     targets: dict[str, tuple[str, float]],
     differences: dict[str, dict] | None = None,
 ) -> str:
-    """The target KPIs of each evaluation as a table (estimate, interval, verdict), and with
-    ``differences`` (:class:`Confirmation`'s) the paired difference and its verdict."""
+    """The target KPIs of each evaluation as a table, a row per KPI named by its key as in
+    compare (estimate, interval, verdict), and with ``differences`` (:class:`Confirmation`'s)
+    the paired difference and its verdict."""
     head = ["KPI", "target"] + [name for name, _ in evaluations]
     if differences is not None:
         head += ["with - without the plan (paired, 95% CI)", "verdict"]
     rows = [head]
     for k, (op, t) in targets.items():
         unit = "" if KPI_INFO[k][1] == "share" else f" {KPI_INFO[k][1]}"
-        row = [f"{label(k)} [{k}]", f"{op} {_value(k, t)}{unit}"] + [
-            _estimate(k, s[k]) for _, s in evaluations
-        ]
+        row = [k, f"{op} {_value(k, t)}{unit}"] + [_estimate(k, s[k]) for _, s in evaluations]
         if differences is not None:
             d = differences[k]
             row += [
@@ -163,7 +162,7 @@ def stop_line(search: Search, targets: dict[str, tuple[str, float]], max_steps: 
         else "no miss of the targets was left to place a move at"
     )
     return (
-        f"Stopped after {moves}: {tried} on the search seeds, with {', '.join(missed)} not met "
+        f"Stopped after {moves}: {tried} on the search seeds, with {' and '.join(missed)} not met "
         "there. optimize places only extra volunteers at the town seats (teams.additions); "
         "where they stop helping, docs/policies.md gives levers optimize cannot place: "
         + "; ".join(levers)
@@ -289,21 +288,17 @@ def main(args) -> int:
             [("without the plan", search.baseline.summary), ("with the plan", search.final.summary)], targets
         )
     )
+    confirmation = f"\nConfirmation seeds (seed {fresh}, {plural(confirm_reps, 'replication')})"
     if plan:
         print(
-            f"\nConfirmation seeds (seed {fresh}, {plural(confirm_reps, 'replication')}): the scenario with "
-            "and without the plan on the same seeds, replication by replication"
+            f"{confirmation}: the scenario without and with the plan on the same seeds, "
+            "replication by replication"
         )
-        evaluations = [
-            ("without the plan", confirmed.base.summary),
-            ("with the plan", confirmed.plan.summary),
-        ]
-        print(_kpi_rows(evaluations, targets, confirmed.differences))
+        both = [("without the plan", confirmed.base.summary), ("with the plan", confirmed.plan.summary)]
+        print(_kpi_rows(both, targets, confirmed.differences))
     else:
-        print(
-            f"\nConfirmation seeds (seed {fresh}, {plural(confirm_reps, 'replication')}): no plan to compare"
-        )
-        print(_kpi_rows([("without the plan", confirmed.plan.summary)], targets))
+        print(f"{confirmation}: no plan, nothing to compare")
+        print(_kpi_rows([("the scenario", confirmed.plan.summary)], targets))
     ok = meets(confirmed.plan.summary, targets)
     out = (
         Path(args.out)
