@@ -23,6 +23,8 @@ TARGET = {"urban_10min": (">=", 1.0)}
 # seat can reach them in time, so no move gains anything
 HELD = copy.deepcopy(KNOWN)
 HELD["dispatch"]["timeouts_min"]["urban"] = [720, 10]
+# orders in the day band only, when the village teams are on duty: nothing to add
+DAY_ONLY = [0.0] * 8 + [1.0] * 10 + [0.0] * 6
 
 
 def test_the_confirmation_pairs_the_plan_with_the_scenario_on_the_same_fresh_seeds(tmp_path, capsys):
@@ -101,6 +103,12 @@ def test_optimize_says_in_one_line_why_it_stopped(tmp_path, capsys):
     _optimize(tmp_path, KNOWN, "--confirm-reps", "2", "--max-steps", "1")
     (line,) = _stops(capsys.readouterr().out)
     assert line.startswith("Stopped at the step limit (--max-steps 1)")
+    _optimize(
+        tmp_path, {**KNOWN, "demand": {**KNOWN["demand"], "hour_of_day": DAY_ONLY}}, "--confirm-reps", "2"
+    )
+    assert _stops(capsys.readouterr().out) == [
+        "Stopped at once: every target met on the search seeds without extra volunteers."
+    ]
     _optimize(tmp_path, HELD, "--confirm-reps", "2")
     printed = capsys.readouterr().out
     assert _stops(printed) == [

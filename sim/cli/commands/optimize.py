@@ -148,6 +148,8 @@ def stop_line(search: Search, targets: dict[str, tuple[str, float]], max_steps: 
     still missed, which optimize cannot place), or the step limit."""
     moves = plural(len(search.steps), "move")
     if search.stopped == "met":
+        if not search.steps:
+            return "Stopped at once: every target met on the search seeds without extra volunteers."
         return f"Stopped with every target met on the search seeds after {moves}."
     if search.stopped == "max steps":
         return (
