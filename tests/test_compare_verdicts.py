@@ -151,3 +151,27 @@ def test_compare_shows_every_county_kpi_a_scenario_judges():
     names = _names(SimpleNamespace(all_kpis=False), result)
     assert names == ["urban_10min", "event_on_time"]
     assert _names(SimpleNamespace(all_kpis=True), result) == list(result["kpis"])
+
+
+def _judged(name: str, values: list[float], targets: dict) -> Arm:
+    """An arm whose urban_10min replications are ``values`` (and escalation_rate, no target)."""
+    reps = [{"urban_10min": v, "escalation_rate": 0.4 + v / 10} for v in values]
+    return Arm(name, f"{name}.yaml", 1, 2.0, reps, {}, 1.0, 1.0, 0, targets, "acceptance")
+
+
+def test_a_verdict_that_changes_from_the_baseline_is_flagged_in_the_row_and_compare_json():
+    target = {"urban_10min": (">=", 0.9)}
+    met = _judged("base", [0.970, 0.971, 0.972], target)  # interval well above 90%
+    uncertain = _judged("thin", [0.93, 0.88, 0.91], target)  # interval across 90%
+    also_met = _judged("same", [0.960, 0.961, 0.962], target)
+    result = compare_arms([met, uncertain, also_met])
+    urban = result["kpis"]["urban_10min"]
+    assert [e["verdict"] for e in urban["estimates"]] == ["met", "uncertain", "met"]
+    assert [d["verdict_changed"] for d in urban["differences"]] == [True, False]
+    # no target, no verdict to compare
+    assert [d["verdict_changed"] for d in result["kpis"]["escalation_rate"]["differences"]] == [None, None]
+    blocks = table(result, ["urban_10min", "escalation_rate"]).split("\n\n")
+    changed, kept = (_row(block, "urban_10min") for block in blocks)
+    assert "97.1% (met)" in changed and "90.7% (met -> uncertain)" in changed
+    assert "->" not in kept and kept.count("(met)") == 2
+    assert "->" not in _row(blocks[0], "escalation_rate")

@@ -229,7 +229,7 @@ def test_optimize_command_with_an_overnight_target(tmp_path, capsys):
     code = main([*args, "--step", "1", "--reps", "3", "--seed", "11", "--jobs", "1", "--out", str(out)])
     printed = capsys.readouterr().out
     assert code == 0 and "Plan: 21 extra volunteer-hours a week" in printed
-    assert re.search(r"\[open_overnight_per_week\] +<= 0\.0 orders/week", printed)
+    assert re.search(r"^open_overnight_per_week +<= 0\.0 orders/week", printed, re.M)
     assert "Targets met with 95% confidence" in printed
     plan = load_scenario(out)
     assert [(a.town, a.hours, a.volunteers) for a in plan.teams.additions] == [("Beta", [19, 22], 1)]

@@ -8,7 +8,8 @@ interval; with more than one variant the intervals are Bonferroni-adjusted (each
 show how much the pairing buys. Each scenario's own estimate carries the interval every output
 reports (:func:`sim.results.verdict.judge`) and, for a KPI its scenario holds to a target
 (:func:`sim.results.verdict.kpi_targets`, the arm's ``targets``), the verdict against it, so
-compare.json agrees with the runs' kpis.json.
+compare.json agrees with the runs' kpis.json; each difference says whether the variant's verdict
+differs from the baseline's (``verdict_changed``).
 
 The arms (each scenario's replications, simulated or read from a saved run, and the check that
 they are comparable) are :mod:`sim.experiments.compare_inputs`'; the labels, tables and
@@ -85,7 +86,7 @@ def compare_arms(arms: list[Arm], level: float = 0.95, kpis_per_variant: int = 1
             ],
             "differences": [],
         }
-        for label, v in zip(labels[1:], values[1:]):
+        for j, (label, v) in enumerate(zip(labels[1:], values[1:]), start=1):
             paired = paired_difference(values[0], v, diff_level)
             unpaired = unpaired_difference(values[0], v, diff_level)
             ratio = (
@@ -100,6 +101,7 @@ def compare_arms(arms: list[Arm], level: float = 0.95, kpis_per_variant: int = 1
                     "unpaired_half_width": unpaired["half_width"],
                     "width_ratio": ratio,
                     "verdict": difference_verdict(paired["mean"], paired["low"], paired["high"], direction),
+                    "verdict_changed": verdict_changed(rows["estimates"][0], rows["estimates"][j]),
                 }
             )
         kpis[name] = rows
@@ -119,6 +121,15 @@ def compare_arms(arms: list[Arm], level: float = 0.95, kpis_per_variant: int = 1
         "kpis": kpis,
         "notes": _joined(order_set_notes(kpis, labels), reading_notes(arms, labels, kpis)),
     }
+
+
+def verdict_changed(base: dict, variant: dict) -> bool | None:
+    """Whether a variant's verdict against its target differs from the baseline's (``met`` ->
+    ``uncertain``), so a change of verdict is flagged, not left to be spotted across two columns;
+    None when either scenario does not hold the KPI to a target (no verdict to compare)."""
+    if "verdict" not in base or "verdict" not in variant:
+        return None
+    return base["verdict"] != variant["verdict"]
 
 
 def _joined(*notes: dict[str, str]) -> dict[str, str]:

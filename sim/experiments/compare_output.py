@@ -90,17 +90,24 @@ def target_cell(estimates: list[dict], unit: str) -> str:
     return texts[0] if len(set(texts)) == 1 else " / ".join(texts)
 
 
-def estimate_cell(e: dict, unit: str) -> str:
+def estimate_cell(e: dict, unit: str, was: dict | None = None) -> str:
     """A scenario's estimate as ``run`` writes it (:func:`estimate_text`) and, against its
-    target, its verdict in ``run``'s words: ``78.4% (uncertain)``."""
+    target, its verdict in ``run``'s words: ``78.4% (uncertain)``; with ``was`` (the baseline's
+    estimate) and a verdict that differs from it, the change: ``95.1% (met -> uncertain)``."""
     text = estimate_text(e["mean"], unit)
-    return f"{text} ({PROMISE_WORDS[e['verdict']]})" if "verdict" in e else text
+    if "verdict" not in e:
+        return text
+    word = PROMISE_WORDS[e["verdict"]]
+    if was is not None and "verdict" in was and was["verdict"] != e["verdict"]:
+        word = f"{PROMISE_WORDS[was['verdict']]} -> {word}"
+    return f"{text} ({word})"
 
 
 def table(result: dict, names: list[str]) -> str:
     """Plain-text tables, one per variant: the KPI's target (if any), both estimates (as
     ``run`` writes them, :func:`estimate_text`) each with its verdict against its target (as
-    ``run`` gives it), the paired difference with its CI (:func:`difference_text`), the
+    ``run`` gives it; the variant's shows the change, ``met -> uncertain``, where the two
+    verdicts differ: :func:`estimate_cell`), the paired difference with its CI (:func:`difference_text`), the
     difference's verdict, and how much wider the unpaired CI would be. Each KPI has one row
     (:func:`shown_names`)."""
     base = result["scenarios"][0]
@@ -135,7 +142,8 @@ def table(result: dict, names: list[str]) -> str:
                 [
                     row_label,
                     target_cell(pair, unit),
-                    *(estimate_cell(e, unit) for e in pair),
+                    estimate_cell(pair[0], unit),
+                    estimate_cell(pair[1], unit, pair[0]),
                     ci,
                     VERDICT_WORDS[d["verdict"]],
                     ratio,

@@ -18,7 +18,10 @@ greedy marginal allocation under common random numbers:
 3. Simulate each move with the same seed (so the comparison is paired) and take the one with
    the largest gain per extra volunteer-hour (:func:`gain`: each target's progress towards it,
    as a share of the orders its KPI judges, improvements beyond the target not counted); repeat.
-4. Confirm the final plan with fresh seeds (a different root seed) and report both.
+4. Confirm the final plan with fresh seeds (a different root seed), together with the scenario
+   without the plan on the same fresh seeds, replication by replication (common random
+   numbers), and report each target KPI's paired difference (plan minus scenario) with its 95%
+   interval and verdict: the search seeds' "before" and the fresh seeds' "after" are not a pair.
 
 E.g. ``--target urban_10min=0.95``: if Kunyang's evening urban orders are the misses, the first
 move tried is "+2 volunteers at Kunyang 19:00-22:00" = 2 x 3 h x 7 = 42 volunteer-hours a week.
@@ -49,6 +52,7 @@ from sim.results.promises import (
     zone_promise_orders,
     zone_verdicts,
 )
+from sim.results.stats import difference_verdict, paired_difference
 from sim.results.summary import RepResult, total_orders
 from sim.results.verdict import PROPORTION_SCALE, judge
 from sim.world.build import World
@@ -316,8 +320,10 @@ class Search:
     steps: list[tuple[tuple[str, str], int, float]]  # (cell, volunteers added, gain per hour)
     met: bool
     # why the search stopped: "met" (every target met on the search seeds), "no gain" (no
-    # move helps) or "max steps" (``max_steps`` moves taken, the targets not met yet)
+    # move of the last round gained anything) or "max steps" (``max_steps`` moves taken, the
+    # targets not met yet)
     stopped: str = "met"
+    tried: int = 0  # the moves tried in the last round (0: no round, or no miss located)
 
 
 def optimise(
@@ -347,11 +353,13 @@ def optimise(
     baseline = current
     steps = []
     stopped = "max steps"
+    tried = 0
     for round_ in range(1, max_steps + 1):
         if meets(current.summary, targets):
             break
         misses = misses_by_cell(current, scenario, targets)
         cells = sorted(misses, key=lambda c: (-misses[c], c))[:candidates]
+        tried = len(cells)
         best = None
         bar = Progress(
             len(cells),
@@ -386,7 +394,32 @@ def optimise(
                 )
             )
     met = meets(current.summary, targets)
-    return Search(baseline, current, steps, met, "met" if met else stopped)
+    return Search(baseline, current, steps, met, "met" if met else stopped, tried)
+
+
+@dataclass
+class Confirmation:
+    """The final plan and the scenario without it, simulated on the same fresh seeds.
+
+    ``differences``: per target KPI, the plan's paired difference from the scenario
+    (:func:`sim.results.stats.paired_difference`, plan minus scenario replication by
+    replication: mean, sd, half_width, low, high, n in the KPI's unit, 95% interval) and its
+    ``verdict`` (:func:`sim.results.stats.difference_verdict`: better, worse, same, or n/a).
+    Without a plan, ``base`` is ``plan`` (nothing simulated twice) and every difference is 0."""
+
+    plan: Evaluation
+    base: Evaluation
+    differences: dict[str, dict] = field(default_factory=dict)
+
+
+def paired_differences(base: Evaluation, plan: Evaluation, targets: dict) -> dict[str, dict]:
+    """Each target KPI's paired difference, plan minus base, over replications that share their
+    seeds (95% interval), with its verdict in the KPI's direction (see :class:`Confirmation`)."""
+    out = {}
+    for k in as_targets(targets):
+        d = paired_difference([r.kpis[k] for r in base.results], [r.kpis[k] for r in plan.results])
+        out[k] = {**d, "verdict": difference_verdict(d["mean"], d["low"], d["high"], KPI_INFO[k][2])}
+    return out
 
 
 def confirm(
@@ -397,15 +430,19 @@ def confirm(
     seed: int,
     jobs: int = 1,
     progress: bool = False,
-) -> Evaluation:
-    """The plan simulated with fresh random numbers (root seed + CONFIRM_SEED_OFFSET).
-    ``progress``: show its replications on stderr (a bar on a terminal, a few plain lines in CI
-    or a pipe; :class:`sim.reporting.progress.Progress`), as ``run`` does: the confirmation
-    usually has the most replications of the whole search."""
-    bar = Progress(reps, f"optimize {scenario.name}: confirmation (fresh seeds)", progress)
-    return evaluate(scenario, plan, targets, reps, seed + CONFIRM_SEED_OFFSET, jobs, progress=bar)
-
-
-def label(name: str) -> str:
-    """KPI label for tables."""
-    return KPI_INFO[name][0]
+) -> Confirmation:
+    """The plan, and the scenario without it, simulated with fresh random numbers (root seed +
+    CONFIRM_SEED_OFFSET, the same seeds for both: common random numbers), so that the plan's
+    gain is a paired difference on seeds the search did not choose it on. A plan costs twice
+    ``reps`` replications (one when there is no plan). ``progress``: show the replications on
+    stderr (a bar on a terminal, a few plain lines in CI or a pipe;
+    :class:`sim.reporting.progress.Progress`), as ``run`` does: the confirmation usually has
+    the most replications of the whole search."""
+    title = f"optimize {scenario.name}: confirmation (fresh seeds)"
+    if plan:
+        title += ", the plan and the scenario without it"
+    bar = Progress(reps * (2 if plan else 1), title, progress)
+    fresh = seed + CONFIRM_SEED_OFFSET
+    planned = evaluate(scenario, plan, targets, reps, fresh, jobs, progress=bar)
+    base = evaluate(scenario, {}, targets, reps, fresh, jobs, progress=bar) if plan else planned
+    return Confirmation(planned, base, paired_differences(base, planned, targets))

@@ -1,6 +1,8 @@
 """``run.py optimize SCENARIO --target urban_10min=0.95 --target open_overnight_per_week<=5 ...``:
 the least extra volunteer-hours a week that meet every target with 95% confidence; prints the
-plan and confirmed KPIs and saves the plan as a scenario variant that extends the original."""
+plan, why the search stopped, the target KPIs on the search seeds and on the confirmation's
+fresh seeds (without and with the plan, and the plan's paired difference), and saves the plan as
+a scenario variant that extends the original."""
 
 from __future__ import annotations
 
@@ -14,11 +16,14 @@ from sim.cli.main import RESULTS
 from sim.cli.options import COUNT, JOBS, RUN_DAYS, RUN_REPS, SEED, path_text
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
+from sim.experiments.compare_output import VERDICT_WORDS as DIFFERENCE_WORDS
 from sim.experiments.optimize import (
     BANDS,
     CONFIRM_SEED_OFFSET,
+    OVERNIGHT_TARGETS,
+    Confirmation,
+    Search,
     confirm,
-    label,
     meets,
     optimise,
     parse_targets,
@@ -29,9 +34,21 @@ from sim.experiments.optimize import (
 from sim.experiments.runner import default_jobs
 from sim.reporting.files import write_text
 from sim.reporting.folder import check_file_out
-from sim.reporting.formatting import plural
+from sim.reporting.formatting import difference_text, plural
+from sim.reporting.kpi_summary import VERDICT_WORDS
 from sim.reporting.progress import to_stderr
 from sim.results.kpis import KPI_INFO
+
+# what docs/policies.md gives as the lever for a target when volunteers at the town seats (the
+# only thing optimize places) stop helping
+LEVERS = {
+    "urban_10min": "more volunteers on call in the village teams (teams.village_scale)",
+    "rural_same_day": "the village hold before a rural order escalates (dispatch.timeouts_min)",
+}
+OVERNIGHT_LEVER = (
+    "the rules: the village hold (dispatch.timeouts_min), the administrator's hours (admin) "
+    "and the cut-off (targets.same_day_cutoff)"
+)
 
 
 def add_parser(sub) -> None:
@@ -41,7 +58,8 @@ def add_parser(sub) -> None:
         description="Greedy marginal allocation of extra on-duty volunteers "
         "(town x band of the day) under common random numbers until "
         "the 95% interval of every target KPI lies on its side, then a "
-        "confirmation run with fresh seeds. See docs/policies.md.",
+        "confirmation: the plan and the scenario without it on the same fresh seeds, "
+        "with each target's paired difference. See docs/policies.md.",
     )
     p.add_argument("scenario", help="scenario YAML")
     p.add_argument(
@@ -85,35 +103,100 @@ def _value(name: str, x: float) -> str:
     return f"{x:.1%}" if KPI_INFO[name][1] == "share" else f"{x:.1f}"
 
 
-def _kpi_rows(evaluations: list[tuple[str, dict]], targets: dict[str, tuple[str, float]]) -> str:
+def _interval(name: str, s: dict) -> str:
+    """A target KPI's estimate and 95% interval: ``94.6% [93.2%, 95.8%]``."""
+    return f"{_value(name, s['mean'])} [{_value(name, s['low'])}, {_value(name, s['high'])}]"
+
+
+def _estimate(name: str, s: dict) -> str:
+    """A target KPI's estimate, 95% interval and verdict against its target:
+    ``94.6% [93.2%, 95.8%] (uncertain)``."""
+    return f"{_interval(name, s)} ({VERDICT_WORDS[s['verdict']]})"
+
+
+def _kpi_rows(
+    evaluations: list[tuple[str, dict]],
+    targets: dict[str, tuple[str, float]],
+    differences: dict[str, dict] | None = None,
+) -> str:
+    """The target KPIs of each evaluation as a table, a row per KPI named by its key as in
+    compare (estimate, interval, verdict), and with ``differences`` (:class:`Confirmation`'s)
+    the paired difference and its verdict."""
     head = ["KPI", "target"] + [name for name, _ in evaluations]
+    if differences is not None:
+        head += ["with - without the plan (paired, 95% CI)", "verdict"]
     rows = [head]
     for k, (op, t) in targets.items():
         unit = "" if KPI_INFO[k][1] == "share" else f" {KPI_INFO[k][1]}"
-        rows.append(
-            [f"{label(k)} [{k}]", f"{op} {_value(k, t)}{unit}"]
-            + [
-                f"{_value(k, s[k]['mean'])} [{_value(k, s[k]['low'])}, {_value(k, s[k]['high'])}]"
-                for _, s in evaluations
+        row = [k, f"{op} {_value(k, t)}{unit}"] + [_estimate(k, s[k]) for _, s in evaluations]
+        if differences is not None:
+            d = differences[k]
+            row += [
+                difference_text(d["mean"], d["low"], d["high"], KPI_INFO[k][1]),
+                DIFFERENCE_WORDS[d["verdict"]],
             ]
-        )
+        rows.append(row)
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
-def confirmation_comment(summary: dict, targets: dict[str, tuple[str, float]], reps: int, seed: int) -> str:
-    """The confirmation run's estimate of each target KPI, with its 95% interval and verdict, as
-    YAML comment lines: the plan file says what it was shown to achieve."""
+def stop_line(search: Search, targets: dict[str, tuple[str, float]], max_steps: int) -> str:
+    """Why the search stopped, in one line: every target met on the search seeds, no move of
+    the last round gaining anything (with the levers docs/policies.md gives for the targets
+    still missed, which optimize cannot place), or the step limit."""
+    moves = plural(len(search.steps), "move")
+    if search.stopped == "met":
+        if not search.steps:
+            return "Stopped at once: every target met on the search seeds without extra volunteers."
+        return f"Stopped with every target met on the search seeds after {moves}."
+    if search.stopped == "max steps":
+        return (
+            f"Stopped at the step limit (--max-steps {max_steps}) with the targets not met on "
+            "the search seeds; a larger --max-steps searches on."
+        )
+    missed = [k for k in targets if search.final.summary[k]["verdict"] != "met"]
+    levers = [f"{k}: {OVERNIGHT_LEVER if k in OVERNIGHT_TARGETS else LEVERS[k]}" for k in missed]
+    tried = (
+        f"none of the {plural(search.tried, 'move')} tried in the last round gained anything"
+        if search.tried
+        else "no miss of the targets was left to place a move at"
+    )
+    return (
+        f"Stopped after {moves}: {tried} on the search seeds, with {' and '.join(missed)} not met "
+        "there. optimize places only extra volunteers at the town seats (teams.additions); "
+        "where they stop helping, docs/policies.md gives levers optimize cannot place: "
+        + "; ".join(levers)
+        + "."
+    )
+
+
+def confirmation_comment(
+    confirmed: Confirmation, targets: dict[str, tuple[str, float]], reps: int, seed: int
+) -> str:
+    """The confirmation run's estimate of each target KPI, with its 95% interval and verdict,
+    and, with a plan, each one's paired difference from the scenario without the plan on the
+    same seeds (95% interval and verdict), as YAML comment lines: the plan file says what it
+    was shown to achieve, and what it was shown to add."""
     lines = [f"# Confirmation run ({plural(reps, 'replication')}, seed {seed}):\n"]
     for k, (op, t) in targets.items():
-        s = summary[k]
+        s = confirmed.plan.summary[k]
         unit = "" if KPI_INFO[k][1] == "share" else f" {KPI_INFO[k][1]}"
+        lines.append(f"#   {k}: {_interval(k, s)}{unit} against {op} {_value(k, t)}{unit}: {s['verdict']}\n")
+    if confirmed.plan.plan:
         lines.append(
-            f"#   {k}: {_value(k, s['mean'])} [{_value(k, s['low'])}, {_value(k, s['high'])}]{unit} "
-            f"against {op} {_value(k, t)}{unit}: {s['verdict']}\n"
+            "# The plan minus the scenario without it on the same seeds, replication by "
+            "replication (paired difference, 95% CI):\n"
         )
+        for k in targets:
+            d, s = confirmed.differences[k], confirmed.base.summary[k]
+            unit = "" if KPI_INFO[k][1] == "share" else f" {KPI_INFO[k][1]}"
+            lines.append(
+                f"#   difference in {k}: {difference_text(d['mean'], d['low'], d['high'], KPI_INFO[k][1])}: "
+                f"{DIFFERENCE_WORDS[d['verdict']]} (without the plan: {_interval(k, s)}{unit}, "
+                f"{VERDICT_WORDS[s['verdict']]})\n"
+            )
     return "".join(lines)
 
 
@@ -182,11 +265,13 @@ def main(args) -> int:
         progress=True,
     )
     plan = search.final.plan
-    confirmed = confirm(scenario, plan, targets, args.confirm_reps or reps, seed, jobs, progress=True)
+    confirm_reps = args.confirm_reps or reps
+    confirmed = confirm(scenario, plan, targets, confirm_reps, seed, jobs, progress=True)
+    fresh = seed + CONFIRM_SEED_OFFSET
     hours = plan_hours(plan)
     print(
         f"Optimize {scenario.name}: {plural(reps, 'replication')} x {plural(scenario.run.days, 'day')} per "
-        f"evaluation, seed {seed}; confirmation with seed {seed + CONFIRM_SEED_OFFSET}"
+        f"evaluation, seed {seed}; confirmation with seed {fresh}"
     )
     print(f"\nPlan: {hours} extra volunteer-hours a week")
     for a in plan_additions(plan):
@@ -198,30 +283,31 @@ def main(args) -> int:
         )
     if not plan:
         print({"met": "  (none needed)", "no gain": "  (no move helped)"}.get(search.stopped, "  (none)"))
-    if search.stopped == "max steps":
-        print(
-            f"Stopped at the step limit (--max-steps {args.max_steps}) with the targets not met on "
-            "the search seeds; a larger --max-steps searches on."
-        )
-    print()
+    print(stop_line(search, targets, args.max_steps))
+    print(f"\nSearch seeds (seed {seed}, {plural(reps, 'replication')}): what the search chose the plan on")
     print(
         _kpi_rows(
-            [
-                ("before", search.baseline.summary),
-                ("plan (search seed)", search.final.summary),
-                ("plan (confirmed)", confirmed.summary),
-            ],
-            targets,
+            [("without the plan", search.baseline.summary), ("with the plan", search.final.summary)], targets
         )
     )
-    ok = meets(confirmed.summary, targets)
+    confirmation = f"\nConfirmation seeds (seed {fresh}, {plural(confirm_reps, 'replication')})"
+    if plan:
+        print(
+            f"{confirmation}: the scenario without and with the plan on the same seeds, "
+            "replication by replication"
+        )
+        both = [("without the plan", confirmed.base.summary), ("with the plan", confirmed.plan.summary)]
+        print(_kpi_rows(both, targets, confirmed.differences))
+    else:
+        print(f"{confirmation}: no plan, nothing to compare")
+        print(_kpi_rows([("the scenario", confirmed.plan.summary)], targets))
+    ok = meets(confirmed.plan.summary, targets)
     out = (
         Path(args.out)
         if args.out
         else RESULTS / "optimize" / scenario.name / f"{scenario.name}_optimized.yaml"
     )
-    confirm_reps = args.confirm_reps or reps
-    comment = confirmation_comment(confirmed.summary, targets, confirm_reps, seed + CONFIRM_SEED_OFFSET)
+    comment = confirmation_comment(confirmed, targets, confirm_reps, fresh)
     write_text(out, variant_yaml(scenario, Path(args.scenario), out, plan, hours, targets, comment))
     print(
         f"\nTargets {'met' if ok else 'NOT met'} with 95% confidence in the confirmation run."
