@@ -213,3 +213,41 @@ def test_the_towns_line_counts_verdicts_and_asks_for_replications_when_many_are_
     few["kpis"]["town.Mabu.compliance"]["verdict"] = "met"
     (line,) = town_verdict_line(few, DATA, lang)
     assert "--reps N" not in line
+
+
+def _with_bands(s: dict, night: str, whole: str = "met") -> dict:
+    kpis = s["kpis"]
+    kpis["urban_10min"]["verdict"] = whole
+    kpis["urban_10min_day"] = kpi(0.953, 0.94, 0.964, "met", 0.9)
+    kpis["urban_10min_evening"] = kpi(0.943, 0.907, 0.965, "met" if whole == "met" else "uncertain", 0.9)
+    kpis["urban_10min_night"] = kpi(0.819, 0.771, 0.859, night, 0.9)
+    s["miss_causes"]["promises"]["urban_10min_night"] = row(60, acceptance=28, all_busy=24, cancelled=8)
+    return s
+
+
+def test_a_band_the_whole_days_verdict_hides_gets_one_line_with_its_cause():
+    # the default: urban 10 minutes met over the day, missed at night (22-07)
+    lines = promise_lines(_with_bands(summary(), "missed"), DATA, "en")
+    (band,) = [line for line in lines if "by time of day" in line]
+    assert band.startswith("Urban 10 minutes by time of day: at night (22:00-07:00) 81.9%: missed.")
+    assert "At night, 46.7% of the misses are “Alerts unanswered or slow to accept”" in band
+    assert "by day" not in band  # (met, as the whole day)
+    assert lines[0].startswith("Bottom line: of 5 headline promises")  # bands are not counted
+    zh = promise_lines(_with_bands(summary(), "missed"), DATA, "zh")
+    assert any(line.startswith("城区10分钟分时段:夜间(22:00-07:00)81.9%,未达标。") for line in zh)
+
+
+def test_bands_as_uncertain_as_the_whole_day_add_no_line():
+    lines = promise_lines(_with_bands(summary(), "uncertain", whole="uncertain"), DATA, "en")
+    assert not any("by time of day" in line for line in lines)
+    lines = promise_lines(_with_bands(summary(), "met"), DATA, "en")
+    assert not any("by time of day" in line for line in lines)
+
+
+def test_the_cut_off_is_named_only_for_the_readings_that_ignore_it():
+    # most urban misses placed after 17:00 say nothing of the cut-off: an urban order is due
+    # in 10 minutes whenever it is placed
+    s = summary()
+    s["miss_causes"]["promises"]["urban_10min_arrival"][AFTER_CUTOFF] = 1000
+    line = promise_lines(s, DATA, "en")[1]
+    assert line.startswith("Urban 10 minutes at arrival") and "after 17:00" not in line

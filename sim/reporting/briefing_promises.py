@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from sim.reporting.briefing_text import (
+    VERDICT_RANK,
     _is_nan,
     _num,
     counts,
@@ -23,6 +24,7 @@ from sim.reporting.briefing_text import (
 from sim.reporting.formatting import format_number
 from sim.reporting.i18n import tr
 from sim.results.causes import AFTER_CUTOFF, AT_VILLAGE, PROFESSIONAL_NOT_ASSIGNED
+from sim.results.promises import TIME_BANDS, band_hours
 
 
 def miss_table(summary: dict) -> dict:
@@ -95,7 +97,9 @@ def promise_name(name: str, data: dict, lang: str) -> str:
     ``urban_10min`` is named by the event the scenario counts."""
     if name == "urban_10min":
         name = f"urban_10min_{data['targets'].get('urban_response_event', 'acceptance')}"
-    return tr(f"promise.{name}", lang, minutes=data["targets"]["urban_response_min"])
+    band = name.removeprefix("urban_10min_")
+    hours = band_hours(band) if band in TIME_BANDS else ""
+    return tr(f"promise.{name}", lang, minutes=data["targets"]["urban_response_min"], hours=hours)
 
 
 def _cause_row(table: dict, part: str, name: str) -> dict | None:
@@ -120,6 +124,13 @@ def _per_rep(count: float) -> str:
 
 def _largest_cause(row: dict, causes: list[str]) -> str:
     return max(causes, key=lambda c: row[c])  # (a tie: the first in precedence)
+
+
+# the urban promise by time of day (kpis.json's band KPIs), in the bands' order
+BAND_ROWS = tuple(f"urban_10min_{band}" for band in TIME_BANDS)
+# the promises whose reading ignores the same-day cut-off: a miss placed after it is one the
+# rule would have given until the next day (a later roster, or the rule, keeps it)
+CUTOFF_READINGS = ("rural_by_midnight", "open_overnight_per_1000")
 
 
 def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
@@ -180,7 +191,7 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
             out.append(text)
             continue
         arrival = name == "urban_10min_arrival" or (name == "urban_10min" and event == "arrival")
-        after = row.get(AFTER_CUTOFF)
+        after = row.get(AFTER_CUTOFF) if name in CUTOFF_READINGS else None
         if isinstance(after, int) and 2 * after > row["missed"]:  # mostly orders placed late
             text += tr(
                 "brief.promise_late",
@@ -217,7 +228,56 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
                 ),
             )
         out.append(text)
-    return out
+    return out + band_line(summary, data, lang, once)
+
+
+def band_line(summary: dict, data: dict, lang: str, once=None) -> list[str]:
+    """One line on the urban promise by time of day when the whole day's verdict hides a worse
+    one (the default: met over the day, missed at night): each band judged worse than
+    ``urban_10min`` with its estimate and verdict, then the largest cause of the worst band's
+    own misses (kpis.json's ``miss_causes.promises``) and its lever (``once``:
+    :func:`promise_lines`' way of not repeating a lever); none when no band is worse (bands as
+    uncertain as the whole day add nothing the bottom line does not say). Outside the bottom
+    line's count of headline promises."""
+    whole = summary["kpis"].get("urban_10min", {}).get("verdict")
+    if whole not in ("met", "uncertain"):
+        return []
+    bands = [
+        r
+        for r in headline_rows(summary, data, BAND_ROWS)
+        if r["target"] is not None
+        and r["verdict"] in ("missed", "uncertain")
+        and VERDICT_RANK[r["verdict"]] < VERDICT_RANK[whole]
+    ]
+    if not bands:
+        return []
+    parts = tr("brief.part.sep", lang).join(
+        tr(
+            "brief.band_part",
+            lang,
+            band=tr(f"band.{r['name'].removeprefix('urban_10min_')}", lang),
+            hours=band_hours(r["name"].removeprefix("urban_10min_")),
+            estimate=estimate_text({**r, "low": math.nan, "high": math.nan}, lang),
+            verdict=tr(f"verdict.{r['verdict']}", lang),
+        )
+        for r in bands
+    )
+    text = tr("brief.band_line", lang, minutes=data["targets"]["urban_response_min"], parts=parts)
+    worst = min(bands, key=lambda r: (VERDICT_RANK.get(r["verdict"], 3), r["mean"]))
+    table = miss_table(summary)
+    row = _cause_row(table, "promises", worst["name"]) if table["groups"] else None
+    if row is not None and row["missed"] > 0:
+        cause = _largest_cause(row, table["causes"])
+        fix = lever(cause, row, lang)
+        text += tr(
+            "brief.band_cause",
+            lang,
+            band=tr(f"band.{worst['name'].removeprefix('urban_10min_')}", lang).capitalize(),
+            share=format_number(row[cause] / row["missed"], "share"),
+            cause=tr(f"cause.{cause}", lang),
+            lever=once(cause, fix, worst["name"]) if once else fix,
+        )
+    return [text]
 
 
 # a share of uncertain towns from which the towns' line asks for more replications

@@ -194,6 +194,31 @@ TEXT: dict[str, tuple[str, str]] = {
     "promise.rural_same_day": ("rural same day", "农村当天办结"),
     "promise.rural_by_midnight": ("rural by midnight", "农村午夜前办结"),
     "promise.open_overnight_per_1000": ("never overnight", "原则上不过夜"),
+    # the urban promise by time of day, as urban_10min counts it (sim.results.promises.TIME_BANDS)
+    "band.day": ("by day", "白天"),
+    "band.evening": ("in the evening", "傍晚"),
+    "band.night": ("at night", "夜间"),
+    "brief.band_line": (
+        "Urban {minutes:g} minutes by time of day: {parts}.",
+        "城区{minutes:g}分钟分时段:{parts}。",
+    ),
+    "brief.band_part": ("{band} ({hours}) {estimate}: {verdict}", "{band}({hours}){estimate},{verdict}"),
+    "brief.band_cause": (
+        " {band}, {share} of the misses are \u201c{cause}\u201d; the lever: {lever}.",
+        "{band}未兑现的订单中 {share} 属于\u201c{cause}\u201d;改进方向:{lever}。",
+    ),
+    "promise.urban_10min_day": (
+        "urban {minutes:g} minutes by day ({hours})",
+        "城区{minutes:g}分钟(白天 {hours})",
+    ),
+    "promise.urban_10min_evening": (
+        "urban {minutes:g} minutes in the evening ({hours})",
+        "城区{minutes:g}分钟(傍晚 {hours})",
+    ),
+    "promise.urban_10min_night": (
+        "urban {minutes:g} minutes at night ({hours})",
+        "城区{minutes:g}分钟(夜间 {hours})",
+    ),
     "brief.promise_line": (
         "{name}: {estimate} against {target}: {verdict}.",
         "{name}:{estimate},目标 {target},{verdict}。",

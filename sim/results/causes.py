@@ -45,10 +45,12 @@ from sim.config.geography import ZONES
 from sim.config.teams import TEAM_LEVELS
 from sim.results.logs import TOWN_DUTY_APART, RunLog
 from sim.results.promises import (
+    TIME_BANDS,
     first_midnight,
     midnight_verdicts,
     never_overnight,
     placed_after_cutoff,
+    time_band,
     undecided,
     zone_promise_orders,
     zone_verdicts,
@@ -178,7 +180,9 @@ def promise_misses(log: RunLog, world: World) -> dict[str, tuple[np.ndarray, np.
     - ``rural_same_day``: the rural ones by their same-day deadline; ``rural_by_midnight``: by
       midnight of the day placed;
     - ``open_overnight_per_1000``: the orders held to a same-day promise (catalogue and
-      professional), a miss being one still open at its first midnight, its deadline."""
+      professional), a miss being one still open at its first midnight, its deadline;
+    - ``urban_10min_day``, ``_evening``, ``_night``: ``urban_10min``'s orders by the time of day
+      they were placed (:data:`sim.results.promises.TIME_BANDS`)."""
     o = log.orders
     tg = world.scenario.targets
     start, end = log.window_min
@@ -191,6 +195,10 @@ def promise_misses(log: RunLog, world: World) -> dict[str, tuple[np.ndarray, np.
     for name, event in (("urban_10min", tg.urban_response_event), (f"urban_10min_{other}", other)):
         met, decided = zone_verdicts(log, world, event)
         out[name] = (urban & decided, ~met, o.t_placed + tg.urban_response_min)
+    judged, missed, due = out["urban_10min"]  # its orders by the band of the time placed
+    band = time_band(log)
+    for k, name in enumerate(TIME_BANDS):
+        out[f"urban_10min_{name}"] = (judged & (band == k), missed, due)
     met, decided = zone_verdicts(log, world)
     out["rural_same_day"] = (rural & decided, ~met, o.t_deadline)
     met, decided = midnight_verdicts(log)
