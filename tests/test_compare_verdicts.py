@@ -175,3 +175,30 @@ def test_a_verdict_that_changes_from_the_baseline_is_flagged_in_the_row_and_comp
     assert "97.1% (met)" in changed and "90.7% (met -> uncertain)" in changed
     assert "->" not in kept and kept.count("(met)") == 2
     assert "->" not in _row(blocks[0], "escalation_rate")
+
+
+def test_every_kpi_of_the_chosen_reading_gets_the_note_when_the_readings_differ():
+    from types import SimpleNamespace
+
+    from sim.experiments.compare import reading_notes
+
+    arms = [SimpleNamespace(urban_response_event=event) for event in ("acceptance", "arrival")]
+    kpis = dict.fromkeys(
+        [
+            "urban_10min",
+            "urban_10min_night",  # a band counts urban_10min's reading
+            "town.Kunyang.urban_10min",
+            "town.Kunyang.urban_10min_evening",
+            "urban_10min_arrival",  # one reading: comparable
+            "town.Kunyang.urban_10min_arrival",
+            "rural_same_day",
+        ]
+    )
+    notes = reading_notes(arms, ["a", "b"], kpis)
+    assert sorted(notes) == [
+        "town.Kunyang.urban_10min",
+        "town.Kunyang.urban_10min_evening",
+        "urban_10min",
+        "urban_10min_night",
+    ]
+    assert reading_notes(arms[:1] * 2, ["a", "b"], kpis) == {}

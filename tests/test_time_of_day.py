@@ -179,3 +179,15 @@ def test_compare_shows_the_bands_with_their_verdicts(tmp_path, capsys):
         assert all(e["target_op"] == ">=" and e["verdict"] in VERDICT_WORDS for e in estimates)
         row = next(s for s in printed.splitlines() if s.startswith(name + " "))
         assert row.count(f"({VERDICT_WORDS[estimates[0]['verdict']]})") == 2, row
+
+
+def test_every_kpi_and_town_part_has_a_chinese_label():
+    # the Chinese briefing and charts name every KPI in Chinese (the bands included), never
+    # fall back to the English label or the bare key
+    from sim.reporting.i18n import KPI_ZH, kpi_label
+    from sim.results.kpis import KPI_INFO, TOWN_KPI_PARTS
+
+    assert [name for name in KPI_INFO if name not in KPI_ZH] == []
+    for part in TOWN_KPI_PARTS:
+        label = kpi_label(f"town.Kunyang.{part}", "English", "zh")
+        assert label.startswith("Kunyang ") and not label.endswith(part) and "English" not in label

@@ -23,6 +23,7 @@ import math
 from sim.experiments.compare_inputs import Arm, check_arms
 from sim.experiments.compare_output import arm_labels
 from sim.results.kpis import KPI_INFO
+from sim.results.promises import TIME_BANDS
 from sim.results.stats import difference_verdict, paired_difference, summarise, unpaired_difference
 from sim.results.verdict import judge
 
@@ -141,18 +142,26 @@ def _joined(*notes: dict[str, str]) -> dict[str, str]:
     return out
 
 
+# the parts of a KPI name (after a town's ``town.<pinyin>.``) that count the reading the
+# scenario chooses (urban_10min, and its time-of-day bands)
+CHOSEN_READING = ("urban_10min", *(f"urban_10min_{band}" for band in TIME_BANDS))
+
+
 def reading_notes(arms: list[Arm], labels: list[str], kpis: dict) -> dict[str, str]:
-    """``{"urban_10min": note}`` where the scenarios count different events as the urban
-    response (``targets.urban_response_event``): urban_10min is then each scenario's own
-    reading, and its difference mixes the policy with the change of reading."""
+    """``{name: note}`` for the KPIs that count the scenario's own urban reading (urban_10min,
+    its time-of-day bands, a town's) where the scenarios count different events as the urban
+    response (``targets.urban_response_event``): their differences mix the policy with the
+    change of reading."""
     events = [a.urban_response_event for a in arms]
-    if "urban_10min" not in kpis or None in events or len(set(events)) < 2:
+    if None in events or len(set(events)) < 2:
         return {}
     each = ", ".join(f"{label} {event}" for label, event in zip(labels, events))
     return {
-        "urban_10min": f"urban_10min counts a different event as the response ({each}: "
+        name: f"{name} counts a different event as the response ({each}: "
         "targets.urban_response_event): its difference mixes the two readings; "
         "urban_10min_acceptance and urban_10min_arrival each compare one reading"
+        for name in kpis
+        if name.split(".")[-1] in CHOSEN_READING and (name.count(".") in (0, 2))
     }
 
 

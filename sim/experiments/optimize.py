@@ -46,6 +46,7 @@ from sim.experiments.runner import Progress, run_replications
 from sim.results.kpis import KPI_INFO
 from sim.results.logs import RunLog
 from sim.results.promises import (
+    TIME_BANDS,
     first_midnight,
     never_overnight,
     overnight_parts,
@@ -58,7 +59,9 @@ from sim.results.verdict import PROPORTION_SCALE, judge
 from sim.world.build import World
 from sim.world.workforce import addition_hours_per_week
 
-BANDS: dict[str, tuple[int, int]] = {"day": (7, 19), "evening": (19, 22), "night": (22, 7)}
+# the hours a move adds volunteers in: the urban promise's time-of-day bands, so that a band
+# that misses (urban_10min_night) has a lever of the same hours
+BANDS: dict[str, tuple[int, int]] = TIME_BANDS
 TARGET_ZONES = {"urban_10min": (0,), "rural_same_day": (1,)}
 # the ``<=`` targets: the KPIs of orders open at their first midnight, each the part of the
 # same-day orders it counts (None: all of them; else a key of

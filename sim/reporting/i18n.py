@@ -433,6 +433,9 @@ KPI_ZH: dict[str, str] = {
     "open_overnight_after_cutoff_per_1000": "截止时间后下单的目录和专业订单过夜未办结(每千单)",
     "urban_10min_acceptance": "城区订单在承诺时间内有志愿者响应(接受派单)",
     "urban_10min_arrival": "城区订单在承诺时间内志愿者到达",
+    "urban_10min_day": "城区订单在承诺时间内响应(白天 07:00-19:00)",
+    "urban_10min_evening": "城区订单在承诺时间内响应(傍晚 19:00-22:00)",
+    "urban_10min_night": "城区订单在承诺时间内响应(夜间 22:00-07:00)",
     "rural_placed_after_cutoff": "农村订单在截止时间后下单(次日办结)的比例",
     "orders_per_day": "下单量",
     "response_p50_urban": "城区响应时间中位数",
@@ -483,6 +486,11 @@ def kpi_label(name: str, english: str, lang: str = "en") -> str:
                 "compliance": "按承诺完成比例",
                 "urban_10min": "城区按承诺响应",
                 "rural_same_day": "农村当天时限内办结",
+                "urban_10min_acceptance": "城区按承诺响应(按响应计)",
+                "urban_10min_arrival": "城区按承诺到达(按到达计)",
+                "urban_10min_day": "城区按承诺响应(白天)",
+                "urban_10min_evening": "城区按承诺响应(傍晚)",
+                "urban_10min_night": "城区按承诺响应(夜间)",
             }
             return name.split(".")[1] + " " + what.get(name.split(".")[-1], name.split(".")[-1])
         return KPI_ZH.get(name, english)
