@@ -201,7 +201,7 @@ def test_the_promises_explain_a_missed_never_overnight_promise_by_the_late_order
     line = next(x for x in promises.splitlines() if x.startswith("- Never overnight:"))
     share = format_number(row["placed_after_cutoff"] / row["missed"], "share")
     assert f"{share} of its" in line and "placed after 17:00" in line
-    assert "later evening roster" in line and "cut-off rule" in line
+    assert "later in the evening" in line and "cut-off" in line
     assert "gives them until the next day" not in md  # (no longer a dismissal)
     page = (results / "briefing.html").read_text(encoding="utf-8")
     assert f"<li>{line[2:]}</li>" in page

@@ -306,7 +306,17 @@ def town_verdict_line(summary: dict, data: dict, lang: str) -> list[str]:
             return r["label"]
         cause = _largest_cause(row, table["causes"])
         share = format_number(row[cause] / row["missed"], "share")
-        return tr("brief.town_cause", lang, town=r["label"], share=share, cause=tr(f"cause.{cause}", lang))
+        value = shown(r["mean"], "share", lang)  # (its score first: the cause's share is of its misses)
+        orders = f"{row['orders']:,}" if isinstance(row.get("orders"), int) else "?"
+        return tr(
+            "brief.town_cause",
+            lang,
+            town=r["label"],
+            value=value,
+            orders=orders,
+            share=share,
+            cause=tr(f"cause.{cause}", lang),
+        )
 
     items = [(r["verdict"], named(r)) for r in rows]
     text = tr(
