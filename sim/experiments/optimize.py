@@ -1,16 +1,19 @@
 """Staffing optimisation: the least extra volunteer-hours a week that meet every target.
 
 A target is ``KPI>=share`` (``KPI=share`` too) for the zone promises ``urban_10min`` and
-``rural_same_day``, or ``KPI<=X`` for the orders left open overnight (``open_overnight_per_week``
-and the ``open_overnight_*per_1000`` KPIs; 当天响应、当天办理,原则上不过夜). The search is a
-greedy marginal allocation under common random numbers:
+``rural_same_day`` and the urban promise in one band of the day (``urban_10min_day``,
+``_evening``, ``_night``: the orders ``urban_10min`` judges that were placed in that band), or
+``KPI<=X`` for the orders left open overnight (``open_overnight_per_week`` and the
+``open_overnight_*per_1000`` KPIs; 当天响应、当天办理,原则上不过夜). The search is a greedy
+marginal allocation under common random numbers:
 
 1. Simulate the scenario (plus the plan so far, as ``teams.additions``) with the root seed.
    Stop when the verdict of every target is ``met`` (:func:`sim.results.verdict.judge`: the
    whole 95% interval on the target's side).
 2. Otherwise find where the targets are missed, by (town, band of the day), band = day 07-19,
-   evening 19-22, night 22-07: a share target's missed orders of its zone by the band they
-   were placed in; an overnight target's orders open at their first midnight (exactly those
+   evening 19-22, night 22-07: a share target's missed orders of its zone (of its band, for a
+   band target: so its candidate moves are all in its band) by the band they were placed in;
+   an overnight target's orders open at their first midnight (exactly those
    its KPI counts) by the band they reached their town's queue (``t_tier2``, the first moment
    a volunteer at the town's seat may take them; the band they were placed in when they never
    reached it). The ``candidates`` cells with the most misses are the candidate moves, each
@@ -43,13 +46,14 @@ from sim.config.scenario import Scenario
 from sim.config.teams import Addition
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
-from sim.results.kpis import KPI_INFO
+from sim.results.kpis import BAND_KPIS, KPI_INFO
 from sim.results.logs import RunLog
 from sim.results.promises import (
     TIME_BANDS,
     first_midnight,
     never_overnight,
     overnight_parts,
+    time_band,
     zone_promise_orders,
     zone_verdicts,
 )
@@ -62,7 +66,11 @@ from sim.world.workforce import addition_hours_per_week
 # the hours a move adds volunteers in: the urban promise's time-of-day bands, so that a band
 # that misses (urban_10min_night) has a lever of the same hours
 BANDS: dict[str, tuple[int, int]] = TIME_BANDS
-TARGET_ZONES = {"urban_10min": (0,), "rural_same_day": (1,)}
+# the ``>=`` targets: the share KPIs of the zone promises, each the zones of its orders
+TARGET_ZONES = {"urban_10min": (0,), "rural_same_day": (1,), **{name: (0,) for name in BAND_KPIS}}
+# the share targets that judge only the orders placed in one band of the day (``urban_10min_night``:
+# urban_10min's orders placed 22:00-07:00, :func:`sim.results.promises.time_band`)
+TARGET_BANDS = {name: band for name, band in zip(BAND_KPIS, TIME_BANDS)}
 # the ``<=`` targets: the KPIs of orders open at their first midnight, each the part of the
 # same-day orders it counts (None: all of them; else a key of
 # :func:`sim.results.promises.overnight_parts`)
@@ -79,8 +87,8 @@ CONFIRM_SEED_OFFSET = 1_000_003  # confirmation root seed = seed + this (fresh r
 TARGET_TEXT = re.compile(r"^\s*([A-Za-z0-9_.]+)\s*(<=|>=|=)\s*(\S.*?)\s*$")
 TARGET_FORMS = (
     "expected KPI=SHARE or KPI>=SHARE with KPI one of {share} and 0 <= SHARE <= 1 "
-    "(e.g. urban_10min=0.95), or KPI<=X with KPI open_overnight_per_week (orders a week, X >= 0; "
-    "e.g. open_overnight_per_week<=5) or one of {per_1000} (0 <= X <= 1000)"
+    "(e.g. urban_10min=0.95 or urban_10min_night=0.9), or KPI<=X with KPI open_overnight_per_week "
+    "(orders a week, X >= 0; e.g. open_overnight_per_week<=5) or one of {per_1000} (0 <= X <= 1000)"
 )
 
 Targets = dict[str, tuple[str, float]]  # KPI -> (">=" or "<=", threshold in the KPI's unit)
@@ -254,39 +262,52 @@ def lever_time(log: RunLog) -> np.ndarray:
     return np.where(reached, o.t_tier2, o.t_placed)
 
 
+def share_misses(log: RunLog, world: World, names: list[str]) -> np.ndarray:
+    """Per order: is it one of the orders the share KPIs ``names`` count as missed? The measured
+    catalogue orders of a target's zone, in its band of the day for a band target
+    (:data:`TARGET_BANDS`, by :func:`sim.results.promises.time_band`), whose verdict is known
+    and not met (:func:`sim.results.promises.zone_verdicts`): exactly the orders
+    :func:`sim.results.kpis.counted_kpis` counts and finds missed for each of them. An order
+    several of them count (``urban_10min`` and ``urban_10min_night``) is one order."""
+    o = log.orders
+    start, end = log.window_min
+    met, decided = zone_verdicts(log, world)
+    band = time_band(log)
+    bands = list(TIME_BANDS)
+    held = np.zeros(len(o.zone), dtype=bool)
+    for name in names:
+        mine = np.isin(o.zone, TARGET_ZONES[name])
+        if name in TARGET_BANDS:
+            mine &= band == bands.index(TARGET_BANDS[name])
+        held |= mine
+    return (o.t_placed >= start) & (o.t_placed < end) & zone_promise_orders(log) & held & ~met & decided
+
+
 def misses_by_cell(evaluation: Evaluation, scenario: Scenario, targets: dict) -> dict[tuple[str, str], float]:
     """Missed orders per replication by (town, band), for the targets not met yet (all targets
-    when every one is met): a share target's missed catalogue orders of its zone by the band
-    they were placed in; an overnight target's orders open at their first midnight by the band
-    of :func:`lever_time`. An order missing both kinds of target counts once for each."""
+    when every one is met): the ranking of the candidate moves. A share target's missed orders
+    (:func:`share_misses`: of its zone, and for a band target of its band only, so a band
+    target's cells are all in its band) by the band they were placed in; an overnight target's
+    orders open at their first midnight by the band of :func:`lever_time`. An order missing
+    both kinds of target counts once for each."""
     targets = as_targets(targets)
     world = prepare_world(with_plan(scenario, evaluation.plan))
     open_targets = [k for k in targets if not meets(evaluation.summary, {k: targets[k]})] or list(targets)
-    zones = sorted({z for k in open_targets if k in TARGET_ZONES for z in TARGET_ZONES[k]})
+    share_targets = [k for k in open_targets if k in TARGET_ZONES]
     overnight_targets = [k for k in open_targets if k in OVERNIGHT_TARGETS]
     counts: dict[tuple[str, str], float] = {}
     bands = list(BANDS)
     for result in evaluation.results:
         log = result.log
         o = log.orders
-        start, end = log.window_min
-        met, decided = zone_verdicts(log, world)
-        missed = (
-            (o.t_placed >= start)
-            & (o.t_placed < end)
-            & zone_promise_orders(log)
-            & np.isin(o.zone, zones)
-            & ~met
-            & decided
-        )
-        times = [o.t_placed[missed]]
-        towns = [o.town[missed]]
+        missed = share_misses(log, world, share_targets)
+        towns, cell_bands = [o.town[missed]], [time_band(log)[missed]]
         if overnight_targets:
             overnight = overnight_orders(log, world, overnight_targets)
-            times.append(lever_time(log)[overnight])
+            hour = (lever_time(log)[overnight] // 60 % 24).astype(int)
             towns.append(o.town[overnight])
-        hour = (np.concatenate(times) // 60 % 24).astype(int)
-        for town, band in zip(np.concatenate(towns), band_of_hour(hour)):
+            cell_bands.append(band_of_hour(hour))
+        for town, band in zip(np.concatenate(towns), np.concatenate(cell_bands)):
             key = (world.towns.pinyin[int(town)], bands[int(band)])
             counts[key] = counts.get(key, 0.0) + 1.0 / len(evaluation.results)
     return counts

@@ -21,6 +21,8 @@ from sim.experiments.optimize import (
     BANDS,
     CONFIRM_SEED_OFFSET,
     OVERNIGHT_TARGETS,
+    TARGET_BANDS,
+    TARGET_ZONES,
     Confirmation,
     Search,
     confirm,
@@ -38,12 +40,21 @@ from sim.reporting.formatting import difference_text, plural
 from sim.reporting.kpi_summary import VERDICT_WORDS
 from sim.reporting.progress import to_stderr
 from sim.results.kpis import KPI_INFO
+from sim.results.promises import band_hours
 
 # what docs/policies.md gives as the lever for a target when volunteers at the town seats (the
 # only thing optimize places) stop helping
 LEVERS = {
     "urban_10min": "more volunteers on call in the village teams (teams.village_scale)",
     "rural_same_day": "the village hold before a rural order escalates (dispatch.timeouts_min)",
+    # a band of the day: the village and community volunteers on call in its hours, whose
+    # rosters may have none then (the default's have none at night)
+    **{
+        name: f"more volunteers on call in the urban villages and communities {band_hours(band)} "
+        "(their rosters: teams.village_schedule, teams.community_schedule; teams.village_scale "
+        "scales the members on them)"
+        for name, band in TARGET_BANDS.items()
+    },
 }
 OVERNIGHT_LEVER = (
     "the rules: the village hold (dispatch.timeouts_min), the administrator's hours (admin) "
@@ -67,9 +78,12 @@ def add_parser(sub) -> None:
         action="append",
         default=[],
         metavar="KPI=SHARE|KPI<=X",
-        help="urban_10min or rural_same_day >= a share (KPI=SHARE or KPI>=SHARE), or "
-        "open_overnight_per_week (or an open_overnight_*_per_1000 KPI) <= X, e.g. "
-        "urban_10min=0.95 or 'open_overnight_per_week<=5' (quote it: < is the shell's); repeatable",
+        help=f"{', '.join(TARGET_ZONES)} >= a share (KPI=SHARE or KPI>=SHARE; "
+        "urban_10min_<band>: the urban orders placed in that band of the day, "
+        + ", ".join(f"{band} {band_hours(band)}" for band in TARGET_BANDS.values())
+        + "), or open_overnight_per_week (or an open_overnight_*_per_1000 KPI) <= X, e.g. "
+        "urban_10min=0.95, urban_10min_night=0.9 or 'open_overnight_per_week<=5' (quote it: < is the "
+        "shell's); repeatable",
     )
     p.add_argument("--reps", type=RUN_REPS, help="replications per evaluation (default: run.reps)")
     p.add_argument("--days", type=RUN_DAYS, help="measured days (default: run.days)")
