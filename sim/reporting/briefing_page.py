@@ -145,7 +145,7 @@ img.full { width: 124mm; } img.half { width: 100mm; } img.p2 { width: 84mm; marg
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }
 @media screen { body { padding: 8mm; } }
-@media print { img.full { width: 92mm; } }
+@media print { img.full { width: 84mm; } }
 img { max-width: 100%; height: auto; }
 @media screen and (max-width: 600px) {
   body { padding: 3mm; }

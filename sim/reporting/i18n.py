@@ -229,10 +229,9 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "brief.promise_late": (
         " {share} of its {missed} misses a replication were placed after {cutoff} (due the next "
-        "day by our {cutoff} cut-off): only volunteers on duty later in the evening would serve "
-        "them sooner; judging this promise with the cut-off would change the measure, not the service.",
+        "day by our cut-off): only volunteers on duty later in the evening would serve them sooner.",
         "每次重复未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单(按本模型 {cutoff} 截止时间次日办结):"
-        "只有晚间更晚时段有志愿者在岗,才能更快办理;按截止时间评判此承诺只改变计量方式,不改变服务。",
+        "只有晚间更晚时段有志愿者在岗,才能更快办理。",
     ),
     "brief.promise_rest": (
         " The other {rest}: {share} \u201c{cause}\u201d; the lever: {lever}.",
@@ -366,12 +365,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "An urban order keeps its promise when a volunteer {event} within {minutes:g} minutes; "
         "any other order when it is answered and closed by its same-day deadline ({day_end}; "
         "orders placed from {cutoff} on are due by the end of the next day). Cancelled or "
-        "unanswered orders count as misses. The article gives the promises but no share to "
-        "meet: the targets (the shares of orders, and none open overnight) and the {cutoff} "
-        "cut-off are ours.",
+        "unanswered orders count as misses. The targets and the {cutoff} cut-off are ours: the "
+        "article gives neither.",
         "城区订单在 {minutes:g} 分钟内有志愿者{event}即为兑现承诺;其他订单须在当天时限({day_end})"
         "前响应并办结({cutoff} 及以后下的订单,时限为次日结束)。群众取消或无人响应的订单计为未兑现。"
-        "原文只给出承诺,未给出须达到的比例:各项目标(订单比例及不过夜)和 {cutoff} 截止时间为本模型的假设。",
+        "各项目标和 {cutoff} 截止时间为本模型的假设,原文均未给出。",
     ),
     "brief.assume_ladder": (
         "An order goes first to the on-duty volunteers of its village and its paired units; "
