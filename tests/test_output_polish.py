@@ -87,6 +87,8 @@ def _row(value, share: tuple, week: tuple) -> dict:
         ("open_overnight_per_week", week),
     ):
         row.update({f"{name}.mean": mean, f"{name}.low": low, f"{name}.high": high})
+        verdict = ("met" if low >= 0.95 else "uncertain") if name == "rural_same_day" else ""
+        row.update({f"{name}.target": ">= 0.95" if verdict else "", f"{name}.verdict": verdict})
         row.update({f"{name}.diff": diff, f"{name}.diff_low": diff_low, f"{name}.diff_high": diff_high})
     return row
 
@@ -108,7 +110,7 @@ def test_sweep_differences_are_formatted_as_compare_formats_them():
     assert difference_text(-0.004, -0.52, 0.31, "orders/week") == "0.0 [-0.5, +0.3] orders/week"
     # the estimates as run writes them
     assert interval_text({"mean": 38.94, "low": 30.1, "high": 47.7, "n": 4, "unit": "orders/week"}) in text
-    assert "95.9% [95.0%, 96.7%]" in text
+    assert "95.9% [95.0%, 96.7%] (met)" in text and "97.4% [96.6%, 98.1%] (met)" in text
     assert "-0.0" not in text
 
 

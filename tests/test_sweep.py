@@ -170,3 +170,47 @@ def test_too_few_replications_are_refused_before_the_points_are_loaded(tmp_path,
     assert main(["sweep", str(path), "--reps", "1"]) == 2
     err = capsys.readouterr().err
     assert "--reps must be >= 2" in err and "show_up" not in err
+
+
+def test_a_point_is_judged_as_run_judges_the_same_replications(tmp_path):
+    # the point files keep the orders each share counted and the targets, so the table's
+    # interval and verdict are run's (kpis.json's), not a narrower replications-only interval
+    import json
+
+    from sim.cli.main import main
+
+    sweep = sweep_file(tmp_path, grid="  dispatch.timeouts_min.rural[0]: [5, 60]\n")
+    rows = run_sweep(sweep, tmp_path / "sw", progress=False)
+    first = points(sweep)[0]
+    scenario = point_scenario(sweep, first)
+    folder = tmp_path / "run"
+    assert list(scenario.dispatch.timeouts_min["rural"]) == [5, 60]  # the point: this variant
+    base = tmp_path / "point.yaml"
+    base.write_text(
+        f"extends: {TINY}\nname: point\ndispatch: {{timeouts_min: {{rural: [5, 60]}}}}\n", encoding="utf-8"
+    )
+    args = ["run", str(base), "--days", "1", "--reps", "2", "--jobs", "1", "--out", str(folder)]
+    assert main(args) == 0
+    k = json.loads((folder / "kpis.json").read_text(encoding="utf-8"))["kpis"]["rural_same_day"]
+    row = rows[0]
+    assert (row["rural_same_day.low"], row["rural_same_day.high"]) == pytest.approx((k["low"], k["high"]))
+    assert row["rural_same_day.verdict"] == k["verdict"] and row["rural_same_day.target"] == ">= 0.95"
+    assert row["escalation_rate.verdict"] == ""  # (no target)
+    header = table_csv(rows).splitlines()[0]
+    assert "rural_same_day.verdict" in header and "rural_same_day.target" in header
+
+
+def test_a_point_file_without_order_counts_is_simulated_again(tmp_path, capsys):
+    import json
+
+    sweep = sweep_file(tmp_path, grid="  dispatch.timeouts_min.rural[0]: [5, 60]\n")
+    out = tmp_path / "sw"
+    run_sweep(sweep, out, progress=False)
+    path = sorted((out / "points").glob("*.json"))[0]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["orders"]  # a point file of an older version: its interval would be narrower
+    path.unlink()
+    path.write_text(json.dumps(data), encoding="utf-8")
+    again = []
+    run_sweep(sweep, out, progress=False, on_point=again.append)
+    assert len(again) == 1 and "simulating the point again" in capsys.readouterr().err

@@ -32,12 +32,15 @@ from typing import Any
 from sim.config.errors import UserError
 from sim.config.scenario import Scenario
 from sim.experiments.content import content_key
+from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import run_replications
 from sim.experiments.sweep_file import Sweep, point_scenario, points
 from sim.experiments.workers import pool as worker_pool
 from sim.experiments.workers import stop_pool
 from sim.reporting.files import write_json
 from sim.reporting.progress import Progress
+from sim.results.summary import total_orders
+from sim.results.verdict import kpi_targets
 
 
 def point_key(overrides: dict[str, Any], scenario: Scenario) -> str:
@@ -58,6 +61,7 @@ def read_point(path: Path, scenario: Scenario, kpis: list[str]) -> dict | None:
         ok = (
             data.get("reps") == scenario.run.reps
             and data.get("seed") == scenario.run.seed
+            and _counts_and_targets(data)
             and all(
                 isinstance(values[k], list)
                 and len(values[k]) == scenario.run.reps
@@ -79,12 +83,38 @@ def read_point(path: Path, scenario: Scenario, kpis: list[str]) -> dict | None:
     return data
 
 
-def _run_point(task: tuple[Scenario, Path, dict[str, Any]]) -> Path:
-    """Simulate one point's replications and save its per-replication KPIs atomically."""
-    scenario, path, overrides = task
-    results = run_replications(
-        scenario, scenario.run.reps, scenario.run.seed, jobs=1, keep_logs=False, progress=False
+def _counts_and_targets(data: dict) -> bool:
+    """Whether a point file has its order counts ({KPI: int}) and targets ({KPI: [op,
+    value]}): a point file without them cannot be judged as ``run`` judges (it is simulated
+    again)."""
+    orders, targets = data.get("orders"), data.get("targets")
+    return (
+        isinstance(orders, dict)
+        and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in orders.values())
+        and isinstance(targets, dict)
+        and all(
+            isinstance(t, list)
+            and len(t) == 2
+            and t[0] in (">=", "<=")
+            and isinstance(t[1], (int, float))
+            and not isinstance(t[1], bool)
+            for t in targets.values()
+        )
     )
+
+
+def _run_point(task: tuple[Scenario, Path, dict[str, Any]]) -> Path:
+    """Simulate one point's replications and save atomically its per-replication KPIs, the
+    orders each proportion counted over them (its interval's binomial part, as a run's
+    kpis.json has it) and the targets its scenario holds them to (``kpi_targets``), so that
+    the table judges a point as ``run`` judges the same replications."""
+    scenario, path, overrides = task
+    world = prepare_world(scenario)
+    results = run_replications(
+        scenario, scenario.run.reps, scenario.run.seed, jobs=1, keep_logs=False, progress=False, world=world
+    )
+    names = list(results[0].kpis)
+    orders = {name: total_orders(results, name) for name in names}
     write_json(
         path,
         {
@@ -92,7 +122,9 @@ def _run_point(task: tuple[Scenario, Path, dict[str, Any]]) -> Path:
             "seed": scenario.run.seed,
             "reps": scenario.run.reps,
             "days": scenario.run.days,
-            "kpis": {name: [r.kpis[name] for r in results] for name in results[0].kpis},
+            "kpis": {name: [r.kpis[name] for r in results] for name in names},
+            "orders": {name: count for name, count in orders.items() if count is not None},
+            "targets": {name: list(target) for name, target in kpi_targets(world).items()},
         },
     )
     return path

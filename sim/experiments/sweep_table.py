@@ -13,22 +13,27 @@ from typing import Any
 
 from sim.experiments.sweep_file import Sweep, points
 from sim.reporting.formatting import difference_text, interval_estimate_text
+from sim.reporting.kpi_summary import VERDICT_WORDS
 from sim.results.kpis import KPI_INFO
 from sim.results.stats import paired_difference
 from sim.results.verdict import judge
 
 
 def table_row(sweep: Sweep, overrides: dict[str, Any], saved: dict, first: dict) -> dict[str, Any]:
-    """One point's row: its parameter values, then mean, low, high of each KPI, then the
-    paired difference from the first point (same seeds: common random numbers) with its CI.
-    The point's interval is :func:`sim.results.verdict.judge`'s (a share's stays inside 0-100%);
-    a point file keeps the replications' values, not the orders they counted, so a proportion's
-    interval is the replications' alone, without the orders' binomial part a run's kpis.json
-    has (docs/outputs.md)."""
+    """One point's row: its parameter values, then mean, low, high of each KPI and, for a KPI
+    the point's scenario holds to a target, the target and its verdict (empty otherwise), then
+    the paired difference from the first point (same seeds: common random numbers) with its CI.
+    The interval and verdict are :func:`sim.results.verdict.judge`'s with the orders each
+    proportion counted (the point file keeps them), so they are those ``run`` gives the same
+    replications."""
     row: dict[str, Any] = dict(overrides)
     for name in sweep.kpis:
-        j = judge(saved["kpis"][name], KPI_INFO[name][1])
+        op, target = saved["targets"].get(name, (None, None))
+        j = judge(saved["kpis"][name], KPI_INFO[name][1], op, target, saved["orders"].get(name))
         row.update({f"{name}.mean": j.mean, f"{name}.low": j.low, f"{name}.high": j.high})
+        row.update(
+            {f"{name}.target": f"{op} {target:g}" if op else "", f"{name}.verdict": j.verdict if op else ""}
+        )
     for name in sweep.kpis:
         d = paired_difference(first["kpis"][name], saved["kpis"][name])
         row.update({f"{name}.diff": d["mean"], f"{name}.diff_low": d["low"], f"{name}.diff_high": d["high"]})
@@ -52,7 +57,8 @@ def cell_text(value: Any) -> str:
 
 
 def table_csv(rows: list[dict[str, Any]]) -> str:
-    """The sweep table as CSV: parameters, then each KPI's ``.mean``/``.low``/``.high``, then its
+    """The sweep table as CSV: parameters, then each KPI's ``.mean``/``.low``/``.high``,
+    ``.target`` and ``.verdict`` (empty for a KPI without a target), then its
     paired difference from the first point ``.diff``/``.diff_low``/``.diff_high``; the same rows
     give the same bytes, so a resumed sweep's table equals an uninterrupted one's."""
     header = list(rows[0])
@@ -70,9 +76,11 @@ def table_text(sweep: Sweep, rows: list[dict[str, Any]]) -> str:
     pp]``; :mod:`sim.experiments.compare_output`)."""
 
     def estimate(name: str, r: dict[str, Any]) -> str:
-        return interval_estimate_text(
+        text = interval_estimate_text(
             r[f"{name}.mean"], r[f"{name}.low"], r[f"{name}.high"], KPI_INFO[name][1]
         )
+        verdict = r[f"{name}.verdict"]
+        return f"{text} ({VERDICT_WORDS[verdict]})" if verdict else text
 
     def difference(name: str, r: dict[str, Any]) -> str:
         return difference_text(
