@@ -296,3 +296,16 @@ def test_chart_data_with_an_unknown_review_setting_is_refused(tmp_path):
         _chart_data_consistency(
             {"targets": {}, "admin": {"after_hours": "never"}, "outcomes": {"categories": []}}
         )
+
+
+def test_the_pairing_assumption_says_how_often_in_words():
+    from sim.reporting.briefing_text import channel_assumption_lines
+
+    summary = {"kpis": {"pairing_on_time": {}}}
+
+    def line(per_year):
+        pairing = {"projects": 5122, "orders_per_project_per_year": per_year, "due_days": 3}
+        return channel_assumption_lines(summary, {"pairing": pairing}, "en")[0]
+
+    assert "ordered once a year" in line(1) and "time(s)" not in line(1)
+    assert "ordered twice a year" in line(2) and "ordered 0.5 times a year" in line(0.5)

@@ -264,7 +264,9 @@ def channel_assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
     does not give."""
     lines = []
     if "pairing" in data and "pairing_on_time" in summary["kpis"]:
-        lines.append(tr("brief.assume_pairing", lang, **data["pairing"]))
+        per_year = data["pairing"]["orders_per_project_per_year"]
+        times = {1: "once", 2: "twice"}.get(per_year, f"{per_year:g} times")
+        lines.append(tr("brief.assume_pairing", lang, times_text=times, **data["pairing"]))
     if "packages" in data and "package_on_time" in summary["kpis"]:
         lines.append(tr("brief.assume_packages", lang, **data["packages"]))
     hand_up = summary["kpis"].get("hand_up_rate")

@@ -394,7 +394,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "brief.assume_pairing": (
         "The paired units' {projects:,.0f} service projects (六百结对) are each ordered "
-        "{orders_per_project_per_year:g} time(s) a year by the residents of the paired villages "
+        "{times_text} a year by the residents of the paired villages "
         "(an assumption: the source gives no rate) and are due {due_days:g} days after the order "
         "(the source: generally within a few days); only the village's paired units deliver them.",
         "结对单位的 {projects:,.0f} 个服务项目(六百结对)由结对村群众下单,每个项目每年下单 "
