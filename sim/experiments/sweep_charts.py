@@ -48,7 +48,8 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, o
             )
             foot = (
                 f"sweep {sweep.name} of {scenario.name}, seed {scenario.run.seed}, "
-                f"{scenario.run.reps} replications each" + (f"; {fixed}" if fixed else "")
+                f"{scenario.run.reps} replications x {scenario.run.days:g} days each"
+                + (f"; {fixed}" if fixed else "")
             )
             unit = path_meaning(key)[1]  # the axis names the swept key with its unit
             written += experiment_charts.sweep_chart(
