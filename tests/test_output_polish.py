@@ -251,3 +251,24 @@ def test_an_interval_end_near_zero_shows_which_side_of_zero_it_is():
     # a mean that rounds to 0, or an end exactly 0, stays 0.0
     assert difference_text(-0.004, -0.52, 0.31, "orders/week") == "0.0 [-0.5, +0.3] orders/week"
     assert difference_text(0.0, 0.0, 0.0, "share") == "0.0 pp [0.0 pp, 0.0 pp]"
+
+
+def test_a_mixed_towns_bar_names_the_zone_whose_verdict_colours_it():
+    # Kunyang's bar is above its drawn (order-weighted) target yet "uncertain": its rural zone's
+    from sim.reporting.briefing_charts import _town_tick
+    from sim.reporting.briefing_text import town_rows
+
+    summary = {
+        "kpis": {
+            "town.Kunyang.compliance": _share(0.953, 0.94, 0.964),
+            "town.Kunyang.urban_10min": dict(_share(0.945, 0.929, 0.957, 0.9), verdict="met"),
+            "town.Kunyang.rural_same_day": _share(0.965, 0.942, 0.979, 0.95),
+            "town.Huaixi.compliance": _share(0.858, 0.79, 0.90, 0.95),
+        }
+    }
+    data = {"towns": {"pinyin": ["Kunyang", "Huaixi"], "name": ["昆阳镇", "怀溪镇"], "target": [0.925, 0.95]}}
+    kunyang, huaixi = town_rows(summary, data, "en")
+    assert (kunyang["verdict"], kunyang["verdict_zone"]) == ("uncertain", "rural")
+    assert _town_tick(kunyang, "en") == "Kunyang (rural: uncertain)"
+    assert _town_tick(huaixi, "en") == "Huaixi"  # one zone: its own verdict
+    assert _town_tick(town_rows(summary, data, "zh")[0], "zh") == "昆阳镇(农村:不确定)"

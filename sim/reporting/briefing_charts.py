@@ -215,7 +215,7 @@ def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str, la
                 fontsize=7,
                 color=COLORS["ink"],
             )
-        ax.set_yticks(y, [t["label"] for t in rows])
+        ax.set_yticks(y, [_town_tick(t, lang) for t in rows])
         ax.set_xlim(100 * floor, 103.5)
         ax.set_ylim(len(rows) - 0.4, -0.6)
         ax.set_xlabel(tr("towns.x", lang))
@@ -234,6 +234,22 @@ def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str, la
         )
         ax.set_title(tr("towns.title", lang))
     return save(fig, stem, lang)
+
+
+def _town_tick(town: dict, lang: str) -> str:
+    """A town's label on the compliance chart; a town judged on each zone apart (Kunyang,
+    Aojiang) names the zone whose verdict colours its bar, which its mixed compliance against
+    the drawn target does not show: ``Kunyang (rural: uncertain)``."""
+    zone = town.get("verdict_zone")
+    if not zone:
+        return town["label"]
+    return tr(
+        "towns.decided_by",
+        lang,
+        town=town["label"],
+        zone=tr(f"zone.{zone}", lang).lower(),
+        verdict=tr(f"verdict.{town['verdict']}", lang),
+    )
 
 
 def demand_capacity_chart(

@@ -46,7 +46,8 @@ def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
     """Per town: label, compliance mean/low/high, target and verdict, all from kpis.json. A
     town with one zone: its compliance's target and verdict. A town with both zones is judged
     on each zone apart; its row shows its compliance against the order-weighted target with the
-    worse of its zones' verdicts, and ``zones`` lists each zone's row. ``zones`` lists too, for
+    worse of its zones' verdicts (``verdict_zone`` names that zone; None for a one-zone town),
+    and ``zones`` lists each zone's row. ``zones`` lists too, for
     a town with urban places, the urban promise's other reading (zone ``urban_arrival``, or
     ``urban_acceptance`` when the scenario counts arrivals), judged but not in the town's
     verdict, as the county's other reading is not in the headline's."""
@@ -71,12 +72,14 @@ def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
             )
             if "verdict" in kpis.get(name, {})
         ]
-        headline = [z["verdict"] for z in zones if z["zone"] in HEADLINE_ZONES]
+        headline = [z for z in zones if z["zone"] in HEADLINE_ZONES]
+        worst = None  # the zone whose verdict is a mixed town's (the chart names it)
         if "verdict" in k:
             target, v = _num(k["target"]), k["verdict"]
         elif headline:
             target = _num(data["towns"]["target"][t])
-            v = min(headline, key=lambda x: VERDICT_RANK.get(x, 3))
+            worst = min(headline, key=lambda z: VERDICT_RANK.get(z["verdict"], 3))
+            v = worst["verdict"]
         else:
             continue
         rows.append(
@@ -86,6 +89,7 @@ def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
                 **s,
                 "target": target,
                 "verdict": v,
+                "verdict_zone": worst["zone"] if worst else None,
                 "zones": zones,
             }
         )

@@ -16,6 +16,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # zones, verdicts, levels and outcomes
     "zone.urban": ("Urban", "城区"),
     "zone.rural": ("Rural", "农村"),
+    "towns.decided_by": ("{town} ({zone}: {verdict})", "{town}({zone}:{verdict})"),
     "zone.urban_acceptance": ("Urban, at acceptance", "城区,按响应计"),
     "zone.urban_arrival": ("Urban, at arrival", "城区,按到达计"),
     "zone.all": ("All orders", "全部订单"),
