@@ -12,7 +12,7 @@ from sim.config.scenario_warnings import scenario_warnings
 from sim.model.replication import Replication, simulate
 from sim.model.rng import Streams
 from sim.model.roster import on_duty_by_hour
-from sim.results.kpis import busy_intervals, compute_kpis, event_kpis
+from sim.results.kpis import busy_intervals, compute_kpis, counted_kpis, event_kpis
 from sim.world.build import build_world
 from tests.conftest import orders, variant
 
@@ -199,6 +199,8 @@ def test_event_kpis_and_volunteer_time_count_a_batch_once(tmp_path):
     trips = (b.t_released - b.t_start) * b.volunteers
     assert k["event_volunteer_hours"] == pytest.approx(trips.sum() / 60.0)
     assert k["event_on_time"] == 1.0  # closed by the same-day deadline
+    # it is judged against targets.event_share: its interval has the orders' part (3 orders)
+    assert counted_kpis(log, world).orders["event_on_time"] == 3
     assert k["event_response_p50"] == pytest.approx(np.median(540.0 - o.t_placed[:3]))
     assert k["event_close_p50"] == pytest.approx(np.median(o.t_closed[:3] - o.t_placed[:3]))
     # the order pool's busy time: the two batches' crews and the ordinary order at A2

@@ -255,3 +255,21 @@ def test_the_cut_off_is_named_only_for_the_readings_that_ignore_it():
     s["miss_causes"]["promises"]["urban_10min_arrival"][AFTER_CUTOFF] = 1000
     line = promise_lines(s, DATA, "en")[1]
     assert line.startswith("Urban 10 minutes at arrival") and "after 17:00" not in line
+
+
+def test_a_scenario_counting_arrivals_shows_the_acceptance_reading_as_its_other():
+    # urban_10min counts arrivals: the headline's other reading is acceptance, judged (it was
+    # urban_10min_arrival again, a copy of urban_10min without a target)
+    from sim.reporting.briefing_text import headline_rows
+
+    s = summary()
+    s["kpis"]["urban_10min_acceptance"] = kpi(0.946, 0.93, 0.96, "met", 0.9)
+    data = {**DATA, "targets": {**DATA["targets"], "urban_response_event": "arrival"}}
+    names = [r["name"] for r in headline_rows(s, data)]
+    assert "urban_10min_acceptance" in names and "urban_10min_arrival" not in names
+    # and a band's misses reached late are the turnout and the drive, as the promise's own
+    s = _with_bands(s, "missed")
+    s["kpis"]["urban_10min"]["verdict"] = "met"
+    s["miss_causes"]["promises"]["urban_10min_night"] = row(60, travel=40, acceptance=20)
+    (band,) = [line for line in promise_lines(s, data, "en") if "by time of day" in line]
+    assert "“Turnout and travel”" in band and "“Travel or ferry”" not in band

@@ -370,7 +370,8 @@ def test_the_default_baselines_are_those_of_the_current_folder(tmp_path, capsys,
     # results/baselines: the current folder has none, which is invalid input
     monkeypatch.chdir(tmp_path)
     status, _, err = check(capsys, TINY)
-    assert status == 2 and "results/baselines: --baselines folder not found" in err
+    assert status == 2 and "results/baselines: the default baselines folder" in err
+    assert str(tmp_path) in err and "or --baselines DIR" in err  # where it looked, what to do
     status, _, err = check(capsys, TINY, "--update-baselines")  # a new folder here, not the repo's
     assert status == 0 and (tmp_path / "results" / "baselines" / "check_tiny.json").is_file()
 

@@ -202,3 +202,23 @@ def test_every_kpi_of_the_chosen_reading_gets_the_note_when_the_readings_differ(
         "urban_10min_night",
     ]
     assert reading_notes(arms[:1] * 2, ["a", "b"], kpis) == {}
+
+
+def test_kpis_some_scenario_lacks_are_named_not_silently_left_out(tmp_path, capsys):
+    # a results folder written before a KPI existed: compare names what it cannot compare
+    import shutil
+
+    saved = tmp_path / "saved"
+    assert main(["run", str(TINY), "--reps", "2", "--days", "1", "--jobs", "1", "--out", str(saved)]) == 0
+    summary = json.loads((saved / "kpis.json").read_text(encoding="utf-8"))
+    for rep in summary["replications"]:
+        rep.pop("urban_10min_night")
+    (saved / "kpis.json").write_text(json.dumps(summary), encoding="utf-8")
+    capsys.readouterr()
+    out = tmp_path / "cmp"
+    assert main(["compare", str(saved), str(TINY), "--days", "1", "--jobs", "1", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "note: not in every scenario, so not compared: urban_10min_night" in printed
+    result = json.loads((out / "compare.json").read_text(encoding="utf-8"))
+    assert result["not_compared"] == ["urban_10min_night"] and "urban_10min_night" not in result["kpis"]
+    shutil.rmtree(saved)

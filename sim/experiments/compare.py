@@ -64,6 +64,10 @@ def compare_arms(arms: list[Arm], level: float = 0.95, kpis_per_variant: int = 1
     m = (len(arms) - 1) * kpis_per_variant
     diff_level = 1 - (1 - level) / m
     names = [k for k in arms[0].replications[0] if all(k in a.replications[0] for a in arms)]
+    # KPIs some scenario lacks (another reading's town KPI, a results folder of an older
+    # version): said, not silently left out
+    every = dict.fromkeys(k for a in arms for k in a.replications[0])
+    not_compared = [k for k in every if k not in names]
     base = arms[0]
     kpis = {}
     for name in names:
@@ -121,6 +125,7 @@ def compare_arms(arms: list[Arm], level: float = 0.95, kpis_per_variant: int = 1
         "bonferroni_comparisons": m,
         "kpis": kpis,
         "notes": _joined(order_set_notes(kpis, labels), reading_notes(arms, labels, kpis)),
+        "not_compared": not_compared,
     }
 
 

@@ -268,14 +268,18 @@ def band_line(summary: dict, data: dict, lang: str, once=None) -> list[str]:
     row = _cause_row(table, "promises", worst["name"]) if table["groups"] else None
     if row is not None and row["missed"] > 0:
         cause = _largest_cause(row, table["causes"])
-        fix = lever(cause, row, lang)
+        # counted at arrival, a miss accepted in time is the turnout and the drive (as in
+        # promise_lines): its own cause and lever
+        drive = data["targets"].get("urban_response_event") == "arrival" and cause == "travel"
+        key = "travel_arrival" if drive else cause
+        fix = tr("lever.travel_arrival", lang) if drive else lever(cause, row, lang)
         text += tr(
             "brief.band_cause",
             lang,
             band=tr(f"band.{worst['name'].removeprefix('urban_10min_')}", lang).capitalize(),
             share=format_number(row[cause] / row["missed"], "share"),
-            cause=tr(f"cause.{cause}", lang),
-            lever=once(cause, fix, worst["name"]) if once else fix,
+            cause=tr(f"cause.{key}", lang),
+            lever=once(key, fix, worst["name"]) if once else fix,
         )
     return [text]
 

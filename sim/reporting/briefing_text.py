@@ -115,12 +115,17 @@ def channel_rows(summary: dict, data: dict) -> list[dict]:
 
 def headline_rows(summary: dict, data: dict, names: tuple[str, ...] = HEADLINE_ROWS) -> list[dict]:
     """The briefing's headline numbers: kpi name, summary, target and verdict, for each of
-    ``names`` that kpis.json has. The interval, target and verdict are kpis.json's (one
-    verdict function, :func:`sim.results.verdict.judge`, for every output); a KPI without a
-    target there has none here."""
+    ``names`` that kpis.json has (``urban_10min_arrival`` stands for the urban promise's other
+    reading: ``urban_10min_acceptance`` when the scenario counts arrivals). The interval,
+    target and verdict are kpis.json's (one verdict function, :func:`sim.results.verdict.judge`,
+    for every output); a KPI without a target there has none here."""
     kpis = summary["kpis"]
     rows = []
+    # the urban promise's other reading: arrival, or acceptance when the scenario counts arrivals
+    event = data.get("targets", {}).get("urban_response_event", "acceptance")
+    other = "urban_10min_arrival" if event == "acceptance" else "urban_10min_acceptance"
     for name in names:
+        name = other if name == "urban_10min_arrival" else name
         if name not in kpis:
             continue
         k = kpis[name]

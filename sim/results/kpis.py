@@ -333,7 +333,7 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
     handed_up = ~np.isnan(o.t_handed_up)
     k.share("hand_up_rate", handed_up, catalogue)
     k.share("handed_up_on_time", met, judged & handed_up)
-    k.update(event_kpis(log, world))
+    k.update(event_kpis(log, world, k))
     for t, (pinyin, zones) in enumerate(zip(world.towns.pinyin, town_zones(world))):
         mine = judged & (o.town == t)
         k.share(f"town.{pinyin}.compliance", met, mine)
@@ -377,11 +377,13 @@ def event_orders(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray]:
     return ~np.isnan(deadline), deadline
 
 
-def event_kpis(log: RunLog, world: World) -> dict[str, float]:
+def event_kpis(log: RunLog, world: World, counted: _Counted | None = None) -> dict[str, float]:
     """The ``event_*`` KPIs over the measured orders of surge events with a ``delivery``
     setting (NaN when there are none): delivered (closed) by the event's deadline; response
     and closing times from placing (minutes); volunteer-hours from assignment until the
-    volunteers are back, a batch's trip shared equally among its orders."""
+    volunteers are back, a batch's trip shared equally among its orders. ``counted`` (the
+    replication's KPIs) records the orders ``event_on_time`` judges, its interval's binomial
+    part: it has a target (``targets.event_share``)."""
     o, b = log.orders, log.batches
     start, end = log.window_min
     mine, deadline = event_orders(log, world)
@@ -389,6 +391,8 @@ def event_kpis(log: RunLog, world: World) -> dict[str, float]:
     with np.errstate(invalid="ignore"):
         on_time = o.t_closed <= deadline
     judged = mine & ~undecided(log, on_time, deadline)
+    if counted is not None:
+        counted.orders["event_on_time"] = int(judged.sum())
     closing = (o.t_closed - o.t_placed)[mine]
     batch = o.batch
     alone = mine & (batch < 0) & ~np.isnan(o.t_assigned)

@@ -310,17 +310,18 @@ def main(args) -> int:
     folder = Path(args.baselines)
     if not folder.is_dir() and not (args.update_baselines and not folder.exists()):
         what = "is not a folder" if folder.exists() else "not found"
-        inputs.problems.setdefault(args.baselines, []).append(
-            str(
-                Problem(
-                    args.baselines,
-                    None,
-                    "",
-                    f"--baselines folder {what}; expected the folder of committed baselines "
-                    "(a mistyped folder would turn every baseline comparison off)",
-                )
+        if args.baselines == str(DEFAULT_BASELINES):  # not given: say where it was looked for
+            why = (
+                f"the default baselines folder (results/baselines of the current folder, "
+                f"{Path.cwd()}) {what}; expected to run from the folder that holds the committed "
+                "baselines (the repository's root), or --baselines DIR"
             )
-        )
+        else:
+            why = (
+                f"--baselines folder {what}; expected the folder of committed baselines "
+                "(a mistyped folder would turn every baseline comparison off)"
+            )
+        inputs.problems.setdefault(args.baselines, []).append(str(Problem(args.baselines, None, "", why)))
     if args.debug and inputs.problems:
         raise UserError(next(iter(inputs.problems.values()))[0])
     jobs = args.jobs if args.jobs else default_jobs()

@@ -100,6 +100,10 @@ def main(args) -> int:
     for name in names:
         if name in result["notes"]:
             print(f"note: {result['notes'][name]}")
+    missing = result["not_compared"]
+    if missing:
+        shown = ", ".join(missing[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4 else "")
+        print(f"note: not in every scenario, so not compared: {shown} (compare.json's not_compared)")
     print(f"\nResults: {out}")
     return 0
 
