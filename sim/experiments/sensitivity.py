@@ -45,6 +45,7 @@ from sim.config.scenario import Scenario
 from sim.experiments.assumptions import Assumption, value_of
 from sim.experiments.compare import compare_arms
 from sim.experiments.compare_inputs import Arm, simulate_arm
+from sim.reporting.formatting import plural
 from sim.reporting.progress import Progress
 from sim.results.stats import summarise
 
@@ -294,7 +295,7 @@ def run_study(
     squares = corners(path, chosen, pairs)
     bar = Progress(reps * (1 + len(chosen) + 4 * len(squares)), "sensitivity")
     start = time.monotonic()
-    log(f"default: {reps} replications x {days:g} days")
+    log(f"default: {plural(reps, 'replication')} x {plural(days, 'day')}")
     base = run_arm(scenario, path, "default", seed, reps, days, jobs, bar)
     arms = []
     for i, v in enumerate(chosen, 1):

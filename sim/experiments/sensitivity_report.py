@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from sim.experiments.sensitivity import HEADLINE
-from sim.reporting.formatting import value_text
+from sim.reporting.formatting import plural, value_text
 
 
 def _signed(value: float) -> str:
@@ -95,8 +95,8 @@ def markdown(study: dict) -> str:
     then each pair's table and readings."""
     level = 100 * study["difference_level"]
     lines = [
-        f"Default ({study['scenario']}, {study['reps']} replications x {study['days']:g} days, seed "
-        f"{study['seed']}): "
+        f"Default ({study['scenario']}, {plural(study['reps'], 'replication')} x "
+        f"{plural(study['days'], 'day')}, seed {study['seed']}): "
         + "; ".join(f"{k} {_estimate(study['default'][k], share)}" for k, _, share, _ in HEADLINE)
         + ".",
         "",

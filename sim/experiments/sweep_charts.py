@@ -10,6 +10,7 @@ from sim.config.overrides import path_meaning
 from sim.config.scenario import Scenario
 from sim.experiments.sweep_file import Sweep
 from sim.experiments.sweep_table import cell_text
+from sim.reporting.formatting import plural
 from sim.results.kpis import KPI_INFO
 
 
@@ -48,7 +49,7 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, o
             )
             foot = (
                 f"sweep {sweep.name} of {scenario.name}, seed {scenario.run.seed}, "
-                f"{scenario.run.reps} replications x {scenario.run.days:g} days each"
+                f"{plural(scenario.run.reps, 'replication')} x {plural(scenario.run.days, 'day')} each"
                 + (f"; {fixed}" if fixed else "")
             )
             unit = path_meaning(key)[1]  # the axis names the swept key with its unit

@@ -20,6 +20,7 @@ from collections import Counter
 
 from sim.gate.check import Checked, Outcome, exit_status, fmt
 from sim.gate.expectations import NOT_APPLICABLE
+from sim.reporting.formatting import plural
 from sim.reporting.kpi_summary import VERDICT_WORDS
 
 HEADER = ("scenario", "KPI", "estimate", "bound", "threshold", "vs baseline", "result", "promise")
@@ -87,7 +88,8 @@ def verdict_line(checked: list[Checked]) -> str:
 
 def settings_line(c: Checked) -> str:
     """How one scenario was run and compared."""
-    return f"{c.scenario} ({c.path}): {c.reps} replications x {c.days:g} days, seed {c.seed}; {c.note}"
+    run = f"{plural(c.reps, 'replication')} x {plural(c.days, 'day')}"
+    return f"{c.scenario} ({c.path}): {run}, seed {c.seed}; {c.note}"
 
 
 def failure_lines(checked: list[Checked]) -> list[str]:
