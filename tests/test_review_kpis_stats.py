@@ -44,7 +44,8 @@ def test_a_sweep_point_gives_a_share_an_interval_inside_0_and_100_percent():
 
     sweep = Sweep("s.yaml", "s", Path("x.yaml"), {"k": [1]}, 3, 1.0, 1, ["urban_10min"], {})
     values = [1.0, 1.0, 0.98]  # the t interval: 99.3% +- 2.9 points, above 100%
-    row = table_row(sweep, {"k": 1}, {"kpis": {"urban_10min": values}}, {"kpis": {"urban_10min": values}})
+    saved = {"kpis": {"urban_10min": values}, "orders": {}, "targets": {}}  # (no orders counted)
+    row = table_row(sweep, {"k": 1}, saved, saved)
     j = judge(values, "share")
     assert (row["urban_10min.low"], row["urban_10min.high"]) == (j.low, j.high)
     assert 0 <= row["urban_10min.low"] <= row["urban_10min.high"] <= 1

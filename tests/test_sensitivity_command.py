@@ -63,7 +63,7 @@ def test_the_folder_holds_the_librarys_report_and_numbers(tmp_path, capsys):
     report = (out / "sensitivity.md").read_text(encoding="utf-8")
     assert report == markdown(expected) + "\n"
     assert stdout == report + f"\nResults: {out}\n"  # the report on stdout, progress on stderr
-    assert "| order rate |" in stdout and "default: 2 replications x 1 days" in err
+    assert "| order rate |" in stdout and "default: 2 replications x 1 day" in err
 
 
 def test_the_default_folder_is_named_after_the_scenario(tmp_path, capsys, monkeypatch):
