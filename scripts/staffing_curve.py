@@ -3,7 +3,7 @@
 Runs the default scenario with ``teams.village_scale`` (every village and community team's
 members) and then ``teams.station_scale`` (every town station's members) at 25%, 50%, 100% and
 200%, every point with the same seeds (common random numbers), and reports per point the urban
-10-minute share by acceptance (``urban_10min``) and by arrival at the citizen
+10-minute share by acceptance (``urban_10min_acceptance``) and by arrival at the citizen
 (``urban_10min_arrival``), rural same-day, the orders still open at the first midnight after
 they were placed, per week (``open_overnight_per_week``), the
 escalation rate and the volunteers' utilisation, each with its 95% interval across replications,
@@ -34,7 +34,7 @@ SCALES = (0.25, 0.5, 1.0, 2.0)
 START, END = "<!-- staffing-curve:start -->", "<!-- staffing-curve:end -->"
 # (key, column title, percent?) in the table's order
 COLUMNS = (
-    ("urban_10min", "urban 10-min (acceptance)", True),
+    ("urban_10min_acceptance", "urban 10-min (acceptance)", True),
     ("urban_10min_arrival", "urban 10-min (arrival)", True),
     ("rural_same_day", "rural same day", True),
     ("open_overnight_per_week", "open overnight / week", False),

@@ -42,3 +42,18 @@ def test_optimize_names_the_step_limit_it_stopped_at(tmp_path, capsys):
     (line,) = [s for s in plan.splitlines() if s.startswith("#   urban_10min: ")]
     assert line.endswith("against >= 100.0%: met")
     assert main(["validate", str(tmp_path / "plan.yaml")]) == 0
+
+
+def test_a_target_without_orders_is_refused_in_one_line(tmp_path, capsys):
+    # a county without urban places has no urban orders: an urban target can be neither met
+    # nor missed, and the search ended "no data" (exit 1)
+    src = tmp_path / "rural.yaml"
+    src.write_text(
+        yaml.safe_dump({"extends": str(TINY), "name": "rural", "geography": {"urban_towns": []}}),
+        encoding="utf-8",
+    )
+    args = ["optimize", str(src), "--target", "urban_10min_night=0.9", "--reps", "2", "--days", "1"]
+    assert main([*args, "--jobs", "1", "--out", str(tmp_path / "plan.yaml")]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if "evaluation" not in line]  # (progress)
+    assert len(err) == 1 and "urban_10min_night has no orders in any replication" in err[0]
+    assert not (tmp_path / "plan.yaml").exists()

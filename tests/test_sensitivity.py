@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import TINY
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "sensitivity.py"
-HEADLINE = ["urban_10min", "urban_10min_arrival", "rural_same_day", "open_overnight_per_1000"]
+HEADLINE = ["urban_10min_acceptance", "urban_10min_arrival", "rural_same_day", "open_overnight_per_1000"]
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +91,7 @@ def test_hardly_anyone_showing_up_lowers_the_promises(study):
     _, numbers = study
     few = next(r for r in numbers["rows"] if r["assumption"] == "teams.show_up" and r["side"] == "high")
     assert few["value"] == "0.05"
-    assert few["effects"]["urban_10min"]["mean"] < -0.2
+    assert few["effects"]["urban_10min_acceptance"]["mean"] < -0.2
     assert few["effects"]["rural_same_day"]["mean"] < -0.2
     assert numbers["rows"][0]["assumption"] == "teams.show_up"  # the largest effect, ranked first
 

@@ -374,6 +374,12 @@ def optimise(
 
     current = evaluate(scenario, {}, targets, reps, seed, jobs, keep_logs=True)
     bar.step()
+    empty = [k for k in targets if current.summary[k]["n"] == 0]
+    if empty:  # no order of its kind in any replication: no plan can meet it or miss it
+        raise UserError(
+            f"{scenario.name}: {', '.join(empty)} has no orders in any replication (e.g. a "
+            "county without urban places); expected a target the scenario has orders for"
+        )
     baseline = current
     steps = []
     stopped = "max steps"
