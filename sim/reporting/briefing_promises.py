@@ -202,36 +202,30 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
             )
             rest = _cause_row(table, "promises_before_cutoff", name)
             if rest is not None and rest["missed"] >= reps:  # (one a replication or more)
-                cause = _largest_cause(rest, table["causes"])
+                cause, share, fix = _cause_and_lever(rest, table["causes"], False, lang)
                 text += tr(
                     "brief.promise_rest",
                     lang,
                     rest=_per_rep(rest["missed"] / reps),
                     cause=tr(f"cause.{cause}", lang),
-                    share=format_number(rest[cause] / rest["missed"], "share"),
-                    lever=once(cause, lever(cause, rest, lang), name),
+                    share=share,
+                    lever=once(cause, fix, name),
                 )
         else:
-            cause = _largest_cause(row, table["causes"])
-            # at arrival, a miss accepted in time is the turnout and the drive: its own lever
-            drive = arrival and cause == "travel"
+            cause, share, fix = _cause_and_lever(row, table["causes"], arrival, lang)
             text += tr(
                 "brief.promise_cause",
                 lang,
-                share=format_number(row[cause] / row["missed"], "share"),
+                share=share,
                 missed=_per_rep(row["missed"] / reps),
-                cause=tr("cause.travel_arrival" if drive else f"cause.{cause}", lang),
-                lever=once(
-                    "travel_arrival" if drive else cause,
-                    tr("lever.travel_arrival", lang) if drive else lever(cause, row, lang),
-                    name,
-                ),
+                cause=tr(f"cause.{cause}", lang),
+                lever=once(cause, fix, name),
             )
         out.append(text)
     return out + band_line(summary, data, lang, once)
 
 
-def band_line(summary: dict, data: dict, lang: str, once=None) -> list[str]:
+def band_line(summary: dict, data: dict, lang: str, once) -> list[str]:
     """One line on the urban promise by time of day when the whole day's verdict hides a worse
     one (the default: met over the day, missed at night): each band judged worse than
     ``urban_10min`` with its estimate and verdict, then the largest cause of the worst band's
@@ -267,21 +261,28 @@ def band_line(summary: dict, data: dict, lang: str, once=None) -> list[str]:
     table = miss_table(summary)
     row = _cause_row(table, "promises", worst["name"]) if table["groups"] else None
     if row is not None and row["missed"] > 0:
-        cause = _largest_cause(row, table["causes"])
-        # counted at arrival, a miss accepted in time is the turnout and the drive (as in
-        # promise_lines): its own cause and lever
-        drive = data["targets"].get("urban_response_event") == "arrival" and cause == "travel"
-        key = "travel_arrival" if drive else cause
-        fix = tr("lever.travel_arrival", lang) if drive else lever(cause, row, lang)
+        arrival = data["targets"].get("urban_response_event") == "arrival"  # (the bands' reading)
+        cause, share, fix = _cause_and_lever(row, table["causes"], arrival, lang)
         text += tr(
             "brief.band_cause",
             lang,
             band=tr(f"band.{worst['name'].removeprefix('urban_10min_')}", lang).capitalize(),
-            share=format_number(row[cause] / row["missed"], "share"),
-            cause=tr(f"cause.{key}", lang),
-            lever=once(key, fix, worst["name"]) if once else fix,
+            share=share,
+            cause=tr(f"cause.{cause}", lang),
+            lever=once(cause, fix, worst["name"]),
         )
     return [text]
+
+
+def _cause_and_lever(row: dict, causes: list[str], arrival: bool, lang: str) -> tuple[str, str, str]:
+    """The largest cause of a row's misses (its ``cause.*`` key), its share of them, and its
+    lever. Judged at arrival, a miss accepted in time is the turnout and the drive
+    (``travel_arrival``), with its own lever."""
+    cause = _largest_cause(row, causes)
+    share = format_number(row[cause] / row["missed"], "share")
+    if arrival and cause == "travel":
+        return "travel_arrival", share, tr("lever.travel_arrival", lang)
+    return cause, share, lever(cause, row, lang)
 
 
 # a share of uncertain towns from which the towns' line asks for more replications

@@ -19,6 +19,7 @@ import math
 from sim.reporting.formatting import format_number, plural, share_target
 from sim.reporting.i18n import tr, unit_label
 from sim.results.kpis import CHANNEL_ROWS
+from sim.results.promises import other_reading
 
 WORST_TOWNS = 3
 
@@ -122,8 +123,7 @@ def headline_rows(summary: dict, data: dict, names: tuple[str, ...] = HEADLINE_R
     kpis = summary["kpis"]
     rows = []
     # the urban promise's other reading: arrival, or acceptance when the scenario counts arrivals
-    event = data.get("targets", {}).get("urban_response_event", "acceptance")
-    other = "urban_10min_arrival" if event == "acceptance" else "urban_10min_acceptance"
+    other = f"urban_10min_{other_reading(data.get('targets', {}).get('urban_response_event', 'acceptance'))}"
     for name in names:
         name = other if name == "urban_10min_arrival" else name
         if name not in kpis:

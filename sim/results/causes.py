@@ -49,6 +49,7 @@ from sim.results.promises import (
     first_midnight,
     midnight_verdicts,
     never_overnight,
+    other_reading,
     placed_after_cutoff,
     time_band,
     undecided,
@@ -190,7 +191,7 @@ def promise_misses(log: RunLog, world: World) -> dict[str, tuple[np.ndarray, np.
     catalogue = inside & zone_promise_orders(log)
     urban, rural = catalogue & (o.zone == 0), catalogue & (o.zone == 1)
     midnight = first_midnight(log)
-    other = "arrival" if tg.urban_response_event == "acceptance" else "acceptance"
+    other = other_reading(tg.urban_response_event)
     out = {}
     for name, event in (("urban_10min", tg.urban_response_event), (f"urban_10min_{other}", other)):
         met, decided = zone_verdicts(log, world, event)

@@ -41,6 +41,7 @@ from sim.results.promises import (
     band_hours,
     midnight_verdicts,
     never_overnight,
+    other_reading,
     overnight_parts,
     placed_after_cutoff,
     time_band,
@@ -257,7 +258,9 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
     inside = (o.t_placed >= start) & (o.t_placed < end)
     catalogue = inside & zone_promise_orders(log)
     response = o.t_accepted - o.t_placed
-    met, decided = zone_verdicts(log, world)
+    event = world.scenario.targets.urban_response_event
+    readings = {e: zone_verdicts(log, world, e) for e in ("acceptance", "arrival")}
+    met, decided = readings[event]  # (the zone promises as the scenario reads them)
     judged = catalogue & decided  # (undecided orders are neither met nor missed)
     with np.errstate(invalid="ignore"):
         closed_by_deadline = o.t_closed <= o.t_deadline
@@ -265,11 +268,10 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
     k = _Counted()
     urban, rural = catalogue & (o.zone == 0), catalogue & (o.zone == 1)
     k.share("urban_10min", met, urban & decided)
-    readings = {event: zone_verdicts(log, world, event) for event in ("acceptance", "arrival")}
     # (the reading urban_10min does not count: each town with urban places is judged on it too)
-    other = "arrival" if world.scenario.targets.urban_response_event == "acceptance" else "acceptance"
-    for event, (met_at_event, decided_at_event) in readings.items():
-        k.share(f"urban_10min_{event}", met_at_event, urban & decided_at_event)
+    other = other_reading(event)
+    for reading, (met_at_event, decided_at_event) in readings.items():
+        k.share(f"urban_10min_{reading}", met_at_event, urban & decided_at_event)
     # the same orders and verdicts by the band of the day they were placed in (an appointment's
     # time asked for): the bands' orders add up to urban_10min's
     band = time_band(log)

@@ -57,6 +57,12 @@ def time_band(log: RunLog) -> np.ndarray:
     return out
 
 
+def other_reading(event: str) -> str:
+    """The urban promise's reading a scenario does not count (``targets.urban_response_event``
+    is ``event``): ``arrival`` for ``acceptance`` and back. Both are judged (docs/kpis.md)."""
+    return "arrival" if event == "acceptance" else "acceptance"
+
+
 def urban_response_time(log: RunLog, event: str) -> np.ndarray:
     """Per order: minutes from placing to the urban response event (``acceptance``: the
     volunteer accepts; ``arrival``: the volunteer arrives); NaN when it did not happen."""
