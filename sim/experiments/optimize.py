@@ -50,6 +50,7 @@ from sim.results.kpis import BAND_KPIS, KPI_INFO
 from sim.results.logs import RunLog
 from sim.results.promises import (
     TIME_BANDS,
+    band_of_hour,
     first_midnight,
     never_overnight,
     overnight_parts,
@@ -143,15 +144,6 @@ def _target_problem(parsed: bool, name: str, op: str, value: str, threshold: flo
 def as_targets(targets: dict) -> Targets:
     """Targets as {KPI: (op, threshold)}; a bare threshold is a ``>=`` target."""
     return {k: v if isinstance(v, tuple) else (">=", float(v)) for k, v in targets.items()}
-
-
-def band_of_hour(hour: np.ndarray) -> np.ndarray:
-    """Index into BANDS of each hour of the day."""
-    out = np.zeros_like(hour)
-    for k, (start, end) in enumerate(BANDS.values()):
-        inside = (hour >= start) & (hour < end) if start <= end else (hour >= start) | (hour < end)
-        out[inside] = k
-    return out
 
 
 def plan_additions(plan: dict[tuple[str, str], int]) -> list[Addition]:

@@ -49,8 +49,13 @@ def time_band(log: RunLog) -> np.ndarray:
     """Per order: the index into :data:`TIME_BANDS` of the clock time it was placed (``t_placed``,
     minutes from 00:00 of day 0; for an appointment the time asked for, from which its promise
     counts), so that an order's band and its promise start at the same minute."""
-    hour = np.floor(log.orders.t_placed / 60.0) % 24
-    out = np.zeros(len(hour), dtype=np.int64)
+    return band_of_hour(np.floor(log.orders.t_placed / 60.0) % 24).astype(np.int64)
+
+
+def band_of_hour(hour: np.ndarray) -> np.ndarray:
+    """The index into :data:`TIME_BANDS` of each hour of the day (0-23), a band that ends
+    before it starts wrapping past midnight."""
+    out = np.zeros_like(hour)
     for k, (start, end) in enumerate(TIME_BANDS.values()):
         inside = (hour >= start) & (hour < end) if start <= end else (hour >= start) | (hour < end)
         out[inside] = k
