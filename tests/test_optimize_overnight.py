@@ -24,17 +24,16 @@ import yaml
 
 from sim.config.errors import UserError
 from sim.experiments.optimize import (
-    OVERNIGHT_TARGETS,
     evaluate,
     gain,
     meets,
     misses_by_cell,
     optimise,
     overnight_orders,
-    parse_targets,
     plan_hours,
     summary_of,
 )
+from sim.experiments.optimize_targets import OVERNIGHT_TARGETS, parse_targets
 from sim.experiments.pilot import prepare_world
 from sim.results.kpis import KPI_INFO
 from sim.results.summary import total_orders

@@ -20,19 +20,16 @@ from sim.experiments.compare_output import VERDICT_WORDS as DIFFERENCE_WORDS
 from sim.experiments.optimize import (
     BANDS,
     CONFIRM_SEED_OFFSET,
-    OVERNIGHT_TARGETS,
-    TARGET_BANDS,
-    TARGET_ZONES,
     Confirmation,
     Search,
     confirm,
     meets,
     optimise,
-    parse_targets,
     plan_additions,
     plan_hours,
     with_plan,
 )
+from sim.experiments.optimize_targets import OVERNIGHT_TARGETS, TARGET_BANDS, TARGET_ZONES, parse_targets
 from sim.experiments.runner import default_jobs
 from sim.reporting.files import write_text
 from sim.reporting.folder import check_file_out
