@@ -99,3 +99,40 @@ def test_streams_of_any_seed_numpy_accepts_are_numpys(seed):
         Streams(seed).stream("x").bit_generator.state
         == np.random.Generator(np.random.PCG64(child)).bit_generator.state
     )
+
+
+def test_no_two_streams_of_a_bundled_scenario_share_a_key(monkeypatch):
+    """A stream's key is its name's CRC-32: two names with one CRC would draw the same numbers.
+    About 4,000 names a county replication makes that a 0.2% chance per scenario
+    (sim/model/rng.py), so each bundled scenario's names are checked here, from a one-day
+    replication's set-up (every stream is made at set-up)."""
+    import dataclasses
+    from pathlib import Path
+
+    from sim.config.load import load_scenario
+    from sim.experiments.runner import run_replications
+
+    names: set[str] = set()
+    streams, keys = Streams.streams, Streams.keys
+
+    def recorded(method):
+        def wrapper(self, items):
+            items = list(items)
+            names.update(items)
+            return method(self, iter(items))
+
+        return wrapper
+
+    monkeypatch.setattr(Streams, "streams", recorded(streams))
+    monkeypatch.setattr(Streams, "keys", recorded(keys))
+    root = Path(__file__).resolve().parent.parent / "scenarios"
+    paths = sorted([root / "pingyang.yaml", *(root / "policies").glob("*.yaml")])
+    assert len(paths) > 10
+    for path in paths:
+        names.clear()
+        scenario = load_scenario(path)
+        scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, days=1, warmup_days=0))
+        run_replications(scenario, 1, 1, jobs=1)
+        assert len(names) > 1000, path.name  # the streams were seen
+        crcs = {zlib.crc32(name.encode("utf-8")) for name in names}
+        assert len(crcs) == len(names), f"{path.name}: two stream names share a CRC-32 key"
