@@ -33,11 +33,13 @@ class HandUp:
 
 @dataclass(frozen=True)
 class Alerts:
-    """Dispatch as alerts (the platform pushes an order to volunteers' phones, 手机派单): an order
-    alerts the free on-duty volunteers in its scope nearest first, in waves; each alerted
-    volunteer accepts with a probability after ``demand.acceptance_delay`` or ignores the
-    alert; a wave nobody accepts is followed by the next one (the next volunteers in scope, then
-    the same again), and the order escalates by ``dispatch.timeouts_min`` meanwhile."""
+    """Dispatch as alerts (our model of how the platform reaches volunteers: it pushes an order
+    to their phones; the article says only that the nearest station's volunteers 接到信息,
+    receive it): an order alerts the free on-duty volunteers in its scope nearest first, in
+    waves; each alerted volunteer accepts with a probability after ``demand.acceptance_delay``
+    or ignores the alert; a wave nobody accepts is followed by the next one (the next volunteers
+    in scope, then the same again), and the order escalates by ``dispatch.timeouts_min``
+    meanwhile."""
 
     accept_probability: float = spec(
         0.35,

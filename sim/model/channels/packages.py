@@ -3,9 +3,13 @@ recipients.
 
 The article: 根据孤寡老人、留观儿童、特需群体等,推出定制"套餐"项目化服务 ...
 如针对婴儿、孕妇量身定制的"宝宝餐""孕妇餐"、开通疫情防控心理疏导咨询项目、
-搭建志愿者"临时理发店"等"套餐"服务项目 (for elderly people living alone, left-behind
-children and other groups with special needs, tailored packages: meals for babies and pregnant
-women, counselling, a volunteers' temporary barber shop).
+搭建志愿者"临时理发店"等"套餐"服务项目 (for elderly people living alone, children kept
+under observation [留观] and other groups with special needs, tailored packages: meals for
+babies and pregnant women, epidemic counselling, a volunteers' temporary barber shop). The
+article introduces them in its paragraph on the epidemic (如在新冠疫情期间); running them all
+year, and the children's weekly care visit for left-behind children (留守儿童, our substitute
+for 留观儿童, for whom the article names no package), are our readings (docs/model.md,
+"Tailored packages"; docs/assumptions.md).
 
 Each package (``packages.kinds``) has registered recipients in every place, Poisson with mean
 ``recipients_per_1000`` x the place's population / 1,000, and visits each of them every
