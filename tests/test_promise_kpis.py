@@ -6,6 +6,8 @@ share of rural orders the late rule touches (docs/kpis.md)."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from sim.model.replication import simulate
@@ -81,22 +83,29 @@ def test_the_urban_promise_is_read_at_acceptance_or_at_arrival(tmp_path):
 
 def test_orders_the_run_ends_before_judging_are_neither_met_nor_missed(tmp_path):
     # the run ends at 21:36 (0.9 days, no drain); nobody is on duty after 18:00. The 10:00
-    # errand closes the same day; the 20:00 errand at A2 (rural, due by tomorrow's end) and
-    # the 21:30 one at A1 (urban, due a response by 21:40) are still open when the run ends,
-    # before their promises fall due and before midnight: the run cannot judge them
+    # errands at A1 (urban, due a response by 10:10) and A2 (rural, due by midnight) close the
+    # same day; the 20:00 errand at A2 (due by tomorrow's end) and the 21:30 one at A1 (due a
+    # response by 21:40) are still open when the run ends. Every order whose promise falls due
+    # after the end is left out, met or not: A2's 10:00 errand too, though it closed in time
+    # (counting it, and not the open ones, would judge the fast orders and drop the slow ones)
     world = build_world(variant(tmp_path, {"run": {"days": 0.9, "warmup_days": 0, "drain_days": 0}}))
-    rows = [(600.0, "A2", "errand"), (1200.0, "A2", "errand"), (1290.0, "A1", "errand")]
+    rows = [
+        (600.0, "A1", "errand"),
+        (600.0, "A2", "errand"),
+        (1200.0, "A2", "errand"),
+        (1290.0, "A1", "errand"),
+    ]
     log = simulate(world, 1, orders(world, rows))
     assert log.horizon_min == pytest.approx(0.9 * DAY)
-    assert list(log.orders.outcome) == [CLOSED, OPEN, OPEN]
+    assert list(log.orders.outcome) == [CLOSED, CLOSED, OPEN, OPEN]
     met, decided = zone_verdicts(log, world)
-    assert list(met) == [True, False, False] and list(decided) == [True, False, False]
+    assert list(met) == [True, True, False, False] and list(decided) == [True, False, False, False]
     k = counted_kpis(log, world)
-    assert k["rural_same_day"] == 1.0 and k.orders["rural_same_day"] == 1
-    assert k.orders["urban_10min"] == 0
-    assert k["open_overnight_per_1000"] == 0.0 and k.orders["open_overnight_per_1000"] == 1
+    assert k["urban_10min"] == 1.0 and k.orders["urban_10min"] == 1
+    assert k.orders["rural_same_day"] == 0 and math.isnan(k["rural_same_day"])
+    assert k.orders["open_overnight_per_1000"] == 0  # every first midnight is after the end
     judged, missed, _ = miss_causes(log, world)
-    assert list(judged) == [True, False, False] and not missed.any()
+    assert list(judged) == [True, False, False, False] and not missed.any()
 
 
 def test_an_order_open_when_its_promise_falls_due_before_the_end_is_missed(tmp_path):

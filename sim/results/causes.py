@@ -123,7 +123,7 @@ def miss_causes(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray, np.n
     with np.errstate(invalid="ignore"):
         closed_in_time = o.t_closed <= o.t_deadline
     catalogue &= decided  # (the run cannot judge undecided orders)
-    professional &= ~undecided(log, closed_in_time, o.t_deadline)
+    professional &= ~undecided(log, o.t_deadline)
     judged = catalogue | professional
     missed = (catalogue & ~met) | (professional & ~closed_in_time)
     deadline = np.where(catalogue & (o.zone == 0), o.t_placed + tg.urban_response_min, o.t_deadline)

@@ -264,7 +264,7 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
     judged = catalogue & decided  # (undecided orders are neither met nor missed)
     with np.errstate(invalid="ignore"):
         closed_by_deadline = o.t_closed <= o.t_deadline
-    by_deadline = ~undecided(log, closed_by_deadline, o.t_deadline)
+    by_deadline = ~undecided(log, o.t_deadline)
     k = _Counted()
     urban, rural = catalogue & (o.zone == 0), catalogue & (o.zone == 1)
     k.share("urban_10min", met, urban & decided)
@@ -392,7 +392,7 @@ def event_kpis(log: RunLog, world: World, counted: _Counted | None = None) -> di
     mine &= (o.t_placed >= start) & (o.t_placed < end)
     with np.errstate(invalid="ignore"):
         on_time = o.t_closed <= deadline
-    judged = mine & ~undecided(log, on_time, deadline)
+    judged = mine & ~undecided(log, deadline)
     if counted is not None:
         counted.orders["event_on_time"] = int(judged.sum())
     closing = (o.t_closed - o.t_placed)[mine]

@@ -5,8 +5,8 @@ The zone promises (10分钟快速响应 in the urban areas; 当天响应、当�
 an urban catalogue order must be responded to within ``targets.urban_response_min`` minutes
 (the response event: ``targets.urban_response_event``), a rural one responded to and closed by
 its same-day deadline, and an order held to a same-day promise should not be open at the first
-midnight after it was placed. An order still open when the run ends, before its promise falls
-due, is *undecided*: neither met nor missed (:func:`undecided`). The KPIs
+midnight after it was placed. An order whose promise falls due after the run ends is
+*undecided*, met or not: the shares leave it out (:func:`undecided`). The KPIs
 (:mod:`sim.results.kpis`), the miss causes, the map and the optimizer all judge orders through
 these functions, so they give every order the same verdict.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config.channels import CHANNELS
-from sim.results.logs import OPEN, RunLog
+from sim.results.logs import RunLog
 from sim.world.build import World
 
 
@@ -104,7 +104,7 @@ def midnight_verdicts(log: RunLog) -> tuple[np.ndarray, np.ndarray]:
     after ``targets.same_day_cutoff`` until the next day's end (an assumption: docs/kpis.md)."""
     midnight = first_midnight(log)
     met = responded_and_closed_by(log, midnight)
-    return met, ~undecided(log, met, midnight)
+    return met, ~undecided(log, midnight)
 
 
 def promise_due(log: RunLog, world: World) -> np.ndarray:
@@ -114,14 +114,16 @@ def promise_due(log: RunLog, world: World) -> np.ndarray:
     return np.where(o.zone == 0, o.t_placed + world.scenario.targets.urban_response_min, o.t_deadline)
 
 
-def undecided(log: RunLog, met: np.ndarray, due: np.ndarray) -> np.ndarray:
-    """Per order: the run ends before its verdict is known. It has not met its promise (``met``)
-    but is still open (neither closed nor cancelled) when the run ends, before the promise
-    falls due (``due``, minutes). Such orders are right-censored: the shares judged against
-    the promise leave them out rather than count them as missed (``run.drain_days``, the days
-    simulated after the measured window, lets the last measured orders close)."""
+def undecided(log: RunLog, due: np.ndarray) -> np.ndarray:
+    """Per order: its promise falls due (``due``, minutes) after the run ends, so the run cannot
+    know every such order's verdict. The shares judged against the promise leave all of them
+    out, met or not: a cut by placement and deadline alone, which the outcome cannot move.
+    (Leaving out only the ones still open would keep the fast ones and drop the slow ones among
+    the last orders placed, and bias the share upwards: docs/kpis.md.) ``run.drain_days``, the
+    days simulated after the measured window, lets the last measured orders' promises fall due
+    inside the run. NaN ``due`` (no promise) is never undecided."""
     with np.errstate(invalid="ignore"):
-        return ~met & (log.orders.outcome == OPEN) & (due > log.horizon_min)
+        return due > log.horizon_min
 
 
 def zone_verdicts(log: RunLog, world: World, event: str | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -129,7 +131,7 @@ def zone_verdicts(log: RunLog, world: World, event: str | None = None) -> tuple[
     run knows the verdict (not :func:`undecided`). Every output that judges orders against
     the zone promises counts only the decided ones."""
     met = met_target(log, world, event)
-    return met, ~undecided(log, met, promise_due(log, world))
+    return met, ~undecided(log, promise_due(log, world))
 
 
 def same_day_orders(log: RunLog) -> np.ndarray:
@@ -157,7 +159,7 @@ def never_overnight(log: RunLog) -> tuple[np.ndarray, np.ndarray]:
     (:func:`same_day_orders`) with its verdict at that midnight known (not :func:`undecided`).
     The KPIs and the optimizer count the judged orders placed in the measured window."""
     overnight = open_at_first_midnight(log)
-    return overnight, same_day_orders(log) & ~undecided(log, ~overnight, first_midnight(log))
+    return overnight, same_day_orders(log) & ~undecided(log, first_midnight(log))
 
 
 def overnight_parts(log: RunLog, world: World) -> dict[str, np.ndarray]:
