@@ -53,7 +53,8 @@ def test_a_share_interval_is_cut_to_0_and_1():
 def _gate(base, new, direction_kpi, clip, monkeypatch):
     """judge_baseline of ``new`` against ``base``, the difference cut as a share's or not."""
     unit = "share" if clip else None
-    monkeypatch.setattr(check, "paired_difference", lambda a, b, level: paired_difference(a, b, level, unit))
+    # (the gate may pass the KPI's unit itself: this cut, or none, replaces it)
+    monkeypatch.setattr(check, "paired_difference", lambda a, b, lv, *_: paired_difference(a, b, lv, unit))
     out = Outcome("s", direction_kpi, "share", float(np.nanmean(new)))
     judge_baseline(out, np.asarray(new, dtype=float), np.asarray(base, dtype=float), True, Expect())
     return out
