@@ -6,12 +6,12 @@ usually far narrower than the unpaired (Welch) interval of the two means.
 
 A KPI that is a proportion of orders (unit ``share``, or ``per 1,000 orders``:
 :data:`sim.results.verdict.PROPORTION_SCALE`) cannot leave [0, 1] (times its scale), nor can a
-difference of two leave [-1, 1]; a t interval of few replications can (2 replications of a
-sparse share: ``[-180%, +220%]``). Given the KPI's ``unit``, the functions here cut their
-interval's ends to what the KPI can be. The cut moves only an end beyond that range, so it never
-brings an end across 0 or a threshold inside the range: a difference's verdict and the
-regression gate's decisions are those of the uncut interval. ``half_width`` stays the t
-interval's (its precision, which the cut does not improve).
+difference of two leave [-1, 1]; a t interval of few replications can (3 replications whose
+differences are +50, 0 and -50 points give ``[-124, +124]`` points). Given the KPI's ``unit``,
+the functions here cut their interval's ends to what the KPI can be. The cut moves only an end
+beyond that range, so it never brings an end across 0 or a threshold inside the range: a
+difference's verdict and the regression gate's decisions are those of the uncut interval.
+``half_width`` stays the t interval's (its precision, which the cut does not improve).
 """
 
 from __future__ import annotations
