@@ -171,7 +171,7 @@ def read_scenario(path: str | os.PathLike, _chain: tuple[str, ...] = ()) -> tupl
     return deep_merge(parent, data, problems), problems
 
 
-TITLE_KEYS = ("title", "title_zh", "description")
+TITLE_KEYS = ("title", "title_zh", "description", "description_zh")
 PATH_KEYS = {
     ("geography", "towns_csv"),
     ("geography", "places_csv"),

@@ -198,6 +198,11 @@ class Scenario:
         "what the scenario is and what question it answers; not inherited by extends (a "
         "parent's description, its numbers included, would describe another scenario)",
     )
+    description_zh: str = spec(
+        "",
+        "the description in Chinese, which the Chinese briefing quotes (without it, the Chinese "
+        "briefing quotes none: description is English); not inherited by extends",
+    )
     geography: Geography = spec(factory=Geography, doc="places, towns, zones, travel")
     catalog: list[Item] = spec(factory=list, doc="service items")
     demand: Demand = spec(factory=Demand, doc="order arrivals")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
-from sim.config.overrides import path_meaning
+from sim.config.overrides import parse_path, path_meaning
 from sim.config.scenario import Scenario
+from sim.experiments.assumptions import ASSUMPTIONS
 from sim.experiments.sweep_file import Sweep
 from sim.experiments.sweep_table import cell_text
 from sim.reporting.formatting import plural
@@ -52,15 +54,47 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, o
                 f"{plural(scenario.run.reps, 'replication')} x {plural(scenario.run.days, 'day')} each"
                 + (f"; {fixed}" if fixed else "")
             )
-            unit = path_meaning(key)[1]  # the axis names the swept key with its unit
             written += experiment_charts.sweep_chart(
                 x,
                 series,
                 labels,
-                f"{key} ({unit})" if unit else key,
+                axis_label(key),
                 stem,
                 foot + legend,
                 units=units,
                 targets=targets,
             )
     return written
+
+
+AXIS_WIDTH = 30  # characters of an axis label's line: a panel of three to a row is about 2.3 inches
+
+# the words of the assumptions' table (docs/assumptions.md) for the keys an assumption sets alone
+KEY_WORDS = {a.keys[0]: a.what for a in ASSUMPTIONS if len(a.keys) == 1}
+
+
+def key_words(key: str) -> str:
+    """A swept key in words: the assumptions' table's (``teams.village_scale`` -> "village
+    volunteers on duty (members x on-duty share)"), else the key's fields after its section, as
+    words (``proxy.errands_per_day`` -> "errands per day"; an index stays: "timeouts min rural
+    [1]")."""
+    if key in KEY_WORDS:
+        return KEY_WORDS[key]
+    try:
+        tokens = parse_path(key)
+    except ValueError:
+        return key
+    words = [f"[{t}]" if isinstance(t, int) else t.replace("_", " ") for t in tokens[1:] or tokens]
+    return " ".join(words)
+
+
+def axis_label(key: str) -> str:
+    """The x axis's label of a swept key: its words with its unit (unless the words say it
+    already, or the unit is a distribution's "same unit as the quantity", which the words of
+    e.g. "acceptance delay, mean minutes" give), wrapped to the narrowest panel, then the key
+    itself on a line of its own, so the axis reads in words and still names what the sweep file
+    sets."""
+    words, unit = key_words(key), path_meaning(key)[1]
+    if unit and unit not in words and not unit.startswith("same unit"):
+        words += f", {unit}" if words.endswith(")") else f" ({unit})"
+    return f"{textwrap.fill(words, AXIS_WIDTH)}\n{key}"

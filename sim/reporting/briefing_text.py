@@ -208,13 +208,16 @@ def footnote(summary: dict, lang: str) -> str:
 
 
 def scenario_text(summary: dict, data: dict, lang: str) -> str:
-    """The scenario in one paragraph (the scenario's own description is English, so only the
-    English briefing quotes it)."""
+    """The scenario in one paragraph, opening with the scenario's own description in the
+    page's language: ``description`` (English) in English, ``description_zh`` in Chinese (none
+    when the scenario has no Chinese one, or kpis.json predates it)."""
     zones = data["places"]["zone"]
-    description = summary["description"] + " " if lang == "en" and summary["description"] else ""
+    own = (summary.get("description_zh") if lang == "zh" else summary.get("description")) or ""
+    # a sentence ends in 。 in Chinese, which takes no space after it
+    description = own.strip() + ("" if lang == "zh" else " ") if own.strip() else ""
     orders = _num(summary["kpis"].get("orders_per_day", {}).get("mean"))
     return tr(
-        "brief.scenario_text",
+        "brief.scenario_text" if zones.count(0) else "brief.scenario_text_no_urban",
         lang,
         description=description,
         name=title(summary, lang),
@@ -233,6 +236,28 @@ def scenario_text(summary: dict, data: dict, lang: str) -> str:
         days=summary["days"],
         seed=summary["seed"],
         **counts(summary),
+    )
+
+
+def drivers_text(summary: dict, cancelled: float, lang: str) -> str:
+    """What assumptions drive the headline: citizens' patience (``cancelled``, the share of the
+    missed orders that were cancelled), turnout and travel (the urban share at acceptance
+    against arrival) and how busy volunteers are on duty (utilisation). Without urban orders
+    (an all-rural county: neither urban reading has a value) the urban part says so instead of
+    quoting two values without data."""
+    kpis = summary["kpis"]
+
+    def value(name: str) -> float:
+        return _num(kpis.get(name, {}).get("mean"))
+
+    readings = {event: value(f"urban_10min_{event}") for event in ("acceptance", "arrival")}
+    urban = not all(_is_nan(v) for v in readings.values())
+    return tr(
+        "brief.drivers" if urban else "brief.drivers_no_urban",
+        lang,
+        cancelled=format_number(cancelled, "share"),
+        **{event: shown(v, "share", lang) for event, v in readings.items()},
+        utilisation=shown(value("utilisation"), "share", lang),
     )
 
 

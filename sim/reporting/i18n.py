@@ -142,9 +142,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "a response within {minutes:g} minutes, the other {rural_text} same-day handling; about "
         "{orders:,.0f} orders a day. {reps_text} of {days_text} "
         "(seed {seed}); numbers are means with 95% confidence intervals.",
-        "情景\u201c{name}\u201d:{towns} 个乡镇共 {places} 个村居实践站;其中 {urban} 个城区社区承诺 "
-        "{minutes:g} 分钟内响应,其余 {rural} 个村居承诺当天响应、当天办理;群众每天约下单 "
-        "{orders:,.0f} 笔。共进行 "
+        "{description}情景\u201c{name}\u201d:{towns} 个乡镇共 {places} 个村居实践站;"
+        "其中 {urban} 个城区社区承诺 {minutes:g} 分钟内响应,其余 {rural} 个村居承诺当天响应、当天办理;"
+        "群众每天约下单 {orders:,.0f} 笔。共进行 "
+        "{reps} 次独立重复,每次 {days:g} 天(随机种子 {seed});数字均为平均值及其 95% 置信区间。",
+    ),
+    "brief.scenario_text_no_urban": (
+        "{description}Modelled: {places_text} under {towns_text}, none of them urban: every unit "
+        "promises same-day handling; about {orders:,.0f} orders a day. {reps_text} of {days_text} "
+        "(seed {seed}); numbers are means with 95% confidence intervals.",
+        "{description}情景\u201c{name}\u201d:{towns} 个乡镇共 {places} 个村居实践站,"
+        "均不在城区,都承诺当天响应、当天办理;群众每天约下单 {orders:,.0f} 笔。共进行 "
         "{reps} 次独立重复,每次 {days:g} 天(随机种子 {seed});数字均为平均值及其 95% 置信区间。",
     ),
     "brief.verdict_note": (
@@ -261,6 +269,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "{utilisation} of their time on duty.",
         "主要指标由假设决定:群众的耐心决定取消量(占上图未兑现订单的 {cancelled});志愿者响应后的出发准备和路程"
         "决定城区按响应计({acceptance})与按到达计({arrival})的差别;志愿者在岗时间中只有 {utilisation} 在忙。",
+    ),
+    "brief.drivers_no_urban": (
+        "Assumptions drive the headline: citizens' patience sets the cancellations ({cancelled} of "
+        "the misses in the chart above); volunteers are busy only {utilisation} of their time on "
+        "duty. There are no urban orders, so no urban promise to read at acceptance or arrival.",
+        "主要指标由假设决定:群众的耐心决定取消量(占上图未兑现订单的 {cancelled});志愿者在岗时间中只有 "
+        "{utilisation} 在忙。没有城区订单,因此没有按响应计或按到达计的城区承诺。",
     ),
     "cause.title": ("Why orders miss their promise (per replication)", "订单未兑现承诺的原因(每次重复)"),
     "cause.x": ("Missed orders per replication", "每次重复的未兑现订单数"),
