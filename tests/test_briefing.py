@@ -112,7 +112,9 @@ def expected_estimate(k: dict) -> str:
 
     def fmt(v):
         v = math.nan if v is None else v
-        return format_number(min(1.0, max(0.0, v)) if k["unit"] == "share" else v, k["unit"])
+        if k["unit"] == "share" and not math.isnan(v):
+            v = min(1.0, max(0.0, v))
+        return format_number(v, k["unit"])
 
     return f"{fmt(k['mean'])} ({fmt(k['low'])}-{fmt(k['high'])})"
 
@@ -140,10 +142,16 @@ def test_briefing_numbers_are_those_of_kpis_json(results):
         assert f"<td>{estimate}</td>" in page
     # each service channel with its own deadline has its row in the channels section
     channels = md.split("## Service channels")[1].split("## ")[0]
+    shown_rows = 0
     for name in CHANNEL_KPIS.values():
         k = summary["kpis"][name]
+        if k["mean"] is None:  # no order judged: every one falls due after this short run ends
+            assert f"| {k['label']} |" not in channels
+            continue
+        shown_rows += 1
         assert f"| {k['label']} | {expected_estimate(k)} |" in channels
         assert f"<td>{k['label']}</td><td>{expected_estimate(k)}</td>" in page
+    assert shown_rows >= 2  # (the same-day and the packages' meals fall due inside the run)
     for name in ("urban_10min", "rural_same_day"):
         k = summary["kpis"][name]
         assert rows[k["label"]][2].startswith(f"**{k['verdict']}")

@@ -5,6 +5,7 @@ sweep point without data."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -180,3 +181,70 @@ def test_the_sweep_axis_names_the_key_in_words_above_its_path():
     )
     assert axis_label("proxy.errands_per_day") == "errands per day\nproxy.errands_per_day"  # no table entry
     assert axis_label("demand.acceptance_delay.mean").startswith("acceptance delay, mean minutes\n")
+
+
+# -- end to end: the gate, the sweep chart and both briefings of an all-rural county --------------
+
+
+def test_the_gate_reports_a_share_difference_within_plus_minus_100_points():
+    out = Outcome("s", "urban_10min", "share", float(np.mean(NEW)))
+    judge_baseline(out, np.asarray(NEW), np.asarray(BASE), True, Expect())
+    assert (out.difference["low"], out.difference["high"]) == (-1.0, 1.0)
+    assert not out.baseline_failed
+
+
+def test_a_sweep_point_without_data_draws_without_a_layout_warning(tmp_path):
+    from sim.reporting import experiment_charts
+
+    no_last = [0.9, 0.92, math.nan]  # the last point (the target's label sits there) has no data
+    series = {"urban_10min": {"mean": no_last, "low": no_last, "high": no_last}}
+    empty = {"rural_same_day": {s: [math.nan] * 3 for s in ("mean", "low", "high")}}
+    for n, kpis in enumerate((series, empty)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            experiment_charts.sweep_chart(
+                [1.0, 2.0, 30.0],
+                kpis,
+                {},
+                "x",
+                tmp_path / f"chart{n}",
+                "foot",
+                units={"urban_10min": "share", "rural_same_day": "share"},
+                targets={"urban_10min": 0.9, "rural_same_day": 0.95},
+            )
+
+
+@pytest.fixture(scope="module")
+def rural(tmp_path_factory):
+    """2 replications of 2 days of the test county with no urban places, both briefings."""
+    from sim.cli.main import REPO
+    from sim.config.load import load_scenario
+    from sim.experiments.runner import run_replications
+    from sim.reporting import briefing
+    from sim.reporting.report import write_results
+    from sim.world.build import build_world
+
+    folder = tmp_path_factory.mktemp("rural")
+    (folder / "rural.yaml").write_text(
+        f"extends: {REPO / 'tests' / 'data' / 'tiny.yaml'}\nname: rural\n"
+        "description: A county without urban places.\ndescription_zh: 一个没有城区的县。\n"
+        "geography: {urban_towns: []}\nrun: {days: 2, warmup_days: 0.5, drain_days: 0.5, reps: 2}\n",
+        encoding="utf-8",
+    )
+    scenario = load_scenario(folder / "rural.yaml")
+    world = build_world(scenario)
+    reps = run_replications(scenario, 2, 11, jobs=1, world=world, progress=False)
+    out = folder / "results"
+    write_results(out, scenario, world, reps, 11)
+    briefing.write_report(out, "zh", progress=False)
+    return out
+
+
+def test_an_all_rural_briefing_says_what_applies_in_both_languages(rural):
+    en = (rural / "briefing.md").read_text(encoding="utf-8")
+    zh = (rural / "briefing.zh.md").read_text(encoding="utf-8")
+    drivers = [line for line in en.splitlines() if "Assumptions drive the headline" in line]
+    assert drivers and "no data" not in drivers[0] and "no urban orders" in drivers[0]
+    drivers_zh = [line for line in zh.splitlines() if "主要指标由假设决定" in line]
+    assert drivers_zh and "无数据" not in drivers_zh[0] and "没有城区订单" in drivers_zh[0]
+    assert "A county without urban places. Modelled" in en and "一个没有城区的县。情景" in zh

@@ -92,8 +92,8 @@ def compare_arms(arms: list[Arm], level: float = 0.95, kpis_per_variant: int = 1
             "differences": [],
         }
         for j, (label, v) in enumerate(zip(labels[1:], values[1:]), start=1):
-            paired = paired_difference(values[0], v, diff_level)
-            unpaired = unpaired_difference(values[0], v, diff_level)
+            paired = paired_difference(values[0], v, diff_level, unit)
+            unpaired = unpaired_difference(values[0], v, diff_level, unit)
             ratio = (
                 unpaired["half_width"] / paired["half_width"]
                 if paired["half_width"] and not math.isnan(paired["half_width"])

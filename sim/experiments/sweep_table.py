@@ -35,7 +35,7 @@ def table_row(sweep: Sweep, overrides: dict[str, Any], saved: dict, first: dict)
             {f"{name}.target": f"{op} {target:g}" if op else "", f"{name}.verdict": j.verdict if op else ""}
         )
     for name in sweep.kpis:
-        d = paired_difference(first["kpis"][name], saved["kpis"][name])
+        d = paired_difference(first["kpis"][name], saved["kpis"][name], unit=KPI_INFO[name][1])
         row.update({f"{name}.diff": d["mean"], f"{name}.diff_low": d["low"], f"{name}.diff_high": d["high"]})
     return row
 

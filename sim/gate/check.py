@@ -191,7 +191,11 @@ def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool
             "a value, or the change accepted with --update-baselines"
         )
         return
-    d = paired_difference(base[:n], new[:n], level) if paired else unpaired_difference(base, new, level)
+    d = (
+        paired_difference(base[:n], new[:n], level, out.unit)
+        if paired
+        else unpaired_difference(base, new, level, out.unit)
+    )
     out.difference = d
     out.effect = min_effect(out.kpi, expect, float(np.nanmean(base)) if np.any(~np.isnan(base)) else math.nan)
     if d["n"] < 2 or math.isnan(d["half_width"]):

@@ -15,6 +15,7 @@ from sim.reporting.briefing_text import (
     _is_nan,
     _num,
     counts,
+    drivers_text,
     estimate_text,
     headline_rows,
     shown,
@@ -347,11 +348,6 @@ def cause_lines(summary: dict, lang: str) -> list[str]:
         return [tr("brief.cause_none", lang)]
     group, cause = max(((g, c) for g in groups for c in table["causes"]), key=lambda gc: groups[gc[0]][gc[1]])
     row = groups[group]
-    kpis = summary["kpis"]
-
-    def value(name: str) -> str:
-        return shown(_num(kpis.get(name, {}).get("mean")), "share", lang)
-
     cancelled = sum(r.get("cancelled", 0) for r in groups.values())
     return [
         tr(
@@ -363,12 +359,5 @@ def cause_lines(summary: dict, lang: str) -> list[str]:
             cause=tr(f"cause.{cause}", lang),
             lever=lever(cause, row, lang),
         ),
-        tr(
-            "brief.drivers",
-            lang,
-            cancelled=format_number(cancelled / all_missed, "share"),
-            acceptance=value("urban_10min_acceptance"),
-            arrival=value("urban_10min_arrival"),
-            utilisation=value("utilisation"),
-        ),
+        drivers_text(summary, cancelled / all_missed, lang),
     ]

@@ -162,13 +162,15 @@ def sweep_chart(
             ax.plot(xs[order], mean, marker="o", markersize=3.5, color=COLORS["rural"])
             if targets and name in targets:
                 ax.axhline(targets[name] * scale, color=COLORS["target"], linestyle=":", linewidth=1)
-                ax.text(
-                    xs.max(),
+                ax.text(  # at the axes' right end (axes x, data y): inside the panel where no
+                    # point has data (its x limits are then matplotlib's default, not the grid's)
+                    1.0,
                     targets[name] * scale,
                     tr("sweep.target", lang),
                     fontsize=6.5,
                     ha="right",
                     va="bottom",
+                    transform=ax.get_yaxis_transform(),
                 )
             title_text = labels.get(name) or _info(name)[0]
             ax.set_title(

@@ -63,6 +63,7 @@ def build_summary(scenario: Scenario, results: list[RepResult], seed: int, world
         "title": scenario.title or scenario.name,
         "title_zh": scenario.title_zh or scenario.title or scenario.name,
         "description": scenario.description.strip(),
+        "description_zh": scenario.description_zh.strip(),
         "seed": seed,
         "reps": len(results),
         "days": scenario.run.days,

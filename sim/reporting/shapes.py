@@ -42,6 +42,7 @@ _CAUSE_ROWS = {"*": {"*": INT}}
 KPIS_JSON = {
     "scenario": STR,
     "description": STR,
+    "description_zh?": STR,  # (absent from a results folder that predates it)
     "seed": INT,
     "reps": INT,
     "days": FIN,
