@@ -43,25 +43,15 @@ import numpy as np
 from sim.config.errors import UserError
 from sim.config.scenario import Scenario
 from sim.config.teams import Addition
-from sim.experiments.optimize_targets import OVERNIGHT_TARGETS, TARGET_BANDS, TARGET_ZONES, as_targets
+from sim.experiments.optimize_misses import lever_time, overnight_orders, share_misses
+from sim.experiments.optimize_targets import OVERNIGHT_TARGETS, TARGET_ZONES, as_targets
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
 from sim.results.kpis import KPI_INFO
-from sim.results.logs import RunLog
-from sim.results.promises import (
-    TIME_BANDS,
-    band_of_hour,
-    first_midnight,
-    never_overnight,
-    overnight_parts,
-    time_band,
-    zone_promise_orders,
-    zone_verdicts,
-)
+from sim.results.promises import TIME_BANDS, band_of_hour, time_band
 from sim.results.stats import difference_verdict, paired_difference
 from sim.results.summary import RepResult, total_orders
 from sim.results.verdict import PROPORTION_SCALE, judge
-from sim.world.build import World
 from sim.world.workforce import addition_hours_per_week
 
 # the hours a move adds volunteers in: the urban promise's time-of-day bands, so that a band
@@ -151,62 +141,14 @@ def meets(summary: dict[str, dict[str, float]], targets: dict) -> bool:
     return all(summary[k]["verdict"] == "met" for k in targets)
 
 
-def overnight_orders(log: RunLog, world: World, names: list[str]) -> np.ndarray:
-    """Per order: is it one of the orders the overnight KPIs ``names`` count as open at the
-    first midnight? The measured orders :func:`sim.results.promises.never_overnight` judges and
-    finds open, in the KPI's part: the orders of :func:`sim.results.kpis.counted_kpis`'
-    ``open_overnight_*``."""
-    o = log.orders
-    start, end = log.window_min
-    overnight, judged = never_overnight(log)
-    counted = (o.t_placed >= start) & (o.t_placed < end) & judged & overnight
-    parts = [OVERNIGHT_TARGETS[name] for name in names]
-    if None in parts:  # a KPI of all the same-day orders
-        return counted
-    of = overnight_parts(log, world)
-    return counted & np.logical_or.reduce([of[part] for part in parts])
-
-
-def lever_time(log: RunLog) -> np.ndarray:
-    """Per order: when extra volunteers at its town's seat could first take it (minutes): when
-    it reached its town's queue (``t_tier2``) if before its first midnight, else when it was
-    placed (no seat volunteer can reach it before midnight: a professional order, one its
-    village took but did not finish, or one whose village hold outlasts the day)."""
-    o = log.orders
-    with np.errstate(invalid="ignore"):
-        reached = o.t_tier2 < first_midnight(log)
-    return np.where(reached, o.t_tier2, o.t_placed)
-
-
-def share_misses(log: RunLog, world: World, names: list[str]) -> np.ndarray:
-    """Per order: is it one of the orders the share KPIs ``names`` count as missed? The measured
-    catalogue orders of a target's zone, in its band of the day for a band target
-    (:data:`sim.experiments.optimize_targets.TARGET_BANDS`, by
-    :func:`sim.results.promises.time_band`), whose verdict is known and not met
-    (:func:`sim.results.promises.zone_verdicts`): exactly the orders
-    :func:`sim.results.kpis.counted_kpis` counts and finds missed for each of them. An order
-    several of them count (``urban_10min`` and ``urban_10min_night``) is one order."""
-    o = log.orders
-    start, end = log.window_min
-    met, decided = zone_verdicts(log, world)
-    band = time_band(log)
-    bands = list(TIME_BANDS)
-    held = np.zeros(len(o.zone), dtype=bool)
-    for name in names:
-        mine = np.isin(o.zone, TARGET_ZONES[name])
-        if name in TARGET_BANDS:
-            mine &= band == bands.index(TARGET_BANDS[name])
-        held |= mine
-    return (o.t_placed >= start) & (o.t_placed < end) & zone_promise_orders(log) & held & ~met & decided
-
-
 def misses_by_cell(evaluation: Evaluation, scenario: Scenario, targets: dict) -> dict[tuple[str, str], float]:
     """Missed orders per replication by (town, band), for the targets not met yet (all targets
     when every one is met): the ranking of the candidate moves. A share target's missed orders
-    (:func:`share_misses`: of its zone, and for a band target of its band only, so a band
-    target's cells are all in its band) by the band they were placed in; an overnight target's
-    orders open at their first midnight by the band of :func:`lever_time`. An order missing
-    both kinds of target counts once for each."""
+    (:func:`sim.experiments.optimize_misses.share_misses`: of its zone, and for a band target
+    of its band only, so a band target's cells are all in its band) by the band they were
+    placed in; an overnight target's orders open at their first midnight by the band of
+    :func:`sim.experiments.optimize_misses.lever_time`. An order missing both kinds of target
+    counts once for each."""
     targets = as_targets(targets)
     world = prepare_world(with_plan(scenario, evaluation.plan))
     open_targets = [k for k in targets if not meets(evaluation.summary, {k: targets[k]})] or list(targets)
