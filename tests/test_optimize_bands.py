@@ -13,10 +13,11 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.cli.commands.optimize import LEVERS
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
-from sim.experiments.optimize import evaluate, meets, misses_by_cell, optimise, plan_hours, share_misses
+from sim.experiments.optimize import evaluate, meets, misses_by_cell, optimise, plan_hours
+from sim.experiments.optimize_misses import share_misses
+from sim.experiments.optimize_output import LEVERS
 from sim.experiments.optimize_targets import TARGET_BANDS, TARGET_ZONES, parse_targets
 from sim.experiments.pilot import prepare_world
 from sim.results.kpis import BAND_KPIS

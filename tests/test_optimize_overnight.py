@@ -29,10 +29,10 @@ from sim.experiments.optimize import (
     meets,
     misses_by_cell,
     optimise,
-    overnight_orders,
     plan_hours,
     summary_of,
 )
+from sim.experiments.optimize_misses import overnight_orders
 from sim.experiments.optimize_targets import OVERNIGHT_TARGETS, parse_targets
 from sim.experiments.pilot import prepare_world
 from sim.results.kpis import KPI_INFO

@@ -26,6 +26,11 @@ marginal allocation under common random numbers:
    numbers), and report each target KPI's paired difference (plan minus scenario) with its 95%
    interval and verdict: the search seeds' "before" and the fresh seeds' "after" are not a pair.
 
+With a ``budget`` (extra volunteer-hours a week) the question is "what do that many hours buy,
+and where": step 3 tries only the moves that fit in what is left of it, and the search stops
+when none of the located moves fits, or (as without one) when every target is met, the rest of
+the budget unspent, or no move gains.
+
 E.g. ``--target urban_10min=0.95``: if Kunyang's evening urban orders are the misses, the first
 move tried is "+2 volunteers at Kunyang 19:00-22:00" = 2 x 3 h x 7 = 42 volunteer-hours a week.
 Greedy allocation is not guaranteed to be the global minimum (moves can interact), but each step
@@ -43,25 +48,15 @@ import numpy as np
 from sim.config.errors import UserError
 from sim.config.scenario import Scenario
 from sim.config.teams import Addition
-from sim.experiments.optimize_targets import OVERNIGHT_TARGETS, TARGET_BANDS, TARGET_ZONES, as_targets
+from sim.experiments.optimize_misses import lever_time, overnight_orders, share_misses
+from sim.experiments.optimize_targets import OVERNIGHT_TARGETS, TARGET_ZONES, as_targets
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
 from sim.results.kpis import KPI_INFO
-from sim.results.logs import RunLog
-from sim.results.promises import (
-    TIME_BANDS,
-    band_of_hour,
-    first_midnight,
-    never_overnight,
-    overnight_parts,
-    time_band,
-    zone_promise_orders,
-    zone_verdicts,
-)
+from sim.results.promises import TIME_BANDS, band_of_hour, time_band
 from sim.results.stats import difference_verdict, paired_difference
 from sim.results.summary import RepResult, total_orders
 from sim.results.verdict import PROPORTION_SCALE, judge
-from sim.world.build import World
 from sim.world.workforce import addition_hours_per_week
 
 # the hours a move adds volunteers in: the urban promise's time-of-day bands, so that a band
@@ -151,62 +146,14 @@ def meets(summary: dict[str, dict[str, float]], targets: dict) -> bool:
     return all(summary[k]["verdict"] == "met" for k in targets)
 
 
-def overnight_orders(log: RunLog, world: World, names: list[str]) -> np.ndarray:
-    """Per order: is it one of the orders the overnight KPIs ``names`` count as open at the
-    first midnight? The measured orders :func:`sim.results.promises.never_overnight` judges and
-    finds open, in the KPI's part: the orders of :func:`sim.results.kpis.counted_kpis`'
-    ``open_overnight_*``."""
-    o = log.orders
-    start, end = log.window_min
-    overnight, judged = never_overnight(log)
-    counted = (o.t_placed >= start) & (o.t_placed < end) & judged & overnight
-    parts = [OVERNIGHT_TARGETS[name] for name in names]
-    if None in parts:  # a KPI of all the same-day orders
-        return counted
-    of = overnight_parts(log, world)
-    return counted & np.logical_or.reduce([of[part] for part in parts])
-
-
-def lever_time(log: RunLog) -> np.ndarray:
-    """Per order: when extra volunteers at its town's seat could first take it (minutes): when
-    it reached its town's queue (``t_tier2``) if before its first midnight, else when it was
-    placed (no seat volunteer can reach it before midnight: a professional order, one its
-    village took but did not finish, or one whose village hold outlasts the day)."""
-    o = log.orders
-    with np.errstate(invalid="ignore"):
-        reached = o.t_tier2 < first_midnight(log)
-    return np.where(reached, o.t_tier2, o.t_placed)
-
-
-def share_misses(log: RunLog, world: World, names: list[str]) -> np.ndarray:
-    """Per order: is it one of the orders the share KPIs ``names`` count as missed? The measured
-    catalogue orders of a target's zone, in its band of the day for a band target
-    (:data:`sim.experiments.optimize_targets.TARGET_BANDS`, by
-    :func:`sim.results.promises.time_band`), whose verdict is known and not met
-    (:func:`sim.results.promises.zone_verdicts`): exactly the orders
-    :func:`sim.results.kpis.counted_kpis` counts and finds missed for each of them. An order
-    several of them count (``urban_10min`` and ``urban_10min_night``) is one order."""
-    o = log.orders
-    start, end = log.window_min
-    met, decided = zone_verdicts(log, world)
-    band = time_band(log)
-    bands = list(TIME_BANDS)
-    held = np.zeros(len(o.zone), dtype=bool)
-    for name in names:
-        mine = np.isin(o.zone, TARGET_ZONES[name])
-        if name in TARGET_BANDS:
-            mine &= band == bands.index(TARGET_BANDS[name])
-        held |= mine
-    return (o.t_placed >= start) & (o.t_placed < end) & zone_promise_orders(log) & held & ~met & decided
-
-
 def misses_by_cell(evaluation: Evaluation, scenario: Scenario, targets: dict) -> dict[tuple[str, str], float]:
     """Missed orders per replication by (town, band), for the targets not met yet (all targets
     when every one is met): the ranking of the candidate moves. A share target's missed orders
-    (:func:`share_misses`: of its zone, and for a band target of its band only, so a band
-    target's cells are all in its band) by the band they were placed in; an overnight target's
-    orders open at their first midnight by the band of :func:`lever_time`. An order missing
-    both kinds of target counts once for each."""
+    (:func:`sim.experiments.optimize_misses.share_misses`: of its zone, and for a band target
+    of its band only, so a band target's cells are all in its band) by the band they were
+    placed in; an overnight target's orders open at their first midnight by the band of
+    :func:`sim.experiments.optimize_misses.lever_time`. An order missing both kinds of target
+    counts once for each."""
     targets = as_targets(targets)
     world = prepare_world(with_plan(scenario, evaluation.plan))
     open_targets = [k for k in targets if not meets(evaluation.summary, {k: targets[k]})] or list(targets)
@@ -261,10 +208,30 @@ class Search:
     steps: list[tuple[tuple[str, str], int, float]]  # (cell, volunteers added, gain per hour)
     met: bool
     # why the search stopped: "met" (every target met on the search seeds), "no gain" (no
-    # move of the last round gained anything) or "max steps" (``max_steps`` moves taken, the
-    # targets not met yet)
+    # move of the last round gained anything), "max steps" (``max_steps`` moves taken, the
+    # targets not met yet) or "budget" (misses located, but no move at them fits in what is
+    # left of the budget)
     stopped: str = "met"
     tried: int = 0  # the moves tried in the last round (0: no round, or no miss located)
+    targets: dict = field(default_factory=dict)  # the targets searched for ({KPI: (op, threshold)})
+    budget: float | None = None  # extra volunteer-hours a week the plan may take (None: no limit)
+    cheapest: int = 0  # stopped "budget": the volunteer-hours a week of the cheapest move left out
+
+    @property
+    def spent(self) -> int:
+        """Extra volunteer-hours a week of the final plan."""
+        return plan_hours(self.final.plan)
+
+    @property
+    def left(self) -> float:
+        """What is left of the budget (volunteer-hours a week; NaN without a budget)."""
+        return math.nan if self.budget is None else self.budget - self.spent
+
+
+def move_hours(cell: tuple[str, str], step: int) -> int:
+    """Extra volunteer-hours a week of the move "+``step`` volunteers at ``cell`` (town, band)":
+    step x the band's hours x 7, whatever the plan already holds there."""
+    return plan_hours({cell: step})
 
 
 def optimise(
@@ -279,11 +246,18 @@ def optimise(
     margin: float = 0.01,
     log=None,
     progress: bool = False,
+    budget: float | None = None,
+    drop_empty: bool = False,
 ) -> Search:
     """Greedy marginal allocation of extra on-duty volunteers (see the module docstring).
     ``targets``: {KPI: (op, threshold)} (:func:`sim.experiments.optimize_targets.parse_targets`;
     a bare threshold is ``>=``).
-    ``progress``: show each round's evaluations (done/total, rate, time left) on stderr."""
+    ``progress``: show each round's evaluations (done/total, rate, time left) on stderr.
+    ``budget``: extra volunteer-hours a week the plan may take in all; a move that would take
+    the plan past it is not tried, and the search stops ("budget") when misses are located but
+    no move at them fits in what is left (docs/policies.md, "A budget").
+    ``drop_empty``: a target without orders in any replication is left out (the headline
+    promises of a county without urban places) instead of refused; refused when none is left."""
     targets = as_targets(targets)
     bar = Progress(1, f"optimize {scenario.name}: the plan as it is", progress, unit="evaluation")
 
@@ -293,7 +267,11 @@ def optimise(
     current = evaluate(scenario, {}, targets, reps, seed, jobs, keep_logs=True)
     bar.step()
     empty = [k for k in targets if current.summary[k]["n"] == 0]
-    if empty:  # no order of its kind in any replication: no plan can meet it or miss it
+    if empty and drop_empty and len(empty) < len(targets):
+        if log:
+            say(f"{', '.join(empty)}: no orders in any replication, not a target here")
+        targets = {k: v for k, v in targets.items() if k not in empty}
+    elif empty:  # no order of its kind in any replication: no plan can meet it or miss it
         raise UserError(
             f"{scenario.name}: {', '.join(empty)} has no orders in any replication (e.g. a "
             "county without urban places); expected a target the scenario has orders for"
@@ -301,12 +279,27 @@ def optimise(
     baseline = current
     steps = []
     stopped = "max steps"
-    tried = 0
+    tried = cheapest = 0
     for round_ in range(1, max_steps + 1):
         if meets(current.summary, targets):
             break
         misses = misses_by_cell(current, scenario, targets)
-        cells = sorted(misses, key=lambda c: (-misses[c], c))[:candidates]
+        ranked = sorted(misses, key=lambda c: (-misses[c], c))
+        if budget is not None:  # only the moves that fit in what is left of the budget
+            left = budget - plan_hours(current.plan)
+            dear = [c for c in ranked[:candidates] if move_hours(c, step) > left]
+            if log and dear:
+                say(
+                    f"  not tried, over the {left:g} volunteer-hours a week left of the budget: "
+                    + ", ".join(f"+{step} at {c[0]} {c[1]} ({move_hours(c, step)})" for c in dear)
+                )
+            fits = [c for c in ranked if move_hours(c, step) <= left]
+            if ranked and not fits:
+                stopped, tried = "budget", 0
+                cheapest = min(move_hours(c, step) for c in ranked)
+                break
+            ranked = fits
+        cells = ranked[:candidates]
         tried = len(cells)
         best = None
         bar = Progress(
@@ -342,7 +335,7 @@ def optimise(
                 )
             )
     met = meets(current.summary, targets)
-    return Search(baseline, current, steps, met, "met" if met else stopped, tried)
+    return Search(baseline, current, steps, met, "met" if met else stopped, tried, targets, budget, cheapest)
 
 
 @dataclass

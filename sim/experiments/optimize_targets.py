@@ -62,7 +62,13 @@ def parse_targets(texts: list[str]) -> Targets:
         else:
             out[name] = (op, threshold)
     if bad or not out:
-        raise UserError(bad or ["expected at least one --target, e.g. urban_10min=0.95"])
+        raise UserError(
+            bad
+            or [
+                "expected at least one --target, e.g. urban_10min=0.95, or a --budget (extra "
+                "volunteer-hours a week), which without --target works towards the headline promises"
+            ]
+        )
     return out
 
 
@@ -89,3 +95,13 @@ def _target_problem(parsed: bool, name: str, op: str, value: str, threshold: flo
 def as_targets(targets: dict) -> Targets:
     """Targets as {KPI: (op, threshold)}; a bare threshold is a ``>=`` target."""
     return {k: v if isinstance(v, tuple) else (">=", float(v)) for k, v in targets.items()}
+
+
+def headline_targets(scenario) -> Targets:
+    """The scenario's headline promises as targets, what ``optimize --budget`` works towards
+    when no ``--target`` is given: ``urban_10min >= targets.urban_share`` and ``rural_same_day
+    >= targets.rural_share``, the targets :func:`sim.results.verdict.kpi_targets` holds the two
+    county KPIs to in every output (its breakdowns, by band, reading and town, are left out:
+    they judge the same orders again)."""
+    t = scenario.targets
+    return {"urban_10min": (">=", t.urban_share), "rural_same_day": (">=", t.rural_share)}

@@ -1,0 +1,212 @@
+"""What ``run.py optimize`` prints and saves: the target KPIs' tables (estimate, 95% interval
+and verdict, and the confirmation's paired difference), the one line saying why the search
+stopped (with the levers docs/policies.md gives when extra volunteers at the town seats stop
+helping, and what a budget spent and left), and the plan as a scenario variant whose comment
+lines say what was asked and what the confirmation found (:mod:`sim.cli.commands.optimize`
+runs the search, :mod:`sim.experiments.optimize`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import yaml
+
+from sim.experiments.compare_output import VERDICT_WORDS as DIFFERENCE_WORDS
+from sim.experiments.optimize import Confirmation, Search, with_plan
+from sim.experiments.optimize_targets import OVERNIGHT_TARGETS, TARGET_BANDS
+from sim.reporting.formatting import difference_text, plural
+from sim.reporting.kpi_summary import VERDICT_WORDS
+from sim.results.kpis import KPI_INFO
+from sim.results.promises import band_hours
+
+# what docs/policies.md gives as the lever for a target when volunteers at the town seats (the
+# only thing optimize places) stop helping
+LEVERS = {
+    "urban_10min": "more volunteers on call in the village teams (teams.village_scale)",
+    "rural_same_day": "the village hold before a rural order escalates (dispatch.timeouts_min)",
+    # a band of the day: the village and community volunteers on call in its hours, whose
+    # rosters may have none then (the default's have none at night)
+    **{
+        name: f"more volunteers on call in the urban villages and communities {band_hours(band)} "
+        "(their rosters: teams.village_schedule, teams.community_schedule; teams.village_scale "
+        "scales the members on them)"
+        for name, band in TARGET_BANDS.items()
+    },
+}
+OVERNIGHT_LEVER = (
+    "the rules: the village hold (dispatch.timeouts_min), the administrator's hours (admin) "
+    "and the cut-off (targets.same_day_cutoff)"
+)
+
+
+def value_text(name: str, x: float) -> str:
+    """A target KPI's value in its unit: a share in percent, a count with one decimal."""
+    return f"{x:.1%}" if KPI_INFO[name][1] == "share" else f"{x:.1f}"
+
+
+def interval_text(name: str, s: dict) -> str:
+    """A target KPI's estimate and 95% interval: ``94.6% [93.2%, 95.8%]``."""
+    return f"{value_text(name, s['mean'])} [{value_text(name, s['low'])}, {value_text(name, s['high'])}]"
+
+
+def estimate_text(name: str, s: dict) -> str:
+    """A target KPI's estimate, 95% interval and verdict against its target:
+    ``94.6% [93.2%, 95.8%] (uncertain)``."""
+    return f"{interval_text(name, s)} ({VERDICT_WORDS[s['verdict']]})"
+
+
+def kpi_rows(
+    evaluations: list[tuple[str, dict]],
+    targets: dict[str, tuple[str, float]],
+    differences: dict[str, dict] | None = None,
+) -> str:
+    """The target KPIs of each evaluation as a table, a row per KPI named by its key as in
+    compare (estimate, interval, verdict), and with ``differences`` (:class:`Confirmation`'s)
+    the paired difference and its verdict."""
+    head = ["KPI", "target"] + [name for name, _ in evaluations]
+    if differences is not None:
+        head += ["with - without the plan (paired, 95% CI)", "verdict"]
+    rows = [head]
+    for k, (op, t) in targets.items():
+        unit = "" if KPI_INFO[k][1] == "share" else f" {KPI_INFO[k][1]}"
+        row = [k, f"{op} {value_text(k, t)}{unit}"] + [estimate_text(k, s[k]) for _, s in evaluations]
+        if differences is not None:
+            d = differences[k]
+            row += [
+                difference_text(d["mean"], d["low"], d["high"], KPI_INFO[k][1]),
+                DIFFERENCE_WORDS[d["verdict"]],
+            ]
+        rows.append(row)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def budget_text(search: Search) -> str:
+    """What the plan spent of the budget and what is left, as a sentence ("" without one)."""
+    if search.budget is None:
+        return ""
+    text = f" Budget: {search.spent} of {search.budget:g} volunteer-hours a week spent, "
+    text += f"{search.left:g} left unspent"
+    if search.stopped == "met":
+        text += " (the targets need no more; a stricter --target asks what more would buy)"
+    return text + "."
+
+
+def stop_line(search: Search, targets: dict[str, tuple[str, float]], max_steps: int) -> str:
+    """Why the search stopped, in one line: every target met on the search seeds, no move of
+    the last round gaining anything (with the levers docs/policies.md gives for the targets
+    still missed, which optimize cannot place), the step limit, or no move fitting in what is
+    left of the budget; with a budget, what the plan spent of it and what is left."""
+    moves = plural(len(search.steps), "move")
+    missed = [k for k in targets if search.final.summary[k]["verdict"] != "met"]
+    if search.stopped == "met":
+        if not search.steps:
+            return (
+                "Stopped at once: every target met on the search seeds without extra volunteers."
+                + budget_text(search)
+            )
+        return f"Stopped with every target met on the search seeds after {moves}." + budget_text(search)
+    if search.stopped == "max steps":
+        return (
+            f"Stopped at the step limit (--max-steps {max_steps}) with the targets not met on "
+            "the search seeds; a larger --max-steps searches on." + budget_text(search)
+        )
+    if search.stopped == "budget":
+        return (
+            f"Stopped after {moves}: no move at the misses left fits in the {search.left:g} "
+            f"volunteer-hours a week left of the budget ({search.spent} of {search.budget:g} "
+            f"spent; the cheapest such move takes {search.cheapest}), with {' and '.join(missed)} "
+            "not met on the search seeds."
+        )
+    levers = [f"{k}: {OVERNIGHT_LEVER if k in OVERNIGHT_TARGETS else LEVERS[k]}" for k in missed]
+    tried = (
+        f"none of the {plural(search.tried, 'move')} tried in the last round gained anything"
+        if search.tried
+        else "no miss of the targets was left to place a move at"
+    )
+    return (
+        f"Stopped after {moves}: {tried} on the search seeds, with {' and '.join(missed)} not met "
+        "there. optimize places only extra volunteers at the town seats (teams.additions); "
+        "where they stop helping, docs/policies.md gives levers optimize cannot place: "
+        + "; ".join(levers)
+        + "."
+        + budget_text(search)
+    )
+
+
+def confirmation_comment(
+    confirmed: Confirmation, targets: dict[str, tuple[str, float]], reps: int, seed: int
+) -> str:
+    """The confirmation run's estimate of each target KPI, with its 95% interval and verdict,
+    and, with a plan, each one's paired difference from the scenario without the plan on the
+    same seeds (95% interval and verdict), as YAML comment lines: the plan file says what it
+    was shown to achieve, and what it was shown to add."""
+    lines = [f"# Confirmation run ({plural(reps, 'replication')}, seed {seed}):\n"]
+    for k, (op, t) in targets.items():
+        s = confirmed.plan.summary[k]
+        unit = "" if KPI_INFO[k][1] == "share" else f" {KPI_INFO[k][1]}"
+        against = f"{op} {value_text(k, t)}{unit}"
+        lines.append(f"#   {k}: {interval_text(k, s)}{unit} against {against}: {s['verdict']}\n")
+    if confirmed.plan.plan:
+        lines.append(
+            "# The plan minus the scenario without it on the same seeds, replication by "
+            "replication (paired difference, 95% CI):\n"
+        )
+        for k in targets:
+            d, s = confirmed.differences[k], confirmed.base.summary[k]
+            unit = "" if KPI_INFO[k][1] == "share" else f" {KPI_INFO[k][1]}"
+            lines.append(
+                f"#   difference in {k}: {difference_text(d['mean'], d['low'], d['high'], KPI_INFO[k][1])}: "
+                f"{DIFFERENCE_WORDS[d['verdict']]} (without the plan: {interval_text(k, s)}{unit}, "
+                f"{VERDICT_WORDS[s['verdict']]})\n"
+            )
+    return "".join(lines)
+
+
+def variant_yaml(
+    scenario,
+    path: Path,
+    out: Path,
+    plan,
+    hours: int,
+    targets,
+    confirmed: str = "",
+    budget: float | None = None,
+) -> str:
+    """The plan as a scenario variant extending the original (relative path); ``confirmed``:
+    comment lines on what the confirmation run found (:func:`confirmation_comment`);
+    ``budget``: the extra volunteer-hours a week the search could place, which its question,
+    a comment line and its description name with what the plan spent of it."""
+    parent = os.path.relpath(Path(path).resolve(), out.parent.resolve())
+    additions = [dataclasses.asdict(a) for a in with_plan(scenario, plan).teams.additions]
+    for a in additions:
+        if not a["skills"]:
+            del a["skills"]
+    body = {
+        "extends": parent,
+        "name": f"{scenario.name}_optimized",
+        "description": f"{scenario.name} with {hours} extra volunteer-hours a week "
+        + (f"(of a budget of {budget:g}) " if budget is not None else "")
+        + "found by "
+        "`run.py optimize` for " + ", ".join(f"{k} {op} {t:g}" for k, (op, t) in targets.items()),
+        "teams": {"additions": additions},
+    }
+    wanted = " and ".join(f"{k} {op} {t:g}" for k, (op, t) in targets.items())
+    if budget is None:
+        question = (
+            f"# Question: which extra on-duty volunteers (town, hours) meet {wanted} with 95% "
+            "confidence at the least volunteer-hours?\n"
+        )
+    else:
+        question = (
+            f"# Question: where do {budget:g} extra volunteer-hours a week (town, hours) help most "
+            f"towards {wanted}, and what do they buy?\n"
+            f"# Budget: {budget:g} volunteer-hours a week; the plan spends {hours}, {budget - hours:g} "
+            "left unspent.\n"
+        )
+    text = yaml.safe_dump(body, allow_unicode=True, sort_keys=False, default_flow_style=None)
+    return question + confirmed + text
