@@ -358,7 +358,9 @@ def paired_differences(base: Evaluation, plan: Evaluation, targets: dict) -> dic
     seeds (95% interval), with its verdict in the KPI's direction (see :class:`Confirmation`)."""
     out = {}
     for k in as_targets(targets):
-        d = paired_difference([r.kpis[k] for r in base.results], [r.kpis[k] for r in plan.results])
+        d = paired_difference(
+            [r.kpis[k] for r in base.results], [r.kpis[k] for r in plan.results], unit=KPI_INFO[k][1]
+        )
         out[k] = {**d, "verdict": difference_verdict(d["mean"], d["low"], d["high"], KPI_INFO[k][2])}
     return out
 
