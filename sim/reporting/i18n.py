@@ -138,12 +138,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.subtitle": ("Red Vest briefing", "红马甲仿真简报"),
     "brief.scenario": ("The scenario", "情景"),
     "brief.scenario_text": (
-        "{description}Modelled: {places_text} under {towns_text}; {urban_text} {urban_promise} "
-        "a response within {minutes:g} minutes, the other {rural_text} same-day handling; about "
+        "{description}Modelled: {places_text} under {towns_text}; {urban_text} (the urban area as "
+        "we draw it) {urban_promise} a response within {minutes:g} minutes, the other "
+        "{rural_text} same-day handling; about "
         "{orders:,.0f} orders a day. {reps_text} of {days_text} "
         "(seed {seed}); numbers are means with 95% confidence intervals.",
         "{description}情景\u201c{name}\u201d:{towns} 个乡镇共 {places} 个村居实践站;"
-        "其中 {urban} 个城区社区承诺 {minutes:g} 分钟内响应,其余 {rural} 个村居承诺当天响应、当天办理;"
+        "其中 {urban} 个城区社区(城区范围为我们的设定)承诺 {minutes:g} 分钟内响应,"
+        "其余 {rural} 个村居承诺当天响应、当天办理;"
         "群众每天约下单 {orders:,.0f} 笔。共进行 "
         "{reps} 次独立重复,每次 {days:g} 天(随机种子 {seed});数字均为平均值及其 95% 置信区间。",
     ),
@@ -418,12 +420,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "(原文:一般几天之内);只由本村的结对单位配送。",
     ),
     "brief.assume_packages": (
-        "Tailored packages (套餐): {kinds:g} recurring services for {recipients_per_1000:g} "
-        "registered recipients per 1,000 residents in all (assumed shares of elderly people "
-        "living alone, left-behind children, pregnant women and babies, people with special "
-        "needs), each visit due within its window and served by teams up to tier {top_tier:g}.",
-        "定制“套餐”:{kinds:g} 种定期服务,共每千名居民 {recipients_per_1000:g} 名登记对象"
-        "(孤寡老人、留守儿童、孕妇婴儿、特需群体的比例均为假设),每次上门须在各自时限内完成,"
+        "Tailored packages (套餐, from the article's account of the epidemic; we run them all "
+        "year): {kinds:g} recurring services for {recipients_per_1000:g} registered recipients "
+        "per 1,000 residents in all (assumed shares of elderly people living alone, left-behind "
+        "children (our stand-in for the article's children under observation), pregnant women "
+        "and babies, people with special needs), each visit due within its window and served by "
+        "teams up to tier {top_tier:g}.",
+        "定制“套餐”(原文见于疫情期间的做法,我们假设全年开展):{kinds:g} 种定期服务,共每千名居民 "
+        "{recipients_per_1000:g} 名登记对象(孤寡老人、留守儿童(我们对原文“留观儿童”的替代)、"
+        "孕妇婴儿、特需群体的比例均为假设),每次上门须在各自时限内完成,"
         "由第 {top_tier:g} 级及以下的队伍承担。",
     ),
     "brief.generated": (
