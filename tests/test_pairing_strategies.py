@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from sim.config.errors import UserError
-from sim.experiments.pilot import pilot_unmet, prepare_world
+from sim.experiments.pilot import pilot_seed, pilot_unmet, prepare_world
 from sim.world.pairing import capacity, coverage
 from tests.conftest import variant
 from tests.test_mechanisms import ONLY_ALPHA as ALPHA_STAFF
@@ -64,6 +64,40 @@ def test_pilot_is_deterministic_and_leaves_no_files(tmp_path):
     before = sorted(tmp_path.iterdir())
     assert np.array_equal(pilot_unmet(s), pilot_unmet(s))
     assert sorted(tmp_path.iterdir()) == before
+
+
+def test_the_pilot_draws_its_own_orders_not_replication_zeros(tmp_path):
+    # a run as long as the pilot: on replication 0's seed the pilot would see replication 0's
+    # very orders, and fit the pairing to them (flattering replication 0)
+    import dataclasses
+
+    from sim.model.replication import simulate
+    from sim.model.rng import replication_seeds
+    from sim.world.build import build_world
+
+    s = scenario_with(tmp_path, [("A1", "A1")], "need", 1)
+    s = dataclasses.replace(s, run=dataclasses.replace(s.run, days=s.pairing.pilot_days))
+    unpaired = dataclasses.replace(s, pairing=dataclasses.replace(s.pairing, strategy="none"))
+    world = build_world(unpaired)
+    rep0 = simulate(world, replication_seeds(s.run.seed, 1)[0]).orders
+    pilot = simulate(world, pilot_seed(s.run.seed)).orders
+    assert len(rep0) > 10 and len(pilot) > 10
+    same = len(rep0) == len(pilot) and np.array_equal(rep0.t_placed, pilot.t_placed)
+    assert not same
+    assert pilot_seed(s.run.seed).spawn_key not in [r.spawn_key for r in replication_seeds(s.run.seed, 1000)]
+
+
+def test_pilot_unmet_runs_on_the_pilot_seed(tmp_path, monkeypatch):
+    from sim.experiments import pilot
+    from sim.model.replication import simulate
+
+    seeds = []
+    monkeypatch.setattr(pilot, "_PILOT_CACHE", {})
+    monkeypatch.setattr(pilot, "simulate", lambda world, seed: seeds.append(seed) or simulate(world, seed))
+    s = scenario_with(tmp_path, [("A1", "A1")], "need", 1)
+    pilot_unmet(s)
+    assert [seed.spawn_key for seed in seeds] == [pilot_seed(s.run.seed).spawn_key]
+    assert seeds[0].entropy == pilot_seed(s.run.seed).entropy
 
 
 @pytest.mark.parametrize("seed", range(6))

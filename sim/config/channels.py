@@ -94,8 +94,9 @@ class Pairing:
     )
     pilot_days: float = spec(
         7.0,
-        "measured days of the pilot run (pairing none, the "
-        "scenario's seed) that estimates each village's unmet demand "
+        "measured days of the pilot run (pairing none, seeded from the "
+        "scenario's seed by a key of its own, not replication 0's) that estimates each "
+        "village's unmet demand "
         "(strategies need, optimal)",
         "days",
         gt=0,

@@ -15,21 +15,32 @@ import numpy as np
 from sim.config.scenario import Scenario
 from sim.experiments.content import content_key
 from sim.model.replication import simulate
-from sim.model.rng import replication_seeds
 from sim.results.promises import zone_promise_orders, zone_verdicts
 from sim.world.build import World, build_world
 from sim.world.pairing import NEEDS_PILOT
 
 _PILOT_CACHE: dict[str, np.ndarray] = {}
+# the pilot's seed: the scenario's root seed with a spawn key of its own, two words long, so
+# that no replication's (one word, its index: :func:`sim.model.rng.replication_seeds`) equals it
+PILOT_SPAWN_KEY = (0xFFFFFFFF, 0x70696C74)  # ("pilt")
+
+
+def pilot_seed(seed: int) -> np.random.SeedSequence:
+    """The pilot run's seed sequence for the root seed ``seed``: its own random numbers, not
+    replication 0's. A pilot on replication 0's numbers would fit the pairing to that
+    replication's own demand whenever the run is as long as the pilot (``pairing.pilot_days``),
+    and so flatter replication 0 of a ``need`` or ``optimal`` pairing."""
+    return np.random.SeedSequence(np.random.SeedSequence(seed).entropy, spawn_key=PILOT_SPAWN_KEY)
 
 
 def pilot_unmet(scenario: Scenario) -> np.ndarray:
     """Unmet catalogue orders per week of every place in a pilot run of the scenario with no
-    pairing: ``pairing.pilot_days`` measured days, one replication of the scenario's own seed
-    (deterministic; writes no files; cached by the pilot scenario's content key, data files'
-    bytes included: :func:`sim.experiments.content.content_key`, so a long-lived process, such
-    as a cluster worker, never serves the pilot of an edited data file). Unmet = placed in the
-    window and missing its promise."""
+    pairing: ``pairing.pilot_days`` measured days, one replication seeded from the scenario's
+    seed by a key of its own (:func:`pilot_seed`; deterministic; writes no files; cached by the
+    pilot scenario's content key, data files' bytes included:
+    :func:`sim.experiments.content.content_key`, so a long-lived process, such as a cluster
+    worker, never serves the pilot of an edited data file). Unmet = placed in the window and
+    missing its promise."""
     pilot = dataclasses.replace(
         scenario,
         pairing=dataclasses.replace(scenario.pairing, strategy="none"),
@@ -38,7 +49,7 @@ def pilot_unmet(scenario: Scenario) -> np.ndarray:
     key = content_key(pilot)
     if key not in _PILOT_CACHE:
         world = build_world(pilot)
-        log = simulate(world, replication_seeds(scenario.run.seed, 1)[0])
+        log = simulate(world, pilot_seed(scenario.run.seed))
         o = log.orders
         start, end = log.window_min
         catalogue = zone_promise_orders(log)
