@@ -4,9 +4,10 @@ A trip between the mainland and an island goes by land to the pier, waits there 
 sailing, crosses (``geography.travel.ferry.crossing_min``) and goes by land from the landing
 pier. :meth:`Ferry.timetable` is the ferry: a SimPy process that sails at each departure of
 ``geography.travel.ferry.departures`` every day; volunteers on the pier at a departure's minute
-board it. :meth:`Ferry.journey` is a crossing, to be run inside a SimPy process. An extension
-can change the ferry's behaviour (a typhoon cancelling sailings, an extra boat) by replacing
-the timetable process. Ranking candidates uses the average wait instead
+board it. :meth:`Ferry.journey` is a crossing, to be run inside a SimPy process. The timetable
+process starts with the replication and has no public switch: a typhoon cancelling sailings or
+an extra boat is a change to :meth:`Ferry.timetable` itself. Ranking candidates uses the
+average wait instead
 (:meth:`sim.world.travel.TravelModel.nominal`).
 """
 

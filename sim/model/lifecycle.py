@@ -49,9 +49,16 @@ class OrderHooks:
     ``rep.env.now`` is the event's time in minutes).
 
     ``placed``: the order is placed (before it is matched); ``escalated``: it moved up a tier
-    (``orders.tier[order]`` is the new one); ``assigned``: a team took it (``orders.team``,
-    and the acceptance, arrival and release times are set); ``cancelled``: the citizen gave up;
-    ``released``: its volunteers are back and free."""
+    after its placement (an escalation timer; the administrator passing a reviewed order to the
+    county tier or to a selected organisation; ``orders.tier[order]`` is the new one), not for the
+    tier it enters at placement (a hand-up, or tiers without its skill passed at once:
+    ``orders.tier_max`` shows them); ``assigned``: a team took it (``orders.team`` and
+    ``t_assigned`` are set, and for a land trip the acceptance, arrival and release times; a
+    trip by ferry sets its arrival and release as they happen, NaN at the hook);
+    ``cancelled``: the citizen gave up; ``released``: its volunteers are back and free (the hook
+    runs before the team takes waiting work). Hooks run synchronously inside the model's event
+    (an order id is their one argument): a hook that takes or returns volunteers re-enters
+    the dispatcher at once."""
 
     def __init__(self):
         self.placed: list[Callable[[int], None]] = []
