@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from sim.config.load import load_scenario
 from sim.config.teams import TEAM_LEVELS
 from sim.model.dispatcher import Dispatcher
 from sim.model.orders import WAITING
@@ -298,3 +299,30 @@ def test_tier2_static_nearest_order_finds_the_team_ranking_every_free_one_finds(
         found[threshold] = choices
     assert found[10**9] == found[-1]
     assert sum(team is not None for team in found[-1][0]) > 100  # searches that found a team
+
+
+@pytest.mark.parametrize("bad_key", ["no team", "team as float", "not a tuple"])
+def test_an_extension_rule_whose_key_does_not_end_with_the_team_fails_loudly(tmp_path, bad_key):
+    # the dispatcher reads the winner from the key's last element: a key ending in anything
+    # else would send the order to a wrong team silently, so an extension's keys are checked
+    from sim.model.dispatch_rules import NearestFirst
+
+    class Bad(NearestFirst):
+        def team_key(self, d, team, place):
+            near = d.nominal(d.home[team], place)
+            keys = {
+                "no team": (near, -d.free(team)),
+                "team as float": (near, float(team)),
+                "not a tuple": near,
+            }
+            return keys[bad_key]
+
+    class Good(NearestFirst):
+        def team_key(self, d, team, place):
+            return (d.nominal(d.home[team], place), -d.free(team), team)
+
+    world = build_world(load_scenario("tests/data/tiny.yaml"))
+    repairs = orders(world, [(540.0, "B2", "repair"), (541.0, "B2", "repair"), (542.0, "B2", "repair")])
+    assert len(simulate(world, 1, repairs, rule=Good()).orders) == 3
+    with pytest.raises(TypeError, match="Bad.team_key returned .* expected a tuple ending with the team id"):
+        simulate(world, 1, repairs, rule=Bad())

@@ -9,6 +9,7 @@ rule object instead (docs/extending.md walks through a new one).
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -54,3 +55,24 @@ class LeastLoaded(NearestFirst):
 
 
 RULES: dict[str, type] = {"nearest": NearestFirst, "edf": EarliestDeadline, "least_loaded": LeastLoaded}
+
+
+class CheckedRule:
+    """A rule not among :data:`RULES` (an extension's), with its ``team_key`` checked: the key
+    must be a tuple ending with the team id, which the dispatcher reads the winner from. A key
+    ending in anything else would pick a wrong team silently; this raises instead."""
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+
+    def team_key(self, d, team, place):
+        key = self.rule.team_key(d, team, place)
+        if not (isinstance(key, tuple) and key and isinstance(key[-1], Integral) and key[-1] == team):
+            raise TypeError(
+                f"{type(self.rule).__name__}.team_key returned {key!r} for team {team}; expected "
+                "a tuple ending with the team id (docs/extending.md, 'A new dispatch rule')"
+            )
+        return key
+
+    def order_key(self, d, team, entry):
+        return self.rule.order_key(d, team, entry)

@@ -31,7 +31,7 @@ from __future__ import annotations
 from heapq import heappop, heappush, nsmallest
 from itertools import chain, count
 
-from sim.model.dispatch_rules import RULES, NearestFirst, Rule
+from sim.model.dispatch_rules import RULES, CheckedRule, NearestFirst, Rule
 from sim.model.orders import COUNTY_TIER, WAITING, OrderTable
 from sim.world.build import World
 
@@ -93,14 +93,14 @@ class Dispatcher:
         self.tier1_teams = world.tier1_teams
         self.tier1_catalogue = world.tier1_catalogue  # (a catalogue order's placement scans it)
         self.skills = world.teams.skills
-        self.rule: Rule = rule if rule is not None else RULES[world.scenario.dispatch.rule]()
+        rule = rule if rule is not None else RULES[world.scenario.dispatch.rule]()
         # rules that rank teams by distance alone may walk the world's static nearest-first
         # lists at tier 2 (the same choice as ranking every free team, found sooner)
-        self.tier2_nearest = (
-            world.tier2_nearest if type(self.rule).team_key is NearestFirst.team_key else None
-        )
+        self.tier2_nearest = world.tier2_nearest if type(rule).team_key is NearestFirst.team_key else None
         # the default rule ranks waiting orders by their queue entry: compare entries directly
-        self.rank_by_entry = type(self.rule).order_key is NearestFirst.order_key
+        self.rank_by_entry = type(rule).order_key is NearestFirst.order_key
+        # an extension's rule has its keys checked (the bundled ones are known to be right)
+        self.rule: Rule = rule if type(rule) in RULES.values() else CheckedRule(rule)
         # orders a village team handed up (dispatch.hand_up) -> that team, which never takes
         # them: empty unless the scenario hands orders up, so the searches' one test is cheap
         self.declined: dict[int, int] = {}
