@@ -4,15 +4,20 @@ A target is ``KPI>=share`` (``KPI=share`` too) for the zone promises ``urban_10m
 ``rural_same_day`` and the urban promise in one band of the day (``urban_10min_day``,
 ``_evening``, ``_night``: the orders ``urban_10min`` judges that were placed in that band), or
 ``KPI<=X`` for the orders left open overnight (``open_overnight_per_week`` and the
-``open_overnight_*per_1000`` KPIs; 当天响应、当天办理,原则上不过夜). The search is a greedy
-marginal allocation under common random numbers:
+``open_overnight_*per_1000`` KPIs; 当天响应、当天办理,原则上不过夜), or one town's promise,
+``town.<pinyin>.<part>>=share`` (``compliance``, ``urban_10min``, ``rural_same_day`` or a band
+of the urban promise, the town KPIs of :func:`sim.results.kpis.counted_kpis`:
+:func:`sim.experiments.optimize_targets.town_targets`), whose misses, and so every move it
+ranks, are at that town. The search is a greedy marginal allocation under common random
+numbers:
 
 1. Simulate the scenario (plus the plan so far, as ``teams.additions``) with the root seed.
    Stop when the verdict of every target is ``met`` (:func:`sim.results.verdict.judge`: the
    whole 95% interval on the target's side).
 2. Otherwise find where the targets are missed, by (town, band of the day), band = day 07-19,
    evening 19-22, night 22-07: a share target's missed orders of its zone (of its band, for a
-   band target: so its candidate moves are all in its band) by the band they were placed in;
+   band target: so its candidate moves are all in its band; of its town, for a town target) by
+   the band they were placed in;
    an overnight target's orders open at their first midnight (exactly those
    its KPI counts) by the band they reached their town's queue (``t_tier2``, the first moment
    a volunteer at the town's seat may take them; the band they were placed in when they never
@@ -49,10 +54,15 @@ from sim.config.errors import UserError
 from sim.config.scenario import Scenario
 from sim.config.teams import Addition
 from sim.experiments.optimize_misses import lever_time, overnight_orders, share_misses
-from sim.experiments.optimize_targets import OVERNIGHT_TARGETS, TARGET_ZONES, as_targets
+from sim.experiments.optimize_targets import (
+    OVERNIGHT_TARGETS,
+    as_targets,
+    is_share_target,
+    target_info,
+    town_targets,
+)
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
-from sim.results.kpis import KPI_INFO
 from sim.results.promises import TIME_BANDS, band_of_hour, time_band
 from sim.results.stats import difference_verdict, paired_difference
 from sim.results.summary import RepResult, total_orders
@@ -130,7 +140,7 @@ def summary_of(
     per-1,000 KPI, the same-day orders a week for ``open_overnight_per_week``, from the
     replications' ``days`` measured days), which puts the targets' progress in one unit."""
     values = [r.kpis[name] for r in results]
-    unit = KPI_INFO[name][1]
+    unit = target_info(name)[1]
     j = judge(values, unit, op, target, total_orders(results, name))
     if unit == "orders/week":
         counted = total_orders(results, "open_overnight_per_1000") or 0
@@ -151,13 +161,14 @@ def misses_by_cell(evaluation: Evaluation, scenario: Scenario, targets: dict) ->
     when every one is met): the ranking of the candidate moves. A share target's missed orders
     (:func:`sim.experiments.optimize_misses.share_misses`: of its zone, and for a band target
     of its band only, so a band target's cells are all in its band) by the band they were
-    placed in; an overnight target's orders open at their first midnight by the band of
+    placed in (a town target's at its town only); an overnight target's orders open at their
+    first midnight by the band of
     :func:`sim.experiments.optimize_misses.lever_time`. An order missing both kinds of target
     counts once for each."""
     targets = as_targets(targets)
     world = prepare_world(with_plan(scenario, evaluation.plan))
     open_targets = [k for k in targets if not meets(evaluation.summary, {k: targets[k]})] or list(targets)
-    share_targets = [k for k in open_targets if k in TARGET_ZONES]
+    share_targets = [k for k in open_targets if is_share_target(k)]
     overnight_targets = [k for k in open_targets if k in OVERNIGHT_TARGETS]
     counts: dict[tuple[str, str], float] = {}
     bands = list(BANDS)
@@ -216,6 +227,9 @@ class Search:
     targets: dict = field(default_factory=dict)  # the targets searched for ({KPI: (op, threshold)})
     budget: float | None = None  # extra volunteer-hours a week the plan may take (None: no limit)
     cheapest: int = 0  # stopped "budget": the volunteer-hours a week of the cheapest move left out
+    # the zones of the places of each town a target names ({pinyin: (0 urban, 1 rural)}): the
+    # levers the stop line gives for a town target
+    towns: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def spent(self) -> int:
@@ -251,14 +265,18 @@ def optimise(
 ) -> Search:
     """Greedy marginal allocation of extra on-duty volunteers (see the module docstring).
     ``targets``: {KPI: (op, threshold)} (:func:`sim.experiments.optimize_targets.parse_targets`;
-    a bare threshold is ``>=``).
+    a bare threshold is ``>=``); a town target's town is checked against the scenario before
+    anything simulates, and named as its KPI is (:func:`sim.experiments.optimize_targets.town_targets`:
+    UserError for a town the scenario lacks).
     ``progress``: show each round's evaluations (done/total, rate, time left) on stderr.
     ``budget``: extra volunteer-hours a week the plan may take in all; a move that would take
     the plan past it is not tried, and the search stops ("budget") when misses are located but
     no move at them fits in what is left (docs/policies.md, "A budget").
     ``drop_empty``: a target without orders in any replication is left out (the headline
     promises of a county without urban places) instead of refused; refused when none is left."""
-    targets = as_targets(targets)
+    targets, towns, notes = town_targets(scenario, as_targets(targets))
+    for note in notes if log else ():
+        log(note)
     bar = Progress(1, f"optimize {scenario.name}: the plan as it is", progress, unit="evaluation")
 
     def say(text: str) -> None:
@@ -335,7 +353,9 @@ def optimise(
                 )
             )
     met = meets(current.summary, targets)
-    return Search(baseline, current, steps, met, "met" if met else stopped, tried, targets, budget, cheapest)
+    return Search(
+        baseline, current, steps, met, "met" if met else stopped, tried, targets, budget, cheapest, towns
+    )
 
 
 @dataclass
@@ -358,10 +378,9 @@ def paired_differences(base: Evaluation, plan: Evaluation, targets: dict) -> dic
     seeds (95% interval), with its verdict in the KPI's direction (see :class:`Confirmation`)."""
     out = {}
     for k in as_targets(targets):
-        d = paired_difference(
-            [r.kpis[k] for r in base.results], [r.kpis[k] for r in plan.results], unit=KPI_INFO[k][1]
-        )
-        out[k] = {**d, "verdict": difference_verdict(d["mean"], d["low"], d["high"], KPI_INFO[k][2])}
+        _, unit, direction = target_info(k)
+        d = paired_difference([r.kpis[k] for r in base.results], [r.kpis[k] for r in plan.results], unit=unit)
+        out[k] = {**d, "verdict": difference_verdict(d["mean"], d["low"], d["high"], direction)}
     return out
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.experiments.optimize_targets import OVERNIGHT_TARGETS, TARGET_BANDS, TARGET_ZONES
+from sim.experiments.optimize_targets import OVERNIGHT_TARGETS, target_band, target_zones, town_target
 from sim.results.logs import RunLog
 from sim.results.promises import (
     TIME_BANDS,
@@ -51,11 +51,13 @@ def lever_time(log: RunLog) -> np.ndarray:
 def share_misses(log: RunLog, world: World, names: list[str]) -> np.ndarray:
     """Per order: is it one of the orders the share KPIs ``names`` count as missed? The measured
     catalogue orders of a target's zone, in its band of the day for a band target
-    (:data:`sim.experiments.optimize_targets.TARGET_BANDS`, by
-    :func:`sim.results.promises.time_band`), whose verdict is known and not met
-    (:func:`sim.results.promises.zone_verdicts`): exactly the orders
+    (:func:`sim.experiments.optimize_targets.target_band`, by
+    :func:`sim.results.promises.time_band`), of its town for a town target
+    (``town.<pinyin>.<part>``, so that every move it ranks is at that town), whose verdict is
+    known and not met (:func:`sim.results.promises.zone_verdicts`): exactly the orders
     :func:`sim.results.kpis.counted_kpis` counts and finds missed for each of them. An order
-    several of them count (``urban_10min`` and ``urban_10min_night``) is one order."""
+    several of them count (``urban_10min`` and ``urban_10min_night``, or ``town.Kunyang.urban_10min``)
+    is one order."""
     o = log.orders
     start, end = log.window_min
     met, decided = zone_verdicts(log, world)
@@ -63,8 +65,11 @@ def share_misses(log: RunLog, world: World, names: list[str]) -> np.ndarray:
     bands = list(TIME_BANDS)
     held = np.zeros(len(o.zone), dtype=bool)
     for name in names:
-        mine = np.isin(o.zone, TARGET_ZONES[name])
-        if name in TARGET_BANDS:
-            mine &= band == bands.index(TARGET_BANDS[name])
+        mine = np.isin(o.zone, target_zones(name))
+        if target_band(name) is not None:
+            mine &= band == bands.index(target_band(name))
+        town = town_target(name)
+        if town is not None:
+            mine &= o.town == world.towns.index(town[0])
         held |= mine
     return (o.t_placed >= start) & (o.t_placed < end) & zone_promise_orders(log) & held & ~met & decided

@@ -1,9 +1,9 @@
 """What ``run.py optimize`` prints and saves: the target KPIs' tables (estimate, 95% interval
 and verdict, and the confirmation's paired difference), the one line saying why the search
 stopped (with the levers docs/policies.md gives when extra volunteers at the town seats stop
-helping, and what a budget spent and left), and the plan as a scenario variant whose comment
-lines say what was asked and what the confirmation found (:mod:`sim.cli.commands.optimize`
-runs the search, :mod:`sim.experiments.optimize`)."""
+helping, for a town target its town's, and what a budget spent and left), and the plan as a
+scenario variant whose comment lines say what was asked and what the confirmation found
+(:mod:`sim.cli.commands.optimize` runs the search, :mod:`sim.experiments.optimize`)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,15 @@ import yaml
 
 from sim.experiments.compare_output import VERDICT_WORDS as DIFFERENCE_WORDS
 from sim.experiments.optimize import Confirmation, Search, with_plan
-from sim.experiments.optimize_targets import OVERNIGHT_TARGETS, TARGET_BANDS
+from sim.experiments.optimize_targets import (
+    OVERNIGHT_TARGETS,
+    TARGET_BANDS,
+    target_info,
+    target_zones,
+    town_target,
+)
 from sim.reporting.formatting import difference_text, plural
 from sim.reporting.kpi_summary import VERDICT_WORDS
-from sim.results.kpis import KPI_INFO
 from sim.results.promises import band_hours
 
 # what docs/policies.md gives as the lever for a target when volunteers at the town seats (the
@@ -41,9 +46,41 @@ OVERNIGHT_LEVER = (
 )
 
 
+def town_lever(name: str, zones: tuple[int, ...]) -> str:
+    """The lever docs/policies.md gives for a town target (``town.<pinyin>.<part>``) when extra
+    volunteers at its seat stop helping: for its urban orders, more volunteers on call in the
+    town's own village and community teams (``teams.town_overrides``; for a band, on its
+    rosters in the band's hours); for its rural orders, the village hold, a county-wide rule.
+    ``zones``: the zones of the town's places (a ``compliance`` target judges them all)."""
+    town, part = town_target(name)
+    mine = f"teams.town_overrides.{town}"
+    band = TARGET_BANDS.get(part)
+    if band is not None:
+        return (
+            f"more volunteers on call in {town}'s urban villages and communities {band_hours(band)} "
+            f"(its rosters: {mine}.village_schedule, {mine}.community_schedule; "
+            f"{mine}.village_members_per_1000 adds members on them)"
+        )
+    urban = f"more volunteers on call in {town}'s village teams ({mine}.village_members_per_1000)"
+    rural = "the village hold before a rural order escalates (dispatch.timeouts_min, county-wide)"
+    judged = [z for z in target_zones(name) if z in zones]
+    if judged == [0, 1]:
+        return f"its urban orders, {urban}; its rural orders, {rural}"
+    return urban if judged == [0] else rural
+
+
+def lever_text(name: str, towns: dict[str, tuple[int, ...]]) -> str:
+    """The lever the stop line gives for a target missed where extra volunteers at the town
+    seats stop helping (``towns``: the zones of each targeted town's places)."""
+    if name in OVERNIGHT_TARGETS:
+        return OVERNIGHT_LEVER
+    town = town_target(name)
+    return town_lever(name, towns.get(town[0], (0, 1))) if town else LEVERS[name]
+
+
 def value_text(name: str, x: float) -> str:
     """A target KPI's value in its unit: a share in percent, a count with one decimal."""
-    return f"{x:.1%}" if KPI_INFO[name][1] == "share" else f"{x:.1f}"
+    return f"{x:.1%}" if target_info(name)[1] == "share" else f"{x:.1f}"
 
 
 def interval_text(name: str, s: dict) -> str:
@@ -70,12 +107,12 @@ def kpi_rows(
         head += ["with - without the plan (paired, 95% CI)", "verdict"]
     rows = [head]
     for k, (op, t) in targets.items():
-        unit = "" if KPI_INFO[k][1] == "share" else f" {KPI_INFO[k][1]}"
+        unit = "" if target_info(k)[1] == "share" else f" {target_info(k)[1]}"
         row = [k, f"{op} {value_text(k, t)}{unit}"] + [estimate_text(k, s[k]) for _, s in evaluations]
         if differences is not None:
             d = differences[k]
             row += [
-                difference_text(d["mean"], d["low"], d["high"], KPI_INFO[k][1]),
+                difference_text(d["mean"], d["low"], d["high"], target_info(k)[1]),
                 DIFFERENCE_WORDS[d["verdict"]],
             ]
         rows.append(row)
@@ -122,7 +159,7 @@ def stop_line(search: Search, targets: dict[str, tuple[str, float]], max_steps: 
             f"spent; the cheapest such move takes {search.cheapest}), with {' and '.join(missed)} "
             "not met on the search seeds."
         )
-    levers = [f"{k}: {OVERNIGHT_LEVER if k in OVERNIGHT_TARGETS else LEVERS[k]}" for k in missed]
+    levers = [f"{k}: {lever_text(k, search.towns)}" for k in missed]
     tried = (
         f"none of the {plural(search.tried, 'move')} tried in the last round gained anything"
         if search.tried
@@ -148,7 +185,7 @@ def confirmation_comment(
     lines = [f"# Confirmation run ({plural(reps, 'replication')}, seed {seed}):\n"]
     for k, (op, t) in targets.items():
         s = confirmed.plan.summary[k]
-        unit = "" if KPI_INFO[k][1] == "share" else f" {KPI_INFO[k][1]}"
+        unit = "" if target_info(k)[1] == "share" else f" {target_info(k)[1]}"
         against = f"{op} {value_text(k, t)}{unit}"
         lines.append(f"#   {k}: {interval_text(k, s)}{unit} against {against}: {s['verdict']}\n")
     if confirmed.plan.plan:
@@ -158,9 +195,10 @@ def confirmation_comment(
         )
         for k in targets:
             d, s = confirmed.differences[k], confirmed.base.summary[k]
-            unit = "" if KPI_INFO[k][1] == "share" else f" {KPI_INFO[k][1]}"
+            kind = target_info(k)[1]
+            unit = "" if kind == "share" else f" {kind}"
             lines.append(
-                f"#   difference in {k}: {difference_text(d['mean'], d['low'], d['high'], KPI_INFO[k][1])}: "
+                f"#   difference in {k}: {difference_text(d['mean'], d['low'], d['high'], kind)}: "
                 f"{DIFFERENCE_WORDS[d['verdict']]} (without the plan: {interval_text(k, s)}{unit}, "
                 f"{VERDICT_WORDS[s['verdict']]})\n"
             )

@@ -1,7 +1,9 @@
 """The targets ``optimize`` searches for, as ``--target`` writes them: which KPIs can be
 targeted (the zone promises' shares, the urban promise in a band of the day, the orders open
-overnight), in which form (``KPI=SHARE``, ``KPI>=SHARE``, ``KPI<=X``) and range; a bad target
-is refused in one line naming the forms expected (:mod:`sim.experiments.optimize` searches).
+overnight, and one town's promises, ``town.<pinyin>.<part>``), in which form (``KPI=SHARE``,
+``KPI>=SHARE``, ``KPI<=X``) and range; a bad target is refused in one line naming the forms
+expected, a town target naming a town the scenario lacks (or a zone the town has no places of)
+once the scenario is loaded (:func:`town_targets`; :mod:`sim.experiments.optimize` searches).
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
+
 from sim.config.errors import UserError, closest
-from sim.results.kpis import BAND_KPIS, KPI_INFO
+from sim.results.kpis import BAND_KPIS, KPI_INFO, town_kpi_info
 from sim.results.promises import TIME_BANDS
+from sim.world.geography import build_places
 
 # the ``>=`` targets: the share KPIs of the zone promises, each the zones of its orders
 TARGET_ZONES = {"urban_10min": (0,), "rural_same_day": (1,), **{name: (0,) for name in BAND_KPIS}}
@@ -29,12 +34,22 @@ OVERNIGHT_TARGETS: dict[str, str | None] = {
     "open_overnight_before_cutoff_per_1000": "before_cutoff",
     "open_overnight_after_cutoff_per_1000": "after_cutoff",
 }
-# a target: ``KPI>=share``, ``KPI=share`` (the same) or ``KPI<=X``
-TARGET_TEXT = re.compile(r"^\s*([A-Za-z0-9_.]+)\s*(<=|>=|=)\s*(\S.*?)\s*$")
+# the ``>=`` targets of one town, ``town.<pinyin>.<part>`` (the town KPIs of
+# :func:`sim.results.kpis.counted_kpis`): each part's zones and band of the day as the county
+# target of the same name (``compliance``: every catalogue order of the town, both zones). The
+# town KPIs of the urban promise's other reading are not targets, as the county's are not.
+TOWN_TARGET_ZONES = {"compliance": (0, 1), **TARGET_ZONES}
+TOWN_TARGET = re.compile(r"town\.(.+)\.([^.]+)")
+ZONE_WORDS = {0: "urban", 1: "rural"}
+# a target: ``KPI>=share``, ``KPI=share`` (the same) or ``KPI<=X`` (a town target's town may be
+# its pinyin in any case or its Chinese name)
+TARGET_TEXT = re.compile(r"^\s*([^\s<>=]+)\s*(<=|>=|=)\s*(\S.*?)\s*$")
 TARGET_FORMS = (
     "expected KPI=SHARE or KPI>=SHARE with KPI one of {share} and 0 <= SHARE <= 1 "
-    "(e.g. urban_10min=0.95 or urban_10min_night=0.9), or KPI<=X with KPI open_overnight_per_week "
-    "(orders a week, X >= 0; e.g. open_overnight_per_week<=5) or one of {per_1000} (0 <= X <= 1000)"
+    "(e.g. urban_10min=0.95 or urban_10min_night=0.9), or town.<pinyin>.<part>=SHARE for one town "
+    "with part one of {town_parts} (e.g. town.Kunyang.urban_10min=0.95), or KPI<=X with KPI "
+    "open_overnight_per_week (orders a week, X >= 0; e.g. open_overnight_per_week<=5) or one of "
+    "{per_1000} (0 <= X <= 1000)"
 )
 
 Targets = dict[str, tuple[str, float]]  # KPI -> (">=" or "<=", threshold in the KPI's unit)
@@ -42,9 +57,12 @@ Targets = dict[str, tuple[str, float]]  # KPI -> (">=" or "<=", threshold in the
 
 def parse_targets(texts: list[str]) -> Targets:
     """``["urban_10min=0.95", "open_overnight_per_week<=5", ...]`` -> {KPI: (op, threshold)}
-    (``=`` is ``>=``); UserError, one line per bad target, naming the forms expected."""
+    (``=`` is ``>=``); UserError, one line per bad target, naming the forms expected. A town
+    target's form and part are checked here, its town by :func:`town_targets` once the scenario
+    is loaded."""
     forms = TARGET_FORMS.format(
         share=", ".join(TARGET_ZONES),
+        town_parts=", ".join(TOWN_TARGET_ZONES),
         per_1000=", ".join(k for k in OVERNIGHT_TARGETS if k.endswith("_per_1000")),
     )
     out, bad = {}, []
@@ -76,20 +94,142 @@ def _target_problem(parsed: bool, name: str, op: str, value: str, threshold: flo
     """Why a ``--target`` is wrong, in a few words ("" when it is right)."""
     if not parsed:
         return "not of the form KPI=SHARE or KPI<=X"
+    town = TOWN_TARGET.fullmatch(name)
+    if name.startswith("town.") and (town is None or town[2] not in TOWN_TARGET_ZONES):
+        part = town[2] if town else name.split(".")[-1]
+        close = closest(part, TOWN_TARGET_ZONES)
+        return f"{name!r} is not a town KPI optimize can target" + (
+            f" (did you mean part {close!r}?)" if close else ""
+        )
+    if town:
+        return _share_problem(name, op, value, threshold)
     if name not in TARGET_ZONES and name not in OVERNIGHT_TARGETS:
         close = closest(name, [*TARGET_ZONES, *OVERNIGHT_TARGETS])
         return f"{name!r} is not a KPI optimize can target" + (f" (did you mean {close!r}?)" if close else "")
     if name in TARGET_ZONES:
-        if op != ">=":
-            return f"{name} takes a share to reach (KPI=SHARE)"
-        if not 0 <= threshold <= 1:
-            return f"{value!r} is not a share from 0 to 1"
-        return ""
+        return _share_problem(name, op, value, threshold)
     if op != "<=":
         return f"{name} takes a bound to stay under (KPI<=X)"
     if KPI_INFO[name][1] == "per 1,000 orders":
         return "" if 0 <= threshold <= 1000 else f"{value!r} is not a number from 0 to 1000"
     return "" if 0 <= threshold < math.inf else f"{value!r} is not a number >= 0"
+
+
+def _share_problem(name: str, op: str, value: str, threshold: float) -> str:
+    """Why a share target's operator or share is wrong ("" when they are right)."""
+    if op != ">=":
+        return f"{name} takes a share to reach (KPI=SHARE)"
+    if not 0 <= threshold <= 1:
+        return f"{value!r} is not a share from 0 to 1"
+    return ""
+
+
+def town_target(name: str) -> tuple[str, str] | None:
+    """(town, part) of a town target ``town.<pinyin>.<part>``; None for a county target."""
+    match = TOWN_TARGET.fullmatch(name)
+    return (match[1], match[2]) if match and match[2] in TOWN_TARGET_ZONES else None
+
+
+def is_share_target(name: str) -> bool:
+    """Whether ``name`` is a share target (held to ``>=``), a county's or a town's."""
+    return name in TARGET_ZONES or town_target(name) is not None
+
+
+def target_zones(name: str) -> tuple[int, ...]:
+    """The zones (0 urban, 1 rural) of the orders a share target judges."""
+    town = town_target(name)
+    return TOWN_TARGET_ZONES[town[1]] if town else TARGET_ZONES[name]
+
+
+def target_band(name: str) -> str | None:
+    """The band of the day a share target judges alone (``urban_10min_night``, also a town's:
+    ``night``), or None when it judges the whole day."""
+    town = town_target(name)
+    return TARGET_BANDS.get(town[1] if town else name)
+
+
+def target_info(name: str) -> tuple[str, str, int]:
+    """(label, unit, direction) of a target KPI, a county's (:data:`sim.results.kpis.KPI_INFO`)
+    or a town's (:func:`sim.results.kpis.town_kpi_info`): what its rows, differences and plan
+    file are written in."""
+    info = KPI_INFO.get(name) or town_kpi_info(name)
+    if info is None:
+        raise KeyError(name)
+    return info
+
+
+def town_targets(scenario, targets: Targets) -> tuple[Targets, dict[str, tuple[int, ...]], list[str]]:
+    """The targets with each town target named as the KPI the runs compute, checked against the
+    scenario's towns CSV and places (no simulation): (targets, {pinyin: the zones of its places}
+    for each targeted town, notes for stderr).
+
+    The town may be written as its pinyin in any case or its Chinese name; the KPI uses the
+    CSV's pinyin. A town with places of one zone only has no ``urban_10min`` or
+    ``rural_same_day`` KPI of its own: its ``compliance`` judges the same orders, so
+    ``town.Huaixi.rural_same_day`` of a town of rural places only is the target
+    ``town.Huaixi.compliance`` (a note says so); the other zone's part, or a band of the day of
+    a town without urban places, is refused. UserError, one line per bad target: an unknown
+    town (with the scenario's towns) or a part the town has no orders for."""
+    targets = as_targets(targets)
+    if not any(town_target(k) for k in targets):
+        return targets, {}, []
+    towns, places = build_places(scenario)
+    out: Targets = {}
+    zones_of: dict[str, tuple[int, ...]] = {}
+    notes, bad = [], []
+    for name, (op, threshold) in targets.items():
+        town = town_target(name)
+        if town is None:
+            out[name] = (op, threshold)
+            continue
+        given, part = town
+        try:
+            t = towns.index(given)
+        except KeyError:
+            bad.append(_unknown_town(scenario, name, given, part, towns.pinyin))
+            continue
+        pinyin = towns.pinyin[t]
+        zones = tuple(int(z) for z in np.unique(places.zone[places.town == t]))
+        zones_of[pinyin] = zones
+        kpi, why = _town_kpi(pinyin, part, zones)
+        if why:
+            bad.append(f"--target {name}: {why}")
+            continue
+        if kpi.rsplit(".", 1)[1] != part:
+            notes.append(
+                f"--target {name}: {pinyin}'s places are all {ZONE_WORDS[zones[0]]}, so its KPI "
+                f"is {kpi} (the same orders): that is the target"
+            )
+        # (written twice, e.g. as .rural_same_day and as .compliance: the stricter share holds)
+        out[kpi] = (op, max(threshold, out[kpi][1]) if kpi in out else threshold)
+    if bad:
+        raise UserError(bad)
+    return out, zones_of, notes
+
+
+def _town_kpi(pinyin: str, part: str, zones: tuple[int, ...]) -> tuple[str, str]:
+    """(the KPI a town's ``part`` is computed as, why it cannot be a target or "")."""
+    if part == "compliance" or len(zones) > 1 or (part in TARGET_BANDS and 0 in zones):
+        return f"town.{pinyin}.{part}", ""
+    if part not in TARGET_BANDS and zones[0] in TOWN_TARGET_ZONES[part]:
+        return f"town.{pinyin}.compliance", ""  # one zone: its promise is the town's compliance
+    word, other = ZONE_WORDS[zones[0]], ZONE_WORDS[1 - zones[0]]
+    parts = ["compliance", "urban_10min", *BAND_KPIS] if zones == (0,) else ["compliance", "rural_same_day"]
+    return "", (
+        f"{pinyin} has no {other} places (all its places are {word}), so no orders for {part}; "
+        f"expected town.{pinyin}.<part> with part one of {', '.join(parts)}"
+    )
+
+
+def _unknown_town(scenario, name: str, given: str, part: str, known: list[str]) -> str:
+    """The line refusing a town target whose town is not in the scenario's towns CSV."""
+    close = closest(given, known)
+    shown = ", ".join(known[:30]) + (f" and {len(known) - 30} more" if len(known) > 30 else "")
+    hint = f" (did you mean town.{close}.{part}?)" if close else ""
+    return (
+        f"--target {name}: unknown town {given!r} in the towns CSV {scenario.geography.towns_csv}"
+        f"{hint}; expected town.<pinyin>.<part> with a town of {scenario.name}: {shown}"
+    )
 
 
 def as_targets(targets: dict) -> Targets:

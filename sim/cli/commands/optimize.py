@@ -1,5 +1,6 @@
-"""``run.py optimize SCENARIO --target urban_10min=0.95 --target open_overnight_per_week<=5 ...``:
-the least extra volunteer-hours a week that meet every target with 95% confidence; with
+"""``run.py optimize SCENARIO --target urban_10min=0.95 --target open_overnight_per_week<=5 ...``
+(or one town's promise, ``--target town.Kunyang.urban_10min=0.95``): the least extra
+volunteer-hours a week that meet every target with 95% confidence; with
 ``--budget HOURS``, where that many extra volunteer-hours a week help the targets most (the
 scenario's headline promises without ``--target``) and what they buy. Prints the plan, why the
 search stopped (and, with a budget, what it spent and left), the target KPIs on the search seeds
@@ -34,6 +35,7 @@ from sim.experiments.optimize_output import (
 from sim.experiments.optimize_targets import (
     TARGET_BANDS,
     TARGET_ZONES,
+    TOWN_TARGET_ZONES,
     headline_targets,
     parse_targets,
 )
@@ -67,8 +69,12 @@ def add_parser(sub) -> None:
         help=f"{', '.join(TARGET_ZONES)} >= a share (KPI=SHARE or KPI>=SHARE; "
         "urban_10min_<band>: the urban orders placed in that band of the day, "
         + ", ".join(f"{band} {band_hours(band)}" for band in TARGET_BANDS.values())
-        + "), or open_overnight_per_week (or an open_overnight_*_per_1000 KPI) <= X, e.g. "
-        "urban_10min=0.95, urban_10min_night=0.9 or 'open_overnight_per_week<=5' (quote it: < is the "
+        + "), or one town's promise town.<pinyin>.<part> >= a share, part one of "
+        + ", ".join(TOWN_TARGET_ZONES)
+        + " (every move at that town; a town whose places are all of one zone is judged on its "
+        "compliance, which its zone's part names too), or open_overnight_per_week (or an "
+        "open_overnight_*_per_1000 KPI) <= X, e.g. urban_10min=0.95, urban_10min_night=0.9, "
+        "town.Kunyang.urban_10min=0.95 or 'open_overnight_per_week<=5' (quote it: < is the "
         "shell's); repeatable; with --budget and no --target, the scenario's headline promises "
         "urban_10min >= targets.urban_share and rural_same_day >= targets.rural_share",
     )
