@@ -25,6 +25,7 @@ from sim.results.kpis import KPI_INFO, TOWN_KPI_PARTS, town_kpi_info, town_zones
 from sim.results.promises import TIME_BANDS
 from sim.results.summary import RepResult, summarise_kpis, total_orders
 from sim.results.verdict import VERDICTS, judge, kpi_targets
+from sim.results.warmup import warmup_record
 from sim.world.build import World
 
 
@@ -68,6 +69,7 @@ def build_summary(scenario: Scenario, results: list[RepResult], seed: int, world
         "reps": len(results),
         "days": scenario.run.days,
         "warmup_days": scenario.run.warmup_days,
+        "warmup_check": warmup_record(results, scenario.run.warmup_days),  # MSER-5, docs/outputs.md
         "kpis": kpis,
         **({} if causes is None else {"miss_causes": causes}),
         "replications": [r.kpis for r in results],

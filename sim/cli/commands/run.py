@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 from pathlib import Path
 
 from sim.cli.main import DEFAULT_SCENARIO, RESULTS
 from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, SHARE, path_text, scheduler_address
 from sim.cli.warned import load_scenario_warned
-from sim.config.errors import UserError
+from sim.config.errors import Problem, UserError
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import default_jobs, imprecise, run_replications, run_to_precision
 from sim.reporting.folder import results_folder
@@ -17,6 +18,7 @@ from sim.reporting.kpi_summary import kpi_table, town_table
 from sim.reporting.report import write_results
 from sim.reporting.saved import save_run
 from sim.results.kpis import BAND_KPIS, HEADLINE
+from sim.results.warmup import warmup_check
 
 
 def printed_kpis(summary: dict | None = None) -> list[str]:
@@ -108,6 +110,7 @@ def main(args) -> int:
     out = Path(args.out) if args.out else RESULTS / scenario.name
     with results_folder(out) as tmp:  # checked and locked before simulating; replaced whole
         summary, results, world = _simulate(args, scenario, seed, tmp)
+    warn_warmup(args.scenario, results, scenario.run.warmup_days)
     if args.precision is not None:
         wide = imprecise(results, HEADLINE, args.precision)
         state = (
@@ -125,6 +128,16 @@ def main(args) -> int:
     print(town_table(summary, world))
     print(f"\nResults: {out}")
     return 0
+
+
+def warn_warmup(path: str, results, warmup_days: float) -> None:
+    """Say on stderr, one line in the scenario warnings' style, when MSER-5 on the replications'
+    mean hourly backlog truncates later than the warm-up (:mod:`sim.results.warmup`): the
+    measured window may then still hold the empty county's start."""
+    check = warmup_check(results, warmup_days)
+    message = None if check is None else check.warning()
+    if message is not None:
+        print(Problem(str(path), None, "run.warmup_days", message), file=sys.stderr)
 
 
 def _simulate(args, scenario, seed: int, out: Path):
