@@ -57,3 +57,34 @@ def test_a_target_without_orders_is_refused_in_one_line(tmp_path, capsys):
     err = [line for line in capsys.readouterr().err.splitlines() if "evaluation" not in line]  # (progress)
     assert len(err) == 1 and "urban_10min_night has no orders in any replication" in err[0]
     assert not (tmp_path / "plan.yaml").exists()
+
+
+def test_a_target_past_its_estimate_but_undecided_asks_for_replications_not_levers():
+    # the search stops "no gain" when a move's gain past the target no longer counts: a target
+    # whose estimate is already on its side, its interval spanning it, lacks precision, and
+    # the stop line says so instead of naming staffing levers
+    from types import SimpleNamespace
+
+    from sim.experiments.optimize_output import stop_line
+
+    summary = {
+        "urban_10min_night": {"mean": 0.892, "low": 0.833, "high": 0.93, "verdict": "uncertain"},
+        "rural_same_day": {"mean": 0.93, "low": 0.91, "high": 0.95, "verdict": "missed"},
+    }
+    search = SimpleNamespace(
+        steps=[(("Aojiang", "night"), 2, 0.01)],
+        final=SimpleNamespace(summary=summary),
+        stopped="no gain",
+        tried=3,
+        towns={},
+        budget=None,
+    )
+    targets = {"urban_10min_night": (">=", 0.85), "rural_same_day": (">=", 0.95)}
+    line = stop_line(search, targets, 30)
+    assert "urban_10min_night: the estimate is on the target's side but its interval still spans" in line
+    assert "a move's gain no longer counts" in line
+    assert "more replications (--reps" in line
+    assert "levers optimize cannot place: rural_same_day:" in line
+    assert "urban_10min_night: more volunteers on call" not in line
+    only_precision = stop_line(search, {"urban_10min_night": (">=", 0.85)}, 30)
+    assert "levers optimize cannot place" not in only_precision

@@ -159,20 +159,39 @@ def stop_line(search: Search, targets: dict[str, tuple[str, float]], max_steps: 
             f"spent; the cheapest such move takes {search.cheapest}), with {' and '.join(missed)} "
             "not met on the search seeds."
         )
-    levers = [f"{k}: {lever_text(k, search.towns)}" for k in missed]
     tried = (
         f"none of the {plural(search.tried, 'move')} tried in the last round gained anything"
         if search.tried
         else "no miss of the targets was left to place a move at"
     )
-    return (
-        f"Stopped after {moves}: {tried} on the search seeds, with {' and '.join(missed)} not met "
-        "there. optimize places only extra volunteers at the town seats (teams.additions); "
-        "where they stop helping, docs/policies.md gives levers optimize cannot place: "
-        + "; ".join(levers)
-        + "."
-        + budget_text(search)
-    )
+    text = f"Stopped after {moves}: {tried} on the search seeds, with {' and '.join(missed)} not met there."
+    # a target whose estimate is on its side already misses for want of precision, not of
+    # volunteers: a move's gain past the target (and its margin) does not count
+    past = [k for k in missed if estimate_past_target(search.final.summary[k], *targets[k])]
+    short = [k for k in missed if k not in past]
+    if past:
+        text += (
+            f" {' and '.join(past)}: the estimate is on the target's side but its interval "
+            "still spans the target, so a move's gain no longer counts; more replications "
+            "(--reps, and --confirm-reps for the confirmation) would tell whether the plan "
+            "meets it, or what it still lacks."
+        )
+    if short:
+        levers = [f"{k}: {lever_text(k, search.towns)}" for k in short]
+        text += (
+            " optimize places only extra volunteers at the town seats (teams.additions); "
+            "where they stop helping, docs/policies.md gives levers optimize cannot place: "
+            + "; ".join(levers)
+            + "."
+        )
+    return text + budget_text(search)
+
+
+def estimate_past_target(summary: dict, op: str, target: float) -> bool:
+    """Whether a target KPI's estimate (``summary["mean"]``) lies on the target's side: at or
+    above a ``>=`` target, at or below a ``<=`` one."""
+    mean = summary["mean"]
+    return mean >= target if op == ">=" else mean <= target
 
 
 def confirmation_comment(
