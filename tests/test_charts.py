@@ -183,4 +183,5 @@ def test_sweep_charts_name_the_axis_with_its_unit(tmp_path, monkeypatch):
         experiment_charts, "sweep_chart", lambda x, s, labels, x_label, *a, **k: axes.append(x_label) or []
     )
     write_charts(sweep, rows, point_scenario(sweep, points(sweep)[0]), tmp_path / "out")
-    assert "dispatch.timeouts_min.rural[0] (minutes)" in axes
+    # the key in words with its unit, the key path beneath (sweep_charts.axis_label)
+    assert "rural village timeout\n(minutes)\ndispatch.timeouts_min.rural[0]" in axes
