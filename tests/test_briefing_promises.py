@@ -163,7 +163,7 @@ def test_an_uncertain_promise_has_its_line_saying_how_many_replications_would_de
     s = summary()
     s["kpis"]["rural_same_day"].update(low=0.94, verdict="uncertain", reps_to_decide=12)
     lines = promise_lines(s, DATA, "en")
-    assert lines[0].endswith("1 uncertain (rural same day). The uncertain ones' intervals span the target.")
+    assert lines[0].endswith("and 1 uncertain (rural same day).")
     line = next(x for x in lines if x.startswith("Rural same day:"))
     assert "95.6% against ≥ 95%: uncertain (about 12 replications in all would decide it)." in line
     assert "92.3% are “Cancelled while waiting”" in line
@@ -223,20 +223,20 @@ def test_the_towns_line_counts_verdicts_and_says_how_many_replications_would_dec
         huaixi = "Huaixi 90.0%, of 148 orders: 90.5% of its misses “Cancelled while waiting”"
         assert line == (
             f"Towns: of the 4 towns, 1 met, 1 missed ({huaixi}) and 2 uncertain. About 12 "
-            "replications in all would decide 1 of the 2 uncertain, if their estimates held. "
-            "Indistinguishable from the target: Mabu. Each town is judged on its own at 95%: were "
-            "all 4 exactly at their targets, about 10% of runs would still show at least one missed by "
-            "chance."
+            "replications in all would decide 1 of them. "
+            "Indistinguishable from the target: Mabu. Judged one by one at 95%, 4 towns all at "
+            "target would show one missed by chance in about 10% of runs."
         )
     else:
         assert "1 个未达标(怀溪镇 90.0%(148 单中未兑现的 90.5% 属于“等待中被取消”))" in line
-        assert "共约 12 次重复可望判定 2 个不确定乡镇中的 1 个。与目标无法区分:麻步镇。" in line
-        assert "4 个乡镇都恰在目标上,仍约有 10% 的运行" in line and "即可判定" not in line
+        assert "2 个不确定。若各估计不变,共约 12 次重复可望判定其中 1 个。与目标无法区分:麻步镇。" in line
+        assert "4 个乡镇都恰在目标上,约 10% 的运行也会偶然显示至少一个未达标。" in line
+        assert "即可判定" not in line
     # both decidable: the most either needs, for all of them
     s = summary()
     s["kpis"]["town.Mabu.compliance"]["reps_to_decide"] = 30
     (line,) = town_verdict_line(s, DATA, lang)
-    assert tr("brief.towns_decide_all", lang, reps=30, uncertain=2) in line
+    assert tr("brief.towns_decide_all", lang, reps=30) in line
     assert indistinguishable.split("{")[0] not in line
     # none uncertain: no sentence on replications; none missed: none on chance
     few = summary()

@@ -160,8 +160,6 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
         count=len(rows),
         parts=verdict_parts(items, ("missed", "uncertain"), lang, "promise"),
     )
-    if any(v == "uncertain" for v, _ in items):
-        bottom += tr("brief.promises_undecided", lang)
     out = [bottom]
     given: dict[str, str] = {}  # cause -> the promise whose line gave its lever first
 
@@ -355,7 +353,7 @@ def town_verdict_line(summary: dict, data: dict, lang: str) -> list[str]:
     decidable = [reps for known, reps in decide if known and reps is not None]
     if decidable:
         key = "brief.towns_decide_all" if len(decidable) == len(uncertain) else "brief.towns_decide"
-        text += tr(key, lang, reps=max(decidable), decided=len(decidable), uncertain=len(uncertain))
+        text += tr(key, lang, reps=max(decidable), decided=len(decidable))
     indistinguishable = [r["label"] for r, (known, reps) in zip(uncertain, decide) if known and reps is None]
     if indistinguishable:
         names = tr("brief.names.sep", lang).join(indistinguishable)

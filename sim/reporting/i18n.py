@@ -256,29 +256,24 @@ TEXT: dict[str, tuple[str, str]] = {
         " The other {rest}: {share} \u201c{cause}\u201d; the lever: {lever}.",
         "其余 {rest} 单中 {share} 属于\u201c{cause}\u201d;改进方向:{lever}。",
     ),
-    "brief.promises_undecided": (
-        " The uncertain ones' intervals span the target.",
-        "不确定的承诺其置信区间跨越目标。",
-    ),
     "lever.same": ("as for {name}", "同{name}"),
     "brief.towns_decide_all": (
-        " About {reps} replications in all would decide all {uncertain} uncertain, if their estimates held.",
-        "若各估计不变,共约 {reps} 次重复可望判定全部 {uncertain} 个不确定乡镇。",
+        " About {reps} replications in all would decide them.",
+        "若各估计不变,共约 {reps} 次重复可望全部判定。",
     ),
     "brief.towns_decide": (
-        " About {reps} replications in all would decide {decided} of the {uncertain} uncertain, "
-        "if their estimates held.",
-        "若各估计不变,共约 {reps} 次重复可望判定 {uncertain} 个不确定乡镇中的 {decided} 个。",
+        " About {reps} replications in all would decide {decided} of them.",
+        "若各估计不变,共约 {reps} 次重复可望判定其中 {decided} 个。",
     ),
     "brief.towns_indistinguishable": (
         " Indistinguishable from the target: {names}.",
         "与目标无法区分:{names}。",
     ),
     "brief.towns_multiplicity": (
-        " Each town is judged on its own at {level}: were all {count} exactly at their targets, "
-        "about {chance} of runs would still show at least one missed by chance.",
-        "每个乡镇各自按 {level} 判定:即使 {count} 个乡镇都恰在目标上,"
-        "仍约有 {chance} 的运行会偶然显示至少一个乡镇未达标。",
+        " Judged one by one at {level}, {count} towns all at target would show one missed by chance "
+        "in about {chance} of runs.",
+        "各乡镇分别按 {level} 判定:即使 {count} 个乡镇都恰在目标上,"
+        "约 {chance} 的运行也会偶然显示至少一个未达标。",
     ),
     "lever.travel_arrival": (
         "volunteers on call nearer the orders (more in each urban community), a quicker turnout",
