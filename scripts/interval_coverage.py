@@ -3,7 +3,12 @@
 Runs many replications of a small scenario twice: a long run whose mean stands for the truth,
 and a second run (other seeds) cut into groups of k replications, each group judged as a run
 of k replications would be (:func:`sim.results.verdict.interval`). Prints, per KPI and k, the
-share of groups whose interval contains the truth, beside the plain Student t interval's. The
+share of groups whose interval contains the truth, beside the plain Student t interval's; then
+the one-sided errors, which verdicts and the gate rest on (a verdict of met or missed is a claim
+about one side): the share of groups whose lower bound lies above the truth and whose upper
+bound lies below it, for the 95% interval (each side nominally 2.5%: the verdicts') and the 90%
+interval (each side nominally 5%: the gate's, whose default one-sided confidence of 95% is a
+two-sided 90% interval). The
 default scenario is the test county ``tests/check/tiny.yaml`` with a quarter of its
 volunteers showing up, so that its replications vary several times more than independent
 orders would (as the model's orders, which share volunteers and days, do); about 2 minutes on
@@ -32,6 +37,8 @@ from sim.experiments.runner import run_replications  # noqa: E402
 from sim.results.kpis import KPI_INFO  # noqa: E402
 from sim.results.verdict import LEVEL, interval  # noqa: E402
 
+GATE_LEVEL = 0.90  # the gate's interval at its default one-sided confidence of 95% (2 x 0.95 - 1)
+
 TINY = ROOT / "tests" / "check" / "tiny.yaml"
 KPIS = "rural_same_day,urban_10min,open_overnight_per_1000"
 
@@ -49,10 +56,15 @@ def replications(path: Path, overrides: dict, reps: int, seed: int, jobs: int, k
     }
 
 
-def coverage(values: np.ndarray, orders: list, unit: str, truth: float, k: int) -> tuple[float, float, int]:
-    """(share of groups of k replications whose interval covers ``truth``, the same for the
-    plain t interval, number of groups with an interval)."""
-    covered = covered_t = groups = 0
+def coverage(values: np.ndarray, orders: list, unit: str, truth: float, k: int) -> dict:
+    """For the groups of k replications with an interval: ``covered``, the share whose 95%
+    interval covers ``truth``; ``covered_t``, the same for the plain t interval; ``above`` and
+    ``below``, the shares whose 95% interval's lower bound lies above the truth and whose
+    upper bound lies below it (one-sided errors, nominally 2.5% each); ``gate_above`` and
+    ``gate_below``, the same for the 90% interval (nominally 5% each); ``groups``, their
+    number. Shares are NaN without a group."""
+    counts = dict.fromkeys(("covered", "covered_t", "above", "below", "gate_above", "gate_below"), 0)
+    groups = 0
     for g in range(len(values) // k):
         v, o = values[g * k : (g + 1) * k], orders[g * k : (g + 1) * k]
         total = None if any(x is None for x in o) else sum(o)
@@ -60,13 +72,16 @@ def coverage(values: np.ndarray, orders: list, unit: str, truth: float, k: int) 
         if n < 2 or math.isnan(low):
             continue
         groups += 1
-        covered += low <= truth <= high
+        counts["covered"] += low <= truth <= high
+        counts["above"] += low > truth
+        counts["below"] += high < truth
+        _, gate_low, gate_high, _, _ = interval(v, unit, total, GATE_LEVEL)
+        counts["gate_above"] += gate_low > truth
+        counts["gate_below"] += gate_high < truth
         x = v[~np.isnan(v)]
         half = stats.t.ppf(0.5 + LEVEL / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x))
-        covered_t += x.mean() - half <= truth <= x.mean() + half
-    if not groups:
-        return math.nan, math.nan, 0
-    return covered / groups, covered_t / groups, groups
+        counts["covered_t"] += x.mean() - half <= truth <= x.mean() + half
+    return {key: c / groups if groups else math.nan for key, c in counts.items()} | {"groups": groups}
 
 
 def main(argv: list[str]) -> int:
@@ -104,13 +119,31 @@ def main(argv: list[str]) -> int:
     print(f"{args.scenario.name} {overrides}: truth from {args.truth_reps} replications (seed 1),")
     print(f"groups of k from {args.reps} others (seed 2); share of {LEVEL:.0%} intervals covering the truth")
     print(f"{'KPI':26s} {'truth':>9s}  " + "  ".join(f"{'k=' + str(k):>16s}" for k in ks))
+    rows = {}
     for name in kpis:
         values, orders = sample[name]
         mean = float(np.nanmean(truth[name][0]))
-        cells = [coverage(values, orders, KPI_INFO[name][1], mean, k) for k in ks]
+        rows[name] = [coverage(values, orders, KPI_INFO[name][1], mean, k) for k in ks]
         print(
-            f"{name:26s} {mean:9.4f}  " + "  ".join(f"{c:.3f} (t {ct:.3f})".rjust(16) for c, ct, _ in cells)
+            f"{name:26s} {mean:9.4f}  "
+            + "  ".join(f"{c['covered']:.3f} (t {c['covered_t']:.3f})".rjust(16) for c in rows[name])
         )
+    print()
+    print(
+        f"one-sided errors, lower bound above the truth / upper bound below it: the {LEVEL:.0%} "
+        f"interval's (nominal {(1 - LEVEL) / 2:.1%} each), the {GATE_LEVEL:.0%} interval's, the gate's "
+        f"(nominal {(1 - GATE_LEVEL) / 2:.1%} each)"
+    )
+    print(f"{'KPI':26s} {'level':>6s}  " + "  ".join(f"{'k=' + str(k):>13s}" for k in ks))
+    for name, cells in rows.items():
+        for label, above, below in (
+            (f"{LEVEL:.0%}", "above", "below"),
+            (f"{GATE_LEVEL:.0%}", "gate_above", "gate_below"),
+        ):
+            print(
+                f"{name:26s} {label:>6s}  "
+                + "  ".join(f"{c[above]:.3f} / {c[below]:.3f}".rjust(13) for c in cells)
+            )
     return 0
 
 

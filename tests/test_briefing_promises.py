@@ -2,9 +2,12 @@
 line counts the headline promises by their kpis.json verdict and names the missed and uncertain
 ones; each missed or uncertain promise names the largest cause of its own misses
 (kpis.json's ``miss_causes.promises``) and its lever; the late orders of rural-by-midnight and
-never overnight are said to need volunteers later in the evening (the cut-off is ours); the towns' line
-says when more replications would decide them; an older results folder (no promises' table)
-still gets its lines. Small hand-made kpis.json and chart_data.json, both languages."""
+never overnight are said to need volunteers later in the evening (the cut-off is ours); an
+uncertain promise's line and the towns' line say how many replications would decide them
+(kpis.json's ``reps_to_decide``) or that they are indistinguishable from the target, and the
+towns' line that a town may read missed by chance among so many; an older results folder (no
+promises' table, no ``reps_to_decide``) still gets its lines. Small hand-made kpis.json and
+chart_data.json, both languages."""
 
 from __future__ import annotations
 
@@ -55,6 +58,8 @@ def summary(reps=4) -> dict:
     }
     for pinyin, verdict in (("Huaixi", "missed"), ("Nanji", "uncertain"), ("Mabu", "uncertain")):
         kpis[f"town.{pinyin}.compliance"] = kpi(0.9, 0.8, 0.96, verdict, 0.95)
+    kpis["town.Nanji.compliance"]["reps_to_decide"] = 12
+    kpis["town.Mabu.compliance"]["reps_to_decide"] = None  # indistinguishable from its target
     kpis["town.Shuitou.compliance"] = kpi(0.97, 0.96, 0.98, "met", 0.95)
     promises = {
         "urban_10min": row(232, acceptance=131, cancelled=81, all_busy=20, at_village=53),
@@ -154,18 +159,26 @@ def test_overnight_orders_waiting_for_a_professional_organisation_name_its_duty_
     assert lever("not_assigned", few, "en") == tr("lever.not_assigned", "en")
 
 
-def test_an_uncertain_promise_has_its_line_and_the_bottom_line_asks_for_replications():
+def test_an_uncertain_promise_has_its_line_saying_how_many_replications_would_decide_it():
     s = summary()
-    s["kpis"]["rural_same_day"].update(low=0.94, verdict="uncertain")
+    s["kpis"]["rural_same_day"].update(low=0.94, verdict="uncertain", reps_to_decide=12)
     lines = promise_lines(s, DATA, "en")
-    assert "1 uncertain (rural same day)" in lines[0] and "--reps N" in lines[0]
+    assert lines[0].endswith("and 1 uncertain (rural same day).")
     line = next(x for x in lines if x.startswith("Rural same day:"))
-    assert "uncertain" in line and "92.3% are “Cancelled while waiting”" in line
+    assert "95.6% against ≥ 95%: uncertain (about 12 replications in all would decide it)." in line
+    assert "92.3% are “Cancelled while waiting”" in line
     assert lever("cancelled", s["miss_causes"]["promises"]["rural_same_day"], "en") in line
     # the same cause's lever on a later line is referred to, not repeated
     midnight = next(x for x in lines if x.startswith("Rural by midnight:"))
     assert "the lever: as for rural same day" in midnight
-    assert "--reps N" in promise_lines(s, DATA, "zh")[0]
+    zh = promise_lines(s, DATA, "zh")
+    assert "不确定(若估计与离散不变,共约 12 次重复可望判定)" in zh[2] and "即可判定" not in "".join(zh)
+    # at the target: no number of replications; an older kpis.json (no reps_to_decide): the word
+    s["kpis"]["rural_same_day"]["reps_to_decide"] = None
+    assert ": uncertain (indistinguishable from the target)." in promise_lines(s, DATA, "en")[2]
+    assert "不确定(与目标无法区分)" in promise_lines(s, DATA, "zh")[2]
+    del s["kpis"]["rural_same_day"]["reps_to_decide"]
+    assert "95.6% against ≥ 95%: uncertain. " in promise_lines(s, DATA, "en")[2]
 
 
 def test_a_results_folder_without_the_promises_table_still_gets_its_lines():
@@ -202,21 +215,44 @@ def test_no_promise_line_without_targets_and_none_missed_when_all_are_met():
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_towns_line_counts_verdicts_and_asks_for_replications_when_many_are_uncertain(lang):
+def test_the_towns_line_counts_verdicts_and_says_how_many_replications_would_decide_them(lang):
     (line,) = town_verdict_line(summary(), DATA, lang)
+    decide, indistinguishable = tr("brief.towns_decide", lang), tr("brief.towns_indistinguishable", lang)
     if lang == "en":
         # its score first, then the cause's share of its misses (not to be read as its score)
         huaixi = "Huaixi 90.0%, of 148 orders: 90.5% of its misses “Cancelled while waiting”"
-        assert line.startswith(f"Towns: of the 4 towns, 1 met, 1 missed ({huaixi}) and 2 uncertain.")
-        assert "With 4 replications" in line and "--reps N" in line
+        assert line == (
+            f"Towns: of the 4 towns, 1 met, 1 missed ({huaixi}) and 2 uncertain. About 12 "
+            "replications in all would decide 1 of them. "
+            "Indistinguishable from the target: Mabu. Judged one by one at 95%, 4 towns all at "
+            "target would show one missed by chance in about 10% of runs."
+        )
     else:
         assert "1 个未达标(怀溪镇 90.0%(148 单中未兑现的 90.5% 属于“等待中被取消”))" in line
-        assert "--reps N" in line
+        assert "2 个不确定。若各估计不变,共约 12 次重复可望判定其中 1 个。与目标无法区分:麻步镇。" in line
+        assert "4 个乡镇都恰在目标上,约 10% 的运行也会偶然显示至少一个未达标。" in line
+        assert "即可判定" not in line
+    # both decidable: the most either needs, for all of them
+    s = summary()
+    s["kpis"]["town.Mabu.compliance"]["reps_to_decide"] = 30
+    (line,) = town_verdict_line(s, DATA, lang)
+    assert tr("brief.towns_decide_all", lang, reps=30) in line
+    assert indistinguishable.split("{")[0] not in line
+    # none uncertain: no sentence on replications; none missed: none on chance
     few = summary()
     few["kpis"]["town.Nanji.compliance"]["verdict"] = "met"
     few["kpis"]["town.Mabu.compliance"]["verdict"] = "met"
     (line,) = town_verdict_line(few, DATA, lang)
-    assert "--reps N" not in line
+    assert decide.split("{")[0].strip() not in line and "12" not in line
+    assert tr("brief.towns_multiplicity", lang, level="95%", count=4, chance="10%") in line
+    few["kpis"]["town.Huaixi.compliance"]["verdict"] = "met"
+    (line,) = town_verdict_line(few, DATA, lang)
+    assert line == tr(
+        "brief.towns_line",
+        lang,
+        count=4,
+        parts=tr("brief.part.met", lang, count=4, unit=tr("brief.unit.town", lang)),
+    )
 
 
 def _with_bands(s: dict, night: str, whole: str = "met") -> dict:

@@ -1,8 +1,9 @@
 """What a briefing says about the promises it finds missed: whether each headline promise is
 kept (one bottom line, then a line per promise missed or uncertain), each one's largest cause
 of missed orders *among its own orders* and the lever for it (from kpis.json's
-``miss_causes.promises``), the towns' verdicts in one line, and the largest cause overall with
-the assumptions that drive the headline. Every figure comes from kpis.json; the wording, in
+``miss_causes.promises``), how many replications would decide each uncertain verdict
+(kpis.json's ``reps_to_decide``), the towns' verdicts in one line, and the largest cause
+overall with the assumptions that drive the headline. Every figure comes from kpis.json; the wording, in
 English and Chinese, from :mod:`sim.reporting.i18n`.
 """
 
@@ -14,7 +15,6 @@ from sim.reporting.briefing_text import (
     VERDICT_RANK,
     _is_nan,
     _num,
-    counts,
     drivers_text,
     estimate_text,
     headline_rows,
@@ -24,8 +24,10 @@ from sim.reporting.briefing_text import (
 )
 from sim.reporting.formatting import format_number
 from sim.reporting.i18n import tr
+from sim.reporting.kpi_summary import verdict_text
 from sim.results.causes import AFTER_CUTOFF, AT_VILLAGE, PROFESSIONAL_NOT_ASSIGNED
 from sim.results.promises import TIME_BANDS, band_hours
+from sim.results.verdict import LEVEL
 
 
 def miss_table(summary: dict) -> dict:
@@ -138,7 +140,9 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
     """The briefing's answer to "are the promises kept, where not, and what to do?": the
     bottom line (of the headline promises with a target in kpis.json, how many are met,
     missed and uncertain, naming the missed and uncertain), then a line per missed or
-    uncertain promise with its estimate and the largest cause of its own misses (kpis.json's
+    uncertain promise with its estimate (an uncertain one with how many replications in all
+    would decide it, or that it is indistinguishable from its target: kpis.json's
+    ``reps_to_decide``) and the largest cause of its own misses (kpis.json's
     ``miss_causes.promises``, each promise's orders by its own deadline) and that cause's lever.
     When most of a promise's misses were placed after the same-day cut-off (rural by midnight,
     never overnight), the line says what share, that those need a later evening roster or the
@@ -156,8 +160,6 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
         count=len(rows),
         parts=verdict_parts(items, ("missed", "uncertain"), lang, "promise"),
     )
-    if any(v == "uncertain" for v, _ in items):
-        bottom += tr("brief.promises_undecided", lang)
     out = [bottom]
     given: dict[str, str] = {}  # cause -> the promise whose line gave its lever first
 
@@ -182,7 +184,7 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
             name=promise_name(name, data, lang).capitalize(),
             estimate=estimate_text({**r, "low": math.nan, "high": math.nan}, lang),  # (the CI: the table)
             target=target_text(r, data, lang),
-            verdict=tr(f"verdict.{r['verdict']}", lang),
+            verdict=verdict_text(summary["kpis"][name], lang),
         )
         row = _cause_row(table, "promises", name) if table["groups"] else None
         if row is None or row["missed"] == 0:
@@ -253,7 +255,7 @@ def band_line(summary: dict, data: dict, lang: str, once) -> list[str]:
             band=tr(f"band.{r['name'].removeprefix('urban_10min_')}", lang),
             hours=band_hours(r["name"].removeprefix("urban_10min_")),
             estimate=estimate_text({**r, "low": math.nan, "high": math.nan}, lang),
-            verdict=tr(f"verdict.{r['verdict']}", lang),
+            verdict=verdict_text(summary["kpis"][r["name"]], lang),
         )
         for r in bands
     )
@@ -286,16 +288,34 @@ def _cause_and_lever(row: dict, causes: list[str], arrival: bool, lang: str) -> 
     return cause, share, lever(cause, row, lang)
 
 
-# a share of uncertain towns from which the towns' line asks for more replications
-MANY_UNCERTAIN = 0.25
+def town_reps_to_decide(summary: dict, pinyin: str) -> tuple[bool, int | None]:
+    """(known, replications): how many replications in all would decide an uncertain town, the
+    most its uncertain judged KPIs need (its ``compliance``, or for a town with both zones
+    its ``urban_10min`` and ``rural_same_day``: kpis.json's ``reps_to_decide``); None when one
+    of them is indistinguishable from its target; known False when kpis.json has no
+    ``reps_to_decide`` for them (a results folder of an older version)."""
+    kpis = summary["kpis"]
+    rows = [
+        kpis[name]
+        for name in (f"town.{pinyin}.{part}" for part in ("compliance", "urban_10min", "rural_same_day"))
+        if kpis.get(name, {}).get("verdict") == "uncertain" and "reps_to_decide" in kpis[name]
+    ]
+    if not rows:
+        return False, None
+    if any(k["reps_to_decide"] is None for k in rows):
+        return True, None
+    return True, max(k["reps_to_decide"] for k in rows)
 
 
 def town_verdict_line(summary: dict, data: dict, lang: str) -> list[str]:
     """One line on the towns' verdicts (:func:`town_rows`, a town with both zones by the worse
     of its zones'): how many are met, missed (named, with the largest cause of their misses
-    from kpis.json's ``miss_causes.towns`` when there are at most 3) and uncertain; when at
-    least a quarter are uncertain, that more replications would decide them. None without
-    towns."""
+    from kpis.json's ``miss_causes.towns`` when there are at most 3) and uncertain; for the
+    uncertain, how many replications in all would decide those that more replications can
+    decide (the most any of them needs, :func:`town_reps_to_decide`), and which are
+    indistinguishable from their target; when a town is missed, that each town is judged on
+    its own at 95%, so that of n towns all exactly at their targets, 1 - 0.975^n of runs would
+    still show one missed by chance (a third of runs with 16). None without towns."""
     rows = town_rows(summary, data, lang)
     if not rows:
         return []
@@ -328,9 +348,25 @@ def town_verdict_line(summary: dict, data: dict, lang: str) -> list[str]:
     text = tr(
         "brief.towns_line", lang, count=len(rows), parts=verdict_parts(items, ("missed",), lang, "town")
     )
-    uncertain = sum(v == "uncertain" for v, _ in items)
-    if uncertain and uncertain >= MANY_UNCERTAIN * len(rows):
-        text += tr("brief.towns_undecided", lang, reps=summary["reps"], **counts(summary))
+    uncertain = [r for r in rows if r["verdict"] == "uncertain"]
+    decide = [town_reps_to_decide(summary, r["pinyin"]) for r in uncertain]
+    decidable = [reps for known, reps in decide if known and reps is not None]
+    if decidable:
+        key = "brief.towns_decide_all" if len(decidable) == len(uncertain) else "brief.towns_decide"
+        text += tr(key, lang, reps=max(decidable), decided=len(decidable))
+    indistinguishable = [r["label"] for r, (known, reps) in zip(uncertain, decide) if known and reps is None]
+    if indistinguishable:
+        names = tr("brief.names.sep", lang).join(indistinguishable)
+        text += tr("brief.towns_indistinguishable", lang, names=names)
+    if missed and len(rows) > 1:  # a town read missed may be chance: so many towns are judged
+        one_sided = 1 - (1 - LEVEL) / 2  # (a town exactly at its target: its interval wholly below)
+        text += tr(
+            "brief.towns_multiplicity",
+            lang,
+            level=f"{LEVEL:.0%}",
+            count=len(rows),
+            chance=f"{1 - one_sided ** len(rows):.0%}",
+        )
     return [text]
 
 

@@ -23,6 +23,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "verdict.met": ("met", "达标"),
     "verdict.missed": ("missed", "未达标"),
     "verdict.uncertain": ("uncertain", "不确定"),
+    # an uncertain verdict: how many replications in all would decide it, if the estimate and
+    # spread held (kpis.json's reps_to_decide, docs/kpis.md), or none would
+    "verdict.decide_in": (
+        "about {reps} replications in all would decide it",
+        "若估计与离散不变,共约 {reps} 次重复可望判定",
+    ),
+    "verdict.indistinguishable": ("indistinguishable from the target", "与目标无法区分"),
+    "verdict.with_note": ("{verdict} ({note})", "{verdict}({note})"),
     "verdict.few": ("not enough replications", "重复次数不足"),
     "verdict.n/a": ("no data", "无数据"),
     "verdict.none": ("no target", "无目标"),
@@ -248,16 +256,24 @@ TEXT: dict[str, tuple[str, str]] = {
         " The other {rest}: {share} \u201c{cause}\u201d; the lever: {lever}.",
         "其余 {rest} 单中 {share} 属于\u201c{cause}\u201d;改进方向:{lever}。",
     ),
-    "brief.promises_undecided": (
-        " The uncertain ones' intervals span the target: more replications (--reps N, or "
-        "--precision 0.005) would decide them.",
-        "不确定的承诺其置信区间跨越目标:增加重复次数(--reps N 或 --precision 0.005)即可判定。",
-    ),
     "lever.same": ("as for {name}", "同{name}"),
-    "brief.towns_undecided": (
-        " With {reps_text} their intervals still span the target: more replications (--reps N) "
-        "would decide them.",
-        "{reps} 次重复下,不确定乡镇的置信区间仍跨越目标:增加重复次数(--reps N)即可判定。",
+    "brief.towns_decide_all": (
+        " About {reps} replications in all would decide them.",
+        "若各估计不变,共约 {reps} 次重复可望全部判定。",
+    ),
+    "brief.towns_decide": (
+        " About {reps} replications in all would decide {decided} of them.",
+        "若各估计不变,共约 {reps} 次重复可望判定其中 {decided} 个。",
+    ),
+    "brief.towns_indistinguishable": (
+        " Indistinguishable from the target: {names}.",
+        "与目标无法区分:{names}。",
+    ),
+    "brief.towns_multiplicity": (
+        " Judged one by one at {level}, {count} towns all at target would show one missed by chance "
+        "in about {chance} of runs.",
+        "各乡镇分别按 {level} 判定:即使 {count} 个乡镇都恰在目标上,"
+        "约 {chance} 的运行也会偶然显示至少一个未达标。",
     ),
     "lever.travel_arrival": (
         "volunteers on call nearer the orders (more in each urban community), a quicker turnout",

@@ -1,6 +1,7 @@
 """A run's KPI summary: the content of ``kpis.json`` (every KPI's mean, sd, 95% interval and,
-against a target, its verdict) and the plain-text tables ``run`` prints from it (the KPIs against
-their targets; compliance by town).
+against a target, its verdict and, when uncertain, how many replications would decide it) and
+the plain-text tables ``run`` prints from it (the KPIs against their targets; compliance by
+town).
 
 Everything here reads replication results or the summary; :mod:`sim.reporting.report` writes the
 summary into the results folder.
@@ -21,6 +22,7 @@ from sim.reporting.formatting import (
 )
 from sim.reporting.i18n import tr
 from sim.results.causes import miss_cause_table
+from sim.results.decide import reps_to_decide
 from sim.results.kpis import KPI_INFO, TOWN_KPI_PARTS, town_kpi_info, town_zones
 from sim.results.promises import TIME_BANDS
 from sim.results.summary import RepResult, summarise_kpis, total_orders
@@ -32,14 +34,18 @@ from sim.world.build import World
 def build_summary(scenario: Scenario, results: list[RepResult], seed: int, world: World) -> dict:
     """The content of kpis.json: every KPI's mean, sd and interval, and for the KPIs with a
     target its verdict, all from :func:`sim.results.verdict.judge` (the one verdict every
-    output shows)."""
+    output shows); an uncertain verdict's row adds ``reps_to_decide``
+    (:func:`sim.results.decide.reps_to_decide`: the replications in all that would decide it
+    if the estimate and spread held, None when indistinguishable from the target)."""
     summary = summarise_kpis(results)
     tg = kpi_targets(world)
     kpis = {}
     for name, s in summary.items():
         label, unit, direction = KPI_INFO.get(name) or town_kpi_info(name) or (name, "share", +1)
         op, threshold = tg.get(name, (None, None))
-        j = judge([r.kpis[name] for r in results], unit, op, threshold, total_orders(results, name))
+        values = [r.kpis[name] for r in results]
+        orders = total_orders(results, name)
+        j = judge(values, unit, op, threshold, orders)
         row = {
             "label": label,
             "unit": unit,
@@ -52,11 +58,12 @@ def build_summary(scenario: Scenario, results: list[RepResult], seed: int, world
             "n": j.n,
             "interval": j.method,
         }
-        orders = total_orders(results, name)
         if orders is not None:
             row["orders"] = orders
         if op is not None:
             row.update(target=threshold, target_op=op, verdict=j.verdict)
+        if j.verdict == "uncertain":
+            row["reps_to_decide"] = reps_to_decide(values, unit, op, threshold, orders)
         kpis[name] = row
     causes = miss_cause_table(results, world)
     return {
@@ -86,8 +93,12 @@ def interval_text(k: dict) -> str:
 
 
 def kpi_table(summary: dict, names: list[str] | None = None) -> str:
-    """A compact plain-text table of KPIs against targets."""
+    """A compact plain-text table of KPIs against targets, then, for each uncertain verdict
+    whose kpis.json row has ``reps_to_decide``, a line saying how many replications in all
+    would decide it, or that it is indistinguishable from its target (the verdict column
+    keeps the one word)."""
     rows = [("KPI", "estimate [95% interval]", "target", "verdict")]
+    undecided = []
     kpis = summary["kpis"]
     for name in names or [n for n in kpis if not n.startswith("town.")]:
         if name not in kpis:
@@ -97,10 +108,39 @@ def kpi_table(summary: dict, names: list[str] | None = None) -> str:
         rows.append(
             (f"{k['label']} [{name}]", interval_text(k), target, VERDICT_WORDS.get(k.get("verdict", ""), ""))
         )
+        if k.get("verdict") == "uncertain" and "reps_to_decide" in k:
+            undecided.append(f"  {name}: {decide_text(k)}")
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    if undecided:
+        lines += [UNDECIDED_HEADER, *undecided]
     return "\n".join(lines)
+
+
+# the heading of the KPI table's lines on its uncertain verdicts (docs/kpis.md, "Verdicts")
+UNDECIDED_HEADER = "Uncertain verdicts, if each estimate and its spread held:"
+
+
+def verdict_text(k: dict, lang: str = "en") -> str:
+    """A kpis.json row's verdict in words; an uncertain one with how many replications in all
+    would decide it, from its ``reps_to_decide`` ("uncertain (about 12 replications in all
+    would decide it)", or "(indistinguishable from the target)"; a row without the key, of an
+    older results folder, gives the word alone)."""
+    verdict = k.get("verdict", "")
+    word = tr(f"verdict.{verdict}", lang) if verdict else ""
+    if verdict == "uncertain" and "reps_to_decide" in k:
+        return tr("verdict.with_note", lang, verdict=word, note=decide_text(k, lang))
+    return word
+
+
+def decide_text(k: dict, lang: str = "en") -> str:
+    """What more replications would do to an uncertain kpis.json row (its ``reps_to_decide``):
+    "about 12 replications in all would decide it" or "indistinguishable from the target"."""
+    reps = k.get("reps_to_decide")
+    if reps is None:
+        return tr("verdict.indistinguishable", lang)
+    return tr("verdict.decide_in", lang, reps=reps)
 
 
 def target_text(k: dict) -> str:
@@ -134,8 +174,7 @@ def town_table(summary: dict, world: World) -> str:
             if "verdict" in kpis.get(f"town.{pinyin}.{part}", {})
         ]
         notes = "; ".join(
-            f"{zone} {interval_text(j)} vs {target_text(j)}: {VERDICT_WORDS[j['verdict']]}"
-            for zone, j in judged
+            f"{zone} {interval_text(j)} vs {target_text(j)}: {verdict_text(j)}" for zone, j in judged
         )
         rows.append((k["mean"], (pinyin, world.towns.name[t], format_number(k["mean"], "share"), notes)))
     rows.sort(key=lambda r: (math.isnan(r[0]), r[0]))
