@@ -8,6 +8,7 @@ terminal's KPI table and town table, in words."""
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 
@@ -176,3 +177,9 @@ def test_a_run_gives_each_uncertain_kpi_its_number_in_kpis_json_and_the_terminal
             assert f": {words}" in terminal, name  # the town table, in line
         else:
             assert f"  {name}: {words.removeprefix('uncertain (').removesuffix(')')}" in terminal, name
+    # kpis.csv carries the same number (indistinguishable for null), empty on other rows
+    with (out / "kpis.csv").open(encoding="utf-8") as fh:
+        rows = {r["kpi"]: r["reps_to_decide"] for r in csv.DictReader(fh)}
+    for name, k in summary["kpis"].items():
+        expected = "" if name not in uncertain else str(k["reps_to_decide"] or "indistinguishable")
+        assert rows[name] == expected, name

@@ -64,13 +64,24 @@ def orders_csv(results: list[RepResult], world: World) -> str:
     return buffer.getvalue()
 
 
+def reps_to_decide_cell(k: dict) -> str:
+    """kpis.csv's ``reps_to_decide``: an uncertain verdict's replications in all that would
+    decide it, ``indistinguishable`` when none would (kpis.json's null), empty otherwise."""
+    if "reps_to_decide" not in k:
+        return ""
+    return "indistinguishable" if k["reps_to_decide"] is None else str(k["reps_to_decide"])
+
+
 def kpis_csv(summary: dict) -> str:
     """KPI summary as CSV (cells with a comma, such as the unit ``per 1,000 orders``, quoted)."""
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
     out.writerow(
-        ["kpi", "label", "unit", "mean", "sd", "ci_low", "ci_high", "n", "target", "verdict", "interval"]
-    )
+        [
+            "kpi", "label", "unit", "mean", "sd", "ci_low", "ci_high", "n", "target", "verdict",
+            "interval", "reps_to_decide",
+        ]
+    )  # fmt: skip
     for name, k in summary["kpis"].items():
         vals = [k["mean"], k["sd"], k["low"], k["high"]]
         cells = ["" if v is None or math.isnan(v) else f"{v:.6g}" for v in vals]
@@ -84,6 +95,7 @@ def kpis_csv(summary: dict) -> str:
                 "" if "target" not in k else f"{k['target']:g}",
                 k.get("verdict", ""),
                 k.get("interval", ""),
+                reps_to_decide_cell(k),
             ]
         )
     return buffer.getvalue()
