@@ -95,12 +95,13 @@ def extension(extend: Callable[[Replication], object] | None, rule: Rule | None)
 
 
 def run_one(
-    world: World, seed_root: int, index: int, keep_log: bool = True, extension: Extension | None = None
+    world: World, seed_root: int, index: int, keep_log: bool = True, ext: Extension | None = None
 ) -> RepResult:
     """Simulate replication ``index`` of an experiment with root seed ``seed_root``; with an
-    ``extension``, its rule dispatches and its ``extend(rep)`` runs before ``rep.run()``."""
+    extension ``ext`` (:func:`extension`), its rule dispatches and its ``extend(rep)`` runs
+    before ``rep.run()``."""
     seed = replication_seeds(seed_root, 1, first=index)[0]
-    extend, rule = extension.fresh() if extension is not None else (None, None)
+    extend, rule = ext.fresh() if ext is not None else (None, None)
     rep = Replication(world, seed, rule=rule)
     if extend is not None:
         extend(rep)
