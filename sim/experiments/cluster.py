@@ -7,6 +7,12 @@ replication index, so a cluster run is byte-identical to a local one. Dask trust
 scheduler bound to a private interface or TLS (docs/experiments.md). Example::
 
     python run.py run scenarios/pingyang.yaml --reps 40 --scheduler tcp://10.0.0.5:8786
+
+An extended experiment (``extend``, ``rule``: docs/extending.md) sends them pickled with each
+task; a worker unpickles them by module and name, so their module must be installed on every
+worker (a function of the client's ``__main__`` is not): a worker that cannot load them says so.
+The cached worlds are those of the scenario alone: an extension acts on each replication, never
+on the world, so the same world serves plain and extended tasks.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from collections import OrderedDict
 from sim.config.errors import UserError
 from sim.config.scenario import Scenario
 from sim.experiments.content import content_key, engine_digest
+from sim.experiments.replicate import Extension
 
 MAX_WORLDS = 4  # worlds kept per worker (least recently used dropped): a long-lived worker
 # serving many scenarios must not grow without bound
@@ -44,10 +51,19 @@ def scenario_key(scenario: Scenario) -> str:
     return content_key(scenario)
 
 
-def _task(scenario: Scenario, key: str, seed: int, index: int, keep_log: bool, engine: str | None = None):
+def _task(
+    scenario: Scenario,
+    key: str,
+    seed: int,
+    index: int,
+    keep_log: bool,
+    engine: str | None = None,
+    ext: Extension | None = None,
+):
     """Run one replication on a worker (the world is cached per scenario per worker). ``engine``
     is the client's :func:`sim.experiments.content.engine_digest`: a worker running other code
-    would give other numbers under the same seeds, so it refuses instead."""
+    would give other numbers under the same seeds, so it refuses instead. ``ext``: the
+    experiment's extension, if any (:func:`sim.experiments.replicate.extension`)."""
     from sim.experiments.pilot import prepare_world
     from sim.experiments.replicate import run_one
 
@@ -56,19 +72,36 @@ def _task(scenario: Scenario, key: str, seed: int, index: int, keep_log: bool, e
             f"--scheduler: a Dask worker runs Red Vest {engine_digest()}; expected the client's "
             f"{engine} (install the same version on every worker; docs/experiments.md)"
         )
+    if ext is not None:
+        try:
+            ext.fresh()
+        except Exception as exc:
+            raise UserError(
+                f"--scheduler: a Dask worker cannot load {ext.label} ({type(exc).__name__}: {exc}); "
+                "expected their module installed on every worker (docs/extending.md)"
+            ) from None
     world = _WORLDS.get(key)
     if world is None:
         world = _WORLDS[key] = prepare_world(scenario)
         while len(_WORLDS) > MAX_WORLDS:
             _WORLDS.popitem(last=False)
     _WORLDS.move_to_end(key)
-    return run_one(world, seed, index, keep_log)
+    if ext is None:
+        return run_one(world, seed, index, keep_log)
+    return run_one(world, seed, index, keep_log, ext)
 
 
 def run_on_cluster(
-    scenario: Scenario, indices: list[int], seed: int, keep_logs: bool, address: str, on_done=None
+    scenario: Scenario,
+    indices: list[int],
+    seed: int,
+    keep_logs: bool,
+    address: str,
+    on_done=None,
+    ext: Extension | None = None,
 ) -> list:
-    """Replications ``indices`` on the Dask scheduler at ``address``, in index order."""
+    """Replications ``indices`` on the Dask scheduler at ``address``, in index order (with the
+    experiment's extension ``ext``, if any)."""
     address = check_address(address)
     try:
         from distributed import Client, as_completed
@@ -87,7 +120,7 @@ def run_on_cluster(
         key = scenario_key(scenario)
         engine = engine_digest()
         futures = [
-            client.submit(_task, scenario, key, seed, i, keep_logs, engine, pure=False) for i in indices
+            client.submit(_task, scenario, key, seed, i, keep_logs, engine, ext, pure=False) for i in indices
         ]
         results = {}
         for future in as_completed(futures):

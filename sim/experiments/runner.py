@@ -5,19 +5,26 @@ Replication ``i`` of an experiment with root seed ``s`` always uses child ``i`` 
 ``SeedSequence(s)`` (:func:`sim.model.rng.replication_seeds`), whichever process runs it, so results are
 byte-identical for any number of workers. Workers build the world once each and return the
 replication's KPIs and (optionally) its logs; the parent orders results by replication index.
+
+An experiment may be extended (docs/extending.md): ``extend(rep)`` is called on each
+replication before it runs, and ``rule`` replaces the scenario's dispatch rule; both reach the
+workers pickled (:func:`sim.experiments.replicate.extension`).
 """
 
 from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from concurrent.futures import as_completed
 
 from sim.config.scenario import Scenario
 from sim.experiments.pilot import prepare_world
-from sim.experiments.replicate import run_one
+from sim.experiments.replicate import Extension, extension, run_one
 from sim.experiments.workers import pool as worker_pool
 from sim.experiments.workers import stop_pool
+from sim.model.dispatch_rules import Rule
+from sim.model.replication import Replication
 from sim.reporting.progress import Progress
 from sim.results.kpis import HEADLINE, KPI_INFO
 from sim.results.summary import RepResult, total_orders
@@ -25,16 +32,25 @@ from sim.results.verdict import judge
 from sim.world.build import World
 
 _WORKER_WORLD: World | BaseException | None = None
+_WORKER_EXTENSION: Extension | None = None
 
 
-def _init_worker(scenario: Scenario) -> None:
+def _init_worker(scenario: Scenario, ext: Extension | None = None) -> None:
     """Build the worker's world; a failure is kept and raised by the worker's tasks, so that the
     parent gets the error itself (an initializer that raises only breaks the pool)."""
-    global _WORKER_WORLD
+    global _WORKER_WORLD, _WORKER_EXTENSION
+    _WORKER_EXTENSION = ext
     try:
         _WORKER_WORLD = prepare_world(scenario)
     except Exception as exc:
         _WORKER_WORLD = exc
+
+
+def _one(world: World, seed_root: int, index: int, keep_log: bool, ext: Extension | None) -> RepResult:
+    # without an extension, run_one's plain four-argument call
+    if ext is None:
+        return run_one(world, seed_root, index, keep_log)
+    return run_one(world, seed_root, index, keep_log, ext)
 
 
 def _run_in_worker(args: tuple[int, int, bool]) -> RepResult:
@@ -42,7 +58,7 @@ def _run_in_worker(args: tuple[int, int, bool]) -> RepResult:
     if isinstance(_WORKER_WORLD, BaseException):
         raise _WORKER_WORLD
     assert _WORKER_WORLD is not None
-    return run_one(_WORKER_WORLD, seed_root, index, keep_log)
+    return _one(_WORKER_WORLD, seed_root, index, keep_log, _WORKER_EXTENSION)
 
 
 def default_jobs() -> int:
@@ -60,27 +76,36 @@ def run_replications(
     world: World | None = None,
     progress: bool | Progress = True,
     scheduler: str | None = None,
+    extend: Callable[[Replication], object] | None = None,
+    rule: Rule | None = None,
 ) -> list[RepResult]:
     """Replications ``first .. first+reps-1`` of a scenario, in index order.
 
     Locally in ``jobs`` worker processes, or on the Dask scheduler at ``scheduler``; the
     results are identical either way (each replication depends only on its own seed).
+
+    ``extend(rep)`` is called on each replication after its set-up and before ``rep.run()``
+    (to add processes, hooks, ...); ``rule`` is a dispatch rule object in place of the
+    scenario's ``dispatch.rule``. Both must pickle (a module-level function or class, or a
+    ``functools.partial`` of one): a lambda or closure raises TypeError before anything runs.
+    Each replication gets its own copy of both (docs/extending.md).
     """
+    ext = extension(extend, rule)
     indices = list(range(first, first + reps))
     bar = progress if isinstance(progress, Progress) else Progress(len(indices), scenario.name, progress)
     if scheduler:
         from sim.experiments.cluster import run_on_cluster
 
-        return run_on_cluster(scenario, indices, seed, keep_logs, scheduler, bar.step)
+        return run_on_cluster(scenario, indices, seed, keep_logs, scheduler, bar.step, ext)
     if jobs <= 1 or len(indices) <= 1:
         world = world or prepare_world(scenario)
         out = []
         for i in indices:
-            out.append(run_one(world, seed, i, keep_logs))
+            out.append(_one(world, seed, i, keep_logs, ext))
             bar.step()
         return out
     results: dict[int, RepResult] = {}
-    with worker_pool(min(jobs, len(indices)), _init_worker, (scenario,)) as pool:
+    with worker_pool(min(jobs, len(indices)), _init_worker, (scenario, ext)) as pool:
         # futures, not pool.map: map cancels its futures itself on an error, and the pool's
         # manager thread then fails on them (InvalidStateError) as it notes the stopped workers
         futures = [pool.submit(_run_in_worker, (seed, i, keep_logs)) for i in indices]
@@ -131,18 +156,30 @@ def run_to_precision(
     scheduler: str | None = None,
     world: World | None = None,
     progress: bool = True,
+    extend: Callable[[Replication], object] | None = None,
+    rule: Rule | None = None,
 ) -> list[RepResult]:
     """Add replications until every KPI in ``names`` (default: the headline KPIs) has a 95%
     half-width within ``relative`` of its mean, or ``max_reps`` is reached.
 
     Starts with ``run.reps`` (at least 3); each round asks for the replications the worst KPI
     needs (half-width shrinks as 1/sqrt(n)), so the result depends only on the seed.
+    ``extend`` and ``rule``: as :func:`run_replications`'s.
     """
     names = names or HEADLINE
     n = min(max(3, scenario.run.reps), max_reps)
     bar = Progress(n, f"{scenario.name} (round 1, precision {relative:g})", progress)
     results = run_replications(
-        scenario, n, seed, jobs, keep_logs=True, world=world, progress=bar, scheduler=scheduler
+        scenario,
+        n,
+        seed,
+        jobs,
+        keep_logs=True,
+        world=world,
+        progress=bar,
+        scheduler=scheduler,
+        extend=extend,
+        rule=rule,
     )
     rounds = 1
     while len(results) < max_reps:
@@ -163,5 +200,7 @@ def run_to_precision(
             world=world,
             progress=bar,
             scheduler=scheduler,
+            extend=extend,
+            rule=rule,
         )
     return results
