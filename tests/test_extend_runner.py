@@ -227,3 +227,30 @@ def test_a_dask_cluster_runs_the_extension_as_local_workers_do():
         )
     assert kpis(remote) == kpis(local)
     assert kpis(local) != kpis(run_replications(SCENARIO, 3, 5, progress=False))
+
+
+def test_a_results_folder_of_an_extended_run_says_so_and_compare_refuses_it(tmp_path, capsys):
+    # kpis.json records the extension; a folder that holds an extended run's results cannot
+    # stand in for the scenario as written in compare (it would pass for the plain scenario)
+    from sim.cli.main import main
+    from sim.reporting.report import write_results
+    from sim.reporting.saved import save_run
+
+    world = build_world(SCENARIO)
+    extend = functools.partial(team_away, team=A1)
+    results = run_replications(SCENARIO, 2, 7, jobs=1, world=world, extend=extend, progress=False)
+    write_results(tmp_path / "extended", SCENARIO, world, results, 7)
+    save_run(tmp_path / "extended", SCENARIO, 7, 2, {"fixed": 2})
+    summary = json.loads((tmp_path / "extended" / "kpis.json").read_text(encoding="utf-8"))
+    assert summary["extension"].startswith("extend=") and "team_away" in summary["extension"]
+    plain = run_replications(SCENARIO, 2, 7, jobs=1, world=world, progress=False)
+    write_results(tmp_path / "plain", SCENARIO, world, plain, 7)
+    save_run(tmp_path / "plain", SCENARIO, 7, 2, {"fixed": 2})
+    assert "extension" not in json.loads((tmp_path / "plain" / "kpis.json").read_text(encoding="utf-8"))
+    capsys.readouterr()  # (the reports' progress lines)
+    status = main(
+        ["compare", str(tmp_path / "plain"), str(tmp_path / "extended"), "--out", str(tmp_path / "c")]
+    )
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2 and len(err) == 1
+    assert "kpis.json: extension: the results of a run extended with extend=" in err[0]

@@ -107,4 +107,5 @@ def run_one(
         extend(rep)
     log = rep.run()
     kpis = counted_kpis(log, world)
-    return RepResult(index, dict(kpis), backlog_series(log), log if keep_log else None, kpis.orders)
+    label = ext.label if ext is not None else ""
+    return RepResult(index, dict(kpis), backlog_series(log), log if keep_log else None, kpis.orders, label)

@@ -77,6 +77,8 @@ def build_summary(scenario: Scenario, results: list[RepResult], seed: int, world
         "days": scenario.run.days,
         "warmup_days": scenario.run.warmup_days,
         "warmup_check": warmup_record(results, scenario.run.warmup_days),  # MSER-5, docs/outputs.md
+        # an extended run (docs/extending.md) says so: its results are not the scenario's own
+        **({"extension": results[0].extension} if results and results[0].extension else {}),
         "kpis": kpis,
         **({} if causes is None else {"miss_causes": causes}),
         "replications": [r.kpis for r in results],

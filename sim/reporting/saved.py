@@ -82,4 +82,17 @@ def load_saved(folder: str | Path) -> dict:
                     )
                 ]
             )
+    if data.get("extension"):
+        raise UserError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "extension",
+                    f"the results of a run extended with {data['extension']} (docs/extending.md), "
+                    "not of the scenario as written; expected a scenario's own saved run "
+                    "(compare simulates extensions only through run_replications(extend=...))",
+                )
+            ]
+        )
     return data

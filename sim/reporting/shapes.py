@@ -43,6 +43,7 @@ KPIS_JSON = {
     "scenario": STR,
     "description": STR,
     "description_zh?": STR,  # (absent from a results folder that predates it)
+    "extension?": STR,  # (an extended run's only: docs/extending.md)
     "seed": INT,
     "reps": INT,
     "days": FIN,

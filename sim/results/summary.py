@@ -20,6 +20,8 @@ class RepResult:
     backlog: np.ndarray
     log: RunLog | None
     orders: dict[str, int] = field(default_factory=dict)  # per proportion KPI: the orders it counts
+    # the extension it ran with (docs/extending.md: "extend=module.name, rule=..."), "" for none
+    extension: str = ""
 
 
 def total_orders(results: list[RepResult], name: str) -> int | None:
