@@ -157,8 +157,7 @@ def test_pingyang_has_a_chinese_description_that_a_variant_does_not_inherit(tmp_
         "100 个村与 500 家单位结对",
     ):
         assert words in zh
-    assert "县城昆阳,为我们的设定" in zh and "当天办理" in zh
-    assert "在昆阳、鳌江等城区范围内 10 分钟内响应" in zh
+    assert "县城昆阳,为我们的设定" in zh  # (the promises: the briefing's next sentence)
     variant = tmp_path / "variant.yaml"
     variant.write_text(f"extends: {REPO / 'scenarios' / 'pingyang.yaml'}\nname: variant\n", encoding="utf-8")
     assert load_scenario(variant).description_zh == "" == load_scenario(variant).description
