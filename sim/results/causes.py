@@ -1,8 +1,8 @@
 """Why orders miss their promise: one cause per missed order, from the logs (docs/kpis.md).
 
 The orders judged are those of ``urban_10min`` and ``rural_same_day`` (the catalogue's zone
-promises) and of ``professional_same_day``, but those whose verdict the run cannot know (open
-when it ends, before their deadline: :func:`sim.results.kpis.undecided`). An order misses when
+promises) and of ``professional_same_day``, but those whose deadline falls after the run ends,
+met or not (:func:`sim.results.promises.undecided`). An order misses when
 it does not meet its promise by its **deadline** ``D``: urban, placing plus
 ``targets.urban_response_min`` (the counting event of ``targets.urban_response_event``); rural
 and professional, its same-day deadline.

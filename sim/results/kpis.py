@@ -17,11 +17,11 @@ packages' visits within their due window (``package_on_time``). Utilisation and 
 per volunteer are the practice network's (the proxy points and mediation rooms are forces of
 their own). An order still open (neither closed nor cancelled) at the first midnight after it
 was placed counts as open overnight. A cancelled or never-answered order misses its target.
-An order whose verdict the run cannot know (still open when the run ends, its promise falling
-due later: :func:`undecided`) is left out of the shares judged against that promise, neither
-met nor missed. The orders of a surge event with a ``delivery`` setting (e.g. the 泰悦府
-lockdown) are also measured apart (``event_*``): delivered by the event's deadline, response
-and closing times, and the volunteer-hours they took (a batch's trip shared among its orders).
+An order whose promise falls due after the run ends (:func:`undecided`) is left out of the
+shares judged against that promise, met or not (a cut the outcome cannot move). The orders
+of a surge event with a ``delivery`` setting (e.g. the 泰悦府 lockdown) are also measured apart
+(``event_*``): delivered by the event's deadline, response and closing times, and the
+volunteer-hours they took (a batch's trip shared among its orders).
 The backlog (``backlog_mean``, ``backlog_max``) counts, on the hour, the orders due a response
 and not yet answered: the catalogue's and the professional orders' (:data:`RESPONSE_CHANNELS`).
 """
