@@ -61,7 +61,8 @@ def test_report_redraws_without_simulating_and_byte_identically(results, monkeyp
 
     sim.cli.main.build_parser()  # import every command first, so none binds the forbidden functions
     monkeypatch.setattr(sim.model.replication, "simulate", forbidden)
-    monkeypatch.setattr(sim.experiments.replicate, "simulate", forbidden)
+    monkeypatch.setattr(sim.model.replication.Replication, "run", forbidden)  # (every way to simulate)
+    monkeypatch.setattr(sim.experiments.replicate, "run_one", forbidden)
     monkeypatch.setattr(sim.experiments.runner, "run_replications", forbidden)
     before = {p.name: p.read_bytes() for p in (results / "charts").iterdir()}
     before["briefing.html"] = (results / "briefing.html").read_bytes()

@@ -463,6 +463,8 @@ KPI_ZH: dict[str, str] = {
     "professional_cancelled_before_review": "专业订单在管理员审核前被取消的比例",
     "proxy_on_time": "红色代办事项按时办结",
     "mediation_on_time": "矛盾纠纷按时调解",
+    "proxy_same_day": "红色代办事项当天响应、当天办结",
+    "mediation_same_day": "矛盾纠纷当天响应、当天办结",
     "pairing_on_time": "结对服务项目限期送达",
     "package_on_time": "套餐服务按时上门",
     "appointments_on_time": "预约订单按所在片区承诺兑现",

@@ -44,6 +44,7 @@ from sim.results.promises import (
     other_reading,
     overnight_parts,
     placed_after_cutoff,
+    same_day_verdicts,
     time_band,
     undecided,
     zone_promise_orders,
@@ -76,6 +77,9 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     ),
     "proxy_on_time": ("Proxy errands closed by their deadline", "share", +1),
     "mediation_on_time": ("Disputes mediated by their deadline", "share", +1),
+    # the article's general same-day promise, which the two channels' own deadlines depart from
+    "proxy_same_day": ("Proxy errands responded to and closed the same day", "share", +1),
+    "mediation_same_day": ("Disputes responded to and closed the same day", "share", +1),
     "pairing_on_time": ("Service projects of paired units delivered by their deadline", "share", +1),
     "package_on_time": ("Package visits made within their due window", "share", +1),
     "appointments_on_time": (
@@ -285,6 +289,13 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
     k.share("appointments_on_time", met, judged & ~np.isnan(o.t_booked))
     for channel, name in CHANNEL_KPIS.items():
         k.share(name, closed_by_deadline, inside & by_deadline & (o.channel == CHANNELS.index(channel)))
+    same_day, same_day_decided = same_day_verdicts(log, world)
+    for channel in ("proxy", "mediation"):
+        k.share(
+            f"{channel}_same_day",
+            same_day,
+            inside & same_day_decided & (o.channel == CHANNELS.index(channel)),
+        )
     professional = inside & (o.channel == CHANNELS.index("professional"))
     k.share(
         "professional_by_organisations",

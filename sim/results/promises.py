@@ -170,6 +170,19 @@ def overnight_parts(log: RunLog, world: World) -> dict[str, np.ndarray]:
     return {"urban": zone == 0, "rural": zone == 1, "before_cutoff": ~late, "after_cutoff": late}
 
 
+def same_day_verdicts(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray]:
+    """(met, decided) per order for the article's general promise, 当天响应、当天办理
+    (responded to and closed the same day), whatever the order's channel: by the end of the
+    day it was placed, or of the next day when placed after ``targets.same_day_cutoff`` (the
+    rural promise's deadline), and whether that deadline falls inside the run (not
+    :func:`undecided`). The proxy errands and disputes are held to longer deadlines of their
+    own (our assumption); this is how far they are from the general promise."""
+    t = log.orders.t_placed
+    day = np.floor(t / 1440.0) + placed_after_cutoff(log, world)
+    due = day * 1440.0 + world.day_end_min
+    return responded_and_closed_by(log, due), ~undecided(log, due)
+
+
 def placed_after_cutoff(log: RunLog, world: World) -> np.ndarray:
     """Per order: placed at or after ``targets.same_day_cutoff`` (due by the next day's end)."""
     t = log.orders.t_placed
