@@ -61,3 +61,17 @@ def no_simulation(monkeypatch):
         raise AssertionError("a replication was simulated before the input was refused")
 
     monkeypatch.setattr(Replication, "__init__", refuse)
+
+
+def local_dask_cluster():
+    """A one-worker Dask cluster in this process, on localhost (the cluster tests' scheduler):
+    skips the test when Dask's ``distributed`` is not installed."""
+    distributed = pytest.importorskip("distributed")
+    return distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+    )

@@ -18,7 +18,7 @@ from sim.model.replication import simulate
 from sim.model.rng import Streams, replication_seeds
 from sim.results.kpis import compute_kpis
 from sim.world.build import build_world
-from tests.conftest import DATA, TINY, variant
+from tests.conftest import DATA, TINY, local_dask_cluster, variant
 
 
 def test_adding_a_village_leaves_other_villages_arrivals_unchanged(tmp_path):
@@ -61,17 +61,9 @@ def test_jobs_do_not_change_results(tmp_path):
 
 
 def test_dask_cluster_gives_the_local_results():
-    distributed = pytest.importorskip("distributed")
     scenario = load_scenario(TINY)
     local = experiment.run_replications(scenario, 3, 5, jobs=1, keep_logs=False, progress=False)
-    with distributed.LocalCluster(
-        n_workers=1,
-        threads_per_worker=1,
-        processes=False,
-        protocol="tcp",
-        host="127.0.0.1",
-        dashboard_address=None,
-    ) as cluster:
+    with local_dask_cluster() as cluster:
         remote = experiment.run_replications(
             scenario, 3, 5, keep_logs=False, progress=False, scheduler=cluster.scheduler_address
         )

@@ -16,7 +16,7 @@ from sim.experiments import cluster, pilot, runner
 from sim.experiments.runner import run_replications
 from sim.model.dispatch_rules import NearestFirst
 from sim.world.build import build_world
-from tests.conftest import TINY
+from tests.conftest import TINY, local_dask_cluster
 from tests.test_pairing_strategies import scenario_with
 
 SCENARIO = load_scenario(TINY)
@@ -205,17 +205,9 @@ def test_plain_and_extended_runs_never_share_results(tmp_path, monkeypatch):
 
 
 def test_a_dask_cluster_runs_the_extension_as_local_workers_do():
-    distributed = pytest.importorskip("distributed")
     extend = functools.partial(away_from_first_order, team=A1)
     local = run_replications(SCENARIO, 3, 5, jobs=1, progress=False, extend=extend, rule=CountyCenterFirst())
-    with distributed.LocalCluster(
-        n_workers=1,
-        threads_per_worker=1,
-        processes=False,
-        protocol="tcp",
-        host="127.0.0.1",
-        dashboard_address=None,
-    ) as dask:
+    with local_dask_cluster() as dask:
         remote = run_replications(
             SCENARIO,
             3,
