@@ -263,7 +263,8 @@ def test_the_scenario_sentence_says_one_urban_community_in_the_singular():
         "targets": {"urban_response_min": 10},
     }
     text = scenario_text(summary, data, "en")
-    assert "Modelled: 3 village units under 1 town; 1 urban community promises a response" in text
+    assert "Modelled: 3 village units under 1 town; 1 urban community (the urban area as we draw it) " in text
+    assert "draw it) promises a response" in text
     assert "the other 2 units same-day handling" in text
     data["places"]["zone"] = [0, 0, 1]
     assert "2 urban communities promise" in scenario_text(summary, data, "en")
