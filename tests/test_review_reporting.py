@@ -267,7 +267,7 @@ def test_the_scenario_sentence_says_one_urban_community_in_the_singular():
     assert "draw it) promises a response" in text
     assert "the other 2 units same-day handling" in text
     data["places"]["zone"] = [0, 0, 1]
-    assert "2 urban communities promise" in scenario_text(summary, data, "en")
+    assert "2 urban communities (the urban area as we draw it) promise " in scenario_text(summary, data, "en")
 
 
 def test_the_briefing_says_when_the_administrator_reviews_professional_orders():
