@@ -116,3 +116,22 @@ def test_an_order_open_when_its_promise_falls_due_before_the_end_is_missed(tmp_p
     k = counted_kpis(log, world)
     assert k["open_overnight_per_1000"] == 1000.0 and k.orders["open_overnight_per_1000"] == 1
     assert k.orders["rural_same_day"] == 0
+
+
+def test_a_run_without_drain_days_writes_its_folder(tmp_path, capsys):
+    # with undecided orders left out of the shares, each town's target is weighted by the
+    # zones of the orders it judges: weighted by all its catalogue orders it exceeded 100%
+    # and the results folder was refused ("towns.target ... out of range")
+    import json
+
+    import yaml
+
+    from sim.cli.main import main
+    from tests.conftest import TINY
+
+    src = tmp_path / "nodrain.yaml"
+    src.write_text(yaml.safe_dump({"extends": str(TINY), "name": "nodrain", "run": {"drain_days": 0}}))
+    out = tmp_path / "out"
+    assert main(["run", str(src), "--days", "2", "--reps", "2", "--jobs", "1", "--out", str(out)]) == 0
+    targets = json.loads((out / "chart_data.json").read_text(encoding="utf-8"))["towns"]["target"]
+    assert all(t is None or 0.0 <= t <= 1.0 for t in targets), targets

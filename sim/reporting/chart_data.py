@@ -79,9 +79,9 @@ def chart_data(scenario: Scenario, world: World, results: list[RepResult]) -> di
         judged = catalogue & decided  # (the run cannot judge undecided orders)
         orders_at += np.bincount(o.place[judged], minlength=n_places)
         met_at += np.bincount(o.place[judged & met], minlength=n_places)
-        target_sum += np.bincount(
-            o.town[catalogue], weights=zone_target[o.zone[catalogue]], minlength=n_towns
-        )
+        # each town's target, weighted by the zones of the orders it judges (the same orders
+        # as orders_at: with undecided orders left out, the catalogue's would exceed them)
+        target_sum += np.bincount(o.town[judged], weights=zone_target[o.zone[judged]], minlength=n_towns)
         # urban: to the event the urban promise counts; rural: to acceptance (responded). Over
         # the judged orders, as the KPIs: the urban curve at the promise is urban_10min
         urban_response = urban_response_time(log, tg.urban_response_event)
