@@ -9,7 +9,7 @@ import pytest
 
 from sim.cli.main import main
 from sim.results.summary import RepResult
-from sim.results.warmup import WarmupCheck, mean_backlog, mser, warmup_check
+from sim.results.warmup import MIN_HOURS, WarmupCheck, mean_backlog, mser, warmup_check
 from tests.conftest import variant
 
 
@@ -48,6 +48,12 @@ def test_too_short_or_broken_series_are_not_judged():
     assert mser(np.ones(9)) is None  # under 2 batches
     assert mser(np.array([1.0, 2.0, np.nan] * 5)) is None
     assert warmup_check([], 1.0) is None
+    # a series under a week (warm-up and drain included) is not judged: the backlog's daily
+    # rhythm outweighs the start there (sim/results/warmup.py, MIN_HOURS)
+    start = np.r_[np.zeros(24), np.full(200, 10.0)]
+    week = RepResult(0, {}, start[:MIN_HOURS], None)
+    assert warmup_check([week], 0.0) is not None
+    assert warmup_check([RepResult(0, {}, start[: MIN_HOURS - 1], None)], 0.0) is None
 
 
 def test_the_check_averages_the_replications_hour_by_hour():
@@ -91,7 +97,7 @@ def run_variant(tmp_path, capsys, name: str, events: list[dict]) -> tuple[dict, 
     overrides = {
         **ROUND_THE_CLOCK,
         "events": events,
-        "run": {"days": 4, "warmup_days": 1, "drain_days": 1, "reps": 4, "seed": 7},
+        "run": {"days": 5, "warmup_days": 1, "drain_days": 1, "reps": 4, "seed": 7},
     }
     scenario = variant(tmp_path, overrides, name=name)
     out = tmp_path / "out"
