@@ -68,8 +68,8 @@ def test_a_target_past_its_estimate_but_undecided_asks_for_replications_not_leve
     from sim.experiments.optimize_output import stop_line
 
     summary = {
-        "urban_10min_night": {"mean": 0.892, "low": 0.833, "high": 0.93, "verdict": "uncertain"},
-        "rural_same_day": {"mean": 0.93, "low": 0.91, "high": 0.95, "verdict": "missed"},
+        "urban_10min_night": {"mean": 0.892, "low": 0.833, "high": 0.93, "n": 6, "verdict": "uncertain"},
+        "rural_same_day": {"mean": 0.93, "low": 0.91, "high": 0.95, "n": 6, "verdict": "missed"},
     }
     search = SimpleNamespace(
         steps=[(("Aojiang", "night"), 2, 0.01)],
@@ -88,3 +88,25 @@ def test_a_target_past_its_estimate_but_undecided_asks_for_replications_not_leve
     assert "urban_10min_night: more volunteers on call" not in line
     only_precision = stop_line(search, {"urban_10min_night": (">=", 0.85)}, 30)
     assert "levers optimize cannot place" not in only_precision
+
+
+def test_a_target_with_one_replication_of_orders_says_it_has_no_interval():
+    # a town's night orders in one replication only: no interval, no verdict ("few"); optimize
+    # printed "[nan%, nan%]" and its stop line said the interval spanned the target
+    from types import SimpleNamespace
+
+    from sim.experiments.optimize_output import estimate_text, stop_line
+
+    one = {"mean": 1.0, "low": float("nan"), "high": float("nan"), "n": 1, "verdict": "few"}
+    assert estimate_text("urban_10min_night", one) == "100.0% (1 replication) (not enough replications)"
+    search = SimpleNamespace(
+        steps=[],
+        final=SimpleNamespace(summary={"urban_10min_night": one}),
+        stopped="no gain",
+        tried=1,
+        towns={},
+        budget=None,
+    )
+    line = stop_line(search, {"urban_10min_night": (">=", 0.9)}, 30)
+    assert "fewer than 2 replications had its orders, so it has no interval and no verdict" in line
+    assert "spans the target" not in line and "levers optimize cannot place" not in line

@@ -84,7 +84,10 @@ def value_text(name: str, x: float) -> str:
 
 
 def interval_text(name: str, s: dict) -> str:
-    """A target KPI's estimate and 95% interval: ``94.6% [93.2%, 95.8%]``."""
+    """A target KPI's estimate and 95% interval: ``94.6% [93.2%, 95.8%]``; with fewer than 2
+    replications there is no interval: ``100.0% (1 replication)``, as ``run`` prints it."""
+    if s["n"] < 2:
+        return f"{value_text(name, s['mean'])} ({plural(s['n'], 'replication')})"
     return f"{value_text(name, s['mean'])} [{value_text(name, s['low'])}, {value_text(name, s['high'])}]"
 
 
@@ -167,8 +170,15 @@ def stop_line(search: Search, targets: dict[str, tuple[str, float]], max_steps: 
     text = f"Stopped after {moves}: {tried} on the search seeds, with {' and '.join(missed)} not met there."
     # a target whose estimate is on its side already misses for want of precision, not of
     # volunteers: a move's gain past the target (and its margin) does not count
-    past = [k for k in missed if estimate_past_target(search.final.summary[k], *targets[k])]
-    short = [k for k in missed if k not in past]
+    summary = search.final.summary
+    few = [k for k in missed if summary[k]["n"] < 2]  # no interval to judge: no verdict yet
+    past = [k for k in missed if k not in few and estimate_past_target(summary[k], *targets[k])]
+    short = [k for k in missed if k not in few and k not in past]
+    if few:
+        text += (
+            f" {' and '.join(few)}: fewer than 2 replications had its orders, so it has no "
+            "interval and no verdict: more replications (--reps) or days (--days) would give one."
+        )
     if past:
         text += (
             f" {' and '.join(past)}: the estimate is on the target's side but its interval "
@@ -206,7 +216,9 @@ def confirmation_comment(
         s = confirmed.plan.summary[k]
         unit = "" if target_info(k)[1] == "share" else f" {target_info(k)[1]}"
         against = f"{op} {value_text(k, t)}{unit}"
-        lines.append(f"#   {k}: {interval_text(k, s)}{unit} against {against}: {s['verdict']}\n")
+        lines.append(
+            f"#   {k}: {interval_text(k, s)}{unit} against {against}: {VERDICT_WORDS[s['verdict']]}\n"
+        )
     if confirmed.plan.plan:
         lines.append(
             "# The plan minus the scenario without it on the same seeds, replication by "
