@@ -128,6 +128,16 @@ def test_a_bad_target_says_which_part_is_wrong(text, why):
     assert error.value.lines()[0].startswith(f"--target {text}: {why}; expected ")
 
 
+def test_a_kpi_given_twice_as_a_target_is_refused():
+    # the second value silently replaced the first
+    with pytest.raises(UserError) as error:
+        parse_targets(["urban_10min=0.9", "urban_10min=0.95"])
+    assert error.value.lines() == [
+        "--target urban_10min=0.95: urban_10min is already a target (urban_10min>=0.9); "
+        "expected each KPI once"
+    ]
+
+
 def test_located_overnight_misses_are_the_orders_the_kpi_counts(tmp_path):
     scenario = variant(tmp_path, OVERNIGHT)
     evaluation = evaluate(scenario, {}, NEVER_OVERNIGHT, reps=3, seed=11, jobs=1, keep_logs=True)

@@ -77,6 +77,11 @@ def parse_targets(texts: list[str]) -> Targets:
         why = _target_problem(m is not None, name, op, value, threshold)
         if why:
             bad.append(f"--target {' '.join(text.split())}: {why}; {forms}")
+        elif name in out:  # a second value for one KPI: which one was meant is not ours to guess
+            bad.append(
+                f"--target {' '.join(text.split())}: {name} is already a target "
+                f"({name}{out[name][0]}{out[name][1]:g}); expected each KPI once"
+            )
         else:
             out[name] = (op, threshold)
     if bad or not out:
