@@ -42,8 +42,13 @@ class Extension:
 
 def _describe(value: object) -> str:
     """``module.name`` of a function or class, of an object's class, or ``partial(...)`` of it."""
-    if isinstance(value, functools.partial):
-        return f"functools.partial({_describe(value.func)})"
+    if isinstance(value, functools.partial):  # with its arguments: two partials of one function differ
+        args = [
+            _describe(value.func),
+            *map(repr, value.args),
+            *(f"{k}={v!r}" for k, v in value.keywords.items()),
+        ]
+        return f"functools.partial({', '.join(args)})"
     if not hasattr(value, "__qualname__"):
         value = type(value)
     return f"{getattr(value, '__module__', '?')}.{value.__qualname__}"
