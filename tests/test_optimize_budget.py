@@ -136,3 +136,11 @@ def test_a_county_without_urban_orders_is_held_to_its_rural_promise_alone(tmp_pa
     )
     assert list(search.targets) == ["rural_same_day"]
     assert "urban_10min: no orders in any replication, not a target here" in said
+
+
+def test_large_and_fractional_budgets_print_as_numbers():
+    # a budget of 1e9 printed "a budget of 1e+09 (1e+09 left)", the hours spent lost in it
+    from sim.reporting.formatting import hours_text
+
+    assert hours_text(1e9) == "1,000,000,000" and hours_text(1e9 - 168) == "999,999,832"
+    assert hours_text(41.5) == "41.5" and hours_text(0.0001) == "0.0001" and hours_text(200) == "200"

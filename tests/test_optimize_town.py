@@ -184,7 +184,7 @@ def test_a_town_target_with_a_county_target_in_the_command(tmp_path, capsys):
     printed = captured.out.splitlines()
     # the county's urban misses at Alpha (evening and night), Beta's rural ones in its evening
     assert "Plan: 105 extra volunteer-hours a week" in printed
-    assert [line.split()[:3] for line in printed if line.startswith("  ") and "+1 volunteers" in line] == [
+    assert [line.split()[:3] for line in printed if line.startswith("  ") and "+1 volunteer " in line] == [
         ["Alpha", "evening", "19:00-22:00"],
         ["Alpha", "night", "22:00-07:00"],
         ["Beta", "evening", "19:00-22:00"],

@@ -63,6 +63,7 @@ from sim.experiments.optimize_targets import (
 )
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
+from sim.reporting.formatting import hours_text
 from sim.results.promises import TIME_BANDS, band_of_hour, time_band
 from sim.results.stats import difference_verdict, paired_difference
 from sim.results.summary import RepResult, total_orders
@@ -308,7 +309,7 @@ def optimise(
             dear = [c for c in ranked[:candidates] if move_hours(c, step) > left]
             if log and dear:
                 say(
-                    f"  not tried, over the {left:g} volunteer-hours a week left of the budget: "
+                    f"  not tried, over the {hours_text(left)} volunteer-hours a week left of the budget: "
                     + ", ".join(f"+{step} at {c[0]} {c[1]} ({move_hours(c, step)})" for c in dear)
                 )
             fits = [c for c in ranked if move_hours(c, step) <= left]

@@ -22,7 +22,7 @@ from sim.experiments.optimize_targets import (
     target_zones,
     town_target,
 )
-from sim.reporting.formatting import difference_text, plural
+from sim.reporting.formatting import difference_text, hours_text, plural
 from sim.reporting.kpi_summary import VERDICT_WORDS
 from sim.results.promises import band_hours
 
@@ -129,8 +129,8 @@ def budget_text(search: Search) -> str:
     """What the plan spent of the budget and what is left, as a sentence ("" without one)."""
     if search.budget is None:
         return ""
-    text = f" Budget: {search.spent} of {search.budget:g} volunteer-hours a week spent, "
-    text += f"{search.left:g} left unspent"
+    text = f" Budget: {search.spent} of {hours_text(search.budget)} volunteer-hours a week spent, "
+    text += f"{hours_text(search.left)} left unspent"
     if search.stopped == "met":
         text += " (the targets need no more; a stricter --target asks what more would buy)"
     return text + "."
@@ -157,8 +157,8 @@ def stop_line(search: Search, targets: dict[str, tuple[str, float]], max_steps: 
         )
     if search.stopped == "budget":
         return (
-            f"Stopped after {moves}: no move at the misses left fits in the {search.left:g} "
-            f"volunteer-hours a week left of the budget ({search.spent} of {search.budget:g} "
+            f"Stopped after {moves}: no move at the misses left fits in the {hours_text(search.left)} "
+            f"volunteer-hours a week left of the budget ({search.spent} of {hours_text(search.budget)} "
             f"spent; the cheapest such move takes {search.cheapest}), with {' and '.join(missed)} "
             "not met on the search seeds."
         )
@@ -259,7 +259,7 @@ def variant_yaml(
         "extends": parent,
         "name": f"{scenario.name}_optimized",
         "description": f"{scenario.name} with {hours} extra volunteer-hours a week "
-        + (f"(of a budget of {budget:g}) " if budget is not None else "")
+        + (f"(of a budget of {hours_text(budget)}) " if budget is not None else "")
         + "found by "
         "`run.py optimize` for " + ", ".join(f"{k} {op} {t:g}" for k, (op, t) in targets.items()),
         "teams": {"additions": additions},
@@ -272,10 +272,10 @@ def variant_yaml(
         )
     else:
         question = (
-            f"# Question: where do {budget:g} extra volunteer-hours a week (town, hours) help most "
-            f"towards {wanted}, and what do they buy?\n"
-            f"# Budget: {budget:g} volunteer-hours a week; the plan spends {hours}, {budget - hours:g} "
-            "left unspent.\n"
+            f"# Question: where do {hours_text(budget)} extra volunteer-hours a week (town, hours) "
+            f"help most towards {wanted}, and what do they buy?\n"
+            f"# Budget: {hours_text(budget)} volunteer-hours a week; the plan spends {hours}, "
+            f"{hours_text(budget - hours)} left unspent.\n"
         )
     text = yaml.safe_dump(body, allow_unicode=True, sort_keys=False, default_flow_style=None)
     return question + confirmed + text

@@ -110,3 +110,10 @@ def _end_text(value: float, unit: str) -> str:
     if value == 0 or not math.isfinite(value) or not rounds_to_zero(text):
         return text
     return f"{value * 100:+.2g} pp" if unit == "share" else f"{value:+.2g}"
+
+
+def hours_text(x: float) -> str:
+    """Hours as printed in a sentence: ``1,000,000``, ``41.5``, ``0.0001`` (never ``1e+06``)."""
+    if x == int(x):
+        return f"{x:,.0f}"
+    return f"{x:g}" if abs(x) < 0.01 else f"{x:,.2f}".rstrip("0").rstrip(".")

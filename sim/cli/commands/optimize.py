@@ -42,7 +42,7 @@ from sim.experiments.optimize_targets import (
 from sim.experiments.runner import default_jobs
 from sim.reporting.files import write_text
 from sim.reporting.folder import check_file_out
-from sim.reporting.formatting import plural
+from sim.reporting.formatting import hours_text, plural
 from sim.reporting.progress import to_stderr
 from sim.results.promises import band_hours
 
@@ -179,14 +179,16 @@ def main(args) -> int:
             + "; --target asks for others"
         )
     spent = (
-        f" of a budget of {args.budget:g} ({args.budget - hours:g} left)" if args.budget is not None else ""
+        f" of a budget of {hours_text(args.budget)} ({hours_text(args.budget - hours)} left)"
+        if args.budget is not None
+        else ""
     )
     print(f"\nPlan: {hours} extra volunteer-hours a week{spent}")
     for a in plan_additions(plan):
         band = next(b for b, h in BANDS.items() if list(h) == a.hours)
         print(
             f"  {a.town:<10} {band:<8} {a.hours[0]:02d}:00-{a.hours[1]:02d}:00  "
-            f"+{a.volunteers} volunteers  {a.volunteers * ((a.hours[1] - a.hours[0]) % 24) * 7}"
+            f"+{plural(a.volunteers, 'volunteer')}  {a.volunteers * ((a.hours[1] - a.hours[0]) % 24) * 7}"
             " volunteer-hours/week"
         )
     if not plan:
