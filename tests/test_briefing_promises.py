@@ -172,7 +172,8 @@ def test_an_uncertain_promise_has_its_line_saying_how_many_replications_would_de
     midnight = next(x for x in lines if x.startswith("Rural by midnight:"))
     assert "the lever: as for rural same day" in midnight
     zh = promise_lines(s, DATA, "zh")
-    assert "不确定（若估计与离散不变，共约 12 次重复可望判定）" in zh[2] and "即可判定" not in "".join(zh)
+    assert "不确定（若估计值与离散程度不变，共约 12 次重复可望判定）" in zh[2]
+    assert "即可判定" not in "".join(zh)
     # at the target: no number of replications; an older kpis.json (no reps_to_decide): the word
     s["kpis"]["rural_same_day"]["reps_to_decide"] = None
     assert ": uncertain (indistinguishable from the target)." in promise_lines(s, DATA, "en")[2]

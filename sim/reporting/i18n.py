@@ -27,7 +27,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # spread held (kpis.json's reps_to_decide, docs/kpis.md), or none would
     "verdict.decide_in": (
         "about {reps} replications in all would decide it",
-        "若估计与离散不变，共约 {reps} 次重复可望判定",
+        "若估计值与离散程度不变，共约 {reps} 次重复可望判定",
     ),
     "verdict.indistinguishable": ("indistinguishable from the target", "与目标无法区分"),
     "verdict.with_note": ("{verdict} ({note})", "{verdict}（{note}）"),
@@ -287,7 +287,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "the misses in the chart of causes); turnout and travel separate the urban share at "
         "acceptance ({acceptance}) from arrival ({arrival}); volunteers are busy only "
         "{utilisation} of their time on duty.",
-        "主要指标由假设决定：群众的耐心决定取消量（占\u201c未兑现原因\u201d图中未兑现订单的 {cancelled}）；"
+        "主要指标由假设决定：群众的耐心决定取消量"
+        "（占\u201c订单未兑现承诺的原因\u201d图中未兑现订单的 {cancelled}）；"
         "志愿者响应后的出发准备和路程决定城区按响应计（{acceptance}）与按到达计（{arrival}）的差别；"
         "志愿者在岗时间中只有 {utilisation} 在忙。",
     ),
@@ -295,11 +296,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Assumptions drive the headline: citizens' patience sets the cancellations ({cancelled} of "
         "the misses in the chart of causes); volunteers are busy only {utilisation} of their time on "
         "duty. There are no urban orders, so no urban promise to read at acceptance or arrival.",
-        "主要指标由假设决定：群众的耐心决定取消量（占\u201c未兑现原因\u201d图中未兑现订单的 {cancelled}）；"
+        "主要指标由假设决定：群众的耐心决定取消量"
+        "（占\u201c订单未兑现承诺的原因\u201d图中未兑现订单的 {cancelled}）；"
         "志愿者在岗时间中只有 {utilisation} 在忙。没有城区订单，因此没有按响应计或按到达计的城区承诺。",
     ),
     "cause.title": ("Why orders miss their promise (per replication)", "订单未兑现承诺的原因（每次重复）"),
-    "cause.x": ("Missed orders per replication", "每次重复的未兑现订单数"),
+    "cause.x": ("Missed orders per replication", "平均每次重复的未兑现订单数"),
     "cause.group.urban": ("urban", "城区"),
     "cause.group.rural": ("rural", "非城区"),
     "cause.group.professional": ("professional", "专业需求"),
