@@ -114,7 +114,7 @@ def test_the_bottom_line_counts_the_headline_promises_and_names_the_missed_ones(
         "Never overnight",
     ]
     zh = promise_lines(summary(), DATA, "zh")
-    assert zh[0].startswith("结论：5 项主要承诺中，2 项达标，3 项未达标（城区10分钟按到达计、")
+    assert zh[0].startswith("结论：5 项主要承诺中，2 项达标，3 项未达标（城区 10 分钟按到达计、")
 
 
 def test_the_urban_promise_at_arrival_names_the_turnout_and_the_drive_not_the_acceptance():
@@ -275,7 +275,7 @@ def test_a_band_the_whole_days_verdict_hides_gets_one_line_with_its_cause():
     assert "by day" not in band  # (met, as the whole day)
     assert lines[0].startswith("Bottom line: of 5 headline promises")  # bands are not counted
     zh = promise_lines(_with_bands(summary(), "missed"), DATA, "zh")
-    assert any(line.startswith("城区10分钟分时段：夜间（22:00-07:00）81.9%，未达标。") for line in zh)
+    assert any(line.startswith("城区 10 分钟分时段：夜间（22:00-07:00）81.9%，未达标。") for line in zh)
 
 
 def test_bands_as_uncertain_as_the_whole_day_add_no_line():

@@ -84,6 +84,11 @@ def test_the_administrator_selects_as_the_article_says():
     assert "审核员" not in "".join(_chinese_strings().values())
 
 
+def test_a_number_is_spaced_from_the_chinese_around_it_as_everywhere_else():
+    assert tr("promise.urban_10min_arrival", "zh", minutes=10) == "城区 10 分钟按到达计"
+    assert tr("resp.within_acceptance", "zh", minutes=10) == "10 分钟内响应"
+
+
 def test_never_overnight_reads_in_one_unit_after_the_number():
     row = {"unit": "per 1,000 orders", "mean": 38.6, "low": 15.6, "high": 92.6, "target": None}
     assert estimate_text(row, "zh") == "38.6 单/千单（15.6-92.6）"

@@ -208,9 +208,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.names.sep": (", ", "、"),
     "promise.urban_10min_acceptance": (
         "urban {minutes:g} minutes at acceptance",
-        "城区{minutes:g}分钟按响应计",
+        "城区 {minutes:g} 分钟按响应计",
     ),
-    "promise.urban_10min_arrival": ("urban {minutes:g} minutes at arrival", "城区{minutes:g}分钟按到达计"),
+    "promise.urban_10min_arrival": ("urban {minutes:g} minutes at arrival", "城区 {minutes:g} 分钟按到达计"),
     "promise.rural_same_day": ("rural same day", "非城区当天办结"),
     "promise.rural_by_midnight": ("rural by midnight", "非城区午夜前办结"),
     "promise.open_overnight_per_1000": ("never overnight", "原则上不过夜"),
@@ -220,7 +220,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "band.night": ("at night", "夜间"),
     "brief.band_line": (
         "Urban {minutes:g} minutes by time of day: {parts}.",
-        "城区{minutes:g}分钟分时段：{parts}。",
+        "城区 {minutes:g} 分钟分时段：{parts}。",
     ),
     "brief.band_part": ("{band} ({hours}) {estimate}: {verdict}", "{band}（{hours}）{estimate}，{verdict}"),
     "brief.band_cause": (
@@ -229,15 +229,15 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "promise.urban_10min_day": (
         "urban {minutes:g} minutes by day ({hours})",
-        "城区{minutes:g}分钟（白天 {hours}）",
+        "城区 {minutes:g} 分钟（白天 {hours}）",
     ),
     "promise.urban_10min_evening": (
         "urban {minutes:g} minutes in the evening ({hours})",
-        "城区{minutes:g}分钟（晚间 {hours}）",
+        "城区 {minutes:g} 分钟（晚间 {hours}）",
     ),
     "promise.urban_10min_night": (
         "urban {minutes:g} minutes at night ({hours})",
-        "城区{minutes:g}分钟（夜间 {hours}）",
+        "城区 {minutes:g} 分钟（夜间 {hours}）",
     ),
     "brief.promise_line": (
         "{name}: {estimate} against {target}: {verdict}.",
