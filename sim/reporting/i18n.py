@@ -284,7 +284,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.cause_none": ("No order missed its promise.", "没有订单未兑现承诺。"),
     "brief.drivers": (
         "Assumptions drive the headline: citizens' patience sets the cancellations ({cancelled} of "
-        "the misses in the chart of causes); turnout and travel separate the urban share at "
+        "the misses in the causes chart); turnout and travel separate the urban share at "
         "acceptance ({acceptance}) from arrival ({arrival}); volunteers are busy only "
         "{utilisation} of their time on duty.",
         "主要指标由假设决定：群众的耐心决定取消量"
@@ -294,7 +294,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "brief.drivers_no_urban": (
         "Assumptions drive the headline: citizens' patience sets the cancellations ({cancelled} of "
-        "the misses in the chart of causes); volunteers are busy only {utilisation} of their time on "
+        "the misses in the causes chart); volunteers are busy only {utilisation} of their time on "
         "duty. There are no urban orders, so no urban promise to read at acceptance or arrival.",
         "主要指标由假设决定：群众的耐心决定取消量"
         "（占\u201c订单未兑现承诺的原因\u201d图中未兑现订单的 {cancelled}）；"
@@ -437,7 +437,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.assume_pairing": (
         "The paired units' {projects:,.0f} service projects (六百结对) are each ordered "
         "{times_text} a year by the residents of the paired villages "
-        "(an assumption: the source gives no rate) and are due {due_days:g} days after the order "
+        "(ours: the source gives no rate) and are due {due_days:g} days after the order "
         "(ours; the source: generally within a few days); only the village's paired units deliver "
         "them (ours).",
         "结对单位的 {projects:,.0f} 个服务项目（六百结对）由结对村群众下单，每个项目每年下单 "
