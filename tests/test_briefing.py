@@ -244,7 +244,7 @@ def test_chinese_briefing_has_chinese_text_and_no_missing_glyphs(results):
     assert sum(name in md for name in names) >= 3 and "昆阳镇" in names
     assert len(re.findall(r"[\u4e00-\u9fff]", md)) > 200
     assert "Headline" not in md and "met their promise" not in md
-    assert md.startswith("# 志愿服务覆盖情况:平阳县")
+    assert md.startswith("# 志愿服务覆盖情况：平阳县")
     for name in briefing.CHART_NAMES:
         png = results / "charts" / f"{name}.zh.png"
         assert chart_style.png_pixels(png) == chart_style.pixel_size(name)
@@ -341,7 +341,7 @@ def test_a_measured_events_delivery_has_its_lines_in_both_languages(results, tmp
     on_time = briefing_text.estimate_text({"unit": "share", **summary["kpis"]["event_on_time"]}, "en")
     assert en[1].startswith(f"Their orders: {on_time} delivered by the deadline;")
     zh = briefing_text.event_lines(summary, data, "zh")
-    assert zh[0].startswith("lockdown:平台每 60 分钟汇总一次需求") and "按时送达" in zh[1]
+    assert zh[0].startswith("lockdown：平台每 60 分钟汇总一次需求") and "按时送达" in zh[1]
     page = briefing_page.build_markdown(summary, data, {}, tmp_path, "en")
     assert "## Event delivery" in page and f"- {briefing_page.md(en[0])}" in page
 

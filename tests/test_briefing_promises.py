@@ -114,7 +114,7 @@ def test_the_bottom_line_counts_the_headline_promises_and_names_the_missed_ones(
         "Never overnight",
     ]
     zh = promise_lines(summary(), DATA, "zh")
-    assert zh[0].startswith("结论:5 项主要承诺中,2 项达标,3 项未达标(城区10分钟按到达计、")
+    assert zh[0].startswith("结论：5 项主要承诺中，2 项达标，3 项未达标（城区 10 分钟按到达计、")
 
 
 def test_the_urban_promise_at_arrival_names_the_turnout_and_the_drive_not_the_acceptance():
@@ -172,11 +172,12 @@ def test_an_uncertain_promise_has_its_line_saying_how_many_replications_would_de
     midnight = next(x for x in lines if x.startswith("Rural by midnight:"))
     assert "the lever: as for rural same day" in midnight
     zh = promise_lines(s, DATA, "zh")
-    assert "不确定(若估计与离散不变,共约 12 次重复可望判定)" in zh[2] and "即可判定" not in "".join(zh)
+    assert "不确定（若估计值与离散程度不变，共约 12 次重复可望判定）" in zh[2]
+    assert "即可判定" not in "".join(zh)
     # at the target: no number of replications; an older kpis.json (no reps_to_decide): the word
     s["kpis"]["rural_same_day"]["reps_to_decide"] = None
     assert ": uncertain (indistinguishable from the target)." in promise_lines(s, DATA, "en")[2]
-    assert "不确定(与目标无法区分)" in promise_lines(s, DATA, "zh")[2]
+    assert "不确定（与目标无法区分）" in promise_lines(s, DATA, "zh")[2]
     del s["kpis"]["rural_same_day"]["reps_to_decide"]
     assert "95.6% against ≥ 95%: uncertain. " in promise_lines(s, DATA, "en")[2]
 
@@ -228,9 +229,9 @@ def test_the_towns_line_counts_verdicts_and_says_how_many_replications_would_dec
             "target would show one missed by chance in about 10% of runs."
         )
     else:
-        assert "1 个未达标(怀溪镇 90.0%(148 单中未兑现的 90.5% 属于“等待中被取消”))" in line
-        assert "2 个不确定。若各估计不变,共约 12 次重复可望判定其中 1 个。与目标无法区分:麻步镇。" in line
-        assert "4 个乡镇都恰在目标上,约 10% 的运行也会偶然显示至少一个未达标。" in line
+        assert "1 个未达标（怀溪镇 90.0%（148 单中未兑现的 90.5% 属于“等待中被取消”））" in line
+        assert "2 个不确定。若各估计不变，共约 12 次重复可望判定其中 1 个。与目标无法区分：麻步镇。" in line
+        assert "4 个乡镇都恰在目标上，约 10% 的运行也会偶然显示至少一个未达标。" in line
         assert "即可判定" not in line
     # both decidable: the most either needs, for all of them
     s = summary()
@@ -274,7 +275,7 @@ def test_a_band_the_whole_days_verdict_hides_gets_one_line_with_its_cause():
     assert "by day" not in band  # (met, as the whole day)
     assert lines[0].startswith("Bottom line: of 5 headline promises")  # bands are not counted
     zh = promise_lines(_with_bands(summary(), "missed"), DATA, "zh")
-    assert any(line.startswith("城区10分钟分时段:夜间(22:00-07:00)81.9%,未达标。") for line in zh)
+    assert any(line.startswith("城区 10 分钟分时段：夜间（22:00-07:00）81.9%，未达标。") for line in zh)
 
 
 def test_bands_as_uncertain_as_the_whole_day_add_no_line():

@@ -241,7 +241,7 @@ def test_a_towns_other_urban_reading_is_stated_but_not_its_verdict():
     lines = worst_town_lines(summary, data, "en")
     assert len(lines) == 3 and lines[2].startswith("Kunyang (Urban, at arrival): 68.0%")
     assert lines[2].endswith("missed.")
-    assert any(s.startswith("昆阳镇 (城区,按到达计)") for s in worst_town_lines(summary, data, "zh"))
+    assert any(s.startswith("昆阳镇（城区，按到达计）") for s in worst_town_lines(summary, data, "zh"))
 
 
 def test_an_interval_end_near_zero_shows_which_side_of_zero_it_is():
@@ -271,4 +271,4 @@ def test_a_mixed_towns_bar_names_the_zone_whose_verdict_colours_it():
     assert (kunyang["verdict"], kunyang["verdict_zone"]) == ("uncertain", "rural")
     assert _town_tick(kunyang, "en") == "Kunyang (rural: uncertain)"
     assert _town_tick(huaixi, "en") == "Huaixi"  # one zone: its own verdict
-    assert _town_tick(town_rows(summary, data, "zh")[0], "zh") == "昆阳镇(农村:不确定)"
+    assert _town_tick(town_rows(summary, data, "zh")[0], "zh") == "昆阳镇（非城区：不确定）"

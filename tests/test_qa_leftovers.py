@@ -151,13 +151,13 @@ def test_pingyang_has_a_chinese_description_that_a_variant_does_not_inherit(tmp_
     pingyang = load_scenario(REPO / "scenarios" / "pingyang.yaml")
     zh = pingyang.description_zh
     for words in (
-        "1010 支",
-        "23.5 万名注册志愿者",
-        "约 2.4 万名活跃,为我们的估计",
-        "100 个村与 500 家单位结对",
+        "志愿者队伍 1010 支",
+        "注册志愿者 23.5 万人",
+        "约 2.4 万人活跃，为我们的估计",
+        "100 个村级实践站与 500 个结对方结对",
     ):
         assert words in zh
-    assert "县城昆阳,为我们的设定" in zh  # (the promises: the briefing's next sentence)
+    assert "县城昆阳，为我们的设定" in zh  # (the promises: the briefing's next sentence)
     variant = tmp_path / "variant.yaml"
     variant.write_text(f"extends: {REPO / 'scenarios' / 'pingyang.yaml'}\nname: variant\n", encoding="utf-8")
     assert load_scenario(variant).description_zh == "" == load_scenario(variant).description

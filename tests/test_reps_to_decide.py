@@ -131,7 +131,7 @@ def test_the_words_of_an_uncertain_verdict():
     assert verdict_text(row) == "uncertain (about 12 replications in all would decide it)"
     assert verdict_text({**row, "reps_to_decide": None}) == "uncertain (indistinguishable from the target)"
     zh = verdict_text(row, "zh")
-    assert zh.startswith("不确定(若估计") and "12" in zh and "即可判定" not in zh
+    assert zh.startswith("不确定（若估计") and "12" in zh and "即可判定" not in zh
     assert verdict_text({"verdict": "uncertain"}) == "uncertain"  # an older kpis.json: the word
     assert verdict_text({"verdict": "met"}) == "met"
 

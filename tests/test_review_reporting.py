@@ -287,7 +287,7 @@ def test_the_briefing_says_when_the_administrator_reviews_professional_orders():
     assert ladder("on_call").endswith("review (on call outside office hours).")
     assert ladder("next_morning").endswith("review in office hours only.")
     assert ladder(None).endswith("county administrator's review.")  # a folder that does not say
-    assert "值班审核员" in ladder("on_call", "zh")
+    assert "值班管理员" in ladder("on_call", "zh") and "选派" in ladder("on_call", "zh")
 
 
 def test_chart_data_with_an_unknown_review_setting_is_refused(tmp_path):

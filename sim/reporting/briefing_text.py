@@ -153,14 +153,20 @@ def shown(value: float, unit: str, lang: str = "en") -> str:
 
 
 def estimate_text(row: dict, lang: str = "en") -> str:
-    """'97.0% (96.5%-97.5%)' or '6.0 (3.7-8.3) orders/week': mean and 95% CI of kpis.json."""
+    """'97.0% (96.5%-97.5%)' or '6.0 (3.7-8.3) orders/week': mean and 95% CI of kpis.json. In
+    Chinese the interval is in full-width parentheses after the mean and its unit:
+    '6.0 单/周（3.7-8.3）'."""
     unit = row["unit"]
     if _is_nan(row["mean"]):
         return shown(row["mean"], unit, lang)
-    text = shown(row["mean"], unit)
+    mean = shown(row["mean"], unit)
+    units = "" if unit == "share" else f" {unit_label(unit, lang)}"
+    interval = ""
     if not (_is_nan(row["low"]) or _is_nan(row["high"])):
-        text += f" ({shown(row['low'], unit)}-{shown(row['high'], unit)})"
-    return text if unit == "share" else f"{text} {unit_label(unit, lang)}"
+        interval = f"{shown(row['low'], unit)}-{shown(row['high'], unit)}"
+    if lang == "zh":
+        return mean + units + (f"（{interval}）" if interval else "")
+    return mean + (f" ({interval})" if interval else "") + units
 
 
 OP_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
@@ -194,11 +200,13 @@ def counts(summary: dict) -> dict[str, str]:
 
 
 def footnote(summary: dict, lang: str) -> str:
-    """The footnote every chart carries: scenario, seed, replications, days."""
+    """The footnote every chart carries: scenario, seed, replications, days. The scenario is
+    named by its id in English (what ``redvest run`` takes) and by its Chinese title
+    (:func:`title`) in Chinese, whose readers know it by that name."""
     return tr(
         "footnote",
         lang,
-        name=summary["scenario"],
+        name=title(summary, "zh") if lang == "zh" else summary["scenario"],
         seed=summary["seed"],
         reps=summary["reps"],
         days=summary["days"],
@@ -302,7 +310,8 @@ def channel_assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
         times = {1: "once", 2: "twice"}.get(per_year, f"{per_year:g} times")
         lines.append(tr("brief.assume_pairing", lang, times_text=times, **data["pairing"]))
     if "packages" in data and "package_on_time" in summary["kpis"]:
-        lines.append(tr("brief.assume_packages", lang, **data["packages"]))
+        tiers = tr(f"tiers.{int(data['packages']['top_tier'])}", lang)  # the teams serving the visits
+        lines.append(tr("brief.assume_packages", lang, tiers=tiers, **data["packages"]))
     hand_up = summary["kpis"].get("hand_up_rate")
     if hand_up is not None and _num(hand_up["mean"]) > 0:  # villages hand orders up
         lines.append(tr("brief.assume_hand_up", lang, share=shown(_num(hand_up["mean"]), "share")))
@@ -372,7 +381,8 @@ def worst_town_lines(summary: dict, data: dict, lang: str) -> list[str]:
         )
 
     def zone_line(r: dict, z: dict) -> str:
-        return line(f"{r['label']} ({tr('zone.' + z['zone'], lang)})", z)
+        zone = tr("zone." + z["zone"], lang)
+        return line(f"{r['label']}（{zone}）" if lang == "zh" else f"{r['label']} ({zone})", z)
 
     out = []
     for r in rows[:WORST_TOWNS]:
