@@ -235,6 +235,10 @@ def test_a_results_folder_of_an_extended_run_says_so_and_compare_refuses_it(tmp_
     save_run(tmp_path / "extended", SCENARIO, 7, 2, {"fixed": 2})
     summary = json.loads((tmp_path / "extended" / "kpis.json").read_text(encoding="utf-8"))
     assert summary["extension"].startswith("extend=") and "team_away" in summary["extension"]
+    briefing = (tmp_path / "extended" / "briefing.md").read_text(encoding="utf-8")
+    assert (
+        "An extended run" in briefing and "team\\_away, team=0)): the model with this extension" in briefing
+    )
     plain = run_replications(SCENARIO, 2, 7, jobs=1, world=world, progress=False)
     write_results(tmp_path / "plain", SCENARIO, world, plain, 7)
     save_run(tmp_path / "plain", SCENARIO, 7, 2, {"fixed": 2})

@@ -224,7 +224,9 @@ def scenario_text(summary: dict, data: dict, lang: str) -> str:
     # a sentence ends in 。 in Chinese, which takes no space after it
     description = own.strip() + ("" if lang == "zh" else " ") if own.strip() else ""
     orders = _num(summary["kpis"].get("orders_per_day", {}).get("mean"))
-    return tr(
+    # the results of a run extended through run_replications(extend=...) say so first
+    extended = tr("brief.extended", lang, extension=summary["extension"]) if summary.get("extension") else ""
+    return extended + tr(
         "brief.scenario_text" if zones.count(0) else "brief.scenario_text_no_urban",
         lang,
         description=description,

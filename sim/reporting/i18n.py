@@ -157,6 +157,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "日均下单约 {orders:,.0f} 单。共进行 "
         "{reps} 次独立重复，每次 {days:g} 天（随机种子 {seed}）；数字均为平均值及其 95% 置信区间。",
     ),
+    "brief.extended": (
+        "**An extended run** ({extension}): the model with this extension, not the scenario as written. ",
+        "扩展运行（{extension}）：这是加入该扩展后的模型结果，不是情景原样的结果。",
+    ),
     "brief.scenario_text_no_urban": (
         "{description}Modelled: {places_text} under {towns_text}, none of them urban: every unit "
         "promises same-day handling; about {orders:,.0f} orders a day. {reps_text} of {days_text} "
