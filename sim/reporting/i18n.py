@@ -158,7 +158,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "{reps} 次独立重复，每次 {days:g} 天（随机种子 {seed}）；数字均为平均值及其 95% 置信区间。",
     ),
     "brief.extended": (
-        "**An extended run** ({extension}): the model with this extension, not the scenario as written. ",
+        "An extended run ({extension}): the model with this extension, not the scenario as written. ",
         "扩展运行（{extension}）：这是加入该扩展后的模型结果，不是情景原样的结果。",
     ),
     "brief.scenario_text_no_urban": (
