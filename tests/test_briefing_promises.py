@@ -165,7 +165,8 @@ def test_an_uncertain_promise_has_its_line_saying_how_many_replications_would_de
     lines = promise_lines(s, DATA, "en")
     assert lines[0].endswith("and 1 uncertain (rural same day).")
     line = next(x for x in lines if x.startswith("Rural same day:"))
-    assert "95.6% against ≥ 95%: uncertain (about 12 replications in all would decide it)." in line
+    decide = "about 12 replications in all would decide it, if the estimate held"
+    assert f"95.6% against ≥ 95%: uncertain ({decide})." in line
     assert "92.3% are “Cancelled while waiting”" in line
     assert lever("cancelled", s["miss_causes"]["promises"]["rural_same_day"], "en") in line
     # the same cause's lever on a later line is referred to, not repeated
@@ -223,8 +224,8 @@ def test_the_towns_line_counts_verdicts_and_says_how_many_replications_would_dec
         # its score first, then the cause's share of its misses (not to be read as its score)
         huaixi = "Huaixi 90.0%, of 148 orders: 90.5% of its misses “Cancelled while waiting”"
         assert line == (
-            f"Towns: of the 4 towns, 1 met, 1 missed ({huaixi}) and 2 uncertain. About 12 "
-            "replications in all would decide 1 of them. "
+            f"Towns: of the 4 towns, 1 met, 1 missed ({huaixi}) and 2 uncertain. If the estimates "
+            "held, about 12 replications in all would decide 1 of them. "
             "Indistinguishable from the target: Mabu. Judged one by one at 95%, 4 towns all at "
             "target would show one missed by chance in about 10% of runs."
         )

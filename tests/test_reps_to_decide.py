@@ -128,7 +128,8 @@ def test_missing_values_are_left_out_and_a_decided_verdict_has_no_number():
 
 def test_the_words_of_an_uncertain_verdict():
     row = {"verdict": "uncertain", "reps_to_decide": 12}
-    assert verdict_text(row) == "uncertain (about 12 replications in all would decide it)"
+    decide = "about 12 replications in all would decide it, if the estimate held"
+    assert verdict_text(row) == f"uncertain ({decide})"
     assert verdict_text({**row, "reps_to_decide": None}) == "uncertain (indistinguishable from the target)"
     zh = verdict_text(row, "zh")
     assert zh.startswith("不确定（若估计") and "12" in zh and "即可判定" not in zh
@@ -152,7 +153,7 @@ def test_the_kpi_table_keeps_the_verdict_column_and_adds_a_line_per_uncertain_ve
     assert [line.split()[-1] for line in lines[2:5]] == ["met", "uncertain", "uncertain"]
     assert lines[5:] == [
         UNDECIDED_HEADER,
-        "  b: about 7 replications in all would decide it",
+        "  b: about 7 replications in all would decide it, if the estimate held",
         "  c: indistinguishable from the target",
     ]
     assert len(kpi_table({"kpis": {"a": k("met")}}).splitlines()) == 3

@@ -26,7 +26,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # an uncertain verdict: how many replications in all would decide it, if the estimate and
     # spread held (kpis.json's reps_to_decide, docs/kpis.md), or none would
     "verdict.decide_in": (
-        "about {reps} replications in all would decide it",
+        "about {reps} replications in all would decide it, if the estimate held",
         "若估计值与离散程度不变，共约 {reps} 次重复可望判定",
     ),
     "verdict.indistinguishable": ("indistinguishable from the target", "与目标无法区分"),
@@ -264,11 +264,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "lever.same": ("as for {name}", "同\u201c{name}\u201d"),
     "brief.towns_decide_all": (
-        " About {reps} replications in all would decide them.",
+        " If the estimates held, about {reps} replications in all would decide them.",
         "若各估计不变，共约 {reps} 次重复可望全部判定。",
     ),
     "brief.towns_decide": (
-        " About {reps} replications in all would decide {decided} of them.",
+        " If the estimates held, about {reps} replications in all would decide {decided} of them.",
         "若各估计不变，共约 {reps} 次重复可望判定其中 {decided} 个。",
     ),
     "brief.towns_indistinguishable": (

@@ -121,7 +121,7 @@ def kpi_table(summary: dict, names: list[str] | None = None) -> str:
 
 
 # the heading of the KPI table's lines on its uncertain verdicts (docs/kpis.md, "Verdicts")
-UNDECIDED_HEADER = "Uncertain verdicts, if each estimate and its spread held:"
+UNDECIDED_HEADER = "Uncertain verdicts, and how many replications would decide them:"
 
 
 def verdict_text(k: dict, lang: str = "en") -> str:
