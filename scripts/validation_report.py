@@ -1,7 +1,7 @@
 """Regenerate docs/validation.md: the engine against queueing theory and its own invariants.
 
 Runs the same check functions as ``tests/validation`` (fixed seeds, so the table is
-reproducible), prints the table and writes the document. About a minute on 2 cores.
+reproducible), prints the table and writes the document. About 10 seconds on 2 cores.
 
 Run: python scripts/validation_report.py [--out docs/validation.md] [--jobs 2]
 """
