@@ -136,12 +136,13 @@ def test_late_orders_need_a_later_roster_or_the_cut_off_rule_and_the_rest_their_
     # the rest (283 placed before the cut-off): cancellations, most at their village
     assert "The other 71: 94.7% “Cancelled while waiting”" in midnight
     assert "dispatch.timeouts_min" in midnight and "90.3%" in midnight
-    assert "96.3% of its 148 misses a replication were placed after 17:00" in overnight
+    assert "96.3% of its 148 misses a replication were placed after 17:00, as above." in overnight
     assert "The other 5.5: 95.5% “Not assigned in time”" in overnight
     assert tr("lever.not_assigned", "en") in overnight
     assert "gives them until the next day" not in " ".join(en)
-    for line in promise_lines(summary(), DATA, "zh")[2:4]:
-        assert "17:00 以后下的单" in line and "本模型 17:00 截止时间" in line
+    midnight_zh, overnight_zh = promise_lines(summary(), DATA, "zh")[2:4]
+    assert "17:00 以后下的单" in midnight_zh and "本模型 17:00 截止时间" in midnight_zh
+    assert "17:00 以后下的单，原因同上。" in overnight_zh  # (the reason once, on the first line)
 
 
 def test_overnight_orders_waiting_for_a_professional_organisation_name_its_duty_hours():
@@ -226,8 +227,8 @@ def test_the_towns_line_counts_verdicts_and_says_how_many_replications_would_dec
         assert line == (
             f"Towns: of the 4 towns, 1 met, 1 missed ({huaixi}) and 2 uncertain. If the estimates "
             "held, about 12 replications in all would decide 1 of them. "
-            "Indistinguishable from the target: Mabu. Judged one by one at 95%, 4 towns all at "
-            "target would show one missed by chance in about 10% of runs."
+            "Indistinguishable from the target: Mabu. Each town is judged alone at 95%: with 4 at "
+            "target, one reads missed by chance in 10% of runs."
         )
     else:
         assert "1 个未达标（怀溪镇 90.0%（148 单中未兑现的 90.5% 属于“等待中被取消”））" in line

@@ -162,6 +162,7 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
     )
     out = [bottom]
     given: dict[str, str] = {}  # cause -> the promise whose line gave its lever first
+    late_given = False  # whether a line said why orders placed after the cut-off miss
 
     def once(cause: str, text: str, name: str) -> str:
         """The lever of a cause given on an earlier line is referred to, not repeated."""
@@ -196,13 +197,15 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
         arrival = name == "urban_10min_arrival" or (name == "urban_10min" and event == "arrival")
         after = row.get(AFTER_CUTOFF) if name in CUTOFF_READINGS else None
         if isinstance(after, int) and 2 * after > row["missed"]:  # mostly orders placed late
+            # (a second promise whose misses are mostly late refers to the first one's reason)
             text += tr(
-                "brief.promise_late",
+                "brief.promise_late_again" if late_given else "brief.promise_late",
                 lang,
                 share=format_number(after / row["missed"], "share"),
                 missed=_per_rep(row["missed"] / reps),
                 cutoff=cutoff,
             )
+            late_given = True
             rest = _cause_row(table, "promises_before_cutoff", name)
             if rest is not None and rest["missed"] >= reps:  # (one a replication or more)
                 cause, share, fix = _cause_and_lever(rest, table["causes"], False, lang)

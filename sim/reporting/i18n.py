@@ -251,6 +251,10 @@ TEXT: dict[str, tuple[str, str]] = {
         " Of its {missed} misses a replication, {share} are \u201c{cause}\u201d; the lever: {lever}.",
         "最大原因：平均每次重复未兑现的 {missed} 单中 {share} 属于\u201c{cause}\u201d；改进方向：{lever}。",
     ),
+    "brief.promise_late_again": (
+        " {share} of its {missed} misses a replication were placed after {cutoff}, as above.",
+        "平均每次重复未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单，原因同上。",
+    ),
     "brief.promise_late": (
         " {share} of its {missed} misses a replication were placed after {cutoff} (due the next "
         "day by our cut-off): only volunteers on duty later in the evening would serve them sooner.",
@@ -276,8 +280,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "与目标无法区分：{names}。",
     ),
     "brief.towns_multiplicity": (
-        " Judged one by one at {level}, {count} towns all at target would show one missed by chance "
-        "in about {chance} of runs.",
+        " Each town is judged alone at {level}: with {count} at target, one reads missed by chance "
+        "in {chance} of runs.",
         "各乡镇分别按 {level} 判定：即使 {count} 个乡镇都恰在目标上，"
         "约 {chance} 的运行也会偶然显示至少一个未达标。",
     ),
