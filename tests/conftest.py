@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 import yaml
 
@@ -29,19 +28,9 @@ def variant(tmp_path: Path, overrides: dict, name: str = "variant") -> Scenario:
 
 
 def orders(world: World, rows: list[tuple[float, str, str]]) -> Arrivals:
-    """Arrivals from (time in minutes, place code, item id) rows; uniforms fixed at 0.5."""
-    rows = sorted(rows, key=lambda r: r[0])
-    items = [i.id for i in world.items]
-    n = len(rows)
-    half = np.full(n, 0.5)
-    return Arrivals(
-        np.array([r[0] for r in rows], dtype=float),
-        np.array([world.places.index(r[1]) for r in rows], dtype=np.int32),
-        np.array([items.index(r[2]) for r in rows], dtype=np.int32),
-        half,
-        half.copy(),
-        half.copy(),
-    )
+    """Arrivals from (time in minutes, place code, item id) rows; uniforms fixed at 0.5
+    (:meth:`sim.model.demand.Arrivals.from_rows`)."""
+    return Arrivals.from_rows(world, rows)
 
 
 @pytest.fixture

@@ -32,3 +32,26 @@ def test_example_runs_as_written(k, monkeypatch):
     module = types.ModuleType("example")
     monkeypatch.setitem(sys.modules, "example", module)
     exec(compile(BLOCKS[k], f"docs/extending.md block {k + 1}", "exec"), module.__dict__)
+
+
+def test_arrivals_from_rows_builds_an_exact_timeline_and_names_what_the_world_lacks():
+    # the public way to an exact order stream (the examples above use it; it replaces a test helper)
+    from sim.config.load import load_scenario
+    from sim.model.demand import Arrivals
+    from sim.world.build import build_world
+
+    world = build_world(load_scenario(REPO / "tests" / "data" / "tiny.yaml"))
+    arrivals = Arrivals.from_rows(world, [(580.0, "A2", "errand"), (570.0, "A1", "repair")], uniform=0.25)
+    assert arrivals.time.tolist() == [570.0, 580.0]  # sorted by time
+    assert [world.places.code[p] for p in arrivals.place] == ["A1", "A2"]
+    assert [world.items[i].id for i in arrivals.item] == ["repair", "errand"]
+    assert (
+        arrivals.u_service.tolist()
+        == arrivals.u_patience.tolist()
+        == arrivals.u_accept.tolist()
+        == [0.25, 0.25]
+    )
+    with pytest.raises(ValueError, match="place 'Z9' is not in the scenario"):
+        Arrivals.from_rows(world, [(1.0, "Z9", "errand")])
+    with pytest.raises(ValueError, match="item 'flying' is not in the scenario"):
+        Arrivals.from_rows(world, [(1.0, "A1", "flying")])

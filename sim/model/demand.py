@@ -61,6 +61,36 @@ class Arrivals:
         """No orders (typed empty columns)."""
         return cls(*(np.empty(0, dtype=d) for d in (float, np.int32, np.int32, float, float, float)))
 
+    @classmethod
+    def from_rows(
+        cls, world: World, rows: Sequence[tuple[float, str, str]], uniform: float = 0.5
+    ) -> Arrivals:
+        """Orders from ``(minute placed, place code, item id)`` rows, for an exact timeline (a
+        test, a worked example) or a recorded day replayed under another policy
+        (:func:`sim.model.replication.simulate`'s ``arrivals``). Each order's three uniforms,
+        which fix its service time, patience and acceptance delay by their quantiles, are
+        ``uniform`` (0.5: the medians). A place is its code or its unique name; one the world
+        lacks, or an item id it lacks, raises a ValueError naming it."""
+        rows = sorted(rows, key=lambda r: r[0])
+        items = [i.id for i in world.items]
+        places = []
+        for _, place, item in rows:
+            try:
+                places.append(world.places.index(place))  # (a code, or a unique name)
+            except KeyError:
+                raise ValueError(f"place {place!r} is not in the scenario {world.scenario.name!r}") from None
+            if item not in items:
+                raise ValueError(f"item {item!r} is not in the scenario {world.scenario.name!r}")
+        u = np.full(len(rows), float(uniform))
+        return cls(
+            np.array([r[0] for r in rows], dtype=float),
+            np.array(places, dtype=np.int32),
+            np.array([items.index(r[2]) for r in rows], dtype=np.int32),
+            u,
+            u.copy(),
+            u.copy(),
+        )
+
 
 ARRIVAL_COLUMNS = ("time", "place", "item", "u_service", "u_patience", "u_accept")
 
