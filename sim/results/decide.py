@@ -27,12 +27,9 @@ estimate near the target can need far more.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from scipy import stats
 
-from sim.results.verdict import LEVEL, NONNEGATIVE, PROPORTION_SCALE, interval, judge, verdict_of, wilson
+from sim.results.verdict import LEVEL, interval, judge, summary_interval, verdict_of
 
 # replications in all beyond which an uncertain verdict counts as indistinguishable from its target
 CAP = 200
@@ -51,27 +48,9 @@ def projected_interval(
     replications with this ``mean`` and standard deviation ``sd`` (the KPI's unit) by
     ``method`` (``t`` or ``wilson``); ``orders_per_rep``, the orders a proportion counts in one
     replication (None: no order count), gives the Wilson interval's orders part ``k`` times
-    that many orders. It mirrors ``interval``'s formulas for summary numbers instead of values;
-    tests/test_reps_to_decide.py checks the two agree."""
-    t = float(stats.t.ppf(0.5 + level / 2, k - 1))
-    scale = PROPORTION_SCALE.get(unit)
-    if method != "wilson" or scale is None:
-        half = t * sd / math.sqrt(k)
-        low = max(0.0, mean - half) if unit in NONNEGATIVE else mean - half
-        return low, mean + half
-    p = min(1.0, max(0.0, mean / scale))
-    var = (sd / scale) ** 2 / k
-    spread = p * (1 - p) / var if var > 0 and 0.0 < p < 1.0 else math.inf
-    n_orders = math.inf if orders_per_rep is None or not orders_per_rep > 0 else orders_per_rep * k
-    bounds = [
-        wilson(p, n_eff, q)
-        for n_eff, q in ((spread, t), (n_orders, float(stats.norm.ppf(0.5 + level / 2))))
-        if not math.isinf(n_eff)
-    ]
-    if not bounds:
-        return mean, mean
-    low, high = min(b[0] for b in bounds), max(b[1] for b in bounds)
-    return min(low, p) * scale, max(high, p) * scale
+    that many orders (:func:`sim.results.verdict.summary_interval`, the same formulas)."""
+    orders = None if orders_per_rep is None else orders_per_rep * k
+    return summary_interval(mean, sd, k, unit, method, orders, level)
 
 
 def reps_to_decide(

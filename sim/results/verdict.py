@@ -82,14 +82,28 @@ def interval(
     if k < 2:
         return mean, math.nan, math.nan, k, ""
     sd = float(x.std(ddof=1))
-    t = float(stats.t.ppf(0.5 + level / 2, k - 1))
     scale = PROPORTION_SCALE.get(unit)
-    if scale is not None and (x.min() < 0 or x.max() > scale):
-        scale = None  # not proportions after all (an extension's values): the t interval
+    # values outside a proportion's range are not proportions after all (an extension's): t
+    method = "wilson" if scale is not None and 0 <= x.min() and x.max() <= scale else "t"
+    low, high = summary_interval(mean, sd, k, unit, method, orders, level)
+    return mean, low, high, k, method
+
+
+def summary_interval(
+    mean: float, sd: float, k: int, unit: str, method: str, orders: float | None = None, level: float = LEVEL
+) -> tuple[float, float]:
+    """(low, high) of the interval of ``k`` (2 or more) replications with this ``mean`` and
+    standard deviation ``sd`` (the KPI's unit) by ``method``: ``t`` (Student t, cut at 0 for
+    a non-negative unit) or ``wilson`` (a proportion of orders: the union of the replications'
+    and the orders' Wilson intervals, ``orders`` counted in all; see the module's doc). The
+    formulas of :func:`interval`, from summary numbers (:mod:`sim.results.decide` projects
+    them to more replications)."""
+    t = float(stats.t.ppf(0.5 + level / 2, k - 1))
+    scale = PROPORTION_SCALE.get(unit) if method == "wilson" else None
     if scale is None:
         half = t * sd / math.sqrt(k)
         low = max(0.0, mean - half) if unit in NONNEGATIVE else mean - half
-        return mean, low, mean + half, k, "t"
+        return low, mean + half
     p = min(1.0, max(0.0, mean / scale))
     var = (sd / scale) ** 2 / k
     # n_eff the replications' spread gives (none when they agree, or sit at 0 or 1 exactly)
@@ -105,9 +119,9 @@ def interval(
         if not math.isinf(n_eff)
     ]
     if not bounds:  # no spread and no order count: nothing to widen by
-        return mean, mean, mean, k, "wilson"
+        return mean, mean
     low, high = min(b[0] for b in bounds), max(b[1] for b in bounds)
-    return mean, min(low, p) * scale, max(high, p) * scale, k, "wilson"
+    return min(low, p) * scale, max(high, p) * scale
 
 
 def wilson(p: float, n: float, q: float) -> tuple[float, float]:
