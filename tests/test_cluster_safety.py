@@ -44,7 +44,7 @@ def test_good_scheduler_addresses_pass(address):
 def test_the_worker_world_cache_is_bounded_and_keyed_by_content(tmp_path, monkeypatch):
     built = []
     monkeypatch.setattr("sim.experiments.pilot.prepare_world", lambda s: built.append(s.name) or s.name)
-    monkeypatch.setattr("sim.experiments.replicate.run_one", lambda world, seed, index, keep: world)
+    monkeypatch.setattr("sim.experiments.replicate.run_one", lambda world, seed, index, keep, ext=None: world)
     monkeypatch.setattr(cluster, "_WORLDS", type(cluster._WORLDS)())
     base = variant(tmp_path, {})
     scenarios = [dataclasses.replace(base, name=f"s{i}") for i in range(cluster.MAX_WORLDS + 3)]

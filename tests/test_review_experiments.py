@@ -145,11 +145,11 @@ def test_the_optimizer_takes_no_step_whose_gain_is_undefined(tmp_path):
 def test_a_failing_replication_gives_its_error_once_and_leaves_no_worker(monkeypatch, capfd):
     real = runner.run_one
 
-    def failing(world, seed, index, keep_log):
+    def failing(world, seed, index, keep_log, ext=None):
         if index == 3:  # the last, once the other worker is idle (waiting for work)
             time.sleep(0.5)
             raise RuntimeError("replication 3 failed")
-        return real(world, seed, index, keep_log)
+        return real(world, seed, index, keep_log, ext)
 
     def interrupted(signum, frame):
         raise KeyboardInterrupt

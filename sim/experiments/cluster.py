@@ -86,8 +86,6 @@ def _task(
         while len(_WORLDS) > MAX_WORLDS:
             _WORLDS.popitem(last=False)
     _WORLDS.move_to_end(key)
-    if ext is None:
-        return run_one(world, seed, index, keep_log)
     return run_one(world, seed, index, keep_log, ext)
 
 

@@ -46,19 +46,12 @@ def _init_worker(scenario: Scenario, ext: Extension | None = None) -> None:
         _WORKER_WORLD = exc
 
 
-def _one(world: World, seed_root: int, index: int, keep_log: bool, ext: Extension | None) -> RepResult:
-    # without an extension, run_one's plain four-argument call
-    if ext is None:
-        return run_one(world, seed_root, index, keep_log)
-    return run_one(world, seed_root, index, keep_log, ext)
-
-
 def _run_in_worker(args: tuple[int, int, bool]) -> RepResult:
     seed_root, index, keep_log = args
     if isinstance(_WORKER_WORLD, BaseException):
         raise _WORKER_WORLD
     assert _WORKER_WORLD is not None
-    return _one(_WORKER_WORLD, seed_root, index, keep_log, _WORKER_EXTENSION)
+    return run_one(_WORKER_WORLD, seed_root, index, keep_log, _WORKER_EXTENSION)
 
 
 def default_jobs() -> int:
@@ -101,7 +94,7 @@ def run_replications(
         world = world or prepare_world(scenario)
         out = []
         for i in indices:
-            out.append(_one(world, seed, i, keep_logs, ext))
+            out.append(run_one(world, seed, i, keep_logs, ext))
             bar.step()
         return out
     results: dict[int, RepResult] = {}
