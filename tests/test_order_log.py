@@ -96,7 +96,7 @@ def test_a_channel_with_its_own_deadline_ranks_and_logs_by_it():
     placed = np.frombuffer(orders.t_placed, dtype=np.float64)
     deadlines = orders.deadlines()
     assert np.array_equal(deadlines[professional], placed[professional] + 3 * 1440.0)
-    same_day = orders.same_day_deadline(placed)
+    same_day = rep.world.same_day_deadline(placed)
     channel = np.frombuffer(orders.channel, dtype=np.int8)
     catalogue = channel == CHANNELS.index("catalogue")
     assert np.array_equal(deadlines[catalogue], same_day[catalogue])

@@ -126,6 +126,7 @@ class OrderTable:
         due_after[own] = w.item_due_min[own]
         self._due_after = due_after.tolist()
         self._cutoff, self._day_end = w.cutoff_min, w.day_end_min
+        self._world = w  # (its same-day deadline rule, for the log's deadlines)
 
     def __len__(self) -> int:
         return self.n
@@ -134,7 +135,7 @@ class OrderTable:
         """The promise a waiting order is ranked by (minutes): placement plus the urban response
         time for an urban catalogue order; placement plus its item's time where the item or its
         channel has its own deadline (``World.item_due_min``, ``World.channel_due_min``); else
-        its same-day deadline (as :meth:`same_day_deadline`, for one
+        its same-day deadline (as :meth:`sim.world.build.World.same_day_deadline`, for one
         order: the same float operations)."""
         placed = self.t_placed[order]
         channel = self.channel[order]
@@ -150,7 +151,7 @@ class OrderTable:
         """Every order's deadline (minutes, into ``out`` if given): its item's or channel's own
         where there is one, else the same-day deadline (the log's ``t_deadline``)."""
         placed = np.frombuffer(self.t_placed, dtype=np.float64)
-        due = self.same_day_deadline(placed, out=out)
+        due = self._world.same_day_deadline(placed, out=out)
         due_after = np.asarray(self._due_after)
         if not np.isnan(due_after).all():
             own_due = due_after[as_numpy(self.item)]  # (one scratch column: the log's peak)
@@ -158,21 +159,6 @@ class OrderTable:
             own_due += placed
             np.copyto(due, own_due, where=own)
         return due
-
-    def same_day_deadline(self, placed: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """The same-day deadline of orders placed at ``placed`` (minutes): the end of their day,
-        or of the next day when placed after the cut-off (into ``out`` if given). The same float
-        operations as :meth:`deadline`, in place where they can be (one scratch column)."""
-        day = np.divide(placed, 1440.0, out=out)
-        np.floor(day, out=day)
-        minute = day * 1440.0
-        np.subtract(placed, minute, out=minute)
-        late = minute >= self._cutoff
-        del minute
-        day += late  # in place, the same sums as (day + late) * 1440 + day_end
-        day *= 1440.0
-        day += self._day_end
-        return day
 
     def drop_working_state(self) -> None:
         """Free the columns only the run needed (the run is over)."""

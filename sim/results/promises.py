@@ -177,9 +177,7 @@ def same_day_verdicts(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray
     rural promise's deadline), and whether that deadline falls inside the run (not
     :func:`undecided`). The proxy errands and disputes are held to longer deadlines of their
     own (our assumption); this is how far they are from the general promise."""
-    t = log.orders.t_placed
-    day = np.floor(t / 1440.0) + placed_after_cutoff(log, world)
-    due = day * 1440.0 + world.day_end_min
+    due = world.same_day_deadline(log.orders.t_placed)
     return responded_and_closed_by(log, due), ~undecided(log, due)
 
 

@@ -106,6 +106,23 @@ class World:
     def n_places(self) -> int:
         return len(self.places)
 
+    def same_day_deadline(self, placed: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """The same-day deadline (minutes) of orders placed at ``placed`` (minutes): the end of
+        their day (``targets.day_end``), or of the next day when placed at or after
+        ``targets.same_day_cutoff`` (into ``out`` if given; in place where it can be, one
+        scratch column). The rule the model ranks waiting orders by (``OrderTable.deadline``,
+        the same float operations for one order) and the KPIs judge the same-day promise by."""
+        day = np.divide(placed, 1440.0, out=out)
+        np.floor(day, out=day)
+        minute = day * 1440.0
+        np.subtract(placed, minute, out=minute)
+        late = minute >= self.cutoff_min
+        del minute
+        day += late  # in place, the same sums as (day + late) * 1440 + day_end
+        day *= 1440.0
+        day += self.day_end_min
+        return day
+
 
 def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
     """Build the world of a (validated) scenario; deterministic, draws no random numbers and
