@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.results.verdict import LEVEL, interval, judge, summary_interval, verdict_of
+from sim.results.verdict import LEVEL, judge, summary_interval, verdict_of
 
 # replications in all beyond which an uncertain verdict counts as indistinguishable from its target
 CAP = 200
@@ -70,9 +70,10 @@ def reps_to_decide(
     orders the replications counted in all, as for ``judge``. A rough guide: see the module's
     doc. Raises ValueError for a verdict that is not uncertain (it is decided already, or has
     too few replications to say)."""
-    if judge(values, unit, op, target, orders, level).verdict != "uncertain":
+    j = judge(values, unit, op, target, orders, level)
+    if j.verdict != "uncertain":
         raise ValueError("reps_to_decide: only an uncertain verdict has replications to decide it")
-    mean, _, _, k, method = interval(values, unit, orders, level)
+    mean, k, method = j.mean, j.n, j.method
     if mean == target:
         return None
     x = np.asarray(values, dtype=float)
