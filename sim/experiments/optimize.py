@@ -58,12 +58,12 @@ from sim.experiments.optimize_targets import (
     OVERNIGHT_TARGETS,
     as_targets,
     is_share_target,
-    target_info,
     town_targets,
 )
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
 from sim.reporting.formatting import hours_text
+from sim.results.kpis import kpi_info
 from sim.results.promises import TIME_BANDS, band_of_hour, time_band
 from sim.results.stats import difference_verdict, paired_difference
 from sim.results.summary import RepResult, total_orders
@@ -141,7 +141,7 @@ def summary_of(
     per-1,000 KPI, the same-day orders a week for ``open_overnight_per_week``, from the
     replications' ``days`` measured days), which puts the targets' progress in one unit."""
     values = [r.kpis[name] for r in results]
-    unit = target_info(name)[1]
+    unit = kpi_info(name)[1]
     j = judge(values, unit, op, target, total_orders(results, name))
     if unit == "orders/week":
         counted = total_orders(results, "open_overnight_per_1000") or 0
@@ -379,7 +379,7 @@ def paired_differences(base: Evaluation, plan: Evaluation, targets: dict) -> dic
     seeds (95% interval), with its verdict in the KPI's direction (see :class:`Confirmation`)."""
     out = {}
     for k in as_targets(targets):
-        _, unit, direction = target_info(k)
+        _, unit, direction = kpi_info(k)
         d = paired_difference([r.kpis[k] for r in base.results], [r.kpis[k] for r in plan.results], unit=unit)
         out[k] = {**d, "verdict": difference_verdict(d["mean"], d["low"], d["high"], direction)}
     return out

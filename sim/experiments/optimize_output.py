@@ -18,12 +18,12 @@ from sim.experiments.optimize import Confirmation, Search, with_plan
 from sim.experiments.optimize_targets import (
     OVERNIGHT_TARGETS,
     TARGET_BANDS,
-    target_info,
     target_zones,
     town_target,
 )
 from sim.reporting.formatting import difference_text, hours_text, plural
 from sim.reporting.kpi_summary import VERDICT_WORDS
+from sim.results.kpis import kpi_info
 from sim.results.promises import band_hours
 
 # what docs/policies.md gives as the lever for a target when volunteers at the town seats (the
@@ -80,7 +80,7 @@ def lever_text(name: str, towns: dict[str, tuple[int, ...]]) -> str:
 
 def value_text(name: str, x: float) -> str:
     """A target KPI's value in its unit: a share in percent, a count with one decimal."""
-    return f"{x:.1%}" if target_info(name)[1] == "share" else f"{x:.1f}"
+    return f"{x:.1%}" if kpi_info(name)[1] == "share" else f"{x:.1f}"
 
 
 def interval_text(name: str, s: dict) -> str:
@@ -110,12 +110,12 @@ def kpi_rows(
         head += ["with - without the plan (paired, 95% CI)", "verdict"]
     rows = [head]
     for k, (op, t) in targets.items():
-        unit = "" if target_info(k)[1] == "share" else f" {target_info(k)[1]}"
+        unit = "" if kpi_info(k)[1] == "share" else f" {kpi_info(k)[1]}"
         row = [k, f"{op} {value_text(k, t)}{unit}"] + [estimate_text(k, s[k]) for _, s in evaluations]
         if differences is not None:
             d = differences[k]
             row += [
-                difference_text(d["mean"], d["low"], d["high"], target_info(k)[1]),
+                difference_text(d["mean"], d["low"], d["high"], kpi_info(k)[1]),
                 DIFFERENCE_WORDS[d["verdict"]],
             ]
         rows.append(row)
@@ -214,7 +214,7 @@ def confirmation_comment(
     lines = [f"# Confirmation run ({plural(reps, 'replication')}, seed {seed}):\n"]
     for k, (op, t) in targets.items():
         s = confirmed.plan.summary[k]
-        unit = "" if target_info(k)[1] == "share" else f" {target_info(k)[1]}"
+        unit = "" if kpi_info(k)[1] == "share" else f" {kpi_info(k)[1]}"
         against = f"{op} {value_text(k, t)}{unit}"
         lines.append(
             f"#   {k}: {interval_text(k, s)}{unit} against {against}: {VERDICT_WORDS[s['verdict']]}\n"
@@ -226,7 +226,7 @@ def confirmation_comment(
         )
         for k in targets:
             d, s = confirmed.differences[k], confirmed.base.summary[k]
-            kind = target_info(k)[1]
+            kind = kpi_info(k)[1]
             unit = "" if kind == "share" else f" {kind}"
             lines.append(
                 f"#   difference in {k}: {difference_text(d['mean'], d['low'], d['high'], kind)}: "

@@ -14,7 +14,7 @@ import re
 import numpy as np
 
 from sim.config.errors import UserError, closest
-from sim.results.kpis import BAND_KPIS, KPI_INFO, town_kpi_info
+from sim.results.kpis import BAND_KPIS, KPI_INFO
 from sim.results.promises import TIME_BANDS
 from sim.world.geography import build_places
 
@@ -151,16 +151,6 @@ def target_band(name: str) -> str | None:
     ``night``), or None when it judges the whole day."""
     town = town_target(name)
     return TARGET_BANDS.get(town[1] if town else name)
-
-
-def target_info(name: str) -> tuple[str, str, int]:
-    """(label, unit, direction) of a target KPI, a county's (:data:`sim.results.kpis.KPI_INFO`)
-    or a town's (:func:`sim.results.kpis.town_kpi_info`): what its rows, differences and plan
-    file are written in."""
-    info = KPI_INFO.get(name) or town_kpi_info(name)
-    if info is None:
-        raise KeyError(name)
-    return info
 
 
 def town_targets(scenario, targets: Targets) -> tuple[Targets, dict[str, tuple[int, ...]], list[str]]:

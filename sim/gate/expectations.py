@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from sim.config.errors import Problem, UserError, closest
 from sim.config.scenario import Expect, Scenario
-from sim.results.kpis import HEADLINE, KPI_INFO, TOWN_KPI, TOWN_KPI_PARTS, town_kpi_info
+from sim.results.kpis import HEADLINE, KPI_INFO, TOWN_KPI, TOWN_KPI_PARTS, kpi_info
 from sim.world.geography import read_towns
 
 OPS = (">=", "<=", ">", "<")
@@ -45,14 +45,6 @@ class Threshold:
     @property
     def higher_is_better(self) -> bool:
         return self.op in (">=", ">")
-
-
-def kpi_info(name: str) -> tuple[str, str, int]:
-    """(label, unit, direction) of a KPI name, including ``town.<pinyin>.compliance``."""
-    info = KPI_INFO.get(name) or town_kpi_info(name)
-    if info is None:
-        raise KeyError(name)
-    return info
 
 
 def parse_threshold(kpi: str, text: str) -> tuple[Threshold | None, str]:

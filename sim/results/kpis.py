@@ -177,6 +177,15 @@ def town_kpi_info(name: str) -> tuple[str, str, int] | None:
     return f"{what} in {match[1]}", "share", +1
 
 
+def kpi_info(name: str) -> tuple[str, str, int]:
+    """(label, unit, direction) of a KPI name, a county's (:data:`KPI_INFO`) or a town's
+    (:func:`town_kpi_info`); KeyError for another name."""
+    info = KPI_INFO.get(name) or town_kpi_info(name)
+    if info is None:
+        raise KeyError(name)
+    return info
+
+
 # per service channel but the catalogue: the KPI of its orders closed by their deadline
 CHANNEL_KPIS: dict[str, str] = {
     "professional": "professional_same_day",
