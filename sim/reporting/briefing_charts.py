@@ -399,10 +399,13 @@ def miss_cause_chart(table: dict, stem: str | Path, footnote: str, lang: str = "
                 if w >= 0.08 * total:
                     ax.text(left[i] + w / 2, i, f"{w:.0f}", ha="center", va="center", fontsize=7)
             left += width
-        opening, closing = ("（", "）") if lang == "zh" else (" (", ")")  # (Chinese: full width)
         labels = [
-            f"{tr('cause.group.' + g, lang).capitalize()}{opening}"
-            f"{table['groups'][g]['missed'] / reps:.0f}{closing}"
+            tr(
+                "with_note",
+                lang,
+                text=tr("cause.group." + g, lang).capitalize(),
+                note=f"{table['groups'][g]['missed'] / reps:.0f}",
+            )
             for g in groups
         ]
         ax.set_yticks(y, labels)

@@ -30,7 +30,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "若估计值与离散程度不变，共约 {reps} 次重复可望判定",
     ),
     "verdict.indistinguishable": ("indistinguishable from the target", "与目标无法区分"),
-    "verdict.with_note": ("{verdict} ({note})", "{verdict}（{note}）"),
+    # a word with a note in parentheses (full width in Chinese): a verdict's, a chart label's count
+    "with_note": ("{text} ({note})", "{text}（{note}）"),
     "verdict.few": ("not enough replications", "重复次数不足"),
     "verdict.n/a": ("no data", "无数据"),
     "verdict.none": ("no target", "无目标"),

@@ -132,7 +132,7 @@ def verdict_text(k: dict, lang: str = "en") -> str:
     verdict = k.get("verdict", "")
     word = tr(f"verdict.{verdict}", lang) if verdict else ""
     if verdict == "uncertain" and "reps_to_decide" in k:
-        return tr("verdict.with_note", lang, verdict=word, note=decide_text(k, lang))
+        return tr("with_note", lang, text=word, note=decide_text(k, lang))
     return word
 
 
