@@ -35,7 +35,9 @@ Markdown) takes a KPI's verdict and interval from :func:`judge`, so that they ca
   the other side, else ``uncertain``; ``n/a`` when no replication has a value. A target at the
   edge of what the KPI can be (``<= 0``, as never overnight's; ``>= 100%`` of orders) cannot be
   cleared by an interval that stays honest at the edge, so it is ``met`` when every
-  replication is exactly at the target: no order was left overnight in any of them.
+  replication is exactly at the target: no order was left overnight in any of them. Such a
+  verdict is an **edge met** (:attr:`Judgement.at_edge`): it rests on the replications alone,
+  weak evidence with few of them, and every output says so beside the verdict.
 """
 
 from __future__ import annotations
@@ -63,7 +65,9 @@ NONNEGATIVE = {"orders/week", "orders/day", "orders", "minutes", "hours", "hours
 @dataclass(frozen=True)
 class Judgement:
     """A KPI's mean over replications, its interval (NaN when there is none), how many
-    replications had a value, the verdict against the target and the interval's method."""
+    replications had a value, the verdict against the target, the interval's method and
+    whether the verdict is an edge met (``met`` against a target at the KPI's extreme because
+    every replication is exactly at it, not because the interval clears it)."""
 
     mean: float
     low: float
@@ -71,6 +75,7 @@ class Judgement:
     n: int
     verdict: str  # one of VERDICTS ("" when there is no target)
     method: str  # "wilson", "t" or "" (no interval)
+    at_edge: bool = False  # an edge met: every one of the n replications exactly at the target
 
     @property
     def half_width(self) -> float:
@@ -180,14 +185,19 @@ def judge(
     level: float = LEVEL,
 ) -> Judgement:
     """The verdict of a KPI's replication ``values`` against ``op target`` (no target: verdict
-    ""), with its interval at ``level`` (two-sided; see the module's doc for the method)."""
+    ""), with its interval at ``level`` (two-sided; see the module's doc for the method);
+    ``at_edge`` marks a ``met`` against a target at the KPI's extreme (:func:`at_edge`) that
+    rests on every replication being exactly at it."""
     mean, low, high, n, method = interval(values, unit, orders, level)
     v = "" if op is None or target is None else verdict_of(low, high, mean, n, op, target)
-    if v == "uncertain" and at_edge(unit, op, target):
+    edge = False
+    if v in ("met", "uncertain") and at_edge(unit, op, target):
+        # every replication exactly at an edge target: met on the replications alone (also
+        # when a t interval of identical values shrinks to the target and clears it)
         x = np.asarray(values, dtype=float)
-        if np.all(x[~np.isnan(x)] == target):
-            v = "met"
-    return Judgement(mean, low, high, n, v, method)
+        edge = bool(np.all(x[~np.isnan(x)] == target))
+        v = "met" if edge else v
+    return Judgement(mean, low, high, n, v, method, edge)
 
 
 def at_edge(unit: str, op: str | None, target: float | None) -> bool:
