@@ -185,3 +185,47 @@ def test_sweep_charts_name_the_axis_with_its_unit(tmp_path, monkeypatch):
     write_charts(sweep, rows, point_scenario(sweep, points(sweep)[0]), tmp_path / "out")
     # the key in words with its unit, the key path beneath (sweep_charts.axis_label)
     assert "rural village timeout\n(minutes)\ndispatch.timeouts_min.rural[0]" in axes
+
+
+def test_a_sweep_of_named_values_draws_named_points_without_a_line(tmp_path):
+    """Pairing strategies have no order: each is a point with an error bar, named on the axis."""
+    import matplotlib.pyplot as plt
+
+    drawn = {}
+    real_save = experiment_charts.save
+
+    def keep(fig, stem, lang):
+        ax = fig.axes[0]
+        drawn["ticks"] = [t.get_text() for t in ax.get_xticklabels()]
+        drawn["lines"] = [
+            line for line in ax.get_lines() if len(line.get_xdata()) > 1 and line.get_linestyle() != "None"
+        ]
+        drawn["bars"] = len(ax.containers)
+        return real_save(fig, stem, lang)
+
+    experiment_charts.save = keep
+    try:
+        check_files(
+            experiment_charts.sweep_chart(
+                [0, 1, 2],
+                {
+                    "rural_same_day": {
+                        "mean": [0.96, 0.95, 0.96],
+                        "low": [0.95, 0.94, 0.95],
+                        "high": [0.97, 0.96, 0.97],
+                    }
+                },
+                {},
+                "pairing strategy",
+                tmp_path / "strategies",
+                "synthetic",
+                categories=["listed", "none", "nearest"],
+            ),
+            7.5,
+        )
+    finally:
+        experiment_charts.save = real_save
+        plt.close("all")
+    assert drawn["ticks"] == ["listed", "none", "nearest"]
+    assert drawn["bars"] == 1  # one error-bar container
+    assert drawn["lines"] == []  # no line joins the points

@@ -18,9 +18,10 @@ from scipy import stats
 from sim.cli.main import DEFAULT_SCENARIO, main
 from sim.gate.check import fmt
 from sim.reporting import briefing_page, briefing_text, chart_style
+from sim.reporting.csv_files import kpis_csv
 from sim.reporting.formatting import with_unit
 from sim.reporting.i18n import tr
-from sim.reporting.kpi_summary import VERDICT_WORDS, ZONE_OF, interval_text
+from sim.reporting.kpi_summary import VERDICT_WORDS, ZONE_OF, interval_text, kpi_table
 from sim.results.verdict import judge, verdict_of
 
 
@@ -89,6 +90,39 @@ def test_a_target_at_the_edge_is_met_when_every_replication_is_at_it():
     assert judge([0.0, 0.1, 0.0], "per 1,000 orders", "<=", 0.0, orders=10_000).verdict != "met"
     assert judge([1.0, 1.0], "share", ">=", 1.0, orders=50).verdict == "met"
     assert judge([0.0, 0.0], "orders/week", "<=", 0.0).verdict == "met"
+
+
+def test_an_edge_met_is_marked_as_one():
+    # met because every replication is exactly at an edge target: at_edge
+    j = judge([0.0, 0.0], "per 1,000 orders", "<=", 0.0, orders=400)
+    assert j.verdict == "met" and j.at_edge
+    assert judge([1.0, 1.0, 1.0], "share", ">=", 1.0, orders=90).at_edge
+    # a count whose t interval of identical zeros is [0, 0] clears the target, and is still one
+    j = judge([0.0, 0.0], "orders/week", "<=", 0.0)
+    assert j.verdict == "met" and j.at_edge
+    # a met cleared by the interval, a target inside the range, or replications not all at it
+    assert not judge([1.0, 1.0, 1.0], "share", ">=", 0.95, orders=120).at_edge
+    assert not judge([0.0, 0.0, 0.0], "per 1,000 orders", "<=", 5.0, orders=30000).at_edge
+    assert judge([0.0, 0.1, 0.0], "per 1,000 orders", "<=", 0.0, orders=10_000).at_edge is False
+    assert not judge([0.0, 0.0], "per 1,000 orders").at_edge  # no target
+
+
+def test_an_edge_met_says_so_in_kpis_csv_and_the_terminal():
+    j = judge([0.0, 0.0], "per 1,000 orders", "<=", 0.0, orders=400)
+    row = {
+        "label": "Orders open overnight",
+        "unit": "per 1,000 orders",
+        "mean": j.mean, "sd": 0.0, "low": j.low, "high": j.high, "n": j.n, "interval": j.method,
+        "target": 0.0, "target_op": "<=", "verdict": j.verdict, "at_edge": j.at_edge,
+    }  # fmt: skip
+    other = dict(row, mean=0.5, low=0.1, high=0.9, verdict="uncertain", at_edge=False, target=2.0)
+    summary = {"kpis": {"open_overnight_per_1000": row, "other": other}}
+    rows = {r["kpi"]: r for r in csv.DictReader(kpis_csv(summary).splitlines())}
+    assert rows["open_overnight_per_1000"]["verdict"] == "met"
+    assert rows["open_overnight_per_1000"]["at_edge"] == "1" and rows["other"]["at_edge"] == "0"
+    table = kpi_table(summary)
+    assert "met (0.0 per 1,000 orders in all 2 replications)" in table
+    assert "uncertain (" not in table.splitlines()[3]  # no edge note on another verdict
 
 
 def test_verdict_compares_the_whole_interval_with_the_target():
@@ -183,6 +217,12 @@ def test_every_output_gives_every_targeted_kpi_the_same_verdict_and_interval(out
     for name, k in targeted.items():
         r = rows[name]
         assert r["verdict"] == k["verdict"], name
+        assert r["at_edge"] == str(int(k["at_edge"])), name  # an edge met, beside the verdict
+        assert k["at_edge"] == (
+            k["verdict"] == "met"
+            and all(rep[name] == k["target"] for rep in summary["replications"])
+            and k["target"] in (0.0, 1.0)
+        ), name
         assert float(r["ci_low"]) == pytest.approx(k["low"], rel=1e-5, abs=1e-9), name
         assert float(r["ci_high"]) == pytest.approx(k["high"], rel=1e-5, abs=1e-9), name
 

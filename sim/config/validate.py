@@ -322,6 +322,8 @@ def _check_deliveries(bad, scenario: Scenario) -> None:
             continue
         path = f"events[{k}].delivery"
         _check_items_named(bad, scenario, f"{path}.items", delivery.items, "a batch can deliver")
+        if delivery.mode != "batched":
+            continue  # (who is designated matters only to batches; per_order ignores it)
         for j, entry in enumerate(delivery.designated):
             if entry not in names:
                 bad(
@@ -331,10 +333,10 @@ def _check_deliveries(bad, scenario: Scenario) -> None:
             elif entry == "callups" and not event.callups:
                 bad(
                     f"{path}.designated[{j}]",
-                    f"'callups' but events[{k}] has no call-ups; expected events[{k}].callups or "
-                    "another team kind",
+                    f"'callups' (the default when not given) but events[{k}] has no call-ups; expected "
+                    f"events[{k}].callups, or {path}.designated naming another team kind",
                 )
-        if delivery.mode == "batched" and not delivery.designated:
+        if not delivery.designated:
             bad(
                 f"{path}.designated",
                 "is empty; expected who may deliver the batches (e.g. [callups])",

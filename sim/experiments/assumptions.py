@@ -150,7 +150,8 @@ def value_of(scenario: Scenario, path: Path, key: str, spec: str) -> Any:
     mechanism rather than vary an assumption."""
     default = current(scenario, key)
     if not isinstance(default, (int, float)) or isinstance(default, bool):
-        load_scenario(path, overrides={key: 1})  # an unknown key: the loader's own line
+        # an unknown key: the loader's own line (and its did-you-mean), blamed on the flag
+        load_scenario(path, overrides={key: 1}, origins={key: ("--vary", None)})
         what = "not set in the scenario" if default is None else f"{default!r} is not a number"
         raise UserError(
             f"{path}: {key}: {what}; expected a key the scenario sets to a number (setting an "

@@ -19,8 +19,9 @@ from sim.results.kpis import KPI_INFO
 def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, out: Path) -> list[Path]:
     """One chart per swept key and combination of the other keys' values, written as
     ``out/charts/<key>[__n].png`` and ``.svg``: each KPI's mean and 95% CI band against the key
-    (in the key's unit; non-numeric values are placed at their positions, which the footnote
-    names), with the scenario's urban and rural targets as dotted lines. Return the files written."""
+    (in the key's unit; values that are not numbers, such as pairing strategies, as named
+    points with error bars), with the scenario's urban and rural targets as dotted lines. Return
+    the files written."""
     from sim.reporting import experiment_charts  # matplotlib only when charts are drawn
 
     keys = list(sweep.grid)
@@ -41,11 +42,6 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, o
                 k: {s: [r[f"{k}.{s}"] for r in group] for s in ("mean", "low", "high")} for k in sweep.kpis
             }
             fixed = ", ".join(f"{k}={cell_text(v)}" for k, v in zip(others, json.loads(label)))
-            legend = (
-                ""
-                if numeric
-                else "; " + key + ": " + ", ".join(f"{i} = {cell_text(v)}" for i, v in enumerate(values))
-            )
             stem = (
                 out / "charts" / (key.replace("[", "_").replace("]", "") + (f"__{n + 1}" if others else ""))
             )
@@ -53,6 +49,12 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, o
                 f"sweep {sweep.name} of {scenario.name}, seed {scenario.run.seed}, "
                 f"{plural(scenario.run.reps, 'replication')} x {plural(scenario.run.days, 'day')} each"
                 + (f"; {fixed}" if fixed else "")
+                + (
+                    ""
+                    if numeric
+                    else f"; each point's own interval (paired differences from {cell_text(values[0])}: "
+                    "table.csv)"
+                )
             )
             written += experiment_charts.sweep_chart(
                 x,
@@ -60,9 +62,10 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, o
                 labels,
                 axis_label(key),
                 stem,
-                foot + legend,
+                foot,
                 units=units,
                 targets=targets,
+                categories=None if numeric else [cell_text(v) for v in values],
             )
     return written
 

@@ -73,13 +73,14 @@ def reps_to_decide_cell(k: dict) -> str:
 
 
 def kpis_csv(summary: dict) -> str:
-    """KPI summary as CSV (cells with a comma, such as the unit ``per 1,000 orders``, quoted)."""
+    """KPI summary as CSV (cells with a comma, such as the unit ``per 1,000 orders``, quoted);
+    ``at_edge`` is 1 for an edge met, 0 for any other verdict, empty without a target."""
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
     out.writerow(
         [
             "kpi", "label", "unit", "mean", "sd", "ci_low", "ci_high", "n", "target", "verdict",
-            "interval", "reps_to_decide",
+            "at_edge", "interval", "reps_to_decide",
         ]
     )  # fmt: skip
     for name, k in summary["kpis"].items():
@@ -94,6 +95,7 @@ def kpis_csv(summary: dict) -> str:
                 str(k["n"]),
                 "" if "target" not in k else f"{k['target']:g}",
                 k.get("verdict", ""),
+                "" if "at_edge" not in k else str(int(k["at_edge"])),
                 k.get("interval", ""),
                 reps_to_decide_cell(k),
             ]

@@ -133,11 +133,15 @@ def sweep_chart(
     targets: dict[str, float] | None = None,
     title: str | None = None,
     lang: str = "en",
+    categories: list[str] | None = None,
 ) -> list[Path]:
     """KPI against a swept parameter: one panel per KPI, the mean as a line with markers and
     its 95% CI as a band. ``x``: parameter values (``x_label`` names it with its unit);
     ``series``: {kpi: {"mean": [...], "low": [...], "high": [...]}} aligned with ``x``;
-    ``targets``: optional {kpi: threshold} drawn as a dotted line."""
+    ``targets``: optional {kpi: threshold} drawn as a dotted line. ``categories``: names of
+    values that are not numbers (pairing strategies, say), one per ``x`` in that order: each is
+    then a point with its interval as an error bar, named on the axis, with no line between
+    them (a line would suggest an order and values in between that do not exist)."""
     names = list(series)
     ncols = min(3, len(names))
     nrows = math.ceil(len(names) / ncols)
@@ -158,8 +162,21 @@ def sweep_chart(
                 np.array([np.nan if v is None else v for v in s[key]], dtype=float)[order] * scale
                 for key in ("mean", "low", "high")
             )
-            ax.fill_between(xs[order], low, high, color=COLORS["rural"], alpha=0.25, linewidth=0)
-            ax.plot(xs[order], mean, marker="o", markersize=3.5, color=COLORS["rural"])
+            if categories is None:
+                ax.fill_between(xs[order], low, high, color=COLORS["rural"], alpha=0.25, linewidth=0)
+                ax.plot(xs[order], mean, marker="o", markersize=3.5, color=COLORS["rural"])
+            else:
+                ax.errorbar(
+                    xs[order],
+                    mean,
+                    yerr=[mean - low, high - mean],
+                    fmt="o",
+                    markersize=3.5,
+                    capsize=2.5,
+                    color=COLORS["rural"],
+                )
+                ax.set_xticks(xs[order], [categories[i] for i in order], rotation=30, ha="right")
+                ax.set_xlim(xs.min() - 0.5, xs.max() + 0.5)
             if targets and name in targets:
                 ax.axhline(targets[name] * scale, color=COLORS["target"], linestyle=":", linewidth=1)
                 ax.text(  # at the axes' right end (axes x, data y): inside the panel where no

@@ -33,8 +33,9 @@ from sim.world.build import World
 
 def build_summary(scenario: Scenario, results: list[RepResult], seed: int, world: World) -> dict:
     """The content of kpis.json: every KPI's mean, sd and interval, and for the KPIs with a
-    target its verdict, all from :func:`sim.results.verdict.judge` (the one verdict every
-    output shows); an uncertain verdict's row adds ``reps_to_decide``
+    target its verdict and ``at_edge`` (an edge met), all from
+    :func:`sim.results.verdict.judge` (the one verdict every output shows); an uncertain
+    verdict's row adds ``reps_to_decide``
     (:func:`sim.results.decide.reps_to_decide`: the replications in all that would decide it
     if the estimate and spread held, None when indistinguishable from the target)."""
     summary = summarise_kpis(results)
@@ -61,7 +62,8 @@ def build_summary(scenario: Scenario, results: list[RepResult], seed: int, world
         if orders is not None:
             row["orders"] = orders
         if op is not None:
-            row.update(target=threshold, target_op=op, verdict=j.verdict)
+            # at_edge: a met resting on every replication exactly at an edge target (docs/kpis.md)
+            row.update(target=threshold, target_op=op, verdict=j.verdict, at_edge=j.at_edge)
         if j.verdict == "uncertain":
             row["reps_to_decide"] = reps_to_decide(values, unit, op, threshold, orders)
         kpis[name] = row
@@ -98,7 +100,8 @@ def kpi_table(summary: dict, names: list[str] | None = None) -> str:
     """A compact plain-text table of KPIs against targets, then, for each uncertain verdict
     whose kpis.json row has ``reps_to_decide``, a line saying how many replications in all
     would decide it, or that it is indistinguishable from its target (the verdict column
-    keeps the one word)."""
+    keeps the one word, with an edge met's note: "met (0.0 per 1,000 orders in all 2
+    replications)")."""
     rows = [("KPI", "estimate [95% interval]", "target", "verdict")]
     undecided = []
     kpis = summary["kpis"]
@@ -107,9 +110,8 @@ def kpi_table(summary: dict, names: list[str] | None = None) -> str:
             continue
         k = kpis[name]
         target = target_text(k) if "target" in k else ""
-        rows.append(
-            (f"{k['label']} [{name}]", interval_text(k), target, VERDICT_WORDS.get(k.get("verdict", ""), ""))
-        )
+        verdict = with_edge(k, VERDICT_WORDS.get(k.get("verdict", ""), ""))
+        rows.append((f"{k['label']} [{name}]", interval_text(k), target, verdict))
         if k.get("verdict") == "uncertain" and "reps_to_decide" in k:
             undecided.append(f"  {name}: {decide_text(k)}")
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
@@ -134,6 +136,24 @@ def verdict_text(k: dict, lang: str = "en") -> str:
     if verdict == "uncertain" and "reps_to_decide" in k:
         return tr("with_note", lang, text=word, note=decide_text(k, lang))
     return word
+
+
+def edge_text(k: dict) -> str:
+    """An edge met's note, English, from a kpis.json row with ``at_edge`` true: the target and
+    how many replications were all exactly at it ("0.0 per 1,000 orders in all 2
+    replications"); "" for any other row (and a row of an older results folder, without the
+    key)."""
+    if not k.get("at_edge"):
+        return ""
+    reps = "replication" if k["n"] == 1 else "replications"
+    return f"{with_unit(format_number(k['target'], k['unit']), k['unit'])} in all {k['n']} {reps}"
+
+
+def with_edge(k: dict, word: str) -> str:
+    """A verdict ``word`` of a kpis.json row, with its edge met's note in parentheses when it
+    is one (:func:`edge_text`): "met (0.0 per 1,000 orders in all 2 replications)"."""
+    note = edge_text(k)
+    return f"{word} ({note})" if note else word
 
 
 def decide_text(k: dict, lang: str = "en") -> str:
@@ -176,7 +196,8 @@ def town_table(summary: dict, world: World) -> str:
             if "verdict" in kpis.get(f"town.{pinyin}.{part}", {})
         ]
         notes = "; ".join(
-            f"{zone} {interval_text(j)} vs {target_text(j)}: {verdict_text(j)}" for zone, j in judged
+            f"{zone} {interval_text(j)} vs {target_text(j)}: {with_edge(j, verdict_text(j))}"
+            for zone, j in judged
         )
         rows.append((k["mean"], (pinyin, world.towns.name[t], format_number(k["mean"], "share"), notes)))
     rows.sort(key=lambda r: (math.isnan(r[0]), r[0]))

@@ -11,21 +11,33 @@ Markdown) takes a KPI's verdict and interval from :func:`judge`, so that they ca
   independent orders that would spread as the replications do, and the Wilson interval for
   ``n_eff`` orders with the Student t quantile of ``k-1`` degrees of freedom (the variance is
   estimated from k values). It is widened, where narrower, to the Wilson interval of the
-  orders the replications counted with the normal quantile (never more certain than the
-  orders themselves). Taking the union of the two keeps the interval continuous in the
-  replications' spread, and never narrower than what the replications show: 2 replications
-  that agree by chance more than binomial orders would still carry the t quantile of 1 degree
-  of freedom. The interval lies inside [0, 1], always contains the mean, is close to the t
-  interval away from 0 and 1, and stays honest at 0% and 100%: 3 replications of 40 orders
-  all met give ``[96.9%, 100%]`` (a share of 100% over few orders is not a certainty). Shares
-  without an order count (utilisation) use the replications' interval alone.
+  orders the replications counted (never more certain than the orders themselves): with the
+  normal quantile for a share, and with the same t quantile for a **rare proportion** (unit
+  ``per 1,000 orders``, :data:`RARE`), whose interval is then the Wilson interval of
+  ``min(n_eff, orders)`` orders with the t quantile: Korn and Graubard's (1998) interval for a
+  proportion from clustered data, the design effect floored at 1, with Wilson's interval in
+  place of their Clopper-Pearson one. A rare proportion (open overnight, about 3% of orders)
+  is skewed across replications, its spread growing nearly in proportion to its mean, so a
+  few replications that happen low also happen to agree more than binomial orders would;
+  with the normal quantile on the orders' bound, the upper bound of such runs would fall below the
+  truth up to 7% of the time at the gate's 90% (nominally 5%; docs/kpis.md). Taking the
+  union of the two keeps the interval continuous in the replications' spread, and never
+  narrower than what the replications show: 2 replications that agree by chance more than
+  binomial orders would still carry the t quantile of 1 degree of freedom. The interval lies
+  inside [0, 1], always contains the mean, is close to the t interval away from 0 and 1, and
+  stays honest at 0% and 100%: 3 replications of 40 orders all met give ``[96.9%, 100%]`` (a
+  share of 100% over few orders is not a certainty); 3 replications of 1,000 orders none
+  left overnight give ``[0, 6.1]`` per 1,000. Shares without an order count (utilisation) use
+  the replications' interval alone.
 * Any other KPI: the Student t interval of the replications' mean (cut at 0 for counts and
   durations, which cannot be negative).
 * ``met`` when the whole interval lies on the target's side, ``missed`` when all of it lies on
   the other side, else ``uncertain``; ``n/a`` when no replication has a value. A target at the
   edge of what the KPI can be (``<= 0``, as never overnight's; ``>= 100%`` of orders) cannot be
   cleared by an interval that stays honest at the edge, so it is ``met`` when every
-  replication is exactly at the target: no order was left overnight in any of them.
+  replication is exactly at the target: no order was left overnight in any of them. Such a
+  verdict is an **edge met** (:attr:`Judgement.at_edge`): it rests on the replications alone,
+  weak evidence with few of them, and every output says so beside the verdict.
 """
 
 from __future__ import annotations
@@ -42,6 +54,9 @@ from sim.results.promises import other_reading
 LEVEL = 0.95
 # units whose values are proportions of orders (value / scale is the share)
 PROPORTION_SCALE = {"share": 1.0, "per 1,000 orders": 1000.0}
+# rare proportions of orders: the orders' Wilson bound carries the t quantile as well (the
+# module's doc; docs/kpis.md measures why)
+RARE = {"per 1,000 orders"}
 VERDICTS = ("met", "missed", "uncertain", "few", "n/a")
 # units of counts and durations, never negative: their t intervals end at 0
 NONNEGATIVE = {"orders/week", "orders/day", "orders", "minutes", "hours", "hours/month", "per month"}
@@ -50,7 +65,9 @@ NONNEGATIVE = {"orders/week", "orders/day", "orders", "minutes", "hours", "hours
 @dataclass(frozen=True)
 class Judgement:
     """A KPI's mean over replications, its interval (NaN when there is none), how many
-    replications had a value, the verdict against the target and the interval's method."""
+    replications had a value, the verdict against the target, the interval's method and
+    whether the verdict is an edge met (``met`` against a target at the KPI's extreme because
+    every replication is exactly at it, not because the interval clears it)."""
 
     mean: float
     low: float
@@ -58,6 +75,7 @@ class Judgement:
     n: int
     verdict: str  # one of VERDICTS ("" when there is no target)
     method: str  # "wilson", "t" or "" (no interval)
+    at_edge: bool = False  # an edge met: every one of the n replications exactly at the target
 
     @property
     def half_width(self) -> float:
@@ -72,7 +90,8 @@ def interval(
 
     ``unit`` chooses the method (see the module's doc); ``orders``, the orders the replications
     counted in all, gives a proportion's interval its second part: the Wilson interval of that
-    many orders, with the normal quantile, which widens the replications' own where narrower."""
+    many orders, with the normal quantile (the t quantile for a :data:`RARE` unit), which
+    widens the replications' own where narrower."""
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
     k = len(x)
@@ -95,7 +114,8 @@ def summary_interval(
     """(low, high) of the interval of ``k`` (2 or more) replications with this ``mean`` and
     standard deviation ``sd`` (the KPI's unit) by ``method``: ``t`` (Student t, cut at 0 for
     a non-negative unit) or ``wilson`` (a proportion of orders: the union of the replications'
-    and the orders' Wilson intervals, ``orders`` counted in all; see the module's doc). The
+    and the orders' Wilson intervals, ``orders`` counted in all, the orders' with the normal
+    quantile, or the t quantile for a :data:`RARE` unit; see the module's doc). The
     formulas of :func:`interval`, from summary numbers (:mod:`sim.results.decide` projects
     them to more replications)."""
     t = float(stats.t.ppf(0.5 + level / 2, k - 1))
@@ -111,11 +131,12 @@ def summary_interval(
     n_orders = math.inf if orders is None or not orders > 0 else float(orders)
     # the union of two Wilson intervals: the replications' (their spread, the t quantile of k-1
     # degrees of freedom) and the orders' (the binomial variance of the orders counted, the
-    # normal quantile), so never narrower than what the replications show, nor than what
-    # their orders can show
+    # normal quantile; a rare proportion's the t quantile too), so never narrower than what
+    # the replications show, nor than what their orders can show
+    z = float(stats.norm.ppf(0.5 + level / 2))
     bounds = [
         wilson(p, n_eff, q)
-        for n_eff, q in ((spread, t), (n_orders, float(stats.norm.ppf(0.5 + level / 2))))
+        for n_eff, q in ((spread, t), (n_orders, t if unit in RARE else z))
         if not math.isinf(n_eff)
     ]
     if not bounds:  # no spread and no order count: nothing to widen by
@@ -164,14 +185,19 @@ def judge(
     level: float = LEVEL,
 ) -> Judgement:
     """The verdict of a KPI's replication ``values`` against ``op target`` (no target: verdict
-    ""), with its interval at ``level`` (two-sided; see the module's doc for the method)."""
+    ""), with its interval at ``level`` (two-sided; see the module's doc for the method);
+    ``at_edge`` marks a ``met`` against a target at the KPI's extreme (:func:`at_edge`) that
+    rests on every replication being exactly at it."""
     mean, low, high, n, method = interval(values, unit, orders, level)
     v = "" if op is None or target is None else verdict_of(low, high, mean, n, op, target)
-    if v == "uncertain" and at_edge(unit, op, target):
+    edge = False
+    if v in ("met", "uncertain") and at_edge(unit, op, target):
+        # every replication exactly at an edge target: met on the replications alone (also
+        # when a t interval of identical values shrinks to the target and clears it)
         x = np.asarray(values, dtype=float)
-        if np.all(x[~np.isnan(x)] == target):
-            v = "met"
-    return Judgement(mean, low, high, n, v, method)
+        edge = bool(np.all(x[~np.isnan(x)] == target))
+        v = "met" if edge else v
+    return Judgement(mean, low, high, n, v, method, edge)
 
 
 def at_edge(unit: str, op: str | None, target: float | None) -> bool:

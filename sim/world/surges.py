@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config.errors import Problem
+from sim.config.errors import Problem, closest
 from sim.config.events import Delivery, Event
 from sim.config.scenario import Scenario
 from sim.config.yaml_read import key_text
@@ -177,23 +177,26 @@ def problems(scenario: Scenario, towns: Towns, places: Places) -> list[Problem]:
             try:
                 places_named(name, towns, places)
             except KeyError:
+                close = closest(name, [*towns.pinyin, *towns.name, *places.name])
                 out.append(
                     Problem(
                         scenario.source,
                         None,
                         f"events[{k}].places[{j}]",
                         f"unknown place or town {name!r}; expected a place code or "
-                        "name of the places CSV, or a town",
+                        "name of the places CSV, or a town" + (f", did you mean {close!r}?" if close else ""),
                     )
                 )
         for item in event.item_mix:
             if item not in ids:
+                close = closest(item, ids)
                 out.append(
                     Problem(
                         scenario.source,
                         None,
                         f"events[{k}].item_mix.{key_text(item)}",
-                        f"unknown item {item!r}; expected a catalogue item id",
+                        f"unknown item {item!r}; expected a catalogue item id"
+                        + (f", did you mean {close!r}?" if close else ""),
                     )
                 )
         if not event.places:

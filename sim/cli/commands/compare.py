@@ -8,7 +8,7 @@ from pathlib import Path
 from sim.cli.commands.run import printed_kpis
 from sim.cli.main import RESULTS
 from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, path_text, scheduler_address
-from sim.experiments.compare import compare_arms
+from sim.experiments.compare import compare_arms, order_set_notes, reading_notes
 from sim.experiments.compare_inputs import TOO_FEW_ARMS, check_arms, load_arm, plan, preview_arm
 from sim.experiments.compare_output import arm_labels, csv_text, default_out, table
 from sim.experiments.runner import default_jobs
@@ -97,15 +97,39 @@ def main(args) -> int:
     print(f"Red Vest compare: seed {seed}, {reps} replications, common random numbers")
     names = _names(args, result)
     print(table(result, names))
-    for name in names:
-        if name in result["notes"]:
-            print(f"note: {result['notes'][name]}")
+    for line in note_lines(result, arms, names):
+        print(f"note: {line}")
     missing = result["not_compared"]
     if missing:
         shown = ", ".join(missing[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4 else "")
         print(f"note: not in every scenario, so not compared: {shown} (compare.json's not_compared)")
     print(f"\nResults: {out}")
     return 0
+
+
+def note_lines(result: dict, arms: list, names: list[str]) -> list[str]:
+    """The notes on the KPIs the table shows, for the terminal: the KPIs whose shares count
+    different orders in one line (a batched lockdown moves 20 KPIs' orders to its event's
+    deadline: one line each would bury the table; compare.json's ``notes`` keep every KPI's
+    counts), then each other note."""
+    labels = result["scenarios"]
+    order_sets = order_set_notes({n: result["kpis"][n] for n in names}, labels)
+    lines = []
+    if len(order_sets) == 1:
+        lines += order_sets.values()
+    elif order_sets:
+        first, *others = order_sets
+        counts = ", ".join(
+            f"{label} {e['orders']:,}" for label, e in zip(labels, result["kpis"][first]["estimates"])
+        )
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        lines.append(
+            f"{len(order_sets)} KPIs judge different orders in each scenario, so their differences "
+            f"compare different order sets: {first} ({counts} in all replications), {shown} "
+            "(compare.json's notes give each one's counts)"
+        )
+    readings = reading_notes(arms, labels, {n: result["kpis"][n] for n in names})
+    return lines + [readings[n] for n in names if n in readings]
 
 
 def _names(args, result: dict) -> list[str]:
