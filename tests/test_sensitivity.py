@@ -259,3 +259,22 @@ def test_simultaneous_intervals_hold_together_over_every_variant_and_kpi(script,
     assert run(script, tmp_path, "--only", "order_rate", "--simultaneous") == 0
     numbers = json.loads((tmp_path / "study.json").read_text())
     assert numbers["difference_level"] == pytest.approx(1 - 0.05 / (2 * len(HEADLINE)))
+
+
+def test_simultaneous_intervals_count_a_rank_by_kpis_column(script, tmp_path):
+    # ranked by a KPI outside the headline, the table shows 5 KPIs: 2 variants x 5 intervals
+    # hold together at 95%
+    assert (
+        run(script, tmp_path, "--only", "order_rate", "--simultaneous", "--rank-by", "response_p90_urban")
+        == 0
+    )
+    numbers = json.loads((tmp_path / "study.json").read_text())
+    assert numbers["difference_level"] == pytest.approx(1 - 0.05 / (2 * (len(HEADLINE) + 1)))
+    table = (tmp_path / "table.md").read_text(encoding="utf-8")
+    head = next(line for line in table.splitlines() if line.startswith("| assumption | largest"))
+    assert head.endswith(" | response_p90_urban, minutes |")
+    top = numbers["largest"]["order_rate"]
+    assert (
+        top["kpi"] == "response_p90_urban"
+        and f"{abs(top['difference']):.1f} minutes (response_p90_urban)" in table
+    )

@@ -16,7 +16,7 @@ import pytest
 from sim.cli.main import REPO, main
 from sim.config.load import load_scenario
 from sim.experiments.assumptions import choose
-from sim.experiments.sensitivity import run_study
+from sim.experiments.sensitivity import HEADLINE, run_study
 from sim.experiments.sensitivity_report import markdown
 from sim.reporting.files import jsonable
 from sim.reporting.folder import MARKER
@@ -197,3 +197,61 @@ def test_a_scenario_may_not_be_named_after_the_studies_folder(tmp_path):
     with pytest.raises(UserError) as refused:
         variant(tmp_path, {}, name="sensitivity")
     assert "'sensitivity' is reserved (results/sensitivity holds sensitivity studies)" in str(refused.value)
+
+
+def test_rank_by_any_kpi_of_the_runs_table_adds_its_column(tmp_path, capsys):
+    # a KPI outside the headline (a county's, then a town's): the rows are ranked by its
+    # effect, shown as a column of its own after the headline KPIs
+    for kpi in ("escalation_rate", "town.Alpha.compliance"):
+        out = tmp_path / kpi
+        status, stdout, err = sensitivity(
+            capsys, out, "--only", "order_rate,patience,show_up", "--rank-by", kpi
+        )
+        assert status == 0, err
+        numbers = json.loads((out / "sensitivity.json").read_text(encoding="utf-8"))
+        assert numbers["ranked_by"] == kpi
+        assert {t["kpi"] for t in numbers["largest"].values()} == {kpi}
+        sizes = [
+            max(abs(r["effects"][kpi]["mean"]) for r in numbers["rows"] if r["assumption"] == name)
+            for name in numbers["largest"]
+        ]
+        assert sizes == sorted(sizes, reverse=True) and max(sizes) > 0
+        assert list(numbers["default"]) == [*(k for k, *_ in HEADLINE), kpi]
+        head = next(line for line in stdout.splitlines() if line.startswith("| assumption | largest"))
+        assert head.endswith(f" | {kpi}, pp |")
+        assert f"ranked by the absolute effect on {kpi}:" in stdout
+        assert f"; {kpi} " in stdout.splitlines()[0]  # the default's estimate of it
+
+
+def test_an_unknown_rank_by_kpi_is_refused_in_one_line_naming_the_choices(tmp_path, capsys):
+    out = tmp_path / "new"
+    status, stdout, err = sensitivity(capsys, out, "--rank-by", "escalation_ratee")
+    assert status == 2 and stdout == ""
+    (line,) = err.strip().splitlines()
+    assert line.startswith(
+        "--rank-by escalation_ratee: not a KPI of the run's table (did you mean escalation_rate?); "
+        "expected one of urban_10min, rural_same_day, "
+    )
+    assert line.endswith(
+        "or town.<pinyin>.<part> with a town of tiny (Alpha, Beta, Isle) and part one of compliance, "
+        "urban_10min, rural_same_day, urban_10min_acceptance, urban_10min_arrival, urban_10min_day, "
+        "urban_10min_evening, urban_10min_night"
+    )
+    assert list(tmp_path.iterdir()) == []  # nothing simulated, nothing written
+
+
+def test_a_rank_by_kpi_without_values_is_refused_once_the_default_has_run(tmp_path, capsys):
+    # Beta's places are all rural: its town KPIs have no urban part, which shows in the
+    # default's run, before any variant runs
+    out = tmp_path / "new"
+    status, stdout, err = sensitivity(
+        capsys, out, "--only", "order_rate", "--rank-by", "town.Beta.urban_10min"
+    )
+    assert status == 2 and stdout == ""
+    lines = err.strip().splitlines()
+    assert lines[-1].startswith(
+        "--rank-by town.Beta.urban_10min: the default's run has no such KPI; expected one of its "
+        "KPIs with values: urban_10min, "
+    )
+    assert "town.Beta.compliance" in lines[-1] and "[1/2]" not in err  # no variant ran
+    assert list(tmp_path.iterdir()) == []

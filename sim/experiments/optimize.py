@@ -24,8 +24,11 @@ numbers:
    reached it). The ``candidates`` cells with the most misses are the candidate moves, each
    "+``step`` volunteers on duty at the town's seat in that band, every day".
 3. Simulate each move with the same seed (so the comparison is paired) and take the one with
-   the largest gain per extra volunteer-hour (:func:`gain`: each target's progress towards it,
-   as a share of the orders its KPI judges, improvements beyond the target not counted); repeat.
+   the largest gain per extra volunteer-hour (:func:`gain`: each target's progress towards its
+   verdict, as a share of the orders its KPI judges: the paired rise of its mean, counted until
+   the end of its 95% interval the verdict reads would reach the target); repeat. A target
+   whose mean has passed it while its interval still spans it keeps counting, so the search
+   goes on buying until the interval clears it, or no move helps.
 4. Confirm the final plan with fresh seeds (a different root seed), together with the scenario
    without the plan on the same fresh seeds, replication by replication (common random
    numbers), and report each target KPI's paired difference (plan minus scenario) with its 95%
@@ -189,26 +192,48 @@ def misses_by_cell(evaluation: Evaluation, scenario: Scenario, targets: dict) ->
     return counts
 
 
-def gain(before: dict, after: dict, targets: dict, margin: float) -> float:
-    """Sum over targets of each one's progress towards it, as a share of the orders its KPI
-    judges: a ``>=`` target's rise of min(mean, target + margin); a ``<=`` target's fall of
-    max(mean, target - margin x scale), divided by its ``scale`` (the value that stands for all
-    its orders, :func:`summary_of`), so that turning 1% of a KPI's orders from missed to met
-    weighs 0.01 whether its target is a share or a count. Improvements beyond target and margin
-    do not count. A target KPI undefined before and after (no orders of its zone) adds nothing:
-    no move can buy it, and a NaN gain would make every move look acceptable."""
+def gain(before: dict, after: dict, targets: dict, margin: float = 0.0) -> float:
+    """Sum over targets of each one's progress towards its verdict, as a share of the orders
+    its KPI judges: the move's paired change of the KPI's mean (``after`` minus ``before``, on
+    the same seeds), counted for as long as it carries the end of the 95% interval the verdict
+    reads (:func:`verdict_end`: a ``>=`` target's low end, a ``<=`` target's high end) towards
+    the target, up to it (``margin``: that share of the orders beyond it; 0 by default, the
+    verdict's own line). A ``<=`` target's progress is divided by its ``scale`` (the value that
+    stands for all its orders, :func:`summary_of`), so that turning 1% of a KPI's orders from
+    missed to met weighs 0.01 whether its target is a share or a count. So a target whose mean
+    has passed it while its interval still spans it keeps counting until the interval would
+    clear it; a met target counts nothing more, and loses what a move takes its interval back
+    across the target.
+
+    The end is moved by the mean's change, with ``before``'s spread: both evaluations are on the
+    same seeds (common random numbers: the same orders), so the change of the mean is a paired
+    difference, precise with few replications; the spread of a handful of replications is not,
+    and letting its chance changes count would credit a move that narrows the interval by luck,
+    or lowers the KPI. The next round reads the move's own interval, as its verdict does. A
+    target KPI undefined before and after (no orders of its zone) adds nothing: no move can buy
+    it, and a NaN gain would make every move look acceptable."""
     total = 0.0
     for k, (op, t) in as_targets(targets).items():
         was, now = before[k]["mean"], after[k]["mean"]
         if math.isnan(was) and math.isnan(now):
             continue
+        start = verdict_end(before[k], op)
+        moved = start + (now - was)  # the end the move's mean gives at the plan's spread
         if op == ">=":
-            total += min(now, t + margin) - min(was, t + margin)
+            total += min(moved, t + margin) - min(start, t + margin)
         else:
             scale = before[k].get("scale", 1.0)
             floor = t - margin * scale
-            total += (max(was, floor) - max(now, floor)) / scale
+            total += (max(start, floor) - max(moved, floor)) / scale
     return total
+
+
+def verdict_end(summary: dict, op: str) -> float:
+    """The end of a target KPI's 95% interval its verdict reads (:func:`summary_of`, from
+    :func:`sim.results.verdict.judge`): the low end for a ``>=`` target, the high end for a
+    ``<=`` one; the mean itself when there is no interval (fewer than 2 replications)."""
+    end = summary.get("low" if op == ">=" else "high", math.nan)
+    return summary["mean"] if math.isnan(end) else end
 
 
 @dataclass
@@ -258,7 +283,7 @@ def optimise(
     step: int = 2,
     candidates: int = 6,
     max_steps: int = 30,
-    margin: float = 0.01,
+    margin: float = 0.0,
     log=None,
     progress: bool = False,
     budget: float | None = None,

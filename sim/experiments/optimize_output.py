@@ -168,8 +168,8 @@ def stop_line(search: Search, targets: dict[str, tuple[str, float]], max_steps: 
         else "no miss of the targets was left to place a move at"
     )
     text = f"Stopped after {moves}: {tried} on the search seeds, with {' and '.join(missed)} not met there."
-    # a target whose estimate is on its side already misses for want of precision, not of
-    # volunteers: a move's gain past the target (and its margin) does not count
+    # a target whose estimate is on its side already, its interval spanning it, when no move
+    # brings that interval's end nearer: more replications decide it, not a lever
     summary = search.final.summary
     few = [k for k in missed if summary[k]["n"] < 2]  # no interval to judge: no verdict yet
     past = [k for k in missed if k not in few and estimate_past_target(summary[k], *targets[k])]
@@ -182,9 +182,8 @@ def stop_line(search: Search, targets: dict[str, tuple[str, float]], max_steps: 
     if past:
         text += (
             f" {' and '.join(past)}: the estimate is on the target's side but its interval "
-            "still spans the target, so a move's gain no longer counts; more replications "
-            "(--reps, and --confirm-reps for the confirmation) would tell whether the plan "
-            "meets it, or what it still lacks."
+            "still spans the target; more replications (--reps, and --confirm-reps for the "
+            "confirmation) would tell whether the plan meets it, or what it still lacks."
         )
     if short:
         levers = [f"{k}: {lever_text(k, search.towns)}" for k in short]

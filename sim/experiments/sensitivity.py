@@ -13,10 +13,13 @@ so replication i of each sees the same orders wherever the variant does not chan
 differences (variant - default: percentage points for a share, per 1,000 orders for the
 overnight count) and their 95% intervals come from the compare machinery
 (:func:`sim.experiments.compare.compare_arms`), each variant against the default on its own,
-or all together Bonferroni-adjusted over the variants times the four KPIs, so that all the
-table's intervals hold together at 95% (``simultaneous``). :func:`effects` ranks the
+or all together Bonferroni-adjusted over the variants times the table's KPIs, so that all
+the table's intervals hold together at 95% (``simultaneous``). :func:`effects` ranks the
 assumptions by their largest absolute effect on any of the four KPIs, both sides together (a
-tornado ranking; the overnight count divided by 10 to be a percentage of the orders too).
+tornado ranking; the overnight count divided by 10 to be a percentage of the orders too), or
+by the effect on one KPI of the run's table (``rank_by``: a headline KPI, any other of
+:data:`sim.results.kpis.KPI_INFO` or a town's ``town.<pinyin>.<part>``; one outside the
+headline is shown as a fifth column, :func:`columns`).
 Every variant is the scenario with its keys overridden (:mod:`sim.config.overrides`), loaded
 and so checked before anything runs.
 
@@ -41,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.config.errors import UserError, closest
 from sim.config.load import load_scenario
 from sim.config.scenario import Scenario
 from sim.experiments.assumptions import Assumption, value_of
@@ -48,7 +52,9 @@ from sim.experiments.compare import compare_arms
 from sim.experiments.compare_inputs import Arm, simulate_arm
 from sim.reporting.formatting import plural
 from sim.reporting.progress import Progress
+from sim.results.kpis import KPI_INFO, TOWN_KPI_PARTS, kpi_info
 from sim.results.stats import summarise
+from sim.world.geography import build_places
 
 # (KPI, column title, a share?, short name) in the table's order
 HEADLINE = (
@@ -57,6 +63,75 @@ HEADLINE = (
     ("rural_same_day", "rural same day, pp", True, "rural"),
     ("open_overnight_per_1000", "open overnight, per 1,000", False, "overnight"),
 )
+# what a difference is shown in, by the KPI's unit (percentage points for a share)
+UNIT_WORDS = {"share": "pp", "per 1,000 orders": "per 1,000"}
+
+
+def unit_word(kpi: str) -> str:
+    """The unit a KPI's differences are shown in: ``pp`` for a share (its differences x 100),
+    ``per 1,000`` for a KPI per 1,000 orders, else the KPI's unit (``minutes``...)."""
+    unit = kpi_info(kpi)[1]
+    return UNIT_WORDS.get(unit, unit)
+
+
+def points(kpi: str) -> float:
+    """The factor that puts a KPI's difference on the ranking's common scale, points of the
+    orders: 100 for a share, 0.1 for a KPI per 1,000 orders, 1 for any other (minutes,
+    orders a week: never compared across KPIs, only ranked by one)."""
+    return {"pp": 100.0, "per 1,000": 0.1}.get(unit_word(kpi), 1.0)
+
+
+def columns(rank_by: str | None = None) -> tuple[tuple[str, str, bool, str], ...]:
+    """The table's KPIs, as :data:`HEADLINE` (KPI, column title, a share?, short name): the
+    headline KPIs, and ``rank_by`` after them when it is another KPI, so that the effect the
+    rows are ranked by is in the table."""
+    if rank_by is None or rank_by in (k for k, *_ in HEADLINE):
+        return HEADLINE
+    return (*HEADLINE, (rank_by, f"{rank_by}, {unit_word(rank_by)}", unit_word(rank_by) == "pp", rank_by))
+
+
+def check_rank_by(scenario: Scenario, rank_by: str | None) -> None:
+    """Refuse (UserError, one line naming the choices) a ``rank_by`` that is no KPI of a run's
+    table, before anything runs: a KPI of :data:`sim.results.kpis.KPI_INFO` (an extension's
+    included) or ``town.<pinyin>.<part>`` with a town of the scenario's towns CSV and part one
+    of :data:`sim.results.kpis.TOWN_KPI_PARTS`. Whether the town has orders for that part (a
+    town of rural places only has no ``urban_10min``) shows once the default has run
+    (:func:`check_ranked_values`)."""
+    if rank_by is None or rank_by in KPI_INFO:
+        return
+    towns = build_places(scenario)[0].pinyin
+    town, _, part = rank_by.removeprefix("town.").rpartition(".")
+    if rank_by.startswith("town.") and town in towns and part in TOWN_KPI_PARTS:
+        return
+    known = [*KPI_INFO, *(f"town.{t}.{p}" for t in towns for p in TOWN_KPI_PARTS)]
+    close = closest(rank_by, known)
+    shown = ", ".join(towns[:20]) + (f" and {len(towns) - 20} more" if len(towns) > 20 else "")
+    raise UserError(
+        f"--rank-by {rank_by}: not a KPI of the run's table"
+        + (f" (did you mean {close}?)" if close else "")
+        + f"; expected one of {', '.join(KPI_INFO)}, or town.<pinyin>.<part> with a town of "
+        f"{scenario.name} ({shown}) and part one of {', '.join(TOWN_KPI_PARTS)}"
+    )
+
+
+def check_ranked_values(base: Arm, rank_by: str | None) -> None:
+    """Refuse (UserError, one line naming the default's KPIs that have values) a ``rank_by``
+    the default's run does not compute, or for which no replication has a value (no orders it
+    counts: a town's part of a zone it has no places of, a surge's KPI without a surge), once
+    the default has run and before the variants do: no variant could be ranked by it."""
+    if rank_by is None:
+        return
+    first = base.replications[0]
+    values = [rep.get(rank_by, math.nan) for rep in base.replications]
+    if rank_by in first and not all(math.isnan(v) for v in values):
+        return
+    why = (
+        "the default's run has no such KPI"
+        if rank_by not in first
+        else "no replication of the default has a value"
+    )
+    valid = [k for k in first if not all(math.isnan(rep[k]) for rep in base.replications)]
+    raise UserError(f"--rank-by {rank_by}: {why}; expected one of its KPIs with values: {', '.join(valid)}")
 
 
 @dataclass(frozen=True)
@@ -139,22 +214,23 @@ def run_arm(
     return simulate_arm(scenario, str(path), seed, reps, days, jobs, progress=bar, label=label)
 
 
-def against_default(result: dict, label: str) -> dict:
+def against_default(result: dict, label: str, shown: tuple = HEADLINE) -> dict:
     """The arm ``label`` of a comparison's ``result`` (:func:`compare_arms`, the default first):
-    each headline KPI's paired difference from the default (a share's as a fraction, the
-    overnight count per 1,000 orders) with its interval and verdict, the arm's own estimates, and
-    the KPIs whose counted orders differ from the default's."""
+    each of the ``shown`` KPIs' (:func:`columns`) paired difference from the default (a share's
+    as a fraction, the overnight count per 1,000 orders, any other in its unit) with its
+    interval and verdict, the arm's own estimates, and the KPIs whose counted orders differ from
+    the default's."""
     j = result["scenarios"].index(label) - 1
     return {
         "effects": {
             k: {x: result["kpis"][k]["differences"][j][x] for x in ("mean", "low", "high", "verdict")}
-            for k, *_ in HEADLINE
+            for k, *_ in shown
         },
         "estimates": {
             k: {x: result["kpis"][k]["estimates"][j + 1][x] for x in ("mean", "low", "high")}
-            for k, *_ in HEADLINE
+            for k, *_ in shown
         },
-        "other_orders": [k for k, *_ in HEADLINE if k in result["notes"]],
+        "other_orders": [k for k, *_ in shown if k in result["notes"]],
     }
 
 
@@ -165,8 +241,11 @@ def effects(
     output reports) and, per variant, its own estimates and each KPI's paired difference (variant
     - default: a share's as a fraction, the overnight count per 1,000 orders) with its interval.
     The variants are ranked by their assumption's largest absolute effect on any of the KPIs, or
-    on ``rank_by`` alone (``largest``: its KPI, its difference and its size on the common scale,
-    points of the orders: the overnight count divided by 10), each assumption's sides together."""
+    on ``rank_by`` alone, a KPI of the run's table, shown after the headline ones when it is
+    not one of them (:func:`columns`) (``largest``: its KPI, its difference and its size on the
+    common scale, points of the orders: the overnight count divided by 10), each assumption's
+    sides together."""
+    shown = columns(rank_by)
     rows = []
     for result, v in zip(result_of, chosen):
         rows.append(
@@ -177,13 +256,13 @@ def effects(
                 "spec": v.assumption.low if v.side == "low" else v.assumption.high,
                 "value": v.shown,
                 "overrides": v.overrides,
-                **against_default(result, v.label),
+                **against_default(result, v.label, shown),
             }
         )
     largest: dict[str, dict] = {}
     for row in rows:
-        for k, _, share, _ in HEADLINE:
-            m = abs(row["effects"][k]["mean"]) * (100 if share else 0.1)
+        for k, *_ in shown:
+            m = abs(row["effects"][k]["mean"]) * points(k)
             if rank_by not in (None, k) or math.isnan(m):
                 continue
             top = largest.setdefault(row["assumption"], {"kpi": k, "difference": 0.0, "size": -1.0})
@@ -200,7 +279,7 @@ def effects(
         "days": base.days,
         "difference_level": first["difference_level"],
         "default": {
-            k: {x: first["kpis"][k]["estimates"][0][x] for x in ("mean", "low", "high")} for k, *_ in HEADLINE
+            k: {x: first["kpis"][k]["estimates"][0][x] for x in ("mean", "low", "high")} for k, *_ in shown
         },
         "ranked_by": rank_by or "any",
         "largest": {n: largest[n] for n in rank if n in largest},
@@ -288,16 +367,19 @@ def run_study(
 
     Every variant and corner is loaded (and so checked) before anything runs, so a wrong key or
     value is refused at once. ``simultaneous`` Bonferroni-adjusts the one-at-a-time intervals
-    (every variant's four KPIs) to hold together (not the pairs'); ``rank_by`` ranks by one
-    KPI's effect. Before each run a line for a person watching (what runs, the seconds so far)
+    (every variant's KPIs in the table) to hold together (not the pairs'); ``rank_by`` ranks by
+    one KPI's effect (:func:`check_rank_by` before anything runs, :func:`check_ranked_values`
+    once the default has). Before each run a line for a person watching (what runs, the seconds so far)
     goes to ``log``, as :func:`sim.experiments.optimize.optimise` gives its own: the caller
     decides where."""
+    check_rank_by(scenario, rank_by)
     chosen = variants(path, scenario, assumptions)
     squares = corners(path, chosen, pairs)
     bar = Progress(reps * (1 + len(chosen) + 4 * len(squares)), "sensitivity")
     start = time.monotonic()
     log(f"default: {plural(reps, 'replication')} x {plural(days, 'day')}")
     base = run_arm(scenario, path, "default", seed, reps, days, jobs, bar)
+    check_ranked_values(base, rank_by)
     arms = []
     for i, v in enumerate(chosen, 1):
         log(
@@ -313,7 +395,7 @@ def run_study(
         )
         pair_arms.append([run_arm(c.scenario, path, c.label, seed, reps, days, jobs, bar) for c in four])
     if simultaneous:
-        result = compare_arms([base, *arms], kpis_per_variant=len(HEADLINE))
+        result = compare_arms([base, *arms], kpis_per_variant=len(columns(rank_by)))
         result_of = [result] * len(arms)
     else:
         result_of = [compare_arms([base, arm]) for arm in arms]

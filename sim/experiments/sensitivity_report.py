@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from sim.experiments.sensitivity import HEADLINE
+from sim.experiments.sensitivity import HEADLINE, columns, unit_word
 from sim.reporting.formatting import plural, value_text
 
 
@@ -92,12 +92,16 @@ def pair_markdown(pair: dict) -> list[str]:
 
 def markdown(study: dict) -> str:
     """The report: the default's estimates, the ranked differences, the ranges and their reasons,
-    then each pair's table and readings."""
+    then each pair's table and readings. Ranked by a KPI outside the headline, the tables of the
+    default and of the differences show it after the headline KPIs
+    (:func:`sim.experiments.sensitivity.columns`)."""
     level = 100 * study["difference_level"]
+    ranked = study["ranked_by"]
+    shown = columns(None if ranked == "any" else ranked)
     lines = [
         f"Default ({study['scenario']}, {plural(study['reps'], 'replication')} x "
         f"{plural(study['days'], 'day')}, seed {study['seed']}): "
-        + "; ".join(f"{k} {_estimate(study['default'][k], share)}" for k, _, share, _ in HEADLINE)
+        + "; ".join(f"{k} {_estimate(study['default'][k], share)}" for k, _, share, _ in shown)
         + ".",
         "",
         f"Paired difference, variant - default (common random numbers), and its {level:g}% interval; "
@@ -105,28 +109,24 @@ def markdown(study: dict) -> str:
             "ranked by the largest absolute effect on any of the KPIs (the overnight count / 10 as "
             "points of the orders):"
             if study["ranked_by"] == "any"
-            else f"ranked by the absolute effect on {study['ranked_by']}:"
+            else f"ranked by the absolute effect on {ranked}:"
         ),
         "",
-        "| assumption | largest effect | side | value | " + " | ".join(t for _, t, *_ in HEADLINE) + " |",
-        "|---|---|---|---|" + "---|" * len(HEADLINE),
+        "| assumption | largest effect | side | value | " + " | ".join(t for _, t, *_ in shown) + " |",
+        "|---|---|---|---|" + "---|" * len(shown),
     ]
     seen = set()
-    short = {k: (share, name) for k, _, share, name in HEADLINE}
+    short = {k: (share, name) for k, _, share, name in shown}
     for row in study["rows"]:
         what, top = "", ""
         if row["assumption"] not in seen:
             what = row["what"]
             if (t := study["largest"].get(row["assumption"])) is not None:
                 share, name = short[t["kpi"]]
-                top = (
-                    f"{100 * abs(t['difference']):.1f} pp"
-                    if share
-                    else f"{abs(t['difference']):.1f} per 1,000"
-                )
-                top += f" ({name})"
+                size = (100 if share else 1) * abs(t["difference"])
+                top = f"{size:.1f} {unit_word(t['kpi'])} ({name})"
         seen.add(row["assumption"])
-        cells = [_cell(row["effects"][k], share) for k, _, share, _ in HEADLINE]
+        cells = [_cell(row["effects"][k], share) for k, _, share, _ in shown]
         lines.append(f"| {what} | {top} | {row['side']} | {row['value']} | " + " | ".join(cells) + " |")
     lines += ["", "| assumption | keys | low | high | why this range |", "|---|---|---|---|---|"]
     for a in study["ranges"]:

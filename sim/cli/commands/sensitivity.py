@@ -21,7 +21,7 @@ from sim.config.errors import UserError
 from sim.config.scenario import Scenario
 from sim.experiments.assumptions import ASSUMPTIONS, choose
 from sim.experiments.runner import default_jobs
-from sim.experiments.sensitivity import HEADLINE, run_study
+from sim.experiments.sensitivity import HEADLINE, check_rank_by, run_study
 from sim.experiments.sensitivity_report import markdown
 from sim.reporting.files import write_json, write_text
 from sim.reporting.folder import check_out, results_folder
@@ -82,9 +82,13 @@ def add_study_options(
     )
     p.add_argument(
         "--rank-by",
-        choices=[k for k, *_ in HEADLINE],
         default=None,
-        help="rank by the effect on this KPI alone (default: the largest on any of them)",
+        metavar="KPI",
+        help="rank by the effect on this KPI alone: a headline KPI ("
+        + ", ".join(k for k, *_ in HEADLINE)
+        + ") or any other of the run's table (kpis.csv's names, e.g. escalation_rate or "
+        "town.Aojiang.urban_10min_night), shown as a column of its own (default: the largest "
+        "effect on any headline KPI)",
     )
     p.add_argument(
         "--simultaneous",
@@ -134,7 +138,8 @@ def shown_path(path: Path) -> str:
 def prepare(path: Path, args: argparse.Namespace) -> tuple[Scenario, list, list]:
     """The scenario at ``path`` (loaded and checked) and the assumptions and pairs the options of
     :func:`add_study_options` in ``args`` name (:func:`sim.experiments.assumptions.choose`), so
-    that a wrong input is refused in one line before anything runs."""
+    that a wrong input is refused in one line before anything runs (a ``--rank-by`` that is no
+    KPI of the run's table too: :func:`sim.experiments.sensitivity.check_rank_by`)."""
     if args.reps is not None and args.reps < 2:
         raise UserError(f"--reps {args.reps}: expected 2 or more (an interval needs 2 replications)")
     scenario = load_scenario_warned(path)
@@ -144,6 +149,7 @@ def prepare(path: Path, args: argparse.Namespace) -> tuple[Scenario, list, list]
             "interval needs 2 replications; use --reps)"
         )
     assumptions, pairs = choose(args.only, args.vary, args.pair)
+    check_rank_by(scenario, args.rank_by)
     return scenario, assumptions, pairs
 
 
