@@ -20,3 +20,9 @@ def test_an_unknown_vary_key_is_blamed_on_the_flag(capsys):
     assert refused(capsys, "--vary", "teams.show_upp=0.5,0.9") == [
         "--vary: teams.show_upp: unknown key; expected a known key, did you mean 'show_up'?"
     ]
+
+
+def test_a_vary_value_out_of_range_is_blamed_on_the_flag(capsys):
+    assert refused(capsys, "--vary", "teams.show_up=0.7,1.5") == [
+        "--vary: teams.show_up: 1.5 is out of range; expected a number <= 1 (probability)"
+    ]

@@ -47,7 +47,7 @@ from typing import Any
 from sim.config.errors import UserError, closest
 from sim.config.load import load_scenario
 from sim.config.scenario import Scenario
-from sim.experiments.assumptions import Assumption, value_of
+from sim.experiments.assumptions import ASSUMPTIONS, Assumption, value_of
 from sim.experiments.compare import compare_arms
 from sim.experiments.compare_inputs import Arm, simulate_arm
 from sim.reporting.formatting import plural
@@ -181,7 +181,9 @@ def variants(path: Path, scenario: Scenario, chosen: list[Assumption]) -> list[V
     for a in chosen:
         for side, spec in (("low", a.low), ("high", a.high)):
             overrides = {key: value_of(scenario, path, key, spec) for key in a.keys}
-            loaded = load_scenario(path, overrides=overrides)
+            # a value out of range is the variant's, not the file's (whose line is right)
+            given = "--vary" if a not in ASSUMPTIONS else f"sensitivity's {a.name}, {side} end {spec}"
+            loaded = load_scenario(path, overrides=overrides, origins=dict.fromkeys(a.keys, (given, None)))
             values = ", ".join(dict.fromkeys(_number(v) for v in overrides.values()))
             shown = f"{values} ({spec})" if spec.startswith("x") else values
             out.append(Variant(a, side, overrides, loaded, shown))
