@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import html
 import io
 import json
 import math
@@ -195,6 +196,73 @@ def test_briefing_numbers_are_those_of_kpis_json(results):
     for bullet, (_, k) in zip(bullets, worst):
         assert format_number(k["mean"], "share") in bullet
         assert tr(f"verdict.{k['verdict']}", "en") in bullet
+
+
+def test_a_channel_no_order_of_which_fell_due_is_named_as_not_judged_in_both_briefings(results):
+    # 2 measured days and half a day of drain: the proxy errands and the paired units' projects
+    # (3 days) have no row, so a line under the table names them with their orders due after
+    # the run; kpis.json's judged counts are the KPIs' orders
+    summary = json.loads((results / "kpis.json").read_text(encoding="utf-8"))
+    judged = summary["judged"]
+    assert set(judged) == set(CHANNEL_KPIS.values())
+    for name, row in judged.items():
+        assert row["judged"] == summary["kpis"][name]["orders"]
+    unjudged = [n for n, row in judged.items() if row["judged"] == 0 and row["due_after_run"] > 0]
+    assert {"proxy_on_time", "pairing_on_time"} <= set(unjudged)
+    briefing.write_report(results, "zh")
+    for lang, suffix in (("en", ""), ("zh", ".zh")):
+        md = (results / f"briefing{suffix}.md").read_text(encoding="utf-8")
+        page = (results / f"briefing{suffix}.html").read_text(encoding="utf-8")
+        heading = tr("brief.channels", lang)
+        items = [
+            tr(
+                "brief.unjudged_item",
+                lang,
+                channel=tr(f"channel.{name}", lang),
+                n=briefing_text.count(judged[name]["due_after_run"], lang),
+            )
+            for name in unjudged
+        ]
+        line = tr("brief.unjudged", lang, channels=tr("list_sep", lang).join(items))
+        assert f"- {line}" in md.split(f"## {heading}")[1].split("## ")[0], lang
+        assert (
+            f"<li>{html.escape(line)}</li>"
+            in page.split(f"<h2>{html.escape(heading)}</h2>")[1].split("<h2>")[0]
+        )
+
+
+def test_the_package_line_says_which_visits_a_short_run_judged(results):
+    # the daily meals fall due within the run, the weekly and 30-day visits after it
+    summary = json.loads((results / "kpis.json").read_text(encoding="utf-8"))
+    kinds = summary["judged"]["package_on_time"]["kinds"]
+    assert kinds["mothers_and_babies"]["judged"] > 0 and kinds["mothers_and_babies"]["every_days"] == 1
+    late = [k for k in kinds.values() if k["every_days"] > 1]
+    assert late and all(k["judged"] == 0 and k["due_after_run"] > 0 for k in late)
+    assert sum(k["judged"] for k in kinds.values()) == summary["kpis"]["package_on_time"]["orders"]
+    n = sum(k["due_after_run"] for k in late)
+    md = (results / "briefing.md").read_text(encoding="utf-8")
+    assert (
+        f"- Package visits: only meals for babies and pregnant women (every day) are judged; the other "
+        f"{len(late)} kinds, visited every 7 or 30 days ({n:,} visits), fall due after the run." in md
+    )
+    briefing.write_report(results, "zh")
+    zh = (results / "briefing.zh.md").read_text(encoding="utf-8")
+    assert (
+        f"套餐服务仅评判“宝宝餐”“孕妇餐”（每天一次）；其余 {len(late)} 种（每 7 或 30 天一次，共 {n} 次）"
+        in zh
+    )
+
+
+def test_a_full_run_names_no_channel_as_not_judged():
+    # every channel judged (or absent): no line; a folder without judged (older) none either
+    summary = {
+        "judged": {
+            "proxy_on_time": {"judged": 5, "due_after_run": 2},
+            "mediation_on_time": {"judged": 0, "due_after_run": 0},
+        }
+    }
+    assert briefing_text.unjudged_lines(summary, "en") == []
+    assert briefing_text.unjudged_lines({}, "zh") == []
 
 
 def test_the_promises_explain_a_missed_never_overnight_promise_by_the_late_orders(results):

@@ -373,6 +373,28 @@ TEXT: dict[str, tuple[str, str]] = {
         "Service channels, appointments and hand-ups: orders meeting their deadline",
         "各服务渠道、预约与上交订单：按期完成的订单",
     ),
+    # what the channel table does not judge: a short run's channels whose every order falls due
+    # after the run (kpis.json's ``judged``), and the packages' visits judged in part
+    "brief.unjudged": (
+        "Not judged, as all their orders fall due after the run (orders summed over the "
+        "replications): {channels}.",
+        "未评判（订单全部在运行结束后才到期；各次重复合计）：{channels}。",
+    ),
+    "brief.unjudged_item": ("{channel} {n}", "{channel} {n} 单"),
+    "brief.packages_partly": (
+        "Package visits: only {judged} are judged; the other {kinds} kinds, visited {every} "
+        "({n} visits), fall due after the run.",
+        "套餐服务仅评判{judged}；其余 {kinds} 种（{every}，共 {n} 次）在运行结束后才到期，未评判。",
+    ),
+    "channel.professional_same_day": ("professional orders", "专业需求订单"),
+    "channel.proxy_on_time": ("proxy errands", "红色代办"),
+    "channel.mediation_on_time": ("disputes", "矛盾纠纷调解"),
+    "channel.pairing_on_time": ("the paired units' projects (六百结对)", "六百结对服务项目"),
+    "channel.package_on_time": ("package visits", "套餐服务"),
+    "every.day": ("every day", "每天一次"),
+    "every.days": ("every {days} days", "每 {days} 天一次"),
+    "list_sep": (", ", "、"),
+    "or_sep": (" or ", " 或 "),
     "brief.worst": ("Towns furthest from the promise", "与目标差距最大的乡镇"),
     "brief.worst_line": (
         "{town}: {value} of orders met their promise (95% CI {low}-{high}; target {target}): {verdict}.",
