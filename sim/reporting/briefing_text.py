@@ -145,25 +145,27 @@ def headline_rows(summary: dict, data: dict, names: tuple[str, ...] = HEADLINE_R
 
 def shown(value: float, unit: str, lang: str = "en") -> str:
     """A KPI value as the briefing prints it: format_number of kpis.json's value (whose share
-    intervals lie within 0-100% already); a value without data (NaN) is "no data" in the
+    intervals lie within 0-100% already), without thousands separators in Chinese (the one
+    style of the Chinese pages: :func:`count`); a value without data (NaN) is "no data" in the
     page's language."""
     if _is_nan(value):
         return tr("verdict.n/a", lang)
-    return format_number(value, unit)
+    text = format_number(value, unit)
+    return text.replace(",", "") if lang == "zh" else text
 
 
 def estimate_text(row: dict, lang: str = "en") -> str:
     """'97.0% (96.5%-97.5%)' or '6.0 (3.7-8.3) orders/week': mean and 95% CI of kpis.json. In
-    Chinese the interval is in full-width parentheses after the mean and its unit:
-    '6.0 单/周（3.7-8.3）'."""
+    Chinese the interval is in full-width parentheses after the mean and its unit, its ends
+    joined by the Chinese range mark (``range``): '6.0 单/周（3.7～8.3）'."""
     unit = row["unit"]
     if _is_nan(row["mean"]):
         return shown(row["mean"], unit, lang)
-    mean = shown(row["mean"], unit)
+    mean = shown(row["mean"], unit, lang)
     units = "" if unit == "share" else f" {unit_label(unit, lang)}"
     interval = ""
     if not (_is_nan(row["low"]) or _is_nan(row["high"])):
-        interval = f"{shown(row['low'], unit)}-{shown(row['high'], unit)}"
+        interval = tr("range", lang, low=shown(row["low"], unit, lang), high=shown(row["high"], unit, lang))
     if lang == "zh":
         return mean + units + (f"（{interval}）" if interval else "")
     return mean + (f" ({interval})" if interval else "") + units
