@@ -242,15 +242,26 @@ def test_the_package_line_says_which_visits_a_short_run_judged(results):
     n = sum(k["due_after_run"] for k in late)
     md = (results / "briefing.md").read_text(encoding="utf-8")
     assert (
-        f"- Package visits: only meals for babies and pregnant women (every day) are judged; the other "
-        f"{len(late)} kinds, visited every 7 or 30 days ({n:,} visits), fall due after the run." in md
+        f"- Package visits judged: meals for babies and pregnant women (daily) only; {n:,} of "
+        f"{len(late)} other kinds (every 7 or 30 days) fall due after the run." in md
     )
     briefing.write_report(results, "zh")
     zh = (results / "briefing.zh.md").read_text(encoding="utf-8")
     assert (
-        f"套餐服务仅评判“宝宝餐”“孕妇餐”（每天一次）；其余 {len(late)} 种（每 7 或 30 天一次，共 {n} 次）"
+        f"- 套餐服务仅评判“宝宝餐”“孕妇餐”（每天一次）；其余 {len(late)} 种的 {n} 次上门（每 7 或 30 天一次）"
         in zh
     )
+
+
+def test_the_chinese_briefing_writes_numbers_in_one_style(results):
+    # no thousands separators (the article's 1010) and no hyphen between the ends of a range
+    briefing.write_report(results, "zh")
+    for name in ("briefing.zh.md", "briefing.zh.html"):
+        text = (results / name).read_text(encoding="utf-8")
+        text = re.sub(r"<style>.*?</style>|data:[^\"]+", "", text, flags=re.S)  # (the CSS, the images)
+        assert re.findall(r"\d,\d{3}", text) == [], name
+        assert re.findall(r"[\d%]-\d", text) == [], name
+        assert "～" in text and "在昆阳、鳌江等城区范围内启动10分钟快速响应机制" in text
 
 
 def test_a_full_run_names_no_channel_as_not_judged():
