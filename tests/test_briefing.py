@@ -13,6 +13,7 @@ import io
 import json
 import math
 import re
+import shutil
 import warnings
 
 import pytest
@@ -81,6 +82,20 @@ def test_report_on_a_folder_without_results_is_a_one_line_user_error(tmp_path, c
     assert main(["report", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "kpis.json" in err[0] and "not found" in err[0]
+
+
+def test_a_malformed_judged_count_is_a_one_line_user_error(results, tmp_path, capsys):
+    folder = tmp_path / "edited"
+    shutil.copytree(results, folder)
+    summary = json.loads((folder / "kpis.json").read_text(encoding="utf-8"))
+    summary["judged"]["package_on_time"]["kinds"]["special_needs"]["due_after_run"] = -1
+    (folder / "kpis.json").write_text(json.dumps(summary), encoding="utf-8")
+    assert main(["report", str(folder)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"{folder / 'kpis.json'}: judged.package_on_time.kinds.special_needs.due_after_run: is -1; "
+        "expected an order count (rerun `python run.py run` to rewrite the folder)"
+    ]
 
 
 def test_chart_data_agrees_with_the_kpis(results):
