@@ -364,7 +364,7 @@ def count(n: int, lang: str) -> str:
 
 def every_text(days, lang: str) -> str:
     """How often a package's visits come, from ``every_days`` (one value or a sorted list):
-    "every day", "every 7 days", "every 7 or 30 days"."""
+    "daily", "every 7 days", "every 7 or 30 days" (每天一次, 每 7 天一次 in Chinese)."""
     days = [days] if isinstance(days, int) else list(days)
     if days == [1]:
         return tr("every.day", lang)
