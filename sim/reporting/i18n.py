@@ -386,8 +386,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "brief.unjudged_item": ("{channel} {n}", "{channel} {n} 单"),
     "brief.packages_partly": (
-        "Package visits judged: {judged} only; {n} of {kinds} other kinds ({every}) fall due after "
-        "the run.",
+        "Package visits judged: {judged} only; {n} of {kinds} other kinds ({every}) fall due after the run.",
         "套餐服务仅评判{judged}；其余 {kinds} 种的 {n} 次上门（{every}）在运行结束后才到期。",
     ),
     "channel.professional_same_day": ("professional orders", "专业需求订单"),
