@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import html
 import io
 import json
 import math
 import re
+import shutil
 import warnings
 
 import pytest
@@ -80,6 +82,20 @@ def test_report_on_a_folder_without_results_is_a_one_line_user_error(tmp_path, c
     assert main(["report", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "kpis.json" in err[0] and "not found" in err[0]
+
+
+def test_a_malformed_judged_count_is_a_one_line_user_error(results, tmp_path, capsys):
+    folder = tmp_path / "edited"
+    shutil.copytree(results, folder)
+    summary = json.loads((folder / "kpis.json").read_text(encoding="utf-8"))
+    summary["judged"]["package_on_time"]["kinds"]["special_needs"]["due_after_run"] = -1
+    (folder / "kpis.json").write_text(json.dumps(summary), encoding="utf-8")
+    assert main(["report", str(folder)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"{folder / 'kpis.json'}: judged.package_on_time.kinds.special_needs.due_after_run: is -1; "
+        "expected an order count (rerun `python run.py run` to rewrite the folder)"
+    ]
 
 
 def test_chart_data_agrees_with_the_kpis(results):
@@ -195,6 +211,84 @@ def test_briefing_numbers_are_those_of_kpis_json(results):
     for bullet, (_, k) in zip(bullets, worst):
         assert format_number(k["mean"], "share") in bullet
         assert tr(f"verdict.{k['verdict']}", "en") in bullet
+
+
+def test_a_channel_no_order_of_which_fell_due_is_named_as_not_judged_in_both_briefings(results):
+    # 2 measured days and half a day of drain: the proxy errands and the paired units' projects
+    # (3 days) have no row, so a line under the table names them with their orders due after
+    # the run; kpis.json's judged counts are the KPIs' orders
+    summary = json.loads((results / "kpis.json").read_text(encoding="utf-8"))
+    judged = summary["judged"]
+    assert set(judged) == set(CHANNEL_KPIS.values())
+    for name, row in judged.items():
+        assert row["judged"] == summary["kpis"][name]["orders"]
+    unjudged = [n for n, row in judged.items() if row["judged"] == 0 and row["due_after_run"] > 0]
+    assert {"proxy_on_time", "pairing_on_time"} <= set(unjudged)
+    briefing.write_report(results, "zh")
+    for lang, suffix in (("en", ""), ("zh", ".zh")):
+        md = (results / f"briefing{suffix}.md").read_text(encoding="utf-8")
+        page = (results / f"briefing{suffix}.html").read_text(encoding="utf-8")
+        heading = tr("brief.channels", lang)
+        items = [
+            tr(
+                "brief.unjudged_item",
+                lang,
+                channel=tr(f"channel.{name}", lang),
+                n=briefing_text.count(judged[name]["due_after_run"], lang),
+            )
+            for name in unjudged
+        ]
+        line = tr("brief.unjudged", lang, channels=tr("list_sep", lang).join(items))
+        assert f"- {line}" in md.split(f"## {heading}")[1].split("## ")[0], lang
+        assert (
+            f"<li>{html.escape(line)}</li>"
+            in page.split(f"<h2>{html.escape(heading)}</h2>")[1].split("<h2>")[0]
+        )
+
+
+def test_the_package_line_says_which_visits_a_short_run_judged(results):
+    # the daily meals fall due within the run, the weekly and 30-day visits after it
+    summary = json.loads((results / "kpis.json").read_text(encoding="utf-8"))
+    kinds = summary["judged"]["package_on_time"]["kinds"]
+    assert kinds["mothers_and_babies"]["judged"] > 0 and kinds["mothers_and_babies"]["every_days"] == 1
+    late = [k for k in kinds.values() if k["every_days"] > 1]
+    assert late and all(k["judged"] == 0 and k["due_after_run"] > 0 for k in late)
+    assert sum(k["judged"] for k in kinds.values()) == summary["kpis"]["package_on_time"]["orders"]
+    n = sum(k["due_after_run"] for k in late)
+    md = (results / "briefing.md").read_text(encoding="utf-8")
+    assert (
+        f"- Package visits judged: meals for babies and pregnant women (daily) only; {n:,} of "
+        f"{len(late)} other kinds (every 7 or 30 days) fall due after the run." in md
+    )
+    briefing.write_report(results, "zh")
+    zh = (results / "briefing.zh.md").read_text(encoding="utf-8")
+    assert (
+        f"- 套餐服务仅评判“宝宝餐”“孕妇餐”（每天一次）；其余 {len(late)} 种的 {n} 次上门（每 7 或 30 天一次）"
+        in zh
+    )
+
+
+def test_the_chinese_briefing_writes_numbers_in_one_style(results):
+    # no thousands separators (the article's 1010) and no hyphen between the ends of a range
+    briefing.write_report(results, "zh")
+    for name in ("briefing.zh.md", "briefing.zh.html"):
+        text = (results / name).read_text(encoding="utf-8")
+        text = re.sub(r"<style>.*?</style>|data:[^\"]+", "", text, flags=re.S)  # (the CSS, the images)
+        assert re.findall(r"\d,\d{3}", text) == [], name
+        assert re.findall(r"[\d%]-\d", text) == [], name
+        assert "～" in text and "在昆阳、鳌江等城区范围内启动10分钟快速响应机制" in text
+
+
+def test_a_full_run_names_no_channel_as_not_judged():
+    # every channel judged (or absent): no line; a folder without judged (older) none either
+    summary = {
+        "judged": {
+            "proxy_on_time": {"judged": 5, "due_after_run": 2},
+            "mediation_on_time": {"judged": 0, "due_after_run": 0},
+        }
+    }
+    assert briefing_text.unjudged_lines(summary, "en") == []
+    assert briefing_text.unjudged_lines({}, "zh") == []
 
 
 def test_the_promises_explain_a_missed_never_overnight_promise_by_the_late_orders(results):

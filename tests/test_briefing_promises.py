@@ -277,7 +277,7 @@ def test_a_band_the_whole_days_verdict_hides_gets_one_line_with_its_cause():
     assert "by day" not in band  # (met, as the whole day)
     assert lines[0].startswith("Bottom line: of 5 headline promises")  # bands are not counted
     zh = promise_lines(_with_bands(summary(), "missed"), DATA, "zh")
-    assert any(line.startswith("城区 10 分钟分时段：夜间（22:00-07:00）81.9%，未达标。") for line in zh)
+    assert any(line.startswith("城区 10 分钟分时段：夜间（22:00～07:00）81.9%，未达标。") for line in zh)
 
 
 def test_bands_as_uncertain_as_the_whole_day_add_no_line():

@@ -1,5 +1,6 @@
 """The Chinese briefing and charts read as Chinese an official would write: full-width
-punctuation in Chinese prose (half-width only inside numbers, clock times and ranges), 非城区 for
+punctuation in Chinese prose (half-width only inside numbers and clock times; ranges take the wave
+dash ～ and numbers no thousands separators), 非城区 for
 the model's rural zone (every unit outside the urban communities, towns' communities included),
 one name for the county center, the article's 选派 for the administrator, the never-overnight
 rate in one unit, no configuration keys, and the charts' footnote naming the scenario by its
@@ -14,7 +15,8 @@ import pytest
 import yaml
 
 from sim.cli.main import REPO
-from sim.reporting.briefing_text import estimate_text, footnote, worst_town_lines
+from sim.reporting.briefing_promises import band_text
+from sim.reporting.briefing_text import count, estimate_text, footnote, worst_town_lines
 from sim.reporting.i18n import KPI_ZH, TEXT, kpi_label, tr
 
 CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u201c\u201d]"  # (with full-width punctuation)
@@ -51,10 +53,49 @@ def test_chinese_prose_uses_full_width_punctuation():
     assert {key: found for key, found in hits.items() if found} == {}
 
 
-def test_numbers_times_and_ranges_keep_their_half_width_punctuation():
-    assert "（夜间 22:00-07:00）" in KPI_ZH["urban_10min_night"]
-    assert tr("resp.deadline_span", "zh") == "当天办结时限（10%-90% 的订单）"
-    assert tr("brief.scenario_text_no_urban", "zh").count("{orders:,.0f}") == 1  # a format spec
+def test_numbers_and_times_keep_their_half_width_punctuation_and_ranges_take_the_wave_dash():
+    # one range style in Chinese: 浪纹线 ～ (GB/T 15834), never a hyphen a reader could take
+    # for a minus; English keeps its hyphen
+    assert "（夜间 22:00～07:00）" in KPI_ZH["urban_10min_night"]
+    assert tr("resp.deadline_span", "zh") == "当天办结时限（10%～90% 的订单）"
+    assert tr("resp.ci", "zh", low="80.0%", high="95.0%") == "95% 置信区间 80.0%～95.0%"
+    assert tr("range", "en", low="1", high="2") == "1-2"
+    assert band_text("night", "zh") == "22:00～07:00" and band_text("night", "en") == "22:00-07:00"
+    hyphen_ranges = {
+        key: text for key, text in _chinese_strings().items() if re.search(r"[\d%字]-[\d字]", text)
+    }
+    assert hyphen_ranges == {}
+
+
+def test_chinese_numbers_have_no_thousands_separators_as_the_article_writes_them():
+    # the article and the scenario's description write 1010 支: so do the Chinese pages
+    assert "{orders:.0f}" in tr("brief.scenario_text_no_urban", "zh")
+    zh = [zh for _, zh in TEXT.values()]
+    assert [text for text in zh if re.search(r"\{[a-z_]*:,", text)] == []
+    row = {"unit": "hours", "mean": 1234.5, "low": 1000.0, "high": 1500.0}
+    assert estimate_text(row, "zh") == "1234.5 小时（1000.0～1500.0）"
+    assert estimate_text(row, "en") == "1,234.5 (1,000.0-1,500.0) hours"
+    assert count(5122, "zh") == "5122" and count(5122, "en") == "5,122"
+
+
+def test_the_scenario_line_quotes_the_articles_ten_minute_promise_verbatim():
+    # docs/kpis.md's quotation of the article, word for word
+    quote = "在昆阳、鳌江等城区范围内启动10分钟快速响应机制"
+    kpis_doc = (REPO / "docs" / "kpis.md").read_text(encoding="utf-8")
+    assert quote in kpis_doc
+    assert f"（原文：“{quote}”）" in tr("brief.scenario_text", "zh")
+    assert "当天响应、当天办理" in tr("brief.scenario_text", "zh")
+
+
+def test_escalation_and_hand_up_each_have_one_word():
+    # 上报: escalation by timeout up the ladder (逐级上报); 上交: the village's hand-up at once
+    texts = _chinese_strings()
+    hand_up = {k for k in texts if "hand_up" in k or "handed_up" in k or k == "brief.channels"}
+    assert all("上交" in texts[k] and "上报" not in texts[k] for k in hand_up), hand_up
+    with_up = {k for k, text in texts.items() if "上交" in text}
+    assert with_up == hand_up | {"kpi.escalation_rate"}
+    assert "逐级上报或上交" in KPI_ZH["escalation_rate"]  # it counts both ways out of the village
+    assert "上报" in tr("brief.assume_ladder", "zh", admin="") and "上报" in tr("lever.not_assigned", "zh")
 
 
 def test_the_rural_zone_is_named_outside_the_urban_area_not_countryside():
@@ -91,11 +132,11 @@ def test_a_number_is_spaced_from_the_chinese_around_it_as_everywhere_else():
 
 def test_never_overnight_reads_in_one_unit_after_the_number():
     row = {"unit": "per 1,000 orders", "mean": 38.6, "low": 15.6, "high": 92.6, "target": None}
-    assert estimate_text(row, "zh") == "38.6 单/千单（15.6-92.6）"
+    assert estimate_text(row, "zh") == "38.6 单/千单（15.6～92.6）"
     assert estimate_text(row, "en") == "38.6 (15.6-92.6) per 1,000 orders"
     assert tr("brief.overnight_target", "zh", value=0.0) == "≤ 0 单/千单"
     assert estimate_text({**row, "unit": "share", "mean": 0.918, "low": 0.62, "high": 0.987}, "zh") == (
-        "91.8%（62.0%-98.7%）"
+        "91.8%（62.0%～98.7%）"
     )
 
 
@@ -138,7 +179,7 @@ def test_a_town_zone_in_the_worst_towns_is_in_full_width_parentheses():
     }
     data = {"towns": {"pinyin": ["Kunyang"], "name": ["昆阳镇"], "target": [0.93]}}
     lines = worst_town_lines(summary, data, "zh")
-    assert lines[0].startswith("昆阳镇（城区）：90.0% 的订单按承诺完成（95% 置信区间 80.0%-95.0%；")
+    assert lines[0].startswith("昆阳镇（城区）：90.0% 的订单按承诺完成（95% 置信区间 80.0%～95.0%；")
     assert lines[1].startswith("昆阳镇（非城区）：90.0% 的订单按承诺完成（仅一次重复")
 
 

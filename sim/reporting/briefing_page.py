@@ -24,6 +24,7 @@ from sim.reporting.briefing_text import (
     scenario_text,
     target_text,
     title,
+    unjudged_lines,
     worst_town_lines,
 )
 from sim.reporting.chart_style import cjk_font_file
@@ -83,14 +84,18 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
         )
     lines += ["", tr("brief.verdict_note", lang)]
     channels = channel_rows(summary, data)
-    if channels:
+    unjudged = unjudged_lines(summary, lang)
+    if channels or unjudged:
         lines += ["", f"## {tr('brief.channels', lang)}", ""]
-        lines += [f"| {tr('brief.col_kpi', lang)} | {tr('brief.col_value', lang)} |", "|---|---|"]
-        lines += [
-            f"| {md(kpi_label(r['name'], r['label'], lang))} | {md(estimate_text(r, lang))} |"
-            for r in channels
-        ]
-        lines += [""] + [f"- {md(line)}" for line in channel_assumption_lines(summary, data, lang)]
+        if channels:
+            lines += [f"| {tr('brief.col_kpi', lang)} | {tr('brief.col_value', lang)} |", "|---|---|"]
+            lines += [
+                f"| {md(kpi_label(r['name'], r['label'], lang))} | {md(estimate_text(r, lang))} |"
+                for r in channels
+            ]
+            lines += [""]
+        notes = unjudged + channel_assumption_lines(summary, data, lang)
+        lines += [f"- {md(line)}" for line in notes]
     lines += ["", f"## {tr('brief.worst', lang)}", ""]
     lines += [f"- {md(line)}" for line in worst_town_lines(summary, data, lang)]
     causes = cause_lines(summary, lang)
@@ -180,13 +185,15 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
         "<tr>" + "".join(f"<td>{esc(label)}</td><td>{esc(value)}</td>" for label, value in pair) + "</tr>"
         for pair in pairs
     )
-    if channels:
+    # the channels the run cannot judge, then the assumptions, under the table
+    notes = "".join(
+        f"<li>{esc(line)}</li>"
+        for line in unjudged_lines(summary, lang) + channel_assumption_lines(summary, data, lang)
+    )
+    if channels or notes:
         head = f"<th>{esc(tr('brief.col_kpi', lang))}</th><th>{esc(tr('brief.col_value', lang))}</th>"
-        channels = (
-            f"<h2>{esc(tr('brief.channels', lang))}</h2><table><tr>{head * min(2, len(cells))}</tr>"
-            f"{channels}</table>"
-        )
-        notes = "".join(f"<li>{esc(line)}</li>" for line in channel_assumption_lines(summary, data, lang))
+        table = f"<table><tr>{head * min(2, len(cells))}</tr>{channels}</table>" if channels else ""
+        channels = f"<h2>{esc(tr('brief.channels', lang))}</h2>{table}"
         if notes:
             channels += f'<ul class="small">{notes}</ul>'
     causes = "".join(f"<li>{esc(line)}</li>" for line in cause_lines(summary, lang))

@@ -15,6 +15,7 @@ from sim.reporting.briefing_text import (
     VERDICT_RANK,
     _is_nan,
     _num,
+    count,
     drivers_text,
     estimate_text,
     headline_rows,
@@ -95,13 +96,20 @@ def verdict_parts(items: list[tuple[str, str]], named: tuple[str, ...], lang: st
     return tr("brief.part.sep", lang).join(parts[:-1]) + tr("brief.part.and", lang) + parts[-1]
 
 
+def band_text(band: str, lang: str) -> str:
+    """A band of the day's hours in the page's range style: ``22:00-07:00``, in Chinese
+    ``22:00～07:00`` (i18n's ``range``)."""
+    start, end = band_hours(band).split("-")
+    return tr("range", lang, low=start, high=end)
+
+
 def promise_name(name: str, data: dict, lang: str) -> str:
     """A headline promise's short name ("urban 10 minutes at arrival", "never overnight"):
     ``urban_10min`` is named by the event the scenario counts."""
     if name == "urban_10min":
         name = f"urban_10min_{data['targets'].get('urban_response_event', 'acceptance')}"
     band = name.removeprefix("urban_10min_")
-    hours = band_hours(band) if band in TIME_BANDS else ""
+    hours = band_text(band, lang) if band in TIME_BANDS else ""
     return tr(f"promise.{name}", lang, minutes=data["targets"]["urban_response_min"], hours=hours)
 
 
@@ -120,9 +128,10 @@ def _cause_row(table: dict, part: str, name: str) -> dict | None:
     return row
 
 
-def _per_rep(count: float) -> str:
-    """Orders a replication: whole above 10, else with one decimal."""
-    return f"{count:,.0f}" if count >= 10 else f"{count:.1f}"
+def _per_rep(count: float, lang: str) -> str:
+    """Orders a replication: whole above 10, else with one decimal; thousands separated in
+    English only (the Chinese pages write none: :func:`sim.reporting.briefing_text.count`)."""
+    return (f"{count:,.0f}" if lang != "zh" else f"{count:.0f}") if count >= 10 else f"{count:.1f}"
 
 
 def _largest_cause(row: dict, causes: list[str]) -> str:
@@ -202,7 +211,7 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
                 "brief.promise_late_again" if late_given else "brief.promise_late",
                 lang,
                 share=format_number(after / row["missed"], "share"),
-                missed=_per_rep(row["missed"] / reps),
+                missed=_per_rep(row["missed"] / reps, lang),
                 cutoff=cutoff,
             )
             late_given = True
@@ -212,7 +221,7 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
                 text += tr(
                     "brief.promise_rest",
                     lang,
-                    rest=_per_rep(rest["missed"] / reps),
+                    rest=_per_rep(rest["missed"] / reps, lang),
                     cause=tr(f"cause.{cause}", lang),
                     share=share,
                     lever=once(cause, fix, name),
@@ -223,7 +232,7 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
                 "brief.promise_cause",
                 lang,
                 share=share,
-                missed=_per_rep(row["missed"] / reps),
+                missed=_per_rep(row["missed"] / reps, lang),
                 cause=tr(f"cause.{cause}", lang),
                 lever=once(cause, fix, name),
             )
@@ -256,7 +265,7 @@ def band_line(summary: dict, data: dict, lang: str, once) -> list[str]:
             "brief.band_part",
             lang,
             band=tr(f"band.{r['name'].removeprefix('urban_10min_')}", lang),
-            hours=band_hours(r["name"].removeprefix("urban_10min_")),
+            hours=band_text(r["name"].removeprefix("urban_10min_"), lang),
             estimate=estimate_text({**r, "low": math.nan, "high": math.nan}, lang),
             verdict=verdict_text(summary["kpis"][r["name"]], lang),
         )
@@ -336,7 +345,7 @@ def town_verdict_line(summary: dict, data: dict, lang: str) -> list[str]:
         cause = _largest_cause(row, table["causes"])
         share = format_number(row[cause] / row["missed"], "share")
         value = shown(r["mean"], "share", lang)  # (its score first: the cause's share is of its misses)
-        orders = f"{row['orders']:,}" if isinstance(row.get("orders"), int) else "?"
+        orders = count(row["orders"], lang) if isinstance(row.get("orders"), int) else "?"
         return tr(
             "brief.town_cause",
             lang,

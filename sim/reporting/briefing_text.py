@@ -145,25 +145,27 @@ def headline_rows(summary: dict, data: dict, names: tuple[str, ...] = HEADLINE_R
 
 def shown(value: float, unit: str, lang: str = "en") -> str:
     """A KPI value as the briefing prints it: format_number of kpis.json's value (whose share
-    intervals lie within 0-100% already); a value without data (NaN) is "no data" in the
+    intervals lie within 0-100% already), without thousands separators in Chinese (the one
+    style of the Chinese pages: :func:`count`); a value without data (NaN) is "no data" in the
     page's language."""
     if _is_nan(value):
         return tr("verdict.n/a", lang)
-    return format_number(value, unit)
+    text = format_number(value, unit)
+    return text.replace(",", "") if lang == "zh" else text
 
 
 def estimate_text(row: dict, lang: str = "en") -> str:
     """'97.0% (96.5%-97.5%)' or '6.0 (3.7-8.3) orders/week': mean and 95% CI of kpis.json. In
-    Chinese the interval is in full-width parentheses after the mean and its unit:
-    '6.0 单/周（3.7-8.3）'."""
+    Chinese the interval is in full-width parentheses after the mean and its unit, its ends
+    joined by the Chinese range mark (``range``): '6.0 单/周（3.7～8.3）'."""
     unit = row["unit"]
     if _is_nan(row["mean"]):
         return shown(row["mean"], unit, lang)
-    mean = shown(row["mean"], unit)
+    mean = shown(row["mean"], unit, lang)
     units = "" if unit == "share" else f" {unit_label(unit, lang)}"
     interval = ""
     if not (_is_nan(row["low"]) or _is_nan(row["high"])):
-        interval = f"{shown(row['low'], unit)}-{shown(row['high'], unit)}"
+        interval = tr("range", lang, low=shown(row["low"], unit, lang), high=shown(row["high"], unit, lang))
     if lang == "zh":
         return mean + units + (f"（{interval}）" if interval else "")
     return mean + (f" ({interval})" if interval else "") + units
@@ -300,6 +302,73 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
         ),
     ]
     return lines
+
+
+def unjudged_lines(summary: dict, lang: str) -> list[str]:
+    """What the channel table does not judge, from kpis.json's ``judged`` (a short run's
+    channels whose every order falls due after the run, e.g. the paired units' 3-day projects
+    in a 2-day run): one line naming each such channel with its orders due after the run
+    (summed over the replications); and, when the package share judges some kinds of visit
+    but not others, which visits it judged and how many fell due after the run. Without them
+    (or in a results folder without ``judged``) no line. A channel without orders in the
+    measured days (not in the scenario) is not named."""
+    judged = summary.get("judged") or {}
+    out = []
+    unjudged = [
+        (name, row["due_after_run"])
+        for name, row in judged.items()
+        if row["judged"] == 0 and row["due_after_run"] > 0
+    ]
+    if unjudged:
+        items = [
+            tr("brief.unjudged_item", lang, channel=tr(f"channel.{name}", lang), n=count(n, lang))
+            for name, n in unjudged
+        ]
+        out.append(tr("brief.unjudged", lang, channels=tr("list_sep", lang).join(items)))
+    kinds = (judged.get("package_on_time") or {}).get("kinds") or {}
+    done = [k for k in kinds.values() if k["judged"] > 0]
+    late = [k for k in kinds.values() if k["judged"] == 0 and k["due_after_run"] > 0]
+    if done and late:
+        names = [kind_name(k, lang) for k in done]
+        out.append(
+            tr(
+                "brief.packages_partly",
+                lang,
+                judged=tr("list_sep", lang).join(
+                    tr("with_note", lang, text=name, note=every_text(k["every_days"], lang))
+                    for name, k in zip(names, done)
+                ),
+                kinds=len(late),
+                every=every_text(sorted({k["every_days"] for k in late}), lang),
+                n=count(sum(k["due_after_run"] for k in late), lang),
+            )
+        )
+    return out
+
+
+def kind_name(kind: dict, lang: str) -> str:
+    """A package kind as a sentence names it (kpis.json's ``judged``): its item's Chinese name
+    in Chinese; in English its item's name with a lower-case first letter ("meals for babies
+    and pregnant women")."""
+    if lang == "zh":
+        return kind["name_zh"]
+    name = kind["name"]
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+
+def count(n: int, lang: str) -> str:
+    """A count as the page writes it: ``1,234`` in English; in Chinese without thousands
+    separators (``1234``, as the article writes 1010 支), the one style of the Chinese pages."""
+    return f"{n:,}" if lang != "zh" else f"{n}"
+
+
+def every_text(days, lang: str) -> str:
+    """How often a package's visits come, from ``every_days`` (one value or a sorted list):
+    "daily", "every 7 days", "every 7 or 30 days" (每天一次, 每 7 天一次 in Chinese)."""
+    days = [days] if isinstance(days, int) else list(days)
+    if days == [1]:
+        return tr("every.day", lang)
+    return tr("every.days", lang, days=tr("or_sep", lang).join(str(d) for d in days))
 
 
 def channel_assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:

@@ -31,6 +31,9 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "verdict.indistinguishable": ("indistinguishable from the target", "与目标无法区分"),
     # a word with a note in parentheses (full width in Chinese): a verdict's, a chart label's count
+    # a range of numbers or clock times: a hyphen in English, the full-width wave dash (浪纹线,
+    # GB/T 15834's mark for ranges) in Chinese, which a reader cannot take for a minus
+    "range": ("{low}-{high}", "{low}～{high}"),
     "with_note": ("{text} ({note})", "{text}（{note}）"),
     "verdict.few": ("not enough replications", "重复次数不足"),
     "verdict.n/a": ("no data", "无数据"),
@@ -70,7 +73,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "resp.band": ("95% CI across {reps} replications", "{reps} 次重复的 95% 置信区间"),
     "resp.promise": ("{minutes:g}-minute promise", "{minutes:g} 分钟承诺"),
     "resp.deadline": ("same-day deadline, median {median:.0f} h", "当天办结时限，中位数 {median:.0f} 小时"),
-    "resp.deadline_span": ("Same-day deadlines (10-90% of orders)", "当天办结时限（10%-90% 的订单）"),
+    "resp.deadline_span": ("Same-day deadlines (10-90% of orders)", "当天办结时限（10%～90% 的订单）"),
     "resp.x_log": (
         "Time from order to a volunteer accepting (log scale)",
         "从下单到志愿者响应的时间（对数刻度）",
@@ -83,7 +86,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Responded and closed by\nthe same-day deadline: {value}\ntarget {target}",
         "当天时限内响应并办结：{value}\n目标 {target}",
     ),
-    "resp.ci": ("95% CI {low}-{high}", "95% 置信区间 {low}-{high}"),
+    "resp.ci": ("95% CI {low}-{high}", "95% 置信区间 {low}～{high}"),
     "resp.one_rep": ("one replication, no CI", "仅一次重复，无置信区间"),
     # chart 2: towns
     "towns.title": ("Share of orders meeting their promise, by town", "各乡镇按承诺完成的订单比例"),
@@ -153,9 +156,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "{orders:,.0f} orders a day. {reps_text} of {days_text} "
         "(seed {seed}); numbers are means with 95% confidence intervals.",
         "{description}情景\u201c{name}\u201d：{towns} 个乡镇共 {places} 个村居实践站；"
-        "其中 {urban} 个城区社区（城区范围为我们的设定）承诺 {minutes:g} 分钟内响应，"
+        "其中 {urban} 个城区社区（城区范围为我们的设定）承诺 {minutes:g} 分钟内响应"
+        "（原文：\u201c在昆阳、鳌江等城区范围内启动10分钟快速响应机制\u201d），"
         "其余 {rural} 个村居承诺当天响应、当天办理；"
-        "日均下单约 {orders:,.0f} 单。共进行 "
+        "日均下单约 {orders:.0f} 单。共进行 "
         "{reps} 次独立重复，每次 {days:g} 天（随机种子 {seed}）；数字均为平均值及其 95% 置信区间。",
     ),
     "brief.extended": (
@@ -167,7 +171,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "promises same-day handling; about {orders:,.0f} orders a day. {reps_text} of {days_text} "
         "(seed {seed}); numbers are means with 95% confidence intervals.",
         "{description}情景\u201c{name}\u201d：{towns} 个乡镇共 {places} 个村居实践站，"
-        "均不在城区，都承诺当天响应、当天办理；日均下单约 {orders:,.0f} 单。共进行 "
+        "均不在城区，都承诺当天响应、当天办理；日均下单约 {orders:.0f} 单。共进行 "
         "{reps} 次独立重复，每次 {days:g} 天（随机种子 {seed}）；数字均为平均值及其 95% 置信区间。",
     ),
     "brief.verdict_note": (
@@ -373,10 +377,31 @@ TEXT: dict[str, tuple[str, str]] = {
         "Service channels, appointments and hand-ups: orders meeting their deadline",
         "各服务渠道、预约与上交订单：按期完成的订单",
     ),
+    # what the channel table does not judge: a short run's channels whose every order falls due
+    # after the run (kpis.json's ``judged``), and the packages' visits judged in part
+    "brief.unjudged": (
+        "Not judged, as all their orders fall due after the run (orders summed over the "
+        "replications): {channels}.",
+        "未评判（订单全部在运行结束后才到期；各次重复合计）：{channels}。",
+    ),
+    "brief.unjudged_item": ("{channel} {n}", "{channel} {n} 单"),
+    "brief.packages_partly": (
+        "Package visits judged: {judged} only; {n} of {kinds} other kinds ({every}) fall due after the run.",
+        "套餐服务仅评判{judged}；其余 {kinds} 种的 {n} 次上门（{every}）在运行结束后才到期。",
+    ),
+    "channel.professional_same_day": ("professional orders", "专业需求订单"),
+    "channel.proxy_on_time": ("proxy errands", "红色代办"),
+    "channel.mediation_on_time": ("disputes", "矛盾纠纷调解"),
+    "channel.pairing_on_time": ("the paired units' projects (六百结对)", "六百结对服务项目"),
+    "channel.package_on_time": ("package visits", "套餐服务"),
+    "every.day": ("daily", "每天一次"),
+    "every.days": ("every {days} days", "每 {days} 天一次"),
+    "list_sep": (", ", "、"),
+    "or_sep": (" or ", " 或 "),
     "brief.worst": ("Towns furthest from the promise", "与目标差距最大的乡镇"),
     "brief.worst_line": (
         "{town}: {value} of orders met their promise (95% CI {low}-{high}; target {target}): {verdict}.",
-        "{town}：{value} 的订单按承诺完成（95% 置信区间 {low}-{high}；目标 {target}）：{verdict}。",
+        "{town}：{value} 的订单按承诺完成（95% 置信区间 {low}～{high}；目标 {target}）：{verdict}。",
     ),
     "brief.worst_line_one": (
         "{town}: {value} of orders met their promise (one replication, no CI; target {target}): {verdict}.",
@@ -438,8 +463,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "代办量按原文\u201c累计服务12万多人次\u201d，假定为四年累计。",
     ),
     "brief.assume_hand_up": (
-        "Village teams hand up at once (ours), to their town, the orders they cannot provide: {share} of "
-        "catalogue orders here; the declining village never takes them back.",
+        "Village teams hand up at once (ours) to their town the orders they cannot provide, {share} "
+        "of catalogue orders here, and never take them back.",
         "村里提供不了的订单立即（我们的设定）上交乡镇实践所协调：本情景中占清单内订单的 {share}；"
         "上交的村不再接回这些订单。",
     ),
@@ -449,7 +474,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "(ours: the source gives no rate) and are due {due_days:g} days after the order "
         "(ours; the source: generally within a few days); only the village's paired units deliver "
         "them (ours).",
-        "结对单位的 {projects:,.0f} 个服务项目（六百结对）由结对村群众下单，每个项目每年下单 "
+        "结对单位的 {projects:.0f} 个服务项目（六百结对）由结对村群众下单，每个项目每年下单 "
         "{orders_per_project_per_year:g} 次（假设：原文未给出频率），下单后 {due_days:g} 天内送达"
         "（我们的设定；原文：一般几天之内）；只由本村的结对单位配送（我们的设定）。",
     ),
@@ -498,9 +523,9 @@ KPI_ZH: dict[str, str] = {
     "open_overnight_after_cutoff_per_1000": "截止时间后下单的清单内和专业需求订单过夜未办结（每千单）",
     "urban_10min_acceptance": "城区订单在承诺时间内有志愿者响应（接受派单）",
     "urban_10min_arrival": "城区订单在承诺时间内志愿者到达",
-    "urban_10min_day": "城区订单在承诺时间内响应（白天 07:00-19:00）",
-    "urban_10min_evening": "城区订单在承诺时间内响应（晚间 19:00-22:00）",
-    "urban_10min_night": "城区订单在承诺时间内响应（夜间 22:00-07:00）",
+    "urban_10min_day": "城区订单在承诺时间内响应（白天 07:00～19:00）",
+    "urban_10min_evening": "城区订单在承诺时间内响应（晚间 19:00～22:00）",
+    "urban_10min_night": "城区订单在承诺时间内响应（夜间 22:00～07:00）",
     "rural_placed_after_cutoff": "非城区订单在截止时间后下单（次日办结）的比例",
     "orders_per_day": "下单量",
     "response_p50_urban": "城区响应时间中位数",
@@ -509,7 +534,9 @@ KPI_ZH: dict[str, str] = {
     "response_p50_rural": "非城区响应时间中位数",
     "response_p90_rural": "非城区响应时间第 90 百分位数",
     "response_p95_rural": "非城区响应时间第 95 百分位数",
-    "escalation_rate": "上报到村级以上的清单内订单",
+    # 上报 is the escalation by timeout (逐级上报), 上交 the village's hand-up at once: this KPI
+    # counts both, every catalogue order that reached its town or beyond
+    "escalation_rate": "转出本村（逐级上报或上交乡镇）的清单内订单",
     "county_escalation_rate": "上报到县级的清单内订单",
     "cancellation_rate": "群众取消的订单（占可取消订单）",
     "served_village": "由村居实践站办理的订单",

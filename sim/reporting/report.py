@@ -18,6 +18,7 @@ from sim.reporting.csv_files import kpis_csv, orders_csv
 from sim.reporting.files import write_gzip_text, write_json, write_text
 from sim.reporting.formatting import CHART_DATA
 from sim.reporting.kpi_summary import build_summary
+from sim.results.kpis import judged_over_replications
 from sim.results.summary import RepResult
 from sim.world.build import World
 
@@ -25,8 +26,13 @@ from sim.world.build import World
 def write_results(out: Path, scenario: Scenario, world: World, results: list[RepResult], seed: int) -> dict:
     """Write every result file of a run into ``out`` (kpis.json, kpis.csv and, when the logs are
     kept, orders.csv.gz, chart_data.json, the charts and the English briefing); return the
-    summary."""
+    summary. With the logs, kpis.json's ``judged`` says per channel KPI how many orders it
+    judged and how many fell due after the run (per package kind too:
+    :func:`sim.results.kpis.deadline_judgement`), so a short run's share says what it counts."""
     summary = build_summary(scenario, results, seed, world)
+    if all(r.log is not None for r in results):
+        # what each channel's on-time share judged, and what fell due after the run
+        summary["judged"] = judged_over_replications([r.log for r in results], world)
     write_json(out / "kpis.json", summary)
     write_text(out / "kpis.csv", kpis_csv(summary))
     if all(r.log is not None for r in results):

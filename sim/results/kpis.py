@@ -194,6 +194,61 @@ CHANNEL_KPIS: dict[str, str] = {
     "pairing": "pairing_on_time",
     "package": "package_on_time",
 }
+
+
+def deadline_judgement(log: RunLog, world: World) -> dict[str, dict]:
+    """What each channel KPI of :data:`CHANNEL_KPIS` could judge in one replication: per KPI,
+    of the orders placed in the measured window, ``judged`` (their deadline falls within the
+    run: the KPI's ``orders``) and ``due_after_run`` (:func:`undecided`, left out). A short run
+    judges only the orders whose deadlines are near: with 3 measured days and one drain day, the
+    packages' daily meals (due by noon) but none of their weekly visits. ``package_on_time``
+    adds ``kinds``: the same counts per package kind (``packages.kinds``, by its item), with the
+    kind's item, its visits' interval (``every_days``) and due window (``due_within_min``,
+    minutes), so that an output can say which visits the share judged."""
+    o = log.orders
+    start, end = log.window_min
+    inside = (o.t_placed >= start) & (o.t_placed < end)
+    late = undecided(log, o.t_deadline)
+
+    def counts(mask: np.ndarray) -> dict:
+        return {"judged": int((mask & ~late).sum()), "due_after_run": int((mask & late).sum())}
+
+    out: dict[str, dict] = {}
+    for channel, name in CHANNEL_KPIS.items():
+        out[name] = counts(inside & (o.channel == CHANNELS.index(channel)))
+    package = inside & (o.channel == CHANNELS.index("package"))
+    item_index = {item.id: k for k, item in enumerate(world.items)}
+    kinds = {}
+    for kind_name, kind in world.scenario.packages.kinds.items():
+        item = world.items[item_index[kind.item]]
+        kinds[kind_name] = {
+            "item": item.id,
+            "name": item.name or item.id,
+            "name_zh": item.name_zh or item.name or item.id,
+            "every_days": kind.every_days,
+            "due_within_min": float(kind.due_within_min),
+            **counts(package & (o.item == item_index[kind.item])),
+        }
+    out["package_on_time"]["kinds"] = kinds
+    return out
+
+
+def judged_over_replications(logs: list[RunLog], world: World) -> dict[str, dict]:
+    """:func:`deadline_judgement` summed over the replications' logs (kpis.json's ``judged``:
+    orders in all, as its ``orders``)."""
+    total: dict[str, dict] = {}
+    for log in logs:
+        for name, row in deadline_judgement(log, world).items():
+            into = total.setdefault(name, {"judged": 0, "due_after_run": 0})
+            for key in ("judged", "due_after_run"):
+                into[key] += row[key]
+            for kind, k in row.get("kinds", {}).items():
+                into.setdefault("kinds", {}).setdefault(kind, {**k, "judged": 0, "due_after_run": 0})
+                for key in ("judged", "due_after_run"):
+                    into["kinds"][kind][key] += k[key]
+    return total
+
+
 # the service-channel rows of the briefing: the channels' deadlines, then the booked and the
 # handed-up orders' zone promises
 CHANNEL_ROWS: tuple[str, ...] = (*CHANNEL_KPIS.values(), "appointments_on_time", "handed_up_on_time")
