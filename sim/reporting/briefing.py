@@ -36,7 +36,7 @@ from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, plural
 from sim.reporting.i18n import tr
 from sim.reporting.map_chart import map_chart
 from sim.reporting.progress import Progress
-from sim.reporting.shapes import INT, STR, Malformed, _check, check_results
+from sim.reporting.shapes import check_results
 
 ZH_INSTALL = "pip install 'redvest[zh]' (in a checkout: pip install -e '.[zh]')"
 CHART_NAMES = ["response_times", "outcomes", "miss_causes", "town_compliance", "map", "demand_capacity"]
@@ -69,38 +69,7 @@ def load_results(folder: str | Path) -> tuple[dict, dict]:
             "`python run.py run` for this scenario"
         )
     check_results(out[0], out[1], folder, CHART_DATA)  # types and shapes, before drawing
-    _check_judged(out[0], folder)
     return out[0], out[1]
-
-
-# kpis.json's ``judged`` (sim.results.kpis.deadline_judgement): counts per channel KPI and
-# package kind, which the briefing's lines on what the run could not judge read
-_COUNTS = {"judged": INT, "due_after_run": INT}
-JUDGED_SHAPE = {
-    "*": {**_COUNTS, "kinds?": {"*": {**_COUNTS, "name": STR, "name_zh": STR, "every_days": INT}}}
-}
-
-
-def _check_judged(summary: dict, folder: Path) -> None:
-    """UserError (one line, as :func:`sim.reporting.shapes.check_results`) unless kpis.json's
-    ``judged`` (absent in an older folder) has its shape, with no negative count."""
-    if "judged" not in summary:
-        return
-    try:
-        _check(summary["judged"], JUDGED_SHAPE, "judged")
-        for name, row in summary["judged"].items():
-            for where, counts in [
-                (name, row),
-                *((f"{name}.kinds.{k}", v) for k, v in row.get("kinds", {}).items()),
-            ]:
-                for key in _COUNTS:
-                    if counts[key] < 0:
-                        raise Malformed(f"judged.{where}.{key}", f"is {counts[key]}; expected an order count")
-    except Malformed as exc:
-        where, what = exc.args
-        raise UserError(
-            f"{folder / 'kpis.json'}: {where}: {what} (rerun `python run.py run` to rewrite the folder)"
-        ) from None
 
 
 def resolve_lang(lang: str) -> str:

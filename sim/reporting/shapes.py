@@ -39,6 +39,7 @@ _STAT = {
     "orders?": INT,
 }
 _CAUSE_ROWS = {"*": {"*": INT}}
+_JUDGED_COUNTS = {"judged": INT, "due_after_run": INT}
 KPIS_JSON = {
     "scenario": STR,
     "description": STR,
@@ -58,6 +59,15 @@ KPIS_JSON = {
         "promises_before_cutoff?": _CAUSE_ROWS,
     },
     "replications": [{"*": NUM}],
+    # (sim.results.kpis.deadline_judgement: the orders each channel KPI and package kind judged
+    # and those due after the run, which the briefing's lines on what a run cannot judge read;
+    # absent from a results folder that predates it)
+    "judged?": {
+        "*": {
+            **_JUDGED_COUNTS,
+            "kinds?": {"*": {**_JUDGED_COUNTS, "name": STR, "name_zh": STR, "every_days": INT}},
+        }
+    },
 }
 _LEVELS = TEAM_LEVELS  # chart_data's week.on_duty is keyed by the scenario's team levels
 CHART_DATA_JSON = {
@@ -314,6 +324,14 @@ def _kpis_consistency(summary: dict) -> None:
                 )
     if "miss_causes" in summary:
         _miss_causes_consistency(summary["miss_causes"])
+    for name, row in summary.get("judged", {}).items():
+        for where, counts in [
+            (name, row),
+            *((f"{name}.kinds.{k}", v) for k, v in row.get("kinds", {}).items()),
+        ]:
+            for key in _JUDGED_COUNTS:
+                if counts[key] < 0:
+                    raise Malformed(f"judged.{where}.{key}", f"is {counts[key]}; expected an order count")
     if summary["reps"] < 0:
         raise Malformed("reps", f"{summary['reps']} is negative; expected a count of replications")
     if summary["reps"] != len(summary["replications"]):
