@@ -12,7 +12,7 @@ from sim.config.scenario_warnings import scenario_warnings
 from sim.model.replication import Replication, simulate
 from sim.model.rng import Streams
 from sim.model.roster import on_duty_by_hour
-from sim.results.kpis import busy_intervals, compute_kpis, counted_kpis, event_kpis
+from sim.results.kpis import busy_intervals, compute_kpis, counted_kpis, event_kpis, event_orders
 from sim.world.build import build_world
 from tests.conftest import orders, variant
 
@@ -316,3 +316,28 @@ def test_call_ups_are_found_after_the_additions_event_by_event(tmp_path):
     )
     names = [world.teams.name[t] for t in world.surges[1].designated]
     assert names == ["callup:b:Beta:19-22", "callup:b:Alpha:19-22"]
+
+
+def test_an_order_left_on_the_platform_keeps_its_events_promise(tmp_path):
+    """An order no batch took (dispatched at the event's end, ~11 hours after it was placed) is
+    the event's: judged by the event's deadline, not counted as a miss of the zone's promise
+    (it was uploaded to the platform, which never promised the zone's response)."""
+    from sim.results.promises import zone_promise_orders
+
+    world = lockdown(tmp_path)
+    rows = [(1170.0, "B2", "errand"), (1175.0, "A2", "errand")]  # B2's is left; A2 is outside
+    log = simulate(world, 1, orders(world, rows))
+    o = log.orders
+    assert list(o.platform_event) == [0, -1] and list(o.batch) == [-1, -1]
+    assert list(zone_promise_orders(log)) == [False, True]
+    mine, _ = event_orders(log, world)
+    assert list(mine) == [True, False]
+
+
+def test_an_events_orders_are_its_catalogue_orders(tmp_path):
+    """A professional order placed in the event's place and window keeps its own route and
+    promise: the event's deadline judges only the catalogue orders the event delivers."""
+    world = lockdown(tmp_path, delivery={"mode": "per_order"})
+    log = simulate(world, 1, orders(world, [(600.0, "B2", "errand"), (610.0, "B2", "legal")]))
+    mine, deadline = event_orders(log, world)
+    assert list(mine) == [True, False] and np.isnan(deadline[1])

@@ -55,9 +55,9 @@ def test_a_rare_time_reads_nan_for_orders_without_it():
 def test_columns_are_every_column_in_the_documented_order(pingyang_orders):
     columns = pingyang_orders.columns()
     assert tuple(columns) == COLUMNS and len(COLUMNS) == len(set(COLUMNS))
-    assert set(COLUMNS) == (set(OrderLog.__dataclass_fields__) - {"rare", "batched"}) | set(RARE_TIMES) | {
-        "batch"
-    }
+    assert set(COLUMNS) == (set(OrderLog.__dataclass_fields__) - {"rare", "batched", "held"}) | set(
+        RARE_TIMES
+    ) | {"batch", "platform_event"}
     assert all(len(values) == len(pingyang_orders) for values in columns.values())
 
 

@@ -72,7 +72,7 @@ class BatchedDelivery:
 
     def upload(self, order: int) -> None:
         """The resident uploads ``order`` now: it waits on the platform for a collection."""
-        self.rep.lifecycle.hold_for_batch(order)
+        self.rep.lifecycle.hold_for_batch(order, self.event)
         self.waiting.setdefault(self.rep.orders.place[order], []).append(order)
 
     def free_crew(self, place: int) -> int | None:

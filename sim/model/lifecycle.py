@@ -361,10 +361,13 @@ class OrderLifecycle:
         self._timeout(0.0, order).callbacks.append(self._on_release)
 
     # ------------------------------------------------------------------ 4b. batched delivery
-    def hold_for_batch(self, order: int) -> None:
-        """The citizen places ``order`` now on the platform of a batched event (:mod:`.batches`):
-        the placed hooks run, and the order waits (tier 1) outside the dispatcher's queues, with
-        no escalation and no patience timer, until a batch takes it."""
+    def hold_for_batch(self, order: int, event: int) -> None:
+        """The citizen places ``order`` now on the platform of a batched event (:mod:`.batches`;
+        ``event``: its index in the scenario's ``events``): the placed hooks run, and the order
+        waits (tier 1) outside the dispatcher's queues, with no escalation and no patience
+        timer, until a batch takes it. The order is the event's from now on: its promise is the
+        event's deadline, even if no batch takes it (:meth:`dispatch_held`)."""
+        self.orders.platform_event[order] = event
         if self._placed:
             self._run_hooks(self._placed, order)
 

@@ -116,8 +116,10 @@ class OrderTable:
         # the village team declined the order at placement (dispatch.hand_up): minutes
         self.t_handed_up: dict[int, float] = {}
         # batched delivery (events[].delivery): the batch of each batched order (a row of the
-        # replication's batch log)
+        # replication's batch log), and the event (index in ``events``) whose platform held each
+        # order uploaded to one, batched or not (left there at the event's end, or at the run's)
         self.batch: dict[int, int] = {}
+        self.platform_event: dict[int, int] = {}
         # the promise a waiting order is ranked by
         self._urban_promise = w.scenario.targets.urban_response_min
         # per item: minutes to its deadline (its own, else its channel's); NaN: the same-day rule

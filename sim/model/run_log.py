@@ -93,6 +93,10 @@ def run_log(rep: Replication) -> RunLog:
     batch_of = np.fromiter(t.batch.values(), dtype=np.int32, count=len(t.batch))
     by_order = np.argsort(batched_order, kind="stable")
     batched = RareIds(n, batched_order[by_order], batch_of[by_order])
+    held_order = np.fromiter(t.platform_event.keys(), dtype=np.int32, count=len(t.platform_event))
+    held_by = np.fromiter(t.platform_event.values(), dtype=np.int32, count=len(t.platform_event))
+    by_order = np.argsort(held_order, kind="stable")
+    held = RareIds(n, held_order[by_order], held_by[by_order])
     batch_columns = [as_numpy(c) for c in rep.batch_rows]
     for times in batch_columns[6:]:
         seen(times)
@@ -137,5 +141,6 @@ def run_log(rep: Replication) -> RunLog:
             "t_cancelled": cancelled,
         },
         batched=batched,
+        held=held,
     )
     return RunLog(orders, activities, levels, towns, h, (rep.window_start, rep.window_end), batches)

@@ -29,7 +29,7 @@ def orders_csv(results: list[RepResult], world: World) -> str:
     header = (
         ["rep", "id", "place_code", "town", "zone", "item", "channel", "tier_max"]
         + time_columns
-        + ["team", "team_level", "outcome", "batch", "measured"]
+        + ["team", "team_level", "outcome", "batch", "platform_event", "measured"]
     )
     buffer.write(",".join(header) + "\n")
     codes, towns = world.places.code, world.towns.pinyin
@@ -39,7 +39,7 @@ def orders_csv(results: list[RepResult], world: World) -> str:
         times = {c: np.round(getattr(o, c), 3) for c in time_columns}
         start, end = r.log.window_min
         measured = (o.t_placed >= start) & (o.t_placed < end)
-        batch = o.batch
+        batch, held = o.batch, o.platform_event
         for j in range(len(o)):
             team = int(o.team[j])
             row = [
@@ -58,6 +58,7 @@ def orders_csv(results: list[RepResult], world: World) -> str:
                 TEAM_LEVELS[o.team_level[j]] if team >= 0 else "",
                 OUTCOMES[o.outcome[j]],
                 str(int(batch[j])) if batch[j] >= 0 else "",
+                str(int(held[j])) if held[j] >= 0 else "",
                 "1" if measured[j] else "0",
             ]
             buffer.write(",".join(row) + "\n")

@@ -441,9 +441,12 @@ def town_zones(world: World) -> list[tuple[int, ...]]:
 def event_orders(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray]:
     """(per order, whether it is an order of a surge event with a ``delivery`` setting; per
     order, its event's delivery deadline in minutes: placement plus ``deadline_hours``, or the
-    order's same-day deadline; NaN for other orders)."""
+    order's same-day deadline; NaN for other orders). An event's orders are the catalogue's
+    orders of its places in its window (the orders it multiplies and delivers); a package
+    visit, a proxy errand or a pairing project there keeps its own channel's deadline."""
     o = log.orders
     event = event_of(world.surges, o.place, o.t_placed)
+    event[o.channel != CHANNELS.index("catalogue")] = -1
     deadline = np.full(len(o), np.nan)
     for k, surge in enumerate(world.surges):
         if surge.delivery is None:

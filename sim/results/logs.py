@@ -90,6 +90,7 @@ COLUMNS = (
     "team_level",
     "outcome",
     "batch",
+    "platform_event",
 )
 RARE_TIMES = (
     "t_booked",
@@ -131,6 +132,7 @@ class OrderLog:
     outcome: np.ndarray  # CLOSED, CANCELLED or OPEN at the horizon
     rare: dict[str, RareTimes]  # the times in RARE_TIMES
     batched: RareIds  # the batch (a row of the run's batch log) of each batched order
+    held: RareIds  # the batched event (index in events) whose platform held each order it held
 
     t_booked = _rare("t_booked", "appointments: when the citizen booked (t_placed is the time asked for)")
     t_review_start = _rare("t_review_start", "professional orders: the administrator starts the review")
@@ -138,6 +140,11 @@ class OrderLog:
     t_handed_up = _rare("t_handed_up", "its village team could not provide it and handed it up to tier 2")
     batch = property(
         lambda log: log.batched.dense(), doc="the batch of a batched order (its batch log row); -1 for others"
+    )
+    platform_event = property(
+        lambda log: log.held.dense(),
+        doc="the batched event whose platform held the order (index in events), batched or left "
+        "there at the event's end; -1 for orders dispatched alone",
     )
     t_tier3 = _rare("t_tier3", "reached tier 3 (the county), or left the administrator's review")
     t_alerted = _rare(

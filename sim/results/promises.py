@@ -22,13 +22,14 @@ from sim.world.build import World
 
 def zone_promise_orders(log: RunLog) -> np.ndarray:
     """Per order: is it held to its zone's promise (``urban_10min``, ``rural_same_day``)? The
-    catalogue channel's orders, but those a surge event delivered in batches: the platform
+    catalogue channel's orders, but those uploaded to a batched event's platform: the platform
     collects those on its own rhythm, and they are held to their event's deadline instead
-    (``event_on_time``)."""
+    (``event_on_time``), whether a batch took them or they were left there at the event's end
+    (then dispatched one by one, hours after they were placed: not a miss of the 10 minutes)."""
     o = log.orders
     mask = o.channel == CHANNELS.index("catalogue")
-    if len(log.batches):
-        mask &= o.batch < 0
+    if len(o.held.order):
+        mask &= o.platform_event < 0
     return mask
 
 
