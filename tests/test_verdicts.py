@@ -310,3 +310,14 @@ def test_a_share_one_rounding_step_below_100_percent_has_an_interval():
     j = judge([1.0, 1.0, 1 - 2**-53], "share", ">=", 0.95, orders=300)
     assert j.high == 1.0 and 0.98 < j.low < 1.0 and j.verdict == "met"
     assert judge([1.0, 1.0, 1 - 2**-53], "share").low == 1.0  # no order count: nothing to widen by
+
+
+def test_an_edge_met_says_so_wherever_its_verdict_is_written():
+    """verdict_text, which the briefings and the terminal's town table call, adds an edge met's
+    note in the page's language; an interval-cleared met is the word alone."""
+    from sim.reporting.kpi_summary import verdict_text
+
+    edge = {"verdict": "met", "at_edge": True, "n": 2, "target": 0.0, "unit": "per 1,000 orders"}
+    assert verdict_text(edge) == "met (0.0 per 1,000 orders in all 2 replications)"
+    assert verdict_text(edge, "zh").endswith("（2 次重复均恰为目标值）")
+    assert verdict_text({**edge, "at_edge": False}) == "met"

@@ -35,6 +35,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # GB/T 15834's mark for ranges) in Chinese, which a reader cannot take for a minus
     "range": ("{low}-{high}", "{low}～{high}"),
     "with_note": ("{text} ({note})", "{text}（{note}）"),
+    # an edge met (kpis.json's at_edge: every replication exactly at a target at the KPI's extreme)
+    "verdict.edge": ("{value} in all {n} replications", "{n} 次重复均恰为目标值"),
     "verdict.few": ("not enough replications", "重复次数不足"),
     "verdict.n/a": ("no data", "无数据"),
     "verdict.none": ("no target", "无目标"),

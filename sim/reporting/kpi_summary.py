@@ -135,25 +135,18 @@ def verdict_text(k: dict, lang: str = "en") -> str:
     word = tr(f"verdict.{verdict}", lang) if verdict else ""
     if verdict == "uncertain" and "reps_to_decide" in k:
         return tr("with_note", lang, text=word, note=decide_text(k, lang))
-    return word
+    return with_edge(k, word, lang)
 
 
-def edge_text(k: dict) -> str:
-    """An edge met's note, English, from a kpis.json row with ``at_edge`` true: the target and
-    how many replications were all exactly at it ("0.0 per 1,000 orders in all 2
-    replications"); "" for any other row (and a row of an older results folder, without the
-    key)."""
+def with_edge(k: dict, word: str, lang: str = "en") -> str:
+    """A verdict ``word`` of a kpis.json row, with its edge met's note when it is one (``at_edge``
+    true: every replication exactly at a target at the KPI's extreme, weak evidence with few of
+    them): "met (0.0 per 1,000 orders in all 2 replications)"; the word alone for any other row
+    (and a row of an older results folder, without the key)."""
     if not k.get("at_edge"):
-        return ""
-    reps = "replication" if k["n"] == 1 else "replications"
-    return f"{with_unit(format_number(k['target'], k['unit']), k['unit'])} in all {k['n']} {reps}"
-
-
-def with_edge(k: dict, word: str) -> str:
-    """A verdict ``word`` of a kpis.json row, with its edge met's note in parentheses when it
-    is one (:func:`edge_text`): "met (0.0 per 1,000 orders in all 2 replications)"."""
-    note = edge_text(k)
-    return f"{word} ({note})" if note else word
+        return word
+    value = with_unit(format_number(k["target"], k["unit"]), k["unit"])
+    return tr("with_note", lang, text=word, note=tr("verdict.edge", lang, value=value, n=k["n"]))
 
 
 def decide_text(k: dict, lang: str = "en") -> str:
@@ -196,8 +189,7 @@ def town_table(summary: dict, world: World) -> str:
             if "verdict" in kpis.get(f"town.{pinyin}.{part}", {})
         ]
         notes = "; ".join(
-            f"{zone} {interval_text(j)} vs {target_text(j)}: {with_edge(j, verdict_text(j))}"
-            for zone, j in judged
+            f"{zone} {interval_text(j)} vs {target_text(j)}: {verdict_text(j)}" for zone, j in judged
         )
         rows.append((k["mean"], (pinyin, world.towns.name[t], format_number(k["mean"], "share"), notes)))
     rows.sort(key=lambda r: (math.isnan(r[0]), r[0]))
