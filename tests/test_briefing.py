@@ -437,9 +437,12 @@ def test_a_measured_events_delivery_has_its_lines_in_both_languages(results, tmp
         "and deliver them in batches of up to 5, 2 volunteers a trip (deadline: the same-day deadline)."
     )
     on_time = briefing_text.estimate_text({"unit": "share", **summary["kpis"]["event_on_time"]}, "en")
-    assert en[1].startswith(f"Their orders: {on_time} delivered by the deadline;")
+    # with its verdict against targets.event_share, as kpis.json gives it (>= 95% by default)
+    verdict = summary["kpis"]["event_on_time"]["verdict"]
+    assert en[1].startswith(f"Their orders: {on_time} delivered by the deadline ({verdict} against ≥ 95%);")
     zh = briefing_text.event_lines(summary, data, "zh")
     assert zh[0].startswith("lockdown：平台每 60 分钟汇总一次需求") and "按时送达" in zh[1]
+    assert f"（目标 ≥ 95%：{tr(f'verdict.{verdict}', 'zh')}）" in zh[1]
     page = briefing_page.build_markdown(summary, data, {}, tmp_path, "en")
     assert "## Event delivery" in page and f"- {briefing_page.md(en[0])}" in page
 

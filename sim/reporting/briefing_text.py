@@ -428,7 +428,19 @@ def event_lines(summary: dict, data: dict, lang: str) -> list[str]:
             k = kpis[name]
             row = {"unit": k["unit"], **{x: _num(k[x]) for x in ("mean", "low", "high")}}
             values[key] = estimate_text(row, lang)
-        out.append(tr("brief.event_kpis", lang, **values))
+        # its verdict against targets.event_share (kpis.json's, as every output gives it; the
+        # word alone, for the line's length: the terminal's table says how many replications
+        # would decide an uncertain one)
+        on_time = kpis["event_on_time"]
+        verdict = (
+            tr(f"verdict.{on_time['verdict']}", lang) if "verdict" in on_time else tr("verdict.none", lang)
+        )
+        target = (
+            f"{OP_SIGNS.get(on_time.get('target_op'), '')} {share_target(on_time['target'])}"
+            if "target" in on_time
+            else "-"
+        )
+        out.append(tr("brief.event_kpis", lang, verdict=verdict, target=target, **values))
     return out
 
 

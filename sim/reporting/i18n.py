@@ -424,10 +424,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.event_same_day": ("the same-day deadline", "当天办结时限"),
     "brief.event_hours": ("{hours:g} hours", "{hours:g} 小时"),
     "brief.event_kpis": (
-        "Their orders: {on_time} delivered by the deadline; response {response} (median); "
-        "closed after {close} (median), {close90} (90th percentile); {hours} of volunteers' time.",
-        "这些订单：{on_time} 按时送达；响应时间中位数 {response}；办结时间中位数 {close}，"
-        "第 90 百分位数 {close90}；占用志愿者 {hours}。",
+        "Their orders: {on_time} delivered by the deadline ({verdict} against {target}); median "
+        "response {response}; closed after {close} (median), {close90} (90th percentile); "
+        "{hours} of volunteers' time.",
+        "这些订单：{on_time} 按时送达（目标 {target}：{verdict}）；响应时间中位数 {response}；"
+        "办结时间中位数 {close}，第 90 百分位数 {close90}；占用志愿者 {hours}。",
     ),
     "brief.charts": ("Charts", "图表"),
     "brief.assumptions": ("Key assumptions", "主要假设"),
