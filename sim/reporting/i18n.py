@@ -143,6 +143,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit.orders/week": ("orders/week", "单/周"),
     "unit.orders/day": ("orders/day", "单/天"),
     "unit.hours/month": ("hours/month", "小时/月"),
+    "unit.hours/week": ("hours/week", "小时/周"),
     "unit.per month": ("per month", "场/月"),
     "unit.orders": ("orders", "单"),
     "unit.per 1,000 orders": ("per 1,000 orders", "单/千单"),

@@ -136,6 +136,7 @@ KPI_INFO: dict[str, tuple[str, str, int]] = {
     "served_cancelled": ("Orders cancelled", "share", -1),
     "served_open": ("Orders still unanswered at the horizon", "share", -1),
     "utilisation": ("Volunteer utilisation (busy / on duty)", "share", 0),
+    "on_duty_hours_per_week": ("Volunteer-hours on duty a week", "hours/week", 0),
     "credited_hours_per_volunteer_month": ("Credited hours per active volunteer", "hours/month", 0),
     "activities_per_month": ("Planned group activities", "per month", 0),
     "backlog_mean": ("Catalogue and professional orders waiting for a response, mean", "orders", -1),
@@ -395,6 +396,9 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
     hours = log.on_duty_by_level[:, int(start // 60) : int(np.ceil(end / 60))]
     on_duty = float(hours[network[: len(hours)]].sum() * 60)
     k["utilisation"] = busy / on_duty if on_duty else float("nan")
+    # what a staffing policy costs: the hours its volunteers are rostered on duty (and show up),
+    # so that two plans reaching a target can be weighed (compare's difference of two arms)
+    k["on_duty_hours_per_week"] = on_duty / 60.0 / days * 7.0
     members = float(world.teams.members[network[world.teams.level]].sum())
     k["credited_hours_per_volunteer_month"] = (
         credited / 60.0 / members / days * 30.44 if members else float("nan")

@@ -59,7 +59,16 @@ PROPORTION_SCALE = {"share": 1.0, "per 1,000 orders": 1000.0}
 RARE = {"per 1,000 orders"}
 VERDICTS = ("met", "missed", "uncertain", "few", "n/a")
 # units of counts and durations, never negative: their t intervals end at 0
-NONNEGATIVE = {"orders/week", "orders/day", "orders", "minutes", "hours", "hours/month", "per month"}
+NONNEGATIVE = {
+    "orders/week",
+    "orders/day",
+    "orders",
+    "minutes",
+    "hours",
+    "hours/month",
+    "hours/week",
+    "per month",
+}
 
 
 @dataclass(frozen=True)
