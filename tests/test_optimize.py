@@ -114,6 +114,10 @@ def test_optimize_command_saves_a_valid_variant(tmp_path, capsys):
     )
     printed = capsys.readouterr().out
     assert "Plan: 84 extra volunteer-hours a week" in printed
+    # under the plan's rows, what "+N volunteers" means in people (the test county: show-up 1.0)
+    assert (
+        "  (+N: N volunteers scheduled in those hours every day, 100% of them on duty on average" in printed
+    )
     plan = load_scenario(out)
     assert plan.name == "known_optimized"
     assert sorted((a.town, tuple(a.hours), a.volunteers) for a in plan.teams.additions) == [

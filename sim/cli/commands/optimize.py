@@ -191,6 +191,8 @@ def main(args) -> int:
             f"+{plural(a.volunteers, 'volunteer')}  {a.volunteers * ((a.hours[1] - a.hours[0]) % 24) * 7}"
             " volunteer-hours/week"
         )
+    if plan:
+        print(people_line(scenario.teams.show_up))
     if not plan:
         none = {"met": "none needed", "no gain": "no move helped", "budget": "no move fits in the budget"}
         print(f"  ({none.get(search.stopped, 'none')})")
@@ -227,3 +229,14 @@ def main(args) -> int:
         f"\nPlan saved as a scenario variant: {out}"
     )
     return 0 if ok else 1
+
+
+def people_line(show_up: float) -> str:
+    """What a plan's "+N volunteers" means in people, under its rows: N volunteers scheduled on
+    duty in those hours every day, of whom ``teams.show_up`` come on average; turning them into
+    rostered members and registered volunteers is docs/policies.md's ("From +N volunteers to
+    people"), since it depends on the share of members a roster puts on duty."""
+    return (
+        f"  (+N: N volunteers scheduled in those hours every day, {show_up:.0%} of them on duty on "
+        'average, teams.show_up; in members: docs/policies.md, "From +N volunteers to people")'
+    )
