@@ -554,6 +554,7 @@ KPI_ZH: dict[str, str] = {
     "served_cancelled": "取消的订单",
     "served_open": "期末仍未响应的订单",
     "utilisation": "志愿者利用率（忙碌/在岗）",
+    "on_duty_hours_per_week": "每周志愿者在岗小时数",
     "credited_hours_per_volunteer_month": "活跃志愿者人均信用时数",
     "activities_per_month": "计划开展的志愿活动",
     "backlog_mean": "等待响应的清单内和专业需求订单（平均）",
