@@ -312,3 +312,25 @@ def test_a_scenario_counting_arrivals_shows_the_acceptance_reading_as_its_other(
     s["miss_causes"]["promises"]["urban_10min_night"] = row(60, travel=40, acceptance=20)
     (band,) = [line for line in promise_lines(s, data, "en") if "by time of day" in line]
     assert "“Turnout and travel”" in band and "“Travel or ferry”" not in band
+
+
+def test_a_band_line_names_the_towns_whose_own_band_is_missed():
+    """The county's night miss names the towns that miss it themselves (Aojiang's seat or
+    communities need the night volunteers), lowest first; a town whose band is uncertain is not
+    named."""
+    s = _with_bands(summary(), "missed")
+    pinyin = DATA["towns"]["pinyin"]
+    s["kpis"][f"town.{pinyin[0]}.urban_10min_night"] = kpi(0.774, 0.709, 0.828, "missed", 0.9)
+    s["kpis"][f"town.{pinyin[1]}.urban_10min_night"] = kpi(0.701, 0.6, 0.79, "missed", 0.9)
+    s["kpis"][f"town.{pinyin[2]}.urban_10min_night"] = kpi(0.88, 0.8, 0.93, "uncertain", 0.9)
+    (band,) = [line for line in promise_lines(s, DATA, "en") if "by time of day" in line]
+    assert band.startswith(
+        f"Urban 10 minutes by time of day: at night (22:00-07:00) 81.9%: missed (by town, missed: "
+        f"{pinyin[1]} 70.1%, {pinyin[0]} 77.4%)."
+    )
+    zh = [line for line in promise_lines(s, DATA, "zh") if line.startswith("城区 10 分钟分时段")]
+    names = DATA["towns"]["name"]
+    assert zh[0].startswith(
+        "城区 10 分钟分时段：夜间（22:00～07:00）81.9%，未达标"
+        f"（未达标的镇：{names[1]} 70.1%，{names[0]} 77.4%）。"
+    )

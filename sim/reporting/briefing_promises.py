@@ -21,6 +21,7 @@ from sim.reporting.briefing_text import (
     headline_rows,
     shown,
     target_text,
+    town_label,
     town_rows,
 )
 from sim.reporting.formatting import format_number
@@ -269,6 +270,7 @@ def band_line(summary: dict, data: dict, lang: str, once) -> list[str]:
             estimate=estimate_text({**r, "low": math.nan, "high": math.nan}, lang),
             verdict=verdict_text(summary["kpis"][r["name"]], lang),
         )
+        + band_towns(summary, data, r["name"], lang)
         for r in bands
     )
     text = tr("brief.band_line", lang, minutes=data["targets"]["urban_response_min"], parts=parts)
@@ -287,6 +289,23 @@ def band_line(summary: dict, data: dict, lang: str, once) -> list[str]:
             lever=once(cause, fix, worst["name"]),
         )
     return [text]
+
+
+def band_towns(summary: dict, data: dict, name: str, lang: str) -> str:
+    """The towns whose own urban orders miss the band ``name`` (``urban_10min_night``: kpis.json's
+    ``town.<pinyin>.urban_10min_night``, missed), lowest first, as a note to the county's band
+    ("missed in Aojiang 77.4%"), so that a county's night miss names the town whose seat or
+    communities need the night volunteers; "" when no town's band is missed. The town's band
+    is not part of its verdict (docs/kpis.md), only where the county's band is worse."""
+    towns = sorted(
+        (summary["kpis"][f"town.{pinyin}.{name}"]["mean"], town_label(data, t, lang))
+        for t, pinyin in enumerate(data["towns"]["pinyin"])
+        if summary["kpis"].get(f"town.{pinyin}.{name}", {}).get("verdict") == "missed"
+    )
+    if not towns:
+        return ""
+    listed = tr("brief.part.sep", lang).join(f"{label} {shown(mean, 'share', lang)}" for mean, label in towns)
+    return tr("brief.band_towns", lang, towns=listed)
 
 
 def _cause_and_lever(row: dict, causes: list[str], arrival: bool, lang: str) -> tuple[str, str, str]:

@@ -235,6 +235,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "城区 {minutes:g} 分钟分时段：{parts}。",
     ),
     "brief.band_part": ("{band} ({hours}) {estimate}: {verdict}", "{band}（{hours}）{estimate}，{verdict}"),
+    # the towns whose own urban orders miss the band (after brief.band_part)
+    "brief.band_towns": (" (by town, missed: {towns})", "（未达标的镇：{towns}）"),
     "brief.band_cause": (
         " {band}, {share} of the misses are \u201c{cause}\u201d; the lever: {lever}.",
         "{band}未兑现的订单中 {share} 属于\u201c{cause}\u201d；改进方向：{lever}。",
