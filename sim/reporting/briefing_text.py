@@ -414,7 +414,6 @@ def event_lines(summary: dict, data: dict, lang: str) -> list[str]:
                 deadline=deadline,
             )
         )
-    kpis = summary["kpis"]
     names = (
         "event_on_time",
         "event_response_p50",
@@ -422,25 +421,19 @@ def event_lines(summary: dict, data: dict, lang: str) -> list[str]:
         "event_close_p90",
         "event_volunteer_hours",
     )
-    if all(name in kpis for name in names):
-        values = {}
-        for key, name in zip(("on_time", "response", "close", "close90", "hours"), names):
-            k = kpis[name]
-            row = {"unit": k["unit"], **{x: _num(k[x]) for x in ("mean", "low", "high")}}
-            values[key] = estimate_text(row, lang)
-        # its verdict against targets.event_share (kpis.json's, as every output gives it; the
-        # word alone, for the line's length: the terminal's table says how many replications
-        # would decide an uncertain one)
-        on_time = kpis["event_on_time"]
-        verdict = (
-            tr(f"verdict.{on_time['verdict']}", lang) if "verdict" in on_time else tr("verdict.none", lang)
+    rows = headline_rows(summary, data, names)
+    if len(rows) == len(names):
+        values = {
+            key: estimate_text(row, lang)
+            for key, row in zip(("on_time", "response", "close", "close90", "hours"), rows)
+        }
+        # event_on_time's verdict against targets.event_share, as kpis.json gives it (the word
+        # alone, for the line's length: the terminal's table says what would decide an uncertain one)
+        on_time = rows[0]
+        verdict = tr(f"verdict.{on_time['verdict']}", lang)
+        out.append(
+            tr("brief.event_kpis", lang, verdict=verdict, target=target_text(on_time, data, lang), **values)
         )
-        target = (
-            f"{OP_SIGNS.get(on_time.get('target_op'), '')} {share_target(on_time['target'])}"
-            if "target" in on_time
-            else "-"
-        )
-        out.append(tr("brief.event_kpis", lang, verdict=verdict, target=target, **values))
     return out
 
 

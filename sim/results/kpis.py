@@ -237,16 +237,20 @@ def deadline_judgement(log: RunLog, world: World) -> dict[str, dict]:
 def judged_over_replications(logs: list[RunLog], world: World) -> dict[str, dict]:
     """:func:`deadline_judgement` summed over the replications' logs (kpis.json's ``judged``:
     orders in all, as its ``orders``)."""
+
+    def add(into: dict, row: dict) -> None:
+        for key in ("judged", "due_after_run"):
+            into[key] += row[key]
+
     total: dict[str, dict] = {}
     for log in logs:
         for name, row in deadline_judgement(log, world).items():
-            into = total.setdefault(name, {"judged": 0, "due_after_run": 0})
-            for key in ("judged", "due_after_run"):
-                into[key] += row[key]
+            if name not in total:  # (each call makes new dicts: the first is the running total)
+                total[name] = row
+                continue
+            add(total[name], row)
             for kind, k in row.get("kinds", {}).items():
-                into.setdefault("kinds", {}).setdefault(kind, {**k, "judged": 0, "due_after_run": 0})
-                for key in ("judged", "due_after_run"):
-                    into["kinds"][kind][key] += k[key]
+                add(total[name]["kinds"][kind], k)
     return total
 
 
