@@ -75,13 +75,18 @@ def reps_to_decide_cell(k: dict) -> str:
 
 def kpis_csv(summary: dict) -> str:
     """KPI summary as CSV (cells with a comma, such as the unit ``per 1,000 orders``, quoted);
-    ``at_edge`` is 1 for an edge met, 0 for any other verdict, empty without a target."""
+    ``at_edge`` is 1 for an edge met, 0 for any other verdict, empty without a target;
+    ``orders`` the orders the KPI judged in all replications (kpis.json's ``orders``) and
+    ``due_after_run`` those of the measured window left out because their deadline falls after
+    the run (the service channels' KPIs: kpis.json's ``judged``), so that a spreadsheet shows
+    what a short run's share stands on."""
+    judged = summary.get("judged") or {}
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
     out.writerow(
         [
             "kpi", "label", "unit", "mean", "sd", "ci_low", "ci_high", "n", "target", "verdict",
-            "at_edge", "interval", "reps_to_decide",
+            "at_edge", "interval", "reps_to_decide", "orders", "due_after_run",
         ]
     )  # fmt: skip
     for name, k in summary["kpis"].items():
@@ -99,6 +104,8 @@ def kpis_csv(summary: dict) -> str:
                 "" if "at_edge" not in k else str(int(k["at_edge"])),
                 k.get("interval", ""),
                 reps_to_decide_cell(k),
+                str(k["orders"]) if "orders" in k else "",
+                str(judged[name]["due_after_run"]) if name in judged else "",
             ]
         )
     return buffer.getvalue()
