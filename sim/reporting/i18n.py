@@ -373,40 +373,34 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # why a surge event's orders miss its deadline (kpis.json's event_causes, docs/kpis.md), the
     # lever for each, and the briefing's and terminal's line on the largest cause
-    "cause.left_on_platform": ("Left on the platform", "滞留平台未被汇总"),
-    "cause.collection_wait": ("Next collection after the deadline", "下次汇总已过时限"),
-    "cause.crews_busy": ("All crews out on trips", "配送小组全部外出"),
+    "cause.left_on_platform": ("Left on the platform", "滞留平台"),
+    "cause.collection_wait": ("Next collection too late", "下次汇总已过时限"),
+    "cause.crews_busy": ("All crews out", "配送小组全部外出"),
     "cause.no_crew": ("No crew on duty or free", "无配送小组在岗或空闲"),
-    "cause.trip": ("Shopping, travel and handover", "采购、路程和交付耗时"),
+    "cause.trip": ("Trip too long", "配送一趟耗时过长"),
+    # (each lever short enough for the briefing's line to stay one line: page 2 has little room)
     "lever.left_on_platform": (
-        "crews free at the event's last collections (events[].callups, events[].delivery.designated): "
-        "the orders left at its end go to the ordinary dispatch",
-        "事件最后几次汇总时有空闲配送小组（events[].callups、events[].delivery.designated）：事件结束时"
-        "滞留的订单转入日常派单",
+        "free crews at the event's end (events[].callups)",
+        "事件结束前保持有空闲配送小组（events[].callups）",
     ),
     "lever.collection_wait": (
         "collect more often (events[].delivery.collect_every_min)",
-        "缩短平台汇总间隔（events[].delivery.collect_every_min）",
+        "缩短汇总间隔（events[].delivery.collect_every_min）",
     ),
     "lever.crews_busy": (
-        "more designated volunteers (events[].callups, events[].delivery.designated) or fewer a "
-        "trip (events[].delivery.volunteers_per_batch)",
-        "增加指定志愿者（events[].callups、events[].delivery.designated）或减少每趟人数"
-        "（events[].delivery.volunteers_per_batch）",
+        "more call-ups (events[].callups) or fewer a trip (volunteers_per_batch)",
+        "增加调集志愿者（events[].callups）或减少每趟人数（volunteers_per_batch）",
     ),
     "lever.no_crew": (
-        "designated volunteers on duty when the orders wait (events[].callups[].hours, "
-        "events[].delivery.designated)",
-        "在订单等待的时段安排指定志愿者在岗（events[].callups[].hours、events[].delivery.designated）",
+        "crews on duty when orders wait (events[].callups[].hours)",
+        "在订单等待的时段安排配送小组在岗（events[].callups[].hours）",
     ),
     "lever.trip": (
-        "shorter trips: smaller batches (events[].delivery.batch_size), less shopping time "
-        "(shopping_min), designated volunteers nearer the event",
-        "缩短每趟耗时：减小每批单数（events[].delivery.batch_size）、缩短采购时间（shopping_min）、"
-        "指定离事件地点更近的志愿者",
+        "smaller batches (events[].delivery.batch_size), less shopping_min",
+        "减小每批单数（events[].delivery.batch_size）、缩短 shopping_min",
     ),
     "brief.event_cause": (
-        "Most misses: \u201c{cause}\u201d ({share} of {missed} a replication); the lever: {lever}.",
+        "Most misses: \u201c{cause}\u201d ({share} of {missed} a replication); lever: {lever}.",
         "未按时送达的主要原因：\u201c{cause}\u201d（平均每次重复 {missed} 单中占 {share}）；"
         "改进方向：{lever}。",
     ),

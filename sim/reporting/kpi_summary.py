@@ -135,7 +135,7 @@ def event_cause_line(summary: dict, lang: str = "en") -> str | None:
     of the misses, summed over the events (kpis.json's ``event_causes``; a tie goes to the
     first in precedence), its share of them, the misses a replication, and its lever naming
     the scenario keys to change ("Most misses: "No crew on duty or free" (100.0% of 39 a
-    replication); the lever: ..."). None otherwise, and for a results folder without the
+    replication); lever: ..."). None otherwise, and for a results folder without the
     table."""
     verdict = summary["kpis"].get("event_on_time", {}).get("verdict")
     table = summary.get("event_causes")
