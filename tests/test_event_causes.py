@@ -154,6 +154,9 @@ def test_the_causes_add_up_to_the_misses_event_on_time_counts(tmp_path, delivery
     summary["event_causes"]["events"][0]["missed"] += 1
     with pytest.raises(Malformed, match="add up to"):
         _kpis_consistency(summary)
+    del summary["event_causes"]["events"][0]["trip" if delivery is BATCHED else "service"]
+    with pytest.raises(Malformed, match="is missing"):
+        _kpis_consistency(summary)
 
 
 def test_no_event_table_without_a_measured_event(tiny):

@@ -385,8 +385,10 @@ def _event_causes_consistency(table: dict) -> None:
     for i, row in enumerate(table["events"]):
         for key in ("orders", "missed", *table["causes"]):
             where = f"event_causes.events[{i}].{key}"
-            if not isinstance(row.get(key), int) or isinstance(row.get(key), bool):
-                raise Malformed(where, f"is {_kind(row.get(key))}; expected an order count")
+            if key not in row:
+                raise Malformed(where, "is missing; expected the missed orders of each cause")
+            if not isinstance(row[key], int) or isinstance(row[key], bool):
+                raise Malformed(where, f"is {_kind(row[key])}; expected an order count")
             _within(row[key], 0, 1e12, where, "order counts")
         total = sum(row[c] for c in table["causes"])
         if total != row["missed"]:
