@@ -18,6 +18,7 @@ import math
 
 from sim.reporting.formatting import format_number, plural, share_target
 from sim.reporting.i18n import tr, unit_label
+from sim.reporting.kpi_summary import event_cause_line
 from sim.results.kpis import CHANNEL_ROWS
 from sim.results.promises import other_reading
 
@@ -392,7 +393,9 @@ def channel_assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
 def event_lines(summary: dict, data: dict, lang: str) -> list[str]:
     """The surge events whose delivery is measured apart (chart_data.json's ``events``, e.g. the
     泰悦府 lockdown delivered in batches): one sentence per event on how its orders are
-    delivered, then one with the ``event_*`` KPIs of their orders. None without such events."""
+    delivered, then one with the ``event_*`` KPIs of their orders and, when ``event_on_time``
+    is missed or uncertain, one on the largest cause of their misses and its lever
+    (:func:`sim.reporting.kpi_summary.event_cause_line`). None without such events."""
     events = data.get("events") or []
     if not events:
         return []
@@ -434,6 +437,9 @@ def event_lines(summary: dict, data: dict, lang: str) -> list[str]:
         out.append(
             tr("brief.event_kpis", lang, verdict=verdict, target=target_text(on_time, data, lang), **values)
         )
+        cause = event_cause_line(summary, lang)
+        if cause is not None:
+            out.append(cause)
     return out
 
 

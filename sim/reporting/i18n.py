@@ -371,6 +371,39 @@ TEXT: dict[str, tuple[str, str]] = {
         "专业志愿服务组织安排成员值班到晚间：其中 {share} 为专业需求订单，"
         "已由管理员选派，在等待该组织的成员接单",
     ),
+    # why a surge event's orders miss its deadline (kpis.json's event_causes, docs/kpis.md), the
+    # lever for each, and the briefing's and terminal's line on the largest cause
+    "cause.left_on_platform": ("Left on the platform", "滞留平台"),
+    "cause.collection_wait": ("Next collection too late", "下次汇总已过时限"),
+    "cause.crews_busy": ("All crews out", "配送小组全部外出"),
+    "cause.no_crew": ("No crew on duty or free", "无配送小组在岗或空闲"),
+    "cause.trip": ("Trip too long", "配送一趟耗时过长"),
+    # (each lever short enough for the briefing's line to stay one line: page 2 has little room)
+    "lever.left_on_platform": (
+        "free crews at the event's end (events[].callups)",
+        "事件结束前保持有空闲配送小组（events[].callups）",
+    ),
+    "lever.collection_wait": (
+        "collect more often (events[].delivery.collect_every_min)",
+        "缩短汇总间隔（events[].delivery.collect_every_min）",
+    ),
+    "lever.crews_busy": (
+        "more call-ups (events[].callups) or fewer a trip (volunteers_per_batch)",
+        "增加调集志愿者（events[].callups）或减少每趟人数（volunteers_per_batch）",
+    ),
+    "lever.no_crew": (
+        "crews on duty when orders wait (events[].callups[].hours)",
+        "在订单等待的时段安排配送小组在岗（events[].callups[].hours）",
+    ),
+    "lever.trip": (
+        "smaller batches (events[].delivery.batch_size), less shopping_min",
+        "减小每批单数（events[].delivery.batch_size）、缩短 shopping_min",
+    ),
+    "brief.event_cause": (
+        "Most misses: \u201c{cause}\u201d ({share} of {missed} a replication); lever: {lever}.",
+        "未按时送达的主要原因：\u201c{cause}\u201d（平均每次重复 {missed} 单中占 {share}）；"
+        "改进方向：{lever}。",
+    ),
     "event.acceptance": ("accepts it", "响应（接受派单）"),
     "event.arrival": ("arrives", "到达"),
     "brief.headline": ("Headline numbers", "主要指标"),

@@ -23,6 +23,7 @@ from sim.reporting.formatting import (
 from sim.reporting.i18n import tr
 from sim.results.causes import miss_cause_table
 from sim.results.decide import reps_to_decide
+from sim.results.event_causes import event_cause_table
 from sim.results.kpis import KPI_INFO, TOWN_KPI_PARTS, town_kpi_info, town_zones
 from sim.results.promises import TIME_BANDS
 from sim.results.summary import RepResult, summarise_kpis, total_orders
@@ -68,6 +69,7 @@ def build_summary(scenario: Scenario, results: list[RepResult], seed: int, world
             row["reps_to_decide"] = reps_to_decide(values, unit, op, threshold, orders)
         kpis[name] = row
     causes = miss_cause_table(results, world)
+    event_causes = event_cause_table(results, world)
     return {
         "scenario": scenario.name,
         "title": scenario.title or scenario.name,
@@ -83,6 +85,8 @@ def build_summary(scenario: Scenario, results: list[RepResult], seed: int, world
         **({"extension": results[0].extension} if results and results[0].extension else {}),
         "kpis": kpis,
         **({} if causes is None else {"miss_causes": causes}),
+        # the misses of each surge event's deadline by cause (sim.results.event_causes)
+        **({} if event_causes is None else {"event_causes": event_causes}),
         "replications": [r.kpis for r in results],
     }
 
@@ -101,7 +105,8 @@ def kpi_table(summary: dict, names: list[str] | None = None) -> str:
     whose kpis.json row has ``reps_to_decide``, a line saying how many replications in all
     would decide it, or that it is indistinguishable from its target (the verdict column
     keeps the one word, with an edge met's note: "met (0.0 per 1,000 orders in all 2
-    replications)")."""
+    replications)"); then, when ``event_on_time`` is shown, missed or uncertain, the line on
+    the largest cause of the event orders' misses (:func:`event_cause_line`)."""
     rows = [("KPI", "estimate [95% interval]", "target", "verdict")]
     undecided = []
     kpis = summary["kpis"]
@@ -119,7 +124,39 @@ def kpi_table(summary: dict, names: list[str] | None = None) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     if undecided:
         lines += [UNDECIDED_HEADER, *undecided]
+    event = event_cause_line(summary) if "event_on_time" in (names or kpis) else None
+    if event is not None:
+        lines.append(event)
     return "\n".join(lines)
+
+
+def event_cause_line(summary: dict, lang: str = "en") -> str | None:
+    """When ``event_on_time`` is missed or uncertain and its orders missed: the largest cause
+    of the misses, summed over the events (kpis.json's ``event_causes``; a tie goes to the
+    first in precedence), its share of them, the misses a replication, and its lever naming
+    the scenario keys to change ("Most misses: "No crew on duty or free" (100.0% of 39 a
+    replication); lever: ..."). None otherwise, and for a results folder without the
+    table."""
+    verdict = summary["kpis"].get("event_on_time", {}).get("verdict")
+    table = summary.get("event_causes")
+    if verdict not in ("missed", "uncertain") or not table:
+        return None
+    causes, rows = table["causes"], table["events"]
+    missed = sum(row["missed"] for row in rows)
+    if missed <= 0:
+        return None
+    totals = {c: sum(row[c] for row in rows) for c in causes}
+    cause = max(causes, key=lambda c: totals[c])  # (max keeps the first of equals)
+    per_rep = missed / max(1, table["replications"])
+    many = f"{per_rep:,.0f}" if lang != "zh" else f"{per_rep:.0f}"  # (no separators in Chinese)
+    return tr(
+        "brief.event_cause",
+        lang,
+        cause=tr(f"cause.{cause}", lang),
+        share=format_number(totals[cause] / missed, "share"),
+        missed=many if per_rep >= 10 else f"{per_rep:.1f}",
+        lever=tr(f"lever.{cause}", lang),
+    )
 
 
 # the heading of the KPI table's lines on its uncertain verdicts (docs/kpis.md, "Verdicts")

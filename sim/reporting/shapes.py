@@ -17,6 +17,7 @@ from sim.config.errors import UserError
 from sim.config.teams import TEAM_LEVELS
 from sim.reporting.formatting import OUTCOME_CATEGORIES
 from sim.results.causes import CAUSES, GROUPS
+from sim.results.event_causes import EVENT_CAUSES
 from sim.results.verdict import VERDICTS as PROMISE_VERDICTS
 
 NUM, FIN, INT, STR = "number", "finite number", "whole number", "text"  # NUM may be null (NaN)
@@ -57,6 +58,23 @@ KPIS_JSON = {
         "towns": _CAUSE_ROWS,
         "promises?": _CAUSE_ROWS,  # (absent from a results folder that predates them)
         "promises_before_cutoff?": _CAUSE_ROWS,
+    },
+    # (sim.results.event_causes.event_cause_table: the misses of each surge event's deadline by
+    # cause; absent without a delivery event, or from a results folder that predates it)
+    "event_causes?": {
+        "replications": INT,
+        "causes": [STR],
+        "events": [
+            {
+                "event": INT,
+                "name": STR,
+                "mode": STR,
+                "orders": INT,
+                "missed": INT,
+                "per_replication": {"*": FIN},
+                "share": {"*": NUM},
+            }
+        ],
     },
     "replications": [{"*": NUM}],
     # (sim.results.kpis.deadline_judgement: the orders each channel KPI and package kind judged
@@ -324,6 +342,8 @@ def _kpis_consistency(summary: dict) -> None:
                 )
     if "miss_causes" in summary:
         _miss_causes_consistency(summary["miss_causes"])
+    if "event_causes" in summary:
+        _event_causes_consistency(summary["event_causes"])
     for name, row in summary.get("judged", {}).items():
         for where, counts in [
             (name, row),
@@ -354,6 +374,28 @@ def _miss_causes_consistency(table: dict) -> None:
                 if key not in row:
                     raise Malformed(where, "is missing; expected the missed orders of each cause")
                 _within(row[key], 0, 1e12, where, "order counts")
+
+
+def _event_causes_consistency(table: dict) -> None:
+    """Known causes; each event's row counts its judged and missed orders and the misses of
+    every cause, none negative, the causes adding up to the misses (one cause per missed
+    order: sim.results.event_causes)."""
+    for i, cause in enumerate(table["causes"]):
+        _one_of(cause, EVENT_CAUSES, f"event_causes.causes[{i}]", "an event miss cause")
+    for i, row in enumerate(table["events"]):
+        for key in ("orders", "missed", *table["causes"]):
+            where = f"event_causes.events[{i}].{key}"
+            if key not in row:
+                raise Malformed(where, "is missing; expected the missed orders of each cause")
+            if not isinstance(row[key], int) or isinstance(row[key], bool):
+                raise Malformed(where, f"is {_kind(row[key])}; expected an order count")
+            _within(row[key], 0, 1e12, where, "order counts")
+        total = sum(row[c] for c in table["causes"])
+        if total != row["missed"]:
+            raise Malformed(
+                f"event_causes.events[{i}]",
+                f"its causes add up to {total} orders, its missed to {row['missed']}; expected them equal",
+            )
 
 
 def check_results(summary: Any, data: Any, folder: str | Path, chart_data_name: str) -> None:
