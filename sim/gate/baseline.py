@@ -46,13 +46,14 @@ class Baseline:
 
     def unpaired_because(
         self, seed: int, days: float, warmup_days: float, drain_days: float, start_weekday: int
-    ) -> list[str]:
+    ) -> tuple[list[str], list[str]]:
         """Why a run with these settings (days in days, the weekday of day 0 with 0 = Monday)
-        does not share this baseline's random numbers, one phrase per setting; empty when it
-        does. Every setting that moves an order or its replication's streams counts: the seed,
-        the measured days, the warm-up, the drain (another drain gives other orders,
-        docs/experiments.md) and the start weekday (other demand and duty hours per day)."""
-        out = []
+        does not share this baseline's random numbers: (each setting that differs, as
+        ``"seed 11 (this run: 7)"``; each setting the file does not record). Both empty when
+        it does. Every setting that moves an order or a replication's streams counts: the
+        seed, the measured days, the warm-up, the drain (another drain gives other orders,
+        docs/experiments.md) and the start weekday (another day's demand and duty hours)."""
+        differ, unrecorded = [], []
         for name, mine, run in (
             ("seed", self.seed, seed),
             ("days", self.days, days),
@@ -61,16 +62,16 @@ class Baseline:
             ("run.start_weekday", self.start_weekday, start_weekday),
         ):
             if mine is None:
-                out.append(f"it does not record {name} (this run: {run:g})")
+                unrecorded.append(name)
             elif mine != run:
-                out.append(f"{name} {mine:g} (this run: {run:g})")
-        return out
+                differ.append(f"{name} {mine:g} (this run: {run:g})")
+        return differ, unrecorded
 
     def pairs_with(
         self, seed: int, days: float, warmup_days: float, drain_days: float, start_weekday: int
     ) -> bool:
         """Whether a run with these settings shares this baseline's random numbers."""
-        return not self.unpaired_because(seed, days, warmup_days, drain_days, start_weekday)
+        return self.unpaired_because(seed, days, warmup_days, drain_days, start_weekday) == ([], [])
 
     def to_json(self) -> dict:
         """The JSON content (NaN written as null)."""

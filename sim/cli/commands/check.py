@@ -303,29 +303,27 @@ def baseline_note(baseline: Baseline | None, scenario, file: Path) -> str:
     run = scenario.run
     if baseline is None:
         return f"no baseline at {file} (accept one with --update-baselines)"
-    why = baseline.unpaired_because(run.seed, run.days, run.warmup_days, run.drain_days, run.start_weekday)
-    if not why and run.reps > baseline.reps:
+    differ, unrecorded = baseline.unpaired_because(
+        run.seed, run.days, run.warmup_days, run.drain_days, run.start_weekday
+    )
+    if differ or unrecorded:
+        why = [f"made with {', '.join(differ)}"] if differ else []
+        why += [f"does not record {' or '.join(unrecorded)}"] if unrecorded else []
+        shared = "no common random numbers" if differ else "common random numbers cannot be shown"
+        note = (
+            f"baseline {file} {' and '.join(why)}: {shared}, so an unpaired (Welch) comparison "
+            "(--update-baselines pairs it again)"
+        )
+    elif run.reps > baseline.reps:
         note = (
             f"paired on the first {baseline.reps} of {run.reps} replications, the baseline's, with "
             f"{file} replication by replication (seed {run.seed})"
         )
-    elif not why:
-        note = f"paired with the baseline {file} replication by replication (seed {run.seed})"
     else:
-        note = (
-            f"baseline {file} made with seed {baseline.seed}, {baseline.days:g} days, "
-            f"{baseline.warmup_days:g} warm-up, {_or_unrecorded(baseline.drain_days)} drain, start "
-            f"weekday {_or_unrecorded(baseline.start_weekday)}, not as this run ({'; '.join(why)}): "
-            "no common random numbers, so an unpaired (Welch) comparison (--update-baselines "
-            "pairs it again)"
-        )
+        note = f"paired with the baseline {file} replication by replication (seed {run.seed})"
     if baseline.engine_version != __version__:
         note += f"; baseline from engine {baseline.engine_version or '?'} (now {__version__})"
     return note
-
-
-def _or_unrecorded(value: float | None) -> str:
-    return "(not recorded)" if value is None else f"{value:g}"
 
 
 def reports(args) -> list[tuple[str, str, object]]:
