@@ -293,3 +293,19 @@ def test_failure_lines_end_with_what_to_do(tmp_path, capsys, baselines):
                 "in review, with --update-baselines",
             )
         ), line
+
+
+def test_an_uncertain_threshold_line_says_what_narrows_it(tmp_path, capsys, baselines):
+    close = tmp_path / "close.yaml"  # the county's 97.8% [lower bound 96.8%] against 97.5%
+    close.write_text(
+        yaml.safe_dump({"extends": str(TINY), "expect": {"kpis": {"urban_10min": ">= 0.975"}}}),
+        encoding="utf-8",
+    )
+    status, out, _ = check(capsys, close, "--baselines", baselines)
+    assert status == 1
+    line = next(line for line in out.splitlines() if "is not shown to meet the threshold >= 97.5%" in line)
+    assert line.endswith(
+        "; more replications (expect.reps) narrow the interval; if the change is meant, change the "
+        "threshold in the policy file (the scenario or the one it extends), in review, with "
+        "--update-baselines"
+    )

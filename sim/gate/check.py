@@ -155,7 +155,7 @@ def judge_threshold(
         out.bound_side = "upper" if threshold.higher_is_better else "lower"
     if out.threshold_failed:
         what = "misses the threshold" if missed else "is not shown to meet the threshold"
-        action = RELAX if missed else f"{MORE_REPS}, or {RELAX.removeprefix('if the change is meant, ')}"
+        action = RELAX if missed else f"{MORE_REPS}; {RELAX}"
         out.messages.append(
             f"{out.scenario}: {out.kpi} = {fmt(out.estimate, out.unit)} ({confidence:.0%} "
             f"{out.bound_side} bound {fmt(out.bound, out.unit)}, {j.n} replications) {what} "
