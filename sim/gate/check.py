@@ -19,10 +19,12 @@ days and replications, then judges every KPI it watches twice:
   least the minimum effect** (0.02 for shares, else 10% of the baseline mean and at least 1
   unit): the confidence bound of the worsening, not just its estimate, must reach the minimum
   effect. Noise, or a real change smaller than the minimum effect, therefore fails a KPI with
-  probability at most ``significance``. When the seed or run length differs from the
-  baseline's, the pairing is lost and Welch's unpaired interval is used instead. The gate
-  fails closed: a KPI undefined where the baseline has a value, a KPI left with too few values
-  for an interval where the baseline has enough, or a watched KPI the baseline lacks, fails.
+  probability at most ``significance``. When the seed, days, warm-up, drain or start weekday
+  differs from the baseline's (or the baseline does not record them), the pairing is lost and
+  Welch's unpaired interval is used instead. The gate fails closed: a KPI undefined where the
+  baseline has a value, a KPI left with too few values for an interval where the baseline has
+  enough, a KPI with values where the baseline has none, or a watched KPI the baseline lacks,
+  fails. Every failure line ends with what to do.
 
 The thresholds and minimum effects come from :mod:`sim.gate.expectations`, the committed
 values from :mod:`sim.gate.baseline`; the verdicts (:class:`Outcome`, :class:`Checked`) go to
@@ -180,8 +182,9 @@ def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool
     """Fail ``out`` when the KPI is significantly worse than the baseline by the minimum effect,
     or when it cannot be shown not worse: undefined (NaN) where the baseline has a value (paired:
     in any replication; unpaired: in every one), or left with too few values for an interval
-    (fewer than 2 pairs, or fewer than 2 values unpaired) where the baseline has at least 2.
-    A KPI the baseline itself has fewer than 2 values of is not compared (``too few values``)."""
+    (fewer than 2 pairs, or fewer than 2 values unpaired) where the baseline has at least 2,
+    or defined in any replication where the baseline has no value at all. A KPI the baseline
+    itself has a single value of is not compared (``too few values``)."""
     direction = kpi_info(out.kpi)[2]
     if direction == 0:
         out.comparison = "neutral KPI"

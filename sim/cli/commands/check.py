@@ -5,8 +5,10 @@ Every input is read and checked before anything is simulated: each scenario (or 
 policy. Any invalid input lists every problem at once, one line each, and nothing is simulated
 (exit 2). Otherwise each scenario is simulated with its ``expect:`` block's fixed seed, days and
 replications; its KPIs are judged against the thresholds and against the committed baseline
-(:mod:`sim.gate.check`). ``--update-baselines`` accepts the new values as the baselines. See
-docs/ci.md.
+(:mod:`sim.gate.check`). ``--update-baselines`` accepts the new values as the baselines, all of
+them once every scenario is judged (an interrupted run writes none). The ``--junit`` and
+``--summary`` files are written "in progress" before anything else, then replaced by the
+report. See docs/ci.md.
 """
 
 from __future__ import annotations
@@ -269,8 +271,8 @@ def write_baselines(accepted: list[tuple[Checked, Baseline]], folder: Path) -> N
     once every scenario has been simulated and judged, so that an interrupted run leaves the
     folder as it was; SIGINT and SIGTERM wait until the last file is written (a kill -9 can
     still stop it between two files, each of them whole)."""
-    blocked = {signal.SIGINT, signal.SIGTERM}
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    mask = getattr(signal, "pthread_sigmask", None)  # POSIX; elsewhere an interrupt is not held
+    before = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if mask else None
     try:
         for checked, baseline in accepted:
             file = baseline_path(folder, baseline.scenario)
@@ -282,7 +284,8 @@ def write_baselines(accepted: list[tuple[Checked, Baseline]], folder: Path) -> N
             )
             checked.note = f"baseline written to {_shown(file)}{previous}"
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        if mask:
+            mask(signal.SIG_SETMASK, before)
 
 
 def _shown(path: Path) -> Path:
