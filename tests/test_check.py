@@ -299,7 +299,10 @@ def test_bundled_scenarios_have_committed_baselines_of_their_check_run():
         baseline = read_baseline(REPO / "results" / "baselines" / f"{scenario.name}.json")
         assert baseline is not None, f"no baseline for {path}"
         seed = scenario.expect.seed if scenario.expect.seed is not None else scenario.run.seed
-        assert baseline.pairs_with(seed, scenario.expect.days, scenario.run.warmup_days), path
+        run = scenario.run
+        assert baseline.pairs_with(
+            seed, scenario.expect.days, run.warmup_days, run.drain_days, run.start_weekday
+        ), path
         assert baseline.reps == scenario.expect.reps, path
 
 
@@ -473,7 +476,8 @@ def test_the_run_size_recorded_with_a_baseline_is_its_own(baselines):
     assert (recorded.reps, recorded.days) == (6, 3.0)  # not the expect: defaults, 10 x 7 days
     larger = Expect(kpis=dict(recorded.kpis), reps=7, days=4.0, seed=99)  # and another seed
     assert relaxations(larger, recorded) == []
-    assert expect_from_json({"kpis": {}}).reps == 2  # a policy without a run size sets no floor
+    with pytest.raises(ValueError, match=r"policy\.confidence: missing"):  # no lenient defaults
+        expect_from_json({"kpis": {}, "reps": 6, "days": 3.0})
 
 
 def test_a_variant_may_declare_a_kpi_without_orders_not_applicable(tmp_path, capsys, baselines):

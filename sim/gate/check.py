@@ -19,10 +19,12 @@ days and replications, then judges every KPI it watches twice:
   least the minimum effect** (0.02 for shares, else 10% of the baseline mean and at least 1
   unit): the confidence bound of the worsening, not just its estimate, must reach the minimum
   effect. Noise, or a real change smaller than the minimum effect, therefore fails a KPI with
-  probability at most ``significance``. When the seed or run length differs from the
-  baseline's, the pairing is lost and Welch's unpaired interval is used instead. The gate
-  fails closed: a KPI undefined where the baseline has a value, a KPI left with too few values
-  for an interval where the baseline has enough, or a watched KPI the baseline lacks, fails.
+  probability at most ``significance``. When the seed, days, warm-up, drain or start weekday
+  differs from the baseline's (or the baseline does not record them), the pairing is lost and
+  Welch's unpaired interval is used instead. The gate fails closed: a KPI undefined where the
+  baseline has a value, a KPI left with too few values for an interval where the baseline has
+  enough, a KPI with values where the baseline has none, or a watched KPI the baseline lacks,
+  fails. Every failure line ends with what to do.
 
 The thresholds and minimum effects come from :mod:`sim.gate.expectations`, the committed
 values from :mod:`sim.gate.baseline`; the verdicts (:class:`Outcome`, :class:`Checked`) go to
@@ -50,6 +52,15 @@ from sim.gate.expectations import (
 from sim.reporting.formatting import rounds_to_zero, with_unit
 from sim.results.stats import paired_difference, unpaired_difference
 from sim.results.verdict import judge
+
+# what to do, ending every failure line (docs/ci.md, "Reports")
+ACCEPT = "if the change is meant, accept it with --update-baselines and commit the baseline"
+RELAX = (
+    "if the change is meant, change the threshold in the policy file (the scenario or the one it "
+    "extends), in review, with --update-baselines"
+)
+MORE_REPS = "more replications (expect.reps) narrow the interval"
+NO_ORDERS = "expected orders of its kind, or the KPI declared 'n/a' in review"
 
 
 @dataclass
@@ -123,7 +134,7 @@ def judge_threshold(
         out.verdict, out.threshold_failed = "undefined", True
         out.messages.append(
             f"{out.scenario}: {out.kpi}: undefined in every replication (no "
-            f"orders of its kind); threshold {wanted} cannot be shown met"
+            f"orders of its kind); threshold {wanted} cannot be shown met; {NO_ORDERS}"
         )
         return
     if j.verdict == "few":
@@ -131,7 +142,8 @@ def judge_threshold(
         if out.threshold_failed:
             out.messages.append(
                 f"{out.scenario}: {out.kpi} = {fmt(out.estimate, out.unit)} from {j.n} replication: "
-                f"a verdict needs at least 2 replications; threshold {wanted} cannot be shown met"
+                f"a verdict needs at least 2 replications; threshold {wanted} cannot be shown met; "
+                f"{MORE_REPS}"
             )
         return
     if j.verdict == "met":
@@ -145,10 +157,11 @@ def judge_threshold(
         out.bound_side = "upper" if threshold.higher_is_better else "lower"
     if out.threshold_failed:
         what = "misses the threshold" if missed else "is not shown to meet the threshold"
+        action = RELAX if missed else f"{MORE_REPS}; {RELAX}"
         out.messages.append(
             f"{out.scenario}: {out.kpi} = {fmt(out.estimate, out.unit)} ({confidence:.0%} "
             f"{out.bound_side} bound {fmt(out.bound, out.unit)}, {j.n} replications) {what} "
-            f"{wanted}"
+            f"{wanted}; {action}"
         )
 
 
@@ -169,8 +182,9 @@ def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool
     """Fail ``out`` when the KPI is significantly worse than the baseline by the minimum effect,
     or when it cannot be shown not worse: undefined (NaN) where the baseline has a value (paired:
     in any replication; unpaired: in every one), or left with too few values for an interval
-    (fewer than 2 pairs, or fewer than 2 values unpaired) where the baseline has at least 2.
-    A KPI the baseline itself has fewer than 2 values of is not compared (``too few values``)."""
+    (fewer than 2 pairs, or fewer than 2 values unpaired) where the baseline has at least 2,
+    or defined in any replication where the baseline has no value at all. A KPI the baseline
+    itself has a single value of is not compared (``too few values``)."""
     direction = kpi_info(out.kpi)[2]
     if direction == 0:
         out.comparison = "neutral KPI"
@@ -187,8 +201,15 @@ def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool
         out.baseline_failed = True
         out.messages.append(
             f"{out.scenario}: {out.kpi} is undefined in {lost} of {n} replications "
-            f"({out.comparison}) where the baseline has a value (no orders of its kind); expected "
-            "a value, or the change accepted with --update-baselines"
+            f"({out.comparison}) where the baseline has a value (no orders of its kind); {ACCEPT}"
+        )
+        return
+    if not np.any(~np.isnan(base)) and np.any(~np.isnan(new)):  # nothing accepted to compare with
+        out.baseline_failed = True
+        out.messages.append(
+            f"{out.scenario}: {out.kpi} = {fmt(out.estimate, out.unit)} has a value in "
+            f"{int(np.sum(~np.isnan(new)))} of {len(new)} replications, but the baseline has no "
+            f"value for it (no orders of its kind), so it cannot be shown not worse; {ACCEPT}"
         )
         return
     d = (
@@ -208,8 +229,7 @@ def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool
             out.messages.append(
                 f"{out.scenario}: {out.kpi} has a value in {defined} of {len(new)} replications, "
                 f"too few for the {kind} comparison with the baseline ({known} values): it cannot "
-                "be shown not worse; expected values in at least 2 replications, or the change "
-                "accepted with --update-baselines"
+                f"be shown not worse; expected values in at least 2 replications; {ACCEPT}"
             )
         return
     worse_bound = d["high"] if direction > 0 else d["low"]  # bound nearest "not worse"
@@ -222,7 +242,7 @@ def judge_baseline(out: Outcome, new: np.ndarray, base: np.ndarray, paired: bool
             f"baseline {fmt(base_mean, out.unit)}: {out.comparison} difference "
             f"{fmt(d['mean'], out.unit, True, True)} ({1 - expect.significance:.0%} bound "
             f"{fmt(worse_bound, out.unit, True, True)}), minimum effect "
-            f"{fmt(out.effect, out.unit, True)}"
+            f"{fmt(out.effect, out.unit, True)}; {ACCEPT}"
         )
 
 
@@ -251,7 +271,10 @@ def evaluate(
     promises = promises or {}
     limits = {t.kpi: t for t in thresholds(expect)}
     void = set(not_applicable(expect))
-    paired = baseline is not None and baseline.pairs_with(seed, scenario.run.days, scenario.run.warmup_days)
+    run = scenario.run
+    paired = baseline is not None and baseline.pairs_with(
+        seed, run.days, run.warmup_days, run.drain_days, run.start_weekday
+    )
     outcomes = []
     for kpi in watched(expect):
         new = np.asarray(values.get(kpi, []), dtype=float)

@@ -66,7 +66,7 @@ def parse_threshold(kpi: str, text: str) -> tuple[Threshold | None, str]:
     return Threshold(kpi, match[1], value), ""
 
 
-def _towns(scenario: Scenario) -> list[str] | None:
+def towns_of(scenario: Scenario) -> list[str] | None:
     """Town names (pinyin) of the scenario's towns CSV; None when it cannot be read."""
     try:
         rows, _ = read_towns(scenario.geography)
@@ -97,25 +97,33 @@ def _name_problem(name: str, towns: list[str] | None) -> str:
 
 def expect_problems(scenario: Scenario) -> list[Problem]:
     """Problems in the scenario's ``expect:`` block: KPI names, threshold texts, watch list."""
-    e, src, out = scenario.expect, scenario.source, []
-    towns = _towns(scenario)
+    return block_problems(scenario.expect, scenario.source, towns_of(scenario))
+
+
+def block_problems(e: Expect, src: str, towns: list[str] | None, prefix: str = "expect") -> list[Problem]:
+    """Problems in an ``expect:`` block ``e`` of the file ``src`` beyond its types and ranges
+    (which :func:`sim.config.loader.convert` checks): KPI names (a town KPI against ``towns``,
+    any town when None), threshold texts and the watch list, each named ``PREFIX.key``. A
+    scenario's block and the policy recorded in a baseline (``prefix="policy"``,
+    :func:`sim.gate.policy.read_policy`) are held to the same rules."""
+    out = []
     for name, text in e.kpis.items():
         why = _name_problem(name, towns) or parse_threshold(name, text)[1]
         if why:
-            out.append(Problem(src, None, f"expect.kpis.{name}", why))
+            out.append(Problem(src, None, f"{prefix}.kpis.{name}", why))
     for name in e.min_effect:
         why = _name_problem(name, towns)
         if why:
-            out.append(Problem(src, None, f"expect.min_effect.{name}", why))
+            out.append(Problem(src, None, f"{prefix}.min_effect.{name}", why))
     for k, name in enumerate(e.watch or []):
         why = _name_problem(name, towns)
         if not why and kpi_info(name)[2] == 0:
             why = (
                 f"{name} has no better direction (neither higher nor lower is worse); "
-                "expected a KPI that can get worse, or a threshold in expect.kpis"
+                f"expected a KPI that can get worse, or a threshold in {prefix}.kpis"
             )
         if why:
-            out.append(Problem(src, None, f"expect.watch[{k}]", why))
+            out.append(Problem(src, None, f"{prefix}.watch[{k}]", why))
     return out
 
 

@@ -30,14 +30,23 @@ them as invalid input (exit 2). No simulation happens here.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
 from sim.config.errors import Problem, UserError
 from sim.config.loader import convert, read_scenario
 from sim.config.scenario import Expect
-from sim.config.yaml_read import read_yaml
-from sim.gate.expectations import SHARE_MIN_EFFECT, Threshold, kpi_info, not_applicable, thresholds, watched
+from sim.config.yaml_read import key_text, kind_of, read_yaml
+from sim.gate.expectations import (
+    SHARE_MIN_EFFECT,
+    Threshold,
+    block_problems,
+    kpi_info,
+    not_applicable,
+    thresholds,
+    watched,
+)
 
 
 def ancestors(path: str | Path) -> list[Path]:
@@ -178,6 +187,9 @@ def warmup_problems(
     ]
 
 
+POLICY_KEYS = ("kpis", "confidence", "uncertain", "significance", "min_effect", "watch")
+
+
 def expect_to_json(expect: Expect) -> dict:
     """The gate policy part of an ``expect:`` block, as recorded in a baseline (its run size,
     ``reps`` and ``days``, is the baseline's own ``reps`` and ``days``)."""
@@ -191,42 +203,42 @@ def expect_to_json(expect: Expect) -> dict:
     }
 
 
-def expect_from_json(data: object) -> Expect | None:
-    """The policy recorded in a baseline; None when it is absent; ValueError when malformed.
+def read_policy(data: object, file: str, towns: list[str] | None = None) -> tuple[Expect, list[Problem]]:
+    """The policy recorded in the baseline ``file`` (its ``"policy"`` value ``data``) and every
+    problem in it, each naming ``policy.<key>``.
 
-    Its ``reps`` and ``days`` (the run size no config may go below) are those
-    :func:`sim.gate.baseline.read_baseline` adds from the baseline's own run; without them the
-    policy sets no least run size."""
-    if data is None:
-        return None
+    It is held to the rules of a scenario's ``expect:`` block, by the same code: the schema's
+    types and ranges (:func:`sim.config.loader.convert` on :class:`Expect`), then KPI names,
+    threshold texts and the watch list (:func:`sim.gate.expectations.block_problems`; town KPIs
+    against ``towns``). Every key :func:`expect_to_json` writes must be there: a key left out
+    would fall back to its lenient default (no thresholds, the default confidence), which the
+    config under review could then relax freely. The run size is not part of it (the
+    baseline's own ``reps`` and ``days`` are)."""
     if not isinstance(data, dict):
-        raise ValueError("policy is not a mapping")
-    kpis = data.get("kpis", {})
-    min_effect = data.get("min_effect", {})
-    watch = data.get("watch")
-    ok = (
-        isinstance(kpis, dict)
-        and all(isinstance(k, str) and isinstance(v, str) for k, v in kpis.items())
-        and isinstance(min_effect, dict)
-        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in min_effect.values())
-        and (watch is None or (isinstance(watch, list) and all(isinstance(w, str) for w in watch)))
-        and data.get("uncertain", "fail") in ("fail", "pass")
-        and all(
-            isinstance(data.get(k, 0.5), (int, float)) and not isinstance(data.get(k, 0.5), bool)
-            for k in ("confidence", "significance", "days")
-        )
-        and isinstance(data.get("reps", 2), int)
-        and not isinstance(data.get("reps", 2), bool)
-    )
-    if not ok:
-        raise ValueError("policy has wrong types")
-    return Expect(
-        kpis=dict(kpis),
-        confidence=float(data.get("confidence", 0.95)),
-        uncertain=data.get("uncertain", "fail"),
-        significance=float(data.get("significance", 0.01)),
-        reps=int(data.get("reps", 2)),  # absent: no least run size (2 is the fewest a check runs)
-        days=float(data.get("days", 0.0)),
-        min_effect={str(k): float(v) for k, v in min_effect.items()},
-        watch=None if watch is None else list(watch),
-    )
+        what = "missing" if data is None else f"expected a mapping, got {kind_of(data)}"
+        return Expect(), [Problem(file, None, "policy", f"{what}; {_RECORDED}")]
+    out = [
+        Problem(file, None, f"policy.{key_text(k)}", f"unknown key; expected one of {', '.join(POLICY_KEYS)}")
+        for k in data
+        if k not in POLICY_KEYS
+    ]
+    out += [Problem(file, None, f"policy.{k}", f"missing; {_RECORDED}") for k in POLICY_KEYS if k not in data]
+    expect, problems = convert({k: v for k, v in data.items() if k in POLICY_KEYS}, file, Expect)
+    out += [dataclasses.replace(p, path=f"policy.{p.path}", line=None) for p in problems]
+    reported = {p.path for p in out}  # a value of the wrong type is not parsed again
+    out += [p for p in block_problems(expect, file, towns, prefix="policy") if p.path not in reported]
+    return expect, out
+
+
+_RECORDED = "expected the expect: block recorded by `run.py check --update-baselines`"
+
+
+def expect_from_json(data: dict) -> Expect:
+    """The policy recorded in a baseline as :func:`sim.gate.baseline.read_baseline` gives it:
+    the file's ``"policy"`` (checked there by :func:`read_policy`) with the baseline's own
+    ``reps`` and ``days``, the run size no config may go below. ValueError when it is invalid."""
+    recorded = {k: v for k, v in data.items() if k not in ("reps", "days")}
+    expect, problems = read_policy(recorded, "")
+    if problems:
+        raise ValueError(str(problems[0]).lstrip(": "))
+    return dataclasses.replace(expect, reps=int(data["reps"]), days=float(data["days"]))

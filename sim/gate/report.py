@@ -70,15 +70,24 @@ def text_table(checked: list[Checked]) -> str:
 def verdict_line(checked: list[Checked]) -> str:
     """One line: how many KPI checks passed, failed, and how many inputs were invalid; then
     the verdicts of the scenarios' own promises, which the gate does not judge (its thresholds
-    guard against regressions), so that a green gate is not read as promises kept."""
+    guard against regressions), so that a green gate is not read as promises kept. Invalid
+    input that stopped everything says so ("INVALID INPUT: 3 problem(s), nothing simulated"),
+    not "0 of 0 KPI checks passed"."""
     outcomes = [o for c in checked for o in c.outcomes]
     failed = sum(o.failed for o in outcomes)
     invalid = sum(bool(c.errors) for c in checked)
+    problems = sum(len(c.errors) for c in checked)
     word = {0: "PASSED", 1: "FAILED", 2: "INVALID INPUT"}[exit_status(checked)]
-    text = (
-        f"{word}: {len(outcomes) - failed} of {len(outcomes)} KPI checks passed in "
+    counted = (
+        f"{len(outcomes) - failed} of {len(outcomes)} KPI checks passed in "
         f"{sum(not c.errors for c in checked)} scenario(s)"
     )
+    if not invalid:
+        text = f"{word}: {counted}"
+    elif not outcomes:
+        text = f"{word}: {problems} problem(s), nothing simulated"
+    else:  # found while simulating (a world that cannot be built): the others were judged
+        text = f"{word}: {problems} problem(s); of the other scenarios, {counted}"
     promises = Counter(VERDICT_WORDS.get(o.promise, o.promise) for o in outcomes if o.promise)
     if promises:
         counts = ", ".join(f"{n} {word}" for word, n in sorted(promises.items()))

@@ -5,14 +5,18 @@ Every input is read and checked before anything is simulated: each scenario (or 
 policy. Any invalid input lists every problem at once, one line each, and nothing is simulated
 (exit 2). Otherwise each scenario is simulated with its ``expect:`` block's fixed seed, days and
 replications; its KPIs are judged against the thresholds and against the committed baseline
-(:mod:`sim.gate.check`). ``--update-baselines`` accepts the new values as the baselines. See
-docs/ci.md.
+(:mod:`sim.gate.check`). ``--update-baselines`` accepts the new values as the baselines, all of
+them once every scenario is judged (an interrupted run writes none). The ``--junit`` and
+``--summary`` files are written "in progress" before anything else, then replaced by the
+report. See docs/ci.md.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import signal
 import sys
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +31,11 @@ from sim.experiments.runner import default_jobs, run_replications
 from sim.experiments.sweep_file import is_sweep_file
 from sim.gate.baseline import Baseline, baseline_path, read_baseline
 from sim.gate.check import Checked, evaluate, exit_status
+from sim.gate.expectations import towns_of
 from sim.gate.junit import junit_xml
 from sim.gate.policy import expect_from_json, expect_to_json, policy_problems, warmup_problems
 from sim.gate.report import failure_lines, markdown, settings_line, text_table, verdict_line
-from sim.reporting.files import write_bytes, write_json, write_text
+from sim.reporting.files import write_bytes, write_json
 from sim.reporting.folder import check_file_out
 from sim.results.summary import total_orders
 from sim.results.verdict import kpi_targets
@@ -176,24 +181,12 @@ def prepare_one(path: Path, folder: Path, update: bool, names: dict[str, str]) -
     )
     file = baseline_path(folder, scenario.name)
     try:
-        baseline = read_baseline(_shown(file))
+        baseline = read_baseline(_shown(file), towns_of(scenario))
     except UserError:
         if not update:
             raise
-        baseline = None  # an unreadable baseline is replaced, not compared with
-    try:
-        recorded = None if update or baseline is None else expect_from_json(baseline.policy)
-    except ValueError as exc:
-        raise UserError(
-            [
-                Problem(
-                    str(_shown(file)),
-                    None,
-                    "policy",
-                    f"{exc}; expected the expect: block recorded by `run.py check --update-baselines`",
-                )
-            ]
-        ) from None
+        baseline = None  # an invalid baseline is replaced, not compared with
+    recorded = None if update or baseline is None else expect_from_json(baseline.policy)
     relaxed = policy_problems(path, expect, recorded, str(_shown(file)))
     if baseline is not None and not update:
         relaxed += warmup_problems(path, scenario.run.warmup_days, baseline.warmup_days, str(_shown(file)))
@@ -221,9 +214,13 @@ def prepare_all(
     return prepared, invalid
 
 
-def check_one(prepared: Prepared, jobs: int, update: bool, allow_new: bool = False) -> Checked:
-    """Simulate and judge one prepared scenario (:func:`prepare_one`); with ``update``, write
-    its baseline. Raise UserError when its world cannot be built (invalid input)."""
+def check_one(
+    prepared: Prepared, jobs: int, update: bool, allow_new: bool = False
+) -> tuple[Checked, Baseline | None]:
+    """Simulate and judge one prepared scenario (:func:`prepare_one`); return the verdicts and,
+    with ``update``, the new baseline to write (:func:`write_baselines`, once every scenario is
+    judged; None without ``update``). Raise UserError when its world cannot be built (invalid
+    input)."""
     path, scenario, seed, file = prepared.path, prepared.scenario, prepared.seed, prepared.file
     baseline = prepared.baseline
     expect = scenario.expect
@@ -250,26 +247,45 @@ def check_one(prepared: Prepared, jobs: int, update: bool, allow_new: bool = Fal
         ),
     )
     checked.note = baseline_note(baseline, scenario, _shown(file))
-    if update:
-        write_json(
-            file,
-            Baseline(
-                scenario.name,
-                seed,
-                expect.days,
-                scenario.run.warmup_days,
-                expect.reps,
-                __version__,
-                values,
-                _portable(path),
-                expect_to_json(expect),
-            ).to_json(),
-        )
-        for o in checked.outcomes:
-            o.accepted = o.baseline_failed
-        previous = "" if baseline is None else f" (the previous one: {checked.note})"
-        checked.note = f"baseline written to {_shown(file)}{previous}"
-    return checked
+    if not update:
+        return checked, None
+    run = scenario.run
+    new = Baseline(
+        scenario.name,
+        seed,
+        expect.days,
+        run.warmup_days,
+        expect.reps,
+        __version__,
+        values,
+        _portable(path),
+        expect_to_json(expect),
+        run.drain_days,
+        run.start_weekday,
+    )
+    return checked, new
+
+
+def write_baselines(accepted: list[tuple[Checked, Baseline]], folder: Path) -> None:
+    """Write every accepted baseline (each atomically) and mark its outcomes accepted. Called
+    once every scenario has been simulated and judged, so that an interrupted run leaves the
+    folder as it was; SIGINT and SIGTERM wait until the last file is written (a kill -9 can
+    still stop it between two files, each of them whole)."""
+    mask = getattr(signal, "pthread_sigmask", None)  # POSIX; elsewhere an interrupt is not held
+    before = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if mask else None
+    try:
+        for checked, baseline in accepted:
+            file = baseline_path(folder, baseline.scenario)
+            write_json(file, baseline.to_json())
+            for o in checked.outcomes:
+                o.accepted = o.baseline_failed
+            previous = (
+                "" if checked.note.startswith("no baseline at") else f" (the previous one: {checked.note})"
+            )
+            checked.note = f"baseline written to {_shown(file)}{previous}"
+    finally:
+        if mask:
+            mask(signal.SIG_SETMASK, before)
 
 
 def _shown(path: Path) -> Path:
@@ -285,27 +301,96 @@ def _portable(path: Path) -> str:
 
 
 def baseline_note(baseline: Baseline | None, scenario, file: Path) -> str:
-    """How the baseline was used, for the log and the summary."""
+    """How the baseline was used, for the log and the summary: paired replication by
+    replication (on the baseline's replications when the run has more), or why not."""
     run = scenario.run
     if baseline is None:
         return f"no baseline at {file} (accept one with --update-baselines)"
-    if baseline.pairs_with(run.seed, run.days, run.warmup_days):
-        note = f"paired with the baseline {file} replication by replication (seed {run.seed})"
-    else:
+    differ, unrecorded = baseline.unpaired_because(
+        run.seed, run.days, run.warmup_days, run.drain_days, run.start_weekday
+    )
+    if differ or unrecorded:
+        why = [f"made with {', '.join(differ)}"] if differ else []
+        why += [f"does not record {' or '.join(unrecorded)}"] if unrecorded else []
+        shared = "no common random numbers" if differ else "common random numbers cannot be shown"
         note = (
-            f"baseline {file} made with seed {baseline.seed}, {baseline.days:g} days, "
-            f"{baseline.warmup_days:g} warm-up: no common random numbers, so an unpaired "
-            "(Welch) comparison"
+            f"baseline {file} {' and '.join(why)}: {shared}, so an unpaired (Welch) comparison "
+            "(--update-baselines pairs it again)"
         )
+    elif run.reps > baseline.reps:
+        note = (
+            f"paired on the first {baseline.reps} of {run.reps} replications, the baseline's, with "
+            f"{file} replication by replication (seed {run.seed})"
+        )
+    else:
+        note = f"paired with the baseline {file} replication by replication (seed {run.seed})"
     if baseline.engine_version != __version__:
         note += f"; baseline from engine {baseline.engine_version or '?'} (now {__version__})"
     return note
 
 
+def reports(args) -> list[tuple[str, str, object]]:
+    """The report files asked for: (option, path, the function giving its bytes)."""
+    out = []
+    if args.junit:
+        out.append(("--junit", args.junit, junit_xml))
+    if args.summary:
+        out.append(("--summary", args.summary, lambda checked: markdown(checked).encode("utf-8")))
+    return out
+
+
+def start_reports(args) -> None:
+    """Write each report file at once in its "in progress" state (:func:`in_progress_junit`,
+    :func:`in_progress_markdown`), before anything is read or simulated: a file left by an
+    earlier run is never shown as this run's, an interrupted run leaves "in progress" (a
+    failure to any CI reading it), and a path that cannot be written is invalid input found
+    now, in one line naming the option (UserError)."""
+    for option, path, _ in reports(args):
+        check_file_out(path, option)  # a folder, or under a file
+        data = in_progress_junit() if option == "--junit" else in_progress_markdown().encode("utf-8")
+        try:
+            write_bytes(path, data)
+        except OSError as exc:
+            raise UserError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        "",
+                        f"{option}: cannot write it ({exc.strerror or exc}); expected a file path "
+                        "in a writable folder",
+                    )
+                ]
+            ) from None
+
+
+IN_PROGRESS = (
+    "in progress: this run of the regression gate has not finished; if nothing replaces this "
+    "line, the run was interrupted and gave no verdict"
+)
+
+
+def in_progress_junit() -> bytes:
+    """JUnit XML of a gate run that has not finished: one test case in error, so that a CI
+    reading the file of an interrupted run reports it as failed, not passed."""
+    root = ET.Element("testsuites", name="redvest check", tests="1", failures="0", errors="1")
+    suite = ET.SubElement(root, "testsuite", name="redvest check", tests="1", failures="0", errors="1")
+    suite.set("skipped", "0")
+    case = ET.SubElement(suite, "testcase", classname="redvest.check", name="finished")
+    ET.SubElement(case, "error", message=IN_PROGRESS, type="in progress").text = IN_PROGRESS
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def in_progress_markdown() -> str:
+    """The Markdown summary of a gate run that has not finished."""
+    return f"## ⏳ Red Vest regression gate: IN PROGRESS\n\n{IN_PROGRESS[0].upper()}{IN_PROGRESS[1:]}.\n"
+
+
 def main(args) -> int:
-    for option, path in (("--junit", args.junit), ("--summary", args.summary)):
-        if path:
-            check_file_out(path, option)  # before any simulation: a folder or unwritable place is exit 2
+    # the report files first: an unwritable one is refused before anything is simulated, and
+    # a stale one (an earlier run's) never stands for this run
+    start_reports(args)
     inputs = input_files(args.paths)
     folder = Path(args.baselines)
     if not folder.is_dir() and not (args.update_baselines and not folder.exists()):
@@ -339,16 +424,7 @@ def main(args) -> int:
             "problem listed above; fix them and rerun"
         )
     else:
-        checked = []
-        for prepared in ready:
-            try:
-                checked.append(check_one(prepared, jobs, args.update_baselines, args.allow_new))
-            except UserError as exc:  # a world that cannot be built (rare: found by a pilot)
-                if args.debug:
-                    raise
-                checked.append(Checked(str(prepared.path), errors=exc.lines()))
-                for line in exc.lines():
-                    print(line, file=sys.stderr)
+        checked = simulate_all(ready, jobs, args, folder)
     ran = [c for c in checked if not c.errors]
     if ran:
         print(text_table(ran))
@@ -360,8 +436,37 @@ def main(args) -> int:
         print("\nFailures:")
         print("\n".join(f"  {m}" for m in failures))
     print(f"\n{verdict_line(checked)}")
-    if args.junit:
-        write_bytes(args.junit, junit_xml(checked))
-    if args.summary:
-        write_text(args.summary, markdown(checked))
+    for _, path, content in reports(args):
+        write_bytes(path, content(checked))
     return exit_status(checked)
+
+
+def simulate_all(ready: list[Prepared], jobs: int, args, folder: Path) -> list[Checked]:
+    """Simulate and judge every prepared scenario; with ``--update-baselines``, then write
+    their baselines, all of them, and only when every scenario was judged and none turned out
+    invalid (an interrupt before that writes none, and says so)."""
+    checked: list[Checked] = []
+    accepted: list[tuple[Checked, Baseline]] = []
+    try:
+        for prepared in ready:
+            try:
+                one, new = check_one(prepared, jobs, args.update_baselines, args.allow_new)
+            except UserError as exc:  # a world that cannot be built (rare: found by a pilot)
+                if args.debug:
+                    raise
+                checked.append(Checked(str(prepared.path), errors=exc.lines()))
+                for line in exc.lines():
+                    print(line, file=sys.stderr)
+                continue
+            checked.append(one)
+            if new is not None:
+                accepted.append((one, new))
+    except KeyboardInterrupt:
+        if args.update_baselines:
+            print("interrupted: no baseline written", file=sys.stderr)
+        raise
+    if accepted and any(c.errors for c in checked):
+        print("no baseline written: an input turned out invalid (listed above)", file=sys.stderr)
+    elif accepted:
+        write_baselines(accepted, folder)
+    return checked
