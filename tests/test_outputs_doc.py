@@ -55,3 +55,40 @@ def test_compare_columns_are_documented(tmp_path):
     assert [c for c in header if not documented(c)] == []
     keys = json.loads((out / "compare.json").read_text(encoding="utf-8"))
     assert [k for k in keys if not documented(k)] == []
+
+
+def test_every_key_of_a_run_with_a_batched_event_is_documented(tmp_path):
+    # the test county with a batched event on B2 (measured from day 1): kpis.json gains the
+    # event KPIs and the event_causes table, chart_data.json the event, the order log its
+    # platform and batch columns
+    import yaml
+
+    from tests.test_batches import DELIVERY
+
+    event = {
+        "name": "lockdown",
+        "places": ["B2"],
+        "start_day": 1,
+        "days": 1,
+        "multiplier": 4,
+        "callups": [{"town": "Beta", "hours": [8, 20], "volunteers": 4}],
+        "delivery": DELIVERY,
+    }
+    scenario = tmp_path / "event.yaml"
+    scenario.write_text(
+        yaml.safe_dump({"extends": str(TINY), "name": "event", "events": [event]}), encoding="utf-8"
+    )
+    out = tmp_path / "run"
+    assert main(["run", str(scenario), "--out", str(out), "--jobs", "1", "--reps", "2", "--days", "2"]) == 0
+    summary = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
+    assert "event_causes" in summary and "event_on_time" in summary["kpis"]
+    for name in ("kpis.json", "chart_data.json"):
+        keys = json.loads((out / name).read_text(encoding="utf-8"))
+        assert [k for k in keys if not documented(k)] == [], name
+    assert [k for k in summary["event_causes"] if not documented(k)] == []
+    # each cause's count is named by the cause, which docs/kpis.md lists with its rule
+    causes = set(summary["event_causes"]["causes"])
+    kpis_doc = (REPO / "docs" / "kpis.md").read_text(encoding="utf-8")
+    assert [c for c in causes if f"`{c}`" not in kpis_doc] == []
+    assert [k for k in summary["event_causes"]["events"][0] if not (documented(k) or k in causes)] == []
+    assert [k for k in summary["kpis"] if not documented(k)] == []

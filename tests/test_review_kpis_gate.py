@@ -92,21 +92,3 @@ def test_check_words_every_promise_verdict_as_the_other_outputs_do():
         out = evaluate(scenario, 1, {"urban_10min": values}, None, promises={"urban_10min": (">=", 0.9)})[0]
         assert out.promise == verdict
         assert row(out)[-1].startswith(VERDICT_WORDS[verdict] + " ("), (verdict, row(out))
-
-
-def test_a_baseline_without_a_recorded_policy_still_sets_its_run_size_as_a_floor(tmp_path):
-    import json
-
-    from sim.gate.baseline import read_baseline
-
-    path = tmp_path / "old.json"
-    data = {
-        "scenario": "old",
-        "seed": 1,
-        "days": 7,
-        "warmup_days": 1,
-        "reps": 10,
-        "kpis": {"urban_10min": [0.9] * 10},
-    }
-    path.write_text(json.dumps(data), encoding="utf-8")
-    assert read_baseline(path).policy == {"reps": 10, "days": 7.0}
