@@ -16,7 +16,7 @@ import yaml
 
 from sim.cli.main import REPO
 from sim.reporting.briefing_promises import band_text
-from sim.reporting.briefing_text import count, estimate_text, footnote, worst_town_lines
+from sim.reporting.briefing_text import assumption_lines, count, estimate_text, footnote, worst_town_lines
 from sim.reporting.i18n import KPI_ZH, TEXT, kpi_label, tr
 
 CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u201c\u201d]"  # (with full-width punctuation)
@@ -102,7 +102,8 @@ def test_the_rural_zone_is_named_outside_the_urban_area_not_countryside():
     """The model's rural zone holds every unit outside the urban communities of Kunyang and
     Aojiang, communities of other towns (Shuitou's) among them: 非城区, never 农村."""
     assert tr("zone.rural", "zh") == "非城区"
-    assert tr("promise.rural_same_day", "zh") == "非城区当天办结"
+    # the article's own words for the promise: 当天响应、当天办理
+    assert tr("promise.rural_same_day", "zh") == "非城区当天响应、当天办理"
     assert tr("cause.group.rural", "zh") == "非城区"
     assert KPI_ZH["rural_same_day"].startswith("非城区订单")
     assert tr("towns.decided_by", "zh", town="昆阳镇", zone=tr("zone.rural", "zh"), verdict="不确定") == (
@@ -149,11 +150,26 @@ def test_no_configuration_key_in_the_chinese_levers():
 
 
 def test_same_day_handling_read_as_closed_is_said_to_be_ours():
-    text = tr("brief.assume_promise", "zh", minutes=10, cutoff="17:00", day_end="24:00", event="响应")
+    args = {"minutes": 10, "cutoff": "17:00", "day_end": "24:00", "reading": "x"}
+    text = tr("brief.assume_promise", "zh", event="响应", **args)
     assert "“当天响应、当天办理”按“当天响应并办结”考核" in text and "我们的理解" in text
-    assert "reading same-day handling as closed." in tr(
-        "brief.assume_promise", "en", minutes=10, cutoff="17:00", day_end="24:00", event="accepts it"
-    )
+    assert "same-day handling as closed." in tr("brief.assume_promise", "en", event="accepts it", **args)
+
+
+@pytest.mark.parametrize("event", ["acceptance", "arrival"])
+def test_what_the_urban_response_is_read_as_is_said_to_be_ours(event):
+    # the article's 响应 is not defined: the briefing's key assumptions say how the run reads it
+    data = {"targets": {"urban_response_min": 10, "same_day_cutoff": "17:00", "day_end": "24:00"}}
+    data["targets"]["urban_response_event"] = event
+    summary = {"days": 3.0, "warmup_days": 1.0, "kpis": {}}
+    en = " ".join(assumption_lines(summary, data, "en"))
+    zh = " ".join(assumption_lines(summary, data, "zh"))
+    if event == "acceptance":
+        assert "Ours: " in en and "its response as acceptance and same-day handling as closed." in en
+        assert "理解为志愿者接受派单" in zh
+    else:
+        assert "its response as arrival and same-day handling as closed." in en
+        assert "理解为志愿者上门到达" in zh
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -287,6 +287,7 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
             cutoff=t["same_day_cutoff"],
             day_end=t["day_end"],
             event=tr(f"event.{t.get('urban_response_event', 'acceptance')}", lang),
+            reading=tr(f"reading.{t.get('urban_response_event', 'acceptance')}", lang),
         ),
         tr(
             "brief.assume_ladder",
