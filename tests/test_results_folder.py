@@ -106,6 +106,21 @@ def test_output_paths_are_checked_before_simulating(tmp_path, capsys, kind, no_s
     assert out.exists() and (kind == "file" or (out / "thesis.docx").read_text() == "precious")
 
 
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("option", ["run --out", "optimize --out"])
+def test_a_place_the_permission_bits_allow_but_no_file_can_be_made_in_is_refused(
+    capsys, option, no_simulation
+):
+    # /proc takes no new file, yet os.access allows a superuser anything: the check makes a
+    # probe file instead of trusting the bits (a read-only mount is the same case)
+    if option == "run --out":
+        status, err = run(capsys, Path("/proc/redvest-results"))
+    else:
+        status = main(["optimize", str(TINY), "--budget", "5", "--out", "/proc/redvest-plan.json"])
+        err = capsys.readouterr().err
+    assert status == 2 and "cannot write in /proc" in err and err.count("\n") == 1, err
+
+
 def _children(pid: int) -> list[int]:
     """Processes whose parent is ``pid`` (Linux /proc)."""
     found = []

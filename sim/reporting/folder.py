@@ -86,6 +86,14 @@ def _check_writable_parent(path: Path, prefix: str) -> None:
         raise _fail(path, f"{prefix}{parent} is a file; expected a folder path")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise _fail(path, f"{prefix}cannot write in {parent} (permission denied); expected a writable place")
+    # the permission bits do not tell everything (a read-only or virtual file system such as
+    # /proc, or a superuser, whom os.access always allows): make and remove a probe file
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".redvest-probe-", dir=parent)
+    except OSError as exc:
+        raise _fail(path, f"{prefix}cannot write in {parent} ({exc.strerror}); expected a writable place") from None
+    os.close(handle)
+    os.unlink(probe)
 
 
 def check_file_out(path: str | Path, option: str) -> None:
