@@ -52,6 +52,28 @@ def no_simulation(monkeypatch):
     monkeypatch.setattr(Replication, "__init__", refuse)
 
 
+# the regression gate's test county (tests/check/tiny.yaml) and its in-process runs
+CHECK_TINY = Path(__file__).parent / "check" / "tiny.yaml"
+
+
+def check(capsys, *args) -> tuple[int, str, str]:
+    """Run ``run.py check ARGS`` in-process (one worker); return (exit status, stdout, stderr)."""
+    from sim.cli.main import main
+
+    status = main(["check", *map(str, args), "--jobs", "1"])
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+@pytest.fixture
+def baselines(tmp_path, capsys) -> Path:
+    """A baselines folder holding the accepted baseline of the unchanged gate test county."""
+    folder = tmp_path / "baselines"
+    status, _, _ = check(capsys, CHECK_TINY, "--baselines", folder, "--update-baselines")
+    assert status == 0
+    return folder
+
+
 def local_dask_cluster():
     """A one-worker Dask cluster in this process, on localhost (the cluster tests' scheduler):
     skips the test when Dask's ``distributed`` is not installed."""

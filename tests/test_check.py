@@ -24,8 +24,9 @@ from sim.gate.baseline import Baseline, read_baseline
 from sim.gate.check import evaluate
 from sim.gate.expectations import expect_problems
 from sim.results.kpis import KPI_INFO
+from tests.conftest import CHECK_TINY as TINY
+from tests.conftest import check
 
-TINY = Path(__file__).parent / "check" / "tiny.yaml"
 FEWER_VOLUNTEERS = {
     "teams": {
         "village_members_community": 3,
@@ -41,22 +42,6 @@ def variant(tmp_path: Path, overrides: dict, file: str = "variant.yaml") -> Path
     path = tmp_path / file
     path.write_text(yaml.safe_dump({"extends": str(TINY), **overrides}, allow_unicode=True), encoding="utf-8")
     return path
-
-
-def check(capsys, *args) -> tuple[int, str, str]:
-    """Run ``run.py check ARGS`` in-process (one worker); return (exit status, stdout, stderr)."""
-    status = main(["check", *map(str, args), "--jobs", "1"])
-    out = capsys.readouterr()
-    return status, out.out, out.err
-
-
-@pytest.fixture
-def baselines(tmp_path, capsys) -> Path:
-    """A baselines folder holding the accepted baseline of the unchanged tiny county."""
-    folder = tmp_path / "baselines"
-    status, _, _ = check(capsys, TINY, "--baselines", folder, "--update-baselines")
-    assert status == 0
-    return folder
 
 
 def test_update_writes_a_baseline_of_per_replication_values(baselines):

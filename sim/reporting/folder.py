@@ -91,7 +91,8 @@ def _check_writable_parent(path: Path, prefix: str) -> None:
     try:
         handle, probe = tempfile.mkstemp(prefix=".redvest-probe-", dir=parent)
     except OSError as exc:
-        raise _fail(path, f"{prefix}cannot write in {parent} ({exc.strerror}); expected a writable place") from None
+        reason = exc.strerror or "cannot make a file there"
+        raise _fail(path, f"{prefix}cannot write in {parent} ({reason}); expected a writable place") from None
     os.close(handle)
     os.unlink(probe)
 
