@@ -39,8 +39,8 @@ def causes_of(world, rows):
 
 def test_the_first_collection_is_the_next_one_after_the_upload_or_the_events_end(tmp_path):
     world = lockdown(tmp_path, start_day=0.5)  # noon to noon: collections at 13:00, 14:00...
-    t = np.array([720.0, 750.0, 780.0, 2150.0])  # (an upload at a collection's minute: the next)
-    assert first_collection(world, 0, t).tolist() == [780.0, 780.0, 840.0, 2160.0]
+    t = np.array([720.0, 750.0, 780.0, 2150.0])  # (an upload at a collection's minute: that one)
+    assert first_collection(world, 0, t).tolist() == [780.0, 780.0, 780.0, 2160.0]
     world = lockdown(tmp_path, {**DELIVERY, "collect_every_min": 100}, start_day=0.5)
     assert first_collection(world, 0, np.array([2155.0])).tolist() == [2160.0]  # the event's end
 
@@ -81,13 +81,27 @@ def test_an_order_waiting_while_no_crew_is_on_duty_is_no_crew(tmp_path):
     assert why == ["no_crew"]
 
 
-def test_an_order_no_batch_took_is_left_on_the_platform(tmp_path):
+def test_an_order_no_batch_took_is_left_on_the_platform_when_due_after_the_event(tmp_path):
     # a one-day event: the order of 19:30 is still on the platform at midnight and goes to the
-    # ordinary dispatch, which serves it at 08:00 (tests/test_batches.py)
-    world = lockdown(tmp_path, {**DELIVERY, "deadline_hours": 3})
-    log, why = causes_of(world, [(1170.0, "B2", "errand")])
-    assert log.orders.batch[0] == -1 and log.orders.platform_event[0] == 0
-    assert why == ["left_on_platform"]
+    # ordinary dispatch, which serves it at 08:00 (tests/test_batches.py). Due at 01:30, after
+    # the event's end, it was left on the platform; due at 22:30, within the event, it missed
+    # for the same reason as in a two-day event: no crew on duty from 20:00
+    for hours, cause in ((6, "left_on_platform"), (3, "no_crew")):
+        world = lockdown(tmp_path, {**DELIVERY, "deadline_hours": hours})
+        log, why = causes_of(world, [(1170.0, "B2", "errand")])
+        assert log.orders.batch[0] == -1 and log.orders.platform_event[0] == 0
+        assert why == [cause], hours
+
+
+def test_an_upload_at_a_collections_own_minute_is_judged_by_that_collection(tmp_path):
+    # collections every 2 hours, a 1-hour promise, 50 minutes' shopping: uploaded at 08:00, when
+    # the call-ups come on duty and the platform collects; taken then, closed at 09:03, after
+    # its 09:00 deadline: the trip, not the wait for the 10:00 collection
+    delivery = {**DELIVERY, "deadline_hours": 1, "collect_every_min": 120, "shopping_min": 50}
+    world = lockdown(tmp_path, delivery)
+    log, why = causes_of(world, [(480.0, "B2", "errand")])
+    assert log.orders.t_assigned[0] == 480.0 and log.orders.t_closed[0] > 540.0
+    assert why == ["trip"]
 
 
 def test_event_orders_dispatched_alone_take_the_per_order_causes_by_the_events_deadline(tmp_path):

@@ -6,11 +6,14 @@ whose event deadline ``D`` falls within the run); an order misses when it is not
 ``D``. Each missed order gets the first cause that applies, in this fixed precedence.
 
 An order uploaded to a batched event's platform (the order log's ``platform_event``): let
-``T1`` be the platform's first collection after its upload (every ``collect_every_min`` from
-the event's start, and once more at the event's end: :func:`first_collection`);
+``T1`` be the platform's first collection that sees it (every ``collect_every_min`` from
+the event's start, and once more at the event's end: :func:`first_collection`; an upload at a
+collection's own minute is seen by it);
 
-1. ``left_on_platform``: no batch took it (``batch`` -1): it sat through every collection
-   until the event ended, then went to the ordinary dispatch, or the run ended first;
+1. ``left_on_platform``: no batch took it (``batch`` -1) and ``D`` fell at or after the
+   event's end: it sat through every collection until the event ended, then went to the
+   ordinary dispatch, or the run ended first (an order no batch took whose ``D`` came before
+   the event's end gets the rule that made it late by ``D``, below);
 2. ``collection_wait``: ``T1`` came after ``D``: the platform's rhythm alone made it late,
    whatever the crews (``delivery.collect_every_min``);
 3. ``crews_busy``: ``T1`` came by ``D`` but did not take it, and crews of its event were out
@@ -50,14 +53,15 @@ _SAME_MINUTE = 1e-6
 
 
 def first_collection(world: World, event: int, t_placed: np.ndarray) -> np.ndarray:
-    """The first collection of batched event ``event``'s platform strictly after each upload
-    time ``t_placed`` (minutes, inside the event's window): the next multiple of
-    ``collect_every_min`` after the event's start, or the event's end if that comes first
-    (the platform's last collection; :func:`sim.model.batches.collection`). An upload at a
-    collection's own minute counts from the next one, which is the one it surely waits for."""
+    """The first collection of batched event ``event``'s platform that sees each upload at
+    time ``t_placed`` (minutes, inside the event's window): the first multiple of
+    ``collect_every_min`` after the event's start at or after the upload, or the event's end
+    if that comes first (the platform's last collection; :func:`sim.model.batches.collection`).
+    An upload at a collection's own minute is seen by that collection, which waits for
+    everything else due at its minute."""
     surge = world.surges[event]
     every = surge.delivery.collect_every_min
-    ticks = surge.start_min + (np.floor((t_placed - surge.start_min) / every) + 1.0) * every
+    ticks = surge.start_min + np.maximum(np.ceil((t_placed - surge.start_min) / every), 1.0) * every
     return np.minimum(ticks, surge.end_min)
 
 
@@ -95,8 +99,10 @@ def _batch_causes(
     o, b = log.orders, log.batches
     batch = o.batch[idx]
     t1 = np.full(len(idx), np.nan)
+    ends = np.full(len(idx), np.nan)  # the end of each order's event (minutes)
     for k in np.unique(event).tolist():
         t1[event == k] = first_collection(world, k, o.t_placed[idx][event == k])
+        ends[event == k] = world.surges[k].end_min
     taken_at_t1 = (batch >= 0) & (o.t_assigned[idx] <= t1 + _SAME_MINUTE)
     out_at_t1 = np.zeros(len(idx), dtype=bool)
     if len(b):
@@ -108,7 +114,7 @@ def _batch_causes(
             out = back[trips][None, :] > t1[rows][:, None] + _SAME_MINUTE
             out_at_t1[rows] = (started & out).any(axis=1)
     rules = [
-        batch < 0,
+        (batch < 0) & (deadline >= ends),
         t1 > deadline,
         ~taken_at_t1 & out_at_t1,
         ~taken_at_t1,
