@@ -202,6 +202,29 @@ def test_an_interrupted_update_writes_no_baseline(tmp_path, capsys, baselines, m
     assert sorted(p.name for p in baselines.iterdir()) == ["check_tiny.json"]
 
 
+def test_a_baseline_write_that_fails_leaves_every_old_baseline(tmp_path, capsys, baselines, monkeypatch):
+    # a full disk while writing the second of two baselines: the first is not replaced either
+    import sim.reporting.files as files
+
+    other = tmp_path / "other.yaml"
+    other.write_text(yaml.safe_dump({"extends": str(TINY), "name": "other"}), encoding="utf-8")
+    before = (baselines / "check_tiny.json").read_bytes()
+    real = files.stage_bytes
+
+    def full_disk(path, data):
+        if Path(path).name == "other.json":
+            raise OSError(28, "No space left on device", str(path))
+        return real(path, data)
+
+    monkeypatch.setattr(files, "stage_bytes", full_disk)
+    weaker = copy_of_tiny(tmp_path, seed=12)  # a new baseline for check_tiny would differ
+    status, _, err = check(capsys, weaker, other, "--baselines", baselines, "--update-baselines")
+    assert status == 2 and err.rstrip().splitlines()[-1].startswith(str(baselines / "other.json")), err
+    assert "No space left on device" in err and "Traceback" not in err
+    assert (baselines / "check_tiny.json").read_bytes() == before
+    assert sorted(p.name for p in baselines.iterdir()) == ["check_tiny.json"]  # no temporary left
+
+
 # ------------------------------------------------------------------ 7. report files
 
 
@@ -280,3 +303,49 @@ def test_an_uncertain_threshold_line_says_what_narrows_it(tmp_path, capsys, base
         "threshold in the policy file (the scenario or the one it extends), in review, with "
         "--update-baselines"
     )
+
+
+# ------------------------------------------------------------------ a review's findings
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.update(reps=10**400),
+        lambda d: d.update(seed=10**400),
+        lambda d: d["kpis"]["urban_10min"].__setitem__(0, 10**400),
+    ],
+    ids=["reps", "seed", "value"],
+)
+def test_a_number_too_large_for_a_float_is_invalid_input_not_a_crash(
+    capsys, baselines, no_simulation, change
+):
+    edit(baselines, change)
+    status, _, err = check(capsys, TINY, "--baselines", baselines)
+    assert status == 2 and "Traceback" not in err and "check_tiny.json: " in err, err
+
+
+def test_a_baseline_nested_too_deep_is_invalid_input(capsys, baselines, no_simulation):
+    (baselines / "check_tiny.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    status, _, err = check(capsys, TINY, "--baselines", baselines)
+    assert status == 2 and "nested too deep" in err and "Traceback" not in err
+
+
+def test_the_unpaired_note_gives_seeds_in_full():
+    baseline = read_baseline(Path(__file__).parents[1] / "results" / "baselines" / "pingyang.json")
+    b = baseline
+    differ, _ = b.unpaired_because(20220602, b.days, b.warmup_days, b.drain_days, b.start_weekday)
+    assert differ == ["seed 20220601 (this run: 20220602)"]
+
+
+@pytest.mark.parametrize("option", ["--summary", "--junit"])
+def test_a_report_path_that_would_overwrite_an_input_is_refused(
+    tmp_path, capsys, baselines, no_simulation, option
+):
+    scenario = tmp_path / "tiny.yaml"
+    scenario.write_bytes(TINY.read_bytes())  # (refused before it is read: its data paths do not matter)
+    kept = {p: p.read_bytes() for p in (scenario, baselines / "check_tiny.json")}
+    for target in kept:
+        status, _, err = check(capsys, scenario, "--baselines", baselines, option, target)
+        assert status == 2 and f"{option} names a scenario or baseline file" in err, err
+    assert {p: p.read_bytes() for p in kept} == kept

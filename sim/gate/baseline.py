@@ -63,8 +63,10 @@ class Baseline:
         ):
             if mine is None:
                 unrecorded.append(name)
-            elif mine != run:
-                differ.append(f"{name} {mine:g} (this run: {run:g})")
+            elif mine != run:  # a seed and a weekday in full (:g would round a seed)
+                whole = name in ("seed", "run.start_weekday")
+                shown = (int(mine), int(run)) if whole else (f"{mine:g}", f"{run:g}")
+                differ.append(f"{name} {shown[0]} (this run: {shown[1]})")
         return differ, unrecorded
 
     def pairs_with(
@@ -113,7 +115,13 @@ _WRITTEN_BY = "expected a baseline written by `run.py check --update-baselines`"
 
 
 def _is_number(x: object) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+    """Whether ``x`` is a finite JSON number (an integer too large for a float is not one)."""
+    if not isinstance(x, (int, float)) or isinstance(x, bool):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
 
 
 def _field_problem(key: str, value: object) -> str:
@@ -210,6 +218,9 @@ def read_baseline(path: str | Path, towns: list[str] | None = None) -> Baseline 
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UserError([Problem(str(path), None, "", f"not valid JSON ({exc}); {_WRITTEN_BY}")]) from None
+    except RecursionError:  # nested deeper than any baseline
+        why = f"not a baseline (nested too deep); {_WRITTEN_BY}"
+        raise UserError([Problem(str(path), None, "", why)]) from None
     problems = baseline_problems(data, str(path), towns)
     if problems:
         raise UserError(problems)

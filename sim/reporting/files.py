@@ -23,9 +23,10 @@ def umask() -> int:
     return mask
 
 
-def write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temp file + fsync + rename), with the permissions
-    a plainly created file gets (0666 less the umask, not mkstemp's 0600)."""
+def stage_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path`` (fsynced, with the permissions a
+    plainly created file gets: 0666 less the umask, not mkstemp's 0600) and return its path;
+    ``os.replace(tmp, path)`` then puts it in place atomically. Nothing is left on failure."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -39,10 +40,20 @@ def write_bytes(path: str | Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (:func:`stage_bytes`, then a rename)."""
+    tmp = stage_bytes(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -67,6 +78,23 @@ def jsonable(value: Any) -> Any:
 def write_json(path: str | Path, data: Any) -> None:
     """Write JSON atomically (NaN as null, stable formatting: same data, same bytes)."""
     write_text(path, json.dumps(jsonable(data), indent=2, ensure_ascii=False) + "\n")
+
+
+def write_json_files(files: dict[Path, Any]) -> None:
+    """Write several JSON files (as :func:`write_json`) all or none as far as the file system
+    allows: every file is staged first, and only when all are written are they renamed into
+    place; a failure while staging (a full disk) leaves every old file as it was."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            text = json.dumps(jsonable(data), indent=2, ensure_ascii=False) + "\n"
+            staged.append((stage_bytes(path, text.encode("utf-8")), Path(path)))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)
 
 
 def write_gzip_text(path: str | Path, text: str) -> None:

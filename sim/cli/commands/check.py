@@ -35,7 +35,7 @@ from sim.gate.expectations import towns_of
 from sim.gate.junit import junit_xml
 from sim.gate.policy import expect_from_json, expect_to_json, policy_problems, warmup_problems
 from sim.gate.report import failure_lines, markdown, settings_line, text_table, verdict_line
-from sim.reporting.files import write_bytes, write_json
+from sim.reporting.files import write_bytes, write_json_files
 from sim.reporting.folder import check_file_out
 from sim.results.summary import total_orders
 from sim.results.verdict import kpi_targets
@@ -267,16 +267,18 @@ def check_one(
 
 
 def write_baselines(accepted: list[tuple[Checked, Baseline]], folder: Path) -> None:
-    """Write every accepted baseline (each atomically) and mark its outcomes accepted. Called
-    once every scenario has been simulated and judged, so that an interrupted run leaves the
-    folder as it was; SIGINT and SIGTERM wait until the last file is written (a kill -9 can
-    still stop it between two files, each of them whole)."""
+    """Write every accepted baseline and mark its outcomes accepted. Called once every scenario
+    has been simulated and judged, so that an interrupted run leaves the folder as it was; the
+    files are all staged before any is renamed into place (a write that fails, a full disk,
+    leaves every old file), and SIGINT and SIGTERM wait until the last rename (a kill -9 can
+    still stop it between two renames, each file whole)."""
     mask = getattr(signal, "pthread_sigmask", None)  # POSIX; elsewhere an interrupt is not held
     before = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if mask else None
     try:
+        # all staged before any is renamed into place: a full disk leaves the folder as it was
+        write_json_files({baseline_path(folder, b.scenario): b.to_json() for _, b in accepted})
         for checked, baseline in accepted:
             file = baseline_path(folder, baseline.scenario)
-            write_json(file, baseline.to_json())
             for o in checked.outcomes:
                 o.accepted = o.baseline_failed
             previous = (
@@ -347,6 +349,18 @@ def start_reports(args) -> None:
     now, in one line naming the option (UserError)."""
     for option, path, _ in reports(args):
         check_file_out(path, option)  # a folder, or under a file
+        if _overwrites_an_input(Path(path), args):
+            raise UserError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        "",
+                        f"{option} names a scenario or baseline file the check reads; expected a "
+                        "path of its own for the report (e.g. results/check/summary.md)",
+                    )
+                ]
+            )
         data = in_progress_junit() if option == "--junit" else in_progress_markdown().encode("utf-8")
         try:
             write_bytes(path, data)
@@ -362,6 +376,18 @@ def start_reports(args) -> None:
                     )
                 ]
             ) from None
+
+
+def _overwrites_an_input(path: Path, args) -> bool:
+    """Whether a report written at ``path`` would replace what the check reads: a scenario file
+    (any ``.yaml``/``.yml``, or an input named on the command line) or a baseline (a ``.json``
+    in the baselines folder). Writing the report first would destroy it before it is read."""
+    full = path.resolve()
+    if full.suffix.lower() in (".yaml", ".yml"):
+        return True
+    if any(full == Path(p).resolve() for p in args.paths):
+        return True
+    return full.suffix.lower() == ".json" and full.parent == Path(args.baselines).resolve()
 
 
 IN_PROGRESS = (
