@@ -15,7 +15,7 @@ import pytest
 from sim.experiments.runner import run_replications
 from sim.model.replication import simulate
 from sim.reporting import briefing_text
-from sim.reporting.kpi_summary import build_summary, event_cause_line, kpi_table
+from sim.reporting.kpi_summary import UNDECIDED_HEADER, build_summary, event_cause_line, kpi_table
 from sim.reporting.shapes import KPIS_JSON, Malformed, _check, _kpis_consistency
 from sim.results.causes import CAUSES, assign_causes
 from sim.results.event_causes import (
@@ -252,6 +252,11 @@ def test_the_briefing_and_the_terminal_carry_the_line():
     assert en.startswith("Most misses: \u201cNo crew on duty or free\u201d (90.0% of 5.0 a replication)")
     table = kpi_table(summary, ["event_on_time"])
     assert table.splitlines()[-1] == en
+    # right under the table, before the uncertain verdicts' lines (not read as one of them)
+    uncertain = summary_with("uncertain", {"no_crew": 9, "trip": 1})
+    uncertain["kpis"]["event_on_time"]["reps_to_decide"] = 12
+    lines = kpi_table(uncertain, ["event_on_time"]).splitlines()
+    assert lines[3].startswith("Most misses: ") and lines[4] == UNDECIDED_HEADER
     met = summary_with("met", {"no_crew": 9})
     met["kpis"].update({k: v for k, v in summary["kpis"].items() if k != "event_on_time"})
     assert len(briefing_text.event_lines(met, data, "en")) == 2

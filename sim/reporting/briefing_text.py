@@ -287,7 +287,11 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
             cutoff=t["same_day_cutoff"],
             day_end=t["day_end"],
             event=tr(f"event.{t.get('urban_response_event', 'acceptance')}", lang),
-            reading=tr(f"reading.{t.get('urban_response_event', 'acceptance')}", lang),
+            reading=tr(
+                f"reading.{t.get('urban_response_event', 'acceptance')}",
+                lang,
+                minutes=t["urban_response_min"],
+            ),
         ),
         tr(
             "brief.assume_ladder",

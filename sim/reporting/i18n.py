@@ -409,11 +409,11 @@ TEXT: dict[str, tuple[str, str]] = {
     # what the urban promise's response (响应) is read as: ours, stated among the key assumptions
     "reading.acceptance": (
         "its response as acceptance",
-        "把 10 分钟内的\u201c响应\u201d理解为志愿者接受派单（到达也另作考核）",
+        "把 {minutes:g} 分钟内的\u201c响应\u201d理解为志愿者接受派单（到达也另作考核）",
     ),
     "reading.arrival": (
         "its response as arrival",
-        "把 10 分钟内的\u201c响应\u201d理解为志愿者上门到达",
+        "把 {minutes:g} 分钟内的\u201c响应\u201d理解为志愿者上门到达",
     ),
     "brief.headline": ("Headline numbers", "主要指标"),
     "brief.col_kpi": ("Measure", "指标"),

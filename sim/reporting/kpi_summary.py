@@ -105,8 +105,9 @@ def kpi_table(summary: dict, names: list[str] | None = None) -> str:
     whose kpis.json row has ``reps_to_decide``, a line saying how many replications in all
     would decide it, or that it is indistinguishable from its target (the verdict column
     keeps the one word, with an edge met's note: "met (0.0 per 1,000 orders in all 2
-    replications)"); then, when ``event_on_time`` is shown, missed or uncertain, the line on
-    the largest cause of the event orders' misses (:func:`event_cause_line`)."""
+    replications)"). When ``event_on_time`` is shown, missed or uncertain, the line on the
+    largest cause of the event orders' misses (:func:`event_cause_line`) comes right under the
+    table, before those lines."""
     rows = [("KPI", "estimate [95% interval]", "target", "verdict")]
     undecided = []
     kpis = summary["kpis"]
@@ -122,11 +123,12 @@ def kpi_table(summary: dict, names: list[str] | None = None) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    if undecided:
-        lines += [UNDECIDED_HEADER, *undecided]
+    # the event's cause right under the table, so that it is not read as an uncertain verdict
     event = event_cause_line(summary) if "event_on_time" in (names or kpis) else None
     if event is not None:
         lines.append(event)
+    if undecided:
+        lines += [UNDECIDED_HEADER, *undecided]
     return "\n".join(lines)
 
 
