@@ -75,9 +75,15 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def json_text(data: Any) -> str:
+    """``data`` as the project's JSON files hold it (NaN as null, stable formatting: same data,
+    same text)."""
+    return json.dumps(jsonable(data), indent=2, ensure_ascii=False) + "\n"
+
+
 def write_json(path: str | Path, data: Any) -> None:
-    """Write JSON atomically (NaN as null, stable formatting: same data, same bytes)."""
-    write_text(path, json.dumps(jsonable(data), indent=2, ensure_ascii=False) + "\n")
+    """Write JSON atomically (:func:`json_text`)."""
+    write_text(path, json_text(data))
 
 
 def write_json_files(files: dict[Path, Any]) -> None:
@@ -87,8 +93,7 @@ def write_json_files(files: dict[Path, Any]) -> None:
     staged: list[tuple[Path, Path]] = []
     try:
         for path, data in files.items():
-            text = json.dumps(jsonable(data), indent=2, ensure_ascii=False) + "\n"
-            staged.append((stage_bytes(path, text.encode("utf-8")), Path(path)))
+            staged.append((stage_bytes(path, json_text(data).encode("utf-8")), Path(path)))
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
