@@ -34,6 +34,7 @@ first. Extensions subscribe to the order events through :class:`OrderHooks`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -53,8 +54,10 @@ class OrderHooks:
     county tier or to a selected organisation; ``orders.tier[order]`` is the new one), not for the
     tier it enters at placement (a hand-up, or tiers without its skill passed at once:
     ``orders.tier_max`` shows them); ``assigned``: a team took it (``orders.team`` and
-    ``t_assigned`` are set, and for a land trip the acceptance, arrival and release times; a
-    trip by ferry sets its arrival and release as they happen, NaN at the hook);
+    ``t_assigned`` are set, and for a land trip ``t_arrived`` and ``t_released``; the
+    acceptance is ``t_assigned + accept_delay`` and the closing ``t_arrived + service``, which
+    the log adds up after the run; a trip by ferry sets its arrival and release as they
+    happen, NaN at the hook);
     ``cancelled``: the citizen gave up; ``released``: its volunteers are back and free (the hook
     runs before the team takes waiting work). Hooks run synchronously inside the model's event
     (an order id is their one argument): a hook that takes or returns volunteers re-enters
@@ -184,7 +187,7 @@ class OrderLifecycle:
         orders.tier[order] = tier
         if tier > orders.tier_max[order]:
             orders.tier_max[order] = tier
-        if tier >= 2 and orders.t_tier2[order] != orders.t_tier2[order]:  # NaN: first time
+        if tier >= 2 and math.isnan(orders.t_tier2[order]):  # first time at tier 2
             orders.t_tier2[order] = now
         if tier >= COUNTY_TIER and order not in orders.t_tier3:
             orders.t_tier3[order] = now
@@ -322,15 +325,17 @@ class OrderLifecycle:
             self.env.process(self._by_ferry(order, home, place))
             self._run_hooks(self._assigned, order)
             return
-        accepted = now + orders.accept_delay[order]
-        if self.alerts is not None:  # they leave after their turnout (instead of the set-off)
-            accepted += self.alerts.turnout(order, accepted) - self.alerts.setoff
+        # they set off after accepting; with alerts, after their turnout (the trip's set-off
+        # minutes are then the turnout's, so they are taken out of it)
+        departs = accepted = now + orders.accept_delay[order]
+        if self.alerts is not None:
+            departs = accepted + (self.alerts.turnout(order, accepted) - self.alerts.setoff)
         if home == place and self.same_place_trip is not None:
-            arrived = accepted + self.same_place_trip
+            arrived = departs + self.same_place_trip
             closed = arrived + orders.service[order]
             released = closed + self.same_place_trip
         else:
-            arrived = accepted + self.trip(home, place)
+            arrived = departs + self.trip(home, place)
             closed = arrived + orders.service[order]
             released = closed + self.trip(place, home)
         orders.t_arrived[order] = arrived
