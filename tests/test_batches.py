@@ -68,6 +68,21 @@ def test_orders_go_out_together_at_the_next_collection(tmp_path):
     assert list(o.tier_max) == [1, 1, 1] and np.isnan(o.t_tier2).all()
 
 
+def test_a_batch_trip_takes_the_replications_travel_function(tmp_path):
+    # Replication.set_travel (docs/extending.md, example 5): a batch's trip out and home use it
+    from sim.model.replication import Replication
+
+    world = lockdown(tmp_path)
+    rows = [(490.0, "B2", "errand")]
+    rep = Replication(world, np.random.SeedSequence(1), orders(world, rows))
+    normal = world.travel.trip
+    rep.set_travel(lambda a, b: 2.0 * normal(a, b))
+    b = rep.run().batches
+    out = 2.0 * trip(world, "B1", "B2")
+    assert list(b.t_arrived) == [540.0 + 45.0 + out]
+    assert list(b.t_released) == [540.0 + 45.0 + out + 3.0 + out]
+
+
 def test_without_a_free_crew_orders_wait_for_the_next_collection(tmp_path):
     world = lockdown(tmp_path)
     rows = [(490.0 + 5 * k, "B2", "errand") for k in range(5)]

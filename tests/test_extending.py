@@ -17,8 +17,8 @@ BLOCKS = re.findall(
 )
 
 
-def test_the_doc_has_the_four_examples():
-    assert len(BLOCKS) == 4
+def test_the_doc_has_the_five_examples():
+    assert len(BLOCKS) == 5
 
 
 @pytest.mark.parametrize("k", range(len(BLOCKS)))

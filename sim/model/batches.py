@@ -130,7 +130,7 @@ def trip(rep: Replication, platform: BatchedDelivery, place: int, team: int, ids
     if by_ferry:  # times known as they happen
         arrived = released = NAN
     else:
-        travel = rep.world.travel.trip
+        travel = lifecycle.trip  # the replication's (:meth:`Replication.set_travel`)
         arrived = start + s.shopping_min + travel(home, place)
         released = arrived + handover + travel(place, home)
     row = (platform.event, place, team, s.volunteers_per_batch, len(ids), start, arrived, arrived + handover)

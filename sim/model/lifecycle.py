@@ -91,7 +91,7 @@ class OrderLifecycle:
         # the same per channel: (channel, zone, tier - 1) -> minutes (inf: never escalates)
         self.channel_timeouts = world.channel_timeouts.tolist()
         self.top_tier = world.channel_top_tier.tolist()  # per channel: the highest tier it reaches
-        self.trip = world.travel.trip
+        self.trip = world.travel.trip  # minutes between two places (Replication.set_travel)
         # the ferry to the islands, if the scenario has one (set by the replication)
         self.ferry = None
         # minutes of a trip within one place (no travel matrix), for the common trip-free case

@@ -154,6 +154,17 @@ class Replication:
         if self.dispatcher.give_back(team, count):
             self.lifecycle.serve_waiting(team)
 
+    def set_travel(self, trip: Callable[[int, int], float]) -> None:
+        """Use ``trip(a, b)``, minutes from place ``a`` to place ``b`` (indices into
+        ``world.places``), for every land trip this replication computes from now on: an order's
+        way out and home, fixed at its assignment, and a batch's (:mod:`.batches`). Weather or
+        road works wrap the world's own, ``rep.world.travel.trip``; ``set_travel`` with it again
+        restores normal travel. A crossing by ferry keeps its timetable and its land legs
+        (:mod:`.ferry`). The world is shared by every replication of an experiment: it is never
+        changed."""
+        self.lifecycle.trip = trip
+        self.lifecycle.same_place_trip = None  # every trip through ``trip``, within a place too
+
     # ------------------------------------------------------------------ run
     def drop_working_state(self) -> None:
         """Free what only the run needed (the run is over; :func:`sim.model.run_log.run_log`
