@@ -126,6 +126,19 @@ def failure_lines(checked: list[Checked]) -> list[str]:
     return out
 
 
+# the report files' text while the run has not finished (written first: an interrupted run
+# leaves it, which a CI reads as a failure)
+IN_PROGRESS = (
+    "in progress: this run of the regression gate has not finished; if nothing replaces this "
+    "line, the run was interrupted and gave no verdict"
+)
+
+
+def in_progress_markdown() -> str:
+    """The Markdown summary of a gate run that has not finished."""
+    return f"## ⏳ Red Vest regression gate: IN PROGRESS\n\n{IN_PROGRESS[0].upper()}{IN_PROGRESS[1:]}.\n"
+
+
 def markdown(checked: list[Checked]) -> str:
     """A Markdown job summary: verdict, the table, failure messages, settings, invalid inputs."""
     icon = {0: "✅", 1: "❌", 2: "⚠️"}[exit_status(checked)]

@@ -100,19 +100,17 @@ def _batch_causes(
     batch = o.batch[idx]
     t1 = np.full(len(idx), np.nan)
     ends = np.full(len(idx), np.nan)  # the end of each order's event (minutes)
+    out_at_t1 = np.zeros(len(idx), dtype=bool)  # a batch of its event out on a trip at T1
+    back = np.where(np.isnan(b.t_released), np.inf, b.t_released)  # (a ferry trip still out)
     for k in np.unique(event).tolist():
-        t1[event == k] = first_collection(world, k, o.t_placed[idx][event == k])
-        ends[event == k] = world.surges[k].end_min
+        rows = event == k
+        t1[rows] = first_collection(world, k, o.t_placed[idx][rows])
+        ends[rows] = world.surges[k].end_min
+        trips = b.event == k
+        started = b.t_start[trips][None, :] <= t1[rows][:, None] + _SAME_MINUTE
+        out = back[trips][None, :] > t1[rows][:, None] + _SAME_MINUTE
+        out_at_t1[rows] = (started & out).any(axis=1)
     taken_at_t1 = (batch >= 0) & (o.t_assigned[idx] <= t1 + _SAME_MINUTE)
-    out_at_t1 = np.zeros(len(idx), dtype=bool)
-    if len(b):
-        back = np.where(np.isnan(b.t_released), np.inf, b.t_released)
-        for k in np.unique(event).tolist():
-            rows = event == k
-            trips = b.event == k
-            started = b.t_start[trips][None, :] <= t1[rows][:, None] + _SAME_MINUTE
-            out = back[trips][None, :] > t1[rows][:, None] + _SAME_MINUTE
-            out_at_t1[rows] = (started & out).any(axis=1)
     rules = [
         (batch < 0) & (deadline >= ends),
         t1 > deadline,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import signal
 import sys
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,9 +31,16 @@ from sim.experiments.sweep_file import is_sweep_file
 from sim.gate.baseline import Baseline, baseline_path, read_baseline
 from sim.gate.check import Checked, evaluate, exit_status
 from sim.gate.expectations import towns_of
-from sim.gate.junit import junit_xml
+from sim.gate.junit import in_progress_junit, junit_xml
 from sim.gate.policy import expect_from_json, expect_to_json, policy_problems, warmup_problems
-from sim.gate.report import failure_lines, markdown, settings_line, text_table, verdict_line
+from sim.gate.report import (
+    failure_lines,
+    in_progress_markdown,
+    markdown,
+    settings_line,
+    text_table,
+    verdict_line,
+)
 from sim.reporting.files import write_bytes, write_json_files
 from sim.reporting.folder import check_file_out
 from sim.results.summary import total_orders
@@ -275,10 +281,9 @@ def write_baselines(accepted: list[tuple[Checked, Baseline]], folder: Path) -> N
     mask = getattr(signal, "pthread_sigmask", None)  # POSIX; elsewhere an interrupt is not held
     before = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if mask else None
     try:
-        # all staged before any is renamed into place: a full disk leaves the folder as it was
-        write_json_files({baseline_path(folder, b.scenario): b.to_json() for _, b in accepted})
-        for checked, baseline in accepted:
-            file = baseline_path(folder, baseline.scenario)
+        files = [baseline_path(folder, baseline.scenario) for _, baseline in accepted]
+        write_json_files({file: baseline.to_json() for file, (_, baseline) in zip(files, accepted)})
+        for file, (checked, _) in zip(files, accepted):
             for o in checked.outcomes:
                 o.accepted = o.baseline_failed
             previous = (
@@ -388,29 +393,6 @@ def _overwrites_an_input(path: Path, args) -> bool:
     if any(full == Path(p).resolve() for p in args.paths):
         return True
     return full.suffix.lower() == ".json" and full.parent == Path(args.baselines).resolve()
-
-
-IN_PROGRESS = (
-    "in progress: this run of the regression gate has not finished; if nothing replaces this "
-    "line, the run was interrupted and gave no verdict"
-)
-
-
-def in_progress_junit() -> bytes:
-    """JUnit XML of a gate run that has not finished: one test case in error, so that a CI
-    reading the file of an interrupted run reports it as failed, not passed."""
-    root = ET.Element("testsuites", name="redvest check", tests="1", failures="0", errors="1")
-    suite = ET.SubElement(root, "testsuite", name="redvest check", tests="1", failures="0", errors="1")
-    suite.set("skipped", "0")
-    case = ET.SubElement(suite, "testcase", classname="redvest.check", name="finished")
-    ET.SubElement(case, "error", message=IN_PROGRESS, type="in progress").text = IN_PROGRESS
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
-def in_progress_markdown() -> str:
-    """The Markdown summary of a gate run that has not finished."""
-    return f"## ⏳ Red Vest regression gate: IN PROGRESS\n\n{IN_PROGRESS[0].upper()}{IN_PROGRESS[1:]}.\n"
 
 
 def main(args) -> int:
