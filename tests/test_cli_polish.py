@@ -103,3 +103,21 @@ def test_a_variant_does_not_inherit_its_parents_description(tmp_path):
     assert load_scenario(path).description == ""
     path.write_text(path.read_text(encoding="utf-8") + "description: a fifth fewer\n", encoding="utf-8")
     assert load_scenario(path).description == "a fifth fewer"
+
+
+def test_an_interrupt_during_the_libraries_imports_is_quiet():
+    """Ctrl-C in the first second, while the commands import NumPy and SciPy, ends like any
+    later interrupt: "interrupted", exit 130, no traceback (the import is made to raise)."""
+    code = (
+        "import builtins, runpy, sys\n"
+        "real = builtins.__import__\n"
+        "def interrupting(name, *args, **kwargs):\n"
+        "    if name.startswith('scipy'):\n"
+        "        raise KeyboardInterrupt\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = interrupting\n"
+        "sys.argv = ['run.py', 'validate', 'scenarios/pingyang.yaml']\n"
+        "runpy.run_path('run.py', run_name='__main__')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (130, "interrupted\n")

@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Red Vest (红马甲): simulate volunteer service coverage and measure it against "
         "the urban 10-minute and rural same-day promises. With no command, runs "
         "the default Pingyang scenario.",
-        epilog="Times are minutes. Exit status: 0 ok, 1 a check failed, 2 invalid input.",
+        epilog="Times are minutes. Exit status: 0 ok, 1 a check failed, 2 invalid input, 130 interrupted "
+        "(Ctrl-C or SIGTERM, at any moment).",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -80,7 +81,18 @@ def _terminated(signum, frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the exit status."""
+    """Entry point; returns the exit status. An interrupt (Ctrl-C, SIGTERM) at any moment,
+    the scientific libraries' imports included, prints "interrupted" and returns 130."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
+    """Parse ``argv`` (the command line without the program's name), run the command and map
+    its errors to exit codes (:func:`main`)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     debug = [a for a in argv if a == "--debug"][:1]  # before or after the command
@@ -118,9 +130,6 @@ def main(argv: list[str] | None = None) -> int:
         where = exc.filename or "output"
         print(f"{where}: {exc.strerror or exc}; expected a writable place with free space", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
 
 
 if __name__ == "__main__":
