@@ -151,8 +151,14 @@ def test_town_table_has_a_header_row_saying_what_each_column_is():
     huaixi = next(line for line in lines if "Huaixi" in line)
     # the repeated number is named: all the town's orders, then the rural promise it is judged on
     assert re.search(r"85\.3%\s+rural 85\.3% \[78\.7%, 90\.1%\] vs >= 95\.0%: missed$", huaixi)
-    kunyang = next(line for line in lines if "Kunyang" in line)
-    assert "urban 94.0% [93.0%, 95.0%]" in kunyang and "rural 91.0% [88.0%, 94.0%]" in kunyang
+    # a town judged on several promises: one a line, the later ones under the first
+    at = next(i for i, line in enumerate(lines) if "Kunyang" in line)
+    assert "urban 94.0% [93.0%, 95.0%]" in lines[at] and "rural" not in lines[at]
+    assert lines[at + 1].lstrip().startswith("rural 91.0% [88.0%, 94.0%]")
+    column = display_width(lines[at][: lines[at].index("urban")])  # (Chinese names take two)
+    assert display_width(lines[at + 1][: lines[at + 1].index("rural")]) == column
+    # the ruler is as wide as the widest line, not as all of a town's promises in a row
+    assert display_width(lines[2]) == max(display_width(line) for line in lines[1:])
 
 
 def test_town_table_aligns_names_of_any_width():

@@ -214,8 +214,10 @@ def town_table(summary: dict, world: World) -> str:
     share again, with its interval), a town with both zones on each zone apart; a town with
     urban places then shows its urban orders in the promise's other reading and by the band of
     the day they were placed in ("urban, night 22-07"), a breakdown that leaves the town's own
-    verdict (the briefing's) as it is. The names are
-    padded to the widest name's terminal columns (Chinese characters take two)."""
+    verdict (the briefing's) as it is. Each promise is on a line of its own (a town's later ones
+    under its first, the other columns blank), so a town judged six ways stays readable in a
+    terminal. The names are padded to the widest name's terminal columns (Chinese characters
+    take two)."""
     rows = []
     kpis = summary["kpis"]
     for t, (pinyin, zones) in enumerate(zip(world.towns.pinyin, town_zones(world))):
@@ -227,12 +229,11 @@ def town_table(summary: dict, world: World) -> str:
             for part in TOWN_KPI_PARTS
             if "verdict" in kpis.get(f"town.{pinyin}.{part}", {})
         ]
-        notes = "; ".join(
-            f"{zone} {interval_text(j)} vs {target_text(j)}: {verdict_text(j)}" for zone, j in judged
-        )
-        rows.append((k["mean"], (pinyin, world.towns.name[t], format_number(k["mean"], "share"), notes)))
+        notes = [f"{zone} {interval_text(j)} vs {target_text(j)}: {verdict_text(j)}" for zone, j in judged]
+        first = (pinyin, world.towns.name[t], format_number(k["mean"], "share"), notes[0] if notes else "")
+        rows.append((k["mean"], [first, *(("", "", "", note) for note in notes[1:])]))
     rows.sort(key=lambda r: (math.isnan(r[0]), r[0]))
-    lines = [TOWN_HEADER, *(r[1] for r in rows)]
+    lines = [TOWN_HEADER, *(line for r in rows for line in r[1])]
     widths = [max(display_width(line[i]) for line in lines) for i in range(4)]
     lines.insert(1, tuple("-" * w for w in widths))
     return "Compliance by town, worst first: the share of orders meeting their zone's promise\n" + "\n".join(
