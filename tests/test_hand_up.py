@@ -143,3 +143,17 @@ def test_items_limit_which_orders_may_be_handed_up(tmp_path):
     rows = [(540.0, "A2", "errand"), (545.0, "A2", "repair")]
     o = simulate(world, 1, orders(world, rows)).orders
     assert np.isnan(o.t_handed_up[0]) and o.t_handed_up[1] == 545.0
+
+
+def test_a_team_looks_past_a_long_backlog_of_orders_it_declined(tmp_path):
+    # 1,500 errands at B2 in the night, every one handed up; at 08:00 B2's team comes on duty
+    # and finds them all ahead in Beta's queue: it passes over each one (set aside, then put
+    # back) in a loop, where a recursion of one call per declined order ran out of stack
+    world = world_with(tmp_path, {"share": 1.0, "items": ["errand"]})
+    n = 1500
+    o = simulate(world, 1, orders(world, [(360.0 * k / n, "B2", "errand") for k in range(n)])).orders
+    taken = o.team[~np.isnan(o.t_assigned)]
+    assert len(taken) > 0 and "village:B2" not in {world.teams.name[t] for t in taken}
+    # the entries set aside go back: the other teams take the backlog in placement order
+    assert (np.diff(o.t_assigned[~np.isnan(o.t_assigned)]) >= 0).all()
+    assert np.isnan(o.t_assigned[len(taken) :]).all()

@@ -39,6 +39,9 @@ NEAR_TOWNS = 4  # tier-3 towns ranked ahead for each origin (the search stops af
 # a tier-2 search ranks a town's free teams when they are this few (at night, say), and walks
 # the place's static nearest-first list of the town's teams to the first able one otherwise
 SCAN_FREE_UP_TO = 8
+# what Dispatcher.find_order returns to Dispatcher._past_declined when its best order was one
+# more the team declined (no order id is negative)
+LOOK_AGAIN = -1
 
 
 class Dispatcher:
@@ -367,9 +370,12 @@ class Dispatcher:
         return None
 
     # -------------------------------------------------------------- team -> order
-    def find_order(self, team: int) -> int | None:
+    def find_order(self, team: int, set_aside: list | None = None) -> int | None:
         """The earliest-deadline waiting order this team can see and serve now (its desk's
-        included), or None; the caller must assign it (its queue entry is removed)."""
+        included), or None; the caller must assign it (its queue entry is removed).
+
+        ``set_aside``: only for :meth:`_past_declined`, which looks past the orders the team
+        declined (``dispatch.hand_up``)."""
         free = self.spare[team]
         if free <= 0:
             return None
@@ -425,14 +431,12 @@ class Dispatcher:
         if queue[0] is not best:  # taken from behind the head: its entry goes lazily
             return best[2]
         declined = self.declined
-        if declined and declined.get(best[2]) == team:
-            # the team declined this order (dispatch.hand_up): set its entry aside, look again,
-            # then put it back (the queue counters never saw it leave)
+        if declined and declined.get(best[2]) == team:  # (dispatch.hand_up)
             heappop(queue)
-            try:
-                return self.find_order(team)
-            finally:
-                heappush(queues.setdefault(best_key, []), best)
+            if set_aside is None:
+                return self._past_declined(team, best_key, best)
+            set_aside.append((best_key, best))
+            return LOOK_AGAIN
         # the caller assigns the order: its entry would be stale from now on, so drop it at once
         # (the counters then say sooner that nothing waits); other entries of the same order, in
         # lower tiers' queues, go lazily as before
@@ -441,6 +445,23 @@ class Dispatcher:
             del queues[best_key]
         self._dequeued(best_key)
         return best[2]
+
+    def _past_declined(self, team: int, key: int, entry: tuple) -> int | None:
+        """:meth:`find_order`'s best entry (``entry``, taken off queue ``key``) is an order
+        ``team`` declined (``dispatch.hand_up``): set it aside and look again, as many times as
+        the next best is declined too (a loop, not a recursion: a team coming on duty may find
+        hundreds of the orders it handed up in the night), then put every entry back (the
+        queue counters never saw them leave)."""
+        set_aside = [(key, entry)]
+        try:
+            while True:
+                order = self.find_order(team, set_aside)
+                if order != LOOK_AGAIN:
+                    return order
+        finally:
+            queues = self.queues
+            for key, entry in set_aside:
+                heappush(queues.setdefault(key, []), entry)
 
     def _servable_behind(self, queue: list, team: int, free: int) -> tuple | None:
         """The best-ranked live entry of ``queue`` (a heap whose head needs more than ``free``
