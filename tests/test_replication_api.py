@@ -135,3 +135,36 @@ def test_a_run_of_the_default_county_leaves_no_cyclic_garbage():
     garbage = gc.collect()
     assert len(log.orders) > 1000
     assert garbage < len(log.orders) / 100
+
+
+def test_nothing_happens_at_the_horizon_itself(tmp_path):
+    # SimPy's run(until=h) stops before the events due at h: an errand whose volunteers would
+    # be back at h exactly, and a professional order whose patience ends at h, are both open in
+    # the log, as their hooks (which never ran) say; no time in the log equals the horizon
+    from sim.model.demand import Arrivals
+    from sim.world.build import build_world
+
+    always = {"weekday": [0.2] * 24, "weekend": [0.2] * 24}
+    fixed = {"kind": "fixed", "mean": 100}
+    world = build_world(
+        variant(
+            tmp_path,
+            {
+                "schedules": {"day": always, "office": always},
+                "demand": {"patience": {"urban": fixed, "rural": fixed}},
+            },
+        )
+    )
+    h = 3 * 1440.0
+    # (no travel within A2; acceptance 2 + service 30 minutes; the office is closed at night)
+    rows = [(h - 100.0, "A1", "legal"), (h - 32.0, "A2", "errand")]
+    rep = Replication(world, np.random.SeedSequence(1), Arrivals.from_rows(world, rows))
+    assert rep.horizon == h
+    seen = []
+    rep.hooks.released.append(lambda k: seen.append(("released", k)))
+    rep.hooks.cancelled.append(lambda k: seen.append(("cancelled", k)))
+    o = rep.run().orders
+    assert seen == [] and list(o.outcome) == [2, 2]  # both open
+    assert np.isnan(o.t_released[1]) and np.isnan(o.t_closed[1]) and np.isnan(o.t_cancelled[0])
+    times = np.concatenate([c for name, c in o.columns().items() if name.startswith("t_")])
+    assert not (times == h).any()

@@ -49,7 +49,10 @@ def run_log(rep: Replication) -> RunLog:
     rep.on_duty = None
 
     def seen(arr: np.ndarray) -> np.ndarray:
-        arr[arr > h] = np.nan
+        """NaN for the times at or after the horizon: SimPy's ``run(until=h)`` stops before the
+        events due at ``h``, so nothing happens at the horizon itself (a release due then never
+        runs, a patience ending then cancels nothing)."""
+        arr[arr >= h] = np.nan
         return arr
 
     # acceptance and closing times are not stored during the run: they are the assignment
@@ -77,7 +80,7 @@ def run_log(rep: Replication) -> RunLog:
         """The (order, minutes) pairs of a time few orders have, sorted by order."""
         order = np.fromiter(times.keys(), dtype=np.int32, count=len(times))
         minutes = np.fromiter(times.values(), dtype=np.float64, count=len(times))
-        seen_by_horizon = minutes <= h  # a time after the horizon did not happen
+        seen_by_horizon = minutes < h  # a time at or after the horizon did not happen
         order, minutes = order[seen_by_horizon], minutes[seen_by_horizon]
         by_order = np.argsort(order, kind="stable")
         return RareTimes(n, order[by_order], minutes[by_order])
@@ -86,7 +89,7 @@ def run_log(rep: Replication) -> RunLog:
     alerted = rare({})  # the first alert of each alerted order (dispatch.alerts)
     if rep.alerts is not None:
         first = np.frombuffer(rep.alerts.t_alerted, dtype=np.float64)
-        which = np.flatnonzero(first <= h).astype(np.int32)  # (NaN: never alerted)
+        which = np.flatnonzero(first < h).astype(np.int32)  # (NaN: never alerted)
         alerted = RareTimes(n, which, first[which])
         rep.alerts.t_alerted = None
     batched_order = np.fromiter(t.batch.keys(), dtype=np.int32, count=len(t.batch))
