@@ -187,6 +187,54 @@ def test_a_batch_to_an_island_waits_for_the_ferry(tmp_path):
     assert (b.t_arrived[0], b.t_closed[0], b.t_released[0]) == (day1 + 60.0, day1 + 63.0, day2 + 60.0)
 
 
+def test_a_ferry_batch_handed_over_before_the_horizon_is_closed(tmp_path):
+    # the same island batch with the run ending after the handover (day 1, 09:03) and before
+    # the crew's return (day 2): its arrival and closing were recorded as they happened
+    world = lockdown(
+        tmp_path,
+        places=["I1"],
+        callups=[{"town": "Alpha", "hours": [8, 20], "volunteers": 2, "skills": ["errand"]}],
+        extra={"run": {"days": 1, "drain_days": 1}},
+    )
+    log = simulate(world, 1, orders(world, [(510.0, "I1", "errand")]))
+    o, b = log.orders, log.batches
+    day1 = 1440.0 + 480.0
+    assert log.horizon_min == 2 * 1440.0
+    assert (o.t_arrived[0], o.t_closed[0], o.outcome[0]) == (day1 + 60.0, day1 + 63.0, 0)  # closed
+    assert np.isnan(o.t_released[0]) and np.isnan(b.t_released[0])
+    assert (b.t_arrived[0], b.t_closed[0]) == (day1 + 60.0, day1 + 63.0)
+
+
+def test_a_batchs_released_hooks_run_before_its_crew_takes_waiting_work(tmp_path):
+    # a batched errand at B2 (collected 09:00, the crew back at about 10:08); meanwhile an
+    # ordinary errand at B1 waits at Beta's town tier, whose other teams are away: the crew's
+    # released hook sees both its volunteers free, then the crew takes the waiting errand
+    world = lockdown(
+        tmp_path,
+        delivery={**DELIVERY, "designated": ["callups"]},
+        callups=[{"town": "Beta", "hours": [8, 20], "volunteers": 2, "skills": ["errand"]}],
+    )
+    names = world.teams.name
+    crew = names.index("callup:lockdown:Beta:8-20")
+    rows = [(490.0, "B2", "errand"), (560.0, "B1", "errand")]
+    rep = Replication(world, np.random.SeedSequence(1), orders(world, rows))
+
+    def away(rep, team):
+        yield rep.env.timeout(500.0)
+        rep.take_volunteers(team, 2)
+        yield rep.env.timeout(600.0)
+        rep.return_volunteers(team, 2)
+
+    for team in ("village:B1", "village:B2", "town:Beta"):
+        rep.add_process(away, names.index(team))
+    seen = []
+    rep.hooks.released.append(lambda k: seen.append((k, rep.env.now, rep.dispatcher.free(crew))))
+    rep.hooks.assigned.append(lambda k: seen.append((k, rep.env.now, names[rep.orders.team[k]])))
+    o = rep.run().orders
+    back = o.t_released[0]
+    assert seen[:3] == [(0, 540.0, names[crew]), (0, back, 2), (1, back, names[crew])]
+
+
 def test_hooks_see_batched_orders_like_any_other(tmp_path):
     world = lockdown(tmp_path)
     rows = [(490.0, "B2", "errand"), (500.0, "B2", "errand"), (510.0, "B2", "errand")]

@@ -37,14 +37,20 @@ the second batch's one at 09:58.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import TYPE_CHECKING
 
+from sim.results.logs import BatchLog
 from sim.world.surges import Surge
 
 if TYPE_CHECKING:
     from sim.model.replication import Replication
 
 NAN = float("nan")
+# the batch log's time columns (``Replication.batch_rows``, in :class:`BatchLog`'s order) that a
+# crossing by ferry fills as it happens
+_COLUMN = {field.name: k for k, field in enumerate(fields(BatchLog))}
+T_ARRIVED, T_CLOSED, T_RELEASED = _COLUMN["t_arrived"], _COLUMN["t_closed"], _COLUMN["t_released"]
 
 
 class BatchedDelivery:
@@ -119,7 +125,8 @@ def collection(rep: Replication, platform: BatchedDelivery):
 def trip(rep: Replication, platform: BatchedDelivery, place: int, team: int, ids: list[int]):
     """SimPy process of one batch (its volunteers already taken): shop, travel to ``place``,
     hand the orders over, travel home; then the volunteers are free again (minutes). A trip
-    by ferry waits for the ferry's sailings, so its times are recorded as they happen."""
+    by ferry waits for the ferry's sailings, so its arrival (and the orders' closing) and its
+    return are recorded as they happen."""
     env, lifecycle, s = rep.env, rep.lifecycle, platform.settings
     home = int(rep.world.teams.home[team])
     handover = s.per_order_min * len(ids)
@@ -141,12 +148,11 @@ def trip(rep: Replication, platform: BatchedDelivery, place: int, team: int, ids
         yield env.timeout(s.shopping_min)
         yield from ferry.journey(home, place)
         arrived = env.now
+        rep.batch_rows[T_ARRIVED][batch], rep.batch_rows[T_CLOSED][batch] = arrived, arrived + handover
+        lifecycle.batch_arrived(ids, arrived)
         yield env.timeout(handover)
         yield from ferry.journey(place, home)
-        released = env.now
-        times = rep.batch_rows[6:]
-        times[0][batch], times[1][batch], times[2][batch] = arrived, arrived + handover, released
+        released = rep.batch_rows[T_RELEASED][batch] = env.now
     else:
         yield env.timeout(released - start)
-    rep.return_volunteers(team, s.volunteers_per_batch)
-    lifecycle.batch_done(ids, arrived, released)
+    lifecycle.batch_done(ids, team, s.volunteers_per_batch, released)

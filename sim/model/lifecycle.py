@@ -17,8 +17,9 @@ order its village team cannot provide (``dispatch.hand_up``, drawn at set-up: :m
 is handed up to tier 2 at placement (:meth:`OrderLifecycle.hand_up`). An order of a batched
 surge event is collected by the platform and delivered in a batch (:mod:`.batches`:
 :meth:`OrderLifecycle.hold_for_batch`, :meth:`OrderLifecycle.assign_batch`,
-:meth:`OrderLifecycle.batch_done`). A citizen cancels an order still waiting after their
-patience (infinite in a channel whose orders are never cancelled). Matching is central
+:meth:`OrderLifecycle.batch_arrived`, :meth:`OrderLifecycle.batch_done`). A citizen cancels an
+order still waiting after their patience (infinite in a channel whose orders are never
+cancelled). Matching is central
 (:mod:`.dispatcher`): an order that enters a tier takes the best able team at once if there is
 one, and a team that frees up takes the best waiting order it can see
 (:meth:`OrderLifecycle.serve_waiting`).
@@ -406,16 +407,25 @@ class OrderLifecycle:
             for order in ids:
                 self._run_hooks(self._assigned, order)
 
-    def batch_done(self, ids: list[int], arrived: float, released: float) -> None:
-        """A batch's crew is back and free now (the caller has returned its volunteers): record
-        the arrival and return times (minutes) and run the released hooks of its orders."""
-        orders = self.orders
+    def batch_arrived(self, ids: list[int], arrived: float) -> None:
+        """A batch's crew crossing by ferry has reached its place now: record the arrival
+        (minutes; the orders close at ``arrived`` + the batch's handover)."""
         for order in ids:
-            orders.t_arrived[order] = arrived
+            self.orders.t_arrived[order] = arrived
+
+    def batch_done(self, ids: list[int], team: int, volunteers: int, released: float) -> None:
+        """A batch's crew, ``volunteers`` of ``team``, is back now (``released``, minutes): as
+        after an order's release (:meth:`_release`), they are free, the released hooks of the
+        batch's orders run, then the team takes waiting work."""
+        orders = self.orders
+        may_take_work = self.dispatcher.give_back(team, volunteers)
+        for order in ids:
             orders.t_released[order] = released
         if self._released:
             for order in ids:
                 self._run_hooks(self._released, order)
+        if may_take_work:
+            self.serve_waiting(team)
 
     # ------------------------------------------------------------------ 5. released
     def _release(self, event) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.config.teams import TEAM_LEVELS
+from sim.model.batches import T_ARRIVED, T_CLOSED, T_RELEASED
 from sim.model.compact import as_numpy
 from sim.results.logs import CANCELLED as OUT_CANCELLED
 from sim.results.logs import (
@@ -101,8 +102,8 @@ def run_log(rep: Replication) -> RunLog:
     by_order = np.argsort(held_order, kind="stable")
     held = RareIds(n, held_order[by_order], held_by[by_order])
     batch_columns = [as_numpy(c) for c in rep.batch_rows]
-    for times in batch_columns[6:]:
-        seen(times)
+    for column in (T_ARRIVED, T_CLOSED, T_RELEASED):
+        seen(batch_columns[column])
     batches = BatchLog(*batch_columns)
     outcome[:] = OPEN
     outcome[~np.isnan(closed)] = CLOSED
