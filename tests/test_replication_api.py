@@ -168,3 +168,15 @@ def test_nothing_happens_at_the_horizon_itself(tmp_path):
     assert np.isnan(o.t_released[1]) and np.isnan(o.t_closed[1]) and np.isnan(o.t_cancelled[0])
     times = np.concatenate([c for name, c in o.columns().items() if name.startswith("t_")])
     assert not (times == h).any()
+
+
+def test_hook_lists_are_appended_to_never_replaced(busy_world):
+    # the life cycle holds the lists: a new list would go unseen, so assigning one raises
+    rep = Replication(busy_world, np.random.SeedSequence(1))
+    with pytest.raises(AttributeError):
+        rep.hooks.placed = [print]
+    with pytest.raises(AttributeError):
+        rep.hooks = None
+    placed = []
+    rep.hooks.placed.append(placed.append)
+    assert len(placed) == 0 and len(rep.run().orders) == len(placed) > 0

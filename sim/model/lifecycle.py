@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sim.model.orders import ASSIGNED, AT_ADMIN, CANCELLED, COUNTY_TIER, WAITING
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from sim.model.replication import Replication
 
 
+@dataclass(frozen=True)
 class OrderHooks:
     """Callbacks ``hook(order)`` run on an order's events, in the order they were added, right
     after the model has updated the order table (so ``rep.orders`` shows the new state, and
@@ -62,14 +64,17 @@ class OrderHooks:
     ``cancelled``: the citizen gave up; ``released``: its volunteers are back and free (the hook
     runs before the team takes waiting work). Hooks run synchronously inside the model's event
     (an order id is their one argument): a hook that takes or returns volunteers re-enters
-    the dispatcher at once."""
+    the dispatcher at once.
 
-    def __init__(self):
-        self.placed: list[Callable[[int], None]] = []
-        self.escalated: list[Callable[[int], None]] = []
-        self.assigned: list[Callable[[int], None]] = []
-        self.cancelled: list[Callable[[int], None]] = []
-        self.released: list[Callable[[int], None]] = []
+    Add a hook with ``append`` (or remove one): the lists themselves are fixed, since the life
+    cycle holds them (``rep.hooks.placed = [f]`` raises ``FrozenInstanceError``, an
+    ``AttributeError``, where a new list would go unseen)."""
+
+    placed: list[Callable[[int], None]] = field(default_factory=list)
+    escalated: list[Callable[[int], None]] = field(default_factory=list)
+    assigned: list[Callable[[int], None]] = field(default_factory=list)
+    cancelled: list[Callable[[int], None]] = field(default_factory=list)
+    released: list[Callable[[int], None]] = field(default_factory=list)
 
 
 class OrderLifecycle:

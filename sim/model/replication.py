@@ -40,7 +40,7 @@ from sim.model.dispatch_rules import Rule
 from sim.model.dispatcher import Dispatcher
 from sim.model.ferry import Ferry
 from sim.model.hand_up import handed_up_orders
-from sim.model.lifecycle import OrderLifecycle
+from sim.model.lifecycle import OrderHooks, OrderLifecycle
 from sim.model.orders import OrderTable
 from sim.model.rng import Streams
 from sim.model.roster import duty_changes, duty_roster
@@ -116,7 +116,6 @@ class Replication:
         del arrivals  # the table keeps its own compact copies (and no uniforms)
         self.dispatcher = Dispatcher(world, self.orders, rule)
         self.lifecycle = OrderLifecycle(self)
-        self.hooks = self.lifecycle.hooks
         # orders their village team hands up at placement (none unless dispatch.hand_up.share)
         self.lifecycle.handed_up = handed_up_orders(world, self.orders, self.streams)
         self.administrator = self.lifecycle.administrator = Administrator(self)
@@ -135,6 +134,12 @@ class Replication:
         self._ran = False
 
     # ------------------------------------------------------------------ extension surface
+    @property
+    def hooks(self) -> OrderHooks:
+        """The order events' callbacks (:class:`sim.model.lifecycle.OrderHooks`): append to its
+        lists."""
+        return self.lifecycle.hooks
+
     def add_process(self, behaviour: Callable[..., Generator], *args) -> simpy.Process:
         """Start ``behaviour(rep, *args)``, a generator function, as a SimPy process of this
         replication (before :meth:`run`, or from inside another process or hook). Its events
