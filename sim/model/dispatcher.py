@@ -35,7 +35,7 @@ from sim.model.dispatch_rules import RULES, CheckedRule, NearestFirst, Rule
 from sim.model.orders import COUNTY_TIER, WAITING, OrderTable
 from sim.world.build import World
 
-NEAR_TOWNS = 4  # tier-3 towns ranked ahead for each origin (the search stops after two)
+NEAR_TOWNS = 4  # tier-3 towns ranked ahead for each origin (a search mostly looks at two)
 # a tier-2 search ranks a town's free teams when they are this few (at night, say), and walks
 # the place's static nearest-first list of the town's teams to the first able one otherwise
 SCAN_FREE_UP_TO = 8
@@ -233,7 +233,7 @@ class Dispatcher:
                 if not free:
                     continue  # no free team of this town has the skill
                 best = self._nearest(free, place, skill, need, best, but)
-                if best is not None:
+                if best is not None:  # stop at the next town with a free team with the skill
                     seen_towns += 1
                     if seen_towns >= 2:
                         break
