@@ -419,3 +419,42 @@ def test_re_alerts_wrap_round_the_nearest_first_list_of_several_teams(tmp_path):
     # the seeds cover the waves that wrap round (the town's 2nd-5th, waves 5-8), the 2nd's
     # wrapped places (A2's volunteers after the station's) among them
     assert {wave for wave, _ in seen} >= {5, 6, 7, 8} and {(5, 2), (5, 3)} & seen
+
+
+def test_the_turnout_replaces_the_set_off_on_the_way_to_the_ferry_too(tmp_path):
+    # set-off 3 minutes, turnout 1: as on land, a volunteer leaves 1 minute after accepting and
+    # reaches the pier after the drive alone. An island errand at I1 whose own teams are away
+    # climbs to the county tier at 07:55.5 (tier timeouts 30 and 60); A1's team (at the port)
+    # accepts at 07:57.5 and is on the pier at 07:58.5, in time for the 08:00 sailing (at
+    # 08:00.5, were the set-off counted on top of the turnout, the next is a day later)
+    world = build_world(
+        variant(
+            tmp_path,
+            {
+                **ROUND_THE_CLOCK,
+                "geography": {"travel": {"setup_min": 3}},
+                "dispatch": {
+                    "alerts": {
+                        "accept_probability": 1,
+                        "wave_size": 1000,
+                        "turnout_day": FIXED,
+                        "turnout_night": FIXED,
+                    }
+                },
+            },
+        )
+    )
+    rep = replay(world, [(385.5, "I1", "errand")])
+    names = world.teams.name
+
+    def away(rep, team):
+        rep.take_volunteers(team, 100)
+        yield rep.env.timeout(0)
+
+    for name in ("village:I1", "town:Isle"):
+        rep.add_process(away, names.index(name))
+    o = rep.run().orders
+    home, island = int(world.teams.home[o.team[0]]), world.places.index("I1")
+    assert names[o.team[0]] == "village:A1" and o.t_accepted[0] == 477.5
+    assert world.travel.ferry_legs(home, island) == (3.0, 3.0)  # (the set-off alone: A1 is the port)
+    assert o.t_arrived[0] == 480.0 + 60.0 + 3.0

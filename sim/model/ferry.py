@@ -46,11 +46,14 @@ class Ferry:
                 sailing.succeed()
             day += 1
 
-    def journey(self, a: int, b: int):
+    def journey(self, a: int, b: int, set_off_change: float = 0.0):
         """A crossing from place a to place b, inside a SimPy process (``yield from``): to the
-        pier, wait for the next sailing, cross, from the landing pier to b (minutes)."""
+        pier, wait for the next sailing, cross, from the landing pier to b (minutes).
+        ``set_off_change``: minutes added to the set-off that the way to the pier includes
+        (``geography.travel.setup_min``); with dispatch as alerts, the volunteer's turnout
+        less the set-off, since the turnout replaces it as on a land trip."""
         to_pier, from_pier = self.travel.ferry_legs(a, b)
-        yield self.env.timeout(to_pier)
+        yield self.env.timeout(to_pier + set_off_change)
         if self.last_sailing != self.env.now:  # (on the pier at the departure's minute: aboard)
             yield self.next_sailing
         yield self.env.timeout(self.crossing + from_pier)

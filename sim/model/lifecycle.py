@@ -362,9 +362,10 @@ class OrderLifecycle:
         serve, travel home; then they are released as after a land trip."""
         env, orders = self.env, self.orders
         yield env.timeout(orders.accept_delay[order])
-        if self.alerts is not None:  # the turnout, of which the journey counts the set-off
-            yield env.timeout(max(0.0, self.alerts.turnout(order, env.now) - self.alerts.setoff))
-        yield from self.ferry.journey(home, place)
+        set_off_change = 0.0  # with alerts, the turnout replaces the set-off (as in assign)
+        if self.alerts is not None:
+            set_off_change = self.alerts.turnout(order, env.now) - self.alerts.setoff
+        yield from self.ferry.journey(home, place, set_off_change)
         orders.t_arrived[order] = env.now
         yield env.timeout(orders.service[order])
         yield from self.ferry.journey(place, home)
