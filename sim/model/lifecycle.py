@@ -90,7 +90,6 @@ class OrderLifecycle:
         self.administrator = None  # set by the replication: where professional orders go
         # dispatch as alerts (:mod:`.alerts`), if the scenario has them (set by the replication)
         self.alerts = None
-        self._patience_pending: set[int] = set()  # patience to book at a later escalation
         # orders their village team hands up at placement -> that team (set by the replication)
         self.handed_up: dict[int, int] = {}
         self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes
@@ -155,8 +154,8 @@ class OrderLifecycle:
         else:  # nobody free in the village scope: wait there
             d.enqueue(order, orders.deadline(order))
             escalation = self.env.now + self.timeouts[orders.zone[order]][0]
-            self._start_patience(order, escalation)
-            self.at(escalation, self._on_escalation, (order, 1))
+            deferred = self._start_patience(order, escalation)
+            self.at(escalation, self._on_escalation, (order, 1, deferred))
 
     def enter_first_tier(self, order: int, patience: bool = True) -> None:
         """Send a new order to tier 1, or up to tier 2 at once when its village team hands it up
@@ -177,7 +176,14 @@ class OrderLifecycle:
         self.enter_tier(order, 2, placed=True, patience=patience)
 
     # ------------------------------------------------------------------ 2. tiers and timers
-    def enter_tier(self, order: int, tier: int, placed: bool = False, patience: bool = True) -> None:
+    def enter_tier(
+        self,
+        order: int,
+        tier: int,
+        placed: bool = False,
+        patience: bool = True,
+        patience_deferred: bool = False,
+    ) -> None:
         """Put a waiting order at ``tier`` (escalating at once past scopes without its skill):
         a free able team takes it now, or it waits in the tier's queue, with an escalation
         timer below its channel's top tier (``World.channel_top_tier``: the county for the
@@ -185,7 +191,8 @@ class OrderLifecycle:
 
         ``placed``: the order is new; the citizen's patience timer starts only if it has to
         wait (an order assigned at once can no longer be cancelled), and only with
-        ``patience``."""
+        ``patience``. ``patience_deferred``: the order escalates with its patience timer not
+        yet booked (:meth:`_start_patience`), which this tier books if the order waits here."""
         orders, d, now = self.orders, self.dispatcher, self.env.now
         top = self.top_tier[orders.channel[order]]
         while tier < top and not d.scope_offers(order, tier, now):
@@ -200,32 +207,32 @@ class OrderLifecycle:
         if not placed:
             self._run_hooks(self.hooks.escalated, order)
         if self._offer(order):
-            self._patience_pending.discard(order)  # taken: its patience no longer counts
-            return
+            return  # taken: its patience no longer counts
         escalation = None  # when the order escalates from this tier, if it does
         if tier < top and not orders.professional[order]:
             # (inf for a channel whose orders never escalate: the timer is never booked)
             escalation = now + self.channel_timeouts[orders.channel[order]][orders.zone[order]][tier - 1]
-        if (placed and patience) or order in self._patience_pending:
-            self._start_patience(order, escalation)
+        deferred = False  # whether the escalation timer carries the patience on
+        if (placed and patience) or patience_deferred:
+            deferred = self._start_patience(order, escalation)
         if escalation is not None:
-            self.at(escalation, self._on_escalation, (order, tier))
+            self.at(escalation, self._on_escalation, (order, tier, deferred))
 
     def _escalate(self, event) -> None:
-        """An escalation timer fired: the order moves up if it still waits at that tier."""
-        order, tier = event.value
+        """An escalation timer fired: the order moves up if it still waits at that tier. The
+        timer's value is (order, tier, whether the order's patience timer waits for it)."""
+        order, tier, patience_deferred = event.value
         orders = self.orders
         if orders.state[order] != WAITING:
-            self._patience_pending.discard(order)
+            return  # taken or cancelled: its patience no longer counts
+        if orders.tier[order] != tier:  # moved up another way (an extension): patience counts now
+            if patience_deferred:
+                self._start_patience(order, None)
             return
-        if orders.tier[order] == tier:
-            if self.alerts is not None and self.alerts.take_acceptance_due(order):
-                self._patience_pending.discard(order)
-                return  # accepted this very minute, within the tier's timeout
-            # (books the patience timer if it ends before the next escalation, or there is none)
-            self.enter_tier(order, tier + 1)
-        elif order in self._patience_pending:  # still waiting, elsewhere: its patience counts now
-            self._start_patience(order, None)
+        if self.alerts is not None and self.alerts.take_acceptance_due(order):
+            return  # accepted this very minute, within the tier's timeout
+        # (books the patience timer if it ends before the next escalation, or there is none)
+        self.enter_tier(order, tier + 1, patience_deferred=patience_deferred)
 
     def reviewed(self, order: int, organisation: int | None = None) -> None:
         """The administrator has reviewed a professional order (unless the citizen cancelled it
@@ -279,25 +286,24 @@ class OrderLifecycle:
         return False
 
     # ------------------------------------------------------------------ 3. patience
-    def _start_patience(self, order: int, escalation: float | None) -> None:
+    def _start_patience(self, order: int, escalation: float | None) -> bool:
         """The citizen's patience for an order that has to wait: it is cancelled at placement
         plus patience (minutes) if still waiting then (an infinite patience never ends).
 
         When the patience outlasts the order's next escalation (at ``escalation``), the timer
-        is booked only if the order still waits then (:meth:`_escalate` calls this again, at
-        each tier, through :meth:`enter_tier`): most orders are taken before, and their timers
-        would sit dead in SimPy's queue (a third of it, without this, on the default
+        is not booked yet, and this returns True: the escalation timer carries that on, and
+        only if the order still waits then does the next tier call this again
+        (:meth:`_escalate`, through :meth:`enter_tier`). Most orders are taken before, and their
+        timers would sit dead in SimPy's queue (a third of it, without this, on the default
         scenario)."""
         orders = self.orders
         ends = orders.t_placed[order] + orders.patience[order]
         if ends >= self.horizon:
-            self._patience_pending.discard(order)
-            return  # the run ends first
+            return False  # the run ends first
         if escalation is not None and ends > escalation:
-            self._patience_pending.add(order)
-        else:
-            self._patience_pending.discard(order)
-            self.at(ends, self._on_patience, order)
+            return True
+        self.at(ends, self._on_patience, order)
+        return False
 
     def _cancel(self, event) -> None:
         """The citizen's patience ran out: an order still waiting (or under review) is
