@@ -445,7 +445,7 @@ def test_the_roster_holds_no_list_of_teams_while_it_sleeps(tiny):
     from sim.model.roster import duty_roster
 
     rep = Replication(tiny, np.random.SeedSequence(1))
-    roster = duty_roster(rep, rep.on_duty, rep.hours)
+    roster = duty_roster(rep, rep.duty_changes, rep.hours)
     next(roster)  # asleep until 08:00, the first change (the tiny county's shifts: 08-18)
     next(roster)  # 08:00's counts set; asleep until 18:00
     lists = [name for name, value in roster.gi_frame.f_locals.items() if isinstance(value, list)]

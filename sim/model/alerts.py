@@ -110,8 +110,8 @@ class Alerts:
         self.world = rep.world
         self.p = cfg.accept_probability
         self.size = cfg.wave_size
-        self.interval = cfg.wave_interval_min
-        self.reach = cfg.staff_reach_min
+        self.interval = cfg.wave_interval_min  # minutes between waves
+        self.reach = cfg.staff_reach_min  # minutes: staff farther than this answer less
         self.far_p = cfg.accept_probability * cfg.beyond_reach_factor
         delay = rep.scenario.demand.acceptance_delay
         self.no_delay = delay.kind == "fixed" and delay.mean == 0.0
@@ -315,11 +315,12 @@ class Alerts:
 
     def take_acceptance_due(self, order: int) -> bool:
         """Let an acceptance of the order's live wave that falls due now take it, before the
-        escalation timer of the same minute moves it up (that timer, booked at the tier's entry,
-        comes first among events of one minute): an order accepted within its tier's timeout
-        is not escalated. The first due acceptor whose team has the free volunteers takes it;
-        returns whether one did (if not, the escalation starts a new series of waves, and the
-        due acceptances lapse)."""
+        escalation timer of the same minute moves it up: an order accepted within its tier's
+        timeout is not escalated. (SimPy runs the events of one minute in the order they were
+        booked: the first wave's answer, booked at the tier's entry, comes before that timer
+        anyway; a later wave's, booked after it, would come after.) The first due acceptor
+        whose team has the free volunteers takes it; returns whether one did (if not, the
+        escalation starts a new series of waves, and the due acceptances lapse)."""
         pending = self.pending.get(order)
         now = self.env.now
         while pending and pending[0][0] <= now:

@@ -16,7 +16,7 @@ orders of its batched items are not dispatched one by one:
   the event's end the platform collects once more, and the orders still left then go to the
   ordinary dispatch (:meth:`sim.model.lifecycle.OrderLifecycle.dispatch_held`: the lockdown
   is over);
-* **trip** (:func:`trip`, a SimPy process per batch): the crew buys and packs the batch's goods
+* **trip** (:func:`batch_trip`, a SimPy process per batch): the crew buys and packs the batch's goods
   (``shopping_min``), travels to the place, hands each order over (``per_order_min`` each); then
   all the batch's orders close together, and the crew travels home. Its volunteers are busy
   (:meth:`sim.model.replication.Replication.take_volunteers`) from the collection until they
@@ -97,7 +97,7 @@ class BatchedDelivery:
                     break
                 batch, queue[:] = queue[:size], queue[size:]
                 self.rep.take_volunteers(team, self.settings.volunteers_per_batch)
-                self.rep.add_process(trip, self, place, team, batch)
+                self.rep.add_process(batch_trip, self, place, team, batch)
             if not queue:
                 del self.waiting[place]
 
@@ -106,7 +106,9 @@ def collection(rep: Replication, platform: BatchedDelivery):
     """SimPy process: the platform collects every ``collect_every_min`` minutes from the
     event's start, and at its end, when the orders left go to the ordinary dispatch (or the
     run ends first). Each collection waits for everything else due at its minute (a
-    zero-minute timeout), so that volunteers coming on duty then are there."""
+    zero-minute timeout), so that volunteers back at that minute, whose timers were booked
+    after the collection's, are free for it; shift changes come first anyway (their wake-ups
+    are booked before the run: :func:`sim.model.roster.duty_roster`)."""
     env, surge = rep.env, platform.surge
     tick = surge.start_min
     while tick < surge.end_min:
@@ -122,7 +124,7 @@ def collection(rep: Replication, platform: BatchedDelivery):
     platform.waiting.clear()
 
 
-def trip(rep: Replication, platform: BatchedDelivery, place: int, team: int, ids: list[int]):
+def batch_trip(rep: Replication, platform: BatchedDelivery, place: int, team: int, ids: list[int]):
     """SimPy process of one batch (its volunteers already taken): shop, travel to ``place``,
     hand the orders over, travel home; then the volunteers are free again (minutes). A trip
     by ferry waits for the ferry's sailings, so its arrival (and the orders' closing) and its

@@ -89,7 +89,7 @@ class Dispatcher:
         # team's desk: a queue per team that has any, and how many still wait there
         self.desks: dict[int, list] = {}
         self.desk_waiting = [0] * n_teams
-        self.seq = count()
+        self.seq = count()  # queue entries in the order they joined: equal deadlines first come first
         self.nominal = world.travel.nominal
         self.place_town = world.place_town
         self.n_towns = len(world.towns_by_distance)

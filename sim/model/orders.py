@@ -55,8 +55,9 @@ class OrderTable:
         offered = np.zeros((len(w.place_skills), max(1, len(w.skills))), dtype=bool)
         for place, place_skills in enumerate(w.place_skills):
             offered[place, list(place_skills)] = True
-        # ordinary: a catalogue order whose village scope offers its skill (the fast path; the
-        # replication clears it for orders its village hands up, :mod:`.hand_up`)
+        # ordinary: a catalogue order whose village scope offers its skill, which
+        # OrderLifecycle.place matches at once (its fast path; cleared for the orders their
+        # village team hands up, :func:`sim.model.hand_up.handed_up_orders`)
         catalogue = w.item_channel[a.item] == CATALOGUE
         self.ordinary = typed("b", offered[places, w.item_skill[a.item]] & catalogue)
         # how long things take for this order (minutes), filled in place through numpy views

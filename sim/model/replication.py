@@ -97,8 +97,10 @@ class Replication:
         self.env = simpy.Environment()
         # on-duty counts first: their set-up's scratch memory is freed before the orders' state
         # exists (each source has its own named stream, so the order of set-up changes nothing)
-        self.hours = int(math.ceil(self.horizon / 60.0))
-        self.on_duty = duty_changes(
+        self.hours = int(math.ceil(self.horizon / 60.0))  # simulated hours, the rosters' grid
+        # every team's on-duty count over the run, as its changes at shift boundaries (the duty
+        # roster applies them; ``dispatcher.on_duty`` is the count now)
+        self.duty_changes = duty_changes(
             world.teams,
             self.hours,
             self.scenario.run.start_weekday,
@@ -126,10 +128,12 @@ class Replication:
         self.ferry = None
         if world.travel.ferry_departures and world.travel.matrix is None:
             self.ferry = self.lifecycle.ferry = Ferry(self.env, world.travel)
-        # the activity log's typed columns as activities start: team, start, end, asked, pulled
+        # the activity log's typed columns as activities start: team, start, end (minutes),
+        # participants asked, volunteers pulled from the free ones
         self.activity_rows = (array("q"), array("d"), array("d"), array("q"), array("q"))
-        # the batch log's columns as batched events' trips start (:mod:`.batches`): event,
-        # place, team, volunteers, orders, start, arrived, closed, released
+        # the batch log's columns as batched events' trips start (:mod:`.batches`), in
+        # :class:`sim.results.logs.BatchLog`'s order: event, place, team, volunteers, orders,
+        # then the times start, arrived, closed, released (minutes)
         self.batch_rows = (*(array("q") for _ in range(5)), *(array("d") for _ in range(4)))
         self._ran = False
 
@@ -141,8 +145,10 @@ class Replication:
         return self.lifecycle.hooks
 
     def add_process(self, behaviour: Callable[..., Generator], *args) -> simpy.Process:
-        """Start ``behaviour(rep, *args)``, a generator function, as a SimPy process of this
-        replication (before :meth:`run`, or from inside another process or hook). Its events
+        """Start ``behaviour(rep, *args)``, a generator function (or a function that returns a
+        generator, as :func:`sim.model.roster.duty_roster` does to book its wake-ups first), as
+        a SimPy process of this replication (before :meth:`run`, or from inside another process
+        or hook). Its events
         use ``rep.env``; it may read ``rep.orders`` and ``rep.dispatcher`` and act through
         :meth:`take_volunteers`, :meth:`return_volunteers` and ``rep.lifecycle``."""
         return self.env.process(behaviour(self, *args))
@@ -184,7 +190,7 @@ class Replication:
         if self._ran:
             raise RuntimeError("a Replication runs once; make a new one for another run")
         self._ran = True
-        self.add_process(duty_roster, self.on_duty, self.hours)
+        self.add_process(duty_roster, self.duty_changes, self.hours)
         self.add_process(planned_activities, plan_activities(self.world, self.streams, self.horizon))
         citizens, by_surge = split_orders(self.world.surges, self.orders)
         OrderArrivals(self, citizens).start()

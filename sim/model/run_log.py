@@ -40,14 +40,14 @@ def run_log(rep: Replication) -> RunLog:
     w, h = rep.world, rep.horizon
     n = len(rep.orders)
     # the state log first, so that the on-duty changes are freed before the order log exists
-    levels = rep.on_duty.sums(w.teams.level, len(TEAM_LEVELS))
+    levels = rep.duty_changes.sums(w.teams.level, len(TEAM_LEVELS))
     # by town: the teams that answer catalogue orders (the proxy points', mediation rooms' and
     # professional organisations' volunteers sum into an extra row, dropped), which the miss
     # causes read (sim/results/causes.py)
     n_towns = len(w.towns.code)
     apart = np.isin(w.teams.level, [TEAM_LEVELS.index(lv) for lv in TOWN_DUTY_APART])
-    towns = rep.on_duty.sums(np.where(apart, n_towns, w.teams.town), n_towns + 1)[:n_towns]
-    rep.on_duty = None
+    towns = rep.duty_changes.sums(np.where(apart, n_towns, w.teams.town), n_towns + 1)[:n_towns]
+    rep.duty_changes = None
 
     def seen(arr: np.ndarray) -> np.ndarray:
         """NaN for the times at or after the horizon: SimPy's ``run(until=h)`` stops before the
