@@ -43,6 +43,9 @@ from typing import TYPE_CHECKING
 from sim.model.orders import ASSIGNED, AT_ADMIN, CANCELLED, COUNTY_TIER, WAITING
 
 if TYPE_CHECKING:
+    from sim.model.administrator import Administrator
+    from sim.model.alerts import Alerts
+    from sim.model.ferry import Ferry
     from sim.model.replication import Replication
 
 
@@ -80,25 +83,26 @@ class OrderHooks:
 class OrderLifecycle:
     """Places orders and moves them through the escalation ladder to their release."""
 
-    def __init__(self, rep: Replication):
+    def __init__(self, rep: Replication, handed_up: dict[int, int]):
+        """``handed_up``: the orders their village team hands up at placement -> that team
+        (:func:`sim.model.hand_up.handed_up_orders`). The parts that need the life cycle in
+        turn come in by :meth:`connect`."""
         world = rep.world
         self.env = rep.env
         self.orders = rep.orders
         self.dispatcher = rep.dispatcher
         self.horizon = rep.horizon  # minutes; timers due at or after it never fire
         self.hooks = OrderHooks()
-        self.administrator = None  # set by the replication: where professional orders go
-        # dispatch as alerts (:mod:`.alerts`), if the scenario has them (set by the replication)
-        self.alerts = None
-        # orders their village team hands up at placement -> that team (set by the replication)
-        self.handed_up: dict[int, int] = {}
+        self.handed_up = handed_up
+        # set by :meth:`connect`: where professional orders go, dispatch as alerts and the ferry
+        self.administrator: Administrator | None = None
+        self.alerts: Alerts | None = None
+        self.ferry: Ferry | None = None
         self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes
         # the same per channel: (channel, zone, tier - 1) -> minutes (inf: never escalates)
         self.channel_timeouts = world.channel_timeouts.tolist()
         self.top_tier = world.channel_top_tier.tolist()  # per channel: the highest tier it reaches
         self.trip = world.travel.trip  # minutes between two places (Replication.set_travel)
-        # the ferry to the islands, if the scenario has one (set by the replication)
-        self.ferry = None
         # minutes of a trip within one place (no travel matrix), for the common trip-free case
         self.same_place_trip = world.travel.setup if world.travel.matrix is None else None
         # the hook lists, read on every order (the same list objects as ``hooks``')
@@ -110,6 +114,13 @@ class OrderLifecycle:
         self._on_escalation = self._escalate
         self._on_patience = self._cancel
         self._on_fallback = self._fall_back
+
+    def connect(self, administrator: Administrator, alerts: Alerts | None, ferry: Ferry | None) -> None:
+        """The parts made after the life cycle, since they call it in turn: the county
+        administrator (where professional orders go, :mod:`.administrator`), dispatch as alerts
+        if the scenario has them (:mod:`.alerts`; None: orders go to the nearest free team) and
+        the ferry to the islands if it has one (:mod:`.ferry`)."""
+        self.administrator, self.alerts, self.ferry = administrator, alerts, ferry
 
     def at(self, when: float, callback, value) -> None:
         """Run ``callback(event)`` at time ``when`` (minutes) through a SimPy timeout carrying

@@ -117,17 +117,16 @@ class Replication:
         self.orders = OrderTable(world, arrivals, owned)
         del arrivals  # the table keeps its own compact copies (and no uniforms)
         self.dispatcher = Dispatcher(world, self.orders, rule)
-        self.lifecycle = OrderLifecycle(self)
         # orders their village team hands up at placement (none unless dispatch.hand_up.share)
-        self.lifecycle.handed_up = handed_up_orders(world, self.orders, self.streams)
-        self.administrator = self.lifecycle.administrator = Administrator(self)
+        handed_up = handed_up_orders(world, self.orders, self.streams)
+        self.lifecycle = OrderLifecycle(self, handed_up)
+        self.administrator = Administrator(self)
         # dispatch as alerts: waves, acceptance and turnout (none unless dispatch.alerts)
-        self.alerts = None
-        if self.scenario.dispatch.alerts is not None:
-            self.alerts = self.lifecycle.alerts = Alerts(self)
+        self.alerts = Alerts(self) if self.scenario.dispatch.alerts is not None else None
         self.ferry = None
         if world.travel.ferry_departures and world.travel.matrix is None:
-            self.ferry = self.lifecycle.ferry = Ferry(self.env, world.travel)
+            self.ferry = Ferry(self.env, world.travel)
+        self.lifecycle.connect(self.administrator, self.alerts, self.ferry)
         # the activity log's typed columns as activities start: team, start, end (minutes),
         # participants asked, volunteers pulled from the free ones
         self.activity_rows = (array("q"), array("d"), array("d"), array("q"), array("q"))
