@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from sim.config.channels import CHANNELS
 from sim.model.replication import Replication, simulate
 from sim.results.kpis import compute_kpis
 from sim.results.logs import CANCELLED, CLOSED, OPEN
@@ -79,7 +80,7 @@ def test_every_village_order_escalates_after_timeout_under_random_demand(tmp_pat
     errand = [i.id for i in world.items].index("errand")  # a skill villages have
     catalogue = (o.item == errand) & ~np.isnan(o.t_assigned)
     assert catalogue.sum() > 50
-    timeout = world.timeouts[o.zone[catalogue], 0]
+    timeout = world.channel_timeouts[CHANNELS.index("catalogue"), o.zone[catalogue], 0]
     assert np.all(o.t_assigned[catalogue] - o.t_placed[catalogue] >= timeout - 1e-9)
     assert np.all(o.tier_max[catalogue] >= 2)
 

@@ -40,7 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sim.model.orders import ASSIGNED, AT_ADMIN, CANCELLED, COUNTY_TIER, WAITING
+from sim.model.orders import ASSIGNED, AT_ADMIN, CANCELLED, CATALOGUE, COUNTY_TIER, WAITING
 
 if TYPE_CHECKING:
     from sim.model.administrator import Administrator
@@ -98,9 +98,10 @@ class OrderLifecycle:
         self.administrator: Administrator | None = None
         self.alerts: Alerts | None = None
         self.ferry: Ferry | None = None
-        self.timeouts = world.timeouts.tolist()  # (zone, tier - 1) -> minutes
-        # the same per channel: (channel, zone, tier - 1) -> minutes (inf: never escalates)
+        # minutes an order waits at a tier before escalating: (channel, zone, tier - 1) -> minutes
+        # (inf: never escalates); the catalogue's, (zone, tier - 1), for :meth:`place`
         self.channel_timeouts = world.channel_timeouts.tolist()
+        self.catalogue_timeouts = self.channel_timeouts[CATALOGUE]
         self.top_tier = world.channel_top_tier.tolist()  # per channel: the highest tier it reaches
         self.trip = world.travel.trip  # minutes between two places (Replication.set_travel)
         # minutes of a trip within one place (no travel matrix), for the common trip-free case
@@ -164,7 +165,7 @@ class OrderLifecycle:
             self.assign(order, first)
         else:  # nobody free in the village scope: wait there
             d.enqueue(order, orders.deadline(order))
-            escalation = self.env.now + self.timeouts[orders.zone[order]][0]
+            escalation = self.env.now + self.catalogue_timeouts[orders.zone[order]][0]
             deferred = self._start_patience(order, escalation)
             self.at(escalation, self._on_escalation, (order, 1, deferred))
 

@@ -14,7 +14,6 @@ import numpy as np
 
 from sim.config.channels import mediation_skill
 from sim.config.demand import Item
-from sim.config.geography import ZONES
 from sim.config.scenario import Scenario
 from sim.config.spec import Dist
 from sim.config.teams import CHANNEL_TEAM_LEVELS, TEAM_LEVELS
@@ -91,7 +90,6 @@ class World:
     place_town: list[int]  # town of each place, as a list
     rate_per_min: np.ndarray  # per place: mean orders per minute (before the weekly profile)
     week_profile: np.ndarray  # 168 multipliers with mean 1
-    timeouts: np.ndarray  # (zones, 2) minutes at tier 1 and tier 2 before escalating
     office_hours: list[tuple[float, float]]  # weekday office intervals, minutes of day
     cutoff_min: float
     day_end_min: float
@@ -196,7 +194,6 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
     day = np.asarray(demand.day_of_week, dtype=float)
     week = (day[:, None] * hour[None, :]).ravel()
     week = week / week.mean() if week.sum() > 0 else np.ones(HOURS_PER_WEEK)
-    timeouts = np.array([scenario.dispatch.timeouts_min[z] for z in ZONES], dtype=float)
     return World(
         scenario=scenario,
         towns=towns,
@@ -236,7 +233,6 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
         place_town=place_town,
         rate_per_min=places.population / 1000.0 * demand.orders_per_1000_per_day / 1440.0,
         week_profile=week,
-        timeouts=timeouts,
         office_hours=[(parse_clock(a), parse_clock(b)) for a, b in scenario.admin.office_hours],
         cutoff_min=parse_clock(scenario.targets.same_day_cutoff),
         day_end_min=parse_clock(scenario.targets.day_end),
