@@ -7,6 +7,8 @@ on duty; day 0 is a Monday. A2 is a rural village 5 km from A1 (Alpha's seat, an
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -451,3 +453,23 @@ def test_the_roster_holds_no_list_of_teams_while_it_sleeps(tiny):
     next(roster)  # 08:00's counts set; asleep until 18:00
     lists = [name for name, value in roster.gi_frame.f_locals.items() if isinstance(value, list)]
     assert lists == ["change_hours"]  # the hours with changes, and nothing of 08:00's
+
+
+@pytest.mark.parametrize(
+    "overrides", [{"dispatch.alerts": None}, {"dispatch.alerts": None, "dispatch.scope": "handover"}]
+)
+def test_the_placement_fast_path_matches_orders_as_the_general_tier_entry_does(overrides):
+    # OrderLifecycle.place matches a catalogue order whose village offers its skill at once,
+    # without enter_tier's machinery: turned off for every order, the run is the same
+    from sim.config.load import load_scenario
+    from sim.model.compact import as_numpy
+
+    path = Path(__file__).resolve().parent.parent / "scenarios" / "pingyang.yaml"
+    world = build_world(load_scenario(path, overrides={"run.days": 2, **overrides}))
+    fast, general = (Replication(world, np.random.SeedSequence(2)) for _ in range(2))
+    ordinary = as_numpy(general.orders.ordinary)
+    assert ordinary.sum() > 300
+    ordinary[:] = 0
+    a, b = fast.run().orders, general.run().orders
+    for name, column in a.columns().items():
+        assert np.array_equal(column, b.columns()[name], equal_nan=True), name
