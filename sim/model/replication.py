@@ -189,6 +189,9 @@ class Replication:
         if self._ran:
             raise RuntimeError("a Replication runs once; make a new one for another run")
         self._ran = True
+        # (the administrator's reviewers and the ferry's timetable run from their set-up, in
+        # __init__: each part's processes start with it, so a Ferry or an Administrator works
+        # on its own environment too)
         self.add_process(duty_roster, self.duty_changes, self.hours)
         self.add_process(planned_activities, plan_activities(self.world, self.streams, self.horizon))
         citizens, by_surge = split_orders(self.world.surges, self.orders)
