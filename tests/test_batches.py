@@ -248,6 +248,19 @@ def test_hooks_see_batched_orders_like_any_other(tmp_path):
     assert sorted(seen["released"]) == sorted((k, o.t_released[k]) for k in range(3))
 
 
+@pytest.mark.parametrize("deadline_hours, counted", [(None, 2), (4, 2), (48, 1)])
+def test_never_overnight_counts_an_order_held_on_the_platform(tmp_path, deadline_hours, counted):
+    # two errands at 19:30, one uploaded at B2 (the call-ups go home at 20:00, so it waits on
+    # the platform until the event's end at midnight), one at B1 (nobody on duty until 08:00):
+    # both are open at their first midnight. The platform's order is held to its event's
+    # deadline, the same-day deadline or sooner unless deadline_hours gives it longer
+    world = lockdown(tmp_path, delivery={**DELIVERY, "deadline_hours": deadline_hours})
+    log = simulate(world, 1, orders(world, [(1170.0, "B2", "errand"), (1170.0, "B1", "errand")]))
+    assert list(log.orders.platform_event) == [0, -1]
+    k = counted_kpis(log, world)
+    assert (k["open_overnight_per_1000"], k.orders["open_overnight_per_1000"]) == (1000.0, counted)
+
+
 def test_event_kpis_and_volunteer_time_count_a_batch_once(tmp_path):
     world = lockdown(tmp_path)
     rows = [

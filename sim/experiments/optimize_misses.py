@@ -28,7 +28,7 @@ def overnight_orders(log: RunLog, world: World, names: list[str]) -> np.ndarray:
     ``open_overnight_*``."""
     o = log.orders
     start, end = log.window_min
-    overnight, judged = never_overnight(log)
+    overnight, judged = never_overnight(log, world)
     counted = (o.t_placed >= start) & (o.t_placed < end) & judged & overnight
     parts = [OVERNIGHT_TARGETS[name] for name in names]
     if None in parts:  # a KPI of all the same-day orders

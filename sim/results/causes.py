@@ -204,7 +204,7 @@ def promise_misses(log: RunLog, world: World) -> dict[str, tuple[np.ndarray, np.
     out["rural_same_day"] = (rural & decided, ~met, o.t_deadline)
     met, decided = midnight_verdicts(log)
     out["rural_by_midnight"] = (rural & decided, ~met, midnight)
-    overnight, held = never_overnight(log)
+    overnight, held = never_overnight(log, world)
     out["open_overnight_per_1000"] = (inside & held, overnight, midnight)
     return {name: (judged, judged & missed, due) for name, (judged, missed, due) in out.items()}
 

@@ -376,7 +376,7 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
         (o.outcome == CANCELLED) & np.isnan(o.t_review_start),
         professional,
     )
-    overnight, held_overnight = never_overnight(log)
+    overnight, held_overnight = never_overnight(log, world)
     promised = inside & held_overnight
     k["open_overnight_per_week"] = float((promised & overnight).sum() / days * 7)
     k.share("open_overnight_per_1000", overnight, promised, 1000.0)

@@ -135,10 +135,22 @@ def zone_verdicts(log: RunLog, world: World, event: str | None = None) -> tuple[
     return met, ~undecided(log, promise_due(log, world))
 
 
-def same_day_orders(log: RunLog) -> np.ndarray:
-    """Per order: is it held to a promise of the same day or sooner (the zone promises, and the
-    professional orders' same day)? These are the orders "never overnight" counts."""
-    return zone_promise_orders(log) | (log.orders.channel == CHANNELS.index("professional"))
+def same_day_orders(log: RunLog, world: World) -> np.ndarray:
+    """Per order: is it held to a promise of the same day or sooner? The catalogue's orders
+    (the zone promises) and the professional orders' same day; an order held on a batched
+    event's platform too, being a catalogue order held to its event's deadline, unless that
+    deadline (``delivery.deadline_hours`` after placing) falls after its same-day deadline.
+    These are the orders "never overnight" counts."""
+    o = log.orders
+    held = (o.channel == CHANNELS.index("catalogue")) | (o.channel == CHANNELS.index("professional"))
+    if len(o.held.order):
+        event = o.platform_event
+        for k, surge in enumerate(world.surges):
+            hours = None if surge.delivery is None else surge.delivery.deadline_hours
+            if hours is not None:  # (none: the event's deadline is the same-day deadline)
+                mine = event == k
+                held[mine] &= o.t_placed[mine] + hours * 60.0 <= o.t_deadline[mine]
+    return held
 
 
 def first_midnight(log: RunLog) -> np.ndarray:
@@ -154,13 +166,13 @@ def open_at_first_midnight(log: RunLog) -> np.ndarray:
         return ~(o.t_closed <= midnight) & ~(o.t_cancelled <= midnight)
 
 
-def never_overnight(log: RunLog) -> tuple[np.ndarray, np.ndarray]:
+def never_overnight(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray]:
     """(open overnight, judged) per order for "never overnight" (原则上不过夜): still open at its
     first midnight (:func:`open_at_first_midnight`), and held to a same-day promise
     (:func:`same_day_orders`) with its verdict at that midnight known (not :func:`undecided`).
     The KPIs and the optimizer count the judged orders placed in the measured window."""
     overnight = open_at_first_midnight(log)
-    return overnight, same_day_orders(log) & ~undecided(log, first_midnight(log))
+    return overnight, same_day_orders(log, world) & ~undecided(log, first_midnight(log))
 
 
 def overnight_parts(log: RunLog, world: World) -> dict[str, np.ndarray]:
