@@ -118,8 +118,12 @@ def test_the_plain_rule_agrees_for_many_replications_and_overstates_for_two():
     assert reps_to_decide([9.0, 11.0], "minutes", "<=", 12.0) == 5
 
 
-def test_missing_values_are_left_out_and_a_decided_verdict_has_no_number():
-    assert reps_to_decide([10.0, math.nan, 12.0, 9.0, 11.0], "minutes", "<=", 11.5) == 9
+def test_replications_without_a_value_count_as_run_and_a_decided_verdict_has_no_number():
+    # 9 replications with a value would decide it; 1 run in 5 had none, so about 12 in all
+    assert reps_to_decide([10.0, 12.0, 9.0, 11.0], "minutes", "<=", 11.5) == 9
+    assert reps_to_decide([10.0, math.nan, 12.0, 9.0, 11.0], "minutes", "<=", 11.5) == 12
+    # never fewer than were run: 3 run, 2 with orders of the kind (a town's night, say)
+    assert reps_to_decide([0.95, math.nan, 0.97], "share", ">=", 0.9, 400) > 3
     with pytest.raises(ValueError, match="only an uncertain verdict"):
         reps_to_decide([10.0, 10.1, 9.9], "minutes", "<=", 20.0)  # met already
     with pytest.raises(ValueError, match="only an uncertain verdict"):

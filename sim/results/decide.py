@@ -27,6 +27,8 @@ estimate near the target can need far more.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sim.results.verdict import LEVEL, judge, summary_interval, verdict_of
@@ -67,9 +69,11 @@ def reps_to_decide(
     KPI whose verdict (:func:`sim.results.verdict.judge` of the same arguments) is
     ``uncertain``; None when the estimate is exactly at the target or more than ``cap``
     replications would be needed (indistinguishable from the target). ``orders`` are the
-    orders the replications counted in all, as for ``judge``. A rough guide: see the module's
-    doc. Raises ValueError for a verdict that is not uncertain (it is decided already, or has
-    too few replications to say)."""
+    orders the replications counted in all, as for ``judge``. Replications with no value (NaN:
+    no orders of the kind, say a town's night orders in a short run) count as run: when only
+    some have one, the number with a value that would decide it is scaled up by the share that
+    had one. A rough guide: see the module's doc. Raises ValueError for a verdict that is not
+    uncertain (it is decided already, or has too few replications to say)."""
     j = judge(values, unit, op, target, orders, level)
     if j.verdict != "uncertain":
         raise ValueError("reps_to_decide: only an uncertain verdict has replications to decide it")
@@ -79,8 +83,10 @@ def reps_to_decide(
     x = np.asarray(values, dtype=float)
     sd = float(x[~np.isnan(x)].std(ddof=1))
     per_rep = None if orders is None or not orders > 0 else float(orders) / k
+    run = len(x)  # replications run, k of them with a value
     for more in range(k + 1, cap + 1):
         lo, hi = projected_interval(mean, sd, more, unit, method, per_rep, level)
         if verdict_of(lo, hi, mean, more, op, target) != "uncertain":
-            return more
+            in_all = math.ceil(more * run / k)
+            return in_all if in_all <= cap else None
     return None
