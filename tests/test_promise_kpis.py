@@ -75,10 +75,13 @@ def test_the_urban_promise_is_read_at_acceptance_or_at_arrival(tmp_path):
     assert k["urban_10min"] == k["urban_10min_acceptance"] == 1.0  # the default: acceptance
     assert k["urban_10min_arrival"] == 0.0
     assert k["urban_10min_day"] == k["town.Alpha.urban_10min_day"] == 1.0  # the reading urban_10min counts
+    assert k["response_p90_urban"] == 2.0
     arrival = build_world(variant(tmp_path, {**slow, "targets": {"urban_response_event": "arrival"}}, "arr"))
     k = compute_kpis(simulate(arrival, 1, orders(arrival, [(600.0, "A1", "errand")])), arrival)
     assert k["urban_10min"] == k["urban_10min_arrival"] == 0.0 and k["urban_10min_acceptance"] == 1.0
     assert k["urban_10min_day"] == k["town.Alpha.urban_10min_day"] == 0.0
+    # the urban response times are to the same event (2 minutes at acceptance, 12 at arrival)
+    assert k["response_p90_urban"] == 12.0
 
 
 def test_orders_the_run_ends_before_judging_are_neither_met_nor_missed(tmp_path):

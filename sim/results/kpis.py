@@ -47,6 +47,7 @@ from sim.results.promises import (
     same_day_verdicts,
     time_band,
     undecided,
+    urban_response_time,
     zone_promise_orders,
     zone_verdicts,
 )
@@ -383,9 +384,10 @@ def counted_kpis(log: RunLog, world: World) -> _Counted:
     for part, mask in overnight_parts(log, world).items():
         k.share(f"open_overnight_{part}_per_1000", overnight, promised & mask, 1000.0)
     k["orders_per_day"] = float(inside.sum() / days)
-    for zone, mask in (("urban", urban), ("rural", rural)):
+    # (urban: to the event the urban promise counts, targets.urban_response_event)
+    for zone, mask, times in (("urban", urban, urban_response_time(log, event)), ("rural", rural, response)):
         for q in (50, 90, 95):
-            k[f"response_p{q}_{zone}"] = _percentile(response[mask], q)
+            k[f"response_p{q}_{zone}"] = _percentile(times[mask], q)
     k.share("escalation_rate", o.tier_max >= 2, catalogue)
     k.share("county_escalation_rate", o.tier_max >= 3, catalogue)
     # of the orders a citizen can cancel (not the paired units' projects nor package visits)
