@@ -232,7 +232,12 @@ def test_every_output_gives_every_targeted_kpi_the_same_verdict_and_interval(out
         word = VERDICT_WORDS[k["verdict"]]
         if name.startswith("town."):
             _, pinyin, part = name.split(".")
-            line = next(s for s in lines if s.strip().startswith(pinyin + " "))
+            # the town's row and the lines under it (one for each promise it is judged on)
+            at = next(i for i, s in enumerate(lines) if s.strip().startswith(pinyin + " "))
+            end = next(
+                (i for i in range(at + 1, len(lines)) if not lines[i].startswith(" " * 10)), len(lines)
+            )
+            line = "\n".join(lines[at:end])
             zone = "" if part == "compliance" else f"{ZONE_OF[part]} "
             target = f"{k['target_op']} {k['target']:.1%}"
             assert f"{zone}{interval_text(k)} vs {target}: {word}" in line, (name, line)
@@ -321,3 +326,19 @@ def test_an_edge_met_says_so_wherever_its_verdict_is_written():
     assert verdict_text(edge) == "met (0.0 per 1,000 orders in all 2 replications)"
     assert verdict_text(edge, "zh").endswith("（2 次重复均恰为目标值）")
     assert verdict_text({**edge, "at_edge": False}) == "met"
+
+
+def test_compare_notes_an_edge_met_as_run_does():
+    # compare's estimate carries at_edge from the same judge; its cell notes it after the word
+    from sim.experiments.compare import estimate
+    from sim.experiments.compare_output import estimate_cell
+
+    unit = "per 1,000 orders"
+    e = estimate([0.0, 0.0], unit, 800, target=("<=", 0.0))
+    assert (e["verdict"], e["at_edge"]) == ("met", True)
+    assert estimate_cell(e, unit) == "0.0 per 1,000 orders (met; 0.0 per 1,000 orders in all 2 replications)"
+    assert estimate_cell(e, unit, was={"verdict": "missed"}).endswith(
+        "(missed -> met; 0.0 per 1,000 orders in all 2 replications)"
+    )
+    lower = estimate([0.5, 0.7, 0.6], unit, 9000, target=("<=", 5.0))
+    assert lower["at_edge"] is False and estimate_cell(lower, unit).endswith("(met)")

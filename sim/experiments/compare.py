@@ -37,8 +37,9 @@ def estimate(
 ) -> dict:
     """One scenario's estimate of a KPI: mean, sd, and the interval every output reports
     (:func:`sim.results.verdict.judge`: Wilson for a proportion of ``orders`` orders, else t);
-    with a ``target`` (comparison, threshold in the KPI's unit) also ``target``, ``target_op``
-    and the ``verdict`` against it, the one its run's kpis.json gives the same replications."""
+    with a ``target`` (comparison, threshold in the KPI's unit) also ``target``, ``target_op``,
+    the ``verdict`` against it and ``at_edge`` (an edge met), as its run's kpis.json gives the
+    same replications."""
     op, threshold = target or (None, None)
     j = judge(values, unit, op, threshold, orders, level)
     out = {
@@ -50,7 +51,7 @@ def estimate(
         "n": j.n,
     }
     if op is not None:
-        out.update(target=threshold, target_op=op, verdict=j.verdict)
+        out.update(target=threshold, target_op=op, verdict=j.verdict, at_edge=j.at_edge)
     return out
 
 

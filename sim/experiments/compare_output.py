@@ -19,7 +19,7 @@ from sim.config.errors import UserError
 from sim.reporting.formatting import difference_text, estimate_text
 from sim.reporting.i18n import tr
 from sim.reporting.kpi_summary import VERDICT_WORDS as RUN_VERDICT_WORDS
-from sim.reporting.kpi_summary import target_text
+from sim.reporting.kpi_summary import edge_note, target_text
 
 if TYPE_CHECKING:
     from sim.experiments.compare_inputs import Arm
@@ -93,13 +93,17 @@ def target_cell(estimates: list[dict], unit: str) -> str:
 def estimate_cell(e: dict, unit: str, was: dict | None = None) -> str:
     """A scenario's estimate as ``run`` writes it (:func:`estimate_text`) and, against its
     target, its verdict in ``run``'s words: ``78.4% (uncertain)``; with ``was`` (the baseline's
-    estimate) and a verdict that differs from it, the change: ``95.1% (met -> uncertain)``."""
+    estimate) and a verdict that differs from it, the change: ``95.1% (met -> uncertain)``; an
+    edge met with its note: ``0.0 per 1,000 orders (met; 0.0 per 1,000 orders in all 2
+    replications)``."""
     text = estimate_text(e["mean"], unit)
     if "verdict" not in e:
         return text
     word = PROMISE_WORDS[e["verdict"]]
     if was is not None and "verdict" in was and was["verdict"] != e["verdict"]:
         word = f"{PROMISE_WORDS[was['verdict']]} -> {word}"
+    if e.get("at_edge"):  # an edge met, noted as run notes it
+        word = f"{word}; {edge_note({**e, 'unit': unit})}"
     return f"{text} ({word})"
 
 

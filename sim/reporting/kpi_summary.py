@@ -184,8 +184,14 @@ def with_edge(k: dict, word: str, lang: str = "en") -> str:
     (and a row of an older results folder, without the key)."""
     if not k.get("at_edge"):
         return word
+    return tr("with_note", lang, text=word, note=edge_note(k, lang))
+
+
+def edge_note(k: dict, lang: str = "en") -> str:
+    """What makes a kpis.json row's met an edge met: "0.0 per 1,000 orders in all 2
+    replications" (:func:`with_edge`)."""
     value = with_unit(format_number(k["target"], k["unit"]), k["unit"])
-    return tr("with_note", lang, text=word, note=tr("verdict.edge", lang, value=value, n=k["n"]))
+    return tr("verdict.edge", lang, value=value, n=k["n"])
 
 
 def decide_text(k: dict, lang: str = "en") -> str:
