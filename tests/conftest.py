@@ -86,3 +86,11 @@ def local_dask_cluster():
         host="127.0.0.1",
         dashboard_address=None,
     )
+
+
+def town_block(lines: list[str], pinyin: str) -> str:
+    """A town's row of the terminal's town table and the lines under it (one for each further
+    promise it is judged on), joined by newlines."""
+    at = next(i for i, s in enumerate(lines) if s.strip().startswith(pinyin + " "))
+    end = next((i for i in range(at + 1, len(lines)) if not lines[i].startswith(" " * 10)), len(lines))
+    return "\n".join(lines[at:end])

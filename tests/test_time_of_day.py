@@ -22,7 +22,7 @@ from sim.results.kpis import BAND_KPIS, KPI_INFO, counted_kpis, town_kpi_info
 from sim.results.promises import TIME_BANDS, time_band
 from sim.results.verdict import judge, kpi_targets
 from sim.world.build import build_world
-from tests.conftest import DAY, TINY, orders, variant
+from tests.conftest import DAY, TINY, orders, town_block, variant
 
 # the tiny county with its teams on duty 07:00-22:00 (day and evening), nobody at night
 EVENING = [0.0] * 7 + [0.2] * 15 + [0.0] * 2
@@ -146,7 +146,7 @@ def test_the_bands_verdicts_are_the_same_in_kpis_json_kpis_csv_and_the_terminal(
         assert line.rstrip().endswith(VERDICT_WORDS[k["verdict"]]), line
     # nobody on duty after 18:00: the evening's and the night's urban orders all miss
     assert kpis["urban_10min_night"]["verdict"] == kpis["urban_10min_evening"]["verdict"] == "missed"
-    alpha = next(s for s in lines if s.strip().startswith("Alpha "))
+    alpha = town_block(lines, "Alpha")
     for name in BAND_KPIS:
         k = kpis[f"town.Alpha.{name}"]
         text = f"{ZONE_OF[name]} {interval_text(k)} vs {target_text(k)}: {VERDICT_WORDS[k['verdict']]}"

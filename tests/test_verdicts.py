@@ -23,6 +23,7 @@ from sim.reporting.formatting import with_unit
 from sim.reporting.i18n import tr
 from sim.reporting.kpi_summary import VERDICT_WORDS, ZONE_OF, interval_text, kpi_table
 from sim.results.verdict import judge, verdict_of
+from tests.conftest import town_block
 
 
 def test_one_replication_gets_no_verdict_and_no_interval():
@@ -232,12 +233,7 @@ def test_every_output_gives_every_targeted_kpi_the_same_verdict_and_interval(out
         word = VERDICT_WORDS[k["verdict"]]
         if name.startswith("town."):
             _, pinyin, part = name.split(".")
-            # the town's row and the lines under it (one for each promise it is judged on)
-            at = next(i for i, s in enumerate(lines) if s.strip().startswith(pinyin + " "))
-            end = next(
-                (i for i in range(at + 1, len(lines)) if not lines[i].startswith(" " * 10)), len(lines)
-            )
-            line = "\n".join(lines[at:end])
+            line = town_block(lines, pinyin)  # (the town's row and the lines under it)
             zone = "" if part == "compliance" else f"{ZONE_OF[part]} "
             target = f"{k['target_op']} {k['target']:.1%}"
             assert f"{zone}{interval_text(k)} vs {target}: {word}" in line, (name, line)
