@@ -8,7 +8,8 @@ traceback): each is a fixed case here.
   and more for every check that cross-referenced its stand-in (no team offers skill 'legal', ...);
 - an empty catalogue gave a line for every item named elsewhere;
 - ``run.days`` or ``--days`` of a tiny fraction of a minute was accepted, and the run crashed
-  dividing by a measured window that rounding had made zero.
+  dividing by a measured window that rounding had made zero;
+- ``sweep`` given a scenario listed every scenario key as unknown to a sweep file.
 """
 
 from __future__ import annotations
@@ -134,3 +135,16 @@ def test_days_option_of_a_minute_is_accepted(tmp_path, monkeypatch):
     monkeypatch.setattr("sim.cli.commands.run._simulate", started)
     with pytest.raises(Started):
         main(["run", str(PINGYANG), "--days", "0.001", "--out", str(tmp_path / "out")])
+
+
+@pytest.mark.parametrize(
+    "scenario", [PINGYANG, REPO / "scenarios" / "policies" / "no_pairing.yaml"], ids=["plain", "extends"]
+)
+def test_sweep_given_a_scenario_says_so_in_one_line(scenario):
+    assert cli(["sweep", str(scenario)]) == (
+        2,
+        [
+            f"{scenario}: is a scenario, not a sweep; expected a sweep file with scenario: and grid: "
+            "(docs/policies.md), or run the scenario with `run`"
+        ],
+    )
