@@ -7,9 +7,11 @@ traceback): each is a fixed case here.
 - a wrongly typed section or name (``teams: null``, ``catalog: grocery``) gave one line for it
   and more for every check that cross-referenced its stand-in (no team offers skill 'legal', ...);
 - an empty catalogue gave a line for every item named elsewhere;
-- ``run.days`` or ``--days`` of a tiny fraction of a minute was accepted, and the run crashed
-  dividing by a measured window that rounding had made zero;
-- ``sweep`` given a scenario listed every scenario key as unknown to a sweep file.
+- ``run.days`` or ``--days`` of 1e-300 was accepted, and the run crashed dividing by a measured
+  window that rounding against the warm-up's minutes had made zero;
+- ``sweep`` given a scenario listed every scenario key as unknown to a sweep file, and
+  ``run``, ``compare``, ``sensitivity`` and ``optimize`` given a sweep every sweep key as unknown
+  to a scenario (with the problems of the empty scenario that was left).
 """
 
 from __future__ import annotations
@@ -104,7 +106,10 @@ def test_measured_days_shorter_than_a_minute_are_refused(tmp_path, key):
     path = variant(tmp_path, f"{key}: {{days: 1.0e-300}}\n")
     assert cli(["validate", str(path)]) == (
         2,
-        [f"{path}:2: {key}.days: 1e-300 is out of range; expected at least one minute (0.000694 days)"],
+        [
+            f"{path}:2: {key}.days: 1e-300 is out of range; expected at least 1e-09 days (a shorter "
+            "window is lost in rounding against the warm-up's minutes)"
+        ],
     )
 
 
@@ -125,16 +130,17 @@ def test_days_option_shorter_than_a_minute_is_refused(tmp_path, monkeypatch, com
     status, lines = cli([command, *files, "--days", "1e-300", "--out", str(tmp_path / "out")])
     assert status == 2
     assert len(lines) == 1
-    assert "argument --days: 1e-300 is out of range; expected at least one minute" in lines[0]
+    assert "argument --days: 1e-300 is out of range; expected at least 1e-09 days" in lines[0]
 
 
-def test_days_option_of_a_minute_is_accepted(tmp_path, monkeypatch):
+@pytest.mark.parametrize("days", ["1e-9", "0.001"])
+def test_days_option_of_the_least_window_or_more_is_accepted(tmp_path, monkeypatch, days):
     def started(*a, **k):
         raise Started
 
     monkeypatch.setattr("sim.cli.commands.run._simulate", started)
     with pytest.raises(Started):
-        main(["run", str(PINGYANG), "--days", "0.001", "--out", str(tmp_path / "out")])
+        main(["run", str(PINGYANG), "--days", days, "--out", str(tmp_path / "out")])
 
 
 @pytest.mark.parametrize(
@@ -146,5 +152,30 @@ def test_sweep_given_a_scenario_says_so_in_one_line(scenario):
         [
             f"{scenario}: is a scenario, not a sweep; expected a sweep file with scenario: and grid: "
             "(docs/policies.md), or run the scenario with `run`"
+        ],
+    )
+
+
+SWEEP = REPO / "scenarios" / "sweeps" / "village_timeout.yaml"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", str(SWEEP)],
+        ["compare", str(PINGYANG), str(SWEEP)],
+        ["sensitivity", str(SWEEP)],
+        ["optimize", str(SWEEP), "--target", "urban_10min=0.9"],
+    ],
+    ids=["run", "compare", "sensitivity", "optimize"],
+)
+def test_a_sweep_given_for_a_scenario_says_so_in_one_line(tmp_path, monkeypatch, argv):
+    monkeypatch.chdir(tmp_path)  # every command shows the absolute path given
+    status, lines = cli([*argv, "--days", "1", "--reps", "2", "--out", str(tmp_path / "out")])
+    assert (status, lines) == (
+        2,
+        [
+            f"{SWEEP}: is a sweep file (a top-level scenario: and grid:); expected a scenario file "
+            "(`run.py validate` checks a sweep, `run.py sweep` runs it)"
         ],
     )

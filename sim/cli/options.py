@@ -57,15 +57,16 @@ def schema_number(cls: type, name: str) -> Callable[[str], float | int]:
     return number(kind, ge=meta.get("ge"), gt=meta.get("gt"), le=meta.get("le"), unit=meta.get("unit", ""))
 
 
-def at_least_a_minute(parse: Callable[[str], float | int]) -> Callable[[str], float | int]:
-    """``parse`` (a number of days) that also refuses a measured window shorter than a minute
-    (:data:`sim.config.scenario.MIN_DAYS`), as the scenario's ``run.days`` does."""
+def long_enough(parse: Callable[[str], float | int]) -> Callable[[str], float | int]:
+    """``parse`` (a number of days) that also refuses a measured window too short to survive
+    rounding (:data:`sim.config.scenario.MIN_DAYS`), as the scenario's ``run.days`` does."""
 
     def days(text: str) -> float | int:
         value = parse(text)
         if value < MIN_DAYS:
             raise argparse.ArgumentTypeError(
-                f"{text[:30]} is out of range; expected at least one minute ({MIN_DAYS:.6f} days)"
+                f"{text[:30]} is out of range; expected at least {MIN_DAYS:g} days (a shorter "
+                "window is lost in rounding against the warm-up's minutes)"
             )
         return value
 
@@ -73,7 +74,7 @@ def at_least_a_minute(parse: Callable[[str], float | int]) -> Callable[[str], fl
     return days
 
 
-RUN_DAYS = at_least_a_minute(schema_number(Run, "days"))
+RUN_DAYS = long_enough(schema_number(Run, "days"))
 RUN_REPS = schema_number(Run, "reps")
 SEED = schema_number(Run, "seed")
 JOBS = number(int, ge=1, le=1024, unit="worker processes")

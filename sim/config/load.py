@@ -26,6 +26,11 @@ from sim.config.scenario import Scenario
 from sim.config.scenario_warnings import scenario_warnings
 from sim.config.validate import check
 
+SWEEP_NOT_SCENARIO = (
+    "is a sweep file (a top-level scenario: and grid:); expected a scenario file "
+    "(`run.py validate` checks a sweep, `run.py sweep` runs it)"
+)
+
 
 def load_scenario(
     path: str | Path,
@@ -43,6 +48,8 @@ def load_scenario(
     whose skill no team then offers)."""
     path = Path(path)
     data, problems = read_scenario(path)
+    if "scenario" in data and "grid" in data:  # a sweep: one line, not one per key it lacks
+        raise UserError([_display(Problem(str(path), None, "", SWEEP_NOT_SCENARIO))])
     unset: dict[str, Problem] = {}  # overrides that cannot be set, by path
     for key, value in (overrides or {}).items():
         try:

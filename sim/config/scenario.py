@@ -39,8 +39,8 @@ from sim.config.spec import spec
 from sim.config.teams import Activities, Schedule, Teams
 
 MAX_SEED = 10**12  # root seeds: any whole number 0 .. 10**12 (as every YAML number)
-MIN_DAYS = 1 / 1440  # measured days: at least a minute (a shorter window vanishes in rounding
-# against the warm-up's minutes, leaving no time to divide the counts by)
+MIN_DAYS = 1e-9  # measured days: a shorter window can vanish in rounding against the warm-up's
+# minutes (up to 3660 days of them), leaving no time to divide the counts by
 
 
 def _day(level_day: float, evening: float, night: float) -> list[float]:
@@ -115,7 +115,7 @@ class Targets:
 class Run:
     """Run length, replications and seed."""
 
-    days: float = spec(14.0, "measured days (at least a minute)", "days", gt=0, le=3660)
+    days: float = spec(14.0, "measured days", "days", gt=0, le=3660)
     warmup_days: float = spec(1.0, "days simulated before measuring", "days", ge=0, le=3660)
     drain_days: float = spec(
         1.0,
@@ -159,11 +159,7 @@ class Expect:
         le=0.999,
     )
     days: float = spec(
-        7.0,
-        "measured days of each replication in the check (replaces run.days; at least a minute)",
-        "days",
-        gt=0,
-        le=3660,
+        7.0, "measured days of each replication in the check (replaces run.days)", "days", gt=0, le=3660
     )
     reps: int = spec(10, "replications in the check (replaces run.reps)", "replications", ge=2, le=10_000)
     seed: int | None = spec(None, "root seed of the check; null = run.seed", "", ge=0, le=MAX_SEED)

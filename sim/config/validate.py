@@ -61,7 +61,11 @@ def check(scenario: Scenario) -> list[Problem]:
         )
     for path, days in (("run.days", scenario.run.days), ("expect.days", scenario.expect.days)):
         if 0 < days < MIN_DAYS:
-            bad(path, f"{days:g} is out of range; expected at least one minute ({MIN_DAYS:.6f} days)")
+            bad(
+                path,
+                f"{days:g} is out of range; expected at least {MIN_DAYS:g} days (a shorter "
+                "window is lost in rounding against the warm-up's minutes)",
+            )
     _check_catalog(bad, scenario)
     check_projects(bad, scenario)
     check_packages(bad, scenario)
