@@ -13,7 +13,7 @@ import dataclasses
 import math
 from collections.abc import Callable
 
-from sim.config.scenario import Run
+from sim.config.scenario import MIN_DAYS, Run
 from sim.config.yaml_read import MAX_NUMBER
 
 
@@ -57,7 +57,24 @@ def schema_number(cls: type, name: str) -> Callable[[str], float | int]:
     return number(kind, ge=meta.get("ge"), gt=meta.get("gt"), le=meta.get("le"), unit=meta.get("unit", ""))
 
 
-RUN_DAYS = schema_number(Run, "days")
+def long_enough(parse: Callable[[str], float | int]) -> Callable[[str], float | int]:
+    """``parse`` (a number of days) that also refuses a measured window too short to survive
+    rounding (:data:`sim.config.scenario.MIN_DAYS`), as the scenario's ``run.days`` does."""
+
+    def days(text: str) -> float | int:
+        value = parse(text)
+        if value < MIN_DAYS:
+            raise argparse.ArgumentTypeError(
+                f"{text[:30]} is out of range; expected at least {MIN_DAYS:g} days (a shorter "
+                "window is lost in rounding against the warm-up's minutes)"
+            )
+        return value
+
+    days.__name__ = parse.__name__
+    return days
+
+
+RUN_DAYS = long_enough(schema_number(Run, "days"))
 RUN_REPS = schema_number(Run, "reps")
 SEED = schema_number(Run, "seed")
 JOBS = number(int, ge=1, le=1024, unit="worker processes")

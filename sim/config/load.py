@@ -26,6 +26,11 @@ from sim.config.scenario import Scenario
 from sim.config.scenario_warnings import scenario_warnings
 from sim.config.validate import check
 
+SWEEP_NOT_SCENARIO = (
+    "is a sweep file (a top-level scenario: and grid:); expected a scenario file "
+    "(`run.py validate` checks a sweep, `run.py sweep` runs it)"
+)
+
 
 def load_scenario(
     path: str | Path,
@@ -37,9 +42,14 @@ def load_scenario(
     every problem. Warnings (valid but suspicious settings) are appended to ``warnings``.
     ``overrides`` ({dotted path: value}, see :mod:`sim.config.overrides`) are set on the merged
     mapping before conversion; a problem with one is reported at its ``origins[path]`` (file,
-    line) when given, e.g. the line of a sweep file naming it."""
+    line) when given, e.g. the line of a sweep file naming it. A wrongly typed text, list,
+    mapping or choice is reported alone, without the whole-scenario checks and warnings: they
+    would cross-reference its stand-in (``teams: null`` is one line, not one per catalogue item
+    whose skill no team then offers)."""
     path = Path(path)
     data, problems = read_scenario(path)
+    if "scenario" in data and "grid" in data:  # a sweep: one line, not one per key it lacks
+        raise UserError([_display(Problem(str(path), None, "", SWEEP_NOT_SCENARIO))])
     unset: dict[str, Problem] = {}  # overrides that cannot be set, by path
     for key, value in (overrides or {}).items():
         try:
@@ -47,7 +57,8 @@ def load_scenario(
         except ValueError as exc:
             file, line = (origins or {}).get(key, (str(path), None))
             unset[key] = Problem(file, line, "", str(exc))
-    scenario, found = convert(data, str(path))
+    stand_ins: list[str] = []
+    scenario, found = convert(data, str(path), substituted=stand_ins)
     # a path through a mistyped key fails on the way (no list entry 0 under the new key):
     # the unknown key, with its did-you-mean, is the one line that says what is wrong
     problems += [p for key, p in unset.items() if not any(_related(key, f.path) for f in found)]
@@ -56,14 +67,15 @@ def load_scenario(
     for keys in PATH_KEYS:  # a default data file, like a written one, is beside the scenario
         scenario = _beside(scenario, keys, path.parent)
     wrong = [p.path for p in problems]  # whole-scenario checks skip what is already reported
-    problems += [
-        _place(p, data, scenario.source)
-        for p in check(scenario)
-        if not any(_related(p.path, w) for w in wrong)
-    ]
+    if not stand_ins:  # else they would cross-reference a stand-in, not what the file says
+        problems += [
+            _place(p, data, scenario.source)
+            for p in check(scenario)
+            if not any(_related(p.path, w) for w in wrong)
+        ]
     if not problems:  # the data files are read only with a sound scenario naming them
         problems += [_place(p, data, scenario.source) for p in check_data(scenario)]
-    if warnings is not None:
+    if warnings is not None and not stand_ins:
         warnings += [_display(_place(p, data, scenario.source)) for p in scenario_warnings(scenario)]
     for key, (file, line) in (origins or {}).items():  # an overridden value's problems
         problems = [

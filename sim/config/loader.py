@@ -228,6 +228,13 @@ class _Converter:
     def __init__(self, file: str):
         self.file = file
         self.problems: list[Problem] = []
+        self.substituted: list[str] = []  # paths whose text, list or mapping was replaced
+
+    def stand_in(self, path: str, value: Any) -> Any:
+        """``value``, the stand-in for a wrongly typed text, list, mapping or choice at ``path``
+        (reported already), remembered: a cross-reference to it would be a false problem."""
+        self.substituted.append(path)
+        return value
 
     def problem(self, node: Any, parent: Any, key: Any, path: str, message: str) -> None:
         line, file = None, ""
@@ -257,14 +264,14 @@ class _Converter:
                 options = ", ".join(repr(a) for a in args)
                 shown = show_value(value) if isinstance(value, str) else kind_of(value)
                 self.problem(value, parent, key, path, f"{shown} is not allowed; expected one of {options}")
-                return args[0]
+                return self.stand_in(path, args[0])
             return value
         if origin is list:
             if not isinstance(value, list):
                 self.problem(value, parent, key, path, f"expected a list, got {kind_of(value)}")
-                return []
+                return self.stand_in(path, [])
             length = meta.get("length")
-            if length is not None and len(value) != length and args[0] in (int, float):
+            if length is not None and len(value) != length and args[0] in (int, float, str):
                 entries = "entry" if len(value) == 1 else "entries"
                 self.problem(
                     value, parent, key, path, f"has {len(value)} {entries}; expected exactly {length}"
@@ -275,7 +282,7 @@ class _Converter:
         if origin is dict:
             if not isinstance(value, dict):
                 self.problem(value, parent, key, path, f"expected a mapping, got {kind_of(value)}")
-                return {}
+                return self.stand_in(path, {})
             return {
                 str(k): self.convert(args[1], v, f"{path}.{key_text(k)}", value, k, meta)
                 for k, v in value.items()
@@ -286,7 +293,7 @@ class _Converter:
         if tp is bool:
             if not isinstance(value, bool):
                 self.problem(value, parent, key, path, f"expected true or false, got {kind_of(value)}")
-                return False
+                return self.stand_in(path, False)
             return value
         if tp in (int, float):
             return self.number(tp, value, path, parent, key, meta)
@@ -300,12 +307,12 @@ class _Converter:
                     else ""
                 )
                 self.problem(value, parent, key, path, f"expected text, got {kind_of(value)}{quote}")
-                return ""
+                return self.stand_in(path, "")
             if "\0" in value:
                 self.problem(
                     value, parent, key, path, "text contains a NUL character; expected printable text"
                 )
-                return ""
+                return self.stand_in(path, "")
             return value
         raise TypeError(f"unsupported schema type {tp!r} at {path}")  # a bug in the schema
 
@@ -358,7 +365,7 @@ class _Converter:
             self.problem(
                 value, parent, key, path or "(top level)", f"expected a mapping, got {kind_of(value)}"
             )
-            return cls()
+            return self.stand_in(path, cls())
         fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
         hints = typing.get_type_hints(cls)
         kwargs = {}
@@ -378,8 +385,15 @@ class _Converter:
         return cls(**kwargs)
 
 
-def convert(data: dict, file: str, cls: type = Scenario) -> tuple[Any, list[Problem]]:
-    """Convert a merged mapping into ``cls``; return the object and every problem found."""
+def convert(
+    data: dict, file: str, cls: type = Scenario, substituted: list[str] | None = None
+) -> tuple[Any, list[Problem]]:
+    """Convert a merged mapping into ``cls``; return the object and every problem found.
+    The paths of the wrongly typed texts, lists, mappings and choices, which the object holds
+    stand-ins for (an empty text, list or mapping, the first choice), are appended to
+    ``substituted``: checks that cross-reference them would report the stand-in, not the file."""
     converter = _Converter(file)
     obj = converter.dataclass(cls, data, "", None, None)
+    if substituted is not None:
+        substituted += converter.substituted
     return obj, converter.problems

@@ -39,6 +39,8 @@ from sim.config.spec import spec
 from sim.config.teams import Activities, Schedule, Teams
 
 MAX_SEED = 10**12  # root seeds: any whole number 0 .. 10**12 (as every YAML number)
+MIN_DAYS = 1e-9  # measured days: a shorter window can vanish in rounding against the warm-up's
+# minutes (up to 3660 days of them), leaving no time to divide the counts by
 
 
 def _day(level_day: float, evening: float, night: float) -> list[float]:

@@ -275,9 +275,11 @@ Had the file said `rural: [20, -180]`, validation would stop with
 
 Every problem is one line, `FILE:LINE: path.to.key: what is wrong; what is expected`, on
 stderr, with exit status 2 and no traceback (`--debug` shows one). All problems of a file are
-reported together. A problem is placed on the line where the offending value is written, in
-whichever file of an `extends` chain wrote it; a problem in a data file names that file and
-its row. Checked before any simulation:
+reported together, but for the whole-scenario rules below when a text, list, mapping or choice
+has a value of the wrong kind: they would cross-reference its stand-in (`teams: null` is one
+line, not one more per item whose skill no team then offers). A problem is placed on the line
+where the offending value is written, in whichever file of an `extends` chain wrote it; a
+problem in a data file names that file and its row. Checked before any simulation:
 
 - the file: a `.yaml`/`.yml` file, not empty, UTF-8, at most 5 MB, nested at most 40 levels,
   at most 200,000 values (aliases counted as expanded), no YAML tags that construct objects,

@@ -20,7 +20,7 @@ from sim.config.check_helpers import check_clock, check_dist, team_kinds
 from sim.config.data_checks import check_files, check_town_names
 from sim.config.errors import Problem
 from sim.config.geography import ZONES
-from sim.config.scenario import Scenario
+from sim.config.scenario import MIN_DAYS, Scenario
 from sim.config.teams import TEAM_LEVELS
 from sim.config.yaml_read import key_text
 from sim.gate.expectations import expect_problems
@@ -59,6 +59,13 @@ def check(scenario: Scenario) -> list[Problem]:
             f"{scenario.name!r} is reserved (results/{scenario.name} holds "
             f"{RESERVED_NAMES.get(scenario.name.lower(), 'comparisons')}); expected another name",
         )
+    for path, days in (("run.days", scenario.run.days), ("expect.days", scenario.expect.days)):
+        if 0 < days < MIN_DAYS:
+            bad(
+                path,
+                f"{days:g} is out of range; expected at least {MIN_DAYS:g} days (a shorter "
+                "window is lost in rounding against the warm-up's minutes)",
+            )
     _check_catalog(bad, scenario)
     check_projects(bad, scenario)
     check_packages(bad, scenario)
@@ -74,6 +81,8 @@ def check(scenario: Scenario) -> list[Problem]:
         bad("pairing.file", f"strategy {scenario.pairing.strategy!r} needs a CSV file; expected a path")
     if "towns_csv" not in missing:
         out += check_town_names(bad, scenario)
+    if not scenario.catalog:  # every item named elsewhere is unknown then: one line says why
+        out = [p for p in out if not p.message.startswith("unknown item")]
     return out
 
 
@@ -174,8 +183,12 @@ def _check_clocks(bad, scenario: Scenario) -> None:
         a, b = (check_clock(bad, f"admin.office_hours[{k}][{j}]", t) for j, t in enumerate(pair))
         if a is not None and b is not None and a >= b:
             bad(f"admin.office_hours[{k}]", "start is not before end; expected [start, end]")
-    hours = scenario.demand.appointments.hours
-    a, b = (check_clock(bad, f"demand.appointments.hours[{j}]", t) for j, t in enumerate(hours))
+    hours = scenario.demand.appointments.hours  # not two: reported as the file is converted
+    a, b = (
+        (check_clock(bad, f"demand.appointments.hours[{j}]", t) for j, t in enumerate(hours))
+        if len(hours) == 2
+        else (None, None)
+    )
     if a is not None and b is not None and a >= b:
         bad("demand.appointments.hours", "start is not before end; expected [start, end]")
     ferry = scenario.geography.travel.ferry

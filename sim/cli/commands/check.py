@@ -23,7 +23,7 @@ from sim import __version__
 from sim.cli.main import REPO
 from sim.cli.options import JOBS, path_text
 from sim.config.errors import Problem, UserError
-from sim.config.load import load_scenario
+from sim.config.load import SWEEP_NOT_SCENARIO, load_scenario
 from sim.config.scenario import Scenario
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import default_jobs, run_replications
@@ -135,11 +135,7 @@ def input_files(paths: list[str]) -> Inputs:
                 files += [p for p in found if p not in sweeps]
                 out.sweeps += sweeps
         elif path.is_file() and is_sweep_file(path):
-            bad(
-                text,
-                "is a sweep file (a top-level scenario: and grid:); expected a scenario file "
-                "(`run.py validate` checks a sweep, `run.py sweep` runs it)",
-            )
+            bad(text, SWEEP_NOT_SCENARIO)
         elif path.is_file():
             files.append(path)
         else:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from sim.cli.main import RESULTS
 from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, path_text
 from sim.config.errors import Problem, UserError
+from sim.config.scenario import Scenario
+from sim.config.yaml_read import read_yaml
 from sim.experiments.runner import default_jobs
 from sim.experiments.sweep import point_scenario, points, sweep_results, table_text
 from sim.experiments.sweep_file import load_sweep
@@ -38,6 +41,18 @@ def add_parser(sub) -> None:
 def main(args) -> int:
     if args.reps is not None and args.reps < 2:
         raise UserError("--reps must be >= 2 (a 95% interval needs two)")
+    if _scenario_not_sweep(args.sweep):
+        raise UserError(
+            [
+                Problem(
+                    args.sweep,
+                    None,
+                    "",
+                    "is a scenario, not a sweep; expected a sweep file with scenario: and grid: "
+                    "(docs/policies.md), or run the scenario with `run`",
+                )
+            ]
+        )
     sweep = load_sweep(args.sweep, args.reps, args.days)  # the file and every point: all problems at once
     out = Path(args.out) if args.out else RESULTS / "sweeps" / sweep.name
     if out.exists() and not out.is_dir():
@@ -52,3 +67,16 @@ def main(args) -> int:
     print(table_text(sweep, rows))
     print(f"\nResults: {out}")
     return 0
+
+
+def _scenario_not_sweep(path: str) -> bool:
+    """Whether ``path`` holds a scenario (``extends:`` or scenario keys, and neither of a
+    sweep's ``scenario:`` and ``grid:``) given to ``sweep`` by mistake: one line says so,
+    instead of one per scenario key that a sweep file does not know. A file that cannot be
+    read is left to the sweep's reader, which reports why."""
+    try:
+        data = read_yaml(path)
+    except UserError:
+        return False
+    keys = {f.name for f in dataclasses.fields(Scenario)} - {"name"} | {"extends"}  # name: both
+    return "scenario" not in data and "grid" not in data and bool(keys & set(data))
