@@ -11,7 +11,8 @@ traceback): each is a fixed case here.
   window that rounding against the warm-up's minutes had made zero;
 - ``sweep`` given a scenario listed every scenario key as unknown to a sweep file, and
   ``run``, ``compare``, ``sensitivity`` and ``optimize`` given a sweep every sweep key as unknown
-  to a scenario (with the problems of the empty scenario that was left).
+  to a scenario (with the problems of the empty scenario that was left);
+- an empty input path (``validate ''``) was read as the working folder (".: is a folder").
 """
 
 from __future__ import annotations
@@ -179,3 +180,23 @@ def test_a_sweep_given_for_a_scenario_says_so_in_one_line(tmp_path, monkeypatch,
             "(`run.py validate` checks a sweep, `run.py sweep` runs it)"
         ],
     )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", ""],
+        ["run", ""],
+        [""],
+        ["compare", "", str(PINGYANG)],
+        ["check", ""],
+        ["report", ""],
+        ["sweep", ""],
+        ["optimize", "", "--target", "urban_10min=0.9"],
+        ["sensitivity", ""],
+    ],
+)
+def test_an_empty_input_path_is_named_as_one_not_as_the_working_folder(argv):
+    # Path("") is the current folder: it read ".: is a folder; expected a scenario YAML file"
+    status, err = cli(argv)
+    assert status == 2 and len(err) == 1 and "an empty path" in err[0], err

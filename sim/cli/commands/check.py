@@ -63,7 +63,11 @@ def add_parser(sub) -> None:
         "scenarios or baselines. See docs/ci.md.",
     )
     p.add_argument(
-        "paths", nargs="+", metavar="PATH", help="scenario YAML files, or folders (every *.yaml under them)"
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        type=path_text,
+        help="scenario YAML files, or folders (every *.yaml under them)",
     )
     p.add_argument(
         "--baselines",

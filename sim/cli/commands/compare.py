@@ -31,7 +31,9 @@ def add_parser(sub) -> None:
         "the paired CI is than an unpaired one. A saved results folder may stand in "
         "for a scenario (its seed and replications are then used for all).",
     )
-    p.add_argument("scenarios", nargs="+", help="scenario YAML files or saved results folders")
+    p.add_argument(
+        "scenarios", nargs="+", type=path_text, help="scenario YAML files or saved results folders"
+    )
     p.add_argument(
         "--reps", type=RUN_REPS, help="replications (default: a saved run's or the first scenario's run.reps)"
     )

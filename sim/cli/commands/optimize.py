@@ -60,7 +60,7 @@ def add_parser(sub) -> None:
         "confirmation: the plan and the scenario without it on the same fresh seeds, "
         "with each target's paired difference. See docs/policies.md.",
     )
-    p.add_argument("scenario", help="scenario YAML")
+    p.add_argument("scenario", type=path_text, help="scenario YAML")
     p.add_argument(
         "--target",
         action="append",

@@ -7,6 +7,7 @@ in seconds, without simulating.
 
 from __future__ import annotations
 
+from sim.cli.options import path_text
 from sim.reporting.briefing import write_report
 
 
@@ -17,7 +18,7 @@ def add_parser(sub) -> None:
         description="Redraw the charts and the briefing of a results folder "
         "(written by `run`) without simulating.",
     )
-    p.add_argument("folder", help="results folder, e.g. results/pingyang")
+    p.add_argument("folder", type=path_text, help="results folder, e.g. results/pingyang")
     p.add_argument(
         "--lang",
         choices=["en", "zh"],

@@ -53,6 +53,7 @@ def add_parser(sub) -> None:
     p.add_argument(
         "scenario",
         nargs="?",
+        type=path_text,
         default=str(DEFAULT_SCENARIO),
         help="scenario YAML (default: scenarios/pingyang.yaml)",
     )

@@ -25,7 +25,7 @@ def add_parser(sub) -> None:
         "points/*.json and charts/ to results/sweeps/<name>/, replaced whole at the end. "
         "Rerunning resumes: finished points are not simulated again.",
     )
-    p.add_argument("sweep", help="sweep YAML (see docs/policies.md)")
+    p.add_argument("sweep", type=path_text, help="sweep YAML (see docs/policies.md)")
     p.add_argument(
         "--jobs",
         type=JOBS,

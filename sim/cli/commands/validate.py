@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 
+from sim.cli.options import path_text
 from sim.config.errors import Problem, UserError
 from sim.config.load import load_scenario
 from sim.experiments.pilot import prepare_world
@@ -28,7 +29,7 @@ def add_parser(sub) -> None:
         "the data files they name) and sweep files (with the scenario of every "
         "grid point) without simulating. Exit 0 when all are valid, 2 otherwise.",
     )
-    p.add_argument("files", nargs="+", help="scenario or sweep YAML files")
+    p.add_argument("files", nargs="+", type=path_text, help="scenario or sweep YAML files")
 
 
 def main(args) -> int:
