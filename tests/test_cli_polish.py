@@ -105,15 +105,16 @@ def test_a_variant_does_not_inherit_its_parents_description(tmp_path):
     assert load_scenario(path).description == "a fifth fewer"
 
 
-def test_an_interrupt_during_the_libraries_imports_is_quiet():
-    """Ctrl-C in the first second, while the commands import NumPy and SciPy, ends like any
-    later interrupt: "interrupted", exit 130, no traceback (the import is made to raise)."""
+@pytest.mark.parametrize("interrupt", ["raise KeyboardInterrupt", "os.kill(os.getpid(), signal.SIGTERM)"])
+def test_an_interrupt_during_the_libraries_imports_is_quiet(interrupt):
+    """Ctrl-C or SIGTERM in the first second, while the commands import NumPy and SciPy, ends
+    like any later interrupt: "interrupted", exit 130, no traceback (the import interrupts)."""
     code = (
-        "import builtins, runpy, sys\n"
+        "import builtins, os, runpy, signal, sys\n"
         "real = builtins.__import__\n"
         "def interrupting(name, *args, **kwargs):\n"
         "    if name.startswith('scipy'):\n"
-        "        raise KeyboardInterrupt\n"
+        f"        {interrupt}\n"
         "    return real(name, *args, **kwargs)\n"
         "builtins.__import__ = interrupting\n"
         "sys.argv = ['run.py', 'validate', 'scenarios/pingyang.yaml']\n"

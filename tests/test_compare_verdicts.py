@@ -192,10 +192,13 @@ def test_every_kpi_of_the_chosen_reading_gets_the_note_when_the_readings_differ(
             "urban_10min_arrival",  # one reading: comparable
             "town.Kunyang.urban_10min_arrival",
             "rural_same_day",
+            "response_p90_urban",  # timed to the chosen event
+            "response_p90_rural",
         ]
     )
     notes = reading_notes(arms, ["a", "b"], kpis)
     assert sorted(notes) == [
+        "response_p90_urban",
         "town.Kunyang.urban_10min",
         "town.Kunyang.urban_10min_evening",
         "urban_10min",

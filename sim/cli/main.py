@@ -83,6 +83,7 @@ def _terminated(signum, frame) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status. An interrupt (Ctrl-C, SIGTERM) at any moment,
     the scientific libraries' imports included, prints "interrupted" and returns 130."""
+    signal.signal(signal.SIGTERM, _terminated)  # clean up (temporary folder, workers) as on Ctrl-C
     try:
         return _main(argv)
     except KeyboardInterrupt:
@@ -114,7 +115,6 @@ def _main(argv: list[str] | None) -> int:
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     module = importlib.import_module(f"sim.cli.commands.{args.command}")
-    signal.signal(signal.SIGTERM, _terminated)  # clean up (temporary folder, workers) as on Ctrl-C
     try:
         return int(module.main(args) or 0)
     except UserError as exc:

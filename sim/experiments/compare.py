@@ -149,15 +149,19 @@ def _joined(*notes: dict[str, str]) -> dict[str, str]:
 
 
 # the parts of a KPI name (after a town's ``town.<pinyin>.``) that count the reading the
-# scenario chooses (urban_10min, and its time-of-day bands)
-CHOSEN_READING = ("urban_10min", *(f"urban_10min_{band}" for band in TIME_BANDS))
+# scenario chooses (urban_10min, its time-of-day bands, and the urban response times)
+CHOSEN_READING = (
+    "urban_10min",
+    *(f"urban_10min_{band}" for band in TIME_BANDS),
+    *(f"response_p{q}_urban" for q in (50, 90, 95)),
+)
 
 
 def reading_notes(arms: list[Arm], labels: list[str], kpis: dict) -> dict[str, str]:
     """``{name: note}`` for the KPIs that count the scenario's own urban reading (urban_10min,
-    its time-of-day bands, a town's) where the scenarios count different events as the urban
-    response (``targets.urban_response_event``): their differences mix the policy with the
-    change of reading."""
+    its time-of-day bands, a town's, the urban response times) where the scenarios count
+    different events as the urban response (``targets.urban_response_event``): their
+    differences mix the policy with the change of reading."""
     events = [a.urban_response_event for a in arms]
     if None in events or len(set(events)) < 2:
         return {}

@@ -415,7 +415,8 @@ class OrderLifecycle:
         order the team, the assignment and its acceptance (now: the response of a batched
         order), the crew's arrival at its place, its closing at ``arrived + handover`` and the
         crew's return ``released`` (minutes; NaN while not known, on a ferry crossing:
-        :meth:`batch_done` sets them). The batch's times replace the order's own acceptance
+        :meth:`batch_arrived` sets the arrival, :meth:`batch_done` the return). The batch's
+        times replace the order's own acceptance
         delay and service. Runs the assigned hooks."""
         orders, now = self.orders, self.env.now
         for order in ids:
