@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 from pathlib import Path
 
 import pytest
@@ -94,3 +96,16 @@ def town_block(lines: list[str], pinyin: str) -> str:
     at = next(i for i, s in enumerate(lines) if s.strip().startswith(pinyin + " "))
     end = next((i for i in range(at + 1, len(lines)) if not lines[i].startswith(" " * 10)), len(lines))
     return "\n".join(lines[at:end])
+
+
+def run_cli(argv: list[str]) -> tuple[int, str]:
+    """Run the command line in-process; (exit status, stderr). stdout is discarded."""
+    from sim.cli.main import main
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            status = main(argv)
+        except SystemExit as exc:  # argparse
+            status = exc.code
+    return status, err.getvalue()

@@ -8,8 +8,6 @@ no simulation (`run` is stopped where the simulation would start), in all about 
 
 from __future__ import annotations
 
-import contextlib
-import io
 import math
 import shutil
 from pathlib import Path
@@ -19,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from sim.cli.main import main
+from tests.conftest import run_cli
 
 BASE = Path(__file__).parent / "scenarios" / "base.yaml"
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
@@ -74,15 +72,7 @@ VALUES = st.recursive(
 )
 
 
-def cli(argv: list[str]) -> tuple[int, str]:
-    """Run the command line in-process; (exit status, stderr)."""
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        try:
-            status = main(argv)
-        except SystemExit as exc:  # argparse
-            status = exc.code
-    return status, err.getvalue()
+cli = run_cli  # (exit status, stderr)
 
 
 def assert_clean(status: int, err: str) -> None:

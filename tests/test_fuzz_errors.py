@@ -17,13 +17,12 @@ traceback): each is a fixed case here.
 
 from __future__ import annotations
 
-import contextlib
-import io
 from pathlib import Path
 
 import pytest
 
 from sim.cli.main import main
+from tests.conftest import run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 PINGYANG = REPO / "scenarios" / "pingyang.yaml"
@@ -31,13 +30,8 @@ PINGYANG = REPO / "scenarios" / "pingyang.yaml"
 
 def cli(argv: list[str]) -> tuple[int, list[str]]:
     """Run the command line in-process; (exit status, stderr lines)."""
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        try:
-            status = main(argv)
-        except SystemExit as exc:  # argparse
-            status = exc.code
-    return status, err.getvalue().splitlines()
+    status, err = run_cli(argv)
+    return status, err.splitlines()
 
 
 def variant(tmp_path: Path, body: str) -> Path:
