@@ -194,3 +194,16 @@ def test_an_empty_input_path_is_named_as_one_not_as_the_working_folder(argv):
     # Path("") is the current folder: it read ".: is a folder; expected a scenario YAML file"
     status, err = cli(argv)
     assert status == 2 and len(err) == 1 and "an empty path" in err[0], err
+
+
+def test_a_demand_a_hundred_times_the_defaults_is_warned_of_not_refused(tmp_path):
+    # 1,000 orders per 1,000 residents a day (the schema's upper bound) is valid, but makes
+    # every replication minutes long without a word: validate and run say so in one line
+    status, err = cli(["validate", str(variant(tmp_path, "demand: {orders_per_1000_per_day: 1000}\n"))])
+    assert status == 0 and len(err) == 1, err
+    assert (
+        err[0].endswith("?)")
+        and "variant.yaml:2: demand.orders_per_1000_per_day: warning: 1000 orders" in err[0]
+    )
+    assert "866,640 orders a day" in err[0] and "48 seconds or more" in err[0]
+    assert cli(["validate", str(PINGYANG)]) == (0, [])  # (the default: about 280 a day)

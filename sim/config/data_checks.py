@@ -88,9 +88,35 @@ def check_town_names(bad, scenario: Scenario) -> list[Problem]:
     return problems
 
 
-def check_data(scenario: Scenario) -> list[Problem]:
+# catalogue orders a simulated day beyond which a scenario is warned of its size: 11 seconds
+# or more of simulation a day (the model places some 18,000 orders a CPU second; the default
+# county about 730 orders a day, every channel together)
+LARGE_DEMAND_PER_DAY = 200_000
+
+
+def demand_warning(scenario: Scenario, population: float) -> Problem | None:
+    """A warning when the catalogue's orders alone (``demand.orders_per_1000_per_day`` times the
+    places' ``population``) exceed :data:`LARGE_DEMAND_PER_DAY` a day: a rate typed a hundred
+    times too high (83 for 0.83) would otherwise only show as a run that takes minutes per
+    replication without a word."""
+    rate = scenario.demand.orders_per_1000_per_day
+    per_day = population / 1000.0 * rate
+    if per_day <= LARGE_DEMAND_PER_DAY:
+        return None
+    return Problem(
+        scenario.source,
+        None,
+        "demand.orders_per_1000_per_day",
+        f"warning: {rate:g} orders per 1,000 residents a day make about {per_day:,.0f} orders a day "
+        f"(the model places about 18,000 a second): each simulated day takes "
+        f"{per_day / 18_000:,.0f} seconds or more (is the rate per 1,000 residents a day?)",
+    )
+
+
+def check_data(scenario: Scenario, warnings: list[Problem] | None = None) -> list[Problem]:
     """Problems in the data files a (sound) scenario names: towns, places, coordinates, travel
-    matrix and pairing CSVs. Each file's problems name that file and its line."""
+    matrix and pairing CSVs. Each file's problems name that file and its line. ``warnings``
+    collects :func:`demand_warning`'s, when given."""
     out: list[Problem] = []
     rooms = scenario.mediation
     for k, kind in enumerate(rooms.place_kinds if rooms is not None else []):
@@ -102,6 +128,9 @@ def check_data(scenario: Scenario) -> list[Problem]:
         towns, places = build_places(scenario)
     except UserError as exc:
         return out + exc.problems
+    large = demand_warning(scenario, float(places.population.sum()))
+    if warnings is not None and large is not None:
+        warnings.append(large)
     if scenario.geography.travel.matrix_csv:
         try:
             read_matrix(scenario.geography.travel.matrix_csv, places.code)

@@ -73,10 +73,13 @@ def load_scenario(
             for p in check(scenario)
             if not any(_related(p.path, w) for w in wrong)
         ]
+    found_in_data: list[Problem] = []  # (warnings about the data: a very large demand)
     if not problems:  # the data files are read only with a sound scenario naming them
-        problems += [_place(p, data, scenario.source) for p in check_data(scenario)]
+        problems += [_place(p, data, scenario.source) for p in check_data(scenario, found_in_data)]
     if warnings is not None and not stand_ins:
-        warnings += [_display(_place(p, data, scenario.source)) for p in scenario_warnings(scenario)]
+        warnings += [
+            _display(_place(p, data, scenario.source)) for p in scenario_warnings(scenario) + found_in_data
+        ]
     for key, (file, line) in (origins or {}).items():  # an overridden value's problems
         problems = [
             dataclasses.replace(p, file=file, line=line) if _related(p.path, key) else p for p in problems

@@ -226,8 +226,11 @@ are relative to the scenario file that names them (not to the folder the command
 impossible: an item no team that is ever on duty offers, an item needing more volunteers at once
 than any team offering its skill has, a kind of team whose schedule is never on duty (orders
 skip its tier at once), call-ups whose hours never fall inside their event, and professional
-items without reviewers; and about an event with call-ups that starts or ends off the hour (its
-call-ups serve the whole hours that start inside it).
+items without reviewers; about an event with call-ups that starts or ends off the hour (its
+call-ups serve the whole hours that start inside it); and about a demand of more than 200,000
+catalogue orders a day (`demand.orders_per_1000_per_day` times the places' population: a rate
+typed a hundred times too high), which makes every simulated day take seconds. `run` and the
+other commands that simulate print the same warnings.
 
 `python run.py validate FILE...` checks scenarios (with the scenarios they extend and the data
 files they name) without simulating: exit status 0 when all are valid, 2 otherwise. A sweep
