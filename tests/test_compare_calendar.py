@@ -107,3 +107,26 @@ def test_a_saved_run_of_other_days_names_the_days_to_give(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     # --days cannot change a saved run: the line says which days to give
     assert err.endswith(f"expected the same run.days for all (give --days 0.5, the days {saved} was run for)")
+
+
+@pytest.mark.parametrize("engine", ["0.0.1+deadbeefdeadbeef", None])
+def test_a_saved_run_of_another_engine_is_refused(tmp_path, capsys, engine):
+    # the same seed under other code (or NumPy, SimPy, SciPy) draws other numbers: a saved run
+    # of another engine, or one that does not record its engine, would mix the engine's change
+    # into the policy's paired difference
+    saved = _saved(tmp_path, 0)
+    run = json.loads((saved / "run.json").read_text(encoding="utf-8"))
+    from sim.experiments.content import engine_digest
+
+    assert run["engine"] == engine_digest()  # (a run records the engine that simulated it)
+    if engine is None:
+        del run["engine"]
+    else:
+        run["engine"] = engine
+    (saved / "run.json").write_text(json.dumps(run), encoding="utf-8")
+    args = ["compare", str(saved), str(_yaml(tmp_path, "other", 0)), "--out", str(tmp_path / "cmp")]
+    capsys.readouterr()
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "saved runs of another engine" in err[0], err
+    assert (engine or "unrecorded") in err[0] and not (tmp_path / "cmp").exists()

@@ -22,6 +22,7 @@ from pathlib import Path
 from sim.config.errors import Problem, UserError
 from sim.config.load import load_scenario
 from sim.config.scenario import Scenario
+from sim.experiments.content import engine_digest
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
 from sim.reporting.saved import is_results_folder, load_saved
@@ -52,6 +53,9 @@ class Arm:
     # what urban_10min counts (targets.urban_response_event: "acceptance" or "arrival"; None:
     # not known): urban_10min is then the same KPI as urban_10min_<event>
     urban_response_event: str | None = None
+    # the engine that simulated it (sim.experiments.content.engine_digest; a saved run's from
+    # its run.json, UNKNOWN_ENGINE when it does not record one; None: an arm built in code)
+    engine: str | None = None
 
 
 def plan(sources: list[str], seed: int | None, reps: int | None) -> tuple[int, int]:
@@ -104,6 +108,7 @@ def load_arm(
             saved_start_weekday(source),
             targets,
             saved_urban_event(source),
+            saved_engine(source),
         )
     return simulate_arm(load_scenario(source), source, seed, reps, days, jobs, scheduler=scheduler)
 
@@ -142,6 +147,7 @@ def simulate_arm(
         scenario.run.start_weekday,
         kpi_targets(world),
         scenario.targets.urban_response_event,
+        engine_digest(),
     )
 
 
@@ -185,6 +191,20 @@ def saved_start_weekday(source: str) -> int:
     return weekday
 
 
+# a saved run's engine when its run.json does not record one (a folder of an older version)
+UNKNOWN_ENGINE = "unrecorded"
+
+
+def saved_engine(source: str) -> str:
+    """The engine that simulated a saved run (its run.json's ``engine``), or
+    :data:`UNKNOWN_ENGINE` when the file does not say."""
+    try:
+        engine = json.loads((Path(source) / "run.json").read_text(encoding="utf-8"))["engine"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return UNKNOWN_ENGINE
+    return engine if isinstance(engine, str) and engine else UNKNOWN_ENGINE
+
+
 def saved_urban_event(source: str) -> str | None:
     """What urban_10min counts in a saved run (its scenario.json's
     ``targets.urban_response_event``), or None when the file does not say."""
@@ -211,6 +231,7 @@ def preview_arm(source: str, days: float | None, warnings: list[Problem] | None 
             {},
             *saved_window(source, saved),
             saved_start_weekday(source),
+            engine=saved_engine(source),
         )
     scenario = load_scenario(source, warnings)
     run = scenario.run
@@ -224,6 +245,7 @@ def preview_arm(source: str, days: float | None, warnings: list[Problem] | None 
         run.warmup_days,
         run.drain_days,
         run.start_weekday,
+        engine=engine_digest(),
     )
 
 
@@ -260,6 +282,17 @@ def check_arms(arms: list[Arm]) -> None:
                 f"compare: the scenarios have different {what} days ({days}); "
                 f"expected the same run.{key} for all"
             )
+    engines = {a.engine for a in arms if a.engine is not None}
+    if len(engines) > 1:
+        # the same seed under another engine (its code, or NumPy's, SimPy's, SciPy's versions)
+        # draws other numbers: the arms' differences would mix the policy with the engine's
+        saved = [a for a in arms if is_results_folder(a.source) and a.engine is not None]
+        each = ", ".join(f"{a.source}: {a.engine}" for a in saved)
+        raise UserError(
+            f"compare: saved runs of another engine ({each}; this one is {engine_digest()}); "
+            "expected every scenario run by one engine, as common random numbers need (rerun "
+            "the saved scenarios with this version)"
+        )
     if len({a.start_weekday for a in arms}) > 1:
         # replication i would simulate other calendar days: demand, rosters, activities and the
         # administrator's weekends follow the week, so the difference would mix in a weekday effect

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sim.config.errors import Problem, UserError
 from sim.config.scenario import Scenario
+from sim.experiments.content import engine_digest
 from sim.reporting.files import write_json
 
 PACKAGES = ("redvest", "simpy", "numpy", "scipy", "matplotlib", "pyyaml")
@@ -45,6 +46,7 @@ def save_run(out: Path, scenario: Scenario, seed: int, reps: int, how: dict) -> 
             "warmup_days": scenario.run.warmup_days,
             "replications_chosen_by": how,
             "versions": versions(),
+            "engine": engine_digest(),  # (compare pairs saved runs only of one engine)
         },
     )
 
