@@ -147,6 +147,23 @@ def test_a_changed_base_scenario_or_data_file_is_recomputed_not_resumed(tmp_path
     assert ran == []  # nothing changed: resumed whole
 
 
+def test_a_data_file_edited_while_the_sweep_runs_fails_closed(tmp_path):
+    # the points are keyed by the data files' bytes when the sweep starts; a file edited after
+    # the first point would have the later points simulated on the new bytes but saved under
+    # the old key (a rerun on the old file would then reuse them): the sweep stops instead
+    sweep = _base_and_sweep(tmp_path, 3.0)
+    towns = tmp_path / "towns.csv"
+
+    def edit(path):
+        towns.write_text(towns.read_text(encoding="utf-8").replace(",20000,", ",30000,"), encoding="utf-8")
+
+    out = tmp_path / "out"
+    with pytest.raises(UserError, match="changed while the sweep ran"):
+        run_sweep(sweep, out, progress=False, on_point=edit)
+    assert not out.exists()
+    assert len(list((points_cache(out) / "points").glob("*.json"))) == 1  # the point simulated before
+
+
 def test_a_corrupt_point_file_is_recomputed_with_a_warning(tmp_path, capsys):
     sweep = sweep_file(tmp_path)
     whole = table_csv(run_sweep(sweep, tmp_path / "out", progress=False))

@@ -110,6 +110,12 @@ def _run_point(task: tuple[Scenario, Path, dict[str, Any]]) -> Path:
     the table judges a point as ``run`` judges the same replications."""
     scenario, path, overrides = task
     world = prepare_world(scenario)
+    if point_key(overrides, scenario) != path.stem:  # fail closed: not the bytes it was keyed by
+        raise UserError(
+            f"{path.name}: a file of the sweep's scenario changed while the sweep ran (its "
+            "points are keyed by the bytes they were planned on); expected the scenario and its "
+            "data files left as they were: rerun the sweep"
+        )
     results = run_replications(
         scenario, scenario.run.reps, scenario.run.seed, jobs=1, keep_logs=False, progress=False, world=world
     )
