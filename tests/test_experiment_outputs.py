@@ -243,3 +243,14 @@ def test_a_sweep_takes_over_a_folder_written_before_folders_were_replaced_whole(
     with pytest.raises(UserError, match="holds other files"):
         sweep_results(sweep, out, progress=False, charts=False)
     assert (out / "notes.txt").is_file() and (out / "table.csv").is_file()
+
+
+def test_a_folder_holding_a_table_csv_of_ones_own_is_not_taken_for_a_sweep(tmp_path):
+    # only a sweep's table (its header names <kpi>.mean columns) and point files are adopted:
+    # a user's own table.csv in the folder is refused, not replaced
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "table.csv").write_text("budget,2027,my own numbers\n", encoding="utf-8")
+    with pytest.raises(UserError, match="holds other files"):
+        sweep_results(_sweep(tmp_path, TWO), out, progress=False, charts=False)
+    assert (out / "table.csv").read_text(encoding="utf-8") == "budget,2027,my own numbers\n"

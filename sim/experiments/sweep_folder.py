@@ -12,11 +12,14 @@ new folder is renamed into place, still under the folder's lock.
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 from sim.reporting.folder import MARKER, MARKER_TEXT, results_folder
+
+_POINT_FILE = re.compile(r"[0-9a-f]{16}\.json")  # a point's file: its key (sweep_points.point_key)
 
 
 def points_cache(out: Path) -> Path:
@@ -48,5 +51,19 @@ def _adopt_earlier_sweep_folder(out: Path) -> None:
     :func:`sim.reporting.folder.check_out` to judge."""
     if not out.is_dir() or (out / MARKER).exists() or not (out / "table.csv").is_file():
         return
-    if {p.name for p in out.iterdir()} <= {"table.csv", "points", "charts"}:
-        (out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    if not {p.name for p in out.iterdir()} <= {"table.csv", "points", "charts"}:
+        return
+    # a sweep's table: its header names each KPI's columns (``<kpi>.mean``); its points are
+    # files named by their 16-digit keys (a table.csv of the user's own is not adopted)
+    try:
+        with open(out / "table.csv", encoding="utf-8") as f:
+            header = f.readline()
+    except (OSError, UnicodeDecodeError):
+        return
+    points = out / "points"
+    if ".mean," not in header or (
+        points.exists()
+        and not (points.is_dir() and all(_POINT_FILE.fullmatch(q.name) for q in points.iterdir()))
+    ):
+        return
+    (out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
