@@ -203,3 +203,36 @@ def test_a_sweep_refuses_a_grid_over_a_run_setting_it_also_sets_for_every_point(
     sweep = read_sweep(_sweep(tmp_path, "reps: 2\nseed: 3\n", "  run.seed: [1, 2]\n"))
     with pytest.raises(UserError, match="grid.run.seed: also set for the whole sweep by seed"):
         point_scenario(sweep, points(sweep)[0])  # was: every point run with seed 3
+
+
+def test_a_data_file_edited_between_precision_rounds_is_refused_not_mixed(tmp_path, monkeypatch):
+    # --precision runs in rounds, and each round's workers read the data files again: a file
+    # edited after round 1 would have later replications simulate other data in one run (and
+    # the run's result depend on --jobs); the workers check the bytes the run began with
+    import shutil
+
+    import yaml
+
+    import sim.experiments.runner as runner
+    from sim.config.errors import UserError
+    from sim.config.load import load_scenario
+    from sim.experiments.pilot import prepare_world
+    from tests.conftest import TINY
+
+    for name in ("towns.csv", "places.csv", "coordinates.csv"):
+        shutil.copy(TINY.parent / name, tmp_path / name)
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    data["run"] = {**data.get("run", {}), "days": 1, "reps": 3}
+    (tmp_path / "base.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    scenario = load_scenario(tmp_path / "base.yaml")
+    towns = tmp_path / "towns.csv"
+    real = runner.run_replications
+
+    def then_edit(*args, **kwargs):
+        out = real(*args, **kwargs)
+        towns.write_text(towns.read_text(encoding="utf-8").replace(",20000,", ",30000,"), encoding="utf-8")
+        return out
+
+    monkeypatch.setattr(runner, "run_replications", then_edit)
+    with pytest.raises(UserError, match="changed while it ran"):
+        runner.run_to_precision(scenario, 7, 1e-6, 6, jobs=2, world=prepare_world(scenario), progress=False)

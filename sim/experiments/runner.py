@@ -18,7 +18,9 @@ import os
 from collections.abc import Callable
 from concurrent.futures import as_completed
 
+from sim.config.errors import UserError
 from sim.config.scenario import Scenario
+from sim.experiments.content import content_key
 from sim.experiments.pilot import prepare_world
 from sim.experiments.replicate import Extension, extension, run_one
 from sim.experiments.workers import pool as worker_pool
@@ -35,13 +37,29 @@ _WORKER_WORLD: World | BaseException | None = None
 _WORKER_EXTENSION: Extension | None = None
 
 
-def _init_worker(scenario: Scenario, ext: Extension | None = None) -> None:
-    """Build the worker's world; a failure is kept and raised by the worker's tasks, so that the
-    parent gets the error itself (an initializer that raises only breaks the pool)."""
+def world_as_planned(scenario: Scenario, planned: str | None) -> World:
+    """The world of ``scenario`` (:func:`prepare_world`), built from the bytes the run was
+    planned on: ``planned`` is the scenario's :func:`sim.experiments.content.content_key` when
+    the run began, and a world whose files have changed since is refused (a worker, or a
+    later round of ``--precision``, reads the data files again)."""
+    world = prepare_world(scenario)
+    if planned is not None and content_key(scenario) != planned:
+        raise UserError(
+            f"{scenario.source}: a file of the scenario changed while it ran (its replications "
+            "are simulated on the bytes the run began with); expected the scenario and its data "
+            "files left as they were: rerun"
+        )
+    return world
+
+
+def _init_worker(scenario: Scenario, ext: Extension | None = None, planned: str | None = None) -> None:
+    """Build the worker's world (:func:`world_as_planned`); a failure is kept and raised by the
+    worker's tasks, so that the parent gets the error itself (an initializer that raises only
+    breaks the pool)."""
     global _WORKER_WORLD, _WORKER_EXTENSION
     _WORKER_EXTENSION = ext
     try:
-        _WORKER_WORLD = prepare_world(scenario)
+        _WORKER_WORLD = world_as_planned(scenario, planned)
     except Exception as exc:
         _WORKER_WORLD = exc
 
@@ -71,6 +89,7 @@ def run_replications(
     scheduler: str | None = None,
     extend: Callable[[Replication], object] | None = None,
     rule: Rule | None = None,
+    planned: str | None = None,
 ) -> list[RepResult]:
     """Replications ``first .. first+reps-1`` of a scenario, in index order.
 
@@ -82,6 +101,10 @@ def run_replications(
     scenario's ``dispatch.rule``. Both must pickle (a module-level function or class, or a
     ``functools.partial`` of one): a lambda or closure raises TypeError before anything runs.
     Each replication gets its own copy of both (docs/extending.md).
+
+    ``planned``: the scenario's content key (:func:`sim.experiments.content.content_key`) when
+    the run began (default: now); a world built from files changed since is refused
+    (:func:`world_as_planned`), so that one run never mixes two versions of a data file.
     """
     ext = extension(extend, rule)
     indices = list(range(first, first + reps))
@@ -91,14 +114,16 @@ def run_replications(
 
         return run_on_cluster(scenario, indices, seed, keep_logs, scheduler, bar.step, ext)
     if jobs <= 1 or len(indices) <= 1:
-        world = world or prepare_world(scenario)
+        world = world or world_as_planned(scenario, planned)
         out = []
         for i in indices:
             out.append(run_one(world, seed, i, keep_logs, ext))
             bar.step()
         return out
     results: dict[int, RepResult] = {}
-    with worker_pool(min(jobs, len(indices)), _init_worker, (scenario, ext)) as pool:
+    # the workers build their worlds from the files: the bytes the run was planned on
+    planned = planned or content_key(scenario)
+    with worker_pool(min(jobs, len(indices)), _init_worker, (scenario, ext, planned)) as pool:
         # futures, not pool.map: map cancels its futures itself on an error, and the pool's
         # manager thread then fails on them (InvalidStateError) as it notes the stopped workers
         futures = [pool.submit(_run_in_worker, (seed, i, keep_logs)) for i in indices]
@@ -160,6 +185,7 @@ def run_to_precision(
     ``extend`` and ``rule``: as :func:`run_replications`'s.
     """
     names = names or HEADLINE
+    planned = content_key(scenario)  # every round's replications simulate these bytes
     n = min(max(3, scenario.run.reps), max_reps)
     bar = Progress(n, f"{scenario.name} (round 1, precision {relative:g})", progress)
     results = run_replications(
@@ -173,6 +199,7 @@ def run_to_precision(
         scheduler=scheduler,
         extend=extend,
         rule=rule,
+        planned=planned,
     )
     rounds = 1
     while len(results) < max_reps:
@@ -195,5 +222,6 @@ def run_to_precision(
             scheduler=scheduler,
             extend=extend,
             rule=rule,
+            planned=planned,
         )
     return results
