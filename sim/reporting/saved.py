@@ -16,7 +16,6 @@ from pathlib import Path
 
 from sim.config.errors import Problem, UserError
 from sim.config.scenario import Scenario
-from sim.experiments.content import engine_digest
 from sim.reporting.files import write_json
 
 PACKAGES = ("redvest", "simpy", "numpy", "scipy", "matplotlib", "pyyaml")
@@ -33,22 +32,23 @@ def versions() -> dict[str, str]:
     return out
 
 
-def save_run(out: Path, scenario: Scenario, seed: int, reps: int, how: dict) -> None:
-    """Write scenario.json and run.json into a results folder."""
+def save_run(
+    out: Path, scenario: Scenario, seed: int, reps: int, how: dict, engine: str | None = None
+) -> None:
+    """Write scenario.json and run.json into a results folder. ``engine``: the engine that
+    simulated the run (:func:`sim.experiments.content.engine_digest`, which ``compare``
+    checks: it pairs saved runs of one engine only); left out when not given."""
     write_json(out / "scenario.json", asdict(scenario))
-    write_json(
-        out / "run.json",
-        {
-            "scenario": scenario.name,
-            "seed": seed,
-            "reps": reps,
-            "days": scenario.run.days,
-            "warmup_days": scenario.run.warmup_days,
-            "replications_chosen_by": how,
-            "versions": versions(),
-            "engine": engine_digest(),  # (compare pairs saved runs only of one engine)
-        },
-    )
+    run = {
+        "scenario": scenario.name,
+        "seed": seed,
+        "reps": reps,
+        "days": scenario.run.days,
+        "warmup_days": scenario.run.warmup_days,
+        "replications_chosen_by": how,
+        "versions": versions(),
+    }
+    write_json(out / "run.json", run if engine is None else {**run, "engine": engine})
 
 
 def is_results_folder(path: str | Path) -> bool:

@@ -10,6 +10,7 @@ from sim.cli.main import DEFAULT_SCENARIO, RESULTS
 from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, SHARE, path_text, scheduler_address
 from sim.cli.warned import load_scenario_warned
 from sim.config.errors import Problem, UserError
+from sim.experiments.content import engine_digest
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import default_jobs, imprecise, run_replications, run_to_precision
 from sim.reporting.folder import results_folder
@@ -163,5 +164,5 @@ def _simulate(args, scenario, seed: int, out: Path):
         how = {"rule": "fixed"}
     scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, reps=len(results)))
     summary = write_results(out, scenario, world, results, seed)
-    save_run(out, scenario, seed, len(results), how)
+    save_run(out, scenario, seed, len(results), how, engine_digest())
     return summary, results, world
