@@ -153,7 +153,7 @@ def test_an_extension_that_cannot_reach_workers_is_refused_before_anything_runs(
     def no_world(scenario):
         raise AssertionError("a world was built before the extension was refused")
 
-    monkeypatch.setattr(runner, "prepare_world", no_world)
+    monkeypatch.setattr(pilot, "prepare_world", no_world)  # (runner builds through world_as_planned)
     for jobs in (1, 2):  # refused whatever the number of workers
         with pytest.raises(TypeError, match=reason) as info:
             run_replications(SCENARIO, 2, 1, jobs=jobs, progress=False, extend=extend, rule=rule)

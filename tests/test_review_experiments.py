@@ -58,7 +58,7 @@ def test_a_worker_that_cannot_build_its_world_raises_that_error_not_a_broken_poo
     def refuse(scenario):
         raise UserError("tiny.yaml: the world cannot be built; expected a buildable one")
 
-    monkeypatch.setattr(runner, "prepare_world", refuse)
+    monkeypatch.setattr(pilot, "prepare_world", refuse)  # (the workers build through world_as_planned)
     with pytest.raises(UserError, match="the world cannot be built"):
         runner.run_replications(load_scenario(TINY), 4, 1, jobs=2, progress=False)
     assert "Exception in initializer" not in capfd.readouterr().err  # one error, no worker tracebacks
@@ -236,3 +236,26 @@ def test_a_data_file_edited_between_precision_rounds_is_refused_not_mixed(tmp_pa
     monkeypatch.setattr(runner, "run_replications", then_edit)
     with pytest.raises(UserError, match="changed while it ran"):
         runner.run_to_precision(scenario, 7, 1e-6, 6, jobs=2, world=prepare_world(scenario), progress=False)
+
+
+def test_a_cluster_worker_whose_data_files_differ_from_the_clients_refuses_the_task(tmp_path, monkeypatch):
+    # a Dask worker builds its world from its own disk, filed under the client's key (the
+    # scenario's content key, data bytes included): other bytes there are refused, not run
+    import shutil
+
+    import yaml
+
+    from tests.conftest import TINY
+
+    monkeypatch.setattr(cluster, "_WORLDS", type(cluster._WORLDS)())
+    for name in ("towns.csv", "places.csv", "coordinates.csv"):
+        shutil.copy(TINY.parent / name, tmp_path / name)
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    (tmp_path / "base.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    scenario = load_scenario(tmp_path / "base.yaml")
+    key = cluster.scenario_key(scenario)  # the client's
+    towns = tmp_path / "towns.csv"
+    towns.write_text(towns.read_text(encoding="utf-8").replace(",20000,", ",30000,"), encoding="utf-8")
+    with pytest.raises(UserError, match="changed while it ran"):
+        cluster._task(scenario, key, 1, 0, False, engine_digest())
+    assert key not in cluster._WORLDS

@@ -64,7 +64,7 @@ def _task(
     is the client's :func:`sim.experiments.content.engine_digest`: a worker running other code
     would give other numbers under the same seeds, so it refuses instead. ``ext``: the
     experiment's extension, if any (:func:`sim.experiments.replicate.extension`)."""
-    from sim.experiments.pilot import prepare_world
+    from sim.experiments.pilot import world_as_planned
     from sim.experiments.replicate import run_one
 
     if engine is not None and engine != engine_digest():
@@ -81,8 +81,8 @@ def _task(
                 "expected their module installed on every worker (docs/extending.md)"
             ) from None
     world = _WORLDS.get(key)
-    if world is None:
-        world = _WORLDS[key] = prepare_world(scenario)
+    if world is None:  # (from this worker's files: refused unless they are the client's bytes)
+        world = _WORLDS[key] = world_as_planned(scenario, key)
         while len(_WORLDS) > MAX_WORLDS:
             _WORLDS.popitem(last=False)
     _WORLDS.move_to_end(key)

@@ -12,6 +12,7 @@ import dataclasses
 
 import numpy as np
 
+from sim.config.errors import UserError
 from sim.config.scenario import Scenario
 from sim.experiments.content import content_key
 from sim.model.replication import simulate
@@ -65,3 +66,18 @@ def prepare_world(scenario: Scenario) -> World:
     (the usual way from a scenario to a world)."""
     unmet = pilot_unmet(scenario) if scenario.pairing.strategy in NEEDS_PILOT else None
     return build_world(scenario, unmet)
+
+
+def world_as_planned(scenario: Scenario, planned: str | None) -> World:
+    """The world of ``scenario`` (:func:`prepare_world`), built from the bytes the run was
+    planned on: ``planned`` is the scenario's :func:`sim.experiments.content.content_key` when
+    the run began, and a world whose files have changed since is refused (a worker, or a
+    later round of ``--precision``, reads the data files again)."""
+    world = prepare_world(scenario)
+    if planned is not None and content_key(scenario) != planned:
+        raise UserError(
+            f"{scenario.source}: a file of the scenario changed while it ran (its replications "
+            "are simulated on the bytes the run began with); expected the scenario and its data "
+            "files left as they were: rerun"
+        )
+    return world

@@ -18,10 +18,9 @@ import os
 from collections.abc import Callable
 from concurrent.futures import as_completed
 
-from sim.config.errors import UserError
 from sim.config.scenario import Scenario
 from sim.experiments.content import content_key
-from sim.experiments.pilot import prepare_world
+from sim.experiments.pilot import world_as_planned
 from sim.experiments.replicate import Extension, extension, run_one
 from sim.experiments.workers import pool as worker_pool
 from sim.experiments.workers import stop_pool
@@ -35,21 +34,6 @@ from sim.world.build import World
 
 _WORKER_WORLD: World | BaseException | None = None
 _WORKER_EXTENSION: Extension | None = None
-
-
-def world_as_planned(scenario: Scenario, planned: str | None) -> World:
-    """The world of ``scenario`` (:func:`prepare_world`), built from the bytes the run was
-    planned on: ``planned`` is the scenario's :func:`sim.experiments.content.content_key` when
-    the run began, and a world whose files have changed since is refused (a worker, or a
-    later round of ``--precision``, reads the data files again)."""
-    world = prepare_world(scenario)
-    if planned is not None and content_key(scenario) != planned:
-        raise UserError(
-            f"{scenario.source}: a file of the scenario changed while it ran (its replications "
-            "are simulated on the bytes the run began with); expected the scenario and its data "
-            "files left as they were: rerun"
-        )
-    return world
 
 
 def _init_worker(scenario: Scenario, ext: Extension | None = None, planned: str | None = None) -> None:
