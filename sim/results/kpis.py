@@ -39,6 +39,7 @@ from sim.results.logs import CANCELLED, CLOSED, OPEN, RunLog
 from sim.results.promises import (
     TIME_BANDS,
     band_hours,
+    event_deadline,
     midnight_verdicts,
     never_overnight,
     other_reading,
@@ -462,8 +463,7 @@ def event_orders(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray]:
         if surge.delivery is None:
             continue
         mine = event == k
-        hours = surge.delivery.deadline_hours
-        deadline[mine] = o.t_deadline[mine] if hours is None else o.t_placed[mine] + hours * 60.0
+        deadline[mine] = event_deadline(surge, o.t_placed[mine], o.t_deadline[mine])
     return ~np.isnan(deadline), deadline
 
 

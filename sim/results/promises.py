@@ -18,6 +18,7 @@ import numpy as np
 from sim.config.channels import CHANNELS
 from sim.results.logs import RunLog
 from sim.world.build import World
+from sim.world.surges import Surge
 
 
 def zone_promise_orders(log: RunLog) -> np.ndarray:
@@ -146,11 +147,18 @@ def same_day_orders(log: RunLog, world: World) -> np.ndarray:
     if len(o.held.order):
         event = o.platform_event
         for k, surge in enumerate(world.surges):
-            hours = None if surge.delivery is None else surge.delivery.deadline_hours
-            if hours is not None:  # (none: the event's deadline is the same-day deadline)
-                mine = event == k
-                held[mine] &= o.t_placed[mine] + hours * 60.0 <= o.t_deadline[mine]
+            mine = event == k
+            held[mine] &= event_deadline(surge, o.t_placed[mine], o.t_deadline[mine]) <= o.t_deadline[mine]
     return held
+
+
+def event_deadline(surge: Surge, placed: np.ndarray, same_day: np.ndarray) -> np.ndarray:
+    """The delivery deadline (minutes) of a surge event's orders placed at ``placed`` whose
+    same-day deadlines are ``same_day``: placement plus the event's ``delivery.deadline_hours``,
+    or, with none set (or no ``delivery``), the same-day deadline. One rule for the event KPIs
+    and for which platform orders "never overnight" counts."""
+    hours = None if surge.delivery is None else surge.delivery.deadline_hours
+    return same_day if hours is None else placed + hours * 60.0
 
 
 def first_midnight(log: RunLog) -> np.ndarray:
