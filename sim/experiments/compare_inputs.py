@@ -3,8 +3,8 @@ that they can be compared.
 
 An arm is one scenario's KPIs in each replication, under the comparison's common seed and
 replications (:func:`plan`): simulated from a scenario file (:func:`load_arm`,
-:func:`simulate_arm`) or read from a results folder a run saved, whose warm-up, drain and start
-weekday come from its scenario.json (:func:`saved_window`, :func:`saved_start_weekday`). A paired
+:func:`simulate_arm`) or read from a results folder a run saved, whose warm-up, drain, start
+weekday and engine come from its scenario.json and run.json (:func:`saved_settings`). A paired
 difference means something only when replication i of every arm measures the same days, so
 :func:`check_arms` refuses arms whose measured days, warm-up, drain or start weekday differ, and
 :func:`preview_arm` lets it refuse before anything is simulated. Kept apart from the statistics
@@ -89,7 +89,7 @@ def load_arm(
             for k, v in saved.get("kpis", {}).items()
             if "orders" in v and saved["reps"] == reps
         }
-        warmup, drain = saved_window(source, saved)
+        settings = saved_settings(source, saved)
         # the targets its run judged (kpis.json's, from kpi_targets of its world)
         targets = {
             k: (v["target_op"], float(v["target"]))
@@ -103,12 +103,12 @@ def load_arm(
             saved["days"],
             saved["replications"][:reps],
             orders,
-            warmup,
-            drain,
-            saved_start_weekday(source),
+            settings.warmup_days,
+            settings.drain_days,
+            settings.start_weekday,
             targets,
-            saved_urban_event(source),
-            saved_engine(source),
+            settings.urban_response_event,
+            settings.engine,
         )
     return simulate_arm(load_scenario(source), source, seed, reps, days, jobs, scheduler=scheduler)
 
@@ -151,15 +151,35 @@ def simulate_arm(
     )
 
 
-def saved_window(source: str, saved: dict) -> tuple[float, float]:
-    """The warm-up and drain days (days) a saved run simulated around its measured days, read
-    from its scenario.json (the resolved scenario; kpis.json records the warm-up only and must
-    agree); a folder that does not record both is refused rather than guessed."""
+# a saved run's engine when its run.json does not record one (a folder of an older version)
+UNKNOWN_ENGINE = "unrecorded"
+
+
+@dataclass(frozen=True)
+class SavedSettings:
+    """What a saved run's scenario.json and run.json say about how it was simulated: the days
+    before and after the measured ones, the weekday of day 0 (0 = Monday), what urban_10min
+    counts (None: not recorded) and the engine (:data:`UNKNOWN_ENGINE`: not recorded)."""
+
+    warmup_days: float
+    drain_days: float
+    start_weekday: int
+    urban_response_event: str | None
+    engine: str
+
+
+def saved_settings(source: str, saved: dict) -> SavedSettings:
+    """Read a saved run's settings (:class:`SavedSettings`), each file once, so that every
+    setting comes from the same files. The warm-up and drain come from scenario.json (the
+    resolved scenario; kpis.json, ``saved``, records the warm-up only and must agree); a folder
+    that does not record them or the start weekday is refused rather than guessed, since another
+    weekday shifts every weekday and weekend effect of the comparison."""
     path = Path(source) / "scenario.json"
+    scenario = _json_object(path)
+    run = _object(scenario.get("run"))
     try:
-        run = json.loads(path.read_text(encoding="utf-8"))["run"]
         warmup, drain = float(run["warmup_days"]), float(run["drain_days"])
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         raise UserError(
             f"{path}: no readable run.warmup_days and run.drain_days; expected the scenario.json "
             "a run writes beside kpis.json (rerun the scenario)"
@@ -170,50 +190,34 @@ def saved_window(source: str, saved: dict) -> tuple[float, float]:
             f"{source}: kpis.json says warmup_days {recorded} but scenario.json {warmup:g}; "
             "expected one run's files (rerun the scenario)"
         )
-    return warmup, drain
-
-
-def saved_start_weekday(source: str) -> int:
-    """The weekday of day 0 (0 = Monday ... 6 = Sunday) of a saved run, read from its
-    scenario.json (kpis.json does not record it); a folder that does not record it is refused
-    rather than assumed to have started on a Monday, since another weekday shifts every
-    weekday and weekend effect of the comparison."""
-    path = Path(source) / "scenario.json"
-    try:
-        weekday = json.loads(path.read_text(encoding="utf-8"))["run"]["start_weekday"]
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
-        weekday = None
+    weekday = run.get("start_weekday")
     if not isinstance(weekday, int) or isinstance(weekday, bool) or not 0 <= weekday <= 6:
         raise UserError(
             f"{path}: no readable run.start_weekday; expected a whole number 0-6 (0 = Monday) in "
             "the scenario.json a run writes beside kpis.json (rerun the scenario)"
         )
-    return weekday
+    event = _object(scenario.get("targets")).get("urban_response_event")
+    engine = _json_object(Path(source) / "run.json").get("engine")
+    return SavedSettings(
+        warmup,
+        drain,
+        weekday,
+        event if event in ("acceptance", "arrival") else None,
+        engine if isinstance(engine, str) and engine else UNKNOWN_ENGINE,
+    )
 
 
-# a saved run's engine when its run.json does not record one (a folder of an older version)
-UNKNOWN_ENGINE = "unrecorded"
-
-
-def saved_engine(source: str) -> str:
-    """The engine that simulated a saved run (its run.json's ``engine``), or
-    :data:`UNKNOWN_ENGINE` when the file does not say."""
+def _json_object(path: Path) -> dict:
+    """The JSON object in ``path``, or {} when the file cannot be read as one."""
     try:
-        engine = json.loads((Path(source) / "run.json").read_text(encoding="utf-8"))["engine"]
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
-        return UNKNOWN_ENGINE
-    return engine if isinstance(engine, str) and engine else UNKNOWN_ENGINE
+        return _object(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
 
 
-def saved_urban_event(source: str) -> str | None:
-    """What urban_10min counts in a saved run (its scenario.json's
-    ``targets.urban_response_event``), or None when the file does not say."""
-    try:
-        path = Path(source) / "scenario.json"
-        event = json.loads(path.read_text(encoding="utf-8"))["targets"]["urban_response_event"]
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
-        return None
-    return event if event in ("acceptance", "arrival") else None
+def _object(value) -> dict:
+    """``value`` if it is a JSON object (a dict), else {}."""
+    return value if isinstance(value, dict) else {}
 
 
 def preview_arm(source: str, days: float | None, warnings: list[Problem] | None = None) -> Arm:
@@ -222,6 +226,7 @@ def preview_arm(source: str, days: float | None, warnings: list[Problem] | None 
     comparison before it runs). A scenario file's warnings are appended to ``warnings``."""
     if is_results_folder(source):
         saved = load_saved(source)
+        settings = saved_settings(source, saved)
         return Arm(
             saved["scenario"],
             source,
@@ -229,9 +234,10 @@ def preview_arm(source: str, days: float | None, warnings: list[Problem] | None 
             saved["days"],
             [],
             {},
-            *saved_window(source, saved),
-            saved_start_weekday(source),
-            engine=saved_engine(source),
+            settings.warmup_days,
+            settings.drain_days,
+            settings.start_weekday,
+            engine=settings.engine,
         )
     scenario = load_scenario(source, warnings)
     run = scenario.run
