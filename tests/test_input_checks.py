@@ -292,3 +292,38 @@ def test_a_pairing_setting_the_strategy_does_not_read_is_a_warning_run_prints(tm
     )
     assert main(["validate", str(path)]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+def test_an_empty_team_skill_is_refused(tmp_path):
+    with pytest.raises(UserError) as error:
+        variant(tmp_path, {"teams": {"village_skills": ["errand", ""]}})
+    assert [line for line in error.value.lines() if "teams.village_skills[1]: is empty; expected" in line]
+
+
+@pytest.mark.parametrize(
+    "skills, line",
+    [
+        # a misspelt skill: the village teams could not serve errands, which would then
+        # escalate to the towns
+        (
+            ["erand", "legal"],
+            "teams.village_skills[0]: warning: no catalogue item needs skill 'erand'; did you mean 'errand'?",
+        ),
+        (
+            ["Errand"],
+            "teams.village_skills[0]: warning: no catalogue item needs skill 'Errand'; "
+            "did you mean 'errand'?",
+        ),
+        # unlike any skill of the catalogue: a catalogue narrowed on purpose, no warning
+        (["errand", "plumbing"], None),
+    ],
+)
+def test_a_misspelt_team_skill_is_warned_of(tmp_path, capsys, skills, line):
+    path = tmp_path / "skills.yaml"
+    path.write_text(
+        yaml.safe_dump({"extends": str(TINY), "name": "skills", "teams": {"village_skills": skills}}),
+        encoding="utf-8",
+    )
+    assert main(["validate", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert line in err if line else "warning" not in err

@@ -30,6 +30,22 @@ def team_kinds(scenario: Scenario) -> list[tuple[str, TeamKind | PairedKind]]:
     return kinds
 
 
+def team_skill_lists(scenario: Scenario) -> list[tuple[str, list[str]]]:
+    """(path, skills) of every list of skills the scenario's teams offer: the village teams',
+    each kind's (:func:`team_kinds`), the additions' and the events' call-ups'. (The proxy
+    points' and mediation rooms' one skill is their channel's own.)"""
+    t = scenario.teams
+    lists = [("teams.village_skills", t.village_skills)]
+    lists += [(f"{path}.skills", kind.skills) for path, kind in team_kinds(scenario)]
+    lists += [(f"teams.additions[{k}].skills", a.skills) for k, a in enumerate(t.additions)]
+    lists += [
+        (f"events[{k}].callups[{j}].skills", a.skills)
+        for k, e in enumerate(scenario.events)
+        for j, a in enumerate(e.callups)
+    ]
+    return lists
+
+
 def check_dist(bad, path: str, dist: Dist) -> None:
     """Report through ``bad`` a distribution whose parameters cannot be sampled (at its
     ``high`` for a uniform, else its ``mean``)."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from sim.config.check_helpers import team_kinds
-from sim.config.errors import Problem
+from sim.config.check_helpers import team_kinds, team_skill_lists
+from sim.config.errors import Problem, closest
 from sim.config.scenario import Scenario
 
 
@@ -65,6 +65,7 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
     out += _callups_never_on_duty(scenario)
     out += _too_few_members(scenario)
     out += _ignored_pairing_settings(scenario)
+    out += _misspelt_skills(scenario)
     for k, item in enumerate(scenario.catalog):
         if item.skill in listed and item.skill not in serving:
             out.append(
@@ -223,4 +224,27 @@ def _ignored_pairing_settings(scenario: Scenario) -> list[Problem]:
                     f"{', '.join(strategies)} do); the run is the same as without it",
                 )
             )
+    return out
+
+
+def _misspelt_skills(scenario: Scenario) -> list[Problem]:
+    """A skill a team lists that no catalogue item needs but that is spelt like one that does
+    (``houshold`` for ``household``, ``Errand`` for ``errand``): those teams would not serve
+    the orders meant for them, which would escalate or wait with no word. A skill unlike any
+    the catalogue needs is left alone: a catalogue narrowed on purpose (a study of errands
+    alone) leaves the teams' other skills unused, harmlessly."""
+    needed = sorted({item.skill for item in scenario.catalog if item.skill.strip()})
+    out = []
+    for path, skills in team_skill_lists(scenario):
+        for k, skill in enumerate(skills):
+            close = closest(skill, needed) if skill.strip() and skill not in needed else None
+            if close is not None:
+                out.append(
+                    Problem(
+                        scenario.source,
+                        None,
+                        f"{path}[{k}]",
+                        f"warning: no catalogue item needs skill {skill!r}; did you mean {close!r}?",
+                    )
+                )
     return out

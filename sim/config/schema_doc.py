@@ -221,12 +221,17 @@ The scenario `name` names its results folder: letters, digits, `_`, `-`, `.`; th
 `baselines`, `sweeps`, `optimize`, `check`, `sensitivity` and `compare-...` are reserved for the folders of
 `results/` that other commands own. Paths to data files, and the defaults of those left out,
 are relative to the scenario file that names them (not to the folder the command runs in).
+Skills are names that tie teams to items: every item's skill must be offered by some team, and a
+skill a team lists must not be empty.
 
 `validate` also warns (exit 0) about settings that are valid but make part of the service
 impossible: an item no team that is ever on duty offers, an item needing more volunteers at once
 than any team offering its skill has, a kind of team whose schedule is never on duty (orders
-skip its tier at once), call-ups whose hours never fall inside their event, and professional
-items without reviewers; about an event with call-ups that starts or ends off the hour (its
+skip its tier at once), call-ups whose hours never fall inside their event, professional
+items without reviewers, and a skill a team lists that no catalogue item needs but is spelt like
+one that does (`houshold` would leave those teams unable to serve household orders; the warning
+names the skill it likely meant; a skill unlike any of the catalogue's is left alone, as when a
+variant narrows the catalogue); about an event with call-ups that starts or ends off the hour (its
 call-ups serve the whole hours that start inside it); and about a demand of more than 200,000
 catalogue orders a day (`demand.orders_per_1000_per_day` times the places' population: a rate
 typed a hundred times too high), which makes every simulated day take seconds. `run` and the

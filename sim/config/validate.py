@@ -16,7 +16,7 @@ from collections import Counter
 
 from sim.config.channel_checks import check_channels, check_packages, check_projects
 from sim.config.channels import mediation_skill
-from sim.config.check_helpers import check_clock, check_dist, team_kinds
+from sim.config.check_helpers import check_clock, check_dist, team_kinds, team_skill_lists
 from sim.config.data_checks import check_files, check_town_names
 from sim.config.errors import Problem
 from sim.config.geography import ZONES
@@ -255,6 +255,7 @@ def _check_teams(bad, scenario: Scenario) -> None:
             elif names[kind.name] > 1:
                 bad(f"teams.{group}[{k}].name", f"{kind.name!r} is repeated; expected a unique name")
     _check_team_names(bad, t)
+    _check_team_skills(bad, scenario)
     offered = set(t.village_skills)
     for _, kind in team_kinds(scenario):
         offered |= set(kind.skills)
@@ -273,6 +274,15 @@ def _check_teams(bad, scenario: Scenario) -> None:
                 f"no team offers skill {item.skill!r}; expected a skill "
                 "some team has (the item could never be served)",
             )
+
+
+def _check_team_skills(bad, scenario: Scenario) -> None:
+    """No skill a team lists may be empty (a skill no catalogue item needs is a warning:
+    :func:`sim.config.scenario_warnings.scenario_warnings`)."""
+    for path, skills in team_skill_lists(scenario):
+        for k, skill in enumerate(skills):
+            if not skill.strip():
+                bad(f"{path}[{k}]", "is empty; expected a skill of the catalogue's items")
 
 
 def _check_team_names(bad, t) -> None:
