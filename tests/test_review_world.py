@@ -204,3 +204,18 @@ def test_rounded_duty_counts_round_halves_up_whatever_the_float_noise(tmp_path):
     on_duty = [scheduled_counts(scenario, "tenth", members)[0][10] for members in (5, 15, 25, 35, 45)]
     assert on_duty == [1, 2, 3, 4, 5]
     assert scheduled_counts(scenario, "tenth", 3)[0][10] == 0  # 0.3: the nearest whole number
+
+
+def test_a_schedule_without_weekend_shares_keeps_its_weekday_shares_at_weekends(tmp_path):
+    # docs/assumptions.md: shares apply "every day unless a weekend share is given"; a
+    # schedule written with its weekday shares alone put nobody on duty on Saturday and Sunday
+    shares = [0.0] * 7 + [0.5] * 12 + [0.0] * 5
+    only_weekday = variant(tmp_path, {"schedules": {"day": {"weekday": shares, "weekend": None}}}, "weekday")
+    assert only_weekday.schedules["day"].weekend is None
+    whole, _ = scheduled_counts(only_weekday, "day", 10)
+    by_day = whole.reshape(7, 24)
+    assert (by_day == by_day[0]).all() and by_day[0, 10] == 5  # Saturday and Sunday as Monday
+    # given weekend shares still apply on Saturday and Sunday alone
+    both = variant(tmp_path, {"schedules": {"day": {"weekday": shares, "weekend": [0.0] * 24}}}, "both")
+    by_day = scheduled_counts(both, "day", 10)[0].reshape(7, 24)
+    assert by_day[:5, 10].tolist() == [5] * 5 and by_day[5:].sum() == 0

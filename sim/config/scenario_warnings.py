@@ -24,7 +24,7 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
 
     def on_duty(schedule: str) -> bool:
         spec = scenario.schedules.get(schedule)
-        return spec is not None and any(spec.weekday + spec.weekend)
+        return spec is not None and any(share for day in spec.week() for share in day)
 
     serving: set[str] = set()
     village_members = (

@@ -29,7 +29,8 @@ CHANNEL_TEAM_LEVELS = ("proxy_point", "mediation_room")
 
 @dataclass(frozen=True)
 class Schedule:
-    """Share of a team's members on duty by hour of day."""
+    """Share of a team's members on duty by hour of day: Monday to Friday, and Saturday and
+    Sunday (the weekday shares when no weekend shares are given)."""
 
     weekday: list[float] = spec(
         factory=lambda: [0.0] * 24,
@@ -39,14 +40,19 @@ class Schedule:
         le=1,
         length=24,
     )
-    weekend: list[float] = spec(
-        factory=lambda: [0.0] * 24,
-        doc="Saturday, Sunday, per hour",
+    weekend: list[float] | None = spec(
+        None,
+        doc="Saturday, Sunday, per hour; null or left out = the weekday shares",
         unit="fraction of members",
         ge=0,
         le=1,
         length=24,
     )
+
+    def week(self) -> list[list[float]]:
+        """The shares of the seven days, Monday first (a list of 24 hourly shares each)."""
+        weekend = self.weekday if self.weekend is None else self.weekend
+        return [self.weekday] * 5 + [weekend] * 2
 
 
 @dataclass(frozen=True)

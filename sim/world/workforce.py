@@ -76,8 +76,7 @@ WHOLE = 1e-9  # a fraction below this is float noise (0.07 x 100 = 7.00000000000
 def expected_counts(scenario: Scenario, schedule: str, members: int) -> np.ndarray:
     """Members x share in each of the 168 hours of the week (Monday 00:00 first): the
     expected number scheduled on duty (a fraction of a volunteer, for a small team)."""
-    spec = scenario.schedules[schedule]
-    week = [spec.weekday] * 5 + [spec.weekend] * 2
+    week = scenario.schedules[schedule].week()
     return np.array([share for day in week for share in day]) * members
 
 
