@@ -92,6 +92,49 @@ def test_escalated_order_taken_by_its_paired_unit_only_if_scope_widens(tmp_path,
     assert (d.find_order(firm) == 0) is taken
 
 
+@pytest.mark.parametrize("keep", [True, False])
+def test_an_order_that_left_its_village_in_a_widening_scope_is_not_its_village_teams(tmp_path, keep):
+    # widen: tier 2 is every team of the town, the order's own village team included; with
+    # keep_lower_scope false the order has left its village for good: A2's own team may no
+    # longer take it, A1's (another village of the town) and the station still may
+    world = build_world(variant(tmp_path, {"dispatch": {"scope": "widen", "keep_lower_scope": keep}}))
+    names = world.teams.name
+    for who, may in (("village:A2", keep), ("village:A1", True), ("town:Alpha", True)):
+        for tier in (2, 3):
+            d = two_waiting_orders(world, ["A2"], tiers=[tier])
+            team = names.index(who)
+            d.set_on_duty(team, 1)
+            assert (d.find_order(team) == 0) is may, (who, tier)
+            d = two_waiting_orders(world, ["A2"], tiers=[tier])
+            d.set_on_duty(team, 1)
+            assert (d.find_team(0) == team) is may, (who, tier)
+
+
+@pytest.mark.parametrize("keep, tier, team", [(True, 2, "village:A2"), (False, 3, "village:B1")])
+def test_an_order_only_its_village_could_serve_in_town_passes_the_town_when_it_leaves_it(
+    tmp_path, keep, tier, team
+):
+    # Alpha's community has no members, its station and the county center (at Alpha) no repair
+    # skill: in the town only A2's
+    # own team repairs. A2's two on-duty volunteers are busy with errands until 572; its
+    # repair escalates at 571. Keeping lower scopes, it waits at tier 2 for A2's team; leaving
+    # its village, the town offers nobody, so it goes on to the county at once, where Beta's
+    # nearest village team takes it
+    teams = {
+        "village_members_community": 0,
+        "village_skills": ["errand", "repair"],
+        "town": {"members": 10, "skills": ["errand"], "schedule": "day"},
+        "county": {"name": "center", "count": 1, "members": 10, "skills": ["errand"], "schedule": "day"},
+    }
+    world = build_world(variant(tmp_path, {"teams": teams, "dispatch": {"keep_lower_scope": keep}}))
+    rows = [(540.0, "A2", "errand"), (540.0, "A2", "errand"), (541.0, "A2", "repair")]
+    o = simulate(world, 1, orders(world, rows)).orders
+    assert o.tier_max[2] == tier
+    assert world.teams.name[o.team[2]] == team
+    if not keep:
+        assert o.t_assigned[2] == pytest.approx(571.0)
+
+
 # ---------------------------------------------------------------- dispatch.scope: handover
 
 

@@ -102,8 +102,9 @@ class Dispatch:
     )
     keep_lower_scope: bool = spec(
         True,
-        "an escalated order can still be taken by the teams of "
-        "lower tiers (the scope widens rather than moves)",
+        "an escalated order can still be taken by the teams of lower tiers, its village's "
+        "point and paired units (the scope widens rather than moves); false: once it has "
+        "escalated, they no longer may",
     )
     rule: Literal["nearest", "edf", "least_loaded"] = spec(
         "nearest",

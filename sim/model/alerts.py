@@ -186,11 +186,11 @@ class Alerts:
         towns, nearest seat first, likewise: the wave needs no farther ones."""
         d, o = self.dispatcher, self.orders
         place, skill, need, tier = o.place[order], o.skill[order], o.need[order], o.tier[order]
-        but = d.declined_by(order)
+        barred = d.barred(order)
         spare, skills, in_free = d.spare, d.skills, d.in_free
 
         def able(team: int) -> bool:
-            return spare[team] >= need and skill in skills[team] and team != but
+            return spare[team] >= need and skill in skills[team] and team not in barred
 
         teams: set[int] = set()
         if tier == 1 or d.keep_lower:
@@ -303,9 +303,9 @@ class Alerts:
 
     def _can_take(self, order: int, team: int) -> bool:
         """Whether ``team``, one of whose volunteers accepts ``order`` now, has the free
-        volunteers it needs (and did not decline it, ``dispatch.hand_up``)."""
+        volunteers it needs (and is not barred from it: :meth:`sim.model.dispatcher.Dispatcher.barred`)."""
         d = self.dispatcher
-        return d.spare[team] >= self.orders.need[order] and team != d.declined_by(order)
+        return d.spare[team] >= self.orders.need[order] and team not in d.barred(order)
 
     def _take(self, order: int, team: int) -> None:
         """``team`` takes ``order`` at its acceptance, now."""

@@ -39,8 +39,8 @@ NEAR_TOWNS = 4  # tier-3 towns ranked ahead for each origin (a search mostly loo
 # a tier-2 search ranks a town's free teams when they are this few (at night, say), and walks
 # the place's static nearest-first list of the town's teams to the first able one otherwise
 SCAN_FREE_UP_TO = 8
-# what Dispatcher.find_order returns to Dispatcher._past_declined when its best order was one
-# more the team declined (no order id is negative)
+# what Dispatcher.find_order returns to Dispatcher._past_barred when its best order was one
+# more the team may not take (no order id is negative)
 LOOK_AGAIN = -1
 
 
@@ -68,6 +68,10 @@ class Dispatcher:
         self.team_buckets = index.team_buckets
         self.keep_lower = world.scenario.dispatch.keep_lower_scope
         self.handover = world.scenario.dispatch.scope == "handover"
+        # an escalated order leaves its village's own teams (its point, its paired units) for
+        # good: keep_lower_scope false in a widening scope, whose tiers 2 and 3 hold every team
+        # of the town and the county, the village's included (handover's hold none of them)
+        self.leaves_village = not self.keep_lower and not self.handover
         # teams serving tier 2 with a free volunteer, by town (searches check each team's skills:
         # a set per town and skill would cost ~200 bytes a team); the county tier instead looks
         # up the world's static (town, skill) lists of tier-3 teams and checks which are free
@@ -175,11 +179,11 @@ class Dispatcher:
 
     # -------------------------------------------------------------- orders -> team
     def _nearest(
-        self, candidates, place: int, skill: int, need: int, best: tuple | None, but: int = -1
+        self, candidates, place: int, skill: int, need: int, best: tuple | None, barred: tuple = ()
     ) -> tuple | None:
         # keys end with the team id, so the result does not depend on set iteration order
         for team in candidates:
-            if self.spare[team] >= need and skill in self.skills[team] and team != but:
+            if self.spare[team] >= need and skill in self.skills[team] and team not in barred:
                 key = self.rule.team_key(self, team, place)
                 if best is None or key < best:
                     best = key
@@ -189,14 +193,30 @@ class Dispatcher:
         """The best of several able teams for an order at ``place`` by the dispatch rule."""
         return min(self.rule.team_key(self, team, place) for team in able)[-1]
 
-    def declined_by(self, order: int) -> int:
-        """The team that declined ``order`` (``dispatch.hand_up``: :attr:`declined`), or -1."""
-        return self.declined.get(order, -1) if self.declined else -1
+    def barred(self, order: int, tier: int | None = None) -> tuple[int, ...]:
+        """The teams that may not take ``order`` at ``tier`` (default: its current tier),
+        whatever their scope: the village team that declined it (``dispatch.hand_up``,
+        :attr:`declined`: never, at any tier) and, above tier 1 with :attr:`leaves_village`,
+        its village's own teams (``World.tier1_teams``: its point and its paired units)."""
+        if tier is None:
+            tier = self.orders.tier[order]
+        if self.leaves_village and tier >= 2:
+            return tuple(self.tier1_teams[self.orders.place[order]])  # (the declining team too)
+        but = self.declined.get(order, -1) if self.declined else -1
+        return () if but < 0 else (but,)
+
+    def bars(self, team: int, order: int, tier: int) -> bool:
+        """Whether ``team`` may not take ``order`` waiting at ``tier`` (:meth:`barred`, for one
+        team: the test a freed team makes of a queue entry)."""
+        declined = self.declined
+        if declined and declined.get(order) == team:
+            return True
+        return self.leaves_village and tier >= 2 and self.orders.place[order] in self.team_villages[team]
 
     def find_team(self, order: int) -> int | None:
         """The nearest team in the order's current scope able to take it now, or None (never
-        the team that declined it: :meth:`declined_by`)."""
-        but = self.declined_by(order)
+        a team :meth:`barred` from it)."""
+        barred = self.barred(order)
         place, skill, need = self.orders.place[order], self.orders.skill[order], self.orders.need[order]
         tier = self.orders.tier[order]
         best = None
@@ -205,7 +225,7 @@ class Dispatcher:
             able = [
                 team
                 for team in self.tier1_teams[place]
-                if spare[team] >= need and skill in skills[team] and team != but
+                if spare[team] >= need and skill in skills[team] and team not in barred
             ]
             if tier == 1 and len(able) == 1:
                 return able[0]  # the only candidate: no need to rank by distance
@@ -213,11 +233,11 @@ class Dispatcher:
         if tier == 2 or (tier >= COUNTY_TIER and self.handover and self.keep_lower):
             free = self.free_teams.get(self.place_town[place], ())
             if self.tier2_nearest is None or len(free) <= SCAN_FREE_UP_TO:
-                best = self._nearest(free, place, skill, need, best, but)
+                best = self._nearest(free, place, skill, need, best, barred)
             else:  # many free: the first able team in the static nearest-first order
                 spare, skills = self.spare, self.skills
                 for team in self.tier2_nearest[place]:
-                    if spare[team] >= need and skill in skills[team] and team != but:
+                    if spare[team] >= need and skill in skills[team] and team not in barred:
                         key = self.rule.team_key(self, team, place)
                         if best is None or key < best:
                             best = key
@@ -232,7 +252,7 @@ class Dispatcher:
                 free = [team for team in teams if in_free[team]]
                 if not free:
                     continue  # no free team of this town has the skill
-                best = self._nearest(free, place, skill, need, best, but)
+                best = self._nearest(free, place, skill, need, best, barred)
                 if best is not None:  # stop at the next town with a free team with the skill
                     seen_towns += 1
                     if seen_towns >= 2:
@@ -266,13 +286,17 @@ class Dispatcher:
     def scope_offers(self, order: int, tier: int, now: float) -> bool:
         """Whether any team in the order's scope at ``tier`` has the order's skill at all at
         ``now`` (minutes): a staffed team (``World.team_staffed``), on duty or not, that exists
-        now (a call-up team only inside its event: ``World.team_windows``), the team that
-        declined the order aside (``dispatch.hand_up``: an order only it could serve there goes
-        past that tier at once)."""
-        skill, place, but = self.orders.skill[order], self.orders.place[order], self.declined_by(order)
+        now (a call-up team only inside its event: ``World.team_windows``), the teams
+        :meth:`barred` from it aside (an order only they could serve there goes past that tier
+        at once)."""
+        skill, place = self.orders.skill[order], self.orders.place[order]
         w = self.world
-        if tier < COUNTY_TIER and but >= 0:
-            return self._others_offer(tier, skill, place, but, now)
+        barred = self.barred(order, tier)
+        if barred:  # team by team, the barred ones left out
+            return any(
+                team not in barred and self._offers(team, skill, now)
+                for team in self._scope_teams(tier, skill, place)
+            )
         if tier == 1:
             offered = skill in w.place_skills[place]
         elif tier == 2:
@@ -304,15 +328,18 @@ class Dispatcher:
         window = w.team_windows.get(team)
         return window is None or window[0] <= now < window[1]
 
-    def _others_offer(self, tier: int, skill: int, place: int, but: int, now: float) -> bool:
-        """:meth:`scope_offers` for an order the team ``but`` declined: team by team, ``but`` left out."""
+    def _scope_teams(self, tier: int, skill: int, place: int):
+        """The teams of the scope at ``tier`` of an order at ``place`` (:meth:`_in_scope`), at
+        tier 3 only those with ``skill`` (a generator: :meth:`scope_offers` stops at the first
+        that offers it)."""
         w = self.world
-        scope = []
         if tier == 1 or self.keep_lower:
-            scope += w.tier1_teams[place]
+            yield from w.tier1_teams[place]
         if tier == 2:
-            scope += [team for team in w.town_teams[self.place_town[place]] if w.tier2_team[team]]
-        return any(team != but and self._offers(team, skill, now) for team in scope)
+            yield from (team for team in w.town_teams[self.place_town[place]] if w.tier2_team[team])
+        if tier >= COUNTY_TIER:
+            for town in w.tier3_towns[skill]:
+                yield from w.tier3_teams_at.get((town, skill), ())
 
     def enqueue(self, order: int, deadline: float) -> None:
         """Add a waiting order to the queue of its current tier's scope, ranked by ``deadline``
@@ -374,8 +401,8 @@ class Dispatcher:
         """The earliest-deadline waiting order this team can see and serve now (its desk's
         included), or None; the caller must assign it (its queue entry is removed).
 
-        ``set_aside``: only for :meth:`_past_declined`, which looks past the orders the team
-        declined (``dispatch.hand_up``)."""
+        ``set_aside``: only for :meth:`_past_barred`, which looks past the orders the team may
+        not take (:meth:`bars`)."""
         free = self.spare[team]
         if free <= 0:
             return None
@@ -430,11 +457,10 @@ class Dispatcher:
         queue = queues[best_key]
         if queue[0] is not best:  # taken from behind the head: its entry goes lazily
             return best[2]
-        declined = self.declined
-        if declined and declined.get(best[2]) == team:  # (dispatch.hand_up)
+        if (self.declined or self.leaves_village) and self.bars(team, best[2], best[3]):
             heappop(queue)
             if set_aside is None:
-                return self._past_declined(team, best_key, best)
+                return self._past_barred(team, best_key, best)
             set_aside.append((best_key, best))
             return LOOK_AGAIN
         # the caller assigns the order: its entry would be stale from now on, so drop it at once
@@ -446,12 +472,13 @@ class Dispatcher:
         self._dequeued(best_key)
         return best[2]
 
-    def _past_declined(self, team: int, key: int, entry: tuple) -> int | None:
+    def _past_barred(self, team: int, key: int, entry: tuple) -> int | None:
         """:meth:`find_order`'s best entry (``entry``, taken off queue ``key``) is an order
-        ``team`` declined (``dispatch.hand_up``): set it aside and look again, as many times as
-        the next best is declined too (a loop, not a recursion: a team coming on duty may find
-        hundreds of the orders it handed up in the night), then put every entry back (the
-        queue counters never saw them leave)."""
+        ``team`` may not take (:meth:`bars`: it declined it, ``dispatch.hand_up``, or the order
+        left its village): set it aside and look again, as many times as the next best is
+        barred too (a loop, not a recursion: a team coming on duty may find hundreds of the
+        orders it handed up in the night), then put every entry back (the queue counters
+        never saw them leave)."""
         set_aside = [(key, entry)]
         try:
             while True:
@@ -471,7 +498,7 @@ class Dispatcher:
         at once). A scan of the queue, needed only when orders of one skill need different
         numbers of volunteers; never an order the team declined (``dispatch.hand_up``)."""
         state, tiers, need = self.orders.state, self.orders.tier, self.orders.need
-        keep_lower, declined = self.keep_lower, self.declined
+        keep_lower, bars = self.keep_lower, self.bars
         best, best_rank = None, None
         for entry in queue:
             order = entry[2]
@@ -479,7 +506,7 @@ class Dispatcher:
                 need[order] <= free
                 and state[order] == WAITING
                 and (keep_lower or tiers[order] == entry[3])
-                and not (declined and declined.get(order) == team)
+                and not bars(team, order, entry[3])
             ):
                 rank = entry if self.rank_by_entry else self.rule.order_key(self, team, entry)
                 if best is None or rank < best_rank:
