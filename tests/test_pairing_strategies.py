@@ -9,7 +9,7 @@ import pytest
 
 from sim.config.errors import UserError
 from sim.experiments.pilot import pilot_seed, pilot_unmet, prepare_world
-from sim.world.pairing import capacity, coverage
+from sim.world.pairing import capacity, coverage, make_pairs
 from tests.conftest import variant
 from tests.test_mechanisms import ONLY_ALPHA as ALPHA_STAFF
 
@@ -57,6 +57,20 @@ def test_need_pairs_the_villages_with_most_unmet_demand_in_the_pilot(tmp_path):
     chosen = {p.village for p in world.pairs}
     assert min(unmet[list(chosen)]) >= max(np.delete(unmet, list(chosen)))
     assert min(unmet[list(chosen)]) > 0
+
+
+def test_need_gives_every_village_it_chooses_a_unit(tmp_path):
+    # 4 units at A1 for the 3 neediest villages (at most 2 each): least travel alone sent 2 to
+    # A2 and 2 to B1 and none to the island village I1, one of the villages it chose to pair
+    s = scenario_with(tmp_path, [("A2", "A1")] * 4, "need", 3)
+    world = prepare_world(s)
+    unmet = np.zeros(len(world.places))
+    for code, orders in (("A2", 5.0), ("B1", 4.0), ("I1", 3.0)):
+        unmet[world.places.code.index(code)] = orders
+    pairs = make_pairs(s, world.places, unmet)
+    paired = sorted(world.places.code[p.village] for p in pairs)
+    assert sorted(set(paired)) == ["A2", "B1", "I1"]
+    assert len(paired) == 4 and paired.count("A2") == 2  # the extra unit: the least travel
 
 
 def test_pilot_is_deterministic_and_leaves_no_files(tmp_path):

@@ -167,11 +167,20 @@ def pair_listed(scenario: Scenario, places: Places, unmet: np.ndarray | None) ->
 def _assign_by_travel(
     scenario: Scenario, places: Places, unit_list: list[Pair], villages: list[int]
 ) -> list[Pair]:
-    """Units to ``villages`` (each at most ``capacity``) with the least total travel time."""
+    """Units to ``villages`` (each at most ``capacity``): every village one unit at least (when
+    there are as many units as villages), then the least total travel time.
+
+    Each village offers ``capacity`` slots; its first costs the travel minutes, the others the
+    minutes plus more than any assignment's whole travel, so the least-cost assignment fills
+    a first slot of every village before any second one (with 500 units and 150 villages, at
+    most 4 a village, least travel alone left some of the neediest villages with none)."""
     cap = capacity(scenario, len(unit_list))
     slots = np.repeat(np.array(villages, dtype=int), cap)
     minutes = travel_min(scenario, places, [u.home for u in unit_list], np.array(villages))
-    rows, cols = linear_sum_assignment(np.repeat(minutes, cap, axis=1))
+    cost = np.repeat(minutes, cap, axis=1)
+    beyond_first = np.tile(np.arange(cap) > 0, len(villages))  # the slots after each village's first
+    cost[:, beyond_first] += (float(minutes.max(initial=0.0)) + 1.0) * len(unit_list)
+    rows, cols = linear_sum_assignment(cost)
     return [dataclasses.replace(unit_list[r], village=int(slots[c])) for r, c in zip(rows, cols)]
 
 
