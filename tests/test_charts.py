@@ -160,7 +160,7 @@ def test_forest_plot_names_town_kpis_and_their_unit(tmp_path, monkeypatch):
     diffs = {"town.Huaixi.compliance": {"mean": 0.01, "low": -0.01, "high": 0.03}}
     experiment_charts.forest_plot(diffs, {}, tmp_path / "f", "synthetic")
     text = " ".join(shown)
-    assert "percentage points" in text and "Huaixi: orders meeting their promise" in text
+    assert "percentage points" in text and "Orders meeting their promise in Huaixi" in text
     assert "(value)" not in text and "town.Huaixi" not in text
 
 

@@ -42,8 +42,8 @@ def test_compare_csv_keeps_names_that_contain_nan_and_blanks_only_missing_values
     result = compare_arms([_arm("baseline", [0.9, 0.8, 0.85]), _arm("financial", [0.95, 0.85, 0.9])])
     lines = csv_text(result).splitlines()
     assert lines[2].startswith("urban_10min,financial,")  # was "urban_10min,fiial,"
-    assert lines[3] == "response_p90_urban,baseline,,,,,,,,"  # undefined values stay blank
-    assert lines[4] == "response_p90_urban,financial,,,,,,,,n/a"  # no data on either side
+    assert lines[3] == "response_p90_urban,baseline,,,,,,,,,,,,"  # undefined values stay blank
+    assert lines[4] == "response_p90_urban,financial,,,,,,,,,,,,n/a"  # no data on either side
 
 
 def test_compare_refuses_scenarios_run_over_different_days():

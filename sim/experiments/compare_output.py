@@ -165,14 +165,48 @@ def _number(value: float | None) -> str:
     return "" if value is None or math.isnan(value) else f"{value:.6g}"
 
 
+# compare.csv's columns: each scenario's estimate, its promise (the target, its comparison, the
+# verdict against it and the edge-met flag, as its kpis.json gives them), then the variant's
+# paired difference from the baseline and that difference's verdict
+CSV_COLUMNS = (
+    "kpi",
+    "scenario",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "target_op",
+    "target",
+    "target_verdict",
+    "at_edge",
+    "diff_mean",
+    "diff_low",
+    "diff_high",
+    "unpaired_half_width",
+    "diff_verdict",
+)
+
+
+def promise_cells(e: dict) -> list[str]:
+    """A scenario's estimate's promise as compare.csv's cells ``target_op``, ``target``,
+    ``target_verdict``, ``at_edge``: the comparison, the target (in the KPI's unit, a share as a
+    fraction), the verdict against it (``met``, ``missed``, ``uncertain``, ``few``, ``n/a``:
+    kpis.json's, the one every output gives) and 1 for an edge met, else 0; four empty cells
+    for a KPI the scenario holds to no target."""
+    if "target" not in e:
+        return [""] * 4
+    return [e["target_op"], _number(e["target"]), e["verdict"], "1" if e.get("at_edge") else "0"]
+
+
 def csv_text(result: dict) -> str:
-    """Every KPI's estimates and paired differences as CSV (an undefined value: an empty cell)."""
-    lines = ["kpi,scenario,mean,ci_low,ci_high,diff_mean,diff_low,diff_high,unpaired_half_width,verdict"]
+    """Every KPI's estimates, their promise verdicts and the paired differences as CSV
+    (:data:`CSV_COLUMNS`; an undefined value, or a column a row has none of: an empty cell)."""
+    lines = [",".join(CSV_COLUMNS)]
     for name, k in result["kpis"].items():
         rows = [(result["scenarios"][0], k["estimates"][0], None)]
         rows += zip(result["scenarios"][1:], k["estimates"][1:], k["differences"])
         for scen, est, d in rows:
             cells = [name, scen] + [_number(est[key]) for key in ("mean", "low", "high")]
+            cells += promise_cells(est)
             if d is None:
                 cells += [""] * 5
             else:

@@ -14,7 +14,9 @@ from __future__ import annotations
 import math
 
 from sim.experiments.sensitivity import HEADLINE, columns, unit_word
-from sim.reporting.formatting import plural, value_text
+from sim.reporting.formatting import _end_text, interval_estimate_text, plural, value_text
+from sim.reporting.kpi_summary import VERDICT_WORDS, target_text, with_edge
+from sim.results.kpis import kpi_info
 
 
 def _signed(value: float) -> str:
@@ -23,17 +25,35 @@ def _signed(value: float) -> str:
     return value_text(value, "", signed=True)
 
 
+def _interval(mean: float, low: float, high: float) -> str:
+    """A difference (already in the table's unit: percentage points for a share) with its
+    interval, as ``compare`` writes one: the mean as :func:`_signed`, each end as
+    :func:`sim.reporting.formatting.difference_text` signs it, so that an end that is not 0
+    but rounds to 0 keeps two significant digits and its sign (``-2.3 [-4.7, -0.015]``): which
+    side of 0 it lies on is what says whether the difference is significant."""
+    return f"{_signed(mean)} [{_end_text(low, '')}, {_end_text(high, '')}]"
+
+
 def _cell(d: dict, share: bool) -> str:
     k = 100 if share else 1
     if any(math.isnan(d[x]) for x in ("mean", "low", "high")):
         return "n/a"
-    return f"{_signed(k * d['mean'])} [{_signed(k * d['low'])}, {_signed(k * d['high'])}]"
+    return _interval(k * d["mean"], k * d["low"], k * d["high"])
 
 
-def _estimate(e: dict, share: bool) -> str:
-    if share:
-        return f"{e['mean']:.1%} [{e['low']:.1%}, {e['high']:.1%}]"
-    return f"{e['mean']:.1f} [{e['low']:.1f}, {e['high']:.1f}]"
+def _estimate(kpi: str, e: dict) -> str:
+    """The default's estimate of ``kpi`` as ``run`` prints it (``66.2% [55.1%, 75.8%]``,
+    ``26.1 [10.6, 63.1] per 1,000 orders``) and, for a KPI the scenario holds to a target, the
+    target and the verdict against it in ``run``'s words, an edge met with its note
+    (``vs >= 90.0%: missed``): sensitivity.json's ``default`` keeps the comparison's
+    judgement (:func:`sim.results.verdict.judge`, the verdict ``run`` gives the same
+    replications)."""
+    unit = kpi_info(kpi)[1]
+    text = interval_estimate_text(e["mean"], e["low"], e["high"], unit)
+    if not e.get("verdict"):
+        return text
+    k = {**e, "unit": unit}
+    return f"{text} vs {target_text(k)}: {with_edge(k, VERDICT_WORDS[e['verdict']])}"
 
 
 def _unit(share: bool) -> tuple[float, str]:
@@ -48,7 +68,7 @@ def reading(pair: dict, kpi: str, share: bool) -> str:
     a, b = pair["a"]["assumption"], pair["b"]["assumption"]
     if any(math.isnan(c[x]) for x in ("mean", "low", "high")):
         return f"{kpi}: n/a (undefined in the replications, or too few of them)"
-    shown = f"{_signed(k * c['mean'])} {unit} [{_signed(k * c['low'])}, {_signed(k * c['high'])}]"
+    shown = f"{_signed(k * c['mean'])} {unit} [{_end_text(k * c['low'], '')}, {_end_text(k * c['high'], '')}]"
     if c["low"] <= 0 <= c["high"]:
         return f"{kpi}: no interaction detected at this precision ({shown})"
     x = k * c["mean"]
@@ -101,7 +121,7 @@ def markdown(study: dict) -> str:
     lines = [
         f"Default ({study['scenario']}, {plural(study['reps'], 'replication')} x "
         f"{plural(study['days'], 'day')}, seed {study['seed']}): "
-        + "; ".join(f"{k} {_estimate(study['default'][k], share)}" for k, _, share, _ in shown)
+        + "; ".join(f"{k} {_estimate(k, study['default'][k])}" for k, *_ in shown)
         + ".",
         "",
         f"Paired difference, variant - default (common random numbers), and its {level:g}% interval; "

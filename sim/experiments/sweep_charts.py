@@ -20,14 +20,14 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, o
     """One chart per swept key and combination of the other keys' values, written as
     ``out/charts/<key>[__n].png`` and ``.svg``: each KPI's mean and 95% CI band against the key
     (in the key's unit; values that are not numbers, such as pairing strategies, as named
-    points with error bars), with the scenario's urban and rural targets as dotted lines. Return
-    the files written."""
+    points with error bars), with each charted KPI's target as a dotted line: each point's own,
+    the one its row judges it against (:func:`target_value`), so a sweep over a target draws
+    the target of every point. Return the files written."""
     from sim.reporting import experiment_charts  # matplotlib only when charts are drawn
 
     keys = list(sweep.grid)
     labels = {k: KPI_INFO[k][0] for k in sweep.kpis}
     units = {k: KPI_INFO[k][1] for k in sweep.kpis}
-    targets = {"urban_10min": scenario.targets.urban_share, "rural_same_day": scenario.targets.rural_share}
     written: list[Path] = []
     for key in keys:
         others = [k for k in keys if k != key]
@@ -40,6 +40,11 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, o
             x = [float(v) for v in values] if numeric else list(range(len(values)))
             series = {
                 k: {s: [r[f"{k}.{s}"] for r in group] for s in ("mean", "low", "high")} for k in sweep.kpis
+            }
+            targets = {
+                k: [target_value(r[f"{k}.target"]) for r in group]
+                for k in sweep.kpis
+                if any(r[f"{k}.target"] for r in group)
             }
             fixed = ", ".join(f"{k}={cell_text(v)}" for k, v in zip(others, json.loads(label)))
             stem = (
@@ -68,6 +73,13 @@ def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, o
                 categories=None if numeric else [cell_text(v) for v in values],
             )
     return written
+
+
+def target_value(cell: str) -> float | None:
+    """The threshold of a table row's ``<kpi>.target`` cell (``">= 0.9"`` -> 0.9: the point's
+    own target, that its verdict is judged against, :func:`sim.experiments.sweep_table.table_row`,
+    to the six significant digits the cell shows), None for an empty cell (no target)."""
+    return float(cell.split()[1]) if cell else None
 
 
 AXIS_WIDTH = 30  # characters of an axis label's line: a panel of three to a row is about 2.3 inches

@@ -23,20 +23,23 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from sim.reporting.chart_style import COLORS, FOOTNOTE_IN, bold, new_figure, save, style  # noqa: E402
-from sim.reporting.i18n import tr, unit_label  # noqa: E402
+from sim.reporting.i18n import kpi_label, tr, unit_label  # noqa: E402
 from sim.results.stats import difference_verdict  # noqa: E402
 
 
 def _info(name: str) -> tuple[str, str, int]:
-    """(label, unit, direction) of a KPI, the per-town KPIs included (shares)."""
-    from sim.results.kpis import KPI_INFO
+    """(label, unit, direction) of a KPI: a county's (``KPI_INFO``) or a town's, labelled by
+    what it counts (:func:`sim.results.kpis.town_kpi_info`: "Urban orders responded within the
+    promise in Aojiang, night 22:00-07:00"); an unknown name is its own label, a neutral value."""
+    from sim.results.kpis import KPI_INFO, town_kpi_info
 
-    if name.startswith("town.") and name.count(".") == 2:
-        what = {"urban_10min": "urban orders", "rural_same_day": "rural orders"}.get(
-            name.split(".")[2], "orders"
-        )
-        return (f"{name.split('.')[1]}: {what} meeting their promise", "share", +1)
-    return KPI_INFO.get(name, (name, "value", 0))
+    return KPI_INFO.get(name) or town_kpi_info(name) or (name, "value", 0)
+
+
+def _label(name: str, labels: dict[str, str], lang: str) -> str:
+    """A KPI's label on a chart: the caller's, else :func:`_info`'s; in Chinese the translation
+    :func:`sim.reporting.i18n.kpi_label` gives (a town's KPI by town and what it counts)."""
+    return kpi_label(name, labels.get(name) or _info(name)[0], lang)
 
 
 def _unit_of(name: str, units: dict[str, str] | None) -> str:
@@ -95,7 +98,7 @@ def forest_plot(
                     ax.plot([low, high], [i, i], color=color, linewidth=1.8)
                 ax.plot([mean], [i], marker="o", color=color, markersize=5)
             ax.axvline(0, color=COLORS["target"], linewidth=0.9)
-            ax.set_yticks(range(len(members)), [labels.get(n) or _info(n)[0] for n in members])
+            ax.set_yticks(range(len(members)), [_label(n, labels, lang) for n in members])
             ax.set_ylim(len(members) - 0.5, -0.5)
             ax.grid(axis="y", visible=False)
             ax.set_xlabel(
@@ -130,7 +133,7 @@ def sweep_chart(
     stem: str | Path,
     footnote: str,
     units: dict[str, str] | None = None,
-    targets: dict[str, float] | None = None,
+    targets: dict[str, float | list[float | None]] | None = None,
     title: str | None = None,
     lang: str = "en",
     categories: list[str] | None = None,
@@ -138,7 +141,11 @@ def sweep_chart(
     """KPI against a swept parameter: one panel per KPI, the mean as a line with markers and
     its 95% CI as a band. ``x``: parameter values (``x_label`` names it with its unit);
     ``series``: {kpi: {"mean": [...], "low": [...], "high": [...]}} aligned with ``x``;
-    ``targets``: optional {kpi: threshold} drawn as a dotted line. ``categories``: names of
+    ``targets``: optional {kpi: threshold}, or {kpi: [threshold per ``x``]} (None where a point
+    has none) when each point has its own (a sweep over a target): one threshold, or points that
+    all share one, is a dotted line across the panel; thresholds that differ are each point's
+    own, short ticks joined by a dotted line (ticks alone with ``categories``); the y-limits
+    always take them in. ``categories``: names of
     values that are not numbers (pairing strategies, say), one per ``x`` in that order: each is
     then a point with its interval as an error bar, named on the axis, with no line between
     them (a line would suggest an order and values in between that do not exist)."""
@@ -177,19 +184,9 @@ def sweep_chart(
                 )
                 ax.set_xticks(xs[order], [categories[i] for i in order], rotation=30, ha="right")
                 ax.set_xlim(xs.min() - 0.5, xs.max() + 0.5)
-            if targets and name in targets:
-                ax.axhline(targets[name] * scale, color=COLORS["target"], linestyle=":", linewidth=1)
-                ax.text(  # at the axes' right end (axes x, data y): inside the panel where no
-                    # point has data (its x limits are then matplotlib's default, not the grid's)
-                    1.0,
-                    targets[name] * scale,
-                    tr("sweep.target", lang),
-                    fontsize=6.5,
-                    ha="right",
-                    va="bottom",
-                    transform=ax.get_yaxis_transform(),
-                )
-            title_text = labels.get(name) or _info(name)[0]
+            if targets and targets.get(name) is not None:
+                _draw_target(ax, xs[order], _aligned(targets[name], len(xs))[order] * scale, categories, lang)
+            title_text = _label(name, labels, lang)
             ax.set_title(
                 textwrap.fill(title_text, 95 // ncols if lang != "zh" else 48 // ncols),
                 fontsize=8,
@@ -199,3 +196,38 @@ def sweep_chart(
             ax.set_xlabel(x_label)
         fig.suptitle(title or tr("sweep.title", lang), fontweight=bold(lang), fontsize=10.5)
     return save(fig, stem, lang)
+
+
+def _aligned(target: float | list[float | None], n: int) -> np.ndarray:
+    """A target of :func:`sweep_chart` as one threshold per point (NaN where a point has none)."""
+    values = target if isinstance(target, list) else [target] * n
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def _draw_target(ax, xs: np.ndarray, target: np.ndarray, categories: list[str] | None, lang: str) -> None:
+    """Each point's target (``xs`` and ``target`` in drawing order, the target in the axis's
+    unit) on a :func:`sweep_chart` panel, labelled at its right end, with the y-limits widened
+    to take it in."""
+    known = ~np.isnan(target)
+    if not known.any():
+        return
+    line = {"color": COLORS["target"], "linestyle": ":", "linewidth": 1}
+    if known.all() and np.all(target == target[0]):  # one target: a line across the panel
+        ax.axhline(target[0], **line)
+    elif categories is None:
+        ax.plot(xs[known], target[known], marker="_", markersize=9, **line)
+    else:
+        ax.plot(xs[known], target[known], marker="_", markersize=12, **{**line, "linestyle": "None"})
+    ax.text(  # at the axes' right end (axes x, data y): inside the panel where no point has
+        # data (its x limits are then matplotlib's default, not the grid's)
+        1.0,
+        target[known][-1],
+        tr("sweep.target", lang),
+        fontsize=6.5,
+        ha="right",
+        va="bottom",
+        transform=ax.get_yaxis_transform(),
+    )
+    low, high = ax.get_ylim()
+    pad = 0.05 * max(high - low, float(np.ptp(target[known])), 1e-9)
+    ax.set_ylim(min(low, target[known].min() - pad), max(high, target[known].max() + pad))
