@@ -172,7 +172,7 @@ def test_briefing_numbers_are_those_of_kpis_json(results):
     for name in ("urban_10min", "rural_same_day"):
         k = summary["kpis"][name]
         assert rows[k["label"]][2].startswith(f"**{k['verdict']}")
-        assert rows[k["label"]][1] == f"≥ {k['target']:.0%}"
+        assert rows[k["label"]][1] == f"≥ {k['target']:.1%}"  # (the default's targets: one decimal)
     # the worst towns: missed before uncertain before met (kpis.json's verdicts; a town with
     # both zones by the worse of its zones'), then the lowest compliance relative to the target;
     # a town with both zones has a line per zone
@@ -437,12 +437,12 @@ def test_a_measured_events_delivery_has_its_lines_in_both_languages(results, tmp
         "and deliver them in batches of up to 5, 2 volunteers a trip (deadline: the same-day deadline)."
     )
     on_time = briefing_text.estimate_text({"unit": "share", **summary["kpis"]["event_on_time"]}, "en")
-    # with its verdict against targets.event_share, as kpis.json gives it (>= 95% by default)
+    # with its verdict against targets.event_share, as kpis.json gives it (>= 95.0% by default)
     verdict = summary["kpis"]["event_on_time"]["verdict"]
-    assert en[1].startswith(f"Their orders: {on_time} delivered by the deadline ({verdict} against ≥ 95%);")
+    assert en[1].startswith(f"Their orders: {on_time} delivered by the deadline ({verdict} against ≥ 95.0%);")
     zh = briefing_text.event_lines(summary, data, "zh")
     assert zh[0].startswith("lockdown：平台每 60 分钟汇总一次需求") and "按时送达" in zh[1]
-    assert f"（目标 ≥ 95%：{tr(f'verdict.{verdict}', 'zh')}）" in zh[1]
+    assert f"（目标 ≥ 95.0%：{tr(f'verdict.{verdict}', 'zh')}）" in zh[1]
     page = briefing_page.build_markdown(summary, data, {}, tmp_path, "en")
     assert "## Event delivery" in page and f"- {briefing_page.md(en[0])}" in page
 

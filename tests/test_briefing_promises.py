@@ -123,7 +123,7 @@ def test_the_urban_promise_at_arrival_names_the_turnout_and_the_drive_not_the_ac
     # urban group's at acceptance
     assert "Of its 314 misses a replication, 81.0% are “Turnout and travel”" in line
     assert tr("lever.travel_arrival", "en") in line
-    assert "68.0% against ≥ 90%: missed" in line
+    assert "68.0% against ≥ 90.0%: missed" in line
 
 
 def test_late_orders_need_a_later_roster_or_the_cut_off_rule_and_the_rest_their_own_lever():
@@ -167,7 +167,7 @@ def test_an_uncertain_promise_has_its_line_saying_how_many_replications_would_de
     assert lines[0].endswith("and 1 uncertain (rural same day).")
     line = next(x for x in lines if x.startswith("Rural same day:"))
     decide = "about 12 replications in all would decide it, if the estimate held"
-    assert f"95.6% against ≥ 95%: uncertain ({decide})." in line
+    assert f"95.6% against ≥ 95.0%: uncertain ({decide})." in line
     assert "92.3% are “Cancelled while waiting”" in line
     assert lever("cancelled", s["miss_causes"]["promises"]["rural_same_day"], "en") in line
     # the same cause's lever on a later line is referred to, not repeated
@@ -181,7 +181,7 @@ def test_an_uncertain_promise_has_its_line_saying_how_many_replications_would_de
     assert ": uncertain (indistinguishable from the target)." in promise_lines(s, DATA, "en")[2]
     assert "不确定（与目标无法区分）" in promise_lines(s, DATA, "zh")[2]
     del s["kpis"]["rural_same_day"]["reps_to_decide"]
-    assert "95.6% against ≥ 95%: uncertain. " in promise_lines(s, DATA, "en")[2]
+    assert "95.6% against ≥ 95.0%: uncertain. " in promise_lines(s, DATA, "en")[2]
 
 
 def test_a_results_folder_without_the_promises_table_still_gets_its_lines():
@@ -202,7 +202,7 @@ def test_a_malformed_promises_row_is_left_out_not_a_crash():
     s = summary()
     s["miss_causes"]["promises"]["urban_10min_arrival"] = {"missed": "many"}
     line = promise_lines(s, DATA, "en")[1]
-    assert line == "Urban 10 minutes at arrival: 68.0% against ≥ 90%: missed."
+    assert line == "Urban 10 minutes at arrival: 68.0% against ≥ 90.0%: missed."
 
 
 def test_no_promise_line_without_targets_and_none_missed_when_all_are_met():

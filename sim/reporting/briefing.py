@@ -28,8 +28,8 @@ from sim.reporting.briefing_charts import (
     town_compliance_chart,
 )
 from sim.reporting.briefing_page import build_html, build_markdown
-from sim.reporting.briefing_promises import miss_table
-from sim.reporting.briefing_text import _num, footnote, town_label, town_rows
+from sim.reporting.briefing_promises import counts_arrivals, miss_table
+from sim.reporting.briefing_text import _num, footnote, no_order_towns, town_label, town_rows
 from sim.reporting.chart_style import cjk_font, cjk_font_file
 from sim.reporting.files import write_text
 from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, plural
@@ -122,9 +122,10 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str, step=lambda:
         lang,
     )
     step()
-    miss_cause_chart(miss_table(summary), stem["miss_causes"], note, lang)
+    miss_cause_chart(miss_table(summary), stem["miss_causes"], note, lang, counts_arrivals(data))
     step()
-    town_compliance_chart(town_rows(summary, data, lang), stem["town_compliance"], note, lang)
+    empty = no_order_towns(summary, data, lang)
+    town_compliance_chart(town_rows(summary, data, lang), stem["town_compliance"], note, lang, empty)
     step()
     map_chart(
         map_places(summary, data),

@@ -36,7 +36,7 @@ from sim.reporting.chart_style import (  # noqa: E402
     save,
     style,
 )
-from sim.reporting.formatting import share_target  # noqa: E402
+from sim.reporting.formatting import per_rep_text, share_target  # noqa: E402
 from sim.reporting.i18n import tr  # noqa: E402
 
 
@@ -169,11 +169,15 @@ def compliance_text(k: dict, lang: str) -> str:
     return f"{pct(mean)}\n{tr('resp.ci', lang, low=pct(low), high=pct(high))}"
 
 
-def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str, lang: str = "en") -> list[Path]:
+def town_compliance_chart(
+    towns: list[dict], stem: str | Path, footnote: str, lang: str = "en", empty: list[str] = ()
+) -> list[Path]:
     """Horizontal bars of each town's compliance (share of its catalogue orders meeting their
     zone's promise) with 95% CI whiskers and the town's target marked, worst at the top (as the
     terminal's town table: lowest compliance first); ``towns``: dicts with label, mean, low, high,
-    target and verdict (met/uncertain/missed, or few: grey, named in the legend when drawn)."""
+    target and verdict (met/uncertain/missed, or few: grey, named in the legend when drawn).
+    ``empty``: the towns without orders, by name, listed at the bottom with "no orders" and no
+    bar, so that the chart's towns are the scenario's."""
     rows = sorted(towns, key=lambda t: (np.nan_to_num(t["mean"], nan=2.0), t["label"]))
     fig, ax = new_figure(SIZES["town_compliance"], footnote, lang, nrows=1, ncols=1)
     with plt.rc_context(style(lang)):
@@ -215,9 +219,12 @@ def town_compliance_chart(towns: list[dict], stem: str | Path, footnote: str, la
                 fontsize=7,
                 color=COLORS["ink"],
             )
-        ax.set_yticks(y, [_town_tick(t, lang) for t in rows])
+        none = tr("towns.no_orders", lang)
+        for i in range(len(rows), len(rows) + len(empty)):
+            ax.text(100 * floor + 0.3, i, none, va="center", fontsize=7, color=COLORS["muted"])
+        ax.set_yticks(np.arange(len(rows) + len(empty)), [_town_tick(t, lang) for t in rows] + list(empty))
         ax.set_xlim(100 * floor, 103.5)
-        ax.set_ylim(len(rows) - 0.4, -0.6)
+        ax.set_ylim(len(rows) + len(empty) - 0.4, -0.6)
         ax.set_xlabel(tr("towns.x", lang))
         ax.grid(axis="y", visible=False)
         shown = ["met", "uncertain", "missed"]
@@ -371,18 +378,32 @@ def outcome_chart(
     return save(fig, stem, lang)
 
 
-def miss_cause_chart(table: dict, stem: str | Path, footnote: str, lang: str = "en") -> list[Path]:
+def miss_cause_chart(
+    table: dict, stem: str | Path, footnote: str, lang: str = "en", arrival: bool = False
+) -> list[Path]:
     """Why orders miss their promise: per group (urban, rural, professional), one bar of its
-    missed orders per replication split by cause (``table``: kpis.json's ``miss_causes``)."""
+    missed orders per replication split by cause (``table``: kpis.json's ``miss_causes``), each
+    number as the briefing writes a count a replication (whole from 10, else one decimal:
+    :func:`sim.reporting.formatting.per_rep_text`). ``arrival``: the scenario counts arrivals,
+    so the urban bar's misses reached late are "Turnout and travel", as the briefing's lines
+    name them (:func:`sim.reporting.briefing_promises.shown_cause`), in a colour of their own;
+    the other groups' stay "Travel or ferry"."""
     reps = max(1, table["replications"])
     groups = [g for g in ("urban", "rural", "professional") if g in table["groups"]]
+    series = []  # (cause key as named, its width per group)
+    for cause in table["causes"]:
+        width = np.array([table["groups"][g][cause] / reps for g in groups])
+        if cause == "travel" and arrival:
+            urban = np.array([g == "urban" for g in groups])
+            series += [("travel_arrival", np.where(urban, width, 0.0)), (cause, np.where(urban, 0.0, width))]
+        else:
+            series.append((cause, width))
     fig, ax = new_figure(SIZES["miss_causes"], footnote, lang, nrows=1, ncols=1)
     with plt.rc_context(style(lang)):
         y = np.arange(len(groups))
         left = np.zeros(len(groups))
         total = max([table["groups"][g]["missed"] / reps for g in groups] + [1e-9])
-        for cause in table["causes"]:
-            width = np.array([table["groups"][g][cause] / reps for g in groups])
+        for cause, width in series:
             if not width.any():
                 continue
             ax.barh(
@@ -397,14 +418,14 @@ def miss_cause_chart(table: dict, stem: str | Path, footnote: str, lang: str = "
             )
             for i, w in enumerate(width):
                 if w >= 0.08 * total:
-                    ax.text(left[i] + w / 2, i, f"{w:.0f}", ha="center", va="center", fontsize=7)
+                    ax.text(left[i] + w / 2, i, per_rep_text(w, lang), ha="center", va="center", fontsize=7)
             left += width
         labels = [
             tr(
                 "with_note",
                 lang,
                 text=tr("cause.group." + g, lang).capitalize(),
-                note=f"{table['groups'][g]['missed'] / reps:.0f}",
+                note=per_rep_text(table["groups"][g]["missed"] / reps, lang),
             )
             for g in groups
         ]

@@ -13,7 +13,7 @@ import html
 from pathlib import Path
 
 from sim.reporting import webfont
-from sim.reporting.briefing_promises import cause_lines, promise_lines, town_verdict_line
+from sim.reporting.briefing_promises import cause_lines, counts_arrivals, promise_lines, town_verdict_line
 from sim.reporting.briefing_text import (
     assumption_lines,
     channel_assumption_lines,
@@ -29,6 +29,7 @@ from sim.reporting.briefing_text import (
 )
 from sim.reporting.chart_style import cjk_font_file
 from sim.reporting.i18n import kpi_label, tr
+from sim.reporting.kpi_summary import with_edge
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#~"})
 
@@ -37,6 +38,14 @@ def md(text: str) -> str:
     """Text from a scenario or a results file, safe inside Markdown: HTML is escaped (so a name
     like ``<script>`` is shown, never run) and Markdown's markup characters are backslashed."""
     return html.escape(str(text), quote=False).translate(_MD_SPECIAL)
+
+
+def verdict_word(summary: dict, row: dict, lang: str) -> str:
+    """A headline row's verdict as the table shows it: the word, with an edge met's note as the
+    terminal writes it ("met (0.0 per 1,000 orders in all 3 replications)":
+    :func:`sim.reporting.kpi_summary.with_edge`)."""
+    word = tr("verdict." + row["verdict"], lang)
+    return with_edge(summary["kpis"].get(row["name"], {}), word, lang)
 
 
 def _shown_folder(folder: Path) -> str:
@@ -79,8 +88,7 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
     for row in headline_rows(summary, data):
         lines.append(
             f"| {md(kpi_label(row['name'], row['label'], lang))} | {md(estimate_text(row, lang))} | "
-            f"{md(target_text(row, data, lang))} | **{tr('verdict.' + row['verdict'], lang)}"
-            "** |"
+            f"{md(target_text(row, data, lang))} | **{md(verdict_word(summary, row, lang))}** |"
         )
     lines += ["", tr("brief.verdict_note", lang)]
     channels = channel_rows(summary, data)
@@ -98,7 +106,7 @@ def build_markdown(summary: dict, data: dict, images: dict[str, Path], folder: P
         lines += [f"- {md(line)}" for line in notes]
     lines += ["", f"## {tr('brief.worst', lang)}", ""]
     lines += [f"- {md(line)}" for line in worst_town_lines(summary, data, lang)]
-    causes = cause_lines(summary, lang)
+    causes = cause_lines(summary, lang, counts_arrivals(data))
     if causes:
         lines += ["", f"## {tr('brief.causes', lang)}", ""]
         lines += [f"- {md(line)}" for line in causes]
@@ -171,7 +179,7 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
     rows = "".join(
         f"<tr><td>{esc(kpi_label(r['name'], r['label'], lang))}</td>"
         f"<td>{esc(estimate_text(r, lang))}</td><td>{esc(target_text(r, data, lang))}</td>"
-        f'<td class="v-{r["verdict"].replace("/", "")}">{esc(tr("verdict." + r["verdict"], lang))}'
+        f'<td class="v-{r["verdict"].replace("/", "")}">{esc(verdict_word(summary, r, lang))}'
         "</td></tr>"
         for r in headline_rows(summary, data)
     )
@@ -196,7 +204,7 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
         channels = f"<h2>{esc(tr('brief.channels', lang))}</h2>{table}"
         if notes:
             channels += f'<ul class="small">{notes}</ul>'
-    causes = "".join(f"<li>{esc(line)}</li>" for line in cause_lines(summary, lang))
+    causes = "".join(f"<li>{esc(line)}</li>" for line in cause_lines(summary, lang, counts_arrivals(data)))
     causes = (
         f'<h2>{esc(tr("brief.causes", lang))}</h2>\n<div class="side">{img("miss_causes", "side")}'
         f'<ul class="small">{causes}</ul></div>'

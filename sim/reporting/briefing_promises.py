@@ -19,14 +19,15 @@ from sim.reporting.briefing_text import (
     drivers_text,
     estimate_text,
     headline_rows,
+    no_order_towns,
     shown,
     target_text,
     town_label,
     town_rows,
 )
-from sim.reporting.formatting import format_number
+from sim.reporting.formatting import format_number, per_rep_text
 from sim.reporting.i18n import tr
-from sim.reporting.kpi_summary import verdict_text
+from sim.reporting.kpi_summary import edge_note, verdict_text
 from sim.results.causes import AFTER_CUTOFF, AT_VILLAGE, PROFESSIONAL_NOT_ASSIGNED
 from sim.results.promises import TIME_BANDS, band_hours
 from sim.results.verdict import LEVEL
@@ -76,21 +77,30 @@ def overnight_lines(summary: dict, data: dict, lang: str) -> list[str]:
 
 
 # the order in which a sentence counts verdicts, and the verdicts it names
-PART_ORDER = ("met", "missed", "uncertain", "few", "n/a")
+PART_ORDER = ("met", "missed", "uncertain", "few", "n/a", "no_orders")
 
 
-def verdict_parts(items: list[tuple[str, str]], named: tuple[str, ...], lang: str, unit: str) -> str:
+def verdict_parts(
+    items: list[tuple[str, str]],
+    named: tuple[str, ...],
+    lang: str,
+    unit: str,
+    notes: dict[str, list[str]] | None = None,
+) -> str:
     """``items`` (verdict, name) counted by verdict in words, naming those of the verdicts in
     ``named``: "2 met and 3 missed (a, b, c)" (``unit``: ``promise`` or ``town``, the
-    measure word Chinese counts them with)."""
+    measure word Chinese counts them with); a verdict not in ``named`` with ``notes`` has them
+    in parentheses instead ("5 met (never overnight: 0.0 per 1,000 orders in all 3
+    replications)": the edge mets)."""
     parts = []
     for verdict in PART_ORDER:
         names = [name for v, name in items if v == verdict]
         if not names:
             continue
         part = tr(f"brief.part.{verdict}", lang, count=len(names), unit=tr(f"brief.unit.{unit}", lang))
-        if verdict in named:
-            part = tr("brief.part.named", lang, part=part, names=tr("brief.names.sep", lang).join(names))
+        listed = names if verdict in named else (notes or {}).get(verdict)
+        if listed:
+            part = tr("brief.part.named", lang, part=part, names=tr("brief.names.sep", lang).join(listed))
         parts.append(part)
     if len(parts) < 2:
         return "".join(parts)
@@ -130,9 +140,8 @@ def _cause_row(table: dict, part: str, name: str) -> dict | None:
 
 
 def _per_rep(count: float, lang: str) -> str:
-    """Orders a replication: whole above 10, else with one decimal; thousands separated in
-    English only (the Chinese pages write none: :func:`sim.reporting.briefing_text.count`)."""
-    return (f"{count:,.0f}" if lang != "zh" else f"{count:.0f}") if count >= 10 else f"{count:.1f}"
+    """Orders a replication (:func:`sim.reporting.formatting.per_rep_text`)."""
+    return per_rep_text(count, lang)
 
 
 def _largest_cause(row: dict, causes: list[str]) -> str:
@@ -164,11 +173,17 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
     if not rows:
         return []
     items = [(r["verdict"], promise_name(r["name"], data, lang)) for r in rows]
+    # an edge met (kpis.json's at_edge) is named with its note, as the table writes its verdict
+    edges = [
+        tr("brief.part.edge", lang, name=name, note=edge_note(summary["kpis"][r["name"]], lang))
+        for r, (verdict, name) in zip(rows, items)
+        if verdict == "met" and summary["kpis"][r["name"]].get("at_edge")
+    ]
     bottom = tr(
         "brief.bottom_line",
         lang,
         count=len(rows),
-        parts=verdict_parts(items, ("missed", "uncertain"), lang, "promise"),
+        parts=verdict_parts(items, ("missed", "uncertain"), lang, "promise", {"met": edges}),
     )
     out = [bottom]
     given: dict[str, str] = {}  # cause -> the promise whose line gave its lever first
@@ -278,7 +293,7 @@ def band_line(summary: dict, data: dict, lang: str, once) -> list[str]:
     table = miss_table(summary)
     row = _cause_row(table, "promises", worst["name"]) if table["groups"] else None
     if row is not None and row["missed"] > 0:
-        arrival = data["targets"].get("urban_response_event") == "arrival"  # (the bands' reading)
+        arrival = counts_arrivals(data)  # (the bands' reading)
         cause, share, fix = _cause_and_lever(row, table["causes"], arrival, lang)
         text += tr(
             "brief.band_cause",
@@ -308,15 +323,36 @@ def band_towns(summary: dict, data: dict, name: str, lang: str) -> str:
     return tr("brief.band_towns", lang, towns=listed)
 
 
+def shown_cause(cause: str, arrival: bool) -> str:
+    """The ``cause.*`` key a cause of urban misses is named by: judged at arrival, a miss
+    accepted in time is the turnout and the drive (``travel_arrival``, with its own lever), not
+    the road or ferry of ``travel``. The one relabelling of every place that names the causes
+    of misses judged at arrival (the promises' lines, the towns' line, the largest cause's line
+    and the miss-causes chart)."""
+    return "travel_arrival" if arrival and cause == "travel" else cause
+
+
 def _cause_and_lever(row: dict, causes: list[str], arrival: bool, lang: str) -> tuple[str, str, str]:
-    """The largest cause of a row's misses (its ``cause.*`` key), its share of them, and its
-    lever. Judged at arrival, a miss accepted in time is the turnout and the drive
-    (``travel_arrival``), with its own lever."""
+    """The largest cause of a row's misses (its ``cause.*`` key, :func:`shown_cause`), its
+    share of them, and its lever."""
     cause = _largest_cause(row, causes)
     share = format_number(row[cause] / row["missed"], "share")
-    if arrival and cause == "travel":
-        return "travel_arrival", share, tr("lever.travel_arrival", lang)
+    shown_as = shown_cause(cause, arrival)
+    if shown_as != cause:
+        return shown_as, share, tr(f"lever.{shown_as}", lang)
     return cause, share, lever(cause, row, lang)
+
+
+def counts_arrivals(data: dict) -> bool:
+    """Whether the scenario's urban promise counts arrivals (``targets.urban_response_event``):
+    then the urban misses the miss table's groups and towns count are judged at arrival."""
+    return data.get("targets", {}).get("urban_response_event") == "arrival"
+
+
+def has_urban(data: dict, t: int) -> bool:
+    """Whether town ``t`` has urban places (chart_data.json's places)."""
+    places = data.get("places") or {}
+    return any(z == 0 and town == t for z, town in zip(places.get("zone", []), places.get("town", [])))
 
 
 def town_reps_to_decide(summary: dict, pinyin: str) -> tuple[bool, int | None]:
@@ -346,12 +382,16 @@ def town_verdict_line(summary: dict, data: dict, lang: str) -> list[str]:
     decide (the most any of them needs, :func:`town_reps_to_decide`), and which are
     indistinguishable from their target; when a town is missed, that each town is judged on
     its own at 95%, so that of n towns all exactly at their targets, 1 - 0.975^n of runs would
-    still show one missed by chance (a third of runs with 16). None without towns."""
+    still show one missed by chance (a third of runs with 16). A town without orders in the
+    measured days is counted and named ("1 without orders (Nanji)"), so that the line's towns
+    are the scenario's. None without towns."""
     rows = town_rows(summary, data, lang)
-    if not rows:
+    empty = no_order_towns(summary, data, lang)  # named: the count is of all the scenario's towns
+    if not rows and not empty:
         return []
     table = miss_table(summary)
     missed = sum(r["verdict"] == "missed" for r in rows)
+    arrival = counts_arrivals(data)
 
     def named(r: dict) -> str:  # a missed town (up to 3 of them) with its largest cause
         towns = table.get("towns")
@@ -363,6 +403,10 @@ def town_verdict_line(summary: dict, data: dict, lang: str) -> list[str]:
             return r["label"]
         cause = _largest_cause(row, table["causes"])
         share = format_number(row[cause] / row["missed"], "share")
+        # a town's urban orders are judged at the scenario's reading: at arrival, its misses
+        # reached late are named as the urban promise's line names them (its row does not split
+        # them by zone; turnout and travel name a rural order's late arrival as well)
+        cause = shown_cause(cause, arrival and has_urban(data, r["index"]))
         value = shown(r["mean"], "share", lang)  # (its score first: the cause's share is of its misses)
         orders = count(row["orders"], lang) if isinstance(row.get("orders"), int) else "?"
         return tr(
@@ -375,9 +419,12 @@ def town_verdict_line(summary: dict, data: dict, lang: str) -> list[str]:
             cause=tr(f"cause.{cause}", lang),
         )
 
-    items = [(r["verdict"], named(r)) for r in rows]
+    items = [(r["verdict"], named(r)) for r in rows] + [("no_orders", label) for label in empty]
     text = tr(
-        "brief.towns_line", lang, count=len(rows), parts=verdict_parts(items, ("missed",), lang, "town")
+        "brief.towns_line",
+        lang,
+        count=len(items),
+        parts=verdict_parts(items, ("missed", "no_orders"), lang, "town"),
     )
     uncertain = [r for r in rows if r["verdict"] == "uncertain"]
     decide = [town_reps_to_decide(summary, r["pinyin"]) for r in uncertain]
@@ -401,10 +448,12 @@ def town_verdict_line(summary: dict, data: dict, lang: str) -> list[str]:
     return [text]
 
 
-def cause_lines(summary: dict, lang: str) -> list[str]:
+def cause_lines(summary: dict, lang: str, arrival: bool = False) -> list[str]:
     """The largest cause of missed orders (of the group, urban, rural or professional, and the
     cause with the most misses) and the lever that would fix it, then what assumptions drive
-    the headline (patience, acceptance delay, utilisation)."""
+    the headline (patience, acceptance delay, utilisation). ``arrival``: the scenario counts
+    arrivals (:func:`counts_arrivals`), so the urban group's misses reached late are named as
+    :func:`shown_cause` names them."""
     table = miss_table(summary)
     if not table["groups"]:
         return []
@@ -416,6 +465,7 @@ def cause_lines(summary: dict, lang: str) -> list[str]:
     group, cause = max(((g, c) for g in groups for c in table["causes"]), key=lambda gc: groups[gc[0]][gc[1]])
     row = groups[group]
     cancelled = sum(r.get("cancelled", 0) for r in groups.values())
+    shown_as = shown_cause(cause, arrival and group == "urban")
     return [
         tr(
             "brief.cause_line",
@@ -423,8 +473,8 @@ def cause_lines(summary: dict, lang: str) -> list[str]:
             group=tr(f"cause.group.{group}", lang),
             share=format_number(row[cause] / row["missed"], "share"),
             missed=row["missed"] / reps,
-            cause=tr(f"cause.{cause}", lang),
-            lever=lever(cause, row, lang),
+            cause=tr(f"cause.{shown_as}", lang),
+            lever=lever(cause, row, lang) if shown_as == cause else tr(f"lever.{shown_as}", lang),
         ),
         drivers_text(summary, cancelled / all_missed, lang),
     ]

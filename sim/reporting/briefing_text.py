@@ -18,7 +18,7 @@ import math
 
 from sim.reporting.formatting import format_number, plural, share_target
 from sim.reporting.i18n import tr, unit_label
-from sim.reporting.kpi_summary import event_cause_line
+from sim.reporting.kpi_summary import event_cause_line, with_edge
 from sim.results.kpis import CHANNEL_ROWS
 from sim.results.promises import other_reading
 
@@ -45,7 +45,9 @@ VERDICT_RANK = {"missed": 0, "uncertain": 1, "few": 2, "n/a": 3, "met": 4}
 
 
 def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
-    """Per town: label, compliance mean/low/high, target and verdict, all from kpis.json. A
+    """Per town with orders: label, pinyin, index (in chart_data.json's towns), compliance
+    mean/low/high, target and verdict, all from kpis.json (:func:`no_order_towns` names the
+    others). A
     town with one zone: its compliance's target and verdict. A town with both zones is judged
     on each zone apart; its row shows its compliance against the order-weighted target with the
     worse of its zones' verdicts (``verdict_zone`` names that zone; None for a one-zone town),
@@ -88,6 +90,7 @@ def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
             {
                 "label": town_label(data, t, lang),
                 "pinyin": pinyin,
+                "index": t,  # (its place in chart_data.json's towns)
                 **s,
                 "target": target,
                 "verdict": v,
@@ -96,6 +99,18 @@ def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
             }
         )
     return rows
+
+
+def no_order_towns(summary: dict, data: dict, lang: str) -> list[str]:
+    """The towns without orders in the measured days (kpis.json's compliance without a value, or
+    none), by name in the page's language, in chart_data.json's order: :func:`town_rows` has no
+    row for them, and the briefing names them so that its towns add up to the scenario's."""
+    kpis = summary["kpis"]
+    return [
+        town_label(data, t, lang)
+        for t, pinyin in enumerate(data["towns"]["pinyin"])
+        if _is_nan(kpis.get(f"town.{pinyin}.compliance", {}).get("mean"))
+    ]
 
 
 HEADLINE_ROWS = (
@@ -435,10 +450,11 @@ def event_lines(summary: dict, data: dict, lang: str) -> list[str]:
             key: estimate_text(row, lang)
             for key, row in zip(("on_time", "response", "close", "close90", "hours"), rows)
         }
-        # event_on_time's verdict against targets.event_share, as kpis.json gives it (the word
-        # alone, for the line's length: the terminal's table says what would decide an uncertain one)
+        # event_on_time's verdict against targets.event_share, as kpis.json gives it (the word,
+        # with an edge met's note; for the line's length, not what would decide an uncertain one:
+        # the terminal's table says it)
         on_time = rows[0]
-        verdict = tr(f"verdict.{on_time['verdict']}", lang)
+        verdict = with_edge(summary["kpis"]["event_on_time"], tr(f"verdict.{on_time['verdict']}", lang), lang)
         out.append(
             tr("brief.event_kpis", lang, verdict=verdict, target=target_text(on_time, data, lang), **values)
         )
@@ -463,7 +479,7 @@ def worst_town_lines(summary: dict, data: dict, lang: str) -> list[str]:
             value=shown(r["mean"], "share"),
             low=shown(r["low"], "share"),
             high=shown(r["high"], "share"),
-            target=f"{r['target']:.1%}",
+            target=share_target(r["target"]),
             verdict=tr(f"verdict.{r['verdict']}", lang),
         )
 

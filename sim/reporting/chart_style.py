@@ -68,6 +68,7 @@ CAUSE_COLORS = {
     "administrator": "#f2b701",
     "acceptance": "#11a579",
     "travel": "#3969ac",
+    "travel_arrival": "#7ea6e0",  # (urban misses judged at arrival: turnout and travel)
     "service": "#80ba5a",
     "cancelled": "#e68310",
     "not_assigned": "#a5aa99",
@@ -135,7 +136,10 @@ def bold(lang: str) -> str:
 
 
 def style(lang: str = "en") -> dict:
-    """The rcParams every chart is drawn with (Chinese: the CJK font first, DejaVu as fallback)."""
+    """The rcParams every chart is drawn with (Chinese: the CJK font first, DejaVu as fallback).
+    Text is drawn literally, never as matplotlib's mathtext: a "$" in a scenario's title, a
+    town's name or any other text from a user is a dollar sign (``text.parse_math``, read when
+    each text is made: every chart makes its texts inside these rcParams)."""
     fonts = ["DejaVu Sans"]
     if lang == "zh":
         font = cjk_font()
@@ -144,6 +148,7 @@ def style(lang: str = "en") -> dict:
         "font.family": "sans-serif",
         "font.sans-serif": fonts,
         "font.size": 8.5,
+        "text.parse_math": False,
         "axes.titlesize": 10,
         "axes.titleweight": bold(lang),
         "axes.labelsize": 8.5,

@@ -41,10 +41,37 @@ def format_number(value: float, unit: str) -> str:
 
 
 def share_target(value: float) -> str:
-    """A target share as a percentage with the digits it has: 0.9 -> ``"90%"``, 0.955 ->
-    ``"95.5%"`` (never rounded to a whole percent, which would show a target the verdict does
-    not use)."""
-    return f"{round(100 * value, 6):g}%"
+    """A target share as a percentage with every digit it has, and at least the one decimal an
+    estimate shows: 0.9 -> ``"90.0%"``, 0.9475 -> ``"94.75%"``, 0.9005 -> ``"90.05%"``. Never
+    rounded: a target rounded to an estimate's one decimal could read as the estimate's own
+    value, or as lying on the other side of its interval from the target the verdict uses. The
+    one way every output (terminal, briefings, charts) writes a share target."""
+    return f"{_all_digits(100 * value)}%"
+
+
+def target_number(value: float, unit: str) -> str:
+    """A target as text without its unit: a share by :func:`share_target`, anything else with
+    the one decimal of :func:`format_number` or the more digits it has (27.55 -> ``"27.55"``,
+    never ``"27.6"``)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return share_target(value) if unit == "share" else _all_digits(value, ",")
+
+
+def _all_digits(x: float, group: str = "") -> str:
+    """``x`` with at least one decimal and up to six, trailing zeros dropped: ``90.0``,
+    ``94.75``; ``group`` "," separates thousands."""
+    text = f"{round(x, 6) + 0.0:{group}.6f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def per_rep_text(count: float, lang: str = "en") -> str:
+    """Orders a replication (a sum over the replications divided by them), as the briefing and
+    its miss-causes chart write them: whole from 10, else with one decimal (6.3, never 6);
+    thousands separated in English only (the Chinese pages write none)."""
+    if count >= 10:
+        return f"{count:,.0f}" if lang != "zh" else f"{count:.0f}"
+    return f"{count:.1f}"
 
 
 def with_unit(text: str, unit: str) -> str:

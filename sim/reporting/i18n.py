@@ -101,6 +101,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "towns.uncertain": ("Uncertain", "不确定"),
     "towns.missed": ("Target missed", "未达标"),
     "towns.few": ("Not enough replications", "重复次数不足"),
+    "towns.no_orders": ("no orders", "无订单"),
     # chart 3: map
     "map.title": ("Where the promise is kept: every village point", "承诺兑现地图：每个村居实践站"),
     "map.colour": (
@@ -214,7 +215,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "{count} {unit}重复次数不足、不作结论",
     ),
     "brief.part.n/a": ("{count} without data", "{count} {unit}无数据"),
+    "brief.part.no_orders": ("{count} without orders", "{count} {unit}无订单"),
     "brief.part.named": ("{part} ({names})", "{part}（{names}）"),
+    # an edge met among the bottom line's met promises, with its note (docs/kpis.md, "edge met")
+    "brief.part.edge": ("{name}: {note}", "{name}：{note}"),
     "brief.part.and": (" and ", "，"),
     "brief.part.sep": (", ", "，"),
     "brief.names.sep": (", ", "、"),

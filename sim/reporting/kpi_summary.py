@@ -18,6 +18,7 @@ from sim.reporting.formatting import (
     format_number,
     interval_estimate_text,
     pad,
+    target_number,
     with_unit,
 )
 from sim.reporting.i18n import tr
@@ -190,7 +191,7 @@ def with_edge(k: dict, word: str, lang: str = "en") -> str:
 def edge_note(k: dict, lang: str = "en") -> str:
     """What makes a kpis.json row's met an edge met: "0.0 per 1,000 orders in all 2
     replications" (:func:`with_edge`)."""
-    value = with_unit(format_number(k["target"], k["unit"]), k["unit"])
+    value = with_unit(target_number(k["target"], k["unit"]), k["unit"])
     return tr("verdict.edge", lang, value=value, n=k["n"])
 
 
@@ -204,9 +205,10 @@ def decide_text(k: dict, lang: str = "en") -> str:
 
 
 def target_text(k: dict) -> str:
-    """A kpis.json row's target with its unit, as its estimate is written: ``>= 90.0%``,
-    ``<= 0.0 per 1,000 orders``."""
-    return with_unit(f"{k['target_op']} {format_number(k['target'], k['unit'])}", k["unit"])
+    """A kpis.json row's target with its unit, with every digit it has
+    (:func:`sim.reporting.formatting.target_number`, as the briefing writes it): ``>= 90.0%``,
+    ``>= 94.75%``, ``<= 0.0 per 1,000 orders``."""
+    return with_unit(f"{k['target_op']} {target_number(k['target'], k['unit'])}", k["unit"])
 
 
 TOWN_HEADER = ("town", "name", "all orders", "by zone: estimate [95% interval] vs target: verdict")
