@@ -280,3 +280,16 @@ def test_the_miss_causes_chart_writes_counts_a_replication_as_the_briefing_does(
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Urban (6.3)", "Rural (10)"]
     numbers = {t.get_text() for t in ax.texts}
     assert {"5.0", "1.3", "10"} <= numbers
+
+
+def test_the_gate_and_optimize_write_a_share_target_with_every_digit():
+    # the terminal and the briefings write 94.75%; the gate's threshold column and promise
+    # line, and optimize's target column, rounded it to 94.8%
+    from sim.experiments.optimize_output import kpi_rows
+    from sim.gate.check import fmt_target
+
+    assert fmt_target(0.9475, "share") == "94.75%" and fmt_target(0.9, "share") == "90.0%"
+    assert fmt_target(27.5, "per 1,000 orders") == "27.50 per 1,000 orders"  # as before
+    estimate = {"mean": 0.95, "low": 0.94, "high": 0.96, "n": 4, "verdict": "met"}
+    table = kpi_rows([("plan", {"rural_same_day": estimate})], {"rural_same_day": (">=", 0.9475)})
+    assert ">= 94.75%" in table and "94.8%" not in table

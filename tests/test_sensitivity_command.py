@@ -255,3 +255,16 @@ def test_a_rank_by_kpi_without_values_is_refused_once_the_default_has_run(tmp_pa
     )
     assert "town.Beta.compliance" in lines[-1] and "[1/2]" not in err  # no variant ran
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_defaults_estimates_carry_the_verdict_run_gives(tmp_path, capsys):
+    # sensitivity.json's default keeps each KPI's judgement (target, comparison, verdict), so
+    # sensitivity.md writes the default's estimates with run's verdict words; it kept the
+    # interval alone
+    out = tmp_path / "out"
+    status, stdout, err = sensitivity(capsys, out, "--only", "order_rate")
+    assert status == 0, err
+    default = json.loads((out / "sensitivity.json").read_text(encoding="utf-8"))["default"]
+    judged = {k: e for k, e in default.items() if "target" in e}
+    assert judged and all(e["verdict"] in ("met", "missed", "uncertain") for e in judged.values())
+    assert any(f"{e['target_op']} " in stdout for e in judged.values())

@@ -21,7 +21,7 @@ from sim.experiments.optimize_targets import (
     target_zones,
     town_target,
 )
-from sim.reporting.formatting import difference_text, hours_text, plural
+from sim.reporting.formatting import difference_text, hours_text, plural, target_number
 from sim.reporting.kpi_summary import VERDICT_WORDS
 from sim.results.kpis import kpi_info
 from sim.results.promises import band_hours
@@ -111,7 +111,9 @@ def kpi_rows(
     rows = [head]
     for k, (op, t) in targets.items():
         unit = "" if kpi_info(k)[1] == "share" else f" {kpi_info(k)[1]}"
-        row = [k, f"{op} {value_text(k, t)}{unit}"] + [estimate_text(k, s[k]) for _, s in evaluations]
+        row = [k, f"{op} {target_number(t, kpi_info(k)[1])}{unit}"] + [
+            estimate_text(k, s[k]) for _, s in evaluations
+        ]
         if differences is not None:
             d = differences[k]
             row += [
@@ -214,7 +216,7 @@ def confirmation_comment(
     for k, (op, t) in targets.items():
         s = confirmed.plan.summary[k]
         unit = "" if kpi_info(k)[1] == "share" else f" {kpi_info(k)[1]}"
-        against = f"{op} {value_text(k, t)}{unit}"
+        against = f"{op} {target_number(t, kpi_info(k)[1])}{unit}"
         lines.append(
             f"#   {k}: {interval_text(k, s)}{unit} against {against}: {VERDICT_WORDS[s['verdict']]}\n"
         )

@@ -236,6 +236,17 @@ def against_default(result: dict, label: str, shown: tuple = HEADLINE) -> dict:
     }
 
 
+# the default's estimate of a KPI as sensitivity.json keeps it: its interval and, for a KPI the
+# scenario holds to a target, the comparison's judgement (sim.results.verdict.judge: the target
+# and the verdict run gives the same replications; at_edge and n for an edge met's note)
+DEFAULT_KEYS = ("mean", "low", "high", "n", "target", "target_op", "verdict", "at_edge")
+
+
+def default_estimate(e: dict) -> dict:
+    """The default's estimate of one KPI (a comparison's estimate) with :data:`DEFAULT_KEYS`."""
+    return {x: e[x] for x in DEFAULT_KEYS if x in e}
+
+
 def effects(
     base: Arm, chosen: list[Variant], result_of: list[dict], scenario: str, rank_by: str | None = None
 ) -> dict:
@@ -280,9 +291,7 @@ def effects(
         "reps": len(base.replications),
         "days": base.days,
         "difference_level": first["difference_level"],
-        "default": {
-            k: {x: first["kpis"][k]["estimates"][0][x] for x in ("mean", "low", "high")} for k, *_ in shown
-        },
+        "default": {k: default_estimate(first["kpis"][k]["estimates"][0]) for k, *_ in shown},
         "ranked_by": rank_by or "any",
         "largest": {n: largest[n] for n in rank if n in largest},
         "rows": rows,

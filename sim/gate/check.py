@@ -49,7 +49,7 @@ from sim.gate.expectations import (
     thresholds,
     watched,
 )
-from sim.reporting.formatting import rounds_to_zero, with_unit
+from sim.reporting.formatting import rounds_to_zero, share_target, with_unit
 from sim.results.stats import paired_difference, unpaired_difference
 from sim.results.verdict import judge
 
@@ -111,6 +111,15 @@ def fmt(
     return with_unit(text, unit) if unit_shown else text
 
 
+def fmt_target(value: float, unit: str, unit_shown: bool = True) -> str:
+    """A threshold or a promise's target as :func:`fmt` writes a value, but a share with every
+    digit it has (:func:`sim.reporting.formatting.share_target`, as every output writes a share
+    target): a threshold of 94.75% is not shown as 94.8%."""
+    if unit != "share" or value is None or math.isnan(value):
+        return fmt(value, unit, unit_shown=unit_shown)
+    return with_unit(share_target(value), unit) if unit_shown else share_target(value)
+
+
 def judge_threshold(
     out: Outcome, values: np.ndarray, threshold: Threshold, expect: Expect, orders: int | None = None
 ) -> None:
@@ -129,7 +138,7 @@ def judge_threshold(
     near, far = (j.low, j.high) if threshold.higher_is_better else (j.high, j.low)
     out.threshold, out.bound = threshold, near
     out.bound_side = "lower" if threshold.higher_is_better else "upper"
-    wanted = f"{threshold.op} {fmt(threshold.value, out.unit)}"
+    wanted = f"{threshold.op} {fmt_target(threshold.value, out.unit)}"
     if j.verdict == "n/a":
         out.verdict, out.threshold_failed = "undefined", True
         out.messages.append(
@@ -291,7 +300,9 @@ def evaluate(
             out.promise = j.verdict
             bare = {"unit": unit, "unit_shown": False}  # the unit once, at the end
             interval = f" [{fmt(j.low, **bare)}, {fmt(j.high, **bare)}]" if j.n > 1 else ""
-            out.promise_text = with_unit(f"{op} {fmt(target, **bare)}: {fmt(j.mean, **bare)}{interval}", unit)
+            out.promise_text = with_unit(
+                f"{op} {fmt_target(target, **bare)}: {fmt(j.mean, **bare)}{interval}", unit
+            )
         if baseline is None:
             out.comparison = "no baseline"
             if missing:

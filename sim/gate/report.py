@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from sim.gate.check import Checked, Outcome, exit_status, fmt
+from sim.gate.check import Checked, Outcome, exit_status, fmt, fmt_target
 from sim.gate.expectations import NOT_APPLICABLE
 from sim.reporting.formatting import plural
 from sim.reporting.kpi_summary import VERDICT_WORDS
@@ -47,7 +47,9 @@ def row(o: Outcome) -> tuple[str, ...]:
     bound = ""
     if o.threshold is not None and not math.isnan(o.bound):
         bound = f"{o.bound_side} {fmt(o.bound, o.unit, unit_shown=False)}"
-    threshold = f"{o.threshold.op} {fmt(o.threshold.value, o.unit, unit_shown=False)}" if o.threshold else ""
+    threshold = (
+        f"{o.threshold.op} {fmt_target(o.threshold.value, o.unit, unit_shown=False)}" if o.threshold else ""
+    )
     if o.declared_na:
         threshold = NOT_APPLICABLE
     if o.difference:
