@@ -178,8 +178,9 @@ def _assign_by_travel(
     slots = np.repeat(np.array(villages, dtype=int), cap)
     minutes = travel_min(scenario, places, [u.home for u in unit_list], np.array(villages))
     cost = np.repeat(minutes, cap, axis=1)
-    beyond_first = np.tile(np.arange(cap) > 0, len(villages))  # the slots after each village's first
-    cost[:, beyond_first] += (float(minutes.max(initial=0.0)) + 1.0) * len(unit_list)
+    if len(slots) > len(unit_list):  # (with no slot to spare every village is full anyway)
+        beyond_first = np.tile(np.arange(cap) > 0, len(villages))  # each village's slots after its first
+        cost[:, beyond_first] += (float(minutes.max(initial=0.0)) + 1.0) * len(unit_list)
     rows, cols = linear_sum_assignment(cost)
     return [dataclasses.replace(unit_list[r], village=int(slots[c])) for r, c in zip(rows, cols)]
 
