@@ -219,3 +219,41 @@ def test_a_schedule_without_weekend_shares_keeps_its_weekday_shares_at_weekends(
     both = variant(tmp_path, {"schedules": {"day": {"weekday": shares, "weekend": [0.0] * 24}}}, "both")
     by_day = scheduled_counts(both, "day", 10)[0].reshape(7, 24)
     assert by_day[:5, 10].tolist() == [5] * 5 and by_day[5:].sum() == 0
+
+
+def test_a_trip_between_two_island_towns_crosses_twice_by_the_port(tmp_path):
+    # Beta and Isle both islands, one ferry from Alpha at 08:00 (60 minutes a crossing): a trip
+    # from B1 to I1 was costed as a straight line across the sea, never taking the ferry
+    import simpy
+
+    from sim.model.ferry import Ferry
+
+    ferry = {
+        "island_towns": ["Isle", "Beta"],
+        "port_town": "Alpha",
+        "departures": ["08:00"],
+        "crossing_min": 60,
+    }
+    world = build_world(variant(tmp_path, {"geography": {"travel": {"ferry": ferry}}}))
+    travel, code = world.travel, world.places.code
+    b1, b2, i1 = (code.index(c) for c in ("B1", "B2", "I1"))
+    assert travel.crosses(b1, i1) and travel.crosses(i1, b1) and not travel.crosses(b1, b2)
+    port = travel.port
+    assert travel.nominal(b1, i1) == pytest.approx(
+        travel.nominal(b1, port) + travel.nominal(port, i1) - travel.setup
+    )
+    env = simpy.Environment()
+    boat = Ferry(env, travel)
+    done = []
+
+    def trip():
+        yield from boat.journey(b1, i1)
+        done.append(env.now)
+
+    env.process(trip())
+    env.run(until=3 * 1440.0)
+    to_pier_b, _ = travel.ferry_legs(b1, port)
+    _, from_pier_i = travel.ferry_legs(port, i1)
+    assert to_pier_b < 480.0  # on Beta's pier before the first sailing, at the port by 09:00
+    # the next sailing from the port is the next day's 08:00
+    assert done == [pytest.approx(1440.0 + 480.0 + 60.0 + from_pier_i)]

@@ -51,8 +51,14 @@ class Ferry:
         pier, wait for the next sailing, cross, from the landing pier to b (minutes).
         ``set_off_change``: minutes added to the set-off that the way to the pier includes
         (``geography.travel.setup_min``); with dispatch as alerts, the volunteer's turnout
-        less the set-off, since the turnout replaces it as on a land trip."""
-        to_pier, from_pier = self.travel.ferry_legs(a, b)
+        less the set-off, since the turnout replaces it as on a land trip. Between two island
+        towns the journey crosses to the port and on from there (one set-off)."""
+        travel = self.travel
+        if travel.island[a] >= 0 and travel.island[b] >= 0:
+            yield from self.journey(a, travel.port, set_off_change)
+            yield from self.journey(travel.port, b, -travel.setup)
+            return
+        to_pier, from_pier = travel.ferry_legs(a, b)
         yield self.env.timeout(to_pier + set_off_change)
         if self.last_sailing != self.env.now:  # (on the pier at the departure's minute: aboard)
             yield self.next_sailing

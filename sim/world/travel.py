@@ -4,7 +4,8 @@
 Travel minutes = set-off time + straight-line km x circuity / speed (the slower end's terrain).
 A trip between the mainland and an island (Nanji) goes to the port, waits for the next ferry
 departure and crosses (the timetable is a SimPy process of the model, :mod:`sim.model.ferry`);
-a user's ``matrix_csv`` replaces the whole model.
+a trip between two island towns crosses twice, by the port. A user's ``matrix_csv`` replaces
+the whole model.
 """
 
 from __future__ import annotations
@@ -32,14 +33,14 @@ class TravelModel:
         self.min_per_km = (travel.circuity * 60.0 / speeds).tolist()
         self._min_per_km = np.asarray(self.min_per_km)
         n = len(places)
-        self.island = [False] * n
+        self.island = [-1] * n  # per place: its island town, -1 on the mainland
         self.ferry_departures: list[float] = []
         self.crossing = 0.0
         self.mean_ferry_wait = 0.0
         if travel.ferry is not None:
             ferry = travel.ferry
             islands = {towns.index(t) for t in ferry.island_towns}
-            self.island = [int(t) in islands for t in places.town]
+            self.island = [int(t) if int(t) in islands else -1 for t in places.town]
             self.port = int(towns.seat_place[towns.index(ferry.port_town)])
             piers = {t: int(towns.seat_place[t]) for t in islands}
             self.pier = [piers.get(int(t), -1) for t in places.town]
@@ -64,6 +65,8 @@ class TravelModel:
             return float(self.matrix[a, b])
         if self.island[a] == self.island[b]:
             return self._land(a, b)
+        if self.island[a] >= 0 and self.island[b] >= 0:  # island to island: by the port
+            return self.nominal(a, self.port) - self.setup + self.nominal(self.port, b)
         return sum(self.ferry_legs(a, b)) + self.mean_ferry_wait + self.crossing
 
     def nominal_grid(self, origins, targets) -> np.ndarray:
@@ -82,14 +85,15 @@ class TravelModel:
         return out
 
     def crosses(self, a: int, b: int) -> bool:
-        """Whether a trip from a to b takes the ferry (mainland <-> island, no travel matrix)."""
+        """Whether a trip from a to b takes the ferry (between the mainland and an island, or
+        two islands; no travel matrix)."""
         return self.matrix is None and self.island[a] != self.island[b]
 
     def ferry_legs(self, a: int, b: int) -> tuple[float, float]:
-        """The land legs of a crossing from a to b (minutes): to the pier where the ferry
-        leaves, and from the pier where it lands."""
-        start_pier = self.pier[a] if self.island[a] else self.port
-        end_pier = self.port if self.island[a] else self.pier[b]
+        """The land legs of a crossing from a to b, one end on the mainland (minutes): to the pier
+        where the ferry leaves, and from the pier where it lands."""
+        start_pier = self.pier[a] if self.island[a] >= 0 else self.port
+        end_pier = self.port if self.island[a] >= 0 else self.pier[b]
         return self._land(a, start_pier), self._land(end_pier, b)
 
     def trip(self, a: int, b: int) -> float:
