@@ -268,3 +268,6 @@ def test_the_defaults_estimates_carry_the_verdict_run_gives(tmp_path, capsys):
     judged = {k: e for k, e in default.items() if "target" in e}
     assert judged and all(e["verdict"] in ("met", "missed", "uncertain") for e in judged.values())
     assert any(f"{e['target_op']} " in stdout for e in judged.values())
+    # the urban share in the reading the promise counts is urban_10min: run's verdict for it
+    run_kpis = json.loads(json.dumps(jsonable(default)))
+    assert run_kpis["urban_10min_acceptance"]["verdict"] in ("met", "missed", "uncertain")

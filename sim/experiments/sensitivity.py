@@ -242,8 +242,15 @@ def against_default(result: dict, label: str, shown: tuple = HEADLINE) -> dict:
 DEFAULT_KEYS = ("mean", "low", "high", "n", "target", "target_op", "verdict", "at_edge")
 
 
-def default_estimate(e: dict) -> dict:
-    """The default's estimate of one KPI (a comparison's estimate) with :data:`DEFAULT_KEYS`."""
+def default_estimate(kpis: dict, name: str, event: str | None) -> dict:
+    """The default's estimate of KPI ``name`` (of a comparison's ``kpis``) with
+    :data:`DEFAULT_KEYS`. The urban share in the reading the promise counts (``event``,
+    ``targets.urban_response_event``) is ``urban_10min`` itself, which holds the target: it
+    takes that judgement, so that its verdict is the one ``run`` gives ``urban_10min``."""
+    e = kpis[name]["estimates"][0]
+    if "target" not in e and event and name == f"urban_10min_{event}" and "urban_10min" in kpis:
+        judged = kpis["urban_10min"]["estimates"][0]
+        e = {**e, **{x: judged[x] for x in ("target", "target_op", "verdict", "at_edge") if x in judged}}
     return {x: e[x] for x in DEFAULT_KEYS if x in e}
 
 
@@ -291,7 +298,7 @@ def effects(
         "reps": len(base.replications),
         "days": base.days,
         "difference_level": first["difference_level"],
-        "default": {k: default_estimate(first["kpis"][k]["estimates"][0]) for k, *_ in shown},
+        "default": {k: default_estimate(first["kpis"], k, base.urban_response_event) for k, *_ in shown},
         "ranked_by": rank_by or "any",
         "largest": {n: largest[n] for n in rank if n in largest},
         "rows": rows,
