@@ -293,3 +293,12 @@ def test_the_gate_and_optimize_write_a_share_target_with_every_digit():
     estimate = {"mean": 0.95, "low": 0.94, "high": 0.96, "n": 4, "verdict": "met"}
     table = kpi_rows([("plan", {"rural_same_day": estimate})], {"rural_same_day": (">=", 0.9475)})
     assert ">= 94.75%" in table and "94.8%" not in table
+
+
+def test_an_interval_end_that_rounds_to_zero_is_written_without_an_exponent():
+    # sensitivity.md read "0.0 [-0.1, +9.7e-05]" for a rural share's end just above 0
+    from sim.reporting.formatting import _end_text
+
+    assert _end_text(9.7e-07, "share") == "+0.000097 pp"
+    assert _end_text(-3.9e-04, "share") == "-0.039 pp"
+    assert _end_text(9.7e-05, "minutes") == "+0.000097"

@@ -131,12 +131,15 @@ def difference_text(mean: float, low: float, high: float, unit: str) -> str:
 
 def _end_text(value: float, unit: str) -> str:
     """An interval's end as :func:`value_text` signs it, but an end that is not 0 and rounds
-    to 0 keeps two significant digits and its sign (``+0.0056 pp``): which side of 0 it lies
-    on is what says whether the difference is significant."""
+    to 0 keeps two significant digits and its sign (``+0.0056 pp``, ``+0.000097 pp``, never an
+    exponent): which side of 0 it lies on is what says whether the difference is significant."""
     text = value_text(value, unit, True)
     if value == 0 or not math.isfinite(value) or not rounds_to_zero(text):
         return text
-    return f"{value * 100:+.2g} pp" if unit == "share" else f"{value:+.2g}"
+    x = value * 100 if unit == "share" else value
+    decimals = max(0, 1 - math.floor(math.log10(abs(x))))  # two significant digits, no exponent
+    digits = f"{x:+.{decimals}f}".rstrip("0").rstrip(".")  # as ".2g" writes them: 0.004, not 0.0040
+    return digits + (" pp" if unit == "share" else "")
 
 
 def hours_text(x: float) -> str:
