@@ -257,3 +257,26 @@ def test_a_trip_between_two_island_towns_crosses_twice_by_the_port(tmp_path):
     assert to_pier_b < 480.0  # on Beta's pier before the first sailing, at the port by 09:00
     # the next sailing from the port is the next day's 08:00
     assert done == [pytest.approx(1440.0 + 480.0 + 60.0 + from_pier_i)]
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        # A2..I1 left out: they kept their spiral positions and populations, unseen
+        (
+            "A1,27.6,120.5,10000\n",
+            "covers 1 of the 5 places; expected every code of the places CSV (missing: A2",
+        ),
+        # one population given: the county's total grew by it instead of being shared
+        (
+            "A1,27.6,120.5,99999\nA2,27.6,120.55,\nB1,27.6,120.6,\nB2,27.6,120.65,\nI1,27.4,121.0,\n",
+            "population: given for 1 of 5 places; expected every place's population or none",
+        ),
+    ],
+)
+def test_a_coordinates_csv_covers_every_place_and_every_population_or_none(tmp_path, rows, message):
+    csv = tmp_path / "coordinates.csv"
+    csv.write_text("code,lat,lon,population\n" + rows, encoding="utf-8")
+    with pytest.raises(UserError) as error:
+        build_places(variant(tmp_path, {"geography": {"coordinates_csv": str(csv)}}))
+    assert any(message in line for line in error.value.lines()), error.value.lines()

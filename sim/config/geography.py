@@ -63,7 +63,10 @@ class Geography:
         "village units CSV (code, name, town_code, kind), relative to the scenario file",
     )
     coordinates_csv: str | None = spec(
-        None, "optional CSV code,lat,lon[,population] replacing the derived positions and populations"
+        None,
+        "optional CSV code,lat,lon[,population] replacing the derived positions and populations: "
+        "every place once, a population for every place or none; a town's seat place (where its "
+        "station and any county-level team sit) stays its first community by code (first place without one)",
     )
     urban_towns: list[str] = spec(
         factory=lambda: ["Kunyang", "Aojiang"],

@@ -278,6 +278,9 @@ def build_places(scenario: Scenario) -> tuple[Towns, Places]:
 def _apply_coordinates(
     path: str, codes: list[str], lat: np.ndarray, lon: np.ndarray, population: np.ndarray
 ) -> None:
+    """Positions (degrees) and, if its column is filled, populations (people) of every place
+    from the coordinates CSV ``path``, in place of the derived ones: every place once, and the
+    population of all or of none."""
     rows = read_csv(path, ["code", "lat", "lon"], "coordinates CSV")
     index = {c: i for i, c in enumerate(codes)}
     problems: list[Problem] = []
@@ -313,5 +316,27 @@ def _apply_coordinates(
             )
         if "population" in row and row["population"] not in (None, ""):
             population[i] = number(row, "population", path, problems, maximum=MAX_POPULATION, unit="people")
+    missing = [c for c in codes if c not in seen]
+    if missing:  # a place left out would keep its made-up position (and population) unseen
+        problems.append(
+            Problem(
+                path,
+                None,
+                "code",
+                f"covers {len(seen)} of the {len(codes)} places; expected every code of the places "
+                f"CSV (missing: {', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''})",
+            )
+        )
+    given = sum(1 for row in rows if row.get("population") not in (None, ""))
+    if 0 < given < len(rows):  # a few given would change the county's total, not share it
+        problems.append(
+            Problem(
+                path,
+                None,
+                "population",
+                f"given for {given} of {len(rows)} places; expected every place's population or "
+                "none (the towns' populations then shared among their places)",
+            )
+        )
     if problems:
         raise UserError(problems)
