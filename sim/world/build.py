@@ -145,9 +145,10 @@ def build_world(scenario: Scenario, unmet: np.ndarray | None = None) -> World:
     tier1: list[list[int]] = [[] for _ in range(n_places)]
     town_teams: list[list[int]] = [[] for _ in range(n_towns)]
     channel_level = np.isin(teams.level, [TEAM_LEVELS.index(x) for x in CHANNEL_TEAM_LEVELS]).tolist()
+    village_level = (teams.level == TEAM_LEVELS.index("village")).tolist()
     for team in range(len(teams)):
         town_teams[int(teams.town[team])].append(ids[team])
-        if teams.name[team].startswith("village:") or channel_level[team]:
+        if village_level[team] or channel_level[team]:
             tier1[int(teams.home[team])].append(ids[team])
     n_fixed = len(teams) - len(pairs)
     for k, pair in enumerate(pairs):

@@ -64,8 +64,8 @@ class Towns:
     seat_lon: np.ndarray
     seat_place: np.ndarray  # index of the place at each town's seat
 
-    def index(self, pinyin: str) -> int:
-        """Index of the town called ``pinyin`` (case-insensitive) or of that Chinese name
+    def index(self, name: str) -> int:
+        """Index of the town called ``name``: its pinyin (case-insensitive) or its Chinese name
         (the first such town; a dict made at the first call, not a scan per call)."""
         lookup = self.__dict__.get("_lookup")
         if lookup is None:
@@ -74,9 +74,9 @@ class Towns:
                 lookup.setdefault(p.lower(), i)
                 lookup.setdefault(n.lower(), i)
             object.__setattr__(self, "_lookup", lookup)
-        if pinyin.lower() not in lookup:
-            raise KeyError(pinyin)
-        return lookup[pinyin.lower()]
+        if name.lower() not in lookup:
+            raise KeyError(name)
+        return lookup[name.lower()]
 
 
 @dataclass(frozen=True)

@@ -131,11 +131,16 @@ def check_room(scenario: Scenario, n_units: int, n_villages: int, listed_by: str
         )
 
 
+def travel_model(scenario: Scenario, places: Places) -> TravelModel:
+    """The scenario's travel model between ``places`` (reads the towns CSV, and the travel
+    matrix if any: make it once for many trips)."""
+    towns, _ = build_places(scenario)
+    return TravelModel(scenario, towns, places)
+
+
 def travel_min(scenario: Scenario, places: Places, homes: list[int], villages: np.ndarray) -> np.ndarray:
     """Nominal minutes from each home (rows) to each village (columns)."""
-    towns, _ = build_places(scenario)
-    travel = TravelModel(scenario, towns, places)
-    return travel.nominal_grid(homes, villages)
+    return travel_model(scenario, places).nominal_grid(homes, villages)
 
 
 def reach_weight(minutes: np.ndarray, reach_min: float) -> np.ndarray:
@@ -150,7 +155,8 @@ def coverage(scenario: Scenario, places: Places, pairs: list[Pair], unmet: np.nd
         return 0.0
     cap = capacity(scenario, len(pairs))
     villages = np.array([p.village for p in pairs])
-    minutes = np.array([travel_min(scenario, places, [p.home], np.array([p.village]))[0, 0] for p in pairs])
+    travel = travel_model(scenario, places)  # (once: each pair's trip as travel_min gives it)
+    minutes = np.array([travel.nominal_grid([p.home], [p.village])[0, 0] for p in pairs])
     return float((unmet[villages] / cap * reach_weight(minutes, scenario.pairing.reach_min)).sum())
 
 

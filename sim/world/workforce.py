@@ -234,7 +234,7 @@ def build_teams(
         spec = scenario.pairing.kinds[pair.kind]
         skills = (list(spec.skills) if scenario.pairing.answer_ordinary else []) + projects
         rows.append((f"paired:{pair.unit_name}", "paired", pair.home, spec.members, skills, spec.schedule))
-    active += [(0.0, np.inf)] * len(pairs)  # paired units last: world.py relies on it
+    active += [(0.0, np.inf)] * len(pairs)  # paired units last: build.py (n_fixed) relies on it
 
     home = np.array([r[2] for r in rows], dtype=np.int32)
     members = np.array([r[3] for r in rows], dtype=np.int32)
