@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.config.errors import UserError
 from sim.config.scenario_warnings import scenario_warnings
 from sim.model.replication import Replication, simulate
 from sim.model.rng import Streams
@@ -417,3 +418,20 @@ def test_an_events_orders_are_its_catalogue_orders(tmp_path):
     log = simulate(world, 1, orders(world, [(600.0, "B2", "errand"), (610.0, "B2", "legal")]))
     mine, deadline = event_orders(log, world)
     assert list(mine) == [True, False] and np.isnan(deadline[1])
+
+
+def test_a_kind_name_given_at_two_levels_is_designated_by_its_level(tmp_path):
+    # "legal" names the professional team and a sub-center: designating the bare name
+    # designated both levels' teams, unseen; it is refused, and level:name picks one
+    teams = {
+        "subcenters": [{"name": "legal", "count": 1, "members": 10, "skills": ["legal"], "schedule": "day"}]
+    }
+    with pytest.raises(UserError) as error:
+        lockdown(tmp_path, {**DELIVERY, "designated": ["legal"]}, {"teams": teams})
+    assert any(
+        "'legal' names a team kind at 2 levels; expected one of 'professional:legal', 'subcenter:legal'"
+        in line
+        for line in error.value.lines()
+    )
+    world = lockdown(tmp_path, {**DELIVERY, "designated": ["subcenter:legal"]}, {"teams": teams})
+    assert [world.teams.name[t] for t in world.surges[0].designated] == ["subcenter:legal"]

@@ -36,7 +36,8 @@ class Delivery:
         doc="who may deliver batches (the volunteers allowed into the locked-down places): "
         "callups (the event's call-ups), town (the station of each event place's town), village "
         "(the event places' own village teams), or the name of a named team kind of teams.county, "
-        "teams.centers, teams.subcenters or teams.professional",
+        "teams.centers, teams.subcenters or teams.professional (as level:name, e.g. "
+        "subcenter:education, when the name is given at two levels)",
     )
     collect_every_min: float = spec(
         120.0,

@@ -329,11 +329,28 @@ def _check_hand_up(bad, scenario: Scenario) -> None:
     )
 
 
-def designation_names(scenario: Scenario) -> list[str]:
-    """What ``events[].delivery.designated`` may name: the keywords, then the named team kinds."""
+def named_kinds(scenario: Scenario) -> list[tuple[str, str]]:
+    """(level, name) of every named team kind: the county center and ``teams.centers``
+    (level county), ``teams.subcenters`` and ``teams.professional``."""
     t = scenario.teams
-    named = [t.county.name, *(k.name for k in [*t.centers, *t.subcenters, *t.professional])]
-    return ["callups", "town", "village", *dict.fromkeys(n for n in named if n.strip())]
+    kinds = [("county", k.name) for k in [t.county, *t.centers]]
+    kinds += [("subcenter", k.name) for k in t.subcenters] + [
+        ("professional", k.name) for k in t.professional
+    ]
+    return [(level, name) for level, name in kinds if name.strip()]
+
+
+def designation_names(scenario: Scenario) -> list[str]:
+    """What ``events[].delivery.designated`` may name: the keywords, then the named team kinds,
+    by name and as ``level:name`` (which a name given at two levels needs)."""
+    kinds = named_kinds(scenario)
+    return [
+        "callups",
+        "town",
+        "village",
+        *dict.fromkeys(name for _, name in kinds),
+        *dict.fromkeys(f"{level}:{name}" for level, name in kinds),
+    ]
 
 
 def _check_deliveries(bad, scenario: Scenario) -> None:
@@ -348,10 +365,17 @@ def _check_deliveries(bad, scenario: Scenario) -> None:
         if delivery.mode != "batched":
             continue  # (who is designated matters only to batches; per_order ignores it)
         for j, entry in enumerate(delivery.designated):
+            levels = sorted({level for level, name in named_kinds(scenario) if name == entry})
             if entry not in names:
                 bad(
                     f"{path}.designated[{j}]",
                     f"unknown team kind {entry!r}; expected one of {', '.join(names)}",
+                )
+            elif len(levels) > 1:  # (it would designate the kinds of every level)
+                bad(
+                    f"{path}.designated[{j}]",
+                    f"{entry!r} names a team kind at {len(levels)} levels; expected one of "
+                    + ", ".join(f"'{level}:{entry}'" for level in levels),
                 )
             elif entry == "callups" and not event.callups:
                 bad(

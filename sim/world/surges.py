@@ -98,7 +98,8 @@ def designated_teams(
     """The teams a batched event's ``delivery.designated`` names (sorted ids, each once):
     ``callups``, ``town`` (the stations of its places' towns), ``village`` (its places' village
     teams) or a named team kind (every team ``level:name`` or ``level:name#k`` of a named
-    level). Names are valid (the validator checks them)."""
+    level; ``level:name`` names one level's). Names are valid and name one level's kind (the
+    validator checks them)."""
     by_name = {name: k for k, name in enumerate(teams.name)}
     out: set[int] = set()
     for entry in event.delivery.designated:
@@ -109,8 +110,9 @@ def designated_teams(
         elif entry == "village":
             out |= {by_name[f"village:{place_code[int(p)]}"] for p in places}
         else:
-            for level in NAMED_LEVELS:
-                stem = f"{level}:{entry}"
+            levels = [entry.split(":")[0]] if ":" in entry else NAMED_LEVELS
+            for level in levels:
+                stem = f"{level}:{entry.split(':')[-1]}"
                 out |= {k for name, k in by_name.items() if name == stem or name.startswith(stem + "#")}
     return tuple(sorted(out))
 
