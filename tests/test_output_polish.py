@@ -278,3 +278,22 @@ def test_a_mixed_towns_bar_names_the_zone_whose_verdict_colours_it():
     assert _town_tick(kunyang, "en") == "Kunyang (rural: uncertain)"
     assert _town_tick(huaixi, "en") == "Huaixi"  # one zone: its own verdict
     assert _town_tick(town_rows(summary, data, "zh")[0], "zh") == "昆阳镇（非城区：不确定）"
+
+
+def test_the_sweep_table_notes_an_edge_met_as_run_does():
+    # every replication exactly at "<= 0": met at the edge; run and compare note it, the sweep's
+    # terminal table wrote a plain "met"
+    import dataclasses
+
+    from sim.experiments.sweep_table import table_row
+
+    sweep = dataclasses.replace(_sweep(), kpis=["open_overnight_per_1000"])
+    saved = {
+        "targets": {"open_overnight_per_1000": ("<=", 0.0)},
+        "kpis": {"open_overnight_per_1000": [0.0, 0.0, 0.0]},
+        "orders": {"open_overnight_per_1000": 600},
+    }
+    row = table_row(sweep, {"dispatch.timeouts_min.rural[0]": 60}, saved, saved)
+    assert row["open_overnight_per_1000.at_edge"] == 1 and row["open_overnight_per_1000.n"] == 3
+    text = table_text(sweep, [row])
+    assert "(met (0.0 per 1,000 orders in all 3 replications))" in text

@@ -13,7 +13,7 @@ from typing import Any
 
 from sim.experiments.sweep_file import Sweep, points
 from sim.reporting.formatting import difference_text, interval_estimate_text
-from sim.reporting.kpi_summary import VERDICT_WORDS
+from sim.reporting.kpi_summary import VERDICT_WORDS, with_edge
 from sim.results.kpis import KPI_INFO
 from sim.results.stats import paired_difference
 from sim.results.verdict import judge
@@ -32,7 +32,14 @@ def table_row(sweep: Sweep, overrides: dict[str, Any], saved: dict, first: dict)
         j = judge(saved["kpis"][name], KPI_INFO[name][1], op, target, saved["orders"].get(name))
         row.update({f"{name}.mean": j.mean, f"{name}.low": j.low, f"{name}.high": j.high})
         row.update(
-            {f"{name}.target": f"{op} {target:g}" if op else "", f"{name}.verdict": j.verdict if op else ""}
+            {
+                f"{name}.target": f"{op} {target:g}" if op else "",
+                f"{name}.verdict": j.verdict if op else "",
+                # an edge met (1: every one of .n replications exactly at the target), as
+                # compare.csv's at_edge; .n the replications with a value
+                f"{name}.at_edge": int(j.at_edge) if op else "",
+                f"{name}.n": j.n,
+            }
         )
     for name in sweep.kpis:
         d = paired_difference(first["kpis"][name], saved["kpis"][name], unit=KPI_INFO[name][1])
@@ -58,7 +65,8 @@ def cell_text(value: Any) -> str:
 
 def table_csv(rows: list[dict[str, Any]]) -> str:
     """The sweep table as CSV: parameters, then each KPI's ``.mean``/``.low``/``.high``,
-    ``.target`` and ``.verdict`` (empty for a KPI without a target), then its
+    ``.target``, ``.verdict`` and ``.at_edge`` (empty for a KPI without a target) and ``.n``
+    (replications with a value), then its
     paired difference from the first point ``.diff``/``.diff_low``/``.diff_high``; the same rows
     give the same bytes, so a resumed sweep's table equals an uninterrupted one's."""
     header = list(rows[0])
@@ -80,7 +88,14 @@ def table_text(sweep: Sweep, rows: list[dict[str, Any]]) -> str:
             r[f"{name}.mean"], r[f"{name}.low"], r[f"{name}.high"], KPI_INFO[name][1]
         )
         verdict = r[f"{name}.verdict"]
-        return f"{text} ({VERDICT_WORDS[verdict]})" if verdict else text
+        if not verdict:
+            return text
+        word = VERDICT_WORDS[verdict]
+        if r.get(f"{name}.at_edge"):  # as run notes an edge met (kpi_summary.with_edge)
+            unit = KPI_INFO[name][1]
+            target = float(r[f"{name}.target"].split()[-1])
+            word = with_edge({"at_edge": True, "target": target, "unit": unit, "n": r[f"{name}.n"]}, word)
+        return f"{text} ({word})"
 
     def difference(name: str, r: dict[str, Any]) -> str:
         return difference_text(
