@@ -109,3 +109,21 @@ def run_cli(argv: list[str]) -> tuple[int, str]:
         except SystemExit as exc:  # argparse
             status = exc.code
     return status, err.getvalue()
+
+
+def small_default_run(folder: Path) -> Path:
+    """A small run of the default scenario (2 replications of 2 days, seed 11) written as a
+    results folder under ``folder``: the briefing tests' fixture."""
+    import dataclasses
+
+    from sim.experiments.runner import run_replications
+    from sim.reporting.report import write_results
+
+    scenario = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "pingyang.yaml")
+    run = dataclasses.replace(scenario.run, days=2.0, warmup_days=0.5, drain_days=0.5, reps=2)
+    scenario = dataclasses.replace(scenario, run=run)
+    world = build_world(scenario)
+    reps = run_replications(scenario, 2, 11, jobs=1, world=world, progress=False)
+    out = folder / "pingyang"
+    write_results(out, scenario, world, reps, 11)
+    return out

@@ -7,7 +7,6 @@ One small run of the default scenario (2 replications of 2 days) serves every te
 from __future__ import annotations
 
 import base64
-import dataclasses
 import html
 import io
 import json
@@ -18,28 +17,20 @@ import warnings
 
 import pytest
 
-from sim.cli.main import REPO, main
-from sim.config.load import load_scenario
+from sim.cli.main import main
 from sim.experiments.runner import run_replications
 from sim.reporting import briefing, briefing_page, briefing_text, chart_style, webfont
 from sim.reporting.formatting import format_number
 from sim.reporting.i18n import tr
-from sim.reporting.report import write_results
 from sim.results.kpis import CHANNEL_KPIS
 from sim.world.build import build_world
+from tests.conftest import small_default_run
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
     """A small run of the default scenario (2 replications of 2 days) written to a folder."""
-    scenario = load_scenario(REPO / "scenarios" / "pingyang.yaml")
-    run = dataclasses.replace(scenario.run, days=2.0, warmup_days=0.5, drain_days=0.5, reps=2)
-    scenario = dataclasses.replace(scenario, run=run)
-    world = build_world(scenario)
-    reps = run_replications(scenario, 2, 11, jobs=1, world=world, progress=False)
-    out = tmp_path_factory.mktemp("results") / "pingyang"
-    write_results(out, scenario, world, reps, 11)
-    return out
+    return small_default_run(tmp_path_factory.mktemp("results"))
 
 
 def test_run_writes_every_chart_at_its_size_and_a_briefing(results):

@@ -9,7 +9,6 @@ days) for the pages and charts, small hand-made kpis.json rows for the rest."""
 from __future__ import annotations
 
 import copy
-import dataclasses
 import html
 import math
 
@@ -17,18 +16,14 @@ import matplotlib.pyplot as plt
 import matplotlib.text
 import pytest
 
-from sim.cli.main import REPO
-from sim.config.load import load_scenario
-from sim.experiments.runner import run_replications
 from sim.reporting import briefing, briefing_charts, briefing_page, briefing_text, kpi_summary, map_chart
 from sim.reporting.briefing_promises import cause_lines, promise_lines, town_verdict_line
 from sim.reporting.chart_style import style
 from sim.reporting.i18n import tr
-from sim.reporting.report import write_results
 from sim.results.causes import CAUSES
 from sim.results.decide import reps_to_decide
 from sim.results.verdict import judge
-from sim.world.build import build_world
+from tests.conftest import small_default_run
 from tests.test_briefing_promises import DATA, kpi, row
 from tests.test_briefing_promises import summary as promises_summary
 
@@ -38,14 +33,7 @@ LANGS = ("en", "zh")
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
     """A small run of the default scenario (2 replications of 2 days) written to a folder."""
-    scenario = load_scenario(REPO / "scenarios" / "pingyang.yaml")
-    run = dataclasses.replace(scenario.run, days=2.0, warmup_days=0.5, drain_days=0.5, reps=2)
-    scenario = dataclasses.replace(scenario, run=run)
-    world = build_world(scenario)
-    reps = run_replications(scenario, 2, 11, jobs=1, world=world, progress=False)
-    out = tmp_path_factory.mktemp("results") / "pingyang"
-    write_results(out, scenario, world, reps, 11)
-    return out
+    return small_default_run(tmp_path_factory.mktemp("results"))
 
 
 def loaded(results) -> tuple[dict, dict]:
