@@ -29,15 +29,14 @@ checked against invariants of the run log and, through ``rep.hooks``, during the
 The oracle of who may serve what is written from docs/model.md, independently of the
 dispatcher's own index (``World.tier1_teams``, ``tier2_team``, ``Dispatcher.barred`` are not used).
 
-One defect the scenarios meet is known and kept apart (``Watch.known``, the strict xfails at the
-end): a lower tier's team kept in scope by keep_lower_scope does not see an order that entered a
-higher tier without waiting in its tier's queue. ``-m slow`` runs 480 more scenarios.
+The two tests at the end hold the reductions of a defect these scenarios found: a lower tier's
+team kept in scope by keep_lower_scope did not see an order that entered a higher tier without
+waiting in its tier's queue. ``-m slow`` runs 480 more scenarios.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import subprocess
 import sys
@@ -452,9 +451,6 @@ class Watch:
         self.waiting: set[int] = set()  # placed, neither assigned nor cancelled
         self.held_until: dict[int, float] = {}  # orders on a batched platform -> its event's end
         self.surge_end = [s.end_min for s in rep.world.surges]
-        # the known defect (test_known_defect_*): a lower tier's team idle beside an order that
-        # entered a higher tier without waiting in that lower tier's queue
-        self.known: list[str] = []
         self.batches_back: set[int] = set()  # batches whose crew is back (their released hooks)
         h = rep.hooks
         h.placed.append(self.placed)
@@ -607,24 +603,6 @@ class Watch:
         # once the team has taken its waiting work (after this hook): nothing it could serve waits
         self.rep.env.timeout(0.0, team).callbacks.append(self.idle_check)
 
-    def skipped_lower_tier(self, team: int, order: int) -> bool:
-        """Whether ``team`` is in ``order``'s scope only as a lower tier's team that
-        ``keep_lower_scope`` keeps (its village's own teams above tier 1, the town's station at
-        the county tier under ``handover``), and the order never waited in that lower tier's
-        queue (handed up, or a tier passed at once): the known defect."""
-        o, oracle = self.rep.orders, self.oracle
-        tier, place = o.tier[order], o.place[order]
-        start = max(o.t_placed[order], self.held_until.get(order, -math.inf))
-        if tier >= 2 and team in oracle.own[place] and o.t_tier2[order] == start:
-            return not oracle.widen or oracle.town[team] != oracle.place_town[place]
-        return (
-            tier == 3
-            and not oracle.widen
-            and oracle.level[team] == LEVEL["town"]
-            and oracle.town[team] == oracle.place_town[place]
-            and o.t_tier3.get(order) == o.t_tier2[order]
-        )
-
     def idle_check(self, event) -> None:
         team, rep, o = event.value, self.rep, self.rep.orders
         free = rep.dispatcher.spare[team]
@@ -639,11 +617,6 @@ class Watch:
             if order in self.held_until and now <= self.held_until[order] + EPS:
                 continue  # on its event's platform, for the collections
             if self.oracle.may_serve(team, order, o.tier[order], rep, self.declined(order)) is None:
-                if self.skipped_lower_tier(team, order):
-                    self.known.append(
-                        f"t={now:.3f}: {self.name(team)} idle while {self.describe(order)} waits"
-                    )
-                    return
                 self.fail(
                     f"{self.name(team)} freed with {free} spare, idle while {self.describe(order)} waits"
                 )
@@ -749,15 +722,15 @@ def log_problems(rep: Replication, log, limit: int = 20) -> list[str]:
     return out
 
 
-def run_checked(seed: int, folder: Path) -> tuple[list[str], list[str]]:
-    """(the invariants broken, the known defect's occurrences) of random scenario ``seed``."""
+def run_checked(seed: int, folder: Path) -> list[str]:
+    """The invariants random scenario ``seed`` breaks."""
     world = random_world(seed, folder)
     rep, log, watch = watched_run(world, seed)
-    return watch.problems + log_problems(rep, log), watch.known
+    return watch.problems + log_problems(rep, log)
 
 
 def run_problems(seed: int, folder: Path) -> list[str]:
-    return run_checked(seed, folder)[0]
+    return run_checked(seed, folder)
 
 
 def log_digest(log) -> str:
@@ -788,7 +761,7 @@ def folder(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("random_scenarios")
 
 
-def checked(seed: int, folder: Path) -> tuple[list[str], list[str]]:
+def checked(seed: int, folder: Path) -> list[str]:
     if seed not in _RESULTS:
         _RESULTS[seed] = run_checked(seed, folder)
     return _RESULTS[seed]
@@ -796,14 +769,14 @@ def checked(seed: int, folder: Path) -> tuple[list[str], list[str]]:
 
 @pytest.mark.parametrize("seed", FAST_SEEDS)
 def test_random_scenario_keeps_the_invariants(seed, folder):
-    problems, _ = checked(seed, folder)
+    problems = checked(seed, folder)
     assert not problems, f"seed {seed} ({folder / f'scenario{seed}.yaml'}):\n" + "\n".join(problems)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", SLOW_SEEDS)
 def test_more_random_scenarios_keep_the_invariants(seed, folder):
-    problems, _ = checked(seed, folder)
+    problems = checked(seed, folder)
     assert not problems, f"seed {seed} ({folder / f'scenario{seed}.yaml'}):\n" + "\n".join(problems)
 
 
@@ -837,31 +810,24 @@ def test_the_logs_do_not_depend_on_the_hash_seed(folder):
     assert out[0] == out[1] == digests(seeds, folder)
 
 
-# ---------------------------------------------------------------------- the known defect
+# ---------------------------------------------------------------------- lower tiers kept in scope
 # A team that keep_lower_scope keeps in an order's scope as a lower tier's team (its village's
 # paired unit above tier 1; its town's station or call-ups at the county tier under handover)
-# finds waiting work only in the lower tier's queue (Dispatcher.find_order looks at its
-# villages' tier-1 queues, its own town's tier-2 queue, the county's only if it serves tier 3),
-# where an escalated order leaves an entry behind. An order that entered the higher tier
-# without waiting in the lower one (handed up past tier 1, or a tier passed at once because
-# its scope did not offer the skill then: call-ups before their event's hours) has no such
-# entry: the team, freed or coming on duty, never takes it, though Dispatcher.find_team offers
-# it that very order when it arrives or escalates. Reproductions: /work/scratch/h5/.
-KNOWN_DEFECT = (
-    "a lower tier's team kept in scope by keep_lower_scope never takes, when it frees up or comes "
-    "on duty, an order that entered a higher tier without waiting in its tier's queue (a hand-up "
-    "past tier 1, a tier passed at once); find_team offers it the same order"
-)
+# finds waiting work in the lower tier's queue, where an escalated order leaves an entry behind.
+# An order that entered the higher tier without waiting in the lower one (handed up past tier 1,
+# or a tier passed at once because its scope did not offer the skill then: call-ups before their
+# event's hours) had no such entry: the team, freed or coming on duty, never took it, though
+# Dispatcher.find_team offered it that very order. The life cycle now enqueues such an order in
+# the lower tiers it passed too (OrderLifecycle.enter_tier).
 
 
 def _tiny_world(tmp_path, overrides: dict) -> World:
-    path = tmp_path / "known.yaml"
-    path.write_text(yaml.safe_dump({"extends": str(TINY), "name": "known", **overrides}), encoding="utf-8")
+    path = tmp_path / "lower.yaml"
+    path.write_text(yaml.safe_dump({"extends": str(TINY), "name": "lower", **overrides}), encoding="utf-8")
     return build_world(load_scenario(path))
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_DEFECT)
-def test_known_defect_paired_unit_of_another_town_and_a_handed_up_order(tmp_path):
+def test_a_paired_unit_of_another_town_takes_a_handed_up_order_of_its_village(tmp_path):
     # A2 (Alpha) is paired with a unit at B1 (Beta), 1 volunteer on duty 08:00-18:00; Alpha's
     # other teams have nobody; every errand at A2 is handed up. 09:00 a repair at A2 (the unit
     # takes it: A2's team does no repairs), back at 10:12; 09:05 an errand at A2, handed up to
@@ -902,18 +868,16 @@ def test_known_defect_paired_unit_of_another_town_and_a_handed_up_order(tmp_path
     rows = [(540.0, "A2", "repair"), (545.0, "A2", "errand")]
     o = simulate(world, 1, Arrivals.from_rows(world, rows)).orders
     assert o.t_handed_up[1] == 545.0 and o.tier_max[1] == 2
-    # the unit is back at 10:12 and should take the errand then (it does when its home is in
-    # Alpha); it is never taken
+    # the unit is back at 10:12 and takes the errand then (as when its home is in Alpha)
     assert o.t_assigned[1] == pytest.approx(o.t_released[0])
     assert world.teams.name[o.team[1]] == "paired:firm-1"
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_DEFECT)
-def test_known_defect_callups_and_an_order_passed_to_the_county_before_their_hours(tmp_path):
+def test_callups_take_an_order_of_their_town_passed_to_the_county_before_their_hours(tmp_path):
     # handover with keep_lower_scope: an errand at B2 at 07:00 passes tier 1 (no village team
     # runs errands) and Beta's tier 2 (its call-ups exist from 08:00; its station has nobody) at
     # once, to the county tier (nobody there either), where find_team counts Beta's tier-2 teams
-    # in scope. The call-ups come on duty at 08:00 and should take it (under widen they do)
+    # in scope. The call-ups come on duty at 08:00 and take it (as under widen)
     world = _tiny_world(
         tmp_path,
         {
@@ -946,11 +910,3 @@ def test_known_defect_callups_and_an_order_passed_to_the_county_before_their_hou
     o = simulate(world, 1, Arrivals.from_rows(world, [(420.0, "B2", "errand")])).orders
     assert o.tier_max[0] == 3 and o.t_tier3[0] == 420.0
     assert o.t_assigned[0] == 480.0
-
-
-@pytest.mark.xfail(strict=True, reason=KNOWN_DEFECT)
-def test_known_defect_never_shows_in_the_random_scenarios(folder):
-    seen = {seed: known for seed in FAST_SEEDS if (known := checked(seed, folder)[1])}
-    assert not seen, "\n".join(
-        f"seed {seed}: {known[0]} ({len(known)} times)" for seed, known in seen.items()
-    )

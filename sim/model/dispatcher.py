@@ -341,10 +341,13 @@ class Dispatcher:
             for town in w.tier3_towns[skill]:
                 yield from w.tier3_teams_at.get((town, skill), ())
 
-    def enqueue(self, order: int, deadline: float) -> None:
-        """Add a waiting order to the queue of its current tier's scope, ranked by ``deadline``
+    def enqueue(self, order: int, deadline: float, tier: int | None = None) -> None:
+        """Add a waiting order to the queue of its current tier's scope (or of ``tier``'s, a
+        lower tier whose teams may still take it: ``keep_lower_scope``), ranked by ``deadline``
         (minutes; the model's promise for it)."""
-        tier, skill, place = self.orders.tier[order], self.orders.skill[order], self.orders.place[order]
+        skill, place = self.orders.skill[order], self.orders.place[order]
+        if tier is None:
+            tier = self.orders.tier[order]
         if tier == 1:
             key = place * self.n_skills + skill
         elif tier == 2:

@@ -207,6 +207,9 @@ class OrderLifecycle:
         yet booked (:meth:`_start_patience`), which this tier books if the order waits here."""
         orders, d, now = self.orders, self.dispatcher, self.env.now
         top = self.top_tier[orders.channel[order]]
+        # the tiers it passes without waiting in their queues: below ``tier`` for a new order
+        # (a hand-up enters at tier 2), and those whose scope offers nobody the skill now
+        passed = 1 if placed else tier
         while tier < top and not d.scope_offers(order, tier, now):
             tier += 1
         orders.tier[order] = tier
@@ -220,6 +223,11 @@ class OrderLifecycle:
             self._run_hooks(self.hooks.escalated, order)
         if self._offer(order):
             return  # taken: its patience no longer counts
+        if d.keep_lower:
+            # their teams may still take it (the scope widens): they find it in their own
+            # tier's queue, as they find an order that waited there and escalated
+            for lower in range(passed, tier):
+                d.enqueue(order, orders.deadline(order), lower)
         escalation = None  # when the order escalates from this tier, if it does
         if tier < top and not orders.professional[order]:
             # (inf for a channel whose orders never escalate: the timer is never booked)
