@@ -295,11 +295,14 @@ def test_the_promises_explain_a_missed_never_overnight_promise_by_the_late_order
     line = next(x for x in promises.splitlines() if x.startswith("- Never overnight:"))
     share = format_number(row["placed_after_cutoff"] / row["missed"], "share")
     assert f"{share} of its" in line and "placed after 17:00" in line
-    # the reason is said once: on the first promise whose misses are mostly late (rural by
-    # midnight, above it), and referred to here
-    first = next(x for x in promises.splitlines() if "placed after 17:00" in x)
-    assert "later in the evening" in first and "cut-off" in first
-    assert line == first or line.endswith("placed after 17:00, as above.") or "as above. The other" in line
+    # the late misses' own largest cause and lever, with a later evening roster beside it
+    late = {
+        c: row[c] - summary["miss_causes"]["promises_before_cutoff"]["open_overnight_per_1000"][c]
+        for c in summary["miss_causes"]["causes"]
+    }
+    largest = max(late, key=late.get)
+    assert f"of those, {format_number(late[largest] / sum(late.values()), 'share')}" in line
+    assert "later in the evening would serve them sooner too" in line and "cut-off" in line
     assert "gives them until the next day" not in md  # (no longer a dismissal)
     page = (results / "briefing.html").read_text(encoding="utf-8")
     assert f"<li>{line[2:]}</li>" in page

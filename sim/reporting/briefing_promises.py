@@ -164,11 +164,11 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
     ``reps_to_decide``) and the largest cause of its own misses (kpis.json's
     ``miss_causes.promises``, each promise's orders by its own deadline) and that cause's lever.
     When most of a promise's misses were placed after the same-day cut-off (rural by midnight,
-    never overnight), the line says what share, that those need a later evening roster or the
-    cut-off rule extended to the promise, and the largest cause of the rest (kpis.json's
-    ``miss_causes.promises_before_cutoff``) with its lever. Every figure is kpis.json's; a results
-    folder without the promises' table gets the lines without causes (the zone promises take
-    their group's). None when no headline KPI has a target."""
+    never overnight), the line says what share, the largest cause of those late misses with
+    its lever (a later evening roster serving them sooner too), and the largest cause of the
+    rest (kpis.json's ``miss_causes.promises_before_cutoff``) with its lever. Every figure is
+    kpis.json's; a results folder without the promises' table gets the lines without causes
+    (the zone promises take their group's). None when no headline KPI has a target."""
     rows = [r for r in headline_rows(summary, data) if r["target"] is not None]
     if not rows:
         return []
@@ -222,16 +222,28 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
         arrival = name == "urban_10min_arrival" or (name == "urban_10min" and event == "arrival")
         after = row.get(AFTER_CUTOFF) if name in CUTOFF_READINGS else None
         if isinstance(after, int) and 2 * after > row["missed"]:  # mostly orders placed late
-            # (a second promise whose misses are mostly late refers to the first one's reason)
-            text += tr(
-                "brief.promise_late_again" if late_given else "brief.promise_late",
-                lang,
+            rest = _cause_row(table, "promises_before_cutoff", name)
+            late = _late_row(row, rest, table["causes"])
+            common = dict(
                 share=format_number(after / row["missed"], "share"),
                 missed=_per_rep(row["missed"] / reps, lang),
                 cutoff=cutoff,
             )
+            if late is not None and late["missed"] > 0:
+                # the late misses' own largest cause and lever: a later roster is not the only
+                # one (the village's hold before the town is asked often matters more)
+                cause, late_share, fix = _cause_and_lever(late, table["causes"], False, lang)
+                text += tr(
+                    "brief.promise_late_cause",
+                    lang,
+                    late_share=late_share,
+                    cause=tr(f"cause.{cause}", lang),
+                    lever=once(cause, fix, name),
+                    **common,
+                )
+            else:  # (a second promise whose misses are mostly late refers to the first one's reason)
+                text += tr("brief.promise_late_again" if late_given else "brief.promise_late", lang, **common)
             late_given = True
-            rest = _cause_row(table, "promises_before_cutoff", name)
             if rest is not None and rest["missed"] >= reps:  # (one a replication or more)
                 cause, share, fix = _cause_and_lever(rest, table["causes"], False, lang)
                 text += tr(
@@ -330,6 +342,16 @@ def shown_cause(cause: str, arrival: bool) -> str:
     of misses judged at arrival (the promises' lines, the towns' line, the largest cause's line
     and the miss-causes chart)."""
     return "travel_arrival" if arrival and cause == "travel" else cause
+
+
+def _late_row(row: dict, before: dict | None, causes: list[str]) -> dict | None:
+    """A promise's misses placed after the same-day cut-off, by cause: its row of
+    ``miss_causes.promises`` less its row of ``promises_before_cutoff`` (None without the
+    latter), with the counts :func:`lever` reads."""
+    if before is None:
+        return None
+    keys = ("missed", *causes, AT_VILLAGE, PROFESSIONAL_NOT_ASSIGNED)
+    return {k: row.get(k, 0) - before.get(k, 0) for k in keys}
 
 
 def _cause_and_lever(row: dict, causes: list[str], arrival: bool, lang: str) -> tuple[str, str, str]:

@@ -271,10 +271,18 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "brief.promise_late": (
         " {share} of its {missed} misses a replication were placed after {cutoff} (due the next "
-        "day by our cut-off): only volunteers on duty later in the evening would serve them sooner.",
+        "day by our cut-off): volunteers on duty later in the evening would serve them sooner.",
         "平均每次重复未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单"
         "（按本模型 {cutoff} 截止时间次日办结）："
-        "只有安排志愿者在 {cutoff} 后继续在岗，才能更快办理。",
+        "安排志愿者在 {cutoff} 后继续在岗，可以更快办理。",
+    ),
+    "brief.promise_late_cause": (
+        " {share} of its {missed} misses a replication were placed after {cutoff} (due the next "
+        "day by our cut-off); of those, {late_share} \u201c{cause}\u201d; the lever: {lever} "
+        "(volunteers on duty later in the evening would serve them sooner too).",
+        "平均每次重复未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单"
+        "（按本模型 {cutoff} 截止时间次日办结），其中 {late_share} 属于\u201c{cause}\u201d；"
+        "改进方向：{lever}（安排志愿者在 {cutoff} 后继续在岗也能更快办理）。",
     ),
     "brief.promise_rest": (
         " The other {rest}: {share} \u201c{cause}\u201d; the lever: {lever}.",
