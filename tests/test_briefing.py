@@ -301,8 +301,11 @@ def test_the_promises_explain_a_missed_never_overnight_promise_by_the_late_order
         for c in summary["miss_causes"]["causes"]
     }
     largest = max(late, key=late.get)
-    assert f"of those, {format_number(late[largest] / sum(late.values()), 'share')}" in line
-    assert "later in the evening would serve them sooner too" in line and "cut-off" in line
+    assert f"{format_number(late[largest] / sum(late.values()), 'share')} of those" in line
+    assert "or a later evening roster" in line
+    # why such orders are due the next day is said once, on the first promise so explained
+    first = next(x for x in promises.splitlines() if "placed after 17:00" in x)
+    assert "(due the next day by our cut-off)" in first
     assert "gives them until the next day" not in md  # (no longer a dismissal)
     page = (results / "briefing.html").read_text(encoding="utf-8")
     assert f"<li>{line[2:]}</li>" in page

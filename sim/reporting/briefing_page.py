@@ -148,7 +148,7 @@ table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }
 th, td { border-bottom: 1px solid #ccc; padding: 0.7mm 1.5mm; text-align: left; }
 td.v-met { color: #1a7f37; font-weight: bold; } td.v-missed { color: #c0392b; font-weight: bold; }
 td.v-uncertain, td.v-few { color: #b36b00; font-weight: bold; }
-ul { margin: 1mm 0; padding-left: 5mm; }
+ul { margin: 1mm 0; padding-left: 5mm; line-height: 1.25; }
 img { display: block; margin: 1.5mm auto; }
 img.full { width: 124mm; } img.half { width: 100mm; } img.p2 { width: 84mm; margin: 1mm auto; }
 .side { display: flex; align-items: center; gap: 3mm; } .side img { width: 96mm; flex: none; }

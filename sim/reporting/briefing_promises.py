@@ -233,8 +233,8 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
                 # the late misses' own largest cause and lever: a later roster is not the only
                 # one (the village's hold before the town is asked often matters more)
                 cause, late_share, fix = _cause_and_lever(late, table["causes"], False, lang)
-                text += tr(
-                    "brief.promise_late_cause",
+                text += tr(  # (why such orders are due the next day: said once)
+                    "brief.promise_late_cause_again" if late_given else "brief.promise_late_cause",
                     lang,
                     late_share=late_share,
                     cause=tr(f"cause.{cause}", lang),

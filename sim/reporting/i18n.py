@@ -278,11 +278,17 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "brief.promise_late_cause": (
         " {share} of its {missed} misses a replication were placed after {cutoff} (due the next "
-        "day by our cut-off); of those, {late_share} \u201c{cause}\u201d; the lever: {lever} "
-        "(volunteers on duty later in the evening would serve them sooner too).",
+        "day by our cut-off), {late_share} of those \u201c{cause}\u201d; the lever: {lever}, "
+        "or a later evening roster.",
         "平均每次重复未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单"
         "（按本模型 {cutoff} 截止时间次日办结），其中 {late_share} 属于\u201c{cause}\u201d；"
-        "改进方向：{lever}（安排志愿者在 {cutoff} 后继续在岗也能更快办理）。",
+        "改进方向：{lever}，或延长晚间排班。",
+    ),
+    "brief.promise_late_cause_again": (
+        " {share} of its {missed} misses a replication were placed after {cutoff}, {late_share} "
+        "of those \u201c{cause}\u201d; the lever: {lever}, or a later evening roster.",
+        "平均每次重复未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单，"
+        "其中 {late_share} 属于\u201c{cause}\u201d；改进方向：{lever}，或延长晚间排班。",
     ),
     "brief.promise_rest": (
         " The other {rest}: {share} \u201c{cause}\u201d; the lever: {lever}.",
@@ -352,7 +358,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "volunteers on duty at the hours when a town has none (the village and town rosters)",
         "在本乡镇无人在岗的时段安排志愿者值班（村、乡镇排班）",
     ),
-    "lever.all_busy": ("more volunteers on duty at the busiest hours", "在最忙的时段增加在岗志愿者"),
+    "lever.all_busy": (
+        "more volunteers on duty in the hours these orders were placed",
+        "在这些订单下单的时段增加在岗志愿者",
+    ),
     "lever.administrator": (
         "more reviewers of professional orders, in office hours and on call outside them",
         "增加负责选派的中心管理员（工作时间在岗，非工作时间值班）",
@@ -372,14 +381,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "在这些订单下单的时段安排更多村级志愿者在岗（耐心为假设）",
     ),
     "lever.cancelled_at_village": (
-        "a shorter village timeout (dispatch.timeouts_min): {share} of them still waited at "
-        "their village, its town not yet asked; or more village volunteers on duty",
+        "a shorter village timeout (dispatch.timeouts_min; {share} of them still waited at "
+        "their village) or more village volunteers on duty",
         "缩短村级派单等待时限（这类取消订单中 {share} 仍在村里等待、尚未上报乡镇），或增加村级在岗志愿者",
     ),
     "lever.not_assigned": ("shorter escalation timeouts between the tiers", "缩短逐级上报的等待时间"),
     "lever.not_assigned_professional": (
-        "members of the professional organisations on duty into the evening: {share} of them are "
-        "professional orders, reviewed and then waiting for a member of the organisation selected",
+        "members of the professional organisations on duty into the evening ({share} of them "
+        "are reviewed professional orders waiting for one)",
         "专业志愿服务组织安排成员值班到晚间：其中 {share} 为专业需求订单，"
         "已由管理员选派，在等待该组织的成员接单",
     ),
