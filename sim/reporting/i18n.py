@@ -367,9 +367,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "增加负责选派的中心管理员（工作时间在岗，非工作时间值班）",
     ),
     "lever.acceptance": (
-        "more volunteers on call near the orders, so that an alert finds one who accepts (the "
-        "acceptance probability and delay are assumptions)",
-        "在订单附近安排更多待命志愿者，让派单有人响应（响应概率和延迟为假设）",
+        "larger alert waves (dispatch.alerts.wave_size) or more volunteers on call near the "
+        "orders, so that an alert finds one who accepts (the acceptance probability and delay "
+        "are assumptions)",
+        "扩大每轮派单提醒的人数（dispatch.alerts.wave_size）或在订单附近安排更多待命志愿者，"
+        "让派单有人响应（响应概率和延迟为假设）",
     ),
     "lever.travel": (
         "volunteers nearer the orders (more village volunteers)",
