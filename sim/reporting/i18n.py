@@ -319,20 +319,22 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "brief.cause_none": ("No order missed its promise.", "没有订单未兑现承诺。"),
     "brief.drivers": (
-        "Assumptions drive the headline: citizens' patience sets the cancellations ({cancelled} of "
-        "the misses in the causes chart); turnout and travel separate the urban share at "
-        "acceptance ({acceptance}) from arrival ({arrival}); volunteers are busy only "
+        "Assumptions drive the headline: citizens' patience and the village hold set the "
+        "cancellations ({cancelled} of the misses in the causes chart); turnout and travel "
+        "separate the urban share at acceptance ({acceptance}) from arrival ({arrival}); "
+        "volunteers are busy only "
         "{utilisation} of their time on duty.",
-        "主要指标由假设决定：群众的耐心决定取消量"
+        "主要指标由假设决定：群众的耐心和村级派单等待时限决定取消量"
         "（占\u201c订单未兑现承诺的原因\u201d图中未兑现订单的 {cancelled}）；"
         "志愿者响应后的出发准备和路程决定城区按接受派单计（{acceptance}）与按到达计（{arrival}）的差别；"
         "志愿者在岗时间中只有 {utilisation} 在忙。",
     ),
     "brief.drivers_no_urban": (
-        "Assumptions drive the headline: citizens' patience sets the cancellations ({cancelled} of "
-        "the misses in the causes chart); volunteers are busy only {utilisation} of their time on "
-        "duty. There are no urban orders, so no urban promise to read at acceptance or arrival.",
-        "主要指标由假设决定：群众的耐心决定取消量"
+        "Assumptions drive the headline: citizens' patience and the village hold set the "
+        "cancellations ({cancelled} of the misses in the causes chart); volunteers are busy "
+        "only {utilisation} of their time on duty. There are no urban orders, so no urban "
+        "promise to read at acceptance or arrival.",
+        "主要指标由假设决定：群众的耐心和村级派单等待时限决定取消量"
         "（占\u201c订单未兑现承诺的原因\u201d图中未兑现订单的 {cancelled}）；"
         "志愿者在岗时间中只有 {utilisation} 在忙。没有城区订单，因此没有按接受派单计或按到达计的城区承诺。",
     ),
