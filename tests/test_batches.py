@@ -435,3 +435,13 @@ def test_a_kind_name_given_at_two_levels_is_designated_by_its_level(tmp_path):
     )
     world = lockdown(tmp_path, {**DELIVERY, "designated": ["subcenter:legal"]}, {"teams": teams})
     assert [world.teams.name[t] for t in world.surges[0].designated] == ["subcenter:legal"]
+
+
+@pytest.mark.parametrize("entry", ["crew:b", "professional:crew:b"])
+def test_a_designated_kind_whose_name_holds_a_colon_is_found(tmp_path, entry):
+    # a kind name may hold ":"; only a named level before it makes level:name
+    crew = {"name": "crew:b", "members": 10, "skills": ["errand"], "schedule": "day"}
+    legal = {"name": "legal", "members": 10, "skills": ["legal"], "schedule": "office"}
+    teams = {"professional": [legal, crew]}
+    world = lockdown(tmp_path, {**DELIVERY, "designated": [entry]}, {"teams": teams})
+    assert [world.teams.name[t] for t in world.surges[0].designated] == ["professional:crew:b"]

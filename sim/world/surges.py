@@ -110,9 +110,10 @@ def designated_teams(
         elif entry == "village":
             out |= {by_name[f"village:{place_code[int(p)]}"] for p in places}
         else:
-            levels = [entry.split(":")[0]] if ":" in entry else NAMED_LEVELS
+            prefix, _, rest = entry.partition(":")
+            levels, kind = ([prefix], rest) if prefix in NAMED_LEVELS and rest else (NAMED_LEVELS, entry)
             for level in levels:
-                stem = f"{level}:{entry.split(':')[-1]}"
+                stem = f"{level}:{kind}"
                 out |= {k for name, k in by_name.items() if name == stem or name.startswith(stem + "#")}
     return tuple(sorted(out))
 
