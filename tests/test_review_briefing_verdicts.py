@@ -285,8 +285,8 @@ def test_the_gate_and_optimize_write_a_share_target_with_every_digit():
 
 def test_an_interval_end_that_rounds_to_zero_is_written_without_an_exponent():
     # sensitivity.md read "0.0 [-0.1, +9.7e-05]" for a rural share's end just above 0
-    from sim.reporting.formatting import _end_text
+    from sim.reporting.formatting import end_text
 
-    assert _end_text(9.7e-07, "share") == "+0.000097 pp"
-    assert _end_text(-3.9e-04, "share") == "-0.039 pp"
-    assert _end_text(9.7e-05, "minutes") == "+0.000097"
+    assert end_text(9.7e-07, "share") == "+0.000097 pp"
+    assert end_text(-3.9e-04, "share") == "-0.039 pp"
+    assert end_text(9.7e-05, "minutes") == "+0.000097"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from sim.experiments.sensitivity import HEADLINE, columns, unit_word
-from sim.reporting.formatting import _end_text, interval_estimate_text, plural, value_text
+from sim.reporting.formatting import end_text, interval_estimate_text, plural, value_text
 from sim.reporting.kpi_summary import VERDICT_WORDS, target_text, with_edge
 from sim.results.kpis import kpi_info
 
@@ -31,7 +31,7 @@ def _interval(mean: float, low: float, high: float) -> str:
     :func:`sim.reporting.formatting.difference_text` signs it, so that an end that is not 0
     but rounds to 0 keeps two significant digits and its sign (``-2.3 [-4.7, -0.015]``): which
     side of 0 it lies on is what says whether the difference is significant."""
-    return f"{_signed(mean)} [{_end_text(low, '')}, {_end_text(high, '')}]"
+    return f"{_signed(mean)} [{end_text(low, '')}, {end_text(high, '')}]"
 
 
 def _cell(d: dict, share: bool) -> str:
@@ -68,7 +68,7 @@ def reading(pair: dict, kpi: str, share: bool) -> str:
     a, b = pair["a"]["assumption"], pair["b"]["assumption"]
     if any(math.isnan(c[x]) for x in ("mean", "low", "high")):
         return f"{kpi}: n/a (undefined in the replications, or too few of them)"
-    shown = f"{_signed(k * c['mean'])} {unit} [{_end_text(k * c['low'], '')}, {_end_text(k * c['high'], '')}]"
+    shown = f"{_signed(k * c['mean'])} {unit} [{end_text(k * c['low'], '')}, {end_text(k * c['high'], '')}]"
     if c["low"] <= 0 <= c["high"]:
         return f"{kpi}: no interaction detected at this precision ({shown})"
     x = k * c["mean"]

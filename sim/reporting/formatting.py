@@ -125,11 +125,11 @@ def difference_text(mean: float, low: float, high: float, unit: str) -> str:
         return "n/a"
     text = value_text(mean, unit, True)
     if not (low is None or high is None or math.isnan(low) or math.isnan(high)):
-        text += f" [{_end_text(low, unit)}, {_end_text(high, unit)}]"
+        text += f" [{end_text(low, unit)}, {end_text(high, unit)}]"
     return with_unit(text, unit)
 
 
-def _end_text(value: float, unit: str) -> str:
+def end_text(value: float, unit: str) -> str:
     """An interval's end as :func:`value_text` signs it, but an end that is not 0 and rounds
     to 0 keeps two significant digits and its sign (``+0.0056 pp``, ``+0.000097 pp``, never an
     exponent): which side of 0 it lies on is what says whether the difference is significant."""
