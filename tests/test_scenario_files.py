@@ -99,7 +99,8 @@ def test_a_user_travel_matrix_and_coordinates_are_used_when_valid(tmp_path):
     rows = ["code," + ",".join(codes)]
     rows += [c + "," + ",".join(str(abs(i - j) * 7) for j in range(6)) for i, c in enumerate(codes)]
     (tmp_path / "m.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (tmp_path / "c.csv").write_text("code,lat,lon,population\n100001,27.7,120.6,5000\n", encoding="utf-8")
+    places = "".join(f"{c},27.7,120.{6 + k},{5000 + k}\n" for k, c in enumerate(codes))  # every place
+    (tmp_path / "c.csv").write_text("code,lat,lon,population\n" + places, encoding="utf-8")
     world = build_world(
         load_scenario(
             variant(

@@ -356,6 +356,7 @@ def designation_names(scenario: Scenario) -> list[str]:
 def _check_deliveries(bad, scenario: Scenario) -> None:
     """An event's ``delivery``: batched items deliverable, designated teams that exist."""
     names = designation_names(scenario)
+    shown = [n for n in names if n not in {f"{level}:{name}" for level, name in named_kinds(scenario)}]
     for k, event in enumerate(scenario.events):
         delivery = event.delivery
         if delivery is None:
@@ -369,7 +370,8 @@ def _check_deliveries(bad, scenario: Scenario) -> None:
             if entry not in names:
                 bad(
                     f"{path}.designated[{j}]",
-                    f"unknown team kind {entry!r}; expected one of {', '.join(names)}",
+                    f"unknown team kind {entry!r}; expected one of {', '.join(shown)} (a kind's name "
+                    "may be written level:name)",
                 )
             elif len(levels) > 1:  # (it would designate the kinds of every level)
                 bad(
