@@ -44,17 +44,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 
 from sim.config.channels import CHANNELS
-from sim.config.load import load_scenario
 from sim.config.teams import TEAM_LEVELS
 from sim.model.orders import ASSIGNED, WAITING
 from sim.model.replication import Replication
 from sim.results.logs import OUTCOMES
 from sim.world.build import World, build_world
+from tests.conftest import variant
 
-TINY = Path(__file__).parent / "data" / "tiny.yaml"
 ROOT = Path(__file__).resolve().parent.parent
 EPS = 1e-6
 
@@ -363,13 +361,8 @@ def random_overrides(seed: int, folder: Path) -> dict:
 
 
 def random_world(seed: int, folder: Path) -> World:
-    path = folder / f"scenario{seed}.yaml"
-    overrides = random_overrides(seed, folder)
-    path.write_text(
-        yaml.safe_dump({"extends": str(TINY), "name": f"random{seed}", **overrides}, allow_unicode=True),
-        encoding="utf-8",
-    )
-    return build_world(load_scenario(path))
+    """The world of random scenario ``seed``, written as ``folder/scenario<seed>.yaml``."""
+    return build_world(variant(folder, random_overrides(seed, folder), f"scenario{seed}"))
 
 
 # ---------------------------------------------------------------------- who may serve what
@@ -822,9 +815,14 @@ def test_the_logs_do_not_depend_on_the_hash_seed(folder):
 
 
 def _tiny_world(tmp_path, overrides: dict) -> World:
-    path = tmp_path / "lower.yaml"
-    path.write_text(yaml.safe_dump({"extends": str(TINY), "name": "lower", **overrides}), encoding="utf-8")
-    return build_world(load_scenario(path))
+    return build_world(variant(tmp_path, overrides, "lower"))
+
+
+# the town stations and the county center with nobody, errands only at the county
+NOBODY_ABOVE = {
+    "town": {"members": 0, "skills": ["errand", "repair"], "schedule": "day"},
+    "county": {"name": "center", "count": 1, "members": 0, "skills": ["errand"], "schedule": "day"},
+}
 
 
 def test_a_paired_unit_of_another_town_takes_a_handed_up_order_of_its_village(tmp_path):
@@ -840,14 +838,7 @@ def test_a_paired_unit_of_another_town_takes_a_handed_up_order_of_its_village(tm
         {
             "teams": {
                 "village_members_community": 0,
-                "town": {"members": 0, "skills": ["errand", "repair"], "schedule": "day"},
-                "county": {
-                    "name": "center",
-                    "count": 1,
-                    "members": 0,
-                    "skills": ["errand"],
-                    "schedule": "day",
-                },
+                **NOBODY_ABOVE,
             },
             "pairing": {
                 "strategy": "listed",
@@ -883,14 +874,7 @@ def test_callups_take_an_order_of_their_town_passed_to_the_county_before_their_h
         {
             "teams": {
                 "village_skills": ["repair"],
-                "town": {"members": 0, "skills": ["errand", "repair"], "schedule": "day"},
-                "county": {
-                    "name": "center",
-                    "count": 1,
-                    "members": 0,
-                    "skills": ["errand"],
-                    "schedule": "day",
-                },
+                **NOBODY_ABOVE,
             },
             "dispatch": {"scope": "handover", "keep_lower_scope": True},
             "events": [

@@ -356,7 +356,8 @@ def designation_names(scenario: Scenario) -> list[str]:
 def _check_deliveries(bad, scenario: Scenario) -> None:
     """An event's ``delivery``: batched items deliverable, designated teams that exist."""
     names = designation_names(scenario)
-    shown = [n for n in names if n not in {f"{level}:{name}" for level, name in named_kinds(scenario)}]
+    kinds = named_kinds(scenario)
+    shown = ["callups", "town", "village", *dict.fromkeys(name for _, name in kinds)]  # (no level:name)
     for k, event in enumerate(scenario.events):
         delivery = event.delivery
         if delivery is None:
@@ -366,7 +367,7 @@ def _check_deliveries(bad, scenario: Scenario) -> None:
         if delivery.mode != "batched":
             continue  # (who is designated matters only to batches; per_order ignores it)
         for j, entry in enumerate(delivery.designated):
-            levels = sorted({level for level, name in named_kinds(scenario) if name == entry})
+            levels = sorted({level for level, name in kinds if name == entry})
             if entry not in names:
                 bad(
                     f"{path}.designated[{j}]",

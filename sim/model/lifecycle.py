@@ -226,8 +226,9 @@ class OrderLifecycle:
         if d.keep_lower:
             # their teams may still take it (the scope widens): they find it in their own
             # tier's queue, as they find an order that waited there and escalated
+            deadline = orders.deadline(order)
             for lower in range(passed, tier):
-                d.enqueue(order, orders.deadline(order), lower)
+                d.enqueue(order, deadline, lower)
         escalation = None  # when the order escalates from this tier, if it does
         if tier < top and not orders.professional[order]:
             # (inf for a channel whose orders never escalate: the timer is never booked)
