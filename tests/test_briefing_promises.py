@@ -122,7 +122,7 @@ def test_the_urban_promise_at_arrival_names_the_turnout_and_the_drive_not_the_ac
     line = promise_lines(summary(), DATA, "en")[1]
     # its own misses (1,256 over 4 replications, 81.0% after a timely acceptance), not the
     # urban group's at acceptance
-    assert "Of its 314 misses a replication, 81.0% are “Turnout and travel”" in line
+    assert "Of its 314 misses a replication, 81.0% are “Turnout and travel too long”" in line
     assert tr("lever.travel_arrival", "en") in line
     assert "68.0% against ≥ 90.0%: missed" in line
 
@@ -315,7 +315,7 @@ def test_a_scenario_counting_arrivals_shows_the_acceptance_reading_as_its_other(
     s["kpis"]["urban_10min"]["verdict"] = "met"
     s["miss_causes"]["promises"]["urban_10min_night"] = row(60, travel=40, acceptance=20)
     (band,) = [line for line in promise_lines(s, data, "en") if "by time of day" in line]
-    assert "“Turnout and travel”" in band and "“Travel or ferry”" not in band
+    assert "“Turnout and travel too long”" in band and "“Travel or ferry too long”" not in band
 
 
 def test_a_band_line_names_the_towns_whose_own_band_is_missed():

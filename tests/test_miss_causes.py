@@ -12,6 +12,7 @@ import pytest
 from sim.cli.main import main
 from sim.model.replication import simulate
 from sim.reporting.briefing_promises import lever
+from sim.reporting.chart_style import CAUSE_COLORS
 from sim.reporting.i18n import tr
 from sim.results.causes import (
     AFTER_CUTOFF,
@@ -197,6 +198,43 @@ def test_at_arrival_an_order_accepted_in_time_but_reached_late_misses_for_the_dr
     assert not promises["urban_10min"][1][0] and promises["urban_10min_arrival"][1][0]
     judged, missed, due = promises["urban_10min_arrival"]
     assert CAUSES[assign_causes(log, world, missed, due)[0]] == "travel"
+
+
+def test_at_arrival_an_order_accepted_too_late_for_a_trip_that_fits_the_promise_is_a_late_acceptance(
+    tmp_path,
+):
+    # accepted 4 minutes after placing, a 7-minute turnout in its own place: reached at 11
+    # minutes, though the trip alone fits the 10; its cause is the late acceptance, while an
+    # 11-minute turnout accepted after 2 is a trip too long however soon it had been accepted
+    def cause_at_arrival(delay: float, turnout: float) -> str:
+        alerts = {
+            "accept_probability": 1,
+            "wave_size": 1,
+            "turnout_day": {"kind": "fixed", "mean": turnout},
+            "turnout_night": {"kind": "fixed", "mean": turnout},
+        }
+        settings = {
+            "dispatch": {"alerts": alerts},
+            "demand": {"acceptance_delay": {"kind": "fixed", "mean": delay}},
+        }
+        world = build_world(variant(tmp_path, settings))
+        log = simulate(world, 1, orders(world, [(10 * 60.0, "A1", "errand")]))
+        assert log.orders.t_accepted[0] == 600 + delay and log.orders.t_arrived[0] == 600 + delay + turnout
+        judged, missed, due = promise_misses(log, world)["urban_10min_arrival"]
+        assert judged[0] and missed[0]
+        return CAUSES[assign_causes(log, world, missed, due)[0]]
+
+    assert cause_at_arrival(4, 7) == "accepted_late"
+    assert cause_at_arrival(2, 11) == "travel"
+    assert cause_at_arrival(1, 10) == "accepted_late"  # (a trip of exactly 10 fits the 10 minutes)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_cause_has_a_name_a_lever_and_a_colour_of_its_own(lang):
+    for cause in CAUSES:
+        assert tr(f"cause.{cause}", lang) and tr(f"lever.{cause}", lang), cause
+    colours = [CAUSE_COLORS[c] for c in (*CAUSES, "travel_arrival")]
+    assert len(set(colours)) == len(colours)
 
 
 def test_never_overnight_is_judged_at_the_first_midnight(tiny):

@@ -385,9 +385,9 @@ def miss_cause_chart(
     missed orders per replication split by cause (``table``: kpis.json's ``miss_causes``), each
     number as the briefing writes a count a replication (whole from 10, else one decimal:
     :func:`sim.reporting.formatting.per_rep_text`). ``arrival``: the scenario counts arrivals,
-    so the urban bar's misses reached late are "Turnout and travel", as the briefing's lines
-    name them (:func:`sim.reporting.briefing_promises.shown_cause`), in a colour of their own;
-    the other groups' stay "Travel or ferry"."""
+    so the urban bar's misses whose trip alone was too long are "Turnout and travel too long",
+    as the briefing's lines name them (:func:`sim.reporting.briefing_promises.shown_cause`), in
+    a colour of their own; the other groups' stay "Travel or ferry too long"."""
     reps = max(1, table["replications"])
     groups = [g for g in ("urban", "rural", "professional") if g in table["groups"]]
     series = []  # (cause key as named, its width per group)

@@ -337,10 +337,10 @@ def band_towns(summary: dict, data: dict, name: str, lang: str) -> str:
 
 def shown_cause(cause: str, arrival: bool) -> str:
     """The ``cause.*`` key a cause of urban misses is named by: judged at arrival, a miss
-    accepted in time is the turnout and the drive (``travel_arrival``, with its own lever), not
-    the road or ferry of ``travel``. The one relabelling of every place that names the causes
-    of misses judged at arrival (the promises' lines, the towns' line, the largest cause's line
-    and the miss-causes chart)."""
+    accepted in time whose trip alone was longer than the promise is the turnout and the drive
+    (``travel_arrival``, with its own lever), not the road or ferry of ``travel``. The one
+    relabelling of every place that names the causes of misses judged at arrival (the
+    promises' lines, the towns' line, the largest cause's line and the miss-causes chart)."""
     return "travel_arrival" if arrival and cause == "travel" else cause
 
 
@@ -426,8 +426,8 @@ def town_verdict_line(summary: dict, data: dict, lang: str) -> list[str]:
         cause = _largest_cause(row, table["causes"])
         share = format_number(row[cause] / row["missed"], "share")
         # a town's urban orders are judged at the scenario's reading: at arrival, its misses
-        # reached late are named as the urban promise's line names them (its row does not split
-        # them by zone; turnout and travel name a rural order's late arrival as well)
+        # whose trip alone was too long are named as the urban promise's line names them (its
+        # row does not split them by zone; turnout and travel name a rural order's as well)
         cause = shown_cause(cause, arrival and has_urban(data, r["index"]))
         value = shown(r["mean"], "share", lang)  # (its score first: the cause's share is of its misses)
         orders = count(row["orders"], lang) if isinstance(row.get("orders"), int) else "?"

@@ -67,6 +67,7 @@ CAUSE_COLORS = {
     "all_busy": "#e73f74",
     "administrator": "#f2b701",
     "acceptance": "#11a579",
+    "accepted_late": "#008695",
     "travel": "#3969ac",
     "travel_arrival": "#7ea6e0",  # (urban misses judged at arrival: turnout and travel)
     "service": "#80ba5a",

@@ -314,8 +314,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "约 {chance} 的运行也会偶然显示至少一个未达标。",
     ),
     "lever.travel_arrival": (
-        "volunteers on call nearer the orders (more in each urban community), a quicker turnout",
-        "在城区社区安排更多、离订单更近的待命志愿者，缩短出发准备",
+        "a quicker turnout, or volunteers on call nearer the orders",
+        "缩短出发准备时间，或安排离订单更近的待命志愿者",
     ),
     "brief.cause_none": ("No order missed its promise.", "没有订单未兑现承诺。"),
     "brief.drivers": (
@@ -347,8 +347,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "cause.all_busy": ("All on-duty volunteers busy", "在岗志愿者全忙"),
     "cause.administrator": ("Waiting for the administrator", "等待中心管理员选派"),
     "cause.acceptance": ("Alerts unanswered or slow to accept", "派单无人响应或响应慢"),
-    "cause.travel": ("Travel or ferry", "路程或轮渡"),
-    "cause.travel_arrival": ("Turnout and travel", "出发准备和路程"),
+    "cause.accepted_late": ("Accepted too late for the trip", "接单过晚，路上来不及"),
+    "cause.travel": ("Travel or ferry too long", "路程或轮渡耗时过长"),
+    "cause.travel_arrival": ("Turnout and travel too long", "出发准备和路程耗时过长"),
     "brief.town_cause": (
         "{town} {value}, of {orders} orders: {share} of its misses \u201c{cause}\u201d",
         "{town} {value}（{orders} 单中未兑现的 {share} 属于\u201c{cause}\u201d）",
@@ -374,6 +375,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "are assumptions)",
         "扩大每轮派单提醒的人数（dispatch.alerts.wave_size）或在订单附近安排更多待命志愿者，"
         "让派单有人响应（响应概率和延迟为假设）",
+    ),
+    "lever.accepted_late": (
+        "more volunteers on call in the communities where these orders are placed",
+        "在这些订单所在的社区安排更多待命志愿者",
     ),
     "lever.travel": (
         "volunteers nearer the orders (more village volunteers)",

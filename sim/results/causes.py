@@ -20,18 +20,23 @@ Each missed order gets the first cause that applies, in this fixed precedence:
    ``D`` (including orders cancelled while waiting for it);
 4. ``acceptance``: volunteers were alerted by ``D`` (``dispatch.alerts``) or one was reserved
    by then, but none had accepted by ``D``: alerts ignored, or accepted too slowly (an order
-   the citizen cancelled by ``D`` is rule 7's, the patience's, even if it had been alerted);
-5. ``travel``: accepted by ``D``, but the volunteer arrived later (road or ferry);
-6. ``service``: arrived by ``D``, but the service ended later;
-7. ``cancelled``: the citizen cancelled by ``D`` while waiting for a volunteer;
-8. ``not_assigned``: free volunteers were on duty in the town, yet none was alerted or reserved
+   the citizen cancelled by ``D`` is rule 8's, the patience's, even if it had been alerted);
+5. ``accepted_late``: accepted by ``D`` and the volunteer arrived later, though the trip
+   itself (acceptance to arrival: the turnout and the road or ferry) was no longer than the
+   time from placing to ``D``: had a volunteer accepted at once, the trip would have fitted;
+6. ``travel``: accepted by ``D`` and the volunteer arrived later, the trip alone longer than
+   the time from placing to ``D`` (road or ferry; or the arrival never logged);
+7. ``service``: arrived by ``D``, but the service ended later;
+8. ``cancelled``: the citizen cancelled by ``D`` while waiting for a volunteer;
+9. ``not_assigned``: free volunteers were on duty in the town, yet none was alerted or reserved
    by ``D`` (the tier timeouts, skills, distance, or still waiting at the horizon).
 
 The causes of an order's misses therefore add up to the misses exactly.
 
 Each headline promise with a target is broken down too, over its own orders and by its own
 deadline (:func:`promise_misses`): the urban promise at each reading (at arrival, a miss
-accepted in time is ``travel``: the turnout and the drive), the rural promise by its same-day
+accepted in time is ``accepted_late`` or ``travel``: too late for its trip, or the turnout and
+the drive alone over the promise), the rural promise by its same-day
 deadline and by midnight, and never overnight (an order still open at its first midnight),
 with how many of each promise's misses were placed after the same-day cut-off.
 """
@@ -63,6 +68,7 @@ CAUSES = (
     "all_busy",
     "administrator",
     "acceptance",
+    "accepted_late",
     "travel",
     "service",
     "cancelled",
@@ -150,13 +156,17 @@ def assign_causes(log: RunLog, world: World, missed: np.ndarray, deadline: np.nd
             return col[idx] <= d  # NaN (did not happen) is False
 
     review_end = o.t_review_end
+    accepted_in_time = by(o.t_accepted) & ~by(o.t_arrived)
+    with np.errstate(invalid="ignore"):  # (NaN, never arrived, is not a trip that fitted)
+        trip_fitted = o.t_arrived[idx] - o.t_accepted[idx] <= d - o.t_placed[idx]
     scoped = o.channel[idx] != CHANNELS.index("professional")
     rules = [
         scoped & (on_duty <= 0),
         scoped & (busy >= on_duty),
         (o.channel[idx] == CHANNELS.index("professional")) & ~by(review_end),
         (by(o.t_assigned) | by(o.t_alerted)) & ~by(o.t_accepted) & ~by(o.t_cancelled),
-        by(o.t_accepted) & ~by(o.t_arrived),
+        accepted_in_time & trip_fitted,
+        accepted_in_time,
         by(o.t_arrived) & ~by(o.t_closed),
         by(o.t_cancelled),
         np.ones(len(idx), dtype=bool),
@@ -177,7 +187,8 @@ def promise_misses(log: RunLog, world: World) -> dict[str, tuple[np.ndarray, np.
     - ``urban_10min`` and the promise's other reading (``urban_10min_arrival``, or
       ``urban_10min_acceptance`` when the scenario counts arrivals): the urban catalogue
       orders at each event, due ``targets.urban_response_min`` after placing; at arrival the
-      misses accepted in time are ``travel`` (the turnout and the drive);
+      misses accepted in time are ``accepted_late`` (too late for their trip) or ``travel``
+      (the turnout and the drive alone longer than the promise);
     - ``rural_same_day``: the rural ones by their same-day deadline; ``rural_by_midnight``: by
       midnight of the day placed;
     - ``open_overnight_per_1000``: the orders held to a same-day promise (catalogue and
