@@ -131,6 +131,30 @@ def test_after_ignored_waves_the_order_escalates_and_alerts_the_town_nearest_fir
     assert world.teams.name[o.team[0]] == scope[slot]
 
 
+@pytest.mark.parametrize("keep_lower", [True, False])
+def test_a_volunteer_who_has_decided_to_accept_keeps_the_order_when_it_escalates(tmp_path, keep_lower):
+    # A2's volunteer is alerted at 540 and accepts 35 minutes later, at 575; the rural timeout
+    # (30 minutes) sends the order to its town at 570 first. The alert is still on their phone
+    # and, with dispatch.keep_lower_scope, the village still in scope: they take the order at
+    # 575, not after the town's new wave (alerted at 570, accepting at 605). An order that
+    # leaves its village (keep_lower_scope: false) is barred to them: their acceptance lapses,
+    # and the town's nearest volunteer, alerted at 570, takes it at 605
+    settings = {
+        "dispatch": {
+            "keep_lower_scope": keep_lower,
+            "alerts": {"accept_probability": 1, "wave_size": 1, "turnout_day": FIXED, "turnout_night": FIXED},
+        },
+        "demand": {"acceptance_delay": {"kind": "fixed", "mean": 35}},
+    }
+    world = build_world(variant(tmp_path, settings))
+    o = replay(world, [(540.0, "A2", "errand")]).run().orders
+    assert o.t_tier2[0] == 570
+    if keep_lower:
+        assert world.teams.name[o.team[0]] == "village:A2" and o.t_accepted[0] == 575
+    else:
+        assert world.teams.name[o.team[0]] != "village:A2" and o.t_accepted[0] == 605
+
+
 def test_accepters_whose_team_was_taken_meanwhile_give_way_to_the_next_wave(tmp_path):
     # A2's two volunteers are alerted at 540 and both accept, 1 to 5 minutes later; at 541 an
     # absence takes both of them (until 600), so neither acceptance counts; the next wave (545)

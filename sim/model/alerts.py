@@ -9,8 +9,12 @@ first volunteer to accept takes the order (the response); they leave after a tur
 followed, ``wave_interval_min`` later, by the next wave: the next ``wave_size`` volunteers in
 the nearest-first list, then, once everyone in scope has been alerted, the nearest again
 (re-alerts). The ladder's escalation timers run as without alerts: an order that escalates
-starts a new series of waves in its wider scope at once (its earlier alerts lapse; the lower
-tiers' volunteers are in the wider scope and are alerted again).
+starts a new series of waves in its wider scope at once (the lower tiers' volunteers are in the
+wider scope under ``dispatch.keep_lower_scope`` and are alerted again). An alerted volunteer
+who has decided to accept keeps that decision when the order escalates, as long as their team
+may still take it (:meth:`sim.model.dispatcher.Dispatcher.may_take`): the alert is still on
+their phone and the order still open. Only the acceptances of volunteers the wider scope leaves
+out lapse (``keep_lower_scope: false``, or a ``handover`` scope's tier without them).
 
 A wave is resolved when it is sent, without a SimPy event per volunteer: which alerted
 volunteers accept (Bernoulli each) and after how long are drawn at once, and one SimPy timeout
@@ -53,6 +57,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from scipy import special
@@ -72,6 +77,7 @@ NIGHT_FROM, NIGHT_TO = 22 * 60.0, 7 * 60.0  # turnout_night applies 22:00-07:00
 
 
 NAN = float("nan")
+first_item = itemgetter(0)
 # the counters added to an order's key: 2 * slot + which in the low 12 bits, the wave above them
 # (waves 1 to 65,535: below 2**28), and the turnout's beyond every wave's
 WAVE_SHIFT = 12
@@ -144,11 +150,15 @@ class Alerts:
     def wave(self, order: int) -> int | None:
         """The order entered a tier (placed or escalated): start its series of waves there.
         Returns the team that accepted at once (zero acceptance delay; its acceptance is now),
-        else None (the order waits in its tier's queue; a timer brings the answer)."""
+        else None (the order waits in its tier's queue; a timer brings the answer). The
+        acceptances its earlier waves drew, still to come, carry over to the new series for
+        the teams that may still take the order; the others lapse."""
+        may_take = self.dispatcher.may_take
+        carried = [(when, team) for when, team in self.pending.get(order, ()) if may_take(order, team)]
         self.series[order] += 1
         self.in_tier[order] = 0
-        self._forget(order)  # the earlier series' acceptances lapse
-        return self._send(order)
+        self._forget(order)
+        return self._send(order, carried)
 
     def turnout(self, order: int, accepted: float) -> float:
         """Minutes from accepting ``order`` at ``accepted`` (minutes) to leaving: its night
@@ -225,8 +235,11 @@ class Alerts:
         key = d.rule.team_key
         return [first, *sorted(teams, key=lambda t: key(d, t, place))]
 
-    def _send(self, order: int) -> int | None:
-        """Send the order's next wave now; return the team that accepted at once, if any."""
+    def _send(self, order: int, carried: list[tuple[float, int]] | None = None) -> int | None:
+        """Send the order's next wave now; return the team that accepted at once, if any.
+        ``carried``: acceptances (minutes, team) of an earlier series still to come, which
+        join this wave's (:meth:`wave`); they lapse when nobody in scope is free now (the
+        order waits in its tier's queue, as without alerts)."""
         d, o, now = self.dispatcher, self.orders, self.env.now
         first = d.find_team(order)
         if first is None:
@@ -257,18 +270,20 @@ class Alerts:
                 accepted.append((slot, team))
         series = self.series[order]
         due = now + self.interval
-        if not accepted:
+        if not accepted and not carried:
             self.lifecycle.at(due, self._on_next_wave, (order, series))
             return None
-        if self.no_delay:
+        if self.no_delay and accepted:
             o.accept_delay[order] = 0.0
             return accepted[0][1]  # the nearest acceptor, now
         # (minutes, place in the wave, team): the earliest first, ties to the nearest
         delay = self.delay
         answers = sorted((now + delay(draw(order, sent, slot, 1)), slot, team) for slot, team in accepted)
-        self.pending[order] = [(when, team) for when, _, team in answers]
+        # the carried acceptances first among those of the same minute (they were alerted earlier)
+        pending = sorted([*(carried or ()), *((when, team) for when, _, team in answers)], key=first_item)
+        self.pending[order] = pending
         self.next_wave[order] = due
-        self.lifecycle.at(answers[0][0], self._on_answer, (order, series))
+        self.lifecycle.at(pending[0][0], self._on_answer, (order, series))
         return None
 
     def _forget(self, order: int) -> None:

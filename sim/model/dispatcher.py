@@ -310,6 +310,13 @@ class Dispatcher:
             self._in_scope(team, tier, place) and self._offers(team, skill, now) for team in w.team_windows
         )
 
+    def may_take(self, order: int, team: int) -> bool:
+        """Whether ``team`` serves the scope of ``order``'s current tier and is not barred from
+        it (:meth:`barred`): whether a volunteer of ``team`` who accepts the order's alert may
+        take it. Skills and free volunteers are not checked here."""
+        tier = self.orders.tier[order]
+        return self._in_scope(team, tier, self.orders.place[order]) and not self.bars(team, order, tier)
+
     def _in_scope(self, team: int, tier: int, place: int) -> bool:
         """Whether ``team`` serves the scope at ``tier`` of an order at ``place``."""
         w = self.world
