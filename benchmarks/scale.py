@@ -24,6 +24,7 @@ that the ratio of their speeds is not at the mercy of other work on a shared mac
 
 from __future__ import annotations
 
+import argparse
 import csv
 import ctypes
 import gc
@@ -283,8 +284,11 @@ def measure(path: Path, seed: int = 1, repeat: int = 1, reference: Path | None =
 def main(argv: list[str]) -> int:
     """``scale.py N [REPEAT]``: build the N-times scenario in a temp folder, run it REPEAT
     times (default 1), print its measures as JSON."""
-    n = int(argv[0])
-    repeat = int(argv[1]) if len(argv) > 1 else 1
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("copies", type=int, help="copies of the default scenario (1 = the county itself)")
+    parser.add_argument("repeat", type=int, nargs="?", default=1, help="runs; the fastest counts (default 1)")
+    args = parser.parse_args(argv)
+    n, repeat = args.copies, args.repeat
     with tempfile.TemporaryDirectory() as folder:
         path = make_copies(n, Path(folder)) if n > 1 else BASE
         reference = BASE if n > 1 else None

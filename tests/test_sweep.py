@@ -91,6 +91,10 @@ def test_bad_grid_values_are_reported_like_scenario_errors(tmp_path):
     sweep = sweep_file(tmp_path, grid="  dispatch.timeouts_min.rural[7]: [1]\n")
     with pytest.raises(UserError, match=r"sweep.yaml:7: dispatch.timeouts_min.rural\[7\]: no list"):
         run_sweep(sweep, tmp_path / "out", progress=False)
+    # a misspelt key before an index names the path, not the mapping a missing key would get
+    sweep = sweep_file(tmp_path, grid="  dispatch.timeouts_min.rurl[0]: [1]\n")
+    with pytest.raises(UserError, match=r"sweep.yaml:7: dispatch.timeouts_min.rurl: no list to index"):
+        run_sweep(sweep, tmp_path / "out", progress=False)
     (tmp_path / "bad.yaml").write_text("scenario: nowhere.yaml\ngrid: {}\n", encoding="utf-8")
     with pytest.raises(UserError, match="bad.yaml:1: scenario"):
         read_sweep(tmp_path / "bad.yaml")

@@ -4,7 +4,8 @@ A path names keys and list positions, e.g. ``teams.village_members_per_1000`` or
 ``dispatch.timeouts_min.rural[0]`` (the tier-1 rural timeout); setting it on the merged YAML
 mapping of a scenario gives the variant that the loader and the validator then check exactly as
 if the value had been written in the file. Missing mappings on the way are created; a path
-through a value that is not a mapping (or a list, for ``[i]``) is an error.
+through a value that is not a mapping (or a list, for ``[i]``), or an index into a key that does
+not exist, is an error.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def set_path(data: dict, path: str, value: Any) -> None:
         if last:
             node[token] = value
         elif isinstance(token, str) and not isinstance(node.get(token), (dict, list)):
+            if isinstance(tokens[k + 1], int):  # (a misspelt key: nothing to index, nothing made)
+                raise ValueError(f"{where}: no list to index; expected the path of an existing list")
             node[token] = {}
         node = node[token]
 
