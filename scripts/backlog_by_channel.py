@@ -24,8 +24,9 @@ sys.path.insert(0, str(ROOT))
 from sim.config.channels import CHANNELS  # noqa: E402
 from sim.config.load import load_scenario  # noqa: E402
 from sim.experiments.runner import run_replications  # noqa: E402
-from sim.results.kpis import RESPONSE_CHANNELS, backlog_series  # noqa: E402
+from sim.results.kpi_catalogue import RESPONSE_CHANNELS  # noqa: E402
 from sim.results.logs import RunLog  # noqa: E402
+from sim.results.workload import backlog_series  # noqa: E402
 
 
 def rows(log: RunLog) -> dict[str, tuple[float, float]]:

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from sim.config.load import load_scenario  # noqa: E402
 from sim.experiments.runner import run_replications  # noqa: E402
-from sim.results.kpis import KPI_INFO  # noqa: E402
+from sim.results.kpi_catalogue import KPI_INFO  # noqa: E402
 from sim.results.verdict import LEVEL, interval  # noqa: E402
 
 GATE_LEVEL = 0.90  # the gate's interval at its default one-sided confidence of 95% (2 x 0.95 - 1)

@@ -49,7 +49,7 @@ The order rate is `population 1000 x orders_per_1000_per_day / 1440` per minute.
   `lam pi_{c-1} e^{lam T - c mu v}` beyond (level crossing). Also compared: P(V > 0) and the
   mean time spent in the village queue E[min(V, T)].
 * **Little's law** at every setting: the time-average number waiting (the mean of
-  `sim.results.kpis.backlog_series`, sampled hourly) minus arrival rate x mean time waiting (until
+  `sim.results.workload.backlog_series`, sampled hourly) minus arrival rate x mean time waiting (until
   assignment or cancellation), per replication; its interval must hold 0.
 
 Estimates are per-replication values over the orders placed in the measured window (after a

@@ -10,7 +10,8 @@ import math
 import numpy as np
 
 from sim.model.replication import simulate
-from sim.results.kpis import backlog_series, compute_kpis
+from sim.results.kpis import compute_kpis
+from sim.results.workload import backlog_series
 from tests.conftest import orders
 from tests.test_proxy_mediation import channels_world
 

@@ -13,7 +13,9 @@ from sim.config.scenario_warnings import scenario_warnings
 from sim.model.replication import Replication, simulate
 from sim.model.rng import Streams
 from sim.model.roster import on_duty_by_hour
-from sim.results.kpis import busy_intervals, compute_kpis, counted_kpis, event_kpis, event_orders
+from sim.results.event_kpis import event_kpis, event_orders
+from sim.results.kpis import compute_kpis, counted_kpis
+from sim.results.workload import busy_intervals
 from sim.world.build import build_world
 from tests.conftest import orders, variant
 

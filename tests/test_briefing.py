@@ -22,7 +22,7 @@ from sim.experiments.runner import run_replications
 from sim.reporting import briefing, briefing_page, briefing_text, chart_style, webfont
 from sim.reporting.formatting import format_number
 from sim.reporting.i18n import tr
-from sim.results.kpis import CHANNEL_KPIS
+from sim.results.kpi_catalogue import CHANNEL_KPIS
 from sim.world.build import build_world
 from tests.conftest import small_default_run
 

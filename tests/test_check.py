@@ -23,7 +23,7 @@ from sim.config.scenario import Expect, Run, Scenario
 from sim.gate.baseline import Baseline, read_baseline
 from sim.gate.check import evaluate
 from sim.gate.expectations import expect_problems
-from sim.results.kpis import KPI_INFO
+from sim.results.kpi_catalogue import KPI_INFO
 from tests.conftest import CHECK_TINY as TINY
 from tests.conftest import check
 

@@ -24,7 +24,7 @@ from sim.results.event_causes import (
     event_miss_causes,
     first_collection,
 )
-from sim.results.kpis import event_kpis, event_orders
+from sim.results.event_kpis import event_kpis, event_orders
 from sim.world.build import build_world
 from tests.conftest import orders, variant
 from tests.test_batches import DELIVERY, lockdown

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.results import kpis
+from sim.results.kpi_catalogue import EXTRA_KPIS, KPI_INFO
 
 REPO = Path(__file__).resolve().parent.parent
 BLOCKS = re.findall(
@@ -21,11 +21,19 @@ def test_the_doc_has_the_five_examples():
     assert len(BLOCKS) == 5
 
 
+@pytest.fixture
+def catalogue_restored():
+    """Registering a KPI adds to the catalogue's tables, which other modules hold by name (one
+    dict each): their contents are put back after the example."""
+    saved = [(table, dict(table)) for table in (KPI_INFO, EXTRA_KPIS)]
+    yield
+    for table, content in saved:
+        table.clear()
+        table.update(content)
+
+
 @pytest.mark.parametrize("k", range(len(BLOCKS)))
-def test_example_runs_as_written(k, monkeypatch):
-    # registering a KPI changes the module's tables: restore them after the example
-    monkeypatch.setattr(kpis, "KPI_INFO", dict(kpis.KPI_INFO))
-    monkeypatch.setattr(kpis, "EXTRA_KPIS", {})
+def test_example_runs_as_written(k, monkeypatch, catalogue_restored):
     monkeypatch.chdir(REPO)
     # each block runs as a module of its own, importable by name as a script's functions are
     # (an extension reaches worker processes pickled by module and name)

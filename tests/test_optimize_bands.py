@@ -20,7 +20,7 @@ from sim.experiments.optimize_misses import share_misses
 from sim.experiments.optimize_output import LEVERS
 from sim.experiments.optimize_targets import TARGET_BANDS, TARGET_ZONES, parse_targets
 from sim.experiments.pilot import prepare_world
-from sim.results.kpis import BAND_KPIS
+from sim.results.kpi_catalogue import BAND_KPIS
 from sim.results.promises import TIME_BANDS
 from tests.conftest import TINY, variant
 from tests.test_optimize import KNOWN

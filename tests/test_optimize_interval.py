@@ -11,7 +11,7 @@ import math
 import pytest
 
 from sim.experiments.optimize import evaluate, gain, optimise
-from sim.results.kpis import KPI_INFO
+from sim.results.kpi_catalogue import KPI_INFO
 from sim.results.summary import total_orders
 from sim.results.verdict import judge
 from tests.conftest import variant

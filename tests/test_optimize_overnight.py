@@ -35,7 +35,7 @@ from sim.experiments.optimize import (
 from sim.experiments.optimize_misses import overnight_orders
 from sim.experiments.optimize_targets import OVERNIGHT_TARGETS, parse_targets
 from sim.experiments.pilot import prepare_world
-from sim.results.kpis import KPI_INFO
+from sim.results.kpi_catalogue import KPI_INFO
 from sim.results.summary import total_orders
 from sim.results.verdict import judge
 from tests.conftest import TINY, variant

@@ -8,7 +8,7 @@ import json
 import re
 
 from sim.cli.main import REPO, main
-from sim.results.kpis import KPI_INFO
+from sim.results.kpi_catalogue import KPI_INFO
 from tests.conftest import TINY
 
 DOC = (REPO / "docs" / "outputs.md").read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from sim.experiments.compare_inputs import Arm
 from sim.experiments.compare_output import csv_text
 from sim.experiments.sensitivity_report import markdown
 from sim.reporting.i18n import kpi_label
-from sim.results.kpis import town_kpi_info
+from sim.results.kpi_catalogue import town_kpi_info
 
 TOWN_KPIS = [
     "town.Aojiang.compliance",

@@ -57,7 +57,8 @@ def test_credited_hours_stay_defined_when_an_order_is_not_yet_accepted_at_the_ho
     # but not yet credited, and the replication keeps its value (it was NaN, and dropped)
     from sim.config.load import load_scenario
     from sim.model.replication import simulate
-    from sim.results.kpis import busy_intervals, compute_kpis
+    from sim.results.kpis import compute_kpis
+    from sim.results.workload import busy_intervals
     from sim.world.build import build_world
 
     tiny = Path(__file__).resolve().parent / "check" / "tiny.yaml"

@@ -18,7 +18,8 @@ from sim.gate.expectations import expect_problems
 from sim.model.replication import simulate
 from sim.reporting import briefing_text
 from sim.reporting.kpi_summary import VERDICT_WORDS, ZONE_OF, interval_text, target_text
-from sim.results.kpis import BAND_KPIS, KPI_INFO, counted_kpis, town_kpi_info
+from sim.results.kpi_catalogue import BAND_KPIS, KPI_INFO, town_kpi_info
+from sim.results.kpis import counted_kpis
 from sim.results.promises import TIME_BANDS, time_band
 from sim.results.verdict import judge, kpi_targets
 from sim.world.build import build_world
@@ -185,7 +186,7 @@ def test_every_kpi_and_town_part_has_a_chinese_label():
     # the Chinese briefing and charts name every KPI in Chinese (the bands included), never
     # fall back to the English label or the bare key
     from sim.reporting.i18n import KPI_ZH, kpi_label
-    from sim.results.kpis import KPI_INFO, TOWN_KPI_PARTS
+    from sim.results.kpi_catalogue import KPI_INFO, TOWN_KPI_PARTS
 
     assert [name for name in KPI_INFO if name not in KPI_ZH] == []
     for part in TOWN_KPI_PARTS:

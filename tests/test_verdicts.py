@@ -142,7 +142,7 @@ def outputs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("verdicts")
     from sim.config.load import load_scenario
     from sim.experiments.pilot import prepare_world
-    from sim.results.kpis import HEADLINE
+    from sim.results.kpi_catalogue import HEADLINE
     from sim.results.verdict import kpi_targets
 
     targeted = list(kpi_targets(prepare_world(load_scenario(DEFAULT_SCENARIO))))

@@ -147,7 +147,7 @@ class Expect:
     kpis: dict[str, str] = spec(
         factory=dict,
         doc="thresholds by KPI name (a name of "
-        'sim.results.kpis.KPI_INFO or town.<pinyin>.compliance), as "OP VALUE" '
+        'sim.results.kpi_catalogue.KPI_INFO or town.<pinyin>.compliance), as "OP VALUE" '
         'text, e.g. urban_10min: ">= 0.90"; "n/a" declares a KPI without orders in this scenario '
         "(the check fails if it has any)",
     )

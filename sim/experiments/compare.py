@@ -22,7 +22,7 @@ import math
 
 from sim.experiments.compare_inputs import Arm, check_arms
 from sim.experiments.compare_output import arm_labels
-from sim.results.kpis import KPI_INFO
+from sim.results.kpi_catalogue import KPI_INFO
 from sim.results.promises import TIME_BANDS
 from sim.results.stats import difference_verdict, paired_difference, summarise, unpaired_difference
 from sim.results.verdict import judge

@@ -66,7 +66,7 @@ from sim.experiments.optimize_targets import (
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
 from sim.reporting.formatting import hours_text
-from sim.results.kpis import kpi_info
+from sim.results.kpi_catalogue import kpi_info
 from sim.results.promises import TIME_BANDS, band_of_hour, time_band
 from sim.results.stats import difference_verdict, paired_difference
 from sim.results.summary import RepResult, total_orders

@@ -23,7 +23,7 @@ from sim.experiments.optimize_targets import (
 )
 from sim.reporting.formatting import difference_text, hours_text, plural, target_number
 from sim.reporting.kpi_summary import VERDICT_WORDS
-from sim.results.kpis import kpi_info
+from sim.results.kpi_catalogue import kpi_info
 from sim.results.promises import band_hours
 
 # what docs/policies.md gives as the lever for a target when volunteers at the town seats (the

@@ -14,7 +14,7 @@ import re
 import numpy as np
 
 from sim.config.errors import UserError, closest
-from sim.results.kpis import BAND_KPIS, KPI_INFO
+from sim.results.kpi_catalogue import BAND_KPIS, KPI_INFO
 from sim.results.promises import TIME_BANDS
 from sim.world.geography import build_places
 

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from sim.model.dispatch_rules import Rule
 from sim.model.replication import Replication
 from sim.model.rng import replication_seeds
-from sim.results.kpis import backlog_series, counted_kpis
+from sim.results.kpis import counted_kpis
 from sim.results.summary import RepResult
+from sim.results.workload import backlog_series
 from sim.world.build import World
 
 _ACCEPTED = "a module-level function or class, or a functools.partial of one"

@@ -27,7 +27,7 @@ from sim.experiments.workers import stop_pool
 from sim.model.dispatch_rules import Rule
 from sim.model.replication import Replication
 from sim.reporting.progress import Progress
-from sim.results.kpis import HEADLINE, KPI_INFO
+from sim.results.kpi_catalogue import HEADLINE, KPI_INFO
 from sim.results.summary import RepResult, total_orders
 from sim.results.verdict import judge
 from sim.world.build import World

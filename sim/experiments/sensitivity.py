@@ -18,7 +18,7 @@ the table's intervals hold together at 95% (``simultaneous``). :func:`effects` r
 assumptions by their largest absolute effect on any of the four KPIs, both sides together (a
 tornado ranking; the overnight count divided by 10 to be a percentage of the orders too), or
 by the effect on one KPI of the run's table (``rank_by``: a headline KPI, any other of
-:data:`sim.results.kpis.KPI_INFO` or a town's ``town.<pinyin>.<part>``; one outside the
+:data:`sim.results.kpi_catalogue.KPI_INFO` or a town's ``town.<pinyin>.<part>``; one outside the
 headline is shown as a fifth column, :func:`columns`).
 Every variant is the scenario with its keys overridden (:mod:`sim.config.overrides`), loaded
 and so checked before anything runs.
@@ -52,7 +52,7 @@ from sim.experiments.compare import compare_arms
 from sim.experiments.compare_inputs import Arm, simulate_arm
 from sim.reporting.formatting import plural
 from sim.reporting.progress import Progress
-from sim.results.kpis import KPI_INFO, TOWN_KPI_PARTS, kpi_info
+from sim.results.kpi_catalogue import KPI_INFO, TOWN_KPI_PARTS, kpi_info
 from sim.results.stats import summarise
 from sim.world.geography import build_places
 
@@ -92,11 +92,11 @@ def columns(rank_by: str | None = None) -> tuple[tuple[str, str, bool, str], ...
 
 def check_rank_by(scenario: Scenario, rank_by: str | None) -> None:
     """Refuse (UserError, one line naming the choices) a ``rank_by`` that is no KPI of a run's
-    table, before anything runs: a KPI of :data:`sim.results.kpis.KPI_INFO` (an extension's
-    included) or ``town.<pinyin>.<part>`` with a town of the scenario's towns CSV and part one
-    of :data:`sim.results.kpis.TOWN_KPI_PARTS`. Whether the town has orders for that part (a
-    town of rural places only has no ``urban_10min``) shows once the default has run
-    (:func:`check_ranked_values`)."""
+    table, before anything runs: a KPI of :data:`sim.results.kpi_catalogue.KPI_INFO` (an
+    extension's included) or ``town.<pinyin>.<part>`` with a town of the scenario's towns CSV and
+    part one of :data:`sim.results.kpi_catalogue.TOWN_KPI_PARTS`. Whether the town has orders for
+    that part (a town of rural places only has no ``urban_10min``) shows once the default has
+    run (:func:`check_ranked_values`)."""
     if rank_by is None or rank_by in KPI_INFO:
         return
     towns = build_places(scenario)[0].pinyin

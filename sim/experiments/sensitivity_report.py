@@ -16,7 +16,7 @@ import math
 from sim.experiments.sensitivity import HEADLINE, columns, unit_word
 from sim.reporting.formatting import end_text, interval_estimate_text, plural, value_text
 from sim.reporting.kpi_summary import VERDICT_WORDS, target_text, with_edge
-from sim.results.kpis import kpi_info
+from sim.results.kpi_catalogue import kpi_info
 
 
 def _signed(value: float) -> str:

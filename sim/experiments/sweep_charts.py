@@ -13,7 +13,7 @@ from sim.experiments.assumptions import ASSUMPTIONS
 from sim.experiments.sweep_file import Sweep
 from sim.experiments.sweep_table import cell_text
 from sim.reporting.formatting import plural
-from sim.results.kpis import KPI_INFO
+from sim.results.kpi_catalogue import KPI_INFO
 
 
 def write_charts(sweep: Sweep, rows: list[dict[str, Any]], scenario: Scenario, out: Path) -> list[Path]:

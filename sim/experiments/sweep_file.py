@@ -28,7 +28,7 @@ from sim.config.errors import Problem, UserError, closest
 from sim.config.load import load_scenario
 from sim.config.loader import read_yaml
 from sim.config.scenario import Scenario
-from sim.results.kpis import KPI_INFO
+from sim.results.kpi_catalogue import KPI_INFO
 
 # the KPIs a sweep reports when its file names none: the headline promises and their causes
 DEFAULT_KPIS = [

@@ -14,7 +14,7 @@ from typing import Any
 from sim.experiments.sweep_file import Sweep, points
 from sim.reporting.formatting import difference_text, interval_estimate_text
 from sim.reporting.kpi_summary import VERDICT_WORDS, with_edge
-from sim.results.kpis import KPI_INFO
+from sim.results.kpi_catalogue import KPI_INFO
 from sim.results.stats import paired_difference
 from sim.results.verdict import judge
 

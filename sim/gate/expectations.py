@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from sim.config.errors import Problem, UserError, closest
 from sim.config.scenario import Expect, Scenario
-from sim.results.kpis import HEADLINE, KPI_INFO, TOWN_KPI, TOWN_KPI_PARTS, kpi_info
+from sim.results.kpi_catalogue import HEADLINE, KPI_INFO, TOWN_KPI, TOWN_KPI_PARTS, kpi_info
 from sim.world.geography import read_towns
 
 OPS = (">=", "<=", ">", "<")

@@ -19,7 +19,7 @@ import math
 from sim.reporting.formatting import format_number, plural, share_target
 from sim.reporting.i18n import tr, unit_label
 from sim.reporting.kpi_summary import event_cause_line, with_edge
-from sim.results.kpis import CHANNEL_ROWS
+from sim.results.kpi_catalogue import CHANNEL_ROWS
 from sim.results.promises import other_reading
 
 WORST_TOWNS = 3

@@ -15,10 +15,10 @@ from sim.config.geography import ZONES
 from sim.config.scenario import Scenario
 from sim.config.teams import TEAM_LEVELS
 from sim.reporting.formatting import CHART_DATA_FORMAT, OUTCOME_CATEGORIES
-from sim.results.kpis import busy_intervals
 from sim.results.logs import CANCELLED
 from sim.results.promises import urban_response_time, zone_promise_orders, zone_verdicts
 from sim.results.summary import RepResult
+from sim.results.workload import busy_intervals
 from sim.world.build import World
 
 RESPONSE_GRID_MIN = np.unique(np.r_[np.arange(0.0, 60.0, 0.5), np.arange(60.0, 2881.0, 10.0)])

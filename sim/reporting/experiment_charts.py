@@ -29,9 +29,10 @@ from sim.results.stats import difference_verdict  # noqa: E402
 
 def _info(name: str) -> tuple[str, str, int]:
     """(label, unit, direction) of a KPI: a county's (``KPI_INFO``) or a town's, labelled by
-    what it counts (:func:`sim.results.kpis.town_kpi_info`: "Urban orders responded within the
-    promise in Aojiang, night 22:00-07:00"); an unknown name is its own label, a neutral value."""
-    from sim.results.kpis import KPI_INFO, town_kpi_info
+    what it counts (:func:`sim.results.kpi_catalogue.town_kpi_info`: "Urban orders responded
+    within the promise in Aojiang, night 22:00-07:00"); an unknown name is its own label, a
+    neutral value."""
+    from sim.results.kpi_catalogue import KPI_INFO, town_kpi_info
 
     return KPI_INFO.get(name) or town_kpi_info(name) or (name, "value", 0)
 
@@ -66,9 +67,9 @@ def forest_plot(
 ) -> list[Path]:
     """Paired differences (variant - baseline) per KPI with their CIs, one panel per unit
     (shares in percentage points). ``diffs``: {kpi: {"mean", "low", "high"}}; ``labels``:
-    {kpi: text}; ``units``/``directions`` default to sim.results.kpis.KPI_INFO (+1 higher is better,
-    -1 lower is better, 0 neutral). A difference whose CI excludes 0 is green when better,
-    red when worse, grey otherwise."""
+    {kpi: text}; ``units``/``directions`` default to sim.results.kpi_catalogue.KPI_INFO (+1
+    higher is better, -1 lower is better, 0 neutral). A difference whose CI excludes 0 is green
+    when better, red when worse, grey otherwise."""
     names = list(diffs)
     groups: dict[str, list[str]] = {}
     for name in names:

@@ -577,7 +577,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
 }
 
-# KPI labels in Chinese (English labels live in sim.results.kpis.KPI_INFO).
+# KPI labels in Chinese (English labels live in sim.results.kpi_catalogue.KPI_INFO).
 KPI_ZH: dict[str, str] = {
     "urban_10min": "城区订单在承诺时间内响应",
     "rural_same_day": "非城区订单在当天时限内响应并办结",

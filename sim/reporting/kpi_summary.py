@@ -25,7 +25,8 @@ from sim.reporting.i18n import tr
 from sim.results.causes import miss_cause_table
 from sim.results.decide import reps_to_decide
 from sim.results.event_causes import event_cause_table
-from sim.results.kpis import KPI_INFO, TOWN_KPI_PARTS, town_kpi_info, town_zones
+from sim.results.kpi_catalogue import KPI_INFO, TOWN_KPI_PARTS, town_kpi_info
+from sim.results.kpis import town_zones
 from sim.results.promises import TIME_BANDS
 from sim.results.summary import RepResult, summarise_kpis, total_orders
 from sim.results.verdict import VERDICTS, judge, kpi_targets

@@ -1,6 +1,6 @@
 """Why a surge event's orders miss the event's deadline: one cause per missed order (docs/kpis.md).
 
-The orders judged are those ``event_on_time`` judges (:func:`sim.results.kpis.event_orders`:
+The orders judged are those ``event_on_time`` judges (:func:`sim.results.event_kpis.event_orders`:
 the catalogue orders of an event with a ``delivery`` setting, placed in the measured window,
 whose event deadline ``D`` falls within the run); an order misses when it is not closed by
 ``D``. Each missed order gets the first cause that applies, in this fixed precedence.
@@ -37,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.results.causes import CAUSES, assign_causes
-from sim.results.kpis import event_orders
+from sim.results.event_kpis import event_orders
 from sim.results.logs import RunLog
 from sim.results.promises import undecided
 from sim.world.build import World

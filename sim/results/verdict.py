@@ -48,7 +48,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from sim.results.kpis import BAND_KPIS, town_zones
+from sim.results.kpi_catalogue import BAND_KPIS
+from sim.results.kpis import town_zones
 from sim.results.promises import other_reading
 
 LEVEL = 0.95

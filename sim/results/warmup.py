@@ -11,7 +11,7 @@ JORS 61(9)) compared the published warm-up methods and recommend MSER-5, applied
 the replications' output series, which is how :func:`warmup_check` applies it.
 
 The series is the number of orders waiting for a response at each hour on the hour
-(:func:`sim.results.kpis.backlog_series`, carried by every :class:`RepResult` as ``backlog``),
+(:func:`sim.results.workload.backlog_series`, carried by every :class:`RepResult` as ``backlog``),
 from 00:00 of day 0, warm-up included, to the end of the drain. Nothing here simulates.
 """
 

@@ -25,9 +25,9 @@ from sim.config.spec import Dist
 from sim.experiments.runner import run_replications
 from sim.model.rng import Streams, replication_seeds
 from sim.model.roster import on_duty_by_hour
-from sim.results.kpis import backlog_series
 from sim.results.logs import CANCELLED, CLOSED, OPEN, RunLog
 from sim.results.stats import summarise
+from sim.results.workload import backlog_series
 from sim.world.build import World, build_world
 from tests.validation import queueing
 
@@ -218,7 +218,7 @@ def _little(group: str, logs: list[RunLog], wait_end) -> Check:
         "Little: L - lambda W (orders)",
         0.0,
         diffs,
-        "L = mean of the hourly backlog series (sim.results.kpis.backlog_series)",
+        "L = mean of the hourly backlog series (sim.results.workload.backlog_series)",
     )
 
 

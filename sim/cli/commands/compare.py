@@ -16,7 +16,7 @@ from sim.reporting import experiment_charts
 from sim.reporting.files import write_json, write_text
 from sim.reporting.folder import check_out, results_folder
 from sim.reporting.saved import is_results_folder
-from sim.results.kpis import KPI_INFO
+from sim.results.kpi_catalogue import KPI_INFO
 
 
 def add_parser(sub) -> None:

@@ -18,7 +18,7 @@ from sim.reporting.formatting import plural
 from sim.reporting.kpi_summary import kpi_table, town_table
 from sim.reporting.report import write_results
 from sim.reporting.saved import save_run
-from sim.results.kpis import BAND_KPIS, HEADLINE
+from sim.results.kpi_catalogue import BAND_KPIS, HEADLINE
 from sim.results.warmup import warmup_check
 
 
