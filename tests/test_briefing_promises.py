@@ -16,8 +16,10 @@ import copy
 
 import pytest
 
-from sim.reporting.briefing_promises import lever, promise_lines, town_verdict_line
+from sim.reporting.briefing_promises import promise_lines
+from sim.reporting.briefing_towns import town_verdict_line
 from sim.reporting.i18n import tr
+from sim.reporting.miss_levers import lever
 from sim.results.causes import AFTER_CUTOFF, AT_VILLAGE, CAUSES, PROFESSIONAL_NOT_ASSIGNED
 
 LANGS = ("en", "zh")

@@ -11,9 +11,9 @@ import pytest
 
 from sim.cli.main import main
 from sim.model.replication import simulate
-from sim.reporting.briefing_promises import lever
 from sim.reporting.chart_style import CAUSE_COLORS
 from sim.reporting.i18n import tr
+from sim.reporting.miss_levers import lever
 from sim.results.causes import (
     AFTER_CUTOFF,
     AT_VILLAGE,

@@ -17,9 +17,11 @@ import matplotlib.text
 import pytest
 
 from sim.reporting import briefing, briefing_charts, briefing_page, briefing_text, kpi_summary, map_chart
-from sim.reporting.briefing_promises import cause_lines, promise_lines, town_verdict_line
+from sim.reporting.briefing_promises import promise_lines
+from sim.reporting.briefing_towns import town_verdict_line
 from sim.reporting.chart_style import style
 from sim.reporting.i18n import tr
+from sim.reporting.miss_levers import cause_lines
 from sim.results.causes import CAUSES
 from sim.results.decide import reps_to_decide
 from sim.results.verdict import judge

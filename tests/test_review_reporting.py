@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from sim.config.load import load_scenario
 from sim.experiments.runner import run_replications
-from sim.reporting import briefing_charts, briefing_promises, briefing_text, chart_style
+from sim.reporting import briefing_charts, briefing_promises, briefing_text, chart_style, miss_levers
 from sim.reporting.chart_data import RESPONSE_GRID_MIN, chart_data
 from sim.reporting.i18n import tr
 from sim.world.build import build_world
@@ -137,7 +137,7 @@ def test_cause_lines_in_chinese_say_no_data_in_chinese():
             "groups": {"rural": {"missed": 4, "all_busy": 3, "cancelled": 1}},
         },
     }
-    lines = briefing_promises.cause_lines(summary, "zh")
+    lines = miss_levers.cause_lines(summary, "zh")
     assert lines and not any("n/a" in line for line in lines)
 
 

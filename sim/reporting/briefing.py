@@ -28,13 +28,13 @@ from sim.reporting.briefing_charts import (
     town_compliance_chart,
 )
 from sim.reporting.briefing_page import build_html, build_markdown
-from sim.reporting.briefing_promises import counts_arrivals, miss_table
 from sim.reporting.briefing_text import _num, footnote, no_order_towns, town_label, town_rows
 from sim.reporting.chart_style import cjk_font, cjk_font_file
 from sim.reporting.files import write_text
 from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, plural
 from sim.reporting.i18n import tr
 from sim.reporting.map_chart import map_chart
+from sim.reporting.miss_levers import counts_arrivals, miss_table
 from sim.reporting.progress import Progress
 from sim.reporting.shapes import check_results
 

@@ -386,7 +386,7 @@ def miss_cause_chart(
     number as the briefing writes a count a replication (whole from 10, else one decimal:
     :func:`sim.reporting.formatting.per_rep_text`). ``arrival``: the scenario counts arrivals,
     so the urban bar's misses whose trip alone was too long are "Turnout and travel too long",
-    as the briefing's lines name them (:func:`sim.reporting.briefing_promises.shown_cause`), in
+    as the briefing's lines name them (:func:`sim.reporting.miss_levers.shown_cause`), in
     a colour of their own; the other groups' stay "Travel or ferry too long"."""
     reps = max(1, table["replications"])
     groups = [g for g in ("urban", "rural", "professional") if g in table["groups"]]

@@ -13,7 +13,7 @@ import html
 from pathlib import Path
 
 from sim.reporting import webfont
-from sim.reporting.briefing_promises import cause_lines, counts_arrivals, promise_lines, town_verdict_line
+from sim.reporting.briefing_promises import promise_lines
 from sim.reporting.briefing_text import (
     assumption_lines,
     channel_assumption_lines,
@@ -27,9 +27,11 @@ from sim.reporting.briefing_text import (
     unjudged_lines,
     worst_town_lines,
 )
+from sim.reporting.briefing_towns import town_verdict_line
 from sim.reporting.chart_style import cjk_font_file
 from sim.reporting.i18n import kpi_label, tr
 from sim.reporting.kpi_summary import with_edge
+from sim.reporting.miss_levers import cause_lines, counts_arrivals
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#~"})
 
