@@ -228,8 +228,10 @@ and put each simulated figure, with its 95% interval across replications, beside
 * **Packages** (套餐): the source gives no recipient counts; with the assumed shares
   (docs/assumptions.md) the default makes ~365 package visits a day, all within their windows
   (`package_on_time` 100%, same command). Served by the village teams alone (`packages.top_tier:
-  1`), 94.9% are (lower bound 94.4%, 10 replications x 7 days) and about 140 orders a week are left
-  open past their deadline (a scenario of three lines, `extends` the default with
+  1`), 90.9% of the visits due inside the run are (95% interval [89.9%, 91.8%], 10 replications
+  x 7 days; a weekly visit placed late in the run falls due after it and is left out, so the
+  daily meals weigh more here than over a year) and about 140 orders a week are left open past
+  their deadline (a scenario of three lines, `extends` the default with
   `packages: {top_tier: 1}`, checked with `python run.py check FILE --allow-new`): the town
   stations are needed (policy `packages_to_county` lets the county help too: 100%).
 * **Hours per active volunteer** = credited hours / the scenario's 23,750 members. The source's
@@ -247,12 +249,14 @@ and put each simulated figure, with its 95% interval across replications, beside
   above is the errands the points close in the 158 days ({{PROXY_DAY}} a day) times 1,461
   days, so it matches by construction up to the Poisson noise; what it checks is that the
   points close every errand they get. The reading is uncertain by a factor of 2 or more (12万多
-  is 120,000 to 130,000; the points may be younger than the pilot; 人次 counts people, not
-  errands), so `scenarios/sweeps/proxy_points.yaml` varies the rate (`python run.py sweep
+  is 120,000 to 130,000; the points may be younger than the pilot; 人次 counts person-times,
+  each person served on each occasion, so an errand for a household may count more than once),
+  so `scenarios/sweeps/proxy_points.yaml` varies the rate (`python run.py sweep
   scenarios/sweeps/proxy_points.yaml`, 4 replications of 7 days): at 41.1, 82.1 and 164.3
   errands a day the points close 99.9%, 99.8% and 99.9% of them within 3 days (the points
   have 1,840 members on duty in opening hours on average, about 1,560 at the 0.85 show-up, for 0.18
-  errands a village a day), and 91.9%, 92.1% and 91.7% within 2 days: the deadline and the
+  errands a village a day), and 90.5%, 90.9% and 90.4% within 2 days (`python run.py sweep
+  scenarios/sweeps/proxy_points.yaml`): the deadline and the
   weekend closure decide, not the rate.
 * **Teams, professional teams and volunteers, village points, pairing** are structure: the
   scenario lists them (453 points from `data/pingyang_villages.csv`, 16 town stations, 10
@@ -281,16 +285,16 @@ and put each simulated figure, with its 95% interval across replications, beside
   share of booked orders, so `demand.appointments.share` stays an assumption (0.1, about 27
   appointments a day; docs/assumptions.md). What the default gives, with the gate's run
   (`python run.py check scenarios/pingyang.yaml`, 10 replications of 7 days, dispatch as
-  alerts): `appointments_on_time` 96.0% (lower 95% bound 95.1%), against 94.5% urban 10-minute
+  alerts): `appointments_on_time` 96.2% (lower 95% bound 95.4%), against 95.6% urban 10-minute
   and 95.6% rural same-day compliance; at three times the share (`more_appointments.yaml`, see
   docs/policies.md) rural gains 0.2 points (paired 95% interval [0.05, 0.26]) and urban 0.3
-  (within noise), since booked orders fall between 08:00 and 20:00.
+  ([0.06, 0.57]), since booked orders fall between 08:00 and 20:00.
 * **Hand-ups** (村里提供不了的就由乡镇实践所协调, what a village cannot provide goes to its town
   station): the source gives no rate. The default hands up one in four orders for haircuts,
   hospital escorts, moving and help for disabled people (`dispatch.hand_up`, an assumption in
   docs/assumptions.md): 3.8% of catalogue orders, of which 99% meet their zone's promise
   (`handed_up_on_time`, gate's run). `no_hand_up.yaml` (docs/policies.md) shows what the
-  assumption moves: escalations -2.4 points, rural same day -0.1 and urban 10 minutes -0.2
+  assumption moves: escalations -2.4 points, rural same day -0.1 and urban 10 minutes -0.1
   (both significant, and small).
 * **Batched delivery in a lockdown** (the 泰悦府 lockdown in Aojiang: 志愿者统一采购配送,
   volunteers bought and delivered in bulk): the source gives no order count, batch size or
@@ -302,19 +306,22 @@ and put each simulated figure, with its 95% interval across replications, beside
   delivery, at the price of a 1.2-hour median wait (docs/policies.md).
 * **Response compliance**: the source states targets, not achieved rates. The default gives
   (`python run.py`, 14 days x 4 replications, dispatch as alerts): urban 10-minute compliance
-  94.1% [93.0%, 95.1%], rural same-day 95.6% [95.1%, 96.1%] (both met), with the remote
+  95.3% [94.1%, 96.3%], rural same-day 95.6% [95.1%, 96.1%] (both met), with the remote
   mountain towns (Huaixi 85.8%, Qingjie 91.2%, Nanyan 91.9%, Shanmen 92.4%, Naocun 93.0%,
   Fengwo 93.8%, as low as the plain's Mabu) furthest below the 95% target. The urban share is
   set by the alerts (an alert accepted in 35% of cases, after about 3 minutes:
   docs/assumptions.md) and by how many village volunteers are on call (the staffing curves
   below). Activities take only the on-duty share of their
   participants out of the order pool, so their size and length hardly move these shares.
-* **People served by the professional teams** (15,600 "so far"): the source gives no period.
+* **Services of the professional teams** (15,600 人次 "so far"): the source gives no period.
   With the professional route (the administrator selects a professional organisation, on-call
   review after hours: docs/model.md), the professional teams close {{PRO}} professional orders
   in the 158 days, {{PRO_YEAR}} a year: at that rate 15,600 would take {{PRO_YEARS}} years, a
-  plausible age for the county's volunteer platform (the article does not date it), and the
-  figure counts people, who may be more than orders (a counselling session for a family).
+  plausible age for the county's volunteer platform (the article does not date it). Of the
+  article's three totals "so far", only the proxy errands' period (4 years) is an input; this
+  one's {{PRO_YEARS}} years and the disputes' {{ROOMS_YEARS}} years are what the model's rates
+  imply, checks on them, not periods we assume, and the figure counts person-times (人次),
+  which may be more than orders (a counselling session for a family).
 * The **teams** section is not tuned: its member counts match the implied active force within
   1%.
 
@@ -338,23 +345,23 @@ What the curves say (the 95% intervals are across replications; the paired ones 
 seeds, so that the arrivals and each order's alert answers are the same draws):
 
 * **Village volunteers move both promises, monotonically.** Halving them costs the urban share
-  3.4 points by acceptance and about 19 by arrival, and rural same day 2.1 points; doubling them
-  gains 1.1, 11 and 1.3. Every step's paired interval excludes zero but doubling's on the
-  acceptance share (+1.1 [-0.2, +2.3]): there the default's volunteers already accept most
-  alerts (`tests/test_staffing.py` proves the halving with 4 replications of a week). Fewer volunteers
+  3.1 points by acceptance and about 18 by arrival, and rural same day 2.1 points; doubling them
+  gains 1.0, 8 and 1.3. Every step's paired interval excludes zero; the smallest gain is
+  doubling's on the acceptance share (+1.0 [+0.4, +1.6]): there the default's volunteers already accept
+  most alerts (`tests/test_staffing.py` proves the halving with 4 replications of a week). Fewer volunteers
   on call mean fewer people to alert: more orders escalate (43% to 61% at half), to a station
   whose staff rarely accept far away, or wait for a volunteer to come free.
 * **The arrival-based urban share is the one staffing moves most**: a village volunteer who
   accepts is a few minutes from the citizen, the station's volunteer who takes an escalated
-  order is not. At the default two orders in three are reached within 10 minutes; the
-  acceptance-based KPI (95%) hides that gap.
+  order is not. At the default nearly three orders in four are reached within 10 minutes; the
+  acceptance-based KPI (96%) hides that gap.
 * **Town stations matter less and only for acceptance**: a quarter of the stations' members
   costs 3.8 points of urban acceptance and 1.4 of rural same day, but the station's volunteers
   arrive late anyway (0.6 point by arrival, within noise). More station staff cannot replace village
   volunteers.
 * **Orders open overnight fall with either kind of staffing, but are mostly set by the clock**:
-  about 74 a week at the default, +3.8 [+2.2, +5.3] at half the village volunteers and +9.8
-  [+1.0, +18.5] at half the station staff (paired). Most of them were placed after the 17:00
+  about 73 a week at the default, +3.8 [+2.2, +5.3] at half the village volunteers and +10.0
+  [+1.5, +18.5] at half the station staff (paired). Most of them were placed after the 17:00
   cut-off, when few volunteers are on call and the same-day rule gives them until the next
   day's midnight; no daytime staffing reaches them (docs/kpis.md, "Never overnight").
 """
