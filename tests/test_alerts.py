@@ -155,6 +155,26 @@ def test_a_volunteer_who_has_decided_to_accept_keeps_the_order_when_it_escalates
         assert world.teams.name[o.team[0]] != "village:A2" and o.t_accepted[0] == 605
 
 
+def test_under_handover_a_station_volunteer_who_has_decided_to_accept_keeps_the_order_at_the_county(tmp_path):
+    # handover scope with keep_lower_scope: A2 has no village volunteers, so the order starts at
+    # its town's station (tier 2) at 540, whose volunteer accepts 65 minutes later, at 605; the
+    # station's 60-minute timeout sends it to the county at 600 first, where the station is
+    # still in scope: its volunteer takes it at 605, not after the county's new wave (665)
+    settings = {
+        "dispatch": {
+            "scope": "handover",
+            "keep_lower_scope": True,
+            "alerts": {"accept_probability": 1, "wave_size": 1, "turnout_day": FIXED, "turnout_night": FIXED},
+        },
+        "demand": {"acceptance_delay": {"kind": "fixed", "mean": 65}},
+        "teams": {"village_members_village": 0},
+    }
+    world = build_world(variant(tmp_path, settings))
+    o = replay(world, [(540.0, "A2", "errand")]).run().orders
+    assert o.t_tier2[0] == 540 and o.tier_max[0] == 3
+    assert world.teams.name[o.team[0]] == "town:Alpha" and o.t_accepted[0] == 605
+
+
 def test_accepters_whose_team_was_taken_meanwhile_give_way_to_the_next_wave(tmp_path):
     # A2's two volunteers are alerted at 540 and both accept, 1 to 5 minutes later; at 541 an
     # absence takes both of them (until 600), so neither acceptance counts; the next wave (545)

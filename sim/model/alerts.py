@@ -205,7 +205,7 @@ class Alerts:
         teams: set[int] = set()
         if tier == 1 or d.keep_lower:
             teams.update(t for t in d.tier1_teams[place] if able(t))
-        if tier == 2 or (tier >= COUNTY_TIER and d.handover and d.keep_lower):
+        if d.town_tier_serves(tier):
             if d.tier2_nearest is not None:
                 have = spare[first]
                 for team in d.tier2_nearest[place]:

@@ -230,7 +230,7 @@ class Dispatcher:
             if tier == 1 and len(able) == 1:
                 return able[0]  # the only candidate: no need to rank by distance
             best = self._nearest(able, place, skill, need, best)
-        if tier == 2 or (tier >= COUNTY_TIER and self.handover and self.keep_lower):
+        if tier == 2 or (tier >= COUNTY_TIER and self.handover and self.keep_lower):  # (town_tier_serves)
             free = self.free_teams.get(self.place_town[place], ())
             if self.tier2_nearest is None or len(free) <= SCAN_FREE_UP_TO:
                 best = self._nearest(free, place, skill, need, best, barred)
@@ -322,9 +322,17 @@ class Dispatcher:
         w = self.world
         if (tier == 1 or self.keep_lower) and team in w.tier1_teams[place]:
             return True
-        if tier == 2:
-            return bool(w.tier2_team[team]) and self.team_town[team] == self.place_town[place]
+        same_town = self.team_town[team] == self.place_town[place]
+        if self.town_tier_serves(tier) and w.tier2_team[team] and same_town:
+            return True
         return tier >= COUNTY_TIER and bool(w.tier3_team[team])
+
+    def town_tier_serves(self, tier: int) -> bool:
+        """Whether the town's tier-2 teams serve the scope at ``tier``: at tier 2, and at the
+        county's under ``handover`` with ``keep_lower_scope`` (its tier-3 teams are others;
+        under ``widen`` they are the same teams). :meth:`find_team` makes the same test
+        inline (it runs for every order)."""
+        return tier == 2 or (tier >= COUNTY_TIER and self.handover and self.keep_lower)
 
     def _offers(self, team: int, skill: int, now: float) -> bool:
         """Whether ``team`` offers ``skill`` at ``now`` (minutes): it is staffed, has the skill
@@ -342,7 +350,7 @@ class Dispatcher:
         w = self.world
         if tier == 1 or self.keep_lower:
             yield from w.tier1_teams[place]
-        if tier == 2:
+        if self.town_tier_serves(tier):
             yield from (team for team in w.town_teams[self.place_town[place]] if w.tier2_team[team])
         if tier >= COUNTY_TIER:
             for town in w.tier3_towns[skill]:
