@@ -77,7 +77,7 @@ NIGHT_FROM, NIGHT_TO = 22 * 60.0, 7 * 60.0  # turnout_night applies 22:00-07:00
 
 
 NAN = float("nan")
-first_item = itemgetter(0)
+by_time = itemgetter(0)  # (minutes, team): sort by the minutes alone, a stable sort
 # the counters added to an order's key: 2 * slot + which in the low 12 bits, the wave above them
 # (waves 1 to 65,535: below 2**28), and the turnout's beyond every wave's
 WAVE_SHIFT = 12
@@ -280,7 +280,7 @@ class Alerts:
         delay = self.delay
         answers = sorted((now + delay(draw(order, sent, slot, 1)), slot, team) for slot, team in accepted)
         # the carried acceptances first among those of the same minute (they were alerted earlier)
-        pending = sorted([*(carried or ()), *((when, team) for when, _, team in answers)], key=first_item)
+        pending = sorted([*(carried or ()), *((when, team) for when, _, team in answers)], key=by_time)
         self.pending[order] = pending
         self.next_wave[order] = due
         self.lifecycle.at(pending[0][0], self._on_answer, (order, series))

@@ -156,7 +156,7 @@ def assign_causes(log: RunLog, world: World, missed: np.ndarray, deadline: np.nd
             return col[idx] <= d  # NaN (did not happen) is False
 
     review_end = o.t_review_end
-    accepted_in_time = by(o.t_accepted) & ~by(o.t_arrived)
+    reached_late = by(o.t_accepted) & ~by(o.t_arrived)  # accepted by D, arrived after it
     with np.errstate(invalid="ignore"):  # (NaN, never arrived, is not a trip that fitted)
         trip_fitted = o.t_arrived[idx] - o.t_accepted[idx] <= d - o.t_placed[idx]
     scoped = o.channel[idx] != CHANNELS.index("professional")
@@ -165,8 +165,8 @@ def assign_causes(log: RunLog, world: World, missed: np.ndarray, deadline: np.nd
         scoped & (busy >= on_duty),
         (o.channel[idx] == CHANNELS.index("professional")) & ~by(review_end),
         (by(o.t_assigned) | by(o.t_alerted)) & ~by(o.t_accepted) & ~by(o.t_cancelled),
-        accepted_in_time & trip_fitted,
-        accepted_in_time,
+        reached_late & trip_fitted,
+        reached_late,
         by(o.t_arrived) & ~by(o.t_closed),
         by(o.t_cancelled),
         np.ones(len(idx), dtype=bool),
