@@ -112,7 +112,8 @@ CASES = [
     (
         "kpis.json",
         _set("miss_causes.causes", [*CAUSES, "teleport"]),
-        "kpis.json: miss_causes.causes[8]: 'teleport' is not a cause; expected one of no_volunteer,",
+        f"kpis.json: miss_causes.causes[{len(CAUSES)}]: 'teleport' is not a cause; expected one of "
+        "no_volunteer,",
     ),
     (
         "kpis.json",
