@@ -21,14 +21,19 @@ def miss_table(summary: dict) -> dict:
     return table if table else {"replications": max(1, summary["reps"]), "causes": [], "groups": {}}
 
 
-def lever(cause: str, row: dict, lang: str) -> str:
+def lever(cause: str, row: dict, lang: str, arrival: bool = False) -> str:
     """What would fix a group's misses of ``cause`` (``row``: the group's row of the miss
-    table). Cancellations most of which happened while the order still waited at its village,
-    its town not yet asked, name the village timeout first: the sensitivity study finds it the
-    lever that holds the rural promise, more than village staffing (docs/assumptions.md). Orders
+    table; ``arrival``: urban misses judged at arrival, whose trips too long have the lever of
+    the turnout and the drive, :func:`shown_cause`). Cancellations most of which happened while
+    the order still waited at its village, its town not yet asked, name the village timeout
+    first: the sensitivity study finds it the lever that holds the rural promise, more than
+    village staffing (docs/assumptions.md). Orders
     not assigned in time most of which are professional orders (reviewed, then waiting for a
     member of the selected organisation) name the organisations' duty hours, not the tiers'
     timeouts, which professional orders do not pass through."""
+    shown_as = shown_cause(cause, arrival)
+    if shown_as != cause:
+        return tr(f"lever.{shown_as}", lang)
     at_village = row.get(AT_VILLAGE, 0)  # (absent from a results folder that predates it)
     if cause == "cancelled" and 2 * at_village > row["cancelled"]:
         share = format_number(at_village / row["cancelled"], "share")
@@ -84,10 +89,7 @@ def cause_and_lever(row: dict, causes: list[str], arrival: bool, lang: str) -> t
     share of them, and its lever."""
     cause = largest_cause(row, causes)
     share = format_number(row[cause] / row["missed"], "share")
-    shown_as = shown_cause(cause, arrival)
-    if shown_as != cause:
-        return shown_as, share, tr(f"lever.{shown_as}", lang)
-    return cause, share, lever(cause, row, lang)
+    return shown_cause(cause, arrival), share, lever(cause, row, lang, arrival)
 
 
 def counts_arrivals(data: dict) -> bool:
@@ -113,7 +115,7 @@ def cause_lines(summary: dict, lang: str, arrival: bool = False) -> list[str]:
     group, cause = max(((g, c) for g in groups for c in table["causes"]), key=lambda gc: groups[gc[0]][gc[1]])
     row = groups[group]
     cancelled = sum(r.get("cancelled", 0) for r in groups.values())
-    shown_as = shown_cause(cause, arrival and group == "urban")
+    urban_arrival = arrival and group == "urban"
     return [
         tr(
             "brief.cause_line",
@@ -121,8 +123,8 @@ def cause_lines(summary: dict, lang: str, arrival: bool = False) -> list[str]:
             group=tr(f"cause.group.{group}", lang),
             share=format_number(row[cause] / row["missed"], "share"),
             missed=row["missed"] / reps,
-            cause=tr(f"cause.{shown_as}", lang),
-            lever=lever(cause, row, lang) if shown_as == cause else tr(f"lever.{shown_as}", lang),
+            cause=tr(f"cause.{shown_cause(cause, urban_arrival)}", lang),
+            lever=lever(cause, row, lang, urban_arrival),
         ),
         drivers_text(summary, cancelled / all_missed, lang),
     ]
