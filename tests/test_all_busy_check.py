@@ -1,0 +1,93 @@
+"""``scripts/all_busy_check.py``: its hook counts the free on-duty volunteers of an order's town
+at placing, and shows the case docs/kpis.md describes, where rule 2 of the miss causes reads
+"all busy" though a volunteer of the town was free: a team whose shift ended while it served
+counts busy against the town's on-duty count of the hour."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import numpy as np
+import pytest
+
+from sim.model.replication import Replication
+from sim.results.causes import CAUSES, miss_causes
+from sim.world.build import build_world
+from tests.conftest import orders, variant
+
+REPO_SCRIPT = "scripts/all_busy_check.py"
+# the town station on duty to 20:00, the other teams to 18:00 (tiny: 2 of 10 members each)
+LATE_STATION = {
+    "schedules": {
+        "late": {
+            "weekday": [0] * 8 + [0.2] * 12 + [0] * 4,
+            "weekend": [0] * 8 + [0.2] * 12 + [0] * 4,
+        }
+    },
+    "teams": {"town": {"members": 10, "skills": ["errand", "repair"], "schedule": "late"}},
+    # an urban order waits 15 minutes at its village before its town is asked
+    "dispatch": {"timeouts_min": {"urban": [15, 10], "rural": [30, 60]}},
+}
+
+
+@pytest.fixture
+def script(monkeypatch):
+    """The script, imported as a module (its main() does not run)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / REPO_SCRIPT
+    spec = importlib.util.spec_from_file_location("all_busy_check", path)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    spec.loader.exec_module(module)
+    module._FREE_AT_PLACING.clear()
+    return module
+
+
+def run_with_hook(script, world, rows):
+    """Run ``rows`` (time, place, item) on ``world`` with the script's hook; the log and the
+    free volunteers counted at each order's placing."""
+    rep = Replication(world, np.random.SeedSequence(1), orders(world, rows))
+    script.count_free_at_placing(rep)
+    log = rep.run()
+    return log, script._FREE_AT_PLACING[-1]
+
+
+def test_the_hook_counts_the_free_on_duty_volunteers_of_the_town_at_placing(script, tiny):
+    # Alpha's teams answering catalogue orders: A1's, A2's, the station and the county center,
+    # 2 on duty each from 08:00; the first order at 10:00 takes one of A1's
+    log, free = run_with_hook(
+        script, tiny, [(600.0, "A1", "errand"), (601.0, "A1", "errand"), (300.0, "A1", "errand")]
+    )
+    by_time = dict(zip(log.orders.t_placed.tolist(), free.tolist()))
+    assert by_time == {300.0: 0, 600.0: 8, 601.0: 7}
+
+
+def test_rule_2_reads_all_busy_where_a_station_volunteer_was_free_after_a_shift_end(script, tmp_path):
+    world = build_world(variant(tmp_path, LATE_STATION))
+    # 17:50: two orders take A1's two on-duty volunteers (30 minutes' service), who finish after
+    # A1 goes off duty at 18:00; at 18:05 an urban order at A1 waits at its village (spare -2)
+    # while the station's two, on duty to 20:00, are free; its town is asked at 18:20, too late
+    rows = [(1070.0, "A1", "errand"), (1070.0, "A1", "errand"), (1085.0, "A1", "errand")]
+    log, free = run_with_hook(script, world, rows)
+    _, missed, cause = miss_causes(log, world)
+    last = int(np.argmax(log.orders.t_placed))
+    assert missed[last] and CAUSES[cause[last]] == "all_busy"
+    assert free[last] == 2  # the station's volunteers
+
+
+def test_the_arms_change_only_the_station_schedule_hours_they_name(script):
+    from sim.config.load import load_scenario
+
+    station = load_scenario(script.DEFAULT).schedules["station"]
+    arms = script.arms_of(station)
+    assert arms["default"] == {}
+    for day in ("weekday", "weekend"):
+        shares = getattr(station, day)
+        midnight = arms["stations to midnight"][f"schedules.station.{day}"]
+        by_day = arms["stations by day x1.5"][f"schedules.station.{day}"]
+        assert midnight[:22] == shares[:22] and midnight[22:] == [shares[21]] * 2
+        assert by_day[8:18] == pytest.approx([1.5 * s for s in shares[8:18]])
+        assert by_day[:8] == shares[:8] and by_day[18:] == shares[18:]
