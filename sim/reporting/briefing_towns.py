@@ -1,13 +1,15 @@
 """The briefing's line on the towns' verdicts: how many towns meet, miss or cannot yet be judged
 against their promises, the missed ones named with the largest cause of their misses, and how
-many replications would decide the uncertain ones. Every figure comes from kpis.json; the
-wording, in English and Chinese, from :mod:`sim.reporting.i18n`.
+many replications would decide the uncertain ones. The towns' rows it counts, and the worst
+towns' sentences, are :mod:`sim.reporting.briefing_town_rows`'s. Every figure comes from
+kpis.json; the wording, in English and Chinese, from :mod:`sim.reporting.i18n`.
 """
 
 from __future__ import annotations
 
+from sim.reporting.briefing_headline import count, shown
 from sim.reporting.briefing_promises import verdict_parts
-from sim.reporting.briefing_text import count, no_order_towns, shown, town_rows
+from sim.reporting.briefing_town_rows import no_order_towns, town_rows
 from sim.reporting.formatting import format_number
 from sim.reporting.i18n import tr
 from sim.reporting.miss_levers import counts_arrivals, largest_cause, miss_table, shown_cause
