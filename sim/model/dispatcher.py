@@ -24,27 +24,42 @@ it.
 Example: a village with no volunteer on duty at 02:00 keeps an urban order in its tier-1 queue;
 after ``timeouts_min.urban[0]`` minutes the order also joins its town's queue, and the first
 town-station volunteer to come on duty at 07:00 takes it.
+
+The class composes one responsibility per module (mixins: the per-order calls stay
+``self.find_order(...)``, ``self.bars(...)``, with no extra object or call in between); every
+attribute is set here, in ``__init__``, and each mixin's module says which ones it uses:
+
+* :mod:`sim.model.free_teams` -- who is on duty and free, and the free-team index;
+* this module -- the state of them all (``__init__``), and the search for a team for an order
+  (:meth:`Dispatcher.find_team`, with its settings :data:`NEAR_TOWNS` and
+  :data:`SCAN_FREE_UP_TO`);
+* :mod:`sim.model.waiting_orders` -- the queues of waiting orders and how a freed volunteer
+  picks the next one (:meth:`WaitingOrders.find_order`);
+* :mod:`sim.model.ladder_scopes` -- the escalation ladder's scopes: who may take an order at
+  each tier, and who is barred from it;
+* :mod:`sim.model.desks` -- the orders the administrator directed to a team's desk.
 """
 
 from __future__ import annotations
 
-from heapq import heappop, heappush, nsmallest
+from heapq import nsmallest
 from itertools import chain, count
 
+from sim.model.desks import AdministratorDesks
 from sim.model.dispatch_rules import RULES, CheckedRule, NearestFirst, Rule
-from sim.model.orders import COUNTY_TIER, WAITING, OrderTable
+from sim.model.free_teams import FreeTeams
+from sim.model.ladder_scopes import LadderScopes
+from sim.model.orders import COUNTY_TIER, OrderTable
+from sim.model.waiting_orders import WaitingOrders
 from sim.world.build import World
 
 NEAR_TOWNS = 4  # tier-3 towns ranked ahead for each origin (a search mostly looks at two)
 # a tier-2 search ranks a town's free teams when they are this few (at night, say), and walks
 # the place's static nearest-first list of the town's teams to the first able one otherwise
 SCAN_FREE_UP_TO = 8
-# what Dispatcher.find_order returns to Dispatcher._past_barred when its best order was one
-# more the team may not take (no order id is negative)
-LOOK_AGAIN = -1
 
 
-class Dispatcher:
+class Dispatcher(FreeTeams, WaitingOrders, LadderScopes, AdministratorDesks):
     """Queues of waiting orders and the index of teams with free volunteers."""
 
     def __init__(self, world: World, orders: OrderTable, rule: Rule | None = None):
@@ -118,64 +133,10 @@ class Dispatcher:
             needs = world.item_volunteers[world.item_skill == skill]
             self.min_need[skill] = int(needs.min()) if len(needs) else 0
 
-    # -------------------------------------------------------------- volunteers
-    def free(self, team: int) -> int:
-        """Free volunteers of a team now (on duty and not busy)."""
-        return max(0, self.spare[team])
-
-    def set_on_duty(self, team: int, count: int) -> bool:
-        """A team's on-duty count becomes ``count`` (its busy volunteers stay busy); update the
-        free-team index; return whether the count rose."""
-        was = self.on_duty[team]
-        self.on_duty[team] = count
-        self.spare[team] += count - was
-        self.refresh(team)
-        return count > was
-
-    def take(self, team: int, count: int) -> None:
-        """``count`` volunteers of ``team`` become busy (an order, an activity, an absence)."""
-        spare = self.spare[team] = self.spare[team] - count
-        if self.in_free[team] and spare <= 0:
-            self.refresh(team)
-
-    def give_back(self, team: int, count: int) -> bool:
-        """``count`` busy volunteers of ``team`` are free again; whether the team may now take
-        waiting work (it has a free volunteer and a queue it sees, or its desk, holds an entry): the caller
-        then offers it (:meth:`sim.model.lifecycle.OrderLifecycle.serve_waiting`)."""
-        spare = self.spare[team] = self.spare[team] + count
-        if spare <= 0:
-            return False
-        if not self.in_free[team]:
-            self.refresh(team)
-        return self.sees_entries(team) or team in self.desks
-
-    def sees_entries(self, team: int) -> bool:
-        """Whether any queue ``team`` sees holds an entry (perhaps a stale one): a cheap test
-        before a search for waiting work."""
-        in_town = self.queued_in_town
-        if in_town[self.team_town[team]] or (self.sees_tier3[team] and in_town[-1]):
-            return True
-        other_towns = self.team_other_towns[team]
-        return bool(other_towns) and any(in_town[t] for t in other_towns)
-
     def drop_run_state(self) -> None:
         """Free what only the run needed: queues, the free-team index and per-team counts."""
         self.queues = self.buckets = self.free_teams = self.queued = self.desks = None
         self.on_duty = self.spare = self.in_free = self.declined = None
-
-    def refresh(self, team: int) -> None:
-        """Update the free-team index after a team's on-duty or busy count changed."""
-        is_free = self.spare[team] > 0
-        if is_free == self.in_free[team]:
-            return
-        self.in_free[team] = is_free
-        buckets = self.buckets
-        if is_free:
-            for b in self.team_buckets[team]:
-                buckets[b].add(team)
-        else:
-            for b in self.team_buckets[team]:
-                buckets[b].discard(team)
 
     # -------------------------------------------------------------- orders -> team
     def _nearest(
@@ -192,26 +153,6 @@ class Dispatcher:
     def rank_teams(self, able: list[int], place: int) -> int:
         """The best of several able teams for an order at ``place`` by the dispatch rule."""
         return min(self.rule.team_key(self, team, place) for team in able)[-1]
-
-    def barred(self, order: int, tier: int | None = None) -> tuple[int, ...]:
-        """The teams that may not take ``order`` at ``tier`` (default: its current tier),
-        whatever their scope: the village team that declined it (``dispatch.hand_up``,
-        :attr:`declined`: never, at any tier) and, above tier 1 with :attr:`leaves_village`,
-        its village's own teams (``World.tier1_teams``: its point and its paired units)."""
-        if tier is None:
-            tier = self.orders.tier[order]
-        if self.leaves_village and tier >= 2:
-            return tuple(self.tier1_teams[self.orders.place[order]])  # (the declining team too)
-        but = self.declined.get(order, -1) if self.declined else -1
-        return () if but < 0 else (but,)
-
-    def bars(self, team: int, order: int, tier: int) -> bool:
-        """Whether ``team`` may not take ``order`` waiting at ``tier`` (:meth:`barred`, for one
-        team: the test a freed team makes of a queue entry)."""
-        declined = self.declined
-        if declined and declined.get(order) == team:
-            return True
-        return self.leaves_village and tier >= 2 and self.orders.place[order] in self.team_villages[team]
 
     def find_team(self, order: int) -> int | None:
         """The nearest team in the order's current scope able to take it now, or None (never
@@ -282,261 +223,3 @@ class Dispatcher:
         """``towns`` nearest seat first from ``origin``, less the first ``skip``: ranked only
         when the search gets past the nearest ones (a generator)."""
         yield from sorted(towns, key=self.world.town_rank[origin].__getitem__)[skip:]
-
-    def scope_offers(self, order: int, tier: int, now: float) -> bool:
-        """Whether any team in the order's scope at ``tier`` has the order's skill at all at
-        ``now`` (minutes): a staffed team (``World.team_staffed``), on duty or not, that exists
-        now (a call-up team only inside its event: ``World.team_windows``), the teams
-        :meth:`barred` from it aside (an order only they could serve there goes past that tier
-        at once)."""
-        skill, place = self.orders.skill[order], self.orders.place[order]
-        w = self.world
-        barred = self.barred(order, tier)
-        if barred:  # team by team, the barred ones left out
-            return any(
-                team not in barred and self._offers(team, skill, now)
-                for team in self._scope_teams(tier, skill, place)
-            )
-        if tier == 1:
-            offered = skill in w.place_skills[place]
-        elif tier == 2:
-            offered = skill in w.town_skills[self.place_town[place]] or (
-                self.keep_lower and skill in w.place_skills[place]
-            )
-        else:
-            offered = skill in w.county_skills
-        # (the sets count the teams there for the whole run; call-ups are checked one by one)
-        return offered or any(
-            self._in_scope(team, tier, place) and self._offers(team, skill, now) for team in w.team_windows
-        )
-
-    def may_take(self, order: int, team: int) -> bool:
-        """Whether ``team`` serves the scope of ``order``'s current tier and is not barred from
-        it (:meth:`barred`): whether a volunteer of ``team`` who accepts the order's alert may
-        take it. Skills and free volunteers are not checked here."""
-        tier = self.orders.tier[order]
-        return self._in_scope(team, tier, self.orders.place[order]) and not self.bars(team, order, tier)
-
-    def _in_scope(self, team: int, tier: int, place: int) -> bool:
-        """Whether ``team`` serves the scope at ``tier`` of an order at ``place``."""
-        w = self.world
-        if (tier == 1 or self.keep_lower) and team in w.tier1_teams[place]:
-            return True
-        same_town = self.team_town[team] == self.place_town[place]
-        if self.town_tier_serves(tier) and w.tier2_team[team] and same_town:
-            return True
-        return tier >= COUNTY_TIER and bool(w.tier3_team[team])
-
-    def town_tier_serves(self, tier: int) -> bool:
-        """Whether the town's tier-2 teams serve the scope at ``tier``: at tier 2, and at the
-        county's under ``handover`` with ``keep_lower_scope`` (its tier-3 teams are others;
-        under ``widen`` they are the same teams). :meth:`find_team` makes the same test
-        inline (it runs for every order)."""
-        return tier == 2 or (tier >= COUNTY_TIER and self.handover and self.keep_lower)
-
-    def _offers(self, team: int, skill: int, now: float) -> bool:
-        """Whether ``team`` offers ``skill`` at ``now`` (minutes): it is staffed, has the skill
-        and, if it exists only for a while, exists now."""
-        w = self.world
-        if not (w.team_staffed[team] and skill in self.skills[team]):
-            return False
-        window = w.team_windows.get(team)
-        return window is None or window[0] <= now < window[1]
-
-    def _scope_teams(self, tier: int, skill: int, place: int):
-        """The teams of the scope at ``tier`` of an order at ``place`` (:meth:`_in_scope`), at
-        tier 3 only those with ``skill`` (a generator: :meth:`scope_offers` stops at the first
-        that offers it)."""
-        w = self.world
-        if tier == 1 or self.keep_lower:
-            yield from w.tier1_teams[place]
-        if self.town_tier_serves(tier):
-            yield from (team for team in w.town_teams[self.place_town[place]] if w.tier2_team[team])
-        if tier >= COUNTY_TIER:
-            for town in w.tier3_towns[skill]:
-                yield from w.tier3_teams_at.get((town, skill), ())
-
-    def enqueue(self, order: int, deadline: float, tier: int | None = None) -> None:
-        """Add a waiting order to the queue of its current tier's scope (or of ``tier``'s, a
-        lower tier whose teams may still take it: ``keep_lower_scope``), ranked by ``deadline``
-        (minutes; the model's promise for it)."""
-        skill, place = self.orders.skill[order], self.orders.place[order]
-        if tier is None:
-            tier = self.orders.tier[order]
-        if tier == 1:
-            key = place * self.n_skills + skill
-        elif tier == 2:
-            key = self.tier2_base + self.place_town[place] * self.n_skills + skill
-        else:
-            key = self.tier3_base + skill
-        where = self.place_town[place] if tier <= 2 else -1
-        self.queued[where * self.n_skills + skill] += 1
-        self.queued_in_town[where] += 1
-        heappush(self.queues.setdefault(key, []), (deadline, next(self.seq), order, tier))
-
-    def _dequeued(self, key: int) -> None:
-        """Count one entry fewer in queue ``key`` (its head was just popped)."""
-        skill = key % self.n_skills
-        if key < self.tier2_base:
-            where = self.place_town[key // self.n_skills]
-        elif key < self.tier3_base:
-            where = (key - self.tier2_base) // self.n_skills
-        else:
-            where = -1
-        self.queued[where * self.n_skills + skill] -= 1
-        self.queued_in_town[where] -= 1
-
-    # -------------------------------------------------------------- the administrator's desks
-    def direct(self, order: int, team: int, deadline: float) -> None:
-        """The administrator directed a waiting order to ``team``: it waits at the team's desk,
-        ranked by ``deadline`` (minutes), until the team takes it or it leaves the desk."""
-        heappush(self.desks.setdefault(team, []), (deadline, next(self.seq), order, COUNTY_TIER))
-        self.desk_waiting[team] += 1
-
-    def leave_desk(self, order: int) -> None:
-        """A directed order leaves its team's desk untaken (cancelled, or passed on to the
-        county tier); its desk entry is dropped lazily."""
-        self.orders.at_desk.discard(order)
-        self.desk_waiting[self.orders.directed[order]] -= 1
-
-    def _best_at_desk(self, team: int, free: int) -> tuple | None:
-        """The head of ``team``'s desk it can serve with ``free`` volunteers, as (rank, entry),
-        or None; entries of orders no longer at the desk are dropped."""
-        desk = self.desks[team]
-        at_desk, need = self.orders.at_desk, self.orders.need
-        while desk:
-            entry = desk[0]
-            if entry[2] in at_desk:
-                if need[entry[2]] > free:
-                    return None
-                return (entry if self.rank_by_entry else self.rule.order_key(self, team, entry)), entry
-            heappop(desk)
-        del self.desks[team]
-        return None
-
-    # -------------------------------------------------------------- team -> order
-    def find_order(self, team: int, set_aside: list | None = None) -> int | None:
-        """The earliest-deadline waiting order this team can see and serve now (its desk's
-        included), or None; the caller must assign it (its queue entry is removed).
-
-        ``set_aside``: only for :meth:`_past_barred`, which looks past the orders the team may
-        not take (:meth:`bars`)."""
-        free = self.spare[team]
-        if free <= 0:
-            return None
-        at_desk = self._best_at_desk(team, free) if team in self.desks else None
-        if not self.sees_entries(team):
-            return self._take_from_desk(team, at_desk)
-        town = self.team_town[team]
-        other_towns = self.team_other_towns[team]
-        sees_tier3 = self.sees_tier3[team]
-        best, best_rank = None, None
-        by_entry, rule = self.rank_by_entry, self.rule
-        queues, state, tiers, need = self.queues, self.orders.state, self.orders.tier, self.orders.need
-        keep_lower, sees_tier2 = self.keep_lower, self.sees_tier2[team]
-        queued, n_skills, min_need = self.queued, self.n_skills, self.min_need
-        in_own, villages = town * n_skills, self.team_villages[team]
-        for skill in self.team_skills[team]:
-            if not (
-                queued[in_own + skill]
-                or (sees_tier3 and queued[skill - n_skills])
-                or (other_towns and any(queued[t * n_skills + skill] for t in other_towns))
-            ):
-                continue  # no entry for this skill in any queue the team sees
-            keys = [village * n_skills + skill for village in villages]
-            if sees_tier2:
-                keys.append(self.tier2_base + in_own + skill)
-            if sees_tier3:
-                keys.append(self.tier3_base + skill)
-            for key in keys:
-                queue = queues.get(key)
-                # the head of the queue, dropping stale entries (lazy removal)
-                while queue:
-                    entry = queue[0]
-                    order = entry[2]
-                    if state[order] == WAITING and (keep_lower or tiers[order] == entry[3]):
-                        if need[order] > free:  # it needs more volunteers than are free:
-                            # one behind it may need fewer (if the skill has such orders)
-                            behind = min_need[skill] <= free
-                            entry = self._servable_behind(queue, team, free) if behind else None
-                        if entry is not None:
-                            rank = entry if by_entry else rule.order_key(self, team, entry)
-                            if best is None or rank < best_rank:
-                                best, best_rank, best_key = entry, rank, key
-                        break
-                    heappop(queue)
-                    self._dequeued(key)
-                    if not queue:
-                        del queues[key]  # most (place, skill) queues are empty most of the time
-        if at_desk is not None and (best is None or at_desk[0] < best_rank):
-            return self._take_from_desk(team, at_desk)
-        if best is None:
-            return None
-        queue = queues[best_key]
-        if queue[0] is not best:  # taken from behind the head: its entry goes lazily
-            return best[2]
-        if (self.declined or self.leaves_village) and self.bars(team, best[2], best[3]):
-            heappop(queue)
-            if set_aside is None:
-                return self._past_barred(team, best_key, best)
-            set_aside.append((best_key, best))
-            return LOOK_AGAIN
-        # the caller assigns the order: its entry would be stale from now on, so drop it at once
-        # (the counters then say sooner that nothing waits); other entries of the same order, in
-        # lower tiers' queues, go lazily as before
-        heappop(queue)
-        if not queue:
-            del queues[best_key]
-        self._dequeued(best_key)
-        return best[2]
-
-    def _past_barred(self, team: int, key: int, entry: tuple) -> int | None:
-        """:meth:`find_order`'s best entry (``entry``, taken off queue ``key``) is an order
-        ``team`` may not take (:meth:`bars`: it declined it, ``dispatch.hand_up``, or the order
-        left its village): set it aside and look again, as many times as the next best is
-        barred too (a loop, not a recursion: a team coming on duty may find hundreds of the
-        orders it handed up in the night), then put every entry back (the queue counters
-        never saw them leave)."""
-        set_aside = [(key, entry)]
-        try:
-            while True:
-                order = self.find_order(team, set_aside)
-                if order != LOOK_AGAIN:
-                    return order
-        finally:
-            queues = self.queues
-            for key, entry in set_aside:
-                heappush(queues.setdefault(key, []), entry)
-
-    def _servable_behind(self, queue: list, team: int, free: int) -> tuple | None:
-        """The best-ranked live entry of ``queue`` (a heap whose head needs more than ``free``
-        volunteers) that ``team`` can serve with ``free`` volunteers, or None: a freed
-        volunteer takes the earliest-deadline order it can serve rather than idle behind an
-        order needing more of them (which a later order, placed while they idle, would take
-        at once). A scan of the queue, needed only when orders of one skill need different
-        numbers of volunteers; never an order the team declined (``dispatch.hand_up``)."""
-        state, tiers, need = self.orders.state, self.orders.tier, self.orders.need
-        keep_lower, bars = self.keep_lower, self.bars
-        best, best_rank = None, None
-        for entry in queue:
-            order = entry[2]
-            if (
-                need[order] <= free
-                and state[order] == WAITING
-                and (keep_lower or tiers[order] == entry[3])
-                and not bars(team, order, entry[3])
-            ):
-                rank = entry if self.rank_by_entry else self.rule.order_key(self, team, entry)
-                if best is None or rank < best_rank:
-                    best, best_rank = entry, rank
-        return best
-
-    def _take_from_desk(self, team: int, at_desk: tuple | None) -> int | None:
-        """Remove the desk's head found by :meth:`_best_at_desk` (``at_desk``: its rank and
-        entry, or None) and return its order, which the caller assigns."""
-        if at_desk is None:
-            return None
-        order = heappop(self.desks[team])[2]
-        self.orders.at_desk.discard(order)
-        self.desk_waiting[team] -= 1
-        return order

@@ -1,0 +1,75 @@
+"""The dispatcher's index of team availability: per team, the volunteers on duty and those free
+now, and per town, the teams serving its tier 2 that have a free volunteer.
+
+Everything that makes volunteers come on duty, busy or free again goes through here: the duty
+roster (:meth:`FreeTeams.set_on_duty`), an assignment, an activity or an absence
+(:meth:`FreeTeams.take`), a release (:meth:`FreeTeams.give_back`, which also tells whether the
+freed team has waiting work to look at: :mod:`sim.model.waiting_orders`).
+
+:class:`FreeTeams` is a mixin of :class:`sim.model.dispatcher.Dispatcher`, which sets every
+attribute in its ``__init__`` (a mixin, not an object of its own: the per-order calls stay
+``self.take(...)``, with no attribute hop). It writes ``on_duty``, ``spare``, ``in_free`` and
+``buckets`` (through the world's static ``team_buckets``) and reads ``team_town``,
+``sees_tier3``, ``team_other_towns``, the queue counter ``queued_in_town``
+(:mod:`sim.model.waiting_orders`) and ``desks`` (:mod:`sim.model.desks`).
+"""
+
+from __future__ import annotations
+
+
+class FreeTeams:
+    """Who is on duty and free, per team, and the index of free teams per town."""
+
+    # -------------------------------------------------------------- volunteers
+    def free(self, team: int) -> int:
+        """Free volunteers of a team now (on duty and not busy)."""
+        return max(0, self.spare[team])
+
+    def set_on_duty(self, team: int, count: int) -> bool:
+        """A team's on-duty count becomes ``count`` (its busy volunteers stay busy); update the
+        free-team index; return whether the count rose."""
+        was = self.on_duty[team]
+        self.on_duty[team] = count
+        self.spare[team] += count - was
+        self.refresh(team)
+        return count > was
+
+    def take(self, team: int, count: int) -> None:
+        """``count`` volunteers of ``team`` become busy (an order, an activity, an absence)."""
+        spare = self.spare[team] = self.spare[team] - count
+        if self.in_free[team] and spare <= 0:
+            self.refresh(team)
+
+    def give_back(self, team: int, count: int) -> bool:
+        """``count`` busy volunteers of ``team`` are free again; whether the team may now take
+        waiting work (it has a free volunteer and a queue it sees, or its desk, holds an entry): the caller
+        then offers it (:meth:`sim.model.lifecycle.OrderLifecycle.serve_waiting`)."""
+        spare = self.spare[team] = self.spare[team] + count
+        if spare <= 0:
+            return False
+        if not self.in_free[team]:
+            self.refresh(team)
+        return self.sees_entries(team) or team in self.desks
+
+    def sees_entries(self, team: int) -> bool:
+        """Whether any queue ``team`` sees holds an entry (perhaps a stale one): a cheap test
+        before a search for waiting work."""
+        in_town = self.queued_in_town
+        if in_town[self.team_town[team]] or (self.sees_tier3[team] and in_town[-1]):
+            return True
+        other_towns = self.team_other_towns[team]
+        return bool(other_towns) and any(in_town[t] for t in other_towns)
+
+    def refresh(self, team: int) -> None:
+        """Update the free-team index after a team's on-duty or busy count changed."""
+        is_free = self.spare[team] > 0
+        if is_free == self.in_free[team]:
+            return
+        self.in_free[team] = is_free
+        buckets = self.buckets
+        if is_free:
+            for b in self.team_buckets[team]:
+                buckets[b].add(team)
+        else:
+            for b in self.team_buckets[team]:
+                buckets[b].discard(team)
