@@ -9,40 +9,32 @@ replications; its KPIs are judged against the thresholds and against the committ
 them once every scenario is judged (an interrupted run writes none). The ``--junit`` and
 ``--summary`` files are written "in progress" before anything else, then replaced by the
 report. See docs/ci.md.
+
+This module holds the options, the flow, and the simulating and judging (:func:`check_one`,
+:func:`simulate_all`). Reading and checking the inputs is :mod:`sim.cli.check_inputs`, the
+baselines' notes and their writing :mod:`sim.cli.check_baselines`, the report files
+:mod:`sim.cli.check_reports`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import signal
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim import __version__
+from sim.cli.check_baselines import baseline_note, write_baselines
+from sim.cli.check_inputs import Prepared, input_files, prepare_all, shown
+from sim.cli.check_reports import reports, start_reports
 from sim.cli.main import REPO
 from sim.cli.options import JOBS, path_text
 from sim.config.errors import Problem, UserError
-from sim.config.load import SWEEP_NOT_SCENARIO, load_scenario
-from sim.config.scenario import Scenario
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import default_jobs, run_replications
-from sim.experiments.sweep_file import is_sweep_file
-from sim.gate.baseline import Baseline, baseline_path, read_baseline
+from sim.gate.baseline import Baseline
 from sim.gate.check import Checked, evaluate, exit_status
-from sim.gate.expectations import towns_of
-from sim.gate.junit import in_progress_junit, junit_xml
-from sim.gate.policy import expect_from_json, expect_to_json, policy_problems, warmup_problems
-from sim.gate.report import (
-    failure_lines,
-    in_progress_markdown,
-    markdown,
-    settings_line,
-    text_table,
-    verdict_line,
-)
-from sim.reporting.files import write_bytes, write_json_files
-from sim.reporting.folder import check_file_out
+from sim.gate.policy import expect_to_json
+from sim.gate.report import failure_lines, settings_line, text_table, verdict_line
+from sim.reporting.files import write_bytes
 from sim.results.summary import total_orders
 from sim.results.verdict import kpi_targets
 
@@ -53,6 +45,7 @@ DEFAULT_BASELINES = Path("results") / "baselines"
 
 
 def add_parser(sub) -> None:
+    """Add the ``check`` subcommand and its options (:func:`sim.cli.main.build_parser`)."""
     p = sub.add_parser(
         "check",
         help="regression gate: fail when a KPI misses its threshold or its baseline",
@@ -100,132 +93,13 @@ def add_parser(sub) -> None:
 SWEEP_NOTE = "note: skipped {}, a sweep file (`run.py validate` checks it, `run.py sweep` runs it)"
 
 
-@dataclass
-class Inputs:
-    """The files a check names: scenario files, the sweep files skipped in its folders, and
-    one line per path that names no scenario (a path not found, a folder without scenarios, a
-    sweep file named on its own), by path."""
-
-    scenarios: list[Path] = field(default_factory=list)
-    sweeps: list[Path] = field(default_factory=list)
-    problems: dict[str, list[str]] = field(default_factory=dict)
-
-
-def input_files(paths: list[str]) -> Inputs:
-    """The scenario files named, folders expanded to their ``*.yaml`` files (sorted, hidden
-    ones left out). A sweep file (:func:`sim.experiments.sweep_file.is_sweep_file`) under a
-    folder is set aside, not checked; one named on its own is a problem, as is a folder
-    holding no scenario (a gate that checks nothing must not pass)."""
-    out = Inputs()
-    files: list[Path] = []
-
-    def bad(text: str, message: str) -> None:
-        out.problems.setdefault(text, []).append(str(Problem(text, None, "", message)))
-
-    for text in paths:
-        path = Path(text)
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*.yaml")
-                if not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            sweeps = [p for p in found if is_sweep_file(p)]
-            if not found:
-                bad(text, "folder holds no *.yaml scenario; expected scenario files")
-            elif len(sweeps) == len(found):
-                bad(text, "folder holds only sweep files; expected scenario files")
-            else:
-                files += [p for p in found if p not in sweeps]
-                out.sweeps += sweeps
-        elif path.is_file() and is_sweep_file(path):
-            bad(text, SWEEP_NOT_SCENARIO)
-        elif path.is_file():
-            files.append(path)
-        else:
-            bad(text, "not found; expected a scenario YAML file or a folder of them")
-    out.scenarios = [_shown(p) for p in dict.fromkeys(p.resolve() for p in files)]
-    out.sweeps = [_shown(p) for p in dict.fromkeys(p.resolve() for p in out.sweeps)]
-    return out
-
-
-@dataclass
-class Prepared:
-    """A scenario ready to check: loaded with its ``expect:`` block's days, replications and
-    seed, its baseline file and the baseline read from it (None: none, or replaced)."""
-
-    path: Path
-    scenario: Scenario
-    seed: int
-    file: Path
-    baseline: Baseline | None
-
-
-def prepare_one(path: Path, folder: Path, update: bool, names: dict[str, str]) -> Prepared:
-    """Load and check one scenario file, its baseline and its gate policy, simulating nothing;
-    raise UserError listing its problems (invalid input). ``names`` maps the scenario names
-    prepared so far to their files (a name is its baseline's file name, so it must be unique)."""
-    scenario = load_scenario(path)
-    if scenario.name in names:
-        raise UserError(
-            [
-                Problem(
-                    str(path),
-                    None,
-                    "name",
-                    f"{scenario.name!r} is also the name "
-                    f"of {names[scenario.name]}; expected unique names (each "
-                    "scenario has its own baseline file)",
-                )
-            ]
-        )
-    names[scenario.name] = str(path)
-    expect = scenario.expect
-    seed = scenario.run.seed if expect.seed is None else expect.seed
-    scenario = dataclasses.replace(
-        scenario, run=dataclasses.replace(scenario.run, days=expect.days, reps=expect.reps, seed=seed)
-    )
-    file = baseline_path(folder, scenario.name)
-    try:
-        baseline = read_baseline(_shown(file), towns_of(scenario))
-    except UserError:
-        if not update:
-            raise
-        baseline = None  # an invalid baseline is replaced, not compared with
-    recorded = None if update or baseline is None else expect_from_json(baseline.policy)
-    relaxed = policy_problems(path, expect, recorded, str(_shown(file)))
-    if baseline is not None and not update:
-        relaxed += warmup_problems(path, scenario.run.warmup_days, baseline.warmup_days, str(_shown(file)))
-    if relaxed:
-        raise UserError(relaxed)
-    return Prepared(path, scenario, seed, file, baseline)
-
-
-def prepare_all(
-    inputs: Inputs, folder: Path, update: bool, debug: bool = False
-) -> tuple[list[Prepared], list[Checked]]:
-    """Every input read and checked, nothing simulated: (the scenarios ready to check, in order;
-    one :class:`Checked` carrying its problems per invalid input, the paths' own problems
-    first). With ``debug`` the first invalid scenario raises instead."""
-    invalid = [Checked(text, errors=lines) for text, lines in inputs.problems.items()]
-    prepared: list[Prepared] = []
-    names: dict[str, str] = {}
-    for path in inputs.scenarios:
-        try:
-            prepared.append(prepare_one(path, folder, update, names))
-        except UserError as exc:
-            if debug:
-                raise
-            invalid.append(Checked(str(path), errors=exc.lines()))
-    return prepared, invalid
-
-
 def check_one(
     prepared: Prepared, jobs: int, update: bool, allow_new: bool = False
 ) -> tuple[Checked, Baseline | None]:
-    """Simulate and judge one prepared scenario (:func:`prepare_one`); return the verdicts and,
-    with ``update``, the new baseline to write (:func:`write_baselines`, once every scenario is
-    judged; None without ``update``). Raise UserError when its world cannot be built (invalid
+    """Simulate and judge one prepared scenario (:func:`sim.cli.check_inputs.prepare_one`);
+    return the verdicts and, with ``update``, the new baseline to write
+    (:func:`sim.cli.check_baselines.write_baselines`, once every scenario is judged; None
+    without ``update``). Raise UserError when its world cannot be built (invalid
     input)."""
     path, scenario, seed, file = prepared.path, prepared.scenario, prepared.seed, prepared.file
     baseline = prepared.baseline
@@ -246,13 +120,13 @@ def check_one(
             baseline,
             ""
             if update or allow_new
-            else f"no baseline at {_shown(file)}; a new scenario needs --allow-new, or its baseline "
+            else f"no baseline at {shown(file)}; a new scenario needs --allow-new, or its baseline "
             "accepted with --update-baselines and committed",
             {k: n for k in results[0].orders if (n := total_orders(results, k)) is not None},
             kpi_targets(world),
         ),
     )
-    checked.note = baseline_note(baseline, scenario, _shown(file))
+    checked.note = baseline_note(baseline, scenario, shown(file))
     if not update:
         return checked, None
     run = scenario.run
@@ -272,130 +146,15 @@ def check_one(
     return checked, new
 
 
-def write_baselines(accepted: list[tuple[Checked, Baseline]], folder: Path) -> None:
-    """Write every accepted baseline and mark its outcomes accepted. Called once every scenario
-    has been simulated and judged, so that an interrupted run leaves the folder as it was; the
-    files are all staged before any is renamed into place (a write that fails, a full disk,
-    leaves every old file), and SIGINT and SIGTERM wait until the last rename (a kill -9 can
-    still stop it between two renames, each file whole)."""
-    mask = getattr(signal, "pthread_sigmask", None)  # POSIX; elsewhere an interrupt is not held
-    before = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if mask else None
-    try:
-        files = [baseline_path(folder, baseline.scenario) for _, baseline in accepted]
-        write_json_files({file: baseline.to_json() for file, (_, baseline) in zip(files, accepted)})
-        for file, (checked, _) in zip(files, accepted):
-            for o in checked.outcomes:
-                o.accepted = o.baseline_failed
-            previous = (
-                "" if checked.note.startswith("no baseline at") else f" (the previous one: {checked.note})"
-            )
-            checked.note = f"baseline written to {_shown(file)}{previous}"
-    finally:
-        if mask:
-            mask(signal.SIG_SETMASK, before)
-
-
-def _shown(path: Path) -> Path:
-    """A path relative to the working folder when inside it (shorter messages)."""
-    full = Path(path).resolve()
-    return full.relative_to(Path.cwd()) if full.is_relative_to(Path.cwd()) else full
-
-
 def _portable(path: Path) -> str:
     """The scenario's path relative to the repository when inside it (same on every machine)."""
     full = Path(path).resolve()
     return full.relative_to(REPO).as_posix() if full.is_relative_to(REPO) else full.name
 
 
-def baseline_note(baseline: Baseline | None, scenario, file: Path) -> str:
-    """How the baseline was used, for the log and the summary: paired replication by
-    replication (on the baseline's replications when the run has more), or why not."""
-    run = scenario.run
-    if baseline is None:
-        return f"no baseline at {file} (accept one with --update-baselines)"
-    differ, unrecorded = baseline.unpaired_because(
-        run.seed, run.days, run.warmup_days, run.drain_days, run.start_weekday
-    )
-    if differ or unrecorded:
-        why = [f"made with {', '.join(differ)}"] if differ else []
-        why += [f"does not record {' or '.join(unrecorded)}"] if unrecorded else []
-        shared = "no common random numbers" if differ else "common random numbers cannot be shown"
-        note = (
-            f"baseline {file} {' and '.join(why)}: {shared}, so an unpaired (Welch) comparison "
-            "(--update-baselines pairs it again)"
-        )
-    elif run.reps > baseline.reps:
-        note = (
-            f"paired on the first {baseline.reps} of {run.reps} replications, the baseline's, with "
-            f"{file} replication by replication (seed {run.seed})"
-        )
-    else:
-        note = f"paired with the baseline {file} replication by replication (seed {run.seed})"
-    if baseline.engine_version != __version__:
-        note += f"; baseline from engine {baseline.engine_version or '?'} (now {__version__})"
-    return note
-
-
-def reports(args) -> list[tuple[str, str, object]]:
-    """The report files asked for: (option, path, the function giving its bytes)."""
-    out = []
-    if args.junit:
-        out.append(("--junit", args.junit, junit_xml))
-    if args.summary:
-        out.append(("--summary", args.summary, lambda checked: markdown(checked).encode("utf-8")))
-    return out
-
-
-def start_reports(args) -> None:
-    """Write each report file at once in its "in progress" state (:func:`in_progress_junit`,
-    :func:`in_progress_markdown`), before anything is read or simulated: a file left by an
-    earlier run is never shown as this run's, an interrupted run leaves "in progress" (a
-    failure to any CI reading it), and a path that cannot be written is invalid input found
-    now, in one line naming the option (UserError)."""
-    for option, path, _ in reports(args):
-        check_file_out(path, option)  # a folder, or under a file
-        if _overwrites_an_input(Path(path), args):
-            raise UserError(
-                [
-                    Problem(
-                        str(path),
-                        None,
-                        "",
-                        f"{option} names a scenario or baseline file the check reads; expected a "
-                        "path of its own for the report (e.g. results/check/summary.md)",
-                    )
-                ]
-            )
-        data = in_progress_junit() if option == "--junit" else in_progress_markdown().encode("utf-8")
-        try:
-            write_bytes(path, data)
-        except OSError as exc:
-            raise UserError(
-                [
-                    Problem(
-                        str(path),
-                        None,
-                        "",
-                        f"{option}: cannot write it ({exc.strerror or exc}); expected a file path "
-                        "in a writable folder",
-                    )
-                ]
-            ) from None
-
-
-def _overwrites_an_input(path: Path, args) -> bool:
-    """Whether a report written at ``path`` would replace what the check reads: a scenario file
-    (any ``.yaml``/``.yml``, or an input named on the command line) or a baseline (a ``.json``
-    in the baselines folder). Writing the report first would destroy it before it is read."""
-    full = path.resolve()
-    if full.suffix.lower() in (".yaml", ".yml"):
-        return True
-    if any(full == Path(p).resolve() for p in args.paths):
-        return True
-    return full.suffix.lower() == ".json" and full.parent == Path(args.baselines).resolve()
-
-
 def main(args) -> int:
+    """Run the gate on ``args.paths``: exit status 0 every KPI passes, 1 one fails, 2 an input
+    is invalid (nothing simulated then)."""
     # the report files first: an unwritable one is refused before anything is simulated, and
     # a stale one (an earlier run's) never stands for this run
     start_reports(args)
