@@ -28,7 +28,7 @@ from sim.reporting.briefing_charts import (
     town_compliance_chart,
 )
 from sim.reporting.briefing_page import build_html, build_markdown
-from sim.reporting.briefing_text import _num, footnote, no_order_towns, town_label, town_rows
+from sim.reporting.briefing_text import footnote, kpi_float, no_order_towns, town_label, town_rows
 from sim.reporting.chart_style import cjk_font, cjk_font_file
 from sim.reporting.files import write_text
 from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, plural
@@ -102,11 +102,11 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str, step=lambda:
     resp = data["response"]
     response_time_chart(
         resp["grid_min"],
-        {z: [[_num(v) for v in c] for c in resp["curves"][z]] for z in ("urban", "rural")},
+        {z: [[kpi_float(v) for v in c] for c in resp["curves"][z]] for z in ("urban", "rural")},
         tg["urban_response_min"],
         {"urban": tg["urban"], "rural": tg["rural"]},
         {"urban": kpis.get("urban_10min"), "rural": kpis.get("rural_same_day")},
-        [_num(v) for v in resp["rural_deadline_min"]],
+        [kpi_float(v) for v in resp["rural_deadline_min"]],
         stem["response_times"],
         note,
         lang,
@@ -115,7 +115,7 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str, step=lambda:
     step()
     out = data["outcomes"]
     outcome_chart(
-        {g: [_num(v) for v in s] for g, s in out["shares"].items()},
+        {g: [kpi_float(v) for v in s] for g, s in out["shares"].items()},
         out["categories"],
         stem["outcomes"],
         note,
@@ -140,10 +140,10 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str, step=lambda:
     step()
     week = data["week"]
     demand_capacity_chart(
-        [_num(v) for v in week["orders_per_hour"]],
-        {lv: [_num(v) for v in row] for lv, row in week["on_duty"].items()},
-        [_num(v) for v in week["busy_orders"]],
-        [_num(v) for v in week["busy_all"]],
+        [kpi_float(v) for v in week["orders_per_hour"]],
+        {lv: [kpi_float(v) for v in row] for lv, row in week["on_duty"].items()},
+        [kpi_float(v) for v in week["busy_orders"]],
+        [kpi_float(v) for v in week["busy_all"]],
         stem["demand_capacity"],
         note,
         lang,
@@ -169,8 +169,8 @@ def map_places(summary: dict, data: dict) -> dict:
     return {
         "x_km": p["x_km"],
         "y_km": p["y_km"],
-        "orders": [_num(v) / reps for v in p["orders"]],
-        "met": [_num(v) / reps for v in p["met"]],
+        "orders": [kpi_float(v) / reps for v in p["orders"]],
+        "met": [kpi_float(v) / reps for v in p["met"]],
         "target": [zone_target[z] for z in p["zone"]],
         "island": [t in islands for t in p["town"]],
     }

@@ -7,7 +7,7 @@ them itself; in Chinese (``lang="zh"``) every sentence comes from :mod:`sim.repo
 
 from __future__ import annotations
 
-from sim.reporting.briefing_headline import _is_nan, _num, count, shown
+from sim.reporting.briefing_headline import count, is_missing, kpi_float, shown
 from sim.reporting.i18n import tr
 
 
@@ -38,7 +38,7 @@ def assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
         *(
             [tr("brief.assume_channels", lang)]
             if any(
-                not _is_nan(summary["kpis"].get(name, {}).get("mean"))
+                not is_missing(summary["kpis"].get(name, {}).get("mean"))
                 for name in ("proxy_on_time", "mediation_on_time")
             )
             else []
@@ -121,6 +121,6 @@ def channel_assumption_lines(summary: dict, data: dict, lang: str) -> list[str]:
         tiers = tr(f"tiers.{int(data['packages']['top_tier'])}", lang)  # the teams serving the visits
         lines.append(tr("brief.assume_packages", lang, tiers=tiers, **data["packages"]))
     hand_up = summary["kpis"].get("hand_up_rate")
-    if hand_up is not None and _num(hand_up["mean"]) > 0:  # villages hand orders up
-        lines.append(tr("brief.assume_hand_up", lang, share=shown(_num(hand_up["mean"]), "share")))
+    if hand_up is not None and kpi_float(hand_up["mean"]) > 0:  # villages hand orders up
+        lines.append(tr("brief.assume_hand_up", lang, share=shown(kpi_float(hand_up["mean"]), "share")))
     return lines

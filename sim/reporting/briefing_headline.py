@@ -20,12 +20,12 @@ from sim.results.kpi_catalogue import CHANNEL_ROWS
 from sim.results.promises import other_reading
 
 
-def _num(value) -> float:
+def kpi_float(value) -> float:
     """A kpis.json value as a float; a missing one (saved as null) is NaN."""
     return math.nan if value is None else float(value)
 
 
-def _is_nan(value) -> bool:
+def is_missing(value) -> bool:
     """Whether a kpis.json value is missing (NaN is saved as null or as a NaN float)."""
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -67,9 +67,9 @@ def headline_rows(summary: dict, data: dict, names: tuple[str, ...] = HEADLINE_R
         if name not in kpis:
             continue
         k = kpis[name]
-        if name in CHANNEL_ROWS and "target" not in k and _is_nan(k["mean"]):
+        if name in CHANNEL_ROWS and "target" not in k and is_missing(k["mean"]):
             continue  # a channel the scenario does not have (no orders)
-        s = {key: _num(k[key]) for key in ("mean", "low", "high")}
+        s = {key: kpi_float(k[key]) for key in ("mean", "low", "high")}
         if "target" in k:
             kind = "overnight" if name == "open_overnight_per_1000" else k["unit"]
             target, v = (kind, k["target_op"], k["target"]), k["verdict"]
@@ -86,7 +86,7 @@ def shown(value: float, unit: str, lang: str = "en") -> str:
     intervals lie within 0-100% already), without thousands separators in Chinese (the one
     style of the Chinese pages: :func:`count`); a value without data (NaN) is "no data" in the
     page's language."""
-    if _is_nan(value):
+    if is_missing(value):
         return tr("verdict.n/a", lang)
     text = format_number(value, unit)
     return text.replace(",", "") if lang == "zh" else text
@@ -97,12 +97,12 @@ def estimate_text(row: dict, lang: str = "en") -> str:
     Chinese the interval is in full-width parentheses after the mean and its unit, its ends
     joined by the Chinese range mark (``range``): '6.0 单/周（3.7～8.3）'."""
     unit = row["unit"]
-    if _is_nan(row["mean"]):
+    if is_missing(row["mean"]):
         return shown(row["mean"], unit, lang)
     mean = shown(row["mean"], unit, lang)
     units = "" if unit == "share" else f" {unit_label(unit, lang)}"
     interval = ""
-    if not (_is_nan(row["low"]) or _is_nan(row["high"])):
+    if not (is_missing(row["low"]) or is_missing(row["high"])):
         interval = tr("range", lang, low=shown(row["low"], unit, lang), high=shown(row["high"], unit, lang))
     if lang == "zh":
         return mean + units + (f"（{interval}）" if interval else "")

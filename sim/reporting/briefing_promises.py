@@ -13,10 +13,10 @@ import math
 
 from sim.reporting.briefing_text import (
     VERDICT_RANK,
-    _is_nan,
-    _num,
     estimate_text,
     headline_rows,
+    is_missing,
+    kpi_float,
     shown,
     target_text,
     town_label,
@@ -39,9 +39,9 @@ def overnight_lines(summary: dict, data: dict, lang: str) -> list[str]:
     to count the misses by."""
     kpis = summary["kpis"]
     total = kpis.get("open_overnight_per_1000", {})
-    before = _num(kpis.get("open_overnight_before_cutoff_per_1000", {}).get("mean"))
-    after = _num(kpis.get("open_overnight_after_cutoff_per_1000", {}).get("mean"))
-    if total.get("verdict") != "missed" or _is_nan(before) or _is_nan(after) or after <= before:
+    before = kpi_float(kpis.get("open_overnight_before_cutoff_per_1000", {}).get("mean"))
+    after = kpi_float(kpis.get("open_overnight_after_cutoff_per_1000", {}).get("mean"))
+    if total.get("verdict") != "missed" or is_missing(before) or is_missing(after) or after <= before:
         return []
     cutoff = data["targets"]["same_day_cutoff"]
     return [tr("brief.overnight_late", lang, cutoff=cutoff, after=shown(after, ""), before=shown(before, ""))]

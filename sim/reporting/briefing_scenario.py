@@ -7,7 +7,7 @@ headline (:func:`drivers_text`). In Chinese (``lang="zh"``) every sentence comes
 
 from __future__ import annotations
 
-from sim.reporting.briefing_headline import _is_nan, _num, shown
+from sim.reporting.briefing_headline import is_missing, kpi_float, shown
 from sim.reporting.formatting import format_number, plural
 from sim.reporting.i18n import tr
 
@@ -51,7 +51,7 @@ def scenario_text(summary: dict, data: dict, lang: str) -> str:
     own = (summary.get("description_zh") if lang == "zh" else summary.get("description")) or ""
     # a sentence ends in 。 in Chinese, which takes no space after it
     description = own.strip() + ("" if lang == "zh" else " ") if own.strip() else ""
-    orders = _num(summary["kpis"].get("orders_per_day", {}).get("mean"))
+    orders = kpi_float(summary["kpis"].get("orders_per_day", {}).get("mean"))
     # the results of a run extended through run_replications(extend=...) say so first
     extended = tr("brief.extended", lang, extension=summary["extension"]) if summary.get("extension") else ""
     return extended + tr(
@@ -86,10 +86,10 @@ def drivers_text(summary: dict, cancelled: float, lang: str) -> str:
     kpis = summary["kpis"]
 
     def value(name: str) -> float:
-        return _num(kpis.get(name, {}).get("mean"))
+        return kpi_float(kpis.get(name, {}).get("mean"))
 
     readings = {event: value(f"urban_10min_{event}") for event in ("acceptance", "arrival")}
-    urban = not all(_is_nan(v) for v in readings.values())
+    urban = not all(is_missing(v) for v in readings.values())
     return tr(
         "brief.drivers" if urban else "brief.drivers_no_urban",
         lang,

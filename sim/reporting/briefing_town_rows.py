@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from sim.reporting.briefing_headline import VERDICT_RANK, _is_nan, _num, shown
+from sim.reporting.briefing_headline import VERDICT_RANK, is_missing, kpi_float, shown
 from sim.reporting.formatting import share_target
 from sim.reporting.i18n import tr
 
@@ -40,13 +40,13 @@ def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
     kpis = summary["kpis"]
     for t, pinyin in enumerate(data["towns"]["pinyin"]):
         k = kpis.get(f"town.{pinyin}.compliance")
-        if k is None or _is_nan(k["mean"]):
+        if k is None or is_missing(k["mean"]):
             continue
-        s = {key: _num(k[key]) for key in ("mean", "low", "high")}
+        s = {key: kpi_float(k[key]) for key in ("mean", "low", "high")}
         zones = [
             {
                 "zone": zone,
-                **{key: _num(kpis[name][key]) for key in ("mean", "low", "high", "target")},
+                **{key: kpi_float(kpis[name][key]) for key in ("mean", "low", "high", "target")},
                 "verdict": kpis[name]["verdict"],
             }
             for zone, name in (
@@ -60,9 +60,9 @@ def town_rows(summary: dict, data: dict, lang: str) -> list[dict]:
         headline = [z for z in zones if z["zone"] in HEADLINE_ZONES]
         worst = None  # the zone whose verdict is a mixed town's (the chart names it)
         if "verdict" in k:
-            target, v = _num(k["target"]), k["verdict"]
+            target, v = kpi_float(k["target"]), k["verdict"]
         elif headline:
-            target = _num(data["towns"]["target"][t])
+            target = kpi_float(data["towns"]["target"][t])
             worst = min(headline, key=lambda z: VERDICT_RANK.get(z["verdict"], 3))
             v = worst["verdict"]
         else:
@@ -90,7 +90,7 @@ def no_order_towns(summary: dict, data: dict, lang: str) -> list[str]:
     return [
         town_label(data, t, lang)
         for t, pinyin in enumerate(data["towns"]["pinyin"])
-        if _is_nan(kpis.get(f"town.{pinyin}.compliance", {}).get("mean"))
+        if is_missing(kpis.get(f"town.{pinyin}.compliance", {}).get("mean"))
     ]
 
 
