@@ -99,3 +99,41 @@ def test_rates():
 
     assert rate_text(130.4) == "130/s" and rate_text(1.54) == "1.5/s" and rate_text(2.0) == "2/s"
     assert rate_text(0.5) == "30/min" and rate_text(0.01) == "0.6/min"
+
+
+def test_one_long_replication_shows_its_days_on_a_terminal_and_its_quarters_elsewhere(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    out, clock = Terminal(), Clock()
+    bar = Progress(1, "pingyang", stream=out, clock=clock)
+    clock.now = 10.0
+    bar.within(0.25)
+    assert out.getvalue() == "\rpingyang: 0/1 replication (the next 25% done), 1.5/min, about 30 s left\x1b[K"
+    monkeypatch.setenv("CI", "true")
+    out, clock = io.StringIO(), Clock()
+    bar = Progress(1, "pingyang", stream=out, clock=clock)
+    for day in range(1, 16):  # a 16-day horizon: a midnight every 1/16
+        clock.now += 1.0
+        bar.within(day / 16)
+    clock.now += 1.0
+    bar.step()
+    lines = out.getvalue().splitlines()
+    assert [line.split(",")[0] for line in lines] == [
+        "pingyang: 0/1 replication (the next 25% done)",
+        "pingyang: 0/1 replication (the next 50% done)",
+        "pingyang: 0/1 replication (the next 75% done)",
+        "pingyang: 1/1 replication",
+    ]
+    assert lines[0].endswith("about 12 s left") and lines[-1].endswith("took 16 s")
+
+
+def test_a_replication_run_here_reports_its_midnights_and_its_results_do_not_change(tiny):
+    from sim.experiments.replicate import run_one
+
+    shares = []
+    followed = run_one(tiny, 7, 0, on_day=shares.append)
+    plain = run_one(tiny, 7, 0)
+    # tiny: 2 measured days, no warm-up, 1 day of drain: midnights at 1/3 and 2/3 of the horizon
+    assert shares == [1 / 3, 2 / 3]
+    assert repr(followed.kpis) == repr(plain.kpis)  # (NaN for what a short run cannot judge)
+    for name in ("t_placed", "t_assigned", "t_arrived", "t_released", "team"):
+        assert getattr(followed.log.orders, name).tobytes() == getattr(plain.log.orders, name).tobytes()

@@ -100,17 +100,36 @@ def extension(extend: Callable[[Replication], object] | None, rule: Rule | None)
     return Extension(pickle.dumps((extend, rule)), label)
 
 
+def midnights(rep: Replication, on_day: Callable[[float], None]):
+    """SimPy process telling ``on_day(share)`` the share of the replication's simulated time done
+    (0..1) at each simulated midnight before the horizon: progress inside a long replication.
+    It changes nothing the model does: no state, no random numbers, and the model's events keep
+    their order (SimPy orders events of the same minute by when they were scheduled)."""
+    env, horizon = rep.env, rep.horizon
+    while env.now + 1440.0 < horizon:
+        yield env.timeout(1440.0)
+        on_day(env.now / horizon)
+
+
 def run_one(
-    world: World, seed_root: int, index: int, keep_log: bool = True, ext: Extension | None = None
+    world: World,
+    seed_root: int,
+    index: int,
+    keep_log: bool = True,
+    ext: Extension | None = None,
+    on_day: Callable[[float], None] | None = None,
 ) -> RepResult:
     """Simulate replication ``index`` of an experiment with root seed ``seed_root``; with an
     extension ``ext`` (:func:`extension`), its rule dispatches and its ``extend(rep)`` runs
-    before ``rep.run()``."""
+    before ``rep.run()``; ``on_day(share)`` hears at each simulated midnight the share of the
+    replication done (:func:`midnights`; the results are the same with or without it)."""
     seed = replication_seeds(seed_root, 1, first=index)[0]
     extend, rule = ext.fresh() if ext is not None else (None, None)
     rep = Replication(world, seed, rule=rule)
     if extend is not None:
         extend(rep)
+    if on_day is not None:
+        rep.add_process(midnights, on_day)
     log = rep.run()
     kpis = counted_kpis(log, world)
     label = ext.label if ext is not None else ""

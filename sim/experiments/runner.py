@@ -100,8 +100,8 @@ def run_replications(
     if jobs <= 1 or len(indices) <= 1:
         world = world or world_as_planned(scenario, planned)
         out = []
-        for i in indices:
-            out.append(run_one(world, seed, i, keep_logs, ext))
+        for i in indices:  # (in this process, the bar follows each replication day by day)
+            out.append(run_one(world, seed, i, keep_logs, ext, bar.within if bar.enabled else None))
             bar.step()
         return out
     results: dict[int, RepResult] = {}

@@ -39,7 +39,9 @@ class Progress:
     On a terminal it is one line that updates in place; otherwise (CI, a pipe, a log file) it is
     quiet: a plain line at each quarter of the work and at the end. ``unit`` is the singular of
     what is counted (replication, sweep point, candidate plan, chart). The total can grow
-    (:meth:`add`: another round of replications), and the count goes on from where it was.
+    (:meth:`add`: another round of replications), and the count goes on from where it was. The
+    unit under way may report its share done (:meth:`within`: a replication, day by day), so
+    that a single long replication shows progress too.
     """
 
     def __init__(
@@ -59,23 +61,45 @@ class Progress:
         self.start = clock()
         self._quarter = 0  # quarters of the work already reported (plain lines)
         self._shown = False  # an updating line is on the terminal
+        self.share = 0.0  # of the unit under way (:meth:`within`)
 
     def text(self) -> str:
         """The progress line: ``"pingyang: 3/8 replications, 0.5 replications/s, about 10 s left"``."""
         elapsed = self.clock() - self.start
         parts = [f"{self.label}: {self.done}/{self.total} {self.unit}{'' if self.total == 1 else 's'}"]
-        if self.done and elapsed > 0:
-            rate = self.done / elapsed
+        if self.share and self.done < self.total:
+            parts[0] += f" (the next {100 * self.share:.0f}% done)"
+        done = self.done + (self.share if self.done < self.total else 0.0)
+        if done and elapsed > 0:
+            rate = done / elapsed
             parts.append(rate_text(rate))
-            if self.done < self.total:
-                parts.append(f"about {duration_text(max(1.0, (self.total - self.done) / rate))} left")
+            if done < self.total:
+                parts.append(f"about {duration_text(max(1.0, (self.total - done) / rate))} left")
             else:
                 parts.append(f"took {duration_text(elapsed)}")
         return ", ".join(parts)
 
+    def within(self, share: float) -> None:
+        """The unit under way is ``share`` (0..1) done: the updating line shows it; the plain
+        lines count it towards the quarters of the work (so a run of one long replication
+        prints one at each quarter of it)."""
+        self.share = share
+        if not self.enabled:
+            return
+        if self.bar:
+            self.stream.write(f"\r{self.text()}\x1b[K")
+            self._shown = True
+            self.stream.flush()
+            return
+        quarter = int(4 * (self.done + share) // max(1, self.total))
+        if quarter > self._quarter and self.done + share < self.total:
+            self._quarter = quarter
+            print(self.text(), file=self.stream, flush=True)
+
     def step(self, n: int = 1) -> None:
         """Record ``n`` finished units of work."""
         self.done += n
+        self.share = 0.0
         if not self.enabled:
             return
         if self.bar:
