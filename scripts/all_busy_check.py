@@ -41,12 +41,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sim.config.load import load_scenario  # noqa: E402
-from sim.config.teams import TEAM_LEVELS, Schedule  # noqa: E402
+from sim.config.teams import Schedule  # noqa: E402
 from sim.experiments.pilot import prepare_world  # noqa: E402
 from sim.experiments.runner import run_replications  # noqa: E402
 from sim.model.replication import Replication  # noqa: E402
 from sim.results.causes import CAUSES, miss_causes  # noqa: E402
-from sim.results.logs import TOWN_DUTY_APART  # noqa: E402
+from sim.results.logs import apart_from_town_duty  # noqa: E402
 from sim.results.stats import paired_difference  # noqa: E402
 
 DEFAULT = ROOT / "scenarios" / "pingyang.yaml"
@@ -79,7 +79,7 @@ def count_free_at_placing(rep: Replication) -> None:
     catalogue orders in its town (as ``on_duty_by_town`` counts them) into a new array of
     :data:`_FREE_AT_PLACING`."""
     world, orders, dispatcher = rep.world, rep.orders, rep.dispatcher
-    apart = np.isin(world.teams.level, [TEAM_LEVELS.index(level) for level in TOWN_DUTY_APART])
+    apart = apart_from_town_duty(world.teams.level)
     towns = range(len(world.towns.code))
     town_teams = [np.flatnonzero((world.teams.town == t) & ~apart).tolist() for t in towns]
     free = np.full(len(orders), -1, dtype=np.int64)

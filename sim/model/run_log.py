@@ -20,13 +20,13 @@ from sim.results.logs import CANCELLED as OUT_CANCELLED
 from sim.results.logs import (
     CLOSED,
     OPEN,
-    TOWN_DUTY_APART,
     ActivityLog,
     BatchLog,
     OrderLog,
     RareIds,
     RareTimes,
     RunLog,
+    apart_from_town_duty,
 )
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def run_log(rep: Replication) -> RunLog:
     # professional organisations' volunteers sum into an extra row, dropped), which the miss
     # causes read (sim/results/causes.py)
     n_towns = len(w.towns.code)
-    apart = np.isin(w.teams.level, [TEAM_LEVELS.index(lv) for lv in TOWN_DUTY_APART])
+    apart = apart_from_town_duty(w.teams.level)
     towns = rep.duty_changes.sums(np.where(apart, n_towns, w.teams.town), n_towns + 1)[:n_towns]
     rep.duty_changes = None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from sim.reporting.briefing_text import (
+from sim.reporting.briefing_headline import (
     VERDICT_RANK,
     estimate_text,
     headline_rows,
@@ -19,8 +19,8 @@ from sim.reporting.briefing_text import (
     kpi_float,
     shown,
     target_text,
-    town_label,
 )
+from sim.reporting.briefing_town_rows import town_label
 from sim.reporting.formatting import format_number, per_rep_text
 from sim.reporting.i18n import tr
 from sim.reporting.kpi_summary import edge_note, verdict_text

@@ -9,7 +9,7 @@ on the largest cause overall. The wording, in English and Chinese, comes from
 
 from __future__ import annotations
 
-from sim.reporting.briefing_text import drivers_text
+from sim.reporting.briefing_scenario import drivers_text
 from sim.reporting.formatting import format_number
 from sim.reporting.i18n import tr
 from sim.results.causes import AT_VILLAGE, PROFESSIONAL_NOT_ASSIGNED

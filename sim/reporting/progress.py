@@ -84,34 +84,30 @@ class Progress:
         lines count it towards the quarters of the work (so a run of one long replication
         prints one at each quarter of it)."""
         self.share = share
-        if not self.enabled:
-            return
-        if self.bar:
-            self.stream.write(f"\r{self.text()}\x1b[K")
-            self._shown = True
-            self.stream.flush()
-            return
-        quarter = int(4 * (self.done + share) // max(1, self.total))
-        if quarter > self._quarter and self.done + share < self.total:
-            self._quarter = quarter
-            print(self.text(), file=self.stream, flush=True)
+        self._show()
 
     def step(self, n: int = 1) -> None:
         """Record ``n`` finished units of work."""
         self.done += n
         self.share = 0.0
+        self._show()
+
+    def _show(self) -> None:
+        """Redraw the updating line (ended at the end of the work); or, without a terminal,
+        print a plain line at each new quarter of the work (the unit under way counted by its
+        share) and at the end."""
         if not self.enabled:
             return
+        finished = self.done >= self.total
         if self.bar:
             self.stream.write(f"\r{self.text()}\x1b[K")
-            self._shown = True
-            if self.done >= self.total:
+            self._shown = not finished
+            if finished:
                 self.stream.write("\n")
-                self._shown = False
             self.stream.flush()
             return
-        quarter = 4 * self.done // max(1, self.total)
-        if quarter > self._quarter or self.done >= self.total:
+        quarter = int(4 * (self.done + self.share) // max(1, self.total))
+        if quarter > self._quarter or finished:
             self._quarter = quarter
             print(self.text(), file=self.stream, flush=True)
 

@@ -47,8 +47,7 @@ import numpy as np
 
 from sim.config.channels import CHANNELS
 from sim.config.geography import ZONES
-from sim.config.teams import TEAM_LEVELS
-from sim.results.logs import TOWN_DUTY_APART, RunLog
+from sim.results.logs import RunLog, apart_from_town_duty
 from sim.results.promises import (
     TIME_BANDS,
     first_midnight,
@@ -91,11 +90,10 @@ def busy_in_town(log: RunLog, world: World, town: np.ndarray, t: np.ndarray) -> 
     ``on_duty_by_town``) busy at minutes ``t`` (one query per element): reserved for an order
     until back, crewing a batch, or pulled into an activity."""
     o, b, a = log.orders, log.batches, log.activities
-    channel_levels = [TEAM_LEVELS.index(lv) for lv in TOWN_DUTY_APART]
-    alone = (o.team >= 0) & ~np.isnan(o.t_assigned) & ~np.isin(o.team_level, channel_levels)
+    alone = (o.team >= 0) & ~np.isnan(o.t_assigned) & ~apart_from_town_duty(o.team_level)
     if len(b):
         alone &= o.batch < 0
-    counted = ~np.isin(world.teams.level[a.team], channel_levels)  # activities of those teams
+    counted = ~apart_from_town_duty(world.teams.level[a.team])  # activities of those teams
     team = np.concatenate([o.team[alone], b.team, a.team[counted]]).astype(np.int64)
     start = np.concatenate([o.t_assigned[alone], b.t_start, a.t_start[counted]])
     end = np.concatenate([o.t_released[alone], b.t_released, a.t_end[counted]])

@@ -10,11 +10,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.config.teams import TEAM_LEVELS
+
 CLOSED, CANCELLED, OPEN = 0, 1, 2
 # team levels left out of the on-duty counts by town (RunLog.on_duty_by_town): the forces of
 # channels of their own, which never answer catalogue orders
 TOWN_DUTY_APART = ("proxy_point", "mediation_room", "professional")
 OUTCOMES = ("closed", "cancelled", "open")
+
+
+def apart_from_town_duty(levels: np.ndarray) -> np.ndarray:
+    """Whether teams of ``levels`` (indices into ``TEAM_LEVELS``, -1 for none) are left out of
+    the on-duty counts by town (:data:`TOWN_DUTY_APART`): what the state log, the miss causes'
+    rule 2 and its check leave out alike."""
+    return np.isin(levels, [TEAM_LEVELS.index(level) for level in TOWN_DUTY_APART])
 
 
 @dataclass
