@@ -26,3 +26,15 @@ def test_a_vary_value_out_of_range_is_blamed_on_the_flag(capsys):
     assert refused(capsys, "--vary", "teams.show_up=0.7,1.5") == [
         "--vary: teams.show_up: 1.5 is out of range; expected a number <= 1 (probability)"
     ]
+
+
+def test_vary_ends_given_high_then_low_are_refused(capsys):
+    # the report labels and ranks the first end "low": 2x the rate reported as the low side
+    # would read as its opposite
+    assert refused(capsys, "--vary", "demand.orders_per_1000_per_day=x2,x0.5") == [
+        "--vary demand.orders_per_1000_per_day=x2,x0.5: the low end (2) is above the high end (0.5);"
+        " expected LOW,HIGH with LOW <= HIGH, e.g. demand.orders_per_1000_per_day=x0.5,x2"
+    ]
+    assert refused(capsys, "--vary", "teams.show_up=0.9,0.5")[0].startswith(
+        "--vary teams.show_up=0.9,0.5: the low end (0.9) is above the high end (0.5)"
+    )

@@ -174,13 +174,32 @@ def _number(value: float) -> str:
     return f"{value:.4g}"
 
 
+def reversed_ends(a: Assumption, low: dict[str, Any], high: dict[str, Any]) -> None:
+    """Refuse a ``--vary KEY=LOW,HIGH`` whose low end is above its high end (after multiples are
+    resolved against the scenario's value): the report labels and ranks the sides ``low`` and
+    ``high``, so ends given the other way round would be reported under each other's name."""
+    for key in a.keys:
+        if low[key] > high[key]:
+            raise UserError(
+                f"--vary {key}={a.low},{a.high}: the low end ({_number(low[key])}) is above the high "
+                f"end ({_number(high[key])}); expected LOW,HIGH with LOW <= HIGH, e.g. "
+                f"{key}={a.high},{a.low}"
+            )
+
+
 def variants(path: Path, scenario: Scenario, chosen: list[Assumption]) -> list[Variant]:
     """Both sides of every chosen assumption, each loaded (and so checked) once, before anything
     runs: a wrong key or value is refused at once."""
     out = []
     for a in chosen:
+        ends = {
+            side: {key: value_of(scenario, path, key, spec) for key in a.keys}
+            for side, spec in (("low", a.low), ("high", a.high))
+        }
+        if a not in ASSUMPTIONS:
+            reversed_ends(a, ends["low"], ends["high"])
         for side, spec in (("low", a.low), ("high", a.high)):
-            overrides = {key: value_of(scenario, path, key, spec) for key in a.keys}
+            overrides = ends[side]
             # a value out of range is the variant's, not the file's (whose line is right)
             given = "--vary" if a not in ASSUMPTIONS else f"sensitivity's {a.name}, {side} end {spec}"
             loaded = load_scenario(path, overrides=overrides, origins=dict.fromkeys(a.keys, (given, None)))
