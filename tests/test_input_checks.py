@@ -327,3 +327,30 @@ def test_a_misspelt_team_skill_is_warned_of(tmp_path, capsys, skills, line):
     assert main(["validate", str(path)]) == 0
     err = capsys.readouterr().err
     assert line in err if line else "warning" not in err
+
+
+def test_a_town_seat_place_far_from_the_towns_seat_is_warned_of(tmp_path, capsys):
+    # Alpha's seat place is its first community by code, A1: its station and the county's
+    # teams start every trip there. Moved 20 km north in the coordinates CSV, it is no longer
+    # at the towns CSV's seat (urban radius 4 km): every station trip lengthens without a word
+    lines = (DATA / "coordinates.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = "A1,27.78000000,120.50000000,10000"
+    (tmp_path / "coordinates.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = tmp_path / "far_seat.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {"extends": str(TINY), "name": "far_seat", "geography": {"coordinates_csv": "coordinates.csv"}}
+        ),
+        encoding="utf-8",
+    )
+    assert main(["validate", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"{tmp_path / 'coordinates.csv'}:2: lat: warning: town Alpha's seat place A1 (its first community "
+        "by code, where its station starts every trip) is 19.9 km from its seat in the towns CSV, beyond "
+        "its urban radius of 4 km (geography.radius_km); is the position right?"
+    ) in err
+    assert "Beta" not in err and "Isle" not in err  # (their seat places are at their seats)
+    # the tiny county itself: every seat place at its town's seat, no warning
+    assert main(["validate", str(TINY)]) == 0
+    assert "warning" not in capsys.readouterr().err

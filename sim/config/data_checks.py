@@ -9,6 +9,7 @@ coordinates, travel matrix, surges and pairing. Each file's problems name that f
 
 from __future__ import annotations
 
+import math
 import os
 from collections import Counter
 from pathlib import Path
@@ -17,9 +18,18 @@ from sim.config.check_helpers import team_kinds
 from sim.config.errors import Problem, UserError, not_a_file
 from sim.config.loader import PATH_KEYS
 from sim.config.scenario import Scenario
+from sim.config.tables import read_csv
 from sim.config.yaml_read import key_text
 from sim.world import surges
-from sim.world.geography import PLACE_KINDS, build_places, place_kind_problem, read_towns
+from sim.world.geography import (
+    KM_PER_DEG_LAT,
+    PLACE_KINDS,
+    Places,
+    Towns,
+    build_places,
+    place_kind_problem,
+    read_towns,
+)
 from sim.world.pairing import check_room_in_places, make_pairs, units
 from sim.world.travel import read_matrix
 
@@ -113,10 +123,50 @@ def demand_warning(scenario: Scenario, population: float) -> Problem | None:
     )
 
 
+def seat_warnings(scenario: Scenario, towns: Towns, places: Places) -> list[Problem]:
+    """With a coordinates CSV: a warning for each town whose seat place (its first community by
+    code, else its first place: where its station, and any county-level team seated in the town,
+    start every trip) lies farther from the towns CSV's seat than the town's
+    ``geography.radius_km`` (km, by terrain; the distance within which the derived positions put
+    all its places). The towns CSV's seat is then not where the model seats the town's teams: a
+    misplaced row, or a community first by code that is not at the seat, would lengthen every
+    station trip without a word."""
+    path = scenario.geography.coordinates_csv
+    if not path:
+        return []
+    line = {
+        row["code"]: int(row["_line"]) for row in read_csv(path, ["code", "lat", "lon"], "coordinates CSV")
+    }
+    out = []
+    for t, seat in enumerate(towns.seat_place.tolist()):
+        north = (places.lat[seat] - towns.seat_lat[t]) * KM_PER_DEG_LAT
+        east = (
+            (places.lon[seat] - towns.seat_lon[t])
+            * KM_PER_DEG_LAT
+            * math.cos(math.radians(towns.seat_lat[t]))
+        )
+        km = math.hypot(north, east)
+        radius = scenario.geography.radius_km.get(towns.terrain[t], 5.0)
+        if km > radius:
+            out.append(
+                Problem(
+                    path,
+                    line.get(places.code[seat]),
+                    "lat",
+                    f"warning: town {towns.pinyin[t]}'s seat place {places.code[seat]} (its first "
+                    f"{'community' if places.kind[seat] == 'community' else 'place'} by code, where its "
+                    f"station starts every trip) is {km:.1f} km from its seat in the towns CSV, beyond "
+                    f"its {towns.terrain[t]} radius of {radius:g} km (geography.radius_km); is the "
+                    "position right?",
+                )
+            )
+    return out
+
+
 def check_data(scenario: Scenario, warnings: list[Problem] | None = None) -> list[Problem]:
     """Problems in the data files a (sound) scenario names: towns, places, coordinates, travel
     matrix and pairing CSVs. Each file's problems name that file and its line. ``warnings``
-    collects :func:`demand_warning`'s, when given."""
+    collects :func:`demand_warning`'s and :func:`seat_warnings`', when given."""
     out: list[Problem] = []
     rooms = scenario.mediation
     for k, kind in enumerate(rooms.place_kinds if rooms is not None else []):
@@ -129,8 +179,8 @@ def check_data(scenario: Scenario, warnings: list[Problem] | None = None) -> lis
     except UserError as exc:
         return out + exc.problems
     large = demand_warning(scenario, float(places.population.sum()))
-    if warnings is not None and large is not None:
-        warnings.append(large)
+    if warnings is not None:
+        warnings += ([large] if large is not None else []) + seat_warnings(scenario, towns, places)
     if scenario.geography.travel.matrix_csv:
         try:
             read_matrix(scenario.geography.travel.matrix_csv, places.code)

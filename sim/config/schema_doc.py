@@ -234,8 +234,10 @@ names the skill it likely meant; a skill unlike any of the catalogue's is left a
 variant narrows the catalogue); about an event with call-ups that starts or ends off the hour (its
 call-ups serve the whole hours that start inside it); and about a demand of more than 200,000
 catalogue orders a day (`demand.orders_per_1000_per_day` times the places' population: a rate
-typed a hundred times too high), which makes every simulated day take seconds. `run` and the
-other commands that simulate print the same warnings.
+typed a hundred times too high), which makes every simulated day take seconds; and, with a
+coordinates CSV, about a town whose seat place (its first community by code, where its station
+starts every trip) lies farther from the towns CSV's seat than the town's `geography.radius_km`.
+`run` and the other commands that simulate print the same warnings.
 
 `python run.py validate FILE...` checks scenarios (with the scenarios they extend and the data
 files they name) without simulating: exit status 0 when all are valid, 2 otherwise. A sweep
