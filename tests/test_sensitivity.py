@@ -36,7 +36,7 @@ def run(script, tmp: Path, *extra: str) -> int:
 def study(script, tmp_path_factory):
     """Two of the table's assumptions, an unchanged variant (x1) and hardly anyone showing up."""
     tmp = tmp_path_factory.mktemp("sensitivity")
-    code = run(script, tmp, "--only", "order_rate,patience", "--vary", "teams.show_up=x1,0.05")
+    code = run(script, tmp, "--only", "order_rate,patience", "--vary", "teams.show_up=0.05,x1")
     assert code == 0
     return (tmp / "table.md").read_text(encoding="utf-8"), json.loads((tmp / "study.json").read_text())
 
@@ -81,7 +81,7 @@ def test_ranked_by_one_kpi(script, tmp_path):
 
 def test_an_unchanged_variant_differs_by_exactly_zero(study):
     _, numbers = study
-    same = next(r for r in numbers["rows"] if r["assumption"] == "teams.show_up" and r["side"] == "low")
+    same = next(r for r in numbers["rows"] if r["assumption"] == "teams.show_up" and r["side"] == "high")
     assert same["overrides"] == {"teams.show_up": 1.0}  # x1 of the tiny county's show-up
     for kpi in HEADLINE:
         assert same["effects"][kpi] == {"mean": 0.0, "low": 0.0, "high": 0.0, "verdict": "same"}
@@ -89,7 +89,7 @@ def test_an_unchanged_variant_differs_by_exactly_zero(study):
 
 def test_hardly_anyone_showing_up_lowers_the_promises(study):
     _, numbers = study
-    few = next(r for r in numbers["rows"] if r["assumption"] == "teams.show_up" and r["side"] == "high")
+    few = next(r for r in numbers["rows"] if r["assumption"] == "teams.show_up" and r["side"] == "low")
     assert few["value"] == "0.05"
     assert few["effects"]["urban_10min_acceptance"]["mean"] < -0.2
     assert few["effects"]["rural_same_day"]["mean"] < -0.2
@@ -127,8 +127,8 @@ def test_a_key_the_scenario_does_not_set_is_refused(script, tmp_path, capsys):
 @pytest.fixture(scope="module")
 def pairs(script, tmp_path_factory):
     """Two pairs: the order rate with the village volunteers scaled x1 on both sides (an
-    unchanged assumption, which cannot interact), and everyone or no one showing up with rural
-    citizens' patience of 100,000 or 1 minute (which does: with no one on duty no rural order is
+    unchanged assumption, which cannot interact), and no one or everyone showing up with rural
+    citizens' patience of 1 or 100,000 minutes (which does: with no one on duty no rural order is
     met whatever the patience, so patience's effect depends on show-up)."""
     tmp = tmp_path_factory.mktemp("pairs")
     code = run(
@@ -139,9 +139,9 @@ def pairs(script, tmp_path_factory):
         "--vary",
         "teams.village_scale=x1,x1",
         "--vary",
-        "teams.show_up=1,0",
+        "teams.show_up=0,1",
         "--vary",
-        "demand.patience.rural.mean=100000,1",
+        "demand.patience.rural.mean=1,100000",
         "--pair",
         "order_rate,teams.village_scale",
         "--pair",
@@ -199,10 +199,10 @@ def test_a_pair_that_interacts_by_construction(pairs):
     _, numbers = pairs
     pair = numbers["pairs"][1]
     ll, lh, hl, hh = (c["replications"]["rural_same_day"] for c in pair["corners"])
-    assert hl == hh == [0.0, 0.0]  # no one shows up: no rural order met, whatever the patience
-    # so the contrast is minus patience's effect with everyone showing up, which is a loss
+    assert ll == lh == [0.0, 0.0]  # no one shows up: no rural order met, whatever the patience
+    # so the contrast is patience's effect with everyone showing up, which is a gain
     rural = pair["interaction"]["rural_same_day"]["replications"]
-    assert rural == [a - b for a, b in zip(ll, lh)]
+    assert rural == [d - c for c, d in zip(hl, hh)]
     assert all(x > 0 for x in rural)
 
 

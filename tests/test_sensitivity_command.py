@@ -23,7 +23,7 @@ from sim.reporting.folder import MARKER
 from tests.conftest import TINY
 
 SIZE = ["--days", "1", "--reps", "2", "--jobs", "1"]
-CHOICE = ["--only", "order_rate,patience", "--vary", "teams.show_up=x1,0.05"]
+CHOICE = ["--only", "order_rate,patience", "--vary", "teams.show_up=0.05,x1"]
 
 
 def sensitivity(capsys, out: Path | None, *extra: str) -> tuple[int, str, str]:
@@ -45,7 +45,7 @@ def test_the_folder_holds_the_librarys_report_and_numbers(tmp_path, capsys):
     assert status == 0, err
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "sensitivity.json", "sensitivity.md"]
     scenario = load_scenario(TINY)
-    assumptions, pairs = choose("order_rate,patience", ["teams.show_up=x1,0.05"], [])
+    assumptions, pairs = choose("order_rate,patience", ["teams.show_up=0.05,x1"], [])
     expected = run_study(
         TINY,
         scenario,
@@ -78,7 +78,7 @@ def test_the_default_folder_is_named_after_the_scenario(tmp_path, capsys, monkey
 def test_a_pair_is_reported_in_both_files(tmp_path, capsys):
     out = tmp_path / "out"
     status, stdout, _ = sensitivity(
-        capsys, out, "--vary", "teams.show_up=1,0", "--pair", "teams.show_up,order_rate"
+        capsys, out, "--vary", "teams.show_up=0,1", "--pair", "teams.show_up,order_rate"
     )
     assert status == 0
     numbers = json.loads((out / "sensitivity.json").read_text(encoding="utf-8"))
