@@ -1,15 +1,14 @@
-"""How many "all busy" misses had a volunteer free in their town, and what cuts them.
+"""Rule 2 of the miss causes checked against the dispatcher, and what cuts the "all busy" misses.
 
-Rule 2 of the miss causes (``all_busy``, docs/kpis.md) compares, at the hour an order was placed,
-the town's volunteers busy at that minute with the town's on-duty count in that hour. The logs
-keep on-duty counts by town and hour, not by team, so a volunteer still finishing a job after
-their shift has ended counts as busy while no longer on duty: in the hour a shift ends, the rule
-may read "all busy" where an on-duty volunteer was free. This script measures how often. A hook
-on each order's placing (the extension surface, docs/extending.md) counts the free on-duty
-volunteers of the teams that answer catalogue orders in the order's town at that moment
-(:meth:`sim.model.dispatcher.Dispatcher.free`, team by team); the script then prints, per arm,
-the ``all_busy`` misses, how many of them had such a volunteer free, and the hours they were
-placed in.
+Rule 2 (``all_busy``, docs/kpis.md) reads from the logs, after the run, whether the town's
+volunteers were all busy when an order was placed: the town's on-duty count in that hour, less
+its busy volunteers at that minute, plus those busy beyond their team's on-duty count (a shift
+ended while they served: :func:`sim.results.causes.free_in_town`). This script checks it
+against the model's own count: a hook on each order's placing (the extension surface,
+docs/extending.md) counts the free on-duty volunteers of the teams that answer catalogue orders
+in the order's town at that moment (:meth:`sim.model.dispatcher.Dispatcher.free`, team by
+team). It prints, per arm, the ``all_busy`` misses, how many of them had such a volunteer free
+(none, when the rule reads the logs right); and the hours the ``all_busy`` misses were placed in.
 
 The arms are the default scenario and two rosters with the same seeds (common random numbers),
 with the paired difference of each against the default (95% intervals across replications) in
@@ -93,8 +92,8 @@ def count_free_at_placing(rep: Replication) -> None:
 
 
 def arm(path: Path, overrides: dict, days: float, reps: int) -> list[dict]:
-    """Per replication of the scenario at ``path`` with ``overrides``: the all-busy misses, those
-    with a volunteer free at placing, the hours those were placed in, all misses, and KPIs."""
+    """Per replication of the scenario at ``path`` with ``overrides``: the all-busy misses, the
+    hours they were placed in, those with a volunteer free at placing, all misses, and KPIs."""
     scenario = load_scenario(path, overrides=overrides)
     scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, days=days))
     world = prepare_world(scenario)
@@ -107,7 +106,7 @@ def arm(path: Path, overrides: dict, days: float, reps: int) -> list[dict]:
         _, missed, cause = miss_causes(result.log, world)
         all_busy = cause == CAUSES.index("all_busy")
         with_free = all_busy & (free > 0)
-        placed_hour = (result.log.orders.t_placed[with_free] % 1440.0) // 60.0
+        placed_hour = (result.log.orders.t_placed[all_busy] % 1440.0) // 60.0
         rows.append(
             {
                 "all_busy": int(all_busy.sum()),
@@ -131,7 +130,7 @@ def report(arms: dict[str, list[dict]]) -> str:
         hours = sum(r["hours"] for r in rows)
         by_hour = ", ".join(f"{h:02d}:00 {int(c)}" for h, c in enumerate(hours) if c) or "none"
         total, with_free = sum(r["all_busy"] for r in rows), sum(r["with_free"] for r in rows)
-        lines.append(f"  {name}: {total} all busy, {with_free} with a volunteer free (placed {by_hour})")
+        lines.append(f"  {name}: {total} all busy (placed {by_hour}), {with_free} with a volunteer free")
     first, *others = arms
     lines.append(f"paired difference against {first}, per replication [95% interval]")
     columns = ("all_busy", "nobody_free", "misses", "urban_10min", "rural_same_day", "on_duty_hours_per_week")

@@ -42,8 +42,11 @@ attribute is set here, in ``__init__``, and each mixin's module says which ones 
 
 from __future__ import annotations
 
+from array import array
 from heapq import nsmallest
 from itertools import chain, count
+
+import simpy
 
 from sim.model.desks import AdministratorDesks
 from sim.model.dispatch_rules import RULES, CheckedRule, NearestFirst, Rule
@@ -62,12 +65,17 @@ SCAN_FREE_UP_TO = 8
 class Dispatcher(FreeTeams, WaitingOrders, LadderScopes, AdministratorDesks):
     """Queues of waiting orders and the index of teams with free volunteers."""
 
-    def __init__(self, world: World, orders: OrderTable, rule: Rule | None = None):
+    def __init__(
+        self, world: World, orders: OrderTable, rule: Rule | None = None, env: simpy.Environment | None = None
+    ):
         """``orders``: the replication's order table (the dispatcher reads its place, skill,
         need, state and tier columns; the order life cycle writes them). ``rule``: a dispatch
-        rule object instead of the scenario's ``dispatch.rule`` (see docs/extending.md)."""
+        rule object instead of the scenario's ``dispatch.rule`` (see docs/extending.md).
+        ``env``: the replication's environment, whose clock times the notes of volunteers busy
+        beyond their team's on-duty count (a new one for a dispatcher used on its own)."""
         self.world = world
         self.orders = orders
+        self.env = env if env is not None else simpy.Environment()
         index = world.team_index
         n_teams = len(index.home)
         # the changing state of teams
@@ -76,6 +84,9 @@ class Dispatcher(FreeTeams, WaitingOrders, LadderScopes, AdministratorDesks):
         # one number a search reads per candidate (busy = on_duty - spare)
         self.spare = [0] * n_teams
         self.in_free = [False] * n_teams
+        # each change of a team's volunteers busy beyond its on-duty count (:mod:`.free_teams`):
+        # team, minute, change; for the log (sim.model.run_log)
+        self.beyond_duty = (array("l"), array("d"), array("l"))
         # the static index, shared with every replication of the world
         self.home, self.team_town, self.team_skills = index.home, index.town, index.skills
         self.sees_tier2, self.sees_tier3 = index.sees_tier2, index.sees_tier3

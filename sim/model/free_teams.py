@@ -6,12 +6,19 @@ roster (:meth:`FreeTeams.set_on_duty`), an assignment, an activity or an absence
 (:meth:`FreeTeams.take`), a release (:meth:`FreeTeams.give_back`, which also tells whether the
 freed team has waiting work to look at: :mod:`sim.model.waiting_orders`).
 
+A team's ``spare`` is its volunteers on duty less those busy; it goes negative when a shift ends
+while volunteers serve (they finish the job in hand) or an extension takes busy volunteers. Each
+change of those busy beyond the on-duty count, ``max(0, -spare)``, is noted with its time
+(:meth:`FreeTeams.note_beyond_duty`, rare: around shift ends), so that the log can tell exactly
+whether a town had a free volunteer at any minute from its on-duty counts by hour and its busy
+volunteers (the miss causes' rule 2, :mod:`sim.results.causes`).
+
 :class:`FreeTeams` is a mixin of :class:`sim.model.dispatcher.Dispatcher`, which sets every
 attribute in its ``__init__`` (a mixin, not an object of its own: the per-order calls stay
-``self.take(...)``, with no attribute hop). It writes ``on_duty``, ``spare``, ``in_free`` and
-``buckets`` (through the world's static ``team_buckets``) and reads ``team_town``,
-``sees_tier3``, ``team_other_towns``, the queue counter ``queued_in_town``
-(:mod:`sim.model.waiting_orders`) and ``desks`` (:mod:`sim.model.desks`).
+``self.take(...)``, with no attribute hop). It writes ``on_duty``, ``spare``, ``in_free``,
+``beyond_duty`` and ``buckets`` (through the world's static ``team_buckets``) and reads
+``env``, ``team_town``, ``sees_tier3``, ``team_other_towns``, the queue counter
+``queued_in_town`` (:mod:`sim.model.waiting_orders`) and ``desks`` (:mod:`sim.model.desks`).
 """
 
 from __future__ import annotations
@@ -30,26 +37,46 @@ class FreeTeams:
         free-team index; return whether the count rose."""
         was = self.on_duty[team]
         self.on_duty[team] = count
-        self.spare[team] += count - was
+        before = self.spare[team]
+        spare = self.spare[team] = before + count - was
+        if spare < 0 or before < 0:
+            self.note_beyond_duty(team, before, spare)
         self.refresh(team)
         return count > was
 
     def take(self, team: int, count: int) -> None:
         """``count`` volunteers of ``team`` become busy (an order, an activity, an absence)."""
-        spare = self.spare[team] = self.spare[team] - count
-        if self.in_free[team] and spare <= 0:
-            self.refresh(team)
+        before = self.spare[team]
+        spare = self.spare[team] = before - count
+        if spare <= 0:
+            if self.in_free[team]:
+                self.refresh(team)
+            if spare < 0:
+                self.note_beyond_duty(team, before, spare)
 
     def give_back(self, team: int, count: int) -> bool:
         """``count`` busy volunteers of ``team`` are free again; whether the team may now take
         waiting work (it has a free volunteer and a queue it sees, or its desk, holds an entry): the caller
         then offers it (:meth:`sim.model.lifecycle.OrderLifecycle.serve_waiting`)."""
         spare = self.spare[team] = self.spare[team] + count
+        if spare < count:  # it was negative: some of them were busy beyond the on-duty count
+            self.note_beyond_duty(team, spare - count, spare)
         if spare <= 0:
             return False
         if not self.in_free[team]:
             self.refresh(team)
         return self.sees_entries(team) or team in self.desks
+
+    def note_beyond_duty(self, team: int, before: int, after: int) -> None:
+        """The team's ``spare`` went from ``before`` to ``after``: note the change, now (minutes),
+        of its volunteers busy beyond its on-duty count, ``max(0, -spare)``, in ``beyond_duty``
+        (team, minute, change), if it changed."""
+        change = max(0, -after) - max(0, -before)
+        if change:
+            teams, minutes, changes = self.beyond_duty
+            teams.append(team)
+            minutes.append(self.env.now)
+            changes.append(change)
 
     def sees_entries(self, team: int) -> bool:
         """Whether any queue ``team`` sees holds an entry (perhaps a stale one): a cheap test

@@ -116,7 +116,7 @@ class Replication:
             )
         self.orders = OrderTable(world, arrivals, owned)
         del arrivals  # the table keeps its own compact copies (and no uniforms)
-        self.dispatcher = Dispatcher(world, self.orders, rule)
+        self.dispatcher = Dispatcher(world, self.orders, rule, self.env)
         # orders their village team hands up at placement (none unless dispatch.hand_up.share)
         handed_up = handed_up_orders(world, self.orders, self.streams)
         self.lifecycle = OrderLifecycle(self, handed_up)

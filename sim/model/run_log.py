@@ -1,5 +1,6 @@
 """The logs of a finished replication: its per-order state turned into the order log, its
-activity rows into the activity log, its on-duty changes into the state log's sums.
+activity rows into the activity log, its on-duty changes into the state log's sums (with the
+volunteers busy beyond their team's on-duty count, by town).
 
 The model keeps per-order state in its order table (:mod:`sim.model.orders`), compact typed
 arrays; the log's columns are NumPy views of them where the values are the same, and new columns (those
@@ -22,6 +23,7 @@ from sim.results.logs import (
     OPEN,
     ActivityLog,
     BatchLog,
+    BeyondDuty,
     OrderLog,
     RareIds,
     RareTimes,
@@ -48,6 +50,15 @@ def run_log(rep: Replication) -> RunLog:
     apart = apart_from_town_duty(w.teams.level)
     towns = rep.duty_changes.sums(np.where(apart, n_towns, w.teams.town), n_towns + 1)[:n_towns]
     rep.duty_changes = None
+    # the volunteers busy beyond their team's on-duty count, by town (the same teams)
+    beyond_team, beyond_t, beyond_change = map(as_numpy, rep.dispatcher.beyond_duty)
+    counted = ~apart[beyond_team]
+    beyond = BeyondDuty(
+        w.teams.town[beyond_team[counted]].astype(np.int32),
+        beyond_t[counted].copy(),
+        beyond_change[counted].astype(np.int32),
+    )
+    rep.dispatcher.beyond_duty = None
 
     def seen(arr: np.ndarray) -> np.ndarray:
         """NaN for the times at or after the horizon: SimPy's ``run(until=h)`` stops before the
@@ -147,4 +158,4 @@ def run_log(rep: Replication) -> RunLog:
         batched=batched,
         held=held,
     )
-    return RunLog(orders, activities, levels, towns, h, (rep.window_start, rep.window_end), batches)
+    return RunLog(orders, activities, levels, towns, h, (rep.window_start, rep.window_end), batches, beyond)

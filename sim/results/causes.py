@@ -14,8 +14,10 @@ Each missed order gets the first cause that applies, in this fixed precedence:
    organisations) was on duty in that hour (the town stands for the order's first tiers: its
    village teams and its town's teams);
 2. ``all_busy``: a catalogue order placed when volunteers were on duty there but all of them
-   were busy (serving orders, crewing batches, or at planned activities); (professional
-   orders are served county-wide after the review: rules 1 and 2 do not apply to them);
+   were busy (serving orders, crewing batches, or at planned activities), team by team: a
+   volunteer still finishing a job after their shift ended is busy but no longer on duty, and
+   leaves the others of the town free (:func:`free_in_town`); (professional orders are served
+   county-wide after the review: rules 1 and 2 do not apply to them);
 3. ``administrator``: a professional order whose review by the administrator had not ended by
    ``D`` (including orders cancelled while waiting for it);
 4. ``acceptance``: volunteers were alerted by ``D`` (``dispatch.alerts``) or one was reserved
@@ -113,6 +115,36 @@ def busy_in_town(log: RunLog, world: World, town: np.ndarray, t: np.ndarray) -> 
     return started - ended
 
 
+def beyond_duty_in_town(log: RunLog, town: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Volunteers of ``town``'s teams (as ``on_duty_by_town`` counts them) still busy beyond
+    their team's on-duty count at minutes ``t`` (one query per element): the changes of
+    ``log.beyond_duty`` at or before ``t`` (a shift change comes first in its minute, and a
+    release at ``t`` has ended, as :func:`busy_in_town` reads it)."""
+    b = log.beyond_duty
+    if not len(b):
+        return np.zeros(len(t))
+    span = log.horizon_min + 2.0  # keys: town * span + minutes, one sorted axis for all towns
+    keys = b.town.astype(np.int64) * span + b.t
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    cum = np.concatenate([[0.0], np.cumsum(b.change[order].astype(float))])
+    base = town.astype(np.int64) * span
+    return cum[np.searchsorted(keys, base + t, side="right")] - cum[np.searchsorted(keys, base, side="left")]
+
+
+def free_in_town(log: RunLog, world: World, town: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Free volunteers of ``town``'s teams that answer catalogue orders at minutes ``t`` (one
+    query per element), team by team as the dispatcher counts them: each team's on-duty count
+    less its busy volunteers, a team with more busy than on duty (a shift ended while they
+    served) counting none. That is the town's on-duty count in the hour, less its busy
+    volunteers, plus those busy beyond their team's on-duty count (:func:`beyond_duty_in_town`),
+    which the busy count holds but the on-duty count does not."""
+    hours = log.on_duty_by_town.shape[1]
+    hour = np.minimum((t // 60).astype(np.int64), hours - 1)
+    on_duty = log.on_duty_by_town[town, hour].astype(float)
+    return on_duty - busy_in_town(log, world, town, t) + beyond_duty_in_town(log, town, t)
+
+
 def miss_causes(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(judged, missed, cause) per order of the measured window: whether the order is judged
     (see the module's doc), whether it missed, and the index into :data:`CAUSES` of its
@@ -147,7 +179,7 @@ def assign_causes(log: RunLog, world: World, missed: np.ndarray, deadline: np.nd
     hours = log.on_duty_by_town.shape[1]
     hour = np.minimum((o.t_placed[idx] // 60).astype(np.int64), hours - 1)
     on_duty = log.on_duty_by_town[town, hour].astype(float)
-    busy = busy_in_town(log, world, town, o.t_placed[idx])
+    free = free_in_town(log, world, town, o.t_placed[idx])
 
     def by(col: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore"):
@@ -160,7 +192,7 @@ def assign_causes(log: RunLog, world: World, missed: np.ndarray, deadline: np.nd
     scoped = o.channel[idx] != CHANNELS.index("professional")
     rules = [
         scoped & (on_duty <= 0),
-        scoped & (busy >= on_duty),
+        scoped & (free <= 0),
         (o.channel[idx] == CHANNELS.index("professional")) & ~by(review_end),
         (by(o.t_assigned) | by(o.t_alerted)) & ~by(o.t_accepted) & ~by(o.t_cancelled),
         reached_late & trip_fitted,

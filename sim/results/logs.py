@@ -208,6 +208,28 @@ class BatchLog:
 
 
 @dataclass
+class BeyondDuty:
+    """Each change, in time order, of the volunteers still busy beyond their team's on-duty
+    count (a shift ended while they served: they finish the job in hand off duty), by town,
+    over the teams ``on_duty_by_town`` counts: + as a shift ends under busy volunteers, - as
+    they come back (minutes; few rows, around shift ends). With them, a town's free volunteers
+    at a minute follow exactly from its on-duty count and its busy volunteers
+    (:func:`sim.results.causes.free_in_town`)."""
+
+    town: np.ndarray  # int32
+    t: np.ndarray  # float64 minutes
+    change: np.ndarray  # int32 volunteers
+
+    def __len__(self) -> int:
+        return len(self.town)
+
+    @classmethod
+    def empty(cls) -> BeyondDuty:
+        """No volunteer busy beyond duty."""
+        return cls(np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0, dtype=np.int32))
+
+
+@dataclass
 class RunLog:
     """Everything one replication produced."""
 
@@ -220,3 +242,4 @@ class RunLog:
     horizon_min: float
     window_min: tuple[float, float]  # orders placed in [start, end) are measured
     batches: BatchLog = field(default_factory=BatchLog.empty)  # batched events' trips
+    beyond_duty: BeyondDuty = field(default_factory=BeyondDuty.empty)  # busy after their shift
