@@ -5,6 +5,7 @@ reused."""
 from __future__ import annotations
 
 import io
+import re
 
 from sim.reporting.progress import Progress, duration_text, plural
 
@@ -137,3 +138,93 @@ def test_a_replication_run_here_reports_its_midnights_and_its_results_do_not_cha
     assert repr(followed.kpis) == repr(plain.kpis)  # (NaN for what a short run cannot judge)
     for name in ("t_placed", "t_assigned", "t_arrived", "t_released", "team"):
         assert getattr(followed.log.orders, name).tobytes() == getattr(plain.log.orders, name).tobytes()
+
+
+def test_replications_side_by_side_show_their_shares_until_each_finishes(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    out, clock = Terminal(), Clock()
+    bar = Progress(4, "pingyang", stream=out, clock=clock)
+    clock.now = 10.0
+    bar.within(0.5, key=0)
+    assert bar.text() == "pingyang: 0/4 replications (1 under way, 50% done), 3/min, about 1 min 10 s left"
+    bar.within(0.25, key=1)
+    assert bar.text().startswith("pingyang: 0/4 replications (2 under way, 38% done on average)")
+    bar.step(key=0)  # its share is now a whole replication
+    assert bar.text().startswith("pingyang: 1/4 replications (1 under way, 25% done)")
+    for key in (1, 2, 3):
+        bar.step(key=key)
+    assert out.getvalue().split("\r")[-1] == "pingyang: 4/4 replications, 24/min, took 10 s\x1b[K\n"
+
+
+def test_without_a_terminal_shares_under_way_print_at_most_a_line_a_quarter(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    out, clock = io.StringIO(), Clock()
+    bar = Progress(4, "pingyang", stream=out, clock=clock)
+    for index in range(0, 4, 2):  # two at a time, 16 midnights each
+        for day in range(1, 16):
+            clock.now += 1.0
+            bar.within(day / 16, key=index)
+            bar.within(day / 16, key=index + 1)
+        bar.step(key=index)
+        bar.step(key=index + 1)
+    lines = out.getvalue().splitlines()
+    assert [_head(line) for line in lines] == [
+        "pingyang: 0/4 replications (2 under way, 50% done on average)",
+        "pingyang: 2/4 replications",  # the second quarter: 2 done
+        "pingyang: 2/4 replications (2 under way, 50% done on average)",
+        "pingyang: 4/4 replications",
+    ]
+
+
+def _head(line: str) -> str:
+    """A progress line up to its rate: the count and what is under way."""
+    return re.match(r"[^,(]*(\([^)]*\))?", line).group(0)
+
+
+def _under_way_run(monkeypatch, jobs: int, bar):
+    from sim.config.load import load_scenario
+    from sim.experiments.runner import run_replications
+    from tests.conftest import TINY
+
+    monkeypatch.setattr("sim.experiments.runner._POLL_S", 0.01)
+    return run_replications(load_scenario(TINY), 3, 7, jobs=jobs, progress=bar)
+
+
+def test_replications_in_workers_report_their_midnights_to_the_bar(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    out = Terminal()
+    results = _under_way_run(monkeypatch, 2, Progress(3, "tiny", stream=out))
+    assert [r.index for r in results] == [0, 1, 2]
+    lines = [_head(line.removesuffix("\x1b[K")) for line in out.getvalue().split("\r")[1:]]
+    first_done = next(k for k, line in enumerate(lines) if line.startswith("tiny: 1/3"))
+    # tiny: midnights at 1/3 and 2/3 of the horizon; two replications at a time
+    assert any("under way" in line for line in lines[:first_done])
+    assert lines[-1] == "tiny: 3/3 replications" and out.getvalue().endswith("\n")
+    assert not [line for line in lines if line.startswith("tiny: 3/3") and "under way" in line]
+
+
+def test_results_in_workers_are_the_same_with_and_without_the_bar(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    out = Terminal()
+    followed = _under_way_run(monkeypatch, 2, Progress(3, "tiny", stream=out))
+    plain = _under_way_run(monkeypatch, 2, False)
+    assert "under way" in out.getvalue()  # (the workers did report)
+    assert [repr(r.kpis) for r in followed] == [repr(r.kpis) for r in plain]
+    for f, p in zip(followed, plain):
+        for name in ("t_placed", "t_assigned", "t_arrived", "t_released", "team"):
+            assert getattr(f.log.orders, name).tobytes() == getattr(p.log.orders, name).tobytes()
+
+
+def test_without_the_bar_workers_add_no_midnights(monkeypatch):
+    import multiprocessing
+
+    import pytest
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the patched midnights reach workers by fork")
+
+    def refuse(rep, on_day):
+        raise AssertionError("a midnights process was added without a progress bar")
+
+    monkeypatch.setattr("sim.experiments.replicate.midnights", refuse)
+    assert len(_under_way_run(monkeypatch, 2, False)) == 3

@@ -5,6 +5,10 @@ Replication ``i`` of an experiment with root seed ``s`` always uses child ``i`` 
 ``SeedSequence(s)`` (:func:`sim.model.rng.replication_seeds`), whichever process runs it, so results are
 byte-identical for any number of workers. Workers build the world once each and return the
 replication's KPIs and (optionally) its logs; the parent orders results by replication index.
+With the progress bar on, each worker also tells the parent, at each simulated midnight, the
+share of its replication done (through a queue, :func:`sim.experiments.workers.progress_queue`),
+so that the bar moves inside replications too; a run on a Dask cluster counts whole
+replications only.
 
 An experiment may be extended (docs/extending.md): ``extend(rep)`` is called on each
 replication before it runs, and ``rule`` replaces the scenario's dispatch rule; both reach the
@@ -13,17 +17,19 @@ workers pickled (:func:`sim.experiments.replicate.extension`).
 
 from __future__ import annotations
 
+import functools
 import math
+import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import as_completed
+from concurrent.futures import FIRST_COMPLETED, wait
 
 from sim.config.scenario import Scenario
 from sim.experiments.content import content_key
 from sim.experiments.pilot import world_as_planned
 from sim.experiments.replicate import Extension, extension, run_one
 from sim.experiments.workers import pool as worker_pool
-from sim.experiments.workers import stop_pool
+from sim.experiments.workers import progress_queue, stop_pool
 from sim.model.dispatch_rules import Rule
 from sim.model.replication import Replication
 from sim.reporting.progress import Progress
@@ -34,18 +40,31 @@ from sim.world.build import World
 
 _WORKER_WORLD: World | BaseException | None = None
 _WORKER_EXTENSION: Extension | None = None
+_WORKER_PROGRESS = None  # the parent's progress queue, when its bar is on
+
+# seconds between two looks at the workers' progress while no replication finishes
+_POLL_S = 0.2
 
 
-def _init_worker(scenario: Scenario, ext: Extension | None = None, planned: str | None = None) -> None:
+def _init_worker(
+    scenario: Scenario, ext: Extension | None = None, planned: str | None = None, progress=None
+) -> None:
     """Build the worker's world (:func:`world_as_planned`); a failure is kept and raised by the
     worker's tasks, so that the parent gets the error itself (an initializer that raises only
-    breaks the pool)."""
-    global _WORKER_WORLD, _WORKER_EXTENSION
+    breaks the pool). ``progress``: the queue on which to report each replication's share done
+    at each simulated midnight (None: the parent shows no bar, and nothing is reported)."""
+    global _WORKER_WORLD, _WORKER_EXTENSION, _WORKER_PROGRESS
     _WORKER_EXTENSION = ext
+    _WORKER_PROGRESS = progress
     try:
         _WORKER_WORLD = world_as_planned(scenario, planned)
     except Exception as exc:
         _WORKER_WORLD = exc
+
+
+def _tell_parent(index: int, share: float) -> None:
+    """Report to the parent that replication ``index`` is ``share`` (0..1) done."""
+    _WORKER_PROGRESS.put((index, share))
 
 
 def _run_in_worker(args: tuple[int, int, bool]) -> RepResult:
@@ -53,7 +72,10 @@ def _run_in_worker(args: tuple[int, int, bool]) -> RepResult:
     if isinstance(_WORKER_WORLD, BaseException):
         raise _WORKER_WORLD
     assert _WORKER_WORLD is not None
-    return run_one(_WORKER_WORLD, seed_root, index, keep_log, _WORKER_EXTENSION)
+    if _WORKER_PROGRESS is None:  # (no bar: the call, and the replication, as without progress)
+        return run_one(_WORKER_WORLD, seed_root, index, keep_log, _WORKER_EXTENSION)
+    on_day = functools.partial(_tell_parent, index)
+    return run_one(_WORKER_WORLD, seed_root, index, keep_log, _WORKER_EXTENSION, on_day=on_day)
 
 
 def default_jobs() -> int:
@@ -104,21 +126,54 @@ def run_replications(
             out.append(run_one(world, seed, i, keep_logs, ext, bar.within if bar.enabled else None))
             bar.step()
         return out
-    results: dict[int, RepResult] = {}
     # the workers build their worlds from the files: the bytes the run was planned on
     planned = planned or content_key(scenario)
-    with worker_pool(min(jobs, len(indices)), _init_worker, (scenario, ext, planned)) as pool:
+    return _in_workers(scenario, indices, seed, jobs, keep_logs, bar, ext, planned)
+
+
+def _in_workers(
+    scenario: Scenario,
+    indices: list[int],
+    seed: int,
+    jobs: int,
+    keep_logs: bool,
+    bar: Progress,
+    ext: Extension | None,
+    planned: str,
+) -> list[RepResult]:
+    """Replications ``indices`` in worker processes, in index order; with the bar on, the
+    workers report each replication's share done at each simulated midnight, and the bar shows
+    them until that replication's result arrives."""
+    results: dict[int, RepResult] = {}
+    context = multiprocessing.get_context()  # the pool's, and its progress queue's
+    queue = progress_queue(context) if bar.enabled else None
+    initargs = (scenario, ext, planned, queue)
+    with worker_pool(min(jobs, len(indices)), _init_worker, initargs, context=context) as pool:
         # futures, not pool.map: map cancels its futures itself on an error, and the pool's
         # manager thread then fails on them (InvalidStateError) as it notes the stopped workers
-        futures = [pool.submit(_run_in_worker, (seed, i, keep_logs)) for i in indices]
+        futures = {pool.submit(_run_in_worker, (seed, i, keep_logs)): i for i in indices}
+        pending = set(futures)
         try:
-            for future in as_completed(futures):
-                result = future.result()
-                results[result.index] = result
-                bar.step()
+            while pending:
+                finished, pending = wait(
+                    pending, timeout=_POLL_S if queue is not None else None, return_when=FIRST_COMPLETED
+                )
+                # (a worker's shares are in the queue before its result arrives: read them
+                # first, so that a finished replication's share is cleared, not shown again)
+                while queue is not None and not queue.empty():
+                    index, share = queue.get()
+                    if index not in results:
+                        bar.within(share, key=index)
+                for future in sorted(finished, key=futures.__getitem__):
+                    result = future.result()
+                    results[result.index] = result
+                    bar.step(key=result.index)
         except BaseException:
             stop_pool(pool)
             raise
+        finally:
+            if queue is not None:
+                queue.close()
     return [results[i] for i in indices]
 
 

@@ -41,7 +41,9 @@ class Progress:
     what is counted (replication, sweep point, candidate plan, chart). The total can grow
     (:meth:`add`: another round of replications), and the count goes on from where it was. The
     unit under way may report its share done (:meth:`within`: a replication, day by day), so
-    that a single long replication shows progress too.
+    that a single long replication shows progress too; units under way side by side (in worker
+    processes) report theirs under a key each (the replication's index), which their
+    :meth:`step` clears.
     """
 
     def __init__(
@@ -61,15 +63,34 @@ class Progress:
         self.start = clock()
         self._quarter = 0  # quarters of the work already reported (plain lines)
         self._shown = False  # an updating line is on the terminal
-        self.share = 0.0  # of the unit under way (:meth:`within`)
+        self.shares: dict[object, float] = {}  # of the units under way, by key (:meth:`within`)
+
+    @property
+    def share(self) -> float:
+        """The units under way, counted by their shares done (in units: 1.5 is one unit and a half;
+        0 once the work is finished)."""
+        return sum(self.shares.values()) if self.done < self.total else 0.0
+
+    def under_way(self) -> str:
+        """What the units under way have done, for the line: ``" (the next 50% done)"`` for the
+        one unit of this process, ``" (2 under way, 40% done on average)"`` for units in worker
+        processes; empty when none has reported a share."""
+        share = self.share
+        if not share:
+            return ""
+        if list(self.shares) == [None]:
+            return f" (the next {100 * share:.0f}% done)"
+        n = len(self.shares)
+        if n == 1:
+            return f" (1 under way, {100 * share:.0f}% done)"
+        return f" ({n} under way, {100 * share / n:.0f}% done on average)"
 
     def text(self) -> str:
         """The progress line: ``"pingyang: 3/8 replications, 0.5 replications/s, about 10 s left"``."""
         elapsed = self.clock() - self.start
         parts = [f"{self.label}: {self.done}/{self.total} {self.unit}{'' if self.total == 1 else 's'}"]
-        if self.share and self.done < self.total:
-            parts[0] += f" (the next {100 * self.share:.0f}% done)"
-        done = self.done + (self.share if self.done < self.total else 0.0)
+        parts[0] += self.under_way()
+        done = self.done + self.share
         if done and elapsed > 0:
             rate = done / elapsed
             parts.append(rate_text(rate))
@@ -79,17 +100,20 @@ class Progress:
                 parts.append(f"took {duration_text(elapsed)}")
         return ", ".join(parts)
 
-    def within(self, share: float) -> None:
+    def within(self, share: float, key: object = None) -> None:
         """The unit under way is ``share`` (0..1) done: the updating line shows it; the plain
         lines count it towards the quarters of the work (so a run of one long replication
-        prints one at each quarter of it)."""
-        self.share = share
+        prints one at each quarter of it). ``key`` names one of several units under way side
+        by side (a replication's index, in a worker process); None is the one unit of this
+        process."""
+        self.shares[key] = share
         self._show()
 
-    def step(self, n: int = 1) -> None:
-        """Record ``n`` finished units of work."""
+    def step(self, n: int = 1, key: object = None) -> None:
+        """Record ``n`` finished units of work; the share reported under ``key`` (:meth:`within`)
+        is now part of the finished count."""
         self.done += n
-        self.share = 0.0
+        self.shares.pop(key, None)
         self._show()
 
     def _show(self) -> None:
@@ -106,7 +130,8 @@ class Progress:
                 self.stream.write("\n")
             self.stream.flush()
             return
-        quarter = int(4 * (self.done + self.share) // max(1, self.total))
+        # (the units under way, each below 1, never make the last quarter: that is the end's line)
+        quarter = min(int(4 * (self.done + self.share) // max(1, self.total)), 4 if finished else 3)
         if quarter > self._quarter or finished:
             self._quarter = quarter
             print(self.text(), file=self.stream, flush=True)
