@@ -204,26 +204,29 @@ def test_killing_runs_at_random_moments_never_leaves_a_partial_or_mixed_folder(t
 
 
 WORKER_SCRIPT = """
-import os, signal, sys, time
+import multiprocessing, os, signal, sys, time
 from sim.experiments.workers import pool
-with pool(2) as p:
-    futures = [p.submit(time.sleep, 60) for _ in range(2)]
-    time.sleep(1.0)
-    print(" ".join(str(w.pid) for w in p.workers()), flush=True)
-    os.kill(os.getpid(), signal.SIGKILL if sys.argv[1] == "kill" else signal.SIGTERM)
-    time.sleep(30)
+if __name__ == "__main__":  # (a fork server's workers import the main module)
+    with pool(2, context=multiprocessing.get_context(sys.argv[2])) as p:
+        futures = [p.submit(time.sleep, 60) for _ in range(2)]
+        time.sleep(1.0)
+        print(" ".join(str(w.pid) for w in p.workers()), flush=True)
+        os.kill(os.getpid(), signal.SIGKILL if sys.argv[1] == "kill" else signal.SIGTERM)
+        time.sleep(30)
 """
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 @pytest.mark.parametrize("how", ["kill", "term"])
-def test_pool_workers_end_when_their_parent_dies(tmp_path, how):
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_pool_workers_end_when_their_parent_dies(tmp_path, how, method):
     """The sweep's and the runner's pools: a parent killed (-9) or terminated leaves no worker
-    running its queued work."""
+    running its queued work; under a fork server too (Python 3.14's default start method on
+    Linux), whose workers are the server's children, not the run's."""
     script = tmp_path / "parent.py"
     script.write_text(WORKER_SCRIPT, encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, str(script), how], capture_output=True, text=True, timeout=60, cwd=REPO
+        [sys.executable, str(script), how, method], capture_output=True, text=True, timeout=60, cwd=REPO
     )
     pids = [int(p) for p in proc.stdout.split()]
     assert len(pids) == 2, proc.stderr
