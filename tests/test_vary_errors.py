@@ -38,3 +38,18 @@ def test_vary_ends_given_high_then_low_are_refused(capsys):
     assert refused(capsys, "--vary", "teams.show_up=0.9,0.5")[0].startswith(
         "--vary teams.show_up=0.9,0.5: the low end (0.9) is above the high end (0.5)"
     )
+
+
+def test_the_tables_own_ranges_are_given_low_then_high():
+    # the report names the table's first end "low" too: on the default scenario every one of
+    # them resolves (multiples of the scenario's value included) to a value no higher than its
+    # high end
+    from sim.config.load import load_scenario
+    from sim.experiments.assumptions import ASSUMPTIONS, value_of
+
+    path = TINY.parent.parent.parent / "scenarios" / "pingyang.yaml"
+    scenario = load_scenario(path)
+    for a in ASSUMPTIONS:
+        for key in a.keys:
+            low, high = (value_of(scenario, path, key, end) for end in (a.low, a.high))
+            assert low < high, (a.name, key, low, high)
