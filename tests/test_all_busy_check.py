@@ -1,7 +1,8 @@
 """``scripts/all_busy_check.py``: its hook counts the free on-duty volunteers of an order's town
 at placing, as the dispatcher sees them, and rule 2 of the miss causes, read from the logs after
-the run, agrees with it: a team whose shift ended while it served counts busy, but no longer
-against the town's other teams (docs/kpis.md)."""
+the run, agrees with it: a team whose shift ended while it served counts busy, but not against
+the town's other teams, and volunteers away (activities, batch crews, absences) count busy
+(docs/kpis.md)."""
 
 from __future__ import annotations
 
@@ -86,11 +87,23 @@ def test_a_station_volunteer_free_after_a_shift_end_is_not_all_busy(script, tmp_
     assert free_in_town(log, world, town, np.array([1085.0])).tolist() == [2.0]
 
 
-@pytest.mark.parametrize("policy", ["", "policies/aojiang_lockdown_batched.yaml"])
-def test_the_logs_free_count_is_the_dispatchers_at_every_placing(script, policy):
+BATCHED = "policies/aojiang_lockdown_batched.yaml"
+
+
+@pytest.mark.parametrize(
+    "policy, overrides",
+    [
+        ("", {}),
+        (BATCHED, {}),
+        # crews of a professional organisation, a team the town's counts leave out
+        (BATCHED, {"events[0].delivery.designated": ["professional:medical"]}),
+    ],
+)
+def test_the_logs_free_count_is_the_dispatchers_at_every_placing(script, policy, overrides):
     # every order of a few default days (and of the batched lockdown: crews and platform), at
     # its placing: the town's free volunteers read from the logs (on duty by the hour, busy
-    # intervals, busy beyond duty) equal the dispatcher's own, team by team; orders placed on
+    # intervals, volunteers away and busy beyond duty) equal the dispatcher's own, team by
+    # team; orders placed on
     # the same minute as other events (the packages' visits, booked on whole minutes) are left
     # out, since the log cannot tell which of that minute's events came first
     import dataclasses
@@ -99,7 +112,7 @@ def test_the_logs_free_count_is_the_dispatchers_at_every_placing(script, policy)
     from sim.experiments.pilot import prepare_world
 
     path = script.DEFAULT.parent / policy if policy else script.DEFAULT
-    scenario = load_scenario(path)
+    scenario = load_scenario(path, overrides=overrides)
     scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, days=3))
     world = prepare_world(scenario)
     rep = Replication(world, np.random.SeedSequence(5))
@@ -129,3 +142,22 @@ def test_the_arms_change_only_the_station_schedule_hours_they_name(script):
         assert midnight[:22] == shares[:22] and midnight[22:] == [shares[21]] * 2
         assert by_day[8:18] == pytest.approx([1.5 * s for s in shares[8:18]])
         assert by_day[:8] == shares[:8] and by_day[18:] == shares[18:]
+
+
+def test_an_absence_an_extension_takes_counts_busy_in_the_log(script, tiny):
+    # an extension closes every team of the tiny county at 09:50, whatever the roster
+    # (docs/extending.md): the log counts its volunteers away, so the town has none free, as
+    # the dispatcher sees it, though two of each team are on duty and none is serving
+    def close_all(rep):
+        yield rep.env.timeout(590.0)
+        for team in range(len(rep.world.teams.name)):
+            rep.take_volunteers(team, int(rep.world.teams.members[team]))
+
+    rep = Replication(tiny, np.random.SeedSequence(1), orders(tiny, [(600.5, "A1", "errand")]))
+    rep.add_process(close_all)
+    script.count_free_at_placing(rep)
+    log = rep.run()
+    o = log.orders
+    assert script._FREE_AT_PLACING[-1].tolist() == [0]
+    assert free_in_town(log, tiny, o.town, o.t_placed).tolist() == [0.0]
+    assert log.on_duty_by_town[o.town[0], 10] == 8 and set(log.away.change.tolist()) == {10}

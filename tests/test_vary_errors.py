@@ -38,6 +38,10 @@ def test_vary_ends_given_high_then_low_are_refused(capsys):
     assert refused(capsys, "--vary", "teams.show_up=0.9,0.5")[0].startswith(
         "--vary teams.show_up=0.9,0.5: the low end (0.9) is above the high end (0.5)"
     )
+    # an end out of range is said first: reordering alone would not make it run
+    assert refused(capsys, "--vary", "teams.show_up=1.5,0.7") == [
+        "--vary: teams.show_up: 1.5 is out of range; expected a number <= 1 (probability)"
+    ]
 
 
 def test_the_tables_own_ranges_are_given_low_then_high():

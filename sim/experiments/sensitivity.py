@@ -192,20 +192,16 @@ def variants(path: Path, scenario: Scenario, chosen: list[Assumption]) -> list[V
     runs: a wrong key or value is refused at once."""
     out = []
     for a in chosen:
-        ends = {
-            side: {key: value_of(scenario, path, key, spec) for key in a.keys}
-            for side, spec in (("low", a.low), ("high", a.high))
-        }
-        if a not in ASSUMPTIONS:
-            reversed_ends(a, ends["low"], ends["high"])
         for side, spec in (("low", a.low), ("high", a.high)):
-            overrides = ends[side]
+            overrides = {key: value_of(scenario, path, key, spec) for key in a.keys}
             # a value out of range is the variant's, not the file's (whose line is right)
             given = "--vary" if a not in ASSUMPTIONS else f"sensitivity's {a.name}, {side} end {spec}"
             loaded = load_scenario(path, overrides=overrides, origins=dict.fromkeys(a.keys, (given, None)))
             values = ", ".join(dict.fromkeys(_number(v) for v in overrides.values()))
             shown = f"{values} ({spec})" if spec.startswith("x") else values
             out.append(Variant(a, side, overrides, loaded, shown))
+        if a not in ASSUMPTIONS:  # (each end checked first: a value out of range is the first problem)
+            reversed_ends(a, out[-2].overrides, out[-1].overrides)
     return out
 
 

@@ -84,9 +84,11 @@ class Dispatcher(FreeTeams, WaitingOrders, LadderScopes, AdministratorDesks):
         # one number a search reads per candidate (busy = on_duty - spare)
         self.spare = [0] * n_teams
         self.in_free = [False] * n_teams
-        # each change of a team's volunteers busy beyond its on-duty count (:mod:`.free_teams`):
-        # team, minute, change; for the log (sim.model.run_log)
-        self.beyond_duty = (array("l"), array("d"), array("l"))
+        # for the log (sim.model.run_log), as team, minute, change (:mod:`.free_teams`): the
+        # volunteers leaving the order pool for other work and back, and each change of a
+        # team's volunteers busy beyond its on-duty count
+        self.away = (array("i"), array("d"), array("i"))
+        self.beyond_duty = (array("i"), array("d"), array("i"))
         # the static index, shared with every replication of the world
         self.home, self.team_town, self.team_skills = index.home, index.town, index.skills
         self.sees_tier2, self.sees_tier3 = index.sees_tier2, index.sees_tier3

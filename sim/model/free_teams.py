@@ -7,16 +7,19 @@ roster (:meth:`FreeTeams.set_on_duty`), an assignment, an activity or an absence
 freed team has waiting work to look at: :mod:`sim.model.waiting_orders`).
 
 A team's ``spare`` is its volunteers on duty less those busy; it goes negative when a shift ends
-while volunteers serve (they finish the job in hand) or an extension takes busy volunteers. Each
-change of those busy beyond the on-duty count, ``max(0, -spare)``, is noted with its time
-(:meth:`FreeTeams.note_beyond_duty`, rare: around shift ends), so that the log can tell exactly
-whether a town had a free volunteer at any minute from its on-duty counts by hour and its busy
-volunteers (the miss causes' rule 2, :mod:`sim.results.causes`).
+while volunteers serve (they finish the job in hand) or an extension takes busy volunteers. Two
+kinds of change are noted with their time, so that the log can tell exactly how many volunteers
+of a town were free at any minute, from its on-duty counts by hour, its orders' busy intervals
+and these notes (the miss causes' rule 2, :mod:`sim.results.causes`): volunteers leaving the
+order pool for other work and coming back (:meth:`FreeTeams.take_away`,
+:meth:`FreeTeams.come_back`: an activity, a batch's crew, an absence), and each change of those
+busy beyond the on-duty count, ``max(0, -spare)`` (:meth:`FreeTeams.note_beyond_duty`, rare:
+around shift ends).
 
 :class:`FreeTeams` is a mixin of :class:`sim.model.dispatcher.Dispatcher`, which sets every
 attribute in its ``__init__`` (a mixin, not an object of its own: the per-order calls stay
 ``self.take(...)``, with no attribute hop). It writes ``on_duty``, ``spare``, ``in_free``,
-``beyond_duty`` and ``buckets`` (through the world's static ``team_buckets``) and reads
+``away``, ``beyond_duty`` and ``buckets`` (through the world's static ``team_buckets``) and reads
 ``env``, ``team_town``, ``sees_tier3``, ``team_other_towns``, the queue counter
 ``queued_in_town`` (:mod:`sim.model.waiting_orders`) and ``desks`` (:mod:`sim.model.desks`).
 """
@@ -66,6 +69,28 @@ class FreeTeams:
         if not self.in_free[team]:
             self.refresh(team)
         return self.sees_entries(team) or team in self.desks
+
+    def take_away(self, team: int, count: int) -> None:
+        """``count`` on-duty volunteers of ``team`` leave the order pool now for other work (an
+        activity, a batch's crew, an absence), noted in ``away`` (team, minute, change) for the
+        log; busy ones finish their order first (:meth:`take`)."""
+        self.note_away(team, count)
+        self.take(team, count)
+
+    def come_back(self, team: int, count: int) -> bool:
+        """``count`` volunteers of ``team`` that :meth:`take_away` took are back in the order
+        pool now (noted as ``-count``); as :meth:`give_back`, whether the team may take waiting
+        work."""
+        self.note_away(team, -count)
+        return self.give_back(team, count)
+
+    def note_away(self, team: int, change: int) -> None:
+        """Note, now (minutes), ``change`` volunteers of ``team`` leaving (+) or back in (-) the
+        order pool for other work, in ``away``."""
+        teams, minutes, changes = self.away
+        teams.append(team)
+        minutes.append(self.env.now)
+        changes.append(change)
 
     def note_beyond_duty(self, team: int, before: int, after: int) -> None:
         """The team's ``spare`` went from ``before`` to ``after``: note the change, now (minutes),

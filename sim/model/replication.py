@@ -155,13 +155,14 @@ class Replication:
     def take_volunteers(self, team: int, count: int) -> None:
         """``count`` on-duty volunteers of ``team`` become unavailable now (an activity, an
         absence); any of them busy with an order finish it first (the team's free count may
-        go negative until they are back)."""
-        self.dispatcher.take(team, count)
+        go negative until they are back). The log keeps the change (``RunLog.away``), so the
+        miss causes count them busy."""
+        self.dispatcher.take_away(team, count)
 
     def return_volunteers(self, team: int, count: int) -> None:
         """``count`` volunteers of ``team`` taken by :meth:`take_volunteers` are available
         again; the team takes waiting orders at once."""
-        if self.dispatcher.give_back(team, count):
+        if self.dispatcher.come_back(team, count):
             self.lifecycle.serve_waiting(team)
 
     def set_travel(self, trip: Callable[[int, int], float]) -> None:

@@ -1,6 +1,7 @@
 """The logs of a finished replication: its per-order state turned into the order log, its
 activity rows into the activity log, its on-duty changes into the state log's sums (with the
-volunteers busy beyond their team's on-duty count, by town).
+changes of volunteers out of the order pool and of those busy beyond their team's on-duty
+count, by town).
 
 The model keeps per-order state in its order table (:mod:`sim.model.orders`), compact typed
 arrays; the log's columns are NumPy views of them where the values are the same, and new columns (those
@@ -23,11 +24,11 @@ from sim.results.logs import (
     OPEN,
     ActivityLog,
     BatchLog,
-    BeyondDuty,
     OrderLog,
     RareIds,
     RareTimes,
     RunLog,
+    TownChanges,
     apart_from_town_duty,
 )
 
@@ -50,15 +51,19 @@ def run_log(rep: Replication) -> RunLog:
     apart = apart_from_town_duty(w.teams.level)
     towns = rep.duty_changes.sums(np.where(apart, n_towns, w.teams.town), n_towns + 1)[:n_towns]
     rep.duty_changes = None
-    # the volunteers busy beyond their team's on-duty count, by town (the same teams)
-    beyond_team, beyond_t, beyond_change = map(as_numpy, rep.dispatcher.beyond_duty)
-    counted = ~apart[beyond_team]
-    beyond = BeyondDuty(
-        w.teams.town[beyond_team[counted]].astype(np.int32),
-        beyond_t[counted].copy(),
-        beyond_change[counted].astype(np.int32),
-    )
-    rep.dispatcher.beyond_duty = None
+
+    def by_town(notes: tuple) -> TownChanges:
+        """The dispatcher's notes (team, minute, change) of the teams counted by town, by town."""
+        team, minutes, change = map(as_numpy, notes)
+        counted = ~apart[team]
+        return TownChanges(
+            w.teams.town[team[counted]].astype(np.int32), minutes[counted].copy(), change[counted].copy()
+        )
+
+    # the volunteers out of the order pool for other work, and those busy beyond their team's
+    # on-duty count, by town (the same teams)
+    away, beyond = by_town(rep.dispatcher.away), by_town(rep.dispatcher.beyond_duty)
+    rep.dispatcher.away = rep.dispatcher.beyond_duty = None
 
     def seen(arr: np.ndarray) -> np.ndarray:
         """NaN for the times at or after the horizon: SimPy's ``run(until=h)`` stops before the
@@ -158,4 +163,5 @@ def run_log(rep: Replication) -> RunLog:
         batched=batched,
         held=held,
     )
-    return RunLog(orders, activities, levels, towns, h, (rep.window_start, rep.window_end), batches, beyond)
+    window = (rep.window_start, rep.window_end)
+    return RunLog(orders, activities, levels, towns, h, window, batches, away, beyond)

@@ -14,10 +14,11 @@ Each missed order gets the first cause that applies, in this fixed precedence:
    organisations) was on duty in that hour (the town stands for the order's first tiers: its
    village teams and its town's teams);
 2. ``all_busy``: a catalogue order placed when volunteers were on duty there but all of them
-   were busy (serving orders, crewing batches, or at planned activities), team by team: a
-   volunteer still finishing a job after their shift ended is busy but no longer on duty, and
-   leaves the others of the town free (:func:`free_in_town`); (professional orders are served
-   county-wide after the review: rules 1 and 2 do not apply to them);
+   were busy (serving orders, crewing batches, at planned activities, or absent: an
+   extension's ``take_volunteers``), team by team: a volunteer still finishing a job after
+   their shift ended is busy but no longer on duty, and leaves the others of the town free
+   (:func:`free_in_town`); (professional orders are served county-wide after the review:
+   rules 1 and 2 do not apply to them);
 3. ``administrator``: a professional order whose review by the administrator had not ended by
    ``D`` (including orders cancelled while waiting for it);
 4. ``acceptance``: volunteers were alerted by ``D`` (``dispatch.alerts``) or one was reserved
@@ -49,7 +50,7 @@ import numpy as np
 
 from sim.config.channels import CHANNELS
 from sim.config.geography import ZONES
-from sim.results.logs import RunLog, apart_from_town_duty
+from sim.results.logs import RunLog, TownChanges, apart_from_town_duty
 from sim.results.promises import (
     TIME_BANDS,
     first_midnight,
@@ -87,19 +88,42 @@ PROFESSIONAL_NOT_ASSIGNED = "not_assigned_professional"
 GROUPS = (*ZONES, "professional")
 
 
+def changes_up_to(
+    changes: TownChanges, town: np.ndarray, t: np.ndarray, span: float, rises_after: bool
+) -> np.ndarray:
+    """The sum of ``changes`` of ``town`` at or before minutes ``t`` (one query per element);
+    with ``rises_after``, a positive change only before ``t`` (a volunteer taken at ``t`` is
+    still free for an order placed then, as an order's busy interval starts after its
+    assignment's minute). ``span``: more than the horizon (keys ``town x span + minutes`` put
+    every town on one sorted axis)."""
+    if not len(changes):
+        return np.zeros(len(t))
+    keys = changes.town.astype(np.int64) * span + changes.t
+    first = town.astype(np.int64) * span  # each town's sum starts from 0 at its first key
+    out = np.zeros(len(t))
+    rises = changes.change > 0
+    for pick, side in ((rises, "left" if rises_after else "right"), (~rises, "right")):
+        order = np.argsort(keys[pick], kind="stable")
+        ranked = keys[pick][order]
+        cum = np.concatenate([[0.0], np.cumsum(changes.change[pick][order].astype(float))])
+        out += (
+            cum[np.searchsorted(ranked, first + t, side=side)]
+            - cum[np.searchsorted(ranked, first, side="left")]
+        )
+    return out
+
+
 def busy_in_town(log: RunLog, world: World, town: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Volunteers of the teams of ``town`` that answer catalogue orders (as
     ``on_duty_by_town``) busy at minutes ``t`` (one query per element): reserved for an order
-    until back, crewing a batch, or pulled into an activity."""
-    o, b, a = log.orders, log.batches, log.activities
+    until back (from its assignment, before ``t``, to its release, after ``t``), or out of the
+    order pool for other work (``log.away``: an activity, a batch's crew, an absence)."""
+    o = log.orders
     alone = (o.team >= 0) & ~np.isnan(o.t_assigned) & ~apart_from_town_duty(o.team_level)
-    if len(b):
-        alone &= o.batch < 0
-    counted = ~apart_from_town_duty(world.teams.level[a.team])  # activities of those teams
-    team = np.concatenate([o.team[alone], b.team, a.team[counted]]).astype(np.int64)
-    start = np.concatenate([o.t_assigned[alone], b.t_start, a.t_start[counted]])
-    end = np.concatenate([o.t_released[alone], b.t_released, a.t_end[counted]])
-    people = np.concatenate([o.volunteers[alone], b.volunteers, a.pulled[counted]]).astype(float)
+    if len(log.batches):
+        alone &= o.batch < 0  # (a batch's crew is in log.away)
+    team = o.team[alone].astype(np.int64)
+    start, end, people = o.t_assigned[alone], o.t_released[alone], o.volunteers[alone].astype(float)
     span = log.horizon_min + 2.0  # keys: town * span + minutes, one sorted axis for all towns
     end = np.where(np.isnan(end), log.horizon_min + 1.0, end)
     home = world.teams.town[team].astype(np.int64)
@@ -112,24 +136,7 @@ def busy_in_town(log: RunLog, world: World, town: np.ndarray, t: np.ndarray) -> 
     query = town.astype(np.int64) * span + t
     started = weight_up_to(home * span + start, query, strict=True)
     ended = weight_up_to(home * span + end, query, strict=False)
-    return started - ended
-
-
-def beyond_duty_in_town(log: RunLog, town: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Volunteers of ``town``'s teams (as ``on_duty_by_town`` counts them) still busy beyond
-    their team's on-duty count at minutes ``t`` (one query per element): the changes of
-    ``log.beyond_duty`` at or before ``t`` (a shift change comes first in its minute, and a
-    release at ``t`` has ended, as :func:`busy_in_town` reads it)."""
-    b = log.beyond_duty
-    if not len(b):
-        return np.zeros(len(t))
-    span = log.horizon_min + 2.0  # keys: town * span + minutes, one sorted axis for all towns
-    keys = b.town.astype(np.int64) * span + b.t
-    order = np.argsort(keys, kind="stable")
-    keys = keys[order]
-    cum = np.concatenate([[0.0], np.cumsum(b.change[order].astype(float))])
-    base = town.astype(np.int64) * span
-    return cum[np.searchsorted(keys, base + t, side="right")] - cum[np.searchsorted(keys, base, side="left")]
+    return started - ended + changes_up_to(log.away, town, t, span, rises_after=True)
 
 
 def free_in_town(log: RunLog, world: World, town: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -137,12 +144,14 @@ def free_in_town(log: RunLog, world: World, town: np.ndarray, t: np.ndarray) -> 
     query per element), team by team as the dispatcher counts them: each team's on-duty count
     less its busy volunteers, a team with more busy than on duty (a shift ended while they
     served) counting none. That is the town's on-duty count in the hour, less its busy
-    volunteers, plus those busy beyond their team's on-duty count (:func:`beyond_duty_in_town`),
-    which the busy count holds but the on-duty count does not."""
+    volunteers (:func:`busy_in_town`), plus those busy beyond their team's on-duty count
+    (``log.beyond_duty``), which the busy count holds but the on-duty count does not."""
     hours = log.on_duty_by_town.shape[1]
     hour = np.minimum((t // 60).astype(np.int64), hours - 1)
     on_duty = log.on_duty_by_town[town, hour].astype(float)
-    return on_duty - busy_in_town(log, world, town, t) + beyond_duty_in_town(log, town, t)
+    # (at or before t: a shift change comes first in its minute, a release at t has ended)
+    beyond = changes_up_to(log.beyond_duty, town, t, log.horizon_min + 2.0, rises_after=False)
+    return on_duty - busy_in_town(log, world, town, t) + beyond
 
 
 def miss_causes(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

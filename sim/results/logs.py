@@ -208,13 +208,15 @@ class BatchLog:
 
 
 @dataclass
-class BeyondDuty:
-    """Each change, in time order, of the volunteers still busy beyond their team's on-duty
-    count (a shift ended while they served: they finish the job in hand off duty), by town,
-    over the teams ``on_duty_by_town`` counts: + as a shift ends under busy volunteers, - as
-    they come back (minutes; few rows, around shift ends). With them, a town's free volunteers
-    at a minute follow exactly from its on-duty count and its busy volunteers
-    (:func:`sim.results.causes.free_in_town`)."""
+class TownChanges:
+    """Changes of a count of volunteers, in time order, by town, over the teams
+    ``on_duty_by_town`` counts (few rows: a handful a day and town): ``RunLog.away``, the
+    volunteers leaving the order pool for other work (+: an activity, a batch's crew, an
+    absence an extension takes) and back (-); ``RunLog.beyond_duty``, those still busy beyond
+    their team's on-duty count (+ as a shift ends under busy volunteers, or an extension takes
+    busy ones; - as they come back, or a new shift's count rises over them). With them, a
+    town's free volunteers at a minute follow exactly from its on-duty count and its orders'
+    busy intervals (:func:`sim.results.causes.free_in_town`)."""
 
     town: np.ndarray  # int32
     t: np.ndarray  # float64 minutes
@@ -224,8 +226,8 @@ class BeyondDuty:
         return len(self.town)
 
     @classmethod
-    def empty(cls) -> BeyondDuty:
-        """No volunteer busy beyond duty."""
+    def empty(cls) -> TownChanges:
+        """No change."""
         return cls(np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0, dtype=np.int32))
 
 
@@ -242,4 +244,5 @@ class RunLog:
     horizon_min: float
     window_min: tuple[float, float]  # orders placed in [start, end) are measured
     batches: BatchLog = field(default_factory=BatchLog.empty)  # batched events' trips
-    beyond_duty: BeyondDuty = field(default_factory=BeyondDuty.empty)  # busy after their shift
+    away: TownChanges = field(default_factory=TownChanges.empty)  # out of the order pool
+    beyond_duty: TownChanges = field(default_factory=TownChanges.empty)  # busy after their shift
