@@ -96,6 +96,6 @@ def planned_activities(rep: Replication, plan: PlannedActivities):
 
 def _away(rep: Replication, team: int, volunteers: int, minutes: float):
     """SimPy process: ``volunteers`` of ``team`` are away for ``minutes``, then free again."""
-    rep.take_volunteers(team, volunteers)
+    rep.take_volunteers(team, volunteers, logged=True)  # (the activity log holds them)
     yield rep.env.timeout(minutes)
-    rep.return_volunteers(team, volunteers)
+    rep.return_volunteers(team, volunteers, logged=True)

@@ -96,7 +96,7 @@ class BatchedDelivery:
                 if team is None:
                     break
                 batch, queue[:] = queue[:size], queue[size:]
-                self.rep.take_volunteers(team, self.settings.volunteers_per_batch)
+                self.rep.take_volunteers(team, self.settings.volunteers_per_batch, logged=True)
                 self.rep.add_process(batch_trip, self, place, team, batch)
             if not queue:
                 del self.waiting[place]

@@ -54,6 +54,7 @@ from sim.model.free_teams import FreeTeams
 from sim.model.ladder_scopes import LadderScopes
 from sim.model.orders import COUNTY_TIER, OrderTable
 from sim.model.waiting_orders import WaitingOrders
+from sim.results.logs import apart_from_town_duty
 from sim.world.build import World
 
 NEAR_TOWNS = 4  # tier-3 towns ranked ahead for each origin (a search mostly looks at two)
@@ -71,8 +72,9 @@ class Dispatcher(FreeTeams, WaitingOrders, LadderScopes, AdministratorDesks):
         """``orders``: the replication's order table (the dispatcher reads its place, skill,
         need, state and tier columns; the order life cycle writes them). ``rule``: a dispatch
         rule object instead of the scenario's ``dispatch.rule`` (see docs/extending.md).
-        ``env``: the replication's environment, whose clock times the notes of volunteers busy
-        beyond their team's on-duty count (a new one for a dispatcher used on its own)."""
+        ``env``: the replication's environment, whose clock times the notes of volunteers away
+        and busy beyond their team's on-duty count (a new one for a dispatcher used on its
+        own)."""
         self.world = world
         self.orders = orders
         self.env = env if env is not None else simpy.Environment()
@@ -89,6 +91,9 @@ class Dispatcher(FreeTeams, WaitingOrders, LadderScopes, AdministratorDesks):
         # team's volunteers busy beyond its on-duty count
         self.away = (array("i"), array("d"), array("i"))
         self.beyond_duty = (array("i"), array("d"), array("i"))
+        # the teams the town's on-duty counts count (1; not the proxy points', mediation rooms'
+        # or professional organisations' teams): only their changes are noted
+        self.counted_by_town = bytes(~apart_from_town_duty(world.teams.level))
         # the static index, shared with every replication of the world
         self.home, self.team_town, self.team_skills = index.home, index.town, index.skills
         self.sees_tier2, self.sees_tier3 = index.sees_tier2, index.sees_tier3

@@ -12,7 +12,8 @@ kinds of change are noted with their time, so that the log can tell exactly how 
 of a town were free at any minute, from its on-duty counts by hour, its orders' busy intervals
 and these notes (the miss causes' rule 2, :mod:`sim.results.causes`): volunteers leaving the
 order pool for other work and coming back (:meth:`FreeTeams.take_away`,
-:meth:`FreeTeams.come_back`: an activity, a batch's crew, an absence), and each change of those
+:meth:`FreeTeams.come_back`: an absence an extension takes; activities and batch crews are in
+logs of their own), and each change of those
 busy beyond the on-duty count, ``max(0, -spare)`` (:meth:`FreeTeams.note_beyond_duty`, rare:
 around shift ends).
 
@@ -20,7 +21,7 @@ around shift ends).
 attribute in its ``__init__`` (a mixin, not an object of its own: the per-order calls stay
 ``self.take(...)``, with no attribute hop). It writes ``on_duty``, ``spare``, ``in_free``,
 ``away``, ``beyond_duty`` and ``buckets`` (through the world's static ``team_buckets``) and reads
-``env``, ``team_town``, ``sees_tier3``, ``team_other_towns``, the queue counter
+``env``, ``counted_by_town``, ``team_town``, ``sees_tier3``, ``team_other_towns``, the queue counter
 ``queued_in_town`` (:mod:`sim.model.waiting_orders`) and ``desks`` (:mod:`sim.model.desks`).
 """
 
@@ -72,8 +73,8 @@ class FreeTeams:
 
     def take_away(self, team: int, count: int) -> None:
         """``count`` on-duty volunteers of ``team`` leave the order pool now for other work (an
-        activity, a batch's crew, an absence), noted in ``away`` (team, minute, change) for the
-        log; busy ones finish their order first (:meth:`take`)."""
+        absence an extension takes), noted in ``away`` (team, minute, change) for the log; busy
+        ones finish their order first (:meth:`take`)."""
         self.note_away(team, count)
         self.take(team, count)
 
@@ -86,18 +87,19 @@ class FreeTeams:
 
     def note_away(self, team: int, change: int) -> None:
         """Note, now (minutes), ``change`` volunteers of ``team`` leaving (+) or back in (-) the
-        order pool for other work, in ``away``."""
-        teams, minutes, changes = self.away
-        teams.append(team)
-        minutes.append(self.env.now)
-        changes.append(change)
+        order pool for other work, in ``away`` (the teams the town's on-duty counts count)."""
+        if self.counted_by_town[team]:
+            teams, minutes, changes = self.away
+            teams.append(team)
+            minutes.append(self.env.now)
+            changes.append(change)
 
     def note_beyond_duty(self, team: int, before: int, after: int) -> None:
         """The team's ``spare`` went from ``before`` to ``after``: note the change, now (minutes),
         of its volunteers busy beyond its on-duty count, ``max(0, -spare)``, in ``beyond_duty``
-        (team, minute, change), if it changed."""
+        (team, minute, change), if it changed (the teams the town's on-duty counts count)."""
         change = max(0, -after) - max(0, -before)
-        if change:
+        if change and self.counted_by_town[team]:
             teams, minutes, changes = self.beyond_duty
             teams.append(team)
             minutes.append(self.env.now)

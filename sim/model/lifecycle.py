@@ -452,7 +452,7 @@ class OrderLifecycle:
         after an order's release (:meth:`_release`), they are free, the released hooks of the
         batch's orders run, then the team takes waiting work."""
         orders = self.orders
-        may_take_work = self.dispatcher.come_back(team, volunteers)  # (taken by take_volunteers)
+        may_take_work = self.dispatcher.give_back(team, volunteers)
         for order in ids:
             orders.t_released[order] = released
         if self._released:

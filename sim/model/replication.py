@@ -152,17 +152,22 @@ class Replication:
         :meth:`take_volunteers`, :meth:`return_volunteers` and ``rep.lifecycle``."""
         return self.env.process(behaviour(self, *args))
 
-    def take_volunteers(self, team: int, count: int) -> None:
+    def take_volunteers(self, team: int, count: int, logged: bool = False) -> None:
         """``count`` on-duty volunteers of ``team`` become unavailable now (an activity, an
         absence); any of them busy with an order finish it first (the team's free count may
         go negative until they are back). The log keeps the change (``RunLog.away``), so the
-        miss causes count them busy."""
-        self.dispatcher.take_away(team, count)
+        miss causes count them busy; ``logged``: a log of the caller's own holds it already
+        (the activity log, the batch log), so it is not noted twice."""
+        if logged:
+            self.dispatcher.take(team, count)
+        else:
+            self.dispatcher.take_away(team, count)
 
-    def return_volunteers(self, team: int, count: int) -> None:
-        """``count`` volunteers of ``team`` taken by :meth:`take_volunteers` are available
-        again; the team takes waiting orders at once."""
-        if self.dispatcher.come_back(team, count):
+    def return_volunteers(self, team: int, count: int, logged: bool = False) -> None:
+        """``count`` volunteers of ``team`` taken by :meth:`take_volunteers` (with the same
+        ``logged``) are available again; the team takes waiting orders at once."""
+        d = self.dispatcher
+        if d.give_back(team, count) if logged else d.come_back(team, count):
             self.lifecycle.serve_waiting(team)
 
     def set_travel(self, trip: Callable[[int, int], float]) -> None:

@@ -53,15 +53,13 @@ def run_log(rep: Replication) -> RunLog:
     rep.duty_changes = None
 
     def by_town(notes: tuple) -> TownChanges:
-        """The dispatcher's notes (team, minute, change) of the teams counted by town, by town."""
+        """The dispatcher's notes (team, minute, change), by town (the town column made in the
+        team column's buffer; the others are views of the notes)."""
         team, minutes, change = map(as_numpy, notes)
-        counted = ~apart[team]
-        return TownChanges(
-            w.teams.town[team[counted]].astype(np.int32), minutes[counted].copy(), change[counted].copy()
-        )
+        return TownChanges(np.take(w.teams.town.astype(np.int32), team, out=team), minutes, change)
 
     # the volunteers out of the order pool for other work, and those busy beyond their team's
-    # on-duty count, by town (the same teams)
+    # on-duty count, by town (the dispatcher notes those of the teams counted by town alone)
     away, beyond = by_town(rep.dispatcher.away), by_town(rep.dispatcher.beyond_duty)
     rep.dispatcher.away = rep.dispatcher.beyond_duty = None
 

@@ -115,15 +115,20 @@ def changes_up_to(
 
 def busy_in_town(log: RunLog, world: World, town: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Volunteers of the teams of ``town`` that answer catalogue orders (as
-    ``on_duty_by_town``) busy at minutes ``t`` (one query per element): reserved for an order
-    until back (from its assignment, before ``t``, to its release, after ``t``), or out of the
-    order pool for other work (``log.away``: an activity, a batch's crew, an absence)."""
-    o = log.orders
+    ``on_duty_by_town``) busy at minutes ``t`` (one query per element), each from its start,
+    before ``t``, to its end, after ``t``: reserved for an order until back, crewing a batch,
+    or pulled into an activity; and out of the order pool otherwise (``log.away``: an
+    absence an extension takes)."""
+    o, b, a = log.orders, log.batches, log.activities
     alone = (o.team >= 0) & ~np.isnan(o.t_assigned) & ~apart_from_town_duty(o.team_level)
-    if len(log.batches):
-        alone &= o.batch < 0  # (a batch's crew is in log.away)
-    team = o.team[alone].astype(np.int64)
-    start, end, people = o.t_assigned[alone], o.t_released[alone], o.volunteers[alone].astype(float)
+    if len(b):
+        alone &= o.batch < 0  # (a batch's crew counts once, by its row)
+    crews = ~apart_from_town_duty(world.teams.level[b.team])  # of the teams counted by town
+    counted = ~apart_from_town_duty(world.teams.level[a.team])
+    team = np.concatenate([o.team[alone], b.team[crews], a.team[counted]]).astype(np.int64)
+    start = np.concatenate([o.t_assigned[alone], b.t_start[crews], a.t_start[counted]])
+    end = np.concatenate([o.t_released[alone], b.t_released[crews], a.t_end[counted]])
+    people = np.concatenate([o.volunteers[alone], b.volunteers[crews], a.pulled[counted]]).astype(float)
     span = log.horizon_min + 2.0  # keys: town * span + minutes, one sorted axis for all towns
     end = np.where(np.isnan(end), log.horizon_min + 1.0, end)
     home = world.teams.town[team].astype(np.int64)

@@ -211,8 +211,8 @@ class BatchLog:
 class TownChanges:
     """Changes of a count of volunteers, in time order, by town, over the teams
     ``on_duty_by_town`` counts (few rows: a handful a day and town): ``RunLog.away``, the
-    volunteers leaving the order pool for other work (+: an activity, a batch's crew, an
-    absence an extension takes) and back (-); ``RunLog.beyond_duty``, those still busy beyond
+    volunteers an extension takes out of the order pool (+: an absence) and gives back (-;
+    activities and batch crews are in their own logs); ``RunLog.beyond_duty``, those still busy beyond
     their team's on-duty count (+ as a shift ends under busy volunteers, or an extension takes
     busy ones; - as they come back, or a new shift's count rises over them). With them, a
     town's free volunteers at a minute follow exactly from its on-duty count and its orders'
