@@ -9,13 +9,12 @@ freed team has waiting work to look at: :mod:`sim.model.waiting_orders`).
 A team's ``spare`` is its volunteers on duty less those busy; it goes negative when a shift ends
 while volunteers serve (they finish the job in hand) or an extension takes busy volunteers. Two
 kinds of change are noted with their time, so that the log can tell exactly how many volunteers
-of a town were free at any minute, from its on-duty counts by hour, its orders' busy intervals
-and these notes (the miss causes' rule 2, :mod:`sim.results.causes`): volunteers leaving the
-order pool for other work and coming back (:meth:`FreeTeams.take_away`,
-:meth:`FreeTeams.come_back`: an absence an extension takes; activities and batch crews are in
-logs of their own), and each change of those
-busy beyond the on-duty count, ``max(0, -spare)`` (:meth:`FreeTeams.note_beyond_duty`, rare:
-around shift ends).
+of a town were free at any minute, from its on-duty counts by hour, the busy intervals of its
+orders, batch crews and activities, and these notes (the miss causes' rule 2,
+:mod:`sim.results.causes`): volunteers an extension takes out of the order pool and gives back
+(:meth:`FreeTeams.take_away`, :meth:`FreeTeams.come_back`: an absence), and each change of
+those busy beyond the on-duty count, ``max(0, -spare)`` (:meth:`FreeTeams.note_beyond_duty`,
+rare: around shift ends). Only the teams the town's on-duty counts count are noted.
 
 :class:`FreeTeams` is a mixin of :class:`sim.model.dispatcher.Dispatcher`, which sets every
 attribute in its ``__init__`` (a mixin, not an object of its own: the per-order calls stay
