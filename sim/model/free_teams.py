@@ -87,19 +87,21 @@ class FreeTeams:
     def note_away(self, team: int, change: int) -> None:
         """Note, now (minutes), ``change`` volunteers of ``team`` leaving (+) or back in (-) the
         order pool for other work, in ``away`` (the teams the town's on-duty counts count)."""
-        if self.counted_by_town[team]:
-            teams, minutes, changes = self.away
-            teams.append(team)
-            minutes.append(self.env.now)
-            changes.append(change)
+        self._note(self.away, team, change)
 
     def note_beyond_duty(self, team: int, before: int, after: int) -> None:
         """The team's ``spare`` went from ``before`` to ``after``: note the change, now (minutes),
         of its volunteers busy beyond its on-duty count, ``max(0, -spare)``, in ``beyond_duty``
         (team, minute, change), if it changed (the teams the town's on-duty counts count)."""
         change = max(0, -after) - max(0, -before)
-        if change and self.counted_by_town[team]:
-            teams, minutes, changes = self.beyond_duty
+        if change:
+            self._note(self.beyond_duty, team, change)
+
+    def _note(self, notes: tuple, team: int, change: int) -> None:
+        """Append (team, now in minutes, change) to ``notes``, for a team the town's on-duty
+        counts count (the others never answer catalogue orders: the log leaves them out)."""
+        if self.counted_by_town[team]:
+            teams, minutes, changes = notes
             teams.append(team)
             minutes.append(self.env.now)
             changes.append(change)

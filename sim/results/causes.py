@@ -144,6 +144,14 @@ def busy_in_town(log: RunLog, world: World, town: np.ndarray, t: np.ndarray) -> 
     return started - ended + changes_up_to(log.away, town, t, span, rises_after=True)
 
 
+def on_duty_in_town(log: RunLog, town: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Volunteers of ``town``'s teams that answer catalogue orders on duty at minutes ``t`` (one
+    query per element): ``log.on_duty_by_town`` in the hour of ``t`` (the last hour's after
+    the horizon)."""
+    hour = np.minimum((t // 60).astype(np.int64), log.on_duty_by_town.shape[1] - 1)
+    return log.on_duty_by_town[town, hour].astype(float)
+
+
 def free_in_town(log: RunLog, world: World, town: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Free volunteers of ``town``'s teams that answer catalogue orders at minutes ``t`` (one
     query per element), team by team as the dispatcher counts them: each team's on-duty count
@@ -151,9 +159,7 @@ def free_in_town(log: RunLog, world: World, town: np.ndarray, t: np.ndarray) -> 
     served) counting none. That is the town's on-duty count in the hour, less its busy
     volunteers (:func:`busy_in_town`), plus those busy beyond their team's on-duty count
     (``log.beyond_duty``), which the busy count holds but the on-duty count does not."""
-    hours = log.on_duty_by_town.shape[1]
-    hour = np.minimum((t // 60).astype(np.int64), hours - 1)
-    on_duty = log.on_duty_by_town[town, hour].astype(float)
+    on_duty = on_duty_in_town(log, town, t)
     # (at or before t: a shift change comes first in its minute, a release at t has ended)
     beyond = changes_up_to(log.beyond_duty, town, t, log.horizon_min + 2.0, rises_after=False)
     return on_duty - busy_in_town(log, world, town, t) + beyond
@@ -190,9 +196,7 @@ def assign_causes(log: RunLog, world: World, missed: np.ndarray, deadline: np.nd
         return cause
     d = deadline[idx]
     town = o.town[idx]
-    hours = log.on_duty_by_town.shape[1]
-    hour = np.minimum((o.t_placed[idx] // 60).astype(np.int64), hours - 1)
-    on_duty = log.on_duty_by_town[town, hour].astype(float)
+    on_duty = on_duty_in_town(log, town, o.t_placed[idx])
     free = free_in_town(log, world, town, o.t_placed[idx])
 
     def by(col: np.ndarray) -> np.ndarray:
