@@ -228,3 +228,21 @@ def test_without_the_bar_workers_add_no_midnights(monkeypatch):
 
     monkeypatch.setattr("sim.experiments.replicate.midnights", refuse)
     assert len(_under_way_run(monkeypatch, 2, False)) == 3
+
+
+def test_shares_reported_many_times_a_second_redraw_the_line_at_most_every_tenth_of_a_second(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    out, clock = Terminal(), Clock()
+    bar = Progress(8, "pingyang", stream=out, clock=clock)
+    clock.now = 1.0
+    for day in range(1, 101):  # eight workers' midnights, a millisecond apart
+        clock.now += 0.001
+        for key in range(8):
+            bar.within(day / 101, key=key)
+    assert out.getvalue().count("\r") == 1  # drawn once, not 800 times
+    clock.now += 0.001
+    bar.step(key=0)  # a finished replication is shown at once
+    assert out.getvalue().split("\r")[-1].startswith("pingyang: 1/8 replications (7 under way,")
+    clock.now += 0.2
+    bar.within(1 / 101, key=1)
+    assert out.getvalue().count("\r") == 3

@@ -10,6 +10,10 @@ import time
 
 from sim.reporting.formatting import plural  # noqa: F401  (re-exported)
 
+REDRAW_SECONDS = 0.1
+"""Least time between two redraws of the updating line for shares under way (:meth:`Progress.within`):
+workers report each simulated midnight, hundreds a second for short days and many workers."""
+
 
 def to_stderr(line: str) -> None:
     """A line for a person watching a long study (what runs now, the seconds so far), on stderr:
@@ -63,6 +67,7 @@ class Progress:
         self.start = clock()
         self._quarter = 0  # quarters of the work already reported (plain lines)
         self._shown = False  # an updating line is on the terminal
+        self._drawn_at = -float("inf")  # when the updating line was last drawn (clock seconds)
         self.shares: dict[object, float] = {}  # of the units under way, by key (:meth:`within`)
 
     @property
@@ -101,12 +106,15 @@ class Progress:
         return ", ".join(parts)
 
     def within(self, share: float, key: object = None) -> None:
-        """The unit under way is ``share`` (0..1) done: the updating line shows it; the plain
+        """The unit under way is ``share`` (0..1) done: the updating line shows it (redrawn at most
+        every ``REDRAW_SECONDS``, while finished units always redraw it); the plain
         lines count it towards the quarters of the work (so a run of one long replication
         prints one at each quarter of it). ``key`` names one of several units under way side
         by side (a replication's index, in a worker process); None is the one unit of this
         process."""
         self.shares[key] = share
+        if self.bar and self.clock() - self._drawn_at < REDRAW_SECONDS:
+            return  # drawn a moment ago: the next share or step redraws it
         self._show()
 
     def step(self, n: int = 1, key: object = None) -> None:
@@ -124,6 +132,7 @@ class Progress:
             return
         finished = self.done >= self.total
         if self.bar:
+            self._drawn_at = self.clock()
             self.stream.write(f"\r{self.text()}\x1b[K")
             self._shown = not finished
             if finished:
