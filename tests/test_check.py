@@ -55,23 +55,30 @@ def test_update_writes_a_baseline_of_per_replication_values(baselines):
 def test_config_equal_to_its_baseline_passes_with_zero_paired_difference(tmp_path, capsys, baselines):
     status, out, _ = check(capsys, TINY, "--baselines", baselines, "--junit", tmp_path / "j.xml")
     assert status == 0
-    assert "PASSED: 8 of 8" in out
+    assert "PASSED: 10 of 10" in out
     # a green gate is not read as promises kept: the promises' own verdicts are counted apart
-    assert "; the scenarios' promises (not gated): 2 met, 1 missed, 1 uncertain" in out
+    assert "; the scenarios' promises (not gated): 2 met, 1 missed, 1 no data, 2 uncertain" in out
     cases = ET.parse(tmp_path / "j.xml").getroot().iter("testcase")
     assert [c.get("name") for c in cases] == [
         "urban_10min",
         "rural_same_day",
         "urban_10min_arrival",
+        "rural_by_midnight",
         "open_overnight_per_1000",
         "open_overnight_per_week",
+        "professional_same_day",
         "response_p90_urban",
         "escalation_rate",
         "cancellation_rate",
     ]
     rows = [line for line in out.splitlines() if line.startswith("check_tiny  ")]
-    assert len(rows) == 8
-    assert all(re.search(r"  0\.0+( pp)? \(paired\)", r) for r in rows), rows  # no sign on a zero
+    assert len(rows) == 10
+    # (the tiny county has no professional items: that promise has no data, in both runs alike)
+    (empty,) = [r for r in rows if "n/a (paired, too few values)" in r]
+    assert empty.startswith("check_tiny  professional_same_day ") and "no data" in empty
+    assert all(re.search(r"  0\.0+( pp)? \(paired\)", r) for r in rows if r != empty), (
+        rows
+    )  # no sign on a zero
 
 
 def test_weakened_config_fails_naming_kpi_threshold_and_estimate(tmp_path, capsys, baselines):
@@ -219,13 +226,13 @@ def test_junit_and_summary_count_every_scenario_and_kpi(tmp_path, capsys, baseli
     table_fails = [line for line in out.splitlines() if "FAIL (" in line]
     assert len(failures) == len(table_fails) >= 1
     assert all(line.startswith("weak ") for line in table_fails)
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("16", str(len(failures)), "0")
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("20", str(len(failures)), "0")
     for suite in suites:
-        assert (suite.get("tests"), suite.get("errors")) == ("8", "0")
+        assert (suite.get("tests"), suite.get("errors")) == ("10", "0")
         assert suite.get("failures") == str(len(suite.findall(".//failure")))
     assert any("urban_10min" in f.get("message") and ">= 80.0%" in f.get("message") for f in failures)
     text = summary.read_text(encoding="utf-8")
-    assert text.count("\n| check_tiny |") == 8 and text.count("\n| weak |") == 8
+    assert text.count("\n| check_tiny |") == 10 and text.count("\n| weak |") == 10
 
 
 def test_an_invalid_input_is_reported_before_anything_is_simulated(tmp_path, capsys, baselines):
@@ -334,7 +341,7 @@ def test_a_scenario_without_a_baseline_fails_unless_allowed(tmp_path, capsys, ba
     failures = out.split("\nFailures:\n")[1].split("\n\n")[0].splitlines()
     (line,) = [s.strip() for s in failures if "no baseline at" in s]
     assert line.startswith("brand_new: no baseline at") and "--allow-new" in line
-    assert "each of its 8 KPI checks fails its baseline part" in line
+    assert "each of its 10 KPI checks fails its baseline part" in line
     weak = variant(tmp_path, {"name": "weak_new", **FEWER_VOLUNTEERS}, "weak_new.yaml")
     status, out, _ = check(capsys, weak, "--baselines", baselines)
     failures = out.split("\nFailures:\n")[1].split("\n\n")[0].splitlines()

@@ -131,7 +131,13 @@ def test_the_causes_add_up_to_the_misses_of_every_group_and_town(tmp_path):
         "rural_same_day",
         "rural_by_midnight",
         "open_overnight_per_1000",
+        "professional_same_day",
         *(f"urban_10min_{band}" for band in TIME_BANDS),  # (the tiny county's urban orders)
+    }
+    # the professional promise's misses are the professional group's, by the same deadline
+    assert table["promises"]["professional_same_day"] == {
+        **table["groups"]["professional"],
+        AFTER_CUTOFF: table["promises"]["professional_same_day"][AFTER_CUTOFF],
     }
     per_rep = summary["replications"]
     for name, row in table["promises"].items():

@@ -82,6 +82,15 @@ class Targets:
         ge=0,
         le=1,
     )
+    professional_share: float = spec(
+        0.95,
+        "required share of professional orders closed by their same-day deadline, "
+        "professional_same_day (an assumption: the article's same-day promise holds for every need "
+        "outside the urban 10 minutes and gives no share; the rural share)",
+        "fraction",
+        ge=0,
+        le=1,
+    )
     event_share: float = spec(
         0.95,
         "required share of a surge event's delivered orders (events with a delivery setting) "

@@ -41,6 +41,7 @@ HEADLINE_ROWS = (
     "rural_same_day",
     "rural_by_midnight",
     "open_overnight_per_1000",
+    "professional_same_day",
     "response_p90_urban",
 )
 
@@ -48,8 +49,9 @@ HEADLINE_ROWS = (
 def channel_rows(summary: dict, data: dict) -> list[dict]:
     """The briefing's service-channel rows (as :func:`headline_rows`): per channel with its own
     deadline, the share of its orders closed by it; then the appointments' and the handed-up
-    orders' zone promises."""
-    return headline_rows(summary, data, CHANNEL_ROWS)
+    orders' zone promises. The professional orders' same day, a promise with a target, is a
+    headline row instead (:data:`HEADLINE_ROWS`)."""
+    return headline_rows(summary, data, tuple(n for n in CHANNEL_ROWS if n not in HEADLINE_ROWS))
 
 
 def headline_rows(summary: dict, data: dict, names: tuple[str, ...] = HEADLINE_ROWS) -> list[dict]:

@@ -227,9 +227,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "城区 {minutes:g} 分钟按接受派单计",
     ),
     "promise.urban_10min_arrival": ("urban {minutes:g} minutes at arrival", "城区 {minutes:g} 分钟按到达计"),
-    "promise.rural_same_day": ("rural same day", "非城区当天响应、当天办理"),
+    # (named by its rule: orders placed after the cut-off have until the next day's end; the
+    # article's words, 当天响应、当天办理, read to the letter are rural_by_midnight)
+    "promise.rural_same_day": (
+        "rural same day or next day after {cutoff}",
+        "非城区当天或 {cutoff} 后次日办结",
+    ),
     "promise.rural_by_midnight": ("rural by midnight", "非城区午夜前办结"),
     "promise.open_overnight_per_1000": ("never overnight", "原则上不过夜"),
+    "promise.professional_same_day": ("professional orders the same day", "专业需求当天办结"),
     # the urban promise by time of day, as urban_10min counts it (sim.results.promises.TIME_BANDS)
     "band.day": ("by day", "白天"),
     "band.evening": ("in the evening", "晚间"),

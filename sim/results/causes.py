@@ -165,6 +165,17 @@ def free_in_town(log: RunLog, world: World, town: np.ndarray, t: np.ndarray) -> 
     return on_duty - busy_in_town(log, world, town, t) + beyond
 
 
+def professional_verdicts(log: RunLog) -> tuple[np.ndarray, np.ndarray]:
+    """(judged, met) per order for ``professional_same_day``: a professional order placed in
+    the measured window whose same-day deadline falls inside the run, and closed by that
+    deadline (minutes)."""
+    o = log.orders
+    start, end = log.window_min
+    judged = (o.t_placed >= start) & (o.t_placed < end) & (o.channel == CHANNELS.index("professional"))
+    with np.errstate(invalid="ignore"):
+        return judged & ~undecided(log, o.t_deadline), o.t_closed <= o.t_deadline
+
+
 def miss_causes(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(judged, missed, cause) per order of the measured window: whether the order is judged
     (see the module's doc), whether it missed, and the index into :data:`CAUSES` of its
@@ -174,12 +185,9 @@ def miss_causes(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray, np.n
     start, end = log.window_min
     inside = (o.t_placed >= start) & (o.t_placed < end)
     catalogue = inside & zone_promise_orders(log)
-    professional = inside & (o.channel == CHANNELS.index("professional"))
+    professional, closed_in_time = professional_verdicts(log)
     met, decided = zone_verdicts(log, world)
-    with np.errstate(invalid="ignore"):
-        closed_in_time = o.t_closed <= o.t_deadline
     catalogue &= decided  # (the run cannot judge undecided orders)
-    professional &= ~undecided(log, o.t_deadline)
     judged = catalogue | professional
     missed = (catalogue & ~met) | (professional & ~closed_in_time)
     deadline = np.where(catalogue & (o.zone == 0), o.t_placed + tg.urban_response_min, o.t_deadline)
@@ -241,6 +249,8 @@ def promise_misses(log: RunLog, world: World) -> dict[str, tuple[np.ndarray, np.
       midnight of the day placed;
     - ``open_overnight_per_1000``: the orders held to a same-day promise (catalogue and
       professional), a miss being one still open at its first midnight, its deadline;
+    - ``professional_same_day``: the professional orders by their same-day deadline (closed
+      by it, as the KPI counts);
     - ``urban_10min_day``, ``_evening``, ``_night``: ``urban_10min``'s orders by the time of day
       they were placed (:data:`sim.results.promises.TIME_BANDS`)."""
     o = log.orders
@@ -265,6 +275,8 @@ def promise_misses(log: RunLog, world: World) -> dict[str, tuple[np.ndarray, np.
     out["rural_by_midnight"] = (rural & decided, ~met, midnight)
     overnight, held = never_overnight(log, world)
     out["open_overnight_per_1000"] = (inside & held, overnight, midnight)
+    professional, closed_in_time = professional_verdicts(log)
+    out["professional_same_day"] = (professional, ~closed_in_time, o.t_deadline)
     return {name: (judged, judged & missed, due) for name, (judged, missed, due) in out.items()}
 
 

@@ -191,12 +191,17 @@ def register_kpi(
     EXTRA_KPIS[name] = compute
 
 
+# the headline KPIs: every county promise with a target in every output (both readings of the
+# urban and of the rural promise, never overnight, the professional orders' same day), then what
+# a planner watches beside them; the regression gate's default watch list
 HEADLINE = [
     "urban_10min",
     "urban_10min_arrival",
     "rural_same_day",
+    "rural_by_midnight",
     "open_overnight_per_1000",
     "open_overnight_per_week",
+    "professional_same_day",
     "response_p90_urban",
     "escalation_rate",
     "cancellation_rate",

@@ -24,16 +24,13 @@ from sim.results.warmup import warmup_check
 
 def printed_kpis(summary: dict | None = None) -> list[str]:
     """The KPIs ``run`` prints: the headline, with the urban promise by time of day (its orders
-    placed in the day, the evening and at night) under its two readings and the rural promise's
-    strict reading (by midnight of the day placed) beside it, then the professional orders and
-    utilisation; with
+    placed in the day, the evening and at night) under its two readings, then utilisation; with
     a run's ``summary`` (kpis.json's), every other county KPI it judges against a target too
     (``event_on_time`` in a lockdown), so that no verdict is left out of the terminal."""
     names = list(HEADLINE)
     urban = names.index("urban_10min_arrival") + 1
     names[urban:urban] = BAND_KPIS
-    names.insert(names.index("rural_same_day") + 1, "rural_by_midnight")
-    names += ["professional_same_day", "utilisation"]
+    names += ["utilisation"]
     if summary is not None:
         names += [
             name
