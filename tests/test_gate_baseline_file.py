@@ -3,10 +3,11 @@
 A baseline (``results/baselines/<name>.json``) is committed and reviewed like a config, so the
 gate treats it as input: every KPI list has exactly ``reps`` values, the recorded policy is
 held to the rules of a scenario's ``expect:`` block, the file is its scenario's own, and every
-problem names the path inside the file (exit 2, nothing simulated). The run is paired with the
-baseline only when it shares its random numbers (seed, days, warm-up, drain, start weekday);
-``--update-baselines`` writes every baseline or none; the ``--junit`` and ``--summary`` files
-never show an earlier run's verdict (docs/ci.md). The scenarios are the tiny test county
+problem names the path inside the file (exit 2, nothing simulated). A run that would not share
+its baseline's random numbers (another seed, days, warm-up, drain or start weekday) is invalid
+input too, until ``--update-baselines`` re-makes the baseline; ``--update-baselines`` writes
+every baseline or none; the ``--junit`` and ``--summary`` files never show an earlier run's
+verdict (docs/ci.md). The scenarios are the tiny test county
 tests/check/tiny.yaml (6 replications of 3 days, seed 11) and variants of it.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sim.cli.check_inputs import shown
 from sim.cli.commands import check as check_command
 from sim.gate.baseline import read_baseline
 from tests.conftest import CHECK_TINY as TINY
@@ -148,29 +150,60 @@ def test_new_baselines_record_the_drain_and_the_start_weekday(baselines):
 
 
 @pytest.mark.parametrize(
-    "run, why",
+    "run, expect, why",
     [
-        ({"drain_days": 1.0}, "run.drain_days 0.5 (this run: 1)"),
-        ({"start_weekday": 3}, "run.start_weekday 0 (this run: 3)"),
+        ({}, {"seed": 7}, "expect.seed: 11 -> 7"),
+        ({"seed": 7}, {}, "run.seed: 11 -> 7"),  # the seed of a config without expect.seed
+        ({}, {"days": 4}, "expect.days: 3 -> 4"),  # longer days: other orders from day 1 on
+        ({"warmup_days": 1.0}, {}, "run.warmup_days: 0.5 -> 1"),
+        ({"drain_days": 1.0}, {}, "run.drain_days: 0.5 -> 1"),
+        ({"start_weekday": 3}, {}, "run.start_weekday: 0 -> 3"),
     ],
 )
-def test_another_drain_or_start_weekday_is_compared_unpaired(tmp_path, capsys, baselines, run, why):
-    status, out, _ = check(capsys, copy_of_tiny(tmp_path, run), "--baselines", baselines)
-    assert status in (0, 1)
-    note = next(line for line in out.splitlines() if line.startswith("check_tiny ("))
-    assert why in note and "unpaired (Welch) comparison" in note and "paired with" not in note
-    assert "(welch)" in out and "(paired)" not in out
+def test_a_run_that_would_not_pair_with_its_baseline_is_invalid_input(
+    tmp_path, capsys, baselines, no_simulation, run, expect, why
+):
+    copy = copy_of_tiny(tmp_path, run, **expect)
+    status, out, err = check(capsys, copy, "--baselines", baselines)
+    assert status == 2, out
+    assert err.splitlines() == [
+        f"{copy}: {why} since the baseline {baselines / 'check_tiny.json'} was made: the check would "
+        "not share its random numbers, and an unpaired comparison misses worsenings the paired one "
+        f"catches; expected {why.split(' ')[1]}, or the baseline re-made at the new settings with "
+        "--update-baselines, in review, in a change of its own (so that the review sees what the "
+        "settings alone move)"
+    ]
 
 
-def test_a_baseline_that_does_not_record_the_drain_is_compared_unpaired(capsys, baselines):
-    edit(baselines, lambda d: [d.pop("drain_days"), d.pop("start_weekday")])
-    status, out, _ = check(capsys, TINY, "--baselines", baselines)
-    assert status == 0
-    note = next(line for line in out.splitlines() if line.startswith("check_tiny ("))
-    assert (
-        "does not record run.drain_days or run.start_weekday: common random numbers cannot be shown" in note
+def test_every_setting_that_breaks_the_pairing_is_listed_at_once(tmp_path, capsys, baselines, no_simulation):
+    copy = copy_of_tiny(tmp_path, {"drain_days": 1.0, "start_weekday": 3}, seed=7, days=4)
+    status, _, err = check(capsys, copy, "--baselines", baselines)
+    assert status == 2
+    keys = [line.split(": ")[1] for line in err.splitlines()]
+    assert keys == ["expect.seed", "expect.days", "run.drain_days", "run.start_weekday"], err
+
+
+def test_remaking_the_baseline_accepts_other_settings_and_pairs_again(tmp_path, capsys, baselines):
+    copy = copy_of_tiny(tmp_path, {"drain_days": 1.0})
+    status, out, _ = check(capsys, copy, "--baselines", baselines, "--update-baselines")
+    assert status == 0 and "run.drain_days 0.5 (this run: 1)" in out
+    status, out, _ = check(capsys, copy, "--baselines", baselines)
+    assert status == 0 and "paired with the baseline" in out and "(welch)" not in out
+
+
+def test_a_baseline_that_does_not_record_the_drain_is_invalid_until_remade(capsys, baselines):
+    path = edit(baselines, lambda d: [d.pop("drain_days"), d.pop("start_weekday")])
+    status, out, err = check(capsys, TINY, "--baselines", baselines)
+    assert status == 2, out
+    why = (
+        f"not recorded, so the check of {shown(TINY)} cannot be shown to share this baseline's "
+        "random numbers (a paired comparison); expected a baseline that records it, re-made with "
+        "--update-baselines, in review, in a change of its own"
     )
-    assert "unpaired (Welch)" in note and "(paired)" not in out
+    assert err.splitlines() == [f"{path}: drain_days: {why}", f"{path}: start_weekday: {why}"]
+    assert check(capsys, TINY, "--baselines", baselines, "--update-baselines")[0] == 0
+    status, out, _ = check(capsys, TINY, "--baselines", baselines)
+    assert status == 0 and "paired with the baseline" in out
 
 
 def test_more_replications_than_the_baseline_are_paired_on_its_own(tmp_path, capsys, baselines):

@@ -19,7 +19,7 @@ from pathlib import Path
 from sim.config.errors import Problem, UserError
 from sim.config.scenario import MAX_SEED, Run
 from sim.config.yaml_read import key_text, show_value
-from sim.gate.policy import read_policy
+from sim.gate.policy import read_policy, setting_text
 
 _RUN = Run()  # the schema's defaults
 
@@ -30,7 +30,8 @@ class Baseline:
 
     ``drain_days`` and ``start_weekday`` default to the scenario schema's (``run:``); they are
     None for a file that does not record them (:func:`read_baseline`), whose replications then
-    cannot be shown to share a run's random numbers (:meth:`unpaired_because`)."""
+    cannot be shown to share a run's random numbers (:meth:`mismatches`): the check refuses to
+    judge a config by such a baseline (:func:`sim.gate.policy.pairing_problems`)."""
 
     scenario: str
     seed: int
@@ -44,29 +45,40 @@ class Baseline:
     drain_days: float | None = _RUN.drain_days
     start_weekday: int | None = _RUN.start_weekday
 
+    def mismatches(
+        self, seed: int, days: float, warmup_days: float, drain_days: float, start_weekday: int
+    ) -> list[tuple[str, float | None, float]]:
+        """Each setting of a run (days in days, the weekday of day 0 with 0 = Monday) that keeps
+        it from sharing this baseline's random numbers, as (name, the baseline's value, the
+        run's): the value is None for a setting the file does not record. Empty when it shares
+        them. Every setting that moves an order or a replication's streams counts: the seed,
+        the measured days, the warm-up, the drain (another drain gives other orders,
+        docs/experiments.md) and the start weekday (another day's demand and duty hours). The
+        replications do not: replication *i* has the same streams however many there are."""
+        return [
+            (name, mine, run)
+            for name, mine, run in (
+                ("seed", self.seed, seed),
+                ("days", self.days, days),
+                ("run.warmup_days", self.warmup_days, warmup_days),
+                ("run.drain_days", self.drain_days, drain_days),
+                ("run.start_weekday", self.start_weekday, start_weekday),
+            )
+            if mine is None or mine != run
+        ]
+
     def unpaired_because(
         self, seed: int, days: float, warmup_days: float, drain_days: float, start_weekday: int
     ) -> tuple[list[str], list[str]]:
-        """Why a run with these settings (days in days, the weekday of day 0 with 0 = Monday)
-        does not share this baseline's random numbers: (each setting that differs, as
-        ``"seed 11 (this run: 7)"``; each setting the file does not record). Both empty when
-        it does. Every setting that moves an order or a replication's streams counts: the
-        seed, the measured days, the warm-up, the drain (another drain gives other orders,
-        docs/experiments.md) and the start weekday (another day's demand and duty hours)."""
+        """Why a run with these settings does not share this baseline's random numbers
+        (:meth:`mismatches`): (each setting that differs, as ``"seed 11 (this run: 7)"``; each
+        setting the file does not record). Both empty when it does."""
         differ, unrecorded = [], []
-        for name, mine, run in (
-            ("seed", self.seed, seed),
-            ("days", self.days, days),
-            ("run.warmup_days", self.warmup_days, warmup_days),
-            ("run.drain_days", self.drain_days, drain_days),
-            ("run.start_weekday", self.start_weekday, start_weekday),
-        ):
+        for name, mine, run in self.mismatches(seed, days, warmup_days, drain_days, start_weekday):
             if mine is None:
                 unrecorded.append(name)
-            elif mine != run:  # a seed and a weekday in full (:g would round a seed)
-                whole = name in ("seed", "run.start_weekday")
-                shown = (int(mine), int(run)) if whole else (f"{mine:g}", f"{run:g}")
-                differ.append(f"{name} {shown[0]} (this run: {shown[1]})")
+            else:
+                differ.append(f"{name} {setting_text(name, mine)} (this run: {setting_text(name, run)})")
         return differ, unrecorded
 
     def pairs_with(

@@ -5,7 +5,9 @@ A scenario's ``expect:`` block (:class:`sim.config.scenario.Expect`) states thre
 days and replications, then judges every KPI it watches twice:
 
 * **threshold**: the one-sided confidence bound at ``expect.confidence`` must lie on the right
-  side: for ``>= 0.90`` at 95%, the t lower bound of the mean must be at least 0.90. A policy
+  side: for ``>= 0.90`` at 95%, the lower bound of the two-sided 90% interval every output uses
+  must be at least 0.90 (:func:`sim.results.verdict.judge`: for a proportion of orders a Wilson
+  interval with the replications' spread, inside 0-100%; otherwise Student t). A policy
   therefore passes only when it is *shown* to meet its threshold, not merely estimated to,
   except at the edge of what the KPI can be (``<= 0``, ``>= 100%`` of orders): there every
   replication exactly at the threshold is *met* whatever the bound (the rule of
@@ -19,12 +21,15 @@ days and replications, then judges every KPI it watches twice:
   least the minimum effect** (0.02 for shares, else 10% of the baseline mean and at least 1
   unit): the confidence bound of the worsening, not just its estimate, must reach the minimum
   effect. Noise, or a real change smaller than the minimum effect, therefore fails a KPI with
-  probability at most ``significance``. When the seed, days, warm-up, drain or start weekday
-  differs from the baseline's (or the baseline does not record them), the pairing is lost and
-  Welch's unpaired interval is used instead. The gate fails closed: a KPI undefined where the
-  baseline has a value, a KPI left with too few values for an interval where the baseline has
-  enough, a KPI with values where the baseline has none, or a watched KPI the baseline lacks,
-  fails. Every failure line ends with what to do.
+  probability at most ``significance``. A run whose seed, days, warm-up, drain or start
+  weekday differs from the baseline's (or whose baseline does not record them) loses the
+  pairing: ``run.py check`` refuses it as invalid input before simulating
+  (:func:`sim.gate.policy.pairing_problems`), since Welch's unpaired interval is several times
+  wider. :func:`evaluate` given such a baseline compares with Welch's interval: ``check`` does
+  so only with ``--update-baselines``, to show how far the values it accepts moved. The gate
+  fails closed: a KPI undefined where the baseline has a value, a KPI left with too few values
+  for an interval where the baseline has enough, a KPI with values where the baseline has
+  none, or a watched KPI the baseline lacks, fails. Every failure line ends with what to do.
 
 The thresholds and minimum effects come from :mod:`sim.gate.expectations`, the committed
 values from :mod:`sim.gate.baseline`; the verdicts (:class:`Outcome`, :class:`Checked`) go to
@@ -267,7 +272,10 @@ def evaluate(
     """Judge every watched KPI of one checked scenario against thresholds and the baseline.
 
     ``values`` holds each KPI's per-replication values of the check run (seed ``seed``, days
-    ``scenario.run.days``). ``missing`` (when not empty) is why a missing baseline fails every
+    ``scenario.run.days``). A baseline the run does not pair with
+    (:meth:`sim.gate.baseline.Baseline.pairs_with`) is compared unpaired (Welch); the gate
+    refuses such a run unless it re-makes the baseline (:func:`sim.gate.policy.pairing_problems`).
+    ``missing`` (when not empty) is why a missing baseline fails every
     KPI (a new scenario must be accepted explicitly), and a watched KPI the baseline lacks
     fails too; empty when they are allowed. A KPI undefined (NaN) where the baseline has a
     value fails (:func:`judge_baseline`). ``orders``:

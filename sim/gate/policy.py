@@ -15,14 +15,17 @@ recorded in its baseline (``results/baselines/<name>.json``, written by ``check
   the power of every test: with 2 replications the paired 99% interval uses t with 1 degree of
   freedom (31.8 instead of 2.82 with 10), so a large worsening passes. The policy recorded in a
   baseline has the size the baseline was made with (its ``reps`` and ``days``,
-  :func:`sim.gate.baseline.read_baseline`). More replications or days are allowed (other days
-  lose the pairing with the baseline: the comparison is then Welch's).
+  :func:`sim.gate.baseline.read_baseline`). More replications are allowed.
 
 A shorter warm-up (``run.warmup_days``) than the baseline's is refused too
 (:func:`warmup_problems`): it measures more of the empty county's first morning.
 
-``expect.seed`` is not policy: another seed keeps every test's false-alarm level (the
-comparison with the baseline becomes Welch's, which is wider; docs/ci.md).
+Nor may a config leave the random numbers of its baseline (:func:`pairing_problems`): another
+seed (``expect.seed``, or ``run.seed`` where it has none), other days (``expect.days``), warm-up,
+drain or start weekday than the baseline was made with, or a baseline that does not record
+them, would turn the comparison unpaired (Welch's interval, several times wider, docs/ci.md),
+so that a worsening the paired comparison catches would pass. Such a config is accepted only
+together with the baseline re-made at its settings (``--update-baselines``, in review).
 
 Each relaxation is one line naming the KPI or setting and the policy file; ``check`` reports
 them as invalid input (exit 2). No simulation happens here.
@@ -33,10 +36,11 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.config.errors import Problem, UserError
 from sim.config.loader import convert, read_scenario
-from sim.config.scenario import Expect
+from sim.config.scenario import Expect, Scenario
 from sim.config.yaml_read import key_text, kind_of, read_yaml
 from sim.gate.expectations import (
     SHARE_MIN_EFFECT,
@@ -47,6 +51,9 @@ from sim.gate.expectations import (
     thresholds,
     watched,
 )
+
+if TYPE_CHECKING:  # sim.gate.baseline reads a baseline's policy with this module
+    from sim.gate.baseline import Baseline
 
 
 def ancestors(path: str | Path) -> list[Path]:
@@ -171,8 +178,8 @@ def warmup_problems(
     """A problem when the scenario file ``path`` warms up for fewer days (``run.warmup_days``)
     than its baseline ``baseline`` was made with (``baseline_warmup``). A shorter warm-up
     measures more of a replication's start from an empty county, whose first morning has no
-    night's backlog (docs/experiments.md): the KPIs look better with nothing changed, and the
-    comparison loses its pairing with the baseline. A longer one is allowed."""
+    night's backlog (docs/experiments.md): the KPIs look better with nothing changed. A longer
+    one loses the pairing with the baseline all the same (:func:`pairing_problems`)."""
     if warmup_days >= baseline_warmup:
         return []
     return [
@@ -185,6 +192,67 @@ def warmup_problems(
             "accept it with --update-baselines, in review)",
         )
     ]
+
+
+# what a config whose run no longer pairs with its baseline is to do (docs/ci.md, "Gate policy")
+REMAKE = (
+    "the baseline re-made at the new settings with --update-baselines, in review, in a change of "
+    "its own (so that the review sees what the settings alone move)"
+)
+_KEYS = {"days": "expect.days"}  # the run's keys of Baseline.mismatches' names
+
+
+def setting_text(name: str, value: float) -> str:
+    """A run setting named as :meth:`sim.gate.baseline.Baseline.mismatches` names it, as
+    messages show it: a seed and a weekday in full (``:g`` would round a seed), days as ``:g``."""
+    return str(int(value)) if name in ("seed", "run.start_weekday") else f"{value:g}"
+
+
+def pairing_problems(path: str | Path, scenario: Scenario, baseline: Baseline, file: str) -> list[Problem]:
+    """A problem for each run setting of the scenario file ``path`` that keeps its check from
+    sharing the random numbers of its baseline ``baseline`` (the file ``file``): the seed, the
+    measured days, the warm-up, the drain or the start weekday (days in days, the weekday with
+    0 = Monday; :meth:`sim.gate.baseline.Baseline.mismatches`). ``scenario`` is as the check runs
+    it, its ``run`` holding the ``expect:`` block's seed and days.
+
+    Unpaired, the comparison with the baseline is Welch's, whose interval is several times
+    wider than the paired one (docs/ci.md, "Run time and precision"): a change that worsens a
+    KPI and also moves the seed would pass a check the paired comparison fails. The gate fails
+    closed instead: each such setting is invalid input (exit 2), one line naming the key, the
+    baseline's value and the run's (``expect.seed: 11 -> 12345``). A baseline that does not
+    record the drain or the start weekday (:func:`sim.gate.baseline.read_baseline`) cannot show
+    the pairing: a problem of the baseline file, naming its missing key."""
+    run = scenario.run
+    seed_key = "expect.seed" if scenario.expect.seed is not None else "run.seed"
+    out = []
+    for name, mine, now in baseline.mismatches(
+        run.seed, run.days, run.warmup_days, run.drain_days, run.start_weekday
+    ):
+        if mine is None:
+            out.append(
+                Problem(
+                    file,
+                    None,
+                    name.removeprefix("run."),
+                    f"not recorded, so the check of {path} cannot be shown to share this baseline's "
+                    "random numbers (a paired comparison); expected a baseline that records it, "
+                    "re-made with --update-baselines, in review, in a change of its own",
+                )
+            )
+            continue
+        key = seed_key if name == "seed" else _KEYS.get(name, name)
+        out.append(
+            Problem(
+                str(path),
+                None,
+                key,
+                f"{setting_text(name, mine)} -> {setting_text(name, now)} since the baseline {file} "
+                "was made: the check would not share its random numbers, and an unpaired comparison "
+                f"misses worsenings the paired one catches; expected {setting_text(name, mine)}, "
+                f"or {REMAKE}",
+            )
+        )
+    return out
 
 
 POLICY_KEYS = ("kpis", "confidence", "uncertain", "significance", "min_effect", "watch")
