@@ -382,3 +382,14 @@ def test_a_report_path_that_would_overwrite_an_input_is_refused(
         status, _, err = check(capsys, scenario, "--baselines", baselines, option, target)
         assert status == 2 and f"{option} names a scenario or baseline file" in err, err
     assert {p: p.read_bytes() for p in kept} == kept
+
+
+def test_a_relaxed_policy_and_a_lost_pairing_are_listed_together(tmp_path, capsys, baselines, no_simulation):
+    # a shorter warm-up and a lower threshold (the policy's own rules) beside another seed: every
+    # problem at once, each key once (the warm-up is not said again as a lost pairing)
+    kpis = {"urban_10min": ">= 0.70", "rural_same_day": ">= 0.90"}
+    copy = copy_of_tiny(tmp_path, {"warmup_days": 0.25}, seed=7, kpis=kpis)
+    status, _, err = check(capsys, copy, "--baselines", baselines)
+    assert status == 2
+    keys = [line.split(": ")[1] for line in err.splitlines()]
+    assert sorted(keys) == ["expect.kpis.urban_10min", "expect.seed", "run.warmup_days"], err

@@ -20,7 +20,7 @@ from sim.experiments.sweep_file import is_sweep_file
 from sim.gate.baseline import Baseline, baseline_path, read_baseline
 from sim.gate.check import Checked
 from sim.gate.expectations import towns_of
-from sim.gate.policy import expect_from_json, policy_problems, warmup_problems
+from sim.gate.policy import expect_from_json, pairing_problems, policy_problems, warmup_problems
 
 
 @dataclass
@@ -85,8 +85,11 @@ class Prepared:
 
 
 def prepare_one(path: Path, folder: Path, update: bool, names: dict[str, str]) -> Prepared:
-    """Load and check one scenario file, its baseline and its gate policy, simulating nothing;
-    raise UserError listing its problems (invalid input). ``names`` maps the scenario names
+    """Load and check one scenario file, its baseline and its gate policy, and that its run
+    would share the baseline's random numbers (:func:`sim.gate.policy.pairing_problems`: the
+    gate never falls back silently to the weaker unpaired comparison; not with ``update``,
+    which re-makes the baseline at the run's settings), simulating nothing; raise UserError
+    listing its problems (invalid input). ``names`` maps the scenario names
     prepared so far to their files (a name is its baseline's file name, so it must be unique)."""
     scenario = load_scenario(path)
     if scenario.name in names:
@@ -119,6 +122,10 @@ def prepare_one(path: Path, folder: Path, update: bool, names: dict[str, str]) -
     relaxed = policy_problems(path, expect, recorded, str(shown(file)))
     if baseline is not None and not update:
         relaxed += warmup_problems(path, scenario.run.warmup_days, baseline.warmup_days, str(shown(file)))
+        # a run that would not share the baseline's random numbers (a key said above once)
+        said = {(p.file, p.path) for p in relaxed}
+        unpaired = pairing_problems(path, scenario, baseline, str(shown(file)))
+        relaxed += [p for p in unpaired if (p.file, p.path) not in said]
     if relaxed:
         raise UserError(relaxed)
     return Prepared(path, scenario, seed, file, baseline)

@@ -2,8 +2,8 @@
 
 Every input is read and checked before anything is simulated: each scenario (or every
 ``*.yaml`` under a folder, a sweep file there skipped with a note), its baseline, its gate
-policy, and that its run shares the baseline's random numbers (:func:`refuse_unpaired`: the
-gate never falls back silently to the weaker unpaired comparison). Any invalid input lists
+policy, and that its run shares the baseline's random numbers (the gate never falls back
+silently to the weaker unpaired comparison). Any invalid input lists
 every problem at once, one line each, and nothing is simulated (exit 2). Otherwise each
 scenario is simulated with its ``expect:`` block's fixed seed, days and replications; its KPIs
 are judged against the thresholds and against the committed baseline (:mod:`sim.gate.check`).
@@ -11,7 +11,7 @@ are judged against the thresholds and against the committed baseline (:mod:`sim.
 scenario is judged (an interrupted run writes none). The ``--junit`` and ``--summary`` files
 are written "in progress" before anything else, then replaced by the report. See docs/ci.md.
 
-This module holds the options, the flow, the refusal of unpaired runs and the simulating and
+This module holds the options, the flow and the simulating and
 judging (:func:`check_one`, :func:`simulate_all`). Reading and checking the inputs is
 :mod:`sim.cli.check_inputs`, the baselines' notes and their writing
 :mod:`sim.cli.check_baselines`, the report files :mod:`sim.cli.check_reports`.
@@ -33,7 +33,7 @@ from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import default_jobs, run_replications
 from sim.gate.baseline import Baseline
 from sim.gate.check import Checked, evaluate, exit_status
-from sim.gate.policy import expect_to_json, pairing_problems
+from sim.gate.policy import expect_to_json
 from sim.gate.report import failure_lines, settings_line, text_table, verdict_line
 from sim.reporting.files import write_bytes
 from sim.results.summary import total_orders
@@ -182,8 +182,6 @@ def main(args) -> int:
         print(SWEEP_NOTE.format(path))
     # every input is read and checked before anything is simulated: all problems at once
     ready, invalid = prepare_all(inputs, folder, args.update_baselines, args.debug)
-    if not args.update_baselines:
-        ready, invalid = refuse_unpaired(ready, invalid, inputs.scenarios, args.debug)
     for c in invalid:
         for line in c.errors:
             print(line, file=sys.stderr)
@@ -209,35 +207,6 @@ def main(args) -> int:
     for _, path, content in reports(args):
         write_bytes(path, content(checked))
     return exit_status(checked)
-
-
-def refuse_unpaired(
-    ready: list[Prepared], invalid: list[Checked], order: list[Path], debug: bool = False
-) -> tuple[list[Prepared], list[Checked]]:
-    """Move every prepared scenario whose check would not share its baseline's random numbers
-    (:func:`sim.gate.policy.pairing_problems`: another seed, days, warm-up, drain or start
-    weekday, or a baseline that does not record them) from ``ready`` to ``invalid``, its
-    problems listed like any other invalid input's (the invalid inputs in the order of the
-    scenario files ``order``, the paths' own problems first). Not called with
-    ``--update-baselines``, which re-makes the baseline at the run's settings. With ``debug``
-    the first such scenario raises."""
-    still: list[Prepared] = []
-    for prepared in ready:
-        if prepared.baseline is None:
-            still.append(prepared)
-            continue
-        problems = pairing_problems(
-            prepared.path, prepared.scenario, prepared.baseline, str(shown(prepared.file))
-        )
-        if problems and debug:
-            raise UserError(problems)
-        if problems:
-            invalid.append(Checked(str(prepared.path), errors=UserError(problems).lines()))
-        else:
-            still.append(prepared)
-    place = {str(path): i for i, path in enumerate(order)}
-    invalid.sort(key=lambda c: place.get(c.path, -1))  # stable: the paths' own problems first
-    return still, invalid
 
 
 def simulate_all(ready: list[Prepared], jobs: int, args, folder: Path) -> list[Checked]:
