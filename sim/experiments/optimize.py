@@ -13,7 +13,8 @@ numbers:
 
 1. Simulate the scenario (plus the plan so far, as ``teams.additions``) with the root seed.
    Stop when the verdict of every target is ``met`` (:func:`sim.results.verdict.judge`: the
-   whole 95% interval on the target's side).
+   whole 95% interval on the target's side) with the margin the confirmation needs to meet it
+   with an estimated 80% chance (:func:`confirmation_margin`, :func:`clears`).
 2. Otherwise find where the targets are missed, by (town, band of the day), band = day 07-19,
    evening 19-22, night 22-07: a share target's missed orders of its zone (of its band, for a
    band target: so its candidate moves are all in its band; of its town, for a town target) by
@@ -33,6 +34,9 @@ numbers:
    without the plan on the same fresh seeds, replication by replication (common random
    numbers), and report each target KPI's paired difference (plan minus scenario) with its 95%
    interval and verdict: the search seeds' "before" and the fresh seeds' "after" are not a pair.
+5. When that confirmation fails after the search met every target, its replications join the
+   search seeds (:func:`resume`), the search goes on from the plan, and the new plan is
+   confirmed on new fresh seeds, up to ``confirmations`` in all (:func:`optimise_confirmed`).
 
 With a ``budget`` (extra volunteer-hours a week) the question is "what do that many hours buy,
 and where": step 3 tries only the moves that fit in what is left of it, and the search stops
