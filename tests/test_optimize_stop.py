@@ -78,6 +78,7 @@ def test_a_target_past_its_estimate_but_undecided_asks_for_replications_not_leve
         tried=3,
         towns={},
         budget=None,
+        confirm_reps=None,
     )
     targets = {"urban_10min_night": (">=", 0.85), "rural_same_day": (">=", 0.95)}
     line = stop_line(search, targets, 30)
@@ -106,6 +107,7 @@ def test_a_target_with_one_replication_of_orders_says_it_has_no_interval():
         tried=1,
         towns={},
         budget=None,
+        confirm_reps=None,
     )
     line = stop_line(search, {"urban_10min_night": (">=", 0.9)}, 30)
     assert "fewer than 2 replications had its orders, so it has no interval and no verdict" in line

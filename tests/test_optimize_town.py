@@ -178,7 +178,8 @@ def test_the_confirmation_gives_the_town_kpis_paired_difference_in_its_direction
 def test_a_town_target_with_a_county_target_in_the_command(tmp_path, capsys):
     out = tmp_path / "plan.yaml"
     args = _args(tmp_path, "--target", "town.Beta.rural_same_day=1.0", "--target", "urban_10min=1.0")
-    main([*args, "--out", str(out)])
+    # one confirmation (tests/test_optimize_confirm.py: a failed one searches on)
+    main([*args, "--confirmations", "1", "--out", str(out)])
     captured = capsys.readouterr()
     assert "Beta's places are all rural, so its KPI is town.Beta.compliance" in captured.err
     printed = captured.out.splitlines()

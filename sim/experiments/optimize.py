@@ -13,7 +13,8 @@ numbers:
 
 1. Simulate the scenario (plus the plan so far, as ``teams.additions``) with the root seed.
    Stop when the verdict of every target is ``met`` (:func:`sim.results.verdict.judge`: the
-   whole 95% interval on the target's side).
+   whole 95% interval on the target's side) with the margin the confirmation needs to meet it
+   with an estimated 80% chance (:func:`confirmation_margin`, :func:`clears`).
 2. Otherwise find where the targets are missed, by (town, band of the day), band = day 07-19,
    evening 19-22, night 22-07: a share target's missed orders of its zone (of its band, for a
    band target: so its candidate moves are all in its band; of its town, for a town target) by
@@ -33,6 +34,9 @@ numbers:
    without the plan on the same fresh seeds, replication by replication (common random
    numbers), and report each target KPI's paired difference (plan minus scenario) with its 95%
    interval and verdict: the search seeds' "before" and the fresh seeds' "after" are not a pair.
+5. When that confirmation fails after the search met every target, its replications join the
+   search seeds (:func:`resume`), the search goes on from the plan, and the new plan is
+   confirmed on new fresh seeds, up to ``confirmations`` in all (:func:`optimise_confirmed`).
 
 With a ``budget`` (extra volunteer-hours a week) the question is "what do that many hours buy,
 and where": step 3 tries only the moves that fit in what is left of it, and the search stops
@@ -66,6 +70,7 @@ from sim.experiments.optimize_targets import (
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
 from sim.reporting.formatting import hours_text
+from sim.results.decide import projected_interval
 from sim.results.kpi_catalogue import kpi_info
 from sim.results.promises import TIME_BANDS, band_of_hour, time_band
 from sim.results.stats import difference_verdict, paired_difference
@@ -77,6 +82,10 @@ from sim.world.workforce import addition_hours_per_week
 # that misses (urban_10min_night) has a lever of the same hours
 BANDS: dict[str, tuple[int, int]] = TIME_BANDS
 CONFIRM_SEED_OFFSET = 1_000_003  # confirmation root seed = seed + this (fresh random numbers)
+# the search stops when the plan's estimated chance of meeting every target in a confirmation on
+# fresh seeds is at least this (:func:`confirmation_margin`); its normal quantile
+CONFIRM_CHANCE = 0.8
+CONFIRM_Z = 0.8416212335729143  # scipy.stats.norm.ppf(CONFIRM_CHANCE)
 
 
 def plan_additions(plan: dict[tuple[str, str], int]) -> list[Addition]:
@@ -117,14 +126,25 @@ def evaluate(
     jobs: int,
     keep_logs: bool = False,
     progress: bool | Progress = False,
+    more: tuple[tuple[int, int], ...] = (),
 ) -> Evaluation:
-    """Simulate ``reps`` replications of the scenario with the plan (root seed ``seed``).
+    """Simulate ``reps`` replications of the scenario with the plan (root seed ``seed``), and
+    for each (root seed, replications) of ``more`` that many replications of that root seed
+    after them (the search seeds a failed confirmation's replications joined: :func:`resume`).
     ``progress``: show the replications (done/total, rate, time left) on stderr, or count them
     on the given :class:`Progress`; off by default, as the search counts evaluations itself."""
+    results = []
+    for root, n in ((seed, reps), *more):
+        results += run_replications(
+            with_plan(scenario, plan), n, root, jobs=jobs, keep_logs=keep_logs, progress=progress
+        )
+    return evaluation_of(scenario, plan, targets, results)
+
+
+def evaluation_of(scenario: Scenario, plan: dict, targets: dict, results: list[RepResult]) -> Evaluation:
+    """The plan's :class:`Evaluation` from its replications (the target KPIs' summaries, and
+    the two zone promises')."""
     targets = as_targets(targets)
-    results = run_replications(
-        with_plan(scenario, plan), reps, seed, jobs=jobs, keep_logs=keep_logs, progress=progress
-    )
     names = list(targets) + [k for k in ("urban_10min", "rural_same_day") if k not in targets]
     days = scenario.run.days
     summary = {k: summary_of(results, k, *targets.get(k, (None, None)), days=days) for k in names}
@@ -151,7 +171,22 @@ def summary_of(
         scale = counted / len(results) / days * 7 if days else math.nan
     else:
         scale = PROPORTION_SCALE.get(unit, 1.0)
-    return {"mean": j.mean, "low": j.low, "high": j.high, "n": j.n, "verdict": j.verdict, "scale": scale}
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    orders = total_orders(results, name)
+    return {
+        "mean": j.mean,
+        "low": j.low,
+        "high": j.high,
+        "n": j.n,
+        "verdict": j.verdict,
+        "scale": scale,
+        # what projects the interval to another number of replications (:func:`confirmation_margin`)
+        "sd": float(x.std(ddof=1)) if len(x) > 1 else math.nan,
+        "method": j.method,
+        "orders_per_rep": orders / j.n if orders and j.n else None,
+        "edge": j.at_edge,
+    }
 
 
 def meets(summary: dict[str, dict[str, float]], targets: dict) -> bool:
@@ -160,9 +195,62 @@ def meets(summary: dict[str, dict[str, float]], targets: dict) -> bool:
     return all(summary[k]["verdict"] == "met" for k in targets)
 
 
-def misses_by_cell(evaluation: Evaluation, scenario: Scenario, targets: dict) -> dict[tuple[str, str], float]:
-    """Missed orders per replication by (town, band), for the targets not met yet (all targets
-    when every one is met): the ranking of the candidate moves. A share target's missed orders
+def confirmation_margin(summary: dict, name: str, op: str, reps: int | None) -> float:
+    """How far beyond the target (the KPI's unit) the end of a target KPI's 95% interval the
+    verdict reads (:func:`verdict_end`) must lie on the search seeds for a confirmation of
+    ``reps`` replications on fresh seeds to meet the target with an estimated chance of
+    :data:`CONFIRM_CHANCE`. The confirmation meets it when its own estimate lies beyond the
+    target by its half-width on the target's side (``h_c``: the search's interval projected to
+    ``reps`` replications, :func:`sim.results.decide.projected_interval`, the formulas of
+    :func:`sim.results.verdict.judge`); its estimate differs from the search's by both
+    estimates' errors, of standard error ``sd x sqrt(1/n + 1/reps)``; so the search's estimate
+    must lie beyond the target by ``h_c + z x that`` (z = 0.84 for 80%), which is that less the
+    search's own half-width ``h_s`` beyond the verdict end (0 when the verdict alone asks for
+    more). 0 without ``reps``, for an edge met (every replication exactly at a target at the
+    KPI's extreme, which no margin makes surer) or a summary without a spread. A plan whose
+    interval just clears the target on the seeds it was chosen on passes such a confirmation
+    less than half the time: its estimate is optimistic, chosen for clearing, and the
+    confirmation's interval reaches as far below its own estimate (docs/policies.md, "Why the
+    search stops with a margin")."""
+    if not reps or summary.get("edge") or summary.get("n", 0) < 2 or "sd" not in summary:
+        return 0.0
+    mean, n, sd = summary["mean"], summary["n"], summary["sd"]
+    unit, method, orders = kpi_info(name)[1], summary["method"], summary["orders_per_rep"]
+    low, high = projected_interval(mean, sd, reps, unit, method, orders)
+    half_confirm = mean - low if op == ">=" else high - mean
+    half_search = mean - summary["low"] if op == ">=" else summary["high"] - mean
+    spread = CONFIRM_Z * sd * math.sqrt(1 / n + 1 / reps)
+    need = half_confirm + spread - half_search
+    return 0.0 if math.isnan(need) else max(0.0, need)
+
+
+def clears(summary: dict, name: str, op: str, target: float, reps: int | None) -> bool:
+    """Whether a target KPI is met on the search seeds with the confirmation's margin: its
+    verdict is ``met`` and the end of its 95% interval the verdict reads (:func:`verdict_end`)
+    lies beyond the target by :func:`confirmation_margin` of ``reps`` replications (None: by
+    nothing, the verdict alone)."""
+    s = summary[name]
+    if s["verdict"] != "met":
+        return False
+    if s.get("edge"):  # met because every replication is exactly at the KPI's extreme
+        return True
+    need = confirmation_margin(s, name, op, reps)
+    end = verdict_end(s, op)
+    return end - need >= target if op == ">=" else end + need <= target
+
+
+def ready(summary: dict, targets: dict, reps: int | None) -> bool:
+    """Whether every target clears its target with the confirmation's margin (:func:`clears`):
+    the search's stop."""
+    return all(clears(summary, k, op, t, reps) for k, (op, t) in as_targets(targets).items())
+
+
+def misses_by_cell(
+    evaluation: Evaluation, scenario: Scenario, targets: dict, reps: int | None = None
+) -> dict[tuple[str, str], float]:
+    """Missed orders per replication by (town, band), for the targets not cleared yet (with the
+    margin of a confirmation of ``reps`` replications, :func:`clears`; all targets when every
+    one is): the ranking of the candidate moves. A share target's missed orders
     (:func:`sim.experiments.optimize_misses.share_misses`: of its zone, and for a band target
     of its band only, so a band target's cells are all in its band) by the band they were
     placed in (a town target's at its town only); an overnight target's orders open at their
@@ -171,7 +259,8 @@ def misses_by_cell(evaluation: Evaluation, scenario: Scenario, targets: dict) ->
     counts once for each."""
     targets = as_targets(targets)
     world = prepare_world(with_plan(scenario, evaluation.plan))
-    open_targets = [k for k in targets if not meets(evaluation.summary, {k: targets[k]})] or list(targets)
+    open_targets = [k for k, (op, t) in targets.items() if not clears(evaluation.summary, k, op, t, reps)]
+    open_targets = open_targets or list(targets)
     share_targets = [k for k in open_targets if is_share_target(k)]
     overnight_targets = [k for k in open_targets if k in OVERNIGHT_TARGETS]
     counts: dict[tuple[str, str], float] = {}
@@ -192,13 +281,15 @@ def misses_by_cell(evaluation: Evaluation, scenario: Scenario, targets: dict) ->
     return counts
 
 
-def gain(before: dict, after: dict, targets: dict, margin: float = 0.0) -> float:
+def gain(before: dict, after: dict, targets: dict, margin: float = 0.0, reps: int | None = None) -> float:
     """Sum over targets of each one's progress towards its verdict, as a share of the orders
     its KPI judges: the move's paired change of the KPI's mean (``after`` minus ``before``, on
     the same seeds), counted for as long as it carries the end of the 95% interval the verdict
     reads (:func:`verdict_end`: a ``>=`` target's low end, a ``<=`` target's high end) towards
     the target, up to it (``margin``: that share of the orders beyond it; 0 by default, the
-    verdict's own line). A ``<=`` target's progress is divided by its ``scale`` (the value that
+    verdict's own line; with ``reps``, a confirmation of that many replications, the
+    confirmation's margin on top, :func:`confirmation_margin` of ``before``, where the search
+    stops: :func:`clears`). A ``<=`` target's progress is divided by its ``scale`` (the value that
     stands for all its orders, :func:`summary_of`), so that turning 1% of a KPI's orders from
     missed to met weighs 0.01 whether its target is a share or a count. So a target whose mean
     has passed it while its interval still spans it keeps counting until the interval would
@@ -219,11 +310,12 @@ def gain(before: dict, after: dict, targets: dict, margin: float = 0.0) -> float
             continue
         start = verdict_end(before[k], op)
         moved = start + (now - was)  # the end the move's mean gives at the plan's spread
+        half = confirmation_margin(before[k], k, op, reps)
         if op == ">=":
-            total += min(moved, t + margin) - min(start, t + margin)
+            total += min(moved, t + margin + half) - min(start, t + margin + half)
         else:
             scale = before[k].get("scale", 1.0)
-            floor = t - margin * scale
+            floor = t - margin * scale - half
             total += (max(start, floor) - max(moved, floor)) / scale
     return total
 
@@ -243,19 +335,26 @@ class Search:
     baseline: Evaluation
     final: Evaluation
     steps: list[tuple[tuple[str, str], int, float]]  # (cell, volunteers added, gain per hour)
+    # every target met on the search seeds with the confirmation's margin (:func:`ready`)
     met: bool
-    # why the search stopped: "met" (every target met on the search seeds), "no gain" (no
-    # move of the last round gained anything), "max steps" (``max_steps`` moves taken, the
-    # targets not met yet) or "budget" (misses located, but no move at them fits in what is
-    # left of the budget)
+    # why the search stopped: "met" (every target met on the search seeds, with the margin of
+    # a confirmation of ``confirm_reps`` replications: :func:`clears`), "no gain" (no move of
+    # the last round gained anything), "max steps" (``max_steps`` moves taken, the targets not
+    # met yet) or "budget" (misses located, but no move at them fits in what is left of the
+    # budget)
     stopped: str = "met"
     tried: int = 0  # the moves tried in the last round (0: no round, or no miss located)
     targets: dict = field(default_factory=dict)  # the targets searched for ({KPI: (op, threshold)})
     budget: float | None = None  # extra volunteer-hours a week the plan may take (None: no limit)
     cheapest: int = 0  # stopped "budget": the volunteer-hours a week of the cheapest move left out
     # the zones of the places of each town a target names ({pinyin: (0 urban, 1 rural)}): the
-    # levers the stop line gives for a town target
+    # levers the stop line gives for a target when extra volunteers stop helping
     towns: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # the replications of the confirmation the search's stop provides a margin for (None: none)
+    confirm_reps: int | None = None
+    # the search seeds: (root seed, replications) of each block every evaluation simulates, the
+    # root seed first, then each failed confirmation's that joined them (:func:`resume`)
+    seeds: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def spent(self) -> int:
@@ -288,6 +387,7 @@ def optimise(
     progress: bool = False,
     budget: float | None = None,
     drop_empty: bool = False,
+    confirm_reps: int | None = -1,
 ) -> Search:
     """Greedy marginal allocation of extra on-duty volunteers (see the module docstring).
     ``targets``: {KPI: (op, threshold)} (:func:`sim.experiments.optimize_targets.parse_targets`;
@@ -299,35 +399,63 @@ def optimise(
     the plan past it is not tried, and the search stops ("budget") when misses are located but
     no move at them fits in what is left (docs/policies.md, "A budget").
     ``drop_empty``: a target without orders in any replication is left out (the headline
-    promises of a county without urban places) instead of refused; refused when none is left."""
+    promises of a county without urban places) instead of refused; refused when none is left.
+    ``confirm_reps``: the replications of the confirmation that follows (-1, the default: as
+    ``reps``); the search stops when every target clears its target by the half-width that
+    confirmation is expected to have (:func:`clears`); None: when every verdict is ``met``."""
+    confirm_reps = reps if confirm_reps == -1 else confirm_reps
     targets, towns, notes = town_targets(scenario, as_targets(targets))
     for note in notes if log else ():
         log(note)
     bar = Progress(1, f"optimize {scenario.name}: the plan as it is", progress, unit="evaluation")
-
-    def say(text: str) -> None:
-        bar.note(text) if bar.bar else log(text)
-
     current = evaluate(scenario, {}, targets, reps, seed, jobs, keep_logs=True)
     bar.step()
     empty = [k for k in targets if current.summary[k]["n"] == 0]
     if empty and drop_empty and len(empty) < len(targets):
         if log:
-            say(f"{', '.join(empty)}: no orders in any replication, not a target here")
+            note = f"{', '.join(empty)}: no orders in any replication, not a target here"
+            (bar.note if bar.bar else log)(note)
         targets = {k: v for k, v in targets.items() if k not in empty}
     elif empty:  # no order of its kind in any replication: no plan can meet it or miss it
         raise UserError(
             f"{scenario.name}: {', '.join(empty)} has no orders in any replication (e.g. a "
             "county without urban places); expected a target the scenario has orders for"
         )
-    baseline = current
-    steps = []
+    start = Search(
+        current, current, [], False, "max steps", 0, targets, budget, 0, towns, confirm_reps, [(seed, reps)]
+    )
+    return search_on(scenario, start, jobs, step, candidates, max_steps, margin, log, progress)
+
+
+def search_on(
+    scenario: Scenario,
+    search: Search,
+    jobs: int,
+    step: int,
+    candidates: int,
+    max_steps: int,
+    margin: float = 0.0,
+    log=None,
+    progress: bool = False,
+) -> Search:
+    """The greedy rounds of :func:`optimise` from ``search``'s final plan on its seeds, its
+    steps kept, until every target clears (:func:`clears`), no move gains, the plan holds
+    ``max_steps`` moves in all, or no located move fits in what is left of the budget."""
+    targets, budget, confirm_reps = search.targets, search.budget, search.confirm_reps
+    (seed, reps), more = search.seeds[0], tuple(search.seeds[1:])
+    bar = Progress(0, "", False)
+
+    def say(text: str) -> None:
+        bar.note(text) if bar.bar else log(text)
+
+    current = search.final
+    steps = list(search.steps)
     stopped = "max steps"
     tried = cheapest = 0
-    for round_ in range(1, max_steps + 1):
-        if meets(current.summary, targets):
+    for round_ in range(len(steps) + 1, max_steps + 1):
+        if ready(current.summary, targets, confirm_reps):
             break
-        misses = misses_by_cell(current, scenario, targets)
+        misses = misses_by_cell(current, scenario, targets, confirm_reps)
         ranked = sorted(misses, key=lambda c: (-misses[c], c))
         if budget is not None:  # only the moves that fit in what is left of the budget
             left = budget - plan_hours(current.plan)
@@ -355,9 +483,9 @@ def optimise(
         for cell in cells:
             plan = dict(current.plan)
             plan[cell] = plan.get(cell, 0) + step
-            trial = evaluate(scenario, plan, targets, reps, seed, jobs, keep_logs=True)
+            trial = evaluate(scenario, plan, targets, reps, seed, jobs, keep_logs=True, more=more)
             hours = plan_hours(plan) - plan_hours(current.plan)
-            rate = gain(current.summary, trial.summary, targets, margin) / hours
+            rate = gain(current.summary, trial.summary, targets, margin, confirm_reps) / hours
             bar.step()
             if log:
                 say(f"  try +{step} at {cell[0]} {cell[1]}: gain per 100 volunteer-hours {100 * rate:+.4f}")
@@ -378,9 +506,15 @@ def optimise(
                     for k, (op, _) in targets.items()
                 )
             )
-    met = meets(current.summary, targets)
-    return Search(
-        baseline, current, steps, met, "met" if met else stopped, tried, targets, budget, cheapest, towns
+    met = ready(current.summary, targets, confirm_reps)
+    return dataclasses.replace(
+        search,
+        final=current,
+        steps=steps,
+        met=met,
+        stopped="met" if met else stopped,
+        tried=tried,
+        cheapest=cheapest,
     )
 
 
@@ -410,6 +544,13 @@ def paired_differences(base: Evaluation, plan: Evaluation, targets: dict) -> dic
     return out
 
 
+def confirmation_seed(seed: int, k: int = 1) -> int:
+    """The root seed of the ``k``-th confirmation of a search of root seed ``seed``: seed +
+    k x CONFIRM_SEED_OFFSET, random numbers independent of the search's and of every other
+    confirmation's."""
+    return seed + k * CONFIRM_SEED_OFFSET
+
+
 def confirm(
     scenario: Scenario,
     plan: dict[tuple[str, str], int],
@@ -418,19 +559,142 @@ def confirm(
     seed: int,
     jobs: int = 1,
     progress: bool = False,
+    k: int = 1,
+    keep_logs: bool = False,
 ) -> Confirmation:
-    """The plan, and the scenario without it, simulated with fresh random numbers (root seed +
-    CONFIRM_SEED_OFFSET, the same seeds for both: common random numbers), so that the plan's
-    gain is a paired difference on seeds the search did not choose it on. A plan costs twice
-    ``reps`` replications (one when there is no plan). ``progress``: show the replications on
-    stderr (a bar on a terminal, a few plain lines in CI or a pipe;
-    :class:`sim.reporting.progress.Progress`), as ``run`` does: the confirmation usually has
-    the most replications of the whole search."""
-    title = f"optimize {scenario.name}: confirmation (fresh seeds)"
+    """The plan, and the scenario without it, simulated with fresh random numbers (root seed
+    :func:`confirmation_seed` of ``seed`` for the ``k``-th confirmation, the same seeds for
+    both: common random numbers), so that the plan's gain is a paired difference on seeds the
+    search did not choose it on. A plan costs twice ``reps`` replications (one when there is
+    no plan). ``progress``: show the replications on stderr (a bar on a terminal, a few plain
+    lines in CI or a pipe; :class:`sim.reporting.progress.Progress`), as ``run`` does: the
+    confirmation usually has the most replications of the whole search. ``keep_logs``: keep the
+    order logs, which the search needs when these replications join its seeds (:func:`resume`)."""
+    title = f"optimize {scenario.name}: confirmation{f' {k}' if k > 1 else ''} (fresh seeds)"
     if plan:
         title += ", the plan and the scenario without it"
     bar = Progress(reps * (2 if plan else 1), title, progress)
-    fresh = seed + CONFIRM_SEED_OFFSET
-    planned = evaluate(scenario, plan, targets, reps, fresh, jobs, progress=bar)
+    fresh = confirmation_seed(seed, k)
+    planned = evaluate(scenario, plan, targets, reps, fresh, jobs, keep_logs=keep_logs, progress=bar)
     base = evaluate(scenario, {}, targets, reps, fresh, jobs, progress=bar) if plan else planned
     return Confirmation(planned, base, paired_differences(base, planned, targets))
+
+
+def resume(scenario: Scenario, search: Search, confirmation: Confirmation, seed: int) -> Search:
+    """The search with a failed confirmation's replications (root seed ``seed``) joined to its
+    seeds: the plan's and the scenario's evaluations pooled with the confirmation's of the same
+    plan and of the scenario without it (nothing simulated again), every later evaluation on
+    all those seeds (common random numbers still: a move and the plan face the same orders).
+    The pooled estimate is less optimistic than the search seeds' alone (the plan was chosen
+    on those, not on the confirmation's) and its interval narrower, so the search goes on from
+    the plan with the margin :func:`clears` asks for on the evidence of both."""
+    targets = search.targets
+    pooled = search.final.results + confirmation.plan.results
+    final = evaluation_of(scenario, search.final.plan, targets, pooled)
+    base = evaluation_of(scenario, {}, targets, search.baseline.results + confirmation.base.results)
+    n = len(confirmation.plan.results)
+    return dataclasses.replace(
+        search, baseline=base, final=final, seeds=[*search.seeds, (seed, n)], met=False, stopped="max steps"
+    )
+
+
+@dataclass
+class Confirmed:
+    """The outcome of :func:`optimise_confirmed`: the search (its final plan, its seeds: the
+    root seed's and each failed confirmation's that joined them) and every confirmation run,
+    in order, as (root seed, :class:`Confirmation`); the last one is of the final plan."""
+
+    search: Search
+    confirmations: list[tuple[int, Confirmation]]
+    limit: int  # the confirmations allowed (--confirmations)
+    # why no further confirmation ran after a failed one: "" (the last one passed, or the search
+    # did not clear its targets), "limit" (``limit`` confirmations run), "same plan" (the search
+    # on the pooled seeds added no move: the plan failed its confirmation and nothing else was
+    # found to try)
+    ended: str = ""
+
+    @property
+    def last(self) -> Confirmation:
+        """The confirmation of the final plan."""
+        return self.confirmations[-1][1]
+
+    @property
+    def met(self) -> bool:
+        """Whether the final plan's confirmation meets every target."""
+        return meets(self.last.plan.summary, self.search.targets)
+
+
+def optimise_confirmed(
+    scenario: Scenario,
+    targets: dict,
+    reps: int,
+    seed: int,
+    jobs: int = 1,
+    confirm_reps: int | None = None,
+    confirmations: int = 3,
+    step: int = 2,
+    candidates: int = 6,
+    max_steps: int = 30,
+    log=None,
+    progress: bool = False,
+    budget: float | None = None,
+    drop_empty: bool = False,
+) -> Confirmed:
+    """:func:`optimise` (with the margin of a confirmation of ``confirm_reps`` replications,
+    default ``reps``), then :func:`confirm` on fresh seeds; while a confirmation fails after the
+    search cleared every target, and fewer than ``confirmations`` have run, its replications
+    join the search seeds (:func:`resume`), the search goes on from the plan (``max_steps``
+    moves in all) and the new plan is confirmed on new fresh seeds (:func:`confirmation_seed`
+    of the next number). It ends with a plan that passed a confirmation on seeds no search
+    chose it on, or with the last plan and the confirmation it failed (:attr:`Confirmed.ended`
+    says why no further one ran). Each confirmation is a chance for a plan that falls short to
+    pass by luck (at most about 2.5% each for a plan just short of a target), which the output
+    states with how many ran."""
+    confirm_reps = confirm_reps or reps
+    search = optimise(
+        scenario,
+        targets,
+        reps,
+        seed,
+        jobs=jobs,
+        step=step,
+        candidates=candidates,
+        max_steps=max_steps,
+        log=log,
+        progress=progress,
+        budget=budget,
+        drop_empty=drop_empty,
+        confirm_reps=confirm_reps,
+    )
+    runs: list[tuple[int, Confirmation]] = []
+    ended = ""
+    while True:
+        k = len(runs) + 1
+        more = search.stopped == "met" and k < confirmations  # a failure would search on
+        c = confirm(scenario, search.final.plan, search.targets, confirm_reps, seed, jobs, progress, k, more)
+        runs.append((confirmation_seed(seed, k), c))
+        if meets(c.plan.summary, search.targets) or search.stopped != "met":
+            break
+        if k >= confirmations:
+            ended = "limit"
+            break
+        if log:
+            log(
+                f"confirmation {k} (seed {confirmation_seed(seed, k)}) did not meet every target: its "
+                "replications join the search seeds and the search goes on"
+            )
+        before = len(search.steps)
+        search = search_on(
+            scenario,
+            resume(scenario, search, c, confirmation_seed(seed, k)),
+            jobs,
+            step,
+            candidates,
+            max_steps,
+            log=log,
+            progress=progress,
+        )
+        if len(search.steps) == before:
+            ended = "same plan"
+            break
+    return Confirmed(search, runs, confirmations, ended)

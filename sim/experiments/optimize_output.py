@@ -14,7 +14,16 @@ from pathlib import Path
 import yaml
 
 from sim.experiments.compare_output import VERDICT_WORDS as DIFFERENCE_WORDS
-from sim.experiments.optimize import Confirmation, Search, with_plan
+from sim.experiments.optimize import (
+    CONFIRM_CHANCE,
+    Confirmation,
+    Confirmed,
+    Search,
+    clears,
+    confirmation_margin,
+    plan_hours,
+    with_plan,
+)
 from sim.experiments.optimize_targets import (
     OVERNIGHT_TARGETS,
     TARGET_BANDS,
@@ -142,6 +151,38 @@ def budget_text(search: Search) -> str:
     return text + "."
 
 
+def seeds_text(seeds: list[tuple[int, int]]) -> str:
+    """The search seeds as the tables name them: ``seed 11, 6 replications``, or with failed
+    confirmations' replications joined (:func:`sim.experiments.optimize.resume`) ``seeds 11 and
+    1000014, 6 + 6 replications (the root seed's, then each failed confirmation's)``."""
+    if len(seeds) == 1:
+        return f"seed {seeds[0][0]}, {plural(seeds[0][1], 'replication')}"
+    roots = ", ".join(str(s) for s, _ in seeds[:-1]) + f" and {seeds[-1][0]}"
+    counts = " + ".join(str(n) for _, n in seeds)
+    return f"seeds {roots}, {counts} replications (the root seed's, then each failed confirmation's)"
+
+
+def short_text(search: Search, targets: dict[str, tuple[str, float]]) -> str:
+    """A sentence for the targets met on the search seeds but short of the margin a
+    confirmation needs (:func:`sim.experiments.optimize.clears`), "" when there are none."""
+    summary, reps = search.final.summary, search.confirm_reps
+    short = [
+        k
+        for k, (op, t) in targets.items()
+        if summary[k]["verdict"] == "met" and not clears(summary, k, op, t, reps)
+    ]
+    if not short:
+        return ""
+    beyond = ", ".join(
+        f"{k} {value_text(k, confirmation_margin(summary[k], k, targets[k][0], reps))}" for k in short
+    )
+    return (
+        f" {' and '.join(short)}: met on the search seeds, but its interval's end is not beyond the "
+        f"target by the margin a confirmation of {plural(reps, 'replication')} needs to meet it with "
+        f"a {CONFIRM_CHANCE:.0%} chance ({beyond}); a larger --confirm-reps needs a smaller margin."
+    )
+
+
 def stop_line(search: Search, targets: dict[str, tuple[str, float]], max_steps: int) -> str:
     """Why the search stopped, in one line: every target met on the search seeds, no move of
     the last round gaining anything (with the levers docs/policies.md gives for the targets
@@ -159,21 +200,28 @@ def stop_line(search: Search, targets: dict[str, tuple[str, float]], max_steps: 
     if search.stopped == "max steps":
         return (
             f"Stopped at the step limit (--max-steps {max_steps}) with the targets not met on "
-            "the search seeds; a larger --max-steps searches on." + budget_text(search)
+            "the search seeds; a larger --max-steps searches on."
+            + short_text(search, targets)
+            + budget_text(search)
         )
+    where = (
+        f"with {' and '.join(missed)} not met there"
+        if missed
+        else "with every target met there, not all by the confirmation's margin"
+    )
     if search.stopped == "budget":
         return (
             f"Stopped after {moves}: no move at the misses left fits in the {hours_text(search.left)} "
             f"volunteer-hours a week left of the budget ({search.spent} of {hours_text(search.budget)} "
-            f"spent; the cheapest such move takes {search.cheapest}), with {' and '.join(missed)} "
-            "not met on the search seeds."
+            f"spent; the cheapest such move takes {search.cheapest}), "
+            f"{where.replace(' there', ' on the search seeds')}." + short_text(search, targets)
         )
     tried = (
         f"none of the {plural(search.tried, 'move')} tried in the last round gained anything"
         if search.tried
         else "no miss of the targets was left to place a move at"
     )
-    text = f"Stopped after {moves}: {tried} on the search seeds, with {' and '.join(missed)} not met there."
+    text = f"Stopped after {moves}: {tried} on the search seeds, {where}." + short_text(search, targets)
     # a target whose estimate is on its side already, its interval spanning it, when no move
     # brings that interval's end nearer: more replications decide it, not a lever
     summary = search.final.summary
@@ -209,14 +257,59 @@ def estimate_past_target(summary: dict, op: str, target: float) -> bool:
     return mean >= target if op == ">=" else mean <= target
 
 
+def confirmations_text(done: Confirmed) -> str:
+    """What the confirmations before the last found, a line each (the plan confirmed, its
+    hours, each target's estimate and verdict on that confirmation's seeds), and why no
+    further one ran after the last failed: the output says on which seeds each plan was
+    confirmed, and that the final plan is the one a search with the failures' replications
+    found. "" for a single confirmation that passed, or ran after a search that did not clear."""
+    lines = []
+    targets = done.search.targets
+    for i, (seed, c) in enumerate(done.confirmations[:-1], 1):
+        found = ", ".join(f"{k} {estimate_text(k, c.plan.summary[k])}" for k in targets)
+        lines.append(
+            f"Confirmation {i} (seed {seed}, {plural(len(c.plan.results), 'replication')}) of the plan of "
+            f"{plan_hours(c.plan.plan)} extra volunteer-hours a week: {found}; not every target met, so its "
+            "replications joined the search seeds and the search went on from that plan."
+        )
+    n = len(done.confirmations)
+    if done.ended == "limit" and done.limit > 1:
+        lines.append(
+            f"The plan failed confirmation {n}, the last of the --confirmations {done.limit} allowed: "
+            "a larger --confirmations searches on."
+        )
+    elif done.ended == "same plan":
+        lines.append(
+            f"The plan failed confirmation {n}; with its replications joined to the search seeds the "
+            "search added no move (the stop line says why), so the plan is the one it failed."
+        )
+    if lines and n > 1 and done.met:
+        lines.append(
+            f"The plan met every target in confirmation {n}, on seeds no search chose it on; each "
+            "confirmation run is a chance for a plan just short of a target to pass by luck "
+            "(about 2.5% each)."
+        )
+    return "\n".join(lines)
+
+
 def confirmation_comment(
-    confirmed: Confirmation, targets: dict[str, tuple[str, float]], reps: int, seed: int
+    confirmed: Confirmation,
+    targets: dict[str, tuple[str, float]],
+    reps: int,
+    seed: int,
+    done: Confirmed | None = None,
 ) -> str:
     """The confirmation run's estimate of each target KPI, with its 95% interval and verdict,
     and, with a plan, each one's paired difference from the scenario without the plan on the
     same seeds (95% interval and verdict), as YAML comment lines: the plan file says what it
-    was shown to achieve, and what it was shown to add."""
-    lines = [f"# Confirmation run ({plural(reps, 'replication')}, seed {seed}):\n"]
+    was shown to achieve, and what it was shown to add; with ``done``, which confirmation it
+    was and what the ones before it found (:func:`confirmations_text`)."""
+    lines = []
+    if done is not None and len(done.confirmations) > 1:  # (the earlier ones, and why more ran)
+        lines += [f"# {line}\n" for line in confirmations_text(done).splitlines()]
+    several = done is not None and len(done.confirmations) > 1
+    run = f"confirmation {len(done.confirmations)}, " if several else ""
+    lines.append(f"# Confirmation run ({run}{plural(reps, 'replication')}, seed {seed}):\n")
     for k, (op, t) in targets.items():
         s = confirmed.plan.summary[k]
         unit = "" if kpi_info(k)[1] == "share" else f" {kpi_info(k)[1]}"

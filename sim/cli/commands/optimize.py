@@ -18,16 +18,15 @@ from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.experiments.optimize import (
     BANDS,
-    CONFIRM_SEED_OFFSET,
-    confirm,
-    meets,
-    optimise,
+    optimise_confirmed,
     plan_additions,
     plan_hours,
 )
 from sim.experiments.optimize_output import (
     confirmation_comment,
+    confirmations_text,
     kpi_rows,
+    seeds_text,
     stop_line,
     value_text,
     variant_yaml,
@@ -93,6 +92,14 @@ def add_parser(sub) -> None:
     p.add_argument(
         "--confirm-reps", type=RUN_REPS, help="replications of the confirmation (default: as --reps)"
     )
+    p.add_argument(
+        "--confirmations",
+        type=COUNT,
+        default=3,
+        help="confirmations at most (3): when one fails after the search met the targets, its "
+        "replications join the search seeds, the search goes on from the plan and the new plan "
+        "is confirmed on new fresh seeds; 1: a single confirmation",
+    )
     p.add_argument("--step", type=COUNT, default=2, help="volunteers added per move (default 2)")
     p.add_argument(
         "--candidates",
@@ -133,11 +140,12 @@ def main(args) -> int:
         or run.get("days", 1) <= 0
         or args.step < 1
         or args.candidates < 1
+        or args.confirmations < 1
         or (args.confirm_reps is not None and args.confirm_reps < 2)
     ):
         raise UserError(
             "--reps and --confirm-reps must be >= 2 (a 95% interval needs two), "
-            "--days > 0, --step and --candidates >= 1"
+            "--days > 0, --step, --candidates and --confirmations >= 1"
         )
     scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, **run))
     reps, seed = scenario.run.reps, scenario.run.seed
@@ -145,12 +153,15 @@ def main(args) -> int:
         raise UserError(f"{args.scenario}: run.reps is {reps}; optimize needs >= 2 (use --reps)")
     jobs = args.jobs or default_jobs()
 
-    search = optimise(
+    confirm_reps = args.confirm_reps or reps
+    done = optimise_confirmed(
         scenario,
         targets,
         reps,
         seed,
         jobs=jobs,
+        confirm_reps=confirm_reps,
+        confirmations=args.confirmations,
         step=args.step,
         candidates=args.candidates,
         max_steps=args.max_steps,
@@ -159,15 +170,16 @@ def main(args) -> int:
         budget=args.budget,
         drop_empty=headline,
     )
+    search, confirmed = done.search, done.last
     targets = search.targets  # without a headline promise the county has no orders for
     plan = search.final.plan
-    confirm_reps = args.confirm_reps or reps
-    confirmed = confirm(scenario, plan, targets, confirm_reps, seed, jobs, progress=True)
-    fresh = seed + CONFIRM_SEED_OFFSET
+    fresh = done.confirmations[-1][0]
+    runs = len(done.confirmations)
+    nth = f" (confirmation {runs} of at most {args.confirmations})" if runs > 1 else ""
     hours = plan_hours(plan)
     print(
         f"Optimize {scenario.name}: {plural(reps, 'replication')} x {plural(scenario.run.days, 'day')} per "
-        f"evaluation, seed {seed}; confirmation with seed {fresh}"
+        f"evaluation, seed {seed}; confirmation with seed {fresh}" + nth
     )
     if headline:
         print(
@@ -197,12 +209,15 @@ def main(args) -> int:
         none = {"met": "none needed", "no gain": "no move helped", "budget": "no move fits in the budget"}
         print(f"  ({none.get(search.stopped, 'none')})")
     print(stop_line(search, targets, args.max_steps))
-    print(f"\nSearch seeds (seed {seed}, {plural(reps, 'replication')}): what the search chose the plan on")
+    print(f"\nSearch seeds ({seeds_text(search.seeds)}): what the search chose the plan on")
     print(
         kpi_rows(
             [("without the plan", search.baseline.summary), ("with the plan", search.final.summary)], targets
         )
     )
+    earlier = confirmations_text(done)
+    if earlier:
+        print("\n" + earlier)
     confirmation = f"\nConfirmation seeds (seed {fresh}, {plural(confirm_reps, 'replication')})"
     if plan:
         print(
@@ -214,19 +229,20 @@ def main(args) -> int:
     else:
         print(f"{confirmation}: no plan, nothing to compare")
         print(kpi_rows([("the scenario", confirmed.plan.summary)], targets))
-    ok = meets(confirmed.plan.summary, targets)
+    ok = done.met
     out = (
         Path(args.out)
         if args.out
         else RESULTS / "optimize" / scenario.name / f"{scenario.name}_optimized.yaml"
     )
-    comment = confirmation_comment(confirmed, targets, confirm_reps, fresh)
+    comment = confirmation_comment(confirmed, targets, confirm_reps, fresh, done)
     write_text(
         out, variant_yaml(scenario, Path(args.scenario), out, plan, hours, targets, comment, args.budget)
     )
     print(
-        f"\nTargets {'met' if ok else 'NOT met'} with 95% confidence in the confirmation run."
-        f"\nPlan saved as a scenario variant: {out}"
+        f"\nTargets {'met' if ok else 'NOT met'} with 95% confidence in the confirmation run"
+        + (f" ({plural(runs, 'confirmation')} run, each on its own fresh seeds)." if runs > 1 else ".")
+        + f"\nPlan saved as a scenario variant: {out}"
     )
     return 0 if ok else 1
 
