@@ -340,3 +340,27 @@ def test_a_band_line_names_the_towns_whose_own_band_is_missed():
         "城区 10 分钟分时段：夜间（22:00～07:00）81.9%，未达标"
         f"（未达标的镇：{names[1]} 70.1%，{names[0]} 77.4%）。"
     )
+
+
+def test_the_professional_promise_is_counted_and_its_cancellations_get_the_organisations_lever():
+    s = summary()
+    s["kpis"]["professional_same_day"] = kpi(0.897, 0.857, 0.926, "missed", 0.95)
+    # most of its misses cancelled while waiting for a review or an organisation's member; none
+    # at a village (professional orders do not wait there)
+    s["miss_causes"]["promises"]["professional_same_day"] = row(
+        73, orders=699, cancelled=47, not_assigned=22, administrator=4
+    )
+    for lang in LANGS:
+        lines = promise_lines(s, DATA, lang)
+        name = tr("promise.professional_same_day", lang)
+        assert name in lines[0]  # counted, and named among the missed
+        (line,) = [x for x in lines[1:] if x.startswith(name[0].upper() + name[1:])]
+        assert tr("lever.cancelled_professional", lang) in line
+        assert tr("lever.cancelled", lang) not in line
+    assert promise_lines(s, DATA, "en")[0].startswith(
+        "Bottom line: of 6 headline promises, 2 met and 4 missed"
+    )
+    # the rural promise's cancellations, waiting at their village, keep the village's lever
+    rural = s["miss_causes"]["promises"]["rural_same_day"]
+    assert lever("cancelled", rural, "en").startswith("a shorter village timeout")
+    assert lever("cancelled", rural, "en", professional=True) == tr("lever.cancelled_professional", "en")

@@ -142,7 +142,9 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
         parts=verdict_parts(items, ("missed", "uncertain"), lang, "promise", {"met": edges}),
     )
     out = [bottom]
-    given: dict[str, str] = {}  # cause -> the promise whose line gave its lever first
+    # cause -> the promise whose line gave its lever first (a professional order's cause is
+    # keyed apart: its lever is the organisations' and reviewers', not the villages')
+    given: dict[str, str] = {}
     late_given = False  # whether a line said why orders placed after the cut-off miss
 
     def once(cause: str, text: str, name: str) -> str:
@@ -211,14 +213,15 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
                     lever=once(cause, fix, name),
                 )
         else:
-            cause, share, fix = cause_and_lever(row, table["causes"], arrival, lang)
+            professional = name == "professional_same_day"  # (its own levers: lever())
+            cause, share, fix = cause_and_lever(row, table["causes"], arrival, lang, professional)
             text += tr(
                 "brief.promise_cause",
                 lang,
                 share=share,
                 missed=_per_rep(row["missed"] / reps, lang),
                 cause=tr(f"cause.{cause}", lang),
-                lever=once(cause, fix, name),
+                lever=once(f"{cause} (professional)" if professional else cause, fix, name),
             )
         out.append(text)
     return out + band_line(summary, data, lang, once)

@@ -401,6 +401,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "缩短村级派单等待时限（这类取消订单中 {share} 仍在村里等待、尚未上报乡镇），或增加村级在岗志愿者",
     ),
     "lever.not_assigned": ("shorter escalation timeouts between the tiers", "缩短逐级上报的等待时间"),
+    "lever.cancelled_professional": (
+        "reviewers and members of the professional organisations on duty in the hours these "
+        "orders wait, so that one is taken before the citizen gives up (patience is an assumption)",
+        "在这些订单等待的时段安排审核人员和专业志愿服务组织成员在岗，让订单在群众放弃前被接单（耐心为假设）",
+    ),
     "lever.not_assigned_professional": (
         "members of the professional organisations on duty into the evening ({share} of them "
         "are reviewed professional orders waiting for one)",

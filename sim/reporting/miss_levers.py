@@ -21,7 +21,7 @@ def miss_table(summary: dict) -> dict:
     return table if table else {"replications": max(1, summary["reps"]), "causes": [], "groups": {}}
 
 
-def lever(cause: str, row: dict, lang: str, arrival: bool = False) -> str:
+def lever(cause: str, row: dict, lang: str, arrival: bool = False, professional: bool = False) -> str:
     """What would fix a group's misses of ``cause`` (``row``: the group's row of the miss
     table; ``arrival``: urban misses judged at arrival, whose trips too long have the lever of
     the turnout and the drive, :func:`shown_cause`). Cancellations most of which happened while
@@ -30,11 +30,15 @@ def lever(cause: str, row: dict, lang: str, arrival: bool = False) -> str:
     village staffing (docs/assumptions.md). Orders
     not assigned in time most of which are professional orders (reviewed, then waiting for a
     member of the selected organisation) name the organisations' duty hours, not the tiers'
-    timeouts, which professional orders do not pass through."""
+    timeouts, which professional orders do not pass through. ``professional``: the row is the
+    professional orders' (their group, or their promise), whose citizens give up waiting for
+    a review or an organisation's member, not for a village's volunteers."""
     shown_as = shown_cause(cause, arrival)
     if shown_as != cause:
         return tr(f"lever.{shown_as}", lang)
     at_village = row.get(AT_VILLAGE, 0)  # (absent from a results folder that predates it)
+    if cause == "cancelled" and professional:
+        return tr("lever.cancelled_professional", lang)
     if cause == "cancelled" and 2 * at_village > row["cancelled"]:
         share = format_number(at_village / row["cancelled"], "share")
         return tr("lever.cancelled_at_village", lang, share=share)
@@ -84,12 +88,14 @@ def late_row(row: dict, before: dict | None, causes: list[str]) -> dict | None:
     return {k: row.get(k, 0) - before.get(k, 0) for k in keys}
 
 
-def cause_and_lever(row: dict, causes: list[str], arrival: bool, lang: str) -> tuple[str, str, str]:
+def cause_and_lever(
+    row: dict, causes: list[str], arrival: bool, lang: str, professional: bool = False
+) -> tuple[str, str, str]:
     """The largest cause of a row's misses (its ``cause.*`` key, :func:`shown_cause`), its
-    share of them, and its lever."""
+    share of them, and its lever (``professional``: the professional orders' row, :func:`lever`)."""
     cause = largest_cause(row, causes)
     share = format_number(row[cause] / row["missed"], "share")
-    return shown_cause(cause, arrival), share, lever(cause, row, lang, arrival)
+    return shown_cause(cause, arrival), share, lever(cause, row, lang, arrival, professional)
 
 
 def counts_arrivals(data: dict) -> bool:
@@ -124,7 +130,7 @@ def cause_lines(summary: dict, lang: str, arrival: bool = False) -> list[str]:
             share=format_number(row[cause] / row["missed"], "share"),
             missed=row["missed"] / reps,
             cause=tr(f"cause.{shown_cause(cause, urban_arrival)}", lang),
-            lever=lever(cause, row, lang, urban_arrival),
+            lever=lever(cause, row, lang, urban_arrival, group == "professional"),
         ),
         drivers_text(summary, cancelled / all_missed, lang),
     ]
