@@ -17,6 +17,8 @@ from sim.model.demand import generate_arrivals
 from sim.model.replication import simulate
 from sim.model.rng import Streams, replication_seeds
 from sim.results.kpis import compute_kpis
+from sim.results.summary import total_orders
+from sim.results.verdict import judge
 from sim.world.build import build_world
 from tests.conftest import DATA, TINY, local_dask_cluster, variant
 
@@ -88,13 +90,18 @@ def test_precision_adds_replications_until_precise_or_capped():
     loose = experiment.run_to_precision(
         scenario, 3, 10.0, 30, names=["urban_10min", "rural_same_day"], progress=False
     )
-    assert len(loose) == 3  # already precise enough: the minimum of 3
+    assert len(loose) == 10  # already precise enough: the first round's 10 (PRECISION_MIN_REPS)
     strict = experiment.run_to_precision(scenario, 3, 1e-6, 7, progress=False)
     assert len(strict) == 7 and [r.index for r in strict] == list(range(7))
     assert experiment.imprecise(strict, ["urban_10min"], 1e-6)
     medium = experiment.run_to_precision(scenario, 3, 0.15, 40, names=["rural_same_day"], progress=False)
     assert not experiment.imprecise(medium, ["rural_same_day"], 0.15)
-    assert experiment.imprecise(medium[:-1], ["rural_same_day"], 0.15) or len(medium) == 3
+    assert experiment.imprecise(medium[:-1], ["rural_same_day"], 0.15) or len(medium) == 10
+    # the rule's target is Law and Kelton's relative / (1 + relative) of the mean
+    j = judge(
+        [r.kpis["rural_same_day"] for r in medium], "share", orders=total_orders(medium, "rural_same_day")
+    )
+    assert j.half_width <= max(0.15 / 1.15 * j.mean, 0.005)
 
 
 def test_run_with_precision_reports_the_replications_used(tmp_path, capsys):

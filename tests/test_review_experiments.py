@@ -235,7 +235,7 @@ def test_a_data_file_edited_between_precision_rounds_is_refused_not_mixed(tmp_pa
 
     monkeypatch.setattr(runner, "run_replications", then_edit)
     with pytest.raises(UserError, match="changed while it ran"):
-        runner.run_to_precision(scenario, 7, 1e-6, 6, jobs=2, world=prepare_world(scenario), progress=False)
+        runner.run_to_precision(scenario, 7, 1e-6, 12, jobs=2, world=prepare_world(scenario), progress=False)
 
 
 def test_a_cluster_worker_whose_data_files_differ_from_the_clients_refuses_the_task(tmp_path, monkeypatch):

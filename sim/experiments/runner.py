@@ -181,13 +181,20 @@ def _in_workers(
 # percentage point, or half an order a week, is precise enough even when 5% of a tiny mean
 # would ask for more.
 PRECISION_FLOOR = {"share": 0.005, "per 1,000 orders": 5.0, "orders/week": 0.5}
+# The precision rule's first round: a rule that stops on intervals it has looked at stops early
+# when a few replications happen to agree, and those intervals then cover less than their 95%;
+# Law and Kelton (Simulation Modeling and Analysis, the sequential procedure) ask for 10 at least.
+PRECISION_MIN_REPS = 10
 
 
 def imprecise(results: list[RepResult], names: list[str], relative: float) -> dict[str, float]:
-    """KPIs whose 95% half-width exceeds ``relative`` x |mean| (or the unit's floor), with the
-    factor by which the half-width is too wide. The half-width is that of the interval every
-    output reports (:func:`sim.results.verdict.judge`: half of kpis.json's ``high - low``), so
-    a run that stops as precise is precise in its files too."""
+    """KPIs whose 95% half-width exceeds ``relative / (1 + relative)`` x |mean| (or the unit's
+    floor), with the factor by which the half-width is too wide. The half-width is that of the
+    interval every output reports (:func:`sim.results.verdict.judge`: half of kpis.json's
+    ``high - low``), so a run that stops as precise is precise in its files too. The
+    ``1 + relative`` is Law and Kelton's correction: a half-width of ``relative`` times the
+    estimate bounds the error relative to the estimate, and this one bounds it relative to
+    the true mean."""
     out = {}
     for name in names:
         unit = KPI_INFO.get(name, ("", "share", 0))[1]
@@ -197,7 +204,7 @@ def imprecise(results: list[RepResult], names: list[str], relative: float) -> di
             if j.n > 0:
                 out[name] = 2.0
             continue
-        allowed = max(relative * abs(j.mean), PRECISION_FLOOR.get(unit, 0.0))
+        allowed = max(relative / (1 + relative) * abs(j.mean), PRECISION_FLOOR.get(unit, 0.0))
         if half > allowed:
             out[name] = half / allowed if allowed > 0 else 2.0
     return out
@@ -219,13 +226,14 @@ def run_to_precision(
     """Add replications until every KPI in ``names`` (default: the headline KPIs) has a 95%
     half-width within ``relative`` of its mean, or ``max_reps`` is reached.
 
-    Starts with ``run.reps`` (at least 3); each round asks for the replications the worst KPI
-    needs (half-width shrinks as 1/sqrt(n)), so the result depends only on the seed.
+    Starts with ``run.reps``, at least :data:`PRECISION_MIN_REPS` (but never more than
+    ``max_reps``); each round asks for the replications the worst KPI needs (half-width shrinks
+    as 1/sqrt(n)), so the result depends only on the seed.
     ``extend`` and ``rule``: as :func:`run_replications`'s.
     """
     names = names or HEADLINE
     planned = content_key(scenario)  # every round's replications simulate these bytes
-    n = min(max(3, scenario.run.reps), max_reps)
+    n = min(max(PRECISION_MIN_REPS, scenario.run.reps), max_reps)
     bar = Progress(n, f"{scenario.name} (round 1, precision {relative:g})", progress)
     results = run_replications(
         scenario,
