@@ -170,15 +170,15 @@ def test_an_uncertain_promise_has_its_line_saying_how_many_replications_would_de
     s = summary()
     s["kpis"]["rural_same_day"].update(low=0.94, verdict="uncertain", reps_to_decide=12)
     lines = promise_lines(s, DATA, "en")
-    assert lines[0].endswith("and 1 uncertain (rural same day or next day after 17:00).")
-    line = next(x for x in lines if x.startswith("Rural same day or next day after 17:00:"))
+    assert lines[0].endswith("and 1 uncertain (rural same-day deadline).")
+    line = next(x for x in lines if x.startswith("Rural same-day deadline:"))
     decide = "about 12 replications in all would decide it, if the estimate held"
     assert f"95.6% against ≥ 95.0%: uncertain ({decide})." in line
     assert "92.3% are “Cancelled while waiting”" in line
     assert lever("cancelled", s["miss_causes"]["promises"]["rural_same_day"], "en") in line
     # the same cause's lever on a later line is referred to, not repeated
     midnight = next(x for x in lines if x.startswith("Rural by midnight:"))
-    assert "the lever: as for rural same day or next day after 17:00" in midnight
+    assert "the lever: as for rural same-day deadline" in midnight
     zh = promise_lines(s, DATA, "zh")
     assert "不确定（若估计值与离散程度不变，共约 12 次重复可望判定）" in zh[2]
     assert "即可判定" not in "".join(zh)

@@ -154,13 +154,13 @@ ul { margin: 1mm 0; padding-left: 5mm; line-height: 1.25; }
 img { display: block; margin: 1.5mm auto; }
 img.full { width: 124mm; } img.half { width: 100mm; } img.p2 { width: 84mm; margin: 1mm auto; }
 .side { display: flex; align-items: center; gap: 3mm; } .side img { width: 96mm; flex: none; }
-.pair { display: flex; align-items: flex-start; gap: 3mm; }
-.pair img { width: calc(50% - 1.5mm); flex: none; margin: 1mm 0; }
-.pair img.wide { width: calc(55% - 1.5mm); } .pair img.narrow { width: calc(45% - 1.5mm); }
+.pair { display: flex; align-items: flex-start; justify-content: center; gap: 3mm; }
+.pair img { width: calc(47% - 1.5mm); flex: none; margin: 1mm 0; }
+.pair img.wide { width: calc(52% - 1.5mm); } .pair img.narrow { width: calc(42% - 1.5mm); }
 .page2 { break-before: page; page-break-before: always; }
 .small { font-size: 8pt; color: #555; }
 @media screen { body { padding: 8mm; } }
-@media print { img.full { width: 84mm; } }
+@media print { img.full { width: 78mm; } }
 img { max-width: 100%; height: auto; }
 @media screen and (max-width: 600px) {
   body { padding: 3mm; }
@@ -240,8 +240,6 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 <th>{esc(tr("brief.col_target", lang))}</th><th>{esc(tr("brief.col_verdict", lang))}</th></tr>
 {rows}</table>
 <p class="small">{esc(tr("brief.verdict_note", lang))}</p>
-<h2>{esc(tr("brief.worst", lang))}</h2>
-<ul class="small">{worst}</ul>
 {img("response_times", "full")}
 <h2>{esc(tr("brief.assumptions", lang))}</h2>
 <ul class="small">{assumptions}</ul>
@@ -249,6 +247,8 @@ def build_html(summary: dict, data: dict, images: dict[str, Path], folder: Path,
 {channels}
 {causes}
 {events}
+<h2>{esc(tr("brief.worst", lang))}</h2>
+<ul class="small">{worst}</ul>
 <div class="pair">{img("town_compliance", "p2")}{img("map", "p2")}</div>
 <div class="pair">{img("outcomes", "wide")}{img("demand_capacity", "narrow")}</div>
 <p class="small">{esc(tr("brief.generated", lang, folder=_shown_folder(folder)))}</p>

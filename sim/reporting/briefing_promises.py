@@ -88,15 +88,12 @@ def band_text(band: str, lang: str) -> str:
 def promise_name(name: str, data: dict, lang: str) -> str:
     """A headline promise's short name ("urban 10 minutes at arrival", "never overnight"):
     ``urban_10min`` is named by the event the scenario counts, ``rural_same_day`` by its
-    cut-off rule."""
+    deadline (not the article's words, which ``rural_by_midnight`` reads to the letter)."""
     if name == "urban_10min":
         name = f"urban_10min_{data['targets'].get('urban_response_event', 'acceptance')}"
     band = name.removeprefix("urban_10min_")
     hours = band_text(band, lang) if band in TIME_BANDS else ""
-    t = data["targets"]
-    return tr(
-        f"promise.{name}", lang, minutes=t["urban_response_min"], hours=hours, cutoff=t["same_day_cutoff"]
-    )
+    return tr(f"promise.{name}", lang, minutes=data["targets"]["urban_response_min"], hours=hours)
 
 
 def _per_rep(count: float, lang: str) -> str:

@@ -227,12 +227,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "城区 {minutes:g} 分钟按接受派单计",
     ),
     "promise.urban_10min_arrival": ("urban {minutes:g} minutes at arrival", "城区 {minutes:g} 分钟按到达计"),
-    # (named by its rule: orders placed after the cut-off have until the next day's end; the
-    # article's words, 当天响应、当天办理, read to the letter are rural_by_midnight)
-    "promise.rural_same_day": (
-        "rural same day or next day after {cutoff}",
-        "非城区当天或 {cutoff} 后次日办结",
-    ),
+    # (named by its deadline, which gives orders placed after the cut-off until the next day's
+    # end: the article's words, 当天响应、当天办理, read to the letter are rural_by_midnight)
+    "promise.rural_same_day": ("rural same-day deadline", "非城区当天时限内办结"),
     "promise.rural_by_midnight": ("rural by midnight", "非城区午夜前办结"),
     "promise.open_overnight_per_1000": ("never overnight", "原则上不过夜"),
     "promise.professional_same_day": ("professional orders the same day", "专业需求当天办结"),
@@ -402,9 +399,9 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "lever.not_assigned": ("shorter escalation timeouts between the tiers", "缩短逐级上报的等待时间"),
     "lever.cancelled_professional": (
-        "reviewers and members of the professional organisations on duty in the hours these "
-        "orders wait, so that one is taken before the citizen gives up (patience is an assumption)",
-        "在这些订单等待的时段安排审核人员和专业志愿服务组织成员在岗，让订单在群众放弃前被接单（耐心为假设）",
+        "reviewers and professional organisations' members on duty in the hours these orders "
+        "wait (patience is an assumption)",
+        "在这些订单等待的时段安排审核人员和专业志愿服务组织成员在岗（耐心为假设）",
     ),
     "lever.not_assigned_professional": (
         "members of the professional organisations on duty into the evening ({share} of them "
