@@ -199,10 +199,15 @@ def test_workers_leave_ctrl_c_to_the_parent_that_stops_them():
         assert executor.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN
 
 
-def test_a_sweep_refuses_a_grid_over_a_run_setting_it_also_sets_for_every_point(tmp_path):
-    sweep = read_sweep(_sweep(tmp_path, "reps: 2\nseed: 3\n", "  run.seed: [1, 2]\n"))
-    with pytest.raises(UserError, match="grid.run.seed: also set for the whole sweep by seed"):
-        point_scenario(sweep, points(sweep)[0])  # was: every point run with seed 3
+@pytest.mark.parametrize("key", ["run.seed", "run.days", "run.reps", "run.warmup_days", "run.start_weekday"])
+def test_a_sweep_refuses_a_grid_over_a_run_setting_its_points_share(tmp_path, key):
+    # the points' paired differences rest on common random numbers: another seed or horizon per
+    # point would have the table call unpaired runs "paired (same seeds)"
+    path = _sweep(tmp_path, "reps: 2\n", f"  teams.show_up: [0.5, 1.0]\n  {key}: [1, 2]\n")
+    with pytest.raises(UserError) as exc:
+        read_sweep(path)
+    (line,) = str(exc.value).splitlines()
+    assert line.startswith(f"{path}:6: grid.{key}: the points of a sweep share one seed, run length")
 
 
 def test_a_data_file_edited_between_precision_rounds_is_refused_not_mixed(tmp_path, monkeypatch):

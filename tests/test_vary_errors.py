@@ -57,3 +57,27 @@ def test_the_tables_own_ranges_are_given_low_then_high():
         for key in a.keys:
             low, high = (value_of(scenario, path, key, end) for end in (a.low, a.high))
             assert low < high, (a.name, key, low, high)
+
+
+def test_the_run_and_the_targets_cannot_be_varied(capsys):
+    # the study's own --days, --reps and seed set every arm's run: varying run.* measured
+    # nothing and reported every effect as 0.0 [0.0, 0.0]; targets move verdicts only
+    (line,) = refused(capsys, "--vary", "run.days=1,2")
+    assert line.startswith("--vary run.days=1,2: run.days is the study's own (its --days, --reps and seed")
+    assert line.endswith("expected a key of the model, e.g. dispatch.alerts.wave_size=3,8")
+    for key in ("run.seed=1,2", "run.reps=2,4", "targets.rural_share=0.9,0.95"):
+        assert "so every effect would read 0" in refused(capsys, "--vary", key)[0]
+
+
+def test_an_only_that_names_nothing_is_refused_before_anything_runs(capsys, monkeypatch):
+    import sim.experiments.sensitivity as sensitivity
+
+    def never(*args, **kwargs):
+        raise AssertionError("simulated")
+
+    monkeypatch.setattr(sensitivity, "run_arm", never)
+    for only in (",", "", " , "):
+        status = main(["sensitivity", str(TINY), "--only", only, "--days", "1", "--reps", "2"])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert status == 2 and len(err) == 1, err
+        assert err[0].startswith(f"--only {only!r}: names no assumption; expected some of order_rate,")

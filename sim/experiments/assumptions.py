@@ -169,6 +169,16 @@ def value_of(scenario: Scenario, path: Path, key: str, spec: str) -> Any:
     return value
 
 
+# the scenario's sections a study cannot vary: what they set is not the county's (-> why)
+NOT_MODEL_SECTIONS = {
+    "run": "is the study's own (its --days, --reps and seed set every arm's run)",
+    "targets": "moves verdicts, not the KPIs the study measures",
+    "expect": "is the regression gate's, which the study does not run",
+    "name": "names the scenario",
+    "extends": "names the scenario's parent",
+}
+
+
 def custom(text: str) -> Assumption:
     """An assumption of one's own, ``--vary KEY=LOW,HIGH``: named by its key, its ends a value
     or a multiple of the scenario's value like the table's, so that a number the table leaves
@@ -177,6 +187,12 @@ def custom(text: str) -> Assumption:
     low, _, high = values.partition(",")
     if not key or not low or not high or "," in high:
         raise UserError(f"--vary {text}: expected KEY=LOW,HIGH, e.g. dispatch.alerts.wave_size=3,8")
+    section = key.strip().split(".")[0]
+    if section in NOT_MODEL_SECTIONS:
+        raise UserError(
+            f"--vary {text}: {key.strip()} {NOT_MODEL_SECTIONS[section]}, so every effect would read 0; "
+            "expected a key of the model, e.g. dispatch.alerts.wave_size=3,8"
+        )
     return Assumption(key, key, (key,), low.strip(), high.strip(), "given with --vary")
 
 
@@ -227,6 +243,9 @@ def choose(
     if only is None:
         first = [] if own or pairs else list(ASSUMPTIONS)
     else:
-        first = named("--only", only, [n.strip() for n in only.split(",") if n.strip()], table)
+        names = [n.strip() for n in only.split(",") if n.strip()]
+        if not names:
+            raise UserError(f"--only {only!r}: names no assumption; expected some of {', '.join(table)}")
+        first = named("--only", only, names, table)
     paired = [x for p in pairs.values() for x in p]
     return list(dict.fromkeys(first + own + paired)), list(pairs.values())

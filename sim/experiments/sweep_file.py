@@ -40,6 +40,8 @@ DEFAULT_KPIS = [
 ]
 # the keys a sweep file may hold (any other is refused, so a misspelt key is not ignored)
 KEYS = {"scenario", "name", "grid", "reps", "days", "seed", "kpis"}
+# run settings every point shares (a grid over one would break the points' common random numbers)
+SHARED_RUN_KEYS = {f"run.{k}" for k in ("seed", "reps", "days", "warmup_days", "drain_days", "start_weekday")}
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,15 @@ def _parse(path: Path) -> tuple[Sweep | None, list[Problem]]:
     for key, values in grid.items():
         if not isinstance(values, list) or not values:
             bad(f"grid.{key}", "expected a non-empty list of values", grid_lines.get(key))
+        elif str(key) in SHARED_RUN_KEYS:
+            bad(
+                f"grid.{key}",
+                "the points of a sweep share one seed, run length and replications: their paired "
+                "differences rest on common random numbers, which another seed or horizon breaks; "
+                "expected the sweep's own reps, days or seed (one value), or a sweep of its own "
+                "for each",
+                grid_lines.get(key),
+            )
         else:
             usable[str(key)] = list(values)
     run: dict[str, Any] = {}
@@ -222,19 +233,6 @@ def point_scenario(
     grid value or with the sweep's own reps, days or seed is reported at the sweep file's line.
     Its warnings (valid but suspicious settings) are appended to ``warnings``."""
     run = {k: v for k in ("reps", "days", "seed") if (v := getattr(sweep, k)) is not None}
-    clash = [k for k in run if f"run.{k}" in overrides]  # the sweep-wide value would win unseen
-    if clash:
-        raise UserError(
-            [
-                Problem(
-                    sweep.source,
-                    sweep.lines.get(f"run.{k}"),
-                    f"grid.run.{k}",
-                    f"also set for the whole sweep by {k} (or --{k}); expected it in one place",
-                )
-                for k in clash
-            ]
-        )
     origins = {k: (sweep.source, sweep.lines.get(k)) for k in overrides}
     origins.update({f"run.{k}": (sweep.source, sweep.run_lines.get(k)) for k in run})
     return load_scenario(
