@@ -130,3 +130,30 @@ def test_a_saved_run_of_another_engine_is_refused(tmp_path, capsys, engine):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "saved runs of another engine" in err[0], err
     assert (engine or "unrecorded") in err[0] and not (tmp_path / "cmp").exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [
+        ("reps", "x", "reps: is text; expected whole number"),
+        ("seed", None, "seed: is null; expected whole number"),
+    ],
+)
+def test_a_saved_run_with_a_mistyped_kpis_json_value_is_refused_in_one_line(
+    tmp_path, capsys, key, value, said
+):
+    # compare reused a saved run's kpis.json unchecked: "reps": "x" crashed deep in it (TypeError,
+    # exit 1); report refused the same folder in one line
+    saved = _saved(tmp_path, 0)
+    path = saved / "kpis.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data[key] = value
+    path.write_text(json.dumps(data), encoding="utf-8")
+    a = _yaml(tmp_path, "a", 0)
+    capsys.readouterr()  # (the saved run's progress)
+    status = main(
+        ["compare", str(_yaml(tmp_path, "a", 0)), str(saved), "--jobs", "1", "--out", str(tmp_path / "c")]
+    )
+    err = capsys.readouterr().err.strip()
+    assert status == 2 and "\n" not in err and "Traceback" not in err, err
+    assert err.startswith(f"{path}: {said}")

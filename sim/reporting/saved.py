@@ -17,6 +17,7 @@ from pathlib import Path
 from sim.config.errors import Problem, UserError
 from sim.config.scenario import Scenario
 from sim.reporting.files import write_json
+from sim.reporting.shapes import check_kpis_json
 
 PACKAGES = ("redvest", "simpy", "numpy", "scipy", "matplotlib", "pyyaml")
 
@@ -72,18 +73,7 @@ def load_saved(folder: str | Path) -> dict:
                 )
             ]
         ) from None
-    for key in ("scenario", "seed", "reps", "days", "replications"):
-        if key not in data:
-            raise UserError(
-                [
-                    Problem(
-                        str(path),
-                        None,
-                        key,
-                        "missing; expected the kpis.json a run writes (rerun the scenario)",
-                    )
-                ]
-            )
+    check_kpis_json(data, path)  # (one line naming the value that is not what a run writes)
     if data.get("extension"):
         raise UserError(
             [

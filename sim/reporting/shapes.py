@@ -401,16 +401,23 @@ def _event_causes_consistency(table: dict) -> None:
 def check_results(summary: Any, data: Any, folder: str | Path, chart_data_name: str) -> None:
     """Raise UserError (one line naming the file and value) unless ``summary`` (kpis.json)
     and ``data`` (chart_data.json) have the shapes ``report`` draws from."""
-    for value, shape, name, extra in (
-        (summary, KPIS_JSON, "kpis.json", _kpis_consistency),
-        (data, CHART_DATA_JSON, chart_data_name, _chart_data_consistency),
-    ):
-        try:
-            _check(value, shape, "")
-            extra(value)
-        except Malformed as exc:
-            where, what = exc.args
-            raise UserError(
-                f"{Path(folder) / name}: {where or '(top level)'}: {what} (rerun `python run.py run` "
-                "to rewrite the folder)"
-            ) from None
+    check_kpis_json(summary, Path(folder) / "kpis.json")
+    _checked(data, CHART_DATA_JSON, _chart_data_consistency, Path(folder) / chart_data_name)
+
+
+def check_kpis_json(summary: Any, path: str | Path) -> None:
+    """Raise UserError (one line naming the file ``path`` and the value) unless ``summary`` has
+    the shape of the kpis.json a run writes: what ``report`` draws and ``compare`` reuses."""
+    _checked(summary, KPIS_JSON, _kpis_consistency, Path(path))
+
+
+def _checked(value: Any, shape: Any, consistency, path: Path) -> None:
+    """Raise UserError unless ``value``, read from ``path``, has ``shape`` and passes ``consistency``."""
+    try:
+        _check(value, shape, "")
+        consistency(value)
+    except Malformed as exc:
+        where, what = exc.args
+        raise UserError(
+            f"{path}: {where or '(top level)'}: {what} (rerun `python run.py run` to rewrite the folder)"
+        ) from None
