@@ -149,7 +149,7 @@ def test_a_saved_run_with_a_mistyped_kpis_json_value_is_refused_in_one_line(
     data = json.loads(path.read_text(encoding="utf-8"))
     data[key] = value
     path.write_text(json.dumps(data), encoding="utf-8")
-    a = _yaml(tmp_path, "a", 0)
+    _yaml(tmp_path, "a", 0)  # (written before the progress is cleared)
     capsys.readouterr()  # (the saved run's progress)
     status = main(
         ["compare", str(_yaml(tmp_path, "a", 0)), str(saved), "--jobs", "1", "--out", str(tmp_path / "c")]

@@ -354,3 +354,30 @@ def test_a_town_seat_place_far_from_the_towns_seat_is_warned_of(tmp_path, capsys
     # the tiny county itself: every seat place at its town's seat, no warning
     assert main(["validate", str(TINY)]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+def test_settings_under_which_part_of_the_service_never_happens_are_warned_of(tmp_path, capsys):
+    # valid what-ifs, but a typo gives the same silent numbers: no orders, nobody showing up, no
+    # alert ever accepted, an event that starts after the run has ended
+    lockdown = REPO / "scenarios" / "policies" / "aojiang_lockdown.yaml"
+    settings = {
+        "demand": {"orders_per_1000_per_day": 0},
+        "teams": {"show_up": 0},
+        "dispatch": {"alerts": {"accept_probability": 0}},
+        "run": {"days": 1, "warmup_days": 0.5, "drain_days": 0.5},
+    }
+    path = tmp_path / "nothing.yaml"
+    path.write_text(
+        yaml.safe_dump({"extends": str(lockdown), "name": "nothing", **settings}), encoding="utf-8"
+    )
+    assert main(["validate", str(path)]) == 0
+    warned = [line.split(": ")[1] for line in capsys.readouterr().err.splitlines() if "warning:" in line]
+    assert warned == [
+        "demand.orders_per_1000_per_day",
+        "teams.show_up",
+        "dispatch.alerts.accept_probability",
+        "events[0].start_day",  # (the lockdown and the precaution, both from day 3)
+        "events[1].start_day",
+    ]
+    assert main(["validate", str(lockdown)]) == 0  # the bundled variant itself: no warning
+    assert "warning" not in capsys.readouterr().err

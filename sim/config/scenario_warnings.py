@@ -1,4 +1,5 @@
-"""Warnings about a valid scenario whose settings are suspicious: part of the service could
+"""Warnings about a valid scenario whose settings are suspicious: part of the service never
+happens (no orders, nobody showing up, no alert accepted, an event after the run's end) or could
 never be served (items only teams never on duty offer, professional items no administrator
 reviews, teams whose schedule is never on duty, call-ups never on duty in their event, batches
 no call-up could crew, items needing more volunteers than any team has). ``run.py validate``
@@ -59,6 +60,7 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
                 "items can never be served",
             )
         )
+    out += _nothing_happens(scenario)
     out += _never_on_duty(scenario, on_duty)
     out += _crews_too_small(scenario)
     out += _callups_off_the_hour(scenario)
@@ -76,6 +78,40 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
                     f"warning: no team that is ever on duty offers skill "
                     f"{item.skill!r}; the item can never be served",
                 )
+            )
+    return out
+
+
+def _nothing_happens(scenario: Scenario) -> list[Problem]:
+    """Warnings for settings under which a whole part of the service never happens: no
+    catalogue order placed, nobody ever showing up, no alert ever accepted, a surge event that
+    starts after the run ends. Each is a valid what-if, but a typo gives the same numbers."""
+    out = []
+
+    def warn(path: str, what: str) -> None:
+        out.append(Problem(scenario.source, None, path, f"warning: {what}"))
+
+    if scenario.demand.orders_per_1000_per_day == 0:
+        warn(
+            "demand.orders_per_1000_per_day",
+            "0: no catalogue order is ever placed, so the zone promises have nothing to judge",
+        )
+    if scenario.teams.show_up == 0:
+        warn("teams.show_up", "0: no scheduled member ever shows up, so no team is ever on duty")
+    alerts = scenario.dispatch.alerts
+    if alerts is not None and alerts.accept_probability == 0:
+        warn(
+            "dispatch.alerts.accept_probability",
+            "0: no alerted volunteer ever accepts, so every order waits until its citizen gives up",
+        )
+    run = scenario.run
+    end = run.warmup_days + run.days + run.drain_days
+    for k, event in enumerate(scenario.events):
+        if event.start_day >= end:
+            warn(
+                f"events[{k}].start_day",
+                f"{event.start_day:g} is at or after the run's end (day {end:g}: warm-up, measured "
+                "days and drain), so the event never happens",
             )
     return out
 

@@ -225,7 +225,10 @@ Skills are names that tie teams to items: every item's skill must be offered by 
 skill a team lists must not be empty.
 
 `validate` also warns (exit 0) about settings that are valid but make part of the service
-impossible: an item no team that is ever on duty offers, an item needing more volunteers at once
+impossible or makes part of it never happen: no catalogue order placed
+(`demand.orders_per_1000_per_day: 0`), nobody showing up (`teams.show_up: 0`), no alert ever
+accepted (`dispatch.alerts.accept_probability: 0`), an event starting at or after the run's
+end, an item no team that is ever on duty offers, an item needing more volunteers at once
 than any team offering its skill has, a kind of team whose schedule is never on duty (orders
 skip its tier at once), call-ups whose hours never fall inside their event, professional
 items without reviewers, and a skill a team lists that no catalogue item needs but is spelt like
