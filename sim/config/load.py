@@ -77,8 +77,11 @@ def load_scenario(
     if not problems:  # the data files are read only with a sound scenario naming them
         problems += [_place(p, data, scenario.source) for p in check_data(scenario, found_in_data)]
     if warnings is not None and not stand_ins:
+        wrong = [p.path for p in problems]  # (a refused value is not warned of again: its stand-in is)
         warnings += [
-            _display(_place(p, data, scenario.source)) for p in scenario_warnings(scenario) + found_in_data
+            _display(_place(p, data, scenario.source))
+            for p in scenario_warnings(scenario) + found_in_data
+            if not any(_related(p.path, w) for w in wrong)
         ]
     for key, (file, line) in (origins or {}).items():  # an overridden value's problems
         problems = [
