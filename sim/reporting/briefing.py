@@ -31,6 +31,7 @@ from sim.reporting.briefing_page import build_html, build_markdown
 from sim.reporting.briefing_text import footnote, kpi_float, no_order_towns, town_label, town_rows
 from sim.reporting.chart_style import cjk_font, cjk_font_file
 from sim.reporting.files import write_text
+from sim.reporting.folder import final_path, results_copy
 from sim.reporting.formatting import CHART_DATA, CHART_DATA_FORMAT, plural
 from sim.reporting.i18n import tr
 from sim.reporting.map_chart import map_chart
@@ -190,16 +191,37 @@ def map_towns(data: dict, lang: str) -> list[dict]:
     ]
 
 
+def report_files(lang: str) -> list[str]:
+    """The files :func:`write_report` writes in ``lang``, relative to the results folder."""
+    suffix = ".zh" if lang == "zh" else ""
+    charts = [f"charts/{name}{suffix}.{ext}" for name in CHART_NAMES for ext in ("png", "svg")]
+    return [*charts, f"briefing{suffix}.md", f"briefing{suffix}.html"]
+
+
 def write_report(folder: str | Path, lang: str = "en", progress: bool = True) -> dict[str, Path]:
     """Redraw the charts and write the briefing (HTML and Markdown) of a results folder from its
     saved files only; returns {name: path} of everything written. Never simulates.
-    ``progress``: show the charts drawn (done/total, time left) on stderr."""
+    ``progress``: show the charts drawn (done/total, time left) on stderr.
+
+    The files are written into a copy of the folder that replaces it whole at the end
+    (:func:`sim.reporting.folder.results_copy`, under the folder's lock), so an interrupted or
+    failing report leaves the folder as it was. Inside a run's temporary folder (the run holds
+    the lock and swaps the folder in) they are written in place."""
     folder = Path(folder)
+    if final_path(folder) != folder:
+        return _write_files(folder, lang, progress)
+    load_results(folder)  # a missing or damaged folder: one line, before any lock or copy
+    lang = resolve_lang(lang)
+    with results_copy(folder, report_files(lang)) as copy:
+        written = _write_files(copy, lang, progress)
+    return {name: folder / path.relative_to(copy) for name, path in written.items()}
+
+
+def _write_files(folder: Path, lang: str, progress: bool) -> dict[str, Path]:
+    """Draw the charts and write the briefing into ``folder`` itself; {name: path} written."""
     summary, data = load_results(folder)
     lang = resolve_lang(lang)
-    from sim.reporting.folder import final_path  # a run writes into a temporary folder first
-
-    shown = final_path(Path(folder).resolve()).name
+    shown = final_path(folder.resolve()).name
     bar = Progress(len(CHART_NAMES) + 1, f"report {shown} ({lang})", progress, unit="file")
     images = draw_charts(summary, data, folder, lang, bar.step)
     suffix = ".zh" if lang == "zh" else ""

@@ -10,6 +10,13 @@ results are deleted; when it raises (an error, Ctrl-C, SIGTERM), the temporary f
 and ``out`` keeps the previous results untouched. A kill -9 at any moment therefore leaves
 ``out`` holding one complete run, the old or the new.
 
+``with results_copy(out, rewritten) as tmp:`` (``report``) takes the same lock and yields a
+temporary copy of ``out`` without the files ``rewritten``, for the block to write anew; it is
+swapped in the same way, so an interrupted ``report`` leaves ``out`` as it was and a finished one
+leaves each file it wrote new. The copy's other files are hard links (a large ``orders.csv.gz``
+is not copied byte by byte; a file system without hard links gets real copies); the block writes
+no file but those ``rewritten``, which are new files, so nothing is written through a link.
+
 Only an empty folder, or one a run wrote (it holds the marker file ``.redvest-results``, or
 ``kpis.json`` / ``compare.json`` of an older run), is ever replaced: ``--out ~`` is refused, not emptied.
 """
@@ -163,15 +170,52 @@ def results_folder(out: str | Path) -> Iterator[Path]:
     check_out(out)
     with locked(out):
         check_out(out)  # again, now that no other run can change it
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-        tmp.chmod(0o777 & ~umask())  # as mkdir would make it (mkdtemp gives 0700)
-        try:
+        with _swapped(out) as tmp:
             yield tmp
             (tmp / MARKER).write_text(MARKER_TEXT)
-            _swap_in(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+
+
+@contextlib.contextmanager
+def results_copy(out: str | Path, rewritten: list[str]) -> Iterator[Path]:
+    """Yield a temporary copy of the results folder ``out`` that lacks the files ``rewritten``
+    (paths relative to ``out``, e.g. ``charts/map.png``) for the block to write; it replaces
+    ``out`` whole when the block ends normally, and ``out`` stays untouched when it raises (see
+    the module docstring). Used by ``report``, which rewrites some files of a finished run."""
+    out = Path(out)
+    check_out(out)
+    with locked(out):
+        check_out(out)
+        with _swapped(out) as tmp:
+            skip = {Path(name) for name in rewritten}
+
+            def left_out(folder: str, names: list[str]) -> set[str]:
+                here = Path(folder).relative_to(out)
+                return {name for name in names if here / name in skip}
+
+            shutil.copytree(out, tmp, symlinks=True, ignore=left_out, copy_function=_link, dirs_exist_ok=True)
+            yield tmp
+
+
+def _link(source: str, target: str) -> None:
+    """Hard-link ``source`` as ``target``; copy it where the file system has no hard links."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+@contextlib.contextmanager
+def _swapped(out: Path) -> Iterator[Path]:
+    """Yield a new empty temporary folder beside ``out`` (the caller holds the lock); it
+    replaces ``out`` when the block ends normally and is deleted when the block raises."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp.chmod(0o777 & ~umask())  # as mkdir would make it (mkdtemp gives 0700)
+    try:
+        yield tmp
+        _swap_in(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 @contextlib.contextmanager

@@ -2,7 +2,8 @@
 
 Reads ``kpis.json`` and ``chart_data.json`` of a folder written by ``run`` and rewrites
 ``charts/*.png|svg``, ``briefing.html`` and ``briefing.md`` (``--lang zh``: the ``.zh`` versions)
-in seconds, without simulating.
+in seconds, without simulating, into a copy of the folder that replaces it whole at the end
+(:func:`sim.reporting.folder.results_copy`): an interrupted report leaves the folder as it was.
 """
 
 from __future__ import annotations
