@@ -9,7 +9,8 @@ import copy
 import yaml
 
 from sim.cli.main import main
-from sim.experiments.optimize import CONFIRM_SEED_OFFSET, confirm, optimise
+from sim.experiments.optimize import optimise
+from sim.experiments.optimize_confirm import CONFIRM_SEED_OFFSET, confirm
 from sim.experiments.runner import run_replications
 from sim.reporting.formatting import difference_text
 from sim.results.stats import paired_difference

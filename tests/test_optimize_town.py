@@ -18,13 +18,8 @@ import yaml
 
 from sim.cli.main import main
 from sim.config.errors import UserError
-from sim.experiments.optimize import (
-    confirm,
-    evaluate,
-    misses_by_cell,
-    optimise,
-    paired_differences,
-)
+from sim.experiments.optimize import evaluate, misses_by_cell, optimise
+from sim.experiments.optimize_confirm import confirm, paired_differences
 from sim.experiments.optimize_misses import share_misses
 from sim.experiments.optimize_output import stop_line, town_lever
 from sim.experiments.optimize_targets import parse_targets, town_targets

@@ -16,14 +16,13 @@ import yaml
 from sim.experiments.compare_output import VERDICT_WORDS as DIFFERENCE_WORDS
 from sim.experiments.optimize import (
     CONFIRM_CHANCE,
-    Confirmation,
-    Confirmed,
     Search,
     clears,
     confirmation_margin,
     plan_hours,
     with_plan,
 )
+from sim.experiments.optimize_confirm import Confirmation, Confirmed
 from sim.experiments.optimize_targets import (
     OVERNIGHT_TARGETS,
     TARGET_BANDS,
@@ -153,7 +152,7 @@ def budget_text(search: Search) -> str:
 
 def seeds_text(seeds: list[tuple[int, int]]) -> str:
     """The search seeds as the tables name them: ``seed 11, 6 replications``, or with failed
-    confirmations' replications joined (:func:`sim.experiments.optimize.resume`) ``seeds 11 and
+    confirmations' replications joined (:func:`sim.experiments.optimize_confirm.resume`) ``seeds 11 and
     1000014, 6 + 6 replications (the root seed's, then each failed confirmation's)``."""
     if len(seeds) == 1:
         return f"seed {seeds[0][0]}, {plural(seeds[0][1], 'replication')}"

@@ -16,12 +16,8 @@ from sim.cli.main import RESULTS
 from sim.cli.options import COUNT, JOBS, RUN_DAYS, RUN_REPS, SEED, number, path_text
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
-from sim.experiments.optimize import (
-    BANDS,
-    optimise_confirmed,
-    plan_additions,
-    plan_hours,
-)
+from sim.experiments.optimize import BANDS, plan_additions, plan_hours
+from sim.experiments.optimize_confirm import optimise_confirmed
 from sim.experiments.optimize_output import (
     confirmation_comment,
     confirmations_text,
