@@ -17,7 +17,7 @@ from sim.cli.main import main
 from sim.experiments.compare import compare_arms
 from sim.experiments.compare_inputs import Arm
 from sim.experiments.compare_output import table
-from sim.experiments.optimize import confirm
+from sim.experiments.optimize_confirm import confirm
 from sim.experiments.sweep_file import Sweep
 from sim.experiments.sweep_table import table_text
 from sim.reporting.formatting import difference_text, display_width, estimate_text

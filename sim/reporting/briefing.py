@@ -198,17 +198,20 @@ def report_files(lang: str) -> list[str]:
     return [*charts, f"briefing{suffix}.md", f"briefing{suffix}.html"]
 
 
-def write_report(folder: str | Path, lang: str = "en", progress: bool = True) -> dict[str, Path]:
+def write_report(
+    folder: str | Path, lang: str = "en", progress: bool = True, in_place: bool = False
+) -> dict[str, Path]:
     """Redraw the charts and write the briefing (HTML and Markdown) of a results folder from its
     saved files only; returns {name: path} of everything written. Never simulates.
     ``progress``: show the charts drawn (done/total, time left) on stderr.
 
     The files are written into a copy of the folder that replaces it whole at the end
     (:func:`sim.reporting.folder.results_copy`, under the folder's lock), so an interrupted or
-    failing report leaves the folder as it was. Inside a run's temporary folder (the run holds
-    the lock and swaps the folder in) they are written in place."""
+    failing report leaves the folder as it was. ``in_place``: the caller writes ``folder``
+    whole and swaps it in itself (a run's temporary folder, whose lock the run holds), so the
+    files are written into it directly."""
     folder = Path(folder)
-    if final_path(folder) != folder:
+    if in_place:
         return _write_files(folder, lang, progress)
     load_results(folder)  # a missing or damaged folder: one line, before any lock or copy
     lang = resolve_lang(lang)

@@ -41,5 +41,5 @@ def write_results(out: Path, scenario: Scenario, world: World, results: list[Rep
         from sim.reporting.briefing import clear_previous, write_report
 
         clear_previous(out)  # no chart or briefing of an earlier run (either language) stays
-        write_report(out, lang="en")
+        write_report(out, lang="en", in_place=True)  # (out: the run's own temporary folder)
     return summary
