@@ -107,3 +107,12 @@ def test_an_empty_output_path_is_refused_before_anything_runs(capsys, no_simulat
     assert exit_.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "an empty path; expected a file or folder name" in err[0]
+
+
+def test_a_cap_without_a_precision_is_refused_not_ignored(tmp_path, capsys):
+    # --max-reps caps a --precision run only: alone it was silently ignored, and the run used
+    # run.reps replications while the planner thought they had set a number
+    assert main(["run", str(TINY), "--max-reps", "8", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "--max-reps caps a --precision run; expected it with --precision (or --reps N alone)"
+    assert not (tmp_path / "out").exists()

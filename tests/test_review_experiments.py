@@ -264,3 +264,11 @@ def test_a_cluster_worker_whose_data_files_differ_from_the_clients_refuses_the_t
     with pytest.raises(UserError, match="changed while it ran"):
         cluster._task(scenario, key, 1, 0, False, engine_digest())
     assert key not in cluster._WORLDS
+
+
+def test_a_sweep_refuses_a_value_listed_twice_in_its_grid(tmp_path):
+    # two points with the same settings ran twice and showed as two rows of the table
+    path = _sweep(tmp_path, "reps: 2\n", "  teams.show_up: [0.5, 1.0, 0.5]\n")
+    with pytest.raises(UserError) as exc:
+        read_sweep(path)
+    assert str(exc.value) == f"{path}:5: grid.teams.show_up: 0.5 is listed twice; expected each value once"

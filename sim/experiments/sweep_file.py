@@ -169,6 +169,9 @@ def _parse(path: Path) -> tuple[Sweep | None, list[Problem]]:
                 "for each",
                 grid_lines.get(key),
             )
+        elif len(set(map(repr, values))) < len(values):  # (the same point twice)
+            twice = next(repr(v) for i, v in enumerate(values) if repr(v) in map(repr, values[:i]))
+            bad(f"grid.{key}", f"{twice} is listed twice; expected each value once", grid_lines.get(key))
         else:
             usable[str(key)] = list(values)
     run: dict[str, Any] = {}

@@ -72,7 +72,7 @@ def add_parser(sub) -> None:
         "95%% half-width is within REL x its mean (e.g. 0.05)",
     )
     p.add_argument(
-        "--max-reps", type=RUN_REPS, default=40, help="cap on replications with --precision (default 40)"
+        "--max-reps", type=RUN_REPS, default=None, help="cap on replications with --precision (default 40)"
     )
     p.add_argument(
         "--scheduler",
@@ -101,9 +101,15 @@ def resolve_run(scenario, args):
     return scenario, scenario.run.seed
 
 
+DEFAULT_MAX_REPS = 40  # a --precision run's cap without --max-reps
+
+
 def main(args) -> int:
     scenario = load_scenario_warned(args.scenario)
     scenario, seed = resolve_run(scenario, args)
+    if args.max_reps is not None and args.precision is None:  # (it would be ignored unseen)
+        raise UserError("--max-reps caps a --precision run; expected it with --precision (or --reps N alone)")
+    args.max_reps = DEFAULT_MAX_REPS if args.max_reps is None else args.max_reps
     if args.precision is not None and (not 0 < args.precision < 1 or args.max_reps < 2):
         raise UserError("--precision must be between 0 and 1 (e.g. 0.05) and --max-reps >= 2")
     out = Path(args.out) if args.out else RESULTS / scenario.name
