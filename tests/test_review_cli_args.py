@@ -114,5 +114,7 @@ def test_a_cap_without_a_precision_is_refused_not_ignored(tmp_path, capsys):
     # run.reps replications while the planner thought they had set a number
     assert main(["run", str(TINY), "--max-reps", "8", "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == "--max-reps caps a --precision run; expected it with --precision (or --reps N alone)"
+    assert err == (
+        "--max-reps 8: caps a --precision run only; expected it with --precision (or --reps N alone)"
+    )
     assert not (tmp_path / "out").exists()

@@ -108,7 +108,10 @@ def main(args) -> int:
     scenario = load_scenario_warned(args.scenario)
     scenario, seed = resolve_run(scenario, args)
     if args.max_reps is not None and args.precision is None:  # (it would be ignored unseen)
-        raise UserError("--max-reps caps a --precision run; expected it with --precision (or --reps N alone)")
+        raise UserError(
+            f"--max-reps {args.max_reps}: caps a --precision run only; expected it with --precision "
+            "(or --reps N alone)"
+        )
     args.max_reps = DEFAULT_MAX_REPS if args.max_reps is None else args.max_reps
     if args.precision is not None and (not 0 < args.precision < 1 or args.max_reps < 2):
         raise UserError("--precision must be between 0 and 1 (e.g. 0.05) and --max-reps >= 2")
