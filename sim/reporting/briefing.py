@@ -211,19 +211,20 @@ def write_report(
     whole and swaps it in itself (a run's temporary folder, whose lock the run holds), so the
     files are written into it directly."""
     folder = Path(folder)
-    if in_place:
-        return _write_files(folder, lang, progress)
-    load_results(folder)  # a missing or damaged folder: one line, before any lock or copy
+    # (read and checked once: a missing or damaged folder is one line, before any lock or copy;
+    # the copy's kpis.json and chart data are the same files)
+    summary, data = load_results(folder)
     lang = resolve_lang(lang)
+    if in_place:
+        return _write_files(folder, summary, data, lang, progress)
     with results_copy(folder, report_files(lang)) as copy:
-        written = _write_files(copy, lang, progress)
+        written = _write_files(copy, summary, data, lang, progress)
     return {name: folder / path.relative_to(copy) for name, path in written.items()}
 
 
-def _write_files(folder: Path, lang: str, progress: bool) -> dict[str, Path]:
-    """Draw the charts and write the briefing into ``folder`` itself; {name: path} written."""
-    summary, data = load_results(folder)
-    lang = resolve_lang(lang)
+def _write_files(folder: Path, summary: dict, data: dict, lang: str, progress: bool) -> dict[str, Path]:
+    """Draw the charts and write the briefing of ``summary`` (kpis.json) and ``data`` (the chart
+    data) into ``folder`` itself, in ``lang`` (resolved); {name: path} written."""
     shown = final_path(folder.resolve()).name
     bar = Progress(len(CHART_NAMES) + 1, f"report {shown} ({lang})", progress, unit="file")
     images = draw_charts(summary, data, folder, lang, bar.step)
