@@ -76,3 +76,13 @@ def test_the_red_vest_scenario_has_w2_structure():
     assert world.travel.trip(1, 2) == 0.0
     # 0.5 orders per hour in each of 50 villages for 2 days: 1,200 expected
     assert abs(n_orders - 1200) < 4 * math.sqrt(1200)
+
+
+def test_the_simpy_floor_processes_every_arrival_and_each_release_due_before_the_horizon():
+    # the floor times two SimPy timeouts an order: it must process every order's arrival and
+    # every release due before the run ends (else it would time less than it says)
+    w = models.W2(days=10.0)
+    times, _, service = models.arrivals(w, np.random.default_rng(5))
+    arrived, released = models.run_simpy_floor(w, 5)
+    assert arrived == len(times) > 0
+    assert released == int(np.sum(times + service < w.days * 1440.0))

@@ -13,9 +13,11 @@ the lower queue. A freed volunteer takes the order at the head of its queue, ear
 day, time it joined the queue) first; all trips take 0 minutes. Team ids follow Red Vest's
 order: village teams town by town, then the 16 stations, then the county team.
 
-Each function returns ``(t_placed, wait_min, tier_max)`` arrays, one entry per order that was
+Each model returns ``(t_placed, wait_min, tier_max)`` arrays, one entry per order that was
 assigned; :func:`summary` turns them into escalation shares and mean waits with batch-means
-confidence intervals.
+confidence intervals. :func:`run_simpy_floor` is not a model of W2: it times SimPy's public API
+alone on W2's orders (two timeouts an order), the part of any SimPy model's time no model code
+can remove.
 """
 
 from __future__ import annotations
@@ -195,6 +197,37 @@ def run_simpy(w: W2, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     env.process(source())
     env.run(until=w.days * 1440.0)
     return np.asarray(placed), np.asarray(waits), np.asarray(tiers)
+
+
+def run_simpy_floor(w: W2, seed: int) -> tuple[int, int]:
+    """SimPy's public-API floor for W2's orders: each order's arrival and its release as
+    timeouts with a callback (a chain of arrivals, each booking the next, as Red Vest's engine
+    books them), and nothing else: no team, no queue, no escalation. The time it takes is what
+    any model on SimPy's public API pays for W2's two events an order. Returns the arrivals and
+    the releases processed before the horizon."""
+    import simpy
+
+    times, _, service = arrivals(w, np.random.default_rng(seed))
+    times_l, service_l = times.tolist(), service.tolist()
+    n, horizon = len(times_l), w.days * 1440.0
+    env = simpy.Environment()
+    timeout = env.timeout
+    processed = [0, 0]  # arrivals, releases
+
+    def release(event) -> None:
+        processed[1] += 1
+
+    def arrive(event) -> None:
+        k = event.value
+        processed[0] += 1
+        timeout(service_l[k]).callbacks.append(release)
+        if k + 1 < n:
+            timeout(times_l[k + 1] - env.now, k + 1).callbacks.append(arrive)
+
+    if n:
+        timeout(times_l[0], 0).callbacks.append(arrive)
+    env.run(until=horizon)
+    return processed[0], processed[1]
 
 
 def run_redvest(seed: int, days: float | None = None, world=None):
