@@ -9,7 +9,8 @@ import pytest
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
 from sim.config.teams import Addition
-from sim.experiments.optimize import meets, optimise, plan_hours, with_plan
+from sim.experiments.optimize import optimise, plan_hours, with_plan
+from sim.experiments.optimize_stop import meets
 from sim.experiments.optimize_targets import parse_targets
 from sim.experiments.runner import run_replications
 from sim.results.stats import paired_difference

@@ -15,9 +15,10 @@ import yaml
 
 from sim.config.errors import UserError
 from sim.config.load import load_scenario
-from sim.experiments.optimize import evaluate, meets, misses_by_cell, optimise, plan_hours
+from sim.experiments.optimize import evaluate, misses_by_cell, optimise, plan_hours
 from sim.experiments.optimize_misses import share_misses
 from sim.experiments.optimize_output import LEVERS
+from sim.experiments.optimize_stop import meets
 from sim.experiments.optimize_targets import TARGET_BANDS, TARGET_ZONES, parse_targets
 from sim.experiments.pilot import prepare_world
 from sim.results.kpi_catalogue import BAND_KPIS

@@ -26,13 +26,13 @@ from sim.config.errors import UserError
 from sim.experiments.optimize import (
     evaluate,
     gain,
-    meets,
     misses_by_cell,
     optimise,
     plan_hours,
     summary_of,
 )
 from sim.experiments.optimize_misses import overnight_orders
+from sim.experiments.optimize_stop import meets
 from sim.experiments.optimize_targets import OVERNIGHT_TARGETS, parse_targets
 from sim.experiments.pilot import prepare_world
 from sim.results.kpi_catalogue import KPI_INFO

@@ -8,7 +8,7 @@ scenario) with its 95% interval and verdict: what the plan adds, on seeds the se
 choose it on.
 
 A confirmation can fail although the search stopped with the margin it needs (an estimated 80%
-chance to pass, :func:`sim.experiments.optimize.confirmation_margin`). Its replications are then
+chance to pass, :func:`sim.experiments.optimize_stop.confirmation_margin`). Its replications are then
 evidence the search lacked: :func:`resume` pools them with the search seeds (nothing simulated
 again), :func:`sim.experiments.optimize.search_on` goes on from the plan on all those seeds, and
 the new plan is confirmed on new fresh seeds, up to ``confirmations`` in all
@@ -31,10 +31,10 @@ from sim.experiments.optimize import (
     Search,
     evaluate,
     evaluation_of,
-    meets,
     optimise,
     search_on,
 )
+from sim.experiments.optimize_stop import meets
 from sim.experiments.optimize_targets import as_targets
 from sim.experiments.runner import Progress
 from sim.results.kpi_catalogue import kpi_info

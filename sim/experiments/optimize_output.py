@@ -14,15 +14,9 @@ from pathlib import Path
 import yaml
 
 from sim.experiments.compare_output import VERDICT_WORDS as DIFFERENCE_WORDS
-from sim.experiments.optimize import (
-    CONFIRM_CHANCE,
-    Search,
-    clears,
-    confirmation_margin,
-    plan_hours,
-    with_plan,
-)
+from sim.experiments.optimize import Search, plan_hours, with_plan
 from sim.experiments.optimize_confirm import Confirmation, Confirmed
+from sim.experiments.optimize_stop import CONFIRM_CHANCE, clears, confirmation_margin
 from sim.experiments.optimize_targets import (
     OVERNIGHT_TARGETS,
     TARGET_BANDS,
@@ -163,7 +157,7 @@ def seeds_text(seeds: list[tuple[int, int]]) -> str:
 
 def short_text(search: Search, targets: dict[str, tuple[str, float]]) -> str:
     """A sentence for the targets met on the search seeds but short of the margin a
-    confirmation needs (:func:`sim.experiments.optimize.clears`), "" when there are none."""
+    confirmation needs (:func:`sim.experiments.optimize_stop.clears`), "" when there are none."""
     summary, reps = search.final.summary, search.confirm_reps
     short = [
         k
