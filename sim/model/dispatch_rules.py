@@ -20,10 +20,14 @@ class Rule(Protocol):
     """A dispatch rule (``dispatch.rule``): how candidates are ranked, lowest key first."""
 
     def team_key(self, d: Dispatcher, team: int, place: int) -> tuple:
-        """Rank of a team able to take a new or escalated order at ``place``."""
+        """Rank of a team able to take a new or escalated order at ``place``: a tuple whose
+        last element is ``team`` (the dispatcher reads the winner from it, and ties break on
+        it; a rule not among :data:`RULES` is checked). Times it reads are minutes
+        (``d.nominal(a, b)``)."""
 
     def order_key(self, d: Dispatcher, team: int, entry: tuple) -> tuple:
-        """Rank of a waiting order (queue entry: deadline, seq, order, tier) for a freed team."""
+        """Rank of a waiting order for a freed team; ``entry`` is its queue entry (deadline in
+        minutes, seq, order, tier): ``entry[:2]`` ranks by deadline, then first queued."""
 
 
 class NearestFirst:

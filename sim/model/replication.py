@@ -81,7 +81,13 @@ class Replication:
     """One run of ``world`` with ``seed``: build it, add extensions, then :meth:`run` once.
 
     ``arrivals`` replays a given order stream (sorted by time) instead of drawing one from the
-    demand model; ``rule`` replaces the scenario's dispatch rule with a rule object."""
+    demand model; ``rule`` replaces the scenario's dispatch rule with a rule object.
+
+    What an extension reads (docs/extending.md): ``env`` (the SimPy environment; ``env.now``
+    in minutes from 00:00 of day 0), ``horizon`` (the minute the run ends), ``window_start`` and
+    ``window_end`` (the measured window, minutes: the KPIs count the orders placed in it),
+    ``orders`` (the order table), ``world``, ``hooks``; ``dispatcher``, ``lifecycle`` and
+    ``alerts`` are the model's own parts, to read."""
 
     def __init__(
         self,
@@ -147,9 +153,10 @@ class Replication:
         """Start ``behaviour(rep, *args)``, a generator function (or a function that returns a
         generator, as :func:`sim.model.roster.duty_roster` does to book its wake-ups first), as
         a SimPy process of this replication (before :meth:`run`, or from inside another process
-        or hook). Its events
-        use ``rep.env``; it may read ``rep.orders`` and ``rep.dispatcher`` and act through
-        :meth:`take_volunteers`, :meth:`return_volunteers` and ``rep.lifecycle``."""
+        or hook). Its events use ``rep.env`` (minutes); it may read ``rep.orders`` and
+        ``rep.dispatcher`` and act through :meth:`take_volunteers`, :meth:`return_volunteers`,
+        :meth:`set_travel`, the hooks and ``rep.lifecycle``'s batch methods (``hold_for_batch``,
+        ``assign_batch``, ``batch_arrived``, ``batch_done``)."""
         return self.env.process(behaviour(self, *args))
 
     def take_volunteers(self, team: int, count: int, logged: bool = False) -> None:

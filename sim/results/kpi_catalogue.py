@@ -173,18 +173,27 @@ CHANNEL_ROWS: tuple[str, ...] = (*CHANNEL_KPIS.values(), "appointments_on_time",
 # are scheduled (a proxy errand for its point's opening hours, a weekly package visit, a paired
 # unit's project), and their on-time KPIs judge them
 RESPONSE_CHANNELS: tuple[str, ...] = ("catalogue", "professional")
-# KPIs added by extensions (register_kpi): name -> compute(log, world)
-EXTRA_KPIS: dict[str, Callable[[RunLog, World], float]] = {}
+# KPIs added by extensions (register_kpi): name -> compute(log, world), which returns the value,
+# or (value, orders counted) for a proportion of orders
+EXTRA_KPIS: dict[str, Callable[[RunLog, World], float | tuple[float, int]]] = {}
 
 
 def register_kpi(
-    name: str, label: str, unit: str, direction: int, compute: Callable[[RunLog, World], float]
+    name: str,
+    label: str,
+    unit: str,
+    direction: int,
+    compute: Callable[[RunLog, World], float | tuple[float, int]],
 ) -> None:
     """Add a KPI to every replication's KPIs: ``compute(log, world)`` returns its value for
     one replication (a share, minutes, orders/week...: ``unit``; ``direction`` +1 when higher
-    is better, -1 when lower is, 0 neutral). It then shows in kpis.json and kpis.csv, can be
-    compared and swept, and an ``expect:`` block may set a threshold on it. Register at
-    import time of a module that every worker process imports (docs/extending.md)."""
+    is better, -1 when lower is, 0 neutral). A proportion of orders (unit ``share`` or ``per
+    1,000 orders``) returns ``(value, orders)``, the orders it counts: its interval is then the
+    built-in shares' (the Wilson interval of the orders counted, which does not shrink to a
+    point when every replication gives 100%); a bare value gets the replications' interval
+    alone, a point when they all agree. It then shows in kpis.json and kpis.csv, can be
+    compared and swept, and an ``expect:`` block may set a threshold on it. Register at import
+    time of a module that every worker process imports (docs/extending.md)."""
     if name in KPI_INFO:
         raise ValueError(f"KPI {name!r} exists already")
     KPI_INFO[name] = (label, unit, direction)

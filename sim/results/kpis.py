@@ -169,7 +169,10 @@ def counted_kpis(log: RunLog, world: World) -> CountedKpis:
             for b, name in enumerate(BAND_KPIS):  # its urban orders by time of day
                 k.share(f"town.{pinyin}.{name}", met, urban & decided & (o.town == t) & (band == b))
     for name, compute in EXTRA_KPIS.items():
-        k[name] = float(compute(log, world))
+        value = compute(log, world)
+        if isinstance(value, tuple):  # (a proportion of orders, the orders it counts)
+            value, k.orders[name] = value[0], int(value[1])
+        k[name] = float(value)
     return k
 
 

@@ -1,5 +1,6 @@
 """What one replication hands to the experiment, and the KPIs summarised across replications
-(mean, standard deviation, 95% t interval: :func:`sim.results.stats.summarise`)."""
+(mean, standard deviation, and the 95% interval every output shows:
+:func:`sim.results.verdict.interval`)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.results.kpi_catalogue import KPI_INFO, town_kpi_info
 from sim.results.logs import RunLog
 from sim.results.stats import summarise
+from sim.results.verdict import interval
 
 
 @dataclass
@@ -31,6 +34,24 @@ def total_orders(results: list[RepResult], name: str) -> int | None:
 
 
 def summarise_kpis(results: list[RepResult]) -> dict[str, dict[str, float]]:
-    """Every KPI summarised across replications, in the KPIs' own order."""
-    names = list(results[0].kpis)
-    return {name: summarise([r.kpis[name] for r in results]) for name in names}
+    """Every KPI summarised across replications, in the KPIs' own order: ``mean``, ``sd``,
+    ``n``, and the 95% interval every output shows (``low``, ``high``, ``half_width``,
+    ``method``: :func:`sim.results.verdict.interval`, the Wilson interval of the orders counted
+    for a proportion of orders, Student t otherwise), in the KPI's unit."""
+    out = {}
+    for name in results[0].kpis:
+        values = [r.kpis[name] for r in results]
+        unit = (KPI_INFO.get(name) or town_kpi_info(name) or (name, "", 0))[1]
+        mean, low, high, n, method = interval(values, unit, total_orders(results, name))
+        sd = summarise(values)["sd"]
+        half_width = (high - low) / 2
+        out[name] = {
+            "mean": mean,
+            "sd": sd,
+            "half_width": half_width,
+            "low": low,
+            "high": high,
+            "n": n,
+            "method": method,
+        }
+    return out
