@@ -136,3 +136,37 @@ def test_no_two_streams_of_a_bundled_scenario_share_a_key(monkeypatch):
         assert len(names) > 1000, path.name  # the streams were seen
         crcs = {zlib.crc32(name.encode("utf-8")) for name in names}
         assert len(crcs) == len(names), f"{path.name}: two stream names share a CRC-32 key"
+
+
+def test_no_stream_name_is_asked_for_twice_in_a_replication(monkeypatch):
+    """A name gives the same numbers every time it is asked for, so two sources asking for one
+    name would draw the same numbers: e.g. three office reviewers each asking for
+    ``admin_review`` reviewed their k-th orders for exactly as long. The default scenario with
+    several reviewers in the office and on call asks for every name once."""
+    import dataclasses
+    from collections import Counter
+    from pathlib import Path
+
+    from sim.config.load import load_scenario
+    from sim.experiments.runner import run_replications
+
+    asked: list[str] = []
+    streams, keys = Streams.streams, Streams.keys
+
+    def recorded(method):
+        def wrapper(self, items):
+            items = list(items)
+            asked.extend(items)
+            return method(self, iter(items))
+
+        return wrapper
+
+    monkeypatch.setattr(Streams, "streams", recorded(streams))
+    monkeypatch.setattr(Streams, "keys", recorded(keys))
+    path = Path(__file__).resolve().parent.parent / "scenarios" / "pingyang.yaml"
+    scenario = load_scenario(path, overrides={"admin.reviewers": 3, "admin.on_call_reviewers": 2})
+    scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, days=1, warmup_days=0))
+    run_replications(scenario, 1, 1, jobs=1)
+    assert "admin_review" in asked and "admin_on_call_review" in asked
+    twice = sorted(name for name, n in Counter(asked).items() if n > 1)
+    assert not twice, f"stream names asked for more than once: {twice[:5]}"

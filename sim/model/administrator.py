@@ -63,8 +63,12 @@ class Administrator:
                         self.organisations.setdefault(skill, []).append(team)
         self.members = teams.members.tolist()
         self.fallback_after_min = admin.fallback_after_min
+        # one stream per kind of review, shared by its reviewers: the k-th review (in time order)
+        # takes the k-th draw whoever makes it (a stream of its own each would repeat the same
+        # numbers: a name gives the same numbers every time it is asked for)
+        stream = rep.streams.stream("admin_review")
         for _ in range(admin.reviewers):
-            self.env.process(self.reviewer(admin.review, rep.streams.stream("admin_review"), on_call=False))
+            self.env.process(self.reviewer(admin.review, stream, on_call=False))
         if admin.after_hours == "on_call":
             stream = rep.streams.stream("admin_on_call_review")
             for _ in range(admin.on_call_reviewers):
