@@ -8,6 +8,7 @@ traceback).
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import signal
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 from sim.config.errors import UserError, closest
+from sim.reporting.folder import user_path
 
 COMMANDS = ["run", "compare", "sweep", "optimize", "sensitivity", "check", "validate", "schema", "report"]
 REPO = Path(__file__).resolve().parents[2]
@@ -60,6 +62,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 # the commands that take a list of files, and the name of that list
 LISTS = {"compare": "scenarios", "check": "paths", "validate": "files"}
+# what an error of the machine's (an OSError) asks of the place it names, by errno
+OS_EXPECTED = {
+    errno.EEXIST: "a folder there, not a file (or nothing)",
+    errno.ENOTDIR: "a folder there, not a file",
+    errno.EISDIR: "a file there, not a folder",
+    errno.EACCES: "a place you may read and write",
+    errno.EPERM: "a place you may read and write",
+    errno.EROFS: "a place you may write (not a read-only file system)",
+    errno.ENOSPC: "free space on the disk",
+    errno.EDQUOT: "free space within your disk quota",
+    errno.ENOENT: "a file or folder that exists",
+}
 
 
 def _mistyped_command(word: str) -> bool:
@@ -127,8 +141,9 @@ def _main(argv: list[str] | None) -> int:
     except OSError as exc:  # the machine refused: a full disk, a permission, a vanished folder
         if args.debug:
             raise
-        where = exc.filename or "output"
-        print(f"{where}: {exc.strerror or exc}; expected a writable place with free space", file=sys.stderr)
+        where = user_path(exc.filename) if exc.filename else "output"
+        expected = OS_EXPECTED.get(exc.errno, "a readable file, or a writable place with free space")
+        print(f"{where}: {exc.strerror or exc}; expected {expected}", file=sys.stderr)
         return 2
 
 

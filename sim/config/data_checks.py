@@ -34,6 +34,16 @@ from sim.world.pairing import check_room_in_places, make_pairs, units
 from sim.world.travel import read_matrix
 
 
+def shown_path(path: str) -> str:
+    """A data file's path as a message shows it: relative to the working folder, as the
+    message's scenario file is, when it lies under it; else absolute (``../../x.csv`` from
+    elsewhere reads as neither the file's place nor the scenario's)."""
+    if not os.path.isabs(path):
+        return path
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
 def check_files(bad, scenario: Scenario) -> set[str]:
     """Every data file the scenario names must exist; returns the keys of missing ones."""
     missing = set()
@@ -44,7 +54,7 @@ def check_files(bad, scenario: Scenario) -> set[str]:
         if node is None or (keys[-1] == "file" and scenario.pairing.strategy == "none"):
             continue
         path = ".".join(keys)
-        shown = os.path.relpath(node) if os.path.isabs(node) else node
+        shown = shown_path(node)
         if not node.strip() or not Path(node).is_file():
             missing.add(keys[-1])
             bad(

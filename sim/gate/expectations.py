@@ -36,14 +36,9 @@ class Threshold:
     op: str
     value: float
 
-    def met_by(self, x: float) -> bool:
-        """Whether the value ``x`` lies on the right side of the threshold."""
-        return {">=": x >= self.value, "<=": x <= self.value, ">": x > self.value, "<": x < self.value}[
-            self.op
-        ]
-
     @property
     def higher_is_better(self) -> bool:
+        """Whether the KPI should lie above the value (``>=``, ``>``) rather than below."""
         return self.op in (">=", ">")
 
 

@@ -56,6 +56,17 @@ def final_path(folder: str | Path) -> Path:
     return folder.parent / match["name"] if match else folder
 
 
+def user_path(path: str | Path) -> Path:
+    """``path`` as the user knows it: a temporary folder ``.NAME.tmp-XXXX`` (or ``.old-``) in it
+    shown as the results folder ``NAME`` it stands for (:func:`final_path`)."""
+    parts = Path(path).parts
+    for k, part in enumerate(parts):
+        match = _TEMP.match(part)
+        if match:
+            return Path(*parts[:k], match["name"], *parts[k + 1 :])
+    return Path(path)
+
+
 def _fail(out: Path, message: str) -> UserError:
     return UserError([Problem(str(out), None, "", message)])
 

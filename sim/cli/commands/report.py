@@ -13,6 +13,7 @@ from sim.reporting.briefing import write_report
 
 
 def add_parser(sub) -> None:
+    """Add ``report``'s options (the results folder, ``--lang``) to the command parser."""
     p = sub.add_parser(
         "report",
         help="redraw charts and briefing from saved results",
@@ -30,6 +31,8 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
+    """Redraw the charts and briefing of ``args.folder`` from its saved results (no
+    simulation); print where the briefing is. Exit code 0 (a user's error raises ``UserError``)."""
     written = write_report(args.folder, args.lang)
     print(f"Briefing: {written['briefing.html']}")
     print(f"          {written['briefing.md']}")

@@ -41,6 +41,8 @@ def printed_kpis(summary: dict | None = None) -> list[str]:
 
 
 def add_parser(sub) -> None:
+    """Add ``run``'s options (scenario, replications, days, seed, jobs, output) to the command
+    parser."""
     p = sub.add_parser(
         "run",
         help="simulate a scenario and report its KPIs (default command)",
@@ -105,6 +107,8 @@ DEFAULT_MAX_REPS = 40  # a --precision run's cap without --max-reps
 
 
 def main(args) -> int:
+    """Simulate ``args.scenario``'s replications, print the KPI table and write the results
+    folder. Exit code 0 (a user's error raises ``UserError``)."""
     scenario = load_scenario_warned(args.scenario)
     scenario, seed = resolve_run(scenario, args)
     if args.max_reps is not None and args.precision is None:  # (it would be ignored unseen)

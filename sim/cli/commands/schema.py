@@ -13,6 +13,7 @@ from sim.reporting.files import write_text
 
 
 def add_parser(sub) -> None:
+    """Add ``schema``'s options (``--write``, ``--check``) to the command parser."""
     p = sub.add_parser(
         "schema",
         help="print the scenario reference generated from the schema",
@@ -27,6 +28,8 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
+    """Print the scenario reference, or write docs/scenarios.md (``--write``), or compare it
+    with the committed file (``--check``: exit code 1 when they differ, else 0)."""
     text = schema_doc.render()
     path = schema_doc.DOC_PATH
     if args.write:

@@ -99,6 +99,8 @@ def add_study_options(
 
 
 def add_parser(sub) -> None:
+    """Add ``sensitivity``'s options (the scenario, the study's options, output) to the command
+    parser."""
     p = sub.add_parser(
         "sensitivity",
         help="what the headline KPIs depend on: the assumed numbers varied one at a time",
@@ -182,6 +184,8 @@ def study(
 
 
 def main(args) -> int:
+    """Run the sensitivity study of ``args.scenario`` and write its results folder. Exit code
+    0 (a user's error raises ``UserError``)."""
     path = Path(args.scenario)
     scenario, assumptions, pairs = prepare(path, args)
     out = Path(args.out) if args.out else RESULTS / "sensitivity" / scenario.name

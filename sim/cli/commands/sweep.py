@@ -17,6 +17,8 @@ from sim.reporting.formatting import plural
 
 
 def add_parser(sub) -> None:
+    """Add ``sweep``'s options (the sweep file, replications, days, jobs, output) to the
+    command parser."""
     p = sub.add_parser(
         "sweep",
         help="simulate a grid of scenario variants (resumable)",
@@ -39,6 +41,8 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
+    """Run every point of ``args.sweep``'s grid under common random numbers and write its
+    results folder. Exit code 0 (a user's error raises ``UserError``)."""
     if args.reps is not None and args.reps < 2:
         raise UserError("--reps must be >= 2 (a 95% interval needs two)")
     if _scenario_not_sweep(args.sweep):

@@ -22,6 +22,7 @@ from sim.reporting.formatting import plural
 
 
 def add_parser(sub) -> None:
+    """Add ``validate``'s options (the files) to the command parser."""
     p = sub.add_parser(
         "validate",
         help="check scenario and sweep files without simulating",
@@ -33,6 +34,8 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
+    """Check each of ``args.files`` without simulating: exit code 0 when all are valid, 2
+    when one is not (its problems printed one a line on stderr)."""
     status = 0
     for path in args.files:
         warnings: list[Problem] = []
