@@ -95,8 +95,8 @@ def weak_towns(result: dict) -> list[str]:
 
 
 def town_rows(result: dict, limit: int = TOWN_ROWS) -> list[str]:
-    """The town KPIs the default table shows: the first ``limit`` of :func:`weak_towns` (a
-    county of 16 towns has some 40 judged town KPIs: a row each would bury the county's)."""
+    """The town KPIs the default table shows: the first ``limit`` of :func:`weak_towns` (the
+    default county's 16 towns have 26 judged town KPIs: a row each would bury the county's)."""
     return weak_towns(result)[:limit]
 
 
