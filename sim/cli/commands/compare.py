@@ -51,7 +51,10 @@ def add_parser(sub) -> None:
     p.add_argument("--scheduler", type=scheduler_address, help="Dask scheduler address (tcp://HOST:PORT)")
     p.add_argument("--out", type=path_text, help="output folder (default: results/compare-A-vs-B)")
     p.add_argument(
-        "--all-kpis", action="store_true", help="print every KPI (the towns' too), not the headline"
+        "--all-kpis",
+        action="store_true",
+        help="print every KPI (every town's too), not only the headline, the cost "
+        "(on_duty_hours_per_week) and the town KPIs the first scenario misses or leaves uncertain",
     )
 
 
