@@ -58,6 +58,75 @@ VERDICT_WORDS = {
 PROMISE_WORDS = RUN_VERDICT_WORDS | {"none": tr("verdict.none", "en")}
 
 
+# what a plan costs: a row of every table compare prints, with COST_NOTE under it
+COST_KPI = "on_duty_hours_per_week"
+COST_NOTE = (
+    f"{COST_KPI} counts hours on duty after show-up (on average rostered hours x "
+    "teams.show_up); optimize and teams.additions count rostered hours, so one plan costs "
+    "fewer hours here (docs/experiments.md)"
+)
+# the most town KPIs the default table shows (the worst first); --all-kpis shows every one
+TOWN_ROWS = 8
+# the baseline's verdicts that put a town KPI in the default table, the worse first
+WEAK_VERDICTS = ("missed", "uncertain")
+
+
+def shortfall(e: dict) -> float:
+    """How far an estimate (compare.json's, with a target) lies on the wrong side of its
+    target, in the KPI's unit (a share as a fraction): positive below a ``>=`` target or above
+    a ``<=`` one, negative on the right side; NaN without data."""
+    gap = e["target"] - e["mean"]
+    return gap if e["target_op"] == ">=" else -gap
+
+
+def weak_towns(result: dict) -> list[str]:
+    """Every town KPI (``town.<pinyin>.*``) the baseline (the first scenario) holds to a target
+    and misses or leaves uncertain, worst first: missed before uncertain, then the furthest
+    from its target first (:func:`shortfall`), a KPI without data last. The verdicts are
+    compare.json's, the ones every output gives (:func:`sim.results.verdict.judge`)."""
+    weak = []
+    for name, k in result["kpis"].items():
+        e = k["estimates"][0]
+        if name.startswith("town.") and e.get("verdict") in WEAK_VERDICTS:
+            gap = shortfall(e)
+            nan = math.isnan(gap)
+            weak.append((WEAK_VERDICTS.index(e["verdict"]), nan, 0.0 if nan else -gap, name))
+    return [w[-1] for w in sorted(weak)]
+
+
+def town_rows(result: dict, limit: int = TOWN_ROWS) -> list[str]:
+    """The town KPIs the default table shows: the first ``limit`` of :func:`weak_towns` (the
+    default county's 16 towns have 26 judged town KPIs: a row each would bury the county's)."""
+    return weak_towns(result)[:limit]
+
+
+def town_note(result: dict, limit: int = TOWN_ROWS) -> str | None:
+    """The line under the default table that says why its town rows are there, how many more
+    such towns ``--all-kpis`` shows, or that the baseline misses none; None for scenarios
+    without town KPIs with a target."""
+    if not any(n.startswith("town.") and "verdict" in k["estimates"][0] for n, k in result["kpis"].items()):
+        return None
+    base, weak = result["baseline"], weak_towns(result)
+    every = "--all-kpis shows every KPI"
+    if not weak:
+        return f"no town KPI is missed or uncertain in {base} (the baseline), so none is shown; {every}"
+    shown = min(len(weak), limit)
+    more = f"{len(weak) - shown} more are missed or uncertain: " if len(weak) > shown else ""
+    return (
+        f"town rows: the {shown} town KPIs {base} (the baseline) misses or leaves uncertain "
+        f"against their target, worst first (missed, then the furthest from the target); "
+        f"{more}{every}"
+    )
+
+
+def row_notes(result: dict, names: list[str], all_kpis: bool) -> list[str]:
+    """The notes on which rows the table shows and what they count: why its town rows are
+    there (the default table, :func:`town_note`) and, under the cost row, what it counts
+    (:data:`COST_NOTE`: hours on duty, not the rostered hours optimize gives a plan)."""
+    towns = None if all_kpis else town_note(result)
+    return [n for n in (towns, COST_NOTE if COST_KPI in names else None) if n]
+
+
 def urban_alias(result: dict) -> str | None:
     """The KPI that is urban_10min under its reading's own name in every scenario
     (``urban_10min_acceptance`` when all count the volunteer's acceptance, ``urban_10min_arrival``

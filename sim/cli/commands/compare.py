@@ -10,7 +10,15 @@ from sim.cli.main import RESULTS
 from sim.cli.options import JOBS, RUN_DAYS, RUN_REPS, SEED, path_text, scheduler_address
 from sim.experiments.compare import compare_arms, order_set_notes, reading_notes
 from sim.experiments.compare_inputs import TOO_FEW_ARMS, check_arms, load_arm, plan, preview_arm
-from sim.experiments.compare_output import arm_labels, csv_text, default_out, table
+from sim.experiments.compare_output import (
+    COST_KPI,
+    arm_labels,
+    csv_text,
+    default_out,
+    row_notes,
+    table,
+    town_rows,
+)
 from sim.experiments.runner import default_jobs
 from sim.reporting import experiment_charts
 from sim.reporting.files import write_json, write_text
@@ -43,7 +51,10 @@ def add_parser(sub) -> None:
     p.add_argument("--scheduler", type=scheduler_address, help="Dask scheduler address (tcp://HOST:PORT)")
     p.add_argument("--out", type=path_text, help="output folder (default: results/compare-A-vs-B)")
     p.add_argument(
-        "--all-kpis", action="store_true", help="print every KPI (the towns' too), not the headline"
+        "--all-kpis",
+        action="store_true",
+        help="print every KPI (every town's too), not only the headline, the cost "
+        "(on_duty_hours_per_week) and the town KPIs the first scenario misses or leaves uncertain",
     )
 
 
@@ -99,7 +110,7 @@ def main(args) -> int:
     print(f"Red Vest compare: seed {seed}, {reps} replications, common random numbers")
     names = _names(args, result)
     print(table(result, names))
-    for line in note_lines(result, arms, names):
+    for line in row_notes(result, names, args.all_kpis) + note_lines(result, arms, names):
         print(f"note: {line}")
     missing = result["not_compared"]
     if missing:
@@ -135,17 +146,22 @@ def note_lines(result: dict, arms: list, names: list[str]) -> list[str]:
 
 
 def _names(args, result: dict) -> list[str]:
-    """The KPIs the table shows: every one with ``--all-kpis``; else those ``run`` prints, and
-    every other county KPI a scenario judges against a target (``event_on_time`` in a
-    lockdown), as ``run`` prints it."""
+    """The KPIs the table shows: every one with ``--all-kpis``; else those ``run`` prints, every
+    other county KPI a scenario judges against a target (``event_on_time`` in a lockdown), as
+    ``run`` prints it, what a plan costs (``on_duty_hours_per_week``) and the town KPIs the
+    baseline misses or leaves uncertain, the worst first and at most
+    :data:`sim.experiments.compare_output.TOWN_ROWS` (the towns a briefing names as missed)."""
     if args.all_kpis:
         return list(result["kpis"])
     names = [n for n in printed_kpis() if n in result["kpis"]]
-    return names + [
+    names += [
         name
         for name, k in result["kpis"].items()
         if not name.startswith("town.") and name not in names and any("target" in e for e in k["estimates"])
     ]
+    if COST_KPI in result["kpis"] and COST_KPI not in names:
+        names.append(COST_KPI)
+    return names + town_rows(result)
 
 
 def _write(args, result: dict, seed: int, reps: int, out: Path) -> None:
