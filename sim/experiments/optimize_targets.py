@@ -87,23 +87,23 @@ TARGET_FORMS = (
 
 # the scenarios' promises (:func:`sim.results.verdict.kpi_targets`) optimize cannot target, each
 # with why and what to use instead: their misses wait for others than the volunteers at the
-# town seats, the only thing a move of optimize adds (docs/policies.md, "What optimize cannot
-# target")
+# town seats, the only thing a move of optimize adds (docs/policies.md, "What optimize can and
+# cannot target")
 NOT_TARGETS = {
     "professional_same_day": (
         "optimize cannot target professional_same_day: its orders wait for the administrator's "
         "review and for a professional organisation's member on duty (admin, "
         "teams.professional[].schedule), not for the volunteers at the town seats, the only "
         "thing optimize adds; compare a variant with the organisations on duty longer instead "
-        '(python run.py compare SCENARIO VARIANT.yaml; docs/policies.md, "What optimize cannot '
-        'target")'
+        '(python run.py compare SCENARIO VARIANT.yaml; docs/policies.md, "What optimize can and '
+        'cannot target")'
     ),
     "event_on_time": (
         "optimize cannot target event_on_time: a batched event's orders wait for its platform's "
         "collections and the crews of its call-ups (events[].delivery, events[].callups), not "
         "for the volunteers at the town seats, the only thing optimize adds; compare a variant "
         "with other delivery settings or call-ups instead (python run.py compare SCENARIO "
-        'VARIANT.yaml; docs/policies.md, "What optimize cannot target")'
+        'VARIANT.yaml; docs/policies.md, "What optimize can and cannot target")'
     ),
 }
 
