@@ -46,7 +46,8 @@ def test_band_targets_are_parsed_and_a_wrong_one_gets_one_line_naming_them():
         (line,) = error.value.lines()
         assert line.startswith(f"--target {text}: {why}")
         assert "with KPI one of urban_10min, rural_same_day, urban_10min_day, urban_10min_evening, " in line
-        assert "urban_10min_night and 0 <= SHARE <= 1" in line
+        assert "urban_10min_night, urban_10min_acceptance, urban_10min_arrival, rural_by_midnight " in line
+        assert " and 0 <= SHARE <= 1" in line
     # every share target has the lever the stop line names when seat volunteers stop helping
     assert set(TARGET_ZONES) <= set(LEVERS) and "22:00-07:00" in LEVERS["urban_10min_night"]
 

@@ -80,7 +80,7 @@ def test_town_targets_are_parsed_and_named_as_the_runs_compute_them(tmp_path):
     [
         ("town.Beta.rural10=0.9", "'town.Beta.rural10' is not a town KPI optimize can target"),
         ("town.Beta=0.9", "'town.Beta' is not a town KPI optimize can target"),
-        ("town.Alpha.urban_10min_arrival=0.9", "is not a town KPI optimize can target"),
+        ("town.Alpha.rural_by_midnight=0.9", "is not a town KPI: rural_by_midnight is judged for the county"),
         ("town.Beta.compliance<=0.9", "town.Beta.compliance takes a share to reach (KPI=SHARE)"),
         ("town.Beta.compliance=95", "'95' is not a share from 0 to 1"),
     ],

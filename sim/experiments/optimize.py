@@ -1,15 +1,19 @@
 """Staffing optimisation: the least extra volunteer-hours a week that meet every target.
 
 A target is ``KPI>=share`` (``KPI=share`` too) for the zone promises ``urban_10min`` and
-``rural_same_day`` and the urban promise in one band of the day (``urban_10min_day``,
-``_evening``, ``_night``: the orders ``urban_10min`` judges that were placed in that band), or
+``rural_same_day``, the urban promise in one band of the day (``urban_10min_day``,
+``_evening``, ``_night``: the orders ``urban_10min`` judges that were placed in that band), the
+urban promise in either reading (``urban_10min_acceptance``, ``urban_10min_arrival``) and the
+rural promise read strictly (``rural_by_midnight``: closed by midnight of the day placed), or
 ``KPI<=X`` for the orders left open overnight (``open_overnight_per_week`` and the
 ``open_overnight_*per_1000`` KPIs; 当天响应、当天办理,原则上不过夜), or one town's promise,
-``town.<pinyin>.<part>>=share`` (``compliance``, ``urban_10min``, ``rural_same_day`` or a band
-of the urban promise, the town KPIs of :func:`sim.results.kpis.counted_kpis`:
+``town.<pinyin>.<part>>=share`` (``compliance``, ``urban_10min``, ``rural_same_day``, a band
+or a reading of the urban promise, the town KPIs of :func:`sim.results.kpis.counted_kpis`:
 :func:`sim.experiments.optimize_targets.town_targets`), whose misses, and so every move it
-ranks, are at that town. The search is a greedy marginal allocation under common random
-numbers:
+ranks, are at that town. The promises whose orders wait for others than volunteers at the
+town seats (``professional_same_day``, ``event_on_time``) are not targets
+(:data:`sim.experiments.optimize_targets.NOT_TARGETS`). The search is a greedy marginal
+allocation under common random numbers:
 
 1. Simulate the scenario (plus the plan so far, as ``teams.additions``) with the root seed.
    Stop when the verdict of every target is ``met`` (:func:`sim.results.verdict.judge`: the
@@ -17,13 +21,14 @@ numbers:
    with an estimated 80% chance (the stopping rule: :mod:`sim.experiments.optimize_stop`).
 2. Otherwise find where the targets are missed, by (town, band of the day), band = day 07-19,
    evening 19-22, night 22-07: a share target's missed orders of its zone (of its band, for a
-   band target: so its candidate moves are all in its band; of its town, for a town target) by
-   the band they were placed in;
-   an overnight target's orders open at their first midnight (exactly those
-   its KPI counts) by the band they reached their town's queue (``t_tier2``, the first moment
-   a volunteer at the town's seat may take them; the band they were placed in when they never
-   reached it). The ``candidates`` cells with the most misses are the candidate moves, each
-   "+``step`` volunteers on duty at the town's seat in that band, every day".
+   band target: so its candidate moves are all in its band; of its town, for a town target),
+   exactly those its KPI counts as missed in its reading, by the band they were placed in;
+   ``rural_by_midnight``'s missed orders and an overnight target's orders open at their first
+   midnight (exactly those its KPI counts) by the band they reached their town's queue
+   (``t_tier2``, the first moment a volunteer at the town's seat may take them; the band they
+   were placed in when they never reached it). The ``candidates`` cells with the most misses
+   are the candidate moves, each "+``step`` volunteers on duty at the town's seat in that band,
+   every day".
 3. Simulate each move with the same seed (so the comparison is paired) and take the one with
    the largest gain per extra volunteer-hour (:func:`gain`: each target's progress towards its
    verdict, as a share of the orders its KPI judges: the paired rise of its mean, counted until
@@ -70,6 +75,7 @@ from sim.experiments.optimize_targets import (
     OVERNIGHT_TARGETS,
     as_targets,
     is_share_target,
+    located_at_queue,
     town_targets,
 )
 from sim.experiments.pilot import prepare_world
@@ -194,17 +200,19 @@ def misses_by_cell(
     """Missed orders per replication by (town, band), for the targets not cleared yet (with the
     margin of a confirmation of ``reps`` replications, :func:`clears`; all targets when every
     one is): the ranking of the candidate moves. A share target's missed orders
-    (:func:`sim.experiments.optimize_misses.share_misses`: of its zone, and for a band target
-    of its band only, so a band target's cells are all in its band) by the band they were
-    placed in (a town target's at its town only); an overnight target's orders open at their
-    first midnight by the band of
-    :func:`sim.experiments.optimize_misses.lever_time`. An order missing both kinds of target
-    counts once for each."""
+    (:func:`sim.experiments.optimize_misses.share_misses`: of its zone, in its KPI's reading,
+    and for a band target of its band only, so a band target's cells are all in its band) by
+    the band they were placed in (a town target's at its town only), but ``rural_by_midnight``'s
+    (:data:`sim.experiments.optimize_targets.QUEUE_LOCATED`) and an overnight target's orders
+    open at their first midnight by the band of
+    :func:`sim.experiments.optimize_misses.lever_time`, when they reached their town's queue.
+    An order missing targets of both kinds counts once for each."""
     targets = as_targets(targets)
     world = prepare_world(with_plan(scenario, evaluation.plan))
     open_targets = [k for k, (op, t) in targets.items() if not clears(evaluation.summary, k, op, t, reps)]
     open_targets = open_targets or list(targets)
-    share_targets = [k for k in open_targets if is_share_target(k)]
+    share_targets = [k for k in open_targets if is_share_target(k) and not located_at_queue(k)]
+    queue_targets = [k for k in open_targets if is_share_target(k) and located_at_queue(k)]
     overnight_targets = [k for k in open_targets if k in OVERNIGHT_TARGETS]
     counts: dict[tuple[str, str], float] = {}
     bands = list(BANDS)
@@ -213,10 +221,14 @@ def misses_by_cell(
         o = log.orders
         missed = share_misses(log, world, share_targets)
         towns, cell_bands = [o.town[missed]], [time_band(log)[missed]]
+        # by the band they reached their town's queue: the orders due by midnight
+        # (rural_by_midnight) and those open at it
+        reached = [share_misses(log, world, queue_targets)] if queue_targets else []
         if overnight_targets:
-            overnight = overnight_orders(log, world, overnight_targets)
-            hour = (lever_time(log)[overnight] // 60 % 24).astype(int)
-            towns.append(o.town[overnight])
+            reached.append(overnight_orders(log, world, overnight_targets))
+        for mask in reached:
+            hour = (lever_time(log)[mask] // 60 % 24).astype(int)
+            towns.append(o.town[mask])
             cell_bands.append(band_of_hour(hour))
         for town, band in zip(np.concatenate(towns), np.concatenate(cell_bands)):
             key = (world.towns.pinyin[int(town)], bands[int(band)])

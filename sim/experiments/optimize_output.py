@@ -41,6 +41,14 @@ LEVERS = {
         "scales the members on them)"
         for name, band in TARGET_BANDS.items()
     },
+    "urban_10min_acceptance": "more volunteers on call in the village teams (teams.village_scale)",
+    # (the arrival adds the turnout and the trip to the acceptance: a volunteer on call in the
+    # order's own community has the shortest trip)
+    "urban_10min_arrival": "more volunteers on call in the urban villages and communities, near "
+    "the orders (teams.village_scale; their rosters: teams.community_schedule)",
+    # (an order placed too late to be served by midnight misses whatever the staffing)
+    "rural_by_midnight": "the village hold before a rural order escalates (dispatch.timeouts_min) "
+    "and the village teams' evening rosters (teams.village_schedule)",
 }
 # (the administrator's hours are not one: a reviewer is on call after hours, and the reviewed
 # professional orders open at midnight wait for an organisation's member, whose office roster

@@ -1,9 +1,11 @@
 """The targets ``optimize`` searches for, as ``--target`` writes them: which KPIs can be
-targeted (the zone promises' shares, the urban promise in a band of the day, the orders open
-overnight, and one town's promises, ``town.<pinyin>.<part>``), in which form (``KPI=SHARE``,
-``KPI>=SHARE``, ``KPI<=X``) and range; a bad target is refused in one line naming the forms
-expected, a town target naming a town the scenario lacks (or a zone the town has no places of)
-once the scenario is loaded (:func:`town_targets`; :mod:`sim.experiments.optimize` searches).
+targeted (the zone promises' shares in each reading, the urban promise in a band of the day,
+the orders open overnight, and one town's promises, ``town.<pinyin>.<part>``), in which form
+(``KPI=SHARE``, ``KPI>=SHARE``, ``KPI<=X``) and range; a bad target is refused in one line
+naming the forms expected, a promise no move of optimize serves (:data:`NOT_TARGETS`) in one
+line saying why and what to use instead, a town target naming a town the scenario lacks (or a
+zone the town has no places of) once the scenario is loaded (:func:`town_targets`;
+:mod:`sim.experiments.optimize` searches).
 """
 
 from __future__ import annotations
@@ -18,8 +20,34 @@ from sim.results.kpi_catalogue import BAND_KPIS, KPI_INFO
 from sim.results.promises import TIME_BANDS
 from sim.world.geography import build_places
 
-# the ``>=`` targets: the share KPIs of the zone promises, each the zones of its orders
-TARGET_ZONES = {"urban_10min": (0,), "rural_same_day": (1,), **{name: (0,) for name in BAND_KPIS}}
+# the ``>=`` targets: the share KPIs of the zone promises, each the zones of its orders (the
+# promise in the reading the scenario counts, by band of the day, and in each reading apart)
+TARGET_ZONES = {
+    "urban_10min": (0,),
+    "rural_same_day": (1,),
+    **{name: (0,) for name in BAND_KPIS},
+    "urban_10min_acceptance": (0,),
+    "urban_10min_arrival": (0,),
+    "rural_by_midnight": (1,),
+}
+# the share targets judged in a reading of their own rather than the one ``urban_10min`` and
+# ``rural_same_day`` count: the urban promise at the volunteer's acceptance or arrival
+# (:func:`sim.results.promises.zone_verdicts` of that event, whatever
+# ``targets.urban_response_event`` is), the rural promise closed by midnight of the day placed
+# (:func:`sim.results.promises.midnight_verdicts`, no cut-off); the verdicts of each KPI of that
+# name in :func:`sim.results.kpis.counted_kpis`
+TARGET_READINGS = {
+    "urban_10min_acceptance": "acceptance",
+    "urban_10min_arrival": "arrival",
+    "rural_by_midnight": "midnight",
+}
+# the share targets whose misses are located by when they reached their town's queue
+# (:func:`sim.experiments.optimize_misses.lever_time`), not when they were placed: due by
+# midnight, a miss is answered by a seat volunteer on duty once the order reaches the seat
+# (after its village's hold), as the overnight targets' are
+QUEUE_LOCATED = {"rural_by_midnight"}
+# the share targets of the county alone: no town KPI of that name exists
+COUNTY_ONLY = {"rural_by_midnight"}
 # the share targets that judge only the orders placed in one band of the day (``urban_10min_night``:
 # urban_10min's orders placed 22:00-07:00, :func:`sim.results.promises.time_band`)
 TARGET_BANDS = {name: band for name, band in zip(BAND_KPIS, TIME_BANDS)}
@@ -36,9 +64,14 @@ OVERNIGHT_TARGETS: dict[str, str | None] = {
 }
 # the ``>=`` targets of one town, ``town.<pinyin>.<part>`` (the town KPIs of
 # :func:`sim.results.kpis.counted_kpis`): each part's zones and band of the day as the county
-# target of the same name (``compliance``: every catalogue order of the town, both zones). The
-# town KPIs of the urban promise's other reading are not targets, as the county's are not.
-TOWN_TARGET_ZONES = {"compliance": (0, 1), **TARGET_ZONES}
+# target of the same name (``compliance``: every catalogue order of the town, both zones); the
+# urban promise in a reading (``urban_10min_arrival``): the town's KPI of that reading, which is
+# ``town.<pinyin>.urban_10min`` for the reading the scenario counts (:func:`town_targets`). The
+# strict rural reading has no town KPI (:data:`COUNTY_ONLY`).
+TOWN_TARGET_ZONES = {
+    "compliance": (0, 1),
+    **{name: zones for name, zones in TARGET_ZONES.items() if name not in COUNTY_ONLY},
+}
 TOWN_TARGET = re.compile(r"town\.(.+)\.([^.]+)")
 ZONE_WORDS = {0: "urban", 1: "rural"}
 # a target: ``KPI>=share``, ``KPI=share`` (the same) or ``KPI<=X`` (a town target's town may be
@@ -51,6 +84,28 @@ TARGET_FORMS = (
     "open_overnight_per_week (orders a week, X >= 0; e.g. open_overnight_per_week<=5) or one of "
     "{per_1000} (0 <= X <= 1000)"
 )
+
+# the scenarios' promises (:func:`sim.results.verdict.kpi_targets`) optimize cannot target, each
+# with why and what to use instead: their misses wait for others than the volunteers at the
+# town seats, the only thing a move of optimize adds (docs/policies.md, "What optimize can and
+# cannot target")
+NOT_TARGETS = {
+    "professional_same_day": (
+        "optimize cannot target professional_same_day: its orders wait for the administrator's "
+        "review and for a professional organisation's member on duty (admin, "
+        "teams.professional[].schedule), not for the volunteers at the town seats, the only "
+        "thing optimize adds; compare a variant with the organisations on duty longer instead "
+        '(python run.py compare SCENARIO VARIANT.yaml; docs/policies.md, "What optimize can and '
+        'cannot target")'
+    ),
+    "event_on_time": (
+        "optimize cannot target event_on_time: a batched event's orders wait for its platform's "
+        "collections and the crews of its call-ups (events[].delivery, events[].callups), not "
+        "for the volunteers at the town seats, the only thing optimize adds; compare a variant "
+        "with other delivery settings or call-ups instead (python run.py compare SCENARIO "
+        'VARIANT.yaml; docs/policies.md, "What optimize can and cannot target")'
+    ),
+}
 
 Targets = dict[str, tuple[str, float]]  # KPI -> (">=" or "<=", threshold in the KPI's unit)
 
@@ -75,8 +130,9 @@ def parse_targets(texts: list[str]) -> Targets:
         except ValueError:
             threshold = math.nan
         why = _target_problem(m is not None, name, op, value, threshold)
-        if why:
-            bad.append(f"--target {' '.join(text.split())}: {why}; {forms}")
+        if why:  # (a promise optimize cannot target: why, and what instead, not the forms)
+            expected = "" if name in NOT_TARGETS else f"; {forms}"
+            bad.append(f"--target {' '.join(text.split())}: {why}{expected}")
         elif name in out:  # a second value for one KPI: which one was meant is not ours to guess
             bad.append(
                 f"--target {' '.join(text.split())}: {name} is already a target "
@@ -100,6 +156,11 @@ def _target_problem(parsed: bool, name: str, op: str, value: str, threshold: flo
     if not parsed:
         return "not of the form KPI=SHARE or KPI<=X"
     town = TOWN_TARGET.fullmatch(name)
+    if town is not None and town[2] in COUNTY_ONLY:
+        return (
+            f"{name!r} is not a town KPI: {town[2]} is judged for the county only (--target "
+            f"{town[2]}=SHARE places its moves at the towns of its misses)"
+        )
     if name.startswith("town.") and (town is None or town[2] not in TOWN_TARGET_ZONES):
         part = town[2] if town else name.split(".")[-1]
         close = closest(part, TOWN_TARGET_ZONES)
@@ -108,6 +169,8 @@ def _target_problem(parsed: bool, name: str, op: str, value: str, threshold: flo
         )
     if town:
         return _share_problem(name, op, value, threshold)
+    if name in NOT_TARGETS:
+        return NOT_TARGETS[name]
     if name not in TARGET_ZONES and name not in OVERNIGHT_TARGETS:
         close = closest(name, [*TARGET_ZONES, *OVERNIGHT_TARGETS])
         return f"{name!r} is not a KPI optimize can target" + (f" (did you mean {close!r}?)" if close else "")
@@ -146,6 +209,20 @@ def target_zones(name: str) -> tuple[int, ...]:
     return TOWN_TARGET_ZONES[town[1]] if town else TARGET_ZONES[name]
 
 
+def target_reading(name: str) -> str | None:
+    """The reading a share target judges its orders in, a county's or a town's
+    (:data:`TARGET_READINGS`: ``acceptance``, ``arrival`` or ``midnight``), or None for the
+    reading the scenario counts (``urban_10min``, ``rural_same_day`` and their breakdowns)."""
+    town = town_target(name)
+    return TARGET_READINGS.get(town[1] if town else name)
+
+
+def located_at_queue(name: str) -> bool:
+    """Whether a share target's misses are located by when they reached their town's queue
+    (:data:`QUEUE_LOCATED`), not by the band they were placed in."""
+    return name in QUEUE_LOCATED
+
+
 def target_band(name: str) -> str | None:
     """The band of the day a share target judges alone (``urban_10min_night``, also a town's:
     ``night``), or None when it judges the whole day."""
@@ -162,9 +239,12 @@ def town_targets(scenario, targets: Targets) -> tuple[Targets, dict[str, tuple[i
     CSV's pinyin. A town with places of one zone only has no ``urban_10min`` or
     ``rural_same_day`` KPI of its own: its ``compliance`` judges the same orders, so
     ``town.Huaixi.rural_same_day`` of a town of rural places only is the target
-    ``town.Huaixi.compliance`` (a note says so); the other zone's part, or a band of the day of
-    a town without urban places, is refused. UserError, one line per bad target: an unknown
-    town (with the scenario's towns) or a part the town has no orders for."""
+    ``town.Huaixi.compliance`` (a note says so); the other zone's part, or a band of the day or
+    a reading of the urban promise of a town without urban places, is refused. A town's urban
+    promise in the reading the scenario counts (``town.Kunyang.urban_10min_acceptance`` by
+    default) is its ``urban_10min`` KPI (a note says so); the other reading has a KPI of its
+    own. UserError, one line per bad target: an unknown town (with the scenario's towns) or a
+    part the town has no orders for."""
     targets = as_targets(targets)
     if not any(town_target(k) for k in targets):
         return targets, {}, []
@@ -186,11 +266,19 @@ def town_targets(scenario, targets: Targets) -> tuple[Targets, dict[str, tuple[i
         pinyin = towns.pinyin[t]
         zones = tuple(int(z) for z in np.unique(places.zone[places.town == t]))
         zones_of[pinyin] = zones
-        kpi, why = _town_kpi(pinyin, part, zones)
+        event = scenario.targets.urban_response_event
+        counted = part == f"urban_10min_{event}"  # the reading urban_10min counts: its KPI
+        kpi, why = _town_kpi(pinyin, "urban_10min" if counted and 0 in zones else part, zones)
         if why:
             bad.append(f"--target {name}: {why}")
             continue
-        if kpi.rsplit(".", 1)[1] != part:
+        if counted and 0 in zones:
+            notes.append(
+                f"--target {name}: {scenario.name} counts the urban promise at the volunteer's "
+                f"{event} (targets.urban_response_event), so {pinyin}'s KPI of that reading is "
+                f"{kpi} (the same orders and verdicts): that is the target"
+            )
+        elif kpi.rsplit(".", 1)[1] != part:
             notes.append(
                 f"--target {name}: {pinyin}'s places are all {ZONE_WORDS[zones[0]]}, so its KPI "
                 f"is {kpi} (the same orders): that is the target"
@@ -204,12 +292,14 @@ def town_targets(scenario, targets: Targets) -> tuple[Targets, dict[str, tuple[i
 
 def _town_kpi(pinyin: str, part: str, zones: tuple[int, ...]) -> tuple[str, str]:
     """(the KPI a town's ``part`` is computed as, why it cannot be a target or "")."""
-    if part == "compliance" or len(zones) > 1 or (part in TARGET_BANDS and 0 in zones):
+    mine = part in TARGET_BANDS or part in TARGET_READINGS  # (a KPI of every town with urban places)
+    if part == "compliance" or len(zones) > 1 or (mine and 0 in zones):
         return f"town.{pinyin}.{part}", ""
-    if part not in TARGET_BANDS and zones[0] in TOWN_TARGET_ZONES[part]:
+    if not mine and zones[0] in TOWN_TARGET_ZONES[part]:
         return f"town.{pinyin}.compliance", ""  # one zone: its promise is the town's compliance
     word, other = ZONE_WORDS[zones[0]], ZONE_WORDS[1 - zones[0]]
-    parts = ["compliance", "urban_10min", *BAND_KPIS] if zones == (0,) else ["compliance", "rural_same_day"]
+    urban = ["compliance", "urban_10min", *BAND_KPIS, "urban_10min_acceptance", "urban_10min_arrival"]
+    parts = urban if zones == (0,) else ["compliance", "rural_same_day"]
     return "", (
         f"{pinyin} has no {other} places (all its places are {word}), so no orders for {part}; "
         f"expected town.{pinyin}.<part> with part one of {', '.join(parts)}"

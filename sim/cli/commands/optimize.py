@@ -28,6 +28,7 @@ from sim.experiments.optimize_output import (
     variant_yaml,
 )
 from sim.experiments.optimize_targets import (
+    NOT_TARGETS,
     TARGET_BANDS,
     TARGET_ZONES,
     TOWN_TARGET_ZONES,
@@ -64,14 +65,18 @@ def add_parser(sub) -> None:
         help=f"{', '.join(TARGET_ZONES)} >= a share (KPI=SHARE or KPI>=SHARE; "
         "urban_10min_<band>: the urban orders placed in that band of the day, "
         + ", ".join(f"{band} {band_hours(band)}" for band in TARGET_BANDS.values())
-        + "), or one town's promise town.<pinyin>.<part> >= a share, part one of "
+        + "; urban_10min_acceptance, urban_10min_arrival: the urban promise at the volunteer's "
+        "acceptance or arrival; rural_by_midnight: rural orders closed by midnight of the day "
+        "placed), or one town's promise town.<pinyin>.<part> >= a share, part one of "
         + ", ".join(TOWN_TARGET_ZONES)
         + " (every move at that town; a town whose places are all of one zone is judged on its "
         "compliance, which its zone's part names too), or open_overnight_per_week (or an "
         "open_overnight_*_per_1000 KPI) <= X, e.g. urban_10min=0.95, urban_10min_night=0.9, "
         "town.Kunyang.urban_10min=0.95 or 'open_overnight_per_week<=5' (quote it: < is the "
         "shell's); repeatable; with --budget and no --target, the scenario's headline promises "
-        "urban_10min >= targets.urban_share and rural_same_day >= targets.rural_share",
+        "urban_10min >= targets.urban_share and rural_same_day >= targets.rural_share. Not "
+        f"targets: {' and '.join(NOT_TARGETS)}, whose orders wait for others than volunteers "
+        "at the town seats (compare a variant instead: docs/policies.md)",
     )
     p.add_argument(
         "--budget",
