@@ -383,8 +383,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "（占\u201c订单未兑现承诺的原因\u201d图中未兑现订单的 {cancelled}）；"
         "志愿者在岗时间中只有 {utilisation} 在忙。没有城区订单，因此没有按接受派单计或按到达计的城区承诺。",
     ),
-    "cause.title": ("Why orders miss their promise (per replication)", "订单未兑现承诺的原因（每次重复）"),
-    "cause.x": ("Missed orders per replication", "平均每次重复的未兑现订单数"),
+    "cause.title": ("Why orders miss their promise (a week)", "订单未兑现承诺的原因（每周）"),
+    "cause.x": ("Missed orders a week", "平均每周的未兑现订单数"),
     "cause.group.urban": ("urban", "城区"),
     "cause.group.rural": ("rural", "非城区"),
     "cause.group.professional": ("professional", "专业需求"),
