@@ -16,7 +16,7 @@ import copy
 
 import pytest
 
-from sim.reporting.briefing_promises import promise_lines
+from sim.reporting.briefing_promises import busiest_hours, promise_lines
 from sim.reporting.briefing_towns import town_verdict_line
 from sim.reporting.i18n import tr
 from sim.reporting.miss_levers import lever
@@ -122,9 +122,9 @@ def test_the_bottom_line_counts_the_headline_promises_and_names_the_missed_ones(
 
 def test_the_urban_promise_at_arrival_names_the_turnout_and_the_drive_not_the_acceptance():
     line = promise_lines(summary(), DATA, "en")[1]
-    # its own misses (1,256 over 4 replications, 81.0% after a timely acceptance), not the
-    # urban group's at acceptance
-    assert "Of its 314 misses a replication, 81.0% are “Turnout and travel too long”" in line
+    # its own misses (1,256 over 4 replications of 14 days: 157 a week, 81.0% after a timely
+    # acceptance), not the urban group's at acceptance
+    assert "Of its 157 misses a week, 81.0% are “Turnout and travel too long”" in line
     assert tr("lever.travel_arrival", "en") in line
     assert "68.0% against ≥ 90.0%: missed" in line
 
@@ -132,23 +132,41 @@ def test_the_urban_promise_at_arrival_names_the_turnout_and_the_drive_not_the_ac
 def test_late_orders_get_their_own_largest_cause_and_the_rest_theirs():
     en = promise_lines(summary(), DATA, "en")
     midnight, overnight = en[2], en[3]
-    assert "63.9% of its 196 misses a replication were placed after 17:00" in midnight
+    # (counts a week: the sums over 4 replications of 14 days, halved)
+    assert "63.9% of its 98 misses a week were placed after 17:00" in midnight
     # the late misses' own largest cause and lever (a later roster is not the only lever: the
     # village's hold often matters more), a later roster named beside it; the cut-off is ours
     assert "(due the next day by our cut-off), 56.0% of those “Service too long”" in midnight
     assert "or a later evening roster." in midnight
     assert "only volunteers" not in " ".join(en)
     # the rest (283 placed before the cut-off): cancellations, most at their village
-    assert "The other 71: 94.7% “Cancelled while waiting”" in midnight
+    assert "The other 35 misses a week: 94.7% “Cancelled while waiting”" in midnight
     assert "dispatch.timeouts_min" in midnight and "90.3%" in midnight
-    assert "96.3% of its 148 misses a replication were placed after 17:00" in overnight
+    assert "96.3% of its 74 misses a week were placed after 17:00" in overnight
     assert "54.1% of those “Service too long”; the lever: as for rural by midnight" in overnight
-    assert "The other 5.5: 95.5% “Not assigned in time”" in overnight
+    assert "The other 2.8 misses a week: 95.5% “Not assigned in time”" in overnight
     assert tr("lever.not_assigned", "en") in overnight
     assert "gives them until the next day" not in " ".join(en)
     midnight_zh, overnight_zh = promise_lines(summary(), DATA, "zh")[2:4]
     assert "17:00 以后下的单" in midnight_zh and "本模型 17:00 截止时间" in midnight_zh
     assert "其中 54.1% 属于“服务时间过长”；改进方向：同“非城区午夜前办结”" in overnight_zh
+    assert "平均每周未兑现的 98 单中 63.9%" in midnight_zh and "其余平均每周未兑现的 35 单中" in midnight_zh
+
+
+def test_a_lever_the_same_line_gave_is_the_same_not_as_for_its_own_promise():
+    # rural by midnight's late misses and the rest are both mostly cancellations: the rest's
+    # lever is the one the same line just gave, not "as for rural by midnight"
+    s = summary()
+    s["miss_causes"]["promises"]["rural_by_midnight"] = row(
+        783, after=500, cancelled=583, service=100, no_volunteer=100, at_village=541
+    )
+    for lang, same in (("en", "the lever: the same as for the late ones."), ("zh", "改进方向：同上。")):
+        midnight = promise_lines(s, DATA, lang)[2]
+        assert midnight.endswith(same), midnight
+        assert tr("lever.same", lang, name=tr("promise.rural_by_midnight", lang)) not in midnight
+    # a later line still refers to the promise that gave it
+    overnight = promise_lines(s, DATA, "en")[3]
+    assert "as for rural by midnight" not in overnight  # (its own causes: service, not_assigned)
 
 
 def test_overnight_orders_waiting_for_a_professional_organisation_name_its_duty_hours():
@@ -229,7 +247,8 @@ def test_the_towns_line_counts_verdicts_and_says_how_many_replications_would_dec
     decide, indistinguishable = tr("brief.towns_decide", lang), tr("brief.towns_indistinguishable", lang)
     if lang == "en":
         # its score first, then the cause's share of its misses (not to be read as its score)
-        huaixi = "Huaixi 90.0%, of 148 orders: 90.5% of its misses “Cancelled while waiting”"
+        # (its 148 orders over 4 replications of 14 days: 18.5 a week, written whole)
+        huaixi = "Huaixi 90.0% of 18 orders a week: 90.5% of its misses “Cancelled while waiting”"
         assert line == (
             f"Towns: of the 4 towns, 1 met, 1 missed ({huaixi}) and 2 uncertain. If the estimates "
             "held, about 12 replications in all would decide 1 of them. "
@@ -237,7 +256,7 @@ def test_the_towns_line_counts_verdicts_and_says_how_many_replications_would_dec
             "target, one reads missed by chance in 10% of runs."
         )
     else:
-        assert "1 个未达标（怀溪镇 90.0%（148 单中未兑现的 90.5% 属于“等待中被取消”））" in line
+        assert "1 个未达标（怀溪镇 90.0%（每周 18 单，未兑现的 90.5% 属于“等待中被取消”））" in line
         assert "2 个不确定。若各估计不变，共约 12 次重复可望判定其中 1 个。与目标无法区分：麻步镇。" in line
         assert "4 个乡镇都恰在目标上，约 10% 的运行也会偶然显示至少一个未达标。" in line
         assert "即可判定" not in line
@@ -364,3 +383,97 @@ def test_the_professional_promise_is_counted_and_its_cancellations_get_the_organ
     rural = s["miss_causes"]["promises"]["rural_same_day"]
     assert lever("cancelled", rural, "en").startswith("a shorter village timeout")
     assert lever("cancelled", rural, "en", professional=True) == tr("lever.cancelled_professional", "en")
+
+
+def test_the_bottom_line_says_when_the_urban_promise_is_met_over_the_day_but_missed_in_a_band():
+    s = _with_bands(summary(), "missed")
+    en, zh = promise_lines(s, DATA, "en")[0], promise_lines(s, DATA, "zh")[0]
+    assert en.endswith(
+        "never overnight). Urban 10 minutes at acceptance is met over the day but missed at night "
+        "(22:00-07:00)."
+    )
+    assert zh.endswith("城区 10 分钟按接受派单计全天达标，但夜间（22:00～07:00）未达标。")
+    # the whole day missed, or no band missed: the bottom line alone
+    assert "over the day" not in promise_lines(_with_bands(summary(), "met"), DATA, "en")[0]
+    s = _with_bands(summary(), "missed", whole="uncertain")
+    assert "over the day" not in promise_lines(s, DATA, "en")[0]
+
+
+def test_a_band_miss_names_the_staffing_of_the_town_that_misses_it_first_with_its_key():
+    s = _with_bands(summary(), "missed")
+    s["kpis"]["town.Huaixi.urban_10min_night"] = kpi(0.77, 0.7, 0.83, "missed", 0.9)
+    s["kpis"]["town.Nanji.urban_10min_night"] = kpi(0.80, 0.7, 0.85, "missed", 0.9)
+    (band,) = [line for line in promise_lines(s, DATA, "en") if "by time of day" in line]
+    lever_text = band.split("the lever: ")[1]
+    assert lever_text.startswith(
+        "volunteers on duty at Huaixi's seat 22:00-07:00 (teams.additions: {town: Huaixi, hours: "
+        "[22, 7], volunteers: N}; python run.py optimize SCENARIO --target "
+        "town.Huaixi.urban_10min_night=0.9 finds N)"
+    )
+    # wave size after it, and only as helping where more than a wave are on duty
+    assert lever_text.endswith("help only where more volunteers than a wave are on duty.")
+    assert "larger alert waves (dispatch.alerts.wave_size) or" not in band
+    (zh,) = [line for line in promise_lines(s, DATA, "zh") if line.startswith("城区 10 分钟分时段")]
+    assert "22:00～07:00 在怀溪镇驻地增加在岗志愿者（teams.additions: {town: Huaixi" in zh
+    # no town missing its own band: the seats of the towns that miss it, the county's target
+    s = _with_bands(summary(), "missed")
+    s["miss_causes"]["promises"]["urban_10min_night"] = row(60, all_busy=40, acceptance=20)
+    (band,) = [line for line in promise_lines(s, DATA, "en") if "by time of day" in line]
+    assert "at the seats of the towns whose urban orders miss it" in band
+    assert "--target urban_10min_night=0.9 finds N)." in band and "wave_size" not in band
+
+
+def _professional(s: dict, hours: list[int], weekend: int) -> dict:
+    s["kpis"]["professional_same_day"] = kpi(0.897, 0.857, 0.926, "missed", 0.95)
+    s["miss_causes"]["promises"]["professional_same_day"] = row(
+        73, orders=699, cancelled=47, not_assigned=22, administrator=4
+    )
+    s["miss_causes"]["when"] = {
+        "professional_same_day": {"weekend_missed": weekend, "weekend_orders": 200, "hours": hours},
+    }
+    return s
+
+
+def test_a_promise_line_says_on_which_days_and_hours_its_misses_were_placed():
+    # the default's professional misses: 63% at weekends (29% of its orders), 41 of 73 16-20
+    hours = [0, 0, 0, 1, 0, 1, 2, 1, 1, 2, 0, 3, 0, 3, 3, 3, 14, 6, 11, 10, 4, 2, 4, 2]
+    s = _professional(summary(), hours, 46)
+    line = next(x for x in promise_lines(s, DATA, "en") if x.startswith("Professional"))
+    assert line.endswith(
+        "Its misses by when placed: 63.0% on Saturdays and Sundays (which have 28.6% of its "
+        "orders), 56.2% at 16:00-20:00."
+    )
+    zh = next(x for x in promise_lines(s, DATA, "zh") if x.startswith("专业需求"))
+    assert zh.endswith(
+        "未兑现订单的下单时间：63.0% 在周六、周日（周末订单仅占 28.6%），56.2% 在 16:00～20:00。"
+    )
+    # weekends no more than their orders' share and misses spread over the day: nothing said
+    s = _professional(summary(), [3] * 23 + [4], 20)
+    line = next(x for x in promise_lines(s, DATA, "en") if x.startswith("Professional"))
+    assert "when placed" not in line
+    # an older results folder (no when table): nothing said either
+    del s["miss_causes"]["when"]
+    assert "when placed" not in next(x for x in promise_lines(s, DATA, "en") if x.startswith("Professional"))
+
+
+def test_never_overnight_says_its_misses_placed_near_midnight_no_roster_closes():
+    s = summary()
+    hours = [0] * 16 + [13, 26, 49, 49, 62, 88, 142, 164]  # (593 misses, 306 placed 22-24)
+    s["miss_causes"]["when"] = {
+        "open_overnight_per_1000": {"weekend_missed": 150, "weekend_orders": 4594, "hours": hours}
+    }
+    s["miss_causes"]["promises"]["open_overnight_per_1000"]["orders"] = 15011
+    overnight = promise_lines(s, DATA, "en")[3]
+    assert overnight.endswith(
+        "Its misses by when placed: 51.6% at 22:00-24:00, too near midnight for any roster to "
+        "close many of them by then."
+    )
+    assert "离午夜太近" in promise_lines(s, DATA, "zh")[3]
+
+
+def test_the_busiest_hours_are_the_fewest_that_hold_half_the_misses():
+    assert busiest_hours([0] * 16 + [14, 6, 11, 10] + [0] * 4) == (18, 20, 21)
+    assert busiest_hours([5] + [0] * 22 + [5]) == (0, 1, 5)  # (the earliest on a tie)
+    assert busiest_hours([4, 4] + [0] * 20 + [1, 1]) == (0, 2, 8)
+    assert busiest_hours([1] * 24) is None  # (12 hours: spread over the day)
+    assert busiest_hours([3, 3] + [0] * 21 + [4]) == (23, 1, 7)  # (across midnight)

@@ -123,7 +123,9 @@ def draw_charts(summary: dict, data: dict, folder: Path, lang: str, step=lambda:
         lang,
     )
     step()
-    miss_cause_chart(miss_table(summary), stem["miss_causes"], note, lang, counts_arrivals(data))
+    miss_cause_chart(
+        miss_table(summary), stem["miss_causes"], note, lang, counts_arrivals(data), summary.get("days", 7.0)
+    )
     step()
     empty = no_order_towns(summary, data, lang)
     town_compliance_chart(town_rows(summary, data, lang), stem["town_compliance"], note, lang, empty)

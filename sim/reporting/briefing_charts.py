@@ -379,16 +379,22 @@ def outcome_chart(
 
 
 def miss_cause_chart(
-    table: dict, stem: str | Path, footnote: str, lang: str = "en", arrival: bool = False
+    table: dict,
+    stem: str | Path,
+    footnote: str,
+    lang: str = "en",
+    arrival: bool = False,
+    days: float = 7.0,
 ) -> list[Path]:
     """Why orders miss their promise: per group (urban, rural, professional), one bar of its
-    missed orders per replication split by cause (``table``: kpis.json's ``miss_causes``), each
-    number as the briefing writes a count a replication (whole from 10, else one decimal:
+    missed orders a week split by cause (``table``: kpis.json's ``miss_causes``, summed over
+    the replications of ``days`` measured days each, kpis.json's ``days``), each number as the
+    briefing writes a count a week (whole from 10, else one decimal:
     :func:`sim.reporting.formatting.per_rep_text`). ``arrival``: the scenario counts arrivals,
     so the urban bar's misses whose trip alone was too long are "Turnout and travel too long",
     as the briefing's lines name them (:func:`sim.reporting.miss_levers.shown_cause`), in
     a colour of their own; the other groups' stay "Travel or ferry too long"."""
-    reps = max(1, table["replications"])
+    reps = max(1, table["replications"]) * (days / 7.0 if days > 0 else 1.0)  # (counts a week)
     groups = [g for g in ("urban", "rural", "professional") if g in table["groups"]]
     series = []  # (cause key as named, its width per group)
     for cause in table["causes"]:

@@ -21,11 +21,19 @@ from sim.reporting.briefing_headline import (
     target_text,
 )
 from sim.reporting.briefing_town_rows import town_label
-from sim.reporting.formatting import format_number, per_rep_text
+from sim.reporting.formatting import format_number
 from sim.reporting.i18n import tr
 from sim.reporting.kpi_summary import edge_note, verdict_text
-from sim.reporting.miss_levers import cause_and_lever, cause_row, counts_arrivals, late_row, miss_table
-from sim.results.causes import AFTER_CUTOFF
+from sim.reporting.miss_levers import (
+    cause_and_lever,
+    cause_row,
+    counts_arrivals,
+    largest_cause,
+    late_row,
+    miss_table,
+    per_week,
+)
+from sim.results.causes import AFTER_CUTOFF, WEEKEND_MISSED, WEEKEND_ORDERS
 from sim.results.promises import TIME_BANDS, band_hours
 
 
@@ -96,16 +104,72 @@ def promise_name(name: str, data: dict, lang: str) -> str:
     return tr(f"promise.{name}", lang, minutes=data["targets"]["urban_response_min"], hours=hours)
 
 
-def _per_rep(count: float, lang: str) -> str:
-    """Orders a replication (:func:`sim.reporting.formatting.per_rep_text`)."""
-    return per_rep_text(count, lang)
-
-
 # the urban promise by time of day (kpis.json's band KPIs), in the bands' order
 BAND_ROWS = tuple(f"urban_10min_{band}" for band in TIME_BANDS)
 # the promises whose reading ignores the same-day cut-off: a miss placed after it is one the
 # rule would have given until the next day (a later roster, or the rule, keeps it)
 CUTOFF_READINGS = ("rural_by_midnight", "open_overnight_per_1000")
+# a promise's misses are told by when they were placed from this many (over the replications)
+WHEN_MIN_MISSES = 20
+# the longest run of hours that "most" of a promise's misses may be said to be placed in
+WHEN_MAX_HOURS = 6
+# a midnight reading's misses placed from this hour on: too near midnight to close by then
+NEAR_MIDNIGHT_HOUR = 22
+
+
+def busiest_hours(hours: list[int]) -> tuple[int, int, int] | None:
+    """The fewest consecutive hours of the day (wrapping past midnight) in which at least half
+    of ``hours``' misses (one count an hour, 0-23) were placed, as (first hour, hour it ends,
+    misses in them), the earliest such run on a tie; None when it takes more than
+    :data:`WHEN_MAX_HOURS` (the misses are spread over the day: no hours to name)."""
+    total = sum(hours)
+    for length in range(1, WHEN_MAX_HOURS + 1):
+        runs = [(sum(hours[(s + k) % 24] for k in range(length)), -s) for s in range(24)]
+        inside, start = max(runs)
+        if total > 0 and 2 * inside >= total:
+            return -start, (-start + length) % 24 or 24, inside
+    return None
+
+
+def when_text(table: dict, name: str, lang: str) -> str:
+    """When promise ``name``'s misses were placed (kpis.json's ``miss_causes.when``), so that
+    its lever names the days and hours to staff: the share of its misses placed on Saturdays
+    and Sundays, with the share of its orders placed then, when it is at least half as large
+    again; the fewest hours holding half of them (:func:`busiest_hours`); for a promise judged
+    at midnight whose misses are mostly placed from :data:`NEAR_MIDNIGHT_HOUR`, that no roster
+    closes many of those by then. "" when neither says anything, or with fewer than
+    :data:`WHEN_MIN_MISSES` misses (or none of the table: an older results folder)."""
+    when = (table.get("when") or {}).get(name)
+    row = cause_row(table, "promises", name)
+    if not isinstance(when, dict) or row is None or row["missed"] < WHEN_MIN_MISSES:
+        return ""
+    missed, parts = row["missed"], []
+    weekend, orders = (
+        when.get(WEEKEND_MISSED, 0) / missed,
+        when.get(WEEKEND_ORDERS, 0) / max(1, row["orders"]),
+    )
+    if weekend >= 1.5 * orders and weekend > 0:
+        parts.append(
+            tr(
+                "brief.when_weekend",
+                lang,
+                share=format_number(weekend, "share"),
+                orders=format_number(orders, "share"),
+            )
+        )
+    busiest = busiest_hours(when.get("hours", [])) if len(when.get("hours", [])) == 24 else None
+    if busiest is not None:
+        start, end, inside = busiest
+        late = name in CUTOFF_READINGS and end == 24 and start >= NEAR_MIDNIGHT_HOUR
+        parts.append(
+            tr(
+                "brief.when_midnight" if late else "brief.when_hours",
+                lang,
+                share=format_number(inside / missed, "share"),
+                hours=tr("range", lang, low=f"{start:02d}:00", high=f"{end:02d}:00"),
+            )
+        )
+    return tr("brief.when", lang, parts=tr("brief.part.sep", lang).join(parts)) if parts else ""
 
 
 def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
@@ -138,17 +202,20 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
         count=len(rows),
         parts=verdict_parts(items, ("missed", "uncertain"), lang, "promise", {"met": edges}),
     )
-    out = [bottom]
+    out = [bottom + bottom_band(summary, data, lang)]
     # cause -> the promise whose line gave its lever first (a professional order's cause is
     # keyed apart: its lever is the organisations' and reviewers', not the villages')
     given: dict[str, str] = {}
     late_given = False  # whether a line said why orders placed after the cut-off miss
 
     def once(cause: str, text: str, name: str) -> str:
-        """The lever of a cause given on an earlier line is referred to, not repeated."""
-        if cause in given:
-            return tr("lever.same", lang, name=given[cause])
-        given[cause] = promise_name(name, data, lang)
+        """The lever of a cause given before is referred to, not repeated: on an earlier line by
+        its promise's name, on the same line as the same."""
+        if cause in given:  # (the same line's: the misses placed after the cut-off gave it)
+            if given[cause] == name:
+                return tr("lever.same_line", lang)
+            return tr("lever.same", lang, name=promise_name(given[cause], data, lang))
+        given[cause] = name
         return text
 
     table = miss_table(summary)
@@ -181,7 +248,7 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
             late = late_row(row, rest, table["causes"])
             common = dict(
                 share=format_number(after / row["missed"], "share"),
-                missed=_per_rep(row["missed"] / reps, lang),
+                missed=per_week(row["missed"], table, summary, lang),
                 cutoff=cutoff,
             )
             if late is not None and late["missed"] > 0:
@@ -204,7 +271,7 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
                 text += tr(
                     "brief.promise_rest",
                     lang,
-                    rest=_per_rep(rest["missed"] / reps, lang),
+                    rest=per_week(rest["missed"], table, summary, lang),
                     cause=tr(f"cause.{cause}", lang),
                     share=share,
                     lever=once(cause, fix, name),
@@ -216,20 +283,79 @@ def promise_lines(summary: dict, data: dict, lang: str) -> list[str]:
                 "brief.promise_cause",
                 lang,
                 share=share,
-                missed=_per_rep(row["missed"] / reps, lang),
+                missed=per_week(row["missed"], table, summary, lang),
                 cause=tr(f"cause.{cause}", lang),
                 lever=once(f"{cause} (professional)" if professional else cause, fix, name),
             )
-        out.append(text)
-    return out + band_line(summary, data, lang, once)
+        out.append(text + when_text(table, name, lang))
+    return out + band_line(summary, data, lang)
 
 
-def band_line(summary: dict, data: dict, lang: str, once) -> list[str]:
+def bottom_band(summary: dict, data: dict, lang: str) -> str:
+    """After the bottom line, when the urban promise (``urban_10min``) is met over the whole
+    day but missed in a band of it (kpis.json's ``urban_10min_<band>``): that it is met over
+    the day but missed in those bands, so that the bottom line alone does not read as the
+    promise kept at all hours; "" otherwise (the band line gives the estimates)."""
+    if summary["kpis"].get("urban_10min", {}).get("verdict") != "met":
+        return ""
+    missed = [
+        r["name"].removeprefix("urban_10min_")
+        for r in headline_rows(summary, data, BAND_ROWS)
+        if r["target"] is not None and r["verdict"] == "missed"
+    ]
+    if not missed:
+        return ""
+    bands = [tr("with_note", lang, text=tr(f"band.{b}", lang), note=band_text(b, lang)) for b in missed]
+    return tr(
+        "brief.bottom_band",
+        lang,
+        name=promise_name("urban_10min", data, lang).capitalize(),
+        bands=tr("brief.part.and", lang).join(bands),
+    )
+
+
+def band_missed_towns(summary: dict, data: dict, name: str, lang: str) -> list[tuple[float, str, str]]:
+    """The towns whose own urban orders miss the band ``name`` (kpis.json's
+    ``town.<pinyin>.<name>`` missed) as (estimate, label, pinyin), lowest first."""
+    return sorted(
+        (summary["kpis"][f"town.{pinyin}.{name}"]["mean"], town_label(data, t, lang), pinyin)
+        for t, pinyin in enumerate(data["towns"]["pinyin"])
+        if summary["kpis"].get(f"town.{pinyin}.{name}", {}).get("verdict") == "missed"
+    )
+
+
+def band_lever(summary: dict, data: dict, name: str, cause: str, lang: str) -> str:
+    """The lever of the band ``name``'s misses (``urban_10min_night``): volunteers on duty in
+    the band's hours at the seat of the town that misses it worst (its key,
+    ``teams.additions``, and the ``optimize`` target that sizes it), or at the seats of the
+    towns that miss it when no town's own band is missed; for misses mostly unanswered alerts
+    (``acceptance``), that larger alert waves help only where more volunteers than a wave are
+    on duty (at night a wave already reaches everyone on duty: docs/kpis.md)."""
+    band = name.removeprefix("urban_10min_")
+    start, end = TIME_BANDS[band]
+    target = kpi_float(summary["kpis"].get(name, {}).get("target"))
+    values = dict(
+        hours=band_text(band, lang),
+        start=start,
+        end=end,
+        kpi=name,
+        target=f"{target:g}" if not is_missing(target) else "0.9",
+    )
+    towns = band_missed_towns(summary, data, name, lang)
+    if towns:
+        _, label, pinyin = towns[0]
+        text = tr("lever.band_town", lang, town=label, pinyin=pinyin, **values)
+    else:
+        text = tr("lever.band_county", lang, **values)
+    return text + (tr("lever.band_waves", lang) if cause == "acceptance" else "")
+
+
+def band_line(summary: dict, data: dict, lang: str) -> list[str]:
     """One line on the urban promise by time of day when the whole day's verdict hides a worse
     one (the default: met over the day, missed at night): each band judged worse than
     ``urban_10min`` with its estimate and verdict, then the largest cause of the worst band's
-    own misses (kpis.json's ``miss_causes.promises``) and its lever (``once``:
-    :func:`promise_lines`' way of not repeating a lever); none when no band is worse (bands as
+    own misses (kpis.json's ``miss_causes.promises``) and the band's own lever
+    (:func:`band_lever`: staff its hours where it misses); none when no band is worse (bands as
     uncertain as the whole day add nothing the bottom line does not say). Outside the bottom
     line's count of headline promises."""
     whole = summary["kpis"].get("urban_10min", {}).get("verdict")
@@ -262,14 +388,14 @@ def band_line(summary: dict, data: dict, lang: str, once) -> list[str]:
     row = cause_row(table, "promises", worst["name"]) if table["groups"] else None
     if row is not None and row["missed"] > 0:
         arrival = counts_arrivals(data)  # (the bands' reading)
-        cause, share, fix = cause_and_lever(row, table["causes"], arrival, lang)
+        cause, share, _ = cause_and_lever(row, table["causes"], arrival, lang)
         text += tr(
             "brief.band_cause",
             lang,
             band=tr(f"band.{worst['name'].removeprefix('urban_10min_')}", lang).capitalize(),
             share=share,
             cause=tr(f"cause.{cause}", lang),
-            lever=once(cause, fix, worst["name"]),
+            lever=band_lever(summary, data, worst["name"], largest_cause(row, table["causes"]), lang),
         )
     return [text]
 
@@ -280,12 +406,10 @@ def band_towns(summary: dict, data: dict, name: str, lang: str) -> str:
     ("missed in Aojiang 77.4%"), so that a county's night miss names the town whose seat or
     communities need the night volunteers; "" when no town's band is missed. The town's band
     is not part of its verdict (docs/kpis.md), only where the county's band is worse."""
-    towns = sorted(
-        (summary["kpis"][f"town.{pinyin}.{name}"]["mean"], town_label(data, t, lang))
-        for t, pinyin in enumerate(data["towns"]["pinyin"])
-        if summary["kpis"].get(f"town.{pinyin}.{name}", {}).get("verdict") == "missed"
-    )
+    towns = band_missed_towns(summary, data, name, lang)
     if not towns:
         return ""
-    listed = tr("brief.part.sep", lang).join(f"{label} {shown(mean, 'share', lang)}" for mean, label in towns)
+    listed = tr("brief.part.sep", lang).join(
+        f"{label} {shown(mean, 'share', lang)}" for mean, label, _ in towns
+    )
     return tr("brief.band_towns", lang, towns=listed)

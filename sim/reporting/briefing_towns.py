@@ -7,12 +7,12 @@ kpis.json; the wording, in English and Chinese, from :mod:`sim.reporting.i18n`.
 
 from __future__ import annotations
 
-from sim.reporting.briefing_headline import count, shown
+from sim.reporting.briefing_headline import shown
 from sim.reporting.briefing_promises import verdict_parts
 from sim.reporting.briefing_town_rows import no_order_towns, town_rows
 from sim.reporting.formatting import format_number
 from sim.reporting.i18n import tr
-from sim.reporting.miss_levers import counts_arrivals, largest_cause, miss_table, shown_cause
+from sim.reporting.miss_levers import counts_arrivals, largest_cause, miss_table, per_week, shown_cause
 from sim.results.verdict import LEVEL
 
 
@@ -75,7 +75,8 @@ def town_verdict_line(summary: dict, data: dict, lang: str) -> list[str]:
         # row does not split them by zone; turnout and travel name a rural order's as well)
         cause = shown_cause(cause, arrival and has_urban(data, r["index"]))
         value = shown(r["mean"], "share", lang)  # (its score first: the cause's share is of its misses)
-        orders = count(row["orders"], lang) if isinstance(row.get("orders"), int) else "?"
+        # (its orders a week: the table sums them over the replications)
+        orders = per_week(row["orders"], table, summary, lang) if isinstance(row.get("orders"), int) else "?"
         return tr(
             "brief.town_cause",
             lang,

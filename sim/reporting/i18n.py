@@ -186,9 +186,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.overnight_target": ("≤ {value:g} per 1,000", "≤ {value:g} 单/千单"),
     "brief.causes": ("Why orders miss", "订单为何未兑现承诺"),
     "brief.cause_line": (
-        "Largest cause: {share} of the {missed:.0f} {group} orders a replication that miss their "
+        "Largest cause: {share} of the {missed} {group} orders a week that miss their "
         "promise are \u201c{cause}\u201d; the lever: {lever}.",
-        "最大原因：平均每次重复未兑现承诺的 {missed:.0f} 单{group}订单中 {share} 属于"
+        "最大原因：平均每周未兑现承诺的 {missed} 单{group}订单中 {share} 属于"
         "\u201c{cause}\u201d；改进方向：{lever}。",
     ),
     "brief.overnight_late": (
@@ -203,6 +203,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.bottom_line": (
         "Bottom line: of {count} headline promises, {parts}.",
         "结论：{count} 项主要承诺中，{parts}。",
+    ),
+    # (after the bottom line when the urban promise is met over the day but a band misses)
+    "brief.bottom_band": (
+        " {name} is met over the day but missed {bands}.",
+        "{name}全天达标，但{bands}未达标。",
     ),
     "brief.towns_line": ("Towns: of the {count} towns, {parts}.", "乡镇：{count} 个乡镇中，{parts}。"),
     "brief.unit.promise": ("", "项"),
@@ -265,39 +270,53 @@ TEXT: dict[str, tuple[str, str]] = {
         "{name}：{estimate}，目标 {target}，{verdict}。",
     ),
     "brief.promise_cause": (
-        " Of its {missed} misses a replication, {share} are \u201c{cause}\u201d; the lever: {lever}.",
-        "最大原因：平均每次重复未兑现的 {missed} 单中 {share} 属于\u201c{cause}\u201d；改进方向：{lever}。",
+        " Of its {missed} misses a week, {share} are \u201c{cause}\u201d; the lever: {lever}.",
+        "最大原因：平均每周未兑现的 {missed} 单中 {share} 属于\u201c{cause}\u201d；改进方向：{lever}。",
     ),
     "brief.promise_late_again": (
-        " {share} of its {missed} misses a replication were placed after {cutoff}, as above.",
-        "平均每次重复未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单，原因同上。",
+        " {share} of its {missed} misses a week were placed after {cutoff}, as above.",
+        "平均每周未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单，原因同上。",
     ),
     "brief.promise_late": (
-        " {share} of its {missed} misses a replication were placed after {cutoff} (due the next "
+        " {share} of its {missed} misses a week were placed after {cutoff} (due the next "
         "day by our cut-off): volunteers on duty later in the evening would serve them sooner.",
-        "平均每次重复未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单"
+        "平均每周未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单"
         "（按本模型 {cutoff} 截止时间次日办结）："
         "安排志愿者在 {cutoff} 后继续在岗，可以更快办理。",
     ),
     "brief.promise_late_cause": (
-        " {share} of its {missed} misses a replication were placed after {cutoff} (due the next "
+        " {share} of its {missed} misses a week were placed after {cutoff} (due the next "
         "day by our cut-off), {late_share} of those \u201c{cause}\u201d; the lever: {lever}, "
         "or a later evening roster.",
-        "平均每次重复未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单"
+        "平均每周未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单"
         "（按本模型 {cutoff} 截止时间次日办结），其中 {late_share} 属于\u201c{cause}\u201d；"
         "改进方向：{lever}，或延长晚间排班。",
     ),
     "brief.promise_late_cause_again": (
-        " {share} of its {missed} misses a replication were placed after {cutoff}, {late_share} "
+        " {share} of its {missed} misses a week were placed after {cutoff}, {late_share} "
         "of those \u201c{cause}\u201d; the lever: {lever}, or a later evening roster.",
-        "平均每次重复未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单，"
+        "平均每周未兑现的 {missed} 单中 {share} 是 {cutoff} 以后下的单，"
         "其中 {late_share} 属于\u201c{cause}\u201d；改进方向：{lever}，或延长晚间排班。",
     ),
     "brief.promise_rest": (
-        " The other {rest}: {share} \u201c{cause}\u201d; the lever: {lever}.",
-        "其余 {rest} 单中 {share} 属于\u201c{cause}\u201d；改进方向：{lever}。",
+        " The other {rest} misses a week: {share} \u201c{cause}\u201d; the lever: {lever}.",
+        "其余平均每周未兑现的 {rest} 单中 {share} 属于\u201c{cause}\u201d；改进方向：{lever}。",
     ),
     "lever.same": ("as for {name}", "同\u201c{name}\u201d"),
+    # (a cause whose lever the same line gave for the misses placed after the cut-off)
+    "lever.same_line": ("the same as for the late ones", "同上"),
+    # when a promise's misses were placed (kpis.json's miss_causes.when): brief.when, then its
+    # parts joined by brief.part.sep
+    "brief.when": (" Its misses by when placed: {parts}.", "未兑现订单的下单时间：{parts}。"),
+    "brief.when_weekend": (
+        "{share} on Saturdays and Sundays (which have {orders} of its orders)",
+        "{share} 在周六、周日（周末订单仅占 {orders}）",
+    ),
+    "brief.when_hours": ("{share} at {hours}", "{share} 在 {hours}"),
+    "brief.when_midnight": (
+        "{share} at {hours}, too near midnight for any roster to close many of them by then",
+        "{share} 在 {hours}，离午夜太近，无论如何排班，其中许多都无法在午夜前办结",
+    ),
     "brief.towns_decide_all": (
         " If the estimates held, about {reps} replications in all would decide them.",
         "若各估计不变，共约 {reps} 次重复可望全部判定。",
@@ -315,6 +334,29 @@ TEXT: dict[str, tuple[str, str]] = {
         "in {chance} of runs.",
         "各乡镇分别按 {level} 判定：即使 {count} 个乡镇都恰在目标上，"
         "约 {chance} 的运行也会偶然显示至少一个未达标。",
+    ),
+    # the lever of a band of the day's miss (brief.band_cause): staff the town's seat in the
+    # band's hours (teams.additions), sized by optimize; wave size only where more are on duty
+    "lever.band_town": (
+        "volunteers on duty at {town}'s seat {hours} (teams.additions: {{town: {pinyin}, hours: "
+        "[{start}, {end}], volunteers: N}}; python run.py optimize SCENARIO --target "
+        "town.{pinyin}.{kpi}={target} finds N)",
+        "{hours} 在{town}驻地增加在岗志愿者（teams.additions: {{town: {pinyin}, hours: "
+        "[{start}, {end}], volunteers: N}}；N 由 python run.py optimize SCENARIO --target "
+        "town.{pinyin}.{kpi}={target} 求得）",
+    ),
+    "lever.band_county": (
+        "volunteers on duty {hours} at the seats of the towns whose urban orders miss it "
+        "(teams.additions: {{town: ..., hours: [{start}, {end}], volunteers: N}}; python run.py "
+        "optimize SCENARIO --target {kpi}={target} finds N)",
+        "{hours} 在城区订单未达标的乡镇驻地增加在岗志愿者（teams.additions: {{town: ..., hours: "
+        "[{start}, {end}], volunteers: N}}；N 由 python run.py optimize SCENARIO --target "
+        "{kpi}={target} 求得）",
+    ),
+    "lever.band_waves": (
+        "; larger alert waves (dispatch.alerts.wave_size) help only where more volunteers than a "
+        "wave are on duty",
+        "；扩大每轮派单提醒人数（dispatch.alerts.wave_size）只在在岗人数多于每轮人数时有效",
     ),
     "lever.travel_arrival": (
         "a quicker turnout, or volunteers on call nearer the orders",
@@ -341,8 +383,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "（占\u201c订单未兑现承诺的原因\u201d图中未兑现订单的 {cancelled}）；"
         "志愿者在岗时间中只有 {utilisation} 在忙。没有城区订单，因此没有按接受派单计或按到达计的城区承诺。",
     ),
-    "cause.title": ("Why orders miss their promise (per replication)", "订单未兑现承诺的原因（每次重复）"),
-    "cause.x": ("Missed orders per replication", "平均每次重复的未兑现订单数"),
+    "cause.title": ("Why orders miss their promise (a week)", "订单未兑现承诺的原因（每周）"),
+    "cause.x": ("Missed orders a week", "平均每周的未兑现订单数"),
     "cause.group.urban": ("urban", "城区"),
     "cause.group.rural": ("rural", "非城区"),
     "cause.group.professional": ("professional", "专业需求"),
@@ -354,8 +396,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "cause.travel": ("Travel or ferry too long", "路程或轮渡耗时过长"),
     "cause.travel_arrival": ("Turnout and travel too long", "出发准备和路程耗时过长"),
     "brief.town_cause": (
-        "{town} {value}, of {orders} orders: {share} of its misses \u201c{cause}\u201d",
-        "{town} {value}（{orders} 单中未兑现的 {share} 属于\u201c{cause}\u201d）",
+        "{town} {value} of {orders} orders a week: {share} of its misses \u201c{cause}\u201d",
+        "{town} {value}（每周 {orders} 单，未兑现的 {share} 属于\u201c{cause}\u201d）",
     ),
     "cause.service": ("Service too long", "服务时间过长"),
     "cause.cancelled": ("Cancelled while waiting", "等待中被取消"),
@@ -399,9 +441,9 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "lever.not_assigned": ("shorter escalation timeouts between the tiers", "缩短逐级上报的等待时间"),
     "lever.cancelled_professional": (
-        "reviewers and professional organisations' members on duty in the hours these orders "
-        "wait (patience is an assumption)",
-        "在这些订单等待的时段安排审核人员和专业志愿服务组织成员在岗（耐心为假设）",
+        "reviewers and professional organisations' members on duty when these orders are placed "
+        "(their schedules; patience is an assumption)",
+        "在这些订单下单的时段安排审核人员和专业志愿服务组织成员在岗（其排班；耐心为假设）",
     ),
     "lever.not_assigned_professional": (
         "members of the professional organisations on duty into the evening ({share} of them "

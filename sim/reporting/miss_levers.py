@@ -10,7 +10,7 @@ on the largest cause overall. The wording, in English and Chinese, comes from
 from __future__ import annotations
 
 from sim.reporting.briefing_scenario import drivers_text
-from sim.reporting.formatting import format_number
+from sim.reporting.formatting import format_number, per_rep_text
 from sim.reporting.i18n import tr
 from sim.results.causes import AT_VILLAGE, PROFESSIONAL_NOT_ASSIGNED
 
@@ -19,6 +19,17 @@ def miss_table(summary: dict) -> dict:
     """kpis.json's ``miss_causes`` (an empty table when the run kept no logs)."""
     table = summary.get("miss_causes")
     return table if table else {"replications": max(1, summary["reps"]), "causes": [], "groups": {}}
+
+
+def per_week(total: float, table: dict, summary: dict, lang: str) -> str:
+    """Orders summed over the miss table's replications as a week's (a replication's divided
+    by its measured days, kpis.json's ``days``, times 7), written as
+    :func:`sim.reporting.formatting.per_rep_text` writes counts: the briefing counts misses
+    and orders a week, a base a planner knows (a replication's length is the run's)."""
+    days = summary.get("days")
+    per_rep = total / max(1, table["replications"])
+    weekly = per_rep / days * 7.0 if isinstance(days, (int, float)) and days > 0 else per_rep
+    return per_rep_text(weekly, lang)
 
 
 def lever(cause: str, row: dict, lang: str, arrival: bool = False, professional: bool = False) -> str:
@@ -113,7 +124,6 @@ def cause_lines(summary: dict, lang: str, arrival: bool = False) -> list[str]:
     table = miss_table(summary)
     if not table["groups"]:
         return []
-    reps = max(1, table["replications"])
     groups = table["groups"]
     all_missed = sum(row["missed"] for row in groups.values())
     if all_missed == 0:
@@ -128,7 +138,7 @@ def cause_lines(summary: dict, lang: str, arrival: bool = False) -> list[str]:
             lang,
             group=tr(f"cause.group.{group}", lang),
             share=format_number(row[cause] / row["missed"], "share"),
-            missed=row["missed"] / reps,
+            missed=per_week(row["missed"], table, summary, lang),
             cause=tr(f"cause.{shown_cause(cause, urban_arrival)}", lang),
             lever=lever(cause, row, lang, urban_arrival, group == "professional"),
         ),

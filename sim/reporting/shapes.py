@@ -58,6 +58,8 @@ KPIS_JSON = {
         "towns": _CAUSE_ROWS,
         "promises?": _CAUSE_ROWS,  # (absent from a results folder that predates them)
         "promises_before_cutoff?": _CAUSE_ROWS,
+        # (each promise's misses by when placed: sim.results.causes.miss_cause_table)
+        "when?": {"*": {"weekend_missed": INT, "weekend_orders": INT, "hours": [INT]}},
     },
     # (sim.results.event_causes.event_cause_table: the misses of each surge event's deadline by
     # cause; absent without a delivery event, or from a results folder that predates it)
@@ -374,6 +376,23 @@ def _miss_causes_consistency(table: dict) -> None:
                 if key not in row:
                     raise Malformed(where, "is missing; expected the missed orders of each cause")
                 _within(row[key], 0, 1e12, where, "order counts")
+    for name, when in table.get("when", {}).items():
+        where = f"miss_causes.when.{name}"
+        if len(when["hours"]) != 24:
+            raise Malformed(f"{where}.hours", f"has {len(when['hours'])} entries; expected 24, one an hour")
+        for key, value in (
+            *((f"hours[{h}]", n) for h, n in enumerate(when["hours"])),
+            ("weekend_missed", when["weekend_missed"]),
+            ("weekend_orders", when["weekend_orders"]),
+        ):
+            _within(value, 0, 1e12, f"{where}.{key}", "order counts")
+        missed = table.get("promises", {}).get(name, {}).get("missed")
+        if missed is not None and (sum(when["hours"]) != missed or when["weekend_missed"] > missed):
+            raise Malformed(
+                where,
+                f"counts {sum(when['hours'])} misses by hour and {when['weekend_missed']} at weekends, "
+                f"its promise {missed}; expected the hours to add up to the misses",
+            )
 
 
 def _event_causes_consistency(table: dict) -> None:

@@ -86,6 +86,20 @@ AFTER_CUTOFF = "placed_after_cutoff"
 PROFESSIONAL_NOT_ASSIGNED = "not_assigned_professional"
 # the group of a judged order in the table: its zone, or "professional"
 GROUPS = (*ZONES, "professional")
+# the ``when`` table's columns beside ``hours``: each promise's missed orders and judged
+# orders placed on a Saturday or Sunday (run.start_weekday: day 0's weekday, 0 = Monday)
+WEEKEND_MISSED, WEEKEND_ORDERS = "weekend_missed", "weekend_orders"
+
+
+def placed_when(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray]:
+    """(weekend, hour) per order: whether it was placed on a Saturday or Sunday (the day of
+    ``t_placed`` counted from ``run.start_weekday``, as the rosters and the office count it),
+    and the hour of the day it was placed (0-23), so that a promise's misses can be told by
+    when they are placed: the hours to staff, or too late in the day for any staffing."""
+    t = log.orders.t_placed
+    day = np.floor(t / 1440.0).astype(np.int64)
+    weekend = (day + world.scenario.run.start_weekday) % 7 >= 5
+    return weekend, (np.floor(t / 60.0) % 24).astype(np.int64)
 
 
 def changes_up_to(
@@ -305,8 +319,11 @@ def miss_cause_table(results, world: World) -> dict | None:
     of the ``not_assigned``, the professional orders; ``placed_after_cutoff``: of
     the missed, those placed at or after ``targets.same_day_cutoff``;
     ``promises_before_cutoff``: each promise's orders placed before it, the ones a later
-    evening roster or the cut-off rule does not concern); None when the replications' logs
-    were not kept."""
+    evening roster or the cut-off rule does not concern; ``when``: each promise's misses by
+    when they were placed, ``{kpi: {"weekend_missed", "weekend_orders", "hours": [24]}}``,
+    those placed on a Saturday or Sunday, its judged orders placed then, and its misses by
+    hour of the day placed, :func:`placed_when`); None when the replications' logs were not
+    kept."""
     if not results or any(r.log is None for r in results):
         return None
     reps = len(results)
@@ -317,6 +334,7 @@ def miss_cause_table(results, world: World) -> dict | None:
     towns = np.zeros((n_towns, len(names)))
     promises: dict[str, np.ndarray] = {}
     before: dict[str, np.ndarray] = {}
+    when: dict[str, dict] = {}
 
     def add(
         table: np.ndarray, key: np.ndarray, rows: np.ndarray, missed, cause, at_village, late, pro
@@ -343,7 +361,12 @@ def miss_cause_table(results, world: World) -> dict | None:
         add(groups, group, judged, missed, cause, at_village, late, professional)
         add(towns, o.town, judged & ~professional, missed, cause, at_village, late, professional)
         one = np.zeros(len(o), dtype=np.int64)  # (a promise's table has one row)
+        weekend, hour = placed_when(r.log, world)
         for name, (held, failed, due) in promise_misses(r.log, world).items():
+            counts = when.setdefault(name, {WEEKEND_MISSED: 0, WEEKEND_ORDERS: 0, "hours": np.zeros(24)})
+            counts[WEEKEND_MISSED] += int((failed & weekend).sum())
+            counts[WEEKEND_ORDERS] += int((held & weekend).sum())
+            counts["hours"] += np.bincount(hour[failed], minlength=24)
             why = assign_causes(r.log, world, failed, due)
             waited = cancelled_at_village(r.log, why)
             for table, mask in ((promises, held), (before, held & ~late)):
@@ -368,4 +391,9 @@ def miss_cause_table(results, world: World) -> dict | None:
         "towns": rows(towns, pinyin, table_names),
         "promises": per_promise(promises, names),
         "promises_before_cutoff": per_promise(before, table_names),
+        "when": {
+            name: {**counts, "hours": [int(n) for n in counts["hours"]]}
+            for name, counts in when.items()
+            if promises[name][0, 0] > 0
+        },
     }
