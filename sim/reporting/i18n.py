@@ -337,26 +337,23 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # the lever of a band of the day's miss (brief.band_cause): staff the town's seat in the
     # band's hours (teams.additions), sized by optimize; wave size only where more are on duty
+    # (the Chinese says what to do, without the keys and the command: the analyst reads the English)
     "lever.band_town": (
         "volunteers on duty at {town}'s seat {hours} (teams.additions: {{town: {pinyin}, hours: "
         "[{start}, {end}], volunteers: N}}; python run.py optimize SCENARIO --target "
         "town.{pinyin}.{kpi}={target} finds N)",
-        "{hours} 在{town}驻地增加在岗志愿者（teams.additions: {{town: {pinyin}, hours: "
-        "[{start}, {end}], volunteers: N}}；N 由 python run.py optimize SCENARIO --target "
-        "town.{pinyin}.{kpi}={target} 求得）",
+        "{hours} 在{town}驻地增加在岗志愿者（所需人数可由人员配置优化求得）",
     ),
     "lever.band_county": (
         "volunteers on duty {hours} at the seats of the towns whose urban orders miss it "
         "(teams.additions: {{town: ..., hours: [{start}, {end}], volunteers: N}}; python run.py "
         "optimize SCENARIO --target {kpi}={target} finds N)",
-        "{hours} 在城区订单未达标的乡镇驻地增加在岗志愿者（teams.additions: {{town: ..., hours: "
-        "[{start}, {end}], volunteers: N}}；N 由 python run.py optimize SCENARIO --target "
-        "{kpi}={target} 求得）",
+        "{hours} 在城区订单未达标的乡镇驻地增加在岗志愿者（所需人数可由人员配置优化求得）",
     ),
     "lever.band_waves": (
         "; larger alert waves (dispatch.alerts.wave_size) help only where more volunteers than a "
         "wave are on duty",
-        "；扩大每轮派单提醒人数（dispatch.alerts.wave_size）只在在岗人数多于每轮人数时有效",
+        "；扩大每轮派单提醒人数只在在岗人数多于每轮人数时有效",
     ),
     "lever.travel_arrival": (
         "a quicker turnout, or volunteers on call nearer the orders",
