@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import zlib
+from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from sim.model import rng
 from sim.model.rng import Streams, replication_seeds
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
 
 def test_replication_seed_depends_only_on_its_index():
@@ -101,38 +105,43 @@ def test_streams_of_any_seed_numpy_accepts_are_numpys(seed):
     )
 
 
-def test_no_two_streams_of_a_bundled_scenario_share_a_key(monkeypatch):
-    """A stream's key is its name's CRC-32: two names with one CRC would draw the same numbers.
-    About 4,000 names a county replication makes that a 0.2% chance per scenario
-    (sim/model/rng.py), so each bundled scenario's names are checked here, from a one-day
-    replication's set-up (every stream is made at set-up)."""
+def one_day_stream_names(monkeypatch, path: Path, overrides: dict | None = None) -> list[str]:
+    """The stream names (and counter keys' names) one replication of one day of the scenario at
+    ``path`` asks for, in order, each as often as it is asked for (every stream is made at
+    set-up)."""
     import dataclasses
-    from pathlib import Path
 
     from sim.config.load import load_scenario
     from sim.experiments.runner import run_replications
 
-    names: set[str] = set()
-    streams, keys = Streams.streams, Streams.keys
+    asked: list[str] = []
 
     def recorded(method):
         def wrapper(self, items):
             items = list(items)
-            names.update(items)
+            asked.extend(items)
             return method(self, iter(items))
 
         return wrapper
 
-    monkeypatch.setattr(Streams, "streams", recorded(streams))
-    monkeypatch.setattr(Streams, "keys", recorded(keys))
-    root = Path(__file__).resolve().parent.parent / "scenarios"
-    paths = sorted([root / "pingyang.yaml", *(root / "policies").glob("*.yaml")])
+    monkeypatch.setattr(Streams, "streams", recorded(Streams.streams))
+    monkeypatch.setattr(Streams, "keys", recorded(Streams.keys))
+    scenario = load_scenario(path, overrides=overrides)
+    scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, days=1, warmup_days=0))
+    run_replications(scenario, 1, 1, jobs=1)
+    monkeypatch.undo()
+    return asked
+
+
+def test_no_two_streams_of_a_bundled_scenario_share_a_key(monkeypatch):
+    """A stream's key is its name's CRC-32: two names with one CRC would draw the same numbers.
+    About 4,000 names a county replication makes that a 0.2% chance per scenario
+    (sim/model/rng.py), so each bundled scenario's names are checked here, from a one-day
+    replication's set-up."""
+    paths = sorted([SCENARIOS / "pingyang.yaml", *(SCENARIOS / "policies").glob("*.yaml")])
     assert len(paths) > 10
     for path in paths:
-        names.clear()
-        scenario = load_scenario(path)
-        scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, days=1, warmup_days=0))
-        run_replications(scenario, 1, 1, jobs=1)
+        names = set(one_day_stream_names(monkeypatch, path))
         assert len(names) > 1000, path.name  # the streams were seen
         crcs = {zlib.crc32(name.encode("utf-8")) for name in names}
         assert len(crcs) == len(names), f"{path.name}: two stream names share a CRC-32 key"
@@ -143,30 +152,8 @@ def test_no_stream_name_is_asked_for_twice_in_a_replication(monkeypatch):
     name would draw the same numbers: e.g. three office reviewers each asking for
     ``admin_review`` reviewed their k-th orders for exactly as long. The default scenario with
     several reviewers in the office and on call asks for every name once."""
-    import dataclasses
-    from collections import Counter
-    from pathlib import Path
-
-    from sim.config.load import load_scenario
-    from sim.experiments.runner import run_replications
-
-    asked: list[str] = []
-    streams, keys = Streams.streams, Streams.keys
-
-    def recorded(method):
-        def wrapper(self, items):
-            items = list(items)
-            asked.extend(items)
-            return method(self, iter(items))
-
-        return wrapper
-
-    monkeypatch.setattr(Streams, "streams", recorded(streams))
-    monkeypatch.setattr(Streams, "keys", recorded(keys))
-    path = Path(__file__).resolve().parent.parent / "scenarios" / "pingyang.yaml"
-    scenario = load_scenario(path, overrides={"admin.reviewers": 3, "admin.on_call_reviewers": 2})
-    scenario = dataclasses.replace(scenario, run=dataclasses.replace(scenario.run, days=1, warmup_days=0))
-    run_replications(scenario, 1, 1, jobs=1)
+    overrides = {"admin.reviewers": 3, "admin.on_call_reviewers": 2}
+    asked = one_day_stream_names(monkeypatch, SCENARIOS / "pingyang.yaml", overrides)
     assert "admin_review" in asked and "admin_on_call_review" in asked
     twice = sorted(name for name, n in Counter(asked).items() if n > 1)
     assert not twice, f"stream names asked for more than once: {twice[:5]}"
