@@ -291,9 +291,10 @@ loses a third of its volunteers:
 
 Compared with its parent (`python run.py compare scenarios/policies/aojiang_lockdown_batched.yaml
 scenarios/policies/aojiang_third_fewer.yaml`), only Aojiang's teams change: its
-`town.Aojiang.*` KPIs and the county's urban KPIs move, other towns' KPIs do not, and
-`event_on_time` does not, as only the call-ups deliver the compound's batches. The loss lasts
-the whole run: a town override applies to every day.
+`town.Aojiang.*` KPIs and the county's urban KPIs move (docs/assumptions.md gives the sizes),
+other towns' KPIs do not significantly (they share only the county's teams with Aojiang's
+escalated orders), and `event_on_time` does not, as only the call-ups deliver the compound's
+batches. The loss lasts the whole run: a town override applies to every day.
 
 ## Inheritance: `extends`
 
