@@ -30,6 +30,7 @@ EXAMPLE_ERROR = (
 )
 DOC_PATH = REPO / "docs" / "scenarios.md"
 EXAMPLE = REPO / "scenarios" / "policies" / "short_village_timeout.yaml"
+TOWN_EXAMPLE = REPO / "scenarios" / "policies" / "aojiang_third_fewer.yaml"
 
 
 def _fields(cls: type) -> list[dataclasses.Field]:
@@ -251,8 +252,9 @@ prints this reference (`--write` regenerates this file, `--check` exits 1 when i
 
 `scenarios/policies/` holds variants of the default `scenarios/pingyang.yaml`, each opening
 with the question it answers: `evening_kunyang.yaml` (more evening volunteers in Kunyang, via
-`teams.town_overrides`), `no_pairing.yaml` (no six-hundreds pairing) and
-`short_village_timeout.yaml` (escalate unanswered village orders sooner).
+`teams.town_overrides`), `no_pairing.yaml` (no six-hundreds pairing),
+`short_village_timeout.yaml` (escalate unanswered village orders sooner) and
+`aojiang_third_fewer.yaml` (one town loses a third of its volunteers, below).
 
 ## A worked example
 
@@ -271,6 +273,28 @@ Had the file said `rural: [20, -180]`, validation would stop with
 ```
 {error}
 ```
+
+## A what-if for one town: fewer volunteers
+
+`teams.village_scale` and `teams.station_scale` scale the members of every town's teams;
+`teams.town_overrides.<town>.village_scale` and `.station_scale` scale one town's village and
+community teams and its station, times the county-wide scale (a town's 0.5 with 0.8
+county-wide leaves 0.4 of its members at scale 1). A team's members at scale 1 are multiplied by
+both scales and rounded to whole people once, as docs/model.md ("Staffing") says of the
+county-wide scale (at 0.667 Aojiang's station of 476 keeps 317); the town's `teams.additions`
+and event call-ups are counted as written, not scaled.
+`scenarios/policies/aojiang_third_fewer.yaml` asks what the 泰悦府 lockdown costs Aojiang when it
+loses a third of its volunteers:
+
+```yaml
+{town_example}```
+
+Compared with its parent (`python run.py compare scenarios/policies/aojiang_lockdown_batched.yaml
+scenarios/policies/aojiang_third_fewer.yaml`), only Aojiang's teams change: its
+`town.Aojiang.*` KPIs and the county's urban KPIs move (docs/assumptions.md gives the sizes),
+other towns' KPIs do not significantly (they share only the county's teams with Aojiang's
+escalated orders), and `event_on_time` does not, as only the call-ups deliver the compound's
+batches. The loss lasts the whole run: a town override applies to every day.
 
 ## Inheritance: `extends`
 
@@ -344,7 +368,9 @@ def render() -> str:
     shared = _shared_types()
     hints = typing.get_type_hints(Scenario)
     example = EXAMPLE.read_text(encoding="utf-8")
-    parts = [INTRO.replace("{example}", example).replace("{error}", EXAMPLE_ERROR)]
+    town_example = TOWN_EXAMPLE.read_text(encoding="utf-8")
+    intro = INTRO.replace("{example}", example).replace("{town_example}", town_example)
+    parts = [intro.replace("{error}", EXAMPLE_ERROR)]
     sections, top = [], [HEADER]
     for f in _fields(Scenario):
         inner = _inner(hints[f.name])

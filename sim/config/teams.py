@@ -79,7 +79,8 @@ BASIC = ["errand", "visit", "household", "tech_help", "care"]
 
 @dataclass(frozen=True)
 class TownTeams:
-    """Village-level teams of one town that differ from the county-wide settings (null = same)."""
+    """Village-level teams of one town that differ from the county-wide settings (null = same),
+    and scales of the town's own members (1 = as the county-wide settings give them)."""
 
     community_schedule: str | None = spec(None, "schedule of the town's community teams")
     village_schedule: str | None = spec(None, "schedule of the town's village teams")
@@ -87,6 +88,22 @@ class TownTeams:
         None,
         "extra members of the town's village/community teams per 1,000 residents",
         "people per 1,000 residents",
+        ge=0,
+        le=1000,
+    )
+    village_scale: float = spec(
+        1.0,
+        "multiplier on the members of the town's village and community teams, times "
+        "`teams.village_scale` (0.667 = a third fewer; members rounded to whole people)",
+        "ratio",
+        ge=0,
+        le=1000,
+    )
+    station_scale: float = spec(
+        1.0,
+        "multiplier on the members of the town's station, times `teams.station_scale` "
+        "(0.667 = a third fewer; members rounded to whole people)",
+        "ratio",
         ge=0,
         le=1000,
     )
@@ -152,7 +169,8 @@ class Teams:
     professional: list[TeamKind] = spec(factory=list, doc="professional teams")
     town_overrides: dict[str, TownTeams] = spec(
         factory=dict,
-        doc="per town (pinyin): village-level team settings that differ from the county-wide ones above",
+        doc="per town (pinyin): village-level team settings that differ from the county-wide ones "
+        "above, and scales of the town's village and station members",
     )
     additions: list[Addition] = spec(
         factory=list, doc="extra on-duty volunteers by town and hours (what `optimize` proposes)"

@@ -157,7 +157,10 @@ def build_teams(
 ) -> TeamTable:
     """Every team of the scenario: village points, town stations, county, sub-centers,
     professional teams, proxy points and mediation rooms, extra volunteers and paired units, in
-    that (stable) order."""
+    that (stable) order. A village/community team's members, and a town station's, are those of
+    scale 1 (whole people) times the county-wide scale (``teams.village_scale``,
+    ``teams.station_scale``) times its town's own (``teams.town_overrides.<town>``), rounded to
+    the nearest whole person (for staffing what-ifs, county-wide or in one town)."""
     rows: list[tuple[str, str, int, int, list[str], str]] = []
     t = scenario.teams
     overrides = {towns.index(name): o for name, o in t.town_overrides.items()}
@@ -167,14 +170,18 @@ def build_teams(
         over = overrides.get(int(places.town[i]))
         per_1000 = t.village_members_per_1000
         schedule = t.community_schedule if community else t.village_schedule
+        scale = t.village_scale
         if over is not None:
             per_1000 = per_1000 if over.village_members_per_1000 is None else over.village_members_per_1000
             schedule = (over.community_schedule if community else over.village_schedule) or schedule
-        members = int(round(t.village_scale * round(base + per_1000 * places.population[i] / 1000)))
+            scale = scale * over.village_scale  # the town's scale composes with the county's
+        members = int(round(scale * round(base + per_1000 * places.population[i] / 1000)))
         rows.append((f"village:{places.code[i]}", "village", i, members, t.village_skills, schedule))
     for town in range(len(towns.code)):
         members = round(t.town.members + t.town.members_per_1000 * towns.population[town] / 1000)
-        members = int(round(t.station_scale * members))
+        over = overrides.get(town)
+        scale = t.station_scale if over is None else t.station_scale * over.station_scale
+        members = int(round(scale * members))
         rows.append(
             (
                 f"town:{towns.pinyin[town]}",
