@@ -85,7 +85,7 @@ def test_a_band_targets_misses_are_its_band_kpis_missed_orders_and_rank_only_its
 def test_the_optimizer_buys_night_volunteers_only_for_the_night_target(tmp_path):
     scenario = variant(tmp_path, KNOWN)
     tried: list[str] = []
-    search = optimise(scenario, NIGHT, reps=3, seed=11, step=1, candidates=4, log=tried.append)
+    search = optimise(scenario, NIGHT, reps=6, seed=11, step=1, candidates=4, log=tried.append)
     assert search.baseline.summary["urban_10min_night"]["verdict"] == "missed"
     assert search.baseline.summary["urban_10min"]["verdict"] != "met"
     assert search.met and search.final.plan == {("Alpha", "night"): 1}
@@ -104,7 +104,7 @@ def test_optimize_command_with_a_band_target(tmp_path, capsys):
     src = tmp_path / "known.yaml"
     src.write_text(yaml.safe_dump({"extends": str(TINY), "name": "known", **KNOWN}), encoding="utf-8")
     out = tmp_path / "plan.yaml"
-    args = ["optimize", str(src), "--target", "urban_10min_night=1.0", "--step", "1", "--reps", "3"]
+    args = ["optimize", str(src), "--target", "urban_10min_night=1.0", "--step", "1", "--reps", "6"]
     code = main([*args, "--seed", "11", "--jobs", "1", "--out", str(out)])
     printed = capsys.readouterr().out
     assert code == 0 and "Plan: 63 extra volunteer-hours a week" in printed

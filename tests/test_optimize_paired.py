@@ -57,7 +57,7 @@ def _optimize(tmp_path, overrides: dict, *more: str) -> list[str]:
     src = tmp_path / "known.yaml"
     src.write_text(yaml.safe_dump({"extends": str(TINY), "name": "known", **overrides}), encoding="utf-8")
     args = ["optimize", str(src), "--target", "urban_10min=1.0", "--step", "1", "--candidates", "2"]
-    args += ["--reps", "3", "--seed", "11", "--jobs", "1", "--out", str(tmp_path / "plan.yaml"), *more]
+    args += ["--reps", "6", "--seed", "11", "--jobs", "1", "--out", str(tmp_path / "plan.yaml"), *more]
     main(args)
     return args
 
@@ -66,7 +66,7 @@ def test_optimize_prints_the_plans_paired_difference_on_the_confirmation_seeds(t
     _optimize(tmp_path, KNOWN, "--confirm-reps", "4")
     printed = capsys.readouterr().out
     fresh = 11 + CONFIRM_SEED_OFFSET
-    assert "\nSearch seeds (seed 11, 3 replications): what the search chose the plan on\n" in printed
+    assert "\nSearch seeds (seed 11, 6 replications): what the search chose the plan on\n" in printed
     head = (
         f"\nConfirmation seeds (seed {fresh}, 4 replications): the scenario without and with the "
         "plan on the same seeds, replication by replication\n"
@@ -113,13 +113,14 @@ def test_optimize_says_in_one_line_why_it_stopped(tmp_path, capsys):
     _optimize(tmp_path, HELD, "--confirm-reps", "2")
     printed = capsys.readouterr().out
     assert _stops(printed) == [
-        "Stopped after 0 moves: none of the 2 moves tried in the last round gained anything on the "
-        "search seeds, with urban_10min not met there. optimize places only extra volunteers at the "
+        "Stopped after 0 moves: none of the 2 moves tried in the last round showed an improvement on "
+        "the search seeds (paired 95% interval), with urban_10min not met there. optimize places only "
+        "extra volunteers at the "
         "town seats (teams.additions); where they stop helping, docs/policies.md gives levers "
         "optimize cannot place: urban_10min: more volunteers on call in the village teams "
         "(teams.village_scale)."
     ]
-    assert "  (no move helped)" in printed
+    assert "  (no move showed an improvement)" in printed
 
 
 def test_the_search_counts_the_moves_of_its_last_round(tmp_path):

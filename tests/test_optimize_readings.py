@@ -52,7 +52,7 @@ MIDNIGHT = {
     "demand": {"hour_of_day": [0.0] * 17 + [1.0] * 2 + [0.0] * 5, "orders_per_1000_per_day": 0.5},
     "dispatch": {"timeouts_min": {"urban": [0, 10], "rural": [120, 720]}},
 }
-SEARCH = {"reps": 3, "seed": 11, "step": 1, "candidates": 4}
+SEARCH = {"reps": 6, "seed": 11, "step": 1, "candidates": 4}  # (6: the moves show their effect; 3 may not)
 
 
 def test_the_readings_are_targets_with_a_lever_and_their_town_kpis_named_as_computed(tmp_path):
@@ -134,9 +134,12 @@ def test_the_search_buys_the_arrival_targets_moves(tmp_path):
     search = optimise(scenario, target, **SEARCH)
     assert search.baseline.summary["urban_10min_arrival"]["verdict"] == "missed"
     # the moves are where the arrivals miss: Alpha's evening and night, nowhere else
-    assert search.met and set(search.final.plan) == {("Alpha", "evening"), ("Alpha", "night")}
-    assert plan_hours(search.final.plan) >= 84  # (at least one in each: 21 + 63)
-    assert search.final.summary["urban_10min_arrival"]["mean"] == 1.0
+    assert set(search.final.plan) == {("Alpha", "evening"), ("Alpha", "night")}
+    assert plan_hours(search.final.plan) == 84  # one in each: 21 + 63
+    # a second night volunteer would serve the odd order placed while the first is out (+1.0 pp
+    # [-0.6 pp, +2.6 pp]): 6 replications cannot show it, so it is not bought
+    assert (search.stopped, search.unshown) == ("no gain", 1)
+    assert search.final.summary["urban_10min_arrival"]["mean"] > 0.98
 
 
 def test_midnight_misses_are_located_where_they_reach_the_seats_and_bought_there(tmp_path):

@@ -10,8 +10,9 @@ from sim.experiments.optimize import optimise
 from tests.conftest import TINY, variant
 from tests.test_optimize import KNOWN
 
-# the known county needs two moves (one evening, one night volunteer at Alpha)
-SEARCH = {"targets": {"urban_10min": 1.0}, "reps": 3, "seed": 11, "step": 1, "candidates": 2}
+# the known county needs two moves (one evening, one night volunteer at Alpha; 6 replications
+# show the night move's effect, 3 do not)
+SEARCH = {"targets": {"urban_10min": 1.0}, "reps": 6, "seed": 11, "step": 1, "candidates": 2}
 
 
 def test_the_search_says_why_it_stopped(tmp_path):
@@ -26,7 +27,7 @@ def test_optimize_names_the_step_limit_it_stopped_at(tmp_path, capsys):
     src = tmp_path / "known.yaml"
     src.write_text(yaml.safe_dump({"extends": str(TINY), "name": "known", **KNOWN}), encoding="utf-8")
     args = ["optimize", str(src), "--target", "urban_10min=1.0", "--step", "1", "--candidates", "2"]
-    args += ["--reps", "3", "--seed", "11", "--jobs", "1", "--out", str(tmp_path / "plan.yaml")]
+    args += ["--reps", "6", "--seed", "11", "--jobs", "1", "--out", str(tmp_path / "plan.yaml")]
     assert main([*args, "--max-steps", "1"]) == 1
     printed = capsys.readouterr().out
     stops = [line for line in printed.splitlines() if "--max-steps" in line]
@@ -38,7 +39,7 @@ def test_optimize_names_the_step_limit_it_stopped_at(tmp_path, capsys):
     assert "--max-steps" not in capsys.readouterr().out
     # the plan file says what the confirmation run found (docs/outputs.md)
     plan = (tmp_path / "plan.yaml").read_text(encoding="utf-8")
-    assert "# Confirmation run (3 replications, seed " in plan
+    assert "# Confirmation run (6 replications, seed " in plan
     (line,) = [s for s in plan.splitlines() if s.startswith("#   urban_10min: ")]
     assert line.endswith("against >= 100.0%: met")
     assert main(["validate", str(tmp_path / "plan.yaml")]) == 0
@@ -79,6 +80,8 @@ def test_a_target_past_its_estimate_but_undecided_asks_for_replications_not_leve
         towns={},
         budget=None,
         confirm_reps=None,
+        unshown=0,
+        seeds=[(1, 6)],
     )
     targets = {"urban_10min_night": (">=", 0.85), "rural_same_day": (">=", 0.95)}
     line = stop_line(search, targets, 30)
@@ -108,6 +111,8 @@ def test_a_target_with_one_replication_of_orders_says_it_has_no_interval():
         towns={},
         budget=None,
         confirm_reps=None,
+        unshown=0,
+        seeds=[(1, 6)],
     )
     line = stop_line(search, {"urban_10min_night": (">=", 0.9)}, 30)
     assert "fewer than 2 replications had its orders, so it has no interval and no verdict" in line

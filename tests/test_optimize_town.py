@@ -33,13 +33,13 @@ RURAL = {
     "targets": {"same_day_cutoff": "22:00"},
 }
 BETA = {"town.Beta.compliance": (">=", 1.0)}
-SEARCH = {"reps": 3, "seed": 11, "step": 1, "candidates": 4}
+SEARCH = {"reps": 6, "seed": 11, "step": 1, "candidates": 4}  # (6: the moves show their effect)
 
 
 def _args(tmp_path, *more: str, county: dict = RURAL) -> list[str]:
     src = tmp_path / "rural.yaml"
     src.write_text(yaml.safe_dump({"extends": str(TINY), "name": "rural", **county}), encoding="utf-8")
-    return ["optimize", str(src), "--step", "1", "--reps", "3", "--seed", "11", "--jobs", "1", *more]
+    return ["optimize", str(src), "--step", "1", "--reps", "6", "--seed", "11", "--jobs", "1", *more]
 
 
 def test_town_targets_are_parsed_and_named_as_the_runs_compute_them(tmp_path):
@@ -151,9 +151,14 @@ def test_a_town_targets_misses_and_moves_are_all_at_its_town(tmp_path):
     assert search.final.plan == {("Beta", "evening"): 1}
     tried = [line for line in said if line.lstrip().startswith("try ")]
     assert tried and all(line.split(":")[0].split()[-2] == "Beta" for line in tried)
-    # the county's target buys a volunteer at each town with rural misses in the evening
-    whole = optimise(scenario, {"rural_same_day": 1.0}, **SEARCH)
-    assert whole.final.plan == {("Alpha", "evening"): 1, ("Beta", "evening"): 1, ("Isle", "evening"): 1}
+    # the county's target buys a volunteer at each town whose rural evening misses the search
+    # seeds show a move serving; Isle's few (+0.9 pp [-0.2 pp, +2.0 pp] of the county's rural
+    # orders) are tried, not bought
+    said.clear()
+    whole = optimise(scenario, {"rural_same_day": 1.0}, **SEARCH, log=said.append)
+    assert whole.final.plan == {("Alpha", "evening"): 1, ("Beta", "evening"): 1}
+    assert (whole.stopped, whole.unshown) == ("no gain", 1)
+    assert any(line.startswith("  try +1 at Isle evening: ") and ", not shown: " in line for line in said)
 
 
 def test_the_confirmation_gives_the_town_kpis_paired_difference_in_its_direction(tmp_path):
@@ -189,10 +194,10 @@ def test_a_town_target_with_a_county_target_in_the_command(tmp_path, capsys):
     rows = [line for line in printed if line.startswith("town.Beta.compliance ")]
     assert len(rows) == 2 and rows[0].split()[1:3] == [">=", "100.0%"]
     # the confirmation: the paired difference in percentage points, and its verdict
-    assert rows[1].endswith("(missed)  +19.5 pp [+8.0 pp, +30.9 pp]              better")
+    assert rows[1].endswith("(missed)  +19.3 pp [+10.3 pp, +28.2 pp]             better")
     text = out.read_text(encoding="utf-8")
     assert "meet town.Beta.compliance >= 1 and urban_10min >= 1 with 95% confidence" in text
-    assert "#   difference in town.Beta.compliance: +19.5 pp [+8.0 pp, +30.9 pp]: better" in text
+    assert "#   difference in town.Beta.compliance: +19.3 pp [+10.3 pp, +28.2 pp]: better" in text
     assert main(["validate", str(out)]) == 0
 
 

@@ -29,12 +29,16 @@ allocation under common random numbers:
    were placed in when they never reached it). The ``candidates`` cells with the most misses
    are the candidate moves, each "+``step`` volunteers on duty at the town's seat in that band,
    every day".
-3. Simulate each move with the same seed (so the comparison is paired) and take the one with
-   the largest gain per extra volunteer-hour (:func:`gain`: each target's progress towards its
-   verdict, as a share of the orders its KPI judges: the paired rise of its mean, counted until
-   the end of its 95% interval the verdict reads would reach the target); repeat. A target
-   whose mean has passed it while its interval still spans it keeps counting, so the search
-   goes on buying until the interval clears it, or no move helps.
+3. Simulate each move with the same seed (so the comparison is paired) and take, of the moves
+   whose improvement is shown on the search seeds (:func:`shown`: for a target the move is
+   credited for, the paired 95% interval of its KPI, move minus plan replication by
+   replication, lies wholly on the improving side), the one with the largest gain per extra
+   volunteer-hour (:func:`gain`: each target's progress towards its verdict, as a share of
+   the orders its KPI judges: the paired rise of its mean, counted until the end of its 95%
+   interval the verdict reads would reach the target); repeat. A target whose mean has passed
+   it while its interval still spans it keeps counting, so the search goes on buying until the
+   interval clears it, or no move shows an improvement. A move whose gain the search seeds
+   cannot tell from noise is never bought: more replications (``--reps``) show smaller effects.
 4. Confirm the final plan with fresh seeds (a different root seed), together with the scenario
    without the plan on the same fresh seeds, replication by replication (common random
    numbers), and report each target KPI's paired difference (plan minus scenario) with its 95%
@@ -50,7 +54,7 @@ search and which it never calls, are :mod:`sim.experiments.optimize_confirm`
 With a ``budget`` (extra volunteer-hours a week) the question is "what do that many hours buy,
 and where": step 3 tries only the moves that fit in what is left of it, and the search stops
 when none of the located moves fits, or (as without one) when every target is met, the rest of
-the budget unspent, or no move gains.
+the budget unspent, or no move shows an improvement.
 
 E.g. ``--target urban_10min=0.95``: if Kunyang's evening urban orders are the misses, the first
 move tried is "+2 volunteers at Kunyang 19:00-22:00" = 2 x 3 h x 7 = 42 volunteer-hours a week.
@@ -80,9 +84,10 @@ from sim.experiments.optimize_targets import (
 )
 from sim.experiments.pilot import prepare_world
 from sim.experiments.runner import Progress, run_replications
-from sim.reporting.formatting import hours_text
+from sim.reporting.formatting import difference_text, hours_text
 from sim.results.kpi_catalogue import kpi_info
 from sim.results.promises import TIME_BANDS, band_of_hour, time_band
+from sim.results.stats import paired_difference
 from sim.results.summary import RepResult, total_orders
 from sim.results.verdict import PROPORTION_SCALE, judge
 from sim.world.workforce import addition_hours_per_week
@@ -258,21 +263,69 @@ def gain(before: dict, after: dict, targets: dict, margin: float = 0.0, reps: in
     or lowers the KPI. The next round reads the move's own interval, as its verdict does. A
     target KPI undefined before and after (no orders of its zone) adds nothing: no move can buy
     it, and a NaN gain would make every move look acceptable."""
-    total = 0.0
+    return sum(credits(before, after, targets, margin, reps).values())
+
+
+def credits(
+    before: dict, after: dict, targets: dict, margin: float = 0.0, reps: int | None = None
+) -> dict[str, float]:
+    """Each target's term of :func:`gain` (its progress towards its verdict, a share of the
+    orders its KPI judges; 0 for a target KPI undefined before and after): the targets a move
+    is credited for are those of a term above 0, the ones whose paired difference must show
+    the improvement (:func:`shown`)."""
+    out = {}
     for k, (op, t) in as_targets(targets).items():
         was, now = before[k]["mean"], after[k]["mean"]
         if math.isnan(was) and math.isnan(now):
+            out[k] = 0.0
             continue
         start = verdict_end(before[k], op)
         moved = start + (now - was)  # the end the move's mean gives at the plan's spread
         half = confirmation_margin(before[k], k, op, reps)
         if op == ">=":
-            total += min(moved, t + margin + half) - min(start, t + margin + half)
+            out[k] = min(moved, t + margin + half) - min(start, t + margin + half)
         else:
             scale = before[k].get("scale", 1.0)
             floor = t - margin * scale - half
-            total += (max(start, floor) - max(moved, floor)) / scale
-    return total
+            out[k] = (max(start, floor) - max(moved, floor)) / scale
+    return out
+
+
+def paired_change(before: Evaluation, after: Evaluation, name: str, op: str) -> dict:
+    """A target KPI's paired difference, ``after`` minus ``before`` replication by replication
+    on the same seeds (:func:`sim.results.stats.paired_difference`: mean, low, high, n in the
+    KPI's unit, the 95% interval; a replication where the KPI is undefined, NaN on either side,
+    is left out), with ``shown``: whether that interval lies wholly on the improving side
+    (its low end above 0 for a ``>=`` target, its high end below 0 for a ``<=`` one), the
+    95% end the verdicts read. Fewer than 2 pairs have no interval: not shown."""
+    a, b = [r.kpis[name] for r in before.results], [r.kpis[name] for r in after.results]
+    if len(a) != len(b):  # not the same seeds: no pairs
+        raise ValueError(f"{name}: {len(a)} and {len(b)} replications are not paired")
+    d = paired_difference(a, b, unit=kpi_info(name)[1])
+    end = d["low"] if op == ">=" else -d["high"]
+    return {**d, "shown": bool(not math.isnan(end) and end > 0)}
+
+
+def shown(
+    before: Evaluation, after: Evaluation, targets: dict, credit: dict[str, float]
+) -> tuple[bool, str, dict | None]:
+    """Whether a move's improvement is shown on the search seeds: for at least one target it is
+    credited for (``credit``, :func:`credits`, above 0), the paired 95% interval of that target
+    KPI (:func:`paired_change`, the move minus the plan so far on the same seeds) lies wholly on
+    the improving side. A move whose gain rests on changes of the mean the search seeds cannot
+    tell from noise buys volunteers no run can show the effect of; with more replications
+    (``--reps``) smaller effects are shown. Returns (shown, the target KPI whose difference
+    decided, its paired difference): the first credited target that shows it, else the most
+    credited one ("" and None when no target is credited)."""
+    credited = sorted((k for k, c in credit.items() if c > 0), key=lambda k: -credit[k])
+    targets = as_targets(targets)
+    first: tuple[str, dict | None] = ("", None)
+    for k in credited:
+        d = paired_change(before, after, k, targets[k][0])
+        if d["shown"]:
+            return True, k, d
+        first = first if first[0] else (k, d)
+    return False, *first
 
 
 @dataclass
@@ -286,9 +339,9 @@ class Search:
     met: bool
     # why the search stopped: "met" (every target met on the search seeds, with the margin of
     # a confirmation of ``confirm_reps`` replications: :func:`clears`), "no gain" (no move of
-    # the last round gained anything), "max steps" (``max_steps`` moves taken, the targets not
-    # met yet) or "budget" (misses located, but no move at them fits in what is left of the
-    # budget)
+    # the last round showed an improvement on the search seeds: :func:`shown`), "max steps"
+    # (``max_steps`` moves taken, the targets not met yet) or "budget" (misses located, but no
+    # move at them fits in what is left of the budget)
     stopped: str = "met"
     tried: int = 0  # the moves tried in the last round (0: no round, or no miss located)
     targets: dict = field(default_factory=dict)  # the targets searched for ({KPI: (op, threshold)})
@@ -303,6 +356,9 @@ class Search:
     # root seed first, then each failed confirmation's that joined them
     # (:func:`sim.experiments.optimize_confirm.resume`)
     seeds: list[tuple[int, int]] = field(default_factory=list)
+    # stopped "no gain": the moves of the last round that gained (:func:`gain` above 0) without
+    # showing it on the search seeds (:func:`shown`): more replications would resolve them
+    unshown: int = 0
 
     @property
     def spent(self) -> int:
@@ -387,8 +443,9 @@ def search_on(
     progress: bool = False,
 ) -> Search:
     """The greedy rounds of :func:`optimise` from ``search``'s final plan on its seeds, its
-    steps kept, until every target clears (:func:`clears`), no move gains, the plan holds
-    ``max_steps`` moves in all, or no located move fits in what is left of the budget."""
+    steps kept, until every target clears (:func:`clears`), no move shows an improvement
+    (:func:`shown`), the plan holds ``max_steps`` moves in all, or no located move fits in what
+    is left of the budget."""
     targets, budget, confirm_reps = search.targets, search.budget, search.confirm_reps
     (seed, reps), more = search.seeds[0], tuple(search.seeds[1:])
     bar = Progress(0, "", False)
@@ -399,7 +456,7 @@ def search_on(
     current = search.final
     steps = list(search.steps)
     stopped = "max steps"
-    tried = cheapest = 0
+    tried = cheapest = unshown = 0
     for round_ in range(len(steps) + 1, max_steps + 1):
         if ready(current.summary, targets, confirm_reps):
             break
@@ -420,7 +477,7 @@ def search_on(
                 break
             ranked = fits
         cells = ranked[:candidates]
-        tried = len(cells)
+        tried, unshown = len(cells), 0
         best = None
         bar = Progress(
             len(cells),
@@ -433,13 +490,23 @@ def search_on(
             plan[cell] = plan.get(cell, 0) + step
             trial = evaluate(scenario, plan, targets, reps, seed, jobs, keep_logs=True, more=more)
             hours = plan_hours(plan) - plan_hours(current.plan)
-            rate = gain(current.summary, trial.summary, targets, margin, confirm_reps) / hours
+            credit = credits(current.summary, trial.summary, targets, margin, confirm_reps)
+            rate = sum(credit.values()) / hours
+            ok, name, d = shown(current, trial, targets, credit)
             bar.step()
             if log:
-                say(f"  try +{step} at {cell[0]} {cell[1]}: gain per 100 volunteer-hours {100 * rate:+.4f}")
-            if best is None or rate > best[0]:
+                text = f"  try +{step} at {cell[0]} {cell[1]}: gain per 100 volunteer-hours {100 * rate:+.4f}"
+                if d is not None and rate > 0:
+                    change = difference_text(d["mean"], d["low"], d["high"], kpi_info(name)[1])
+                    text += f", {'shown' if ok else 'not shown'}: {name} {change} (paired 95% CI)"
+                say(text)
+            if rate > 0 and not ok:
+                unshown += 1
+            # a move is taken only when its improvement is shown on the search seeds; among
+            # those, the largest gain per volunteer-hour (a NaN gain is never above 0)
+            if rate > 0 and ok and (best is None or rate > best[0]):
                 best = (rate, cell, trial)
-        if best is None or not best[0] > 0:  # no move helps (a NaN gain included)
+        if best is None:  # no move tried showed an improvement
             stopped = "no gain"
             break
         steps.append((best[1], step, best[0]))
@@ -462,5 +529,6 @@ def search_on(
         met=met,
         stopped="met" if met else stopped,
         tried=tried,
+        unshown=unshown if stopped == "no gain" and not met else 0,
         cheapest=cheapest,
     )

@@ -186,9 +186,11 @@ def short_text(search: Search, targets: dict[str, tuple[str, float]]) -> str:
 
 def stop_line(search: Search, targets: dict[str, tuple[str, float]], max_steps: int) -> str:
     """Why the search stopped, in one line: every target met on the search seeds, no move of
-    the last round gaining anything (with the levers docs/policies.md gives for the targets
-    still missed, which optimize cannot place), the step limit, or no move fitting in what is
-    left of the budget; with a budget, what the plan spent of it and what is left."""
+    the last round showing an improvement on the search seeds (its paired 95% interval wholly
+    on the improving side; when some moves gained without showing it, more replications
+    resolve smaller effects; with the levers docs/policies.md gives for the targets still
+    missed, which optimize cannot place), the step limit, or no move fitting in what is left
+    of the budget; with a budget, what the plan spent of it and what is left."""
     moves = plural(len(search.steps), "move")
     missed = [k for k in targets if search.final.summary[k]["verdict"] != "met"]
     if search.stopped == "met":
@@ -217,12 +219,23 @@ def stop_line(search: Search, targets: dict[str, tuple[str, float]], max_steps: 
             f"spent; the cheapest such move takes {search.cheapest}), "
             f"{where.replace(' there', ' on the search seeds')}." + short_text(search, targets)
         )
-    tried = (
-        f"none of the {plural(search.tried, 'move')} tried in the last round gained anything"
-        if search.tried
-        else "no miss of the targets was left to place a move at"
-    )
-    text = f"Stopped after {moves}: {tried} on the search seeds, {where}." + short_text(search, targets)
+    if search.tried:
+        tried = (
+            f"none of the {plural(search.tried, 'move')} tried in the last round showed an improvement "
+            f"on the search seeds (paired 95% interval), {where}."
+        )
+        if search.unshown:
+            reps = sum(n for _, n in search.seeds)
+            some = "it" if search.tried == 1 else f"{search.unshown} of them"
+            tried += (
+                f" {some[0].upper()}{some[1:]} raised a target's estimate by less than "
+                f"{plural(reps, 'replication')} can tell from noise, and no volunteer is bought "
+                "for an effect the run cannot show; more replications (--reps) resolve smaller "
+                "effects."
+            )
+    else:
+        tried = f"no miss of the targets was left to place a move at on the search seeds, {where}."
+    text = f"Stopped after {moves}: {tried}" + short_text(search, targets)
     # a target whose estimate is on its side already, its interval spanning it, when no move
     # brings that interval's end nearer: more replications decide it, not a lever
     summary = search.final.summary

@@ -50,7 +50,8 @@ def add_parser(sub) -> None:
         "optimize",
         help="least extra volunteer-hours meeting the targets, or where a budget of them helps most",
         description="Greedy marginal allocation of extra on-duty volunteers "
-        "(town x band of the day) under common random numbers until "
+        "(town x band of the day) under common random numbers, each move taken only when its "
+        "improvement is shown on the search seeds (paired 95% interval), until "
         "the 95% interval of every target KPI lies on its side (or, with --budget, until no "
         "move fits in what is left of the budget), then a "
         "confirmation: the plan and the scenario without it on the same fresh seeds, "
@@ -84,7 +85,7 @@ def add_parser(sub) -> None:
         metavar="HOURS",
         help="extra volunteer-hours a week to place (a number > 0): the search tries only the moves "
         "that fit in what is left of it, and stops when none fits, when every target is met "
-        "(the rest left unspent) or when no move gains; the output and the plan file say what "
+        "(the rest left unspent) or when no move shows an improvement; the output and the plan file say what "
         "was spent and what is left",
     )
     p.add_argument("--reps", type=RUN_REPS, help="replications per evaluation (default: run.reps)")
@@ -207,7 +208,11 @@ def main(args) -> int:
     if plan:
         print(people_line(scenario.teams.show_up))
     if not plan:
-        none = {"met": "none needed", "no gain": "no move helped", "budget": "no move fits in the budget"}
+        none = {
+            "met": "none needed",
+            "no gain": "no move showed an improvement",
+            "budget": "no move fits in the budget",
+        }
         print(f"  ({none.get(search.stopped, 'none')})")
     print(stop_line(search, targets, args.max_steps))
     print(f"\nSearch seeds ({seeds_text(search.seeds)}): what the search chose the plan on")
