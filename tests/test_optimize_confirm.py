@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from sim.cli.main import main
-from sim.experiments.optimize import gain
 from sim.experiments.optimize_confirm import CONFIRM_SEED_OFFSET, optimise_confirmed
+from sim.experiments.optimize_gain import gain
 from sim.experiments.optimize_stop import clears, confirmation_margin
 from tests.conftest import TINY, variant
 from tests.test_optimize_town import RURAL

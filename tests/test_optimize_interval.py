@@ -10,7 +10,8 @@ import math
 
 import pytest
 
-from sim.experiments.optimize import evaluate, gain, optimise
+from sim.experiments.optimize import evaluate, optimise
+from sim.experiments.optimize_gain import gain
 from sim.experiments.optimize_stop import confirmation_margin
 from sim.results.kpi_catalogue import KPI_INFO
 from sim.results.summary import total_orders

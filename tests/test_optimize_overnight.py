@@ -25,12 +25,12 @@ import yaml
 from sim.config.errors import UserError
 from sim.experiments.optimize import (
     evaluate,
-    gain,
     misses_by_cell,
     optimise,
     plan_hours,
     summary_of,
 )
+from sim.experiments.optimize_gain import gain
 from sim.experiments.optimize_misses import overnight_orders
 from sim.experiments.optimize_stop import meets
 from sim.experiments.optimize_targets import OVERNIGHT_TARGETS, parse_targets

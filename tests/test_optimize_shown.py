@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
-from sim.experiments.optimize import Evaluation, credits, optimise, paired_change, shown
+from sim.experiments.optimize import Evaluation, optimise
+from sim.experiments.optimize_gain import credits, paired_change, shown
 from sim.experiments.optimize_output import stop_line
 from tests.conftest import variant
 from tests.test_optimize import KNOWN

@@ -24,7 +24,8 @@ from sim.experiments.compare import compare_arms
 from sim.experiments.compare_inputs import Arm, load_arm
 from sim.experiments.compare_output import csv_text
 from sim.experiments.content import engine_digest
-from sim.experiments.optimize import gain, optimise
+from sim.experiments.optimize import optimise
+from sim.experiments.optimize_gain import gain
 from sim.experiments.sweep import point_scenario, points, read_sweep, run_sweep, sweep_results, write_charts
 from tests.conftest import DATA, TINY, variant
 from tests.test_pairing_strategies import scenario_with
