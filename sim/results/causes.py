@@ -54,6 +54,7 @@ from sim.results.logs import RunLog, TownChanges, apart_from_town_duty
 from sim.results.promises import (
     TIME_BANDS,
     first_midnight,
+    hour_placed,
     midnight_verdicts,
     never_overnight,
     other_reading,
@@ -96,10 +97,9 @@ def placed_when(log: RunLog, world: World) -> tuple[np.ndarray, np.ndarray]:
     ``t_placed`` counted from ``run.start_weekday``, as the rosters and the office count it),
     and the hour of the day it was placed (0-23), so that a promise's misses can be told by
     when they are placed: the hours to staff, or too late in the day for any staffing."""
-    t = log.orders.t_placed
-    day = np.floor(t / 1440.0).astype(np.int64)
+    day = np.floor(log.orders.t_placed / 1440.0).astype(np.int64)
     weekend = (day + world.scenario.run.start_weekday) % 7 >= 5
-    return weekend, (np.floor(t / 60.0) % 24).astype(np.int64)
+    return weekend, hour_placed(log)
 
 
 def changes_up_to(

@@ -47,11 +47,16 @@ def band_hours(band: str) -> str:
     return f"{start:02d}:00-{end:02d}:00"
 
 
+def hour_placed(log: RunLog) -> np.ndarray:
+    """Per order: the hour of the day (0-23, int64) it was placed (``t_placed``, minutes from
+    00:00 of day 0; for an appointment the time asked for, from which its promise counts)."""
+    return (np.floor(log.orders.t_placed / 60.0) % 24).astype(np.int64)
+
+
 def time_band(log: RunLog) -> np.ndarray:
-    """Per order: the index into :data:`TIME_BANDS` of the clock time it was placed (``t_placed``,
-    minutes from 00:00 of day 0; for an appointment the time asked for, from which its promise
-    counts), so that an order's band and its promise start at the same minute."""
-    return band_of_hour(np.floor(log.orders.t_placed / 60.0) % 24).astype(np.int64)
+    """Per order: the index into :data:`TIME_BANDS` of the clock time it was placed
+    (:func:`hour_placed`), so that an order's band and its promise start at the same minute."""
+    return band_of_hour(hour_placed(log)).astype(np.int64)
 
 
 def band_of_hour(hour: np.ndarray) -> np.ndarray:
